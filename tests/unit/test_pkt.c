@@ -1,0 +1,358 @@
+/*
+ * test_pkt.c: probe building (headers, checksums, Paris checksum fixing)
+ * and reply parsing (quotes, RFC 4884 extensions, MPLS, truncation).
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "pkt.h"
+
+static void
+addr(int af, const char *s, uint8_t *out)
+{
+	memset(out, 0, 16);
+	ck_assert_int_eq(inet_pton(af, s, out), 1);
+}
+
+static struct pkt_probe
+probe(int af, uint8_t proto)
+{
+	struct pkt_probe p;
+
+	memset(&p, 0, sizeof(p));
+	p.af = af;
+	p.proto = proto;
+	if (af != AF_INET6) {
+		addr(AF_INET, "192.0.2.1", p.src);
+		addr(AF_INET, "203.0.113.9", p.dst);
+	} else {
+		addr(af, "2001:db8::1", p.src);
+		addr(af, "2001:db8:ff::9", p.dst);
+	}
+	p.ttl = 7;
+	p.tos = 0x10;
+	p.ipid = 0x1234;
+	p.df = 1;
+	p.sport = 40001;
+	p.dport = 33435;
+	p.icmp_type = af == AF_INET ? 8 : 128;
+	p.icmp_id = 0x8123;
+	p.icmp_seq = 5;
+	return p;
+}
+
+/* Verify the L4 checksum of a packet built from P: zero when correct. */
+static uint16_t
+l4_verify(const struct pkt_probe *p, const uint8_t *b, size_t len)
+{
+	size_t off = pkt_l4off(p), l4len = len - off;
+	uint32_t sum = 0;
+	uint8_t w[4];
+
+	if (p->proto != IPPROTO_ICMP) {
+		size_t alen = p->af == AF_INET ? 4 : 16;
+		sum = pkt_sum(p->src, alen, sum);
+		sum = pkt_sum(p->dst, alen, sum);
+		w[0] = (uint8_t)(l4len >> 24); w[1] = (uint8_t)(l4len >> 16);
+		w[2] = (uint8_t)(l4len >> 8); w[3] = (uint8_t)l4len;
+		sum = pkt_sum(w, 4, sum);
+		sum += p->proto;
+	}
+	return pkt_cksum_fin(pkt_sum(b + off, l4len, sum));
+}
+
+START_TEST(build_parse_udp4)
+{
+	struct pkt_probe p = probe(AF_INET, IPPROTO_UDP);
+	uint8_t pay[12] = "scamper-test", b[256];
+	struct pkt_reply r;
+	size_t n;
+
+	p.payload = pay;
+	p.paylen = sizeof(pay);
+	n = pkt_build(&p, b, sizeof(b));
+	ck_assert_uint_eq(n, 20 + 8 + 12);
+	ck_assert_int_eq(pkt_cksum_fin(pkt_sum(b, 20, 0)), 0);	/* IP */
+	ck_assert_int_eq(l4_verify(&p, b, n), 0);
+	ck_assert_int_eq(b[6] & 0x40, 0x40);			/* DF */
+	ck_assert_int_eq(pkt_parse(b, n, &r), 0);
+	ck_assert_int_eq(r.af, AF_INET);
+	ck_assert_int_eq(r.proto, IPPROTO_UDP);
+	ck_assert_int_eq(r.ttl, 7);
+	ck_assert_int_eq(r.tos, 0x10);
+	ck_assert_int_eq(r.ipid, 0x1234);
+	ck_assert_int_eq(r.size, n);
+	ck_assert_int_eq(r.sport, 40001);
+	ck_assert_int_eq(r.dport, 33435);
+	ck_assert_mem_eq(r.src, p.src, 4);
+	ck_assert_mem_eq(r.dst, p.dst, 4);
+}
+END_TEST
+
+START_TEST(build_sizes_and_errors)
+{
+	struct pkt_probe p = probe(AF_INET, IPPROTO_ICMP);
+	uint8_t b[2000];
+
+	p.size = 1500;
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 1500);
+	ck_assert_int_eq(l4_verify(&p, b, 1500), 0);
+	p.size = 20;					/* smaller than headers */
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 0);
+	p.size = 0;
+	ck_assert_uint_eq(pkt_build(&p, b, 10), 0);	/* no room */
+	p.proto = IPPROTO_ICMPV6;			/* wrong family */
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 0);
+	p = probe(AF_INET, IPPROTO_TCP);
+	p.fix_cksum = 1;				/* not for TCP */
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 0);
+	p = probe(AF_INET, IPPROTO_UDP);
+	p.fix_cksum = 1;				/* needs 2 bytes */
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 0);
+	p = probe(AF_INET, IPPROTO_UDP);
+	p.fragoff = 3;					/* IPv6 only */
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 0);
+	p = probe(AF_INET, 99);
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 0);
+	p = probe(0, IPPROTO_UDP);
+	ck_assert_uint_eq(pkt_build(&p, b, sizeof(b)), 0);
+}
+END_TEST
+
+/* Paris: the checksum is held at the value asked for, for every family
+ * and protocol that supports it. */
+START_TEST(paris_cksum)
+{
+	static const struct { int af; uint8_t proto; } k[] = {
+		{ AF_INET, IPPROTO_UDP }, { AF_INET, IPPROTO_ICMP },
+		{ AF_INET6, IPPROTO_UDP }, { AF_INET6, IPPROTO_ICMPV6 },
+	};
+	uint8_t pay[16] = { 0 }, b[256];
+
+	for (size_t i = 0; i < 4; i++)
+		for (uint32_t want = 1; want <= 0xffff; want += 97) {
+			struct pkt_probe p = probe(k[i].af, k[i].proto);
+			size_t n, off;
+
+			p.payload = pay;
+			p.paylen = sizeof(pay);
+			p.fix_cksum = 1;
+			p.cksum = (uint16_t)want;
+			p.icmp_seq = (uint16_t)(want * 7);
+			n = pkt_build(&p, b, sizeof(b));
+			ck_assert_uint_ne(n, 0);
+			off = pkt_l4off(&p) + (k[i].proto == IPPROTO_UDP ? 6 : 2);
+			ck_assert_uint_eq((b[off] << 8) | b[off + 1], want);
+			ck_assert_int_eq(l4_verify(&p, b, n), 0);
+		}
+}
+END_TEST
+
+START_TEST(build_parse_tcp6_frag)
+{
+	struct pkt_probe p = probe(AF_INET6, IPPROTO_TCP);
+	uint8_t b[256];
+	struct pkt_reply r;
+	size_t n;
+
+	p.tcp_seq = 0x01020304;
+	p.tcp_flags = 0x02;
+	p.flowlabel = 0xabcde;
+	n = pkt_build(&p, b, sizeof(b));
+	ck_assert_uint_eq(n, 60);
+	ck_assert_int_eq(l4_verify(&p, b, n), 0);
+	ck_assert_int_eq(pkt_parse(b, n, &r), 0);
+	ck_assert_int_eq(r.af, AF_INET6);
+	ck_assert_int_eq(r.proto, IPPROTO_TCP);
+	ck_assert_int_eq(r.flowlabel, 0xabcde);
+	ck_assert_int_eq(r.tos, 0x10);
+	ck_assert_int_eq(r.tcp_flags, 0x02);
+	ck_assert_uint_eq(r.tcp_seq, 0x01020304);
+
+	p = probe(AF_INET6, IPPROTO_UDP);
+	p.fragoff = 100;
+	p.fragid = 77;
+	n = pkt_build(&p, b, sizeof(b));
+	ck_assert_uint_eq(n, 40 + 8 + 8);
+	ck_assert_int_eq(b[6], 44);
+	ck_assert_int_eq(pkt_parse(b, n, &r), 0);
+	ck_assert_int_eq(r.proto, IPPROTO_UDP);	/* past the frag header */
+	ck_assert_int_eq(r.sport, 0);		/* non-first fragment */
+}
+END_TEST
+
+/* An ICMP time-exceeded from 198.51.100.1 quoting PROBE, with an optional
+ * RFC 4884 extension carrying an MPLS stack.  Returns the length. */
+static size_t
+mk_te4(const uint8_t *probe_pkt, size_t plen, int ext, int rfc4884,
+    uint8_t *b)
+{
+	size_t qlen = plen, n;
+	uint8_t *icmp = b + 20;
+
+	memset(b, 0, 600);
+	if (ext)
+		qlen = 128;		/* padded as RFC 4884 asks */
+	memcpy(icmp + 8, probe_pkt, plen < qlen ? plen : qlen);
+	n = 20 + 8 + qlen;
+	if (ext) {
+		uint8_t *e = icmp + 8 + qlen;
+		e[0] = 0x20;				/* version 2 */
+		e[4] = 0; e[5] = 12; e[6] = 1; e[7] = 1;	/* MPLS */
+		/* label 16005, exp 3, S 0, ttl 1 */
+		e[8] = 0x03; e[9] = 0xe8; e[10] = 0x56; e[11] = 0x01;
+		/* label 24, exp 0, S 1, ttl 255 */
+		e[12] = 0x00; e[13] = 0x01; e[14] = 0x81; e[15] = 0xff;
+		n += 16;
+		if (rfc4884)
+			icmp[5] = (uint8_t)(qlen / 4);
+	}
+	b[0] = 0x45;
+	b[2] = (uint8_t)(n >> 8);
+	b[3] = (uint8_t)n;
+	b[8] = 250;
+	b[9] = IPPROTO_ICMP;
+	inet_pton(AF_INET, "198.51.100.1", b + 12);
+	inet_pton(AF_INET, "192.0.2.1", b + 16);
+	icmp[0] = 11;
+	return n;
+}
+
+START_TEST(parse_te4_quote_and_mpls)
+{
+	struct pkt_probe p = probe(AF_INET, IPPROTO_UDP);
+	uint8_t pay[2] = { 0 }, pb[64], b[600];
+	struct pkt_reply r;
+	size_t pn, n;
+
+	p.payload = pay;
+	p.paylen = 2;
+	p.fix_cksum = 1;
+	p.cksum = 3;
+	p.ttl = 1;	/* what the router quotes back */
+	pn = pkt_build(&p, pb, sizeof(pb));
+	for (int mode = 0; mode < 3; mode++) {
+		n = mk_te4(pb, pn, mode > 0, mode == 1, b);
+		ck_assert_int_eq(pkt_parse(b, n, &r), 0);
+		ck_assert_int_eq(r.icmp_type, 11);
+		ck_assert_int_eq(r.ttl, 250);
+		ck_assert_msg(r.has_quote, "mode %d", mode);
+		ck_assert_int_eq(r.q.proto, IPPROTO_UDP);
+		ck_assert_int_eq(r.q.ipid, 0x1234);
+		ck_assert_int_eq(r.q.ttl, 1);
+		ck_assert_int_eq(r.q.sport, 40001);
+		ck_assert_int_eq(r.q.dport, 33435);
+		ck_assert_int_eq(r.q.l4cksum, 3);
+		ck_assert_mem_eq(r.q.dst, p.dst, 4);
+		if (mode == 0) {
+			ck_assert_int_eq(r.nmpls, 0);
+			ck_assert_ptr_null(r.ext);
+			continue;
+		}
+		ck_assert_int_eq(r.nmpls, 2);
+		ck_assert_uint_eq(r.mpls[0].label, 16005);
+		ck_assert_int_eq(r.mpls[0].exp, 3);
+		ck_assert_int_eq(r.mpls[0].s, 0);
+		ck_assert_int_eq(r.mpls[0].ttl, 1);
+		ck_assert_uint_eq(r.mpls[1].label, 24);
+		ck_assert_int_eq(r.mpls[1].s, 1);
+		ck_assert_int_eq(r.mpls[1].ttl, 255);
+		ck_assert_uint_eq(r.extlen, 16);
+	}
+}
+END_TEST
+
+START_TEST(parse_icmp6_errors)
+{
+	struct pkt_probe p = probe(AF_INET6, IPPROTO_UDP);
+	uint8_t pay[4] = { 0 }, pb[128], m[256];
+	struct pkt_reply r;
+	size_t pn;
+
+	p.payload = pay;
+	p.paylen = 4;
+	p.flowlabel = 9;
+	pn = pkt_build(&p, pb, sizeof(pb));
+	memset(m, 0, sizeof(m));
+	m[0] = 3;					/* time exceeded */
+	memcpy(m + 8, pb, pn);
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(pkt_parse_icmp6(m, 8 + pn, &r), 0);
+	ck_assert(r.has_quote);
+	ck_assert_int_eq(r.q.af, AF_INET6);
+	ck_assert_int_eq(r.q.flowlabel, 9);
+	ck_assert_int_eq(r.q.sport, 40001);
+	ck_assert_int_eq(r.q.len, pn);
+	ck_assert_mem_eq(r.q.dst, p.dst, 16);
+
+	m[0] = 2;					/* packet too big */
+	m[4] = 0; m[5] = 0; m[6] = 0x05; m[7] = 0x00;	/* 1280 */
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(pkt_parse_icmp6(m, 8 + pn, &r), 0);
+	ck_assert_int_eq(r.icmp_type, 2);
+	ck_assert_int_eq(r.nhmtu, 1280);
+	ck_assert(r.has_quote);
+
+	m[0] = 129;					/* echo reply */
+	m[4] = 0x81; m[5] = 0x23; m[6] = 0; m[7] = 5;
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(pkt_parse_icmp6(m, 8, &r), 0);
+	ck_assert_int_eq(r.icmp_id, 0x8123);
+	ck_assert_int_eq(r.icmp_seq, 5);
+	ck_assert_int_eq(pkt_parse_icmp6(m, 7, &r), -1);
+}
+END_TEST
+
+/* Every prefix of valid replies, and junk, parses without harm. */
+START_TEST(truncation)
+{
+	struct pkt_probe p = probe(AF_INET, IPPROTO_ICMP);
+	uint8_t pb[64], b[600], junk[600];
+	struct pkt_reply r;
+	size_t pn = pkt_build(&p, pb, sizeof(pb)), n = mk_te4(pb, pn, 1, 1, b);
+
+	for (size_t k = 0; k <= n; k++)
+		(void)pkt_parse(b, k, &r);
+	ck_assert_int_eq(pkt_parse(b, 0, &r), -1);
+	ck_assert_int_eq(pkt_parse(b, 19, &r), -1);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 31 + 7);
+	junk[0] = 0x4f;
+	(void)pkt_parse(junk, sizeof(junk), &r);
+	junk[0] = 0x60;
+	(void)pkt_parse(junk, sizeof(junk), &r);
+	junk[0] = 0x10;
+	ck_assert_int_eq(pkt_parse(junk, sizeof(junk), &r), -1);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("pkt");
+	TCase *tc = tcase_create("pkt");
+
+	tcase_add_test(tc, build_parse_udp4);
+	tcase_add_test(tc, build_sizes_and_errors);
+	tcase_add_test(tc, paris_cksum);
+	tcase_add_test(tc, build_parse_tcp6_frag);
+	tcase_add_test(tc, parse_te4_quote_and_mpls);
+	tcase_add_test(tc, parse_icmp6_errors);
+	tcase_add_test(tc, truncation);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
