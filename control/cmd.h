@@ -1,0 +1,76 @@
+/*
+ * cmd.h: the measurement command grammar shared by -I, -c, list files
+ * with -O cmdfile, and the control socket: "method [options] targets".
+ *
+ * Pure code (no I/O, no allocation beyond what the caller hands in):
+ * cmd_split tokenises a line in place, honouring single and double quotes
+ * (so dealias's nested probe definitions survive), and cmd_getopts checks
+ * the options of one method against its spec table.  Errors are messages
+ * that name the option and the problem.
+ */
+#ifndef CONTROL_CMD_H
+#define CONTROL_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CMD_MAXARGS 256
+
+enum cmd_argtype {
+	CMD_FLAG,		/* no value */
+	CMD_UINT,		/* decimal in [min, max] */
+	CMD_STR,		/* any non-empty string */
+	CMD_ADDR,		/* an IPv4 or IPv6 address */
+	CMD_HEX,		/* an even number of hex digits, at most max bytes */
+	CMD_WORD,		/* one of words[], case-insensitive */
+};
+
+struct cmd_optspec {
+	char			 opt;
+	enum cmd_argtype	 type;
+	uint32_t		 min, max;
+	const char *const	*words;		/* CMD_WORD: NULL-terminated */
+	int			 repeat;	/* may be given more than once */
+};
+
+struct cmd_optval {
+	char		 opt;
+	uint32_t	 u;		/* CMD_UINT value; CMD_WORD index;
+					   CMD_HEX byte count */
+	const char	*s;		/* the argument as written */
+	uint8_t		 addr[16];	/* CMD_ADDR */
+	int		 af;		/* CMD_ADDR: AF_INET or AF_INET6 */
+};
+
+struct cmd_args {
+	struct cmd_optval	 v[CMD_MAXARGS];
+	int			 nv;
+	char			*operands[CMD_MAXARGS];
+	int			 noperands;
+};
+
+/* Split LINE in place into at most MAX words at ARGV.  Quotes ' and "
+ * group words and are removed; a quote of the other kind inside is kept.
+ * Returns the number of words, or -1 with ERR set (unbalanced quote, too
+ * many words). */
+int cmd_split(char *line, char **argv, int max, char *err, size_t errlen);
+
+/* Parse the options of ARGV[1..ARGC-1] (ARGV[0] is the method name) by
+ * SPEC (NSPEC entries) into OUT: options first, then operands; "--" ends
+ * the options.  Returns 0, or -1 with ERR naming the option ("-q: invalid
+ * value 'x' (expected 1 to 20)"). */
+int cmd_getopts(const struct cmd_optspec *spec, size_t nspec, int argc,
+    char **argv, struct cmd_args *out, char *err, size_t errlen);
+
+/* The last value given for OPT, or NULL. */
+const struct cmd_optval *cmd_opt(const struct cmd_args *a, char opt);
+
+/* Decode hex string S (validated by cmd_getopts) into BUF; returns the
+ * number of bytes. */
+size_t cmd_hex(const char *s, uint8_t *buf, size_t cap);
+
+/* Parse S as an IPv4 or IPv6 address into ADDR (16 bytes).  Returns the
+ * family, or 0 if S is not an address. */
+int cmd_addr(const char *s, uint8_t *addr);
+
+#endif
