@@ -265,6 +265,8 @@ pkt_build(const struct pkt_probe *p, uint8_t *buf, size_t cap)
 
 /* ---- parsing ------------------------------------------------------- */
 
+static int parse_l4(struct pkt_reply *r, const uint8_t *l, size_t len);
+
 /* Parse the first bytes of a quoted L4 header at L (LEN bytes). */
 static void
 parse_quote_l4(struct pkt_quote *q, const uint8_t *l, size_t len)
@@ -492,6 +494,13 @@ pkt_parse_icmp6(const uint8_t *l, size_t len, struct pkt_reply *r)
 		return 0;
 	}
 	return 0;
+}
+
+int
+pkt_parse_l4(uint8_t proto, const uint8_t *l, size_t len, struct pkt_reply *r)
+{
+	r->proto = proto;
+	return parse_l4(r, l, len);
 }
 
 static int

@@ -115,4 +115,10 @@ int pkt_parse(const uint8_t *buf, size_t len, struct pkt_reply *r);
  * the socket first.  Returns 0 or -1. */
 int pkt_parse_icmp6(const uint8_t *buf, size_t len, struct pkt_reply *r);
 
+/* Parse an upper-layer header PROTO at BUF, as raw sockets without an IP
+ * header deliver it (IPv6 TCP, UDP).  The caller zeroes R and fills af,
+ * src, dst and ttl.  Returns 0 or -1. */
+int pkt_parse_l4(uint8_t proto, const uint8_t *buf, size_t len,
+    struct pkt_reply *r);
+
 #endif

@@ -1,0 +1,196 @@
+/*
+ * match.c: the reply -> task hash table (see match.h).
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+
+struct match_table {
+	struct match_entry	**b;
+	size_t			  nb;	/* power of two */
+	size_t			  n;
+};
+
+static size_t
+key_hash(const struct match_key *k)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	const uint8_t *p = (const uint8_t *)k;
+
+	for (size_t i = 0; i < sizeof(*k); i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+static int
+key_eq(const struct match_key *a, const struct match_key *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+struct match_table *
+match_new(void)
+{
+	struct match_table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->nb = 1024;
+	if ((t->b = calloc(t->nb, sizeof(*t->b))) == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+match_free(struct match_table *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->nb; i++)
+		for (struct match_entry *e = t->b[i]; e != NULL; e = e->next)
+			e->linked = 0;
+	free(t->b);
+	free(t);
+}
+
+static int
+grow(struct match_table *t)
+{
+	size_t nb = t->nb * 2;
+	struct match_entry **b, *e, *next;
+
+	if (nb < t->nb || (b = calloc(nb, sizeof(*b))) == NULL)
+		return -1;
+	for (size_t i = 0; i < t->nb; i++)
+		for (e = t->b[i]; e != NULL; e = next) {
+			size_t h = key_hash(&e->key) & (nb - 1);
+			next = e->next;
+			e->next = b[h];
+			b[h] = e;
+		}
+	free(t->b);
+	t->b = b;
+	t->nb = nb;
+	return 0;
+}
+
+int
+match_add(struct match_table *t, struct match_entry *e)
+{
+	size_t h;
+
+	if (match_find(t, &e->key) != NULL) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (t->n >= t->nb && grow(t) == -1) {
+		errno = ENOMEM;
+		return -1;
+	}
+	h = key_hash(&e->key) & (t->nb - 1);
+	e->next = t->b[h];
+	t->b[h] = e;
+	e->linked = 1;
+	t->n++;
+	return 0;
+}
+
+void
+match_del(struct match_table *t, struct match_entry *e)
+{
+	struct match_entry **pp;
+
+	if (!e->linked)
+		return;
+	for (pp = &t->b[key_hash(&e->key) & (t->nb - 1)]; *pp != NULL;
+	    pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			e->linked = 0;
+			e->next = NULL;
+			t->n--;
+			return;
+		}
+}
+
+struct match_entry *
+match_find(const struct match_table *t, const struct match_key *k)
+{
+	struct match_entry *e;
+
+	for (e = t->b[key_hash(k) & (t->nb - 1)]; e != NULL; e = e->next)
+		if (key_eq(&e->key, k))
+			return e;
+	return NULL;
+}
+
+size_t
+match_count(const struct match_table *t)
+{
+	return t->n;
+}
+
+static int
+is_echo_like(int af, uint8_t type, int request)
+{
+	if (af == AF_INET)
+		return request ? (type == 8 || type == 13) :
+		    (type == 0 || type == 14);
+	return request ? type == 128 : type == 129;
+}
+
+static int
+key_of_quote(const struct pkt_reply *r, struct match_key *k)
+{
+	const struct pkt_quote *q = &r->q;
+
+	k->af = (uint8_t)q->af;
+	k->proto = q->proto;
+	memcpy(k->dst, q->dst, 16);
+	switch (q->proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+		if (q->l4len < 2)
+			return 0;
+		k->id = q->sport;
+		return 1;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (q->l4len < 6 || !is_echo_like(q->af, q->icmp_type, 1))
+			return 0;
+		k->id = q->icmp_id;
+		return 1;
+	}
+	return 0;
+}
+
+int
+match_key_of_reply(const struct pkt_reply *r, struct match_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (r->has_quote)
+		return key_of_quote(r, k);
+	k->af = (uint8_t)r->af;
+	k->proto = r->proto;
+	memcpy(k->dst, r->src, 16);
+	switch (r->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		k->id = r->dport;
+		return 1;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (!is_echo_like(r->af, r->icmp_type, 0))
+			return 0;
+		k->id = r->icmp_id;
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * netio.h: the prober's packet I/O on descriptors it was handed (by the
+ * privileged helper, or by a test).  Sends whole IP packets built by
+ * pkt_build; receives ICMP, ICMPv6 and TCP replies with kernel receive
+ * timestamps, parses them and hands each to a callback.  Never blocks:
+ * every descriptor is non-blocking and watched by the event loop.
+ */
+#ifndef PROBER_NET_NETIO_H
+#define PROBER_NET_NETIO_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "loop.h"
+#include "pkt.h"
+
+/* Descriptors netio uses; -1 where absent.  netio owns and closes them. */
+struct netio_fds {
+	int	send4;	/* AF_INET, SOCK_RAW, IPPROTO_RAW (header included) */
+	int	icmp4;	/* AF_INET, SOCK_RAW, IPPROTO_ICMP */
+	int	tcp4;	/* AF_INET, SOCK_RAW, IPPROTO_TCP */
+	int	send6;	/* AF_INET6, SOCK_RAW, IPPROTO_RAW (header included) */
+	int	icmp6;	/* AF_INET6, SOCK_RAW, IPPROTO_ICMPV6 */
+	int	tcp6;	/* AF_INET6, SOCK_RAW, IPPROTO_TCP */
+};
+
+struct netio_stats {
+	uint64_t	sent;
+	uint64_t	send_errors;
+	uint64_t	received;
+	uint64_t	malformed;
+};
+
+typedef void netio_reply_cb(void *arg, const struct pkt_reply *r,
+    const struct timeval *rx);
+
+struct netio;
+
+/* Set all of FDS to -1. */
+void netio_fds_init(struct netio_fds *fds);
+
+/* Take over FDS (made non-blocking, close-on-exec, timestamping on) and
+ * watch the receiving ones in L; CB(ARG, ...) gets every parsed reply.
+ * Returns NULL with errno set on failure (FDS are then still the
+ * caller's). */
+struct netio *netio_new(struct loop *l, const struct netio_fds *fds,
+    netio_reply_cb *cb, void *arg);
+
+/* Stop watching and close every descriptor; free N. */
+void netio_free(struct netio *n);
+
+/* Send the IP packet PKT (LEN bytes); TX gets the time it was handed to
+ * the kernel.  Returns 0, or -1 with errno set (EAFNOSUPPORT if no socket
+ * for that family was given). */
+int netio_send(struct netio *n, const uint8_t *pkt, size_t len,
+    struct timeval *tx);
+
+/* Counters since netio_new. */
+const struct netio_stats *netio_stats(const struct netio *n);
+
+#endif

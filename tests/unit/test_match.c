@@ -1,0 +1,141 @@
+/*
+ * test_match.c: the reply -> task table: add/find/delete, duplicates,
+ * growth, and the key derived from each kind of reply.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+
+static void
+key(struct match_key *k, int af, uint8_t proto, uint16_t id, const char *dst)
+{
+	memset(k, 0, sizeof(*k));
+	k->af = (uint8_t)af;
+	k->proto = proto;
+	k->id = id;
+	ck_assert_int_eq(inet_pton(af, dst, k->dst), 1);
+}
+
+START_TEST(table)
+{
+	enum { N = 20000 };
+	struct match_table *t = match_new();
+	struct match_entry *e = calloc(N, sizeof(*e)), dup;
+	char a[64];
+
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < N; i++) {
+		snprintf(a, sizeof(a), "198.18.%d.%d", i / 256, i % 256);
+		key(&e[i].key, AF_INET, IPPROTO_UDP, (uint16_t)(40000 + i % 7),
+		    a);
+		e[i].owner = &e[i];
+		ck_assert_int_eq(match_add(t, &e[i]), 0);
+	}
+	ck_assert_uint_eq(match_count(t), N);
+	dup = e[5];
+	ck_assert_int_eq(match_add(t, &dup), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_eq(match_find(t, &e[i].key), &e[i]);
+	for (int i = 0; i < N; i += 2)
+		match_del(t, &e[i]);
+	match_del(t, &e[0]);	/* twice is harmless */
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_eq(match_find(t, &e[i].key),
+		    (i % 2) ? &e[i] : NULL);
+	ck_assert_uint_eq(match_count(t), N / 2);
+	match_free(t);
+	free(e);
+}
+END_TEST
+
+START_TEST(reply_keys)
+{
+	struct pkt_reply r;
+	struct match_key k, want;
+
+	/* an ICMP error quoting a UDP probe -> the probe's flow */
+	memset(&r, 0, sizeof(r));
+	r.af = AF_INET;
+	r.proto = IPPROTO_ICMP;
+	r.icmp_type = 11;
+	r.has_quote = 1;
+	r.q.af = AF_INET;
+	r.q.proto = IPPROTO_UDP;
+	r.q.sport = 40001;
+	r.q.l4len = 8;
+	inet_pton(AF_INET, "203.0.113.9", r.q.dst);
+	inet_pton(AF_INET, "198.51.100.1", r.src);
+	ck_assert_int_eq(match_key_of_reply(&r, &k), 1);
+	key(&want, AF_INET, IPPROTO_UDP, 40001, "203.0.113.9");
+	ck_assert_mem_eq(&k, &want, sizeof(k));
+
+	/* a quote too short to hold the port is useless */
+	r.q.l4len = 1;
+	ck_assert_int_eq(match_key_of_reply(&r, &k), 0);
+
+	/* a quoted echo request -> its id; a quoted echo reply is not ours */
+	r.q.proto = IPPROTO_ICMP;
+	r.q.l4len = 8;
+	r.q.icmp_type = 8;
+	r.q.icmp_id = 0x8123;
+	ck_assert_int_eq(match_key_of_reply(&r, &k), 1);
+	ck_assert_int_eq(k.id, 0x8123);
+	r.q.icmp_type = 0;
+	ck_assert_int_eq(match_key_of_reply(&r, &k), 0);
+
+	/* echo reply from the destination */
+	memset(&r, 0, sizeof(r));
+	r.af = AF_INET6;
+	r.proto = IPPROTO_ICMPV6;
+	r.icmp_type = 129;
+	r.icmp_id = 77;
+	inet_pton(AF_INET6, "2001:db8::9", r.src);
+	ck_assert_int_eq(match_key_of_reply(&r, &k), 1);
+	key(&want, AF_INET6, IPPROTO_ICMPV6, 77, "2001:db8::9");
+	ck_assert_mem_eq(&k, &want, sizeof(k));
+	r.icmp_type = 128;	/* somebody's echo request */
+	ck_assert_int_eq(match_key_of_reply(&r, &k), 0);
+
+	/* TCP reset from the destination: our sport is its dport */
+	memset(&r, 0, sizeof(r));
+	r.af = AF_INET;
+	r.proto = IPPROTO_TCP;
+	r.sport = 80;
+	r.dport = 40002;
+	inet_pton(AF_INET, "192.0.2.7", r.src);
+	ck_assert_int_eq(match_key_of_reply(&r, &k), 1);
+	key(&want, AF_INET, IPPROTO_TCP, 40002, "192.0.2.7");
+	ck_assert_mem_eq(&k, &want, sizeof(k));
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("match");
+	TCase *tc = tcase_create("match");
+
+	tcase_add_test(tc, table);
+	tcase_add_test(tc, reply_keys);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
