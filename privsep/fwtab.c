@@ -1,0 +1,168 @@
+/*
+ * fwtab.c: policy, ids and ownership of the helper's firewall rules;
+ * the backend (fw.h) only installs and removes them.
+ *
+ * The table is a fixed array searched linearly: at most FWTAB_MAX
+ * rules and rule changes are rare (one per tbit/sting task), so O(N)
+ * keeps the privileged code simple.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "fw.h"
+#include "log.h"
+#include "fwtab.h"
+
+struct fw_entry {
+	uint32_t	id;		/* 0: free */
+	uint32_t	client;
+	uint64_t	handle;		/* the backend's name for it */
+};
+
+static struct fw_entry	fw_rules[FWTAB_MAX];
+static uint32_t		fw_next_id = 1;
+static int		fw_ready;
+
+int
+fwtab_init(void)
+{
+	char err[256] = "";
+
+	if (fw_backend.init(err, sizeof(err)) == -1) {
+		log_warnx("firewall %s unavailable: %s", fw_backend.name, err);
+		return -1;
+	}
+	fw_ready = 1;
+	return 0;
+}
+
+int
+fwtab_ready(void)
+{
+	return fw_ready;
+}
+
+/* Nonzero if the address A of FAMILY names exactly one unicast host. */
+static int
+unicast(uint8_t family, const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	if (family == PRIV_AF_INET)
+		return memcmp(a, zero, 4) != 0 && (a[0] & 0xf0) != 0xe0 &&
+		    !(a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
+	return memcmp(a, zero, 16) != 0 && a[0] != 0xff;
+}
+
+int
+fwtab_check(const struct priv_fw_rule *r)
+{
+	if ((r->family != PRIV_AF_INET && r->family != PRIV_AF_INET6) ||
+	    (r->proto != PRIV_P_TCP && r->proto != PRIV_P_UDP) ||
+	    !unicast(r->family, r->laddr) || !unicast(r->family, r->raddr) ||
+	    r->rport == 0 || r->lport < FWTAB_MIN_LPORT) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+client_count(uint32_t client)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < FWTAB_MAX; i++)
+		if (fw_rules[i].id != 0 && fw_rules[i].client == client)
+			n++;
+	return n;
+}
+
+/* Next rule id: never 0, never one in use. */
+static uint32_t
+next_id(void)
+{
+	for (;;) {
+		uint32_t id = fw_next_id++;
+		size_t i;
+
+		if (id == 0)
+			continue;
+		for (i = 0; i < FWTAB_MAX && fw_rules[i].id != id; i++)
+			;
+		if (i == FWTAB_MAX)
+			return id;
+	}
+}
+
+int
+fwtab_add(uint32_t client, const struct priv_fw_rule *r, uint32_t *id)
+{
+	struct fw_entry *e = NULL;
+
+	*id = 0;
+	if (fwtab_check(r) == -1)
+		return -1;
+	if (!fw_ready) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	for (size_t i = 0; i < FWTAB_MAX && e == NULL; i++)
+		if (fw_rules[i].id == 0)
+			e = &fw_rules[i];
+	if (e == NULL || client_count(client) >= FWTAB_PER_CLIENT) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (fw_backend.add(r, &e->handle) == -1)
+		return -1;
+	e->id = next_id();
+	e->client = client;
+	*id = e->id;
+	return 0;
+}
+
+/* Remove entry E from the backend and the table. */
+static void
+entry_remove(struct fw_entry *e)
+{
+	if (fw_backend.del(e->handle) == -1)
+		log_warn("firewall rule %u", e->id);
+	memset(e, 0, sizeof(*e));
+}
+
+int
+fwtab_del(uint32_t client, uint32_t id)
+{
+	for (size_t i = 0; i < FWTAB_MAX; i++)
+		if (id != 0 && fw_rules[i].id == id &&
+		    fw_rules[i].client == client) {
+			entry_remove(&fw_rules[i]);
+			return 0;
+		}
+	errno = ENOENT;
+	return -1;
+}
+
+int
+fwtab_del_client(uint32_t client)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < FWTAB_MAX; i++)
+		if (fw_rules[i].id != 0 && fw_rules[i].client == client) {
+			entry_remove(&fw_rules[i]);
+			n++;
+		}
+	return n;
+}
+
+void
+fwtab_fini(void)
+{
+	if (!fw_ready)
+		return;
+	memset(fw_rules, 0, sizeof(fw_rules));
+	fw_backend.fini();
+	fw_ready = 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * priv_sock.c: the allowlist of raw sockets the helper hands out.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "priv_proto.h"
+#include "priv_sock.h"
+
+/* Every kind of socket the helper opens; nothing else is ever opened. */
+static const struct {
+	uint8_t	family, proto;
+	int	domain, ipproto, hdrincl;
+} raw_kinds[] = {
+	{ PRIV_AF_INET,  PRIV_P_ICMP,  AF_INET,  IPPROTO_ICMP,   0 },
+	{ PRIV_AF_INET,  PRIV_P_UDP,   AF_INET,  IPPROTO_UDP,    0 },
+	{ PRIV_AF_INET,  PRIV_P_TCP,   AF_INET,  IPPROTO_TCP,    0 },
+	{ PRIV_AF_INET,  PRIV_P_RAW,   AF_INET,  IPPROTO_RAW,    1 },
+	{ PRIV_AF_INET6, PRIV_P_ICMP6, AF_INET6, IPPROTO_ICMPV6, 0 },
+	{ PRIV_AF_INET6, PRIV_P_UDP,   AF_INET6, IPPROTO_UDP,    0 },
+	{ PRIV_AF_INET6, PRIV_P_TCP,   AF_INET6, IPPROTO_TCP,    0 },
+	{ PRIV_AF_INET6, PRIV_P_RAW,   AF_INET6, IPPROTO_RAW,    0 },
+};
+
+int
+priv_sock_open_raw(uint8_t family, uint8_t proto)
+{
+	int fd, on = 1, saved;
+
+	for (size_t i = 0; i < sizeof(raw_kinds) / sizeof(raw_kinds[0]); i++) {
+		if (raw_kinds[i].family != family || raw_kinds[i].proto != proto)
+			continue;
+		fd = socket(raw_kinds[i].domain, SOCK_RAW | SOCK_CLOEXEC,
+		    raw_kinds[i].ipproto);
+		if (fd == -1)
+			return -1;
+		if (raw_kinds[i].hdrincl && setsockopt(fd, IPPROTO_IP,
+		    IP_HDRINCL, &on, sizeof(on)) == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		return fd;
+	}
+	errno = EINVAL;
+	return -1;
+}

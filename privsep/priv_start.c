@@ -1,0 +1,325 @@
+/*
+ * priv_start.c: reaching scamper-helper by one of the three ways, and
+ * dropping privilege in one function, in one fixed order.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "priv_start.h"
+#include "sandbox.h"
+
+#ifndef PRIV_HELPER_PATH
+#define PRIV_HELPER_PATH	"/usr/local/sbin/scamper-helper"
+#endif
+#ifndef PRIV_SOCK_PATH
+#define PRIV_SOCK_PATH		"/run/scamper/helper.sock"
+#endif
+#ifndef PRIV_CHROOT_DIR
+#define PRIV_CHROOT_DIR		"/var/empty"
+#endif
+
+const char *
+priv_mode_name(enum priv_mode mode)
+{
+	switch (mode) {
+	case PRIV_MODE_CHILD:
+		return "child";
+	case PRIV_MODE_SERVICE:
+		return "service";
+	case PRIV_MODE_CAPS:
+		return "capabilities";
+	case PRIV_MODE_NONE:
+		break;
+	}
+	return "none";
+}
+
+static const char *
+env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return (v != NULL && v[0] != '\0') ? v : def;
+}
+
+/* In the forked child: put SOCK on PRIV_CHILD_FD, stdin on /dev/null,
+ * close everything else but stderr and the exec-error pipe, exec. */
+static void
+spawn_child(const char *path, int sock, int errfd)
+{
+	char *const argv[] = { (char *)"scamper-helper", (char *)"child",
+	    NULL };
+	char *const envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+	    NULL };
+	int e, null;
+
+	if (sock == PRIV_CHILD_FD)
+		fcntl(sock, F_SETFD, 0);
+	else if (dup2(sock, PRIV_CHILD_FD) == -1)
+		goto fail;
+	if ((null = open("/dev/null", O_RDONLY)) != -1 && null != 0) {
+		dup2(null, 0);
+		close(null);
+	}
+	if (errfd == PRIV_CHILD_FD)
+		goto fail;
+	for (int fd = PRIV_CHILD_FD + 1; fd < 1024; fd++)
+		if (fd != errfd)
+			close(fd);
+	execve(path, argv, envp);
+fail:
+	e = errno;
+	(void)!write(errfd, &e, sizeof(e));
+	_exit(127);
+}
+
+/* Start PATH as a child helper.  Returns our end of the socket, or -1
+ * with errno (from exec if that failed). */
+static int
+spawn(const char *path)
+{
+	int sv[2], ep[2], e = 0, saved;
+	ssize_t n;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if (pipe2(ep, O_CLOEXEC) == -1)
+		goto fail;
+	if ((pid = fork()) == -1) {
+		close(ep[0]);
+		close(ep[1]);
+		goto fail;
+	}
+	if (pid == 0)
+		spawn_child(path, sv[1], ep[1]);
+	close(sv[1]);
+	close(ep[1]);
+	do
+		n = read(ep[0], &e, sizeof(e));
+	while (n == -1 && errno == EINTR);
+	close(ep[0]);
+	if (n == sizeof(e)) {
+		close(sv[0]);
+		waitpid(pid, NULL, 0);
+		errno = e;
+		return -1;
+	}
+	return sv[0];
+fail:
+	saved = errno;
+	close(sv[0]);
+	close(sv[1]);
+	errno = saved;
+	return -1;
+}
+
+/* Connect to the helper service at PATH.  Returns the socket or -1. */
+static int
+connect_service(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, saved;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* Wrap SOCK and say HELLO; NULL with the reason in WHY on failure. */
+static struct priv_client *
+greet(int sock, char *why, size_t len)
+{
+	struct priv_client *pc;
+
+	if (sock == -1) {
+		snprintf(why, len, "%s", strerror(errno));
+		return NULL;
+	}
+	if ((pc = priv_client_new(sock)) == NULL) {
+		snprintf(why, len, "%s", strerror(errno));
+		return NULL;
+	}
+	if (priv_hello_sync(pc, why, len) == -1) {
+		priv_client_free(pc);
+		return NULL;
+	}
+	return pc;
+}
+
+struct priv_client *
+priv_start(enum priv_mode *mode, char *err, size_t len)
+{
+	const char *bin = env_or("SCAMPER_HELPER_BIN", PRIV_HELPER_PATH);
+	const char *sock = env_or("SCAMPER_HELPER", PRIV_SOCK_PATH);
+	char why2[256], why3[256];
+	struct priv_client *pc;
+
+	*mode = PRIV_MODE_NONE;
+	if (geteuid() == 0) {
+		if ((pc = greet(spawn(bin), why3, sizeof(why3))) != NULL) {
+			*mode = PRIV_MODE_CHILD;
+			return pc;
+		}
+		snprintf(err, len, "running as root, but cannot start the "
+		    "helper %s: %s", bin, why3);
+		return NULL;
+	}
+	if ((pc = greet(connect_service(sock), why2, sizeof(why2))) != NULL) {
+		*mode = PRIV_MODE_SERVICE;
+		return pc;
+	}
+	if (errno == EACCES)
+		snprintf(why2, sizeof(why2), "permission denied (is this "
+		    "user in group scamper?)");
+	if ((pc = greet(spawn(bin), why3, sizeof(why3))) != NULL) {
+		*mode = PRIV_MODE_CAPS;
+		return pc;
+	}
+	snprintf(err, len, "this needs raw sockets, and none of the three "
+	    "ways to get them without setuid works:\n"
+	    "  1. run scamper as root: it starts scamper-helper and drops "
+	    "to user %s;\n"
+	    "  2. the scamper-helper service, for members of group scamper: "
+	    "%s: %s;\n"
+	    "  3. scamper-helper with file capabilities "
+	    "(setcap cap_net_raw,cap_net_admin+ep): %s: %s.",
+	    env_or("SCAMPER_USER", SCAMPER_UNPRIV_USER), sock, why2, bin,
+	    why3);
+	return NULL;
+}
+
+/* ---- dropping privilege ----------------------------------------------- */
+
+/* DIR must be a root-owned directory nobody else may write, and empty;
+ * the default one is created if it does not exist. */
+static int
+check_chroot_dir(const char *dir, char *err, size_t len)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+
+	if (lstat(dir, &st) == -1 && errno == ENOENT &&
+	    strcmp(dir, PRIV_CHROOT_DIR) == 0)
+		(void)mkdir(dir, 0755);
+	if (lstat(dir, &st) == -1) {
+		snprintf(err, len, "chroot directory %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		snprintf(err, len, "chroot directory %s: must be a directory "
+		    "owned by root and writable only by root", dir);
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, len, "chroot directory %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..")) {
+			snprintf(err, len, "chroot directory %s is not empty",
+			    dir);
+			closedir(d);
+			return -1;
+		}
+	closedir(d);
+	return 0;
+}
+
+/* Root only: chroot to DIR and become USER for good. */
+static int
+become_user(const char *user, const char *dir, char *err, size_t len)
+{
+	struct passwd *pw;
+	uid_t uid;
+	gid_t gid;
+
+	/* look the user up before the chroot hides /etc/passwd */
+	if ((pw = getpwnam(user)) == NULL || pw->pw_uid == 0) {
+		snprintf(err, len, "unprivileged user %s: %s", user,
+		    pw == NULL ? "no such user" : "has uid 0");
+		return -1;
+	}
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	if (check_chroot_dir(dir, err, len) == -1)
+		return -1;
+	if (chroot(dir) == -1 || chdir("/") == -1) {
+		snprintf(err, len, "chroot %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1 ||
+	    setresuid(uid, uid, uid) == -1) {
+		snprintf(err, len, "becoming %s: %s", user, strerror(errno));
+		return -1;
+	}
+	if (setuid(0) != -1 || seteuid(0) != -1) {
+		snprintf(err, len, "becoming %s: could regain root", user);
+		return -1;
+	}
+	return 0;
+}
+
+int
+priv_drop(const struct priv_drop_conf *c, char *err, size_t len)
+{
+	const char *user = c->user != NULL ? c->user :
+	    env_or("SCAMPER_USER", SCAMPER_UNPRIV_USER);
+	const char *dir = c->chroot_dir != NULL ? c->chroot_dir :
+	    env_or("SCAMPER_CHROOT", PRIV_CHROOT_DIR);
+	struct rlimit rl = { 0, 0 };
+
+	/* 1. open what needs privilege, through the helper */
+	if (c->open != NULL && c->open(c->pc, c->open_arg) == -1) {
+		snprintf(err, len, "opening sockets through the helper: %s",
+		    strerror(errno));
+		return -1;
+	}
+	/* 2-4. as root: check the chroot directory, chroot, change ids */
+	if (geteuid() == 0 && become_user(user, dir, err, len) == -1)
+		return -1;
+	/* 5. rlimits: the prober never starts another process */
+	if (setrlimit(RLIMIT_NPROC, &rl) == -1) {
+		snprintf(err, len, "RLIMIT_NPROC: %s", strerror(errno));
+		return -1;
+	}
+	/* 6-7. no capabilities, no_new_privs, system-call filter */
+	if (sandbox_prober(err, len) == -1)
+		return -1;
+	log_debug("privilege dropped: uid %ld, sandbox %s", (long)getuid(),
+	    sandbox_name);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * priv_start.h: how an unprivileged scamper gets its helper, and the one
+ * function that drops privilege.
+ *
+ * Three ways, tried in this order:
+ *   1. running as root: start scamper-helper as a child (fork+exec with
+ *      the socket on PRIV_CHILD_FD), then drop to an unprivileged user;
+ *   2. a helper service: connect to $SCAMPER_HELPER, or by default
+ *      /run/scamper/helper.sock (needs membership of group scamper);
+ *   3. a helper binary with file capabilities: run it as in 1.
+ * The helper binary is $SCAMPER_HELPER_BIN, by default the installed one.
+ */
+#ifndef PRIVSEP_PRIV_START_H
+#define PRIVSEP_PRIV_START_H
+
+#include <stddef.h>
+
+#include "priv_client.h"
+
+enum priv_mode {
+	PRIV_MODE_NONE = 0,
+	PRIV_MODE_CHILD,	/* 1: root started the helper */
+	PRIV_MODE_SERVICE,	/* 2: the helper service's socket */
+	PRIV_MODE_CAPS,		/* 3: a helper with file capabilities */
+};
+
+/* "child", "service", "capabilities" or "none". */
+const char *priv_mode_name(enum priv_mode mode);
+
+/* Reach a helper by the first of the three ways that works and say
+ * HELLO.  Returns the client (free with priv_client_free) and the way in
+ * *MODE, or NULL with a message in ERR naming all three ways and why
+ * each failed.  Blocks (start-up only). */
+struct priv_client *priv_start(enum priv_mode *mode, char *err, size_t len);
+
+typedef int priv_open_fn(struct priv_client *pc, void *arg);
+
+struct priv_drop_conf {
+	/* Step 1: open what needs privilege (may be NULL); -1 aborts. */
+	priv_open_fn	*open;
+	void		*open_arg;
+	struct priv_client *pc;
+	const char	*user;		/* NULL: $SCAMPER_USER or the build's */
+	const char	*chroot_dir;	/* NULL: $SCAMPER_CHROOT or the build's */
+};
+
+/* Drop privilege, in this fixed order: run C->open; if root, check the
+ * chroot directory (root-owned, not group/other writable, empty),
+ * chroot and chdir there, set groups, gid and uid to the user; set
+ * rlimits (no new processes); then enter the sandbox (no capabilities,
+ * no_new_privs, a system-call filter).  Returns 0, or -1 with a message
+ * in ERR; the process must then exit. */
+int priv_drop(const struct priv_drop_conf *c, char *err, size_t len);
+
+#endif

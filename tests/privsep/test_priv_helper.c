@@ -1,0 +1,481 @@
+/*
+ * test_priv_helper.c: the helper's request table, driven over a real
+ * socket.  In child mode every malformed, oversize, unknown or
+ * unpermitted request is fatal; in service mode it closes only that
+ * client.  The helper runs in a forked process; as root it first gets a
+ * network namespace of its own, so its firewall table is thrown away
+ * with it and nothing touches the host's ruleset.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helper.h"
+#include "ipc.h"
+#include "log.h"
+#include "priv_client.h"
+#include "priv_proto.h"
+
+/* Run a child-mode helper on a socketpair; returns our end. */
+static int
+start_child(pid_t *pid)
+{
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	*pid = fork();
+	ck_assert_int_ne(*pid, -1);
+	if (*pid == 0) {
+		struct helper_conf conf = { 1, NULL, NULL };
+
+		if (geteuid() == 0 && unshare(CLONE_NEWNET) == -1)
+			_exit(99);
+		close(sv[0]);
+		if (dup2(sv[1], PRIV_CHILD_FD) == -1)
+			_exit(98);
+		if (sv[1] != PRIV_CHILD_FD)
+			close(sv[1]);
+		log_init("test-helper");
+		_exit(helper_run(&conf));
+	}
+	close(sv[1]);
+	return sv[0];
+}
+
+/* Wait for PID and return its exit status (-1 if killed). */
+static int
+reap(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+send_msg(int fd, const struct priv_msg *m)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	long len = priv_msg_encode(m, buf, sizeof(buf));
+
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(ipc_send(fd, buf, (size_t)len, -1), 0);
+}
+
+/* Receive one reply; returns 1, or 0 at EOF.  *FD gets any descriptor. */
+static int
+recv_msg(int fd, struct priv_msg *m, int *rfd)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	size_t len;
+	int rc = ipc_recv(fd, buf, sizeof(buf), &len, rfd);
+
+	if (rc <= 0)
+		return 0;
+	ck_assert_int_eq(priv_msg_decode(m, buf, len), 0);
+	return 1;
+}
+
+static struct priv_msg
+hello(void)
+{
+	struct priv_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_HELLO;
+	m.id = 1;
+	m.u.hello.version = PRIV_PROTO_VERSION;
+	return m;
+}
+
+/* Send raw bytes B, then expect the child helper to die with status 1. */
+static void
+expect_fatal_bytes(const void *b, size_t n, int fd_too, int after_hello)
+{
+	struct priv_msg r;
+	pid_t pid;
+	int s = start_child(&pid), rfd;
+
+	if (after_hello) {
+		struct priv_msg h = hello();
+
+		send_msg(s, &h);
+		ck_assert_int_eq(recv_msg(s, &r, &rfd), 1);
+		if (r.type != PRIV_HELLO_OK) {
+			/* not root: HELLO is refused, that is fatal too */
+			ck_assert_int_eq(r.type, PRIV_ERR);
+			ck_assert_int_eq(reap(pid), 1);
+			close(s);
+			return;
+		}
+	}
+	ck_assert_int_eq(ipc_send(s, b, n, fd_too ? 0 : -1), 0);
+	ck_assert_int_eq(recv_msg(s, &r, &rfd), 0);	/* EOF, no reply */
+	ck_assert_int_eq(reap(pid), 1);
+	close(s);
+}
+
+static size_t
+encode(const struct priv_msg *m, uint8_t *buf)
+{
+	long len = priv_msg_encode(m, buf, PRIV_MSG_MAX);
+
+	ck_assert_int_gt(len, 0);
+	return (size_t)len;
+}
+
+START_TEST(child_request_before_hello)
+{
+	struct priv_msg m;
+	uint8_t buf[PRIV_MSG_MAX];
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_OPEN_RAW;
+	m.id = 5;
+	m.u.raw.family = PRIV_AF_INET;
+	m.u.raw.proto = PRIV_P_ICMP;
+	expect_fatal_bytes(buf, encode(&m, buf), 0, 0);
+}
+END_TEST
+
+START_TEST(child_unknown_type)
+{
+	struct priv_msg m = hello();
+	uint8_t buf[PRIV_MSG_MAX];
+	size_t n = encode(&m, buf);
+
+	buf[1] = 99;
+	expect_fatal_bytes(buf, n, 0, 0);
+	buf[1] = 99;
+	expect_fatal_bytes(buf, n, 0, 1);
+}
+END_TEST
+
+START_TEST(child_reply_as_request)
+{
+	struct priv_msg m;
+	uint8_t buf[PRIV_MSG_MAX];
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_OK;
+	m.id = 3;
+	expect_fatal_bytes(buf, encode(&m, buf), 0, 1);
+}
+END_TEST
+
+START_TEST(child_wrong_size)
+{
+	struct priv_msg m = hello();
+	uint8_t buf[PRIV_MSG_MAX];
+	size_t n = encode(&m, buf);
+
+	expect_fatal_bytes(buf, n - 1, 0, 0);
+	buf[n] = 0;
+	expect_fatal_bytes(buf, n + 1, 0, 0);
+}
+END_TEST
+
+START_TEST(child_oversize)
+{
+	uint8_t big[PRIV_MSG_MAX * 4];
+
+	memset(big, 0, sizeof(big));
+	big[0] = PRIV_PROTO_VERSION;
+	big[1] = PRIV_HELLO;
+	expect_fatal_bytes(big, sizeof(big), 0, 0);
+}
+END_TEST
+
+START_TEST(child_fd_from_client)
+{
+	struct priv_msg m = hello();
+	uint8_t buf[PRIV_MSG_MAX];
+
+	expect_fatal_bytes(buf, encode(&m, buf), 1, 0);
+}
+END_TEST
+
+START_TEST(child_bad_version)
+{
+	struct priv_msg m = hello();
+	uint8_t buf[PRIV_MSG_MAX];
+	size_t n = encode(&m, buf);
+
+	buf[0] = PRIV_PROTO_VERSION + 1;	/* the header's version */
+	expect_fatal_bytes(buf, n, 0, 0);
+	m.u.hello.version = PRIV_PROTO_VERSION + 1;	/* HELLO's */
+	n = encode(&m, buf);
+	{
+		struct priv_msg r;
+		pid_t pid;
+		int s = start_child(&pid), rfd;
+
+		ck_assert_int_eq(ipc_send(s, buf, n, -1), 0);
+		ck_assert_int_eq(recv_msg(s, &r, &rfd), 1);
+		ck_assert_int_eq(r.type, PRIV_ERR);
+		ck_assert_int_eq(reap(pid), 1);
+		close(s);
+	}
+}
+END_TEST
+
+START_TEST(child_hello_twice)
+{
+	struct priv_msg m = hello();
+	uint8_t buf[PRIV_MSG_MAX];
+
+	expect_fatal_bytes(buf, encode(&m, buf), 0, 1);
+}
+END_TEST
+
+/* As root: the requests that are well-formed but refused by policy get
+ * an ERR and the helper carries on; a clean close ends it with 0. */
+START_TEST(child_refusals_are_not_fatal)
+{
+	struct priv_msg m = hello(), r;
+	pid_t pid;
+	int s, fd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "child_refusals_are_not_fatal: needs root, "
+		    "skipped\n");
+		return;
+	}
+	s = start_child(&pid);
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_OPEN_RAW;
+	m.id = 2;
+	m.u.raw.family = PRIV_AF_INET;
+	m.u.raw.proto = PRIV_P_ICMP6;		/* not a v4 kind */
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_ERR);
+	ck_assert_uint_eq(r.id, 2);
+	ck_assert_uint_eq(r.u.err.err, EINVAL);
+	ck_assert_int_eq(fd, -1);
+
+	m.u.raw.proto = PRIV_P_ICMP;		/* fine */
+	m.id = 3;
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_FD);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_FW_ADD;
+	m.id = 4;
+	m.u.fw.family = PRIV_AF_INET;
+	m.u.fw.proto = PRIV_P_TCP;
+	memcpy(m.u.fw.laddr, "\xc0\x00\x02\x01", 4);
+	memcpy(m.u.fw.raddr, "\xc6\x33\x64\x02", 4);
+	m.u.fw.lport = 22;			/* below 1024: refused */
+	m.u.fw.rport = 80;
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_ERR);
+	ck_assert_uint_eq(r.u.err.err, EINVAL);
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_FW_DEL;
+	m.id = 5;
+	m.u.fw_id.rule_id = 77;			/* not ours */
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_ERR);
+	ck_assert_uint_eq(r.u.err.err, ENOENT);
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_OPEN_DL;
+	m.id = 6;
+	m.u.dl.ifindex = 100000;		/* no such interface */
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_ERR);
+	ck_assert_uint_eq(r.u.err.err, ENXIO);
+
+	close(s);
+	ck_assert_int_eq(reap(pid), 0);
+}
+END_TEST
+
+/* ---- the client side: a bad reply is fatal --------------------------- */
+
+static void
+ignore_cb(void *arg, int err, int fd, uint32_t value)
+{
+	(void)arg;
+	(void)err;
+	(void)fd;
+	(void)value;
+}
+
+/* Send REPLY to a client with one OPEN_RAW pending and read it. */
+static void
+client_gets(const struct priv_msg *reply, int with_fd)
+{
+	int sv[2];
+	struct priv_client *pc;
+	uint8_t buf[PRIV_MSG_MAX];
+
+	log_init("test-client");
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	pc = priv_client_new(sv[0]);
+	ck_assert_ptr_nonnull(pc);
+	ck_assert_int_eq(priv_open_raw(pc, PRIV_AF_INET, PRIV_P_ICMP,
+	    ignore_cb, NULL), 0);
+	ck_assert_int_eq(ipc_send(sv[1], buf, encode(reply, buf),
+	    with_fd ? 0 : -1), 0);
+	priv_client_read(pc);
+}
+
+START_TEST(client_wrong_reply_type)
+{
+	struct priv_msg r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = PRIV_FW_OK;			/* OPEN_RAW wants FD or ERR */
+	r.id = 1;
+	r.u.fw_id.rule_id = 1;
+	client_gets(&r, 0);
+}
+END_TEST
+
+START_TEST(client_unknown_id)
+{
+	struct priv_msg r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = PRIV_FD;
+	r.id = 77;
+	client_gets(&r, 1);
+}
+END_TEST
+
+START_TEST(client_fd_missing)
+{
+	struct priv_msg r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = PRIV_FD;
+	r.id = 1;
+	client_gets(&r, 0);
+}
+END_TEST
+
+/* ---- service mode: a violation closes only its client ----------------- */
+
+static int
+connect_to(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+START_TEST(service_isolates_clients)
+{
+	char dir[] = "/tmp/test-priv-helper.XXXXXX", path[128];
+	struct priv_msg m = hello(), r;
+	struct group *gr = getgrgid(getegid());
+	pid_t pid;
+	int a, b, fd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "service_isolates_clients: needs root, "
+		    "skipped\n");
+		return;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/helper.sock", dir);
+	if ((pid = fork()) == 0) {
+		struct helper_conf conf = { 0, path, gr->gr_name };
+
+		if (unshare(CLONE_NEWNET) == -1)
+			_exit(99);
+		log_init("test-service");
+		_exit(helper_run(&conf));
+	}
+	for (int i = 0; i < 500 && access(path, F_OK) != 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(access(path, F_OK), 0);
+
+	a = connect_to(path);
+	b = connect_to(path);
+	send_msg(a, &m);
+	ck_assert_int_eq(recv_msg(a, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
+	/* a misbehaves: a second HELLO */
+	send_msg(a, &m);
+	ck_assert_int_eq(recv_msg(a, &r, &fd), 0);
+	/* b is unaffected */
+	send_msg(b, &m);
+	ck_assert_int_eq(recv_msg(b, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
+	close(a);
+	close(b);
+	kill(pid, SIGTERM);
+	ck_assert_int_eq(reap(pid), 0);
+	ck_assert_int_ne(access(path, F_OK), 0);	/* socket removed */
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *
+priv_helper_suite(void)
+{
+	Suite *s = suite_create("priv_helper");
+	TCase *tc = tcase_create("helper");
+	TCase *cl = tcase_create("client");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, child_request_before_hello);
+	tcase_add_test(tc, child_unknown_type);
+	tcase_add_test(tc, child_reply_as_request);
+	tcase_add_test(tc, child_wrong_size);
+	tcase_add_test(tc, child_oversize);
+	tcase_add_test(tc, child_fd_from_client);
+	tcase_add_test(tc, child_bad_version);
+	tcase_add_test(tc, child_hello_twice);
+	tcase_add_test(tc, child_refusals_are_not_fatal);
+	tcase_add_test(tc, service_isolates_clients);
+	suite_add_tcase(s, tc);
+	tcase_add_exit_test(cl, client_wrong_reply_type, 1);
+	tcase_add_exit_test(cl, client_unknown_id, 1);
+	tcase_add_exit_test(cl, client_fd_missing, 1);
+	suite_add_tcase(s, cl);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(priv_helper_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
