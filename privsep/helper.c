@@ -279,8 +279,13 @@ client_read(struct helper *h, struct helper_client *c)
 		    priv_type_name(m.type), strerror((int)r.u.err.err));
 	}
 	client_reply(h, c, &r, fd);
-	if (m.type == PRIV_HELLO && r.type == PRIV_ERR && c->fd != -1)
+	if (m.type == PRIV_HELLO && r.type == PRIV_ERR && c->fd != -1) {
+		if (h->child)
+			fatalx("cannot serve scamper: %s", r.u.err.err == EPERM ?
+			    "no privilege to open raw sockets (not root, no "
+			    "cap_net_raw)" : "it speaks another protocol");
 		violation(h, c, "HELLO refused");
+	}
 }
 
 static struct helper_client *

@@ -304,6 +304,24 @@ sync_wait(struct priv_client *pc, struct sync_result *res)
 	return 0;
 }
 
+/* After a failed send: if the helper refused us before closing (ERR
+ * with id 0, already queued), return that error, else E. */
+static int
+refusal(struct priv_client *pc, int e)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_msg m;
+	size_t n;
+
+	if ((e == EPIPE || e == ECONNRESET) &&
+	    recv(pc->sock, buf, sizeof(buf), MSG_DONTWAIT | MSG_PEEK) > 0 &&
+	    ipc_recv(pc->sock, buf, sizeof(buf), &n, NULL) == 1 &&
+	    priv_msg_decode(&m, buf, n) == 0 && m.type == PRIV_ERR &&
+	    m.id == 0)
+		return (int)m.u.err.err;
+	return e;
+}
+
 int
 priv_hello_sync(struct priv_client *pc, char *err, size_t len)
 {
@@ -315,7 +333,7 @@ priv_hello_sync(struct priv_client *pc, char *err, size_t len)
 	m.u.hello.version = PRIV_PROTO_VERSION;
 	if (send_req(pc, &m, sync_cb, &res) == -1 ||
 	    sync_wait(pc, &res) == -1) {
-		int e = errno;
+		int e = res.done ? errno : refusal(pc, errno);
 
 		snprintf(err, len, "%s", e == EACCES ?
 		    "the helper refused us: not root and not in its group" :

@@ -184,6 +184,7 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
 	const char *sock = env_or("SCAMPER_HELPER", PRIV_SOCK_PATH);
 	char why2[256], why3[256];
 	struct priv_client *pc;
+	int fd;
 
 	*mode = PRIV_MODE_NONE;
 	if (geteuid() == 0) {
@@ -195,13 +196,13 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
 		    "helper %s: %s", bin, why3);
 		return NULL;
 	}
-	if ((pc = greet(connect_service(sock), why2, sizeof(why2))) != NULL) {
+	if ((fd = connect_service(sock)) == -1 && errno == EACCES)
+		snprintf(why2, sizeof(why2), "permission denied (is this "
+		    "user in group scamper?)");
+	else if ((pc = greet(fd, why2, sizeof(why2))) != NULL) {
 		*mode = PRIV_MODE_SERVICE;
 		return pc;
 	}
-	if (errno == EACCES)
-		snprintf(why2, sizeof(why2), "permission denied (is this "
-		    "user in group scamper?)");
 	if ((pc = greet(spawn(bin), why3, sizeof(why3))) != NULL) {
 		*mode = PRIV_MODE_CAPS;
 		return pc;
