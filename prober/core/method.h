@@ -1,0 +1,61 @@
+/*
+ * method.h: a measurement technique is a descriptor, not a copy of the
+ * machinery.  Each technique (trace, ping, ...) is one file exporting a
+ * const struct method; the core does option checking, scheduling,
+ * pacing, reply matching and output, and calls these back.
+ *
+ * Contract: callbacks never touch sockets, files or the clock directly;
+ * they use the task_* functions of task.h.  A technique ends its task
+ * with task_finish(), after which none of its callbacks is called again.
+ */
+#ifndef PROBER_CORE_METHOD_H
+#define PROBER_CORE_METHOD_H
+
+#include <stddef.h>
+#include <sys/time.h>
+
+#include "cmd.h"
+#include "pkt.h"
+
+struct task;
+struct output;
+
+struct method {
+	const char			*name;
+	const struct cmd_optspec	*opts;
+	size_t				 nopts;
+
+	/* Check the parsed options and targets and build the task's state
+	 * (returned; owned by the task, released with free_state).  On
+	 * error return NULL with a message in ERR. */
+	void	*(*alloc)(struct task *t, const struct cmd_args *a,
+		    char *err, size_t errlen);
+
+	/* The task may start probing (its flow is the method's to
+	 * register).  Returns 0, or -1 with a message in ERR if it cannot
+	 * start (e.g. no route); the core then discards the task. */
+	int	 (*start)(struct task *t, char *err, size_t errlen);
+
+	/* A pacing token was granted after task_want_probe(): send at most
+	 * one probe.  Returns 1 if a probe was sent, 0 otherwise. */
+	int	 (*probe)(struct task *t);
+
+	/* A reply that matched the task's flow. */
+	void	 (*reply)(struct task *t, const struct pkt_reply *r,
+		    const struct timeval *rx);
+
+	/* Stop now (halt, shutdown); the technique records why and calls
+	 * task_finish(). */
+	void	 (*halt)(struct task *t);
+
+	/* Write the finished result to O. */
+	void	 (*write)(struct task *t, struct output *o);
+
+	/* Release the state alloc returned. */
+	void	 (*free_state)(void *state);
+};
+
+/* The method called NAME (case-sensitive, as scamper's), or NULL. */
+const struct method *method_find(const char *name);
+
+#endif

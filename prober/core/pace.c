@@ -1,0 +1,53 @@
+/*
+ * pace.c: the -p token bucket (see pace.h).
+ */
+#include "pace.h"
+
+void
+pace_init(struct pace *p, uint32_t pps, struct monotime now)
+{
+	pace_set_rate(p, pps);
+	p->credit_ns = p->cost_ns;
+	p->last = now;
+}
+
+void
+pace_set_rate(struct pace *p, uint32_t pps)
+{
+	p->pps = pps > 0 ? pps : 1;
+	p->cost_ns = 1000000000LL / p->pps;
+	if (p->cost_ns < 1)
+		p->cost_ns = 1;
+}
+
+void
+pace_update(struct pace *p, struct monotime now, int waiting)
+{
+	int64_t cap = waiting ? (int64_t)PACE_CATCHUP_MS * 1000000 : p->cost_ns;
+	int64_t dt = monotime_sub_ns(now, p->last);
+
+	if (dt > 0)
+		p->credit_ns += dt;
+	p->last = now;
+	if (cap < p->cost_ns)
+		cap = p->cost_ns;
+	if (p->credit_ns > cap)
+		p->credit_ns = cap;
+}
+
+int
+pace_take(struct pace *p)
+{
+	if (p->credit_ns < p->cost_ns)
+		return 0;
+	p->credit_ns -= p->cost_ns;
+	return 1;
+}
+
+struct monotime
+pace_next(const struct pace *p, struct monotime now)
+{
+	if (p->credit_ns >= p->cost_ns)
+		return now;
+	return monotime_add_ns(now, p->cost_ns - p->credit_ns);
+}

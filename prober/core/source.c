@@ -1,0 +1,173 @@
+/*
+ * source.c: command-line and list-file sources (see source.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+
+enum source_kind { SRC_ADDRS, SRC_CMDS, SRC_FILE };
+
+struct source {
+	enum source_kind kind;
+	const char	*cmd;		/* template for addresses */
+	char		**v;		/* SRC_ADDRS, SRC_CMDS */
+	int		 n, i;
+	const char	*path;		/* SRC_FILE */
+	FILE		*f;
+	unsigned long	 line;
+	int		 cmdfile;
+};
+
+static struct source *
+source_new(enum source_kind kind, const char *cmd)
+{
+	struct source *s = calloc(1, sizeof(*s));
+
+	if (s != NULL) {
+		s->kind = kind;
+		s->cmd = cmd;
+	}
+	return s;
+}
+
+struct source *
+source_addrs(const char *cmd, char **addrs, int n)
+{
+	struct source *s = source_new(SRC_ADDRS, cmd);
+
+	if (s != NULL) {
+		s->v = addrs;
+		s->n = n;
+	}
+	return s;
+}
+
+struct source *
+source_cmds(char **cmds, int n)
+{
+	struct source *s = source_new(SRC_CMDS, NULL);
+
+	if (s != NULL) {
+		s->v = cmds;
+		s->n = n;
+	}
+	return s;
+}
+
+struct source *
+source_file(const char *cmd, const char *path, int cmdfile)
+{
+	struct source *s;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "re")) == NULL)
+		return NULL;
+	if ((s = source_new(SRC_FILE, cmd)) == NULL) {
+		if (f != stdin)
+			fclose(f);
+		return NULL;
+	}
+	s->path = path;
+	s->f = f;
+	s->cmdfile = cmdfile;
+	return s;
+}
+
+/* Write "CMD WORD" (or WORD alone for commands) into BUF. */
+static int
+compose(const struct source *s, const char *word, int whole, char *buf,
+    size_t len)
+{
+	int n = whole ? snprintf(buf, len, "%s", word) :
+	    snprintf(buf, len, "%s %s", s->cmd, word);
+
+	if (n < 0 || (size_t)n >= len) {
+		/* never hand on a truncated command */
+		snprintf(buf, len, "command too long (at most %zu bytes)",
+		    len - 1);
+		return -1;
+	}
+	return 1;
+}
+
+/* Read the next meaningful line of the file into LINE (trimmed).
+ * Returns 1, 0 at the end, or -1 (message in LINE) for a bad line. */
+static int
+file_line(struct source *s, char *line, size_t len)
+{
+	int c;
+
+	while (fgets(line, (int)len, s->f) != NULL) {
+		size_t n = strlen(line);
+		char *p = line, *e;
+
+		s->line++;
+		if (n > 0 && line[n - 1] != '\n' && !feof(s->f)) {
+			/* too long: skip the rest of it, report it */
+			while ((c = fgetc(s->f)) != EOF && c != '\n')
+				;
+			snprintf(line, len, "line too long (at most %zu "
+			    "bytes)", len - 2);
+			return -1;
+		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((e = strchr(p, '#')) != NULL && !s->cmdfile)
+			*e = '\0';
+		e = p + strlen(p);
+		while (e > p && (e[-1] == '\n' || e[-1] == '\r' ||
+		    e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (*p == '\0' || (s->cmdfile && *p == '#'))
+			continue;
+		memmove(line, p, (size_t)(e - p) + 1);
+		return 1;
+	}
+	return 0;
+}
+
+int
+source_next(struct source *s, char *buf, size_t len, char *where,
+    size_t wlen)
+{
+	char line[4096];
+	int rc;
+
+	switch (s->kind) {
+	case SRC_ADDRS:
+	case SRC_CMDS:
+		if (s->i >= s->n)
+			return 0;
+		snprintf(where, wlen, "%s argument %d",
+		    s->kind == SRC_ADDRS ? "-i" : "-I", s->i + 1);
+		return compose(s, s->v[s->i++], s->kind == SRC_CMDS, buf,
+		    len);
+	case SRC_FILE:
+		if ((rc = file_line(s, line, sizeof(line))) == 0)
+			return 0;
+		snprintf(where, wlen, "%s:%lu", s->path, s->line);
+		if (rc == -1) {
+			snprintf(buf, len, "%s", line);
+			return -1;
+		}
+		return compose(s, line, s->cmdfile, buf, len);
+	}
+	return 0;
+}
+
+void
+source_free(struct source *s)
+{
+	if (s == NULL)
+		return;
+	if (s->f != NULL && s->f != stdin)
+		fclose(s->f);
+	free(s);
+}

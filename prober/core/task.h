@@ -1,0 +1,65 @@
+/*
+ * task.h: one measurement in progress, and what a technique may ask of
+ * the core.  Tasks are created by core_command() and owned by the core;
+ * a technique gets its state with task_state() and ends the task with
+ * task_finish(), after which the core writes the result and frees both
+ * the task and the state (later, from the loop, never inside a callback
+ * that still uses them).
+ */
+#ifndef PROBER_CORE_TASK_H
+#define PROBER_CORE_TASK_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "method.h"
+#include "monotime.h"
+#include "pkt.h"
+#include "timer.h"
+
+struct task;
+
+/* The technique's state (what its alloc returned). */
+void *task_state(const struct task *t);
+
+/* The task's number, unique in this process, from 1. */
+uint32_t task_id(const struct task *t);
+
+/* Register the flow the task's probes use, so replies come back to it.
+ * A task has at most one flow; registering again replaces it.  Returns 0,
+ * or -1 with errno EEXIST if a running task already uses that flow. */
+int task_flow(struct task *t, int af, uint8_t proto, uint16_t id,
+    const uint8_t *dst);
+
+/* Ask for a pacing token; method->probe() is called when one is granted.
+ * Asking again before the grant is a no-op. */
+void task_want_probe(struct task *t);
+
+/* Build and send probe P.  TX gets the send time.  Returns 0, or -1 with
+ * errno set (the technique decides whether that ends the task). */
+int task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx);
+
+/* Run CB(ARG) after MS milliseconds using T (embedded in the state).
+ * Timers of a finished task are the technique's to cancel. */
+void task_timer(struct task *t, struct timer *tm, int64_t ms);
+
+/* Cancel a timer started with task_timer. */
+void task_timer_cancel(struct task *t, struct timer *tm);
+
+/* The loop's current monotonic time. */
+struct monotime task_now(const struct task *t);
+
+/* The default source port / ICMP id for probes: (pid & 0x7fff) | 0x8000,
+ * as scamper uses. */
+uint16_t task_default_sport(const struct task *t);
+
+/* The source address the kernel would use towards DST (AF_INET or
+ * AF_INET6; 16-byte buffers).  Returns 0, or -1 with errno (e.g.
+ * ENETUNREACH). */
+int task_route_src(const struct task *t, int af, const uint8_t *dst,
+    uint8_t *src);
+
+/* The task is done: the core writes its result and frees it soon. */
+void task_finish(struct task *t);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * test_pace.c: the -p token bucket, on synthetic time (no clock, no
+ * timing assertions).
+ */
+#include <check.h>
+
+#include "pace.h"
+
+static struct monotime
+ms(int64_t v)
+{
+	return (struct monotime){ v * 1000000 };
+}
+
+/* Over a simulated second at PPS with probes always waiting, exactly PPS
+ * tokens are granted (plus the one the bucket starts with). */
+START_TEST(rate)
+{
+	static const uint32_t rates[] = { 1, 20, 1000, 10000, 100000 };
+	struct pace p;
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		uint64_t n = 0;
+		pace_init(&p, rates[i], ms(0));
+		for (int64_t t = 0; t <= 1000; t++) {	/* 1 ms steps */
+			pace_update(&p, ms(t), 1);
+			while (pace_take(&p))
+				n++;
+		}
+		ck_assert_msg(n == rates[i] + 1, "pps %u: %llu tokens",
+		    rates[i], (unsigned long long)n);
+	}
+}
+END_TEST
+
+START_TEST(idle_no_burst)
+{
+	struct pace p;
+	int n = 0;
+
+	pace_init(&p, 100, ms(0));
+	pace_update(&p, ms(5000), 0);	/* idle for 5 s */
+	while (pace_take(&p))
+		n++;
+	ck_assert_int_eq(n, 1);
+}
+END_TEST
+
+START_TEST(catchup_bounded)
+{
+	struct pace p;
+	int n = 0;
+
+	pace_init(&p, 1000, ms(0));
+	(void)pace_take(&p);
+	pace_update(&p, ms(5000), 1);	/* the loop was 5 s late */
+	while (pace_take(&p))
+		n++;
+	ck_assert_int_eq(n, PACE_CATCHUP_MS);	/* 250 ms worth at 1000 pps */
+}
+END_TEST
+
+START_TEST(next_time)
+{
+	struct pace p;
+
+	pace_init(&p, 50, ms(0));	/* 20 ms per probe */
+	ck_assert(monotime_cmp(pace_next(&p, ms(0)), ms(0)) == 0);
+	ck_assert(pace_take(&p));
+	ck_assert(!pace_take(&p));
+	ck_assert(monotime_cmp(pace_next(&p, ms(0)), ms(20)) == 0);
+	pace_update(&p, ms(15), 1);
+	ck_assert(monotime_cmp(pace_next(&p, ms(15)), ms(20)) == 0);
+	pace_set_rate(&p, 1000);	/* faster: 1 ms per probe */
+	ck_assert(pace_take(&p));
+	pace_set_rate(&p, 0);		/* clamped to 1 pps */
+	ck_assert_uint_eq(p.pps, 1);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("pace");
+	TCase *tc = tcase_create("pace");
+
+	tcase_add_test(tc, rate);
+	tcase_add_test(tc, idle_no_burst);
+	tcase_add_test(tc, catchup_bounded);
+	tcase_add_test(tc, next_time);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
