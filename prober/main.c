@@ -16,6 +16,7 @@
 #include "log.h"
 #include "loop.h"
 #include "opts.h"
+#include "priv_start.h"
 
 static void
 on_stop_signal(int signo, void *arg)
@@ -24,11 +25,90 @@ on_stop_signal(int signo, void *arg)
 	loop_stop(arg);
 }
 
+/* Nonzero if the work O asks for sends or receives probes, which needs
+ * raw sockets from scamper-helper.  Work on files alone does not. */
+static int
+needs_privilege(const struct opts *o)
+{
+	return o->input != INPUT_NONE;
+}
+
+/* The prober's link to scamper-helper, watched by the loop. */
+struct prober_priv {
+	struct loop		*l;
+	struct priv_client	*pc;	/* NULL: no privilege was needed */
+};
+
+/* The helper's replies to asynchronous requests arrive here. */
+static void
+on_helper(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct prober_priv *pp = arg;
+
+	(void)lfd;
+	(void)fd;
+	(void)events;
+	if (priv_client_read(pp->pc) == -1) {
+		log_warnx("scamper-helper has gone away; stopping");
+		loop_stop(pp->l);
+	}
+}
+
+/* If the work needs privilege, reach scamper-helper: as root by starting
+ * it, else through the service socket or a helper with file
+ * capabilities.  Done before -D detaches, so a failure naming the three
+ * ways reaches the terminal.  PP->pc stays NULL if no privilege is
+ * needed.  Returns 0 or -1, with the reason reported. */
+static int
+prober_helper(const struct opts *o, struct prober_priv *pp)
+{
+	enum priv_mode mode;
+	char err[1024];
+
+	pp->pc = NULL;
+	if (!needs_privilege(o))
+		return 0;
+	if ((pp->pc = priv_start(&mode, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	log_debug("scamper-helper pid %ld, %s mode",
+	    (long)priv_client_helper_pid(pp->pc), priv_mode_name(mode));
+	return 0;
+}
+
+/* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
+ * detaching and writing the pid file, before any input is read, and
+ * watch the helper's socket for replies.  Returns 0 or -1. */
+static int
+prober_drop(struct prober_priv *pp)
+{
+	struct priv_drop_conf dc;
+	char err[1024];
+
+	if (pp->pc == NULL)
+		return 0;
+	/* sockets are asked for later, asynchronously, by the methods */
+	memset(&dc, 0, sizeof(dc));
+	dc.pc = pp->pc;
+	if (priv_drop(&dc, err, sizeof(err)) == -1) {
+		log_warnx("dropping privilege: %s", err);
+		return -1;
+	}
+	if (loop_fd_add(pp->l, priv_client_sock(pp->pc), LOOP_READ,
+	    on_helper, pp) == NULL) {
+		log_warn("watching the helper's socket");
+		return -1;
+	}
+	return 0;
+}
+
 /* Set up the process per O and run the event loop.  Returns the exit
  * status. */
 static int
 prober_run(const struct opts *o)
 {
+	struct prober_priv pp = { NULL, NULL };
 	struct loop *l = NULL;
 	int rc = 1;
 
@@ -47,6 +127,9 @@ prober_run(const struct opts *o)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	pp.l = l;
+	if (prober_helper(o, &pp) == -1)
+		goto out;
 	if (o->daemon) {
 		if (daemon_detach() == -1) {
 			log_warn("-D");
@@ -59,6 +142,8 @@ prober_run(const struct opts *o)
 		log_warn("-e %s", o->pidfile);
 		goto out;
 	}
+	if (prober_drop(&pp) == -1)
+		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));
 	if (loop_run(l) == -1) {
@@ -70,6 +155,7 @@ out:
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
 	loop_free(l);
+	priv_client_free(pp.pc);
 	log_close_debugfile();
 	return rc;
 }
