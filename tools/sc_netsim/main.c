@@ -1,0 +1,377 @@
+/*
+ * main.c: sc_netsim, a deterministic simulated Internet on a TUN device.
+ * Options, building the topology, the truth file and --path query, the
+ * namespace safety check, then the event loop (run.c).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "netsim.h"
+#include "run.h"
+#include "tun.h"
+
+#define MAX_TOPO_FILE	(16 * 1024 * 1024)
+
+static const struct param {
+	const char	*name;
+	size_t		 off;
+	long		 min, max;
+} params[] = {
+	{ "hops-min", offsetof(struct netsim_params, hops_min), 2, 32 },
+	{ "hops-max", offsetof(struct netsim_params, hops_max), 2, 32 },
+	{ "leaf4", offsetof(struct netsim_params, leaf4), 1, 32 },
+	{ "leaf6", offsetof(struct netsim_params, leaf6), 1, 128 },
+	{ "lb", offsetof(struct netsim_params, lb_share), 0, 1000 },
+	{ "lb-nested", offsetof(struct netsim_params, lb_nested), 0, 1000 },
+	{ "lb-per-packet", offsetof(struct netsim_params, lb_perpkt), 0,
+	    1000 },
+	{ "lb-max-width", offsetof(struct netsim_params, lb_maxwidth), 2, 16 },
+	{ "anon", offsetof(struct netsim_params, anon_share), 0, 1000 },
+	{ "mpls", offsetof(struct netsim_params, mpls_share), 0, 1000 },
+	{ "ratelimit", offsetof(struct netsim_params, rl_share), 0, 1000 },
+	{ "ratelimit-rate", offsetof(struct netsim_params, rl_rate), 1,
+	    1000000 },
+	{ "ratelimit-burst", offsetof(struct netsim_params, rl_burst), 1,
+	    1000000 },
+	{ "mtu", offsetof(struct netsim_params, mtu_share), 0, 1000 },
+	{ "silent", offsetof(struct netsim_params, silent_share), 0, 1000 },
+	{ "loss", offsetof(struct netsim_params, loss_ppm), 0, 1000000 },
+	{ "delay-min", offsetof(struct netsim_params, delay_min_us), 0,
+	    10000000 },
+	{ "delay-max", offsetof(struct netsim_params, delay_max_us), 0,
+	    10000000 },
+	{ "jitter", offsetof(struct netsim_params, jitter_us), 0, 10000000 },
+};
+
+struct opts {
+	struct netsim_params	 p;
+	const char		*topo;
+	const char		*truth;
+	const char		*dev;
+	const char		*ready;
+	const char		*path_src;
+	int			 mtu;
+	int			 dry_run;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: sc_netsim [-nv] [-s seed] [-t topology] [-T truth] "
+	    "[-d dev] [-m mtu]\n"
+	    "                 [-P key=value] [-4 prefix] [-6 prefix] "
+	    "[-r readyfile]\n"
+	    "                 [--no-v4] [--no-v6] [--no-delay]\n"
+	    "       sc_netsim [options] --path SRC DST PROTO L4HDR\n"
+	    "keys for -P:");
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		fprintf(f, " %s", params[i].name);
+	fprintf(f, "\n");
+}
+
+static int
+set_param(struct netsim_params *p, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char *end;
+	long v;
+
+	if (eq == NULL) {
+		log_warnx("-P %s: expected KEY=VALUE", kv);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		if (strlen(params[i].name) != (size_t)(eq - kv) ||
+		    strncmp(params[i].name, kv, (size_t)(eq - kv)) != 0)
+			continue;
+		errno = 0;
+		v = strtol(eq + 1, &end, 10);
+		if (eq[1] == '\0' || *end != '\0' || errno != 0 ||
+		    v < params[i].min || v > params[i].max) {
+			log_warnx("-P %s: value must be %ld..%ld", kv,
+			    params[i].min, params[i].max);
+			return -1;
+		}
+		*(int *)((char *)p + params[i].off) = (int)v;
+		return 0;
+	}
+	log_warnx("-P %s: unknown key (sc_netsim -h lists them)", kv);
+	return -1;
+}
+
+static int
+set_prefix(uint8_t *pfx, int *plen, int af, const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char buf[64], *end;
+	long v;
+
+	if (slash == NULL || (size_t)(slash - arg) >= sizeof(buf))
+		goto bad;
+	memcpy(buf, arg, (size_t)(slash - arg));
+	buf[slash - arg] = '\0';
+	memset(pfx, 0, af == 4 ? 4 : 16);
+	if (inet_pton(af == 4 ? AF_INET : AF_INET6, buf, pfx) != 1)
+		goto bad;
+	v = strtol(slash + 1, &end, 10);
+	if (slash[1] == '\0' || *end != '\0' || v < 1 ||
+	    v > (af == 4 ? 29 : 125))
+		goto bad;
+	*plen = (int)v;
+	return 0;
+bad:
+	log_warnx("-%d %s: expected an IPv%d prefix ADDRESS/LENGTH", af, arg,
+	    af);
+	return -1;
+}
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "truth", required_argument, NULL, 'T' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "mtu", required_argument, NULL, 'm' },
+		{ "param", required_argument, NULL, 'P' },
+		{ "prefix4", required_argument, NULL, '4' },
+		{ "prefix6", required_argument, NULL, '6' },
+		{ "ready", required_argument, NULL, 'r' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "path", required_argument, NULL, 1 },
+		{ "no-v4", no_argument, NULL, 2 },
+		{ "no-v6", no_argument, NULL, 3 },
+		{ "no-delay", no_argument, NULL, 4 },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c, verbose = 0;
+
+	while ((c = getopt_long(argc, argv, "s:t:T:d:m:P:4:6:r:nvh", lopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 's':
+			errno = 0;
+			o->p.seed = strtoull(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0) {
+				log_warnx("-s %s: not a number", optarg);
+				return -1;
+			}
+			break;
+		case 't':
+			o->topo = optarg;
+			break;
+		case 'T':
+			o->truth = optarg;
+			break;
+		case 'd':
+			o->dev = optarg;
+			break;
+		case 'm':
+			o->mtu = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o->mtu < 1280 || o->mtu > 65535) {
+				log_warnx("-m %s: MTU must be 1280..65535",
+				    optarg);
+				return -1;
+			}
+			break;
+		case 'P':
+			if (set_param(&o->p, optarg) == -1)
+				return -1;
+			break;
+		case '4':
+			if (set_prefix(o->p.pfx4, &o->p.plen4, 4, optarg) == -1)
+				return -1;
+			break;
+		case '6':
+			if (set_prefix(o->p.pfx6, &o->p.plen6, 6, optarg) == -1)
+				return -1;
+			break;
+		case 'r':
+			o->ready = optarg;
+			break;
+		case 'n':
+			o->dry_run = 1;
+			break;
+		case 'v':
+			log_set_verbosity(++verbose);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 1:
+			o->path_src = optarg;
+			break;
+		case 2:
+			o->p.v4 = 0;
+			break;
+		case 3:
+			o->p.v6 = 0;
+			break;
+		case 4:
+			o->p.delay_min_us = o->p.delay_max_us = 0;
+			o->p.jitter_us = 0;
+			break;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (o->path_src != NULL ? argc - optind != 3 : argc != optind) {
+		log_warnx(o->path_src != NULL ? "--path needs SRC DST PROTO "
+		    "L4HDR" : "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static struct netsim *
+load_topology(const struct opts *o)
+{
+	struct netsim *s;
+	char err[512];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (o->topo == NULL) {
+		if ((s = netsim_generate(&o->p, err, sizeof(err))) == NULL)
+			log_warnx("generating the topology: %s", err);
+		return s;
+	}
+	if ((f = fopen(o->topo, "r")) == NULL) {
+		log_warn("%s", o->topo);
+		return NULL;
+	}
+	if ((buf = malloc(MAX_TOPO_FILE + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	len = fread(buf, 1, MAX_TOPO_FILE + 1, f);
+	fclose(f);
+	if (len > MAX_TOPO_FILE) {
+		log_warnx("%s: larger than %d bytes", o->topo, MAX_TOPO_FILE);
+		free(buf);
+		return NULL;
+	}
+	if ((s = netsim_parse(buf, len, &o->p, err, sizeof(err))) == NULL)
+		log_warnx("%s: %s", o->topo, err);
+	free(buf);
+	return s;
+}
+
+static int
+write_truth(const struct netsim *s, const char *path)
+{
+	FILE *f;
+	int rc;
+
+	if ((f = fopen(path, "w")) == NULL) {
+		log_warn("%s", path);
+		return -1;
+	}
+	rc = netsim_truth_write(s, f);
+	if (fclose(f) != 0 || rc == -1) {
+		log_warnx("%s: write failed", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_ready(const char *path, const char *dev)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_warn("%s", tmp);
+		return -1;
+	}
+	fprintf(f, "%s %ld\n", dev, (long)getpid());
+	if (fclose(f) != 0 || rename(tmp, path) == -1) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+serve(struct netsim *s, const struct opts *o)
+{
+	char why[256], dev[64];
+	int fd, rc;
+
+	rc = tun_has_default_route(why, sizeof(why));
+	if (rc != 0) {
+		log_warnx("refusing to run: %s%s", rc == 1 ? "this network "
+		    "namespace has " : "", why);
+		if (rc == 1)
+			log_warnx("start sc_netsim in a namespace with no route "
+			    "out (ip netns add ...; see sc_netsim(1))");
+		return -1;
+	}
+	if ((fd = tun_open(o->dev, o->mtu, dev, sizeof(dev), why,
+	    sizeof(why))) == -1) {
+		log_warnx("%s", why);
+		return -1;
+	}
+	log_info("serving the simulated Internet on %s", dev);
+	if (o->ready != NULL && write_ready(o->ready, dev) == -1) {
+		close(fd);
+		return -1;
+	}
+	rc = run_loop(s, fd, stderr);
+	close(fd);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct netsim *s;
+	struct opts o;
+	char err[256];
+	int rc = 1;
+
+	log_init("sc_netsim");
+	memset(&o, 0, sizeof(o));
+	netsim_params_default(&o.p);
+	o.dev = "scsim%d";
+	o.mtu = 1500;
+	if (parse_opts(argc, argv, &o) == -1)
+		return 1;
+	if ((s = load_topology(&o)) == NULL)
+		return 1;
+	if (o.path_src != NULL) {
+		if (netsim_path_print(s, o.path_src, argv[optind],
+		    argv[optind + 1], argv[optind + 2], stdout, err,
+		    sizeof(err)) == -1)
+			log_warnx("%s", err);
+		else
+			rc = 0;
+		goto out;
+	}
+	if (o.truth != NULL && write_truth(s, o.truth) == -1)
+		goto out;
+	if (o.dry_run) {
+		rc = 0;
+		goto out;
+	}
+	rc = serve(s, &o) == -1 ? 1 : 0;
+out:
+	netsim_free(s);
+	return rc;
+}

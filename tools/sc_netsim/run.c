@@ -1,0 +1,265 @@
+/*
+ * run.c: sc_netsim's event loop.
+ *
+ * One epoll set holds the TUN descriptor and a signalfd.  Each wake-up
+ * reads up to a batch of packets (one per read(2), as TUN gives them),
+ * answers each through netsim_input(), and writes a reply at once when
+ * its delay is zero or has a slot in the timer heap otherwise.  Slots are
+ * kept on free lists by size class, so the steady state allocates
+ * nothing.  epoll_pwait2 takes a nanosecond timeout, so delays are not
+ * rounded to milliseconds.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "monotime.h"
+#include "run.h"
+#include "timer.h"
+
+#define BATCH		256	/* packets read per wake-up */
+#define SLOT_SMALL	256
+#define SLOT_LARGE	2048
+#define MAX_QUEUED	(1u << 20)
+
+struct slot {
+	struct timer	 t;
+	struct runner	*run;
+	struct slot	*next;		/* free list */
+	size_t		 cap, len;
+	uint8_t		 data[];
+};
+
+struct runner {
+	struct netsim	*s;
+	int		 fd;
+	struct timer_heap th;
+	struct slot	*free_small, *free_large;
+	uint64_t	 queued, delayed, write_fail, queue_full;
+	FILE		*counters;
+};
+
+static void
+send_now(struct runner *r, const uint8_t *pkt, size_t len)
+{
+	if (write(r->fd, pkt, len) != (ssize_t)len)
+		r->write_fail++;
+}
+
+static void
+slot_put(struct runner *r, struct slot *sl)
+{
+	if (sl->cap == SLOT_SMALL) {
+		sl->next = r->free_small;
+		r->free_small = sl;
+	} else if (sl->cap == SLOT_LARGE) {
+		sl->next = r->free_large;
+		r->free_large = sl;
+	} else
+		free(sl);
+	r->queued--;
+}
+
+static void
+slot_fire(void *arg)
+{
+	struct slot *sl = arg;
+
+	send_now(sl->run, sl->data, sl->len);
+	slot_put(sl->run, sl);
+}
+
+static struct slot *
+slot_get(struct runner *r, size_t len)
+{
+	struct slot **fl = NULL, *sl;
+	size_t cap;
+
+	if (len <= SLOT_SMALL) {
+		fl = &r->free_small;
+		cap = SLOT_SMALL;
+	} else if (len <= SLOT_LARGE) {
+		fl = &r->free_large;
+		cap = SLOT_LARGE;
+	} else
+		cap = len;
+	if (fl != NULL && *fl != NULL) {
+		sl = *fl;
+		*fl = sl->next;
+	} else if ((sl = malloc(sizeof(*sl) + cap)) == NULL)
+		return NULL;
+	sl->cap = cap;
+	sl->run = r;
+	timer_init(&sl->t, slot_fire, sl);
+	return sl;
+}
+
+static void
+reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
+{
+	struct slot *sl;
+
+	if (rep->delay_ns <= 0 || r->queued >= MAX_QUEUED ||
+	    (sl = slot_get(r, rep->len)) == NULL) {
+		if (rep->delay_ns > 0)
+			r->queue_full++;
+		send_now(r, rep->pkt, rep->len);
+		return;
+	}
+	memcpy(sl->data, rep->pkt, rep->len);
+	sl->len = rep->len;
+	r->queued++;
+	r->delayed++;
+	if (timer_schedule(&r->th, &sl->t, monotime_add_ns(now,
+	    rep->delay_ns)) == -1) {
+		send_now(r, rep->pkt, rep->len);
+		slot_put(r, sl);
+	}
+}
+
+static void
+read_batch(struct runner *r, uint8_t *buf, size_t bufsz)
+{
+	struct monotime now = monotime_now();
+	struct netsim_reply rep;
+
+	for (int i = 0; i < BATCH; i++) {
+		ssize_t n = read(r->fd, buf, bufsz);
+
+		if (n <= 0)
+			return;
+		if (netsim_input(r->s, buf, (size_t)n, now.ns, &rep))
+			reply(r, &rep, now);
+	}
+}
+
+static void
+print_counters(struct runner *r)
+{
+	fprintf(r->counters, "sc_netsim: ");
+	netsim_counters_print(r->s, r->counters);
+	fprintf(r->counters, "sc_netsim: out_delayed=%llu queued=%llu "
+	    "queue_full=%llu write_fail=%llu\n",
+	    (unsigned long long)r->delayed, (unsigned long long)r->queued,
+	    (unsigned long long)r->queue_full,
+	    (unsigned long long)r->write_fail);
+	fflush(r->counters);
+}
+
+static void
+free_list(struct slot *sl)
+{
+	while (sl != NULL) {
+		struct slot *n = sl->next;
+		free(sl);
+		sl = n;
+	}
+}
+
+/* Handle pending signals; returns 1 when asked to stop. */
+static int
+read_signals(struct runner *r, int sfd)
+{
+	struct signalfd_siginfo si;
+	int stop = 0;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1)
+			print_counters(r);
+		else
+			stop = 1;
+	}
+	return stop;
+}
+
+static int
+setup_fds(int fd, int *epfd, int *sfd)
+{
+	struct epoll_event ev;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (*sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1 ||
+	    (*epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.fd = fd;
+	if (epoll_ctl(*epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+		return -1;
+	ev.data.fd = *sfd;
+	return epoll_ctl(*epfd, EPOLL_CTL_ADD, *sfd, &ev);
+}
+
+int
+run_loop(struct netsim *s, int fd, FILE *counters)
+{
+	struct runner r;
+	struct epoll_event ev[4];
+	size_t bufsz = 65536;
+	uint8_t *buf;
+	int epfd = -1, sfd = -1, stop = 0, rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.fd = fd;
+	r.counters = counters;
+	timer_heap_init(&r.th);
+	if ((buf = malloc(bufsz)) == NULL || setup_fds(fd, &epfd, &sfd) == -1) {
+		log_warn("setting up the event loop");
+		goto out;
+	}
+	while (!stop) {
+		struct timer *t = timer_heap_peek(&r.th);
+		struct timespec ts, *tsp = NULL;
+		int n;
+
+		if (t != NULL) {
+			int64_t ns = monotime_sub_ns(t->when, monotime_now());
+			if (ns < 0)
+				ns = 0;
+			ts.tv_sec = ns / 1000000000;
+			ts.tv_nsec = ns % 1000000000;
+			tsp = &ts;
+		}
+		n = epoll_pwait2(epfd, ev, 4, tsp, NULL);
+		if (n == -1 && errno != EINTR) {
+			log_warn("epoll_pwait2");
+			goto out;
+		}
+		for (int i = 0; i < n; i++) {
+			if (ev[i].data.fd == fd)
+				read_batch(&r, buf, bufsz);
+			else if (read_signals(&r, sfd))
+				stop = 1;
+		}
+		timer_heap_run(&r.th, monotime_now());
+	}
+	rc = 0;
+out:
+	print_counters(&r);
+	for (struct timer *t; (t = timer_heap_peek(&r.th)) != NULL;) {
+		timer_cancel(&r.th, t);
+		free(t->arg);	/* the slot it is embedded in */
+	}
+	free_list(r.free_small);
+	free_list(r.free_large);
+	timer_heap_fini(&r.th);
+	free(buf);
+	if (epfd != -1)
+		close(epfd);
+	if (sfd != -1)
+		close(sfd);
+	return rc;
+}
