@@ -444,6 +444,22 @@ check_not_running(const struct sockaddr_un *sun)
 		fatal("unlink %s", sun->sun_path);
 }
 
+/* Create PATH's directory (mode 0755) if it does not exist yet, as for
+ * /run/scamper at boot. */
+static void
+make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		fatal("mkdir %s", dir);
+}
+
 /* Create the listening socket PATH: mode 0660, group GID. */
 static int
 service_listen(struct helper *h, const char *path, gid_t gid)
@@ -460,6 +476,7 @@ service_listen(struct helper *h, const char *path, gid_t gid)
 	if (strlen(path) >= sizeof(sun.sun_path))
 		fatalx("socket path %s is too long", path);
 	strcpy(sun.sun_path, path);
+	make_parent(path);
 	check_not_running(&sun);
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1)
 		fatal("socket");
@@ -544,7 +561,7 @@ helper_run(const struct helper_conf *conf)
 		if (c == NULL || fcntl(c->fd, F_SETFL, O_NONBLOCK) == -1)
 			fatal("fd %d", PRIV_CHILD_FD);
 	}
-	log_debug("scamper-helper %s mode, pid %ld, firewall %s",
+	log_debug("%s mode, pid %ld, firewall %s",
 	    h.child ? "child" : "service", (long)getpid(),
 	    fwtab_ready() ? "ready" : "unavailable");
 	while (signo == 0) {

@@ -5,7 +5,11 @@
 #ifndef PRIVSEP_HELPER_H
 #define PRIVSEP_HELPER_H
 
+#ifdef PRIV_SOCK_PATH
+#define HELPER_SOCK_PATH	PRIV_SOCK_PATH
+#else
 #define HELPER_SOCK_PATH	"/run/scamper/helper.sock"
+#endif
 #define HELPER_GROUP		"scamper"
 #define HELPER_MAXCLIENTS	64
 
