@@ -4,7 +4,7 @@
 #
 #	. tests/lab/lab.sh
 #	lab_require_root		# SKIP (exit 77) unless root and ip netns work
-#	lab_init basic			# LAB_ID, state dir, trap EXIT INT TERM
+#	lab_init basic			# LAB_ID, state dir, trap EXIT etc.
 #	lab_build tests/lab/topo-basic.txt
 #	lab_exec h1 ping -c 2 203.0.113.1
 #	lab_teardown			# also run by the trap; idempotent
@@ -12,7 +12,9 @@
 # Functions (errors go to stderr as "lab: ..." and return 1):
 #	lab_require_root		print "SKIP: reason", exit 77 unless usable
 #	lab_init [TAG]			set LAB_ID (TAG, $$, random), make the
-#					state dir LAB_DIR, trap teardown on exit
+#					state dir LAB_DIR, trap teardown on
+#					EXIT HUP INT PIPE TERM (this replaces
+#					the caller's traps: use lab_atexit)
 #	lab_ns NAME			echo the namespace name of node NAME
 #	lab_node NAME [router|host]	make a node: lo up, no ICMP rate limits,
 #					L4 multipath hash, no DAD, no rp_filter;
@@ -129,7 +131,9 @@ lab_init() {
 	: >"$LAB_DIR/atexit"
 	_LAB_OWNER=$BASHPID
 	trap _lab_on_exit EXIT
+	trap '_lab_on_signal 129' HUP
 	trap '_lab_on_signal 130' INT
+	trap '_lab_on_signal 141' PIPE
 	trap '_lab_on_signal 143' TERM
 	export LAB_ID LAB_DIR
 }
