@@ -74,7 +74,7 @@ _lab_err() {
 # _lab_need_init: fail unless lab_init ran.
 _lab_need_init() {
 	[ -n "$LAB_ID" ] && [ -d "$LAB_DIR" ] ||
-	    _lab_err "lab_init has not been called"
+	    _lab_err "no lab: lab_init not called, or the lab was torn down"
 }
 
 # lab_require_root: exit 77 with "SKIP: reason" unless the lab can run.
@@ -104,14 +104,15 @@ lab_require_root() {
 	return 0
 }
 
+# the traps act only in the shell that called lab_init
 _lab_on_exit() {
 	local rc=$?
-	lab_teardown
+	[ "$BASHPID" = "$_LAB_OWNER" ] && lab_teardown
 	exit "$rc"
 }
 
 _lab_on_signal() {
-	lab_teardown
+	[ "$BASHPID" = "$_LAB_OWNER" ] && lab_teardown
 	trap - EXIT
 	exit "$1"
 }
