@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "dl.h"
 #include "helper.h"
 #include "ipc.h"
@@ -520,6 +521,8 @@ helper_init(struct helper *h, const struct helper_conf *conf)
 	atexit(fw_fini_atexit);
 	if (h->raw_ok)
 		(void)fwtab_init();
+	if (caps_keep_net() == -1)
+		fatal("dropping capabilities");
 }
 
 /* Fill PFD from the helper's descriptors; returns how many. */

@@ -99,8 +99,15 @@ run_ping() {
 	    fail "$want: priv_ping exited $rc"
 }
 
+# helper_is_root PROBER HELPER: a root helper that kept only
+# CAP_NET_RAW and CAP_NET_ADMIN (bits 13 and 12).
 helper_is_root() {
-	[ "$(status_field "$2" Uid)" = 0 ] || fail "child helper is not root"
+	local c
+	c=$(status_field "$2" CapEff)
+	[ "$(status_field "$2" Uid)" = 0 ] || fail "helper is not root"
+	[ "$c" = 0000000000003000 ] || fail "helper has CapEff $c, not just net_raw+net_admin"
+	[ "$(status_field "$2" CapBnd)" = 0000000000003000 ] ||
+	    fail "helper's bounding set is $(status_field "$2" CapBnd)"
 }
 
 helper_has_caps() {
@@ -116,6 +123,7 @@ rules_of() {
 }
 
 has_rule() {
+	helper_is_root "$@"
 	rules_of "$2" | grep -q 'tcp dport 40001' &&
 	    ok "firewall rule installed in table scamper_$2" ||
 	    fail "no firewall rule in table scamper_$2"

@@ -1,0 +1,11 @@
+/*
+ * caps_null.c: no capability sets on this system; the helper keeps
+ * running as root (pf and ipfw need it).
+ */
+#include "caps.h"
+
+int
+caps_keep_net(void)
+{
+	return 0;
+}
