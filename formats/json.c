@@ -1,0 +1,132 @@
+/*
+ * json.c: the string buffer, cycle records and dispatch for the JSON
+ * writer.  Separators follow sc_warts2json 20211212 exactly (mostly ", "
+ * between members, none in a few places).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scamper_file.h"
+#include "scamper_json.h"
+#include "scamper_list.h"
+#include "sbuf.h"
+
+void
+sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->oom)
+		return;
+	for (;;) {
+		size_t room = sb->alloc - sb->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(sb->s != NULL ? sb->s + sb->len : NULL, room, fmt,
+		    ap);
+		va_end(ap);
+		if (n < 0) {
+			sb->oom = 1;
+			return;
+		}
+		if ((size_t)n < room) {
+			sb->len += (size_t)n;
+			return;
+		}
+		size_t na = sb->alloc == 0 ? 1024 : sb->alloc * 2;
+		char *p;
+
+		while (na - sb->len <= (size_t)n)
+			na *= 2;
+		if ((p = realloc(sb->s, na)) == NULL) {
+			sb->oom = 1;
+			return;
+		}
+		sb->s = p;
+		sb->alloc = na;
+	}
+}
+
+void
+sb_cat(struct sbuf *sb, const char *s)
+{
+	sb_printf(sb, "%s", s);
+}
+
+void
+sb_rtt(struct sbuf *sb, uint32_t usec)
+{
+	sb_printf(sb, "%u.%03u", usec / 1000, usec % 1000);
+}
+
+void
+sb_addr(struct sbuf *sb, const struct scamper_addr *a)
+{
+	char buf[SCAMPER_ADDR_STRLEN];
+
+	sb_cat(sb, scamper_addr_tostr(a, buf, sizeof(buf)));
+}
+
+void
+sb_hex(struct sbuf *sb, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sb_printf(sb, "%02x", p[i]);
+}
+
+void
+sb_rtrim(struct sbuf *sb)
+{
+	while (sb->len > 0 && sb->s[sb->len - 1] == ' ')
+		sb->s[--sb->len] = '\0';
+}
+
+int
+sb_finish(struct sbuf *sb, char **out)
+{
+	*out = NULL;
+	if (sb->oom || sb->s == NULL) {
+		free(sb->s);
+		if (!sb->oom && (*out = strdup("")) != NULL)
+			return 0;
+		return -1;
+	}
+	*out = sb->s;
+	return 0;
+}
+
+int
+scamper_json_cycle(const struct scamper_cycle *c, uint16_t type, char **out)
+{
+	struct sbuf sb = { 0 };
+	int stop = type == SCAMPER_FILE_OBJ_CYCLE_STOP;
+
+	sb_printf(&sb, "{\"type\":\"cycle-%s\", \"list_name\":\"%s\", "
+	    "\"id\":%u", stop ? "stop" : "start",
+	    c->list != NULL && c->list->name != NULL ? c->list->name : "",
+	    c->id);
+	if (c->hostname != NULL)
+		sb_printf(&sb, ", \"hostname\":\"%s\"", c->hostname);
+	sb_printf(&sb, ", \"%s_time\":%u}", stop ? "stop" : "start",
+	    stop ? c->stop_time : c->start_time);
+	return sb_finish(&sb, out);
+}
+
+int
+scamper_json_obj(uint16_t type, const void *obj, char **out)
+{
+	*out = NULL;
+	switch (type) {
+	case SCAMPER_FILE_OBJ_CYCLE_START:
+	case SCAMPER_FILE_OBJ_CYCLE_STOP:
+		return scamper_json_cycle(obj, type, out);
+	case SCAMPER_FILE_OBJ_TRACE:
+		return scamper_json_trace(obj, out);
+	case SCAMPER_FILE_OBJ_PING:
+		return scamper_json_ping(obj, out);
+	}
+	return 0;
+}

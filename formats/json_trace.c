@@ -1,0 +1,198 @@
+/*
+ * json_trace.c: traceroute as JSON, as sc_warts2json 20211212 prints it
+ * (version "0.1"; PMTUD, last-ditch and doubletree data are not printed).
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "scamper_json.h"
+#include "scamper_trace.h"
+#include "sbuf.h"
+
+static int
+hop_is_icmp(const struct scamper_trace_hop *h)
+{
+	return (h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) == 0;
+}
+
+static int
+hop_is_icmp_q(const struct scamper_trace_hop *h)
+{
+	if (!hop_is_icmp(h))
+		return 0;
+	if (h->addr.type == SCAMPER_ADDR_IPV4)
+		return h->icmp_type == 3 || h->icmp_type == 11;
+	return h->icmp_type >= 1 && h->icmp_type <= 3;
+}
+
+static int
+hop_is_ptb(const struct scamper_trace_hop *h)
+{
+	if (!hop_is_icmp(h))
+		return 0;
+	if (h->addr.type == SCAMPER_ADDR_IPV4)
+		return h->icmp_type == 3 && h->icmp_code == 4;
+	return h->icmp_type == 2;
+}
+
+static void
+icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len)
+{
+	size_t off = 0;
+	int first = 1;
+
+	sb_cat(sb, ", \"icmpext\":[");
+	while (len - off >= 4) {
+		uint16_t dl = (uint16_t)(p[off] << 8 | p[off + 1]);
+		uint8_t cn = p[off + 2], ct = p[off + 3];
+		const uint8_t *d = p + off + 4;
+
+		if (len - off - 4 < dl)
+			break;
+		sb_printf(sb, "%s{\"ie_cn\":%u,\"ie_ct\":%u,\"ie_dl\":%u",
+		    first ? "" : ",", cn, ct, dl);
+		if (cn == 1 && ct == 1) {
+			sb_cat(sb, ",\"mpls_labels\":[");
+			for (uint16_t i = 0; i + 4 <= dl; i += 4) {
+				uint32_t w = (uint32_t)d[i] << 24 |
+				    (uint32_t)d[i + 1] << 16 |
+				    (uint32_t)d[i + 2] << 8 | d[i + 3];
+
+				sb_printf(sb, "%s{\"mpls_ttl\":%u,\"mpls_s\":%u,"
+				    "\"mpls_exp\":%u,\"mpls_label\":%u}",
+				    i == 0 ? "" : ",", w & 0xff,
+				    (w >> 8) & 1, (w >> 9) & 7, w >> 12);
+			}
+			sb_cat(sb, "]");
+		}
+		sb_cat(sb, "}");
+		first = 0;
+		off += 4 + (size_t)dl;
+	}
+	sb_cat(sb, "]");
+}
+
+static void
+hop(struct sbuf *sb, const struct scamper_trace *t,
+    const struct scamper_trace_hop *h)
+{
+	int rxerr = (t->flags & SCAMPER_TRACE_FLAG_RXERR) != 0;
+
+	sb_cat(sb, "{\"addr\":\"");
+	sb_addr(sb, &h->addr);
+	sb_cat(sb, "\"");
+	if (h->name != NULL)
+		sb_printf(sb, ", \"name\":\"%s\"", h->name);
+	sb_printf(sb, ", \"probe_ttl\":%u, \"probe_id\":%u, \"probe_size\":%u",
+	    h->probe_ttl, h->probe_id, h->probe_size);
+	if (h->tx.tv_sec != 0)
+		sb_printf(sb, ", \"tx\":{\"sec\":%lu, \"usec\":%lu}",
+		    (unsigned long)h->tx.tv_sec, (unsigned long)h->tx.tv_usec);
+	sb_cat(sb, ", \"rtt\":");
+	sb_rtt(sb, h->rtt);
+	sb_printf(sb, ", \"reply_ttl\":%u, \"reply_tos\":%u", h->reply_ttl,
+	    h->reply_tos);
+	if (!rxerr)
+		sb_printf(sb, ", \"reply_ipid\":%u, \"reply_size\":%u",
+		    h->reply_ipid, h->reply_size);
+	if (hop_is_icmp(h)) {
+		sb_printf(sb, ", \"icmp_type\":%u, \"icmp_code\":%u",
+		    h->icmp_type, h->icmp_code);
+		if (hop_is_icmp_q(h) && !rxerr) {
+			sb_printf(sb, ", \"icmp_q_ttl\":%u, \"icmp_q_ipl\":%u",
+			    h->icmp_q_ttl, h->icmp_q_ipl);
+			if (h->addr.type == SCAMPER_ADDR_IPV4)
+				sb_printf(sb, ", \"icmp_q_tos\":%u",
+				    h->icmp_q_tos);
+		}
+		if (hop_is_ptb(h))
+			sb_printf(sb, ", \"icmp_nhmtu:\":%u", h->icmp_nhmtu);
+	} else if (h->flags & SCAMPER_TRACE_HOP_TCP) {
+		sb_printf(sb, ", \"tcp_flags\":%u", h->tcp_flags);
+	}
+	if (h->icmpext != NULL)
+		icmpext(sb, h->icmpext, h->icmpext_len);
+	sb_cat(sb, "}");
+}
+
+static void
+header(struct sbuf *sb, const struct scamper_trace *t)
+{
+	const char *m = scamper_trace_type_tostr(t->type);
+	const char *r = scamper_trace_stop_tostr(t->stop_reason);
+	char ftime[32];
+	struct tm tm;
+	time_t sec = t->start.tv_sec;
+
+	sb_printf(sb, "{\"type\":\"trace\",\"version\":\"0.1\", \"userid\":%u",
+	    t->userid);
+	if (m != NULL)
+		sb_printf(sb, ", \"method\":\"%s\"", m);
+	else
+		sb_printf(sb, ", \"method\":\"%u\"", t->type);
+	if (scamper_addr_isset(&t->src)) {
+		sb_cat(sb, ", \"src\":\"");
+		sb_addr(sb, &t->src);
+		sb_cat(sb, "\"");
+	}
+	sb_cat(sb, ", \"dst\":\"");
+	sb_addr(sb, &t->dst);
+	sb_cat(sb, "\"");
+	if (scamper_addr_isset(&t->rtr)) {
+		sb_cat(sb, ", \"rtr\":\"");
+		sb_addr(sb, &t->rtr);
+		sb_cat(sb, "\"");
+	}
+	switch (t->type) {
+	case SCAMPER_TRACE_TYPE_UDP:
+	case SCAMPER_TRACE_TYPE_UDP_PARIS:
+	case SCAMPER_TRACE_TYPE_TCP:
+	case SCAMPER_TRACE_TYPE_TCP_ACK:
+		sb_printf(sb, ", \"sport\":%u, \"dport\":%u", t->sport,
+		    t->dport);
+		break;
+	case SCAMPER_TRACE_TYPE_ICMP_ECHO_PARIS:
+		sb_printf(sb, ", \"icmp_sum\":%u", t->dport);
+		break;
+	}
+	if (r != NULL)
+		sb_printf(sb, ", \"stop_reason\":\"%s\"", r);
+	else
+		sb_printf(sb, ", \"stop_reason\":\"%u\"", t->stop_reason);
+	sb_printf(sb, ", \"stop_data\":%u", t->stop_data);
+	if (localtime_r(&sec, &tm) == NULL ||
+	    strftime(ftime, sizeof(ftime), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		ftime[0] = '\0';
+	sb_printf(sb, ", \"start\":{\"sec\":%lu, \"usec\":%lu, "
+	    "\"ftime\":\"%s\"}", (unsigned long)t->start.tv_sec,
+	    (unsigned long)t->start.tv_usec, ftime);
+	sb_printf(sb, ", \"hop_count\":%u, \"attempts\":%u, \"hoplimit\":%u, "
+	    "\"firsthop\":%u, \"wait\":%u, \"wait_probe\":%u, \"tos\":%u, "
+	    "\"probe_size\":%u, \"probe_count\":%u", t->hop_count,
+	    t->attempts, t->hoplimit, t->firsthop, t->wait, t->wait_probe,
+	    t->tos, t->probe_size, t->probec);
+}
+
+int
+scamper_json_trace(const struct scamper_trace *t, char **out)
+{
+	struct sbuf sb = { 0 };
+	int first = 1;
+
+	header(&sb, t);
+	/* hops by TTL, in record order within a TTL */
+	for (unsigned ttl = t->firsthop > 0 ? t->firsthop : 1;
+	    ttl <= 255 && t->hops.hopc > 0; ttl++) {
+		for (uint16_t i = 0; i < t->hops.hopc; i++) {
+			if (t->hops.hops[i].probe_ttl != ttl)
+				continue;
+			sb_cat(&sb, first ? ", \"hops\":[" : ",");
+			hop(&sb, t, &t->hops.hops[i]);
+			first = 0;
+		}
+	}
+	if (!first)
+		sb_cat(&sb, "]");
+	sb_cat(&sb, "}");
+	return sb_finish(&sb, out);
+}

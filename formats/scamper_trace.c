@@ -1,0 +1,100 @@
+/*
+ * scamper_trace.c: allocation and names for traceroute results.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scamper_trace.h"
+
+struct scamper_trace *
+scamper_trace_alloc(void)
+{
+	return calloc(1, sizeof(struct scamper_trace));
+}
+
+void
+scamper_trace_hops_clear(struct scamper_trace_hops *h)
+{
+	for (uint16_t i = 0; i < h->hopc; i++) {
+		free(h->hops[i].name);
+		free(h->hops[i].icmpext);
+	}
+	free(h->hops);
+	memset(h, 0, sizeof(*h));
+}
+
+struct scamper_trace_hop *
+scamper_trace_hop_add(struct scamper_trace_hops *h)
+{
+	struct scamper_trace_hop *n;
+
+	if (h->hopc == h->alloc) {
+		uint32_t na = h->alloc == 0 ? 8 : (uint32_t)h->alloc * 2;
+
+		if (h->alloc == UINT16_MAX)
+			return NULL;
+		if (na > UINT16_MAX)
+			na = UINT16_MAX;
+		if ((n = realloc(h->hops, na * sizeof(*n))) == NULL)
+			return NULL;
+		h->hops = n;
+		h->alloc = (uint16_t)na;
+	}
+	n = &h->hops[h->hopc++];
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+struct scamper_trace_pmtud *
+scamper_trace_pmtud_alloc(void)
+{
+	return calloc(1, sizeof(struct scamper_trace_pmtud));
+}
+
+struct scamper_trace_dtree *
+scamper_trace_dtree_alloc(void)
+{
+	return calloc(1, sizeof(struct scamper_trace_dtree));
+}
+
+void
+scamper_trace_free(struct scamper_trace *t)
+{
+	if (t == NULL)
+		return;
+	scamper_list_free(t->list);
+	scamper_cycle_free(t->cycle);
+	scamper_trace_hops_clear(&t->hops);
+	if (t->pmtud != NULL) {
+		scamper_trace_hops_clear(&t->pmtud->hops);
+		free(t->pmtud->notes);
+		free(t->pmtud);
+	}
+	if (t->lastditch != NULL) {
+		scamper_trace_hops_clear(t->lastditch);
+		free(t->lastditch);
+	}
+	if (t->dtree != NULL) {
+		free(t->dtree->lss);
+		free(t->dtree);
+	}
+	free(t);
+}
+
+const char *
+scamper_trace_type_tostr(uint8_t type)
+{
+	static const char *m[] = { NULL, "icmp-echo", "udp", "tcp",
+	    "icmp-echo-paris", "udp-paris", "tcp-ack" };
+
+	return type < sizeof(m) / sizeof(m[0]) ? m[type] : NULL;
+}
+
+const char *
+scamper_trace_stop_tostr(uint8_t reason)
+{
+	static const char *r[] = { "NONE", "COMPLETED", "UNREACH", "ICMP",
+	    "LOOP", "GAPLIMIT", "ERROR", "HOPLIMIT", "GSS", "HALTED" };
+
+	return reason < sizeof(r) / sizeof(r[0]) ? r[reason] : NULL;
+}

@@ -1,0 +1,234 @@
+/*
+ * text.c: traceroute and ping as text, as scamper 20211212 prints them
+ * (scamper-behaviour.md c.1 and c.2).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scamper_file.h"
+#include "scamper_ping.h"
+#include "scamper_text.h"
+#include "scamper_trace.h"
+#include "sbuf.h"
+
+/* ---- traceroute ------------------------------------------------------ */
+
+static void
+tcp_flags_text(struct sbuf *sb, uint8_t fl)
+{
+	static const struct { uint8_t bit; const char *name; } f[] = {
+		{ 0x04, "RST" }, { 0x02, "SYN" }, { 0x10, "ACK" },
+		{ 0x08, "PSH" }, { 0x01, "FIN" }, { 0x20, "URG" },
+		{ 0x80, "CWR" }, { 0x40, "ECE" },
+	};
+
+	if ((fl & 0x12) == 0x12) {
+		sb_cat(sb, (fl & 0x40) ? " [open, ecn]" : " [open]");
+		return;
+	}
+	if (fl & 0x04) {
+		sb_cat(sb, " [closed]");
+		return;
+	}
+	if (fl == 0) {
+		sb_cat(sb, " [unknown, no flags]");
+		return;
+	}
+	sb_cat(sb, " [unknown,");
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (fl & f[i].bit)
+			sb_printf(sb, " %s", f[i].name);
+	sb_cat(sb, "]");
+}
+
+static void
+icmp_annotation(struct sbuf *sb, const struct scamper_trace_hop *h)
+{
+	uint8_t t = h->icmp_type, c = h->icmp_code;
+
+	if (h->addr.type == SCAMPER_ADDR_IPV4) {
+		static const char *un[] = { "N", "H", "P", NULL, "F", "S" };
+
+		if (t == 11 || t == 0 || (t == 3 && c == 3))
+			return;
+		if (t == 3 && c == 13)
+			sb_cat(sb, " !X");
+		else if (t == 3 && c < 6 && un[c] != NULL)
+			sb_printf(sb, " !%s", un[c]);
+		else if (t == 3)
+			sb_printf(sb, " !<%u>", c);
+		else
+			sb_printf(sb, " !<%u,%u>", t, c);
+		return;
+	}
+	if (t == 3 || t == 129 || (t == 1 && c == 4))
+		return;
+	if (t == 1) {
+		static const char *un[] = { "N", "P", "S", "A" };
+
+		if (c < 4)
+			sb_printf(sb, " !%s", un[c]);
+		else
+			sb_printf(sb, " !<%u>", c);
+	} else if (t == 2) {
+		sb_cat(sb, " !F");
+	} else {
+		sb_printf(sb, " !<%u,%u>", t, c);
+	}
+}
+
+static void
+hop_item(struct sbuf *sb, const struct scamper_trace_hop *h,
+    const struct scamper_addr **last)
+{
+	if (*last == NULL || scamper_addr_cmp(*last, &h->addr) != 0) {
+		sb_cat(sb, "  ");
+		sb_addr(sb, &h->addr);
+		*last = &h->addr;
+	}
+	sb_cat(sb, "  ");
+	sb_rtt(sb, h->rtt);
+	sb_cat(sb, " ms");
+	if (h->flags & SCAMPER_TRACE_HOP_TCP)
+		tcp_flags_text(sb, h->tcp_flags);
+	else if (!(h->flags & SCAMPER_TRACE_HOP_UDP))
+		icmp_annotation(sb, h);
+}
+
+int
+scamper_text_trace(const struct scamper_trace *t, char **out)
+{
+	struct sbuf sb = { 0 };
+
+	sb_cat(&sb, "traceroute from ");
+	sb_addr(&sb, &t->src);
+	sb_cat(&sb, " to ");
+	sb_addr(&sb, &t->dst);
+	if (scamper_addr_isset(&t->rtr)) {
+		sb_cat(&sb, " via ");
+		sb_addr(&sb, &t->rtr);
+	}
+	sb_cat(&sb, "\n");
+	for (unsigned ttl = 1; ttl <= t->hop_count; ttl++) {
+		const struct scamper_addr *last = NULL;
+		int n = 0;
+
+		sb_printf(&sb, "%2u", ttl);
+		for (uint16_t i = 0; i < t->hops.hopc; i++) {
+			if (t->hops.hops[i].probe_ttl != ttl)
+				continue;
+			hop_item(&sb, &t->hops.hops[i], &last);
+			n++;
+		}
+		if (n == 0) {
+			unsigned k = (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) ?
+			    t->attempts : 1;
+
+			sb_cat(&sb, " ");
+			for (unsigned i = 0; i < k; i++)
+				sb_cat(&sb, " *");
+		}
+		sb_rtrim(&sb);
+		sb_cat(&sb, "\n");
+	}
+	return sb_finish(&sb, out);
+}
+
+/* ---- ping ------------------------------------------------------------ */
+
+static void
+ms_of_day(struct sbuf *sb, const char *name, uint32_t ms)
+{
+	sb_printf(sb, " %s=%02u:%02u:%02u.%03u", name, (ms / 3600000) % 24,
+	    (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000);
+}
+
+static void
+ping_reply(struct sbuf *sb, const struct scamper_ping *p,
+    const struct scamper_ping_reply *r)
+{
+	sb_printf(sb, "%u bytes from ", r->reply_size);
+	sb_addr(sb, &r->addr);
+	sb_printf(sb, ", seq=%u ", r->probe_id);
+	if (r->reply_proto == 6) {
+		if ((r->tcp_flags & 0x12) == 0x12)
+			sb_cat(sb, (r->tcp_flags & 0x40) ? "tcp=open,ecn " :
+			    "tcp=open ");
+		else if (r->tcp_flags & 0x04)
+			sb_cat(sb, "tcp=closed ");
+		else
+			sb_printf(sb, "tcp=%02x ", r->tcp_flags);
+	}
+	sb_printf(sb, "ttl=%u time=", r->reply_ttl);
+	sb_rtt(sb, r->rtt);
+	sb_cat(sb, " ms");
+	if (r->has_tsreply) {
+		ms_of_day(sb, "tso", r->tso);
+		ms_of_day(sb, "tsr", r->tsr);
+		ms_of_day(sb, "tst", r->tst);
+	}
+	sb_cat(sb, "\n");
+	for (uint8_t i = 0; r->v4rr != NULL && i < r->v4rrc; i++) {
+		sb_cat(sb, i == 0 ? " RR: " : "     ");
+		sb_addr(sb, &r->v4rr[i]);
+		sb_cat(sb, "\n");
+	}
+	for (uint8_t i = 0; r->tsv != NULL && i < r->tsc; i++) {
+		sb_cat(sb, i == 0 ? " TS: " : "     ");
+		if (r->tsaddr != NULL && i < r->tsaddrc) {
+			char a[SCAMPER_ADDR_STRLEN];
+
+			sb_printf(sb, "%-15s ", scamper_addr_tostr(&r->tsaddr[i],
+			    a, sizeof(a)));
+		}
+		sb_printf(sb, "%u\n", r->tsv[i]);
+	}
+	(void)p;
+}
+
+int
+scamper_text_ping(const struct scamper_ping *p, char **out)
+{
+	struct sbuf sb = { 0 };
+	struct scamper_ping_stats st;
+
+	sb_cat(&sb, "ping ");
+	sb_addr(&sb, &p->src);
+	sb_cat(&sb, " to ");
+	sb_addr(&sb, &p->dst);
+	sb_printf(&sb, ": %u byte packets\n", p->probe_size);
+	for (uint16_t i = 0; i < p->replyc; i++)
+		ping_reply(&sb, p, &p->replies[i]);
+	scamper_ping_stats(p, &st);
+	sb_cat(&sb, "--- ");
+	sb_addr(&sb, &p->dst);
+	sb_printf(&sb, " ping statistics ---\n%u packets transmitted, %u "
+	    "packets received, ", p->ping_sent, st.nreplies);
+	if (st.ndups > 0)
+		sb_printf(&sb, "+%u duplicates, ", st.ndups);
+	sb_printf(&sb, "%u%% packet loss\n", p->ping_sent == 0 ? 0 :
+	    st.nloss * 100 / p->ping_sent);
+	if (st.nreplies > 0) {
+		sb_cat(&sb, "round-trip min/avg/max/stddev = ");
+		sb_rtt(&sb, st.min);
+		sb_cat(&sb, "/");
+		sb_rtt(&sb, st.avg);
+		sb_cat(&sb, "/");
+		sb_rtt(&sb, st.max);
+		sb_cat(&sb, "/");
+		sb_rtt(&sb, st.stddev);
+		sb_cat(&sb, " ms\n");
+	}
+	return sb_finish(&sb, out);
+}
+
+int
+scamper_text_obj(uint16_t type, const void *obj, char **out)
+{
+	*out = NULL;
+	if (type == SCAMPER_FILE_OBJ_TRACE)
+		return scamper_text_trace(obj, out);
+	if (type == SCAMPER_FILE_OBJ_PING)
+		return scamper_text_ping(obj, out);
+	return 0;
+}

@@ -1,0 +1,444 @@
+/*
+ * warts_buf.c: bounded readers and growing writers for warts bodies, the
+ * per-record address table, and the table-driven flags+params codec.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "warts_int.h"
+
+/* ---- address tables -------------------------------------------------- */
+
+void
+waddrtab_clear(struct waddrtab *t)
+{
+	free(t->a);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+waddrtab_add(struct waddrtab *t, const struct scamper_addr *a)
+{
+	if (t->n == t->alloc) {
+		uint32_t na = t->alloc == 0 ? 16 : t->alloc * 2;
+		struct scamper_addr *n;
+
+		if (na < t->alloc || (n = realloc(t->a, na * sizeof(*n))) == NULL)
+			return -1;
+		t->a = n;
+		t->alloc = na;
+	}
+	t->a[t->n++] = *a;
+	return 0;
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+int
+rb_fail(struct rbuf *rb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (rb->err == NULL || rb->errlen == 0)
+		return -1;
+	n = snprintf(rb->err, rb->errlen, "offset %llu: ",
+	    (unsigned long long)(rb->base + rb->off));
+	if (n > 0 && (size_t)n < rb->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(rb->err + n, rb->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int
+rb_need(struct rbuf *rb, size_t n, const char *what)
+{
+	if (rb->len - rb->off < n)
+		return rb_fail(rb, "truncated %s", what);
+	return 0;
+}
+
+int
+rb_u8(struct rbuf *rb, uint8_t *v)
+{
+	if (rb_need(rb, 1, "u8") != 0)
+		return -1;
+	*v = rb->buf[rb->off++];
+	return 0;
+}
+
+int
+rb_u16(struct rbuf *rb, uint16_t *v)
+{
+	if (rb_need(rb, 2, "u16") != 0)
+		return -1;
+	*v = (uint16_t)(rb->buf[rb->off] << 8 | rb->buf[rb->off + 1]);
+	rb->off += 2;
+	return 0;
+}
+
+int
+rb_u32(struct rbuf *rb, uint32_t *v)
+{
+	const uint8_t *p = rb->buf + rb->off;
+
+	if (rb_need(rb, 4, "u32") != 0)
+		return -1;
+	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+	rb->off += 4;
+	return 0;
+}
+
+int
+rb_tv(struct rbuf *rb, struct timeval *tv)
+{
+	uint32_t s, u;
+
+	if (rb_u32(rb, &s) != 0 || rb_u32(rb, &u) != 0)
+		return -1;
+	tv->tv_sec = (time_t)s;
+	tv->tv_usec = (suseconds_t)u;
+	return 0;
+}
+
+int
+rb_bytes(struct rbuf *rb, void *dst, size_t n)
+{
+	if (rb_need(rb, n, "bytes") != 0)
+		return -1;
+	memcpy(dst, rb->buf + rb->off, n);
+	rb->off += n;
+	return 0;
+}
+
+int
+rb_str(struct rbuf *rb, char **s)
+{
+	const uint8_t *nul = memchr(rb->buf + rb->off, 0, rb->len - rb->off);
+	size_t n;
+
+	if (nul == NULL)
+		return rb_fail(rb, "string without NUL");
+	n = (size_t)(nul - (rb->buf + rb->off)) + 1;
+	if ((*s = malloc(n)) == NULL)
+		return rb_fail(rb, "out of memory");
+	memcpy(*s, rb->buf + rb->off, n);
+	rb->off += n;
+	return 0;
+}
+
+static int
+rb_addrdef(struct rbuf *rb, uint8_t len, struct scamper_addr *a)
+{
+	uint8_t type, b[16];
+
+	if (rb_u8(rb, &type) != 0)
+		return -1;
+	if (scamper_addr_typelen(type) != len)
+		return rb_fail(rb, "address type %u with length %u", type, len);
+	if (rb_bytes(rb, b, len) != 0)
+		return -1;
+	scamper_addr_set(a, type, b);
+	return 0;
+}
+
+int
+rb_addr(struct rbuf *rb, struct scamper_addr *a)
+{
+	uint8_t len;
+	uint32_t id;
+
+	if (rb_u8(rb, &len) != 0)
+		return -1;
+	if (len != 0) {
+		if (rb_addrdef(rb, len, a) != 0)
+			return -1;
+		if (waddrtab_add(&rb->tab, a) != 0)
+			return rb_fail(rb, "out of memory");
+		return 0;
+	}
+	if (rb_u32(rb, &id) != 0)
+		return -1;
+	if (id >= rb->tab.n)
+		return rb_fail(rb, "reference to undefined address %u", id);
+	*a = rb->tab.a[id];
+	return 0;
+}
+
+int
+rb_saddr(struct rbuf *rb, struct scamper_addr *a)
+{
+	uint8_t len;
+
+	if (rb_u8(rb, &len) != 0)
+		return -1;
+	if (len == 0)
+		return rb_fail(rb, "empty static address");
+	return rb_addrdef(rb, len, a);
+}
+
+int
+rb_gid(struct rbuf *rb, struct scamper_addr *a)
+{
+	uint32_t id;
+
+	if (rb_u32(rb, &id) != 0)
+		return -1;
+	if (id == 0)
+		return 0;
+	if (rb->gids == NULL || id > rb->gids->n)
+		return rb_fail(rb, "reference to undefined global address %u",
+		    id);
+	*a = rb->gids->a[id - 1];
+	return 0;
+}
+
+void
+rb_reset_tab(struct rbuf *rb)
+{
+	rb->tab.n = 0;
+}
+
+static int
+rb_field(struct rbuf *rb, struct wfield *f)
+{
+	switch (f->kind) {
+	case WF_U8:	return rb_u8(rb, f->p);
+	case WF_U16:	return rb_u16(rb, f->p);
+	case WF_U32:	return rb_u32(rb, f->p);
+	case WF_TV:	return rb_tv(rb, f->p);
+	case WF_ADDR:	return rb_addr(rb, f->p);
+	case WF_SADDR:	return rb_saddr(rb, f->p);
+	case WF_STR:	return rb_str(rb, f->p);
+	case WF_GID:	return rb_gid(rb, f->p);
+	case WF_CB:	return f->rd(rb, f);
+	case WF_BYTES: {
+		uint8_t **pp = f->p;
+		size_t n = *f->lenp;
+
+		if (rb_need(rb, n, "data") != 0)
+			return -1;
+		if ((*pp = malloc(n > 0 ? n : 1)) == NULL)
+			return rb_fail(rb, "out of memory");
+		return rb_bytes(rb, *pp, n);
+	}
+	}
+	return -1;
+}
+
+int
+warts_params_read(struct rbuf *rb, struct wfield *f, int nf)
+{
+	uint8_t fb[32];
+	size_t nfb = 0, end;
+	uint16_t plen;
+	int stop = 0;
+
+	for (int i = 0; i < nf; i++)
+		f[i].set = 0;
+	do {
+		if (rb_u8(rb, &fb[nfb]) != 0)
+			return -1;
+		if (++nfb == sizeof(fb) && (fb[nfb - 1] & 0x80))
+			return rb_fail(rb, "too many flag bytes");
+	} while (fb[nfb - 1] & 0x80);
+	if (fb[0] == 0)
+		return 0;
+	if (rb_u16(rb, &plen) != 0)
+		return -1;
+	end = rb->off + plen;
+	if (end > rb->len)
+		return rb_fail(rb, "params length %u beyond the record", plen);
+	for (size_t b = 0; b < nfb && !stop; b++) {
+		for (int j = 0; j < 7; j++) {
+			int flag = (int)(b * 7) + j;	/* index, 0-based */
+			const uint8_t *save = rb->buf;
+			size_t savelen = rb->len;
+
+			if ((fb[b] & (1 << j)) == 0)
+				continue;
+			if (flag >= nf || f[flag].kind == WF_NONE) {
+				stop = 1;	/* unknown from here: skip */
+				break;
+			}
+			rb->len = end;	/* fields may not run past the block */
+			if (rb_field(rb, &f[flag]) != 0) {
+				rb->len = savelen;
+				return -1;
+			}
+			rb->buf = save;
+			rb->len = savelen;
+			f[flag].set = 1;
+		}
+	}
+	rb->off = end;
+	return 0;
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+static uint8_t *
+wb_grow(struct wbuf *wb, size_t n)
+{
+	if (wb->oom)
+		return NULL;
+	if (wb->alloc - wb->len < n) {
+		size_t na = wb->alloc == 0 ? 1024 : wb->alloc;
+		uint8_t *p;
+
+		while (na - wb->len < n)
+			na *= 2;
+		if ((p = realloc(wb->buf, na)) == NULL) {
+			wb->oom = 1;
+			return NULL;
+		}
+		wb->buf = p;
+		wb->alloc = na;
+	}
+	wb->len += n;
+	return wb->buf + wb->len - n;
+}
+
+void
+wb_u8(struct wbuf *wb, uint8_t v)
+{
+	uint8_t *p = wb_grow(wb, 1);
+
+	if (p != NULL)
+		p[0] = v;
+}
+
+void
+wb_put16(struct wbuf *wb, size_t off, uint16_t v)
+{
+	if (wb->oom || off + 2 > wb->len)
+		return;
+	wb->buf[off] = (uint8_t)(v >> 8);
+	wb->buf[off + 1] = (uint8_t)v;
+}
+
+void
+wb_u16(struct wbuf *wb, uint16_t v)
+{
+	uint8_t *p = wb_grow(wb, 2);
+
+	if (p != NULL) {
+		p[0] = (uint8_t)(v >> 8);
+		p[1] = (uint8_t)v;
+	}
+}
+
+void
+wb_u32(struct wbuf *wb, uint32_t v)
+{
+	uint8_t *p = wb_grow(wb, 4);
+
+	if (p != NULL) {
+		p[0] = (uint8_t)(v >> 24);
+		p[1] = (uint8_t)(v >> 16);
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+	}
+}
+
+void
+wb_tv(struct wbuf *wb, const struct timeval *tv)
+{
+	wb_u32(wb, (uint32_t)tv->tv_sec);
+	wb_u32(wb, (uint32_t)tv->tv_usec);
+}
+
+void
+wb_bytes(struct wbuf *wb, const void *src, size_t n)
+{
+	uint8_t *p = wb_grow(wb, n);
+
+	if (p != NULL && n > 0)
+		memcpy(p, src, n);
+}
+
+void
+wb_str(struct wbuf *wb, const char *s)
+{
+	wb_bytes(wb, s, strlen(s) + 1);
+}
+
+void
+wb_saddr(struct wbuf *wb, const struct scamper_addr *a)
+{
+	wb_u8(wb, a->len);
+	wb_u8(wb, a->type);
+	wb_bytes(wb, a->addr, a->len);
+}
+
+void
+wb_addr(struct wbuf *wb, const struct scamper_addr *a)
+{
+	for (uint32_t i = 0; i < wb->tab.n; i++) {
+		if (scamper_addr_cmp(&wb->tab.a[i], a) == 0) {
+			wb_u8(wb, 0);
+			wb_u32(wb, i);
+			return;
+		}
+	}
+	if (waddrtab_add(&wb->tab, a) != 0)
+		wb->oom = 1;
+	wb_saddr(wb, a);
+}
+
+static void
+wb_field(struct wbuf *wb, const struct wfield *f)
+{
+	switch (f->kind) {
+	case WF_U8:	wb_u8(wb, *(const uint8_t *)f->p); break;
+	case WF_U16:	wb_u16(wb, *(const uint16_t *)f->p); break;
+	case WF_U32:
+	case WF_GID:	wb_u32(wb, *(const uint32_t *)f->p); break;
+	case WF_TV:	wb_tv(wb, f->p); break;
+	case WF_ADDR:	wb_addr(wb, f->p); break;
+	case WF_SADDR:	wb_saddr(wb, f->p); break;
+	case WF_STR:	wb_str(wb, *(char *const *)f->p); break;
+	case WF_BYTES:	wb_bytes(wb, *(uint8_t *const *)f->p, *f->lenp); break;
+	case WF_CB:	f->wr(wb, f); break;
+	}
+}
+
+void
+warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
+{
+	int max = 0;
+	size_t lenoff, nfb;
+
+	for (int i = 0; i < nf; i++)
+		if (f[i].set && f[i].kind != WF_NONE)
+			max = i + 1;
+	if (max == 0) {
+		wb_u8(wb, 0);
+		return;
+	}
+	nfb = (size_t)(max + 6) / 7;
+	for (size_t b = 0; b < nfb; b++) {
+		uint8_t v = b + 1 < nfb ? 0x80 : 0;
+
+		for (int j = 0; j < 7; j++) {
+			int i = (int)(b * 7) + j;
+
+			if (i < nf && f[i].set && f[i].kind != WF_NONE)
+				v |= (uint8_t)(1 << j);
+		}
+		wb_u8(wb, v);
+	}
+	lenoff = wb->len;
+	wb_u16(wb, 0);
+	for (int i = 0; i < max; i++)
+		if (f[i].set && f[i].kind != WF_NONE)
+			wb_field(wb, &f[i]);
+	if (wb->len - lenoff - 2 > UINT16_MAX)
+		wb->toolong = 1;
+	wb_put16(wb, lenoff, (uint16_t)(wb->len - lenoff - 2));
+}

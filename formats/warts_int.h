@@ -1,0 +1,125 @@
+/*
+ * warts_int.h: internals shared by the warts codec files (not installed).
+ *
+ * rbuf: a bounded reader over one record body.  Every get either succeeds
+ * or records "offset N: what" in the file's error buffer and returns -1;
+ * nothing reads past the end.  wbuf: a growing output buffer; allocation
+ * failure is remembered and reported once at the end (wb->oom).
+ *
+ * Flags+params blocks are described by an array of struct wfield, index i
+ * holding flag i+1.  The same array drives the decoder (which sets ->set
+ * for each field present) and the encoder (which writes the fields whose
+ * ->set the caller computed), so a record's encoder and decoder cannot
+ * drift apart.
+ */
+#ifndef WARTS_INT_H
+#define WARTS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "scamper_addr.h"
+
+struct scamper_file;
+
+struct waddrtab {
+	struct scamper_addr *a;
+	uint32_t	 n, alloc;
+};
+
+struct rbuf {
+	const uint8_t	*buf;
+	size_t		 len, off;
+	uint64_t	 base;		/* file offset of buf[0] */
+	char		*err;		/* error message buffer */
+	size_t		 errlen;
+	struct waddrtab	 tab;		/* per-record address table */
+	const struct waddrtab *gids;	/* deprecated global addresses */
+};
+
+struct wbuf {
+	uint8_t		*buf;
+	size_t		 len, alloc;
+	int		 oom;		/* an allocation failed */
+	int		 toolong;	/* a params block overflowed 16 bits */
+	struct waddrtab	 tab;		/* per-record address table */
+};
+
+enum wkind {
+	WF_NONE = 0, WF_U8, WF_U16, WF_U32, WF_TV, WF_ADDR, WF_SADDR, WF_STR,
+	WF_BYTES, WF_GID, WF_CB
+};
+
+struct wfield;
+typedef int (*wf_rd)(struct rbuf *, struct wfield *);
+typedef void (*wf_wr)(struct wbuf *, const struct wfield *);
+
+struct wfield {
+	uint8_t		 kind;		/* enum wkind */
+	uint8_t		 set;		/* present (read) / to write (write) */
+	void		*p;		/* the value */
+	uint16_t	*lenp;		/* WF_BYTES: its length */
+	void		*ctx;		/* WF_CB: extra state */
+	wf_rd		 rd;		/* WF_CB */
+	wf_wr		 wr;		/* WF_CB */
+};
+
+#define WFIELD(k, ptr, cond) \
+	{ .kind = (k), .p = (ptr), .set = (uint8_t)((cond) ? 1 : 0) }
+
+/* rbuf */
+int rb_fail(struct rbuf *rb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int rb_u8(struct rbuf *rb, uint8_t *v);
+int rb_u16(struct rbuf *rb, uint16_t *v);
+int rb_u32(struct rbuf *rb, uint32_t *v);
+int rb_tv(struct rbuf *rb, struct timeval *tv);
+int rb_bytes(struct rbuf *rb, void *dst, size_t n);
+int rb_str(struct rbuf *rb, char **s);
+int rb_addr(struct rbuf *rb, struct scamper_addr *a);
+int rb_saddr(struct rbuf *rb, struct scamper_addr *a);
+int rb_gid(struct rbuf *rb, struct scamper_addr *a);
+/* Read a flags+params block into F[0..NF-1]; 0 or -1. */
+int warts_params_read(struct rbuf *rb, struct wfield *f, int nf);
+void rb_reset_tab(struct rbuf *rb);
+
+/* wbuf */
+void wb_u8(struct wbuf *wb, uint8_t v);
+void wb_u16(struct wbuf *wb, uint16_t v);
+void wb_u32(struct wbuf *wb, uint32_t v);
+void wb_tv(struct wbuf *wb, const struct timeval *tv);
+void wb_bytes(struct wbuf *wb, const void *p, size_t n);
+void wb_str(struct wbuf *wb, const char *s);
+void wb_addr(struct wbuf *wb, const struct scamper_addr *a);
+void wb_saddr(struct wbuf *wb, const struct scamper_addr *a);
+/* Patch a u16 at OFF. */
+void wb_put16(struct wbuf *wb, size_t off, uint16_t v);
+void warts_params_write(struct wbuf *wb, const struct wfield *f, int nf);
+
+void waddrtab_clear(struct waddrtab *t);
+int waddrtab_add(struct waddrtab *t, const struct scamper_addr *a);
+
+/* Per-type codecs: decode a record body / append one (after the header). */
+struct scamper_trace;
+struct scamper_ping;
+struct scamper_list;
+struct scamper_cycle;
+
+/* Resolve a writer-assigned list/cycle ID while reading; NULL + error if
+ * unknown.  ID 0 gives NULL without error. */
+int warts_rd_list(struct scamper_file *f, struct rbuf *rb, uint32_t id,
+    struct scamper_list **out);
+int warts_rd_cycle(struct scamper_file *f, struct rbuf *rb, uint32_t id,
+    struct scamper_cycle **out);
+
+int warts_trace_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_trace **out);
+int warts_trace_write(struct wbuf *wb, const struct scamper_trace *t,
+    uint32_t listid, uint32_t cycleid);
+int warts_ping_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_ping **out);
+int warts_ping_write(struct wbuf *wb, const struct scamper_ping *p,
+    uint32_t listid, uint32_t cycleid);
+
+#endif

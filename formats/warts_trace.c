@@ -1,0 +1,511 @@
+/*
+ * warts_trace.c: the traceroute record (type 6), encoder and decoder.
+ *
+ * Layout: parameters, u16 hop count, hop records grouped by probe TTL,
+ * then optional attributes (u16 header: type << 12 | length) for PMTUD
+ * (1), last-ditch (2) and doubletree (3), then u16 0.  See
+ * warts-format.md section 6; the "W" rules there are the set conditions
+ * below, which is what makes our bytes equal scamper's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scamper_file.h"
+#include "scamper_trace.h"
+#include "warts_int.h"
+
+#define ATTR_PMTUD	1
+#define ATTR_LASTDITCH	2
+#define ATTR_DTREE	3
+
+/* ---- ICMP extensions: u16 total, then objects ------------------------ */
+
+static int
+icmpext_rd(struct rbuf *rb, struct wfield *f)
+{
+	struct scamper_trace_hop *h = f->ctx;
+	uint16_t total, dl;
+	size_t off;
+
+	if (rb_u16(rb, &total) != 0)
+		return -1;
+	if (total == 0)
+		return rb_fail(rb, "empty ICMP extension list");
+	if (rb->len - rb->off < total)
+		return rb_fail(rb, "truncated ICMP extensions");
+	for (off = 0; off < total; off += 4 + (size_t)dl) {
+		if (total - off < 4)
+			return rb_fail(rb, "partial ICMP extension object");
+		dl = (uint16_t)(rb->buf[rb->off + off] << 8 |
+		    rb->buf[rb->off + off + 1]);
+		if (total - off - 4 < dl)
+			return rb_fail(rb, "ICMP extension overruns its list");
+	}
+	if ((h->icmpext = malloc(total)) == NULL)
+		return rb_fail(rb, "out of memory");
+	h->icmpext_len = total;
+	return rb_bytes(rb, h->icmpext, total);
+}
+
+static void
+icmpext_wr(struct wbuf *wb, const struct wfield *f)
+{
+	const struct scamper_trace_hop *h = f->ctx;
+
+	wb_u16(wb, h->icmpext_len);
+	wb_bytes(wb, h->icmpext, h->icmpext_len);
+}
+
+/* ---- hop records ---------------------------------------------------- */
+
+static int
+hop_is_icmp(const struct scamper_trace_hop *h)
+{
+	return (h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) == 0;
+}
+
+static int
+hop_is_icmp_q(const struct scamper_trace_hop *h)
+{
+	if (!hop_is_icmp(h))
+		return 0;
+	if (h->addr.type == SCAMPER_ADDR_IPV4)
+		return h->icmp_type == 3 || h->icmp_type == 11;
+	return h->icmp_type >= 1 && h->icmp_type <= 3;
+}
+
+static int
+hop_is_ptb(const struct scamper_trace_hop *h)
+{
+	if (!hop_is_icmp(h))
+		return 0;
+	if (h->addr.type == SCAMPER_ADDR_IPV4)
+		return h->icmp_type == 3 && h->icmp_code == 4;
+	return h->icmp_type == 2;
+}
+
+#define HOP_NF	20
+
+/* Describe hop H (with temporaries in ID and TC) as fields. */
+static void
+hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
+    uint16_t *tc, struct scamper_addr *gid)
+{
+	int icmp = hop_is_icmp(h), q = hop_is_icmp_q(h);
+	struct wfield fl[HOP_NF] = {
+		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_U8, &h->probe_ttl, 1),
+		WFIELD(WF_U8, &h->reply_ttl, 1),
+		WFIELD(WF_U8, &h->flags, 1),
+		WFIELD(WF_U8, id, 1),
+		WFIELD(WF_U32, &h->rtt, 1),
+		WFIELD(WF_U16, tc, icmp),
+		WFIELD(WF_U16, &h->probe_size, 1),
+		WFIELD(WF_U16, &h->reply_size, 1),
+		WFIELD(WF_U16, &h->reply_ipid, h->reply_ipid != 0),
+		WFIELD(WF_U8, &h->reply_tos, 1),
+		WFIELD(WF_U16, &h->icmp_nhmtu, hop_is_ptb(h)),
+		WFIELD(WF_U16, &h->icmp_q_ipl, q && h->icmp_q_ipl != h->probe_size),
+		WFIELD(WF_U8, &h->icmp_q_ttl, q && h->icmp_q_ttl != 1),
+		WFIELD(WF_U8, &h->tcp_flags, !icmp &&
+		    (h->flags & SCAMPER_TRACE_HOP_TCP)),
+		WFIELD(WF_U8, &h->icmp_q_tos, q &&
+		    h->addr.type == SCAMPER_ADDR_IPV4),
+		WFIELD(WF_CB, NULL, h->icmpext != NULL),
+		WFIELD(WF_ADDR, &h->addr, 1),
+		WFIELD(WF_TV, &h->tx, h->tx.tv_sec != 0),
+		WFIELD(WF_STR, &h->name, h->name != NULL),
+	};
+
+	fl[16].ctx = h;
+	fl[16].rd = icmpext_rd;
+	fl[16].wr = icmpext_wr;
+	memcpy(f, fl, sizeof(fl));
+}
+
+static int
+hop_read(struct rbuf *rb, struct scamper_trace_hop *h)
+{
+	struct wfield f[HOP_NF];
+	struct scamper_addr gid = { 0 };
+	uint8_t id = 0;
+	uint16_t tc = 0;
+
+	hop_fields(f, h, &id, &tc, &gid);
+	if (warts_params_read(rb, f, HOP_NF) != 0)
+		return -1;
+	if (!f[17].set && f[0].set)
+		h->addr = gid;
+	if (!scamper_addr_isset(&h->addr))
+		return rb_fail(rb, "hop record without an address");
+	if (h->probe_ttl == 0)
+		return rb_fail(rb, "hop record with probe TTL 0");
+	h->probe_id = (uint8_t)(id + 1);
+	h->icmp_type = (uint8_t)(tc >> 8);
+	h->icmp_code = (uint8_t)tc;
+	if (hop_is_icmp_q(h)) {
+		if (!f[12].set)
+			h->icmp_q_ipl = h->probe_size;
+		if (!f[13].set)
+			h->icmp_q_ttl = 1;
+	}
+	return 0;
+}
+
+static void
+hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop)
+{
+	struct scamper_trace_hop h = *hop;
+	struct wfield f[HOP_NF];
+	struct scamper_addr gid = { 0 };
+	uint8_t id = (uint8_t)(hop->probe_id - 1);
+	uint16_t tc = (uint16_t)(hop->icmp_type << 8 | hop->icmp_code);
+
+	hop_fields(f, &h, &id, &tc, &gid);
+	warts_params_write(wb, f, HOP_NF);
+}
+
+static int
+hops_read(struct rbuf *rb, struct scamper_trace_hops *hops, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct scamper_trace_hop *h = scamper_trace_hop_add(hops);
+
+		if (h == NULL)
+			return rb_fail(rb, "out of memory");
+		if (hop_read(rb, h) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Hops grouped by ascending probe TTL, keeping order within a TTL. */
+static void
+hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops)
+{
+	int sorted = 1;
+
+	wb_u16(wb, hops->hopc);
+	for (uint16_t i = 1; i < hops->hopc && sorted; i++)
+		if (hops->hops[i].probe_ttl < hops->hops[i - 1].probe_ttl)
+			sorted = 0;
+	if (sorted) {
+		for (uint16_t i = 0; i < hops->hopc; i++)
+			hop_write(wb, &hops->hops[i]);
+		return;
+	}
+	for (int ttl = 0; ttl < 256; ttl++)
+		for (uint16_t i = 0; i < hops->hopc; i++)
+			if (hops->hops[i].probe_ttl == ttl)
+				hop_write(wb, &hops->hops[i]);
+}
+
+/* ---- trace parameters ---------------------------------------------- */
+
+#define TR_NF	32
+
+struct trtmp {
+	uint32_t	 listid, cycleid;
+	uint8_t		 flags8;
+	uint32_t	 flags;
+	struct scamper_addr gsrc, gdst;
+};
+
+static void
+trace_fields(struct wfield *f, struct scamper_trace *t, struct trtmp *x)
+{
+	struct wfield fl[TR_NF] = {
+		WFIELD(WF_U32, &x->listid, 1),
+		WFIELD(WF_U32, &x->cycleid, 1),
+		WFIELD(WF_GID, &x->gsrc, 0),
+		WFIELD(WF_GID, &x->gdst, 0),
+		WFIELD(WF_TV, &t->start, 1),
+		WFIELD(WF_U8, &t->stop_reason, 1),
+		WFIELD(WF_U8, &t->stop_data, 1),
+		WFIELD(WF_U8, &x->flags8, (x->flags & 0xff) != 0),
+		WFIELD(WF_U8, &t->attempts, 1),
+		WFIELD(WF_U8, &t->hoplimit, 1),
+		WFIELD(WF_U8, &t->type, 1),
+		WFIELD(WF_U16, &t->probe_size, 1),
+		WFIELD(WF_U16, &t->sport, 1),
+		WFIELD(WF_U16, &t->dport, 1),
+		WFIELD(WF_U8, &t->firsthop, 1),
+		WFIELD(WF_U8, &t->tos, 1),
+		WFIELD(WF_U8, &t->wait, 1),
+		WFIELD(WF_U8, &t->loops, 1),
+		WFIELD(WF_U16, &t->hop_count, 1),
+		WFIELD(WF_U8, &t->gaplimit, 1),
+		WFIELD(WF_U8, &t->gapaction, 1),
+		WFIELD(WF_U8, &t->loopaction, 1),
+		WFIELD(WF_U16, &t->probec, 1),
+		WFIELD(WF_U8, &t->wait_probe, 1),
+		WFIELD(WF_U8, &t->confidence, 1),
+		WFIELD(WF_ADDR, &t->src, 1),
+		WFIELD(WF_ADDR, &t->dst, 1),
+		WFIELD(WF_U32, &t->userid, t->userid != 0),
+		WFIELD(WF_U16, &t->offset, t->offset != 0),
+		WFIELD(WF_SADDR, &t->rtr, scamper_addr_isset(&t->rtr)),
+		WFIELD(WF_U8, &t->squeries, t->squeries >= 2),
+		WFIELD(WF_U32, &x->flags, (x->flags & ~0xffU) != 0),
+	};
+
+	memcpy(f, fl, sizeof(fl));
+}
+
+/* ---- attributes ------------------------------------------------------ */
+
+#define PM_NF	5
+#define NOTE_NF	3
+
+static int
+pmtud_read(struct rbuf *rb, struct scamper_trace *t)
+{
+	struct scamper_trace_pmtud *p;
+	uint8_t notec = 0;
+	uint16_t hopc;
+
+	if (t->pmtud != NULL)
+		return rb_fail(rb, "second PMTUD attribute");
+	if ((p = t->pmtud = scamper_trace_pmtud_alloc()) == NULL)
+		return rb_fail(rb, "out of memory");
+	struct wfield f[PM_NF] = {
+		WFIELD(WF_U16, &p->ifmtu, 0), WFIELD(WF_U16, &p->pmtu, 0),
+		WFIELD(WF_U16, &p->outmtu, 0), WFIELD(WF_U8, &p->ver, 0),
+		WFIELD(WF_U8, &notec, 0),
+	};
+	if (warts_params_read(rb, f, PM_NF) != 0 || rb_u16(rb, &hopc) != 0 ||
+	    hops_read(rb, &p->hops, hopc) != 0)
+		return -1;
+	if (notec > 0 && (p->notes = calloc(notec, sizeof(*p->notes))) == NULL)
+		return rb_fail(rb, "out of memory");
+	for (p->notec = 0; p->notec < notec; p->notec++) {
+		struct scamper_trace_pmtud_note *n = &p->notes[p->notec];
+		uint16_t hop = 0;
+		struct wfield nf[NOTE_NF] = {
+			WFIELD(WF_U8, &n->type, 0),
+			WFIELD(WF_U16, &n->nhmtu, 0),
+			WFIELD(WF_U16, &hop, 0),
+		};
+
+		if (warts_params_read(rb, nf, NOTE_NF) != 0)
+			return -1;
+		if (nf[2].set && hop >= p->hops.hopc)
+			return rb_fail(rb, "PMTUD note refers to hop %u of %u",
+			    hop, p->hops.hopc);
+		n->hop = nf[2].set ? hop : -1;
+	}
+	return 0;
+}
+
+static void
+pmtud_write(struct wbuf *wb, const struct scamper_trace_pmtud *pm)
+{
+	struct scamper_trace_pmtud p = *pm;
+	struct wfield f[PM_NF] = {
+		WFIELD(WF_U16, &p.ifmtu, p.ifmtu != 0),
+		WFIELD(WF_U16, &p.pmtu, p.pmtu != 0),
+		WFIELD(WF_U16, &p.outmtu, p.outmtu != 0),
+		WFIELD(WF_U8, &p.ver, p.ver != 0),
+		WFIELD(WF_U8, &p.notec, p.notec != 0),
+	};
+
+	warts_params_write(wb, f, PM_NF);
+	hops_write(wb, &p.hops);
+	for (uint8_t i = 0; i < p.notec; i++) {
+		struct scamper_trace_pmtud_note n = p.notes[i];
+		uint16_t hop = (uint16_t)n.hop;
+		struct wfield nf[NOTE_NF] = {
+			WFIELD(WF_U8, &n.type, n.type != 0),
+			WFIELD(WF_U16, &n.nhmtu, n.nhmtu != 0),
+			WFIELD(WF_U16, &hop, n.hop >= 0),
+		};
+
+		warts_params_write(wb, nf, NOTE_NF);
+	}
+}
+
+static int
+lastditch_read(struct rbuf *rb, struct scamper_trace *t)
+{
+	struct wfield none[1] = { WFIELD(WF_NONE, NULL, 0) };
+	uint16_t hopc;
+
+	if (t->lastditch != NULL)
+		return rb_fail(rb, "second last-ditch attribute");
+	if ((t->lastditch = calloc(1, sizeof(*t->lastditch))) == NULL)
+		return rb_fail(rb, "out of memory");
+	if (warts_params_read(rb, none, 0) != 0 || rb_u16(rb, &hopc) != 0)
+		return -1;
+	return hops_read(rb, t->lastditch, hopc);
+}
+
+#define DT_NF	7
+
+static void
+dtree_fields(struct wfield *f, struct scamper_trace_dtree *d,
+    struct scamper_addr *g1, struct scamper_addr *g2)
+{
+	struct wfield fl[DT_NF] = {
+		WFIELD(WF_GID, g1, 0),
+		WFIELD(WF_GID, g2, 0),
+		WFIELD(WF_U8, &d->firsthop, 1),
+		WFIELD(WF_ADDR, &d->lss_stop, scamper_addr_isset(&d->lss_stop)),
+		WFIELD(WF_ADDR, &d->gss_stop, scamper_addr_isset(&d->gss_stop)),
+		WFIELD(WF_STR, &d->lss, d->lss != NULL),
+		WFIELD(WF_U8, &d->flags, d->flags != 0),
+	};
+
+	memcpy(f, fl, sizeof(fl));
+}
+
+static int
+dtree_read(struct rbuf *rb, struct scamper_trace *t)
+{
+	struct scamper_addr g1 = { 0 }, g2 = { 0 };
+	struct wfield f[DT_NF];
+
+	if (t->dtree != NULL)
+		return rb_fail(rb, "second doubletree attribute");
+	if ((t->dtree = scamper_trace_dtree_alloc()) == NULL)
+		return rb_fail(rb, "out of memory");
+	dtree_fields(f, t->dtree, &g1, &g2);
+	if (warts_params_read(rb, f, DT_NF) != 0)
+		return -1;
+	if (f[0].set && !f[3].set)
+		t->dtree->lss_stop = g1;
+	if (f[1].set && !f[4].set)
+		t->dtree->gss_stop = g2;
+	return 0;
+}
+
+static int
+attrs_read(struct rbuf *rb, struct scamper_trace *t)
+{
+	uint16_t hdr;
+
+	for (;;) {
+		size_t len, end, savelen = rb->len;
+		int rc = 0;
+
+		if (rb_u16(rb, &hdr) != 0)
+			return -1;
+		if (hdr == 0)
+			return 0;
+		len = hdr & 0x0fff;
+		if ((end = rb->off + len) > rb->len)
+			return rb_fail(rb, "trace attribute overruns the record");
+		rb->len = end;
+		switch (hdr >> 12) {
+		case ATTR_PMTUD:	rc = pmtud_read(rb, t); break;
+		case ATTR_LASTDITCH:	rc = lastditch_read(rb, t); break;
+		case ATTR_DTREE:	rc = dtree_read(rb, t); break;
+		}
+		rb->len = savelen;
+		if (rc != 0)
+			return -1;
+		rb->off = end;	/* unknown types and trailing bytes skipped */
+	}
+}
+
+static int
+attr_write(struct wbuf *wb, int type, const void *obj)
+{
+	size_t hdr = wb->len, len;
+
+	wb_u16(wb, 0);
+	switch (type) {
+	case ATTR_PMTUD:
+		pmtud_write(wb, obj);
+		break;
+	case ATTR_LASTDITCH:
+		wb_u8(wb, 0);
+		hops_write(wb, obj);
+		break;
+	case ATTR_DTREE: {
+		struct scamper_trace_dtree d = *(const struct scamper_trace_dtree *)obj;
+		struct scamper_addr g1 = { 0 }, g2 = { 0 };
+		struct wfield f[DT_NF];
+
+		dtree_fields(f, &d, &g1, &g2);
+		warts_params_write(wb, f, DT_NF);
+		break;
+	}
+	}
+	len = wb->len - hdr - 2;
+	if (len > 0x0fff)
+		return -1;
+	wb_put16(wb, hdr, (uint16_t)(type << 12 | len));
+	return 0;
+}
+
+/* ---- the record ----------------------------------------------------- */
+
+int
+warts_trace_read(struct scamper_file *file, struct rbuf *rb,
+    struct scamper_trace **out)
+{
+	struct scamper_trace *t;
+	struct wfield f[TR_NF];
+	struct trtmp x;
+	uint16_t hopc;
+
+	if ((t = scamper_trace_alloc()) == NULL)
+		return rb_fail(rb, "out of memory");
+	memset(&x, 0, sizeof(x));
+	trace_fields(f, t, &x);
+	if (warts_params_read(rb, f, TR_NF) != 0)
+		goto err;
+	if (!f[25].set && f[2].set)
+		t->src = x.gsrc;
+	if (!f[26].set && f[3].set)
+		t->dst = x.gdst;
+	if (!scamper_addr_isset(&t->dst)) {
+		rb_fail(rb, "trace without a destination");
+		goto err;
+	}
+	t->flags = f[31].set ? x.flags : x.flags8;
+	if (!f[30].set)
+		t->squeries = 1;
+	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
+	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
+	    rb_u16(rb, &hopc) != 0 || hops_read(rb, &t->hops, hopc) != 0 ||
+	    attrs_read(rb, t) != 0)
+		goto err;
+	if (!f[18].set) {
+		for (uint16_t i = 0; i < t->hops.hopc; i++)
+			if (t->hops.hops[i].probe_ttl > t->hop_count)
+				t->hop_count = t->hops.hops[i].probe_ttl;
+	}
+	*out = t;
+	return 0;
+err:
+	scamper_trace_free(t);
+	return -1;
+}
+
+int
+warts_trace_write(struct wbuf *wb, const struct scamper_trace *trace,
+    uint32_t listid, uint32_t cycleid)
+{
+	struct scamper_trace t = *trace;
+	struct wfield f[TR_NF];
+	struct trtmp x;
+
+	memset(&x, 0, sizeof(x));
+	x.listid = listid;
+	x.cycleid = cycleid;
+	x.flags = t.flags;
+	x.flags8 = (uint8_t)t.flags;
+	trace_fields(f, &t, &x);
+	warts_params_write(wb, f, TR_NF);
+	hops_write(wb, &t.hops);
+	if (t.pmtud != NULL && attr_write(wb, ATTR_PMTUD, t.pmtud) != 0)
+		return -1;
+	if (t.lastditch != NULL &&
+	    attr_write(wb, ATTR_LASTDITCH, t.lastditch) != 0)
+		return -1;
+	if (t.dtree != NULL && attr_write(wb, ATTR_DTREE, t.dtree) != 0)
+		return -1;
+	wb_u16(wb, 0);
+	return 0;
+}
