@@ -13,7 +13,7 @@
 #include "ipc.h"
 
 #ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0		/* BSDs: SO_NOSIGPIPE is set by the caller */
+#define MSG_NOSIGNAL 0		/* callers there ignore SIGPIPE */
 #endif
 #ifndef MSG_CMSG_CLOEXEC
 #define MSG_CMSG_CLOEXEC 0

@@ -171,6 +171,10 @@ priv_client_read(struct priv_client *pc)
 	int rc, fd;
 
 	rc = ipc_recv(pc->sock, buf, sizeof(buf), &len, &fd);
+	/* a helper that closed with our request unread leaves ECONNRESET
+	 * pending ahead of what it sent last (a refusal): read on once */
+	if (rc == -1 && errno == ECONNRESET)
+		rc = ipc_recv(pc->sock, buf, sizeof(buf), &len, &fd);
 	if (rc == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == EINTR))
 		return 0;
@@ -313,11 +317,18 @@ refusal(struct priv_client *pc, int e)
 	struct priv_msg m;
 	size_t n;
 
-	if ((e == EPIPE || e == ECONNRESET) &&
-	    recv(pc->sock, buf, sizeof(buf), MSG_DONTWAIT | MSG_PEEK) > 0 &&
-	    ipc_recv(pc->sock, buf, sizeof(buf), &n, NULL) == 1 &&
-	    priv_msg_decode(&m, buf, n) == 0 && m.type == PRIV_ERR &&
-	    m.id == 0)
+	int rc = -1;
+
+	if (e != EPIPE && e != ECONNRESET)
+		return e;
+	/* the peer is gone, so these reads return at once; the first may
+	 * report ECONNRESET ahead of the queued refusal */
+	for (int i = 0; i < 2 && rc == -1; i++)
+		if ((rc = ipc_recv(pc->sock, buf, sizeof(buf), &n, NULL)) ==
+		    -1 && errno != ECONNRESET)
+			return e;
+	if (rc == 1 && priv_msg_decode(&m, buf, n) == 0 &&
+	    m.type == PRIV_ERR && m.id == 0)
 		return (int)m.u.err.err;
 	return e;
 }

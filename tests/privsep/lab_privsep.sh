@@ -146,10 +146,16 @@ child)
 service)
 	mkusers
 	sock=$TMP/helper.sock
+	# a table left by a helper that crashed: flushed at start
+	dead=4000000
+	while kill -0 $dead 2>/dev/null; do dead=$((dead + 1)); done
+	ip netns exec "$NS" nft add table inet "scamper_$dead"
 	hp=$(lab_bg a "$helper" -d -g "$G" -s "$sock" service)
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 	[ -S "$sock" ] || { fail "helper service did not start"; \
 	    cat "$(lab_bglog "$hp")"; exit 1; }
+	[ -z "$(rules_of $dead)" ] && ok "stale table scamper_$dead flushed" ||
+	    fail "stale table scamper_$dead still there"
 	ls -l "$sock"
 	asuser() { local u=$1; shift; ip netns exec "$NS" setpriv \
 	    --reuid="$u" --regid=nogroup --init-groups env \
