@@ -16,6 +16,7 @@
 #include "log.h"
 #include "match.h"
 #include "pace.h"
+#include "scamper_list.h"
 #include "task.h"
 
 #define CORE_MAXCMD 8192
@@ -45,6 +46,7 @@ struct core {
 	struct netio		*nio;
 	struct match_table	*mt;
 	struct output		*out;
+	struct scamper_cycle	*cycle;
 	struct core_conf	 conf;
 	struct pace		 pace;
 	struct timer		 pump;		/* next pacing decision */
@@ -134,6 +136,12 @@ struct monotime
 task_now(const struct task *t)
 {
 	return loop_now(t->c->l);
+}
+
+struct scamper_cycle *
+task_cycle(const struct task *t)
+{
+	return t->c->cycle;
 }
 
 uint16_t
@@ -237,15 +245,23 @@ on_reap(void *arg)
 		c->st.tasks_done++;
 		task_free(t);
 	}
-	if (fflush(output_stream(c->out)) != 0)
+	if (output_flush(c->out) == -1)
 		log_warn("output");
 	core_kick(c);
 }
 
+extern const struct method method_trace;
+
+static const struct method *const methods[] = {
+	&method_trace,
+};
+
 const struct method *
 method_find(const char *name)
 {
-	(void)name;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(methods[i]->name, name) == 0)
+			return methods[i];
 	return NULL;
 }
 
@@ -416,7 +432,8 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 
 struct core *
 core_new(struct loop *l, const struct core_conf *conf,
-    const struct netio_fds *fds, struct output *out)
+    const struct netio_fds *fds, struct output *out,
+    struct scamper_cycle *cyc)
 {
 	struct core *c = calloc(1, sizeof(*c));
 
@@ -431,6 +448,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 	}
 	c->l = l;
 	c->out = out;
+	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
 	c->sport = (uint16_t)((getpid() & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
@@ -457,6 +475,7 @@ core_free(struct core *c)
 	free_queue(&c->dead);
 	netio_free(c->nio);
 	match_free(c->mt);
+	scamper_cycle_free(c->cycle);
 	free(c);
 }
 

@@ -14,6 +14,8 @@
 #include "output.h"
 #include "source.h"
 
+struct scamper_cycle;
+
 struct core_conf {
 	uint32_t	 pps;		/* -p */
 	uint32_t	 window;	/* -w, 0 = unlimited */
@@ -30,9 +32,11 @@ struct core_stats {
 struct core;
 
 /* A core on L writing to OUT (not owned), sending and receiving on FDS
- * (owned from here on, even on failure).  Returns NULL with errno set. */
+ * (owned from here on, even on failure), whose results belong to cycle
+ * CYC (a reference is taken).  Returns NULL with errno set. */
 struct core *core_new(struct loop *l, const struct core_conf *conf,
-    const struct netio_fds *fds, struct output *out);
+    const struct netio_fds *fds, struct output *out,
+    struct scamper_cycle *cyc);
 
 /* Free C: every task still running is discarded without output. */
 void core_free(struct core *c);

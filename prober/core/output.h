@@ -1,11 +1,14 @@
 /*
- * output.h: where results go: a stream and a format.  Techniques write
- * their result objects with the formats/ writers for the output's format.
+ * output.h: where results go: a file (or standard output) in one format.
+ * Text and JSON are written line by line; warts through the formats/
+ * library's writer, which adds list and cycle records as needed.
  */
 #ifndef PROBER_CORE_OUTPUT_H
 #define PROBER_CORE_OUTPUT_H
 
-#include <stdio.h>
+struct scamper_trace;
+struct scamper_ping;
+struct scamper_cycle;
 
 enum output_fmt {
 	OUTPUT_TEXT,
@@ -23,8 +26,18 @@ struct output *output_open(const char *path, enum output_fmt fmt);
  * or -1 with errno if a write failed at any point. */
 int output_close(struct output *o);
 
-/* The stream and the format. */
-FILE *output_stream(struct output *o);
 enum output_fmt output_format(const struct output *o);
+
+/* Write one result.  Returns 0 or -1 (a message is logged).  May block. */
+int output_write_trace(struct output *o, const struct scamper_trace *t);
+int output_write_ping(struct output *o, const struct scamper_ping *p);
+
+/* Cycle records: warts writes them; JSON writes the cycle objects; text
+ * writes nothing. */
+int output_cycle_start(struct output *o, const struct scamper_cycle *c);
+int output_cycle_stop(struct output *o, const struct scamper_cycle *c);
+
+/* Push buffered results out.  Returns 0 or -1. */
+int output_flush(struct output *o);
 
 #endif

@@ -18,6 +18,7 @@
 #include "timer.h"
 
 struct task;
+struct scamper_cycle;
 
 /* The technique's state (what its alloc returned). */
 void *task_state(const struct task *t);
@@ -48,6 +49,10 @@ void task_timer_cancel(struct task *t, struct timer *tm);
 
 /* The loop's current monotonic time. */
 struct monotime task_now(const struct task *t);
+
+/* The cycle (and through it the list) results belong to, or NULL.  Take
+ * a reference (scamper_cycle_use) to keep it. */
+struct scamper_cycle *task_cycle(const struct task *t);
 
 /* The default source port / ICMP id for probes: (pid & 0x7fff) | 0x8000,
  * as scamper uses. */

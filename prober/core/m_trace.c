@@ -1,0 +1,239 @@
+/*
+ * m_trace.c: traceroute (UDP, UDP-paris, ICMP, ICMP-paris, TCP, TCP-ack;
+ * IPv4 and IPv6), as scamper's trace command.  One probe is outstanding
+ * at a time; each hop gets up to -q attempts (all of them with -Q); the
+ * stop conditions, gap limit with halt or last-ditch probes, and loop
+ * detection follow scamper 20211212 (see docs/scamper-behaviour.md d.2).
+ *
+ * Probe identity: the flow (addresses, protocol, ports or ICMP id, and for
+ * Paris methods the checksum) is constant; a probe's index is carried in
+ * the IPv4 IP ID (index + 1), and for IPv6 in the UDP checksum
+ * (udp-paris), the UDP destination port (udp), the ICMP sequence (icmp)
+ * or the TCP sequence number (tcp) -- never in the flow label, so IPv6
+ * Paris traces stay on one ECMP path.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "method.h"
+#include "output.h"
+#include "scamper_trace.h"
+#include "task.h"
+#include "trace_int.h"
+
+static const char *const trace_methods[] = { "udp", "icmp", "udp-paris",
+    "icmp-paris", "tcp", "tcp-ack", NULL };
+static const uint8_t trace_types[] = { SCAMPER_TRACE_TYPE_UDP,
+    SCAMPER_TRACE_TYPE_ICMP_ECHO, SCAMPER_TRACE_TYPE_UDP_PARIS,
+    SCAMPER_TRACE_TYPE_ICMP_ECHO_PARIS, SCAMPER_TRACE_TYPE_TCP,
+    SCAMPER_TRACE_TYPE_TCP_ACK };
+static const char *const trace_Oopts[] = { "dl", "dtree-noback",
+    "const-payload", "ptr", NULL };
+
+static const struct cmd_optspec trace_opts[] = {
+	{ 'c', CMD_UINT, 95, 99, NULL, 0 },
+	{ 'd', CMD_UINT, 0, 65535, NULL, 0 },
+	{ 'f', CMD_UINT, 1, 255, NULL, 0 },
+	{ 'g', CMD_UINT, 0, 255, NULL, 0 },
+	{ 'G', CMD_UINT, 1, 2, NULL, 0 },
+	{ 'l', CMD_UINT, 0, 255, NULL, 0 },
+	{ 'm', CMD_UINT, 0, 255, NULL, 0 },
+	{ 'M', CMD_FLAG, 0, 0, NULL, 0 },
+	{ 'o', CMD_UINT, 0, 8190, NULL, 0 },
+	{ 'O', CMD_WORD, 0, 0, trace_Oopts, 1 },
+	{ 'p', CMD_HEX, 0, 1400, NULL, 0 },
+	{ 'P', CMD_WORD, 0, 0, trace_methods, 0 },
+	{ 'q', CMD_UINT, 1, 20, NULL, 0 },
+	{ 'Q', CMD_FLAG, 0, 0, NULL, 0 },
+	{ 'r', CMD_ADDR, 0, 0, NULL, 0 },
+	{ 's', CMD_UINT, 0, 65535, NULL, 0 },
+	{ 'S', CMD_ADDR, 0, 0, NULL, 0 },
+	{ 't', CMD_UINT, 0, 255, NULL, 0 },
+	{ 'T', CMD_FLAG, 0, 0, NULL, 0 },
+	{ 'U', CMD_UINT, 0, UINT32_MAX, NULL, 0 },
+	{ 'w', CMD_UINT, 1, 10, NULL, 0 },
+	{ 'W', CMD_UINT, 0, 200, NULL, 0 },
+	{ 'z', CMD_ADDR, 0, 0, NULL, 1 },
+	{ 'Z', CMD_STR, 0, 0, NULL, 0 },
+};
+
+/* ---- options -------------------------------------------------------- */
+
+static uint32_t
+optu(const struct cmd_args *a, char c, uint32_t def)
+{
+	const struct cmd_optval *v = cmd_opt(a, c);
+
+	return v != NULL ? v->u : def;
+}
+
+static int
+say(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+say(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Options whose feature is not built yet are refused, never ignored. */
+static int
+trace_unbuilt(const struct cmd_args *a, char *err, size_t len)
+{
+	static const char unbuilt[] = "crz";
+	const struct cmd_optval *v;
+
+	for (const char *c = unbuilt; *c != '\0'; c++)
+		if (cmd_opt(a, *c) != NULL)
+			return say(err, len, "-%c: not implemented yet", *c);
+	for (int i = 0; i < a->nv; i++) {
+		v = &a->v[i];
+		if (v->opt == 'O' && (v->u == 0 || v->u == 3))
+			return say(err, len, "-O %s: not implemented yet",
+			    trace_Oopts[v->u]);
+	}
+	if (cmd_opt(a, 'Z') != NULL)
+		return say(err, len, "-Z: not implemented yet");
+	return 0;
+}
+
+static int
+trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
+    size_t len)
+{
+	const struct cmd_optval *v;
+
+	if (a->noperands != 1)
+		return say(err, len, "expected one target address, got %d",
+		    a->noperands);
+	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
+		return say(err, len, "'%s' is not an IPv4 or IPv6 address",
+		    a->operands[0]);
+	if ((v = cmd_opt(a, 'S')) != NULL) {
+		if (v->af != s->af)
+			return say(err, len, "-S: %s is not of the target's "
+			    "address family", v->s);
+		memcpy(s->src, v->addr, 16);
+		s->have_src = 1;
+	}
+	return 0;
+}
+
+static int
+trace_payload(struct trace_state *s, const struct cmd_args *a, char *err,
+    size_t len)
+{
+	const struct cmd_optval *v = cmd_opt(a, 'p');
+
+	if (v == NULL) {
+		s->paylen = s->af == AF_INET ? 16 : 12;
+		return 0;
+	}
+	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
+		return say(err, len, "-p: a payload is not allowed with TCP "
+		    "methods");
+	s->paylen = cmd_hex(v->s, s->payload, sizeof(s->payload));
+	if ((s->method == TRACE_UDP_PARIS || s->method == TRACE_ICMP_PARIS) &&
+	    s->paylen < 2)
+		return say(err, len, "-p: Paris methods need at least 2 "
+		    "payload bytes");
+	s->user_payload = 1;
+	return 0;
+}
+
+static int
+trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
+    size_t len)
+{
+	struct scamper_trace *t = s->t;
+
+	for (int i = 0; i < a->nv; i++)
+		if (a->v[i].opt == 'O' && a->v[i].u == 2)
+			t->flags |= SCAMPER_TRACE_FLAG_CONSTPAYLOAD;
+	if (cmd_opt(a, 'Q') != NULL)
+		t->flags |= SCAMPER_TRACE_FLAG_ALLATTEMPTS;
+	if (cmd_opt(a, 'T') != NULL)
+		t->flags |= SCAMPER_TRACE_FLAG_IGNORETTLDST;
+	if (cmd_opt(a, 'M') != NULL)
+		t->flags |= SCAMPER_TRACE_FLAG_PMTUD;
+	if (cmd_opt(a, 'o') != NULL && s->af == AF_INET)
+		return say(err, len, "-o: a fragment offset is for IPv6 only");
+	if (t->firsthop > t->hoplimit && t->hoplimit != 0)
+		return say(err, len, "-f %u is beyond -m %u", t->firsthop,
+		    t->hoplimit);
+	return 0;
+}
+
+static void *
+trace_alloc(struct task *task, const struct cmd_args *a, char *err,
+    size_t len)
+{
+	struct trace_state *s = calloc(1, sizeof(*s));
+	struct scamper_trace *t;
+
+	if (s == NULL || (s->t = t = scamper_trace_alloc()) == NULL) {
+		free(s);
+		say(err, len, "out of memory");
+		return NULL;
+	}
+	s->task = task;
+	s->method = (enum trace_method)optu(a, 'P', TRACE_UDP_PARIS);
+	t->type = trace_types[s->method];
+	t->attempts = (uint8_t)optu(a, 'q', 2);
+	t->firsthop = (uint8_t)optu(a, 'f', 1);
+	t->hoplimit = (uint8_t)optu(a, 'm', 0);
+	t->gaplimit = (uint8_t)optu(a, 'g', 5);
+	t->gapaction = (uint8_t)optu(a, 'G', SCAMPER_TRACE_GAPACTION_STOP);
+	t->loops = (uint8_t)optu(a, 'l', 1);
+	t->wait = (uint8_t)optu(a, 'w', 5);
+	t->wait_probe = (uint8_t)optu(a, 'W', 0);
+	t->tos = (uint8_t)optu(a, 't', 0);
+	t->userid = optu(a, 'U', 0);
+	t->offset = (uint16_t)optu(a, 'o', 0);
+	t->sport = (uint16_t)optu(a, 's', task_default_sport(task));
+	t->dport = (uint16_t)optu(a, 'd', s->method == TRACE_ICMP_PARIS ?
+	    t->sport : 33435);
+	if (trace_unbuilt(a, err, len) == -1 ||
+	    trace_target(s, a, err, len) == -1 ||
+	    trace_payload(s, a, err, len) == -1 ||
+	    trace_flags(s, a, err, len) == -1) {
+		trace_state_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* ---- the method descriptor ----------------------------------------- */
+
+static void
+trace_free_state(void *arg)
+{
+	trace_state_free(arg);
+}
+
+const struct method method_trace = {
+	.name = "trace",
+	.opts = trace_opts,
+	.nopts = sizeof(trace_opts) / sizeof(trace_opts[0]),
+	.alloc = trace_alloc,
+	.start = trace_start,
+	.probe = trace_probe,
+	.reply = trace_reply,
+	.halt = trace_halt,
+	.write = trace_write,
+	.free_state = trace_free_state,
+};

@@ -1,0 +1,87 @@
+/*
+ * trace_int.h: the trace technique's state, shared by m_trace.c (options)
+ * and trace_run.c (probing).  Internal to prober/core.
+ */
+#ifndef PROBER_CORE_TRACE_INT_H
+#define PROBER_CORE_TRACE_INT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "method.h"
+#include "monotime.h"
+#include "timer.h"
+
+struct scamper_trace;
+struct task;
+
+enum trace_method {		/* the order of -P's words */
+	TRACE_UDP, TRACE_ICMP, TRACE_UDP_PARIS, TRACE_ICMP_PARIS,
+	TRACE_TCP, TRACE_TCP_ACK,
+};
+
+enum trace_mode {
+	MODE_TRACE,		/* hop by hop */
+	MODE_LASTDITCH,		/* TTL 255 probes after the gap limit */
+	MODE_DONE,
+};
+
+struct trace_probe {
+	struct timeval	 tx;
+	uint8_t		 ttl;
+	uint8_t		 attempt;	/* 1-based */
+	uint8_t		 mode;		/* enum trace_mode */
+	uint16_t	 size;
+};
+
+/* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
+ * being probed in MODE_TRACE; at most one probe is outstanding (the last)
+ * and `wait` runs while it is. */
+struct trace_state {
+	struct task		*task;
+	struct scamper_trace	*t;		/* the result */
+	enum trace_method	 method;
+	int			 af;
+	uint8_t			 src[16], dst[16];
+	int			 have_src;
+	uint8_t			 payload[1400];
+	size_t			 paylen;
+	int			 user_payload;
+
+	enum trace_mode		 mode;
+	uint8_t			 cur_ttl;
+	uint8_t			 attempt;	/* sent at cur_ttl */
+	uint8_t			 hop_replied;	/* replies at cur_ttl */
+	uint8_t			 gapc;		/* unanswered hops in a row */
+	uint8_t			 loopc;
+	uint8_t			 ttl_looped[256];
+	struct trace_probe	*probes;
+	uint16_t		 probec, probealloc;
+	struct monotime		 last_mono;	/* when the last probe left */
+	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
+	uint8_t			 stop_data;
+	struct timer		 wait;		/* reply timeout */
+	struct timer		 gap;		/* -W spacing */
+};
+
+/* Free S, its result and its probe records; its timers must be idle. */
+void trace_state_free(struct trace_state *s);
+
+/* End the trace with REASON/DATA: timers stop, the task finishes. */
+void	trace_finish(struct trace_state *s, uint8_t reason, uint8_t data);
+
+/* The current hop is over: gap limit, hop limit, or the next TTL. */
+void	trace_hop_done(struct trace_state *s);
+
+/* Ask for the next probe, respecting -W. */
+void	trace_next(struct trace_state *s);
+
+int	trace_start(struct task *t, char *err, size_t errlen);
+int	trace_probe(struct task *t);
+void	trace_reply(struct task *t, const struct pkt_reply *r,
+	    const struct timeval *rx);
+void	trace_halt(struct task *t);
+void	trace_write(struct task *t, struct output *o);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * trace_reply.c: the trace technique's reply handling: which probe a
+ * reply answers, recording it as a hop, and the stop conditions.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scamper_trace.h"
+#include "task.h"
+#include "trace_int.h"
+
+static uint16_t
+bswap16(uint16_t v)
+{
+	return (uint16_t)((v << 8) | (v >> 8));
+}
+
+/* The index of the probe a quote describes, or -1. */
+static int
+quote_index(const struct trace_state *s, const struct pkt_quote *q)
+{
+	int idx = -1;
+
+	if (memcmp(q->dst, s->dst, s->af == AF_INET ? 4 : 16) != 0)
+		return -1;
+	if (s->af == AF_INET) {
+		/* IP ID = index + 1; some routers byte-swap it */
+		idx = q->ipid - 1;
+		if (idx < 0 || idx >= s->probec)
+			idx = bswap16(q->ipid) - 1;
+	} else if (s->t->flags & SCAMPER_TRACE_FLAG_CONSTPAYLOAD)
+		idx = (int)q->flowlabel - 1;
+	else switch (s->method) {
+	case TRACE_UDP:
+		idx = q->l4len >= 4 ? q->dport - s->t->dport : -1;
+		break;
+	case TRACE_UDP_PARIS:
+		idx = q->l4len >= 8 ? q->l4cksum - 1 : -1;
+		break;
+	case TRACE_ICMP:
+	case TRACE_ICMP_PARIS:
+		idx = q->l4len >= 8 ? q->icmp_seq : -1;
+		break;
+	case TRACE_TCP:
+	case TRACE_TCP_ACK:
+		idx = q->l4len >= 8 ? (int)q->tcp_seq - 1 : -1;
+		break;
+	}
+	return idx >= 0 && idx < s->probec ? idx : -1;
+}
+
+static int
+is_icmp_method(const struct trace_state *s)
+{
+	return s->method == TRACE_ICMP || s->method == TRACE_ICMP_PARIS;
+}
+
+static int
+is_tcp_method(const struct trace_state *s)
+{
+	return s->method == TRACE_TCP || s->method == TRACE_TCP_ACK;
+}
+
+/* The probe R answers, or -1 if it answers none of ours. */
+static int
+reply_index(const struct trace_state *s, const struct pkt_reply *r)
+{
+	if (r->has_quote)
+		return quote_index(s, &r->q);
+	if (memcmp(r->src, s->dst, s->af == AF_INET ? 4 : 16) != 0)
+		return -1;
+	if (r->proto == IPPROTO_TCP)
+		/* a reset or SYN-ACK carries no probe number: the latest */
+		return is_tcp_method(s) && s->probec > 0 ? s->probec - 1 : -1;
+	if (is_icmp_method(s) && r->icmp_seq < s->probec)
+		return r->icmp_seq;	/* echo reply */
+	return -1;
+}
+
+static int
+is_unreach(const struct pkt_reply *r)
+{
+	return (r->af == AF_INET && r->icmp_type == 3) ||
+	    (r->af == AF_INET6 && r->icmp_type == 1);
+}
+
+static int
+is_port_unreach(const struct pkt_reply *r)
+{
+	return (r->af == AF_INET && r->icmp_type == 3 && r->icmp_code == 3) ||
+	    (r->af == AF_INET6 && r->icmp_type == 1 && r->icmp_code == 4);
+}
+
+static int
+is_echo_reply(const struct pkt_reply *r)
+{
+	return !r->has_quote && ((r->af == AF_INET && r->icmp_type == 0) ||
+	    (r->af == AF_INET6 && r->icmp_type == 129));
+}
+
+static int
+is_ttl_exceeded(const struct pkt_reply *r)
+{
+	return (r->af == AF_INET && r->icmp_type == 11) ||
+	    (r->af == AF_INET6 && r->icmp_type == 3);
+}
+
+/* Loop check: has ADDR answered at a TTL more than one away from TTL? */
+static int
+looped(const struct trace_state *s, const struct scamper_addr *a, uint8_t ttl)
+{
+	const struct scamper_trace_hops *h = &s->t->hops;
+
+	for (uint16_t i = 0; i < h->hopc; i++) {
+		int d = (int)h->hops[i].probe_ttl - ttl;
+		if ((d > 1 || d < -1) &&
+		    scamper_addr_cmp(&h->hops[i].addr, a) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The stop condition R meets, in scamper's order; NONE if it meets none. */
+static uint8_t
+stop_check(struct trace_state *s, const struct pkt_reply *r,
+    const struct scamper_trace_hop *h, uint8_t *data)
+{
+	*data = 0;
+	if (r->proto != IPPROTO_TCP && is_port_unreach(r) &&
+	    !is_icmp_method(s))
+		return SCAMPER_TRACE_STOP_COMPLETED;
+	if (r->proto != IPPROTO_TCP && is_unreach(r)) {
+		*data = r->icmp_code;
+		return SCAMPER_TRACE_STOP_UNREACH;
+	}
+	if (r->proto != IPPROTO_TCP && is_echo_reply(r))
+		return is_icmp_method(s) ? SCAMPER_TRACE_STOP_COMPLETED :
+		    SCAMPER_TRACE_STOP_NONE;
+	if (r->af == AF_INET6 && r->proto == IPPROTO_ICMPV6 &&
+	    r->icmp_type == 2) {
+		*data = r->icmp_type;
+		return SCAMPER_TRACE_STOP_ICMP;
+	}
+	if (is_ttl_exceeded(r) && s->t->loops != 0 &&
+	    !s->ttl_looped[h->probe_ttl] && looped(s, &h->addr, h->probe_ttl)) {
+		s->ttl_looped[h->probe_ttl] = 1;
+		if (++s->loopc >= s->t->loops)
+			return SCAMPER_TRACE_STOP_LOOP;
+	}
+	if (r->proto != IPPROTO_TCP && is_ttl_exceeded(r) &&
+	    memcmp(r->src, s->dst, s->af == AF_INET ? 4 : 16) == 0 &&
+	    !(s->t->flags & SCAMPER_TRACE_FLAG_IGNORETTLDST))
+		return SCAMPER_TRACE_STOP_COMPLETED;
+	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
+		return SCAMPER_TRACE_STOP_COMPLETED;
+	return SCAMPER_TRACE_STOP_NONE;
+}
+
+/* Copy R's RFC 4884 objects (without the 4-byte extension header) the
+ * way warts keeps them. */
+static void
+hop_ext(struct scamper_trace_hop *h, const struct pkt_reply *r)
+{
+	if (r->ext == NULL || r->extlen <= 4 || r->extlen > 0xffff + 4)
+		return;
+	if ((h->icmpext = malloc(r->extlen - 4)) == NULL)
+		return;
+	memcpy(h->icmpext, r->ext + 4, r->extlen - 4);
+	h->icmpext_len = (uint16_t)(r->extlen - 4);
+}
+
+static struct scamper_trace_hop *
+record_hop(struct trace_state *s, const struct trace_probe *p,
+    const struct pkt_reply *r, const struct timeval *rx)
+{
+	struct scamper_trace_hops *list = p->mode == MODE_LASTDITCH ?
+	    s->t->lastditch : &s->t->hops;
+	struct scamper_trace_hop *h;
+	int64_t us;
+
+	if (list == NULL || (h = scamper_trace_hop_add(list)) == NULL)
+		return NULL;
+	scamper_addr_set(&h->addr, r->af == AF_INET ? SCAMPER_ADDR_IPV4 :
+	    SCAMPER_ADDR_IPV6, r->src);
+	h->probe_ttl = p->ttl;
+	h->probe_id = p->attempt;
+	h->probe_size = p->size;
+	h->tx = p->tx;
+	us = (int64_t)(rx->tv_sec - p->tx.tv_sec) * 1000000 +
+	    (rx->tv_usec - p->tx.tv_usec);
+	h->rtt = us < 0 ? 0 : (uint32_t)us;
+	h->flags = SCAMPER_TRACE_HOP_TS_SOCK_RX | SCAMPER_TRACE_HOP_REPLY_TTL;
+	h->reply_ttl = r->ttl;
+	h->reply_tos = r->tos;
+	h->reply_size = r->size;
+	h->reply_ipid = r->af == AF_INET ? r->ipid : 0;
+	if (r->proto == IPPROTO_TCP) {
+		h->flags |= SCAMPER_TRACE_HOP_TCP;
+		h->tcp_flags = r->tcp_flags;
+		return h;
+	}
+	h->icmp_type = r->icmp_type;
+	h->icmp_code = r->icmp_code;
+	h->icmp_nhmtu = r->nhmtu;
+	if (r->has_quote) {
+		h->icmp_q_ttl = r->q.ttl;
+		h->icmp_q_tos = r->q.tos;
+		h->icmp_q_ipl = r->q.len;
+	}
+	hop_ext(h, r);
+	return h;
+}
+
+void
+trace_reply(struct task *task, const struct pkt_reply *r,
+    const struct timeval *rx)
+{
+	struct trace_state *s = task_state(task);
+	const struct trace_probe *p;
+	struct scamper_trace_hop *h;
+	int idx, outstanding, allatt;
+	uint8_t reason, data;
+
+	if (s->mode == MODE_DONE || (idx = reply_index(s, r)) < 0)
+		return;
+	p = &s->probes[idx];
+	if ((h = record_hop(s, p, r, rx)) == NULL)
+		return;
+	if (p->mode == MODE_LASTDITCH) {
+		/* any answer ends it: the trace ended at the gap limit */
+		trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
+		return;
+	}
+	reason = stop_check(s, r, h, &data);
+	outstanding = idx == s->probec - 1 && s->mode == MODE_TRACE;
+	allatt = (s->t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) != 0;
+	if (p->ttl == s->cur_ttl)
+		s->hop_replied++;
+	if (reason != SCAMPER_TRACE_STOP_NONE &&
+	    s->stop_reason == SCAMPER_TRACE_STOP_NONE) {
+		s->stop_reason = reason;
+		s->stop_data = data;
+	}
+	if (s->mode != MODE_TRACE)
+		return;
+	if (!allatt || p->ttl != s->cur_ttl) {
+		/* without -Q the first answer for this hop ends it; a late
+		 * answer for an earlier hop can still end the trace */
+		if (s->stop_reason != SCAMPER_TRACE_STOP_NONE)
+			trace_finish(s, s->stop_reason, s->stop_data);
+		else if (p->ttl == s->cur_ttl) {
+			task_timer_cancel(task, &s->wait);
+			trace_hop_done(s);
+		}
+		return;
+	}
+	/* -Q: every attempt is sent; the hop ends after the last */
+	if (outstanding) {
+		task_timer_cancel(task, &s->wait);
+		if (s->attempt < s->t->attempts)
+			trace_next(s);
+		else
+			trace_hop_done(s);
+	}
+}

@@ -1,0 +1,348 @@
+/*
+ * trace_run.c: the trace technique's probing state machine (see
+ * m_trace.c for the options and trace_int.h for the state).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "output.h"
+#include "scamper_list.h"
+#include "scamper_trace.h"
+#include "task.h"
+#include "trace_int.h"
+
+static int
+is_tcp(const struct trace_state *s)
+{
+	return s->method == TRACE_TCP || s->method == TRACE_TCP_ACK;
+}
+
+static int
+is_udp(const struct trace_state *s)
+{
+	return s->method == TRACE_UDP || s->method == TRACE_UDP_PARIS;
+}
+
+static uint8_t
+flow_proto(const struct trace_state *s)
+{
+	if (is_udp(s))
+		return IPPROTO_UDP;
+	if (is_tcp(s))
+		return IPPROTO_TCP;
+	return s->af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+}
+
+static int
+addr_type(int af)
+{
+	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+}
+
+void
+trace_state_free(struct trace_state *s)
+{
+	if (s == NULL)
+		return;
+	scamper_trace_free(s->t);
+	free(s->probes);
+	free(s);
+}
+
+/* ---- finishing -------------------------------------------------------- */
+
+static int
+hop_cmp(const void *a, const void *b)
+{
+	const struct scamper_trace_hop *x = a, *y = b;
+
+	if (x->probe_ttl != y->probe_ttl)
+		return x->probe_ttl - y->probe_ttl;
+	if (x->probe_id != y->probe_id)
+		return x->probe_id - y->probe_id;
+	return timercmp(&x->tx, &y->tx, <) ? -1 : 1;
+}
+
+void
+trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
+{
+	struct scamper_trace *t = s->t;
+
+	if (s->mode == MODE_DONE)
+		return;
+	s->mode = MODE_DONE;
+	task_timer_cancel(s->task, &s->wait);
+	task_timer_cancel(s->task, &s->gap);
+	t->stop_reason = reason;
+	t->stop_data = data;
+	t->probec = s->probec;
+	/* replies arrive in any order; files keep them grouped by TTL */
+	if (t->hops.hopc > 1)
+		qsort(t->hops.hops, t->hops.hopc, sizeof(*t->hops.hops),
+		    hop_cmp);
+	task_finish(s->task);
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+static void
+on_gap(void *arg)
+{
+	struct trace_state *s = arg;
+
+	task_want_probe(s->task);
+}
+
+/* Ask for the next probe, respecting -W between consecutive probes. */
+void
+trace_next(struct trace_state *s)
+{
+	int64_t gap_ms = (int64_t)s->t->wait_probe * 10, since;
+
+	if (s->probec > 0 && gap_ms > 0) {
+		since = monotime_sub_ns(task_now(s->task), s->last_mono) /
+		    1000000;
+		if (since < gap_ms) {
+			task_timer(s->task, &s->gap, gap_ms - since);
+			return;
+		}
+	}
+	task_want_probe(s->task);
+}
+
+/* Fill P for probe number IDX at TTL. */
+static void
+build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
+    uint8_t ttl, uint8_t *pay)
+{
+	const struct scamper_trace *t = s->t;
+	int fixed = !(t->flags & SCAMPER_TRACE_FLAG_CONSTPAYLOAD);
+
+	memset(p, 0, sizeof(*p));
+	p->af = s->af;
+	memcpy(p->src, s->src, 16);
+	memcpy(p->dst, s->dst, 16);
+	p->proto = flow_proto(s);
+	p->ttl = ttl;
+	p->tos = t->tos;
+	p->ipid = (uint16_t)(idx + 1);
+	p->df = 1;
+	p->fragoff = t->offset;
+	p->fragid = idx + 1u;
+	if (s->af == AF_INET6 && !fixed)
+		p->flowlabel = idx + 1u;	/* const-payload: the only way */
+	p->size = t->probe_size;
+	memcpy(pay, s->payload, s->paylen);
+	p->payload = pay;
+	p->paylen = s->paylen;
+	p->sport = t->sport;
+	p->dport = t->dport;
+	switch (s->method) {
+	case TRACE_UDP:
+		p->dport = (uint16_t)(t->dport + idx);
+		break;
+	case TRACE_UDP_PARIS:
+		p->fix_cksum = fixed;
+		p->cksum = (uint16_t)(idx + 1);
+		break;
+	case TRACE_ICMP_PARIS:
+		p->fix_cksum = 1;
+		p->cksum = t->dport;
+		/* FALLTHROUGH */
+	case TRACE_ICMP:
+		p->icmp_type = s->af == AF_INET ? 8 : 128;
+		p->icmp_id = t->sport;
+		p->icmp_seq = idx;
+		break;
+	case TRACE_TCP:
+	case TRACE_TCP_ACK:
+		p->tcp_flags = s->method == TRACE_TCP ? 0x02 : 0x10;
+		p->tcp_seq = idx + 1u;
+		p->payload = NULL;
+		p->paylen = 0;
+		break;
+	}
+}
+
+static int
+add_probe_record(struct trace_state *s, uint8_t ttl, uint8_t attempt)
+{
+	struct trace_probe *p;
+
+	if (s->probec == s->probealloc) {
+		uint16_t n = s->probealloc == 0 ? 16 :
+		    (s->probealloc > 32767 ? 65535 : s->probealloc * 2);
+		if (n == s->probealloc)
+			return -1;
+		if ((p = realloc(s->probes, n * sizeof(*p))) == NULL)
+			return -1;
+		s->probes = p;
+		s->probealloc = n;
+	}
+	p = &s->probes[s->probec];
+	memset(p, 0, sizeof(*p));
+	p->ttl = ttl;
+	p->attempt = attempt;
+	p->mode = (uint8_t)s->mode;
+	p->size = s->t->probe_size;
+	return 0;
+}
+
+int
+trace_probe(struct task *task)
+{
+	struct trace_state *s = task_state(task);
+	struct pkt_probe p;
+	uint8_t pay[sizeof(s->payload)];
+	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
+
+	if (s->mode == MODE_DONE)
+		return 0;
+	if (add_probe_record(s, ttl, (uint8_t)(s->attempt + 1)) == -1) {
+		trace_finish(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
+		return 0;
+	}
+	build_probe(s, &p, s->probec, ttl, pay);
+	if (task_send(task, &p, &s->probes[s->probec].tx) == -1) {
+		log_debug("trace: send: %s", strerror(errno));
+		trace_finish(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
+		return 1;
+	}
+	s->last_mono = task_now(task);
+	s->probec++;
+	s->attempt++;
+	if (s->mode == MODE_TRACE && ttl > s->t->hop_count)
+		s->t->hop_count = ttl;
+	task_timer(task, &s->wait, (int64_t)s->t->wait * 1000);
+	return 1;
+}
+
+/* ---- hop and gap logic ------------------------------------------------ */
+
+static void
+trace_lastditch(struct trace_state *s)
+{
+	s->mode = MODE_LASTDITCH;
+	s->attempt = 0;
+	if (s->t->lastditch == NULL &&
+	    (s->t->lastditch = calloc(1, sizeof(*s->t->lastditch))) == NULL) {
+		trace_finish(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
+		return;
+	}
+	trace_next(s);
+}
+
+/* The current hop is over (answered, or out of attempts). */
+void
+trace_hop_done(struct trace_state *s)
+{
+	const struct scamper_trace *t = s->t;
+	unsigned limit = t->hoplimit == 0 ? 255 : t->hoplimit;
+
+	if (s->stop_reason != SCAMPER_TRACE_STOP_NONE) {
+		trace_finish(s, s->stop_reason, s->stop_data);
+		return;
+	}
+	if (s->hop_replied == 0) {
+		s->gapc++;
+		if (t->gaplimit != 0 && s->gapc >= t->gaplimit) {
+			if (t->gapaction == SCAMPER_TRACE_GAPACTION_LASTDITCH)
+				trace_lastditch(s);
+			else
+				trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
+			return;
+		}
+	} else
+		s->gapc = 0;
+	if (s->cur_ttl >= limit) {
+		trace_finish(s, SCAMPER_TRACE_STOP_HOPLIMIT, 0);
+		return;
+	}
+	s->cur_ttl++;
+	s->attempt = 0;
+	s->hop_replied = 0;
+	trace_next(s);
+}
+
+static void
+on_wait(void *arg)
+{
+	struct trace_state *s = arg;
+
+	if (s->mode == MODE_LASTDITCH) {
+		if (s->attempt < s->t->attempts)
+			trace_next(s);
+		else
+			trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
+		return;
+	}
+	if (s->attempt < s->t->attempts &&
+	    (s->hop_replied == 0 ||
+	    (s->t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)))
+		trace_next(s);
+	else
+		trace_hop_done(s);
+}
+
+int
+trace_start(struct task *task, char *err, size_t errlen)
+{
+	struct trace_state *s = task_state(task);
+	struct scamper_trace *t = s->t;
+	size_t hdr;
+
+	if (!s->have_src && task_route_src(task, s->af, s->dst, s->src) ==
+	    -1) {
+		snprintf(err, errlen, "no route to the target: %s",
+		    strerror(errno));
+		return -1;
+	}
+	scamper_addr_set(&t->src, addr_type(s->af), s->src);
+	scamper_addr_set(&t->dst, addr_type(s->af), s->dst);
+	hdr = s->af == AF_INET ? 20 : 40 + (t->offset != 0 ? 8 : 0);
+	t->probe_size = (uint16_t)(hdr + (is_tcp(s) ? 20 : 8 + s->paylen));
+	/* a busy flow (another task, same target and port) gets the next
+	 * free source port, unless the user chose the port */
+	for (int tries = 0; task_flow(task, s->af, flow_proto(s), t->sport,
+	    s->dst) == -1; tries++) {
+		if (errno != EEXIST || tries == 1000) {
+			snprintf(err, errlen, "flow busy: %s", strerror(errno));
+			return -1;
+		}
+		t->sport = (uint16_t)(((t->sport + 1) & 0x7fff) | 0x8000);
+		if (s->method == TRACE_ICMP_PARIS && t->dport == t->sport - 1)
+			t->dport = t->sport;
+	}
+	timer_init(&s->wait, on_wait, s);
+	timer_init(&s->gap, on_gap, s);
+	if (task_cycle(task) != NULL) {
+		t->cycle = scamper_cycle_use(task_cycle(task));
+		t->list = scamper_list_use(t->cycle->list);
+	}
+	gettimeofday(&t->start, NULL);
+	s->cur_ttl = t->firsthop;
+	s->mode = MODE_TRACE;
+	task_want_probe(task);
+	return 0;
+}
+
+void
+trace_halt(struct task *task)
+{
+	trace_finish(task_state(task), SCAMPER_TRACE_STOP_HALTED, 0);
+}
+
+void
+trace_write(struct task *task, struct output *o)
+{
+	struct trace_state *s = task_state(task);
+
+	if (output_write_trace(o, s->t) == -1)
+		log_warn("writing trace");
+}
