@@ -37,6 +37,7 @@ struct scamper_file {
 	int		 writing;
 	int		 failed;
 	char		 err[256];
+	char		 ioerr[128];
 	/* reading */
 	struct wio	*io;
 	uint8_t		*rec;
@@ -392,11 +393,11 @@ rd_body(struct scamper_file *f, uint32_t len)
 			f->rec = p;
 			f->recalloc = na;
 		}
-		n = wio_read(f->io, f->rec + have, want, f->err,
-		    sizeof(f->err));
+		n = wio_read(f->io, f->rec + have, want, f->ioerr,
+		    sizeof(f->ioerr));
 		if (n < 0)
 			return ferr(f, "offset %llu: %s", (unsigned long long)
-			    (f->off + WARTS_HDRLEN + have), f->err);
+			    (f->off + WARTS_HDRLEN + have), f->ioerr);
 		have += (size_t)n;
 		if ((size_t)n < want)
 			return ferr(f, "offset %llu: truncated record: %zu of "
@@ -410,12 +411,12 @@ static int
 rd_header(struct scamper_file *f, uint16_t *type, uint32_t *len)
 {
 	uint8_t h[WARTS_HDRLEN];
-	ssize_t n = wio_read(f->io, h, sizeof(h), f->err, sizeof(f->err));
+	ssize_t n = wio_read(f->io, h, sizeof(h), f->ioerr, sizeof(f->ioerr));
 	uint16_t magic;
 
 	if (n < 0)
 		return ferr(f, "offset %llu: %s", (unsigned long long)f->off,
-		    f->err);
+		    f->ioerr);
 	if (n == 0)
 		return 0;
 	if (n < WARTS_HDRLEN)

@@ -32,6 +32,7 @@ struct wio {
 	bz_stream	 bz;
 	lzma_stream	 xz;
 	int		 init;
+	int		 boundary;	/* between compressed streams */
 };
 
 struct wio *
@@ -146,12 +147,12 @@ step(struct wio *w, uint8_t *out, size_t n, char *err, size_t errlen)
 		made = n - w->z.avail_out;
 		if (rc == Z_STREAM_END) {
 			inflateReset(&w->z);
-			if (w->inoff + used == w->inlen && w->eof)
-				w->done = 1;
+			w->boundary = 1;
 		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
 			snprintf(err, errlen, "gzip: corrupt data");
 			return -1;
-		}
+		} else if (used > 0)
+			w->boundary = 0;
 		break;
 	case C_BZIP2:
 		w->bz.next_in = (char *)(w->in + w->inoff);
@@ -168,12 +169,12 @@ step(struct wio *w, uint8_t *out, size_t n, char *err, size_t errlen)
 				snprintf(err, errlen, "bzip2: cannot restart");
 				return -1;
 			}
-			if (w->inoff + used == w->inlen && w->eof)
-				w->done = 1;
+			w->boundary = 1;
 		} else if (rc != BZ_OK) {
 			snprintf(err, errlen, "bzip2: corrupt data");
 			return -1;
-		}
+		} else if (used > 0)
+			w->boundary = 0;
 		break;
 	case C_XZ: {
 		lzma_ret lr;
@@ -196,6 +197,11 @@ step(struct wio *w, uint8_t *out, size_t n, char *err, size_t errlen)
 	}
 	}
 	w->inoff += used;
+	if (made == 0 && used == 0 && w->eof && w->inoff == w->inlen &&
+	    w->boundary) {
+		w->done = 1;
+		return 0;
+	}
 	if (made == 0 && used == 0 && w->eof && w->inoff == w->inlen &&
 	    !w->done) {
 		snprintf(err, errlen, "truncated compressed stream");

@@ -86,10 +86,14 @@ hop_is_ptb(const struct scamper_trace_hop *h)
 
 #define HOP_NF	20
 
-/* Describe hop H (with temporaries in ID and TC) as fields. */
+/*
+ * Describe hop H (with temporaries in ID and TC) as fields.  The quoted
+ * length is written when it differs from the *trace's* probe size (PSIZE),
+ * not the hop's: scamper does so, which shows on PMTUD hops.
+ */
 static void
 hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
-    uint16_t *tc, struct scamper_addr *gid)
+    uint16_t *tc, struct scamper_addr *gid, uint16_t psize)
 {
 	int icmp = hop_is_icmp(h), q = hop_is_icmp_q(h);
 	struct wfield fl[HOP_NF] = {
@@ -105,7 +109,7 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 		WFIELD(WF_U16, &h->reply_ipid, h->reply_ipid != 0),
 		WFIELD(WF_U8, &h->reply_tos, 1),
 		WFIELD(WF_U16, &h->icmp_nhmtu, hop_is_ptb(h)),
-		WFIELD(WF_U16, &h->icmp_q_ipl, q && h->icmp_q_ipl != h->probe_size),
+		WFIELD(WF_U16, &h->icmp_q_ipl, q && h->icmp_q_ipl != psize),
 		WFIELD(WF_U8, &h->icmp_q_ttl, q && h->icmp_q_ttl != 1),
 		WFIELD(WF_U8, &h->tcp_flags, !icmp &&
 		    (h->flags & SCAMPER_TRACE_HOP_TCP)),
@@ -124,14 +128,14 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 }
 
 static int
-hop_read(struct rbuf *rb, struct scamper_trace_hop *h)
+hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 {
 	struct wfield f[HOP_NF];
 	struct scamper_addr gid = { 0 };
 	uint8_t id = 0;
 	uint16_t tc = 0;
 
-	hop_fields(f, h, &id, &tc, &gid);
+	hop_fields(f, h, &id, &tc, &gid, psize);
 	if (warts_params_read(rb, f, HOP_NF) != 0)
 		return -1;
 	if (!f[17].set && f[0].set)
@@ -145,7 +149,7 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h)
 	h->icmp_code = (uint8_t)tc;
 	if (hop_is_icmp_q(h)) {
 		if (!f[12].set)
-			h->icmp_q_ipl = h->probe_size;
+			h->icmp_q_ipl = psize;
 		if (!f[13].set)
 			h->icmp_q_ttl = 1;
 	}
@@ -153,7 +157,7 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h)
 }
 
 static void
-hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop)
+hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
 {
 	struct scamper_trace_hop h = *hop;
 	struct wfield f[HOP_NF];
@@ -161,19 +165,20 @@ hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop)
 	uint8_t id = (uint8_t)(hop->probe_id - 1);
 	uint16_t tc = (uint16_t)(hop->icmp_type << 8 | hop->icmp_code);
 
-	hop_fields(f, &h, &id, &tc, &gid);
+	hop_fields(f, &h, &id, &tc, &gid, psize);
 	warts_params_write(wb, f, HOP_NF);
 }
 
 static int
-hops_read(struct rbuf *rb, struct scamper_trace_hops *hops, uint16_t n)
+hops_read(struct rbuf *rb, struct scamper_trace_hops *hops, uint16_t n,
+    uint16_t psize)
 {
 	for (uint16_t i = 0; i < n; i++) {
 		struct scamper_trace_hop *h = scamper_trace_hop_add(hops);
 
 		if (h == NULL)
 			return rb_fail(rb, "out of memory");
-		if (hop_read(rb, h) != 0)
+		if (hop_read(rb, h, psize) != 0)
 			return -1;
 	}
 	return 0;
@@ -181,7 +186,8 @@ hops_read(struct rbuf *rb, struct scamper_trace_hops *hops, uint16_t n)
 
 /* Hops grouped by ascending probe TTL, keeping order within a TTL. */
 static void
-hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops)
+hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops,
+    uint16_t psize)
 {
 	int sorted = 1;
 
@@ -191,13 +197,13 @@ hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops)
 			sorted = 0;
 	if (sorted) {
 		for (uint16_t i = 0; i < hops->hopc; i++)
-			hop_write(wb, &hops->hops[i]);
+			hop_write(wb, &hops->hops[i], psize);
 		return;
 	}
 	for (int ttl = 0; ttl < 256; ttl++)
 		for (uint16_t i = 0; i < hops->hopc; i++)
 			if (hops->hops[i].probe_ttl == ttl)
-				hop_write(wb, &hops->hops[i]);
+				hop_write(wb, &hops->hops[i], psize);
 }
 
 /* ---- trace parameters ---------------------------------------------- */
@@ -274,7 +280,7 @@ pmtud_read(struct rbuf *rb, struct scamper_trace *t)
 		WFIELD(WF_U8, &notec, 0),
 	};
 	if (warts_params_read(rb, f, PM_NF) != 0 || rb_u16(rb, &hopc) != 0 ||
-	    hops_read(rb, &p->hops, hopc) != 0)
+	    hops_read(rb, &p->hops, hopc, t->probe_size) != 0)
 		return -1;
 	if (notec > 0 && (p->notes = calloc(notec, sizeof(*p->notes))) == NULL)
 		return rb_fail(rb, "out of memory");
@@ -298,7 +304,8 @@ pmtud_read(struct rbuf *rb, struct scamper_trace *t)
 }
 
 static void
-pmtud_write(struct wbuf *wb, const struct scamper_trace_pmtud *pm)
+pmtud_write(struct wbuf *wb, const struct scamper_trace_pmtud *pm,
+    uint16_t psize)
 {
 	struct scamper_trace_pmtud p = *pm;
 	struct wfield f[PM_NF] = {
@@ -310,7 +317,7 @@ pmtud_write(struct wbuf *wb, const struct scamper_trace_pmtud *pm)
 	};
 
 	warts_params_write(wb, f, PM_NF);
-	hops_write(wb, &p.hops);
+	hops_write(wb, &p.hops, psize);
 	for (uint8_t i = 0; i < p.notec; i++) {
 		struct scamper_trace_pmtud_note n = p.notes[i];
 		uint16_t hop = (uint16_t)n.hop;
@@ -336,7 +343,7 @@ lastditch_read(struct rbuf *rb, struct scamper_trace *t)
 		return rb_fail(rb, "out of memory");
 	if (warts_params_read(rb, none, 0) != 0 || rb_u16(rb, &hopc) != 0)
 		return -1;
-	return hops_read(rb, t->lastditch, hopc);
+	return hops_read(rb, t->lastditch, hopc, t->probe_size);
 }
 
 #define DT_NF	7
@@ -408,18 +415,18 @@ attrs_read(struct rbuf *rb, struct scamper_trace *t)
 }
 
 static int
-attr_write(struct wbuf *wb, int type, const void *obj)
+attr_write(struct wbuf *wb, int type, const void *obj, uint16_t psize)
 {
 	size_t hdr = wb->len, len;
 
 	wb_u16(wb, 0);
 	switch (type) {
 	case ATTR_PMTUD:
-		pmtud_write(wb, obj);
+		pmtud_write(wb, obj, psize);
 		break;
 	case ATTR_LASTDITCH:
 		wb_u8(wb, 0);
-		hops_write(wb, obj);
+		hops_write(wb, obj, psize);
 		break;
 	case ATTR_DTREE: {
 		struct scamper_trace_dtree d = *(const struct scamper_trace_dtree *)obj;
@@ -468,7 +475,8 @@ warts_trace_read(struct scamper_file *file, struct rbuf *rb,
 		t->squeries = 1;
 	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
 	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
-	    rb_u16(rb, &hopc) != 0 || hops_read(rb, &t->hops, hopc) != 0 ||
+	    rb_u16(rb, &hopc) != 0 ||
+	    hops_read(rb, &t->hops, hopc, t->probe_size) != 0 ||
 	    attrs_read(rb, t) != 0)
 		goto err;
 	if (!f[18].set) {
@@ -498,13 +506,13 @@ warts_trace_write(struct wbuf *wb, const struct scamper_trace *trace,
 	x.flags8 = (uint8_t)t.flags;
 	trace_fields(f, &t, &x);
 	warts_params_write(wb, f, TR_NF);
-	hops_write(wb, &t.hops);
-	if (t.pmtud != NULL && attr_write(wb, ATTR_PMTUD, t.pmtud) != 0)
+	hops_write(wb, &t.hops, t.probe_size);
+	if (t.pmtud != NULL && attr_write(wb, ATTR_PMTUD, t.pmtud, t.probe_size) != 0)
 		return -1;
 	if (t.lastditch != NULL &&
-	    attr_write(wb, ATTR_LASTDITCH, t.lastditch) != 0)
+	    attr_write(wb, ATTR_LASTDITCH, t.lastditch, t.probe_size) != 0)
 		return -1;
-	if (t.dtree != NULL && attr_write(wb, ATTR_DTREE, t.dtree) != 0)
+	if (t.dtree != NULL && attr_write(wb, ATTR_DTREE, t.dtree, t.probe_size) != 0)
 		return -1;
 	wb_u16(wb, 0);
 	return 0;
