@@ -15,6 +15,8 @@
 #include "daemon.h"
 #include "log.h"
 #include "loop.h"
+#include "measure.h"
+#include "netio.h"
 #include "opts.h"
 #include "priv_start.h"
 
@@ -37,7 +39,41 @@ needs_privilege(const struct opts *o)
 struct prober_priv {
 	struct loop		*l;
 	struct priv_client	*pc;	/* NULL: no privilege was needed */
+	struct netio_fds	 fds;	/* raw sockets from the helper */
+	int			 want_fds;
 };
+
+/* The raw sockets measurements use, asked of the helper before the
+ * privilege drop (priv_drop's step 1).  Returns 0 or -1. */
+static int
+open_sockets(struct priv_client *pc, void *arg)
+{
+	struct prober_priv *pp = arg;
+	struct netio_fds *f = &pp->fds;
+	static const struct {
+		uint8_t family, proto;
+		const char *what;
+	} want[] = {
+		{ PRIV_AF_INET, PRIV_P_RAW, "IPv4 raw" },
+		{ PRIV_AF_INET, PRIV_P_ICMP, "ICMP" },
+		{ PRIV_AF_INET, PRIV_P_TCP, "IPv4 TCP" },
+		{ PRIV_AF_INET6, PRIV_P_RAW, "IPv6 raw" },
+		{ PRIV_AF_INET6, PRIV_P_ICMP6, "ICMPv6" },
+		{ PRIV_AF_INET6, PRIV_P_TCP, "IPv6 TCP" },
+	};
+	int *slot[] = { &f->send4, &f->icmp4, &f->tcp4, &f->send6,
+	    &f->icmp6, &f->tcp6 };
+
+	if (!pp->want_fds)
+		return 0;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if ((*slot[i] = priv_open_raw_sync(pc, want[i].family,
+		    want[i].proto)) == -1) {
+			log_warn("scamper-helper: %s socket", want[i].what);
+			return -1;
+		}
+	return 0;
+}
 
 /* The helper's replies to asynchronous requests arrive here. */
 static void
@@ -88,9 +124,10 @@ prober_drop(struct prober_priv *pp)
 
 	if (pp->pc == NULL)
 		return 0;
-	/* sockets are asked for later, asynchronously, by the methods */
 	memset(&dc, 0, sizeof(dc));
 	dc.pc = pp->pc;
+	dc.open = open_sockets;
+	dc.open_arg = pp;
 	if (priv_drop(&dc, err, sizeof(err)) == -1) {
 		log_warnx("dropping privilege: %s", err);
 		return -1;
@@ -103,14 +140,36 @@ prober_drop(struct prober_priv *pp)
 	return 0;
 }
 
+static void
+close_fds(struct netio_fds *f)
+{
+	int fds[] = { f->send4, f->icmp4, f->tcp4, f->send6, f->icmp6,
+	    f->tcp6 };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] != -1)
+			close(fds[i]);
+	netio_fds_init(f);
+}
+
 /* Set up the process per O and run the event loop.  Returns the exit
  * status. */
 static int
 prober_run(const struct opts *o)
 {
-	struct prober_priv pp = { NULL, NULL };
+	struct prober_priv pp;
+	struct measure *m = NULL;
 	struct loop *l = NULL;
 	int rc = 1;
+
+	memset(&pp, 0, sizeof(pp));
+	netio_fds_init(&pp.fds);
+	/* files are opened now: after the drop there may be no file system */
+	if (measure_needs_sockets(o)) {
+		if ((m = measure_prepare(o)) == NULL)
+			return 1;
+		pp.want_fds = 1;
+	}
 
 	if (o->debugfile != NULL && log_open_debugfile(o->debugfile,
 	    (o->oflags & OPT_O_DEBUGAPPEND) != 0) == -1) {
@@ -146,6 +205,12 @@ prober_run(const struct opts *o)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));
+	if (m != NULL) {
+		rc = measure_run(m, l, &pp.fds);	/* consumes both */
+		m = NULL;
+		netio_fds_init(&pp.fds);
+		goto out;
+	}
 	if (loop_run(l) == -1) {
 		log_warn("event loop");
 		goto out;
@@ -154,6 +219,8 @@ prober_run(const struct opts *o)
 out:
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
+	measure_free(m);
+	close_fds(&pp.fds);
 	loop_free(l);
 	priv_client_free(pp.pc);
 	log_close_debugfile();

@@ -400,8 +400,9 @@ opts_check(const struct opts *o, char *err, size_t len)
 }
 
 /* What this build can do; flipped on as each issue lands. */
-static const char opts_built[] = "?vdeD";
-static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND;
+static const char opts_built[] = "?vdeDiIfcpwlLCMo";
+static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND |
+    OPT_O_TEXT | OPT_O_JSON | OPT_O_WARTS | OPT_O_CMDFILE;
 
 int
 opts_check_implemented(const struct opts *o, char *err, size_t len)
@@ -419,8 +420,6 @@ opts_check_implemented(const struct opts *o, char *err, size_t len)
 		    !(opts_o_built & owords[i].flag))
 			return say(err, len, "-O %s: not implemented yet",
 			    owords[i].word);
-	if (o->input == INPUT_FILE && strchr(o->seen, 'f') == NULL)
-		return say(err, len, "list file input: not implemented yet");
 	return 0;
 }
 

@@ -8,16 +8,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core.h"
 #include "log.h"
 #include "measure.h"
+#include "method.h"
 #include "output.h"
 #include "scamper_list.h"
 #include "source.h"
+
+struct measure {
+	const struct opts	*o;
+	struct output		*out;
+	struct scamper_cycle	*cycle;
+	struct source		**src;
+	int			 nsrc;
+};
 
 int
 measure_needs_sockets(const struct opts *o)
@@ -57,35 +65,89 @@ make_cycle(const struct opts *o)
 }
 
 static int
-add_sources(struct core *c, const struct opts *o)
+open_sources(struct measure *m)
 {
-	struct source *s;
+	const struct opts *o = m->o;
 	int cmdfile = (o->oflags & OPT_O_CMDFILE) != 0;
 
+	if ((m->src = calloc((size_t)o->nargs + 1, sizeof(*m->src))) == NULL)
+		return -1;
 	switch (o->input) {
 	case INPUT_ADDRS:
-		s = source_addrs(o->command, o->args, o->nargs);
-		break;
+		m->src[m->nsrc] = source_addrs(o->command, o->args, o->nargs);
+		return m->src[m->nsrc++] == NULL ? -1 : 0;
 	case INPUT_CMDS:
-		s = source_cmds(o->args, o->nargs);
-		break;
+		m->src[m->nsrc] = source_cmds(o->args, o->nargs);
+		return m->src[m->nsrc++] == NULL ? -1 : 0;
 	case INPUT_FILE:
 		for (int i = 0; i < o->nargs; i++) {
-			if ((s = source_file(o->command, o->args[i], cmdfile))
-			    == NULL) {
+			m->src[m->nsrc] = source_file(o->command, o->args[i],
+			    cmdfile);
+			if (m->src[m->nsrc] == NULL) {
 				log_warn("%s", o->args[i]);
 				return -1;
 			}
-			core_add_source(c, s);
+			m->nsrc++;
 		}
 		return 0;
 	default:
+		errno = EINVAL;
 		return -1;
 	}
-	if (s == NULL)
+}
+
+void
+measure_free(struct measure *m)
+{
+	if (m == NULL)
+		return;
+	for (int i = 0; i < m->nsrc; i++)
+		source_free(m->src[i]);
+	free(m->src);
+	output_close(m->out);
+	scamper_cycle_free(m->cycle);
+	free(m);
+}
+
+/* The default command (-c) must name a technique that is built. */
+static int
+check_command(const struct opts *o)
+{
+	size_t n = strcspn(o->command, " \t");
+	char name[32];
+
+	if (o->input == INPUT_CMDS || (o->oflags & OPT_O_CMDFILE))
+		return 0;
+	snprintf(name, sizeof(name), "%.*s", (int)n, o->command);
+	if (method_find(name) == NULL) {
+		log_warnx("-c %s: not implemented yet", name);
 		return -1;
-	core_add_source(c, s);
+	}
 	return 0;
+}
+
+struct measure *
+measure_prepare(const struct opts *o)
+{
+	struct measure *m;
+
+	if (check_command(o) == -1 || (m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->o = o;
+	if ((m->out = output_open(o->outfile, fmt_of(o))) == NULL) {
+		log_warn("-o %s", o->outfile != NULL ? o->outfile : "stdout");
+		goto fail;
+	}
+	if ((m->cycle = make_cycle(o)) == NULL) {
+		log_warn("list and cycle");
+		goto fail;
+	}
+	if (open_sources(m) == -1)
+		goto fail;
+	return m;
+fail:
+	measure_free(m);
+	return NULL;
 }
 
 static void
@@ -96,41 +158,38 @@ on_stop(int signo, void *arg)
 }
 
 int
-measure_run(const struct opts *o, struct loop *l, const struct netio_fds *fds)
+measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 {
-	struct core_conf conf = { o->pps, o->window };
-	struct scamper_cycle *cyc = NULL;
-	struct output *out;
-	struct core *c = NULL;
+	struct core_conf conf = { m->o->pps, m->o->window };
+	struct core *c;
 	int rc = 1;
 
-	if ((out = output_open(o->outfile, fmt_of(o))) == NULL) {
-		log_warn("-o %s", o->outfile != NULL ? o->outfile : "stdout");
-		return 1;
-	}
-	if ((cyc = make_cycle(o)) == NULL ||
-	    (c = core_new(l, &conf, fds, out, cyc)) == NULL) {
+	if ((c = core_new(l, &conf, fds, m->out, m->cycle)) == NULL) {
 		log_warn("start-up");
 		goto out;
 	}
-	if (add_sources(c, o) == -1)
-		goto out;
+	for (int i = 0; i < m->nsrc; i++) {
+		core_add_source(c, m->src[i]);	/* the core owns it now */
+		m->src[i] = NULL;
+	}
+	m->nsrc = 0;
 	loop_signal(l, SIGINT, on_stop, c);
 	loop_signal(l, SIGTERM, on_stop, c);
-	output_cycle_start(out, cyc);
+	output_cycle_start(m->out, m->cycle);
 	if (core_run(c) == -1) {
 		log_warn("event loop");
 		goto out;
 	}
-	cyc->stop_time = (uint32_t)time(NULL);
-	output_cycle_stop(out, cyc);
+	m->cycle->stop_time = (uint32_t)time(NULL);
+	output_cycle_stop(m->out, m->cycle);
 	rc = 0;
 out:
 	core_free(c);
-	if (output_close(out) == -1) {
+	if (output_close(m->out) == -1) {
 		log_warnx("results could not all be written");
 		rc = 1;
 	}
-	scamper_cycle_free(cyc);
+	m->out = NULL;
+	measure_free(m);
 	return rc;
 }

@@ -2,6 +2,10 @@
  * measure.h: run the measurements a command line asks for: sources from
  * -i/-I/-f (or a bare list file), output per -o/-O, list and cycle
  * records per -l/-L/-C/-M, pacing per -p/-w.
+ *
+ * Files are opened by measure_prepare(), before privilege is dropped
+ * (after the drop the prober may be in an empty chroot with no file
+ * system access at all); probing starts in measure_run().
  */
 #ifndef PROBER_CORE_MEASURE_H
 #define PROBER_CORE_MEASURE_H
@@ -10,13 +14,23 @@
 #include "netio.h"
 #include "opts.h"
 
+struct measure;
+
 /* Nonzero if O asks for probing (so raw sockets are needed). */
 int measure_needs_sockets(const struct opts *o);
 
-/* Run O's measurements on L with the raw sockets FDS (owned from here
- * on).  Returns the process exit status: 0, or 1 if start-up failed or
- * a result could not be written (each problem is logged). */
-int measure_run(const struct opts *o, struct loop *l,
+/* Open O's output and list files.  Returns NULL (the problem is logged)
+ * if one cannot be opened.  O must outlive the result.  Free with
+ * measure_free() or hand to measure_run(). */
+struct measure *measure_prepare(const struct opts *o);
+
+/* Run M's measurements on L with the raw sockets FDS; M and FDS are
+ * consumed.  Returns the exit status: 0, or 1 if start-up failed or a
+ * result could not be written (each problem is logged). */
+int measure_run(struct measure *m, struct loop *l,
     const struct netio_fds *fds);
+
+/* Free M without running it (closing its files). */
+void measure_free(struct measure *m);
 
 #endif

@@ -22,6 +22,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct netio_fds fds;
 	struct loop *l;
+	struct measure *m;
 	char err[512];
 	int rc;
 
@@ -46,7 +47,9 @@ main(int argc, char **argv)
 		perror("scamper-direct: loop");
 		return 1;
 	}
-	rc = measure_run(&o, l, &fds);
+	if ((m = measure_prepare(&o)) == NULL)
+		return 1;
+	rc = measure_run(m, l, &fds);
 	loop_free(l);
 	opts_free(&o);
 	return rc;
