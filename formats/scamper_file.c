@@ -321,10 +321,15 @@ rd_cycle_stop(struct scamper_file *f, struct rbuf *rb, void **obj)
 		return -1;
 	if (id == 0 || id >= f->cycles.n || f->cycles.v[id] == NULL)
 		return rb_fail(rb, "stop of unknown cycle %u", id);
+	/* a new object, so a cycle-start already handed out keeps its
+	   stop time of 0; the table's reference is dropped (ID retired) */
 	c = f->cycles.v[id];
-	f->cycles.v[id] = NULL;		/* retired; the reference moves */
-	c->stop_time = stop;
-	*obj = c;
+	*obj = scamper_cycle_alloc(c->list, c->id, c->start_time, c->hostname);
+	if (*obj == NULL)
+		return rb_fail(rb, "out of memory");
+	((struct scamper_cycle *)*obj)->stop_time = stop;
+	f->cycles.v[id] = NULL;
+	scamper_cycle_free(c);
 	return 0;
 }
 
@@ -641,10 +646,12 @@ cycle_id(struct scamper_file *f, const struct scamper_cycle *c)
 	return wr_cycle(f, c, SCAMPER_FILE_OBJ_CYCLE_DEF);
 }
 
+/* A list equal to one already in this file is not written again (as
+ * sc_wartscat does when joining files). */
 int
 scamper_file_write_list(struct scamper_file *f, const struct scamper_list *l)
 {
-	return wr_list(f, l) < 0 ? -1 : 0;
+	return list_id(f, l) < 0 ? -1 : 0;
 }
 
 int

@@ -71,7 +71,8 @@ const char *scamper_file_error(const struct scamper_file *f);
 /* "none", "gzip", "bzip2" or "xz" for a reader after its first read. */
 const char *scamper_file_compression(const struct scamper_file *f);
 
-/* Write one object of TYPE as returned by scamper_file_read().  Lists and
+/* Write one object of TYPE as returned by scamper_file_read().  A list
+ * equal to one this file already holds is not written twice.  Lists and
  * cycles a measurement refers to are written first when this file has not
  * written them yet.  Returns 0, or -1 with an error message.  The object
  * is not modified and stays the caller's.  May block writing. */

@@ -72,10 +72,11 @@ x src ip route add default via 198.18.1.1
 x src ip -6 route add default via 2001:db8:1::1
 x dst ip route add default via 198.18.6.1
 x dst ip -6 route add default via 2001:db8:6::1
-for net in 4 5 6; do route r1 $net 2.2 3.2; done
+for net in 4 5 6 9; do route r1 $net 2.2 3.2; done
 for net in 1 2 3; do route r3 $net 4.1 5.1; done
 route r2a 6 4.2; route r2a 1 2.1; route r2a 5 4.2; route r2a 3 2.1
 route r2b 6 5.2; route r2b 1 3.1; route r2b 4 5.2; route r2b 2 3.1
+route r2a 9 4.2; route r2b 9 5.2
 
 D4=198.18.6.2 D6=2001:db8:6::2
 # TCP listeners on the destination for tcp traces, tcp pings, tbit, sting
