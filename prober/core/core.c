@@ -251,21 +251,6 @@ on_reap(void *arg)
 	core_kick(c);
 }
 
-extern const struct method method_trace;
-
-static const struct method *const methods[] = {
-	&method_trace,
-};
-
-const struct method *
-method_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (strcmp(methods[i]->name, name) == 0)
-			return methods[i];
-	return NULL;
-}
-
 int
 core_command(struct core *c, const char *cmd, const char *where, char *err,
     size_t errlen)
