@@ -95,6 +95,42 @@ hop_item(struct sbuf *sb, const struct scamper_trace_hop *h,
 		icmp_annotation(sb, h);
 }
 
+/*
+ * PMTUD annotation for the line of TTL: the MTU in force there, and the
+ * PTB sender when it is not the address on the path.  A PTB note's hop
+ * lies (probe TTL - quoted TTL + 1) hops out; hops beyond it see the
+ * next-hop MTU the note carries.
+ */
+static void
+pmtud_annotation(struct sbuf *sb, const struct scamper_trace *t, unsigned ttl,
+    const struct scamper_addr *last)
+{
+	const struct scamper_trace_pmtud *p = t->pmtud;
+	unsigned mtu = p->ifmtu;
+	const struct scamper_addr *ptb = NULL;
+
+	for (uint8_t i = 0; i < p->notec; i++) {
+		const struct scamper_trace_pmtud_note *n = &p->notes[i];
+		const struct scamper_trace_hop *h;
+		unsigned dist;
+
+		if (n->hop < 0 || n->hop >= p->hops.hopc)
+			continue;
+		h = &p->hops.hops[n->hop];
+		dist = (unsigned)h->probe_ttl - h->icmp_q_ttl + 1;
+		if (ttl > dist)
+			mtu = n->nhmtu;
+		else if (ttl == dist && last != NULL &&
+		    scamper_addr_cmp(last, &h->addr) != 0)
+			ptb = &h->addr;
+	}
+	sb_printf(sb, " [mtu: %u]", mtu);
+	if (ptb != NULL) {
+		sb_cat(sb, " ptb ");
+		sb_addr(sb, ptb);
+	}
+}
+
 int
 scamper_text_trace(const struct scamper_trace *t, char **out)
 {
@@ -120,6 +156,8 @@ scamper_text_trace(const struct scamper_trace *t, char **out)
 			hop_item(&sb, &t->hops.hops[i], &last);
 			n++;
 		}
+		if (n > 0 && t->pmtud != NULL)
+			pmtud_annotation(&sb, t, ttl, last);
 		if (n == 0) {
 			unsigned k = (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) ?
 			    t->attempts : 1;

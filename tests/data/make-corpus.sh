@@ -159,5 +159,6 @@ for f in *.warts; do
 	TZ=UTC sc_warts2json "$f" > "${f%.warts}.json" ||
 	    echo "make-corpus: sc_warts2json $f failed" >&2
 	TZ=UTC sc_warts2text "$f" > "${f%.warts}.txt" 2>/dev/null || true
+	TZ=UTC sc_wartsdump "$f" > "${f%.warts}.dump" 2>/dev/null || true
 done
 echo "make-corpus: done: $(ls *.warts | wc -l) files" >&2

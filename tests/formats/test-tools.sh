@@ -1,0 +1,26 @@
+#!/bin/sh
+# test-tools.sh BUILDDIR DATADIR: our sc_warts2text and sc_wartsdump print
+# what Debian's printed for each corpus file (stored as X.txt and X.dump by
+# make-corpus.sh), for the record types we decode (trace, ping, list,
+# cycle: files trace-*, ping-*, multi*).
+set -u
+bin=$1/tools/warts data=$2
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0 n=0
+for f in "$data"/trace-*.warts "$data"/ping-*.warts "$data"/multi*.warts; do
+	b=${f%.warts}
+	for t in txt:sc_warts2text dump:sc_wartsdump; do
+		ext=${t%%:*} tool=${t#*:}
+		[ -f "$b.$ext" ] || continue
+		"$bin/$tool" "$f" > "$tmp/out" 2>&1
+		if ! cmp -s "$b.$ext" "$tmp/out"; then
+			echo "FAIL: $tool $(basename "$f")"
+			diff "$b.$ext" "$tmp/out" | head -6
+			fail=1
+		fi
+		n=$((n + 1))
+	done
+done
+echo "$n comparisons"
+exit $fail

@@ -1,0 +1,492 @@
+/*
+ * sc_wartsdump: a field-by-field dump of every record in warts files, in
+ * the layout of CAIDA's sc_wartsdump (lists, cycles, traceroutes and
+ * pings in full; other record types by type and length).
+ *
+ * usage: sc_wartsdump [file ...]     (no file, or "-": standard input)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scamper_file.h"
+#include "scamper_ping.h"
+#include "scamper_trace.h"
+
+static const char *
+addr(const struct scamper_addr *a)
+{
+	static char buf[4][SCAMPER_ADDR_STRLEN];
+	static int k;
+
+	k = (k + 1) % 4;
+	return scamper_addr_tostr(a, buf[k], sizeof(buf[k]));
+}
+
+/* ctime(3) without its newline. */
+static const char *
+when(time_t t)
+{
+	static char buf[32];
+
+	if (ctime_r(&t, buf) == NULL)
+		return "?";
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* Seconds from START to TV as "%d.%06d". */
+static void
+reltime(const struct timeval *start, const struct timeval *tv)
+{
+	long long us = ((long long)tv->tv_sec - start->tv_sec) * 1000000 +
+	    (tv->tv_usec - start->tv_usec);
+
+	if (us < 0) {
+		putchar('-');
+		us = -us;
+	}
+	printf("%lld.%06llds", us / 1000000, us % 1000000);
+}
+
+static void
+flags(unsigned v, const char *const *names, unsigned n)
+{
+	printf("0x%02x", v);
+	if (v == 0)
+		return;
+	printf(" (");
+	for (unsigned i = 0; i < n; i++)
+		if ((v & (1U << i)) && names[i] != NULL)
+			printf(" %s", names[i]);
+	printf(" )");
+}
+
+static void
+list_cycle_head(const struct scamper_list *l, const struct scamper_cycle *c)
+{
+	if (l != NULL)
+		printf(" list id: %u, name: %s", l->id, l->name);
+	if (l != NULL && l->monitor != NULL)
+		printf(", monitor: %s", l->monitor);
+	if (l != NULL)
+		printf("\n");
+	if (c != NULL)
+		printf(" cycle id: %u\n", c->id);
+}
+
+/* ---- traceroute ------------------------------------------------------ */
+
+static const char *
+stop_text(const struct scamper_trace *t, char *buf, size_t len)
+{
+	static const char *un4[] = { "net", "host", "protocol", "port",
+	    "needfrag", "srcfail" };
+
+	switch (t->stop_reason) {
+	case SCAMPER_TRACE_STOP_NONE:		return "none";
+	case SCAMPER_TRACE_STOP_COMPLETED:	return "done";
+	case SCAMPER_TRACE_STOP_UNREACH:
+		if (t->dst.type == SCAMPER_ADDR_IPV4 && t->stop_data < 6)
+			snprintf(buf, len, "icmp unreach %s",
+			    un4[t->stop_data]);
+		else
+			snprintf(buf, len, "icmp unreach %u", t->stop_data);
+		return buf;
+	case SCAMPER_TRACE_STOP_ICMP:
+		snprintf(buf, len, "icmp type %u", t->stop_data);
+		return buf;
+	case SCAMPER_TRACE_STOP_LOOP:		return "loop detected";
+	case SCAMPER_TRACE_STOP_GAPLIMIT:	return "gaplimit";
+	case SCAMPER_TRACE_STOP_ERROR:
+		snprintf(buf, len, "errno %u", t->stop_data);
+		return buf;
+	case SCAMPER_TRACE_STOP_HOPLIMIT:	return "hoplimit";
+	case SCAMPER_TRACE_STOP_GSS:		return "dtree found gss";
+	case SCAMPER_TRACE_STOP_HALTED:		return "halted";
+	}
+	snprintf(buf, len, "reason 0x%02x data 0x%02x", t->stop_reason,
+	    t->stop_data);
+	return buf;
+}
+
+static void
+trace_type(const struct scamper_trace *t)
+{
+	printf(" type: ");
+	switch (t->type) {
+	case SCAMPER_TRACE_TYPE_ICMP_ECHO:
+		printf("icmp, echo id: %u", t->sport);
+		break;
+	case SCAMPER_TRACE_TYPE_ICMP_ECHO_PARIS:
+		printf("icmp paris, echo id: %u", t->sport);
+		if (t->flags & SCAMPER_TRACE_FLAG_ICMPCSUMDP)
+			printf(", csum: 0x%04x", t->dport);
+		break;
+	case SCAMPER_TRACE_TYPE_UDP:
+		printf("udp, sport: %u, base dport: %u", t->sport, t->dport);
+		break;
+	case SCAMPER_TRACE_TYPE_UDP_PARIS:
+		printf("udp paris, sport: %u, dport: %u", t->sport, t->dport);
+		break;
+	case SCAMPER_TRACE_TYPE_TCP:
+		printf("tcp, sport: %u, dport: %u", t->sport, t->dport);
+		break;
+	case SCAMPER_TRACE_TYPE_TCP_ACK:
+		printf("tcp-ack, sport: %u, dport: %u", t->sport, t->dport);
+		break;
+	default:
+		printf("%u", t->type);
+	}
+	printf("\n");
+}
+
+static void
+trace_hop(const struct scamper_trace *t, const struct scamper_trace_hop *h)
+{
+	static const char *hf[] = { "sockrxts", "dltxts", "dlrxts", "tsc",
+	    "replyttl" };
+	static const char *tf[] = { "fin", "syn", "rst", "psh", "ack", "urg",
+	    "ece", "cwr" };
+	int v4 = h->addr.type == SCAMPER_ADDR_IPV4;
+
+	printf("hop %2u  %s", h->probe_ttl, addr(&h->addr));
+	if (h->name != NULL)
+		printf(" name %s", h->name);
+	printf("\n attempt: %u", h->probe_id);
+	if (h->tx.tv_sec != 0) {
+		printf(", tx: ");
+		reltime(&t->start, &h->tx);
+	}
+	printf(", rtt: %u.%06us, probe-size: %u\n", h->rtt / 1000000,
+	    h->rtt % 1000000, h->probe_size);
+	printf(" reply-ttl: %u, reply-size: %u", h->reply_ttl, h->reply_size);
+	if (v4)
+		printf(", reply-ipid: 0x%04x, reply-tos 0x%02x", h->reply_ipid,
+		    h->reply_tos);
+	printf("\n");
+	if ((h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) == 0) {
+		int q = v4 ? (h->icmp_type == 3 || h->icmp_type == 11) :
+		    (h->icmp_type >= 1 && h->icmp_type <= 3);
+
+		printf(" icmp-type: %u, icmp-code: %u", h->icmp_type,
+		    h->icmp_code);
+		if (q) {
+			printf(", q-ttl: %u, q-len: %u", h->icmp_q_ttl,
+			    h->icmp_q_ipl);
+			if (v4)
+				printf(", q-tos %u", h->icmp_q_tos);
+		}
+		if ((v4 && h->icmp_type == 3 && h->icmp_code == 4) ||
+		    (!v4 && h->icmp_type == 2))
+			printf(", nhmtu: %u", h->icmp_nhmtu);
+		printf("\n");
+	} else if (h->flags & SCAMPER_TRACE_HOP_TCP) {
+		printf(" tcp-flags: ");
+		flags(h->tcp_flags, tf, 8);
+		printf("\n");
+	}
+	printf(" flags: ");
+	flags(h->flags, hf, 5);
+	printf("\n");
+}
+
+static void
+trace_pmtud(const struct scamper_trace *t, const struct scamper_trace_pmtud *p)
+{
+	printf("pmtud: ver %u ifmtu %u, pmtu %u", p->ver ? p->ver : 1,
+	    p->ifmtu, p->pmtu);
+	if (p->outmtu != 0)
+		printf(", outmtu %u", p->outmtu);
+	if (p->notec != 0)
+		printf(", notec %u", p->notec);
+	printf("\n");
+	for (uint8_t i = 0; i < p->notec; i++) {
+		const struct scamper_trace_pmtud_note *n = &p->notes[i];
+
+		printf(" note %u: nhmtu %u", i, n->nhmtu);
+		if (n->hop >= 0 && n->hop < p->hops.hopc)
+			printf(", %s %s", n->type ==
+			    SCAMPER_TRACE_PMTUD_NOTE_SILENCE ? "silence" : "ptb",
+			    addr(&p->hops.hops[n->hop].addr));
+		printf("\n");
+	}
+	for (uint16_t i = 0; i < p->hops.hopc; i++)
+		trace_hop(t, &p->hops.hops[i]);
+}
+
+static void
+dump_trace(const struct scamper_trace *t)
+{
+	static const char *tf[] = { "all-attempts", "pmtud", "dl",
+	    "ignorettldst", "doubletree", "icmp-csum-dport", "const-payload",
+	    "rxerr", "ptr" };
+	char buf[64];
+
+	printf("traceroute from %s to %s\n", addr(&t->src), addr(&t->dst));
+	list_cycle_head(t->list, t->cycle);
+	printf(" user-id: %u\n", t->userid);
+	printf(" start: %s %06lu\n", when(t->start.tv_sec),
+	    (unsigned long)t->start.tv_usec);
+	trace_type(t);
+	if (t->dtree != NULL) {
+		printf(" doubletree firsthop: %u", t->dtree->firsthop);
+		if (t->dtree->lss != NULL)
+			printf(", lss-name: %s", t->dtree->lss);
+		if (scamper_addr_isset(&t->dtree->lss_stop))
+			printf(", lss-stop: %s", addr(&t->dtree->lss_stop));
+		if (scamper_addr_isset(&t->dtree->gss_stop))
+			printf(", gss-stop: %s", addr(&t->dtree->gss_stop));
+		printf("\n");
+	}
+	printf(" attempts: %u, hoplimit: %u, loops: %u, probec: %u\n",
+	    t->attempts, t->hoplimit, t->loops, t->probec);
+	printf(" squeries: %u, gaplimit: %u, gapaction: %s\n", t->squeries,
+	    t->gaplimit, t->gapaction == SCAMPER_TRACE_GAPACTION_LASTDITCH ?
+	    "lastditch" : "stop");
+	printf(" wait-timeout: %us", t->wait);
+	if (t->wait_probe != 0)
+		printf(", wait-probe: %ums", t->wait_probe * 10);
+	if (t->confidence != 0)
+		printf(", confidence: %u%%", t->confidence);
+	printf("\n flags: ");
+	flags(t->flags, tf, 9);
+	printf("\n stop reason: %s\n", stop_text(t, buf, sizeof(buf)));
+	for (uint16_t i = 0; i < t->hops.hopc; i++)
+		trace_hop(t, &t->hops.hops[i]);
+	if (t->pmtud != NULL)
+		trace_pmtud(t, t->pmtud);
+	if (t->lastditch != NULL) {
+		printf("last-ditch probes:\n");
+		for (uint16_t i = 0; i < t->lastditch->hopc; i++)
+			trace_hop(t, &t->lastditch->hops[i]);
+	}
+	printf("\n");
+}
+
+/* ---- ping ------------------------------------------------------------ */
+
+static void
+ping_reply(const struct scamper_ping *p, const struct scamper_ping_reply *r)
+{
+	static const char *tf[] = { "fin", "syn", "rst", "psh", "ack", "urg",
+	    "ece", "cwr" };
+
+	printf("reply from %s, attempt: %u", addr(&r->addr), r->probe_id + 1);
+	if (r->tx.tv_sec != 0) {
+		printf(", tx: ");
+		reltime(&p->start, &r->tx);
+	}
+	printf(", rtt: %u.%06us\n", r->rtt / 1000000, r->rtt % 1000000);
+	printf(" size: %u", r->reply_size);
+	if (r->flags & SCAMPER_PING_REPLY_FLAG_REPLY_TTL)
+		printf(", ttl: %u", r->reply_ttl);
+	if (r->flags & SCAMPER_PING_REPLY_FLAG_PROBE_IPID)
+		printf(", probe-ipid: 0x%04x", r->probe_ipid);
+	if (r->flags & SCAMPER_PING_REPLY_FLAG_REPLY_IPID) {
+		if (p->dst.type == SCAMPER_ADDR_IPV4)
+			printf(", reply-ipid: 0x%04x", r->reply_ipid);
+		else
+			printf(", reply-ipid32: 0x%08x", r->reply_ipid32);
+	}
+	printf("\n");
+	if (scamper_ping_reply_is_icmp(p, r))
+		printf(" icmp type: %u, code: %u\n", r->icmp_type, r->icmp_code);
+	else if (r->reply_proto == 6) {
+		printf(" tcp flags: %02x", r->tcp_flags);
+		if (r->tcp_flags != 0) {
+			printf(" (");
+			for (unsigned i = 0; i < 8; i++)
+				if (r->tcp_flags & (1U << i))
+					printf(" %s", tf[i]);
+			printf(" )");
+		}
+		printf("\n");
+	}
+	for (uint8_t i = 0; r->v4rr != NULL && i < r->v4rrc; i++) {
+		if (i % 3 == 0)
+			printf(i == 0 ? " record route:" : "\n              ");
+		printf(" %-15s", addr(&r->v4rr[i]));
+	}
+	if (r->v4rr != NULL)
+		printf("\n");
+	if (r->tsv != NULL) {
+		int wa = r->tsaddr != NULL && r->tsaddrc > 0, per = wa ? 2 : 3;
+
+		printf(" IP timestamp option: tsc %u", r->tsc);
+		for (uint8_t i = 0; i < r->tsc; i++) {
+			if (i % per == 0)
+				printf("\n%s", wa ? " " : "  ");
+			else if (wa)
+				printf("   ");
+			if (wa)
+				printf(" %-15s", addr(&r->tsaddr[i]));
+			printf(" 0x%08x", r->tsv[i]);
+		}
+		printf("\n");
+	}
+	if (r->has_tsreply) {
+		const uint32_t ts[3] = { r->tso, r->tsr, r->tst };
+		const char *n[3] = { "tso", "tsr", "tst" };
+
+		printf(" icmp-tsreply:");
+		for (int i = 0; i < 3; i++)
+			printf(" %s=%02u:%02u:%02u.%03u", n[i],
+			    (ts[i] / 3600000) % 24, (ts[i] / 60000) % 60,
+			    (ts[i] / 1000) % 60, ts[i] % 1000);
+		printf("\n");
+	}
+}
+
+static void
+dump_ping(const struct scamper_ping *p)
+{
+	static const char *stop[] = { "none", "done", "error", "halted" };
+	const char *m = scamper_ping_method_tostr(p->probe_method);
+
+	printf("ping from %s to %s\n", addr(&p->src), addr(&p->dst));
+	list_cycle_head(p->list, p->cycle);
+	printf(" user-id: %u\n", p->userid);
+	printf(" start: %s %06lu\n", when(p->start.tv_sec),
+	    (unsigned long)p->start.tv_usec);
+	printf(" probe-count: %u", p->probe_count);
+	if (p->reply_count != 0)
+		printf(", replies-req: %u", p->reply_count);
+	printf(", size: %u, wait: %u", p->probe_size, p->probe_wait);
+	if (p->probe_wait_us != 0) {
+		char us[16];
+		size_t n;
+
+		snprintf(us, sizeof(us), "%06u", p->probe_wait_us);
+		for (n = strlen(us); n > 1 && us[n - 1] == '0'; n--)
+			us[n - 1] = '\0';
+		printf(".%s", us);
+	}
+	printf(", timeout: %u, ttl: %u\n", p->probe_timeout, p->probe_ttl);
+	if (p->flags & 0x1ff) {
+		static const char *pf[] = { "v4rr", "spoof", "payload",
+		    "tsonly", "tsandaddr", "icmpsum", "dl", "tbt", "nosrc" };
+		int first = 1;
+
+		printf(" flags:");
+		for (unsigned i = 0; i < 9; i++) {
+			if (p->flags & (1U << i)) {
+				printf("%s %s", first ? "" : ",", pf[i]);
+				first = 0;
+			}
+		}
+		printf("\n");
+	}
+	printf(" method: %s", m != NULL ? m : "?");
+	if (scamper_ping_method_is_tcp(p->probe_method) ||
+	    scamper_ping_method_is_udp(p->probe_method))
+		printf(", %ssport: %u, %s %u", p->probe_method ==
+		    SCAMPER_PING_METHOD_TCP_ACK_SPORT ? "base-" : "",
+		    p->probe_sport, p->probe_method ==
+		    SCAMPER_PING_METHOD_UDP_DPORT ? "base-dport" : "dport:",
+		    p->probe_dport);
+	if (scamper_ping_method_is_tcp(p->probe_method))
+		printf(", seq: %u, ack: %u", p->probe_tcpseq, p->probe_tcpack);
+	if (p->flags & SCAMPER_PING_FLAG_ICMPSUM)
+		printf(", icmp-csum: %04x", p->probe_icmpsum);
+	printf("\n");
+	if (p->probe_datalen > 0 && p->probe_data != NULL) {
+		printf(" %s bytes (%u): ", (p->flags & SCAMPER_PING_FLAG_PAYLOAD) ?
+		    "payload" : "pattern", p->probe_datalen);
+		for (uint16_t i = 0; i < p->probe_datalen; i++)
+			printf("%02x", p->probe_data[i]);
+		printf("\n");
+	}
+	if (p->tsps != NULL) {
+		printf(" timestamp-prespec:");
+		for (uint8_t i = 0; i < p->tspsc; i++)
+			printf(" %s", addr(&p->tsps[i]));
+		printf("\n");
+	}
+	printf(" probes-sent: %u, stop-reason: %s\n", p->ping_sent,
+	    p->stop_reason < 4 ? stop[p->stop_reason] : "?");
+	for (uint16_t i = 0; i < p->replyc; i++)
+		ping_reply(p, &p->replies[i]);
+	printf("\n");
+}
+
+/* ---- records --------------------------------------------------------- */
+
+static void
+dump_obj(uint16_t type, const void *obj)
+{
+	const struct scamper_cycle *c = obj;
+	const struct scamper_list *l = obj;
+	const struct scamper_file_raw *raw = obj;
+
+	switch (type) {
+	case SCAMPER_FILE_OBJ_LIST:
+		printf("list id %u, name %s", l->id, l->name);
+		if (l->descr != NULL)
+			printf(", descr \"%s\"", l->descr);
+		if (l->monitor != NULL)
+			printf(", monitor %s", l->monitor);
+		printf("\n");
+		break;
+	case SCAMPER_FILE_OBJ_CYCLE_START:
+	case SCAMPER_FILE_OBJ_CYCLE_DEF:
+	case SCAMPER_FILE_OBJ_CYCLE_STOP:
+		printf("cycle %s, list %s %u, cycle %u, time %s\n",
+		    type == SCAMPER_FILE_OBJ_CYCLE_START ? "start" :
+		    type == SCAMPER_FILE_OBJ_CYCLE_DEF ? "def" : "stop",
+		    c->list != NULL ? c->list->name : "", c->list != NULL ?
+		    c->list->id : 0, c->id, when(type ==
+		    SCAMPER_FILE_OBJ_CYCLE_STOP ? c->stop_time : c->start_time));
+		break;
+	case SCAMPER_FILE_OBJ_TRACE:
+		dump_trace(obj);
+		break;
+	case SCAMPER_FILE_OBJ_PING:
+		dump_ping(obj);
+		break;
+	case SCAMPER_FILE_OBJ_RAW:
+		printf("record type %u, %u bytes (not decoded)\n\n", raw->type,
+		    raw->len);
+		break;
+	}
+}
+
+static int
+dump(const char *path)
+{
+	struct scamper_file *f = scamper_file_open_read(path);
+	uint16_t type;
+	void *obj;
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, "sc_wartsdump: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((rc = scamper_file_read(f, &type, &obj)) == 1) {
+		dump_obj(type, obj);
+		scamper_file_obj_free(type, obj);
+	}
+	if (rc < 0)
+		fprintf(stderr, "sc_wartsdump: %s: %s\n", path,
+		    scamper_file_error(f));
+	scamper_file_close(f);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc = 0;
+
+	if (argc < 2)
+		rc = dump("-");
+	for (int i = 1; i < argc; i++)
+		if (dump(argv[i]) != 0)
+			rc = -1;
+	if (fflush(stdout) != 0)
+		rc = -1;
+	return rc == 0 ? 0 : 1;
+}
