@@ -30,9 +30,8 @@ monotime_now(void)
 static inline struct monotime
 monotime_add_ms(struct monotime t, int64_t ms)
 {
-	if (ms > 0 && t.ns > INT64_MAX - ms * 1000000)
-		return MONOTIME_MAX;
-	if (ms > INT64_MAX / 1000000)
+	if (ms > INT64_MAX / 1000000 ||
+	    (ms > 0 && t.ns > INT64_MAX - ms * 1000000))
 		return MONOTIME_MAX;
 	return (struct monotime){ t.ns + ms * 1000000 };
 }

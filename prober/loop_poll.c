@@ -116,7 +116,8 @@ be_poll_wait(void *be, int timeout_ms, loop_ready_fn *ready, void *ctx)
 	    0) == -1)
 		return -1;
 	cnt = b->n;
-	memcpy(b->snap, b->pfd, (size_t)cnt * sizeof(struct pollfd));
+	if (cnt > 0)
+		memcpy(b->snap, b->pfd, (size_t)cnt * sizeof(struct pollfd));
 	if ((n = poll(b->snap, (nfds_t)cnt, timeout_ms)) <= 0)
 		return n;
 	for (int i = 0; i < cnt && n > 0; i++) {
