@@ -50,16 +50,54 @@ sb_printf(struct sbuf *sb, const char *fmt, ...)
 	}
 }
 
+static int
+sb_room(struct sbuf *sb, size_t n)
+{
+	if (sb->oom)
+		return -1;
+	if (sb->alloc - sb->len <= n) {
+		size_t na = sb->alloc == 0 ? 1024 : sb->alloc * 2;
+		char *p;
+
+		while (na - sb->len <= n)
+			na *= 2;
+		if ((p = realloc(sb->s, na)) == NULL) {
+			sb->oom = 1;
+			return -1;
+		}
+		sb->s = p;
+		sb->alloc = na;
+	}
+	return 0;
+}
+
+/* The hot path of the writers: a plain copy, no format parsing. */
 void
 sb_cat(struct sbuf *sb, const char *s)
 {
-	sb_printf(sb, "%s", s);
+	size_t n = strlen(s);
+
+	if (sb_room(sb, n) != 0)
+		return;
+	memcpy(sb->s + sb->len, s, n + 1);
+	sb->len += n;
 }
 
 void
 sb_rtt(struct sbuf *sb, uint32_t usec)
 {
-	sb_printf(sb, "%u.%03u", usec / 1000, usec % 1000);
+	char buf[16], *p = buf + sizeof(buf);
+	uint32_t ms = usec / 1000, frac = usec % 1000;
+
+	*--p = '\0';
+	for (int i = 0; i < 3; i++, frac /= 10)
+		*--p = (char)('0' + frac % 10);
+	*--p = '.';
+	do {
+		*--p = (char)('0' + ms % 10);
+		ms /= 10;
+	} while (ms > 0);
+	sb_cat(sb, p);
 }
 
 void

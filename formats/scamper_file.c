@@ -561,10 +561,11 @@ rec_end(struct scamper_file *f, size_t start)
 	return 0;
 }
 
+/* Newest first: the object a record refers to is nearly always recent. */
 static int64_t
 find(const struct idtab *t, const void *obj, int cycle)
 {
-	for (uint32_t i = 1; i < t->n; i++) {
+	for (uint32_t i = t->n - 1; i >= 1; i--) {
 		if (t->v[i] == NULL)
 			continue;
 		if (cycle ? scamper_cycle_eq(t->v[i], obj) :
@@ -680,6 +681,9 @@ scamper_file_write_cycle_stop(struct scamper_file *f,
 	wb_u32(&f->out, (uint32_t)id);
 	wb_u32(&f->out, c->stop_time);
 	wb_u8(&f->out, 0);
+	/* a reader retires a stopped cycle's ID, so never refer to it again */
+	scamper_cycle_free(f->cycles.v[id]);
+	f->cycles.v[id] = NULL;
 	return rec_end(f, start);
 }
 
