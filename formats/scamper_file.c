@@ -27,9 +27,16 @@
 #define WARTS_MAXREC	(1U << 30)	/* sanity bound on one record */
 #define FLUSH_AT	65536
 
+/*
+ * Lists or cycles by writer-assigned ID.  IDs are handed out in order and
+ * a stopped cycle's ID is retired, so the table is a window [base, n):
+ * v[id - base] holds an object with a reference, or NULL once retired.
+ * When the retired prefix grows large it is dropped, so a file of any
+ * number of cycles is read and written in constant memory.
+ */
 struct idtab {
-	void		**v;		/* v[id]: object with a reference */
-	uint32_t	 n, alloc;
+	void		**v;
+	uint32_t	 base, n, alloc;
 };
 
 struct scamper_file {
@@ -70,25 +77,72 @@ ferr(struct scamper_file *f, const char *fmt, ...)
 	return -1;
 }
 
-static int
-idtab_put(struct idtab *t, uint32_t id, void *v)
+static void *
+idtab_get(const struct idtab *t, uint32_t id)
 {
-	if (id >= t->alloc) {
-		uint32_t na = t->alloc == 0 ? 16 : t->alloc;
-		void **n;
+	if (id < t->base || id >= t->n)
+		return NULL;
+	return t->v[id - t->base];
+}
 
-		while (na <= id)
-			na *= 2;
-		if ((n = realloc(t->v, na * sizeof(*n))) == NULL)
+/* Store V as ID n (the next ID); 0 or -1 (ENOMEM). */
+static int
+idtab_append(struct idtab *t, void *v)
+{
+	uint32_t used = t->n - t->base;
+
+	if (used == t->alloc) {
+		uint32_t na = t->alloc == 0 ? 16 : t->alloc * 2;
+		void **nv;
+
+		if (na < t->alloc || (nv = realloc(t->v, na * sizeof(*nv))) ==
+		    NULL)
 			return -1;
-		memset(n + t->alloc, 0, (na - t->alloc) * sizeof(*n));
-		t->v = n;
+		t->v = nv;
 		t->alloc = na;
 	}
-	t->v[id] = v;
-	if (id >= t->n)
-		t->n = id + 1;
+	t->v[used] = v;
+	t->n++;
 	return 0;
+}
+
+/* Retire ID (its slot becomes NULL; the caller handles the reference),
+ * then drop a long retired prefix. */
+static void
+idtab_retire(struct idtab *t, uint32_t id)
+{
+	uint32_t k = 0, used = t->n - t->base;
+
+	if (id < t->base || id >= t->n)
+		return;
+	t->v[id - t->base] = NULL;
+	while (k < used && t->v[k] == NULL)
+		k++;
+	if (k >= 64 && k * 2 >= used) {
+		memmove(t->v, t->v + k, (used - k) * sizeof(*t->v));
+		t->base += k;
+	}
+}
+
+static void
+idtab_clear(struct idtab *t, void (*fr)(void *))
+{
+	for (uint32_t i = 0; i < t->n - t->base; i++)
+		if (t->v[i] != NULL)
+			fr(t->v[i]);
+	free(t->v);
+}
+
+static void
+list_free_cb(void *v)
+{
+	scamper_list_free(v);
+}
+
+static void
+cycle_free_cb(void *v)
+{
+	scamper_cycle_free(v);
 }
 
 static struct scamper_file *
@@ -105,8 +159,8 @@ file_new(int fd, int writing)
 		return NULL;
 	}
 	/* ID 0 is the built-in empty list/cycle */
-	if (idtab_put(&f->lists, 0, NULL) != 0 ||
-	    idtab_put(&f->cycles, 0, NULL) != 0) {
+	if (idtab_append(&f->lists, NULL) != 0 ||
+	    idtab_append(&f->cycles, NULL) != 0) {
 		wio_free(f->io);
 		free(f->lists.v);
 		free(f->cycles.v);
@@ -218,9 +272,9 @@ warts_rd_list(struct scamper_file *f, struct rbuf *rb, uint32_t id,
 	*out = NULL;
 	if (id == 0)
 		return 0;
-	if (id >= f->lists.n || f->lists.v[id] == NULL)
+	if ((*out = idtab_get(&f->lists, id)) == NULL)
 		return rb_fail(rb, "reference to unknown list %u", id);
-	*out = scamper_list_use(f->lists.v[id]);
+	scamper_list_use(*out);
 	return 0;
 }
 
@@ -231,9 +285,9 @@ warts_rd_cycle(struct scamper_file *f, struct rbuf *rb, uint32_t id,
 	*out = NULL;
 	if (id == 0)
 		return 0;
-	if (id >= f->cycles.n || f->cycles.v[id] == NULL)
+	if ((*out = idtab_get(&f->cycles, id)) == NULL)
 		return rb_fail(rb, "reference to unknown cycle %u", id);
-	*out = scamper_cycle_use(f->cycles.v[id]);
+	scamper_cycle_use(*out);
 	return 0;
 }
 
@@ -257,7 +311,7 @@ rd_list(struct scamper_file *f, struct rbuf *rb, void **obj)
 		goto out;
 	}
 	if ((l = scamper_list_alloc(uid, name, descr, monitor)) == NULL ||
-	    idtab_put(&f->lists, id, l) != 0) {
+	    idtab_append(&f->lists, l) != 0) {
 		scamper_list_free(l);
 		rb_fail(rb, "out of memory");
 		goto out;
@@ -296,7 +350,7 @@ rd_cycle(struct scamper_file *f, struct rbuf *rb, void **obj)
 		goto out;
 	c = scamper_cycle_alloc(l, uid, start, host);
 	scamper_list_free(l);
-	if (c == NULL || idtab_put(&f->cycles, id, c) != 0) {
+	if (c == NULL || idtab_append(&f->cycles, c) != 0) {
 		scamper_cycle_free(c);
 		rb_fail(rb, "out of memory");
 		goto out;
@@ -319,16 +373,16 @@ rd_cycle_stop(struct scamper_file *f, struct rbuf *rb, void **obj)
 	if (rb_u32(rb, &id) != 0 || rb_u32(rb, &stop) != 0 ||
 	    warts_params_read(rb, none, 0) != 0)
 		return -1;
-	if (id == 0 || id >= f->cycles.n || f->cycles.v[id] == NULL)
+	if (id == 0 || idtab_get(&f->cycles, id) == NULL)
 		return rb_fail(rb, "stop of unknown cycle %u", id);
 	/* a new object, so a cycle-start already handed out keeps its
 	   stop time of 0; the table's reference is dropped (ID retired) */
-	c = f->cycles.v[id];
+	c = idtab_get(&f->cycles, id);
 	*obj = scamper_cycle_alloc(c->list, c->id, c->start_time, c->hostname);
 	if (*obj == NULL)
 		return rb_fail(rb, "out of memory");
 	((struct scamper_cycle *)*obj)->stop_time = stop;
-	f->cycles.v[id] = NULL;
+	idtab_retire(&f->cycles, id);
 	scamper_cycle_free(c);
 	return 0;
 }
@@ -565,11 +619,12 @@ rec_end(struct scamper_file *f, size_t start)
 static int64_t
 find(const struct idtab *t, const void *obj, int cycle)
 {
-	for (uint32_t i = t->n - 1; i >= 1; i--) {
-		if (t->v[i] == NULL)
+	for (uint32_t i = t->n - 1; i >= 1 && i >= t->base; i--) {
+		void *v = t->v[i - t->base];
+
+		if (v == NULL)
 			continue;
-		if (cycle ? scamper_cycle_eq(t->v[i], obj) :
-		    scamper_list_eq(t->v[i], obj))
+		if (cycle ? scamper_cycle_eq(v, obj) : scamper_list_eq(v, obj))
 			return i;
 	}
 	return 0;
@@ -585,7 +640,7 @@ wr_list(struct scamper_file *f, const struct scamper_list *l)
 	uint32_t id = f->lists.n;
 	size_t start;
 
-	if (idtab_put(&f->lists, id, scamper_list_use((void *)l)) != 0) {
+	if (idtab_append(&f->lists, scamper_list_use((void *)l)) != 0) {
 		scamper_list_free((void *)l);
 		return ferr(f, "out of memory");
 	}
@@ -622,7 +677,7 @@ wr_cycle(struct scamper_file *f, const struct scamper_cycle *c, uint16_t type)
 
 	if (lid < 0)
 		return -1;
-	if (idtab_put(&f->cycles, id, scamper_cycle_use((void *)c)) != 0) {
+	if (idtab_append(&f->cycles, scamper_cycle_use((void *)c)) != 0) {
 		scamper_cycle_free((void *)c);
 		return ferr(f, "out of memory");
 	}
@@ -682,8 +737,8 @@ scamper_file_write_cycle_stop(struct scamper_file *f,
 	wb_u32(&f->out, c->stop_time);
 	wb_u8(&f->out, 0);
 	/* a reader retires a stopped cycle's ID, so never refer to it again */
-	scamper_cycle_free(f->cycles.v[id]);
-	f->cycles.v[id] = NULL;
+	scamper_cycle_free(idtab_get(&f->cycles, (uint32_t)id));
+	idtab_retire(&f->cycles, (uint32_t)id);
 	return rec_end(f, start);
 }
 
@@ -763,12 +818,8 @@ scamper_file_close(struct scamper_file *f)
 		rc = -1;
 	if (close(f->fd) != 0)
 		rc = -1;
-	for (uint32_t i = 1; i < f->lists.n; i++)
-		scamper_list_free(f->lists.v[i]);
-	for (uint32_t i = 1; i < f->cycles.n; i++)
-		scamper_cycle_free(f->cycles.v[i]);
-	free(f->lists.v);
-	free(f->cycles.v);
+	idtab_clear(&f->lists, list_free_cb);
+	idtab_clear(&f->cycles, cycle_free_cb);
 	wio_free(f->io);
 	free(f->rec);
 	waddrtab_clear(&f->gids);
