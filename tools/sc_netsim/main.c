@@ -57,6 +57,7 @@ struct opts {
 	const char		*dev;
 	const char		*ready;
 	const char		*path_src;
+	const char		*paths;
 	int			 mtu;
 	int			 dry_run;
 };
@@ -71,6 +72,7 @@ usage(FILE *f)
 	    "[-r readyfile]\n"
 	    "                 [--no-v4] [--no-v6] [--no-delay]\n"
 	    "       sc_netsim [options] --path SRC DST PROTO L4HDR\n"
+	    "       sc_netsim [options] --paths FILE\n"
 	    "keys for -P:");
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
 		fprintf(f, " %s", params[i].name);
@@ -150,6 +152,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "path", required_argument, NULL, 1 },
+		{ "paths", required_argument, NULL, 5 },
 		{ "no-v4", no_argument, NULL, 2 },
 		{ "no-v6", no_argument, NULL, 3 },
 		{ "no-delay", no_argument, NULL, 4 },
@@ -219,6 +222,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 3:
 			o->p.v6 = 0;
 			break;
+		case 5:
+			o->paths = optarg;
+			break;
 		case 4:
 			o->p.delay_min_us = o->p.delay_max_us = 0;
 			o->p.jitter_us = 0;
@@ -287,6 +293,39 @@ write_truth(const struct netsim *s, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* --paths: one query "SRC DST PROTO L4HDR" per line of FILE ("-" is
+ * stdin); each answer is "# " and the query, the hops, and a blank line.
+ * A bad query is answered with "# error: ..." and does not stop the run. */
+static int
+path_batch(const struct netsim *s, const char *file)
+{
+	char line[1024], a[4][256], err[256];
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	int lineno = 0;
+
+	if (f == NULL) {
+		log_warn("%s", file);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		printf("# %s\n", line);
+		if (sscanf(line, "%255s %255s %255s %255s", a[0], a[1], a[2],
+		    a[3]) != 4)
+			printf("# error: line %d: expected SRC DST PROTO "
+			    "L4HDR\n", lineno);
+		else if (netsim_path_print(s, a[0], a[1], a[2], a[3], stdout,
+		    err, sizeof(err)) == -1)
+			printf("# error: line %d: %s\n", lineno, err);
+		printf("\n");
+	}
+	if (f != stdin)
+		fclose(f);
+	fflush(stdout);
+	return ferror(stdout) ? -1 : 0;
 }
 
 static int
@@ -362,6 +401,10 @@ main(int argc, char **argv)
 			log_warnx("%s", err);
 		else
 			rc = 0;
+		goto out;
+	}
+	if (o.paths != NULL) {
+		rc = path_batch(s, o.paths) == -1 ? 1 : 0;
 		goto out;
 	}
 	if (o.truth != NULL && write_truth(s, o.truth) == -1)

@@ -96,7 +96,7 @@ gen_router_props(struct gen *g, struct ns_router *r)
 		r->rl_rate = (uint32_t)p->rl_rate;
 		r->rl_burst = (uint32_t)p->rl_burst;
 	}
-	r->quote = ns_chance(&g->rng, 300) ? 28 : 0;
+	r->quote = g->af == 4 && ns_chance(&g->rng, 300) ? 28 : 0;
 	r->unreach_inbound = (uint8_t)ns_chance(&g->rng, 500);
 	r->delay_us = (uint32_t)p->delay_min_us;
 	if (p->delay_max_us > p->delay_min_us)
@@ -408,7 +408,7 @@ netsim_params_default(struct netsim_params *p)
 	p->v4 = p->v6 = 1;
 	p->hops_min = 5;
 	p->hops_max = 25;
-	p->lb_share = 150;
+	p->lb_share = 80;
 	p->lb_nested = 300;
 	p->lb_perpkt = 100;
 	p->lb_maxwidth = 16;

@@ -180,6 +180,18 @@ send_icmperr(struct ctx *x, const struct icmperr *e)
 	return 1;
 }
 
+/* Bytes of the probe R quotes: an IPv6 quotation always holds the whole
+ * IPv6 header and 8 bytes more. */
+static size_t
+quote_max(const struct ns_router *r, int af)
+{
+	if (r->quote == 0)
+		return af == 4 ? QUOTE4_MAX : QUOTE6_MAX;
+	if (af == 6 && r->quote < 48)
+		return 48;
+	return r->quote;
+}
+
 static uint8_t
 hop_ttl(uint8_t ittl, int hop)
 {
@@ -208,8 +220,7 @@ rtr_error(struct ctx *x, uint32_t ri, uint32_t pred, int hop,
 	e.code = code;
 	e.word = word;
 	e.qttl = (uint8_t)(x->p->ttl - (hop - 1));
-	e.qmax = r->quote != 0 ? r->quote : x->p->af == 4 ? QUOTE4_MAX :
-	    QUOTE6_MAX;
+	e.qmax = quote_max(r, x->p->af);
 	return send_icmperr(x, &e);
 }
 
@@ -236,8 +247,7 @@ rtr_time_exceeded(struct ctx *x, uint32_t ri, uint32_t pred, int hop)
 	e.type = x->p->af == 4 ? 11 : 3;
 	e.code = 0;
 	e.qttl = 1;
-	e.qmax = r->quote != 0 ? r->quote : x->p->af == 4 ? QUOTE4_MAX :
-	    QUOTE6_MAX;
+	e.qmax = quote_max(r, x->p->af);
 	e.mpls = r;
 	x->s->c.out_time_exceeded++;
 	return send_icmperr(x, &e);

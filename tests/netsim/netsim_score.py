@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""netsim_score.py: score measurements taken over sc_netsim against its
+ground truth.
+
+  netsim_score.py trace NETSIM [ARGS...] < traces.json
+      Read scamper trace objects (JSON lines from sc_warts2json), ask
+      `NETSIM ARGS --paths -` for the hops each flow takes, and compare
+      every responsive hop.  Paris methods only (icmp-echo-paris,
+      udp-paris, tcp); other methods are counted as unscorable.
+
+  netsim_score.py tracelb TRUTH DST < tracelb.txt
+      Read sc_warts2text tracelb output ("A -> B" link lines) and compare
+      its links with the links the truth file implies (router interface
+      as seen from each predecessor, then the destination DST).
+
+Both print one line of key=value pairs and exit 0 when nothing found is
+wrong (1 otherwise, 2 on bad input).
+"""
+import json
+import subprocess
+import sys
+
+
+def flow_of(t):
+    """(proto, l4hdr) of a Paris trace, or None if its flow varies."""
+    m = t.get("method")
+    v6 = ":" in t["dst"]
+    if m == "icmp-echo-paris":
+        return "icmp", ("8000" if v6 else "0800") + "%04x" % t["icmp_sum"]
+    if m == "udp-paris":
+        return "udp", "%04x%04x" % (t["sport"], t["dport"])
+    if m in ("tcp", "tcp-ack"):
+        return "tcp", "%04x%04x" % (t["sport"], t["dport"])
+    return None
+
+
+def read_paths(netsim, queries):
+    """Run sc_netsim --paths over QUERIES; a list of (hops, dst) where
+    hops maps TTL -> set of addresses and dst is (ttl, addr, reply)."""
+    text = "".join("%s %s %s %s\n" % q for q in queries)
+    out = subprocess.run(netsim + ["--paths", "-"], input=text,
+                         capture_output=True, text=True, check=True).stdout
+    res, hops, dst = [], {}, None
+    for line in out.split("\n"):
+        if line.startswith("#"):
+            continue
+        if line == "":
+            if hops or dst:
+                res.append((hops, dst))
+            hops, dst = {}, None
+            continue
+        w = line.split()
+        if len(w) >= 4 and w[2] in ("dst", "router"):
+            dst = (int(w[0]), w[1], w[3])
+        else:
+            hops[int(w[0])] = set(w[1].split("|"))
+    return res
+
+
+def score_trace(argv):
+    netsim = argv
+    traces, queries, skipped = [], [], 0
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        o = json.loads(line)
+        if o.get("type") != "trace":
+            continue
+        f = flow_of(o)
+        if f is None:
+            skipped += 1
+            continue
+        traces.append(o)
+        queries.append((o["src"], o["dst"], f[0], f[1]))
+    paths = read_paths(netsim, queries) if queries else []
+    if len(paths) != len(traces):
+        print("error: sc_netsim answered %d of %d queries" %
+              (len(paths), len(traces)), file=sys.stderr)
+        return 2
+    hops = matched = wrong = expected = found = 0
+    for t, (exp, dst) in zip(traces, paths):
+        seen = {}
+        for h in t.get("hops", []):
+            ttl, addr = h["probe_ttl"], h["addr"]
+            hops += 1
+            ok = addr in exp.get(ttl, ()) or \
+                (dst is not None and ttl == dst[0] and addr == dst[1])
+            if ok:
+                matched += 1
+                seen[ttl] = True
+            else:
+                wrong += 1
+                print("wrong: %s ttl %d: got %s, truth %s" %
+                      (t["dst"], ttl, addr,
+                       "|".join(sorted(exp.get(ttl, {"(dst)"})))),
+                      file=sys.stderr)
+        last = max([h["probe_ttl"] for h in t.get("hops", [])] + [0])
+        for ttl, addrs in exp.items():
+            if ttl <= last and addrs != {"*"}:
+                expected += 1
+                found += 1 if ttl in seen else 0
+    acc = matched / hops if hops else 0.0
+    print("traces=%d unscorable=%d hops=%d matched=%d wrong=%d "
+          "truth_hops=%d found=%d accuracy=%.4f" %
+          (len(traces), skipped, hops, matched, wrong, expected, found, acc))
+    return 0 if wrong == 0 else 1
+
+
+def score_tracelb(argv):
+    truth, dst = argv
+    addrs_of = {}       # router -> addresses it answers from
+    links = []
+    with open(truth) as f:
+        for line in f:
+            o = json.loads(line)
+            if o["type"] == "link":
+                links.append(o)
+                addrs_of.setdefault(o["to"], set()).add(o["to_addr"])
+    want = set()
+    has_succ = set()
+    for l in links:
+        if l["from"] is None:
+            continue
+        has_succ.add(l["from"])
+        for a in addrs_of.get(l["from"], ()):
+            want.add((a, l["to_addr"]))
+    for r, addrs in addrs_of.items():
+        if r not in has_succ:
+            for a in addrs:
+                want.add((a, dst))
+    got = set()
+    for line in sys.stdin:
+        w = line.split()
+        if len(w) == 3 and w[1] == "->":
+            got.add((w[0], w[2]))
+    wrong = got - want
+    missing = want - got
+    for a, b in sorted(wrong):
+        print("wrong link: %s -> %s" % (a, b), file=sys.stderr)
+    for a, b in sorted(missing):
+        print("missing link: %s -> %s" % (a, b), file=sys.stderr)
+    print("links=%d truth_links=%d matched=%d wrong=%d missing=%d" %
+          (len(got), len(want), len(got & want), len(wrong), len(missing)))
+    return 0 if not wrong else 1
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "trace":
+        return score_trace(sys.argv[2:])
+    if len(sys.argv) == 4 and sys.argv[1] == "tracelb":
+        return score_tracelb(sys.argv[2:])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# test_netsim_scamper.sh NETSIM_BIN: Debian's scamper traced over sc_netsim
+# recovers the ground truth.
+#   1. trace -P icmp-paris and udp-paris (IPv4) to 40 destinations of a
+#      generated topology: every responsive hop is the one --path names,
+#      and at least 90% of the truth's non-anonymous hops are found;
+#   2. tracelb (icmp-echo and udp-dport) over tests/netsim/topo-lb.txt (a
+#      4-way diamond, a diamond with a nested one): exactly the truth's
+#      links.
+# Suite 'interop' (root, network namespaces).  Skips (77) without them.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lab/lab.sh"
+. "$here/../lab/netsim.sh"
+
+NETSIM_BIN=${1:?usage: test_netsim_scamper.sh NETSIM_BIN}
+lab_require_root
+for t in scamper sc_warts2json sc_warts2text python3; do
+	command -v $t >/dev/null 2>&1 ||
+	    { echo "SKIP: $t not found (Debian packages scamper, python3)"; exit 77; }
+done
+score="python3 $here/netsim_score.py"
+fail=0
+
+lab_init nsscamper
+lab_node vp host || exit 1
+
+# --- 1. Paris traces over a generated topology --------------------------
+args=(-s 7 -P hops-max=16)
+netsim_start vp "${args[@]}" || exit 1
+for i in $(seq 0 39); do
+	echo "198.18.$((i * 11 % 250)).$((i * 37 % 254 + 1))"
+done >"$LAB_DIR/targets"
+for m in icmp-paris udp-paris; do
+	lab_exec vp timeout 300 scamper -p 200 -O warts \
+	    -o "$LAB_DIR/$m.warts" -c "trace -P $m -w 1" \
+	    -f "$LAB_DIR/targets" || { echo "FAIL: scamper $m"; fail=1; }
+	sc_warts2json "$LAB_DIR/$m.warts" >"$LAB_DIR/$m.json"
+	res=$($score trace "$NETSIM_BIN" "${args[@]}" <"$LAB_DIR/$m.json")
+	rc=$?
+	echo "trace $m: $res"
+	[ $rc = 0 ] || { echo "FAIL: trace $m: wrong hops"; fail=1; }
+	set -- $(echo "$res" | tr ' ' '\n' | sed -n 's/^\(traces\|truth_hops\|found\)=//p')
+	if [ "${1:-0}" -ne 40 ] || [ $(( ${3:-0} * 10 )) -lt $(( ${2:-1} * 9 )) ]; then
+		echo "FAIL: trace $m: too few traces or hops found"
+		fail=1
+	fi
+done
+netsim_counters
+netsim_stop
+
+# --- 2. tracelb over a topology file -------------------------------------
+lab_node vp2 host || exit 1
+netsim_start vp2 -t "$here/topo-lb.txt" -T "$LAB_DIR/lb-truth.json" || exit 1
+for m in icmp-echo udp-dport; do
+	lab_exec vp2 timeout 300 scamper -O warts -o "$LAB_DIR/lb-$m.warts" \
+	    -c "tracelb -P $m" -i 198.18.0.9 ||
+	    { echo "FAIL: scamper tracelb $m"; fail=1; }
+	res=$(sc_warts2text "$LAB_DIR/lb-$m.warts" |
+	    $score tracelb "$LAB_DIR/lb-truth.json" 198.18.0.9)
+	echo "tracelb $m: $res"
+	case $res in
+	*" wrong=0 missing=0") ;;
+	*) echo "FAIL: tracelb $m did not find exactly the truth's links"
+	    fail=1 ;;
+	esac
+done
+netsim_counters
+[ $fail = 0 ] && echo "PASS" || echo "FAIL"
+exit $fail
