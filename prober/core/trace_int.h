@@ -24,7 +24,20 @@ enum trace_method {		/* the order of -P's words */
 enum trace_mode {
 	MODE_TRACE,		/* hop by hop */
 	MODE_LASTDITCH,		/* TTL 255 probes after the gap limit */
+	MODE_PMTUD,		/* path MTU discovery after the trace (-M) */
 	MODE_DONE,
+};
+
+/* PMTUD progress.  Sizes: LO is the largest known to reach the target
+ * (0: none yet), HI the smallest known not to (0: none yet). */
+struct trace_pmtud_state {
+	uint16_t	 size;		/* being probed */
+	uint16_t	 lo, hi;
+	uint8_t		 searching;	/* silence seen: searching sizes */
+	uint8_t		 ttlsearch;	/* finding the hop that is silent */
+	uint8_t		 ttl, ttl_lo, ttl_hi;
+	int32_t		 ttl_lo_hop;	/* pmtud hop answering at ttl_lo */
+	uint8_t		 reason, data;	/* the trace's own stop reason */
 };
 
 struct trace_probe {
@@ -63,13 +76,28 @@ struct trace_state {
 	uint8_t			 stop_data;
 	struct timer		 wait;		/* reply timeout */
 	struct timer		 gap;		/* -W spacing */
+	struct trace_pmtud_state pm;
 };
 
 /* Free S, its result and its probe records; its timers must be idle. */
 void trace_state_free(struct trace_state *s);
 
-/* End the trace with REASON/DATA: timers stop, the task finishes. */
+/* End the trace with REASON/DATA: PMTUD follows if asked for and the
+ * target answered; otherwise timers stop and the task finishes. */
 void	trace_finish(struct trace_state *s, uint8_t reason, uint8_t data);
+
+/* Finish for good with REASON/DATA (after PMTUD, or instead of it). */
+void	trace_done(struct trace_state *s, uint8_t reason, uint8_t data);
+
+/* PMTUD (trace_pmtud.c): start it (returns -1 if it cannot run, the
+ * trace then just finishes), the probe's TTL and size, a reply to a
+ * PMTUD probe, and the end of a PMTUD probe's wait. */
+int	trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data);
+void	trace_pmtud_probe(const struct trace_state *s, uint8_t *ttl,
+	    uint16_t *size);
+void	trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
+	    const struct pkt_reply *r, int hopidx);
+void	trace_pmtud_timeout(struct trace_state *s);
 
 /* The current hop is over: gap limit, hop limit, or the next TTL. */
 void	trace_hop_done(struct trace_state *s);

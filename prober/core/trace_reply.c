@@ -177,7 +177,8 @@ record_hop(struct trace_state *s, const struct trace_probe *p,
     const struct pkt_reply *r, const struct timeval *rx)
 {
 	struct scamper_trace_hops *list = p->mode == MODE_LASTDITCH ?
-	    s->t->lastditch : &s->t->hops;
+	    s->t->lastditch : p->mode == MODE_PMTUD ? &s->t->pmtud->hops :
+	    &s->t->hops;
 	struct scamper_trace_hop *h;
 	int64_t us;
 
@@ -227,8 +228,16 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	if (s->mode == MODE_DONE || (idx = reply_index(s, r)) < 0)
 		return;
 	p = &s->probes[idx];
+	if (p->mode == MODE_PMTUD && s->mode != MODE_PMTUD)
+		return;
+	if (p->mode != MODE_PMTUD && s->mode == MODE_PMTUD)
+		return;		/* the trace's own late replies */
 	if ((h = record_hop(s, p, r, rx)) == NULL)
 		return;
+	if (p->mode == MODE_PMTUD) {
+		trace_pmtud_reply(s, p, r, s->t->pmtud->hops.hopc - 1);
+		return;
+	}
 	if (p->mode == MODE_LASTDITCH) {
 		/* any answer ends it: the trace ended at the gap limit */
 		trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);

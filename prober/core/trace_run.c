@@ -69,8 +69,33 @@ hop_cmp(const void *a, const void *b)
 	return timercmp(&x->tx, &y->tx, <) ? -1 : 1;
 }
 
+/* PMTUD runs only when the target answered: otherwise there is no way
+ * to tell lost big packets from lost packets. */
+static int
+pmtud_wanted(const struct trace_state *s, uint8_t reason)
+{
+	return (s->t->flags & SCAMPER_TRACE_FLAG_PMTUD) &&
+	    s->mode != MODE_PMTUD && (reason == SCAMPER_TRACE_STOP_COMPLETED ||
+	    reason == SCAMPER_TRACE_STOP_UNREACH ||
+	    reason == SCAMPER_TRACE_STOP_ICMP || reason == SCAMPER_TRACE_STOP_GSS);
+}
+
 void
 trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
+{
+	if (s->mode == MODE_DONE)
+		return;
+	if (pmtud_wanted(s, reason)) {
+		task_timer_cancel(s->task, &s->wait);
+		task_timer_cancel(s->task, &s->gap);
+		if (trace_pmtud_begin(s, reason, data) == 0)
+			return;
+	}
+	trace_done(s, reason, data);
+}
+
+void
+trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 {
 	struct scamper_trace *t = s->t;
 
@@ -116,10 +141,10 @@ trace_next(struct trace_state *s)
 	task_want_probe(s->task);
 }
 
-/* Fill P for probe number IDX at TTL. */
+/* Fill P for probe number IDX at TTL, SIZE bytes long. */
 static void
 build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
-    uint8_t ttl, uint8_t *pay)
+    uint8_t ttl, uint16_t size, uint8_t *pay)
 {
 	const struct scamper_trace *t = s->t;
 	int fixed = !(t->flags & SCAMPER_TRACE_FLAG_CONSTPAYLOAD);
@@ -137,7 +162,7 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 	p->fragid = idx + 1u;
 	if (s->af == AF_INET6 && !fixed)
 		p->flowlabel = idx + 1u;	/* const-payload: the only way */
-	p->size = t->probe_size;
+	p->size = size;
 	memcpy(pay, s->payload, s->paylen);
 	p->payload = pay;
 	p->paylen = s->paylen;
@@ -171,7 +196,8 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 }
 
 static int
-add_probe_record(struct trace_state *s, uint8_t ttl, uint8_t attempt)
+add_probe_record(struct trace_state *s, uint8_t ttl, uint8_t attempt,
+    uint16_t size)
 {
 	struct trace_probe *p;
 
@@ -190,7 +216,7 @@ add_probe_record(struct trace_state *s, uint8_t ttl, uint8_t attempt)
 	p->ttl = ttl;
 	p->attempt = attempt;
 	p->mode = (uint8_t)s->mode;
-	p->size = s->t->probe_size;
+	p->size = size;
 	return 0;
 }
 
@@ -201,17 +227,20 @@ trace_probe(struct task *task)
 	struct pkt_probe p;
 	uint8_t pay[sizeof(s->payload)];
 	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
+	uint16_t size = s->t->probe_size;
 
 	if (s->mode == MODE_DONE)
 		return 0;
-	if (add_probe_record(s, ttl, (uint8_t)(s->attempt + 1)) == -1) {
-		trace_finish(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
+	if (s->mode == MODE_PMTUD)
+		trace_pmtud_probe(s, &ttl, &size);
+	if (add_probe_record(s, ttl, (uint8_t)(s->attempt + 1), size) == -1) {
+		trace_done(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
 		return 0;
 	}
-	build_probe(s, &p, s->probec, ttl, pay);
+	build_probe(s, &p, s->probec, ttl, size, pay);
 	if (task_send(task, &p, &s->probes[s->probec].tx) == -1) {
 		log_debug("trace: send: %s", strerror(errno));
-		trace_finish(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
+		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
 		return 1;
 	}
 	s->last_mono = task_now(task);
@@ -232,7 +261,7 @@ trace_lastditch(struct trace_state *s)
 	s->attempt = 0;
 	if (s->t->lastditch == NULL &&
 	    (s->t->lastditch = calloc(1, sizeof(*s->t->lastditch))) == NULL) {
-		trace_finish(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
+		trace_done(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
 		return;
 	}
 	trace_next(s);
@@ -275,6 +304,10 @@ on_wait(void *arg)
 {
 	struct trace_state *s = arg;
 
+	if (s->mode == MODE_PMTUD) {
+		trace_pmtud_timeout(s);
+		return;
+	}
 	if (s->mode == MODE_LASTDITCH) {
 		if (s->attempt < s->t->attempts)
 			trace_next(s);
@@ -335,7 +368,7 @@ trace_start(struct task *task, char *err, size_t errlen)
 void
 trace_halt(struct task *task)
 {
-	trace_finish(task_state(task), SCAMPER_TRACE_STOP_HALTED, 0);
+	trace_done(task_state(task), SCAMPER_TRACE_STOP_HALTED, 0);
 }
 
 void

@@ -51,8 +51,15 @@ prep_fd(int fd, int af, int rx)
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
 		return -1;
-	if (!rx)
-		return 0;
+	if (!rx) {
+		/* send at any size the interface takes, whatever path MTU
+		 * the kernel has learnt: PMTUD probes must go out as built */
+		int probe = af == AF_INET ? IP_PMTUDISC_PROBE :
+		    IPV6_PMTUDISC_PROBE;
+		return setsockopt(fd, af == AF_INET ? IPPROTO_IP :
+		    IPPROTO_IPV6, af == AF_INET ? IP_MTU_DISCOVER :
+		    IPV6_MTU_DISCOVER, &probe, sizeof(probe));
+	}
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on)) == -1)
 		return -1;
 	if (af == AF_INET6 &&

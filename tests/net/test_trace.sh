@@ -88,5 +88,42 @@ ours -I "trace -P icmp-paris -Q -q 3 203.0.113.1" >"$tmp/q" 2>&1
     [ "$(grep -Eo '[0-9]+\.[0-9]{3} ms' "$tmp/q" | wc -l)" -eq 18 ] &&
     ok "-Q -q 3 sends every attempt at every hop" || bad "-Q: $(cat "$tmp/q")"
 
+# -M: the r4-r5 link has MTU 1400; r4 says so (Fragmentation Needed /
+# Packet Too Big), and our text is Debian's (UDP: the method 20211212 does
+# PMTUD with)
+for dst in 203.0.113.1 2001:db8:ff::1; do
+	cmd="trace -M -P udp -q 1 -s 40123 $dst"
+	ours -I "$cmd" >"$tmp/ours" 2>&1
+	theirs -I "$cmd" >"$tmp/theirs" 2>&1
+	sed -i -E '/^ [34]  /d' "$tmp/ours" "$tmp/theirs"
+	grep -q '^ 5  .* \[mtu: 1400\]$' "$tmp/ours" &&
+	    diff <(mask <"$tmp/ours") <(mask <"$tmp/theirs") >"$tmp/diff" &&
+	    ok "$cmd finds MTU 1400 after hop 4, as Debian's does" ||
+	    bad "$cmd: $(cat "$tmp/ours" "$tmp/diff")"
+done
+# every method can do PMTUD here (20211212: UDP only)
+for m in udp-paris icmp-paris tcp; do
+	ours -O warts -o "$tmp/pm.warts" -I "trace -M -P $m 203.0.113.1" \
+	    "trace -M -P $m 2001:db8:ff::1" >/dev/null 2>&1
+	[ "$(sc_wartsdump "$tmp/pm.warts" | grep -c 'pmtu 1400, notec 1')" = 2 ] &&
+	    ok "-M with $m: path MTU 1400 (read by Debian's sc_wartsdump)" ||
+	    bad "-M with $m: $(sc_wartsdump "$tmp/pm.warts" | grep pmtud)"
+done
+# r4 now discards big packets without a word: the search finds the MTU
+# and the TTL search names r4 (its replies at TTL 4)
+lab_exec r4 nft -f - <<'NFT'
+table inet noptb { chain out { type filter hook output priority 0; icmp type destination-unreachable icmp code frag-needed drop; icmpv6 type packet-too-big drop; }; }
+NFT
+for dst in 203.0.113.1 2001:db8:ff::1; do
+	ours -O warts -o "$tmp/bh.warts" -I "trace -M -w 1 -q 1 -P udp-paris $dst" \
+	    >/dev/null 2>&1
+	sc_wartsdump "$tmp/bh.warts" >"$tmp/bh.txt"
+	grep -q 'pmtu 1400, notec 1' "$tmp/bh.txt" &&
+	    grep -q 'note 0: nhmtu 1400, silence > ttl 4' "$tmp/bh.txt" &&
+	    ok "-M to $dst identifies the silent router at TTL 4" ||
+	    bad "-M silent router to $dst: $(grep -E 'pmtud|note' "$tmp/bh.txt")"
+done
+lab_exec r4 nft delete table inet noptb
+
 echo "$((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
