@@ -44,8 +44,11 @@ int scamper_list_eq(const struct scamper_list *a, const struct scamper_list *b);
  * HOSTNAME is copied; may be NULL. */
 struct scamper_cycle *scamper_cycle_alloc(struct scamper_list *list,
     uint32_t id, uint32_t start_time, const char *hostname);
+/* Add a reference; returns C. */
 struct scamper_cycle *scamper_cycle_use(struct scamper_cycle *c);
+/* Drop a reference (NULL is ignored). */
 void scamper_cycle_free(struct scamper_cycle *c);
+/* Equal by content (id, start time, hostname, list; not the stop time). */
 int scamper_cycle_eq(const struct scamper_cycle *a,
     const struct scamper_cycle *b);
 
