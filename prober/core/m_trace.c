@@ -166,6 +166,8 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 			t->flags |= SCAMPER_TRACE_FLAG_CONSTPAYLOAD;
 	if (cmd_opt(a, 'Q') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_ALLATTEMPTS;
+	if (s->method == TRACE_ICMP_PARIS)
+		t->flags |= SCAMPER_TRACE_FLAG_ICMPCSUMDP;	/* as 20211212 */
 	if (cmd_opt(a, 'T') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_IGNORETTLDST;
 	if (cmd_opt(a, 'M') != NULL)
