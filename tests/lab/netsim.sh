@@ -31,6 +31,7 @@
 #	NETSIM_PREFIX4	IPv4 prefix routed into the device [198.18.0.0/15]
 #	NETSIM_PREFIX6	IPv6 prefix routed into the device [2001:2::/48]
 #	NETSIM_DEVNAME	device name [scsim0]
+#	NETSIM_WRAP	words put before the binary, e.g. "taskset -c 1" []
 
 NETSIM_PID=
 NETSIM_DEV=
@@ -57,7 +58,8 @@ netsim_start() {
 	    return 1
 	ready="$LAB_DIR/netsim.$node.ready"
 	rm -f "$ready"
-	pid=$(lab_bg "$node" "$bin" --ready "$ready" \
+	# shellcheck disable=SC2086
+	pid=$(lab_bg "$node" ${NETSIM_WRAP:-} "$bin" --ready "$ready" \
 	    --dev "${NETSIM_DEVNAME:-scsim0}" "$@") || return 1
 	for ((i = 0; i < 200; i++)); do
 		[ -s "$ready" ] && break
