@@ -7,9 +7,11 @@
 #include "method.h"
 
 extern const struct method method_trace;
+extern const struct method method_ping;
 
 static const struct method *const methods[] = {
 	&method_trace,
+	&method_ping,
 };
 
 const struct method *

@@ -446,6 +446,12 @@ parse_icmp4(struct pkt_reply *r, const uint8_t *l, size_t len)
 	case 14:	/* timestamp reply */
 		r->icmp_id = get16(l + 4);
 		r->icmp_seq = get16(l + 6);
+		if (r->icmp_type == 14 && len >= 20) {
+			r->has_icmp_ts = 1;
+			r->icmp_tso = get32(l + 8);
+			r->icmp_tsr = get32(l + 12);
+			r->icmp_tst = get32(l + 16);
+		}
 		return 0;
 	case 3:		/* unreachable */
 		if (r->icmp_code == 4)
@@ -470,6 +476,8 @@ pkt_parse_icmp6(const uint8_t *l, size_t len, struct pkt_reply *r)
 
 	r->af = AF_INET6;
 	r->proto = IPPROTO_ICMPV6;
+	r->l4 = l;
+	r->l4len = len;
 	if (len < 8)
 		return -1;
 	r->icmp_type = l[0];
@@ -506,6 +514,8 @@ pkt_parse_l4(uint8_t proto, const uint8_t *l, size_t len, struct pkt_reply *r)
 static int
 parse_l4(struct pkt_reply *r, const uint8_t *l, size_t len)
 {
+	r->l4 = l;
+	r->l4len = len;
 	switch (r->proto) {
 	case IPPROTO_ICMP:
 		return r->af == AF_INET ? parse_icmp4(r, l, len) : 0;
@@ -545,6 +555,12 @@ parse4(const uint8_t *b, size_t len, struct pkt_reply *r)
 	if (tot < len)
 		len = tot;	/* ignore link-layer padding */
 	r->af = AF_INET;
+	r->pkt = b;
+	r->pktlen = len;
+	if (hl > IP4_HLEN) {
+		r->ipopts = b + IP4_HLEN;
+		r->ipoptlen = hl - IP4_HLEN;
+	}
 	r->tos = b[1];
 	r->size = (uint16_t)tot;
 	r->ipid = get16(b + 4);
@@ -570,6 +586,8 @@ parse6(const uint8_t *b, size_t len, struct pkt_reply *r)
 	if (IP6_HLEN + plen < len)
 		len = IP6_HLEN + plen;
 	r->af = AF_INET6;
+	r->pkt = b;
+	r->pktlen = len;
 	r->tos = (uint8_t)(get32(b) >> 20);
 	r->flowlabel = get32(b) & 0xfffff;
 	r->size = (uint16_t)(IP6_HLEN + plen);
@@ -598,4 +616,130 @@ pkt_parse(const uint8_t *buf, size_t len, struct pkt_reply *r)
 		return parse6(buf, len, r);
 	}
 	return -1;
+}
+
+/* ---- IPv4 options ---------------------------------------------------- */
+
+size_t
+pkt_ipopt_rr(uint8_t *buf, size_t cap)
+{
+	if (cap < 40)
+		return 0;
+	memset(buf, 0, 40);
+	buf[0] = 7;			/* record route */
+	buf[1] = 3 + 4 * PKT_RR_MAX;	/* 39; one byte of end-of-list pad */
+	buf[2] = 4;
+	return 40;
+}
+
+size_t
+pkt_ipopt_ts(uint8_t *buf, size_t cap, int flag, const uint8_t *addrs,
+    int n)
+{
+	size_t len;
+
+	switch (flag) {
+	case PKT_TS_TSONLY:
+		len = 4 + 4 * PKT_TS_MAX;
+		break;
+	case PKT_TS_TSANDADDR:
+		len = 4 + 8 * 4;
+		break;
+	case PKT_TS_PRESPEC:
+		if (n < 1 || n > PKT_TS_PRESPEC_MAX || addrs == NULL)
+			return 0;
+		len = 4 + 8 * (size_t)n;
+		break;
+	default:
+		return 0;
+	}
+	if (cap < len)
+		return 0;
+	memset(buf, 0, len);
+	buf[0] = 68;			/* timestamp */
+	buf[1] = (uint8_t)len;
+	buf[2] = 5;
+	buf[3] = (uint8_t)flag;
+	if (flag == PKT_TS_PRESPEC)
+		for (int i = 0; i < n; i++)
+			memcpy(buf + 4 + 8 * i, addrs + 4 * i, 4);
+	return len;
+}
+
+/* Find option TYPE in OPTS/LEN: its offset and length, or -1. */
+static int
+ipopt_find(const uint8_t *opts, size_t len, uint8_t type, size_t *olen)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		if (opts[off] == 0)		/* end of list */
+			return -1;
+		if (opts[off] == 1) {		/* no-op */
+			off++;
+			continue;
+		}
+		if (off + 2 > len || opts[off + 1] < 2 ||
+		    off + opts[off + 1] > len)
+			return -1;
+		if (opts[off] == type) {
+			*olen = opts[off + 1];
+			return (int)off;
+		}
+		off += opts[off + 1];
+	}
+	return -1;
+}
+
+int
+pkt_ipopt_get_rr(const uint8_t *opts, size_t len, uint8_t *addrs, int max)
+{
+	size_t olen, filled;
+	int off, n;
+
+	if (opts == NULL || (off = ipopt_find(opts, len, 7, &olen)) < 0 ||
+	    olen < 3)
+		return -1;
+	opts += off;
+	filled = opts[2] >= 4 ? (size_t)(opts[2] - 4) / 4 : 0;
+	if (filled > (olen - 3) / 4)
+		filled = (olen - 3) / 4;
+	n = filled > (size_t)max ? max : (int)filled;
+	for (int i = 0; i < n; i++)
+		memcpy(addrs + 4 * i, opts + 3 + 4 * i, 4);
+	return n;
+}
+
+int
+pkt_ipopt_get_ts(const uint8_t *opts, size_t len, struct pkt_ts *ts)
+{
+	size_t olen, filled, esz;
+	int off;
+
+	memset(ts, 0, sizeof(*ts));
+	if (opts == NULL || (off = ipopt_find(opts, len, 68, &olen)) < 0 ||
+	    olen < 4)
+		return 0;
+	opts += off;
+	ts->flag = opts[3] & 0x0f;
+	if (ts->flag != PKT_TS_TSONLY && ts->flag != PKT_TS_TSANDADDR &&
+	    ts->flag != PKT_TS_PRESPEC)
+		return 0;
+	esz = ts->flag == PKT_TS_TSONLY ? 4 : 8;
+	filled = opts[2] >= 5 ? (size_t)(opts[2] - 5) / esz : 0;
+	if (filled > (olen - 4) / esz)
+		filled = (olen - 4) / esz;
+	if (filled > PKT_TS_MAX)
+		filled = PKT_TS_MAX;
+	ts->n = (int)filled;
+	for (size_t i = 0; i < filled; i++) {
+		const uint8_t *e = opts + 4 + esz * i;
+		if (esz == 4)
+			ts->ts[i] = get32(e);
+		else {
+			memcpy(ts->addr[i], e, 4);
+			ts->ts[i] = get32(e + 4);
+		}
+	}
+	return 1;
 }

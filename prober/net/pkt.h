@@ -91,7 +91,59 @@ struct pkt_reply {
 	uint32_t	 tcp_seq, tcp_ack;
 	uint8_t		 tcp_flags;
 	uint16_t	 tcp_win;
+
+	/* Where the reply lies in the buffer it was parsed from (valid as
+	 * long as that buffer is): the whole IP packet (pkt_parse only, else
+	 * NULL), its IPv4 options (NULL if none), and its upper-layer header
+	 * and data. */
+	const uint8_t	*pkt;
+	size_t		 pktlen;
+	const uint8_t	*ipopts;
+	size_t		 ipoptlen;
+	const uint8_t	*l4;
+	size_t		 l4len;
+	int		 has_icmp_ts;	/* ICMP timestamp reply (type 14): */
+	uint32_t	 icmp_tso, icmp_tsr, icmp_tst;	/* its three values */
 };
+
+/* IPv4 options (RFC 791): record route and timestamp. */
+#define PKT_RR_MAX		9	/* addresses in a 40-byte RR option */
+#define PKT_TS_MAX		9	/* timestamps in a 40-byte TS option */
+#define PKT_TS_TSONLY		0	/* TS option flags: timestamps only */
+#define PKT_TS_TSANDADDR	1	/* address and timestamp pairs */
+#define PKT_TS_PRESPEC		3	/* pairs for prespecified addresses */
+#define PKT_TS_PRESPEC_MAX	4
+
+/* Timestamp option contents as received. */
+struct pkt_ts {
+	int		 flag;		/* PKT_TS_* */
+	int		 n;		/* entries filled in */
+	uint32_t	 ts[PKT_TS_MAX];
+	uint8_t		 addr[PKT_TS_MAX][4];	/* flags 1 and 3 */
+};
+
+/* Write an empty record-route option for PKT_RR_MAX addresses, padded
+ * to 40 bytes, into BUF.  Returns its length (40), or 0 if CAP is too
+ * small. */
+size_t pkt_ipopt_rr(uint8_t *buf, size_t cap);
+
+/* Write an IPv4 timestamp option with FLAG into BUF: PKT_TS_TSONLY (9
+ * slots, 40 bytes), PKT_TS_TSANDADDR (4 pairs, 36 bytes) or
+ * PKT_TS_PRESPEC (the N addresses at ADDRS, 4 bytes each, N 1 to 4).
+ * Returns its length (a multiple of 4), or 0 if the arguments are bad or
+ * CAP is too small. */
+size_t pkt_ipopt_ts(uint8_t *buf, size_t cap, int flag, const uint8_t *addrs,
+    int n);
+
+/* Find a record-route option in the IPv4 options OPTS/LEN and copy the
+ * addresses recorded so far (at most MAX, 4 bytes each) to ADDRS.
+ * Returns their number, or -1 if there is no (well-formed) RR option. */
+int pkt_ipopt_get_rr(const uint8_t *opts, size_t len, uint8_t *addrs,
+    int max);
+
+/* Find a timestamp option in OPTS/LEN and copy what was recorded to TS.
+ * Returns 1, or 0 if there is no (well-formed) timestamp option. */
+int pkt_ipopt_get_ts(const uint8_t *opts, size_t len, struct pkt_ts *ts);
 
 /* One's-complement sum of LEN bytes at P added to SUM (not folded). */
 uint32_t pkt_sum(const void *p, size_t len, uint32_t sum);

@@ -1,0 +1,92 @@
+/*
+ * ping_int.h: the ping technique's state, shared by m_ping.c (options),
+ * ping_run.c (probing, timers, finishing) and ping_reply.c (matching and
+ * recording replies).  Internal to prober/core.
+ */
+#ifndef PROBER_CORE_PING_INT_H
+#define PROBER_CORE_PING_INT_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "method.h"
+#include "monotime.h"
+#include "timer.h"
+
+struct scamper_ping;
+struct task;
+
+/* The largest probe data (-B payload) a probe carries. */
+#define PING_MAXDATA	65000
+
+enum ping_phase {
+	PHASE_PROBING,		/* probes left to send */
+	PHASE_WAITING,		/* all sent: waiting -W for replies */
+	PHASE_DONE,
+};
+
+struct ping_probe {
+	struct timeval	 tx;
+	uint16_t	 ipid;		/* IPv4 */
+	uint16_t	 sport;		/* tcp-ack-sport */
+};
+
+/* Invariants: probes[0..sent) were sent, in order; at most one timer
+ * (next or wait) runs, per phase. */
+struct ping_state {
+	struct task		*task;
+	struct scamper_ping	*p;		/* the result */
+	int			 af;
+	uint8_t			 src[16];	/* on the wire (-S with spoof) */
+	uint8_t			 dst[16];
+	uint8_t			 realsrc[16];	/* ours, embedded with spoof */
+	int			 have_src;	/* -S given */
+	int			 user_sport;	/* -F given */
+	uint8_t			 proto;		/* of the probes */
+
+	/* what the payload is made of, in order: [2 bytes -C fix]
+	 * [12 bytes ICMP timestamps] [our address, spoof] [data] */
+	uint8_t			*data;		/* -B payload or -p pattern */
+	size_t			 datalen;
+	uint8_t			 ipopts[40];	/* -R or -T */
+	size_t			 ipoptlen;
+	size_t			 fixlen;	/* the bytes before the data */
+	int			 cksum_id;	/* IPv6 UDP: checksum = index+1 */
+
+	uint16_t		 ipid_base;
+	uint16_t		 seq_base;	/* ICMP: first sequence (-d) */
+	uint32_t		 tcp_seq, tcp_ack;
+	uint16_t		 sport_next;	/* tcp-ack-sport */
+
+	enum ping_phase		 phase;
+	struct ping_probe	*probes;	/* probe_count of them */
+	uint16_t		 sent;
+	uint16_t		 replied;	/* probes with at least one reply */
+	uint8_t			*got;		/* per probe: replied? */
+	int			 ptb_sent;	/* -M: a PTB went out */
+	struct timer		 next;		/* the next probe is due */
+	struct timer		 wait;		/* -W after the last probe */
+};
+
+/* Free S, its result and its records; its timers must be idle. */
+void	ping_state_free(struct ping_state *s);
+
+/* End the ping with REASON/DATA: timers stop, the task finishes. */
+void	ping_finish(struct ping_state *s, uint8_t reason, uint8_t data);
+
+/* Nonzero for the TCP and the UDP methods. */
+int	ping_is_tcp(const struct ping_state *s);
+int	ping_is_udp(const struct ping_state *s);
+
+/* Build and send an ICMP Packet Too Big / Fragmentation Needed for the
+ * reply R (which is larger than the pseudo MTU) to its sender. */
+void	ping_send_ptb(struct ping_state *s, const struct pkt_reply *r);
+
+int	ping_start(struct task *t, char *err, size_t errlen);
+int	ping_probe(struct task *t);
+void	ping_reply(struct task *t, const struct pkt_reply *r,
+	    const struct timeval *rx);
+void	ping_halt(struct task *t);
+void	ping_write(struct task *t, struct output *o);
+
+#endif

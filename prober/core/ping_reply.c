@@ -1,0 +1,313 @@
+/*
+ * ping_reply.c: the ping technique's replies: which probe a reply
+ * answers, recording it as scamper does (TTL, IP IDs, size, ICMP
+ * type/code, TCP flags, record route and timestamps, ICMP timestamps),
+ * the -o stop, and the -M Packet Too Big.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pkt.h"
+#include "ping_int.h"
+#include "scamper_ping.h"
+#include "task.h"
+
+static int
+alen(const struct ping_state *s)
+{
+	return s->af == AF_INET ? 4 : 16;
+}
+
+static int
+addr_type(int af)
+{
+	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+}
+
+/* IDX if it names a probe sent, else -1. */
+static int
+valid(const struct ping_state *s, long idx)
+{
+	return idx >= 0 && idx < s->sent ? (int)idx : -1;
+}
+
+/* The most recent probe: for replies that carry no probe number. */
+static int
+latest(const struct ping_state *s)
+{
+	return s->sent > 0 ? s->sent - 1 : -1;
+}
+
+/* The probe an IPv4 IP ID names (some routers byte-swap it), or -1. */
+static int
+by_ipid(const struct ping_state *s, uint16_t ipid)
+{
+	uint16_t sw = (uint16_t)((ipid << 8) | (ipid >> 8));
+	int i;
+
+	if ((i = valid(s, (uint16_t)(ipid - s->ipid_base))) >= 0 &&
+	    s->probes[i].ipid == ipid)
+		return i;
+	if ((i = valid(s, (uint16_t)(sw - s->ipid_base))) >= 0 &&
+	    s->probes[i].ipid == sw)
+		return i;
+	return -1;
+}
+
+/* The probe a quoted packet is, or -1. */
+static int
+quote_index(const struct ping_state *s, const struct pkt_quote *q)
+{
+	const struct scamper_ping *p = s->p;
+	int i;
+
+	if (memcmp(q->dst, s->dst, (size_t)alen(s)) != 0)
+		return -1;
+	if (s->af == AF_INET && (i = by_ipid(s, q->ipid)) >= 0)
+		return i;
+	if (q->l4len < 8)
+		return s->af == AF_INET ? -1 : latest(s);
+	switch (p->probe_method) {
+	case SCAMPER_PING_METHOD_ICMP_ECHO:
+	case SCAMPER_PING_METHOD_ICMP_TIME:
+		return valid(s, (uint16_t)(q->icmp_seq - s->seq_base));
+	case SCAMPER_PING_METHOD_UDP_DPORT:
+		return valid(s, (uint16_t)(q->dport - p->probe_dport));
+	case SCAMPER_PING_METHOD_UDP:
+		return s->cksum_id ? valid(s, (long)q->l4cksum - 1) :
+		    latest(s);
+	case SCAMPER_PING_METHOD_TCP_ACK_SPORT:
+		return valid(s, (uint16_t)(q->sport - p->probe_sport));
+	case SCAMPER_PING_METHOD_TCP_SYN:
+	case SCAMPER_PING_METHOD_TCP_RST:
+		return valid(s, (uint32_t)(q->tcp_seq - p->probe_tcpseq));
+	}
+	return latest(s);
+}
+
+/* The probe a TCP reply answers: a reset to an ACK carries the probe's
+ * acknowledgment number as its sequence number; an answer to a SYN
+ * acknowledges the SYN's sequence number + 1. */
+static int
+tcp_index(const struct ping_state *s, const struct pkt_reply *r)
+{
+	const struct scamper_ping *p = s->p;
+
+	switch (p->probe_method) {
+	case SCAMPER_PING_METHOD_TCP_ACK_SPORT:
+		return valid(s, (uint16_t)(r->dport - p->probe_sport));
+	case SCAMPER_PING_METHOD_TCP_SYN:
+		if (r->tcp_flags & 0x10)
+			return valid(s, (uint32_t)(r->tcp_ack - 1 -
+			    p->probe_tcpseq));
+		return latest(s);
+	case SCAMPER_PING_METHOD_TCP_ACK:
+	case SCAMPER_PING_METHOD_TCP_SYNACK:
+		return valid(s, (uint32_t)(r->tcp_seq - p->probe_tcpack));
+	}
+	return latest(s);
+}
+
+/* The probe R answers, or -1 if it answers none of ours. */
+static int
+reply_index(const struct ping_state *s, const struct pkt_reply *r)
+{
+	if (r->has_quote)
+		return quote_index(s, &r->q);
+	if (memcmp(r->src, s->dst, (size_t)alen(s)) != 0)
+		return -1;
+	switch (r->proto) {
+	case IPPROTO_TCP:
+		return ping_is_tcp(s) ? tcp_index(s, r) : -1;
+	case IPPROTO_UDP:
+		return ping_is_udp(s) ? latest(s) : -1;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (ping_is_tcp(s) || ping_is_udp(s))
+			return -1;
+		if ((r->af == AF_INET && r->icmp_type != 0 &&
+		    r->icmp_type != 14) ||
+		    (r->af == AF_INET6 && r->icmp_type != 129))
+			return -1;
+		return valid(s, (uint16_t)(r->icmp_seq - s->seq_base));
+	}
+	return -1;
+}
+
+/* ---- recording -------------------------------------------------------- */
+
+static void
+record_rr(struct scamper_ping_reply *rep, const struct pkt_reply *r)
+{
+	uint8_t a[PKT_RR_MAX * 4];
+	int n = pkt_ipopt_get_rr(r->ipopts, r->ipoptlen, a, PKT_RR_MAX);
+
+	if (n <= 0 || (rep->v4rr = calloc((size_t)n, sizeof(*rep->v4rr))) ==
+	    NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		scamper_addr_set(&rep->v4rr[i], SCAMPER_ADDR_IPV4, a + 4 * i);
+	rep->v4rrc = (uint8_t)n;
+}
+
+static void
+record_ts(struct scamper_ping_reply *rep, const struct pkt_reply *r)
+{
+	struct pkt_ts ts;
+
+	if (!pkt_ipopt_get_ts(r->ipopts, r->ipoptlen, &ts) || ts.n == 0 ||
+	    (rep->tsv = calloc((size_t)ts.n, sizeof(*rep->tsv))) == NULL)
+		return;
+	memcpy(rep->tsv, ts.ts, (size_t)ts.n * sizeof(*rep->tsv));
+	rep->tsc = (uint8_t)ts.n;
+	if (ts.flag == PKT_TS_TSONLY || (rep->tsaddr = calloc((size_t)ts.n,
+	    sizeof(*rep->tsaddr))) == NULL)
+		return;
+	for (int i = 0; i < ts.n; i++)
+		scamper_addr_set(&rep->tsaddr[i], SCAMPER_ADDR_IPV4,
+		    ts.addr[i]);
+	rep->tsaddrc = rep->tsc;
+}
+
+static int
+record(struct ping_state *s, int idx, const struct pkt_reply *r,
+    const struct timeval *rx)
+{
+	const struct ping_probe *pr = &s->probes[idx];
+	struct scamper_ping_reply *rep;
+	int64_t us;
+
+	if ((rep = scamper_ping_reply_add(s->p)) == NULL)
+		return -1;
+	scamper_addr_set(&rep->addr, addr_type(r->af), r->src);
+	rep->probe_id = (uint16_t)idx;
+	rep->flags = SCAMPER_PING_REPLY_FLAG_REPLY_TTL;
+	rep->reply_ttl = r->ttl;
+	rep->reply_size = r->size;
+	rep->reply_proto = r->proto;
+	if (r->af == AF_INET) {
+		rep->flags |= SCAMPER_PING_REPLY_FLAG_REPLY_IPID |
+		    SCAMPER_PING_REPLY_FLAG_PROBE_IPID;
+		rep->reply_ipid = r->ipid;
+		rep->probe_ipid = pr->ipid;
+	}
+	rep->tx = pr->tx;
+	us = (int64_t)(rx->tv_sec - pr->tx.tv_sec) * 1000000 +
+	    (rx->tv_usec - pr->tx.tv_usec);
+	rep->rtt = us < 0 ? 0 : (us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+	if (r->proto == IPPROTO_TCP)
+		rep->tcp_flags = r->tcp_flags;
+	else if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) {
+		rep->icmp_type = r->icmp_type;
+		rep->icmp_code = r->icmp_code;
+		if (r->has_icmp_ts) {
+			rep->has_tsreply = 1;
+			rep->tso = r->icmp_tso;
+			rep->tsr = r->icmp_tsr;
+			rep->tst = r->icmp_tst;
+		}
+	}
+	if (r->ipopts != NULL) {
+		record_rr(rep, r);
+		record_ts(rep, r);
+	}
+	return 0;
+}
+
+void
+ping_reply(struct task *task, const struct pkt_reply *r,
+    const struct timeval *rx)
+{
+	struct ping_state *s = task_state(task);
+	struct scamper_ping *p = s->p;
+	int idx;
+
+	if (s->phase == PHASE_DONE || (idx = reply_index(s, r)) < 0)
+		return;
+	if (record(s, idx, r, rx) == -1) {
+		ping_finish(s, SCAMPER_PING_STOP_ERROR, ENOMEM);
+		return;
+	}
+	if (p->reply_pmtu != 0 && r->size > p->reply_pmtu && !s->ptb_sent)
+		ping_send_ptb(s, r);
+	if (!s->got[idx]) {
+		s->got[idx] = 1;
+		s->replied++;
+	}
+	if (p->reply_count != 0 && s->replied >= p->reply_count)
+		ping_finish(s, SCAMPER_PING_STOP_COMPLETED, 0);
+}
+
+/* ---- -M: Packet Too Big ---------------------------------------------- */
+
+/* The reply as an IP packet into BUF (at most CAP bytes): as received
+ * (IPv4), or rebuilt from what the socket told (IPv6, whose raw sockets
+ * give no header).  Returns its length, or 0. */
+static size_t
+reply_packet(const struct pkt_reply *r, uint8_t *buf, size_t cap)
+{
+	size_t n;
+
+	if (r->pkt != NULL) {
+		n = r->pktlen < cap ? r->pktlen : cap;
+		memcpy(buf, r->pkt, n);
+		return n;
+	}
+	if (r->af != AF_INET6 || r->l4 == NULL || cap < 40)
+		return 0;
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	buf[4] = (uint8_t)(r->l4len >> 8);
+	buf[5] = (uint8_t)r->l4len;
+	buf[6] = r->proto;
+	buf[7] = r->ttl;
+	memcpy(buf + 8, r->src, 16);
+	memcpy(buf + 24, r->dst, 16);
+	n = r->l4len < cap - 40 ? r->l4len : cap - 40;
+	memcpy(buf + 40, r->l4, n);
+	return 40 + n;
+}
+
+void
+ping_send_ptb(struct ping_state *s, const struct pkt_reply *r)
+{
+	uint8_t quote[1280 - 48];
+	struct pkt_probe pp;
+	struct timeval tx;
+	size_t qlen;
+	uint16_t mtu = s->p->reply_pmtu;
+
+	if ((qlen = reply_packet(r, quote, sizeof(quote))) == 0)
+		return;
+	memset(&pp, 0, sizeof(pp));
+	pp.af = r->af;
+	memcpy(pp.src, r->dst, 16);
+	memcpy(pp.dst, r->src, 16);
+	pp.ttl = 255;
+	pp.payload = quote;
+	if (r->af == AF_INET) {
+		/* the IP header and the first 8 bytes of its data */
+		size_t hl = (size_t)(quote[0] & 0x0f) * 4;
+		pp.proto = IPPROTO_ICMP;
+		pp.icmp_type = 3;
+		pp.icmp_code = 4;
+		pp.icmp_seq = mtu;
+		pp.paylen = hl + 8 < qlen ? hl + 8 : qlen;
+	} else {
+		/* as much as fits in the minimum IPv6 MTU */
+		pp.proto = IPPROTO_ICMPV6;
+		pp.icmp_type = 2;
+		pp.icmp_seq = mtu;
+		pp.paylen = qlen;
+	}
+	if (task_send(s->task, &pp, &tx) == -1) {
+		log_debug("ping: PTB: %s", strerror(errno));
+		return;
+	}
+	s->ptb_sent = 1;
+}
