@@ -472,7 +472,7 @@ END_TEST
 
 START_TEST(test_per_flow)
 {
-	uint8_t b[256], s[4], d[4];
+	uint8_t b[256], s[16], d[16];
 	int seen[3] = { 0, 0, 0 };
 
 	pton(SRC4, s);
