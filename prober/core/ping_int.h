@@ -55,7 +55,7 @@ struct ping_state {
 
 	uint16_t		 ipid_base;
 	uint16_t		 seq_base;	/* ICMP: first sequence (-d) */
-	uint32_t		 tcp_seq, tcp_ack;
+	uint32_t		 tcp_datalen;	/* TCP payload bytes */
 	uint16_t		 sport_next;	/* tcp-ack-sport */
 
 	enum ping_phase		 phase;

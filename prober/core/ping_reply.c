@@ -97,15 +97,20 @@ static int
 tcp_index(const struct ping_state *s, const struct pkt_reply *r)
 {
 	const struct scamper_ping *p = s->p;
+	int i;
 
 	switch (p->probe_method) {
 	case SCAMPER_PING_METHOD_TCP_ACK_SPORT:
 		return valid(s, (uint16_t)(r->dport - p->probe_sport));
 	case SCAMPER_PING_METHOD_TCP_SYN:
-		if (r->tcp_flags & 0x10)
-			return valid(s, (uint32_t)(r->tcp_ack - 1 -
-			    p->probe_tcpseq));
-		return latest(s);
+		/* SYN data is acknowledged (closed port) or not (open) */
+		if ((r->tcp_flags & 0x10) == 0)
+			return latest(s);
+		if ((i = valid(s, (uint32_t)(r->tcp_ack - 1 -
+		    p->probe_tcpseq))) >= 0)
+			return i;
+		return valid(s, (uint32_t)(r->tcp_ack - 1 - s->tcp_datalen -
+		    p->probe_tcpseq));
 	case SCAMPER_PING_METHOD_TCP_ACK:
 	case SCAMPER_PING_METHOD_TCP_SYNACK:
 		return valid(s, (uint32_t)(r->tcp_seq - p->probe_tcpack));
@@ -142,10 +147,10 @@ reply_index(const struct ping_state *s, const struct pkt_reply *r)
 /* ---- recording -------------------------------------------------------- */
 
 static void
-record_rr(struct scamper_ping_reply *rep, const struct pkt_reply *r)
+record_rr(struct scamper_ping_reply *rep, const uint8_t *opts, size_t len)
 {
 	uint8_t a[PKT_RR_MAX * 4];
-	int n = pkt_ipopt_get_rr(r->ipopts, r->ipoptlen, a, PKT_RR_MAX);
+	int n = pkt_ipopt_get_rr(opts, len, a, PKT_RR_MAX);
 
 	if (n <= 0 || (rep->v4rr = calloc((size_t)n, sizeof(*rep->v4rr))) ==
 	    NULL)
@@ -156,11 +161,11 @@ record_rr(struct scamper_ping_reply *rep, const struct pkt_reply *r)
 }
 
 static void
-record_ts(struct scamper_ping_reply *rep, const struct pkt_reply *r)
+record_ts(struct scamper_ping_reply *rep, const uint8_t *opts, size_t len)
 {
 	struct pkt_ts ts;
 
-	if (!pkt_ipopt_get_ts(r->ipopts, r->ipoptlen, &ts) || ts.n == 0 ||
+	if (!pkt_ipopt_get_ts(opts, len, &ts) || ts.n == 0 ||
 	    (rep->tsv = calloc((size_t)ts.n, sizeof(*rep->tsv))) == NULL)
 		return;
 	memcpy(rep->tsv, ts.ts, (size_t)ts.n * sizeof(*rep->tsv));
@@ -180,6 +185,8 @@ record(struct ping_state *s, int idx, const struct pkt_reply *r,
 {
 	const struct ping_probe *pr = &s->probes[idx];
 	struct scamper_ping_reply *rep;
+	const uint8_t *opts;
+	size_t optlen;
 	int64_t us;
 
 	if ((rep = scamper_ping_reply_add(s->p)) == NULL)
@@ -212,9 +219,13 @@ record(struct ping_state *s, int idx, const struct pkt_reply *r,
 			rep->tst = r->icmp_tst;
 		}
 	}
-	if (r->ipopts != NULL) {
-		record_rr(rep, r);
-		record_ts(rep, r);
+	/* an ICMP error's options are those of our probe as it arrived,
+	 * quoted (as scamper records them) */
+	opts = r->has_quote ? r->q.ipopts : r->ipopts;
+	optlen = r->has_quote ? r->q.ipoptlen : r->ipoptlen;
+	if (opts != NULL) {
+		record_rr(rep, opts, optlen);
+		record_ts(rep, opts, optlen);
 	}
 	return 0;
 }

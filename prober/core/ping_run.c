@@ -358,6 +358,7 @@ ping_start(struct task *task, char *err, size_t errlen)
 		memcpy(s->src, s->realsrc, 16);
 	scamper_addr_set(&p->src, addr_type(s->af), s->src);
 	scamper_addr_set(&p->dst, addr_type(s->af), s->dst);
+	s->tcp_datalen = ping_is_tcp(s) ? (uint32_t)payload_len(s) : 0;
 	s->cksum_id = s->af == AF_INET6 && ping_is_udp(s) &&
 	    s->fixlen == 0 && s->datalen == 0 && payload_len(s) >= 2;
 	if ((s->probes = calloc(p->probe_count, sizeof(*s->probes))) ==

@@ -304,6 +304,10 @@ parse_quote4(struct pkt_quote *q, const uint8_t *b, size_t len)
 	if (hl < IP4_HLEN || hl > len)
 		return -1;
 	q->af = AF_INET;
+	if (hl > IP4_HLEN) {
+		q->ipopts = b + IP4_HLEN;
+		q->ipoptlen = hl - IP4_HLEN;
+	}
 	q->tos = b[1];
 	q->len = get16(b + 2);
 	q->ipid = get16(b + 4);

@@ -61,6 +61,8 @@ struct pkt_quote {
 	uint16_t	 l4cksum;	/* UDP or ICMP checksum */
 	uint32_t	 tcp_seq;
 	size_t		 l4len;		/* bytes of L4 header+data quoted */
+	const uint8_t	*ipopts;	/* IPv4 options quoted, or NULL */
+	size_t		 ipoptlen;
 };
 
 struct pkt_mpls {
