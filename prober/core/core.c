@@ -27,9 +27,11 @@ struct task {
 	void			*state;
 	uint32_t		 id;
 	struct match_entry	 me;
+	struct core_src		*src;		/* NULL: orphaned, discard */
 	int			 wants;		/* on the ready queue */
 	int			 started;
 	int			 finished;
+	int			 discard;	/* free without writing */
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };
@@ -39,6 +41,23 @@ TAILQ_HEAD(taskq, task);
 struct source_ent {
 	struct source		*s;
 	TAILQ_ENTRY(source_ent)	 e;
+};
+
+/* A source as the scheduler sees it (core.h); the default source also
+ * holds the pull sources of core_add_source(), read one after another. */
+struct core_src {
+	struct core		*c;
+	uint32_t		 priority;
+	int			 paused;
+	struct output		*out;
+	struct scamper_cycle	*cycle;
+	const struct core_src_ops *ops;
+	void			*arg;
+	struct taskq		 pending;	/* parsed, not started */
+	uint32_t		 npending;
+	uint32_t		 live;		/* tasks not yet freed */
+	TAILQ_HEAD(, source_ent) pulls;
+	TAILQ_ENTRY(core_src)	 e;
 };
 
 struct core {
@@ -51,12 +70,18 @@ struct core {
 	struct pace		 pace;
 	struct timer		 pump;		/* next pacing decision */
 	struct timer		 reap;		/* write and free finished */
-	struct taskq		 pending;	/* parsed, not started */
 	struct taskq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
 	int			 discard;	/* free without writing */
-	TAILQ_HEAD(, source_ent) sources;
+	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
+	struct core_src		*def;		/* core_add_source/command */
+	struct core_src		*cur;		/* whose turn it is */
+	uint32_t		 nsrcs;
+	uint32_t		 cur_used;	/* starts in this turn */
+	int			 pull_paused;
+	void			(*idle_cb)(void *);
+	void			*idle_arg;
 	uint32_t		 running;	/* started, not finished */
 	uint32_t		 next_id;
 	uint16_t		 sport;
@@ -141,7 +166,7 @@ task_now(const struct task *t)
 struct scamper_cycle *
 task_cycle(const struct task *t)
 {
-	return t->c->cycle;
+	return t->src != NULL ? t->src->cycle : t->c->cycle;
 }
 
 uint16_t
@@ -233,6 +258,27 @@ free_queue(struct taskq *q)
 	}
 }
 
+/* Write T's result to its source's output (unless discarded), tell the
+ * source, free T. */
+static void
+reap_one(struct core *c, struct task *t)
+{
+	struct core_src *s = t->src;
+
+	if (!c->discard && !t->discard && s != NULL) {
+		t->m->write(t, s->out);
+		if (s->out != c->out && output_flush(s->out) == -1)
+			log_warn("output");
+	}
+	c->st.tasks_done++;
+	if (s != NULL) {
+		s->live--;
+		if (s->ops != NULL && s->ops->done != NULL)
+			s->ops->done(s->arg, t);
+	}
+	task_free(t);
+}
+
 static void
 on_reap(void *arg)
 {
@@ -241,25 +287,24 @@ on_reap(void *arg)
 
 	while ((t = TAILQ_FIRST(&c->dead)) != NULL) {
 		TAILQ_REMOVE(&c->dead, t, q);
-		if (!c->discard)
-			t->m->write(t, c->out);
-		c->st.tasks_done++;
-		task_free(t);
+		reap_one(c, t);
 	}
-	if (output_flush(c->out) == -1)
+	if (c->out != NULL && output_flush(c->out) == -1)
 		log_warn("output");
 	core_kick(c);
 }
 
-int
-core_command(struct core *c, const char *cmd, const char *where, char *err,
-    size_t errlen)
+/* Parse CMD and queue its task on S (see core_src_command). */
+static int
+src_command(struct core_src *s, const char *cmd, const char *where,
+    struct task **tp, char *err, size_t errlen)
 {
 	char line[CORE_MAXCMD], *argv[CMD_MAXARGS], why[256];
 	static struct cmd_args args;	/* large: not on the stack */
+	struct core *c = s->c;
 	const struct method *m;
 	struct task *t;
-	int argc;
+	int argc = 0;
 
 	snprintf(line, sizeof(line), "%s", cmd);
 	if ((argc = cmd_split(line, argv, CMD_MAXARGS, why, sizeof(why))) < 0)
@@ -281,12 +326,17 @@ core_command(struct core *c, const char *cmd, const char *where, char *err,
 	}
 	t->c = c;
 	t->m = m;
+	t->src = s;
 	t->id = ++c->next_id;
 	if ((t->state = m->alloc(t, &args, why, sizeof(why))) == NULL) {
 		free(t);
 		goto bad;
 	}
-	TAILQ_INSERT_TAIL(&c->pending, t, q);
+	TAILQ_INSERT_TAIL(&s->pending, t, q);
+	s->npending++;
+	s->live++;
+	if (tp != NULL)
+		*tp = t;
 	core_kick(c);
 	return 0;
 bad:
@@ -296,39 +346,81 @@ bad:
 	return -1;
 }
 
-/* Move commands from the sources to the pending queue until one task is
- * pending or every source is exhausted.  Returns 1 if one is pending. */
+int
+core_command(struct core *c, const char *cmd, const char *where, char *err,
+    size_t errlen)
+{
+	return src_command(c->def, cmd, where, NULL, err, errlen);
+}
+
+/* Move commands from S's pull sources to its queue until one task is
+ * queued or every pull source is exhausted.  Returns 1 if one is queued. */
 static int
-fill_pending(struct core *c)
+src_fill(struct core_src *s)
 {
 	char cmd[CORE_MAXCMD], where[512], err[1024];
 	struct source_ent *se;
 	int rc;
 
-	while (TAILQ_EMPTY(&c->pending) &&
-	    (se = TAILQ_FIRST(&c->sources)) != NULL) {
+	while (TAILQ_EMPTY(&s->pending) && !s->c->pull_paused &&
+	    (se = TAILQ_FIRST(&s->pulls)) != NULL) {
 		rc = source_next(se->s, cmd, sizeof(cmd), where, sizeof(where));
 		if (rc == 0) {
-			TAILQ_REMOVE(&c->sources, se, e);
+			TAILQ_REMOVE(&s->pulls, se, e);
 			source_free(se->s);
 			free(se);
 		} else if (rc == -1) {
-			c->st.bad_commands++;
+			s->c->st.bad_commands++;
 			log_warnx("%s: %s", where, cmd);
-		} else if (core_command(c, cmd, where, err, sizeof(err)) == -1)
+		} else if (src_command(s, cmd, where, NULL, err,
+		    sizeof(err)) == -1)
 			log_warnx("%s", err);
 	}
-	return !TAILQ_EMPTY(&c->pending);
+	return !TAILQ_EMPTY(&s->pending);
 }
 
-/* Start the first pending task.  Returns 1 if one was started. */
-static int
-start_one(struct core *c)
+/* Take the first queued task of S. */
+static struct task *
+src_take(struct core_src *s)
 {
-	struct task *t = TAILQ_FIRST(&c->pending);
+	struct task *t = TAILQ_FIRST(&s->pending);
+
+	TAILQ_REMOVE(&s->pending, t, q);
+	s->npending--;
+	if (s->ops != NULL && s->ops->taken != NULL)
+		s->ops->taken(s->arg, t);
+	return t;
+}
+
+/* The next task to start, by weighted round robin over the sources (each
+ * gets PRIORITY starts in a row), taken off its source's queue; NULL if
+ * no source has one. */
+static struct task *
+next_task(struct core *c)
+{
+	struct core_src *s;
+
+	/* one more step than there are sources: each is asked once */
+	for (uint32_t i = 0; i <= c->nsrcs; i++) {
+		if ((s = c->cur) == NULL && (s = TAILQ_FIRST(&c->srcs)) == NULL)
+			return NULL;
+		if (c->cur_used < s->priority && !s->paused && src_fill(s)) {
+			c->cur = s;
+			c->cur_used++;
+			return src_take(s);
+		}
+		c->cur = TAILQ_NEXT(s, e);
+		c->cur_used = 0;
+	}
+	return NULL;
+}
+
+/* Start T.  Returns 1 if it started. */
+static int
+start_one(struct core *c, struct task *t)
+{
 	char err[256];
 
-	TAILQ_REMOVE(&c->pending, t, q);
 	t->started = 1;
 	c->running++;
 	c->st.tasks_started++;
@@ -341,12 +433,36 @@ start_one(struct core *c)
 			TAILQ_REMOVE(&c->running_q, t, run);
 			if (t->wants)
 				TAILQ_REMOVE(&c->ready, t, q);
-			task_free(t);
+			t->wants = 0;
+			t->finished = 1;
+			/* no result, but its source hears it ended */
+			t->discard = 1;
+			TAILQ_INSERT_TAIL(&c->dead, t, q);
+			loop_timer_after(c->l, &c->reap, 0);
 		}
 		c->st.bad_commands++;
 		return 0;
 	}
 	return 1;
+}
+
+/* Nonzero if some source has a task queued or a pull source to read. */
+static int
+work_queued(const struct core *c)
+{
+	const struct core_src *s;
+
+	TAILQ_FOREACH(s, &c->srcs, e)
+		if (s->npending > 0 ||
+		    (!c->pull_paused && !TAILQ_EMPTY(&s->pulls)))
+			return 1;
+	return 0;
+}
+
+int
+core_idle(const struct core *c)
+{
+	return c->running == 0 && TAILQ_EMPTY(&c->dead) && !work_queued(c);
 }
 
 static int
@@ -366,14 +482,13 @@ on_pump(void *arg)
 	struct task *t;
 	int more;
 
-	more = !TAILQ_EMPTY(&c->ready) || !TAILQ_EMPTY(&c->pending) ||
-	    !TAILQ_EMPTY(&c->sources);
+	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (TAILQ_EMPTY(&c->ready)) {
-			if (!window_open(c) || !fill_pending(c))
+			if (!window_open(c) || (t = next_task(c)) == NULL)
 				break;
-			start_one(c);
+			start_one(c, t);
 			continue;
 		}
 		if (c->pace.credit_ns < c->pace.cost_ns)
@@ -386,9 +501,12 @@ on_pump(void *arg)
 	}
 	if (!TAILQ_EMPTY(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
-	else if (c->running == 0 && TAILQ_EMPTY(&c->pending) &&
-	    TAILQ_EMPTY(&c->sources) && TAILQ_EMPTY(&c->dead))
-		loop_stop(c->l);
+	else if (core_idle(c)) {
+		if (c->idle_cb != NULL)
+			c->idle_cb(c->idle_arg);
+		else
+			loop_stop(c->l);
+	}
 }
 
 /* Make sure a pacing decision happens soon. */
@@ -440,11 +558,19 @@ core_new(struct loop *l, const struct core_conf *conf,
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	timer_init(&c->pump, on_pump, c);
 	timer_init(&c->reap, on_reap, c);
-	TAILQ_INIT(&c->pending);
 	TAILQ_INIT(&c->ready);
 	TAILQ_INIT(&c->dead);
 	TAILQ_INIT(&c->running_q);
-	TAILQ_INIT(&c->sources);
+	TAILQ_INIT(&c->srcs);
+	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL) {
+		int save = errno;
+		netio_free(c->nio);
+		match_free(c->mt);
+		scamper_cycle_free(c->cycle);
+		free(c);
+		errno = save;
+		return NULL;
+	}
 	return c;
 }
 
@@ -456,6 +582,8 @@ core_free(struct core *c)
 	/* running tasks halt (cancelling their timers) and are dropped */
 	c->discard = 1;
 	core_halt_all(c);
+	while (!TAILQ_EMPTY(&c->srcs))
+		core_src_free(TAILQ_FIRST(&c->srcs));
 	loop_timer_cancel(c->l, &c->pump);
 	loop_timer_cancel(c->l, &c->reap);
 	free_queue(&c->dead);
@@ -473,28 +601,216 @@ core_add_source(struct core *c, struct source *s)
 	if (se == NULL)
 		fatal("source");
 	se->s = s;
-	TAILQ_INSERT_TAIL(&c->sources, se, e);
+	TAILQ_INSERT_TAIL(&c->def->pulls, se, e);
 	core_kick(c);
+}
+
+static void
+src_free_pulls(struct core_src *s)
+{
+	struct source_ent *se;
+
+	while ((se = TAILQ_FIRST(&s->pulls)) != NULL) {
+		TAILQ_REMOVE(&s->pulls, se, e);
+		source_free(se->s);
+		free(se);
+	}
+}
+
+/* End queued task T of its source without output: it is reaped (and its
+ * source told) from the loop. */
+static void
+drop_queued(struct core *c, struct task *t)
+{
+	TAILQ_REMOVE(&t->src->pending, t, q);
+	t->src->npending--;
+	t->finished = 1;
+	t->discard = 1;
+	TAILQ_INSERT_TAIL(&c->dead, t, q);
+	loop_timer_after(c->l, &c->reap, 0);
+}
+
+/* Halt running task T; the technique must finish it at once. */
+static void
+halt_running(struct task *t)
+{
+	t->m->halt(t);
+	if (!t->finished)
+		fatalx("%s: halt did not finish task %u", t->m->name, t->id);
 }
 
 void
 core_halt_all(struct core *c)
 {
+	struct core_src *s;
 	struct task *t;
-	struct source_ent *se;
 
-	while ((se = TAILQ_FIRST(&c->sources)) != NULL) {
-		TAILQ_REMOVE(&c->sources, se, e);
-		source_free(se->s);
-		free(se);
+	TAILQ_FOREACH(s, &c->srcs, e) {
+		src_free_pulls(s);
+		while ((t = TAILQ_FIRST(&s->pending)) != NULL)
+			drop_queued(c, t);
 	}
-	free_queue(&c->pending);
-	while ((t = TAILQ_FIRST(&c->running_q)) != NULL) {
-		t->m->halt(t);
-		if (!t->finished)
-			fatalx("%s: halt did not finish task %u", t->m->name,
-			    t->id);
+	while ((t = TAILQ_FIRST(&c->running_q)) != NULL)
+		halt_running(t);
+	core_kick(c);
+}
+
+/* ---- sources ----------------------------------------------------------- */
+
+struct core_src *
+core_src_new(struct core *c, uint32_t priority, struct output *out,
+    struct scamper_cycle *cyc, const struct core_src_ops *ops, void *arg)
+{
+	struct core_src *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->c = c;
+	s->priority = priority;
+	s->out = out;
+	s->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
+	s->ops = ops;
+	s->arg = arg;
+	TAILQ_INIT(&s->pending);
+	TAILQ_INIT(&s->pulls);
+	TAILQ_INSERT_TAIL(&c->srcs, s, e);
+	c->nsrcs++;
+	return s;
+}
+
+int
+core_src_command(struct core_src *s, const char *cmd, const char *where,
+    struct task **tp, char *err, size_t errlen)
+{
+	return src_command(s, cmd, where, tp, err, errlen);
+}
+
+void
+core_src_set_priority(struct core_src *s, uint32_t priority)
+{
+	s->priority = priority;
+	core_kick(s->c);
+}
+
+uint32_t
+core_src_priority(const struct core_src *s)
+{
+	return s->priority;
+}
+
+void
+core_src_pause(struct core_src *s, int paused)
+{
+	s->paused = paused;
+	if (!paused)
+		core_kick(s->c);
+}
+
+void
+core_src_set_cycle(struct core_src *s, struct scamper_cycle *cyc)
+{
+	struct scamper_cycle *old = s->cycle;
+
+	s->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
+	scamper_cycle_free(old);
+}
+
+uint32_t
+core_src_queued(const struct core_src *s)
+{
+	return s->npending;
+}
+
+uint32_t
+core_src_live(const struct core_src *s)
+{
+	return s->live;
+}
+
+void
+core_src_free(struct core_src *s)
+{
+	struct core *c;
+	struct task *t, *next;
+
+	if (s == NULL)
+		return;
+	c = s->c;
+	src_free_pulls(s);
+	while ((t = TAILQ_FIRST(&s->pending)) != NULL) {
+		TAILQ_REMOVE(&s->pending, t, q);
+		task_free(t);
 	}
+	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, run);
+		if (t->src != s)
+			continue;
+		t->src = NULL;
+		t->discard = 1;
+		halt_running(t);
+		/* halting may finish others: start over */
+		next = TAILQ_FIRST(&c->running_q);
+	}
+	TAILQ_FOREACH(t, &c->dead, q)
+		if (t->src == s) {
+			t->src = NULL;
+			t->discard = 1;
+		}
+	if (c->cur == s) {
+		c->cur = TAILQ_NEXT(s, e);
+		c->cur_used = 0;
+	}
+	TAILQ_REMOVE(&c->srcs, s, e);
+	c->nsrcs--;
+	if (c->def == s)
+		c->def = NULL;
+	scamper_cycle_free(s->cycle);
+	free(s);
+	core_kick(c);
+}
+
+void
+core_task_halt(struct task *t)
+{
+	if (t->finished)
+		return;
+	if (!t->started)
+		drop_queued(t->c, t);
+	else
+		halt_running(t);
+}
+
+void
+core_window(const struct core *c, uint32_t *used, uint32_t *limit)
+{
+	*used = c->running;
+	*limit = c->conf.window;
+}
+
+void
+core_set_window(struct core *c, uint32_t window)
+{
+	c->conf.window = window;
+	core_kick(c);
+}
+
+uint16_t
+core_sport(const struct core *c)
+{
+	return c->sport;
+}
+
+void
+core_on_idle(struct core *c, void (*cb)(void *), void *arg)
+{
+	c->idle_cb = cb;
+	c->idle_arg = arg;
+}
+
+void
+core_pull_pause(struct core *c, int paused)
+{
+	c->pull_paused = paused;
 	core_kick(c);
 }
 

@@ -63,6 +63,84 @@ int core_run(struct core *c);
 /* Change -p while running. */
 void core_set_pps(struct core *c, uint32_t pps);
 
+/* ---- sources with priorities and their own outputs (control socket) --
+ *
+ * A core source holds commands that were parsed when they arrived (so
+ * the sender learns at once whether each was accepted) and waits for the
+ * scheduler, which mixes sources by weighted round robin: each source
+ * gets PRIORITY consecutive task starts before the next is asked;
+ * priority 0 or a paused source is skipped.  Results of its tasks are
+ * written to the source's output; its tasks belong to its cycle.  The
+ * sources of core_add_source() and core_command() form the default
+ * source (priority 1, the core's output and cycle). */
+
+struct core_src;
+struct task;
+
+struct core_src_ops {
+	/* A task of the source was taken from its queue to start. */
+	void	(*taken)(void *arg, struct task *t);
+	/* A task of the source ends: its result has been written (unless
+	 * halted before it started) and it is freed after this returns. */
+	void	(*done)(void *arg, struct task *t);
+};
+
+/* A new source on C with PRIORITY, writing to OUT (not owned) with
+ * results in cycle CYC (a reference is taken; may be NULL), reporting to
+ * OPS with ARG.  Returns NULL with errno set. */
+struct core_src *core_src_new(struct core *c, uint32_t priority,
+    struct output *out, struct scamper_cycle *cyc,
+    const struct core_src_ops *ops, void *arg);
+
+/* Parse CMD (from WHERE, for messages) and queue its task on S.  *TP
+ * gets the task (valid until ops->done).  Returns 0, or -1 with the
+ * reason in ERR. */
+int core_src_command(struct core_src *s, const char *cmd, const char *where,
+    struct task **tp, char *err, size_t errlen);
+
+void core_src_set_priority(struct core_src *s, uint32_t priority);
+uint32_t core_src_priority(const struct core_src *s);
+
+/* Skip S in the scheduler while PAUSED (back-pressure). */
+void core_src_pause(struct core_src *s, int paused);
+
+/* Change the cycle S's new tasks belong to (a reference is taken). */
+void core_src_set_cycle(struct core_src *s, struct scamper_cycle *cyc);
+
+/* Tasks queued on S, not yet started. */
+uint32_t core_src_queued(const struct core_src *s);
+
+/* Tasks of S not yet freed (queued, running or being written). */
+uint32_t core_src_live(const struct core_src *s);
+
+/* Free S.  Its queued tasks are dropped; its running tasks are halted
+ * and discarded without output; no callback is made. */
+void core_src_free(struct core_src *s);
+
+/* Halt T: a running task stops and its partial result is written; a
+ * queued one is dropped without output.  Either way ops->done follows
+ * from the loop. */
+void core_task_halt(struct task *t);
+
+/* The window: tasks running now and the limit (0 = unlimited). */
+void core_window(const struct core *c, uint32_t *used, uint32_t *limit);
+void core_set_window(struct core *c, uint32_t window);
+
+/* The default source port of probes (task_default_sport). */
+uint16_t core_sport(const struct core *c);
+
+/* When idle (nothing queued, running or being written, every pull
+ * source exhausted) call CB(ARG) instead of stopping the loop; the
+ * control socket keeps running.  CB NULL restores stopping. */
+void core_on_idle(struct core *c, void (*cb)(void *), void *arg);
+
+/* Nonzero if nothing is queued, running or being written. */
+int core_idle(const struct core *c);
+
+/* Stop (1) or resume (0) reading commands from the sources of
+ * core_add_source() ("shutdown flush"; tasks already queued still run). */
+void core_pull_pause(struct core *c, int paused);
+
 /* Counters so far. */
 const struct core_stats *core_stats(const struct core *c);
 const struct netio_stats *core_netio_stats(const struct core *c);

@@ -94,7 +94,7 @@ say(char *err, size_t len, const char *fmt, ...)
 static int
 trace_unbuilt(const struct cmd_args *a, char *err, size_t len)
 {
-	static const char unbuilt[] = "crz";
+	static const char unbuilt[] = "cr";
 	const struct cmd_optval *v;
 
 	for (const char *c = unbuilt; *c != '\0'; c++)
@@ -106,8 +106,6 @@ trace_unbuilt(const struct cmd_args *a, char *err, size_t len)
 			return say(err, len, "-O %s: not implemented yet",
 			    trace_Oopts[v->u]);
 	}
-	if (cmd_opt(a, 'Z') != NULL)
-		return say(err, len, "-Z: not implemented yet");
 	return 0;
 }
 
@@ -212,7 +210,8 @@ trace_alloc(struct task *task, const struct cmd_args *a, char *err,
 	if (trace_unbuilt(a, err, len) == -1 ||
 	    trace_target(s, a, err, len) == -1 ||
 	    trace_payload(s, a, err, len) == -1 ||
-	    trace_flags(s, a, err, len) == -1) {
+	    trace_flags(s, a, err, len) == -1 ||
+	    trace_dtree_setup(s, a, err, len) == -1) {
 		trace_state_free(s);
 		return NULL;
 	}

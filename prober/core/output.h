@@ -6,6 +6,8 @@
 #ifndef PROBER_CORE_OUTPUT_H
 #define PROBER_CORE_OUTPUT_H
 
+#include <stddef.h>
+
 struct scamper_trace;
 struct scamper_ping;
 struct scamper_cycle;
@@ -39,5 +41,23 @@ int output_cycle_stop(struct output *o, const struct scamper_cycle *c);
 
 /* Push buffered results out.  Returns 0 or -1. */
 int output_flush(struct output *o);
+
+/* Where a sink output delivers each object: BUF[0..LEN-1] is one
+ * complete warts record (header included), one JSON object with its
+ * newline, or one text rendering.  Returns 0, or -1 to count a failure. */
+typedef int output_sink_fn(void *arg, const void *buf, size_t len);
+
+/* An output that hands each object to FN(ARG) instead of a file, e.g.
+ * into a control-socket client's buffer.  In warts, the stream it makes
+ * has one list (ID 1) and its cycles numbered from 1: output_cycle_start
+ * sends the list record (first time) and a cycle-start record, and
+ * results refer to the last cycle started.  Returns NULL (ENOMEM). */
+struct output *output_sink(enum output_fmt fmt, output_sink_fn *fn,
+    void *arg);
+
+/* Open PATH for FMT, truncating or (APPEND) appending.  As output_open
+ * otherwise. */
+struct output *output_open_mode(const char *path, enum output_fmt fmt,
+    int append);
 
 #endif

@@ -13,7 +13,9 @@
 #include "monotime.h"
 #include "timer.h"
 
+struct cmd_args;
 struct scamper_trace;
+struct scamper_trace_hop;
 struct task;
 
 enum trace_method {		/* the order of -P's words */
@@ -25,6 +27,7 @@ enum trace_mode {
 	MODE_TRACE,		/* hop by hop */
 	MODE_LASTDITCH,		/* TTL 255 probes after the gap limit */
 	MODE_PMTUD,		/* path MTU discovery after the trace (-M) */
+	MODE_BACK,		/* doubletree: backwards from firsthop - 1 */
 	MODE_DONE,
 };
 
@@ -77,6 +80,12 @@ struct trace_state {
 	struct timer		 wait;		/* reply timeout */
 	struct timer		 gap;		/* -W spacing */
 	struct trace_pmtud_state pm;
+
+	/* doubletree (-z, -Z, -O dtree-noback) */
+	uint8_t			*gss;		/* -z addresses, 16 bytes each */
+	int			 gssc;
+	int			 back_done;	/* backwards phase is over */
+	uint8_t			 fwd_reason, fwd_data;
 };
 
 /* Free S, its result and its probe records; its timers must be idle. */
@@ -104,6 +113,18 @@ void	trace_hop_done(struct trace_state *s);
 
 /* Ask for the next probe, respecting -W. */
 void	trace_next(struct trace_state *s);
+
+/* Doubletree (trace_dtree.c): set up from the options (returns -1 with a
+ * message), whether ADDR is in the global stop set, start the backwards
+ * phase (returns -1 if there is none to do), and a reply or timeout in
+ * it. */
+int	trace_dtree_setup(struct trace_state *s, const struct cmd_args *a,
+	    char *err, size_t len);
+int	trace_dtree_in_gss(const struct trace_state *s, const uint8_t *addr);
+int	trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data);
+void	trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
+	    const struct scamper_trace_hop *h);
+void	trace_dtree_timeout(struct trace_state *s);
 
 int	trace_start(struct task *t, char *err, size_t errlen);
 int	trace_probe(struct task *t);

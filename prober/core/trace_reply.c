@@ -156,6 +156,10 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 		return SCAMPER_TRACE_STOP_COMPLETED;
 	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
 		return SCAMPER_TRACE_STOP_COMPLETED;
+	if (s->gssc > 0 && trace_dtree_in_gss(s, r->src)) {
+		s->t->dtree->gss_stop = h->addr;
+		return SCAMPER_TRACE_STOP_GSS;
+	}
 	return SCAMPER_TRACE_STOP_NONE;
 }
 
@@ -228,14 +232,17 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	if (s->mode == MODE_DONE || (idx = reply_index(s, r)) < 0)
 		return;
 	p = &s->probes[idx];
-	if (p->mode == MODE_PMTUD && s->mode != MODE_PMTUD)
-		return;
-	if (p->mode != MODE_PMTUD && s->mode == MODE_PMTUD)
-		return;		/* the trace's own late replies */
+	if ((p->mode == MODE_PMTUD) != (s->mode == MODE_PMTUD))
+		return;		/* late replies across the PMTUD boundary */
 	if ((h = record_hop(s, p, r, rx)) == NULL)
 		return;
 	if (p->mode == MODE_PMTUD) {
 		trace_pmtud_reply(s, p, r, s->t->pmtud->hops.hopc - 1);
+		return;
+	}
+	if (p->mode == MODE_BACK) {
+		if (s->mode == MODE_BACK)
+			trace_dtree_reply(s, p, h);
 		return;
 	}
 	if (p->mode == MODE_LASTDITCH) {

@@ -52,6 +52,7 @@ trace_state_free(struct trace_state *s)
 		return;
 	scamper_trace_free(s->t);
 	free(s->probes);
+	free(s->gss);
 	free(s);
 }
 
@@ -85,6 +86,13 @@ trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
 {
 	if (s->mode == MODE_DONE)
 		return;
+	if (s->mode != MODE_BACK && s->mode != MODE_PMTUD &&
+	    reason != SCAMPER_TRACE_STOP_HALTED &&
+	    reason != SCAMPER_TRACE_STOP_ERROR &&
+	    trace_dtree_back(s, reason, data) == 0) {
+		task_timer_cancel(s->task, &s->wait);
+		return;
+	}
 	if (pmtud_wanted(s, reason)) {
 		task_timer_cancel(s->task, &s->wait);
 		task_timer_cancel(s->task, &s->gap);
@@ -306,6 +314,10 @@ on_wait(void *arg)
 
 	if (s->mode == MODE_PMTUD) {
 		trace_pmtud_timeout(s);
+		return;
+	}
+	if (s->mode == MODE_BACK) {
+		trace_dtree_timeout(s);
 		return;
 	}
 	if (s->mode == MODE_LASTDITCH) {

@@ -155,5 +155,80 @@ for dst in 203.0.113.1 2001:db8:ff::1; do
 done
 lab_exec r4 nft delete table inet noptb
 
+# -z/-Z doubletree: forwards from -f 3 to the global stop set entry, back
+# to TTL 1 filling the local stop set; the second trace stops backwards at
+# the first address already in it.  Compared with Debian's, via its
+# sc_wartsdump.
+dt='trace -P icmp-paris -f 3 -z 192.0.2.26 -Z lss1 203.0.113.1'
+dt2='trace -P icmp-paris -f 3 -Z lss1 203.0.113.1'
+dtk() { sc_wartsdump "$1" | grep -E 'doubletree|stop reason|^hop|probec'; }
+ours -O warts -o "$tmp/dt.warts" -I "$dt" "$dt2" >/dev/null 2>&1
+theirs -O warts -o "$tmp/dt2.warts" -I "$dt" "$dt2" >/dev/null 2>&1
+if dtk "$tmp/dt.warts" >"$tmp/a" && dtk "$tmp/dt2.warts" >"$tmp/b" &&
+    grep -q 'gss-stop: 192.0.2.26' "$tmp/a" &&
+    grep -q 'lss-stop: 192.0.2.6' "$tmp/a" && diff "$tmp/a" "$tmp/b" >"$tmp/diff"; then
+	ok "-z/-Z doubletree stops at the GSS, then at the LSS, as Debian's does"
+else
+	bad "doubletree: $(cat "$tmp/a" "$tmp/diff")"
+fi
+
+# -g 2: 203.0.113.99 is routed to h2, which drops it silently: hops 6 and
+# 7 are gaps, the trace stops at the gap limit; -G 2 adds last-ditch
+# probes at TTL 255 (unanswered here) and still stops at GAPLIMIT
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -g 2 203.0.113.99" >"$tmp/g" 2>&1
+grep -q '"stop_reason":"GAPLIMIT"' "$tmp/g" && grep -q '"hop_count":7' "$tmp/g" &&
+    grep -q '"probe_count":7' "$tmp/g" &&
+    ok "-g 2 stops after two silent hops" || bad "-g: $(cat "$tmp/g")"
+# (5 answered hops, 2 x 2 silent attempts, 2 last-ditch probes: 11)
+ld='trace -P icmp-paris -q 2 -w 1 -g 2 -G 2 203.0.113.99'
+ours -O warts -o "$tmp/ld.warts" -I "$ld" >/dev/null 2>&1
+theirs -O warts -o "$tmp/ld2.warts" -I "$ld" >/dev/null 2>&1
+sc_wartsdump "$tmp/ld.warts" | grep -E 'gapaction|probec|stop reason|^hop' >"$tmp/ld"
+sc_wartsdump "$tmp/ld2.warts" | grep -E 'gapaction|probec|stop reason|^hop' >"$tmp/ld2"
+grep -q 'gapaction: lastditch' "$tmp/ld" && grep -q 'probec: 11' "$tmp/ld" &&
+    grep -q 'stop reason: gaplimit' "$tmp/ld" && diff -q "$tmp/ld" "$tmp/ld2" >/dev/null &&
+    ok "-G 2 sends -q last-ditch probes after the gap limit, as Debian's" ||
+    bad "-G 2: $(cat "$tmp/ld" "$tmp/ld2")"
+
+# -l: a forwarding loop between r4 and r5 for 198.51.100.0/24; r4 answers
+# at TTL 4 and 6: a loop (|TTL difference| > 1); -l 0 disables the check
+lab_route h1 198.51.100.0/24 via 192.0.2.2 >/dev/null
+lab_route r1 198.51.100.0/24 via 192.0.2.6 >/dev/null
+lab_route r2 198.51.100.0/24 via 192.0.2.10 via 192.0.2.14 >/dev/null
+lab_route r3a 198.51.100.0/24 via 192.0.2.18 >/dev/null
+lab_route r3b 198.51.100.0/24 via 192.0.2.22 >/dev/null
+lab_route r4 198.51.100.0/24 via 192.0.2.26 >/dev/null
+lab_route r5 198.51.100.0/24 via 192.0.2.25 >/dev/null
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 198.51.100.1" >"$tmp/l" 2>&1
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -l 0 -m 12 198.51.100.1" >"$tmp/l0" 2>&1
+grep -q '"stop_reason":"LOOP"' "$tmp/l" && grep -q '"hop_count":6' "$tmp/l" &&
+    grep -q '"stop_reason":"HOPLIMIT"' "$tmp/l0" && grep -q '"hop_count":12' "$tmp/l0" &&
+    ok "a forwarding loop stops the trace (-l 1); -l 0 probes to -m" ||
+    bad "-l: $(cat "$tmp/l" "$tmp/l0")"
+
+# -W 30: at least 300 ms between consecutive probes (tx times on record)
+ours -O json -I "trace -P icmp-paris -q 1 -W 30 203.0.113.1" >"$tmp/w" 2>&1
+if python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o["type"] != "trace":
+        continue
+    tx = sorted(h["tx"]["sec"] * 1e6 + h["tx"]["usec"] for h in o["hops"])
+    assert o["wait_probe"] == 30 and len(tx) == 6
+    assert all(b - a >= 300000 for a, b in zip(tx, tx[1:])), tx
+' "$tmp/w"; then
+	ok "-W 30 spaces probes 300 ms apart at least"
+else
+	bad "-W: $(cat "$tmp/w")"
+fi
+
+# options not built yet are refused, never ignored
+for o in "-c 99" "-r 192.0.2.2" "-O dl"; do
+	ours -I "trace $o 203.0.113.1" >"$tmp/o" 2>&1
+	grep -q 'not implemented yet' "$tmp/o" &&
+	    ok "trace $o: refused as not implemented yet" || bad "trace $o: $(cat "$tmp/o")"
+done
+
 echo "$((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
