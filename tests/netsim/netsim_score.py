@@ -51,7 +51,9 @@ def read_paths(netsim, queries):
             continue
         w = line.split()
         if len(w) >= 4 and w[2] in ("dst", "router"):
-            dst = (int(w[0]), w[1], w[3])
+            # "TTL DST dst host-unreach from GW": GW answers for DST
+            src = w[5] if len(w) >= 6 and w[4] == "from" else w[1]
+            dst = (int(w[0]), src, w[3])
         else:
             hops[int(w[0])] = set(w[1].split("|"))
     return res

@@ -379,6 +379,7 @@ netsim_path_print(const struct netsim *s, const char *src, const char *dst,
 	static struct hopsets h;
 	uint32_t hops[NS_MAXHOPS];
 	const struct ns_leaf *leaf;
+	const struct ns_addr *gw = NULL;
 	struct walkrec w;
 	int af, ri, ifx, nh, combos = 0;
 	char buf[64];
@@ -430,12 +431,18 @@ netsim_path_print(const struct netsim *s, const char *src, const char *dst,
 		nh = ns_topo_walk(s, &leaf->path, af, sa, da, pr, l4,
 		    rec_choice, &w, hops, NS_MAXHOPS);
 		path_record(s, &h, hops, nh);
+		if (combos == 0 && nh > 0)	/* the gateway */
+			gw = &s->rtr[hops[nh - 1]].ifaddr[ns_topo_inl_ifx(s,
+			    hops[nh - 1], nh > 1 ? hops[nh - 2] : NS_NOPRED)];
 	} while (++combos < PATH_MAXCOMBO && odo_next(&w.o, s, w.met,
 	    w.nmet));
 	path_print_sets(s, &h, f);
 	flags = ns_topo_dest(s, leaf, da, &ittl);
 	fprintf(f, "%d %s dst %s", h.maxlen + 1, ns_addr_str(af, da, buf,
 	    sizeof(buf)), reply_name(flags, pr));
+	if ((flags & NS_D_UNREACH) && gw != NULL)
+		fprintf(f, " from %s", ns_addr_str(af, gw->a, buf,
+		    sizeof(buf)));
 	if (h.minlen != h.maxlen)
 		fprintf(f, " ttl=%d..%d", h.minlen + 1, h.maxlen + 1);
 	fputc('\n', f);
