@@ -1,7 +1,8 @@
 /*
  * main.c: scamper's entry point: parse the command line, set up the
  * process (debug file, event loop, signals, daemon, pid file) and run the
- * loop until the work is done or a signal asks us to stop.
+ * loop until the work is done or a signal asks us to stop: measurements
+ * from the command line (measure.h) or a control socket (ctl.h).
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "daemon.h"
 #include "log.h"
 #include "loop.h"
@@ -159,14 +161,20 @@ prober_run(const struct opts *o)
 {
 	struct prober_priv pp;
 	struct measure *m = NULL;
+	struct ctl *ctl = NULL;
 	struct loop *l = NULL;
 	int rc = 1;
 
 	memset(&pp, 0, sizeof(pp));
 	netio_fds_init(&pp.fds);
-	/* files are opened now: after the drop there may be no file system */
+	/* files and listening sockets are opened now: after the drop there
+	 * may be no file system */
 	if (measure_needs_sockets(o)) {
 		if ((m = measure_prepare(o)) == NULL)
+			return 1;
+		pp.want_fds = 1;
+	} else if (o->input == INPUT_CTL_INET || o->input == INPUT_CTL_UNIX) {
+		if ((ctl = ctl_prepare(o)) == NULL)
 			return 1;
 		pp.want_fds = 1;
 	}
@@ -211,6 +219,13 @@ prober_run(const struct opts *o)
 		netio_fds_init(&pp.fds);
 		goto out;
 	}
+	if (ctl != NULL) {
+		/* after the drop no file can be opened (chroot, sandbox) */
+		rc = ctl_run(ctl, l, &pp.fds, pp.pc != NULL);
+		ctl = NULL;
+		netio_fds_init(&pp.fds);
+		goto out;
+	}
 	if (loop_run(l) == -1) {
 		log_warn("event loop");
 		goto out;
@@ -220,6 +235,7 @@ out:
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
 	measure_free(m);
+	ctl_free(ctl);
 	close_fds(&pp.fds);
 	loop_free(l);
 	priv_client_free(pp.pc);

@@ -1,0 +1,719 @@
+/*
+ * ctl_server.c: the control socket's listeners, clients, buffered I/O
+ * and shutdown (see ctl.h).  Commands are in ctl_cmds.c and
+ * ctl_attach.c.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_int.h"
+#include "log.h"
+
+#define EXIT_DRAIN_MS	5000	/* at most this long to flush clients */
+
+static void client_free(struct ctl_client *cl);
+static void on_client(struct loop_fd *lfd, int fd, int events, void *arg);
+
+/* ---- listening sockets (before the privilege drop) ------------------ */
+
+static int
+listen_tcp(const struct opts *o)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	const char *a = o->ctl_addr[0] != '\0' ? o->ctl_addr : "127.0.0.1";
+	socklen_t sl;
+	int fd, one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, a, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(o->ctl_port);
+		sl = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, a, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(o->ctl_port);
+		sl = sizeof(*sin6);
+	} else {
+		log_warnx("-P %s:%u: not an IP address", a, o->ctl_port);
+		return -1;
+	}
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("-P: socket");
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		    sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
+	    listen(fd, 128) == -1) {
+		log_warn("-P %s:%u", a, o->ctl_port);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Remove PATH if it is a unix socket nobody listens on (left by a scamper
+ * that could not unlink it from its sandbox).  Returns 0, or -1 if PATH
+ * is something else or in use. */
+static int
+unix_stale(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	if (rc == 0) {
+		errno = EADDRINUSE;
+		return -1;
+	}
+	return unlink(path);
+}
+
+static int
+listen_unix(const char *path)
+{
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("-U %s: path too long (at most %zu bytes)", path,
+		    sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if (unix_stale(path, &sun) == -1) {
+		log_warn("-U %s", path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		log_warn("-U: socket");
+		return -1;
+	}
+	old = umask(0077);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		log_warn("-U %s", path);
+		umask(old);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, 0600) == -1 || listen(fd, 128) == -1) {
+		log_warn("-U %s", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
+static enum output_fmt
+fmt_of(const struct opts *o)
+{
+	if (o->oflags & OPT_O_WARTS)
+		return OUTPUT_WARTS;
+	if (o->oflags & OPT_O_JSON)
+		return OUTPUT_JSON;
+	return OUTPUT_TEXT;
+}
+
+static struct ctl_outfile *
+outfile_new(const char *alias, const char *path, struct output *out)
+{
+	struct ctl_outfile *of = calloc(1, sizeof(*of));
+
+	if (of == NULL || (of->alias = strdup(alias)) == NULL ||
+	    (of->path = strdup(path)) == NULL) {
+		if (of != NULL)
+			free(of->alias);
+		free(of);
+		return NULL;
+	}
+	of->out = out;
+	of->refcnt = 1;
+	return of;
+}
+
+struct ctl *
+ctl_prepare(const struct opts *o)
+{
+	struct ctl *ctl = calloc(1, sizeof(*ctl));
+	struct ctl_outfile *of;
+	struct output *out;
+
+	if (ctl == NULL) {
+		log_warn("control socket");
+		return NULL;
+	}
+	ctl->o = o;
+	ctl->lfd[0] = ctl->lfd[1] = -1;
+	TAILQ_INIT(&ctl->clients);
+	TAILQ_INIT(&ctl->outfiles);
+	if (o->input == INPUT_CTL_INET &&
+	    (ctl->lfd[ctl->nlisten++] = listen_tcp(o)) == -1)
+		goto fail;
+	if ((o->input == INPUT_CTL_UNIX || o->unix_path != NULL) &&
+	    (ctl->lfd[ctl->nlisten++] = listen_unix(o->unix_path)) == -1)
+		goto fail;
+	if ((out = output_open(o->outfile, fmt_of(o))) == NULL) {
+		log_warn("-o %s", o->outfile != NULL ? o->outfile : "stdout");
+		goto fail;
+	}
+	if ((of = outfile_new("-", o->outfile != NULL ? o->outfile : "-",
+	    out)) == NULL) {
+		output_close(out);
+		log_warn("control socket");
+		goto fail;
+	}
+	TAILQ_INSERT_HEAD(&ctl->outfiles, of, e);
+	if ((ctl->command = strdup(o->command)) == NULL ||
+	    (o->monitorname != NULL &&
+	    (ctl->monitorname = strdup(o->monitorname)) == NULL)) {
+		log_warn("control socket");
+		goto fail;
+	}
+	if (gethostname(ctl->hostname, sizeof(ctl->hostname)) != 0)
+		ctl->hostname[0] = '\0';
+	ctl->hostname[sizeof(ctl->hostname) - 1] = '\0';
+	return ctl;
+fail:
+	ctl_free(ctl);
+	return NULL;
+}
+
+void
+ctl_free(struct ctl *ctl)
+{
+	struct ctl_outfile *of;
+
+	if (ctl == NULL)
+		return;
+	while (!TAILQ_EMPTY(&ctl->clients))
+		client_free(TAILQ_FIRST(&ctl->clients));
+	for (int i = 0; i < 2; i++) {
+		if (ctl->lw[i] != NULL)
+			loop_fd_del(ctl->l, ctl->lw[i]);
+		if (ctl->lfd[i] != -1)
+			close(ctl->lfd[i]);
+	}
+	while ((of = TAILQ_FIRST(&ctl->outfiles)) != NULL) {
+		TAILQ_REMOVE(&ctl->outfiles, of, e);
+		if (output_close(of->out) == -1)
+			log_warnx("outfile '%s': results could not all be "
+			    "written", of->alias);
+		free(of->alias);
+		free(of->path);
+		free(of);
+	}
+	free(ctl->monitorname);
+	free(ctl->command);
+	free(ctl);
+}
+
+/* ---- client output ---------------------------------------------------- */
+
+/* Room for N more bytes in CL's output queue.  Returns a pointer to
+ * them, or NULL (ENOMEM: the client is closed). */
+static char *
+wq_reserve(struct ctl_client *cl, size_t n)
+{
+	if (cl->wq_off > 0 && cl->wq_off == cl->wq_len)
+		cl->wq_off = cl->wq_len = 0;
+	if (cl->wq_len + n > cl->wq_cap && cl->wq_off > 0) {
+		memmove(cl->wq, cl->wq + cl->wq_off, cl->wq_len - cl->wq_off);
+		cl->wq_len -= cl->wq_off;
+		cl->wq_off = 0;
+	}
+	if (cl->wq_len + n > cl->wq_cap) {
+		size_t cap = cl->wq_cap == 0 ? 4096 : cl->wq_cap;
+		char *p;
+
+		while (cap < cl->wq_len + n)
+			cap *= 2;
+		if ((p = realloc(cl->wq, cap)) == NULL) {
+			log_warnx("%s: out of memory for output; closing",
+			    cl->name);
+			return NULL;
+		}
+		cl->wq = p;
+		cl->wq_cap = cap;
+	}
+	return cl->wq + cl->wq_len;
+}
+
+static size_t
+wq_bytes(const struct ctl_client *cl)
+{
+	return cl->wq_len - cl->wq_off;
+}
+
+/* Output was queued: apply the high-water mark and watch for writing. */
+static void
+wq_queued(struct ctl_client *cl)
+{
+	if (!cl->wpaused && wq_bytes(cl) > CTL_WQ_HIGH) {
+		cl->wpaused = 1;
+		if (cl->src != NULL)
+			core_src_pause(cl->src, 1);
+	}
+	ctl_client_watch(cl);
+}
+
+void
+ctl_printf(struct ctl_client *cl, const char *fmt, ...)
+{
+	char line[CTL_LINEMAX + 64], *p;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	if ((p = wq_reserve(cl, (size_t)n)) == NULL) {
+		ctl_client_closing(cl);
+		return;
+	}
+	memcpy(p, line, (size_t)n);
+	cl->wq_len += (size_t)n;
+	wq_queued(cl);
+}
+
+int
+ctl_data(struct ctl_client *cl, const void *buf, size_t len, int uuenc)
+{
+	size_t elen = uuenc ? ctl_uuenc_len(len) : len;
+	char hdr[32], *p;
+	int h = snprintf(hdr, sizeof(hdr), "DATA %zu\n", elen);
+
+	if ((p = wq_reserve(cl, (size_t)h + elen)) == NULL) {
+		ctl_client_closing(cl);
+		return -1;
+	}
+	memcpy(p, hdr, (size_t)h);
+	if (uuenc)
+		ctl_uuencode(buf, len, p + h);
+	else
+		memcpy(p + h, buf, len);
+	cl->wq_len += (size_t)h + elen;
+	wq_queued(cl);
+	return 0;
+}
+
+void
+ctl_event(struct ctl *ctl, const char *fmt, ...)
+{
+	struct ctl_client *cl;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	TAILQ_FOREACH(cl, &ctl->clients, e)
+		if (cl->observing && !cl->closing)
+			ctl_printf(cl, "EVENT %lld %s", (long long)time(NULL),
+			    msg);
+}
+
+/* ---- clients -------------------------------------------------------- */
+
+int
+ctl_client_can_take(const struct ctl_client *cl)
+{
+	if (cl->closing || cl->wpaused)
+		return 0;
+	if (cl->src != NULL && core_src_queued(cl->src) >= CTL_MAXQUEUE)
+		return 0;
+	return 1;
+}
+
+void
+ctl_client_watch(struct ctl_client *cl)
+{
+	int ev = 0;
+
+	if (!cl->eof && !cl->closing && cl->lb_drained &&
+	    ctl_client_can_take(cl))
+		ev |= LOOP_READ;
+	if (wq_bytes(cl) > 0)
+		ev |= LOOP_WRITE;
+	if (ev != cl->events && loop_fd_set(cl->ctl->l, cl->lfd, ev) == 0)
+		cl->events = ev;
+}
+
+void
+ctl_client_closing(struct ctl_client *cl)
+{
+	cl->closing = 1;
+	ctl_client_watch(cl);
+}
+
+static void
+client_free(struct ctl_client *cl)
+{
+	struct ctl *ctl = cl->ctl;
+
+	TAILQ_REMOVE(&ctl->clients, cl, e);
+	ctl->nclients--;
+	if (cl->attached)
+		ctl_attach_free(cl);
+	if (cl->lfd != NULL)
+		loop_fd_del(ctl->l, cl->lfd);
+	loop_timer_cancel(ctl->l, &cl->kick);
+	close(cl->fd);
+	free(cl->wq);
+	free(cl);
+}
+
+/* Take the lines CL has sent, as far as its limits allow. */
+static void
+client_lines(struct ctl_client *cl)
+{
+	enum ctl_lb_rc rc;
+	char *line;
+
+	cl->lb_drained = 0;
+	while (ctl_client_can_take(cl)) {
+		rc = ctl_lb_next(&cl->lb, &line);
+		if (rc == CTL_LB_NONE) {
+			cl->lb_drained = 1;
+			break;
+		}
+		if (rc == CTL_LB_TOOLONG)
+			ctl_printf(cl, "ERR line too long (at most %d bytes)",
+			    CTL_LINEMAX);
+		else if (rc == CTL_LB_BADCHAR)
+			ctl_printf(cl, "ERR invalid character in line");
+		else if (cl->attached)
+			ctl_attach_line(cl, line);
+		else
+			ctl_cmd_line(cl, line);
+	}
+	if (cl->attached)
+		ctl_attach_more(cl);
+}
+
+/* Close CL now if it is finished; returns 1 if it was freed. */
+static int
+client_reap(struct ctl_client *cl)
+{
+	struct ctl *ctl = cl->ctl;
+
+	if (!(cl->closing && wq_bytes(cl) == 0))
+		return 0;
+	client_free(cl);
+	ctl_check_exit(ctl);
+	return 1;
+}
+
+static void
+client_read(struct ctl_client *cl)
+{
+	size_t room;
+	char *p = ctl_lb_space(&cl->lb, &room);
+	ssize_t n = read(cl->fd, p, room);
+
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (n == -1)
+			log_debug("%s: %s", cl->name, strerror(errno));
+		cl->eof = 1;
+		if (n == -1)
+			cl->wq_off = cl->wq_len = 0;
+		/* an attached client that said "done" still gets its
+		 * results; otherwise its queued commands and running
+		 * tasks are dropped (at close) */
+		if (n == -1 || !cl->attached || !cl->done_rcvd)
+			cl->closing = 1;
+		ctl_client_watch(cl);
+		return;
+	}
+	ctl_lb_commit(&cl->lb, (size_t)n);
+	client_lines(cl);
+	ctl_client_watch(cl);
+}
+
+static void
+client_write(struct ctl_client *cl)
+{
+	ssize_t n = write(cl->fd, cl->wq + cl->wq_off, wq_bytes(cl));
+
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == -1) {
+		log_debug("%s: %s", cl->name, strerror(errno));
+		cl->wq_off = cl->wq_len = 0;
+		cl->closing = 1;
+		return;
+	}
+	cl->wq_off += (size_t)n;
+	if (cl->wpaused && wq_bytes(cl) < CTL_WQ_LOW) {
+		cl->wpaused = 0;
+		if (cl->src != NULL)
+			core_src_pause(cl->src, 0);
+		client_lines(cl);
+	}
+}
+
+void
+ctl_client_kick(struct ctl_client *cl)
+{
+	if (!cl->lb_drained && ctl_client_can_take(cl))
+		loop_timer_after(cl->ctl->l, &cl->kick, 0);
+}
+
+/* Lines were left waiting for a limit; take them now. */
+static void
+on_kick(void *arg)
+{
+	struct ctl_client *cl = arg;
+
+	client_lines(cl);
+	if (client_reap(cl))
+		return;
+	ctl_client_watch(cl);
+}
+
+static void
+on_client(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct ctl_client *cl = arg;
+
+	(void)lfd;
+	(void)fd;
+	if ((events & LOOP_WRITE) && wq_bytes(cl) > 0)
+		client_write(cl);
+	if ((events & LOOP_READ) && !cl->closing && !cl->eof)
+		client_read(cl);
+	if (client_reap(cl))
+		return;
+	ctl_client_watch(cl);
+}
+
+static void
+client_name(struct ctl_client *cl, const struct sockaddr_storage *ss)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)ss;
+		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
+		snprintf(cl->name, sizeof(cl->name), "%s:%u", a,
+		    ntohs(s->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)ss;
+		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
+		snprintf(cl->name, sizeof(cl->name), "%s:%u", a,
+		    ntohs(s->sin6_port));
+	} else
+		snprintf(cl->name, sizeof(cl->name), "%s:%d",
+		    cl->ctl->o->unix_path, cl->fd);
+}
+
+static void
+on_relisten(void *arg)
+{
+	struct ctl *ctl = arg;
+
+	for (int i = 0; i < ctl->nlisten; i++)
+		loop_fd_set(ctl->l, ctl->lw[i], LOOP_READ);
+}
+
+static void
+on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
+{
+	struct ctl *ctl = arg;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct ctl_client *cl;
+	int fd;
+
+	(void)events;
+	if ((fd = accept4(lfdnum, (struct sockaddr *)&ss, &sl,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+		if (errno == EAGAIN || errno == EINTR ||
+		    errno == ECONNABORTED)
+			return;
+		/* EMFILE and friends: stop accepting for a second */
+		log_warn("control socket: accept");
+		for (int i = 0; i < ctl->nlisten; i++)
+			loop_fd_set(ctl->l, ctl->lw[i], 0);
+		loop_timer_after(ctl->l, &ctl->relisten, 1000);
+		return;
+	}
+	(void)lfd;
+	if (ctl->nclients >= CTL_MAXCLIENTS || ctl->exiting ||
+	    (cl = calloc(1, sizeof(*cl))) == NULL) {
+		log_warnx("control socket: refusing a client (%u connected)",
+		    ctl->nclients);
+		close(fd);
+		return;
+	}
+	cl->ctl = ctl;
+	cl->fd = fd;
+	cl->lb_drained = 1;
+	timer_init(&cl->kick, on_kick, cl);
+	ctl_lb_init(&cl->lb);
+	TAILQ_INIT(&cl->jobs);
+	client_name(cl, &ss);
+	if ((cl->lfd = loop_fd_add(ctl->l, fd, LOOP_READ, on_client, cl)) ==
+	    NULL) {
+		log_warn("control socket: watching a client");
+		close(fd);
+		free(cl);
+		return;
+	}
+	cl->events = LOOP_READ;
+	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
+	ctl->nclients++;
+	log_debug("control: %s connected", cl->name);
+}
+
+/* ---- shutdown ---------------------------------------------------------- */
+
+static void
+on_exit_timer(void *arg)
+{
+	struct ctl *ctl = arg;
+
+	log_warnx("control socket: clients did not take their output in "
+	    "time; exiting");
+	loop_stop(ctl->l);
+}
+
+/* Finish every client (attached ones get their cycle stop), stop taking
+ * connections, stop the loop once every client's output is out. */
+static void
+begin_exit(struct ctl *ctl)
+{
+	struct ctl_client *cl, *next;
+
+	if (!ctl->exiting) {
+		ctl->exiting = 1;
+		for (int i = 0; i < ctl->nlisten; i++)
+			loop_fd_set(ctl->l, ctl->lw[i], 0);
+		loop_timer_after(ctl->l, &ctl->exit_timer, EXIT_DRAIN_MS);
+		TAILQ_FOREACH(cl, &ctl->clients, e) {
+			if (cl->attached)
+				ctl_attach_check_done(cl, 1);
+			ctl_client_closing(cl);
+		}
+	}
+	for (cl = TAILQ_FIRST(&ctl->clients); cl != NULL; cl = next) {
+		next = TAILQ_NEXT(cl, e);
+		if (cl->closing && wq_bytes(cl) == 0)
+			client_free(cl);
+	}
+	if (TAILQ_EMPTY(&ctl->clients))
+		loop_stop(ctl->l);
+}
+
+void
+ctl_check_exit(struct ctl *ctl)
+{
+	if (ctl->exiting) {
+		if (TAILQ_EMPTY(&ctl->clients))
+			loop_stop(ctl->l);
+		return;
+	}
+	if (ctl->shutdown == CTL_NOW ||
+	    ((ctl->shutdown == CTL_DONE || ctl->shutdown == CTL_FLUSH) &&
+	    core_idle(ctl->core)))
+		begin_exit(ctl);
+}
+
+static void
+on_idle(void *arg)
+{
+	ctl_check_exit(arg);
+}
+
+static void
+on_signal(int signo, void *arg)
+{
+	struct ctl *ctl = arg;
+
+	log_info("signal %d: halting measurements", signo);
+	/* running tasks end; their partial results still go out */
+	core_halt_all(ctl->core);
+	ctl->shutdown = CTL_FLUSH;
+	ctl_check_exit(ctl);
+}
+
+int
+ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
+    int nofiles)
+{
+	struct core_conf conf = { ctl->o->pps, ctl->o->window };
+	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
+	int rc = 1;
+
+	ctl->l = l;
+	ctl->nofiles = nofiles;
+	timer_init(&ctl->relisten, on_relisten, ctl);
+	timer_init(&ctl->exit_timer, on_exit_timer, ctl);
+	if ((ctl->core = core_new(l, &conf, fds, def->out, NULL)) == NULL) {
+		log_warn("start-up");
+		goto out;
+	}
+	core_on_idle(ctl->core, on_idle, ctl);
+	for (int i = 0; i < ctl->nlisten; i++)
+		if ((ctl->lw[i] = loop_fd_add(l, ctl->lfd[i], LOOP_READ,
+		    on_accept, ctl)) == NULL) {
+			log_warn("control socket");
+			goto out;
+		}
+	loop_signal(l, SIGINT, on_signal, ctl);
+	loop_signal(l, SIGTERM, on_signal, ctl);
+	if (core_run(ctl->core) == -1) {
+		log_warn("event loop");
+		goto out;
+	}
+	rc = 0;
+out:
+	loop_timer_cancel(l, &ctl->relisten);
+	loop_timer_cancel(l, &ctl->exit_timer);
+	while (!TAILQ_EMPTY(&ctl->clients))
+		client_free(TAILQ_FIRST(&ctl->clients));
+	core_free(ctl->core);
+	ctl->core = NULL;
+	ctl_free(ctl);
+	return rc;
+}
