@@ -94,7 +94,7 @@ say(char *err, size_t len, const char *fmt, ...)
 static int
 trace_unbuilt(const struct cmd_args *a, char *err, size_t len)
 {
-	static const char unbuilt[] = "cr";
+	static const char unbuilt[] = "r";
 	const struct cmd_optval *v;
 
 	for (const char *c = unbuilt; *c != '\0'; c++)
@@ -144,12 +144,13 @@ trace_payload(struct trace_state *s, const struct cmd_args *a, char *err,
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
 		return say(err, len, "-p: a payload is not allowed with TCP "
 		    "methods");
-	s->paylen = cmd_hex(v->s, s->payload, sizeof(s->payload));
+	if ((s->payload = malloc(TRACE_PAYLOAD_MAX)) == NULL)
+		return say(err, len, "out of memory");
+	s->paylen = cmd_hex(v->s, s->payload, TRACE_PAYLOAD_MAX);
 	if ((s->method == TRACE_UDP_PARIS || s->method == TRACE_ICMP_PARIS) &&
 	    s->paylen < 2)
 		return say(err, len, "-p: Paris methods need at least 2 "
 		    "payload bytes");
-	s->user_payload = 1;
 	return 0;
 }
 
@@ -164,6 +165,14 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 			t->flags |= SCAMPER_TRACE_FLAG_CONSTPAYLOAD;
 	if (cmd_opt(a, 'Q') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_ALLATTEMPTS;
+	if (cmd_opt(a, 'c') != NULL) {
+		t->confidence = (uint8_t)cmd_opt(a, 'c')->u;
+		if (t->confidence != 95 && t->confidence != 99)
+			return say(err, len, "-c: confidence must be 95 or 99");
+		if (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)
+			return say(err, len, "-c cannot be combined with -Q");
+		s->confidence = t->confidence;
+	}
 	if (s->method == TRACE_ICMP_PARIS)
 		t->flags |= SCAMPER_TRACE_FLAG_ICMPCSUMDP;	/* as 20211212 */
 	if (cmd_opt(a, 'T') != NULL)

@@ -43,6 +43,8 @@ struct trace_pmtud_state {
 	uint8_t		 reason, data;	/* the trace's own stop reason */
 };
 
+#define TRACE_PAYLOAD_MAX 1400
+
 struct trace_probe {
 	struct timeval	 tx;
 	uint8_t		 ttl;
@@ -61,17 +63,17 @@ struct trace_state {
 	int			 af;
 	uint8_t			 src[16], dst[16];
 	int			 have_src;
-	uint8_t			 payload[1400];
+	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	size_t			 paylen;
-	int			 user_payload;
 
 	enum trace_mode		 mode;
 	uint8_t			 cur_ttl;
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
+	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
 	uint8_t			 loopc;
-	uint8_t			 ttl_looped[256];
+	uint8_t			 ttl_looped[32];	/* bit per TTL */
 	struct trace_probe	*probes;
 	uint16_t		 probec, probealloc;
 	struct monotime		 last_mono;	/* when the last probe left */
@@ -110,6 +112,9 @@ void	trace_pmtud_timeout(struct trace_state *s);
 
 /* The current hop is over: gap limit, hop limit, or the next TTL. */
 void	trace_hop_done(struct trace_state *s);
+
+/* Whether the current hop wants another probe (-q, -Q, -c rules). */
+int	trace_hop_more(const struct trace_state *s);
 
 /* Ask for the next probe, respecting -W. */
 void	trace_next(struct trace_state *s);

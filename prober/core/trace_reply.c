@@ -145,8 +145,10 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 		return SCAMPER_TRACE_STOP_ICMP;
 	}
 	if (is_ttl_exceeded(r) && s->t->loops != 0 &&
-	    !s->ttl_looped[h->probe_ttl] && looped(s, &h->addr, h->probe_ttl)) {
-		s->ttl_looped[h->probe_ttl] = 1;
+	    !(s->ttl_looped[h->probe_ttl / 8] & (1 << (h->probe_ttl % 8))) &&
+	    looped(s, &h->addr, h->probe_ttl)) {
+		s->ttl_looped[h->probe_ttl / 8] |= (uint8_t)(1 <<
+		    (h->probe_ttl % 8));
 		if (++s->loopc >= s->t->loops)
 			return SCAMPER_TRACE_STOP_LOOP;
 	}
@@ -252,7 +254,8 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	}
 	reason = stop_check(s, r, h, &data);
 	outstanding = idx == s->probec - 1 && s->mode == MODE_TRACE;
-	allatt = (s->t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) != 0;
+	allatt = (s->t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) != 0 ||
+	    s->confidence != 0;
 	if (p->ttl == s->cur_ttl)
 		s->hop_replied++;
 	if (reason != SCAMPER_TRACE_STOP_NONE &&
@@ -273,10 +276,10 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 		}
 		return;
 	}
-	/* -Q: every attempt is sent; the hop ends after the last */
+	/* -Q / -c: the hop ends when its rule says so */
 	if (outstanding) {
 		task_timer_cancel(task, &s->wait);
-		if (s->attempt < s->t->attempts)
+		if (trace_hop_more(s))
 			trace_next(s);
 		else
 			trace_hop_done(s);

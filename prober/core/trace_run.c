@@ -53,6 +53,7 @@ trace_state_free(struct trace_state *s)
 	scamper_trace_free(s->t);
 	free(s->probes);
 	free(s->gss);
+	free(s->payload);
 	free(s);
 }
 
@@ -171,7 +172,10 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 	if (s->af == AF_INET6 && !fixed)
 		p->flowlabel = idx + 1u;	/* const-payload: the only way */
 	p->size = size;
-	memcpy(pay, s->payload, s->paylen);
+	if (s->payload != NULL)
+		memcpy(pay, s->payload, s->paylen);
+	else
+		memset(pay, 0, s->paylen);
 	p->payload = pay;
 	p->paylen = s->paylen;
 	p->sport = t->sport;
@@ -233,7 +237,7 @@ trace_probe(struct task *task)
 {
 	struct trace_state *s = task_state(task);
 	struct pkt_probe p;
-	uint8_t pay[sizeof(s->payload)];
+	uint8_t pay[TRACE_PAYLOAD_MAX];
 	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
 	uint16_t size = s->t->probe_size;
 
@@ -273,6 +277,56 @@ trace_lastditch(struct trace_state *s)
 		return;
 	}
 	trace_next(s);
+}
+
+/* Probes a confident hop needs before n interfaces are ruled out
+ * (n = 2..25), at 95% and 99% (scamper-behaviour.md d.2). */
+static const uint8_t conf95[] = { 6, 11, 16, 21, 27, 33, 38, 44, 51, 57,
+    63, 70, 76, 83, 90, 96, 103, 110, 117, 124, 131, 138, 145, 152 };
+static const uint8_t conf99[] = { 8, 15, 21, 28, 36, 43, 51, 58, 66, 74,
+    82, 90, 98, 106, 115, 123, 132, 140, 149, 157, 166, 175, 183, 192 };
+
+/* Distinct addresses that answered at the current TTL. */
+static int
+hop_addrs(const struct trace_state *s)
+{
+	const struct scamper_trace_hops *h = &s->t->hops;
+	int n = 0;
+
+	for (uint16_t i = 0; i < h->hopc; i++) {
+		uint16_t j;
+		if (h->hops[i].probe_ttl != s->cur_ttl)
+			continue;
+		for (j = 0; j < i; j++)
+			if (h->hops[j].probe_ttl == s->cur_ttl &&
+			    scamper_addr_cmp(&h->hops[j].addr,
+			    &h->hops[i].addr) == 0)
+				break;
+		if (j == i)
+			n++;
+	}
+	return n;
+}
+
+int
+trace_hop_more(const struct trace_state *s)
+{
+	const struct scamper_trace *t = s->t;
+	int n;
+
+	if (s->confidence != 0) {
+		if (s->hop_replied == 0)
+			return s->attempt < t->attempts;
+		n = hop_addrs(s);
+		n = n <= 1 ? 2 : n + 1;
+		if (n > 25)
+			return 0;
+		return s->attempt < (s->confidence == 95 ? conf95 :
+		    conf99)[n - 2];
+	}
+	if (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)
+		return s->attempt < t->attempts;
+	return s->hop_replied == 0 && s->attempt < t->attempts;
 }
 
 /* The current hop is over (answered, or out of attempts). */
@@ -327,9 +381,7 @@ on_wait(void *arg)
 			trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
 		return;
 	}
-	if (s->attempt < s->t->attempts &&
-	    (s->hop_replied == 0 ||
-	    (s->t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)))
+	if (trace_hop_more(s))
 		trace_next(s);
 	else
 		trace_hop_done(s);

@@ -223,8 +223,34 @@ else
 	bad "-W: $(cat "$tmp/w")"
 fi
 
+# -c 95: each hop is probed until the confidence rule is met: 6 probes
+# while one address answers, 11 once two do (ECMP at hops 3 and 4, where
+# classic UDP's per-probe ports spread over both branches)
+ours -O json -I "trace -P udp -c 95 -w 1 203.0.113.1" >"$tmp/c" 2>&1
+if python3 -c '
+import json, sys, collections
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o["type"] != "trace":
+        continue
+    at = collections.defaultdict(list)
+    for h in o["hops"]:
+        at[h["probe_ttl"]].append(h["addr"])
+    assert o["stop_reason"] == "COMPLETED" and sorted(at) == [1, 2, 3, 4, 5, 6]
+    for ttl, addrs in at.items():
+        want = {1: 6, 2: 11}[len(set(addrs))]
+        assert len(addrs) == want, (ttl, addrs)
+' "$tmp/c"; then
+	ok "-c 95 probes each hop to the confidence rule (6 or 11 probes)"
+else
+	bad "-c 95: $(cat "$tmp/c")"
+fi
+ours -I "trace -c 97 203.0.113.1" >"$tmp/o" 2>&1
+grep -q -- '-c: confidence must be 95 or 99' "$tmp/o" && ok "-c 97 is refused" ||
+    bad "-c 97: $(cat "$tmp/o")"
+
 # options not built yet are refused, never ignored
-for o in "-c 99" "-r 192.0.2.2" "-O dl"; do
+for o in "-r 192.0.2.2" "-O dl"; do
 	ours -I "trace $o 203.0.113.1" >"$tmp/o" 2>&1
 	grep -q 'not implemented yet' "$tmp/o" &&
 	    ok "trace $o: refused as not implemented yet" || bad "trace $o: $(cat "$tmp/o")"
