@@ -30,6 +30,7 @@ struct task {
 	struct core_src		*src;		/* NULL: orphaned, discard */
 	int			 wants;		/* on the ready queue */
 	int			 started;
+	int			 held;		/* on the held queue */
 	int			 finished;
 	int			 discard;	/* free without writing */
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
@@ -72,6 +73,7 @@ struct core {
 	struct timer		 reap;		/* write and free finished */
 	struct taskq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
+	struct taskq		 held;		/* flow busy: wait for a finish */
 	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
 	int			 discard;	/* free without writing */
 	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
@@ -91,6 +93,21 @@ struct core {
 static void core_kick(struct core *c);
 
 /* ---- what techniques may call (task.h) ------------------------------ */
+
+/* A task finished and freed a flow: the first held task goes back to the
+ * front of its source's queue to try again. */
+static void
+release_held(struct core *c)
+{
+	struct task *t = TAILQ_FIRST(&c->held);
+
+	if (t == NULL)
+		return;
+	TAILQ_REMOVE(&c->held, t, q);
+	t->held = 0;
+	TAILQ_INSERT_HEAD(&t->src->pending, t, q);
+	t->src->npending++;
+}
 
 void *
 task_state(const struct task *t)
@@ -234,6 +251,7 @@ task_finish(struct task *t)
 	TAILQ_REMOVE(&c->running_q, t, run);
 	TAILQ_INSERT_TAIL(&c->dead, t, q);
 	loop_timer_after(c->l, &c->reap, 0);
+	release_held(c);
 	core_kick(c);
 }
 
@@ -415,18 +433,21 @@ next_task(struct core *c)
 	return NULL;
 }
 
-/* Start T.  Returns 1 if it started. */
+/* Start T.  Returns 1 if it started, 0 if it could not, -1 if it was
+ * held (every flow busy: try again after a task finishes). */
 static int
 start_one(struct core *c, struct task *t)
 {
 	char err[256];
+
+	int save;
 
 	t->started = 1;
 	c->running++;
 	c->st.tasks_started++;
 	TAILQ_INSERT_TAIL(&c->running_q, t, run);
 	if (t->m->start(t, err, sizeof(err)) == -1) {
-		log_warnx("%s: %s", t->m->name, err);
+		save = errno;
 		if (!t->finished) {
 			match_del(c->mt, &t->me);
 			c->running--;
@@ -434,12 +455,25 @@ start_one(struct core *c, struct task *t)
 			if (t->wants)
 				TAILQ_REMOVE(&c->ready, t, q);
 			t->wants = 0;
+			if (save == EEXIST && c->running > 0) {
+				/* every flow it could use is busy: it
+				 * waits for a running task to finish (as
+				 * scamper holds clashing tasks) */
+				t->started = 0;
+				t->held = 1;
+				c->st.tasks_started--;
+				TAILQ_INSERT_TAIL(&c->held, t, q);
+				return -1;
+			}
+			log_warnx("%s: %s", t->m->name, err);
 			t->finished = 1;
 			/* no result, but its source hears it ended */
 			t->discard = 1;
 			TAILQ_INSERT_TAIL(&c->dead, t, q);
 			loop_timer_after(c->l, &c->reap, 0);
 		}
+		else
+			log_warnx("%s: %s", t->m->name, err);
 		c->st.bad_commands++;
 		return 0;
 	}
@@ -452,6 +486,8 @@ work_queued(const struct core *c)
 {
 	const struct core_src *s;
 
+	if (!TAILQ_EMPTY(&c->held))
+		return 1;
 	TAILQ_FOREACH(s, &c->srcs, e)
 		if (s->npending > 0 ||
 		    (!c->pull_paused && !TAILQ_EMPTY(&s->pulls)))
@@ -480,15 +516,17 @@ on_pump(void *arg)
 	struct core *c = arg;
 	struct monotime now = loop_now(c->l);
 	struct task *t;
-	int more;
+	int more, held = 0;
 
 	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (TAILQ_EMPTY(&c->ready)) {
-			if (!window_open(c) || (t = next_task(c)) == NULL)
+			/* after a hold, start nothing more until a finish */
+			if (held || !window_open(c) ||
+			    (t = next_task(c)) == NULL)
 				break;
-			start_one(c, t);
+			held = start_one(c, t) == -1;
 			continue;
 		}
 		if (c->pace.credit_ns < c->pace.cost_ns)
@@ -560,6 +598,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 	timer_init(&c->reap, on_reap, c);
 	TAILQ_INIT(&c->ready);
 	TAILQ_INIT(&c->dead);
+	TAILQ_INIT(&c->held);
 	TAILQ_INIT(&c->running_q);
 	TAILQ_INIT(&c->srcs);
 	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL) {
@@ -587,6 +626,7 @@ core_free(struct core *c)
 	loop_timer_cancel(c->l, &c->pump);
 	loop_timer_cancel(c->l, &c->reap);
 	free_queue(&c->dead);
+	free_queue(&c->held);
 	netio_free(c->nio);
 	match_free(c->mt);
 	scamper_cycle_free(c->cycle);
@@ -622,8 +662,13 @@ src_free_pulls(struct core_src *s)
 static void
 drop_queued(struct core *c, struct task *t)
 {
-	TAILQ_REMOVE(&t->src->pending, t, q);
-	t->src->npending--;
+	if (t->held) {
+		TAILQ_REMOVE(&c->held, t, q);
+		t->held = 0;
+	} else {
+		TAILQ_REMOVE(&t->src->pending, t, q);
+		t->src->npending--;
+	}
 	t->finished = 1;
 	t->discard = 1;
 	TAILQ_INSERT_TAIL(&c->dead, t, q);
@@ -650,6 +695,8 @@ core_halt_all(struct core *c)
 		while ((t = TAILQ_FIRST(&s->pending)) != NULL)
 			drop_queued(c, t);
 	}
+	while ((t = TAILQ_FIRST(&c->held)) != NULL)
+		drop_queued(c, t);
 	while ((t = TAILQ_FIRST(&c->running_q)) != NULL)
 		halt_running(t);
 	core_kick(c);
@@ -740,6 +787,13 @@ core_src_free(struct core_src *s)
 	while ((t = TAILQ_FIRST(&s->pending)) != NULL) {
 		TAILQ_REMOVE(&s->pending, t, q);
 		task_free(t);
+	}
+	for (t = TAILQ_FIRST(&c->held); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, q);
+		if (t->src == s) {
+			TAILQ_REMOVE(&c->held, t, q);
+			task_free(t);
+		}
 	}
 	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
 		next = TAILQ_NEXT(t, run);

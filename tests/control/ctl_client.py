@@ -158,7 +158,15 @@ def interactive(addr, text):
 
 def sc_transcript(addr):
     c = Conn(addr)
-    c.send(sys.stdin.read())
+
+    def feeder():
+        # lines go out as they arrive on stdin (tests pace them)
+        for line in sys.stdin:
+            try:
+                c.send(line)
+            except OSError:
+                return
+    threading.Thread(target=feeder, daemon=True).start()
     ok(c.read_to_eof(), "the server closed the connection")
     for kind, v in c.items:
         if kind == "line":
@@ -205,8 +213,8 @@ def sc_sources(addr):
                  "ERR source update param 'foo' failed",
                  "ERR source update param 'cycles' failed"],
        "source update replies: %r" % lines)
-    ok(obs.wait_line("EVENT") and any(
-        "source update '%s' priority 5" % name in l for l in obs.lines),
+    ok(obs.until(lambda: any(
+        "source update '%s' priority 5" % name in l for l in obs.lines)),
         "observer saw the update")
     n0 = len(b.data)
     lines = interactive(addr, "source cycle %s\nsource cycle\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_ctl.sh SCAMPER HELPER SC_ATTACH CLIENT: our scamper's control
-# socket in a lab namespace (loopback targets, plus 192.0.2.0/24 on a
-# dummy device that answers nothing, for measurements that take a while):
+# socket in a lab namespace (loopback targets, plus 198.51.100.0/24 routed
+# to a host that drops it, for measurements that take a while):
 # every interactive command's reply including errors; attach mode (MORE,
 # OK id-N, ERR, halt, done, DATA decoded to JSON); -U (mode 0600, stale
 # socket replaced); -D with -e; many clients; a client that stops
@@ -18,10 +18,12 @@ lab_require_root
 command -v python3 >/dev/null ||
     { echo "SKIP: python3 missing (apt-get install python3)"; exit 77; }
 lab_init ctl
-lab_node h1 host >/dev/null || exit 1
-ns=$(lab_ns h1)
-ip -n "$ns" link add d0 type dummy && ip -n "$ns" link set d0 up &&
-    ip -n "$ns" addr add 192.0.2.1/24 dev d0 || exit 1
+lab_build - >/dev/null <<'EOF2' || exit 1
+node h1 host
+node h2 host
+link h1 h2 192.0.2.1/30 192.0.2.2/30
+route h1 198.51.100.0/24 via 192.0.2.2
+EOF2
 tmp=$LAB_DIR
 W2J=sc_warts2json
 command -v $W2J >/dev/null || W2J=$(dirname "$sc_attach")/../warts/sc_warts2json
@@ -179,14 +181,24 @@ OK
 ERR unhandled command 'frobnicate'
 ERR unhandled command 'lss-clear'"
 
-expect "shutdown usage and cancel" "shutdown
+expect "shutdown usage" "shutdown
 shutdown foo
-shutdown done
-shutdown cancel
 exit" "ERR usage: [cancel | done | flush | now]
-ERR unhandled command 'foo'
-OK
+ERR unhandled command 'foo'"
+
+# shutdown done waits for work in progress; cancel keeps scamper running
+(printf 'attach\ntrace -w 1 -q 1 -m 3 198.51.100.1\n'; sleep 1; printf 'done\n') |
+    py "$A" transcript >"$tmp/cancel.out" &
+bg=$!
+sleep 0.5
+expect "shutdown done, then cancel, while a task runs" "shutdown done
+shutdown cancel
+exit" "OK
 OK"
+wait $bg
+grep -q '^ok - the server closed' "$tmp/cancel.out" &&
+    [ "$(py - decode <"$tmp/cancel.out" | $W2J | grep -c '"type":"trace"')" = 1 ] &&
+    ok "the attached client got its trace" || bad "cancel: $(cat "$tmp/cancel.out")"
 alive p && ok "shutdown cancel: scamper still runs" || bad "scamper exited after shutdown cancel"
 
 expect "attach parameter errors" "attach format foo
@@ -260,7 +272,7 @@ else
 fi
 
 # halt a running task: its partial result is delivered
-out=$( (printf 'attach\ntrace -w 1 -q 1 192.0.2.99\n'; sleep 2; printf 'halt 1\ndone\n') |
+out=$( (printf 'attach\ntrace -w 1 -q 1 198.51.100.1\n'; sleep 2; printf 'halt 1\ndone\n') |
     py "$A" transcript | grep -v '^ok - ')
 if grep -q '^OK halted 1$' <<<"$out" &&
     py - decode <<<"$out" | $W2J | grep -q '"stop_reason":"HALTED"'; then
@@ -300,13 +312,13 @@ if method_ping=$(printf 'attach\nping -c 1 127.0.0.1\ndone\n' | py "$A" transcri
 fi
 py "$A" stall 20000 'trace -q 1 -m 1 127.0.0.1' "$pid" &&
     ok "a client that stops reading" || bad "a client that stops reading"
-py "$A" disconnect 100 'trace -w 1 -q 1 192.0.2.99' "$pid" &&
+py "$A" disconnect 100 'trace -w 1 -q 1 198.51.100.1' "$pid" &&
     ok "clients leaving mid-measurement" || bad "clients leaving mid-measurement"
 alive p && ok "alive after the robustness tests" || bad "scamper died"
 
 # ---- shutdown ----
 for mode in done flush now; do
-	py "$A" shutdown $mode 'trace -w 1 -q 1 -m 2 192.0.2.99' &&
+	py "$A" shutdown $mode 'trace -w 1 -q 1 -m 2 198.51.100.1' &&
 	    ok "shutdown $mode" || bad "shutdown $mode"
 	for _ in $(seq 50); do alive p || break; sleep 0.1; done
 	alive p && bad "scamper still runs after shutdown $mode" ||
