@@ -81,8 +81,9 @@ open_sources(struct measure *m)
 		return m->src[m->nsrc++] == NULL ? -1 : 0;
 	case INPUT_FILE:
 		for (int i = 0; i < o->nargs; i++) {
-			m->src[m->nsrc] = source_file(o->command, o->args[i],
-			    cmdfile);
+			m->src[m->nsrc] = (o->oflags & OPT_O_TSPS) ?
+			    source_file_tsps(o->command, o->args[i]) :
+			    source_file(o->command, o->args[i], cmdfile);
 			if (m->src[m->nsrc] == NULL) {
 				log_warn("%s", o->args[i]);
 				return -1;

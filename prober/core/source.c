@@ -21,6 +21,7 @@ struct source {
 	FILE		*f;
 	unsigned long	 line;
 	int		 cmdfile;
+	int		 tsps;
 };
 
 static struct source *
@@ -80,6 +81,16 @@ source_file(const char *cmd, const char *path, int cmdfile)
 	return s;
 }
 
+struct source *
+source_file_tsps(const char *cmd, const char *path)
+{
+	struct source *s = source_file(cmd, path, 0);
+
+	if (s != NULL)
+		s->tsps = 1;
+	return s;
+}
+
 /* Write "CMD WORD" (or WORD alone for commands) into BUF. */
 static int
 compose(const struct source *s, const char *word, int whole, char *buf,
@@ -90,6 +101,44 @@ compose(const struct source *s, const char *word, int whole, char *buf,
 
 	if (n < 0 || (size_t)n >= len) {
 		/* never hand on a truncated command */
+		snprintf(buf, len, "command too long (at most %zu bytes)",
+		    len - 1);
+		return -1;
+	}
+	return 1;
+}
+
+/* Write "CMD -T tsprespec=A,B TARGET" for the tsps line LINE ("TARGET
+ * A B") into BUF.  Returns 1, or -1 with the problem in BUF. */
+static int
+compose_tsps(const struct source *s, char *line, char *buf, size_t len)
+{
+	char addrs[4096] = "", *tok, *save, *target;
+	size_t n = 0;
+
+	if ((target = strtok_r(line, " \t,", &save)) == NULL)
+		return -1;
+	while ((tok = strtok_r(NULL, " \t,", &save)) != NULL) {
+		int w = snprintf(addrs + n, sizeof(addrs) - n, "%s%s",
+		    n > 0 ? "," : "", tok);
+		if (w < 0 || (size_t)w >= sizeof(addrs) - n)
+			break;
+		n += (size_t)w;
+	}
+	if (n == 0) {
+		snprintf(buf, len, "tsps: expected a target and the "
+		    "addresses to prespecify, got only '%s'", target);
+		return -1;
+	}
+	if (strncmp(s->cmd, "ping", 4) != 0 ||
+	    (s->cmd[4] != '\0' && s->cmd[4] != ' ')) {
+		snprintf(buf, len, "tsps: the command must be ping, not "
+		    "'%s'", s->cmd);
+		return -1;
+	}
+	n = (size_t)snprintf(buf, len, "%s -T tsprespec=%s %s", s->cmd,
+	    addrs, target);
+	if (n >= len) {
 		snprintf(buf, len, "command too long (at most %zu bytes)",
 		    len - 1);
 		return -1;
@@ -157,6 +206,8 @@ source_next(struct source *s, char *buf, size_t len, char *where,
 			snprintf(buf, len, "%s", line);
 			return -1;
 		}
+		if (s->tsps)
+			return compose_tsps(s, line, buf, len);
 		return compose(s, line, s->cmdfile, buf, len);
 	}
 	return 0;

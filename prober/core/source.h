@@ -22,6 +22,12 @@ struct source *source_cmds(char **cmds, int n);
  * set if PATH cannot be opened. */
 struct source *source_file(const char *cmd, const char *path, int cmdfile);
 
+/* A -O tsps list file: each line is a target followed by the addresses
+ * (1 to 4, separated by blanks or commas) whose IPv4 timestamps are
+ * prespecified; it becomes "CMD -T tsprespec=A,B TARGET" (CMD is a ping
+ * command).  Returns NULL with errno set if PATH cannot be opened. */
+struct source *source_file_tsps(const char *cmd, const char *path);
+
 /* Put the next command line in BUF and a description of where it came
  * from ("-i argument 3", "list.txt:17") in WHERE.  Returns 1; 0 when the
  * source is exhausted; -1 when this entry is bad (too long: never

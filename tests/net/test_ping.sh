@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# test_ping.sh SCAMPER HELPER: our ping against Linux hosts in the basic
+# lab: every method over IPv4 and IPv6 (where it exists) prints Debian
+# scamper's text and JSON for the same ping (RTTs, times, IP IDs, ports
+# and timestamps masked), and every reply we record is on the wire as we
+# record it (tcpdump of the same run); record route, timestamps, tcp-syn
+# to an open and a closed port, -C, -O spoof, -M, -o, -O tsps lists; and
+# every bad option value is refused with a message naming it.
+# Needs root; skipped otherwise.
+set -u
+scamper=$1
+export SCAMPER_HELPER_BIN=$2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lab/lab.sh"
+lab_require_root
+command -v tcpdump >/dev/null || { echo "SKIP: tcpdump not installed"; exit 77; }
+lab_init ping
+lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
+tmp=$LAB_DIR
+D4=203.0.113.1 D6=2001:db8:ff::1
+
+fail=0 n=0
+ok() { n=$((n + 1)); echo "ok: $*"; }
+bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+
+ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
+theirs() { lab_exec h1 timeout 60 scamper "$@"; }
+have_theirs=0
+command -v scamper >/dev/null && have_theirs=1
+
+mask_text() {
+	sed -E 's/[0-9]+\.[0-9]{3}( ms|\/)/X\1/g; s/(ts[orst])=[0-9:.]+/\1=T/g;
+	    s/^( TS: |     )([0-9.]+ +)?[0-9]+$/\1\2TS/'
+}
+mask_json() {
+	sed -E 's/"(sec|usec|rtt|probe_ipid|reply_ipid|sport|tcp_seq|tcp_ack|min|max|avg|stddev|ts|start_time|stop_time)":[0-9.]+/"\1":X/g;
+	    s/"tsonly":\[[0-9,]+\]/"tsonly":[X]/g; s/"hostname":"[^"]*", //'
+}
+
+# tcpdump on h1's link to r1 around a command: cap FILE CMD...
+h1if=$(lab_ifname h1 r1)
+cap() {
+	local f=$1 pid; shift
+	pid=$(lab_bg h1 tcpdump -i "$h1if" -nn -U -s 0 -w "$f" \
+	    'not arp and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137)')
+	sleep 1
+	"$@"
+	sleep 0.5
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+}
+
+# The packets of a capture, one line each: "src=A size=N ttl=T [ipid=I]
+# <rest of tcpdump's line>" (the outer header's fields).
+wire() {
+	tcpdump -r "$1" -nn -v 2>/dev/null | awk '
+	    /^[0-9]/ { if (l != "") print l; l = $0; next }
+	    { l = l " " $0 } END { if (l != "") print l }' |
+	sed -E -n \
+	    -e 's/^[0-9:.]+ IP \(tos [^,]*, ttl ([0-9]+), id ([0-9]+), offset [0-9]+, flags \[[^]]*\], proto [^,]*, length ([0-9]+)[^>]* ([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)(\.[0-9]+)? > ([0-9.]+): (.*)/src=\4 size=\3 ttl=\1 ipid=\2 \7/p' \
+	    -e 's/^[0-9:.]+ IP6 \(.*hlim ([0-9]+), next-header [^)]*\) payload length: ([0-9]+)\) ([0-9a-f:]+)(\.[0-9]+)? > ([0-9a-f:]+)(\.[0-9]+)?: (.*)/src=\3 plen=\2 ttl=\1 \7/p' |
+	awk '{ if ($2 ~ /^plen=/) { sub(/^plen=/, "", $2); $2 = "size=" ($2 + 40) } print }'
+}
+
+# The responses of a JSON ping: "src=A size=N ttl=T [ipid=I] what".
+responses() {
+	sed 's/{"from"/\n{"from"/g' "$1" | grep '^{"from"' | while read -r r; do
+		from=$(sed -E 's/.*"from":"([^"]+)".*/\1/' <<<"$r")
+		size=$(sed -E 's/.*"reply_size":([0-9]+).*/\1/' <<<"$r")
+		ttl=$(sed -E 's/.*"reply_ttl":([0-9]+).*/\1/' <<<"$r")
+		line="src=$from size=$size ttl=$ttl"
+		grep -q '"reply_ipid"' <<<"$r" && [ "${from#*:}" = "$from" ] &&
+		    line="$line ipid=$(sed -E 's/.*"reply_ipid":([0-9]+).*/\1/' <<<"$r")"
+		what=
+		case $r in
+		*'"icmp_type":0,'*|*'"icmp_type":129,'*) what='echo reply' ;;
+		*'"icmp_type":14,'*) what='time stamp reply' ;;
+		*'"icmp_type":3, "icmp_code":3'*) what='port [0-9]+ unreachable' ;;
+		*'"icmp_type":1, "icmp_code":4'*) what='unreachable port' ;;
+		*'"tcp_flags":20'*) what='Flags \[R\.\]' ;;
+		*'"tcp_flags":4'*) what='Flags \[R\]' ;;
+		*'"tcp_flags":18'*) what='Flags \[S\.\]' ;;
+		esac
+		echo "$line|$what"
+	done
+}
+
+# Every response of JSON file $1 is a packet of capture $2.
+on_wire() {
+	local j=$1 p=$2 r head what cnt=0
+	wire "$p" >"$p.txt"
+	while IFS='|' read -r head what; do
+		cnt=$((cnt + 1))
+		grep -F "$head " "$p.txt" | grep -Eq "$what" || {
+			echo "not on the wire: $head $what"
+			return 1
+		}
+	done < <(responses "$j")
+	[ $cnt -gt 0 ] || { echo "no responses"; return 1; }
+}
+
+# ---- every method, both families ------------------------------------
+for m in icmp-echo icmp-time tcp-syn tcp-ack tcp-ack-sport udp udp-dport; do
+	for fam in 4 6; do
+		[ $fam = 4 ] && dst=$D4 || dst=$D6
+		[ $m = icmp-time ] && [ $fam = 6 ] && continue
+		cmd="ping -c 3 -i 0.2 -P $m $dst"
+		cap "$tmp/p.pcap" ours -O json -I "$cmd" >"$tmp/o.json" 2>"$tmp/o.err"
+		if grep -q '"replies":3' "$tmp/o.json" &&
+		    why=$(on_wire "$tmp/o.json" "$tmp/p.pcap"); then
+			ok "ours $cmd: 3 replies, each on the wire as recorded"
+		else
+			bad "ours $cmd: ${why:-} $(cat "$tmp/o.json" "$tmp/o.err")"
+		fi
+		[ $have_theirs = 1 ] || continue
+		theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null
+		if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
+		    >"$tmp/diff"; then
+			ok "ours and Debian's JSON agree for $cmd"
+		else
+			bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
+		fi
+		ours -I "$cmd" >"$tmp/o.txt" 2>&1
+		theirs -I "$cmd" >"$tmp/t.txt" 2>/dev/null
+		if diff <(mask_text <"$tmp/o.txt") <(mask_text <"$tmp/t.txt") \
+		    >"$tmp/diff"; then
+			ok "ours and Debian's text agree for $cmd"
+		else
+			bad "text differs from Debian's for $cmd: $(cat "$tmp/diff")"
+		fi
+	done
+done
+
+# ---- options whose output Debian's equals ----------------------------
+for o in "-R" "-T tsonly" "-T tsandaddr" "-C 4660" \
+    "-B 0102030405060708 -C 4660" "-p abcd -s 100" "-P icmp-time -R" \
+    "-W 2 -s 120 -m 30 -z 4 -U 9 -p abcd -o 1" "-F 4660 -d 5" \
+    "-P udp -B 0102" "-P tcp-syn -s 60" "-O spoof -S 198.51.100.7"; do
+	[ $have_theirs = 1 ] || break
+	cmd="ping -c 2 -i 0.2 $o $D4"
+	ours -O json -I "$cmd" >"$tmp/o.json" 2>&1
+	theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null
+	if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
+	    >"$tmp/diff"; then
+		ok "ours and Debian's JSON agree for $cmd"
+	else
+		bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
+	fi
+done
+
+# ---- record route and timestamps -------------------------------------
+ours -I "ping -c 1 -R $D4" >"$tmp/rr" 2>&1
+# forward: r1 r2 r3a|r3b r4 r5 (their far-side addresses), h2; back: ...
+if [ "$(grep -cE '^( RR: |     )[0-9.]+$' "$tmp/rr")" -eq 9 ] &&
+    grep -q ' RR: 192\.0\.2\.5$' "$tmp/rr" && grep -q '^     192\.0\.2\.25$' "$tmp/rr" &&
+    grep -q '^     192\.0\.2\.29$' "$tmp/rr" && grep -q '^     203\.0\.113\.1$' "$tmp/rr"; then
+	ok "-R lists the lab's routers"
+else
+	bad "-R: $(cat "$tmp/rr")"
+fi
+ours -O json -I "ping -c 1 -T tsonly $D4" >"$tmp/ts" 2>&1
+grep -Eq '"tsonly":\[[1-9][0-9]*(,[1-9][0-9]*){8}\]' "$tmp/ts" &&
+    ok "-T tsonly returns 9 timestamps" || bad "-T tsonly: $(cat "$tmp/ts")"
+ours -O json -I "ping -c 1 -T tsandaddr $D4" >"$tmp/ts" 2>&1
+grep -Eq '"tsandaddr":\[\{"ip":"192\.0\.2\.2","ts":[1-9][0-9]*\},\{"ip":"192\.0\.2\.6",' "$tmp/ts" &&
+    ok "-T tsandaddr returns the routers' addresses and timestamps" ||
+    bad "-T tsandaddr: $(cat "$tmp/ts")"
+ours -O json -I "ping -c 1 -T tsprespec=192.0.2.6,$D4 $D4" >"$tmp/ts" 2>&1
+grep -Eq '"probe_size":104, .*"probe_tsps":\["192\.0\.2\.6","203\.0\.113\.1"\].*"tsandaddr":\[\{"ip":"192\.0\.2\.6","ts":[1-9][0-9]*\},\{"ip":"203\.0\.113\.1","ts":[1-9][0-9]*\}\]' "$tmp/ts" &&
+    ok "-T tsprespec stamps the prespecified addresses" ||
+    bad "-T tsprespec: $(cat "$tmp/ts")"
+ours -I "ping -c 1 -P icmp-time $D4" >"$tmp/it" 2>&1
+grep -Eq '^40 bytes from 203\.0\.113\.1, seq=0 ttl=59 time=[0-9.]+ ms tso=[0-9:.]+ tsr=[0-9:.]+ tst=[0-9:.]+$' "$tmp/it" &&
+    ok "icmp-time records the timestamp reply" || bad "icmp-time: $(cat "$tmp/it")"
+
+# ---- TCP to an open and a closed port; UDP to a closed port ----------
+lab_bg h2 nc -lk $D4 80 >/dev/null
+lab_bg h2 nc -6 -lk $D6 80 >/dev/null
+sleep 1
+for dst in $D4 $D6; do
+	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 80 $dst" >"$tmp/o" 2>&1
+	[ "$(grep -c "seq=[01] tcp=open " "$tmp/o")" -eq 2 ] &&
+	    ok "tcp-syn to a listening port of $dst: open" || bad "tcp-syn open: $(cat "$tmp/o")"
+	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 81 $dst" >"$tmp/o" 2>&1
+	[ "$(grep -c "seq=[01] tcp=closed " "$tmp/o")" -eq 2 ] &&
+	    ok "tcp-syn to a closed port of $dst: closed" || bad "tcp-syn closed: $(cat "$tmp/o")"
+done
+ours -O json -I "ping -c 2 -i 0.2 -P udp $D4" >"$tmp/o" 2>&1
+[ "$(grep -o '"icmp_type":3, "icmp_code":3' "$tmp/o" | wc -l)" -eq 2 ] &&
+    ok "udp to a closed port: port unreachable" || bad "udp: $(cat "$tmp/o")"
+
+# ---- -C, -O spoof on the wire ----------------------------------------
+cap "$tmp/c.pcap" ours -I "ping -c 1 -C 4660 $D4" >/dev/null 2>&1
+tcpdump -r "$tmp/c.pcap" -nn -x 'icmp[0] == 8' 2>/dev/null | grep -q '0x0010:  cb00 7101 0800 1234 ' &&
+    ok "-C 4660 puts checksum 0x1234 on the wire" ||
+    bad "-C: $(tcpdump -r "$tmp/c.pcap" -nn -x 2>/dev/null)"
+cap "$tmp/s.pcap" ours -I "ping -c 1 -O spoof -S 198.51.100.7 $D4" >/dev/null 2>&1
+tcpdump -r "$tmp/s.pcap" -nn -x 'icmp[0] == 8' 2>/dev/null >"$tmp/s.txt"
+grep -q '198\.51\.100\.7 > 203\.0\.113\.1: ICMP echo request' "$tmp/s.txt" &&
+    grep -Eq '0x0010:  cb00 7101 0800 [0-9a-f]{4} [0-9a-f]{4} 0000 c000 0201' "$tmp/s.txt" &&
+    ok "-O spoof: the spoofed source on the wire, ours in the payload" ||
+    bad "-O spoof: $(cat "$tmp/s.txt")"
+
+# ---- -M: a Packet Too Big, then fragmented replies --------------------
+cap "$tmp/m4.pcap" ours -I "ping -c 3 -i 0.3 -s 1000 -M 600 $D4" >"$tmp/m4" 2>&1
+tcpdump -r "$tmp/m4.pcap" -nn -v icmp 2>/dev/null >"$tmp/m4.txt"
+grep -q '192\.0\.2\.1 > 203\.0\.113\.1: ICMP 192\.0\.2\.1 unreachable - need to frag (mtu 600)' "$tmp/m4.txt" &&
+    grep -A1 'flags \[+\], proto ICMP' "$tmp/m4.txt" | grep -q '203\.0\.113\.1 > 192\.0\.2\.1: ICMP echo reply' &&
+    [ "$(grep -c '^1000 bytes from' "$tmp/m4")" -eq 3 ] &&
+    ok "-M 600 (IPv4): frag-needed sent, then fragmented replies" ||
+    bad "-M IPv4: $(cat "$tmp/m4" "$tmp/m4.txt")"
+cap "$tmp/m6.pcap" ours -I "ping -c 3 -i 0.3 -s 1400 -M 1280 $D6" >"$tmp/m6" 2>&1
+tcpdump -r "$tmp/m6.pcap" -nn -v icmp6 or ip6 2>/dev/null >"$tmp/m6.txt"
+grep -q 'ICMP6, packet too big, mtu 1280' "$tmp/m6.txt" &&
+    grep -q '2001:db8:ff::1 > 2001:db8:1::1: frag (' "$tmp/m6.txt" &&
+    [ "$(grep -c '^1400 bytes from' "$tmp/m6")" -eq 3 ] &&
+    ok "-M 1280 (IPv6): packet too big sent, then fragmented replies" ||
+    bad "-M IPv6: $(cat "$tmp/m6" "$tmp/m6.txt")"
+
+# ---- -o, -O tsps --------------------------------------------------------
+ours -O json -I "ping -c 5 -i 0.2 -o 2 $D4" >"$tmp/o" 2>&1
+grep -q '"ping_sent":2,.*"replies":2' "$tmp/o" &&
+    ok "-c 5 -o 2 stops after 2 replies" || bad "-o: $(cat "$tmp/o")"
+printf '# target, then the prespecified addresses\n%s 192.0.2.6 %s\n' $D4 $D4 >"$tmp/tsps.txt"
+ours -O json -O tsps -c "ping -c 1" -f "$tmp/tsps.txt" >"$tmp/o" 2>&1
+if grep -q -- '-O tsps: not implemented yet' "$tmp/o"; then
+	echo "skip: -O tsps is not switched on in prober/opts.c yet"
+elif grep -q '"ping_sent":1, .*"probe_tsps":\["192\.0\.2\.6","203\.0\.113\.1"\].*"tsandaddr":\[' "$tmp/o"; then
+	ok "-O tsps: the list's addresses are prespecified"
+else
+	bad "-O tsps: $(cat "$tmp/o")"
+fi
+
+# ---- bad option values --------------------------------------------------
+while IFS='|' read -r opt want; do
+	ours -I "ping $opt $D4" >"$tmp/o" 2>&1
+	grep -qF -- "$want" "$tmp/o" && ! grep -q 'bytes from' "$tmp/o" &&
+	    ok "ping $opt: refused ($want)" || bad "ping $opt: $(cat "$tmp/o")"
+done <<'EOF'
+-c 0|-c: invalid value '0' (expected 1 to 65535)
+-i 0|-i: invalid value '0' (expected seconds from 0.001 to 20)
+-i 1.2.3|-i: invalid value '1.2.3'
+-i 21|-i: invalid value '21'
+-W 0|-W: invalid value '0'
+-m 256|-m: invalid value '256'
+-z 256|-z: invalid value '256'
+-s 20|-s: 20 is too small
+-s 65536|-s: invalid value '65536'
+-p 0102030405060708090a0b0c0d0e0f1011|-p: hex value must be 1 to 16 whole bytes
+-B 0x|-B: '0x' is not hex
+-B 01 -p 02|-B: cannot be combined with -p
+-R -T tsonly|-R: cannot be combined with -T
+-T foo|-T: invalid value 'foo'
+-T tsprespec=1.2.3.4,5.6.7.8,9.9.9.9,1.1.1.1,2.2.2.2|-T tsprespec: at most 4 addresses
+-T tsprespec=2001:db8::1|-T tsprespec: '2001:db8::1' is not an IPv4 address
+-P foo|-P: unknown value 'foo'
+-P tcp-syn -C 5|-C: only with -P icmp-echo
+-O dl|-O dl: not implemented yet
+-O tbt|-O tbt: not implemented yet
+-O bogus|-O: unknown value 'bogus'
+-M 10|-M: invalid value '10'
+-S 2001:db8::1|-S: 2001:db8::1 is not of the target's address family
+-F 70000|-F: invalid value '70000'
+-U -1|-U: invalid value '-1'
+-P icmp-time -s 30|-s: 30 is too small
+EOF
+for o in "-R|-R: IP options are IPv4 only" "-P icmp-time|-P icmp-time: IPv4 only" \
+    "-M 600|-M: invalid value '600' (IPv6 needs at least 1280)"; do
+	opt=${o%%|*} want=${o#*|}
+	ours -I "ping $opt $D6" >"$tmp/o" 2>&1
+	grep -qF -- "$want" "$tmp/o" && ok "ping $opt $D6: refused" ||
+	    bad "ping $opt $D6: $(cat "$tmp/o")"
+done
+
+echo "$((n - fail)) passed, $fail failed"
+[ $fail -eq 0 ]
