@@ -328,6 +328,142 @@ START_TEST(truncation)
 }
 END_TEST
 
+/* Record route: built empty, parsed as filled, from replies and quotes. */
+START_TEST(ipopt_rr)
+{
+	struct pkt_probe p = probe(AF_INET, IPPROTO_ICMP);
+	uint8_t opt[40], b[128], q[200], a[PKT_RR_MAX * 4];
+	struct pkt_reply r;
+	size_t n;
+
+	ck_assert_uint_eq(pkt_ipopt_rr(opt, 39), 0);
+	ck_assert_uint_eq(pkt_ipopt_rr(opt, sizeof(opt)), 40);
+	ck_assert_int_eq(opt[0], 7);
+	ck_assert_int_eq(opt[1], 39);
+	ck_assert_int_eq(opt[2], 4);
+	p.ipopts = opt;
+	p.ipoptlen = 40;
+	n = pkt_build(&p, b, sizeof(b));
+	ck_assert_uint_eq(n, 68);
+	ck_assert_int_eq(b[0], 0x4f);
+	ck_assert_int_eq(pkt_parse(b, n, &r), 0);
+	ck_assert_int_eq(r.icmp_type, 8);
+	ck_assert_ptr_eq(r.ipopts, b + 20);
+	ck_assert_uint_eq(r.ipoptlen, 40);
+	ck_assert_int_eq(pkt_ipopt_get_rr(r.ipopts, r.ipoptlen, a, 9), 0);
+	/* two routers recorded themselves */
+	b[22] = 12;
+	memcpy(b + 23, "\xc0\x00\x02\x05\xc0\x00\x02\x0d", 8);
+	ck_assert_int_eq(pkt_ipopt_get_rr(b + 20, 40, a, 9), 2);
+	ck_assert_int_eq(memcmp(a, "\xc0\x00\x02\x05\xc0\x00\x02\x0d", 8), 0);
+	ck_assert_int_eq(pkt_ipopt_get_rr(b + 20, 40, a, 1), 1);
+	/* a pointer past the end is clipped; a no-op before is skipped */
+	b[22] = 200;
+	ck_assert_int_eq(pkt_ipopt_get_rr(b + 20, 40, a, 9), 9);
+	ck_assert_int_eq(pkt_ipopt_get_rr(b + 19, 41, a, 9), -1);
+	memmove(b + 21, b + 20, 39);
+	b[20] = 1;
+	ck_assert_int_eq(pkt_ipopt_get_rr(b + 20, 40, a, 9), 9);
+	/* malformed: zero or overlong length; absent: NULL */
+	b[22] = 1;
+	ck_assert_int_eq(pkt_ipopt_get_rr(b + 20, 40, a, 9), -1);
+	ck_assert_int_eq(pkt_ipopt_get_rr(NULL, 0, a, 9), -1);
+	/* an ICMP error quotes the probe with its options */
+	b[22] = 39;
+	memset(q, 0, sizeof(q));
+	q[0] = 0x45; q[2] = 0; q[3] = (uint8_t)(28 + n); q[8] = 60; q[9] = 1;
+	q[20] = 3; q[21] = 3;
+	memcpy(q + 28, b, n);
+	ck_assert_int_eq(pkt_parse(q, 28 + n, &r), 0);
+	ck_assert_int_eq(r.has_quote, 1);
+	ck_assert_ptr_null(r.ipopts);
+	ck_assert_ptr_eq(r.q.ipopts, q + 48);
+	ck_assert_uint_eq(r.q.ipoptlen, 40);
+}
+END_TEST
+
+/* Timestamp options: the three kinds, built and parsed. */
+START_TEST(ipopt_ts)
+{
+	uint8_t opt[40], addrs[20];
+	struct pkt_ts ts;
+
+	ck_assert_uint_eq(pkt_ipopt_ts(opt, sizeof(opt), PKT_TS_TSONLY,
+	    NULL, 0), 40);
+	ck_assert_int_eq(opt[0], 68);
+	ck_assert_int_eq(opt[1], 40);
+	ck_assert_int_eq(opt[2], 5);
+	ck_assert_int_eq(opt[3], 0);
+	ck_assert_int_eq(pkt_ipopt_get_ts(opt, 40, &ts), 1);
+	ck_assert_int_eq(ts.n, 0);
+	opt[2] = 13;
+	memcpy(opt + 4, "\x03\x7f\x39\x4b\x03\x7f\x39\x4c", 8);
+	ck_assert_int_eq(pkt_ipopt_get_ts(opt, 40, &ts), 1);
+	ck_assert_int_eq(ts.flag, PKT_TS_TSONLY);
+	ck_assert_int_eq(ts.n, 2);
+	ck_assert_uint_eq(ts.ts[0], 0x037f394b);
+	ck_assert_uint_eq(ts.ts[1], 0x037f394c);
+
+	ck_assert_uint_eq(pkt_ipopt_ts(opt, sizeof(opt), PKT_TS_TSANDADDR,
+	    NULL, 0), 36);
+	ck_assert_int_eq(opt[1], 36);
+	ck_assert_int_eq(opt[3], 1);
+	opt[2] = 13;
+	memcpy(opt + 4, "\xc0\x00\x02\x02\x00\x00\x00\x2a", 8);
+	ck_assert_int_eq(pkt_ipopt_get_ts(opt, 36, &ts), 1);
+	ck_assert_int_eq(ts.n, 1);
+	ck_assert_int_eq(memcmp(ts.addr[0], "\xc0\x00\x02\x02", 4), 0);
+	ck_assert_uint_eq(ts.ts[0], 42);
+
+	memcpy(addrs, "\xc0\x00\x02\x02\xcb\x00\x71\x01", 8);
+	ck_assert_uint_eq(pkt_ipopt_ts(opt, sizeof(opt), PKT_TS_PRESPEC,
+	    addrs, 2), 20);
+	ck_assert_int_eq(opt[3], 3);
+	ck_assert_int_eq(memcmp(opt + 4, addrs, 4), 0);
+	ck_assert_int_eq(memcmp(opt + 12, addrs + 4, 4), 0);
+	ck_assert_int_eq(pkt_ipopt_get_ts(opt, 20, &ts), 1);
+	ck_assert_int_eq(ts.flag, PKT_TS_PRESPEC);
+	ck_assert_int_eq(ts.n, 0);
+	ck_assert_uint_eq(pkt_ipopt_ts(opt, sizeof(opt), PKT_TS_PRESPEC,
+	    addrs, 0), 0);
+	ck_assert_uint_eq(pkt_ipopt_ts(opt, sizeof(opt), PKT_TS_PRESPEC,
+	    addrs, 5), 0);
+	ck_assert_uint_eq(pkt_ipopt_ts(opt, 19, PKT_TS_PRESPEC, addrs, 2), 0);
+	ck_assert_uint_eq(pkt_ipopt_ts(opt, sizeof(opt), 2, NULL, 0), 0);
+	opt[3] = 2;	/* an unknown flag */
+	ck_assert_int_eq(pkt_ipopt_get_ts(opt, 20, &ts), 0);
+	ck_assert_int_eq(pkt_ipopt_get_ts(NULL, 0, &ts), 0);
+}
+END_TEST
+
+/* An ICMP timestamp reply carries its three values; a short one none. */
+START_TEST(icmp_timestamp_reply)
+{
+	struct pkt_probe p = probe(AF_INET, IPPROTO_ICMP);
+	uint8_t b[64], pay[12] = { 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3 };
+	struct pkt_reply r;
+	size_t n;
+
+	p.icmp_type = 14;
+	p.payload = pay;
+	p.paylen = sizeof(pay);
+	n = pkt_build(&p, b, sizeof(b));
+	ck_assert_uint_eq(n, 40);
+	ck_assert_int_eq(pkt_parse(b, n, &r), 0);
+	ck_assert_int_eq(r.has_icmp_ts, 1);
+	ck_assert_uint_eq(r.icmp_tso, 1);
+	ck_assert_uint_eq(r.icmp_tsr, 2);
+	ck_assert_uint_eq(r.icmp_tst, 3);
+	ck_assert_int_eq(r.icmp_id, 0x8123);
+	ck_assert_ptr_eq(r.pkt, b);
+	ck_assert_ptr_eq(r.l4, b + 20);
+	ck_assert_uint_eq(r.l4len, 20);
+	b[3] = 36;	/* total length: only 16 bytes of ICMP */
+	ck_assert_int_eq(pkt_parse(b, n, &r), 0);
+	ck_assert_int_eq(r.has_icmp_ts, 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -341,6 +477,9 @@ suite(void)
 	tcase_add_test(tc, parse_te4_quote_and_mpls);
 	tcase_add_test(tc, parse_icmp6_errors);
 	tcase_add_test(tc, truncation);
+	tcase_add_test(tc, ipopt_rr);
+	tcase_add_test(tc, ipopt_ts);
+	tcase_add_test(tc, icmp_timestamp_reply);
 	suite_add_tcase(s, tc);
 	return s;
 }
