@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "scamper_file.h"
 #include "scamper_json.h"
@@ -136,6 +138,67 @@ sb_finish(struct sbuf *sb, char **out)
 	return 0;
 }
 
+void
+json_icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len)
+{
+	size_t off = 0;
+	int first = 1;
+
+	sb_cat(sb, ", \"icmpext\":[");
+	while (len - off >= 4) {
+		uint16_t dl = (uint16_t)(p[off] << 8 | p[off + 1]);
+		uint8_t cn = p[off + 2], ct = p[off + 3];
+		const uint8_t *d = p + off + 4;
+
+		if (len - off - 4 < dl)
+			break;
+		sb_printf(sb, "%s{\"ie_cn\":%u,\"ie_ct\":%u,\"ie_dl\":%u",
+		    first ? "" : ",", cn, ct, dl);
+		if (cn == 1 && ct == 1) {
+			sb_cat(sb, ",\"mpls_labels\":[");
+			for (uint16_t i = 0; i + 4 <= dl; i += 4) {
+				uint32_t w = (uint32_t)d[i] << 24 |
+				    (uint32_t)d[i + 1] << 16 |
+				    (uint32_t)d[i + 2] << 8 | d[i + 3];
+
+				sb_printf(sb, "%s{\"mpls_ttl\":%u,\"mpls_s\":%u,"
+				    "\"mpls_exp\":%u,\"mpls_label\":%u}",
+				    i == 0 ? "" : ",", w & 0xff,
+				    (w >> 8) & 1, (w >> 9) & 7, w >> 12);
+			}
+			sb_cat(sb, "]");
+		}
+		sb_cat(sb, "}");
+		first = 0;
+		off += 4 + (size_t)dl;
+	}
+	sb_cat(sb, "]");
+}
+
+void
+json_ftime(struct sbuf *sb, const struct timeval *tv)
+{
+	char ftime[32];
+	struct tm tm;
+	time_t sec = tv->tv_sec;
+
+	if (localtime_r(&sec, &tm) == NULL ||
+	    strftime(ftime, sizeof(ftime), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		ftime[0] = '\0';
+	sb_printf(sb, "\"start\":{\"sec\":%lu, \"usec\":%lu, \"ftime\":\"%s\"}",
+	    (unsigned long)tv->tv_sec, (unsigned long)tv->tv_usec, ftime);
+}
+
+void
+json_addr(struct sbuf *sb, const char *key, const struct scamper_addr *a)
+{
+	if (!scamper_addr_isset(a))
+		return;
+	sb_printf(sb, ", \"%s\":\"", key);
+	sb_addr(sb, a);
+	sb_cat(sb, "\"");
+}
+
 int
 scamper_json_cycle(const struct scamper_cycle *c, uint16_t type, char **out)
 {
@@ -165,6 +228,8 @@ scamper_json_obj(uint16_t type, const void *obj, char **out)
 		return scamper_json_trace(obj, out);
 	case SCAMPER_FILE_OBJ_PING:
 		return scamper_json_ping(obj, out);
+	case SCAMPER_FILE_OBJ_TRACELB:
+		return scamper_json_tracelb(obj, out);
 	}
 	return 0;
 }

@@ -36,43 +36,6 @@ hop_is_ptb(const struct scamper_trace_hop *h)
 }
 
 static void
-icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len)
-{
-	size_t off = 0;
-	int first = 1;
-
-	sb_cat(sb, ", \"icmpext\":[");
-	while (len - off >= 4) {
-		uint16_t dl = (uint16_t)(p[off] << 8 | p[off + 1]);
-		uint8_t cn = p[off + 2], ct = p[off + 3];
-		const uint8_t *d = p + off + 4;
-
-		if (len - off - 4 < dl)
-			break;
-		sb_printf(sb, "%s{\"ie_cn\":%u,\"ie_ct\":%u,\"ie_dl\":%u",
-		    first ? "" : ",", cn, ct, dl);
-		if (cn == 1 && ct == 1) {
-			sb_cat(sb, ",\"mpls_labels\":[");
-			for (uint16_t i = 0; i + 4 <= dl; i += 4) {
-				uint32_t w = (uint32_t)d[i] << 24 |
-				    (uint32_t)d[i + 1] << 16 |
-				    (uint32_t)d[i + 2] << 8 | d[i + 3];
-
-				sb_printf(sb, "%s{\"mpls_ttl\":%u,\"mpls_s\":%u,"
-				    "\"mpls_exp\":%u,\"mpls_label\":%u}",
-				    i == 0 ? "" : ",", w & 0xff,
-				    (w >> 8) & 1, (w >> 9) & 7, w >> 12);
-			}
-			sb_cat(sb, "]");
-		}
-		sb_cat(sb, "}");
-		first = 0;
-		off += 4 + (size_t)dl;
-	}
-	sb_cat(sb, "]");
-}
-
-static void
 hop(struct sbuf *sb, const struct scamper_trace *t,
     const struct scamper_trace_hop *h)
 {
@@ -111,7 +74,7 @@ hop(struct sbuf *sb, const struct scamper_trace *t,
 		sb_printf(sb, ", \"tcp_flags\":%u", h->tcp_flags);
 	}
 	if (h->icmpext != NULL)
-		icmpext(sb, h->icmpext, h->icmpext_len);
+		json_icmpext(sb, h->icmpext, h->icmpext_len);
 	sb_cat(sb, "}");
 }
 

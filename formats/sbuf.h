@@ -26,6 +26,13 @@ void sb_addr(struct sbuf *sb, const struct scamper_addr *a);
 void sb_hex(struct sbuf *sb, const uint8_t *p, size_t n);
 /* Remove trailing spaces. */
 void sb_rtrim(struct sbuf *sb);
+/* JSON pieces shared by the writers (json.c): ', "icmpext":[...]' from
+ * warts-form extension bytes; '"start":{"sec":S, "usec":U, "ftime":"..."}'
+ * in local time; ', "KEY":"ADDR"' when A is set. */
+void json_icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len);
+struct timeval;
+void json_ftime(struct sbuf *sb, const struct timeval *tv);
+void json_addr(struct sbuf *sb, const char *key, const struct scamper_addr *a);
 /* Hand the string to *OUT: 0, or -1 (ENOMEM, *OUT = NULL). */
 int sb_finish(struct sbuf *sb, char **out);
 

@@ -19,6 +19,7 @@
 #include "scamper_list.h"
 #include "scamper_ping.h"
 #include "scamper_trace.h"
+#include "scamper_tracelb.h"
 #include "warts_int.h"
 #include "warts_io.h"
 
@@ -253,6 +254,9 @@ scamper_file_obj_free(uint16_t type, void *obj)
 		break;
 	case SCAMPER_FILE_OBJ_PING:
 		scamper_ping_free(obj);
+		break;
+	case SCAMPER_FILE_OBJ_TRACELB:
+		scamper_tracelb_free(obj);
 		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		raw = obj;
@@ -518,6 +522,9 @@ decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 		return warts_trace_read(f, rb, (struct scamper_trace **)obj);
 	case SCAMPER_FILE_OBJ_PING:
 		return warts_ping_read(f, rb, (struct scamper_ping **)obj);
+	case SCAMPER_FILE_OBJ_TRACELB:
+		return warts_tracelb_read(f, rb,
+		    (struct scamper_tracelb **)obj);
 	}
 	*otype = SCAMPER_FILE_OBJ_RAW;
 	return rd_raw(rb, type, obj);
@@ -774,6 +781,24 @@ scamper_file_write_ping(struct scamper_file *f, const struct scamper_ping *p)
 	return rec_end(f, start);
 }
 
+int
+scamper_file_write_tracelb(struct scamper_file *f,
+    const struct scamper_tracelb *t)
+{
+	int64_t lid = list_id(f, t->list), cid;
+	size_t start;
+
+	if (lid < 0 || (cid = cycle_id(f, t->cycle)) < 0)
+		return -1;
+	start = rec_begin(f, SCAMPER_FILE_OBJ_TRACELB);
+	if (warts_tracelb_write(&f->out, t, (uint32_t)lid, (uint32_t)cid) !=
+	    0) {
+		f->out.len = start;
+		return ferr(f, "tracelb cannot be written as warts");
+	}
+	return rec_end(f, start);
+}
+
 static int
 write_raw(struct scamper_file *f, const struct scamper_file_raw *raw)
 {
@@ -801,6 +826,8 @@ scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
 		return scamper_file_write_trace(f, obj);
 	case SCAMPER_FILE_OBJ_PING:
 		return scamper_file_write_ping(f, obj);
+	case SCAMPER_FILE_OBJ_TRACELB:
+		return scamper_file_write_tracelb(f, obj);
 	case SCAMPER_FILE_OBJ_RAW:
 		return write_raw(f, obj);
 	}

@@ -26,7 +26,7 @@
 #define SCAMPER_FILE_OBJ_ADDR		5	/* never returned */
 #define SCAMPER_FILE_OBJ_TRACE		6	/* struct scamper_trace */
 #define SCAMPER_FILE_OBJ_PING		7	/* struct scamper_ping */
-#define SCAMPER_FILE_OBJ_TRACELB	8
+#define SCAMPER_FILE_OBJ_TRACELB	8	/* struct scamper_tracelb */
 #define SCAMPER_FILE_OBJ_DEALIAS	9
 #define SCAMPER_FILE_OBJ_NEIGHBOURDISC	10
 #define SCAMPER_FILE_OBJ_TBIT		11
@@ -45,6 +45,7 @@ struct scamper_file_raw {
 struct scamper_file;
 struct scamper_trace;
 struct scamper_ping;
+struct scamper_tracelb;
 struct scamper_list;
 struct scamper_cycle;
 
@@ -82,6 +83,8 @@ int scamper_file_write_trace(struct scamper_file *f,
     const struct scamper_trace *t);
 int scamper_file_write_ping(struct scamper_file *f,
     const struct scamper_ping *p);
+int scamper_file_write_tracelb(struct scamper_file *f,
+    const struct scamper_tracelb *t);
 int scamper_file_write_list(struct scamper_file *f,
     const struct scamper_list *l);
 int scamper_file_write_cycle_start(struct scamper_file *f,

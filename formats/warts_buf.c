@@ -198,6 +198,46 @@ rb_gid(struct rbuf *rb, struct scamper_addr *a)
 	return 0;
 }
 
+int
+rb_icmpext(struct rbuf *rb, uint8_t **p, uint16_t *len)
+{
+	uint16_t total, dl;
+	size_t off;
+
+	if (rb_u16(rb, &total) != 0)
+		return -1;
+	if (total == 0)
+		return rb_fail(rb, "empty ICMP extension list");
+	if (rb->len - rb->off < total)
+		return rb_fail(rb, "truncated ICMP extensions");
+	for (off = 0; off < total; off += 4 + (size_t)dl) {
+		if (total - off < 4)
+			return rb_fail(rb, "partial ICMP extension object");
+		dl = (uint16_t)(rb->buf[rb->off + off] << 8 |
+		    rb->buf[rb->off + off + 1]);
+		if (total - off - 4 < dl)
+			return rb_fail(rb, "ICMP extension overruns its list");
+	}
+	if ((*p = malloc(total)) == NULL)
+		return rb_fail(rb, "out of memory");
+	*len = total;
+	return rb_bytes(rb, *p, total);
+}
+
+void *
+rb_calloc(struct rbuf *rb, size_t n, size_t size, size_t minbytes)
+{
+	void *p;
+
+	if (minbytes > 0 && n > (rb->len - rb->off) / minbytes) {
+		rb_fail(rb, "count %zu does not fit in the record", n);
+		return NULL;
+	}
+	if ((p = calloc(n > 0 ? n : 1, size)) == NULL)
+		rb_fail(rb, "out of memory");
+	return p;
+}
+
 void
 rb_reset_tab(struct rbuf *rb)
 {
@@ -406,6 +446,21 @@ wb_field(struct wbuf *wb, const struct wfield *f)
 	case WF_BYTES:	wb_bytes(wb, *(uint8_t *const *)f->p, *f->lenp); break;
 	case WF_CB:	f->wr(wb, f); break;
 	}
+}
+
+void
+wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len)
+{
+	wb_u16(wb, len);
+	wb_bytes(wb, p, len);
+}
+
+void
+wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr)
+{
+	f->ctx = ctx;
+	f->rd = rd;
+	f->wr = wr;
 }
 
 void

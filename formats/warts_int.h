@@ -80,6 +80,13 @@ int rb_str(struct rbuf *rb, char **s);
 int rb_addr(struct rbuf *rb, struct scamper_addr *a);
 int rb_saddr(struct rbuf *rb, struct scamper_addr *a);
 int rb_gid(struct rbuf *rb, struct scamper_addr *a);
+/* An ICMP extension list (u16 total, then objects): a new malloc'd copy
+ * of the objects in *P, their length in *LEN. */
+int rb_icmpext(struct rbuf *rb, uint8_t **p, uint16_t *len);
+/* A zeroed array of N elements of SIZE (at least one element), after
+ * checking that N records of at least MINBYTES each fit in what is left
+ * of the record; NULL with an error otherwise. */
+void *rb_calloc(struct rbuf *rb, size_t n, size_t size, size_t minbytes);
 /* Read a flags+params block into F[0..NF-1]; 0 or -1. */
 int warts_params_read(struct rbuf *rb, struct wfield *f, int nf);
 void rb_reset_tab(struct rbuf *rb);
@@ -96,6 +103,9 @@ void wb_saddr(struct wbuf *wb, const struct scamper_addr *a);
 /* Patch a u16 at OFF. */
 void wb_put16(struct wbuf *wb, size_t off, uint16_t v);
 void warts_params_write(struct wbuf *wb, const struct wfield *f, int nf);
+void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
+/* Point F (a WF_CB field) at CTX with its reader and writer. */
+void wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr);
 
 void waddrtab_clear(struct waddrtab *t);
 int waddrtab_add(struct waddrtab *t, const struct scamper_addr *a);
@@ -105,6 +115,12 @@ struct scamper_trace;
 struct scamper_ping;
 struct scamper_list;
 struct scamper_cycle;
+struct scamper_tracelb;
+struct scamper_dealias;
+struct scamper_neighbourdisc;
+struct scamper_tbit;
+struct scamper_sting;
+struct scamper_sniff;
 
 /* Resolve a writer-assigned list/cycle ID while reading; NULL + error if
  * unknown.  ID 0 gives NULL without error. */
@@ -120,6 +136,30 @@ int warts_trace_write(struct wbuf *wb, const struct scamper_trace *t,
 int warts_ping_read(struct scamper_file *f, struct rbuf *rb,
     struct scamper_ping **out);
 int warts_ping_write(struct wbuf *wb, const struct scamper_ping *p,
+    uint32_t listid, uint32_t cycleid);
+int warts_tracelb_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_tracelb **out);
+int warts_tracelb_write(struct wbuf *wb, const struct scamper_tracelb *t,
+    uint32_t listid, uint32_t cycleid);
+int warts_dealias_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_dealias **out);
+int warts_dealias_write(struct wbuf *wb, const struct scamper_dealias *d,
+    uint32_t listid, uint32_t cycleid);
+int warts_neighbourdisc_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_neighbourdisc **out);
+int warts_neighbourdisc_write(struct wbuf *wb,
+    const struct scamper_neighbourdisc *n, uint32_t listid, uint32_t cycleid);
+int warts_tbit_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_tbit **out);
+int warts_tbit_write(struct wbuf *wb, const struct scamper_tbit *t,
+    uint32_t listid, uint32_t cycleid);
+int warts_sting_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_sting **out);
+int warts_sting_write(struct wbuf *wb, const struct scamper_sting *s,
+    uint32_t listid, uint32_t cycleid);
+int warts_sniff_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_sniff **out);
+int warts_sniff_write(struct wbuf *wb, const struct scamper_sniff *s,
     uint32_t listid, uint32_t cycleid);
 
 #endif

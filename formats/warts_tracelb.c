@@ -1,0 +1,374 @@
+/*
+ * warts_tracelb.c: the MDA traceroute record (type 8), encoder and decoder.
+ *
+ * Layout: parameters, nodec node records, then linkc link records, each
+ * followed by hopc probe sets (u16 probe count), each probe followed by
+ * its replies.  warts-format.md section 8.1; the "W" rules there are the
+ * set conditions below.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scamper_file.h"
+#include "scamper_tracelb.h"
+#include "warts_int.h"
+
+/* ---- replies ---------------------------------------------------------- */
+
+#define RX_NF	11
+
+static int
+icmpext_rd(struct rbuf *rb, struct wfield *f)
+{
+	struct scamper_tracelb_reply *r = f->ctx;
+
+	return rb_icmpext(rb, &r->icmpext, &r->icmpext_len);
+}
+
+static void
+icmpext_wr(struct wbuf *wb, const struct wfield *f)
+{
+	const struct scamper_tracelb_reply *r = f->ctx;
+
+	wb_icmpext(wb, r->icmpext, r->icmpext_len);
+}
+
+static void
+reply_fields(struct wfield *f, struct scamper_tracelb_reply *r, uint16_t *tc,
+    struct scamper_addr *gid)
+{
+	int tcp = (r->flags & SCAMPER_TRACELB_REPLY_FLAG_TCP) != 0;
+	struct wfield fl[RX_NF] = {
+		WFIELD(WF_TV, &r->rx, 1),
+		WFIELD(WF_U16, &r->ipid, 1),
+		WFIELD(WF_U8, &r->ttl,
+		    r->flags & SCAMPER_TRACELB_REPLY_FLAG_REPLY_TTL),
+		WFIELD(WF_U8, &r->flags, 1),
+		WFIELD(WF_U16, tc, !tcp),
+		WFIELD(WF_U8, &r->tcp_flags, tcp),
+		WFIELD(WF_CB, NULL, !tcp && r->icmpext != NULL),
+		WFIELD(WF_U8, &r->icmp_q_ttl, !tcp),
+		WFIELD(WF_U8, &r->icmp_q_tos, !tcp),
+		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_ADDR, &r->from, 1),
+	};
+
+	wfield_cb(&fl[6], r, icmpext_rd, icmpext_wr);
+	memcpy(f, fl, sizeof(fl));
+}
+
+static int
+reply_read(struct rbuf *rb, struct scamper_tracelb_reply *r)
+{
+	struct wfield f[RX_NF];
+	struct scamper_addr gid = { 0 };
+	uint16_t tc = 0;
+
+	reply_fields(f, r, &tc, &gid);
+	if (warts_params_read(rb, f, RX_NF) != 0)
+		return -1;
+	if (!f[10].set && f[9].set)
+		r->from = gid;
+	if (!scamper_addr_isset(&r->from))
+		return rb_fail(rb, "tracelb reply without an address");
+	r->icmp_type = (uint8_t)(tc >> 8);
+	r->icmp_code = (uint8_t)tc;
+	return 0;
+}
+
+static void
+reply_write(struct wbuf *wb, const struct scamper_tracelb_reply *reply)
+{
+	struct scamper_tracelb_reply r = *reply;
+	struct wfield f[RX_NF];
+	struct scamper_addr gid = { 0 };
+	uint16_t tc = (uint16_t)(r.icmp_type << 8 | r.icmp_code);
+
+	reply_fields(f, &r, &tc, &gid);
+	warts_params_write(wb, f, RX_NF);
+}
+
+/* ---- probes and probe sets -------------------------------------------- */
+
+#define PR_NF	5
+
+static void
+probe_fields(struct wfield *f, struct scamper_tracelb_probe *p)
+{
+	struct wfield fl[PR_NF] = {
+		WFIELD(WF_TV, &p->tx, 1),
+		WFIELD(WF_U16, &p->flowid, 1),
+		WFIELD(WF_U8, &p->ttl, 1),
+		WFIELD(WF_U8, &p->attempt, 1),
+		WFIELD(WF_U16, &p->rxc, 1),
+	};
+
+	memcpy(f, fl, sizeof(fl));
+}
+
+static int
+probeset_read(struct rbuf *rb, struct scamper_tracelb_probeset *s)
+{
+	struct wfield sf[1] = { WFIELD(WF_U16, &s->probec, 0) };
+
+	/* arrays are zeroed and their counts set first, so a failure part
+	   way leaves only NULL pointers for scamper_tracelb_free() */
+	if (warts_params_read(rb, sf, 1) != 0)
+		return -1;
+	if ((s->probes = rb_calloc(rb, s->probec, sizeof(*s->probes), 1)) ==
+	    NULL)
+		return -1;
+	for (uint16_t i = 0; i < s->probec; i++) {
+		struct scamper_tracelb_probe *p = &s->probes[i];
+		struct wfield f[PR_NF];
+
+		probe_fields(f, p);
+		if (warts_params_read(rb, f, PR_NF) != 0)
+			return -1;
+		if ((p->rxs = rb_calloc(rb, p->rxc, sizeof(*p->rxs), 1)) ==
+		    NULL)
+			return -1;
+		for (uint16_t j = 0; j < p->rxc; j++)
+			if (reply_read(rb, &p->rxs[j]) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+static void
+probeset_write(struct wbuf *wb, const struct scamper_tracelb_probeset *ps)
+{
+	struct scamper_tracelb_probeset s = *ps;
+	struct wfield sf[1] = { WFIELD(WF_U16, &s.probec, 1) };
+
+	warts_params_write(wb, sf, 1);
+	for (uint16_t i = 0; i < s.probec; i++) {
+		struct scamper_tracelb_probe p = s.probes[i];
+		struct wfield f[PR_NF];
+
+		if (p.rxs == NULL)
+			p.rxc = 0;
+		probe_fields(f, &p);
+		warts_params_write(wb, f, PR_NF);
+		for (uint16_t j = 0; j < p.rxc; j++)
+			reply_write(wb, &p.rxs[j]);
+	}
+}
+
+/* ---- nodes and links -------------------------------------------------- */
+
+#define ND_NF	6
+#define LK_NF	3
+
+static void
+node_fields(struct wfield *f, struct scamper_tracelb_node *n,
+    struct scamper_addr *gid)
+{
+	struct wfield fl[ND_NF] = {
+		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_U8, &n->flags, 1),
+		WFIELD(WF_U16, &n->linkc, 1),
+		WFIELD(WF_U8, &n->q_ttl, n->flags & SCAMPER_TRACELB_NODE_FLAG_QTTL),
+		WFIELD(WF_ADDR, &n->addr, scamper_addr_isset(&n->addr)),
+		WFIELD(WF_STR, &n->name, n->name != NULL),
+	};
+
+	memcpy(f, fl, sizeof(fl));
+}
+
+static int
+nodes_read(struct rbuf *rb, struct scamper_tracelb *t, uint16_t n)
+{
+	if ((t->nodes = rb_calloc(rb, n, sizeof(*t->nodes), 1)) == NULL)
+		return -1;
+	t->nodec = n;
+	for (uint16_t i = 0; i < n; i++) {
+		struct scamper_tracelb_node *nd = &t->nodes[i];
+		struct scamper_addr gid = { 0 };
+		struct wfield f[ND_NF];
+
+		node_fields(f, nd, &gid);
+		if (warts_params_read(rb, f, ND_NF) != 0)
+			return -1;
+		if (!f[4].set && f[0].set)
+			nd->addr = gid;
+	}
+	return 0;
+}
+
+static int
+links_read(struct rbuf *rb, struct scamper_tracelb *t, uint16_t n)
+{
+	uint32_t *have;
+	int rc = -1;
+
+	if ((t->links = rb_calloc(rb, n, sizeof(*t->links), 1)) == NULL)
+		return -1;
+	if ((have = rb_calloc(rb, t->nodec, sizeof(*have), 0)) == NULL)
+		return -1;
+	t->linkc = n;
+	for (uint16_t i = 0; i < n; i++) {
+		struct scamper_tracelb_link *l = &t->links[i];
+		uint16_t to = 0;
+		struct wfield f[LK_NF] = {
+			WFIELD(WF_U16, &l->from, 0),
+			WFIELD(WF_U16, &to, 0),
+			WFIELD(WF_U8, &l->hopc, 0),
+		};
+
+		if (warts_params_read(rb, f, LK_NF) != 0)
+			goto out;
+		if (l->from >= t->nodec || (f[1].set && to >= t->nodec)) {
+			rb_fail(rb, "tracelb link %u -> %u with %u nodes",
+			    l->from, to, t->nodec);
+			goto out;
+		}
+		l->to = f[1].set ? to : -1;
+		have[l->from]++;
+		if ((l->sets = rb_calloc(rb, l->hopc, sizeof(*l->sets), 1)) ==
+		    NULL)
+			goto out;
+		for (uint8_t j = 0; j < l->hopc; j++)
+			if (probeset_read(rb, &l->sets[j]) != 0)
+				goto out;
+	}
+	for (uint16_t i = 0; i < t->nodec; i++)
+		if (have[i] != t->nodes[i].linkc) {
+			rb_fail(rb, "tracelb node %u claims %u links, has %u",
+			    i, t->nodes[i].linkc, have[i]);
+			goto out;
+		}
+	rc = 0;
+out:
+	free(have);
+	return rc;
+}
+
+/* ---- parameters ------------------------------------------------------- */
+
+#define TL_NF	25
+
+struct tltmp {
+	uint32_t	 listid, cycleid;
+	struct scamper_addr gsrc, gdst;
+};
+
+static void
+tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct tltmp *x)
+{
+	struct wfield fl[TL_NF] = {
+		WFIELD(WF_U32, &x->listid, 1),
+		WFIELD(WF_U32, &x->cycleid, 1),
+		WFIELD(WF_GID, &x->gsrc, 0),
+		WFIELD(WF_GID, &x->gdst, 0),
+		WFIELD(WF_TV, &t->start, 1),
+		WFIELD(WF_U16, &t->sport, 1),
+		WFIELD(WF_U16, &t->dport, 1),
+		WFIELD(WF_U16, &t->probe_size, 1),
+		WFIELD(WF_U8, &t->type, 1),
+		WFIELD(WF_U8, &t->firsthop, 1),
+		WFIELD(WF_U8, &t->wait_timeout, 1),
+		WFIELD(WF_U8, &t->wait_probe, 1),
+		WFIELD(WF_U8, &t->attempts, 1),
+		WFIELD(WF_U8, &t->confidence, 1),
+		WFIELD(WF_U8, &t->tos, 1),
+		WFIELD(WF_U16, &t->nodec, 1),
+		WFIELD(WF_U16, &t->linkc, 1),
+		WFIELD(WF_U32, &t->probec, 1),
+		WFIELD(WF_U32, &t->probec_max, 1),
+		WFIELD(WF_U8, &t->gaplimit, 1),
+		WFIELD(WF_ADDR, &t->src, 1),
+		WFIELD(WF_ADDR, &t->dst, 1),
+		WFIELD(WF_U32, &t->userid, t->userid != 0),
+		WFIELD(WF_U8, &t->flags, t->flags != 0),
+		WFIELD(WF_SADDR, &t->rtr, scamper_addr_isset(&t->rtr)),
+	};
+
+	memcpy(f, fl, sizeof(fl));
+}
+
+int
+warts_tracelb_read(struct scamper_file *file, struct rbuf *rb,
+    struct scamper_tracelb **out)
+{
+	struct scamper_tracelb *t;
+	struct wfield f[TL_NF];
+	struct tltmp x;
+	uint16_t nodec, linkc;
+
+	if ((t = scamper_tracelb_alloc()) == NULL)
+		return rb_fail(rb, "out of memory");
+	memset(&x, 0, sizeof(x));
+	tracelb_fields(f, t, &x);
+	if (warts_params_read(rb, f, TL_NF) != 0)
+		goto err;
+	if (!f[20].set && f[2].set)
+		t->src = x.gsrc;
+	if (!f[21].set && f[3].set)
+		t->dst = x.gdst;
+	if (!scamper_addr_isset(&t->dst)) {
+		rb_fail(rb, "tracelb without a destination");
+		goto err;
+	}
+	nodec = t->nodec;
+	linkc = t->linkc;
+	t->nodec = t->linkc = 0;
+	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
+	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
+	    nodes_read(rb, t, nodec) != 0 || links_read(rb, t, linkc) != 0)
+		goto err;
+	*out = t;
+	return 0;
+err:
+	scamper_tracelb_free(t);
+	return -1;
+}
+
+int
+warts_tracelb_write(struct wbuf *wb, const struct scamper_tracelb *tl,
+    uint32_t listid, uint32_t cycleid)
+{
+	struct scamper_tracelb t = *tl;
+	struct wfield f[TL_NF];
+	struct tltmp x;
+
+	memset(&x, 0, sizeof(x));
+	x.listid = listid;
+	x.cycleid = cycleid;
+	if (t.nodes == NULL)
+		t.nodec = 0;
+	if (t.links == NULL)
+		t.linkc = 0;
+	tracelb_fields(f, &t, &x);
+	warts_params_write(wb, f, TL_NF);
+	for (uint16_t i = 0; i < t.nodec; i++) {
+		struct scamper_tracelb_node n = t.nodes[i];
+		struct scamper_addr gid = { 0 };
+		struct wfield nf[ND_NF];
+
+		/* the link count a reader checks: the links leaving it */
+		n.linkc = 0;
+		for (uint16_t j = 0; j < t.linkc; j++)
+			if (t.links[j].from == i)
+				n.linkc++;
+		node_fields(nf, &n, &gid);
+		warts_params_write(wb, nf, ND_NF);
+	}
+	for (uint16_t i = 0; i < t.linkc; i++) {
+		struct scamper_tracelb_link l = t.links[i];
+		uint16_t to = (uint16_t)l.to;
+		struct wfield lf[LK_NF] = {
+			WFIELD(WF_U16, &l.from, 1),
+			WFIELD(WF_U16, &to, l.to >= 0),
+			WFIELD(WF_U8, &l.hopc, 1),
+		};
+
+		if (l.from >= t.nodec || l.to >= (int32_t)t.nodec ||
+		    (l.sets == NULL && l.hopc != 0))
+			return -1;
+		warts_params_write(wb, lf, LK_NF);
+		for (uint8_t j = 0; j < l.hopc; j++)
+			probeset_write(wb, &l.sets[j]);
+	}
+	return 0;
+}
