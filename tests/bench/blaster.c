@@ -4,8 +4,8 @@
  * A benchmark tool, never a test; run it only inside the lab namespace
  * that holds sc_netsim (tests/bench/netsim_pps).
  *
- * usage: netsim-blaster -i DEV [-d SECONDS] [-r PPS] [-n DESTS] [-m MAXTTL]
- *                       [-s SRC]
+ * usage: netsim-blaster -i DEV [-x] [-d SECONDS] [-r PPS] [-n DESTS]
+ *                       [-m MAXTTL] [-s SRC]
  *
  * Probes are IPv4 ICMP echo requests to DESTS addresses in 198.18.0.0/16
  * with TTLs 1..MAXTTL (mostly time exceeded back, some echo replies),
@@ -13,8 +13,10 @@
  * bound to DEV, so they go straight into the device (no routing).  The
  * same socket sees the replies sc_netsim writes.  SRC (default
  * 198.51.100.1) is not an address of the namespace, so the kernel drops
- * the replies after the capture without answering them.  Prints one
- * line: sent=N received=N seconds=S sent_pps=N recv_pps=N.
+ * the replies after the capture without answering them.  With -x the
+ * socket captures nothing (a send-only socket, protocol 0), so the only
+ * count of replies is sc_netsim's own.  Prints one line: sent=N
+ * received=N seconds=S sent_pps=N recv_pps=N.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -129,12 +131,14 @@ main(int argc, char **argv)
 	const char *dev = NULL;
 	double secs = 5, rate = 0, t0, t, end;
 	int c, fd, ndst = 1000, maxttl = 16, ifindex, bufsz = 64 << 20;
+	int capture = 1;
 	uint64_t sent = 0, recv = 0, idx = 0;
 	struct in_addr src = { htonl(0xc6336401u) };
 
-	while ((c = getopt(argc, argv, "i:d:r:n:m:s:")) != -1) {
+	while ((c = getopt(argc, argv, "i:xd:r:n:m:s:")) != -1) {
 		switch (c) {
 		case 'i': dev = optarg; break;
+		case 'x': capture = 0; break;
 		case 'd': secs = atof(optarg); break;
 		case 'r': rate = atof(optarg); break;
 		case 'n': ndst = atoi(optarg); break;
@@ -147,8 +151,8 @@ main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: netsim-blaster -i DEV [-d SECONDS]"
-			    " [-r PPS] [-n DESTS] [-m MAXTTL] [-s SRC]\n");
+			fprintf(stderr, "usage: netsim-blaster -i DEV [-x] [-d "
+			    "SECONDS] [-r PPS] [-n DESTS] [-m MAXTTL] [-s SRC]\n");
 			return 2;
 		}
 	}
@@ -163,19 +167,21 @@ main(int argc, char **argv)
 		return 1;
 	}
 	build(ntohl(src.s_addr), ndst, maxttl);
-	if ((fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP))) == -1) {
+	if ((fd = socket(AF_PACKET, SOCK_DGRAM, capture ? htons(ETH_P_IP) :
+	    0)) == -1) {
 		perror("socket(AF_PACKET)");
 		return 1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz));
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_protocol = capture ? htons(ETH_P_IP) : 0;
 	sll.sll_ifindex = ifindex;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1) {
 		perror("bind");
 		return 1;
 	}
+	sll.sll_protocol = htons(ETH_P_IP);	/* of the packets sent */
 	for (int i = 0; i < BATCH; i++) {
 		memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
 		mm[i].msg_hdr.msg_iov = &iov[i];

@@ -60,6 +60,7 @@ struct opts {
 	const char		*paths;
 	int			 mtu;
 	int			 dry_run;
+	int			 uring;
 };
 
 static void
@@ -70,7 +71,8 @@ usage(FILE *f)
 	    "[-d dev] [-m mtu]\n"
 	    "                 [-P key=value] [-4 prefix] [-6 prefix] "
 	    "[-r readyfile]\n"
-	    "                 [--no-v4] [--no-v6] [--no-delay]\n"
+	    "                 [--no-v4] [--no-v6] [--no-delay] "
+	    "[--io uring|epoll]\n"
 	    "       sc_netsim [options] --path SRC DST PROTO L4HDR\n"
 	    "       sc_netsim [options] --paths FILE\n"
 	    "keys for -P:");
@@ -156,6 +158,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-v4", no_argument, NULL, 2 },
 		{ "no-v6", no_argument, NULL, 3 },
 		{ "no-delay", no_argument, NULL, 4 },
+		{ "io", required_argument, NULL, 6 },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -224,6 +227,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 5:
 			o->paths = optarg;
+			break;
+		case 6:
+			if (strcmp(optarg, "uring") == 0)
+				o->uring = 1;
+			else if (strcmp(optarg, "epoll") == 0)
+				o->uring = 0;
+			else {
+				log_warnx("--io %s: expected uring or epoll",
+				    optarg);
+				return -1;
+			}
 			break;
 		case 4:
 			o->p.delay_min_us = o->p.delay_max_us = 0;
@@ -372,7 +386,7 @@ serve(struct netsim *s, const struct opts *o)
 		close(fd);
 		return -1;
 	}
-	rc = run_loop(s, fd, stderr);
+	rc = run_loop(s, fd, (size_t)o->mtu, o->uring, stderr);
 	close(fd);
 	return rc;
 }
@@ -390,6 +404,7 @@ main(int argc, char **argv)
 	netsim_params_default(&o.p);
 	o.dev = "scsim%d";
 	o.mtu = 1500;
+	o.uring = 1;
 	if (parse_opts(argc, argv, &o) == -1)
 		return 1;
 	if ((s = load_topology(&o)) == NULL)

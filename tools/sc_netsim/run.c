@@ -21,6 +21,7 @@
 #include "log.h"
 #include "monotime.h"
 #include "run.h"
+#include "run_int.h"
 #include "timer.h"
 
 #define BATCH		256	/* packets read per wake-up */
@@ -36,17 +37,8 @@ struct slot {
 	uint8_t		 data[];
 };
 
-struct runner {
-	struct netsim	*s;
-	int		 fd;
-	struct timer_heap th;
-	struct slot	*free_small, *free_large;
-	uint64_t	 queued, delayed, write_fail, queue_full;
-	FILE		*counters;
-};
-
 static void
-send_now(struct runner *r, const uint8_t *pkt, size_t len)
+write_now(struct runner *r, const uint8_t *pkt, size_t len)
 {
 	if (write(r->fd, pkt, len) != (ssize_t)len)
 		r->write_fail++;
@@ -71,7 +63,7 @@ slot_fire(void *arg)
 {
 	struct slot *sl = arg;
 
-	send_now(sl->run, sl->data, sl->len);
+	sl->run->send(sl->run, sl->data, sl->len);
 	slot_put(sl->run, sl);
 }
 
@@ -100,8 +92,8 @@ slot_get(struct runner *r, size_t len)
 	return sl;
 }
 
-static void
-reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
+void
+run_reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
 {
 	struct slot *sl;
 
@@ -109,7 +101,7 @@ reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
 	    (sl = slot_get(r, rep->len)) == NULL) {
 		if (rep->delay_ns > 0)
 			r->queue_full++;
-		send_now(r, rep->pkt, rep->len);
+		r->send(r, rep->pkt, rep->len);
 		return;
 	}
 	memcpy(sl->data, rep->pkt, rep->len);
@@ -118,7 +110,7 @@ reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
 	r->delayed++;
 	if (timer_schedule(&r->th, &sl->t, monotime_add_ns(now,
 	    rep->delay_ns)) == -1) {
-		send_now(r, rep->pkt, rep->len);
+		r->send(r, rep->pkt, rep->len);
 		slot_put(r, sl);
 	}
 }
@@ -135,12 +127,12 @@ read_batch(struct runner *r, uint8_t *buf, size_t bufsz)
 		if (n <= 0)
 			return;
 		if (netsim_input(r->s, buf, (size_t)n, now.ns, &rep))
-			reply(r, &rep, now);
+			run_reply(r, &rep, now);
 	}
 }
 
-static void
-print_counters(struct runner *r)
+void
+run_print_counters(struct runner *r)
 {
 	fprintf(r->counters, "sc_netsim: ");
 	netsim_counters_print(r->s, r->counters);
@@ -162,16 +154,15 @@ free_list(struct slot *sl)
 	}
 }
 
-/* Handle pending signals; returns 1 when asked to stop. */
-static int
-read_signals(struct runner *r, int sfd)
+int
+run_read_signals(struct runner *r, int sfd)
 {
 	struct signalfd_siginfo si;
 	int stop = 0;
 
 	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGUSR1)
-			print_counters(r);
+			run_print_counters(r);
 		else
 			stop = 1;
 	}
@@ -179,9 +170,8 @@ read_signals(struct runner *r, int sfd)
 }
 
 static int
-setup_fds(int fd, int *epfd, int *sfd)
+setup_signals(int *sfd)
 {
-	struct epoll_event ev;
 	sigset_t set;
 
 	sigemptyset(&set);
@@ -190,38 +180,38 @@ setup_fds(int fd, int *epfd, int *sfd)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
-	    (*sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1 ||
-	    (*epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
+	    (*sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		return -1;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.fd = fd;
-	if (epoll_ctl(*epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
-		return -1;
-	ev.data.fd = *sfd;
-	return epoll_ctl(*epfd, EPOLL_CTL_ADD, *sfd, &ev);
+	return 0;
 }
 
-int
-run_loop(struct netsim *s, int fd, FILE *counters)
+/* The epoll loop: one read(2) per packet, one write(2) per reply. */
+static int
+run_epoll(struct runner *r, int sfd)
 {
-	struct runner r;
 	struct epoll_event ev[4];
 	size_t bufsz = 65536;
 	uint8_t *buf;
-	int epfd = -1, sfd = -1, stop = 0, rc = -1;
+	int epfd, stop = 0, rc = -1;
 
-	memset(&r, 0, sizeof(r));
-	r.s = s;
-	r.fd = fd;
-	r.counters = counters;
-	timer_heap_init(&r.th);
-	if ((buf = malloc(bufsz)) == NULL || setup_fds(fd, &epfd, &sfd) == -1) {
+	if ((buf = malloc(bufsz)) == NULL ||
+	    (epfd = epoll_create1(EPOLL_CLOEXEC)) == -1) {
 		log_warn("setting up the event loop");
+		free(buf);
+		return -1;
+	}
+	memset(ev, 0, sizeof(ev));
+	ev[0].events = EPOLLIN;
+	ev[0].data.fd = r->fd;
+	ev[1].events = EPOLLIN;
+	ev[1].data.fd = sfd;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, r->fd, &ev[0]) == -1 ||
+	    epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev[1]) == -1) {
+		log_warn("epoll_ctl");
 		goto out;
 	}
 	while (!stop) {
-		struct timer *t = timer_heap_peek(&r.th);
+		struct timer *t = timer_heap_peek(&r->th);
 		struct timespec ts, *tsp = NULL;
 		int n;
 
@@ -239,16 +229,47 @@ run_loop(struct netsim *s, int fd, FILE *counters)
 			goto out;
 		}
 		for (int i = 0; i < n; i++) {
-			if (ev[i].data.fd == fd)
-				read_batch(&r, buf, bufsz);
-			else if (read_signals(&r, sfd))
+			if (ev[i].data.fd == r->fd)
+				read_batch(r, buf, bufsz);
+			else if (run_read_signals(r, sfd))
 				stop = 1;
 		}
-		timer_heap_run(&r.th, monotime_now());
+		timer_heap_run(&r->th, monotime_now());
 	}
 	rc = 0;
 out:
-	print_counters(&r);
+	close(epfd);
+	free(buf);
+	return rc;
+}
+
+int
+run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters)
+{
+	struct runner r;
+	int sfd = -1, rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.fd = fd;
+	r.mtu = mtu;
+	r.counters = counters;
+	r.send = write_now;
+	timer_heap_init(&r.th);
+	if (setup_signals(&sfd) == -1) {
+		log_warn("signalfd");
+		return -1;
+	}
+	if (use_uring) {
+		rc = run_uring(&r, sfd);
+		if (rc == -2)
+			log_info("io_uring is not available; using epoll");
+	}
+	if (!use_uring || rc == -2) {
+		r.send = write_now;
+		rc = run_epoll(&r, sfd);
+	}
+	run_print_counters(&r);
 	for (struct timer *t; (t = timer_heap_peek(&r.th)) != NULL;) {
 		timer_cancel(&r.th, t);
 		free(t->arg);	/* the slot it is embedded in */
@@ -256,10 +277,6 @@ out:
 	free_list(r.free_small);
 	free_list(r.free_large);
 	timer_heap_fini(&r.th);
-	free(buf);
-	if (epfd != -1)
-		close(epfd);
-	if (sfd != -1)
-		close(sfd);
+	close(sfd);
 	return rc;
 }

@@ -1,0 +1,349 @@
+/*
+ * run_uring.c: sc_netsim's io_uring event loop, with raw system calls
+ * (no liburing).  NREAD reads of the TUN device are kept in flight; each
+ * completed read is answered at once and its reply goes out as a write
+ * request from a pool of buffers; all of them, and the signalfd poll,
+ * are submitted together with one io_uring_enter(2) per loop turn, which
+ * also waits (with a nanosecond timeout from the timer heap) for the next
+ * completion.  This saves the two system calls per packet of the epoll
+ * loop; the kernel's own per-packet work is the same.  One thread: the
+ * ring is set up single-issuer with deferred task work, so completions
+ * run in this thread when it enters the kernel.
+ */
+#include <errno.h>
+#include <linux/io_uring.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "run_int.h"
+
+#define NREAD		128	/* reads in flight */
+#define NWBUF		4096	/* write buffers */
+#define RING_ENTRIES	1024
+
+#define UD_READ		1ULL
+#define UD_WRITE	2ULL
+#define UD_SIGNAL	3ULL
+#define UD(type, idx)	((type) << 32 | (uint64_t)(idx))
+
+struct uring {
+	int			 fd;
+	void			*sqp, *cqp;
+	size_t			 sqsz, cqsz, sqesz;
+	unsigned		*sq_head, *sq_tail, *sq_mask, *sq_array;
+	unsigned		*cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe	*sqes;
+	struct io_uring_cqe	*cqes;
+	unsigned		 entries;
+	unsigned		 pending;	/* SQEs not yet submitted */
+	uint8_t			*rbuf;		/* NREAD x bufsz */
+	uint8_t			*wbuf;		/* NWBUF x bufsz */
+	size_t			 bufsz;
+	uint32_t		 wfree[NWBUF];	/* stack of free buffers */
+	uint32_t		 nwfree;
+	int			 sfd;
+};
+
+static int
+sys_setup(unsigned entries, struct io_uring_params *p)
+{
+	return (int)syscall(__NR_io_uring_setup, entries, p);
+}
+
+static int
+sys_enter(int fd, unsigned submit, unsigned wait, unsigned flags, void *arg,
+    size_t argsz)
+{
+	return (int)syscall(__NR_io_uring_enter, fd, submit, wait, flags, arg,
+	    argsz);
+}
+
+static int
+ring_map(struct uring *u, struct io_uring_params *p)
+{
+	u->sqsz = p->sq_off.array + p->sq_entries * sizeof(unsigned);
+	u->cqsz = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+	if (p->features & IORING_FEAT_SINGLE_MMAP)
+		u->sqsz = u->cqsz = u->sqsz > u->cqsz ? u->sqsz : u->cqsz;
+	u->sqp = mmap(NULL, u->sqsz, PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_POPULATE, u->fd, IORING_OFF_SQ_RING);
+	if (u->sqp == MAP_FAILED)
+		return -1;
+	if (p->features & IORING_FEAT_SINGLE_MMAP)
+		u->cqp = u->sqp;
+	else if ((u->cqp = mmap(NULL, u->cqsz, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_CQ_RING)) ==
+	    MAP_FAILED)
+		return -1;
+	u->sqesz = p->sq_entries * sizeof(struct io_uring_sqe);
+	u->sqes = mmap(NULL, u->sqesz, PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_POPULATE, u->fd, IORING_OFF_SQES);
+	if (u->sqes == MAP_FAILED)
+		return -1;
+	u->sq_head = (unsigned *)((char *)u->sqp + p->sq_off.head);
+	u->sq_tail = (unsigned *)((char *)u->sqp + p->sq_off.tail);
+	u->sq_mask = (unsigned *)((char *)u->sqp + p->sq_off.ring_mask);
+	u->sq_array = (unsigned *)((char *)u->sqp + p->sq_off.array);
+	u->cq_head = (unsigned *)((char *)u->cqp + p->cq_off.head);
+	u->cq_tail = (unsigned *)((char *)u->cqp + p->cq_off.tail);
+	u->cq_mask = (unsigned *)((char *)u->cqp + p->cq_off.ring_mask);
+	u->cqes = (struct io_uring_cqe *)((char *)u->cqp + p->cq_off.cqes);
+	u->entries = p->sq_entries;
+	return 0;
+}
+
+/* 0, -1 on error, -2 when the kernel has no io_uring. */
+static int
+ring_open(struct uring *u)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+	if ((u->fd = sys_setup(RING_ENTRIES, &p)) == -1 && errno == EINVAL) {
+		memset(&p, 0, sizeof(p));	/* kernels before 6.1 */
+		u->fd = sys_setup(RING_ENTRIES, &p);
+	}
+	if (u->fd == -1)
+		return errno == ENOSYS || errno == EPERM ? -2 : -1;
+	if (!(p.features & IORING_FEAT_EXT_ARG)) {
+		close(u->fd);
+		u->fd = -1;
+		return -2;
+	}
+	return ring_map(u, &p);
+}
+
+static void
+ring_close(struct uring *u)
+{
+	if (u->sqes != NULL && u->sqes != MAP_FAILED)
+		munmap(u->sqes, u->sqesz);
+	if (u->cqp != NULL && u->cqp != MAP_FAILED && u->cqp != u->sqp)
+		munmap(u->cqp, u->cqsz);
+	if (u->sqp != NULL && u->sqp != MAP_FAILED)
+		munmap(u->sqp, u->sqsz);
+	if (u->fd != -1)
+		close(u->fd);
+}
+
+/* Submit what is queued without waiting.  0 or -1. */
+static int
+ring_submit(struct uring *u)
+{
+	int n;
+
+	while (u->pending > 0) {
+		n = sys_enter(u->fd, u->pending, 0, 0, NULL, 0);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EBUSY)
+				return 0;	/* completions first */
+			return -1;
+		}
+		u->pending -= (unsigned)n;
+	}
+	return 0;
+}
+
+static struct io_uring_sqe *
+ring_sqe(struct uring *u)
+{
+	unsigned tail = *u->sq_tail, head;
+	struct io_uring_sqe *sqe;
+
+	head = __atomic_load_n(u->sq_head, __ATOMIC_ACQUIRE);
+	if (tail - head >= u->entries) {
+		if (ring_submit(u) == -1)
+			return NULL;
+		head = __atomic_load_n(u->sq_head, __ATOMIC_ACQUIRE);
+		if (tail - head >= u->entries)
+			return NULL;
+	}
+	sqe = &u->sqes[tail & *u->sq_mask];
+	memset(sqe, 0, sizeof(*sqe));
+	u->sq_array[tail & *u->sq_mask] = tail & *u->sq_mask;
+	__atomic_store_n(u->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	u->pending++;
+	return sqe;
+}
+
+static int
+queue_read(struct uring *u, int fd, uint32_t idx)
+{
+	struct io_uring_sqe *sqe = ring_sqe(u);
+
+	if (sqe == NULL)
+		return -1;
+	sqe->opcode = IORING_OP_READ;
+	sqe->fd = fd;
+	sqe->addr = (uint64_t)(uintptr_t)(u->rbuf + (size_t)idx * u->bufsz);
+	sqe->len = (uint32_t)u->bufsz;
+	sqe->off = (uint64_t)-1;
+	sqe->user_data = UD(UD_READ, idx);
+	return 0;
+}
+
+static int
+queue_signal_poll(struct uring *u)
+{
+	struct io_uring_sqe *sqe = ring_sqe(u);
+
+	if (sqe == NULL)
+		return -1;
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = u->sfd;
+	sqe->poll32_events = 0x1;	/* POLLIN */
+	sqe->user_data = UD(UD_SIGNAL, 0);
+	return 0;
+}
+
+/* The backend's send: copy into a write buffer, queue a write.  Falls
+ * back to write(2) when no buffer or slot is free. */
+static void
+uring_send(struct runner *r, const uint8_t *pkt, size_t len)
+{
+	struct uring *u = r->io;
+	struct io_uring_sqe *sqe;
+	uint32_t idx;
+	uint8_t *b;
+
+	if (len > u->bufsz || u->nwfree == 0 || (sqe = ring_sqe(u)) == NULL) {
+		if (write(r->fd, pkt, len) != (ssize_t)len)
+			r->write_fail++;
+		return;
+	}
+	idx = u->wfree[--u->nwfree];
+	b = u->wbuf + (size_t)idx * u->bufsz;
+	memcpy(b, pkt, len);
+	sqe->opcode = IORING_OP_WRITE;
+	sqe->fd = r->fd;
+	sqe->addr = (uint64_t)(uintptr_t)b;
+	sqe->len = (uint32_t)len;
+	sqe->off = (uint64_t)-1;
+	sqe->user_data = UD(UD_WRITE, idx);
+}
+
+/* Handle one completion; returns 1 to stop, -1 on error. */
+static int
+complete(struct runner *r, struct uring *u, const struct io_uring_cqe *c,
+    struct monotime now)
+{
+	uint32_t type = (uint32_t)(c->user_data >> 32);
+	uint32_t idx = (uint32_t)c->user_data;
+	struct netsim_reply rep;
+
+	switch (type) {
+	case UD_READ:
+		if (c->res > 0 && netsim_input(r->s, u->rbuf + (size_t)idx *
+		    u->bufsz, (size_t)c->res, now.ns, &rep))
+			run_reply(r, &rep, now);
+		else if (c->res < 0 && c->res != -EAGAIN && c->res != -EINTR) {
+			errno = -c->res;
+			log_warn("reading the TUN device");
+			return -1;
+		}
+		return queue_read(u, r->fd, idx);
+	case UD_WRITE:
+		if (c->res < 0)
+			r->write_fail++;
+		u->wfree[u->nwfree++] = idx;
+		return 0;
+	case UD_SIGNAL:
+		if (run_read_signals(r, u->sfd))
+			return 1;
+		return queue_signal_poll(u);
+	default:
+		return 0;
+	}
+}
+
+static int
+uring_loop(struct runner *r, struct uring *u)
+{
+	struct io_uring_getevents_arg arg;
+	struct __kernel_timespec ts;
+	int stop = 0;
+
+	for (uint32_t i = 0; i < NREAD; i++)
+		if (queue_read(u, r->fd, i) == -1)
+			return -1;
+	if (queue_signal_poll(u) == -1)
+		return -1;
+	while (stop == 0) {
+		struct timer *t = timer_heap_peek(&r->th);
+		unsigned head, tail;
+		struct monotime now;
+		int n;
+
+		memset(&arg, 0, sizeof(arg));
+		if (t != NULL) {
+			int64_t ns = monotime_sub_ns(t->when, monotime_now());
+			if (ns < 0)
+				ns = 0;
+			ts.tv_sec = ns / 1000000000;
+			ts.tv_nsec = ns % 1000000000;
+			arg.ts = (uint64_t)(uintptr_t)&ts;
+		}
+		n = sys_enter(u->fd, u->pending, 1, IORING_ENTER_GETEVENTS |
+		    IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
+		if (n == -1 && errno != EINTR && errno != ETIME &&
+		    errno != EAGAIN && errno != EBUSY) {
+			log_warn("io_uring_enter");
+			return -1;
+		}
+		if (n > 0)
+			u->pending -= (unsigned)n < u->pending ? (unsigned)n :
+			    u->pending;
+		now = monotime_now();
+		head = *u->cq_head;
+		tail = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE);
+		for (; head != tail && stop == 0; head++)
+			stop = complete(r, u, &u->cqes[head & *u->cq_mask], now);
+		__atomic_store_n(u->cq_head, head, __ATOMIC_RELEASE);
+		timer_heap_run(&r->th, now);
+	}
+	return stop < 0 ? -1 : 0;
+}
+
+int
+run_uring(struct runner *r, int sfd)
+{
+	struct uring *u;
+	int rc;
+
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return -1;
+	u->fd = -1;
+	u->sfd = sfd;
+	u->bufsz = (r->mtu > 1280 ? r->mtu : 1280) + 256;
+	u->rbuf = malloc(NREAD * u->bufsz);
+	u->wbuf = malloc(NWBUF * u->bufsz);
+	if (u->rbuf == NULL || u->wbuf == NULL) {
+		rc = -1;
+		goto out;
+	}
+	for (uint32_t i = 0; i < NWBUF; i++)
+		u->wfree[u->nwfree++] = NWBUF - 1 - i;
+	if ((rc = ring_open(u)) != 0) {
+		if (rc == -1)
+			log_warn("io_uring_setup");
+		goto out;
+	}
+	r->io = u;
+	r->send = uring_send;
+	rc = uring_loop(r, u);
+	r->io = NULL;
+out:
+	ring_close(u);
+	free(u->rbuf);
+	free(u->wbuf);
+	free(u);
+	return rc;
+}
