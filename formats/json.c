@@ -230,6 +230,8 @@ scamper_json_obj(uint16_t type, const void *obj, char **out)
 		return scamper_json_ping(obj, out);
 	case SCAMPER_FILE_OBJ_TRACELB:
 		return scamper_json_tracelb(obj, out);
+	case SCAMPER_FILE_OBJ_DEALIAS:
+		return scamper_json_dealias(obj, out);
 	}
 	return 0;
 }

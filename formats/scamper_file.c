@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scamper_dealias.h"
 #include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_ping.h"
@@ -257,6 +258,9 @@ scamper_file_obj_free(uint16_t type, void *obj)
 		break;
 	case SCAMPER_FILE_OBJ_TRACELB:
 		scamper_tracelb_free(obj);
+		break;
+	case SCAMPER_FILE_OBJ_DEALIAS:
+		scamper_dealias_free(obj);
 		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		raw = obj;
@@ -505,6 +509,7 @@ static int
 decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 {
 	struct rbuf *rb = &f->rb;
+	int rc;
 
 	*otype = type;
 	switch (type) {
@@ -525,6 +530,12 @@ decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 	case SCAMPER_FILE_OBJ_TRACELB:
 		return warts_tracelb_read(f, rb,
 		    (struct scamper_tracelb **)obj);
+	case SCAMPER_FILE_OBJ_DEALIAS:
+		if ((rc = warts_dealias_read(f, rb,
+		    (struct scamper_dealias **)obj)) != 1)
+			return rc;
+		rb->off = 0;	/* an unknown method: keep the bytes */
+		break;
 	}
 	*otype = SCAMPER_FILE_OBJ_RAW;
 	return rd_raw(rb, type, obj);
@@ -781,23 +792,42 @@ scamper_file_write_ping(struct scamper_file *f, const struct scamper_ping *p)
 	return rec_end(f, start);
 }
 
-int
-scamper_file_write_tracelb(struct scamper_file *f,
-    const struct scamper_tracelb *t)
+typedef int (*data_wr)(struct wbuf *, const void *, uint32_t, uint32_t);
+
+/* Write a measurement record of TYPE through its codec WR, after the list
+ * and cycle it refers to. */
+static int
+write_data(struct scamper_file *f, uint16_t type, const void *obj,
+    const struct scamper_list *l, const struct scamper_cycle *c, data_wr wr)
 {
-	int64_t lid = list_id(f, t->list), cid;
+	int64_t lid = list_id(f, l), cid;
 	size_t start;
 
-	if (lid < 0 || (cid = cycle_id(f, t->cycle)) < 0)
+	if (lid < 0 || (cid = cycle_id(f, c)) < 0)
 		return -1;
-	start = rec_begin(f, SCAMPER_FILE_OBJ_TRACELB);
-	if (warts_tracelb_write(&f->out, t, (uint32_t)lid, (uint32_t)cid) !=
-	    0) {
+	start = rec_begin(f, type);
+	if (wr(&f->out, obj, (uint32_t)lid, (uint32_t)cid) != 0) {
 		f->out.len = start;
-		return ferr(f, "tracelb cannot be written as warts");
+		return ferr(f, "object of type %u cannot be written as warts",
+		    type);
 	}
 	return rec_end(f, start);
 }
+
+#define WRITER(name, stype, TYPE) \
+static int \
+wr_##name(struct wbuf *wb, const void *o, uint32_t lid, uint32_t cid) \
+{ \
+	return warts_##name##_write(wb, o, lid, cid); \
+} \
+int \
+scamper_file_write_##name(struct scamper_file *f, const struct stype *o) \
+{ \
+	return write_data(f, TYPE, o, o->list, o->cycle, wr_##name); \
+}
+
+WRITER(tracelb, scamper_tracelb, SCAMPER_FILE_OBJ_TRACELB)
+WRITER(dealias, scamper_dealias, SCAMPER_FILE_OBJ_DEALIAS)
 
 static int
 write_raw(struct scamper_file *f, const struct scamper_file_raw *raw)
@@ -828,6 +858,8 @@ scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
 		return scamper_file_write_ping(f, obj);
 	case SCAMPER_FILE_OBJ_TRACELB:
 		return scamper_file_write_tracelb(f, obj);
+	case SCAMPER_FILE_OBJ_DEALIAS:
+		return scamper_file_write_dealias(f, obj);
 	case SCAMPER_FILE_OBJ_RAW:
 		return write_raw(f, obj);
 	}

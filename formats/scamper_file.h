@@ -27,7 +27,7 @@
 #define SCAMPER_FILE_OBJ_TRACE		6	/* struct scamper_trace */
 #define SCAMPER_FILE_OBJ_PING		7	/* struct scamper_ping */
 #define SCAMPER_FILE_OBJ_TRACELB	8	/* struct scamper_tracelb */
-#define SCAMPER_FILE_OBJ_DEALIAS	9
+#define SCAMPER_FILE_OBJ_DEALIAS	9	/* struct scamper_dealias */
 #define SCAMPER_FILE_OBJ_NEIGHBOURDISC	10
 #define SCAMPER_FILE_OBJ_TBIT		11
 #define SCAMPER_FILE_OBJ_STING		12
@@ -46,6 +46,7 @@ struct scamper_file;
 struct scamper_trace;
 struct scamper_ping;
 struct scamper_tracelb;
+struct scamper_dealias;
 struct scamper_list;
 struct scamper_cycle;
 
@@ -85,6 +86,8 @@ int scamper_file_write_ping(struct scamper_file *f,
     const struct scamper_ping *p);
 int scamper_file_write_tracelb(struct scamper_file *f,
     const struct scamper_tracelb *t);
+int scamper_file_write_dealias(struct scamper_file *f,
+    const struct scamper_dealias *d);
 int scamper_file_write_list(struct scamper_file *f,
     const struct scamper_list *l);
 int scamper_file_write_cycle_start(struct scamper_file *f,

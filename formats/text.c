@@ -270,5 +270,7 @@ scamper_text_obj(uint16_t type, const void *obj, char **out)
 		return scamper_text_ping(obj, out);
 	if (type == SCAMPER_FILE_OBJ_TRACELB)
 		return scamper_text_tracelb(obj, out);
+	if (type == SCAMPER_FILE_OBJ_DEALIAS)
+		return scamper_text_dealias(obj, out);
 	return 0;
 }

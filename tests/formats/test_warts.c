@@ -101,8 +101,7 @@ open_bytes(const uint8_t *b, size_t n)
 static int
 debian_prints(const struct scamper_file_raw *raw)
 {
-	return raw->type == SCAMPER_FILE_OBJ_DEALIAS ||
-	    raw->type == SCAMPER_FILE_OBJ_TBIT;
+	return raw->type == SCAMPER_FILE_OBJ_TBIT;
 }
 
 START_TEST(json_matches_debian)
