@@ -182,6 +182,7 @@ attach_halt(struct ctl_client *cl, char **argv, int argc)
 	}
 	core_task_halt(j->t);
 	ctl_printf(cl, "OK halted %u", id);
+	cl->more_sent = 0;
 }
 
 /* A measurement command (or a bare address, measured with the default
@@ -225,6 +226,9 @@ attach_command(struct ctl_client *cl, const char *line, const char *word)
 	j->t = t;
 	TAILQ_INSERT_TAIL(&cl->jobs, j, e);
 	ctl_printf(cl, "OK id-%u", j->id);
+	/* as scamper: an accepted command (or halt) earns the next MORE;
+	 * an error reply does not */
+	cl->more_sent = 0;
 }
 
 void
@@ -233,7 +237,6 @@ ctl_attach_line(struct ctl_client *cl, char *line)
 	char copy[CTL_LINEMAX + 1], *argv[4], err[128];
 	int argc;
 
-	cl->more_sent = 0;
 	snprintf(copy, sizeof(copy), "%s", line);
 	if ((argc = cmd_split(copy, argv, 4, err, sizeof(err))) == 0)
 		return;

@@ -346,6 +346,9 @@ on_line(const struct opts *o, struct state *st, const char *line)
 		fprintf(stderr, "sc_attach: scamper: %s\n", line);
 		if (!st->attached)
 			return -1;
+		/* a refused command earns no MORE: go on with the next */
+		if (!o->impatient)
+			return send_next(o, st);
 	} else if (o->debug)
 		fprintf(stderr, "sc_attach: unexpected line: %s\n", line);
 	return 0;

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# test_ctl_interop.sh SCAMPER HELPER SC_ATTACH CLIENT: the control socket
+# against Debian's scamper 20211212 tools, in a lab namespace: Debian's
+# sc_attach drives our scamper (-P and -U, polite and impatient; results
+# read by Debian's sc_warts2json); our sc_attach drives Debian's scamper
+# (warts and -j JSON); and the attach-mode exchange (OK, MORE, OK id-N,
+# DATA) has the same shape from both for the same paced commands.
+# Needs root and the scamper package; skipped otherwise.
+set -u
+scamper=$1
+export SCAMPER_HELPER_BIN=$2
+sc_attach=$3
+client=$4
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lab/lab.sh"
+lab_require_root
+for t in scamper sc_attach sc_warts2json python3; do
+	command -v $t >/dev/null ||
+	    { echo "SKIP: $t missing (apt-get install scamper python3)"; exit 77; }
+done
+lab_init ctlx
+lab_build - >/dev/null <<'EOF' || exit 1
+node h1 host
+node h2 host
+link h1 h2 192.0.2.1/30 192.0.2.2/30 2001:db8:1::1/64 2001:db8:1::2/64
+EOF
+tmp=$LAB_DIR
+fail=0 n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+py() { lab_exec h1 timeout 120 python3 "$client" "$@"; }
+alive() { kill -0 "$(cat "$tmp/$1.pid")" 2>/dev/null; }
+start() {	# start NAME BINARY ARGS...
+	local name=$1 bin=$2
+	shift 2
+	lab_exec h1 "$bin" -D -e "$tmp/$name.pid" "$@" ||
+	    { bad "start $bin $*"; return 1; }
+	for _ in $(seq 50); do [ -s "$tmp/$name.pid" ] && break; sleep 0.1; done
+	sleep 0.2
+	lab_atexit "kill $(cat "$tmp/$name.pid") 2>/dev/null"
+}
+# count TYPE FILE: measurements of TYPE Debian's sc_warts2json finds
+count() { sc_warts2json "$2" 2>/dev/null | grep -c "^{\"type\":\"$1\""; }
+
+cat >"$tmp/cmds" <<'EOF'
+trace -q 1 192.0.2.2
+ping -c 2 192.0.2.2
+trace -P icmp-paris -q 1 2001:db8:1::2
+ping -c 1 2001:db8:1::2
+EOF
+
+# ---- Debian's sc_attach drives ours ----
+start ours "$scamper" -P 31337 -p 1000 || exit 1
+if lab_exec h1 timeout 120 sc_attach -p 31337 -i "$tmp/cmds" -o "$tmp/d1.warts" &&
+    [ "$(count trace "$tmp/d1.warts")" = 2 ] && [ "$(count ping "$tmp/d1.warts")" = 2 ] &&
+    [ "$(count cycle-start "$tmp/d1.warts")" = 1 ] &&
+    [ "$(count cycle-stop "$tmp/d1.warts")" = 1 ]; then
+	ok "Debian's sc_attach -p drives ours: 2 traces, 2 pings, one cycle"
+else
+	bad "Debian's sc_attach -p: $(sc_warts2json "$tmp/d1.warts" 2>&1 | cut -c1-100)"
+fi
+if sc_warts2json "$tmp/d1.warts" | grep '"type":"trace"' | grep -q '"stop_reason":"COMPLETED"' &&
+    sc_warts2json "$tmp/d1.warts" | grep '"type":"ping"' | grep -q '"replies":2'; then
+	ok "the traces completed and the pings were answered"
+else
+	bad "results: $(sc_warts2json "$tmp/d1.warts" 2>&1 | cut -c1-200)"
+fi
+for i in $(seq 40); do echo 192.0.2.2; done >"$tmp/addrs"
+if lab_exec h1 timeout 120 sc_attach -O impatient -c 'ping -c 1' -p 31337 \
+    -i "$tmp/addrs" -o "$tmp/d2.warts" && [ "$(count ping "$tmp/d2.warts")" = 40 ]; then
+	ok "Debian's sc_attach -O impatient -c: 40 pings"
+else
+	bad "impatient: $(count ping "$tmp/d2.warts") pings"
+fi
+kill "$(cat "$tmp/ours.pid")"
+start oursu "$scamper" -U "$tmp/s.sock" || exit 1
+if lab_exec h1 timeout 120 sc_attach -U "$tmp/s.sock" -i "$tmp/cmds" -o "$tmp/d3.warts" &&
+    [ "$(count trace "$tmp/d3.warts")" = 2 ] && [ "$(count ping "$tmp/d3.warts")" = 2 ]; then
+	ok "Debian's sc_attach -U drives ours"
+else
+	bad "Debian's sc_attach -U"
+fi
+kill "$(cat "$tmp/oursu.pid")"
+
+# ---- our sc_attach drives Debian's ----
+start theirs scamper -P 31338 -p 1000 || exit 1
+if lab_exec h1 timeout 120 "$sc_attach" -p 31338 -i "$tmp/cmds" -o "$tmp/o1.warts" &&
+    [ "$(count trace "$tmp/o1.warts")" = 2 ] && [ "$(count ping "$tmp/o1.warts")" = 2 ]; then
+	ok "our sc_attach drives Debian's scamper (warts)"
+else
+	bad "our sc_attach vs Debian's: $(sc_warts2json "$tmp/o1.warts" 2>&1 | cut -c1-100)"
+fi
+if lab_exec h1 timeout 120 "$sc_attach" -j -O impatient -c 'ping -c 1' -p 31338 \
+    -i "$tmp/addrs" -o "$tmp/o2.json" &&
+    [ "$(grep -c '^{"type":"ping"' "$tmp/o2.json")" = 40 ]; then
+	ok "our sc_attach -j -O impatient drives Debian's: 40 JSON pings"
+else
+	bad "our sc_attach -j vs Debian's: $(grep -c ping "$tmp/o2.json")"
+fi
+
+# ---- the same exchange from both ----
+shape() {	# shape PORT: the line skeleton of a paced attach session
+	(printf 'attach\n'; sleep 1; printf 'ping -c 1 192.0.2.2\n'; sleep 2
+	 printf 'bogus\n'; sleep 0.5; printf 'halt 99\n'; sleep 0.5; printf 'done\n') |
+	    py "$1" transcript | grep -v '^ok - ' |
+	    awk '/^DATA /{print "DATA"; skip=1; next} skip && /^`$/ {skip=0; next} !skip' |
+	    sed -E 's/^ERR .*/ERR/'
+}
+kill "$(cat "$tmp/theirs.pid")"; sleep 0.5
+start theirs scamper -P 31338 -p 1000 || exit 1
+start ours "$scamper" -P 31337 -p 1000 || exit 1
+s_theirs=$(shape 31338)
+s_ours=$(shape 31337)
+if [ "$s_ours" = "$s_theirs" ]; then
+	ok "attach exchange has Debian's shape: $(echo $s_ours)"
+else
+	bad "attach exchange differs"
+	diff <(echo "$s_theirs") <(echo "$s_ours") | sed 's/^/#   /'
+fi
+
+echo "$((n - fail)) passed, $fail failed"
+[ $fail = 0 ]
