@@ -257,14 +257,19 @@ def sc_sources(addr):
 
 def run_clients(conns, cmds, polite=True, limit=TIMEOUT):
     """Attach every connection and run CMDS on each, one per MORE when
-    POLITE, else all at once; until every connection is closed."""
+    POLITE, else all at once; until every connection is closed.  In a
+    command "{c}" is the connection's index and "{k}" the command's."""
     sel = selectors.DefaultSelector()
     state = {}
+    for ci, c in enumerate(conns):
+        c.cmds = [x.replace("{c}", str(ci)).replace("{k}", str(k))
+                  for k, x in enumerate(cmds)]
     for c in conns:
         c.s.setblocking(False)
         c.send_q = b"attach\n"
         if not polite:
-            c.send_q += "".join(x + "\n" for x in cmds).encode() + b"done\n"
+            c.send_q += "".join(x + "\n" for x in c.cmds).encode() + \
+                b"done\n"
         c.next = 0 if polite else len(cmds) + 1
         c.mores = 0
         state[c.s] = c
@@ -297,7 +302,8 @@ def run_clients(conns, cmds, polite=True, limit=TIMEOUT):
                         if l == "MORE":
                             c.mores += 1
                             if c.next < len(cmds):
-                                c.send_q += (cmds[c.next] + "\n").encode()
+                                c.send_q += (c.cmds[c.next] +
+                                             "\n").encode()
                                 c.next += 1
                             elif c.next == len(cmds):
                                 c.send_q += b"done\n"
@@ -312,11 +318,11 @@ def run_clients(conns, cmds, polite=True, limit=TIMEOUT):
     return open_ == 0
 
 
-def sc_many(addr, n, m, cmd):
+def sc_many(addr, n, m, cmd, polite="impatient"):
     n, m = int(n), int(m)
     conns = [Conn(addr) for _ in range(n)]
     cmds = [cmd] * m
-    done = run_clients(conns, cmds, polite=False)
+    done = run_clients(conns, cmds, polite=polite == "polite")
     ok(done, "%d clients x %d commands all finished" % (n, m))
     counts = [results(c) for c in conns]
     accepted = [sum(l.startswith("OK id-") for l in c.lines) for c in conns]
