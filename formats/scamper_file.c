@@ -18,7 +18,10 @@
 #include "scamper_dealias.h"
 #include "scamper_file.h"
 #include "scamper_list.h"
+#include "scamper_neighbourdisc.h"
 #include "scamper_ping.h"
+#include "scamper_sniff.h"
+#include "scamper_sting.h"
 #include "scamper_trace.h"
 #include "scamper_tracelb.h"
 #include "warts_int.h"
@@ -261,6 +264,15 @@ scamper_file_obj_free(uint16_t type, void *obj)
 		break;
 	case SCAMPER_FILE_OBJ_DEALIAS:
 		scamper_dealias_free(obj);
+		break;
+	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
+		scamper_neighbourdisc_free(obj);
+		break;
+	case SCAMPER_FILE_OBJ_STING:
+		scamper_sting_free(obj);
+		break;
+	case SCAMPER_FILE_OBJ_SNIFF:
+		scamper_sniff_free(obj);
 		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		raw = obj;
@@ -536,6 +548,13 @@ decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 			return rc;
 		rb->off = 0;	/* an unknown method: keep the bytes */
 		break;
+	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
+		return warts_neighbourdisc_read(f, rb,
+		    (struct scamper_neighbourdisc **)obj);
+	case SCAMPER_FILE_OBJ_STING:
+		return warts_sting_read(f, rb, (struct scamper_sting **)obj);
+	case SCAMPER_FILE_OBJ_SNIFF:
+		return warts_sniff_read(f, rb, (struct scamper_sniff **)obj);
 	}
 	*otype = SCAMPER_FILE_OBJ_RAW;
 	return rd_raw(rb, type, obj);
@@ -828,6 +847,9 @@ scamper_file_write_##name(struct scamper_file *f, const struct stype *o) \
 
 WRITER(tracelb, scamper_tracelb, SCAMPER_FILE_OBJ_TRACELB)
 WRITER(dealias, scamper_dealias, SCAMPER_FILE_OBJ_DEALIAS)
+WRITER(neighbourdisc, scamper_neighbourdisc, SCAMPER_FILE_OBJ_NEIGHBOURDISC)
+WRITER(sting, scamper_sting, SCAMPER_FILE_OBJ_STING)
+WRITER(sniff, scamper_sniff, SCAMPER_FILE_OBJ_SNIFF)
 
 static int
 write_raw(struct scamper_file *f, const struct scamper_file_raw *raw)
@@ -860,6 +882,12 @@ scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
 		return scamper_file_write_tracelb(f, obj);
 	case SCAMPER_FILE_OBJ_DEALIAS:
 		return scamper_file_write_dealias(f, obj);
+	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
+		return scamper_file_write_neighbourdisc(f, obj);
+	case SCAMPER_FILE_OBJ_STING:
+		return scamper_file_write_sting(f, obj);
+	case SCAMPER_FILE_OBJ_SNIFF:
+		return scamper_file_write_sniff(f, obj);
 	case SCAMPER_FILE_OBJ_RAW:
 		return write_raw(f, obj);
 	}

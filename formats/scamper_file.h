@@ -28,10 +28,10 @@
 #define SCAMPER_FILE_OBJ_PING		7	/* struct scamper_ping */
 #define SCAMPER_FILE_OBJ_TRACELB	8	/* struct scamper_tracelb */
 #define SCAMPER_FILE_OBJ_DEALIAS	9	/* struct scamper_dealias */
-#define SCAMPER_FILE_OBJ_NEIGHBOURDISC	10
+#define SCAMPER_FILE_OBJ_NEIGHBOURDISC	10	/* struct scamper_neighbourdisc */
 #define SCAMPER_FILE_OBJ_TBIT		11
-#define SCAMPER_FILE_OBJ_STING		12
-#define SCAMPER_FILE_OBJ_SNIFF		13
+#define SCAMPER_FILE_OBJ_STING		12	/* struct scamper_sting */
+#define SCAMPER_FILE_OBJ_SNIFF		13	/* struct scamper_sniff */
 #define SCAMPER_FILE_OBJ_HOST		14
 #define SCAMPER_FILE_OBJ_RAW		0xffff	/* struct scamper_file_raw */
 
@@ -47,6 +47,9 @@ struct scamper_trace;
 struct scamper_ping;
 struct scamper_tracelb;
 struct scamper_dealias;
+struct scamper_neighbourdisc;
+struct scamper_sting;
+struct scamper_sniff;
 struct scamper_list;
 struct scamper_cycle;
 
@@ -88,6 +91,12 @@ int scamper_file_write_tracelb(struct scamper_file *f,
     const struct scamper_tracelb *t);
 int scamper_file_write_dealias(struct scamper_file *f,
     const struct scamper_dealias *d);
+int scamper_file_write_neighbourdisc(struct scamper_file *f,
+    const struct scamper_neighbourdisc *n);
+int scamper_file_write_sting(struct scamper_file *f,
+    const struct scamper_sting *s);
+int scamper_file_write_sniff(struct scamper_file *f,
+    const struct scamper_sniff *s);
 int scamper_file_write_list(struct scamper_file *f,
     const struct scamper_list *l);
 int scamper_file_write_cycle_start(struct scamper_file *f,

@@ -272,5 +272,7 @@ scamper_text_obj(uint16_t type, const void *obj, char **out)
 		return scamper_text_tracelb(obj, out);
 	if (type == SCAMPER_FILE_OBJ_DEALIAS)
 		return scamper_text_dealias(obj, out);
+	if (type == SCAMPER_FILE_OBJ_STING)
+		return scamper_text_sting(obj, out);
 	return 0;
 }
