@@ -1,13 +1,14 @@
 /*
- * run.c: sc_netsim's event loop.
+ * run.c: sc_netsim's event loop: what both backends share (delayed
+ * replies, signals, counters) and the epoll backend.
  *
- * One epoll set holds the TUN descriptor and a signalfd.  Each wake-up
- * reads up to a batch of packets (one per read(2), as TUN gives them),
- * answers each through netsim_input(), and writes a reply at once when
- * its delay is zero or has a slot in the timer heap otherwise.  Slots are
- * kept on free lists by size class, so the steady state allocates
- * nothing.  epoll_pwait2 takes a nanosecond timeout, so delays are not
- * rounded to milliseconds.
+ * A reply whose delay is zero is sent at once; others wait in a slot in
+ * the timer heap.  Slots are kept on free lists by size class, so the
+ * steady state allocates nothing.  The epoll backend watches the TUN
+ * descriptor and a signalfd; each wake-up reads up to a batch of packets
+ * (one per read(2), as TUN gives them) and answers each through
+ * netsim_input().  epoll_pwait2 takes a nanosecond timeout, so delays are
+ * not rounded to milliseconds.  The io_uring backend is run_uring.c.
  */
 #include <errno.h>
 #include <signal.h>
