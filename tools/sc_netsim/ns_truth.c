@@ -371,18 +371,68 @@ path_print_sets(const struct netsim *s, const struct hopsets *h, FILE *f)
 	}
 }
 
-int
-netsim_path_print(const struct netsim *s, const char *src, const char *dst,
-    const char *proto, const char *l4hdr, FILE *f, char *err, size_t errlen)
+/* The hops of one flow, printed to F; H is scratch space. */
+static int
+path_query(const struct netsim *s, struct hopsets *h, int af,
+    const uint8_t *sa, const uint8_t *da, uint8_t pr, const uint8_t *l4,
+    FILE *f, char *err, size_t errlen)
 {
-	uint8_t sa[16] = { 0 }, da[16] = { 0 }, l4[4], pr, flags, ittl;
-	static struct hopsets h;
 	uint32_t hops[NS_MAXHOPS];
 	const struct ns_leaf *leaf;
 	const struct ns_addr *gw = NULL;
 	struct walkrec w;
-	int af, ri, ifx, nh, combos = 0;
+	uint8_t flags, ittl;
+	int ri, ifx, nh, combos = 0;
 	char buf[64];
+
+	h->minlen = -1;
+	if ((ri = ns_topo_addr_lookup(s, af, da, &ifx)) >= 0) {
+		const struct ns_router *t = &s->rtr[ri];
+		path_record(s, h, s->home + t->home_off, (int)t->home_len);
+		path_print_sets(s, h, f);
+		fprintf(f, "%u %s router %s\n", t->home_len + 1,
+		    ns_addr_str(af, da, buf, sizeof(buf)),
+		    reply_name(NS_D_ECHO | NS_D_UDP | NS_D_RST, pr));
+		return 0;
+	}
+	if ((leaf = ns_topo_leaf_lookup(s, af, da)) == NULL) {
+		snprintf(err, errlen, "--path: %s is not in the simulated "
+		    "Internet", ns_addr_str(af, da, buf, sizeof(buf)));
+		return -1;
+	}
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	do {
+		w.o.n = 0;
+		w.nmet = 0;
+		nh = ns_topo_walk(s, &leaf->path, af, sa, da, pr, l4,
+		    rec_choice, &w, hops, NS_MAXHOPS);
+		path_record(s, h, hops, nh);
+		if (combos == 0 && nh > 0)	/* the gateway */
+			gw = &s->rtr[hops[nh - 1]].ifaddr[ns_topo_inl_ifx(s,
+			    hops[nh - 1], nh > 1 ? hops[nh - 2] : NS_NOPRED)];
+	} while (++combos < PATH_MAXCOMBO && odo_next(&w.o, s, w.met,
+	    w.nmet));
+	path_print_sets(s, h, f);
+	flags = ns_topo_dest(s, leaf, da, &ittl);
+	fprintf(f, "%d %s dst %s", h->maxlen + 1, ns_addr_str(af, da, buf,
+	    sizeof(buf)), reply_name(flags, pr));
+	if ((flags & NS_D_UNREACH) && gw != NULL)
+		fprintf(f, " from %s", ns_addr_str(af, gw->a, buf,
+		    sizeof(buf)));
+	if (h->minlen != h->maxlen)
+		fprintf(f, " ttl=%d..%d", h->minlen + 1, h->maxlen + 1);
+	fputc('\n', f);
+	return 0;
+}
+
+int
+netsim_path_print(const struct netsim *s, const char *src, const char *dst,
+    const char *proto, const char *l4hdr, FILE *f, char *err, size_t errlen)
+{
+	uint8_t sa[16] = { 0 }, da[16] = { 0 }, l4[4], pr;
+	struct hopsets *h;
+	int af, rc;
 
 	if (inet_pton(AF_INET, src, sa) == 1 && inet_pton(AF_INET, dst, da)
 	    == 1)
@@ -407,44 +457,11 @@ netsim_path_print(const struct netsim *s, const char *src, const char *dst,
 		    "digits", l4hdr);
 		return -1;
 	}
-	memset(&h, 0, sizeof(h));
-	h.minlen = -1;
-	if ((ri = ns_topo_addr_lookup(s, af, da, &ifx)) >= 0) {
-		const struct ns_router *t = &s->rtr[ri];
-		path_record(s, &h, s->home + t->home_off, (int)t->home_len);
-		path_print_sets(s, &h, f);
-		fprintf(f, "%u %s router %s\n", t->home_len + 1,
-		    ns_addr_str(af, da, buf, sizeof(buf)),
-		    reply_name(NS_D_ECHO | NS_D_UDP | NS_D_RST, pr));
-		return 0;
-	}
-	if ((leaf = ns_topo_leaf_lookup(s, af, da)) == NULL) {
-		snprintf(err, errlen, "--path: %s is not in the simulated "
-		    "Internet", dst);
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(err, errlen, "--path: out of memory");
 		return -1;
 	}
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	do {
-		w.o.n = 0;
-		w.nmet = 0;
-		nh = ns_topo_walk(s, &leaf->path, af, sa, da, pr, l4,
-		    rec_choice, &w, hops, NS_MAXHOPS);
-		path_record(s, &h, hops, nh);
-		if (combos == 0 && nh > 0)	/* the gateway */
-			gw = &s->rtr[hops[nh - 1]].ifaddr[ns_topo_inl_ifx(s,
-			    hops[nh - 1], nh > 1 ? hops[nh - 2] : NS_NOPRED)];
-	} while (++combos < PATH_MAXCOMBO && odo_next(&w.o, s, w.met,
-	    w.nmet));
-	path_print_sets(s, &h, f);
-	flags = ns_topo_dest(s, leaf, da, &ittl);
-	fprintf(f, "%d %s dst %s", h.maxlen + 1, ns_addr_str(af, da, buf,
-	    sizeof(buf)), reply_name(flags, pr));
-	if ((flags & NS_D_UNREACH) && gw != NULL)
-		fprintf(f, " from %s", ns_addr_str(af, gw->a, buf,
-		    sizeof(buf)));
-	if (h.minlen != h.maxlen)
-		fprintf(f, " ttl=%d..%d", h.minlen + 1, h.maxlen + 1);
-	fputc('\n', f);
-	return 0;
+	rc = path_query(s, h, af, sa, da, pr, l4, f, err, errlen);
+	free(h);
+	return rc;
 }
