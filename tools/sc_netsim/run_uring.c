@@ -334,6 +334,7 @@ run_uring(struct runner *r, int sfd)
 	if ((rc = ring_open(u)) != 0) {
 		if (rc == -1)
 			log_warn("io_uring_setup");
+		rc = -2;	/* the caller falls back to epoll */
 		goto out;
 	}
 	r->io = u;
