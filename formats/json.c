@@ -232,6 +232,8 @@ scamper_json_obj(uint16_t type, const void *obj, char **out)
 		return scamper_json_tracelb(obj, out);
 	case SCAMPER_FILE_OBJ_DEALIAS:
 		return scamper_json_dealias(obj, out);
+	case SCAMPER_FILE_OBJ_TBIT:
+		return scamper_json_tbit(obj, out);
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "scamper_ping.h"
 #include "scamper_sniff.h"
 #include "scamper_sting.h"
+#include "scamper_tbit.h"
 #include "scamper_trace.h"
 #include "scamper_tracelb.h"
 #include "warts_int.h"
@@ -270,6 +271,9 @@ scamper_file_obj_free(uint16_t type, void *obj)
 		break;
 	case SCAMPER_FILE_OBJ_STING:
 		scamper_sting_free(obj);
+		break;
+	case SCAMPER_FILE_OBJ_TBIT:
+		scamper_tbit_free(obj);
 		break;
 	case SCAMPER_FILE_OBJ_SNIFF:
 		scamper_sniff_free(obj);
@@ -553,6 +557,8 @@ decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 		    (struct scamper_neighbourdisc **)obj);
 	case SCAMPER_FILE_OBJ_STING:
 		return warts_sting_read(f, rb, (struct scamper_sting **)obj);
+	case SCAMPER_FILE_OBJ_TBIT:
+		return warts_tbit_read(f, rb, (struct scamper_tbit **)obj);
 	case SCAMPER_FILE_OBJ_SNIFF:
 		return warts_sniff_read(f, rb, (struct scamper_sniff **)obj);
 	}
@@ -849,6 +855,7 @@ WRITER(tracelb, scamper_tracelb, SCAMPER_FILE_OBJ_TRACELB)
 WRITER(dealias, scamper_dealias, SCAMPER_FILE_OBJ_DEALIAS)
 WRITER(neighbourdisc, scamper_neighbourdisc, SCAMPER_FILE_OBJ_NEIGHBOURDISC)
 WRITER(sting, scamper_sting, SCAMPER_FILE_OBJ_STING)
+WRITER(tbit, scamper_tbit, SCAMPER_FILE_OBJ_TBIT)
 WRITER(sniff, scamper_sniff, SCAMPER_FILE_OBJ_SNIFF)
 
 static int
@@ -886,6 +893,8 @@ scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
 		return scamper_file_write_neighbourdisc(f, obj);
 	case SCAMPER_FILE_OBJ_STING:
 		return scamper_file_write_sting(f, obj);
+	case SCAMPER_FILE_OBJ_TBIT:
+		return scamper_file_write_tbit(f, obj);
 	case SCAMPER_FILE_OBJ_SNIFF:
 		return scamper_file_write_sniff(f, obj);
 	case SCAMPER_FILE_OBJ_RAW:

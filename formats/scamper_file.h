@@ -29,7 +29,7 @@
 #define SCAMPER_FILE_OBJ_TRACELB	8	/* struct scamper_tracelb */
 #define SCAMPER_FILE_OBJ_DEALIAS	9	/* struct scamper_dealias */
 #define SCAMPER_FILE_OBJ_NEIGHBOURDISC	10	/* struct scamper_neighbourdisc */
-#define SCAMPER_FILE_OBJ_TBIT		11
+#define SCAMPER_FILE_OBJ_TBIT		11	/* struct scamper_tbit */
 #define SCAMPER_FILE_OBJ_STING		12	/* struct scamper_sting */
 #define SCAMPER_FILE_OBJ_SNIFF		13	/* struct scamper_sniff */
 #define SCAMPER_FILE_OBJ_HOST		14
@@ -50,6 +50,7 @@ struct scamper_dealias;
 struct scamper_neighbourdisc;
 struct scamper_sting;
 struct scamper_sniff;
+struct scamper_tbit;
 struct scamper_list;
 struct scamper_cycle;
 
@@ -97,6 +98,8 @@ int scamper_file_write_sting(struct scamper_file *f,
     const struct scamper_sting *s);
 int scamper_file_write_sniff(struct scamper_file *f,
     const struct scamper_sniff *s);
+int scamper_file_write_tbit(struct scamper_file *f,
+    const struct scamper_tbit *t);
 int scamper_file_write_list(struct scamper_file *f,
     const struct scamper_list *l);
 int scamper_file_write_cycle_start(struct scamper_file *f,

@@ -274,5 +274,7 @@ scamper_text_obj(uint16_t type, const void *obj, char **out)
 		return scamper_text_dealias(obj, out);
 	if (type == SCAMPER_FILE_OBJ_STING)
 		return scamper_text_sting(obj, out);
+	if (type == SCAMPER_FILE_OBJ_TBIT)
+		return scamper_text_tbit(obj, out);
 	return 0;
 }

@@ -101,7 +101,8 @@ open_bytes(const uint8_t *b, size_t n)
 static int
 debian_prints(const struct scamper_file_raw *raw)
 {
-	return raw->type == SCAMPER_FILE_OBJ_TBIT;
+	(void)raw;
+	return 0;
 }
 
 START_TEST(json_matches_debian)
