@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# lab_scamper_modes.sh SCAMPER HELPER SRCDIR: scamper itself, measuring,
+# in each of the three ways to run without setuid (README).  While a trace
+# waits on a silent target, /proc shows the prober unprivileged and
+# sandboxed (Uid not 0, CapEff 0, NoNewPrivs 1, Seccomp 2) and the helper
+# as a separate process; the other trace's result is checked.
+set -u
+scamper=$1 helper=$2 src=$3
+. "$src/tests/lab/lab.sh"
+lab_require_root
+for t in setpriv useradd groupadd setcap; do
+	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
+done
+lab_init scmodes >/dev/null
+lab_node a host >/dev/null
+lab_node b host >/dev/null
+lab_link a b 192.0.2.1/24 192.0.2.2/24 >/dev/null
+# b is a host: it drops, without a word, what it is asked to forward
+lab_route a 198.51.100.0/24 via 192.0.2.2 >/dev/null
+NS=$(lab_ns a)
+
+fails=0 n=0
+fail() { n=$((n + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+ok() { n=$((n + 1)); echo "ok: $*"; }
+
+TMP=$(mktemp -d /tmp/scmodes.XXXXXX)
+chmod 755 "$TMP"
+mkdir -m 755 "$TMP/empty"
+lab_atexit "rm -rf '$TMP'"
+G=scg$$ UIN=scin$$ UOUT=scout$$
+groupadd "$G" || exit 1
+lab_atexit "groupdel $G 2>/dev/null"
+useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$UIN" || exit 1
+lab_atexit "userdel $UIN 2>/dev/null"
+useradd -M -N -g nogroup -s /usr/sbin/nologin "$UOUT" || exit 1
+lab_atexit "userdel $UOUT 2>/dev/null"
+
+field() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
+
+# measure MODE CMD...: run CMD (a scamper command line ending in the two
+# traces), check the process while it runs, then its result
+measure() {
+	local mode=$1 out=$TMP/out.$1 pid hp uid
+	shift
+	( "$@" -I "trace -P icmp-paris 192.0.2.2" \
+	    "trace -P icmp-paris -q 1 -w 4 -g 1 198.51.100.1" ) >"$out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		uid=$(field "$pid" Uid)
+		[ -n "$uid" ] && [ "$uid" != 0 ] &&
+		    [ "$(field "$pid" Seccomp)" = 2 ] && break
+		sleep 0.05
+	done
+	if [ "$(field "$pid" Uid)" != 0 ] &&
+	    [ "$(field "$pid" CapEff)" = 0000000000000000 ] &&
+	    [ "$(field "$pid" NoNewPrivs)" = 1 ] &&
+	    [ "$(field "$pid" Seccomp)" = 2 ]; then
+		ok "$mode: scamper $pid runs as uid $(field "$pid" Uid), CapEff 0, NoNewPrivs 1, Seccomp 2"
+	else
+		fail "$mode: scamper $pid: Uid $(field "$pid" Uid) CapEff $(field "$pid" CapEff) NoNewPrivs $(field "$pid" NoNewPrivs) Seccomp $(field "$pid" Seccomp)"
+	fi
+	hp=$(pgrep -f "scamper-helper" | while read -r p; do
+		[ "$p" != "$pid" ] && [ "$(ip netns identify "$p" 2>/dev/null)" = "$NS" ] && echo "$p"
+	done | head -1)
+	[ -n "$hp" ] && ok "$mode: the helper is process $hp, apart from scamper" ||
+	    fail "$mode: no helper process found"
+	wait "$pid"
+	if grep -q '^ 1  192\.0\.2\.2 ' "$out" &&
+	    grep -q '^traceroute from 192.0.2.1 to 198.51.100.1' "$out"; then
+		ok "$mode: scamper measured (trace to 192.0.2.2 reached it)"
+	else
+		fail "$mode: result: $(cat "$out")"
+	fi
+}
+
+# 1. started as root: the helper is its child, scamper drops privilege
+measure child ip netns exec "$NS" env SCAMPER_HELPER_BIN="$helper" \
+    SCAMPER_CHROOT="$TMP/empty" "$scamper"
+
+# 2. a helper service, used by a member of the group
+sock=$TMP/helper.sock
+hpid=$(lab_bg a "$helper" -g "$G" -s "$sock" service)
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+# (exec: measure's background job must be scamper itself, not a shell)
+asuser() { local u=$1; shift; exec ip netns exec "$NS" setpriv --reuid="$u" \
+    --regid=nogroup --init-groups env SCAMPER_HELPER="$sock" \
+    SCAMPER_HELPER_BIN=/nonexistent "$@"; }
+measure service asuser "$UIN" "$scamper"
+out=$( (asuser "$UOUT" "$scamper" -I "trace 192.0.2.2") 2>&1); rc=$?
+[ $rc = 1 ] && grep -q 'scamper' <<<"$out" && grep -qi 'group scamper' <<<"$out" &&
+    ok "service: a user outside the group is refused: $(head -1 <<<"$out")" ||
+    fail "service: outsider: rc $rc: $out"
+kill "$hpid" 2>/dev/null
+
+# 3. a helper with file capabilities, started by a member of the group
+cp "$helper" "$TMP/scamper-helper"
+chgrp "$G" "$TMP/scamper-helper"
+chmod 0750 "$TMP/scamper-helper"
+if setcap cap_net_raw,cap_net_admin+ep "$TMP/scamper-helper"; then
+	capuser() { local u=$1; shift; exec ip netns exec "$NS" setpriv \
+	    --reuid="$u" --regid=nogroup --init-groups env \
+	    SCAMPER_HELPER="$TMP/no.sock" \
+	    SCAMPER_HELPER_BIN="$TMP/scamper-helper" "$@"; }
+	measure capabilities capuser "$UIN" "$scamper"
+	out=$( (capuser "$UOUT" "$scamper" -I "trace 192.0.2.2") 2>&1); rc=$?
+	[ $rc = 1 ] && grep -q 'file capabilities' <<<"$out" &&
+	    ok "capabilities: a user outside the group cannot use the helper" ||
+	    fail "capabilities: outsider: rc $rc: $out"
+else
+	echo "note: setcap failed here; the capabilities mode was not tested"
+fi
+
+echo "$((n - fails)) passed, $fails failed"
+[ $fails = 0 ]
