@@ -1,0 +1,29 @@
+#!/bin/sh
+# make-crafted.sh BUILDDIR: make the crafted corpus files (X-crafted-*):
+# Debian-made files changed in memory by tests/formats/craft_corpus and
+# written by our library, with what Debian's tools print for them stored
+# beside (X.json, X.txt, X.dump) as for the rest of the corpus.  Needs
+# Debian's sc_warts2json, sc_warts2text and sc_wartsdump; no root, no
+# network.
+set -eu
+craft=$1/tests/formats/craft_corpus
+cd "$(dirname "$0")"
+mk() {	# mk RECIPE SOURCE
+	out=$1-crafted.warts
+	"$craft" "$1" "$2.warts" "$out"
+	TZ=UTC sc_warts2json "$out" > "${out%.warts}.json"
+	TZ=UTC sc_warts2text "$out" > "${out%.warts}.txt" 2>/dev/null || true
+	TZ=UTC sc_wartsdump "$out" > "${out%.warts}.dump" 2>/dev/null || true
+}
+mk tracelb-multilink tracelb-icmp-v4
+mk tracelb-groups tracelb-v4
+mk tracelb-order6 tracelb-v4
+mk tracelb-misc tracelb-icmp-v4
+mk dealias-ally-tcp dealias-ally
+mk dealias-prefixscan-xs dealias-prefixscan
+mk tbit-pmtud tbit-null
+mk tbit-blind tbit-null
+mk tbit-opts tbit-null
+mk sting-holes sting
+mk neighbourdisc-fixed neighbourdisc
+echo "make-crafted: done" >&2

@@ -1,0 +1,216 @@
+/*
+ * craft_corpus.c: make the "crafted" corpus files of tests/data.
+ *
+ * Some shapes Debian's scamper does not produce in our lab (a tracelb
+ * node with two links, replies from several addresses at one hop, TCP
+ * probe definitions, sting holes, tbit types and options, ...) but whose
+ * rendering by Debian's tools we want to match.  This program takes a
+ * Debian-made corpus file, changes its measurement in memory with one of
+ * the recipes below, and writes it with our library; make-corpus.sh then
+ * stores what Debian's tools print for the result.
+ * usage: craft_corpus RECIPE IN.warts OUT.warts
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scamper_dealias.h"
+#include "scamper_file.h"
+#include "scamper_neighbourdisc.h"
+#include "scamper_sting.h"
+#include "scamper_tbit.h"
+#include "scamper_tracelb.h"
+
+static void
+tlb_reply_addrs(struct scamper_tracelb_probe *p, const char *a, const char *b)
+{
+	struct scamper_tracelb_reply *n = calloc(2, sizeof(*n));
+
+	if (n == NULL)
+		abort();
+	n[0] = p->rxs[0];
+	n[1] = p->rxs[0];
+	n[0].icmpext = n[1].icmpext = NULL;
+	scamper_addr_pton(&n[0].from, a);
+	scamper_addr_pton(&n[1].from, b);
+	free(p->rxs[0].icmpext);
+	free(p->rxs);
+	p->rxs = n;
+	p->rxc = 2;
+}
+
+static void
+tracelb(const char *r, struct scamper_tracelb *t)
+{
+	struct scamper_tracelb_probeset *ps = &t->links[0].sets[0];
+
+	if (strcmp(r, "tracelb-multilink") == 0) {
+		t->links[1].from = 0;		/* node 0 gets two links */
+	} else if (strcmp(r, "tracelb-groups") == 0) {
+		/* replies from several addresses, unanswered probes */
+		scamper_addr_pton(&ps->probes[0].rxs[0].from, "198.18.9.9");
+		ps->probes[2].rxc = 0;
+		tlb_reply_addrs(&ps->probes[1], "198.18.3.2", "198.18.0.9");
+		t->links[0].sets[2].probes[0].rxc = 0;
+	} else if (strcmp(r, "tracelb-order6") == 0) {
+		static const char *a[] = { "2001:db8::100:2:0:0",
+		    "2001:db8::200:1:0:0", "2001:db8::ffff:ffff",
+		    "2001:db8::0:1:0:0", "2001:db8:1::", "2001:db9::" };
+
+		for (int i = 0; i < 6; i++)
+			scamper_addr_pton(&ps->probes[i].rxs[0].from, a[i]);
+		for (int i = 6; i < ps->probec; i++)
+			ps->probes[i].rxc = 0;
+	} else if (strcmp(r, "tracelb-misc") == 0) {
+		/* hopc-1 link: replies from others, no "to" node, TCP,
+		   no q-ttl, name, rtr, userid, method */
+		tlb_reply_addrs(&ps->probes[0], "198.18.77.7", "198.18.2.2");
+		scamper_addr_pton(&ps->probes[1].rxs[0].from, "198.18.77.7");
+		ps->probes[2].rxs[0].flags |= SCAMPER_TRACELB_REPLY_FLAG_TCP;
+		ps->probes[2].rxs[0].tcp_flags = 0x12;
+		t->links[2].to = -1;
+		t->nodes[1].flags = 0;
+		t->nodes[0].name = strdup("r1.example");
+		scamper_addr_pton(&t->rtr, "198.18.1.1");
+		t->userid = 5;
+		t->type = SCAMPER_TRACELB_TYPE_TCP_SPORT;
+	}
+}
+
+static void
+dealias(const char *r, struct scamper_dealias *d)
+{
+	struct scamper_dealias_reply *x;
+
+	if (strcmp(r, "dealias-ally-tcp") == 0) {
+		d->defs[0].method = SCAMPER_DEALIAS_PROBEDEF_METHOD_TCP_ACK;
+		d->defs[0].sport = 1000;
+		d->defs[0].dport = 80;
+		d->defs[0].tcp_flags = 0x10;
+		d->defs[1].method = SCAMPER_DEALIAS_PROBEDEF_METHOD_UDP_DPORT;
+		d->defs[1].sport = 2000;
+		d->defs[1].dport = 33435;
+		d->defs[1].mtu = 1280;
+		d->defs[1].size = 60;
+		d->defs[1].tos = 4;
+		d->result = SCAMPER_DEALIAS_RESULT_ALIASES;
+		d->userid = 7;
+		d->u.ally.flags = 1;
+		x = &d->probes[0].replies[0];
+		x->proto = 6;
+		x->tcp_flags = 4;
+		x = &d->probes[1].replies[0];
+		scamper_addr_pton(&x->src, "2001:db8::1");
+		x->proto = 58;
+		x->icmp_type = 1;
+		x->icmp_code = 4;
+		x->icmp_q_ttl = 9;
+		x->ipid32 = 77;
+		x->flags = SCAMPER_DEALIAS_REPLY_FLAG_IPID32;
+	} else if (strcmp(r, "dealias-prefixscan-xs") == 0) {
+		struct scamper_dealias_prefixscan *ps = &d->u.prefixscan;
+
+		scamper_addr_pton(&ps->ab, "198.18.2.2");
+		ps->xsc = 2;
+		ps->xs = calloc(2, sizeof(*ps->xs));
+		scamper_addr_pton(&ps->xs[0], "198.18.2.3");
+		scamper_addr_pton(&ps->xs[1], "198.18.1.2");
+		ps->flags = 3;
+		ps->replyc = 3;
+		d->result = 9;
+	}
+}
+
+static void
+tbit(const char *r, struct scamper_tbit *t)
+{
+	t->pad1 = 0;
+	if (strcmp(r, "tbit-pmtud") == 0) {
+		t->type = SCAMPER_TBIT_TYPE_PMTUD;
+		t->result = 25;
+		t->pmtud_mtu = 1280;
+		t->pmtud_ptb_retx = 4;
+		t->pmtud_options = 1;
+		scamper_addr_pton(&t->pmtud_ptbsrc, "198.18.3.3");
+	} else if (strcmp(r, "tbit-blind") == 0) {
+		t->type = SCAMPER_TBIT_TYPE_BLIND_RST;
+		t->result = 81;
+		t->blind_off = -5;
+		t->blind_retx = 2;
+		t->app_proto = SCAMPER_TBIT_APP_BGP;
+		t->bgp_asn = 65000;
+	} else if (strcmp(r, "tbit-opts") == 0) {
+		t->null_options = 0x7f;
+		t->null_results = 7;
+		t->userid = 9;
+		t->ttl = 64;
+		t->wscale = 7;
+		t->options = 3;
+		t->fo_cookielen = 4;
+		memcpy(t->fo_cookie, "\x01\x02\x03\x04", 4);
+		t->http_type = 1;
+		t->server_mss = 536;
+		t->result = 40;
+	}
+}
+
+static void
+sting(struct scamper_sting *s)
+{
+	static const uint8_t fl[6] = { 0x05, 0x02, 0x0d, 0x05, 0x0d, 0x0a };
+
+	s->pktc = 6;
+	if ((s->pkts = calloc(6, sizeof(*s->pkts))) == NULL)
+		abort();
+	for (int i = 0; i < 6; i++) {
+		s->pkts[i].flags = fl[i];
+		s->pkts[i].tv = s->start;
+		s->pkts[i].tv.tv_usec += i * 1000;
+		s->pkts[i].len = 20;
+		s->pkts[i].data = calloc(1, 20);
+		s->pkts[i].data[0] = 0x45;
+	}
+	s->holec = 2;
+	s->dataackc = 3;
+	s->result = SCAMPER_STING_RESULT_COMPLETED;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct scamper_file *r, *w;
+	uint16_t type;
+	void *obj;
+	int rc;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: craft_corpus RECIPE IN OUT\n");
+		return 2;
+	}
+	if ((r = scamper_file_open_read(argv[2])) == NULL ||
+	    (w = scamper_file_open_write(argv[3])) == NULL) {
+		perror("craft_corpus");
+		return 1;
+	}
+	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		if (type == SCAMPER_FILE_OBJ_TRACELB)
+			tracelb(argv[1], obj);
+		else if (type == SCAMPER_FILE_OBJ_DEALIAS)
+			dealias(argv[1], obj);
+		else if (type == SCAMPER_FILE_OBJ_TBIT)
+			tbit(argv[1], obj);
+		else if (type == SCAMPER_FILE_OBJ_STING)
+			sting(obj);
+		else if (type == SCAMPER_FILE_OBJ_NEIGHBOURDISC)
+			((struct scamper_neighbourdisc *)obj)->pad_bug = 0;
+		if (scamper_file_write_obj(w, type, obj) != 0) {
+			fprintf(stderr, "%s\n", scamper_file_error(w));
+			return 1;
+		}
+		scamper_file_obj_free(type, obj);
+	}
+	if (rc != 0)
+		fprintf(stderr, "%s\n", scamper_file_error(r));
+	scamper_file_close(r);
+	return scamper_file_close(w) == 0 && rc == 0 ? 0 : 1;
+}
