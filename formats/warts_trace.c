@@ -184,26 +184,57 @@ hops_read(struct rbuf *rb, struct scamper_trace_hops *hops, uint16_t n,
 	return 0;
 }
 
-/* Hops grouped by ascending probe TTL, keeping order within a TTL. */
+/*
+ * The order hops are written in: grouped by ascending probe TTL, keeping
+ * the order within a TTL (a stable sort).  ORDER[k] = the index of the
+ * k-th hop written.
+ */
 static void
-hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops,
-    uint16_t psize)
+hops_order(const struct scamper_trace_hops *hops, uint16_t *order)
 {
-	int sorted = 1;
+	uint16_t k = 0;
 
-	wb_u16(wb, hops->hopc);
-	for (uint16_t i = 1; i < hops->hopc && sorted; i++)
-		if (hops->hops[i].probe_ttl < hops->hops[i - 1].probe_ttl)
-			sorted = 0;
-	if (sorted) {
-		for (uint16_t i = 0; i < hops->hopc; i++)
-			hop_write(wb, &hops->hops[i], psize);
-		return;
-	}
 	for (int ttl = 0; ttl < 256; ttl++)
 		for (uint16_t i = 0; i < hops->hopc; i++)
 			if (hops->hops[i].probe_ttl == ttl)
-				hop_write(wb, &hops->hops[i], psize);
+				order[k++] = i;
+}
+
+static int
+hops_sorted(const struct scamper_trace_hops *hops)
+{
+	for (uint16_t i = 1; i < hops->hopc; i++)
+		if (hops->hops[i].probe_ttl < hops->hops[i - 1].probe_ttl)
+			return 0;
+	return 1;
+}
+
+/* Hops grouped by ascending probe TTL; ORDER as from hops_order(), or
+ * NULL when they already are. */
+static void
+hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops,
+    const uint16_t *order, uint16_t psize)
+{
+	wb_u16(wb, hops->hopc);
+	for (uint16_t i = 0; i < hops->hopc; i++)
+		hop_write(wb, &hops->hops[order != NULL ? order[i] : i], psize);
+}
+
+/* The same, working out the order itself; -1 on ENOMEM. */
+static int
+hops_write_sorted(struct wbuf *wb, const struct scamper_trace_hops *hops,
+    uint16_t psize)
+{
+	uint16_t *order = NULL;
+
+	if (!hops_sorted(hops)) {
+		if ((order = calloc(hops->hopc, sizeof(*order))) == NULL)
+			return -1;
+		hops_order(hops, order);
+	}
+	hops_write(wb, hops, order, psize);
+	free(order);
+	return 0;
 }
 
 /* ---- trace parameters ---------------------------------------------- */
@@ -303,11 +334,14 @@ pmtud_read(struct rbuf *rb, struct scamper_trace *t)
 	return 0;
 }
 
-static void
+/* PMTUD data; note hop indices follow their hops when the writer puts
+ * unsorted hops in TTL order.  -1 on ENOMEM. */
+static int
 pmtud_write(struct wbuf *wb, const struct scamper_trace_pmtud *pm,
     uint16_t psize)
 {
 	struct scamper_trace_pmtud p = *pm;
+	uint16_t *order = NULL, *where = NULL;
 	struct wfield f[PM_NF] = {
 		WFIELD(WF_U16, &p.ifmtu, p.ifmtu != 0),
 		WFIELD(WF_U16, &p.pmtu, p.pmtu != 0),
@@ -316,19 +350,39 @@ pmtud_write(struct wbuf *wb, const struct scamper_trace_pmtud *pm,
 		WFIELD(WF_U8, &p.notec, p.notec != 0),
 	};
 
+	if (p.notes == NULL)
+		p.notec = 0;
+	if (!hops_sorted(&p.hops)) {
+		order = calloc(p.hops.hopc, sizeof(*order));
+		where = calloc(p.hops.hopc, sizeof(*where));
+		if (order == NULL || where == NULL) {
+			free(order);
+			free(where);
+			return -1;
+		}
+		hops_order(&p.hops, order);
+		for (uint16_t k = 0; k < p.hops.hopc; k++)
+			where[order[k]] = k;
+	}
 	warts_params_write(wb, f, PM_NF);
-	hops_write(wb, &p.hops, psize);
+	hops_write(wb, &p.hops, order, psize);
 	for (uint8_t i = 0; i < p.notec; i++) {
 		struct scamper_trace_pmtud_note n = p.notes[i];
-		uint16_t hop = (uint16_t)n.hop;
+		int ok = n.hop >= 0 && n.hop < p.hops.hopc;
+		uint16_t hop = ok ? (uint16_t)n.hop : 0;
 		struct wfield nf[NOTE_NF] = {
 			WFIELD(WF_U8, &n.type, n.type != 0),
 			WFIELD(WF_U16, &n.nhmtu, n.nhmtu != 0),
-			WFIELD(WF_U16, &hop, n.hop >= 0),
+			WFIELD(WF_U16, &hop, ok),
 		};
 
+		if (ok && where != NULL)
+			hop = where[hop];
 		warts_params_write(wb, nf, NOTE_NF);
 	}
+	free(order);
+	free(where);
+	return 0;
 }
 
 static int
@@ -422,11 +476,13 @@ attr_write(struct wbuf *wb, int type, const void *obj, uint16_t psize)
 	wb_u16(wb, 0);
 	switch (type) {
 	case ATTR_PMTUD:
-		pmtud_write(wb, obj, psize);
+		if (pmtud_write(wb, obj, psize) != 0)
+			return -1;
 		break;
 	case ATTR_LASTDITCH:
 		wb_u8(wb, 0);
-		hops_write(wb, obj, psize);
+		if (hops_write_sorted(wb, obj, psize) != 0)
+			return -1;
 		break;
 	case ATTR_DTREE: {
 		struct scamper_trace_dtree d = *(const struct scamper_trace_dtree *)obj;
@@ -506,7 +562,8 @@ warts_trace_write(struct wbuf *wb, const struct scamper_trace *trace,
 	x.flags8 = (uint8_t)t.flags;
 	trace_fields(f, &t, &x);
 	warts_params_write(wb, f, TR_NF);
-	hops_write(wb, &t.hops, t.probe_size);
+	if (hops_write_sorted(wb, &t.hops, t.probe_size) != 0)
+		return -1;
 	if (t.pmtud != NULL && attr_write(wb, ATTR_PMTUD, t.pmtud, t.probe_size) != 0)
 		return -1;
 	if (t.lastditch != NULL &&

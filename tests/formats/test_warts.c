@@ -331,6 +331,60 @@ START_TEST(build_and_read)
 }
 END_TEST
 
+/* Unsorted PMTUD hops are written in TTL order and the notes follow
+ * their hops. */
+START_TEST(pmtud_note_remap)
+{
+	struct scamper_trace *t = scamper_trace_alloc(), *u;
+	struct scamper_trace_pmtud *pm;
+	FILE *tmp = tmpfile();
+	struct scamper_file *w = scamper_file_fdopen_write(dup(fileno(tmp)));
+	struct scamper_file *r;
+	static const uint8_t ttls[] = { 3, 1, 2 };
+	uint16_t type;
+	void *obj;
+
+	ck_assert(t != NULL && w != NULL);
+	scamper_addr_pton(&t->src, "192.0.2.1");
+	scamper_addr_pton(&t->dst, "198.51.100.7");
+	t->type = SCAMPER_TRACE_TYPE_UDP;
+	t->hop_count = 3;
+	t->pmtud = pm = scamper_trace_pmtud_alloc();
+	pm->ifmtu = 1500;
+	for (int i = 0; i < 3; i++) {
+		struct scamper_trace_hop *h = scamper_trace_hop_add(&pm->hops);
+
+		scamper_addr_pton(&h->addr, "203.0.113.9");
+		h->addr.addr[3] = ttls[i];
+		h->probe_ttl = ttls[i];
+		h->probe_id = 1;
+	}
+	pm->notes = calloc(2, sizeof(*pm->notes));
+	pm->notec = 2;
+	pm->notes[0].type = SCAMPER_TRACE_PMTUD_NOTE_PTB;
+	pm->notes[0].hop = 0;		/* the TTL 3 hop */
+	pm->notes[1].type = SCAMPER_TRACE_PMTUD_NOTE_SILENCE;
+	pm->notes[1].hop = -1;
+	ck_assert(scamper_file_write_trace(w, t) == 0);
+	ck_assert(scamper_file_close(w) == 0);
+	rewind(tmp);
+	r = scamper_file_fdopen_read(dup(fileno(tmp)));
+	ck_assert_int_eq(scamper_file_read(r, &type, &obj), 1);
+	ck_assert_int_eq(type, SCAMPER_FILE_OBJ_TRACE);
+	u = obj;
+	ck_assert(u->pmtud != NULL && u->pmtud->hops.hopc == 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(u->pmtud->hops.hops[i].probe_ttl, i + 1);
+	ck_assert_int_eq(u->pmtud->notes[0].hop, 2);
+	ck_assert_int_eq(u->pmtud->hops.hops[2].addr.addr[3], 3);
+	ck_assert_int_eq(u->pmtud->notes[1].hop, -1);
+	scamper_file_obj_free(type, obj);
+	scamper_file_close(r);
+	scamper_trace_free(t);
+	fclose(tmp);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -356,6 +410,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, truncated, 0, nnames);
 	tcase_add_test(tc, garbage);
 	tcase_add_test(tc, build_and_read);
+	tcase_add_test(tc, pmtud_note_remap);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
