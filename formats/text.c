@@ -96,39 +96,54 @@ hop_item(struct sbuf *sb, const struct scamper_trace_hop *h,
 }
 
 /*
- * PMTUD annotation for the line of TTL: the MTU in force there, and the
- * PTB sender when it is not the address on the path.  A PTB note's hop
- * lies (probe TTL - quoted TTL + 1) hops out; hops beyond it see the
- * next-hop MTU the note carries.
+ * PMTUD annotation for the line of TTL (observed from sc_warts2text):
+ * " [mtu: N]" with the MTU in force at that hop, as " [*mtu: N]" when it
+ * differs from the MTU the PTB messages reported (so was inferred), then
+ * " ptb ADDR" on the line of the hop that sent a PTB when ADDR is not the
+ * address printed there, and " nhmtu M!" when that PTB's next-hop MTU M
+ * differs from the MTU the note settled on.  Notes apply in order: one
+ * with a PTB hop from the hop after it (the PTB came from probe TTL -
+ * quoted TTL + 1 hops out), one without from where the previous note
+ * applied (the first hop for the first note).
  */
 static void
 pmtud_annotation(struct sbuf *sb, const struct scamper_trace *t, unsigned ttl,
     const struct scamper_addr *last)
 {
 	const struct scamper_trace_pmtud *p = t->pmtud;
-	unsigned mtu = p->ifmtu;
+	unsigned mtu = p->ifmtu, known = p->ifmtu, start = 1, bang = 0;
 	const struct scamper_addr *ptb = NULL;
 
-	for (uint8_t i = 0; i < p->notec; i++) {
+	for (uint8_t i = 0; p->notes != NULL && i < p->notec; i++) {
 		const struct scamper_trace_pmtud_note *n = &p->notes[i];
-		const struct scamper_trace_hop *h;
+		const struct scamper_trace_hop *h = NULL;
 		unsigned dist;
 
-		if (n->hop < 0 || n->hop >= p->hops.hopc)
-			continue;
-		h = &p->hops.hops[n->hop];
-		dist = (unsigned)h->probe_ttl - h->icmp_q_ttl + 1;
-		if (ttl > dist)
+		if (n->hop >= 0 && n->hop < p->hops.hopc) {
+			h = &p->hops.hops[n->hop];
+			dist = (unsigned)h->probe_ttl - h->icmp_q_ttl + 1;
+			start = dist + 1;
+			if (ttl == dist) {
+				if (last != NULL &&
+				    scamper_addr_cmp(last, &h->addr) != 0)
+					ptb = &h->addr;
+				if (h->icmp_nhmtu != n->nhmtu)
+					bang = h->icmp_nhmtu;
+			}
+		}
+		if (ttl >= start) {
 			mtu = n->nhmtu;
-		else if (ttl == dist && last != NULL &&
-		    scamper_addr_cmp(last, &h->addr) != 0)
-			ptb = &h->addr;
+			if (h != NULL)
+				known = h->icmp_nhmtu;
+		}
 	}
-	sb_printf(sb, " [mtu: %u]", mtu);
+	sb_printf(sb, " [%smtu: %u]", mtu != known ? "*" : "", mtu);
 	if (ptb != NULL) {
 		sb_cat(sb, " ptb ");
 		sb_addr(sb, ptb);
 	}
+	if (bang != 0)
+		sb_printf(sb, " nhmtu %u!", bang);
 }
 
 int

@@ -6,7 +6,7 @@
 # Debian's sc_warts2json, sc_warts2text and sc_wartsdump; no root, no
 # network.
 set -eu
-craft=$1/tests/formats/craft_corpus
+craft=$(cd "$1" && pwd)/tests/formats/craft_corpus
 cd "$(dirname "$0")"
 mk() {	# mk RECIPE SOURCE
 	out=$1-crafted.warts
@@ -26,4 +26,9 @@ mk tbit-blind tbit-null
 mk tbit-opts tbit-null
 mk sting-holes sting
 mk neighbourdisc-fixed neighbourdisc
+mk trace-pmtud-inferred trace-pmtud-v4
+mk trace-pmtud-silence trace-pmtud-v6
+mk trace-pmtud-nhmtu trace-pmtud-v6
+mk trace-pmtud-twonotes trace-pmtud-v4
+mk trace-pmtud-earlier trace-pmtud-v4
 echo "make-crafted: done" >&2

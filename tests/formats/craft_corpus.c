@@ -19,6 +19,7 @@
 #include "scamper_neighbourdisc.h"
 #include "scamper_sting.h"
 #include "scamper_tbit.h"
+#include "scamper_trace.h"
 #include "scamper_tracelb.h"
 
 static void
@@ -74,6 +75,37 @@ tracelb(const char *r, struct scamper_tracelb *t)
 		scamper_addr_pton(&t->rtr, "198.18.1.1");
 		t->userid = 5;
 		t->type = SCAMPER_TRACELB_TYPE_TCP_SPORT;
+	}
+}
+
+static void
+trace(const char *r, struct scamper_trace *t)
+{
+	struct scamper_trace_pmtud *p = t->pmtud;
+
+	if (p == NULL || p->notec == 0)
+		return;
+	if (strcmp(r, "trace-pmtud-inferred") == 0) {
+		p->notes[0].type = SCAMPER_TRACE_PMTUD_NOTE_PTB_BAD;
+		p->notes[0].nhmtu = 1300;
+	} else if (strcmp(r, "trace-pmtud-silence") == 0) {
+		p->notes[0].type = SCAMPER_TRACE_PMTUD_NOTE_SILENCE;
+		p->notes[0].hop = -1;
+	} else if (strcmp(r, "trace-pmtud-nhmtu") == 0) {
+		p->hops.hops[0].icmp_nhmtu = 1450;
+	} else if (strcmp(r, "trace-pmtud-twonotes") == 0) {
+		struct scamper_trace_pmtud_note *n;
+
+		if ((n = realloc(p->notes, 2 * sizeof(*n))) == NULL)
+			abort();
+		p->notes = n;
+		p->notec = 2;
+		n[1].type = SCAMPER_TRACE_PMTUD_NOTE_SILENCE;
+		n[1].nhmtu = 1280;
+		n[1].hop = -1;
+		p->pmtu = 1280;
+	} else if (strcmp(r, "trace-pmtud-earlier") == 0) {
+		p->hops.hops[0].icmp_q_ttl = 254;
 	}
 }
 
@@ -193,7 +225,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
-		if (type == SCAMPER_FILE_OBJ_TRACELB)
+		if (type == SCAMPER_FILE_OBJ_TRACE)
+			trace(argv[1], obj);
+		else if (type == SCAMPER_FILE_OBJ_TRACELB)
 			tracelb(argv[1], obj);
 		else if (type == SCAMPER_FILE_OBJ_DEALIAS)
 			dealias(argv[1], obj);
