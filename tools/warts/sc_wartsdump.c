@@ -206,11 +206,18 @@ trace_pmtud(const struct scamper_trace *t, const struct scamper_trace_pmtud *p)
 	for (uint8_t i = 0; i < p->notec; i++) {
 		const struct scamper_trace_pmtud_note *n = &p->notes[i];
 
+		const struct scamper_trace_hop *h = n->hop >= 0 &&
+		    n->hop < p->hops.hopc ? &p->hops.hops[n->hop] : NULL;
+
 		printf(" note %u: nhmtu %u", i, n->nhmtu);
-		if (n->hop >= 0 && n->hop < p->hops.hopc)
-			printf(", %s %s", n->type ==
-			    SCAMPER_TRACE_PMTUD_NOTE_SILENCE ? "silence" : "ptb",
-			    addr(&p->hops.hops[n->hop].addr));
+		if (n->type == SCAMPER_TRACE_PMTUD_NOTE_SILENCE)
+			printf(", silence > ttl %u", h != NULL ?
+			    h->probe_ttl : 0);
+		else if (h != NULL && n->type == SCAMPER_TRACE_PMTUD_NOTE_PTB)
+			printf(", ptb %s", addr(&h->addr));
+		else if (h != NULL && n->type == SCAMPER_TRACE_PMTUD_NOTE_PTB_BAD)
+			printf(", ptb-bad %s mtu %u", addr(&h->addr),
+			    h->icmp_nhmtu);
 		printf("\n");
 	}
 	for (uint16_t i = 0; i < p->hops.hopc; i++)
