@@ -16,6 +16,7 @@
 #include "log.h"
 #include "match.h"
 #include "pace.h"
+#include "route.h"
 #include "scamper_list.h"
 #include "task.h"
 
@@ -196,42 +197,7 @@ int
 task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd, rc = -1, save;
-
-	memset(&ss, 0, sizeof(ss));
-	memset(src, 0, 16);
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(33434);
-		memcpy(&sin->sin_addr, dst, 4);
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(33434);
-		memcpy(&sin6->sin6_addr, dst, 16);
-		sl = sizeof(*sin6);
-	}
-	/* connect(2) on a UDP socket asks the routing table, sends nothing;
-	 * plain SOCK_DGRAM (no flags) is what the sandbox permits */
-	if ((fd = socket(af, SOCK_DGRAM, 0)) == -1)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&ss, sl) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-		if (af == AF_INET)
-			memcpy(src, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-		else
-			memcpy(src, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-			    16);
-		rc = 0;
-	}
-	save = errno;
-	close(fd);
-	errno = save;
-	return rc;
+	return route_src(af, dst, src);
 }
 
 void

@@ -32,31 +32,32 @@ mkaddr(int af, const uint8_t *a, uint16_t port, struct sockaddr_storage *ss)
 	return sizeof(*sin6);
 }
 
+/*
+ * One UDP socket per family, kept open: connect(2) on it asks the routing
+ * table and sends nothing, and connecting again simply re-asks, so a
+ * lookup costs two system calls instead of four.  Process-wide because a
+ * route lookup has no owner; plain SOCK_DGRAM is what the sandbox allows.
+ */
+static int route_fd4 = -1, route_fd6 = -1;
+
 int
 route_src(int af, const uint8_t *dst, uint8_t *src)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = mkaddr(af, dst, 33434, &ss);
-	int fd, rc = -1, save;
+	int *fd = af == AF_INET ? &route_fd4 : &route_fd6;
 
 	memset(src, 0, 16);
-	/* connect(2) on a UDP socket asks the routing table, sends nothing;
-	 * plain SOCK_DGRAM (no flags) is what the sandbox permits */
-	if ((fd = socket(af, SOCK_DGRAM, 0)) == -1)
+	if (*fd == -1 && (*fd = socket(af, SOCK_DGRAM, 0)) == -1)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&ss, sl) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-		if (af == AF_INET)
-			memcpy(src, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-		else
-			memcpy(src, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-			    16);
-		rc = 0;
-	}
-	save = errno;
-	close(fd);
-	errno = save;
-	return rc;
+	if (connect(*fd, (struct sockaddr *)&ss, sl) == -1 ||
+	    getsockname(*fd, (struct sockaddr *)&ss, &sl) == -1)
+		return -1;
+	if (af == AF_INET)
+		memcpy(src, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else
+		memcpy(src, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	return 0;
 }
 
 static int
