@@ -1,0 +1,226 @@
+/*
+ * sc_warts2pcap: the packets kept in tbit, sting and sniff records of
+ * warts files, as a pcap file (raw IP link type) for tcpdump or
+ * wireshark; in file order, or with -s packet sorted by time.
+ *
+ * The pcap headers are written in host byte order, as Debian's tool
+ * does, so the output is byte-identical to it on the same machine.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scamper_file.h"
+#include "scamper_sniff.h"
+#include "scamper_sting.h"
+#include "scamper_tbit.h"
+
+#define LINKTYPE_RAW_BSD	12	/* what Debian's tool writes */
+#define SNAPLEN			65535
+
+struct pkt {
+	uint32_t	 sec, usec, len;
+	uint8_t		*data;		/* owned */
+	size_t		 seq;		/* input order, to keep sorting stable */
+};
+
+static FILE *out;
+static int sorting;
+static struct pkt *pkts;
+static size_t npkts, apkts;
+
+static int
+put32(uint32_t v)
+{
+	return fwrite(&v, sizeof(v), 1, out) == 1 ? 0 : -1;
+}
+
+static int
+write_header(void)
+{
+	uint16_t ver[2] = { 2, 4 };
+
+	if (put32(0xa1b2c3d4) != 0 || fwrite(ver, sizeof(ver), 1, out) != 1 ||
+	    put32(0) != 0 || put32(0) != 0 || put32(SNAPLEN) != 0 ||
+	    put32(LINKTYPE_RAW_BSD) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+write_pkt(uint32_t sec, uint32_t usec, const uint8_t *data, uint32_t len)
+{
+	if (put32(sec) != 0 || put32(usec) != 0 || put32(len) != 0 ||
+	    put32(len) != 0 || (len > 0 && fwrite(data, len, 1, out) != 1))
+		return -1;
+	return 0;
+}
+
+/* Write one packet now, or keep a copy to sort later. */
+static int
+packet(const struct timeval *tv, const uint8_t *data, uint16_t len)
+{
+	struct pkt *p;
+
+	if (data == NULL)
+		len = 0;
+	if (!sorting)
+		return write_pkt((uint32_t)tv->tv_sec, (uint32_t)tv->tv_usec,
+		    data, len);
+	if (npkts == apkts) {
+		size_t na = apkts == 0 ? 1024 : apkts * 2;
+
+		if ((p = realloc(pkts, na * sizeof(*p))) == NULL)
+			return -1;
+		pkts = p;
+		apkts = na;
+	}
+	p = &pkts[npkts];
+	p->sec = (uint32_t)tv->tv_sec;
+	p->usec = (uint32_t)tv->tv_usec;
+	p->len = len;
+	p->seq = npkts;
+	if ((p->data = malloc(len > 0 ? len : 1)) == NULL)
+		return -1;
+	if (len > 0)
+		memcpy(p->data, data, len);
+	npkts++;
+	return 0;
+}
+
+static int
+object(uint16_t type, const void *obj)
+{
+	int rc = 0;
+
+	if (type == SCAMPER_FILE_OBJ_TBIT) {
+		const struct scamper_tbit *t = obj;
+
+		for (uint32_t i = 0; t->pkts != NULL && i < t->pktc && rc == 0;
+		    i++)
+			rc = packet(&t->pkts[i].tv, t->pkts[i].data,
+			    t->pkts[i].len);
+	} else if (type == SCAMPER_FILE_OBJ_STING) {
+		const struct scamper_sting *s = obj;
+
+		for (uint32_t i = 0; s->pkts != NULL && i < s->pktc && rc == 0;
+		    i++)
+			rc = packet(&s->pkts[i].tv, s->pkts[i].data,
+			    s->pkts[i].len);
+	} else if (type == SCAMPER_FILE_OBJ_SNIFF) {
+		const struct scamper_sniff *s = obj;
+
+		for (uint32_t i = 0; s->pkts != NULL && i < s->pktc && rc == 0;
+		    i++)
+			rc = packet(&s->pkts[i].tv, s->pkts[i].data,
+			    s->pkts[i].len);
+	}
+	return rc;
+}
+
+static int
+pkt_cmp(const void *va, const void *vb)
+{
+	const struct pkt *a = va, *b = vb;
+
+	if (a->sec != b->sec)
+		return a->sec < b->sec ? -1 : 1;
+	if (a->usec != b->usec)
+		return a->usec < b->usec ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int
+read_file(const char *path)
+{
+	struct scamper_file *f = scamper_file_open_read(path);
+	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	uint16_t type;
+	void *obj;
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, "sc_warts2pcap: %s: %s\n", name,
+		    strerror(errno));
+		return -1;
+	}
+	while ((rc = scamper_file_read(f, &type, &obj)) == 1) {
+		int wr = object(type, obj);
+
+		scamper_file_obj_free(type, obj);
+		if (wr != 0) {
+			fprintf(stderr, "sc_warts2pcap: %s\n", sorting ?
+			    "out of memory" : strerror(errno));
+			rc = -2;
+			break;
+		}
+	}
+	if (rc == -1)
+		fprintf(stderr, "sc_warts2pcap: %s: %s\n", name,
+		    scamper_file_error(f));
+	scamper_file_close(f);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *opath = NULL;
+	int ch, rc = 0;
+
+	while ((ch = getopt(argc, argv, "o:s:")) != -1) {
+		if (ch == 'o')
+			opath = optarg;
+		else if (ch == 's' && strcmp(optarg, "packet") == 0)
+			sorting = 1;
+		else {
+			if (ch == 's')
+				fprintf(stderr, "sc_warts2pcap: unknown sort "
+				    "'%s' (only 'packet')\n", optarg);
+			fprintf(stderr, "usage: sc_warts2pcap [-o outfile] "
+			    "[-s packet] [file ...]\n");
+			return 1;
+		}
+	}
+	if (opath != NULL && strcmp(opath, "-") != 0) {
+		if ((out = fopen(opath, "wb")) == NULL) {
+			fprintf(stderr, "sc_warts2pcap: %s: %s\n", opath,
+			    strerror(errno));
+			return 1;
+		}
+	} else {
+		if (isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "sc_warts2pcap: not writing pcap to a "
+			    "terminal; use -o or a redirect\n");
+			return 1;
+		}
+		out = stdout;
+	}
+	if (write_header() != 0)
+		rc = 1;
+	if (optind == argc && rc == 0 && read_file("-") != 0)
+		rc = 1;
+	for (int i = optind; i < argc && rc == 0; i++)
+		if (read_file(argv[i]) != 0)
+			rc = 1;
+	if (sorting && rc == 0) {
+		qsort(pkts, npkts, sizeof(*pkts), pkt_cmp);
+		for (size_t i = 0; i < npkts && rc == 0; i++)
+			if (write_pkt(pkts[i].sec, pkts[i].usec, pkts[i].data,
+			    pkts[i].len) != 0)
+				rc = 1;
+	}
+	for (size_t i = 0; i < npkts; i++)
+		free(pkts[i].data);
+	free(pkts);
+	if (fclose(out) != 0 || rc != 0) {
+		if (rc == 0)
+			fprintf(stderr, "sc_warts2pcap: write: %s\n",
+			    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
