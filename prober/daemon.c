@@ -41,7 +41,7 @@ daemon_detach(void)
 }
 
 int
-daemon_pidfile_write(const char *path, pid_t pid)
+daemon_pidfile_open(const char *path, pid_t pid)
 {
 	char buf[32];
 	int fd, n, save;
@@ -57,5 +57,22 @@ daemon_pidfile_write(const char *path, pid_t pid)
 		errno = save;
 		return -1;
 	}
-	return close(fd);
+	return fd;
+}
+
+int
+daemon_pidfile_write(const char *path, pid_t pid)
+{
+	int fd = daemon_pidfile_open(path, pid);
+
+	return fd == -1 ? -1 : close(fd);
+}
+
+void
+daemon_pidfile_remove(const char *path, int fd)
+{
+	if (unlink(path) == -1 && fd != -1)
+		(void)!ftruncate(fd, 0);
+	if (fd != -1)
+		close(fd);
 }

@@ -15,4 +15,14 @@ int daemon_detach(void);
  * -1 with errno set.  May block on the file system. */
 int daemon_pidfile_write(const char *path, pid_t pid);
 
+/* Write the pid file as daemon_pidfile_write does and return its
+ * descriptor, kept open so the file can still be emptied at exit after
+ * the process has lost access to the file system.  -1 with errno. */
+int daemon_pidfile_open(const char *path, pid_t pid);
+
+/* At exit: remove PATH, or if that is no longer possible (chroot,
+ * sandbox) empty it through FD, so no stale pid is left behind.  FD is
+ * closed.  Never fails. */
+void daemon_pidfile_remove(const char *path, int fd);
+
 #endif

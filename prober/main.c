@@ -163,7 +163,7 @@ prober_run(const struct opts *o)
 	struct measure *m = NULL;
 	struct ctl *ctl = NULL;
 	struct loop *l = NULL;
-	int rc = 1;
+	int rc = 1, pidfd = -1;
 
 	memset(&pp, 0, sizeof(pp));
 	netio_fds_init(&pp.fds);
@@ -205,7 +205,7 @@ prober_run(const struct opts *o)
 		log_stderr_off();
 	}
 	if (o->pidfile != NULL &&
-	    daemon_pidfile_write(o->pidfile, getpid()) == -1) {
+	    (pidfd = daemon_pidfile_open(o->pidfile, getpid())) == -1) {
 		log_warn("-e %s", o->pidfile);
 		goto out;
 	}
@@ -233,7 +233,7 @@ prober_run(const struct opts *o)
 	rc = 0;
 out:
 	if (o->pidfile != NULL)
-		unlink(o->pidfile);
+		daemon_pidfile_remove(o->pidfile, pidfd);
 	measure_free(m);
 	ctl_free(ctl);
 	close_fds(&pp.fds);

@@ -70,6 +70,28 @@ START_TEST(pidfile_no_symlink)
 }
 END_TEST
 
+START_TEST(pidfile_remove)
+{
+	char path[256], buf[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	ck_assert_int_ge(fd = daemon_pidfile_open(path, 99), 0);
+	daemon_pidfile_remove(path, fd);
+	ck_assert_int_eq(access(path, F_OK), -1);	/* removed */
+	/* where unlink is impossible (here: the directory is read-only,
+	 * as after a chroot), the file is emptied instead */
+	ck_assert_int_ge(fd = daemon_pidfile_open(path, 99), 0);
+	ck_assert_int_eq(chmod(dir, 0555), 0);
+	if (geteuid() != 0) {
+		daemon_pidfile_remove(path, fd);
+		ck_assert_str_eq(slurp(path, buf, sizeof(buf)), "");
+	} else
+		close(fd);	/* root ignores the mode: nothing to show */
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+}
+END_TEST
+
 START_TEST(debugfile)
 {
 	char path[256], buf[512];
@@ -107,6 +129,7 @@ suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, pidfile);
 	tcase_add_test(tc, pidfile_no_symlink);
+	tcase_add_test(tc, pidfile_remove);
 	tcase_add_test(tc, debugfile);
 	suite_add_tcase(s, tc);
 	return s;
