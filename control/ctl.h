@@ -11,11 +11,27 @@
 #ifndef CONTROL_CTL_H
 #define CONTROL_CTL_H
 
+#include <sys/types.h>
+
 #include "loop.h"
 #include "netio.h"
 #include "opts.h"
 
 struct ctl;
+struct ctl_client;
+struct remote;
+
+/* The byte stream of a client that is not a socket of ours (a remote
+ * channel, remote.c): the control socket reads and writes through these
+ * as through a non-blocking descriptor, and says with watch() which
+ * events it waits for; the owner then calls ctl_client_io().  close() is
+ * the last call: the client is gone. */
+struct ctl_vio {
+	ssize_t	(*read)(void *arg, void *buf, size_t len);
+	ssize_t	(*write)(void *arg, const void *buf, size_t len);
+	void	(*watch)(void *arg, int events);
+	void	(*close)(void *arg);
+};
 
 /* Make O's listening sockets (-P, -U; the unix socket mode 0600, a stale
  * one replaced) and open -o if given.  Returns NULL, with the problem
@@ -29,6 +45,19 @@ struct ctl *ctl_prepare(const struct opts *o);
  * status. */
 int ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles);
+
+/* Let R (owned from here on) start with the loop in ctl_run(): scamper -R. */
+void ctl_set_remote(struct ctl *ctl, struct remote *r);
+
+/* A new client named NAME speaking through VIO/ARG, attached from the
+ * start (no "attach", no "OK": a remote channel).  The end of its stream
+ * counts as "done".  Returns NULL (logged) on failure. */
+struct ctl_client *ctl_client_virtual(struct ctl *ctl, const char *name,
+    const struct ctl_vio *vio, void *arg);
+
+/* EVENTS (LOOP_READ, LOOP_WRITE) are ready on a virtual client's stream.
+ * The client may be closed (vio->close called) before this returns. */
+void ctl_client_io(struct ctl_client *cl, int events);
 
 /* Free CTL without running it. */
 void ctl_free(struct ctl *ctl);

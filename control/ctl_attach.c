@@ -131,7 +131,8 @@ ctl_attach_start(struct ctl_client *cl, char **argv, int argc)
 	cl->attached = 1;
 	if (cl->wpaused)
 		core_src_pause(cl->src, 1);
-	ctl_printf(cl, "OK");
+	if (cl->vio == NULL)	/* a remote channel is attached silently */
+		ctl_printf(cl, "OK");
 	if (ctl_lb_pending(&cl->lb) == 0) {
 		ctl_printf(cl, "MORE");
 		cl->more_sent = 1;

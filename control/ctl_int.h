@@ -30,8 +30,10 @@ struct ctl_job {
 
 struct ctl_client {
 	struct ctl		*ctl;
-	int			 fd;
+	int			 fd;		/* -1 if virtual */
 	struct loop_fd		*lfd;
+	const struct ctl_vio	*vio;		/* virtual: remote channel */
+	void			*vio_arg;
 	int			 events;	/* watched now */
 	char			 name[160];	/* "ip:port" or "path:fd" */
 	struct ctl_linebuf	 lb;
@@ -76,6 +78,7 @@ struct ctl {
 	int			 nlisten;
 	struct timer		 relisten;	/* after EMFILE */
 	struct timer		 exit_timer;	/* give up draining */
+	struct remote		*remote;	/* -R */
 	TAILQ_HEAD(, ctl_client) clients;
 	uint32_t		 nclients;
 	TAILQ_HEAD(, ctl_outfile) outfiles;	/* newest first */

@@ -22,6 +22,7 @@
 
 #include "ctl_int.h"
 #include "log.h"
+#include "remote.h"
 
 #define EXIT_DRAIN_MS	5000	/* at most this long to flush clients */
 
@@ -236,9 +237,16 @@ ctl_free(struct ctl *ctl)
 		free(of->path);
 		free(of);
 	}
+	remote_free(ctl->remote);
 	free(ctl->monitorname);
 	free(ctl->command);
 	free(ctl);
+}
+
+void
+ctl_set_remote(struct ctl *ctl, struct remote *r)
+{
+	ctl->remote = r;
 }
 
 /* ---- client output ---------------------------------------------------- */
@@ -373,7 +381,12 @@ ctl_client_watch(struct ctl_client *cl)
 		ev |= LOOP_READ;
 	if (wq_bytes(cl) > 0)
 		ev |= LOOP_WRITE;
-	if (ev != cl->events && loop_fd_set(cl->ctl->l, cl->lfd, ev) == 0)
+	if (cl->vio != NULL) {
+		/* always told: the owner re-checks its readiness */
+		cl->events = ev;
+		cl->vio->watch(cl->vio_arg, ev);
+	} else if (ev != cl->events &&
+	    loop_fd_set(cl->ctl->l, cl->lfd, ev) == 0)
 		cl->events = ev;
 }
 
@@ -396,7 +409,10 @@ client_free(struct ctl_client *cl)
 	if (cl->lfd != NULL)
 		loop_fd_del(ctl->l, cl->lfd);
 	loop_timer_cancel(ctl->l, &cl->kick);
-	close(cl->fd);
+	if (cl->vio != NULL)
+		cl->vio->close(cl->vio_arg);
+	else
+		close(cl->fd);
 	free(cl->wq);
 	free(cl);
 }
@@ -447,10 +463,20 @@ client_read(struct ctl_client *cl)
 {
 	size_t room;
 	char *p = ctl_lb_space(&cl->lb, &room);
-	ssize_t n = read(cl->fd, p, room);
+	ssize_t n = cl->vio != NULL ? cl->vio->read(cl->vio_arg, p, room) :
+	    read(cl->fd, p, room);
 
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	if (n == 0 && cl->vio != NULL && cl->attached && !cl->done_rcvd) {
+		/* a remote channel's end: as "done", the results still go
+		 * out (as 20211212) */
+		cl->eof = 1;
+		cl->done_rcvd = 1;
+		ctl_attach_check_done(cl, 0);
+		ctl_client_watch(cl);
+		return;
+	}
 	if (n <= 0) {
 		if (n == -1)
 			log_debug("%s: %s", cl->name, strerror(errno));
@@ -473,7 +499,9 @@ client_read(struct ctl_client *cl)
 static void
 client_write(struct ctl_client *cl)
 {
-	ssize_t n = write(cl->fd, cl->wq + cl->wq_off, wq_bytes(cl));
+	ssize_t n = cl->vio != NULL ?
+	    cl->vio->write(cl->vio_arg, cl->wq + cl->wq_off, wq_bytes(cl)) :
+	    write(cl->fd, cl->wq + cl->wq_off, wq_bytes(cl));
 
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -511,13 +539,9 @@ on_kick(void *arg)
 	ctl_client_watch(cl);
 }
 
-static void
-on_client(struct loop_fd *lfd, int fd, int events, void *arg)
+void
+ctl_client_io(struct ctl_client *cl, int events)
 {
-	struct ctl_client *cl = arg;
-
-	(void)lfd;
-	(void)fd;
 	if ((events & LOOP_WRITE) && wq_bytes(cl) > 0)
 		client_write(cl);
 	if ((events & LOOP_READ) && !cl->closing && !cl->eof)
@@ -525,6 +549,51 @@ on_client(struct loop_fd *lfd, int fd, int events, void *arg)
 	if (client_reap(cl))
 		return;
 	ctl_client_watch(cl);
+}
+
+static void
+on_client(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	(void)lfd;
+	(void)fd;
+	ctl_client_io(arg, events);
+}
+
+struct ctl_client *
+ctl_client_virtual(struct ctl *ctl, const char *name,
+    const struct ctl_vio *vio, void *arg)
+{
+	struct ctl_client *cl;
+
+	if (ctl->exiting || (cl = calloc(1, sizeof(*cl))) == NULL) {
+		log_warnx("%s: refusing a remote channel", name);
+		return NULL;
+	}
+	cl->ctl = ctl;
+	cl->fd = -1;
+	cl->vio = vio;
+	cl->vio_arg = arg;
+	cl->lb_drained = 1;
+	timer_init(&cl->kick, on_kick, cl);
+	ctl_lb_init(&cl->lb);
+	TAILQ_INIT(&cl->jobs);
+	snprintf(cl->name, sizeof(cl->name), "%s", name);
+	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
+	ctl->nclients++;
+	ctl_attach_start(cl, NULL, 0);
+	if (!cl->attached) {
+		/* no vio->close: the caller sees NULL */
+		cl->vio = NULL;
+		cl->fd = -1;
+		TAILQ_REMOVE(&ctl->clients, cl, e);
+		ctl->nclients--;
+		free(cl->wq);
+		free(cl);
+		return NULL;
+	}
+	ctl_client_watch(cl);
+	log_debug("control: remote channel %s", cl->name);
+	return cl;
 }
 
 static void
@@ -694,6 +763,8 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 		goto out;
 	}
 	core_on_idle(ctl->core, on_idle, ctl);
+	if (ctl->remote != NULL && remote_start(ctl->remote, ctl, l) == -1)
+		goto out;
 	for (int i = 0; i < ctl->nlisten; i++)
 		if ((ctl->lw[i] = loop_fd_add(l, ctl->lfd[i], LOOP_READ,
 		    on_accept, ctl)) == NULL) {

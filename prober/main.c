@@ -2,7 +2,9 @@
  * main.c: scamper's entry point: parse the command line, set up the
  * process (debug file, event loop, signals, daemon, pid file) and run the
  * loop until the work is done or a signal asks us to stop: measurements
- * from the command line (measure.h) or a control socket (ctl.h).
+ * from the command line (measure.h), a control socket (ctl.h) or a
+ * remote controller (-R, remote.h: the control socket's attach mode over
+ * channels of one outgoing connection).
  */
 #include "config.h"
 
@@ -21,6 +23,7 @@
 #include "netio.h"
 #include "opts.h"
 #include "priv_start.h"
+#include "remote.h"
 
 static void
 on_stop_signal(int signo, void *arg)
@@ -115,6 +118,16 @@ prober_helper(const struct opts *o, struct prober_priv *pp)
 	return 0;
 }
 
+/* A datalink socket on IFINDEX from the helper (netio_fds.dl_open):
+ * measurements ask for one when they first need it (trace -r, -O dl). */
+static int
+open_dl(void *ctx, uint32_t ifindex, netio_dl_done *done, void *arg)
+{
+	struct prober_priv *pp = ctx;
+
+	return priv_open_dl(pp->pc, ifindex, done, arg);
+}
+
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
  * watch the helper's socket for replies.  Returns 0 or -1. */
@@ -139,6 +152,8 @@ prober_drop(struct prober_priv *pp)
 		log_warn("watching the helper's socket");
 		return -1;
 	}
+	pp->fds.dl_open = open_dl;
+	pp->fds.dl_ctx = pp;
 	return 0;
 }
 
@@ -157,7 +172,7 @@ close_fds(struct netio_fds *f)
 /* Set up the process per O and run the event loop.  Returns the exit
  * status. */
 static int
-prober_run(const struct opts *o)
+prober_run(const struct opts *o, const struct remote_conf *rconf)
 {
 	struct prober_priv pp;
 	struct measure *m = NULL;
@@ -173,10 +188,21 @@ prober_run(const struct opts *o)
 		if ((m = measure_prepare(o)) == NULL)
 			return 1;
 		pp.want_fds = 1;
-	} else if (o->input == INPUT_CTL_INET || o->input == INPUT_CTL_UNIX) {
+	} else if (o->input == INPUT_CTL_INET || o->input == INPUT_CTL_UNIX ||
+	    o->input == INPUT_REMOTE) {
 		if ((ctl = ctl_prepare(o)) == NULL)
 			return 1;
 		pp.want_fds = 1;
+		/* -R: the name is resolved and the TLS files are read now */
+		if (o->input == INPUT_REMOTE) {
+			struct remote *r = remote_prepare(o, rconf);
+
+			if (r == NULL) {
+				ctl_free(ctl);
+				return 1;
+			}
+			ctl_set_remote(ctl, r);
+		}
 	}
 
 	if (o->debugfile != NULL && log_open_debugfile(o->debugfile,
@@ -246,11 +272,18 @@ out:
 int
 main(int argc, char **argv)
 {
+	struct remote_conf rconf;
 	struct opts o;
 	char err[512];
 	int rc;
 
 	log_init("scamper");
+	memset(&o, 0, sizeof(o));
+	/* -O cafile=, certfile=, keyfile= (for -R) are taken out first */
+	if (remote_opts_extract(&argc, argv, &rconf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "scamper: %s\n", err);
+		return 1;
+	}
 	if (opts_parse(argc, argv, &o, err, sizeof(err)) == -1 ||
 	    (!o.help && !o.version &&
 	    (opts_check(&o, err, sizeof(err)) == -1 ||
@@ -266,7 +299,7 @@ main(int argc, char **argv)
 		opts_usage(stdout);
 		rc = 0;
 	} else
-		rc = prober_run(&o);
+		rc = prober_run(&o, &rconf);
 	opts_free(&o);
 	return rc;
 }
