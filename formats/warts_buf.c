@@ -463,6 +463,18 @@ wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr)
 	f->wr = wr;
 }
 
+/* Field F is written: asked for, known, and not an unset address (which
+ * has no encoding; writing it would corrupt the record). */
+static int
+wf_on(const struct wfield *f)
+{
+	if (!f->set || f->kind == WF_NONE)
+		return 0;
+	if (f->kind == WF_ADDR || f->kind == WF_SADDR)
+		return scamper_addr_isset(f->p);
+	return 1;
+}
+
 void
 warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
 {
@@ -470,7 +482,7 @@ warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
 	size_t lenoff, nfb;
 
 	for (int i = 0; i < nf; i++)
-		if (f[i].set && f[i].kind != WF_NONE)
+		if (wf_on(&f[i]))
 			max = i + 1;
 	if (max == 0) {
 		wb_u8(wb, 0);
@@ -483,7 +495,7 @@ warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
 		for (int j = 0; j < 7; j++) {
 			int i = (int)(b * 7) + j;
 
-			if (i < nf && f[i].set && f[i].kind != WF_NONE)
+			if (i < nf && wf_on(&f[i]))
 				v |= (uint8_t)(1 << j);
 		}
 		wb_u8(wb, v);
@@ -491,7 +503,7 @@ warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
 	lenoff = wb->len;
 	wb_u16(wb, 0);
 	for (int i = 0; i < max; i++)
-		if (f[i].set && f[i].kind != WF_NONE)
+		if (wf_on(&f[i]))
 			wb_field(wb, &f[i]);
 	if (wb->len - lenoff - 2 > UINT16_MAX)
 		wb->toolong = 1;

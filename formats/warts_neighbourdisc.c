@@ -92,6 +92,9 @@ probes_read(struct rbuf *rb, struct scamper_neighbourdisc *n, uint16_t c)
 
 			if (warts_params_read(rb, rf, 2) != 0)
 				return -1;
+			if (!rf[1].set)
+				return rb_fail(rb, "neighbourdisc reply without "
+				    "an address");
 		}
 	}
 	if (pad > 0) {
