@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "dl.h"
 #include "log.h"
 #include "match.h"
 #include "pace.h"
@@ -34,6 +35,11 @@ struct task {
 	int			 held;		/* on the held queue */
 	int			 finished;
 	int			 discard;	/* free without writing */
+	struct dl_user		*dlu;		/* task_datalink, or NULL */
+	int			 dl_want;	/* TASK_DL_* */
+	int			 dl_ready;	/* its READY said 0 */
+	task_dl_ready		*dl_readycb;
+	task_dl_sent		*dl_sentcb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };
@@ -65,6 +71,8 @@ struct core_src {
 struct core {
 	struct loop		*l;
 	struct netio		*nio;
+	struct dl_pool		*dlp;		/* datalink sockets */
+	int			 from_dl;	/* delivering a datalink reply */
 	struct match_table	*mt;
 	struct output		*out;
 	struct scamper_cycle	*cycle;
@@ -157,6 +165,8 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx)
 		return -1;
 	}
 	t->c->st.probes++;
+	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
+		return dl_user_send(t->dlu, buf, len, tx);
 	return netio_send(t->c->nio, buf, len, tx);
 }
 
@@ -200,6 +210,44 @@ task_route_src(const struct task *t, int af, const uint8_t *dst,
 	return route_src(af, dst, src);
 }
 
+/* The datalink of task ARG answered. */
+static void
+on_dl_ready(void *arg, int err, const char *why)
+{
+	struct task *t = arg;
+
+	if (t->finished)
+		return;
+	t->dl_ready = err == 0;
+	t->dl_readycb(t, err, why);
+}
+
+int
+task_datalink(struct task *t, int want, int af, const uint8_t *dst,
+    const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
+    char *err, size_t errlen)
+{
+	int dw = ((want & TASK_DL_VIA) ? DL_WANT_VIA : 0) |
+	    ((want & TASK_DL_TS) ? DL_WANT_TS : 0);
+
+	dl_user_free(t->dlu);
+	t->dlu = NULL;
+	t->dl_ready = 0;
+	t->dl_want = want;
+	t->dl_readycb = ready;
+	t->dl_sentcb = sent;
+	if ((t->dlu = dl_user_new(t->c->dlp, dw, af, dst, rtr, on_dl_ready, t,
+	    err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+task_reply_from_dl(const struct task *t)
+{
+	return t->c->from_dl;
+}
+
 void
 task_finish(struct task *t)
 {
@@ -212,6 +260,8 @@ task_finish(struct task *t)
 		TAILQ_REMOVE(&c->ready, t, q);
 		t->wants = 0;
 	}
+	dl_user_free(t->dlu);
+	t->dlu = NULL;
 	match_del(c->mt, &t->me);
 	c->running--;
 	TAILQ_REMOVE(&c->running_q, t, run);
@@ -226,6 +276,7 @@ task_finish(struct task *t)
 static void
 task_free(struct task *t)
 {
+	dl_user_free(t->dlu);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
 	free(t);
@@ -415,6 +466,8 @@ start_one(struct core *c, struct task *t)
 	if (t->m->start(t, err, sizeof(err)) == -1) {
 		save = errno;
 		if (!t->finished) {
+			dl_user_free(t->dlu);
+			t->dlu = NULL;
 			match_del(c->mt, &t->me);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);
@@ -535,7 +588,43 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 		return;
 	}
 	t = e->owner;
+	if (t->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
+	    dl_user_rx(t->dlu)) {
+		/* the datalink saw this reply first, if at all: read what
+		 * it has, and deliver the reply only if it was not there */
+		dl_user_drain(t->dlu);
+		if (t->finished || dl_pool_seen(c->dlp, r))
+			return;
+	}
 	t->m->reply(t, r, rx);
+}
+
+/* A frame from the datalink: a probe leaving or a reply arriving, for
+ * a task that wants datalink timestamps.  Returns 1 if delivered. */
+static int
+on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
+    int outgoing)
+{
+	struct core *c = arg;
+	struct match_key k;
+	struct match_entry *e;
+	struct task *t;
+
+	if (!match_key_of_reply(r, &k) || (e = match_find(c->mt, &k)) ==
+	    NULL)
+		return 0;
+	t = e->owner;
+	if (t->finished || !t->dl_ready || !(t->dl_want & TASK_DL_TS))
+		return 0;
+	if (outgoing) {
+		if (t->dl_sentcb != NULL)
+			t->dl_sentcb(t, r, ts);
+		return 0;
+	}
+	c->from_dl = 1;
+	t->m->reply(t, r, ts);
+	c->from_dl = 0;
+	return 1;
 }
 
 struct core *
@@ -546,10 +635,14 @@ core_new(struct loop *l, const struct core_conf *conf,
 	struct core *c = calloc(1, sizeof(*c));
 
 	if (c == NULL || (c->mt = match_new()) == NULL ||
+	    (c->dlp = dl_pool_new(l, fds->dl_open, fds->dl_ctx, on_dl_frame,
+	    c)) == NULL ||
 	    (c->nio = netio_new(l, fds, on_reply, c)) == NULL) {
 		int save = errno;
-		if (c != NULL)
+		if (c != NULL) {
 			match_free(c->mt);
+			dl_pool_free(c->dlp);
+		}
 		free(c);
 		errno = save;
 		return NULL;
@@ -570,6 +663,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL) {
 		int save = errno;
 		netio_free(c->nio);
+		dl_pool_free(c->dlp);
 		match_free(c->mt);
 		scamper_cycle_free(c->cycle);
 		free(c);
@@ -593,6 +687,7 @@ core_free(struct core *c)
 	loop_timer_cancel(c->l, &c->reap);
 	free_queue(&c->dead);
 	free_queue(&c->held);
+	dl_pool_free(c->dlp);
 	netio_free(c->nio);
 	match_free(c->mt);
 	scamper_cycle_free(c->cycle);

@@ -142,9 +142,6 @@ parse_secs(const char *s, uint64_t *us)
 static int
 ping_unbuilt(const struct cmd_args *a, char *err, size_t len)
 {
-	if (has_O(a, O_DL))
-		return say(err, len, "-O dl: not implemented yet (datalink "
-		    "sockets)");
 	if (has_O(a, O_TBL) || has_O(a, O_TBT))
 		return say(err, len, "-O %s: not implemented yet",
 		    has_O(a, O_TBL) ? "tbl" : "tbt");
@@ -279,6 +276,10 @@ ping_data(struct ping_state *s, const struct cmd_args *a, char *err,
 	}
 	if (p->probe_method == SCAMPER_PING_METHOD_ICMP_TIME)
 		s->fixlen += 12;
+	if (has_O(a, O_DL)) {
+		p->flags |= SCAMPER_PING_FLAG_DL;
+		s->dlts = 1;
+	}
 	if (has_O(a, O_SPOOF)) {
 		p->flags |= SCAMPER_PING_FLAG_SPOOF;
 		s->fixlen += s->af == AF_INET ? 4 : 16;

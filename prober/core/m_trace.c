@@ -94,15 +94,11 @@ say(char *err, size_t len, const char *fmt, ...)
 static int
 trace_unbuilt(const struct cmd_args *a, char *err, size_t len)
 {
-	static const char unbuilt[] = "r";
 	const struct cmd_optval *v;
 
-	for (const char *c = unbuilt; *c != '\0'; c++)
-		if (cmd_opt(a, *c) != NULL)
-			return say(err, len, "-%c: not implemented yet", *c);
 	for (int i = 0; i < a->nv; i++) {
 		v = &a->v[i];
-		if (v->opt == 'O' && (v->u == 0 || v->u == 3))
+		if (v->opt == 'O' && v->u == 3)
 			return say(err, len, "-O %s: not implemented yet",
 			    trace_Oopts[v->u]);
 	}
@@ -127,6 +123,13 @@ trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
 			    "address family", v->s);
 		memcpy(s->src, v->addr, 16);
 		s->have_src = 1;
+	}
+	if ((v = cmd_opt(a, 'r')) != NULL) {
+		if (v->af != s->af)
+			return say(err, len, "-r: %s is not of the target's "
+			    "address family", v->s);
+		memcpy(s->rtr, v->addr, 16);
+		s->have_rtr = 1;
 	}
 	return 0;
 }
@@ -160,9 +163,14 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 {
 	struct scamper_trace *t = s->t;
 
-	for (int i = 0; i < a->nv; i++)
+	for (int i = 0; i < a->nv; i++) {
 		if (a->v[i].opt == 'O' && a->v[i].u == 2)
 			t->flags |= SCAMPER_TRACE_FLAG_CONSTPAYLOAD;
+		if (a->v[i].opt == 'O' && a->v[i].u == 0) {
+			t->flags |= SCAMPER_TRACE_FLAG_DL;
+			s->dlts = 1;
+		}
+	}
 	if (cmd_opt(a, 'Q') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_ALLATTEMPTS;
 	if (cmd_opt(a, 'c') != NULL) {

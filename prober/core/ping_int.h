@@ -29,6 +29,7 @@ struct ping_probe {
 	struct timeval	 tx;
 	uint16_t	 ipid;		/* IPv4 */
 	uint16_t	 sport;		/* tcp-ack-sport */
+	uint8_t		 dltx;		/* tx is the datalink's timestamp */
 };
 
 /* Invariants: probes[0..sent) were sent, in order; at most one timer
@@ -42,6 +43,7 @@ struct ping_state {
 	uint8_t			 realsrc[16];	/* ours, embedded with spoof */
 	int			 have_src;	/* -S given */
 	int			 user_sport;	/* -F given */
+	int			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			 proto;		/* of the probes */
 
 	/* what the payload is made of, in order: [2 bytes -C fix]
@@ -81,6 +83,12 @@ int	ping_is_udp(const struct ping_state *s);
 /* Build and send an ICMP Packet Too Big / Fragmentation Needed for the
  * reply R (which is larger than the pseudo MTU) to its sender. */
 void	ping_send_ptb(struct ping_state *s, const struct pkt_reply *r);
+
+/* The datalink -O dl asked for is ready or cannot be had; a probe was
+ * seen leaving on it (ping_reply.c). */
+void	ping_dl_ready(struct task *t, int err, const char *why);
+void	ping_dl_sent(struct task *t, const struct pkt_reply *r,
+	    const struct timeval *ts);
 
 int	ping_start(struct task *t, char *err, size_t errlen);
 int	ping_probe(struct task *t);

@@ -6,8 +6,10 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,4 +323,40 @@ ping_send_ptb(struct ping_state *s, const struct pkt_reply *r)
 		return;
 	}
 	s->ptb_sent = 1;
+}
+
+/* ---- -O dl: the datalink --------------------------------------------- */
+
+void
+ping_dl_ready(struct task *task, int err, const char *why)
+{
+	struct ping_state *s = task_state(task);
+	char a[INET6_ADDRSTRLEN];
+
+	if (s->phase == PHASE_DONE)
+		return;
+	if (err == 0) {
+		task_want_probe(task);
+		return;
+	}
+	if (inet_ntop(s->af, s->dst, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	log_warnx("ping %s: %s", a, why);
+	ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)err);
+}
+
+/* Our probe left: its timestamp on the datalink replaces the one taken
+ * before it was handed to the kernel. */
+void
+ping_dl_sent(struct task *task, const struct pkt_reply *r,
+    const struct timeval *ts)
+{
+	struct ping_state *s = task_state(task);
+	int idx;
+
+	if (s->phase == PHASE_DONE || (idx = quote_index(s, &r->q)) < 0 ||
+	    s->probes[idx].dltx)
+		return;
+	s->probes[idx].tx = *ts;
+	s->probes[idx].dltx = 1;
 }

@@ -376,6 +376,10 @@ ping_start(struct task *task, char *err, size_t errlen)
 	}
 	gettimeofday(&p->start, NULL);
 	s->phase = PHASE_PROBING;
+	if (s->dlts)
+		/* probing starts when the datalink is ready */
+		return task_datalink(task, TASK_DL_TS, s->af, s->dst, NULL,
+		    ping_dl_ready, ping_dl_sent, err, errlen);
 	task_want_probe(task);
 	return 0;
 }

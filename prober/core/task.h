@@ -64,6 +64,39 @@ uint16_t task_default_sport(const struct task *t);
 int task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src);
 
+/* ---- the datalink (trace -r, -O dl) --------------------------------- */
+
+#define TASK_DL_VIA	0x1	/* send probes at layer 2 to a router */
+#define TASK_DL_TS	0x2	/* datalink timestamps */
+
+/* The datalink asked for is ready (ERR 0), or cannot be had (ERR an
+ * errno, WHY a sentence naming what failed). */
+typedef void task_dl_ready(struct task *t, int err, const char *why);
+
+/* A probe of T was seen leaving on the datalink at TS (the kernel's
+ * timestamp).  R describes it as a quotation: R->q is the probe as an
+ * ICMP error would quote it. */
+typedef void task_dl_sent(struct task *t, const struct pkt_reply *r,
+    const struct timeval *ts);
+
+/* Use the datalink for T's probes of family AF to DST: with TASK_DL_VIA
+ * every later task_send goes as a frame to router RTR, which must be on
+ * a directly connected Ethernet (its hardware address comes from the
+ * neighbour table, resolution provoked if needed); with TASK_DL_TS
+ * replies are read from the datalink of the interface the probes leave
+ * by, with its receive timestamps (replies that arrive elsewhere still
+ * come from the raw sockets), and SENT (may be NULL) hears of each probe
+ * leaving.  READY is called once, from the loop, never from this call;
+ * the task probes only after it said 0.  Returns 0, or -1 with the
+ * reason in ERR if the request is refused at once. */
+int task_datalink(struct task *t, int want, int af, const uint8_t *dst,
+    const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
+    char *err, size_t errlen);
+
+/* Nonzero while method->reply runs for a reply read from the datalink
+ * (its RX is then the datalink's receive timestamp). */
+int task_reply_from_dl(const struct task *t);
+
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);
 

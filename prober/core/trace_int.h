@@ -50,6 +50,7 @@ struct trace_probe {
 	uint8_t		 ttl;
 	uint8_t		 attempt;	/* 1-based */
 	uint8_t		 mode;		/* enum trace_mode */
+	uint8_t		 dltx;		/* tx is the datalink's timestamp */
 	uint16_t	 size;
 };
 
@@ -63,6 +64,9 @@ struct trace_state {
 	int			 af;
 	uint8_t			 src[16], dst[16];
 	int			 have_src;
+	uint8_t			 rtr[16];	/* -r: the first hop to use */
+	int			 have_rtr;
+	int			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	size_t			 paylen;
 
@@ -130,6 +134,12 @@ int	trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data);
 void	trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 	    const struct scamper_trace_hop *h);
 void	trace_dtree_timeout(struct trace_state *s);
+
+/* The datalink asked for by -r / -O dl is ready or cannot be had; a
+ * probe was seen leaving on it (trace_reply.c). */
+void	trace_dl_ready(struct task *t, int err, const char *why);
+void	trace_dl_sent(struct task *t, const struct pkt_reply *r,
+	    const struct timeval *ts);
 
 int	trace_start(struct task *t, char *err, size_t errlen);
 int	trace_probe(struct task *t);

@@ -4,9 +4,14 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "log.h"
 
 #include "scamper_trace.h"
 #include "task.h"
@@ -218,8 +223,11 @@ record_hop(struct trace_state *s, const struct trace_probe *p,
 	h->tx = p->tx;
 	us = (int64_t)(rx->tv_sec - p->tx.tv_sec) * 1000000 +
 	    (rx->tv_usec - p->tx.tv_usec);
-	h->rtt = us < 0 ? 0 : (uint32_t)us;
-	h->flags = SCAMPER_TRACE_HOP_TS_SOCK_RX | SCAMPER_TRACE_HOP_REPLY_TTL;
+	h->rtt = us < 0 ? 0 : (us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+	h->flags = SCAMPER_TRACE_HOP_REPLY_TTL |
+	    (task_reply_from_dl(s->task) ? SCAMPER_TRACE_HOP_TS_DL_RX :
+	    SCAMPER_TRACE_HOP_TS_SOCK_RX) |
+	    (p->dltx ? SCAMPER_TRACE_HOP_TS_DL_TX : 0);
 	h->reply_ttl = r->ttl;
 	h->reply_tos = r->tos;
 	h->reply_size = r->size;
@@ -304,4 +312,40 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 		else
 			trace_hop_done(s);
 	}
+}
+
+/* ---- the datalink (-r, -O dl) ---------------------------------------- */
+
+void
+trace_dl_ready(struct task *task, int err, const char *why)
+{
+	struct trace_state *s = task_state(task);
+	char a[INET6_ADDRSTRLEN];
+
+	if (s->mode == MODE_DONE)
+		return;
+	if (err == 0) {
+		task_want_probe(task);
+		return;
+	}
+	if (inet_ntop(s->af, s->dst, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	log_warnx("trace %s: %s", a, why);
+	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
+}
+
+/* Our probe left: its timestamp on the datalink replaces the one taken
+ * before it was handed to the kernel, so RTTs are the datalink's. */
+void
+trace_dl_sent(struct task *task, const struct pkt_reply *r,
+    const struct timeval *ts)
+{
+	struct trace_state *s = task_state(task);
+	int idx;
+
+	if (s->mode == MODE_DONE || (idx = quote_index(s, &r->q)) < 0 ||
+	    s->probes[idx].dltx)
+		return;
+	s->probes[idx].tx = *ts;
+	s->probes[idx].dltx = 1;
 }

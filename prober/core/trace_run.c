@@ -402,6 +402,8 @@ trace_start(struct task *task, char *err, size_t errlen)
 	}
 	scamper_addr_set(&t->src, addr_type(s->af), s->src);
 	scamper_addr_set(&t->dst, addr_type(s->af), s->dst);
+	if (s->have_rtr)
+		scamper_addr_set(&t->rtr, addr_type(s->af), s->rtr);
 	hdr = s->af == AF_INET ? 20 : 40 + (t->offset != 0 ? 8 : 0);
 	t->probe_size = (uint16_t)(hdr + (is_tcp(s) ? 20 : 8 + s->paylen));
 	/* a busy flow (another task, same target and port) gets the next
@@ -425,6 +427,11 @@ trace_start(struct task *task, char *err, size_t errlen)
 	gettimeofday(&t->start, NULL);
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;
+	if (s->have_rtr || s->dlts)
+		/* probing starts when the datalink is ready */
+		return task_datalink(task, (s->have_rtr ? TASK_DL_VIA : 0) |
+		    (s->dlts ? TASK_DL_TS : 0), s->af, s->dst, s->rtr,
+		    trace_dl_ready, trace_dl_sent, err, errlen);
 	task_want_probe(task);
 	return 0;
 }

@@ -40,6 +40,8 @@ netio_fds_init(struct netio_fds *f)
 {
 	f->send4 = f->icmp4 = f->tcp4 = -1;
 	f->send6 = f->icmp6 = f->tcp6 = -1;
+	f->dl_open = NULL;
+	f->dl_ctx = NULL;
 }
 
 static int

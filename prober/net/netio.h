@@ -14,7 +14,21 @@
 #include "loop.h"
 #include "pkt.h"
 
-/* Descriptors netio uses; -1 where absent.  netio owns and closes them. */
+/* A datalink socket asked for is ready: ERR 0 and FD (now the callee's),
+ * or ERR an errno and FD -1.  VALUE is unused (the helper client's
+ * priv_cb has this shape). */
+typedef void netio_dl_done(void *arg, int err, int fd, uint32_t value);
+
+/* Ask for a datalink socket on interface IFINDEX (Linux: AF_PACKET,
+ * SOCK_RAW, every protocol, bound to it), e.g. of scamper-helper with
+ * priv_open_dl.  DONE(ARG, ...) is called later from the event loop,
+ * never from this call.  Returns 0, or -1 with errno. */
+typedef int netio_dl_open_fn(void *ctx, uint32_t ifindex,
+    netio_dl_done *done, void *arg);
+
+/* Descriptors netio uses; -1 where absent.  netio owns and closes them.
+ * Datalink sockets are asked for when a measurement needs one, through
+ * dl_open (NULL: none can be had). */
 struct netio_fds {
 	int	send4;	/* AF_INET, SOCK_RAW, IPPROTO_RAW (header included) */
 	int	icmp4;	/* AF_INET, SOCK_RAW, IPPROTO_ICMP */
@@ -22,6 +36,8 @@ struct netio_fds {
 	int	send6;	/* AF_INET6, SOCK_RAW, IPPROTO_RAW (header included) */
 	int	icmp6;	/* AF_INET6, SOCK_RAW, IPPROTO_ICMPV6 */
 	int	tcp6;	/* AF_INET6, SOCK_RAW, IPPROTO_TCP */
+	netio_dl_open_fn *dl_open;
+	void	*dl_ctx;
 };
 
 struct netio_stats {
@@ -36,7 +52,7 @@ typedef void netio_reply_cb(void *arg, const struct pkt_reply *r,
 
 struct netio;
 
-/* Set all of FDS to -1. */
+/* Set all of FDS to -1 (and no datalink opener). */
 void netio_fds_init(struct netio_fds *fds);
 
 /* Take over FDS (made non-blocking, close-on-exec, timestamping on) and

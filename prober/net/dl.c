@@ -1,0 +1,347 @@
+/*
+ * dl.c: datalink frames: parsing, filters, reading with timestamps and
+ * sending (see dl.h, dl_int.h).  Packet sockets as Linux has them
+ * (AF_PACKET, SOCK_RAW); elsewhere reading and sending fail with
+ * EOPNOTSUPP.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dl_int.h"
+
+#ifdef __linux__
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#endif
+
+#define DL_FRAME_MAX	65536
+#define DL_FP_BYTES	64	/* upper-layer bytes in a fingerprint */
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+size_t
+dl_linkhdr(enum neigh_link kind)
+{
+	return kind == NEIGH_LINK_RAWIP ? 0 : 14;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+/* Nonzero if the IPv6 packet B (LEN bytes) carries a fragment header
+ * before its upper layer. */
+static int
+ip6_fragment(const uint8_t *b, size_t len)
+{
+	uint8_t nh = b[6];
+	size_t off = 40;
+
+	for (int guard = 0; guard < 8; guard++) {
+		if (nh == 44)
+			return 1;
+		if (nh != 0 && nh != 43 && nh != 60)	/* hbh, rt, dst */
+			return 0;
+		if (off + 8 > len)
+			return 0;
+		nh = b[off];
+		off += ((size_t)b[off + 1] + 1) * 8;
+	}
+	return 0;
+}
+
+/* Rewrite R (our packet leaving) as the quotation an ICMP error would
+ * carry of it. */
+static void
+as_quote(struct pkt_reply *r)
+{
+	struct pkt_quote *q = &r->q;
+	const uint8_t *l = r->l4;
+	size_t len = r->l4len;
+
+	memset(q, 0, sizeof(*q));
+	q->af = r->af;
+	memcpy(q->src, r->src, 16);
+	memcpy(q->dst, r->dst, 16);
+	q->proto = r->proto;
+	q->ttl = r->ttl;
+	q->tos = r->tos;
+	q->ipid = r->ipid;
+	q->len = r->size;
+	q->flowlabel = r->flowlabel;
+	q->ipopts = r->ipopts;
+	q->ipoptlen = r->ipoptlen;
+	q->l4len = l != NULL ? len : 0;
+	if (l == NULL)
+		len = 0;
+	if ((q->proto == IPPROTO_UDP || q->proto == IPPROTO_TCP) && len >= 4) {
+		q->sport = get16(l);
+		q->dport = get16(l + 2);
+		if (q->proto == IPPROTO_UDP && len >= 8)
+			q->l4cksum = get16(l + 6);
+		if (q->proto == IPPROTO_TCP && len >= 8)
+			q->tcp_seq = get32(l + 4);
+	} else if ((q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) &&
+	    len >= 4) {
+		q->icmp_type = l[0];
+		q->l4cksum = get16(l + 2);
+		if (len >= 8) {
+			q->icmp_id = get16(l + 4);
+			q->icmp_seq = get16(l + 6);
+		}
+	}
+	r->has_quote = 1;
+}
+
+int
+dl_parse_frame(const uint8_t *f, size_t len, size_t linkhdr, int outgoing,
+    struct pkt_reply *r)
+{
+	const uint8_t *ip = f + linkhdr;
+	size_t iplen;
+	uint16_t et;
+
+	if (len < linkhdr + 20)
+		return -1;
+	iplen = len - linkhdr;
+	if (linkhdr >= 2) {
+		et = get16(f + linkhdr - 2);
+		if ((et == 0x0800 && (ip[0] >> 4) != 4) ||
+		    (et == 0x86dd && (ip[0] >> 4) != 6) ||
+		    (et != 0x0800 && et != 0x86dd))
+			return -1;
+	}
+	if ((ip[0] >> 4) == 4) {
+		if ((get16(ip + 6) & 0x3fff) != 0)	/* MF or an offset */
+			return -1;
+	} else if ((ip[0] >> 4) == 6) {
+		if (iplen < 40 || ip6_fragment(ip, iplen))
+			return -1;
+	} else
+		return -1;
+	if (pkt_parse(ip, iplen, r) == -1)
+		return -1;
+	if (outgoing)
+		as_quote(r);
+	return 0;
+}
+
+uint64_t
+dl_fingerprint(const struct pkt_reply *r)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	uint8_t head[2] = { (uint8_t)r->af, r->proto };
+	size_t n;
+
+	if (r->l4 == NULL || r->l4len == 0)
+		return 0;
+	n = r->l4len < DL_FP_BYTES ? r->l4len : DL_FP_BYTES;
+	for (size_t i = 0; i < sizeof(head); i++)
+		h = (h ^ head[i]) * 1099511628211ULL;
+	for (size_t i = 0; i < 16; i++)
+		h = (h ^ r->src[i]) * 1099511628211ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ r->l4[i]) * 1099511628211ULL;
+	return h == 0 ? 1 : h;
+}
+
+/* ---- sockets ---------------------------------------------------------- */
+
+#ifdef __linux__
+
+int
+dl_sock_prep(int fd, int rx)
+{
+	int fl, on = 1, buf = 1 << 20;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return -1;
+	if (!rx)
+		return 0;
+	/* a bigger buffer is a wish: the system's limit may cap it */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on));
+}
+
+int
+dl_sock_filter(int fd, enum neigh_link kind, int on)
+{
+	/* Ethernet: the ethertype is IPv4 or IPv6 */
+	static struct sock_filter ip[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0800, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x86dd, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0x40000),
+	};
+	static struct sock_filter all[] = {
+		BPF_STMT(BPF_RET | BPF_K, 0x40000),
+	};
+	static struct sock_filter none[] = {
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog;
+	uint8_t junk[64];
+
+	if (!on) {
+		prog.len = 1;
+		prog.filter = none;
+	} else if (kind == NEIGH_LINK_RAWIP) {
+		prog.len = 1;
+		prog.filter = all;
+	} else {
+		prog.len = sizeof(ip) / sizeof(ip[0]);
+		prog.filter = ip;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) == -1)
+		return -1;
+	/* what arrived before the filter is of no use to anyone */
+	for (int i = 0; i < 100000 && recv(fd, junk, sizeof(junk),
+	    MSG_DONTWAIT | MSG_TRUNC) >= 0; i++)
+		;
+	return 0;
+}
+
+int
+dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
+    int *used, uint64_t *fp)
+{
+	static uint8_t buf[DL_FRAME_MAX];
+	struct sockaddr_ll sll;
+	union {
+		struct cmsghdr align;
+		uint8_t b[128];
+	} cbuf;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m;
+	struct cmsghdr *c;
+	struct timeval ts = { 0, 0 };
+	struct pkt_reply r;
+	ssize_t len;
+	int out;
+
+	*used = 0;
+	*fp = 0;
+	memset(&m, 0, sizeof(m));
+	m.msg_name = &sll;
+	m.msg_namelen = sizeof(sll);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = cbuf.b;
+	m.msg_controllen = sizeof(cbuf.b);
+	if ((len = recvmsg(fd, &m, 0)) == -1)
+		return errno == EINTR ? 1 : 0;
+	if ((m.msg_flags & MSG_TRUNC) || sll.sll_pkttype == PACKET_OTHERHOST)
+		return 1;
+	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMP &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(ts)))
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+	if (ts.tv_sec == 0)
+		gettimeofday(&ts, NULL);
+	out = sll.sll_pkttype == PACKET_OUTGOING;
+	if (dl_parse_frame(buf, (size_t)len, dl_linkhdr(kind), out, &r) == -1)
+		return 1;
+	*used = cb(arg, &r, &ts, out);
+	if (!out)
+		*fp = dl_fingerprint(&r);
+	return 1;
+}
+
+int
+dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx)
+{
+	static uint8_t f[DL_FRAME_MAX];
+	size_t hl = dl_linkhdr(kind);
+	ssize_t w;
+
+	if (len == 0 || len + hl > sizeof(f)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (hl != 0) {
+		memcpy(f, dst, NEIGH_MACLEN);
+		memcpy(f + 6, src, NEIGH_MACLEN);
+		f[12] = (pkt[0] >> 4) == 6 ? 0x86 : 0x08;
+		f[13] = (pkt[0] >> 4) == 6 ? 0xdd : 0x00;
+	}
+	memcpy(f + hl, pkt, len);
+	gettimeofday(tx, NULL);
+	if ((w = send(fd, f, hl + len, 0)) != (ssize_t)(hl + len)) {
+		if (w >= 0)
+			errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+#else	/* !__linux__ */
+
+int
+dl_sock_prep(int fd, int rx)
+{
+	(void)fd;
+	(void)rx;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+int
+dl_sock_filter(int fd, enum neigh_link kind, int on)
+{
+	(void)fd;
+	(void)kind;
+	(void)on;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+int
+dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
+    int *used, uint64_t *fp)
+{
+	(void)fd;
+	(void)kind;
+	(void)cb;
+	(void)arg;
+	*used = 0;
+	*fp = 0;
+	return 0;
+}
+
+int
+dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx)
+{
+	(void)fd;
+	(void)kind;
+	(void)dst;
+	(void)src;
+	(void)pkt;
+	(void)len;
+	(void)tx;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+#endif

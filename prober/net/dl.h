@@ -1,0 +1,93 @@
+/*
+ * dl.h: the prober's datalink: packet sockets on one interface each,
+ * asked of scamper-helper when a measurement first needs them (through
+ * netio_fds.dl_open) and shared by every measurement after.
+ *
+ * Two uses:
+ *  - sending at layer 2 to a chosen router on the local network (trace
+ *    -r): the pool finds the router's interface, resolves its hardware
+ *    address from the kernel's neighbour table (provoking resolution if
+ *    the table has none) and frames each probe to it;
+ *  - datalink timestamps (-O dl): frames leaving and arriving on the
+ *    interface towards a destination are read with the kernel's
+ *    timestamps and handed to a callback, parsed.
+ *
+ * Each interface has a socket to send on (which never receives) and,
+ * while someone wants timestamps, one to receive on; Linux shows a
+ * packet socket the frames other sockets send, so probes sent on the
+ * first are seen leaving on the second.  Fragments are not handed on
+ * (the raw sockets deliver them reassembled).
+ */
+#ifndef PROBER_NET_DL_H
+#define PROBER_NET_DL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "loop.h"
+#include "netio.h"
+#include "pkt.h"
+
+#define DL_WANT_VIA	0x1	/* send to a router at layer 2 */
+#define DL_WANT_TS	0x2	/* receive with datalink timestamps */
+
+/* A frame read from a receiving socket: an IP packet arriving (R as
+ * parsed) or leaving (OUTGOING; R->q describes the packet as an ICMP
+ * error would quote it, so match_key_of_reply gives its flow).  TS is
+ * the kernel's timestamp.  Returns 1 if the frame was used (a reply
+ * delivered), else 0. */
+typedef int dl_frame_cb(void *arg, const struct pkt_reply *r,
+    const struct timeval *ts, int outgoing);
+
+/* A user's datalink is ready (ERR 0) or cannot be had (ERR an errno,
+ * WHY a sentence). */
+typedef void dl_ready_cb(void *arg, int err, const char *why);
+
+struct dl_pool;
+struct dl_user;
+
+/* A pool on L asking OPEN(CTX, ...) for sockets (OPEN NULL: every
+ * request fails with EPERM), reporting frames to CB(ARG, ...).  Returns
+ * NULL on ENOMEM. */
+struct dl_pool *dl_pool_new(struct loop *l, netio_dl_open_fn *open,
+    void *ctx, dl_frame_cb *cb, void *arg);
+
+/* Close every socket and free P.  Users must have been freed. */
+void dl_pool_free(struct dl_pool *p);
+
+/* A user wanting WANT (DL_WANT_*) for probes of family AF to DST, sent
+ * to router RTR with DL_WANT_VIA (which must be on a directly connected
+ * Ethernet; timestamps are then taken on its interface too).  READY(ARG,
+ * ...) is called once from the loop, never from this call.  Returns NULL
+ * with the reason in WHY if the request is refused at once. */
+struct dl_user *dl_user_new(struct dl_pool *p, int want, int af,
+    const uint8_t *dst, const uint8_t *rtr, dl_ready_cb *ready, void *arg,
+    char *why, size_t whylen);
+
+/* Forget U (its READY is never called after this). */
+void dl_user_free(struct dl_user *u);
+
+/* Nonzero once U's READY said 0 and U receives timestamps. */
+int dl_user_rx(const struct dl_user *u);
+
+/* Send the IP packet PKT of LEN bytes to U's router.  TX gets the time.
+ * Returns 0, or -1 with errno. */
+int dl_user_send(struct dl_user *u, const uint8_t *pkt, size_t len,
+    struct timeval *tx);
+
+/* Read every frame waiting on U's receiving socket now. */
+void dl_user_drain(struct dl_user *u);
+
+/* Nonzero if reply R (from a raw socket) was lately delivered from the
+ * datalink (the frame callback returned 1 for it). */
+int dl_pool_seen(const struct dl_pool *p, const struct pkt_reply *r);
+
+/* Parse FRAME (LEN bytes, with a link header of LINKHDR bytes whose last
+ * two are the ethertype, or none if LINKHDR is 0) into R.  OUTGOING
+ * rewrites R as a quotation of the packet (see dl_frame_cb).  Returns 0,
+ * or -1 if it is not a whole IPv4/IPv6 packet (or a fragment). */
+int dl_parse_frame(const uint8_t *frame, size_t len, size_t linkhdr,
+    int outgoing, struct pkt_reply *r);
+
+#endif

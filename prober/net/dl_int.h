@@ -1,0 +1,45 @@
+/*
+ * dl_int.h: the socket-level half of the datalink (dl.c), used by the
+ * pool (dl_pool.c).  Internal to prober/net.
+ */
+#ifndef PROBER_NET_DL_INT_H
+#define PROBER_NET_DL_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "dl.h"
+#include "neigh.h"
+
+/* Bytes of link header on a KIND link (0 for raw IP). */
+size_t dl_linkhdr(enum neigh_link kind);
+
+/* Make FD non-blocking and close-on-exec; for receiving (RX) turn on
+ * timestamps and a larger buffer.  Returns 0 or -1 with errno. */
+int dl_sock_prep(int fd, int rx);
+
+/* Let FD receive IPv4 and IPv6 frames of a KIND link (ON), or nothing
+ * (a socket used only to send), and drop what is queued.  Returns 0 or
+ * -1 with errno. */
+int dl_sock_filter(int fd, enum neigh_link kind, int on);
+
+/* Read one frame from FD (a KIND link), parse it and hand it to CB(ARG,
+ * ...).  *USED gets CB's answer (0 if not called), FP the frame's
+ * fingerprint if it arrived.  Returns 1 if a frame was read (used or
+ * not), 0 when FD is drained. */
+int dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
+    int *used, uint64_t *fp);
+
+/* Send the IP packet PKT (LEN bytes) on FD from SRC to DST (hardware
+ * addresses) on a KIND link.  TX gets the time.  Returns 0 or -1 with
+ * errno. */
+int dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx);
+
+/* A fingerprint of a reply: its family, protocol, source and the first
+ * bytes of its upper layer (what both a raw socket and the datalink
+ * see).  0 if R has no upper layer. */
+uint64_t dl_fingerprint(const struct pkt_reply *r);
+
+#endif

@@ -1,0 +1,540 @@
+/*
+ * dl_pool.c: datalink sockets per interface, shared by the measurements
+ * that need them, and the resolution of a router's hardware address
+ * (see dl.h).
+ *
+ * An interface's sockets are asked for once, when a user first needs
+ * them, and kept until the pool is freed; the receiving one lets frames
+ * through only while some user wants timestamps.  A user is ready when
+ * every part it wants is: the sending socket and the router's address
+ * (DL_WANT_VIA), the receiving socket (DL_WANT_TS).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <unistd.h>
+
+#include "dl_int.h"
+
+#define DL_FP_RING	256	/* fingerprints of replies delivered */
+#define DL_RXBATCH	256	/* frames read per wake-up */
+#define DL_RESOLVE_MS	3500	/* how long a neighbour may take */
+#define DL_POLL_MS	50	/* how often the neighbour table is asked */
+#define DL_REPROVOKE_MS	1000	/* provoke again after this long */
+
+enum ds_state { DS_NONE, DS_OPENING, DS_OPEN, DS_FAILED };
+
+struct dl_sock {
+	struct dl_iface	*ifp;
+	int		 rx;		/* the receiving socket */
+	int		 fd;
+	enum ds_state	 state;
+	int		 err;
+	struct loop_fd	*lfd;		/* receiving socket only */
+};
+
+struct dl_iface {
+	struct dl_pool	*p;		/* NULL: pool gone, an open pending */
+	uint32_t	 ifindex;
+	char		 name[IF_NAMESIZE + 16];
+	enum neigh_link	 kind;
+	uint8_t		 mac[NEIGH_MACLEN];
+	struct dl_sock	 tx, rx;
+	int		 nwatch;	/* users wanting timestamps */
+	TAILQ_ENTRY(dl_iface) e;
+};
+
+enum us_state { US_WAIT, US_READY, US_FAILED };
+
+struct dl_user {
+	struct dl_pool	*p;
+	int		 want;
+	int		 af;
+	uint8_t		 rtr[16];
+	uint8_t		 rtrmac[NEIGH_MACLEN];
+	int		 mac;		/* 1 known, 0 resolving, -1 failed */
+	int64_t		 waited_ms;
+	int64_t		 provoked_ms;
+	struct dl_iface	*txif, *rxif;
+	int		 watching;
+	enum us_state	 state;
+	struct timer	 tm;
+	dl_ready_cb	*ready;
+	void		*arg;
+	TAILQ_ENTRY(dl_user) e;
+};
+
+struct dl_pool {
+	struct loop		*l;
+	netio_dl_open_fn	*open;
+	void			*ctx;
+	dl_frame_cb		*cb;
+	void			*arg;
+	TAILQ_HEAD(, dl_iface)	 ifs;
+	TAILQ_HEAD(, dl_user)	 users;
+	uint64_t		 fp[DL_FP_RING];
+	unsigned		 fpi;
+};
+
+static void pool_kick(struct dl_pool *p);
+
+static int
+say(char *why, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+say(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *
+ntop(int af, const uint8_t *a, char *buf, size_t len)
+{
+	if (inet_ntop(af, a, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* ---- sockets ---------------------------------------------------------- */
+
+static void
+iface_free(struct dl_iface *ifp)
+{
+	struct dl_sock *s[] = { &ifp->tx, &ifp->rx };
+
+	for (int i = 0; i < 2; i++) {
+		if (s[i]->lfd != NULL && ifp->p != NULL)
+			loop_fd_del(ifp->p->l, s[i]->lfd);
+		if (s[i]->fd != -1)
+			close(s[i]->fd);
+	}
+	free(ifp);
+}
+
+/* Let the receiving socket take frames while someone watches. */
+static void
+iface_filter(struct dl_iface *ifp)
+{
+	if (ifp->rx.state == DS_OPEN &&
+	    dl_sock_filter(ifp->rx.fd, ifp->kind, ifp->nwatch > 0) == -1) {
+		ifp->rx.state = DS_FAILED;
+		ifp->rx.err = errno;
+	}
+}
+
+static void
+remember(struct dl_pool *p, uint64_t fp)
+{
+	p->fp[p->fpi++ % DL_FP_RING] = fp;
+}
+
+/* Read up to MAX frames from IFP's receiving socket. */
+static void
+iface_read(struct dl_iface *ifp, int max)
+{
+	struct dl_pool *p = ifp->p;
+	uint64_t fp;
+	int used;
+
+	for (int i = 0; i < max && ifp->rx.state == DS_OPEN &&
+	    dl_sock_read(ifp->rx.fd, ifp->kind, p->cb, p->arg, &used, &fp);
+	    i++)
+		if (used && fp != 0)
+			remember(p, fp);
+}
+
+static void
+on_rx(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	(void)lfd;
+	(void)fd;
+	(void)events;
+	iface_read(arg, DL_RXBATCH);
+}
+
+/* The helper answered a request for socket S. */
+static void
+on_open(void *arg, int err, int fd, uint32_t value)
+{
+	struct dl_sock *s = arg;
+	struct dl_iface *ifp = s->ifp;
+
+	(void)value;
+	if (ifp->p == NULL) {
+		/* the pool went away meanwhile */
+		if (fd != -1)
+			close(fd);
+		s->state = DS_FAILED;
+		if (ifp->tx.state != DS_OPENING && ifp->rx.state != DS_OPENING)
+			iface_free(ifp);
+		return;
+	}
+	s->fd = fd;
+	if (err == 0 && fd != -1 && dl_sock_prep(fd, s->rx) == 0 &&
+	    dl_sock_filter(fd, ifp->kind, s->rx && ifp->nwatch > 0) == 0 &&
+	    (!s->rx || (s->lfd = loop_fd_add(ifp->p->l, fd, LOOP_READ, on_rx,
+	    ifp)) != NULL))
+		s->state = DS_OPEN;
+	else {
+		s->state = DS_FAILED;
+		s->err = err != 0 ? err : errno != 0 ? errno : EIO;
+	}
+	pool_kick(ifp->p);
+}
+
+/* Make sure S is open or being opened. */
+static void
+sock_want(struct dl_sock *s)
+{
+	struct dl_pool *p = s->ifp->p;
+
+	if (s->state != DS_NONE)
+		return;
+	if (p->open == NULL) {
+		s->state = DS_FAILED;
+		s->err = EPERM;
+		return;
+	}
+	s->state = DS_OPENING;
+	if (p->open(p->ctx, s->ifp->ifindex, on_open, s) == -1) {
+		s->state = DS_FAILED;
+		s->err = errno;
+	}
+}
+
+/* The interface IFINDEX, known to the pool from now on. */
+static struct dl_iface *
+iface_get(struct dl_pool *p, uint32_t ifindex, char *why, size_t len)
+{
+	struct dl_iface *ifp;
+	uint32_t mtu;
+	char name[IF_NAMESIZE];
+
+	TAILQ_FOREACH(ifp, &p->ifs, e)
+		if (ifp->ifindex == ifindex)
+			return ifp;
+	if ((ifp = calloc(1, sizeof(*ifp))) == NULL) {
+		say(why, len, "out of memory");
+		return NULL;
+	}
+	ifp->p = p;
+	ifp->ifindex = ifindex;
+	ifp->tx.ifp = ifp->rx.ifp = ifp;
+	ifp->rx.rx = 1;
+	ifp->tx.fd = ifp->rx.fd = -1;
+	if (if_indextoname(ifindex, name) != NULL)
+		snprintf(ifp->name, sizeof(ifp->name), "%s", name);
+	else
+		snprintf(ifp->name, sizeof(ifp->name), "ifindex %u", ifindex);
+	if (neigh_link_get(ifindex, &ifp->kind, ifp->mac, &mtu) == -1) {
+		say(why, len, "interface %s: %s", ifp->name, strerror(errno));
+		free(ifp);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&p->ifs, ifp, e);
+	return ifp;
+}
+
+/* ---- users ------------------------------------------------------------ */
+
+/* Whether U is ready (1), still waiting (0) or cannot be (-1, with the
+ * errno in *ERR and the reason in WHY). */
+static int
+user_verdict(const struct dl_user *u, int *err, char *why, size_t len)
+{
+	char a[64];
+
+	if (u->txif != NULL && u->txif->tx.state == DS_FAILED) {
+		*err = u->txif->tx.err;
+		return say(why, len, "no datalink socket on %s: %s",
+		    u->txif->name, strerror(*err));
+	}
+	if (u->rxif != NULL && u->rxif->rx.state == DS_FAILED) {
+		*err = u->rxif->rx.err;
+		return say(why, len, "no datalink socket on %s: %s",
+		    u->rxif->name, strerror(*err));
+	}
+	if (u->mac == -1) {
+		*err = EHOSTUNREACH;
+		return say(why, len, "router %s on %s did not answer address "
+		    "resolution", ntop(u->af, u->rtr, a, sizeof(a)),
+		    u->txif->name);
+	}
+	if (u->txif != NULL && (u->txif->tx.state != DS_OPEN || u->mac != 1))
+		return 0;
+	if (u->rxif != NULL && u->rxif->rx.state != DS_OPEN)
+		return 0;
+	return 1;
+}
+
+/* Tell U's owner the verdict if there is one.  Returns 1 if told (U may
+ * be gone then). */
+static int
+user_decide(struct dl_user *u)
+{
+	char why[256];
+	int err = 0, v;
+
+	if (u->state != US_WAIT || (v = user_verdict(u, &err, why,
+	    sizeof(why))) == 0)
+		return 0;
+	u->state = v == 1 ? US_READY : US_FAILED;
+	u->ready(u->arg, v == 1 ? 0 : err, v == 1 ? NULL : why);
+	return 1;
+}
+
+/* Something changed: tell every user that can be told (a callback may
+ * free users, so start over after each). */
+static void
+pool_kick(struct dl_pool *p)
+{
+	struct dl_user *u;
+	int again = 1;
+
+	while (again) {
+		again = 0;
+		TAILQ_FOREACH(u, &p->users, e)
+			if (user_decide(u)) {
+				again = 1;
+				break;
+			}
+	}
+}
+
+/* Ask the neighbour table for U's router; provoke resolution now and
+ * then; give up after DL_RESOLVE_MS. */
+static void
+user_resolve(struct dl_user *u)
+{
+	int rc = neigh_mac_get(u->af, u->rtr, u->txif->ifindex, u->rtrmac);
+
+	if (rc == 1) {
+		u->mac = 1;
+		return;
+	}
+	if (u->waited_ms >= DL_RESOLVE_MS) {
+		u->mac = -1;
+		return;
+	}
+	if (u->provoked_ms < 0 || u->waited_ms - u->provoked_ms >=
+	    DL_REPROVOKE_MS) {
+		(void)neigh_provoke(u->af, u->rtr);
+		u->provoked_ms = u->waited_ms;
+	}
+}
+
+static void
+on_user_timer(void *arg)
+{
+	struct dl_user *u = arg;
+
+	if (u->txif != NULL && u->mac == 0) {
+		u->waited_ms += DL_POLL_MS;
+		user_resolve(u);
+	}
+	if (user_decide(u))
+		return;
+	if (u->txif != NULL && u->mac == 0)
+		loop_timer_after(u->p->l, &u->tm, DL_POLL_MS);
+}
+
+/* Find RTR's interface for U (on-link, Ethernet).  Returns 0 or -1. */
+static int
+user_via(struct dl_user *u, char *why, size_t len)
+{
+	struct neigh_route rt;
+	char a[64], g[64];
+
+	ntop(u->af, u->rtr, a, sizeof(a));
+	if (neigh_route_get(u->af, u->rtr, &rt) == -1)
+		return say(why, len, "no route to router %s: %s", a,
+		    strerror(errno));
+	if (rt.local)
+		return say(why, len, "router %s is an address of this host", a);
+	if (rt.has_gw)
+		return say(why, len, "router %s is not on a directly connected "
+		    "network (reached via %s)", a, ntop(u->af, rt.gw, g,
+		    sizeof(g)));
+	if ((u->txif = iface_get(u->p, rt.ifindex, why, len)) == NULL)
+		return -1;
+	if (u->txif->kind != NEIGH_LINK_ETHER)
+		return say(why, len, "router %s is on %s, which is not an "
+		    "Ethernet", a, u->txif->name);
+	u->provoked_ms = -1;
+	user_resolve(u);
+	sock_want(&u->txif->tx);
+	return 0;
+}
+
+/* Find the interface probes to DST leave by, for timestamps. */
+static int
+user_ts(struct dl_user *u, const uint8_t *dst, char *why, size_t len)
+{
+	struct neigh_route rt;
+	char a[64];
+
+	if (u->txif != NULL)
+		u->rxif = u->txif;
+	else if (neigh_route_get(u->af, dst, &rt) == -1)
+		return say(why, len, "no route to %s: %s",
+		    ntop(u->af, dst, a, sizeof(a)), strerror(errno));
+	else if ((u->rxif = iface_get(u->p, rt.ifindex, why, len)) == NULL)
+		return -1;
+	if (u->rxif->kind == NEIGH_LINK_OTHER)
+		return say(why, len, "%s has a link type the datalink code "
+		    "does not frame", u->rxif->name);
+	u->watching = 1;
+	if (u->rxif->nwatch++ == 0)
+		iface_filter(u->rxif);
+	sock_want(&u->rxif->rx);
+	return 0;
+}
+
+struct dl_user *
+dl_user_new(struct dl_pool *p, int want, int af, const uint8_t *dst,
+    const uint8_t *rtr, dl_ready_cb *ready, void *arg, char *why,
+    size_t whylen)
+{
+	struct dl_user *u;
+
+	if ((want & ~(DL_WANT_VIA | DL_WANT_TS)) != 0 || want == 0 ||
+	    ((want & DL_WANT_VIA) && rtr == NULL)) {
+		say(why, whylen, "bad datalink request");
+		return NULL;
+	}
+	if ((u = calloc(1, sizeof(*u))) == NULL) {
+		say(why, whylen, "out of memory");
+		return NULL;
+	}
+	u->p = p;
+	u->want = want;
+	u->af = af;
+	u->ready = ready;
+	u->arg = arg;
+	u->state = US_WAIT;
+	timer_init(&u->tm, on_user_timer, u);
+	if (rtr != NULL)
+		memcpy(u->rtr, rtr, af == AF_INET ? 4 : 16);
+	TAILQ_INSERT_TAIL(&p->users, u, e);
+	if (((want & DL_WANT_VIA) && user_via(u, why, whylen) == -1) ||
+	    ((want & DL_WANT_TS) && user_ts(u, dst, why, whylen) == -1)) {
+		dl_user_free(u);
+		return NULL;
+	}
+	/* the verdict comes from the loop, never from this call */
+	loop_timer_after(p->l, &u->tm, (u->txif != NULL && u->mac == 0) ?
+	    DL_POLL_MS : 0);
+	return u;
+}
+
+void
+dl_user_free(struct dl_user *u)
+{
+	if (u == NULL)
+		return;
+	loop_timer_cancel(u->p->l, &u->tm);
+	if (u->watching && --u->rxif->nwatch == 0)
+		iface_filter(u->rxif);
+	TAILQ_REMOVE(&u->p->users, u, e);
+	free(u);
+}
+
+int
+dl_user_rx(const struct dl_user *u)
+{
+	return u->state == US_READY && u->rxif != NULL &&
+	    u->rxif->rx.state == DS_OPEN;
+}
+
+int
+dl_user_send(struct dl_user *u, const uint8_t *pkt, size_t len,
+    struct timeval *tx)
+{
+	if (u->state != US_READY || u->txif == NULL ||
+	    u->txif->tx.state != DS_OPEN) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	return dl_sock_send(u->txif->tx.fd, u->txif->kind, u->rtrmac,
+	    u->txif->mac, pkt, len, tx);
+}
+
+void
+dl_user_drain(struct dl_user *u)
+{
+	if (u->rxif != NULL && u->rxif->rx.state == DS_OPEN)
+		iface_read(u->rxif, 4096);
+}
+
+/* ---- the pool --------------------------------------------------------- */
+
+struct dl_pool *
+dl_pool_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
+    dl_frame_cb *cb, void *arg)
+{
+	struct dl_pool *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->l = l;
+	p->open = open;
+	p->ctx = ctx;
+	p->cb = cb;
+	p->arg = arg;
+	TAILQ_INIT(&p->ifs);
+	TAILQ_INIT(&p->users);
+	return p;
+}
+
+void
+dl_pool_free(struct dl_pool *p)
+{
+	struct dl_iface *ifp;
+
+	if (p == NULL)
+		return;
+	while (!TAILQ_EMPTY(&p->users))
+		dl_user_free(TAILQ_FIRST(&p->users));
+	while ((ifp = TAILQ_FIRST(&p->ifs)) != NULL) {
+		TAILQ_REMOVE(&p->ifs, ifp, e);
+		if (ifp->tx.state == DS_OPENING || ifp->rx.state == DS_OPENING) {
+			/* freed when the helper answers (on_open) */
+			for (int i = 0; i < 2; i++) {
+				struct dl_sock *s = i ? &ifp->rx : &ifp->tx;
+				if (s->lfd != NULL)
+					loop_fd_del(p->l, s->lfd);
+				s->lfd = NULL;
+			}
+			ifp->p = NULL;
+		} else
+			iface_free(ifp);
+	}
+	free(p);
+}
+
+int
+dl_pool_seen(const struct dl_pool *p, const struct pkt_reply *r)
+{
+	uint64_t fp = dl_fingerprint(r);
+
+	if (fp == 0)
+		return 0;
+	for (unsigned i = 0; i < DL_FP_RING; i++)
+		if (p->fp[i] == fp)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,409 @@
+/*
+ * neigh.c: route, link and neighbour lookups over route netlink (see
+ * neigh.h).  Linux only; elsewhere every call fails with EOPNOTSUPP.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include "neigh.h"
+
+#ifdef __linux__
+
+#include <linux/if_arp.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#define NL_BUFSZ	32768
+#define NL_WAIT_S	2	/* the kernel answers at once; a guard */
+
+typedef int nl_each(const struct nlmsghdr *h, void *arg);
+
+struct nl_req {
+	struct nlmsghdr	 h;
+	union {
+		struct rtmsg	 rt;
+		struct ifinfomsg ifi;
+		struct ndmsg	 nd;
+	} u;
+	uint8_t		 attrs[64];
+};
+
+static int
+alen(int af)
+{
+	return af == AF_INET ? 4 : 16;
+}
+
+/* Append attribute TYPE with LEN bytes of DATA to R. */
+static void
+nl_attr(struct nl_req *r, uint16_t type, const void *data, size_t len)
+{
+	struct rtattr *a = (struct rtattr *)((uint8_t *)r +
+	    NLMSG_ALIGN(r->h.nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/* Handle one received batch: returns 1 when the exchange is over (with
+ * *RC set), 0 to read more. */
+static int
+nl_batch(const uint8_t *buf, size_t n, uint32_t seq, int dump, nl_each *each,
+    void *arg, int *rc)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	int len = (int)n;
+
+	for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		if (h->nlmsg_seq != seq)
+			continue;
+		if (h->nlmsg_type == NLMSG_DONE) {
+			*rc = 0;
+			return 1;
+		}
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = NLMSG_DATA(h);
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+				errno = EBADMSG;
+				*rc = -1;
+			} else if (e->error == 0)
+				*rc = 0;
+			else {
+				errno = -e->error;
+				*rc = -1;
+			}
+			return 1;
+		}
+		if (each(h, arg) != 0 || !dump) {
+			*rc = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Send R and give each answer to EACH(ARG) until the kernel is done
+ * (EACH returning nonzero ends it early).  Returns 0 or -1 with errno. */
+static int
+nl_exchange(struct nl_req *r, nl_each *each, void *arg)
+{
+	static uint32_t seq;
+	static uint8_t buf[NL_BUFSZ];
+	struct sockaddr_nl sa;
+	struct timeval tv = { NL_WAIT_S, 0 };
+	ssize_t n;
+	int fd, rc = -1, save;
+
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	r->h.nlmsg_seq = ++seq;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    sendto(fd, r, r->h.nlmsg_len, 0, (struct sockaddr *)&sa,
+	    sizeof(sa)) == -1)
+		goto out;
+	for (;;) {
+		if ((n = recv(fd, buf, sizeof(buf), 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				errno = ETIMEDOUT;
+			goto out;
+		}
+		if (n == 0) {
+			errno = EPIPE;
+			goto out;
+		}
+		if (nl_batch(buf, (size_t)n, r->h.nlmsg_seq,
+		    (r->h.nlmsg_flags & NLM_F_DUMP) != 0, each, arg, &rc))
+			break;
+	}
+out:
+	save = errno;
+	close(fd);
+	errno = save;
+	return rc;
+}
+
+static void
+nl_init(struct nl_req *r, uint16_t type, uint16_t flags, size_t body)
+{
+	memset(r, 0, sizeof(*r));
+	r->h.nlmsg_len = (uint32_t)NLMSG_LENGTH(body);
+	r->h.nlmsg_type = type;
+	r->h.nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+}
+
+/* ---- routes ----------------------------------------------------------- */
+
+struct route_ctx {
+	int			 af;
+	struct neigh_route	*out;
+	int			 got, err;
+};
+
+static int
+on_route(const struct nlmsghdr *h, void *arg)
+{
+	struct route_ctx *c = arg;
+	const struct rtmsg *rt = NLMSG_DATA(h);
+	const struct rtattr *a;
+	int len;
+
+	if (h->nlmsg_type != RTM_NEWROUTE ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)))
+		return 0;
+	c->got = 1;
+	switch (rt->rtm_type) {
+	case RTN_UNICAST:
+		break;
+	case RTN_LOCAL:
+		c->out->local = 1;
+		break;
+	default:
+		c->err = EHOSTUNREACH;	/* unreachable, blackhole, ... */
+		return 1;
+	}
+	len = (int)RTM_PAYLOAD(h);
+	for (a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4)
+			memcpy(&c->out->ifindex, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_GATEWAY &&
+		    RTA_PAYLOAD(a) == (size_t)alen(c->af)) {
+			memcpy(c->out->gw, RTA_DATA(a), RTA_PAYLOAD(a));
+			c->out->has_gw = 1;
+		}
+	}
+	return 1;
+}
+
+int
+neigh_route_get(int af, const uint8_t *dst, struct neigh_route *out)
+{
+	struct nl_req r;
+	struct route_ctx c = { af, out, 0, 0 };
+
+	memset(out, 0, sizeof(*out));
+	nl_init(&r, RTM_GETROUTE, 0, sizeof(r.u.rt));
+	r.u.rt.rtm_family = (uint8_t)af;
+	r.u.rt.rtm_dst_len = (uint8_t)(alen(af) * 8);
+	nl_attr(&r, RTA_DST, dst, (size_t)alen(af));
+	if (nl_exchange(&r, on_route, &c) == -1)
+		return -1;
+	if (c.err != 0 || !c.got || (out->ifindex == 0 && !out->local)) {
+		errno = c.err != 0 ? c.err : ENETUNREACH;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- links ------------------------------------------------------------ */
+
+struct link_ctx {
+	enum neigh_link	*kind;
+	uint8_t		*mac;
+	uint32_t	*mtu;
+	int		 got;
+};
+
+static enum neigh_link
+link_kind(unsigned short type)
+{
+	switch (type) {
+	case ARPHRD_ETHER:
+		return NEIGH_LINK_ETHER;
+	case ARPHRD_LOOPBACK:
+		return NEIGH_LINK_LOOP;
+	case ARPHRD_NONE:
+	case ARPHRD_RAWIP:
+		return NEIGH_LINK_RAWIP;
+	}
+	return NEIGH_LINK_OTHER;
+}
+
+static int
+on_link(const struct nlmsghdr *h, void *arg)
+{
+	struct link_ctx *c = arg;
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	const struct rtattr *a;
+	int len;
+
+	if (h->nlmsg_type != RTM_NEWLINK ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return 0;
+	c->got = 1;
+	*c->kind = link_kind(ifi->ifi_type);
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi)));
+	for (a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == IFLA_ADDRESS &&
+		    RTA_PAYLOAD(a) == NEIGH_MACLEN)
+			memcpy(c->mac, RTA_DATA(a), NEIGH_MACLEN);
+		else if (a->rta_type == IFLA_MTU && RTA_PAYLOAD(a) >= 4)
+			memcpy(c->mtu, RTA_DATA(a), 4);
+	}
+	return 1;
+}
+
+int
+neigh_link_get(uint32_t ifindex, enum neigh_link *kind, uint8_t *mac,
+    uint32_t *mtu)
+{
+	struct nl_req r;
+	struct link_ctx c = { kind, mac, mtu, 0 };
+
+	*kind = NEIGH_LINK_OTHER;
+	memset(mac, 0, NEIGH_MACLEN);
+	*mtu = 0;
+	nl_init(&r, RTM_GETLINK, 0, sizeof(r.u.ifi));
+	r.u.ifi.ifi_family = AF_UNSPEC;
+	r.u.ifi.ifi_index = (int)ifindex;
+	if (nl_exchange(&r, on_link, &c) == -1)
+		return -1;
+	if (!c.got) {
+		errno = ENODEV;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- neighbours ------------------------------------------------------- */
+
+struct neigh_ctx {
+	int		 af;
+	const uint8_t	*addr;
+	uint32_t	 ifindex;
+	uint8_t		*mac;
+	int		 result;	/* as neigh_mac_get */
+};
+
+static int
+on_neigh(const struct nlmsghdr *h, void *arg)
+{
+	struct neigh_ctx *c = arg;
+	const struct ndmsg *nd = NLMSG_DATA(h);
+	const struct rtattr *a;
+	const uint8_t *lladdr = NULL;
+	int len, match = 0;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)) ||
+	    nd->ndm_family != c->af || (uint32_t)nd->ndm_ifindex != c->ifindex)
+		return 0;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
+	for (a = (const struct rtattr *)((const uint8_t *)nd +
+	    NLMSG_ALIGN(sizeof(*nd))); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == NDA_DST &&
+		    RTA_PAYLOAD(a) == (size_t)alen(c->af) &&
+		    memcmp(RTA_DATA(a), c->addr, RTA_PAYLOAD(a)) == 0)
+			match = 1;
+		else if (a->rta_type == NDA_LLADDR &&
+		    RTA_PAYLOAD(a) == NEIGH_MACLEN)
+			lladdr = RTA_DATA(a);
+	}
+	if (!match)
+		return 0;
+	if (nd->ndm_state & NUD_FAILED)
+		c->result = -2;
+	else if ((nd->ndm_state & (NUD_INCOMPLETE | NUD_NONE)) ||
+	    nd->ndm_state == 0 || lladdr == NULL)
+		c->result = 0;
+	else {
+		memcpy(c->mac, lladdr, NEIGH_MACLEN);
+		c->result = 1;
+	}
+	return 0;	/* read the dump to its end */
+}
+
+int
+neigh_mac_get(int af, const uint8_t *addr, uint32_t ifindex, uint8_t *mac)
+{
+	struct nl_req r;
+	struct neigh_ctx c = { af, addr, ifindex, mac, 0 };
+
+	nl_init(&r, RTM_GETNEIGH, NLM_F_DUMP, sizeof(r.u.nd));
+	r.u.nd.ndm_family = (uint8_t)af;
+	if (nl_exchange(&r, on_neigh, &c) == -1)
+		return -1;
+	return c.result;
+}
+
+#else	/* !__linux__ */
+
+int
+neigh_route_get(int af, const uint8_t *dst, struct neigh_route *r)
+{
+	(void)af;
+	(void)dst;
+	memset(r, 0, sizeof(*r));
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+int
+neigh_link_get(uint32_t ifindex, enum neigh_link *kind, uint8_t *mac,
+    uint32_t *mtu)
+{
+	(void)ifindex;
+	(void)mac;
+	*kind = NEIGH_LINK_OTHER;
+	*mtu = 0;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+int
+neigh_mac_get(int af, const uint8_t *addr, uint32_t ifindex, uint8_t *mac)
+{
+	(void)af;
+	(void)addr;
+	(void)ifindex;
+	(void)mac;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+#endif
+
+int
+neigh_provoke(int af, const uint8_t *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, rc, save;
+	static const uint8_t one = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (af == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(9);
+		memcpy(&sin->sin_addr, addr, 4);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(9);
+		memcpy(&sin6->sin6_addr, addr, 16);
+		sl = sizeof(*sin6);
+	}
+	/* plain SOCK_DGRAM: what the sandbox permits */
+	if ((fd = socket(af, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	rc = sendto(fd, &one, 1, 0, (struct sockaddr *)&ss, sl) == 1 ? 0 : -1;
+	save = errno;
+	close(fd);
+	errno = save;
+	return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * neigh.h: what the kernel knows about the local network, asked without
+ * privilege (route netlink on Linux; inside the prober's sandbox): the
+ * interface and next hop towards an address, an interface's link type
+ * and hardware address, and the neighbour table.  Each call is one
+ * short exchange with the kernel, which answers at once.
+ *
+ * Addresses are 16-byte buffers in network order (IPv4 in the first 4);
+ * hardware addresses are Ethernet's 6 bytes.
+ */
+#ifndef PROBER_NET_NEIGH_H
+#define PROBER_NET_NEIGH_H
+
+#include <stdint.h>
+
+#define NEIGH_MACLEN	6
+
+/* Link-layer header kinds the datalink code frames for. */
+enum neigh_link {
+	NEIGH_LINK_OTHER,	/* not supported */
+	NEIGH_LINK_ETHER,	/* Ethernet (and veth, bridges) */
+	NEIGH_LINK_LOOP,	/* loopback: an Ethernet header of zeros */
+	NEIGH_LINK_RAWIP,	/* no link header (TUN, some tunnels) */
+};
+
+struct neigh_route {
+	uint32_t	 ifindex;	/* the outgoing interface */
+	int		 has_gw;	/* reached through GW, not on-link */
+	uint8_t		 gw[16];
+	int		 local;		/* the address is one of ours */
+};
+
+/* How the kernel would send to DST (AF_INET or AF_INET6).  Returns 0,
+ * or -1 with errno (ENETUNREACH, EHOSTUNREACH ... as the kernel says). */
+int neigh_route_get(int af, const uint8_t *dst, struct neigh_route *r);
+
+/* Interface IFINDEX's link kind, hardware address (MAC, zeros if it has
+ * none) and MTU.  Returns 0, or -1 with errno (ENODEV: no such
+ * interface). */
+int neigh_link_get(uint32_t ifindex, enum neigh_link *kind, uint8_t *mac,
+    uint32_t *mtu);
+
+/* The hardware address of neighbour ADDR on IFINDEX from the kernel's
+ * neighbour table.  Returns 1 with MAC set if the entry is usable
+ * (reachable, stale, being probed, permanent), 0 if there is none yet or
+ * it is incomplete, -2 if resolution failed (the kernel marked it
+ * FAILED), -1 with errno on error. */
+int neigh_mac_get(int af, const uint8_t *addr, uint32_t ifindex,
+    uint8_t *mac);
+
+/* Make the kernel resolve ADDR's hardware address, without privilege:
+ * one byte in a UDP datagram to its discard port (9).  Returns 0, or -1
+ * with errno. */
+int neigh_provoke(int af, const uint8_t *addr);
+
+#endif
