@@ -97,14 +97,6 @@ open_bytes(const uint8_t *b, size_t n)
 	return scamper_file_fdopen_read(fd);
 }
 
-/* Record types Debian's sc_warts2json prints a line for. */
-static int
-debian_prints(const struct scamper_file_raw *raw)
-{
-	(void)raw;
-	return 0;
-}
-
 START_TEST(json_matches_debian)
 {
 	const char *name = names[_i];
@@ -122,17 +114,6 @@ START_TEST(json_matches_debian)
 		char *s;
 
 		ck_assert(scamper_json_obj(type, obj, &s) == 0);
-		if (type == SCAMPER_FILE_OBJ_RAW && debian_prints(obj)) {
-			/* a type we do not decode yet: skip Debian's line */
-			const uint8_t *nl = memchr(expect + off, '\n',
-			    jlen - off);
-
-			ck_assert(nl != NULL);
-			fprintf(stderr, "%s line %d: type %u not compared\n",
-			    name, line, ((struct scamper_file_raw *)obj)->type);
-			off = (size_t)(nl - expect) + 1;
-			line++;
-		}
 		scamper_file_obj_free(type, obj);
 		if (s == NULL)
 			continue;
