@@ -1,0 +1,117 @@
+/*
+ * rd.h: sc_remoted's internals, shared by sc_remoted.c (options,
+ * listeners, the process), rd_vp.c (one connection from a remote
+ * scamper: the protocol, identification, zombies and resume) and
+ * rd_chan.c (the unix socket of a vantage point and its clients, one
+ * channel each).
+ */
+#ifndef SC_REMOTED_RD_H
+#define SC_REMOTED_RD_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "loop.h"
+#include "remote_proto.h"
+#include "tls.h"
+
+#define RD_HELD_MAX	(8u << 20)	/* unacked: stop reading clients */
+#define RD_CLIENT_WQ	(16u << 20)	/* unread by a client: stop reading */
+#define RD_RBUF		(RP_MAXMSG + 16384)
+
+struct rd_conf {
+	int		 v4only, v6only;	/* -4, -6 */
+	int		 daemon;		/* -D */
+	int		 allowgroup, allowother, debug;	/* -O */
+	enum loop_kind	 loop;			/* -O select */
+	const char	*listen;		/* -P [ip:]port */
+	const char	*dir;			/* -U */
+	const char	*cert, *key;		/* -c, -p */
+	const char	*pidfile;		/* -e */
+	uint32_t	 zombie_s;		/* -Z */
+};
+
+struct rd {
+	const struct rd_conf	*c;
+	struct loop		*l;
+	struct ssl_ctx_st	*tls;		/* NULL: plain */
+	TAILQ_HEAD(, rd_vp)	 vps;
+	TAILQ_HEAD(, rd_conn)	 conns;
+};
+
+/* One TCP connection from a scamper; VP is NULL until it identifies. */
+struct rd_conn {
+	struct rd		*rd;
+	struct rd_vp		*vp;
+	int			 fd;
+	struct loop_fd		*lfd;
+	struct tstream		 ts;
+	char			 peer[80];	/* "ip:port", "ip6.port" */
+	uint8_t			*rbuf;
+	size_t			 rlen;
+	uint8_t			*wbuf;
+	size_t			 woff, wlen, wcap;
+	int			 closing;	/* close once written */
+	struct timer		 tick;
+	struct monotime		 born, last_rx, last_tx;
+	TAILQ_ENTRY(rd_conn)	 e;
+};
+
+/* A unix socket client: one channel of its vantage point. */
+struct rd_chan {
+	struct rd_vp		*vp;
+	uint32_t		 id;
+	int			 fd;		/* -1 once closed */
+	struct loop_fd		*lfd;
+	uint8_t			*wq;		/* scamper's bytes for it */
+	size_t			 woff, wlen, wcap;
+	int			 fin_sent;	/* told scamper it left */
+	int			 fin_rcvd;	/* scamper ended the channel */
+	TAILQ_ENTRY(rd_chan)	 e;
+};
+
+/* A vantage point: a scamper that identified itself (MASTER_NEW).  It
+ * outlives its connection as a zombie for -Z seconds so that it can
+ * resume (MASTER_RES with its magic); its clients stay connected. */
+struct rd_vp {
+	struct rd		*rd;
+	struct rd_conn		*conn;		/* NULL: zombie */
+	char			 monitor[RP_NAMEMAX + 1];
+	uint8_t			 magic[RP_MAGICLEN];
+	char			 name[RP_NAMEMAX + 100];	/* socket name */
+	char			*path;		/* dir/name, or NULL */
+	int			 ufd;
+	struct loop_fd		*ulfd;
+	struct rp_link		 link;
+	uint32_t		 next_chan;
+	int			 reading_paused; /* held_bytes over max */
+	struct timer		 zombie;
+	TAILQ_HEAD(, rd_chan)	 chans;
+	TAILQ_ENTRY(rd_vp)	 e;
+};
+
+/* rd_vp.c */
+/* A new TCP connection FD from PEER (its name). */
+void rd_conn_new(struct rd *rd, int fd, const char *peer);
+/* Send the reliable message M if VP is connected. */
+void rd_vp_send(struct rd_vp *vp, const struct rp_msg *m);
+/* Free every connection and vantage point (exit). */
+void rd_free_all(struct rd *rd);
+
+/* rd_chan.c */
+/* Make VP's unix socket, named after its monitor and CONN's peer.
+ * Returns 0 or -1 (logged). */
+int rd_sock_open(struct rd_vp *vp, const char *peer);
+/* Remove VP's unix socket (clients stay). */
+void rd_sock_close(struct rd_vp *vp);
+/* Bytes P[0..LEN-1] from scamper for channel ID. */
+void rd_chan_data(struct rd_vp *vp, uint32_t id, const uint8_t *p,
+    size_t len);
+/* Scamper ended channel ID. */
+void rd_chan_fin(struct rd_vp *vp, uint32_t id);
+/* Acks made room (or the VP came back): read the clients again. */
+void rd_chan_resume_reading(struct rd_vp *vp);
+/* Close and free every channel of VP (its clients see EOF). */
+void rd_chan_free_all(struct rd_vp *vp);
+
+#endif

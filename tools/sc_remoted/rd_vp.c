@@ -1,0 +1,502 @@
+/*
+ * rd_vp.c: connections from remote scampers and the vantage points they
+ * become: TLS, MASTER_NEW -> MASTER_ID, channel data and acks,
+ * keepalives, and after a connection breaks the zombie that a
+ * MASTER_RES with the same magic resumes (scamper-behaviour.md b.3-b.5).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "rd.h"
+
+#define RD_TICK_MS	5000
+
+static void conn_fail(struct rd_conn *cn, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- output ------------------------------------------------------------ */
+
+static void
+conn_watch(struct rd_conn *cn)
+{
+	int ev = tstream_events(&cn->ts, cn->wlen > cn->woff);
+
+	loop_fd_set(cn->rd->l, cn->lfd, (cn->closing ? 0 : LOOP_READ) |
+	    ((ev & 2) ? LOOP_WRITE : 0));
+}
+
+static int
+out_raw(struct rd_conn *cn, const void *p, size_t len)
+{
+	if (cn->woff > 0 && cn->woff == cn->wlen)
+		cn->woff = cn->wlen = 0;
+	if (cn->wlen + len > cn->wcap) {
+		size_t cap = cn->wcap == 0 ? 16384 : cn->wcap;
+		uint8_t *n;
+
+		if (cn->woff > 0) {
+			memmove(cn->wbuf, cn->wbuf + cn->woff,
+			    cn->wlen - cn->woff);
+			cn->wlen -= cn->woff;
+			cn->woff = 0;
+		}
+		while (cap < cn->wlen + len)
+			cap *= 2;
+		if (cap > cn->wcap) {
+			if ((n = realloc(cn->wbuf, cap)) == NULL)
+				return -1;
+			cn->wbuf = n;
+			cn->wcap = cap;
+		}
+	}
+	memcpy(cn->wbuf + cn->wlen, p, len);
+	cn->wlen += len;
+	cn->last_tx = loop_now(cn->rd->l);
+	conn_watch(cn);
+	return 0;
+}
+
+/* An unreliable control message with sequence SEQ. */
+static void
+send_ctl(struct rd_conn *cn, const struct rp_ctl *c, uint32_t seq)
+{
+	uint8_t buf[RP_HDRLEN + 300];
+
+	if (out_raw(cn, buf, rp_ctl_encode(c, seq, buf)) == -1)
+		log_warn("%s", cn->peer);
+}
+
+void
+rd_vp_send(struct rd_vp *vp, const struct rp_msg *m)
+{
+	if (vp->conn != NULL && !vp->conn->closing &&
+	    out_raw(vp->conn, m->buf, m->len) == -1)
+		conn_fail(vp->conn, "out of memory");
+}
+
+/* ---- vantage points ------------------------------------------------------ */
+
+static void
+vp_free(struct rd_vp *vp)
+{
+	struct rd *rd = vp->rd;
+
+	TAILQ_REMOVE(&rd->vps, vp, e);
+	loop_timer_cancel(rd->l, &vp->zombie);
+	rd_sock_close(vp);
+	rd_chan_free_all(vp);
+	rp_link_reset(&vp->link);
+	free(vp);
+}
+
+static void
+on_zombie(void *arg)
+{
+	struct rd_vp *vp = arg;
+
+	log_info("%s: gone for %u s; forgotten", vp->name, vp->rd->c->zombie_s);
+	vp_free(vp);
+}
+
+/* VP lost its connection: keep it for -Z seconds. */
+static void
+vp_zombie(struct rd_vp *vp)
+{
+	vp->conn = NULL;
+	rd_sock_close(vp);
+	log_info("%s: disconnected; kept %u s for it to resume", vp->name,
+	    vp->rd->c->zombie_s);
+	loop_timer_after(vp->rd->l, &vp->zombie,
+	    (int64_t)vp->rd->c->zombie_s * 1000);
+}
+
+static void
+master_new(struct rd_conn *cn, const struct rp_ctl *c)
+{
+	struct rd *rd = cn->rd;
+	struct rd_vp *vp;
+	struct rp_ctl id;
+
+	if (c->name[0] != '\0' && !rp_name_ok(c->name)) {
+		conn_fail(cn, "invalid monitor name (letters, digits, '.' "
+		    "and '-' only)");
+		return;
+	}
+	if ((vp = calloc(1, sizeof(*vp))) == NULL) {
+		conn_fail(cn, "out of memory");
+		return;
+	}
+	vp->rd = rd;
+	vp->ufd = -1;
+	vp->next_chan = 1;
+	snprintf(vp->monitor, sizeof(vp->monitor), "%s", c->name);
+	memcpy(vp->magic, c->magic, RP_MAGICLEN);
+	rp_link_init(&vp->link);
+	TAILQ_INIT(&vp->chans);
+	timer_init(&vp->zombie, on_zombie, vp);
+	TAILQ_INSERT_TAIL(&rd->vps, vp, e);
+	vp->conn = cn;
+	cn->vp = vp;
+	memset(&id, 0, sizeof(id));
+	id.type = RP_MASTER_ID;
+	snprintf(id.name, sizeof(id.name), "%s", cn->peer);
+	send_ctl(cn, &id, 0);
+	if (rd_sock_open(vp, cn->peer) == -1) {
+		conn_fail(cn, "no socket for it");
+		return;
+	}
+	log_info("%s: connected", vp->name);
+}
+
+static struct rd_vp *
+vp_by_magic(struct rd *rd, const uint8_t *magic)
+{
+	struct rd_vp *vp;
+
+	TAILQ_FOREACH(vp, &rd->vps, e)
+		if (memcmp(vp->magic, magic, RP_MAGICLEN) == 0)
+			return vp;
+	return NULL;
+}
+
+static void
+master_res(struct rd_conn *cn, const struct rp_ctl *c)
+{
+	struct rd_vp *vp = vp_by_magic(cn->rd, c->magic);
+	struct rp_ctl r;
+	struct rp_msg *m;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	if (vp == NULL || rp_link_resume_ok(&vp->link, c->rcv_nxt,
+	    c->snd_una, c->snd_nxt, err, sizeof(err)) == -1) {
+		log_warnx("%s: resume refused: %s", cn->peer, vp == NULL ?
+		    "unknown session (forgotten, or never seen)" : err);
+		r.type = RP_MASTER_REJ;
+		send_ctl(cn, &r, 0);
+		cn->closing = 1;
+		conn_watch(cn);
+		return;
+	}
+	if (vp->conn != NULL) {
+		/* the old connection is dead but did not know it yet */
+		struct rd_conn *old = vp->conn;
+
+		old->vp = NULL;
+		vp->conn = NULL;
+		conn_fail(old, "replaced by a resumed connection");
+	}
+	loop_timer_cancel(cn->rd->l, &vp->zombie);
+	(void)rp_link_peer_has(&vp->link, c->rcv_nxt);
+	vp->conn = cn;
+	cn->vp = vp;
+	r.type = RP_MASTER_OK;
+	r.num = vp->link.rcv_nxt;
+	send_ctl(cn, &r, 0);
+	TAILQ_FOREACH(m, &vp->link.held, e)
+		rd_vp_send(vp, m);
+	rd_sock_close(vp);
+	(void)rd_sock_open(vp, cn->peer);
+	log_info("%s: resumed", vp->name);
+	rd_chan_resume_reading(vp);
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+static void
+send_ack(struct rd_conn *cn, uint32_t seq)
+{
+	struct rp_ctl c;
+
+	memset(&c, 0, sizeof(c));
+	c.type = RP_ACK;
+	c.num = seq;
+	send_ctl(cn, &c, cn->vp->link.snd_nxt);
+}
+
+/* A reliable message with SEQ arrived: check and acknowledge it.
+ * Returns 0, or -1 (the connection failed). */
+static int
+reliable(struct rd_conn *cn, uint32_t seq)
+{
+	if (rp_link_recv(&cn->vp->link, seq) == -1) {
+		conn_fail(cn, "protocol error: sequence %u, expected %u", seq,
+		    cn->vp->link.rcv_nxt);
+		return -1;
+	}
+	send_ack(cn, seq);
+	return 0;
+}
+
+static int
+on_ctl(struct rd_conn *cn, const struct rp_hdr *h, const uint8_t *p)
+{
+	struct rd_vp *vp = cn->vp;
+	struct rp_ctl c;
+	char err[256];
+
+	if (rp_ctl_decode(p, h->len, &c, err, sizeof(err)) == -1) {
+		conn_fail(cn, "protocol error: %s", err);
+		return -1;
+	}
+	if (vp == NULL) {
+		if (c.type == RP_MASTER_NEW)
+			master_new(cn, &c);
+		else if (c.type == RP_MASTER_RES)
+			master_res(cn, &c);
+		else
+			conn_fail(cn, "protocol error: message %d before "
+			    "MASTER_NEW or MASTER_RES", (int)c.type);
+		return 0;
+	}
+	if (rp_ctl_reliable(c.type) && reliable(cn, h->seq) == -1)
+		return -1;
+	switch (c.type) {
+	case RP_CHANNEL_FIN:
+		rd_chan_fin(vp, c.num);
+		return 0;
+	case RP_ACK:
+		if (rp_link_ack(&vp->link, c.num) == -1) {
+			conn_fail(cn, "protocol error: ACK %u, expected %u",
+			    c.num, rp_link_una(&vp->link));
+			return -1;
+		}
+		if (vp->reading_paused)
+			rd_chan_resume_reading(vp);
+		return 0;
+	case RP_KEEPALIVE:
+		return 0;
+	default:
+		conn_fail(cn, "protocol error: unexpected message %d",
+		    (int)c.type);
+		return -1;
+	}
+}
+
+static int
+on_messages(struct rd_conn *cn)
+{
+	struct rp_hdr h;
+	size_t off = 0;
+	long n;
+
+	while (!cn->closing &&
+	    (n = rp_frame(cn->rbuf + off, cn->rlen - off, &h)) != 0) {
+		const uint8_t *p = cn->rbuf + off + RP_HDRLEN;
+
+		if (n == -1) {
+			conn_fail(cn, "protocol error: empty message");
+			return -1;
+		}
+		off += (size_t)n;
+		if (h.chan == 0) {
+			if (on_ctl(cn, &h, p) == -1 || cn->fd == -1)
+				return -1;
+			continue;
+		}
+		if (cn->vp == NULL) {
+			conn_fail(cn, "protocol error: data before "
+			    "MASTER_NEW");
+			return -1;
+		}
+		if (reliable(cn, h.seq) == -1)
+			return -1;
+		rd_chan_data(cn->vp, h.chan, p, h.len);
+	}
+	memmove(cn->rbuf, cn->rbuf + off, cn->rlen - off);
+	cn->rlen -= off;
+	return 0;
+}
+
+/* ---- the connection ------------------------------------------------------ */
+
+static void
+conn_free(struct rd_conn *cn)
+{
+	struct rd *rd = cn->rd;
+
+	TAILQ_REMOVE(&rd->conns, cn, e);
+	loop_timer_cancel(rd->l, &cn->tick);
+	if (cn->lfd != NULL)
+		loop_fd_del(rd->l, cn->lfd);
+	tstream_free(&cn->ts);
+	close(cn->fd);
+	free(cn->rbuf);
+	free(cn->wbuf);
+	free(cn);
+}
+
+/* The connection ends; its vantage point (if any) becomes a zombie. */
+static void
+conn_fail(struct rd_conn *cn, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_warnx("%s: %s", cn->vp != NULL ? cn->vp->name : cn->peer, why);
+	if (cn->vp != NULL)
+		vp_zombie(cn->vp);
+	cn->vp = NULL;
+	/* freed from the loop: callers up the stack still hold it */
+	cn->closing = 1;
+	cn->fd = cn->fd == -1 ? -1 : cn->fd;
+	cn->wlen = cn->woff = 0;
+	cn->rlen = 0;
+	loop_fd_set(cn->rd->l, cn->lfd, 0);
+	loop_timer_after(cn->rd->l, &cn->tick, 0);
+}
+
+static void
+do_read(struct rd_conn *cn)
+{
+	ssize_t n;
+
+	while (!cn->closing) {
+		n = tstream_read(&cn->ts, cn->rbuf + cn->rlen,
+		    RD_RBUF - cn->rlen);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			conn_fail(cn, "%s", n == 0 ? "connection closed" :
+			    strerror(errno));
+			return;
+		}
+		cn->last_rx = loop_now(cn->rd->l);
+		cn->rlen += (size_t)n;
+		if (on_messages(cn) == -1)
+			return;
+	}
+}
+
+static void
+flush(struct rd_conn *cn)
+{
+	ssize_t n;
+
+	while (cn->wlen > cn->woff) {
+		n = tstream_write(&cn->ts, cn->wbuf + cn->woff,
+		    cn->wlen - cn->woff);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			conn_fail(cn, "write: %s", strerror(errno));
+			return;
+		}
+		cn->woff += (size_t)n;
+	}
+	cn->woff = cn->wlen = 0;
+}
+
+static void
+on_conn(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct rd_conn *cn = arg;
+	char err[512];
+	int rc;
+
+	(void)lfd;
+	(void)fd;
+	(void)events;
+	if (!cn->ts.established) {
+		if ((rc = tstream_handshake(&cn->ts, err, sizeof(err))) == -1) {
+			conn_fail(cn, "%s", err);
+			return;
+		}
+		if (rc == 0) {
+			conn_watch(cn);
+			return;
+		}
+	}
+	flush(cn);
+	if (!cn->closing)
+		do_read(cn);
+	if (!cn->closing || cn->wlen > cn->woff)
+		flush(cn);
+	if (cn->closing && cn->wlen == cn->woff) {
+		/* a refused resume: MASTER_REJ is out */
+		loop_timer_after(cn->rd->l, &cn->tick, 0);
+		return;
+	}
+	conn_watch(cn);
+}
+
+static void
+on_tick(void *arg)
+{
+	struct rd_conn *cn = arg;
+	struct monotime now = loop_now(cn->rd->l);
+	struct rp_ctl c;
+
+	if (cn->closing) {
+		conn_free(cn);
+		return;
+	}
+	loop_timer_after(cn->rd->l, &cn->tick, RD_TICK_MS);
+	if (cn->vp == NULL) {
+		if (monotime_sub_ns(now, cn->born) / 1000000000 >= RP_NEWDEAD_S)
+			conn_fail(cn, "did not identify itself in %d s",
+			    RP_NEWDEAD_S);
+		return;
+	}
+	if (monotime_sub_ns(now, cn->last_rx) / 1000000000 >= RP_DEAD_S) {
+		conn_fail(cn, "nothing heard for %d s", RP_DEAD_S);
+		return;
+	}
+	if (monotime_sub_ns(now, cn->last_tx) / 1000000000 >= RP_KEEPALIVE_S) {
+		memset(&c, 0, sizeof(c));
+		c.type = RP_KEEPALIVE;
+		send_ctl(cn, &c, cn->vp->link.snd_nxt);
+	}
+}
+
+void
+rd_conn_new(struct rd *rd, int fd, const char *peer)
+{
+	struct rd_conn *cn = calloc(1, sizeof(*cn));
+	char err[512];
+
+	if (cn == NULL || (cn->rbuf = malloc(RD_RBUF)) == NULL) {
+		log_warn("%s", peer);
+		free(cn);
+		close(fd);
+		return;
+	}
+	cn->rd = rd;
+	cn->fd = fd;
+	snprintf(cn->peer, sizeof(cn->peer), "%s", peer);
+	if (tstream_init(&cn->ts, fd, rd->tls, 1, NULL, err,
+	    sizeof(err)) == -1 || (cn->lfd = loop_fd_add(rd->l, fd, LOOP_READ,
+	    on_conn, cn)) == NULL) {
+		log_warnx("%s: %s", peer, cn->lfd == NULL ? strerror(errno) :
+		    err);
+		tstream_free(&cn->ts);
+		free(cn->rbuf);
+		free(cn);
+		close(fd);
+		return;
+	}
+	cn->born = cn->last_rx = cn->last_tx = loop_now(rd->l);
+	timer_init(&cn->tick, on_tick, cn);
+	loop_timer_after(rd->l, &cn->tick, RD_TICK_MS);
+	TAILQ_INSERT_TAIL(&rd->conns, cn, e);
+	log_debug("%s: connected", peer);
+}
+
+void
+rd_free_all(struct rd *rd)
+{
+	while (!TAILQ_EMPTY(&rd->conns))
+		conn_free(TAILQ_FIRST(&rd->conns));
+	while (!TAILQ_EMPTY(&rd->vps))
+		vp_free(TAILQ_FIRST(&rd->vps));
+}
