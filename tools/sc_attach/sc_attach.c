@@ -30,7 +30,8 @@ struct opts {
 	const char	*infile;	/* -i */
 	const char	*outfile;	/* -o */
 	const char	*port;		/* -p */
-	const char	*unix_path;	/* -U */
+	const char	*unix_path;	/* -U, or -R's socket */
+	int		 remote;	/* -R: an sc_remoted socket */
 	unsigned	 priority;	/* -P, 0 = not given */
 	int		 debug;		/* -d */
 	int		 daemon;	/* -D */
@@ -61,7 +62,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: sc_attach [-?dDjv] [-c command] [-i infile] [-o outfile]\n"
 	    "                 [-O options] [-p [ip:]port] [-P priority]\n"
-	    "                 [-U unix]\n\n"
+	    "                 [-R unix | -U unix]\n\n"
 	    "     -? give an overview of the usage of sc_attach\n"
 	    "     -d output debugging information to stderr\n"
 	    "     -D operate as a daemon\n"
@@ -75,6 +76,7 @@ usage(FILE *f)
 	    "        impatient: send commands in bulk\n"
 	    "     -p [ip:]port to find scamper on\n"
 	    "     -P priority\n"
+	    "     -R unix domain socket of a remote scamper (sc_remoted)\n"
 	    "     -U unix domain socket for local scamper\n");
 }
 
@@ -107,7 +109,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'j': o->json = 1; break;
 		case 'o': o->outfile = optarg; break;
 		case 'p': o->port = optarg; break;
-		case 'U': o->unix_path = optarg; break;
+		case 'U':
+			if (o->remote)
+				return fail("give one of -R and -U");
+			o->unix_path = optarg;
+			break;
 		case 'O':
 			if (strcmp(optarg, "random") == 0)
 				o->random = 1;
@@ -124,8 +130,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->priority = v;
 			break;
 		case 'R':
-			return fail("-R: the remote (sc_remoted) socket is "
-			    "not supported yet");
+			/* sc_remoted's socket: already attached */
+			if (o->unix_path != NULL && !o->remote)
+				return fail("give one of -R and -U");
+			o->unix_path = optarg;
+			o->remote = 1;
+			break;
 		case 'v':
 			printf("sc_attach version %s\n", SCAMPER_VERSION);
 			exit(0);
@@ -140,7 +150,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 	if (o->infile == NULL || o->outfile == NULL)
 		return fail("-i and -o are required (see sc_attach -?)");
 	if ((o->port == NULL) == (o->unix_path == NULL))
-		return fail("give one of -p [ip:]port and -U path");
+		return fail("give one of -p [ip:]port, -U path and -R path");
+	if (o->remote && (o->json || o->priority > 0))
+		return fail("%s: a remote scamper's socket is attached "
+		    "already (warts, priority 1)", o->json ? "-j" : "-P");
 	return 0;
 }
 
@@ -408,7 +421,14 @@ run(const struct opts *o, struct state *st)
 	if (o->priority > 0)
 		snprintf(a + al, sizeof(a) - (size_t)al, " priority %u",
 		    o->priority);
-	if (send_line(st, a) == -1)
+	if (o->remote) {
+		/* no "attach" and no "OK": MORE asks for the first command */
+		st->attached = 1;
+		if (o->impatient)
+			while (!st->done_sent)
+				if (send_next(o, st) == -1)
+					return -1;
+	} else if (send_line(st, a) == -1)
 		return -1;
 	for (;;) {
 		pfd.fd = st->fd;
