@@ -73,6 +73,7 @@ struct core {
 	struct netio		*nio;
 	struct dl_pool		*dlp;		/* datalink sockets */
 	int			 from_dl;	/* delivering a datalink reply */
+	const uint32_t		*dl_fragid;	/* its IPv6 fragment id */
 	struct match_table	*mt;
 	struct output		*out;
 	struct scamper_cycle	*cycle;
@@ -246,6 +247,15 @@ int
 task_reply_from_dl(const struct task *t)
 {
 	return t->c->from_dl;
+}
+
+int
+task_reply_fragid(const struct task *t, uint32_t *id)
+{
+	if (!t->c->from_dl || t->c->dl_fragid == NULL)
+		return 0;
+	*id = *t->c->dl_fragid;
+	return 1;
 }
 
 void
@@ -603,7 +613,7 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
  * a task that wants datalink timestamps.  Returns 1 if delivered. */
 static int
 on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
-    int outgoing)
+    int outgoing, const uint32_t *fragid)
 {
 	struct core *c = arg;
 	struct match_key k;
@@ -622,8 +632,10 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
 		return 0;
 	}
 	c->from_dl = 1;
+	c->dl_fragid = fragid;
 	t->m->reply(t, r, ts);
 	c->from_dl = 0;
+	c->dl_fragid = NULL;
 	return 1;
 }
 

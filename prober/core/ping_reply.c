@@ -189,6 +189,7 @@ record(struct ping_state *s, int idx, const struct pkt_reply *r,
 	struct scamper_ping_reply *rep;
 	const uint8_t *opts;
 	size_t optlen;
+	uint32_t fragid;
 	int64_t us;
 
 	if ((rep = scamper_ping_reply_add(s->p)) == NULL)
@@ -204,6 +205,10 @@ record(struct ping_state *s, int idx, const struct pkt_reply *r,
 		    SCAMPER_PING_REPLY_FLAG_PROBE_IPID;
 		rep->reply_ipid = r->ipid;
 		rep->probe_ipid = pr->ipid;
+	} else if (task_reply_fragid(s->task, &fragid)) {
+		/* -O dl: a fragmented IPv6 reply's identification */
+		rep->flags |= SCAMPER_PING_REPLY_FLAG_REPLY_IPID;
+		rep->reply_ipid32 = fragid;
 	}
 	rep->tx = pr->tx;
 	us = (int64_t)(rx->tv_sec - pr->tx.tv_sec) * 1000000 +

@@ -97,6 +97,11 @@ int task_datalink(struct task *t, int want, int af, const uint8_t *dst,
  * (its RX is then the datalink's receive timestamp). */
 int task_reply_from_dl(const struct task *t);
 
+/* Nonzero, with *ID set, while method->reply runs for the first
+ * fragment of an IPv6 reply read from the datalink (R->size is then the
+ * fragment's; the rest of the reply is not delivered). */
+int task_reply_fragid(const struct task *t, uint32_t *id);
+
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);
 

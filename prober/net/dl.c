@@ -44,17 +44,17 @@ dl_linkhdr(enum neigh_link kind)
 
 /* ---- parsing ---------------------------------------------------------- */
 
-/* Nonzero if the IPv6 packet B (LEN bytes) carries a fragment header
- * before its upper layer. */
-static int
-ip6_fragment(const uint8_t *b, size_t len)
+/* The fragment header of the IPv6 packet B (LEN bytes), if it has one
+ * before its upper layer: returns its offset, or 0. */
+static size_t
+ip6_fraghdr(const uint8_t *b, size_t len)
 {
 	uint8_t nh = b[6];
 	size_t off = 40;
 
 	for (int guard = 0; guard < 8; guard++) {
 		if (nh == 44)
-			return 1;
+			return off + 8 <= len ? off : 0;
 		if (nh != 0 && nh != 43 && nh != 60)	/* hbh, rt, dst */
 			return 0;
 		if (off + 8 > len)
@@ -110,12 +110,14 @@ as_quote(struct pkt_reply *r)
 
 int
 dl_parse_frame(const uint8_t *f, size_t len, size_t linkhdr, int outgoing,
-    struct pkt_reply *r)
+    struct pkt_reply *r, int *frag, uint32_t *fragid)
 {
 	const uint8_t *ip = f + linkhdr;
-	size_t iplen;
+	size_t iplen, fh;
 	uint16_t et;
 
+	*frag = 0;
+	*fragid = 0;
 	if (len < linkhdr + 20)
 		return -1;
 	iplen = len - linkhdr;
@@ -126,12 +128,19 @@ dl_parse_frame(const uint8_t *f, size_t len, size_t linkhdr, int outgoing,
 		    (et != 0x0800 && et != 0x86dd))
 			return -1;
 	}
+	/* of a fragmented packet, the first fragment only */
 	if ((ip[0] >> 4) == 4) {
-		if ((get16(ip + 6) & 0x3fff) != 0)	/* MF or an offset */
+		if ((get16(ip + 6) & 0x1fff) != 0)
 			return -1;
 	} else if ((ip[0] >> 4) == 6) {
-		if (iplen < 40 || ip6_fragment(ip, iplen))
+		if (iplen < 40)
 			return -1;
+		if ((fh = ip6_fraghdr(ip, iplen)) != 0) {
+			if ((get16(ip + fh + 2) & 0xfff8) != 0)
+				return -1;
+			*frag = 1;
+			*fragid = get32(ip + fh + 4);
+		}
 	} else
 		return -1;
 	if (pkt_parse(ip, iplen, r) == -1)
@@ -236,7 +245,8 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 	struct timeval ts = { 0, 0 };
 	struct pkt_reply r;
 	ssize_t len;
-	int out;
+	uint32_t fragid;
+	int out, frag;
 
 	*used = 0;
 	*fp = 0;
@@ -259,9 +269,10 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 	if (ts.tv_sec == 0)
 		gettimeofday(&ts, NULL);
 	out = sll.sll_pkttype == PACKET_OUTGOING;
-	if (dl_parse_frame(buf, (size_t)len, dl_linkhdr(kind), out, &r) == -1)
+	if (dl_parse_frame(buf, (size_t)len, dl_linkhdr(kind), out, &r, &frag,
+	    &fragid) == -1)
 		return 1;
-	*used = cb(arg, &r, &ts, out);
+	*used = cb(arg, &r, &ts, out, frag ? &fragid : NULL);
 	if (!out)
 		*fp = dl_fingerprint(&r);
 	return 1;

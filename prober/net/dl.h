@@ -15,8 +15,9 @@
  * Each interface has a socket to send on (which never receives) and,
  * while someone wants timestamps, one to receive on; Linux shows a
  * packet socket the frames other sockets send, so probes sent on the
- * first are seen leaving on the second.  Fragments are not handed on
- * (the raw sockets deliver them reassembled).
+ * first are seen leaving on the second.  Of a fragmented packet only
+ * the first fragment is handed on, as scamper records it (its size, and
+ * for IPv6 its fragment identification); the rest are not.
  */
 #ifndef PROBER_NET_DL_H
 #define PROBER_NET_DL_H
@@ -35,10 +36,11 @@
 /* A frame read from a receiving socket: an IP packet arriving (R as
  * parsed) or leaving (OUTGOING; R->q describes the packet as an ICMP
  * error would quote it, so match_key_of_reply gives its flow).  TS is
- * the kernel's timestamp.  Returns 1 if the frame was used (a reply
- * delivered), else 0. */
+ * the kernel's timestamp; FRAGID the IPv6 fragment identification if the
+ * packet is a first fragment, else NULL.  Returns 1 if the frame was
+ * used (a reply delivered), else 0. */
 typedef int dl_frame_cb(void *arg, const struct pkt_reply *r,
-    const struct timeval *ts, int outgoing);
+    const struct timeval *ts, int outgoing, const uint32_t *fragid);
 
 /* A user's datalink is ready (ERR 0) or cannot be had (ERR an errno,
  * WHY a sentence). */
@@ -85,9 +87,11 @@ int dl_pool_seen(const struct dl_pool *p, const struct pkt_reply *r);
 
 /* Parse FRAME (LEN bytes, with a link header of LINKHDR bytes whose last
  * two are the ethertype, or none if LINKHDR is 0) into R.  OUTGOING
- * rewrites R as a quotation of the packet (see dl_frame_cb).  Returns 0,
- * or -1 if it is not a whole IPv4/IPv6 packet (or a fragment). */
+ * rewrites R as a quotation of the packet (see dl_frame_cb).  *FRAG
+ * gets 1 and *FRAGID the identification if it is an IPv6 first
+ * fragment, else 0.  Returns 0, or -1 if it is not an IPv4/IPv6 packet
+ * or is a fragment other than the first. */
 int dl_parse_frame(const uint8_t *frame, size_t len, size_t linkhdr,
-    int outgoing, struct pkt_reply *r);
+    int outgoing, struct pkt_reply *r, int *frag, uint32_t *fragid);
 
 #endif

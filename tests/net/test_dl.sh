@@ -11,7 +11,7 @@
 #  - trace -O dl and ping -O dl: the warts records carry datalink tx and
 #    rx timestamps on every hop (Debian's sc_wartsdump reads them), the
 #    trace flag "dl", no absurd RTT at the first hop, and -r with -O dl
-#    together.
+#    together; fragmented ping replies recorded as their first fragment.
 # Needs root; skipped otherwise.
 set -u
 scamper=$1
@@ -243,6 +243,25 @@ ours -I "trace -q 1 -O dl $D4" -I "ping -c 2 -O dl $D6" >"$tmp/t" 2>&1
 ours -O json -I "ping -c 2 -O dl $D4" >"$tmp/pj" 2>&1
 grep -q '"flags":\["dl"\]' "$tmp/pj" && grep -q '"replies":2' "$tmp/pj" &&
     ok "ping -O dl JSON: flag dl, both replies" || bad "ping -O dl JSON: $(cat "$tmp/pj")"
+
+# -O dl with fragmented replies (-M makes the target fragment them): the
+# reply is the first fragment, as scamper records it: its size, and for
+# IPv6 its fragment identification ("reply_ipid")
+ours -O json -I "ping -c 3 -s 1400 -M 1280 -O dl $D6" \
+    -I "ping -c 3 -s 1400 -M 576 -O dl $D4" >"$tmp/frag" 2>&1
+python3 - "$tmp/frag" <<'PYEOF' &&
+import json, sys
+p = [json.loads(l) for l in open(sys.argv[1]) if '"ping"' in l]
+assert len(p) == 2, p
+v6, v4 = p[0]["responses"], p[1]["responses"]
+assert len(v6) == 3 and len(v4) == 3, (v6, v4)
+assert v6[-1]["reply_size"] == 1280 and "reply_ipid" in v6[-1], v6[-1]
+assert v4[-1]["reply_size"] == 572, v4[-1]
+for r in v6:
+    assert ("reply_ipid" in r) == (r["reply_size"] == 1280), r
+PYEOF
+    ok "-O dl: fragmented replies recorded as their first fragment (size, IPv6 fragment id)" ||
+    bad "-O dl fragments: $(cat "$tmp/frag")"
 
 echo "$((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
