@@ -7,7 +7,8 @@
 #    IPv4 and IPv6; with the neighbour table flushed first (resolution is
 #    provoked); text and JSON the same as Debian scamper's -r; bad
 #    routers (silent, off-link, our own address, other family) refused
-#    with a message naming the problem.
+#    with a message naming the problem; PMTUD (-M) through the chosen
+#    router finds the MTU of its path.
 #  - trace -O dl and ping -O dl: the warts records carry datalink tx and
 #    rx timestamps on every hop (Debian's sc_wartsdump reads them), the
 #    trace flag "dl", no absurd RTT at the first hop, and -r with -O dl
@@ -262,6 +263,25 @@ for r in v6:
 PYEOF
     ok "-O dl: fragmented replies recorded as their first fragment (size, IPv6 fragment id)" ||
     bad "-O dl fragments: $(cat "$tmp/frag")"
+
+# PMTUD through the chosen router: only r2's path has a 1400-byte link
+ifb=$(lab_ifname rb rd) && ifd=$(lab_ifname rd rb) &&
+    lab_exec rb ip link set "$ifb" mtu 1400 &&
+    lab_exec rd ip link set "$ifd" mtu 1400 || bad "setting an MTU of 1400"
+ours -I "trace -M -q 1 -r 192.0.2.3 $D4" -I "trace -M -q 1 -r 192.0.2.2 $D4" \
+    >"$tmp/pm" 2>&1
+grep -q '^ 3  192\.0\.2\.26 .*\[mtu: 1400\]$' "$tmp/pm" &&
+    [ "$(grep -c 'mtu: 1400' "$tmp/pm")" = 2 ] &&
+    ok "trace -M -r finds the smaller MTU on r2's path only" ||
+    bad "trace -M -r: $(cat "$tmp/pm")"
+if have_theirs; then
+	cmd="trace -M -q 1 -s 40125 -r 192.0.2.3 $D4"
+	ours -I "$cmd" >"$tmp/o" 2>&1
+	theirs -I "$cmd" >"$tmp/t" 2>&1
+	diff <(mask <"$tmp/o") <(mask <"$tmp/t") >"$tmp/diff" &&
+	    ok "text of '$cmd' is Debian scamper's" ||
+	    bad "'$cmd' differs from Debian's: $(cat "$tmp/diff")"
+fi
 
 echo "$((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
