@@ -20,7 +20,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#define NL_BUFSZ	32768
+#define NL_BUFSZ	65536	/* dumps come in batches of up to 32 KB */
 #define NL_WAIT_S	2	/* the kernel answers at once; a guard */
 
 typedef int nl_each(const struct nlmsghdr *h, void *arg);
@@ -332,6 +332,16 @@ neigh_mac_get(int af, const uint8_t *addr, uint32_t ifindex, uint8_t *mac)
 	struct nl_req r;
 	struct neigh_ctx c = { af, addr, ifindex, mac, 0 };
 
+	/* one entry (Linux 4.20 and later): a single short answer */
+	nl_init(&r, RTM_GETNEIGH, 0, sizeof(r.u.nd));
+	r.u.nd.ndm_family = (uint8_t)af;
+	r.u.nd.ndm_ifindex = (int)ifindex;
+	nl_attr(&r, NDA_DST, addr, (size_t)alen(af));
+	if (nl_exchange(&r, on_neigh, &c) == 0)
+		return c.result;
+	if (errno == ENOENT)
+		return 0;
+	/* older kernels: the whole table */
 	nl_init(&r, RTM_GETNEIGH, NLM_F_DUMP, sizeof(r.u.nd));
 	r.u.nd.ndm_family = (uint8_t)af;
 	if (nl_exchange(&r, on_neigh, &c) == -1)
