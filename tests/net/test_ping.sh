@@ -10,6 +10,7 @@
 set -u
 scamper=$1
 export SCAMPER_HELPER_BIN=$2
+ourjson=${3:-}	# our sc_warts2json (optional)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
@@ -117,6 +118,21 @@ for m in icmp-echo icmp-time tcp-syn tcp-ack tcp-ack-sport udp udp-dport; do
 			bad "ours $cmd: ${why:-} $(cat "$tmp/o.json" "$tmp/o.err")"
 		fi
 		[ $have_theirs = 1 ] || continue
+		# our warts file: Debian's tools read it, and Debian's
+		# sc_warts2json gives the objects ours gives
+		if [ -n "$ourjson" ]; then
+			ours -O warts -o "$tmp/o.warts" -I "$cmd" >/dev/null 2>&1
+			if sc_wartsdump "$tmp/o.warts" >"$tmp/dump" 2>&1 &&
+			    ! grep -q '^off 0x' "$tmp/dump" &&
+			    sc_warts2json "$tmp/o.warts" >"$tmp/dj" 2>&1 &&
+			    "$ourjson" "$tmp/o.warts" >"$tmp/oj2" 2>&1 &&
+			    [ "$(grep -c '"type":"ping"' "$tmp/dj")" = 1 ] &&
+			    diff "$tmp/dj" "$tmp/oj2" >"$tmp/diff"; then
+				ok "Debian's sc_wartsdump and sc_warts2json read our warts for $cmd"
+			else
+				bad "warts for $cmd: $(head -5 "$tmp/dump" "$tmp/diff")"
+			fi
+		fi
 		theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null
 		if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
 		    >"$tmp/diff"; then
@@ -255,11 +271,11 @@ done <<'EOF'
 -B 01 -p 02|-B: cannot be combined with -p
 -R -T tsonly|-R: cannot be combined with -T
 -T foo|-T: invalid value 'foo'
--T tsprespec=1.2.3.4,5.6.7.8,9.9.9.9,1.1.1.1,2.2.2.2|-T tsprespec: at most 4 addresses
+-T tsprespec=192.0.2.4,192.0.2.5,192.0.2.6,192.0.2.7,192.0.2.8|-T tsprespec: at most 4 addresses
 -T tsprespec=2001:db8::1|-T tsprespec: '2001:db8::1' is not an IPv4 address
 -P foo|-P: unknown value 'foo'
 -P tcp-syn -C 5|-C: only with -P icmp-echo
--O dl|-O dl: not implemented yet
+-O tbl|-O tbl: not implemented yet
 -O tbt|-O tbt: not implemented yet
 -O bogus|-O: unknown value 'bogus'
 -M 10|-M: invalid value '10'

@@ -110,7 +110,8 @@ static const struct {
 	{ "-O cmdfile -f list.txt", OK, NULL },
 	/* well-formed, but not built yet */
 	{ "-d /tmp/x -O warts -P 31337", OK, NULL },
-	{ "-O poll -O json -R host.example:3", UNBUILT, "-R: not implemented" },
+	{ "-O poll -O json -R host.example:3", OK, NULL },
+	{ "-O outcopy -R host.example:3", UNBUILT, "-O outcopy: not implemented" },
 	{ "-U /tmp/sock", OK, NULL },
 	{ "-F ipfw:100-200 -f list.txt", UNBUILT, "-F: not implemented yet" },
 	{ "-F pf:scamper:10 -f list.txt", UNBUILT, "-F: not implemented yet" },
@@ -179,7 +180,7 @@ START_TEST(values)
 	ck_assert_str_eq(o.ctl_addr, "");
 	opts_free(&o);
 	ck_assert_int_eq(run("-R vp.example:8000", &o, err, sizeof(err)),
-	    UNBUILT);
+	    OK);
 	ck_assert_uint_eq(o.remote_port, 8000);
 	opts_free(&o);
 }
