@@ -45,13 +45,29 @@ struct trace_pmtud_state {
 
 #define TRACE_PAYLOAD_MAX 1400
 
+/* One probe sent: 12 bytes, as a trace may hold tens of them while many
+ * thousands of traces are in flight. */
 struct trace_probe {
-	struct timeval	 tx;
+	uint32_t	 tx_us;		/* sent, microseconds after t->start */
+	uint16_t	 size;
 	uint8_t		 ttl;
 	uint8_t		 attempt;	/* 1-based */
 	uint8_t		 mode;		/* enum trace_mode */
 	uint8_t		 dltx;		/* tx is the datalink's timestamp */
-	uint16_t	 size;
+};
+
+/* A reply recorded for the main hop list while the trace runs: the
+ * compact form of a struct scamper_trace_hop (whose probe fields come
+ * from the probe record); trace_done() turns them into the result's
+ * hops. */
+struct trace_hoprec {
+	uint8_t		 addr[16];
+	uint8_t		*icmpext;	/* owned */
+	uint32_t	 rtt;
+	uint16_t	 probe;		/* index into probes[] */
+	uint16_t	 reply_size, reply_ipid, q_ipl, nhmtu, icmpext_len;
+	uint8_t		 flags, reply_ttl, reply_tos, icmp_type, icmp_code;
+	uint8_t		 q_ttl, q_tos, tcp_flags;
 };
 
 /* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
@@ -80,6 +96,8 @@ struct trace_state {
 	uint8_t			 ttl_looped[32];	/* bit per TTL */
 	struct trace_probe	*probes;
 	uint16_t		 probec, probealloc;
+	struct trace_hoprec	*recs;		/* the main hop list, so far */
+	uint16_t		 recc, recalloc;
 	struct monotime		 last_mono;	/* when the last probe left */
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
@@ -116,6 +134,29 @@ void	trace_pmtud_timeout(struct trace_state *s);
 
 /* The current hop is over: gap limit, hop limit, or the next TTL. */
 void	trace_hop_done(struct trace_state *s);
+
+/* The probe's send time as a timeval. */
+struct timeval trace_probe_tx(const struct trace_state *s,
+	    const struct trace_probe *p);
+
+/* TV as microseconds after the trace's start (what probes record). */
+uint32_t trace_tx_us(const struct trace_state *s, const struct timeval *tv);
+
+/* Record H (a reply to probe IDX) for the main hop list; H's icmpext
+ * moves to the record.  Returns 0 or -1 (ENOMEM). */
+int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
+	    uint16_t idx);
+
+/* The TTL of the probe a record answers. */
+uint8_t	trace_rec_ttl(const struct trace_state *s,
+	    const struct trace_hoprec *r);
+
+/* Move the recorded main hops into the result (sorted by TTL); returns 0
+ * or -1 on ENOMEM (the trace then ends with an error). */
+int	trace_hops_commit(struct trace_state *s);
+
+/* Free the recorded hops that were not committed. */
+void	trace_hops_free(struct trace_state *s);
 
 /* Whether the current hop wants another probe (-q, -Q, -c rules). */
 int	trace_hop_more(const struct trace_state *s);

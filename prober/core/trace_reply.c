@@ -117,12 +117,10 @@ is_ttl_exceeded(const struct pkt_reply *r)
 static int
 looped(const struct trace_state *s, const struct scamper_addr *a, uint8_t ttl)
 {
-	const struct scamper_trace_hops *h = &s->t->hops;
-
-	for (uint16_t i = 0; i < h->hopc; i++) {
-		int d = (int)h->hops[i].probe_ttl - ttl;
+	for (uint16_t i = 0; i < s->recc; i++) {
+		int d = (int)trace_rec_ttl(s, &s->recs[i]) - ttl;
 		if ((d > 1 || d < -1) &&
-		    scamper_addr_cmp(&h->hops[i].addr, a) == 0)
+		    memcmp(s->recs[i].addr, a->addr, 16) == 0)
 			return 1;
 	}
 	return 0;
@@ -203,26 +201,24 @@ hop_ext(struct scamper_trace_hop *h, const struct pkt_reply *r)
 	h->icmpext_len = (uint16_t)out;
 }
 
-static struct scamper_trace_hop *
-record_hop(struct trace_state *s, const struct trace_probe *p,
-    const struct pkt_reply *r, const struct timeval *rx)
+/* Fill H with reply R to probe P. */
+static void
+fill_hop(const struct trace_state *s, const struct trace_probe *p,
+    const struct pkt_reply *r, const struct timeval *rx,
+    struct scamper_trace_hop *h)
 {
-	struct scamper_trace_hops *list = p->mode == MODE_LASTDITCH ?
-	    s->t->lastditch : p->mode == MODE_PMTUD ? &s->t->pmtud->hops :
-	    &s->t->hops;
-	struct scamper_trace_hop *h;
+	struct timeval tx = trace_probe_tx(s, p);
 	int64_t us;
 
-	if (list == NULL || (h = scamper_trace_hop_add(list)) == NULL)
-		return NULL;
+	memset(h, 0, sizeof(*h));
 	scamper_addr_set(&h->addr, r->af == AF_INET ? SCAMPER_ADDR_IPV4 :
 	    SCAMPER_ADDR_IPV6, r->src);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = p->size;
-	h->tx = p->tx;
-	us = (int64_t)(rx->tv_sec - p->tx.tv_sec) * 1000000 +
-	    (rx->tv_usec - p->tx.tv_usec);
+	h->tx = tx;
+	us = (int64_t)(rx->tv_sec - tx.tv_sec) * 1000000 +
+	    (rx->tv_usec - tx.tv_usec);
 	h->rtt = us < 0 ? 0 : (us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
 	h->flags = SCAMPER_TRACE_HOP_REPLY_TTL |
 	    (task_reply_from_dl(s->task) ? SCAMPER_TRACE_HOP_TS_DL_RX :
@@ -235,7 +231,7 @@ record_hop(struct trace_state *s, const struct trace_probe *p,
 	if (r->proto == IPPROTO_TCP) {
 		h->flags |= SCAMPER_TRACE_HOP_TCP;
 		h->tcp_flags = r->tcp_flags;
-		return h;
+		return;
 	}
 	h->icmp_type = r->icmp_type;
 	h->icmp_code = r->icmp_code;
@@ -246,7 +242,34 @@ record_hop(struct trace_state *s, const struct trace_probe *p,
 		h->icmp_q_ipl = r->q.len;
 	}
 	hop_ext(h, r);
-	return h;
+}
+
+/* Record reply R to probe IDX: PMTUD and last-ditch replies go straight
+ * into the result's lists, the main list's into compact records.  H is
+ * left holding the reply's fields (without its extension).  Returns 0,
+ * or -1 if it could not be kept. */
+static int
+record_hop(struct trace_state *s, int idx, const struct pkt_reply *r,
+    const struct timeval *rx, struct scamper_trace_hop *h)
+{
+	const struct trace_probe *p = &s->probes[idx];
+	struct scamper_trace_hops *list = p->mode == MODE_LASTDITCH ?
+	    s->t->lastditch : p->mode == MODE_PMTUD ? &s->t->pmtud->hops :
+	    NULL;
+	struct scamper_trace_hop *n;
+
+	fill_hop(s, p, r, rx, h);
+	if (list == NULL) {
+		if (trace_rec_add(s, h, (uint16_t)idx) == 0)
+			return 0;
+	} else if ((n = scamper_trace_hop_add(list)) != NULL) {
+		*n = *h;
+		h->icmpext = NULL;	/* it is the list's now */
+		return 0;
+	}
+	free(h->icmpext);
+	h->icmpext = NULL;
+	return -1;
 }
 
 void
@@ -255,7 +278,7 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 {
 	struct trace_state *s = task_state(task);
 	const struct trace_probe *p;
-	struct scamper_trace_hop *h;
+	struct scamper_trace_hop hop, *h = &hop;
 	int idx, outstanding, allatt;
 	uint8_t reason, data;
 
@@ -264,7 +287,7 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	p = &s->probes[idx];
 	if ((p->mode == MODE_PMTUD) != (s->mode == MODE_PMTUD))
 		return;		/* late replies across the PMTUD boundary */
-	if ((h = record_hop(s, p, r, rx)) == NULL)
+	if (record_hop(s, idx, r, rx, h) == -1)
 		return;
 	if (p->mode == MODE_PMTUD) {
 		trace_pmtud_reply(s, p, r, s->t->pmtud->hops.hopc - 1);
@@ -346,6 +369,6 @@ trace_dl_sent(struct task *task, const struct pkt_reply *r,
 	if (s->mode == MODE_DONE || (idx = quote_index(s, &r->q)) < 0 ||
 	    s->probes[idx].dltx)
 		return;
-	s->probes[idx].tx = *ts;
+	s->probes[idx].tx_us = trace_tx_us(s, ts);
 	s->probes[idx].dltx = 1;
 }

@@ -50,6 +50,7 @@ trace_state_free(struct trace_state *s)
 {
 	if (s == NULL)
 		return;
+	trace_hops_free(s);
 	scamper_trace_free(s->t);
 	free(s->probes);
 	free(s->gss);
@@ -58,18 +59,6 @@ trace_state_free(struct trace_state *s)
 }
 
 /* ---- finishing -------------------------------------------------------- */
-
-static int
-hop_cmp(const void *a, const void *b)
-{
-	const struct scamper_trace_hop *x = a, *y = b;
-
-	if (x->probe_ttl != y->probe_ttl)
-		return x->probe_ttl - y->probe_ttl;
-	if (x->probe_id != y->probe_id)
-		return x->probe_id - y->probe_id;
-	return timercmp(&x->tx, &y->tx, <) ? -1 : 1;
-}
 
 /* PMTUD runs only when the target answered: otherwise there is no way
  * to tell lost big packets from lost packets. */
@@ -116,10 +105,10 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 	t->stop_reason = reason;
 	t->stop_data = data;
 	t->probec = s->probec;
-	/* replies arrive in any order; files keep them grouped by TTL */
-	if (t->hops.hopc > 1)
-		qsort(t->hops.hops, t->hops.hopc, sizeof(*t->hops.hops),
-		    hop_cmp);
+	if (trace_hops_commit(s) == -1) {
+		t->stop_reason = SCAMPER_TRACE_STOP_ERROR;
+		t->stop_data = ENOMEM;
+	}
 	task_finish(s->task);
 }
 
@@ -214,8 +203,10 @@ add_probe_record(struct trace_state *s, uint8_t ttl, uint8_t attempt,
 	struct trace_probe *p;
 
 	if (s->probec == s->probealloc) {
-		uint16_t n = s->probealloc == 0 ? 16 :
-		    (s->probealloc > 32767 ? 65535 : s->probealloc * 2);
+		/* small steps: memory per trace in flight matters more
+		 * than the odd realloc */
+		uint16_t n = s->probealloc > 65535 - 8 ? 65535 :
+		    (uint16_t)(s->probealloc + 8);
 		if (n == s->probealloc)
 			return -1;
 		if ((p = realloc(s->probes, n * sizeof(*p))) == NULL)
@@ -237,6 +228,7 @@ trace_probe(struct task *task)
 {
 	struct trace_state *s = task_state(task);
 	struct pkt_probe p;
+	struct timeval tx;
 	uint8_t pay[TRACE_PAYLOAD_MAX];
 	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
 	uint16_t size = s->t->probe_size;
@@ -250,11 +242,12 @@ trace_probe(struct task *task)
 		return 0;
 	}
 	build_probe(s, &p, s->probec, ttl, size, pay);
-	if (task_send(task, &p, &s->probes[s->probec].tx) == -1) {
+	if (task_send(task, &p, &tx) == -1) {
 		log_debug("trace: send: %s", strerror(errno));
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
 		return 1;
 	}
+	s->probes[s->probec].tx_us = trace_tx_us(s, &tx);
 	s->last_mono = task_now(task);
 	s->probec++;
 	s->attempt++;
@@ -290,17 +283,15 @@ static const uint8_t conf99[] = { 8, 15, 21, 28, 36, 43, 51, 58, 66, 74,
 static int
 hop_addrs(const struct trace_state *s)
 {
-	const struct scamper_trace_hops *h = &s->t->hops;
 	int n = 0;
 
-	for (uint16_t i = 0; i < h->hopc; i++) {
+	for (uint16_t i = 0; i < s->recc; i++) {
 		uint16_t j;
-		if (h->hops[i].probe_ttl != s->cur_ttl)
+		if (trace_rec_ttl(s, &s->recs[i]) != s->cur_ttl)
 			continue;
 		for (j = 0; j < i; j++)
-			if (h->hops[j].probe_ttl == s->cur_ttl &&
-			    scamper_addr_cmp(&h->hops[j].addr,
-			    &h->hops[i].addr) == 0)
+			if (trace_rec_ttl(s, &s->recs[j]) == s->cur_ttl &&
+			    memcmp(s->recs[j].addr, s->recs[i].addr, 16) == 0)
 				break;
 		if (j == i)
 			n++;
