@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "unit_main.h"
 
 static const char *const methods[] = { "udp", "icmp", "udp-paris",
     "icmp-paris", "tcp", "tcp-ack", NULL };
@@ -136,11 +137,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }

@@ -12,6 +12,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "unit_main.h"
 
 static char dir[] = "/tmp/scamper-test-XXXXXX";
 
@@ -138,11 +139,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }

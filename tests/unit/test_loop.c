@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "unit_main.h"
 
 static const enum loop_kind kinds[] = { LOOP_POLL, LOOP_SELECT, LOOP_EPOLL,
     LOOP_DEFAULT };
@@ -215,11 +216,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }

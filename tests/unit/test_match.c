@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "unit_main.h"
 
 static void
 key(struct match_key *k, int af, uint8_t proto, uint16_t id, const char *dst)
@@ -131,11 +132,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }

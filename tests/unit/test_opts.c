@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "opts.h"
+#include "unit_main.h"
 
 #define MAXARGS 64
 
@@ -222,11 +223,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }

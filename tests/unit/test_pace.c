@@ -5,6 +5,7 @@
 #include <check.h>
 
 #include "pace.h"
+#include "unit_main.h"
 
 static struct monotime
 ms(int64_t v)
@@ -95,11 +96,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }

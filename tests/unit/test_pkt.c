@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pkt.h"
+#include "unit_main.h"
 
 static void
 addr(int af, const char *s, uint8_t *out)
@@ -487,11 +488,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "timer.h"
+#include "unit_main.h"
 
 #define NLOG 20000
 
@@ -235,11 +236,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(suite());
 }
