@@ -246,3 +246,31 @@ cmd_opt(const struct cmd_args *a, char opt)
 			return &a->v[i];
 	return NULL;
 }
+
+uint32_t
+cmd_optu(const struct cmd_args *a, char opt, uint32_t def)
+{
+	const struct cmd_optval *v = cmd_opt(a, opt);
+
+	return v != NULL ? v->u : def;
+}
+
+int
+cmd_has_word(const struct cmd_args *a, char opt, uint32_t word)
+{
+	for (int i = 0; i < a->nv; i++)
+		if (a->v[i].opt == opt && a->v[i].u == word)
+			return 1;
+	return 0;
+}
+
+int
+cmd_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}

@@ -65,6 +65,19 @@ int cmd_getopts(const struct cmd_optspec *spec, size_t nspec, int argc,
 /* The last value given for OPT, or NULL. */
 const struct cmd_optval *cmd_opt(const struct cmd_args *a, char opt);
 
+/* The value (CMD_UINT) or word index (CMD_WORD) last given for OPT, or
+ * DEF when OPT was not given. */
+uint32_t cmd_optu(const struct cmd_args *a, char opt, uint32_t def);
+
+/* Nonzero if word number WORD of OPT's word list was given (for options
+ * that may repeat, such as -O). */
+int cmd_has_word(const struct cmd_args *a, char opt, uint32_t word);
+
+/* Format a message into ERR (LEN bytes) and return -1: the shape of every
+ * option checker's failure path. */
+int cmd_err(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Decode hex string S (validated by cmd_getopts) into BUF; returns the
  * number of bytes. */
 size_t cmd_hex(const char *s, uint8_t *buf, size_t cap);

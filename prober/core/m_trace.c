@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,28 +66,6 @@ static const struct cmd_optspec trace_opts[] = {
 
 /* ---- options -------------------------------------------------------- */
 
-static uint32_t
-optu(const struct cmd_args *a, char c, uint32_t def)
-{
-	const struct cmd_optval *v = cmd_opt(a, c);
-
-	return v != NULL ? v->u : def;
-}
-
-static int
-say(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-say(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Options whose feature is not built yet are refused, never ignored. */
 static int
@@ -99,7 +76,7 @@ trace_unbuilt(const struct cmd_args *a, char *err, size_t len)
 	for (int i = 0; i < a->nv; i++) {
 		v = &a->v[i];
 		if (v->opt == 'O' && v->u == 3)
-			return say(err, len, "-O %s: not implemented yet",
+			return cmd_err(err, len, "-O %s: not implemented yet",
 			    trace_Oopts[v->u]);
 	}
 	return 0;
@@ -112,21 +89,21 @@ trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
 	const struct cmd_optval *v;
 
 	if (a->noperands != 1)
-		return say(err, len, "expected one target address, got %d",
+		return cmd_err(err, len, "expected one target address, got %d",
 		    a->noperands);
 	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
-		return say(err, len, "'%s' is not an IPv4 or IPv6 address",
+		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
 		    a->operands[0]);
 	if ((v = cmd_opt(a, 'S')) != NULL) {
 		if (v->af != s->af)
-			return say(err, len, "-S: %s is not of the target's "
+			return cmd_err(err, len, "-S: %s is not of the target's "
 			    "address family", v->s);
 		memcpy(s->src, v->addr, 16);
 		s->have_src = 1;
 	}
 	if ((v = cmd_opt(a, 'r')) != NULL) {
 		if (v->af != s->af)
-			return say(err, len, "-r: %s is not of the target's "
+			return cmd_err(err, len, "-r: %s is not of the target's "
 			    "address family", v->s);
 		memcpy(s->rtr, v->addr, 16);
 		s->have_rtr = 1;
@@ -145,14 +122,14 @@ trace_payload(struct trace_state *s, const struct cmd_args *a, char *err,
 		return 0;
 	}
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
-		return say(err, len, "-p: a payload is not allowed with TCP "
+		return cmd_err(err, len, "-p: a payload is not allowed with TCP "
 		    "methods");
 	if ((s->payload = malloc(TRACE_PAYLOAD_MAX)) == NULL)
-		return say(err, len, "out of memory");
+		return cmd_err(err, len, "out of memory");
 	s->paylen = cmd_hex(v->s, s->payload, TRACE_PAYLOAD_MAX);
 	if ((s->method == TRACE_UDP_PARIS || s->method == TRACE_ICMP_PARIS) &&
 	    s->paylen < 2)
-		return say(err, len, "-p: Paris methods need at least 2 "
+		return cmd_err(err, len, "-p: Paris methods need at least 2 "
 		    "payload bytes");
 	return 0;
 }
@@ -163,22 +140,20 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 {
 	struct scamper_trace *t = s->t;
 
-	for (int i = 0; i < a->nv; i++) {
-		if (a->v[i].opt == 'O' && a->v[i].u == 2)
-			t->flags |= SCAMPER_TRACE_FLAG_CONSTPAYLOAD;
-		if (a->v[i].opt == 'O' && a->v[i].u == 0) {
-			t->flags |= SCAMPER_TRACE_FLAG_DL;
-			s->dlts = 1;
-		}
+	if (cmd_has_word(a, 'O', 2))
+		t->flags |= SCAMPER_TRACE_FLAG_CONSTPAYLOAD;
+	if (cmd_has_word(a, 'O', 0)) {
+		t->flags |= SCAMPER_TRACE_FLAG_DL;
+		s->dlts = 1;
 	}
 	if (cmd_opt(a, 'Q') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_ALLATTEMPTS;
 	if (cmd_opt(a, 'c') != NULL) {
 		t->confidence = (uint8_t)cmd_opt(a, 'c')->u;
 		if (t->confidence != 95 && t->confidence != 99)
-			return say(err, len, "-c: confidence must be 95 or 99");
+			return cmd_err(err, len, "-c: confidence must be 95 or 99");
 		if (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)
-			return say(err, len, "-c cannot be combined with -Q");
+			return cmd_err(err, len, "-c cannot be combined with -Q");
 		s->confidence = t->confidence;
 	}
 	if (s->method == TRACE_ICMP_PARIS)
@@ -188,9 +163,9 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 	if (cmd_opt(a, 'M') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_PMTUD;
 	if (cmd_opt(a, 'o') != NULL && s->af == AF_INET)
-		return say(err, len, "-o: a fragment offset is for IPv6 only");
+		return cmd_err(err, len, "-o: a fragment offset is for IPv6 only");
 	if (t->firsthop > t->hoplimit && t->hoplimit != 0)
-		return say(err, len, "-f %u is beyond -m %u", t->firsthop,
+		return cmd_err(err, len, "-f %u is beyond -m %u", t->firsthop,
 		    t->hoplimit);
 	return 0;
 }
@@ -204,25 +179,25 @@ trace_alloc(struct task *task, const struct cmd_args *a, char *err,
 
 	if (s == NULL || (s->t = t = scamper_trace_alloc()) == NULL) {
 		free(s);
-		say(err, len, "out of memory");
+		cmd_err(err, len, "out of memory");
 		return NULL;
 	}
 	s->task = task;
-	s->method = (enum trace_method)optu(a, 'P', TRACE_UDP_PARIS);
+	s->method = (enum trace_method)cmd_optu(a, 'P', TRACE_UDP_PARIS);
 	t->type = trace_types[s->method];
-	t->attempts = (uint8_t)optu(a, 'q', 2);
-	t->firsthop = (uint8_t)optu(a, 'f', 1);
-	t->hoplimit = (uint8_t)optu(a, 'm', 0);
-	t->gaplimit = (uint8_t)optu(a, 'g', 5);
-	t->gapaction = (uint8_t)optu(a, 'G', SCAMPER_TRACE_GAPACTION_STOP);
-	t->loops = (uint8_t)optu(a, 'l', 1);
-	t->wait = (uint8_t)optu(a, 'w', 5);
-	t->wait_probe = (uint8_t)optu(a, 'W', 0);
-	t->tos = (uint8_t)optu(a, 't', 0);
-	t->userid = optu(a, 'U', 0);
-	t->offset = (uint16_t)optu(a, 'o', 0);
-	t->sport = (uint16_t)optu(a, 's', task_default_sport(task));
-	t->dport = (uint16_t)optu(a, 'd', s->method == TRACE_ICMP_PARIS ?
+	t->attempts = (uint8_t)cmd_optu(a, 'q', 2);
+	t->firsthop = (uint8_t)cmd_optu(a, 'f', 1);
+	t->hoplimit = (uint8_t)cmd_optu(a, 'm', 0);
+	t->gaplimit = (uint8_t)cmd_optu(a, 'g', 5);
+	t->gapaction = (uint8_t)cmd_optu(a, 'G', SCAMPER_TRACE_GAPACTION_STOP);
+	t->loops = (uint8_t)cmd_optu(a, 'l', 1);
+	t->wait = (uint8_t)cmd_optu(a, 'w', 5);
+	t->wait_probe = (uint8_t)cmd_optu(a, 'W', 0);
+	t->tos = (uint8_t)cmd_optu(a, 't', 0);
+	t->userid = cmd_optu(a, 'U', 0);
+	t->offset = (uint16_t)cmd_optu(a, 'o', 0);
+	t->sport = (uint16_t)cmd_optu(a, 's', task_default_sport(task));
+	t->dport = (uint16_t)cmd_optu(a, 'd', s->method == TRACE_ICMP_PARIS ?
 	    t->sport : 33435);
 	if (trace_unbuilt(a, err, len) == -1 ||
 	    trace_target(s, a, err, len) == -1 ||

@@ -116,11 +116,7 @@ trace_dtree_setup(struct trace_state *s, const struct cmd_args *a, char *err,
 {
 	struct scamper_trace *t = s->t;
 	const struct cmd_optval *z = cmd_opt(a, 'Z');
-	int noback = 0;
-
-	for (int i = 0; i < a->nv; i++)
-		if (a->v[i].opt == 'O' && a->v[i].u == 1)
-			noback = 1;
+	int noback = cmd_has_word(a, 'O', 1);
 	if (cmd_opt(a, 'z') == NULL && z == NULL && !noback)
 		return 0;
 	if ((t->dtree = scamper_trace_dtree_alloc()) == NULL ||
