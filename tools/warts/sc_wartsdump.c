@@ -14,9 +14,11 @@
 #include "scamper_file.h"
 #include "scamper_ping.h"
 #include "scamper_trace.h"
+#include "wartsdump.h"
 
-static const char *
-addr(const struct scamper_addr *a)
+/* The text of A in one of four rotating static buffers. */
+const char *
+wd_addr(const struct scamper_addr *a)
 {
 	static char buf[4][SCAMPER_ADDR_STRLEN];
 	static int k;
@@ -25,9 +27,9 @@ addr(const struct scamper_addr *a)
 	return scamper_addr_tostr(a, buf[k], sizeof(buf[k]));
 }
 
-/* ctime(3) without its newline. */
-static const char *
-when(time_t t)
+/* ctime(3) without its newline, in a static buffer. */
+const char *
+wd_when(time_t t)
 {
 	static char buf[32];
 
@@ -51,8 +53,9 @@ reltime(const struct timeval *start, const struct timeval *tv)
 	printf("%lld.%06llds", us / 1000000, us % 1000000);
 }
 
-static void
-flags(unsigned v, const char *const *names, unsigned n)
+/* V as 0x%02x and, when nonzero, the names of its set bits. */
+void
+wd_flags(unsigned v, const char *const *names, unsigned n)
 {
 	printf("0x%02x", v);
 	if (v == 0)
@@ -64,8 +67,9 @@ flags(unsigned v, const char *const *names, unsigned n)
 	printf(" )");
 }
 
-static void
-list_cycle_head(const struct scamper_list *l, const struct scamper_cycle *c)
+/* The list and cycle lines of a measurement record. */
+void
+wd_list_cycle(const struct scamper_list *l, const struct scamper_cycle *c)
 {
 	if (l != NULL)
 		printf(" list id: %u, name: %s", l->id, l->name);
@@ -75,6 +79,50 @@ list_cycle_head(const struct scamper_list *l, const struct scamper_cycle *c)
 		printf("\n");
 	if (c != NULL)
 		printf(" cycle id: %u\n", c->id);
+}
+
+/* " user-id: U" and " start: ctime usec" lines. */
+void
+wd_user_start(uint32_t userid, const struct timeval *start)
+{
+	printf(" user-id: %u\n", userid);
+	printf(" start: %s %06lu\n", wd_when(start->tv_sec),
+	    (unsigned long)start->tv_usec);
+}
+
+/* TV as seconds.microseconds. */
+void
+wd_tv(const struct timeval *tv)
+{
+	printf("%ld.%06ld", (long)tv->tv_sec, (long)tv->tv_usec);
+}
+
+/* RX - TX as seconds.microseconds. */
+void
+wd_rtt(const struct timeval *tx, const struct timeval *rx)
+{
+	long long us = ((long long)rx->tv_sec - tx->tv_sec) * 1000000 +
+	    (rx->tv_usec - tx->tv_usec);
+
+	if (us < 0) {
+		putchar('-');
+		us = -us;
+	}
+	printf("%lld.%06lld", us / 1000000, us % 1000000);
+}
+
+/* "( name ... )" for the set TCP flags in F. */
+void
+wd_tcp_flags(uint8_t f)
+{
+	static const char *n[] = { "fin", "syn", "rst", "psh", "ack", "urg",
+	    "ece", "cwr" };
+
+	printf("(");
+	for (unsigned i = 0; i < 8; i++)
+		if (f & (1U << i))
+			printf(" %s", n[i]);
+	printf(" )");
 }
 
 /* ---- traceroute ------------------------------------------------------ */
@@ -152,7 +200,7 @@ trace_hop(const struct scamper_trace *t, const struct scamper_trace_hop *h)
 	    "ece", "cwr" };
 	int v4 = h->addr.type == SCAMPER_ADDR_IPV4;
 
-	printf("hop %2u  %s", h->probe_ttl, addr(&h->addr));
+	printf("hop %2u  %s", h->probe_ttl, wd_addr(&h->addr));
 	if (h->name != NULL)
 		printf(" name %s", h->name);
 	printf("\n attempt: %u", h->probe_id);
@@ -185,11 +233,11 @@ trace_hop(const struct scamper_trace *t, const struct scamper_trace_hop *h)
 		printf("\n");
 	} else if (h->flags & SCAMPER_TRACE_HOP_TCP) {
 		printf(" tcp-flags: ");
-		flags(h->tcp_flags, tf, 8);
+		wd_flags(h->tcp_flags, tf, 8);
 		printf("\n");
 	}
 	printf(" flags: ");
-	flags(h->flags, hf, 5);
+	wd_flags(h->flags, hf, 5);
 	printf("\n");
 }
 
@@ -214,9 +262,9 @@ trace_pmtud(const struct scamper_trace *t, const struct scamper_trace_pmtud *p)
 			printf(", silence > ttl %u", h != NULL ?
 			    h->probe_ttl : 0);
 		else if (h != NULL && n->type == SCAMPER_TRACE_PMTUD_NOTE_PTB)
-			printf(", ptb %s", addr(&h->addr));
+			printf(", ptb %s", wd_addr(&h->addr));
 		else if (h != NULL && n->type == SCAMPER_TRACE_PMTUD_NOTE_PTB_BAD)
-			printf(", ptb-bad %s mtu %u", addr(&h->addr),
+			printf(", ptb-bad %s mtu %u", wd_addr(&h->addr),
 			    h->icmp_nhmtu);
 		printf("\n");
 	}
@@ -232,10 +280,10 @@ dump_trace(const struct scamper_trace *t)
 	    "rxerr", "ptr" };
 	char buf[64];
 
-	printf("traceroute from %s to %s\n", addr(&t->src), addr(&t->dst));
-	list_cycle_head(t->list, t->cycle);
+	printf("traceroute from %s to %s\n", wd_addr(&t->src), wd_addr(&t->dst));
+	wd_list_cycle(t->list, t->cycle);
 	printf(" user-id: %u\n", t->userid);
-	printf(" start: %s %06lu\n", when(t->start.tv_sec),
+	printf(" start: %s %06lu\n", wd_when(t->start.tv_sec),
 	    (unsigned long)t->start.tv_usec);
 	trace_type(t);
 	if (t->dtree != NULL) {
@@ -243,9 +291,9 @@ dump_trace(const struct scamper_trace *t)
 		if (t->dtree->lss != NULL)
 			printf(", lss-name: %s", t->dtree->lss);
 		if (scamper_addr_isset(&t->dtree->lss_stop))
-			printf(", lss-stop: %s", addr(&t->dtree->lss_stop));
+			printf(", lss-stop: %s", wd_addr(&t->dtree->lss_stop));
 		if (scamper_addr_isset(&t->dtree->gss_stop))
-			printf(", gss-stop: %s", addr(&t->dtree->gss_stop));
+			printf(", gss-stop: %s", wd_addr(&t->dtree->gss_stop));
 		printf("\n");
 	}
 	printf(" attempts: %u, hoplimit: %u, loops: %u, probec: %u\n",
@@ -259,7 +307,7 @@ dump_trace(const struct scamper_trace *t)
 	if (t->confidence != 0)
 		printf(", confidence: %u%%", t->confidence);
 	printf("\n flags: ");
-	flags(t->flags, tf, 9);
+	wd_flags(t->flags, tf, 9);
 	printf("\n stop reason: %s\n", stop_text(t, buf, sizeof(buf)));
 	for (uint16_t i = 0; i < t->hops.hopc; i++)
 		trace_hop(t, &t->hops.hops[i]);
@@ -281,7 +329,7 @@ ping_reply(const struct scamper_ping *p, const struct scamper_ping_reply *r)
 	static const char *tf[] = { "fin", "syn", "rst", "psh", "ack", "urg",
 	    "ece", "cwr" };
 
-	printf("reply from %s, attempt: %u", addr(&r->addr), r->probe_id + 1);
+	printf("reply from %s, attempt: %u", wd_addr(&r->addr), r->probe_id + 1);
 	if (r->tx.tv_sec != 0) {
 		printf(", tx: ");
 		reltime(&p->start, &r->tx);
@@ -315,7 +363,7 @@ ping_reply(const struct scamper_ping *p, const struct scamper_ping_reply *r)
 	for (uint8_t i = 0; r->v4rr != NULL && i < r->v4rrc; i++) {
 		if (i % 3 == 0)
 			printf(i == 0 ? " record route:" : "\n              ");
-		printf(" %-15s", addr(&r->v4rr[i]));
+		printf(" %-15s", wd_addr(&r->v4rr[i]));
 	}
 	if (r->v4rr != NULL)
 		printf("\n");
@@ -329,7 +377,7 @@ ping_reply(const struct scamper_ping *p, const struct scamper_ping_reply *r)
 			else if (wa)
 				printf("   ");
 			if (wa)
-				printf(" %-15s", addr(&r->tsaddr[i]));
+				printf(" %-15s", wd_addr(&r->tsaddr[i]));
 			printf(" 0x%08x", r->tsv[i]);
 		}
 		printf("\n");
@@ -353,10 +401,10 @@ dump_ping(const struct scamper_ping *p)
 	static const char *stop[] = { "none", "done", "error", "halted" };
 	const char *m = scamper_ping_method_tostr(p->probe_method);
 
-	printf("ping from %s to %s\n", addr(&p->src), addr(&p->dst));
-	list_cycle_head(p->list, p->cycle);
+	printf("ping from %s to %s\n", wd_addr(&p->src), wd_addr(&p->dst));
+	wd_list_cycle(p->list, p->cycle);
 	printf(" user-id: %u\n", p->userid);
-	printf(" start: %s %06lu\n", when(p->start.tv_sec),
+	printf(" start: %s %06lu\n", wd_when(p->start.tv_sec),
 	    (unsigned long)p->start.tv_usec);
 	printf(" probe-count: %u", p->probe_count);
 	if (p->reply_count != 0)
@@ -409,7 +457,7 @@ dump_ping(const struct scamper_ping *p)
 	if (p->tsps != NULL) {
 		printf(" timestamp-prespec:");
 		for (uint8_t i = 0; i < p->tspsc; i++)
-			printf(" %s", addr(&p->tsps[i]));
+			printf(" %s", wd_addr(&p->tsps[i]));
 		printf("\n");
 	}
 	printf(" probes-sent: %u, stop-reason: %s\n", p->ping_sent,
@@ -444,7 +492,7 @@ dump_obj(uint16_t type, const void *obj)
 		    type == SCAMPER_FILE_OBJ_CYCLE_START ? "start" :
 		    type == SCAMPER_FILE_OBJ_CYCLE_DEF ? "def" : "stop",
 		    c->list != NULL ? c->list->name : "", c->list != NULL ?
-		    c->list->id : 0, c->id, when(type ==
+		    c->list->id : 0, c->id, wd_when(type ==
 		    SCAMPER_FILE_OBJ_CYCLE_STOP ? c->stop_time : c->start_time));
 		break;
 	case SCAMPER_FILE_OBJ_TRACE:
@@ -452,6 +500,24 @@ dump_obj(uint16_t type, const void *obj)
 		break;
 	case SCAMPER_FILE_OBJ_PING:
 		dump_ping(obj);
+		break;
+	case SCAMPER_FILE_OBJ_TRACELB:
+		wd_tracelb(obj);
+		break;
+	case SCAMPER_FILE_OBJ_DEALIAS:
+		wd_dealias(obj);
+		break;
+	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
+		wd_neighbourdisc(obj);
+		break;
+	case SCAMPER_FILE_OBJ_TBIT:
+		wd_tbit(obj);
+		break;
+	case SCAMPER_FILE_OBJ_STING:
+		wd_sting(obj);
+		break;
+	case SCAMPER_FILE_OBJ_SNIFF:
+		wd_sniff(obj);
 		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		printf("record type %u, %u bytes (not decoded)\n\n", raw->type,
@@ -473,6 +539,16 @@ dump(const char *path)
 		return -1;
 	}
 	while ((rc = scamper_file_read(f, &type, &obj)) == 1) {
+		if (type == SCAMPER_FILE_OBJ_NEIGHBOURDISC &&
+		    ((struct scamper_neighbourdisc *)obj)->pad_bug) {
+			/* CAIDA's 20211212 reader cannot read what its own
+			   writer wrote here, and its sc_wartsdump stops */
+			fprintf(stderr, "sc_wartsdump: %s: neighbourdisc record "
+			    "in scamper 20211212's padded form: stopping as "
+			    "CAIDA's sc_wartsdump does\n", path);
+			scamper_file_obj_free(type, obj);
+			break;
+		}
 		dump_obj(type, obj);
 		scamper_file_obj_free(type, obj);
 	}
