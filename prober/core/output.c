@@ -34,7 +34,14 @@ struct output {
 	uint32_t		 list_id;	/* 1 once the list is sent */
 	uint32_t		 cycle_id;	/* the current cycle, 0 none */
 	uint32_t		 ncycles;
+	struct output		*copy;	/* -O outcopy target, not owned */
 };
+
+void
+output_copy_to(struct output *o, struct output *copy)
+{
+	o->copy = copy;
+}
 
 struct output *
 output_sink(enum output_fmt fmt, output_sink_fn *fn, void *arg)
@@ -280,8 +287,8 @@ warts_result(struct output *o, int rc)
 	return rc;
 }
 
-int
-output_write_trace(struct output *o, const struct scamper_trace *t)
+static int
+write_trace(struct output *o, const struct scamper_trace *t)
 {
 	char *s = NULL;
 
@@ -298,8 +305,8 @@ output_write_trace(struct output *o, const struct scamper_trace *t)
 	return -1;
 }
 
-int
-output_write_ping(struct output *o, const struct scamper_ping *p)
+static int
+write_ping(struct output *o, const struct scamper_ping *p)
 {
 	char *s = NULL;
 
@@ -314,6 +321,26 @@ output_write_ping(struct output *o, const struct scamper_ping *p)
 		return warts_result(o, scamper_file_write_ping(o->wf, p));
 	}
 	return -1;
+}
+
+int
+output_write_trace(struct output *o, const struct scamper_trace *t)
+{
+	int rc = write_trace(o, t);
+
+	if (o->copy != NULL)
+		write_trace(o->copy, t);
+	return rc;
+}
+
+int
+output_write_ping(struct output *o, const struct scamper_ping *p)
+{
+	int rc = write_ping(o, p);
+
+	if (o->copy != NULL)
+		write_ping(o->copy, p);
+	return rc;
 }
 
 static int

@@ -60,4 +60,12 @@ struct output *output_sink(enum output_fmt fmt, output_sink_fn *fn,
 struct output *output_open_mode(const char *path, enum output_fmt fmt,
     int append);
 
+/* -O outcopy: from now on every result written to O (not its list and
+ * cycle records) is also written to COPY, as scamper(1) copies the
+ * results of control-socket clients to its default output; a warts COPY
+ * defines the result's list and cycle itself.  COPY is not owned and
+ * must outlive O; NULL stops copying.  A failure to write the copy is
+ * logged and counted against COPY only. */
+void output_copy_to(struct output *o, struct output *copy);
+
 #endif
