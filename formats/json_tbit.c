@@ -1,14 +1,147 @@
 /*
- * json_tbit.c: tbit as JSON, as sc_warts2json 20211212 prints it.
- * Not yet: Debian decodes each packet's IP and TCP headers ("ip_hlen",
- * "tcp_flags", sequence numbers relative to "client_isn"/"server_isn");
- * here a packet is printed as its direction, time, length and bytes.
+ * json_tbit.c: tbit as JSON, as sc_warts2json 20211212 prints it: each
+ * IPv4 TCP packet decoded (sequence numbers relative to the ISNs, the MSS
+ * option left out and "frag_df" always 0, as that tool prints them);
+ * any other packet as its direction, time, length and bytes.
  */
 #include <stdio.h>
 
 #include "scamper_json.h"
 #include "scamper_tbit.h"
 #include "sbuf.h"
+
+static uint32_t
+be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+static void
+pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
+    uint32_t sackbase)
+{
+	const uint8_t *o = i->opt;
+	const char *sep = "";
+	unsigned n = i->optlen, k = 0;
+
+	sb_cat(sb, ", \"tcp_options\":[");
+	while (k < n && o[k] != 0) {
+		unsigned len = o[k] == 1 ? 1 : (k + 1 < n ? o[k + 1] : 0);
+
+		if (len < 1 || k + len > n || (o[k] != 1 && len < 2))
+			break;
+		if (o[k] == 1)
+			sb_printf(sb, "%s{\"kind\":\"nop\"}", sep);
+		else if (o[k] == 4)
+			sb_printf(sb, "%s{\"kind\":\"sack-ok\"}", sep);
+		else if (o[k] == 3 && len == 3)
+			sb_printf(sb, "%s{\"kind\":\"wscale\", \"shift\":%u}",
+			    sep, o[k + 2]);
+		else if (o[k] == 8 && len == 10)
+			sb_printf(sb, "%s{\"kind\":\"ts\", \"val\":%u, "
+			    "\"ecr\":%u}", sep, be32(o + k + 2),
+			    be32(o + k + 6));
+		else if (o[k] == 5 && len >= 10) {
+			sb_printf(sb, "%s{\"kind\":\"sack\", \"blocks\":[",
+			    sep);
+			for (unsigned b = k + 2; b + 8 <= k + len; b += 8)
+				sb_printf(sb, "%s{\"left\":%u, \"right\":%u}",
+				    b == k + 2 ? "" : ", ",
+				    be32(o + b) - sackbase,
+				    be32(o + b + 4) - sackbase);
+			sb_cat(sb, "]}");
+		} else {
+			k += len;
+			continue;
+		}
+		sep = ", ";
+		k += len;
+	}
+	sb_cat(sb, "]");
+}
+
+/* A decoded IPv4 TCP packet's fields after its length. */
+static void
+pkt_tcp(struct sbuf *sb, const struct scamper_tbit_pkt *p,
+    const struct scamper_tbit_pktinfo *i, const struct scamper_tbit_isn *isn)
+{
+	static const char *const fl[] = { "fin", "syn", "rst", "psh", "ack",
+	    "urg", "ece", "cwr" };
+	const char *sep = "";
+
+	sb_printf(sb, ", \"ip_hlen\":%u, \"ip_ecn\":%u, \"ip_ttl\":%u, "
+	    "\"frag_id\":%u, \"frag_off\":%u, \"frag_mf\":%u, "
+	    "\"frag_df\":0, \"tcp_hlen\": %u, \"tcp_flags\":[", i->ip_hlen,
+	    i->ip_ecn, i->ip_ttl, i->ip_id, i->frag_off, i->frag_mf,
+	    i->tcp_hlen);
+	for (unsigned b = 0; b < 8; b++) {
+		if (i->tcp_flags & (1U << b)) {
+			sb_printf(sb, "%s\"%s\"", sep, fl[b]);
+			sep = ",";
+		}
+	}
+	sb_cat(sb, "]");
+	pkt_opts(sb, i, scamper_tbit_sack_base(isn, p->dir));
+	sb_printf(sb, ", \"tcp_seq\":%u", i->seq);
+	if (i->tcp_flags & 0x10)
+		sb_printf(sb, ", \"tcp_ack\":%u", i->ack);
+	sb_printf(sb, ", \"tcp_datalen\":%u, \"tcp_win\":%u", i->datalen,
+	    i->tcp_win);
+}
+
+static void
+pkts(struct sbuf *sb, const struct scamper_tbit *t)
+{
+	struct scamper_tbit_isn isn = { 0 };
+
+	sb_cat(sb, ", \"pkts\":[");
+	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++) {
+		const struct scamper_tbit_pkt *p = &t->pkts[n];
+		struct scamper_tbit_pktinfo i;
+		long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) *
+		    1000000 + (p->tv.tv_usec - t->start.tv_usec);
+
+		if (us < 0)
+			us = 0;
+		sb_printf(sb, "%s{\"dir\":\"%s\", \"tv_sec\":%lld, "
+		    "\"tv_usec\":%lld, \"len\":%u", n == 0 ? "" : ", ",
+		    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "tx" : "rx",
+		    us / 1000000, us % 1000000, p->len);
+		if (scamper_tbit_pkt_decode(p, &isn, &i) == 0)
+			pkt_tcp(sb, p, &i, &isn);
+		else {
+			sb_cat(sb, ", \"data\":\"");
+			if (p->data != NULL)
+				sb_hex(sb, p->data, p->len);
+			sb_cat(sb, "\"");
+		}
+		sb_cat(sb, "}");
+	}
+	sb_cat(sb, "]");
+}
+
+/* "client_isn" and "server_isn" from the first SYN each way. */
+static void
+isns(struct sbuf *sb, const struct scamper_tbit *t)
+{
+	struct scamper_tbit_isn isn = { 0 };
+	struct scamper_tbit_pktinfo i;
+
+	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++) {
+		struct scamper_tbit_isn before = isn;
+
+		if (scamper_tbit_pkt_decode(&t->pkts[n], &isn, &i) == 0 &&
+		    before.have_client && isn.client != before.client)
+			isn.client = before.client;	/* keep the first */
+		if (before.have_server && isn.server != before.server)
+			isn.server = before.server;
+	}
+	if (isn.have_client)
+		sb_printf(sb, ", \"client_isn\":%u", isn.client);
+	if (isn.have_server)
+		sb_printf(sb, ", \"server_isn\":%u", isn.server);
+}
 
 static void
 names(struct sbuf *sb, const char *key, uint16_t v, const char *const *n,
@@ -98,6 +231,7 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 		sb_printf(&sb, ", \"result\":\"%s\"", r);
 	else
 		sb_printf(&sb, ", \"result\":\"%u\"", t->result);
+	isns(&sb, t);
 	if (t->options != 0) {
 		static const char *const opt[] = { "tcpts", "sack" };
 
@@ -112,19 +246,7 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 	}
 	type_data(&sb, t);
 	app(&sb, t);
-	sb_cat(&sb, ", \"pkts\":[");
-	for (uint32_t i = 0; t->pkts != NULL && i < t->pktc; i++) {
-		const struct scamper_tbit_pkt *p = &t->pkts[i];
-
-		sb_printf(&sb, "%s{\"dir\":\"%s\", \"tv_sec\":%lu, "
-		    "\"tv_usec\":%lu, \"len\":%u, \"data\":\"", i == 0 ? "" : ",",
-		    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "tx" : "rx",
-		    (unsigned long)p->tv.tv_sec, (unsigned long)p->tv.tv_usec,
-		    p->len);
-		if (p->data != NULL)
-			sb_hex(&sb, p->data, p->len);
-		sb_cat(&sb, "\"}");
-	}
-	sb_cat(&sb, "]}");
+	pkts(&sb, t);
+	sb_cat(&sb, "}");
 	return sb_finish(&sb, out);
 }

@@ -1,7 +1,9 @@
 /*
  * scamper_tbit.c: allocation and names for tbit results.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scamper_tbit.h"
 
@@ -80,4 +82,100 @@ scamper_tbit_app_tostr(uint8_t app)
 	    "bgp" };
 
 	return app < sizeof(m) / sizeof(m[0]) ? m[app] : NULL;
+}
+
+static uint32_t
+be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+int
+scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
+    struct scamper_tbit_isn *isn, struct scamper_tbit_pktinfo *i)
+{
+	const uint8_t *d = p->data, *t;
+	uint16_t off;
+	uint32_t seq, ack;
+	int tx = p->dir == SCAMPER_TBIT_PKT_DIR_TX;
+
+	if (d == NULL || p->len < 20 || (d[0] >> 4) != 4 || d[9] != 6)
+		return -1;
+	i->ip_hlen = (uint8_t)((d[0] & 0x0f) * 4);
+	if (i->ip_hlen < 20 || p->len < i->ip_hlen + 20)
+		return -1;
+	t = d + i->ip_hlen;
+	i->tcp_hlen = (uint8_t)((t[12] >> 4) * 4);
+	if (i->tcp_hlen < 20 || p->len < i->ip_hlen + i->tcp_hlen)
+		return -1;
+	i->ip_ecn = d[1] & 3;
+	i->ip_ttl = d[8];
+	i->ip_id = (uint16_t)(d[4] << 8 | d[5]);
+	off = (uint16_t)(d[6] << 8 | d[7]);
+	i->frag_off = (uint16_t)((off & 0x1fff) * 8);
+	i->frag_mf = (off & 0x2000) != 0;
+	i->frag_df = (off & 0x4000) != 0;
+	i->tcp_flags = t[13];
+	i->tcp_win = (uint16_t)(t[14] << 8 | t[15]);
+	i->datalen = (uint16_t)(p->len - i->ip_hlen - i->tcp_hlen);
+	i->opt = t + 20;
+	i->optlen = (uint8_t)(i->tcp_hlen - 20);
+	seq = be32(t + 4);
+	ack = be32(t + 8);
+	if (i->tcp_flags & 0x02) {
+		if (tx) {
+			isn->client = seq;
+			isn->have_client = 1;
+		} else {
+			isn->server = seq;
+			isn->have_server = 1;
+		}
+	}
+	i->seq = seq - (tx ? isn->client : isn->server);
+	i->ack = ack - (tx ? isn->server : isn->client);
+	return 0;
+}
+
+uint32_t
+scamper_tbit_sack_base(const struct scamper_tbit_isn *isn, uint8_t dir)
+{
+	return dir == SCAMPER_TBIT_PKT_DIR_TX ? isn->server : isn->client;
+}
+
+const char *
+scamper_tbit_pkt_flagstr(uint8_t f)
+{
+	if (f & 0x02)
+		return (f & 0x10) ? "SYN/ACK" : "SYN";
+	if (f & 0x01)
+		return "FIN";
+	if (f & 0x04)
+		return "RST";
+	return "";
+}
+
+void
+scamper_tbit_pkt_sackstr(const struct scamper_tbit_pktinfo *i,
+    uint32_t base, char *buf, size_t len)
+{
+	const uint8_t *o = i->opt;
+	unsigned n = i->optlen, k = 0;
+	size_t at = strlen(buf);
+
+	while (k < n && o[k] != 0) {
+		unsigned l = o[k] == 1 ? 1 : (k + 1 < n ? o[k + 1] : 0);
+
+		if (l < 1 || k + l > n || (o[k] != 1 && l < 2))
+			return;
+		for (unsigned b = k + 2; o[k] == 5 && b + 8 <= k + l; b += 8) {
+			int w = snprintf(buf + at, len - at, " {%u:%u}",
+			    be32(o + b) - base, be32(o + b + 4) - base);
+
+			if (w < 0 || (size_t)w >= len - at)
+				return;
+			at += (size_t)w;
+		}
+		k += l;
+	}
 }

@@ -95,4 +95,42 @@ const char *scamper_tbit_type_tostr(uint8_t type);
 const char *scamper_tbit_result_tostr(uint16_t result);
 const char *scamper_tbit_app_tostr(uint8_t app);
 
+/* One packet's IPv4 and TCP headers, decoded by scamper_tbit_pkt_decode
+ * with sequence numbers relative to the ISNs seen so far (see
+ * struct scamper_tbit_isn); opt points into the packet. */
+struct scamper_tbit_pktinfo {
+	uint8_t		 ip_hlen, ip_ecn, ip_ttl, frag_mf, frag_df;
+	uint16_t	 ip_id, frag_off;	/* frag_off in bytes */
+	uint8_t		 tcp_hlen, tcp_flags;
+	uint16_t	 tcp_win, datalen;
+	uint32_t	 seq, ack;		/* relative */
+	const uint8_t	*opt;
+	uint8_t		 optlen;
+};
+
+/* The client's (TX) and server's (RX) initial sequence numbers as the
+ * packets are walked in order: each is 0 until its SYN is seen. */
+struct scamper_tbit_isn {
+	uint32_t	 client, server;
+	uint8_t		 have_client, have_server;
+};
+
+/* Decode P, an IPv4 TCP packet, updating ISN when P is a SYN.  Returns 0,
+ * or -1 if P is not an IPv4 TCP packet whose headers fit in it. */
+int scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
+    struct scamper_tbit_isn *isn, struct scamper_tbit_pktinfo *i);
+
+/* The ISN a SACK block in a packet of direction DIR is relative to. */
+uint32_t scamper_tbit_sack_base(const struct scamper_tbit_isn *isn,
+    uint8_t dir);
+
+/* The TCP flags of a packet as sc_warts2text prints them: "SYN",
+ * "SYN/ACK", "FIN", "RST", or "" (the others). */
+const char *scamper_tbit_pkt_flagstr(uint8_t tcp_flags);
+
+/* Append to BUF (LEN bytes, NUL-terminated) " {left:right}" for each
+ * block of a SACK option in I, relative to BASE. */
+void scamper_tbit_pkt_sackstr(const struct scamper_tbit_pktinfo *i,
+    uint32_t base, char *buf, size_t len);
+
 #endif

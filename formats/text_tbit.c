@@ -1,18 +1,50 @@
 /*
  * text_tbit.c: tbit as text, as scamper 20211212 prints it (only an
- * http application gets a line).  Not yet: the per-packet lines
- * ("[  0.000] TX SYN ...") Debian prints when the record holds packets.
+ * http application gets a line), with a line per IPv4 TCP packet:
+ * time since the start, direction, flags, length, sequence and
+ * acknowledgement numbers relative to the ISNs (the latter printed
+ * whether or not ACK is set, as that tool does), IP ID, DF, ECN.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "scamper_tbit.h"
 #include "scamper_text.h"
 #include "sbuf.h"
 
+static void
+pkt_line(struct sbuf *sb, const struct scamper_tbit *t,
+    const struct scamper_tbit_pkt *p, struct scamper_tbit_isn *isn)
+{
+	struct scamper_tbit_pktinfo i;
+	char seq[96];
+	long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) * 1000000 +
+	    (p->tv.tv_usec - t->start.tv_usec);
+
+	if (scamper_tbit_pkt_decode(p, isn, &i) != 0)
+		return;
+	if (us < 0)
+		us = 0;
+	if (i.datalen > 0)
+		snprintf(seq, sizeof(seq), "%u:%u(%u)", i.seq, i.ack,
+		    i.datalen);
+	else
+		snprintf(seq, sizeof(seq), "%u:%u", i.seq, i.ack);
+	scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn, p->dir),
+	    seq, sizeof(seq));
+	sb_printf(sb, " [%3lld.%03lld] %s %-12s %5u  seq = %-16s %04x%s%s\n",
+	    us / 1000000, (us % 1000000) / 1000,
+	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX",
+	    scamper_tbit_pkt_flagstr(i.tcp_flags), p->len, seq, i.ip_id,
+	    i.frag_df ? " DF" : "", i.ip_ecn == 3 ? " CE" :
+	    i.ip_ecn != 0 ? " ECT" : "");
+}
+
 int
 scamper_text_tbit(const struct scamper_tbit *t, char **out)
 {
 	struct sbuf sb = { 0 };
+	struct scamper_tbit_isn isn = { 0 };
 	const char *r = scamper_tbit_result_tostr(t->result);
 	const char *a = scamper_tbit_app_tostr(t->app_proto);
 
@@ -29,5 +61,7 @@ scamper_text_tbit(const struct scamper_tbit *t, char **out)
 		sb_printf(&sb, " app: %s, url: %s://%s%s\n", a,
 		    t->http_type == 1 ? "https" : "http", t->http_host,
 		    t->http_file != NULL ? t->http_file : "");
+	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++)
+		pkt_line(&sb, t, &t->pkts[n], &isn);
 	return sb_finish(&sb, out);
 }

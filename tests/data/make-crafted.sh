@@ -24,6 +24,7 @@ mk dealias-prefixscan-xs dealias-prefixscan
 mk tbit-pmtud tbit-null
 mk tbit-blind tbit-null
 mk tbit-opts tbit-null
+mk tbit-pkts tbit-null
 mk sting-holes sting
 mk neighbourdisc-fixed neighbourdisc
 mk trace-pmtud-inferred trace-pmtud-v4

@@ -153,6 +153,86 @@ dealias(const char *r, struct scamper_dealias *d)
 	}
 }
 
+/* An IPv4 TCP packet 198.18.1.2:51255 <-> 198.18.6.2:80 (TX from the
+ * prober when DIR is TX) with FLAGS, SEQ, ACK, TCP options OPT (OPTLEN, a
+ * multiple of 4) and payload PL (PLEN bytes). */
+static void
+tbit_pkt(struct scamper_tbit_pkt *p, uint8_t dir, uint8_t flags,
+    uint32_t seq, uint32_t ack, const char *opt, size_t optlen,
+    const char *pl, size_t plen)
+{
+	static const uint8_t a[4] = { 198, 18, 1, 2 }, b[4] = { 198, 18, 6, 2 };
+	size_t thl = 20 + optlen, len = 20 + thl + plen;
+	uint8_t *d = calloc(1, len);
+
+	if (d == NULL)
+		abort();
+	d[0] = 0x45;
+	d[2] = (uint8_t)(len >> 8);
+	d[3] = (uint8_t)len;
+	d[1] = flags == 0x02 ? 0x02 : 0;	/* ECT(0) on the SYN */
+	d[4] = 0x12;
+	d[5] = (uint8_t)(0x30 + flags);	/* an IP ID to see */
+	d[6] = (flags & 0x08) ? 0x40 : 0;	/* DF on data */
+	d[8] = dir == SCAMPER_TBIT_PKT_DIR_TX ? 64 : 57;
+	d[9] = 6;
+	memcpy(d + 12, dir == SCAMPER_TBIT_PKT_DIR_TX ? a : b, 4);
+	memcpy(d + 16, dir == SCAMPER_TBIT_PKT_DIR_TX ? b : a, 4);
+	d[20] = dir == SCAMPER_TBIT_PKT_DIR_TX ? 0xc8 : 0;
+	d[21] = dir == SCAMPER_TBIT_PKT_DIR_TX ? 0x37 : 80;
+	d[22] = dir == SCAMPER_TBIT_PKT_DIR_TX ? 0 : 0xc8;
+	d[23] = dir == SCAMPER_TBIT_PKT_DIR_TX ? 80 : 0x37;
+	for (int i = 0; i < 4; i++) {
+		d[24 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		d[28 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	d[32] = (uint8_t)((thl / 4) << 4);
+	d[33] = flags;
+	d[34] = 0xff;
+	d[35] = 0xff;
+	memcpy(d + 40, opt, optlen);
+	memcpy(d + 20 + thl, pl, plen);
+	p->dir = dir;
+	p->data = d;
+	p->len = (uint16_t)len;
+}
+
+/* A short HTTP exchange: SYN, SYN/ACK, ACK, request, reply, FIN. */
+static void
+tbit_pkts(struct scamper_tbit *t)
+{
+	static const char mss[] = "\x02\x04\x05\xb4\x04\x02\x08\x0a"
+	    "\x00\x00\x00\x07\x00\x00\x00\x00\x01\x03\x03\x07";
+	static const char sack[] = "\x02\x04\x05\x78\x01\x01\x04\x02";
+	static const char ts[] = "\x01\x01\x08\x0a\x00\x00\x00\x08"
+	    "\x00\x00\x01\x00";
+	static const char blk[] = "\x01\x01\x05\x0a\x00\x00\x13\x8a"
+	    "\x00\x00\x13\x94";
+	static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+	static const char rep[] = "HTTP/1.0 200 OK\r\n\r\n";
+	const uint8_t tx = SCAMPER_TBIT_PKT_DIR_TX, rx = SCAMPER_TBIT_PKT_DIR_RX;
+
+	t->pktc = 7;
+	if ((t->pkts = calloc(7, sizeof(*t->pkts))) == NULL)
+		abort();
+	tbit_pkt(&t->pkts[0], tx, 0x02, 1000, 0, mss, 20, NULL, 0);
+	tbit_pkt(&t->pkts[1], rx, 0x12, 5000, 1001, sack, 8, NULL, 0);
+	tbit_pkt(&t->pkts[2], tx, 0x10, 1001, 5001, blk, 12, NULL, 0);
+	tbit_pkt(&t->pkts[3], tx, 0x18, 1001, 5001, ts, 12, req,
+	    sizeof(req) - 1);
+	tbit_pkt(&t->pkts[4], rx, 0x18, 5001, 1019, NULL, 0, rep,
+	    sizeof(rep) - 1);
+	tbit_pkt(&t->pkts[5], rx, 0x11, 5020, 1019, NULL, 0, NULL, 0);
+	tbit_pkt(&t->pkts[6], tx, 0x04, 1019, 0, NULL, 0, NULL, 0);
+	for (uint32_t i = 0; i < t->pktc; i++) {
+		t->pkts[i].tv = t->start;
+		t->pkts[i].tv.tv_sec += 1;	/* 1.i s after the start */
+		t->pkts[i].tv.tv_usec = 1000 * i;
+	}
+	t->type = SCAMPER_TBIT_TYPE_NULL;
+	t->result = 40;
+}
+
 static void
 tbit(const char *r, struct scamper_tbit *t)
 {
@@ -171,6 +251,8 @@ tbit(const char *r, struct scamper_tbit *t)
 		t->blind_retx = 2;
 		t->app_proto = SCAMPER_TBIT_APP_BGP;
 		t->bgp_asn = 65000;
+	} else if (strcmp(r, "tbit-pkts") == 0) {
+		tbit_pkts(t);
 	} else if (strcmp(r, "tbit-opts") == 0) {
 		t->null_options = 0x7f;
 		t->null_results = 7;

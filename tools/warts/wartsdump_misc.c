@@ -1,9 +1,10 @@
 /*
  * wartsdump_misc.c: sc_wartsdump's neighbourdisc, tbit, sting and sniff
  * records, in the layout of CAIDA's sc_wartsdump 20211212 (which prints
- * no packets of tbit or sting records).
+ * no packets of sting records, and tbit's IPv4 TCP packets decoded).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "wartsdump.h"
 
@@ -122,12 +123,42 @@ tbit_app(const struct scamper_tbit *t)
 		printf(" app: %s\n", a);
 }
 
+static void
+tbit_pkt(const struct scamper_tbit *t, const struct scamper_tbit_pkt *p,
+    struct scamper_tbit_isn *isn)
+{
+	struct scamper_tbit_pktinfo i;
+	char seq[48], sack[96] = "";
+	size_t n;
+	long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) * 1000000 +
+	    (p->tv.tv_usec - t->start.tv_usec);
+
+	if (scamper_tbit_pkt_decode(p, isn, &i) != 0)
+		return;
+	if (us < 0)
+		us = 0;
+	n = (size_t)snprintf(seq, sizeof(seq), "%u", i.seq);
+	if (i.tcp_flags & 0x10)
+		n += (size_t)snprintf(seq + n, sizeof(seq) - n, ":%u", i.ack);
+	if (i.datalen > 0)
+		snprintf(seq + n, sizeof(seq) - n, "(%u)", i.datalen);
+	scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn, p->dir),
+	    sack, sizeof(sack));
+	printf(" [%3lld.%03lld] %s %-12s %5u  %-15s %04x%s%s%s\n",
+	    us / 1000000, (us % 1000000) / 1000,
+	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX",
+	    scamper_tbit_pkt_flagstr(i.tcp_flags), p->len, seq, i.ip_id, sack,
+	    i.frag_df ? " DF" : "", i.ip_ecn == 3 ? " CE" :
+	    i.ip_ecn != 0 ? " ECT" : "");
+}
+
 void
 wd_tbit(const struct scamper_tbit *t)
 {
 	static const char *const opt[] = { "tcpts", "sack" };
 	const char *ty = scamper_tbit_type_tostr(t->type);
 	const char *r = scamper_tbit_result_tostr(t->result);
+	struct scamper_tbit_isn isn = { 0 };
 
 	printf("tbit from %s to %s\n", wd_addr(&t->src), wd_addr(&t->dst));
 	wd_list_cycle(t->list, t->cycle);
@@ -157,6 +188,8 @@ wd_tbit(const struct scamper_tbit *t)
 	}
 	tbit_type(t);
 	tbit_app(t);
+	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++)
+		tbit_pkt(t, &t->pkts[n], &isn);
 	printf("\n");
 }
 
