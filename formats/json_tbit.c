@@ -26,9 +26,13 @@ pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
 	unsigned n = i->optlen, k = 0;
 
 	sb_cat(sb, ", \"tcp_options\":[");
-	while (k < n && o[k] != 0) {
-		unsigned len = o[k] == 1 ? 1 : (k + 1 < n ? o[k + 1] : 0);
+	while (k < n) {
+		unsigned len = o[k] <= 1 ? 1 : (k + 1 < n ? o[k + 1] : 0);
 
+		if (o[k] == 0) {
+			sb_printf(sb, "%s{\"kind\":\"eol\"}", sep);
+			break;
+		}
 		if (len < 1 || k + len > n || (o[k] != 1 && len < 2))
 			break;
 		if (o[k] == 1)
@@ -61,7 +65,7 @@ pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
 	sb_cat(sb, "]");
 }
 
-/* A decoded IPv4 TCP packet's fields after its length. */
+/* A decoded TCP header's fields. */
 static void
 pkt_tcp(struct sbuf *sb, const struct scamper_tbit_pkt *p,
     const struct scamper_tbit_pktinfo *i, const struct scamper_tbit_isn *isn)
@@ -70,11 +74,7 @@ pkt_tcp(struct sbuf *sb, const struct scamper_tbit_pkt *p,
 	    "urg", "ece", "cwr" };
 	const char *sep = "";
 
-	sb_printf(sb, ", \"ip_hlen\":%u, \"ip_ecn\":%u, \"ip_ttl\":%u, "
-	    "\"frag_id\":%u, \"frag_off\":%u, \"frag_mf\":%u, "
-	    "\"frag_df\":0, \"tcp_hlen\": %u, \"tcp_flags\":[", i->ip_hlen,
-	    i->ip_ecn, i->ip_ttl, i->ip_id, i->frag_off, i->frag_mf,
-	    i->tcp_hlen);
+	sb_printf(sb, ", \"tcp_hlen\": %u, \"tcp_flags\":[", i->tcp_hlen);
 	for (unsigned b = 0; b < 8; b++) {
 		if (i->tcp_flags & (1U << b)) {
 			sb_printf(sb, "%s\"%s\"", sep, fl[b]);
@@ -99,6 +99,7 @@ pkts(struct sbuf *sb, const struct scamper_tbit *t)
 	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++) {
 		const struct scamper_tbit_pkt *p = &t->pkts[n];
 		struct scamper_tbit_pktinfo i;
+		int rc;
 		long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) *
 		    1000000 + (p->tv.tv_usec - t->start.tv_usec);
 
@@ -108,9 +109,14 @@ pkts(struct sbuf *sb, const struct scamper_tbit *t)
 		    "\"tv_usec\":%lld, \"len\":%u", n == 0 ? "" : ", ",
 		    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "tx" : "rx",
 		    us / 1000000, us % 1000000, p->len);
-		if (scamper_tbit_pkt_decode(p, &isn, &i) == 0)
-			pkt_tcp(sb, p, &i, &isn);
-		else {
+		if ((rc = scamper_tbit_pkt_decode(p, &isn, &i)) >= 0) {
+			sb_printf(sb, ", \"ip_hlen\":%u, \"ip_ecn\":%u, "
+			    "\"ip_ttl\":%u, \"frag_id\":%u, \"frag_off\":%u, "
+			    "\"frag_mf\":%u, \"frag_df\":0", i.ip_hlen,
+			    i.ip_ecn, i.ip_ttl, i.ip_id, i.frag_off, i.frag_mf);
+			if (rc == 0)
+				pkt_tcp(sb, p, &i, &isn);
+		} else {
 			sb_cat(sb, ", \"data\":\"");
 			if (p->data != NULL)
 				sb_hex(sb, p->data, p->len);
@@ -126,16 +132,21 @@ static void
 isns(struct sbuf *sb, const struct scamper_tbit *t)
 {
 	struct scamper_tbit_isn isn = { 0 };
-	struct scamper_tbit_pktinfo i;
 
 	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++) {
-		struct scamper_tbit_isn before = isn;
+		struct scamper_tbit_isn one = { 0 };
+		struct scamper_tbit_pktinfo i;
 
-		if (scamper_tbit_pkt_decode(&t->pkts[n], &isn, &i) == 0 &&
-		    before.have_client && isn.client != before.client)
-			isn.client = before.client;	/* keep the first */
-		if (before.have_server && isn.server != before.server)
-			isn.server = before.server;
+		if (scamper_tbit_pkt_decode(&t->pkts[n], &one, &i) != 0)
+			continue;
+		if (one.have_client && !isn.have_client) {
+			isn.client = one.client;
+			isn.have_client = 1;
+		}
+		if (one.have_server && !isn.have_server) {
+			isn.server = one.server;
+			isn.have_server = 1;
+		}
 	}
 	if (isn.have_client)
 		sb_printf(sb, ", \"client_isn\":%u", isn.client);

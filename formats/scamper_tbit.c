@@ -100,15 +100,10 @@ scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
 	uint32_t seq, ack;
 	int tx = p->dir == SCAMPER_TBIT_PKT_DIR_TX;
 
-	if (d == NULL || p->len < 20 || (d[0] >> 4) != 4 || d[9] != 6)
+	if (d == NULL || p->len < 20 || (d[0] >> 4) != 4 ||
+	    (d[0] & 0x0f) < 5 || p->len < (d[0] & 0x0f) * 4)
 		return -1;
 	i->ip_hlen = (uint8_t)((d[0] & 0x0f) * 4);
-	if (i->ip_hlen < 20 || p->len < i->ip_hlen + 20)
-		return -1;
-	t = d + i->ip_hlen;
-	i->tcp_hlen = (uint8_t)((t[12] >> 4) * 4);
-	if (i->tcp_hlen < 20 || p->len < i->ip_hlen + i->tcp_hlen)
-		return -1;
 	i->ip_ecn = d[1] & 3;
 	i->ip_ttl = d[8];
 	i->ip_id = (uint16_t)(d[4] << 8 | d[5]);
@@ -116,6 +111,12 @@ scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
 	i->frag_off = (uint16_t)((off & 0x1fff) * 8);
 	i->frag_mf = (off & 0x2000) != 0;
 	i->frag_df = (off & 0x4000) != 0;
+	if (d[9] != 6 || i->frag_off != 0 || p->len < i->ip_hlen + 20)
+		return 1;
+	t = d + i->ip_hlen;
+	i->tcp_hlen = (uint8_t)((t[12] >> 4) * 4);
+	if (i->tcp_hlen < 20 || p->len < i->ip_hlen + i->tcp_hlen)
+		return 1;
 	i->tcp_flags = t[13];
 	i->tcp_win = (uint16_t)(t[14] << 8 | t[15]);
 	i->datalen = (uint16_t)(p->len - i->ip_hlen - i->tcp_hlen);
@@ -143,16 +144,15 @@ scamper_tbit_sack_base(const struct scamper_tbit_isn *isn, uint8_t dir)
 	return dir == SCAMPER_TBIT_PKT_DIR_TX ? isn->server : isn->client;
 }
 
-const char *
-scamper_tbit_pkt_flagstr(uint8_t f)
+void
+scamper_tbit_pkt_flagstr(uint8_t f, char *buf, size_t len)
 {
-	if (f & 0x02)
-		return (f & 0x10) ? "SYN/ACK" : "SYN";
-	if (f & 0x01)
-		return "FIN";
-	if (f & 0x04)
-		return "RST";
-	return "";
+	const char *a = (f & 0x02) ? ((f & 0x10) ? "SYN/ACK" : "SYN") :
+	    (f & 0x01) ? "FIN" : (f & 0x04) ? "RST" : "";
+
+	snprintf(buf, len, "%s%s%s%s%s", a, (f & 0x40) && *a ? "/" : "",
+	    (f & 0x40) ? "ECE" : "", (f & 0x80) && (*a || (f & 0x40)) ?
+	    "/" : "", (f & 0x80) ? "CWR" : "");
 }
 
 void
@@ -169,8 +169,9 @@ scamper_tbit_pkt_sackstr(const struct scamper_tbit_pktinfo *i,
 		if (l < 1 || k + l > n || (o[k] != 1 && l < 2))
 			return;
 		for (unsigned b = k + 2; o[k] == 5 && b + 8 <= k + l; b += 8) {
-			int w = snprintf(buf + at, len - at, " {%u:%u}",
-			    be32(o + b) - base, be32(o + b + 4) - base);
+			int w = snprintf(buf + at, len - at, "%s%u:%u%s",
+			    b == k + 2 ? " {" : ",", be32(o + b) - base,
+			    be32(o + b + 4) - base, b + 16 > k + l ? "}" : "");
 
 			if (w < 0 || (size_t)w >= len - at)
 				return;

@@ -116,7 +116,8 @@ struct scamper_tbit_isn {
 };
 
 /* Decode P, an IPv4 TCP packet, updating ISN when P is a SYN.  Returns 0,
- * or -1 if P is not an IPv4 TCP packet whose headers fit in it. */
+ * 1 if only the IPv4 header is decoded (a fragment other than the first,
+ * not TCP, or the TCP header does not fit), or -1 if P is not IPv4. */
 int scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
     struct scamper_tbit_isn *isn, struct scamper_tbit_pktinfo *i);
 
@@ -124,12 +125,12 @@ int scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
 uint32_t scamper_tbit_sack_base(const struct scamper_tbit_isn *isn,
     uint8_t dir);
 
-/* The TCP flags of a packet as sc_warts2text prints them: "SYN",
- * "SYN/ACK", "FIN", "RST", or "" (the others). */
-const char *scamper_tbit_pkt_flagstr(uint8_t tcp_flags);
+/* Into BUF (LEN bytes) the TCP flags of a packet as sc_warts2text prints
+ * them: SYN[/ACK], FIN or RST, then /ECE and /CWR ("" for none). */
+void scamper_tbit_pkt_flagstr(uint8_t tcp_flags, char *buf, size_t len);
 
-/* Append to BUF (LEN bytes, NUL-terminated) " {left:right}" for each
- * block of a SACK option in I, relative to BASE. */
+/* Append to BUF (LEN bytes, NUL-terminated) " {left:right,...}" for the
+ * blocks of a SACK option in I, relative to BASE. */
 void scamper_tbit_pkt_sackstr(const struct scamper_tbit_pktinfo *i,
     uint32_t base, char *buf, size_t len);
 

@@ -12,19 +12,41 @@
 #include "scamper_text.h"
 #include "sbuf.h"
 
+/* The IP ID column: "%04x", with ":offset" for a fragment, then DF, MF
+ * and ECN marks. */
+static void
+pkt_ip(struct sbuf *sb, const struct scamper_tbit_pktinfo *i)
+{
+	sb_printf(sb, "%04x", i->ip_id);
+	if (i->frag_off != 0 || i->frag_mf)
+		sb_printf(sb, ":%u", i->frag_off);
+	sb_printf(sb, "%s%s%s", i->frag_df ? " DF" : "", i->frag_mf ? " MF" : "",
+	    i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "");
+}
+
 static void
 pkt_line(struct sbuf *sb, const struct scamper_tbit *t,
     const struct scamper_tbit_pkt *p, struct scamper_tbit_isn *isn)
 {
 	struct scamper_tbit_pktinfo i;
-	char seq[96];
+	char seq[160], fl[24];
+	int rc = scamper_tbit_pkt_decode(p, isn, &i);
 	long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) * 1000000 +
 	    (p->tv.tv_usec - t->start.tv_usec);
 
-	if (scamper_tbit_pkt_decode(p, isn, &i) != 0)
+	if (rc < 0)
 		return;
 	if (us < 0)
 		us = 0;
+	sb_printf(sb, " [%3lld.%03lld] %s ", us / 1000000,
+	    (us % 1000000) / 1000, p->dir == SCAMPER_TBIT_PKT_DIR_TX ?
+	    "TX" : "RX");
+	if (rc == 1) {		/* IP only: a later fragment */
+		sb_printf(sb, "%-12s %5uF%24s", "", p->len, "");
+		pkt_ip(sb, &i);
+		sb_cat(sb, "\n");
+		return;
+	}
 	if (i.datalen > 0)
 		snprintf(seq, sizeof(seq), "%u:%u(%u)", i.seq, i.ack,
 		    i.datalen);
@@ -32,12 +54,10 @@ pkt_line(struct sbuf *sb, const struct scamper_tbit *t,
 		snprintf(seq, sizeof(seq), "%u:%u", i.seq, i.ack);
 	scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn, p->dir),
 	    seq, sizeof(seq));
-	sb_printf(sb, " [%3lld.%03lld] %s %-12s %5u  seq = %-16s %04x%s%s\n",
-	    us / 1000000, (us % 1000000) / 1000,
-	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX",
-	    scamper_tbit_pkt_flagstr(i.tcp_flags), p->len, seq, i.ip_id,
-	    i.frag_df ? " DF" : "", i.ip_ecn == 3 ? " CE" :
-	    i.ip_ecn != 0 ? " ECT" : "");
+	scamper_tbit_pkt_flagstr(i.tcp_flags, fl, sizeof(fl));
+	sb_printf(sb, "%-12s %5u  seq = %-16s ", fl, p->len, seq);
+	pkt_ip(sb, &i);
+	sb_cat(sb, "\n");
 }
 
 int

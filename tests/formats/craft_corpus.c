@@ -233,6 +233,39 @@ tbit_pkts(struct scamper_tbit *t)
 	t->result = 40;
 }
 
+/* Odd cases: two SACK blocks, an unknown option and EOL, CE, a fragment
+ * offset with MF, FIN with PSH, ECE and CWR, a 1200-byte packet. */
+static void
+tbit_pkts2(struct scamper_tbit *t)
+{
+	static const char syn[] = "\x02\x04\x05\xb4\x1e\x03\x01\x00";
+	static const char blk[] = "\x01\x01\x05\x12\x00\x00\x13\x8a"
+	    "\x00\x00\x13\x94\x00\x00\x13\xa0\x00\x00\x13\xb0";
+	static char big[1160];
+	const uint8_t tx = SCAMPER_TBIT_PKT_DIR_TX, rx = SCAMPER_TBIT_PKT_DIR_RX;
+
+	t->pktc = 6;
+	if ((t->pkts = calloc(6, sizeof(*t->pkts))) == NULL)
+		abort();
+	tbit_pkt(&t->pkts[0], tx, 0xc2, 1000, 0, syn, 8, NULL, 0);
+	tbit_pkt(&t->pkts[1], rx, 0x52, 5000, 1001, NULL, 0, NULL, 0);
+	tbit_pkt(&t->pkts[2], tx, 0x10, 1001, 5001, blk, 20, NULL, 0);
+	tbit_pkt(&t->pkts[3], rx, 0x18, 5001, 1001, NULL, 0, big,
+	    sizeof(big));
+	tbit_pkt(&t->pkts[4], rx, 0x19, 6161, 1001, NULL, 0, NULL, 0);
+	tbit_pkt(&t->pkts[5], tx, 0x11, 1001, 6162, NULL, 0, NULL, 0);
+	t->pkts[2].data[1] = 3;				/* CE */
+	t->pkts[4].data[6] = 0x20;			/* MF, offset 8 */
+	t->pkts[4].data[7] = 1;
+	for (uint32_t i = 0; i < t->pktc; i++) {
+		t->pkts[i].tv = t->start;
+		t->pkts[i].tv.tv_sec += 2;
+		t->pkts[i].tv.tv_usec = 999 * i;
+	}
+	t->type = SCAMPER_TBIT_TYPE_ECN;
+	t->result = 40;
+}
+
 static void
 tbit(const char *r, struct scamper_tbit *t)
 {
@@ -253,6 +286,8 @@ tbit(const char *r, struct scamper_tbit *t)
 		t->bgp_asn = 65000;
 	} else if (strcmp(r, "tbit-pkts") == 0) {
 		tbit_pkts(t);
+	} else if (strcmp(r, "tbit-pkts2") == 0) {
+		tbit_pkts2(t);
 	} else if (strcmp(r, "tbit-opts") == 0) {
 		t->null_options = 0x7f;
 		t->null_results = 7;

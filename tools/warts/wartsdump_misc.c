@@ -123,20 +123,39 @@ tbit_app(const struct scamper_tbit *t)
 		printf(" app: %s\n", a);
 }
 
+/* The IP ID column, as in text_tbit.c, then SACK blocks. */
+static void
+tbit_ip(const struct scamper_tbit_pktinfo *i, const char *sack)
+{
+	printf("%04x", i->ip_id);
+	if (i->frag_off != 0 || i->frag_mf)
+		printf(":%u", i->frag_off);
+	printf("%s%s%s%s\n", i->frag_df ? " DF" : "", i->frag_mf ? " MF" : "",
+	    i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "", sack);
+}
+
 static void
 tbit_pkt(const struct scamper_tbit *t, const struct scamper_tbit_pkt *p,
     struct scamper_tbit_isn *isn)
 {
 	struct scamper_tbit_pktinfo i;
-	char seq[48], sack[96] = "";
+	char seq[48], sack[160] = "", fl[24];
+	int rc = scamper_tbit_pkt_decode(p, isn, &i);
 	size_t n;
 	long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) * 1000000 +
 	    (p->tv.tv_usec - t->start.tv_usec);
 
-	if (scamper_tbit_pkt_decode(p, isn, &i) != 0)
+	if (rc < 0)
 		return;
 	if (us < 0)
 		us = 0;
+	printf(" [%3lld.%03lld] %s ", us / 1000000, (us % 1000000) / 1000,
+	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX");
+	if (rc == 1) {		/* IP only: a later fragment */
+		printf("%-12s %5uF%17s", "", p->len, "");
+		tbit_ip(&i, "");
+		return;
+	}
 	n = (size_t)snprintf(seq, sizeof(seq), "%u", i.seq);
 	if (i.tcp_flags & 0x10)
 		n += (size_t)snprintf(seq + n, sizeof(seq) - n, ":%u", i.ack);
@@ -144,12 +163,9 @@ tbit_pkt(const struct scamper_tbit *t, const struct scamper_tbit_pkt *p,
 		snprintf(seq + n, sizeof(seq) - n, "(%u)", i.datalen);
 	scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn, p->dir),
 	    sack, sizeof(sack));
-	printf(" [%3lld.%03lld] %s %-12s %5u  %-15s %04x%s%s%s\n",
-	    us / 1000000, (us % 1000000) / 1000,
-	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX",
-	    scamper_tbit_pkt_flagstr(i.tcp_flags), p->len, seq, i.ip_id, sack,
-	    i.frag_df ? " DF" : "", i.ip_ecn == 3 ? " CE" :
-	    i.ip_ecn != 0 ? " ECT" : "");
+	scamper_tbit_pkt_flagstr(i.tcp_flags, fl, sizeof(fl));
+	printf("%-12s %5u  %-15s ", fl, p->len, seq);
+	tbit_ip(&i, sack);
 }
 
 void
