@@ -1,7 +1,7 @@
 /*
  * json_tbit.c: tbit as JSON, as sc_warts2json 20211212 prints it: each
- * IPv4 TCP packet decoded (sequence numbers relative to the ISNs, the MSS
- * option left out and "frag_df" always 0, as that tool prints them);
+ * IPv4 or IPv6 packet decoded (sequence numbers relative to the ISNs, the
+ * MSS option left out and "frag_df" always 0, as that tool prints them);
  * any other packet as its direction, time, length and bytes.
  */
 #include <stdio.h>
@@ -100,20 +100,20 @@ pkts(struct sbuf *sb, const struct scamper_tbit *t)
 		const struct scamper_tbit_pkt *p = &t->pkts[n];
 		struct scamper_tbit_pktinfo i;
 		int rc;
-		long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) *
-		    1000000 + (p->tv.tv_usec - t->start.tv_usec);
+		long sec, usec;
 
-		if (us < 0)
-			us = 0;
-		sb_printf(sb, "%s{\"dir\":\"%s\", \"tv_sec\":%lld, "
-		    "\"tv_usec\":%lld, \"len\":%u", n == 0 ? "" : ", ",
+		scamper_tbit_pkt_reltime(p, &t->start, &sec, &usec);
+		sb_printf(sb, "%s{\"dir\":\"%s\", \"tv_sec\":%u, "
+		    "\"tv_usec\":%ld, \"len\":%u", n == 0 ? "" : ", ",
 		    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "tx" : "rx",
-		    us / 1000000, us % 1000000, p->len);
+		    (uint32_t)sec, usec, p->len);
 		if ((rc = scamper_tbit_pkt_decode(p, &isn, &i)) >= 0) {
 			sb_printf(sb, ", \"ip_hlen\":%u, \"ip_ecn\":%u, "
-			    "\"ip_ttl\":%u, \"frag_id\":%u, \"frag_off\":%u, "
-			    "\"frag_mf\":%u, \"frag_df\":0", i.ip_hlen,
-			    i.ip_ecn, i.ip_ttl, i.ip_id, i.frag_off, i.frag_mf);
+			    "\"ip_ttl\":%u", i.ip_hlen, i.ip_ecn, i.ip_ttl);
+			if (!i.v6)
+				sb_printf(sb, ", \"frag_id\":%u, \"frag_off\":%u, "
+				    "\"frag_mf\":%u, \"frag_df\":0", i.ip_id,
+				    i.frag_off, i.frag_mf);
 			if (rc == 0)
 				pkt_tcp(sb, p, &i, &isn);
 		} else {

@@ -91,27 +91,46 @@ be32(const uint8_t *b)
 	    (uint32_t)b[2] << 8 | b[3];
 }
 
+/* The IPv4 header of P into I; 0 if a TCP header follows it, else -1. */
+static int
+ip4(const struct scamper_tbit_pkt *p, struct scamper_tbit_pktinfo *i)
+{
+	const uint8_t *d = p->data;
+	uint16_t off = (uint16_t)(d[6] << 8 | d[7]);
+
+	memset(i, 0, sizeof(*i));
+	i->ip_hlen = (uint8_t)((d[0] & 0x0f) * 4);
+	i->ip_ecn = d[1] & 3;
+	i->ip_ttl = d[8];
+	i->ip_id = (uint16_t)(d[4] << 8 | d[5]);
+	i->frag_off = (uint16_t)((off & 0x1fff) * 8);
+	i->frag_mf = (off & 0x2000) != 0;
+	i->frag_df = (off & 0x4000) != 0;
+	if (d[9] != 6 || i->frag_off != 0 || p->len < i->ip_hlen + 20)
+		return -1;
+	return 0;
+}
+
 int
 scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
     struct scamper_tbit_isn *isn, struct scamper_tbit_pktinfo *i)
 {
 	const uint8_t *d = p->data, *t;
-	uint16_t off;
 	uint32_t seq, ack;
 	int tx = p->dir == SCAMPER_TBIT_PKT_DIR_TX;
 
-	if (d == NULL || p->len < 20 || (d[0] >> 4) != 4 ||
+	if (d != NULL && p->len >= 40 && (d[0] >> 4) == 6) {
+		memset(i, 0, sizeof(*i));
+		i->v6 = 1;
+		i->ip_hlen = 40;
+		i->ip_ecn = (d[1] >> 4) & 3;
+		i->ip_ttl = d[7];
+		if (d[6] != 6 || p->len < 60)
+			return 1;
+	} else if (d == NULL || p->len < 20 || (d[0] >> 4) != 4 ||
 	    (d[0] & 0x0f) < 5 || p->len < (d[0] & 0x0f) * 4)
 		return -1;
-	i->ip_hlen = (uint8_t)((d[0] & 0x0f) * 4);
-	i->ip_ecn = d[1] & 3;
-	i->ip_ttl = d[8];
-	i->ip_id = (uint16_t)(d[4] << 8 | d[5]);
-	off = (uint16_t)(d[6] << 8 | d[7]);
-	i->frag_off = (uint16_t)((off & 0x1fff) * 8);
-	i->frag_mf = (off & 0x2000) != 0;
-	i->frag_df = (off & 0x4000) != 0;
-	if (d[9] != 6 || i->frag_off != 0 || p->len < i->ip_hlen + 20)
+	else if (ip4(p, i) != 0)
 		return 1;
 	t = d + i->ip_hlen;
 	i->tcp_hlen = (uint8_t)((t[12] >> 4) * 4);
@@ -178,5 +197,17 @@ scamper_tbit_pkt_sackstr(const struct scamper_tbit_pktinfo *i,
 			at += (size_t)w;
 		}
 		k += l;
+	}
+}
+
+void
+scamper_tbit_pkt_reltime(const struct scamper_tbit_pkt *p,
+    const struct timeval *start, long *sec, long *usec)
+{
+	*sec = (long)(p->tv.tv_sec - start->tv_sec);
+	*usec = (long)(p->tv.tv_usec - start->tv_usec);
+	if (*usec < 0) {
+		*sec -= 1;
+		*usec += 1000000;
 	}
 }

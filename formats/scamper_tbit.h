@@ -99,6 +99,7 @@ const char *scamper_tbit_app_tostr(uint8_t app);
  * with sequence numbers relative to the ISNs seen so far (see
  * struct scamper_tbit_isn); opt points into the packet. */
 struct scamper_tbit_pktinfo {
+	uint8_t		 v6;			/* IPv6: no ID or fragment */
 	uint8_t		 ip_hlen, ip_ecn, ip_ttl, frag_mf, frag_df;
 	uint16_t	 ip_id, frag_off;	/* frag_off in bytes */
 	uint8_t		 tcp_hlen, tcp_flags;
@@ -115,11 +116,17 @@ struct scamper_tbit_isn {
 	uint8_t		 have_client, have_server;
 };
 
-/* Decode P, an IPv4 TCP packet, updating ISN when P is a SYN.  Returns 0,
- * 1 if only the IPv4 header is decoded (a fragment other than the first,
- * not TCP, or the TCP header does not fit), or -1 if P is not IPv4. */
+/* Decode P, an IPv4 or IPv6 TCP packet, updating ISN when P is a SYN.
+ * Returns 0, 1 if only the IP header is decoded (an IPv4 fragment other
+ * than the first, not TCP, or the TCP header does not fit), or -1 if P
+ * is neither IPv4 nor IPv6. */
 int scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
     struct scamper_tbit_isn *isn, struct scamper_tbit_pktinfo *i);
+
+/* P's time since START as sc_warts2json prints it: whole seconds (-1
+ * and so on when P is earlier) in *SEC, microseconds in *USEC. */
+void scamper_tbit_pkt_reltime(const struct scamper_tbit_pkt *p,
+    const struct timeval *start, long *sec, long *usec);
 
 /* The ISN a SACK block in a packet of direction DIR is relative to. */
 uint32_t scamper_tbit_sack_base(const struct scamper_tbit_isn *isn,

@@ -1,6 +1,6 @@
 /*
  * text_tbit.c: tbit as text, as scamper 20211212 prints it (only an
- * http application gets a line), with a line per IPv4 TCP packet:
+ * http application gets a line), with a line per tbit packet:
  * time since the start, direction, flags, length, sequence and
  * acknowledgement numbers relative to the ISNs (the latter printed
  * whether or not ACK is set, as that tool does), IP ID, DF, ECN.
@@ -12,16 +12,19 @@
 #include "scamper_text.h"
 #include "sbuf.h"
 
-/* The IP ID column: "%04x", with ":offset" for a fragment, then DF, MF
- * and ECN marks. */
+/* After the sequence column: " %04x" with ":offset" for a fragment, DF
+ * and MF (IPv4 only), then the ECN mark. */
 static void
 pkt_ip(struct sbuf *sb, const struct scamper_tbit_pktinfo *i)
 {
-	sb_printf(sb, "%04x", i->ip_id);
-	if (i->frag_off != 0 || i->frag_mf)
-		sb_printf(sb, ":%u", i->frag_off);
-	sb_printf(sb, "%s%s%s", i->frag_df ? " DF" : "", i->frag_mf ? " MF" : "",
-	    i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "");
+	if (!i->v6) {
+		sb_printf(sb, " %04x", i->ip_id);
+		if (i->frag_off != 0 || i->frag_mf)
+			sb_printf(sb, ":%u", i->frag_off);
+		sb_printf(sb, "%s%s", i->frag_df ? " DF" : "",
+		    i->frag_mf ? " MF" : "");
+	}
+	sb_cat(sb, i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "");
 }
 
 static void
@@ -31,32 +34,28 @@ pkt_line(struct sbuf *sb, const struct scamper_tbit *t,
 	struct scamper_tbit_pktinfo i;
 	char seq[160], fl[24];
 	int rc = scamper_tbit_pkt_decode(p, isn, &i);
-	long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) * 1000000 +
-	    (p->tv.tv_usec - t->start.tv_usec);
+	long sec, usec;
 
 	if (rc < 0)
 		return;
-	if (us < 0)
-		us = 0;
-	sb_printf(sb, " [%3lld.%03lld] %s ", us / 1000000,
-	    (us % 1000000) / 1000, p->dir == SCAMPER_TBIT_PKT_DIR_TX ?
-	    "TX" : "RX");
-	if (rc == 1) {		/* IP only: a later fragment */
-		sb_printf(sb, "%-12s %5uF%24s", "", p->len, "");
+	scamper_tbit_pkt_reltime(p, &t->start, &sec, &usec);
+	sb_printf(sb, " [%3ld.%03ld] %s ", sec, usec / 1000,
+	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX");
+	if (rc == 1 && !i.v6 && i.frag_off != 0) {	/* a later fragment */
+		sb_printf(sb, "%-12s %5uF%23s", "", p->len, "");
 		pkt_ip(sb, &i);
-		sb_cat(sb, "\n");
-		return;
+	} else if (rc == 0) {
+		if (i.datalen > 0)
+			snprintf(seq, sizeof(seq), "%u:%u(%u)", i.seq, i.ack,
+			    i.datalen);
+		else
+			snprintf(seq, sizeof(seq), "%u:%u", i.seq, i.ack);
+		scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn,
+		    p->dir), seq, sizeof(seq));
+		scamper_tbit_pkt_flagstr(i.tcp_flags, fl, sizeof(fl));
+		sb_printf(sb, "%-12s %5u  seq = %-16s", fl, p->len, seq);
+		pkt_ip(sb, &i);
 	}
-	if (i.datalen > 0)
-		snprintf(seq, sizeof(seq), "%u:%u(%u)", i.seq, i.ack,
-		    i.datalen);
-	else
-		snprintf(seq, sizeof(seq), "%u:%u", i.seq, i.ack);
-	scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn, p->dir),
-	    seq, sizeof(seq));
-	scamper_tbit_pkt_flagstr(i.tcp_flags, fl, sizeof(fl));
-	sb_printf(sb, "%-12s %5u  seq = %-16s ", fl, p->len, seq);
-	pkt_ip(sb, &i);
 	sb_cat(sb, "\n");
 }
 

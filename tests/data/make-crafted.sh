@@ -26,6 +26,7 @@ mk tbit-blind tbit-null
 mk tbit-opts tbit-null
 mk tbit-pkts tbit-null
 mk tbit-pkts2 tbit-null
+mk tbit-pkts6 tbit-null
 mk sting-holes sting
 mk neighbourdisc-fixed neighbourdisc
 mk trace-pmtud-inferred trace-pmtud-v4

@@ -266,6 +266,48 @@ tbit_pkts2(struct scamper_tbit *t)
 	t->result = 40;
 }
 
+/* IPv6: a SYN and a SYN/ACK with MSS, and a UDP packet. */
+static void
+tbit_pkts6(struct scamper_tbit *t)
+{
+	const uint8_t tx = SCAMPER_TBIT_PKT_DIR_TX, rx = SCAMPER_TBIT_PKT_DIR_RX;
+	static const char mss[] = "\x02\x04\x05\xa0";
+
+	t->pktc = 3;
+	if ((t->pkts = calloc(3, sizeof(*t->pkts))) == NULL)
+		abort();
+	tbit_pkt(&t->pkts[0], tx, 0x02, 1000, 0, mss, 4, NULL, 0);
+	tbit_pkt(&t->pkts[1], rx, 0x12, 5000, 1001, mss, 4, NULL, 0);
+	tbit_pkt(&t->pkts[2], rx, 0x10, 5001, 1001, NULL, 0, NULL, 0);
+	for (uint32_t i = 0; i < t->pktc; i++) {
+		struct scamper_tbit_pkt *p = &t->pkts[i];
+		uint8_t *d = calloc(1, p->len + 20u);
+
+		if (d == NULL)
+			abort();
+		d[0] = 0x60;
+		d[1] = i == 0 ? 0x20 : 0;	/* traffic class: ECT(0) */
+		d[3] = 0x05;			/* flow label 5 */
+		d[4] = (uint8_t)((p->len - 20) >> 8);
+		d[5] = (uint8_t)(p->len - 20);
+		d[6] = i == 2 ? 17 : 6;
+		d[7] = 64;
+		d[8] = d[24] = 0x20;
+		d[9] = d[25] = 0x01;
+		d[10] = d[26] = 0x0d;
+		d[11] = d[27] = 0xb8;
+		d[23] = p->dir == tx ? 2 : 1;
+		d[39] = p->dir == tx ? 1 : 2;
+		memcpy(d + 40, p->data + 20, p->len - 20u);
+		free(p->data);
+		p->data = d;
+		p->len = (uint16_t)(p->len + 20);
+		p->tv = t->start;
+		p->tv.tv_usec = 1000 * i;
+	}
+	t->result = 40;
+}
+
 static void
 tbit(const char *r, struct scamper_tbit *t)
 {
@@ -288,6 +330,8 @@ tbit(const char *r, struct scamper_tbit *t)
 		tbit_pkts(t);
 	} else if (strcmp(r, "tbit-pkts2") == 0) {
 		tbit_pkts2(t);
+	} else if (strcmp(r, "tbit-pkts6") == 0) {
+		tbit_pkts6(t);
 	} else if (strcmp(r, "tbit-opts") == 0) {
 		t->null_options = 0x7f;
 		t->null_results = 7;

@@ -123,15 +123,19 @@ tbit_app(const struct scamper_tbit *t)
 		printf(" app: %s\n", a);
 }
 
-/* The IP ID column, as in text_tbit.c, then SACK blocks. */
+/* After the sequence column: the IP ID with ":offset" for a fragment,
+ * DF and MF (IPv4 only), the ECN mark, then SACK blocks. */
 static void
 tbit_ip(const struct scamper_tbit_pktinfo *i, const char *sack)
 {
-	printf("%04x", i->ip_id);
-	if (i->frag_off != 0 || i->frag_mf)
-		printf(":%u", i->frag_off);
-	printf("%s%s%s%s\n", i->frag_df ? " DF" : "", i->frag_mf ? " MF" : "",
-	    i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "", sack);
+	if (!i->v6) {
+		printf("%04x", i->ip_id);
+		if (i->frag_off != 0 || i->frag_mf)
+			printf(":%u", i->frag_off);
+		printf("%s%s", i->frag_df ? " DF" : "", i->frag_mf ? " MF" : "");
+	}
+	printf("%s%s", i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "",
+	    sack);
 }
 
 static void
@@ -141,31 +145,31 @@ tbit_pkt(const struct scamper_tbit *t, const struct scamper_tbit_pkt *p,
 	struct scamper_tbit_pktinfo i;
 	char seq[48], sack[160] = "", fl[24];
 	int rc = scamper_tbit_pkt_decode(p, isn, &i);
+	long sec, usec;
 	size_t n;
-	long long us = ((long long)p->tv.tv_sec - t->start.tv_sec) * 1000000 +
-	    (p->tv.tv_usec - t->start.tv_usec);
 
 	if (rc < 0)
 		return;
-	if (us < 0)
-		us = 0;
-	printf(" [%3lld.%03lld] %s ", us / 1000000, (us % 1000000) / 1000,
+	scamper_tbit_pkt_reltime(p, &t->start, &sec, &usec);
+	printf(" [%3ld.%03ld] %s ", sec, usec / 1000,
 	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX");
-	if (rc == 1) {		/* IP only: a later fragment */
+	if (rc == 1 && !i.v6 && i.frag_off != 0) {	/* a later fragment */
 		printf("%-12s %5uF%17s", "", p->len, "");
 		tbit_ip(&i, "");
-		return;
+	} else if (rc == 0) {
+		n = (size_t)snprintf(seq, sizeof(seq), "%u", i.seq);
+		if (i.tcp_flags & 0x10)
+			n += (size_t)snprintf(seq + n, sizeof(seq) - n, ":%u",
+			    i.ack);
+		if (i.datalen > 0)
+			snprintf(seq + n, sizeof(seq) - n, "(%u)", i.datalen);
+		scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn,
+		    p->dir), sack, sizeof(sack));
+		scamper_tbit_pkt_flagstr(i.tcp_flags, fl, sizeof(fl));
+		printf("%-12s %5u  %-16s", fl, p->len, seq);
+		tbit_ip(&i, sack);
 	}
-	n = (size_t)snprintf(seq, sizeof(seq), "%u", i.seq);
-	if (i.tcp_flags & 0x10)
-		n += (size_t)snprintf(seq + n, sizeof(seq) - n, ":%u", i.ack);
-	if (i.datalen > 0)
-		snprintf(seq + n, sizeof(seq) - n, "(%u)", i.datalen);
-	scamper_tbit_pkt_sackstr(&i, scamper_tbit_sack_base(isn, p->dir),
-	    sack, sizeof(sack));
-	scamper_tbit_pkt_flagstr(i.tcp_flags, fl, sizeof(fl));
-	printf("%-12s %5u  %-15s ", fl, p->len, seq);
-	tbit_ip(&i, sack);
+	printf("\n");
 }
 
 void
