@@ -8,8 +8,8 @@
 set -eu
 craft=$(cd "$1" && pwd)/tests/formats/craft_corpus
 cd "$(dirname "$0")"
-mk() {	# mk RECIPE SOURCE
-	out=$1-crafted.warts
+mk() {	# mk RECIPE SOURCE [OUT]
+	out=${3:-$1-crafted.warts}
 	"$craft" "$1" "$2.warts" "$out"
 	TZ=UTC sc_warts2json "$out" > "${out%.warts}.json"
 	TZ=UTC sc_warts2text "$out" > "${out%.warts}.txt" 2>/dev/null || true
@@ -34,4 +34,8 @@ mk trace-pmtud-silence trace-pmtud-v6
 mk trace-pmtud-nhmtu trace-pmtud-v6
 mk trace-pmtud-twonotes trace-pmtud-v4
 mk trace-pmtud-earlier trace-pmtud-v4
+# recipe "var": other field values, one file per record type
+for src in tracelb-v4 dealias-radargun neighbourdisc-fixed-crafted sniff sting; do
+	mk var "$src" "${src%-crafted}-var-crafted.warts"
+done
 echo "make-crafted: done" >&2

@@ -17,6 +17,7 @@
 #include "scamper_dealias.h"
 #include "scamper_file.h"
 #include "scamper_neighbourdisc.h"
+#include "scamper_sniff.h"
 #include "scamper_sting.h"
 #include "scamper_tbit.h"
 #include "scamper_trace.h"
@@ -368,6 +369,52 @@ sting(struct scamper_sting *s)
 	s->result = SCAMPER_STING_RESULT_COMPLETED;
 }
 
+/* Recipe "var": other values of fields the corpus leaves alone, to check
+ * the tools' output for them (not kept in the corpus). */
+static void
+variants(uint16_t type, void *obj)
+{
+	struct scamper_tracelb *lb = obj;
+	struct scamper_dealias *d = obj;
+	struct scamper_neighbourdisc *n = obj;
+	struct scamper_sniff *sn = obj;
+	struct scamper_sting *st = obj;
+
+	switch (type) {
+	case SCAMPER_FILE_OBJ_TRACELB:
+		lb->type = SCAMPER_TRACELB_TYPE_UDP_SPORT;
+		lb->links[0].sets[0].probes[0].rxs[0].flags &=
+		    (uint8_t)~SCAMPER_TRACELB_REPLY_FLAG_REPLY_TTL;
+		lb->nodes[0].flags = 0;
+		lb->tos = 0x10;
+		break;
+	case SCAMPER_FILE_OBJ_DEALIAS:
+		if (d->method == SCAMPER_DEALIAS_METHOD_RADARGUN)
+			d->u.radargun.flags = 1;
+		d->result = SCAMPER_DEALIAS_RESULT_HALTED;
+		d->defs[0].method = SCAMPER_DEALIAS_PROBEDEF_METHOD_TCP_SYN_SPORT;
+		d->defs[0].tcp_flags = 0x02;
+		d->defs[0].sport = 7;
+		d->defs[0].dport = 443;
+		break;
+	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
+		n->pad_bug = 0;
+		n->flags = 3;
+		n->replyc = 2;
+		memset(&n->dst_mac, 0, sizeof(n->dst_mac));
+		break;
+	case SCAMPER_FILE_OBJ_SNIFF:
+		sn->stop_reason = SCAMPER_SNIFF_STOP_HALTED;
+		if (sn->pktc > 0)
+			sn->pkts[0].len = 83;
+		break;
+	case SCAMPER_FILE_OBJ_STING:
+		st->result = 7;
+		st->hsrtt.tv_usec = 500123;
+		break;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -386,7 +433,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
-		if (type == SCAMPER_FILE_OBJ_TRACE)
+		if (strcmp(argv[1], "var") == 0)
+			variants(type, obj);
+		else if (type == SCAMPER_FILE_OBJ_TRACE)
 			trace(argv[1], obj);
 		else if (type == SCAMPER_FILE_OBJ_TRACELB)
 			tracelb(argv[1], obj);

@@ -132,7 +132,8 @@ dealias_method(const struct scamper_dealias *d)
 		printf("  wait-timeout: %us, attempts: %u, probedefc: %u",
 		    d->u.radargun.wait_timeout, d->u.radargun.attempts,
 		    d->defc);
-		printf("%s\n", (d->u.radargun.flags & 1) ? ", shuffle" : "");
+		printf("\n%s", (d->u.radargun.flags & 1) ?
+		    "  flags: shuffle\n" : "");
 		break;
 	case SCAMPER_DEALIAS_METHOD_PREFIXSCAN:
 		printf(", %s:%s/%u", wd_addr(&ps->a), wd_addr(&ps->b),

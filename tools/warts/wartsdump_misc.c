@@ -13,7 +13,7 @@
 void
 wd_neighbourdisc(const struct scamper_neighbourdisc *n)
 {
-	static const char *fl[] = { "allattempts", "firstresponse" };
+	static const char *fl[] = { "all-attempts", "first-response" };
 
 	printf("neighbourdisc\n");
 	wd_list_cycle(n->list, n->cycle);
@@ -34,11 +34,11 @@ wd_neighbourdisc(const struct scamper_neighbourdisc *n)
 		printf(" query:  who-has %s", wd_addr(&n->dst_ip));
 		if (scamper_addr_isset(&n->src_ip))
 			printf(" tell %s", wd_addr(&n->src_ip));
-		/* 20211212 prints the answer twice */
+		/* 20211212 prints the answer twice, and ends the line
+		   only after it */
 		if (scamper_addr_isset(&n->dst_mac))
-			printf(" result: %s is-at %s", wd_addr(&n->dst_mac),
+			printf(" result: %s is-at %s\n", wd_addr(&n->dst_mac),
 			    wd_addr(&n->dst_mac));
-		printf("\n");
 	}
 	for (uint16_t i = 0; i < n->probec; i++) {
 		const struct scamper_neighbourdisc_probe *p = &n->probes[i];
@@ -234,7 +234,7 @@ wd_sting(const struct scamper_sting *s)
 	else if (s->result == SCAMPER_STING_RESULT_COMPLETED)
 		printf("completed\n");
 	else
-		printf("%u\n", s->result);
+		printf("0x%02x\n", s->result);
 }
 
 /* ---- sniff ----------------------------------------------------------- */
