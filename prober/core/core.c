@@ -29,6 +29,8 @@ struct task {
 	void			*state;
 	uint32_t		 id;
 	struct match_entry	 me;
+	struct match_entry	*mr;		/* task_flow_range, or NULL */
+	size_t			 nmr;
 	struct core_src		*src;		/* NULL: orphaned, discard */
 	int			 wants;		/* on the ready queue */
 	int			 started;
@@ -131,18 +133,63 @@ task_id(const struct task *t)
 	return t->id;
 }
 
+/* Unlink every flow T registered and forget its range. */
+static void
+task_flows_del(struct task *t)
+{
+	match_del(t->c->mt, &t->me);
+	if (t->mr != NULL) {
+		match_del_all(t->c->mt, t->mr, t->nmr);
+		free(t->mr);
+		t->mr = NULL;
+		t->nmr = 0;
+	}
+}
+
+static void
+flow_entry(struct task *t, struct match_entry *e, int af, uint8_t proto,
+    uint16_t id, const uint8_t *dst)
+{
+	memset(&e->key, 0, sizeof(e->key));
+	e->key.af = (uint8_t)af;
+	e->key.proto = proto;
+	e->key.id = id;
+	memcpy(e->key.dst, dst, af == AF_INET ? 4 : 16);
+	e->owner = t;
+}
+
 int
 task_flow(struct task *t, int af, uint8_t proto, uint16_t id,
     const uint8_t *dst)
 {
-	match_del(t->c->mt, &t->me);
-	memset(&t->me.key, 0, sizeof(t->me.key));
-	t->me.key.af = (uint8_t)af;
-	t->me.key.proto = proto;
-	t->me.key.id = id;
-	memcpy(t->me.key.dst, dst, af == AF_INET ? 4 : 16);
-	t->me.owner = t;
+	task_flows_del(t);
+	flow_entry(t, &t->me, af, proto, id, dst);
 	return match_add(t->c->mt, &t->me);
+}
+
+int
+task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
+    uint16_t count, const uint8_t *dst)
+{
+	struct match_entry *e;
+
+	if (count <= 1)
+		return task_flow(t, af, proto, first, dst);
+	task_flows_del(t);
+	if ((e = calloc(count, sizeof(*e))) == NULL)
+		return -1;
+	for (uint16_t i = 0; i < count; i++)
+		flow_entry(t, &e[i], af, proto, (uint16_t)(first + i), dst);
+	if (match_add_all(t->c->mt, e, count) == -1) {
+		int save = errno;
+
+		free(e);
+		errno = save;
+		return -1;
+	}
+	t->mr = e;
+	t->nmr = count;
+	return 0;
 }
 
 void
@@ -272,7 +319,7 @@ task_finish(struct task *t)
 	}
 	dl_user_free(t->dlu);
 	t->dlu = NULL;
-	match_del(c->mt, &t->me);
+	task_flows_del(t);
 	c->running--;
 	TAILQ_REMOVE(&c->running_q, t, run);
 	TAILQ_INSERT_TAIL(&c->dead, t, q);
@@ -289,6 +336,7 @@ task_free(struct task *t)
 	dl_user_free(t->dlu);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
+	free(t->mr);
 	free(t);
 }
 
@@ -478,7 +526,7 @@ start_one(struct core *c, struct task *t)
 		if (!t->finished) {
 			dl_user_free(t->dlu);
 			t->dlu = NULL;
-			match_del(c->mt, &t->me);
+			task_flows_del(t);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);
 			if (t->wants)

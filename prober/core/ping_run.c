@@ -262,15 +262,6 @@ wait_ms(const struct scamper_ping *p)
 	return (int64_t)p->probe_wait * 1000 + p->probe_wait_us / 1000;
 }
 
-/* tcp-ack-sport: replies come back to this probe's port. */
-static int
-flow_sport(struct ping_state *s, uint16_t idx)
-{
-	uint16_t sport = (uint16_t)(s->p->probe_sport + idx);
-
-	return task_flow(s->task, s->af, IPPROTO_TCP, sport, s->dst);
-}
-
 int
 ping_probe(struct task *task)
 {
@@ -283,11 +274,6 @@ ping_probe(struct task *task)
 
 	if (s->phase != PHASE_PROBING)
 		return 0;
-	if (p->probe_method == SCAMPER_PING_METHOD_TCP_ACK_SPORT &&
-	    idx > 0 && flow_sport(s, idx) == -1) {
-		ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)errno);
-		return 0;
-	}
 	if ((pay = malloc(paylen > 0 ? paylen : 1)) == NULL) {
 		ping_finish(s, SCAMPER_PING_STOP_ERROR, ENOMEM);
 		return 0;
@@ -315,6 +301,21 @@ ping_probe(struct task *task)
 
 /* ---- starting --------------------------------------------------------- */
 
+/* Register the task's flow: tcp-ack-sport uses one port per probe
+ * (sport, sport+1, ...), every one registered so that a reply arriving
+ * after later probes went out still finds the task. */
+static int
+flow_try(struct ping_state *s)
+{
+	struct scamper_ping *p = s->p;
+
+	if (p->probe_method == SCAMPER_PING_METHOD_TCP_ACK_SPORT)
+		return task_flow_range(s->task, s->af, IPPROTO_TCP,
+		    p->probe_sport, p->probe_count, s->dst);
+	return task_flow(s->task, s->af, flow_proto(s), p->probe_sport,
+	    s->dst);
+}
+
 /* Register the task's flow; a busy one moves to the next free id or
  * port unless the user chose it (-F). */
 static int
@@ -322,8 +323,7 @@ ping_flow(struct ping_state *s, int user_port, char *err, size_t errlen)
 {
 	struct scamper_ping *p = s->p;
 
-	for (int tries = 0; task_flow(s->task, s->af, flow_proto(s),
-	    p->probe_sport, s->dst) == -1; tries++) {
+	for (int tries = 0; flow_try(s) == -1; tries++) {
 		if (errno != EEXIST || user_port || tries == 1000) {
 			snprintf(err, errlen, "flow busy: %s%s",
 			    strerror(errno), user_port && errno == EEXIST ?

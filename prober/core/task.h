@@ -27,10 +27,18 @@ void *task_state(const struct task *t);
 uint32_t task_id(const struct task *t);
 
 /* Register the flow the task's probes use, so replies come back to it.
- * A task has at most one flow; registering again replaces it.  Returns 0,
- * or -1 with errno EEXIST if a running task already uses that flow. */
+ * A task has one flow or one range (task_flow_range); registering again
+ * replaces what it had.  Returns 0, or -1 with errno EEXIST if a running
+ * task already uses that flow. */
 int task_flow(struct task *t, int af, uint8_t proto, uint16_t id,
     const uint8_t *dst);
+
+/* Register the COUNT flows with ids FIRST, FIRST+1, ... (mod 65536), all
+ * or none, for probes that vary the id (tcp-ack-sport): a reply to any of
+ * them reaches the task however late it comes.  Replaces what the task
+ * had.  Returns 0, or -1 with errno EEXIST (one is in use) or ENOMEM. */
+int task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
+    uint16_t count, const uint8_t *dst);
 
 /* Ask for a pacing token; method->probe() is called when one is granted.
  * Asking again before the grant is a no-op. */

@@ -120,6 +120,28 @@ match_del(struct match_table *t, struct match_entry *e)
 		}
 }
 
+int
+match_add_all(struct match_table *t, struct match_entry *e, size_t n)
+{
+	int save;
+
+	for (size_t i = 0; i < n; i++)
+		if (match_add(t, &e[i]) == -1) {
+			save = errno;
+			match_del_all(t, e, i);
+			errno = save;
+			return -1;
+		}
+	return 0;
+}
+
+void
+match_del_all(struct match_table *t, struct match_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		match_del(t, &e[i]);
+}
+
 struct match_entry *
 match_find(const struct match_table *t, const struct match_key *k)
 {

@@ -46,6 +46,13 @@ int match_add(struct match_table *t, struct match_entry *e);
 /* Unlink E if linked. */
 void match_del(struct match_table *t, struct match_entry *e);
 
+/* Link the N entries of E (keys and owners set by the caller): all of
+ * them, or none.  Returns 0, or -1 with errno as match_add(). */
+int match_add_all(struct match_table *t, struct match_entry *e, size_t n);
+
+/* Unlink those of the N entries of E that are linked. */
+void match_del_all(struct match_table *t, struct match_entry *e, size_t n);
+
 /* The entry with key K, or NULL. */
 struct match_entry *match_find(const struct match_table *t,
     const struct match_key *k);
