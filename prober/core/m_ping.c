@@ -138,13 +138,31 @@ parse_secs(const char *s, uint64_t *us)
 
 /* ---- options -------------------------------------------------------- */
 
-/* Options whose feature is not built yet are refused, never ignored. */
+/* -O tbt, the too-big trick (tbl is the man page's older name for it):
+ * the goal is fragmented replies.  -M's Packet Too Big makes the target
+ * fragment what it sends back, the datalink gives each first fragment's
+ * identification, and -o counts the probes answered by a fragmented
+ * reply.  As scamper 20211212: IPv6 only, -M needed and smaller than -s,
+ * and it implies -O dl. */
 static int
-ping_unbuilt(const struct cmd_args *a, char *err, size_t len)
+ping_tbt(struct ping_state *s, const struct cmd_args *a, char *err,
+    size_t len)
 {
-	if (has_O(a, O_TBL) || has_O(a, O_TBT))
-		return say(err, len, "-O %s: not implemented yet",
-		    has_O(a, O_TBL) ? "tbl" : "tbt");
+	struct scamper_ping *p = s->p;
+	const char *name = has_O(a, O_TBL) ? "tbl" : "tbt";
+
+	if (!has_O(a, O_TBL) && !has_O(a, O_TBT))
+		return 0;
+	if (s->af != AF_INET6)
+		return say(err, len, "-O %s: IPv6 only", name);
+	if (cmd_opt(a, 'M') == NULL)
+		return say(err, len, "-O %s: needs -M (the pseudo MTU)", name);
+	if (p->probe_size <= p->reply_pmtu)
+		return say(err, len, "-O %s: -s %u must be larger than -M %u",
+		    name, p->probe_size, p->reply_pmtu);
+	p->flags |= SCAMPER_PING_FLAG_TBT | SCAMPER_PING_FLAG_DL;
+	s->dlts = 1;
+	s->tbt = 1;
 	return 0;
 }
 
@@ -396,13 +414,13 @@ ping_alloc(struct task *task, const struct cmd_args *a, char *err,
 	p->reply_count = (uint16_t)optu(a, 'o', 0);
 	p->reply_pmtu = (uint16_t)optu(a, 'M', 0);
 	p->userid = optu(a, 'U', 0);
-	if (ping_unbuilt(a, err, len) == -1 ||
-	    ping_target(s, a, err, len) == -1 ||
+	if (ping_target(s, a, err, len) == -1 ||
 	    ping_wait(p, a, err, len) == -1 ||
 	    ping_check(s, a, err, len) == -1 ||
 	    ping_ipopts(s, a, err, len) == -1 ||
 	    ping_data(s, a, err, len) == -1 ||
-	    ping_size(s, a, err, len) == -1) {
+	    ping_size(s, a, err, len) == -1 ||
+	    ping_tbt(s, a, err, len) == -1) {
 		ping_state_free(s);
 		return NULL;
 	}

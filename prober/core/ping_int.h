@@ -32,6 +32,9 @@ struct ping_probe {
 	uint8_t		 dltx;		/* tx is the datalink's timestamp */
 };
 
+#define GOT_REPLY	0x1	/* the probe has a reply */
+#define GOT_FRAG	0x2	/* ... and a fragmented one (-O tbt) */
+
 /* Invariants: probes[0..sent) were sent, in order; at most one timer
  * (next or wait) runs, per phase. */
 struct ping_state {
@@ -44,6 +47,7 @@ struct ping_state {
 	int			 have_src;	/* -S given */
 	int			 user_sport;	/* -F given */
 	int			 dlts;		/* -O dl: datalink timestamps */
+	int			 tbt;		/* -O tbt: -o counts fragmented */
 	uint8_t			 proto;		/* of the probes */
 
 	/* what the payload is made of, in order: [2 bytes -C fix]
@@ -58,13 +62,13 @@ struct ping_state {
 	uint16_t		 ipid_base;
 	uint16_t		 seq_base;	/* ICMP: first sequence (-d) */
 	uint32_t		 tcp_datalen;	/* TCP payload bytes */
-	uint16_t		 sport_next;	/* tcp-ack-sport */
 
 	enum ping_phase		 phase;
 	struct ping_probe	*probes;	/* probe_count of them */
 	uint16_t		 sent;
 	uint16_t		 replied;	/* probes with at least one reply */
-	uint8_t			*got;		/* per probe: replied? */
+	uint16_t		 fragged;	/* ... with a fragmented one (tbt) */
+	uint8_t			*got;		/* per probe: GOT_* */
 	int			 ptb_sent;	/* -M: a PTB went out */
 	struct timer		 next;		/* the next probe is due */
 	struct timer		 wait;		/* -W after the last probe */

@@ -243,6 +243,7 @@ ping_reply(struct task *task, const struct pkt_reply *r,
 {
 	struct ping_state *s = task_state(task);
 	struct scamper_ping *p = s->p;
+	uint32_t fragid;
 	int idx;
 
 	if (s->phase == PHASE_DONE || (idx = reply_index(s, r)) < 0)
@@ -253,11 +254,17 @@ ping_reply(struct task *task, const struct pkt_reply *r,
 	}
 	if (p->reply_pmtu != 0 && r->size > p->reply_pmtu && !s->ptb_sent)
 		ping_send_ptb(s, r);
-	if (!s->got[idx]) {
-		s->got[idx] = 1;
+	if (!(s->got[idx] & GOT_REPLY)) {
+		s->got[idx] |= GOT_REPLY;
 		s->replied++;
 	}
-	if (p->reply_count != 0 && s->replied >= p->reply_count)
+	if (s->tbt && !(s->got[idx] & GOT_FRAG) &&
+	    task_reply_fragid(task, &fragid)) {
+		s->got[idx] |= GOT_FRAG;
+		s->fragged++;
+	}
+	if (p->reply_count != 0 &&
+	    (s->tbt ? s->fragged : s->replied) >= p->reply_count)
 		ping_finish(s, SCAMPER_PING_STOP_COMPLETED, 0);
 }
 

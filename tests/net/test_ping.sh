@@ -4,7 +4,8 @@
 # scamper's text and JSON for the same ping (RTTs, times, IP IDs, ports
 # and timestamps masked), and every reply we record is on the wire as we
 # record it (tcpdump of the same run); record route, timestamps, tcp-syn
-# to an open and a closed port, -C, -O spoof, -M, -o, -O tsps lists; and
+# to an open and a closed port, -C, -O spoof, -M, -O tbt, -o, -O tsps lists,
+# tcp-ack-sport replies that come back after later probes went out; and
 # every bad option value is refused with a message naming it.
 # Needs root; skipped otherwise.
 set -u
@@ -151,6 +152,28 @@ for m in icmp-echo icmp-time tcp-syn tcp-ack tcp-ack-sport udp udp-dport; do
 	done
 done
 
+# ---- tcp-ack-sport: replies that arrive after later probes went out ----
+# h2 holds back what it sends (netem: 100 ms each; without netem, a
+# 4 kbit/s token bucket: one reset about every 100 ms), so with -i 0.01
+# the resets to earlier probes come back after the later probes (each
+# from its own port) have gone out.
+h2if=$(lab_ifname h2 r5)
+if lab_exec h2 tc qdisc add dev "$h2if" root netem delay 100ms 2>/dev/null ||
+    lab_exec h2 tc qdisc add dev "$h2if" root tbf rate 4kbit burst 100 \
+    limit 100000 2>"$tmp/tc"; then
+	for dst in $D4 $D6; do
+		cmd="ping -c 5 -i 0.01 -W 3 -P tcp-ack-sport $dst"
+		ours -O json -I "$cmd" >"$tmp/o" 2>&1
+		grep -q '"ping_sent":5, .*"replies":5' "$tmp/o" &&
+		    [ "$(grep -o '"seq":[0-4],' "$tmp/o" | sort -u | wc -l)" = 5 ] &&
+		    ok "$cmd with late replies: all 5 matched" ||
+		    bad "$cmd with late replies: $(cat "$tmp/o")"
+	done
+	lab_exec h2 tc qdisc del dev "$h2if" root
+else
+	echo "skip: no tc qdisc to delay replies: $(cat "$tmp/tc")"
+fi
+
 # ---- options whose output Debian's equals ----------------------------
 for o in "-R" "-T tsonly" "-T tsandaddr" "-C 4660" \
     "-B 0102030405060708 -C 4660" "-p abcd -s 100" "-P icmp-time -R" \
@@ -237,6 +260,39 @@ grep -q 'ICMP6, packet too big, mtu 1280' "$tmp/m6.txt" &&
     ok "-M 1280 (IPv6): packet too big sent, then fragmented replies" ||
     bad "-M IPv6: $(cat "$tmp/m6" "$tmp/m6.txt")"
 
+# ---- -O tbt: the too-big trick -----------------------------------------
+# h2 forgets the path MTU it learned above, so its first reply comes
+# whole (1300 bytes, and draws a Packet Too Big) and the later ones in
+# fragments, each recorded with its first fragment's size and the
+# fragment identification; -o 2 counts only the fragmented replies.
+cmd="ping -O tbt -M 1280 -s 1300 -c 5 -i 0.3 -o 2 $D6"
+lab_exec h2 ip -6 route flush cache
+cap "$tmp/t.pcap" ours -O json -I "$cmd" >"$tmp/o.json" 2>&1
+tcpdump -r "$tmp/t.pcap" -nn -v icmp6 or ip6 2>/dev/null >"$tmp/t.txt"
+sed 's/{"from"/\n{"from"/g' "$tmp/o.json" | grep '^{"from"' >"$tmp/t.resp"
+ids=$(sed -En 's/.*"reply_size":1280, .*"reply_ipid":([0-9]+),.*/\1/p' "$tmp/t.resp")
+wired=0
+for id in $ids; do
+	grep -q "2001:db8:ff::1 > 2001:db8:1::1: frag ($(printf '0x%08x' "$id"):0|1232) ICMP6, echo reply" \
+	    "$tmp/t.txt" && wired=$((wired + 1))
+done
+grep -q '"ping_sent":3, .*"flags":\["dl","tbt"\]' "$tmp/o.json" &&
+    [ "$(wc -l <"$tmp/t.resp")" = 3 ] &&
+    head -1 "$tmp/t.resp" | grep '"reply_size":1300,' | grep -vq reply_ipid &&
+    [ "$wired" = 2 ] && grep -q 'ICMP6, packet too big, mtu 1280' "$tmp/t.txt" &&
+    ok "$cmd: one whole reply, a PTB, then 2 fragmented replies whose ids are on the wire" ||
+    bad "-O tbt: $(cat "$tmp/o.json" "$tmp/t.txt")"
+if [ $have_theirs = 1 ]; then
+	lab_exec h2 ip -6 route flush cache
+	theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null
+	if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
+	    >"$tmp/diff"; then
+		ok "ours and Debian's JSON agree for $cmd"
+	else
+		bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
+	fi
+fi
+
 # ---- -o, -O tsps --------------------------------------------------------
 ours -O json -I "ping -c 5 -i 0.2 -o 2 $D4" >"$tmp/o" 2>&1
 grep -q '"ping_sent":2,.*"replies":2' "$tmp/o" &&
@@ -275,8 +331,8 @@ done <<'EOF'
 -T tsprespec=2001:db8::1|-T tsprespec: '2001:db8::1' is not an IPv4 address
 -P foo|-P: unknown value 'foo'
 -P tcp-syn -C 5|-C: only with -P icmp-echo
--O tbl|-O tbl: not implemented yet
--O tbt|-O tbt: not implemented yet
+-O tbl|-O tbl: IPv6 only
+-O tbt -M 600 -s 1000|-O tbt: IPv6 only
 -O bogus|-O: unknown value 'bogus'
 -M 10|-M: invalid value '10'
 -S 2001:db8::1|-S: 2001:db8::1 is not of the target's address family
@@ -285,7 +341,9 @@ done <<'EOF'
 -P icmp-time -s 30|-s: 30 is too small
 EOF
 for o in "-R|-R: IP options are IPv4 only" "-P icmp-time|-P icmp-time: IPv4 only" \
-    "-M 600|-M: invalid value '600' (IPv6 needs at least 1280)"; do
+    "-M 600|-M: invalid value '600' (IPv6 needs at least 1280)" \
+    "-O tbt|-O tbt: needs -M (the pseudo MTU)" \
+    "-O tbt -M 1280 -s 1280|-O tbt: -s 1280 must be larger than -M 1280"; do
 	opt=${o%%|*} want=${o#*|}
 	ours -I "ping $opt $D6" >"$tmp/o" 2>&1
 	grep -qF -- "$want" "$tmp/o" && ok "ping $opt $D6: refused" ||
