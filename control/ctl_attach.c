@@ -128,6 +128,14 @@ ctl_attach_start(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR could not attach: out of memory");
 		goto fail;
 	}
+	if (ctl->o->oflags & OPT_O_OUTCOPY) {
+		/* -O outcopy: the client's results also go to -o, as
+		 * scamper 20211212 does */
+		struct ctl_outfile *of;
+		TAILQ_FOREACH(of, &ctl->outfiles, e)
+			if (strcmp(of->alias, "-") == 0)
+				output_copy_to(cl->out, of->out);
+	}
 	cl->attached = 1;
 	if (cl->wpaused)
 		core_src_pause(cl->src, 1);

@@ -56,6 +56,39 @@ START_TEST(table)
 }
 END_TEST
 
+/* A range of flows goes in all or none: one busy key refuses the lot,
+ * leaving nothing linked; deleting the range unlinks every entry. */
+START_TEST(ranges)
+{
+	struct match_table *t = match_new();
+	struct match_entry r[8], busy;
+
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < 8; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		key(&r[i].key, AF_INET, IPPROTO_TCP, (uint16_t)(65532 + i),
+		    "192.0.2.9");	/* wraps past 65535 */
+		r[i].owner = &r[0];
+	}
+	memset(&busy, 0, sizeof(busy));
+	busy.key = r[5].key;
+	ck_assert_int_eq(match_add(t, &busy), 0);
+	ck_assert_int_eq(match_add_all(t, r, 8), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	ck_assert_uint_eq(match_count(t), 1);
+	for (int i = 0; i < 8; i++)
+		ck_assert(!r[i].linked);
+	match_del(t, &busy);
+	ck_assert_int_eq(match_add_all(t, r, 8), 0);
+	ck_assert_uint_eq(match_count(t), 8);
+	for (int i = 0; i < 8; i++)
+		ck_assert_ptr_eq(match_find(t, &r[i].key), &r[i]);
+	match_del_all(t, r, 8);
+	ck_assert_uint_eq(match_count(t), 0);
+	match_free(t);
+}
+END_TEST
+
 START_TEST(reply_keys)
 {
 	struct pkt_reply r;
@@ -125,6 +158,7 @@ suite(void)
 
 	tcase_add_test(tc, table);
 	tcase_add_test(tc, reply_keys);
+	tcase_add_test(tc, ranges);
 	suite_add_tcase(s, tc);
 	return s;
 }

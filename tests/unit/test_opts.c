@@ -112,12 +112,13 @@ static const struct {
 	/* well-formed, but not built yet */
 	{ "-d /tmp/x -O warts -P 31337", OK, NULL },
 	{ "-O poll -O json -R host.example:3", OK, NULL },
-	{ "-O outcopy -R host.example:3", UNBUILT, "-O outcopy: not implemented" },
+	{ "-O outcopy -R host.example:3", OK, NULL },
 	{ "-U /tmp/sock", OK, NULL },
 	{ "-F ipfw:100-200 -f list.txt", UNBUILT, "-F: not implemented yet" },
 	{ "-F pf:scamper:10 -f list.txt", UNBUILT, "-F: not implemented yet" },
 	{ "-n 192.0.2.53 -i 192.0.2.1", UNBUILT, "-n: not implemented yet" },
-	{ "-O outcopy -i 192.0.2.1", UNBUILT, "-O outcopy: not implemented" },
+	{ "-O outcopy -i 192.0.2.1", OK, NULL },
+	{ "-O planetlab -i 192.0.2.1", UNBUILT, "-O planetlab: not implemented" },
 	{ "-O tsps -f x", OK, NULL },
 	{ "-O rawtcp -i 192.0.2.1", UNBUILT, "-O rawtcp: not implemented" },
 };
