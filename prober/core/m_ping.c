@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,38 +63,6 @@ static const struct cmd_optspec ping_opts[] = {
 };
 
 /* ---- helpers -------------------------------------------------------- */
-
-static uint32_t
-optu(const struct cmd_args *a, char c, uint32_t def)
-{
-	const struct cmd_optval *v = cmd_opt(a, c);
-
-	return v != NULL ? v->u : def;
-}
-
-static int
-say(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-say(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
-has_O(const struct cmd_args *a, unsigned word)
-{
-	for (int i = 0; i < a->nv; i++)
-		if (a->v[i].opt == 'O' && a->v[i].u == word)
-			return 1;
-	return 0;
-}
 
 static uint32_t
 rand32(void)
@@ -149,16 +116,16 @@ ping_tbt(struct ping_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
 	struct scamper_ping *p = s->p;
-	const char *name = has_O(a, O_TBL) ? "tbl" : "tbt";
+	const char *name = cmd_has_word(a, 'O', O_TBL) ? "tbl" : "tbt";
 
-	if (!has_O(a, O_TBL) && !has_O(a, O_TBT))
+	if (!cmd_has_word(a, 'O', O_TBL) && !cmd_has_word(a, 'O', O_TBT))
 		return 0;
 	if (s->af != AF_INET6)
-		return say(err, len, "-O %s: IPv6 only", name);
+		return cmd_err(err, len, "-O %s: IPv6 only", name);
 	if (cmd_opt(a, 'M') == NULL)
-		return say(err, len, "-O %s: needs -M (the pseudo MTU)", name);
+		return cmd_err(err, len, "-O %s: needs -M (the pseudo MTU)", name);
 	if (p->probe_size <= p->reply_pmtu)
-		return say(err, len, "-O %s: -s %u must be larger than -M %u",
+		return cmd_err(err, len, "-O %s: -s %u must be larger than -M %u",
 		    name, p->probe_size, p->reply_pmtu);
 	p->flags |= SCAMPER_PING_FLAG_TBT | SCAMPER_PING_FLAG_DL;
 	s->dlts = 1;
@@ -173,14 +140,14 @@ ping_target(struct ping_state *s, const struct cmd_args *a, char *err,
 	const struct cmd_optval *v;
 
 	if (a->noperands != 1)
-		return say(err, len, "expected one target address, got %d",
+		return cmd_err(err, len, "expected one target address, got %d",
 		    a->noperands);
 	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
-		return say(err, len, "'%s' is not an IPv4 or IPv6 address",
+		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
 		    a->operands[0]);
 	if ((v = cmd_opt(a, 'S')) != NULL) {
 		if (v->af != s->af)
-			return say(err, len, "-S: %s is not of the target's "
+			return cmd_err(err, len, "-S: %s is not of the target's "
 			    "address family", v->s);
 		memcpy(s->src, v->addr, 16);
 		s->have_src = 1;
@@ -197,11 +164,11 @@ ping_wait(struct scamper_ping *p, const struct cmd_args *a, char *err,
 
 	if (v != NULL && (parse_secs(v->s, &us) == -1 || us < 1000 ||
 	    us > 20000000))
-		return say(err, len, "-i: invalid value '%s' (expected "
+		return cmd_err(err, len, "-i: invalid value '%s' (expected "
 		    "seconds from 0.001 to 20)", v->s);
 	p->probe_wait = (uint8_t)(us / 1000000);
 	p->probe_wait_us = (uint32_t)(us % 1000000);
-	p->probe_timeout = (uint8_t)optu(a, 'W', p->probe_wait == 0 ? 1 :
+	p->probe_timeout = (uint8_t)cmd_optu(a, 'W', p->probe_wait == 0 ? 1 :
 	    p->probe_wait);
 	return 0;
 }
@@ -228,24 +195,24 @@ ping_ts(struct ping_state *s, const char *arg, char *err, size_t len)
 		return 0;
 	}
 	if (strncmp(arg, "tsprespec=", 10) != 0)
-		return say(err, len, "-T: invalid value '%s' (expected "
+		return cmd_err(err, len, "-T: invalid value '%s' (expected "
 		    "tsonly, tsandaddr or tsprespec=IP[,IP...])", arg);
 	if (snprintf(buf, sizeof(buf), "%s", arg + 10) >= (int)sizeof(buf))
-		return say(err, len, "-T: value too long");
+		return cmd_err(err, len, "-T: value too long");
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (n == PKT_TS_PRESPEC_MAX)
-			return say(err, len, "-T tsprespec: at most %d "
+			return cmd_err(err, len, "-T tsprespec: at most %d "
 			    "addresses", PKT_TS_PRESPEC_MAX);
 		if (cmd_addr(tok, a16) != AF_INET)
-			return say(err, len, "-T tsprespec: '%s' is not an "
+			return cmd_err(err, len, "-T tsprespec: '%s' is not an "
 			    "IPv4 address", tok);
 		memcpy(addrs + 4 * n++, a16, 4);
 	}
 	if (n == 0)
-		return say(err, len, "-T tsprespec: no addresses");
+		return cmd_err(err, len, "-T tsprespec: no addresses");
 	if ((p->tsps = calloc((size_t)n, sizeof(*p->tsps))) == NULL)
-		return say(err, len, "out of memory");
+		return cmd_err(err, len, "out of memory");
 	for (int i = 0; i < n; i++)
 		scamper_addr_set(&p->tsps[i], SCAMPER_ADDR_IPV4, addrs + 4 * i);
 	p->tspsc = (uint8_t)n;
@@ -262,10 +229,10 @@ ping_ipopts(struct ping_state *s, const struct cmd_args *a, char *err,
 	int rr = cmd_opt(a, 'R') != NULL;
 
 	if ((rr || t != NULL) && s->af != AF_INET)
-		return say(err, len, "-%c: IP options are IPv4 only",
+		return cmd_err(err, len, "-%c: IP options are IPv4 only",
 		    rr ? 'R' : 'T');
 	if (rr && t != NULL)
-		return say(err, len, "-R: cannot be combined with -T (both "
+		return cmd_err(err, len, "-R: cannot be combined with -T (both "
 		    "need the whole option space)");
 	if (rr) {
 		s->p->flags |= SCAMPER_PING_FLAG_V4RR;
@@ -284,31 +251,31 @@ ping_data(struct ping_state *s, const struct cmd_args *a, char *err,
 	const struct cmd_optval *v = b != NULL ? b : pat;
 
 	if (b != NULL && pat != NULL)
-		return say(err, len, "-B: cannot be combined with -p");
+		return cmd_err(err, len, "-B: cannot be combined with -p");
 	if (cmd_opt(a, 'C') != NULL) {
 		if (p->probe_method != SCAMPER_PING_METHOD_ICMP_ECHO)
-			return say(err, len, "-C: only with -P icmp-echo");
+			return cmd_err(err, len, "-C: only with -P icmp-echo");
 		p->flags |= SCAMPER_PING_FLAG_ICMPSUM;
-		p->probe_icmpsum = (uint16_t)optu(a, 'C', 0);
+		p->probe_icmpsum = (uint16_t)cmd_optu(a, 'C', 0);
 		s->fixlen += 2;
 	}
 	if (p->probe_method == SCAMPER_PING_METHOD_ICMP_TIME)
 		s->fixlen += 12;
-	if (has_O(a, O_DL)) {
+	if (cmd_has_word(a, 'O', O_DL)) {
 		p->flags |= SCAMPER_PING_FLAG_DL;
 		s->dlts = 1;
 	}
-	if (has_O(a, O_SPOOF)) {
+	if (cmd_has_word(a, 'O', O_SPOOF)) {
 		p->flags |= SCAMPER_PING_FLAG_SPOOF;
 		s->fixlen += s->af == AF_INET ? 4 : 16;
 	}
 	if (v == NULL)
 		return 0;
 	if ((s->data = malloc(v->u)) == NULL)
-		return say(err, len, "out of memory");
+		return cmd_err(err, len, "out of memory");
 	s->datalen = cmd_hex(v->s, s->data, v->u);
 	if ((p->probe_data = malloc(s->datalen)) == NULL)
-		return say(err, len, "out of memory");
+		return cmd_err(err, len, "out of memory");
 	memcpy(p->probe_data, s->data, s->datalen);
 	p->probe_datalen = (uint16_t)s->datalen;
 	if (b != NULL)
@@ -339,12 +306,12 @@ ping_size(struct ping_state *s, const struct cmd_args *a, char *err,
 		def = need + 44;
 	else
 		def = need + 56;
-	p->probe_size = (uint16_t)optu(a, 's', (uint32_t)def);
+	p->probe_size = (uint16_t)cmd_optu(a, 's', (uint32_t)def);
 	if (p->probe_size < need)
-		return say(err, len, "-s: %u is too small (this probe needs "
+		return cmd_err(err, len, "-s: %u is too small (this probe needs "
 		    "at least %zu bytes)", p->probe_size, need);
 	if (def > 65535)
-		return say(err, len, "-B: the probe would exceed 65535 bytes");
+		return cmd_err(err, len, "-B: the probe would exceed 65535 bytes");
 	return 0;
 }
 
@@ -356,10 +323,10 @@ ping_check(struct ping_state *s, const struct cmd_args *a, char *err,
 
 	if (p->probe_method == SCAMPER_PING_METHOD_ICMP_TIME &&
 	    s->af != AF_INET)
-		return say(err, len, "-P icmp-time: IPv4 only");
+		return cmd_err(err, len, "-P icmp-time: IPv4 only");
 	if (cmd_opt(a, 'M') != NULL && s->af == AF_INET6 &&
 	    p->reply_pmtu < 1280)
-		return say(err, len, "-M: invalid value '%u' (IPv6 needs at "
+		return cmd_err(err, len, "-M: invalid value '%u' (IPv6 needs at "
 		    "least 1280)", p->reply_pmtu);
 	return 0;
 }
@@ -371,11 +338,11 @@ ping_ports(struct ping_state *s, const struct cmd_args *a)
 	uint16_t pid = (uint16_t)getpid();
 
 	if (ping_is_tcp(s) || ping_is_udp(s)) {
-		p->probe_sport = (uint16_t)optu(a, 'F', pid | 0x8000);
-		p->probe_dport = (uint16_t)optu(a, 'd', 33435);
+		p->probe_sport = (uint16_t)cmd_optu(a, 'F', pid | 0x8000);
+		p->probe_dport = (uint16_t)cmd_optu(a, 'd', 33435);
 	} else {
-		p->probe_sport = (uint16_t)optu(a, 'F', pid);
-		p->probe_dport = (uint16_t)optu(a, 'd', 0);
+		p->probe_sport = (uint16_t)cmd_optu(a, 'F', pid);
+		p->probe_dport = (uint16_t)cmd_optu(a, 'd', 0);
 	}
 	s->seq_base = p->probe_dport;
 	s->user_sport = cmd_opt(a, 'F') != NULL;
@@ -403,17 +370,17 @@ ping_alloc(struct task *task, const struct cmd_args *a, char *err,
 
 	if (s == NULL || (s->p = p = scamper_ping_alloc()) == NULL) {
 		free(s);
-		say(err, len, "out of memory");
+		cmd_err(err, len, "out of memory");
 		return NULL;
 	}
 	s->task = task;
-	p->probe_method = ping_types[optu(a, 'P', 0)];
-	p->probe_count = (uint16_t)optu(a, 'c', 4);
-	p->probe_ttl = (uint8_t)optu(a, 'm', 64);
-	p->probe_tos = (uint8_t)optu(a, 'z', 0);
-	p->reply_count = (uint16_t)optu(a, 'o', 0);
-	p->reply_pmtu = (uint16_t)optu(a, 'M', 0);
-	p->userid = optu(a, 'U', 0);
+	p->probe_method = ping_types[cmd_optu(a, 'P', 0)];
+	p->probe_count = (uint16_t)cmd_optu(a, 'c', 4);
+	p->probe_ttl = (uint8_t)cmd_optu(a, 'm', 64);
+	p->probe_tos = (uint8_t)cmd_optu(a, 'z', 0);
+	p->reply_count = (uint16_t)cmd_optu(a, 'o', 0);
+	p->reply_pmtu = (uint16_t)cmd_optu(a, 'M', 0);
+	p->userid = cmd_optu(a, 'U', 0);
 	if (ping_target(s, a, err, len) == -1 ||
 	    ping_wait(p, a, err, len) == -1 ||
 	    ping_check(s, a, err, len) == -1 ||
