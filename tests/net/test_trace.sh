@@ -264,6 +264,28 @@ ours -I "trace -c 97 203.0.113.1" >"$tmp/o" 2>&1
 grep -q -- '-c: confidence must be 95 or 99' "$tmp/o" && ok "-c 97 is refused" ||
     bad "-c 97: $(cat "$tmp/o")"
 
+# a list file: a bad line is reported with its file and line number and
+# skipped; the good lines are measured
+printf '# targets\n203.0.113.1\nnot-an-address\n\n2001:db8:ff::1\n' >"$tmp/list"
+ours -c "trace -P icmp-paris -q 1" "$tmp/list" >"$tmp/lo" 2>"$tmp/le"
+[ "$(grep -c '^traceroute from' "$tmp/lo")" = 2 ] &&
+    grep -q "list:3: trace: 'not-an-address' is not an IPv4 or IPv6 address" "$tmp/le" &&
+    ok "a bad list line is reported with its line number and the rest is measured" ||
+    bad "list file: $(cat "$tmp/lo" "$tmp/le")"
+
+# a silent router (r5 sends no time exceeded): its hop is "*", as in
+# Debian's text
+lab_silent r5 >/dev/null
+for dst in 203.0.113.1 2001:db8:ff::1; do
+	cmd="trace -P icmp-paris -q 1 -w 1 -s 40123 $dst"
+	ours -I "$cmd" >"$tmp/ours" 2>&1
+	theirs -I "$cmd" >"$tmp/theirs" 2>&1
+	grep -q '^ 5  \*$' "$tmp/ours" && grep -q "^ 6  $dst " "$tmp/ours" &&
+	    diff <(mask <"$tmp/ours") <(mask <"$tmp/theirs") >"$tmp/diff" &&
+	    ok "$cmd: the silent router is '*', as in Debian's text" ||
+	    bad "silent router, $cmd: $(cat "$tmp/ours" "$tmp/diff")"
+done
+
 # options not built yet are refused, never ignored
 for o in "-O ptr"; do
 	ours -I "trace $o 203.0.113.1" >"$tmp/o" 2>&1
