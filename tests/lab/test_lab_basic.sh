@@ -161,9 +161,9 @@ check "reject unknown statement" expect_reject "stdin:4: unknown statement" \
     "$good
 frobnicate a"
 check "reject non-documentation address" expect_reject \
-    "stdin:3: link address '10.0.0.1/30'" "node a host
+    "stdin:3: link address '100.64.0.1/30'" "node a host
 node b host
-link a b 10.0.0.1/30 10.0.0.2/30"
+link a b 100.64.0.1/30 100.64.0.2/30"
 check "reject undeclared node" expect_reject "stdin:4: unknown node 'c'" \
     "$good
 route c 192.0.2.0/24 via 192.0.2.2"
