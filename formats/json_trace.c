@@ -9,32 +9,6 @@
 #include "scamper_trace.h"
 #include "sbuf.h"
 
-static int
-hop_is_icmp(const struct scamper_trace_hop *h)
-{
-	return (h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) == 0;
-}
-
-static int
-hop_is_icmp_q(const struct scamper_trace_hop *h)
-{
-	if (!hop_is_icmp(h))
-		return 0;
-	if (h->addr.type == SCAMPER_ADDR_IPV4)
-		return h->icmp_type == 3 || h->icmp_type == 11;
-	return h->icmp_type >= 1 && h->icmp_type <= 3;
-}
-
-static int
-hop_is_ptb(const struct scamper_trace_hop *h)
-{
-	if (!hop_is_icmp(h))
-		return 0;
-	if (h->addr.type == SCAMPER_ADDR_IPV4)
-		return h->icmp_type == 3 && h->icmp_code == 4;
-	return h->icmp_type == 2;
-}
-
 static void
 hop(struct sbuf *sb, const struct scamper_trace *t,
     const struct scamper_trace_hop *h)
@@ -58,17 +32,17 @@ hop(struct sbuf *sb, const struct scamper_trace *t,
 	if (!rxerr)
 		sb_printf(sb, ", \"reply_ipid\":%u, \"reply_size\":%u",
 		    h->reply_ipid, h->reply_size);
-	if (hop_is_icmp(h)) {
+	if (scamper_trace_hop_is_icmp(h)) {
 		sb_printf(sb, ", \"icmp_type\":%u, \"icmp_code\":%u",
 		    h->icmp_type, h->icmp_code);
-		if (hop_is_icmp_q(h) && !rxerr) {
+		if (scamper_trace_hop_is_icmp_q(h) && !rxerr) {
 			sb_printf(sb, ", \"icmp_q_ttl\":%u, \"icmp_q_ipl\":%u",
 			    h->icmp_q_ttl, h->icmp_q_ipl);
 			if (h->addr.type == SCAMPER_ADDR_IPV4)
 				sb_printf(sb, ", \"icmp_q_tos\":%u",
 				    h->icmp_q_tos);
 		}
-		if (hop_is_ptb(h))
+		if (scamper_trace_hop_is_ptb(h))
 			sb_printf(sb, ", \"icmp_nhmtu:\":%u", h->icmp_nhmtu);
 	} else if (h->flags & SCAMPER_TRACE_HOP_TCP) {
 		sb_printf(sb, ", \"tcp_flags\":%u", h->tcp_flags);

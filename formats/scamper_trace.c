@@ -98,3 +98,29 @@ scamper_trace_stop_tostr(uint8_t reason)
 
 	return reason < sizeof(r) / sizeof(r[0]) ? r[reason] : NULL;
 }
+
+int
+scamper_trace_hop_is_icmp(const struct scamper_trace_hop *h)
+{
+	return (h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) == 0;
+}
+
+int
+scamper_trace_hop_is_icmp_q(const struct scamper_trace_hop *h)
+{
+	if (!scamper_trace_hop_is_icmp(h))
+		return 0;
+	if (h->addr.type == SCAMPER_ADDR_IPV4)
+		return h->icmp_type == 3 || h->icmp_type == 11;
+	return h->icmp_type >= 1 && h->icmp_type <= 3;
+}
+
+int
+scamper_trace_hop_is_ptb(const struct scamper_trace_hop *h)
+{
+	if (!scamper_trace_hop_is_icmp(h))
+		return 0;
+	if (h->addr.type == SCAMPER_ADDR_IPV4)
+		return h->icmp_type == 3 && h->icmp_code == 4;
+	return h->icmp_type == 2;
+}

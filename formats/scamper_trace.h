@@ -155,6 +155,13 @@ void scamper_trace_hops_clear(struct scamper_trace_hops *h);
 struct scamper_trace_pmtud *scamper_trace_pmtud_alloc(void);
 struct scamper_trace_dtree *scamper_trace_dtree_alloc(void);
 
+/* What a hop's reply was: ICMP at all (neither TCP nor UDP); an ICMP
+ * message that quotes the probe (IPv4 unreachable or time exceeded,
+ * IPv6 types 1-3); a Packet Too Big / Fragmentation Needed. */
+int scamper_trace_hop_is_icmp(const struct scamper_trace_hop *h);
+int scamper_trace_hop_is_icmp_q(const struct scamper_trace_hop *h);
+int scamper_trace_hop_is_ptb(const struct scamper_trace_hop *h);
+
 /* Names used in text and JSON: "icmp-echo", "COMPLETED", ...; never NULL
  * (unknown values give NULL from these two so callers can print a number). */
 const char *scamper_trace_type_tostr(uint8_t type);

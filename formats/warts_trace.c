@@ -58,32 +58,6 @@ icmpext_wr(struct wbuf *wb, const struct wfield *f)
 
 /* ---- hop records ---------------------------------------------------- */
 
-static int
-hop_is_icmp(const struct scamper_trace_hop *h)
-{
-	return (h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) == 0;
-}
-
-static int
-hop_is_icmp_q(const struct scamper_trace_hop *h)
-{
-	if (!hop_is_icmp(h))
-		return 0;
-	if (h->addr.type == SCAMPER_ADDR_IPV4)
-		return h->icmp_type == 3 || h->icmp_type == 11;
-	return h->icmp_type >= 1 && h->icmp_type <= 3;
-}
-
-static int
-hop_is_ptb(const struct scamper_trace_hop *h)
-{
-	if (!hop_is_icmp(h))
-		return 0;
-	if (h->addr.type == SCAMPER_ADDR_IPV4)
-		return h->icmp_type == 3 && h->icmp_code == 4;
-	return h->icmp_type == 2;
-}
-
 #define HOP_NF	20
 
 /*
@@ -95,7 +69,8 @@ static void
 hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
     uint16_t *tc, struct scamper_addr *gid, uint16_t psize)
 {
-	int icmp = hop_is_icmp(h), q = hop_is_icmp_q(h);
+	int icmp = scamper_trace_hop_is_icmp(h);
+	int q = scamper_trace_hop_is_icmp_q(h);
 	struct wfield fl[HOP_NF] = {
 		WFIELD(WF_GID, gid, 0),
 		WFIELD(WF_U8, &h->probe_ttl, 1),
@@ -108,7 +83,7 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 		WFIELD(WF_U16, &h->reply_size, 1),
 		WFIELD(WF_U16, &h->reply_ipid, h->reply_ipid != 0),
 		WFIELD(WF_U8, &h->reply_tos, 1),
-		WFIELD(WF_U16, &h->icmp_nhmtu, hop_is_ptb(h)),
+		WFIELD(WF_U16, &h->icmp_nhmtu, scamper_trace_hop_is_ptb(h)),
 		WFIELD(WF_U16, &h->icmp_q_ipl, q && h->icmp_q_ipl != psize),
 		WFIELD(WF_U8, &h->icmp_q_ttl, q && h->icmp_q_ttl != 1),
 		WFIELD(WF_U8, &h->tcp_flags, !icmp &&
@@ -147,7 +122,7 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	h->probe_id = (uint8_t)(id + 1);
 	h->icmp_type = (uint8_t)(tc >> 8);
 	h->icmp_code = (uint8_t)tc;
-	if (hop_is_icmp_q(h)) {
+	if (scamper_trace_hop_is_icmp_q(h)) {
 		if (!f[12].set)
 			h->icmp_q_ipl = psize;
 		if (!f[13].set)
