@@ -38,6 +38,9 @@ struct loop {
 	struct loop_fd		 *graveyard;
 	struct timer_heap	  timers;
 	struct monotime		  now;
+	struct monotime		  woke;		/* the last wait returned */
+	int64_t			  tick_ns;	/* 0: no minimum */
+	int			  busy;		/* the last wait took < a tick */
 	int			  stop;
 	int			  sigpipe[2];
 	struct loop_fd		 *sigfd;
@@ -401,10 +404,43 @@ loop_timeout(struct loop *l)
 	return (int)((ns + 999999) / 1000000);
 }
 
+void
+loop_set_tick(struct loop *l, int64_t tick_ns)
+{
+	l->tick_ns = tick_ns > 0 ? tick_ns : 0;
+}
+
+/*
+ * Sleep out the rest of the tick that began when the last wait returned,
+ * so that what became ready meanwhile is taken in one pass.  Only when
+ * busy: after a wait that blocked a tick or more, events are sparse and
+ * the next one is taken as soon as it comes.  A signal
+ * cuts the sleep short; the self-pipe then wakes the wait at once.
+ */
+static void
+loop_tick_sleep(struct loop *l)
+{
+	struct monotime until;
+	struct timespec ts;
+	int64_t left;
+
+	if (l->tick_ns == 0 || !l->busy)
+		return;
+	until = monotime_add_ns(l->woke, l->tick_ns);
+	if ((left = monotime_sub_ns(until, monotime_now())) <= 0)
+		return;
+	ts.tv_sec = (time_t)(left / 1000000000);
+	ts.tv_nsec = (long)(left % 1000000000);
+	(void)nanosleep(&ts, NULL);
+	l->now = monotime_now();
+	timer_heap_run(&l->timers, l->now);
+}
+
 int
 loop_run(struct loop *l)
 {
 	struct loop_fd *d;
+	struct monotime before;
 
 	l->stop = 0;
 	while (!l->stop) {
@@ -414,9 +450,15 @@ loop_run(struct loop *l)
 			break;
 		if (l->nuser == 0 && timer_heap_peek(&l->timers) == NULL)
 			break;
+		loop_tick_sleep(l);
+		if (l->stop)
+			break;
+		before = monotime_now();
 		if (l->be->wait(l->bestate, loop_timeout(l), loop_ready, l)
 		    == -1 && errno != EINTR)
 			return -1;
+		l->woke = monotime_now();
+		l->busy = monotime_sub_ns(l->woke, before) < l->tick_ns;
 		while ((d = l->graveyard) != NULL) {
 			l->graveyard = d->next_dead;
 			free(d);

@@ -87,6 +87,13 @@ struct monotime loop_now(const struct loop *l);
  * or -1 with errno set if the backend failed. */
 int loop_run(struct loop *l);
 
+/* Let at least TICK_NS nanoseconds pass between two returns from the
+ * backend's wait while the loop is busy (0, the default: no minimum).
+ * Work that arrives within a tick is then handled together: one wake-up
+ * for many replies and timers instead of one each.  Timers fire up to a
+ * tick late; nothing is lost. */
+void loop_set_tick(struct loop *l, int64_t tick_ns);
+
 /* Make loop_run() return after the current iteration. */
 void loop_stop(struct loop *l);
 

@@ -22,6 +22,11 @@
 #include "task.h"
 
 #define CORE_MAXCMD 8192
+#define CORE_TICK_PROBES 64		/* a busy tick holds this many probes */
+#define CORE_TICK_MIN_NS 1000000LL	/* 1 ms */
+#define CORE_TICK_MAX_NS 5000000LL	/* 5 ms */
+
+static void core_set_tick(struct core *);
 
 struct task {
 	struct core		*c;
@@ -713,6 +718,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 	c->conf = *conf;
 	c->sport = (uint16_t)((getpid() & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
+	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);
 	timer_init(&c->reap, on_reap, c);
 	TAILQ_INIT(&c->ready);
@@ -989,6 +995,25 @@ core_pull_pause(struct core *c, int paused)
 	core_kick(c);
 }
 
+/*
+ * The loop's tick for this rate: time for CORE_TICK_PROBES probes, within
+ * [CORE_TICK_MIN_NS, CORE_TICK_MAX_NS].  Busy, the prober then wakes at
+ * most once a tick and sends and reads in batches; the bucket lets one
+ * tick's probes out at once.
+ */
+static void
+core_set_tick(struct core *c)
+{
+	int64_t tick = c->pace.cost_ns * CORE_TICK_PROBES;
+
+	if (tick < CORE_TICK_MIN_NS)
+		tick = CORE_TICK_MIN_NS;
+	if (tick > CORE_TICK_MAX_NS)
+		tick = CORE_TICK_MAX_NS;
+	loop_set_tick(c->l, tick);
+	pace_set_burst(&c->pace, tick);
+}
+
 int
 core_run(struct core *c)
 {
@@ -1001,6 +1026,7 @@ core_set_pps(struct core *c, uint32_t pps)
 {
 	c->conf.pps = pps;
 	pace_set_rate(&c->pace, pps);
+	core_set_tick(c);
 }
 
 const struct core_stats *

@@ -7,6 +7,7 @@ void
 pace_init(struct pace *p, uint32_t pps, struct monotime now)
 {
 	pace_set_rate(p, pps);
+	p->burst_ns = 0;
 	p->credit_ns = p->cost_ns;
 	p->last = now;
 }
@@ -23,7 +24,8 @@ pace_set_rate(struct pace *p, uint32_t pps)
 void
 pace_update(struct pace *p, struct monotime now, int waiting)
 {
-	int64_t cap = waiting ? (int64_t)PACE_CATCHUP_MS * 1000000 : p->cost_ns;
+	int64_t cap = waiting ? (int64_t)PACE_CATCHUP_MS * 1000000 :
+	    p->burst_ns;
 	int64_t dt = monotime_sub_ns(now, p->last);
 
 	if (dt > 0)
@@ -33,6 +35,12 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 		cap = p->cost_ns;
 	if (p->credit_ns > cap)
 		p->credit_ns = cap;
+}
+
+void
+pace_set_burst(struct pace *p, int64_t burst_ns)
+{
+	p->burst_ns = burst_ns > 0 ? burst_ns : 0;
 }
 
 int

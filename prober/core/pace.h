@@ -6,7 +6,8 @@
  * probes wait, up to PACE_CATCHUP_MS of credit may build up (a loop that
  * was late sends back to back to catch up); beyond that the schedule is
  * re-based rather than bursting.  When nothing waits, credit is capped at
- * one probe, so an idle prober does not save up a burst.
+ * one probe, or at the burst the loop's tick needs (pace_set_burst), so
+ * an idle prober does not save up more than one tick's worth.
  */
 #ifndef PROBER_CORE_PACE_H
 #define PROBER_CORE_PACE_H
@@ -21,6 +22,7 @@ struct pace {
 	uint32_t	pps;
 	int64_t		cost_ns;	/* 1e9 / pps */
 	int64_t		credit_ns;
+	int64_t		burst_ns;	/* idle cap; at least cost_ns */
 	struct monotime	last;
 };
 
@@ -29,6 +31,10 @@ void pace_init(struct pace *p, uint32_t pps, struct monotime now);
 
 /* Change the rate (as "set pps" does), keeping the credit. */
 void pace_set_rate(struct pace *p, uint32_t pps);
+
+/* Let up to BURST_NS of credit (at least one probe) build up while
+ * nothing waits: what a loop that wakes once per tick sends at once. */
+void pace_set_burst(struct pace *p, int64_t burst_ns);
 
 /* Add the credit earned up to NOW.  WAITING says whether probes are
  * queued (it decides the cap). */

@@ -47,6 +47,27 @@ START_TEST(idle_no_burst)
 }
 END_TEST
 
+/* An idle bucket keeps up to the burst set for the loop's tick. */
+START_TEST(idle_burst)
+{
+	struct pace p;
+	int n = 0;
+
+	pace_init(&p, 10000, ms(0));
+	pace_set_burst(&p, 5 * 1000000LL);	/* 5 ms: 50 probes */
+	pace_update(&p, ms(5000), 0);
+	while (pace_take(&p))
+		n++;
+	ck_assert_int_eq(n, 50);
+	pace_set_burst(&p, 1);			/* below one probe: one */
+	pace_update(&p, ms(6000), 0);
+	n = 0;
+	while (pace_take(&p))
+		n++;
+	ck_assert_int_eq(n, 1);
+}
+END_TEST
+
 START_TEST(catchup_bounded)
 {
 	struct pace p;
@@ -87,6 +108,7 @@ suite(void)
 
 	tcase_add_test(tc, rate);
 	tcase_add_test(tc, idle_no_burst);
+	tcase_add_test(tc, idle_burst);
 	tcase_add_test(tc, catchup_bounded);
 	tcase_add_test(tc, next_time);
 	suite_add_tcase(s, tc);
