@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <link.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -14,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -88,6 +92,7 @@ struct remote {
 	struct monotime		 last_rx, last_tx;
 	int64_t			 backoff;
 	int			 failures;	/* in a row, for logging */
+	int			 trimmed;	/* memory given back since busy */
 	TAILQ_HEAD(, rchan)	 chans;
 };
 
@@ -497,6 +502,7 @@ chan_new(struct remote *r, uint32_t id)
 	ch->r = r;
 	ch->id = id;
 	TAILQ_INSERT_TAIL(&r->chans, ch, e);
+	r->trimmed = 0;
 	snprintf(name, sizeof(name), "%s_%u", r->id, r->nlists++);
 	if ((ch->cl = ctl_client_virtual(r->ctl, name, &chan_vio, ch)) ==
 	    NULL) {
@@ -581,6 +587,7 @@ go(struct remote *r)
 
 	r->st = RS_GO;
 	r->backoff = 0;
+	r->trimmed = 0;
 	if (r->failures > 0)
 		log_info("remote %s: connected again", r->where);
 	r->failures = 0;
@@ -881,6 +888,88 @@ start_connect(void *arg)
 	loop_timer_after(r->l, &r->t_conn, RMT_CONNECT_MS);
 }
 
+/* ---- idle memory ---------------------------------------------------------- */
+
+/* Nonzero if the object INFO describes has text relocations or its
+ * segment [START, END) overlaps its RELRO range: pages that were written
+ * and must stay. */
+static int
+written_ro(const struct dl_phdr_info *info, uintptr_t start, uintptr_t end)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		const ElfW(Dyn) *d;
+
+		if (ph->p_type == PT_GNU_RELRO && a < end &&
+		    a + ph->p_memsz > start)
+			return 1;
+		if (ph->p_type != PT_DYNAMIC)
+			continue;
+		for (d = (const ElfW(Dyn) *)a; d->d_tag != DT_NULL; d++)
+			if (d->d_tag == DT_TEXTREL || (d->d_tag == DT_FLAGS &&
+			    (d->d_un.d_val & DF_TEXTREL)))
+				return 1;
+	}
+	return 0;
+}
+
+/* dl_iterate_phdr callback: tell the kernel this process does not need
+ * the object's read-only segments (code, constants) resident.  They are
+ * never written, so nothing is lost: pages stay in the page cache and
+ * come back on the next touch. */
+static int
+drop_ro_segments(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t pg = *(const uintptr_t *)arg;
+
+	(void)size;
+	if (info->dlpi_addr == (uintptr_t)getauxval(AT_SYSINFO_EHDR))
+		return 0;	/* the vDSO */
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		uintptr_t start = (a + pg - 1) & ~(pg - 1);
+		uintptr_t end = (a + ph->p_memsz) & ~(pg - 1);
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W) ||
+		    end <= start || written_ro(info, start, end))
+			continue;
+		(void)madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	return 0;
+}
+
+/* An idle remote scamper gives memory back: free heap at the top and in
+ * holes, the output buffer, and the resident read-only pages of the
+ * program and its libraries (the kernel maps 64 KB or more around each
+ * page a process touches, so a library touched once during start-up or
+ * a TLS handshake stays resident in full). */
+static void
+trim_idle(struct remote *r)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	if (r->woff == r->wlen) {
+		free(r->wbuf);
+		r->wbuf = NULL;
+		r->woff = r->wlen = r->wcap = 0;
+	}
+	malloc_trim(0);
+	dl_iterate_phdr(drop_ro_segments, &pg);
+	r->trimmed = 1;
+	log_debug("remote %s: idle, memory given back", r->where);
+}
+
+/* Nonzero if nothing is in flight: no channel, nothing unacknowledged or
+ * waiting to be written. */
+static int
+is_idle(const struct remote *r)
+{
+	return r->st == RS_GO && TAILQ_EMPTY(&r->chans) &&
+	    TAILQ_EMPTY(&r->link.held) && r->woff == r->wlen;
+}
+
 static void
 on_tick(void *arg)
 {
@@ -904,6 +993,8 @@ on_tick(void *arg)
 		if (r->fd != -1)
 			watch(r);
 	}
+	if (!r->trimmed && is_idle(r))
+		trim_idle(r);
 }
 
 int
