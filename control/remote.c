@@ -100,55 +100,6 @@ static void conn_fail(struct remote *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void start_connect(void *arg);
 
-/* ---- -O word=PATH ------------------------------------------------------- */
-
-int
-remote_opts_extract(int *argc, char **argv, struct remote_conf *rc,
-    char *err, size_t len)
-{
-	static const char *const keys[] = { "cafile=", "certfile=",
-	    "keyfile=" };
-	const char **dst[] = { &rc->cafile, &rc->certfile, &rc->keyfile };
-	int i, j, out = 1;
-
-	memset(rc, 0, sizeof(*rc));
-	for (i = 1; i < *argc; i++) {
-		const char *v = NULL;
-		int take = 0;
-
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "-O") == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			take = 2;
-		} else if (strncmp(argv[i], "-O", 2) == 0) {
-			v = argv[i] + 2;
-			take = 1;
-		}
-		for (j = 0; v != NULL && j < 3; j++)
-			if (strncmp(v, keys[j], strlen(keys[j])) == 0)
-				break;
-		if (v == NULL || j == 3) {
-			argv[out++] = argv[i];
-			if (take == 2)
-				argv[out++] = argv[++i];
-			continue;
-		}
-		if (v[strlen(keys[j])] == '\0') {
-			snprintf(err, len, "-O %s: a file name is needed after "
-			    "'='", keys[j]);
-			return -1;
-		}
-		*dst[j] = v + strlen(keys[j]);
-		i += take - 1;
-	}
-	for (; i < *argc; i++)
-		argv[out++] = argv[i];
-	argv[out] = NULL;
-	*argc = out;
-	return 0;
-}
-
 /* ---- preparation -------------------------------------------------------- */
 
 static int
@@ -196,7 +147,7 @@ resolve(struct remote *r, const char *arg, uint16_t port)
 }
 
 struct remote *
-remote_prepare(const struct opts *o, const struct remote_conf *rc)
+remote_prepare(const struct opts *o)
 {
 	struct remote *r = calloc(1, sizeof(*r));
 	char err[512];
@@ -220,14 +171,11 @@ remote_prepare(const struct opts *o, const struct remote_conf *rc)
 		snprintf(r->monitor, sizeof(r->monitor), "%s", o->monitorname);
 	}
 	if (!(o->oflags & (OPT_O_NOTLS | OPT_O_NOTLS_REMOTE))) {
-		if ((r->tls = tls_ctx_client(rc->cafile, rc->certfile,
-		    rc->keyfile, err, sizeof(err))) == NULL) {
+		if ((r->tls = tls_ctx_client(o->cafile, o->certfile,
+		    o->keyfile, err, sizeof(err))) == NULL) {
 			log_warnx("-R %s: %s", r->where, err);
 			goto fail;
 		}
-	} else if (rc->cafile != NULL || rc->certfile != NULL) {
-		log_warnx("-O cafile/certfile: TLS is off (-O notls)");
-		goto fail;
 	}
 	if (getrandom(r->magic, sizeof(r->magic), 0) != sizeof(r->magic)) {
 		log_warn("-R: random magic");
