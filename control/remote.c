@@ -272,6 +272,21 @@ send_fin(struct remote *r, uint32_t id)
 		send_held(r, m);
 }
 
+/* After a failed write: the TLS alert the controller sent before it
+ * closed the connection, if one is still to be read (with TLS 1.3 a
+ * refused client certificate is reported that way, after our side of
+ * the handshake is done), else NULL. */
+static const char *
+peer_alert(struct remote *r)
+{
+	uint8_t b[512];
+
+	if (r->ts.ssl == NULL || tstream_read(&r->ts, b, sizeof(b)) != -1 ||
+	    errno != EPROTO)
+		return NULL;
+	return tstream_strerror(&r->ts, errno);
+}
+
 static void
 flush(struct remote *r)
 {
@@ -282,7 +297,10 @@ flush(struct remote *r)
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
-			conn_fail(r, "write: %s", strerror(errno));
+			const char *alert = peer_alert(r);
+
+			conn_fail(r, "write: %s", alert != NULL ? alert :
+			    tstream_strerror(&r->ts, errno));
 			return;
 		}
 		r->woff += (size_t)n;
@@ -683,7 +701,7 @@ do_read(struct remote *r)
 			return;
 		if (n <= 0) {
 			conn_fail(r, "%s", n == 0 ? "the controller closed "
-			    "the connection" : strerror(errno));
+			    "the connection" : tstream_strerror(&r->ts, errno));
 			return;
 		}
 		r->last_rx = loop_now(r->l);
@@ -779,6 +797,21 @@ conn_close(struct remote *r)
 	r->woff = r->wlen = 0;
 }
 
+/* A hint for WHY when the controller refused our client certificate
+ * (with TLS 1.3 that arrives as an alert after the handshake). */
+static const char *
+tls_hint(const char *why)
+{
+	if (strstr(why, "certificate required") != NULL)
+		return " (the controller wants a client certificate: "
+		    "-O certfile= and -O keyfile=)";
+	if (strstr(why, "alert unknown ca") != NULL ||
+	    strstr(why, "alert bad certificate") != NULL ||
+	    strstr(why, "alert certificate unknown") != NULL)
+		return " (the controller refused our client certificate)";
+	return "";
+}
+
 static void
 conn_fail(struct remote *r, const char *fmt, ...)
 {
@@ -798,10 +831,11 @@ conn_fail(struct remote *r, const char *fmt, ...)
 	d = r->backoff + (int64_t)(random() % (r->backoff / 2 + 1));
 	/* the first failure is a warning; repeats only in the debug log */
 	if (r->failures++ == 0)
-		log_warnx("remote %s: %s; reconnecting", r->where, why);
+		log_warnx("remote %s: %s%s; reconnecting", r->where, why,
+		    tls_hint(why));
 	else
-		log_debug("remote %s: %s; next try in %lld ms", r->where, why,
-		    (long long)d);
+		log_debug("remote %s: %s%s; next try in %lld ms", r->where,
+		    why, tls_hint(why), (long long)d);
 	loop_timer_after(r->l, &r->t_conn, d);
 }
 
