@@ -297,10 +297,11 @@ flush(struct remote *r)
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
+			int e = errno;
 			const char *alert = peer_alert(r);
 
 			conn_fail(r, "write: %s", alert != NULL ? alert :
-			    tstream_strerror(&r->ts, errno));
+			    tstream_strerror(&r->ts, e));
 			return;
 		}
 		r->woff += (size_t)n;
