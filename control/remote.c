@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <link.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -14,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -88,61 +92,13 @@ struct remote {
 	struct monotime		 last_rx, last_tx;
 	int64_t			 backoff;
 	int			 failures;	/* in a row, for logging */
+	int			 trimmed;	/* memory given back since busy */
 	TAILQ_HEAD(, rchan)	 chans;
 };
 
 static void conn_fail(struct remote *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void start_connect(void *arg);
-
-/* ---- -O word=PATH ------------------------------------------------------- */
-
-int
-remote_opts_extract(int *argc, char **argv, struct remote_conf *rc,
-    char *err, size_t len)
-{
-	static const char *const keys[] = { "cafile=", "certfile=",
-	    "keyfile=" };
-	const char **dst[] = { &rc->cafile, &rc->certfile, &rc->keyfile };
-	int i, j, out = 1;
-
-	memset(rc, 0, sizeof(*rc));
-	for (i = 1; i < *argc; i++) {
-		const char *v = NULL;
-		int take = 0;
-
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "-O") == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			take = 2;
-		} else if (strncmp(argv[i], "-O", 2) == 0) {
-			v = argv[i] + 2;
-			take = 1;
-		}
-		for (j = 0; v != NULL && j < 3; j++)
-			if (strncmp(v, keys[j], strlen(keys[j])) == 0)
-				break;
-		if (v == NULL || j == 3) {
-			argv[out++] = argv[i];
-			if (take == 2)
-				argv[out++] = argv[++i];
-			continue;
-		}
-		if (v[strlen(keys[j])] == '\0') {
-			snprintf(err, len, "-O %s: a file name is needed after "
-			    "'='", keys[j]);
-			return -1;
-		}
-		*dst[j] = v + strlen(keys[j]);
-		i += take - 1;
-	}
-	for (; i < *argc; i++)
-		argv[out++] = argv[i];
-	argv[out] = NULL;
-	*argc = out;
-	return 0;
-}
 
 /* ---- preparation -------------------------------------------------------- */
 
@@ -191,7 +147,7 @@ resolve(struct remote *r, const char *arg, uint16_t port)
 }
 
 struct remote *
-remote_prepare(const struct opts *o, const struct remote_conf *rc)
+remote_prepare(const struct opts *o)
 {
 	struct remote *r = calloc(1, sizeof(*r));
 	char err[512];
@@ -215,14 +171,11 @@ remote_prepare(const struct opts *o, const struct remote_conf *rc)
 		snprintf(r->monitor, sizeof(r->monitor), "%s", o->monitorname);
 	}
 	if (!(o->oflags & (OPT_O_NOTLS | OPT_O_NOTLS_REMOTE))) {
-		if ((r->tls = tls_ctx_client(rc->cafile, rc->certfile,
-		    rc->keyfile, err, sizeof(err))) == NULL) {
+		if ((r->tls = tls_ctx_client(o->cafile, o->certfile,
+		    o->keyfile, err, sizeof(err))) == NULL) {
 			log_warnx("-R %s: %s", r->where, err);
 			goto fail;
 		}
-	} else if (rc->cafile != NULL || rc->certfile != NULL) {
-		log_warnx("-O cafile/certfile: TLS is off (-O notls)");
-		goto fail;
 	}
 	if (getrandom(r->magic, sizeof(r->magic), 0) != sizeof(r->magic)) {
 		log_warn("-R: random magic");
@@ -319,6 +272,21 @@ send_fin(struct remote *r, uint32_t id)
 		send_held(r, m);
 }
 
+/* After a failed write: the TLS alert the controller sent before it
+ * closed the connection, if one is still to be read (with TLS 1.3 a
+ * refused client certificate is reported that way, after our side of
+ * the handshake is done), else NULL. */
+static const char *
+peer_alert(struct remote *r)
+{
+	uint8_t b[512];
+
+	if (r->ts.ssl == NULL || tstream_read(&r->ts, b, sizeof(b)) != -1 ||
+	    errno != EPROTO)
+		return NULL;
+	return tstream_strerror(&r->ts, errno);
+}
+
 static void
 flush(struct remote *r)
 {
@@ -329,7 +297,11 @@ flush(struct remote *r)
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
-			conn_fail(r, "write: %s", strerror(errno));
+			int e = errno;
+			const char *alert = peer_alert(r);
+
+			conn_fail(r, "write: %s", alert != NULL ? alert :
+			    tstream_strerror(&r->ts, e));
 			return;
 		}
 		r->woff += (size_t)n;
@@ -497,6 +469,7 @@ chan_new(struct remote *r, uint32_t id)
 	ch->r = r;
 	ch->id = id;
 	TAILQ_INSERT_TAIL(&r->chans, ch, e);
+	r->trimmed = 0;
 	snprintf(name, sizeof(name), "%s_%u", r->id, r->nlists++);
 	if ((ch->cl = ctl_client_virtual(r->ctl, name, &chan_vio, ch)) ==
 	    NULL) {
@@ -581,6 +554,7 @@ go(struct remote *r)
 
 	r->st = RS_GO;
 	r->backoff = 0;
+	r->trimmed = 0;
 	if (r->failures > 0)
 		log_info("remote %s: connected again", r->where);
 	r->failures = 0;
@@ -728,7 +702,7 @@ do_read(struct remote *r)
 			return;
 		if (n <= 0) {
 			conn_fail(r, "%s", n == 0 ? "the controller closed "
-			    "the connection" : strerror(errno));
+			    "the connection" : tstream_strerror(&r->ts, errno));
 			return;
 		}
 		r->last_rx = loop_now(r->l);
@@ -824,6 +798,21 @@ conn_close(struct remote *r)
 	r->woff = r->wlen = 0;
 }
 
+/* A hint for WHY when the controller refused our client certificate
+ * (with TLS 1.3 that arrives as an alert after the handshake). */
+static const char *
+tls_hint(const char *why)
+{
+	if (strstr(why, "certificate required") != NULL)
+		return " (the controller wants a client certificate: "
+		    "-O certfile= and -O keyfile=)";
+	if (strstr(why, "alert unknown ca") != NULL ||
+	    strstr(why, "alert bad certificate") != NULL ||
+	    strstr(why, "alert certificate unknown") != NULL)
+		return " (the controller refused our client certificate)";
+	return "";
+}
+
 static void
 conn_fail(struct remote *r, const char *fmt, ...)
 {
@@ -843,10 +832,11 @@ conn_fail(struct remote *r, const char *fmt, ...)
 	d = r->backoff + (int64_t)(random() % (r->backoff / 2 + 1));
 	/* the first failure is a warning; repeats only in the debug log */
 	if (r->failures++ == 0)
-		log_warnx("remote %s: %s; reconnecting", r->where, why);
+		log_warnx("remote %s: %s%s; reconnecting", r->where, why,
+		    tls_hint(why));
 	else
-		log_debug("remote %s: %s; next try in %lld ms", r->where, why,
-		    (long long)d);
+		log_debug("remote %s: %s%s; next try in %lld ms", r->where,
+		    why, tls_hint(why), (long long)d);
 	loop_timer_after(r->l, &r->t_conn, d);
 }
 
@@ -881,6 +871,88 @@ start_connect(void *arg)
 	loop_timer_after(r->l, &r->t_conn, RMT_CONNECT_MS);
 }
 
+/* ---- idle memory ---------------------------------------------------------- */
+
+/* Nonzero if the object INFO describes has text relocations or its
+ * segment [START, END) overlaps its RELRO range: pages that were written
+ * and must stay. */
+static int
+written_ro(const struct dl_phdr_info *info, uintptr_t start, uintptr_t end)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		const ElfW(Dyn) *d;
+
+		if (ph->p_type == PT_GNU_RELRO && a < end &&
+		    a + ph->p_memsz > start)
+			return 1;
+		if (ph->p_type != PT_DYNAMIC)
+			continue;
+		for (d = (const ElfW(Dyn) *)a; d->d_tag != DT_NULL; d++)
+			if (d->d_tag == DT_TEXTREL || (d->d_tag == DT_FLAGS &&
+			    (d->d_un.d_val & DF_TEXTREL)))
+				return 1;
+	}
+	return 0;
+}
+
+/* dl_iterate_phdr callback: tell the kernel this process does not need
+ * the object's read-only segments (code, constants) resident.  They are
+ * never written, so nothing is lost: pages stay in the page cache and
+ * come back on the next touch. */
+static int
+drop_ro_segments(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t pg = *(const uintptr_t *)arg;
+
+	(void)size;
+	if (info->dlpi_addr == (uintptr_t)getauxval(AT_SYSINFO_EHDR))
+		return 0;	/* the vDSO */
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+		uintptr_t start = (a + pg - 1) & ~(pg - 1);
+		uintptr_t end = (a + ph->p_memsz) & ~(pg - 1);
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W) ||
+		    end <= start || written_ro(info, start, end))
+			continue;
+		(void)madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	return 0;
+}
+
+/* An idle remote scamper gives memory back: free heap at the top and in
+ * holes, the output buffer, and the resident read-only pages of the
+ * program and its libraries (the kernel maps 64 KB or more around each
+ * page a process touches, so a library touched once during start-up or
+ * a TLS handshake stays resident in full). */
+static void
+trim_idle(struct remote *r)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	if (r->woff == r->wlen) {
+		free(r->wbuf);
+		r->wbuf = NULL;
+		r->woff = r->wlen = r->wcap = 0;
+	}
+	malloc_trim(0);
+	dl_iterate_phdr(drop_ro_segments, &pg);
+	r->trimmed = 1;
+	log_debug("remote %s: idle, memory given back", r->where);
+}
+
+/* Nonzero if nothing is in flight: no channel, nothing unacknowledged or
+ * waiting to be written. */
+static int
+is_idle(const struct remote *r)
+{
+	return r->st == RS_GO && TAILQ_EMPTY(&r->chans) &&
+	    TAILQ_EMPTY(&r->link.held) && r->woff == r->wlen;
+}
+
 static void
 on_tick(void *arg)
 {
@@ -904,6 +976,8 @@ on_tick(void *arg)
 		if (r->fd != -1)
 			watch(r);
 	}
+	if (!r->trimmed && is_idle(r))
+		trim_idle(r);
 }
 
 int

@@ -17,33 +17,16 @@
 #ifndef CONTROL_REMOTE_H
 #define CONTROL_REMOTE_H
 
-#include <stddef.h>
-
 #include "loop.h"
 #include "opts.h"
 
 struct ctl;
 struct remote;
 
-/* TLS files for -R, from "-O cafile=PATH", "-O certfile=PATH" and
- * "-O keyfile=PATH". */
-struct remote_conf {
-	const char	*cafile;	/* NULL: the system's CA file */
-	const char	*certfile;	/* client certificate (with keyfile) */
-	const char	*keyfile;
-};
-
-/* Take the "-O word=PATH" options above out of ARGV (*ARGC shrinks; the
- * strings stay in ARGV's storage), so opts_parse() sees the rest.
- * Returns 0, or -1 with a message in ERR (e.g. an empty path). */
-int remote_opts_extract(int *argc, char **argv, struct remote_conf *rc,
-    char *err, size_t len);
-
-/* Resolve O's -R name, read the TLS files per O's -O tls/notls and RC,
- * pick the session's magic.  Before the privilege drop.  Returns NULL
- * with the problem logged. */
-struct remote *remote_prepare(const struct opts *o,
-    const struct remote_conf *rc);
+/* Resolve O's -R name, read the TLS files per O's -O tls/notls and
+ * cafile=/certfile=/keyfile=, pick the session's magic.  Before the
+ * privilege drop.  Returns NULL with the problem logged. */
+struct remote *remote_prepare(const struct opts *o);
 
 /* Start connecting, on L, serving channels through CTL's clients.
  * Returns 0 or -1 (logged). */

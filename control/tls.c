@@ -87,8 +87,28 @@ fail:
 	return NULL;
 }
 
+/* Ask clients for a certificate from a CA in FILE and refuse those
+ * without one. */
+static int
+want_client_cert(SSL_CTX *ctx, const char *file, char *err, size_t errlen)
+{
+	STACK_OF(X509_NAME) *names;
+
+	if (SSL_CTX_load_verify_locations(ctx, file, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file(file)) == NULL) {
+		snprintf(err, errlen, "client CA file %s: %s", file,
+		    tls_error());
+		return -1;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	return 0;
+}
+
 SSL_CTX *
-tls_ctx_server(const char *cert, const char *key, char *err, size_t errlen)
+tls_ctx_server(const char *cert, const char *key, const char *client_ca,
+    char *err, size_t errlen)
 {
 	SSL_CTX *ctx;
 
@@ -97,7 +117,9 @@ tls_ctx_server(const char *cert, const char *key, char *err, size_t errlen)
 		return NULL;
 	}
 	set_modes(ctx);
-	if (load_pair(ctx, cert, key, err, errlen) == -1) {
+	if (load_pair(ctx, cert, key, err, errlen) == -1 ||
+	    (client_ca != NULL &&
+	    want_client_cert(ctx, client_ca, err, errlen) == -1)) {
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
@@ -149,6 +171,32 @@ fail:
 	return -1;
 }
 
+/* Keep the reason of the oldest queued OpenSSL error in TS->err (e.g.
+ * "tlsv13 alert certificate required") and clear the queue. */
+static void
+keep_error(struct tstream *ts)
+{
+	unsigned long e = ERR_get_error();
+	const char *why = e != 0 ? ERR_reason_error_string(e) : NULL;
+
+	if (why != NULL)
+		snprintf(ts->err, sizeof(ts->err), "TLS: %s", why);
+	else if (e != 0) {
+		snprintf(ts->err, sizeof(ts->err), "TLS: ");
+		ERR_error_string_n(e, ts->err + 5, sizeof(ts->err) - 5);
+	} else
+		snprintf(ts->err, sizeof(ts->err), "TLS: protocol error");
+	ERR_clear_error();
+}
+
+const char *
+tstream_strerror(const struct tstream *ts, int errnum)
+{
+	if (errnum == EPROTO && ts->err[0] != '\0')
+		return ts->err;
+	return strerror(errnum);
+}
+
 /* Map an SSL result to errno; sets want_write. */
 static ssize_t
 ssl_result(struct tstream *ts, int rc)
@@ -170,7 +218,7 @@ ssl_result(struct tstream *ts, int rc)
 			errno = ECONNRESET;
 		return -1;
 	default:
-		ERR_clear_error();
+		keep_error(ts);
 		errno = EPROTO;
 		return -1;
 	}

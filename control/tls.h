@@ -20,6 +20,7 @@ struct tstream {
 	void		*ssl;		/* SSL *, or NULL for plain TCP */
 	int		 established;	/* handshake done (plain: always) */
 	int		 want_write;	/* TLS needs the socket writable */
+	char		 err[160];	/* the last TLS failure, "" if none */
 };
 
 /* A client context verifying servers against CAFILE (NULL: the system's
@@ -28,10 +29,11 @@ struct tstream {
 struct ssl_ctx_st *tls_ctx_client(const char *cafile, const char *cert,
     const char *key, char *err, size_t errlen);
 
-/* A server context presenting CERT with KEY.  Returns NULL with the
- * problem in ERR. */
+/* A server context presenting CERT with KEY; if CLIENT_CA is not NULL,
+ * clients must present a certificate issued by a CA in that file.
+ * Returns NULL with the problem (naming the file) in ERR. */
 struct ssl_ctx_st *tls_ctx_server(const char *cert, const char *key,
-    char *err, size_t errlen);
+    const char *client_ca, char *err, size_t errlen);
 
 void tls_ctx_free(struct ssl_ctx_st *ctx);
 
@@ -51,6 +53,10 @@ int tstream_handshake(struct tstream *ts, char *err, size_t errlen);
  * errno (EPROTO for a TLS failure) when broken. */
 ssize_t tstream_read(struct tstream *ts, void *buf, size_t len);
 ssize_t tstream_write(struct tstream *ts, const void *buf, size_t len);
+
+/* Text for ERRNUM after a failed tstream_read/tstream_write: the TLS
+ * failure (e.g. an alert from the peer) for EPROTO, else strerror. */
+const char *tstream_strerror(const struct tstream *ts, int errnum);
 
 /* The loop events (1 read, 2 write) to wait for; HAVE_OUTPUT: the caller
  * has bytes to write. */

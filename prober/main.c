@@ -172,7 +172,7 @@ close_fds(struct netio_fds *f)
 /* Set up the process per O and run the event loop.  Returns the exit
  * status. */
 static int
-prober_run(const struct opts *o, const struct remote_conf *rconf)
+prober_run(const struct opts *o)
 {
 	struct prober_priv pp;
 	struct measure *m = NULL;
@@ -195,7 +195,7 @@ prober_run(const struct opts *o, const struct remote_conf *rconf)
 		pp.want_fds = 1;
 		/* -R: the name is resolved and the TLS files are read now */
 		if (o->input == INPUT_REMOTE) {
-			struct remote *r = remote_prepare(o, rconf);
+			struct remote *r = remote_prepare(o);
 
 			if (r == NULL) {
 				ctl_free(ctl);
@@ -272,18 +272,12 @@ out:
 int
 main(int argc, char **argv)
 {
-	struct remote_conf rconf;
 	struct opts o;
 	char err[512];
 	int rc;
 
 	log_init("scamper");
 	memset(&o, 0, sizeof(o));
-	/* -O cafile=, certfile=, keyfile= (for -R) are taken out first */
-	if (remote_opts_extract(&argc, argv, &rconf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "scamper: %s\n", err);
-		return 1;
-	}
 	if (opts_parse(argc, argv, &o, err, sizeof(err)) == -1 ||
 	    (!o.help && !o.version &&
 	    (opts_check(&o, err, sizeof(err)) == -1 ||
@@ -299,7 +293,7 @@ main(int argc, char **argv)
 		opts_usage(stdout);
 		rc = 0;
 	} else
-		rc = prober_run(&o, &rconf);
+		rc = prober_run(&o);
 	opts_free(&o);
 	return rc;
 }

@@ -95,11 +95,43 @@ static const struct {
 	{ "icmp-rxerr", OPT_O_ICMP_RXERR },
 };
 
+/* -O WORD=PATH: the TLS files of -R.  Returns 1 if V is one (0 or -1
+ * in *RC), 0 if not. */
+static int
+opt_O_file(struct opts *o, const char *v, int *rc, char *err, size_t len)
+{
+	static const char *const keys[] = { "cafile=", "certfile=",
+	    "keyfile=" };
+	const char **dst[] = { &o->cafile, &o->certfile, &o->keyfile };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		size_t n = strlen(keys[i]);
+
+		if (strncmp(v, keys[i], n) != 0)
+			continue;
+		if (v[n] == '\0')
+			*rc = say(err, len, "-O %s: a file name is needed "
+			    "after '='", keys[i]);
+		else if (*dst[i] != NULL && strcmp(*dst[i], v + n) != 0)
+			*rc = say(err, len, "-O %s%s: conflicts with -O %s%s",
+			    keys[i], v + n, keys[i], *dst[i]);
+		else {
+			*dst[i] = v + n;
+			*rc = 0;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 static int
 opt_O(struct opts *o, const char *v, char *err, size_t len)
 {
 	enum loop_kind k;
+	int rc;
 
+	if (opt_O_file(o, v, &rc, err, len))
+		return rc;
 	if (loop_kind_parse(v, &k) == 0) {
 		if ((o->oflags & OPT_O_LOOP) && k != o->loop)
 			return say(err, len, "-O %s: conflicts with -O %s "
@@ -372,6 +404,29 @@ opts_free(struct opts *o)
 	o->nargs = 0;
 }
 
+/* -O cafile=, certfile=, keyfile=: with -R and TLS; a certificate
+ * needs its key and a key its certificate. */
+static int
+check_tls_files(const struct opts *o, char *err, size_t len)
+{
+	const char *w = o->cafile != NULL ? "cafile" :
+	    o->certfile != NULL ? "certfile" :
+	    o->keyfile != NULL ? "keyfile" : NULL;
+
+	if (w == NULL)
+		return 0;
+	if (o->input != INPUT_REMOTE)
+		return say(err, len, "-O %s=: only applies with -R", w);
+	if (o->oflags & (OPT_O_NOTLS | OPT_O_NOTLS_REMOTE))
+		return say(err, len, "-O %s=: TLS is off (-O %s)", w,
+		    (o->oflags & OPT_O_NOTLS) ? "notls" : "notls-remote");
+	if ((o->certfile == NULL) != (o->keyfile == NULL))
+		return say(err, len, "-O %s=: a client certificate needs both "
+		    "-O certfile= and -O keyfile=", o->certfile != NULL ?
+		    "certfile" : "keyfile");
+	return 0;
+}
+
 int
 opts_check(const struct opts *o, char *err, size_t len)
 {
@@ -385,6 +440,8 @@ opts_check(const struct opts *o, char *err, size_t len)
 		return say(err, len, "-O: choose one of text, warts and json");
 	if ((o->oflags & OPT_O_TLS) && o->input != INPUT_REMOTE)
 		return say(err, len, "-O tls: only applies with -R");
+	if (check_tls_files(o, err, len) == -1)
+		return -1;
 	if ((o->oflags & (OPT_O_CMDFILE | OPT_O_TSPS)) &&
 	    o->input != INPUT_FILE)
 		return say(err, len, "-O %s: only applies to a list file",
@@ -461,6 +518,9 @@ opts_usage(void *fp)
 "        noinitndc             do not prime the neighbour cache\n"
 "        icmp-rxerr            receive ICMP errors with IP_RECVERR\n"
 "        tls, notls            require / never use TLS with -R\n"
+"        cafile=FILE           CA certificates to check the -R controller\n"
+"        certfile=FILE         client certificate to present to it\n"
+"        keyfile=FILE          the client certificate's private key\n"
 "        notls-remote          no TLS on the remote control socket\n"
 "        epoll, kqueue, poll, select   choose the event loop\n"
 "        debugfileappend       append to the -d file instead of truncating\n"

@@ -71,6 +71,9 @@ struct opts {
 	const char	*remote;	/* -R argument as given */
 	uint16_t	 remote_port;	/* -R port */
 	const char	*unix_path;	/* -U */
+	const char	*cafile;	/* -O cafile=: CAs for -R's TLS */
+	const char	*certfile;	/* -O certfile=: client certificate */
+	const char	*keyfile;	/* -O keyfile=: its private key */
 	char	       **args;		/* operands; array owned (opts_free) */
 	int		 nargs;
 	char		 seen[OPTS_MAXSEEN + 1];	/* options given, in order */

@@ -80,6 +80,13 @@ static const struct {
 	{ "-P :31337", PARSE, "-P: invalid address" },
 	{ "-R example", PARSE, "-R: expected name:port" },
 	{ "-R host:abc", PARSE, "-R: invalid port 'abc'" },
+	{ "-O cafile= -R h:1", PARSE, "-O cafile=: a file name is needed" },
+	{ "-O certfile= -R h:1", PARSE, "-O certfile=: a file name is" },
+	{ "-Okeyfile= -R h:1", PARSE, "-O keyfile=: a file name is" },
+	{ "-O cafile=a -O cafile=b -R h:1", PARSE,
+	    "-O cafile=b: conflicts with -O cafile=a" },
+	{ "-O cafile -R h:1", PARSE, "-O: unknown option 'cafile'" },
+	{ "-O capath=x -R h:1", PARSE, "-O: unknown option 'capath=x'" },
 	{ "-F ipfw:9-3 -i 192.0.2.1", PARSE, "-F: invalid ipfw rule range" },
 	{ "-F nope -i 192.0.2.1", PARSE, "-F: unknown firewall" },
 	{ "-n 300.1.1.1 -i 192.0.2.1", PARSE, "-n: '300.1.1.1' is not" },
@@ -99,6 +106,16 @@ static const struct {
 	{ "-O tls -O notls -R h:1", CHECK, "-O tls: conflicts" },
 	{ "-O warts -O json -i 192.0.2.1", CHECK, "choose one of text" },
 	{ "-O cmdfile -i 192.0.2.1", CHECK, "-O cmdfile: only applies" },
+	{ "-O cafile=ca.pem -P 31337", CHECK, "-O cafile=: only applies with "
+	    "-R" },
+	{ "-O keyfile=k -i 192.0.2.1", CHECK, "-O keyfile=: only applies" },
+	{ "-O cafile=ca.pem -O notls -R h:1", CHECK,
+	    "-O cafile=: TLS is off (-O notls)" },
+	{ "-O certfile=c -O keyfile=k -O notls-remote -R h:1", CHECK,
+	    "TLS is off (-O notls-remote)" },
+	{ "-O certfile=c.pem -R h:1", CHECK, "-O certfile=: a client "
+	    "certificate needs both" },
+	{ "-O keyfile=k.pem -R h:1", CHECK, "-O keyfile=: a client" },
 #if !HAVE_KQUEUE
 	{ "-O kqueue -i 192.0.2.1", CHECK, "-O kqueue: not available" },
 #endif
@@ -113,6 +130,9 @@ static const struct {
 	{ "-d /tmp/x -O warts -P 31337", OK, NULL },
 	{ "-O poll -O json -R host.example:3", OK, NULL },
 	{ "-O outcopy -R host.example:3", OK, NULL },
+	{ "-O cafile=ca.pem -O tls -R host.example:3", OK, NULL },
+	{ "-O cafile=a -O cafile=a -R host.example:3", OK, NULL },
+	{ "-O certfile=c -O keyfile=k -R 192.0.2.1:3", OK, NULL },
 	{ "-U /tmp/sock", OK, NULL },
 	{ "-F ipfw:100-200 -f list.txt", UNBUILT, "-F: not implemented yet" },
 	{ "-F pf:scamper:10 -f list.txt", UNBUILT, "-F: not implemented yet" },
@@ -184,6 +204,20 @@ START_TEST(values)
 	ck_assert_int_eq(run("-R vp.example:8000", &o, err, sizeof(err)),
 	    OK);
 	ck_assert_uint_eq(o.remote_port, 8000);
+	ck_assert_ptr_null(o.cafile);
+	ck_assert_ptr_null(o.certfile);
+	opts_free(&o);
+
+	/* the TLS files of -R: any order, "-Oword" or "-O word" */
+	ck_assert_int_eq(run("-Ocafile=/etc/ca.pem -R [2001:db8::1]:31337 "
+	    "-O certfile=/k/c.pem -M vp -Okeyfile=/k/c.key", &o, err,
+	    sizeof(err)), OK);
+	ck_assert_str_eq(o.cafile, "/etc/ca.pem");
+	ck_assert_str_eq(o.certfile, "/k/c.pem");
+	ck_assert_str_eq(o.keyfile, "/k/c.key");
+	ck_assert_str_eq(o.monitorname, "vp");
+	ck_assert_uint_eq(o.remote_port, 31337);
+	ck_assert_uint_eq(o.oflags, 0);
 	opts_free(&o);
 }
 END_TEST

@@ -27,6 +27,7 @@ struct rd_conf {
 	const char	*listen;		/* -P [ip:]port */
 	const char	*dir;			/* -U */
 	const char	*cert, *key;		/* -c, -p */
+	const char	*client_ca;		/* -C: require client certs */
 	const char	*pidfile;		/* -e */
 	uint32_t	 zombie_s;		/* -Z */
 };

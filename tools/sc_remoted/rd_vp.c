@@ -368,7 +368,7 @@ do_read(struct rd_conn *cn)
 			return;
 		if (n <= 0) {
 			conn_fail(cn, "%s", n == 0 ? "connection closed" :
-			    strerror(errno));
+			    tstream_strerror(&cn->ts, errno));
 			return;
 		}
 		cn->last_rx = loop_now(cn->rd->l);
@@ -389,7 +389,8 @@ flush(struct rd_conn *cn)
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
-			conn_fail(cn, "write: %s", strerror(errno));
+			conn_fail(cn, "write: %s", tstream_strerror(&cn->ts,
+			    errno));
 			return;
 		}
 		cn->woff += (size_t)n;

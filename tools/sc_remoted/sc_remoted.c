@@ -30,8 +30,9 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: sc_remoted [-?46D] [-O option] -P [ip:]port -U dir\n"
-	    "                  [-c tls-cert -p tls-key] [-e pidfile] "
-	    "[-Z zombie-time]\n"
+	    "                  [-c tls-cert -p tls-key [-C client-ca]] "
+	    "[-e pidfile]\n"
+	    "                  [-Z zombie-time]\n"
 	    "     -4 only listen for connections over IPv4\n"
 	    "     -6 only listen for connections over IPv6\n"
 	    "     -D operate as a daemon\n"
@@ -44,6 +45,8 @@ usage(FILE *f)
 	    "     -P [ip:]port to accept remote scamper connections\n"
 	    "     -U directory for unix domain sockets\n"
 	    "     -c TLS certificate (PEM) to present to scampers\n"
+	    "     -C CA file (PEM): scampers must present a certificate "
+	    "from it\n"
 	    "     -p TLS private key (PEM) of the certificate\n"
 	    "     -Z seconds to retain state for a disconnected scamper "
 	    "(default 900)\n");
@@ -73,11 +76,12 @@ parse_opts(int argc, char **argv, struct rd_conf *c)
 
 	memset(c, 0, sizeof(*c));
 	c->zombie_s = 15 * 60;
-	while ((ch = getopt(argc, argv, "?46c:De:O:p:P:U:Z:")) != -1) {
+	while ((ch = getopt(argc, argv, "?46c:C:De:O:p:P:U:Z:")) != -1) {
 		switch (ch) {
 		case '4': c->v4only = 1; break;
 		case '6': c->v6only = 1; break;
 		case 'c': c->cert = optarg; break;
+		case 'C': c->client_ca = optarg; break;
 		case 'D': c->daemon = 1; break;
 		case 'e': c->pidfile = optarg; break;
 		case 'p': c->key = optarg; break;
@@ -115,6 +119,9 @@ parse_opts(int argc, char **argv, struct rd_conf *c)
 		return fail("-4 and -6 exclude each other");
 	if ((c->cert == NULL) != (c->key == NULL))
 		return fail("TLS needs both -c certificate and -p key");
+	if (c->client_ca != NULL && c->cert == NULL)
+		return fail("-C %s: client certificates need TLS (-c and -p)",
+		    c->client_ca);
 	return 0;
 }
 
@@ -271,8 +278,8 @@ run(const struct rd_conf *c)
 	if (stat(c->dir, &st) == -1 || !S_ISDIR(st.st_mode))
 		return fail("-U %s: %s", c->dir, errno != 0 && !S_ISDIR(
 		    st.st_mode) ? strerror(errno) : "not a directory");
-	if (c->cert != NULL && (rd.tls = tls_ctx_server(c->cert, c->key, err,
-	    sizeof(err))) == NULL)
+	if (c->cert != NULL && (rd.tls = tls_ctx_server(c->cert, c->key,
+	    c->client_ca, err, sizeof(err))) == NULL)
 		return fail("%s", err);
 	if ((n = listen_all(c, fds)) <= 0)
 		goto out;
