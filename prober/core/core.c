@@ -218,9 +218,11 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx)
 		return -1;
 	}
 	t->c->st.probes++;
-	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
+	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
+		netio_note_tx(t->c->nio, len);
 		return dl_user_send(t->dlu, buf, len, tx);
-	return netio_send(t->c->nio, buf, len, tx);
+	}
+	return netio_send(t->c->nio, buf, len, tx, t);
 }
 
 void
@@ -602,6 +604,7 @@ on_pump(void *arg)
 
 	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
+	netio_batch(c->nio, 1);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (TAILQ_EMPTY(&c->ready)) {
 			/* after a hold, start nothing more until a finish */
@@ -619,6 +622,7 @@ on_pump(void *arg)
 		if (t->m->probe(t))
 			(void)pace_take(&c->pace);
 	}
+	netio_batch(c->nio, 0);		/* the probes go out together */
 	if (!TAILQ_EMPTY(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
@@ -635,6 +639,21 @@ core_kick(struct core *c)
 {
 	if (!timer_pending(&c->pump))
 		loop_timer_after(c->l, &c->pump, 0);
+}
+
+/* The kernel refused a probe task TOKEN queued in this pump pass. */
+static void
+on_txerr(void *arg, void *token, int err)
+{
+	struct task *t = token;
+
+	log_debug("%s: send: %s", t->m->name, strerror(err));
+	if (t->finished)
+		return;
+	if (t->m->send_error != NULL)
+		t->m->send_error(t, err);
+	else
+		t->m->halt(t);
 }
 
 static void
@@ -712,6 +731,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 		errno = save;
 		return NULL;
 	}
+	netio_set_txerr(c->nio, on_txerr);
 	c->l = l;
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;

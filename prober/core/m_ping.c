@@ -411,6 +411,7 @@ const struct method method_ping = {
 	.start = ping_start,
 	.probe = ping_probe,
 	.reply = ping_reply,
+	.send_error = ping_send_error,
 	.halt = ping_halt,
 	.write = ping_write,
 	.free_state = ping_free_state,

@@ -226,6 +226,7 @@ const struct method method_trace = {
 	.start = trace_start,
 	.probe = trace_probe,
 	.reply = trace_reply,
+	.send_error = trace_send_error,
 	.halt = trace_halt,
 	.write = trace_write,
 	.free_state = trace_free_state,

@@ -44,6 +44,12 @@ struct method {
 	void	 (*reply)(struct task *t, const struct pkt_reply *r,
 		    const struct timeval *rx);
 
+	/* A probe the task sent (task_send returned 0) was refused by the
+	 * kernel when the pass's probes went out together: ERR is the
+	 * errno.  The technique ends as it would had task_send failed.
+	 * NULL: the core halts the task. */
+	void	 (*send_error)(struct task *t, int err);
+
 	/* Stop now (halt, shutdown); the technique records why and calls
 	 * task_finish(). */
 	void	 (*halt)(struct task *t);

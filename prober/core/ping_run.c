@@ -385,6 +385,12 @@ ping_start(struct task *task, char *err, size_t errlen)
 }
 
 void
+ping_send_error(struct task *task, int err)
+{
+	ping_finish(task_state(task), SCAMPER_PING_STOP_ERROR, (uint8_t)err);
+}
+
+void
 ping_halt(struct task *task)
 {
 	ping_finish(task_state(task), SCAMPER_PING_STOP_HALTED, 0);

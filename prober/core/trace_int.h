@@ -187,6 +187,8 @@ int	trace_probe(struct task *t);
 void	trace_reply(struct task *t, const struct pkt_reply *r,
 	    const struct timeval *rx);
 void	trace_halt(struct task *t);
+/* A probe queued by trace_probe was refused (method.h send_error). */
+void	trace_send_error(struct task *t, int err);
 void	trace_write(struct task *t, struct output *o);
 
 #endif

@@ -428,6 +428,12 @@ trace_start(struct task *task, char *err, size_t errlen)
 }
 
 void
+trace_send_error(struct task *task, int err)
+{
+	trace_done(task_state(task), SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
+}
+
+void
 trace_halt(struct task *task)
 {
 	trace_done(task_state(task), SCAMPER_TRACE_STOP_HALTED, 0);

@@ -14,6 +14,10 @@
 #include "netio.h"
 
 #define NETIO_RXBATCH 256	/* replies read per wake-up, for fairness */
+#define NETIO_RXSLOTS 32	/* datagrams per recvmmsg */
+#define NETIO_RXSLOT 2048	/* bytes per datagram slot */
+#define NETIO_TXBATCH 64	/* probes per sendmmsg */
+#define NETIO_TXSLOT 1500	/* larger probes are sent at once */
 
 enum netio_kind { RX_IP4, RX_ICMP6, RX_TCP6, NKIND };
 
@@ -24,6 +28,23 @@ struct netio_rx {
 	enum netio_kind	 kind;
 };
 
+struct netio_rxslot {
+	struct sockaddr_storage	 from;
+	struct iovec		 iov;
+	_Alignas(struct cmsghdr) uint8_t cbuf[128];
+};
+
+/* Probes queued while batching, sent with one sendmmsg per socket. */
+struct netio_tx {
+	int			 n;
+	int			 fd;		/* all of them go on this one */
+	struct mmsghdr		 m[NETIO_TXBATCH];
+	struct iovec		 iov[NETIO_TXBATCH];
+	struct sockaddr_storage	 ss[NETIO_TXBATCH];
+	void			*token[NETIO_TXBATCH];
+	uint8_t			 buf[NETIO_TXBATCH][NETIO_TXSLOT];
+};
+
 struct netio {
 	struct loop		*l;
 	struct netio_fds	 fds;
@@ -32,7 +53,12 @@ struct netio {
 	netio_reply_cb		*cb;
 	void			*arg;
 	struct netio_stats	 st;
-	uint8_t			 buf[65536];
+	int			 batching;	/* netio_batch(n, 1) */
+	struct netio_tx		*tx;		/* the batch; NULL until used */
+	netio_txerr_cb		*txerr;
+	size_t			 maxtx;		/* largest probe sent */
+	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
+	uint8_t			 buf[NETIO_RXSLOTS * NETIO_RXSLOT];
 };
 
 void
@@ -99,66 +125,86 @@ read_cmsgs(struct msghdr *m, struct pkt_reply *r, struct timeval *rx)
 	}
 }
 
-/* Read one datagram from X into a parsed reply.  Returns 1 if one was
- * delivered or dropped, 0 when the socket is drained. */
-static int
-rx_one(struct netio_rx *x)
+/* Parse the datagram (PKT, LEN) of message M read from X and hand it on. */
+static void
+rx_deliver(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len)
 {
 	struct netio *n = x->n;
-	struct sockaddr_storage from;
-	union {
-		struct cmsghdr align;
-		uint8_t b[256];
-	} cbuf;
-	struct iovec iov = { n->buf, sizeof(n->buf) };
-	struct msghdr m;
+	struct sockaddr_storage *from = m->msg_name;
 	struct pkt_reply r;
 	struct timeval rx = { 0, 0 };
-	ssize_t len;
 	int rc;
 
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &from;
-	m.msg_namelen = sizeof(from);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = cbuf.b;
-	m.msg_controllen = sizeof(cbuf.b);
-	if ((len = recvmsg(x->fd, &m, 0)) == -1)
-		return errno == EINTR ? 1 : 0;
 	n->st.received++;
 	if (x->kind == RX_IP4) {
-		rc = pkt_parse(n->buf, (size_t)len, &r);
-		read_cmsgs(&m, &r, &rx);
+		rc = pkt_parse(pkt, len, &r);
+		read_cmsgs(m, &r, &rx);
 	} else {
 		memset(&r, 0, sizeof(r));
 		r.af = AF_INET6;
-		if (from.ss_family == AF_INET6)
-			memcpy(r.src, &((struct sockaddr_in6 *)&from)->
+		if (from->ss_family == AF_INET6)
+			memcpy(r.src, &((struct sockaddr_in6 *)from)->
 			    sin6_addr, 16);
-		read_cmsgs(&m, &r, &rx);
+		read_cmsgs(m, &r, &rx);
 		rc = x->kind == RX_ICMP6 ?
-		    pkt_parse_icmp6(n->buf, (size_t)len, &r) :
-		    pkt_parse_l4(IPPROTO_TCP, n->buf, (size_t)len, &r);
+		    pkt_parse_icmp6(pkt, len, &r) :
+		    pkt_parse_l4(IPPROTO_TCP, pkt, len, &r);
 		r.size = (uint16_t)(len + 40);
 	}
 	if (rx.tv_sec == 0)
 		gettimeofday(&rx, NULL);
-	if (rc == -1) {
+	if (rc == -1 || (m->msg_flags & MSG_TRUNC)) {
 		n->st.malformed++;
-		return 1;
+		return;
 	}
 	n->cb(n->arg, &r, &rx);
-	return 1;
+}
+
+/*
+ * Read up to NETIO_RXSLOTS datagrams from X with one recvmmsg(2), each
+ * into a slot of n->buf, and deliver them.  While probes larger than a
+ * slot are in use the whole buffer takes one datagram, so no reply to
+ * them is cut short.  Returns how many were read (0: drained).
+ */
+static int
+rx_batch(struct netio_rx *x)
+{
+	struct netio *n = x->n;
+	struct netio_rxslot *sl = n->rxs;
+	struct mmsghdr mm[NETIO_RXSLOTS];
+	unsigned int slots, size;
+	int got;
+
+	slots = n->maxtx > NETIO_RXSLOT - 128 ? 1 : NETIO_RXSLOTS;
+	size = slots == 1 ? sizeof(n->buf) : NETIO_RXSLOT;
+	for (unsigned int i = 0; i < slots; i++) {
+		sl[i].iov.iov_base = n->buf + i * NETIO_RXSLOT;
+		sl[i].iov.iov_len = size;
+		memset(&mm[i], 0, sizeof(mm[i]));
+		mm[i].msg_hdr.msg_name = &sl[i].from;
+		mm[i].msg_hdr.msg_namelen = sizeof(sl[i].from);
+		mm[i].msg_hdr.msg_iov = &sl[i].iov;
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = sl[i].cbuf;
+		mm[i].msg_hdr.msg_controllen = sizeof(sl[i].cbuf);
+	}
+	if ((got = recvmmsg(x->fd, mm, slots, 0, NULL)) <= 0)
+		return 0;
+	for (int i = 0; i < got; i++)
+		rx_deliver(x, &mm[i].msg_hdr, sl[i].iov.iov_base,
+		    mm[i].msg_len);
+	return got;
 }
 
 static void
 on_readable(struct loop_fd *lfd, int fd, int events, void *arg)
 {
 	struct netio_rx *x = arg;
+	int n;
 
-	for (int i = 0; i < NETIO_RXBATCH && rx_one(x); i++)
-		;
+	for (int total = 0; total < NETIO_RXBATCH; total += n)
+		if ((n = rx_batch(x)) == 0)
+			break;
 }
 
 static int
@@ -213,6 +259,7 @@ netio_free(struct netio *n)
 {
 	if (n == NULL)
 		return;
+	free(n->tx);		/* the core flushes before it frees tasks */
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(n->l, n->rx[i].lfd);
 	int fds[] = { n->fds.send4, n->fds.icmp4, n->fds.tcp4,
@@ -223,33 +270,75 @@ netio_free(struct netio *n)
 	free(n);
 }
 
+/* Fill SS with the destination of PKT and return the socket for it, or
+ * -1 (EAFNOSUPPORT) if there is none. */
+static int
+send_dest(struct netio *n, const uint8_t *pkt, size_t len,
+    struct sockaddr_storage *ss, socklen_t *sl)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (len >= 20 && (pkt[0] >> 4) == 4 && n->fds.send4 != -1) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, pkt + 16, 4);
+		*sl = sizeof(*sin);
+		return n->fds.send4;
+	}
+	if (len >= 40 && (pkt[0] >> 4) == 6 && n->fds.send6 != -1) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, pkt + 24, 16);
+		*sl = sizeof(*sin6);
+		return n->fds.send6;
+	}
+	errno = EAFNOSUPPORT;
+	return -1;
+}
+
+/* Queue PKT for the next flush.  Returns 0, or -1 (ENOMEM). */
+static int
+tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
+    const struct sockaddr_storage *ss, socklen_t sl, void *token)
+{
+	struct netio_tx *q = n->tx;
+	int i;
+
+	if (q == NULL && (q = n->tx = calloc(1, sizeof(*q))) == NULL)
+		return -1;
+	if (q->n > 0 && (q->fd != fd || q->n == NETIO_TXBATCH))
+		netio_flush(n);
+	i = q->n++;
+	q->fd = fd;
+	memcpy(q->buf[i], pkt, len);
+	memcpy(&q->ss[i], ss, sl);
+	q->token[i] = token;
+	q->iov[i].iov_base = q->buf[i];
+	q->iov[i].iov_len = len;
+	memset(&q->m[i], 0, sizeof(q->m[i]));
+	q->m[i].msg_hdr.msg_name = &q->ss[i];
+	q->m[i].msg_hdr.msg_namelen = sl;
+	q->m[i].msg_hdr.msg_iov = &q->iov[i];
+	q->m[i].msg_hdr.msg_iovlen = 1;
+	return 0;
+}
+
 int
 netio_send(struct netio *n, const uint8_t *pkt, size_t len,
-    struct timeval *tx)
+    struct timeval *tx, void *token)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int fd;
 	ssize_t w;
 
-	memset(&ss, 0, sizeof(ss));
-	if (len >= 20 && (pkt[0] >> 4) == 4 && n->fds.send4 != -1) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, pkt + 16, 4);
-		sl = sizeof(*sin);
-		fd = n->fds.send4;
-	} else if (len >= 40 && (pkt[0] >> 4) == 6 && n->fds.send6 != -1) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, pkt + 24, 16);
-		sl = sizeof(*sin6);
-		fd = n->fds.send6;
-	} else {
-		errno = EAFNOSUPPORT;
+	if ((fd = send_dest(n, pkt, len, &ss, &sl)) == -1)
 		return -1;
-	}
+	netio_note_tx(n, len);
 	gettimeofday(tx, NULL);
+	if (n->batching && n->txerr != NULL && len <= NETIO_TXSLOT)
+		return tx_queue(n, fd, pkt, len, &ss, sl, token);
+	if (n->tx != NULL && n->tx->n > 0)
+		netio_flush(n);		/* keep the order they were sent in */
 	w = sendto(fd, pkt, len, 0, (struct sockaddr *)&ss, sl);
 	if (w != (ssize_t)len) {
 		n->st.send_errors++;
@@ -259,6 +348,52 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 	}
 	n->st.sent++;
 	return 0;
+}
+
+void
+netio_note_tx(struct netio *n, size_t len)
+{
+	if (len > n->maxtx)
+		n->maxtx = len;
+}
+
+void
+netio_set_txerr(struct netio *n, netio_txerr_cb *cb)
+{
+	n->txerr = cb;
+}
+
+void
+netio_batch(struct netio *n, int on)
+{
+	if (!on)
+		netio_flush(n);
+	n->batching = on;
+}
+
+void
+netio_flush(struct netio *n)
+{
+	struct netio_tx *q = n->tx;
+	int off = 0, r;
+
+	if (q == NULL)
+		return;
+	while (off < q->n) {
+		r = sendmmsg(q->fd, q->m + off, (unsigned int)(q->n - off), 0);
+		if (r > 0) {
+			n->st.sent += (uint64_t)r;
+			off += r;
+			continue;
+		}
+		if (r == -1 && errno == EINTR)
+			continue;
+		/* the first unsent one was refused: say so, go on after it */
+		n->st.send_errors++;
+		n->txerr(n->arg, q->token[off], r == -1 ? errno : EIO);
+		off++;
+	}
+	q->n = 0;
 }
 
 const struct netio_stats *

@@ -67,9 +67,29 @@ void netio_free(struct netio *n);
 
 /* Send the IP packet PKT (LEN bytes); TX gets the time it was handed to
  * the kernel.  Returns 0, or -1 with errno set (EAFNOSUPPORT if no socket
- * for that family was given). */
+ * for that family was given).  While batching (netio_batch) the packet
+ * is queued and goes out at the next netio_flush; if the kernel then
+ * refuses it, the txerr callback gets TOKEN and the errno. */
 int netio_send(struct netio *n, const uint8_t *pkt, size_t len,
-    struct timeval *tx);
+    struct timeval *tx, void *token);
+
+/* A queued probe was refused at flush time: ARG is netio_new's, TOKEN the
+ * one given to netio_send, ERR the errno. */
+typedef void netio_txerr_cb(void *arg, void *token, int err);
+
+/* Say who hears of refused queued probes; without one nothing is queued. */
+void netio_set_txerr(struct netio *n, netio_txerr_cb *cb);
+
+/* ON: queue probes from now on (sendmmsg(2) sends them together at the
+ * flush); off: flush and send each at once again. */
+void netio_batch(struct netio *n, int on);
+
+/* Send what is queued, in order. */
+void netio_flush(struct netio *n);
+
+/* A probe of LEN bytes went out another way (the datalink): replies to
+ * it come in here, so receive buffers must hold them whole. */
+void netio_note_tx(struct netio *n, size_t len);
 
 /* Counters since netio_new. */
 const struct netio_stats *netio_stats(const struct netio *n);

@@ -286,6 +286,29 @@ for dst in 203.0.113.1 2001:db8:ff::1; do
 	    bad "silent router, $cmd: $(cat "$tmp/ours" "$tmp/diff")"
 done
 
+# probes of one pass go out together (sendmmsg): one the kernel refuses
+# (an output rule drops it: EPERM) ends its own trace with stop reason
+# ERROR and errno 1; the traces sent in the same passes complete
+lab_exec h1 nft -f - <<'NFT'
+table inet labdrop {
+	chain out { type filter hook output priority 0; ip daddr 203.0.113.77 drop; }
+}
+NFT
+printf '203.0.113.1\n203.0.113.77\n2001:db8:ff::1\n' >"$tmp/elist"
+ours -O json -c "trace -P icmp-paris -q 1 -w 1" -f "$tmp/elist" >"$tmp/ej" 2>&1
+python3 - "$tmp/ej" <<'PY' && ok "a refused probe ends only its own trace, with ERROR/EPERM" || bad "send error: $(cat "$tmp/ej")"
+import json, sys
+r = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("type") == "trace":
+        r[o["dst"]] = (o["stop_reason"], o["stop_data"])
+sys.exit(0 if r == {"203.0.113.1": ("COMPLETED", 0),
+                    "203.0.113.77": ("ERROR", 1),
+                    "2001:db8:ff::1": ("COMPLETED", 0)} else 1)
+PY
+lab_exec h1 nft delete table inet labdrop
+
 # options not built yet are refused, never ignored
 for o in "-O ptr"; do
 	ours -I "trace $o 203.0.113.1" >"$tmp/o" 2>&1
