@@ -22,9 +22,9 @@
 #include "task.h"
 
 #define CORE_MAXCMD 8192
-#define CORE_TICK_PROBES 64		/* a busy tick holds this many probes */
+#define CORE_TICK_PROBES 200		/* a busy tick holds this many probes */
 #define CORE_TICK_MIN_NS 1000000LL	/* 1 ms */
-#define CORE_TICK_MAX_NS 5000000LL	/* 5 ms */
+#define CORE_TICK_MAX_NS 20000000LL	/* 20 ms */
 
 static void core_set_tick(struct core *);
 
