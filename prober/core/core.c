@@ -208,7 +208,8 @@ task_want_probe(struct task *t)
 }
 
 int
-task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx)
+task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+    uint32_t tag)
 {
 	uint8_t buf[PKT_MAXLEN];
 	size_t len = pkt_build(p, buf, sizeof(buf));
@@ -222,7 +223,7 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx)
 		netio_note_tx(t->c->nio, len);
 		return dl_user_send(t->dlu, buf, len, tx);
 	}
-	return netio_send(t->c->nio, buf, len, tx, t);
+	return netio_send(t->c->nio, buf, len, tx, t, tag);
 }
 
 void
@@ -641,18 +642,20 @@ core_kick(struct core *c)
 		loop_timer_after(c->l, &c->pump, 0);
 }
 
-/* The kernel refused a probe task TOKEN queued in this pump pass. */
+/* A probe task TOKEN queued in this pump pass went out, or not. */
 static void
-on_txerr(void *arg, void *token, int err)
+on_txdone(void *arg, void *token, uint32_t tag, int err,
+    const struct timeval *tx)
 {
 	struct task *t = token;
 
-	log_debug("%s: send: %s", t->m->name, strerror(err));
+	if (err != 0)
+		log_debug("%s: send: %s", t->m->name, strerror(err));
 	if (t->finished)
 		return;
-	if (t->m->send_error != NULL)
-		t->m->send_error(t, err);
-	else
+	if (t->m->sent != NULL)
+		t->m->sent(t, tag, err, tx);
+	else if (err != 0)
 		t->m->halt(t);
 }
 
@@ -731,7 +734,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 		errno = save;
 		return NULL;
 	}
-	netio_set_txerr(c->nio, on_txerr);
+	netio_set_txcb(c->nio, on_txdone);
 	c->l = l;
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;

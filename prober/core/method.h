@@ -44,11 +44,14 @@ struct method {
 	void	 (*reply)(struct task *t, const struct pkt_reply *r,
 		    const struct timeval *rx);
 
-	/* A probe the task sent (task_send returned 0) was refused by the
-	 * kernel when the pass's probes went out together: ERR is the
-	 * errno.  The technique ends as it would had task_send failed.
-	 * NULL: the core halts the task. */
-	void	 (*send_error)(struct task *t, int err);
+	/* A probe task_send queued with TAG went out at TX (ERR 0; the
+	 * technique keeps TX as its send time: task_send gave the time it
+	 * was queued), or the kernel refused it (ERR an errno, TX NULL;
+	 * the technique ends as it would had task_send failed).  Called
+	 * when the pump pass's probes go out together.  NULL: send times
+	 * stay task_send's and a refusal halts the task. */
+	void	 (*sent)(struct task *t, uint32_t tag, int err,
+		    const struct timeval *tx);
 
 	/* Stop now (halt, shutdown); the technique records why and calls
 	 * task_finish(). */

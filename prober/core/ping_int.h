@@ -99,8 +99,9 @@ int	ping_probe(struct task *t);
 void	ping_reply(struct task *t, const struct pkt_reply *r,
 	    const struct timeval *rx);
 void	ping_halt(struct task *t);
-/* A probe queued by ping_probe was refused (method.h send_error). */
-void	ping_send_error(struct task *t, int err);
+/* A probe queued by ping_probe went out or was refused (method.h sent). */
+void	ping_sent(struct task *t, uint32_t idx, int err,
+	    const struct timeval *tx);
 void	ping_write(struct task *t, struct output *o);
 
 #endif

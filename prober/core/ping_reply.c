@@ -330,7 +330,7 @@ ping_send_ptb(struct ping_state *s, const struct pkt_reply *r)
 		pp.icmp_seq = mtu;
 		pp.paylen = qlen;
 	}
-	if (task_send(s->task, &pp, &tx) == -1) {
+	if (task_send(s->task, &pp, &tx, 0) == -1) {
 		log_debug("ping: PTB: %s", strerror(errno));
 		return;
 	}

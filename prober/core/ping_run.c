@@ -281,7 +281,7 @@ ping_probe(struct task *task)
 	build_probe(s, &pp, idx, pay, paylen);
 	s->probes[idx].ipid = pp.ipid;
 	s->probes[idx].sport = pp.sport;
-	if (task_send(task, &pp, &s->probes[idx].tx) == -1) {
+	if (task_send(task, &pp, &s->probes[idx].tx, idx) == -1) {
 		log_debug("ping: send: %s", strerror(errno));
 		free(pay);
 		ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)errno);
@@ -385,9 +385,14 @@ ping_start(struct task *task, char *err, size_t errlen)
 }
 
 void
-ping_send_error(struct task *task, int err)
+ping_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
 {
-	ping_finish(task_state(task), SCAMPER_PING_STOP_ERROR, (uint8_t)err);
+	struct ping_state *s = task_state(task);
+
+	if (err != 0)
+		ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)err);
+	else if (idx < s->sent)
+		s->probes[idx].tx = *tx;
 }
 
 void

@@ -45,8 +45,12 @@ int task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
 void task_want_probe(struct task *t);
 
 /* Build and send probe P.  TX gets the send time.  Returns 0, or -1 with
- * errno set (the technique decides whether that ends the task). */
-int task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx);
+ * errno set (the technique decides whether that ends the task).  Probes
+ * sent from method->probe() may be queued to go out with the pass's
+ * others: method->sent() then hears with TAG when they really went out,
+ * or that the kernel refused them. */
+int task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+    uint32_t tag);
 
 /* Run CB(ARG) after MS milliseconds using T (embedded in the state).
  * Timers of a finished task are the technique's to cancel. */

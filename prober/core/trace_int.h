@@ -187,8 +187,9 @@ int	trace_probe(struct task *t);
 void	trace_reply(struct task *t, const struct pkt_reply *r,
 	    const struct timeval *rx);
 void	trace_halt(struct task *t);
-/* A probe queued by trace_probe was refused (method.h send_error). */
-void	trace_send_error(struct task *t, int err);
+/* A probe queued by trace_probe went out or was refused (method.h sent). */
+void	trace_sent(struct task *t, uint32_t idx, int err,
+	    const struct timeval *tx);
 void	trace_write(struct task *t, struct output *o);
 
 #endif

@@ -242,7 +242,7 @@ trace_probe(struct task *task)
 		return 0;
 	}
 	build_probe(s, &p, s->probec, ttl, size, pay);
-	if (task_send(task, &p, &tx) == -1) {
+	if (task_send(task, &p, &tx, s->probec) == -1) {
 		log_debug("trace: send: %s", strerror(errno));
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
 		return 1;
@@ -428,9 +428,14 @@ trace_start(struct task *task, char *err, size_t errlen)
 }
 
 void
-trace_send_error(struct task *task, int err)
+trace_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
 {
-	trace_done(task_state(task), SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
+	struct trace_state *s = task_state(task);
+
+	if (err != 0)
+		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
+	else if (idx < s->probec)
+		s->probes[idx].tx_us = trace_tx_us(s, tx);
 }
 
 void

@@ -42,6 +42,7 @@ struct netio_tx {
 	struct iovec		 iov[NETIO_TXBATCH];
 	struct sockaddr_storage	 ss[NETIO_TXBATCH];
 	void			*token[NETIO_TXBATCH];
+	uint32_t		 tag[NETIO_TXBATCH];
 	uint8_t			 buf[NETIO_TXBATCH][NETIO_TXSLOT];
 };
 
@@ -55,7 +56,7 @@ struct netio {
 	struct netio_stats	 st;
 	int			 batching;	/* netio_batch(n, 1) */
 	struct netio_tx		*tx;		/* the batch; NULL until used */
-	netio_txerr_cb		*txerr;
+	netio_tx_cb		*txcb;
 	size_t			 maxtx;		/* largest probe sent */
 	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
 	uint8_t			 buf[NETIO_RXSLOTS * NETIO_RXSLOT];
@@ -298,7 +299,8 @@ send_dest(struct netio *n, const uint8_t *pkt, size_t len,
 /* Queue PKT for the next flush.  Returns 0, or -1 (ENOMEM). */
 static int
 tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
-    const struct sockaddr_storage *ss, socklen_t sl, void *token)
+    const struct sockaddr_storage *ss, socklen_t sl, void *token,
+    uint32_t tag)
 {
 	struct netio_tx *q = n->tx;
 	int i;
@@ -312,6 +314,7 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 	memcpy(q->buf[i], pkt, len);
 	memcpy(&q->ss[i], ss, sl);
 	q->token[i] = token;
+	q->tag[i] = tag;
 	q->iov[i].iov_base = q->buf[i];
 	q->iov[i].iov_len = len;
 	memset(&q->m[i], 0, sizeof(q->m[i]));
@@ -324,7 +327,7 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 
 int
 netio_send(struct netio *n, const uint8_t *pkt, size_t len,
-    struct timeval *tx, void *token)
+    struct timeval *tx, void *token, uint32_t tag)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -335,8 +338,8 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 		return -1;
 	netio_note_tx(n, len);
 	gettimeofday(tx, NULL);
-	if (n->batching && n->txerr != NULL && len <= NETIO_TXSLOT)
-		return tx_queue(n, fd, pkt, len, &ss, sl, token);
+	if (n->batching && n->txcb != NULL && len <= NETIO_TXSLOT)
+		return tx_queue(n, fd, pkt, len, &ss, sl, token, tag);
 	if (n->tx != NULL && n->tx->n > 0)
 		netio_flush(n);		/* keep the order they were sent in */
 	w = sendto(fd, pkt, len, 0, (struct sockaddr *)&ss, sl);
@@ -358,9 +361,9 @@ netio_note_tx(struct netio *n, size_t len)
 }
 
 void
-netio_set_txerr(struct netio *n, netio_txerr_cb *cb)
+netio_set_txcb(struct netio *n, netio_tx_cb *cb)
 {
-	n->txerr = cb;
+	n->txcb = cb;
 }
 
 void
@@ -371,18 +374,45 @@ netio_batch(struct netio *n, int on)
 	n->batching = on;
 }
 
+/*
+ * Tell the owner that probes OFF..OFF+R-1 of Q went out between BEFORE
+ * and AFTER: each gets a time on the line between the two, in order, as
+ * the kernel took them one after the other.
+ */
+static void
+tx_done(struct netio *n, struct netio_tx *q, int off, int r,
+    const struct timeval *before, const struct timeval *after)
+{
+	int64_t t0 = (int64_t)before->tv_sec * 1000000 + before->tv_usec;
+	int64_t t1 = (int64_t)after->tv_sec * 1000000 + after->tv_usec;
+	struct timeval tv;
+
+	if (t1 < t0)
+		t1 = t0;
+	for (int i = 0; i < r; i++) {
+		int64_t t = t0 + (t1 - t0) * (i + 1) / r;
+		tv.tv_sec = (time_t)(t / 1000000);
+		tv.tv_usec = (suseconds_t)(t % 1000000);
+		n->txcb(n->arg, q->token[off + i], q->tag[off + i], 0, &tv);
+	}
+}
+
 void
 netio_flush(struct netio *n)
 {
 	struct netio_tx *q = n->tx;
+	struct timeval before, after;
 	int off = 0, r;
 
 	if (q == NULL)
 		return;
 	while (off < q->n) {
+		gettimeofday(&before, NULL);
 		r = sendmmsg(q->fd, q->m + off, (unsigned int)(q->n - off), 0);
 		if (r > 0) {
+			gettimeofday(&after, NULL);
 			n->st.sent += (uint64_t)r;
+			tx_done(n, q, off, r, &before, &after);
 			off += r;
 			continue;
 		}
@@ -390,7 +420,8 @@ netio_flush(struct netio *n)
 			continue;
 		/* the first unsent one was refused: say so, go on after it */
 		n->st.send_errors++;
-		n->txerr(n->arg, q->token[off], r == -1 ? errno : EIO);
+		n->txcb(n->arg, q->token[off], q->tag[off],
+		    r == -1 ? errno : EIO, NULL);
 		off++;
 	}
 	q->n = 0;

@@ -68,17 +68,19 @@ void netio_free(struct netio *n);
 /* Send the IP packet PKT (LEN bytes); TX gets the time it was handed to
  * the kernel.  Returns 0, or -1 with errno set (EAFNOSUPPORT if no socket
  * for that family was given).  While batching (netio_batch) the packet
- * is queued and goes out at the next netio_flush; if the kernel then
- * refuses it, the txerr callback gets TOKEN and the errno. */
+ * is queued, TX gets the time it was queued, and at the next netio_flush
+ * the tx callback is called with TOKEN and TAG: the time it was really
+ * sent, or the errno the kernel refused it with. */
 int netio_send(struct netio *n, const uint8_t *pkt, size_t len,
-    struct timeval *tx, void *token);
+    struct timeval *tx, void *token, uint32_t tag);
 
-/* A queued probe was refused at flush time: ARG is netio_new's, TOKEN the
- * one given to netio_send, ERR the errno. */
-typedef void netio_txerr_cb(void *arg, void *token, int err);
+/* A queued probe (TOKEN, TAG as given to netio_send; ARG is netio_new's)
+ * went out at TX (ERR 0), or was refused with errno ERR (TX NULL). */
+typedef void netio_tx_cb(void *arg, void *token, uint32_t tag, int err,
+    const struct timeval *tx);
 
-/* Say who hears of refused queued probes; without one nothing is queued. */
-void netio_set_txerr(struct netio *n, netio_txerr_cb *cb);
+/* Say who hears how queued probes went; without one nothing is queued. */
+void netio_set_txcb(struct netio *n, netio_tx_cb *cb);
 
 /* ON: queue probes from now on (sendmmsg(2) sends them together at the
  * flush); off: flush and send each at once again. */

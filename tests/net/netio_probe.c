@@ -135,7 +135,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	len = pkt_build(&p, buf, sizeof(buf));
-	if (len == 0 || netio_send(n, buf, len, &tx, NULL) == -1) {
+	if (len == 0 || netio_send(n, buf, len, &tx, NULL, 0) == -1) {
 		perror("netio_probe: send");
 		return 2;
 	}
