@@ -1,0 +1,122 @@
+/*
+ * test_netio.c: netio's send queue without a network or privilege.  The
+ * "raw" send socket is an ordinary UDP socket, which refuses the port-0
+ * destination netio gives it before anything is sent: so a queued
+ * probe's refusal must come back through the tx callback, in order, with
+ * its token and tag, while an unqueued send fails at once.  (Probes that do go out are checked in
+ * the lab: lab-netio, lab-trace, lab-ping.)
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "netio.h"
+#include "pkt.h"
+#include "unit_main.h"
+
+struct seen {
+	int		n;
+	void		*token[8];
+	uint32_t	tag[8];
+	int		err[8];
+};
+
+static void
+on_tx(void *arg, void *token, uint32_t tag, int err, const struct timeval *tx)
+{
+	struct seen *s = arg;
+
+	ck_assert_int_lt(s->n, 8);
+	ck_assert(err == 0 ? tx != NULL : tx == NULL);
+	s->token[s->n] = token;
+	s->tag[s->n] = tag;
+	s->err[s->n] = err;
+	s->n++;
+}
+
+static void
+on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
+{
+}
+
+/* A minimal IPv4 header to 192.0.2.1. */
+static size_t
+mkpkt(uint8_t *b)
+{
+	memset(b, 0, 28);
+	b[0] = 0x45;
+	b[3] = 28;
+	b[8] = 64;
+	b[9] = 17;
+	b[16] = 192; b[17] = 0; b[18] = 2; b[19] = 1;
+	return 28;
+}
+
+START_TEST(unqueued_and_queued)
+{
+	struct loop *l = loop_new(LOOP_DEFAULT);
+	struct netio_fds fds;
+	struct netio *n;
+	struct seen s = { 0 };
+	struct timeval tx;
+	uint8_t pkt[64];
+	size_t len = mkpkt(pkt);
+	int fd, tok[3];
+
+	ck_assert_ptr_nonnull(l);
+	/* an unprivileged UDP socket: sends to 192.0.2.1 port 0 are refused
+	 * (EINVAL) before anything leaves the host */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	netio_fds_init(&fds);
+	fds.send4 = fd;
+	n = netio_new(l, &fds, on_reply, &s);
+	ck_assert_ptr_nonnull(n);
+
+	/* without a callback nothing is queued: the error is immediate */
+	netio_batch(n, 1);
+	ck_assert_int_eq(netio_send(n, pkt, len, &tx, &tok[0], 7), -1);
+	netio_batch(n, 0);
+	ck_assert_int_eq(s.n, 0);
+
+	netio_set_txcb(n, on_tx);
+	netio_batch(n, 1);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(netio_send(n, pkt, len, &tx, &tok[i],
+		    (uint32_t)(10 + i)), 0);
+	ck_assert_int_eq(s.n, 0);		/* nothing until the flush */
+	netio_batch(n, 0);
+	ck_assert_int_eq(s.n, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_ptr_eq(s.token[i], &tok[i]);
+		ck_assert_uint_eq(s.tag[i], (uint32_t)(10 + i));
+		ck_assert_int_ne(s.err[i], 0);
+	}
+	ck_assert_uint_eq(netio_stats(n)->send_errors, 4);
+	ck_assert_uint_eq(netio_stats(n)->sent, 0);
+	netio_free(n);
+	loop_free(l);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("netio");
+	TCase *tc = tcase_create("netio");
+
+	tcase_add_test(tc, unqueued_and_queued);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return unit_run(suite());
+}
