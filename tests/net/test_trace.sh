@@ -273,6 +273,32 @@ ours -c "trace -P icmp-paris -q 1" "$tmp/list" >"$tmp/lo" 2>"$tmp/le"
     ok "a bad list line is reported with its line number and the rest is measured" ||
     bad "list file: $(cat "$tmp/lo" "$tmp/le")"
 
+# two scampers at once on one host, same targets and methods: each gets
+# its own replies (its flows carry its own source port / ICMP id) and
+# neither loses any to the other
+for i in 1 2; do
+	ours -O json -I "trace -P icmp-paris -Q -q 2 203.0.113.1" \
+	    -I "trace -P udp-paris -Q -q 2 2001:db8:ff::1" \
+	    -I "ping -c 5 -i 0.2 203.0.113.1" -I "ping -P tcp-syn -c 3 -d 22 2001:db8:ff::1" \
+	    >"$tmp/two$i" 2>&1 &
+done
+wait
+for i in 1 2; do
+	python3 - "$tmp/two$i" <<'PY' && ok "scamper $i of two at once got all its own replies" || bad "two scampers, $i: $(cat "$tmp/two$i")"
+import json, sys
+tr, pi = [], []
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("type") == "trace":
+        tr.append((o["stop_reason"], o["hop_count"], len(o["hops"])))
+    elif o.get("type") == "ping":
+        pi.append(len(o["responses"]))
+ok = sorted(tr) == [("COMPLETED", 6, 12)] * 2 and sorted(pi) == [3, 5]
+ok or print("traces (stop, hops, replies):", tr, "ping replies:", pi)
+sys.exit(0 if ok else 1)
+PY
+done
+
 # a silent router (r5 sends no time exceeded): its hop is "*", as in
 # Debian's text
 lab_silent r5 >/dev/null
