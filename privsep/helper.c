@@ -71,7 +71,8 @@ struct helper {
 #define REQ_FD		0x2
 /* The request carries a descriptor (the handler owns it). */
 #define REQ_TAKES_FD	0x4
-/* Permitted at most once per client. */
+/* Permitted at most once per client (types below 32 only: a bit each
+ * in helper_client.seen). */
 #define REQ_ONCE	0x8
 
 /* A handler fills reply R.  *FD is, on entry, the descriptor the request

@@ -236,20 +236,20 @@ static int
 allow_files(struct priv_client *pc, char *err, size_t len)
 {
 	const char *env = getenv("SCAMPER_FILEDIR");
-	const char *dir = (env != NULL && env[0] != '\0') ? env : ".";
 	char real[PATH_MAX];
 	int fd;
 
-	if (realpath(dir, real) == NULL ||
-	    (dir == env ? 0 : strcmp(real, "/") == 0)) {
-		if (dir != env) {
-			/* no usable working directory: no files later */
-			log_debug("no directory for files after the drop");
-			return 0;
+	if (env != NULL && env[0] != '\0') {
+		/* named by the user: it must work */
+		if (realpath(env, real) == NULL) {
+			snprintf(err, len, "SCAMPER_FILEDIR %s: %s", env,
+			    strerror(errno));
+			return -1;
 		}
-		snprintf(err, len, "SCAMPER_FILEDIR %s: %s", env,
-		    strerror(errno));
-		return -1;
+	} else if (realpath(".", real) == NULL || strcmp(real, "/") == 0) {
+		/* no working directory, or "/" (after -D): no files */
+		log_debug("no directory for files after the drop");
+		return 0;
 	}
 	if ((fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    priv_allow_dir_sync(pc, fd) == -1) {

@@ -10,7 +10,7 @@
 
 #include <sys/types.h>
 
-#define PRIVFILE_MAXGROUPS	64
+#define PRIVFILE_MAXGROUPS	256
 
 /* Whose file-system credentials a client's files are opened with. */
 struct privfile_cred {
@@ -25,7 +25,8 @@ struct privfile_cred {
 int privfile_cred_self(struct privfile_cred *c);
 
 /* The credentials of the peer of Unix socket SOCK, from the kernel
- * (service mode).  Returns 0, or -1 with errno. */
+ * (service mode).  If its groups cannot all be had, it gets none but its
+ * primary group (never more than it has).  Returns 0, or -1 with errno. */
 int privfile_cred_peer(int sock, struct privfile_cred *c);
 
 /* Check that DIRFD is a directory the helper can keep (the client's

@@ -32,7 +32,7 @@ privfile_cred_self(struct privfile_cred *c)
 	c->uid = getuid();
 	c->gid = getgid();
 	if ((n = getgroups(PRIVFILE_MAXGROUPS, c->groups)) == -1)
-		return -1;
+		n = 0;		/* EINVAL: too many; fewer rights, not more */
 	c->ngroups = n;
 	return 0;
 }
@@ -51,7 +51,7 @@ privfile_cred_peer(int sock, struct privfile_cred *c)
 	len = sizeof(c->groups);
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERGROUPS, c->groups, &len) ==
 	    -1)
-		return -1;
+		len = 0;	/* ERANGE: too many; fewer rights, not more */
 	c->ngroups = (int)(len / sizeof(gid_t));
 	return 0;
 }
