@@ -213,6 +213,25 @@ done
 check "cycles 0: more than one cycle ran before the delete" \
     grep -q "^EVENT [0-9]* source cycle 'f' id 2\$" "$tmp/events"
 
+# ---- SIGTERM while a file source runs for ever: a clean exit ----------
+w=$tmp/w-term
+mkdir -p "$w"
+printf '198.51.100.1\n' >"$w/slow"
+start term "$w" -p 1000 -O json
+printf '%s\n' "outfile open name o file res mode truncate" \
+    "source add name f file slow outfile o cycles 0 command \"ping -c 3\"" \
+    exit | tr_ "$tmp/term.sock" >/dev/null
+sleep 1
+stop term
+gone=no
+for _ in $(seq 100); do
+	kill -0 "$(cat "$tmp/term.pid")" 2>/dev/null || { gone=yes; break; }
+	sleep 0.1
+done
+check "SIGTERM with a file source running: scamper exits" [ $gone = yes ]
+check "... after writing the cycle's stop record" \
+    grep -q '"type":"cycle-stop", "list_name":"f"' "$w/res"
+
 # ---- refusals ---------------------------------------------------------
 w=$tmp/w-ref
 out=$tmp/outside
