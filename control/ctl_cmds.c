@@ -1,15 +1,23 @@
 /*
  * ctl_cmds.c: the control socket's interactive commands: get, set,
- * source, outfile, observe, shutdown, exit, help, attach.  Replies are
- * scamper 20211212's (scamper-behaviour.md a.2); where it printed
- * nothing useful we say what went wrong.
+ * source, outfile, observe, shutdown, exit, help, attach, lss-clear;
+ * and the file sources and output files they make.  Replies are scamper
+ * 20211212's (scamper-behaviour.md a.2); where it printed nothing
+ * useful we say what went wrong.
+ *
+ * After the privilege drop the prober has no file system: files are
+ * opened by scamper-helper (priv_file_open), asynchronously, so the
+ * client that asked takes no further line until its reply is out.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -17,8 +25,32 @@
 #include "log.h"
 #include "method.h"
 #include "scamper_list.h"
+#include "source.h"
+/* privsep/ is not on control/'s include path (control/meson.build) */
+#include "../privsep/priv_start.h"
 
-#define NOFILES "files cannot be opened after the privilege drop"
+/* Commands a file source parses ahead of the scheduler. */
+#define FSRC_AHEAD	8
+/* A cycle that started nothing waits this long before the next one, so
+ * an empty file with "cycles 0" does not spin. */
+#define FSRC_IDLE_MS	1000
+
+/* A file asked of the helper (or opened here when no sandbox forbids
+ * it), and what to do when it comes. */
+struct ctl_fileop {
+	struct ctl		*ctl;
+	struct ctl_client	*cl;	/* waiting; NULL if none or gone */
+	struct ctl_fsrc		*fs;	/* source add, or a reload */
+	char			*alias;	/* outfile open */
+	char			*path;
+	int			 mode;	/* PRIV_FILE_* */
+	int			 reload;	/* FS's next cycle */
+	TAILQ_ENTRY(ctl_fileop)	 e;
+};
+
+static void fileop_done(void *arg, int err, int fd, uint32_t value);
+static void fsrc_free(struct ctl_fsrc *fs);
+static void fsrc_kick(struct ctl_fsrc *fs, unsigned int ms);
 
 struct ctl_cmd {
 	const char	*word;
@@ -41,6 +73,18 @@ src_find(struct ctl *ctl, const char *name)
 		if (cl->attached && !cl->finished &&
 		    strcmp(cl->cycle->list->name, name) == 0)
 			return cl;
+	return NULL;
+}
+
+/* The file source called NAME (started or waiting for its file). */
+static struct ctl_fsrc *
+fsrc_find(struct ctl *ctl, const char *name)
+{
+	struct ctl_fsrc *fs;
+
+	TAILQ_FOREACH(fs, &ctl->fsrcs, e)
+		if (strcmp(fs->name, name) == 0)
+			return fs;
 	return NULL;
 }
 
@@ -195,13 +239,412 @@ cmd_set(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR unhandled set command '%s'", argv[1]);
 }
 
+/* ---- files ------------------------------------------------------------ */
+
+/* Ask for OP's file: through the helper after the privilege drop, else
+ * opened here.  fileop_done() follows (at once when opened here).
+ * Returns 0, or -1 with errno if it could not even be asked for. */
+static int
+fileop_start(struct ctl_fileop *op)
+{
+	static const int flags[] = {
+		[PRIV_FILE_READ] = O_RDONLY,
+		[PRIV_FILE_TRUNC] = O_WRONLY | O_CREAT | O_TRUNC,
+		[PRIV_FILE_APPEND] = O_WRONLY | O_CREAT | O_APPEND,
+	};
+	int fd;
+
+	if (op->ctl->nofiles) {
+		if (priv_file_open(op->path, op->mode, fileop_done, op) == -1)
+			return -1;
+	} else {
+		fd = open(op->path, flags[op->mode] | O_CLOEXEC | O_NOCTTY,
+		    0644);
+		fileop_done(op, fd == -1 ? errno : 0, fd, 0);
+		return 0;
+	}
+	TAILQ_INSERT_TAIL(&op->ctl->fileops, op, e);
+	if (op->cl != NULL)
+		op->cl->fileop = op;
+	return 0;
+}
+
+static struct ctl_fileop *
+fileop_new(struct ctl *ctl, struct ctl_client *cl, const char *path,
+    int mode)
+{
+	struct ctl_fileop *op = calloc(1, sizeof(*op));
+
+	if (op == NULL || (op->path = strdup(path)) == NULL) {
+		free(op);
+		return NULL;
+	}
+	op->ctl = ctl;
+	op->cl = cl;
+	op->mode = mode;
+	return op;
+}
+
+static void
+fileop_free(struct ctl_fileop *op)
+{
+	free(op->alias);
+	free(op->path);
+	free(op);
+}
+
+/* Why the file at PATH could not be had, for a reply. */
+static const char *
+file_why(int err)
+{
+	return priv_file_strerror(err);
+}
+
+void
+ctl_cmd_client_gone(struct ctl_client *cl)
+{
+	if (cl->fileop != NULL)
+		cl->fileop->cl = NULL;
+	cl->fileop = NULL;
+}
+
+/* "outfile open": the file came (FD) or not (ERR). */
+static void
+outfile_opened(struct ctl_fileop *op, int err, int fd)
+{
+	struct ctl *ctl = op->ctl;
+	struct ctl_client *cl = op->cl;
+	struct ctl_outfile *of = NULL;
+	struct output *out = NULL;
+
+	if (err == 0 && outfile_find(ctl, op->alias) != NULL)
+		err = EEXIST;		/* another client was quicker */
+	if (err == 0 && ((out = output_fdopen(fd, output_format(
+	    TAILQ_FIRST(&ctl->outfiles)->out))) == NULL ||
+	    (of = calloc(1, sizeof(*of))) == NULL ||
+	    (of->alias = strdup(op->alias)) == NULL ||
+	    (of->path = strdup(op->path)) == NULL))
+		err = errno != 0 ? errno : ENOMEM;
+	else if (err != 0 && fd != -1)
+		close(fd);
+	if (err != 0) {
+		output_close(out);
+		if (of != NULL)
+			free(of->alias);
+		free(of);
+		if (cl != NULL)
+			ctl_printf(cl, "ERR could not add outfile: %s: %s",
+			    op->path, err == EEXIST ? "the alias exists" :
+			    file_why(err));
+		return;
+	}
+	of->out = out;
+	of->refcnt = 1;
+	TAILQ_INSERT_HEAD(&ctl->outfiles, of, e);
+	if (cl != NULL)
+		ctl_printf(cl, "OK");
+}
+
+static void fsrc_opened(struct ctl_fileop *op, int err, int fd);
+static void fsrc_reopened(struct ctl_fsrc *fs, int err, int fd);
+
+/* The helper's reply to OP (or the direct open's result). */
+static void
+fileop_done(void *arg, int err, int fd, uint32_t value)
+{
+	struct ctl_fileop *op = arg;
+	struct ctl_client *cl = op->cl;
+	struct ctl_fileop *p;
+
+	(void)value;
+	TAILQ_FOREACH(p, &op->ctl->fileops, e)
+		if (p == op) {
+			TAILQ_REMOVE(&op->ctl->fileops, op, e);
+			break;
+		}
+	if (cl != NULL)
+		cl->fileop = NULL;
+	if (op->alias != NULL)
+		outfile_opened(op, err, fd);
+	else if (op->fs == NULL) {	/* its source was deleted */
+		if (fd != -1)
+			close(fd);
+	} else if (op->reload)
+		fsrc_reopened(op->fs, err, fd);
+	else
+		fsrc_opened(op, err, fd);
+	fileop_free(op);
+	if (cl != NULL) {
+		ctl_client_kick(cl);
+		ctl_client_watch(cl);
+	}
+}
+
+/* ---- file sources -------------------------------------------------- */
+
+static void
+fsrc_describe(const struct ctl_fsrc *fs, char *buf, size_t len)
+{
+	char descr[CTL_LINEMAX];
+
+	if (fs->descr != NULL)
+		snprintf(descr, sizeof(descr), " descr '%s'", fs->descr);
+	else
+		descr[0] = '\0';
+	snprintf(buf, len, "name '%s'%s list_id %u cycle_id %u priority %u "
+	    "outfile '%s' type 'file' file '%s' cycles %u autoreload %s",
+	    fs->name, descr, fs->list_id, fs->cycle != NULL ? fs->cycle->id :
+	    fs->cycle_id, fs->priority, fs->of->alias, fs->path, fs->cycles,
+	    fs->autoreload ? "on" : "off");
+}
+
+/* Read up to FSRC_AHEAD commands ahead; a bad line is logged with its
+ * file:line and skipped. */
+static void
+fsrc_fill(struct ctl_fsrc *fs)
+{
+	char cmd[CTL_LINEMAX + 256], where[512], err[1024];
+	struct task *t;
+	int rc;
+
+	while (!fs->eof && fs->in != NULL &&
+	    core_src_queued(fs->src) < FSRC_AHEAD) {
+		rc = source_next(fs->in, cmd, sizeof(cmd), where,
+		    sizeof(where));
+		if (rc == 0)
+			fs->eof = 1;
+		else if (rc == -1)
+			log_warnx("source '%s': %s: %s", fs->name, where, cmd);
+		else if (core_src_command(fs->src, cmd, where, &t, err,
+		    sizeof(err)) == -1)
+			log_warnx("source '%s': %s", fs->name, err);
+		else
+			fs->started++;
+	}
+}
+
+/* The current cycle is over: its stop record, then the next cycle (the
+ * file read again, or opened again with autoreload) or the end. */
+static void
+fsrc_cycle_end(struct ctl_fsrc *fs)
+{
+	struct ctl *ctl = fs->ctl;
+	struct scamper_cycle *c;
+	uint32_t now = (uint32_t)time(NULL);
+	int idle = fs->started == 0;
+
+	fs->cycle->stop_time = now;
+	output_cycle_stop(fs->of->out, fs->cycle);
+	if (fs->cycles == 1 || ctl->shutdown != CTL_RUN) {
+		ctl_event(ctl, "source finish '%s'", fs->name);
+		fsrc_free(fs);
+		ctl_check_exit(ctl);
+		return;
+	}
+	if (fs->cycles > 1)
+		fs->cycles--;
+	if ((c = scamper_cycle_alloc(fs->cycle->list, fs->cycle->id + 1, now,
+	    fs->cycle->hostname)) == NULL) {
+		log_warnx("source '%s': out of memory; finishing", fs->name);
+		ctl_event(ctl, "source finish '%s'", fs->name);
+		fsrc_free(fs);
+		return;
+	}
+	scamper_cycle_free(fs->cycle);
+	fs->cycle = c;
+	core_src_set_cycle(fs->src, c);
+	output_cycle_start(fs->of->out, c);
+	ctl_event(ctl, "source cycle '%s' id %u", fs->name, c->id);
+	fs->eof = 0;
+	fs->started = 0;
+	if (fs->autoreload) {
+		struct ctl_fileop *op = fileop_new(ctl, NULL, fs->path,
+		    PRIV_FILE_READ);
+
+		source_free(fs->in);
+		fs->in = NULL;
+		if (op != NULL) {
+			op->fs = fs;
+			op->reload = 1;
+			if (fileop_start(op) == 0)
+				return;
+			fsrc_reopened(fs, errno, -1);
+			fileop_free(op);
+		} else
+			fsrc_reopened(fs, ENOMEM, -1);
+		return;
+	}
+	if (source_rewind(fs->in) == -1) {
+		log_warn("source '%s': %s", fs->name, fs->path);
+		fs->eof = 1;
+	}
+	fsrc_kick(fs, idle ? FSRC_IDLE_MS : 0);
+}
+
+/* Feed the scheduler, or end the cycle once the file is read and every
+ * task of it is done. */
+static void
+on_fsrc_step(void *arg)
+{
+	struct ctl_fsrc *fs = arg;
+
+	if (fs->in != NULL)
+		fsrc_fill(fs);
+	if (fs->eof && core_src_live(fs->src) == 0)
+		fsrc_cycle_end(fs);
+}
+
+static void
+fsrc_kick(struct ctl_fsrc *fs, unsigned int ms)
+{
+	loop_timer_after(fs->ctl->l, &fs->step, ms);
+}
+
+static void
+fsrc_on_taken(void *arg, struct task *t)
+{
+	(void)t;
+	fsrc_kick(arg, 0);
+}
+
+static void
+fsrc_on_done(void *arg, struct task *t)
+{
+	struct ctl_fsrc *fs = arg;
+
+	(void)t;
+	if (fs->eof && core_src_live(fs->src) == 0)
+		fsrc_kick(fs, 0);
+}
+
+static const struct core_src_ops fsrc_ops = { fsrc_on_taken, fsrc_on_done };
+
+/* A new cycle's file (autoreload) came, or not: then the file of the
+ * last cycle is gone and the cycle has nothing to read. */
+static void
+fsrc_reopened(struct ctl_fsrc *fs, int err, int fd)
+{
+	if (err == 0 && (fs->in = source_fd(fs->command, fs->path, fd)) ==
+	    NULL)
+		err = errno;
+	if (err != 0) {
+		log_warnx("source '%s': reloading %s: %s", fs->name, fs->path,
+		    file_why(err));
+		fs->eof = 1;
+	}
+	fsrc_kick(fs, err != 0 ? FSRC_IDLE_MS : 0);
+}
+
+static void
+fsrc_free(struct ctl_fsrc *fs)
+{
+	struct ctl_fileop *op;
+
+	TAILQ_REMOVE(&fs->ctl->fsrcs, fs, e);
+	TAILQ_FOREACH(op, &fs->ctl->fileops, e)
+		if (op->fs == fs)
+			op->fs = NULL;
+	if (fs->ctl->l != NULL)
+		loop_timer_cancel(fs->ctl->l, &fs->step);
+	core_src_free(fs->src);
+	source_free(fs->in);
+	scamper_cycle_free(fs->cycle);
+	if (fs->of != NULL)
+		fs->of->refcnt--;
+	free(fs->name);
+	free(fs->descr);
+	free(fs->path);
+	free(fs->command);
+	free(fs);
+}
+
+/* The file of "source add" came (FD) or not (ERR): start the source. */
+static void
+fsrc_opened(struct ctl_fileop *op, int err, int fd)
+{
+	struct ctl_fsrc *fs = op->fs;
+	struct ctl *ctl = op->ctl;
+	struct ctl_client *cl = op->cl;
+	struct scamper_list *list = NULL;
+	char desc[CTL_LINEMAX * 2];
+
+	if (err == 0 && (fs->in = source_fd(fs->command, fs->path, fd)) ==
+	    NULL)
+		err = errno;
+	if (err == 0 && ((list = scamper_list_alloc(fs->list_id, fs->name,
+	    fs->descr, ctl->monitorname)) == NULL ||
+	    (fs->cycle = scamper_cycle_alloc(list, fs->cycle_id,
+	    (uint32_t)time(NULL), ctl->hostname[0] != '\0' ? ctl->hostname :
+	    NULL)) == NULL ||
+	    (fs->src = core_src_new(ctl->core, fs->priority, fs->of->out,
+	    fs->cycle, &fsrc_ops, fs)) == NULL))
+		err = ENOMEM;
+	scamper_list_free(list);
+	if (err != 0) {
+		if (cl != NULL)
+			ctl_printf(cl, "ERR could not add source: %s: %s",
+			    fs->path, file_why(err));
+		fsrc_free(fs);
+		return;
+	}
+	if (cl != NULL)
+		ctl_printf(cl, "OK source added");
+	output_cycle_start(fs->of->out, fs->cycle);
+	fsrc_describe(fs, desc, sizeof(desc));
+	ctl_event(ctl, "source add %s", desc);
+	ctl_event(ctl, "source cycle '%s' id %u", fs->name, fs->cycle->id);
+	fsrc_kick(fs, 0);
+}
+
+int
+ctl_fsrc_busy(const struct ctl *ctl)
+{
+	return !TAILQ_EMPTY(&ctl->fsrcs);
+}
+
+void
+ctl_fsrc_shutdown(struct ctl *ctl, int now)
+{
+	struct ctl_fsrc *fs, *next;
+
+	for (fs = TAILQ_FIRST(&ctl->fsrcs); fs != NULL; fs = next) {
+		next = TAILQ_NEXT(fs, e);
+		if (now || fs->src == NULL) {
+			ctl_event(ctl, "source finish '%s'", fs->name);
+			fsrc_free(fs);
+			continue;
+		}
+		/* no more reading; the cycle ends with its tasks */
+		fs->eof = 1;
+		fs->cycles = 1;
+		fsrc_kick(fs, 0);
+	}
+}
+
+void
+ctl_fsrc_free_all(struct ctl *ctl)
+{
+	struct ctl_fileop *op;
+
+	while (!TAILQ_EMPTY(&ctl->fsrcs))
+		fsrc_free(TAILQ_FIRST(&ctl->fsrcs));
+	/* the loop has stopped: no reply can come now */
+	while ((op = TAILQ_FIRST(&ctl->fileops)) != NULL) {
+		TAILQ_REMOVE(&ctl->fileops, op, e);
+		if (op->cl != NULL)
+			op->cl->fileop = NULL;
+		fileop_free(op);
+	}
+}
+
 /* ---- source ----------------------------------------------------------- */
 
 static void
 source_list(struct ctl_client *cl, char **argv, int argc)
 {
 	struct ctl_client *s;
-	char desc[512];
+	struct ctl_fsrc *fs;
+	char desc[CTL_LINEMAX * 2];
 	int n = 0;
 
 	TAILQ_FOREACH(s, &cl->ctl->clients, e) {
@@ -212,21 +655,85 @@ source_list(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "INFO %s", desc);
 		n++;
 	}
+	TAILQ_FOREACH(fs, &cl->ctl->fsrcs, e) {
+		if (fs->src == NULL || (argc > 2 &&
+		    strcmp(fs->name, argv[2]) != 0))
+			continue;
+		fsrc_describe(fs, desc, sizeof(desc));
+		ctl_printf(cl, "INFO %s", desc);
+		n++;
+	}
 	if (argc > 2 && n == 0)
 		ctl_printf(cl, "ERR no source '%s'", argv[2]);
 	else
 		ctl_printf(cl, "OK");
 }
 
-/* "source add name N file F outfile O [...]": parameters are checked as
- * scamper does; then the file cannot be opened once privilege is
- * dropped (list files are for -f, or attach mode). */
+/* Nonzero if CMD ("ping -c 1") starts with the name of a method. */
+static int
+command_ok(const char *cmd)
+{
+	char name[32];
+	size_t n = strcspn(cmd, " \t");
+
+	if (n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, cmd, n);
+	name[n] = '\0';
+	return method_find(name) != NULL;
+}
+
+/* The value of number parameter V, already checked, or DEF if absent. */
+static uint32_t
+param_u32(const char *v, uint32_t def)
+{
+	uint32_t u;
+
+	return (v != NULL && ctl_uint(v, 0, UINT32_MAX, &u) == 0) ? u : def;
+}
+
+/* A new file source from the checked parameters V of "source add"
+ * (keys as in source_add), its file not yet opened.  NULL on ENOMEM. */
+static struct ctl_fsrc *
+fsrc_new(struct ctl *ctl, const char *const *v, struct ctl_outfile *of)
+{
+	struct ctl_fsrc *fs = calloc(1, sizeof(*fs));
+
+	if (fs == NULL)
+		return NULL;
+	fs->ctl = ctl;
+	fs->of = of;
+	of->refcnt++;
+	timer_init(&fs->step, on_fsrc_step, fs);
+	TAILQ_INSERT_TAIL(&ctl->fsrcs, fs, e);	/* the name is taken */
+	fs->list_id = param_u32(v[3], 0);
+	fs->cycle_id = param_u32(v[4], 1);
+	fs->priority = param_u32(v[5], 1);
+	fs->cycles = param_u32(v[8], 1);
+	fs->autoreload = v[9] != NULL && is(v[9], "on");
+	if ((fs->name = strdup(v[0])) == NULL ||
+	    (fs->path = strdup(v[7])) == NULL ||
+	    (fs->command = strdup(v[2] != NULL ? v[2] : ctl->command)) ==
+	    NULL || (v[1] != NULL && (fs->descr = strdup(v[1])) == NULL)) {
+		fsrc_free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+/* "source add name N file F outfile O [descr D] [list_id L] [cycle_id C]
+ * [priority P] [command CMD] [cycles N] [autoreload on|off]": checked
+ * as scamper does; the reply follows once the helper has opened F. */
 static void
 source_add(struct ctl_client *cl, char **argv, int argc)
 {
 	static const char *const keys[] = { "name", "descr", "command",
 	    "list_id", "cycle_id", "priority", "outfile", "file", "cycles",
 	    "autoreload" };
+	struct ctl *ctl = cl->ctl;
+	struct ctl_outfile *of;
+	struct ctl_fileop *op;
+	struct ctl_fsrc *fs;
 	const char *v[10];
 	uint32_t u;
 	int bad;
@@ -257,65 +764,118 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR source add param 'autoreload' failed");
 		return;
 	}
-	if (v[2] != NULL && method_find(v[2]) == NULL) {
+	if (v[2] != NULL && !command_ok(v[2])) {
 		ctl_printf(cl, "ERR source add param 'command' failed");
 		return;
 	}
-	if (src_find(cl->ctl, v[0]) != NULL) {
+	if (src_find(ctl, v[0]) != NULL || fsrc_find(ctl, v[0]) != NULL) {
 		ctl_printf(cl, "ERR source '%s' already exists", v[0]);
 		return;
 	}
-	if (outfile_find(cl->ctl, v[6]) == NULL) {
+	if ((of = outfile_find(ctl, v[6])) == NULL) {
 		ctl_printf(cl, "ERR unknown outfile '%s'", v[6]);
 		return;
 	}
-	ctl_printf(cl, "ERR could not add source: %s", NOFILES);
+	if (ctl->shutdown != CTL_RUN) {
+		ctl_printf(cl, "ERR could not add source: scamper is "
+		    "shutting down");
+		return;
+	}
+	if ((fs = fsrc_new(ctl, v, of)) == NULL ||
+	    (op = fileop_new(ctl, cl, fs->path, PRIV_FILE_READ)) == NULL) {
+		if (fs != NULL)
+			fsrc_free(fs);
+		ctl_printf(cl, "ERR could not add source: out of memory");
+		return;
+	}
+	op->fs = fs;
+	if (fileop_start(op) == -1) {
+		ctl_printf(cl, "ERR could not add source: %s: %s", v[7],
+		    file_why(errno));
+		fsrc_free(fs);
+		fileop_free(op);
+	}
 }
 
+/* "source update N [priority P] [autoreload on|off] [cycles C]": cycles
+ * and autoreload only for file sources. */
 static void
 source_update(struct ctl_client *cl, char **argv, int argc)
 {
 	static const char *const keys[] = { "priority", "autoreload",
 	    "cycles" };
-	struct ctl_client *s;
-	const char *v[3];
-	uint32_t p;
+	struct ctl_client *s = NULL;
+	struct ctl_fsrc *fs = NULL;
+	const char *v[3], *bad_key = NULL;
+	uint32_t p = 0, cyc = 0;
+	char ev[256];
 	int bad;
 
 	if (argc < 3) {
 		ctl_printf(cl, "ERR missing name parameter");
 		return;
 	}
-	if ((s = src_find(cl->ctl, argv[2])) == NULL) {
+	if (((fs = fsrc_find(cl->ctl, argv[2])) == NULL || fs->src == NULL) &&
+	    (s = src_find(cl->ctl, argv[2])) == NULL) {
 		ctl_printf(cl, "ERR no such source '%s'", argv[2]);
 		return;
 	}
-	bad = ctl_params(argv + 3, argc - 3, keys, 3, v);
-	if (bad < 0 && (v[1] != NULL || v[2] != NULL))
-		bad = v[1] != NULL ? -2 : -3;	/* not for control sources */
-	if (bad >= 0 || bad < -1 ||
-	    (v[0] != NULL && ctl_uint(v[0], 0, 100000, &p) != 0)) {
-		ctl_printf(cl, "ERR source update param '%s' failed",
-		    bad >= 0 ? argv[3 + bad] : bad == -2 ? "autoreload" :
-		    bad == -3 ? "cycles" : "priority");
+	if ((bad = ctl_params(argv + 3, argc - 3, keys, 3, v)) >= 0)
+		bad_key = argv[3 + bad];
+	else if (v[0] != NULL && ctl_uint(v[0], 0, 100000, &p) != 0)
+		bad_key = "priority";
+	else if (v[1] != NULL && (s != NULL ||
+	    (!is(v[1], "on") && !is(v[1], "off"))))
+		bad_key = "autoreload";	/* not for control sources */
+	else if (v[2] != NULL && (s != NULL ||
+	    ctl_uint(v[2], 0, UINT32_MAX, &cyc) != 0))
+		bad_key = "cycles";
+	if (bad_key != NULL) {
+		ctl_printf(cl, "ERR source update param '%s' failed", bad_key);
 		return;
 	}
-	if (v[0] != NULL) {
-		core_src_set_priority(s->src, p);
-		ctl_event(cl->ctl, "source update '%s' priority %u", argv[2],
-		    p);
-	}
+	if (v[0] != NULL)
+		core_src_set_priority(s != NULL ? s->src : fs->src, p);
+	if (fs != NULL && v[0] != NULL)
+		fs->priority = p;
+	if (v[1] != NULL)
+		fs->autoreload = is(v[1], "on");
+	if (v[2] != NULL)
+		fs->cycles = cyc;
+	snprintf(ev, sizeof(ev), "source update '%s'", argv[2]);
+	if (v[1] != NULL)
+		snprintf(ev + strlen(ev), sizeof(ev) - strlen(ev),
+		    " autoreload %d", fs->autoreload);
+	if (v[2] != NULL)
+		snprintf(ev + strlen(ev), sizeof(ev) - strlen(ev),
+		    " cycles %u", cyc);
+	if (v[0] != NULL)
+		snprintf(ev + strlen(ev), sizeof(ev) - strlen(ev),
+		    " priority %u", p);
+	if (v[0] != NULL || v[1] != NULL || v[2] != NULL)
+		ctl_event(cl->ctl, "%s", ev);
 	ctl_printf(cl, "OK");
 }
 
+/* "source cycle N": a file source stops reading this cycle's file and
+ * starts the next cycle once the tasks it began are done. */
 static void
 source_cycle(struct ctl_client *cl, char **argv, int argc)
 {
 	struct ctl_client *s;
+	struct ctl_fsrc *fs;
 
 	if (argc < 3) {
 		ctl_printf(cl, "ERR missing required parameter for source "
 		    "cycle");
+		return;
+	}
+	if ((fs = fsrc_find(cl->ctl, argv[2])) != NULL && fs->src != NULL) {
+		fs->eof = 1;
+		if (fs->cycles == 1)
+			fs->cycles = 2;	/* this one ends, one more runs */
+		fsrc_kick(fs, 0);
+		ctl_printf(cl, "OK");
 		return;
 	}
 	if ((s = src_find(cl->ctl, argv[2])) == NULL) {
@@ -326,12 +886,25 @@ source_cycle(struct ctl_client *cl, char **argv, int argc)
 	ctl_printf(cl, "OK");
 }
 
+/* "source delete N": a file source's queued commands are dropped and its
+ * running tasks halted without output. */
 static void
 source_delete(struct ctl_client *cl, char **argv, int argc)
 {
+	struct ctl_fsrc *fs;
+
 	if (argc < 3) {
 		ctl_printf(cl, "ERR missing required parameter for source "
 		    "delete");
+		return;
+	}
+	if ((fs = fsrc_find(cl->ctl, argv[2])) != NULL && fs->src != NULL) {
+		fs->cycle->stop_time = (uint32_t)time(NULL);
+		output_cycle_stop(fs->of->out, fs->cycle);
+		fsrc_free(fs);
+		ctl_event(cl->ctl, "source delete '%s'", argv[2]);
+		ctl_printf(cl, "OK source '%s' deleted", argv[2]);
+		ctl_check_exit(cl->ctl);
 		return;
 	}
 	if (src_find(cl->ctl, argv[2]) == NULL) {
@@ -380,10 +953,13 @@ outfile_list(struct ctl_client *cl, char **argv, int argc)
 	ctl_printf(cl, "OK");
 }
 
+/* "outfile open name A file F mode truncate|append": the reply follows
+ * once the helper has opened F.  Results go to it in the -O format. */
 static void
 outfile_open(struct ctl_client *cl, char **argv, int argc)
 {
 	static const char *const keys[] = { "name", "file", "mode" };
+	struct ctl_fileop *op;
 	const char *v[3];
 
 	if (ctl_params(argv + 2, argc - 2, keys, 3, v) >= 0 ||
@@ -400,33 +976,19 @@ outfile_open(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR could not add outfile: '%s' exists", v[0]);
 		return;
 	}
-	/* the prober is in an empty chroot under a filter that refuses
-	 * open(2): say so rather than fail obscurely */
-	if (cl->ctl->nofiles) {
-		ctl_printf(cl, "ERR could not add outfile: %s", NOFILES);
+	if ((op = fileop_new(cl->ctl, cl, v[1], is(v[2], "append") ?
+	    PRIV_FILE_APPEND : PRIV_FILE_TRUNC)) == NULL ||
+	    (op->alias = strdup(v[0])) == NULL) {
+		if (op != NULL)
+			fileop_free(op);
+		ctl_printf(cl, "ERR could not add outfile: out of memory");
 		return;
 	}
-	{
-		struct output *out = output_open_mode(v[1],
-		    output_format(TAILQ_FIRST(&cl->ctl->outfiles)->out),
-		    is(v[2], "append"));
-		struct ctl_outfile *of = calloc(1, sizeof(*of));
-
-		if (out == NULL || of == NULL ||
-		    (of->alias = strdup(v[0])) == NULL ||
-		    (of->path = strdup(v[1])) == NULL) {
-			ctl_printf(cl, "ERR could not add outfile");
-			output_close(out);
-			if (of != NULL)
-				free(of->alias);
-			free(of);
-			return;
-		}
-		of->out = out;
-		of->refcnt = 1;
-		TAILQ_INSERT_HEAD(&cl->ctl->outfiles, of, e);
+	if (fileop_start(op) == -1) {
+		ctl_printf(cl, "ERR could not add outfile: %s: %s", v[1],
+		    file_why(errno));
+		fileop_free(op);
 	}
-	ctl_printf(cl, "OK");
 }
 
 static void
@@ -461,7 +1023,6 @@ static void
 outfile_swap(struct ctl_client *cl, char **argv, int argc)
 {
 	struct ctl_outfile *a, *b;
-	struct output *o;
 	char *p;
 
 	if (argc != 4) {
@@ -479,7 +1040,9 @@ outfile_swap(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR cannot swap the default outfile '-'");
 		return;
 	}
-	o = a->out, a->out = b->out, b->out = o;
+	/* the files move, not the outputs: sources writing to alias A
+	 * now write to B's file (log rotation) */
+	output_swap(a->out, b->out);
 	p = a->path, a->path = b->path, b->path = p;
 	ctl_printf(cl, "OK");
 }
@@ -534,10 +1097,12 @@ cmd_shutdown(struct ctl_client *cl, char **argv, int argc)
 		/* commands already accepted (OK id-N) still run */
 		ctl->shutdown = CTL_FLUSH;
 		core_pull_pause(ctl->core, 1);
+		ctl_fsrc_shutdown(ctl, 0);
 	} else if (is(argv[1], "now")) {
 		ctl->shutdown = CTL_NOW;
 		TAILQ_FOREACH(c, &ctl->clients, e)
 			ctl_attach_purge(c);
+		ctl_fsrc_shutdown(ctl, 1);
 	} else if (is(argv[1], "cancel")) {
 		if (ctl->exiting) {
 			ctl_printf(cl, "ERR too late: scamper is exiting");
@@ -566,9 +1131,23 @@ cmd_help(struct ctl_client *cl, char **argv, int argc)
 {
 	(void)argv;
 	(void)argc;
-	ctl_printf(cl, "INFO commands: attach exit get help observe outfile "
-	    "set shutdown source");
+	ctl_printf(cl, "INFO commands: attach exit get help lss-clear observe "
+	    "outfile set shutdown source");
 	ctl_printf(cl, "OK");
+}
+
+/* "lss-clear NAME": empty a doubletree local stop set (trace -Z). */
+static void
+cmd_lss_clear(struct ctl_client *cl, char **argv, int argc)
+{
+	if (argc < 2) {
+		ctl_printf(cl, "ERR usage: lss-clear [lss-name]");
+		return;
+	}
+	if (trace_lss_clear(argv[1]) == -1)
+		ctl_printf(cl, "ERR lss-clear %s failed", argv[1]);
+	else
+		ctl_printf(cl, "OK lss-clear %s", argv[1]);
 }
 
 static void
@@ -583,7 +1162,7 @@ ctl_cmd_line(struct ctl_client *cl, char *line)
 	static const struct ctl_cmd cmds[] = {
 		{ "attach", cmd_attach }, { "exit", cmd_exit },
 		{ "get", cmd_get }, { "help", cmd_help },
-		{ "observe", cmd_observe }, { "outfile", cmd_outfile },
+		{ "lss-clear", cmd_lss_clear }, { "observe", cmd_observe }, { "outfile", cmd_outfile },
 		{ "set", cmd_set }, { "shutdown", cmd_shutdown },
 		{ "source", cmd_source },
 	};

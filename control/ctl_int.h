@@ -28,6 +28,8 @@ struct ctl_job {
 	TAILQ_ENTRY(ctl_job)	 e;
 };
 
+struct ctl_fileop;
+
 struct ctl_client {
 	struct ctl		*ctl;
 	int			 fd;		/* -1 if virtual */
@@ -45,6 +47,8 @@ struct ctl_client {
 	int			 eof;		/* the client closed its side */
 	int			 closing;	/* close once the output is out */
 	int			 observing;	/* "observe sources" */
+	struct ctl_fileop	*fileop;	/* waiting for a file: no
+						 * more lines until it comes */
 	/* attach mode */
 	int			 attached;
 	int			 done_rcvd;
@@ -67,6 +71,27 @@ struct ctl_outfile {
 	TAILQ_ENTRY(ctl_outfile) e;
 };
 
+/* A file source ("source add ... file F"): targets read from F, a few
+ * commands ahead of the scheduler, measured with COMMAND; at the end of
+ * the file and of its tasks a cycle ends, and another starts (re-reading
+ * F, or opening it again with AUTORELOAD) until CYCLES are done. */
+struct ctl_fsrc {
+	struct ctl		*ctl;
+	char			*name, *descr, *path, *command;
+	uint32_t		 list_id, cycle_id, priority;
+	uint32_t		 cycles;	/* left, this one included;
+						 * 0: for ever */
+	int			 autoreload;
+	struct ctl_outfile	*of;
+	struct scamper_cycle	*cycle;
+	struct core_src		*src;		/* NULL until the file came */
+	struct source		*in;		/* NULL while reopening */
+	int			 eof;		/* this cycle's file is read */
+	uint32_t		 started;	/* tasks this cycle */
+	struct timer		 step;
+	TAILQ_ENTRY(ctl_fsrc)	 e;
+};
+
 enum ctl_shutdown { CTL_RUN, CTL_DONE, CTL_FLUSH, CTL_NOW };
 
 struct ctl {
@@ -82,11 +107,13 @@ struct ctl {
 	TAILQ_HEAD(, ctl_client) clients;
 	uint32_t		 nclients;
 	TAILQ_HEAD(, ctl_outfile) outfiles;	/* newest first */
+	TAILQ_HEAD(, ctl_fsrc)	 fsrcs;		/* file sources */
+	TAILQ_HEAD(, ctl_fileop) fileops;	/* waiting for the helper */
 	char			 hostname[256];
 	char			*monitorname;
 	char			*command;	/* default command */
 	uint32_t		 holdtime;
-	int			 nofiles;
+	int			 nofiles;	/* files come from the helper */
 	enum ctl_shutdown	 shutdown;
 	int			 exiting;
 };
@@ -113,6 +140,15 @@ void ctl_client_kick(struct ctl_client *cl);
 
 /* ctl_cmds.c: one interactive-mode line. */
 void ctl_cmd_line(struct ctl_client *cl, char *line);
+/* CL is going away: a file it waits for is dropped when it comes. */
+void ctl_cmd_client_gone(struct ctl_client *cl);
+/* Nonzero while a file source has work left (for "shutdown done"). */
+int ctl_fsrc_busy(const struct ctl *ctl);
+/* Shutdown: NOW drops every file source; FLUSH lets each finish the
+ * tasks it started and read no more. */
+void ctl_fsrc_shutdown(struct ctl *ctl, int now);
+/* Free every file source and forget files still awaited (at exit). */
+void ctl_fsrc_free_all(struct ctl *ctl);
 /* The source list line of an attached client (after "INFO "). */
 void ctl_src_describe(const struct ctl_client *cl, char *buf, size_t len);
 

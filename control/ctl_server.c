@@ -181,6 +181,8 @@ ctl_prepare(const struct opts *o)
 	ctl->lfd[0] = ctl->lfd[1] = -1;
 	TAILQ_INIT(&ctl->clients);
 	TAILQ_INIT(&ctl->outfiles);
+	TAILQ_INIT(&ctl->fsrcs);
+	TAILQ_INIT(&ctl->fileops);
 	if (o->input == INPUT_CTL_INET &&
 	    (ctl->lfd[ctl->nlisten++] = listen_tcp(o)) == -1)
 		goto fail;
@@ -222,6 +224,7 @@ ctl_free(struct ctl *ctl)
 		return;
 	while (!TAILQ_EMPTY(&ctl->clients))
 		client_free(TAILQ_FIRST(&ctl->clients));
+	ctl_fsrc_free_all(ctl);
 	for (int i = 0; i < 2; i++) {
 		if (ctl->lw[i] != NULL)
 			loop_fd_del(ctl->l, ctl->lw[i]);
@@ -364,7 +367,8 @@ ctl_event(struct ctl *ctl, const char *fmt, ...)
 int
 ctl_client_can_take(const struct ctl_client *cl)
 {
-	if (cl->closing || cl->wpaused)
+	/* a file asked for: its reply comes before the next line's */
+	if (cl->closing || cl->wpaused || cl->fileop != NULL)
 		return 0;
 	if (cl->src != NULL && core_src_queued(cl->src) >= CTL_MAXQUEUE)
 		return 0;
@@ -404,6 +408,7 @@ client_free(struct ctl_client *cl)
 
 	TAILQ_REMOVE(&ctl->clients, cl, e);
 	ctl->nclients--;
+	ctl_cmd_client_gone(cl);
 	if (cl->attached)
 		ctl_attach_free(cl);
 	if (cl->lfd != NULL)
@@ -724,7 +729,7 @@ ctl_check_exit(struct ctl *ctl)
 	}
 	if (ctl->shutdown == CTL_NOW ||
 	    ((ctl->shutdown == CTL_DONE || ctl->shutdown == CTL_FLUSH) &&
-	    core_idle(ctl->core)))
+	    core_idle(ctl->core) && !ctl_fsrc_busy(ctl)))
 		begin_exit(ctl);
 }
 
@@ -743,6 +748,7 @@ on_signal(int signo, void *arg)
 	/* running tasks end; their partial results still go out */
 	core_halt_all(ctl->core);
 	ctl->shutdown = CTL_FLUSH;
+	ctl_fsrc_shutdown(ctl, 0);
 	ctl_check_exit(ctl);
 }
 
@@ -783,6 +789,7 @@ out:
 	loop_timer_cancel(l, &ctl->exit_timer);
 	while (!TAILQ_EMPTY(&ctl->clients))
 		client_free(TAILQ_FIRST(&ctl->clients));
+	ctl_fsrc_free_all(ctl);		/* their core sources go first */
 	core_free(ctl->core);
 	ctl->core = NULL;
 	ctl_free(ctl);

@@ -7,8 +7,10 @@
 
 /* Keep only what serving requests needs and drop the rest for good:
  *   CAP_NET_RAW   raw and datalink sockets;
- *   CAP_NET_ADMIN the helper's own nftables table.
+ *   CAP_NET_ADMIN the helper's own nftables table;
+ *   and, when SETID (service mode), CAP_SETUID and CAP_SETGID: files are
+ *   opened with each client's file-system credentials (setfsuid).
  * Also set no_new_privs.  Returns 0, or -1 with errno. */
-int caps_keep_net(void);
+int caps_keep_net(int setid);
 
 #endif

@@ -5,7 +5,8 @@
 #include "caps.h"
 
 int
-caps_keep_net(void)
+caps_keep_net(int setid)
 {
+	(void)setid;
 	return 0;
 }

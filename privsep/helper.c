@@ -2,7 +2,8 @@
  * helper.c: the privileged helper's core.  It reads requests, looks each
  * up in a closed table, checks it is permitted now, runs its handler and
  * replies, with at most one descriptor.  It never parses a packet, a
- * measurement command or a file.
+ * measurement command or a file: it opens files below the directory its
+ * client handed over, as the client's user, and passes the descriptor.
  *
  * Two modes: "child" serves exactly one client, the scamper that started
  * it, on PRIV_CHILD_FD; any protocol violation is fatal.  "service"
@@ -37,6 +38,7 @@
 #include "fwtab.h"
 #include "priv_proto.h"
 #include "priv_sock.h"
+#include "privfile.h"
 
 struct helper_client {
 	int		fd;		/* -1: slot free */
@@ -44,6 +46,9 @@ struct helper_client {
 	int		hello;		/* HELLO done: other requests allowed */
 	uid_t		uid;
 	pid_t		pid;
+	uint32_t	seen;		/* REQ_ONCE types already served */
+	int		dirfd;		/* ALLOW_DIR, else -1 */
+	struct privfile_cred cred;	/* whose files it may open */
 };
 
 struct helper {
@@ -64,12 +69,19 @@ struct helper {
 #define REQ_FIRST	0x1
 /* A successful reply carries a descriptor. */
 #define REQ_FD		0x2
+/* The request carries a descriptor (the handler owns it). */
+#define REQ_TAKES_FD	0x4
+/* Permitted at most once per client (types below 32 only: a bit each
+ * in helper_client.seen). */
+#define REQ_ONCE	0x8
 
+/* A handler fills reply R.  *FD is, on entry, the descriptor the request
+ * carried (REQ_TAKES_FD) or -1, and on return the one to send back. */
 typedef int req_handler(struct helper *, struct helper_client *,
     const struct priv_msg *, struct priv_msg *, int *);
 
 static req_handler req_hello, req_open_raw, req_open_dl, req_open_route,
-    req_fw_add, req_fw_del;
+    req_fw_add, req_fw_del, req_allow_dir, req_open_file;
 
 /* Every request the helper serves; a type not here is a violation. */
 static const struct helper_req {
@@ -83,6 +95,8 @@ static const struct helper_req {
 	{ PRIV_OPEN_ROUTE,	REQ_FD,		req_open_route },
 	{ PRIV_FW_ADD,		0,		req_fw_add },
 	{ PRIV_FW_DEL,		0,		req_fw_del },
+	{ PRIV_ALLOW_DIR,	REQ_TAKES_FD | REQ_ONCE, req_allow_dir },
+	{ PRIV_OPEN_FILE,	REQ_FD,		req_open_file },
 };
 
 static int
@@ -170,6 +184,46 @@ req_fw_del(struct helper *h, struct helper_client *c,
 	return 0;
 }
 
+/* The directory below which the client's files are opened: kept for
+ * the client's lifetime. */
+static int
+req_allow_dir(struct helper *h, struct helper_client *c,
+    const struct priv_msg *m, struct priv_msg *r, int *fd)
+{
+	(void)h;
+	(void)m;
+	if (privfile_dir_check(*fd) == -1) {
+		int e = errno;
+
+		close(*fd);
+		*fd = -1;
+		errno = e;
+		return -1;
+	}
+	c->dirfd = *fd;
+	*fd = -1;
+	r->type = PRIV_OK;
+	return 0;
+}
+
+static int
+req_open_file(struct helper *h, struct helper_client *c,
+    const struct priv_msg *m, struct priv_msg *r, int *fd)
+{
+	(void)h;
+	if (c->dirfd == -1) {
+		errno = ENOENT;		/* no directory was allowed */
+		return -1;
+	}
+	if ((*fd = privfile_open(c->dirfd, m->u.file.path, m->u.file.mode,
+	    &c->cred)) == -1)
+		return -1;
+	log_debug("client %u: opened %s for %s", c->cid, m->u.file.path,
+	    m->u.file.mode == PRIV_FILE_READ ? "reading" : "writing");
+	r->type = PRIV_FD;
+	return 0;
+}
+
 /* ---- clients -------------------------------------------------------- */
 
 /* Forget client C: its firewall rules go, its socket is closed. */
@@ -182,6 +236,9 @@ client_close(struct helper *h, struct helper_client *c)
 	    (long)c->pid, n > 0 ? ", its firewall rules removed" : "");
 	close(c->fd);
 	c->fd = -1;
+	if (c->dirfd != -1)
+		close(c->dirfd);
+	c->dirfd = -1;
 	if (h->child) {
 		/* our one client left: the helper's work is done */
 		fwtab_fini();
@@ -236,6 +293,41 @@ client_reply(struct helper *h, struct helper_client *c,
 		close(fd);
 }
 
+/* Decode the LEN bytes at BUF from C (which came with descriptor FD,
+ * or -1) into M and check the request is one C may make now.  Returns
+ * its table row, or NULL after a violation (FD is the caller's). */
+static const struct helper_req *
+request_check(struct helper *h, struct helper_client *c, const uint8_t *buf,
+    size_t len, struct priv_msg *m, int fd)
+{
+	const struct helper_req *req;
+
+	if (priv_msg_decode(m, buf, len) == -1) {
+		violation(h, c, "bad message (%zu bytes, type %u): %s", len,
+		    len > 1 ? buf[1] : 0, strerror(errno));
+		return NULL;
+	}
+	if ((req = req_lookup(m->type)) == NULL) {
+		violation(h, c, "%s is not a request", priv_type_name(m->type));
+		return NULL;
+	}
+	if (((req->flags & REQ_FIRST) != 0) == (c->hello != 0)) {
+		violation(h, c, "%s not permitted %s HELLO",
+		    priv_type_name(m->type), c->hello ? "after" : "before");
+		return NULL;
+	}
+	if ((fd != -1) != ((req->flags & REQ_TAKES_FD) != 0)) {
+		violation(h, c, "%s %s a descriptor", priv_type_name(m->type),
+		    fd == -1 ? "without" : "with");
+		return NULL;
+	}
+	if ((req->flags & REQ_ONCE) && (c->seen & (1u << m->type))) {
+		violation(h, c, "%s a second time", priv_type_name(m->type));
+		return NULL;
+	}
+	return req;
+}
+
 /* Handle one waiting message from C. */
 static void
 client_read(struct helper *h, struct helper_client *c)
@@ -246,7 +338,7 @@ client_read(struct helper *h, struct helper_client *c)
 	size_t len;
 	int rc, fd = -1;
 
-	rc = ipc_recv(c->fd, buf, sizeof(buf), &len, NULL);
+	rc = ipc_recv(c->fd, buf, sizeof(buf), &len, &fd);
 	if (rc == 0 || (rc == -1 && errno == ECONNRESET)) {
 		client_close(h, c);
 		return;
@@ -256,22 +348,15 @@ client_read(struct helper *h, struct helper_client *c)
 			violation(h, c, "receive: %s", strerror(errno));
 		return;
 	}
-	if (priv_msg_decode(&m, buf, len) == -1) {
-		violation(h, c, "bad message (%zu bytes, type %u): %s", len,
-		    len > 1 ? buf[1] : 0, strerror(errno));
-		return;
-	}
-	if ((req = req_lookup(m.type)) == NULL) {
-		violation(h, c, "%s is not a request", priv_type_name(m.type));
-		return;
-	}
-	if (((req->flags & REQ_FIRST) != 0) == (c->hello != 0)) {
-		violation(h, c, "%s not permitted %s HELLO",
-		    priv_type_name(m.type), c->hello ? "after" : "before");
+	if ((req = request_check(h, c, buf, len, &m, fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
 		return;
 	}
 	memset(&r, 0, sizeof(r));
 	r.id = m.id;
+	if (req->flags & REQ_ONCE)
+		c->seen |= 1u << m.type;
 	if (req->handler(h, c, &m, &r, &fd) == -1) {
 		r.type = PRIV_ERR;
 		r.u.err.err = (uint32_t)(errno > 0 ? errno : EIO);
@@ -290,7 +375,8 @@ client_read(struct helper *h, struct helper_client *c)
 }
 
 static struct helper_client *
-client_add(struct helper *h, int fd, uid_t uid, pid_t pid)
+client_add(struct helper *h, int fd, uid_t uid, pid_t pid,
+    const struct privfile_cred *cred)
 {
 	for (size_t i = 0; i < HELPER_MAXCLIENTS; i++) {
 		struct helper_client *c = &h->clients[i];
@@ -302,6 +388,8 @@ client_add(struct helper *h, int fd, uid_t uid, pid_t pid)
 		c->cid = ++h->next_cid;
 		c->uid = uid;
 		c->pid = pid;
+		c->dirfd = -1;
+		c->cred = *cred;
 		return c;
 	}
 	return NULL;
@@ -327,6 +415,7 @@ refuse(int fd, int err)
 static void
 service_accept(struct helper *h)
 {
+	struct privfile_cred cred;
 	struct helper_client *c;
 	uid_t uid;
 	pid_t pid;
@@ -346,7 +435,14 @@ service_accept(struct helper *h)
 		refuse(fd, EACCES);
 		return;
 	}
-	if ((c = client_add(h, fd, uid, pid)) == NULL) {
+	/* its files are opened as the user it runs as */
+	if (privfile_cred_peer(fd, &cred) == -1) {
+		log_warn("refused uid %ld pid %ld: credentials", (long)uid,
+		    (long)pid);
+		refuse(fd, EACCES);
+		return;
+	}
+	if ((c = client_add(h, fd, uid, pid, &cred)) == NULL) {
 		log_warnx("refused uid %ld pid %ld: %d clients already",
 		    (long)uid, (long)pid, HELPER_MAXCLIENTS);
 		refuse(fd, EBUSY);
@@ -521,7 +617,9 @@ helper_init(struct helper *h, const struct helper_conf *conf)
 	atexit(fw_fini_atexit);
 	if (h->raw_ok)
 		(void)fwtab_init();
-	if (caps_keep_net() == -1)
+	/* service mode keeps CAP_SETUID/SETGID to open files as each
+	 * client's user; a child's client is the user who started it */
+	if (caps_keep_net(!h->child) == -1)
 		fatal("dropping capabilities");
 }
 
@@ -558,9 +656,12 @@ helper_run(const struct helper_conf *conf)
 
 	helper_init(&h, conf);
 	if (h.child) {
-		struct helper_client *c = client_add(&h, PRIV_CHILD_FD,
-		    getuid(), getppid());
+		struct privfile_cred cred;
+		struct helper_client *c = NULL;
 
+		if (privfile_cred_self(&cred) == 0)
+			c = client_add(&h, PRIV_CHILD_FD, getuid(), getppid(),
+			    &cred);
 		if (c == NULL || fcntl(c->fd, F_SETFL, O_NONBLOCK) == -1)
 			fatal("fd %d", PRIV_CHILD_FD);
 	}

@@ -71,9 +71,11 @@ priv_client_has_fw(const struct priv_client *pc)
 	return (pc->helper_flags & PRIV_HELLO_F_FW) != 0;
 }
 
-/* Send M (its id assigned here) and remember CB for the reply. */
+/* Send M (its id assigned here, with descriptor FD if not -1) and
+ * remember CB for the reply. */
 static int
-send_req(struct priv_client *pc, struct priv_msg *m, priv_cb *cb, void *arg)
+send_fd_req(struct priv_client *pc, struct priv_msg *m, int fd, priv_cb *cb,
+    void *arg)
 {
 	uint8_t buf[PRIV_MSG_MAX];
 	struct priv_pending *p = NULL;
@@ -91,13 +93,19 @@ send_req(struct priv_client *pc, struct priv_msg *m, priv_cb *cb, void *arg)
 	m->id = pc->next_id++;
 	if ((len = priv_msg_encode(m, buf, sizeof(buf))) == -1)
 		fatal("encode %s", priv_type_name(m->type));
-	if (ipc_send(pc->sock, buf, (size_t)len, -1) == -1)
+	if (ipc_send(pc->sock, buf, (size_t)len, fd) == -1)
 		return -1;
 	p->id = m->id;
 	p->type = m->type;
 	p->cb = cb;
 	p->arg = arg;
 	return 0;
+}
+
+static int
+send_req(struct priv_client *pc, struct priv_msg *m, priv_cb *cb, void *arg)
+{
+	return send_fd_req(pc, m, -1, cb, arg);
 }
 
 /* The reply type that answers a successful request of type REQ. */
@@ -110,10 +118,12 @@ ok_reply(int req)
 	case PRIV_OPEN_RAW:
 	case PRIV_OPEN_DL:
 	case PRIV_OPEN_ROUTE:
+	case PRIV_OPEN_FILE:
 		return PRIV_FD;
 	case PRIV_FW_ADD:
 		return PRIV_FW_OK;
 	case PRIV_FW_DEL:
+	case PRIV_ALLOW_DIR:
 		return PRIV_OK;
 	}
 	fatalx("priv_client: no reply type for %d", req);
@@ -264,6 +274,24 @@ priv_fw_del(struct priv_client *pc, uint32_t id, priv_cb *cb, void *arg)
 	return send_req(pc, &m, cb, arg);
 }
 
+int
+priv_open_file(struct priv_client *pc, const char *path, int mode,
+    priv_cb *cb, void *arg)
+{
+	struct priv_msg m;
+	size_t n = strlen(path);
+
+	if (n == 0 || n > PRIV_PATH_MAX) {
+		errno = n == 0 ? ENOENT : ENAMETOOLONG;
+		return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_OPEN_FILE;
+	m.u.file.mode = (uint8_t)mode;
+	memcpy(m.u.file.path, path, n + 1);
+	return send_req(pc, &m, cb, arg);
+}
+
 /* ---- synchronous forms, for start-up --------------------------------- */
 
 struct sync_result {
@@ -376,6 +404,31 @@ priv_open_dl_sync(struct priv_client *pc, uint32_t ifindex)
 	struct sync_result res = { 0, 0, -1, 0 };
 
 	if (priv_open_dl(pc, ifindex, sync_cb, &res) == -1 ||
+	    sync_wait(pc, &res) == -1)
+		return -1;
+	return res.fd;
+}
+
+int
+priv_allow_dir_sync(struct priv_client *pc, int dirfd)
+{
+	struct sync_result res = { 0, 0, -1, 0 };
+	struct priv_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_ALLOW_DIR;
+	if (send_fd_req(pc, &m, dirfd, sync_cb, &res) == -1 ||
+	    sync_wait(pc, &res) == -1)
+		return -1;
+	return 0;
+}
+
+int
+priv_open_file_sync(struct priv_client *pc, const char *path, int mode)
+{
+	struct sync_result res = { 0, 0, -1, 0 };
+
+	if (priv_open_file(pc, path, mode, sync_cb, &res) == -1 ||
 	    sync_wait(pc, &res) == -1)
 		return -1;
 	return res.fd;

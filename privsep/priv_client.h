@@ -68,6 +68,13 @@ int priv_fw_add(struct priv_client *pc, const struct priv_fw_rule *r,
 
 /* Ask the helper to remove firewall rule ID. */
 int priv_fw_del(struct priv_client *pc, uint32_t id, priv_cb *cb, void *arg);
+
+/* Ask for the regular file PATH, relative to the directory handed over
+ * with priv_allow_dir_sync(), opened in MODE (PRIV_FILE_*).  The
+ * helper's refusals: EXDEV (leaves the directory), ELOOP (a symbolic
+ * link), EISDIR, ENODEV/ENXIO (not a regular file), ENOENT, EACCES. */
+int priv_open_file(struct priv_client *pc, const char *path, int mode,
+    priv_cb *cb, void *arg);
 /* The async calls above return 0 once sent, or -1 with errno: EAGAIN if
  * PRIV_CLIENT_MAXPENDING requests are in flight or the socket is full,
  * EPIPE if the helper is gone.  The callback runs from
@@ -84,6 +91,12 @@ int priv_client_read(struct priv_client *pc);
 int priv_open_raw_sync(struct priv_client *pc, uint8_t family,
     uint8_t proto);
 int priv_open_dl_sync(struct priv_client *pc, uint32_t ifindex);
+int priv_open_file_sync(struct priv_client *pc, const char *path, int mode);
+
+/* Hand the helper directory DIRFD (still ours to close): the one below
+ * which priv_open_file() opens files, once per connection.  Blocks
+ * (start-up only).  Returns 0, or -1 with errno. */
+int priv_allow_dir_sync(struct priv_client *pc, int dirfd);
 long priv_fw_add_sync(struct priv_client *pc, const struct priv_fw_rule *r);
 
 #endif

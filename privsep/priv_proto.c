@@ -20,6 +20,8 @@ static const struct {
 	{ PRIV_OPEN_ROUTE,	"OPEN_ROUTE",	0 },
 	{ PRIV_FW_ADD,		"FW_ADD",	38 },
 	{ PRIV_FW_DEL,		"FW_DEL",	4 },
+	{ PRIV_ALLOW_DIR,	"ALLOW_DIR",	0 },
+	{ PRIV_OPEN_FILE,	"OPEN_FILE",	4 + PRIV_PATH_MAX },
 	{ PRIV_HELLO_OK,	"HELLO_OK",	12 },
 	{ PRIV_OK,		"OK",		0 },
 	{ PRIV_ERR,		"ERR",		4 },
@@ -170,6 +172,51 @@ get_fw(struct wire_r *r, struct priv_msg *m)
 	return 0;
 }
 
+/* ---- OPEN_FILE ------------------------------------------------------- */
+
+static void
+put_file(struct wire_w *w, const struct priv_msg *m)
+{
+	static const uint8_t zeros[PRIV_PATH_MAX];
+	size_t n = strnlen(m->u.file.path, sizeof(m->u.file.path));
+
+	if (n == 0 || n > PRIV_PATH_MAX) {
+		w->err = EMSGSIZE;
+		return;
+	}
+	wire_put_n8(w, m->u.file.mode);
+	wire_put_n8(w, 0);
+	wire_put_n16(w, (uint16_t)n);
+	wire_put_bytes(w, m->u.file.path, n);
+	wire_put_bytes(w, zeros, PRIV_PATH_MAX - n);
+}
+
+/* The path field: LEN bytes without NUL, then only zeros. */
+static int
+get_file(struct wire_r *r, struct priv_msg *m)
+{
+	uint8_t field[PRIV_PATH_MAX], reserved;
+	uint16_t len;
+	uint8_t mode;
+
+	wire_get_n8(r, &mode);
+	wire_get_n8(r, &reserved);
+	wire_get_n16(r, &len);
+	if (wire_get_bytes(r, field, sizeof(field)) == -1)
+		return -1;
+	m->u.file.mode = mode;
+	if (reserved != 0 || len == 0 || len > PRIV_PATH_MAX ||
+	    (mode != PRIV_FILE_READ && mode != PRIV_FILE_TRUNC &&
+	    mode != PRIV_FILE_APPEND) || memchr(field, '\0', len) != NULL)
+		return -1;
+	for (size_t i = len; i < sizeof(field); i++)
+		if (field[i] != 0)
+			return -1;
+	memcpy(m->u.file.path, field, len);
+	m->u.file.path[len] = '\0';
+	return 0;
+}
+
 /* ---- n32 bodies: FW_DEL, FW_OK, ERR ---------------------------------- */
 
 static void
@@ -193,7 +240,7 @@ get_n32(struct wire_r *r, struct priv_msg *m)
 	return v == 0 ? -1 : 0;
 }
 
-/* ---- empty bodies: OPEN_ROUTE, OK, FD --------------------------------- */
+/* ---- empty bodies: OPEN_ROUTE, ALLOW_DIR, OK, FD ---------------------- */
 
 static void
 put_empty(struct wire_w *w, const struct priv_msg *m)
@@ -223,6 +270,8 @@ static const struct {
 	{ PRIV_OPEN_ROUTE,	put_empty,	get_empty },
 	{ PRIV_FW_ADD,		put_fw,		get_fw },
 	{ PRIV_FW_DEL,		put_n32,	get_n32 },
+	{ PRIV_ALLOW_DIR,	put_empty,	get_empty },
+	{ PRIV_OPEN_FILE,	put_file,	get_file },
 	{ PRIV_HELLO_OK,	put_hello_ok,	get_hello_ok },
 	{ PRIV_OK,		put_empty,	get_empty },
 	{ PRIV_ERR,		put_n32,	get_n32 },

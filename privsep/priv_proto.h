@@ -2,7 +2,8 @@
  * priv_proto.h: THE protocol between scamper and scamper-helper.
  *
  * Transport: AF_UNIX SOCK_SEQPACKET, one message per datagram, at most
- * one descriptor per message (SCM_RIGHTS), and only on helper replies.
+ * one descriptor per message (SCM_RIGHTS): on helper replies, and on the
+ * one request that hands the helper a directory (ALLOW_DIR).
  * Every message is a fixed-size header followed by a body whose size is
  * fixed by its type; both are encoded field by field, big-endian:
  *
@@ -26,6 +27,10 @@
  *   OPEN_ROUTE (empty)                   -> FD (route socket) | ERR
  *   FW_ADD     rule (see below)          -> FW_OK | ERR
  *   FW_DEL     n32 rule id               -> OK | ERR
+ *   ALLOW_DIR  (empty, one descriptor: a directory) -> OK | ERR
+ *   OPEN_FILE  n8 mode, n8 reserved = 0, n16 path length,
+ *              PRIV_PATH_MAX bytes: the path, then zeros
+ *                                        -> FD (a regular file) | ERR
  * Replies (helper -> client):
  *   HELLO_OK   n32 version, n32 helper pid, n32 flags (PRIV_HELLO_F_*)
  *   OK         (empty)
@@ -39,6 +44,14 @@
  * n16 local port, n16 remote port.  The helper installs a rule dropping
  * the replies to that probe before the kernel's own stack sees them (so
  * the kernel sends no RST), while the datalink socket still sees them.
+ *
+ * Files: before it drops privilege the client hands the helper, once, a
+ * directory it opened (ALLOW_DIR).  After the drop the client has no
+ * file system; OPEN_FILE asks the helper to open a path relative to that
+ * directory, which must not leave it (no "..", absolute path or symbolic
+ * link out; the last component is never followed), and must name a
+ * regular file.  The helper opens it with the file-system credentials
+ * of the user who started the client, and returns the descriptor.
  */
 #ifndef PRIVSEP_PRIV_PROTO_H
 #define PRIVSEP_PRIV_PROTO_H
@@ -46,10 +59,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PRIV_PROTO_VERSION	1
+#define PRIV_PROTO_VERSION	2
 
 #define PRIV_HDR_LEN		8
-#define PRIV_MSG_MAX		64	/* largest message, header included */
+#define PRIV_PATH_MAX		1024	/* longest OPEN_FILE path, bytes */
+/* The largest message, header included: OPEN_FILE. */
+#define PRIV_MSG_MAX		(PRIV_HDR_LEN + 4 + PRIV_PATH_MAX)
 
 /* The descriptor number a helper started in child mode reads and writes
  * its one client on. */
@@ -63,6 +78,8 @@ enum priv_type {
 	PRIV_OPEN_ROUTE,
 	PRIV_FW_ADD,
 	PRIV_FW_DEL,
+	PRIV_ALLOW_DIR,
+	PRIV_OPEN_FILE,
 	PRIV_HELLO_OK = 64,
 	PRIV_OK,
 	PRIV_ERR,
@@ -78,6 +95,11 @@ enum priv_type {
 #define PRIV_P_UDP		17
 #define PRIV_P_ICMP6		58
 #define PRIV_P_RAW		255	/* IPPROTO_RAW: IPv4 with IP_HDRINCL */
+
+/* OPEN_FILE modes */
+#define PRIV_FILE_READ		1	/* read only */
+#define PRIV_FILE_TRUNC		2	/* write; create or truncate */
+#define PRIV_FILE_APPEND	3	/* write; create or append */
 
 /* HELLO_OK flags */
 #define PRIV_HELLO_F_FW		0x1	/* a firewall backend is present */
@@ -103,6 +125,10 @@ struct priv_msg {
 		struct priv_fw_rule fw;
 		struct { uint32_t rule_id; } fw_id;	/* FW_DEL, FW_OK */
 		struct { uint32_t err; } err;
+		struct {
+			uint8_t	mode;			/* PRIV_FILE_* */
+			char	path[PRIV_PATH_MAX + 1];	/* NUL-ended */
+		} file;
 	} u;
 };
 

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,109 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
 
 /* ---- dropping privilege ----------------------------------------------- */
 
+/* After the drop: the helper that opens files, and the directory it
+ * opens them below (empty: none).  One drop per process, so these are
+ * the process's, as its sandbox is. */
+static struct priv_client *files_pc;
+static char files_dir[PATH_MAX];
+
+/* Hand PC the directory for files after the drop.  Returns 0 (also when
+ * no directory is to be allowed), or -1 with a message in ERR if
+ * $SCAMPER_FILEDIR names one that cannot be used. */
+static int
+allow_files(struct priv_client *pc, char *err, size_t len)
+{
+	const char *env = getenv("SCAMPER_FILEDIR");
+	char real[PATH_MAX];
+	int fd;
+
+	if (env != NULL && env[0] != '\0') {
+		/* named by the user: it must work */
+		if (realpath(env, real) == NULL) {
+			snprintf(err, len, "SCAMPER_FILEDIR %s: %s", env,
+			    strerror(errno));
+			return -1;
+		}
+	} else if (realpath(".", real) == NULL || strcmp(real, "/") == 0) {
+		/* no working directory, or "/" (after -D): no files */
+		log_debug("no directory for files after the drop");
+		return 0;
+	}
+	if ((fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    priv_allow_dir_sync(pc, fd) == -1) {
+		int e = errno;
+
+		if (fd != -1)
+			close(fd);
+		snprintf(err, len, "directory for files %s: %s", real,
+		    strerror(e));
+		return -1;
+	}
+	close(fd);
+	files_pc = pc;
+	snprintf(files_dir, sizeof(files_dir), "%s", real);
+	log_debug("files after the drop: below %s", files_dir);
+	return 0;
+}
+
+const char *
+priv_file_dir(void)
+{
+	return files_dir[0] != '\0' ? files_dir : NULL;
+}
+
+int
+priv_file_open(const char *path, int mode, priv_cb *cb, void *arg)
+{
+	size_t n = strlen(files_dir);
+
+	if (files_pc == NULL) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (path[0] == '/') {
+		/* below the directory: made relative to it */
+		if (strncmp(path, files_dir, n) != 0 || (path[n] != '/' &&
+		    !(n == 1 && files_dir[0] == '/'))) {
+			errno = EXDEV;
+			return -1;
+		}
+		path += n;
+		while (*path == '/')
+			path++;
+	}
+	return priv_open_file(files_pc, path, mode, cb, arg);
+}
+
+const char *
+priv_file_strerror(int err)
+{
+	switch (err) {
+	case EXDEV:
+		return "outside the allowed directory";
+	case ELOOP:
+		return "a symbolic link";
+	case EISDIR:
+		return "a directory, not a regular file";
+	case ENODEV:
+	case ENXIO:
+		return "not a regular file";
+	case ENOTDIR:
+		return "no directory is allowed for files (set "
+		    "SCAMPER_FILEDIR, or start scamper elsewhere than /)";
+	case EACCES:
+	case EPERM:
+		return "permission denied";
+	case ENOENT:
+		return "no such file";
+	case ENAMETOOLONG:
+		return "path too long";
+	case ENOSYS:
+		return "not supported on this system";
+	}
+	return strerror(err);
+}
+
 /* DIR must be a root-owned directory nobody else may write, and empty;
  * the default one is created if it does not exist. */
 static int
@@ -309,6 +413,9 @@ priv_drop(const struct priv_drop_conf *c, char *err, size_t len)
 		    strerror(errno));
 		return -1;
 	}
+	/* the directory files are opened below after the drop */
+	if (c->pc != NULL && allow_files(c->pc, err, len) == -1)
+		return -1;
 	/* 2-4. as root: check the chroot directory, chroot, change ids */
 	if (geteuid() == 0 && become_user(user, dir, err, len) == -1)
 		return -1;

@@ -44,12 +44,35 @@ struct priv_drop_conf {
 	const char	*chroot_dir;	/* NULL: $SCAMPER_CHROOT or the build's */
 };
 
-/* Drop privilege, in this fixed order: run C->open; if root, check the
- * chroot directory (root-owned, not group/other writable, empty),
- * chroot and chdir there, set groups, gid and uid to the user; set
- * rlimits (no new processes); then enter the sandbox (no capabilities,
- * no_new_privs, a system-call filter).  Returns 0, or -1 with a message
- * in ERR; the process must then exit. */
+/* Drop privilege, in this fixed order: run C->open; hand the helper the
+ * directory for files (see below); if root, check the chroot directory
+ * (root-owned, not group/other writable, empty), chroot and chdir there,
+ * set groups, gid and uid to the user; set rlimits (no new processes);
+ * then enter the sandbox (no capabilities, no_new_privs, a system-call
+ * filter).  Returns 0, or -1 with a message in ERR; the process must
+ * then exit. */
 int priv_drop(const struct priv_drop_conf *c, char *err, size_t len);
+
+/* ---- files after the drop ------------------------------------------
+ *
+ * After priv_drop() the prober cannot open files itself; the helper
+ * opens them below one directory: $SCAMPER_FILEDIR if set, else the
+ * working directory at the drop, unless that is "/" (as after -D): the
+ * whole file system is never handed over implicitly.  Files are opened
+ * with the file-system credentials of the user who started scamper. */
+
+/* The allowed directory (canonical), or NULL if files cannot be opened
+ * after the drop (no helper, no directory, or before the drop). */
+const char *priv_file_dir(void);
+
+/* Open PATH in MODE (PRIV_FILE_*) through the helper: relative to the
+ * allowed directory, or absolute and below it.  CB(ARG, err, fd, 0)
+ * follows from priv_client_read().  Returns 0 once asked, or -1 with
+ * errno: ENOTDIR (no directory is allowed), EXDEV (an absolute path
+ * outside it), or as priv_open_file(). */
+int priv_file_open(const char *path, int mode, priv_cb *cb, void *arg);
+
+/* A refusal's reason in words ("outside the allowed directory"). */
+const char *priv_file_strerror(int err);
 
 #endif

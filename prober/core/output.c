@@ -95,6 +95,42 @@ output_open_mode(const char *path, enum output_fmt fmt, int append)
 	return o;
 }
 
+struct output *
+output_fdopen(int fd, enum output_fmt fmt)
+{
+	struct output *o = calloc(1, sizeof(*o));
+	int save;
+
+	if (o == NULL)
+		goto fail;
+	o->fmt = fmt;
+	if (fmt == OUTPUT_WARTS) {
+		if ((o->wf = scamper_file_fdopen_write(fd)) == NULL)
+			goto fail;
+		return o;
+	}
+	/* "w" does not truncate an fdopen()ed file; O_APPEND stays */
+	if ((o->f = fdopen(fd, "w")) == NULL)
+		goto fail;
+	o->own = 1;
+	return o;
+fail:
+	save = errno;
+	close(fd);
+	free(o);
+	errno = save;
+	return NULL;
+}
+
+void
+output_swap(struct output *a, struct output *b)
+{
+	struct output t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 int
 output_flush(struct output *o)
 {

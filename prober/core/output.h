@@ -60,6 +60,16 @@ struct output *output_sink(enum output_fmt fmt, output_sink_fn *fn,
 struct output *output_open_mode(const char *path, enum output_fmt fmt,
     int append);
 
+/* An output writing FMT to FD, a file already opened for writing
+ * (truncated or appending), e.g. by scamper-helper after the privilege
+ * drop.  FD is owned from now on (closed on failure too).  Returns NULL
+ * with errno set. */
+struct output *output_fdopen(int fd, enum output_fmt fmt);
+
+/* Swap the files behind A and B ("outfile swap", for log rotation):
+ * whoever wrote to A now writes to B's file and the other way round. */
+void output_swap(struct output *a, struct output *b);
+
 /* -O outcopy: from now on every result written to O (not its list and
  * cycle records) is also written to COPY, as scamper(1) copies the
  * results of control-socket clients to its default output; a warts COPY

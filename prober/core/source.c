@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "source.h"
 
@@ -79,6 +80,43 @@ source_file(const char *cmd, const char *path, int cmdfile)
 	s->f = f;
 	s->cmdfile = cmdfile;
 	return s;
+}
+
+struct source *
+source_fd(const char *cmd, const char *name, int fd)
+{
+	struct source *s;
+	FILE *f;
+	int save;
+
+	if ((f = fdopen(fd, "r")) == NULL) {
+		save = errno;
+		close(fd);
+		errno = save;
+		return NULL;
+	}
+	if ((s = source_new(SRC_FILE, cmd)) == NULL) {
+		fclose(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->path = name;
+	s->f = f;
+	return s;
+}
+
+int
+source_rewind(struct source *s)
+{
+	if (s->kind != SRC_FILE || s->f == stdin) {
+		errno = ESPIPE;
+		return -1;
+	}
+	if (fseek(s->f, 0, SEEK_SET) == -1)
+		return -1;
+	clearerr(s->f);
+	s->line = 0;
+	return 0;
 }
 
 struct source *

@@ -28,6 +28,16 @@ struct source *source_file(const char *cmd, const char *path, int cmdfile);
  * command).  Returns NULL with errno set if PATH cannot be opened. */
 struct source *source_file_tsps(const char *cmd, const char *path);
 
+/* A list file already open on FD (owned from now on), e.g. opened by
+ * scamper-helper after the privilege drop; NAME (not copied) names it
+ * in messages.  As source_file otherwise.  Returns NULL with errno set
+ * (FD closed). */
+struct source *source_fd(const char *cmd, const char *name, int fd);
+
+/* Start S's file again from its first line (another cycle).  Returns 0,
+ * or -1 with errno. */
+int source_rewind(struct source *s);
+
 /* Put the next command line in BUF and a description of where it came
  * from ("-i argument 3", "list.txt:17") in WHERE.  Returns 1; 0 when the
  * source is exhausted; -1 when this entry is bad (too long: never

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "core.h"
 #include "scamper_trace.h"
 #include "task.h"
 #include "trace_int.h"
@@ -48,6 +49,21 @@ lss_get(const char *name)
 	l->next = lss_all;
 	lss_all = l;
 	return l;
+}
+
+int
+trace_lss_clear(const char *name)
+{
+	struct lss *l;
+
+	for (l = lss_all; l != NULL; l = l->next)
+		if (strcmp(l->name, name) == 0) {
+			free(l->keys);
+			l->keys = NULL;
+			l->n = l->cap = 0;
+			return 0;
+		}
+	return -1;
 }
 
 static size_t

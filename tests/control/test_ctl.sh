@@ -166,7 +166,7 @@ ERR unhandled outfile command 'foo'
 ERR usage: outfile open name <alias> file <path> mode <truncate|append>
 ERR usage: outfile open name <alias> file <path> mode <truncate|append>
 ERR mode must be truncate or append
-ERR could not add outfile: files cannot be opened after the privilege drop
+ERR could not add outfile: /tmp/x: no directory is allowed for files (set SCAMPER_FILEDIR, or start scamper elsewhere than /)
 ERR could not add outfile: '-' exists
 ERR usage: outfile close <alias>
 ERR unknown outfile 'nope'
@@ -176,10 +176,10 @@ ERR unknown outfile 'nope'
 ERR usage: observe [sources]
 ERR usage: observe [sources]
 OK
-INFO commands: attach exit get help observe outfile set shutdown source
+INFO commands: attach exit get help lss-clear observe outfile set shutdown source
 OK
 ERR unhandled command 'frobnicate'
-ERR unhandled command 'lss-clear'"
+ERR lss-clear x failed"
 
 expect "shutdown usage" "shutdown
 shutdown foo

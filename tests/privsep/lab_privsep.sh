@@ -99,14 +99,16 @@ run_ping() {
 	    fail "$want: priv_ping exited $rc"
 }
 
-# helper_is_root PROBER HELPER: a root helper that kept only
-# CAP_NET_RAW and CAP_NET_ADMIN (bits 13 and 12).
+# helper_is_root PROBER HELPER [MASK]: a root helper that kept only
+# CAP_NET_RAW and CAP_NET_ADMIN (bits 13 and 12), or MASK: in service
+# mode also CAP_SETUID and CAP_SETGID (bits 7 and 6), to open files with
+# each client's file-system credentials.
 helper_is_root() {
-	local c
+	local c want=${3:-0000000000003000}
 	c=$(status_field "$2" CapEff)
 	[ "$(status_field "$2" Uid)" = 0 ] || fail "helper is not root"
-	[ "$c" = 0000000000003000 ] || fail "helper has CapEff $c, not just net_raw+net_admin"
-	[ "$(status_field "$2" CapBnd)" = 0000000000003000 ] ||
+	[ "$c" = "$want" ] || fail "helper has CapEff $c, not $want"
+	[ "$(status_field "$2" CapBnd)" = "$want" ] ||
 	    fail "helper's bounding set is $(status_field "$2" CapBnd)"
 }
 
@@ -122,8 +124,9 @@ rules_of() {
 	ip netns exec "$NS" nft list table inet "scamper_$1" 2>/dev/null
 }
 
+# has_rule PROBER HELPER: (service mode) the helper's rule is in place
 has_rule() {
-	helper_is_root "$@"
+	helper_is_root "$1" "$2" 00000000000030c0
 	rules_of "$2" | grep -q 'tcp dport 40001' &&
 	    ok "firewall rule installed in table scamper_$2" ||
 	    fail "no firewall rule in table scamper_$2"

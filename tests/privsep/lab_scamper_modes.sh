@@ -3,12 +3,14 @@
 # in each of the three ways to run without setuid (README).  While a trace
 # waits on a silent target, /proc shows the prober unprivileged and
 # sandboxed (Uid not 0, CapEff 0, NoNewPrivs 1, Seccomp 2) and the helper
-# as a separate process; the other trace's result is checked.
+# as a separate process; the other trace's result is checked.  Then, in
+# each way, files over the control socket after the drop (the helper
+# opens them below scamper's directory, as the user who started it).
 set -u
 scamper=$1 helper=$2 src=$3
 . "$src/tests/lab/lab.sh"
 lab_require_root
-for t in setpriv useradd groupadd setcap; do
+for t in setpriv useradd groupadd setcap python3; do
 	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
 done
 lab_init scmodes >/dev/null
@@ -73,8 +75,52 @@ measure() {
 	fi
 }
 
+# files MODE USER CMD...: scamper -U started by CMD in a directory of
+# USER's; after the drop, an outfile and a file source opened through the
+# helper: the result is written, to a file that belongs to USER
+files() {
+	local mode=$1 user=$2 w=$TMP/files.$1 pid got
+	shift 2
+	mkdir -m 755 "$w"
+	printf '192.0.2.2\n' >"$w/targets"
+	chown "$user" "$w" "$w/targets"
+	( cd "$w" && "$@" -U "$w/s.sock" -p 1000 -O json ) >"$w/err" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do [ -S "$w/s.sock" ] && break; sleep 0.1; done
+	got=$(ip netns exec "$NS" timeout 30 python3 - "$w/s.sock" <<'PY'
+import socket, sys, time
+def talk(lines, until):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+    s.sendall(lines.encode()); buf = b""
+    while until not in buf:
+        d = s.recv(4096)
+        if not d: break
+        buf += d
+    s.close(); return buf.decode()
+out = talk('outfile open name o file res mode truncate\nsource add name s '
+           'file targets outfile o command "ping -c 1"\n', b"added")
+for _ in range(200):
+    if "ERR no source" in talk("source list s\n", b"\n"): break
+    time.sleep(0.1)
+out += talk("outfile close o\n", b"\n")
+print(out.replace("\n", " ").strip())
+PY
+)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ "$got" = "OK OK source added OK" ] &&
+	    grep -q '"type":"ping"' "$w/res" &&
+	    [ "$(stat -c %U "$w/res")" = "$user" ]; then
+		ok "$mode: outfile open and source add after the drop; the file is $user's"
+	else
+		fail "$mode: files: '$got', owner $(stat -c %U "$w/res" 2>&1): $(cat "$w/err")"
+	fi
+}
+
 # 1. started as root: the helper is its child, scamper drops privilege
 measure child ip netns exec "$NS" env SCAMPER_HELPER_BIN="$helper" \
+    SCAMPER_CHROOT="$TMP/empty" "$scamper"
+files child root ip netns exec "$NS" env SCAMPER_HELPER_BIN="$helper" \
     SCAMPER_CHROOT="$TMP/empty" "$scamper"
 
 # 2. a helper service, used by a member of the group
@@ -86,6 +132,7 @@ asuser() { local u=$1; shift; exec ip netns exec "$NS" setpriv --reuid="$u" \
     --regid=nogroup --init-groups env SCAMPER_HELPER="$sock" \
     SCAMPER_HELPER_BIN=/nonexistent "$@"; }
 measure service asuser "$UIN" "$scamper"
+files service "$UIN" asuser "$UIN" "$scamper"
 out=$( (asuser "$UOUT" "$scamper" -I "trace 192.0.2.2") 2>&1); rc=$?
 [ $rc = 1 ] && grep -q 'scamper' <<<"$out" && grep -qi 'group scamper' <<<"$out" &&
     ok "service: a user outside the group is refused: $(head -1 <<<"$out")" ||
@@ -102,6 +149,7 @@ if setcap cap_net_raw,cap_net_admin+ep "$TMP/scamper-helper"; then
 	    SCAMPER_HELPER="$TMP/no.sock" \
 	    SCAMPER_HELPER_BIN="$TMP/scamper-helper" "$@"; }
 	measure capabilities capuser "$UIN" "$scamper"
+	files capabilities "$UIN" capuser "$UIN" "$scamper"
 	out=$( (capuser "$UOUT" "$scamper" -I "trace 192.0.2.2") 2>&1); rc=$?
 	[ $rc = 1 ] && grep -q 'file capabilities' <<<"$out" &&
 	    ok "capabilities: a user outside the group cannot use the helper" ||

@@ -8,11 +8,13 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <sched.h>
@@ -240,6 +242,96 @@ START_TEST(child_hello_twice)
 }
 END_TEST
 
+START_TEST(child_allow_dir_without_fd)
+{
+	struct priv_msg m;
+	uint8_t buf[PRIV_MSG_MAX];
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_ALLOW_DIR;
+	m.id = 2;
+	expect_fatal_bytes(buf, encode(&m, buf), 0, 1);
+}
+END_TEST
+
+/* Send OPEN_FILE PATH in MODE and return the reply's errno (0 for FD). */
+static int
+open_file(int s, const char *path, int mode)
+{
+	struct priv_msg m, r;
+	int fd;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_OPEN_FILE;
+	m.id = 9;
+	m.u.file.mode = (uint8_t)mode;
+	snprintf(m.u.file.path, sizeof(m.u.file.path), "%s", path);
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_uint_eq(r.id, 9);
+	if (r.type == PRIV_FD) {
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+		return 0;
+	}
+	ck_assert_int_eq(r.type, PRIV_ERR);
+	ck_assert_int_eq(fd, -1);
+	return (int)r.u.err.err;
+}
+
+/* As root: files below the allowed directory only; a second ALLOW_DIR
+ * is fatal. */
+START_TEST(child_files)
+{
+	struct priv_msg m = hello(), r;
+	char dir[] = "/tmp/test-priv-files.XXXXXX", p[64];
+	uint8_t buf[PRIV_MSG_MAX];
+	pid_t pid;
+	int s, fd, dfd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "child_files: needs root, skipped\n");
+		return;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/sub", dir);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/link", dir);
+	ck_assert_int_eq(symlink("/etc/passwd", p), 0);
+	s = start_child(&pid);
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
+	/* no directory yet */
+	ck_assert_int_eq(open_file(s, "x", PRIV_FILE_TRUNC), ENOENT);
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_ALLOW_DIR;
+	m.id = 3;
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_int_eq(ipc_send(s, buf, encode(&m, buf), dfd), 0);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_OK);
+	ck_assert_int_eq(open_file(s, "x", PRIV_FILE_TRUNC), 0);
+	ck_assert_int_eq(open_file(s, "x", PRIV_FILE_APPEND), 0);
+	ck_assert_int_eq(open_file(s, "sub/../x", PRIV_FILE_READ), 0);
+	ck_assert_int_eq(open_file(s, "../x", PRIV_FILE_TRUNC), EXDEV);
+	ck_assert_int_eq(open_file(s, "/etc/passwd", PRIV_FILE_READ), EXDEV);
+	ck_assert_int_eq(open_file(s, "link", PRIV_FILE_READ), ELOOP);
+	ck_assert_int_eq(open_file(s, "sub", PRIV_FILE_READ), EISDIR);
+	ck_assert_int_eq(open_file(s, "sub", PRIV_FILE_TRUNC), EISDIR);
+	ck_assert_int_eq(open_file(s, "nope", PRIV_FILE_READ), ENOENT);
+	/* once only */
+	ck_assert_int_eq(ipc_send(s, buf, encode(&m, buf), dfd), 0);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 0);
+	ck_assert_int_eq(reap(pid), 1);
+	close(s);
+	close(dfd);
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 /* As root: the requests that are well-formed but refused by policy get
  * an ERR and the helper carries on; a clean close ends it with 0. */
 START_TEST(child_refusals_are_not_fatal)
@@ -459,6 +551,8 @@ priv_helper_suite(void)
 	tcase_add_test(tc, child_bad_version);
 	tcase_add_test(tc, child_hello_twice);
 	tcase_add_test(tc, child_refusals_are_not_fatal);
+	tcase_add_test(tc, child_allow_dir_without_fd);
+	tcase_add_test(tc, child_files);
 	tcase_add_test(tc, service_isolates_clients);
 	suite_add_tcase(s, tc);
 	tcase_add_exit_test(cl, client_wrong_reply_type, 1);

@@ -176,14 +176,22 @@ example(int i)
 	case 9:
 		m.type = PRIV_FD;
 		break;
-	default:
+	case 10:
 		m.type = PRIV_FW_OK;
 		m.u.fw_id.rule_id = 9;
+		break;
+	case 11:
+		m.type = PRIV_ALLOW_DIR;
+		break;
+	default:
+		m.type = PRIV_OPEN_FILE;
+		m.u.file.mode = PRIV_FILE_APPEND;
+		strcpy(m.u.file.path, "out/x.warts");	/* 11 bytes */
 		break;
 	}
 	return m;
 }
-#define NEXAMPLES 11
+#define NEXAMPLES 13
 
 START_TEST(proto_roundtrip)
 {
@@ -285,8 +293,36 @@ START_TEST(proto_bad_fields)
 	expect_bad_field(example(5), 3, 0);	/* FW_DEL id 0 */
 	expect_bad_field(example(8), 3, 0);	/* ERR 0 */
 	expect_bad_field(example(6), 11, 2);	/* HELLO_OK flags */
+	expect_bad_field(example(12), 0, 0);	/* OPEN_FILE mode 0 */
+	expect_bad_field(example(12), 0, 4);	/* OPEN_FILE mode 4 */
+	expect_bad_field(example(12), 1, 1);	/* reserved */
+	expect_bad_field(example(12), 3, 0);	/* path length 0 */
+	expect_bad_field(example(12), 2, 4);	/* length 1035 > 1024 */
+	expect_bad_field(example(12), 4 + 3, 0); /* a NUL in the path */
+	expect_bad_field(example(12), 4 + 500, 'x'); /* padding not zero */
 	memset(&zero, 0, sizeof(zero));
 	(void)zero;
+}
+END_TEST
+
+START_TEST(proto_open_file_paths)
+{
+	struct priv_msg m = example(12), d;
+	uint8_t buf[PRIV_MSG_MAX];
+	long len;
+
+	/* the longest path fits exactly; one more byte does not */
+	memset(m.u.file.path, 'a', PRIV_PATH_MAX);
+	m.u.file.path[PRIV_PATH_MAX] = '\0';
+	len = priv_msg_encode(&m, buf, sizeof(buf));
+	ck_assert_int_eq(len, PRIV_MSG_MAX);
+	ck_assert_int_eq(priv_msg_decode(&d, buf, (size_t)len), 0);
+	ck_assert_uint_eq(strlen(d.u.file.path), PRIV_PATH_MAX);
+	/* an empty path is not encoded */
+	m.u.file.path[0] = '\0';
+	errno = 0;
+	ck_assert_int_eq(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, EMSGSIZE);
 }
 END_TEST
 
@@ -452,6 +488,7 @@ priv_proto_suite(void)
 	tcase_add_loop_test(tc, proto_wrong_sizes, 0, NEXAMPLES);
 	tcase_add_test(tc, proto_bad_header);
 	tcase_add_test(tc, proto_bad_fields);
+	tcase_add_test(tc, proto_open_file_paths);
 	tcase_add_test(tc, ipc_fd_passing);
 	tcase_add_test(tc, ipc_two_fds_refused);
 	tcase_add_test(tc, fw_policy);
