@@ -27,7 +27,7 @@
 #include "scamper_list.h"
 #include "source.h"
 /* privsep/ is not on control/'s include path (control/meson.build) */
-#include "../privsep/priv_start.h"
+#include "priv_start.h"
 
 /* Commands a file source parses ahead of the scheduler. */
 #define FSRC_AHEAD	8
