@@ -435,7 +435,9 @@ fsrc_cycle_end(struct ctl_fsrc *fs)
 
 	fs->cycle->stop_time = now;
 	output_cycle_stop(fs->of->out, fs->cycle);
-	if (fs->cycles == 1 || ctl->shutdown != CTL_RUN) {
+	/* "shutdown done" waits for the cycles left; flush and now do not */
+	if (fs->cycles == 1 || ctl->shutdown == CTL_FLUSH ||
+	    ctl->shutdown == CTL_NOW) {
 		ctl_event(ctl, "source finish '%s'", fs->name);
 		fsrc_free(fs);
 		ctl_check_exit(ctl);

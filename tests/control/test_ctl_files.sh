@@ -232,6 +232,28 @@ check "SIGTERM with a file source running: scamper exits" [ $gone = yes ]
 check "... after writing the cycle's stop record" \
     grep -q '"type":"cycle-stop", "list_name":"f"' "$w/res"
 
+# ---- shutdown done: the cycles left run, then scamper exits -----------
+w=$tmp/w-done
+mkdir -p "$w"
+printf '192.0.2.2\n' >"$w/t"
+start done "$w" -p 1000 -O json
+got=$(printf '%s\n' "outfile open name o file res mode truncate" \
+    "source add name f file t outfile o cycles 3 command \"ping -c 1\"" \
+    "shutdown done" exit | tr_ "$tmp/done.sock")
+gone=no
+for _ in $(seq 300); do
+	kill -0 "$(cat "$tmp/done.pid")" 2>/dev/null || { gone=yes; break; }
+	sleep 0.1
+done
+check "shutdown done with a file source: scamper exits by itself" \
+    [ "$got" = "OK
+OK source added
+OK" ] && [ $gone = yes ] || echo "$got" | sed 's/^/#   /'
+check "... after all 3 cycles of the source" \
+    [ "$(grep -c '"type":"cycle-stop", "list_name":"f"' "$w/res")" = 3 ] &&
+    [ "$(grep -c '"type":"ping"' "$w/res")" = 3 ]
+stop done
+
 # ---- refusals ---------------------------------------------------------
 w=$tmp/w-ref
 out=$tmp/outside
