@@ -204,6 +204,21 @@ ours -O json -c "trace -O ptr -P icmp-paris -q 1" "$tmp/list2" >"$tmp/oj" 2>&1
     ok "two traces of one target: both have names, each address asked once" ||
     bad "cache: $(queries) queries: $(cat "$tmp/oj")"
 
+# over the control socket (the prober has dropped privilege and may be
+# sandboxed and chrooted: the nameservers were read before), driven by
+# Debian's sc_attach
+echo "trace -O ptr -P icmp-paris -q 1 203.0.113.1" >"$tmp/cmds"
+if lab_exec h1 "$scamper" -D -e "$tmp/ctl.pid" -P 31338; then
+	for i in $(seq 50); do [ -s "$tmp/ctl.pid" ] && break; sleep 0.1; done
+	lab_atexit "kill $(cat "$tmp/ctl.pid") 2>/dev/null"
+	lab_exec h1 timeout 60 sc_attach -p 31338 -i "$tmp/cmds" -o "$tmp/att.warts" >/dev/null 2>&1
+	kill "$(cat "$tmp/ctl.pid")" 2>/dev/null
+fi
+sc_warts2json "$tmp/att.warts" 2>&1 | names >"$tmp/on"
+grep -q "^$v4names " "$tmp/on" &&
+    ok "over the control socket, after the privilege drop, names are looked up" ||
+    bad "control socket: $(cat "$tmp/on")"
+
 # a reply with a wrong ID, or a malformed one with the right ID: ignored,
 # the good reply that follows is used
 for mode in badid garbage; do
