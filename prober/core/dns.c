@@ -30,7 +30,9 @@
 #define TRIES		2	/* the query and one retry */
 #define CACHE_SLOTS	1024	/* direct-mapped: a colliding answer replaces */
 #define CACHE_SECS	600	/* how long an answer (name or none) is used */
-#define ID_BUCKETS	256
+#define ID_BUCKETS	4096
+#define ADDR_BUCKETS	1024	/* lookups in flight by address */
+#define INFLIGHT_MAX	16384	/* leaves most of the 65536 IDs free */
 #define READ_BURST	64	/* datagrams read per readiness callback */
 #define RESOLV_CONF	"/etc/resolv.conf"
 #define RESOLV_MAX	65536
@@ -46,8 +48,8 @@ struct dns_query {
 };
 TAILQ_HEAD(dns_queryq, dns_query);
 
-/* Invariant: a lookup is on d->lookups and its ID's bucket while in
- * flight, and its timer runs. */
+/* Invariant: a lookup is on d->lookups, its ID's bucket and its
+ * address's bucket while in flight, and its timer runs. */
 struct dns_lookup {
 	struct dns		*d;
 	int			 af;
@@ -60,7 +62,7 @@ struct dns_lookup {
 	size_t			 msglen;
 	struct timer		 timer;
 	struct dns_queryq	 waiters;
-	LIST_ENTRY(dns_lookup)	 all, byid;
+	LIST_ENTRY(dns_lookup)	 all, byid, byaddr;
 };
 LIST_HEAD(dns_lookupl, dns_lookup);
 
@@ -87,9 +89,11 @@ struct dns {
 	struct dns_sock		 sock[2];	/* IPv4, IPv6 nameservers */
 	struct dns_lookupl	 lookups;
 	struct dns_lookupl	 byid[ID_BUCKETS];
+	struct dns_lookupl	 byaddr[ADDR_BUCKETS];
 	struct dns_queryq	 ready;
 	struct timer		 ready_timer;
 	struct dns_cache	 cache[CACHE_SLOTS];
+	int			 inflight;	/* lookups */
 	struct dns_stats	 st;
 };
 
@@ -107,15 +111,22 @@ random16(void)
 
 /* ---- the cache --------------------------------------------------------- */
 
-static struct dns_cache *
-cache_slot(struct dns *d, int af, const uint8_t *addr)
+/* FNV-1a of AF and the 16 bytes of ADDR. */
+static uint32_t
+addr_hash(int af, const uint8_t *addr)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint32_t h = 2166136261u;
 
 	h = (h ^ (uint32_t)af) * 16777619u;
 	for (int i = 0; i < 16; i++)
 		h = (h ^ addr[i]) * 16777619u;
-	return &d->cache[h % CACHE_SLOTS];
+	return h;
+}
+
+static struct dns_cache *
+cache_slot(struct dns *d, int af, const uint8_t *addr)
+{
+	return &d->cache[addr_hash(af, addr) % CACHE_SLOTS];
 }
 
 /* The cached answer for ADDR: 1 with *NAME (NULL: none), or 0. */
@@ -201,6 +212,8 @@ lookup_unlink(struct dns_lookup *lk)
 	loop_timer_cancel(d->l, &lk->timer);
 	LIST_REMOVE(lk, all);
 	LIST_REMOVE(lk, byid);
+	LIST_REMOVE(lk, byaddr);
+	d->inflight--;
 	if (--s->inflight == 0)
 		sock_close(d, s);	/* a fresh port for the next burst */
 }
@@ -310,6 +323,9 @@ lookup_new(struct dns *d, int af, const uint8_t *addr)
 	TAILQ_INIT(&lk->waiters);
 	timer_init(&lk->timer, on_timeout, lk);
 	LIST_INSERT_HEAD(&d->lookups, lk, all);
+	d->inflight++;
+	LIST_INSERT_HEAD(&d->byaddr[addr_hash(af, lk->addr) % ADDR_BUCKETS],
+	    lk, byaddr);
 	lookup_set_id(lk);
 	lookup_send(lk);
 	return lk;
@@ -425,6 +441,8 @@ dns_new(struct loop *l, const struct sockaddr_storage *ns, int nns,
 	LIST_INIT(&d->lookups);
 	for (int i = 0; i < ID_BUCKETS; i++)
 		LIST_INIT(&d->byid[i]);
+	for (int i = 0; i < ADDR_BUCKETS; i++)
+		LIST_INIT(&d->byaddr[i]);
 	TAILQ_INIT(&d->ready);
 	timer_init(&d->ready_timer, on_ready, d);
 	return d;
@@ -502,9 +520,18 @@ dns_ptr(struct dns *d, int af, const uint8_t *a, dns_ptr_cb *cb,
 		free(q);
 		return NULL;
 	}
-	LIST_FOREACH(lk, &d->lookups, all)
+	LIST_FOREACH(lk, &d->byaddr[addr_hash(af, addr) % ADDR_BUCKETS],
+	    byaddr)
 		if (lk->af == af && memcmp(lk->addr, addr, 16) == 0)
 			break;
+	if (lk == NULL && d->inflight >= INFLIGHT_MAX) {
+		/* so many at once: this one goes without */
+		d->st.overflow++;
+		if (ready(d, q, NULL) == 0)
+			return q;
+		free(q);
+		return NULL;
+	}
 	if (lk == NULL && (lk = lookup_new(d, af, addr)) == NULL) {
 		free(q);
 		return NULL;

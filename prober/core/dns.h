@@ -72,6 +72,7 @@ struct dns_stats {
 	uint64_t	 timeouts;	/* lookups given up after the retry */
 	uint64_t	 cache_hits;
 	uint64_t	 dropped;	/* replies not matching or malformed */
+	uint64_t	 overflow;	/* lookups not made: too many in flight */
 };
 
 /* A resolver on L asking the NNS nameservers NS (copied; NNS may be 0:

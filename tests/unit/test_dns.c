@@ -480,6 +480,40 @@ START_TEST(resolver_cancel)
 }
 END_TEST
 
+/* Lookups past the cap on those in flight end at once with no name (so
+ * a free query ID is always found quickly). */
+static void
+on_count(void *arg, const char *name)
+{
+	struct fake *f = arg;
+
+	if (name == NULL)
+		f->gotnull[0]++;
+	if (++f->done == f->want)
+		loop_stop(f->l);
+}
+
+START_TEST(resolver_overflow)
+{
+	struct fake f;
+	struct dns *d = fake_start(&f, SILENT, 50);
+	uint8_t a[4] = { 198, 18, 0, 0 };
+	int n = 16385;
+
+	for (int i = 0; i < n; i++) {
+		a[2] = (uint8_t)(i >> 8);
+		a[3] = (uint8_t)i;
+		ck_assert_ptr_nonnull(dns_ptr(d, AF_INET, a, on_count, &f));
+	}
+	ck_assert_uint_eq(dns_stats(d)->overflow, 1);
+	fake_run(&f, n);
+	ck_assert_int_eq(f.done, n);
+	ck_assert_int_eq(f.gotnull[0], n);
+	ck_assert_uint_eq(dns_stats(d)->timeouts, 16384);
+	fake_end(&f, d);
+}
+END_TEST
+
 START_TEST(resolver_nonameserver)
 {
 	struct loop *l = loop_new(LOOP_DEFAULT);
@@ -519,6 +553,7 @@ dns_suite(void)
 	tcase_add_loop_test(tc, resolver_answer, 0, 3);
 	tcase_add_test(tc, resolver_timeout);
 	tcase_add_test(tc, resolver_cancel);
+	tcase_add_test(tc, resolver_overflow);
 	tcase_add_test(tc, resolver_nonameserver);
 	suite_add_tcase(s, tc);
 	return s;
