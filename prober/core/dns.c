@@ -28,8 +28,8 @@
 #include "loop.h"
 
 #define TRIES		2	/* the query and one retry */
-#define CACHE_SLOTS	1024	/* direct-mapped: a colliding answer replaces */
-#define CACHE_SECS	600	/* how long an answer (name or none) is used */
+#define CACHE_SLOTS	1024	/* direct-mapped */
+#define CACHE_SECS	600	/* an answer (name or none) is used */
 #define ID_BUCKETS	4096
 #define ADDR_BUCKETS	1024	/* lookups in flight by address */
 #define INFLIGHT_MAX	16384	/* leaves most of the 65536 IDs free */
@@ -41,7 +41,7 @@ struct dns_lookup;
 
 struct dns_query {
 	struct dns_lookup	*lk;	/* NULL: on the ready list */
-	char			*name;	/* a cache hit's answer (owned) */
+	char			*name;	/* a cache hit: owned */
 	dns_ptr_cb		*cb;
 	void			*arg;
 	TAILQ_ENTRY(dns_query)	 q;
@@ -56,8 +56,8 @@ struct dns_lookup {
 	uint8_t			 addr[16];
 	uint16_t		 id;
 	int			 tries;		/* sent so far */
-	int			 ns;		/* nameserver of the last try */
-	int			 sock;		/* index into d->sock */
+	int			 ns;		/* its nameserver */
+	int			 sock;		/* in d->sock */
 	uint8_t			 msg[DNS_MSG_MAX];
 	size_t			 msglen;
 	struct timer		 timer;
@@ -77,7 +77,7 @@ struct dns_sock {
 struct dns_cache {
 	uint8_t			 used, af;
 	uint8_t			 addr[16];
-	char			*name;		/* NULL: there is none */
+	char			*name;		/* NULL: none */
 	struct monotime		 expires;
 };
 
@@ -86,7 +86,7 @@ struct dns {
 	struct sockaddr_storage	 ns[DNS_NS_MAX];
 	int			 nns;
 	int			 timeout_ms;
-	struct dns_sock		 sock[2];	/* IPv4, IPv6 nameservers */
+	struct dns_sock		 sock[2];	/* IPv4, IPv6 */
 	struct dns_lookupl	 lookups;
 	struct dns_lookupl	 byid[ID_BUCKETS];
 	struct dns_lookupl	 byaddr[ADDR_BUCKETS];
@@ -336,8 +336,10 @@ lookup_new(struct dns *d, int af, const uint8_t *addr)
 static int
 from_ns(const struct sockaddr_storage *from, const struct sockaddr_storage *ns)
 {
-	const struct sockaddr_in *a4 = (const void *)from, *b4 = (const void *)ns;
-	const struct sockaddr_in6 *a6 = (const void *)from, *b6 = (const void *)ns;
+	const struct sockaddr_in *a4 = (const void *)from;
+	const struct sockaddr_in *b4 = (const void *)ns;
+	const struct sockaddr_in6 *a6 = (const void *)from;
+	const struct sockaddr_in6 *b6 = (const void *)ns;
 
 	if (from->ss_family != ns->ss_family)
 		return 0;
@@ -545,7 +547,8 @@ void
 dns_cancel(struct dns *d, struct dns_query *q)
 {
 	if (q->lk != NULL)
-		TAILQ_REMOVE(&q->lk->waiters, q, q);	/* it runs on alone */
+		/* the lookup runs on, to fill the cache */
+		TAILQ_REMOVE(&q->lk->waiters, q, q);
 	else
 		TAILQ_REMOVE(&d->ready, q, q);
 	free(q->name);

@@ -27,8 +27,8 @@ struct loop;
 
 /* ---- the wire codec (dns_wire.c) ------------------------------------- */
 
-#define DNS_NAME_MAX	1024	/* a name in presentation form, with NUL */
-#define DNS_MSG_MAX	512	/* a query, and the reply size we ask for */
+#define DNS_NAME_MAX	1024	/* a presentation name, with NUL */
+#define DNS_MSG_MAX	512	/* a query's room (replies: UDP, 512) */
 #define DNS_NS_MAX	3	/* nameservers used, as the C library's */
 
 /* The PTR query for ADDR (AF_INET: 4 bytes, AF_INET6: 16) with ID and
@@ -38,8 +38,8 @@ int	dns_ptr_query(uint8_t *buf, size_t len, uint16_t id, int af,
 	    const uint8_t *addr);
 
 /* Results of dns_ptr_parse. */
-#define DNS_BAD		(-1)	/* not a well-formed reply to this query */
-#define DNS_NONAME	0	/* an answer: no name (NXDOMAIN, no PTR, error) */
+#define DNS_BAD		(-1)	/* not a good reply to this query */
+#define DNS_NONAME	0	/* an answer: no name (NXDOMAIN, ...) */
 #define DNS_NAME	1	/* an answer with a name */
 
 /* Parse REPLY (LEN bytes) as the answer to QUERY (QLEN bytes, as built by
@@ -72,7 +72,7 @@ struct dns_stats {
 	uint64_t	 timeouts;	/* lookups given up after the retry */
 	uint64_t	 cache_hits;
 	uint64_t	 dropped;	/* replies not matching or malformed */
-	uint64_t	 overflow;	/* lookups not made: too many in flight */
+	uint64_t	 overflow;	/* not asked: too many in flight */
 };
 
 /* A resolver on L asking the NNS nameservers NS (copied; NNS may be 0:

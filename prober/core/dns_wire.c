@@ -24,7 +24,7 @@
 #define T_CNAME		5
 #define T_PTR		12
 #define C_IN		1
-#define WIRE_MAX	255	/* a name's wire length, root label included */
+#define WIRE_MAX	255	/* a name's wire length, with the root */
 #define CNAME_MAX	8	/* CNAMEs followed from the question's name */
 #define PTRS_MAX	64	/* compression pointers in one name */
 
@@ -97,7 +97,7 @@ dns_ptr_query(uint8_t *buf, size_t len, uint16_t id, int af,
 	}
 	memset(buf, 0, HDR);
 	put16(buf, id);
-	put16(buf + 2, 0x0100);		/* a standard query, recursion desired */
+	put16(buf + 2, 0x0100);		/* query, recursion desired */
 	put16(buf + 4, 1);		/* one question */
 	buf[off++] = 0;			/* the root label */
 	put16(buf + off, T_PTR);
@@ -135,7 +135,7 @@ name_read(const uint8_t *m, size_t len, size_t *off, uint8_t *wire,
 			continue;
 		}
 		if ((c & 0xc0) != 0 || n + 1 + c > WIRE_MAX || p + 1 + c > len)
-			return -1;	/* 0x40, 0x80: label types not in use */
+			return -1;	/* 0x40, 0x80: unused label types */
 		memcpy(wire + n, m + p, (size_t)c + 1);
 		n += (size_t)c + 1;
 		p += (size_t)c + 1;
@@ -206,7 +206,7 @@ struct rr {
 	uint8_t		 owner[WIRE_MAX];
 	size_t		 ownerlen;
 	uint16_t	 type, class;
-	size_t		 rdata, rdlen;	/* offset and length in the message */
+	size_t		 rdata, rdlen;	/* in the message */
 };
 
 /* Read the record at *OFF, moving past it.  Returns 0 or -1. */
@@ -287,7 +287,7 @@ dns_ptr_parse(const uint8_t *m, size_t len, const uint8_t *query,
 	flags = get16(m + 2);
 	if (!(flags & 0x8000) || (flags >> 11 & 0xf) != 0 ||
 	    get16(m + 4) != 1)
-		return DNS_BAD;		/* not a response to one question */
+		return DNS_BAD;		/* not one answered question */
 	if (name_read(m, len, &off, target, &tlen) == -1 || off + 4 > len ||
 	    !name_eq(target, tlen, query + HDR, qlen - HDR - 4) ||
 	    memcmp(m + off, query + qlen - 4, 4) != 0)

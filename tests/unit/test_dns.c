@@ -219,7 +219,7 @@ START_TEST(reply_foreign)
 	m.b[2] = 0x01;					/* a query */
 	ck_assert_int_eq(parse(&m, name), DNS_BAD);
 	m.b[2] = 0x81;
-	m.b[13] = '3';					/* another question */
+	m.b[13] = '3';				/* another question */
 	ck_assert_int_eq(parse(&m, name), DNS_BAD);
 	m.b[13] = '2';
 	m.b[sizeof(q4) - 3] = 1;			/* type A */
@@ -314,7 +314,7 @@ struct fake {
 	enum mode		 mode;
 	int			 queries;
 	int			 done;
-	int			 want;		/* callbacks before stopping */
+	int			 want;	/* callbacks before stopping */
 	char			 got[4][DNS_NAME_MAX];
 	int			 gotnull[4];
 };
@@ -455,7 +455,7 @@ START_TEST(resolver_timeout)
 	fake_run(&f, 1);
 	ck_assert_int_eq(f.done, 1);
 	ck_assert_int_eq(f.gotnull[0], 1);
-	ck_assert_int_eq(f.queries, 2);		/* the query and one retry */
+	ck_assert_int_eq(f.queries, 2);	/* the query and a retry */
 	ck_assert_uint_eq(dns_stats(d)->timeouts, 1);
 	fake_end(&f, d);
 }
