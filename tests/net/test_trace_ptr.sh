@@ -204,6 +204,24 @@ ours -O json -c "trace -O ptr -P icmp-paris -q 1" "$tmp/list2" >"$tmp/oj" 2>&1
     ok "two traces of one target: both have names, each address asked once" ||
     bad "cache: $(queries) queries: $(cat "$tmp/oj")"
 
+# ten traces at once (5 per family): lookups of one address in flight
+# are shared, so the server hears one query per distinct hop address
+for i in 1 2 3 4 5; do echo 203.0.113.1; echo 2001:db8:ff::1; done >"$tmp/list10"
+: >"$tmp/dnslog"
+ours -O json -w 10 -c "trace -O ptr -P icmp-paris -q 1" "$tmp/list10" >"$tmp/oj" 2>&1
+distinct=$(python3 -c '
+import json, sys
+a = set()
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    a.update(h["addr"] for h in o.get("hops", []))
+print(len(a))
+' "$tmp/oj")
+[ "$(names <"$tmp/oj" | grep -c 'r1.lab.example .*r5.lab.example')" = 10 ] &&
+    [ "$(queries)" = "$distinct" ] &&
+    ok "ten concurrent traces: all named, one query per distinct address ($distinct)" ||
+    bad "concurrent: $(queries) queries for $distinct addresses: $(names <"$tmp/oj")"
+
 # over the control socket (the prober has dropped privilege and may be
 # sandboxed and chrooted: the nameservers were read before), driven by
 # Debian's sc_attach
