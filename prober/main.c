@@ -17,6 +17,7 @@
 
 #include "ctl.h"
 #include "daemon.h"
+#include "dns.h"
 #include "log.h"
 #include "loop.h"
 #include "measure.h"
@@ -235,6 +236,7 @@ prober_run(const struct opts *o)
 		log_warn("-e %s", o->pidfile);
 		goto out;
 	}
+	dns_setup(l);	/* trace -O ptr: resolv.conf, while files can be read */
 	if (prober_drop(&pp) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,

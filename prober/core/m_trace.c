@@ -66,22 +66,6 @@ static const struct cmd_optspec trace_opts[] = {
 
 /* ---- options -------------------------------------------------------- */
 
-
-/* Options whose feature is not built yet are refused, never ignored. */
-static int
-trace_unbuilt(const struct cmd_args *a, char *err, size_t len)
-{
-	const struct cmd_optval *v;
-
-	for (int i = 0; i < a->nv; i++) {
-		v = &a->v[i];
-		if (v->opt == 'O' && v->u == 3)
-			return cmd_err(err, len, "-O %s: not implemented yet",
-			    trace_Oopts[v->u]);
-	}
-	return 0;
-}
-
 static int
 trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
@@ -146,6 +130,8 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 		t->flags |= SCAMPER_TRACE_FLAG_DL;
 		s->dlts = 1;
 	}
+	if (cmd_has_word(a, 'O', 3) && trace_ptr_setup(s, err, len) == -1)
+		return -1;
 	if (cmd_opt(a, 'Q') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_ALLATTEMPTS;
 	if (cmd_opt(a, 'c') != NULL) {
@@ -199,8 +185,7 @@ trace_alloc(struct task *task, const struct cmd_args *a, char *err,
 	t->sport = (uint16_t)cmd_optu(a, 's', task_default_sport(task));
 	t->dport = (uint16_t)cmd_optu(a, 'd', s->method == TRACE_ICMP_PARIS ?
 	    t->sport : 33435);
-	if (trace_unbuilt(a, err, len) == -1 ||
-	    trace_target(s, a, err, len) == -1 ||
+	if (trace_target(s, a, err, len) == -1 ||
 	    trace_payload(s, a, err, len) == -1 ||
 	    trace_flags(s, a, err, len) == -1 ||
 	    trace_dtree_setup(s, a, err, len) == -1) {

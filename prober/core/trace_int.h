@@ -17,6 +17,7 @@ struct cmd_args;
 struct scamper_trace;
 struct scamper_trace_hop;
 struct task;
+struct trace_name;
 
 enum trace_method {		/* the order of -P's words */
 	TRACE_UDP, TRACE_ICMP, TRACE_UDP_PARIS, TRACE_ICMP_PARIS,
@@ -110,6 +111,11 @@ struct trace_state {
 	int			 gssc;
 	int			 back_done;	/* backwards phase is over */
 	uint8_t			 fwd_reason, fwd_data;
+
+	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
+	 * names; NAMES_PENDING lookups are in flight */
+	struct trace_name	**names;
+	uint16_t		 namec, names_pending;
 };
 
 /* Free S, its result and its probe records; its timers must be idle. */
@@ -175,6 +181,17 @@ int	trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data);
 void	trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 	    const struct scamper_trace_hop *h);
 void	trace_dtree_timeout(struct trace_state *s);
+
+/* -O ptr (trace_ptr.c): check a nameserver is known and set the flag
+ * (returns -1 with a message); look up ADDR's name unless it is known or
+ * asked already; lookups in flight; forget them (their names stay
+ * unknown); give the result's hops their names; free the names. */
+int	trace_ptr_setup(struct trace_state *s, char *err, size_t len);
+void	trace_ptr_add(struct trace_state *s, const uint8_t *addr);
+int	trace_ptr_pending(const struct trace_state *s);
+void	trace_ptr_cancel(struct trace_state *s);
+void	trace_ptr_apply(struct trace_state *s);
+void	trace_ptr_free(struct trace_state *s);
 
 /* The datalink asked for by -r / -O dl is ready or cannot be had; a
  * probe was seen leaving on it (trace_reply.c). */

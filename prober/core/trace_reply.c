@@ -260,8 +260,10 @@ record_hop(struct trace_state *s, int idx, const struct pkt_reply *r,
 
 	fill_hop(s, p, r, rx, h);
 	if (list == NULL) {
-		if (trace_rec_add(s, h, (uint16_t)idx) == 0)
+		if (trace_rec_add(s, h, (uint16_t)idx) == 0) {
+			trace_ptr_add(s, h->addr.addr);
 			return 0;
+		}
 	} else if ((n = scamper_trace_hop_add(list)) != NULL) {
 		*n = *h;
 		h->icmpext = NULL;	/* it is the list's now */

@@ -50,6 +50,7 @@ trace_state_free(struct trace_state *s)
 {
 	if (s == NULL)
 		return;
+	trace_ptr_free(s);
 	trace_hops_free(s);
 	scamper_trace_free(s->t);
 	free(s->probes);
@@ -109,6 +110,9 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 		t->stop_reason = SCAMPER_TRACE_STOP_ERROR;
 		t->stop_data = ENOMEM;
 	}
+	if (trace_ptr_pending(s) > 0)
+		return;		/* written when the last name is in */
+	trace_ptr_apply(s);
 	task_finish(s->task);
 }
 
@@ -441,7 +445,16 @@ trace_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
 void
 trace_halt(struct task *task)
 {
-	trace_done(task_state(task), SCAMPER_TRACE_STOP_HALTED, 0);
+	struct trace_state *s = task_state(task);
+
+	/* halting is prompt: names not in yet stay unknown */
+	trace_ptr_cancel(s);
+	if (s->mode != MODE_DONE) {
+		trace_done(s, SCAMPER_TRACE_STOP_HALTED, 0);
+		return;
+	}
+	trace_ptr_apply(s);
+	task_finish(task);
 }
 
 void

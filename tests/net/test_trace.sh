@@ -335,12 +335,7 @@ sys.exit(0 if r == {"203.0.113.1": ("COMPLETED", 0),
 PY
 lab_exec h1 nft delete table inet labdrop
 
-# options not built yet are refused, never ignored
-for o in "-O ptr"; do
-	ours -I "trace $o 203.0.113.1" >"$tmp/o" 2>&1
-	grep -q 'not implemented yet' "$tmp/o" &&
-	    ok "trace $o: refused as not implemented yet" || bad "trace $o: $(cat "$tmp/o")"
-done
+# -O ptr: tests/net/test_trace_ptr.sh
 
 echo "$((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]
