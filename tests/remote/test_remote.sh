@@ -22,12 +22,7 @@ mode=${5:-lab}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
-for t in openssl ss timeout; do
-	command -v $t >/dev/null ||
-	    { echo "SKIP: $t missing (apt-get install openssl iproute2 coreutils)"; exit 77; }
-done
-W2J=sc_warts2json
-command -v $W2J >/dev/null || W2J=$(dirname "$attach")/../warts/sc_warts2json
+. "$here/remote_lib.sh"
 if [ "$mode" = interop ]; then
 	for t in scamper sc_remoted sc_attach; do
 		command -v $t >/dev/null ||
@@ -48,32 +43,9 @@ tmp=$LAB_DIR
 socks=$tmp/socks
 mkdir -p "$socks"
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-log_of() { cat "$(lab_bglog "$1")" 2>/dev/null | tail -n "${2:-20}" | sed 's/^/#   /'; }
-
-# wait_sock GLOB: wait up to 20 s for a socket in $socks; echo its path.
-wait_sock() {
-	local f
-	for _ in $(seq 200); do
-		for f in "$socks"/$1; do
-			[ -S "$f" ] && { echo "$f"; return 0; }
-		done
-		sleep 0.1
-	done
-	return 1
-}
-
-# run_cmds NODE SOCKET OUT CMD...: sc_attach -R the commands; JSON in OUT.
-run_cmds() {
-	local node=$1 sock=$2 out=$3
-	shift 3
-	printf '%s\n' "$@" >"$out.cmds"
-	timeout 300 "$attach" -i "$out.cmds" -o "$out.warts" -R "$sock" \
-	    2>"$out.err" && $W2J "$out.warts" >"$out.json" 2>>"$out.err"
-}
-count() { grep -c "\"type\":\"$1\"" "$2" 2>/dev/null || grep -c "\"type\": *\"$1\"" "$2"; }
+# run_cmds NODE SOCKET OUT CMD...: sc_attach -R the commands (NODE is
+# for the reader); JSON in OUT.json.
+run_cmds() { shift; attach_run "$@"; }
 
 # ---- 1. three vantage points, one controller ----------------------------
 rd=$(lab_bg c "$remoted" -P 31337 -U "$socks" -O debug)

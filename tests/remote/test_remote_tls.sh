@@ -23,12 +23,7 @@ attach=$(realpath "$4")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
-for t in openssl ss timeout; do
-	command -v $t >/dev/null ||
-	    { echo "SKIP: $t missing (apt-get install openssl iproute2 coreutils)"; exit 77; }
-done
-W2J=sc_warts2json
-command -v $W2J >/dev/null || W2J=$(dirname "$attach")/../warts/sc_warts2json
+. "$here/remote_lib.sh"
 lab_init rtls
 lab_build - >/dev/null <<'EOF' || exit 1
 node c host
@@ -42,41 +37,7 @@ socks=$tmp/socks
 mkdir -p "$socks"
 cd "$tmp" || exit 1
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-log_of() { tail -n "${2:-20}" "$(lab_bglog "$1")" 2>/dev/null | sed 's/^/#   /'; }
-
-# wait_sock GLOB: wait up to 20 s for a socket in $socks; echo its path.
-wait_sock() {
-	local f
-	for _ in $(seq 200); do
-		for f in "$socks"/$1; do
-			[ -S "$f" ] && { echo "$f"; return 0; }
-		done
-		sleep 0.1
-	done
-	return 1
-}
-
-# wait_log PID TEXT: wait up to 10 s for TEXT in the log of PID.
-wait_log() {
-	for _ in $(seq 100); do
-		grep -q -- "$2" "$(lab_bglog "$1")" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# run_cmds SOCKET OUT CMD...: sc_attach -R the commands; JSON in OUT.json.
-run_cmds() {
-	local sock=$1 out=$2
-	shift 2
-	printf '%s\n' "$@" >"$out.cmds"
-	timeout 300 "$attach" -i "$out.cmds" -o "$out.warts" -R "$sock" \
-	    2>"$out.err" && $W2J "$out.warts" >"$out.json" 2>>"$out.err"
-}
-count() { grep -c "\"type\":\"$1\"" "$2" 2>/dev/null; }
+run_cmds() { attach_run "$@"; }
 
 # ---- certificates made here ----------------------------------------------
 ossl() { openssl "$@" >/dev/null 2>&1 || bad "openssl $1 $2 failed"; }
