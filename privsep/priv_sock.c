@@ -12,6 +12,8 @@
 #include "priv_proto.h"
 #include "priv_sock.h"
 
+#define PRIV_RCVBUF (4 * 1024 * 1024)	/* bytes, for receiving sockets */
+
 /* Every kind of socket the helper opens; nothing else is ever opened. */
 static const struct {
 	uint8_t	family, proto;
@@ -26,6 +28,21 @@ static const struct {
 	{ PRIV_AF_INET6, PRIV_P_TCP,   AF_INET6, IPPROTO_TCP,    0 },
 	{ PRIV_AF_INET6, PRIV_P_RAW,   AF_INET6, IPPROTO_RAW,    0 },
 };
+
+/*
+ * A receiving socket gets a large buffer: a busy prober reads once a tick
+ * (prober/loop.c), and the replies of a tick's probes must fit meanwhile.
+ * SO_RCVBUFFORCE passes net.core.rmem_max (the helper has CAP_NET_ADMIN
+ * as root; with file capabilities it may not: then rmem_max caps it).
+ */
+static void
+grow_rcvbuf(int fd)
+{
+	int sz = PRIV_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+}
 
 int
 priv_sock_open_raw(uint8_t family, uint8_t proto)
@@ -46,6 +63,8 @@ priv_sock_open_raw(uint8_t family, uint8_t proto)
 			errno = saved;
 			return -1;
 		}
+		if (raw_kinds[i].proto != PRIV_P_RAW)
+			grow_rcvbuf(fd);
 		return fd;
 	}
 	errno = EINVAL;

@@ -341,6 +341,7 @@ task_finish(struct task *t)
 static void
 task_free(struct task *t)
 {
+	netio_forget(t->c->nio, t);
 	dl_user_free(t->dlu);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
@@ -615,7 +616,8 @@ on_pump(void *arg)
 			held = start_one(c, t) == -1;
 			continue;
 		}
-		if (c->pace.credit_ns < c->pace.cost_ns)
+		if (c->pace.credit_ns < c->pace.cost_ns ||
+		    netio_blocked(c->nio))
 			break;
 		t = TAILQ_FIRST(&c->ready);
 		TAILQ_REMOVE(&c->ready, t, q);

@@ -18,6 +18,7 @@
 #define NETIO_RXSLOT 2048	/* bytes per datagram slot */
 #define NETIO_TXBATCH 64	/* probes per sendmmsg */
 #define NETIO_TXSLOT 1500	/* larger probes are sent at once */
+#define NETIO_RCVBUF (4 * 1024 * 1024)	/* receive buffer to ask for */
 
 enum netio_kind { RX_IP4, RX_ICMP6, RX_TCP6, NKIND };
 
@@ -36,8 +37,10 @@ struct netio_rxslot {
 
 /* Probes queued while batching, sent with one sendmmsg per socket. */
 struct netio_tx {
+	int			 off;		/* [off, n) wait to go out */
 	int			 n;
 	int			 fd;		/* all of them go on this one */
+	struct loop_fd		*wait;		/* fd watched: its buffer was full */
 	struct mmsghdr		 m[NETIO_TXBATCH];
 	struct iovec		 iov[NETIO_TXBATCH];
 	struct sockaddr_storage	 ss[NETIO_TXBATCH];
@@ -71,6 +74,21 @@ netio_fds_init(struct netio_fds *f)
 	f->dl_ctx = NULL;
 }
 
+/* Replies to a tick's probes arrive while a busy prober sleeps out the
+ * tick: let the buffer hold NETIO_RCVBUF (the helper may have forced
+ * more; never shrink it; net.core.rmem_max caps what is asked here). */
+static void
+grow_rcvbuf(int fd)
+{
+	int cur = 0, want = NETIO_RCVBUF;
+	socklen_t len = sizeof(cur);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cur, &len) == 0 &&
+	    cur >= want)
+		return;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+}
+
 static int
 prep_fd(int fd, int af, int rx)
 {
@@ -91,6 +109,7 @@ prep_fd(int fd, int af, int rx)
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on)) == -1)
 		return -1;
+	grow_rcvbuf(fd);
 	if (af == AF_INET6 &&
 	    (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
 	    sizeof(on)) == -1 || setsockopt(fd, IPPROTO_IPV6,
@@ -260,6 +279,8 @@ netio_free(struct netio *n)
 {
 	if (n == NULL)
 		return;
+	if (n->tx != NULL && n->tx->wait != NULL)
+		loop_fd_del(n->l, n->tx->wait);
 	free(n->tx);		/* the core flushes before it frees tasks */
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(n->l, n->rx[i].lfd);
@@ -309,6 +330,11 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 		return -1;
 	if (q->n > 0 && (q->fd != fd || q->n == NETIO_TXBATCH))
 		netio_flush(n);
+	if (q->wait != NULL) {
+		/* still waiting for the socket's buffer to drain */
+		errno = EAGAIN;
+		return -1;
+	}
 	i = q->n++;
 	q->fd = fd;
 	memcpy(q->buf[i], pkt, len);
@@ -340,8 +366,13 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 	gettimeofday(tx, NULL);
 	if (n->batching && n->txcb != NULL && len <= NETIO_TXSLOT)
 		return tx_queue(n, fd, pkt, len, &ss, sl, token, tag);
-	if (n->tx != NULL && n->tx->n > 0)
+	if (n->tx != NULL && n->tx->n > 0) {
 		netio_flush(n);		/* keep the order they were sent in */
+		if (netio_blocked(n)) {
+			errno = EAGAIN;
+			return -1;
+		}
+	}
 	w = sendto(fd, pkt, len, 0, (struct sockaddr *)&ss, sl);
 	if (w != (ssize_t)len) {
 		n->st.send_errors++;
@@ -393,8 +424,42 @@ tx_done(struct netio *n, struct netio_tx *q, int off, int r,
 		int64_t t = t0 + (t1 - t0) * (i + 1) / r;
 		tv.tv_sec = (time_t)(t / 1000000);
 		tv.tv_usec = (suseconds_t)(t % 1000000);
-		n->txcb(n->arg, q->token[off + i], q->tag[off + i], 0, &tv);
+		if (q->token[off + i] != NULL)
+			n->txcb(n->arg, q->token[off + i], q->tag[off + i], 0,
+			    &tv);
 	}
+}
+
+int
+netio_blocked(const struct netio *n)
+{
+	return n->tx != NULL && n->tx->wait != NULL;
+}
+
+void
+netio_forget(struct netio *n, const void *token)
+{
+	struct netio_tx *q = n->tx;
+
+	if (q == NULL)
+		return;
+	for (int i = q->off; i < q->n; i++)
+		if (q->token[i] == token)
+			q->token[i] = NULL;
+}
+
+static void
+on_writable(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	netio_flush(arg);
+}
+
+/* The send socket's buffer is full: go on when it drains. */
+static void
+tx_wait(struct netio *n, struct netio_tx *q)
+{
+	if (q->wait == NULL)
+		q->wait = loop_fd_add(n->l, q->fd, LOOP_WRITE, on_writable, n);
 }
 
 void
@@ -402,29 +467,40 @@ netio_flush(struct netio *n)
 {
 	struct netio_tx *q = n->tx;
 	struct timeval before, after;
-	int off = 0, r;
+	int r;
 
 	if (q == NULL)
 		return;
-	while (off < q->n) {
+	while (q->off < q->n) {
 		gettimeofday(&before, NULL);
-		r = sendmmsg(q->fd, q->m + off, (unsigned int)(q->n - off), 0);
+		r = sendmmsg(q->fd, q->m + q->off,
+		    (unsigned int)(q->n - q->off), 0);
 		if (r > 0) {
 			gettimeofday(&after, NULL);
 			n->st.sent += (uint64_t)r;
-			tx_done(n, q, off, r, &before, &after);
-			off += r;
+			q->off += r;
+			tx_done(n, q, q->off - r, r, &before, &after);
 			continue;
 		}
 		if (r == -1 && errno == EINTR)
 			continue;
+		if (r == -1 && (errno == EAGAIN || errno == ENOBUFS)) {
+			n->st.send_waits++;
+			tx_wait(n, q);
+			return;
+		}
 		/* the first unsent one was refused: say so, go on after it */
 		n->st.send_errors++;
-		n->txcb(n->arg, q->token[off], q->tag[off],
-		    r == -1 ? errno : EIO, NULL);
-		off++;
+		q->off++;
+		if (q->token[q->off - 1] != NULL)
+			n->txcb(n->arg, q->token[q->off - 1],
+			    q->tag[q->off - 1], r == -1 ? errno : EIO, NULL);
 	}
-	q->n = 0;
+	q->off = q->n = 0;
+	if (q->wait != NULL) {
+		loop_fd_del(n->l, q->wait);
+		q->wait = NULL;
+	}
 }
 
 const struct netio_stats *

@@ -43,6 +43,7 @@ struct netio_fds {
 struct netio_stats {
 	uint64_t	sent;
 	uint64_t	send_errors;
+	uint64_t	send_waits;	/* a send buffer was full: waited */
 	uint64_t	received;
 	uint64_t	malformed;
 };
@@ -86,8 +87,16 @@ void netio_set_txcb(struct netio *n, netio_tx_cb *cb);
  * flush); off: flush and send each at once again. */
 void netio_batch(struct netio *n, int on);
 
-/* Send what is queued, in order. */
+/* Send what is queued, in order.  If a socket's send buffer is full,
+ * the rest wait (netio watches it) and go out as it drains. */
 void netio_flush(struct netio *n);
+
+/* TOKEN is going away: its queued probes still go out, unreported. */
+void netio_forget(struct netio *n, const void *token);
+
+/* Nonzero while queued probes wait for a full send buffer: send no more
+ * (netio_send would refuse with EAGAIN). */
+int netio_blocked(const struct netio *n);
 
 /* A probe of LEN bytes went out another way (the datalink): replies to
  * it come in here, so receive buffers must hold them whole. */
