@@ -37,14 +37,14 @@ struct task {
 	struct match_entry	*mr;		/* task_flow_range, or NULL */
 	size_t			 nmr;
 	struct core_src		*src;		/* NULL: orphaned, discard */
-	int			 wants;		/* on the ready queue */
-	int			 started;
-	int			 held;		/* on the held queue */
-	int			 finished;
-	int			 discard;	/* free without writing */
 	struct dl_user		*dlu;		/* task_datalink, or NULL */
-	int			 dl_want;	/* TASK_DL_* */
-	int			 dl_ready;	/* its READY said 0 */
+	uint8_t			 wants;		/* on the ready queue */
+	uint8_t			 started;
+	uint8_t			 held;		/* on the held queue */
+	uint8_t			 finished;
+	uint8_t			 discard;	/* free without writing */
+	uint8_t			 dl_want;	/* TASK_DL_* */
+	uint8_t			 dl_ready;	/* its READY said 0 */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */

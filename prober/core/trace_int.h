@@ -78,12 +78,12 @@ struct trace_state {
 	struct task		*task;
 	struct scamper_trace	*t;		/* the result */
 	enum trace_method	 method;
-	int			 af;
+	uint8_t			 af;
+	uint8_t			 have_src;
+	uint8_t			 have_rtr;
+	uint8_t			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			 src[16], dst[16];
-	int			 have_src;
 	uint8_t			 rtr[16];	/* -r: the first hop to use */
-	int			 have_rtr;
-	int			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	size_t			 paylen;
 
