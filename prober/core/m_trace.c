@@ -75,21 +75,21 @@ trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
 	if (a->noperands != 1)
 		return cmd_err(err, len, "expected one target address, got %d",
 		    a->noperands);
-	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
+	if ((s->af = cmd_addr(a->operands[0], s->t->dst.addr)) == 0)
 		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
 		    a->operands[0]);
 	if ((v = cmd_opt(a, 'S')) != NULL) {
 		if (v->af != s->af)
 			return cmd_err(err, len, "-S: %s is not of the target's "
 			    "address family", v->s);
-		memcpy(s->src, v->addr, 16);
+		memcpy(s->t->src.addr, v->addr, 16);
 		s->have_src = 1;
 	}
 	if ((v = cmd_opt(a, 'r')) != NULL) {
 		if (v->af != s->af)
 			return cmd_err(err, len, "-r: %s is not of the target's "
 			    "address family", v->s);
-		memcpy(s->rtr, v->addr, 16);
+		memcpy(s->t->rtr.addr, v->addr, 16);
 		s->have_rtr = 1;
 	}
 	return 0;

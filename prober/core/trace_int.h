@@ -79,11 +79,9 @@ struct trace_state {
 	struct scamper_trace	*t;		/* the result */
 	enum trace_method	 method;
 	uint8_t			 af;
-	uint8_t			 have_src;
-	uint8_t			 have_rtr;
+	uint8_t			 have_src;	/* t->src.addr is set (-S) */
+	uint8_t			 have_rtr;	/* t->rtr.addr is set (-r) */
 	uint8_t			 dlts;		/* -O dl: datalink timestamps */
-	uint8_t			 src[16], dst[16];
-	uint8_t			 rtr[16];	/* -r: the first hop to use */
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	size_t			 paylen;
 

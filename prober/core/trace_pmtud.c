@@ -213,7 +213,7 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 	struct scamper_trace_pmtud *pm;
 	uint16_t ifmtu;
 
-	if (route_ifmtu(s->af, s->src, &ifmtu) == -1) {
+	if (route_ifmtu(s->af, s->t->src.addr, &ifmtu) == -1) {
 		log_debug("trace: no interface MTU for PMTUD");
 		return -1;
 	}
@@ -282,7 +282,7 @@ void
 trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
     const struct pkt_reply *r, int hopidx)
 {
-	int from_dst = memcmp(r->src, s->dst, s->af == AF_INET ? 4 : 16) == 0;
+	int from_dst = memcmp(r->src, s->t->dst.addr, s->af == AF_INET ? 4 : 16) == 0;
 
 	/* only an answer to the probe in flight decides a step; anything
 	 * else is recorded and the wait goes on */

@@ -29,7 +29,7 @@ quote_index(const struct trace_state *s, const struct pkt_quote *q)
 {
 	int idx = -1;
 
-	if (memcmp(q->dst, s->dst, s->af == AF_INET ? 4 : 16) != 0)
+	if (memcmp(q->dst, s->t->dst.addr, s->af == AF_INET ? 4 : 16) != 0)
 		return -1;
 	if (s->af == AF_INET) {
 		/* IP ID = index + 1; some routers byte-swap it */
@@ -75,7 +75,7 @@ reply_index(const struct trace_state *s, const struct pkt_reply *r)
 {
 	if (r->has_quote)
 		return quote_index(s, &r->q);
-	if (memcmp(r->src, s->dst, s->af == AF_INET ? 4 : 16) != 0)
+	if (memcmp(r->src, s->t->dst.addr, s->af == AF_INET ? 4 : 16) != 0)
 		return -1;
 	if (r->proto == IPPROTO_TCP)
 		/* a reset or SYN-ACK carries no probe number: the latest */
@@ -156,7 +156,7 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 			return SCAMPER_TRACE_STOP_LOOP;
 	}
 	if (r->proto != IPPROTO_TCP && is_ttl_exceeded(r) &&
-	    memcmp(r->src, s->dst, s->af == AF_INET ? 4 : 16) == 0 &&
+	    memcmp(r->src, s->t->dst.addr, s->af == AF_INET ? 4 : 16) == 0 &&
 	    !(s->t->flags & SCAMPER_TRACE_FLAG_IGNORETTLDST))
 		return SCAMPER_TRACE_STOP_COMPLETED;
 	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
@@ -353,7 +353,7 @@ trace_dl_ready(struct task *task, int err, const char *why)
 		task_want_probe(task);
 		return;
 	}
-	if (inet_ntop(s->af, s->dst, a, sizeof(a)) == NULL)
+	if (inet_ntop(s->af, s->t->dst.addr, a, sizeof(a)) == NULL)
 		snprintf(a, sizeof(a), "?");
 	log_warnx("trace %s: %s", a, why);
 	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);

@@ -153,8 +153,8 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 
 	memset(p, 0, sizeof(*p));
 	p->af = s->af;
-	memcpy(p->src, s->src, 16);
-	memcpy(p->dst, s->dst, 16);
+	memcpy(p->src, s->t->src.addr, 16);
+	memcpy(p->dst, s->t->dst.addr, 16);
 	p->proto = flow_proto(s);
 	p->ttl = ttl;
 	p->tos = t->tos;
@@ -382,6 +382,13 @@ on_wait(void *arg)
 		trace_hop_done(s);
 }
 
+static void
+addr_typed(struct scamper_addr *a, int af)
+{
+	a->type = (uint8_t)addr_type(af);
+	a->len = (uint8_t)scamper_addr_typelen(a->type);
+}
+
 int
 trace_start(struct task *task, char *err, size_t errlen)
 {
@@ -389,22 +396,23 @@ trace_start(struct task *task, char *err, size_t errlen)
 	struct scamper_trace *t = s->t;
 	size_t hdr;
 
-	if (!s->have_src && task_route_src(task, s->af, s->dst, s->src) ==
+	if (!s->have_src && task_route_src(task, s->af, s->t->dst.addr, s->t->src.addr) ==
 	    -1) {
 		snprintf(err, errlen, "no route to the target: %s",
 		    strerror(errno));
 		return -1;
 	}
-	scamper_addr_set(&t->src, addr_type(s->af), s->src);
-	scamper_addr_set(&t->dst, addr_type(s->af), s->dst);
+	/* the addresses were written in place: give them their type */
+	addr_typed(&t->src, s->af);
+	addr_typed(&t->dst, s->af);
 	if (s->have_rtr)
-		scamper_addr_set(&t->rtr, addr_type(s->af), s->rtr);
+		addr_typed(&t->rtr, s->af);
 	hdr = s->af == AF_INET ? 20 : 40 + (t->offset != 0 ? 8 : 0);
 	t->probe_size = (uint16_t)(hdr + (is_tcp(s) ? 20 : 8 + s->paylen));
 	/* a busy flow (another task, same target and port) gets the next
 	 * free source port, unless the user chose the port */
 	for (int tries = 0; task_flow(task, s->af, flow_proto(s), t->sport,
-	    s->dst) == -1; tries++) {
+	    s->t->dst.addr) == -1; tries++) {
 		if (errno != EEXIST || tries == 1000) {
 			snprintf(err, errlen, "flow busy: %s", strerror(errno));
 			return -1;
@@ -425,7 +433,7 @@ trace_start(struct task *task, char *err, size_t errlen)
 	if (s->have_rtr || s->dlts)
 		/* probing starts when the datalink is ready */
 		return task_datalink(task, (s->have_rtr ? TASK_DL_VIA : 0) |
-		    (s->dlts ? TASK_DL_TS : 0), s->af, s->dst, s->rtr,
+		    (s->dlts ? TASK_DL_TS : 0), s->af, s->t->dst.addr, s->t->rtr.addr,
 		    trace_dl_ready, trace_dl_sent, err, errlen);
 	task_want_probe(task);
 	return 0;
