@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -271,11 +272,24 @@ ctl_attach_line(struct ctl_client *cl, char *line)
 		attach_command(cl, line, argv[0]);
 }
 
+/* Nonzero if CL has sent lines scamper has not taken yet: buffered, or
+ * still in its socket.  It is not asked for more then. */
+static int
+lines_waiting(const struct ctl_client *cl)
+{
+	int n = 0;
+
+	if (ctl_lb_has_line(&cl->lb))
+		return 1;
+	return cl->fd != -1 && ioctl(cl->fd, FIONREAD, &n) == 0 && n > 0;
+}
+
 void
 ctl_attach_more(struct ctl_client *cl)
 {
 	if (!cl->attached || cl->done_rcvd || cl->more_sent ||
-	    cl->closing || cl->wpaused || core_src_queued(cl->src) > 0)
+	    cl->closing || cl->wpaused || core_src_queued(cl->src) > 0 ||
+	    lines_waiting(cl))
 		return;
 	ctl_printf(cl, "MORE");
 	cl->more_sent = 1;

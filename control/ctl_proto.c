@@ -39,6 +39,12 @@ ctl_lb_pending(const struct ctl_linebuf *lb)
 	return lb->len - lb->off;
 }
 
+int
+ctl_lb_has_line(const struct ctl_linebuf *lb)
+{
+	return memchr(lb->buf + lb->off, '\n', lb->len - lb->off) != NULL;
+}
+
 enum ctl_lb_rc
 ctl_lb_next(struct ctl_linebuf *lb, char **line)
 {

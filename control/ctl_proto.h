@@ -47,6 +47,9 @@ enum ctl_lb_rc ctl_lb_next(struct ctl_linebuf *lb, char **line);
 /* Bytes held that are not yet a complete line. */
 size_t ctl_lb_pending(const struct ctl_linebuf *lb);
 
+/* Nonzero if a whole line (ending in a newline) waits in LB. */
+int ctl_lb_has_line(const struct ctl_linebuf *lb);
+
 /* Parse "key value" pairs ARGV[0..ARGC-1] against the NKEYS keywords
  * KEYS (case-insensitive); VALS[i] gets the value of KEYS[i] or NULL.
  * Returns -1 if every word was used, else the index of the first bad
