@@ -6,7 +6,7 @@
 #      and at least 90% of the truth's non-anonymous hops are found;
 #   2. tracelb (icmp-echo and udp-dport) over tests/netsim/topo-lb.txt (a
 #      4-way diamond, a diamond with a nested one): exactly the truth's
-#      links.
+#      links (a run that misses one, MDA being statistical, gets one more).
 # Suite 'interop' (root, network namespaces).  Skips (77) without them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,18 +52,26 @@ netsim_stop
 # --- 2. tracelb over a topology file -------------------------------------
 lab_node vp2 host || exit 1
 netsim_start vp2 -t "$here/topo-lb.txt" -T "$LAB_DIR/lb-truth.json" || exit 1
+# MDA is statistical (95% confidence that no next hop is left at each
+# node, and the flows Debian's scamper picks can differ between runs),
+# so a run may miss a link (seen once in a CI run on a loaded machine):
+# a wrong link fails at once, a missed one gets a second run
 for m in icmp-echo udp-dport; do
-	lab_exec vp2 timeout 300 scamper -O warts -o "$LAB_DIR/lb-$m.warts" \
-	    -c "tracelb -P $m" -i 198.18.0.9 ||
-	    { echo "FAIL: scamper tracelb $m"; fail=1; }
-	res=$(sc_warts2text "$LAB_DIR/lb-$m.warts" |
-	    $score tracelb "$LAB_DIR/lb-truth.json" 198.18.0.9)
-	echo "tracelb $m: $res"
-	case $res in
-	*" wrong=0 missing=0") ;;
-	*) echo "FAIL: tracelb $m did not find exactly the truth's links"
-	    fail=1 ;;
-	esac
+	for try in 1 2; do
+		lab_exec vp2 timeout 300 scamper -O warts \
+		    -o "$LAB_DIR/lb-$m.warts" -c "tracelb -P $m" -i 198.18.0.9 ||
+		    { echo "FAIL: scamper tracelb $m"; fail=1; }
+		res=$(sc_warts2text "$LAB_DIR/lb-$m.warts" |
+		    $score tracelb "$LAB_DIR/lb-truth.json" 198.18.0.9)
+		echo "tracelb $m (run $try): $res"
+		case $res in
+		*" wrong=0 missing=0") break ;;
+		*" wrong=0 missing="*) [ $try = 1 ] && continue ;;
+		esac
+		echo "FAIL: tracelb $m did not find exactly the truth's links"
+		fail=1
+		break
+	done
 done
 netsim_counters
 [ $fail = 0 ] && echo "PASS" || echo "FAIL"
