@@ -47,9 +47,11 @@ lab_addr h1 lo 2001:db8:53::53/128 || exit 1
 # each answer a second late); every
 # query is logged as "ADDR ID QNAME"
 cat >"$tmp/dnsd.py" <<'PY'
-import socket, struct, sys, threading
+import ipaddress, socket, struct, sys, threading
 addr, table, logf, modef = sys.argv[1:5]
-names = dict(l.split() for l in open(table) if l.strip())
+# the table maps addresses to names; queries name the reverse pointer
+names = {ipaddress.ip_address(a).reverse_pointer: n
+         for a, n in (l.split() for l in open(table) if l.strip())}
 fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 s.bind((addr, 53))
@@ -88,14 +90,14 @@ while True:
         s.sendto(r, peer)
 PY
 cat >"$tmp/table" <<'T'
-2.2.0.192.in-addr.arpa r1.lab.example
-6.2.0.192.in-addr.arpa r2.lab.example
-10.2.0.192.in-addr.arpa r3a.lab.example
-14.2.0.192.in-addr.arpa r3b.lab.example
-26.2.0.192.in-addr.arpa r5.lab.example
-2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa r1.lab.example
-2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa r5.lab.example
-1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.f.f.0.0.8.b.d.0.1.0.0.2.ip6.arpa h2.lab.example
+192.0.2.2 r1.lab.example
+192.0.2.6 r2.lab.example
+192.0.2.10 r3a.lab.example
+192.0.2.14 r3b.lab.example
+192.0.2.26 r5.lab.example
+2001:db8:1::2 r1.lab.example
+2001:db8:7::2 r5.lab.example
+2001:db8:ff::1 h2.lab.example
 T
 echo normal >"$tmp/mode"
 : >"$tmp/dnslog"
