@@ -96,6 +96,23 @@ on_helper(struct loop_fd *lfd, int fd, int events, void *arg)
 	}
 }
 
+/* The file server's replies (files for the control socket) arrive
+ * here.  If it has gone, pending and later file requests fail with a
+ * reason; probing goes on. */
+static void
+on_files(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct prober_priv *pp = arg;
+
+	(void)fd;
+	(void)events;
+	if (priv_client_read(priv_file_client()) == -1) {
+		log_warnx("the file server has gone away; no more files can "
+		    "be opened");
+		loop_fd_del(pp->l, lfd);
+	}
+}
+
 /* If the work needs privilege, reach scamper-helper: as root by starting
  * it, else through the service socket or a helper with file
  * capabilities.  Done before -D detaches, so a failure naming the three
@@ -149,7 +166,9 @@ prober_drop(struct prober_priv *pp)
 		return -1;
 	}
 	if (loop_fd_add(pp->l, priv_client_sock(pp->pc), LOOP_READ,
-	    on_helper, pp) == NULL) {
+	    on_helper, pp) == NULL || (priv_file_client() != NULL &&
+	    loop_fd_add(pp->l, priv_client_sock(priv_file_client()),
+	    LOOP_READ, on_files, pp) == NULL)) {
 		log_warn("watching the helper's socket");
 		return -1;
 	}
