@@ -293,6 +293,19 @@ fileop_free(struct ctl_fileop *op)
 	free(op);
 }
 
+/* Nonzero if CL may name files (outfile open, source add ... file):
+ * not over TCP unless -O tcp-files, since any local user can connect to
+ * a TCP port; else the refusal is sent, after WHAT ("outfile"). */
+static int
+files_allowed(struct ctl_client *cl, const char *what)
+{
+	if (!cl->inet || (cl->ctl->o->oflags & OPT_O_TCPFILES))
+		return 1;
+	ctl_printf(cl, "ERR could not add %s: file commands are off on a "
+	    "TCP control socket (scamper -O tcp-files allows them)", what);
+	return 0;
+}
+
 /* Why the file at PATH could not be had, for a reply. */
 static const char *
 file_why(int err)
@@ -783,6 +796,8 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		    "shutting down");
 		return;
 	}
+	if (!files_allowed(cl, "source"))
+		return;
 	if ((fs = fsrc_new(ctl, v, of)) == NULL ||
 	    (op = fileop_new(ctl, cl, fs->path, PRIV_FILE_READ)) == NULL) {
 		if (fs != NULL)
@@ -978,6 +993,8 @@ outfile_open(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR could not add outfile: '%s' exists", v[0]);
 		return;
 	}
+	if (!files_allowed(cl, "outfile"))
+		return;
 	if ((op = fileop_new(cl->ctl, cl, v[1], is(v[2], "append") ?
 	    PRIV_FILE_APPEND : PRIV_FILE_TRUNC)) == NULL ||
 	    (op->alias = strdup(v[0])) == NULL) {

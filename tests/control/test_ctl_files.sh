@@ -13,6 +13,9 @@
 #   service mode: files are opened as the user who runs scamper (created
 #   files are theirs; a file that user may not read is refused);
 #   lss-clear.
+# The scampers started as root open files as SCAMPER_FILE_OWNER, a
+# throwaway user who owns the directories (lab_privsep_files.sh shows
+# what root's files look like to them).
 # Needs root; skipped otherwise.
 set -u
 scamper=$(realpath "$1")
@@ -38,6 +41,15 @@ chmod 755 "$tmp"
 W2J=sc_warts2json
 command -v $W2J >/dev/null ||
     W2J=$(dirname "$scamper")/tools/warts/sc_warts2json
+
+# the owner of the results of the scampers started as root
+G=scg$$ U=scu$$
+groupadd "$G" || exit 1
+lab_atexit "groupdel $G 2>/dev/null"
+useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$U" || exit 1
+lab_atexit "userdel $U 2>/dev/null"
+export SCAMPER_FILE_OWNER=$U
+own() { chown -R "$U" "$@"; }
 
 fail=0 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -79,6 +91,7 @@ for fmt in text json warts; do
 	printf '192.0.2.2\n' >"$w/targets"
 	printf 'OLD\n' >"$w/out_t"
 	printf 'KEEP\n' >"$w/out_a"
+	own "$w"
 	start "o$fmt" "$w" -p 1000 -O "$fmt"
 	s=$tmp/o$fmt.sock
 	got=$(printf '%s\n' "outfile open name t file out_t mode truncate" \
@@ -141,6 +154,7 @@ done
 # ---- file sources: cycles, autoreload, bad lines, events -------------
 w=$tmp/w-src
 mkdir -p "$w"
+own "$w"
 start src "$w" -p 1000 -O json
 s=$tmp/src.sock
 printf '%s\n' "outfile open name o file results mode truncate" \
@@ -162,10 +176,11 @@ while time.time() < end:
 obs=$!
 sleep 0.5
 # the first cycle's target answers nothing (198.51.100.1 is dropped),
-# so each cycle lasts a second or two: time to replace the file
+# so with 3 pings each cycle lasts three seconds or more: time to
+# replace the file and list the sources even on a busy machine
 for r in on off; do
 	printf '# first cycle\n198.51.100.1\n\nbad..line\n' >"$w/list-$r"
-	got=$(printf '%s\n' "source add name r$r file list-$r outfile o$r cycles 2 autoreload $r command \"ping -c 1\" descr \"reload $r\" list_id 5 cycle_id 7" \
+	got=$(printf '%s\n' "source add name r$r file list-$r outfile o$r cycles 2 autoreload $r command \"ping -c 3\" descr \"reload $r\" list_id 5 cycle_id 7" \
 	    "exit" | tr_ "$s")
 	check "autoreload $r: source added" [ "$got" = "OK source added" ]
 	printf '192.0.2.2\n' >"$w/new-$r"
@@ -217,6 +232,7 @@ check "cycles 0: more than one cycle ran before the delete" \
 w=$tmp/w-term
 mkdir -p "$w"
 printf '198.51.100.1\n' >"$w/slow"
+own "$w"
 start term "$w" -p 1000 -O json
 printf '%s\n' "outfile open name o file res mode truncate" \
     "source add name f file slow outfile o cycles 0 command \"ping -c 3\"" \
@@ -236,6 +252,7 @@ check "... after writing the cycle's stop record" \
 w=$tmp/w-done
 mkdir -p "$w"
 printf '192.0.2.2\n' >"$w/t"
+own "$w"
 start done "$w" -p 1000 -O json
 got=$(printf '%s\n' "outfile open name o file res mode truncate" \
     "source add name f file t outfile o cycles 3 command \"ping -c 1\"" \
@@ -264,6 +281,7 @@ ln -s ../outside/targets "$w/lfile"
 ln -s targets-real "$w/linside"
 printf '192.0.2.2\n' >"$w/targets-real"
 mkfifo "$w/fifo"
+own "$w" "$out"
 start ref "$w" -p 1000
 s=$tmp/ref.sock
 got=$(printf '%s\n' \
@@ -315,11 +333,7 @@ OK lss-clear lss1" ] || echo "$got" | sed 's/^/#   /'
 stop ref
 
 # ---- service mode: files are the invoking user's ---------------------
-G=scg$$ U=scu$$
-groupadd "$G" || exit 1
-lab_atexit "groupdel $G 2>/dev/null"
-useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$U" || exit 1
-lab_atexit "userdel $U 2>/dev/null"
+unset SCAMPER_FILE_OWNER	# only root may name an owner
 hsock=$tmp/helper.sock
 lab_bg h1 "$helper" -g "$G" -s "$hsock" service >/dev/null
 for _ in $(seq 100); do [ -S "$hsock" ] && break; sleep 0.1; done
