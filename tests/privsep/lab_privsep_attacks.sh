@@ -297,6 +297,19 @@ if setcap cap_net_raw,cap_net_admin+ep "$TMP/scamper-helper"; then
 else
 	echo "note: setcap failed here; the capabilities helper was not tested"
 fi
+# ... but a parent that grants the capabilities itself (as systemd does
+# with DynamicUser and AmbientCapabilities) may run a service as a user
+mkdir -m 750 "$TMP/amb"
+chown "$UB:$G" "$TMP/amb"
+hp=$(lab_bg a setpriv --reuid="$UB" --regid="$G" --init-groups \
+    --inh-caps +net_raw,+net_admin --ambient-caps +net_raw,+net_admin \
+    "$helper" -g "$G" -s "$TMP/amb/h.sock" service)
+for _ in $(seq 100); do [ -S "$TMP/amb/h.sock" ] && break; sleep 0.1; done
+out=$(as "$UA" env SCAMPER_HELPER="$TMP/amb/h.sock" \
+    SCAMPER_HELPER_BIN=/nonexistent "$ping" 192.0.2.2 2>&1); rc=$?
+[ $rc = 0 ] && ok "a service started with ambient capabilities serves (helper uid $(awk '$1 == "Uid:" { print $2 }' "/proc/$hp/status" 2>/dev/null))" ||
+    fail "service with ambient capabilities: rc $rc: $out; $(cat "$(lab_bglog "$hp")")"
+kill "$hp" 2>/dev/null
 
 echo "$((n - fails)) passed, $fails failed"
 [ $fails = 0 ]
