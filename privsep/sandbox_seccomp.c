@@ -204,8 +204,8 @@ static const int allowed_filesrv[] = {
 	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
 	SCMP_SYS(fcntl), SCMP_SYS(close), SCMP_SYS(write),
 	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap),
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
-	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack),
+	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
 static int
@@ -228,7 +228,7 @@ static const int allowed_helper[] = {
 	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(madvise), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
 	SCMP_SYS(getpid), SCMP_SYS(getuid), SCMP_SYS(geteuid),
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(sigaltstack),
 	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
