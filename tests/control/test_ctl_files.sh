@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_ctl_files.sh SCAMPER HELPER CLIENT: files over the control socket
-# after the privilege drop, which scamper-helper opens below the
+# after the privilege drop, which the file server opens below the
 # directory scamper started in (or $SCAMPER_FILEDIR):
 #   outfile open/list/swap/close in truncate and append modes, with each
 #   output format (text, json, warts), results written by file sources;
