@@ -230,6 +230,7 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
  * process's, as its sandbox is. */
 static struct priv_client *files_pc;
 static char files_dir[PATH_MAX];
+static char files_denied[96];	/* "permission denied (as user X)" */
 
 /* Whom the file server runs as when we are root: $SCAMPER_FILE_OWNER
  * or the run user USER.  NULL with a message in ERR if we are not root
@@ -260,6 +261,7 @@ allow_files(const char *user, const char *chroot_dir, char *err, size_t len)
 {
 	const char *env = getenv("SCAMPER_FILEDIR");
 	struct filesrv_conf fc;
+	struct passwd *pw;
 	char real[PATH_MAX];
 	int sock;
 
@@ -292,8 +294,18 @@ allow_files(const char *user, const char *chroot_dir, char *err, size_t len)
 		return -1;
 	}
 	snprintf(files_dir, sizeof(files_dir), "%s", real);
-	log_debug("files after the drop: below %s, as %s", files_dir,
-	    geteuid() == 0 ? fc.owner : "the user who started scamper");
+	/* refusals name whose permissions said no */
+	if (geteuid() == 0)
+		snprintf(files_denied, sizeof(files_denied), "permission "
+		    "denied (as user %s)", fc.owner);
+	else if ((pw = getpwuid(geteuid())) != NULL)
+		snprintf(files_denied, sizeof(files_denied), "permission "
+		    "denied (as user %s)", pw->pw_name);
+	else
+		snprintf(files_denied, sizeof(files_denied), "permission "
+		    "denied (as uid %ld)", (long)geteuid());
+	log_debug("files after the drop: below %s, %s", files_dir,
+	    files_denied + strlen("permission denied "));
 	return 0;
 }
 
@@ -352,7 +364,8 @@ priv_file_strerror(int err)
 		return "the file server has gone";
 	case EACCES:
 	case EPERM:
-		return "permission denied";
+		return files_denied[0] != '\0' ? files_denied :
+		    "permission denied";
 	case ENOENT:
 		return "no such file";
 	case ENAMETOOLONG:

@@ -120,11 +120,16 @@ wait "$pid" 2>/dev/null
 pid=$(start_root -O tcp-files)
 got=$(printf '%s\n' "$attack" | ctl_as "$UOUT")
 echo "$got" | sed 's/^/  | /'
+# the refusals name the user whose permissions said no: not root
+who=$(sed -n 's/.*permission denied (as user \([^)]*\))$/\1/p' <<<"$got" |
+    sort -u)
+got=$(sed 's/ (as user [^)]*)$//' <<<"$got")
+[ -n "$who" ] && [ "$who" != root ] && [ "$(wc -l <<<"$who")" = 1 ] &&
 [ "$got" = "ERR could not add outfile: secret: permission denied
 ERR could not add outfile: secret: permission denied
 ERR could not add outfile: rootonly/planted: permission denied
 ERR could not add source: secret: permission denied" ] && intact &&
-    ok "-O tcp-files, root-started scamper: the root-owned 0600 file is not truncated, appended or read; nothing is planted in the 0700 directory" ||
+    ok "-O tcp-files, root-started scamper: as user $who the root-owned 0600 file is not truncated, appended or read; nothing is planted in the 0700 directory" ||
     fail "-O tcp-files: '$got'; $(ls -la "$V" "$V/rootonly")"
 # ... and a file the owner of the results may read is fine
 got=$(printf 'source add name t file targets outfile - command "ping -c 1"\nexit\n' |
