@@ -33,6 +33,7 @@
 #include "ipc.h"
 #include "log.h"
 #include "priv_client.h"
+#include "priv_fwlease.h"
 #include "priv_proto.h"
 
 /* Run a child-mode helper on a socketpair; returns our end. */
@@ -516,6 +517,138 @@ START_TEST(client_fd_missing)
 }
 END_TEST
 
+/* ---- firewall leases: a rule lives while its measurement does ------ */
+
+struct lease_seen {
+	int	calls, err;
+	uint16_t lport;
+};
+
+static void
+lease_cb(void *arg, int err, uint16_t lport)
+{
+	struct lease_seen *ls = arg;
+
+	ls->calls++;
+	ls->err = err;
+	ls->lport = lport;
+}
+
+/* The fake helper's side: read the next request from S (type TYPE). */
+static struct priv_msg
+fake_read(int s, int type)
+{
+	struct priv_msg m;
+	int fd;
+
+	ck_assert_int_eq(recv_msg(s, &m, &fd), 1);
+	ck_assert_int_eq(m.type, type);
+	return m;
+}
+
+/* ... and answer REQ: FW_OK ID, or ERR with ERR. */
+static void
+fake_answer(int s, const struct priv_msg *req, uint32_t id, int err)
+{
+	struct priv_msg r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = req->id;
+	if (err != 0) {
+		r.type = PRIV_ERR;
+		r.u.err.err = (uint32_t)err;
+	} else {
+		r.type = PRIV_FW_OK;
+		r.u.fw_ok.rule_id = id;
+		r.u.fw_ok.lport = 40001;
+	}
+	send_msg(s, &r);
+}
+
+/* Nothing more from the client on S. */
+static void
+fake_quiet(int s)
+{
+	uint8_t b[PRIV_MSG_MAX];
+
+	ck_assert_int_eq(recv(s, b, sizeof(b), MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+}
+
+START_TEST(fwlease_lifetimes)
+{
+	struct priv_fw_rule rule;
+	struct lease_seen ls;
+	struct priv_fwlease *l;
+	struct priv_client *pc;
+	struct priv_msg m;
+	int sv[2];
+
+	log_init("test-fwlease");
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	pc = priv_client_new(sv[0]);
+	memset(&rule, 0, sizeof(rule));
+	rule.family = PRIV_AF_INET;
+	rule.proto = PRIV_P_TCP;
+	memcpy(rule.laddr, "\xc0\x00\x02\x01", 4);
+	memcpy(rule.raddr, "\xc0\x00\x02\x02", 4);
+	rule.rport = 80;
+
+	/* granted, used, released: the rule is deleted */
+	memset(&ls, 0, sizeof(ls));
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 5, 0);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 1);
+	ck_assert_int_eq(ls.err, 0);
+	ck_assert_uint_eq(ls.lport, 40001);
+	priv_fwlease_release(l);
+	m = fake_read(sv[1], PRIV_FW_DEL);
+	ck_assert_uint_eq(m.u.fw_id.rule_id, 5);
+
+	/* released before the answer: no callback, deleted once granted */
+	memset(&ls, 0, sizeof(ls));
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	priv_fwlease_release(l);
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 6, 0);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 0);
+	m = fake_read(sv[1], PRIV_FW_DEL);
+	ck_assert_uint_eq(m.u.fw_id.rule_id, 6);
+
+	/* released before a refusal: nothing to delete */
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	priv_fwlease_release(l);
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 0, EADDRINUSE);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 0);
+	fake_quiet(sv[1]);
+
+	/* refused: the owner hears why; releasing deletes nothing */
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 0, EADDRINUSE);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 1);
+	ck_assert_int_eq(ls.err, EADDRINUSE);
+	priv_fwlease_release(l);
+	fake_quiet(sv[1]);
+
+	/* the helper goes while a lease waits: EPIPE */
+	memset(&ls, 0, sizeof(ls));
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	close(sv[1]);
+	ck_assert_int_eq(priv_client_read(pc), -1);
+	ck_assert_int_eq(ls.calls, 1);
+	ck_assert_int_eq(ls.err, EPIPE);
+	priv_fwlease_release(l);
+	priv_client_free(pc);
+}
+END_TEST
+
 /* ---- service mode: a violation closes only its client ----------------- */
 
 static int
@@ -665,6 +798,7 @@ priv_helper_suite(void)
 	tcase_add_exit_test(cl, client_wrong_reply_type, 1);
 	tcase_add_exit_test(cl, client_unknown_id, 1);
 	tcase_add_exit_test(cl, client_fd_missing, 1);
+	tcase_add_test(cl, fwlease_lifetimes);
 	suite_add_tcase(s, cl);
 	return s;
 }
