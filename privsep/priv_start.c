@@ -463,7 +463,7 @@ priv_drop(const struct priv_drop_conf *c, char *err, size_t len)
 		return -1;
 	}
 	/* the file server, for files after the drop */
-	if (c->pc != NULL && allow_files(user, dir, err, len) == -1)
+	if (c->files && allow_files(user, dir, err, len) == -1)
 		return -1;
 	/* 2-4. as root: check the chroot directory, chroot, change ids */
 	if (geteuid() == 0 && priv_become(user, dir, err, len) == -1)

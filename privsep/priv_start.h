@@ -40,12 +40,13 @@ struct priv_drop_conf {
 	priv_open_fn	*open;
 	void		*open_arg;
 	struct priv_client *pc;
+	int		 files;		/* start the file server (below) */
 	const char	*user;		/* NULL: $SCAMPER_USER or the build's */
 	const char	*chroot_dir;	/* NULL: $SCAMPER_CHROOT or the build's */
 };
 
 /* Drop privilege, in this fixed order: run C->open; start the file
- * server (see below); if root, check the chroot directory
+ * server if C->files (see below); if root, check the chroot directory
  * (root-owned, not group/other writable, empty), chroot and chdir there,
  * set groups, gid and uid to the user; set rlimits (no new processes);
  * then enter the sandbox (no capabilities, no_new_privs, a system-call

@@ -148,9 +148,10 @@ open_dl(void *ctx, uint32_t ifindex, netio_dl_done *done, void *arg)
 
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
- * watch the helper's socket for replies.  Returns 0 or -1. */
+ * watch the helper's socket for replies.  FILES: the control socket will
+ * open files (the file server is started).  Returns 0 or -1. */
 static int
-prober_drop(struct prober_priv *pp)
+prober_drop(struct prober_priv *pp, int files)
 {
 	struct priv_drop_conf dc;
 	char err[1024];
@@ -159,6 +160,7 @@ prober_drop(struct prober_priv *pp)
 		return 0;
 	memset(&dc, 0, sizeof(dc));
 	dc.pc = pp->pc;
+	dc.files = files;
 	dc.open = open_sockets;
 	dc.open_arg = pp;
 	if (priv_drop(&dc, err, sizeof(err)) == -1) {
@@ -256,7 +258,9 @@ prober_run(const struct opts *o)
 		goto out;
 	}
 	dns_setup(l);	/* trace -O ptr: resolv.conf, while files can be read */
-	if (prober_drop(&pp) == -1)
+	/* files: only a control socket's commands name them (not -R's) */
+	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
+	    o->input == INPUT_CTL_UNIX) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));
