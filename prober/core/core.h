@@ -15,10 +15,14 @@
 #include "source.h"
 
 struct scamper_cycle;
+struct method;
 
 struct core_conf {
 	uint32_t	 pps;		/* -p */
 	uint32_t	 window;	/* -w, 0 = unlimited */
+	/* The techniques commands may name: a NULL-terminated table, not
+	 * copied (main's, or a test's own). */
+	const struct method *const *methods;
 };
 
 struct core_stats {

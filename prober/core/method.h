@@ -64,7 +64,9 @@ struct method {
 	void	 (*free_state)(void *state);
 };
 
-/* The method called NAME (case-sensitive, as scamper's), or NULL. */
-const struct method *method_find(const char *name);
+/* The method called NAME (case-sensitive, as scamper's) in TABLE (NULL
+ * terminated; NULL is an empty table), or NULL. */
+const struct method *method_find(const struct method *const *table,
+    const char *name);
 
 #endif

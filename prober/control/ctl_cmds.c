@@ -178,7 +178,7 @@ set_command(struct ctl_client *cl, char **argv, int argc)
 	char cmd[CTL_LINEMAX + 1], *p;
 	size_t off = 0;
 
-	if (argc < 3 || method_find(argv[2]) == NULL) {
+	if (argc < 3 || method_find(ctl->methods, argv[2]) == NULL) {
 		ctl_printf(cl, "ERR could not set command%s%s%s",
 		    argc < 3 ? "" : ": unknown method '",
 		    argc < 3 ? "" : argv[2], argc < 3 ? "" : "'");
@@ -671,9 +671,10 @@ source_list(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "OK");
 }
 
-/* Nonzero if CMD ("ping -c 1") starts with the name of a method. */
+/* Nonzero if CMD ("ping -c 1") starts with the name of one of CTL's
+ * methods. */
 static int
-command_ok(const char *cmd)
+command_ok(const struct ctl *ctl, const char *cmd)
 {
 	char name[32];
 	size_t n = strcspn(cmd, " \t");
@@ -682,7 +683,7 @@ command_ok(const char *cmd)
 		return 0;
 	memcpy(name, cmd, n);
 	name[n] = '\0';
-	return method_find(name) != NULL;
+	return method_find(ctl->methods, name) != NULL;
 }
 
 /* The value of number parameter V, already checked, or DEF if absent. */
@@ -766,7 +767,7 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR source add param 'autoreload' failed");
 		return;
 	}
-	if (v[2] != NULL && !command_ok(v[2])) {
+	if (v[2] != NULL && !command_ok(cl->ctl, v[2])) {
 		ctl_printf(cl, "ERR source add param 'command' failed");
 		return;
 	}
