@@ -429,7 +429,8 @@ core_new(struct loop *l, const struct core_conf *conf,
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
-	c->sport = (uint16_t)((getpid() & 0x7fff) | 0x8000);
+	c->pid = (uint32_t)getpid();
+	c->sport = (uint16_t)((c->pid & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);

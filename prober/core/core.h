@@ -145,11 +145,6 @@ int core_idle(const struct core *c);
  * core_add_source() ("shutdown flush"; tasks already queued still run). */
 void core_pull_pause(struct core *c, int paused);
 
-/* Empty the doubletree local stop set NAME (trace -Z), which lives as
- * long as the process ("lss-clear").  Returns 0, or -1 if no set has
- * that name.  (In trace_dtree.c, where the sets are kept.) */
-int trace_lss_clear(const char *name);
-
 /* Counters so far. */
 const struct core_stats *core_stats(const struct core *c);
 const struct netio_stats *core_netio_stats(const struct core *c);

@@ -91,6 +91,7 @@ struct core {
 	uint32_t		 running;	/* started, not finished */
 	uint32_t		 next_id;
 	uint16_t		 sport;
+	uint32_t		 pid;		/* task_pid */
 	struct core_stats	 st;
 };
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "core_int.h"
 #include "log.h"
@@ -159,6 +161,36 @@ uint16_t
 task_default_sport(const struct task *t)
 {
 	return t->c->sport;
+}
+
+uint32_t
+task_pid(const struct task *t)
+{
+	return t->c->pid;
+}
+
+uint32_t
+task_random(const struct task *t)
+{
+	uint32_t v;
+
+	if (getentropy(&v, sizeof(v)) == -1)
+		v = (t->c->pid ^ t->id) * 2654435761u;
+	return v;
+}
+
+void
+task_clock(const struct task *t, struct timeval *tv)
+{
+	(void)t;
+	gettimeofday(tv, NULL);
+}
+
+int
+task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
+{
+	(void)t;
+	return route_ifmtu(af, src, mtu);
 }
 
 int
