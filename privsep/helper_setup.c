@@ -29,7 +29,6 @@
 #include "log.h"
 #include "sandbox.h"
 
-
 static int helper_sigfd = -1;
 
 static void
