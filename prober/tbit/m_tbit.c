@@ -211,7 +211,8 @@ tbit_tcpopts(struct tbit_state *s, const struct cmd_args *a, char *err,
 		t->options |= SCAMPER_TBIT_OPT_TCPTS;
 		s->c.offer |= TCPCONN_O_TS;
 	}
-	if (cmd_has_word(a, 'O', O_SACK)) {
+	if (cmd_has_word(a, 'O', O_SACK) ||
+	    t->type == SCAMPER_TBIT_TYPE_SACK_RCVR) {
 		t->options |= SCAMPER_TBIT_OPT_SACK;
 		s->c.offer |= TCPCONN_O_SACK;
 	}

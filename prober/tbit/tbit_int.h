@@ -145,6 +145,7 @@ struct tbit_state {
 	uint16_t		 marklen;	/* that segment's size */
 	int			 step;
 	int			 expired;	/* the deadline passed */
+	int			 peer_rst;	/* the server reset: no RST back */
 	struct tbit_sack	 sack;
 	struct monotime		 when;		/* a time the type keeps */
 

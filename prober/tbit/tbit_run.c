@@ -88,7 +88,7 @@ tbit_finish(struct tbit_state *s, uint16_t result)
 	if (s->phase == TP_DONE)
 		return;
 	s->phase = TP_DONE;
-	if (connected && result != TBIT_R_RST && result != TBIT_R_SYSERR)
+	if (connected && !s->peer_rst && result != TBIT_R_SYSERR)
 		/* the server forgets us: no retransmissions after the test */
 		tbit_send(s, TCP_RST, s->c.snd_nxt, 0, NULL, 0, 0, NULL, 0);
 	stop_timers(s);

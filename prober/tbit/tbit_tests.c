@@ -43,6 +43,7 @@ on_rst(struct tbit_state *s, const struct tcpconn_seg *g)
 {
 	if (!(g->flags & TCP_RST))
 		return 0;
+	s->peer_rst = 1;
 	tbit_finish(s, TBIT_R_RST);
 	return 1;
 }
@@ -248,7 +249,10 @@ static void
 blind_est(struct tbit_state *s)
 {
 	s->step = B_BLIND;
-	blind_send(s);
+	/* complete the handshake first: the blind packet is for an
+	 * established connection */
+	if (tbit_ack(s) == 0)
+		blind_send(s);
 }
 
 /* The server answered the blind packet with G. */
@@ -258,6 +262,7 @@ blind_answer(struct tbit_state *s, const struct tcpconn_seg *g)
 	uint8_t type = s->t->type;
 
 	if (g->flags & TCP_RST) {
+		s->peer_rst = 1;
 		tbit_finish(s, TBIT_R_BLIND_RST);
 	} else if ((g->flags & TCP_SYN) && g->seq != s->c.irs) {
 		tbit_finish(s, TBIT_R_BLIND_SYNNEW);
@@ -283,6 +288,7 @@ blind_seg(struct tbit_state *s, const struct tcpconn_seg *g,
 		return;
 	}
 	/* probing with the request: is the connection still there? */
+	s->peer_rst = (g->flags & TCP_RST) != 0;
 	if (g->flags & TCP_RST)
 		tbit_finish(s, s->t->type == SCAMPER_TBIT_TYPE_BLIND_SYN ?
 		    TBIT_R_BLIND_RST : TBIT_R_BLIND_ACCEPTED);

@@ -128,6 +128,7 @@ pmtud_seg(struct tbit_state *s, const struct tcpconn_seg *g,
 	struct scamper_tbit *t = s->t;
 
 	if (g->flags & TCP_RST) {
+		s->peer_rst = 1;
 		tbit_finish(s, TBIT_R_RST);
 		return;
 	}
@@ -307,6 +308,7 @@ sack_seg(struct tbit_state *s, const struct tcpconn_seg *g,
 
 	(void)r;
 	if (g->flags & TCP_RST) {
+		s->peer_rst = 1;
 		tbit_finish(s, TBIT_R_RST);
 		return;
 	}
@@ -382,6 +384,7 @@ abc_seg(struct tbit_state *s, const struct tcpconn_seg *g,
 {
 	(void)r;
 	if (g->flags & TCP_RST) {
+		s->peer_rst = 1;
 		tbit_finish(s, TBIT_R_RST);
 		return;
 	}
