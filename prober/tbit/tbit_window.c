@@ -40,6 +40,8 @@
 /* ---- pmtud -------------------------------------------------------------- */
 
 #define PMTUD_WAIT	3000	/* ms for a retransmission after a PTB */
+#define PMTUD_BH_RETX	8	/* blackhole: retransmissions still too big
+				   that say the server does not adapt */
 
 enum { PM_RECV, PM_BIG };
 
@@ -114,7 +116,9 @@ pmtud_again(struct tbit_state *s, const struct tcpconn_seg *g,
 	} else if (s->af == AF_INET && !ipv4_df(r)) {
 		tbit_finish(s, TBIT_R_PMTUD_CLEARDF);
 	} else if (t->pmtud_options & 0x01) {
-		(void)g;	/* blackhole: wait for the server to adapt */
+		(void)g;	/* blackhole: the server must adapt by itself */
+		if (++s->n2 >= PMTUD_BH_RETX)
+			tbit_finish(s, TBIT_R_PMTUD_FAIL);
 	} else if (s->n1 <= t->pmtud_ptb_retx) {
 		send_ptb(s, r);
 	} else
@@ -147,7 +151,7 @@ pmtud_seg(struct tbit_state *s, const struct tcpconn_seg *g,
 		s->mark = s->c.rcv_nxt;
 		s->got_data = 1;
 		if (t->pmtud_options & 0x01)
-			tbit_timer(s, TBIT_DEADLINE);	/* the deadline ends it */
+			tbit_timer(s, TBIT_DEADLINE);	/* or PMTUD_BH_RETX */
 		else
 			send_ptb(s, r);
 		return;
