@@ -242,7 +242,6 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 		sb_printf(&sb, ", \"result\":\"%s\"", r);
 	else
 		sb_printf(&sb, ", \"result\":\"%u\"", t->result);
-	isns(&sb, t);
 	if (t->options != 0) {
 		static const char *const opt[] = { "tcpts", "sack" };
 
@@ -250,6 +249,7 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 	}
 	if (t->wscale != 0)
 		sb_printf(&sb, ", \"wscale\":%u", t->wscale);
+	isns(&sb, t);	/* after the options (20211212) */
 	if (t->fo_cookielen > 0) {
 		sb_cat(&sb, ", \"fo_cookie\":\"");
 		sb_hex(&sb, t->fo_cookie, t->fo_cookielen);

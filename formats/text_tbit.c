@@ -21,8 +21,9 @@ pkt_ip(struct sbuf *sb, const struct scamper_tbit_pktinfo *i)
 		sb_printf(sb, " %04x", i->ip_id);
 		if (i->frag_off != 0 || i->frag_mf)
 			sb_printf(sb, ":%u", i->frag_off);
-		sb_printf(sb, "%s%s", i->frag_df ? " DF" : "",
-		    i->frag_mf ? " MF" : "");
+		/* DF only on packets with data (as 20211212 prints it) */
+		sb_printf(sb, "%s%s", i->frag_df && i->datalen > 0 ? " DF" :
+		    "", i->frag_mf ? " MF" : "");
 	}
 	sb_cat(sb, i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "");
 }
@@ -80,6 +81,10 @@ scamper_text_tbit(const struct scamper_tbit *t, char **out)
 		sb_printf(&sb, " app: %s, url: %s://%s%s\n", a,
 		    t->http_type == 1 ? "https" : "http", t->http_host,
 		    t->http_file != NULL ? t->http_file : "");
+	else if (t->app_proto == SCAMPER_TBIT_APP_HTTP)
+		/* no host: the file alone, "(null)" if none (20211212) */
+		sb_printf(&sb, " app: %s, file: %s\n", a, t->http_file != NULL ?
+		    t->http_file : "(null)");
 	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++)
 		pkt_line(&sb, t, &t->pkts[n], &isn);
 	return sb_finish(&sb, out);

@@ -105,7 +105,7 @@ send_probe(struct tbit_state *s, const struct pkt_probe *p)
 {
 	uint8_t buf[PKT_MAXLEN];
 	size_t len = pkt_build(p, buf, sizeof(buf));
-	struct timeval tv;
+	struct timeval tv = { 0, 0 };
 	int idx;
 
 	if (len == 0 || (idx = record(s, SCAMPER_TBIT_PKT_DIR_TX, buf, len,

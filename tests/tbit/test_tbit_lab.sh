@@ -242,7 +242,8 @@ else
 	bad "firewall: seen 40001=$seen1 40002=$seen2 together=$both, tables after=$after"
 fi
 # kill -9 of the prober mid-measurement: the rule is gone within a second
-lab_exec c "$scamper" -F nft -O json -o /dev/null \
+C=$(lab_ns c)
+ip netns exec "$C" "$scamper" -F nft -O json -o /dev/null \
     -I "tbit -t null -p bgp -s 40003 $S4" 2>/dev/null & spid=$!
 for i in $(seq 100); do [ "$(rules 40003)" -gt 0 ] && break; sleep 0.05; done
 had=$(rules 40003)
@@ -255,27 +256,75 @@ else
 	bad "kill -9: rule before $had, after $(rules 40003)"
 fi
 # two scampers at once: each its own table and rule, both measure
-lab_exec c "$scamper" -F nft -O json -o "$tmp/two1.json" \
+ip netns exec "$C" "$scamper" -F nft -O json -o "$tmp/two1.json" \
     -I "tbit -U 1 -t null -p bgp -s 40004 $S4" 2>/dev/null & p1=$!
-lab_exec c "$scamper" -F nft -O json -o "$tmp/two2.json" \
+ip netns exec "$C" "$scamper" -F nft -O json -o "$tmp/two2.json" \
     -I "tbit -U 2 -t null -p bgp -s 40005 $S4" 2>/dev/null & p2=$!
-tables=0
+r4= r5=
 for i in $(seq 100); do
-	t=$(lab_exec c nft list tables | grep -c scamper_)
-	[ "$t" -gt "$tables" ] && tables=$t
-	[ "$(rules 40004)" -gt 0 ] && [ "$(rules 40005)" -gt 0 ] && break
+	if [ "$(rules 40004)" -gt 0 ] && [ "$(rules 40005)" -gt 0 ]; then
+		lab_exec c nft list ruleset >"$tmp/two.nft"
+		r4=$(awk '/table inet scamper_/ { t = $3 } /dport 40004 drop/ { print t }' "$tmp/two.nft")
+		r5=$(awk '/table inet scamper_/ { t = $3 } /dport 40005 drop/ { print t }' "$tmp/two.nft")
+		break
+	fi
 	sleep 0.05
 done
-r4=$(lab_exec c nft list ruleset | awk '/table inet scamper_/ { t = $3 } /dport 40004 drop/ { print t }')
-r5=$(lab_exec c nft list ruleset | awk '/table inet scamper_/ { t = $3 } /dport 40005 drop/ { print t }')
 wait $p1 $p2
 $py "$here/tbit_check.py" "$tmp/two1.json" >"$tmp/two.res"
 $py "$here/tbit_check.py" "$tmp/two2.json" >>"$tmp/two.res"
-if [ "$tables" -ge 2 ] && [ -n "$r4" ] && [ -n "$r5" ] && [ "$r4" != "$r5" ] &&
+if [ -n "$r4" ] && [ -n "$r5" ] && [ "$r4" != "$r5" ] &&
     [ "$(grep -c null-success "$tmp/two.res")" = 2 ]; then
-	ok "two scampers: rules in tables $r4 and $r5, both measured"
+	ok "two scampers: rules in tables $r4 and $r5 at once, both measured"
 else
-	bad "two scampers: tables $tables, rule tables '$r4' '$r5': $(cat "$tmp/two.res")"
+	bad "two scampers: rule tables '$r4' '$r5': $(cat "$tmp/two.res")"
+fi
+
+# ---- sting: one-way loss with netem on one direction at the router -------
+# 10% loss: 400 samples give 40 +- 6 holes; the bounds are 5 sigma wide
+RS=$(lab_ifname r s) RC=$(lab_ifname r c)
+# sting_run DIR: stings over IPv4 and IPv6 with loss towards DIR's side
+sting_run() {
+	lab_exec c timeout 120 "$scamper" -F nft -p 100 -O warts \
+	    -o "$tmp/sting-$1.warts" -I "sting -c 400 -m 5 -i 500 $S4" \
+	    -I "sting -c 400 -m 5 -i 500 $S6" 2>"$tmp/sting-$1.err"
+	"$ourtext" "$tmp/sting-$1.warts" >"$tmp/sting-$1.txt"
+}
+# sting_check NAME: "dataackc holec" of each record
+sting_check() {
+	awk '/data-ack count/ { gsub(",", ""); print $3, $5 }' "$tmp/sting-$1.txt"
+}
+ip netns exec "$R" tc qdisc add dev "$RS" root netem loss 10%
+sting_run fwd
+ip netns exec "$R" tc qdisc del dev "$RS" root
+ip netns exec "$R" tc qdisc add dev "$RC" root netem loss 10%
+sting_run rev
+ip netns exec "$R" tc qdisc del dev "$RC" root
+k=0
+while read -r acks holes; do
+	k=$((k + 1))
+	if [ "$holes" -ge 10 ] && [ "$holes" -le 70 ] &&
+	    [ "$acks" -ge $(( (400 - holes) * 95 / 100 )) ]; then
+		ok "sting forward loss 10% ($k): $holes holes of 400, $acks ACKs"
+	else
+		bad "sting forward loss 10% ($k): $holes holes, $acks ACKs"
+	fi
+done < <(sting_check fwd)
+[ $k = 2 ] || bad "sting forward: $k records, expected 2"
+k=0
+while read -r acks holes; do
+	k=$((k + 1))
+	if [ "$holes" -le 2 ] && [ "$acks" -ge 330 ] && [ "$acks" -le 390 ]; then
+		ok "sting reverse loss 10% ($k): $acks ACKs of 400, $holes holes"
+	else
+		bad "sting reverse loss 10% ($k): $acks ACKs, $holes holes"
+	fi
+done < <(sting_check rev)
+[ $k = 2 ] || bad "sting reverse: $k records, expected 2"
+if grep -q "needs the firewall" < <(lab_exec c "$scamper" -I "sting $S4" 2>&1); then
+	ok "sting without -F: refused, saying how"
+else
+	bad "sting without -F was not refused"
 fi
 
 # ---- formats: Debian's tools read our warts as ours do -------------------
@@ -283,19 +332,28 @@ lab_exec c timeout 60 "$scamper" -F nft -O warts -o "$tmp/all.warts" \
     -I "tbit -t null -O tcpts -O sack -w 7 $U $S4" \
     -I "tbit -t ecn $S6" -I "tbit -t blind-rst $S4" \
     -I "tbit -t pmtud -P 192.0.2.1 $U $S4" -I "tbit -t icw $U $S6" \
-    -I "tbit -t null -p bgp -b 65001 $S4" 2>/dev/null
+    -I "tbit -t null -p bgp -b 65001 $S4" \
+    -I "tbit -t null -f 0102030405060708 -w 3 -O tcpts $U $S4" 2>/dev/null
 if command -v sc_warts2json >/dev/null; then
 	TZ=UTC sc_warts2json "$tmp/all.warts" >"$tmp/d.json" 2>&1
 	TZ=UTC "$ourjson" "$tmp/all.warts" >"$tmp/o.json" 2>&1
 	TZ=UTC sc_warts2text "$tmp/all.warts" >"$tmp/d.txt" 2>&1
 	TZ=UTC "$ourtext" "$tmp/all.warts" >"$tmp/o.txt" 2>&1
 	nrec=$(grep -c '"type":"tbit"' "$tmp/d.json")
-	if [ "$nrec" = 6 ] && cmp -s "$tmp/d.json" "$tmp/o.json" &&
+	if [ "$nrec" = 7 ] && cmp -s "$tmp/d.json" "$tmp/o.json" &&
 	    cmp -s "$tmp/d.txt" "$tmp/o.txt"; then
-		ok "Debian's sc_warts2json/sc_warts2text read our 6 tbit records as ours print them"
+		ok "Debian's sc_warts2json/sc_warts2text read our 7 tbit records as ours print them"
 	else
 		bad "formats: $nrec records; $(diff "$tmp/d.json" "$tmp/o.json" | head -3; diff "$tmp/d.txt" "$tmp/o.txt" | head -3)"
 	fi
+	for f in fwd rev; do
+		TZ=UTC sc_warts2text "$tmp/sting-$f.warts" >"$tmp/ds.txt" 2>&1
+		if [ -s "$tmp/ds.txt" ] && cmp -s "$tmp/ds.txt" "$tmp/sting-$f.txt"; then
+			ok "Debian's sc_warts2text reads our sting ($f) as ours prints it"
+		else
+			bad "sting $f formats: $(diff "$tmp/ds.txt" "$tmp/sting-$f.txt" | head -4)"
+		fi
+	done
 else
 	echo "note: Debian's scamper tools are not installed: formats not compared"
 fi
