@@ -55,6 +55,14 @@ pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
 				    be32(o + b) - sackbase,
 				    be32(o + b + 4) - sackbase);
 			sb_cat(sb, "]}");
+		} else if (o[k] == 34) {	/* fast open */
+			sb_printf(sb, "%s{\"kind\":\"fo\"", sep);
+			if (len > 2) {
+				sb_cat(sb, ", \"cookie\":\"");
+				sb_hex(sb, o + k + 2, len - 2);
+				sb_cat(sb, "\"");
+			}
+			sb_cat(sb, "}");
 		} else {
 			k += len;
 			continue;
@@ -249,12 +257,12 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 	}
 	if (t->wscale != 0)
 		sb_printf(&sb, ", \"wscale\":%u", t->wscale);
-	isns(&sb, t);	/* after the options (20211212) */
 	if (t->fo_cookielen > 0) {
 		sb_cat(&sb, ", \"fo_cookie\":\"");
 		sb_hex(&sb, t->fo_cookie, t->fo_cookielen);
 		sb_cat(&sb, "\"");
 	}
+	isns(&sb, t);	/* after the options and the cookie (20211212) */
 	type_data(&sb, t);
 	app(&sb, t);
 	pkts(&sb, t);
