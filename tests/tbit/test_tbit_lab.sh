@@ -227,7 +227,9 @@ lab_exec c timeout 60 "$scamper" -F nft -w 1 -O json -o "$tmp/fw.json" \
     -I "tbit -t null -p bgp -s 40002 $S4" 2>"$tmp/fw.err" & spid=$!
 seen1=0 seen2=0 both=0
 for i in $(seq 150); do
-	a=$(rules 40001) b=$(rules 40002)
+	lab_exec c nft list ruleset >"$tmp/snap.nft" 2>/dev/null
+	a=$(grep -c "dport 40001 drop" "$tmp/snap.nft")
+	b=$(grep -c "dport 40002 drop" "$tmp/snap.nft")
 	[ "$a" -gt 0 ] && seen1=1
 	[ "$b" -gt 0 ] && seen2=1
 	[ "$a" -gt 0 ] && [ "$b" -gt 0 ] && both=1
