@@ -64,6 +64,8 @@ h.ThreadingHTTPServer(('::', $1), h.SimpleHTTPRequestHandler).serve_forever()" \
 # a server started without path MTU discovery (sockets take it when
 # made), for pmtud-nodf; then the one everything else uses
 lab_exec s sysctl -q -w net.ipv4.ip_no_pmtu_disc=1
+# TCP fast open for every listener (taken at listen time)
+lab_exec s sysctl -q -w net.ipv4.tcp_fastopen=0x403
 httpd 8081
 sleep 1
 lab_exec s sysctl -q -w net.ipv4.ip_no_pmtu_disc=0
@@ -137,7 +139,10 @@ run defaults \
     "tbit -U 20 -t blind-data -o 0 $S6" \
     "tbit -U 21 -t abc -i 10 $U $S4" \
     "tbit -U 22 -t null -p bgp -b 65001 $S4" \
-    "tbit -U 23 -t null -p bgp -b 4200000001 $S6"
+    "tbit -U 23 -t null -p bgp -b 4200000001 $S6" \
+    "tbit -U 24 -t null -O fo $U $S4" "tbit -U 25 -t null -O fo-exp $U $S6" \
+    "tbit -U 26 -t null -O iprr-syn $U $S4" \
+    "tbit -U 27 -t blind-fin -o 0 $S4"
 expect defaults 1 "null-success null_results="
 expect defaults 2 "null-success null_results="
 expect defaults 3 "null-success null_results=tcpts-ok,sack-ok"
@@ -161,6 +166,32 @@ expect defaults 20 "blind-accepted"
 expect defaults 21 "abc-success"
 expect defaults 22 "null-success null_results="
 expect defaults 23 "null-success null_results="
+expect defaults 24 "null-success null_results=fo-ok"
+expect defaults 25 "null-success null_results=fo-ok"
+expect defaults 26 "null-success null_results="
+expect defaults 27 "blind-accepted"
+# the fast-open cookie the server gave, in the SYN of a second connection:
+# the request goes with it and the server takes it at once
+cookie=$(grep -o '"kind":"fo", "cookie":"[0-9a-f]*"' "$tmp/defaults.json" |
+    head -1 | sed 's/.*"cookie":"//; s/"//')
+if [ -n "$cookie" ]; then
+	run focookie "tbit -U 1 -t null -f $cookie $U $S4"
+	expect focookie 1 "null-success null_results=fo-ok"
+	if $py -c "import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r.get('type') == 'tbit' and any(p['dir'] == 'tx' and
+        p.get('tcp_flags') == ['syn'] and p.get('tcp_datalen', 0) > 0
+        for p in r['pkts']):
+        sys.exit(0)
+sys.exit(1)" "$tmp/focookie.json"; then
+		ok "fast open: the SYN carried the request"
+	else
+		bad "fast open: no data in the SYN"
+	fi
+else
+	bad "fast open: the server gave no cookie"
+fi
 if grep -q "open as=65001 as4=0" "$tmp/bgp.log" &&
     grep -q "open as=23456 as4=4200000001" "$tmp/bgp.log"; then
 	ok "bgp: the server read OPENs of AS 65001 and AS_TRANS+4200000001"
