@@ -187,7 +187,12 @@ parse_line(char *line, unsigned long n, struct sys *s)
 		if (asprintf(&s->app, "-p bgp -b %u", v) < 0)
 			s->app = NULL;
 	} else {
-		if (nw != 4 || ctl_uint(w[0], 0, UINT32_MAX, &v) != 0 ||
+		char *comma = nw > 0 ? strchr(w[0], ',') : NULL;
+
+		if (comma != NULL)
+			*comma = '\0';	/* the ID; the label is for people */
+		if (nw != 4 || comma == NULL ||
+		    ctl_uint(w[0], 0, UINT32_MAX, &v) != 0 ||
 		    strncmp(w[3], "http://", 7) != 0 ||
 		    strpbrk(w[3], "'\"") != NULL)
 			return fail("%s:%lu: expected 'id,label size address "
