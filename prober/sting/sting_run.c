@@ -362,7 +362,7 @@ sting_start(struct task *task, char *err, size_t errlen)
 		s->cycle = scamper_cycle_use(task_cycle(task));
 		s->list = scamper_list_use(s->cycle->list);
 	}
-	task_clock(task, &s->start);
+	s->start = task_walltime(task);
 	st->phase = SP_LEASE;
 	if (task_fw_lease(task, st->af, st->src, st->dst, st->want_sport,
 	    s->dport, on_fw_ready) == -1) {

@@ -504,7 +504,7 @@ tbit_start(struct task *task, char *err, size_t errlen)
 		t->cycle = scamper_cycle_use(task_cycle(task));
 		t->list = scamper_list_use(t->cycle->list);
 	}
-	task_clock(task, &t->start);
+	t->start = task_walltime(task);
 	s->phase = TP_LEASE;
 	task_timer(task, &s->deadline, TBIT_DEADLINE);
 	if (task_fw_lease(task, s->af, s->src, s->dst, s->want_sport,

@@ -64,12 +64,15 @@ int task_fw_enabled(const struct task *t) { (void)t; return fw_on; }
 void task_fw_release(struct task *t) { (void)t; }
 int task_reply_from_dl(const struct task *t) { (void)t; return 1; }
 
-void
-task_clock(const struct task *t, struct timeval *tv)
+struct timeval
+task_walltime(const struct task *t)
 {
+	struct timeval tv;
+
 	(void)t;
-	tv->tv_sec = 1000000 + now_ms / 1000;
-	tv->tv_usec = (now_ms % 1000) * 1000;
+	tv.tv_sec = 1000000 + now_ms / 1000;
+	tv.tv_usec = (now_ms % 1000) * 1000;
+	return tv;
 }
 
 struct monotime
@@ -106,7 +109,7 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
 	sentlen[nsent] = pkt_build(p, sent[nsent], sizeof(sent[nsent]));
 	ck_assert_uint_gt(sentlen[nsent], 0);
 	nsent++;
-	task_clock(t, tx);
+	*tx = task_walltime(t);
 	return 0;
 }
 
@@ -264,7 +267,7 @@ server(uint8_t flags, uint32_t seq, uint32_t ack, size_t len, uint8_t tos)
 	memset(&r, 0, sizeof(r));
 	ck_assert_int_eq(pkt_parse(buf, pkt_build(&p, buf, sizeof(buf)), &r),
 	    0);
-	task_clock(&T, &rx);
+	rx = task_walltime(&T);
 	M->reply(&T, &r, &rx);
 }
 
