@@ -129,19 +129,26 @@ tbitdrv_decode(const uint8_t *b, size_t len, struct tbitdrv_result *r)
 
 /* ---- output ------------------------------------------------------------ */
 
+/* Write record P (N bytes) of KIND: 0 a list or cycle record, 1 another
+ * result, 2 a tbit (counted against the limit: a new file may start). */
 static int
-out_write(struct tbitdrv *d, const uint8_t *p, size_t n, int result)
+out_write(struct tbitdrv *d, const uint8_t *p, size_t n, int kind)
 {
 	char name[1024];
 
-	if (result && d->f != NULL && d->limit != 0 && d->nrec >= d->limit) {
+	if (kind == 2 && d->f != NULL && d->limit != 0 &&
+	    d->nrec >= d->limit) {
 		if (fclose(d->f) != 0)
 			return fail(d, "writing: %s", strerror(errno));
 		d->f = NULL;
 	}
-	if (d->f == NULL && (result || d->hdrlen == 0)) {
-		snprintf(name, sizeof(name), "%s_%02u.warts", d->out,
-		    d->nfile++);
+	if (d->f == NULL && kind != 0) {
+		if (d->single)
+			snprintf(name, sizeof(name), "%s", d->out);
+		else
+			snprintf(name, sizeof(name), "%s_%02u.warts", d->out,
+			    d->nfile);
+		d->nfile++;
 		if ((d->f = fopen(name, "w")) == NULL)
 			return fail(d, "%s: %s", name, strerror(errno));
 		d->nrec = 0;
@@ -149,7 +156,7 @@ out_write(struct tbitdrv *d, const uint8_t *p, size_t n, int result)
 		    fwrite(d->hdr, 1, d->hdrlen, d->f) != d->hdrlen)
 			return fail(d, "%s: %s", name, strerror(errno));
 	}
-	if (result)
+	if (kind == 2)
 		d->nrec++;
 	if (d->f != NULL && fwrite(p, 1, n, d->f) != n)
 		return fail(d, "writing: %s", strerror(errno));
@@ -177,10 +184,12 @@ records(struct tbitdrv *d, const uint8_t *p, size_t n)
 				d->hdr = h;
 				d->hdrlen += 8 + len;
 			}
-			if (out_write(d, p, 8 + len, 0) == -1)
+			if (out_write(d, p, 8 + len, type > 4) == -1)
 				return -1;
+			if (type > 4 && d->record != NULL)
+				d->record(d->arg, type, p + 8, len);
 		} else {
-			if (out_write(d, p, 8 + len, 1) == -1)
+			if (out_write(d, p, 8 + len, 2) == -1)
 				return -1;
 			if (tbitdrv_decode(p + 8, len, &r) == 0)
 				d->result(&r);
@@ -348,6 +357,19 @@ tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
 		return fail(d, "connecting to scamper at %s: %s", port,
 		    strerror(errno));
 	return 0;
+}
+
+void
+tbitdrv_single_file(struct tbitdrv *d)
+{
+	d->single = 1;
+	d->limit = 0;
+}
+
+void
+tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb)
+{
+	d->record = cb;
 }
 
 int

@@ -32,9 +32,14 @@ struct tbitdrv_result {
 };
 typedef void tbitdrv_result_cb(const struct tbitdrv_result *r);
 
+/* Any other record arrived (type TYPE, body B of LEN bytes). */
+typedef void tbitdrv_record_cb(void *arg, uint16_t type, const uint8_t *b,
+    size_t len);
+
 struct tbitdrv {
 	const char	*prog, *out;
 	unsigned	 limit, nrec, nfile;
+	int		 single;	/* OUT is the file's name itself */
 	FILE		*f;
 	uint8_t		*hdr;		/* the list and cycle records */
 	size_t		 hdrlen;
@@ -46,6 +51,7 @@ struct tbitdrv {
 	size_t		 dlen, dhave;
 	tbitdrv_want	*want;
 	tbitdrv_result_cb *result;
+	tbitdrv_record_cb *record;
 	void		*arg;
 };
 
@@ -54,6 +60,13 @@ struct tbitdrv {
 int tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
     const char *out, unsigned limit, tbitdrv_want *want,
     tbitdrv_result_cb *result, void *arg);
+
+/* Write to OUT itself, one file (sc_filterpolicy's -o). */
+void tbitdrv_single_file(struct tbitdrv *d);
+
+/* Hear of every record that is neither a list, a cycle nor a tbit (a
+ * ping, for sc_filterpolicy) through CB(ARG, ...) too. */
+void tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb);
 
 /* Attach and run until DONE and scamper has finished.  Returns 0 or -1
  * (reported). */
