@@ -107,6 +107,22 @@ if ! ls "$tmp"/again_*.warts >/dev/null 2>&1; then
 else
 	bad "-c: the second run tested again"
 fi
+# a scamper without -F refuses every tbit: the driver says so and ends
+port2=$((port + 1))
+lab_bg c "$scamper" -P "$port2" >/dev/null
+for i in $(seq 50); do
+	lab_exec c $py -c "import socket
+socket.create_connection(('127.0.0.1', $port2), 1)" 2>/dev/null && break
+	sleep 0.2
+done
+out=$(lab_exec c timeout 60 "$drv" -a "$tmp/in.txt" -o "$tmp/nofw" \
+    -p "$port2" -w 1 2>&1)
+rc=$?
+if [ $rc = 0 ] && [[ "$out" == *"needs the firewall"* ]]; then
+	ok "scamper without -F: each test refused, the driver ends"
+else
+	bad "without -F: exit $rc, '$out'"
+fi
 out=$(lab_exec c "$drv" -a "$tmp/in.txt" -o x -p "$port" -A smtp 2>&1)
 [[ "$out" == *"-A smtp: expected http or bgp"* ]] &&
     ok "bad -A refused: $out" || bad "-A smtp: '$out'"

@@ -57,7 +57,7 @@ struct opts {
 
 static struct opts o;
 static struct sys *sys;
-static size_t nsys;
+static size_t nsys, last;	/* the system of the last command */
 static FILE *logfp, *donef;
 static struct tbitdrv d;
 
@@ -334,6 +334,7 @@ next_command(time_t now)
 		    s->addr) < 0)
 			return NULL;
 		s->busy = 1;
+		last = i;
 		return c;
 	}
 	return NULL;
@@ -346,6 +347,15 @@ all_done(void)
 		if (!sys[i].done)
 			return 0;
 	return 1;
+}
+
+/* scamper refused a test (e.g. no firewall): the system is left. */
+static void
+on_refused(void *arg, const char *line)
+{
+	(void)arg;
+	sys[last].busy = 0;
+	sys_done(&sys[last], line);
 }
 
 /* ---- main ----------------------------------------------------------------- */
@@ -383,6 +393,7 @@ main(int argc, char **argv)
 	if (tbitdrv_init(&d, "sc_tbitblind", o.port, o.outfile, o.limit,
 	    want_command, on_result, NULL) == -1)
 		return 1;
+	tbitdrv_on_refused(&d, on_refused);
 	rc = tbitdrv_run(&d);
 	tbitdrv_close(&d);
 	if (logfp != NULL)

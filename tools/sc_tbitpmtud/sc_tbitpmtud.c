@@ -51,7 +51,8 @@ static struct {
 } o = { .mtu = 1280, .window = 10 };
 
 static struct sys *sys;
-static size_t nsys, inflight;
+static size_t nsys, inflight, last;	/* last: the last command's */
+static int last_tbit;			/* ... and it was a tbit */
 static FILE *logfp, *donef;
 
 static int
@@ -310,6 +311,8 @@ want_command(void *arg, char **cmd)
 		left = 1;
 		if (s->busy)
 			continue;
+		last = i;
+		last_tbit = s->pinged;
 		if (!s->pinged) {
 			s->pinged = 1;
 			return asprintf(cmd, "ping -c 4 %s", s->addr) < 0 ?
@@ -329,6 +332,19 @@ want_command(void *arg, char **cmd)
 	return left ? TBITDRV_LATER : TBITDRV_DONE;
 }
 
+/* scamper refused a command: a refused tbit leaves the system. */
+static void
+on_refused(void *arg, const char *line)
+{
+	(void)arg;
+	if (!last_tbit)
+		return;
+	sys[last].busy = 0;
+	sys[last].done = 1;
+	inflight--;
+	logmsg("%s: refused: %s", sys[last].addr, line);
+}
+
 static int
 measure(void)
 {
@@ -345,6 +361,7 @@ measure(void)
 	if (tbitdrv_init(&d, "sc_tbitpmtud", o.port, o.outfile, o.limit,
 	    want_command, on_result, NULL) == -1)
 		return -1;
+	tbitdrv_on_refused(&d, on_refused);
 	rc = tbitdrv_run(&d);
 	tbitdrv_close(&d);
 	return rc;

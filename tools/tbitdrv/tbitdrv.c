@@ -269,6 +269,12 @@ on_line(struct tbitdrv *d, const char *line)
 		fail(d, "scamper: %s", line);
 		if (!d->attached)
 			return -1;
+		/* a refused command earns no MORE: scamper waits for the
+		 * next one */
+		if (d->refused != NULL)
+			d->refused(d->arg, line);
+		d->waiting = 1;
+		return feed(d);
 	}
 	return 0;
 }
@@ -357,6 +363,12 @@ tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
 		return fail(d, "connecting to scamper at %s: %s", port,
 		    strerror(errno));
 	return 0;
+}
+
+void
+tbitdrv_on_refused(struct tbitdrv *d, tbitdrv_refused_cb *cb)
+{
+	d->refused = cb;
 }
 
 void

@@ -36,6 +36,9 @@ typedef void tbitdrv_result_cb(const struct tbitdrv_result *r);
 typedef void tbitdrv_record_cb(void *arg, uint16_t type, const uint8_t *b,
     size_t len);
 
+/* scamper refused the last command sent (LINE: its ERR line). */
+typedef void tbitdrv_refused_cb(void *arg, const char *line);
+
 struct tbitdrv {
 	const char	*prog, *out;
 	unsigned	 limit, nrec, nfile;
@@ -52,6 +55,7 @@ struct tbitdrv {
 	tbitdrv_want	*want;
 	tbitdrv_result_cb *result;
 	tbitdrv_record_cb *record;
+	tbitdrv_refused_cb *refused;
 	void		*arg;
 };
 
@@ -60,6 +64,10 @@ struct tbitdrv {
 int tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
     const char *out, unsigned limit, tbitdrv_want *want,
     tbitdrv_result_cb *result, void *arg);
+
+/* Hear through CB(ARG, ...) when scamper refuses a command (it then
+ * asks for the next: the driver must not wait for its result). */
+void tbitdrv_on_refused(struct tbitdrv *d, tbitdrv_refused_cb *cb);
 
 /* Write to OUT itself, one file (sc_filterpolicy's -o). */
 void tbitdrv_single_file(struct tbitdrv *d);
