@@ -178,10 +178,18 @@ set_command(struct ctl_client *cl, char **argv, int argc)
 	char cmd[CTL_LINEMAX + 1], *p;
 	size_t off = 0;
 
-	if (argc < 3 || method_find(argv[2]) == NULL) {
-		ctl_printf(cl, "ERR could not set command%s%s%s",
-		    argc < 3 ? "" : ": unknown method '",
-		    argc < 3 ? "" : argv[2], argc < 3 ? "" : "'");
+	if (argc < 3) {
+		ctl_printf(cl, "ERR could not set command");
+		return;
+	}
+	if (method_unbuilt(argv[2])) {
+		ctl_printf(cl, "ERR could not set command: %s: not "
+		    "implemented yet", argv[2]);
+		return;
+	}
+	if (method_find(argv[2]) == NULL) {
+		ctl_printf(cl, "ERR could not set command: unknown method "
+		    "'%s'", argv[2]);
 		return;
 	}
 	for (int i = 2; i < argc && off < sizeof(cmd); i++)
@@ -672,17 +680,24 @@ source_list(struct ctl_client *cl, char **argv, int argc)
 }
 
 /* Nonzero if CMD ("ping -c 1") starts with the name of a method. */
+/* The default command of a source must name a built method; nonzero
+ * if so, else 0 with the reason in WHY ("tracelb: not implemented yet"). */
 static int
-command_ok(const char *cmd)
+command_ok(const char *cmd, char *why, size_t len)
 {
-	char name[32];
+	char name[32], r[80];
 	size_t n = strcspn(cmd, " \t");
 
-	if (n == 0 || n >= sizeof(name))
+	if (n == 0 || n >= sizeof(name)) {
+		snprintf(why, len, "no command name");
 		return 0;
+	}
 	memcpy(name, cmd, n);
 	name[n] = '\0';
-	return method_find(name) != NULL;
+	if (method_lookup(name, r, sizeof(r)) != NULL)
+		return 1;
+	snprintf(why, len, "%s: %s", name, r);
+	return 0;
 }
 
 /* The value of number parameter V, already checked, or DEF if absent. */
@@ -737,6 +752,7 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 	struct ctl_fileop *op;
 	struct ctl_fsrc *fs;
 	const char *v[10];
+	char why[160];
 	uint32_t u;
 	int bad;
 
@@ -766,8 +782,9 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR source add param 'autoreload' failed");
 		return;
 	}
-	if (v[2] != NULL && !command_ok(v[2])) {
-		ctl_printf(cl, "ERR source add param 'command' failed");
+	if (v[2] != NULL && !command_ok(v[2], why, sizeof(why))) {
+		ctl_printf(cl, "ERR source add param 'command' failed: %s",
+		    why);
 		return;
 	}
 	if (src_find(ctl, v[0]) != NULL || fsrc_find(ctl, v[0]) != NULL) {

@@ -67,4 +67,13 @@ struct method {
 /* The method called NAME (case-sensitive, as scamper's), or NULL. */
 const struct method *method_find(const char *name);
 
+/* Nonzero if NAME is a command of scamper 20211212 not built here yet
+ * (refused as "not implemented yet", not as an unknown command). */
+int method_unbuilt(const char *name);
+
+/* method_find(NAME), or NULL with the reason in ERR, which the caller
+ * puts after the name: "not implemented yet" for a command not built
+ * yet, "unknown command 'NAME'" otherwise. */
+const struct method *method_lookup(const char *name, char *err, size_t len);
+
 #endif
