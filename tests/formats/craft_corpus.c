@@ -16,7 +16,9 @@
 
 #include "scamper_dealias.h"
 #include "scamper_file.h"
+#include "scamper_list.h"
 #include "scamper_neighbourdisc.h"
+#include "scamper_ping.h"
 #include "scamper_sniff.h"
 #include "scamper_sting.h"
 #include "scamper_tbit.h"
@@ -327,6 +329,15 @@ tbit(const char *r, struct scamper_tbit *t)
 		t->blind_retx = 2;
 		t->app_proto = SCAMPER_TBIT_APP_BGP;
 		t->bgp_asn = 65000;
+	} else if (strcmp(r, "tbit-nofile") == 0) {
+		/* http with neither host nor file */
+		free(t->http_file);
+		t->http_file = NULL;
+	} else if (strcmp(r, "tbit-hostonly") == 0) {
+		/* http with a host but no file */
+		free(t->http_file);
+		t->http_file = NULL;
+		t->http_host = strdup("198.18.6.2");
 	} else if (strcmp(r, "tbit-pkts") == 0) {
 		tbit_pkts(t);
 	} else if (strcmp(r, "tbit-pkts2") == 0) {
@@ -415,6 +426,41 @@ variants(uint16_t type, void *obj)
 	}
 }
 
+/* Recipe "stops": each trace or ping written once per stop reason (and
+ * some stop data: unreachable codes, ICMP types, errnos), and one
+ * reason beyond those 20211212 defines. */
+static int
+stops(struct scamper_file *w, uint16_t type, void *obj)
+{
+	static const uint8_t tr[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 },
+	    { 2, 1 }, { 2, 2 }, { 2, 3 }, { 2, 4 }, { 2, 5 }, { 2, 6 },
+	    { 2, 7 }, { 2, 8 }, { 2, 9 }, { 2, 10 }, { 2, 11 }, { 2, 12 },
+	    { 2, 13 }, { 2, 14 }, { 2, 15 }, { 2, 16 }, { 3, 4 }, { 4, 0 },
+	    { 5, 0 }, { 6, 2 }, { 6, 101 }, { 7, 0 }, { 8, 0 }, { 9, 0 },
+	    { 10, 3 } };
+	static const uint8_t pr[][2] = { { 0, 0 }, { 1, 0 }, { 2, 2 },
+	    { 2, 101 }, { 3, 0 }, { 4, 1 } };
+	struct scamper_trace *t = obj;
+	struct scamper_ping *p = obj;
+	size_t n = type == SCAMPER_FILE_OBJ_TRACE ? sizeof(tr) / 2 :
+	    type == SCAMPER_FILE_OBJ_PING ? sizeof(pr) / 2 : 0;
+
+	if (n == 0)
+		return scamper_file_write_obj(w, type, obj);
+	for (size_t i = 0; i < n; i++) {
+		if (type == SCAMPER_FILE_OBJ_TRACE) {
+			t->stop_reason = tr[i][0];
+			t->stop_data = tr[i][1];
+		} else {
+			p->stop_reason = pr[i][0];
+			p->stop_data = pr[i][1];
+		}
+		if (scamper_file_write_obj(w, type, obj) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -433,6 +479,20 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		if (strcmp(argv[1], "stops") == 0) {
+			if (stops(w, type, obj) != 0) {
+				fprintf(stderr, "%s\n", scamper_file_error(w));
+				return 1;
+			}
+			scamper_file_obj_free(type, obj);
+			continue;
+		}
+		if (strcmp(argv[1], "list-nodescr") == 0 &&
+		    type == SCAMPER_FILE_OBJ_LIST) {
+			/* a list without a description */
+			free(((struct scamper_list *)obj)->descr);
+			((struct scamper_list *)obj)->descr = NULL;
+		}
 		if (strcmp(argv[1], "var") == 0)
 			variants(type, obj);
 		else if (type == SCAMPER_FILE_OBJ_TRACE)
