@@ -17,6 +17,7 @@
 
 #include "scamper_dealias.h"
 #include "scamper_file.h"
+#include "scamper_host.h"
 #include "scamper_list.h"
 #include "scamper_neighbourdisc.h"
 #include "scamper_ping.h"
@@ -277,6 +278,9 @@ scamper_file_obj_free(uint16_t type, void *obj)
 		break;
 	case SCAMPER_FILE_OBJ_SNIFF:
 		scamper_sniff_free(obj);
+		break;
+	case SCAMPER_FILE_OBJ_HOST:
+		scamper_host_free(obj);
 		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		raw = obj;
@@ -561,6 +565,8 @@ decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 		return warts_tbit_read(f, rb, (struct scamper_tbit **)obj);
 	case SCAMPER_FILE_OBJ_SNIFF:
 		return warts_sniff_read(f, rb, (struct scamper_sniff **)obj);
+	case SCAMPER_FILE_OBJ_HOST:
+		return warts_host_read(f, rb, (struct scamper_host **)obj);
 	}
 	*otype = SCAMPER_FILE_OBJ_RAW;
 	return rd_raw(rb, type, obj);
@@ -857,6 +863,7 @@ WRITER(neighbourdisc, scamper_neighbourdisc, SCAMPER_FILE_OBJ_NEIGHBOURDISC)
 WRITER(sting, scamper_sting, SCAMPER_FILE_OBJ_STING)
 WRITER(tbit, scamper_tbit, SCAMPER_FILE_OBJ_TBIT)
 WRITER(sniff, scamper_sniff, SCAMPER_FILE_OBJ_SNIFF)
+WRITER(host, scamper_host, SCAMPER_FILE_OBJ_HOST)
 
 static int
 write_raw(struct scamper_file *f, const struct scamper_file_raw *raw)
@@ -897,6 +904,8 @@ scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
 		return scamper_file_write_tbit(f, obj);
 	case SCAMPER_FILE_OBJ_SNIFF:
 		return scamper_file_write_sniff(f, obj);
+	case SCAMPER_FILE_OBJ_HOST:
+		return scamper_file_write_host(f, obj);
 	case SCAMPER_FILE_OBJ_RAW:
 		return write_raw(f, obj);
 	}

@@ -32,7 +32,7 @@
 #define SCAMPER_FILE_OBJ_TBIT		11	/* struct scamper_tbit */
 #define SCAMPER_FILE_OBJ_STING		12	/* struct scamper_sting */
 #define SCAMPER_FILE_OBJ_SNIFF		13	/* struct scamper_sniff */
-#define SCAMPER_FILE_OBJ_HOST		14
+#define SCAMPER_FILE_OBJ_HOST		14	/* struct scamper_host */
 #define SCAMPER_FILE_OBJ_RAW		0xffff	/* struct scamper_file_raw */
 
 /* A record kept as bytes: its warts type and body (owned). */
@@ -51,6 +51,7 @@ struct scamper_neighbourdisc;
 struct scamper_sting;
 struct scamper_sniff;
 struct scamper_tbit;
+struct scamper_host;
 struct scamper_list;
 struct scamper_cycle;
 
@@ -100,6 +101,8 @@ int scamper_file_write_sniff(struct scamper_file *f,
     const struct scamper_sniff *s);
 int scamper_file_write_tbit(struct scamper_file *f,
     const struct scamper_tbit *t);
+int scamper_file_write_host(struct scamper_file *f,
+    const struct scamper_host *h);
 int scamper_file_write_list(struct scamper_file *f,
     const struct scamper_list *l);
 int scamper_file_write_cycle_start(struct scamper_file *f,

@@ -184,6 +184,9 @@ www.lab.example. A 198.18.6.80
 www.lab.example. A 198.18.6.81
 www.lab.example. AAAA 2001:db8:6::80
 alias.lab.example. CNAME www.lab.example.
+odd.lab.example. A 198.18.6.82
++odd.lab.example. TXT "v=lab text"
++odd.lab.example. SOA ns.lab.example. admin.lab.example. 7 3600 600 86400 300
 2.6.18.198.in-addr.arpa. PTR dst.lab.example.
 2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa. PTR dst6.lab.example.
 ZONE
@@ -196,6 +199,9 @@ done
 run host-a "host -s $D4 www.lab.example" "host -s $D4 -t AAAA www.lab.example" \
     "host -s $D4 alias.lab.example"
 run host-mx "host -s $D4 -t MX lab.example"
+# an answer with records of types 20211212 keeps without data (TXT) in
+# the additional section
+run host-odd "host -s $D4 odd.lab.example"
 run host-ptr "host -s $D4 $D4" "host -s $D4 $D6"
 run host-nx "host -s $D4 nx.lab.example"
 run host-timeout "host -r -s $D4 -W 1 -R 1 silent.lab.example"

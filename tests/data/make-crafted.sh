@@ -40,6 +40,10 @@ mk trace-pmtud-nhmtu trace-pmtud-v6
 mk trace-pmtud-twonotes trace-pmtud-v4
 mk trace-pmtud-earlier trace-pmtud-v4
 mk list-nodescr list-named
+# recipe "host-var": stop reasons, flags, classes and types, a query
+# sent before the start
+mk host-var host-timeout host-var-crafted.warts
+mk host-var host-nx host-nx-var-crafted.warts
 # recipe "stops": every trace and ping stop reason (and unreachable code)
 mk stops multi stops-crafted.warts
 mk stops trace-icmp-v6 stops6-crafted.warts

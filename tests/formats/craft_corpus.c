@@ -16,6 +16,7 @@
 
 #include "scamper_dealias.h"
 #include "scamper_file.h"
+#include "scamper_host.h"
 #include "scamper_list.h"
 #include "scamper_neighbourdisc.h"
 #include "scamper_ping.h"
@@ -461,6 +462,41 @@ stops(struct scamper_file *w, uint16_t type, void *obj)
 	return 0;
 }
 
+/* Recipe "host-var": each host record written as read and then changed
+ * in the ways below, one copy per change. */
+static int
+host_var(struct scamper_file *w, struct scamper_host *h)
+{
+	struct scamper_host_query *q = h->qcount > 0 ? &h->queries[0] : NULL;
+
+	if (scamper_file_write_host(w, h) != 0)
+		return -1;
+	/* stop reasons none, halted, error, unknown; user id; flags */
+	h->userid = 77;
+	h->flags = 0x0003;
+	for (uint8_t r = 0; r <= 5; r += (r == 0 ? 3 : 1)) {
+		h->stop_reason = r;
+		if (scamper_file_write_host(w, h) != 0)
+			return -1;
+	}
+	/* other classes and types, a query sent before the start */
+	h->qclass = 3;
+	h->qtype = 16;
+	if (q != NULL)
+		q->tx.tv_sec = h->start.tv_sec - 2;
+	if (scamper_file_write_host(w, h) != 0)
+		return -1;
+	for (uint16_t t = 2; t <= 49; t++) {	/* 2..48, then 99 */
+		h->qtype = t == 49 ? 99 : t;
+		if (scamper_file_write_host(w, h) != 0)
+			return -1;
+	}
+	h->flags = 0x0002;
+	if (scamper_file_write_host(w, h) != 0)
+		return -1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -479,6 +515,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		if (strcmp(argv[1], "host-var") == 0 &&
+		    type == SCAMPER_FILE_OBJ_HOST) {
+			if (host_var(w, obj) != 0) {
+				fprintf(stderr, "%s\n", scamper_file_error(w));
+				return 1;
+			}
+			scamper_file_obj_free(type, obj);
+			continue;
+		}
 		if (strcmp(argv[1], "stops") == 0) {
 			if (stops(w, type, obj) != 0) {
 				fprintf(stderr, "%s\n", scamper_file_error(w));

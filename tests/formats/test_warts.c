@@ -4,6 +4,7 @@
  * For every corpus file X.warts (written by Debian's scamper 20211212):
  *  - our JSON equals X.json (made by Debian's sc_warts2json), line by line;
  *  - read -> write gives back identical bytes;
+ *  - every record is decoded (none is left raw);
  *  - every proper prefix of the file gives an error naming a byte offset
  *    (or a clean end exactly at a record boundary), never a crash.
  * usage: test_warts DATADIR   (TZ must be UTC, as in make-corpus.sh)
@@ -170,6 +171,31 @@ START_TEST(round_trip)
 	fclose(tmp);
 	free(in);
 	free(outb);
+	free(wp);
+}
+END_TEST
+
+/* Every record of a corpus file decodes into its type: none is left as
+ * an undecoded (raw) record. */
+START_TEST(decoded)
+{
+	const char *name = names[_i];
+	char *wp = path_of(name, ".warts");
+	struct scamper_file *r = scamper_file_open_read(wp);
+	uint16_t type;
+	void *obj;
+	int rc;
+
+	ck_assert(r != NULL);
+	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		ck_assert_msg(type != SCAMPER_FILE_OBJ_RAW, "%s: record type "
+		    "%u at offset %llu not decoded", name,
+		    ((struct scamper_file_raw *)obj)->type,
+		    (unsigned long long)scamper_file_offset(r));
+		scamper_file_obj_free(type, obj);
+	}
+	ck_assert_msg(rc == 0, "%s: %s", name, scamper_file_error(r));
+	scamper_file_close(r);
 	free(wp);
 }
 END_TEST
@@ -388,6 +414,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, json_matches_debian, 0, nnames);
 	tcase_add_loop_test(tc, round_trip, 0, nnames);
+	tcase_add_loop_test(tc, decoded, 0, nnames);
 	tcase_add_loop_test(tc, truncated, 0, nnames);
 	tcase_add_test(tc, garbage);
 	tcase_add_test(tc, build_and_read);

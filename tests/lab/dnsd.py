@@ -13,7 +13,8 @@ ZONE has one record a line, "NAME TYPE VALUE..." ('#' comments):
     2.6.18.198.in-addr.arpa. PTR www.lab.example.
 A query is answered from the records of its name and type (following a
 CNAME), with the zone's NS records in the authority section and their
-addresses in the additional section; a name with no records at all gets
+addresses in the additional section, then the "extra" records of the
+name asked (lines "+NAME TYPE VALUE...": any type, sent only there); a name with no records at all gets
 NXDOMAIN, a name without that type an empty answer with the SOA.  Every
 TTL is 300.  The RD bit is copied and RA is clear.  Each query is logged
 as "QNAME QTYPE ID" to LOG.  Names "silent.*" get no answer at all.
@@ -68,12 +69,14 @@ def rdata(rtype, v):
 
 
 def load(path):
-    zone = []
+    zone, extra = [], []
     for line in open(path):
         line = line.split('#', 1)[0].split()
-        if line:
-            zone.append((line[0].lower(), line[1].upper(), line[2:]))
-    return zone
+        if not line:
+            continue
+        rec = (line[0].lstrip('+').lower(), line[1].upper(), line[2:])
+        (extra if line[0].startswith('+') else zone).append(rec)
+    return zone, extra
 
 
 def rr(name, rtype, v):
@@ -82,7 +85,7 @@ def rr(name, rtype, v):
                                         len(d)) + d
 
 
-def answer(zone, msg):
+def answer(zone, extra, msg):
     qid, flags = struct.unpack('!HH', msg[:4])
     qname, off = dec_name(msg, 12)
     qtype, qclass = struct.unpack('!HH', msg[off:off + 4])
@@ -112,6 +115,7 @@ def answer(zone, msg):
                        if n2 == v[0].lower() and t2 in ('A', 'AAAA')]
     else:
         ns += [rr(n, t, v) for n, t, v in zone if t == 'SOA']
+    ar += [rr(n, t, v) for n, t, v in extra if n == qname]
     hflags = 0x8400 | (flags & 0x0100) | rcode
     return struct.pack('!HHHHHH', qid, hflags, 1, len(an), len(ns),
                        len(ar)) + question + b''.join(an + ns + ar), \
@@ -121,14 +125,14 @@ def answer(zone, msg):
 def main():
     addr, zonef = sys.argv[1], sys.argv[2]
     log = open(sys.argv[3], 'a', buffering=1) if len(sys.argv) > 3 else None
-    zone = load(zonef)
+    zone, extra = load(zonef)
     fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
     s.bind((addr, 53))
     while True:
         msg, peer = s.recvfrom(4096)
         try:
-            out, qname, qtype, qid = answer(zone, msg)
+            out, qname, qtype, qid = answer(zone, extra, msg)
         except (ValueError, IndexError, struct.error):
             continue
         if log:

@@ -542,6 +542,9 @@ dump_obj(uint16_t type, const void *obj)
 	case SCAMPER_FILE_OBJ_SNIFF:
 		wd_sniff(obj);
 		break;
+	case SCAMPER_FILE_OBJ_HOST:
+		wd_host(obj);
+		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		printf("record type %u, %u bytes (not decoded)\n\n", raw->type,
 		    raw->len);
