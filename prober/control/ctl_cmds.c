@@ -1,7 +1,8 @@
 /*
  * ctl_cmds.c: the control socket's interactive commands: get, set,
- * source, outfile, observe, shutdown, exit, help, attach, lss-clear;
- * and the file sources and output files they make.  Replies are scamper
+ * source, outfile, observe, shutdown, exit, help, attach, and those a
+ * technique adds through its descriptor (trace's lss-clear); and the
+ * file sources and output files they make.  Replies are scamper
  * 20211212's (scamper-behaviour.md a.2); where it printed nothing
  * useful we say what went wrong.
  *
@@ -182,12 +183,12 @@ set_command(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR could not set command");
 		return;
 	}
-	if (method_unbuilt(argv[2])) {
+	if (method_unbuilt(ctl->methods, argv[2])) {
 		ctl_printf(cl, "ERR could not set command: %s: not "
 		    "implemented yet", argv[2]);
 		return;
 	}
-	if (method_find(argv[2]) == NULL) {
+	if (method_find(ctl->methods, argv[2]) == NULL) {
 		ctl_printf(cl, "ERR could not set command: unknown method "
 		    "'%s'", argv[2]);
 		return;
@@ -679,11 +680,11 @@ source_list(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "OK");
 }
 
-/* Nonzero if CMD ("ping -c 1") starts with the name of a method. */
-/* The default command of a source must name a built method; nonzero
- * if so, else 0 with the reason in WHY ("tracelb: not implemented yet"). */
+/* The default command of a source must name one of CTL's methods;
+ * nonzero if so, else 0 with the reason in WHY ("tracelb: not
+ * implemented yet"). */
 static int
-command_ok(const char *cmd, char *why, size_t len)
+command_ok(const struct ctl *ctl, const char *cmd, char *why, size_t len)
 {
 	char name[32], r[80];
 	size_t n = strcspn(cmd, " \t");
@@ -694,7 +695,7 @@ command_ok(const char *cmd, char *why, size_t len)
 	}
 	memcpy(name, cmd, n);
 	name[n] = '\0';
-	if (method_lookup(name, r, sizeof(r)) != NULL)
+	if (method_lookup(ctl->methods, name, r, sizeof(r)) != NULL)
 		return 1;
 	snprintf(why, len, "%s: %s", name, r);
 	return 0;
@@ -782,7 +783,7 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR source add param 'autoreload' failed");
 		return;
 	}
-	if (v[2] != NULL && !command_ok(v[2], why, sizeof(why))) {
+	if (v[2] != NULL && !command_ok(ctl, v[2], why, sizeof(why))) {
 		ctl_printf(cl, "ERR source add param 'command' failed: %s",
 		    why);
 		return;
@@ -1145,29 +1146,7 @@ cmd_exit(struct ctl_client *cl, char **argv, int argc)
 	ctl_client_closing(cl);
 }
 
-static void
-cmd_help(struct ctl_client *cl, char **argv, int argc)
-{
-	(void)argv;
-	(void)argc;
-	ctl_printf(cl, "INFO commands: attach exit get help lss-clear observe "
-	    "outfile set shutdown source");
-	ctl_printf(cl, "OK");
-}
-
-/* "lss-clear NAME": empty a doubletree local stop set (trace -Z). */
-static void
-cmd_lss_clear(struct ctl_client *cl, char **argv, int argc)
-{
-	if (argc < 2) {
-		ctl_printf(cl, "ERR usage: lss-clear [lss-name]");
-		return;
-	}
-	if (trace_lss_clear(argv[1]) == -1)
-		ctl_printf(cl, "ERR lss-clear %s failed", argv[1]);
-	else
-		ctl_printf(cl, "OK lss-clear %s", argv[1]);
-}
+static void cmd_help(struct ctl_client *, char **, int);
 
 static void
 cmd_attach(struct ctl_client *cl, char **argv, int argc)
@@ -1175,16 +1154,72 @@ cmd_attach(struct ctl_client *cl, char **argv, int argc)
 	ctl_attach_start(cl, argv + 1, argc - 1);
 }
 
+static const struct ctl_cmd cmds[] = {
+	{ "attach", cmd_attach }, { "exit", cmd_exit },
+	{ "get", cmd_get }, { "help", cmd_help },
+	{ "observe", cmd_observe }, { "outfile", cmd_outfile },
+	{ "set", cmd_set }, { "shutdown", cmd_shutdown },
+	{ "source", cmd_source },
+};
+#define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
+#define HELP_MAX 64	/* command names help lists */
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "help": every command, ours and the techniques' (lss-clear), sorted. */
+static void
+cmd_help(struct ctl_client *cl, char **argv, int argc)
+{
+	const struct method *const *m = cl->ctl->methods;
+	const char *names[HELP_MAX];
+	char buf[CTL_LINEMAX];
+	size_t n = 0, off = 0;
+
+	(void)argv;
+	(void)argc;
+	for (size_t i = 0; i < NCMDS && n < HELP_MAX; i++)
+		names[n++] = cmds[i].word;
+	for (size_t i = 0; m != NULL && m[i] != NULL; i++)
+		for (size_t j = 0; j < m[i]->ncmds && n < HELP_MAX; j++)
+			names[n++] = m[i]->cmds[j].name;
+	qsort(names, n, sizeof(names[0]), by_name);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, " %s",
+		    names[i]);
+	ctl_printf(cl, "INFO commands:%s", buf);
+	ctl_printf(cl, "OK");
+}
+
+/* A command a technique added (method->cmds): 1 if LINE's ARGV[0] is one
+ * (answered), 0 if not. */
+static int
+method_cmd(struct ctl_client *cl, char **argv, int argc)
+{
+	const struct method *const *m = cl->ctl->methods;
+	char msg[CTL_LINEMAX - 8];
+
+	for (size_t i = 0; m != NULL && m[i] != NULL; i++)
+		for (size_t j = 0; j < m[i]->ncmds; j++) {
+			if (!is(argv[0], m[i]->cmds[j].name))
+				continue;
+			msg[0] = '\0';
+			if (m[i]->cmds[j].run(argc, argv, msg, sizeof(msg)) == 0)
+				ctl_printf(cl, "OK %s", msg);
+			else
+				ctl_printf(cl, "ERR %s", msg);
+			return 1;
+		}
+	return 0;
+}
+
 void
 ctl_cmd_line(struct ctl_client *cl, char *line)
 {
-	static const struct ctl_cmd cmds[] = {
-		{ "attach", cmd_attach }, { "exit", cmd_exit },
-		{ "get", cmd_get }, { "help", cmd_help },
-		{ "lss-clear", cmd_lss_clear }, { "observe", cmd_observe }, { "outfile", cmd_outfile },
-		{ "set", cmd_set }, { "shutdown", cmd_shutdown },
-		{ "source", cmd_source },
-	};
 	char *argv[64], err[128];
 	int argc;
 
@@ -1194,10 +1229,12 @@ ctl_cmd_line(struct ctl_client *cl, char *line)
 	}
 	if (argc == 0)
 		return;
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < NCMDS; i++)
 		if (is(argv[0], cmds[i].word)) {
 			cmds[i].fn(cl, argv, argc);
 			return;
 		}
+	if (method_cmd(cl, argv, argc))
+		return;
 	ctl_printf(cl, "ERR unhandled command '%s'", argv[0]);
 }
