@@ -65,6 +65,17 @@ struct scamper_file *scamper_file_open_write(const char *path);
 struct scamper_file *scamper_file_fdopen_read(int fd);
 struct scamper_file *scamper_file_fdopen_write(int fd);
 
+/* Open PATH (created if missing) or FD (read and write) to append: the
+ * records already there are read first, so the lists and cycles written
+ * next carry on their numbering (a list equal to one there is not
+ * written again), as scamper's append mode does.  NULL with the reason
+ * in ERR if the file is damaged, compressed or cannot be opened (FD is
+ * closed then). */
+struct scamper_file *scamper_file_open_append(const char *path, char *err,
+    size_t errlen);
+struct scamper_file *scamper_file_fdopen_append(int fd, char *err,
+    size_t errlen);
+
 /* Read the next object.  Returns 1 with *TYPE and *OBJ set (the caller
  * owns *OBJ and frees it with scamper_file_obj_free), 0 at a clean end of
  * file, or -1 on error (see scamper_file_error; reading further after an

@@ -39,6 +39,7 @@ mk trace-pmtud-silence trace-pmtud-v6
 mk trace-pmtud-nhmtu trace-pmtud-v6
 mk trace-pmtud-twonotes trace-pmtud-v4
 mk trace-pmtud-earlier trace-pmtud-v4
+mk trace-mpls trace-opts
 mk list-nodescr list-named
 # recipe "host-var": stop reasons, flags, classes and types, a query
 # sent before the start

@@ -82,11 +82,45 @@ tracelb(const char *r, struct scamper_tracelb *t)
 	}
 }
 
+/* Set hop H's ICMP extensions to one MPLS label stack object holding N
+ * entries (label 16000 + i, exp i, bottom of stack on the last, TTL 1). */
+static void
+mpls(struct scamper_trace_hop *h, int n)
+{
+	uint8_t *b = calloc(1, 4 + 4 * (size_t)n);
+
+	if (b == NULL)
+		abort();
+	b[1] = (uint8_t)(4 * n);	/* data length */
+	b[2] = 1;			/* class: MPLS label stack */
+	b[3] = 1;
+	for (int i = 0; i < n; i++) {
+		uint32_t e = (uint32_t)(16000 + i) << 12 | (uint32_t)i << 9 |
+		    (i == n - 1 ? 1U << 8 : 0) | 1;
+
+		b[4 + 4 * i] = (uint8_t)(e >> 24);
+		b[5 + 4 * i] = (uint8_t)(e >> 16);
+		b[6 + 4 * i] = (uint8_t)(e >> 8);
+		b[7 + 4 * i] = (uint8_t)e;
+	}
+	free(h->icmpext);
+	h->icmpext = b;
+	h->icmpext_len = (uint16_t)(4 + 4 * n);
+}
+
 static void
 trace(const char *r, struct scamper_trace *t)
 {
 	struct scamper_trace_pmtud *p = t->pmtud;
 
+	if (strcmp(r, "trace-mpls") == 0) {
+		/* MPLS label stacks on hops 1 (one entry) and 2 (two) */
+		for (uint16_t i = 0; i < t->hops.hopc; i++)
+			if (t->hops.hops[i].probe_ttl <= 2)
+				mpls(&t->hops.hops[i],
+				    t->hops.hops[i].probe_ttl);
+		return;
+	}
 	if (p == NULL || p->notec == 0)
 		return;
 	if (strcmp(r, "trace-pmtud-inferred") == 0) {

@@ -287,6 +287,41 @@ START_TEST(garbage)
 }
 END_TEST
 
+/* Two files joined with cat(1): the error names the offset where the
+ * second file's list record starts, and says what probably happened. */
+START_TEST(concatenated)
+{
+	char *a = path_of("trace-icmp-v4", ".warts");
+	char *b = path_of("ping-icmp-echo-v4", ".warts");
+	size_t la = 0, lb = 0;
+	uint8_t *ba = slurp(a, &la), *bb = slurp(b, &lb), *j;
+	struct scamper_file *f;
+	char want[64];
+	uint16_t type;
+	void *obj;
+	int rc;
+
+	ck_assert(ba != NULL && bb != NULL && (j = malloc(la + lb)) != NULL);
+	memcpy(j, ba, la);
+	memcpy(j + la, bb, lb);
+	f = open_bytes(j, la + lb);
+	while ((rc = scamper_file_read(f, &type, &obj)) == 1)
+		scamper_file_obj_free(type, obj);
+	snprintf(want, sizeof(want), "offset %zu: list record with ID 1, "
+	    "expected 2", la);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strncmp(scamper_file_error(f), want, strlen(want)) == 0
+	    && strstr(scamper_file_error(f), "sc_wartscat") != NULL, "%s",
+	    scamper_file_error(f));
+	scamper_file_close(f);
+	free(j);
+	free(ba);
+	free(bb);
+	free(a);
+	free(b);
+}
+END_TEST
+
 /* A trace built in memory survives write -> read. */
 START_TEST(build_and_read)
 {
@@ -417,6 +452,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, decoded, 0, nnames);
 	tcase_add_loop_test(tc, truncated, 0, nnames);
 	tcase_add_test(tc, garbage);
+	tcase_add_test(tc, concatenated);
 	tcase_add_test(tc, build_and_read);
 	tcase_add_test(tc, pmtud_note_remap);
 	suite_add_tcase(s, tc);
