@@ -322,6 +322,56 @@ START_TEST(concatenated)
 }
 END_TEST
 
+/* Appending: the file's lists and cycles carry on (no second list
+ * record, the next cycle ID), so the whole reads back; a damaged file is
+ * refused. */
+START_TEST(append)
+{
+	char *a = path_of("trace-icmp-v4", ".warts");
+	char *b = path_of("ping-icmp-echo-v4", ".warts");
+	char tmpl[] = "/tmp/test_warts_appendXXXXXX", err[256];
+	size_t la = 0;
+	uint8_t *ba = slurp(a, &la);
+	struct scamper_file *r, *w;
+	int fd = mkstemp(tmpl), lists = 0, cycles = 0, data = 0, rc;
+	uint16_t type;
+	void *obj;
+
+	ck_assert(fd != -1 && ba != NULL && write(fd, ba, la) == (ssize_t)la);
+	close(fd);
+	w = scamper_file_open_append(tmpl, err, sizeof(err));
+	ck_assert_msg(w != NULL, "%s", err);
+	r = scamper_file_open_read(b);
+	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		ck_assert(scamper_file_write_obj(w, type, obj) == 0);
+		scamper_file_obj_free(type, obj);
+	}
+	scamper_file_close(r);
+	ck_assert(scamper_file_close(w) == 0);
+	r = scamper_file_open_read(tmpl);
+	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		lists += type == SCAMPER_FILE_OBJ_LIST;
+		cycles += type == SCAMPER_FILE_OBJ_CYCLE_START;
+		data += type == SCAMPER_FILE_OBJ_TRACE ||
+		    type == SCAMPER_FILE_OBJ_PING;
+		scamper_file_obj_free(type, obj);
+	}
+	ck_assert_msg(rc == 0, "%s", scamper_file_error(r));
+	scamper_file_close(r);
+	ck_assert_int_eq(lists, 1);
+	ck_assert_int_eq(cycles, 2);
+	ck_assert_int_eq(data, 2);
+	/* a file cut inside a record is not appended to */
+	ck_assert(truncate(tmpl, (off_t)la - 3) == 0);
+	ck_assert(scamper_file_open_append(tmpl, err, sizeof(err)) == NULL);
+	ck_assert_msg(strstr(err, "damaged") != NULL, "%s", err);
+	unlink(tmpl);
+	free(ba);
+	free(a);
+	free(b);
+}
+END_TEST
+
 /* A trace built in memory survives write -> read. */
 START_TEST(build_and_read)
 {
@@ -453,6 +503,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, truncated, 0, nnames);
 	tcase_add_test(tc, garbage);
 	tcase_add_test(tc, concatenated);
+	tcase_add_test(tc, append);
 	tcase_add_test(tc, build_and_read);
 	tcase_add_test(tc, pmtud_note_remap);
 	suite_add_tcase(s, tc);
