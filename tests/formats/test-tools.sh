@@ -53,7 +53,7 @@ one() {
 }
 
 for f in "$data"/*.warts; do
-	files=$((files + 1))
+	[ -f "$f" ] && files=$((files + 1))
 done
 for t in json:sc_warts2json txt:sc_warts2text dump:sc_wartsdump; do
 	ext=${t%%:*} tool=${t#*:} k=0
