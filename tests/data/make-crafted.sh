@@ -44,10 +44,10 @@ mk list-nodescr list-named
 # recipe "host-var": stop reasons, flags, classes and types, a query
 # sent before the start
 mk host-var host-timeout host-var-crafted.warts
-mk host-var host-nx host-nx-var-crafted.warts
 # recipe "stops": every trace and ping stop reason (and unreachable code)
-mk stops multi stops-crafted.warts
-mk stops trace-icmp-v6 stops6-crafted.warts
+mk stops trace-unreach stops-crafted.warts
+mk stops trace-udp-paris-v6 stops6-crafted.warts
+mk stops ping-loss stops-ping-crafted.warts
 # recipe "var": other field values, one file per record type
 for src in tracelb-v4 dealias-radargun neighbourdisc-fixed-crafted sniff sting; do
 	mk var "$src" "${src%-crafted}-var-crafted.warts"

@@ -520,8 +520,11 @@ host_var(struct scamper_file *w, struct scamper_host *h)
 		q->tx.tv_sec = h->start.tv_sec - 2;
 	if (scamper_file_write_host(w, h) != 0)
 		return -1;
-	for (uint16_t t = 2; t <= 49; t++) {	/* 2..48, then 99 */
-		h->qtype = t == 49 ? 99 : t;
+	/* the types 20211212 names, some it does not */
+	static const uint16_t types[] = { 2, 3, 5, 6, 7, 12, 15, 16, 17, 28,
+	    42, 43, 44, 45, 46, 47, 48, 99 };
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		h->qtype = types[i];
 		if (scamper_file_write_host(w, h) != 0)
 			return -1;
 	}
