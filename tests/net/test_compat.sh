@@ -91,6 +91,8 @@ refused "-I unknown" 1 "scamper: -I argument 1: bogus: unknown command 'bogus'" 
     -I "bogus 192.0.2.2"
 refused "-I bad option" 1 "scamper: -I argument 1: trace: -N: unknown option" \
     -I "trace -N 192.0.2.2"
+refused "-I bad option (ping -r)" 1 "scamper: -I argument 1: ping: -r: unknown option" \
+    -I "ping -r 192.0.2.2"
 refused "-I bad value" 1 "scamper: -I argument 1: ping: -c: invalid value '0' (expected 1 to 65535)" \
     -I "ping -c 0 192.0.2.2"
 refused "every -I refused" 1 "scamper: nothing measured: every command was refused (3)" \
