@@ -350,6 +350,10 @@ class Controller:
         self._vp_event("arrived", vp)
 
     def _vp_gone(self, vp):
+        # its name is free again: a vantage point that comes back under
+        # the same name gets it, not "name#2"
+        if self._vps.get(vp.name) is vp:
+            del self._vps[vp.name]
         self._vp_event("departed", vp)
 
     def _vp_event(self, kind, vp):

@@ -83,8 +83,8 @@ def uudecode(text):
 class Session:
     """The attached protocol on one byte stream with one vantage point.
 
-    send(bytes) writes to scamper.  fmt is "json" or "warts" (what the
-    DATA payloads hold).  feed() takes bytes from scamper and returns
+    send(bytes) writes to scamper.  fmt is "json" or "warts", what the
+    DATA payloads were asked to hold (either is decoded).  feed() takes bytes from scamper and returns
     events: Result objects and CommandError objects."""
 
     def __init__(self, vp, send, fmt="json", attach=None, cycles=False):
@@ -177,6 +177,7 @@ class Session:
     def _line(self, line, ev):
         if line == "MORE":
             self.more = True
+            self.pump()
         elif line.startswith("DATA "):
             words = line.split()
             try:
@@ -223,9 +224,13 @@ class Session:
 
     def _data(self, payload, ev):
         try:
-            if self.fmt == "json":
+            # JSON starts with "{"; a uuencoded line with its length
+            # character, never "{": either may come, whatever was asked
+            if payload[:1] == b"{":
                 r = make_result(json.loads(payload.decode("utf-8")))
             else:
+                if self.decoder is None:
+                    self.decoder = StreamDecoder(str(self.vp))
                 r = self.decoder.decode(uudecode(payload))
         except (ValueError, UnicodeDecodeError) as e:
             raise FormatError("bad DATA payload: %s" % e, vp=self.vp) \
