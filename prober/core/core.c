@@ -45,6 +45,9 @@ struct task {
 	uint8_t			 discard;	/* free without writing */
 	uint8_t			 dl_want;	/* TASK_DL_* */
 	uint8_t			 dl_ready;	/* its READY said 0 */
+	uint8_t			 zombie;	/* freed but for TXWAIT */
+	uint32_t		 txwait;	/* probes whose send time is
+						   still to be reported */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
@@ -91,8 +94,10 @@ struct core {
 	struct taskq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	struct taskq		 held;		/* flow busy: wait for a finish */
+	struct taskq		 zombies;	/* freed, awaiting send times */
 	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
 	int			 discard;	/* free without writing */
+	int			 freeing;	/* core_free: no zombies */
 	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
 	struct core_src		*def;		/* core_add_source/command */
 	struct core_src		*cur;		/* whose turn it is */
@@ -208,22 +213,48 @@ task_want_probe(struct task *t)
 }
 
 int
-task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
     uint32_t tag)
 {
 	uint8_t buf[PKT_MAXLEN];
 	size_t len = pkt_build(p, buf, sizeof(buf));
+	int rc;
 
 	if (len == 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	t->c->st.probes++;
+	/* counted first: a socket without timestamps reports at once */
+	t->txwait++;
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
 		netio_note_tx(t->c->nio, len);
-		return dl_user_send(t->dlu, buf, len, tx);
+		rc = dl_user_send(t->dlu, buf, len, tx, t, tag);
+	} else
+		rc = netio_send(t->c->nio, buf, len, tx, t, tag);
+	if (rc == -1)
+		t->txwait--;
+	return rc;
+}
+
+int32_t
+task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
+{
+	int64_t ns = stamp_sub_ns(rx, tx), us;
+
+	if (ns < 0) {
+		t->c->st.rtt_negative++;
+		log_debug("%s %u: reply received %lld ns before its probe was "
+		    "sent (tx %lld.%09lld, rx %lld.%09lld): both times kept",
+		    t->m->name, t->id, (long long)-ns,
+		    (long long)(tx.ns / 1000000000),
+		    (long long)(tx.ns % 1000000000),
+		    (long long)(rx.ns / 1000000000),
+		    (long long)(rx.ns % 1000000000));
 	}
-	return netio_send(t->c->nio, buf, len, tx, t, tag);
+	us = stamp_ns_to_us(ns);
+	return us > INT32_MAX ? INT32_MAX : us < -INT32_MAX ? -INT32_MAX :
+	    (int32_t)us;
 }
 
 void
@@ -338,14 +369,28 @@ task_finish(struct task *t)
 
 /* ---- task lifecycle ------------------------------------------------- */
 
+/* Free T.  While some of its probes' send times are still to be
+ * reported, only its state goes; the task itself waits on the zombie
+ * list until the last report (on_txdone), so reports never reach freed
+ * memory. */
 static void
 task_free(struct task *t)
 {
-	netio_forget(t->c->nio, t);
+	struct core *c = t->c;
+
+	t->txwait -= (uint32_t)netio_forget(c->nio, t);
 	dl_user_free(t->dlu);
+	t->dlu = NULL;
 	if (t->state != NULL)
 		t->m->free_state(t->state);
+	t->state = NULL;
 	free(t->mr);
+	t->mr = NULL;
+	if (t->txwait > 0 && !c->freeing) {
+		t->zombie = 1;
+		TAILQ_INSERT_TAIL(&c->zombies, t, q);
+		return;
+	}
 	free(t);
 }
 
@@ -644,25 +689,52 @@ core_kick(struct core *c)
 		loop_timer_after(c->l, &c->pump, 0);
 }
 
-/* A probe task TOKEN queued in this pump pass went out, or not. */
-static void
-on_txdone(void *arg, void *token, uint32_t tag, int err,
-    const struct timeval *tx)
-{
-	struct task *t = token;
+#define CORE_TXLOG_MAX 20	/* probes without a kernel time logged */
 
-	if (err != 0)
-		log_debug("%s: send: %s", t->m->name, strerror(err));
-	if (t->finished)
+/* Probe TAG of task TOKEN: handed to the kernel, stamped by it, left
+ * without a timestamp, or refused (netio.h). */
+static void
+on_txdone(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
+    const struct stamp *tx)
+{
+	struct core *c = arg;
+	struct task *t = token;
+	int used = 0;
+
+	if (ev != NETIO_TX_SENT)
+		t->txwait--;
+	if (ev == NETIO_TX_STAMPED)
+		c->st.tx_kernel++;
+	else if (ev == NETIO_TX_NOSTAMP) {
+		c->st.tx_before++;
+		if (c->st.tx_before <= CORE_TXLOG_MAX)
+			log_debug("%s %u: probe %u: no kernel transmit timestamp;"
+			    " its send time is the clock read before it was "
+			    "sent%s", t->m->name, t->id, tag,
+			    c->st.tx_before == CORE_TXLOG_MAX ? " (further "
+			    "ones are only counted)" : "");
+	} else if (ev == NETIO_TX_REFUSED)
+		log_debug("%s %u: send: %s", t->m->name, t->id, strerror(err));
+	if (t->zombie) {
+		if (t->txwait == 0) {
+			TAILQ_REMOVE(&c->zombies, t, q);
+			free(t);
+		}
+		return;
+	}
+	if (t->finished || ev == NETIO_TX_NOSTAMP)
 		return;
 	if (t->m->sent != NULL)
-		t->m->sent(t, tag, err, tx);
-	else if (err != 0)
+		used = t->m->sent(t, tag, ev == NETIO_TX_REFUSED ? err : 0,
+		    tx, ev == NETIO_TX_STAMPED ? STAMP_KERNEL : STAMP_BEFORE);
+	else if (ev == NETIO_TX_REFUSED)
 		t->m->halt(t);
+	if (ev == NETIO_TX_STAMPED && !used)
+		c->st.tx_unused++;
 }
 
 static void
-on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
+on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 {
 	struct core *c = arg;
 	struct match_key k;
@@ -674,6 +746,8 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 		c->st.unmatched++;
 		return;
 	}
+	/* probes sent at layer 2 (trace -r): their send times first */
+	dl_pool_tx_drain(c->dlp);
 	t = e->owner;
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
 	    dl_user_rx(t->dlu)) {
@@ -689,7 +763,7 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 /* A frame from the datalink: a probe leaving or a reply arriving, for
  * a task that wants datalink timestamps.  Returns 1 if delivered. */
 static int
-on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
+on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
     int outgoing, const uint32_t *fragid)
 {
 	struct core *c = arg;
@@ -704,10 +778,13 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
 	if (t->finished || !t->dl_ready || !(t->dl_want & TASK_DL_TS))
 		return 0;
 	if (outgoing) {
-		if (t->dl_sentcb != NULL)
-			t->dl_sentcb(t, r, ts);
+		if (t->dl_sentcb != NULL && t->dl_sentcb(t, r, ts))
+			c->st.tx_dl++;
 		return 0;
 	}
+	/* send times first, as for replies from the raw sockets */
+	netio_tx_drain(c->nio);
+	dl_pool_tx_drain(c->dlp);
 	c->from_dl = 1;
 	c->dl_fragid = fragid;
 	t->m->reply(t, r, ts);
@@ -737,6 +814,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 		return NULL;
 	}
 	netio_set_txcb(c->nio, on_txdone);
+	dl_pool_set_txcb(c->dlp, on_txdone, c);
 	c->l = l;
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
@@ -749,6 +827,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 	TAILQ_INIT(&c->ready);
 	TAILQ_INIT(&c->dead);
 	TAILQ_INIT(&c->held);
+	TAILQ_INIT(&c->zombies);
 	TAILQ_INIT(&c->running_q);
 	TAILQ_INIT(&c->srcs);
 	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL) {
@@ -764,6 +843,33 @@ core_new(struct loop *l, const struct core_conf *conf,
 	return c;
 }
 
+/* The end-of-run statistics, to the debug log (-d). */
+static void
+core_log_stats(const struct core *c)
+{
+	const struct netio_stats *ns = netio_stats(c->nio);
+
+	log_debug("statistics: tasks %llu, probes %llu (sent %llu, refused "
+	    "%llu), replies %llu (unmatched %llu, malformed %llu)",
+	    (unsigned long long)c->st.tasks_done,
+	    (unsigned long long)c->st.probes, (unsigned long long)ns->sent,
+	    (unsigned long long)ns->send_errors,
+	    (unsigned long long)ns->received,
+	    (unsigned long long)c->st.unmatched,
+	    (unsigned long long)ns->malformed);
+	log_debug("statistics: send times: kernel %llu, before-send %llu, "
+	    "datalink %llu (kernel times not used %llu, stray kernel "
+	    "timestamps %llu); replies without a kernel time %llu; "
+	    "negative RTTs %llu",
+	    (unsigned long long)c->st.tx_kernel,
+	    (unsigned long long)c->st.tx_before,
+	    (unsigned long long)c->st.tx_dl,
+	    (unsigned long long)c->st.tx_unused,
+	    (unsigned long long)ns->tx_stray,
+	    (unsigned long long)ns->rx_nostamp,
+	    (unsigned long long)c->st.rtt_negative);
+}
+
 void
 core_free(struct core *c)
 {
@@ -776,8 +882,11 @@ core_free(struct core *c)
 		core_src_free(TAILQ_FIRST(&c->srcs));
 	loop_timer_cancel(c->l, &c->pump);
 	loop_timer_cancel(c->l, &c->reap);
+	core_log_stats(c);
+	c->freeing = 1;
 	free_queue(&c->dead);
 	free_queue(&c->held);
+	free_queue(&c->zombies);
 	dl_pool_free(c->dlp);
 	netio_free(c->nio);
 	match_free(c->mt);

@@ -27,6 +27,16 @@ struct core_stats {
 	uint64_t	 bad_commands;	/* refused, with a message logged */
 	uint64_t	 unmatched;	/* replies that matched no task */
 	uint64_t	 probes;
+	/* where probes' send times came from (each probe handed to the
+	 * kernel is either tx_kernel or tx_before; tx_dl probes were also
+	 * seen leaving on the datalink, whose time they keep) */
+	uint64_t	 tx_kernel;	/* the kernel's transmit timestamp */
+	uint64_t	 tx_before;	/* none came: the clock read before */
+	uint64_t	 tx_dl;		/* the datalink's timestamp (-O dl) */
+	uint64_t	 tx_unused;	/* kernel timestamps not used (the
+					   datalink's time stood) */
+	uint64_t	 rtt_negative;	/* replies received before their probe
+					   was sent, by the clock: kept */
 };
 
 struct core;
@@ -38,7 +48,8 @@ struct core *core_new(struct loop *l, const struct core_conf *conf,
     const struct netio_fds *fds, struct output *out,
     struct scamper_cycle *cyc);
 
-/* Free C: every task still running is discarded without output. */
+/* Free C: every task still running is discarded without output.  The
+ * end-of-run statistics (core_stats, netio's) go to the debug log. */
 void core_free(struct core *c);
 
 /* Take commands from S (owned by the core from here on).  Sources are

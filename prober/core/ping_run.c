@@ -384,15 +384,30 @@ ping_start(struct task *task, char *err, size_t errlen)
 	return 0;
 }
 
-void
-ping_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
+int
+ping_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct ping_state *s = task_state(task);
+	struct ping_probe *pr;
 
-	if (err != 0)
+	if (idx == PING_TAG_PTB)
+		return 0;		/* -M's PTB: no probe, no time kept */
+	if (err != 0) {
 		ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)err);
-	else if (idx < s->sent)
-		s->probes[idx].tx = *tx;
+		return 0;
+	}
+	if (idx >= s->sent)
+		return 0;
+	pr = &s->probes[idx];
+	/* the datalink's time stands; a time a reply was measured
+	 * against stays, so its RTT and its send time agree */
+	if (pr->txf & (PING_TX_DL | PING_TX_ANSWERED))
+		return 0;
+	pr->tx = *tx;
+	if (src == STAMP_KERNEL)
+		pr->txf |= PING_TX_KERNEL;
+	return 1;
 }
 
 void

@@ -186,7 +186,7 @@ dl_sock_prep(int fd, int rx)
 		return 0;
 	/* a bigger buffer is a wish: the system's limit may cap it */
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on));
+	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 }
 
 int
@@ -242,7 +242,7 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr m;
 	struct cmsghdr *c;
-	struct timeval ts = { 0, 0 };
+	struct stamp ts = { 0 };
 	struct pkt_reply r;
 	ssize_t len;
 	uint32_t fragid;
@@ -263,11 +263,14 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 		return 1;
 	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c))
 		if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_TIMESTAMP &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(ts)))
-			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-	if (ts.tv_sec == 0)
-		gettimeofday(&ts, NULL);
+		    c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec t;
+			memcpy(&t, CMSG_DATA(c), sizeof(t));
+			ts = stamp_of_ts(&t);
+		}
+	if (ts.ns == 0)
+		return 1;	/* no timestamp: the raw socket has it too */
 	out = sll.sll_pkttype == PACKET_OUTGOING;
 	if (dl_parse_frame(buf, (size_t)len, dl_linkhdr(kind), out, &r, &frag,
 	    &fragid) == -1)
@@ -280,7 +283,7 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 
 int
 dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
-    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx)
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct stamp *tx)
 {
 	static uint8_t f[DL_FRAME_MAX];
 	size_t hl = dl_linkhdr(kind);
@@ -297,7 +300,7 @@ dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
 		f[13] = (pkt[0] >> 4) == 6 ? 0xdd : 0x00;
 	}
 	memcpy(f + hl, pkt, len);
-	gettimeofday(tx, NULL);
+	*tx = stamp_now();
 	if ((w = send(fd, f, hl + len, 0)) != (ssize_t)(hl + len)) {
 		if (w >= 0)
 			errno = EMSGSIZE;
@@ -342,7 +345,7 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 
 int
 dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
-    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx)
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct stamp *tx)
 {
 	(void)fd;
 	(void)kind;

@@ -51,6 +51,7 @@ struct txs {
 	void		*arg;
 	struct txs_rec	*r;		/* ring of CAP, N from HEAD */
 	size_t		 cap, head, n;
+	size_t		 waiting;	/* records not yet done */
 	uint32_t	 acc, ref;	/* counts so far */
 	uint32_t	 a_ref, a_c;	/* the anchor: C at R = a_ref */
 	struct txs_stats st;
@@ -91,6 +92,7 @@ pop(struct txs *x)
 	struct txs_rec *e = rec(x, 0);
 
 	if (!e->done) {
+		x->waiting--;
 		x->st.missing++;
 		if (e->token != NULL)
 			x->cb(x->arg, e->token, e->tag, NULL);
@@ -138,9 +140,13 @@ txs_sent(struct txs *x, void *token, uint32_t tag, struct stamp before)
 		e->ref = x->ref;
 		e->done = 0;
 		x->n++;
+		x->waiting++;
+	} else {
+		/* no memory: it keeps its before-send time */
+		x->st.missing++;
+		if (token != NULL)
+			x->cb(x->arg, token, tag, NULL);
 	}
-	/* without room the probe keeps its before-send time, unreported:
-	 * its key is still counted */
 	x->acc++;
 }
 
@@ -218,6 +224,7 @@ txs_stamp(struct txs *x, uint32_t key, struct stamp ts)
 	}
 	e = rec(x, (size_t)i);
 	e->done = 1;
+	x->waiting--;
 	x->st.stamped++;
 	if ((int32_t)(e->ref - x->a_ref) >= 0) {
 		x->a_ref = e->ref;
@@ -240,19 +247,7 @@ txs_expire(struct txs *x, struct stamp now)
 size_t
 txs_waiting(const struct txs *x)
 {
-	size_t w = 0;
-
-	for (size_t i = 0; i < x->n; i++)
-		w += !rec(x, i)->done;
-	return w;
-}
-
-void
-txs_forget(struct txs *x, const void *token)
-{
-	for (size_t i = 0; i < x->n; i++)
-		if (rec(x, i)->token == token)
-			rec(x, i)->token = NULL;
+	return x->waiting;
 }
 
 const struct txs_stats *

@@ -32,7 +32,7 @@
 
 /* Probe TOKEN/TAG was sent at TS (the kernel's timestamp), or, with TS
  * NULL, no timestamp came: the time read before it was sent stands.
- * Never called for probes forgotten with txs_forget. */
+ * Called exactly once for each probe given with a token. */
 typedef void txs_cb(void *arg, void *token, uint32_t tag,
     const struct stamp *ts);
 
@@ -54,7 +54,7 @@ int txs_enable(int fd);
  * Returns NULL on ENOMEM. */
 struct txs *txs_new(int fd, txs_cb *cb, void *arg);
 
-/* Free X; waiting probes are forgotten unreported. */
+/* Free X; waiting probes are dropped unreported. */
 void txs_free(struct txs *x);
 
 /* The kernel accepted probe TOKEN/TAG, handed over after the clock read
@@ -77,9 +77,6 @@ void txs_expire(struct txs *x, struct stamp now);
 
 /* Probes still waiting for a timestamp. */
 size_t txs_waiting(const struct txs *x);
-
-/* TOKEN is going away: its waiting probes are no longer reported. */
-void txs_forget(struct txs *x, const void *token);
 
 /* Counters since txs_new. */
 const struct txs_stats *txs_stats(const struct txs *x);
