@@ -237,7 +237,7 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 	return rc;
 }
 
-int32_t
+uint32_t
 task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
 {
 	int64_t ns = stamp_sub_ns(rx, tx), us;
@@ -253,8 +253,7 @@ task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
 		    (long long)(rx.ns % 1000000000));
 	}
 	us = stamp_ns_to_us(ns);
-	return us > INT32_MAX ? INT32_MAX : us < -INT32_MAX ? -INT32_MAX :
-	    (int32_t)us;
+	return (uint32_t)(uint64_t)us;
 }
 
 void

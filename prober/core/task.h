@@ -53,12 +53,14 @@ void task_want_probe(struct task *t);
 int task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
     uint32_t tag);
 
-/* The round-trip time from TX to RX in microseconds, rounded, for a
- * result.  A TX later than RX cannot come from the kernel's own times (a
- * clock step can do it): it is counted and logged (-d) with both times,
- * and the negative value is returned as it is, never clamped.  (Only
- * beyond the result's 32 bits, 35 minutes either way, does it stop.) */
-int32_t task_rtt_us(struct task *t, struct stamp tx, struct stamp rx);
+/* The round-trip time from TX to RX in microseconds, rounded, as a
+ * result's 32-bit RTT field holds it.  A TX later than RX cannot come
+ * from the kernel's own times (a clock step can do it): it is counted
+ * and logged (-d) with both times, and never clamped: the field gets
+ * the negative value's 32 bits (two's complement; readers that take it
+ * as unsigned, as 20211212's do, see about 4295 s), so the send time
+ * plus the field is still the receive time, mod 2^32 microseconds. */
+uint32_t task_rtt_us(struct task *t, struct stamp tx, struct stamp rx);
 
 /* Run CB(ARG) after MS milliseconds using T (embedded in the state).
  * Timers of a finished task are the technique's to cancel. */

@@ -70,7 +70,7 @@ struct trace_probe {
 struct trace_hoprec {
 	uint8_t		 addr[16];
 	uint8_t		*icmpext;	/* owned */
-	int32_t		 rtt;		/* microseconds (task_rtt_us) */
+	uint32_t	 rtt;		/* microseconds (task_rtt_us) */
 	uint16_t	 probe;		/* index into probes[] */
 	uint16_t	 reply_size, reply_ipid, q_ipl, nhmtu, icmpext_len;
 	uint8_t		 flags, reply_ttl, reply_tos, icmp_type, icmp_code;
