@@ -509,10 +509,13 @@ START_TEST(test_path_query)
 	    "9c4082bb", f, err, sizeof(err)), 0);
 	fclose(f);
 	ck_assert_str_eq(out,
-	    "1 198.19.0.1\n2 198.19.0.9\n3 198.19.1.1|198.19.1.2\n"
-	    "4 198.18.6.9 dst echo-reply\n"
-	    "1 198.19.0.1\n2 198.19.0.2\n3 *\n4 198.19.0.4\n5 198.19.0.5\n"
-	    "6 198.18.0.9 dst port-unreach\n");
+	    "1 198.19.0.1 rtt_us=200\n2 198.19.0.9 rtt_us=400\n"
+	    "3 198.19.1.1|198.19.1.2 rtt_us=600\n"
+	    "4 198.18.6.9 dst echo-reply rtt_us=800\n"
+	    "1 198.19.0.1 rtt_us=200\n2 198.19.0.2 rtt_us=400\n"
+	    "3 * rtt_us=600\n4 198.19.0.4 rtt_us=800\n"
+	    "5 198.19.0.5 rtt_us=1000\n"
+	    "6 198.18.0.9 dst port-unreach rtt_us=1200\n");
 	free(out);
 	ck_assert_int_eq(netsim_path_print(sim, SRC4, "2001:2::1", "icmp",
 	    "08000000", stdout, err, sizeof(err)), -1);
@@ -520,6 +523,65 @@ START_TEST(test_path_query)
 	    "08000000", stdout, err, sizeof(err)), -1);
 	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.0.1", "icmp",
 	    "0800zz00", stdout, err, sizeof(err)), -1);
+}
+END_TEST
+
+/* Links of their own delays: --path's designed RTTs are what the
+ * simulator applies, per TTL and for the destination, and a per-packet
+ * balancer over branches of different delays gives a range. */
+static const char topo_delays[] =
+    "router d1 addr 198.19.0.1 delay 50\n"
+    "router d2 addr 198.19.0.2 delay 300\n"
+    "router fast addr 198.19.1.1 delay 10\n"
+    "router slow addr 198.19.1.2 delay 1000\n"
+    "lb pp per-packet branch fast branch slow\n"
+    "router d3 addr 198.19.0.3 delay 7\n"
+    "path 198.18.0.0/24 d1 d2 dest echo\n"
+    "path 198.18.1.0/24 d1 pp d3 dest echo\n"
+    "path 198.18.2.0/24 d1 d2 dest unreach\n";
+
+START_TEST(test_designed_delays)
+{
+	char *out = NULL, err[256];
+	size_t len = 0;
+	uint8_t b[256];
+	FILE *f;
+	static const int64_t want[] = { 100, 700, 900 };	/* x 1000 */
+
+	netsim_free(sim);
+	sim = load(topo_delays, 100);	/* the destination link: 100 us */
+	for (int ttl = 1; ttl <= 3; ttl++) {
+		size_t n = echo(b, "198.18.0.9", (uint8_t)(ttl < 3 ? ttl : 64),
+		    16, 0);
+		ck_assert(feed(b, n, 0));
+		ck_assert_int_eq(rep.delay_ns, want[ttl - 1] * 1000);
+	}
+	ck_assert(feed(b, udp(b, "198.18.2.9", 64, 40000, 33435), 0));
+	ck_assert_int_eq(rep.delay_ns, 700000);	/* d2 answers for it */
+	f = open_memstream(&out, &len);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.0.9", "icmp",
+	    "08000000", f, err, sizeof(err)), 0);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.1.9", "icmp",
+	    "08000000", f, err, sizeof(err)), 0);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.2.9", "udp",
+	    "9c4082bb", f, err, sizeof(err)), 0);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.19.0.3", "icmp",
+	    "08000000", f, err, sizeof(err)), 0);
+	fclose(f);
+	ck_assert_str_eq(out,
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.0.2 rtt_us=700\n"
+	    "3 198.18.0.9 dst echo-reply rtt_us=900\n"
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.1.1|198.19.1.2 "
+	    "rtt_us=120..2100\n3 198.19.0.3 rtt_us=134..2114\n"
+	    "4 198.18.1.9 dst echo-reply rtt_us=334..2314\n"
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.0.2 rtt_us=700\n"
+	    "3 198.18.2.9 dst host-unreach from 198.19.0.2 rtt_us=700\n"
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.1.1 rtt_us=120\n"
+	    "3 198.19.0.3 router echo-reply rtt_us=134\n");
+	/* a router's own address is reached by its home path only */
+	ck_assert(feed(b, echo(b, "198.19.0.3", 64, 16, 0), 0));
+	ck_assert_int_eq(rep.delay_ns, 134000);
+	free(out);
 }
 END_TEST
 
@@ -761,6 +823,7 @@ netsim_suite(void)
 	tcase_add_test(tc, test_per_packet);
 	tcase_add_test(tc, test_per_flow);
 	tcase_add_test(tc, test_path_query);
+	tcase_add_test(tc, test_designed_delays);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_loss);
