@@ -506,9 +506,10 @@ dl_user_send(struct dl_user *u, const uint8_t *pkt, size_t len,
 	}
 	if (p->txcb == NULL)
 		token = NULL;
-	if (s->txs != NULL)
+	if (s->txs != NULL) {
 		txs_sent(s->txs, token, tag, *tx);
-	else if (token != NULL)
+		p->drained = -1;	/* a reply may follow this iteration */
+	} else if (token != NULL)
 		p->txcb(p->txarg, token, tag, NETIO_TX_NOSTAMP, 0, tx);
 	return 0;
 }
@@ -531,7 +532,7 @@ dl_pool_tx_drain(struct dl_pool *p)
 	p->drained = now;
 	TAILQ_FOREACH(ifp, &p->ifs, e)
 		if (ifp->tx.txs != NULL && txs_waiting(ifp->tx.txs) > 0)
-			txs_drain(ifp->tx.txs, stamp_now());
+			txs_drain(ifp->tx.txs, stamp_now(), 0);
 }
 
 void

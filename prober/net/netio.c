@@ -17,7 +17,8 @@
 #define NETIO_RXBATCH 256	/* replies read per wake-up, for fairness */
 #define NETIO_RXSLOTS 32	/* datagrams per recvmmsg */
 #define NETIO_RXSLOT 2048	/* bytes per datagram slot */
-#define NETIO_TXBATCH 64	/* probes per sendmmsg */
+#define NETIO_TXBATCH 256	/* probes per sendmmsg (a tick has 200) */
+#define NETIO_TXARENA 65536	/* bytes of queued probes */
 #define NETIO_TXSLOT 1500	/* larger probes are sent at once */
 #define NETIO_RCVBUF (4 * 1024 * 1024)	/* receive buffer to ask for */
 
@@ -36,18 +37,27 @@ struct netio_rxslot {
 	_Alignas(struct cmsghdr) uint8_t cbuf[128];
 };
 
-/* Probes queued while batching, sent with one sendmmsg per socket. */
+/* Probes queued while batching, sent with one sendmmsg per socket (and
+ * their transmit timestamps read with one recvmmsg): packed one after
+ * another in ARENA. */
+union netio_sa {
+	struct sockaddr		sa;
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
+};
+
 struct netio_tx {
 	int			 off;		/* [off, n) wait to go out */
 	int			 n;
 	int			 fd;		/* all of them go on this one */
+	size_t			 used;		/* bytes of ARENA */
 	struct loop_fd		*wait;		/* fd watched: its buffer was full */
 	struct mmsghdr		 m[NETIO_TXBATCH];
 	struct iovec		 iov[NETIO_TXBATCH];
-	struct sockaddr_storage	 ss[NETIO_TXBATCH];
+	union netio_sa		 ss[NETIO_TXBATCH];
 	void			*token[NETIO_TXBATCH];
 	uint32_t		 tag[NETIO_TXBATCH];
-	uint8_t			 buf[NETIO_TXBATCH][NETIO_TXSLOT];
+	uint8_t			 arena[NETIO_TXARENA];
 };
 
 /* A socket probes are sent on, and its transmit timestamps. */
@@ -373,15 +383,16 @@ send_dest(struct netio *n, const uint8_t *pkt, size_t len,
 	return NULL;
 }
 
-/* Read SO's transmit timestamps and give up on those overdue. */
+/* Read SO's transmit timestamps (ALL: until its error queue is empty)
+ * and give up on those overdue. */
 static void
-sock_drain(struct netio *n, struct netio_sock *so)
+sock_drain(struct netio *n, struct netio_sock *so, int all)
 {
 	const struct txs_stats *ts;
 
 	if (so->txs == NULL)
 		return;
-	txs_drain(so->txs, stamp_now());
+	txs_drain(so->txs, stamp_now(), all);
 	n->st.tx_stray = 0;
 	for (int i = 0; i < 2; i++)
 		if (n->snd[i].txs != NULL) {
@@ -400,7 +411,7 @@ netio_tx_drain(struct netio *n)
 	n->drained = now;
 	for (int i = 0; i < 2; i++)
 		if (n->snd[i].txs != NULL && txs_waiting(n->snd[i].txs) > 0)
-			sock_drain(n, &n->snd[i]);
+			sock_drain(n, &n->snd[i], 0);
 }
 
 /* The kernel took probe TOKEN/TAG on SO after the clock read BEFORE: its
@@ -411,6 +422,7 @@ sock_sent(struct netio *n, struct netio_sock *so, void *token, uint32_t tag,
 {
 	if (so->txs != NULL) {
 		txs_sent(so->txs, token, tag, before);
+		n->drained = -1;	/* a reply may follow this iteration */
 		return;
 	}
 	n->st.tx_before++;
@@ -437,7 +449,8 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 
 	if (q == NULL && (q = n->tx = calloc(1, sizeof(*q))) == NULL)
 		return -1;
-	if (q->n > 0 && (q->fd != fd || q->n == NETIO_TXBATCH))
+	if (q->n > 0 && (q->fd != fd || q->n == NETIO_TXBATCH ||
+	    q->used + len > NETIO_TXARENA))
 		netio_flush(n);
 	if (q->wait != NULL) {
 		/* still waiting for the socket's buffer to drain */
@@ -446,12 +459,13 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 	}
 	i = q->n++;
 	q->fd = fd;
-	memcpy(q->buf[i], pkt, len);
+	memcpy(q->arena + q->used, pkt, len);
 	memcpy(&q->ss[i], ss, sl);
 	q->token[i] = token;
 	q->tag[i] = tag;
-	q->iov[i].iov_base = q->buf[i];
+	q->iov[i].iov_base = q->arena + q->used;
 	q->iov[i].iov_len = len;
+	q->used += len;
 	memset(&q->m[i], 0, sizeof(q->m[i]));
 	q->m[i].msg_hdr.msg_name = &q->ss[i];
 	q->m[i].msg_hdr.msg_namelen = sl;
@@ -525,17 +539,37 @@ netio_batch(struct netio *n, int on)
 }
 
 /* Probes OFF..OFF+R-1 of Q went out on SO in one sendmmsg called after
- * the clock read BEFORE: each keeps BEFORE until its own timestamp. */
+ * the clock read BEFORE: their timestamps are awaited (tx_provisional
+ * tells of those that have not come), or, on a socket without, BEFORE is
+ * their time. */
 static void
 tx_done(struct netio *n, struct netio_sock *so, struct netio_tx *q, int off,
     int r, struct stamp before)
 {
 	for (int i = off; i < off + r; i++) {
-		if (q->token[i] != NULL)
+		if (so->txs == NULL && q->token[i] != NULL)
 			n->txcb(n->arg, q->token[i], q->tag[i], NETIO_TX_SENT, 0,
 			    &before);
 		sock_sent(n, so, q->token[i], q->tag[i], before);
 	}
+}
+
+static void
+on_provisional(void *arg, void *token, uint32_t tag, const struct stamp *ts)
+{
+	struct netio *n = arg;
+
+	n->txcb(n->arg, token, tag, NETIO_TX_SENT, 0, ts);
+}
+
+/* The probes this flush sent on SO (since MARK) whose timestamps did not
+ * come with it: their owners get the clock read before the send, for
+ * now.  (Those stamped already were told STAMPED and need nothing.) */
+static void
+tx_provisional(struct netio *n, struct netio_sock *so, uint32_t mark)
+{
+	if (so->txs != NULL && txs_waiting(so->txs) > 0)
+		txs_waiting_since(so->txs, mark, on_provisional, n);
 }
 
 int
@@ -587,11 +621,13 @@ netio_flush(struct netio *n)
 	struct netio_tx *q = n->tx;
 	struct netio_sock *so;
 	struct stamp before;
+	uint32_t mark;
 	int r, cnt;
 
 	if (q == NULL || q->n == 0)
 		return;
 	so = sock_of(n, q->fd);
+	mark = so->txs != NULL ? txs_mark(so->txs) : 0;
 	while (q->off < q->n) {
 		cnt = q->n - q->off;
 		before = stamp_now();
@@ -613,7 +649,10 @@ netio_flush(struct netio *n)
 				sock_refused(so);
 			n->st.send_waits++;
 			tx_wait(n, q);
-			sock_drain(n, so);
+			/* all: the socket is watched now, and an error queue
+			 * left unread would wake the loop at once again */
+			sock_drain(n, so, 1);
+			tx_provisional(n, so, mark);
 			return;
 		}
 		/* the first unsent one was refused: say so, go on after it */
@@ -626,12 +665,14 @@ netio_flush(struct netio *n)
 			    r == -1 ? errno : EIO, NULL);
 	}
 	q->off = q->n = 0;
+	q->used = 0;
 	if (q->wait != NULL) {
 		loop_fd_del(n->l, q->wait);
 		q->wait = NULL;
 	}
 	/* the batch's timestamps: one read of the error queue */
-	sock_drain(n, so);
+	sock_drain(n, so, 0);
+	tx_provisional(n, so, mark);
 }
 
 const struct netio_stats *

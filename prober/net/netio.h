@@ -93,7 +93,8 @@ int netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 enum netio_txev {
 	NETIO_TX_SENT,		/* a queued probe was handed to the kernel
 				   after the clock read TX; its timestamp
-				   may follow */
+				   may follow (not told if its STAMPED came
+				   with the flush) */
 	NETIO_TX_STAMPED,	/* TX is the kernel's transmit timestamp */
 	NETIO_TX_NOSTAMP,	/* no timestamp came: the clock read before
 				   the send stands (TX: it, or NULL) */

@@ -34,7 +34,13 @@
 
 #define TXS_MIN		256		/* ring slots to start with */
 #define TXS_MAX		(1u << 17)	/* waiting probes at most */
-#define TXS_RXBATCH	32		/* error-queue messages per read */
+#define TXS_RXBATCH	256		/* error-queue messages per read */
+
+/* What one read of the error queue uses (on the heap: 48 KB). */
+struct txs_rxbuf {
+	struct mmsghdr	 mm[TXS_RXBATCH];
+	_Alignas(struct cmsghdr) uint8_t cb[TXS_RXBATCH][128];
+};
 
 struct txs_rec {
 	void		*token;
@@ -55,6 +61,7 @@ struct txs {
 	uint32_t	 acc, ref;	/* counts so far */
 	uint32_t	 a_ref, a_c;	/* the anchor: C at R = a_ref */
 	struct txs_stats st;
+	struct txs_rxbuf *rb;		/* for txs_drain, made when first used */
 };
 
 struct txs *
@@ -76,6 +83,7 @@ txs_free(struct txs *x)
 	if (x == NULL)
 		return;
 	free(x->r);
+	free(x->rb);
 	free(x);
 }
 
@@ -250,6 +258,27 @@ txs_waiting(const struct txs *x)
 	return x->waiting;
 }
 
+uint32_t
+txs_mark(const struct txs *x)
+{
+	return x->acc;
+}
+
+void
+txs_waiting_since(const struct txs *x, uint32_t mark, txs_cb *cb, void *arg)
+{
+	uint32_t since = x->acc - mark;
+
+	for (size_t i = 0; i < x->n; i++) {
+		const struct txs_rec *e = rec(x, i);
+		struct stamp before = { e->before };
+
+		if (!e->done && e->token != NULL &&
+		    (uint32_t)(e->acc - mark) < since)
+			cb(arg, e->token, e->tag, &before);
+	}
+}
+
 const struct txs_stats *
 txs_stats(const struct txs *x)
 {
@@ -304,28 +333,35 @@ parse_errmsg(struct msghdr *m, uint32_t *key, struct stamp *ts)
 }
 
 void
-txs_drain(struct txs *x, struct stamp now)
+txs_drain(struct txs *x, struct stamp now, int all)
 {
-	struct mmsghdr mm[TXS_RXBATCH];
-	_Alignas(struct cmsghdr) uint8_t cb[TXS_RXBATCH][128];
 	struct stamp ts = { 0 };
 	uint32_t key = 0;
-	int got;
+	int got, want;
 
-	while (x->fd != -1) {
-		memset(mm, 0, sizeof(mm));
-		for (int i = 0; i < TXS_RXBATCH; i++) {
-			mm[i].msg_hdr.msg_control = cb[i];
-			mm[i].msg_hdr.msg_controllen = sizeof(cb[i]);
+	if (x->fd != -1 && x->rb == NULL)
+		x->rb = malloc(sizeof(*x->rb));
+	while (x->fd != -1 && x->rb != NULL) {
+		struct mmsghdr *mm = x->rb->mm;
+
+		/* as many as are awaited (all: a full batch), so one read
+		 * usually takes a batch's timestamps */
+		want = all || x->waiting >= TXS_RXBATCH ? TXS_RXBATCH :
+		    x->waiting > 0 ? (int)x->waiting : 1;
+		memset(mm, 0, (size_t)want * sizeof(*mm));
+		for (int i = 0; i < want; i++) {
+			mm[i].msg_hdr.msg_control = x->rb->cb[i];
+			mm[i].msg_hdr.msg_controllen = sizeof(x->rb->cb[i]);
 		}
-		got = recvmmsg(x->fd, mm, TXS_RXBATCH,
+		got = recvmmsg(x->fd, mm, (unsigned int)want,
 		    MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
 		if (got <= 0)
 			break;
 		for (int i = 0; i < got; i++)
 			if (parse_errmsg(&mm[i].msg_hdr, &key, &ts))
 				txs_stamp(x, key, ts);
-		if (got < TXS_RXBATCH)
+		/* no more to read, or none awaited: saves a call */
+		if (got < want || (x->waiting == 0 && !all))
 			break;
 	}
 	txs_expire(x, now);
@@ -342,8 +378,9 @@ txs_enable(int fd)
 }
 
 void
-txs_drain(struct txs *x, struct stamp now)
+txs_drain(struct txs *x, struct stamp now, int all)
 {
+	(void)all;
 	txs_expire(x, now);
 }
 

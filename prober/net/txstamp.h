@@ -68,15 +68,25 @@ void txs_refused(struct txs *x);
  * does for each message). */
 void txs_stamp(struct txs *x, uint32_t key, struct stamp ts);
 
-/* Read every timestamp waiting on the socket's error queue, then give
- * up on probes sent before NOW - TXS_WAIT_NS. */
-void txs_drain(struct txs *x, struct stamp now);
+/* Read the timestamps waiting on the socket's error queue (until none is
+ * awaited, or with ALL until the queue is empty), then give up on probes
+ * sent before NOW - TXS_WAIT_NS. */
+void txs_drain(struct txs *x, struct stamp now, int all);
 
 /* Give up on probes sent before NOW - TXS_WAIT_NS. */
 void txs_expire(struct txs *x, struct stamp now);
 
 /* Probes still waiting for a timestamp. */
 size_t txs_waiting(const struct txs *x);
+
+/* A mark: the probes given to txs_sent after it are "since" it. */
+uint32_t txs_mark(const struct txs *x);
+
+/* Call CB(ARG, token, tag, &before) for each probe given since MARK
+ * (with a token) that still waits for its timestamp: BEFORE is the
+ * clock read before it was sent. */
+void txs_waiting_since(const struct txs *x, uint32_t mark, txs_cb *cb,
+    void *arg);
 
 /* Counters since txs_new. */
 const struct txs_stats *txs_stats(const struct txs *x);

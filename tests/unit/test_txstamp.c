@@ -240,6 +240,27 @@ START_TEST(grows_and_wraps)
 }
 END_TEST
 
+/* The probes of one batch whose timestamps did not come with it. */
+START_TEST(waiting_since_mark)
+{
+	struct txs *x = fresh();
+	uint32_t mark;
+
+	txs_sent(x, &tok, 0, at(1000));		/* an earlier batch */
+	mark = txs_mark(x);
+	txs_sent(x, &tok, 1, at(2000));
+	txs_sent(x, NULL, 2, at(2000));		/* no token: not told */
+	txs_sent(x, &tok, 3, at(2000));
+	txs_stamp(x, 1, at(2100));
+	S.n = 0;
+	txs_waiting_since(x, mark, on_ts, &S);
+	ck_assert_int_eq(S.n, 1);
+	ck_assert_uint_eq(S.tag[0], 3);
+	ck_assert_int_eq(S.ns[0], 2000);	/* its before-send time */
+	txs_free(x);
+}
+END_TEST
+
 START_TEST(stray_and_duplicate)
 {
 	struct txs *x = fresh();
@@ -289,7 +310,7 @@ START_TEST(kernel_loopback)
 	}
 	/* loopback stamps them as they are sent; allow a slow machine */
 	for (int tries = 0; tries < 100 && S.n < 3; tries++) {
-		txs_drain(x, stamp_now());
+		txs_drain(x, stamp_now(), 0);
 		if (S.n < 3)
 			usleep(10000);
 	}
@@ -321,6 +342,7 @@ suite(void)
 	tcase_add_test(tc, not_before_its_send);
 	tcase_add_test(tc, no_token);
 	tcase_add_test(tc, grows_and_wraps);
+	tcase_add_test(tc, waiting_since_mark);
 	tcase_add_test(tc, stray_and_duplicate);
 	tcase_add_test(tc, kernel_loopback);
 	suite_add_tcase(s, tc);
