@@ -76,6 +76,7 @@ struct netio {
 	void			*arg;
 	struct netio_stats	 st;
 	int			 batching;	/* netio_batch(n, 1) */
+	struct stamp		 qtime;		/* the clock when it began */
 	struct netio_tx		*tx;		/* the batch; NULL until used */
 	netio_tx_cb		*txcb;
 	struct netio_sock	 snd[2];	/* send4, send6 */
@@ -487,7 +488,9 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 		return -1;
 	netio_note_tx(n, len);
 	if (n->batching && n->txcb != NULL && len <= NETIO_TXSLOT) {
-		*tx = stamp_now();
+		/* a clock read before it, until the flush tells better: one
+		 * read per batch, not per probe */
+		*tx = n->qtime;
 		return tx_queue(n, so->fd, pkt, len, &ss, sl, token, tag);
 	}
 	if (n->tx != NULL && n->tx->n > 0) {
@@ -535,6 +538,8 @@ netio_batch(struct netio *n, int on)
 {
 	if (!on)
 		netio_flush(n);
+	else if (!n->batching)
+		n->qtime = stamp_now();
 	n->batching = on;
 }
 

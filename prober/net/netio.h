@@ -82,8 +82,8 @@ void netio_free(struct netio *n);
 /* Send the IP packet PKT (LEN bytes); TX gets the clock read before it
  * was handed to the kernel.  Returns 0, or -1 with errno set
  * (EAFNOSUPPORT if no socket for that family was given).  While batching
- * (netio_batch) the packet is queued, TX gets the time it was queued,
- * and the tx callback hears of it at the next netio_flush.  With a tx
+ * (netio_batch) the packet is queued, TX gets the clock read when the
+ * batch began, and the tx callback hears of it at the next netio_flush.  With a tx
  * callback the kernel's transmit timestamp of the probe (TOKEN, TAG) is
  * reported through it when it comes. */
 int netio_send(struct netio *n, const uint8_t *pkt, size_t len,
