@@ -17,7 +17,8 @@
 #define NETIO_RXBATCH 256	/* replies read per wake-up, for fairness */
 #define NETIO_RXSLOTS 32	/* datagrams per recvmmsg */
 #define NETIO_RXSLOT 2048	/* bytes per datagram slot */
-#define NETIO_TXBATCH 256	/* probes per sendmmsg (a tick has 200) */
+#define NETIO_TXBATCH 64	/* probes per sendmmsg: their owners are still
+				   in the cache when the timestamps come */
 #define NETIO_TXARENA 65536	/* bytes of queued probes */
 #define NETIO_TXSLOT 1500	/* larger probes are sent at once */
 #define NETIO_RCVBUF (4 * 1024 * 1024)	/* receive buffer to ask for */

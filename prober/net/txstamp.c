@@ -267,9 +267,15 @@ txs_mark(const struct txs *x)
 void
 txs_waiting_since(const struct txs *x, uint32_t mark, txs_cb *cb, void *arg)
 {
-	uint32_t since = x->acc - mark;
+	uint32_t since = x->acc - mark, skip;
+	size_t i = 0;
 
-	for (size_t i = 0; i < x->n; i++) {
+	/* the records are in the order sent: those since MARK are the
+	 * last ones (older ones may wait too: skip them at once) */
+	if (x->n > 0 && (skip = mark - rec(x, 0)->acc) < (uint32_t)x->n &&
+	    (int32_t)skip > 0)
+		i = skip;
+	for (; i < x->n; i++) {
 		const struct txs_rec *e = rec(x, i);
 		struct stamp before = { e->before };
 
