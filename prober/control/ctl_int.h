@@ -3,8 +3,8 @@
  * (sockets, clients, buffers, shutdown), ctl_cmds.c (interactive
  * commands) and ctl_attach.c (attach mode).  Not for other modules.
  */
-#ifndef CONTROL_CTL_INT_H
-#define CONTROL_CTL_INT_H
+#ifndef PROBER_CONTROL_CTL_INT_H
+#define PROBER_CONTROL_CTL_INT_H
 
 #include <stdint.h>
 #include <sys/queue.h>
@@ -38,6 +38,7 @@ struct ctl_client {
 	void			*vio_arg;
 	int			 events;	/* watched now */
 	char			 name[160];	/* "ip:port" or "path:fd" */
+	int			 inet;		/* came through -P (TCP) */
 	struct ctl_linebuf	 lb;
 	int			 lb_drained;	/* ctl_lb_next said NONE */
 	struct timer		 kick;		/* take waiting lines */

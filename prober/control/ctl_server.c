@@ -668,6 +668,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	ctl_lb_init(&cl->lb);
 	TAILQ_INIT(&cl->jobs);
 	client_name(cl, &ss);
+	cl->inet = ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
 	if ((cl->lfd = loop_fd_add(ctl->l, fd, LOOP_READ, on_client, cl)) ==
 	    NULL) {
 		log_warn("control socket: watching a client");
@@ -757,7 +758,8 @@ int
 ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
-	struct core_conf conf = { ctl->o->pps, ctl->o->window, ctl->methods };
+	struct core_conf conf = { .pps = ctl->o->pps,
+	    .window = ctl->o->window, .methods = ctl->methods };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
 	int rc = 1;
 

@@ -38,6 +38,7 @@ task_free(struct task *t)
 	t->txwait -= (uint32_t)netio_forget(c->nio, t);
 	dl_user_free(t->dlu);
 	t->dlu = NULL;
+	task_fw_release(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
 	t->state = NULL;
@@ -71,6 +72,7 @@ reap_one(struct core *c, struct task *t)
 
 	if (!c->discard && !t->discard && s != NULL) {
 		t->m->write(t, s->out);
+		c->st.results++;
 		if (s->out != c->out && output_flush(s->out) == -1)
 			log_warn("output");
 	}
@@ -117,10 +119,9 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		snprintf(why, sizeof(why), "empty command");
 		goto bad;
 	}
-	if ((m = method_find(c->conf.methods, argv[0])) == NULL) {
-		snprintf(why, sizeof(why), "unknown command '%s'", argv[0]);
+	if ((m = method_lookup(c->conf.methods, argv[0], why,
+	    sizeof(why))) == NULL)
 		goto bad;
-	}
 	if (cmd_getopts(m->opts, m->nopts, argc, argv, &args, why,
 	    sizeof(why)) == -1)
 		goto bad;
@@ -237,6 +238,7 @@ start_one(struct core *c, struct task *t)
 		if (!t->finished) {
 			dl_user_free(t->dlu);
 			t->dlu = NULL;
+			task_fw_release(t);
 			task_flows_del(t);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);
@@ -336,14 +338,6 @@ on_pump(void *arg)
 		else
 			loop_stop(c->l);
 	}
-}
-
-/* Make sure a pacing decision happens soon. */
-void
-core_kick(struct core *c)
-{
-	if (!timer_pending(&c->pump))
-		loop_timer_after(c->l, &c->pump, 0);
 }
 
 #define CORE_TXLOG_MAX 20	/* probes without a kernel time logged */
@@ -477,6 +471,9 @@ core_new(struct loop *l, const struct core_conf *conf,
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
 	c->pid = (uint32_t)getpid();
+	c->fw_lease = fds->fw_lease;
+	c->fw_release = fds->fw_release;
+	c->fw_ctx = fds->fw_ctx;
 	c->sport = (uint16_t)((c->pid & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	core_set_tick(c);

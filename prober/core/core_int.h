@@ -11,6 +11,7 @@
 
 #include "core.h"
 #include "dl.h"
+#include "loop.h"
 #include "match.h"
 #include "pace.h"
 #include "task.h"
@@ -37,6 +38,8 @@ struct task {
 						   still to be reported */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
+	void			*fwl;		/* task_fw_lease, or NULL */
+	task_fw_ready		*fw_readycb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };
@@ -97,12 +100,20 @@ struct core {
 	uint32_t		 next_id;
 	uint16_t		 sport;
 	uint32_t		 pid;		/* task_pid */
+	netio_fw_lease_fn	*fw_lease;	/* -F, or NULL */
+	netio_fw_release_fn	*fw_release;
+	void			*fw_ctx;
 	struct core_stats	 st;
 };
 
 /* Something changed (a task wants a token or finished, a source has
  * work): make the next pacing decision from the loop, soon. */
-void core_kick(struct core *c);
+static inline void
+core_kick(struct core *c)
+{
+	if (!timer_pending(&c->pump))
+		loop_timer_after(c->l, &c->pump, 0);
+}
 
 /* Unlink every flow T registered and forget its range. */
 void task_flows_del(struct task *t);

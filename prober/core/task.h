@@ -72,6 +72,12 @@ void task_timer_cancel(struct task *t, struct timer *tm);
 /* The loop's current monotonic time. */
 struct monotime task_now(const struct task *t);
 
+/* The wall-clock time now, by the loop's clock, for times a result
+ * records when no packet carries one (a measurement's start; ICMP
+ * timestamps).  Send and receive times come with task_send, method->sent
+ * and method->reply, never from here. */
+struct timeval task_walltime(const struct task *t);
+
 /* The cycle (and through it the list) results belong to, or NULL.  Take
  * a reference (scamper_cycle_use) to keep it. */
 struct scamper_cycle *task_cycle(const struct task *t);
@@ -87,22 +93,16 @@ uint32_t task_pid(const struct task *t);
 /* 32 unpredictable bits (TCP sequence numbers, IP-ID bases). */
 uint32_t task_random(const struct task *t);
 
-/* The wall clock now, into TV: for what a result records as a date (its
- * start) and for ICMP/IP timestamps.  Send and receive times come with
- * task_send, method->sent and method->reply, never from here. */
-void task_clock(const struct task *t, struct timeval *tv);
-
-/* The MTU of the interface that holds local address SRC (AF_INET or
- * AF_INET6; a 16-byte buffer).  Returns 0 with *MTU set, or -1 with errno
- * (ENOENT: no interface has it). */
-int task_ifmtu(const struct task *t, int af, const uint8_t *src,
-    uint16_t *mtu);
-
 /* The source address the kernel would use towards DST (AF_INET or
  * AF_INET6; 16-byte buffers).  Returns 0, or -1 with errno (e.g.
  * ENETUNREACH). */
 int task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src);
+
+/* The MTU of the interface holding local address SRC.  Returns 0, or -1
+ * with errno. */
+int task_ifmtu(const struct task *t, int af, const uint8_t *src,
+    uint16_t *mtu);
 
 /* ---- the datalink (trace -r, -O dl) --------------------------------- */
 
@@ -142,6 +142,32 @@ int task_reply_from_dl(const struct task *t);
  * fragment of an IPv6 reply read from the datalink (R->size is then the
  * fragment's; the rest of the reply is not delivered). */
 int task_reply_fragid(const struct task *t, uint32_t *id);
+
+/* ---- the firewall (tbit, sting: -F) -------------------------------- */
+
+/* Nonzero if scamper was given a firewall (-F): techniques that craft
+ * TCP connections by hand refuse to run without one. */
+int task_fw_enabled(const struct task *t);
+
+/* The rule asked for is in place (ERR 0; SPORT the local port it holds
+ * for the task: send from it) or was refused (ERR an errno: EADDRINUSE
+ * the port is taken, EADDRNOTAVAIL not our address, EOPNOTSUPP no
+ * firewall, EPIPE no helper; the lease is then gone). */
+typedef void task_fw_ready(struct task *t, int err, uint16_t sport);
+
+/* Lease a firewall rule that keeps the kernel's TCP stack out of T's
+ * connection from SRC:SPORT to DST:DPORT (SPORT 0: a free port is
+ * chosen): segments from DST:DPORT to SRC:SPORT are dropped before the
+ * stack sees them, so they reach T through the datalink only (ask for
+ * it with task_datalink TASK_DL_TS).  A task holds one lease; it ends
+ * with task_fw_release or when the task finishes, however it finishes.
+ * READY is called once, from the loop.  Returns 0, or -1 with errno
+ * (EOPNOTSUPP: no -F). */
+int task_fw_lease(struct task *t, int af, const uint8_t *src,
+    const uint8_t *dst, uint16_t sport, uint16_t dport, task_fw_ready *ready);
+
+/* End T's lease now (nothing if it has none): its rule goes. */
+void task_fw_release(struct task *t);
 
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);

@@ -108,6 +108,7 @@ set monitorname
 set command ping -c 2
 get command
 set command bogus
+set command tracelb
 set command
 set command trace
 set
@@ -133,6 +134,7 @@ ERR could not set monitorname
 OK
 OK command ping -c 2
 ERR could not set command: unknown method 'bogus'
+ERR could not set command: tracelb: not implemented yet
 ERR could not set command
 OK
 ERR usage: set [command | holdtime | monitorname | pps | window]
@@ -166,7 +168,7 @@ ERR unhandled outfile command 'foo'
 ERR usage: outfile open name <alias> file <path> mode <truncate|append>
 ERR usage: outfile open name <alias> file <path> mode <truncate|append>
 ERR mode must be truncate or append
-ERR could not add outfile: /tmp/x: no directory is allowed for files (set SCAMPER_FILEDIR, or start scamper elsewhere than /)
+ERR could not add outfile: file commands are off on a TCP control socket (scamper -O tcp-files allows them)
 ERR could not add outfile: '-' exists
 ERR usage: outfile close <alias>
 ERR unknown outfile 'nope'
@@ -217,7 +219,8 @@ ERR command attach param 'foo' failed
 ERR command attach param 'format' failed"
 
 # ---- attach mode ----
-out=$(printf '%s\n' attach 'trace -q 1 -m 1 127.0.0.1' 'bogus cmd' 'halt 99' \
+out=$(printf '%s\n' attach 'trace -q 1 -m 1 127.0.0.1' 'bogus cmd' \
+    'sniff 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
     halt 'halt x' 'halt 0' 'halt 4294967296' 'ping -c 1 127.0.0.1' \
     127.0.0.1 done | py "$A" transcript)
 lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next}
@@ -225,6 +228,8 @@ lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next
 want="OK
 OK id-1
 ERR command not accepted: bogus: unknown command 'bogus'
+ERR command not accepted: sniff: not implemented yet
+ERR command not accepted: trace: -N: unknown option
 ERR no task id-99
 ERR usage: halt [id]
 ERR usage: halt [id]
