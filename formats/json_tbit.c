@@ -209,10 +209,14 @@ app(struct sbuf *sb, const struct scamper_tbit *t)
 	/* only http and bgp are printed (observed) */
 	if (t->app_proto == SCAMPER_TBIT_APP_HTTP) {
 		sb_printf(sb, ", \"app\":\"%s\"", a);
-		if (t->http_host != NULL)
-			sb_printf(sb, ", \"http_url\":\"%s://%s%s\"",
-			    t->http_type == 1 ? "https" : "http", t->http_host,
-			    t->http_file != NULL ? t->http_file : "");
+		if (t->http_host != NULL) {
+			sb_printf(sb, ", \"http_url\":\"%s://",
+			    t->http_type == 1 ? "https" : "http");
+			sb_json_str(sb, t->http_host);
+			if (t->http_file != NULL)
+				sb_json_str(sb, t->http_file);
+			sb_cat(sb, "\"");
+		}
 	} else if (t->app_proto == SCAMPER_TBIT_APP_BGP)
 		sb_printf(sb, ", \"app\":\"%s\", \"bgp_asn\":%u", a,
 		    t->bgp_asn);
