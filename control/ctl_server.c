@@ -784,6 +784,10 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 		goto out;
 	}
 	rc = 0;
+	/* results that could not be written make the run a failure */
+	TAILQ_FOREACH(def, &ctl->outfiles, e)
+		if (output_failed(def->out))
+			rc = 1;
 out:
 	loop_timer_cancel(l, &ctl->relisten);
 	loop_timer_cancel(l, &ctl->exit_timer);

@@ -1,6 +1,7 @@
 /*
  * warts_buf.c: bounded readers and growing writers for warts bodies, the
- * per-record address table, and the table-driven flags+params codec.
+ * per-record address table, the list and cycle ID tables, and the
+ * table-driven flags+params codec.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,62 @@ waddrtab_add(struct waddrtab *t, const struct scamper_addr *a)
 	}
 	t->a[t->n++] = *a;
 	return 0;
+}
+
+/* ---- list and cycle tables ----------------------------------------- */
+
+void *
+idtab_get(const struct idtab *t, uint32_t id)
+{
+	if (id < t->base || id >= t->n)
+		return NULL;
+	return t->v[id - t->base];
+}
+
+int
+idtab_append(struct idtab *t, void *v)
+{
+	uint32_t used = t->n - t->base;
+
+	if (used == t->alloc) {
+		uint32_t na = t->alloc == 0 ? 16 : t->alloc * 2;
+		void **nv;
+
+		if (na < t->alloc || (nv = realloc(t->v, na * sizeof(*nv))) ==
+		    NULL)
+			return -1;
+		t->v = nv;
+		t->alloc = na;
+	}
+	t->v[used] = v;
+	t->n++;
+	return 0;
+}
+
+/* Then drop a long retired prefix. */
+void
+idtab_retire(struct idtab *t, uint32_t id)
+{
+	uint32_t k = 0, used = t->n - t->base;
+
+	if (id < t->base || id >= t->n)
+		return;
+	t->v[id - t->base] = NULL;
+	while (k < used && t->v[k] == NULL)
+		k++;
+	if (k >= 64 && k * 2 >= used) {
+		memmove(t->v, t->v + k, (used - k) * sizeof(*t->v));
+		t->base += k;
+	}
+}
+
+void
+idtab_clear(struct idtab *t, void (*fr)(void *))
+{
+	for (uint32_t i = 0; i < t->n - t->base; i++)
+		if (t->v[i] != NULL)
+			fr(t->v[i]);
+	free(t->v);
 }
 
 /* ---- reading --------------------------------------------------------- */

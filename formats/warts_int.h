@@ -23,6 +23,9 @@
 
 struct scamper_file;
 
+#define WARTS_MAGIC	0x1205
+#define WARTS_HDRLEN	8	/* u16 magic, u16 type, u32 body length */
+
 struct waddrtab {
 	struct scamper_addr *a;
 	uint32_t	 n, alloc;
@@ -109,6 +112,50 @@ void wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr);
 
 void waddrtab_clear(struct waddrtab *t);
 int waddrtab_add(struct waddrtab *t, const struct scamper_addr *a);
+
+/*
+ * Lists or cycles by writer-assigned ID.  IDs are handed out in order and
+ * a stopped cycle's ID is retired, so the table is a window [base, n):
+ * v[id - base] holds an object with a reference, or NULL once retired.
+ * When the retired prefix grows large it is dropped, so a file of any
+ * number of cycles is read and written in constant memory.
+ */
+struct idtab {
+	void		**v;
+	uint32_t	 base, n, alloc;
+};
+
+/* The object with ID, or NULL (unknown or retired). */
+void *idtab_get(const struct idtab *t, uint32_t id);
+/* Store V as the next ID (n); 0 or -1 (ENOMEM). */
+int idtab_append(struct idtab *t, void *v);
+/* Retire ID (its slot becomes NULL; the caller handles the reference). */
+void idtab_retire(struct idtab *t, uint32_t id);
+/* Call FR on every object left and free the table. */
+void idtab_clear(struct idtab *t, void (*fr)(void *));
+
+/*
+ * The warts writer (warts_write.c): appends whole records to OUT and,
+ * after each, calls END(ARG, START) with the offset of the record's first
+ * byte in OUT, returning what END returns (a sink delivers or flushes
+ * there).  On failure ERR names the problem and no part of the failed
+ * record stays in OUT.
+ */
+struct warts_writer {
+	struct wbuf	*out;
+	struct idtab	 lists, cycles;
+	int		(*end)(void *arg, size_t start);
+	void		*arg;
+	char		 err[128];
+};
+
+/* 0, or -1 (ENOMEM). */
+int warts_writer_init(struct warts_writer *w, struct wbuf *out,
+    int (*end)(void *, size_t), void *arg);
+/* Drop the writer's lists and cycles (OUT is the caller's). */
+void warts_writer_clear(struct warts_writer *w);
+/* Write one object as scamper_file_write_obj() describes; 0 or -1. */
+int warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj);
 
 /* Per-type codecs: decode a record body / append one (after the header). */
 struct scamper_trace;

@@ -102,6 +102,7 @@ void	ping_halt(struct task *t);
 /* A probe queued by ping_probe went out or was refused (method.h sent). */
 void	ping_sent(struct task *t, uint32_t idx, int err,
 	    const struct timeval *tx);
-void	ping_write(struct task *t, struct output *o);
+/* The finished ping (SCAMPER_FILE_OBJ_PING). */
+const void *ping_result(struct task *t, uint16_t *type);
 
 #endif

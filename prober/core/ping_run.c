@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "ping_int.h"
 #include "scamper_list.h"
 #include "scamper_ping.h"
@@ -401,11 +401,11 @@ ping_halt(struct task *task)
 	ping_finish(task_state(task), SCAMPER_PING_STOP_HALTED, 0);
 }
 
-void
-ping_write(struct task *task, struct output *o)
+const void *
+ping_result(struct task *task, uint16_t *type)
 {
 	struct ping_state *s = task_state(task);
 
-	if (output_write_ping(o, s->p) == -1)
-		log_warn("writing ping");
+	*type = SCAMPER_FILE_OBJ_PING;
+	return s->p;
 }

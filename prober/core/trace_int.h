@@ -205,6 +205,7 @@ void	trace_halt(struct task *t);
 /* A probe queued by trace_probe went out or was refused (method.h sent). */
 void	trace_sent(struct task *t, uint32_t idx, int err,
 	    const struct timeval *tx);
-void	trace_write(struct task *t, struct output *o);
+/* The finished trace (SCAMPER_FILE_OBJ_TRACE). */
+const void *trace_result(struct task *t, uint16_t *type);
 
 #endif

@@ -8,7 +8,9 @@ Every wait is bounded (a timeout ends the scenario as a failure).
 
   transcript             send stdin's lines, print all replies until the
                          server closes the connection (end with "exit" or
-                         an attach ending in "done")
+                         an attach ending in "done"); a line "#wait X"
+                         is not sent but waits (up to 30 s) for a reply
+                         line starting with X after the last line sent
   decode                 (no ADDR: use -) stdin transcript -> warts bytes
   sources                source list/update/cycle/delete and observe
   many N M CMD           N attached clients, M commands each, all at once
@@ -160,8 +162,18 @@ def sc_transcript(addr):
     c = Conn(addr)
 
     def feeder():
-        # lines go out as they arrive on stdin (tests pace them)
+        # lines go out as they arrive on stdin (tests pace them, with
+        # "#wait X" where a reply must come first: a sleep would lean on
+        # how fast python starts and connects)
+        sent = 0
         for line in sys.stdin:
+            if line.startswith("#wait "):
+                want, end = line[6:].strip(), time.time() + 30
+                while time.time() < end and not c.closed and not any(
+                        l.startswith(want) for l in c.lines[sent:]):
+                    time.sleep(0.02)
+                continue
+            sent = len(c.lines)
             try:
                 c.send(line)
             except OSError:

@@ -251,8 +251,8 @@ else
 fi
 
 # MORE: one after attach when nothing else is queued, one per command taken
-out=$( (printf 'attach\n'; sleep 1; printf 'trace -q 1 -m 1 127.0.0.1\n'; sleep 1;
-    printf 'done\n') | py "$A" transcript | grep -v '^ok - ' | grep -E '^(OK|MORE)')
+out=$(printf '%s\n' attach '#wait MORE' 'trace -q 1 -m 1 127.0.0.1' '#wait MORE' \
+    done | py "$A" transcript | grep -v '^ok - ' | grep -E '^(OK|MORE)')
 [ "$out" = "OK
 MORE
 OK id-1
