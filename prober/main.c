@@ -21,6 +21,7 @@
 #include "log.h"
 #include "loop.h"
 #include "measure.h"
+#include "methods.h"
 #include "netio.h"
 #include "opts.h"
 #include "priv_start.h"
@@ -186,12 +187,12 @@ prober_run(const struct opts *o)
 	/* files and listening sockets are opened now: after the drop there
 	 * may be no file system */
 	if (measure_needs_sockets(o)) {
-		if ((m = measure_prepare(o)) == NULL)
+		if ((m = measure_prepare(o, prober_methods)) == NULL)
 			return 1;
 		pp.want_fds = 1;
 	} else if (o->input == INPUT_CTL_INET || o->input == INPUT_CTL_UNIX ||
 	    o->input == INPUT_REMOTE) {
-		if ((ctl = ctl_prepare(o)) == NULL)
+		if ((ctl = ctl_prepare(o, prober_methods)) == NULL)
 			return 1;
 		pp.want_fds = 1;
 		/* -R: the name is resolved and the TLS files are read now */

@@ -167,7 +167,7 @@ outfile_new(const char *alias, const char *path, struct output *out)
 }
 
 struct ctl *
-ctl_prepare(const struct opts *o)
+ctl_prepare(const struct opts *o, const struct method *const *methods)
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
 	struct ctl_outfile *of;
@@ -178,6 +178,7 @@ ctl_prepare(const struct opts *o)
 		return NULL;
 	}
 	ctl->o = o;
+	ctl->methods = methods;
 	ctl->lfd[0] = ctl->lfd[1] = -1;
 	TAILQ_INIT(&ctl->clients);
 	TAILQ_INIT(&ctl->outfiles);
@@ -756,7 +757,7 @@ int
 ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
-	struct core_conf conf = { ctl->o->pps, ctl->o->window };
+	struct core_conf conf = { ctl->o->pps, ctl->o->window, ctl->methods };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
 	int rc = 1;
 

@@ -96,6 +96,7 @@ enum ctl_shutdown { CTL_RUN, CTL_DONE, CTL_FLUSH, CTL_NOW };
 
 struct ctl {
 	const struct opts	*o;
+	const struct method *const *methods;	/* main's table */
 	struct loop		*l;
 	struct core		*core;
 	int			 lfd[2];	/* listeners: -P, -U */
