@@ -314,6 +314,7 @@ rb_field(struct rbuf *rb, struct wfield *f)
 	case WF_STR:	return rb_str(rb, f->p);
 	case WF_GID:	return rb_gid(rb, f->p);
 	case WF_CB:	return f->rd(rb, f);
+	case WF_ICMPEXT: return rb_icmpext(rb, f->p, f->lenp);
 	case WF_BYTES: {
 		uint8_t **pp = f->p;
 		size_t n = *f->lenp;
@@ -502,6 +503,9 @@ wb_field(struct wbuf *wb, const struct wfield *f)
 	case WF_STR:	wb_str(wb, *(char *const *)f->p); break;
 	case WF_BYTES:	wb_bytes(wb, *(uint8_t *const *)f->p, *f->lenp); break;
 	case WF_CB:	f->wr(wb, f); break;
+	case WF_ICMPEXT:
+		wb_icmpext(wb, *(uint8_t *const *)f->p, *f->lenp);
+		break;
 	}
 }
 

@@ -270,22 +270,6 @@ block_write(struct wbuf *wb, const struct scamper_dealias *dl)
 
 #define RX_NF	12
 
-static int
-icmpext_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_dealias_reply *r = f->ctx;
-
-	return rb_icmpext(rb, &r->icmpext, &r->icmpext_len);
-}
-
-static void
-icmpext_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_dealias_reply *r = f->ctx;
-
-	wb_icmpext(wb, r->icmpext, r->icmpext_len);
-}
-
 static void
 reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
     struct scamper_addr *gid)
@@ -299,7 +283,8 @@ reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
 		WFIELD(WF_U8, &r->ttl, 1),
 		WFIELD(WF_U16, tc, icmp),
 		WFIELD(WF_U8, &r->icmp_q_ttl, icmp),
-		WFIELD(WF_CB, NULL, icmp && r->icmpext != NULL),
+		WFIELD_ICMPEXT(&r->icmpext, &r->icmpext_len,
+		    icmp && r->icmpext != NULL),
 		WFIELD(WF_U8, &r->proto, !icmp),
 		WFIELD(WF_U8, &r->tcp_flags, r->proto == 6),
 		WFIELD(WF_ADDR, &r->src, 1),
@@ -307,7 +292,6 @@ reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
 		WFIELD(WF_U8, &r->flags, r->flags != 0),
 	};
 
-	wfield_cb(&fl[6], r, icmpext_rd, icmpext_wr);
 	memcpy(f, fl, sizeof(fl));
 }
 

@@ -51,7 +51,7 @@ struct wbuf {
 
 enum wkind {
 	WF_NONE = 0, WF_U8, WF_U16, WF_U32, WF_TV, WF_ADDR, WF_SADDR, WF_STR,
-	WF_BYTES, WF_GID, WF_CB
+	WF_BYTES, WF_GID, WF_CB, WF_ICMPEXT
 };
 
 struct wfield;
@@ -70,6 +70,11 @@ struct wfield {
 
 #define WFIELD(k, ptr, cond) \
 	{ .kind = (k), .p = (ptr), .set = (uint8_t)((cond) ? 1 : 0) }
+/* ICMP extensions (u16 total, then objects): the bytes at *PTR (uint8_t
+ * **, allocated when read) and their count at *LENPTR (uint16_t *). */
+#define WFIELD_ICMPEXT(ptr, lenptr, cond) \
+	{ .kind = WF_ICMPEXT, .p = (ptr), .lenp = (lenptr), \
+	    .set = (uint8_t)((cond) ? 1 : 0) }
 
 /* rbuf */
 int rb_fail(struct rbuf *rb, const char *fmt, ...)

@@ -18,44 +18,6 @@
 #define ATTR_LASTDITCH	2
 #define ATTR_DTREE	3
 
-/* ---- ICMP extensions: u16 total, then objects ------------------------ */
-
-static int
-icmpext_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_trace_hop *h = f->ctx;
-	uint16_t total, dl;
-	size_t off;
-
-	if (rb_u16(rb, &total) != 0)
-		return -1;
-	if (total == 0)
-		return rb_fail(rb, "empty ICMP extension list");
-	if (rb->len - rb->off < total)
-		return rb_fail(rb, "truncated ICMP extensions");
-	for (off = 0; off < total; off += 4 + (size_t)dl) {
-		if (total - off < 4)
-			return rb_fail(rb, "partial ICMP extension object");
-		dl = (uint16_t)(rb->buf[rb->off + off] << 8 |
-		    rb->buf[rb->off + off + 1]);
-		if (total - off - 4 < dl)
-			return rb_fail(rb, "ICMP extension overruns its list");
-	}
-	if ((h->icmpext = malloc(total)) == NULL)
-		return rb_fail(rb, "out of memory");
-	h->icmpext_len = total;
-	return rb_bytes(rb, h->icmpext, total);
-}
-
-static void
-icmpext_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_trace_hop *h = f->ctx;
-
-	wb_u16(wb, h->icmpext_len);
-	wb_bytes(wb, h->icmpext, h->icmpext_len);
-}
-
 /* ---- hop records ---------------------------------------------------- */
 
 #define HOP_NF	20
@@ -90,15 +52,13 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 		    (h->flags & SCAMPER_TRACE_HOP_TCP)),
 		WFIELD(WF_U8, &h->icmp_q_tos, q &&
 		    h->addr.type == SCAMPER_ADDR_IPV4),
-		WFIELD(WF_CB, NULL, h->icmpext != NULL),
+		WFIELD_ICMPEXT(&h->icmpext, &h->icmpext_len,
+		    h->icmpext != NULL),
 		WFIELD(WF_ADDR, &h->addr, 1),
 		WFIELD(WF_TV, &h->tx, h->tx.tv_sec != 0),
 		WFIELD(WF_STR, &h->name, h->name != NULL),
 	};
 
-	fl[16].ctx = h;
-	fl[16].rd = icmpext_rd;
-	fl[16].wr = icmpext_wr;
 	memcpy(f, fl, sizeof(fl));
 }
 

@@ -17,22 +17,6 @@
 
 #define RX_NF	11
 
-static int
-icmpext_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_tracelb_reply *r = f->ctx;
-
-	return rb_icmpext(rb, &r->icmpext, &r->icmpext_len);
-}
-
-static void
-icmpext_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_tracelb_reply *r = f->ctx;
-
-	wb_icmpext(wb, r->icmpext, r->icmpext_len);
-}
-
 static void
 reply_fields(struct wfield *f, struct scamper_tracelb_reply *r, uint16_t *tc,
     struct scamper_addr *gid)
@@ -46,14 +30,14 @@ reply_fields(struct wfield *f, struct scamper_tracelb_reply *r, uint16_t *tc,
 		WFIELD(WF_U8, &r->flags, 1),
 		WFIELD(WF_U16, tc, !tcp),
 		WFIELD(WF_U8, &r->tcp_flags, tcp),
-		WFIELD(WF_CB, NULL, !tcp && r->icmpext != NULL),
+		WFIELD_ICMPEXT(&r->icmpext, &r->icmpext_len,
+		    !tcp && r->icmpext != NULL),
 		WFIELD(WF_U8, &r->icmp_q_ttl, !tcp),
 		WFIELD(WF_U8, &r->icmp_q_tos, !tcp),
 		WFIELD(WF_GID, gid, 0),
 		WFIELD(WF_ADDR, &r->from, 1),
 	};
 
-	wfield_cb(&fl[6], r, icmpext_rd, icmpext_wr);
 	memcpy(f, fl, sizeof(fl));
 }
 
