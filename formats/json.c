@@ -14,6 +14,7 @@
 #include "scamper_json.h"
 #include "scamper_list.h"
 #include "sbuf.h"
+#include "wire.h"
 
 void
 json_icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len)
@@ -23,7 +24,7 @@ json_icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len)
 
 	sb_cat(sb, ", \"icmpext\":[");
 	while (len - off >= 4) {
-		uint16_t dl = (uint16_t)(p[off] << 8 | p[off + 1]);
+		uint16_t dl = wire_be16(p + off);
 		uint8_t cn = p[off + 2], ct = p[off + 3];
 		const uint8_t *d = p + off + 4;
 
@@ -34,9 +35,7 @@ json_icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len)
 		if (cn == 1 && ct == 1) {
 			sb_cat(sb, ",\"mpls_labels\":[");
 			for (uint16_t i = 0; i + 4 <= dl; i += 4) {
-				uint32_t w = (uint32_t)d[i] << 24 |
-				    (uint32_t)d[i + 1] << 16 |
-				    (uint32_t)d[i + 2] << 8 | d[i + 3];
+				uint32_t w = wire_be32(d + i);
 
 				sb_printf(sb, "%s{\"mpls_ttl\":%u,\"mpls_s\":%u,"
 				    "\"mpls_exp\":%u,\"mpls_label\":%u}",

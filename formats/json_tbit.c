@@ -9,13 +9,7 @@
 #include "scamper_json.h"
 #include "scamper_tbit.h"
 #include "sbuf.h"
-
-static uint32_t
-be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-}
+#include "wire.h"
 
 static void
 pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
@@ -44,16 +38,16 @@ pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
 			    sep, o[k + 2]);
 		else if (o[k] == 8 && len == 10)
 			sb_printf(sb, "%s{\"kind\":\"ts\", \"val\":%u, "
-			    "\"ecr\":%u}", sep, be32(o + k + 2),
-			    be32(o + k + 6));
+			    "\"ecr\":%u}", sep, wire_be32(o + k + 2),
+			    wire_be32(o + k + 6));
 		else if (o[k] == 5 && len >= 10) {
 			sb_printf(sb, "%s{\"kind\":\"sack\", \"blocks\":[",
 			    sep);
 			for (unsigned b = k + 2; b + 8 <= k + len; b += 8)
 				sb_printf(sb, "%s{\"left\":%u, \"right\":%u}",
 				    b == k + 2 ? "" : ", ",
-				    be32(o + b) - sackbase,
-				    be32(o + b + 4) - sackbase);
+				    wire_be32(o + b) - sackbase,
+				    wire_be32(o + b + 4) - sackbase);
 			sb_cat(sb, "]}");
 		} else {
 			k += len;

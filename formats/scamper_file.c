@@ -27,6 +27,7 @@
 #include "scamper_tracelb.h"
 #include "warts_int.h"
 #include "warts_io.h"
+#include "wire.h"
 
 #define WARTS_MAXREC	(1U << 30)	/* sanity bound on one record */
 
@@ -442,10 +443,9 @@ rd_header(struct scamper_file *f, uint16_t *type, uint32_t *len)
 	if (n < WARTS_HDRLEN)
 		return ferr(f, "offset %llu: truncated record header (%zd of 8 "
 		    "bytes)", (unsigned long long)f->off, n);
-	magic = (uint16_t)(h[0] << 8 | h[1]);
-	*type = (uint16_t)(h[2] << 8 | h[3]);
-	*len = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-	    (uint32_t)h[6] << 8 | h[7];
+	magic = wire_be16(h);
+	*type = wire_be16(h + 2);
+	*len = wire_be32(h + 4);
 	if (magic != WARTS_MAGIC)
 		return ferr(f, "offset %llu: bad magic 0x%04x (not a warts "
 		    "record)", (unsigned long long)f->off, magic);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "warts_int.h"
+#include "wire.h"
 
 /* ---- address tables -------------------------------------------------- */
 
@@ -133,7 +134,7 @@ rb_u16(struct rbuf *rb, uint16_t *v)
 {
 	if (rb_need(rb, 2, "u16") != 0)
 		return -1;
-	*v = (uint16_t)(rb->buf[rb->off] << 8 | rb->buf[rb->off + 1]);
+	*v = wire_be16(rb->buf + rb->off);
 	rb->off += 2;
 	return 0;
 }
@@ -145,8 +146,7 @@ rb_u32(struct rbuf *rb, uint32_t *v)
 
 	if (rb_need(rb, 4, "u32") != 0)
 		return -1;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	*v = wire_be32(p);
 	rb->off += 4;
 	return 0;
 }
@@ -270,8 +270,7 @@ rb_icmpext(struct rbuf *rb, uint8_t **p, uint16_t *len)
 	for (off = 0; off < total; off += 4 + (size_t)dl) {
 		if (total - off < 4)
 			return rb_fail(rb, "partial ICMP extension object");
-		dl = (uint16_t)(rb->buf[rb->off + off] << 8 |
-		    rb->buf[rb->off + off + 1]);
+		dl = wire_be16(rb->buf + rb->off + off);
 		if (total - off - 4 < dl)
 			return rb_fail(rb, "ICMP extension overruns its list");
 	}
@@ -416,8 +415,7 @@ wb_put16(struct wbuf *wb, size_t off, uint16_t v)
 {
 	if (wb->oom || off + 2 > wb->len)
 		return;
-	wb->buf[off] = (uint8_t)(v >> 8);
-	wb->buf[off + 1] = (uint8_t)v;
+	wire_set_be16(wb->buf + off, v);
 }
 
 void
@@ -425,10 +423,8 @@ wb_u16(struct wbuf *wb, uint16_t v)
 {
 	uint8_t *p = wb_grow(wb, 2);
 
-	if (p != NULL) {
-		p[0] = (uint8_t)(v >> 8);
-		p[1] = (uint8_t)v;
-	}
+	if (p != NULL)
+		wire_set_be16(p, v);
 }
 
 void
@@ -436,12 +432,8 @@ wb_u32(struct wbuf *wb, uint32_t v)
 {
 	uint8_t *p = wb_grow(wb, 4);
 
-	if (p != NULL) {
-		p[0] = (uint8_t)(v >> 24);
-		p[1] = (uint8_t)(v >> 16);
-		p[2] = (uint8_t)(v >> 8);
-		p[3] = (uint8_t)v;
-	}
+	if (p != NULL)
+		wire_set_be32(p, v);
 }
 
 void

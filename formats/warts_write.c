@@ -23,6 +23,7 @@
 #include "scamper_trace.h"
 #include "scamper_tracelb.h"
 #include "warts_int.h"
+#include "wire.h"
 
 static int
 werr(struct warts_writer *w, const char *what)
@@ -99,10 +100,7 @@ rec_end(struct warts_writer *w, size_t start)
 		out->len = start;
 		return werr(w, "record too large for warts");
 	}
-	out->buf[start + 4] = (uint8_t)(len >> 24);
-	out->buf[start + 5] = (uint8_t)(len >> 16);
-	out->buf[start + 6] = (uint8_t)(len >> 8);
-	out->buf[start + 7] = (uint8_t)len;
+	wire_set_be32(out->buf + start + 4, (uint32_t)len);
 	return w->end(w->arg, start);
 }
 

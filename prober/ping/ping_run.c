@@ -18,6 +18,7 @@
 #include "scamper_list.h"
 #include "scamper_ping.h"
 #include "task.h"
+#include "wire.h"
 
 int
 ping_is_tcp(const struct ping_state *s)
@@ -45,15 +46,6 @@ static int
 addr_type(int af)
 {
 	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 void
@@ -129,7 +121,7 @@ build_payload(const struct ping_state *s, uint8_t *pay, size_t len)
 	if (p->flags & SCAMPER_PING_FLAG_ICMPSUM)
 		off += 2;
 	if (p->probe_method == SCAMPER_PING_METHOD_ICMP_TIME) {
-		put32(pay + off, ms_of_day(s));
+		wire_set_be32(pay + off, ms_of_day(s));
 		off += 12;
 	}
 	if (p->flags & SCAMPER_PING_FLAG_SPOOF) {
