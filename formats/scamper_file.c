@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "scamper_dealias.h"
 #include "scamper_file.h"
 #include "scamper_list.h"
@@ -402,18 +403,9 @@ rd_body(struct scamper_file *f, uint32_t len)
 	while (have < len) {
 		size_t want = len - have > (1 << 20) ? (1 << 20) : len - have;
 
-		if (have + want > f->recalloc) {
-			size_t na = f->recalloc ? f->recalloc : 4096;
-			uint8_t *p;
-
-			while (na < have + want)
-				na *= 2;
-			if ((p = realloc(f->rec, na)) == NULL)
-				return ferr(f, "offset %llu: out of memory",
-				    (unsigned long long)f->off);
-			f->rec = p;
-			f->recalloc = na;
-		}
+		if (mem_grow(&f->rec, &f->recalloc, have + want, 1, 4096) != 0)
+			return ferr(f, "offset %llu: out of memory",
+			    (unsigned long long)f->off);
 		n = wio_read(f->io, f->rec + have, want, f->ioerr,
 		    sizeof(f->ioerr));
 		if (n < 0)

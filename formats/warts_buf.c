@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "warts_int.h"
 #include "wire.h"
 
@@ -23,15 +24,9 @@ waddrtab_clear(struct waddrtab *t)
 int
 waddrtab_add(struct waddrtab *t, const struct scamper_addr *a)
 {
-	if (t->n == t->alloc) {
-		uint32_t na = t->alloc == 0 ? 16 : t->alloc * 2;
-		struct scamper_addr *n;
-
-		if (na < t->alloc || (n = realloc(t->a, na * sizeof(*n))) == NULL)
-			return -1;
-		t->a = n;
-		t->alloc = na;
-	}
+	if (mem_grow32(&t->a, &t->alloc, (size_t)t->n + 1, sizeof(*t->a),
+	    16) != 0)
+		return -1;
 	t->a[t->n++] = *a;
 	return 0;
 }
@@ -51,16 +46,9 @@ idtab_append(struct idtab *t, void *v)
 {
 	uint32_t used = t->n - t->base;
 
-	if (used == t->alloc) {
-		uint32_t na = t->alloc == 0 ? 16 : t->alloc * 2;
-		void **nv;
-
-		if (na < t->alloc || (nv = realloc(t->v, na * sizeof(*nv))) ==
-		    NULL)
-			return -1;
-		t->v = nv;
-		t->alloc = na;
-	}
+	if (mem_grow32(&t->v, &t->alloc, (size_t)used + 1, sizeof(*t->v),
+	    16) != 0)
+		return -1;
 	t->v[used] = v;
 	t->n++;
 	return 0;
@@ -384,18 +372,10 @@ wb_grow(struct wbuf *wb, size_t n)
 {
 	if (wb->oom)
 		return NULL;
-	if (wb->alloc - wb->len < n) {
-		size_t na = wb->alloc == 0 ? 1024 : wb->alloc;
-		uint8_t *p;
-
-		while (na - wb->len < n)
-			na *= 2;
-		if ((p = realloc(wb->buf, na)) == NULL) {
-			wb->oom = 1;
-			return NULL;
-		}
-		wb->buf = p;
-		wb->alloc = na;
+	if (wb->alloc - wb->len < n && (wb->len + n < n ||
+	    mem_grow(&wb->buf, &wb->alloc, wb->len + n, 1, 1024) != 0)) {
+		wb->oom = 1;
+		return NULL;
 	}
 	wb->len += n;
 	return wb->buf + wb->len - n;

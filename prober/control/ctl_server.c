@@ -22,6 +22,7 @@
 
 #include "ctl_int.h"
 #include "log.h"
+#include "mem.h"
 #include "remote.h"
 
 #define EXIT_DRAIN_MS	5000	/* at most this long to flush clients */
@@ -267,19 +268,9 @@ wq_reserve(struct ctl_client *cl, size_t n)
 		cl->wq_len -= cl->wq_off;
 		cl->wq_off = 0;
 	}
-	if (cl->wq_len + n > cl->wq_cap) {
-		size_t cap = cl->wq_cap == 0 ? 4096 : cl->wq_cap;
-		char *p;
-
-		while (cap < cl->wq_len + n)
-			cap *= 2;
-		if ((p = realloc(cl->wq, cap)) == NULL) {
-			log_warnx("%s: out of memory for output; closing",
-			    cl->name);
-			return NULL;
-		}
-		cl->wq = p;
-		cl->wq_cap = cap;
+	if (mem_grow(&cl->wq, &cl->wq_cap, cl->wq_len + n, 1, 4096) != 0) {
+		log_warnx("%s: out of memory for output; closing", cl->name);
+		return NULL;
 	}
 	return cl->wq + cl->wq_len;
 }
