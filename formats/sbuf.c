@@ -131,23 +131,28 @@ sb_finish(struct sbuf *sb, char **out)
 
 /* ---- JSON strings -------------------------------------------------- */
 
-/* The length (2 to 4) of the well-formed UTF-8 sequence at P (RFC 3629:
- * no overlong forms, no surrogates, nothing above U+10FFFF), or 0.  P is
- * NUL-terminated; a NUL ends the sequence early and gives 0. */
-static size_t
-utf8_len(const unsigned char *p)
+/* The UTF-8 sequence at P (NUL-terminated, P[0] >= 0x80): returns 1
+ * with its length in *N if it is well formed (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), else 0 with the length
+ * of its maximal ill-formed subpart in *N (at least 1), which becomes
+ * one U+FFFD, as Unicode recommends (and Python's "replace" does).  A
+ * NUL is never a continuation byte, so nothing past it is read. */
+static int
+utf8_seq(const unsigned char *p, size_t *n)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
+	size_t need;
 
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
+		need = 2;
 	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
+		need = 3;
 	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
+		need = 4;
+	else {
+		*n = 1;
 		return 0;
+	}
 	if (p[0] == 0xe0)
 		lo = 0xa0;
 	else if (p[0] == 0xed)
@@ -156,12 +161,16 @@ utf8_len(const unsigned char *p)
 		lo = 0x90;
 	else if (p[0] == 0xf4)
 		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
+	for (size_t i = 1; i < need; i++) {
+		if (p[i] < lo || p[i] > hi) {
+			*n = i;
 			return 0;
-	return n;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*n = need;
+	return 1;
 }
 
 /* Printable ASCII that stands in a JSON string as it is. */
@@ -188,12 +197,12 @@ sb_json_str(struct sbuf *sb, const char *s)
 			sb_catn(sb, e, 2);
 		} else if (*p < 0x80) {		/* control bytes, DEL */
 			sb_printf(sb, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) > 0) {
+		} else if (utf8_seq(p, &n)) {
 			sb_catn(sb, p, n);
 			p += n;
 		} else {			/* not UTF-8: U+FFFD */
 			sb_cat(sb, "\\ufffd");
-			p++;
+			p += n;
 		}
 	}
 }

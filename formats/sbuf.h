@@ -37,8 +37,9 @@ int sb_finish(struct sbuf *sb, char **out);
 /* S (any bytes, NUL-terminated) as the contents of a JSON string, so the
  * output is valid JSON whatever S holds: '"' and '\' get a backslash,
  * control bytes and DEL become \u00XX, well-formed UTF-8 is copied as it
- * is, and every byte that is not part of well-formed UTF-8 becomes
- * \ufffd (the replacement character). */
+ * is, and each maximal ill-formed subsequence (a byte that cannot start
+ * a sequence, or a sequence cut short) becomes \ufffd, the replacement
+ * character (Unicode's recommended practice). */
 void sb_json_str(struct sbuf *sb, const char *s);
 /* PRE (e.g. ", \"name\":") then S as a quoted JSON string. */
 void sb_json_member(struct sbuf *sb, const char *pre, const char *s);

@@ -166,9 +166,9 @@ def sc_transcript(addr):
         # "#wait X" where a reply must come first: a sleep would lean on
         # how fast python starts and connects)
         sent = 0
-        for line in sys.stdin:
-            if line.startswith("#wait "):
-                want, end = line[6:].strip(), time.time() + 30
+        for line in sys.stdin.buffer:	# bytes: any byte may be sent
+            if line.startswith(b"#wait "):
+                want, end = line[6:].decode().strip(), time.time() + 30
                 while time.time() < end and not c.closed and not any(
                         l.startswith(want) for l in c.lines[sent:]):
                     time.sleep(0.02)
@@ -185,7 +185,9 @@ def sc_transcript(addr):
             print(v)
         else:
             print("DATA %d" % len(v))
-            sys.stdout.write(v.decode("ascii", "replace"))
+            sys.stdout.flush()
+            sys.stdout.buffer.write(v)	# as sent: JSON may hold UTF-8
+            sys.stdout.buffer.flush()
     return 0
 
 
