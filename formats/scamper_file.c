@@ -70,18 +70,6 @@ ferr(struct scamper_file *f, const char *fmt, ...)
 	return -1;
 }
 
-static void
-list_free_cb(void *v)
-{
-	scamper_list_free(v);
-}
-
-static void
-cycle_free_cb(void *v)
-{
-	scamper_cycle_free(v);
-}
-
 static struct scamper_file *
 file_new(int fd, int writing)
 {
@@ -573,8 +561,7 @@ scamper_file_close(struct scamper_file *f)
 		rc = -1;
 	if (close(f->fd) != 0)
 		rc = -1;
-	idtab_clear(&f->lists, list_free_cb);
-	idtab_clear(&f->cycles, cycle_free_cb);
+	idtab_clear_lists(&f->lists, &f->cycles);
 	wio_free(f->io);
 	free(f->rec);
 	waddrtab_clear(&f->gids);

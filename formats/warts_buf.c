@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "scamper_list.h"
 #include "warts_int.h"
 #include "wire.h"
 
@@ -71,13 +72,32 @@ idtab_retire(struct idtab *t, uint32_t id)
 	}
 }
 
-void
+static void
 idtab_clear(struct idtab *t, void (*fr)(void *))
 {
 	for (uint32_t i = 0; i < t->n - t->base; i++)
 		if (t->v[i] != NULL)
 			fr(t->v[i]);
 	free(t->v);
+}
+
+static void
+list_free_cb(void *v)
+{
+	scamper_list_free(v);
+}
+
+static void
+cycle_free_cb(void *v)
+{
+	scamper_cycle_free(v);
+}
+
+void
+idtab_clear_lists(struct idtab *lists, struct idtab *cycles)
+{
+	idtab_clear(lists, list_free_cb);
+	idtab_clear(cycles, cycle_free_cb);
 }
 
 /* ---- reading --------------------------------------------------------- */
@@ -302,6 +322,15 @@ rb_field(struct rbuf *rb, struct wfield *f)
 	case WF_GID:	return rb_gid(rb, f->p);
 	case WF_CB:	return f->rd(rb, f);
 	case WF_ICMPEXT: return rb_icmpext(rb, f->p, f->lenp);
+	case WF_TC: {
+		uint16_t tc;
+
+		if (rb_u16(rb, &tc) != 0)
+			return -1;
+		*(uint8_t *)f->p = (uint8_t)(tc >> 8);
+		*(uint8_t *)f->ctx = (uint8_t)tc;
+		return 0;
+	}
 	case WF_BYTES: {
 		uint8_t **pp = f->p;
 		size_t n = *f->lenp;
@@ -477,6 +506,10 @@ wb_field(struct wbuf *wb, const struct wfield *f)
 	case WF_CB:	f->wr(wb, f); break;
 	case WF_ICMPEXT:
 		wb_icmpext(wb, *(uint8_t *const *)f->p, *f->lenp);
+		break;
+	case WF_TC:
+		wb_u16(wb, (uint16_t)(*(const uint8_t *)f->p << 8 |
+		    *(const uint8_t *)f->ctx));
 		break;
 	}
 }

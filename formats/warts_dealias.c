@@ -271,7 +271,7 @@ block_write(struct wbuf *wb, const struct scamper_dealias *dl)
 #define RX_NF	12
 
 static void
-reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
+reply_fields(struct wfield *f, struct scamper_dealias_reply *r,
     struct scamper_addr *gid)
 {
 	int icmp = scamper_dealias_reply_is_icmp(r);
@@ -281,7 +281,7 @@ reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
 		WFIELD(WF_TV, &r->rx, 1),
 		WFIELD(WF_U16, &r->ipid, v4 && r->ipid != 0),
 		WFIELD(WF_U8, &r->ttl, 1),
-		WFIELD(WF_U16, tc, icmp),
+		WFIELD_TC(&r->icmp_type, &r->icmp_code, icmp),
 		WFIELD(WF_U8, &r->icmp_q_ttl, icmp),
 		WFIELD_ICMPEXT(&r->icmpext, &r->icmpext_len,
 		    icmp && r->icmpext != NULL),
@@ -300,9 +300,8 @@ reply_read(struct rbuf *rb, struct scamper_dealias_reply *r)
 {
 	struct wfield f[RX_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = 0;
 
-	reply_fields(f, r, &tc, &gid);
+	reply_fields(f, r, &gid);
 	if (warts_params_read(rb, f, RX_NF) != 0)
 		return -1;
 	if (!f[9].set && f[0].set)
@@ -311,8 +310,6 @@ reply_read(struct rbuf *rb, struct scamper_dealias_reply *r)
 		return rb_fail(rb, "dealias reply without an address");
 	if (!f[7].set)
 		r->proto = r->src.type == SCAMPER_ADDR_IPV6 ? 58 : 1;
-	r->icmp_type = (uint8_t)(tc >> 8);
-	r->icmp_code = (uint8_t)tc;
 	return 0;
 }
 
@@ -322,9 +319,8 @@ reply_write(struct wbuf *wb, const struct scamper_dealias_reply *reply)
 	struct scamper_dealias_reply r = *reply;
 	struct wfield f[RX_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = (uint16_t)(r.icmp_type << 8 | r.icmp_code);
 
-	reply_fields(f, &r, &tc, &gid);
+	reply_fields(f, &r, &gid);
 	warts_params_write(wb, f, RX_NF);
 }
 

@@ -51,7 +51,7 @@ struct wbuf {
 
 enum wkind {
 	WF_NONE = 0, WF_U8, WF_U16, WF_U32, WF_TV, WF_ADDR, WF_SADDR, WF_STR,
-	WF_BYTES, WF_GID, WF_CB, WF_ICMPEXT
+	WF_BYTES, WF_GID, WF_CB, WF_ICMPEXT, WF_TC
 };
 
 struct wfield;
@@ -70,6 +70,11 @@ struct wfield {
 
 #define WFIELD(k, ptr, cond) \
 	{ .kind = (k), .p = (ptr), .set = (uint8_t)((cond) ? 1 : 0) }
+/* An ICMP type and code as one u16 (type << 8 | code): the uint8_t at
+ * TP and the one at CP. */
+#define WFIELD_TC(tp, cp, cond) \
+	{ .kind = WF_TC, .p = (tp), .ctx = (cp), \
+	    .set = (uint8_t)((cond) ? 1 : 0) }
 /* ICMP extensions (u16 total, then objects): the bytes at *PTR (uint8_t
  * **, allocated when read) and their count at *LENPTR (uint16_t *). */
 #define WFIELD_ICMPEXT(ptr, lenptr, cond) \
@@ -136,8 +141,9 @@ void *idtab_get(const struct idtab *t, uint32_t id);
 int idtab_append(struct idtab *t, void *v);
 /* Retire ID (its slot becomes NULL; the caller handles the reference). */
 void idtab_retire(struct idtab *t, uint32_t id);
-/* Call FR on every object left and free the table. */
-void idtab_clear(struct idtab *t, void (*fr)(void *));
+/* Drop the reference to every list in LISTS and cycle in CYCLES left,
+ * and free both tables. */
+void idtab_clear_lists(struct idtab *lists, struct idtab *cycles);
 
 /*
  * The warts writer (warts_write.c): appends whole records to OUT and,

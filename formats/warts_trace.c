@@ -29,7 +29,7 @@
  */
 static void
 hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
-    uint16_t *tc, struct scamper_addr *gid, uint16_t psize)
+    struct scamper_addr *gid, uint16_t psize)
 {
 	int icmp = scamper_trace_hop_is_icmp(h);
 	int q = scamper_trace_hop_is_icmp_q(h);
@@ -40,7 +40,7 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 		WFIELD(WF_U8, &h->flags, 1),
 		WFIELD(WF_U8, id, 1),
 		WFIELD(WF_U32, &h->rtt, 1),
-		WFIELD(WF_U16, tc, icmp),
+		WFIELD_TC(&h->icmp_type, &h->icmp_code, icmp),
 		WFIELD(WF_U16, &h->probe_size, 1),
 		WFIELD(WF_U16, &h->reply_size, 1),
 		WFIELD(WF_U16, &h->reply_ipid, h->reply_ipid != 0),
@@ -68,9 +68,8 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	struct wfield f[HOP_NF];
 	struct scamper_addr gid = { 0 };
 	uint8_t id = 0;
-	uint16_t tc = 0;
 
-	hop_fields(f, h, &id, &tc, &gid, psize);
+	hop_fields(f, h, &id, &gid, psize);
 	if (warts_params_read(rb, f, HOP_NF) != 0)
 		return -1;
 	if (!f[17].set && f[0].set)
@@ -80,8 +79,6 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	if (h->probe_ttl == 0)
 		return rb_fail(rb, "hop record with probe TTL 0");
 	h->probe_id = (uint8_t)(id + 1);
-	h->icmp_type = (uint8_t)(tc >> 8);
-	h->icmp_code = (uint8_t)tc;
 	if (scamper_trace_hop_is_icmp_q(h)) {
 		if (!f[12].set)
 			h->icmp_q_ipl = psize;
@@ -98,9 +95,8 @@ hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
 	struct wfield f[HOP_NF];
 	struct scamper_addr gid = { 0 };
 	uint8_t id = (uint8_t)(hop->probe_id - 1);
-	uint16_t tc = (uint16_t)(hop->icmp_type << 8 | hop->icmp_code);
 
-	hop_fields(f, &h, &id, &tc, &gid, psize);
+	hop_fields(f, &h, &id, &gid, psize);
 	warts_params_write(wb, f, HOP_NF);
 }
 

@@ -49,23 +49,10 @@ warts_writer_init(struct warts_writer *w, struct wbuf *out,
 	return 0;
 }
 
-static void
-list_free_cb(void *v)
-{
-	scamper_list_free(v);
-}
-
-static void
-cycle_free_cb(void *v)
-{
-	scamper_cycle_free(v);
-}
-
 void
 warts_writer_clear(struct warts_writer *w)
 {
-	idtab_clear(&w->lists, list_free_cb);
-	idtab_clear(&w->cycles, cycle_free_cb);
+	idtab_clear_lists(&w->lists, &w->cycles);
 	memset(&w->lists, 0, sizeof(w->lists));
 	memset(&w->cycles, 0, sizeof(w->cycles));
 }

@@ -9,6 +9,7 @@
  * usage: hostile_names HEXNAME OUT.warts IN.warts ...
  * Used by test-hostile-json.sh (the libscamperfile public API only).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,22 +56,21 @@ rename_str(char **s)
 	}
 }
 
-/* Point *L and *C at the hostile list and cycle. */
-static void
-relist(struct scamper_list **l, struct scamper_cycle **c)
-{
-	scamper_list_free(*l);
-	scamper_cycle_free(*c);
-	*l = scamper_list_use(cycle->list);
-	*c = scamper_cycle_use(cycle);
-}
-
-static void
-hops(struct scamper_trace_hops *h)
-{
-	for (uint16_t i = 0; i < h->hopc; i++)
-		rename_str(&h->hops[i].name);
-}
+/* Where each measurement type keeps its list and cycle. */
+#define M(T, S) { T, offsetof(struct S, list), offsetof(struct S, cycle) }
+static const struct {
+	uint16_t	 type;
+	size_t		 list, cycle;
+} types[] = {
+	M(SCAMPER_FILE_OBJ_TRACE, scamper_trace),
+	M(SCAMPER_FILE_OBJ_PING, scamper_ping),
+	M(SCAMPER_FILE_OBJ_TRACELB, scamper_tracelb),
+	M(SCAMPER_FILE_OBJ_DEALIAS, scamper_dealias),
+	M(SCAMPER_FILE_OBJ_NEIGHBOURDISC, scamper_neighbourdisc),
+	M(SCAMPER_FILE_OBJ_TBIT, scamper_tbit),
+	M(SCAMPER_FILE_OBJ_STING, scamper_sting),
+	M(SCAMPER_FILE_OBJ_SNIFF, scamper_sniff),
+};
 
 /* Make OBJ (of TYPE) hostile; 1 if it is a measurement, else 0. */
 static int
@@ -79,44 +79,31 @@ make_hostile(uint16_t type, void *obj)
 	struct scamper_trace *t = obj;
 	struct scamper_tracelb *lb = obj;
 	struct scamper_tbit *tb = obj;
+	size_t i = 0;
 
-	switch (type) {
-	case SCAMPER_FILE_OBJ_TRACE:
-		relist(&t->list, &t->cycle);
-		hops(&t->hops);
-		return 1;
-	case SCAMPER_FILE_OBJ_TRACELB:
-		relist(&lb->list, &lb->cycle);
-		for (uint16_t i = 0; i < lb->nodec; i++)
-			rename_str(&lb->nodes[i].name);
-		return 1;
-	case SCAMPER_FILE_OBJ_TBIT:
-		relist(&tb->list, &tb->cycle);
+	while (i < sizeof(types) / sizeof(types[0]) && types[i].type != type)
+		i++;
+	if (i == sizeof(types) / sizeof(types[0]))
+		return 0;
+	scamper_list_free(*(struct scamper_list **)((char *)obj +
+	    types[i].list));
+	scamper_cycle_free(*(struct scamper_cycle **)((char *)obj +
+	    types[i].cycle));
+	*(struct scamper_list **)((char *)obj + types[i].list) =
+	    scamper_list_use(cycle->list);
+	*(struct scamper_cycle **)((char *)obj + types[i].cycle) =
+	    scamper_cycle_use(cycle);
+	if (type == SCAMPER_FILE_OBJ_TRACE)
+		for (uint16_t h = 0; h < t->hops.hopc; h++)
+			rename_str(&t->hops.hops[h].name);
+	else if (type == SCAMPER_FILE_OBJ_TRACELB)
+		for (uint16_t n = 0; n < lb->nodec; n++)
+			rename_str(&lb->nodes[n].name);
+	else if (type == SCAMPER_FILE_OBJ_TBIT) {
 		rename_str(&tb->http_host);
 		rename_str(&tb->http_file);
-		return 1;
-	case SCAMPER_FILE_OBJ_PING:
-		relist(&((struct scamper_ping *)obj)->list,
-		    &((struct scamper_ping *)obj)->cycle);
-		return 1;
-	case SCAMPER_FILE_OBJ_DEALIAS:
-		relist(&((struct scamper_dealias *)obj)->list,
-		    &((struct scamper_dealias *)obj)->cycle);
-		return 1;
-	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
-		relist(&((struct scamper_neighbourdisc *)obj)->list,
-		    &((struct scamper_neighbourdisc *)obj)->cycle);
-		return 1;
-	case SCAMPER_FILE_OBJ_STING:
-		relist(&((struct scamper_sting *)obj)->list,
-		    &((struct scamper_sting *)obj)->cycle);
-		return 1;
-	case SCAMPER_FILE_OBJ_SNIFF:
-		relist(&((struct scamper_sniff *)obj)->list,
-		    &((struct scamper_sniff *)obj)->cycle);
-		return 1;
 	}
-	return 0;
+	return 1;
 }
 
 static int

@@ -18,19 +18,10 @@ export SCAMPER_HELPER_BIN
 tools=$3
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
-lab_require_root
+. "$here/tap.sh"
 command -v unshare >/dev/null && command -v python3 >/dev/null ||
     { echo "SKIP: unshare or python3 missing (util-linux, python3)"; exit 77; }
-lab_init disk
-lab_build - >/dev/null <<'T' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-T
-tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+two_hosts disk
 TARGETS=2000 W=50
 for _ in $(seq $TARGETS); do echo 192.0.2.2; done >"$tmp/targets"
 
@@ -141,5 +132,4 @@ else
 fi
 common text "$res" "$before"
 
-echo "$n checks, $fail failed"
-[ "$fail" = 0 ]
+tap_done

@@ -22,9 +22,7 @@ build=$(cd "$2" && pwd)
 data=$3
 here=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+. "$here/tap.sh"
 
 # the hostile name: quote, backslash, control bytes, DEL, a space, valid
 # 2-, 3- and 4-byte UTF-8 (U+2028 included), a lone 0xff, a cut-short
@@ -120,16 +118,9 @@ lab_mode() {
 	local scamper=$build/prober/scamper ns out pid
 	export SCAMPER_HELPER_BIN=$build/privsep/scamper-helper
 	. "$here/../lab/lab.sh"
-	lab_require_root
 	command -v unshare >/dev/null ||
 	    { echo "SKIP: unshare missing (util-linux)"; exit 77; }
-	lab_init hostile
-	lab_build - >/dev/null <<'T' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-T
-	tmp=$LAB_DIR
+	two_hosts hostile
 	ns=$(lab_ns h1)
 	# h1's resolver: a DNS server on h1 whose PTR answer's labels hold
 	# the hostile bytes (ip netns exec bind-mounts the file)
@@ -238,5 +229,4 @@ files) files_mode ;;
 lab) lab_mode ;;
 *) echo "usage: $0 files|lab BUILD DATADIR" >&2; exit 2 ;;
 esac
-echo "$n checks, $fail failed"
-[ "$fail" = 0 ]
+tap_done
