@@ -140,16 +140,6 @@ listen_unix(const char *path)
 	return fd;
 }
 
-static enum output_fmt
-fmt_of(const struct opts *o)
-{
-	if (o->oflags & OPT_O_WARTS)
-		return OUTPUT_WARTS;
-	if (o->oflags & OPT_O_JSON)
-		return OUTPUT_JSON;
-	return OUTPUT_TEXT;
-}
-
 static struct ctl_outfile *
 outfile_new(const char *alias, const char *path, struct output *out)
 {
@@ -191,7 +181,7 @@ ctl_prepare(const struct opts *o, const struct method *const *methods)
 	if ((o->input == INPUT_CTL_UNIX || o->unix_path != NULL) &&
 	    (ctl->lfd[ctl->nlisten++] = listen_unix(o->unix_path)) == -1)
 		goto fail;
-	if ((out = output_open(o->outfile, fmt_of(o))) == NULL) {
+	if ((out = output_open_opts(o)) == NULL) {
 		log_warn("-o %s", o->outfile != NULL ? o->outfile : "stdout");
 		goto fail;
 	}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "opts.h"
 #include "output.h"
 #include "scamper_file.h"
 
@@ -79,6 +80,18 @@ struct output *
 output_open(const char *path, enum output_fmt fmt)
 {
 	return output_open_mode(path, fmt, 0);
+}
+
+struct output *
+output_open_opts(const struct opts *o)
+{
+	enum output_fmt fmt = OUTPUT_TEXT;
+
+	if (o->oflags & OPT_O_WARTS)
+		fmt = OUTPUT_WARTS;
+	else if (o->oflags & OPT_O_JSON)
+		fmt = OUTPUT_JSON;
+	return output_open(o->outfile, fmt);
 }
 
 struct output *

@@ -26,6 +26,11 @@ struct output;
  * with errno set on failure.  Close with output_close(). */
 struct output *output_open(const char *path, enum output_fmt fmt);
 
+/* Open -o (standard output if none) in the format -O chose (text unless
+ * warts or json), truncating.  As output_open otherwise. */
+struct opts;
+struct output *output_open_opts(const struct opts *o);
+
 /* Open PATH for FMT, truncating or (APPEND) appending.  As output_open
  * otherwise. */
 struct output *output_open_mode(const char *path, enum output_fmt fmt,
