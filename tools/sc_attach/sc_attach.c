@@ -494,5 +494,11 @@ main(int argc, char **argv)
 	if (o.debug)
 		fprintf(stderr, "sc_attach: %zu commands sent, %lu payloads, "
 		    "%lu errors\n", st.next, st.results, st.errors);
+	for (size_t i = 0; i < st.ncmds; i++)
+		free(st.cmds[i]);
+	free(st.cmds);
+	free(st.wbuf);
+	free(st.data);
+	free(st.raw);
 	return rc == 0 ? 0 : 1;
 }
