@@ -246,6 +246,12 @@ scamper_sink_flush(struct scamper_sink *s)
 	return flush_fd(s);
 }
 
+struct warts_writer *
+sink_warts_writer(struct scamper_sink *s)
+{
+	return &s->w;
+}
+
 int
 scamper_sink_failed(const struct scamper_sink *s)
 {

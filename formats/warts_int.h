@@ -167,6 +167,10 @@ int warts_writer_init(struct warts_writer *w, struct wbuf *out,
 void warts_writer_clear(struct warts_writer *w);
 /* Write one object as scamper_file_write_obj() describes; 0 or -1. */
 int warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj);
+/* The warts writer of a SCAMPER_SINK_WARTS sink (scamper_sink.c), for
+ * scamper_file_fdopen_append to hand it the lists and cycles it read. */
+struct scamper_sink;
+struct warts_writer *sink_warts_writer(struct scamper_sink *s);
 
 /* Per-type codecs: decode a record body / append one (after the header). */
 struct scamper_trace;
@@ -179,6 +183,7 @@ struct scamper_neighbourdisc;
 struct scamper_tbit;
 struct scamper_sting;
 struct scamper_sniff;
+struct scamper_host;
 
 /* Resolve a writer-assigned list/cycle ID while reading; NULL + error if
  * unknown.  ID 0 gives NULL without error. */
@@ -218,6 +223,10 @@ int warts_sting_write(struct wbuf *wb, const struct scamper_sting *s,
 int warts_sniff_read(struct scamper_file *f, struct rbuf *rb,
     struct scamper_sniff **out);
 int warts_sniff_write(struct wbuf *wb, const struct scamper_sniff *s,
+    uint32_t listid, uint32_t cycleid);
+int warts_host_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_host **out);
+int warts_host_write(struct wbuf *wb, const struct scamper_host *h,
     uint32_t listid, uint32_t cycleid);
 
 #endif

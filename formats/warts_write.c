@@ -14,6 +14,7 @@
 
 #include "scamper_dealias.h"
 #include "scamper_file.h"
+#include "scamper_host.h"
 #include "scamper_list.h"
 #include "scamper_neighbourdisc.h"
 #include "scamper_ping.h"
@@ -227,6 +228,7 @@ CODEC(neighbourdisc, scamper_neighbourdisc)
 CODEC(sting, scamper_sting)
 CODEC(tbit, scamper_tbit)
 CODEC(sniff, scamper_sniff)
+CODEC(host, scamper_host)
 
 static const struct data_type data_types[] = {
 	DATA(SCAMPER_FILE_OBJ_TRACE, trace, scamper_trace),
@@ -238,6 +240,7 @@ static const struct data_type data_types[] = {
 	DATA(SCAMPER_FILE_OBJ_STING, sting, scamper_sting),
 	DATA(SCAMPER_FILE_OBJ_TBIT, tbit, scamper_tbit),
 	DATA(SCAMPER_FILE_OBJ_SNIFF, sniff, scamper_sniff),
+	DATA(SCAMPER_FILE_OBJ_HOST, host, scamper_host),
 };
 
 /* A measurement record through its codec, after the list and cycle it
