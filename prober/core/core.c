@@ -33,6 +33,7 @@ task_free(struct task *t)
 {
 	netio_forget(t->c->nio, t);
 	dl_user_free(t->dlu);
+	task_fw_release(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
 	free(t->mr);
@@ -236,6 +237,7 @@ start_one(struct core *c, struct task *t)
 		if (!t->finished) {
 			dl_user_free(t->dlu);
 			t->dlu = NULL;
+			task_fw_release(t);
 			task_flows_del(t);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);
@@ -435,6 +437,9 @@ core_new(struct loop *l, const struct core_conf *conf,
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
 	c->pid = (uint32_t)getpid();
+	c->fw_lease = fds->fw_lease;
+	c->fw_release = fds->fw_release;
+	c->fw_ctx = fds->fw_ctx;
 	c->sport = (uint16_t)((c->pid & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	core_set_tick(c);
