@@ -24,6 +24,8 @@
 
 static void core_set_tick(struct core *);
 
+static void out_failed(struct core *c, struct output *out);
+
 /* ---- task lifecycle ------------------------------------------------- */
 
 /* Free T.  While some of its probes' send times are still to be
@@ -64,17 +66,22 @@ free_queue(struct taskq *q)
 }
 
 /* Write T's result to its source's output (unless discarded), tell the
- * source, free T. */
+ * source, free T.  An output that fails stops its sources. */
 static void
 reap_one(struct core *c, struct task *t)
 {
 	struct core_src *s = t->src;
+	const void *obj;
+	uint16_t type;
 
 	if (!c->discard && !t->discard && s != NULL) {
-		t->m->write(t, s->out);
+		obj = t->m->result(t, &type);
+		output_write(s->out, type, obj);
 		c->st.results++;
-		if (s->out != c->out && output_flush(s->out) == -1)
-			log_warn("output");
+		if (s->out != c->out)
+			output_flush(s->out);
+		if (output_failed(s->out))
+			out_failed(c, s->out);
 	}
 	c->st.tasks_done++;
 	if (s != NULL) {
@@ -95,8 +102,9 @@ on_reap(void *arg)
 		TAILQ_REMOVE(&c->dead, t, q);
 		reap_one(c, t);
 	}
-	if (c->out != NULL && output_flush(c->out) == -1)
-		log_warn("output");
+	if (c->out != NULL && output_flush(c->out) == -1 &&
+	    output_failed(c->out))
+		out_failed(c, c->out);
 	core_kick(c);
 }
 
@@ -112,6 +120,11 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 	struct task *t;
 	int argc = 0;
 
+	if (s->stopped) {
+		snprintf(err, errlen, "%s: not accepted: the output failed",
+		    where);
+		return -1;
+	}
 	snprintf(line, sizeof(line), "%s", cmd);
 	if ((argc = cmd_split(line, argv, CMD_MAXARGS, why, sizeof(why))) < 0)
 		goto bad;
@@ -598,6 +611,61 @@ halt_running(struct task *t)
 	t->m->halt(t);
 	if (!t->finished)
 		fatalx("%s: halt did not finish task %u", t->m->name, t->id);
+}
+
+/* S's output failed: S starts nothing more.  Its queued and held tasks
+ * are dropped and its running tasks halted, all without output (its
+ * sources hear each end as usual); its pull sources are closed.
+ * Returns how many tasks ended. */
+static uint32_t
+src_stop(struct core *c, struct core_src *s)
+{
+	struct task *t, *next;
+	uint32_t n = 0;
+
+	s->stopped = 1;
+	src_free_pulls(s);
+	for (; (t = TAILQ_FIRST(&s->pending)) != NULL; n++)
+		drop_queued(c, t);
+	for (t = TAILQ_FIRST(&c->held); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, q);
+		if (t->src == s) {
+			drop_queued(c, t);
+			n++;
+		}
+	}
+	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, run);
+		if (t->src != s)
+			continue;
+		t->discard = 1;
+		halt_running(t);
+		n++;
+		/* halting may finish others: start over */
+		next = TAILQ_FIRST(&c->running_q);
+	}
+	return n;
+}
+
+/* OUT failed (the write error is logged): stop every source writing to
+ * it, so no more probing is done for results that cannot be kept. */
+static void
+out_failed(struct core *c, struct output *out)
+{
+	struct core_src *s;
+	uint32_t n = 0, srcs = 0;
+
+	TAILQ_FOREACH(s, &c->srcs, e)
+		if (s->out == out && !s->stopped) {
+			n += src_stop(c, s);
+			srcs++;
+		}
+	if (srcs > 0)
+		log_warnx("probing stopped for the %u source%s writing to the "
+		    "failed output: %u task%s ended unrecorded, the rest of "
+		    "the input was not read", srcs, srcs == 1 ? "" : "s", n,
+		    n == 1 ? "" : "s");
+	core_kick(c);
 }
 
 void

@@ -88,7 +88,13 @@ void core_set_pps(struct core *c, uint32_t pps);
  * priority 0 or a paused source is skipped.  Results of its tasks are
  * written to the source's output; its tasks belong to its cycle.  The
  * sources of core_add_source() and core_command() form the default
- * source (priority 1, the core's output and cycle). */
+ * source (priority 1, the core's output and cycle).
+ *
+ * When writing to an output fails (output_failed), every source writing
+ * to it stops: its queued tasks are dropped, its running tasks halted,
+ * both without output (ops->done follows for each), its pull sources
+ * closed, and it accepts no more commands.  A run whose only output
+ * failed so ends at once. */
 
 struct core_src;
 struct task;
@@ -110,7 +116,7 @@ struct core_src *core_src_new(struct core *c, uint32_t priority,
 
 /* Parse CMD (from WHERE, for messages) and queue its task on S.  *TP
  * gets the task (valid until ops->done).  Returns 0, or -1 with the
- * reason in ERR. */
+ * reason in ERR (also once S's output failed). */
 int core_src_command(struct core_src *s, const char *cmd, const char *where,
     struct task **tp, char *err, size_t errlen);
 

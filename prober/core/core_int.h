@@ -57,6 +57,7 @@ struct core_src {
 	struct core		*c;
 	uint32_t		 priority;
 	int			 paused;
+	int			 stopped;	/* its output failed */
 	struct output		*out;
 	struct scamper_cycle	*cycle;
 	const struct core_src_ops *ops;

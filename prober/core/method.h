@@ -12,13 +12,13 @@
 #define PROBER_CORE_METHOD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cmd.h"
 #include "pkt.h"
 #include "stamp.h"
 
 struct task;
-struct output;
 
 /* A control-socket command a technique adds ("lss-clear NAME"): RUN gets
  * the command's words (ARGV[0] is NAME) and writes the answer into MSG
@@ -70,8 +70,10 @@ struct method {
 	 * task_finish(). */
 	void	 (*halt)(struct task *t);
 
-	/* Write the finished result to O. */
-	void	 (*write)(struct task *t, struct output *o);
+	/* The finished result, an object of libscamperfile, and its type
+	 * (SCAMPER_FILE_OBJ_*) in *TYPE; the core writes it (a technique
+	 * knows no output format).  It stays the task's. */
+	const void *(*result)(struct task *t, uint16_t *type);
 
 	/* Release the state alloc returned. */
 	void	 (*free_state)(void *state);

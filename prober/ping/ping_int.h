@@ -109,6 +109,7 @@ void	ping_halt(struct task *t);
 /* A probe's better send time, or its refusal (method.h sent). */
 int	ping_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
-void	ping_write(struct task *t, struct output *o);
+/* The finished ping (SCAMPER_FILE_OBJ_PING). */
+const void *ping_result(struct task *t, uint16_t *type);
 
 #endif

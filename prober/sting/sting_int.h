@@ -56,6 +56,7 @@ void	sting_reply(struct task *t, const struct pkt_reply *r,
 int	sting_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	sting_halt(struct task *t);
-void	sting_write(struct task *t, struct output *o);
+/* The finished sting (SCAMPER_FILE_OBJ_STING). */
+const void *sting_result(struct task *t, uint16_t *type);
 
 #endif

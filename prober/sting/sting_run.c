@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_sting.h"
 #include "sting_int.h"
@@ -410,11 +410,11 @@ sting_halt(struct task *task)
 	sting_finish(task_state(task), SCAMPER_STING_RESULT_NONE);
 }
 
-void
-sting_write(struct task *task, struct output *o)
+const void *
+sting_result(struct task *task, uint16_t *type)
 {
 	struct sting_state *st = task_state(task);
 
-	if (output_write_sting(o, st->s) == -1)
-		log_warn("writing sting");
+	*type = SCAMPER_FILE_OBJ_STING;
+	return st->s;
 }

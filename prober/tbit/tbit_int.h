@@ -203,7 +203,8 @@ void	tbit_reply(struct task *t, const struct pkt_reply *r,
 int	tbit_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	tbit_halt(struct task *t);
-void	tbit_write(struct task *t, struct output *o);
+/* The finished tbit (SCAMPER_FILE_OBJ_TBIT). */
+const void *tbit_result(struct task *t, uint16_t *type);
 
 /* ---- tbit_app.c --------------------------------------------------------- */
 

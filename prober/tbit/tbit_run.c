@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tbit.h"
 #include "task.h"
@@ -545,11 +545,11 @@ tbit_halt(struct task *task)
 	tbit_finish(task_state(task), TBIT_R_HALTED);
 }
 
-void
-tbit_write(struct task *task, struct output *o)
+const void *
+tbit_result(struct task *task, uint16_t *type)
 {
 	struct tbit_state *s = task_state(task);
 
-	if (output_write_tbit(o, s->t) == -1)
-		log_warn("writing tbit");
+	*type = SCAMPER_FILE_OBJ_TBIT;
+	return s->t;
 }

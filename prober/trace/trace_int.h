@@ -213,6 +213,7 @@ void	trace_halt(struct task *t);
 /* A probe's better send time, or its refusal (method.h sent). */
 int	trace_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
-void	trace_write(struct task *t, struct output *o);
+/* The finished trace (SCAMPER_FILE_OBJ_TRACE). */
+const void *trace_result(struct task *t, uint16_t *type);
 
 #endif

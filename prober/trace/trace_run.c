@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_trace.h"
 #include "task.h"
@@ -478,11 +478,11 @@ trace_halt(struct task *task)
 	task_finish(task);
 }
 
-void
-trace_write(struct task *task, struct output *o)
+const void *
+trace_result(struct task *task, uint16_t *type)
 {
 	struct trace_state *s = task_state(task);
 
-	if (output_write_trace(o, s->t) == -1)
-		log_warn("writing trace");
+	*type = SCAMPER_FILE_OBJ_TRACE;
+	return s->t;
 }

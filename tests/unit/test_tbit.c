@@ -284,7 +284,7 @@ server(uint8_t flags, uint32_t seq, uint32_t ack, size_t len, uint8_t tos)
 }
 
 static struct scamper_tbit *
-tbit_result(void)
+the_tbit(void)
 {
 	return ((struct tbit_state *)T.state)->t;
 }
@@ -309,8 +309,8 @@ START_TEST(syn_retransmitted_then_noconn)
 		;
 	ck_assert_int_eq(nsent, 3);		/* the SYN and 2 more */
 	ck_assert_uint_eq(out(2).flags, TCP_SYN);
-	ck_assert_uint_eq(tbit_result()->result, 1);	/* tcp-noconn */
-	ck_assert_uint_eq(tbit_result()->synretx, 2);
+	ck_assert_uint_eq(the_tbit()->result, 1);	/* tcp-noconn */
+	ck_assert_uint_eq(the_tbit()->synretx, 2);
 	ck_assert_int_eq(now_ms, 7000);		/* 1 s, 2 s, 4 s */
 	done();
 }
@@ -325,12 +325,12 @@ START_TEST(request_lost_then_data)
 	fire();					/* lost: sent again */
 	ck_assert_int_eq(nsent, 3);
 	ck_assert_uint_eq(out(2).seq, ISS + 1);
-	ck_assert_uint_eq(tbit_result()->dataretx, 1);
+	ck_assert_uint_eq(the_tbit()->dataretx, 1);
 	server(TCP_ACK, IRS + 1, ISS + 1 + out(1).datalen, 100, 0);
 	ck_assert_uint_eq(out(nsent - 1).ack, IRS + 101);	/* ACKed */
 	server(TCP_ACK | TCP_FIN, IRS + 101, ISS + 1 + out(1).datalen, 0, 0);
 	ck_assert_int_eq(T.finished, 1);
-	ck_assert_uint_eq(tbit_result()->result, 40);	/* null-success */
+	ck_assert_uint_eq(the_tbit()->result, 40);	/* null-success */
 	ck_assert_uint_eq(out(nsent - 1).flags, TCP_RST);
 	done();
 }
@@ -342,7 +342,7 @@ START_TEST(reset_mid_test)
 	server(TCP_SYN | TCP_ACK, IRS, ISS + 1, 0, 0);
 	server(TCP_RST, IRS + 1, 0, 0, 0);
 	ck_assert_int_eq(T.finished, 1);
-	ck_assert_uint_eq(tbit_result()->result, 2);	/* tcp-rst */
+	ck_assert_uint_eq(the_tbit()->result, 2);	/* tcp-rst */
 	ck_assert_uint_ne(out(nsent - 1).flags, TCP_RST); /* none back */
 	done();
 }
@@ -366,7 +366,7 @@ START_TEST(ecn_answers)
 		    0, 0);
 	}
 	ck_assert_int_eq(T.finished, 1);
-	ck_assert_uint_eq(tbit_result()->result, c[_i].want);
+	ck_assert_uint_eq(the_tbit()->result, c[_i].want);
 	done();
 }
 END_TEST
@@ -382,7 +382,7 @@ START_TEST(blind_rst_challenged)
 	fire();				/* no answer: the RST again */
 	ck_assert_uint_eq(out(3).flags, TCP_RST);
 	server(TCP_ACK, IRS + 1, ISS + 1, 0, 0);	/* challenge ACK */
-	ck_assert_uint_eq(tbit_result()->result, 81);
+	ck_assert_uint_eq(the_tbit()->result, 81);
 	done();
 }
 END_TEST
