@@ -256,8 +256,8 @@ else
 fi
 
 # MORE: one after attach when nothing else is queued, one per command taken
-out=$( (printf 'attach\n'; sleep 1; printf 'trace -q 1 -m 1 127.0.0.1\n'; sleep 1;
-    printf 'done\n') | py "$A" transcript | grep -v '^ok - ' | grep -E '^(OK|MORE)')
+out=$(printf '%s\n' attach '#wait MORE' 'trace -q 1 -m 1 127.0.0.1' '#wait MORE' \
+    done | py "$A" transcript | grep -v '^ok - ' | grep -E '^(OK|MORE)')
 [ "$out" = "OK
 MORE
 OK id-1
@@ -277,7 +277,9 @@ else
 fi
 
 # halt a running task: its partial result is delivered
-out=$( (printf 'attach\ntrace -w 1 -q 1 198.51.100.1\n'; sleep 2; printf 'halt 1\ndone\n') |
+# (the MORE after the trace: it was taken to run)
+out=$(printf '%s\n' attach '#wait MORE' 'trace -w 1 -q 1 198.51.100.1' '#wait MORE' \
+    'halt 1' done |
     py "$A" transcript | grep -v '^ok - ')
 if grep -q '^OK halted 1$' <<<"$out" &&
     py - decode <<<"$out" | $W2J | grep -q '"stop_reason":"HALTED"'; then
