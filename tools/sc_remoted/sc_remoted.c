@@ -29,7 +29,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sc_remoted [-?46D] [-O option] -P [ip:]port -U dir "
+	    "usage: sc_remoted [-?46D] [-O option] -P [ip:]port [-U dir] "
 	    "[-M mux-socket]\n"
 	    "                  [-c tls-cert -p tls-key [-C client-ca]] "
 	    "[-e pidfile]\n"
