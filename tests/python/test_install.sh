@@ -30,4 +30,10 @@ if [ "$out" = "ping 192.0.2.1 [1.5]" ]; then
 else
 	echo "not ok 2 - the installed package: $out"; exit 1
 fi
-echo "1..2"
+if env -u PYTHONPATH "$tmp/venv/bin/python" -m scamper.exporter --help 2>&1 |
+    grep -q 'Prometheus'; then
+	echo "ok 3 - the installed exporter runs (python -m scamper.exporter)"
+else
+	echo "not ok 3 - the installed exporter"; exit 1
+fi
+echo "1..3"
