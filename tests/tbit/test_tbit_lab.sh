@@ -20,11 +20,7 @@ export SCAMPER_HELPER_BIN=$2
 ourjson=$3
 ourtext=$4
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_require_root
-py=/usr/bin/python3
-[ -x $py ] || py=$(command -v python3) ||
-    { echo "SKIP: python3 not installed"; exit 77; }
+. "$here/tbitlab.sh"
 lab_init tbit
 lab_build - >/dev/null <<'EOF' || exit 1
 node c host
@@ -45,9 +41,6 @@ R=$(lab_ns r)
 # 64 kB TSO packets whole)
 ip -n "$(lab_ns s)" link set dev "$SIF" gso_max_segs 1 || exit 1
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
 mkdir -p "$tmp/www"
 head -c 300000 /dev/zero | tr '\0' x >"$tmp/www/big.txt"
@@ -407,5 +400,4 @@ else
 	echo "note: Debian's scamper tools are not installed: formats not compared"
 fi
 
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+tbitlab_end
