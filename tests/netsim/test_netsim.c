@@ -11,6 +11,7 @@
 
 #include "netsim.h"
 #include "ns_pkt.h"
+#include "../lib/check_table.h"
 
 #define SRC4 "192.0.2.1"
 #define SRC6 "2001:db8::1"
@@ -804,34 +805,22 @@ END_TEST
 static Suite *
 netsim_suite(void)
 {
-	Suite *s = suite_create("netsim");
-	TCase *tc = tcase_create("behaviours");
+	const TTest *behaviours[] = {
+		test_time_exceeded, test_anonymous, test_mpls, test_ratelimit,
+		test_echo_reply, test_port_unreachable, test_tcp,
+		test_silent_and_unreach, test_frag_needed, test_ipid,
+		test_router_addressed, test_quote, test_per_packet,
+		test_per_flow, test_path_query, test_designed_delays,
+		test_ipv6, test_malformed, test_loss, test_generated_paths
+	};
+	const TTest *topology[] = {
+		test_parse_errors, test_same_seed_same_truth
+	};
+	TCase *tc = check_case("behaviours", behaviours, CHECK_N(behaviours));
+	Suite *s = check_suite("netsim", tc);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_time_exceeded);
-	tcase_add_test(tc, test_anonymous);
-	tcase_add_test(tc, test_mpls);
-	tcase_add_test(tc, test_ratelimit);
-	tcase_add_test(tc, test_echo_reply);
-	tcase_add_test(tc, test_port_unreachable);
-	tcase_add_test(tc, test_tcp);
-	tcase_add_test(tc, test_silent_and_unreach);
-	tcase_add_test(tc, test_frag_needed);
-	tcase_add_test(tc, test_ipid);
-	tcase_add_test(tc, test_router_addressed);
-	tcase_add_test(tc, test_quote);
-	tcase_add_test(tc, test_per_packet);
-	tcase_add_test(tc, test_per_flow);
-	tcase_add_test(tc, test_path_query);
-	tcase_add_test(tc, test_designed_delays);
-	tcase_add_test(tc, test_ipv6);
-	tcase_add_test(tc, test_malformed);
-	tcase_add_test(tc, test_loss);
-	tcase_add_test(tc, test_generated_paths);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("topology");
-	tcase_add_test(tc, test_parse_errors);
-	tcase_add_test(tc, test_same_seed_same_truth);
+	tc = check_case("topology", topology, CHECK_N(topology));
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
@@ -840,11 +829,5 @@ netsim_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(netsim_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(netsim_suite());
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "match.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static void
 key(struct match_key *k, int af, uint8_t proto, uint16_t id, const char *dst)
@@ -150,21 +150,13 @@ START_TEST(reply_keys)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("match");
-	TCase *tc = tcase_create("match");
-
-	tcase_add_test(tc, table);
-	tcase_add_test(tc, reply_keys);
-	tcase_add_test(tc, ranges);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		table, reply_keys, ranges
+	};
+
+	return unit_run(check_suite("match", check_case("match", tests,
+	    CHECK_N(tests))));
 }

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "txstamp.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 #define MAXSEEN 4096
 
@@ -328,29 +328,16 @@ START_TEST(kernel_loopback)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("txstamp");
-	TCase *tc = tcase_create("match");
-
-	tcase_add_test(tc, in_order);
-	tcase_add_test(tc, reordered);
-	tcase_add_test(tc, lost_then_expired);
-	tcase_add_test(tc, refusal_used_a_key);
-	tcase_add_test(tc, refusal_used_none);
-	tcase_add_test(tc, not_before_its_send);
-	tcase_add_test(tc, no_token);
-	tcase_add_test(tc, grows_and_wraps);
-	tcase_add_test(tc, waiting_since_mark);
-	tcase_add_test(tc, stray_and_duplicate);
-	tcase_add_test(tc, kernel_loopback);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		in_order, reordered, lost_then_expired, refusal_used_a_key,
+		refusal_used_none, not_before_its_send, no_token,
+		grows_and_wraps, waiting_since_mark, stray_and_duplicate,
+		kernel_loopback
+	};
+
+	return unit_run(check_suite("txstamp", check_case("match", tests,
+	    CHECK_N(tests))));
 }
