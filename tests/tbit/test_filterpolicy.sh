@@ -7,21 +7,16 @@
 # tuples reads the other form; bad -T, the UDP applications (not built:
 # scamper's ping records no UDP reply yet) and -O trace are refused.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 drv=$3
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tbitlab.sh"
-lab_init filterpol
-lab_build - >/dev/null <<'EOT' || exit 1
+tbitlab_lab filterpol <<'EOT'
 node c host
 node s host
 node t host
 link c s 192.0.2.1/24 192.0.2.2/24 2001:db8::1/64 2001:db8::2/64
 link c t 198.51.100.1/24 198.51.100.2/24 2001:db8:1::1/64 2001:db8:1::2/64
 EOT
-tmp=$LAB_DIR
 
 # TCP listeners (both families) and UDP responders: DNS on both, NTP on
 # IPv4 only; IPv6 SSH dropped on s
@@ -52,7 +47,6 @@ lab_bg t $py "$tmp/srv.py" >/dev/null
 lab_exec s nft add table inet fp
 lab_exec s nft add chain inet fp in '{ type filter hook input priority 0; }'
 lab_exec s nft add rule inet fp in ip6 nexthdr tcp tcp dport '{ 22, 443 }' drop
-port=$((20000 + $$ % 20000))
 TBITLAB_SERVERS="192.0.2.2 198.51.100.2"
 tbitlab_scamper "$port" -p 100
 printf 's.example 192.0.2.2 2001:db8::2\n198.51.100.2\n' >"$tmp/rows.txt"

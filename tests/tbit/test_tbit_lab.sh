@@ -14,15 +14,11 @@
 # scampers at once have rules of their own.  Formats: Debian's
 # sc_warts2json and sc_warts2text print our warts as our tools do.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 ourjson=$3
 ourtext=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tbitlab.sh"
-lab_init tbit
-lab_build - >/dev/null <<'EOF' || exit 1
+tbitlab_lab tbit <<'EOF'
 node c host
 node r router
 node s host
@@ -33,7 +29,6 @@ route c 2001:db8:2::/64 via 2001:db8:1::ff
 route s 192.0.2.0/24 via 198.51.100.254
 route s 2001:db8:1::/64 via 2001:db8:2::ff
 EOF
-tmp=$LAB_DIR
 S4=198.51.100.2 S6=2001:db8:2::2
 SIF=$(lab_ifname s r)
 R=$(lab_ns r)

@@ -7,9 +7,6 @@
 # installed), -c records the systems done and a second run skips them,
 # and a system without a server is left after its plain connection.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 drv=$3
 ourjson=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,8 +15,7 @@ tbitlab_pair tbitblind
 
 mkdir -p "$tmp/www"
 echo hello >"$tmp/www/index.html"
-(cd "$tmp/www" && lab_bg s $py -m http.server --bind :: 80 >/dev/null)
-port=$((20000 + $$ % 20000))
+tbitlab_httpd
 TBITLAB_SERVERS=192.0.2.2
 tbitlab_scamper "$port" -F nft -p 100
 cat >"$tmp/in.txt" <<'EOT'

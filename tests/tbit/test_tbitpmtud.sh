@@ -5,9 +5,6 @@
 # its segments for each (at 256, below its minimum of 552, it clears DF
 # instead), and the summaries by MSS and by origin AS.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 drv=$3
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tbitlab.sh"
@@ -17,8 +14,7 @@ tbitlab_pair tbitpmtud
 ip -n "$(lab_ns s)" link set dev "$(lab_ifname s c)" gso_max_segs 1
 mkdir -p "$tmp/www"
 head -c 100000 /dev/zero | tr '\0' x >"$tmp/www/big.txt"
-(cd "$tmp/www" && lab_bg s $py -m http.server --bind :: 80 >/dev/null)
-port=$((20000 + $$ % 20000))
+tbitlab_httpd
 TBITLAB_SERVERS=192.0.2.2
 tbitlab_scamper "$port" -F nft -p 100
 cat >"$tmp/in.txt" <<'EOT'

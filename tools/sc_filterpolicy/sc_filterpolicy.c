@@ -187,13 +187,12 @@ parse_opts(int argc, char **argv)
 		fprintf(stderr, "sc_filterpolicy: NTP, DNS, SNMP: not "
 		    "implemented (scamper's ping records no UDP reply yet): "
 		    "left out\n");
-	if (optind != argc)
-		return drv_fail("unexpected argument '%s'", argv[optind]);
+	if (drv_no_operands(argc, argv) == -1)
+		return -1;
 	if (o.readfile != NULL)
 		return 0;
-	if (o.infile == NULL || o.outfile == NULL || o.port == NULL)
-		return drv_fail("-a, -o and -p are required (see "
-		    "sc_filterpolicy -?)");
+	if (drv_need_aop(o.infile, o.outfile, o.port) == -1)
+		return -1;
 	if (o.schedule == 0)
 		return drv_fail("nothing to test: give -t or -T +app");
 	return 0;
@@ -426,7 +425,6 @@ measure(void)
 	tbitdrv_single_file(&d);
 	tbitdrv_on_refused(&d, on_refused);
 	rc = tbitdrv_run(&d);
-	tbitdrv_close(&d);
 	return rc;
 }
 

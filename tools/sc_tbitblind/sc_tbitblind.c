@@ -105,12 +105,9 @@ parse_opts(int argc, char **argv)
 			drv_usage_exit(usage, optopt);
 		}
 	}
-	if (optind != argc)
-		return drv_fail("unexpected argument '%s'", argv[optind]);
-	if (o.addrfile == NULL || o.outfile == NULL || o.port == NULL)
-		return drv_fail("-a, -o and -p are required (see sc_tbitblind "
-		    "-?)");
-	return 0;
+	if (drv_no_operands(argc, argv) == -1)
+		return -1;
+	return drv_need_aop(o.addrfile, o.outfile, o.port);
 }
 
 /* ---- input ---------------------------------------------------------------- */
@@ -287,7 +284,6 @@ main(int argc, char **argv)
 		return 1;
 	tbitdrv_on_refused(&d, on_refused);
 	rc = tbitdrv_run(&d);
-	tbitdrv_close(&d);
 	drv_close();
 	return rc == 0 ? 0 : 1;
 }

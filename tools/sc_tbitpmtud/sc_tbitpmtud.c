@@ -116,12 +116,9 @@ parse_opts(int argc, char **argv)
 			return drv_fail("-d asnresults needs -A ip2as");
 		return 0;
 	}
-	if (optind != argc)
-		return drv_fail("unexpected argument '%s'", argv[optind]);
-	if (o.addrfile == NULL || o.outfile == NULL || o.port == NULL)
-		return drv_fail("-a, -o and -p are required (see sc_tbitpmtud "
-		    "-?)");
-	return 0;
+	if (drv_no_operands(argc, argv) == -1)
+		return -1;
+	return drv_need_aop(o.addrfile, o.outfile, o.port);
 }
 
 /* ---- measuring ------------------------------------------------------------ */
@@ -272,7 +269,6 @@ measure(void)
 		return -1;
 	tbitdrv_on_refused(&d, on_refused);
 	rc = tbitdrv_run(&d);
-	tbitdrv_close(&d);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ctl_proto.h"
 #include "drvutil.h"
@@ -203,4 +204,21 @@ drv_usage_exit(void (*usage)(FILE *f), int optopt_seen)
 
 	usage(help ? stdout : stderr);
 	exit(help ? 0 : 1);
+}
+
+int
+drv_no_operands(int argc, char **argv)
+{
+	if (optind != argc)
+		return drv_fail("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+int
+drv_need_aop(const char *a, const char *out, const char *port)
+{
+	if (a == NULL || out == NULL || port == NULL)
+		return drv_fail("-a, -o and -p are required (see %s -?)",
+		    progname);
+	return 0;
 }

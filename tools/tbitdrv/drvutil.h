@@ -73,6 +73,14 @@ int drv_http_target(char **w, int nw, const char *file, unsigned long n,
 /* Shuffle the N elements of SIZE bytes at BASE with random(). */
 void drv_shuffle(void *base, size_t n, size_t size);
 
+/* After getopt: no word left in ARGV (ARGC words).  Returns 0 or -1
+ * (reported). */
+int drv_no_operands(int argc, char **argv);
+
+/* -a, -o and -p were all given (A, OUT and PORT are not NULL).  Returns
+ * 0 or -1 (reported). */
+int drv_need_aop(const char *a, const char *out, const char *port);
+
 /* getopt's unknown option (or -?): USAGE to stdout and exit 0 for -?,
  * to stderr and exit 1 otherwise. */
 void drv_usage_exit(void (*usage)(FILE *f), int optopt_seen)

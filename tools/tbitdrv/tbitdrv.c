@@ -366,8 +366,21 @@ tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb)
 	d->record = cb;
 }
 
-int
-tbitdrv_run(struct tbitdrv *d)
+static void
+close_all(struct tbitdrv *d)
+{
+	if (d->fd > 0)
+		close(d->fd);
+	if (d->f != NULL && fclose(d->f) != 0)
+		drv_fail("writing: %s", strerror(errno));
+	free(d->hdr);
+	free(d->wbuf);
+	free(d->data);
+}
+
+/* Attach and serve scamper until DONE and it has finished. */
+static int
+run_loop(struct tbitdrv *d)
 {
 	struct pollfd pfd;
 	size_t room;
@@ -409,14 +422,11 @@ tbitdrv_run(struct tbitdrv *d)
 	}
 }
 
-void
-tbitdrv_close(struct tbitdrv *d)
+int
+tbitdrv_run(struct tbitdrv *d)
 {
-	if (d->fd > 0)
-		close(d->fd);
-	if (d->f != NULL && fclose(d->f) != 0)
-		drv_fail("writing: %s", strerror(errno));
-	free(d->hdr);
-	free(d->wbuf);
-	free(d->data);
+	int rc = run_loop(d);
+
+	close_all(d);
+	return rc;
 }
