@@ -44,7 +44,7 @@ struct sys {
 };
 
 struct opts {
-	const char	*addrfile, *outfile, *port, *logfile, *donefile;
+	struct drv_opts	 f;		/* -a -c -o -p -t */
 	int		 bgp, noshuffle, seed;
 	unsigned	 limit, ttl, wait;
 };
@@ -71,13 +71,10 @@ parse_opts(int argc, char **argv)
 
 	o.wait = 60;
 	while ((c = getopt(argc, argv, "?a:A:c:l:o:O:p:rt:T:w:")) != -1) {
+		if (drv_opt(&o.f, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': o.addrfile = optarg; break;
-		case 'c': o.donefile = optarg; break;
-		case 'o': o.outfile = optarg; break;
-		case 'p': o.port = optarg; break;
 		case 'r': o.seed = 1; break;
-		case 't': o.logfile = optarg; break;
 		case 'A':
 			if (strcasecmp(optarg, "bgp") == 0)
 				o.bgp = 1;
@@ -107,7 +104,7 @@ parse_opts(int argc, char **argv)
 	}
 	if (drv_no_operands(argc, argv) == -1)
 		return -1;
-	return drv_need_aop(o.addrfile, o.outfile, o.port);
+	return drv_need_aop(o.f.addrfile, o.f.outfile, o.f.port);
 }
 
 /* ---- input ---------------------------------------------------------------- */
@@ -122,14 +119,14 @@ parse_line(char *line, unsigned long n, struct sys *s)
 
 	memset(s, 0, sizeof(*s));
 	if (!o.bgp)
-		return drv_http_target(w, nw, o.addrfile, n, &s->t);
+		return drv_http_target(w, nw, o.f.addrfile, n, &s->t);
 	if (nw != 2 || ctl_uint(w[1], 1, UINT32_MAX, &v) != 0)
-		return drv_fail("%s:%lu: expected 'address asn'", o.addrfile,
+		return drv_fail("%s:%lu: expected 'address asn'", o.f.addrfile,
 		    n);
 	snprintf(s->t.addr, sizeof(s->t.addr), "%s", w[0]);
 	if (asprintf(&s->t.app, "-p bgp -b %u", v) < 0)
 		return drv_fail("out of memory");
-	return drv_target_addr(&s->t, o.addrfile, n);
+	return drv_target_addr(&s->t, o.f.addrfile, n);
 }
 
 static int
@@ -140,7 +137,7 @@ add_system(char *line, unsigned long n, void *arg)
 	(void)arg;
 	if (parse_line(line, n, &s) == -1)
 		return -1;
-	if (drv_done_has(o.donefile, s.t.addr)) {
+	if (drv_done_has(o.f.donefile, s.t.addr)) {
 		free(s.t.app);
 		return 0;
 	}
@@ -158,7 +155,7 @@ add_system(char *line, unsigned long n, void *arg)
 static int
 read_systems(void)
 {
-	if (drv_read_lines('a', o.addrfile, add_system, NULL) == -1)
+	if (drv_read_lines('a', o.f.addrfile, add_system, NULL) == -1)
 		return -1;
 	if (!o.noshuffle)
 		drv_shuffle(sys, nsys, sizeof(*sys));
@@ -275,11 +272,10 @@ main(int argc, char **argv)
 	srandom(o.seed ? (unsigned)time(NULL) ^ (unsigned)getpid() : 1);
 	if (read_systems() == -1)
 		return 1;
-	if (drv_log_open('t', o.logfile) == -1 ||
-	    drv_done_open('c', o.donefile) == -1)
+	if (drv_open_files(&o.f) == -1)
 		return 1;
 	drv_log("%zu systems to test", nsys);
-	if (tbitdrv_init(&d, "sc_tbitblind", o.port, o.outfile, o.limit,
+	if (tbitdrv_init(&d, "sc_tbitblind", o.f.port, o.f.outfile, o.limit,
 	    want_command, on_result, NULL) == -1)
 		return 1;
 	tbitdrv_on_refused(&d, on_refused);

@@ -42,7 +42,8 @@ struct sys {
 };
 
 static struct {
-	const char *addrfile, *outfile, *port, *logfile, *donefile, *ip2as;
+	struct drv_opts f;	/* -a -c -o -p -t */
+	const char *ip2as;
 	unsigned mtu, limit, window, dump;
 	int shuffle, mtu_given;
 } o = { .mtu = 1280, .window = 10 };
@@ -68,14 +69,11 @@ parse_opts(int argc, char **argv)
 	int c;
 
 	while ((c = getopt(argc, argv, "?a:A:c:d:l:m:o:p:rt:w:")) != -1) {
+		if (drv_opt(&o.f, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': o.addrfile = optarg; break;
 		case 'A': o.ip2as = optarg; break;
-		case 'c': o.donefile = optarg; break;
-		case 'o': o.outfile = optarg; break;
-		case 'p': o.port = optarg; break;
 		case 'r': o.shuffle = 1; break;
-		case 't': o.logfile = optarg; break;
 		case 'd':
 			if (strcmp(optarg, "1") == 0 ||
 			    strcmp(optarg, "mssresults") == 0)
@@ -118,7 +116,7 @@ parse_opts(int argc, char **argv)
 	}
 	if (drv_no_operands(argc, argv) == -1)
 		return -1;
-	return drv_need_aop(o.addrfile, o.outfile, o.port);
+	return drv_need_aop(o.f.addrfile, o.f.outfile, o.f.port);
 }
 
 /* ---- measuring ------------------------------------------------------------ */
@@ -132,9 +130,9 @@ add_system(char *line, unsigned long n, void *arg)
 
 	(void)arg;
 	memset(&s, 0, sizeof(s));
-	if (drv_http_target(w, nw, o.addrfile, n, &s.t) == -1)
+	if (drv_http_target(w, nw, o.f.addrfile, n, &s.t) == -1)
 		return -1;
-	if (drv_done_has(o.donefile, s.t.addr)) {
+	if (drv_done_has(o.f.donefile, s.t.addr)) {
 		free(s.t.app);
 		return 0;
 	}
@@ -148,7 +146,7 @@ add_system(char *line, unsigned long n, void *arg)
 static int
 read_systems(void)
 {
-	if (drv_read_lines('a', o.addrfile, add_system, NULL) == -1)
+	if (drv_read_lines('a', o.f.addrfile, add_system, NULL) == -1)
 		return -1;
 	if (o.shuffle) {
 		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -260,11 +258,10 @@ measure(void)
 
 	if (read_systems() == -1)
 		return -1;
-	if (drv_log_open('t', o.logfile) == -1 ||
-	    drv_done_open('c', o.donefile) == -1)
+	if (drv_open_files(&o.f) == -1)
 		return -1;
 	drv_log("%zu systems to test", nsys);
-	if (tbitdrv_init(&d, "sc_tbitpmtud", o.port, o.outfile, o.limit,
+	if (tbitdrv_init(&d, "sc_tbitpmtud", o.f.port, o.f.outfile, o.limit,
 	    want_command, on_result, NULL) == -1)
 		return -1;
 	tbitdrv_on_refused(&d, on_refused);

@@ -19,6 +19,19 @@
 static const char *progname = "tbitdrv";
 static FILE *logfp, *donef;
 
+int
+drv_opt(struct drv_opts *d, int c, const char *arg)
+{
+	switch (c) {
+	case 'a': d->addrfile = arg; return 1;
+	case 'c': d->donefile = arg; return 1;
+	case 'o': d->outfile = arg; return 1;
+	case 'p': d->port = arg; return 1;
+	case 't': d->logfile = arg; return 1;
+	}
+	return 0;
+}
+
 void
 drv_prog(const char *prog)
 {
@@ -98,6 +111,15 @@ drv_done_mark(const char *addr)
 		return;
 	fprintf(donef, "%s\n", addr);
 	fflush(donef);
+}
+
+int
+drv_open_files(const struct drv_opts *d)
+{
+	if (drv_log_open('t', d->logfile) == -1 ||
+	    drv_done_open('c', d->donefile) == -1)
+		return -1;
+	return 0;
 }
 
 void

@@ -21,6 +21,20 @@ struct drv_target {
 	char	*app;
 };
 
+/* The options sc_tbitblind and sc_tbitpmtud share: -a addressfile,
+ * -c completed, -o outfile, -p port, -t logfile. */
+struct drv_opts {
+	const char	*addrfile, *donefile, *outfile, *port, *logfile;
+};
+
+/* Take getopt's option C (argument ARG) into D if it is one of those.
+ * Returns 1 if it was, else 0. */
+int drv_opt(struct drv_opts *d, int c, const char *arg);
+
+/* Open D's log (-t) and done file (-c), those given, for appending.
+ * Returns 0 or -1 (reported). */
+int drv_open_files(const struct drv_opts *d);
+
 /* Name the program that drv_fail's messages start with. */
 void drv_prog(const char *prog);
 
