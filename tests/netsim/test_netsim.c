@@ -205,6 +205,14 @@ feed(const uint8_t *pkt, size_t len, int64_t now)
 	return 1;
 }
 
+/* The reply is ICMP(v6) of TYPE and CODE. */
+static void
+assert_icmp(int type, int code)
+{
+	ck_assert_int_eq(rp.l4[0], type);
+	ck_assert_int_eq(rp.l4[1], code);
+}
+
 static void
 assert_addr(const uint8_t *a, const char *want)
 {
@@ -223,8 +231,7 @@ START_TEST(test_time_exceeded)
 	size_t n = udp(b, "198.18.0.9", 1, 40000, 33435);
 
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 11);
-	ck_assert_int_eq(rp.l4[1], 0);
+	assert_icmp(11, 0);
 	assert_addr(rp.src, "198.19.0.1");
 	assert_addr(rp.dst, SRC4);
 	ck_assert_int_eq(rp.ttl, 64);
@@ -314,8 +321,7 @@ START_TEST(test_port_unreachable)
 	size_t n = udp(b, "198.18.0.9", 30, 40000, 33435);
 
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 3);
+	assert_icmp(3, 3);
 	assert_addr(rp.src, "198.18.0.9");
 	ck_assert_int_eq(rp.l4[8 + 8], 30 - 5);	/* TTL as it arrived */
 	ck_assert_uint_eq(ns_cksum(rp.l4 + 8, 20, 0), 0);
@@ -363,8 +369,7 @@ START_TEST(test_silent_and_unreach)
 	ck_assert_uint_eq(netsim_counters(sim)->drop_silent, 2);
 	n = echo(b, "198.18.5.9", 64, 8, 0);	/* the last router answers */
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 1);
+	assert_icmp(3, 1);
 	assert_addr(rp.src, "198.19.0.8");
 	ck_assert_uint_eq(netsim_counters(sim)->out_dest_unreach, 1);
 }
@@ -376,8 +381,7 @@ START_TEST(test_frag_needed)
 	size_t n = echo(b, "198.18.1.9", 64, 1472, 1);
 
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 4);
+	assert_icmp(3, 4);
 	ck_assert_uint_eq(wire_be16(rp.l4 + 6), 1400);
 	assert_addr(rp.src, "198.19.0.6");
 	ck_assert_uint_eq(rp.len, 576);		/* quotes up to 576 bytes */
@@ -432,8 +436,7 @@ START_TEST(test_router_addressed)
 
 	/* unreach-src inbound: port unreachable from the in-link address */
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 3);
+	assert_icmp(3, 3);
 	assert_addr(rp.src, "198.19.0.2");
 	ck_assert_int_eq(rp.ttl, 255 - 1);
 	n = tcp(b, "198.19.0.2", 64, 0x02);
@@ -607,8 +610,7 @@ START_TEST(test_ipv6)
 	ck_assert_int_eq(rp.ttl, 64 - 2);
 	n = udp(b, "2001:2::9", 64, 40000, 33435);
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 1);
-	ck_assert_int_eq(rp.l4[1], 4);
+	assert_icmp(1, 4);
 	n = tcp(b, "2001:2::9", 64, 0x02);
 	ck_assert(feed(b, n, 0));
 	ck_assert_int_eq(rp.l4[13], 0x12);

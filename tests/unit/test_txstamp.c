@@ -129,15 +129,26 @@ START_TEST(lost_then_expired)
 }
 END_TEST
 
-/* A firewall's drop: the refused packet used key 1. */
-START_TEST(refusal_used_a_key)
+/* A fresh txs: tags 0, 1 and 2 sent at 1000, N refusals after the
+ * first. */
+static struct txs *
+sent_around_refusals(int n)
 {
 	struct txs *x = fresh();
 
 	txs_sent(x, &tok, 0, at(1000));
-	txs_refused(x);
+	for (int i = 0; i < n; i++)
+		txs_refused(x);
 	txs_sent(x, &tok, 1, at(1000));
 	txs_sent(x, &tok, 2, at(1000));
+	return x;
+}
+
+/* A firewall's drop: the refused packet used key 1. */
+START_TEST(refusal_used_a_key)
+{
+	struct txs *x = sent_around_refusals(1);
+
 	txs_stamp(x, 0, at(1100));
 	txs_stamp(x, 2, at(1102));
 	txs_stamp(x, 3, at(1103));
@@ -156,13 +167,8 @@ END_TEST
 /* A routing failure: the refused packet used no key. */
 START_TEST(refusal_used_none)
 {
-	struct txs *x = fresh();
+	struct txs *x = sent_around_refusals(2);
 
-	txs_sent(x, &tok, 0, at(1000));
-	txs_refused(x);
-	txs_refused(x);
-	txs_sent(x, &tok, 1, at(1000));
-	txs_sent(x, &tok, 2, at(1000));
 	txs_stamp(x, 0, at(1100));
 	txs_stamp(x, 1, at(1101));
 	txs_stamp(x, 2, at(1102));
