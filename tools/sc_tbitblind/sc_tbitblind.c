@@ -132,24 +132,18 @@ parse_line(char *line, unsigned long n, struct sys *s)
 static int
 add_system(char *line, unsigned long n, void *arg)
 {
-	struct sys s, *p;
+	struct sys s;
 
 	(void)arg;
 	if (parse_line(line, n, &s) == -1)
 		return -1;
-	if (drv_done_has(o.f.donefile, s.t.addr)) {
-		free(s.t.app);
+	if (drv_target_done(o.f.donefile, &s.t))
 		return 0;
-	}
-	if ((p = realloc(sys, (nsys + 1) * sizeof(*sys))) == NULL)
-		return drv_fail("out of memory");
-	sys = p;
 	for (int t = 0; t < T_N; t++)
 		s.order[t] = t;
 	if (!o.noshuffle)	/* null stays first */
 		drv_shuffle(s.order + 1, T_N - 1, sizeof(s.order[0]));
-	sys[nsys++] = s;
-	return 0;
+	return drv_push(&sys, &nsys, &s, sizeof(s));
 }
 
 static int

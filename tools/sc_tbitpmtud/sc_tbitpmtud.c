@@ -126,21 +126,15 @@ add_system(char *line, unsigned long n, void *arg)
 {
 	char *w[5];
 	int nw = drv_words(line, w, 5);
-	struct sys s, *p;
+	struct sys s;
 
 	(void)arg;
 	memset(&s, 0, sizeof(s));
 	if (drv_http_target(w, nw, o.f.addrfile, n, &s.t) == -1)
 		return -1;
-	if (drv_done_has(o.f.donefile, s.t.addr)) {
-		free(s.t.app);
+	if (drv_target_done(o.f.donefile, &s.t))
 		return 0;
-	}
-	if ((p = realloc(sys, (nsys + 1) * sizeof(*sys))) == NULL)
-		return drv_fail("out of memory");
-	sys = p;
-	sys[nsys++] = s;
-	return 0;
+	return drv_push(&sys, &nsys, &s, sizeof(s));
 }
 
 static int

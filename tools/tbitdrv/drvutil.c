@@ -203,6 +203,30 @@ drv_http_target(char **w, int nw, const char *file, unsigned long n,
 	return 0;
 }
 
+int
+drv_target_done(const char *path, struct drv_target *t)
+{
+	if (!drv_done_has(path, t->addr))
+		return 0;
+	free(t->app);
+	t->app = NULL;
+	return 1;
+}
+
+int
+drv_push(void *arr, size_t *n, const void *e, size_t size)
+{
+	unsigned char *a;
+
+	memcpy(&a, arr, sizeof(a));
+	if ((a = realloc(a, (*n + 1) * size)) == NULL)
+		return drv_fail("out of memory");
+	memcpy(a + *n * size, e, size);
+	memcpy(arr, &a, sizeof(a));
+	(*n)++;
+	return 0;
+}
+
 void
 drv_shuffle(void *base, size_t n, size_t size)
 {

@@ -84,6 +84,14 @@ int drv_target_addr(struct drv_target *t, const char *file, unsigned long n);
 int drv_http_target(char **w, int nw, const char *file, unsigned long n,
     struct drv_target *t);
 
+/* Nonzero (and T's app freed) if T's address is in the done file PATH
+ * already. */
+int drv_target_done(const char *path, struct drv_target *t);
+
+/* Append the element E (SIZE bytes) to the array at *(void **)ARR of *N
+ * elements.  Returns 0 or -1 (reported). */
+int drv_push(void *arr, size_t *n, const void *e, size_t size);
+
 /* Shuffle the N elements of SIZE bytes at BASE with random(). */
 void drv_shuffle(void *base, size_t n, size_t size);
 
