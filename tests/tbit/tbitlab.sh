@@ -32,13 +32,16 @@ tbitlab_lab() {
 }
 
 # tbitlab_pair TAG: a lab of c (192.0.2.1, 2001:db8::1) and s (.2, ::2)
-# on one link.
+# on one link, s's web root $tmp/www made, s the server tbitlab_scamper
+# waits for.
 tbitlab_pair() {
 	tbitlab_lab "$1" <<'EOT'
 node c host
 node s host
 link c s 192.0.2.1/24 192.0.2.2/24 2001:db8::1/64 2001:db8::2/64
 EOT
+	mkdir -p "$tmp/www"
+	TBITLAB_SERVERS=192.0.2.2
 }
 
 # tbitlab_httpd: python's web server on s, port 80, serving $tmp/www.

@@ -13,10 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/tbitlab.sh"
 tbitlab_pair tbitblind
 
-mkdir -p "$tmp/www"
 echo hello >"$tmp/www/index.html"
 tbitlab_httpd
-TBITLAB_SERVERS=192.0.2.2
 tbitlab_scamper "$port" -F nft -p 100
 cat >"$tmp/in.txt" <<'EOT'
 # two systems with a server, one without

@@ -12,10 +12,8 @@ tbitlab_pair tbitpmtud
 
 # single segments on the wire (no TSO through veth)
 ip -n "$(lab_ns s)" link set dev "$(lab_ifname s c)" gso_max_segs 1
-mkdir -p "$tmp/www"
 head -c 100000 /dev/zero | tr '\0' x >"$tmp/www/big.txt"
 tbitlab_httpd
-TBITLAB_SERVERS=192.0.2.2
 tbitlab_scamper "$port" -F nft -p 100
 cat >"$tmp/in.txt" <<'EOT'
 1,s 100000 192.0.2.2 http://s/big.txt
