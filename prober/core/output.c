@@ -246,6 +246,17 @@ sink_ping(struct output *o, const struct scamper_ping *p)
 	return sink_end(o);
 }
 
+static int
+sink_dealias(struct output *o, const struct scamper_dealias *d)
+{
+	sink_begin(o, SCAMPER_FILE_OBJ_DEALIAS);
+	if (warts_dealias_write(&o->wb, d, o->list_id, o->cycle_id) != 0) {
+		log_warnx("output: dealias cannot be written as warts");
+		return -1;
+	}
+	return sink_end(o);
+}
+
 /* A sink's list record (once) and cycle-start, or cycle-stop record. */
 static int
 sink_cycle(struct output *o, const struct scamper_cycle *c, uint16_t type)
@@ -359,6 +370,24 @@ write_ping(struct output *o, const struct scamper_ping *p)
 	return -1;
 }
 
+static int
+write_dealias(struct output *o, const struct scamper_dealias *d)
+{
+	char *s = NULL;
+
+	switch (o->fmt) {
+	case OUTPUT_TEXT:
+		return put_line(o, s, scamper_text_dealias(d, &s));
+	case OUTPUT_JSON:
+		return put_line(o, s, scamper_json_dealias(d, &s));
+	case OUTPUT_WARTS:
+		if (o->fn != NULL)
+			return sink_dealias(o, d);
+		return warts_result(o, scamper_file_write_dealias(o->wf, d));
+	}
+	return -1;
+}
+
 int
 output_write_trace(struct output *o, const struct scamper_trace *t)
 {
@@ -366,6 +395,16 @@ output_write_trace(struct output *o, const struct scamper_trace *t)
 
 	if (o->copy != NULL)
 		write_trace(o->copy, t);
+	return rc;
+}
+
+int
+output_write_dealias(struct output *o, const struct scamper_dealias *d)
+{
+	int rc = write_dealias(o, d);
+
+	if (o->copy != NULL)
+		write_dealias(o->copy, d);
 	return rc;
 }
 
