@@ -169,6 +169,8 @@ router_opt(struct parser *ps, struct ns_router *r, const char *k)
 		return parse_addr(ps, r);
 	if (strcmp(k, "anon") == 0)
 		r->anon = 1;
+	else if (strcmp(k, "ipid-bswap") == 0)
+		r->ipid_bswap = 1;
 	else if (strcmp(k, "nopmtud") == 0)
 		r->nopmtud = 1;
 	else if (strcmp(k, "mpls") == 0)
