@@ -71,7 +71,7 @@ dealias_params(struct sbuf *sb, const struct scamper_dealias *d)
 		if (scamper_addr_isset(&ps->ab)) {
 			sb_cat(sb, ", \"ab\":\"");
 			sb_addr(sb, &ps->ab);
-			sb_printf(sb, "/%u\"", ps->ab.len * 8);
+			sb_printf(sb, "/%u\"", ps->prefix);	/* as 20211212 */
 		}
 		for (uint16_t i = 0; ps->xs != NULL && i < ps->xsc; i++) {
 			sb_cat(sb, i == 0 ? ", \"xs\":[\"" : ", \"");

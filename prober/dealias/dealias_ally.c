@@ -51,9 +51,9 @@ a_verdict(struct dealias_state *s)
 	struct ipid_sample v[256];
 	size_t n = 0;
 
-	for (uint32_t p = 0; p < d->probec; p++)
+	for (uint32_t p = s->pbase; p < d->probec; p++)
 		n += (size_t)dealias_sample(s, p, &v[n]);
-	if (d->probec - n > 1 || n < 3 || !interleaved(v, n) ||
+	if (d->probec - s->pbase - n > 1 || n < 3 || !interleaved(v, n) ||
 	    ipid_all_zero(v, n)) {
 		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 		return;
@@ -67,9 +67,9 @@ a_probe(struct dealias_state *s)
 {
 	const struct scamper_dealias *d = s->d;
 
-	if (dealias_send(s, d->probec % 2) < 0)
+	if (dealias_send(s, (d->probec - s->pbase) % 2) < 0)
 		return 1;
-	if (d->probec < d->u.ally.attempts)
+	if (d->probec - s->pbase < d->u.ally.attempts)
 		dealias_next(s, d->u.ally.wait_probe);
 	else
 		dealias_wait(s, (int64_t)d->u.ally.wait_timeout * 1000);
@@ -87,7 +87,7 @@ a_early(struct dealias_state *s, uint32_t p)
 
 	if (!dealias_sample(s, p, &v[0]))
 		return 0;
-	while (lo > 0 && hi - lo + 1 < ALLY_WINDOW &&
+	while (lo > s->pbase && hi - lo + 1 < ALLY_WINDOW &&
 	    dealias_sample(s, lo - 1, &v[0]))
 		lo--;
 	while (hi + 1 < s->d->probec && hi - lo + 1 < ALLY_WINDOW &&
@@ -110,9 +110,9 @@ a_reply(struct dealias_state *s, uint32_t p,
 		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NOTALIASES);
 		return;
 	}
-	if (d->probec < d->u.ally.attempts)
+	if (d->probec - s->pbase < d->u.ally.attempts)
 		return;
-	for (uint32_t i = 0; i < d->probec; i++)
+	for (uint32_t i = s->pbase; i < d->probec; i++)
 		if (d->probes[i].replyc == 0)
 			return;
 	a_verdict(s);

@@ -66,7 +66,7 @@ init_done(struct dealias_state *s, struct bump *b)
 	uint32_t v3[3], d;
 
 	for (uint32_t i = 0; i < 3; i++)
-		if (!dealias_sample(s, i, &v[i])) {
+		if (!dealias_sample(s, s->pbase + i, &v[i])) {
 			dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 			return 1;
 		}
@@ -82,7 +82,7 @@ init_done(struct dealias_state *s, struct bump *b)
 		return 1;
 	}
 	b->n = 2 * d < 3 ? 3 : 2 * d;
-	b->ylast = 2;
+	b->ylast = s->pbase + 2;
 	b->stage = BUMP_STEP;
 	return 0;
 }
@@ -138,8 +138,8 @@ b_probe(struct dealias_state *s)
 	struct bump *b = s->ms;
 	uint32_t bumped;
 
-	if (b->stage == BUMP_INIT && s->d->probec < 3) {
-		if (dealias_send(s, s->d->probec == 1 ? 1 : 0) >= 0)
+	if (b->stage == BUMP_INIT && s->d->probec - s->pbase < 3) {
+		if (dealias_send(s, s->d->probec - s->pbase == 1 ? 1 : 0) >= 0)
 			dealias_next(s, p->wait_probe);
 		return 1;
 	}

@@ -12,6 +12,12 @@
  * acknowledgment (tcp-ack) or sequence (tcp-syn-sport) number base + k,
  * and an IPv6 UDP probe the UDP checksum k + 1: a reply or a quotation
  * names its probe by any of them.
+ *
+ * IPv6 definitions with -M are first "primed": each is probed (at most
+ * three rounds, -W apart) until a reply comes fragmented, a Packet Too
+ * Big having told the target to; only then does the method start, with
+ * its first probe numbered pbase.  The priming probes are in the result
+ * too.
  */
 #ifndef PROBER_DEALIAS_INT_H
 #define PROBER_DEALIAS_INT_H
@@ -88,6 +94,11 @@ struct dealias_state {
 	uint16_t		 base_id;	/* the other definitions' source
 						   port or ICMP id */
 	int			 dl;		/* IPv6 -M: datalink needed */
+	int			 priming;	/* IPv6 -M: making the targets
+						   fragment before the method */
+	uint32_t		 prime_round, prime_pos;
+	uint32_t		 pbase;		/* the method's first probe */
+	uint32_t		 wait_probe;	/* ms, between priming probes */
 	struct ipid_rules	 rules;		/* fudge, nobs, bits */
 	struct timer		 t_probe;	/* the next probe is due */
 	struct timer		 t_wait;	/* ops->timeout */

@@ -673,7 +673,8 @@ dealias_reply(struct task *t, const struct pkt_reply *r,
 	}
 	if (s->af == AF_INET6)
 		maybe_ptb(s, s->d->probes[k].def, r, rep);
-	s->ops->reply(s, k, rep);
+	if (!s->priming)
+		s->ops->reply(s, k, rep);
 }
 
 /* ---- what methods ask of a reply --------------------------------- */
@@ -773,6 +774,40 @@ set_sources(struct dealias_state *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- IPv6: priming -------------------------------------------------- */
+
+#define PRIME_ROUNDS	3
+
+/* A priming probe to the next definition that needs one, or the end
+ * of priming and the method's start.  Returns 1 if a probe went. */
+static int
+prime_probe(struct dealias_state *s)
+{
+	const struct scamper_dealias *d = s->d;
+	int done = 1;
+
+	for (;;) {
+		for (uint32_t i = s->prime_pos; i < d->defc; i++) {
+			if (d->defs[i].mtu == 0 || s->defs[i].primed)
+				continue;
+			s->prime_pos = i + 1;
+			if (dealias_send(s, i) >= 0)
+				dealias_next(s, s->wait_probe);
+			return 1;
+		}
+		for (uint32_t i = 0; i < d->defc; i++)
+			if (d->defs[i].mtu != 0 && !s->defs[i].primed)
+				done = 0;
+		s->prime_pos = 0;
+		if (done || ++s->prime_round == PRIME_ROUNDS)
+			break;
+	}
+	s->priming = 0;
+	s->pbase = d->probec;
+	s->ops->begin(s);
+	return 0;
+}
+
 static void
 on_dl_ready(struct task *t, int err, const char *why)
 {
@@ -785,7 +820,8 @@ on_dl_ready(struct task *t, int err, const char *why)
 		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 		return;
 	}
-	s->ops->begin(s);
+	s->priming = 1;
+	dealias_next(s, 0);
 }
 
 int
@@ -828,6 +864,8 @@ dealias_probe(struct task *t)
 
 	if (s->phase == DEALIAS_DONE)
 		return 0;
+	if (s->priming)
+		return prime_probe(s);
 	return s->ops->probe(s);
 }
 

@@ -100,10 +100,10 @@ r_reply(struct dealias_state *s, uint32_t p,
 	struct rg *g = s->ms;
 
 	(void)rep;
-	if (s->d->probes[p].replyc == 1)
+	if (p >= s->pbase && s->d->probes[p].replyc == 1)
 		g->answered++;
 	if (g->round == s->d->u.radargun.attempts && g->pos == 0 &&
-	    g->answered == s->d->probec)
+	    g->answered == s->d->probec - s->pbase)
 		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 }
 

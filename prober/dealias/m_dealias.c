@@ -395,6 +395,7 @@ ally(struct dealias_state *s, const struct cmd_args *a, struct pdefs *ds,
 		return -1;
 	fudge(s, a, DEALIAS_FUDGE);
 	al->wait_probe = (uint16_t)cmd_optu(a, 'W', 150);
+	s->wait_probe = al->wait_probe;
 	al->wait_timeout = (uint8_t)cmd_optu(a, 'w', DEALIAS_WAIT_TIMEOUT);
 	al->attempts = (uint8_t)q;
 	al->fudge = (uint16_t)s->rules.fudge;
@@ -428,6 +429,7 @@ radargun(struct dealias_state *s, const struct cmd_args *a,
 		    DEALIAS_MAXPROBES);
 	rg->attempts = (uint16_t)q;
 	rg->wait_probe = (uint16_t)cmd_optu(a, 'W', 150);
+	s->wait_probe = rg->wait_probe;
 	round = (uint64_t)s->d->defc * rg->wait_probe;
 	rg->wait_round = cmd_optu(a, 'r', round > UINT32_MAX ? UINT32_MAX :
 	    (uint32_t)round);
@@ -462,6 +464,7 @@ prefixscan(struct dealias_state *s, const struct cmd_args *a,
 	ps->replyc = (uint8_t)cmd_optu(a, 'o', 5);
 	ps->fudge = (uint16_t)s->rules.fudge;
 	ps->wait_probe = (uint16_t)cmd_optu(a, 'W', 1000);
+	s->wait_probe = ps->wait_probe;
 	ps->wait_timeout = (uint8_t)cmd_optu(a, 'w', DEALIAS_WAIT_TIMEOUT);
 	ps->flags = s->rules.nobs ? 0x01 : 0;
 	if (ps->replyc < 3)
@@ -508,6 +511,7 @@ bump(struct dealias_state *s, const struct cmd_args *a, struct pdefs *ds,
 	if (need_ipids(s, err, len) == -1)
 		return -1;
 	b->wait_probe = (uint16_t)cmd_optu(a, 'W', 1000);
+	s->wait_probe = b->wait_probe;
 	b->bump_limit = (uint16_t)cmd_optu(a, 'f', 30);
 	b->attempts = (uint8_t)q;
 	if (b->bump_limit < 2)
