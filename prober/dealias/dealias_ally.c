@@ -4,8 +4,8 @@
  * the probes went, come from one counter if each is a little above the
  * one before (dealias_ipid.h says what that means, byte swaps too).
  *
- * A window of consecutive answered probes that no counter can explain
- * ends the test at once: not aliases.  Otherwise the verdict waits for
+ * A window of consecutive answered probes of both addresses that no
+ * counter can explain ends the test at once: not aliases.  Otherwise the verdict waits for
  * every probe's reply, or for -w after the last probe.  It needs both
  * addresses in the samples, interleaved (A B A or B A B), and at most
  * one probe without a usable sample (lost, duplicated, the probe's own
@@ -95,8 +95,9 @@ a_early(struct dealias_state *s, uint32_t p)
 		hi++;
 	for (uint32_t i = lo; i <= hi; i++)
 		n += (size_t)dealias_sample(s, i, &v[n]);
-	return n >= 3 && interleaved(v, n) && !ipid_all_zero(v, n) &&
-	    ipid_surely_not(v, n, &s->rules);
+	if (n == 2 ? v[0].who == v[1].who : n < 3 || !interleaved(v, n))
+		return 0;
+	return !ipid_all_zero(v, n) && ipid_surely_not(v, n, &s->rules);
 }
 
 static void

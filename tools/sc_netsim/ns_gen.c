@@ -379,7 +379,8 @@ gen_family(struct netsim *s, int af, char *err, size_t errlen)
 	g.err = err;
 	g.errlen = errlen;
 	g.rng = p->seed * 0x2545f4914f6cdd1dULL + (uint64_t)af;
-	memcpy(g.rblock, af == 4 ? p->pfx4 : p->pfx6, 16);
+	/* pfx4 holds 4 bytes: the rest of an IPv4 block stays zero */
+	memcpy(g.rblock, af == 4 ? p->pfx4 : p->pfx6, (size_t)ns_alen(af));
 	for (int i = 0; i < 3; i++)
 		g.rblock[(plen + i) / 8] |= (uint8_t)(0x80 >> ((plen + i) % 8));
 	g.rblen = plen + 3;
