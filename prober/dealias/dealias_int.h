@@ -169,11 +169,11 @@ int	dealias_reply_usable(const struct dealias_state *s, uint32_t p,
 int	dealias_start(struct task *t, char *err, size_t errlen);
 int	dealias_probe(struct task *t);
 void	dealias_reply(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *rx);
-void	dealias_sent(struct task *t, uint32_t tag, int err,
-	    const struct timeval *tx);
+	    const struct stamp *rx);
+int	dealias_sent(struct task *t, uint32_t tag, int err,
+	    const struct stamp *tx, enum stamp_src src);
 void	dealias_halt(struct task *t);
-void	dealias_write(struct task *t, struct output *o);
+const void *dealias_result(struct task *t, uint16_t *type);
 void	dealias_state_free(struct dealias_state *s);
 
 /* ---- the methods (one file each) ---------------------------------- */

@@ -16,9 +16,9 @@
 
 #include "dealias_int.h"
 #include "log.h"
-#include "output.h"
 #include "pkt.h"
 #include "scamper_dealias.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "task.h"
 
@@ -401,6 +401,7 @@ dealias_send(struct dealias_state *s, uint32_t def)
 	struct dealias_def *sd = &s->defs[def];
 	struct scamper_dealias_probe *p;
 	struct pkt_probe pp;
+	struct stamp tx;
 	uint8_t pay[PKT_MAXLEN];
 	uint32_t k = d->probec;
 	size_t hdr = (s->af == AF_INET ? 20 : 40) +
@@ -421,29 +422,37 @@ dealias_send(struct dealias_state *s, uint32_t def)
 	if (s->af == AF_INET)
 		p->ipid = pp.ipid;
 	s->seen[k] = 0;
-	if (task_send(s->task, &pp, &p->tx, k) == -1) {
+	if (task_send(s->task, &pp, &tx, k) == -1) {
 		log_debug("dealias: send: %s", strerror(errno));
 		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 		return -1;
 	}
+	p->tx = stamp_tv(tx);
 	d->probec++;
 	sd->nsent++;
 	sd->last = k;
 	return (int)k;
 }
 
-void
-dealias_sent(struct task *t, uint32_t tag, int err, const struct timeval *tx)
+int
+dealias_sent(struct task *t, uint32_t tag, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct dealias_state *s = task_state(t);
 
+	(void)src;
 	if (tag == TAG_PTB || s->phase == DEALIAS_DONE)
-		return;
+		return 0;
 	if (err != 0) {
 		log_debug("dealias: send: %s", strerror(err));
 		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
-	} else if (tag < s->d->probec)
-		s->d->probes[tag].tx = *tx;
+		return 0;
+	}
+	/* a probe already answered keeps the time its reply followed */
+	if (tag >= s->d->probec || s->seen[tag] != 0)
+		return 0;
+	s->d->probes[tag].tx = stamp_tv(*tx);
+	return 1;
 }
 
 /* ---- which probe a reply answers ------------------------------------ */
@@ -593,7 +602,7 @@ reply_add(struct scamper_dealias_probe *p)
 
 static int
 record(struct dealias_state *s, uint32_t k, const struct pkt_reply *r,
-    const struct timeval *rx, struct scamper_dealias_reply **out)
+    const struct stamp *rx, struct scamper_dealias_reply **out)
 {
 	struct scamper_dealias_reply *rep;
 	uint32_t fragid;
@@ -601,7 +610,7 @@ record(struct dealias_state *s, uint32_t k, const struct pkt_reply *r,
 	if ((rep = reply_add(&s->d->probes[k])) == NULL)
 		return -1;
 	scamper_addr_set(&rep->src, addr_type(r->af), r->src);
-	rep->rx = *rx;
+	rep->rx = stamp_tv(*rx);
 	rep->proto = r->proto;
 	rep->ttl = r->ttl;
 	if (r->af == AF_INET)
@@ -639,7 +648,7 @@ maybe_ptb(struct dealias_state *s, uint32_t def, const struct pkt_reply *r,
 	uint16_t mtu = s->d->defs[def].mtu;
 	uint8_t quote[1280 - 48];
 	struct pkt_probe pp;
-	struct timeval tx;
+	struct stamp tx;
 
 	if (rep->flags & SCAMPER_DEALIAS_REPLY_FLAG_IPID32) {
 		sd->primed = 1;
@@ -657,7 +666,7 @@ maybe_ptb(struct dealias_state *s, uint32_t def, const struct pkt_reply *r,
 
 void
 dealias_reply(struct task *t, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
 	struct dealias_state *s = task_state(t);
 	struct scamper_dealias_reply *rep;
@@ -875,11 +884,11 @@ dealias_halt(struct task *t)
 	dealias_finish(task_state(t), SCAMPER_DEALIAS_RESULT_HALTED);
 }
 
-void
-dealias_write(struct task *t, struct output *o)
+const void *
+dealias_result(struct task *t, uint16_t *type)
 {
 	struct dealias_state *s = task_state(t);
 
-	if (output_write_dealias(o, s->d) == -1)
-		log_warnx("writing dealias");
+	*type = SCAMPER_FILE_OBJ_DEALIAS;
+	return s->d;
 }

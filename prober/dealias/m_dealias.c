@@ -594,6 +594,6 @@ const struct method method_dealias = {
 	.reply = dealias_reply,
 	.sent = dealias_sent,
 	.halt = dealias_halt,
-	.write = dealias_write,
+	.result = dealias_result,
 	.free_state = dealias_free_state,
 };
