@@ -25,6 +25,16 @@ and their scoring.
         probes             probes sent in all results
       Exit 0 if precision is 1, else 1.
 
+  dealias_cases.py pairs OUT.cases
+      The cases' addresses, one case a line (a driver's -a file).
+
+  dealias_cases.py score-pairs TRUTH OUT.cases [PAIRS]
+      Score the alias pairs a driver printed (sc_ally -d, sc_radargun -d:
+      "A B" a line; a longer line is a set, every pair of it counted)
+      against TRUTH: fp counts pairs of addresses of two routers; tp the
+      positive cases found.  The same key=value line as score (no
+      probes), exit 0 if precision is 1.
+
 A case is a positive when its addresses belong to one router.  Cases
 use every router at most MAXUSE times, spread over the routers, so that
 the prober's tasks do not all crowd the same counters.
@@ -234,7 +244,57 @@ def score(argv):
     return 0 if fp == 0 else 1
 
 
+def pairs(argv):
+    for line in open(argv[0]):
+        c = json.loads(line)
+        print(" ".join(c["addrs"]))
+    return 0
+
+
+def score_pairs(argv):
+    owner = {}
+    for af in (4, 6):
+        for r in routers(argv[0], af):
+            for a in r["addrs"]:
+                owner[a] = r["id"]
+    cases = [json.loads(line) for line in open(argv[1])]
+    src = open(argv[2]) if len(argv) > 2 else sys.stdin
+    found = set()
+    fp = 0
+    bad = []
+    for line in src:
+        w = line.split()
+        for i in range(len(w)):
+            for j in range(i + 1, len(w)):
+                a, b = w[i], w[j]
+                found.add((a, b))
+                found.add((b, a))
+                if owner.get(a) is None or owner.get(a) != owner.get(b):
+                    fp += 1
+                    bad.append(a + "~" + b)
+    tp = tp_shared = 0
+    for c in cases:
+        if c["pos"] and tuple(c["addrs"]) in found:
+            tp += 1
+            tp_shared += c["shared"]
+    pos = sum(1 for c in cases if c["pos"])
+    neg = len(cases) - pos
+    npos_shared = sum(1 for c in cases if c["pos"] and c["shared"])
+    prec = 1.0 if tp + fp == 0 else tp / (tp + fp)
+    print("pos=%d neg=%d tp=%d fp=%d precision=%.4f recall_shared=%.4f "
+          "recall_all=%.4f%s" % (
+              pos, neg, tp, fp, prec,
+              tp_shared / npos_shared if npos_shared else 0.0,
+              tp / pos if pos else 0.0,
+              (" false=" + ",".join(bad[:10])) if bad else ""))
+    return 0 if fp == 0 else 1
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "pairs":
+        return pairs(sys.argv[2:])
+    if len(sys.argv) >= 4 and sys.argv[1] == "score-pairs":
+        return score_pairs(sys.argv[2:])
     if len(sys.argv) >= 9 and sys.argv[1] == "make":
         return make(sys.argv[2:])
     if len(sys.argv) >= 3 and sys.argv[1] == "score":
