@@ -35,6 +35,11 @@ and their scoring.
       positive cases found.  The same key=value line as score (no
       probes), exit 0 if precision is 1.
 
+  dealias_cases.py score-links TRUTH OUT.cases [LINKS]
+      Score sc_prefixscan -r's lines ("A B A'/len"): fp counts A' not of
+      A's router; tp the positive cases (A, B) found.  Exit 0 if
+      precision is 1.
+
 A case is a positive when its addresses belong to one router.  Cases
 use every router at most MAXUSE times, spread over the routers, so that
 the prober's tasks do not all crowd the same counters.
@@ -247,7 +252,7 @@ def score(argv):
 def pairs(argv):
     for line in open(argv[0]):
         c = json.loads(line)
-        print(" ".join(c["addrs"]))
+        print(" ".join(a.split("/")[0] for a in c["addrs"]))
     return 0
 
 
@@ -290,7 +295,46 @@ def score_pairs(argv):
     return 0 if fp == 0 else 1
 
 
+def score_links(argv):
+    owner = {}
+    for r in routers(argv[0], 4):
+        for a in r["addrs"]:
+            owner[a] = r["id"]
+    cases = [json.loads(line) for line in open(argv[1])]
+    src = open(argv[2]) if len(argv) > 2 else sys.stdin
+    found = set()
+    fp = 0
+    bad = []
+    for line in src:
+        w = line.split()
+        if len(w) != 3:
+            continue
+        a, b, ab = w[0], w[1], w[2].split("/")[0]
+        if owner.get(a) is None or owner.get(a) != owner.get(ab):
+            fp += 1
+            bad.append(a + "~" + ab)
+        else:
+            found.add((a, b))
+    tp = tp_shared = 0
+    for c in cases:
+        if c["pos"] and (c["addrs"][0], c["addrs"][1].split("/")[0]) in found:
+            tp += 1
+            tp_shared += c["shared"]
+    pos = sum(1 for c in cases if c["pos"])
+    npos_shared = sum(1 for c in cases if c["pos"] and c["shared"])
+    prec = 1.0 if tp + fp == 0 else tp / (tp + fp)
+    print("pos=%d neg=%d tp=%d fp=%d precision=%.4f recall_shared=%.4f "
+          "recall_all=%.4f%s" % (
+              pos, len(cases) - pos, tp, fp, prec,
+              tp_shared / npos_shared if npos_shared else 0.0,
+              tp / pos if pos else 0.0,
+              (" false=" + ",".join(bad[:10])) if bad else ""))
+    return 0 if fp == 0 else 1
+
+
 def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == "score-links":
+        return score_links(sys.argv[2:])
     if len(sys.argv) == 3 and sys.argv[1] == "pairs":
         return pairs(sys.argv[2:])
     if len(sys.argv) >= 4 and sys.argv[1] == "score-pairs":

@@ -8,6 +8,8 @@
 #     no pair of two routers' addresses (precision 1);
 #   sc_radargun -O rows over the same pairs, then -d 1: precision 1;
 #     -d 2 classifies every address;
+#   sc_prefixscan over prefixscan cases, then -r: every A' is A's router's;
+#   sc_speedtrap over IPv6 pair cases' addresses: -A and -d 1 precision 1;
 #   sc_ipiddump on the radargun file: one line per sample, sorted;
 #   bad input and options are refused, naming the problem.
 # Recall is printed, not asserted (the evaluation holds it).  Needs root.
@@ -36,6 +38,8 @@ cases=$here/dealias_cases.py
 ally=$build/tools/sc_ally/sc_ally
 rg=$build/tools/sc_radargun/sc_radargun
 dump=$build/tools/sc_ipiddump/sc_ipiddump
+ps=$build/tools/sc_prefixscan/sc_prefixscan
+st=$build/tools/sc_speedtrap/sc_speedtrap
 
 python3 "$cases" make "$t/truth.json" ally "$npos" "$nneg" 3 "$t/cases" \
     "$t/cmds" "" || exit 1
@@ -49,10 +53,11 @@ socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
 	sleep 0.2
 done
 
-# score NAME FILE: precision 1 against the truth
+# score NAME FILE [CASES]: precision 1 against the truth
 score() {
 	local line
-	line=$(python3 "$cases" score-pairs "$t/truth.json" "$t/cases" "$2")
+	line=$(python3 "$cases" score-pairs "$t/truth.json" "${3:-$t/cases}" \
+	    "$2")
 	if [ $? = 0 ]; then ok "$1: $line"; else bad "$1: $line"; fi
 }
 
@@ -98,6 +103,44 @@ k2=$("$dump" -i "$a" "$t/rg.warts" | awk -v a="$a" '$4 != a' | wc -l)
 [ "$k2" = 0 ] && ok "sc_ipiddump -i $a: only its replies" ||
     bad "sc_ipiddump -i: $k2 other lines"
 
+# sc_prefixscan over prefixscan cases (B's /29 searched)
+python3 "$cases" make "$t/truth.json" prefixscan "$npos" "$nneg" 5 \
+    "$t/pcases" "$t/pcmds" "" || exit 1
+python3 "$cases" pairs "$t/pcases" >"$t/links.txt"
+lab_exec vp timeout 600 "$ps" -p "$port" -i "$t/links.txt" -x 29 -w 0 \
+    -o "$t/ps.warts" -l "$t/ps.log"
+rc=$?
+[ $rc = 0 ] && ok "sc_prefixscan exit 0" || bad "sc_prefixscan exit $rc"
+"$ps" -r "$t/ps.warts" -x 29 >"$t/ps.txt" || bad "sc_prefixscan -r failed"
+line=$(python3 "$cases" score-links "$t/truth.json" "$t/pcases" "$t/ps.txt")
+if [ $? = 0 ]; then ok "sc_prefixscan -r: $line"; else bad "sc_prefixscan -r: $line"; fi
+[ -s "$t/ps.txt" ] && ok "sc_prefixscan found links" ||
+    bad "sc_prefixscan found no link"
+
+# sc_speedtrap over the addresses of IPv6 pair cases
+python3 "$cases" make "$t/truth.json" ally6 "$npos" "$nneg" 7 \
+    "$t/c6" "$t/m6" "" || exit 1
+python3 "$cases" pairs "$t/c6" | tr ' ' '\n' | sort -u >"$t/addrs6.txt"
+lab_exec vp timeout 600 "$st" -p "$port" -a "$t/addrs6.txt" \
+    -o "$t/st.warts" -A "$t/aliases6.txt" -l "$t/st.log"
+rc=$?
+[ $rc = 0 ] && ok "sc_speedtrap exit 0" || bad "sc_speedtrap exit $rc"
+touch "$t/aliases6.txt"
+score "sc_speedtrap -A" "$t/aliases6.txt" "$t/c6"
+[ -s "$t/aliases6.txt" ] && ok "sc_speedtrap found aliases" ||
+    bad "sc_speedtrap found no alias"
+"$st" -d 1 "$t/st.warts" >"$t/st1.txt" && score "sc_speedtrap -d 1" \
+    "$t/st1.txt" "$t/c6" || bad "sc_speedtrap -d 1 failed"
+"$st" -d 3 "$t/st.warts" | grep -q '^ally: [1-9]' &&
+    ok "sc_speedtrap -d 3: $("$st" -d 3 "$t/st.warts" | tr '\n' ';')" ||
+    bad "sc_speedtrap -d 3: no ally stage"
+"$dump" "$t/st.warts" >"$t/ipid6.txt"
+k=$(awk '$4 ~ /:/ && length($5) == 8 && $5 ~ /^[0-9a-f]+$/' "$t/ipid6.txt" |
+    wc -l)
+[ "$k" -gt 0 ] && [ "$k" = "$(wc -l <"$t/ipid6.txt")" ] &&
+    ok "sc_ipiddump: $k IPv6 fragment IDs" ||
+    bad "sc_ipiddump: IPv6: $k of $(wc -l <"$t/ipid6.txt") lines right"
+
 # refusals name the problem
 expect() {	# expect PATTERN CMD...: exits 1 with PATTERN on stderr
 	local pat=$1 err
@@ -110,6 +153,7 @@ expect() {	# expect PATTERN CMD...: exits 1 with PATTERN on stderr
 	fi
 }
 printf '198.18.0.1 not-an-address\n' >"$t/bad.txt"
+printf '198.18.0.1 198.18.0.2 198.18.0.3\n' >"$t/pairs3.txt"
 expect "bad.txt:1: 'not-an-address' is not an IPv4 address" \
     "$ally" -p "$port" -a "$t/bad.txt" -o "$t/x.warts"
 expect "-i 50: expected a number from 200 to 2000" "$ally" -i 50 -d 1
@@ -117,6 +161,11 @@ expect "-O foo: unknown option" "$rg" -O foo -d 1 "$t/rg.warts"
 expect "-d 4: expected a number from 1 to 3" "$ally" -d 4
 expect "collecting needs -a, -o and -p" "$rg" -a "$t/pairs.txt"
 expect "-O bogus: unknown option (notrace)" "$dump" -O bogus
+expect "-s descend: not implemented" "$st" -s descend -d 1
+expect "line 1 of the addresses: expected two addresses" \
+    "$ps" -p "$port" -i "$t/pairs3.txt" -o "$t/x.warts"
+expect "is not an IPv6 address" "$st" -p "$port" -a "$t/pairs.txt" \
+    -o "$t/x.warts"
 
 echo "$n checks, $fail failed"
 [ $fail = 0 ]
