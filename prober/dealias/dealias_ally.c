@@ -2,7 +2,7 @@
  * dealias_ally.c: the ally method.  -q probes (5) alternate between the
  * two addresses, -W apart; the IP-IDs of their replies, in the order
  * the probes went, come from one counter if each is a little above the
- * one before (dealias_ipid.h says what that means, byte swaps too).
+ * one before (ipid.h says what that means, byte swaps too).
  *
  * A window of consecutive answered probes of both addresses that no
  * counter can explain ends the test at once: not aliases.  Otherwise the verdict waits for

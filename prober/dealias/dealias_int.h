@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-#include "dealias_ipid.h"
+#include "ipid.h"
 #include "method.h"
 #include "timer.h"
 

@@ -12,7 +12,7 @@
  * no usable reply in -q probes is passed over.  One that answers is
  * probed in turn with A (C A C A ...) until -o samples are in; a probe
  * without a usable reply is sent again (at most -q times in a row).
- * Aliases when the samples are one counter (dealias_ipid.h).  At any
+ * Aliases when the samples are one counter (ipid.h).  At any
  * point, samples no counter can explain pass the candidate over.
  *
  * A port unreachable answering a probe to the candidate from A's

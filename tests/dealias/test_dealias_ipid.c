@@ -1,13 +1,13 @@
 /*
  * test_dealias_ipid.c: the IP-ID sequence tests of prober/dealias
- * (dealias_ipid.h): steps and wraps, -O inseq, 32-bit fragment IDs,
+ * (ipid.h): steps and wraps, -O inseq, 32-bit fragment IDs,
  * byte-swapped counters accepted only on their own evidence, and the
  * interleavings that made scamper 20211212 call two routers aliases.
  */
 #include <check.h>
 #include <stdlib.h>
 
-#include "dealias_ipid.h"
+#include "ipid.h"
 #include "../unit/unit_main.h"
 
 static const struct ipid_rules R16 = { 200, 16, 0 };

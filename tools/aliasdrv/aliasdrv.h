@@ -3,7 +3,7 @@
  * share: address sets read from a file, dealias records from scamper's
  * control socket decoded into libscamperfile objects, IP-ID samples
  * taken from a dealias result and judged with the prober's own rules
- * (dealias_ipid.h: byte-swapped counters only when each address shows
+ * (ipid.h: byte-swapped counters only when each address shows
  * one by its own samples), alias pairs joined into sets, and the dealias
  * objects of warts files walked for the drivers' dump modes.
  */
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dealias_ipid.h"
+#include "ipid.h"
 #include "scamper_dealias.h"
 
 /* One address: its text and its bytes. */

@@ -1,7 +1,7 @@
 /*
- * dealias_ipid.h: is a series of IP-ID samples drawn from one counter?
- * Pure code (no state, no I/O), shared by the dealias methods and their
- * unit tests.
+ * ipid.h: is a series of IP-ID samples drawn from one counter?
+ * Pure code (no state, no I/O), shared by the dealias methods, the
+ * alias-resolution drivers (tools/aliasdrv) and their tests.
  *
  * A series is the samples in the order their probes were sent, each
  * tagged with the address (probe definition) that gave it.  It is "in
@@ -16,8 +16,8 @@
  * swapped and not as they are.  One lucky interleaving of two unrelated
  * counters never is.  With -O nobs they are never accepted.
  */
-#ifndef PROBER_DEALIAS_IPID_H
-#define PROBER_DEALIAS_IPID_H
+#ifndef COMMON_IPID_H
+#define COMMON_IPID_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
 /*
- * dealias_ipid.c: the IP-ID sequence tests of dealias_ipid.h.
+ * dealias_ipid.c: the IP-ID sequence tests of ipid.h.
  */
 #include <stdlib.h>
 
-#include "dealias_ipid.h"
+#include "ipid.h"
 
 uint32_t
 ipid_swap(uint32_t v, int bits)
