@@ -14,8 +14,10 @@
  *               (dealias -m radargun, groups of at most 50, every pair
  *               of groups together): pairs whose merged identifications
  *               are in sequence are candidates;
- *   ally        each candidate pair confirmed with dealias -m ally; the
- *               aliases are appended to -A.
+ *   ally        each candidate pair confirmed with dealias -m ally (5
+ *               probes 200 ms apart, steps up to 2000: counters kept
+ *               busy by other traffic still pass); the aliases are
+ *               appended to -A.
  * The descend, overlap and descend2 stages of the paper's algorithm
  * (which keep the probing linear in the addresses) are not built.
  */
@@ -263,7 +265,7 @@ want_ally(char **cmd)
 
 		if (skipped(cands.a[k], cands.b[k]))
 			continue;
-		if (asprintf(cmd, "dealias -m ally -U %u -W 1000 -q 5 -p '"
+		if (asprintf(cmd, "dealias -m ally -U %u -W 200 -f 2000 -q 5 -p '"
 		    PD "' %s %s", U_ALLY | (uint32_t)k, cands.a[k],
 		    cands.b[k]) < 0)
 			return TBITDRV_LATER;
