@@ -100,5 +100,34 @@ while read -r _ a res srcs; do
 done < <(grep '^mercator ' "$t/verdicts")
 [ $bad_m = 0 ] && ok "mercator: no false alias ($(grep '^mercator ' "$t/verdicts" | awk '{ print $3 }' | sort | uniq -c | tr -s ' ' | tr '\n' ';'))" ||
     bad "mercator: $bad_m false aliases"
+
+# every method and option the man page allows, odd values included: one
+# result each, no abort (-W 20 keeps it short)
+cat >"$t/odd" <<'EOT'
+dealias -m mercator -q 1 -w 1 -d 1 -s 40000 -t 64 -U 7 192.0.2.2
+dealias -m ally -W 20 -q 2 -f 0 -O nobs -w 1 192.0.2.2 198.51.100.1
+dealias -m ally -W 20 -O inseq -p '-P udp-dport -d 53 -F 4000' 192.0.2.2 198.51.100.2
+dealias -m ally -W 20 -p '-P tcp-ack-sport -d 80 -t 200 -i 198.51.100.2' -p '-P icmp-echo -c 4660 -s 100 -i 192.0.2.2'
+dealias -m radargun -q 2 -W 20 -p '-P tcp-syn-sport -d 22' 192.0.2.2 198.51.100.1
+dealias -m radargun -q 2 -W 20 -r 100 -O shuffle -p '-P icmp-echo' 192.0.2.2 198.51.100.1 198.51.100.2
+dealias -m radargun -q 1 -W 20 -p '-P udp -i 192.0.2.2'
+dealias -m prefixscan 192.0.2.2 198.51.100.2/30
+dealias -m prefixscan -W 20 -q 1 -o 3 -f 500 -x 198.51.100.3 -p '-P tcp-ack' 192.0.2.2 198.51.100.2/29
+dealias -m prefixscan -W 20 -O nobs -p '-P icmp-echo' 192.0.2.2 198.51.100.1/31
+dealias -m bump -W 20 -q 1 -f 5 -p '-P icmp-echo' 192.0.2.2 198.51.100.1
+dealias -m bump -W 20 -p '-P udp' 192.0.2.2 198.51.100.2
+EOT
+lab_exec vp "$scamper" -p 500 -O json -o "$t/odd.json" -O cmdfile \
+    -f "$t/odd" 2>"$t/odd.err"
+rc=$?
+k=$(grep -c '"type":"dealias"' "$t/odd.json")
+want=$(grep -c . "$t/odd")
+if [ $rc = 0 ] && [ "$k" = "$want" ] &&
+    ! grep -qiE 'assert|abort|sanitizer|runtime error' "$t/odd.err"; then
+	ok "$want odd commands: one result each, exit 0"
+else
+	bad "odd commands: exit $rc, $k results of $want: $(head -3 "$t/odd.err")"
+fi
+
 echo "$n checks, $fail failed"
 [ $fail = 0 ]
