@@ -323,7 +323,6 @@ static int
 collect(void)
 {
 	char err[512];
-	int rc;
 
 	if (adrv_read_sets(o.infile, AF_INET, &sets, err, sizeof(err)) == -1)
 		return fail("%s", err);
@@ -339,9 +338,7 @@ collect(void)
 	tbitdrv_on_refused(&drv, on_refused);
 	if (o.daemon && daemon(1, 0) == -1)
 		return fail("daemon: %s", strerror(errno));
-	rc = tbitdrv_run(&drv);
-	tbitdrv_close(&drv);
-	return rc;
+	return tbitdrv_run(&drv);
 }
 
 /* ---- dumping ------------------------------------------------------------ */

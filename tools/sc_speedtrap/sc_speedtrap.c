@@ -430,7 +430,6 @@ static int
 collect(void)
 {
 	char err[512];
-	int rc;
 
 	if (adrv_read_sets(o.infile, AF_INET6, &sets, err, sizeof(err)) ==
 	    -1)
@@ -454,9 +453,7 @@ collect(void)
 	tbitdrv_single_file(&drv);
 	tbitdrv_on_record(&drv, on_record);
 	tbitdrv_on_refused(&drv, on_refused);
-	rc = tbitdrv_run(&drv);
-	tbitdrv_close(&drv);
-	return rc;
+	return tbitdrv_run(&drv);
 }
 
 /* ---- dumping ------------------------------------------------------------ */

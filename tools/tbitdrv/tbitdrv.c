@@ -320,11 +320,11 @@ unix_connect(struct tbitdrv *d, const char *path)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun.sun_path))
-		return fail(d, "%s: path too long", path);
+		return drv_fail("%s: path too long", path);
 	memcpy(sun.sun_path, path, strlen(path));
 	if ((d->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(d->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
-		return fail(d, "connecting to scamper at %s: %s", path,
+		return drv_fail("connecting to scamper at %s: %s", path,
 		    strerror(errno));
 	return 0;
 }
