@@ -5,7 +5,9 @@
  * fired in time order) and the test plays the routers: each target
  * address answers from an IP-ID counter of the test's choosing (shared
  * or not, byte-swapped, wrapping), replies can be lost or delivered out
- * of order, and a router can answer a UDP probe from another address.
+ * of order, a router can answer a UDP probe from another address, and a
+ * prefix holds an alias of the address or not (prefixscan).  bump is
+ * not covered here.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -505,6 +507,44 @@ START_TEST(mercator_silent)
 }
 END_TEST
 
+START_TEST(prefixscan_finds_mate)
+{
+	/* A's router also holds .6, in B's /30; B (.5) counts on its own */
+	struct counter c = { 2000, 2, 0 }, other = { 40000, 2, 0 };
+	struct scamper_dealias *d;
+	char ab[INET_ADDRSTRLEN];
+
+	world(A, &c, "198.18.0.5", &other);
+	targets[2].addr = "198.18.0.6";
+	targets[2].c = &c;
+	ntargets = 3;
+	d = run("dealias -m prefixscan -W 100 -p '-P icmp-echo' " A
+	    " 198.18.0.5/30");
+	ck_assert_uint_eq(d->result, SCAMPER_DEALIAS_RESULT_ALIASES);
+	inet_ntop(AF_INET, d->u.prefixscan.ab.addr, ab, sizeof(ab));
+	ck_assert_str_eq(ab, "198.18.0.6");
+	done();
+}
+END_TEST
+
+START_TEST(prefixscan_no_mate)
+{
+	struct counter c = { 2000, 2, 0 }, o1 = { 40000, 2, 0 },
+	    o2 = { 20000, 3, 0 };
+	struct scamper_dealias *d;
+
+	world(A, &c, "198.18.0.5", &o1);
+	targets[2].addr = "198.18.0.6";
+	targets[2].c = &o2;
+	ntargets = 3;
+	d = run("dealias -m prefixscan -W 100 -p '-P icmp-echo' " A
+	    " 198.18.0.5/30");
+	ck_assert_uint_ne(d->result, SCAMPER_DEALIAS_RESULT_ALIASES);
+	ck_assert(!scamper_addr_isset(&d->u.prefixscan.ab));
+	done();
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -526,6 +566,8 @@ suite(void)
 	tcase_add_test(tc, mercator_other_address);
 	tcase_add_test(tc, mercator_same_address);
 	tcase_add_test(tc, mercator_silent);
+	tcase_add_test(tc, prefixscan_finds_mate);
+	tcase_add_test(tc, prefixscan_no_mate);
 	suite_add_tcase(s, tc);
 	return s;
 }
