@@ -13,11 +13,10 @@
 #include <unistd.h>
 
 #include "core.h"
-#include "dl.h"
+#include "io.h"
 #include "log.h"
 #include "match.h"
 #include "pace.h"
-#include "route.h"
 #include "scamper_list.h"
 #include "task.h"
 
@@ -37,7 +36,7 @@ struct task {
 	struct match_entry	*mr;		/* task_flow_range, or NULL */
 	size_t			 nmr;
 	struct core_src		*src;		/* NULL: orphaned, discard */
-	struct dl_user		*dlu;		/* task_datalink, or NULL */
+	struct io_dl		*dlu;		/* task_datalink, or NULL */
 	uint8_t			 wants;		/* on the ready queue */
 	uint8_t			 started;
 	uint8_t			 held;		/* on the held queue */
@@ -77,8 +76,7 @@ struct core_src {
 
 struct core {
 	struct loop		*l;
-	struct netio		*nio;
-	struct dl_pool		*dlp;		/* datalink sockets */
+	struct core_io		 io;		/* the network (io.h) */
 	int			 from_dl;	/* delivering a datalink reply */
 	const uint32_t		*dl_fragid;	/* its IPv6 fragment id */
 	struct match_table	*mt;
@@ -108,6 +106,19 @@ struct core {
 };
 
 static void core_kick(struct core *c);
+
+/* Call the network's op NAME with its context first. */
+#define IO(c, name, ...)	((c)->io.ops->name((c)->io.ctx, __VA_ARGS__))
+#define IO0(c, name)		((c)->io.ops->name((c)->io.ctx))
+
+/* Give up T's datalink, if it has one. */
+static void
+task_dl_free(struct task *t)
+{
+	if (t->dlu != NULL)
+		IO(t->c, dl_free, t->dlu);
+	t->dlu = NULL;
+}
 
 /* ---- what techniques may call (task.h) ------------------------------ */
 
@@ -219,11 +230,9 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
 		return -1;
 	}
 	t->c->st.probes++;
-	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
-		netio_note_tx(t->c->nio, len);
-		return dl_user_send(t->dlu, buf, len, tx);
-	}
-	return netio_send(t->c->nio, buf, len, tx, t, tag);
+	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
+		return IO(t->c, dl_send, t->dlu, buf, len, tx);
+	return IO(t->c, send, buf, len, tx, t, tag);
 }
 
 void
@@ -247,6 +256,12 @@ task_now(const struct task *t)
 	return loop_now(t->c->l);
 }
 
+struct timeval
+task_walltime(const struct task *t)
+{
+	return loop_wall(t->c->l);
+}
+
 struct scamper_cycle *
 task_cycle(const struct task *t)
 {
@@ -263,7 +278,7 @@ int
 task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
 {
-	return route_src(af, dst, src);
+	return IO(t->c, route_src, af, dst, src);
 }
 
 /* The datalink of task ARG answered. */
@@ -283,16 +298,19 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
     const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
     char *err, size_t errlen)
 {
-	int dw = ((want & TASK_DL_VIA) ? DL_WANT_VIA : 0) |
-	    ((want & TASK_DL_TS) ? DL_WANT_TS : 0);
+	int dw = ((want & TASK_DL_VIA) ? IO_DL_VIA : 0) |
+	    ((want & TASK_DL_TS) ? IO_DL_TS : 0);
 
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
+	task_dl_free(t);
 	t->dl_ready = 0;
 	t->dl_want = want;
 	t->dl_readycb = ready;
 	t->dl_sentcb = sent;
-	if ((t->dlu = dl_user_new(t->c->dlp, dw, af, dst, rtr, on_dl_ready, t,
+	if (t->c->io.ops->dl_new == NULL) {
+		snprintf(err, errlen, "no datalink in this network");
+		return -1;
+	}
+	if ((t->dlu = IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
 	    err, errlen)) == NULL)
 		return -1;
 	return 0;
@@ -325,8 +343,7 @@ task_finish(struct task *t)
 		TAILQ_REMOVE(&c->ready, t, q);
 		t->wants = 0;
 	}
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
+	task_dl_free(t);
 	task_flows_del(t);
 	c->running--;
 	TAILQ_REMOVE(&c->running_q, t, run);
@@ -341,8 +358,8 @@ task_finish(struct task *t)
 static void
 task_free(struct task *t)
 {
-	netio_forget(t->c->nio, t);
-	dl_user_free(t->dlu);
+	IO(t->c, forget, t);
+	task_dl_free(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
 	free(t->mr);
@@ -533,8 +550,7 @@ start_one(struct core *c, struct task *t)
 	if (t->m->start(t, err, sizeof(err)) == -1) {
 		save = errno;
 		if (!t->finished) {
-			dl_user_free(t->dlu);
-			t->dlu = NULL;
+			task_dl_free(t);
 			task_flows_del(t);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);
@@ -606,7 +622,7 @@ on_pump(void *arg)
 
 	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
-	netio_batch(c->nio, 1);
+	IO(c, batch, 1);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (TAILQ_EMPTY(&c->ready)) {
 			/* after a hold, start nothing more until a finish */
@@ -617,7 +633,7 @@ on_pump(void *arg)
 			continue;
 		}
 		if (c->pace.credit_ns < c->pace.cost_ns ||
-		    netio_blocked(c->nio))
+		    IO0(c, blocked))
 			break;
 		t = TAILQ_FIRST(&c->ready);
 		TAILQ_REMOVE(&c->ready, t, q);
@@ -625,7 +641,7 @@ on_pump(void *arg)
 		if (t->m->probe(t))
 			(void)pace_take(&c->pace);
 	}
-	netio_batch(c->nio, 0);		/* the probes go out together */
+	IO(c, batch, 0);		/* the probes go out together */
 	if (!TAILQ_EMPTY(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
@@ -675,14 +691,11 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 		return;
 	}
 	t = e->owner;
+	/* the datalink saw this reply first, if at all: deliver it only
+	 * if it was not there (reading the datalink may finish T) */
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
-	    dl_user_rx(t->dlu)) {
-		/* the datalink saw this reply first, if at all: read what
-		 * it has, and deliver the reply only if it was not there */
-		dl_user_drain(t->dlu);
-		if (t->finished || dl_pool_seen(c->dlp, r))
-			return;
-	}
+	    (IO(c, dl_seen, t->dlu, r) || t->finished))
+		return;
 	t->m->reply(t, r, rx);
 }
 
@@ -717,31 +730,30 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
 }
 
 struct core *
-core_new(struct loop *l, const struct core_conf *conf,
-    const struct netio_fds *fds, struct output *out,
-    struct scamper_cycle *cyc)
+core_new_io(struct loop *l, const struct core_conf *conf,
+    const struct core_io *io, struct output *out, struct scamper_cycle *cyc)
 {
 	struct core *c = calloc(1, sizeof(*c));
+	struct io_up up = { NULL, on_reply, on_txdone, on_dl_frame };
+	int save;
 
-	if (c == NULL || (c->mt = match_new()) == NULL ||
-	    (c->dlp = dl_pool_new(l, fds->dl_open, fds->dl_ctx, on_dl_frame,
-	    c)) == NULL ||
-	    (c->nio = netio_new(l, fds, on_reply, c)) == NULL) {
-		int save = errno;
-		if (c != NULL) {
-			match_free(c->mt);
-			dl_pool_free(c->dlp);
-		}
-		free(c);
+	if (c == NULL) {
+		save = errno;
+		io->ops->free(io->ctx);
 		errno = save;
 		return NULL;
 	}
-	netio_set_txcb(c->nio, on_txdone);
+	c->io = *io;
+	up.arg = c;
 	c->l = l;
+	if ((c->mt = match_new()) == NULL || io->ops->attach(io->ctx, l, &up)
+	    == -1)
+		goto fail;
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
-	c->sport = (uint16_t)((getpid() & 0x7fff) | 0x8000);
+	c->sport = conf->sport != 0 ? conf->sport :
+	    (uint16_t)((getpid() & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);
@@ -751,17 +763,29 @@ core_new(struct loop *l, const struct core_conf *conf,
 	TAILQ_INIT(&c->held);
 	TAILQ_INIT(&c->running_q);
 	TAILQ_INIT(&c->srcs);
-	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL) {
-		int save = errno;
-		netio_free(c->nio);
-		dl_pool_free(c->dlp);
-		match_free(c->mt);
-		scamper_cycle_free(c->cycle);
-		free(c);
-		errno = save;
-		return NULL;
-	}
+	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL)
+		goto fail;
 	return c;
+fail:
+	save = errno;
+	io->ops->free(io->ctx);
+	match_free(c->mt);
+	scamper_cycle_free(c->cycle);
+	free(c);
+	errno = save;
+	return NULL;
+}
+
+struct core *
+core_new(struct loop *l, const struct core_conf *conf,
+    const struct netio_fds *fds, struct output *out,
+    struct scamper_cycle *cyc)
+{
+	struct core_io io;
+
+	if (io_sock_new(&io, fds) == -1)
+		return NULL;
+	return core_new_io(l, conf, &io, out, cyc);
 }
 
 void
@@ -778,8 +802,7 @@ core_free(struct core *c)
 	loop_timer_cancel(c->l, &c->reap);
 	free_queue(&c->dead);
 	free_queue(&c->held);
-	dl_pool_free(c->dlp);
-	netio_free(c->nio);
+	c->io.ops->free(c->io.ctx);
 	match_free(c->mt);
 	scamper_cycle_free(c->cycle);
 	free(c);
@@ -1063,5 +1086,5 @@ core_stats(const struct core *c)
 const struct netio_stats *
 core_netio_stats(const struct core *c)
 {
-	return netio_stats(c->nio);
+	return c->io.ops->stats != NULL ? IO0(c, stats) : NULL;
 }

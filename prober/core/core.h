@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "io.h"
 #include "loop.h"
 #include "netio.h"
 #include "output.h"
@@ -19,6 +20,8 @@ struct scamper_cycle;
 struct core_conf {
 	uint32_t	 pps;		/* -p */
 	uint32_t	 window;	/* -w, 0 = unlimited */
+	uint16_t	 sport;		/* default source port / ICMP id;
+					   0: (pid & 0x7fff) | 0x8000 */
 };
 
 struct core_stats {
@@ -36,6 +39,12 @@ struct core;
  * CYC (a reference is taken).  Returns NULL with errno set. */
 struct core *core_new(struct loop *l, const struct core_conf *conf,
     const struct netio_fds *fds, struct output *out,
+    struct scamper_cycle *cyc);
+
+/* A core as core_new, on the network IO (its ops and context are owned
+ * from here on, even on failure; see io.h).  Returns NULL with errno. */
+struct core *core_new_io(struct loop *l, const struct core_conf *conf,
+    const struct core_io *io, struct output *out,
     struct scamper_cycle *cyc);
 
 /* Free C: every task still running is discarded without output. */
@@ -146,7 +155,7 @@ void core_pull_pause(struct core *c, int paused);
  * that name.  (In trace_dtree.c, where the sets are kept.) */
 int trace_lss_clear(const char *name);
 
-/* Counters so far. */
+/* Counters so far (the network's: NULL if it keeps none). */
 const struct core_stats *core_stats(const struct core *c);
 const struct netio_stats *core_netio_stats(const struct core *c);
 

@@ -161,7 +161,8 @@ on_stop(int signo, void *arg)
 int
 measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 {
-	struct core_conf conf = { m->o->pps, m->o->window };
+	struct core_conf conf = { .pps = m->o->pps,
+	    .window = m->o->window };
 	struct core *c;
 	int rc = 1;
 

@@ -62,6 +62,10 @@ void task_timer_cancel(struct task *t, struct timer *tm);
 /* The loop's current monotonic time. */
 struct monotime task_now(const struct task *t);
 
+/* The wall-clock time now, by the loop's clock, for times a result
+ * records when no packet carries one (a measurement's start). */
+struct timeval task_walltime(const struct task *t);
+
 /* The cycle (and through it the list) results belong to, or NULL.  Take
  * a reference (scamper_cycle_use) to keep it. */
 struct scamper_cycle *task_cycle(const struct task *t);

@@ -1,0 +1,113 @@
+/*
+ * io.h: the core's network, as an ops table.  The core sends probes,
+ * hears replies, asks for routes and interface MTUs and uses the datalink
+ * only through the struct core_io it is given (core_new_io): io_sock.c
+ * makes the real one (raw sockets, datalink sockets, the routing table);
+ * the in-process test harness (tests/harness) gives a simulated network
+ * and a simulated clock instead.  What the network tells the core comes
+ * back through the struct io_up the core attaches.
+ *
+ * A technique never sees this: it uses task_* (task.h).  New needs of
+ * the next techniques (firewall rules for tbit and sting, more datalink
+ * uses) are added here as ops, with the socket version in io_sock.c and
+ * a simulated one in the harness, so both stay complete.
+ */
+#ifndef PROBER_CORE_IO_H
+#define PROBER_CORE_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "loop.h"
+#include "netio.h"
+#include "pkt.h"
+
+/* What the network layer calls in the core. */
+struct io_up {
+	void	*arg;
+	/* A reply arrived; RX is its receive time (the kernel's). */
+	void	(*reply)(void *arg, const struct pkt_reply *r,
+		    const struct timeval *rx);
+	/* A probe queued while batching (TOKEN, TAG as given to send) went
+	 * out at TX (ERR 0), or was refused with errno ERR (TX NULL). */
+	void	(*sent)(void *arg, void *token, uint32_t tag, int err,
+		    const struct timeval *tx);
+	/* A frame seen on a datalink some task asked for (dl_frame_cb in
+	 * dl.h: a reply arriving, or a probe leaving when OUTGOING).
+	 * Returns 1 if a reply was delivered. */
+	int	(*frame)(void *arg, const struct pkt_reply *r,
+		    const struct timeval *ts, int outgoing,
+		    const uint32_t *fragid);
+};
+
+/* One task's use of the datalink (opaque to the core). */
+struct io_dl;
+
+/* The datalink asked for is ready (ERR 0) or cannot be had (ERR an
+ * errno, WHY a sentence). */
+typedef void io_dl_ready(void *arg, int err, const char *why);
+
+#define IO_DL_VIA	0x1	/* send to a router at layer 2 */
+#define IO_DL_TS	0x2	/* receive with datalink timestamps */
+
+struct io_ops {
+	/* From now on tell UP (copied) what happens; L is the core's loop.
+	 * Called once, by core_new_io.  Returns 0, or -1 with errno. */
+	int	(*attach)(void *ctx, struct loop *l, const struct io_up *up);
+	/* Release everything (descriptors included) and CTX itself. */
+	void	(*free)(void *ctx);
+
+	/* Send the IP packet PKT (LEN bytes); TX gets the send time (or
+	 * the time queued, see netio_send).  Returns 0 or -1 with errno. */
+	int	(*send)(void *ctx, const uint8_t *pkt, size_t len,
+		    struct timeval *tx, void *token, uint32_t tag);
+	/* ON: queue what is sent until the call with ON 0 (the pump's
+	 * pass), which sends it and reports through up->sent. */
+	void	(*batch)(void *ctx, int on);
+	/* Nonzero while nothing more can be sent (a full send buffer). */
+	int	(*blocked)(void *ctx);
+	/* TOKEN is going away: no more up->sent for it. */
+	void	(*forget)(void *ctx, const void *token);
+
+	/* The source address towards DST (16-byte buffers).  Returns 0, or
+	 * -1 with errno (ENETUNREACH). */
+	int	(*route_src)(void *ctx, int af, const uint8_t *dst,
+		    uint8_t *src);
+	/* The MTU of the interface holding local address SRC.  Returns 0,
+	 * or -1 with errno. */
+	int	(*ifmtu)(void *ctx, int af, const uint8_t *src,
+		    uint16_t *mtu);
+
+	/* The datalink (see dl.h and task_datalink): a new use wanting
+	 * WANT (IO_DL_*) for family AF towards DST via router RTR; READY
+	 * (ARG, ...) once, later, from the loop.  NULL with WHY if refused
+	 * at once. */
+	struct io_dl *(*dl_new)(void *ctx, int want, int af,
+		    const uint8_t *dst, const uint8_t *rtr, io_dl_ready *ready,
+		    void *arg, char *why, size_t whylen);
+	void	(*dl_free)(void *ctx, struct io_dl *d);
+	/* Send PKT as a frame to D's router.  0, or -1 with errno. */
+	int	(*dl_send)(void *ctx, struct io_dl *d, const uint8_t *pkt,
+		    size_t len, struct timeval *tx);
+	/* Reply R came from a raw socket for D's task: read D's datalink
+	 * first; nonzero if R was (or has now been) delivered from there,
+	 * and must not be delivered again. */
+	int	(*dl_seen)(void *ctx, struct io_dl *d,
+		    const struct pkt_reply *r);
+
+	/* Counters (NULL: none kept). */
+	const struct netio_stats *(*stats)(void *ctx);
+};
+
+/* A network the core can use: its ops and their context. */
+struct core_io {
+	const struct io_ops	*ops;
+	void			*ctx;
+};
+
+/* The real network over FDS (owned from now on, even on failure; see
+ * netio_fds).  Returns 0, or -1 with errno. */
+int io_sock_new(struct core_io *io, const struct netio_fds *fds);
+
+#endif
