@@ -281,6 +281,12 @@ task_route_src(const struct task *t, int af, const uint8_t *dst,
 	return IO(t->c, route_src, af, dst, src);
 }
 
+int
+task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
+{
+	return IO(t->c, ifmtu, af, src, mtu);
+}
+
 /* The datalink of task ARG answered. */
 static void
 on_dl_ready(void *arg, int err, const char *why)

@@ -80,6 +80,11 @@ uint16_t task_default_sport(const struct task *t);
 int task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src);
 
+/* The MTU of the interface holding local address SRC.  Returns 0, or -1
+ * with errno. */
+int task_ifmtu(const struct task *t, int af, const uint8_t *src,
+    uint16_t *mtu);
+
 /* ---- the datalink (trace -r, -O dl) --------------------------------- */
 
 #define TASK_DL_VIA	0x1	/* send probes at layer 2 to a router */
