@@ -117,6 +117,20 @@ _lab_on_signal() {
 	exit "$1"
 }
 
+# _lab_python: put the real python3 first in PATH (LAB_DIR/bin), so a
+# version manager's shim (pyenv: a shell script, a second per start) is
+# run once, not for every python3 a test starts.
+_lab_python() {
+	local py
+	command -v python3 >/dev/null 2>&1 || return 0
+	py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) &&
+	    [ -x "$py" ] || return 0
+	mkdir -p "$LAB_DIR/bin" && ln -sf "$py" "$LAB_DIR/bin/python3" ||
+	    _lab_err "cannot make $LAB_DIR/bin" || return 1
+	PATH=$LAB_DIR/bin:$PATH
+	export PATH
+}
+
 # lab_init [TAG]: start a lab; sets LAB_ID and LAB_DIR, traps teardown.
 lab_init() {
 	local tag=${1:-lab}
@@ -131,6 +145,7 @@ lab_init() {
 	: >"$LAB_DIR/pids"
 	: >"$LAB_DIR/atexit"
 	_LAB_OWNER=$BASHPID
+	_lab_python || return 1
 	trap _lab_on_exit EXIT
 	trap '_lab_on_signal 129' HUP
 	trap '_lab_on_signal 130' INT

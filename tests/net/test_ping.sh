@@ -14,6 +14,7 @@ export SCAMPER_HELPER_BIN=$2
 ourjson=${3:-}	# our sc_warts2json (optional)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+. "$here/../lab/basic.sh"
 lab_require_root
 command -v tcpdump >/dev/null || { echo "SKIP: tcpdump not installed"; exit 77; }
 lab_init ping
@@ -25,35 +26,49 @@ fail=0 n=0
 ok() { n=$((n + 1)); echo "ok: $*"; }
 bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
-ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
-theirs() { lab_exec h1 timeout 60 scamper "$@"; }
+ours() { basic_prober ours && lab_exec h1 timeout 60 "$scamper" "$@"; }
+theirs() { basic_prober theirs && lab_exec h1 timeout 60 scamper "$@"; }
 have_theirs=0
 command -v scamper >/dev/null && have_theirs=1
 
+# (record route and timestamps name routers of the ECMP pair: which
+# branch is hidden, tests/lab/basic.sh)
 mask_text() {
 	sed -E 's/[0-9]+\.[0-9]{3}( ms|\/)/X\1/g; s/(ts[orst])=[0-9:.]+/\1=T/g;
-	    s/^( TS: |     )([0-9.]+ +)?[0-9]+$/\1\2TS/'
+	    s/^( TS: |     )([0-9.]+ +)?[0-9]+$/\1\2TS/' | basic_mask
 }
 mask_json() {
 	sed -E 's/"(sec|usec|rtt|probe_ipid|reply_ipid|sport|tcp_seq|tcp_ack|min|max|avg|stddev|ts|start_time|stop_time)":[0-9.]+/"\1":X/g;
-	    s/"tsonly":\[[0-9,]+\]/"tsonly":[X]/g; s/"hostname":"[^"]*", //'
+	    s/"tsonly":\[[0-9,]+\]/"tsonly":[X]/g; s/"hostname":"[^"]*", //' |
+	    basic_mask
 }
 
-# tcpdump on h1's link to r1 around a command: cap FILE CMD...
+# tcpdump on h1's link to r1 around a command: cap FILE CMD...  The
+# capture starts once tcpdump says it listens, and ends once a marker
+# sent after CMD (an echo request to r1 with its own pattern) is in the
+# file: every packet of CMD was captured by then.  Bounded waits only.
 h1if=$(lab_ifname h1 r1)
+ncap=0
 cap() {
-	local f=$1 pid; shift
+	local f=$1 pid log mark i; shift
+	ncap=$((ncap + 1))
+	mark=$(printf 'c0ffee%04x' $ncap)
 	pid=$(lab_bg h1 tcpdump -i "$h1if" -nn -U -s 0 -w "$f" \
 	    'not arp and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137)')
-	sleep 1
+	log=$(lab_bglog "$pid")
+	for i in $(seq 200); do
+		grep -q 'listening on' "$log" 2>/dev/null && break
+		sleep 0.05
+	done
 	"$@"
-	sleep 0.5
+	lab_exec h1 ping -c 1 -W 1 -p "$mark" 192.0.2.2 >/dev/null 2>&1
+	for i in $(seq 200); do
+		tcpdump -r "$f" -nn -x 'icmp[0] == 8' 2>/dev/null |
+		    tr -d ' \n' | grep -q "$mark" && break
+		sleep 0.05
+	done
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
 }
 
 # The packets of a capture, one line each: "src=A size=N ttl=T [ipid=I]
@@ -106,12 +121,18 @@ on_wire() {
 }
 
 # ---- every method, both families ------------------------------------
+# Our JSON run is captured alone; then our warts and text runs and
+# Debian's JSON and text go out together (two probers on one host each
+# get their own replies: lab-trace).  tcp-ack-sport uses -F ports of its
+# own per run: the port ranges of neighbouring pids would overlap.
 for m in icmp-echo icmp-time tcp-syn tcp-ack tcp-ack-sport udp udp-dport; do
 	for fam in 4 6; do
 		[ $fam = 4 ] && dst=$D4 || dst=$D6
 		[ $m = icmp-time ] && [ $fam = 6 ] && continue
 		cmd="ping -c 3 -i 0.2 -P $m $dst"
-		cap "$tmp/p.pcap" ours -O json -I "$cmd" >"$tmp/o.json" 2>"$tmp/o.err"
+		F() { [ $m = tcp-ack-sport ] && echo "-F $1"; }
+		cap "$tmp/p.pcap" ours -O json -I "ping -c 3 -i 0.2 -P $m $(F 40000) $dst" \
+		    >"$tmp/o.json" 2>"$tmp/o.err"
 		if grep -q '"replies":3' "$tmp/o.json" &&
 		    why=$(on_wire "$tmp/o.json" "$tmp/p.pcap"); then
 			ok "ours $cmd: 3 replies, each on the wire as recorded"
@@ -119,19 +140,26 @@ for m in icmp-echo icmp-time tcp-syn tcp-ack tcp-ack-sport udp udp-dport; do
 			bad "ours $cmd: ${why:-} $(cat "$tmp/o.json" "$tmp/o.err")"
 		fi
 		[ $have_theirs = 1 ] || continue
+		pids=
+		theirs -O json -I "ping -c 3 -i 0.2 -P $m $(F 40100) $dst" \
+		    >"$tmp/t.json" 2>/dev/null &
+		pids="$pids $!"
+		theirs -I "ping -c 3 -i 0.2 -P $m $(F 40200) $dst" \
+		    >"$tmp/t.txt" 2>/dev/null &
+		pids="$pids $!"
+		ours -I "ping -c 3 -i 0.2 -P $m $(F 40300) $dst" \
+		    >"$tmp/o.txt" 2>&1 &
+		pids="$pids $!"
+		if [ -n "$ourjson" ]; then
+			ours -O warts -o "$tmp/o.warts" \
+			    -I "ping -c 3 -i 0.2 -P $m $(F 40400) $dst" \
+			    >/dev/null 2>&1 &
+			pids="$pids $!"
+		fi
+		wait $pids
 		# our warts file: Debian's tools read it, and Debian's
 		# sc_warts2json gives the objects ours gives
-		# (Debian's runs go alongside ours: two probers on one host
-		# each get their own replies, lab-trace; not tcp-ack-sport,
-		# whose port ranges from neighbouring pids overlap)
-		theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null &
-		tj=$!
-		[ $m = tcp-ack-sport ] && wait $tj
-		theirs -I "$cmd" >"$tmp/t.txt" 2>/dev/null &
-		tt=$!
-		[ $m = tcp-ack-sport ] && wait $tt
 		if [ -n "$ourjson" ]; then
-			ours -O warts -o "$tmp/o.warts" -I "$cmd" >/dev/null 2>&1
 			if sc_wartsdump "$tmp/o.warts" >"$tmp/dump" 2>&1 &&
 			    ! grep -q '^off 0x' "$tmp/dump" &&
 			    sc_warts2json "$tmp/o.warts" >"$tmp/dj" 2>&1 &&
@@ -143,15 +171,15 @@ for m in icmp-echo icmp-time tcp-syn tcp-ack tcp-ack-sport udp udp-dport; do
 				bad "warts for $cmd: $(head -5 "$tmp/dump" "$tmp/diff")"
 			fi
 		fi
-		ours -I "$cmd" >"$tmp/o.txt" 2>&1
-		wait $tj $tt
-		if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
+		if grep -q '"type":"ping"' "$tmp/o.json" &&
+		    diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
 		    >"$tmp/diff"; then
 			ok "ours and Debian's JSON agree for $cmd"
 		else
 			bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
 		fi
-		if diff <(mask_text <"$tmp/o.txt") <(mask_text <"$tmp/t.txt") \
+		if grep -q 'packets received' "$tmp/o.txt" &&
+		    diff <(mask_text <"$tmp/o.txt") <(mask_text <"$tmp/t.txt") \
 		    >"$tmp/diff"; then
 			ok "ours and Debian's text agree for $cmd"
 		else
@@ -183,24 +211,52 @@ else
 fi
 
 # ---- options whose output Debian's equals ----------------------------
-for o in "-R" "-T tsonly" "-T tsandaddr" "-C 4660" \
+# (every run at once: each has its own ICMP id or port, from its pid;
+# -F 4660 is one run of ours and one of Debian's, one after the other)
+opts=("-R" "-T tsonly" "-T tsandaddr" "-C 4660" \
     "-B 0102030405060708 -C 4660" "-p abcd -s 100" "-P icmp-time -R" \
     "-W 2 -s 120 -m 30 -z 4 -U 9 -p abcd -o 1" "-F 4660 -d 5" \
-    "-P udp -B 0102" "-P tcp-syn -s 60" "-O spoof -S 198.51.100.7"; do
-	[ $have_theirs = 1 ] || break
-	cmd="ping -c 2 -i 0.2 $o $D4"
-	ours -O json -I "$cmd" >"$tmp/o.json" 2>&1
-	theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null
-	if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
-	    >"$tmp/diff"; then
-		ok "ours and Debian's JSON agree for $cmd"
-	else
-		bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
-	fi
-done
+    "-P udp -B 0102" "-P tcp-syn -s 60" "-O spoof -S 198.51.100.7")
+if [ $have_theirs = 1 ]; then
+	pids=
+	for i in "${!opts[@]}"; do
+		cmd="ping -c 2 -i 0.2 ${opts[$i]} $D4"
+		if [ "${opts[$i]}" = "-F 4660 -d 5" ]; then
+			{ ours -O json -I "$cmd" >"$tmp/o$i.json" 2>&1
+			  theirs -O json -I "$cmd" >"$tmp/t$i.json" 2>/dev/null; } &
+			pids="$pids $!"
+			continue
+		fi
+		ours -O json -I "$cmd" >"$tmp/o$i.json" 2>&1 &
+		pids="$pids $!"
+		theirs -O json -I "$cmd" >"$tmp/t$i.json" 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	for i in "${!opts[@]}"; do
+		cmd="ping -c 2 -i 0.2 ${opts[$i]} $D4"
+		if grep -q '"type":"ping"' "$tmp/o$i.json" &&
+		    diff <(mask_json <"$tmp/o$i.json") \
+		    <(mask_json <"$tmp/t$i.json") >"$tmp/diff"; then
+			ok "ours and Debian's JSON agree for $cmd"
+		else
+			bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
+		fi
+	done
+fi
 
 # ---- record route and timestamps -------------------------------------
-ours -I "ping -c 1 -R $D4" >"$tmp/rr" 2>&1
+pids=
+ours -I "ping -c 1 -R $D4" >"$tmp/rr" 2>&1 &
+pids="$pids $!"
+ours -O json -I "ping -c 1 -T tsonly $D4" >"$tmp/ts1" 2>&1 &
+pids="$pids $!"
+ours -O json -I "ping -c 1 -T tsandaddr $D4" >"$tmp/ts2" 2>&1 &
+pids="$pids $!"
+ours -O json -I "ping -c 1 -T tsprespec=192.0.2.6,$D4 $D4" >"$tmp/ts3" 2>&1 &
+pids="$pids $!"
+ours -I "ping -c 1 -P icmp-time $D4" >"$tmp/it" 2>&1 &
+wait $pids $!
 # forward: r1 r2 r3a|r3b r4 r5 (their far-side addresses), h2; back: ...
 if [ "$(grep -cE '^( RR: |     )[0-9.]+$' "$tmp/rr")" -eq 9 ] &&
     grep -q ' RR: 192\.0\.2\.5$' "$tmp/rr" && grep -q '^     192\.0\.2\.25$' "$tmp/rr" &&
@@ -209,34 +265,42 @@ if [ "$(grep -cE '^( RR: |     )[0-9.]+$' "$tmp/rr")" -eq 9 ] &&
 else
 	bad "-R: $(cat "$tmp/rr")"
 fi
-ours -O json -I "ping -c 1 -T tsonly $D4" >"$tmp/ts" 2>&1
-grep -Eq '"tsonly":\[[1-9][0-9]*(,[1-9][0-9]*){8}\]' "$tmp/ts" &&
-    ok "-T tsonly returns 9 timestamps" || bad "-T tsonly: $(cat "$tmp/ts")"
-ours -O json -I "ping -c 1 -T tsandaddr $D4" >"$tmp/ts" 2>&1
-grep -Eq '"tsandaddr":\[\{"ip":"192\.0\.2\.2","ts":[1-9][0-9]*\},\{"ip":"192\.0\.2\.6",' "$tmp/ts" &&
+grep -Eq '"tsonly":\[[1-9][0-9]*(,[1-9][0-9]*){8}\]' "$tmp/ts1" &&
+    ok "-T tsonly returns 9 timestamps" || bad "-T tsonly: $(cat "$tmp/ts1")"
+grep -Eq '"tsandaddr":\[\{"ip":"192\.0\.2\.2","ts":[1-9][0-9]*\},\{"ip":"192\.0\.2\.6",' "$tmp/ts2" &&
     ok "-T tsandaddr returns the routers' addresses and timestamps" ||
-    bad "-T tsandaddr: $(cat "$tmp/ts")"
-ours -O json -I "ping -c 1 -T tsprespec=192.0.2.6,$D4 $D4" >"$tmp/ts" 2>&1
-grep -Eq '"probe_size":104, .*"probe_tsps":\["192\.0\.2\.6","203\.0\.113\.1"\].*"tsandaddr":\[\{"ip":"192\.0\.2\.6","ts":[1-9][0-9]*\},\{"ip":"203\.0\.113\.1","ts":[1-9][0-9]*\}\]' "$tmp/ts" &&
+    bad "-T tsandaddr: $(cat "$tmp/ts2")"
+grep -Eq '"probe_size":104, .*"probe_tsps":\["192\.0\.2\.6","203\.0\.113\.1"\].*"tsandaddr":\[\{"ip":"192\.0\.2\.6","ts":[1-9][0-9]*\},\{"ip":"203\.0\.113\.1","ts":[1-9][0-9]*\}\]' "$tmp/ts3" &&
     ok "-T tsprespec stamps the prespecified addresses" ||
-    bad "-T tsprespec: $(cat "$tmp/ts")"
-ours -I "ping -c 1 -P icmp-time $D4" >"$tmp/it" 2>&1
+    bad "-T tsprespec: $(cat "$tmp/ts3")"
 grep -Eq '^40 bytes from 203\.0\.113\.1, seq=0 ttl=59 time=[0-9.]+ ms tso=[0-9:.]+ tsr=[0-9:.]+ tst=[0-9:.]+$' "$tmp/it" &&
     ok "icmp-time records the timestamp reply" || bad "icmp-time: $(cat "$tmp/it")"
 
 # ---- TCP to an open and a closed port; UDP to a closed port ----------
 lab_bg h2 nc -lk $D4 80 >/dev/null
 lab_bg h2 nc -6 -lk $D6 80 >/dev/null
-sleep 1
-for dst in $D4 $D6; do
-	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 80 $dst" >"$tmp/o" 2>&1
-	[ "$(grep -c "seq=[01] tcp=open " "$tmp/o")" -eq 2 ] &&
-	    ok "tcp-syn to a listening port of $dst: open" || bad "tcp-syn open: $(cat "$tmp/o")"
-	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 81 $dst" >"$tmp/o" 2>&1
-	[ "$(grep -c "seq=[01] tcp=closed " "$tmp/o")" -eq 2 ] &&
-	    ok "tcp-syn to a closed port of $dst: closed" || bad "tcp-syn closed: $(cat "$tmp/o")"
+for i in $(seq 100); do
+	[ "$(lab_exec h2 ss -ltnH 'sport = :80' 2>/dev/null | wc -l)" -ge 2 ] &&
+	    break
+	sleep 0.05
 done
-ours -O json -I "ping -c 2 -i 0.2 -P udp $D4" >"$tmp/o" 2>&1
+pids=
+for dst in $D4 $D6; do
+	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 80 $dst" >"$tmp/open$dst" 2>&1 &
+	pids="$pids $!"
+	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 81 $dst" >"$tmp/closed$dst" 2>&1 &
+	pids="$pids $!"
+done
+ours -O json -I "ping -c 2 -i 0.2 -P udp $D4" >"$tmp/o" 2>&1 &
+wait $pids $!
+for dst in $D4 $D6; do
+	[ "$(grep -c "seq=[01] tcp=open " "$tmp/open$dst")" -eq 2 ] &&
+	    ok "tcp-syn to a listening port of $dst: open" ||
+	    bad "tcp-syn open: $(cat "$tmp/open$dst")"
+	[ "$(grep -c "seq=[01] tcp=closed " "$tmp/closed$dst")" -eq 2 ] &&
+	    ok "tcp-syn to a closed port of $dst: closed" ||
+	    bad "tcp-syn closed: $(cat "$tmp/closed$dst")"
+done
 [ "$(grep -o '"icmp_type":3, "icmp_code":3' "$tmp/o" | wc -l)" -eq 2 ] &&
     ok "udp to a closed port: port unreachable" || bad "udp: $(cat "$tmp/o")"
 
