@@ -86,6 +86,10 @@ for m in udp-paris icmp-paris udp icmp tcp tcp-ack; do
 			bad "warts for $cmd: $(head -5 "$tmp/dump" "$tmp/diff")"
 		fi
 		[ $deb = 1 ] || continue
+		# which branches the two took (SCAMPER_TEST_ECMP forces them)
+		echo "# hops 3-4: ours $(awk '$1 == 3 || $1 == 4 { printf "%s ", $2 }' \
+		    "$tmp/ours")Debian's $(awk '$1 == 3 || $1 == 4 { printf "%s ", $2 }' \
+		    "$tmp/theirs")"
 		if basic_path_ok $fam "$tmp/theirs"; then
 			ok "Debian's $cmd follows the lab's path"
 		else
