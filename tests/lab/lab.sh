@@ -17,7 +17,8 @@
 #					the caller's traps: use lab_atexit)
 #	lab_ns NAME			echo the namespace name of node NAME
 #	lab_node NAME [router|host]	make a node: lo up, no ICMP rate limits,
-#					L4 multipath hash, no DAD, no rp_filter;
+#					L4 multipath hash (seeded where the
+#					kernel can), no DAD, no rp_filter;
 #					routers forward IPv4 and IPv6
 #	lab_link A B ADDR_A ADDR_B [ADDR6_A ADDR6_B] [mtu N]
 #					veth pair A <-> B with CIDR addresses
@@ -220,9 +221,13 @@ lab_node() {
 	    net.ipv6.conf.all.accept_dad=0 \
 	    net.ipv6.conf.default.accept_dad=0 \
 	    net.ipv6.conf.default.accept_ra=0 || return 1
-	# newer kernels only: burst of the global ICMP limit
+	# newer kernels only: burst of the global ICMP limit; the multipath
+	# hash's seed (6.11+; else the kernel's per-boot random key), so
+	# that which branch a flow takes is the same on every boot
 	ip netns exec "$ns" sysctl -q -w net.ipv4.icmp_msgs_burst=100000 \
 	    >/dev/null 2>&1
+	ip netns exec "$ns" sysctl -q -w \
+	    net.ipv4.fib_multipath_hash_seed=1512376517 >/dev/null 2>&1
 	if [ "$type" = router ]; then
 		_lab_sysctl "$ns" net.ipv4.ip_forward=1 \
 		    net.ipv6.conf.all.forwarding=1 || return 1

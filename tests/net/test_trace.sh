@@ -42,8 +42,10 @@ for l in sys.stdin:
 ' | basic_mask
 }
 
-# Each run has a source port of its own (-s), so the five runs of one
-# command go out at once without taking each other's replies; the port
+# Runs that go out at once each have a source port of their own (-s):
+# ports derived from neighbouring pids can meet (a busy flow moves to the
+# next port) and two probers would then take each other's replies.  The
+# port
 # changes no output but JSON's "sport" (left out of the comparison) and
 # the ECMP branch (hidden, and checked against the truth).
 for m in udp-paris icmp-paris udp icmp tcp tcp-ack; do
@@ -139,8 +141,9 @@ for dst in 203.0.113.1 2001:db8:ff::1; do
 done
 # every method can do PMTUD here (20211212: UDP only)
 for m in udp-paris icmp-paris tcp; do
-	ours -O warts -o "$tmp/pm-$m.warts" -I "trace -M -P $m 203.0.113.1" \
-	    "trace -M -P $m 2001:db8:ff::1" >/dev/null 2>&1 &
+	sp=$((40160 + ${#m}))
+	ours -O warts -o "$tmp/pm-$m.warts" -I "trace -M -P $m -s $sp 203.0.113.1" \
+	    "trace -M -P $m -s $sp 2001:db8:ff::1" >/dev/null 2>&1 &
 done
 wait
 for m in udp-paris icmp-paris tcp; do
@@ -156,7 +159,7 @@ NFT
 for fam in 4 6; do
 	[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
 	ours -O warts -o "$tmp/bh$fam.warts" \
-	    -I "trace -M -w 1 -q 1 -P udp-paris $dst" >/dev/null 2>&1 &
+	    -I "trace -M -w 1 -q 1 -P udp-paris -s 4017$fam $dst" >/dev/null 2>&1 &
 done
 wait
 for fam in 4 6; do
@@ -177,8 +180,10 @@ dt='trace -P icmp-paris -f 3 -z 192.0.2.26 -Z lss1 203.0.113.1'
 dt2='trace -P icmp-paris -f 3 -Z lss1 203.0.113.1'
 dtk() { sc_wartsdump "$1" | grep -E 'doubletree|stop reason|^hop|probec' |
     basic_mask; }
-ours -O warts -o "$tmp/dt.warts" -I "$dt" "$dt2" >/dev/null 2>&1 &
-theirs -O warts -o "$tmp/dt2.warts" -I "$dt" "$dt2" >/dev/null 2>&1 &
+ours -O warts -o "$tmp/dt.warts" -I "${dt/-f 3/-s 40131 -f 3}" \
+    "${dt2/-f 3/-s 40132 -f 3}" >/dev/null 2>&1 &
+theirs -O warts -o "$tmp/dt2.warts" -I "${dt/-f 3/-s 40133 -f 3}" \
+    "${dt2/-f 3/-s 40134 -f 3}" >/dev/null 2>&1 &
 wait
 if dtk "$tmp/dt.warts" >"$tmp/a" && dtk "$tmp/dt2.warts" >"$tmp/b" &&
     grep -q 'gss-stop: 192.0.2.26' "$tmp/a" &&
@@ -192,9 +197,11 @@ fi
 # 7 are gaps, the trace stops at the gap limit; -G 2 adds last-ditch
 # probes at TTL 255 (unanswered here) and still stops at GAPLIMIT
 ld='trace -P icmp-paris -q 2 -w 1 -g 2 -G 2 203.0.113.99'
-ours -O json -I "trace -P icmp-paris -q 1 -w 1 -g 2 203.0.113.99" >"$tmp/g" 2>&1 &
-ours -O warts -o "$tmp/ld.warts" -I "$ld" >/dev/null 2>&1 &
-theirs -O warts -o "$tmp/ld2.warts" -I "$ld" >/dev/null 2>&1 &
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -g 2 -s 40141 203.0.113.99" \
+    >"$tmp/g" 2>&1 &
+ours -O warts -o "$tmp/ld.warts" -I "${ld/-G 2/-G 2 -s 40142}" >/dev/null 2>&1 &
+theirs -O warts -o "$tmp/ld2.warts" -I "${ld/-G 2/-G 2 -s 40143}" \
+    >/dev/null 2>&1 &
 wait
 grep -q '"stop_reason":"GAPLIMIT"' "$tmp/g" && grep -q '"hop_count":7' "$tmp/g" &&
     grep -q '"probe_count":7' "$tmp/g" &&
@@ -218,8 +225,9 @@ lab_route r3a 198.51.100.0/24 via 192.0.2.18 >/dev/null
 lab_route r3b 198.51.100.0/24 via 192.0.2.22 >/dev/null
 lab_route r4 198.51.100.0/24 via 192.0.2.26 >/dev/null
 lab_route r5 198.51.100.0/24 via 192.0.2.25 >/dev/null
-ours -O json -I "trace -P icmp-paris -q 1 -w 1 198.51.100.1" >"$tmp/l" 2>&1 &
-ours -O json -I "trace -P icmp-paris -q 1 -w 1 -l 0 -m 12 198.51.100.1" \
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -s 40151 198.51.100.1" \
+    >"$tmp/l" 2>&1 &
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -l 0 -m 12 -s 40152 198.51.100.1" \
     >"$tmp/l0" 2>&1 &
 wait
 grep -q '"stop_reason":"LOOP"' "$tmp/l" && grep -q '"hop_count":6' "$tmp/l" &&
