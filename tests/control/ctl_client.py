@@ -8,7 +8,11 @@ Every wait is bounded (a timeout ends the scenario as a failure).
 
   transcript             send stdin's lines, print all replies until the
                          server closes the connection (end with "exit" or
-                         an attach ending in "done")
+                         an attach ending in "done"); a line "@wait PREFIX
+                         [N]" is not sent: it waits until N (1) replies
+                         start with PREFIX, so the exchange does not
+                         depend on how fast either side is; "@touch FILE"
+                         creates FILE (tests wait for it)
   decode                 (no ADDR: use -) stdin transcript -> warts bytes
   sources                source list/update/cycle/delete and observe
   many N M CMD           N attached clients, M commands each, all at once
@@ -160,8 +164,19 @@ def sc_transcript(addr):
     c = Conn(addr)
 
     def feeder():
-        # lines go out as they arrive on stdin (tests pace them)
+        # lines go out as they arrive on stdin; @wait and @touch pace them
         for line in sys.stdin:
+            w = line.split()
+            if w[:1] == ["@wait"] and len(w) in (2, 3):
+                want = int(w[2]) if len(w) == 3 else 1
+                end = time.time() + TIMEOUT
+                while time.time() < end and sum(
+                        l.startswith(w[1]) for l in list(c.lines)) < want:
+                    time.sleep(0.01)
+                continue
+            if w[:1] == ["@touch"] and len(w) == 2:
+                open(w[1], "w").close()
+                continue
             try:
                 c.send(line)
             except OSError:
