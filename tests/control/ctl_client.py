@@ -10,7 +10,8 @@ Every wait is bounded (a timeout ends the scenario as a failure).
                          server closes the connection (end with "exit" or
                          an attach ending in "done"); a line "@wait PREFIX
                          [N]" is not sent: it waits until N (1) replies
-                         start with PREFIX, so the exchange does not
+                         start with PREFIX (DATA: N payloads have come),
+                         so the exchange does not
                          depend on how fast either side is; "@touch FILE"
                          creates FILE (tests wait for it)
   decode                 (no ADDR: use -) stdin transcript -> warts bytes
@@ -170,8 +171,11 @@ def sc_transcript(addr):
             if w[:1] == ["@wait"] and len(w) in (2, 3):
                 want = int(w[2]) if len(w) == 3 else 1
                 end = time.time() + TIMEOUT
-                while time.time() < end and sum(
-                        l.startswith(w[1]) for l in list(c.lines)) < want:
+                def have():
+                    if w[1] == "DATA":
+                        return len(c.data)
+                    return sum(l.startswith(w[1]) for l in list(c.lines))
+                while time.time() < end and have() < want:
                     time.sleep(0.01)
                 continue
             if w[:1] == ["@touch"] and len(w) == 2:
