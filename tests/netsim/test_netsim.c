@@ -11,6 +11,7 @@
 
 #include "netsim.h"
 #include "ns_pkt.h"
+#include "../unit/sanitized.h"
 
 #define SRC4 "192.0.2.1"
 #define SRC6 "2001:db8::1"
@@ -670,6 +671,8 @@ truth_of(uint64_t seed, size_t *len)
 
 	netsim_params_default(&p);
 	p.seed = seed;
+	/* sanitized code is slow: IPv4 only (the same features) */
+	p.v6 = !UNIT_SANITIZED;
 	s = netsim_generate(&p, err, sizeof(err));
 	ck_assert_msg(s != NULL, "generate: %s", err);
 	f = open_memstream(&out, len);
@@ -712,6 +715,7 @@ START_TEST(test_generated_paths)
 	p.anon_share = 0;
 	p.rl_share = 0;
 	p.silent_share = 0;
+	p.v6 = !UNIT_SANITIZED;	/* slow when sanitized; IPv4 is probed */
 	s = netsim_generate(&p, err, sizeof(err));
 	ck_assert(s != NULL);
 	netsim_free(sim);
@@ -764,12 +768,19 @@ netsim_suite(void)
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_loss);
+	suite_add_tcase(s, tc);
+	/* whole generated topologies: time to spare on a busy machine (check
+	 * multiplies it by CK_TIMEOUT_MULTIPLIER, scripts/test sets it for
+	 * sanitizer builds) */
+	tc = tcase_create("generated");
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_generated_paths);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("topology");
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_same_seed_same_truth);
-	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }
