@@ -7,9 +7,15 @@ set -u
 bin=$1/tools/warts data=$2
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
+fail=0 n=0 files=0
 for f in "$data"/*.warts; do
+	[ -f "$f" ] || continue
+	files=$((files + 1))
 	b=${f%.warts}
+	if [ ! -f "$b.txt" ] && [ ! -f "$b.dump" ]; then
+		echo "FAIL: $(basename "$f") has neither a .txt nor a .dump to compare with"
+		fail=1
+	fi
 	for t in txt:sc_warts2text dump:sc_wartsdump; do
 		ext=${t%%:*} tool=${t#*:}
 		[ -f "$b.$ext" ] || continue
@@ -26,5 +32,10 @@ for f in "$data"/*.warts; do
 		n=$((n + 1))
 	done
 done
-echo "$n comparisons"
+echo "$n comparisons, $files files"
+# an empty or missing corpus compares nothing: that is a failure
+if [ $n -eq 0 ]; then
+	echo "FAIL: no corpus in $data (no .warts with a .txt or .dump)"
+	exit 1
+fi
 exit $fail
