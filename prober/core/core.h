@@ -9,19 +9,26 @@
 
 #include <stdint.h>
 
-#include "io.h"
 #include "loop.h"
 #include "netio.h"
 #include "output.h"
 #include "source.h"
 
+struct core_io;
 struct scamper_cycle;
+struct method;
 
 struct core_conf {
 	uint32_t	 pps;		/* -p */
 	uint32_t	 window;	/* -w, 0 = unlimited */
-	uint16_t	 sport;		/* default source port / ICMP id;
-					   0: (pid & 0x7fff) | 0x8000 */
+	/* The techniques commands may name: a NULL-terminated table, not
+	 * copied (main's, or a test's own). */
+	const struct method *const *methods;
+	/* A test's: the process id techniques see (task_pid, and so the
+	 * default ports), and task_random's seed; 0: getpid(), and
+	 * getentropy(). */
+	uint32_t	 pid;
+	uint64_t	 seed;
 };
 
 struct core_stats {
@@ -149,11 +156,6 @@ int core_idle(const struct core *c);
 /* Stop (1) or resume (0) reading commands from the sources of
  * core_add_source() ("shutdown flush"; tasks already queued still run). */
 void core_pull_pause(struct core *c, int paused);
-
-/* Empty the doubletree local stop set NAME (trace -Z), which lives as
- * long as the process ("lss-clear").  Returns 0, or -1 if no set has
- * that name.  (In trace_dtree.c, where the sets are kept.) */
-int trace_lss_clear(const char *name);
 
 /* Counters so far (the network's: NULL if it keeps none). */
 const struct core_stats *core_stats(const struct core *c);

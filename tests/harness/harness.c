@@ -17,6 +17,7 @@
 #include "harness.h"
 #include "io.h"
 #include "loop.h"
+#include "methods.h"
 #include "netsim.h"
 #include "output.h"
 #include "pkt.h"
@@ -73,8 +74,8 @@ struct harness {
 	int64_t			 now;		/* ns after the start */
 	int			 idle;
 	uint8_t			 src4[16], src6[16];
-	uint32_t		 pps;
-	uint16_t		 sport, ifmtu;
+	uint32_t		 pps, pid;
+	uint16_t		 ifmtu;
 	harness_reply_fn	*reply_fn;
 	void			*reply_arg;
 	harness_probe_fn	*probe_fn;
@@ -427,7 +428,7 @@ static int
 core_up(struct harness *h)
 {
 	struct core_conf conf = { .pps = h->pps, .window = 0,
-	    .sport = h->sport };
+	    .methods = prober_methods, .pid = h->pid, .seed = 1 };
 	struct core_io io = { &harness_io, h };
 	struct scamper_list *list;
 
@@ -487,7 +488,7 @@ harness_new(const char *topo, char *err, size_t errlen)
 	inet_pton(AF_INET, HARNESS_SRC4, h->src4);
 	inet_pton(AF_INET6, HARNESS_SRC6, h->src6);
 	h->pps = 10000;
-	h->sport = 0x8123;
+	h->pid = 0x0123;	/* default port / ICMP id 0x8123 */
 	h->ifmtu = 1500;
 	return h;
 }
@@ -544,9 +545,9 @@ harness_set_pps(struct harness *h, uint32_t pps)
 }
 
 void
-harness_set_sport(struct harness *h, uint16_t sport)
+harness_set_pid(struct harness *h, uint32_t pid)
 {
-	h->sport = sport;
+	h->pid = pid;
 }
 
 void

@@ -63,11 +63,12 @@ struct harness *harness_new(const char *topo, char *err, size_t errlen);
 /* Free H and everything in it (NULL is fine). */
 void harness_free(struct harness *h);
 
-/* Settings, before the first command: -p (default 10000), the default
- * source port / ICMP id (default 0x8123) and the interface MTU reported
- * for PMTUD (default 1500). */
+/* Settings, before the first command: -p (default 10000), the process id
+ * techniques see (default 0x123: source port / ICMP id 0x8123) and the
+ * interface MTU reported for PMTUD (default 1500).  Randomness
+ * (task_random) is seeded: the same every run. */
 void harness_set_pps(struct harness *h, uint32_t pps);
-void harness_set_sport(struct harness *h, uint16_t sport);
+void harness_set_pid(struct harness *h, uint32_t pid);
 void harness_set_ifmtu(struct harness *h, uint16_t mtu);
 
 /* Hooks (NULL removes). */

@@ -38,6 +38,7 @@ struct ctl_client {
 	void			*vio_arg;
 	int			 events;	/* watched now */
 	char			 name[160];	/* "ip:port" or "path:fd" */
+	int			 inet;		/* came through -P (TCP) */
 	struct ctl_linebuf	 lb;
 	int			 lb_drained;	/* ctl_lb_next said NONE */
 	struct timer		 kick;		/* take waiting lines */
@@ -96,6 +97,7 @@ enum ctl_shutdown { CTL_RUN, CTL_DONE, CTL_FLUSH, CTL_NOW };
 
 struct ctl {
 	const struct opts	*o;
+	const struct method *const *methods;	/* main's table */
 	struct loop		*l;
 	struct core		*core;
 	int			 lfd[2];	/* listeners: -P, -U */

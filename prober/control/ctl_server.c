@@ -167,7 +167,7 @@ outfile_new(const char *alias, const char *path, struct output *out)
 }
 
 struct ctl *
-ctl_prepare(const struct opts *o)
+ctl_prepare(const struct opts *o, const struct method *const *methods)
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
 	struct ctl_outfile *of;
@@ -178,6 +178,7 @@ ctl_prepare(const struct opts *o)
 		return NULL;
 	}
 	ctl->o = o;
+	ctl->methods = methods;
 	ctl->lfd[0] = ctl->lfd[1] = -1;
 	TAILQ_INIT(&ctl->clients);
 	TAILQ_INIT(&ctl->outfiles);
@@ -667,6 +668,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	ctl_lb_init(&cl->lb);
 	TAILQ_INIT(&cl->jobs);
 	client_name(cl, &ss);
+	cl->inet = ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
 	if ((cl->lfd = loop_fd_add(ctl->l, fd, LOOP_READ, on_client, cl)) ==
 	    NULL) {
 		log_warn("control socket: watching a client");
@@ -757,7 +759,7 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
 	struct core_conf conf = { .pps = ctl->o->pps,
-	    .window = ctl->o->window };
+	    .window = ctl->o->window, .methods = ctl->methods };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
 	int rc = 1;
 
