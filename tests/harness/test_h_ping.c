@@ -244,6 +244,7 @@ START_TEST(methods)
 		    harness_json(h, 0));
 		for (uint16_t j = 0; j < 2; j++) {
 			const struct scamper_ping_reply *r = &p->replies[j];
+			ck_assert_int_eq(r->probe_id, j);
 			ck_assert_int_eq(r->reply_proto, c[i].proto);
 			if (c[i].proto == 6)
 				ck_assert_int_eq(r->tcp_flags, c[i].flags);
