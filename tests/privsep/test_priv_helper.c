@@ -651,16 +651,25 @@ END_TEST
 
 /* ---- service mode: a violation closes only its client ----------------- */
 
+/* Connect to the service at PATH.  The socket file appears at bind(),
+ * a moment before listen(): a refusal then is retried (for up to 10 s,
+ * however busy the machine). */
 static int
 connect_to(const char *path)
 {
 	struct sockaddr_un sun;
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0), rc = -1;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	for (int i = 0; i < 1000; i++) {
+		if ((rc = connect(fd, (struct sockaddr *)&sun,
+		    sizeof(sun))) == 0 || errno != ECONNREFUSED)
+			break;
+		usleep(10000);
+	}
+	ck_assert_int_eq(rc, 0);
 	return fd;
 }
 
