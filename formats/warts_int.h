@@ -61,7 +61,7 @@ struct wfield {
 	void		*p;		/* the value */
 	uint16_t	*lenp;		/* WF_BYTES: its length */
 	void		*ctx;		/* WF_CB: extra state */
-	wf_rd		 rd;		/* WF_CB */
+	wf_rd		 rd_cb;		/* WF_CB */
 	wf_wr		 wr;		/* WF_CB */
 };
 

@@ -323,14 +323,6 @@ on_pump(void *arg)
 	}
 }
 
-/* Make sure a pacing decision happens soon. */
-void
-core_kick(struct core *c)
-{
-	if (!timer_pending(&c->pump))
-		loop_timer_after(c->l, &c->pump, 0);
-}
-
 /* A probe task TOKEN queued in this pump pass went out, or not. */
 static void
 on_txdone(void *arg, void *token, uint32_t tag, int err,

@@ -149,6 +149,12 @@ task_now(const struct task *t)
 	return loop_now(t->c->l);
 }
 
+struct timeval
+task_walltime(const struct task *t)
+{
+	return loop_wall(t->c->l);
+}
+
 struct scamper_cycle *
 task_cycle(const struct task *t)
 {
@@ -185,18 +191,6 @@ task_random(const struct task *t)
 	return v;
 }
 
-void
-task_clock(const struct task *t, struct timeval *tv)
-{
-	*tv = loop_wall(t->c->l);
-}
-
-int
-task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
-{
-	return CORE_IO(t->c, ifmtu, af, src, mtu);
-}
-
 int
 task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
@@ -210,6 +204,12 @@ task_dl_free(struct task *t)
 	if (t->dlu != NULL)
 		CORE_IO(t->c, dl_free, t->dlu);
 	t->dlu = NULL;
+}
+
+int
+task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
+{
+	return CORE_IO(t->c, ifmtu, af, src, mtu);
 }
 
 /* The datalink of task ARG answered. */

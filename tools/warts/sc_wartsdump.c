@@ -324,7 +324,8 @@ dump_trace(const struct scamper_trace *t)
 /* ---- ping ------------------------------------------------------------ */
 
 static void
-ping_reply(const struct scamper_ping *p, const struct scamper_ping_reply *r)
+dump_ping_reply(const struct scamper_ping *p,
+    const struct scamper_ping_reply *r)
 {
 	static const char *tf[] = { "fin", "syn", "rst", "psh", "ack", "urg",
 	    "ece", "cwr" };
@@ -463,7 +464,7 @@ dump_ping(const struct scamper_ping *p)
 	printf(" probes-sent: %u, stop-reason: %s\n", p->ping_sent,
 	    p->stop_reason < 4 ? stop[p->stop_reason] : "?");
 	for (uint16_t i = 0; i < p->replyc; i++)
-		ping_reply(p, &p->replies[i]);
+		dump_ping_reply(p, &p->replies[i]);
 	printf("\n");
 }
 
