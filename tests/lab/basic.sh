@@ -20,6 +20,10 @@
 #				call before running a prober: with
 #				SCAMPER_TEST_ECMP set (see below) the lab's
 #				branches are forced for it
+#	basic_split PID...	call between starting our runs and Debian's
+#				in the background: with SCAMPER_TEST_ECMP
+#				split or split-rev it waits for PIDs (ours),
+#				as the branches are forced by turns
 #
 # Which branch a flow takes depends on the kernel's per-boot multipath
 # hash key (and, for a socket's IPv6 probes, on the flow label the
@@ -125,4 +129,13 @@ basic_prober() {
 	_basic_routes "$want" || { echo "lab: cannot force branch $want" >&2
 	    return 1; }
 	_BASIC_FORCED=$want
+}
+
+# basic_split PID...: in the split modes, let our runs (PIDs) end before
+# Debian's start (the branches are forced for one prober at a time).
+basic_split() {
+	case "${SCAMPER_TEST_ECMP:-}" in
+	split|split-rev)	[ $# -gt 0 ] && wait "$@" ;;
+	esac
+	return 0
 }

@@ -196,6 +196,7 @@ if [ $have_theirs = 1 ]; then
 				    -I "$(pcmd "$i" 2)" >/dev/null 2>&1 &
 				pids="$pids $!"
 			fi
+			basic_split $pids
 			theirs -O json -I "$(pcmd "$i" 3)" >"$tmp/tj$i" \
 			    2>/dev/null &
 			pids="$pids $!"
@@ -295,6 +296,7 @@ if [ $have_theirs = 1 ]; then
 		fi
 		ours -O json -I "$cmd" >"$tmp/o$i.json" 2>&1 &
 		pids="$pids $!"
+		basic_split $pids
 		theirs -O json -I "$cmd" >"$tmp/t$i.json" 2>/dev/null &
 		pids="$pids $!"
 	done

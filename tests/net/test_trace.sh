@@ -58,10 +58,13 @@ for m in udp-paris icmp-paris udp icmp tcp tcp-ack; do
 		[ "$m" = udp-paris ] && [ $fam = 6 ] && deb=0
 		ours -I "trace -P $m -q 1 -s 40123 $dst" >"$tmp/ours" \
 		    2>"$tmp/ours.err" &
+		p1=$!
 		ours -O json -I "trace -P $m -q 1 -s 40124 $dst" \
 		    >"$tmp/oj.raw" 2>&1 &
+		p2=$!
 		ours -O warts -o "$tmp/o.warts" \
 		    -I "trace -P $m -q 1 -s 40125 $dst" >/dev/null 2>&1 &
+		basic_split $p1 $p2 $!
 		if [ $deb = 1 ]; then
 			theirs -I "trace -P $m -q 1 -s 40126 $dst" \
 			    >"$tmp/theirs" 2>/dev/null &
@@ -132,6 +135,7 @@ ours -I "trace -P icmp-paris -Q -q 3 203.0.113.1" >"$tmp/q" 2>&1
 for dst in 203.0.113.1 2001:db8:ff::1; do
 	cmd="trace -M -P udp -q 1 $dst"
 	ours -I "trace -M -P udp -q 1 -s 40123 $dst" >"$tmp/ours" 2>&1 &
+	basic_split $!
 	theirs -I "trace -M -P udp -q 1 -s 40124 $dst" >"$tmp/theirs" 2>&1 &
 	wait
 	grep -q '^ 5  .* \[mtu: 1400\]$' "$tmp/ours" &&
@@ -182,6 +186,7 @@ dtk() { sc_wartsdump "$1" | grep -E 'doubletree|stop reason|^hop|probec' |
     basic_mask; }
 ours -O warts -o "$tmp/dt.warts" -I "${dt/-f 3/-s 40131 -f 3}" \
     "${dt2/-f 3/-s 40132 -f 3}" >/dev/null 2>&1 &
+basic_split $!
 theirs -O warts -o "$tmp/dt2.warts" -I "${dt/-f 3/-s 40133 -f 3}" \
     "${dt2/-f 3/-s 40134 -f 3}" >/dev/null 2>&1 &
 wait
@@ -200,6 +205,7 @@ ld='trace -P icmp-paris -q 2 -w 1 -g 2 -G 2 203.0.113.99'
 ours -O json -I "trace -P icmp-paris -q 1 -w 1 -g 2 -s 40141 203.0.113.99" \
     >"$tmp/g" 2>&1 &
 ours -O warts -o "$tmp/ld.warts" -I "${ld/-G 2/-G 2 -s 40142}" >/dev/null 2>&1 &
+basic_split $!
 theirs -O warts -o "$tmp/ld2.warts" -I "${ld/-G 2/-G 2 -s 40143}" \
     >/dev/null 2>&1 &
 wait
@@ -309,6 +315,7 @@ lab_silent r5 >/dev/null
 for dst in 203.0.113.1 2001:db8:ff::1; do
 	cmd="trace -P icmp-paris -q 1 -w 1 $dst"
 	ours -I "trace -P icmp-paris -q 1 -w 1 -s 40123 $dst" >"$tmp/ours" 2>&1 &
+	basic_split $!
 	theirs -I "trace -P icmp-paris -q 1 -w 1 -s 40124 $dst" >"$tmp/theirs" \
 	    2>&1 &
 	wait
