@@ -45,68 +45,74 @@ for l in sys.stdin:
 # Runs that go out at once each have a source port of their own (-s):
 # ports derived from neighbouring pids can meet (a busy flow moves to the
 # next port) and two probers would then take each other's replies.  The
-# port
-# changes no output but JSON's "sport" (left out of the comparison) and
-# the ECMP branch (hidden, and checked against the truth).
+# port changes no output but JSON's "sport" (left out of the comparison)
+# and the ECMP branch (hidden, and checked against the truth).  Both
+# families of a method go out at once (ten runs).
 for m in udp-paris icmp-paris udp icmp tcp tcp-ack; do
+	ourpids=
+	for fam in 4 6; do
+		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
+		ours -I "trace -P $m -q 1 -s 40123 $dst" >"$tmp/ours$fam" \
+		    2>"$tmp/ours$fam.err" &
+		ourpids="$ourpids $!"
+		ours -O json -I "trace -P $m -q 1 -s 40124 $dst" \
+		    >"$tmp/oj$fam.raw" 2>&1 &
+		ourpids="$ourpids $!"
+		ours -O warts -o "$tmp/o$fam.warts" \
+		    -I "trace -P $m -q 1 -s 40125 $dst" >/dev/null 2>&1 &
+		ourpids="$ourpids $!"
+	done
+	basic_split $ourpids
+	for fam in 4 6; do
+		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
+		# (Debian's 20211212 matches no IPv6 udp-paris reply:
+		# LAB-NOTES)
+		[ "$m" = udp-paris ] && [ $fam = 6 ] && continue
+		theirs -I "trace -P $m -q 1 -s 40126 $dst" \
+		    >"$tmp/theirs$fam" 2>/dev/null &
+		theirs -O json -I "trace -P $m -q 1 -s 40127 $dst" \
+		    >"$tmp/tj$fam.raw" 2>&1 &
+	done
+	wait
 	for fam in 4 6; do
 		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
 		cmd="trace -P $m -q 1 $dst"
-		# (Debian's 20211212 matches no IPv6 udp-paris reply:
-		# LAB-NOTES)
-		deb=1
-		[ "$m" = udp-paris ] && [ $fam = 6 ] && deb=0
-		ours -I "trace -P $m -q 1 -s 40123 $dst" >"$tmp/ours" \
-		    2>"$tmp/ours.err" &
-		p1=$!
-		ours -O json -I "trace -P $m -q 1 -s 40124 $dst" \
-		    >"$tmp/oj.raw" 2>&1 &
-		p2=$!
-		ours -O warts -o "$tmp/o.warts" \
-		    -I "trace -P $m -q 1 -s 40125 $dst" >/dev/null 2>&1 &
-		basic_split $p1 $p2 $!
-		if [ $deb = 1 ]; then
-			theirs -I "trace -P $m -q 1 -s 40126 $dst" \
-			    >"$tmp/theirs" 2>/dev/null &
-			theirs -O json -I "trace -P $m -q 1 -s 40127 $dst" \
-			    >"$tmp/tj.raw" 2>&1 &
-		fi
-		wait
-		if basic_path_ok $fam "$tmp/ours"; then
+		if basic_path_ok $fam "$tmp/ours$fam"; then
 			ok "ours $cmd follows the lab's path"
 		else
-			bad "ours $cmd: $(cat "$tmp/ours" "$tmp/ours.err")"
+			bad "ours $cmd: $(cat "$tmp/ours$fam" "$tmp/ours$fam.err")"
 		fi
 		# our warts file: Debian's tools read it, and Debian's
 		# sc_warts2json gives the objects ours gives
-		if sc_wartsdump "$tmp/o.warts" >"$tmp/dump" 2>&1 &&
+		if sc_wartsdump "$tmp/o$fam.warts" >"$tmp/dump" 2>&1 &&
 		    grep -q '^traceroute from' "$tmp/dump" &&
 		    ! grep -q '^off 0x' "$tmp/dump" &&
-		    sc_warts2json "$tmp/o.warts" >"$tmp/dj" 2>&1 &&
-		    "$ourjson" "$tmp/o.warts" >"$tmp/oj2" 2>&1 &&
+		    sc_warts2json "$tmp/o$fam.warts" >"$tmp/dj" 2>&1 &&
+		    "$ourjson" "$tmp/o$fam.warts" >"$tmp/oj2" 2>&1 &&
 		    [ "$(grep -c '"type":"trace"' "$tmp/dj")" = 1 ] &&
 		    diff "$tmp/dj" "$tmp/oj2" >"$tmp/diff"; then
 			ok "Debian's sc_wartsdump and sc_warts2json read our warts for $cmd"
 		else
 			bad "warts for $cmd: $(head -5 "$tmp/dump" "$tmp/diff")"
 		fi
-		[ $deb = 1 ] || continue
+		[ "$m" = udp-paris ] && [ $fam = 6 ] && continue
 		# which branches the two took (SCAMPER_TEST_ECMP forces them)
 		echo "# hops 3-4: ours $(awk '$1 == 3 || $1 == 4 { printf "%s ", $2 }' \
-		    "$tmp/ours")Debian's $(awk '$1 == 3 || $1 == 4 { printf "%s ", $2 }' \
-		    "$tmp/theirs")"
-		if basic_path_ok $fam "$tmp/theirs"; then
+		    "$tmp/ours$fam")Debian's $(awk '$1 == 3 || $1 == 4 { printf "%s ", $2 }' \
+		    "$tmp/theirs$fam")"
+		if basic_path_ok $fam "$tmp/theirs$fam"; then
 			ok "Debian's $cmd follows the lab's path"
 		else
-			bad "Debian's $cmd: $(cat "$tmp/theirs")"
+			bad "Debian's $cmd: $(cat "$tmp/theirs$fam")"
 		fi
-		if diff <(mask <"$tmp/ours") <(mask <"$tmp/theirs") >"$tmp/diff"; then
+		if diff <(mask <"$tmp/ours$fam") <(mask <"$tmp/theirs$fam") \
+		    >"$tmp/diff"; then
 			ok "ours and Debian's text agree for $cmd"
 		else
 			bad "text differs from Debian's for $cmd: $(cat "$tmp/diff")"
 		fi
-		jnorm <"$tmp/oj.raw" >"$tmp/oj" 2>&1
-		jnorm <"$tmp/tj.raw" >"$tmp/tj" 2>&1
+		jnorm <"$tmp/oj$fam.raw" >"$tmp/oj" 2>&1
+		jnorm <"$tmp/tj$fam.raw" >"$tmp/tj" 2>&1
 		if [ -s "$tmp/oj" ] && grep -q '"type": "trace"' "$tmp/oj" &&
 		    diff "$tmp/oj" "$tmp/tj" >"$tmp/diff"; then
 			ok "ours and Debian's JSON agree for $cmd"
