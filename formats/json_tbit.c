@@ -55,6 +55,14 @@ pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
 				    be32(o + b) - sackbase,
 				    be32(o + b + 4) - sackbase);
 			sb_cat(sb, "]}");
+		} else if (o[k] == 34) {	/* fast open */
+			sb_printf(sb, "%s{\"kind\":\"fo\"", sep);
+			if (len > 2) {
+				sb_cat(sb, ", \"cookie\":\"");
+				sb_hex(sb, o + k + 2, len - 2);
+				sb_cat(sb, "\"");
+			}
+			sb_cat(sb, "}");
 		} else {
 			k += len;
 			continue;
@@ -242,7 +250,6 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 		sb_printf(&sb, ", \"result\":\"%s\"", r);
 	else
 		sb_printf(&sb, ", \"result\":\"%u\"", t->result);
-	isns(&sb, t);
 	if (t->options != 0) {
 		static const char *const opt[] = { "tcpts", "sack" };
 
@@ -255,6 +262,7 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 		sb_hex(&sb, t->fo_cookie, t->fo_cookielen);
 		sb_cat(&sb, "\"");
 	}
+	isns(&sb, t);	/* after the options and the cookie (20211212) */
 	type_data(&sb, t);
 	app(&sb, t);
 	pkts(&sb, t);

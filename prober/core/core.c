@@ -31,6 +31,7 @@ task_free(struct task *t)
 {
 	CORE_IO(t->c, forget, t);
 	task_dl_free(t);
+	task_fw_release(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
 	free(t->mr);
@@ -222,6 +223,7 @@ start_one(struct core *c, struct task *t)
 		save = errno;
 		if (!t->finished) {
 			task_dl_free(t);
+			task_fw_release(t);
 			task_flows_del(t);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);

@@ -35,6 +35,8 @@ struct task {
 	uint8_t			 dl_ready;	/* its READY said 0 */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
+	void			*fwl;		/* task_fw_lease, or NULL */
+	task_fw_ready		*fw_readycb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };

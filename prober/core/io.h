@@ -8,9 +8,9 @@
  * back through the struct io_up the core attaches.
  *
  * A technique never sees this: it uses task_* (task.h).  New needs of
- * the next techniques (firewall rules for tbit and sting, more datalink
- * uses) are added here as ops, with the socket version in io_sock.c and
- * a simulated one in the harness, so both stay complete.
+ * the next techniques are added here as ops, with the socket version in
+ * io_sock.c and a simulated one in the harness (or NULL there, when the
+ * core can say "not in this network").
  */
 #ifndef PROBER_CORE_IO_H
 #define PROBER_CORE_IO_H
@@ -95,6 +95,13 @@ struct io_ops {
 	 * and must not be delivered again. */
 	int	(*dl_seen)(void *ctx, struct io_dl *d,
 		    const struct pkt_reply *r);
+
+	/* Firewall leases for connections made by hand (tbit, sting; see
+	 * netio_fw_lease_fn): NULL when this network has none (no -F).
+	 * DONE(ARG, ...) once, later, from the loop. */
+	void	*(*fw_lease)(void *ctx, const struct netio_fw_rule *r,
+		    netio_fw_done *done, void *arg);
+	void	(*fw_release)(void *ctx, void *lease);
 
 	/* Counters (NULL: none kept). */
 	const struct netio_stats *(*stats)(void *ctx);

@@ -14,6 +14,9 @@
 
 struct io_sock {
 	struct netio_fds	 fds;		/* until attach hands them on */
+	netio_fw_lease_fn	*fw_lease;	/* -F, or NULL */
+	netio_fw_release_fn	*fw_release;
+	void			*fw_ctx;
 	struct netio		*nio;
 	struct dl_pool		*dlp;
 	struct io_up		 up;
@@ -174,6 +177,23 @@ s_dl_seen(void *ctx, struct io_dl *d, const struct pkt_reply *r)
 	return dl_pool_seen(s->dlp, r);
 }
 
+static void *
+s_fw_lease(void *ctx, const struct netio_fw_rule *r, netio_fw_done *done,
+    void *arg)
+{
+	struct io_sock *s = ctx;
+
+	return s->fw_lease(s->fw_ctx, r, done, arg);
+}
+
+static void
+s_fw_release(void *ctx, void *lease)
+{
+	struct io_sock *s = ctx;
+
+	s->fw_release(s->fw_ctx, lease);
+}
+
 static const struct netio_stats *
 s_stats(void *ctx)
 {
@@ -182,6 +202,7 @@ s_stats(void *ctx)
 	return netio_stats(s->nio);
 }
 
+/* Two tables: with firewall leases (-F) and without. */
 static const struct io_ops sock_ops = {
 	.attach = s_attach,
 	.free = s_free,
@@ -198,6 +219,24 @@ static const struct io_ops sock_ops = {
 	.stats = s_stats,
 };
 
+static const struct io_ops sock_ops_fw = {
+	.attach = s_attach,
+	.free = s_free,
+	.send = s_send,
+	.batch = s_batch,
+	.blocked = s_blocked,
+	.forget = s_forget,
+	.route_src = s_route_src,
+	.ifmtu = s_ifmtu,
+	.dl_new = s_dl_new,
+	.dl_free = s_dl_free,
+	.dl_send = s_dl_send,
+	.dl_seen = s_dl_seen,
+	.fw_lease = s_fw_lease,
+	.fw_release = s_fw_release,
+	.stats = s_stats,
+};
+
 int
 io_sock_new(struct core_io *io, const struct netio_fds *fds)
 {
@@ -211,7 +250,11 @@ io_sock_new(struct core_io *io, const struct netio_fds *fds)
 		return -1;
 	}
 	s->fds = f;
-	io->ops = &sock_ops;
+	s->fw_lease = f.fw_lease;
+	s->fw_release = f.fw_release;
+	s->fw_ctx = f.fw_ctx;
+	io->ops = f.fw_lease != NULL && f.fw_release != NULL ? &sock_ops_fw :
+	    &sock_ops;
 	io->ctx = s;
 	return 0;
 }

@@ -246,6 +246,28 @@ sink_ping(struct output *o, const struct scamper_ping *p)
 	return sink_end(o);
 }
 
+static int
+sink_tbit(struct output *o, const struct scamper_tbit *t)
+{
+	sink_begin(o, SCAMPER_FILE_OBJ_TBIT);
+	if (warts_tbit_write(&o->wb, t, o->list_id, o->cycle_id) != 0) {
+		log_warnx("output: tbit cannot be written as warts");
+		return -1;
+	}
+	return sink_end(o);
+}
+
+static int
+sink_sting(struct output *o, const struct scamper_sting *st)
+{
+	sink_begin(o, SCAMPER_FILE_OBJ_STING);
+	if (warts_sting_write(&o->wb, st, o->list_id, o->cycle_id) != 0) {
+		log_warnx("output: sting cannot be written as warts");
+		return -1;
+	}
+	return sink_end(o);
+}
+
 /* A sink's list record (once) and cycle-start, or cycle-stop record. */
 static int
 sink_cycle(struct output *o, const struct scamper_cycle *c, uint16_t type)
@@ -357,6 +379,63 @@ write_ping(struct output *o, const struct scamper_ping *p)
 		return warts_result(o, scamper_file_write_ping(o->wf, p));
 	}
 	return -1;
+}
+
+static int
+write_tbit(struct output *o, const struct scamper_tbit *t)
+{
+	char *s = NULL;
+
+	switch (o->fmt) {
+	case OUTPUT_TEXT:
+		return put_line(o, s, scamper_text_tbit(t, &s));
+	case OUTPUT_JSON:
+		return put_line(o, s, scamper_json_tbit(t, &s));
+	case OUTPUT_WARTS:
+		if (o->fn != NULL)
+			return sink_tbit(o, t);
+		return warts_result(o, scamper_file_write_tbit(o->wf, t));
+	}
+	return -1;
+}
+
+/* sting has no JSON form (as 20211212's sc_warts2json prints none). */
+static int
+write_sting(struct output *o, const struct scamper_sting *st)
+{
+	char *s = NULL;
+
+	switch (o->fmt) {
+	case OUTPUT_TEXT:
+		return put_line(o, s, scamper_text_sting(st, &s));
+	case OUTPUT_JSON:
+		return 0;
+	case OUTPUT_WARTS:
+		if (o->fn != NULL)
+			return sink_sting(o, st);
+		return warts_result(o, scamper_file_write_sting(o->wf, st));
+	}
+	return -1;
+}
+
+int
+output_write_tbit(struct output *o, const struct scamper_tbit *t)
+{
+	int rc = write_tbit(o, t);
+
+	if (o->copy != NULL)
+		write_tbit(o->copy, t);
+	return rc;
+}
+
+int
+output_write_sting(struct output *o, const struct scamper_sting *st)
+{
+	int rc = write_sting(o, st);
+
+	if (o->copy != NULL)
+		write_sting(o->copy, st);
+	return rc;
 }
 
 int

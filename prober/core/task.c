@@ -262,6 +262,57 @@ task_reply_fragid(const struct task *t, uint32_t *id)
 	return 1;
 }
 
+int
+task_fw_enabled(const struct task *t)
+{
+	return t->c->io.ops->fw_lease != NULL;
+}
+
+/* The firewall answered task ARG's lease. */
+static void
+on_fw_done(void *arg, int err, uint16_t sport)
+{
+	struct task *t = arg;
+
+	if (t->finished)
+		return;
+	if (err != 0)
+		task_fw_release(t);
+	t->fw_readycb(t, err, sport);
+}
+
+int
+task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, task_fw_ready *ready)
+{
+	struct netio_fw_rule r;
+
+	task_fw_release(t);
+	if (t->c->io.ops->fw_lease == NULL) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.af = af;
+	memcpy(r.src, src, af == AF_INET ? 4 : 16);
+	memcpy(r.dst, dst, af == AF_INET ? 4 : 16);
+	r.sport = sport;
+	r.dport = dport;
+	t->fw_readycb = ready;
+	if ((t->fwl = CORE_IO(t->c, fw_lease, &r, on_fw_done, t)) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+task_fw_release(struct task *t)
+{
+	if (t->fwl == NULL)
+		return;
+	CORE_IO(t->c, fw_release, t->fwl);
+	t->fwl = NULL;
+}
+
 void
 task_finish(struct task *t)
 {
@@ -275,6 +326,7 @@ task_finish(struct task *t)
 		t->wants = 0;
 	}
 	task_dl_free(t);
+	task_fw_release(t);
 	task_flows_del(t);
 	c->running--;
 	TAILQ_REMOVE(&c->running_q, t, run);

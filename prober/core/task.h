@@ -132,6 +132,32 @@ int task_reply_from_dl(const struct task *t);
  * fragment's; the rest of the reply is not delivered). */
 int task_reply_fragid(const struct task *t, uint32_t *id);
 
+/* ---- the firewall (tbit, sting: -F) -------------------------------- */
+
+/* Nonzero if scamper was given a firewall (-F): techniques that craft
+ * TCP connections by hand refuse to run without one. */
+int task_fw_enabled(const struct task *t);
+
+/* The rule asked for is in place (ERR 0; SPORT the local port it holds
+ * for the task: send from it) or was refused (ERR an errno: EADDRINUSE
+ * the port is taken, EADDRNOTAVAIL not our address, EOPNOTSUPP no
+ * firewall, EPIPE no helper; the lease is then gone). */
+typedef void task_fw_ready(struct task *t, int err, uint16_t sport);
+
+/* Lease a firewall rule that keeps the kernel's TCP stack out of T's
+ * connection from SRC:SPORT to DST:DPORT (SPORT 0: a free port is
+ * chosen): segments from DST:DPORT to SRC:SPORT are dropped before the
+ * stack sees them, so they reach T through the datalink only (ask for
+ * it with task_datalink TASK_DL_TS).  A task holds one lease; it ends
+ * with task_fw_release or when the task finishes, however it finishes.
+ * READY is called once, from the loop.  Returns 0, or -1 with errno
+ * (EOPNOTSUPP: no -F). */
+int task_fw_lease(struct task *t, int af, const uint8_t *src,
+    const uint8_t *dst, uint16_t sport, uint16_t dport, task_fw_ready *ready);
+
+/* End T's lease now (nothing if it has none): its rule goes. */
+void task_fw_release(struct task *t);
+
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);
 

@@ -26,6 +26,29 @@ typedef void netio_dl_done(void *arg, int err, int fd, uint32_t value);
 typedef int netio_dl_open_fn(void *ctx, uint32_t ifindex,
     netio_dl_done *done, void *arg);
 
+/* A firewall rule a measurement asks for (tbit, sting): drop the TCP
+ * segments DST:DPORT sends to SRC:SPORT before the kernel's own stack
+ * answers them with a reset.  SPORT 0: the firewall picks a free port. */
+struct netio_fw_rule {
+	int		af;		/* AF_INET or AF_INET6 */
+	uint8_t		src[16], dst[16];
+	uint16_t	sport, dport;
+};
+
+/* The rule asked for is in place (ERR 0, SPORT the local port held for
+ * it) or was refused (ERR an errno). */
+typedef void netio_fw_done(void *arg, int err, uint16_t sport);
+
+/* Ask for rule R; DONE(ARG, ...) follows from the event loop, never from
+ * this call, unless the lease is released first.  Returns the lease, or
+ * NULL with errno. */
+typedef void *netio_fw_lease_fn(void *ctx, const struct netio_fw_rule *r,
+    netio_fw_done *done, void *arg);
+
+/* End LEASE: its rule goes now or as soon as the firewall has answered;
+ * its DONE is never called after this. */
+typedef void netio_fw_release_fn(void *ctx, void *lease);
+
 /* Descriptors netio uses; -1 where absent.  netio owns and closes them.
  * Datalink sockets are asked for when a measurement needs one, through
  * dl_open (NULL: none can be had). */
@@ -38,6 +61,11 @@ struct netio_fds {
 	int	tcp6;	/* AF_INET6, SOCK_RAW, IPPROTO_TCP */
 	netio_dl_open_fn *dl_open;
 	void	*dl_ctx;
+	/* The firewall (-F; NULL: none, tbit and sting are refused).  It
+	 * is not netio's: it passes through to the core with the rest. */
+	netio_fw_lease_fn   *fw_lease;
+	netio_fw_release_fn *fw_release;
+	void	*fw_ctx;
 };
 
 struct netio_stats {

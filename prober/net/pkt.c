@@ -109,7 +109,7 @@ l4hdr_len(const struct pkt_probe *p)
 {
 	switch (p->proto) {
 	case IPPROTO_TCP:
-		return 20;
+		return 20 + p->tcpoptlen;
 	case IPPROTO_UDP:
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
@@ -138,6 +138,9 @@ probe_valid(const struct pkt_probe *p)
 	} else
 		return 0;
 	if (l4hdr_len(p) == 0)
+		return 0;
+	if (p->proto == IPPROTO_TCP && ((p->tcpoptlen % 4) != 0 ||
+	    p->tcpoptlen > 40 || (p->tcpoptlen > 0 && p->tcpopts == NULL)))
 		return 0;
 	if (p->fix_cksum && (p->proto == IPPROTO_TCP || p->paylen < 2))
 		return 0;
@@ -199,11 +202,13 @@ build_l4(const struct pkt_probe *p, uint8_t *l, size_t len)
 		put16(l + 2, p->dport);
 		put32(l + 4, p->tcp_seq);
 		put32(l + 8, p->tcp_ack);
-		l[12] = 5 << 4;
+		l[12] = (uint8_t)((5 + p->tcpoptlen / 4) << 4);
 		l[13] = p->tcp_flags;
 		put16(l + 14, p->tcp_win);
 		put16(l + 16, 0);
 		put16(l + 18, 0);
+		if (p->tcpoptlen > 0)
+			memcpy(l + 20, p->tcpopts, p->tcpoptlen);
 		break;
 	default:
 		l[0] = p->icmp_type;

@@ -223,7 +223,7 @@ ERR command attach param 'format' failed"
 
 # ---- attach mode ----
 out=$(printf '%s\n' attach 'trace -q 1 -m 1 127.0.0.1' 'bogus cmd' \
-    'tbit -t null 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
+    'sniff 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
     halt 'halt x' 'halt 0' 'halt 4294967296' 'ping -c 1 127.0.0.1' \
     127.0.0.1 done | py "$A" transcript)
 lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next}
@@ -231,7 +231,7 @@ lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next
 want="OK
 OK id-1
 ERR command not accepted: bogus: unknown command 'bogus'
-ERR command not accepted: tbit: not implemented yet
+ERR command not accepted: sniff: not implemented yet
 ERR command not accepted: trace: -N: unknown option
 ERR no task id-99
 ERR usage: halt [id]
