@@ -17,27 +17,30 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "loop.h"
 #include "netio.h"
 #include "pkt.h"
+#include "stamp.h"
 
 /* What the network layer calls in the core. */
 struct io_up {
 	void	*arg;
-	/* A reply arrived; RX is its receive time (the kernel's). */
+	/* A reply arrived; RX is its receive time (the kernel's).  Every
+	 * send time that has come (up->sent) is reported before it. */
 	void	(*reply)(void *arg, const struct pkt_reply *r,
-		    const struct timeval *rx);
-	/* A probe queued while batching (TOKEN, TAG as given to send) went
-	 * out at TX (ERR 0), or was refused with errno ERR (TX NULL). */
-	void	(*sent)(void *arg, void *token, uint32_t tag, int err,
-		    const struct timeval *tx);
+		    const struct stamp *rx);
+	/* What became of probe TOKEN/TAG (as given to send or dl_send):
+	 * netio_tx_cb in netio.h.  Every probe handed on with a token ends
+	 * with one STAMPED or NOSTAMP; a queued one may end REFUSED. */
+	void	(*sent)(void *arg, void *token, uint32_t tag,
+		    enum netio_txev ev, int err, const struct stamp *tx);
 	/* A frame seen on a datalink some task asked for (dl_frame_cb in
-	 * dl.h: a reply arriving, or a probe leaving when OUTGOING).
-	 * Returns 1 if a reply was delivered. */
+	 * dl.h: a reply arriving, or a probe leaving when OUTGOING; send
+	 * times that have come are reported before a reply).  Returns 1 if
+	 * a reply was delivered. */
 	int	(*frame)(void *arg, const struct pkt_reply *r,
-		    const struct timeval *ts, int outgoing,
+		    const struct stamp *ts, int outgoing,
 		    const uint32_t *fragid);
 };
 
@@ -58,17 +61,19 @@ struct io_ops {
 	/* Release everything (descriptors included) and CTX itself. */
 	void	(*free)(void *ctx);
 
-	/* Send the IP packet PKT (LEN bytes); TX gets the send time (or
-	 * the time queued, see netio_send).  Returns 0 or -1 with errno. */
+	/* Send the IP packet PKT (LEN bytes); TX gets the clock read
+	 * before the send (or when the batch began, see netio_send); what
+	 * becomes of it goes to up->sent.  Returns 0 or -1 with errno. */
 	int	(*send)(void *ctx, const uint8_t *pkt, size_t len,
-		    struct timeval *tx, void *token, uint32_t tag);
+		    struct stamp *tx, void *token, uint32_t tag);
 	/* ON: queue what is sent until the call with ON 0 (the pump's
 	 * pass), which sends it and reports through up->sent. */
 	void	(*batch)(void *ctx, int on);
 	/* Nonzero while nothing more can be sent (a full send buffer). */
 	int	(*blocked)(void *ctx);
-	/* TOKEN is going away: no more up->sent for it. */
-	void	(*forget)(void *ctx, const void *token);
+	/* TOKEN is going away: its queued probes go unreported.  Returns
+	 * how many there were (those handed on are still reported). */
+	int	(*forget)(void *ctx, const void *token);
 
 	/* The source address towards DST (16-byte buffers).  Returns 0, or
 	 * -1 with errno (ENETUNREACH). */
@@ -87,9 +92,10 @@ struct io_ops {
 		    const uint8_t *dst, const uint8_t *rtr, io_dl_ready *ready,
 		    void *arg, char *why, size_t whylen);
 	void	(*dl_free)(void *ctx, struct io_dl *d);
-	/* Send PKT as a frame to D's router.  0, or -1 with errno. */
+	/* Send PKT as a frame to D's router; TX and up->sent as for send.
+	 * 0, or -1 with errno. */
 	int	(*dl_send)(void *ctx, struct io_dl *d, const uint8_t *pkt,
-		    size_t len, struct timeval *tx);
+		    size_t len, struct stamp *tx, void *token, uint32_t tag);
 	/* Reply R came from a raw socket for D's task: read D's datalink
 	 * first; nonzero if R was (or has now been) delivered from there,
 	 * and must not be delivered again. */

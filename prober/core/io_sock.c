@@ -35,29 +35,38 @@ close_fds(struct netio_fds *f)
 		}
 }
 
+/* A reply from the raw sockets (netio matched its own send times
+ * first): probes sent at layer 2 (trace -r) get theirs too. */
 static void
-on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
+on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 {
 	struct io_sock *s = arg;
 
+	dl_pool_tx_drain(s->dlp);
 	s->up.reply(s->up.arg, r, rx);
 }
 
 static void
-on_sent(void *arg, void *token, uint32_t tag, int err,
-    const struct timeval *tx)
+on_sent(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
+    const struct stamp *tx)
 {
 	struct io_sock *s = arg;
 
-	s->up.sent(s->up.arg, token, tag, err, tx);
+	s->up.sent(s->up.arg, token, tag, ev, err, tx);
 }
 
+/* A frame from the datalink; before a reply, every send time that has
+ * come, as for replies from the raw sockets. */
 static int
-on_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
+on_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
     int outgoing, const uint32_t *fragid)
 {
 	struct io_sock *s = arg;
 
+	if (!outgoing) {
+		netio_tx_drain(s->nio);
+		dl_pool_tx_drain(s->dlp);
+	}
 	return s->up.frame(s->up.arg, r, ts, outgoing, fragid);
 }
 
@@ -74,6 +83,7 @@ s_attach(void *ctx, struct loop *l, const struct io_up *up)
 		return -1;
 	netio_fds_init(&s->fds);	/* netio's now */
 	netio_set_txcb(s->nio, on_sent);
+	dl_pool_set_txcb(s->dlp, on_sent, s);
 	return 0;
 }
 
@@ -89,7 +99,7 @@ s_free(void *ctx)
 }
 
 static int
-s_send(void *ctx, const uint8_t *pkt, size_t len, struct timeval *tx,
+s_send(void *ctx, const uint8_t *pkt, size_t len, struct stamp *tx,
     void *token, uint32_t tag)
 {
 	struct io_sock *s = ctx;
@@ -113,12 +123,12 @@ s_blocked(void *ctx)
 	return netio_blocked(s->nio);
 }
 
-static void
+static int
 s_forget(void *ctx, const void *token)
 {
 	struct io_sock *s = ctx;
 
-	netio_forget(s->nio, token);
+	return netio_forget(s->nio, token);
 }
 
 static int
@@ -154,13 +164,13 @@ s_dl_free(void *ctx, struct io_dl *d)
 
 static int
 s_dl_send(void *ctx, struct io_dl *d, const uint8_t *pkt, size_t len,
-    struct timeval *tx)
+    struct stamp *tx, void *token, uint32_t tag)
 {
 	struct io_sock *s = ctx;
 
 	/* replies come back on the raw sockets: size their buffers */
 	netio_note_tx(s->nio, len);
-	return dl_user_send((struct dl_user *)d, pkt, len, tx);
+	return dl_user_send((struct dl_user *)d, pkt, len, tx, token, tag);
 }
 
 /* The datalink sees a reply first, if at all: read what it has, and

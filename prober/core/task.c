@@ -112,20 +112,46 @@ task_want_probe(struct task *t)
 }
 
 int
-task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
     uint32_t tag)
 {
 	uint8_t buf[PKT_MAXLEN];
 	size_t len = pkt_build(p, buf, sizeof(buf));
+	int rc;
 
 	if (len == 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	t->c->st.probes++;
+	/* counted first: a socket without timestamps reports at once */
+	t->txwait++;
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
-		return CORE_IO(t->c, dl_send, t->dlu, buf, len, tx);
-	return CORE_IO(t->c, send, buf, len, tx, t, tag);
+		rc = CORE_IO(t->c, dl_send, t->dlu, buf, len, tx, t, tag);
+	else
+		rc = CORE_IO(t->c, send, buf, len, tx, t, tag);
+	if (rc == -1)
+		t->txwait--;
+	return rc;
+}
+
+uint32_t
+task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
+{
+	int64_t ns = stamp_sub_ns(rx, tx), us;
+
+	if (ns < 0) {
+		t->c->st.rtt_negative++;
+		log_debug("%s %u: reply received %lld ns before its probe was "
+		    "sent (tx %lld.%09lld, rx %lld.%09lld): both times kept",
+		    t->m->name, t->id, (long long)-ns,
+		    (long long)(tx.ns / 1000000000),
+		    (long long)(tx.ns % 1000000000),
+		    (long long)(rx.ns / 1000000000),
+		    (long long)(rx.ns % 1000000000));
+	}
+	us = stamp_ns_to_us(ns);
+	return (uint32_t)(uint64_t)us;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tcpconn.h"
+#include "wire.h"
 
 #define OPT_EOL		0
 #define OPT_NOP		1
@@ -16,35 +17,6 @@
 #define OPT_FO		34
 #define OPT_EXP		254
 #define FO_EXP_MAGIC	0xf989
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | p[3];
-}
 
 void
 tcpconn_init(struct tcpconn *c, int af, const uint8_t *src,
@@ -84,7 +56,7 @@ put_fo(const struct tcpconn *c, uint8_t *buf, size_t n)
 	}
 	buf[n] = OPT_EXP;
 	buf[n + 1] = (uint8_t)(4 + c->fo_len);
-	put16(buf + n + 2, FO_EXP_MAGIC);
+	wire_set_be16(buf + n + 2, FO_EXP_MAGIC);
 	memcpy(buf + n + 4, c->fo_cookie, c->fo_len);
 	return n + 4 + c->fo_len;
 }
@@ -97,7 +69,7 @@ tcpconn_syn_opts(const struct tcpconn *c, uint8_t *buf)
 	memset(buf, 0, 40);
 	buf[n++] = OPT_MSS;
 	buf[n++] = 4;
-	put16(buf + n, c->mss);
+	wire_set_be16(buf + n, c->mss);
 	n += 2;
 	if ((c->offer & TCPCONN_O_SACK) && !(c->offer & TCPCONN_O_TS)) {
 		buf[n++] = OPT_NOP;
@@ -115,8 +87,8 @@ tcpconn_syn_opts(const struct tcpconn *c, uint8_t *buf)
 		}
 		buf[n++] = OPT_TS;
 		buf[n++] = 10;
-		put32(buf + n, c->tsval);
-		put32(buf + n + 4, 0);
+		wire_set_be32(buf + n, c->tsval);
+		wire_set_be32(buf + n + 4, 0);
 		n += 8;
 	}
 	if (c->offer & TCPCONN_O_WSCALE) {
@@ -143,8 +115,8 @@ tcpconn_opts(const struct tcpconn *c, const uint32_t (*sack)[2], int n,
 		buf[len++] = OPT_NOP;
 		buf[len++] = OPT_TS;
 		buf[len++] = 10;
-		put32(buf + len, c->tsval);
-		put32(buf + len + 4, c->ts_recent);
+		wire_set_be32(buf + len, c->tsval);
+		wire_set_be32(buf + len + 4, c->ts_recent);
 		len += 8;
 	}
 	room = (int)(40 - len - 4) / 8;
@@ -156,8 +128,8 @@ tcpconn_opts(const struct tcpconn *c, const uint32_t (*sack)[2], int n,
 		buf[len++] = OPT_SACK;
 		buf[len++] = (uint8_t)(2 + 8 * n);
 		for (int i = 0; i < n; i++) {
-			put32(buf + len, sack[i][0]);
-			put32(buf + len + 4, sack[i][1]);
+			wire_set_be32(buf + len, sack[i][0]);
+			wire_set_be32(buf + len + 4, sack[i][1]);
 			len += 8;
 		}
 	}
@@ -197,7 +169,7 @@ parse_opt(struct tcpconn_seg *s, uint8_t kind, const uint8_t *o, size_t len)
 	switch (kind) {
 	case OPT_MSS:
 		if (len == 4)
-			s->mss = get16(o + 2);
+			s->mss = wire_be16(o + 2);
 		break;
 	case OPT_WSCALE:
 		if (len == 3)
@@ -210,8 +182,8 @@ parse_opt(struct tcpconn_seg *s, uint8_t kind, const uint8_t *o, size_t len)
 	case OPT_TS:
 		if (len == 10) {
 			s->has_ts = 1;
-			s->tsval = get32(o + 2);
-			s->tsecr = get32(o + 6);
+			s->tsval = wire_be32(o + 2);
+			s->tsecr = wire_be32(o + 6);
 		}
 		break;
 	case OPT_SACK:
@@ -219,8 +191,8 @@ parse_opt(struct tcpconn_seg *s, uint8_t kind, const uint8_t *o, size_t len)
 			break;
 		for (size_t i = 2; i + 8 <= len &&
 		    s->nsack < TCPCONN_MAXSACK; i += 8) {
-			s->sack[s->nsack][0] = get32(o + i);
-			s->sack[s->nsack][1] = get32(o + i + 4);
+			s->sack[s->nsack][0] = wire_be32(o + i);
+			s->sack[s->nsack][1] = wire_be32(o + i + 4);
 			s->nsack++;
 		}
 		break;
@@ -232,7 +204,7 @@ parse_opt(struct tcpconn_seg *s, uint8_t kind, const uint8_t *o, size_t len)
 		}
 		break;
 	case OPT_EXP:
-		if (len >= 4 && get16(o + 2) == FO_EXP_MAGIC &&
+		if (len >= 4 && wire_be16(o + 2) == FO_EXP_MAGIC &&
 		    len - 4 <= sizeof(s->fo_cookie)) {
 			s->has_fo = 1;
 			s->fo_len = (uint8_t)(len - 4);
@@ -255,10 +227,10 @@ tcpconn_parse(const struct pkt_reply *r, struct tcpconn_seg *s)
 	hl = (size_t)(l[12] >> 4) * 4;
 	if (hl < 20 || hl > r->l4len)
 		return -1;
-	s->seq = get32(l + 4);
-	s->ack = get32(l + 8);
+	s->seq = wire_be32(l + 4);
+	s->ack = wire_be32(l + 8);
 	s->flags = l[13];
-	s->win = get16(l + 14);
+	s->win = wire_be16(l + 14);
 	s->ecn = (uint8_t)(r->tos & 3);
 	s->data = l + hl;
 	s->datalen = (uint16_t)(r->l4len - hl);

@@ -129,6 +129,6 @@ const struct method method_sting = {
 	.reply = sting_reply,
 	.sent = sting_sent,
 	.halt = sting_halt,
-	.write = sting_write,
+	.result = sting_result,
 	.free_state = sting_free_state,
 };

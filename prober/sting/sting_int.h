@@ -43,6 +43,8 @@ struct sting_state {
 	uint32_t		 filled;	/* bytes the server has in order */
 	uint8_t			 retx;		/* the current filler's */
 	uint32_t		 synidx;	/* the SYN's packet index */
+	struct stamp		 syn_tx;	/* its send time */
+	struct stamp		 last_tx;	/* send_rec's last one */
 	struct timer		 tm;
 };
 
@@ -50,10 +52,11 @@ void	sting_state_free(struct sting_state *st);
 int	sting_start(struct task *t, char *err, size_t errlen);
 int	sting_probe(struct task *t);
 void	sting_reply(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *rx);
-void	sting_sent(struct task *t, uint32_t idx, int err,
-	    const struct timeval *tx);
+	    const struct stamp *rx);
+int	sting_sent(struct task *t, uint32_t idx, int err,
+	    const struct stamp *tx, enum stamp_src src);
 void	sting_halt(struct task *t);
-void	sting_write(struct task *t, struct output *o);
+/* The finished sting (SCAMPER_FILE_OBJ_STING). */
+const void *sting_result(struct task *t, uint16_t *type);
 
 #endif

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_sting.h"
 #include "sting_int.h"
@@ -76,7 +76,7 @@ sting_finish(struct sting_state *st, uint8_t result)
 {
 	int connected = st->phase >= SP_DATA && st->phase != SP_DONE;
 	struct pkt_probe p;
-	struct timeval tv;
+	struct stamp tx;
 
 	if (st->phase == SP_DONE)
 		return;
@@ -87,7 +87,7 @@ sting_finish(struct sting_state *st, uint8_t result)
 		/* the server forgets the connection */
 		tcpconn_seg(&st->c, &p, TCP_RST, st->c.snd_nxt, 0, NULL, 0,
 		    NULL, 0, 0);
-		task_send(st->task, &p, &tv, UINT32_MAX);
+		task_send(st->task, &p, &tx, UINT32_MAX);
 	}
 	task_finish(st->task);
 }
@@ -104,11 +104,12 @@ send_rec(struct sting_state *st, const struct pkt_probe *p, uint8_t flags)
 
 	if (len == 0 || (idx = record(st, SCAMPER_STING_PKT_FLAG_TX | flags,
 	    buf, len, &tv)) == -1 ||
-	    task_send(st->task, p, &st->s->pkts[idx].tv, (uint32_t)idx) == -1) {
+	    task_send(st->task, p, &st->last_tx, (uint32_t)idx) == -1) {
 		log_debug("sting: cannot send: %s", strerror(errno));
 		sting_finish(st, SCAMPER_STING_RESULT_NONE);
 		return -1;
 	}
+	st->s->pkts[idx].tv = stamp_tv(st->last_tx);
 	return idx;
 }
 
@@ -212,6 +213,7 @@ sting_probe(struct task *task)
 	if ((idx = send_rec(st, &p, 0)) == -1)
 		return 1;
 	st->synidx = (uint32_t)idx;
+	st->syn_tx = st->last_tx;
 	task_timer(task, &st->tm, (int64_t)STING_RTO << st->retx);
 	return 1;
 }
@@ -219,14 +221,20 @@ sting_probe(struct task *task)
 /* The SYN/ACK: the handshake's round trip, our ACK, data seeding. */
 static void
 established(struct sting_state *st, const struct tcpconn_seg *g,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
 	struct scamper_sting *s = st->s;
-	const struct timeval *tx = &s->pkts[st->synidx].tv;
+	/* the SYN's send time to the nanosecond; never clamped */
+	int64_t us = (int32_t)task_rtt_us(st->task, st->syn_tx, *rx);
 	struct pkt_probe p;
 
 	tcpconn_synack(&st->c, g);
-	timersub(rx, tx, &s->hsrtt);
+	s->hsrtt.tv_sec = (time_t)(us / 1000000);
+	s->hsrtt.tv_usec = (suseconds_t)(us % 1000000);
+	if (s->hsrtt.tv_usec < 0) {
+		s->hsrtt.tv_sec--;
+		s->hsrtt.tv_usec += 1000000;
+	}
 	st->base = st->c.snd_nxt;
 	st->c.snd_nxt = st->base + s->datalen;
 	tcpconn_seg(&st->c, &p, TCP_ACK, st->base, st->c.rcv_nxt, NULL, 0,
@@ -264,10 +272,11 @@ hole_ack(struct sting_state *st, uint32_t ack)
 
 void
 sting_reply(struct task *task, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
 	struct sting_state *st = task_state(task);
 	struct tcpconn_seg g;
+	struct timeval rtv;
 	uint8_t fl = SCAMPER_STING_PKT_FLAG_RX;
 
 	if (st->phase < SP_SYN || st->phase == SP_DONE ||
@@ -276,7 +285,8 @@ sting_reply(struct task *task, const struct pkt_reply *r,
 		return;
 	if (st->phase == SP_DATA || st->phase == SP_INTER)
 		fl |= SCAMPER_STING_PKT_FLAG_DATA;
-	if (record(st, fl, r->pkt, r->pktlen, rx) == -1) {
+	rtv = stamp_tv(*rx);
+	if (record(st, fl, r->pkt, r->pktlen, &rtv) == -1) {
 		sting_finish(st, SCAMPER_STING_RESULT_NONE);
 		return;
 	}
@@ -372,15 +382,26 @@ sting_start(struct task *task, char *err, size_t errlen)
 	return 0;
 }
 
-void
-sting_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
+int
+sting_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct sting_state *st = task_state(task);
 
-	if (err != 0 && idx != UINT32_MAX)
-		sting_finish(st, SCAMPER_STING_RESULT_NONE);
-	else if (err == 0 && idx < st->s->pktc)
-		st->s->pkts[idx].tv = *tx;
+	(void)src;
+	if (err != 0) {
+		if (idx != UINT32_MAX)
+			sting_finish(st, SCAMPER_STING_RESULT_NONE);
+		return 0;
+	}
+	if (idx >= st->s->pktc)
+		return 0;
+	/* the handshake's RTT is made when the SYN/ACK comes, after every
+	 * timestamp of the SYN (the core reads them first) */
+	st->s->pkts[idx].tv = stamp_tv(*tx);
+	if (idx == st->synidx)
+		st->syn_tx = *tx;
+	return 1;
 }
 
 void
@@ -389,11 +410,11 @@ sting_halt(struct task *task)
 	sting_finish(task_state(task), SCAMPER_STING_RESULT_NONE);
 }
 
-void
-sting_write(struct task *task, struct output *o)
+const void *
+sting_result(struct task *task, uint16_t *type)
 {
 	struct sting_state *st = task_state(task);
 
-	if (output_write_sting(o, st->s) == -1)
-		log_warn("writing sting");
+	*type = SCAMPER_FILE_OBJ_STING;
+	return st->s;
 }

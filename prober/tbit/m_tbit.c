@@ -327,6 +327,6 @@ const struct method method_tbit = {
 	.reply = tbit_reply,
 	.sent = tbit_sent,
 	.halt = tbit_halt,
-	.write = tbit_write,
+	.result = tbit_result,
 	.free_state = tbit_free_state,
 };

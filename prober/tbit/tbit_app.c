@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "scamper_tbit.h"
 #include "tbit_int.h"
+#include "wire.h"
 
 #define BGP_AS_TRANS	23456
 #define BGP_HOLDTIME	180
@@ -90,13 +91,6 @@ http_request(struct tbit_state *s, char *err, size_t len)
 	return 0;
 }
 
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* A BGP OPEN: marker, length, type 1, version 4, AS, hold time, BGP
  * identifier (our IPv4 address, or the last four bytes of our IPv6
  * one), and the four-octet AS capability when the AS needs it. */
@@ -111,11 +105,11 @@ bgp_request(struct tbit_state *s, char *err, size_t len)
 	if (b == NULL)
 		return cmd_err(err, len, "out of memory");
 	memset(b, 0xff, 16);
-	put16(b + 16, (uint32_t)n);
+	wire_set_be16(b + 16, (uint32_t)n);
 	b[18] = 1;
 	b[19] = 4;
-	put16(b + 20, big ? BGP_AS_TRANS : asn);
-	put16(b + 22, BGP_HOLDTIME);
+	wire_set_be16(b + 20, big ? BGP_AS_TRANS : asn);
+	wire_set_be16(b + 22, BGP_HOLDTIME);
 	memcpy(b + 24, s->af == AF_INET ? s->src : s->src + 12, 4);
 	b[28] = big ? 8 : 0;
 	if (big) {

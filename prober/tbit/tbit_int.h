@@ -199,11 +199,12 @@ void	tbit_timer_stop(struct tbit_state *s);
 int	tbit_start(struct task *t, char *err, size_t errlen);
 int	tbit_probe(struct task *t);
 void	tbit_reply(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *rx);
-void	tbit_sent(struct task *t, uint32_t idx, int err,
-	    const struct timeval *tx);
+	    const struct stamp *rx);
+int	tbit_sent(struct task *t, uint32_t idx, int err,
+	    const struct stamp *tx, enum stamp_src src);
 void	tbit_halt(struct task *t);
-void	tbit_write(struct task *t, struct output *o);
+/* The finished tbit (SCAMPER_FILE_OBJ_TBIT). */
+const void *tbit_result(struct task *t, uint16_t *type);
 
 /* ---- tbit_app.c --------------------------------------------------------- */
 

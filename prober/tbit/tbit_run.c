@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tbit.h"
 #include "task.h"
@@ -106,6 +106,7 @@ send_probe(struct tbit_state *s, const struct pkt_probe *p)
 	uint8_t buf[PKT_MAXLEN];
 	size_t len = pkt_build(p, buf, sizeof(buf));
 	struct timeval tv = { 0, 0 };
+	struct stamp tx;
 	int idx;
 
 	if (len == 0 || (idx = record(s, SCAMPER_TBIT_PKT_DIR_TX, buf, len,
@@ -114,12 +115,12 @@ send_probe(struct tbit_state *s, const struct pkt_probe *p)
 		tbit_finish(s, TBIT_R_SYSERR);
 		return -1;
 	}
-	if (task_send(s->task, p, &tv, (uint32_t)idx) == -1) {
+	if (task_send(s->task, p, &tx, (uint32_t)idx) == -1) {
 		log_debug("tbit: send: %s", strerror(errno));
 		tbit_finish(s, TBIT_R_SYSERR);
 		return -1;
 	}
-	s->t->pkts[idx].tv = tv;
+	s->t->pkts[idx].tv = stamp_tv(tx);
 	return 0;
 }
 
@@ -345,11 +346,13 @@ test_reply(struct tbit_state *s, const struct tcpconn_seg *g,
  * header: those are not ours, the firewall keeps them from it). */
 static int
 record_rx(struct tbit_state *s, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
+	struct timeval tv = stamp_tv(*rx);
+
 	if (r->pkt == NULL || r->pktlen == 0)
 		return -1;
-	if (record(s, SCAMPER_TBIT_PKT_DIR_RX, r->pkt, r->pktlen, rx) == -1) {
+	if (record(s, SCAMPER_TBIT_PKT_DIR_RX, r->pkt, r->pktlen, &tv) == -1) {
 		tbit_finish(s, TBIT_R_SYSERR);
 		return -1;
 	}
@@ -358,7 +361,7 @@ record_rx(struct tbit_state *s, const struct pkt_reply *r,
 
 void
 tbit_reply(struct task *task, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
 	struct tbit_state *s = task_state(task);
 	struct tcpconn_seg g;
@@ -516,16 +519,24 @@ tbit_start(struct task *task, char *err, size_t errlen)
 	return 0;
 }
 
-void
-tbit_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
+int
+tbit_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct tbit_state *s = task_state(task);
 
+	(void)src;
 	if (err != 0) {
 		log_debug("tbit: send: %s", strerror(err));
 		tbit_finish(s, TBIT_R_SYSERR);
-	} else if (idx < s->t->pktc)
-		s->t->pkts[idx].tv = *tx;
+		return 0;
+	}
+	if (idx >= s->t->pktc)
+		return 0;
+	/* packets are recorded with their times, no RTT is made from
+	 * them: the later, better time always stands */
+	s->t->pkts[idx].tv = stamp_tv(*tx);
+	return 1;
 }
 
 void
@@ -534,11 +545,11 @@ tbit_halt(struct task *task)
 	tbit_finish(task_state(task), TBIT_R_HALTED);
 }
 
-void
-tbit_write(struct task *task, struct output *o)
+const void *
+tbit_result(struct task *task, uint16_t *type)
 {
 	struct tbit_state *s = task_state(task);
 
-	if (output_write_tbit(o, s->t) == -1)
-		log_warn("writing tbit");
+	*type = SCAMPER_FILE_OBJ_TBIT;
+	return s->t;
 }

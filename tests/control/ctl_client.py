@@ -8,12 +8,12 @@ Every wait is bounded (a timeout ends the scenario as a failure).
 
   transcript             send stdin's lines, print all replies until the
                          server closes the connection (end with "exit" or
-                         an attach ending in "done"); a line "@wait PREFIX
-                         [N]" is not sent: it waits until N (1) replies
-                         start with PREFIX (DATA: N payloads have come),
-                         so the exchange does not
-                         depend on how fast either side is; "@touch FILE"
-                         creates FILE (tests wait for it)
+                         an attach ending in "done"); a line "#wait X"
+                         is not sent but waits (up to 30 s) for a reply
+                         line starting with X after the last line sent,
+                         "#wait X N" until N replies in all started with
+                         X (X "DATA": payloads); "#touch FILE" is not
+                         sent but creates FILE (a test waits for it)
   decode                 (no ADDR: use -) stdin transcript -> warts bytes
   sources                source list/update/cycle/delete and observe
   many N M CMD           N attached clients, M commands each, all at once
@@ -165,22 +165,27 @@ def sc_transcript(addr):
     c = Conn(addr)
 
     def feeder():
-        # lines go out as they arrive on stdin; @wait and @touch pace them
-        for line in sys.stdin:
-            w = line.split()
-            if w[:1] == ["@wait"] and len(w) in (2, 3):
-                want = int(w[2]) if len(w) == 3 else 1
-                end = time.time() + TIMEOUT
-                def have():
-                    if w[1] == "DATA":
-                        return len(c.data)
-                    return sum(l.startswith(w[1]) for l in list(c.lines))
-                while time.time() < end and have() < want:
-                    time.sleep(0.01)
+        # lines go out as they arrive on stdin (tests pace them, with
+        # "#wait X" where a reply must come first: a sleep would lean on
+        # how fast python starts and connects)
+        def count(want, since):
+            return sum(1 for kind, v in c.items[since:]
+                       if (kind == "data" and want == "DATA") or
+                       (kind == "line" and v.startswith(want)))
+        sent = 0
+        for line in sys.stdin.buffer:	# bytes: any byte may be sent
+            if line.startswith(b"#wait "):
+                w = line[6:].decode().split()
+                want, end = w[0], time.time() + 30
+                since, need = (0, int(w[1])) if len(w) > 1 else (sent, 1)
+                while time.time() < end and not c.closed and \
+                        count(want, since) < need:
+                    time.sleep(0.02)
                 continue
-            if w[:1] == ["@touch"] and len(w) == 2:
-                open(w[1], "w").close()
+            if line.startswith(b"#touch "):
+                open(line[7:].decode().strip(), "w").close()
                 continue
+            sent = len(c.items)
             try:
                 c.send(line)
             except OSError:
@@ -192,7 +197,9 @@ def sc_transcript(addr):
             print(v)
         else:
             print("DATA %d" % len(v))
-            sys.stdout.write(v.decode("ascii", "replace"))
+            sys.stdout.flush()
+            sys.stdout.buffer.write(v)	# as sent: JSON may hold UTF-8
+            sys.stdout.buffer.flush()
     return 0
 
 

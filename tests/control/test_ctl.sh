@@ -190,9 +190,9 @@ ERR unhandled command 'foo'"
 
 # shutdown done waits for work in progress; cancel keeps scamper running
 # (the attached client says when its trace has been taken: the second
-# MORE; ctl_client.py's @wait and @touch)
-printf '%s\n' attach '@wait MORE' 'trace -w 1 -q 1 -m 3 198.51.100.1' \
-    '@wait MORE 2' "@touch $tmp/running" done |
+# MORE; ctl_client.py's #wait and #touch)
+printf '%s\n' attach '#wait MORE' 'trace -w 1 -q 1 -m 3 198.51.100.1' \
+    '#wait MORE 2' "#touch $tmp/running" done |
     py "$A" transcript >"$tmp/cancel.out" &
 bg=$!
 for _ in $(seq 600); do [ -e "$tmp/running" ] && break; sleep 0.05; done
@@ -259,9 +259,8 @@ else
 fi
 
 # MORE: one after attach when nothing else is queued, one per command taken
-out=$(printf '%s\n' attach '@wait MORE' 'trace -q 1 -m 1 127.0.0.1' \
-    '@wait MORE 2' done | py "$A" transcript | grep -v '^ok - ' |
-    grep -E '^(OK|MORE)')
+out=$(printf '%s\n' attach '#wait MORE' 'trace -q 1 -m 1 127.0.0.1' '#wait MORE' \
+    done | py "$A" transcript | grep -v '^ok - ' | grep -E '^(OK|MORE)')
 [ "$out" = "OK
 MORE
 OK id-1
@@ -281,8 +280,10 @@ else
 fi
 
 # halt a running task: its partial result is delivered
-out=$(printf '%s\n' attach '@wait MORE' 'trace -w 1 -q 1 198.51.100.1' \
-    '@wait MORE 2' 'halt 1' done | py "$A" transcript | grep -v '^ok - ')
+# (the MORE after the trace: it was taken to run)
+out=$(printf '%s\n' attach '#wait MORE' 'trace -w 1 -q 1 198.51.100.1' '#wait MORE' \
+    'halt 1' done |
+    py "$A" transcript | grep -v '^ok - ')
 if grep -q '^OK halted 1$' <<<"$out" &&
     py - decode <<<"$out" | $W2J | grep -q '"stop_reason":"HALTED"'; then
 	ok "halt 1: OK halted 1 and the HALTED trace"

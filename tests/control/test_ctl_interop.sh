@@ -117,10 +117,9 @@ fi
 
 # ---- the same exchange from both ----
 shape() {	# shape PORT: the line skeleton of a paced attach session
-	# (each line goes once the reply before it is in: the list and
-	# cycle records, the ping's result, each refusal)
-	printf '%s\n' attach '@wait DATA 2' 'ping -c 1 192.0.2.2' '@wait DATA 3' \
-	    bogus '@wait ERR' 'halt 99' '@wait ERR 2' done |
+	# (paced by replies, not sleeps: list, cycle and ping make 3 DATA)
+	printf '%s\n' attach '#wait MORE' 'ping -c 1 192.0.2.2' '#wait DATA 3' \
+	    bogus '#wait ERR' 'halt 99' '#wait ERR 2' done |
 	    py "$1" transcript | grep -v '^ok - ' |
 	    awk '/^DATA /{print "DATA"; skip=1; next} skip && /^`$/ {skip=0; next} !skip' |
 	    sed -E 's/^ERR .*/ERR/'

@@ -43,6 +43,14 @@ struct hqueued {
 	uint32_t	 tag;
 };
 
+/* A probe handed to the "kernel" whose transmit timestamp is still to
+ * be reported (before the next reply, as netio does). */
+struct hstamp {
+	void		*token;
+	uint32_t	 tag;
+	struct stamp	 tx;
+};
+
 struct hprobe {
 	uint8_t		*pkt;
 	size_t		 len;
@@ -88,6 +96,9 @@ struct harness {
 	size_t			 nev, evcap;
 	struct hqueued		*q;
 	size_t			 nq, qcap;
+	struct hstamp		*st;		/* transmit timestamps due */
+	size_t			 nst, stcap;
+	int			 nostamp;	/* the kernel gives none */
 	int			 batching;
 	struct hprobe		*probes;
 	size_t			 nprobes, probecap;
@@ -154,6 +165,13 @@ clock_wall(void *arg)
 	return tv;
 }
 
+/* The wall clock as recorded times hold it (nanoseconds). */
+static struct stamp
+clock_stamp(const struct harness *h)
+{
+	return (struct stamp){ (int64_t)HARNESS_EPOCH * HARNESS_S + h->now };
+}
+
 /* ---- events ------------------------------------------------------------ */
 
 static void
@@ -177,11 +195,13 @@ event_add(struct harness *h, int64_t when, const uint8_t *pkt, size_t len)
  * whole packets, IPv6 ICMPv6 and TCP without the IPv6 header (source,
  * destination and hop limit from the socket).  Anything else no socket
  * of the prober receives. */
+static void stamps_report(struct harness *h);
+
 static void
 deliver(struct harness *h, const uint8_t *pkt, size_t len)
 {
 	struct pkt_reply full, r;
-	struct timeval rx = clock_wall(h);
+	struct stamp rx = clock_stamp(h);
 
 	if (pkt_parse(pkt, len, &full) == -1)
 		return;
@@ -189,6 +209,7 @@ deliver(struct harness *h, const uint8_t *pkt, size_t len)
 		if (full.proto != IPPROTO_ICMP && full.proto != IPPROTO_TCP)
 			return;
 		h->delivered++;
+		stamps_report(h);
 		h->up.reply(h->up.arg, &full, &rx);
 		return;
 	}
@@ -206,6 +227,7 @@ deliver(struct harness *h, const uint8_t *pkt, size_t len)
 		return;
 	r.size = (uint16_t)(full.l4len + 40);
 	h->delivered++;
+	stamps_report(h);
 	h->up.reply(h->up.arg, &r, &rx);
 }
 
@@ -260,6 +282,38 @@ wire(struct harness *h, const uint8_t *pkt, size_t len, uint32_t no)
 		    hp.len);
 }
 
+/* Probe TOKEN/TAG was handed to the kernel at TX: its timestamp (or
+ * that none comes) is reported later, never from inside the send. */
+static void
+stamp_due(struct harness *h, void *token, uint32_t tag, struct stamp tx)
+{
+	if (token == NULL)
+		return;
+	h->st = grow(h->st, &h->stcap, h->nst + 1, sizeof(*h->st));
+	h->st[h->nst].token = token;
+	h->st[h->nst].tag = tag;
+	h->st[h->nst].tx = tx;
+	h->nst++;
+}
+
+/* Report every transmit timestamp due, in the order the probes left
+ * (a report may send more probes: those wait for the next call). */
+static void
+stamps_report(struct harness *h)
+{
+	struct hstamp *v = h->st;
+	size_t n = h->nst;
+
+	if (n == 0)
+		return;
+	h->st = NULL;
+	h->nst = h->stcap = 0;
+	for (size_t i = 0; i < n; i++)
+		h->up.sent(h->up.arg, v[i].token, v[i].tag, h->nostamp ?
+		    NETIO_TX_NOSTAMP : NETIO_TX_STAMPED, 0, &v[i].tx);
+	free(v);
+}
+
 /* 0, or the errno the probe hook refuses probe NO with. */
 static int
 refused(struct harness *h, const uint8_t *pkt, size_t len, uint32_t no)
@@ -284,14 +338,14 @@ io_free(void *ctx)
 }
 
 static int
-io_send(void *ctx, const uint8_t *pkt, size_t len, struct timeval *tx,
+io_send(void *ctx, const uint8_t *pkt, size_t len, struct stamp *tx,
     void *token, uint32_t tag)
 {
 	struct harness *h = ctx;
 	uint32_t no = h->attempts++;
 	int err;
 
-	*tx = clock_wall(h);
+	*tx = clock_stamp(h);
 	if (h->batching && token != NULL) {
 		h->q = grow(h->q, &h->qcap, h->nq + 1, sizeof(*h->q));
 		h->q[h->nq].pkt = dup_bytes(pkt, len);
@@ -306,10 +360,12 @@ io_send(void *ctx, const uint8_t *pkt, size_t len, struct timeval *tx,
 		return -1;
 	}
 	wire(h, pkt, len, no);
+	stamp_due(h, token, tag, *tx);
 	return 0;
 }
 
-/* The pump pass is over: its probes go out together, each reported. */
+/* The pump pass is over: its probes go out together, each refused at
+ * once or reported SENT (its timestamp follows, as with netio). */
 static void
 io_batch(void *ctx, int on)
 {
@@ -329,14 +385,17 @@ io_batch(void *ctx, int on)
 	h->nq = h->qcap = 0;
 	first = h->attempts - (uint32_t)n;
 	for (size_t i = 0; i < n; i++) {
-		struct timeval tx = clock_wall(h);
+		struct stamp tx = clock_stamp(h);
 		int err = refused(h, q[i].pkt, q[i].len, first + (uint32_t)i);
 
-		if (err == 0)
+		if (err == 0) {
 			wire(h, q[i].pkt, q[i].len, first + (uint32_t)i);
+			stamp_due(h, q[i].token, q[i].tag, tx);
+		}
 		if (q[i].token != NULL)
-			h->up.sent(h->up.arg, q[i].token, q[i].tag, err,
-			    err == 0 ? &tx : NULL);
+			h->up.sent(h->up.arg, q[i].token, q[i].tag, err == 0 ?
+			    NETIO_TX_SENT : NETIO_TX_REFUSED, err, err == 0 ?
+			    &tx : NULL);
 		free(q[i].pkt);
 	}
 	free(q);
@@ -348,14 +407,18 @@ io_blocked(void *ctx)
 	return 0;
 }
 
-static void
+static int
 io_forget(void *ctx, const void *token)
 {
 	struct harness *h = ctx;
+	int n = 0;
 
 	for (size_t i = 0; i < h->nq; i++)
-		if (h->q[i].token == token)
+		if (h->q[i].token == token) {
 			h->q[i].token = NULL;
+			n++;
+		}
+	return n;
 }
 
 static int
@@ -530,6 +593,7 @@ harness_free(struct harness *h)
 	for (size_t i = 0; i < h->nq; i++)
 		free(h->q[i].pkt);
 	free(h->q);
+	free(h->st);
 	for (size_t i = 0; i < h->nprobes; i++)
 		free(h->probes[i].pkt);
 	free(h->probes);
@@ -554,6 +618,12 @@ void
 harness_set_ifmtu(struct harness *h, uint16_t mtu)
 {
 	h->ifmtu = mtu;
+}
+
+void
+harness_set_nostamp(struct harness *h, int on)
+{
+	h->nostamp = on;
 }
 
 void
@@ -638,7 +708,9 @@ harness_run(struct harness *h, int64_t limit_ns)
 	results_free(h);
 	for (;;) {
 		loop_run_due(h->l);
+		stamps_report(h);
 		deliver_due(h);
+		stamps_report(h);
 		next = loop_next_due(h->l);
 		when = next.ns == MONOTIME_MAX.ns ? INT64_MAX :
 		    next.ns - MONO_BASE;

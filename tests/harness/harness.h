@@ -71,6 +71,11 @@ void harness_set_pps(struct harness *h, uint32_t pps);
 void harness_set_pid(struct harness *h, uint32_t pid);
 void harness_set_ifmtu(struct harness *h, uint16_t mtu);
 
+/* ON: the simulated kernel gives no transmit timestamps (each probe's
+ * send time stays the clock read before it was sent; NOSTAMP in
+ * netio.h); off (the default): every probe's comes before any reply. */
+void harness_set_nostamp(struct harness *h, int on);
+
 /* Hooks (NULL removes). */
 void harness_on_reply(struct harness *h, harness_reply_fn *fn, void *arg);
 void harness_on_probe(struct harness *h, harness_probe_fn *fn, void *arg);

@@ -100,8 +100,15 @@ task_route_src(const struct task *t, int af, const uint8_t *dst,
 	return 0;
 }
 
+uint32_t
+task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
+{
+	(void)t;
+	return (uint32_t)(uint64_t)stamp_ns_to_us(stamp_sub_ns(rx, tx));
+}
+
 int
-task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
     uint32_t tag)
 {
 	(void)t; (void)tag;
@@ -109,7 +116,10 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
 	sentlen[nsent] = pkt_build(p, sent[nsent], sizeof(sent[nsent]));
 	ck_assert_uint_gt(sentlen[nsent], 0);
 	nsent++;
-	*tx = task_walltime(t);
+	{
+		struct timeval tv = task_walltime(t);
+		*tx = stamp_of_tv(&tv);
+	}
 	return 0;
 }
 
@@ -240,7 +250,8 @@ server(uint8_t flags, uint32_t seq, uint32_t ack, size_t len, uint8_t tos)
 	static uint8_t data[1460], buf[2000];
 	struct pkt_probe p;
 	struct pkt_reply r;
-	struct timeval rx;
+	struct timeval tv;
+	struct stamp rx;
 	uint8_t opts[4] = { 2, 4, 0x05, 0xb4 };	/* MSS 1460 */
 
 	memset(&p, 0, sizeof(p));
@@ -267,12 +278,13 @@ server(uint8_t flags, uint32_t seq, uint32_t ack, size_t len, uint8_t tos)
 	memset(&r, 0, sizeof(r));
 	ck_assert_int_eq(pkt_parse(buf, pkt_build(&p, buf, sizeof(buf)), &r),
 	    0);
-	rx = task_walltime(&T);
+	tv = task_walltime(&T);
+	rx = stamp_of_tv(&tv);
 	M->reply(&T, &r, &rx);
 }
 
 static struct scamper_tbit *
-tbit_result(void)
+the_tbit(void)
 {
 	return ((struct tbit_state *)T.state)->t;
 }
@@ -297,8 +309,8 @@ START_TEST(syn_retransmitted_then_noconn)
 		;
 	ck_assert_int_eq(nsent, 3);		/* the SYN and 2 more */
 	ck_assert_uint_eq(out(2).flags, TCP_SYN);
-	ck_assert_uint_eq(tbit_result()->result, 1);	/* tcp-noconn */
-	ck_assert_uint_eq(tbit_result()->synretx, 2);
+	ck_assert_uint_eq(the_tbit()->result, 1);	/* tcp-noconn */
+	ck_assert_uint_eq(the_tbit()->synretx, 2);
 	ck_assert_int_eq(now_ms, 7000);		/* 1 s, 2 s, 4 s */
 	done();
 }
@@ -313,12 +325,12 @@ START_TEST(request_lost_then_data)
 	fire();					/* lost: sent again */
 	ck_assert_int_eq(nsent, 3);
 	ck_assert_uint_eq(out(2).seq, ISS + 1);
-	ck_assert_uint_eq(tbit_result()->dataretx, 1);
+	ck_assert_uint_eq(the_tbit()->dataretx, 1);
 	server(TCP_ACK, IRS + 1, ISS + 1 + out(1).datalen, 100, 0);
 	ck_assert_uint_eq(out(nsent - 1).ack, IRS + 101);	/* ACKed */
 	server(TCP_ACK | TCP_FIN, IRS + 101, ISS + 1 + out(1).datalen, 0, 0);
 	ck_assert_int_eq(T.finished, 1);
-	ck_assert_uint_eq(tbit_result()->result, 40);	/* null-success */
+	ck_assert_uint_eq(the_tbit()->result, 40);	/* null-success */
 	ck_assert_uint_eq(out(nsent - 1).flags, TCP_RST);
 	done();
 }
@@ -330,7 +342,7 @@ START_TEST(reset_mid_test)
 	server(TCP_SYN | TCP_ACK, IRS, ISS + 1, 0, 0);
 	server(TCP_RST, IRS + 1, 0, 0, 0);
 	ck_assert_int_eq(T.finished, 1);
-	ck_assert_uint_eq(tbit_result()->result, 2);	/* tcp-rst */
+	ck_assert_uint_eq(the_tbit()->result, 2);	/* tcp-rst */
 	ck_assert_uint_ne(out(nsent - 1).flags, TCP_RST); /* none back */
 	done();
 }
@@ -354,7 +366,7 @@ START_TEST(ecn_answers)
 		    0, 0);
 	}
 	ck_assert_int_eq(T.finished, 1);
-	ck_assert_uint_eq(tbit_result()->result, c[_i].want);
+	ck_assert_uint_eq(the_tbit()->result, c[_i].want);
 	done();
 }
 END_TEST
@@ -370,7 +382,7 @@ START_TEST(blind_rst_challenged)
 	fire();				/* no answer: the RST again */
 	ck_assert_uint_eq(out(3).flags, TCP_RST);
 	server(TCP_ACK, IRS + 1, ISS + 1, 0, 0);	/* challenge ACK */
-	ck_assert_uint_eq(tbit_result()->result, 81);
+	ck_assert_uint_eq(the_tbit()->result, 81);
 	done();
 }
 END_TEST

@@ -29,6 +29,7 @@
 #include "scamper_file.h"
 #include "scamper_ping.h"
 #include "tbitdrv.h"
+#include "wire.h"
 
 enum { P_ICMP, P_TCP, P_UDP };
 
@@ -356,13 +357,6 @@ want_command(void *arg, char **cmd)
 	return left ? TBITDRV_LATER : TBITDRV_DONE;
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The user id of a ping record body (flag 19), or 0. */
 static uint32_t
 ping_userid(const uint8_t *b, size_t len)
@@ -391,7 +385,7 @@ ping_userid(const uint8_t *b, size_t len)
 		if (fl == 8)
 			datalen = (size_t)(b[k] << 8 | b[k + 1]);
 		if (fl == 19)
-			return get32(b + k);
+			return wire_be32(b + k);
 		k += n;
 	}
 	return 0;

@@ -17,6 +17,7 @@
 
 #include "scamper_tbit.h"
 #include "tbitdrv.h"
+#include "wire.h"
 
 #define DATA_MAX	(64 * 1024 * 1024)
 #define WARTS_MAGIC	0x1205
@@ -35,13 +36,6 @@ fail(const struct tbitdrv *d, const char *fmt, ...)
 	return -1;
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /* ---- decoding a tbit record's parameters ------------------------------ */
 
 /* An address field at B (LEN left): a definition (copied to TAB[*NT])
@@ -56,7 +50,7 @@ addr_field(const uint8_t *b, size_t len, uint8_t tab[][17], int *nt,
 	if (b[0] == 0) {
 		uint32_t id;
 
-		if (len < 5 || (id = get32(b + 1)) >= (uint32_t)*nt)
+		if (len < 5 || (id = wire_be32(b + 1)) >= (uint32_t)*nt)
 			return -1;
 		*af = tab[id][0] == 1 ? AF_INET : AF_INET6;
 		memcpy(out, tab[id] + 1, 16);
@@ -111,7 +105,7 @@ tbitdrv_decode(const uint8_t *b, size_t len, struct tbitdrv_result *r)
 			if (k + (size_t)n > end)
 				return -1;
 			if (fl == 3)
-				r->userid = get32(b + k);
+				r->userid = wire_be32(b + k);
 			if (fl == 9)
 				r->result = (uint16_t)(b[k] << 8 | b[k + 1]);
 			if (fl == 10)
@@ -172,7 +166,7 @@ records(struct tbitdrv *d, const uint8_t *p, size_t n)
 
 	while (n >= 8) {
 		uint16_t type = (uint16_t)(p[2] << 8 | p[3]);
-		size_t len = get32(p + 4);
+		size_t len = wire_be32(p + 4);
 		uint8_t *h;
 
 		if ((p[0] << 8 | p[1]) != WARTS_MAGIC || len > n - 8)
