@@ -68,22 +68,27 @@ basic_path_ok() {
 	    [[ " $a4 " == *" $h4 "* ]] && [ -n "$h4" ]
 }
 
-# basic_mask: hide which branch of the ECMP pair answered.
+# basic_mask: hide which branch of the ECMP pair answered.  (perl, not
+# python: a test masks dozens of outputs, and python's start costs a
+# second on a loaded machine; perl-base is in every Debian.)
 basic_mask() {
-	python3 -c '
-import re, sys
-words = {}
-for i, r in enumerate(("r2", "r3", "r4")):
-    for a in sys.argv[i + 1].split():
-        words[a] = "ECMP-" + r
-pat = re.compile(r"(?<![0-9A-Za-z:.])(" +
-    "|".join(re.escape(a) for a in words) + r")(?![0-9A-Za-z:.])")
-for line in sys.stdin:
-    line = pat.sub(lambda m: words[m.group(1)], line)
-    # a PTB from the other interface of r4 (the hash picks which)
-    line = re.sub(r"^( 4  ECMP-r4 .*) ptb ECMP-r4$", r"\1", line)
-    sys.stdout.write(re.sub(r"\br3[ab]\.lab\.example\b", "r3x.lab.example",
-        line))
+	perl -e '
+my %words;
+my @r = ("r2", "r3", "r4");
+for my $i (0 .. 2) {
+	$words{$_} = "ECMP-$r[$i]" for split " ", $ARGV[$i];
+}
+@ARGV = ();
+my $alt = join "|", map { quotemeta } sort { length($b) <=> length($a) }
+    keys %words;
+my $pat = qr/(?<![0-9A-Za-z:.])($alt)(?![0-9A-Za-z:.])/;
+while (my $line = <STDIN>) {
+	$line =~ s/$pat/$words{$1}/g;
+	# a PTB from the other interface of r4 (the hash picks which)
+	$line =~ s/^( 4  ECMP-r4 .*) ptb ECMP-r4$/$1/;
+	$line =~ s/\br3[ab]\.lab\.example\b/r3x.lab.example/g;
+	print $line;
+}
 ' "$_BASIC_R2" "$_BASIC_R3" "$_BASIC_R4"
 }
 

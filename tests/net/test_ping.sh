@@ -83,20 +83,23 @@ wire() {
 	awk '{ if ($2 ~ /^plen=/) { sub(/^plen=/, "", $2); $2 = "size=" ($2 + 40) } print }'
 }
 
-# Every response of JSON file $1 is a packet of capture $2 (wire's lines,
-# kept in $2.txt) with its source, size, TTL, IP ID and kind, that
-# matches the regex FLOW ($3: the run's own ports or ICMP id, see flow).
+# on_wire PCAP JSON FLOW [JSON FLOW ...]: every response of each JSON
+# file is a packet of capture PCAP (wire's lines, kept in PCAP.txt) with
+# its source, size, TTL, IP ID and kind, that matches the regex FLOW (the
+# run's own ports or ICMP id, see flow).  Prints one line per JSON file,
+# "ok" or what is wrong (one python for all: its start is costly on a
+# loaded machine).
 on_wire() {
-	[ -s "$2.txt" ] || wire "$2" >"$2.txt"
-	python3 - "$1" "$2.txt" "$3" <<'PY'
+	[ -s "$1.txt" ] || wire "$1" >"$1.txt"
+	python3 - "$1.txt" "${@:2}" <<'PY'
 import json, re, sys
-wire = open(sys.argv[2]).read().split("\n")
-flow = re.compile(sys.argv[3])
+wire = open(sys.argv[1]).read().split("\n")
 kinds = [((0, None), "echo reply"), ((129, None), "echo reply"),
          ((14, None), "time stamp reply"), ((3, 3), "port [0-9]+ unreachable"),
          ((1, 4), "unreachable port")]
-n = 0
-for l in open(sys.argv[1]):
+def check(path, flow):
+  n = 0
+  for l in open(path):
     o = json.loads(l)
     if o.get("type") != "ping":
         continue
@@ -115,11 +118,14 @@ for l in open(sys.argv[1]):
                 what = w
         if not any(w.startswith(head + " ") and what and re.search(what, w)
                    and flow.search(w) for w in wire):
-            print("not on the wire: %s %s (%s)" % (head, what, sys.argv[3]))
-            sys.exit(1)
-if n == 0:
-    print("no responses")
-    sys.exit(1)
+            return "not on the wire: %s %s (%s)" % (head, what, flow.pattern)
+  return "ok" if n > 0 else "no responses"
+a = sys.argv[2:]
+for path, flow in zip(a[0::2], a[1::2]):
+    try:
+        print(check(path, re.compile(flow)))
+    except (OSError, ValueError) as e:
+        print("cannot read %s: %s" % (path, e))
 PY
 }
 
@@ -172,15 +178,19 @@ all_json() {
 	wait $pids
 }
 cap "$tmp/all.pcap" all_json
+args=()
 for i in "${!combos[@]}"; do
 	read -r m fam <<<"${combos[$i]}"
+	args+=("$tmp/oj$i" "$(flow "$m" "$(port "$i" 0)" "$fam")")
+done
+mapfile -t whys < <(on_wire "$tmp/all.pcap" "${args[@]}")
+for i in "${!combos[@]}"; do
 	cmd=$(pcmd "$i" 0)
-	if grep -q '"replies":3' "$tmp/oj$i" &&
-	    why=$(on_wire "$tmp/oj$i" "$tmp/all.pcap" \
-	    "$(flow "$m" "$(port "$i" 0)" "$fam")"); then
+	why=${whys[$i]:-no answer}
+	if grep -q '"replies":3' "$tmp/oj$i" && [ "$why" = ok ]; then
 		ok "ours $cmd: 3 replies, each on the wire as recorded"
 	else
-		bad "ours $cmd: ${why:-} $(cat "$tmp/oj$i" "$tmp/oe$i")"
+		bad "ours $cmd: $why $(cat "$tmp/oj$i" "$tmp/oe$i")"
 	fi
 done
 if [ $have_theirs = 1 ]; then
