@@ -88,6 +88,48 @@ START_TEST(echo)
 }
 END_TEST
 
+/* Send times: with the simulated kernel's transmit timestamps (reported
+ * before the reply) and without them (NOSTAMP: the clock read before the
+ * send stands), each reply's send time is its probe's and its RTT the
+ * simulated round trip; the same either way. */
+static void
+send_times(int nostamp)
+{
+	struct harness *h = scen_new(topo);
+	const struct scamper_ping *p;
+	int64_t tx;
+
+	harness_set_nostamp(h, nostamp);
+	scen_cmd(h, "ping -c 3 -i 1 " DST);
+	scen_run(h, 600);
+	p = ping_of(h, 0);
+	ck_assert_int_eq(p->replyc, 3);
+	for (uint16_t i = 0; i < 3; i++) {
+		const struct scamper_ping_reply *r = &p->replies[i];
+
+		harness_probe(h, i, NULL, &tx);
+		ck_assert_int_eq((int64_t)r->tx.tv_sec * HARNESS_S +
+		    (int64_t)r->tx.tv_usec * 1000, (int64_t)HARNESS_EPOCH *
+		    HARNESS_S + tx);
+		ck_assert_msg(r->rtt > 0 && r->rtt < 1000000, "rtt %u",
+		    r->rtt);
+		ck_assert_int_eq(r->rtt, p->replies[0].rtt);
+	}
+	harness_free(h);
+}
+
+START_TEST(stamped)
+{
+	send_times(0);
+}
+END_TEST
+
+START_TEST(nostamp)
+{
+	send_times(1);
+}
+END_TEST
+
 /* The reply to probe 1 is lost: two replies, one loss. */
 static void
 lose_second(void *arg, struct harness_pkt *p)
@@ -366,6 +408,8 @@ suite(void)
 	TCase *tc = tcase_create("ping");
 
 	tcase_add_test(tc, echo);
+	tcase_add_test(tc, stamped);
+	tcase_add_test(tc, nostamp);
 	tcase_add_test(tc, loss);
 	tcase_add_test(tc, duplicates);
 	tcase_add_test(tc, late);
