@@ -658,19 +658,22 @@ static int
 connect_to(const char *path)
 {
 	struct sockaddr_un sun;
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0), rc = -1;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	/* the socket's path exists from bind(); it takes connections only
+	 * after listen(), which a loaded machine may run a while later */
 	for (int i = 0; i < 1000; i++) {
-		if ((rc = connect(fd, (struct sockaddr *)&sun,
-		    sizeof(sun))) == 0 || errno != ECONNREFUSED)
-			break;
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return fd;
+		ck_assert_msg(errno == ECONNREFUSED || errno == ENOENT,
+		    "connect %s: %s", path, strerror(errno));
 		usleep(10000);
 	}
-	ck_assert_int_eq(rc, 0);
-	return fd;
+	ck_abort_msg("connect %s: still refused after 10 s", path);
+	return -1;
 }
 
 /* Start a service helper (as root, in a network namespace of its own)
