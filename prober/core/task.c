@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,7 +14,6 @@
 
 #include "core_int.h"
 #include "log.h"
-#include "route.h"
 #include "scamper_list.h"
 
 /* A task finished and freed a flow: the first held task goes back to the
@@ -162,11 +162,10 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 	t->c->st.probes_by_method[t->midx]++;
 	/* counted first: a socket without timestamps reports at once */
 	t->txwait++;
-	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
-		netio_note_tx(t->c->nio, len);
-		rc = dl_user_send(t->dlu, buf, len, tx, t, tag);
-	} else
-		rc = netio_send(t->c->nio, buf, len, tx, t, tag);
+	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
+		rc = CORE_IO(t->c, dl_send, t->dlu, buf, len, tx, t, tag);
+	else
+		rc = CORE_IO(t->c, send, buf, len, tx, t, tag);
 	if (rc == -1)
 		t->txwait--;
 	return rc;
@@ -215,10 +214,7 @@ task_now(const struct task *t)
 struct timeval
 task_walltime(const struct task *t)
 {
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return tv;
+	return loop_wall(t->c->l);
 }
 
 struct scamper_cycle *
@@ -242,10 +238,18 @@ task_pid(const struct task *t)
 uint32_t
 task_random(const struct task *t)
 {
+	struct core *c = t->c;
 	uint32_t v;
 
+	if (c->conf.seed != 0) {
+		/* seeded (a test): xorshift64*, the same every run */
+		c->rng ^= c->rng >> 12;
+		c->rng ^= c->rng << 25;
+		c->rng ^= c->rng >> 27;
+		return (uint32_t)((c->rng * 2685821657736338717ULL) >> 32);
+	}
 	if (getentropy(&v, sizeof(v)) == -1)
-		v = (t->c->pid ^ t->id) * 2654435761u;
+		v = (c->pid ^ t->id) * 2654435761u;
 	return v;
 }
 
@@ -253,13 +257,21 @@ int
 task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
 {
-	return route_src(af, dst, src);
+	return CORE_IO(t->c, route_src, af, dst, src);
+}
+
+void
+task_dl_free(struct task *t)
+{
+	if (t->dlu != NULL)
+		CORE_IO(t->c, dl_free, t->dlu);
+	t->dlu = NULL;
 }
 
 int
 task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
 {
-	return route_ifmtu(af, src, mtu);
+	return CORE_IO(t->c, ifmtu, af, src, mtu);
 }
 
 /* The datalink of task ARG answered. */
@@ -279,16 +291,19 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
     const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
     char *err, size_t errlen)
 {
-	int dw = ((want & TASK_DL_VIA) ? DL_WANT_VIA : 0) |
-	    ((want & TASK_DL_TS) ? DL_WANT_TS : 0);
+	int dw = ((want & TASK_DL_VIA) ? IO_DL_VIA : 0) |
+	    ((want & TASK_DL_TS) ? IO_DL_TS : 0);
 
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
+	task_dl_free(t);
 	t->dl_ready = 0;
 	t->dl_want = want;
 	t->dl_readycb = ready;
 	t->dl_sentcb = sent;
-	if ((t->dlu = dl_user_new(t->c->dlp, dw, af, dst, rtr, on_dl_ready, t,
+	if (t->c->io.ops->dl_new == NULL) {
+		snprintf(err, errlen, "no datalink in this network");
+		return -1;
+	}
+	if ((t->dlu = CORE_IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
 	    err, errlen)) == NULL)
 		return -1;
 	return 0;
@@ -312,7 +327,7 @@ task_reply_fragid(const struct task *t, uint32_t *id)
 int
 task_fw_enabled(const struct task *t)
 {
-	return t->c->fw_lease != NULL;
+	return t->c->io.ops->fw_lease != NULL;
 }
 
 /* The firewall answered task ARG's lease. */
@@ -335,7 +350,7 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	struct netio_fw_rule r;
 
 	task_fw_release(t);
-	if (t->c->fw_lease == NULL) {
+	if (t->c->io.ops->fw_lease == NULL) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
@@ -346,8 +361,7 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	r.sport = sport;
 	r.dport = dport;
 	t->fw_readycb = ready;
-	if ((t->fwl = t->c->fw_lease(t->c->fw_ctx, &r, on_fw_done, t)) ==
-	    NULL)
+	if ((t->fwl = CORE_IO(t->c, fw_lease, &r, on_fw_done, t)) == NULL)
 		return -1;
 	return 0;
 }
@@ -357,7 +371,7 @@ task_fw_release(struct task *t)
 {
 	if (t->fwl == NULL)
 		return;
-	t->c->fw_release(t->c->fw_ctx, t->fwl);
+	CORE_IO(t->c, fw_release, t->fwl);
 	t->fwl = NULL;
 }
 
@@ -373,8 +387,7 @@ task_finish(struct task *t)
 		TAILQ_REMOVE(&c->ready, t, q);
 		t->wants = 0;
 	}
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
+	task_dl_free(t);
 	task_fw_release(t);
 	task_flows_del(t);
 	c->running--;

@@ -189,10 +189,13 @@ exit" "ERR usage: [cancel | done | flush | now]
 ERR unhandled command 'foo'"
 
 # shutdown done waits for work in progress; cancel keeps scamper running
-(printf 'attach\ntrace -w 1 -q 1 -m 3 198.51.100.1\n'; sleep 1; printf 'done\n') |
+# (the attached client says when its trace has been taken: the second
+# MORE; ctl_client.py's #wait and #touch)
+printf '%s\n' attach '#wait MORE' 'trace -w 1 -q 1 -m 3 198.51.100.1' \
+    '#wait MORE 2' "#touch $tmp/running" done |
     py "$A" transcript >"$tmp/cancel.out" &
 bg=$!
-sleep 0.5
+for _ in $(seq 600); do [ -e "$tmp/running" ] && break; sleep 0.05; done
 expect "shutdown done, then cancel, while a task runs" "shutdown done
 shutdown cancel
 exit" "OK
