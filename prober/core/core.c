@@ -525,23 +525,26 @@ core_log_stats(const struct core *c)
 
 	if (ns == NULL)
 		ns = &none;
-	log_debug("statistics: tasks %llu, probes %llu (sent %llu, refused "
-	    "%llu), replies %llu (unmatched %llu, malformed %llu)",
+	log_debug("statistics: tasks %llu, probes %llu (sent %llu in %llu "
+	    "send calls, refused %llu), replies %llu (unmatched %llu, "
+	    "malformed %llu)",
 	    (unsigned long long)c->st.tasks_done,
 	    (unsigned long long)c->st.probes, (unsigned long long)ns->sent,
+	    (unsigned long long)ns->batches,
 	    (unsigned long long)ns->send_errors,
 	    (unsigned long long)ns->received,
 	    (unsigned long long)c->st.unmatched,
 	    (unsigned long long)ns->malformed);
 	log_debug("statistics: send times: kernel %llu, before-send %llu, "
 	    "datalink %llu (kernel times not used %llu, stray kernel "
-	    "timestamps %llu); replies without a kernel time %llu; "
-	    "negative RTTs %llu",
+	    "timestamps %llu, error-queue reads %llu); replies without a "
+	    "kernel time %llu; negative RTTs %llu",
 	    (unsigned long long)c->st.tx_kernel,
 	    (unsigned long long)c->st.tx_before,
 	    (unsigned long long)c->st.tx_dl,
 	    (unsigned long long)c->st.tx_unused,
 	    (unsigned long long)ns->tx_stray,
+	    (unsigned long long)ns->tx_reads,
 	    (unsigned long long)ns->rx_nostamp,
 	    (unsigned long long)c->st.rtt_negative);
 }
