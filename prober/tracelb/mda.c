@@ -1,0 +1,764 @@
+/*
+ * mda.c: the MDA engine's records and decisions (see mda.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mda_int.h"
+#include "mda_stop.h"
+
+/* ---- growing arrays --------------------------------------------------- */
+
+/* Make room for one more element in *P (N used, *CAP allocated, SZ
+ * bytes each), growing by half.  Returns 0 or -1 (ENOMEM). */
+static int
+grow(void **p, uint32_t n, uint32_t *cap, size_t sz, uint32_t max)
+{
+	uint32_t c;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	if (*cap >= max) {
+		errno = ENOMEM;
+		return -1;
+	}
+	c = *cap < 4 ? 4 : *cap + *cap / 2;
+	if (c > max)
+		c = max;
+	if ((q = realloc(*p, (size_t)c * sz)) == NULL)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static int
+grow16(void **p, uint16_t n, uint16_t *cap, size_t sz)
+{
+	uint32_t c = *cap;
+
+	if (grow(p, n, &c, sz, MDA_NONE - 1) != 0)
+		return -1;
+	*cap = (uint16_t)c;
+	return 0;
+}
+
+/* ---- the engine ------------------------------------------------------- */
+
+static int
+vtx_new(struct mda *m, uint16_t node, uint16_t parent, uint8_t depth,
+    uint8_t ttl)
+{
+	struct mda_vtx *v;
+
+	if (grow16((void **)&m->vtx, m->vtxc, &m->vtxcap, sizeof(*v)) != 0)
+		return -1;
+	v = &m->vtx[m->vtxc];
+	memset(v, 0, sizeof(*v));
+	v->node = node;
+	v->parent = parent;
+	v->silent = MDA_NONE;
+	v->depth = depth;
+	v->ttl = ttl;
+	if ((depth > 0 && depth >= m->c.gaplimit) || ttl == 255)
+		v->flags |= VTX_TERMINAL;
+	return m->vtxc++;
+}
+
+struct mda *
+mda_new(const struct mda_conf *c)
+{
+	struct mda *m;
+
+	if (!(c->alpha > 0 && c->alpha < 1) || c->firsthop == 0 ||
+	    c->attempts == 0 || c->gaplimit == 0 || c->maxflows == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->c = *c;
+	if (m->c.maxflows > MDA_NONE)
+		m->c.maxflows = MDA_NONE;
+	if (vtx_new(m, MDA_NONE, MDA_NONE, 0, (uint8_t)(c->firsthop - 1)) !=
+	    ROOT) {
+		mda_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+mda_free(struct mda *m)
+{
+	if (m == NULL)
+		return;
+	for (uint32_t i = 0; i < m->flowc; i++)
+		free(m->flows[i].slot);
+	for (uint16_t i = 0; i < m->vtxc; i++) {
+		free(m->vtx[i].flows);
+		free(m->vtx[i].succ);
+	}
+	free(m->flows);
+	free(m->vtx);
+	free(m->nodes);
+	free(m->nodehash);
+	free(m->probes);
+	free(m->retry);
+	free(m->gaps);
+	free(m);
+}
+
+/* ---- nodes ------------------------------------------------------------ */
+
+static uint32_t
+addr_hash(const uint8_t *a)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return h;
+}
+
+static int
+rehash(struct mda *m)
+{
+	uint32_t cap = m->hashcap == 0 ? 32 : m->hashcap * 2;
+	uint16_t *h = calloc(cap, sizeof(*h));
+
+	if (h == NULL)
+		return -1;
+	for (uint16_t i = 0; i < m->nodec; i++) {
+		uint32_t j = addr_hash(m->nodes[i].addr) & (cap - 1);
+		while (h[j] != 0)
+			j = (j + 1) & (cap - 1);
+		h[j] = (uint16_t)(i + 1);
+	}
+	free(m->nodehash);
+	m->nodehash = h;
+	m->hashcap = cap;
+	return 0;
+}
+
+/* The node of ADDR, made (with its vertex at TTL) if new; -1 on ENOMEM. */
+static int
+node_get(struct mda *m, const uint8_t *addr, uint8_t ttl)
+{
+	struct mda_node *n;
+	uint32_t j;
+	int v;
+
+	if (m->hashcap != 0) {
+		j = addr_hash(addr) & (m->hashcap - 1);
+		for (; m->nodehash[j] != 0; j = (j + 1) & (m->hashcap - 1))
+			if (memcmp(m->nodes[m->nodehash[j] - 1].addr, addr,
+			    16) == 0)
+				return m->nodehash[j] - 1;
+	}
+	if (m->nodec >= MDA_NONE - 1 || (m->nodec + 1u) * 2 > m->hashcap) {
+		if (m->nodec >= MDA_NONE - 1 || rehash(m) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	if (grow16((void **)&m->nodes, m->nodec, &m->nodecap, sizeof(*n)) != 0)
+		return -1;
+	if ((v = vtx_new(m, m->nodec, MDA_NONE, 0, ttl)) < 0)
+		return -1;
+	n = &m->nodes[m->nodec];
+	memcpy(n->addr, addr, 16);
+	n->v = (uint16_t)v;
+	n->terminal = 0;
+	j = addr_hash(addr) & (m->hashcap - 1);
+	while (m->nodehash[j] != 0)
+		j = (j + 1) & (m->hashcap - 1);
+	m->nodehash[j] = (uint16_t)(m->nodec + 1);
+	return m->nodec++;
+}
+
+/* ---- flows and probes ------------------------------------------------- */
+
+uint16_t
+mda_slot(const struct mda *m, uint32_t f, unsigned ttl)
+{
+	const struct mda_flow *fl = &m->flows[f];
+
+	if (ttl < fl->t0 || ttl >= (unsigned)fl->t0 + fl->n)
+		return SLOT_UNPROBED;
+	return fl->slot[ttl - fl->t0];
+}
+
+/* Set flow F's hop at TTL, which is its last or the one after. */
+static int
+slot_set(struct mda *m, uint32_t f, uint8_t ttl, uint16_t val)
+{
+	struct mda_flow *fl = &m->flows[f];
+	unsigned i = (unsigned)(ttl - fl->t0);
+
+	if (i == fl->n) {
+		if (fl->n == fl->cap) {
+			uint8_t c = fl->cap > 255 - 4 ? 255 : (uint8_t)(fl->cap + 4);
+			uint16_t *s;
+			if (c == fl->cap || (s = realloc(fl->slot,
+			    c * sizeof(*s))) == NULL) {
+				errno = ENOMEM;
+				return -1;
+			}
+			fl->slot = s;
+			fl->cap = c;
+		}
+		fl->n++;
+	}
+	fl->slot[i] = val;
+	return 0;
+}
+
+static int64_t
+probe_add(struct mda *m, uint16_t flow, uint8_t ttl, uint8_t attempt,
+    uint16_t intent, uint8_t kind)
+{
+	struct mda_probe *p;
+
+	if (grow((void **)&m->probes, m->probec, &m->probecap, sizeof(*p),
+	    UINT32_MAX) != 0)
+		return -1;
+	p = &m->probes[m->probec];
+	p->flow = flow;
+	p->ttl = ttl;
+	p->attempt = attempt;
+	p->node = MDA_NONE;
+	p->intent = intent;
+	p->state = MDA_P_PENDING;
+	p->kind = kind;
+	m->pending++;
+	return m->probec++;
+}
+
+int64_t
+mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent)
+{
+	struct mda_flow *fl;
+	uint32_t f = m->flowc;
+
+	if (f >= m->c.maxflows) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (grow((void **)&m->flows, m->flowc, &m->flowcap, sizeof(*fl),
+	    MDA_NONE) != 0)
+		return -1;
+	fl = &m->flows[f];
+	memset(fl, 0, sizeof(*fl));
+	fl->t0 = ttl;
+	m->flowc++;
+	if (slot_set(m, f, ttl, SLOT_PENDING) != 0)
+		return -1;
+	if (ttl == m->c.firsthop)
+		m->vtx[ROOT].npend++;
+	if (intent != MDA_NONE)
+		m->vtx[intent].ctl++;
+	return probe_add(m, (uint16_t)f, ttl, 0, intent, MDA_K_HOP);
+}
+
+/* Skip V's flows that went one TTL further by other means. */
+static void
+spare_skip(const struct mda *m, struct mda_vtx *v)
+{
+	while (v->spare < v->nflows) {
+		const struct mda_vflow *vf = &v->flows[v->spare];
+		if (vf->ttl < 255 &&
+		    mda_slot(m, vf->flow, vf->ttl + 1u) == SLOT_UNPROBED &&
+		    m->flows[vf->flow].t0 + m->flows[vf->flow].n ==
+		    vf->ttl + 1)
+			return;
+		v->spare++;
+	}
+}
+
+int
+mda_has_spare(const struct mda *m, uint16_t v)
+{
+	struct mda_vtx *x = &((struct mda *)m)->vtx[v];
+
+	if (v == ROOT)
+		return m->flowc < m->c.maxflows;
+	spare_skip(m, x);
+	return x->spare < x->nflows;
+}
+
+int64_t
+mda_send_spare(struct mda *m, uint16_t v, uint16_t intent)
+{
+	struct mda_vtx *x = &m->vtx[v];
+	struct mda_vflow vf;
+
+	if (v == ROOT)
+		return mda_send_fresh(m, m->c.firsthop, intent);
+	if (!mda_has_spare(m, v)) {
+		errno = ENOENT;
+		return -1;
+	}
+	vf = x->flows[x->spare++];
+	if (slot_set(m, vf.flow, (uint8_t)(vf.ttl + 1), SLOT_PENDING) != 0)
+		return -1;
+	x->npend++;
+	if (intent != MDA_NONE)
+		m->vtx[intent].ctl++;
+	return probe_add(m, vf.flow, (uint8_t)(vf.ttl + 1), 0, intent,
+	    MDA_K_HOP);
+}
+
+/* ---- learning --------------------------------------------------------- */
+
+static int
+vtx_add_flow(struct mda *m, uint16_t v, uint16_t f, uint8_t ttl)
+{
+	struct mda_vtx *x = &m->vtx[v];
+
+	if (grow16((void **)&x->flows, x->nflows, &x->flowcap,
+	    sizeof(*x->flows)) != 0)
+		return -1;
+	x->flows[x->nflows].flow = f;
+	x->flows[x->nflows].ttl = ttl;
+	x->nflows++;
+	if (ttl < x->ttl) {
+		x->ttl = ttl;
+		x->nobs = 0;
+		if (ttl == 255)
+			x->flags |= VTX_TERMINAL;
+	}
+	if (ttl == x->ttl)
+		x->nobs++;
+	return 0;
+}
+
+/* Count one more of P's flows at next hop X; a new second answering
+ * next hop starts P's per-packet check with flow F at TTL. */
+static int
+succ_add(struct mda *m, uint16_t p, uint16_t x, uint16_t f, uint8_t ttl)
+{
+	struct mda_vtx *v = &m->vtx[p];
+	unsigned answering = 0;
+
+	for (uint16_t i = 0; i < v->nsucc; i++)
+		if (v->succ[i].v == x) {
+			v->succ[i].n++;
+			return 0;
+		}
+	if (grow16((void **)&v->succ, v->nsucc, &v->succcap,
+	    sizeof(*v->succ)) != 0)
+		return -1;
+	v->succ[v->nsucc].v = x;
+	v->succ[v->nsucc].n = 1;
+	v->nsucc++;
+	for (uint16_t i = 0; i < v->nsucc; i++)
+		if (m->vtx[v->succ[i].v].node != MDA_NONE)
+			answering++;
+	if (answering == 2 && m->c.ppkt > 0 && v->node != MDA_NONE &&
+	    m->vtx[x].node != MDA_NONE && !(v->flags & VTX_PPDONE)) {
+		v->flags |= VTX_PPDONE;
+		v->pp_left = m->c.ppkt;
+		v->pp_flow = f;
+		v->pp_ttl = ttl;
+		v->pp_node = m->vtx[x].node;
+	}
+	return 0;
+}
+
+/* The vertex flow F was at just before TTL: the root at the first hop,
+ * MDA_NONE if unknown. */
+static uint16_t
+vtx_before(const struct mda *m, uint32_t f, uint8_t ttl)
+{
+	uint16_t s;
+
+	if (ttl == m->flows[f].t0)
+		return ttl == m->c.firsthop ? ROOT : MDA_NONE;
+	s = mda_slot(m, f, ttl - 1u);
+	return s >= SLOT_V ? (uint16_t)(s - SLOT_V) : MDA_NONE;
+}
+
+int
+mda_gap_state(const struct mda *m, uint16_t from, uint16_t to, uint8_t hopc)
+{
+	for (uint16_t i = 0; i < m->gapc; i++)
+		if (m->gaps[i].from == from && m->gaps[i].to == to &&
+		    m->gaps[i].hopc == hopc)
+			return m->gaps[i].state;
+	return -1;
+}
+
+/* Flow F reached node TO at TTL after silences: if they follow a node,
+ * the link across them is checked with this flow, unless it was
+ * believed already or another flow is being checked for it. */
+static int
+gap_suggest(struct mda *m, uint16_t f, uint8_t ttl, uint16_t to)
+{
+	struct mda_gap *g = NULL;
+	unsigned t = ttl - 1u;
+	uint16_t s;
+
+	while ((s = mda_slot(m, f, t)) >= SLOT_V &&
+	    m->vtx[s - SLOT_V].node == MDA_NONE && t > 0)
+		t--;
+	if (s < SLOT_V || m->vtx[s - SLOT_V].node == MDA_NONE || t + 1 >= ttl)
+		return 0;
+	for (uint16_t i = 0; i < m->gapc; i++)
+		if (m->gaps[i].from == m->vtx[s - SLOT_V].node &&
+		    m->gaps[i].to == to && m->gaps[i].hopc == ttl - t)
+			g = &m->gaps[i];
+	if (g != NULL && g->state != GAP_NO)
+		return 0;
+	if (g == NULL) {
+		if (grow16((void **)&m->gaps, m->gapc, &m->gapcap,
+		    sizeof(*g)) != 0)
+			return -1;
+		g = &m->gaps[m->gapc++];
+		g->from = m->vtx[s - SLOT_V].node;
+		g->to = to;
+		g->hopc = (uint8_t)(ttl - t);
+	}
+	g->flow = f;
+	g->t1 = (uint8_t)(t + 1);
+	g->state = GAP_CHECKING;
+	g->tosend = (uint8_t)((g->hopc - 1) * m->c.attempts);
+	g->inflight = 0;
+	return 0;
+}
+
+/* Flow F's hop at TTL is now known: vertex X, or a silence (X ==
+ * MDA_NONE).  INTENT's node control is over. */
+static int
+resolve(struct mda *m, uint32_t f, uint8_t ttl, uint16_t x, uint16_t intent)
+{
+	uint16_t p = vtx_before(m, f, ttl);
+	int v;
+
+	if (intent != MDA_NONE && m->vtx[intent].ctl > 0)
+		m->vtx[intent].ctl--;
+	m->obs_at[ttl]++;
+	if (x == MDA_NONE) {
+		if (p == MDA_NONE)
+			return slot_set(m, f, ttl, SLOT_ORPHAN);
+		if (m->vtx[p].silent == MDA_NONE) {
+			if ((v = vtx_new(m, MDA_NONE, p,
+			    (uint8_t)(m->vtx[p].depth + 1), ttl)) < 0)
+				return -1;
+			m->vtx[p].silent = (uint16_t)v;
+		}
+		x = m->vtx[p].silent;
+	}
+	if (slot_set(m, f, ttl, (uint16_t)(SLOT_V + x)) != 0 ||
+	    vtx_add_flow(m, x, (uint16_t)f, ttl) != 0)
+		return -1;
+	if (p != MDA_NONE) {
+		if (m->vtx[p].npend > 0)
+			m->vtx[p].npend--;
+		m->vtx[p].nres++;
+		if (succ_add(m, p, x, (uint16_t)f, ttl) != 0)
+			return -1;
+		if (m->vtx[p].node == MDA_NONE && p != ROOT &&
+		    m->vtx[x].node != MDA_NONE &&
+		    gap_suggest(m, (uint16_t)f, ttl, m->vtx[x].node) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A re-probe of gap G was answered (ANSWERED) or went unanswered. */
+static void
+gap_settle(struct mda *m, uint16_t g, int answered)
+{
+	struct mda_gap *x;
+
+	if (g >= m->gapc)
+		return;
+	x = &m->gaps[g];
+	if (x->inflight > 0)
+		x->inflight--;
+	if (x->state != GAP_CHECKING)
+		return;
+	if (answered)
+		x->state = GAP_NO;
+	else if (x->tosend == 0 && x->inflight == 0)
+		x->state = GAP_YES;
+}
+
+/* Vertex V's check saw its flow take two next hops.  The balancer may
+ * also be further back: the vertex before V on that flow is checked
+ * next (its hop, V, sent again), and so on while they vary. */
+static void
+perpkt_seen(struct mda *m, uint16_t v)
+{
+	struct mda_vtx *x = &m->vtx[v], *u;
+	uint16_t s, w;
+
+	x->flags |= VTX_PERPKT;
+	x->pp_left = 0;
+	if (x->pp_ttl < 2 || x->node == MDA_NONE)
+		return;
+	s = mda_slot(m, x->pp_flow, x->pp_ttl - 2u);
+	if (s < SLOT_V || (w = (uint16_t)(s - SLOT_V)) == ROOT)
+		return;
+	u = &m->vtx[w];
+	if (u->node == MDA_NONE || (u->flags & VTX_PERPKT) || u->pp_left > 0)
+		return;
+	u->flags |= VTX_PPDONE;
+	u->pp_left = m->c.ppkt;
+	u->pp_flow = x->pp_flow;
+	u->pp_ttl = (uint8_t)(x->pp_ttl - 1);
+	u->pp_node = x->node;
+}
+
+int
+mda_reply(struct mda *m, uint32_t id, const uint8_t *addr, int kind)
+{
+	struct mda_probe *p;
+	int node;
+
+	if (id >= m->probec) {
+		errno = EINVAL;
+		return -1;
+	}
+	p = &m->probes[id];
+	if ((node = node_get(m, addr, p->ttl)) < 0)
+		return -1;
+	if (kind == MDA_R_END && !m->nodes[node].terminal) {
+		m->nodes[node].terminal = 1;
+		m->vtx[m->nodes[node].v].flags |= VTX_TERMINAL;
+	}
+	if (p->state != MDA_P_PENDING)
+		return node;		/* a second answer, or a late one */
+	p->state = MDA_P_ANSWERED;
+	p->node = (uint16_t)node;
+	m->pending--;
+	if (p->kind == MDA_K_CONFIRM) {
+		gap_settle(m, p->intent, 1);
+		return node;
+	}
+	if (p->kind == MDA_K_REPEAT) {
+		if (p->intent != MDA_NONE &&
+		    node != m->vtx[p->intent].pp_node)
+			perpkt_seen(m, p->intent);
+		return node;
+	}
+	if (mda_slot(m, p->flow, p->ttl) != SLOT_PENDING)
+		return node;		/* the hop was settled already */
+	if (resolve(m, p->flow, p->ttl, m->nodes[node].v, p->intent) != 0)
+		return -1;
+	return node;
+}
+
+int
+mda_lost(struct mda *m, uint32_t id)
+{
+	struct mda_probe *p;
+
+	if (id >= m->probec || m->probes[id].state != MDA_P_PENDING)
+		return 0;
+	p = &m->probes[id];
+	p->state = MDA_P_LOST;
+	m->pending--;
+	if (p->kind == MDA_K_CONFIRM)
+		gap_settle(m, p->intent, 0);
+	if (p->kind != MDA_K_HOP ||
+	    mda_slot(m, p->flow, p->ttl) != SLOT_PENDING)
+		return 0;
+	if (p->attempt + 1 < m->c.attempts) {
+		if (grow((void **)&m->retry, m->retryc, &m->retrycap,
+		    sizeof(*m->retry), UINT32_MAX) != 0)
+			return -1;
+		m->retry[m->retryc++] = id;
+		return 0;
+	}
+	return resolve(m, p->flow, p->ttl, MDA_NONE, p->intent);
+}
+
+/* ---- deciding --------------------------------------------------------- */
+
+uint32_t
+mda_need(const struct mda *m, const struct mda_vtx *v)
+{
+	uint16_t k;
+
+	if (v->flags & (VTX_TERMINAL | VTX_STUCK))
+		return 0;
+	/* a silence that has led only to more silence is a dead end
+	 * after two flows: a silent destination, or a filter */
+	if (v->depth > 0 && v->nsucc == 1 &&
+	    m->vtx[v->succ[0].v].node == MDA_NONE)
+		return 2;
+	/* with n - 1 next hops seen (at least one to be seen), k(n) */
+	k = mda_stop_k(m->c.alpha, (v->nsucc > 0 ? v->nsucc : 1u) + 1u);
+	return k;
+}
+
+static int64_t
+send_retry(struct mda *m)
+{
+	const struct mda_probe *old = &m->probes[m->retry[m->retryhead]];
+	struct mda_probe p = *old;
+
+	if (++m->retryhead == m->retryc)
+		m->retryhead = m->retryc = 0;
+	return probe_add(m, p.flow, p.ttl, (uint8_t)(p.attempt + 1), p.intent,
+	    MDA_K_HOP);
+}
+
+static int64_t
+send_repeat(struct mda *m, uint16_t v)
+{
+	struct mda_vtx *x = &m->vtx[v];
+
+	x->pp_left--;
+	return probe_add(m, x->pp_flow, x->pp_ttl, 0, v, MDA_K_REPEAT);
+}
+
+/* The next re-probe of a link across silences, or -2 if none is due:
+ * ATTEMPTS rounds over its silent TTLs. */
+static int64_t
+send_confirm(struct mda *m)
+{
+	for (uint16_t i = 0; i < m->gapc; i++) {
+		struct mda_gap *g = &m->gaps[i];
+		unsigned sent, span = g->hopc - 1u;
+
+		if (g->state != GAP_CHECKING || g->tosend == 0)
+			continue;
+		sent = span * m->c.attempts - g->tosend;
+		g->tosend--;
+		g->inflight++;
+		return probe_add(m, g->flow, (uint8_t)(g->t1 + sent % span),
+		    (uint8_t)(m->c.attempts + sent / span), i, MDA_K_CONFIRM);
+	}
+	return -2;
+}
+
+/* The vertex with the lowest TTL that wants a probe now; MDA_NONE. */
+static uint16_t
+pick(struct mda *m, int *repeat)
+{
+	uint16_t best = MDA_NONE;
+
+	for (uint16_t i = 0; i < m->vtxc; i++) {
+		struct mda_vtx *v = &m->vtx[i];
+		uint32_t need = mda_need(m, v);
+		int rep = v->pp_left > 0;
+
+		if (!rep && (uint32_t)v->nres + v->npend >= need)
+			continue;
+		if (!rep && !mda_has_spare(m, i) && v->ctl > 0)
+			continue;	/* waiting for node control */
+		if (best == MDA_NONE || v->ttl < m->vtx[best].ttl) {
+			best = i;
+			*repeat = rep;
+		}
+	}
+	return best;
+}
+
+int
+mda_next(struct mda *m, uint32_t *id)
+{
+	int64_t r = -2;
+	uint16_t v;
+	int repeat = 0;
+
+	if (m->probec >= m->c.maxprobes) {
+		m->budget_hit = 1;
+		return m->pending > 0 ? MDA_WAIT : MDA_DONE;
+	}
+	if (m->retryc > m->retryhead)
+		r = send_retry(m);
+	if (r == -2)
+		r = send_confirm(m);
+	while (r == -2 && (v = pick(m, &repeat)) != MDA_NONE) {
+		if (repeat)
+			r = send_repeat(m, v);
+		else if (mda_has_spare(m, v))
+			r = mda_send_spare(m, v, MDA_NONE);
+		else if ((r = mda_ctl_send(m, v)) == -2)
+			m->vtx[v].flags |= VTX_STUCK;
+		if (r == -1 && errno == ENOSPC) {
+			m->vtx[v].flags |= VTX_STUCK;
+			r = -2;
+		}
+	}
+	if (r == -1)
+		return -1;
+	if (r >= 0) {
+		*id = (uint32_t)r;
+		return MDA_SEND;
+	}
+	return m->pending > 0 ? MDA_WAIT : MDA_DONE;
+}
+
+/* ---- reading the results ---------------------------------------------- */
+
+uint32_t
+mda_probec(const struct mda *m)
+{
+	return m->probec;
+}
+
+const struct mda_probe *
+mda_probe(const struct mda *m, uint32_t id)
+{
+	return id < m->probec ? &m->probes[id] : NULL;
+}
+
+int
+mda_budget_hit(const struct mda *m)
+{
+	return m->budget_hit;
+}
+
+uint32_t
+mda_flowc(const struct mda *m)
+{
+	return m->flowc;
+}
+
+uint16_t
+mda_nodec(const struct mda *m)
+{
+	return m->nodec;
+}
+
+const uint8_t *
+mda_node_addr(const struct mda *m, uint16_t i)
+{
+	return i < m->nodec ? m->nodes[i].addr : NULL;
+}
+
+int
+mda_node_terminal(const struct mda *m, uint16_t i)
+{
+	return i < m->nodec && m->nodes[i].terminal;
+}
+
+int
+mda_node_perpkt(const struct mda *m, uint16_t i)
+{
+	return i < m->nodec &&
+	    (m->vtx[m->nodes[i].v].flags & VTX_PERPKT) != 0;
+}
+
+int
+mda_node_nexthops(const struct mda *m, uint16_t i, unsigned *nexthops,
+    unsigned *flows)
+{
+	const struct mda_vtx *v;
+
+	if (i >= m->nodec)
+		return -1;
+	v = &m->vtx[m->nodes[i].v];
+	if (v->flags & VTX_TERMINAL)
+		return -1;
+	*nexthops = v->nsucc;
+	*flows = v->nres;
+	return 0;
+}
