@@ -125,6 +125,23 @@ link_hops(struct sbuf *sb, const struct scamper_tracelb *t,
 	return 0;
 }
 
+/* KEY: PPB parts per billion as a percent, no trailing zeros
+ * (999999999 -> 99.9999999). */
+static void
+json_ppb_percent(struct sbuf *sb, const char *key, uint32_t ppb)
+{
+	char frac[8];
+	int n;
+
+	if (ppb > 1000000000)
+		ppb = 1000000000;
+	snprintf(frac, sizeof(frac), "%07u", ppb % 10000000);
+	for (n = 7; n > 0 && frac[n - 1] == '0'; n--)
+		frac[n - 1] = '\0';
+	sb_printf(sb, ", \"%s\":%u%s%s", key, ppb / 10000000, n > 0 ? "." : "",
+	    frac);
+}
+
 static uint16_t
 node_linkc(const struct scamper_tracelb *t, uint16_t i)
 {
@@ -153,7 +170,10 @@ node(struct sbuf *sb, const struct scamper_tracelb *t, uint16_t i)
 		sb_printf(sb, ", \"name\":\"%s\"", n->name);
 	if (n->flags & SCAMPER_TRACELB_NODE_FLAG_QTTL)
 		sb_printf(sb, ", \"q_ttl\":%u", n->q_ttl);
-	sb_printf(sb, ", \"linkc\":%u, \"links\":[[", linkc);
+	sb_printf(sb, ", \"linkc\":%u", linkc);
+	if (n->has_conf)	/* ours: percent, parts per billion exact */
+		json_ppb_percent(sb, "confidence", n->conf);
+	sb_cat(sb, ", \"links\":[[");
 	for (uint16_t j = 0; j < t->linkc; j++) {
 		if (t->links[j].from != i)
 			continue;
@@ -192,6 +212,15 @@ scamper_json_tracelb(const struct scamper_tracelb *t, char **out)
 	    t->firsthop, t->attempts, t->confidence, t->tos, t->gaplimit,
 	    t->wait_timeout, t->wait_probe * 10, t->probec, t->probec_max,
 	    t->nodec, t->linkc);
+	if (t->stop_reason != 0) {	/* ours */
+		const char *r = scamper_tracelb_stop_tostr(t->stop_reason);
+		if (r != NULL)
+			sb_printf(&sb, ", \"stop_reason\":\"%s\"", r);
+		else
+			sb_printf(&sb, ", \"stop_reason\":%u", t->stop_reason);
+		if (t->stop_data != 0)
+			sb_printf(&sb, ", \"stop_data\":%u", t->stop_data);
+	}
 	for (uint16_t i = 0; t->linkc > 0 && t->nodes != NULL &&
 	    i < t->nodec; i++) {
 		if (node_linkc(t, i) == 0)

@@ -246,6 +246,17 @@ sink_ping(struct output *o, const struct scamper_ping *p)
 	return sink_end(o);
 }
 
+static int
+sink_tracelb(struct output *o, const struct scamper_tracelb *t)
+{
+	sink_begin(o, SCAMPER_FILE_OBJ_TRACELB);
+	if (warts_tracelb_write(&o->wb, t, o->list_id, o->cycle_id) != 0) {
+		log_warnx("output: tracelb cannot be written as warts");
+		return -1;
+	}
+	return sink_end(o);
+}
+
 /* A sink's list record (once) and cycle-start, or cycle-stop record. */
 static int
 sink_cycle(struct output *o, const struct scamper_cycle *c, uint16_t type)
@@ -357,6 +368,37 @@ write_ping(struct output *o, const struct scamper_ping *p)
 		return warts_result(o, scamper_file_write_ping(o->wf, p));
 	}
 	return -1;
+}
+
+static int
+write_tracelb(struct output *o, const struct scamper_tracelb *t)
+{
+	char *s = NULL;
+	int rc;
+
+	switch (o->fmt) {
+	case OUTPUT_TEXT:
+		rc = scamper_text_tracelb(t, &s);
+		return put_line(o, s, rc);
+	case OUTPUT_JSON:
+		rc = scamper_json_tracelb(t, &s);
+		return put_line(o, s, rc);
+	case OUTPUT_WARTS:
+		if (o->fn != NULL)
+			return sink_tracelb(o, t);
+		return warts_result(o, scamper_file_write_tracelb(o->wf, t));
+	}
+	return -1;
+}
+
+int
+output_write_tracelb(struct output *o, const struct scamper_tracelb *t)
+{
+	int rc = write_tracelb(o, t);
+
+	if (o->copy != NULL)
+		write_tracelb(o->copy, t);
+	return rc;
 }
 
 int

@@ -10,6 +10,7 @@
 
 struct scamper_trace;
 struct scamper_ping;
+struct scamper_tracelb;
 struct scamper_cycle;
 
 enum output_fmt {
@@ -33,6 +34,7 @@ enum output_fmt output_format(const struct output *o);
 /* Write one result.  Returns 0 or -1 (a message is logged).  May block. */
 int output_write_trace(struct output *o, const struct scamper_trace *t);
 int output_write_ping(struct output *o, const struct scamper_ping *p);
+int output_write_tracelb(struct output *o, const struct scamper_tracelb *t);
 
 /* Cycle records: warts writes them; JSON writes the cycle objects; text
  * writes nothing. */

@@ -107,6 +107,7 @@ mda_free(struct mda *m)
 	free(m->nodehash);
 	free(m->probes);
 	free(m->retry);
+	free(m->back);
 	free(m->gaps);
 	free(m);
 }
@@ -237,11 +238,40 @@ probe_add(struct mda *m, uint16_t flow, uint8_t ttl, uint8_t attempt,
 	return m->probec++;
 }
 
+/* Nonzero if every vertex below TTL T has stopped (nothing in flight
+ * beyond it, nothing more wanted): no vertex at T is still to come. */
+static int
+settled_below(const struct mda *m, unsigned t)
+{
+	for (uint16_t i = 0; i < m->vtxc; i++) {
+		const struct mda_vtx *v = &m->vtx[i];
+		if (v->ttl < t && (v->npend > 0 || v->pp_left > 0 ||
+		    v->nres < mda_need(m, v)))
+			return 0;
+	}
+	return 1;
+}
+
+uint16_t
+mda_hop_single(const struct mda *m, unsigned t)
+{
+	uint16_t v;
+
+	if (t > 255 || m->obs_v[t] == 0 || m->obs_mixed[t])
+		return MDA_NONE;
+	v = (uint16_t)(m->obs_v[t] - 1);
+	if (m->vtx[v].node == MDA_NONE || m->vtx[v].ttl != t ||
+	    !settled_below(m, t))
+		return MDA_NONE;
+	return v;
+}
+
 int64_t
 mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent)
 {
 	struct mda_flow *fl;
 	uint32_t f = m->flowc;
+	uint16_t single;
 
 	if (f >= m->c.maxflows) {
 		errno = ENOSPC;
@@ -253,40 +283,83 @@ mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent)
 	fl = &m->flows[f];
 	memset(fl, 0, sizeof(*fl));
 	fl->t0 = ttl;
+	fl->assumed = MDA_NONE;
 	m->flowc++;
 	if (slot_set(m, f, ttl, SLOT_PENDING) != 0)
 		return -1;
 	if (ttl == m->c.firsthop)
 		m->vtx[ROOT].npend++;
+	else if ((single = mda_hop_single(m, ttl - 1u)) != MDA_NONE) {
+		fl->assumed = single;
+		fl->at = (uint8_t)(ttl - 1);
+		m->vtx[single].npend++;
+	}
 	if (intent != MDA_NONE)
 		m->vtx[intent].ctl++;
 	return probe_add(m, (uint16_t)f, ttl, 0, intent, MDA_K_HOP);
 }
 
-/* Skip V's flows that went one TTL further by other means. */
-static void
-spare_skip(const struct mda *m, struct mda_vtx *v)
+/* Send flow F (assumed through a vertex at TTL t0 - 1) at t0 - 1 too,
+ * so the link to its hop at t0 is seen.  Returns the probe number, -2
+ * if it is no longer needed, or -1 (ENOMEM). */
+static int64_t
+send_backfill(struct mda *m, uint16_t f)
 {
-	while (v->spare < v->nflows) {
-		const struct mda_vflow *vf = &v->flows[v->spare];
-		if (vf->ttl < 255 &&
-		    mda_slot(m, vf->flow, vf->ttl + 1u) == SLOT_UNPROBED &&
-		    m->flows[vf->flow].t0 + m->flows[vf->flow].n ==
-		    vf->ttl + 1)
-			return;
-		v->spare++;
+	struct mda_flow *fl = &m->flows[f];
+	uint16_t *s;
+
+	if (fl->assumed == MDA_NONE || fl->t0 != fl->at + 1)
+		return -2;
+	if (fl->n == fl->cap) {
+		if ((s = realloc(fl->slot, (fl->cap + 1u) * sizeof(*s))) ==
+		    NULL)
+			return -1;
+		fl->slot = s;
+		fl->cap++;
 	}
+	memmove(fl->slot + 1, fl->slot, fl->n * sizeof(*fl->slot));
+	fl->slot[0] = SLOT_PENDING;
+	fl->n++;
+	fl->t0--;
+	if (fl->t0 == m->c.firsthop)
+		m->vtx[ROOT].npend++;
+	return probe_add(m, f, fl->t0, 0, MDA_NONE, MDA_K_HOP);
+}
+
+/* V's unused flow with the lowest flow index (flow indexes are
+ * handed out in order, so this draws flows as if at random rather than
+ * by the vertex before V they came through: where balancers in a row
+ * hash alike, a vertex's next hops still all show), or -1.  Flows that
+ * went one TTL further by other means are marked used on the way. */
+static int
+spare_pick(const struct mda *m, struct mda_vtx *v)
+{
+	int best = -1;
+
+	for (uint16_t i = v->spare; i < v->nflows; i++) {
+		struct mda_vflow *vf = &v->flows[i];
+		const struct mda_flow *fl = &m->flows[vf->flow];
+
+		if (vf->used)
+			continue;
+		if (vf->ttl == 255 || fl->t0 + fl->n != vf->ttl + 1) {
+			vf->used = 1;
+			continue;
+		}
+		if (best < 0 || vf->flow < v->flows[best].flow)
+			best = i;
+	}
+	while (v->spare < v->nflows && v->flows[v->spare].used)
+		v->spare++;
+	return best;
 }
 
 int
 mda_has_spare(const struct mda *m, uint16_t v)
 {
-	struct mda_vtx *x = &((struct mda *)m)->vtx[v];
-
 	if (v == ROOT)
 		return m->flowc < m->c.maxflows;
-	spare_skip(m, x);
-	return x->spare < x->nflows;
+	return spare_pick(m, &((struct mda *)m)->vtx[v]) >= 0;
 }
 
 int64_t
@@ -294,14 +367,16 @@ mda_send_spare(struct mda *m, uint16_t v, uint16_t intent)
 {
 	struct mda_vtx *x = &m->vtx[v];
 	struct mda_vflow vf;
+	int i;
 
 	if (v == ROOT)
 		return mda_send_fresh(m, m->c.firsthop, intent);
-	if (!mda_has_spare(m, v)) {
+	if ((i = spare_pick(m, x)) < 0) {
 		errno = ENOENT;
 		return -1;
 	}
-	vf = x->flows[x->spare++];
+	x->flows[i].used = 1;
+	vf = x->flows[i];
 	if (slot_set(m, vf.flow, (uint8_t)(vf.ttl + 1), SLOT_PENDING) != 0)
 		return -1;
 	x->npend++;
@@ -323,6 +398,7 @@ vtx_add_flow(struct mda *m, uint16_t v, uint16_t f, uint8_t ttl)
 		return -1;
 	x->flows[x->nflows].flow = f;
 	x->flows[x->nflows].ttl = ttl;
+	x->flows[x->nflows].used = 0;
 	x->nflows++;
 	if (ttl < x->ttl) {
 		x->ttl = ttl;
@@ -351,6 +427,7 @@ succ_add(struct mda *m, uint16_t p, uint16_t x, uint16_t f, uint8_t ttl)
 	if (grow16((void **)&v->succ, v->nsucc, &v->succcap,
 	    sizeof(*v->succ)) != 0)
 		return -1;
+	memset(&v->succ[v->nsucc], 0, sizeof(v->succ[0]));
 	v->succ[v->nsucc].v = x;
 	v->succ[v->nsucc].n = 1;
 	v->nsucc++;
@@ -373,12 +450,63 @@ succ_add(struct mda *m, uint16_t p, uint16_t x, uint16_t f, uint8_t ttl)
 static uint16_t
 vtx_before(const struct mda *m, uint32_t f, uint8_t ttl)
 {
-	uint16_t s;
+	const struct mda_flow *fl = &m->flows[f];
+	uint16_t s = mda_slot(m, f, ttl - 1u);
 
-	if (ttl == m->flows[f].t0)
-		return ttl == m->c.firsthop ? ROOT : MDA_NONE;
-	s = mda_slot(m, f, ttl - 1u);
-	return s >= SLOT_V ? (uint16_t)(s - SLOT_V) : MDA_NONE;
+	if (s >= SLOT_V)
+		return (uint16_t)(s - SLOT_V);
+	if (ttl == fl->t0 && ttl == m->c.firsthop)
+		return ROOT;
+	if (fl->assumed != MDA_NONE && ttl == fl->at + 1u)
+		return fl->assumed;
+	return MDA_NONE;
+}
+
+static struct mda_succ *
+succ_find(struct mda_vtx *v, uint16_t x)
+{
+	for (uint16_t i = 0; i < v->nsucc; i++)
+		if (v->succ[i].v == x)
+			return &v->succ[i];
+	return NULL;
+}
+
+static int
+back_push(struct mda *m, uint16_t f)
+{
+	if (grow((void **)&m->back, m->backc, &m->backcap, sizeof(*m->back),
+	    UINT32_MAX) != 0)
+		return -1;
+	m->back[m->backc++] = f;
+	return 0;
+}
+
+/* Flow F's hop at TTL is X, after vertex P (MDA_NONE: unknown): count
+ * it for P, and ask for a backfill if P was only assumed and no flow
+ * has shown P -> X yet. */
+static int
+count_succ(struct mda *m, uint16_t p, uint16_t x, uint32_t f, uint8_t ttl)
+{
+	const struct mda_flow *fl = &m->flows[f];
+	int assumed = fl->assumed != MDA_NONE && ttl == fl->at + 1u &&
+	    mda_slot(m, f, fl->at) < SLOT_V;
+	struct mda_succ *sc;
+
+	if (p == MDA_NONE)
+		return 0;
+	if (m->vtx[p].npend > 0)
+		m->vtx[p].npend--;
+	m->vtx[p].nres++;
+	if (succ_add(m, p, x, (uint16_t)f, ttl) != 0)
+		return -1;
+	sc = succ_find(&m->vtx[p], x);
+	if (!assumed)
+		sc->seen++;
+	else if (sc->seen == 0 && !sc->backfill) {
+		sc->backfill = 1;
+		return back_push(m, (uint16_t)f);
+	}
+	return 0;
 }
 
 int
@@ -429,20 +557,69 @@ gap_suggest(struct mda *m, uint16_t f, uint8_t ttl, uint16_t to)
 	return 0;
 }
 
+static void
+obs_note(struct mda *m, uint8_t ttl, uint16_t val)
+{
+	m->obs_at[ttl]++;
+	if (m->obs_v[ttl] == 0)
+		m->obs_v[ttl] = (uint16_t)(val + 1);
+	else if (m->obs_v[ttl] != val + 1)
+		m->obs_mixed[ttl] = 1;
+}
+
+/* A backfill showed flow F at vertex U at TTL, where it had been
+ * assumed to pass vertex V: the flow's next hop counts for U as seen
+ * (for V it was counted already); a silence after U that led to a node
+ * is a link across silences to check. */
+static int
+backfilled(struct mda *m, uint32_t f, uint8_t ttl, uint16_t u)
+{
+	struct mda_flow *fl = &m->flows[f];
+	uint16_t v = fl->assumed, s = mda_slot(m, f, ttl + 1u);
+	struct mda_succ *sc;
+	unsigned t;
+
+	fl->assumed = MDA_NONE;
+	if (s < SLOT_V)
+		return 0;
+	if (u == v) {
+		if ((sc = succ_find(&m->vtx[u], (uint16_t)(s - SLOT_V))) != NULL)
+			sc->seen++;
+	} else {
+		m->vtx[u].nres++;
+		if (succ_add(m, u, (uint16_t)(s - SLOT_V), (uint16_t)f,
+		    (uint8_t)(ttl + 1)) != 0)
+			return -1;
+		if ((sc = succ_find(&m->vtx[u], (uint16_t)(s - SLOT_V))) != NULL)
+			sc->seen++;
+	}
+	for (t = ttl + 1u; (s = mda_slot(m, f, t)) >= SLOT_V &&
+	    m->vtx[s - SLOT_V].node == MDA_NONE; t++)
+		;
+	if (t > ttl + 1u && s >= SLOT_V && m->vtx[u].node != MDA_NONE)
+		return gap_suggest(m, (uint16_t)f, (uint8_t)t,
+		    m->vtx[s - SLOT_V].node);
+	return 0;
+}
+
 /* Flow F's hop at TTL is now known: vertex X, or a silence (X ==
  * MDA_NONE).  INTENT's node control is over. */
 static int
 resolve(struct mda *m, uint32_t f, uint8_t ttl, uint16_t x, uint16_t intent)
 {
 	uint16_t p = vtx_before(m, f, ttl);
+	int back = m->flows[f].assumed != MDA_NONE && ttl == m->flows[f].at;
 	int v;
 
 	if (intent != MDA_NONE && m->vtx[intent].ctl > 0)
 		m->vtx[intent].ctl--;
-	m->obs_at[ttl]++;
 	if (x == MDA_NONE) {
-		if (p == MDA_NONE)
+		if (p == MDA_NONE) {
+			obs_note(m, ttl, MDA_NONE - 1);
+			if (back)
+				m->flows[f].assumed = MDA_NONE;
 			return slot_set(m, f, ttl, SLOT_ORPHAN);
+		}
 		if (m->vtx[p].silent == MDA_NONE) {
 			if ((v = vtx_new(m, MDA_NONE, p,
 			    (uint8_t)(m->vtx[p].depth + 1), ttl)) < 0)
@@ -451,20 +628,17 @@ resolve(struct mda *m, uint32_t f, uint8_t ttl, uint16_t x, uint16_t intent)
 		}
 		x = m->vtx[p].silent;
 	}
+	obs_note(m, ttl, x);
 	if (slot_set(m, f, ttl, (uint16_t)(SLOT_V + x)) != 0 ||
-	    vtx_add_flow(m, x, (uint16_t)f, ttl) != 0)
+	    vtx_add_flow(m, x, (uint16_t)f, ttl) != 0 ||
+	    count_succ(m, p, x, f, ttl) != 0)
 		return -1;
-	if (p != MDA_NONE) {
-		if (m->vtx[p].npend > 0)
-			m->vtx[p].npend--;
-		m->vtx[p].nres++;
-		if (succ_add(m, p, x, (uint16_t)f, ttl) != 0)
-			return -1;
-		if (m->vtx[p].node == MDA_NONE && p != ROOT &&
-		    m->vtx[x].node != MDA_NONE &&
-		    gap_suggest(m, (uint16_t)f, ttl, m->vtx[x].node) != 0)
-			return -1;
-	}
+	if (back && backfilled(m, f, ttl, x) != 0)
+		return -1;
+	if (p != MDA_NONE && m->vtx[p].node == MDA_NONE && p != ROOT &&
+	    m->vtx[x].node != MDA_NONE &&
+	    gap_suggest(m, (uint16_t)f, ttl, m->vtx[x].node) != 0)
+		return -1;
 	return 0;
 }
 
@@ -673,6 +847,11 @@ mda_next(struct mda *m, uint32_t *id)
 	}
 	if (m->retryc > m->retryhead)
 		r = send_retry(m);
+	while (r == -2 && m->backc > m->backhead) {
+		r = send_backfill(m, m->back[m->backhead]);
+		if (++m->backhead == m->backc)
+			m->backhead = m->backc = 0;
+	}
 	if (r == -2)
 		r = send_confirm(m);
 	while (r == -2 && (v = pick(m, &repeat)) != MDA_NONE) {
@@ -680,6 +859,11 @@ mda_next(struct mda *m, uint32_t *id)
 			r = send_repeat(m, v);
 		else if (mda_has_spare(m, v))
 			r = mda_send_spare(m, v, MDA_NONE);
+		else if (m->vtx[v].node != MDA_NONE &&
+		    m->vtx[v].ttl < 255 &&
+		    mda_hop_single(m, m->vtx[v].ttl) == v)
+			r = mda_send_fresh(m, (uint8_t)(m->vtx[v].ttl + 1),
+			    MDA_NONE);
 		else if ((r = mda_ctl_send(m, v)) == -2)
 			m->vtx[v].flags |= VTX_STUCK;
 		if (r == -1 && errno == ENOSPC) {
@@ -694,6 +878,12 @@ mda_next(struct mda *m, uint32_t *id)
 		return MDA_SEND;
 	}
 	return m->pending > 0 ? MDA_WAIT : MDA_DONE;
+}
+
+void
+mda_set_maxflows(struct mda *m, uint32_t n)
+{
+	m->c.maxflows = n > MDA_NONE ? MDA_NONE : n;
 }
 
 /* ---- reading the results ---------------------------------------------- */

@@ -122,6 +122,10 @@ int mda_reply(struct mda *m, uint32_t id, const uint8_t *addr, int kind);
  * silence.  Returns 0, or -1 (ENOMEM). */
 int mda_lost(struct mda *m, uint32_t id);
 
+/* Change the flow identifiers available to N (from now on; flows
+ * already used stay). */
+void mda_set_maxflows(struct mda *m, uint32_t n);
+
 /* Probes recorded, and probe ID (NULL if out of range). */
 uint32_t mda_probec(const struct mda *m);
 const struct mda_probe *mda_probe(const struct mda *m, uint32_t id);

@@ -16,23 +16,31 @@
 #define SLOT_ORPHAN	2	/* silent, with no vertex known before */
 #define SLOT_V		3	/* SLOT_V + v: the flow was at vertex v */
 
-/* One flow: its hops at TTLs t0 .. t0 + n - 1 (hops are only ever added
- * at the end). */
+/* One flow: its hops at TTLs t0 .. t0 + n - 1 (hops are added at the
+ * end, and one before t0 by a backfill).  A flow first sent beyond a
+ * hop where every flow meets one vertex is taken to have passed it
+ * (ASSUMED, at TTL AT) for the statistics, never for a link: a link
+ * needs the backfill, the flow sent at AT too. */
 struct mda_flow {
 	uint16_t	*slot;
+	uint16_t	 assumed;
+	uint8_t		 at;
 	uint8_t		 t0, n, cap;
 };
 
-/* A flow seen at a vertex, at TTL ttl. */
+/* A flow seen at a vertex, at TTL ttl; USED once it went further. */
 struct mda_vflow {
 	uint16_t	 flow;
 	uint8_t		 ttl;
+	uint8_t		 used;
 };
 
 /* A next hop of a vertex and how many of its flows went there. */
 struct mda_succ {
 	uint16_t	 v;
 	uint16_t	 n;
+	uint16_t	 seen;		/* of them seen at both ends */
+	uint8_t		 backfill;	/* a backfill was asked for */
 };
 
 #define VTX_TERMINAL	0x01	/* no next hops to look for */
@@ -41,8 +49,8 @@ struct mda_succ {
 #define VTX_PPDONE	0x08	/* the per-packet check was started */
 
 /* A vertex: a node (depth 0), or the DEPTH-th silence after the node or
- * silence PARENT.  Invariants: flows[0 .. spare) were probed (or are in
- * flight) one TTL further; NRES of its flows have an answer or silence
+ * silence PARENT.  Invariants: flows[0 .. spare) went one TTL further
+ * (or are in flight there); NRES of its flows have an answer or silence
  * one TTL further and NPEND are in flight there. */
 struct mda_vtx {
 	struct mda_vflow *flows;
@@ -101,9 +109,13 @@ struct mda {
 	uint32_t	 hashcap;
 	uint32_t	*retry;		/* probes to send again, FIFO */
 	uint32_t	 retryc, retrycap, retryhead;
+	uint16_t	*back;		/* flows to backfill, FIFO */
+	uint32_t	 backc, backcap, backhead;
 	struct mda_gap	*gaps;
 	uint16_t	 gapc, gapcap;
 	uint16_t	 obs_at[256];	/* hops resolved per TTL */
+	uint16_t	 obs_v[256];	/* the first vertex seen there, + 1 */
+	uint8_t		 obs_mixed[256];	/* and another one since */
 	uint8_t		 budget_hit;
 };
 
@@ -114,6 +126,10 @@ uint16_t mda_slot(const struct mda *m, uint32_t f, unsigned ttl);
 
 /* Flows needed at the next hop before vertex V may stop (0 if none). */
 uint32_t mda_need(const struct mda *m, const struct mda_vtx *v);
+
+/* The vertex every flow seen at TTL T met, if every vertex below T
+ * has stopped (so no other is to come at T), else MDA_NONE. */
+uint16_t mda_hop_single(const struct mda *m, unsigned t);
 
 /* Start probing a new flow at TTL for INTENT (its hop before is
  * unknown, or the root's at the first hop).  Returns the probe number

@@ -66,6 +66,9 @@ choose(struct msim *s, int cur, unsigned flow)
 		return -1;
 	if (n->perpkt)
 		return n->succ[rnd(s) % (unsigned)n->nsucc];
+	if (n->alike)
+		return n->succ[((mix((uint64_t)s->seed << 40 ^ flow) >> 32) *
+		    (unsigned)n->nsucc) >> 32];
 	return n->succ[mix((uint64_t)s->seed << 40 ^ (uint64_t)cur << 20 ^
 	    flow) % (unsigned)n->nsucc];
 }

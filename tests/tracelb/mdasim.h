@@ -20,6 +20,10 @@ struct msim_node {
 	int		 silent;	/* never answers */
 	int		 end;		/* the destination: paths end here */
 	int		 perpkt;	/* picks a next hop per packet */
+	int		 alike;		/* hashes as every other ALIKE node
+					   does, choosing by hash range as
+					   Linux does: consecutive ones
+					   correlate */
 	int		 nsucc;
 	int		 succ[MSIM_MAXSUCC];
 };

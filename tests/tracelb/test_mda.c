@@ -220,6 +220,22 @@ START_TEST(lab_inflight)
 }
 END_TEST
 
+static void
+lab_alike(struct msim *s, uint32_t seed)
+{
+	lab(s, seed);
+	s->n[2].alike = 1;	/* r2 and r4 hash alike: a flow through */
+	s->n[6].alike = 1;	/* r3a always goes on to r5a */
+}
+
+START_TEST(lab_correlated)
+{
+	/* flows are drawn in flow order, not by the branch they came
+	 * through, so r4's next hops all show anyway */
+	recall(lab_alike, 0.05, 1, 0, 0.98, 0.85);
+}
+END_TEST
+
 START_TEST(lab_loss)
 {
 	/* 3% of answers lost: retries and the re-probes of silent hops
@@ -377,6 +393,7 @@ suite(void)
 	tcase_add_test(tc, lab_95);
 	tcase_add_test(tc, lab_99);
 	tcase_add_test(tc, lab_inflight);
+	tcase_add_test(tc, lab_correlated);
 	tcase_add_test(tc, lab_loss);
 	tcase_add_test(tc, diamond_16);
 	tcase_add_test(tc, diamond_16_99);
