@@ -2,8 +2,9 @@
  * json_tracelb.c: MDA traceroute as JSON, as sc_warts2json 20211212
  * prints it (version "0.1").
  *
- * Only nodes with links are printed.  A node's "links" holds, for each of
- * its links in turn (joined by ","), the link's hops joined by "],[": a
+ * Only nodes with links are printed.  A node with several links shows
+ * each (joined by ",") as its "to" node with the probes of the link's
+ * first hop.  A node with one link shows its hops joined by "],[": a
  * hop before the last lists one {"addr", "probes"} per reply address
  * (scamper's print order, see scamper_tracelb_probeset_addrs), each with
  * the probes that drew a reply from it, then {"addr":"*"} if a probe went
@@ -96,6 +97,17 @@ static int
 link_hops(struct sbuf *sb, const struct scamper_tracelb *t,
     const struct scamper_tracelb_link *l, int multi)
 {
+	/* a node with several links: each link is its "to" node with the
+	 * probes of the first hop it spans, whatever its length (observed;
+	 * a link to no node there crashes 20211212's sc_warts2json, and
+	 * our prober never writes one) */
+	if (multi) {
+		if (l->to >= 0 && l->to < t->nodec && l->sets != NULL)
+			group(sb, &l->sets[0], &t->nodes[l->to].addr, 1, 1);
+		else
+			sb_cat(sb, "{\"addr\":\"*\"}");
+		return 0;
+	}
 	for (uint8_t j = 0; l->sets != NULL && j < l->hopc; j++) {
 		const struct scamper_tracelb_probeset *s = &l->sets[j];
 		struct scamper_addr *v;

@@ -63,6 +63,7 @@ struct lb_state {
 	uint8_t			 stop, stop_data;	/* enum lb_stop, errno */
 	uint8_t			 paylen;	/* UDP/ICMP payload bytes */
 	double			 alpha;		/* 1 - confidence */
+	uint32_t		 nonce;		/* marks this task's probes */
 	uint32_t		 time_limit;	/* seconds, 0: none */
 	uint32_t		 flows_reg;	/* flow ids registered (ranges) */
 	uint32_t		 flows_max;	/* flow ids the method has */

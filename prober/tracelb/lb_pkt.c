@@ -9,9 +9,13 @@
  *
  * The probe's number rides where no balancer looks and every quotation
  * keeps it: the UDP checksum (number + 1, made so by two payload bytes),
- * the ICMP sequence number, the TCP sequence number (number + 1; also
- * the acknowledgment number of tcp-ack-sport, which a reset echoes),
- * and in IPv4 the IP ID too.
+ * the ICMP sequence number, or the low half of the TCP sequence number
+ * (number + 1; also of the acknowledgment number of tcp-ack-sport,
+ * which a reset echoes).  A random value of the task marks its probes
+ * apart from another prober's with overlapping ports (whose replies
+ * reach us too): the IPv4 IP ID (value + number), the IPv6 flow label
+ * (constant for the trace, so balancers that hash it see one flow) and
+ * the high half of the TCP sequence number.
  */
 #include "config.h"
 
@@ -66,7 +70,9 @@ lb_build(const struct lb_state *s, uint32_t id, struct pkt_probe *p,
 	p->proto = lb_proto(s);
 	p->ttl = mp->ttl;
 	p->tos = s->t->tos;
-	p->ipid = (uint16_t)(id + 1);
+	p->ipid = (uint16_t)(s->nonce + id);
+	if (s->af == AF_INET6)
+		p->flowlabel = s->nonce & 0xfffff;
 	p->df = 1;
 	p->payload = pay;
 	p->paylen = s->paylen;
@@ -93,8 +99,8 @@ lb_build(const struct lb_state *s, uint32_t id, struct pkt_probe *p,
 	case LB_TCP_ACK_SPORT:
 		p->sport = flowid;
 		p->tcp_flags = s->method == LB_TCP_SPORT ? 0x02 : 0x10;
-		p->tcp_seq = id + 1;
-		p->tcp_ack = s->method == LB_TCP_SPORT ? 0 : id + 1;
+		p->tcp_seq = (s->nonce << 16) | (id + 1);
+		p->tcp_ack = s->method == LB_TCP_SPORT ? 0 : p->tcp_seq;
 		p->payload = NULL;
 		p->paylen = 0;
 		break;
@@ -105,6 +111,33 @@ static int
 addr_is(const struct lb_state *s, const uint8_t *a, const uint8_t *b)
 {
 	return memcmp(a, b, s->af == AF_INET ? 4 : 16) == 0;
+}
+
+static uint16_t
+bswap16(uint16_t v)
+{
+	return (uint16_t)((v << 8) | (v >> 8));
+}
+
+/* The probe number a TCP sequence number of ours carries, or -1. */
+static int64_t
+tcp_id(const struct lb_state *s, uint32_t seq)
+{
+	if ((seq >> 16) != (s->nonce & 0xffff))
+		return -1;
+	return (int64_t)(seq & 0xffff) - 1;
+}
+
+/* Nonzero if the quotation Q carries this task's mark for probe ID. */
+static int
+marked(const struct lb_state *s, const struct pkt_quote *q, int64_t id)
+{
+	uint16_t want = (uint16_t)(s->nonce + id);
+
+	if (s->af == AF_INET6)
+		return q->flowlabel == (s->nonce & 0xfffff);
+	/* some routers quote the IP ID byte-swapped */
+	return q->ipid == want || bswap16(q->ipid) == want;
 }
 
 /* Probe ID, if it exists and its flow has identifier FLOWID. */
@@ -119,9 +152,9 @@ check(const struct lb_state *s, int64_t id, uint16_t flowid)
 	return id;
 }
 
-/* The probe a quotation describes. */
+/* The probe a quotation describes (its mark unchecked). */
 static int64_t
-match_quote(const struct lb_state *s, const struct pkt_quote *q)
+quote_id(const struct lb_state *s, const struct pkt_quote *q)
 {
 	const struct scamper_tracelb *t = s->t;
 
@@ -144,8 +177,16 @@ match_quote(const struct lb_state *s, const struct pkt_quote *q)
 	default:
 		if (q->dport != t->dport)
 			return -1;
-		return check(s, (int64_t)q->tcp_seq - 1, q->sport);
+		return check(s, tcp_id(s, q->tcp_seq), q->sport);
 	}
+}
+
+static int64_t
+match_quote(const struct lb_state *s, const struct pkt_quote *q)
+{
+	int64_t id = quote_id(s, q);
+
+	return id >= 0 && marked(s, q, id) ? id : -1;
 }
 
 int64_t
@@ -165,8 +206,8 @@ lb_match(const struct lb_state *s, const struct pkt_reply *r)
 			return -1;
 		/* a SYN's answer acknowledges seq + 1; a reset to an ACK
 		 * takes its sequence number from our acknowledgment */
-		id = s->method == LB_TCP_SPORT ? (int64_t)r->tcp_ack - 2 :
-		    (int64_t)r->tcp_seq - 1;
+		id = s->method == LB_TCP_SPORT ? tcp_id(s, r->tcp_ack - 1) :
+		    tcp_id(s, r->tcp_seq);
 		return check(s, id, r->dport);
 	}
 	if (s->method != LB_ICMP_ECHO || r->icmp_id != s->t->sport ||

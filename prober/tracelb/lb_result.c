@@ -139,11 +139,10 @@ probe_make(const struct lb_state *s, const struct byprobe *b, uint32_t id,
 	return 0;
 }
 
-static const struct mda *sort_mda;
-
 static int
-link_cmp(const void *va, const void *vb)
+link_cmp(const void *va, const void *vb, void *arg)
 {
+	const struct mda *sort_mda = arg;
 	const struct mda_link *a = va, *b = vb;
 	int c = memcmp(mda_node_addr(sort_mda, a->from),
 	    mda_node_addr(sort_mda, b->from), 16);
@@ -202,6 +201,37 @@ links_make(struct lb_state *s, struct mda_link *ml, size_t n,
 	return 0;
 }
 
+/* Keep a link to no node (a branch that died out in silence) only as
+ * its node's one link: 20211212's readers crash on a node with several
+ * links one of which ends in no node.  Dropped probes are counted in
+ * probec still.  Returns the links left, in place. */
+static size_t
+dead_ends_drop(struct mda_link *ml, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int keep = 1;
+
+		for (size_t j = 0; ml[i].to == MDA_NONE && j < n && keep; j++)
+			if (j != i && ml[j].from == ml[i].from &&
+			    (ml[j].to != MDA_NONE || j < i))
+				keep = 0;
+		if (keep)
+			continue;
+		for (uint8_t h = 0; h < ml[i].hopc; h++)
+			free(ml[i].sets[h].ids);
+		free(ml[i].sets);
+		ml[i].sets = NULL;
+		ml[i].hopc = 0;
+		ml[i].from = MDA_NONE;	/* marks it dropped */
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ml[i].from != MDA_NONE)
+			ml[o++] = ml[i];
+	return o;
+}
+
 int
 lb_result(struct lb_state *s)
 {
@@ -214,8 +244,8 @@ lb_result(struct lb_state *s)
 	if (nodes_make(s) != 0 || byprobe_make(s, &b) != 0 ||
 	    mda_links(s->mda, &ml, &n) != 0)
 		goto out;
-	sort_mda = s->mda;
-	qsort(ml, n, sizeof(*ml), link_cmp);
+	n = dead_ends_drop(ml, n);
+	mda_sort(ml, n, sizeof(*ml), link_cmp, s->mda);
 	rc = links_make(s, ml, n, &b);
 out:
 	mda_links_free(ml, n);

@@ -284,6 +284,7 @@ lb_start(struct task *task, char *err, size_t errlen)
 	addr_typed(&t->src, s->af);
 	addr_typed(&t->dst, s->af);
 	s->paylen = tcp ? 0 : s->af == AF_INET ? 16 : 12;
+	s->nonce = task_random(task);
 	t->probe_size = (uint16_t)((s->af == AF_INET ? 20 : 40) +
 	    (tcp ? 20 : 8 + s->paylen));
 	if (flows_register(s, err, errlen) == -1)

@@ -234,6 +234,7 @@ probe_add(struct mda *m, uint16_t flow, uint8_t ttl, uint8_t attempt,
 	p->intent = intent;
 	p->state = MDA_P_PENDING;
 	p->kind = kind;
+	p->p8 = 0;
 	m->pending++;
 	return m->probec++;
 }
@@ -266,8 +267,20 @@ mda_hop_single(const struct mda *m, unsigned t)
 	return v;
 }
 
+/* Count probe R (just added, or -1) as node control for INTENT. */
+static int64_t
+ctl_count(struct mda *m, int64_t r, uint16_t intent, uint8_t p8)
+{
+	if (r < 0 || intent == MDA_NONE)
+		return r;
+	m->probes[r].p8 = p8;
+	m->vtx[intent].ctl++;
+	m->vtx[intent].ctl_p += p8;
+	return r;
+}
+
 int64_t
-mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent)
+mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent, uint8_t p8)
 {
 	struct mda_flow *fl;
 	uint32_t f = m->flowc;
@@ -294,9 +307,8 @@ mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent)
 		fl->at = (uint8_t)(ttl - 1);
 		m->vtx[single].npend++;
 	}
-	if (intent != MDA_NONE)
-		m->vtx[intent].ctl++;
-	return probe_add(m, (uint16_t)f, ttl, 0, intent, MDA_K_HOP);
+	return ctl_count(m, probe_add(m, (uint16_t)f, ttl, 0, intent,
+	    MDA_K_HOP), intent, p8);
 }
 
 /* Send flow F (assumed through a vertex at TTL t0 - 1) at t0 - 1 too,
@@ -363,14 +375,14 @@ mda_has_spare(const struct mda *m, uint16_t v)
 }
 
 int64_t
-mda_send_spare(struct mda *m, uint16_t v, uint16_t intent)
+mda_send_spare(struct mda *m, uint16_t v, uint16_t intent, uint8_t p8)
 {
 	struct mda_vtx *x = &m->vtx[v];
 	struct mda_vflow vf;
 	int i;
 
 	if (v == ROOT)
-		return mda_send_fresh(m, m->c.firsthop, intent);
+		return mda_send_fresh(m, m->c.firsthop, intent, p8);
 	if ((i = spare_pick(m, x)) < 0) {
 		errno = ENOENT;
 		return -1;
@@ -380,10 +392,8 @@ mda_send_spare(struct mda *m, uint16_t v, uint16_t intent)
 	if (slot_set(m, vf.flow, (uint8_t)(vf.ttl + 1), SLOT_PENDING) != 0)
 		return -1;
 	x->npend++;
-	if (intent != MDA_NONE)
-		m->vtx[intent].ctl++;
-	return probe_add(m, vf.flow, (uint8_t)(vf.ttl + 1), 0, intent,
-	    MDA_K_HOP);
+	return ctl_count(m, probe_add(m, vf.flow, (uint8_t)(vf.ttl + 1), 0,
+	    intent, MDA_K_HOP), intent, p8);
 }
 
 /* ---- learning --------------------------------------------------------- */
@@ -605,14 +615,18 @@ backfilled(struct mda *m, uint32_t f, uint8_t ttl, uint16_t u)
 /* Flow F's hop at TTL is now known: vertex X, or a silence (X ==
  * MDA_NONE).  INTENT's node control is over. */
 static int
-resolve(struct mda *m, uint32_t f, uint8_t ttl, uint16_t x, uint16_t intent)
+resolve(struct mda *m, uint32_t f, uint8_t ttl, uint16_t x, uint16_t intent,
+    uint8_t p8)
 {
 	uint16_t p = vtx_before(m, f, ttl);
 	int back = m->flows[f].assumed != MDA_NONE && ttl == m->flows[f].at;
 	int v;
 
-	if (intent != MDA_NONE && m->vtx[intent].ctl > 0)
+	if (intent != MDA_NONE && m->vtx[intent].ctl > 0) {
 		m->vtx[intent].ctl--;
+		m->vtx[intent].ctl_p -= m->vtx[intent].ctl_p < p8 ?
+		    m->vtx[intent].ctl_p : p8;
+	}
 	if (x == MDA_NONE) {
 		if (p == MDA_NONE) {
 			obs_note(m, ttl, MDA_NONE - 1);
@@ -721,7 +735,8 @@ mda_reply(struct mda *m, uint32_t id, const uint8_t *addr, int kind)
 	}
 	if (mda_slot(m, p->flow, p->ttl) != SLOT_PENDING)
 		return node;		/* the hop was settled already */
-	if (resolve(m, p->flow, p->ttl, m->nodes[node].v, p->intent) != 0)
+	if (resolve(m, p->flow, p->ttl, m->nodes[node].v, p->intent,
+	    p->p8) != 0)
 		return -1;
 	return node;
 }
@@ -748,7 +763,7 @@ mda_lost(struct mda *m, uint32_t id)
 		m->retry[m->retryc++] = id;
 		return 0;
 	}
-	return resolve(m, p->flow, p->ttl, MDA_NONE, p->intent);
+	return resolve(m, p->flow, p->ttl, MDA_NONE, p->intent, p->p8);
 }
 
 /* ---- deciding --------------------------------------------------------- */
@@ -775,11 +790,15 @@ send_retry(struct mda *m)
 {
 	const struct mda_probe *old = &m->probes[m->retry[m->retryhead]];
 	struct mda_probe p = *old;
+	int64_t r;
 
 	if (++m->retryhead == m->retryc)
 		m->retryhead = m->retryc = 0;
-	return probe_add(m, p.flow, p.ttl, (uint8_t)(p.attempt + 1), p.intent,
+	r = probe_add(m, p.flow, p.ttl, (uint8_t)(p.attempt + 1), p.intent,
 	    MDA_K_HOP);
+	if (r >= 0)
+		m->probes[r].p8 = p.p8;
+	return r;
 }
 
 static int64_t
@@ -824,8 +843,10 @@ pick(struct mda *m, int *repeat)
 
 		if (!rep && (uint32_t)v->nres + v->npend >= need)
 			continue;
-		if (!rep && !mda_has_spare(m, i) && v->ctl > 0)
-			continue;	/* waiting for node control */
+		if (!rep && !mda_has_spare(m, i) && (v->ctl >= MDA_CTL_MAX ||
+		    ((uint32_t)v->nres + v->npend) * 255 + v->ctl_p >=
+		    need * 255))
+			continue;	/* node control in flight will do */
 		if (best == MDA_NONE || v->ttl < m->vtx[best].ttl) {
 			best = i;
 			*repeat = rep;
@@ -858,12 +879,12 @@ mda_next(struct mda *m, uint32_t *id)
 		if (repeat)
 			r = send_repeat(m, v);
 		else if (mda_has_spare(m, v))
-			r = mda_send_spare(m, v, MDA_NONE);
+			r = mda_send_spare(m, v, MDA_NONE, 0);
 		else if (m->vtx[v].node != MDA_NONE &&
 		    m->vtx[v].ttl < 255 &&
 		    mda_hop_single(m, m->vtx[v].ttl) == v)
 			r = mda_send_fresh(m, (uint8_t)(m->vtx[v].ttl + 1),
-			    MDA_NONE);
+			    MDA_NONE, 0);
 		else if ((r = mda_ctl_send(m, v)) == -2)
 			m->vtx[v].flags |= VTX_STUCK;
 		if (r == -1 && errno == ENOSPC) {

@@ -83,6 +83,8 @@ struct mda_probe {
 					   MDA_NONE */
 	uint8_t		 state;		/* enum mda_probe_state */
 	uint8_t		 kind;		/* enum mda_probe_kind */
+	uint8_t		 p8;		/* node control: the chance it brings
+					   INTENT a flow, in 255ths */
 };
 
 /* A link: probes of one or more flows saw FROM at some TTL and TO
@@ -157,5 +159,10 @@ int mda_node_nexthops(const struct mda *m, uint16_t i, unsigned *nexthops,
  * order.  Returns 0, or -1 (ENOMEM).  Free with mda_links_free(). */
 int mda_links(const struct mda *m, struct mda_link **links, size_t *n);
 void mda_links_free(struct mda_link *links, size_t n);
+
+/* Sort the N elements of SIZE bytes at BASE by CMP(a, b, ARG), in
+ * place, without the C library's qsort (see mda_sort.c). */
+void mda_sort(void *base, size_t n, size_t size,
+    int (*cmp)(const void *, const void *, void *), void *arg);
 
 #endif

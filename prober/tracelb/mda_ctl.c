@@ -77,13 +77,20 @@ mda_ctl_send(struct mda *m, uint16_t w)
 	struct plan p;
 	int64_t r;
 
+	uint8_t p8;
+
 	plan_for(m, w, 0, &p);
 	if (p.act == ACT_NONE || p.cost > CTL_MAXCOST)
 		return -2;
+	/* its chance of bringing W a flow; at least 1/255, so the flows
+	 * in flight are never all counted as nothing */
+	p8 = p.cost <= 1 ? 255 : (uint8_t)(255 / p.cost) + 0;
+	if (p8 == 0)
+		p8 = 1;
 	if (p.act == ACT_FRESH)
-		r = mda_send_fresh(m, p.ttl, w);
+		r = mda_send_fresh(m, p.ttl, w, p8);
 	else
-		r = mda_send_spare(m, p.v, w);
+		r = mda_send_spare(m, p.v, w, p8);
 	if (r == -1 && errno == ENOSPC)
 		return -2;
 	return r;

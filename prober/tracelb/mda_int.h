@@ -66,6 +66,8 @@ struct mda_vtx {
 	uint8_t		 depth;
 	uint8_t		 flags;
 	uint8_t		 ctl;		/* node-control probes in flight */
+	uint16_t	 ctl_p;		/* the flows they should bring, in
+					   255ths */
 	uint8_t		 pp_left;	/* per-packet repeats still to send */
 	uint8_t		 pp_ttl;
 	uint16_t	 pp_flow, pp_node;
@@ -131,14 +133,21 @@ uint32_t mda_need(const struct mda *m, const struct mda_vtx *v);
  * has stopped (so no other is to come at T), else MDA_NONE. */
 uint16_t mda_hop_single(const struct mda *m, unsigned t);
 
-/* Start probing a new flow at TTL for INTENT (its hop before is
+/* Node-control probes in flight for one vertex at most. */
+#define MDA_CTL_MAX	16
+
+/* Start probing a new flow at TTL for INTENT (with chance P8/255 of
+ * bringing it a flow) (its hop before is
  * unknown, or the root's at the first hop).  Returns the probe number
  * or -1 (ENOMEM, or no flow identifier left: ENOSPC). */
-int64_t mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent);
+int64_t mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent,
+    uint8_t p8);
 
-/* Probe vertex V's next spare flow one TTL further, for INTENT.
+/* Probe vertex V's next spare flow one TTL further, for INTENT (as
+ * mda_send_fresh).
  * Returns the probe number or -1 (ENOMEM, ENOENT: no spare flow). */
-int64_t mda_send_spare(struct mda *m, uint16_t v, uint16_t intent);
+int64_t mda_send_spare(struct mda *m, uint16_t v, uint16_t intent,
+    uint8_t p8);
 
 /* Nonzero if vertex V has a flow it has not probed further yet. */
 int mda_has_spare(const struct mda *m, uint16_t v);

@@ -20,8 +20,9 @@ struct lk {
 };
 
 static int
-cmp_u64(const void *a, const void *b)
+cmp_u64(const void *a, const void *b, void *arg)
 {
+	(void)arg;
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
@@ -39,7 +40,7 @@ probes_by_flow(const struct mda *m)
 	for (uint32_t i = 0; i < m->probec; i++)
 		k[i] = (uint64_t)m->probes[i].flow << 40 |
 		    (uint64_t)m->probes[i].ttl << 32 | i;
-	qsort(k, m->probec, sizeof(*k), cmp_u64);
+	mda_sort(k, m->probec, sizeof(*k), cmp_u64, NULL);
 	return k;
 }
 
@@ -189,7 +190,10 @@ walk(const struct mda *m, struct lk *l, const uint64_t *k, size_t *i,
 			continue;
 		}
 		if (e != EFF_SILENT) {
-			if (last != MDA_NONE && !blocked && (hopc == 1 ||
+			if (last != MDA_NONE && m->nodes[last].terminal)
+				break;	/* the path ended there */
+			if (last != MDA_NONE && !blocked && e != last &&
+			    (hopc == 1 ||
 			    mda_gap_state(m, last, e, hopc) == GAP_YES) &&
 			    emit(m, l, k, i, f, last, last_t, e, (uint8_t)t) != 0)
 				return -1;
