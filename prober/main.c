@@ -97,6 +97,23 @@ on_helper(struct loop_fd *lfd, int fd, int events, void *arg)
 	}
 }
 
+/* The file server's replies (files for the control socket) arrive
+ * here.  If it has gone, pending and later file requests fail with a
+ * reason; probing goes on. */
+static void
+on_files(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct prober_priv *pp = arg;
+
+	(void)fd;
+	(void)events;
+	if (priv_client_read(priv_file_client()) == -1) {
+		log_warnx("the file server has gone away; no more files can "
+		    "be opened");
+		loop_fd_del(pp->l, lfd);
+	}
+}
+
 /* If the work needs privilege, reach scamper-helper: as root by starting
  * it, else through the service socket or a helper with file
  * capabilities.  Done before -D detaches, so a failure naming the three
@@ -132,9 +149,10 @@ open_dl(void *ctx, uint32_t ifindex, netio_dl_done *done, void *arg)
 
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
- * watch the helper's socket for replies.  Returns 0 or -1. */
+ * watch the helper's socket for replies.  FILES: the control socket will
+ * open files (the file server is started).  Returns 0 or -1. */
 static int
-prober_drop(struct prober_priv *pp)
+prober_drop(struct prober_priv *pp, int files)
 {
 	struct priv_drop_conf dc;
 	char err[1024];
@@ -143,6 +161,7 @@ prober_drop(struct prober_priv *pp)
 		return 0;
 	memset(&dc, 0, sizeof(dc));
 	dc.pc = pp->pc;
+	dc.files = files;
 	dc.open = open_sockets;
 	dc.open_arg = pp;
 	if (priv_drop(&dc, err, sizeof(err)) == -1) {
@@ -150,7 +169,9 @@ prober_drop(struct prober_priv *pp)
 		return -1;
 	}
 	if (loop_fd_add(pp->l, priv_client_sock(pp->pc), LOOP_READ,
-	    on_helper, pp) == NULL) {
+	    on_helper, pp) == NULL || (priv_file_client() != NULL &&
+	    loop_fd_add(pp->l, priv_client_sock(priv_file_client()),
+	    LOOP_READ, on_files, pp) == NULL)) {
 		log_warn("watching the helper's socket");
 		return -1;
 	}
@@ -238,7 +259,9 @@ prober_run(const struct opts *o)
 		goto out;
 	}
 	dns_setup(l);	/* trace -O ptr: resolv.conf, while files can be read */
-	if (prober_drop(&pp) == -1)
+	/* files: only a control socket's commands name them (not -R's) */
+	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
+	    o->input == INPUT_CTL_UNIX) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));

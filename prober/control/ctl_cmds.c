@@ -7,8 +7,9 @@
  * useful we say what went wrong.
  *
  * After the privilege drop the prober has no file system: files are
- * opened by scamper-helper (priv_file_open), asynchronously, so the
- * client that asked takes no further line until its reply is out.
+ * opened by the file server (priv_file_open, filesrv.h), as the owner of
+ * the results, asynchronously, so the client that asked takes no
+ * further line until its reply is out.
  */
 #include "config.h"
 
@@ -36,7 +37,7 @@
  * an empty file with "cycles 0" does not spin. */
 #define FSRC_IDLE_MS	1000
 
-/* A file asked of the helper (or opened here when no sandbox forbids
+/* A file asked of the file server (or opened here when no sandbox forbids
  * it), and what to do when it comes. */
 struct ctl_fileop {
 	struct ctl		*ctl;
@@ -242,7 +243,7 @@ cmd_set(struct ctl_client *cl, char **argv, int argc)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* Ask for OP's file: through the helper after the privilege drop, else
+/* Ask for OP's file: from the file server after the privilege drop, else
  * opened here.  fileop_done() follows (at once when opened here).
  * Returns 0, or -1 with errno if it could not even be asked for. */
 static int
@@ -292,6 +293,19 @@ fileop_free(struct ctl_fileop *op)
 	free(op->alias);
 	free(op->path);
 	free(op);
+}
+
+/* Nonzero if CL may name files (outfile open, source add ... file):
+ * not over TCP unless -O tcp-files, since any local user can connect to
+ * a TCP port; else the refusal is sent, after WHAT ("outfile"). */
+static int
+files_allowed(struct ctl_client *cl, const char *what)
+{
+	if (!cl->inet || (cl->ctl->o->oflags & OPT_O_TCPFILES))
+		return 1;
+	ctl_printf(cl, "ERR could not add %s: file commands are off on a "
+	    "TCP control socket (scamper -O tcp-files allows them)", what);
+	return 0;
 }
 
 /* Why the file at PATH could not be had, for a reply. */
@@ -349,7 +363,7 @@ outfile_opened(struct ctl_fileop *op, int err, int fd)
 static void fsrc_opened(struct ctl_fileop *op, int err, int fd);
 static void fsrc_reopened(struct ctl_fsrc *fs, int err, int fd);
 
-/* The helper's reply to OP (or the direct open's result). */
+/* The file server's reply to OP (or the direct open's result). */
 static void
 fileop_done(void *arg, int err, int fd, uint32_t value)
 {
@@ -727,7 +741,7 @@ fsrc_new(struct ctl *ctl, const char *const *v, struct ctl_outfile *of)
 
 /* "source add name N file F outfile O [descr D] [list_id L] [cycle_id C]
  * [priority P] [command CMD] [cycles N] [autoreload on|off]": checked
- * as scamper does; the reply follows once the helper has opened F. */
+ * as scamper does; the reply follows once the file server has opened F. */
 static void
 source_add(struct ctl_client *cl, char **argv, int argc)
 {
@@ -785,6 +799,8 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		    "shutting down");
 		return;
 	}
+	if (!files_allowed(cl, "source"))
+		return;
 	if ((fs = fsrc_new(ctl, v, of)) == NULL ||
 	    (op = fileop_new(ctl, cl, fs->path, PRIV_FILE_READ)) == NULL) {
 		if (fs != NULL)
@@ -958,7 +974,7 @@ outfile_list(struct ctl_client *cl, char **argv, int argc)
 }
 
 /* "outfile open name A file F mode truncate|append": the reply follows
- * once the helper has opened F.  Results go to it in the -O format. */
+ * once the file server has opened F.  Results go to it in the -O format. */
 static void
 outfile_open(struct ctl_client *cl, char **argv, int argc)
 {
@@ -980,6 +996,8 @@ outfile_open(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR could not add outfile: '%s' exists", v[0]);
 		return;
 	}
+	if (!files_allowed(cl, "outfile"))
+		return;
 	if ((op = fileop_new(cl->ctl, cl, v[1], is(v[2], "append") ?
 	    PRIV_FILE_APPEND : PRIV_FILE_TRUNC)) == NULL ||
 	    (op->alias = strdup(v[0])) == NULL) {

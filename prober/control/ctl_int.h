@@ -38,6 +38,7 @@ struct ctl_client {
 	void			*vio_arg;
 	int			 events;	/* watched now */
 	char			 name[160];	/* "ip:port" or "path:fd" */
+	int			 inet;		/* came through -P (TCP) */
 	struct ctl_linebuf	 lb;
 	int			 lb_drained;	/* ctl_lb_next said NONE */
 	struct timer		 kick;		/* take waiting lines */

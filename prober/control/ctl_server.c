@@ -668,6 +668,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	ctl_lb_init(&cl->lb);
 	TAILQ_INIT(&cl->jobs);
 	client_name(cl, &ss);
+	cl->inet = ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
 	if ((cl->lfd = loop_fd_add(ctl->l, fd, LOOP_READ, on_client, cl)) ==
 	    NULL) {
 		log_warn("control socket: watching a client");
