@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -53,6 +54,23 @@ varies_sport(const struct lb_state *s)
 
 /* ---- ending ----------------------------------------------------------- */
 
+/* What the probes were for (-d). */
+static void
+lb_log_stats(const struct lb_state *s)
+{
+	const struct mda_stats *st = mda_stats(s->mda);
+	char a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(s->af, s->t->dst.addr, a, sizeof(a)) == NULL)
+		snprintf(a, sizeof(a), "?");
+	log_debug("tracelb %s: %u probes: first %u single %u fresh %u spare "
+	    "%u ctl %u backfill %u retry %u confirm %u repeat %u stuck %u; "
+	    "%u flows, %u nodes, %u links", a, mda_probec(s->mda), st->first,
+	    st->single, st->fresh, st->spare, st->ctl, st->backfill,
+	    st->retry, st->confirm, st->repeat, st->stuck, mda_flowc(s->mda),
+	    s->t->nodec, s->t->linkc);
+}
+
 void
 lb_finish(struct lb_state *s, int stop, int data)
 {
@@ -71,6 +89,7 @@ lb_finish(struct lb_state *s, int stop, int data)
 	}
 	s->t->stop_reason = s->stop;
 	s->t->stop_data = s->stop_data;
+	lb_log_stats(s);
 	task_finish(s->task);
 }
 
@@ -259,12 +278,8 @@ lb_engine(struct lb_state *s)
 		.firsthop = t->firsthop,
 		.attempts = t->attempts,
 		.gaplimit = t->gaplimit,
+		.ppkt = mda_ppkt_repeats(s->alpha),
 	};
-	/* the per-packet check: as many repeats of one flow as make a
-	 * second next hop as unlikely to hide as MDA's stopping rule */
-	uint16_t k2 = mda_stop_k(s->alpha, 2);
-
-	c.ppkt = (uint8_t)(k2 > 256 ? 255 : k2 - 1);
 
 	return (s->mda = mda_new(&c)) == NULL ? -1 : 0;
 }

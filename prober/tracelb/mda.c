@@ -236,6 +236,7 @@ probe_add(struct mda *m, uint16_t flow, uint8_t ttl, uint8_t attempt,
 	p->kind = kind;
 	p->p8 = 0;
 	m->pending++;
+	m->fly_at[ttl]++;
 	return m->probec++;
 }
 
@@ -300,13 +301,16 @@ mda_send_fresh(struct mda *m, uint8_t ttl, uint16_t intent, uint8_t p8)
 	m->flowc++;
 	if (slot_set(m, f, ttl, SLOT_PENDING) != 0)
 		return -1;
-	if (ttl == m->c.firsthop)
+	if (ttl == m->c.firsthop) {
 		m->vtx[ROOT].npend++;
-	else if ((single = mda_hop_single(m, ttl - 1u)) != MDA_NONE) {
+		m->st.first++;
+	} else if ((single = mda_hop_single(m, ttl - 1u)) != MDA_NONE) {
 		fl->assumed = single;
 		fl->at = (uint8_t)(ttl - 1);
 		m->vtx[single].npend++;
-	}
+		m->st.single++;
+	} else
+		m->st.fresh++;
 	return ctl_count(m, probe_add(m, (uint16_t)f, ttl, 0, intent,
 	    MDA_K_HOP), intent, p8);
 }
@@ -335,6 +339,7 @@ send_backfill(struct mda *m, uint16_t f)
 	fl->t0--;
 	if (fl->t0 == m->c.firsthop)
 		m->vtx[ROOT].npend++;
+	m->st.backfill++;
 	return probe_add(m, f, fl->t0, 0, MDA_NONE, MDA_K_HOP);
 }
 
@@ -389,6 +394,10 @@ mda_send_spare(struct mda *m, uint16_t v, uint16_t intent, uint8_t p8)
 	}
 	x->flows[i].used = 1;
 	vf = x->flows[i];
+	if (intent == MDA_NONE)
+		m->st.spare++;
+	else
+		m->st.ctl++;
 	if (slot_set(m, vf.flow, (uint8_t)(vf.ttl + 1), SLOT_PENDING) != 0)
 		return -1;
 	x->npend++;
@@ -427,8 +436,9 @@ static int
 succ_add(struct mda *m, uint16_t p, uint16_t x, uint16_t f, uint8_t ttl)
 {
 	struct mda_vtx *v = &m->vtx[p];
-	unsigned answering = 0;
 
+	(void)f;
+	(void)ttl;
 	for (uint16_t i = 0; i < v->nsucc; i++)
 		if (v->succ[i].v == x) {
 			v->succ[i].n++;
@@ -441,18 +451,68 @@ succ_add(struct mda *m, uint16_t p, uint16_t x, uint16_t f, uint8_t ttl)
 	v->succ[v->nsucc].v = x;
 	v->succ[v->nsucc].n = 1;
 	v->nsucc++;
-	for (uint16_t i = 0; i < v->nsucc; i++)
-		if (m->vtx[v->succ[i].v].node != MDA_NONE)
-			answering++;
-	if (answering == 2 && m->c.ppkt > 0 && v->node != MDA_NONE &&
-	    m->vtx[x].node != MDA_NONE && !(v->flags & VTX_PPDONE)) {
-		v->flags |= VTX_PPDONE;
-		v->pp_left = m->c.ppkt;
-		v->pp_flow = f;
-		v->pp_ttl = ttl;
-		v->pp_node = m->vtx[x].node;
-	}
 	return 0;
+}
+
+/* Nonzero if vertices A and B have the same answering next hops. */
+static int
+same_nexthops(const struct mda *m, const struct mda_vtx *a,
+    const struct mda_vtx *b)
+{
+	unsigned na = 0, nb = 0;
+
+	for (uint16_t i = 0; i < a->nsucc; i++) {
+		int found = 0;
+		if (m->vtx[a->succ[i].v].node == MDA_NONE)
+			continue;
+		na++;
+		for (uint16_t j = 0; j < b->nsucc && !found; j++)
+			found = b->succ[j].v == a->succ[i].v;
+		if (!found)
+			return 0;
+	}
+	for (uint16_t j = 0; j < b->nsucc; j++)
+		nb += m->vtx[b->succ[j].v].node != MDA_NONE;
+	return na == nb;
+}
+
+/* Vertex V has stopped with two or more answering next hops: check it
+ * for per-packet balancing by sending one of its flows again, unless a
+ * vertex at its TTL with the same next hops passed the check (an alias:
+ * a router met from several branches answers from each one's
+ * interface). */
+static void
+pp_start(struct mda *m, uint16_t v)
+{
+	struct mda_vtx *x = &m->vtx[v];
+	unsigned answering = 0;
+
+	if ((x->flags & VTX_PPDONE) || x->node == MDA_NONE || m->c.ppkt == 0)
+		return;
+	for (uint16_t i = 0; i < x->nsucc; i++)
+		answering += m->vtx[x->succ[i].v].node != MDA_NONE;
+	if (answering < 2)
+		return;
+	x->flags |= VTX_PPDONE;
+	for (uint16_t u = 0; u < m->vtxc; u++) {
+		const struct mda_vtx *y = &m->vtx[u];
+		if (u != v && y->ttl == x->ttl && (y->flags & VTX_PPDONE) &&
+		    !(y->flags & VTX_PERPKT) && y->pp_left == 0 &&
+		    y->node != MDA_NONE && same_nexthops(m, x, y))
+			return;
+	}
+	for (uint16_t i = 0; i < x->nflows; i++) {
+		const struct mda_vflow *vf = &x->flows[i];
+		uint16_t s = vf->ttl < 255 ? mda_slot(m, vf->flow,
+		    vf->ttl + 1u) : SLOT_UNPROBED;
+		if (s < SLOT_V || m->vtx[s - SLOT_V].node == MDA_NONE)
+			continue;
+		x->pp_left = m->c.ppkt;
+		x->pp_flow = vf->flow;
+		x->pp_ttl = (uint8_t)(vf->ttl + 1);
+		x->pp_node = m->vtx[s - SLOT_V].node;
+		return;
+	}
 }
 
 /* The vertex flow F was at just before TTL: the root at the first hop,
@@ -622,6 +682,9 @@ resolve(struct mda *m, uint32_t f, uint8_t ttl, uint16_t x, uint16_t intent,
 	int back = m->flows[f].assumed != MDA_NONE && ttl == m->flows[f].at;
 	int v;
 
+	if (p != MDA_NONE && m->vtx[p].rt_on && m->vtx[p].rt_flow == f &&
+	    m->vtx[p].rt_ttl == ttl)
+		m->vtx[p].rt_on = 0;
 	if (intent != MDA_NONE && m->vtx[intent].ctl > 0) {
 		m->vtx[intent].ctl--;
 		m->vtx[intent].ctl_p -= m->vtx[intent].ctl_p < p8 ?
@@ -723,6 +786,7 @@ mda_reply(struct mda *m, uint32_t id, const uint8_t *addr, int kind)
 	p->state = MDA_P_ANSWERED;
 	p->node = (uint16_t)node;
 	m->pending--;
+	m->fly_at[p->ttl]--;
 	if (p->kind == MDA_K_CONFIRM) {
 		gap_settle(m, p->intent, 1);
 		return node;
@@ -745,22 +809,38 @@ int
 mda_lost(struct mda *m, uint32_t id)
 {
 	struct mda_probe *p;
+	uint16_t pv;
 
 	if (id >= m->probec || m->probes[id].state != MDA_P_PENDING)
 		return 0;
 	p = &m->probes[id];
 	p->state = MDA_P_LOST;
 	m->pending--;
+	m->fly_at[p->ttl]--;
 	if (p->kind == MDA_K_CONFIRM)
 		gap_settle(m, p->intent, 0);
 	if (p->kind != MDA_K_HOP ||
 	    mda_slot(m, p->flow, p->ttl) != SLOT_PENDING)
 		return 0;
-	if (p->attempt + 1 < m->c.attempts) {
+	/* a vertex known to have a silent next hop does not get its
+	 * silences tried again: most are that router (a lost answer taken
+	 * for it can only suggest a link across silence, which is
+	 * re-probed before it is believed); nor does one whose other
+	 * silence is being tried again (they came together) */
+	pv = vtx_before(m, p->flow, p->ttl);
+	if (p->attempt + 1 < m->c.attempts && (pv == MDA_NONE ||
+	    (m->vtx[pv].silent == MDA_NONE && (!m->vtx[pv].rt_on ||
+	    (m->vtx[pv].rt_flow == p->flow && m->vtx[pv].rt_ttl ==
+	    p->ttl))))) {
 		if (grow((void **)&m->retry, m->retryc, &m->retrycap,
 		    sizeof(*m->retry), UINT32_MAX) != 0)
 			return -1;
 		m->retry[m->retryc++] = id;
+		if (pv != MDA_NONE) {
+			m->vtx[pv].rt_on = 1;
+			m->vtx[pv].rt_flow = p->flow;
+			m->vtx[pv].rt_ttl = p->ttl;
+		}
 		return 0;
 	}
 	return resolve(m, p->flow, p->ttl, MDA_NONE, p->intent, p->p8);
@@ -794,6 +874,7 @@ send_retry(struct mda *m)
 
 	if (++m->retryhead == m->retryc)
 		m->retryhead = m->retryc = 0;
+	m->st.retry++;
 	r = probe_add(m, p.flow, p.ttl, (uint8_t)(p.attempt + 1), p.intent,
 	    MDA_K_HOP);
 	if (r >= 0)
@@ -807,6 +888,7 @@ send_repeat(struct mda *m, uint16_t v)
 	struct mda_vtx *x = &m->vtx[v];
 
 	x->pp_left--;
+	m->st.repeat++;
 	return probe_add(m, x->pp_flow, x->pp_ttl, 0, v, MDA_K_REPEAT);
 }
 
@@ -824,6 +906,7 @@ send_confirm(struct mda *m)
 		sent = span * m->c.attempts - g->tosend;
 		g->tosend--;
 		g->inflight++;
+		m->st.confirm++;
 		return probe_add(m, g->flow, (uint8_t)(g->t1 + sent % span),
 		    (uint8_t)(m->c.attempts + sent / span), i, MDA_K_CONFIRM);
 	}
@@ -841,12 +924,20 @@ pick(struct mda *m, int *repeat)
 		uint32_t need = mda_need(m, v);
 		int rep = v->pp_left > 0;
 
-		if (!rep && (uint32_t)v->nres + v->npend >= need)
-			continue;
+		if (!rep && (uint32_t)v->nres + v->npend >= need) {
+			if (v->npend == 0 && !(v->flags & VTX_PPDONE) &&
+			    v->nres >= need) {
+				pp_start(m, i);
+				rep = v->pp_left > 0;
+			}
+			if (!rep)
+				continue;
+		}
 		if (!rep && !mda_has_spare(m, i) && (v->ctl >= MDA_CTL_MAX ||
 		    ((uint32_t)v->nres + v->npend) * 255 + v->ctl_p >=
-		    need * 255))
-			continue;	/* node control in flight will do */
+		    need * 255 || (v->ctl == 0 && m->fly_at[v->ttl] > 0)))
+			continue;	/* node control in flight will do, or
+					   probes in flight may bring flows */
 		if (best == MDA_NONE || v->ttl < m->vtx[best].ttl) {
 			best = i;
 			*repeat = rep;
@@ -885,8 +976,10 @@ mda_next(struct mda *m, uint32_t *id)
 		    mda_hop_single(m, m->vtx[v].ttl) == v)
 			r = mda_send_fresh(m, (uint8_t)(m->vtx[v].ttl + 1),
 			    MDA_NONE, 0);
-		else if ((r = mda_ctl_send(m, v)) == -2)
+		else if ((r = mda_ctl_send(m, v)) == -2) {
 			m->vtx[v].flags |= VTX_STUCK;
+			m->st.stuck++;
+		}
 		if (r == -1 && errno == ENOSPC) {
 			m->vtx[v].flags |= VTX_STUCK;
 			r = -2;
@@ -919,6 +1012,12 @@ const struct mda_probe *
 mda_probe(const struct mda *m, uint32_t id)
 {
 	return id < m->probec ? &m->probes[id] : NULL;
+}
+
+const struct mda_stats *
+mda_stats(const struct mda *m)
+{
+	return &m->st;
 }
 
 int

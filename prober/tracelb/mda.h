@@ -132,6 +132,20 @@ void mda_set_maxflows(struct mda *m, uint32_t n);
 uint32_t mda_probec(const struct mda *m);
 const struct mda_probe *mda_probe(const struct mda *m, uint32_t id);
 
+/* What the probes were for. */
+struct mda_stats {
+	uint32_t	 first;		/* new flows at the first hop */
+	uint32_t	 single;	/* new flows past a hop with one vertex */
+	uint32_t	 fresh;		/* new flows for node control */
+	uint32_t	 spare;		/* a vertex's flows one hop further */
+	uint32_t	 ctl;		/* node control with another's flow */
+	uint32_t	 backfill, retry, confirm, repeat;
+	uint32_t	 stuck;		/* vertices given up (no flows) */
+};
+
+/* The counts so far. */
+const struct mda_stats *mda_stats(const struct mda *m);
+
 /* Nonzero once the probe budget stopped the search. */
 int mda_budget_hit(const struct mda *m);
 

@@ -69,6 +69,10 @@ struct mda_vtx {
 	uint16_t	 ctl_p;		/* the flows they should bring, in
 					   255ths */
 	uint8_t		 pp_left;	/* per-packet repeats still to send */
+	uint8_t		 rt_on;		/* a silence of its flow RT_FLOW at
+					   RT_TTL is being tried again */
+	uint8_t		 rt_ttl;
+	uint16_t	 rt_flow;
 	uint8_t		 pp_ttl;
 	uint16_t	 pp_flow, pp_node;
 };
@@ -116,9 +120,11 @@ struct mda {
 	struct mda_gap	*gaps;
 	uint16_t	 gapc, gapcap;
 	uint16_t	 obs_at[256];	/* hops resolved per TTL */
+	uint16_t	 fly_at[256];	/* probes in flight per TTL */
 	uint16_t	 obs_v[256];	/* the first vertex seen there, + 1 */
 	uint8_t		 obs_mixed[256];	/* and another one since */
 	uint8_t		 budget_hit;
+	struct mda_stats st;
 };
 
 #define ROOT	0

@@ -105,3 +105,11 @@ mda_confidence(unsigned s, unsigned m)
 		return 0;
 	return 1 - mda_miss(s + 1, m);
 }
+
+uint8_t
+mda_ppkt_repeats(double alpha)
+{
+	uint16_t k2 = mda_stop_k(alpha, 2);
+
+	return (uint8_t)(k2 > 256 ? 255 : k2 - 1);
+}

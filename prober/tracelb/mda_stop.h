@@ -34,6 +34,11 @@ double mda_miss(unsigned n, unsigned m);
  * are cached per ALPHA for the process. */
 uint16_t mda_stop_k(double alpha, unsigned n);
 
+/* Repeats of one flow that the per-packet check sends at ALPHA: as many
+ * as make a second next hop as unlikely to hide as the stopping rule
+ * does, k(2) - 1 (at most 255). */
+uint8_t mda_ppkt_repeats(double alpha);
+
 /* How sure one can be that a node with S next hops seen after M flows
  * has no other: 1 - mda_miss(S + 1, M), 0 when M is 0. */
 double mda_confidence(unsigned s, unsigned m);

@@ -5,6 +5,7 @@ sc_wartsdump's text on standard input (Debian's or ours: the same).
 Prints one line per record:
 
     DST METHOD nodes=N1,N2,... links=A>B/H,C>D/H,... clumps=A>B/H,...
+        probec=N
 
 A link A>B/H joins nodes A and B across H hops; a link whose hops between
 its ends saw addresses (20211212 sometimes links a node to a node several
@@ -23,7 +24,7 @@ def main():
         m = re.match(r"tracelb from (\S+) to (\S+)", line)
         if m:
             cur = {"dst": m.group(2), "method": "?", "nodes": set(),
-                   "links": set(), "clumps": set()}
+                   "links": set(), "clumps": set(), "probec": 0}
             recs.append(cur)
             link = None
             continue
@@ -32,6 +33,10 @@ def main():
         m = re.match(r" type: (\S+)", line)
         if m:
             cur["method"] = m.group(1)
+            continue
+        m = re.search(r"probec: (\d+)", line)
+        if m and link is None:
+            cur["probec"] = int(m.group(1))
             continue
         m = re.match(r"node \d+ (\S+)", line)
         if m:
@@ -57,9 +62,10 @@ def main():
                 cur["links"].discard(link["key"])
                 cur["clumps"].add(link["key"])
     for r in recs:
-        print("%s %s nodes=%s links=%s clumps=%s" % (
+        print("%s %s nodes=%s links=%s clumps=%s probec=%d" % (
             r["dst"], r["method"], ",".join(sorted(r["nodes"])),
-            ",".join(sorted(r["links"])), ",".join(sorted(r["clumps"]))))
+            ",".join(sorted(r["links"])), ",".join(sorted(r["clumps"])),
+            r["probec"]))
     return 0
 
 
