@@ -48,7 +48,6 @@ nodes_make(struct lb_state *s)
 	t->nodec = n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct scamper_tracelb_node *nd = &t->nodes[i];
-		unsigned hops, flows;
 		double c;
 
 		scamper_addr_set(&nd->addr, type, mda_node_addr(s->mda, i));
@@ -56,9 +55,9 @@ nodes_make(struct lb_state *s)
 			nd->flags |= SCAMPER_TRACELB_NODE_FLAG_QTTL;
 			nd->q_ttl = s->ni[i].q_ttl;
 		}
-		if (mda_node_nexthops(s->mda, i, &hops, &flows) == 0) {
+		if ((c = mda_node_confidence(s->mda, i)) >= 0) {
 			/* floor: never claim more than was reached */
-			c = mda_confidence(hops, flows) * 1e9;
+			c *= 1e9;
 			nd->has_conf = 1;
 			nd->conf = c <= 0 ? 0 : c >= 1e9 ? 1000000000u :
 			    (uint32_t)c;

@@ -476,6 +476,23 @@ same_nexthops(const struct mda *m, const struct mda_vtx *a,
 	return na == nb;
 }
 
+/* Repeats that expose a per-packet balancer over N next hops: a
+ * repeated flow comes back to the same next hop with chance 1/N each
+ * time, so as many as make that as unlikely as ALPHA (at most the
+ * configured number, which is what N = 2 takes). */
+static uint8_t
+pp_repeats(const struct mda *m, unsigned n)
+{
+	double same = 1;
+	uint8_t r = 0;
+
+	while (same > m->c.alpha && r < m->c.ppkt) {
+		same /= n;
+		r++;
+	}
+	return r;
+}
+
 /* Vertex V has stopped with two or more answering next hops: check it
  * for per-packet balancing by sending one of its flows again, unless a
  * vertex at its TTL with the same next hops passed the check (an alias:
@@ -507,7 +524,7 @@ pp_start(struct mda *m, uint16_t v)
 		    vf->ttl + 1u) : SLOT_UNPROBED;
 		if (s < SLOT_V || m->vtx[s - SLOT_V].node == MDA_NONE)
 			continue;
-		x->pp_left = m->c.ppkt;
+		x->pp_left = pp_repeats(m, answering);
 		x->pp_flow = vf->flow;
 		x->pp_ttl = (uint8_t)(vf->ttl + 1);
 		x->pp_node = m->vtx[s - SLOT_V].node;
@@ -597,7 +614,7 @@ gap_suggest(struct mda *m, uint16_t f, uint8_t ttl, uint16_t to)
 {
 	struct mda_gap *g = NULL;
 	unsigned t = ttl - 1u;
-	uint16_t s;
+	uint16_t s, sil;
 
 	while ((s = mda_slot(m, f, t)) >= SLOT_V &&
 	    m->vtx[s - SLOT_V].node == MDA_NONE && t > 0)
@@ -622,7 +639,12 @@ gap_suggest(struct mda *m, uint16_t f, uint8_t ttl, uint16_t to)
 	g->flow = f;
 	g->t1 = (uint8_t)(t + 1);
 	g->state = GAP_CHECKING;
-	g->tosend = (uint8_t)((g->hopc - 1) * m->c.attempts);
+	/* one round over the silent hops where the silence after the node
+	 * is well attested (several flows of its fell silent there: a lost
+	 * answer does not make that), as many as -q otherwise */
+	sil = m->vtx[s - SLOT_V].silent;
+	g->tosend = (uint8_t)((g->hopc - 1) * (sil != MDA_NONE &&
+	    m->vtx[sil].nflows >= 3 ? 1 : m->c.attempts));
 	g->inflight = 0;
 	return 0;
 }
@@ -848,21 +870,65 @@ mda_lost(struct mda *m, uint32_t id)
 
 /* ---- deciding --------------------------------------------------------- */
 
-uint32_t
-mda_need(const struct mda *m, const struct mda_vtx *v)
+/* Flows vertex V needs by MDA's own rule: with n - 1 next hops seen
+ * (at least one to be seen), k(n); a silence that has led only to more
+ * silence is a dead end after two flows (a silent destination, or a
+ * filter). */
+static uint32_t
+need_full(const struct mda *m, const struct mda_vtx *v)
 {
-	uint16_t k;
-
-	if (v->flags & (VTX_TERMINAL | VTX_STUCK))
-		return 0;
-	/* a silence that has led only to more silence is a dead end
-	 * after two flows: a silent destination, or a filter */
 	if (v->depth > 0 && v->nsucc == 1 &&
 	    m->vtx[v->succ[0].v].node == MDA_NONE)
 		return 2;
-	/* with n - 1 next hops seen (at least one to be seen), k(n) */
-	k = mda_stop_k(m->c.alpha, (v->nsucc > 0 ? v->nsucc : 1u) + 1u);
-	return k;
+	return mda_stop_k(m->c.alpha, (v->nsucc > 0 ? v->nsucc : 1u) + 1u);
+}
+
+/* Nonzero if every next hop of A is one of B's. */
+static int
+succ_subset(const struct mda_vtx *a, const struct mda_vtx *b)
+{
+	for (uint16_t i = 0; i < a->nsucc; i++) {
+		int found = 0;
+		for (uint16_t j = 0; j < b->nsucc && !found; j++)
+			found = b->succ[j].v == a->succ[i].v;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* The siblings' rule (after MDA-Lite): vertices at one TTL that lead to
+ * the same next hops are the branches of one diamond, or one router
+ * answering from each branch's interface.  V has seen exactly the next
+ * hops of a sibling that met MDA's own rule: V stops there, as many
+ * flows as it took to see each of them instead of k(n) -- the links of
+ * V are each seen by a flow still.  A vertex with a next hop its
+ * siblings lack goes on by MDA's rule. */
+static const struct mda_vtx *
+sibling_done(const struct mda *m, const struct mda_vtx *v)
+{
+	if (v->nsucc == 0 || v == &m->vtx[ROOT])
+		return NULL;
+	for (uint16_t i = 1; i < m->vtxc; i++) {
+		const struct mda_vtx *u = &m->vtx[i];
+		if (u == v || u->ttl != v->ttl || u->nsucc != v->nsucc ||
+		    (u->flags & (VTX_TERMINAL | VTX_STUCK)) ||
+		    u->nres < need_full(m, u))
+			continue;
+		if (succ_subset(v, u))
+			return u;
+	}
+	return NULL;
+}
+
+uint32_t
+mda_need(const struct mda *m, const struct mda_vtx *v)
+{
+	if (v->flags & (VTX_TERMINAL | VTX_STUCK))
+		return 0;
+	if (sibling_done(m, v) != NULL)
+		return v->nres;
+	return need_full(m, v);
 }
 
 static int64_t
@@ -933,6 +999,11 @@ pick(struct mda *m, int *repeat)
 			if (!rep)
 				continue;
 		}
+		/* a vertex that has shown one next hop so far goes on two
+		 * flows at a time: the rule for its hop may be met by its
+		 * siblings' answers meanwhile */
+		if (!rep && v->nsucc <= 1 && v->npend >= 2 && i != ROOT)
+			continue;
 		if (!rep && !mda_has_spare(m, i) && (v->ctl >= MDA_CTL_MAX ||
 		    ((uint32_t)v->nres + v->npend) * 255 + v->ctl_p >=
 		    need * 255 || (v->ctl == 0 && m->fly_at[v->ttl] > 0)))
@@ -1057,18 +1128,18 @@ mda_node_perpkt(const struct mda *m, uint16_t i)
 	    (m->vtx[m->nodes[i].v].flags & VTX_PERPKT) != 0;
 }
 
-int
-mda_node_nexthops(const struct mda *m, uint16_t i, unsigned *nexthops,
-    unsigned *flows)
+double
+mda_node_confidence(const struct mda *m, uint16_t i)
 {
-	const struct mda_vtx *v;
+	const struct mda_vtx *v, *u;
+	double c;
 
-	if (i >= m->nodec)
+	if (i >= m->nodec || (m->vtx[m->nodes[i].v].flags & VTX_TERMINAL))
 		return -1;
 	v = &m->vtx[m->nodes[i].v];
-	if (v->flags & VTX_TERMINAL)
-		return -1;
-	*nexthops = v->nsucc;
-	*flows = v->nres;
-	return 0;
+	c = mda_confidence(v->nsucc, v->nres);
+	if ((u = sibling_done(m, v)) != NULL &&
+	    mda_confidence(u->nsucc, u->nres) > c)
+		c = mda_confidence(u->nsucc, u->nres);
+	return c;
 }

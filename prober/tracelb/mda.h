@@ -16,7 +16,11 @@
  *
  * For each vertex with n - 1 next hops seen, MDA probes flows known to
  * pass the vertex one TTL further until k(n) of them have answered
- * (mda_stop.h).  When a vertex has no such flow left it gets more ("node
+ * (mda_stop.h).  After MDA-Lite (Vermeulen et al., IMC 2018), a vertex
+ * whose next hops turn out to be exactly those of a sibling (a vertex
+ * at its TTL) that met that rule stops there: the branches of one
+ * diamond, and the interfaces one router answers from per branch, lead
+ * to the same next hops.  When a vertex has no such flow left it gets more ("node
  * control"): the cheapest of a new flow at the vertex's TTL or a spare
  * flow of a vertex before it, judged by how often each lands on it.  A
  * vertex with two next hops is checked for per-packet balancing by
@@ -163,11 +167,11 @@ int mda_node_terminal(const struct mda *m, uint16_t i);
  * two next hops). */
 int mda_node_perpkt(const struct mda *m, uint16_t i);
 
-/* Node I's next hops seen (a silence counts as one) and the flows that
- * showed them; returns -1 for a node whose next hops are not looked for
- * (it ends a path). */
-int mda_node_nexthops(const struct mda *m, uint16_t i, unsigned *nexthops,
-    unsigned *flows);
+/* How sure the search is that node I has no next hop it missed (0 to
+ * 1): MDA's figure for its next hops and flows, or, for a node stopped
+ * by the siblings' rule, its sibling's if higher; -1 for a node whose
+ * next hops are not looked for. */
+double mda_node_confidence(const struct mda *m, uint16_t i);
 
 /* The links the flows saw, into *LINKS (*N of them), in no particular
  * order.  Returns 0, or -1 (ENOMEM).  Free with mda_links_free(). */
