@@ -315,7 +315,7 @@ lb_start(struct task *task, char *err, size_t errlen)
 		t->cycle = scamper_cycle_use(task_cycle(task));
 		t->list = scamper_list_use(t->cycle->list);
 	}
-	task_clock(task, &t->start);
+	t->start = task_walltime(task);
 	s->start_mono = task_now(task);
 	if (s->time_limit != 0)
 		task_timer(task, &s->limit, (int64_t)s->time_limit * 1000);
