@@ -160,13 +160,7 @@ lb_alloc(struct task *task, const struct cmd_args *a, char *err, size_t len)
 	    lb_confidence(s, c->s, err, len) == -1) ||
 	    lb_oopts(s, a, err, len) == -1)
 		goto fail;
-	s->flows_max = lb_flows_max(s);
-	if (s->flows_max == 0) {
-		cmd_err(err, len, "-%c %u leaves no flow identifiers",
-		    s->method == LB_UDP_DPORT ? 'd' : 's',
-		    s->method == LB_UDP_DPORT ? t->dport : t->sport);
-		goto fail;
-	}
+	s->flows_max = lb_flows_max(s);	/* at least 1 */
 	return s;
 fail:
 	lb_state_free(s);

@@ -9,7 +9,9 @@
 #      it finished, we send no more probes per destination than it does;
 #   3. a run stopped by SIGTERM after a few seconds still writes every
 #      trace it started (stop reason HALTED, or COMPLETED), in a file
-#      Debian's sc_warts2text reads.
+#      Debian's sc_warts2text reads;
+#   4. -O time-limit and -Q end traces that are written (TIMELIMIT,
+#      PROBES); bad option values are refused, each named.
 # The topology has no per-packet balancers (links inside one cannot be
 # told apart by any probing) and no ICMP rate limits.  Needs root.
 set -u
@@ -107,6 +109,47 @@ EOF
 sc_warts2text "$tmp/halt.warts" >/dev/null &&
     ok "SIGTERM: Debian's sc_warts2text reads the file" ||
     bad "SIGTERM: Debian's sc_warts2text cannot read the file"
+
+# --- 4. its own limits, and options refused by name -------------------------
+head -20 "$tmp/targets" >"$tmp/targets20"
+lab_exec vp timeout 60 "$scamper" -p 5000 -O json -o "$tmp/limit.json" \
+    -c "tracelb -P udp-dport -w 1 -W 25 -O time-limit=2" -f "$tmp/targets20"
+lab_exec vp timeout 60 "$scamper" -p 5000 -O json -o "$tmp/budget.json" \
+    -c "tracelb -P icmp-echo -w 1 -W 0 -Q 50" -f "$tmp/targets20"
+python3 - "$tmp/limit.json" "$tmp/budget.json" <<'EOF' &&
+import json, sys
+for f, want in ((sys.argv[1], "TIMELIMIT"), (sys.argv[2], "PROBES")):
+    t = [o for o in map(json.loads, open(f)) if o["type"] == "tracelb"]
+    r = set(o["stop_reason"] for o in t)
+    assert len(t) == 20 and r == {want}, (f, len(t), r)
+    if want == "PROBES":
+        assert all(o["probec"] == 50 for o in t), [o["probec"] for o in t]
+print("# time limit: 20 traces TIMELIMIT; -Q 50: 20 traces PROBES, 50 probes each")
+EOF
+	ok "-O time-limit and -Q end traces that are written with their reason" ||
+	    bad "-O time-limit or -Q"
+while IFS='|' read -r opt want; do
+	out=$(lab_exec vp "$scamper" -c "tracelb $opt" -i 198.18.0.1 2>&1)
+	if [ $? = 1 ] && grep -qF -- "$want" <<<"$out"; then
+		ok "tracelb $opt refused: $want"
+	else
+		bad "tracelb $opt: $out"
+	fi
+done <<'EOF'
+-c 42|-c: invalid confidence '42'
+-c 100|-c: invalid confidence '100'
+-c 99.5.|-c: invalid confidence
+-P udp|-P: unknown value 'udp'
+-q 6|-q: invalid value '6'
+-Q 49|-Q: invalid value '49'
+-g 0|-g: invalid value '0'
+-f 255|-f: invalid value '255'
+-w 11|-w: invalid value '11'
+-W 201|-W: invalid value '201'
+-O ptr|-O ptr: not implemented yet
+-O time-limit=0|-O time-limit=0: invalid time limit
+-O bogus|-O: unknown option 'bogus'
+EOF
 
 echo "$((n - fail)) of $n checks passed"
 [ $fail = 0 ] && echo PASS || echo FAIL
