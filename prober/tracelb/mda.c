@@ -430,15 +430,12 @@ vtx_add_flow(struct mda *m, uint16_t v, uint16_t f, uint8_t ttl)
 	return 0;
 }
 
-/* Count one more of P's flows at next hop X; a new second answering
- * next hop starts P's per-packet check with flow F at TTL. */
+/* Count one more of P's flows at next hop X. */
 static int
-succ_add(struct mda *m, uint16_t p, uint16_t x, uint16_t f, uint8_t ttl)
+succ_add(struct mda *m, uint16_t p, uint16_t x)
 {
 	struct mda_vtx *v = &m->vtx[p];
 
-	(void)f;
-	(void)ttl;
 	for (uint16_t i = 0; i < v->nsucc; i++)
 		if (v->succ[i].v == x) {
 			v->succ[i].n++;
@@ -584,7 +581,7 @@ count_succ(struct mda *m, uint16_t p, uint16_t x, uint32_t f, uint8_t ttl)
 	if (m->vtx[p].npend > 0)
 		m->vtx[p].npend--;
 	m->vtx[p].nres++;
-	if (succ_add(m, p, x, (uint16_t)f, ttl) != 0)
+	if (succ_add(m, p, x) != 0)
 		return -1;
 	sc = succ_find(&m->vtx[p], x);
 	if (!assumed)
@@ -679,8 +676,7 @@ backfilled(struct mda *m, uint32_t f, uint8_t ttl, uint16_t u)
 			sc->seen++;
 	} else {
 		m->vtx[u].nres++;
-		if (succ_add(m, u, (uint16_t)(s - SLOT_V), (uint16_t)f,
-		    (uint8_t)(ttl + 1)) != 0)
+		if (succ_add(m, u, (uint16_t)(s - SLOT_V)) != 0)
 			return -1;
 		if ((sc = succ_find(&m->vtx[u], (uint16_t)(s - SLOT_V))) != NULL)
 			sc->seen++;
