@@ -8,10 +8,10 @@
 #define PROBER_TRACELB_LB_INT_H
 
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "method.h"
 #include "monotime.h"
+#include "stamp.h"
 #include "timer.h"
 
 struct mda;
@@ -33,7 +33,7 @@ enum lb_stop {
 /* A reply, compact: the result's struct scamper_tracelb_reply is made
  * from it when the trace ends. */
 struct lb_rx {
-	int64_t		 rx_ns;		/* nanoseconds since the epoch */
+	struct stamp	 rx;		/* when it was received */
 	uint8_t		*ext;		/* ICMP extensions, warts style, owned */
 	uint32_t	 probe;
 	uint16_t	 node;		/* the engine's node of its source */
@@ -68,7 +68,7 @@ struct lb_state {
 	uint32_t		 flows_reg;	/* flow ids registered (ranges) */
 	uint32_t		 flows_max;	/* flow ids the method has */
 
-	int64_t			*tx_ns;		/* per probe, ns since the epoch */
+	struct stamp		*tx;		/* per probe, its send time */
 	uint32_t		 txcap;
 	struct lb_rx		*rx;
 	uint32_t		 rxc, rxcap;
@@ -113,7 +113,7 @@ int	lb_reply_kind(const struct lb_state *s, const struct pkt_reply *r);
 /* Record reply R to probe ID from engine node NODE at RX.  Returns 0 or
  * -1 (ENOMEM). */
 int	lb_rx_add(struct lb_state *s, uint32_t id, int node,
-	    const struct pkt_reply *r, const struct timeval *rx);
+	    const struct pkt_reply *r, const struct stamp *rx);
 
 /* Fill S->t's nodes and links from the engine and the records.  Returns
  * 0 or -1 (ENOMEM). */
@@ -126,9 +126,10 @@ void	lb_finish(struct lb_state *s, int stop, int data);
 int	lb_start(struct task *t, char *err, size_t errlen);
 int	lb_probe(struct task *t);
 void	lb_reply(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *rx);
-void	lb_sent(struct task *t, uint32_t id, int err, const struct timeval *tx);
+	    const struct stamp *rx);
+int	lb_sent(struct task *t, uint32_t id, int err, const struct stamp *tx,
+	    enum stamp_src src);
 void	lb_halt(struct task *t);
-void	lb_write(struct task *t, struct output *o);
+const void *lb_result_obj(struct task *t, uint16_t *type);
 
 #endif

@@ -242,7 +242,7 @@ lb_reply_kind(const struct lb_state *s, const struct pkt_reply *r)
 
 int
 lb_rx_add(struct lb_state *s, uint32_t id, int node,
-    const struct pkt_reply *r, const struct timeval *rx)
+    const struct pkt_reply *r, const struct stamp *rx)
 {
 	struct lb_rx *x;
 
@@ -255,8 +255,7 @@ lb_rx_add(struct lb_state *s, uint32_t id, int node,
 	}
 	x = &s->rx[s->rxc];
 	memset(x, 0, sizeof(*x));
-	x->rx_ns = (int64_t)rx->tv_sec * 1000000000 +
-	    (int64_t)rx->tv_usec * 1000;
+	x->rx = *rx;
 	x->probe = id;
 	x->node = (uint16_t)node;
 	x->ipid = r->af == AF_INET ? r->ipid : 0;

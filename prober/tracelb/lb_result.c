@@ -19,21 +19,6 @@
 #include "mda_stop.h"
 #include "scamper_tracelb.h"
 
-static struct timeval
-tv_of_ns(int64_t ns)
-{
-	struct timeval tv;
-	int64_t sec = ns / 1000000000, rem = ns % 1000000000;
-
-	if (rem < 0) {
-		sec--;
-		rem += 1000000000;
-	}
-	tv.tv_sec = (time_t)sec;
-	tv.tv_usec = (suseconds_t)(rem / 1000);
-	return tv;
-}
-
 static int
 nodes_make(struct lb_state *s)
 {
@@ -105,7 +90,7 @@ probe_make(const struct lb_state *s, const struct byprobe *b, uint32_t id,
 	uint32_t n = b->first[id + 1] - b->first[id];
 	int type = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
 
-	p->tx = tv_of_ns(s->tx_ns[id]);
+	p->tx = stamp_tv(s->tx[id]);
 	p->flowid = lb_flowid(s, mp->flow);
 	p->ttl = mp->ttl;
 	p->attempt = mp->attempt;
@@ -122,7 +107,7 @@ probe_make(const struct lb_state *s, const struct byprobe *b, uint32_t id,
 
 		scamper_addr_set(&r->from, type, mda_node_addr(s->mda,
 		    x->node));
-		r->rx = tv_of_ns(x->rx_ns);
+		r->rx = stamp_tv(x->rx);
 		r->ipid = x->ipid;
 		r->ttl = x->ttl;
 		r->flags = x->flags;

@@ -19,7 +19,7 @@
 #include "log.h"
 #include "mda.h"
 #include "mda_stop.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tracelb.h"
 #include "task.h"
@@ -37,7 +37,7 @@ lb_state_free(struct lb_state *s)
 	for (uint32_t i = 0; i < s->rxc; i++)
 		free(s->rx[i].ext);
 	free(s->rx);
-	free(s->tx_ns);
+	free(s->tx);
 	free(s->ni);
 	free(s->fifo);
 	free(s->fifo_sent);
@@ -328,13 +328,13 @@ tx_grow(struct lb_state *s, uint32_t id)
 {
 	if (id >= s->txcap) {
 		uint32_t c = s->txcap < 16 ? 16 : s->txcap * 2;
-		int64_t *p;
+		struct stamp *p;
 
 		while (c <= id)
 			c *= 2;
-		if ((p = realloc(s->tx_ns, c * sizeof(*p))) == NULL)
+		if ((p = realloc(s->tx, c * sizeof(*p))) == NULL)
 			return -1;
-		s->tx_ns = p;
+		s->tx = p;
 		s->txcap = c;
 	}
 	return 0;
@@ -345,7 +345,6 @@ lb_probe(struct task *task)
 {
 	struct lb_state *s = task_state(task);
 	struct pkt_probe p;
-	struct timeval tx;
 	uint8_t pay[LB_PAYLOAD_MAX];
 	uint32_t id;
 	int rc;
@@ -372,31 +371,37 @@ lb_probe(struct task *task)
 		return 0;
 	}
 	lb_build(s, id, &p, pay);
-	if (task_send(task, &p, &tx, id) == -1) {
+	if (task_send(task, &p, &s->tx[id], id) == -1) {
 		log_debug("tracelb: send: %s", strerror(errno));
 		lb_finish(s, LB_STOP_ERROR, errno);
 		return 1;
 	}
-	s->tx_ns[id] = (int64_t)tx.tv_sec * 1000000000 +
-	    (int64_t)tx.tv_usec * 1000;
 	s->last_mono = task_now(task);
 	s->idle = 0;
 	kick(s);
 	return 1;
 }
 
-void
-lb_sent(struct task *task, uint32_t id, int err, const struct timeval *tx)
+/* A better send time for probe ID (a record holds send and receive
+ * times, no RTT, so the kernel's time may replace the clock's even
+ * after a reply came), or the kernel refused it. */
+int
+lb_sent(struct task *task, uint32_t id, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct lb_state *s = task_state(task);
 
+	(void)src;
 	if (s->done)
-		return;
-	if (err != 0)
+		return 0;
+	if (err != 0) {
 		lb_finish(s, LB_STOP_ERROR, err);
-	else if (id < s->txcap)
-		s->tx_ns[id] = (int64_t)tx->tv_sec * 1000000000 +
-		    (int64_t)tx->tv_usec * 1000;
+		return 0;
+	}
+	if (id >= mda_probec(s->mda))
+		return 0;
+	s->tx[id] = *tx;
+	return 1;
 }
 
 /* Remember node NODE's quoted TTL from its first reply R. */
@@ -420,7 +425,7 @@ node_seen(struct lb_state *s, int node, const struct pkt_reply *r)
 
 void
 lb_reply(struct task *task, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
 	struct lb_state *s = task_state(task);
 	uint8_t a[16] = { 0 };
@@ -446,11 +451,11 @@ lb_halt(struct task *task)
 	lb_finish(task_state(task), LB_STOP_HALTED, 0);
 }
 
-void
-lb_write(struct task *task, struct output *o)
+const void *
+lb_result_obj(struct task *task, uint16_t *type)
 {
 	struct lb_state *s = task_state(task);
 
-	if (output_write_tracelb(o, s->t) == -1)
-		log_warn("writing tracelb");
+	*type = SCAMPER_FILE_OBJ_TRACELB;
+	return s->t;
 }

@@ -23,7 +23,6 @@
 #include "lb_int.h"
 #include "mda.h"
 #include "method.h"
-#include "output.h"
 #include "scamper_tracelb.h"
 #include "task.h"
 
@@ -183,6 +182,6 @@ const struct method method_tracelb = {
 	.reply = lb_reply,
 	.sent = lb_sent,
 	.halt = lb_halt,
-	.write = lb_write,
+	.result = lb_result_obj,
 	.free_state = lb_free_state,
 };
