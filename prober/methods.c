@@ -12,6 +12,7 @@ extern const struct method method_ping;
 extern const struct method method_dealias;
 extern const struct method method_tbit;
 extern const struct method method_sting;
+extern const struct method method_tracelb;
 
 const struct method *const prober_methods[] = {
 	&method_trace,
@@ -19,5 +20,6 @@ const struct method *const prober_methods[] = {
 	&method_dealias,
 	&method_tbit,
 	&method_sting,
+	&method_tracelb,
 	NULL
 };

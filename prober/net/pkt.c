@@ -785,3 +785,25 @@ pkt_ptb(const struct pkt_reply *r, uint16_t mtu, struct pkt_probe *pp,
 	}
 	return 0;
 }
+
+size_t
+pkt_ext_warts(const struct pkt_reply *r, uint8_t *buf)
+{
+	const uint8_t *e = r->ext;
+	size_t off = 4, out = 0;
+
+	if (e == NULL || r->extlen <= 4 || r->extlen > 0xffff)
+		return 0;
+	while (off + 4 <= r->extlen) {
+		size_t olen = (size_t)(e[off] << 8 | e[off + 1]);
+
+		if (olen < 4 || off + olen > r->extlen)
+			break;
+		buf[out] = (uint8_t)((olen - 4) >> 8);
+		buf[out + 1] = (uint8_t)(olen - 4);
+		memcpy(buf + out + 2, e + off + 2, olen - 2);
+		out += olen;
+		off += olen;
+	}
+	return out;
+}

@@ -186,4 +186,11 @@ int pkt_parse_icmp6(const uint8_t *buf, size_t len, struct pkt_reply *r);
 int pkt_parse_l4(uint8_t proto, const uint8_t *buf, size_t len,
     struct pkt_reply *r);
 
+/* R's RFC 4884 extension objects as warts keeps them, into BUF (at
+ * least R->extlen bytes): each object's length field counts its payload
+ * only (RFC 4884 counts the 4-byte object header too) and the extension
+ * header is dropped; a malformed object ends the copy.  Returns the
+ * bytes written (0: no extension, or nothing well formed). */
+size_t pkt_ext_warts(const struct pkt_reply *r, uint8_t *buf);
+
 #endif

@@ -83,7 +83,7 @@ refused() {
 		bad "$what: exit $rc (want $want): $(cat "$tmp/ref.err")"
 	fi
 }
-for c in tracelb neighbourdisc sniff host; do
+for c in neighbourdisc sniff host; do
 	refused "-I $c" 1 "scamper: -I argument 1: $c: not implemented yet" \
 	    -I "$c 192.0.2.2"
 done
@@ -101,8 +101,8 @@ refused "-I bad value" 1 "scamper: -I argument 1: ping: -c: invalid value '0' (e
     -I "ping -c 0 192.0.2.2"
 refused "every -I refused" 1 "scamper: nothing measured: every command was refused (3)" \
     -I "host 192.0.2.2" -I "bogus 192.0.2.2" -I "ping -A 192.0.2.2"
-printf 'tracelb 192.0.2.2\n# a comment\nbogus 192.0.2.2\n\nping -A 192.0.2.2\n' >"$tmp/cmds"
-refused "-f -O cmdfile: each line" 1 "scamper: $tmp/cmds:1: tracelb: not implemented yet" \
+printf 'host 192.0.2.2\n# a comment\nbogus 192.0.2.2\n\nping -A 192.0.2.2\n' >"$tmp/cmds"
+refused "-f -O cmdfile: each line" 1 "scamper: $tmp/cmds:1: host: not implemented yet" \
     -O cmdfile -f "$tmp/cmds"
 grep -qxF "scamper: $tmp/cmds:3: bogus: unknown command 'bogus'" "$tmp/ref.err" &&
     grep -qxF "scamper: $tmp/cmds:5: ping: -A: unknown option" "$tmp/ref.err" &&
@@ -112,8 +112,8 @@ grep -qxF "scamper: $tmp/cmds:3: bogus: unknown command 'bogus'" "$tmp/ref.err" 
 printf '192.0.2.2\n' >"$tmp/addrs"
 refused "-c with a bad option over -f" 1 "scamper: nothing measured: every command was refused (1)" \
     -c "ping -A" -f "$tmp/addrs"
-refused "-c unbuilt" 1 "scamper: -c tracelb: not implemented yet" \
-    -c tracelb -f "$tmp/addrs"
+refused "-c unbuilt" 1 "scamper: -c host: not implemented yet" \
+    -c host -f "$tmp/addrs"
 refused "-c unknown" 1 "scamper: -c: unknown command 'bogus' (expected trace, ping, tracelb, dealias, neighbourdisc, sniff, sting, tbit or host)" \
     -c bogus -f "$tmp/addrs"
 run mixed "$scamper" -O text -I "host 192.0.2.2" -I "ping -c 1 192.0.2.2"

@@ -136,6 +136,12 @@ int netsim_path_print(const struct netsim *s, const char *src,
     const char *dst, const char *proto, const char *l4hdr, FILE *f,
     char *err, size_t errlen);
 
+/* Print every interface and link any flow to DST can see when probing
+ * with PROTO ("icmp", "udp" or "tcp"): the MDA truth (see --lbtruth in
+ * sc_netsim(1)).  Returns 0, or -1 with a message in ERR. */
+int netsim_lbtruth_print(const struct netsim *s, const char *dst,
+    const char *proto, FILE *f, char *err, size_t errlen);
+
 /* The flow hash of a load balancer, as documented: exposed for tests. */
 uint32_t netsim_flow_hash(uint32_t lbid, int af, const uint8_t *src,
     const uint8_t *dst, uint8_t proto, const uint8_t l4[4]);
