@@ -5,7 +5,7 @@
  * record body.  The target frames it as a warts file (a list, a cycle
  * start, then the record, so list and cycle ID 1 resolve) and reads it;
  * an object that decodes is rendered as JSON and text and written again,
- * and the written record must decode again.  Seeds in fuzz-seeds/ hold
+ * and the written record must decode again.  Seeds in tests/fuzz/corpus/warts-record/ hold
  * real bodies of every type from the corpus.
  */
 #include <stdint.h>
