@@ -42,7 +42,8 @@ struct ctl *ctl_prepare(const struct opts *o);
  * a "shutdown" command or a signal ends it.  NOFILES: files cannot be
  * opened any more (sandboxed), so "outfile open" and "source add" are
  * refused with that reason.  CTL and FDS are consumed.  Returns the exit
- * status. */
+ * status: 1 if start-up failed or scamper-helper went away (FDS->on_lost:
+ * what was in flight is written with stop reason error), else 0. */
 int ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles);
 

@@ -752,6 +752,27 @@ on_signal(int signo, void *arg)
 	ctl_check_exit(ctl);
 }
 
+/* scamper-helper is gone: what is in flight is written with stop reason
+ * error (EPIPE) and goes out to its clients, each client is told, and
+ * scamper exits (non-zero) once their output is out. */
+static void
+on_helper_lost(void *arg)
+{
+	struct ctl *ctl = arg;
+	struct ctl_client *cl;
+
+	log_warnx("scamper-helper has gone away: stopping the measurements "
+	    "and the control socket");
+	core_fail(ctl->core, EPIPE);
+	TAILQ_FOREACH(cl, &ctl->clients, e)
+		if (!cl->closing)
+			ctl_printf(cl, "ERR scamper-helper has gone away: "
+			    "measurements stopped, scamper is exiting");
+	ctl->shutdown = CTL_FLUSH;
+	ctl_fsrc_shutdown(ctl, 1);
+	ctl_check_exit(ctl);
+}
+
 int
 ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
@@ -769,6 +790,8 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 		goto out;
 	}
 	core_on_idle(ctl->core, on_idle, ctl);
+	if (fds->on_lost != NULL)
+		fds->on_lost(fds->dl_ctx, on_helper_lost, ctl);
 	if (ctl->remote != NULL && remote_start(ctl->remote, ctl, l) == -1)
 		goto out;
 	for (int i = 0; i < ctl->nlisten; i++)
@@ -784,6 +807,10 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 		goto out;
 	}
 	rc = 0;
+	if (core_failed(ctl->core) != 0) {
+		(void)core_lost_say(core_lost(ctl->core), "scamper-helper lost");
+		rc = 1;
+	}
 out:
 	loop_timer_cancel(l, &ctl->relisten);
 	loop_timer_cancel(l, &ctl->exit_timer);

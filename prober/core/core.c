@@ -70,6 +70,9 @@ struct core_src {
 	void			*arg;
 	struct taskq		 pending;	/* parsed, not started */
 	uint32_t		 npending;
+	char			 qwhere[160];	/* where the command a pull
+						 * source queued last came
+						 * from */
 	uint32_t		 live;		/* tasks not yet freed */
 	TAILQ_HEAD(, source_ent) pulls;
 	TAILQ_ENTRY(core_src)	 e;
@@ -104,7 +107,10 @@ struct core {
 	uint32_t		 running;	/* started, not finished */
 	uint32_t		 next_id;
 	uint16_t		 sport;
+	int			 halt_err;	/* task_halt_error */
+	int			 failed;	/* core_fail's errno */
 	struct core_stats	 st;
+	struct core_lost	 lost;
 };
 
 static void core_kick(struct core *c);
@@ -313,6 +319,12 @@ task_reply_fragid(const struct task *t, uint32_t *id)
 	return 1;
 }
 
+int
+task_halt_error(const struct task *t)
+{
+	return t->c->halt_err;
+}
+
 void
 task_finish(struct task *t)
 {
@@ -409,6 +421,11 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 	int argc = 0;
 
 	snprintf(line, sizeof(line), "%s", cmd);
+	if (c->failed != 0) {
+		snprintf(why, sizeof(why), "probing has stopped (%s)",
+		    strerror(c->failed));
+		goto bad;
+	}
 	if ((argc = cmd_split(line, argv, CMD_MAXARGS, why, sizeof(why))) < 0)
 		goto bad;
 	if (argc == 0) {
@@ -477,6 +494,9 @@ src_fill(struct core_src *s)
 		} else if (src_command(s, cmd, where, NULL, err,
 		    sizeof(err)) == -1)
 			log_warnx("%s", err);
+		else
+			snprintf(s->qwhere, sizeof(s->qwhere), "%.*s",
+			    (int)sizeof(s->qwhere) - 1, where);
 	}
 	return !TAILQ_EMPTY(&s->pending);
 }
@@ -555,6 +575,7 @@ start_one(struct core *c, struct task *t)
 			t->finished = 1;
 			/* no result, but its source hears it ended */
 			t->discard = 1;
+			c->lost.unstarted++;
 			TAILQ_INSERT_TAIL(&c->dead, t, q);
 			loop_timer_after(c->l, &c->reap, 0);
 		}
@@ -657,8 +678,11 @@ on_txdone(void *arg, void *token, uint32_t tag, int err,
 		return;
 	if (t->m->sent != NULL)
 		t->m->sent(t, tag, err, tx);
-	else if (err != 0)
+	else if (err != 0) {
+		t->c->halt_err = err;
 		t->m->halt(t);
+		t->c->halt_err = 0;
+	}
 }
 
 static void
@@ -836,22 +860,110 @@ halt_running(struct task *t)
 		fatalx("%s: halt did not finish task %u", t->m->name, t->id);
 }
 
-void
-core_halt_all(struct core *c)
+/* Before S's queue and pull sources are dropped: note where the first
+ * command never started came from, and whether input was left. */
+static void
+note_unmeasured(struct core *c, struct core_src *s)
+{
+	char cmd[CORE_MAXCMD], where[sizeof(c->lost.first)];
+	struct source_ent *se;
+	int rc;
+
+	if (s->npending > 0 && c->lost.first[0] == '\0' &&
+	    s->qwhere[0] != '\0')
+		snprintf(c->lost.first, sizeof(c->lost.first), "%s",
+		    s->qwhere);
+	TAILQ_FOREACH(se, &s->pulls, e) {
+		where[0] = '\0';
+		if ((rc = source_next(se->s, cmd, sizeof(cmd), where,
+		    sizeof(where))) == 0)
+			continue;
+		c->lost.unread = 1;
+		if (c->lost.first[0] == '\0' && rc == 1)
+			snprintf(c->lost.first, sizeof(c->lost.first), "%s",
+			    where);
+		break;
+	}
+}
+
+/* core_halt_all and core_fail: ERR 0 or the errno that broke probing. */
+static void
+halt_all(struct core *c, int err)
 {
 	struct core_src *s;
 	struct task *t;
 
 	TAILQ_FOREACH(s, &c->srcs, e) {
+		if (!c->discard)
+			note_unmeasured(c, s);
 		src_free_pulls(s);
-		while ((t = TAILQ_FIRST(&s->pending)) != NULL)
+		while ((t = TAILQ_FIRST(&s->pending)) != NULL) {
+			c->lost.dropped++;
 			drop_queued(c, t);
+		}
 	}
-	while ((t = TAILQ_FIRST(&c->held)) != NULL)
+	while ((t = TAILQ_FIRST(&c->held)) != NULL) {
+		c->lost.dropped++;
 		drop_queued(c, t);
-	while ((t = TAILQ_FIRST(&c->running_q)) != NULL)
+	}
+	c->halt_err = err;
+	while ((t = TAILQ_FIRST(&c->running_q)) != NULL) {
+		if (!t->discard)
+			c->lost.halted++;
 		halt_running(t);
+	}
+	c->halt_err = 0;
 	core_kick(c);
+}
+
+void
+core_halt_all(struct core *c)
+{
+	halt_all(c, 0);
+}
+
+void
+core_fail(struct core *c, int err)
+{
+	if (c->failed == 0)
+		c->failed = err != 0 ? err : EIO;
+	halt_all(c, c->failed);
+}
+
+int
+core_failed(const struct core *c)
+{
+	return c->failed;
+}
+
+const struct core_lost *
+core_lost(const struct core *c)
+{
+	return &c->lost;
+}
+
+int
+core_lost_say(const struct core_lost *l, const char *what)
+{
+	char from[sizeof(l->first) + 64];
+
+	if (l->halted == 0 && l->dropped == 0 && l->unstarted == 0 &&
+	    !l->unread)
+		return 0;
+	if (what == NULL)
+		return 1;
+	if (l->first[0] != '\0')
+		snprintf(from, sizeof(from), "; the input from %s on was not "
+		    "measured", l->first);
+	else
+		snprintf(from, sizeof(from), "%s", l->unread ? "; input was "
+		    "left unread" : "");
+	log_warnx("%s: %llu measurements stopped early (written with what "
+	    "they had), %llu commands never started, %llu refused at "
+	    "start%s", what, (unsigned long long)l->halted,
+	    (unsigned long long)l->dropped,
+	    (unsigned long long)l->unstarted, from);
+	return 1;
 }
 
 /* ---- sources ----------------------------------------------------------- */

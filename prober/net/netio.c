@@ -72,6 +72,7 @@ netio_fds_init(struct netio_fds *f)
 	f->send6 = f->icmp6 = f->tcp6 = -1;
 	f->dl_open = NULL;
 	f->dl_ctx = NULL;
+	f->on_lost = NULL;
 }
 
 /* Replies to a tick's probes arrive while a busy prober sleeps out the
