@@ -28,6 +28,7 @@
 
 static void client_free(struct ctl_client *cl);
 static void on_client(struct loop_fd *lfd, int fd, int events, void *arg);
+static void on_hello(void *arg);
 
 /* ---- listening sockets (before the privilege drop) ------------------ */
 
@@ -414,6 +415,7 @@ client_free(struct ctl_client *cl)
 	if (cl->lfd != NULL)
 		loop_fd_del(ctl->l, cl->lfd);
 	loop_timer_cancel(ctl->l, &cl->kick);
+	loop_timer_cancel(ctl->l, &cl->hello);
 	if (cl->vio != NULL)
 		cl->vio->close(cl->vio_arg);
 	else
@@ -435,6 +437,10 @@ client_lines(struct ctl_client *cl)
 		if (rc == CTL_LB_NONE) {
 			cl->lb_drained = 1;
 			break;
+		}
+		if (!cl->spoke) {
+			cl->spoke = 1;
+			loop_timer_cancel(cl->ctl->l, &cl->hello);
 		}
 		if (rc == CTL_LB_TOOLONG)
 			ctl_printf(cl, "ERR line too long (at most %d bytes)",
@@ -579,7 +585,9 @@ ctl_client_virtual(struct ctl *ctl, const char *name,
 	cl->vio = vio;
 	cl->vio_arg = arg;
 	cl->lb_drained = 1;
+	cl->spoke = 1;		/* no deadline: remote.c watches the link */
 	timer_init(&cl->kick, on_kick, cl);
+	timer_init(&cl->hello, on_hello, cl);
 	ctl_lb_init(&cl->lb);
 	TAILQ_INIT(&cl->jobs);
 	snprintf(cl->name, sizeof(cl->name), "%s", name);
@@ -621,6 +629,114 @@ client_name(struct ctl_client *cl, const struct sockaddr_storage *ss)
 		    cl->ctl->o->unix_path, cl->fd);
 }
 
+/* The peer a client counts against (CTL_MAXPERPEER): a TCP client's
+ * address, a unix socket client's uid. */
+static void
+client_peer(struct ctl_client *cl, const struct sockaddr_storage *ss)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	uid_t uid = (uid_t)-1;
+
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    ss)->sin_addr, a, sizeof(a));
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)ss)->sin6_addr, a, sizeof(a));
+	else {
+#if defined(SO_PEERCRED)
+		struct ucred uc;
+		socklen_t len = sizeof(uc);
+
+		if (getsockopt(cl->fd, SOL_SOCKET, SO_PEERCRED, &uc,
+		    &len) == 0)
+			uid = uc.uid;
+#else
+		gid_t gid;
+
+		if (getpeereid(cl->fd, &uid, &gid) != 0)
+			uid = (uid_t)-1;
+#endif
+		snprintf(cl->peer, sizeof(cl->peer), "uid %ld", (long)uid);
+		return;
+	}
+	snprintf(cl->peer, sizeof(cl->peer), "%s", a);
+}
+
+/* Close CL at once, telling it WHY (best effort: never blocks). */
+static void
+client_drop(struct ctl_client *cl, const char *why)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line), "ERR %s\n", why);
+
+	log_info("control: %s: %s", cl->name, why);
+	if (cl->fd != -1 && !cl->spoke)
+		(void)send(cl->fd, line, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	client_free(cl);
+}
+
+/* The first client, oldest first, that has sent nothing yet and (if PEER
+ * is not NULL) comes from PEER; NULL if none. */
+static struct ctl_client *
+idle_client(struct ctl *ctl, const char *peer)
+{
+	struct ctl_client *cl;
+
+	TAILQ_FOREACH(cl, &ctl->clients, e)
+		if (cl->vio == NULL && !cl->spoke && !cl->closing &&
+		    (peer == NULL || strcmp(cl->peer, peer) == 0))
+			return cl;
+	return NULL;
+}
+
+/* Make room for a client from PEER within the caps, closing a client of
+ * that peer (or any, when the total is reached) that has sent nothing.
+ * Returns 0, or -1 with the reason in WHY if there is no room. */
+static int
+client_room(struct ctl *ctl, const char *peer, char *why, size_t len)
+{
+	struct ctl_client *cl, *idle;
+	uint32_t n = 0;
+
+	TAILQ_FOREACH(cl, &ctl->clients, e)
+		if (cl->vio == NULL && strcmp(cl->peer, peer) == 0)
+			n++;
+	if (n >= CTL_MAXPERPEER) {
+		if ((idle = idle_client(ctl, peer)) == NULL) {
+			snprintf(why, len, "too many connections from %s "
+			    "(at most %d)", peer, CTL_MAXPERPEER);
+			return -1;
+		}
+		client_drop(idle, "closed: a newer connection from your "
+		    "address took its place (no command sent yet)");
+	}
+	if (ctl->nclients >= CTL_MAXCLIENTS) {
+		if ((idle = idle_client(ctl, NULL)) == NULL) {
+			snprintf(why, len, "too many connections (at most %d)",
+			    CTL_MAXCLIENTS);
+			return -1;
+		}
+		client_drop(idle, "closed: a newer connection took its place "
+		    "(no command sent yet)");
+	}
+	return 0;
+}
+
+/* CTL_HELLO_S passed without a whole line from the client. */
+static void
+on_hello(void *arg)
+{
+	struct ctl_client *cl = arg;
+	struct ctl *ctl = cl->ctl;
+	char why[64];
+
+	snprintf(why, sizeof(why), "no command within %d s: closing",
+	    CTL_HELLO_S);
+	client_drop(cl, why);
+	ctl_check_exit(ctl);
+}
+
 static void
 on_relisten(void *arg)
 {
@@ -637,6 +753,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct ctl_client *cl;
+	char why[128], line[160];
 	int fd;
 
 	(void)events;
@@ -653,8 +770,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 		return;
 	}
 	(void)lfd;
-	if (ctl->nclients >= CTL_MAXCLIENTS || ctl->exiting ||
-	    (cl = calloc(1, sizeof(*cl))) == NULL) {
+	if (ctl->exiting || (cl = calloc(1, sizeof(*cl))) == NULL) {
 		log_warnx("control socket: refusing a client (%u connected)",
 		    ctl->nclients);
 		close(fd);
@@ -664,9 +780,20 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	cl->fd = fd;
 	cl->lb_drained = 1;
 	timer_init(&cl->kick, on_kick, cl);
+	timer_init(&cl->hello, on_hello, cl);
 	ctl_lb_init(&cl->lb);
 	TAILQ_INIT(&cl->jobs);
 	client_name(cl, &ss);
+	client_peer(cl, &ss);
+	if (client_room(ctl, cl->peer, why, sizeof(why)) == -1) {
+		log_warnx("control socket: refusing %s: %s", cl->name, why);
+		snprintf(line, sizeof(line), "ERR %s\n", why);
+		(void)send(fd, line, strlen(line), MSG_DONTWAIT |
+		    MSG_NOSIGNAL);
+		close(fd);
+		free(cl);
+		return;
+	}
 	if ((cl->lfd = loop_fd_add(ctl->l, fd, LOOP_READ, on_client, cl)) ==
 	    NULL) {
 		log_warn("control socket: watching a client");
@@ -677,6 +804,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	cl->events = LOOP_READ;
 	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
 	ctl->nclients++;
+	loop_timer_after(ctl->l, &cl->hello, CTL_HELLO_S * 1000);
 	log_debug("control: %s connected", cl->name);
 }
 
