@@ -571,6 +571,32 @@ on_client(struct loop_fd *lfd, int fd, int events, void *arg)
 }
 
 struct ctl_client *
+ctl_client_stream(struct ctl *ctl, const char *name,
+    const struct ctl_vio *vio, void *arg)
+{
+	struct ctl_client *cl;
+
+	if (ctl->exiting || (cl = calloc(1, sizeof(*cl))) == NULL)
+		return NULL;
+	cl->ctl = ctl;
+	cl->fd = -1;
+	cl->vio = vio;
+	cl->vio_arg = arg;
+	cl->lb_drained = 1;
+	cl->spoke = 1;
+	timer_init(&cl->kick, on_kick, cl);
+	timer_init(&cl->hello, on_hello, cl);
+	ctl_lb_init(&cl->lb);
+	TAILQ_INIT(&cl->jobs);
+	snprintf(cl->name, sizeof(cl->name), "%s", name);
+	snprintf(cl->peer, sizeof(cl->peer), "stream");
+	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
+	ctl->nclients++;
+	ctl_client_watch(cl);
+	return cl;
+}
+
+struct ctl_client *
 ctl_client_virtual(struct ctl *ctl, const char *name,
     const struct ctl_vio *vio, void *arg)
 {
@@ -902,12 +928,11 @@ on_helper_lost(void *arg)
 }
 
 int
-ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
+ctl_start(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
 	struct core_conf conf = { ctl->o->pps, ctl->o->window };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
-	int rc = 1;
 
 	ctl->l = l;
 	ctl->nofiles = nofiles;
@@ -915,21 +940,47 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 	timer_init(&ctl->exit_timer, on_exit_timer, ctl);
 	if ((ctl->core = core_new(l, &conf, fds, def->out, NULL)) == NULL) {
 		log_warn("start-up");
-		goto out;
+		return -1;
 	}
 	core_on_idle(ctl->core, on_idle, ctl);
 	if (fds->on_lost != NULL)
 		fds->on_lost(fds->dl_ctx, on_helper_lost, ctl);
 	if (ctl->remote != NULL && remote_start(ctl->remote, ctl, l) == -1)
-		goto out;
+		return -1;
 	for (int i = 0; i < ctl->nlisten; i++)
 		if ((ctl->lw[i] = loop_fd_add(l, ctl->lfd[i], LOOP_READ,
 		    on_accept, ctl)) == NULL) {
 			log_warn("control socket");
-			goto out;
+			return -1;
 		}
 	loop_signal(l, SIGINT, on_signal, ctl);
 	loop_signal(l, SIGTERM, on_signal, ctl);
+	return 0;
+}
+
+void
+ctl_finish(struct ctl *ctl)
+{
+	if (ctl->l != NULL) {
+		loop_timer_cancel(ctl->l, &ctl->relisten);
+		loop_timer_cancel(ctl->l, &ctl->exit_timer);
+	}
+	while (!TAILQ_EMPTY(&ctl->clients))
+		client_free(TAILQ_FIRST(&ctl->clients));
+	ctl_fsrc_free_all(ctl);		/* their core sources go first */
+	core_free(ctl->core);
+	ctl->core = NULL;
+	ctl_free(ctl);
+}
+
+int
+ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
+    int nofiles)
+{
+	int rc = 1;
+
+	if (ctl_start(ctl, l, fds, nofiles) == -1)
+		goto out;
 	if (core_run(ctl->core) == -1) {
 		log_warn("event loop");
 		goto out;
@@ -940,13 +991,6 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 		rc = 1;
 	}
 out:
-	loop_timer_cancel(l, &ctl->relisten);
-	loop_timer_cancel(l, &ctl->exit_timer);
-	while (!TAILQ_EMPTY(&ctl->clients))
-		client_free(TAILQ_FIRST(&ctl->clients));
-	ctl_fsrc_free_all(ctl);		/* their core sources go first */
-	core_free(ctl->core);
-	ctl->core = NULL;
-	ctl_free(ctl);
+	ctl_finish(ctl);
 	return rc;
 }
