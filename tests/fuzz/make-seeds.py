@@ -115,3 +115,7 @@ for n, b in [("time-exceeded4", te4), ("unreach-mpls4", un4),
              ("icmp6-time-exceeded", te6m), ("icmp6-echo-reply", er6m),
              ("icmp6-ptb", ptb6m)]:
     write("tests/fuzz/corpus/pkt", n, b)
+# datalink frames: Ethernet headers in front of two of them
+eth = bytes.fromhex("020000000001020000000002")
+write("tests/fuzz/corpus/pkt", "frame-time-exceeded4", eth + b"\x08\x00" + te4)
+write("tests/fuzz/corpus/pkt", "frame-time-exceeded6", eth + b"\x86\xdd" + te6)
