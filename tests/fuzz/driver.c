@@ -56,8 +56,13 @@ load(const char *path, struct blob *out)
 	}
 	n = fread(b, 1, 1 << 20, f);
 	fclose(f);
-	if ((out->b = realloc(b, n > 0 ? n : 1)) == NULL)
-		out->b = b;
+	/* keep only what was read */
+	if ((out->b = malloc(n > 0 ? n : 1)) == NULL) {
+		free(b);
+		return -1;
+	}
+	memcpy(out->b, b, n);
+	free(b);
 	out->n = n;
 	return 0;
 }
