@@ -357,6 +357,8 @@ on_messages(struct rd_conn *cn)
 			return -1;
 		rd_chan_data(cn->vp, h.chan, p, h.len);
 	}
+	if (cn->closing)	/* conn_fail emptied the buffer */
+		return -1;
 	memmove(cn->rbuf, cn->rbuf + off, cn->rlen - off);
 	cn->rlen -= off;
 	return 0;
