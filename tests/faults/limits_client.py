@@ -191,6 +191,13 @@ def master_res(src, addr, port, magic):
 def remoted(addr, port, log):
     raise_nofile(4096)
     magic = [struct.pack(">Q", 0x5c0000 + i) for i in range(41)]
+    # a message before MASTER_NEW ends only that connection (it once
+    # crashed sc_remoted: fuzz-remoted found it)
+    s = tcp("192.0.2.3", addr, port)
+    rp_send(s, b"\x04")
+    rp_send(s, b"\x04")
+    ok(rp_recv(s, 5) is None, "a message before MASTER_NEW: closed")
+    s.close()
     # a session from 192.0.2.3 first, then 40 from 192.0.2.2; all vanish
     s, good = master_new("192.0.2.3", addr, port, magic[0], "other")
     ok(good, "a vantage point from 192.0.2.3 identifies itself")
