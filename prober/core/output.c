@@ -291,11 +291,14 @@ sink_cycle(struct output *o, const struct scamper_cycle *c, uint16_t type)
 	}
 }
 
-/* Write the rendered string S (owned, may be NULL), and a newline after
- * a JSON object (text renderings end with their own). */
+/* Write the rendered string *SP (owned, may be NULL), and a newline
+ * after a JSON object (text renderings end with their own).  A pointer:
+ * callers render in the same call, and C does not order arguments. */
 static int
-put_line(struct output *o, char *s, int rc)
+put_line(struct output *o, char **sp, int rc)
 {
+	char *s = *sp;
+
 	if (rc == -1 || s == NULL) {
 		free(s);
 		if (rc == -1) {
@@ -330,9 +333,9 @@ write_trace(struct output *o, const struct scamper_trace *t)
 
 	switch (o->fmt) {
 	case OUTPUT_TEXT:
-		return put_line(o, s, scamper_text_trace(t, &s));
+		return put_line(o, &s, scamper_text_trace(t, &s));
 	case OUTPUT_JSON:
-		return put_line(o, s, scamper_json_trace(t, &s));
+		return put_line(o, &s, scamper_json_trace(t, &s));
 	case OUTPUT_WARTS:
 		if (o->fn != NULL)
 			return sink_trace(o, t);
@@ -348,9 +351,9 @@ write_ping(struct output *o, const struct scamper_ping *p)
 
 	switch (o->fmt) {
 	case OUTPUT_TEXT:
-		return put_line(o, s, scamper_text_ping(p, &s));
+		return put_line(o, &s, scamper_text_ping(p, &s));
 	case OUTPUT_JSON:
-		return put_line(o, s, scamper_json_ping(p, &s));
+		return put_line(o, &s, scamper_json_ping(p, &s));
 	case OUTPUT_WARTS:
 		if (o->fn != NULL)
 			return sink_ping(o, p);
@@ -388,7 +391,7 @@ cycle(struct output *o, const struct scamper_cycle *c, uint16_t type)
 	case OUTPUT_TEXT:
 		return 0;
 	case OUTPUT_JSON:
-		return put_line(o, s, scamper_json_cycle(c, type, &s));
+		return put_line(o, &s, scamper_json_cycle(c, type, &s));
 	case OUTPUT_WARTS:
 		if (o->fn != NULL)
 			return sink_cycle(o, c, type);
