@@ -197,7 +197,7 @@ ms_of_day(struct sbuf *sb, const char *name, uint32_t ms)
 }
 
 static void
-ping_reply(struct sbuf *sb, const struct scamper_ping *p,
+text_ping_reply(struct sbuf *sb, const struct scamper_ping *p,
     const struct scamper_ping_reply *r)
 {
 	sb_printf(sb, "%u bytes from ", r->reply_size);
@@ -251,7 +251,7 @@ scamper_text_ping(const struct scamper_ping *p, char **out)
 	sb_addr(&sb, &p->dst);
 	sb_printf(&sb, ": %u byte packets\n", p->probe_size);
 	for (uint16_t i = 0; i < p->replyc; i++)
-		ping_reply(&sb, p, &p->replies[i]);
+		text_ping_reply(&sb, p, &p->replies[i]);
 	scamper_ping_stats(p, &st);
 	sb_cat(&sb, "--- ");
 	sb_addr(&sb, &p->dst);

@@ -16,9 +16,10 @@
 struct fw_backend {
 	const char	*name;
 
-	/* Remove what earlier, crashed helpers left behind, then create
-	 * this helper's own table.  Returns 0, or -1 with a message in
-	 * ERR. */
+	/* Create this helper's own table (nftables: owned by the
+	 * helper's netlink socket, gone when it dies; pf, ipfw: first
+	 * remove what earlier, crashed helpers left behind).  Returns 0,
+	 * or -1 with a message in ERR. */
 	int		(*init)(char *err, size_t len);
 
 	/* Install a rule dropping the replies to R's probe before the

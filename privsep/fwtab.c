@@ -1,33 +1,56 @@
 /*
- * fwtab.c: policy, ids and ownership of the helper's firewall rules;
- * the backend (fw.h) only installs and removes them.
+ * fwtab.c: policy, ids, ownership and held ports of the helper's
+ * firewall rules; the backend (fw.h) only installs and removes them.
  *
  * The table is a fixed array searched linearly: at most FWTAB_MAX
  * rules and rule changes are rare (one per tbit/sting task), so O(N)
  * keeps the privileged code simple.
  */
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fw.h"
-#include "log.h"
 #include "fwtab.h"
+#include "log.h"
 
 struct fw_entry {
 	uint32_t	id;		/* 0: free */
 	uint32_t	client;
 	uint64_t	handle;		/* the backend's name for it */
+	int		sock;		/* holds the local address and port */
 };
 
 static struct fw_entry	fw_rules[FWTAB_MAX];
 static uint32_t		fw_next_id = 1;
 static int		fw_ready;
 
+/* Room for a descriptor per rule, besides the clients' sockets. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur <
+	    FWTAB_MAX + 256) {
+		rl.rlim_cur = rl.rlim_max < FWTAB_MAX + 256 ? rl.rlim_max :
+		    FWTAB_MAX + 256;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int
 fwtab_init(void)
 {
 	char err[256] = "";
 
+	raise_nofile();
 	if (fw_backend.init(err, sizeof(err)) == -1) {
 		log_warnx("firewall %s unavailable: %s", fw_backend.name, err);
 		return -1;
@@ -60,7 +83,7 @@ fwtab_check(const struct priv_fw_rule *r)
 	if ((r->family != PRIV_AF_INET && r->family != PRIV_AF_INET6) ||
 	    (r->proto != PRIV_P_TCP && r->proto != PRIV_P_UDP) ||
 	    !unicast(r->family, r->laddr) || !unicast(r->family, r->raddr) ||
-	    r->rport == 0 || r->lport < FWTAB_MIN_LPORT) {
+	    r->rport == 0 || (r->lport != 0 && r->lport < FWTAB_MIN_LPORT)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -95,12 +118,57 @@ next_id(void)
 	}
 }
 
-int
-fwtab_add(uint32_t client, const struct priv_fw_rule *r, uint32_t *id)
+/* Bind a socket of R's protocol to R's local address and port (0: any
+ * free one), without any address or port sharing, and put the port in
+ * *LPORT.  Returns the socket, or -1 with errno (bind's). */
+static int
+hold_port(const struct priv_fw_rule *r, uint16_t *lport)
 {
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t sl;
+	int fd, on = 1, e;
+
+	memset(&ss, 0, sizeof(ss));
+	if (r->family == PRIV_AF_INET) {
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, r->laddr, 4);
+		sin->sin_port = htons(r->lport);
+		sl = sizeof(*sin);
+	} else {
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, r->laddr, 16);
+		sin6->sin6_port = htons(r->lport);
+		sl = sizeof(*sin6);
+	}
+	if ((fd = socket(ss.ss_family, (r->proto == PRIV_P_TCP ?
+	    SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if ((ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
+	    bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	*lport = ntohs(ss.ss_family == AF_INET ? sin->sin_port :
+	    sin6->sin6_port);
+	return fd;
+}
+
+int
+fwtab_add(uint32_t client, const struct priv_fw_rule *r, uint32_t *id,
+    uint16_t *lport)
+{
+	struct priv_fw_rule held = *r;
 	struct fw_entry *e = NULL;
+	int e2;
 
 	*id = 0;
+	*lport = 0;
 	if (fwtab_check(r) == -1)
 		return -1;
 	if (!fw_ready) {
@@ -114,20 +182,32 @@ fwtab_add(uint32_t client, const struct priv_fw_rule *r, uint32_t *id)
 		errno = ENOSPC;
 		return -1;
 	}
-	if (fw_backend.add(r, &e->handle) == -1)
+	if ((e->sock = hold_port(r, &held.lport)) == -1) {
+		if (errno == EMFILE || errno == ENFILE)
+			errno = ENOSPC;
 		return -1;
+	}
+	if (fw_backend.add(&held, &e->handle) == -1) {
+		e2 = errno;
+		close(e->sock);
+		memset(e, 0, sizeof(*e));
+		errno = e2;
+		return -1;
+	}
 	e->id = next_id();
 	e->client = client;
 	*id = e->id;
+	*lport = held.lport;
 	return 0;
 }
 
-/* Remove entry E from the backend and the table. */
+/* Remove entry E from the backend and the table; its port is free. */
 static void
 entry_remove(struct fw_entry *e)
 {
 	if (fw_backend.del(e->handle) == -1)
 		log_warn("firewall rule %u", e->id);
+	close(e->sock);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -162,7 +242,10 @@ fwtab_fini(void)
 {
 	if (!fw_ready)
 		return;
-	memset(fw_rules, 0, sizeof(fw_rules));
 	fw_backend.fini();
+	for (size_t i = 0; i < FWTAB_MAX; i++)
+		if (fw_rules[i].id != 0)
+			close(fw_rules[i].sock);
+	memset(fw_rules, 0, sizeof(fw_rules));
 	fw_ready = 0;
 }

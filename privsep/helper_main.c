@@ -1,12 +1,13 @@
 /*
  * helper_main.c: scamper-helper's command line.
  *
- *   scamper-helper [-d] child
- *   scamper-helper [-d] [-g group] [-s socket] service
+ *   scamper-helper [-d] [-u user] child
+ *   scamper-helper [-d] [-g group] [-s socket] [-t secs] [-u user] service
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,8 +18,9 @@ static int
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: scamper-helper [-d] child\n"
-	    "       scamper-helper [-d] [-g group] [-s socket] service\n"
+	    "usage: scamper-helper [-d] [-u user] child\n"
+	    "       scamper-helper [-d] [-g group] [-s socket] [-t secs] "
+	    "[-u user] service\n"
 	    "       scamper-helper -v\n");
 	return 1;
 }
@@ -27,13 +29,14 @@ int
 main(int argc, char **argv)
 {
 	struct helper_conf conf;
+	char *end;
 	int ch;
 
 	log_init("scamper-helper");
 	memset(&conf, 0, sizeof(conf));
 	conf.sock_path = HELPER_SOCK_PATH;
 	conf.group = HELPER_GROUP;
-	while ((ch = getopt(argc, argv, "dg:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "dg:s:t:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			log_set_verbosity(2);
@@ -43,6 +46,18 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			conf.sock_path = optarg;
+			break;
+		case 't':
+			conf.hello_secs = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || conf.hello_secs < 1 ||
+			    conf.hello_secs > 3600) {
+				fprintf(stderr, "scamper-helper: -t %s: "
+				    "seconds from 1 to 3600\n", optarg);
+				return 1;
+			}
+			break;
+		case 'u':
+			conf.user = optarg;
 			break;
 		case 'v':
 			printf("scamper-helper version %s\n", SCAMPER_VERSION);

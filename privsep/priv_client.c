@@ -18,7 +18,8 @@
 struct priv_pending {
 	uint32_t	 id;		/* 0: slot free */
 	uint8_t		 type;		/* the request's type */
-	priv_cb		*cb;
+	priv_cb		*cb;		/* every type but FW_ADD */
+	priv_fw_cb	*fwcb;		/* FW_ADD */
 	void		*arg;
 };
 
@@ -71,11 +72,11 @@ priv_client_has_fw(const struct priv_client *pc)
 	return (pc->helper_flags & PRIV_HELLO_F_FW) != 0;
 }
 
-/* Send M (its id assigned here, with descriptor FD if not -1) and
- * remember CB for the reply. */
+/* Send M (its id assigned here) and remember CB (or for FW_ADD, FWCB)
+ * for the reply. */
 static int
-send_fd_req(struct priv_client *pc, struct priv_msg *m, int fd, priv_cb *cb,
-    void *arg)
+send_any(struct priv_client *pc, struct priv_msg *m, priv_cb *cb,
+    priv_fw_cb *fwcb, void *arg)
 {
 	uint8_t buf[PRIV_MSG_MAX];
 	struct priv_pending *p = NULL;
@@ -93,11 +94,12 @@ send_fd_req(struct priv_client *pc, struct priv_msg *m, int fd, priv_cb *cb,
 	m->id = pc->next_id++;
 	if ((len = priv_msg_encode(m, buf, sizeof(buf))) == -1)
 		fatal("encode %s", priv_type_name(m->type));
-	if (ipc_send(pc->sock, buf, (size_t)len, fd) == -1)
+	if (ipc_send(pc->sock, buf, (size_t)len, -1) == -1)
 		return -1;
 	p->id = m->id;
 	p->type = m->type;
 	p->cb = cb;
+	p->fwcb = fwcb;
 	p->arg = arg;
 	return 0;
 }
@@ -105,7 +107,7 @@ send_fd_req(struct priv_client *pc, struct priv_msg *m, int fd, priv_cb *cb,
 static int
 send_req(struct priv_client *pc, struct priv_msg *m, priv_cb *cb, void *arg)
 {
-	return send_fd_req(pc, m, -1, cb, arg);
+	return send_any(pc, m, cb, NULL, arg);
 }
 
 /* The reply type that answers a successful request of type REQ. */
@@ -123,10 +125,23 @@ ok_reply(int req)
 	case PRIV_FW_ADD:
 		return PRIV_FW_OK;
 	case PRIV_FW_DEL:
-	case PRIV_ALLOW_DIR:
 		return PRIV_OK;
 	}
 	fatalx("priv_client: no reply type for %d", req);
+}
+
+/* Run P's callback: ERR, or success with FD (or for FW_ADD the rule
+ * id and port in M). */
+static void
+callback(const struct priv_pending *p, int err, int fd,
+    const struct priv_msg *m)
+{
+	if (p->type != PRIV_FW_ADD)
+		p->cb(p->arg, err, fd, 0);
+	else if (err != 0)
+		p->fwcb(p->arg, err, 0, 0);
+	else
+		p->fwcb(p->arg, 0, m->u.fw_ok.rule_id, m->u.fw_ok.lport);
 }
 
 /* The helper is gone: fail every pending request with EPIPE. */
@@ -139,7 +154,7 @@ fail_all(struct priv_client *pc)
 		if (p.id == 0)
 			continue;
 		pc->pending[i].id = 0;
-		p.cb(p.arg, EPIPE, -1, 0);
+		callback(&p, EPIPE, -1, NULL);
 	}
 }
 
@@ -150,7 +165,6 @@ complete(struct priv_client *pc, struct priv_pending *p,
     const struct priv_msg *m, int fd)
 {
 	struct priv_pending done = *p;
-	uint32_t value = 0;
 
 	if (m->type != PRIV_ERR && m->type != ok_reply(done.type))
 		fatalx("helper answered %s with %s", priv_type_name(done.type),
@@ -165,11 +179,8 @@ complete(struct priv_client *pc, struct priv_pending *p,
 		pc->helper_pid = (pid_t)m->u.hello_ok.pid;
 		pc->helper_flags = m->u.hello_ok.flags;
 	}
-	if (m->type == PRIV_FW_OK)
-		value = m->u.fw_id.rule_id;
 	p->id = 0;
-	done.cb(done.arg, m->type == PRIV_ERR ? (int)m->u.err.err : 0, fd,
-	    value);
+	callback(&done, m->type == PRIV_ERR ? (int)m->u.err.err : 0, fd, m);
 }
 
 int
@@ -253,14 +264,14 @@ priv_open_route(struct priv_client *pc, priv_cb *cb, void *arg)
 
 int
 priv_fw_add(struct priv_client *pc, const struct priv_fw_rule *r,
-    priv_cb *cb, void *arg)
+    priv_fw_cb *cb, void *arg)
 {
 	struct priv_msg m;
 
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_FW_ADD;
 	m.u.fw = *r;
-	return send_req(pc, &m, cb, arg);
+	return send_any(pc, &m, NULL, cb, arg);
 }
 
 int
@@ -299,6 +310,7 @@ struct sync_result {
 	int		err;
 	int		fd;
 	uint32_t	value;
+	uint16_t	lport;
 };
 
 static void
@@ -310,6 +322,17 @@ sync_cb(void *arg, int err, int fd, uint32_t value)
 	res->err = err;
 	res->fd = fd;
 	res->value = value;
+}
+
+static void
+sync_fw_cb(void *arg, int err, uint32_t rule_id, uint16_t lport)
+{
+	struct sync_result *res = arg;
+
+	res->done = 1;
+	res->err = err;
+	res->value = rule_id;
+	res->lport = lport;
 }
 
 /* Wait (blocking) until RES is done; other replies are dispatched. */
@@ -364,7 +387,7 @@ refusal(struct priv_client *pc, int e)
 int
 priv_hello_sync(struct priv_client *pc, char *err, size_t len)
 {
-	struct sync_result res = { 0, 0, -1, 0 };
+	struct sync_result res = { 0, 0, -1, 0, 0 };
 	struct priv_msg m;
 
 	memset(&m, 0, sizeof(m));
@@ -390,7 +413,7 @@ priv_hello_sync(struct priv_client *pc, char *err, size_t len)
 int
 priv_open_raw_sync(struct priv_client *pc, uint8_t family, uint8_t proto)
 {
-	struct sync_result res = { 0, 0, -1, 0 };
+	struct sync_result res = { 0, 0, -1, 0, 0 };
 
 	if (priv_open_raw(pc, family, proto, sync_cb, &res) == -1 ||
 	    sync_wait(pc, &res) == -1)
@@ -401,7 +424,7 @@ priv_open_raw_sync(struct priv_client *pc, uint8_t family, uint8_t proto)
 int
 priv_open_dl_sync(struct priv_client *pc, uint32_t ifindex)
 {
-	struct sync_result res = { 0, 0, -1, 0 };
+	struct sync_result res = { 0, 0, -1, 0, 0 };
 
 	if (priv_open_dl(pc, ifindex, sync_cb, &res) == -1 ||
 	    sync_wait(pc, &res) == -1)
@@ -410,23 +433,9 @@ priv_open_dl_sync(struct priv_client *pc, uint32_t ifindex)
 }
 
 int
-priv_allow_dir_sync(struct priv_client *pc, int dirfd)
-{
-	struct sync_result res = { 0, 0, -1, 0 };
-	struct priv_msg m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = PRIV_ALLOW_DIR;
-	if (send_fd_req(pc, &m, dirfd, sync_cb, &res) == -1 ||
-	    sync_wait(pc, &res) == -1)
-		return -1;
-	return 0;
-}
-
-int
 priv_open_file_sync(struct priv_client *pc, const char *path, int mode)
 {
-	struct sync_result res = { 0, 0, -1, 0 };
+	struct sync_result res = { 0, 0, -1, 0, 0 };
 
 	if (priv_open_file(pc, path, mode, sync_cb, &res) == -1 ||
 	    sync_wait(pc, &res) == -1)
@@ -435,12 +444,14 @@ priv_open_file_sync(struct priv_client *pc, const char *path, int mode)
 }
 
 long
-priv_fw_add_sync(struct priv_client *pc, const struct priv_fw_rule *r)
+priv_fw_add_sync(struct priv_client *pc, const struct priv_fw_rule *r,
+    uint16_t *lport)
 {
-	struct sync_result res = { 0, 0, -1, 0 };
+	struct sync_result res = { 0, 0, -1, 0, 0 };
 
-	if (priv_fw_add(pc, r, sync_cb, &res) == -1 ||
+	if (priv_fw_add(pc, r, sync_fw_cb, &res) == -1 ||
 	    sync_wait(pc, &res) == -1)
 		return -1;
+	*lport = res.lport;
 	return (long)res.value;
 }

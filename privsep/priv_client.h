@@ -25,8 +25,15 @@ struct priv_client;
 
 /* A request's completion.  ERR is 0 or the helper's errno.  FD is the
  * descriptor received (now the callback's to keep or close) or -1.
- * VALUE is the rule id for priv_fw_add, else 0. */
+ * VALUE is 0 (kept for callers that share one callback). */
 typedef void priv_cb(void *arg, int err, int fd, uint32_t value);
+
+/* A firewall rule's completion: ERR is 0 or the helper's errno; on
+ * success RULE_ID names the rule for priv_fw_del and LPORT is the local
+ * port the helper holds for it (the one asked for, or the free one it
+ * chose). */
+typedef void priv_fw_cb(void *arg, int err, uint32_t rule_id,
+    uint16_t lport);
 
 /* Wrap SOCK, a connected SOCK_SEQPACKET socket to a helper; the client
  * owns it from now on (even on failure).  Returns NULL on ENOMEM.
@@ -62,17 +69,21 @@ int priv_open_dl(struct priv_client *pc, uint32_t ifindex, priv_cb *cb,
 /* Ask for a route socket. */
 int priv_open_route(struct priv_client *pc, priv_cb *cb, void *arg);
 
-/* Ask the helper to drop the replies to one probe (rule R). */
+/* Ask the helper to drop the replies to one probe (rule R; R->lport 0:
+ * any free port).  The helper binds R's local address and port itself,
+ * exclusively, and holds them while the rule exists: refused with
+ * EADDRINUSE if any other socket has that port, EADDRNOTAVAIL if the
+ * address is not this host's, EINVAL by policy (priv_proto.h). */
 int priv_fw_add(struct priv_client *pc, const struct priv_fw_rule *r,
-    priv_cb *cb, void *arg);
+    priv_fw_cb *cb, void *arg);
 
 /* Ask the helper to remove firewall rule ID. */
 int priv_fw_del(struct priv_client *pc, uint32_t id, priv_cb *cb, void *arg);
 
-/* Ask for the regular file PATH, relative to the directory handed over
- * with priv_allow_dir_sync(), opened in MODE (PRIV_FILE_*).  The
- * helper's refusals: EXDEV (leaves the directory), ELOOP (a symbolic
- * link), EISDIR, ENODEV/ENXIO (not a regular file), ENOENT, EACCES. */
+/* Ask the file server (filesrv.h) for the regular file PATH, relative to
+ * its directory, opened in MODE (PRIV_FILE_*).  Its refusals: EXDEV
+ * (leaves the directory), ELOOP (a symbolic link), EISDIR, ENODEV/ENXIO
+ * (not a regular file), ENOENT, EACCES. */
 int priv_open_file(struct priv_client *pc, const char *path, int mode,
     priv_cb *cb, void *arg);
 /* The async calls above return 0 once sent, or -1 with errno: EAGAIN if
@@ -86,17 +97,15 @@ int priv_open_file(struct priv_client *pc, const char *path, int mode,
  * socket was readable. */
 int priv_client_read(struct priv_client *pc);
 
-/* Blocking forms for start-up: return the descriptor (or for
- * priv_fw_add_sync the rule id), or -1 with errno. */
+/* Blocking forms for start-up: return the descriptor, or -1 with errno. */
 int priv_open_raw_sync(struct priv_client *pc, uint8_t family,
     uint8_t proto);
 int priv_open_dl_sync(struct priv_client *pc, uint32_t ifindex);
 int priv_open_file_sync(struct priv_client *pc, const char *path, int mode);
 
-/* Hand the helper directory DIRFD (still ours to close): the one below
- * which priv_open_file() opens files, once per connection.  Blocks
- * (start-up only).  Returns 0, or -1 with errno. */
-int priv_allow_dir_sync(struct priv_client *pc, int dirfd);
-long priv_fw_add_sync(struct priv_client *pc, const struct priv_fw_rule *r);
+/* Blocking priv_fw_add: returns the rule id with the port held in
+ * *LPORT, or -1 with errno. */
+long priv_fw_add_sync(struct priv_client *pc, const struct priv_fw_rule *r,
+    uint16_t *lport);
 
 #endif

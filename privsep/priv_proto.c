@@ -20,13 +20,12 @@ static const struct {
 	{ PRIV_OPEN_ROUTE,	"OPEN_ROUTE",	0 },
 	{ PRIV_FW_ADD,		"FW_ADD",	38 },
 	{ PRIV_FW_DEL,		"FW_DEL",	4 },
-	{ PRIV_ALLOW_DIR,	"ALLOW_DIR",	0 },
 	{ PRIV_OPEN_FILE,	"OPEN_FILE",	4 + PRIV_PATH_MAX },
 	{ PRIV_HELLO_OK,	"HELLO_OK",	12 },
 	{ PRIV_OK,		"OK",		0 },
 	{ PRIV_ERR,		"ERR",		4 },
 	{ PRIV_FD,		"FD",		0 },
-	{ PRIV_FW_OK,		"FW_OK",	4 },
+	{ PRIV_FW_OK,		"FW_OK",	8 },
 };
 
 #define NTYPES (sizeof(priv_types) / sizeof(priv_types[0]))
@@ -217,7 +216,29 @@ get_file(struct wire_r *r, struct priv_msg *m)
 	return 0;
 }
 
-/* ---- n32 bodies: FW_DEL, FW_OK, ERR ---------------------------------- */
+/* ---- FW_OK ----------------------------------------------------------- */
+
+static void
+put_fw_ok(struct wire_w *w, const struct priv_msg *m)
+{
+	wire_put_n32(w, m->u.fw_ok.rule_id);
+	wire_put_n16(w, m->u.fw_ok.lport);
+	wire_put_n16(w, 0);
+}
+
+static int
+get_fw_ok(struct wire_r *r, struct priv_msg *m)
+{
+	uint16_t reserved;
+
+	wire_get_n32(r, &m->u.fw_ok.rule_id);
+	wire_get_n16(r, &m->u.fw_ok.lport);
+	wire_get_n16(r, &reserved);
+	return (m->u.fw_ok.rule_id == 0 || m->u.fw_ok.lport == 0 ||
+	    reserved != 0) ? -1 : 0;
+}
+
+/* ---- n32 bodies: FW_DEL, ERR ----------------------------------------- */
 
 static void
 put_n32(struct wire_w *w, const struct priv_msg *m)
@@ -240,7 +261,7 @@ get_n32(struct wire_r *r, struct priv_msg *m)
 	return v == 0 ? -1 : 0;
 }
 
-/* ---- empty bodies: OPEN_ROUTE, ALLOW_DIR, OK, FD ---------------------- */
+/* ---- empty bodies: OPEN_ROUTE, OK, FD --------------------------------- */
 
 static void
 put_empty(struct wire_w *w, const struct priv_msg *m)
@@ -270,13 +291,12 @@ static const struct {
 	{ PRIV_OPEN_ROUTE,	put_empty,	get_empty },
 	{ PRIV_FW_ADD,		put_fw,		get_fw },
 	{ PRIV_FW_DEL,		put_n32,	get_n32 },
-	{ PRIV_ALLOW_DIR,	put_empty,	get_empty },
 	{ PRIV_OPEN_FILE,	put_file,	get_file },
 	{ PRIV_HELLO_OK,	put_hello_ok,	get_hello_ok },
 	{ PRIV_OK,		put_empty,	get_empty },
 	{ PRIV_ERR,		put_n32,	get_n32 },
 	{ PRIV_FD,		put_empty,	get_empty },
-	{ PRIV_FW_OK,		put_n32,	get_n32 },
+	{ PRIV_FW_OK,		put_fw_ok,	get_fw_ok },
 };
 
 static int

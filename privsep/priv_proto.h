@@ -2,8 +2,9 @@
  * priv_proto.h: THE protocol between scamper and scamper-helper.
  *
  * Transport: AF_UNIX SOCK_SEQPACKET, one message per datagram, at most
- * one descriptor per message (SCM_RIGHTS): on helper replies, and on the
- * one request that hands the helper a directory (ALLOW_DIR).
+ * one descriptor per message (SCM_RIGHTS), and only on replies (FD).
+ * Two servers speak it: scamper-helper (every request but OPEN_FILE) and
+ * the file server (filesrv.h: OPEN_FILE only).
  * Every message is a fixed-size header followed by a body whose size is
  * fixed by its type; both are encoded field by field, big-endian:
  *
@@ -27,7 +28,6 @@
  *   OPEN_ROUTE (empty)                   -> FD (route socket) | ERR
  *   FW_ADD     rule (see below)          -> FW_OK | ERR
  *   FW_DEL     n32 rule id               -> OK | ERR
- *   ALLOW_DIR  (empty, one descriptor: a directory) -> OK | ERR
  *   OPEN_FILE  n8 mode, n8 reserved = 0, n16 path length,
  *              PRIV_PATH_MAX bytes: the path, then zeros
  *                                        -> FD (a regular file) | ERR
@@ -36,22 +36,25 @@
  *   OK         (empty)
  *   ERR        n32 errno value (same host, so errno numbers agree)
  *   FD         (empty, one descriptor attached)
- *   FW_OK      n32 rule id
+ *   FW_OK      n32 rule id, n16 local port, n16 reserved = 0
  *
  * A firewall rule describes one of the client's probes, from the probing
  * host's side: n8 family (4|6), n8 proto (6 tcp|17 udp), 16 bytes local
  * address, 16 bytes remote address (IPv4 in the first 4, rest zero),
- * n16 local port, n16 remote port.  The helper installs a rule dropping
- * the replies to that probe before the kernel's own stack sees them (so
- * the kernel sends no RST), while the datalink socket still sees them.
+ * n16 local port (0: any free one), n16 remote port.  The helper installs
+ * a rule dropping the replies to that probe before the kernel's own
+ * stack sees them (so the kernel sends no RST), while the datalink
+ * socket still sees them.  It does so only for a local address and port
+ * it could bind itself, exclusively, and it holds that binding for as
+ * long as the rule exists: the port is the client's alone, so the rule
+ * can never drop another program's traffic.  FW_OK says which port.
  *
- * Files: before it drops privilege the client hands the helper, once, a
- * directory it opened (ALLOW_DIR).  After the drop the client has no
- * file system; OPEN_FILE asks the helper to open a path relative to that
- * directory, which must not leave it (no "..", absolute path or symbolic
- * link out; the last component is never followed), and must name a
- * regular file.  The helper opens it with the file-system credentials
- * of the user who started the client, and returns the descriptor.
+ * Files: after the drop the client has no file system; OPEN_FILE asks
+ * the file server, a process forked before the drop that holds one
+ * directory, to open a path relative to it, which must not leave it (no
+ * "..", absolute path or symbolic link out; the last component is never
+ * followed), and must name a regular file.  The file server runs as the
+ * user who will own the results, so it opens only what that user may.
  */
 #ifndef PRIVSEP_PRIV_PROTO_H
 #define PRIVSEP_PRIV_PROTO_H
@@ -59,7 +62,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PRIV_PROTO_VERSION	2
+#define PRIV_PROTO_VERSION	3
 
 #define PRIV_HDR_LEN		8
 #define PRIV_PATH_MAX		1024	/* longest OPEN_FILE path, bytes */
@@ -73,13 +76,12 @@
 /* The closed set of message types.  Values are wire values. */
 enum priv_type {
 	PRIV_HELLO = 1,
-	PRIV_OPEN_RAW,
-	PRIV_OPEN_DL,
-	PRIV_OPEN_ROUTE,
-	PRIV_FW_ADD,
-	PRIV_FW_DEL,
-	PRIV_ALLOW_DIR,
-	PRIV_OPEN_FILE,
+	PRIV_OPEN_RAW = 2,
+	PRIV_OPEN_DL = 3,
+	PRIV_OPEN_ROUTE = 4,
+	PRIV_FW_ADD = 5,
+	PRIV_FW_DEL = 6,
+	PRIV_OPEN_FILE = 8,		/* 7 was ALLOW_DIR (version 2) */
 	PRIV_HELLO_OK = 64,
 	PRIV_OK,
 	PRIV_ERR,
@@ -109,7 +111,7 @@ struct priv_fw_rule {
 	uint8_t		proto;		/* PRIV_P_TCP or PRIV_P_UDP */
 	uint8_t		laddr[16];	/* our address (IPv4: first 4 bytes) */
 	uint8_t		raddr[16];	/* the probed address */
-	uint16_t	lport;		/* our port */
+	uint16_t	lport;		/* our port; FW_ADD: 0 = any free */
 	uint16_t	rport;		/* the probed port */
 };
 
@@ -123,7 +125,8 @@ struct priv_msg {
 		struct { uint8_t family, proto; } raw;
 		struct { uint32_t ifindex; } dl;
 		struct priv_fw_rule fw;
-		struct { uint32_t rule_id; } fw_id;	/* FW_DEL, FW_OK */
+		struct { uint32_t rule_id; } fw_id;	/* FW_DEL */
+		struct { uint32_t rule_id; uint16_t lport; } fw_ok;
 		struct { uint32_t err; } err;
 		struct {
 			uint8_t	mode;			/* PRIV_FILE_* */

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filesrv.h"
 #include "log.h"
 #include "priv_start.h"
 #include "sandbox.h"
@@ -61,12 +62,13 @@ env_or(const char *name, const char *def)
 }
 
 /* In the forked child: put SOCK on PRIV_CHILD_FD, stdin on /dev/null,
- * close everything else but stderr and the exec-error pipe, exec. */
+ * close everything else but stderr and the exec-error pipe, exec.  The
+ * helper runs as USER once set up (if root starts it). */
 static void
-spawn_child(const char *path, int sock, int errfd)
+spawn_child(const char *path, const char *user, int sock, int errfd)
 {
-	char *const argv[] = { (char *)"scamper-helper", (char *)"child",
-	    NULL };
+	char *const argv[] = { (char *)"scamper-helper", (char *)"-u",
+	    (char *)user, (char *)"child", NULL };
 	char *const envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
 	    NULL };
 	int e, null;
@@ -91,10 +93,10 @@ fail:
 	_exit(127);
 }
 
-/* Start PATH as a child helper.  Returns our end of the socket, or -1
- * with errno (from exec if that failed). */
+/* Start PATH as a child helper that runs as USER.  Returns our end of
+ * the socket, or -1 with errno (from exec if that failed). */
 static int
-spawn(const char *path)
+spawn(const char *path, const char *user)
 {
 	int sv[2], ep[2], e = 0, saved;
 	ssize_t n;
@@ -110,7 +112,7 @@ spawn(const char *path)
 		goto fail;
 	}
 	if (pid == 0)
-		spawn_child(path, sv[1], ep[1]);
+		spawn_child(path, user, sv[1], ep[1]);
 	close(sv[1]);
 	close(ep[1]);
 	do
@@ -183,13 +185,14 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
 {
 	const char *bin = env_or("SCAMPER_HELPER_BIN", PRIV_HELPER_PATH);
 	const char *sock = env_or("SCAMPER_HELPER", PRIV_SOCK_PATH);
+	const char *user = env_or("SCAMPER_USER", SCAMPER_UNPRIV_USER);
 	char why2[256], why3[256];
 	struct priv_client *pc;
 	int fd;
 
 	*mode = PRIV_MODE_NONE;
 	if (geteuid() == 0) {
-		if ((pc = greet(spawn(bin), why3, sizeof(why3))) != NULL) {
+		if ((pc = greet(spawn(bin, user), why3, sizeof(why3))) != NULL) {
 			*mode = PRIV_MODE_CHILD;
 			return pc;
 		}
@@ -204,7 +207,7 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
 		*mode = PRIV_MODE_SERVICE;
 		return pc;
 	}
-	if ((pc = greet(spawn(bin), why3, sizeof(why3))) != NULL) {
+	if ((pc = greet(spawn(bin, user), why3, sizeof(why3))) != NULL) {
 		*mode = PRIV_MODE_CAPS;
 		return pc;
 	}
@@ -216,28 +219,51 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
 	    "%s: %s;\n"
 	    "  3. scamper-helper with file capabilities "
 	    "(setcap cap_net_raw,cap_net_admin+ep): %s: %s.",
-	    env_or("SCAMPER_USER", SCAMPER_UNPRIV_USER), sock, why2, bin,
-	    why3);
+	    user, sock, why2, bin, why3);
 	return NULL;
 }
 
 /* ---- dropping privilege ----------------------------------------------- */
 
-/* After the drop: the helper that opens files, and the directory it
- * opens them below (empty: none).  One drop per process, so these are
- * the process's, as its sandbox is. */
+/* After the drop: the file server, and the directory it opens files
+ * below (empty: none).  One drop per process, so these are the
+ * process's, as its sandbox is. */
 static struct priv_client *files_pc;
 static char files_dir[PATH_MAX];
+static char files_denied[96];	/* "permission denied (as user X)" */
 
-/* Hand PC the directory for files after the drop.  Returns 0 (also when
- * no directory is to be allowed), or -1 with a message in ERR if
- * $SCAMPER_FILEDIR names one that cannot be used. */
+/* Whom the file server runs as when we are root: $SCAMPER_FILE_OWNER
+ * or the run user USER.  NULL with a message in ERR if we are not root
+ * but an owner is named (only root may choose one). */
+static const char *
+file_owner(const char *user, char *err, size_t len)
+{
+	const char *o = getenv("SCAMPER_FILE_OWNER");
+
+	if (o == NULL || o[0] == '\0')
+		return user;
+	if (geteuid() != 0) {
+		snprintf(err, len, "SCAMPER_FILE_OWNER applies only when "
+		    "scamper is started as root (files are opened as the "
+		    "user who runs it)");
+		return NULL;
+	}
+	return o;
+}
+
+/* Start the file server for the directory files are opened below after
+ * the drop, as the owner of the results.  Returns 0 (also when no
+ * directory is to be allowed), or -1 with a message in ERR if
+ * $SCAMPER_FILEDIR names one that cannot be used or the server cannot
+ * start. */
 static int
-allow_files(struct priv_client *pc, char *err, size_t len)
+allow_files(const char *user, const char *chroot_dir, char *err, size_t len)
 {
 	const char *env = getenv("SCAMPER_FILEDIR");
+	struct filesrv_conf fc;
+	struct passwd *pw;
 	char real[PATH_MAX];
-	int fd;
+	int sock;
 
 	if (env != NULL && env[0] != '\0') {
 		/* named by the user: it must work */
@@ -251,21 +277,42 @@ allow_files(struct priv_client *pc, char *err, size_t len)
 		log_debug("no directory for files after the drop");
 		return 0;
 	}
-	if ((fd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    priv_allow_dir_sync(pc, fd) == -1) {
-		int e = errno;
-
-		if (fd != -1)
-			close(fd);
+	memset(&fc, 0, sizeof(fc));
+	fc.chroot_dir = chroot_dir;
+	if ((fc.owner = file_owner(user, err, len)) == NULL)
+		return -1;
+	if ((fc.dirfd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		snprintf(err, len, "directory for files %s: %s", real,
-		    strerror(e));
+		    strerror(errno));
 		return -1;
 	}
-	close(fd);
-	files_pc = pc;
+	sock = filesrv_start(&fc, err, len);
+	close(fc.dirfd);
+	if (sock == -1 || (files_pc = priv_client_new(sock)) == NULL) {
+		if (sock != -1)
+			snprintf(err, len, "file server: %s", strerror(errno));
+		return -1;
+	}
 	snprintf(files_dir, sizeof(files_dir), "%s", real);
-	log_debug("files after the drop: below %s", files_dir);
+	/* refusals name whose permissions said no */
+	if (geteuid() == 0)
+		snprintf(files_denied, sizeof(files_denied), "permission "
+		    "denied (as user %s)", fc.owner);
+	else if ((pw = getpwuid(geteuid())) != NULL)
+		snprintf(files_denied, sizeof(files_denied), "permission "
+		    "denied (as user %s)", pw->pw_name);
+	else
+		snprintf(files_denied, sizeof(files_denied), "permission "
+		    "denied (as uid %ld)", (long)geteuid());
+	log_debug("files after the drop: below %s, %s", files_dir,
+	    files_denied + strlen("permission denied "));
 	return 0;
+}
+
+struct priv_client *
+priv_file_client(void)
+{
+	return files_pc;
 }
 
 const char *
@@ -313,9 +360,12 @@ priv_file_strerror(int err)
 	case ENOTDIR:
 		return "no directory is allowed for files (set "
 		    "SCAMPER_FILEDIR, or start scamper elsewhere than /)";
+	case EPIPE:
+		return "the file server has gone";
 	case EACCES:
 	case EPERM:
-		return "permission denied";
+		return files_denied[0] != '\0' ? files_denied :
+		    "permission denied";
 	case ENOENT:
 		return "no such file";
 	case ENAMETOOLONG:
@@ -364,9 +414,8 @@ check_chroot_dir(const char *dir, char *err, size_t len)
 	return 0;
 }
 
-/* Root only: chroot to DIR and become USER for good. */
-static int
-become_user(const char *user, const char *dir, char *err, size_t len)
+int
+priv_become(const char *user, const char *dir, char *err, size_t len)
 {
 	struct passwd *pw;
 	uid_t uid;
@@ -413,11 +462,11 @@ priv_drop(const struct priv_drop_conf *c, char *err, size_t len)
 		    strerror(errno));
 		return -1;
 	}
-	/* the directory files are opened below after the drop */
-	if (c->pc != NULL && allow_files(c->pc, err, len) == -1)
+	/* the file server, for files after the drop */
+	if (c->files && allow_files(user, dir, err, len) == -1)
 		return -1;
 	/* 2-4. as root: check the chroot directory, chroot, change ids */
-	if (geteuid() == 0 && become_user(user, dir, err, len) == -1)
+	if (geteuid() == 0 && priv_become(user, dir, err, len) == -1)
 		return -1;
 	/* 5. rlimits: the prober never starts another process */
 	if (setrlimit(RLIMIT_NPROC, &rl) == -1) {

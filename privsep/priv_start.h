@@ -40,12 +40,13 @@ struct priv_drop_conf {
 	priv_open_fn	*open;
 	void		*open_arg;
 	struct priv_client *pc;
+	int		 files;		/* start the file server (below) */
 	const char	*user;		/* NULL: $SCAMPER_USER or the build's */
 	const char	*chroot_dir;	/* NULL: $SCAMPER_CHROOT or the build's */
 };
 
-/* Drop privilege, in this fixed order: run C->open; hand the helper the
- * directory for files (see below); if root, check the chroot directory
+/* Drop privilege, in this fixed order: run C->open; start the file
+ * server if C->files (see below); if root, check the chroot directory
  * (root-owned, not group/other writable, empty), chroot and chdir there,
  * set groups, gid and uid to the user; set rlimits (no new processes);
  * then enter the sandbox (no capabilities, no_new_privs, a system-call
@@ -53,13 +54,23 @@ struct priv_drop_conf {
  * then exit. */
 int priv_drop(const struct priv_drop_conf *c, char *err, size_t len);
 
+/* Root only: chroot to DIR (checked: root-owned, not group/other
+ * writable, empty) and become USER (not uid 0) for good.  Returns 0, or
+ * -1 with a message in ERR. */
+int priv_become(const char *user, const char *dir, char *err, size_t len);
+
 /* ---- files after the drop ------------------------------------------
  *
- * After priv_drop() the prober cannot open files itself; the helper
- * opens them below one directory: $SCAMPER_FILEDIR if set, else the
- * working directory at the drop, unless that is "/" (as after -D): the
- * whole file system is never handed over implicitly.  Files are opened
- * with the file-system credentials of the user who started scamper. */
+ * After priv_drop() the prober cannot open files itself; the file server
+ * (filesrv.h) opens them below one directory: $SCAMPER_FILEDIR if set,
+ * else the working directory at the drop, unless that is "/" (as after
+ * -D): the whole file system is never handed over implicitly.  It runs
+ * as the user who will own the results: started as root, the run user
+ * or $SCAMPER_FILE_OWNER; otherwise the user who started scamper. */
+
+/* The file server's client, for the caller's event loop to watch
+ * (priv_client_sock, priv_client_read), or NULL if there is none. */
+struct priv_client *priv_file_client(void);
 
 /* The allowed directory (canonical), or NULL if files cannot be opened
  * after the drop (no helper, no directory, or before the drop). */

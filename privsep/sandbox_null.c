@@ -15,3 +15,20 @@ sandbox_prober(char *err, size_t len)
 	log_info("no system-call sandbox on this system");
 	return 0;
 }
+
+int
+sandbox_filesrv(char *err, size_t len)
+{
+	(void)err;
+	(void)len;
+	return 0;
+}
+
+int
+sandbox_helper(char *err, size_t len)
+{
+	(void)err;
+	(void)len;
+	log_info("no system-call sandbox for the helper on this system");
+	return 0;
+}

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "loop.h"
 #include "measure.h"
+#include "methods.h"
 #include "netio.h"
 #include "opts.h"
 #include "priv_start.h"
@@ -117,6 +118,23 @@ on_lost(void *ctx, netio_lost_fn *cb, void *arg)
 	pp->lost_arg = arg;
 }
 
+/* The file server's replies (files for the control socket) arrive
+ * here.  If it has gone, pending and later file requests fail with a
+ * reason; probing goes on. */
+static void
+on_files(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct prober_priv *pp = arg;
+
+	(void)fd;
+	(void)events;
+	if (priv_client_read(priv_file_client()) == -1) {
+		log_warnx("the file server has gone away; no more files can "
+		    "be opened");
+		loop_fd_del(pp->l, lfd);
+	}
+}
+
 /* If the work needs privilege, reach scamper-helper: as root by starting
  * it, else through the service socket or a helper with file
  * capabilities.  Done before -D detaches, so a failure naming the three
@@ -152,9 +170,10 @@ open_dl(void *ctx, uint32_t ifindex, netio_dl_done *done, void *arg)
 
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
- * watch the helper's socket for replies.  Returns 0 or -1. */
+ * watch the helper's socket for replies.  FILES: the control socket will
+ * open files (the file server is started).  Returns 0 or -1. */
 static int
-prober_drop(struct prober_priv *pp)
+prober_drop(struct prober_priv *pp, int files)
 {
 	struct priv_drop_conf dc;
 	char err[1024];
@@ -163,6 +182,7 @@ prober_drop(struct prober_priv *pp)
 		return 0;
 	memset(&dc, 0, sizeof(dc));
 	dc.pc = pp->pc;
+	dc.files = files;
 	dc.open = open_sockets;
 	dc.open_arg = pp;
 	if (priv_drop(&dc, err, sizeof(err)) == -1) {
@@ -170,7 +190,9 @@ prober_drop(struct prober_priv *pp)
 		return -1;
 	}
 	if ((pp->lfd = loop_fd_add(pp->l, priv_client_sock(pp->pc), LOOP_READ,
-	    on_helper, pp)) == NULL) {
+	    on_helper, pp)) == NULL || (priv_file_client() != NULL &&
+	    loop_fd_add(pp->l, priv_client_sock(priv_file_client()),
+	    LOOP_READ, on_files, pp) == NULL)) {
 		log_warn("watching the helper's socket");
 		return -1;
 	}
@@ -208,12 +230,12 @@ prober_run(const struct opts *o)
 	/* files and listening sockets are opened now: after the drop there
 	 * may be no file system */
 	if (measure_needs_sockets(o)) {
-		if ((m = measure_prepare(o)) == NULL)
+		if ((m = measure_prepare(o, prober_methods)) == NULL)
 			return 1;
 		pp.want_fds = 1;
 	} else if (o->input == INPUT_CTL_INET || o->input == INPUT_CTL_UNIX ||
 	    o->input == INPUT_REMOTE) {
-		if ((ctl = ctl_prepare(o)) == NULL)
+		if ((ctl = ctl_prepare(o, prober_methods)) == NULL)
 			return 1;
 		pp.want_fds = 1;
 		/* -R: the name is resolved and the TLS files are read now */
@@ -259,7 +281,9 @@ prober_run(const struct opts *o)
 		goto out;
 	}
 	dns_setup(l);	/* trace -O ptr: resolv.conf, while files can be read */
-	if (prober_drop(&pp) == -1)
+	/* files: only a control socket's commands name them (not -R's) */
+	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
+	    o->input == INPUT_CTL_UNIX) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));

@@ -92,7 +92,7 @@ static const struct {
 	{ "outcopy", OPT_O_OUTCOPY }, { "debugfileappend", OPT_O_DEBUGAPPEND },
 	{ "tls", OPT_O_TLS }, { "notls", OPT_O_NOTLS },
 	{ "notls-remote", OPT_O_NOTLS_REMOTE },
-	{ "icmp-rxerr", OPT_O_ICMP_RXERR },
+	{ "icmp-rxerr", OPT_O_ICMP_RXERR }, { "tcp-files", OPT_O_TCPFILES },
 };
 
 /* -O WORD=PATH: the TLS files of -R.  Returns 1 if V is one (0 or -1
@@ -440,6 +440,8 @@ opts_check(const struct opts *o, char *err, size_t len)
 		return say(err, len, "-O: choose one of text, warts and json");
 	if ((o->oflags & OPT_O_TLS) && o->input != INPUT_REMOTE)
 		return say(err, len, "-O tls: only applies with -R");
+	if ((o->oflags & OPT_O_TCPFILES) && o->input != INPUT_CTL_INET)
+		return say(err, len, "-O tcp-files: only applies with -P");
 	if (check_tls_files(o, err, len) == -1)
 		return -1;
 	if ((o->oflags & (OPT_O_CMDFILE | OPT_O_TSPS)) &&
@@ -460,7 +462,8 @@ opts_check(const struct opts *o, char *err, size_t len)
 static const char opts_built[] = "?vdeDiIfcpwlLCMoPRU";
 static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND |
     OPT_O_TEXT | OPT_O_JSON | OPT_O_WARTS | OPT_O_CMDFILE | OPT_O_TSPS |
-    OPT_O_OUTCOPY | OPT_O_TLS | OPT_O_NOTLS | OPT_O_NOTLS_REMOTE;
+    OPT_O_OUTCOPY | OPT_O_TLS | OPT_O_NOTLS | OPT_O_NOTLS_REMOTE |
+    OPT_O_TCPFILES;
 
 int
 opts_check_implemented(const struct opts *o, char *err, size_t len)
@@ -524,6 +527,9 @@ opts_usage(void *fp)
 "        notls-remote          no TLS on the remote control socket\n"
 "        epoll, kqueue, poll, select   choose the event loop\n"
 "        debugfileappend       append to the -d file instead of truncating\n"
+"        tcp-files             allow outfile open and source add ... file\n"
+"                              on the -P control socket (off: any local\n"
+"                              user can reach a TCP port)\n"
 "  -i  the operands are addresses to probe with the -c command\n"
 "  -I  the operands are whole commands\n"
 "  -f  the operand is a list file of addresses (also without -f)\n"

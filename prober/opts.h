@@ -32,6 +32,7 @@
 #define OPT_O_NOTLS_REMOTE	0x01000
 #define OPT_O_ICMP_RXERR	0x02000
 #define OPT_O_LOOP		0x04000	/* select, poll, epoll or kqueue */
+#define OPT_O_TCPFILES		0x08000	/* file commands over -P */
 
 /* Where the work comes from; at most one may be given. */
 enum opts_input {

@@ -1,5 +1,6 @@
 /*
- * core.c: tasks, window, pacing and reply dispatch (see core.h, task.h).
+ * core.c: the scheduler: sources, the window, pacing, reply dispatch and
+ * the task lifecycle (core.h).  What techniques call is in task.c.
  */
 #include "config.h"
 
@@ -12,14 +13,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core.h"
-#include "dl.h"
+#include "core_int.h"
 #include "log.h"
-#include "match.h"
-#include "pace.h"
-#include "route.h"
 #include "scamper_list.h"
-#include "task.h"
 
 #define CORE_MAXCMD 8192
 #define CORE_TICK_PROBES 200		/* a busy tick holds this many probes */
@@ -27,326 +23,6 @@
 #define CORE_TICK_MAX_NS 20000000LL	/* 20 ms */
 
 static void core_set_tick(struct core *);
-
-struct task {
-	struct core		*c;
-	const struct method	*m;
-	void			*state;
-	uint32_t		 id;
-	struct match_entry	 me;
-	struct match_entry	*mr;		/* task_flow_range, or NULL */
-	size_t			 nmr;
-	struct core_src		*src;		/* NULL: orphaned, discard */
-	struct dl_user		*dlu;		/* task_datalink, or NULL */
-	uint8_t			 wants;		/* on the ready queue */
-	uint8_t			 started;
-	uint8_t			 held;		/* on the held queue */
-	uint8_t			 finished;
-	uint8_t			 discard;	/* free without writing */
-	uint8_t			 dl_want;	/* TASK_DL_* */
-	uint8_t			 dl_ready;	/* its READY said 0 */
-	task_dl_ready		*dl_readycb;
-	task_dl_sent		*dl_sentcb;
-	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
-	TAILQ_ENTRY(task)	 run;		/* on the running list */
-};
-
-TAILQ_HEAD(taskq, task);
-
-struct source_ent {
-	struct source		*s;
-	TAILQ_ENTRY(source_ent)	 e;
-};
-
-/* A source as the scheduler sees it (core.h); the default source also
- * holds the pull sources of core_add_source(), read one after another. */
-struct core_src {
-	struct core		*c;
-	uint32_t		 priority;
-	int			 paused;
-	struct output		*out;
-	struct scamper_cycle	*cycle;
-	const struct core_src_ops *ops;
-	void			*arg;
-	struct taskq		 pending;	/* parsed, not started */
-	uint32_t		 npending;
-	char			 qwhere[160];	/* where the command a pull
-						 * source queued last came
-						 * from */
-	uint32_t		 live;		/* tasks not yet freed */
-	TAILQ_HEAD(, source_ent) pulls;
-	TAILQ_ENTRY(core_src)	 e;
-};
-
-struct core {
-	struct loop		*l;
-	struct netio		*nio;
-	struct dl_pool		*dlp;		/* datalink sockets */
-	int			 from_dl;	/* delivering a datalink reply */
-	const uint32_t		*dl_fragid;	/* its IPv6 fragment id */
-	struct match_table	*mt;
-	struct output		*out;
-	struct scamper_cycle	*cycle;
-	struct core_conf	 conf;
-	struct pace		 pace;
-	struct timer		 pump;		/* next pacing decision */
-	struct timer		 reap;		/* write and free finished */
-	struct taskq		 ready;		/* started, wanting a token */
-	struct taskq		 dead;		/* finished, to write+free */
-	struct taskq		 held;		/* flow busy: wait for a finish */
-	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
-	int			 discard;	/* free without writing */
-	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
-	struct core_src		*def;		/* core_add_source/command */
-	struct core_src		*cur;		/* whose turn it is */
-	uint32_t		 nsrcs;
-	uint32_t		 cur_used;	/* starts in this turn */
-	int			 pull_paused;
-	void			(*idle_cb)(void *);
-	void			*idle_arg;
-	uint32_t		 running;	/* started, not finished */
-	uint32_t		 next_id;
-	uint16_t		 sport;
-	int			 halt_err;	/* task_halt_error */
-	int			 failed;	/* core_fail's errno */
-	struct core_stats	 st;
-	struct core_lost	 lost;
-};
-
-static void core_kick(struct core *c);
-
-/* ---- what techniques may call (task.h) ------------------------------ */
-
-/* A task finished and freed a flow: the first held task goes back to the
- * front of its source's queue to try again. */
-static void
-release_held(struct core *c)
-{
-	struct task *t = TAILQ_FIRST(&c->held);
-
-	if (t == NULL)
-		return;
-	TAILQ_REMOVE(&c->held, t, q);
-	t->held = 0;
-	TAILQ_INSERT_HEAD(&t->src->pending, t, q);
-	t->src->npending++;
-}
-
-void *
-task_state(const struct task *t)
-{
-	return t->state;
-}
-
-uint32_t
-task_id(const struct task *t)
-{
-	return t->id;
-}
-
-/* Unlink every flow T registered and forget its range. */
-static void
-task_flows_del(struct task *t)
-{
-	match_del(t->c->mt, &t->me);
-	if (t->mr != NULL) {
-		match_del_all(t->c->mt, t->mr, t->nmr);
-		free(t->mr);
-		t->mr = NULL;
-		t->nmr = 0;
-	}
-}
-
-static void
-flow_entry(struct task *t, struct match_entry *e, int af, uint8_t proto,
-    uint16_t id, const uint8_t *dst)
-{
-	memset(&e->key, 0, sizeof(e->key));
-	e->key.af = (uint8_t)af;
-	e->key.proto = proto;
-	e->key.id = id;
-	memcpy(e->key.dst, dst, af == AF_INET ? 4 : 16);
-	e->owner = t;
-}
-
-int
-task_flow(struct task *t, int af, uint8_t proto, uint16_t id,
-    const uint8_t *dst)
-{
-	task_flows_del(t);
-	flow_entry(t, &t->me, af, proto, id, dst);
-	return match_add(t->c->mt, &t->me);
-}
-
-int
-task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
-    uint16_t count, const uint8_t *dst)
-{
-	struct match_entry *e;
-
-	if (count <= 1)
-		return task_flow(t, af, proto, first, dst);
-	task_flows_del(t);
-	if ((e = calloc(count, sizeof(*e))) == NULL)
-		return -1;
-	for (uint16_t i = 0; i < count; i++)
-		flow_entry(t, &e[i], af, proto, (uint16_t)(first + i), dst);
-	if (match_add_all(t->c->mt, e, count) == -1) {
-		int save = errno;
-
-		free(e);
-		errno = save;
-		return -1;
-	}
-	t->mr = e;
-	t->nmr = count;
-	return 0;
-}
-
-void
-task_want_probe(struct task *t)
-{
-	if (t->wants || t->finished)
-		return;
-	t->wants = 1;
-	TAILQ_INSERT_TAIL(&t->c->ready, t, q);
-	core_kick(t->c);
-}
-
-int
-task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
-    uint32_t tag)
-{
-	uint8_t buf[PKT_MAXLEN];
-	size_t len = pkt_build(p, buf, sizeof(buf));
-
-	if (len == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	t->c->st.probes++;
-	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
-		netio_note_tx(t->c->nio, len);
-		return dl_user_send(t->dlu, buf, len, tx);
-	}
-	return netio_send(t->c->nio, buf, len, tx, t, tag);
-}
-
-void
-task_timer(struct task *t, struct timer *tm, int64_t ms)
-{
-	/* the only failure is ENOMEM growing the heap: die rather than
-	 * leave a task that never times out */
-	if (loop_timer_after(t->c->l, tm, ms) == -1)
-		fatal("timer");
-}
-
-void
-task_timer_cancel(struct task *t, struct timer *tm)
-{
-	loop_timer_cancel(t->c->l, tm);
-}
-
-struct monotime
-task_now(const struct task *t)
-{
-	return loop_now(t->c->l);
-}
-
-struct scamper_cycle *
-task_cycle(const struct task *t)
-{
-	return t->src != NULL ? t->src->cycle : t->c->cycle;
-}
-
-uint16_t
-task_default_sport(const struct task *t)
-{
-	return t->c->sport;
-}
-
-int
-task_route_src(const struct task *t, int af, const uint8_t *dst,
-    uint8_t *src)
-{
-	return route_src(af, dst, src);
-}
-
-/* The datalink of task ARG answered. */
-static void
-on_dl_ready(void *arg, int err, const char *why)
-{
-	struct task *t = arg;
-
-	if (t->finished)
-		return;
-	t->dl_ready = err == 0;
-	t->dl_readycb(t, err, why);
-}
-
-int
-task_datalink(struct task *t, int want, int af, const uint8_t *dst,
-    const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
-    char *err, size_t errlen)
-{
-	int dw = ((want & TASK_DL_VIA) ? DL_WANT_VIA : 0) |
-	    ((want & TASK_DL_TS) ? DL_WANT_TS : 0);
-
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
-	t->dl_ready = 0;
-	t->dl_want = want;
-	t->dl_readycb = ready;
-	t->dl_sentcb = sent;
-	if ((t->dlu = dl_user_new(t->c->dlp, dw, af, dst, rtr, on_dl_ready, t,
-	    err, errlen)) == NULL)
-		return -1;
-	return 0;
-}
-
-int
-task_reply_from_dl(const struct task *t)
-{
-	return t->c->from_dl;
-}
-
-int
-task_reply_fragid(const struct task *t, uint32_t *id)
-{
-	if (!t->c->from_dl || t->c->dl_fragid == NULL)
-		return 0;
-	*id = *t->c->dl_fragid;
-	return 1;
-}
-
-int
-task_halt_error(const struct task *t)
-{
-	return t->c->halt_err;
-}
-
-void
-task_finish(struct task *t)
-{
-	struct core *c = t->c;
-
-	if (t->finished)
-		return;
-	t->finished = 1;
-	if (t->wants) {
-		TAILQ_REMOVE(&c->ready, t, q);
-		t->wants = 0;
-	}
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
-	task_flows_del(t);
-	c->running--;
-	TAILQ_REMOVE(&c->running_q, t, run);
-	TAILQ_INSERT_TAIL(&c->dead, t, q);
-	loop_timer_after(c->l, &c->reap, 0);
-	release_held(c);
-	core_kick(c);
-}
 
 /* ---- task lifecycle ------------------------------------------------- */
 
@@ -432,7 +108,7 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		snprintf(why, sizeof(why), "empty command");
 		goto bad;
 	}
-	if ((m = method_find(argv[0])) == NULL) {
+	if ((m = method_find(c->conf.methods, argv[0])) == NULL) {
 		snprintf(why, sizeof(why), "unknown command '%s'", argv[0]);
 		goto bad;
 	}
@@ -658,7 +334,7 @@ on_pump(void *arg)
 }
 
 /* Make sure a pacing decision happens soon. */
-static void
+void
 core_kick(struct core *c)
 {
 	if (!timer_pending(&c->pump))
@@ -765,7 +441,8 @@ core_new(struct loop *l, const struct core_conf *conf,
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
-	c->sport = (uint16_t)((getpid() & 0x7fff) | 0x8000);
+	c->pid = (uint32_t)getpid();
+	c->sport = (uint16_t)((c->pid & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);

@@ -15,10 +15,14 @@
 #include "source.h"
 
 struct scamper_cycle;
+struct method;
 
 struct core_conf {
 	uint32_t	 pps;		/* -p */
 	uint32_t	 window;	/* -w, 0 = unlimited */
+	/* The techniques commands may name: a NULL-terminated table, not
+	 * copied (main's, or a test's own). */
+	const struct method *const *methods;
 };
 
 struct core_stats {
@@ -173,11 +177,6 @@ int core_idle(const struct core *c);
 /* Stop (1) or resume (0) reading commands from the sources of
  * core_add_source() ("shutdown flush"; tasks already queued still run). */
 void core_pull_pause(struct core *c, int paused);
-
-/* Empty the doubletree local stop set NAME (trace -Z), which lives as
- * long as the process ("lss-clear").  Returns 0, or -1 if no set has
- * that name.  (In trace_dtree.c, where the sets are kept.) */
-int trace_lss_clear(const char *name);
 
 /* Counters so far. */
 const struct core_stats *core_stats(const struct core *c);

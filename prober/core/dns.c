@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "dns_wire.h"
 #include "log.h"
 #include "loop.h"
 

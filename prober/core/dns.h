@@ -1,12 +1,8 @@
 /*
  * dns.h: a small asynchronous DNS client for the PTR names of addresses
- * (trace -O ptr).  Two halves:
- *
- *  - the wire codec (dns_wire.c): pure functions that build a PTR query,
- *    parse a reply (with compression pointers, every bound checked) and
- *    read resolv.conf text; unit tested and fuzzed;
- *  - the resolver (dns.c): UDP to the nameservers of /etc/resolv.conf on
- *    the prober's event loop, random query IDs, replies matched by ID,
+ * (trace -O ptr).  The resolver (dns.c) speaks through the wire codec of
+ * dns_wire.h: UDP to the nameservers of /etc/resolv.conf on the
+ * prober's event loop, random query IDs, replies matched by ID,
  *    source and question, a timeout (5 s) and one retry (to the next
  *    nameserver, if there is one), and a small cache so an address is
  *    asked once for a while.
@@ -19,43 +15,10 @@
 #ifndef PROBER_CORE_DNS_H
 #define PROBER_CORE_DNS_H
 
-#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
 struct loop;
-
-/* ---- the wire codec (dns_wire.c) ------------------------------------- */
-
-#define DNS_NAME_MAX	1024	/* a presentation name, with NUL */
-#define DNS_MSG_MAX	512	/* a query's room (replies: UDP, 512) */
-#define DNS_NS_MAX	3	/* nameservers used, as the C library's */
-
-/* The PTR query for ADDR (AF_INET: 4 bytes, AF_INET6: 16) with ID and
- * recursion desired, into BUF of LEN bytes.  Returns its length, or -1
- * (EINVAL: bad family; ENOSPC: BUF too small). */
-int	dns_ptr_query(uint8_t *buf, size_t len, uint16_t id, int af,
-	    const uint8_t *addr);
-
-/* Results of dns_ptr_parse. */
-#define DNS_BAD		(-1)	/* not a good reply to this query */
-#define DNS_NONAME	0	/* an answer: no name (NXDOMAIN, ...) */
-#define DNS_NAME	1	/* an answer with a name */
-
-/* Parse REPLY (LEN bytes) as the answer to QUERY (QLEN bytes, as built by
- * dns_ptr_query): same ID, a response, the same question.  On DNS_NAME
- * NAME (NAMELEN bytes, at least DNS_NAME_MAX) gets the first PTR of the
- * question's name (after CNAMEs), in presentation form without the final
- * dot; bytes other than letters, digits, '-' and '_' in a label are
- * written \DDD.  Never reads outside REPLY; a pointer loop or a name
- * over 255 bytes is DNS_BAD. */
-int	dns_ptr_parse(const uint8_t *reply, size_t len, const uint8_t *query,
-	    size_t qlen, char *name, size_t namelen);
-
-/* The nameservers (port 53) named by resolv.conf text TEXT: at most MAX
- * into NS.  Returns how many (0: none). */
-int	dns_resolv_parse(const char *text, struct sockaddr_storage *ns,
-	    int max);
 
 /* ---- the resolver (dns.c) -------------------------------------------- */
 

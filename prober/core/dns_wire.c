@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns.h"
+#include "dns_wire.h"
 
 #define HDR		12
 #define T_CNAME		5

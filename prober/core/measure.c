@@ -21,6 +21,7 @@
 
 struct measure {
 	const struct opts	*o;
+	const struct method *const *methods;
 	struct output		*out;
 	struct scamper_cycle	*cycle;
 	struct source		**src;
@@ -112,7 +113,7 @@ measure_free(struct measure *m)
 
 /* The default command (-c) must name a technique that is built. */
 static int
-check_command(const struct opts *o)
+check_command(const struct opts *o, const struct method *const *methods)
 {
 	size_t n = strcspn(o->command, " \t");
 	char name[32];
@@ -120,7 +121,7 @@ check_command(const struct opts *o)
 	if (o->input == INPUT_CMDS || (o->oflags & OPT_O_CMDFILE))
 		return 0;
 	snprintf(name, sizeof(name), "%.*s", (int)n, o->command);
-	if (method_find(name) == NULL) {
+	if (method_find(methods, name) == NULL) {
 		log_warnx("-c %s: not implemented yet", name);
 		return -1;
 	}
@@ -128,13 +129,15 @@ check_command(const struct opts *o)
 }
 
 struct measure *
-measure_prepare(const struct opts *o)
+measure_prepare(const struct opts *o, const struct method *const *methods)
 {
 	struct measure *m;
 
-	if (check_command(o) == -1 || (m = calloc(1, sizeof(*m))) == NULL)
+	if (check_command(o, methods) == -1 ||
+	    (m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	m->o = o;
+	m->methods = methods;
 	if ((m->out = output_open(o->outfile, fmt_of(o))) == NULL) {
 		log_warn("-o %s", o->outfile != NULL ? o->outfile : "stdout");
 		goto fail;
@@ -171,7 +174,7 @@ on_helper_lost(void *arg)
 int
 measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 {
-	struct core_conf conf = { m->o->pps, m->o->window };
+	struct core_conf conf = { m->o->pps, m->o->window, m->methods };
 	struct core *c;
 	int rc = 1;
 

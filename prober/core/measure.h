@@ -19,10 +19,15 @@ struct measure;
 /* Nonzero if O asks for probing (so raw sockets are needed). */
 int measure_needs_sockets(const struct opts *o);
 
-/* Open O's output and list files.  Returns NULL (the problem is logged)
- * if one cannot be opened.  O must outlive the result.  Free with
- * measure_free() or hand to measure_run(). */
-struct measure *measure_prepare(const struct opts *o);
+struct method;
+
+/* Open O's output and list files, to measure with the techniques of
+ * METHODS (NULL-terminated).  Returns NULL (the problem is logged) if
+ * one cannot be opened or -c names no technique.  O and METHODS must
+ * outlive the result.  Free with measure_free() or hand to
+ * measure_run(). */
+struct measure *measure_prepare(const struct opts *o,
+    const struct method *const *methods);
 
 /* Run M's measurements on L with the raw sockets FDS; M and FDS are
  * consumed.  Returns the exit status: 0, or 1 if start-up failed, a

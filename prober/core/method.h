@@ -20,6 +20,14 @@
 struct task;
 struct output;
 
+/* A control-socket command a technique adds ("lss-clear NAME"): RUN gets
+ * the command's words (ARGV[0] is NAME) and writes the answer into MSG
+ * (the words after "OK " or "ERR "); it returns 0 for OK, -1 for ERR. */
+struct method_cmd {
+	const char	*name;
+	int		(*run)(int argc, char **argv, char *msg, size_t msglen);
+};
+
 struct method {
 	const char			*name;
 	const struct cmd_optspec	*opts;
@@ -62,9 +70,16 @@ struct method {
 
 	/* Release the state alloc returned. */
 	void	 (*free_state)(void *state);
+
+	/* The technique's own control-socket commands (NCMDS of them; may
+	 * be NULL).  They act on what the technique keeps between tasks. */
+	const struct method_cmd	*cmds;
+	size_t			 ncmds;
 };
 
-/* The method called NAME (case-sensitive, as scamper's), or NULL. */
-const struct method *method_find(const char *name);
+/* The method called NAME (case-sensitive, as scamper's) in TABLE (NULL
+ * terminated; NULL is an empty table), or NULL. */
+const struct method *method_find(const struct method *const *table,
+    const char *name);
 
 #endif

@@ -70,6 +70,24 @@ struct scamper_cycle *task_cycle(const struct task *t);
  * as scamper uses. */
 uint16_t task_default_sport(const struct task *t);
 
+/* The prober's process id, for the ids scamper derives from it (ping's
+ * ICMP id and source port). */
+uint32_t task_pid(const struct task *t);
+
+/* 32 unpredictable bits (TCP sequence numbers, IP-ID bases). */
+uint32_t task_random(const struct task *t);
+
+/* The wall clock now, into TV: for what a result records as a date (its
+ * start) and for ICMP/IP timestamps.  Send and receive times come with
+ * task_send, method->sent and method->reply, never from here. */
+void task_clock(const struct task *t, struct timeval *tv);
+
+/* The MTU of the interface that holds local address SRC (AF_INET or
+ * AF_INET6; a 16-byte buffer).  Returns 0 with *MTU set, or -1 with errno
+ * (ENOENT: no interface has it). */
+int task_ifmtu(const struct task *t, int af, const uint8_t *src,
+    uint16_t *mtu);
+
 /* The source address the kernel would use towards DST (AF_INET or
  * AF_INET6; 16-byte buffers).  Returns 0, or -1 with errno (e.g.
  * ENETUNREACH). */

@@ -16,6 +16,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "loop.h"
+#include "methods.h"
 #include "netio.h"
 #include "opts.h"
 
@@ -90,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.input = INPUT_REMOTE;		/* no listener is made */
 	netio_fds_init(&fds);
 	if ((l = loop_new(LOOP_POLL)) == NULL ||
-	    (ctl = ctl_prepare(&o)) == NULL)
+	    (ctl = ctl_prepare(&o, prober_methods)) == NULL)
 		abort();
 	if (ctl_start(ctl, l, &fds, 1) == -1 ||
 	    (cl = ctl_client_stream(ctl, "fuzz", &vio, &s)) == NULL)

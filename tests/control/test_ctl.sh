@@ -166,7 +166,7 @@ ERR unhandled outfile command 'foo'
 ERR usage: outfile open name <alias> file <path> mode <truncate|append>
 ERR usage: outfile open name <alias> file <path> mode <truncate|append>
 ERR mode must be truncate or append
-ERR could not add outfile: /tmp/x: no directory is allowed for files (set SCAMPER_FILEDIR, or start scamper elsewhere than /)
+ERR could not add outfile: file commands are off on a TCP control socket (scamper -O tcp-files allows them)
 ERR could not add outfile: '-' exists
 ERR usage: outfile close <alias>
 ERR unknown outfile 'nope'

@@ -19,6 +19,7 @@
 
 #include "core.h"
 #include "loop.h"
+#include "methods.h"
 #include "netio.h"
 #include "source.h"
 
@@ -78,7 +79,7 @@ lines(struct core *c, const uint8_t *b, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct core_conf conf = { 100, 0 };
+	struct core_conf conf = { 100, 0, prober_methods };
 	struct netio_fds fds;
 	struct core *c;
 	char path[64];

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dns.h"
+#include "dns_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

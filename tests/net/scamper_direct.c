@@ -14,6 +14,7 @@
 #include "log.h"
 #include "loop.h"
 #include "measure.h"
+#include "methods.h"
 #include "opts.h"
 
 int
@@ -47,7 +48,7 @@ main(int argc, char **argv)
 		perror("scamper-direct: loop");
 		return 1;
 	}
-	if ((m = measure_prepare(&o)) == NULL)
+	if ((m = measure_prepare(&o, prober_methods)) == NULL)
 		return 1;
 	rc = measure_run(m, l, &fds);
 	loop_free(l);

@@ -5,8 +5,11 @@
 # /proc/PID/status while the prober waits inside its sandbox.
 #   child:   started as root, the prober starts the helper and drops
 #   service: a helper service; a user in the group measures, one outside
-#            is refused; a killed client's firewall rules disappear
+#            is refused; a killed client's firewall rules disappear, and
+#            so does the whole table when the helper is killed (-9)
 #   caps:    a copy of the helper with file capabilities, run by a user
+# In every mode the helper runs as a user other than root with
+# CAP_NET_RAW and CAP_NET_ADMIN only, no_new_privs and Seccomp 2.
 set -u
 mode=$1 ping=$2 helper=$3 src=$4
 . "$src/tests/lab/lab.sh"
@@ -99,24 +102,41 @@ run_ping() {
 	    fail "$want: priv_ping exited $rc"
 }
 
-# helper_is_root PROBER HELPER [MASK]: a root helper that kept only
-# CAP_NET_RAW and CAP_NET_ADMIN (bits 13 and 12), or MASK: in service
-# mode also CAP_SETUID and CAP_SETGID (bits 7 and 6), to open files with
-# each client's file-system credentials.
-helper_is_root() {
-	local c want=${3:-0000000000003000}
-	c=$(status_field "$2" CapEff)
-	[ "$(status_field "$2" Uid)" = 0 ] || fail "helper is not root"
-	[ "$c" = "$want" ] || fail "helper has CapEff $c, not $want"
-	[ "$(status_field "$2" CapBnd)" = "$want" ] ||
-	    fail "helper's bounding set is $(status_field "$2" CapBnd)"
+# helper_confined PROBER HELPER [caps]: the helper runs as a user other
+# than root (all four uids), holds CAP_NET_RAW and CAP_NET_ADMIN (bits 13
+# and 12) and nothing else, effective and permitted, none inheritable or
+# ambient, with no_new_privs and its seccomp filter; started by root,
+# its bounding set is those two as well (a user cannot shrink it: caps).
+helper_confined() {
+	local h=$2 f v want=0000000000003000
+	for f in Uid Gid; do
+		v=$(awk -v f="$f:" '$1 == f { print $2, $3, $4, $5; exit }' \
+		    "/proc/$h/status")
+		case " $v " in
+		*" 0 "*) fail "helper $f is '$v'" ;;
+		esac
+	done
+	for f in CapEff CapPrm; do
+		v=$(status_field "$h" $f)
+		[ "$v" = $want ] || fail "helper has $f $v, not $want"
+	done
+	for f in CapInh CapAmb; do
+		v=$(status_field "$h" $f)
+		[ "$v" = 0000000000000000 ] || fail "helper has $f $v"
+	done
+	[ "${3:-}" = caps ] || [ "$(status_field "$h" CapBnd)" = $want ] ||
+	    fail "helper's bounding set is $(status_field "$h" CapBnd)"
+	[ "$(status_field "$h" NoNewPrivs)" = 1 ] ||
+	    fail "helper has NoNewPrivs $(status_field "$h" NoNewPrivs)"
+	[ "$(status_field "$h" Seccomp)" = 2 ] ||
+	    fail "helper has Seccomp $(status_field "$h" Seccomp)"
+	echo "helper $h: $(grep -E '^(Uid|Gid):' "/proc/$h/status" | tr -s '\t\n' '  ')" \
+	    "CapEff $(status_field "$h" CapEff) CapPrm $(status_field "$h" CapPrm)" \
+	    "CapBnd $(status_field "$h" CapBnd) Seccomp $(status_field "$h" Seccomp)"
 }
 
 helper_has_caps() {
-	local c
-	c=$(status_field "$2" CapEff)
-	[ "$(status_field "$2" Uid)" != 0 ] || fail "caps helper runs as root"
-	[ "$c" != 0000000000000000 ] || fail "caps helper has no capabilities"
+	helper_confined "$1" "$2" caps
 }
 
 # rules_of HELPER_PID: the helper's nftables table, or nothing.
@@ -126,7 +146,7 @@ rules_of() {
 
 # has_rule PROBER HELPER: (service mode) the helper's rule is in place
 has_rule() {
-	helper_is_root "$1" "$2" 00000000000030c0
+	helper_confined "$1" "$2"
 	rules_of "$2" | grep -q 'tcp dport 40001' &&
 	    ok "firewall rule installed in table scamper_$2" ||
 	    fail "no firewall rule in table scamper_$2"
@@ -134,7 +154,7 @@ has_rule() {
 
 case $mode in
 child)
-	run_ping child helper_is_root ip netns exec "$NS" env \
+	run_ping child helper_confined ip netns exec "$NS" env \
 	    SCAMPER_HELPER_BIN="$helper" SCAMPER_CHROOT="$TMP/empty" \
 	    "$ping" -w 192.0.2.2
 	# a forbidden call is logged with its number and ends the prober
@@ -149,16 +169,10 @@ child)
 service)
 	mkusers
 	sock=$TMP/helper.sock
-	# a table left by a helper that crashed: flushed at start
-	dead=4000000
-	while kill -0 $dead 2>/dev/null; do dead=$((dead + 1)); done
-	ip netns exec "$NS" nft add table inet "scamper_$dead"
 	hp=$(lab_bg a "$helper" -d -g "$G" -s "$sock" service)
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 	[ -S "$sock" ] || { fail "helper service did not start"; \
 	    cat "$(lab_bglog "$hp")"; exit 1; }
-	[ -z "$(rules_of $dead)" ] && ok "stale table scamper_$dead flushed" ||
-	    fail "stale table scamper_$dead still there"
 	ls -l "$sock"
 	asuser() { local u=$1; shift; ip netns exec "$NS" setpriv \
 	    --reuid="$u" --regid=nogroup --init-groups env \
@@ -203,9 +217,32 @@ service)
 	grep -q "refused uid $(id -u "$UOUT")" "$(lab_bglog "$hp")" ||
 	    fail "helper did not log the refusal"
 	kill -TERM "$hp"
-	for _ in $(seq 50); do [ -S "$sock" ] || break; sleep 0.1; done
+	for _ in $(seq 50); do kill -0 "$hp" 2>/dev/null || break; sleep 0.1; done
 	[ -n "$(rules_of "$hp")" ] && fail "table left after SIGTERM" ||
 	    ok "helper removed its table at exit"
+	# kill -9 of the helper with a client's rule in place: the table
+	# belongs to its netlink socket and goes with it
+	rm -f "$sock"
+	hp=$(lab_bg a "$helper" -g "$G" -s "$sock" service)
+	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+	coproc K9 { asuser "$UIN" "$ping" -w -f 192.0.2.1 192.0.2.2 2>&1; }
+	k9=$K9_PID
+	while IFS= read -r -t 30 line <&"${K9[0]}"; do
+		case $line in ready*) break ;; esac
+	done
+	rules_of "$hp" | grep -q 'tcp dport 40001' ||
+	    fail "no rule before kill -9 of the helper"
+	kill -9 "$hp"
+	gone=no
+	for _ in $(seq 10); do
+		ip netns exec "$NS" nft list ruleset | grep -q scamper_ ||
+		    { gone=yes; break; }
+		sleep 0.1
+	done
+	[ $gone = yes ] && ok "kill -9 of the helper: no table of ours left within a second" ||
+	    fail "kill -9 of the helper: $(ip netns exec "$NS" nft list ruleset)"
+	kill "$k9" 2>/dev/null
+	wait "$k9" 2>/dev/null
 	;;
 caps)
 	mkusers

@@ -4,8 +4,10 @@
 # waits on a silent target, /proc shows the prober unprivileged and
 # sandboxed (Uid not 0, CapEff 0, NoNewPrivs 1, Seccomp 2) and the helper
 # as a separate process; the other trace's result is checked.  Then, in
-# each way, files over the control socket after the drop (the helper
-# opens them below scamper's directory, as the user who started it).
+# each way, files over the control socket after the drop (the file
+# server opens them below scamper's directory, as the owner of the
+# results: started by root, the run user or SCAMPER_FILE_OWNER; else the
+# user who started scamper).
 set -u
 scamper=$1 helper=$2 src=$3
 . "$src/tests/lab/lab.sh"
@@ -120,8 +122,10 @@ PY
 # 1. started as root: the helper is its child, scamper drops privilege
 measure child ip netns exec "$NS" env SCAMPER_HELPER_BIN="$helper" \
     SCAMPER_CHROOT="$TMP/empty" "$scamper"
-files child root ip netns exec "$NS" env SCAMPER_HELPER_BIN="$helper" \
+files child nobody ip netns exec "$NS" env SCAMPER_HELPER_BIN="$helper" \
     SCAMPER_CHROOT="$TMP/empty" "$scamper"
+files child-owner "$UIN" ip netns exec "$NS" env SCAMPER_HELPER_BIN="$helper" \
+    SCAMPER_CHROOT="$TMP/empty" SCAMPER_FILE_OWNER="$UIN" "$scamper"
 
 # 2. a helper service, used by a member of the group
 sock=$TMP/helper.sock

@@ -3,12 +3,14 @@
  * (priv_start, then priv_drop), then sends one ICMP echo on the raw
  * socket the helper gave it and waits for the reply, inside the sandbox.
  *
- * usage: priv_ping [-w] [-x] [-f LOCAL] TARGET
+ * usage: priv_ping [-w] [-x] [-f LOCAL [-p PORT] [-u]] TARGET
  *   -w        after dropping privilege print "ready ..." and wait for a
  *             line on stdin before probing (the test reads /proc then)
  *   -x        after dropping privilege try a forbidden system call
  *   -f LOCAL  also ask the helper for a firewall rule for a TCP probe
- *             LOCAL:40001 -> TARGET:80, and print its id
+ *             LOCAL:40001 -> TARGET:80, and print its id and port
+ *   -p PORT   ... from local port PORT instead (0: any free one)
+ *   -u        ... for a UDP probe instead
  * Exit: 0 reply received, 1 set-up failed, 2 no reply.
  */
 #include <sys/types.h>
@@ -32,6 +34,8 @@
 struct ping {
 	int		 icmp;		/* the raw socket, from the helper */
 	const char	*fw_local;	/* -f */
+	uint16_t	 fw_lport;	/* -p */
+	uint8_t		 fw_proto;	/* -u: UDP, else TCP */
 	struct in_addr	 dst;
 	long		 rule;
 };
@@ -42,6 +46,7 @@ open_sockets(struct priv_client *pc, void *arg)
 {
 	struct ping *p = arg;
 	struct priv_fw_rule r;
+	uint16_t lport;
 
 	if ((p->icmp = priv_open_raw_sync(pc, PRIV_AF_INET,
 	    PRIV_P_ICMP)) == -1)
@@ -50,17 +55,17 @@ open_sockets(struct priv_client *pc, void *arg)
 		return 0;
 	memset(&r, 0, sizeof(r));
 	r.family = PRIV_AF_INET;
-	r.proto = PRIV_P_TCP;
+	r.proto = p->fw_proto;
 	if (inet_pton(AF_INET, p->fw_local, r.laddr) != 1) {
 		errno = EINVAL;
 		return -1;
 	}
 	memcpy(r.raddr, &p->dst, 4);
-	r.lport = 40001;
+	r.lport = p->fw_lport;
 	r.rport = 80;
-	if ((p->rule = priv_fw_add_sync(pc, &r)) == -1)
+	if ((p->rule = priv_fw_add_sync(pc, &r, &lport)) == -1)
 		return -1;
-	printf("fw rule %ld\n", p->rule);
+	printf("fw rule %ld port %u\n", p->rule, lport);
 	return 0;
 }
 
@@ -138,10 +143,18 @@ main(int argc, char **argv)
 	log_init("priv_ping");
 	memset(&p, 0, sizeof(p));
 	p.icmp = -1;
-	while ((ch = getopt(argc, argv, "f:wx")) != -1) {
+	p.fw_lport = 40001;
+	p.fw_proto = PRIV_P_TCP;
+	while ((ch = getopt(argc, argv, "f:p:uwx")) != -1) {
 		switch (ch) {
 		case 'f':
 			p.fw_local = optarg;
+			break;
+		case 'p':
+			p.fw_lport = (uint16_t)atoi(optarg);
+			break;
+		case 'u':
+			p.fw_proto = PRIV_P_UDP;
 			break;
 		case 'w':
 			wait = 1;
@@ -155,7 +168,8 @@ main(int argc, char **argv)
 	}
 	if (optind + 1 != argc || inet_pton(AF_INET, argv[optind],
 	    &p.dst) != 1) {
-		fprintf(stderr, "usage: priv_ping [-wx] [-f local] target\n");
+		fprintf(stderr, "usage: priv_ping [-wx] [-f local [-p port] "
+		    "[-u]] target\n");
 		return 1;
 	}
 	if ((pc = priv_start(&mode, err, sizeof(err))) == NULL) {

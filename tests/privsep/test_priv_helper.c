@@ -2,9 +2,12 @@
  * test_priv_helper.c: the helper's request table, driven over a real
  * socket.  In child mode every malformed, oversize, unknown or
  * unpermitted request is fatal; in service mode it closes only that
- * client.  The helper runs in a forked process; as root it first gets a
- * network namespace of its own, so its firewall table is thrown away
- * with it and nothing touches the host's ruleset.
+ * client, a user gets at most HELPER_MAXPERUID connections and a client
+ * that never says HELLO is closed.  The helper runs in a forked process;
+ * as root it first gets a network namespace of its own, so its firewall
+ * table is thrown away with it and nothing touches the host's ruleset.
+ * The file server (filesrv.h), started as root, opens files as the
+ * unprivileged owner: a root-only file or directory is refused.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -17,6 +20,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,10 +28,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filesrv.h"
 #include "helper.h"
 #include "ipc.h"
 #include "log.h"
 #include "priv_client.h"
+#include "priv_fwlease.h"
 #include "priv_proto.h"
 
 /* Run a child-mode helper on a socketpair; returns our end. */
@@ -40,7 +46,7 @@ start_child(pid_t *pid)
 	*pid = fork();
 	ck_assert_int_ne(*pid, -1);
 	if (*pid == 0) {
-		struct helper_conf conf = { 1, NULL, NULL };
+		struct helper_conf conf = { .child = 1 };
 
 		if (geteuid() == 0 && unshare(CLONE_NEWNET) == -1)
 			_exit(99);
@@ -242,14 +248,17 @@ START_TEST(child_hello_twice)
 }
 END_TEST
 
-START_TEST(child_allow_dir_without_fd)
+START_TEST(child_open_file_is_not_a_request)
 {
 	struct priv_msg m;
 	uint8_t buf[PRIV_MSG_MAX];
 
+	/* files are the file server's, never the helper's */
 	memset(&m, 0, sizeof(m));
-	m.type = PRIV_ALLOW_DIR;
+	m.type = PRIV_OPEN_FILE;
 	m.id = 2;
+	m.u.file.mode = PRIV_FILE_READ;
+	strcpy(m.u.file.path, "x");
 	expect_fatal_bytes(buf, encode(&m, buf), 0, 1);
 }
 END_TEST
@@ -279,55 +288,76 @@ open_file(int s, const char *path, int mode)
 	return (int)r.u.err.err;
 }
 
-/* As root: files below the allowed directory only; a second ALLOW_DIR
- * is fatal. */
-START_TEST(child_files)
+/* As root: the file server runs as "nobody": files below its directory
+ * only, and only those nobody may open; a root-only file is neither
+ * truncated nor appended to, nothing is planted in a root-only
+ * directory; a request of another type ends it. */
+START_TEST(filesrv_as_owner)
 {
-	struct priv_msg m = hello(), r;
-	char dir[] = "/tmp/test-priv-files.XXXXXX", p[64];
-	uint8_t buf[PRIV_MSG_MAX];
-	pid_t pid;
-	int s, fd, dfd;
+	char dir[] = "/tmp/test-priv-files.XXXXXX";
+	char empty[] = "/tmp/test-priv-empty.XXXXXX", p[96], err[256];
+	struct filesrv_conf fc;
+	struct priv_msg m;
+	struct stat st;
+	int s, fd, wfd;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "child_files: needs root, skipped\n");
+	if (geteuid() != 0 || getpwnam("nobody") == NULL) {
+		fprintf(stderr, "filesrv_as_owner: needs root and user "
+		    "nobody, skipped\n");
 		return;
 	}
+	log_init("test-filesrv");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(p, sizeof(p), "%s/sub", dir);
+	ck_assert_ptr_nonnull(mkdtemp(empty));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(p, sizeof(p), "%s/w", dir);	/* nobody's */
 	ck_assert_int_eq(mkdir(p, 0755), 0);
+	ck_assert_int_eq(chown(p, getpwnam("nobody")->pw_uid, (gid_t)-1), 0);
+	snprintf(p, sizeof(p), "%s/root", dir);	/* root's, 0700 */
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/secret", dir);	/* root's, 0600 */
+	wfd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(wfd, 0);
+	ck_assert_int_eq(write(wfd, "keep\n", 5), 5);
+	close(wfd);
 	snprintf(p, sizeof(p), "%s/link", dir);
 	ck_assert_int_eq(symlink("/etc/passwd", p), 0);
-	s = start_child(&pid);
-	send_msg(s, &m);
-	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
-	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
-	/* no directory yet */
-	ck_assert_int_eq(open_file(s, "x", PRIV_FILE_TRUNC), ENOENT);
-	memset(&m, 0, sizeof(m));
-	m.type = PRIV_ALLOW_DIR;
-	m.id = 3;
-	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(dfd, 0);
-	ck_assert_int_eq(ipc_send(s, buf, encode(&m, buf), dfd), 0);
-	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
-	ck_assert_int_eq(r.type, PRIV_OK);
-	ck_assert_int_eq(open_file(s, "x", PRIV_FILE_TRUNC), 0);
-	ck_assert_int_eq(open_file(s, "x", PRIV_FILE_APPEND), 0);
-	ck_assert_int_eq(open_file(s, "sub/../x", PRIV_FILE_READ), 0);
+	memset(&fc, 0, sizeof(fc));
+	fc.dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fc.owner = "nobody";
+	fc.chroot_dir = empty;
+	ck_assert_int_ge(fc.dirfd, 0);
+	s = filesrv_start(&fc, err, sizeof(err));
+	ck_assert_msg(s >= 0, "filesrv_start: %s", err);
+	close(fc.dirfd);
+	ck_assert_int_eq(open_file(s, "w/x", PRIV_FILE_TRUNC), 0);
+	snprintf(p, sizeof(p), "%s/w/x", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_uid, getpwnam("nobody")->pw_uid);
+	ck_assert_int_eq(open_file(s, "w/x", PRIV_FILE_APPEND), 0);
+	ck_assert_int_eq(open_file(s, "w/../w/x", PRIV_FILE_READ), 0);
+	ck_assert_int_eq(open_file(s, "secret", PRIV_FILE_TRUNC), EACCES);
+	ck_assert_int_eq(open_file(s, "secret", PRIV_FILE_APPEND), EACCES);
+	ck_assert_int_eq(open_file(s, "secret", PRIV_FILE_READ), EACCES);
+	ck_assert_int_eq(open_file(s, "root/planted", PRIV_FILE_TRUNC),
+	    EACCES);
+	ck_assert_int_eq(open_file(s, "x", PRIV_FILE_TRUNC), EACCES);
 	ck_assert_int_eq(open_file(s, "../x", PRIV_FILE_TRUNC), EXDEV);
 	ck_assert_int_eq(open_file(s, "/etc/passwd", PRIV_FILE_READ), EXDEV);
 	ck_assert_int_eq(open_file(s, "link", PRIV_FILE_READ), ELOOP);
-	ck_assert_int_eq(open_file(s, "sub", PRIV_FILE_READ), EISDIR);
-	ck_assert_int_eq(open_file(s, "sub", PRIV_FILE_TRUNC), EISDIR);
+	ck_assert_int_eq(open_file(s, "w", PRIV_FILE_READ), EISDIR);
 	ck_assert_int_eq(open_file(s, "nope", PRIV_FILE_READ), ENOENT);
-	/* once only */
-	ck_assert_int_eq(ipc_send(s, buf, encode(&m, buf), dfd), 0);
-	ck_assert_int_eq(recv_msg(s, &r, &fd), 0);
-	ck_assert_int_eq(reap(pid), 1);
+	snprintf(p, sizeof(p), "%s/secret", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(st.st_size, 5);		/* not truncated */
+	snprintf(p, sizeof(p), "%s/root/planted", dir);
+	ck_assert_int_ne(access(p, F_OK), 0);		/* not planted */
+	/* not a file request: it ends */
+	m = hello();
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &m, &fd), 0);
 	close(s);
-	close(dfd);
-	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	snprintf(p, sizeof(p), "rm -rf '%s' '%s'", dir, empty);
 	ck_assert_int_eq(system(p), 0);
 }
 END_TEST
@@ -383,6 +413,21 @@ START_TEST(child_refusals_are_not_fatal)
 	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
 	ck_assert_int_eq(r.type, PRIV_ERR);
 	ck_assert_uint_eq(r.u.err.err, EINVAL);
+	m.u.fw.lport = 0;			/* any port: fine */
+	send_msg(s, &m);
+	ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+	if (r.type == PRIV_FW_OK) {
+		/* (a bare namespace lets any address be bound) */
+		ck_assert_uint_ge(r.u.fw_ok.lport, 1024);
+		memset(&m, 0, sizeof(m));
+		m.type = PRIV_FW_DEL;
+		m.id = 5;
+		m.u.fw_id.rule_id = r.u.fw_ok.rule_id;
+		send_msg(s, &m);
+		ck_assert_int_eq(recv_msg(s, &r, &fd), 1);
+		ck_assert_int_eq(r.type, PRIV_OK);
+	} else
+		ck_assert_int_eq(r.type, PRIV_ERR);	/* no firewall */
 
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_FW_DEL;
@@ -444,7 +489,8 @@ START_TEST(client_wrong_reply_type)
 	memset(&r, 0, sizeof(r));
 	r.type = PRIV_FW_OK;			/* OPEN_RAW wants FD or ERR */
 	r.id = 1;
-	r.u.fw_id.rule_id = 1;
+	r.u.fw_ok.rule_id = 1;
+	r.u.fw_ok.lport = 40001;
 	client_gets(&r, 0);
 }
 END_TEST
@@ -471,6 +517,138 @@ START_TEST(client_fd_missing)
 }
 END_TEST
 
+/* ---- firewall leases: a rule lives while its measurement does ------ */
+
+struct lease_seen {
+	int	calls, err;
+	uint16_t lport;
+};
+
+static void
+lease_cb(void *arg, int err, uint16_t lport)
+{
+	struct lease_seen *ls = arg;
+
+	ls->calls++;
+	ls->err = err;
+	ls->lport = lport;
+}
+
+/* The fake helper's side: read the next request from S (type TYPE). */
+static struct priv_msg
+fake_read(int s, int type)
+{
+	struct priv_msg m;
+	int fd;
+
+	ck_assert_int_eq(recv_msg(s, &m, &fd), 1);
+	ck_assert_int_eq(m.type, type);
+	return m;
+}
+
+/* ... and answer REQ: FW_OK ID, or ERR with ERR. */
+static void
+fake_answer(int s, const struct priv_msg *req, uint32_t id, int err)
+{
+	struct priv_msg r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = req->id;
+	if (err != 0) {
+		r.type = PRIV_ERR;
+		r.u.err.err = (uint32_t)err;
+	} else {
+		r.type = PRIV_FW_OK;
+		r.u.fw_ok.rule_id = id;
+		r.u.fw_ok.lport = 40001;
+	}
+	send_msg(s, &r);
+}
+
+/* Nothing more from the client on S. */
+static void
+fake_quiet(int s)
+{
+	uint8_t b[PRIV_MSG_MAX];
+
+	ck_assert_int_eq(recv(s, b, sizeof(b), MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+}
+
+START_TEST(fwlease_lifetimes)
+{
+	struct priv_fw_rule rule;
+	struct lease_seen ls;
+	struct priv_fwlease *l;
+	struct priv_client *pc;
+	struct priv_msg m;
+	int sv[2];
+
+	log_init("test-fwlease");
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	pc = priv_client_new(sv[0]);
+	memset(&rule, 0, sizeof(rule));
+	rule.family = PRIV_AF_INET;
+	rule.proto = PRIV_P_TCP;
+	memcpy(rule.laddr, "\xc0\x00\x02\x01", 4);
+	memcpy(rule.raddr, "\xc0\x00\x02\x02", 4);
+	rule.rport = 80;
+
+	/* granted, used, released: the rule is deleted */
+	memset(&ls, 0, sizeof(ls));
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 5, 0);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 1);
+	ck_assert_int_eq(ls.err, 0);
+	ck_assert_uint_eq(ls.lport, 40001);
+	priv_fwlease_release(l);
+	m = fake_read(sv[1], PRIV_FW_DEL);
+	ck_assert_uint_eq(m.u.fw_id.rule_id, 5);
+
+	/* released before the answer: no callback, deleted once granted */
+	memset(&ls, 0, sizeof(ls));
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	priv_fwlease_release(l);
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 6, 0);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 0);
+	m = fake_read(sv[1], PRIV_FW_DEL);
+	ck_assert_uint_eq(m.u.fw_id.rule_id, 6);
+
+	/* released before a refusal: nothing to delete */
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	priv_fwlease_release(l);
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 0, EADDRINUSE);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 0);
+	fake_quiet(sv[1]);
+
+	/* refused: the owner hears why; releasing deletes nothing */
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	m = fake_read(sv[1], PRIV_FW_ADD);
+	fake_answer(sv[1], &m, 0, EADDRINUSE);
+	ck_assert_int_eq(priv_client_read(pc), 0);
+	ck_assert_int_eq(ls.calls, 1);
+	ck_assert_int_eq(ls.err, EADDRINUSE);
+	priv_fwlease_release(l);
+	fake_quiet(sv[1]);
+
+	/* the helper goes while a lease waits: EPIPE */
+	memset(&ls, 0, sizeof(ls));
+	ck_assert_ptr_nonnull(l = priv_fwlease_new(pc, &rule, lease_cb, &ls));
+	close(sv[1]);
+	ck_assert_int_eq(priv_client_read(pc), -1);
+	ck_assert_int_eq(ls.calls, 1);
+	ck_assert_int_eq(ls.err, EPIPE);
+	priv_fwlease_release(l);
+	priv_client_free(pc);
+}
+END_TEST
+
 /* ---- service mode: a violation closes only its client ----------------- */
 
 static int
@@ -486,23 +664,19 @@ connect_to(const char *path)
 	return fd;
 }
 
-START_TEST(service_isolates_clients)
+/* Start a service helper (as root, in a network namespace of its own)
+ * on a socket in a new temporary directory DIR; HELLO within SECS. */
+static pid_t
+start_service(char *dir, char *path, size_t len, int secs)
 {
-	char dir[] = "/tmp/test-priv-helper.XXXXXX", path[128];
-	struct priv_msg m = hello(), r;
 	struct group *gr = getgrgid(getegid());
 	pid_t pid;
-	int a, b, fd;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "service_isolates_clients: needs root, "
-		    "skipped\n");
-		return;
-	}
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/helper.sock", dir);
+	snprintf(path, len, "%s/helper.sock", dir);
 	if ((pid = fork()) == 0) {
-		struct helper_conf conf = { 0, path, gr->gr_name };
+		struct helper_conf conf = { .sock_path = path,
+		    .group = gr->gr_name, .hello_secs = secs };
 
 		if (unshare(CLONE_NEWNET) == -1)
 			_exit(99);
@@ -512,7 +686,31 @@ START_TEST(service_isolates_clients)
 	for (int i = 0; i < 500 && access(path, F_OK) != 0; i++)
 		usleep(10000);
 	ck_assert_int_eq(access(path, F_OK), 0);
+	return pid;
+}
 
+static void
+stop_service(pid_t pid, const char *dir, const char *path)
+{
+	kill(pid, SIGTERM);
+	ck_assert_int_eq(reap(pid), 0);
+	unlink(path);		/* left by the unprivileged helper */
+	rmdir(dir);
+}
+
+START_TEST(service_isolates_clients)
+{
+	char dir[] = "/tmp/test-priv-helper.XXXXXX", path[128];
+	struct priv_msg m = hello(), r;
+	pid_t pid;
+	int a, b, fd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "service_isolates_clients: needs root, "
+		    "skipped\n");
+		return;
+	}
+	pid = start_service(dir, path, sizeof(path), 0);
 	a = connect_to(path);
 	b = connect_to(path);
 	send_msg(a, &m);
@@ -527,10 +725,51 @@ START_TEST(service_isolates_clients)
 	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
 	close(a);
 	close(b);
-	kill(pid, SIGTERM);
-	ck_assert_int_eq(reap(pid), 0);
-	ck_assert_int_ne(access(path, F_OK), 0);	/* socket removed */
-	rmdir(dir);
+	stop_service(pid, dir, path);
+}
+END_TEST
+
+/* One user gets HELPER_MAXPERUID connections, the next is refused with
+ * EUSERS; a client that never says HELLO is closed with ETIMEDOUT. */
+START_TEST(service_limits)
+{
+	char dir[] = "/tmp/test-priv-helper.XXXXXX", path[128];
+	struct priv_msg m = hello(), r;
+	int c[HELPER_MAXPERUID + 1], fd;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "service_limits: needs root, skipped\n");
+		return;
+	}
+	pid = start_service(dir, path, sizeof(path), 1);
+	for (int i = 0; i <= HELPER_MAXPERUID; i++)
+		c[i] = connect_to(path);
+	/* the last one: refused at once, with the reason */
+	ck_assert_int_eq(recv_msg(c[HELPER_MAXPERUID], &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_ERR);
+	ck_assert_uint_eq(r.id, 0);
+	ck_assert_uint_eq(r.u.err.err, EUSERS);
+	/* one says HELLO and stays; the others never do and are closed */
+	send_msg(c[0], &m);
+	ck_assert_int_eq(recv_msg(c[0], &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
+	for (int i = 1; i < HELPER_MAXPERUID; i++) {
+		ck_assert_int_eq(recv_msg(c[i], &r, &fd), 1);
+		ck_assert_int_eq(r.type, PRIV_ERR);
+		ck_assert_uint_eq(r.u.err.err, ETIMEDOUT);
+		ck_assert_int_eq(recv_msg(c[i], &r, &fd), 0);
+		close(c[i]);
+	}
+	/* their places are free again */
+	close(c[HELPER_MAXPERUID]);
+	c[1] = connect_to(path);
+	send_msg(c[1], &m);
+	ck_assert_int_eq(recv_msg(c[1], &r, &fd), 1);
+	ck_assert_int_eq(r.type, PRIV_HELLO_OK);
+	close(c[0]);
+	close(c[1]);
+	stop_service(pid, dir, path);
 }
 END_TEST
 
@@ -551,13 +790,15 @@ priv_helper_suite(void)
 	tcase_add_test(tc, child_bad_version);
 	tcase_add_test(tc, child_hello_twice);
 	tcase_add_test(tc, child_refusals_are_not_fatal);
-	tcase_add_test(tc, child_allow_dir_without_fd);
-	tcase_add_test(tc, child_files);
+	tcase_add_test(tc, child_open_file_is_not_a_request);
+	tcase_add_test(tc, filesrv_as_owner);
 	tcase_add_test(tc, service_isolates_clients);
+	tcase_add_test(tc, service_limits);
 	suite_add_tcase(s, tc);
 	tcase_add_exit_test(cl, client_wrong_reply_type, 1);
 	tcase_add_exit_test(cl, client_unknown_id, 1);
 	tcase_add_exit_test(cl, client_fd_missing, 1);
+	tcase_add_test(cl, fwlease_lifetimes);
 	suite_add_tcase(s, cl);
 	return s;
 }

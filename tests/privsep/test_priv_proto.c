@@ -178,10 +178,8 @@ example(int i)
 		break;
 	case 10:
 		m.type = PRIV_FW_OK;
-		m.u.fw_id.rule_id = 9;
-		break;
-	case 11:
-		m.type = PRIV_ALLOW_DIR;
+		m.u.fw_ok.rule_id = 9;
+		m.u.fw_ok.lport = 40001;
 		break;
 	default:
 		m.type = PRIV_OPEN_FILE;
@@ -191,7 +189,7 @@ example(int i)
 	}
 	return m;
 }
-#define NEXAMPLES 13
+#define NEXAMPLES 12
 
 START_TEST(proto_roundtrip)
 {
@@ -291,15 +289,17 @@ START_TEST(proto_bad_fields)
 	expect_bad_field(example(4), 2 + 5, 1);	/* v4 padding, laddr */
 	expect_bad_field(example(4), 18 + 15, 1); /* v4 padding, raddr */
 	expect_bad_field(example(5), 3, 0);	/* FW_DEL id 0 */
+	expect_bad_field(example(10), 3, 0);	/* FW_OK id 0 */
+	expect_bad_field(example(10), 7, 1);	/* FW_OK reserved */
 	expect_bad_field(example(8), 3, 0);	/* ERR 0 */
 	expect_bad_field(example(6), 11, 2);	/* HELLO_OK flags */
-	expect_bad_field(example(12), 0, 0);	/* OPEN_FILE mode 0 */
-	expect_bad_field(example(12), 0, 4);	/* OPEN_FILE mode 4 */
-	expect_bad_field(example(12), 1, 1);	/* reserved */
-	expect_bad_field(example(12), 3, 0);	/* path length 0 */
-	expect_bad_field(example(12), 2, 4);	/* length 1035 > 1024 */
-	expect_bad_field(example(12), 4 + 3, 0); /* a NUL in the path */
-	expect_bad_field(example(12), 4 + 500, 'x'); /* padding not zero */
+	expect_bad_field(example(11), 0, 0);	/* OPEN_FILE mode 0 */
+	expect_bad_field(example(11), 0, 4);	/* OPEN_FILE mode 4 */
+	expect_bad_field(example(11), 1, 1);	/* reserved */
+	expect_bad_field(example(11), 3, 0);	/* path length 0 */
+	expect_bad_field(example(11), 2, 4);	/* length 1035 > 1024 */
+	expect_bad_field(example(11), 4 + 3, 0); /* a NUL in the path */
+	expect_bad_field(example(11), 4 + 500, 'x'); /* padding not zero */
 	memset(&zero, 0, sizeof(zero));
 	(void)zero;
 }
@@ -307,7 +307,7 @@ END_TEST
 
 START_TEST(proto_open_file_paths)
 {
-	struct priv_msg m = example(12), d;
+	struct priv_msg m = example(11), d;
 	uint8_t buf[PRIV_MSG_MAX];
 	long len;
 
@@ -432,6 +432,8 @@ START_TEST(fw_policy)
 	struct priv_fw_rule r = good_rule();
 
 	ck_assert_int_eq(fwtab_check(&r), 0);
+	r.lport = 0;				/* any free port */
+	ck_assert_int_eq(fwtab_check(&r), 0);
 	r.lport = 22;				/* a service's port */
 	ck_assert_int_eq(fwtab_check(&r), -1);
 	ck_assert_int_eq(errno, EINVAL);
@@ -463,9 +465,10 @@ START_TEST(fw_policy)
 	/* without a backend, a valid rule is refused with EOPNOTSUPP */
 	{
 		uint32_t id;
+		uint16_t lport;
 		struct priv_fw_rule g = good_rule();
 
-		ck_assert_int_eq(fwtab_add(1, &g, &id), -1);
+		ck_assert_int_eq(fwtab_add(1, &g, &id, &lport), -1);
 		ck_assert_int_eq(errno, EOPNOTSUPP);
 		ck_assert_uint_eq(id, 0);
 		ck_assert_int_eq(fwtab_del(1, 5), -1);

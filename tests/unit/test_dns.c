@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "dns_wire.h"
 #include "loop.h"
 #include "unit_main.h"
 

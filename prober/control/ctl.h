@@ -33,10 +33,14 @@ struct ctl_vio {
 	void	(*close)(void *arg);
 };
 
+struct method;
+
 /* Make O's listening sockets (-P, -U; the unix socket mode 0600, a stale
- * one replaced) and open -o if given.  Returns NULL, with the problem
- * logged, on failure.  O must outlive the result. */
-struct ctl *ctl_prepare(const struct opts *o);
+ * one replaced) and open -o if given; commands may name the techniques
+ * of METHODS (NULL-terminated).  Returns NULL, with the problem logged,
+ * on failure.  O and METHODS must outlive the result. */
+struct ctl *ctl_prepare(const struct opts *o,
+    const struct method *const *methods);
 
 /* Serve the control socket on L, probing with the raw sockets FDS, until
  * a "shutdown" command or a signal ends it.  NOFILES: files cannot be

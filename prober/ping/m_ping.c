@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "method.h"
@@ -63,16 +62,6 @@ static const struct cmd_optspec ping_opts[] = {
 };
 
 /* ---- helpers -------------------------------------------------------- */
-
-static uint32_t
-rand32(void)
-{
-	uint32_t v;
-
-	if (getentropy(&v, sizeof(v)) == -1)
-		v = (uint32_t)getpid() * 2654435761u;
-	return v;
-}
 
 /* Parse a wait in seconds with up to 6 decimals ("1", "0.5") into
  * microseconds.  Returns 0, or -1 if S is not such a number. */
@@ -335,7 +324,7 @@ static void
 ping_ports(struct ping_state *s, const struct cmd_args *a)
 {
 	struct scamper_ping *p = s->p;
-	uint16_t pid = (uint16_t)getpid();
+	uint16_t pid = (uint16_t)task_pid(s->task);
 
 	if (ping_is_tcp(s) || ping_is_udp(s)) {
 		p->probe_sport = (uint16_t)cmd_optu(a, 'F', pid | 0x8000);
@@ -349,16 +338,16 @@ ping_ports(struct ping_state *s, const struct cmd_args *a)
 	switch (p->probe_method) {
 	case SCAMPER_PING_METHOD_TCP_SYN:
 	case SCAMPER_PING_METHOD_TCP_RST:
-		p->probe_tcpseq = rand32();
+		p->probe_tcpseq = task_random(s->task);
 		break;
 	case SCAMPER_PING_METHOD_TCP_ACK:
 	case SCAMPER_PING_METHOD_TCP_ACK_SPORT:
 	case SCAMPER_PING_METHOD_TCP_SYNACK:
-		p->probe_tcpseq = rand32();
-		p->probe_tcpack = rand32();
+		p->probe_tcpseq = task_random(s->task);
+		p->probe_tcpack = task_random(s->task);
 		break;
 	}
-	s->ipid_base = (uint16_t)rand32();
+	s->ipid_base = (uint16_t)task_random(s->task);
 }
 
 static void *

@@ -1,13 +1,15 @@
 /*
  * ctl_cmds.c: the control socket's interactive commands: get, set,
- * source, outfile, observe, shutdown, exit, help, attach, lss-clear;
- * and the file sources and output files they make.  Replies are scamper
+ * source, outfile, observe, shutdown, exit, help, attach, and those a
+ * technique adds through its descriptor (trace's lss-clear); and the
+ * file sources and output files they make.  Replies are scamper
  * 20211212's (scamper-behaviour.md a.2); where it printed nothing
  * useful we say what went wrong.
  *
  * After the privilege drop the prober has no file system: files are
- * opened by scamper-helper (priv_file_open), asynchronously, so the
- * client that asked takes no further line until its reply is out.
+ * opened by the file server (priv_file_open, filesrv.h), as the owner of
+ * the results, asynchronously, so the client that asked takes no
+ * further line until its reply is out.
  */
 #include "config.h"
 
@@ -35,7 +37,7 @@
  * an empty file with "cycles 0" does not spin. */
 #define FSRC_IDLE_MS	1000
 
-/* A file asked of the helper (or opened here when no sandbox forbids
+/* A file asked of the file server (or opened here when no sandbox forbids
  * it), and what to do when it comes. */
 struct ctl_fileop {
 	struct ctl		*ctl;
@@ -178,7 +180,7 @@ set_command(struct ctl_client *cl, char **argv, int argc)
 	char cmd[CTL_LINEMAX + 1], *p;
 	size_t off = 0;
 
-	if (argc < 3 || method_find(argv[2]) == NULL) {
+	if (argc < 3 || method_find(ctl->methods, argv[2]) == NULL) {
 		ctl_printf(cl, "ERR could not set command%s%s%s",
 		    argc < 3 ? "" : ": unknown method '",
 		    argc < 3 ? "" : argv[2], argc < 3 ? "" : "'");
@@ -241,7 +243,7 @@ cmd_set(struct ctl_client *cl, char **argv, int argc)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* Ask for OP's file: through the helper after the privilege drop, else
+/* Ask for OP's file: from the file server after the privilege drop, else
  * opened here.  fileop_done() follows (at once when opened here).
  * Returns 0, or -1 with errno if it could not even be asked for. */
 static int
@@ -291,6 +293,19 @@ fileop_free(struct ctl_fileop *op)
 	free(op->alias);
 	free(op->path);
 	free(op);
+}
+
+/* Nonzero if CL may name files (outfile open, source add ... file):
+ * not over TCP unless -O tcp-files, since any local user can connect to
+ * a TCP port; else the refusal is sent, after WHAT ("outfile"). */
+static int
+files_allowed(struct ctl_client *cl, const char *what)
+{
+	if (!cl->inet || (cl->ctl->o->oflags & OPT_O_TCPFILES))
+		return 1;
+	ctl_printf(cl, "ERR could not add %s: file commands are off on a "
+	    "TCP control socket (scamper -O tcp-files allows them)", what);
+	return 0;
 }
 
 /* Why the file at PATH could not be had, for a reply. */
@@ -348,7 +363,7 @@ outfile_opened(struct ctl_fileop *op, int err, int fd)
 static void fsrc_opened(struct ctl_fileop *op, int err, int fd);
 static void fsrc_reopened(struct ctl_fsrc *fs, int err, int fd);
 
-/* The helper's reply to OP (or the direct open's result). */
+/* The file server's reply to OP (or the direct open's result). */
 static void
 fileop_done(void *arg, int err, int fd, uint32_t value)
 {
@@ -671,9 +686,10 @@ source_list(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "OK");
 }
 
-/* Nonzero if CMD ("ping -c 1") starts with the name of a method. */
+/* Nonzero if CMD ("ping -c 1") starts with the name of one of CTL's
+ * methods. */
 static int
-command_ok(const char *cmd)
+command_ok(const struct ctl *ctl, const char *cmd)
 {
 	char name[32];
 	size_t n = strcspn(cmd, " \t");
@@ -682,7 +698,7 @@ command_ok(const char *cmd)
 		return 0;
 	memcpy(name, cmd, n);
 	name[n] = '\0';
-	return method_find(name) != NULL;
+	return method_find(ctl->methods, name) != NULL;
 }
 
 /* The value of number parameter V, already checked, or DEF if absent. */
@@ -725,7 +741,7 @@ fsrc_new(struct ctl *ctl, const char *const *v, struct ctl_outfile *of)
 
 /* "source add name N file F outfile O [descr D] [list_id L] [cycle_id C]
  * [priority P] [command CMD] [cycles N] [autoreload on|off]": checked
- * as scamper does; the reply follows once the helper has opened F. */
+ * as scamper does; the reply follows once the file server has opened F. */
 static void
 source_add(struct ctl_client *cl, char **argv, int argc)
 {
@@ -766,7 +782,7 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR source add param 'autoreload' failed");
 		return;
 	}
-	if (v[2] != NULL && !command_ok(v[2])) {
+	if (v[2] != NULL && !command_ok(cl->ctl, v[2])) {
 		ctl_printf(cl, "ERR source add param 'command' failed");
 		return;
 	}
@@ -783,6 +799,8 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		    "shutting down");
 		return;
 	}
+	if (!files_allowed(cl, "source"))
+		return;
 	if ((fs = fsrc_new(ctl, v, of)) == NULL ||
 	    (op = fileop_new(ctl, cl, fs->path, PRIV_FILE_READ)) == NULL) {
 		if (fs != NULL)
@@ -956,7 +974,7 @@ outfile_list(struct ctl_client *cl, char **argv, int argc)
 }
 
 /* "outfile open name A file F mode truncate|append": the reply follows
- * once the helper has opened F.  Results go to it in the -O format. */
+ * once the file server has opened F.  Results go to it in the -O format. */
 static void
 outfile_open(struct ctl_client *cl, char **argv, int argc)
 {
@@ -978,6 +996,8 @@ outfile_open(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR could not add outfile: '%s' exists", v[0]);
 		return;
 	}
+	if (!files_allowed(cl, "outfile"))
+		return;
 	if ((op = fileop_new(cl->ctl, cl, v[1], is(v[2], "append") ?
 	    PRIV_FILE_APPEND : PRIV_FILE_TRUNC)) == NULL ||
 	    (op->alias = strdup(v[0])) == NULL) {
@@ -1128,29 +1148,7 @@ cmd_exit(struct ctl_client *cl, char **argv, int argc)
 	ctl_client_closing(cl);
 }
 
-static void
-cmd_help(struct ctl_client *cl, char **argv, int argc)
-{
-	(void)argv;
-	(void)argc;
-	ctl_printf(cl, "INFO commands: attach exit get help lss-clear observe "
-	    "outfile set shutdown source");
-	ctl_printf(cl, "OK");
-}
-
-/* "lss-clear NAME": empty a doubletree local stop set (trace -Z). */
-static void
-cmd_lss_clear(struct ctl_client *cl, char **argv, int argc)
-{
-	if (argc < 2) {
-		ctl_printf(cl, "ERR usage: lss-clear [lss-name]");
-		return;
-	}
-	if (trace_lss_clear(argv[1]) == -1)
-		ctl_printf(cl, "ERR lss-clear %s failed", argv[1]);
-	else
-		ctl_printf(cl, "OK lss-clear %s", argv[1]);
-}
+static void cmd_help(struct ctl_client *, char **, int);
 
 static void
 cmd_attach(struct ctl_client *cl, char **argv, int argc)
@@ -1158,16 +1156,72 @@ cmd_attach(struct ctl_client *cl, char **argv, int argc)
 	ctl_attach_start(cl, argv + 1, argc - 1);
 }
 
+static const struct ctl_cmd cmds[] = {
+	{ "attach", cmd_attach }, { "exit", cmd_exit },
+	{ "get", cmd_get }, { "help", cmd_help },
+	{ "observe", cmd_observe }, { "outfile", cmd_outfile },
+	{ "set", cmd_set }, { "shutdown", cmd_shutdown },
+	{ "source", cmd_source },
+};
+#define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
+#define HELP_MAX 64	/* command names help lists */
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "help": every command, ours and the techniques' (lss-clear), sorted. */
+static void
+cmd_help(struct ctl_client *cl, char **argv, int argc)
+{
+	const struct method *const *m = cl->ctl->methods;
+	const char *names[HELP_MAX];
+	char buf[CTL_LINEMAX];
+	size_t n = 0, off = 0;
+
+	(void)argv;
+	(void)argc;
+	for (size_t i = 0; i < NCMDS && n < HELP_MAX; i++)
+		names[n++] = cmds[i].word;
+	for (size_t i = 0; m != NULL && m[i] != NULL; i++)
+		for (size_t j = 0; j < m[i]->ncmds && n < HELP_MAX; j++)
+			names[n++] = m[i]->cmds[j].name;
+	qsort(names, n, sizeof(names[0]), by_name);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, " %s",
+		    names[i]);
+	ctl_printf(cl, "INFO commands:%s", buf);
+	ctl_printf(cl, "OK");
+}
+
+/* A command a technique added (method->cmds): 1 if LINE's ARGV[0] is one
+ * (answered), 0 if not. */
+static int
+method_cmd(struct ctl_client *cl, char **argv, int argc)
+{
+	const struct method *const *m = cl->ctl->methods;
+	char msg[CTL_LINEMAX - 8];
+
+	for (size_t i = 0; m != NULL && m[i] != NULL; i++)
+		for (size_t j = 0; j < m[i]->ncmds; j++) {
+			if (!is(argv[0], m[i]->cmds[j].name))
+				continue;
+			msg[0] = '\0';
+			if (m[i]->cmds[j].run(argc, argv, msg, sizeof(msg)) == 0)
+				ctl_printf(cl, "OK %s", msg);
+			else
+				ctl_printf(cl, "ERR %s", msg);
+			return 1;
+		}
+	return 0;
+}
+
 void
 ctl_cmd_line(struct ctl_client *cl, char *line)
 {
-	static const struct ctl_cmd cmds[] = {
-		{ "attach", cmd_attach }, { "exit", cmd_exit },
-		{ "get", cmd_get }, { "help", cmd_help },
-		{ "lss-clear", cmd_lss_clear }, { "observe", cmd_observe }, { "outfile", cmd_outfile },
-		{ "set", cmd_set }, { "shutdown", cmd_shutdown },
-		{ "source", cmd_source },
-	};
 	char *argv[64], err[128];
 	int argc;
 
@@ -1177,10 +1231,12 @@ ctl_cmd_line(struct ctl_client *cl, char *line)
 	}
 	if (argc == 0)
 		return;
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < NCMDS; i++)
 		if (is(argv[0], cmds[i].word)) {
 			cmds[i].fn(cl, argv, argc);
 			return;
 		}
+	if (method_cmd(cl, argv, argc))
+		return;
 	ctl_printf(cl, "ERR unhandled command '%s'", argv[0]);
 }

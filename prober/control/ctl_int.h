@@ -48,6 +48,7 @@ struct ctl_client {
 	char			 peer[64];	/* "ip" or "uid N": caps */
 	int			 spoke;		/* a whole line came */
 	struct timer		 hello;		/* CTL_HELLO_S deadline */
+	int			 inet;		/* came through -P (TCP) */
 	struct ctl_linebuf	 lb;
 	int			 lb_drained;	/* ctl_lb_next said NONE */
 	struct timer		 kick;		/* take waiting lines */
@@ -106,6 +107,7 @@ enum ctl_shutdown { CTL_RUN, CTL_DONE, CTL_FLUSH, CTL_NOW };
 
 struct ctl {
 	const struct opts	*o;
+	const struct method *const *methods;	/* main's table */
 	struct loop		*l;
 	struct core		*core;
 	int			 lfd[2];	/* listeners: -P, -U */

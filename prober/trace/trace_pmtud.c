@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "route.h"
 #include "scamper_trace.h"
 #include "task.h"
 #include "trace_int.h"
@@ -213,7 +212,7 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 	struct scamper_trace_pmtud *pm;
 	uint16_t ifmtu;
 
-	if (route_ifmtu(s->af, s->t->src.addr, &ifmtu) == -1) {
+	if (task_ifmtu(s->task, s->af, s->t->src.addr, &ifmtu) == -1) {
 		log_debug("trace: no interface MTU for PMTUD");
 		return -1;
 	}

@@ -179,6 +179,9 @@ int	trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data);
 void	trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 	    const struct scamper_trace_hop *h);
 void	trace_dtree_timeout(struct trace_state *s);
+/* The control command "lss-clear NAME" (struct method_cmd): empty the
+ * local stop set NAME, which lives as long as the process. */
+int	trace_lss_cmd(int argc, char **argv, char *msg, size_t msglen);
 
 /* -O ptr (trace_ptr.c): check a nameserver is known and set the flag
  * (returns -1 with a message); look up ADDR's name unless it is known or

@@ -168,7 +168,7 @@ outfile_new(const char *alias, const char *path, struct output *out)
 }
 
 struct ctl *
-ctl_prepare(const struct opts *o)
+ctl_prepare(const struct opts *o, const struct method *const *methods)
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
 	struct ctl_outfile *of;
@@ -179,6 +179,7 @@ ctl_prepare(const struct opts *o)
 		return NULL;
 	}
 	ctl->o = o;
+	ctl->methods = methods;
 	ctl->lfd[0] = ctl->lfd[1] = -1;
 	TAILQ_INIT(&ctl->clients);
 	TAILQ_INIT(&ctl->outfiles);
@@ -810,6 +811,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	ctl_lb_init(&cl->lb);
 	TAILQ_INIT(&cl->jobs);
 	client_name(cl, &ss);
+	cl->inet = ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
 	client_peer(cl, &ss);
 	if (client_room(ctl, cl->peer, why, sizeof(why)) == -1) {
 		log_warnx("control socket: refusing %s: %s", cl->name, why);
@@ -931,7 +933,7 @@ int
 ctl_start(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
-	struct core_conf conf = { ctl->o->pps, ctl->o->window };
+	struct core_conf conf = { ctl->o->pps, ctl->o->window, ctl->methods };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
 
 	ctl->l = l;

@@ -203,6 +203,10 @@ trace_free_state(void *arg)
 	trace_state_free(arg);
 }
 
+static const struct method_cmd trace_cmds[] = {
+	{ "lss-clear", trace_lss_cmd },
+};
+
 const struct method method_trace = {
 	.name = "trace",
 	.opts = trace_opts,
@@ -215,4 +219,6 @@ const struct method method_trace = {
 	.halt = trace_halt,
 	.write = trace_write,
 	.free_state = trace_free_state,
+	.cmds = trace_cmds,
+	.ncmds = sizeof(trace_cmds) / sizeof(trace_cmds[0]),
 };

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "core.h"
 #include "scamper_trace.h"
 #include "task.h"
 #include "trace_int.h"
@@ -51,8 +50,9 @@ lss_get(const char *name)
 	return l;
 }
 
-int
-trace_lss_clear(const char *name)
+/* Empty the set called NAME.  Returns 0, or -1 if no set has that name. */
+static int
+lss_clear(const char *name)
 {
 	struct lss *l;
 
@@ -64,6 +64,21 @@ trace_lss_clear(const char *name)
 			return 0;
 		}
 	return -1;
+}
+
+int
+trace_lss_cmd(int argc, char **argv, char *msg, size_t msglen)
+{
+	if (argc < 2) {
+		snprintf(msg, msglen, "usage: lss-clear [lss-name]");
+		return -1;
+	}
+	if (lss_clear(argv[1]) == -1) {
+		snprintf(msg, msglen, "lss-clear %s failed", argv[1]);
+		return -1;
+	}
+	snprintf(msg, msglen, "lss-clear %s", argv[1]);
+	return 0;
 }
 
 static size_t

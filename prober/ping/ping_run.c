@@ -109,11 +109,11 @@ ping_finish(struct ping_state *s, uint8_t reason, uint8_t data)
 
 /* Milliseconds since midnight UTC, as ICMP and IP timestamps count. */
 static uint32_t
-ms_of_day(void)
+ms_of_day(const struct ping_state *s)
 {
 	struct timeval tv;
 
-	gettimeofday(&tv, NULL);
+	task_clock(s->task, &tv);
 	return (uint32_t)((tv.tv_sec % 86400) * 1000 + tv.tv_usec / 1000);
 }
 
@@ -129,7 +129,7 @@ build_payload(const struct ping_state *s, uint8_t *pay, size_t len)
 	if (p->flags & SCAMPER_PING_FLAG_ICMPSUM)
 		off += 2;
 	if (p->probe_method == SCAMPER_PING_METHOD_ICMP_TIME) {
-		put32(pay + off, ms_of_day());
+		put32(pay + off, ms_of_day(s));
 		off += 12;
 	}
 	if (p->flags & SCAMPER_PING_FLAG_SPOOF) {
@@ -374,7 +374,7 @@ ping_start(struct task *task, char *err, size_t errlen)
 		p->cycle = scamper_cycle_use(task_cycle(task));
 		p->list = scamper_list_use(p->cycle->list);
 	}
-	gettimeofday(&p->start, NULL);
+	task_clock(task, &p->start);
 	s->phase = PHASE_PROBING;
 	if (s->dlts)
 		/* probing starts when the datalink is ready */

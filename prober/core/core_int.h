@@ -1,0 +1,111 @@
+/*
+ * core_int.h: the core's own structures, shared by core.c (the scheduler
+ * and reply dispatch) and task.c (what techniques may call, task.h).
+ * Internal to prober/core.
+ */
+#ifndef PROBER_CORE_CORE_INT_H
+#define PROBER_CORE_CORE_INT_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "core.h"
+#include "dl.h"
+#include "match.h"
+#include "pace.h"
+#include "task.h"
+
+struct task {
+	struct core		*c;
+	const struct method	*m;
+	void			*state;
+	uint32_t		 id;
+	struct match_entry	 me;
+	struct match_entry	*mr;		/* task_flow_range, or NULL */
+	size_t			 nmr;
+	struct core_src		*src;		/* NULL: orphaned, discard */
+	struct dl_user		*dlu;		/* task_datalink, or NULL */
+	uint8_t			 wants;		/* on the ready queue */
+	uint8_t			 started;
+	uint8_t			 held;		/* on the held queue */
+	uint8_t			 finished;
+	uint8_t			 discard;	/* free without writing */
+	uint8_t			 dl_want;	/* TASK_DL_* */
+	uint8_t			 dl_ready;	/* its READY said 0 */
+	task_dl_ready		*dl_readycb;
+	task_dl_sent		*dl_sentcb;
+	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
+	TAILQ_ENTRY(task)	 run;		/* on the running list */
+};
+
+TAILQ_HEAD(taskq, task);
+
+struct source_ent {
+	struct source		*s;
+	TAILQ_ENTRY(source_ent)	 e;
+};
+
+/* A source as the scheduler sees it (core.h); the default source also
+ * holds the pull sources of core_add_source(), read one after another. */
+struct core_src {
+	struct core		*c;
+	uint32_t		 priority;
+	int			 paused;
+	struct output		*out;
+	struct scamper_cycle	*cycle;
+	const struct core_src_ops *ops;
+	void			*arg;
+	struct taskq		 pending;	/* parsed, not started */
+	uint32_t		 npending;
+	char			 qwhere[160];	/* where the command a pull
+						 * source queued last came
+						 * from */
+	uint32_t		 live;		/* tasks not yet freed */
+	TAILQ_HEAD(, source_ent) pulls;
+	TAILQ_ENTRY(core_src)	 e;
+};
+
+struct core {
+	struct loop		*l;
+	struct netio		*nio;
+	struct dl_pool		*dlp;		/* datalink sockets */
+	int			 from_dl;	/* delivering a datalink reply */
+	const uint32_t		*dl_fragid;	/* its IPv6 fragment id */
+	struct match_table	*mt;
+	struct output		*out;
+	struct scamper_cycle	*cycle;
+	struct core_conf	 conf;
+	struct pace		 pace;
+	struct timer		 pump;		/* next pacing decision */
+	struct timer		 reap;		/* write and free finished */
+	struct taskq		 ready;		/* started, wanting a token */
+	struct taskq		 dead;		/* finished, to write+free */
+	struct taskq		 held;		/* flow busy: wait for a finish */
+	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
+	int			 discard;	/* free without writing */
+	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
+	struct core_src		*def;		/* core_add_source/command */
+	struct core_src		*cur;		/* whose turn it is */
+	uint32_t		 nsrcs;
+	uint32_t		 cur_used;	/* starts in this turn */
+	int			 pull_paused;
+	void			(*idle_cb)(void *);
+	void			*idle_arg;
+	uint32_t		 running;	/* started, not finished */
+	uint32_t		 next_id;
+	uint16_t		 sport;
+	uint32_t		 pid;		/* task_pid */
+	int			 halt_err;	/* task_halt_error */
+	int			 failed;	/* core_fail's errno */
+	struct core_stats	 st;
+	struct core_lost	 lost;
+};
+
+/* Something changed (a task wants a token or finished, a source has
+ * work): make the next pacing decision from the loop, soon. */
+void core_kick(struct core *c);
+
+/* Unlink every flow T registered and forget its range. */
+void task_flows_del(struct task *t);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * task.c: what a technique may ask of the core (task.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "core_int.h"
+#include "log.h"
+#include "route.h"
+#include "scamper_list.h"
+
+/* A task finished and freed a flow: the first held task goes back to the
+ * front of its source's queue to try again. */
+static void
+release_held(struct core *c)
+{
+	struct task *t = TAILQ_FIRST(&c->held);
+
+	if (t == NULL)
+		return;
+	TAILQ_REMOVE(&c->held, t, q);
+	t->held = 0;
+	TAILQ_INSERT_HEAD(&t->src->pending, t, q);
+	t->src->npending++;
+}
+
+void *
+task_state(const struct task *t)
+{
+	return t->state;
+}
+
+uint32_t
+task_id(const struct task *t)
+{
+	return t->id;
+}
+
+void
+task_flows_del(struct task *t)
+{
+	match_del(t->c->mt, &t->me);
+	if (t->mr != NULL) {
+		match_del_all(t->c->mt, t->mr, t->nmr);
+		free(t->mr);
+		t->mr = NULL;
+		t->nmr = 0;
+	}
+}
+
+static void
+flow_entry(struct task *t, struct match_entry *e, int af, uint8_t proto,
+    uint16_t id, const uint8_t *dst)
+{
+	memset(&e->key, 0, sizeof(e->key));
+	e->key.af = (uint8_t)af;
+	e->key.proto = proto;
+	e->key.id = id;
+	memcpy(e->key.dst, dst, af == AF_INET ? 4 : 16);
+	e->owner = t;
+}
+
+int
+task_flow(struct task *t, int af, uint8_t proto, uint16_t id,
+    const uint8_t *dst)
+{
+	task_flows_del(t);
+	flow_entry(t, &t->me, af, proto, id, dst);
+	return match_add(t->c->mt, &t->me);
+}
+
+int
+task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
+    uint16_t count, const uint8_t *dst)
+{
+	struct match_entry *e;
+
+	if (count <= 1)
+		return task_flow(t, af, proto, first, dst);
+	task_flows_del(t);
+	if ((e = calloc(count, sizeof(*e))) == NULL)
+		return -1;
+	for (uint16_t i = 0; i < count; i++)
+		flow_entry(t, &e[i], af, proto, (uint16_t)(first + i), dst);
+	if (match_add_all(t->c->mt, e, count) == -1) {
+		int save = errno;
+
+		free(e);
+		errno = save;
+		return -1;
+	}
+	t->mr = e;
+	t->nmr = count;
+	return 0;
+}
+
+void
+task_want_probe(struct task *t)
+{
+	if (t->wants || t->finished)
+		return;
+	t->wants = 1;
+	TAILQ_INSERT_TAIL(&t->c->ready, t, q);
+	core_kick(t->c);
+}
+
+int
+task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+    uint32_t tag)
+{
+	uint8_t buf[PKT_MAXLEN];
+	size_t len = pkt_build(p, buf, sizeof(buf));
+
+	if (len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	t->c->st.probes++;
+	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
+		netio_note_tx(t->c->nio, len);
+		return dl_user_send(t->dlu, buf, len, tx);
+	}
+	return netio_send(t->c->nio, buf, len, tx, t, tag);
+}
+
+void
+task_timer(struct task *t, struct timer *tm, int64_t ms)
+{
+	/* the only failure is ENOMEM growing the heap: die rather than
+	 * leave a task that never times out */
+	if (loop_timer_after(t->c->l, tm, ms) == -1)
+		fatal("timer");
+}
+
+void
+task_timer_cancel(struct task *t, struct timer *tm)
+{
+	loop_timer_cancel(t->c->l, tm);
+}
+
+struct monotime
+task_now(const struct task *t)
+{
+	return loop_now(t->c->l);
+}
+
+struct scamper_cycle *
+task_cycle(const struct task *t)
+{
+	return t->src != NULL ? t->src->cycle : t->c->cycle;
+}
+
+uint16_t
+task_default_sport(const struct task *t)
+{
+	return t->c->sport;
+}
+
+uint32_t
+task_pid(const struct task *t)
+{
+	return t->c->pid;
+}
+
+uint32_t
+task_random(const struct task *t)
+{
+	uint32_t v;
+
+	if (getentropy(&v, sizeof(v)) == -1)
+		v = (t->c->pid ^ t->id) * 2654435761u;
+	return v;
+}
+
+void
+task_clock(const struct task *t, struct timeval *tv)
+{
+	(void)t;
+	gettimeofday(tv, NULL);
+}
+
+int
+task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
+{
+	(void)t;
+	return route_ifmtu(af, src, mtu);
+}
+
+int
+task_route_src(const struct task *t, int af, const uint8_t *dst,
+    uint8_t *src)
+{
+	return route_src(af, dst, src);
+}
+
+/* The datalink of task ARG answered. */
+static void
+on_dl_ready(void *arg, int err, const char *why)
+{
+	struct task *t = arg;
+
+	if (t->finished)
+		return;
+	t->dl_ready = err == 0;
+	t->dl_readycb(t, err, why);
+}
+
+int
+task_datalink(struct task *t, int want, int af, const uint8_t *dst,
+    const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
+    char *err, size_t errlen)
+{
+	int dw = ((want & TASK_DL_VIA) ? DL_WANT_VIA : 0) |
+	    ((want & TASK_DL_TS) ? DL_WANT_TS : 0);
+
+	dl_user_free(t->dlu);
+	t->dlu = NULL;
+	t->dl_ready = 0;
+	t->dl_want = want;
+	t->dl_readycb = ready;
+	t->dl_sentcb = sent;
+	if ((t->dlu = dl_user_new(t->c->dlp, dw, af, dst, rtr, on_dl_ready, t,
+	    err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+task_reply_from_dl(const struct task *t)
+{
+	return t->c->from_dl;
+}
+
+int
+task_reply_fragid(const struct task *t, uint32_t *id)
+{
+	if (!t->c->from_dl || t->c->dl_fragid == NULL)
+		return 0;
+	*id = *t->c->dl_fragid;
+	return 1;
+}
+
+int
+task_halt_error(const struct task *t)
+{
+	return t->c->halt_err;
+}
+
+void
+task_finish(struct task *t)
+{
+	struct core *c = t->c;
+
+	if (t->finished)
+		return;
+	t->finished = 1;
+	if (t->wants) {
+		TAILQ_REMOVE(&c->ready, t, q);
+		t->wants = 0;
+	}
+	dl_user_free(t->dlu);
+	t->dlu = NULL;
+	task_flows_del(t);
+	c->running--;
+	TAILQ_REMOVE(&c->running_q, t, run);
+	TAILQ_INSERT_TAIL(&c->dead, t, q);
+	loop_timer_after(c->l, &c->reap, 0);
+	release_held(c);
+	core_kick(c);
+}

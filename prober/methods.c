@@ -1,0 +1,17 @@
+/*
+ * methods.c: the table of measurement techniques this scamper is built
+ * with.  Adding a technique is its folder under prober/, one line here
+ * and one subdir() line in prober/meson.build.
+ */
+#include <stddef.h>
+
+#include "methods.h"
+
+extern const struct method method_trace;
+extern const struct method method_ping;
+
+const struct method *const prober_methods[] = {
+	&method_trace,
+	&method_ping,
+	NULL
+};
