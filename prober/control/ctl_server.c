@@ -571,9 +571,12 @@ on_client(struct loop_fd *lfd, int fd, int events, void *arg)
 	ctl_client_io(arg, events);
 }
 
-struct ctl_client *
-ctl_client_stream(struct ctl *ctl, const char *name,
-    const struct ctl_vio *vio, void *arg)
+/* A client of CTL named NAME on the stream VIO/ARG (not a socket of
+ * ours: no deadline, no caps), listed; NULL if scamper is exiting or out
+ * of memory. */
+static struct ctl_client *
+stream_client(struct ctl *ctl, const char *name, const struct ctl_vio *vio,
+    void *arg)
 {
 	struct ctl_client *cl;
 
@@ -584,7 +587,7 @@ ctl_client_stream(struct ctl *ctl, const char *name,
 	cl->vio = vio;
 	cl->vio_arg = arg;
 	cl->lb_drained = 1;
-	cl->spoke = 1;
+	cl->spoke = 1;		/* no deadline: its owner watches the link */
 	timer_init(&cl->kick, on_kick, cl);
 	timer_init(&cl->hello, on_hello, cl);
 	ctl_lb_init(&cl->lb);
@@ -593,7 +596,17 @@ ctl_client_stream(struct ctl *ctl, const char *name,
 	snprintf(cl->peer, sizeof(cl->peer), "stream");
 	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
 	ctl->nclients++;
-	ctl_client_watch(cl);
+	return cl;
+}
+
+struct ctl_client *
+ctl_client_stream(struct ctl *ctl, const char *name,
+    const struct ctl_vio *vio, void *arg)
+{
+	struct ctl_client *cl = stream_client(ctl, name, vio, arg);
+
+	if (cl != NULL)
+		ctl_client_watch(cl);
 	return cl;
 }
 
@@ -603,23 +616,10 @@ ctl_client_virtual(struct ctl *ctl, const char *name,
 {
 	struct ctl_client *cl;
 
-	if (ctl->exiting || (cl = calloc(1, sizeof(*cl))) == NULL) {
+	if ((cl = stream_client(ctl, name, vio, arg)) == NULL) {
 		log_warnx("%s: refusing a remote channel", name);
 		return NULL;
 	}
-	cl->ctl = ctl;
-	cl->fd = -1;
-	cl->vio = vio;
-	cl->vio_arg = arg;
-	cl->lb_drained = 1;
-	cl->spoke = 1;		/* no deadline: remote.c watches the link */
-	timer_init(&cl->kick, on_kick, cl);
-	timer_init(&cl->hello, on_hello, cl);
-	ctl_lb_init(&cl->lb);
-	TAILQ_INIT(&cl->jobs);
-	snprintf(cl->name, sizeof(cl->name), "%s", name);
-	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
-	ctl->nclients++;
 	ctl_attach_start(cl, NULL, 0);
 	if (!cl->attached) {
 		/* no vio->close: the caller sees NULL */
