@@ -1,8 +1,8 @@
 /*
  * daemon.h: process chores for long-lived scamper: -D and -e.
  */
-#ifndef PROBER_DAEMON_H
-#define PROBER_DAEMON_H
+#ifndef COMMON_DAEMON_H
+#define COMMON_DAEMON_H
 
 #include <sys/types.h>
 

@@ -1,5 +1,6 @@
 /*
- * loop.h: the prober's event loop object.
+ * loop.h: the event loop object, for the prober and the tools that
+ * serve sockets (sc_remoted).
  *
  * One loop per process, passed explicitly (there is no global loop).  It
  * watches descriptors through a backend (epoll, kqueue, poll or select),
@@ -7,8 +8,8 @@
  * callbacks through a self-pipe, so no code runs in signal context except
  * one write(2).  Nothing here blocks except the backend's wait.
  */
-#ifndef PROBER_LOOP_H
-#define PROBER_LOOP_H
+#ifndef COMMON_LOOP_H
+#define COMMON_LOOP_H
 
 #include "monotime.h"
 #include "timer.h"

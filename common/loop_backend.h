@@ -2,8 +2,8 @@
  * loop_backend.h: the small vtable every event-loop backend implements.
  * Internal to prober/; loop.c is the only user.
  */
-#ifndef PROBER_LOOP_BACKEND_H
-#define PROBER_LOOP_BACKEND_H
+#ifndef COMMON_LOOP_BACKEND_H
+#define COMMON_LOOP_BACKEND_H
 
 /* Called by a backend's wait for each ready descriptor. */
 typedef void loop_ready_fn(void *ctx, int fd, int events);

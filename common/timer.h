@@ -7,8 +7,8 @@
  * sequence number breaks ties).  The owner must cancel a timer before
  * freeing the memory it lives in.
  */
-#ifndef PROBER_TIMER_H
-#define PROBER_TIMER_H
+#ifndef COMMON_TIMER_H
+#define COMMON_TIMER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -39,7 +39,7 @@ flags(struct sbuf *sb, uint8_t fl)
 }
 
 static void
-params(struct sbuf *sb, const struct scamper_dealias *d)
+dealias_params(struct sbuf *sb, const struct scamper_dealias *d)
 {
 	const struct scamper_dealias_prefixscan *ps = &d->u.prefixscan;
 
@@ -175,7 +175,7 @@ scamper_json_dealias(const struct scamper_dealias *d, char **out)
 	else
 		sb_printf(&sb, "%u\", ", d->result);
 	tv(&sb, "start", &d->start);
-	params(&sb, d);
+	dealias_params(&sb, d);
 	sb_cat(&sb, ", \"probedefs\":[");
 	for (uint32_t i = 0; d->defs != NULL && i < d->defc; i++) {
 		if (i > 0)

@@ -260,7 +260,7 @@ rb_field(struct rbuf *rb, struct wfield *f)
 	case WF_SADDR:	return rb_saddr(rb, f->p);
 	case WF_STR:	return rb_str(rb, f->p);
 	case WF_GID:	return rb_gid(rb, f->p);
-	case WF_CB:	return f->rd(rb, f);
+	case WF_CB:	return f->rd_cb(rb, f);
 	case WF_BYTES: {
 		uint8_t **pp = f->p;
 		size_t n = *f->lenp;
@@ -463,7 +463,7 @@ void
 wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr)
 {
 	f->ctx = ctx;
-	f->rd = rd;
+	f->rd_cb = rd;
 	f->wr = wr;
 }
 

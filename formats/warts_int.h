@@ -61,7 +61,7 @@ struct wfield {
 	void		*p;		/* the value */
 	uint16_t	*lenp;		/* WF_BYTES: its length */
 	void		*ctx;		/* WF_CB: extra state */
-	wf_rd		 rd;		/* WF_CB */
+	wf_rd		 rd_cb;		/* WF_CB */
 	wf_wr		 wr;		/* WF_CB */
 };
 
@@ -121,6 +121,7 @@ struct scamper_neighbourdisc;
 struct scamper_tbit;
 struct scamper_sting;
 struct scamper_sniff;
+struct scamper_host;
 
 /* Resolve a writer-assigned list/cycle ID while reading; NULL + error if
  * unknown.  ID 0 gives NULL without error. */
@@ -160,6 +161,10 @@ int warts_sting_write(struct wbuf *wb, const struct scamper_sting *s,
 int warts_sniff_read(struct scamper_file *f, struct rbuf *rb,
     struct scamper_sniff **out);
 int warts_sniff_write(struct wbuf *wb, const struct scamper_sniff *s,
+    uint32_t listid, uint32_t cycleid);
+int warts_host_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_host **out);
+int warts_host_write(struct wbuf *wb, const struct scamper_host *h,
     uint32_t listid, uint32_t cycleid);
 
 #endif

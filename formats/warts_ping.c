@@ -148,7 +148,7 @@ static void
 cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr)
 {
 	f->ctx = ctx;
-	f->rd = rd;
+	f->rd_cb = rd;
 	f->wr = wr;
 }
 

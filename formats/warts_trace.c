@@ -97,7 +97,7 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 	};
 
 	fl[16].ctx = h;
-	fl[16].rd = icmpext_rd;
+	fl[16].rd_cb = icmpext_rd;
 	fl[16].wr = icmpext_wr;
 	memcpy(f, fl, sizeof(fl));
 }

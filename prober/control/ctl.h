@@ -8,8 +8,8 @@
  * dropped (the -U path is outside the chroot; a -P port may be below
  * 1024); everything after runs unprivileged on the event loop.
  */
-#ifndef CONTROL_CTL_H
-#define CONTROL_CTL_H
+#ifndef PROBER_CONTROL_CTL_H
+#define PROBER_CONTROL_CTL_H
 
 #include <sys/types.h>
 

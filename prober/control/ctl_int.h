@@ -3,8 +3,8 @@
  * (sockets, clients, buffers, shutdown), ctl_cmds.c (interactive
  * commands) and ctl_attach.c (attach mode).  Not for other modules.
  */
-#ifndef CONTROL_CTL_INT_H
-#define CONTROL_CTL_INT_H
+#ifndef PROBER_CONTROL_CTL_INT_H
+#define PROBER_CONTROL_CTL_INT_H
 
 #include <stdint.h>
 #include <sys/queue.h>

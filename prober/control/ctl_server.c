@@ -933,7 +933,8 @@ int
 ctl_start(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
-	struct core_conf conf = { ctl->o->pps, ctl->o->window, ctl->methods };
+	struct core_conf conf = { .pps = ctl->o->pps,
+	    .window = ctl->o->window, .methods = ctl->methods };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
 
 	ctl->l = l;

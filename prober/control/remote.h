@@ -14,8 +14,8 @@
  * record needs a restart), and the CA, certificate and key files are
  * read into the TLS context.
  */
-#ifndef CONTROL_REMOTE_H
-#define CONTROL_REMOTE_H
+#ifndef PROBER_CONTROL_REMOTE_H
+#define PROBER_CONTROL_REMOTE_H
 
 #include "loop.h"
 #include "opts.h"

@@ -8,8 +8,8 @@
  * the options of one method against its spec table.  Errors are messages
  * that name the option and the problem.
  */
-#ifndef CONTROL_CMD_H
-#define CONTROL_CMD_H
+#ifndef PROBER_CORE_CMD_H
+#define PROBER_CORE_CMD_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -57,6 +57,7 @@ reap_one(struct core *c, struct task *t)
 
 	if (!c->discard && !t->discard && s != NULL) {
 		t->m->write(t, s->out);
+		c->st.results++;
 		if (s->out != c->out && output_flush(s->out) == -1)
 			log_warn("output");
 	}
@@ -108,10 +109,9 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		snprintf(why, sizeof(why), "empty command");
 		goto bad;
 	}
-	if ((m = method_find(c->conf.methods, argv[0])) == NULL) {
-		snprintf(why, sizeof(why), "unknown command '%s'", argv[0]);
+	if ((m = method_lookup(c->conf.methods, argv[0], why,
+	    sizeof(why))) == NULL)
 		goto bad;
-	}
 	if (cmd_getopts(m->opts, m->nopts, argc, argv, &args, why,
 	    sizeof(why)) == -1)
 		goto bad;
@@ -331,14 +331,6 @@ on_pump(void *arg)
 		else
 			loop_stop(c->l);
 	}
-}
-
-/* Make sure a pacing decision happens soon. */
-void
-core_kick(struct core *c)
-{
-	if (!timer_pending(&c->pump))
-		loop_timer_after(c->l, &c->pump, 0);
 }
 
 /* A probe task TOKEN queued in this pump pass went out, or not. */
@@ -624,9 +616,8 @@ core_lost_say(const struct core_lost *l, const char *what)
 {
 	char from[sizeof(l->first) + 64];
 
-	if (l->halted == 0 && l->dropped == 0 && l->unstarted == 0 &&
-	    !l->unread)
-		return 0;
+	if (l->halted == 0 && l->dropped == 0 && !l->unread)
+		return 0;	/* refusals alone are named as they happen */
 	if (what == NULL)
 		return 1;
 	if (l->first[0] != '\0')

@@ -28,14 +28,16 @@ struct core_conf {
 struct core_stats {
 	uint64_t	 tasks_started;
 	uint64_t	 tasks_done;
+	uint64_t	 results;	/* tasks whose result was written */
 	uint64_t	 bad_commands;	/* refused, with a message logged */
 	uint64_t	 unmatched;	/* replies that matched no task */
 	uint64_t	 probes;
 };
 
 /* What halting the core (core_halt_all, core_fail) and failed starts
- * left unmeasured.  A run with any of these lost work: it exits non-zero
- * and says what (core_lost_say). */
+ * left unmeasured.  A run that halted, dropped or left unread anything
+ * lost work: it exits non-zero and says what (core_lost_say); starts
+ * refused are named as they happen, like refused commands. */
 struct core_lost {
 	uint64_t	 halted;	/* running tasks stopped early; their
 					 * results are written (stop reason
@@ -88,9 +90,11 @@ int core_failed(const struct core *c);
 /* What was left unmeasured so far. */
 const struct core_lost *core_lost(const struct core *c);
 
-/* Nonzero if L counts anything lost.  Then, if WHAT is not NULL, log
- * one warning "WHAT: ..." naming how many tasks were halted, dropped or
- * refused, and from which input on nothing was measured. */
+/* Nonzero if L counts work lost: measurements halted, commands never
+ * started, input left unread (refusals at start alone are not: each was
+ * named when it happened).  Then, if WHAT is not NULL, log one warning
+ * "WHAT: ..." with those counts and the input from which nothing was
+ * measured. */
 int core_lost_say(const struct core_lost *l, const char *what);
 
 /* Run until every source is exhausted and every task has finished (or

@@ -11,6 +11,7 @@
 
 #include "core.h"
 #include "dl.h"
+#include "loop.h"
 #include "match.h"
 #include "pace.h"
 #include "task.h"
@@ -103,7 +104,12 @@ struct core {
 
 /* Something changed (a task wants a token or finished, a source has
  * work): make the next pacing decision from the loop, soon. */
-void core_kick(struct core *c);
+static inline void
+core_kick(struct core *c)
+{
+	if (!timer_pending(&c->pump))
+		loop_timer_after(c->l, &c->pump, 0);
+}
 
 /* Unlink every flow T registered and forget its range. */
 void task_flows_del(struct task *t);

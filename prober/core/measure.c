@@ -154,6 +154,18 @@ fail:
 	return NULL;
 }
 
+/* Nonzero if the run had commands and not one of them gave a result:
+ * each was refused (and named as it was), so the run failed. */
+static int
+all_refused(const struct core_stats *st)
+{
+	if (st->bad_commands == 0 || st->results > 0)
+		return 0;
+	log_warnx("nothing measured: every command was refused (%llu)",
+	    (unsigned long long)st->bad_commands);
+	return 1;
+}
+
 static void
 on_stop(int signo, void *arg)
 {
@@ -174,7 +186,8 @@ on_helper_lost(void *arg)
 int
 measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 {
-	struct core_conf conf = { m->o->pps, m->o->window, m->methods };
+	struct core_conf conf = { .pps = m->o->pps,
+	    .window = m->o->window, .methods = m->methods };
 	struct core *c;
 	int rc = 1;
 
@@ -198,9 +211,11 @@ measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 	}
 	m->cycle->stop_time = (uint32_t)time(NULL);
 	output_cycle_stop(m->out, m->cycle);
-	/* a run that lost any measurement says so and fails */
+	/* a run that lost measurements says so and fails, as one whose
+	 * every command was refused */
 	rc = core_lost_say(core_lost(c), core_failed(c) != 0 ?
-	    "scamper-helper lost" : "run incomplete") || core_failed(c) != 0;
+	    "scamper-helper lost" : "run incomplete") || core_failed(c) != 0 ||
+	    all_refused(core_stats(c));
 out:
 	core_free(c);
 	if (output_close(m->out) == -1) {

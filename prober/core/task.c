@@ -151,6 +151,15 @@ task_now(const struct task *t)
 	return loop_now(t->c->l);
 }
 
+struct timeval
+task_walltime(const struct task *t)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return tv;
+}
+
 struct scamper_cycle *
 task_cycle(const struct task *t)
 {
@@ -179,25 +188,17 @@ task_random(const struct task *t)
 	return v;
 }
 
-void
-task_clock(const struct task *t, struct timeval *tv)
-{
-	(void)t;
-	gettimeofday(tv, NULL);
-}
-
-int
-task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
-{
-	(void)t;
-	return route_ifmtu(af, src, mtu);
-}
-
 int
 task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
 {
 	return route_src(af, dst, src);
+}
+
+int
+task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
+{
+	return route_ifmtu(af, src, mtu);
 }
 
 /* The datalink of task ARG answered. */

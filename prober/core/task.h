@@ -62,6 +62,12 @@ void task_timer_cancel(struct task *t, struct timer *tm);
 /* The loop's current monotonic time. */
 struct monotime task_now(const struct task *t);
 
+/* The wall-clock time now, by the loop's clock, for times a result
+ * records when no packet carries one (a measurement's start; ICMP
+ * timestamps).  Send and receive times come with task_send, method->sent
+ * and method->reply, never from here. */
+struct timeval task_walltime(const struct task *t);
+
 /* The cycle (and through it the list) results belong to, or NULL.  Take
  * a reference (scamper_cycle_use) to keep it. */
 struct scamper_cycle *task_cycle(const struct task *t);
@@ -77,22 +83,16 @@ uint32_t task_pid(const struct task *t);
 /* 32 unpredictable bits (TCP sequence numbers, IP-ID bases). */
 uint32_t task_random(const struct task *t);
 
-/* The wall clock now, into TV: for what a result records as a date (its
- * start) and for ICMP/IP timestamps.  Send and receive times come with
- * task_send, method->sent and method->reply, never from here. */
-void task_clock(const struct task *t, struct timeval *tv);
-
-/* The MTU of the interface that holds local address SRC (AF_INET or
- * AF_INET6; a 16-byte buffer).  Returns 0 with *MTU set, or -1 with errno
- * (ENOENT: no interface has it). */
-int task_ifmtu(const struct task *t, int af, const uint8_t *src,
-    uint16_t *mtu);
-
 /* The source address the kernel would use towards DST (AF_INET or
  * AF_INET6; 16-byte buffers).  Returns 0, or -1 with errno (e.g.
  * ENETUNREACH). */
 int task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src);
+
+/* The MTU of the interface holding local address SRC.  Returns 0, or -1
+ * with errno. */
+int task_ifmtu(const struct task *t, int af, const uint8_t *src,
+    uint16_t *mtu);
 
 /* ---- the datalink (trace -r, -O dl) --------------------------------- */
 

@@ -1,10 +1,10 @@
 /*
  * ping_int.h: the ping technique's state, shared by m_ping.c (options),
  * ping_run.c (probing, timers, finishing) and ping_reply.c (matching and
- * recording replies).  Internal to prober/core.
+ * recording replies).  Internal to prober/ping.
  */
-#ifndef PROBER_CORE_PING_INT_H
-#define PROBER_CORE_PING_INT_H
+#ifndef PROBER_PING_PING_INT_H
+#define PROBER_PING_PING_INT_H
 
 #include <stdint.h>
 #include <sys/time.h>

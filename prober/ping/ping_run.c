@@ -111,9 +111,8 @@ ping_finish(struct ping_state *s, uint8_t reason, uint8_t data)
 static uint32_t
 ms_of_day(const struct ping_state *s)
 {
-	struct timeval tv;
+	struct timeval tv = task_walltime(s->task);
 
-	task_clock(s->task, &tv);
 	return (uint32_t)((tv.tv_sec % 86400) * 1000 + tv.tv_usec / 1000);
 }
 
@@ -374,7 +373,7 @@ ping_start(struct task *task, char *err, size_t errlen)
 		p->cycle = scamper_cycle_use(task_cycle(task));
 		p->list = scamper_list_use(p->cycle->list);
 	}
-	task_clock(task, &p->start);
+	p->start = task_walltime(task);
 	s->phase = PHASE_PROBING;
 	if (s->dlts)
 		/* probing starts when the datalink is ready */

@@ -1,9 +1,9 @@
 /*
  * trace_int.h: the trace technique's state, shared by m_trace.c (options)
- * and trace_run.c (probing).  Internal to prober/core.
+ * and trace_run.c (probing).  Internal to prober/trace.
  */
-#ifndef PROBER_CORE_TRACE_INT_H
-#define PROBER_CORE_TRACE_INT_H
+#ifndef PROBER_TRACE_TRACE_INT_H
+#define PROBER_TRACE_TRACE_INT_H
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -427,7 +427,7 @@ trace_start(struct task *task, char *err, size_t errlen)
 		t->cycle = scamper_cycle_use(task_cycle(task));
 		t->list = scamper_list_use(t->cycle->list);
 	}
-	task_clock(task, &t->start);
+	t->start = task_walltime(task);
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;
 	if (s->have_rtr || s->dlts)

@@ -106,8 +106,14 @@ def allowed(src, dst):
 
 
 def run(cmd):
-    return subprocess.run(cmd, check=True, capture_output=True,
-                          text=True).stdout
+    try:
+        return subprocess.run(cmd, check=True, capture_output=True,
+                              text=True).stdout
+    except FileNotFoundError:
+        sys.exit('%s: not found (nm comes with binutils; ninja with the '
+                 'build)' % cmd[0])
+    except subprocess.CalledProcessError as e:
+        sys.exit('%s failed: %s' % (' '.join(cmd), e.stderr.strip()))
 
 
 def rel_to(root, path):
