@@ -9,9 +9,13 @@
 
 extern const struct method method_trace;
 extern const struct method method_ping;
+extern const struct method method_tbit;
+extern const struct method method_sting;
 
 const struct method *const prober_methods[] = {
 	&method_trace,
 	&method_ping,
+	&method_tbit,
+	&method_sting,
 	NULL
 };

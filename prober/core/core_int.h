@@ -33,8 +33,13 @@ struct task {
 	uint8_t			 discard;	/* free without writing */
 	uint8_t			 dl_want;	/* TASK_DL_* */
 	uint8_t			 dl_ready;	/* its READY said 0 */
+	uint8_t			 zombie;	/* freed but for TXWAIT */
+	uint32_t		 txwait;	/* probes whose send time is
+						   still to be reported */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
+	void			*fwl;		/* task_fw_lease, or NULL */
+	task_fw_ready		*fw_readycb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };
@@ -52,6 +57,7 @@ struct core_src {
 	struct core		*c;
 	uint32_t		 priority;
 	int			 paused;
+	int			 stopped;	/* its output failed */
 	struct output		*out;
 	struct scamper_cycle	*cycle;
 	const struct core_src_ops *ops;
@@ -82,8 +88,10 @@ struct core {
 	struct taskq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	struct taskq		 held;		/* flow busy: wait for a finish */
+	struct taskq		 zombies;	/* freed, awaiting send times */
 	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
 	int			 discard;	/* free without writing */
+	int			 freeing;	/* core_free: no zombies */
 	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
 	struct core_src		*def;		/* core_add_source/command */
 	struct core_src		*cur;		/* whose turn it is */
@@ -98,6 +106,9 @@ struct core {
 	uint32_t		 pid;		/* task_pid */
 	int			 halt_err;	/* task_halt_error */
 	int			 failed;	/* core_fail's errno */
+	netio_fw_lease_fn	*fw_lease;	/* -F, or NULL */
+	netio_fw_release_fn	*fw_release;
+	void			*fw_ctx;
 	struct core_stats	 st;
 	struct core_lost	 lost;
 };

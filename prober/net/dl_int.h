@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "dl.h"
 #include "neigh.h"
@@ -16,7 +15,8 @@
 size_t dl_linkhdr(enum neigh_link kind);
 
 /* Make FD non-blocking and close-on-exec; for receiving (RX) turn on
- * timestamps and a larger buffer.  Returns 0 or -1 with errno. */
+ * receive timestamps (nanoseconds) and a larger buffer.  Returns 0 or -1
+ * with errno. */
 int dl_sock_prep(int fd, int rx);
 
 /* Let FD receive IPv4 and IPv6 frames of a KIND link (ON), or nothing
@@ -32,10 +32,10 @@ int dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
     int *used, uint64_t *fp);
 
 /* Send the IP packet PKT (LEN bytes) on FD from SRC to DST (hardware
- * addresses) on a KIND link.  TX gets the time.  Returns 0 or -1 with
- * errno. */
+ * addresses) on a KIND link.  TX gets the clock read just before it was
+ * handed to the kernel.  Returns 0 or -1 with errno. */
 int dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
-    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx);
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct stamp *tx);
 
 /* A fingerprint of a reply: its family, protocol, source and the first
  * bytes of its upper layer (what both a raw socket and the datalink
