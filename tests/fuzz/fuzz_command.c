@@ -2,9 +2,9 @@
  * fuzz_command.c: the measurement command grammar as the prober meets
  * it: list files (addresses, command files, -O tsps lists) read through
  * the real sources, and each command line given to the core, which
- * parses it with its technique's options and builds the task (trace and
- * ping alloc).  Nothing is sent: the core has no sockets and its loop
- * never runs; every task is freed with the core.
+ * parses it with its technique's options and builds the task (trace,
+ * ping, tbit and sting alloc).  Nothing is sent: the core has no
+ * sockets and its loop never runs; every task is freed with the core.
  *
  * Input: byte 0 picks how the rest is read (0: one command per line
  * straight to the core, 1: a list of addresses for "trace", 2: a command
