@@ -16,6 +16,7 @@
 #include "measure.h"
 #include "method.h"
 #include "output.h"
+#include "progress.h"
 #include "scamper_list.h"
 #include "source.h"
 
@@ -173,12 +174,40 @@ on_helper_lost(void *arg)
 	core_fail(arg, EPIPE);
 }
 
+/* The commands the run's sources hold, 0 if some source cannot say
+ * (asked only when the progress line is wanted: it reads list files). */
+static uint64_t
+count_commands(struct measure *m)
+{
+	uint64_t total = 0;
+	long n;
+
+	if (!isatty(STDERR_FILENO))
+		return 0;
+	for (int i = 0; i < m->nsrc; i++) {
+		if ((n = source_count(m->src[i])) < 0)
+			return 0;
+		total += (uint64_t)n;
+	}
+	return total;
+}
+
+/* Results go to a terminal: no progress line among them. */
+static int
+results_to_tty(const struct opts *o)
+{
+	return (o->outfile == NULL || strcmp(o->outfile, "-") == 0) &&
+	    isatty(STDOUT_FILENO);
+}
+
 int
 measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 {
 	struct core_conf conf = { .pps = m->o->pps,
 	    .window = m->o->window, .methods = m->methods };
 	struct core *c;
+	struct progress *pg = NULL;
+	uint64_t total = count_commands(m);
 	int rc = 1;
 
 	if ((c = core_new(l, &conf, fds, m->out, m->cycle)) == NULL) {
@@ -195,7 +224,11 @@ measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 	if (fds->on_lost != NULL)
 		fds->on_lost(fds->dl_ctx, on_helper_lost, c);
 	output_cycle_start(m->out, m->cycle);
-	if (core_run(c) == -1) {
+	pg = progress_start(l, c, total, results_to_tty(m->o));
+	rc = core_run(c);
+	progress_end(pg);	/* before any message of the end */
+	if (rc == -1) {
+		rc = 1;
 		log_warn("event loop");
 		goto out;
 	}
