@@ -9,12 +9,14 @@
 
 extern const struct method method_trace;
 extern const struct method method_ping;
+extern const struct method method_dealias;
 extern const struct method method_tbit;
 extern const struct method method_sting;
 
 const struct method *const prober_methods[] = {
 	&method_trace,
 	&method_ping,
+	&method_dealias,
 	&method_tbit,
 	&method_sting,
 	NULL

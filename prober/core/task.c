@@ -101,6 +101,41 @@ task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
 	return 0;
 }
 
+int
+task_flows(struct task *t, const struct task_flowkey *k, size_t n)
+{
+	struct match_entry *e, *old;
+	size_t m = 0;
+	int save;
+
+	if (n == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	task_flows_del(t);
+	if ((e = calloc(n, sizeof(*e))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		flow_entry(t, &e[m], k[i].af, k[i].proto, k[i].id, k[i].dst);
+		if (match_add(t->c->mt, &e[m]) == 0) {
+			m++;
+			continue;
+		}
+		/* a key given twice: the first is already ours */
+		save = errno;
+		if (save == EEXIST && (old = match_find(t->c->mt,
+		    &e[m].key)) != NULL && old->owner == t)
+			continue;
+		match_del_all(t->c->mt, e, m);
+		free(e);
+		errno = save;
+		return -1;
+	}
+	t->mr = e;
+	t->nmr = m;
+	return 0;
+}
+
 void
 task_want_probe(struct task *t)
 {

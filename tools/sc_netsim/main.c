@@ -48,6 +48,15 @@ static const struct param {
 	{ "delay-max", offsetof(struct netsim_params, delay_max_us), 0,
 	    10000000 },
 	{ "jitter", offsetof(struct netsim_params, jitter_us), 0, 10000000 },
+	{ "ipid-per-interface", offsetof(struct netsim_params, ipid_perif), 0,
+	    1000 },
+	{ "ipid-random", offsetof(struct netsim_params, ipid_random), 0, 1000 },
+	{ "ipid-zero", offsetof(struct netsim_params, ipid_zero), 0, 1000 },
+	{ "ipid-bswap", offsetof(struct netsim_params, ipid_bswap), 0, 1000 },
+	{ "velocity-max", offsetof(struct netsim_params, velocity_max), 0,
+	    1000000 },
+	{ "unreach-inbound", offsetof(struct netsim_params, unreach_inbound), 0,
+	    1000 },
 };
 
 struct opts {
