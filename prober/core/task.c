@@ -325,6 +325,12 @@ task_reply_fragid(const struct task *t, uint32_t *id)
 }
 
 int
+task_halt_error(const struct task *t)
+{
+	return t->c->halt_err;
+}
+
+int
 task_fw_enabled(const struct task *t)
 {
 	return t->c->io.ops->fw_lease != NULL;
