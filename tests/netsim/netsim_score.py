@@ -10,7 +10,8 @@ ground truth.
       RTTs are scored against the designed round-trip time --paths
       gives for each hop: rtt_short counts replies measured quicker than
       designed less sc_netsim's tick (tick_us in its truth), rtt_outside
-      those outside the sanity bound 0.001-50 ms, rtt_zero those of
+      those outside the sanity bound 0.001-50 ms (rtt_below under it,
+      rtt_over above it), rtt_zero those of
       0.000 ms; err_med_us and err_p99_us are the median and 99th
       percentile of measured minus designed, over the hops whose
       designed RTT is one value (no per-packet balancer before them).
@@ -114,7 +115,7 @@ def score_trace(argv):
         return 2
     tick = tick_of(netsim)
     hops = matched = wrong = expected = found = 0
-    short = outside = zero = 0
+    short = outside = zero = below = over = 0
     errs = []
     for t, (exp, dst, rtts) in zip(traces, paths):
         seen = {}
@@ -128,6 +129,10 @@ def score_trace(argv):
                 zero += 1
             if us < 1 or us > 50000:
                 outside += 1
+                if us < 1:
+                    below += 1
+                else:
+                    over += 1
             want = dst[3] if isdst else rtts.get(ttl) if ok else None
             if want is not None:
                 if us < want[0] - tick:
@@ -155,10 +160,10 @@ def score_trace(argv):
     errs.sort()
     print("traces=%d unscorable=%d hops=%d matched=%d wrong=%d "
           "truth_hops=%d found=%d accuracy=%.4f rtt_short=%d "
-          "rtt_outside=%d rtt_zero=%d rtt_scored=%d err_med_us=%d "
-          "err_p99_us=%d" %
+          "rtt_outside=%d rtt_below=%d rtt_over=%d rtt_zero=%d "
+          "rtt_scored=%d err_med_us=%d err_p99_us=%d" %
           (len(traces), skipped, hops, matched, wrong, expected, found, acc,
-           short, outside, zero, len(errs), pct(errs, 0.5),
+           short, outside, below, over, zero, len(errs), pct(errs, 0.5),
            pct(errs, 0.99)))
     return 0 if wrong == 0 and short == 0 else 1
 

@@ -326,22 +326,22 @@ main(int argc, char **argv)
 	int r, rc = 0;
 
 	if (parse_args(argc, argv, &f, &inpath, &outpath) != 0)
-		return 1;
+		goto fail;
 	if (strcmp(outpath, "-") == 0 && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sc_wartsfilter: not writing binary to a "
 		    "terminal; use -o\n");
-		return 1;
+		goto fail;
 	}
 	if ((in = scamper_file_open_read(inpath)) == NULL) {
 		fprintf(stderr, "sc_wartsfilter: %s: %s\n", inpath,
 		    strerror(errno));
-		return 1;
+		goto fail;
 	}
 	if ((out = scamper_file_open_write(outpath)) == NULL) {
 		fprintf(stderr, "sc_wartsfilter: %s: %s\n", outpath,
 		    strerror(errno));
 		scamper_file_close(in);
-		return 1;
+		goto fail;
 	}
 	while ((r = scamper_file_read(in, &type, &obj)) == 1) {
 		if (selected(&f, type, obj) &&
@@ -366,4 +366,7 @@ main(int argc, char **argv)
 	}
 	free(f.pfx);
 	return rc;
+fail:
+	free(f.pfx);
+	return 1;
 }
