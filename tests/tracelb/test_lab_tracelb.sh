@@ -188,6 +188,13 @@ def parse(s):
 d, o = parse(sys.argv[1]), parse(sys.argv[2])
 miss_n = d["nodes"] - o["nodes"]
 miss_l = d["links"] - o["links"]
+# A link of Debian's into silence ("A>*/n": its probes past A got no
+# answer, as happens when a reply is late on a loaded machine) is covered
+# by any link of ours from A across the silent hop.
+miss_l = {l for l in miss_l
+          if not (l.split(">", 1)[1].startswith("*") and
+                  any(x.startswith(l.split(">", 1)[0] + ">")
+                      for x in o["links"]))}
 print("# Debian: %d nodes, %d links (+%d clumps); ours %d, %d" % (
     len(d["nodes"]), len(d["links"]), len(d["clumps"]),
     len(o["nodes"]), len(o["links"])))
