@@ -18,6 +18,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "dns.h"
+#include "iftab.h"
 #include "log.h"
 #include "loop.h"
 #include "measure.h"
@@ -259,6 +260,10 @@ prober_run(const struct opts *o)
 		goto out;
 	}
 	dns_setup(l);	/* trace -O ptr: resolv.conf, while files can be read */
+	/* the interfaces, with libdnet, while /proc can be read */
+	if (needs_privilege(o) && iftab_snapshot() == -1)
+		log_debug("interfaces: libdnet listed none (%s); asking the "
+		    "kernel when needed", strerror(errno));
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
 	    o->input == INPUT_CTL_UNIX) == -1)

@@ -9,9 +9,11 @@
 
 extern const struct method method_trace;
 extern const struct method method_ping;
+extern const struct method method_neighbourdisc;
 
 const struct method *const prober_methods[] = {
 	&method_trace,
 	&method_ping,
+	&method_neighbourdisc,
 	NULL
 };

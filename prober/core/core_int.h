@@ -35,6 +35,7 @@ struct task {
 	uint8_t			 dl_ready;	/* its READY said 0 */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
+	task_frame_cb		*dl_framecb;	/* task_dl_tap */
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };

@@ -379,6 +379,40 @@ output_write_ping(struct output *o, const struct scamper_ping *p)
 	return rc;
 }
 
+/* A neighbourdisc or sniff result: warts only; 20211212 writes neither
+ * as text or JSON, and neither do we. */
+static int
+write_obj(struct output *o, uint16_t type, const void *obj)
+{
+	int rc;
+
+	if (o->fmt != OUTPUT_WARTS)
+		return 0;
+	if (o->fn == NULL)
+		return warts_result(o, scamper_file_write_obj(o->wf, type, obj));
+	sink_begin(o, type);
+	rc = type == SCAMPER_FILE_OBJ_NEIGHBOURDISC ?
+	    warts_neighbourdisc_write(&o->wb, obj, o->list_id, o->cycle_id) :
+	    type == SCAMPER_FILE_OBJ_SNIFF ?
+	    warts_sniff_write(&o->wb, obj, o->list_id, o->cycle_id) : -1;
+	if (rc != 0) {
+		log_warnx("output: a record of type %u cannot be written as "
+		    "warts", type);
+		return -1;
+	}
+	return sink_end(o);
+}
+
+int
+output_write(struct output *o, uint16_t type, const void *obj)
+{
+	int rc = write_obj(o, type, obj);
+
+	if (o->copy != NULL)
+		write_obj(o->copy, type, obj);
+	return rc;
+}
+
 static int
 cycle(struct output *o, const struct scamper_cycle *c, uint16_t type)
 {

@@ -7,6 +7,7 @@
 #define PROBER_CORE_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct scamper_trace;
 struct scamper_ping;
@@ -33,6 +34,11 @@ enum output_fmt output_format(const struct output *o);
 /* Write one result.  Returns 0 or -1 (a message is logged).  May block. */
 int output_write_trace(struct output *o, const struct scamper_trace *t);
 int output_write_ping(struct output *o, const struct scamper_ping *p);
+
+/* Write one result object of TYPE (SCAMPER_FILE_OBJ_NEIGHBOURDISC or
+ * _SNIFF): warts only, as 20211212 (no text or JSON form).  Returns 0
+ * or -1 (a message is logged). */
+int output_write(struct output *o, uint16_t type, const void *obj);
 
 /* Cycle records: warts writes them; JSON writes the cycle objects; text
  * writes nothing. */

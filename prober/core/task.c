@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "core_int.h"
+#include "iftab.h"
 #include "log.h"
 #include "route.h"
 #include "scamper_list.h"
@@ -227,6 +229,7 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 	t->dl_want = want;
 	t->dl_readycb = ready;
 	t->dl_sentcb = sent;
+	t->dl_framecb = NULL;
 	if ((t->dlu = dl_user_new(t->c->dlp, dw, af, dst, rtr, on_dl_ready, t,
 	    err, errlen)) == NULL)
 		return -1;
@@ -246,6 +249,92 @@ task_reply_fragid(const struct task *t, uint32_t *id)
 		return 0;
 	*id = *t->c->dl_fragid;
 	return 1;
+}
+
+static void
+iface_of(const struct iftab_if *f, struct task_iface *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->ifindex = f->ifindex;
+	snprintf(i->name, sizeof(i->name), "%s", f->name);
+	i->ether = f->kind == NEIGH_LINK_ETHER;
+	memcpy(i->mac, f->mac, sizeof(i->mac));
+	i->mtu = f->mtu;
+}
+
+int
+task_iface_byname(const struct task *t, const char *name,
+    struct task_iface *i)
+{
+	struct iftab_if f;
+
+	(void)t;
+	if (iftab_byname(name, &f) == -1)
+		return -1;
+	iface_of(&f, i);
+	return 0;
+}
+
+int
+task_iface_byaddr(const struct task *t, int af, const uint8_t *addr,
+    struct task_iface *i)
+{
+	struct iftab_if f;
+
+	(void)t;
+	if (iftab_byaddr(af, addr, &f) == -1)
+		return -1;
+	iface_of(&f, i);
+	return 0;
+}
+
+int
+task_iface_addr(const struct task *t, uint32_t ifindex, int af,
+    const uint8_t *near, uint8_t *addr)
+{
+	(void)t;
+	return iftab_addr(ifindex, af, near, addr);
+}
+
+/* A frame for the tap of task ARG. */
+static void
+on_tap_frame(void *arg, const uint8_t *frame, size_t len, size_t linkhdr,
+    const struct timeval *ts, int outgoing)
+{
+	struct task *t = arg;
+
+	if (!t->finished && t->dl_ready && t->dl_framecb != NULL)
+		t->dl_framecb(t, frame, len, linkhdr, ts, outgoing);
+}
+
+int
+task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
+    task_frame_cb *frame, task_dl_ready *ready, char *err, size_t errlen)
+{
+	dl_user_free(t->dlu);
+	t->dlu = NULL;
+	t->dl_ready = 0;
+	t->dl_want = 0;
+	t->dl_readycb = ready;
+	t->dl_sentcb = NULL;
+	t->dl_framecb = frame;
+	if ((t->dlu = dl_tap_new(t->c->dlp, ifindex, expr, send,
+	    frame != NULL ? on_tap_frame : NULL, on_dl_ready, t, err,
+	    errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+task_dl_send(struct task *t, const uint8_t *frame, size_t len,
+    struct timeval *tx)
+{
+	if (t->dlu == NULL) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	t->c->st.probes++;
+	return dl_user_send_frame(t->dlu, frame, len, tx);
 }
 
 void

@@ -49,6 +49,8 @@ struct dl_iface {
 	uint8_t		 mac[NEIGH_MACLEN];
 	struct dl_sock	 tx, rx;
 	int		 nwatch;	/* users wanting timestamps */
+	int		 ntaps;		/* taps receiving here */
+	char		*fexpr;		/* the receiving filter's expression */
 	TAILQ_ENTRY(dl_iface) e;
 };
 
@@ -69,7 +71,13 @@ struct dl_user {
 	struct timer	 tm;
 	dl_ready_cb	*ready;
 	void		*arg;
+	/* a tap (dl_tap_new) */
+	struct dlfilter	*tapf;		/* what it receives, or NULL */
+	char		*tapexpr;
+	dl_tap_cb	*tapcb;
+	int		 dead;		/* freed while frames are handed out */
 	TAILQ_ENTRY(dl_user) e;
+	TAILQ_ENTRY(dl_user) te;	/* on the pool's taps */
 };
 
 struct dl_pool {
@@ -80,6 +88,8 @@ struct dl_pool {
 	void			*arg;
 	TAILQ_HEAD(, dl_iface)	 ifs;
 	TAILQ_HEAD(, dl_user)	 users;
+	TAILQ_HEAD(, dl_user)	 taps;
+	int			 dispatching;	/* handing a frame to taps */
 	uint64_t		 fp[DL_FP_RING];
 	unsigned		 fpi;
 };
@@ -122,18 +132,90 @@ iface_free(struct dl_iface *ifp)
 		if (s[i]->fd != -1)
 			close(s[i]->fd);
 	}
+	free(ifp->fexpr);
 	free(ifp);
 }
 
-/* Let the receiving socket take frames while someone watches. */
+/* The expression of what IFP's receiving socket lets through: IP while
+ * someone wants timestamps, and what every tap on it wants; "" for
+ * nothing.  Returns NULL (ENOMEM). */
+static char *
+iface_expr(const struct dl_iface *ifp)
+{
+	const struct dl_user *u;
+	size_t len = 16;
+	char *e;
+
+	TAILQ_FOREACH(u, &ifp->p->taps, te)
+		if (!u->dead && u->rxif == ifp && u->tapexpr != NULL)
+			len += strlen(u->tapexpr) + 8;
+	if ((e = malloc(len)) == NULL)
+		return NULL;
+	snprintf(e, len, "%s", ifp->nwatch > 0 ? "(ip or ip6)" : "");
+	TAILQ_FOREACH(u, &ifp->p->taps, te)
+		if (!u->dead && u->rxif == ifp && u->tapexpr != NULL)
+			snprintf(e + strlen(e), len - strlen(e), "%s(%s)",
+			    e[0] != '\0' ? " or " : "", u->tapexpr);
+	return e;
+}
+
+/* Let the receiving socket take what its users want (nothing when
+ * nobody does): one filter the kernel runs, made from every user's
+ * expression; each tap checks its own again on what comes. */
 static void
 iface_filter(struct dl_iface *ifp)
 {
-	if (ifp->rx.state == DS_OPEN &&
-	    dl_sock_filter(ifp->rx.fd, ifp->kind, ifp->nwatch > 0) == -1) {
+	struct dlfilter *f = NULL;
+	char why[256], *e;
+
+	if (ifp->rx.state != DS_OPEN)
+		return;
+	if ((e = iface_expr(ifp)) == NULL) {
 		ifp->rx.state = DS_FAILED;
-		ifp->rx.err = errno;
+		ifp->rx.err = ENOMEM;
+		return;
 	}
+	if (ifp->fexpr != NULL && strcmp(e, ifp->fexpr) == 0) {
+		free(e);
+		return;
+	}
+	/* each part compiled alone; should the whole be refused, let
+	 * everything through and leave the choice to the taps */
+	if (e[0] != '\0' && (f = dlfilter_compile(ifp->kind, e, why,
+	    sizeof(why))) == NULL)
+		f = dlfilter_compile(ifp->kind, "", why, sizeof(why));
+	if ((e[0] != '\0' && f == NULL) ||
+	    dl_sock_filter(ifp->rx.fd, f, 0) == -1) {
+		ifp->rx.state = DS_FAILED;
+		ifp->rx.err = f == NULL ? EINVAL : errno;
+		free(e);
+	} else {
+		free(ifp->fexpr);
+		ifp->fexpr = e;
+	}
+	dlfilter_free(f);
+}
+
+static void tap_reap(struct dl_pool *p);
+
+/* A frame for the taps on interface ARG: each whose filter accepts it
+ * gets it.  A tap freed meanwhile is only marked (tap_reap frees it). */
+static void
+tap_frame(void *arg, const uint8_t *frame, size_t len,
+    const struct timeval *ts, int outgoing)
+{
+	struct dl_iface *ifp = arg;
+	struct dl_pool *p = ifp->p;
+	struct dl_user *u;
+	size_t hl = dl_linkhdr(ifp->kind);
+
+	p->dispatching++;
+	TAILQ_FOREACH(u, &p->taps, te)
+		if (!u->dead && u->rxif == ifp && u->state == US_READY &&
+		    u->tapf != NULL && dlfilter_match(u->tapf, frame, len, len))
+			u->tapcb(u->arg, frame, len, hl, ts, outgoing);
+	if (--p->dispatching == 0)
+		tap_reap(p);
 }
 
 static void
@@ -151,7 +233,8 @@ iface_read(struct dl_iface *ifp, int max)
 	int used;
 
 	for (int i = 0; i < max && ifp->rx.state == DS_OPEN &&
-	    dl_sock_read(ifp->rx.fd, ifp->kind, p->cb, p->arg, &used, &fp);
+	    dl_sock_read(ifp->rx.fd, ifp->kind, ifp->nwatch > 0 ? p->cb : NULL,
+	    p->arg, ifp->ntaps > 0 ? tap_frame : NULL, ifp, &used, &fp);
 	    i++)
 		if (used && fp != 0)
 			remember(p, fp);
@@ -185,7 +268,7 @@ on_open(void *arg, int err, int fd, uint32_t value)
 	}
 	s->fd = fd;
 	if (err == 0 && fd != -1 && dl_sock_prep(fd, s->rx) == 0 &&
-	    dl_sock_filter(fd, ifp->kind, s->rx && ifp->nwatch > 0) == 0 &&
+	    dl_sock_filter(fd, NULL, 1) == 0 &&
 	    (!s->rx || (s->lfd = loop_fd_add(ifp->p->l, fd, LOOP_READ, on_rx,
 	    ifp)) != NULL))
 		s->state = DS_OPEN;
@@ -193,6 +276,8 @@ on_open(void *arg, int err, int fd, uint32_t value)
 		s->state = DS_FAILED;
 		s->err = err != 0 ? err : errno != 0 ? errno : EIO;
 	}
+	if (s->rx)
+		iface_filter(ifp);
 	pool_kick(ifp->p);
 }
 
@@ -450,7 +535,121 @@ dl_user_free(struct dl_user *u)
 	if (u->watching && --u->rxif->nwatch == 0)
 		iface_filter(u->rxif);
 	TAILQ_REMOVE(&u->p->users, u, e);
+	if (u->want & DL_WANT_TAP) {
+		u->dead = 1;
+		if (u->tapexpr != NULL) {
+			u->rxif->ntaps--;
+			iface_filter(u->rxif);
+		}
+		if (u->p->dispatching == 0)
+			tap_reap(u->p);
+		return;
+	}
 	free(u);
+}
+
+/* Free the taps freed while frames were handed out. */
+static void
+tap_reap(struct dl_pool *p)
+{
+	struct dl_user *u, *next;
+
+	for (u = TAILQ_FIRST(&p->taps); u != NULL; u = next) {
+		next = TAILQ_NEXT(u, te);
+		if (!u->dead)
+			continue;
+		TAILQ_REMOVE(&p->taps, u, te);
+		dlfilter_free(u->tapf);
+		free(u->tapexpr);
+		free(u);
+	}
+}
+
+struct dl_user *
+dl_tap_new(struct dl_pool *p, uint32_t ifindex, const char *expr, int send,
+    dl_tap_cb *cb, dl_ready_cb *ready, void *arg, char *why, size_t whylen)
+{
+	struct dl_iface *ifp;
+	struct dl_user *u;
+	char e[256];
+
+	if ((expr == NULL && !send) || (expr != NULL && cb == NULL)) {
+		say(why, whylen, "bad datalink request");
+		return NULL;
+	}
+	if ((ifp = iface_get(p, ifindex, why, whylen)) == NULL)
+		return NULL;
+	if (ifp->kind == NEIGH_LINK_OTHER) {
+		say(why, whylen, "%s has a link type the datalink code does "
+		    "not frame", ifp->name);
+		return NULL;
+	}
+	if ((u = calloc(1, sizeof(*u))) == NULL ||
+	    (expr != NULL && (u->tapexpr = strdup(expr)) == NULL)) {
+		free(u);
+		say(why, whylen, "out of memory");
+		return NULL;
+	}
+	if (expr != NULL && (u->tapf = dlfilter_compile(ifp->kind, expr, e,
+	    sizeof(e))) == NULL) {
+		free(u->tapexpr);
+		free(u);
+		say(why, whylen, "filter '%s' on %s: %s", expr, ifp->name, e);
+		return NULL;
+	}
+	u->p = p;
+	u->want = DL_WANT_TAP;
+	u->mac = 1;		/* no router to resolve */
+	u->tapcb = cb;
+	u->ready = ready;
+	u->arg = arg;
+	u->state = US_WAIT;
+	timer_init(&u->tm, on_user_timer, u);
+	TAILQ_INSERT_TAIL(&p->users, u, e);
+	TAILQ_INSERT_TAIL(&p->taps, u, te);
+	if (send) {
+		u->txif = ifp;
+		sock_want(&ifp->tx);
+	}
+	if (expr != NULL) {
+		u->rxif = ifp;
+		ifp->ntaps++;
+		iface_filter(ifp);
+		sock_want(&ifp->rx);
+	}
+	/* the verdict comes from the loop, never from this call */
+	loop_timer_after(p->l, &u->tm, 0);
+	return u;
+}
+
+int
+dl_user_send_frame(struct dl_user *u, const uint8_t *frame, size_t len,
+    struct timeval *tx)
+{
+	if (u->state != US_READY || u->txif == NULL ||
+	    u->txif->tx.state != DS_OPEN) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	return dl_sock_send_frame(u->txif->tx.fd, frame, len, tx);
+}
+
+int
+dl_user_link(const struct dl_user *u, struct dl_link *l)
+{
+	const struct dl_iface *ifp = u->txif != NULL ? u->txif : u->rxif;
+
+	if (ifp == NULL) {
+		errno = ENXIO;
+		return -1;
+	}
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifp->ifindex;
+	l->kind = ifp->kind;
+	l->linkhdr = dl_linkhdr(ifp->kind);
+	memcpy(l->mac, ifp->mac, NEIGH_MACLEN);
+	snprintf(l->name, sizeof(l->name), "%s", ifp->name);
+	return 0;
 }
 
 int
@@ -497,6 +696,7 @@ dl_pool_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
 	p->arg = arg;
 	TAILQ_INIT(&p->ifs);
 	TAILQ_INIT(&p->users);
+	TAILQ_INIT(&p->taps);
 	return p;
 }
 
