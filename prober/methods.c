@@ -10,10 +10,12 @@
 extern const struct method method_trace;
 extern const struct method method_ping;
 extern const struct method method_neighbourdisc;
+extern const struct method method_sniff;
 
 const struct method *const prober_methods[] = {
 	&method_trace,
 	&method_ping,
 	&method_neighbourdisc,
+	&method_sniff,
 	NULL
 };
