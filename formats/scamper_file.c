@@ -17,6 +17,7 @@
 
 #include "scamper_dealias.h"
 #include "scamper_file.h"
+#include "scamper_host.h"
 #include "scamper_list.h"
 #include "scamper_neighbourdisc.h"
 #include "scamper_ping.h"
@@ -222,6 +223,71 @@ scamper_file_open_write(const char *path)
 	return open_path(path, 1);
 }
 
+struct scamper_file *
+scamper_file_fdopen_append(int fd, char *err, size_t errlen)
+{
+	struct scamper_file *r, *w;
+	struct idtab t;
+	uint16_t type;
+	void *obj;
+	int rfd, rc;
+
+	/* read what is there: its lists and cycles carry on */
+	if ((rfd = dup(fd)) == -1 || lseek(rfd, 0, SEEK_SET) == -1 ||
+	    (r = file_new(rfd, 0)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		if (rfd != -1)
+			close(rfd);
+		close(fd);
+		return NULL;
+	}
+	while ((rc = scamper_file_read(r, &type, &obj)) == 1)
+		scamper_file_obj_free(type, obj);
+	if (rc == 0 && strcmp(scamper_file_compression(r), "none") != 0) {
+		snprintf(err, errlen, "compressed (%s): warts records cannot "
+		    "be appended", scamper_file_compression(r));
+		rc = -1;
+	} else if (rc != 0)
+		snprintf(err, errlen, "%s: not appending to a damaged file",
+		    scamper_file_error(r));
+	if (rc != 0 || (w = file_new(fd, 1)) == NULL) {
+		if (rc == 0)
+			snprintf(err, errlen, "%s", strerror(errno));
+		scamper_file_close(r);
+		close(fd);
+		return NULL;
+	}
+	t = w->lists;
+	w->lists = r->lists;
+	r->lists = t;
+	t = w->cycles;
+	w->cycles = r->cycles;
+	r->cycles = t;
+	scamper_file_close(r);
+	if (lseek(fd, 0, SEEK_END) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		scamper_file_close(w);
+		return NULL;
+	}
+	return w;
+}
+
+struct scamper_file *
+scamper_file_open_append(const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		snprintf(err, errlen, "cannot append to standard output");
+		return NULL;
+	}
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	return scamper_file_fdopen_append(fd, err, errlen);
+}
+
 const char *
 scamper_file_error(const struct scamper_file *f)
 {
@@ -278,6 +344,9 @@ scamper_file_obj_free(uint16_t type, void *obj)
 	case SCAMPER_FILE_OBJ_SNIFF:
 		scamper_sniff_free(obj);
 		break;
+	case SCAMPER_FILE_OBJ_HOST:
+		scamper_host_free(obj);
+		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		raw = obj;
 		if (raw != NULL)
@@ -315,6 +384,31 @@ warts_rd_cycle(struct scamper_file *f, struct rbuf *rb, uint32_t id,
 	return 0;
 }
 
+/* Fail naming the offset where the record being read starts (its
+ * header), not a field inside it: for a record wrong as a whole. */
+static int __attribute__((format(printf, 3, 4)))
+rec_fail(const struct scamper_file *f, struct rbuf *rb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (rb->err == NULL || rb->errlen == 0)
+		return -1;
+	n = snprintf(rb->err, rb->errlen, "offset %llu: ",
+	    (unsigned long long)f->recoff);
+	if (n > 0 && (size_t)n < rb->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(rb->err + n, rb->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* The ID of a list or cycle record is not the next one expected: most
+ * often two warts files joined with cat(1). */
+#define WARTS_JOINED	" (a concatenation of warts files? sc_wartscat " \
+			"joins them)"
+
 static int
 rd_list(struct scamper_file *f, struct rbuf *rb, void **obj)
 {
@@ -331,7 +425,8 @@ rd_list(struct scamper_file *f, struct rbuf *rb, void **obj)
 	    rb_str(rb, &name) != 0 || warts_params_read(rb, fl, 2) != 0)
 		goto out;
 	if (id != f->lists.n) {
-		rb_fail(rb, "list ID %u, expected %u", id, f->lists.n);
+		rec_fail(f, rb, "list record with ID %u, expected %u"
+		    WARTS_JOINED, id, f->lists.n);
 		goto out;
 	}
 	if ((l = scamper_list_alloc(uid, name, descr, monitor)) == NULL ||
@@ -367,7 +462,8 @@ rd_cycle(struct scamper_file *f, struct rbuf *rb, void **obj)
 	    warts_params_read(rb, fl, 2) != 0)
 		goto out;
 	if (id != f->cycles.n) {
-		rb_fail(rb, "cycle ID %u, expected %u", id, f->cycles.n);
+		rec_fail(f, rb, "cycle record with ID %u, expected %u"
+		    WARTS_JOINED, id, f->cycles.n);
 		goto out;
 	}
 	if (warts_rd_list(f, rb, lid, &l) != 0)
@@ -561,6 +657,8 @@ decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 		return warts_tbit_read(f, rb, (struct scamper_tbit **)obj);
 	case SCAMPER_FILE_OBJ_SNIFF:
 		return warts_sniff_read(f, rb, (struct scamper_sniff **)obj);
+	case SCAMPER_FILE_OBJ_HOST:
+		return warts_host_read(f, rb, (struct scamper_host **)obj);
 	}
 	*otype = SCAMPER_FILE_OBJ_RAW;
 	return rd_raw(rb, type, obj);
@@ -857,6 +955,7 @@ WRITER(neighbourdisc, scamper_neighbourdisc, SCAMPER_FILE_OBJ_NEIGHBOURDISC)
 WRITER(sting, scamper_sting, SCAMPER_FILE_OBJ_STING)
 WRITER(tbit, scamper_tbit, SCAMPER_FILE_OBJ_TBIT)
 WRITER(sniff, scamper_sniff, SCAMPER_FILE_OBJ_SNIFF)
+WRITER(host, scamper_host, SCAMPER_FILE_OBJ_HOST)
 
 static int
 write_raw(struct scamper_file *f, const struct scamper_file_raw *raw)
@@ -897,6 +996,8 @@ scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
 		return scamper_file_write_tbit(f, obj);
 	case SCAMPER_FILE_OBJ_SNIFF:
 		return scamper_file_write_sniff(f, obj);
+	case SCAMPER_FILE_OBJ_HOST:
+		return scamper_file_write_host(f, obj);
 	case SCAMPER_FILE_OBJ_RAW:
 		return write_raw(f, obj);
 	}

@@ -32,7 +32,7 @@
 #define SCAMPER_FILE_OBJ_TBIT		11	/* struct scamper_tbit */
 #define SCAMPER_FILE_OBJ_STING		12	/* struct scamper_sting */
 #define SCAMPER_FILE_OBJ_SNIFF		13	/* struct scamper_sniff */
-#define SCAMPER_FILE_OBJ_HOST		14
+#define SCAMPER_FILE_OBJ_HOST		14	/* struct scamper_host */
 #define SCAMPER_FILE_OBJ_RAW		0xffff	/* struct scamper_file_raw */
 
 /* A record kept as bytes: its warts type and body (owned). */
@@ -51,6 +51,7 @@ struct scamper_neighbourdisc;
 struct scamper_sting;
 struct scamper_sniff;
 struct scamper_tbit;
+struct scamper_host;
 struct scamper_list;
 struct scamper_cycle;
 
@@ -63,6 +64,17 @@ struct scamper_file *scamper_file_open_write(const char *path);
  * closes it in scamper_file_close(). */
 struct scamper_file *scamper_file_fdopen_read(int fd);
 struct scamper_file *scamper_file_fdopen_write(int fd);
+
+/* Open PATH (created if missing) or FD (read and write) to append: the
+ * records already there are read first, so the lists and cycles written
+ * next carry on their numbering (a list equal to one there is not
+ * written again), as scamper's append mode does.  NULL with the reason
+ * in ERR if the file is damaged, compressed or cannot be opened (FD is
+ * closed then). */
+struct scamper_file *scamper_file_open_append(const char *path, char *err,
+    size_t errlen);
+struct scamper_file *scamper_file_fdopen_append(int fd, char *err,
+    size_t errlen);
 
 /* Read the next object.  Returns 1 with *TYPE and *OBJ set (the caller
  * owns *OBJ and frees it with scamper_file_obj_free), 0 at a clean end of
@@ -100,6 +112,8 @@ int scamper_file_write_sniff(struct scamper_file *f,
     const struct scamper_sniff *s);
 int scamper_file_write_tbit(struct scamper_file *f,
     const struct scamper_tbit *t);
+int scamper_file_write_host(struct scamper_file *f,
+    const struct scamper_host *h);
 int scamper_file_write_list(struct scamper_file *f,
     const struct scamper_list *l);
 int scamper_file_write_cycle_start(struct scamper_file *f,

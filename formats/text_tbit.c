@@ -80,6 +80,10 @@ scamper_text_tbit(const struct scamper_tbit *t, char **out)
 		sb_printf(&sb, " app: %s, url: %s://%s%s\n", a,
 		    t->http_type == 1 ? "https" : "http", t->http_host,
 		    t->http_file != NULL ? t->http_file : "");
+	else if (t->app_proto == SCAMPER_TBIT_APP_HTTP)
+		/* no host: the file alone, "(null)" if none (20211212) */
+		sb_printf(&sb, " app: %s, file: %s\n", a, t->http_file != NULL ?
+		    t->http_file : "(null)");
 	for (uint32_t n = 0; t->pkts != NULL && n < t->pktc; n++)
 		pkt_line(&sb, t, &t->pkts[n], &isn);
 	return sb_finish(&sb, out);

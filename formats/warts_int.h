@@ -121,6 +121,7 @@ struct scamper_neighbourdisc;
 struct scamper_tbit;
 struct scamper_sting;
 struct scamper_sniff;
+struct scamper_host;
 
 /* Resolve a writer-assigned list/cycle ID while reading; NULL + error if
  * unknown.  ID 0 gives NULL without error. */
@@ -160,6 +161,10 @@ int warts_sting_write(struct wbuf *wb, const struct scamper_sting *s,
 int warts_sniff_read(struct scamper_file *f, struct rbuf *rb,
     struct scamper_sniff **out);
 int warts_sniff_write(struct wbuf *wb, const struct scamper_sniff *s,
+    uint32_t listid, uint32_t cycleid);
+int warts_host_read(struct scamper_file *f, struct rbuf *rb,
+    struct scamper_host **out);
+int warts_host_write(struct wbuf *wb, const struct scamper_host *h,
     uint32_t listid, uint32_t cycleid);
 
 #endif

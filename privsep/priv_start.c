@@ -36,6 +36,13 @@
 #ifndef PRIV_CHROOT_DIR
 #define PRIV_CHROOT_DIR		"/var/empty"
 #endif
+/* The build tree meson configured, and the helper built in it. */
+#ifndef PRIV_BUILD_ROOT
+#define PRIV_BUILD_ROOT		""
+#endif
+#ifndef PRIV_BUILD_HELPER
+#define PRIV_BUILD_HELPER	""
+#endif
 
 const char *
 priv_mode_name(enum priv_mode mode)
@@ -59,6 +66,34 @@ env_or(const char *name, const char *def)
 	const char *v = getenv(name);
 
 	return (v != NULL && v[0] != '\0') ? v : def;
+}
+
+/* Nonzero if the running program lies below build directory ROOT: it
+ * was not installed, so its helper is the one built beside it. */
+static int
+running_from(const char *root)
+{
+	char exe[PATH_MAX];
+	size_t n = strlen(root);
+	ssize_t len;
+
+	if (n == 0 || (len = readlink("/proc/self/exe", exe,
+	    sizeof(exe) - 1)) <= 0)
+		return 0;	/* no /proc: as an installed program */
+	exe[len] = '\0';
+	return strncmp(exe, root, n) == 0 && exe[n] == '/';
+}
+
+const char *
+priv_helper_bin(void)
+{
+	const char *v = getenv("SCAMPER_HELPER_BIN");
+
+	if (v != NULL && v[0] != '\0')
+		return v;
+	if (running_from(PRIV_BUILD_ROOT))
+		return PRIV_BUILD_HELPER;
+	return PRIV_HELPER_PATH;
 }
 
 /* In the forked child: put SOCK on PRIV_CHILD_FD, stdin on /dev/null,
@@ -183,7 +218,7 @@ greet(int sock, char *why, size_t len)
 struct priv_client *
 priv_start(enum priv_mode *mode, char *err, size_t len)
 {
-	const char *bin = env_or("SCAMPER_HELPER_BIN", PRIV_HELPER_PATH);
+	const char *bin = priv_helper_bin();
 	const char *sock = env_or("SCAMPER_HELPER", PRIV_SOCK_PATH);
 	const char *user = env_or("SCAMPER_USER", SCAMPER_UNPRIV_USER);
 	char why2[256], why3[256];
@@ -191,6 +226,7 @@ priv_start(enum priv_mode *mode, char *err, size_t len)
 	int fd;
 
 	*mode = PRIV_MODE_NONE;
+	log_debug("helper program %s", bin);
 	if (geteuid() == 0) {
 		if ((pc = greet(spawn(bin, user), why3, sizeof(why3))) != NULL) {
 			*mode = PRIV_MODE_CHILD;

@@ -8,7 +8,7 @@
  *   2. a helper service: connect to $SCAMPER_HELPER, or by default
  *      /run/scamper/helper.sock (needs membership of group scamper);
  *   3. a helper binary with file capabilities: run it as in 1.
- * The helper binary is $SCAMPER_HELPER_BIN, by default the installed one.
+ * The helper binary (ways 1 and 3) is priv_helper_bin()'s.
  */
 #ifndef PRIVSEP_PRIV_START_H
 #define PRIVSEP_PRIV_START_H
@@ -23,6 +23,12 @@ enum priv_mode {
 	PRIV_MODE_SERVICE,	/* 2: the helper service's socket */
 	PRIV_MODE_CAPS,		/* 3: a helper with file capabilities */
 };
+
+/* The helper program ways 1 and 3 start: $SCAMPER_HELPER_BIN if set;
+ * else, when the running program lies in the build tree meson made (by
+ * /proc/self/exe), the helper built in that tree; else the installed one
+ * (an installed scamper starts only the installed helper). */
+const char *priv_helper_bin(void);
 
 /* "child", "service", "capabilities" or "none". */
 const char *priv_mode_name(enum priv_mode mode);

@@ -65,7 +65,7 @@ is_ip(const char *s)
 
 static const char *const commands[] = {
 	"trace", "ping", "tracelb", "dealias", "neighbourdisc", "sniff",
-	"sting", "tbit",
+	"sting", "tbit", "host",
 };
 
 static int
@@ -77,8 +77,8 @@ check_command(const char *v, char *err, size_t len)
 		if (strlen(commands[i]) == n && strncmp(v, commands[i], n) == 0)
 			return 0;
 	return say(err, len, "-c: unknown command '%.*s' (expected trace, "
-	    "ping, tracelb, dealias, neighbourdisc, sniff, sting or tbit)",
-	    (int)n, v);
+	    "ping, tracelb, dealias, neighbourdisc, sniff, sting, tbit or "
+	    "host)", (int)n, v);
 }
 
 static const struct {

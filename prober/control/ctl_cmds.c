@@ -180,10 +180,18 @@ set_command(struct ctl_client *cl, char **argv, int argc)
 	char cmd[CTL_LINEMAX + 1], *p;
 	size_t off = 0;
 
-	if (argc < 3 || method_find(ctl->methods, argv[2]) == NULL) {
-		ctl_printf(cl, "ERR could not set command%s%s%s",
-		    argc < 3 ? "" : ": unknown method '",
-		    argc < 3 ? "" : argv[2], argc < 3 ? "" : "'");
+	if (argc < 3) {
+		ctl_printf(cl, "ERR could not set command");
+		return;
+	}
+	if (method_unbuilt(ctl->methods, argv[2])) {
+		ctl_printf(cl, "ERR could not set command: %s: not "
+		    "implemented yet", argv[2]);
+		return;
+	}
+	if (method_find(ctl->methods, argv[2]) == NULL) {
+		ctl_printf(cl, "ERR could not set command: unknown method "
+		    "'%s'", argv[2]);
 		return;
 	}
 	for (int i = 2; i < argc && off < sizeof(cmd); i++)
@@ -686,19 +694,25 @@ source_list(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "OK");
 }
 
-/* Nonzero if CMD ("ping -c 1") starts with the name of one of CTL's
- * methods. */
+/* The default command of a source must name one of CTL's methods;
+ * nonzero if so, else 0 with the reason in WHY ("tracelb: not
+ * implemented yet"). */
 static int
-command_ok(const struct ctl *ctl, const char *cmd)
+command_ok(const struct ctl *ctl, const char *cmd, char *why, size_t len)
 {
-	char name[32];
+	char name[32], r[80];
 	size_t n = strcspn(cmd, " \t");
 
-	if (n == 0 || n >= sizeof(name))
+	if (n == 0 || n >= sizeof(name)) {
+		snprintf(why, len, "no command name");
 		return 0;
+	}
 	memcpy(name, cmd, n);
 	name[n] = '\0';
-	return method_find(ctl->methods, name) != NULL;
+	if (method_lookup(ctl->methods, name, r, sizeof(r)) != NULL)
+		return 1;
+	snprintf(why, len, "%s: %s", name, r);
+	return 0;
 }
 
 /* The value of number parameter V, already checked, or DEF if absent. */
@@ -753,6 +767,7 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 	struct ctl_fileop *op;
 	struct ctl_fsrc *fs;
 	const char *v[10];
+	char why[160];
 	uint32_t u;
 	int bad;
 
@@ -782,8 +797,9 @@ source_add(struct ctl_client *cl, char **argv, int argc)
 		ctl_printf(cl, "ERR source add param 'autoreload' failed");
 		return;
 	}
-	if (v[2] != NULL && !command_ok(cl->ctl, v[2])) {
-		ctl_printf(cl, "ERR source add param 'command' failed");
+	if (v[2] != NULL && !command_ok(ctl, v[2], why, sizeof(why))) {
+		ctl_printf(cl, "ERR source add param 'command' failed: %s",
+		    why);
 		return;
 	}
 	if (src_find(ctl, v[0]) != NULL || fsrc_find(ctl, v[0]) != NULL) {

@@ -57,6 +57,7 @@ reap_one(struct core *c, struct task *t)
 
 	if (!c->discard && !t->discard && s != NULL) {
 		t->m->write(t, s->out);
+		c->st.results++;
 		if (s->out != c->out && output_flush(s->out) == -1)
 			log_warn("output");
 	}
@@ -103,10 +104,9 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		snprintf(why, sizeof(why), "empty command");
 		goto bad;
 	}
-	if ((m = method_find(c->conf.methods, argv[0])) == NULL) {
-		snprintf(why, sizeof(why), "unknown command '%s'", argv[0]);
+	if ((m = method_lookup(c->conf.methods, argv[0], why,
+	    sizeof(why))) == NULL)
 		goto bad;
-	}
 	if (cmd_getopts(m->opts, m->nopts, argc, argv, &args, why,
 	    sizeof(why)) == -1)
 		goto bad;

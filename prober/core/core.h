@@ -28,6 +28,7 @@ struct core_conf {
 struct core_stats {
 	uint64_t	 tasks_started;
 	uint64_t	 tasks_done;
+	uint64_t	 results;	/* tasks whose result was written */
 	uint64_t	 bad_commands;	/* refused, with a message logged */
 	uint64_t	 unmatched;	/* replies that matched no task */
 	uint64_t	 probes;

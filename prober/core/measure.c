@@ -154,6 +154,18 @@ fail:
 	return NULL;
 }
 
+/* Nonzero if the run had commands and not one of them gave a result:
+ * each was refused (and named as it was), so the run failed. */
+static int
+all_refused(const struct core_stats *st)
+{
+	if (st->bad_commands == 0 || st->results > 0)
+		return 0;
+	log_warnx("nothing measured: every command was refused (%llu)",
+	    (unsigned long long)st->bad_commands);
+	return 1;
+}
+
 static void
 on_stop(int signo, void *arg)
 {
@@ -187,7 +199,7 @@ measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 	}
 	m->cycle->stop_time = (uint32_t)time(NULL);
 	output_cycle_stop(m->out, m->cycle);
-	rc = 0;
+	rc = all_refused(core_stats(c)) ? 1 : 0;
 out:
 	core_free(c);
 	if (output_close(m->out) == -1) {

@@ -82,4 +82,14 @@ struct method {
 const struct method *method_find(const struct method *const *table,
     const char *name);
 
+/* Nonzero if NAME is a command of scamper 20211212 that TABLE lacks (not
+ * built yet: refused as "not implemented yet", not as unknown). */
+int method_unbuilt(const struct method *const *table, const char *name);
+
+/* method_find(TABLE, NAME), or NULL with the reason in ERR, which the
+ * caller puts after the name: "not implemented yet" for a command not
+ * built yet, "unknown command 'NAME'" otherwise. */
+const struct method *method_lookup(const struct method *const *table,
+    const char *name, char *err, size_t len);
+
 #endif

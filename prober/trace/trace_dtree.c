@@ -3,7 +3,9 @@
  * forwards from -f until the target or an address of the global stop set
  * (-z, stop reason GSS), then backwards from -f - 1 towards the prober
  * until an address already in the named local stop set (-Z), adding the
- * addresses seen to that set; -O dtree-noback skips the backwards part.
+ * addresses seen to that set, and lowering the trace's firsthop to each
+ * TTL passed; -O dtree-noback skips the backwards part.  Without -Z the
+ * backwards part probes one hop and stops there (lss-stop), as 20211212.
  *
  * Local stop sets live as long as the process, shared by every trace
  * that names them (that is their purpose).  They are kept here, not in
@@ -217,9 +219,14 @@ back_end(struct trace_state *s)
 	trace_finish(s, s->fwd_reason, s->fwd_data);
 }
 
+/* Done with TTL cur_ttl (answered, or every attempt timed out) without
+ * stopping there: it is the trace's first hop now, so readers show it;
+ * then go one TTL lower, or end after TTL 1.  (20211212 lowers firsthop
+ * only above TTL 1, so its readers hide hop 1: see README.) */
 static void
 back_next(struct trace_state *s)
 {
+	s->t->firsthop = s->cur_ttl;
 	if (s->cur_ttl <= 1) {
 		back_end(s);
 		return;
@@ -241,7 +248,10 @@ trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 		return;		/* recorded; the wait goes on */
 	task_timer_cancel(s->task, &s->wait);
 	mkkey(s->af, h->addr.addr, k);
-	if (l != NULL && lss_has(l, k)) {
+	/* above TTL 1, an address already known stops the backwards part;
+	 * without a local stop set (-z only) every address is known, so
+	 * one hop back is probed (as 20211212 does) */
+	if (s->cur_ttl > 1 && (l == NULL || lss_has(l, k))) {
 		d->lss_stop = h->addr;
 		back_end(s);
 		return;

@@ -108,6 +108,7 @@ set monitorname
 set command ping -c 2
 get command
 set command bogus
+set command tracelb
 set command
 set command trace
 set
@@ -133,6 +134,7 @@ ERR could not set monitorname
 OK
 OK command ping -c 2
 ERR could not set command: unknown method 'bogus'
+ERR could not set command: tracelb: not implemented yet
 ERR could not set command
 OK
 ERR usage: set [command | holdtime | monitorname | pps | window]
@@ -217,7 +219,8 @@ ERR command attach param 'foo' failed
 ERR command attach param 'format' failed"
 
 # ---- attach mode ----
-out=$(printf '%s\n' attach 'trace -q 1 -m 1 127.0.0.1' 'bogus cmd' 'halt 99' \
+out=$(printf '%s\n' attach 'trace -q 1 -m 1 127.0.0.1' 'bogus cmd' \
+    'tbit -t null 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
     halt 'halt x' 'halt 0' 'halt 4294967296' 'ping -c 1 127.0.0.1' \
     127.0.0.1 done | py "$A" transcript)
 lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next}
@@ -225,6 +228,8 @@ lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next
 want="OK
 OK id-1
 ERR command not accepted: bogus: unknown command 'bogus'
+ERR command not accepted: tbit: not implemented yet
+ERR command not accepted: trace: -N: unknown option
 ERR no task id-99
 ERR usage: halt [id]
 ERR usage: halt [id]

@@ -305,6 +305,8 @@ got=$(printf '%s\n' \
     "source add name a file d outfile -" \
     "source add name a file fifo outfile -" \
     "source add name a file missing outfile -" \
+    "source add name a file targets-real outfile - command \"tracelb -P icmp-echo\"" \
+    "source add name a file targets-real outfile - command bogus" \
     "source list" \
     "outfile list" exit | tr_ "$s")
 want="ERR could not add outfile: ../outside/x: outside the allowed directory
@@ -321,6 +323,8 @@ ERR could not add source: linside: a symbolic link
 ERR could not add source: d: a directory, not a regular file
 ERR could not add source: fifo: not a regular file
 ERR could not add source: missing: no such file
+ERR source add param 'command' failed: tracelb: not implemented yet
+ERR source add param 'command' failed: bogus: unknown command 'bogus'
 OK
 INFO '-' file '-' refcnt 1
 OK"

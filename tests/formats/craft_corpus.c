@@ -16,7 +16,10 @@
 
 #include "scamper_dealias.h"
 #include "scamper_file.h"
+#include "scamper_host.h"
+#include "scamper_list.h"
 #include "scamper_neighbourdisc.h"
+#include "scamper_ping.h"
 #include "scamper_sniff.h"
 #include "scamper_sting.h"
 #include "scamper_tbit.h"
@@ -79,11 +82,45 @@ tracelb(const char *r, struct scamper_tracelb *t)
 	}
 }
 
+/* Set hop H's ICMP extensions to one MPLS label stack object holding N
+ * entries (label 16000 + i, exp i, bottom of stack on the last, TTL 1). */
+static void
+mpls(struct scamper_trace_hop *h, int n)
+{
+	uint8_t *b = calloc(1, 4 + 4 * (size_t)n);
+
+	if (b == NULL)
+		abort();
+	b[1] = (uint8_t)(4 * n);	/* data length */
+	b[2] = 1;			/* class: MPLS label stack */
+	b[3] = 1;
+	for (int i = 0; i < n; i++) {
+		uint32_t e = (uint32_t)(16000 + i) << 12 | (uint32_t)i << 9 |
+		    (i == n - 1 ? 1U << 8 : 0) | 1;
+
+		b[4 + 4 * i] = (uint8_t)(e >> 24);
+		b[5 + 4 * i] = (uint8_t)(e >> 16);
+		b[6 + 4 * i] = (uint8_t)(e >> 8);
+		b[7 + 4 * i] = (uint8_t)e;
+	}
+	free(h->icmpext);
+	h->icmpext = b;
+	h->icmpext_len = (uint16_t)(4 + 4 * n);
+}
+
 static void
 trace(const char *r, struct scamper_trace *t)
 {
 	struct scamper_trace_pmtud *p = t->pmtud;
 
+	if (strcmp(r, "trace-mpls") == 0) {
+		/* MPLS label stacks on hops 1 (one entry) and 2 (two) */
+		for (uint16_t i = 0; i < t->hops.hopc; i++)
+			if (t->hops.hops[i].probe_ttl <= 2)
+				mpls(&t->hops.hops[i],
+				    t->hops.hops[i].probe_ttl);
+		return;
+	}
 	if (p == NULL || p->notec == 0)
 		return;
 	if (strcmp(r, "trace-pmtud-inferred") == 0) {
@@ -327,6 +364,15 @@ tbit(const char *r, struct scamper_tbit *t)
 		t->blind_retx = 2;
 		t->app_proto = SCAMPER_TBIT_APP_BGP;
 		t->bgp_asn = 65000;
+	} else if (strcmp(r, "tbit-nofile") == 0) {
+		/* http with neither host nor file */
+		free(t->http_file);
+		t->http_file = NULL;
+	} else if (strcmp(r, "tbit-hostonly") == 0) {
+		/* http with a host but no file */
+		free(t->http_file);
+		t->http_file = NULL;
+		t->http_host = strdup("198.18.6.2");
 	} else if (strcmp(r, "tbit-pkts") == 0) {
 		tbit_pkts(t);
 	} else if (strcmp(r, "tbit-pkts2") == 0) {
@@ -415,6 +461,79 @@ variants(uint16_t type, void *obj)
 	}
 }
 
+/* Recipe "stops": each trace or ping written once per stop reason (and
+ * some stop data: unreachable codes, ICMP types, errnos), and one
+ * reason beyond those 20211212 defines. */
+static int
+stops(struct scamper_file *w, uint16_t type, void *obj)
+{
+	static const uint8_t tr[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 },
+	    { 2, 1 }, { 2, 2 }, { 2, 3 }, { 2, 4 }, { 2, 5 }, { 2, 6 },
+	    { 2, 7 }, { 2, 8 }, { 2, 9 }, { 2, 10 }, { 2, 11 }, { 2, 12 },
+	    { 2, 13 }, { 2, 14 }, { 2, 15 }, { 2, 16 }, { 3, 4 }, { 4, 0 },
+	    { 5, 0 }, { 6, 2 }, { 6, 101 }, { 7, 0 }, { 8, 0 }, { 9, 0 },
+	    { 10, 3 } };
+	static const uint8_t pr[][2] = { { 0, 0 }, { 1, 0 }, { 2, 2 },
+	    { 2, 101 }, { 3, 0 }, { 4, 1 } };
+	struct scamper_trace *t = obj;
+	struct scamper_ping *p = obj;
+	size_t n = type == SCAMPER_FILE_OBJ_TRACE ? sizeof(tr) / 2 :
+	    type == SCAMPER_FILE_OBJ_PING ? sizeof(pr) / 2 : 0;
+
+	if (n == 0)
+		return scamper_file_write_obj(w, type, obj);
+	for (size_t i = 0; i < n; i++) {
+		if (type == SCAMPER_FILE_OBJ_TRACE) {
+			t->stop_reason = tr[i][0];
+			t->stop_data = tr[i][1];
+		} else {
+			p->stop_reason = pr[i][0];
+			p->stop_data = pr[i][1];
+		}
+		if (scamper_file_write_obj(w, type, obj) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Recipe "host-var": each host record written as read and then changed
+ * in the ways below, one copy per change. */
+static int
+host_var(struct scamper_file *w, struct scamper_host *h)
+{
+	struct scamper_host_query *q = h->qcount > 0 ? &h->queries[0] : NULL;
+
+	if (scamper_file_write_host(w, h) != 0)
+		return -1;
+	/* stop reasons none, halted, error, unknown; user id; flags */
+	h->userid = 77;
+	h->flags = 0x0003;
+	for (uint8_t r = 0; r <= 5; r += (r == 0 ? 3 : 1)) {
+		h->stop_reason = r;
+		if (scamper_file_write_host(w, h) != 0)
+			return -1;
+	}
+	/* other classes and types, a query sent before the start */
+	h->qclass = 3;
+	h->qtype = 16;
+	if (q != NULL)
+		q->tx.tv_sec = h->start.tv_sec - 2;
+	if (scamper_file_write_host(w, h) != 0)
+		return -1;
+	/* the types 20211212 names, some it does not */
+	static const uint16_t types[] = { 2, 3, 5, 6, 7, 12, 15, 16, 17, 28,
+	    42, 43, 44, 45, 46, 47, 48, 99 };
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		h->qtype = types[i];
+		if (scamper_file_write_host(w, h) != 0)
+			return -1;
+	}
+	h->flags = 0x0002;
+	if (scamper_file_write_host(w, h) != 0)
+		return -1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -433,6 +552,29 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		if (strcmp(argv[1], "host-var") == 0 &&
+		    type == SCAMPER_FILE_OBJ_HOST) {
+			if (host_var(w, obj) != 0) {
+				fprintf(stderr, "%s\n", scamper_file_error(w));
+				return 1;
+			}
+			scamper_file_obj_free(type, obj);
+			continue;
+		}
+		if (strcmp(argv[1], "stops") == 0) {
+			if (stops(w, type, obj) != 0) {
+				fprintf(stderr, "%s\n", scamper_file_error(w));
+				return 1;
+			}
+			scamper_file_obj_free(type, obj);
+			continue;
+		}
+		if (strcmp(argv[1], "list-nodescr") == 0 &&
+		    type == SCAMPER_FILE_OBJ_LIST) {
+			/* a list without a description */
+			free(((struct scamper_list *)obj)->descr);
+			((struct scamper_list *)obj)->descr = NULL;
+		}
 		if (strcmp(argv[1], "var") == 0)
 			variants(type, obj);
 		else if (type == SCAMPER_FILE_OBJ_TRACE)

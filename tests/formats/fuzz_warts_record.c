@@ -54,7 +54,7 @@ drain(struct scamper_file *f, struct scamper_file *w)
 
 	while (scamper_file_read(f, &type, &obj) == 1) {
 		if (type >= SCAMPER_FILE_OBJ_TRACE &&
-		    type <= SCAMPER_FILE_OBJ_SNIFF)
+		    type <= SCAMPER_FILE_OBJ_HOST)
 			n++;
 		if (scamper_json_obj(type, obj, &s) == 0)
 			free(s);

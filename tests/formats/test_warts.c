@@ -4,6 +4,7 @@
  * For every corpus file X.warts (written by Debian's scamper 20211212):
  *  - our JSON equals X.json (made by Debian's sc_warts2json), line by line;
  *  - read -> write gives back identical bytes;
+ *  - every record is decoded (none is left raw);
  *  - every proper prefix of the file gives an error naming a byte offset
  *    (or a clean end exactly at a record boundary), never a crash.
  * usage: test_warts DATADIR   (TZ must be UTC, as in make-corpus.sh)
@@ -152,6 +153,11 @@ START_TEST(round_trip)
 	w = scamper_file_fdopen_write(dup(fileno(tmp)));
 	ck_assert(w != NULL);
 	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		/* every record decodes into its type: none is left raw */
+		ck_assert_msg(type != SCAMPER_FILE_OBJ_RAW, "%s: record type "
+		    "%u at offset %llu not decoded", name,
+		    ((struct scamper_file_raw *)obj)->type,
+		    (unsigned long long)scamper_file_offset(r));
 		ck_assert_msg(scamper_file_write_obj(w, type, obj) == 0, "%s: %s",
 		    name, scamper_file_error(w));
 		scamper_file_obj_free(type, obj);
@@ -258,6 +264,91 @@ START_TEST(garbage)
 		}
 		scamper_file_close(f);
 	}
+}
+END_TEST
+
+/* Two files joined with cat(1): the error names the offset where the
+ * second file's list record starts, and says what probably happened. */
+START_TEST(concatenated)
+{
+	char *a = path_of("trace-icmp-v4", ".warts");
+	char *b = path_of("ping-icmp-echo-v4", ".warts");
+	size_t la = 0, lb = 0;
+	uint8_t *ba = slurp(a, &la), *bb = slurp(b, &lb), *j;
+	struct scamper_file *f;
+	char want[64];
+	uint16_t type;
+	void *obj;
+	int rc;
+
+	ck_assert(ba != NULL && bb != NULL && (j = malloc(la + lb)) != NULL);
+	memcpy(j, ba, la);
+	memcpy(j + la, bb, lb);
+	f = open_bytes(j, la + lb);
+	while ((rc = scamper_file_read(f, &type, &obj)) == 1)
+		scamper_file_obj_free(type, obj);
+	snprintf(want, sizeof(want), "offset %zu: list record with ID 1, "
+	    "expected 2", la);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strncmp(scamper_file_error(f), want, strlen(want)) == 0
+	    && strstr(scamper_file_error(f), "sc_wartscat") != NULL, "%s",
+	    scamper_file_error(f));
+	scamper_file_close(f);
+	free(j);
+	free(ba);
+	free(bb);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* Appending: the file's lists and cycles carry on (no second list
+ * record, the next cycle ID), so the whole reads back; a damaged file is
+ * refused. */
+START_TEST(append)
+{
+	char *a = path_of("trace-icmp-v4", ".warts");
+	char *b = path_of("ping-icmp-echo-v4", ".warts");
+	char tmpl[] = "/tmp/test_warts_appendXXXXXX", err[256];
+	size_t la = 0;
+	uint8_t *ba = slurp(a, &la);
+	struct scamper_file *r, *w;
+	int fd = mkstemp(tmpl), lists = 0, cycles = 0, data = 0, rc;
+	uint16_t type;
+	void *obj;
+
+	ck_assert(fd != -1 && ba != NULL && write(fd, ba, la) == (ssize_t)la);
+	close(fd);
+	w = scamper_file_open_append(tmpl, err, sizeof(err));
+	ck_assert_msg(w != NULL, "%s", err);
+	r = scamper_file_open_read(b);
+	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		ck_assert(scamper_file_write_obj(w, type, obj) == 0);
+		scamper_file_obj_free(type, obj);
+	}
+	scamper_file_close(r);
+	ck_assert(scamper_file_close(w) == 0);
+	r = scamper_file_open_read(tmpl);
+	while ((rc = scamper_file_read(r, &type, &obj)) == 1) {
+		lists += type == SCAMPER_FILE_OBJ_LIST;
+		cycles += type == SCAMPER_FILE_OBJ_CYCLE_START;
+		data += type == SCAMPER_FILE_OBJ_TRACE ||
+		    type == SCAMPER_FILE_OBJ_PING;
+		scamper_file_obj_free(type, obj);
+	}
+	ck_assert_msg(rc == 0, "%s", scamper_file_error(r));
+	scamper_file_close(r);
+	ck_assert_int_eq(lists, 1);
+	ck_assert_int_eq(cycles, 2);
+	ck_assert_int_eq(data, 2);
+	/* a file cut inside a record is not appended to */
+	ck_assert(truncate(tmpl, (off_t)la - 3) == 0);
+	ck_assert(scamper_file_open_append(tmpl, err, sizeof(err)) == NULL);
+	ck_assert_msg(strstr(err, "damaged") != NULL, "%s", err);
+	unlink(tmpl);
+	free(ba);
+	free(a);
+	free(b);
 }
 END_TEST
 
@@ -390,6 +481,8 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, round_trip, 0, nnames);
 	tcase_add_loop_test(tc, truncated, 0, nnames);
 	tcase_add_test(tc, garbage);
+	tcase_add_test(tc, concatenated);
+	tcase_add_test(tc, append);
 	tcase_add_test(tc, build_and_read);
 	tcase_add_test(tc, pmtud_note_remap);
 	suite_add_tcase(s, tc);

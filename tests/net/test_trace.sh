@@ -187,6 +187,36 @@ else
 	bad "doubletree: $(cat "$tmp/a" "$tmp/diff")"
 fi
 
+# -z without -Z: backwards one hop from -f 3, stopped there (lss-stop,
+# the hop at TTL 2), as Debian's
+dt='trace -P icmp-paris -f 3 -z 192.0.2.26 203.0.113.1'
+ours -O warts -o "$tmp/dt3.warts" -I "$dt" >/dev/null 2>&1
+theirs -O warts -o "$tmp/dt4.warts" -I "$dt" >/dev/null 2>&1
+if dtk "$tmp/dt3.warts" >"$tmp/a" && dtk "$tmp/dt4.warts" >"$tmp/b" &&
+    grep -q 'lss-stop: 192.0.2.6, gss-stop: 192.0.2.26' "$tmp/a" &&
+    ! grep -q '^hop  1 ' "$tmp/a" && diff "$tmp/a" "$tmp/b" >"$tmp/diff"; then
+	ok "-z without -Z: one hop backwards, lss-stop at TTL 2, as Debian's"
+else
+	bad "doubletree -z only: $(cat "$tmp/a" "$tmp/diff")"
+fi
+# the trace's firsthop is lowered to each TTL passed backwards: the
+# first trace goes back to TTL 1 (ours records firsthop 1; Debian's 2,
+# so its readers hide hop 1: README), the second passes TTL 3 and stops
+# at TTL 2, already in the set (firsthop 3 in both); -w 1 runs them one
+# after the other, as Debian's does with one destination
+a='trace -P icmp-paris -f 3 -Z lssF 203.0.113.1'
+b='trace -P icmp-paris -f 4 -Z lssF 203.0.113.1'
+fh() { "$ourjson" "$1" | sed -n 's/.*"firsthop":\([0-9]*\).*/\1/p' | tr '\n' ' '; }
+ours -w 1 -O warts -o "$tmp/dt5.warts" -I "$a" -I "$b" >/dev/null 2>&1
+theirs -w 1 -O warts -o "$tmp/dt6.warts" -I "$a" -I "$b" >/dev/null 2>&1
+if dtk "$tmp/dt5.warts" >"$tmp/a" && dtk "$tmp/dt6.warts" >"$tmp/b" &&
+    [ "$(fh "$tmp/dt5.warts")" = "1 3 " ] && [ "$(fh "$tmp/dt6.warts")" = "2 3 " ] &&
+    grep -q 'lss-stop: 192.0.2.6' "$tmp/a" && diff "$tmp/a" "$tmp/b" >"$tmp/diff"; then
+	ok "-Z: firsthop lowered to the TTL reached backwards (1, 3; Debian's 2, 3)"
+else
+	bad "doubletree firsthop: ours $(fh "$tmp/dt5.warts"), Debian's $(fh "$tmp/dt6.warts"): $(cat "$tmp/diff")"
+fi
+
 # -g 2: 203.0.113.99 is routed to h2, which drops it silently: hops 6 and
 # 7 are gaps, the trace stops at the gap limit; -G 2 adds last-ditch
 # probes at TTL 255 (unanswered here) and still stops at GAPLIMIT

@@ -28,6 +28,8 @@
 #define O_DSTEND	0x0800
 #define O_QTTL		0x1000
 #define O_RTTL		0x2000
+#define O_MPLS		0x4000
+#define O_OLD		0x8000
 
 static unsigned opts;
 
@@ -52,7 +54,25 @@ static const char *header[] = {
 	"#     address,RTT in ms,attempt number (with -Q ,Q|quoted TTL and",
 	"#     with -T ,T|reply TTL), several replies joined by ';', or q when",
 	"#     nothing answered; the destination's first reply is not a hop",
-	"#     (with -e it is added as a last field)",
+	"#     (with -e it is added as a last field); with -M each MPLS",
+	"#     label stack entry the reply carried adds ,M|TTL|label|exp|S",
+	NULL,
+};
+
+/* -o: the older line format (space-separated; other options but -e, -i,
+ * -Q and -T do not apply) */
+static const char *header_old[] = {
+	"# sc_analysis_dump -o: traceroutes in the older line format, one per",
+	"# line, fields separated by spaces:",
+	"#   I (the destination replied) or N (it did not)",
+	"#   source address, destination address, start time (seconds)",
+	"#   RTT (ms) of the destination's first reply, empty when N",
+	"#   the highest TTL probed",
+	"#   then one field per hop from the first: q when nothing answered,",
+	"#     else one empty item per reply, joined by commas (this format,",
+	"#     as CAIDA's 20211212 prints it, carries no addresses)",
+	"#   with -e, a tab and the destination's first reply as in the",
+	"#     default format",
 	NULL,
 };
 
@@ -60,7 +80,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: sc_analysis_dump [-CsdlctrHpiUeQT] [-S skip] [-D count]\n"
+	    "usage: sc_analysis_dump [-oCsdlctrHpiUeMQT] [-S skip] [-D count]\n"
 	    "                        [file ...]\n");
 }
 
@@ -88,6 +108,32 @@ quotes(const struct scamper_trace_hop *h)
 	return h->icmp_type >= 1 && h->icmp_type <= 3;
 }
 
+/* -M: ",M|ttl|label|exp|s" for each MPLS label stack entry among a
+ * reply's ICMP extension objects (u16 length, u8 class, u8 type, data). */
+static void
+mpls_items(const uint8_t *x, uint16_t len)
+{
+	size_t off = 0;
+
+	while (x != NULL && off + 4 <= len) {
+		size_t dl = (size_t)x[off] << 8 | x[off + 1];
+		const uint8_t *d = x + off + 4;
+
+		if (off + 4 + dl > len)
+			break;
+		for (size_t i = 0; x[off + 2] == 1 && x[off + 3] == 1 &&
+		    i + 4 <= dl; i += 4) {
+			uint32_t e = (uint32_t)d[i] << 24 |
+			    (uint32_t)d[i + 1] << 16 | (uint32_t)d[i + 2] << 8 |
+			    d[i + 3];
+
+			printf(",M|%u|%u|%u|%u", e & 0xff, e >> 12,
+			    (e >> 9) & 7, (e >> 8) & 1);
+		}
+		off += 4 + dl;
+	}
+}
+
 static void
 hop_item(const struct scamper_trace_hop *h)
 {
@@ -103,6 +149,8 @@ hop_item(const struct scamper_trace_hop *h)
 		printf(",Q|%u", h->icmp_q_ttl);
 	if (opts & O_RTTL)
 		printf(",T|%u", h->reply_ttl);
+	if (opts & O_MPLS)
+		mpls_items(h->icmpext, h->icmpext_len);
 }
 
 /* The first reply from the destination, or NULL.  A trace that stopped
@@ -227,6 +275,42 @@ dump_trace(const struct scamper_trace *t)
 	fputc('\n', stdout);
 }
 
+/* -o: the older format (see header_old). */
+static void
+dump_old(const struct scamper_trace *t)
+{
+	const struct scamper_trace_hop *d = dst_reply(t);
+	char a[SCAMPER_ADDR_STRLEN], b[SCAMPER_ADDR_STRLEN], r[16] = "";
+	unsigned last = 0;
+
+	for (uint16_t i = 0; i < t->hops.hopc; i++)
+		if (is_hop(t, d, &t->hops.hops[i]) &&
+		    t->hops.hops[i].probe_ttl > last)
+			last = t->hops.hops[i].probe_ttl;
+	if (d != NULL)
+		rtt(r, sizeof(r), d->rtt);
+	printf("%c %s %s %lu %s %u", d != NULL ? 'I' : 'N',
+	    scamper_addr_tostr(&t->src, a, sizeof(a)),
+	    scamper_addr_tostr(&t->dst, b, sizeof(b)),
+	    (unsigned long)t->start.tv_sec, r, t->hop_count);
+	for (unsigned ttl = 1; ttl <= last; ttl++) {
+		int n = 0;
+
+		fputc(' ', stdout);
+		for (uint16_t i = 0; i < t->hops.hopc; i++)
+			if (t->hops.hops[i].probe_ttl == ttl &&
+			    is_hop(t, d, &t->hops.hops[i]) && n++ > 0)
+				fputc(',', stdout);
+		if (n == 0)
+			fputc('q', stdout);
+	}
+	if ((opts & O_DSTEND) && d != NULL) {
+		fputc('\t', stdout);
+		hop_item(d);
+	}
+	fputc('\n', stdout);
+}
+
 static int
 dump_file(const char *path, long *skip, long *count)
 {
@@ -247,7 +331,10 @@ dump_file(const char *path, long *skip, long *count)
 			else {
 				if (*count > 0)
 					(*count)--;
-				dump_trace(obj);
+				if (opts & O_OLD)
+					dump_old(obj);
+				else
+					dump_trace(obj);
 			}
 		}
 		scamper_file_obj_free(type, obj);
@@ -268,12 +355,13 @@ main(int argc, char **argv)
 		{ 'l', O_NOLIST }, { 'c', O_NOCYCLE }, { 't', O_NOTIME },
 		{ 'r', O_NOREPLY }, { 'H', O_NOHALT }, { 'p', O_NOPATH },
 		{ 'i', O_NOHOPDATA }, { 'U', O_USERID }, { 'e', O_DSTEND },
-		{ 'Q', O_QTTL }, { 'T', O_RTTL },
+		{ 'Q', O_QTTL }, { 'T', O_RTTL }, { 'M', O_MPLS },
+		{ 'o', O_OLD },
 	};
 	long skip = 0, count = -1;
 	int ch, rc = 0;
 
-	while ((ch = getopt(argc, argv, "CsdlctrHpiUeQTS:D:")) != -1) {
+	while ((ch = getopt(argc, argv, "oCsdlctrHpiUeMQTS:D:")) != -1) {
 		size_t i;
 
 		if (ch == 'S' || ch == 'D') {
@@ -298,8 +386,9 @@ main(int argc, char **argv)
 		opts |= flags[i].o;
 	}
 	if (!(opts & O_NOCOMMENT))
-		for (size_t i = 0; header[i] != NULL; i++)
-			puts(header[i]);
+		for (const char **h = (opts & O_OLD) ? header_old : header;
+		    *h != NULL; h++)
+			puts(*h);
 	if (optind == argc)
 		rc = dump_file("-", &skip, &count);
 	for (int i = optind; i < argc; i++)

@@ -4,13 +4,16 @@
  *
  * usage: sc_wartscat [-?s] [-o outfile] [file ...]
  *
+ * -o appends to outfile (created if missing), carrying on its list and
+ * cycle numbering, as CAIDA's sc_wartscat does.
  * Records are decoded and written again, so list and cycle IDs are
  * renumbered for the output file and a list already written is not
  * repeated.  Concatenation streams in constant memory; -s reads all the
  * inputs, sorts the objects by time (measurement start, cycle start or
  * stop, in whole seconds; lists and undecoded records sort first; ties
- * keep their input order) and
- * writes them, as CAIDA's sc_wartscat -s does.
+ * keep their input order) and writes them, as CAIDA's sc_wartscat -s
+ * does.  Unlike CAIDA's 20211212, no record is dropped: it loses
+ * neighbourdisc, tbit, sting, sniff and host records.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,9 +22,16 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "scamper_dealias.h"
 #include "scamper_file.h"
+#include "scamper_host.h"
+#include "scamper_neighbourdisc.h"
 #include "scamper_ping.h"
+#include "scamper_sniff.h"
+#include "scamper_sting.h"
+#include "scamper_tbit.h"
 #include "scamper_trace.h"
+#include "scamper_tracelb.h"
 
 struct input {
 	const char	*path;
@@ -57,6 +67,20 @@ when_of(uint16_t type, const void *obj)
 		return ((const struct scamper_trace *)obj)->start;
 	case SCAMPER_FILE_OBJ_PING:
 		return ((const struct scamper_ping *)obj)->start;
+	case SCAMPER_FILE_OBJ_TRACELB:
+		return ((const struct scamper_tracelb *)obj)->start;
+	case SCAMPER_FILE_OBJ_DEALIAS:
+		return ((const struct scamper_dealias *)obj)->start;
+	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
+		return ((const struct scamper_neighbourdisc *)obj)->start;
+	case SCAMPER_FILE_OBJ_TBIT:
+		return ((const struct scamper_tbit *)obj)->start;
+	case SCAMPER_FILE_OBJ_STING:
+		return ((const struct scamper_sting *)obj)->start;
+	case SCAMPER_FILE_OBJ_SNIFF:
+		return ((const struct scamper_sniff *)obj)->start;
+	case SCAMPER_FILE_OBJ_HOST:
+		return ((const struct scamper_host *)obj)->start;
 	case SCAMPER_FILE_OBJ_CYCLE_START:
 	case SCAMPER_FILE_OBJ_CYCLE_DEF:
 		tv.tv_sec = c->start_time;
@@ -165,6 +189,7 @@ main(int argc, char **argv)
 	struct scamper_file *out;
 	struct input *in;
 	int ch, sort = 0, n, rc = 0, i;
+	char err[512];
 
 
 	while ((ch = getopt(argc, argv, "?so:")) != -1) {
@@ -187,9 +212,14 @@ main(int argc, char **argv)
 		    "use -o\n");
 		return 1;
 	}
-	if ((out = scamper_file_open_write(outpath)) == NULL) {
+	/* -o appends to the file, as CAIDA's does */
+	if (strcmp(outpath, "-") == 0)
+		out = scamper_file_open_write(outpath);
+	else
+		out = scamper_file_open_append(outpath, err, sizeof(err));
+	if (out == NULL) {
 		fprintf(stderr, "sc_wartscat: %s: %s\n", outpath,
-		    strerror(errno));
+		    strcmp(outpath, "-") == 0 ? strerror(errno) : err);
 		return 1;
 	}
 	if ((in = calloc((size_t)n, sizeof(*in))) == NULL)

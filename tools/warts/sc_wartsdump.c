@@ -130,29 +130,37 @@ wd_tcp_flags(uint8_t f)
 static const char *
 stop_text(const struct scamper_trace *t, char *buf, size_t len)
 {
+	/* the names of ICMP and ICMPv6 unreachable codes */
 	static const char *un4[] = { "net", "host", "protocol", "port",
-	    "needfrag", "srcfail" };
+	    "need frag", "src-rt failed", "net unknown", "host unknown",
+	    "isolated", "net prohib", "host prohib", "tos net", "tos host",
+	    "admin prohib" };
+	static const char *un6[] = { "no route", "admin prohib",
+	    "beyond scope", "addr", "port" };
+	int v4 = t->dst.type == SCAMPER_ADDR_IPV4;
+	size_t nun = v4 ? sizeof(un4) / sizeof(un4[0]) :
+	    sizeof(un6) / sizeof(un6[0]);
 
 	switch (t->stop_reason) {
 	case SCAMPER_TRACE_STOP_NONE:		return "none";
 	case SCAMPER_TRACE_STOP_COMPLETED:	return "done";
 	case SCAMPER_TRACE_STOP_UNREACH:
-		if (t->dst.type == SCAMPER_ADDR_IPV4 && t->stop_data < 6)
-			snprintf(buf, len, "icmp unreach %s",
-			    un4[t->stop_data]);
+		if (t->stop_data < nun)
+			snprintf(buf, len, "icmp unreach %s", v4 ?
+			    un4[t->stop_data] : un6[t->stop_data]);
 		else
 			snprintf(buf, len, "icmp unreach %u", t->stop_data);
 		return buf;
 	case SCAMPER_TRACE_STOP_ICMP:
 		snprintf(buf, len, "icmp type %u", t->stop_data);
 		return buf;
-	case SCAMPER_TRACE_STOP_LOOP:		return "loop detected";
+	case SCAMPER_TRACE_STOP_LOOP:		return "loop";
 	case SCAMPER_TRACE_STOP_GAPLIMIT:	return "gaplimit";
 	case SCAMPER_TRACE_STOP_ERROR:
 		snprintf(buf, len, "errno %u", t->stop_data);
 		return buf;
 	case SCAMPER_TRACE_STOP_HOPLIMIT:	return "hoplimit";
-	case SCAMPER_TRACE_STOP_GSS:		return "dtree found gss";
+	case SCAMPER_TRACE_STOP_GSS:		return "dtree-gss";
 	case SCAMPER_TRACE_STOP_HALTED:		return "halted";
 	}
 	snprintf(buf, len, "reason 0x%02x data 0x%02x", t->stop_reason,
@@ -189,6 +197,34 @@ trace_type(const struct scamper_trace *t)
 		printf("%u", t->type);
 	}
 	printf("\n");
+}
+
+/* The MPLS label stacks among the ICMP extension objects of a reply (as
+ * stored: u16 length, u8 class, u8 type, data), one entry a line; other
+ * objects are not shown. */
+static void
+trace_mpls(const uint8_t *x, uint16_t len)
+{
+	size_t off = 0;
+
+	while (x != NULL && off + 4 <= len) {
+		size_t dl = (size_t)x[off] << 8 | x[off + 1];
+		const uint8_t *d = x + off + 4;
+
+		if (off + 4 + dl > len)
+			break;
+		for (size_t i = 0; x[off + 2] == 1 && x[off + 3] == 1 &&
+		    i + 4 <= dl; i += 4) {
+			uint32_t e = (uint32_t)d[i] << 24 |
+			    (uint32_t)d[i + 1] << 16 | (uint32_t)d[i + 2] << 8 |
+			    d[i + 3];
+
+			printf("%s ttl: %u, s: %u, exp: %u, label: %u\n",
+			    i == 0 ? " mpls ext" : "         ", e & 0xff,
+			    (e >> 8) & 1, (e >> 9) & 7, e >> 12);
+		}
+		off += 4 + dl;
+	}
 }
 
 static void
@@ -239,6 +275,7 @@ trace_hop(const struct scamper_trace *t, const struct scamper_trace_hop *h)
 	printf(" flags: ");
 	wd_flags(h->flags, hf, 5);
 	printf("\n");
+	trace_mpls(h->icmpext, h->icmpext_len);
 }
 
 static void
@@ -396,10 +433,26 @@ dump_ping_reply(const struct scamper_ping *p,
 	}
 }
 
+/* A ping's stop reason as 20211212's dump prints it. */
+static const char *
+ping_stop(const struct scamper_ping *p, char *buf, size_t len)
+{
+	static const char *stop[] = { "none", "done", NULL, "halted" };
+
+	if (p->stop_reason == SCAMPER_PING_STOP_ERROR)
+		snprintf(buf, len, "sendto errno %u", p->stop_data);
+	else if (p->stop_reason < 4)
+		return stop[p->stop_reason];
+	else
+		snprintf(buf, len, "reason 0x%02x data 0x%02x",
+		    p->stop_reason, p->stop_data);
+	return buf;
+}
+
 static void
 dump_ping(const struct scamper_ping *p)
 {
-	static const char *stop[] = { "none", "done", "error", "halted" };
+	char buf[64];
 	const char *m = scamper_ping_method_tostr(p->probe_method);
 
 	printf("ping from %s to %s\n", wd_addr(&p->src), wd_addr(&p->dst));
@@ -462,7 +515,7 @@ dump_ping(const struct scamper_ping *p)
 		printf("\n");
 	}
 	printf(" probes-sent: %u, stop-reason: %s\n", p->ping_sent,
-	    p->stop_reason < 4 ? stop[p->stop_reason] : "?");
+	    ping_stop(p, buf, sizeof(buf)));
 	for (uint16_t i = 0; i < p->replyc; i++)
 		dump_ping_reply(p, &p->replies[i]);
 	printf("\n");
@@ -479,11 +532,10 @@ dump_obj(uint16_t type, const void *obj)
 
 	switch (type) {
 	case SCAMPER_FILE_OBJ_LIST:
+		/* the monitor is shown in the measurements' list lines */
 		printf("list id %u, name %s", l->id, l->name);
 		if (l->descr != NULL)
 			printf(", descr \"%s\"", l->descr);
-		if (l->monitor != NULL)
-			printf(", monitor %s", l->monitor);
 		printf("\n");
 		break;
 	case SCAMPER_FILE_OBJ_CYCLE_START:
@@ -520,6 +572,9 @@ dump_obj(uint16_t type, const void *obj)
 	case SCAMPER_FILE_OBJ_SNIFF:
 		wd_sniff(obj);
 		break;
+	case SCAMPER_FILE_OBJ_HOST:
+		wd_host(obj);
+		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		printf("record type %u, %u bytes (not decoded)\n\n", raw->type,
 		    raw->len);
@@ -543,11 +598,13 @@ dump(const char *path)
 		if (type == SCAMPER_FILE_OBJ_NEIGHBOURDISC &&
 		    ((struct scamper_neighbourdisc *)obj)->pad_bug) {
 			/* CAIDA's 20211212 reader cannot read what its own
-			   writer wrote here, and its sc_wartsdump stops */
+			   writer wrote here; its sc_wartsdump stops, says
+			   where, and exits 0 */
 			fprintf(stderr, "sc_wartsdump: %s: neighbourdisc record "
 			    "in scamper 20211212's padded form: stopping as "
 			    "CAIDA's sc_wartsdump does\n", path);
 			scamper_file_obj_free(type, obj);
+			rc = 0;
 			break;
 		}
 		dump_obj(type, obj);

@@ -2,7 +2,7 @@
  * wartsdump.h: the parts of sc_wartsdump shared by its source files
  * (sc_wartsdump.c: helpers, lists, cycles, traces, pings;
  * wartsdump_lb.c: tracelb and dealias; wartsdump_misc.c: neighbourdisc,
- * tbit, sting, sniff).  Everything prints to standard output in the
+ * tbit, sting, sniff; wartsdump_host.c: host).  Everything prints to standard output in the
  * layout of CAIDA's sc_wartsdump 20211212.
  */
 #ifndef WARTSDUMP_H
@@ -45,5 +45,7 @@ void wd_neighbourdisc(const struct scamper_neighbourdisc *n);
 void wd_tbit(const struct scamper_tbit *t);
 void wd_sting(const struct scamper_sting *s);
 void wd_sniff(const struct scamper_sniff *s);
+struct scamper_host;
+void wd_host(const struct scamper_host *h);
 
 #endif

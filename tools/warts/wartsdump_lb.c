@@ -194,10 +194,13 @@ dealias_reply(const struct scamper_dealias_probe *p, uint16_t i)
 	printf("  reply: %u, src: %s, ttl: %u, rtt: ", i, wd_addr(&r->src),
 	    r->ttl);
 	wd_rtt(&p->tx, &r->rx);
+	/* IPv6 has an IP-ID only in a fragment header (ipid32) */
 	if (r->flags & SCAMPER_DEALIAS_REPLY_FLAG_IPID32)
 		printf(", ipid32: %08x\n", r->ipid32);
-	else
+	else if (r->src.type == SCAMPER_ADDR_IPV4)
 		printf(", ipid: %04x\n", r->ipid);
+	else
+		printf("\n");
 	if (scamper_dealias_reply_is_icmp(r)) {
 		int v4 = r->src.type == SCAMPER_ADDR_IPV4;
 
@@ -244,7 +247,11 @@ wd_dealias(const struct scamper_dealias *d)
 		printf(" probe: %u, def: %u, seq: %u, tx: ", i, p->def,
 		    p->seq);
 		wd_tv(&p->tx);
-		printf(", ipid: %04x\n", p->ipid);
+		/* the probe's IP-ID: IPv4 probes only */
+		if (p->def >= d->defc ||
+		    d->defs[p->def].dst.type == SCAMPER_ADDR_IPV4)
+			printf(", ipid: %04x", p->ipid);
+		printf("\n");
 		for (uint16_t j = 0; j < p->replyc; j++)
 			dealias_reply(p, j);
 	}

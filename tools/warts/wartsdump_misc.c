@@ -111,11 +111,16 @@ tbit_app(const struct scamper_tbit *t)
 	const char *a = scamper_tbit_app_tostr(t->app_proto);
 
 	if (t->app_proto == SCAMPER_TBIT_APP_HTTP) {
+		/* without a host, the file alone ("(null)" if none, as
+		   20211212 prints) */
 		printf(" app: %s", a);
 		if (t->http_host != NULL)
 			printf(", url: %s://%s%s", t->http_type == 1 ?
 			    "https" : "http", t->http_host,
 			    t->http_file != NULL ? t->http_file : "");
+		else
+			printf(", file: %s", t->http_file != NULL ?
+			    t->http_file : "(null)");
 		printf("\n");
 	} else if (t->app_proto == SCAMPER_TBIT_APP_BGP)
 		printf(" app: %s, asn: %u\n", a, t->bgp_asn);
