@@ -4,10 +4,11 @@
  * (see dl.h).
  *
  * An interface's sockets are asked for once, when a user first needs
- * them, and kept until the pool is freed; the receiving one lets frames
- * through only while some user wants timestamps.  A user is ready when
- * every part it wants is: the sending socket and the router's address
- * (DL_WANT_VIA), the receiving socket (DL_WANT_TS).
+ * them, and kept until the pool is freed; the receiving one lets through
+ * what its users want (IP while some want timestamps, what each tap's
+ * filter takes), nothing otherwise.  A user is ready when every part it
+ * wants is: the sending socket and the router's address (DL_WANT_VIA),
+ * the receiving socket (DL_WANT_TS, taps).
  */
 #include "config.h"
 
@@ -23,6 +24,9 @@
 #include <unistd.h>
 
 #include "dl_int.h"
+#include "iftab.h"
+#include "ndcache.h"
+#include "pkt_nd.h"
 
 #define DL_FP_RING	256	/* fingerprints of replies delivered */
 #define DL_RXBATCH	256	/* frames read per wake-up */
@@ -64,7 +68,9 @@ struct dl_user {
 	uint8_t		 rtrmac[NEIGH_MACLEN];
 	int		 mac;		/* 1 known, 0 resolving, -1 failed */
 	int64_t		 waited_ms;
-	int64_t		 provoked_ms;
+	int64_t		 provoked_ms;	/* when the last request went */
+	struct dl_user	*res;		/* the tap resolving RTR, or NULL */
+	uint8_t		 ressrc[16];	/* our address in its requests */
 	struct dl_iface	*txif, *rxif;
 	int		 watching;
 	enum us_state	 state;
@@ -400,26 +406,104 @@ pool_kick(struct dl_pool *p)
 	}
 }
 
-/* Ask the neighbour table for U's router; provoke resolution now and
- * then; give up after DL_RESOLVE_MS. */
+/* ---- a router's hardware address ---------------------------------------
+ *
+ * From the neighbour cache (ndcache.h) if it has the router; else asked
+ * by the prober itself with ARP or a neighbour solicitation on the
+ * interface (a tap of the pool), again every DL_REPROVOKE_MS, until
+ * DL_RESOLVE_MS have gone by. */
+
+static void
+res_stop(struct dl_user *u)
+{
+	if (u->res != NULL) {
+		dl_user_free(u->res);
+		u->res = NULL;
+	}
+}
+
+/* Send U's request for its router's hardware address. */
+static void
+res_send(struct dl_user *u)
+{
+	uint8_t f[PKT_ND_MAXLEN];
+	struct timeval tx;
+	size_t len;
+
+	u->provoked_ms = u->waited_ms;
+	len = pkt_nd_request(u->af, u->txif->mac, u->ressrc, u->rtr, f,
+	    sizeof(f));
+	if (len != 0)
+		(void)dl_user_send_frame(u->res, f, len, &tx);
+}
+
+/* A reply about U's router (ARG), or some other frame. */
+static void
+res_frame(void *arg, const uint8_t *frame, size_t len, size_t linkhdr,
+    const struct timeval *ts, int outgoing)
+{
+	struct dl_user *u = arg;
+	uint8_t mac[NEIGH_MACLEN];
+
+	(void)ts;
+	if (outgoing || u->mac != 0 ||
+	    !pkt_nd_reply(u->af, frame, len, linkhdr, u->rtr, mac))
+		return;
+	memcpy(u->rtrmac, mac, NEIGH_MACLEN);
+	u->mac = 1;
+	ndcache_put(u->af, u->rtr, u->txif->ifindex, mac);
+	res_stop(u);
+	pool_kick(u->p);	/* U may be gone after this */
+}
+
+/* The resolving tap of U (ARG) is ready: ask; or it cannot be. */
+static void
+res_ready(void *arg, int err, const char *why)
+{
+	struct dl_user *u = arg;
+
+	(void)why;
+	if (err == 0)
+		res_send(u);
+	else {
+		u->mac = -1;	/* U's verdict names its sockets' error */
+		res_stop(u);
+	}
+}
+
+/* Start asking for U's router.  Returns 0 or -1. */
+static int
+res_start(struct dl_user *u)
+{
+	char expr[512], why[256];
+
+	if (iftab_addr(u->txif->ifindex, u->af, u->rtr, u->ressrc) == -1 ||
+	    pkt_nd_filter(u->af, u->rtr, expr, sizeof(expr)) == -1)
+		return -1;
+	u->res = dl_tap_new(u->p, u->txif->ifindex, expr, 1, res_frame,
+	    res_ready, u, why, sizeof(why));
+	return u->res == NULL ? -1 : 0;
+}
+
+/* The cache, or a request (again after DL_REPROVOKE_MS); give up after
+ * DL_RESOLVE_MS. */
 static void
 user_resolve(struct dl_user *u)
 {
-	int rc = neigh_mac_get(u->af, u->rtr, u->txif->ifindex, u->rtrmac);
-
-	if (rc == 1) {
+	if (u->mac != 0)
+		return;
+	if (ndcache_get(u->af, u->rtr, u->txif->ifindex, u->rtrmac)) {
 		u->mac = 1;
-		return;
-	}
-	if (u->waited_ms >= DL_RESOLVE_MS) {
+		res_stop(u);
+	} else if (u->waited_ms >= DL_RESOLVE_MS) {
 		u->mac = -1;
-		return;
-	}
-	if (u->provoked_ms < 0 || u->waited_ms - u->provoked_ms >=
-	    DL_REPROVOKE_MS) {
-		(void)neigh_provoke(u->af, u->rtr);
-		u->provoked_ms = u->waited_ms;
-	}
+		res_stop(u);
+	} else if (u->res == NULL) {
+		if (res_start(u) == -1)
+			u->mac = -1;
+	} else if (u->res->state == US_READY &&
+	    u->waited_ms - u->provoked_ms >= DL_REPROVOKE_MS)
+		res_send(u);
 }
 
 static void
@@ -459,7 +543,6 @@ user_via(struct dl_user *u, char *why, size_t len)
 	if (u->txif->kind != NEIGH_LINK_ETHER)
 		return say(why, len, "router %s is on %s, which is not an "
 		    "Ethernet", a, u->txif->name);
-	u->provoked_ms = -1;
 	user_resolve(u);
 	sock_want(&u->txif->tx);
 	return 0;
@@ -531,6 +614,7 @@ dl_user_free(struct dl_user *u)
 {
 	if (u == NULL)
 		return;
+	res_stop(u);
 	loop_timer_cancel(u->p->l, &u->tm);
 	if (u->watching && --u->rxif->nwatch == 0)
 		iface_filter(u->rxif);
