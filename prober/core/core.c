@@ -31,6 +31,7 @@ task_free(struct task *t)
 {
 	netio_forget(t->c->nio, t);
 	dl_user_free(t->dlu);
+	tcpdl_free(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
 	free(t->mr);
@@ -223,6 +224,7 @@ start_one(struct core *c, struct task *t)
 		if (!t->finished) {
 			dl_user_free(t->dlu);
 			t->dlu = NULL;
+			tcpdl_free(t);
 			task_flows_del(t);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);

@@ -36,6 +36,9 @@ struct task {
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
 	task_frame_cb		*dl_framecb;	/* task_dl_tap */
+	struct dl_user		*tcpdl;		/* IPv4 TCP probes (tcpdl.c) */
+	struct tcpdl_pkt	*tcpdl_q;	/* waiting for it */
+	uint8_t			 tcpdl_state;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };
@@ -108,5 +111,15 @@ core_kick(struct core *c)
 
 /* Unlink every flow T registered and forget its range. */
 void task_flows_del(struct task *t);
+
+/* Send IP packet BUF (LEN bytes) of T on the datalink if it is an IPv4
+ * TCP probe and -O rawtcp is off (tcpdl.c): returns 1 if sent or
+ * waiting for T's datalink (TX the time, TAG for method->sent), -1 with
+ * errno if the datalink refused it, 0 if it goes on the raw socket. */
+int tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
+    struct timeval *tx, uint32_t tag);
+
+/* Forget T's datalink for TCP probes and what waits for it. */
+void tcpdl_free(struct task *t);
 
 #endif

@@ -119,6 +119,7 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
 {
 	uint8_t buf[PKT_MAXLEN];
 	size_t len = pkt_build(p, buf, sizeof(buf));
+	int rc;
 
 	if (len == 0) {
 		errno = EINVAL;
@@ -129,6 +130,8 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
 		netio_note_tx(t->c->nio, len);
 		return dl_user_send(t->dlu, buf, len, tx);
 	}
+	if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
+		return rc == 1 ? 0 : -1;
 	return netio_send(t->c->nio, buf, len, tx, t, tag);
 }
 
@@ -351,6 +354,7 @@ task_finish(struct task *t)
 	}
 	dl_user_free(t->dlu);
 	t->dlu = NULL;
+	tcpdl_free(t);
 	task_flows_del(t);
 	c->running--;
 	TAILQ_REMOVE(&c->running_q, t, run);

@@ -1,0 +1,138 @@
+/*
+ * tcpdl.c: IPv4 TCP probes on the datalink, as scamper sends them
+ * unless -O rawtcp: framed to the next hop towards the destination (its
+ * hardware address from the neighbour cache, or asked), so the host's
+ * firewall and TCP stack do not see or change them.  Where that cannot
+ * be (no route, a local destination, an interface that is not an
+ * Ethernet, no datalink socket, no answer from the next hop) the task's
+ * TCP probes go on the raw socket, as with -O rawtcp.
+ *
+ * The first probe of a task asks for the datalink; until it is ready
+ * the task's probes wait in order, and go out (and method->sent hears
+ * of each) when it is, or on the raw socket if it cannot be.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "core_int.h"
+#include "log.h"
+#include "neigh.h"
+
+struct tcpdl_pkt {
+	struct tcpdl_pkt	*next;
+	uint32_t		 tag;
+	size_t			 len;
+	uint8_t			 buf[];
+};
+
+enum { TD_NONE, TD_WAIT, TD_READY, TD_RAW };
+
+static void
+tell_sent(struct task *t, uint32_t tag, int rc, const struct timeval *tx)
+{
+	if (t->finished)
+		return;
+	if (t->m->sent != NULL)
+		t->m->sent(t, tag, rc == 0 ? 0 : errno, rc == 0 ? tx : NULL);
+	else if (rc != 0)
+		t->m->halt(t);
+}
+
+/* The datalink of task ARG answered: send what waits, on it or raw. */
+static void
+on_ready(void *arg, int err, const char *why)
+{
+	struct task *t = arg;
+	struct tcpdl_pkt *q;
+	struct timeval tx;
+	int rc;
+
+	if (err != 0) {
+		log_debug("%s: TCP probes on the raw socket: %s", t->m->name,
+		    why);
+		t->tcpdl_state = TD_RAW;
+	} else
+		t->tcpdl_state = TD_READY;
+	while ((q = t->tcpdl_q) != NULL && !t->finished) {
+		t->tcpdl_q = q->next;
+		if (t->tcpdl_state == TD_READY) {
+			netio_note_tx(t->c->nio, q->len);
+			rc = dl_user_send(t->tcpdl, q->buf, q->len, &tx);
+		} else {
+			gettimeofday(&tx, NULL);
+			rc = netio_send(t->c->nio, q->buf, q->len, &tx, NULL,
+			    0);
+		}
+		tell_sent(t, q->tag, rc, &tx);
+		free(q);
+	}
+}
+
+/* Ask for the datalink towards DST (the packet's destination). */
+static void
+want(struct task *t, const uint8_t *dst)
+{
+	struct neigh_route rt;
+	char why[256];
+
+	t->tcpdl_state = TD_RAW;
+	if (neigh_route_get(AF_INET, dst, &rt) == -1 || rt.local)
+		return;
+	if ((t->tcpdl = dl_user_new(t->c->dlp, DL_WANT_VIA, AF_INET, dst,
+	    rt.has_gw ? rt.gw : dst, on_ready, t, why, sizeof(why))) ==
+	    NULL) {
+		log_debug("%s: TCP probes on the raw socket: %s", t->m->name,
+		    why);
+		return;
+	}
+	t->tcpdl_state = TD_WAIT;
+}
+
+int
+tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
+    struct timeval *tx, uint32_t tag)
+{
+	struct tcpdl_pkt *q, **tail;
+
+	if (t->c->conf.rawtcp || len < 20 || (buf[0] >> 4) != 4 ||
+	    buf[9] != IPPROTO_TCP)
+		return 0;
+	if (t->tcpdl_state == TD_NONE)
+		want(t, buf + 16);
+	switch (t->tcpdl_state) {
+	case TD_READY:
+		netio_note_tx(t->c->nio, len);
+		return dl_user_send(t->tcpdl, buf, len, tx) == 0 ? 1 : -1;
+	case TD_WAIT:
+		if ((q = malloc(sizeof(*q) + len)) == NULL)
+			return -1;
+		q->next = NULL;
+		q->tag = tag;
+		q->len = len;
+		memcpy(q->buf, buf, len);
+		for (tail = &t->tcpdl_q; *tail != NULL; tail = &(*tail)->next)
+			;
+		*tail = q;
+		gettimeofday(tx, NULL);
+		return 1;
+	}
+	return 0;
+}
+
+void
+tcpdl_free(struct task *t)
+{
+	struct tcpdl_pkt *q;
+
+	dl_user_free(t->tcpdl);
+	t->tcpdl = NULL;
+	while ((q = t->tcpdl_q) != NULL) {
+		t->tcpdl_q = q->next;
+		free(q);
+	}
+}
