@@ -13,6 +13,7 @@
 
 #include "loop.h"
 #include "loop_backend.h"
+#include "mem.h"
 
 struct loop_fd {
 	int		 fd;
@@ -220,21 +221,14 @@ loop_kind(const struct loop *l)
 static int
 loop_fds_grow(struct loop *l, int fd)
 {
-	int n = l->nfds == 0 ? 64 : l->nfds;
-	struct loop_fd **v;
+	size_t n = (size_t)l->nfds;
 
-	while (n <= fd) {
-		if (n > INT_MAX / 2) {
-			errno = EMFILE;
-			return -1;
-		}
-		n *= 2;
-	}
-	if ((v = realloc(l->fds, (size_t)n * sizeof(*v))) == NULL)
+	if (mem_grow(&l->fds, &n, (size_t)fd + 1, sizeof(*l->fds), 64) != 0)
 		return -1;
-	memset(v + l->nfds, 0, (size_t)(n - l->nfds) * sizeof(*v));
-	l->fds = v;
-	l->nfds = n;
+	if (n > INT_MAX)
+		n = INT_MAX;
+	memset(l->fds + l->nfds, 0, (n - (size_t)l->nfds) * sizeof(*l->fds));
+	l->nfds = (int)n;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "loop.h"
 #include "loop_backend.h"
+#include "mem.h"
 
 struct be_poll {
 	struct pollfd	*pfd;
@@ -48,24 +49,17 @@ be_poll_fini(void *be)
 static int
 grow(void **v, int *cap, int need, size_t elem, int fill)
 {
-	int ncap = *cap == 0 ? 64 : *cap;
-	void *nv;
+	size_t ncap = (size_t)*cap;
 
-	while (ncap < need) {
-		if (ncap > INT_MAX / 2) {
-			errno = EMFILE;
-			return -1;
-		}
-		ncap *= 2;
-	}
-	if (ncap == *cap)
+	if (need <= *cap)
 		return 0;
-	if ((nv = realloc(*v, (size_t)ncap * elem)) == NULL)
+	if (mem_grow(v, &ncap, (size_t)need, elem, 64) != 0)
 		return -1;
-	memset((char *)nv + (size_t)*cap * elem, fill,
-	    (size_t)(ncap - *cap) * elem);
-	*v = nv;
-	*cap = ncap;
+	if (ncap > INT_MAX)
+		ncap = INT_MAX;
+	memset((char *)*v + (size_t)*cap * elem, fill,
+	    (ncap - (size_t)*cap) * elem);
+	*cap = (int)ncap;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "mem.h"
 #include "timer.h"
 
 /* Nonzero if A must fire before B. */
@@ -85,28 +86,11 @@ timer_heap_fini(struct timer_heap *h)
 	timer_heap_init(h);
 }
 
-static int
-heap_grow(struct timer_heap *h)
-{
-	size_t ncap = h->cap == 0 ? 64 : h->cap * 2;
-	struct timer **nv;
-
-	if (ncap < h->cap || ncap > SIZE_MAX / sizeof(*nv)) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if ((nv = realloc(h->v, ncap * sizeof(*nv))) == NULL)
-		return -1;
-	h->v = nv;
-	h->cap = ncap;
-	return 0;
-}
-
 int
 timer_schedule(struct timer_heap *h, struct timer *t, struct monotime when)
 {
 	timer_cancel(h, t);
-	if (h->len == h->cap && heap_grow(h) == -1)
+	if (mem_grow(&h->v, &h->cap, h->len + 1, sizeof(*h->v), 64) == -1)
 		return -1;
 	t->when = when;
 	t->seq = h->seq++;

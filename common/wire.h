@@ -5,13 +5,46 @@
  * struct is ever copied whole.  Both cursors are sticky: after the first
  * error every later call fails too, so a caller may encode or decode a
  * whole message and check once at the end (wire_w_end / wire_r_end).
- * Nothing here allocates or blocks.
+ * Nothing here allocates or blocks.  The byte helpers (wire_be16, ...)
+ * are inline, so code that links nothing of common/ (libscamperfile)
+ * uses them too.
  */
 #ifndef COMMON_WIRE_H
 #define COMMON_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Network-order (big-endian) integers at P, which need not be aligned:
+ * the one set of byte helpers for packets, records and messages. */
+static inline uint16_t
+wire_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+wire_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+wire_set_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+wire_set_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
 
 /* A writer over a caller-owned buffer.  Invariant: len <= cap; err is 0
  * or EMSGSIZE once a put did not fit. */

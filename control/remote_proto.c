@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "remote_proto.h"
+#include "wire.h"
 
 static int
 say(char *err, size_t len, const char *fmt, ...)
@@ -21,22 +22,6 @@ say(char *err, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 int
 rp_seq_lt(uint32_t a, uint32_t b)
 {
@@ -46,8 +31,8 @@ rp_seq_lt(uint32_t a, uint32_t b)
 void
 rp_hdr_put(uint8_t *out, uint32_t seq, uint32_t chan, uint16_t len)
 {
-	put32(out, seq);
-	put32(out + 4, chan);
+	wire_set_be32(out, seq);
+	wire_set_be32(out + 4, chan);
 	out[8] = (uint8_t)(len >> 8);
 	out[9] = (uint8_t)len;
 }
@@ -57,9 +42,9 @@ rp_frame(const uint8_t *buf, size_t len, struct rp_hdr *h)
 {
 	if (len < RP_HDRLEN)
 		return 0;
-	h->seq = get32(buf);
-	h->chan = get32(buf + 4);
-	h->len = (uint16_t)(buf[8] << 8 | buf[9]);
+	h->seq = wire_be32(buf);
+	h->chan = wire_be32(buf + 4);
+	h->len = wire_be16(buf + 8);
 	if (h->len == 0)
 		return -1;
 	if (len < (size_t)RP_HDRLEN + h->len)
@@ -191,13 +176,13 @@ rp_ctl_decode(const uint8_t *p, size_t len, struct rp_ctl *c, char *err,
 	case RP_MASTER_RES:
 		if (get_magic(p + 1, len - 1, c, err, errlen) == -1)
 			return -1;
-		c->rcv_nxt = get32(p + 2 + RP_MAGICLEN);
-		c->snd_una = get32(p + 6 + RP_MAGICLEN);
-		c->snd_nxt = get32(p + 10 + RP_MAGICLEN);
+		c->rcv_nxt = wire_be32(p + 2 + RP_MAGICLEN);
+		c->snd_una = wire_be32(p + 6 + RP_MAGICLEN);
+		c->snd_nxt = wire_be32(p + 10 + RP_MAGICLEN);
 		break;
 	case RP_CHANNEL_NEW: case RP_CHANNEL_FIN: case RP_ACK:
 	case RP_MASTER_OK:
-		c->num = get32(p + 1);
+		c->num = wire_be32(p + 1);
 		if (c->type != RP_ACK && c->type != RP_MASTER_OK &&
 		    c->num == 0)
 			return say(err, errlen, "%s: channel 0",
@@ -235,14 +220,14 @@ rp_ctl_encode(const struct rp_ctl *c, uint32_t seq, uint8_t *out)
 		*p++ = RP_MAGICLEN;
 		memcpy(p, c->magic, RP_MAGICLEN);
 		p += RP_MAGICLEN;
-		put32(p, c->rcv_nxt);
-		put32(p + 4, c->snd_una);
-		put32(p + 8, c->snd_nxt);
+		wire_set_be32(p, c->rcv_nxt);
+		wire_set_be32(p + 4, c->snd_una);
+		wire_set_be32(p + 8, c->snd_nxt);
 		p += 12;
 		break;
 	case RP_CHANNEL_NEW: case RP_CHANNEL_FIN: case RP_ACK:
 	case RP_MASTER_OK:
-		put32(p, c->num);
+		wire_set_be32(p, c->num);
 		p += 4;
 		break;
 	case RP_KEEPALIVE: case RP_MASTER_REJ:

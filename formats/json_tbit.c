@@ -9,13 +9,7 @@
 #include "scamper_json.h"
 #include "scamper_tbit.h"
 #include "sbuf.h"
-
-static uint32_t
-be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-}
+#include "wire.h"
 
 static void
 pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
@@ -44,17 +38,25 @@ pkt_opts(struct sbuf *sb, const struct scamper_tbit_pktinfo *i,
 			    sep, o[k + 2]);
 		else if (o[k] == 8 && len == 10)
 			sb_printf(sb, "%s{\"kind\":\"ts\", \"val\":%u, "
-			    "\"ecr\":%u}", sep, be32(o + k + 2),
-			    be32(o + k + 6));
+			    "\"ecr\":%u}", sep, wire_be32(o + k + 2),
+			    wire_be32(o + k + 6));
 		else if (o[k] == 5 && len >= 10) {
 			sb_printf(sb, "%s{\"kind\":\"sack\", \"blocks\":[",
 			    sep);
 			for (unsigned b = k + 2; b + 8 <= k + len; b += 8)
 				sb_printf(sb, "%s{\"left\":%u, \"right\":%u}",
 				    b == k + 2 ? "" : ", ",
-				    be32(o + b) - sackbase,
-				    be32(o + b + 4) - sackbase);
+				    wire_be32(o + b) - sackbase,
+				    wire_be32(o + b + 4) - sackbase);
 			sb_cat(sb, "]}");
+		} else if (o[k] == 34) {	/* fast open */
+			sb_printf(sb, "%s{\"kind\":\"fo\"", sep);
+			if (len > 2) {
+				sb_cat(sb, ", \"cookie\":\"");
+				sb_hex(sb, o + k + 2, len - 2);
+				sb_cat(sb, "\"");
+			}
+			sb_cat(sb, "}");
 		} else {
 			k += len;
 			continue;
@@ -209,10 +211,14 @@ app(struct sbuf *sb, const struct scamper_tbit *t)
 	/* only http and bgp are printed (observed) */
 	if (t->app_proto == SCAMPER_TBIT_APP_HTTP) {
 		sb_printf(sb, ", \"app\":\"%s\"", a);
-		if (t->http_host != NULL)
-			sb_printf(sb, ", \"http_url\":\"%s://%s%s\"",
-			    t->http_type == 1 ? "https" : "http", t->http_host,
-			    t->http_file != NULL ? t->http_file : "");
+		if (t->http_host != NULL) {
+			sb_printf(sb, ", \"http_url\":\"%s://",
+			    t->http_type == 1 ? "https" : "http");
+			sb_json_str(sb, t->http_host);
+			if (t->http_file != NULL)
+				sb_json_str(sb, t->http_file);
+			sb_cat(sb, "\"");
+		}
 	} else if (t->app_proto == SCAMPER_TBIT_APP_BGP)
 		sb_printf(sb, ", \"app\":\"%s\", \"bgp_asn\":%u", a,
 		    t->bgp_asn);
@@ -242,7 +248,6 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 		sb_printf(&sb, ", \"result\":\"%s\"", r);
 	else
 		sb_printf(&sb, ", \"result\":\"%u\"", t->result);
-	isns(&sb, t);
 	if (t->options != 0) {
 		static const char *const opt[] = { "tcpts", "sack" };
 
@@ -255,6 +260,7 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 		sb_hex(&sb, t->fo_cookie, t->fo_cookielen);
 		sb_cat(&sb, "\"");
 	}
+	isns(&sb, t);	/* after the options and the cookie (20211212) */
 	type_data(&sb, t);
 	app(&sb, t);
 	pkts(&sb, t);

@@ -9,23 +9,6 @@
 #include "scamper_trace.h"
 #include "sbuf.h"
 
-/* S as a JSON string's contents: a name from a warts file may hold any
- * byte, and the output stays valid JSON. */
-static void
-json_str(struct sbuf *sb, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			sb_printf(sb, "\\u%04x", c);
-		else
-			sb_printf(sb, "%c", c);
-	}
-}
-
 static void
 hop(struct sbuf *sb, const struct scamper_trace *t,
     const struct scamper_trace_hop *h)
@@ -35,11 +18,8 @@ hop(struct sbuf *sb, const struct scamper_trace *t,
 	sb_cat(sb, "{\"addr\":\"");
 	sb_addr(sb, &h->addr);
 	sb_cat(sb, "\"");
-	if (h->name != NULL) {
-		sb_cat(sb, ", \"name\":\"");
-		json_str(sb, h->name);
-		sb_cat(sb, "\"");
-	}
+	if (h->name != NULL)
+		sb_json_member(sb, ", \"name\":", h->name);
 	sb_printf(sb, ", \"probe_ttl\":%u, \"probe_id\":%u, \"probe_size\":%u",
 	    h->probe_ttl, h->probe_id, h->probe_size);
 	if (h->tx.tv_sec != 0)

@@ -150,7 +150,7 @@ node(struct sbuf *sb, const struct scamper_tracelb *t, uint16_t i)
 		sb_cat(sb, "*");
 	sb_cat(sb, "\"");
 	if (n->name != NULL)
-		sb_printf(sb, ", \"name\":\"%s\"", n->name);
+		sb_json_member(sb, ", \"name\":", n->name);
 	if (n->flags & SCAMPER_TRACELB_NODE_FLAG_QTTL)
 		sb_printf(sb, ", \"q_ttl\":%u", n->q_ttl);
 	sb_printf(sb, ", \"linkc\":%u, \"links\":[[", linkc);

@@ -3,9 +3,8 @@
  * global-address records, and dispatch to the per-type codecs.
  *
  * Reading keeps one record body in a reused buffer; lists and cycles live
- * in tables indexed by their writer-assigned IDs.  Writing appends each
- * record to an output buffer flushed at 64 KiB; lists and cycles are
- * remembered by content so measurements that share them share one record.
+ * in tables indexed by their writer-assigned IDs.  Writing goes through
+ * a warts sink on the file's descriptor (scamper_sink.c, warts_write.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,12 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "scamper_dealias.h"
 #include "scamper_file.h"
 #include "scamper_host.h"
 #include "scamper_list.h"
 #include "scamper_neighbourdisc.h"
 #include "scamper_ping.h"
+#include "scamper_sink.h"
 #include "scamper_sniff.h"
 #include "scamper_sting.h"
 #include "scamper_tbit.h"
@@ -28,23 +29,9 @@
 #include "scamper_tracelb.h"
 #include "warts_int.h"
 #include "warts_io.h"
+#include "wire.h"
 
-#define WARTS_MAGIC	0x1205
-#define WARTS_HDRLEN	8
 #define WARTS_MAXREC	(1U << 30)	/* sanity bound on one record */
-#define FLUSH_AT	65536
-
-/*
- * Lists or cycles by writer-assigned ID.  IDs are handed out in order and
- * a stopped cycle's ID is retired, so the table is a window [base, n):
- * v[id - base] holds an object with a reference, or NULL once retired.
- * When the retired prefix grows large it is dropped, so a file of any
- * number of cycles is read and written in constant memory.
- */
-struct idtab {
-	void		**v;
-	uint32_t	 base, n, alloc;
-};
 
 struct scamper_file {
 	int		 fd;
@@ -60,10 +47,10 @@ struct scamper_file {
 	uint64_t	 recoff;	/* last record's offset */
 	struct waddrtab	 gids;
 	struct rbuf	 rb;
-	/* both: lists and cycles by writer-assigned ID (entry 0 unused) */
+	/* reading: lists and cycles by writer-assigned ID (entry 0 unused) */
 	struct idtab	 lists, cycles;
 	/* writing */
-	struct wbuf	 out;
+	struct scamper_sink *sink;
 };
 
 /* ---- helpers ------------------------------------------------------- */
@@ -84,74 +71,6 @@ ferr(struct scamper_file *f, const char *fmt, ...)
 	return -1;
 }
 
-static void *
-idtab_get(const struct idtab *t, uint32_t id)
-{
-	if (id < t->base || id >= t->n)
-		return NULL;
-	return t->v[id - t->base];
-}
-
-/* Store V as ID n (the next ID); 0 or -1 (ENOMEM). */
-static int
-idtab_append(struct idtab *t, void *v)
-{
-	uint32_t used = t->n - t->base;
-
-	if (used == t->alloc) {
-		uint32_t na = t->alloc == 0 ? 16 : t->alloc * 2;
-		void **nv;
-
-		if (na < t->alloc || (nv = realloc(t->v, na * sizeof(*nv))) ==
-		    NULL)
-			return -1;
-		t->v = nv;
-		t->alloc = na;
-	}
-	t->v[used] = v;
-	t->n++;
-	return 0;
-}
-
-/* Retire ID (its slot becomes NULL; the caller handles the reference),
- * then drop a long retired prefix. */
-static void
-idtab_retire(struct idtab *t, uint32_t id)
-{
-	uint32_t k = 0, used = t->n - t->base;
-
-	if (id < t->base || id >= t->n)
-		return;
-	t->v[id - t->base] = NULL;
-	while (k < used && t->v[k] == NULL)
-		k++;
-	if (k >= 64 && k * 2 >= used) {
-		memmove(t->v, t->v + k, (used - k) * sizeof(*t->v));
-		t->base += k;
-	}
-}
-
-static void
-idtab_clear(struct idtab *t, void (*fr)(void *))
-{
-	for (uint32_t i = 0; i < t->n - t->base; i++)
-		if (t->v[i] != NULL)
-			fr(t->v[i]);
-	free(t->v);
-}
-
-static void
-list_free_cb(void *v)
-{
-	scamper_list_free(v);
-}
-
-static void
-cycle_free_cb(void *v)
-{
-	scamper_cycle_free(v);
-}
-
 static struct scamper_file *
 file_new(int fd, int writing)
 {
@@ -161,7 +80,15 @@ file_new(int fd, int writing)
 		return NULL;
 	f->fd = fd;
 	f->writing = writing;
-	if (!writing && (f->io = wio_new(fd)) == NULL) {
+	if (writing) {
+		if ((f->sink = scamper_sink_fd(fd, SCAMPER_SINK_WARTS)) ==
+		    NULL) {
+			free(f);
+			return NULL;
+		}
+		return f;
+	}
+	if ((f->io = wio_new(fd)) == NULL) {
 		free(f);
 		return NULL;
 	}
@@ -227,6 +154,7 @@ struct scamper_file *
 scamper_file_fdopen_append(int fd, char *err, size_t errlen)
 {
 	struct scamper_file *r, *w;
+	struct warts_writer *ww;
 	struct idtab t;
 	uint16_t type;
 	void *obj;
@@ -257,11 +185,12 @@ scamper_file_fdopen_append(int fd, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
-	t = w->lists;
-	w->lists = r->lists;
+	ww = sink_warts_writer(w->sink);
+	t = ww->lists;
+	ww->lists = r->lists;
 	r->lists = t;
-	t = w->cycles;
-	w->cycles = r->cycles;
+	t = ww->cycles;
+	ww->cycles = r->cycles;
 	r->cycles = t;
 	scamper_file_close(r);
 	if (lseek(fd, 0, SEEK_END) == -1) {
@@ -560,18 +489,9 @@ rd_body(struct scamper_file *f, uint32_t len)
 	while (have < len) {
 		size_t want = len - have > (1 << 20) ? (1 << 20) : len - have;
 
-		if (have + want > f->recalloc) {
-			size_t na = f->recalloc ? f->recalloc : 4096;
-			uint8_t *p;
-
-			while (na < have + want)
-				na *= 2;
-			if ((p = realloc(f->rec, na)) == NULL)
-				return ferr(f, "offset %llu: out of memory",
-				    (unsigned long long)f->off);
-			f->rec = p;
-			f->recalloc = na;
-		}
+		if (mem_grow(&f->rec, &f->recalloc, have + want, 1, 4096) != 0)
+			return ferr(f, "offset %llu: out of memory",
+			    (unsigned long long)f->off);
 		n = wio_read(f->io, f->rec + have, want, f->ioerr,
 		    sizeof(f->ioerr));
 		if (n < 0)
@@ -601,10 +521,9 @@ rd_header(struct scamper_file *f, uint16_t *type, uint32_t *len)
 	if (n < WARTS_HDRLEN)
 		return ferr(f, "offset %llu: truncated record header (%zd of 8 "
 		    "bytes)", (unsigned long long)f->off, n);
-	magic = (uint16_t)(h[0] << 8 | h[1]);
-	*type = (uint16_t)(h[2] << 8 | h[3]);
-	*len = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-	    (uint32_t)h[6] << 8 | h[7];
+	magic = wire_be16(h);
+	*type = wire_be16(h + 2);
+	*len = wire_be32(h + 4);
 	if (magic != WARTS_MAGIC)
 		return ferr(f, "offset %llu: bad magic 0x%04x (not a warts "
 		    "record)", (unsigned long long)f->off, magic);
@@ -700,255 +619,27 @@ scamper_file_read(struct scamper_file *f, uint16_t *type, void **obj)
 	}
 }
 
-/* ---- writing --------------------------------------------------------- */
+/* ---- writing: through a warts sink on the descriptor --------------- */
 
-static int
-flush(struct scamper_file *f)
+int
+scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
 {
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < f->out.len) {
-		n = write(f->fd, f->out.buf + off, f->out.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return ferr(f, "write: %s", strerror(errno));
-		off += (size_t)n;
-	}
-	f->out.len = 0;
+	if (!f->writing)
+		return ferr(f, "file is open for reading");
+	if (scamper_sink_write(f->sink, type, obj) != 0)
+		return ferr(f, "%s", scamper_sink_error(f->sink));
 	return 0;
-}
-
-static size_t
-rec_begin(struct scamper_file *f, uint16_t type)
-{
-	size_t start = f->out.len;
-
-	wb_u16(&f->out, WARTS_MAGIC);
-	wb_u16(&f->out, type);
-	wb_u32(&f->out, 0);
-	f->out.tab.n = 0;
-	f->out.toolong = 0;
-	return start;
-}
-
-static int
-rec_end(struct scamper_file *f, size_t start)
-{
-	size_t len = f->out.len - start - WARTS_HDRLEN;
-
-	if (f->out.oom) {
-		f->out.oom = 0;
-		f->out.len = start;
-		return ferr(f, "out of memory");
-	}
-	if (f->out.toolong) {
-		f->out.len = start;
-		return ferr(f, "record too large for warts");
-	}
-	f->out.buf[start + 4] = (uint8_t)(len >> 24);
-	f->out.buf[start + 5] = (uint8_t)(len >> 16);
-	f->out.buf[start + 6] = (uint8_t)(len >> 8);
-	f->out.buf[start + 7] = (uint8_t)len;
-	if (f->out.len >= FLUSH_AT)
-		return flush(f);
-	return 0;
-}
-
-/* Newest first: the object a record refers to is nearly always recent. */
-static int64_t
-find(const struct idtab *t, const void *obj, int cycle)
-{
-	for (uint32_t i = t->n - 1; i >= 1 && i >= t->base; i--) {
-		void *v = t->v[i - t->base];
-
-		if (v == NULL)
-			continue;
-		if (cycle ? scamper_cycle_eq(v, obj) : scamper_list_eq(v, obj))
-			return i;
-	}
-	return 0;
-}
-
-static int64_t
-wr_list(struct scamper_file *f, const struct scamper_list *l)
-{
-	struct wfield fl[2] = {
-		WFIELD(WF_STR, (void *)&l->descr, l->descr != NULL),
-		WFIELD(WF_STR, (void *)&l->monitor, l->monitor != NULL),
-	};
-	uint32_t id = f->lists.n;
-	size_t start;
-
-	if (idtab_append(&f->lists, scamper_list_use((void *)l)) != 0) {
-		scamper_list_free((void *)l);
-		return ferr(f, "out of memory");
-	}
-	start = rec_begin(f, SCAMPER_FILE_OBJ_LIST);
-	wb_u32(&f->out, id);
-	wb_u32(&f->out, l->id);
-	wb_str(&f->out, l->name != NULL ? l->name : "");
-	warts_params_write(&f->out, fl, 2);
-	return rec_end(f, start) == 0 ? (int64_t)id : -1;
-}
-
-static int64_t
-list_id(struct scamper_file *f, const struct scamper_list *l)
-{
-	int64_t id;
-
-	if (l == NULL)
-		return 0;
-	if ((id = find(&f->lists, l, 0)) != 0)
-		return id;
-	return wr_list(f, l);
-}
-
-static int64_t
-wr_cycle(struct scamper_file *f, const struct scamper_cycle *c, uint16_t type)
-{
-	struct wfield fl[2] = {
-		WFIELD(WF_U32, (void *)&c->stop_time, c->stop_time != 0),
-		WFIELD(WF_STR, (void *)&c->hostname, c->hostname != NULL),
-	};
-	int64_t lid = list_id(f, c->list);
-	uint32_t id = f->cycles.n;
-	size_t start;
-
-	if (lid < 0)
-		return -1;
-	if (idtab_append(&f->cycles, scamper_cycle_use((void *)c)) != 0) {
-		scamper_cycle_free((void *)c);
-		return ferr(f, "out of memory");
-	}
-	start = rec_begin(f, type);
-	wb_u32(&f->out, id);
-	wb_u32(&f->out, (uint32_t)lid);
-	wb_u32(&f->out, c->id);
-	wb_u32(&f->out, c->start_time);
-	warts_params_write(&f->out, fl, 2);
-	return rec_end(f, start) == 0 ? (int64_t)id : -1;
-}
-
-static int64_t
-cycle_id(struct scamper_file *f, const struct scamper_cycle *c)
-{
-	int64_t id;
-
-	if (c == NULL)
-		return 0;
-	if ((id = find(&f->cycles, c, 1)) != 0)
-		return id;
-	return wr_cycle(f, c, SCAMPER_FILE_OBJ_CYCLE_DEF);
-}
-
-/* A list equal to one already in this file is not written again (as
- * sc_wartscat does when joining files). */
-int
-scamper_file_write_list(struct scamper_file *f, const struct scamper_list *l)
-{
-	return list_id(f, l) < 0 ? -1 : 0;
-}
-
-int
-scamper_file_write_cycle_start(struct scamper_file *f,
-    const struct scamper_cycle *c)
-{
-	return wr_cycle(f, c, SCAMPER_FILE_OBJ_CYCLE_START) < 0 ? -1 : 0;
-}
-
-static int
-write_cycle_def(struct scamper_file *f, const struct scamper_cycle *c)
-{
-	return wr_cycle(f, c, SCAMPER_FILE_OBJ_CYCLE_DEF) < 0 ? -1 : 0;
-}
-
-int
-scamper_file_write_cycle_stop(struct scamper_file *f,
-    const struct scamper_cycle *c)
-{
-	int64_t id = cycle_id(f, c);
-	size_t start;
-
-	if (id <= 0)
-		return id == 0 ? ferr(f, "cycle stop without a cycle") : -1;
-	start = rec_begin(f, SCAMPER_FILE_OBJ_CYCLE_STOP);
-	wb_u32(&f->out, (uint32_t)id);
-	wb_u32(&f->out, c->stop_time);
-	wb_u8(&f->out, 0);
-	/* a reader retires a stopped cycle's ID, so never refer to it again */
-	scamper_cycle_free(idtab_get(&f->cycles, (uint32_t)id));
-	idtab_retire(&f->cycles, (uint32_t)id);
-	return rec_end(f, start);
-}
-
-int
-scamper_file_write_trace(struct scamper_file *f, const struct scamper_trace *t)
-{
-	int64_t lid = list_id(f, t->list), cid;
-	size_t start;
-
-	if (lid < 0 || (cid = cycle_id(f, t->cycle)) < 0)
-		return -1;
-	start = rec_begin(f, SCAMPER_FILE_OBJ_TRACE);
-	if (warts_trace_write(&f->out, t, (uint32_t)lid, (uint32_t)cid) != 0) {
-		f->out.len = start;
-		return ferr(f, "trace cannot be written as warts");
-	}
-	return rec_end(f, start);
-}
-
-int
-scamper_file_write_ping(struct scamper_file *f, const struct scamper_ping *p)
-{
-	int64_t lid = list_id(f, p->list), cid;
-	size_t start;
-
-	if (lid < 0 || (cid = cycle_id(f, p->cycle)) < 0)
-		return -1;
-	start = rec_begin(f, SCAMPER_FILE_OBJ_PING);
-	if (warts_ping_write(&f->out, p, (uint32_t)lid, (uint32_t)cid) != 0) {
-		f->out.len = start;
-		return ferr(f, "ping cannot be written as warts");
-	}
-	return rec_end(f, start);
-}
-
-typedef int (*data_wr)(struct wbuf *, const void *, uint32_t, uint32_t);
-
-/* Write a measurement record of TYPE through its codec WR, after the list
- * and cycle it refers to. */
-static int
-write_data(struct scamper_file *f, uint16_t type, const void *obj,
-    const struct scamper_list *l, const struct scamper_cycle *c, data_wr wr)
-{
-	int64_t lid = list_id(f, l), cid;
-	size_t start;
-
-	if (lid < 0 || (cid = cycle_id(f, c)) < 0)
-		return -1;
-	start = rec_begin(f, type);
-	if (wr(&f->out, obj, (uint32_t)lid, (uint32_t)cid) != 0) {
-		f->out.len = start;
-		return ferr(f, "object of type %u cannot be written as warts",
-		    type);
-	}
-	return rec_end(f, start);
 }
 
 #define WRITER(name, stype, TYPE) \
-static int \
-wr_##name(struct wbuf *wb, const void *o, uint32_t lid, uint32_t cid) \
-{ \
-	return warts_##name##_write(wb, o, lid, cid); \
-} \
 int \
 scamper_file_write_##name(struct scamper_file *f, const struct stype *o) \
 { \
-	return write_data(f, TYPE, o, o->list, o->cycle, wr_##name); \
+	return scamper_file_write_obj(f, TYPE, o); \
 }
 
+WRITER(trace, scamper_trace, SCAMPER_FILE_OBJ_TRACE)
+WRITER(ping, scamper_ping, SCAMPER_FILE_OBJ_PING)
 WRITER(tracelb, scamper_tracelb, SCAMPER_FILE_OBJ_TRACELB)
 WRITER(dealias, scamper_dealias, SCAMPER_FILE_OBJ_DEALIAS)
 WRITER(neighbourdisc, scamper_neighbourdisc, SCAMPER_FILE_OBJ_NEIGHBOURDISC)
@@ -956,53 +647,9 @@ WRITER(sting, scamper_sting, SCAMPER_FILE_OBJ_STING)
 WRITER(tbit, scamper_tbit, SCAMPER_FILE_OBJ_TBIT)
 WRITER(sniff, scamper_sniff, SCAMPER_FILE_OBJ_SNIFF)
 WRITER(host, scamper_host, SCAMPER_FILE_OBJ_HOST)
-
-static int
-write_raw(struct scamper_file *f, const struct scamper_file_raw *raw)
-{
-	size_t start = rec_begin(f, raw->type);
-
-	wb_bytes(&f->out, raw->data, raw->len);
-	return rec_end(f, start);
-}
-
-int
-scamper_file_write_obj(struct scamper_file *f, uint16_t type, const void *obj)
-{
-	if (!f->writing)
-		return ferr(f, "file is open for reading");
-	switch (type) {
-	case SCAMPER_FILE_OBJ_LIST:
-		return scamper_file_write_list(f, obj);
-	case SCAMPER_FILE_OBJ_CYCLE_START:
-		return scamper_file_write_cycle_start(f, obj);
-	case SCAMPER_FILE_OBJ_CYCLE_DEF:
-		return write_cycle_def(f, obj);
-	case SCAMPER_FILE_OBJ_CYCLE_STOP:
-		return scamper_file_write_cycle_stop(f, obj);
-	case SCAMPER_FILE_OBJ_TRACE:
-		return scamper_file_write_trace(f, obj);
-	case SCAMPER_FILE_OBJ_PING:
-		return scamper_file_write_ping(f, obj);
-	case SCAMPER_FILE_OBJ_TRACELB:
-		return scamper_file_write_tracelb(f, obj);
-	case SCAMPER_FILE_OBJ_DEALIAS:
-		return scamper_file_write_dealias(f, obj);
-	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
-		return scamper_file_write_neighbourdisc(f, obj);
-	case SCAMPER_FILE_OBJ_STING:
-		return scamper_file_write_sting(f, obj);
-	case SCAMPER_FILE_OBJ_TBIT:
-		return scamper_file_write_tbit(f, obj);
-	case SCAMPER_FILE_OBJ_SNIFF:
-		return scamper_file_write_sniff(f, obj);
-	case SCAMPER_FILE_OBJ_HOST:
-		return scamper_file_write_host(f, obj);
-	case SCAMPER_FILE_OBJ_RAW:
-		return write_raw(f, obj);
-	}
-	return ferr(f, "cannot write object type %u", type);
-}
+WRITER(list, scamper_list, SCAMPER_FILE_OBJ_LIST)
+WRITER(cycle_start, scamper_cycle, SCAMPER_FILE_OBJ_CYCLE_START)
+WRITER(cycle_stop, scamper_cycle, SCAMPER_FILE_OBJ_CYCLE_STOP)
 
 int
 scamper_file_close(struct scamper_file *f)
@@ -1011,18 +658,15 @@ scamper_file_close(struct scamper_file *f)
 
 	if (f == NULL)
 		return 0;
-	if (f->writing && flush(f) != 0)
+	if (f->writing && scamper_sink_close(f->sink) != 0)
 		rc = -1;
 	if (close(f->fd) != 0)
 		rc = -1;
-	idtab_clear(&f->lists, list_free_cb);
-	idtab_clear(&f->cycles, cycle_free_cb);
+	idtab_clear_lists(&f->lists, &f->cycles);
 	wio_free(f->io);
 	free(f->rec);
 	waddrtab_clear(&f->gids);
 	waddrtab_clear(&f->rb.tab);
-	waddrtab_clear(&f->out.tab);
-	free(f->out.buf);
 	free(f);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "scamper_ping.h"
 
 struct scamper_ping *
@@ -37,17 +38,12 @@ scamper_ping_reply_add(struct scamper_ping *p)
 	struct scamper_ping_reply *r;
 
 	if (p->replyc == p->reply_alloc) {
-		uint32_t na = p->reply_alloc == 0 ? 8 :
-		    (uint32_t)p->reply_alloc * 2;
+		size_t na = p->reply_alloc;
 
-		if (p->reply_alloc == UINT16_MAX)
+		if (p->replyc == UINT16_MAX || mem_grow(&p->replies, &na,
+		    (size_t)p->replyc + 1, sizeof(*p->replies), 8) != 0)
 			return NULL;
-		if (na > UINT16_MAX)
-			na = UINT16_MAX;
-		if ((r = realloc(p->replies, na * sizeof(*r))) == NULL)
-			return NULL;
-		p->replies = r;
-		p->reply_alloc = (uint16_t)na;
+		p->reply_alloc = na > UINT16_MAX ? UINT16_MAX : (uint16_t)na;
 	}
 	r = &p->replies[p->replyc++];
 	memset(r, 0, sizeof(*r));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scamper_tbit.h"
+#include "wire.h"
 
 struct scamper_tbit *
 scamper_tbit_alloc(void)
@@ -84,25 +85,18 @@ scamper_tbit_app_tostr(uint8_t app)
 	return app < sizeof(m) / sizeof(m[0]) ? m[app] : NULL;
 }
 
-static uint32_t
-be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-}
-
 /* The IPv4 header of P into I; 0 if a TCP header follows it, else -1. */
 static int
 ip4(const struct scamper_tbit_pkt *p, struct scamper_tbit_pktinfo *i)
 {
 	const uint8_t *d = p->data;
-	uint16_t off = (uint16_t)(d[6] << 8 | d[7]);
+	uint16_t off = wire_be16(d + 6);
 
 	memset(i, 0, sizeof(*i));
 	i->ip_hlen = (uint8_t)((d[0] & 0x0f) * 4);
 	i->ip_ecn = d[1] & 3;
 	i->ip_ttl = d[8];
-	i->ip_id = (uint16_t)(d[4] << 8 | d[5]);
+	i->ip_id = wire_be16(d + 4);
 	i->frag_off = (uint16_t)((off & 0x1fff) * 8);
 	i->frag_mf = (off & 0x2000) != 0;
 	i->frag_df = (off & 0x4000) != 0;
@@ -137,12 +131,12 @@ scamper_tbit_pkt_decode(const struct scamper_tbit_pkt *p,
 	if (i->tcp_hlen < 20 || p->len < i->ip_hlen + i->tcp_hlen)
 		return 1;
 	i->tcp_flags = t[13];
-	i->tcp_win = (uint16_t)(t[14] << 8 | t[15]);
+	i->tcp_win = wire_be16(t + 14);
 	i->datalen = (uint16_t)(p->len - i->ip_hlen - i->tcp_hlen);
 	i->opt = t + 20;
 	i->optlen = (uint8_t)(i->tcp_hlen - 20);
-	seq = be32(t + 4);
-	ack = be32(t + 8);
+	seq = wire_be32(t + 4);
+	ack = wire_be32(t + 8);
 	if (i->tcp_flags & 0x02) {
 		if (tx) {
 			isn->client = seq;
@@ -189,8 +183,8 @@ scamper_tbit_pkt_sackstr(const struct scamper_tbit_pktinfo *i,
 			return;
 		for (unsigned b = k + 2; o[k] == 5 && b + 8 <= k + l; b += 8) {
 			int w = snprintf(buf + at, len - at, "%s%u:%u%s",
-			    b == k + 2 ? " {" : ",", be32(o + b) - base,
-			    be32(o + b + 4) - base, b + 16 > k + l ? "}" : "");
+			    b == k + 2 ? " {" : ",", wire_be32(o + b) - base,
+			    wire_be32(o + b + 4) - base, b + 16 > k + l ? "}" : "");
 
 			if (w < 0 || (size_t)w >= len - at)
 				return;

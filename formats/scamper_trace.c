@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "scamper_trace.h"
 
 struct scamper_trace *
@@ -29,16 +30,12 @@ scamper_trace_hop_add(struct scamper_trace_hops *h)
 	struct scamper_trace_hop *n;
 
 	if (h->hopc == h->alloc) {
-		uint32_t na = h->alloc == 0 ? 8 : (uint32_t)h->alloc * 2;
+		size_t na = h->alloc;
 
-		if (h->alloc == UINT16_MAX)
+		if (h->hopc == UINT16_MAX || mem_grow(&h->hops, &na,
+		    (size_t)h->hopc + 1, sizeof(*h->hops), 8) != 0)
 			return NULL;
-		if (na > UINT16_MAX)
-			na = UINT16_MAX;
-		if ((n = realloc(h->hops, na * sizeof(*n))) == NULL)
-			return NULL;
-		h->hops = n;
-		h->alloc = (uint16_t)na;
+		h->alloc = na > UINT16_MAX ? UINT16_MAX : (uint16_t)na;
 	}
 	n = &h->hops[h->hopc++];
 	memset(n, 0, sizeof(*n));

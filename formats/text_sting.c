@@ -17,13 +17,16 @@ scamper_text_sting(const struct scamper_sting *s, char **out)
 	sb_addr(&sb, &s->dst);
 	sb_printf(&sb, ":%u, %u probes, %ums mean\n data-ack count %u, "
 	    "holec %u\n", s->dport, s->count, s->mean, s->dataackc, s->holec);
-	for (uint32_t i = 0; s->pkts != NULL && i < s->pktc; i++) {
+	for (uint32_t i = 0, k = 0; s->pkts != NULL && i < s->pktc; i++) {
 		const struct scamper_sting_pkt *p = &s->pkts[i];
 
-		/* numbered by position among all packets (observed) */
-		if ((p->flags & SCAMPER_STING_PKT_FLAG_DATA) &&
-		    (p->flags & SCAMPER_STING_PKT_FLAG_HOLE))
-			sb_printf(&sb, "  probe %u hole\n", i);
+		/* numbered by position among the data-phase packets, from
+		 * 1 (as 20211212's sc_warts2text prints them) */
+		if (!(p->flags & SCAMPER_STING_PKT_FLAG_DATA))
+			continue;
+		k++;
+		if (p->flags & SCAMPER_STING_PKT_FLAG_HOLE)
+			sb_printf(&sb, "  probe %u hole\n", k);
 	}
 	return sb_finish(&sb, out);
 }

@@ -21,10 +21,35 @@ pkt_ip(struct sbuf *sb, const struct scamper_tbit_pktinfo *i)
 		sb_printf(sb, " %04x", i->ip_id);
 		if (i->frag_off != 0 || i->frag_mf)
 			sb_printf(sb, ":%u", i->frag_off);
-		sb_printf(sb, "%s%s", i->frag_df ? " DF" : "",
-		    i->frag_mf ? " MF" : "");
+		/* DF only on packets with data (as 20211212 prints it) */
+		sb_printf(sb, "%s%s", i->frag_df && i->datalen > 0 ? " DF" :
+		    "", i->frag_mf ? " MF" : "");
 	}
 	sb_cat(sb, i->ip_ecn == 3 ? " CE" : i->ip_ecn != 0 ? " ECT" : "");
+}
+
+/* A Packet Too Big (ICMP fragmentation needed, ICMPv6 type 2) as
+ * "PTB", its length and "mtu = N".  Returns 1 if P is one. */
+static int
+pkt_ptb(struct sbuf *sb, const struct scamper_tbit_pkt *p)
+{
+	const uint8_t *d = p->data;
+	unsigned mtu;
+	size_t hl;
+
+	if (p->len >= 28 && (d[0] >> 4) == 4 && d[9] == 1) {
+		hl = (size_t)(d[0] & 0x0f) * 4;
+		if (hl + 8 > p->len || d[hl] != 3 || d[hl + 1] != 4)
+			return 0;
+		mtu = (unsigned)(d[hl + 6] << 8 | d[hl + 7]);
+	} else if (p->len >= 48 && (d[0] >> 4) == 6 && d[6] == 58 &&
+	    d[40] == 2) {
+		mtu = (unsigned)d[44] << 24 | (unsigned)d[45] << 16 |
+		    (unsigned)d[46] << 8 | d[47];
+	} else
+		return 0;
+	sb_printf(sb, "%-12s %5u  mtu = %u", "PTB", p->len, mtu);
+	return 1;
 }
 
 static void
@@ -41,7 +66,9 @@ pkt_line(struct sbuf *sb, const struct scamper_tbit *t,
 	scamper_tbit_pkt_reltime(p, &t->start, &sec, &usec);
 	sb_printf(sb, " [%3ld.%03ld] %s ", sec, usec / 1000,
 	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX");
-	if (rc == 1 && !i.v6 && i.frag_off != 0) {	/* a later fragment */
+	if (rc == 1 && pkt_ptb(sb, p))
+		;
+	else if (rc == 1 && !i.v6 && i.frag_off != 0) {	/* a later fragment */
 		sb_printf(sb, "%-12s %5uF%23s", "", p->len, "");
 		pkt_ip(sb, &i);
 	} else if (rc == 0) {

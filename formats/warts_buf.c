@@ -1,13 +1,17 @@
 /*
  * warts_buf.c: bounded readers and growing writers for warts bodies, the
- * per-record address table, and the table-driven flags+params codec.
+ * per-record address table, the list and cycle ID tables, and the
+ * table-driven flags+params codec.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
+#include "scamper_list.h"
 #include "warts_int.h"
+#include "wire.h"
 
 /* ---- address tables -------------------------------------------------- */
 
@@ -21,17 +25,79 @@ waddrtab_clear(struct waddrtab *t)
 int
 waddrtab_add(struct waddrtab *t, const struct scamper_addr *a)
 {
-	if (t->n == t->alloc) {
-		uint32_t na = t->alloc == 0 ? 16 : t->alloc * 2;
-		struct scamper_addr *n;
-
-		if (na < t->alloc || (n = realloc(t->a, na * sizeof(*n))) == NULL)
-			return -1;
-		t->a = n;
-		t->alloc = na;
-	}
+	if (mem_grow32(&t->a, &t->alloc, (size_t)t->n + 1, sizeof(*t->a),
+	    16) != 0)
+		return -1;
 	t->a[t->n++] = *a;
 	return 0;
+}
+
+/* ---- list and cycle tables ----------------------------------------- */
+
+void *
+idtab_get(const struct idtab *t, uint32_t id)
+{
+	if (id < t->base || id >= t->n)
+		return NULL;
+	return t->v[id - t->base];
+}
+
+int
+idtab_append(struct idtab *t, void *v)
+{
+	uint32_t used = t->n - t->base;
+
+	if (mem_grow32(&t->v, &t->alloc, (size_t)used + 1, sizeof(*t->v),
+	    16) != 0)
+		return -1;
+	t->v[used] = v;
+	t->n++;
+	return 0;
+}
+
+/* Then drop a long retired prefix. */
+void
+idtab_retire(struct idtab *t, uint32_t id)
+{
+	uint32_t k = 0, used = t->n - t->base;
+
+	if (id < t->base || id >= t->n)
+		return;
+	t->v[id - t->base] = NULL;
+	while (k < used && t->v[k] == NULL)
+		k++;
+	if (k >= 64 && k * 2 >= used) {
+		memmove(t->v, t->v + k, (used - k) * sizeof(*t->v));
+		t->base += k;
+	}
+}
+
+static void
+idtab_clear(struct idtab *t, void (*fr)(void *))
+{
+	for (uint32_t i = 0; i < t->n - t->base; i++)
+		if (t->v[i] != NULL)
+			fr(t->v[i]);
+	free(t->v);
+}
+
+static void
+list_free_cb(void *v)
+{
+	scamper_list_free(v);
+}
+
+static void
+cycle_free_cb(void *v)
+{
+	scamper_cycle_free(v);
+}
+
+void
+idtab_clear_lists(struct idtab *lists, struct idtab *cycles)
+{
+	idtab_clear(lists, list_free_cb);
+	idtab_clear(cycles, cycle_free_cb);
 }
 
 /* ---- reading --------------------------------------------------------- */
@@ -76,7 +142,7 @@ rb_u16(struct rbuf *rb, uint16_t *v)
 {
 	if (rb_need(rb, 2, "u16") != 0)
 		return -1;
-	*v = (uint16_t)(rb->buf[rb->off] << 8 | rb->buf[rb->off + 1]);
+	*v = wire_be16(rb->buf + rb->off);
 	rb->off += 2;
 	return 0;
 }
@@ -88,8 +154,7 @@ rb_u32(struct rbuf *rb, uint32_t *v)
 
 	if (rb_need(rb, 4, "u32") != 0)
 		return -1;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	*v = wire_be32(p);
 	rb->off += 4;
 	return 0;
 }
@@ -213,8 +278,7 @@ rb_icmpext(struct rbuf *rb, uint8_t **p, uint16_t *len)
 	for (off = 0; off < total; off += 4 + (size_t)dl) {
 		if (total - off < 4)
 			return rb_fail(rb, "partial ICMP extension object");
-		dl = (uint16_t)(rb->buf[rb->off + off] << 8 |
-		    rb->buf[rb->off + off + 1]);
+		dl = wire_be16(rb->buf + rb->off + off);
 		if (total - off - 4 < dl)
 			return rb_fail(rb, "ICMP extension overruns its list");
 	}
@@ -257,6 +321,16 @@ rb_field(struct rbuf *rb, struct wfield *f)
 	case WF_STR:	return rb_str(rb, f->p);
 	case WF_GID:	return rb_gid(rb, f->p);
 	case WF_CB:	return f->rd_cb(rb, f);
+	case WF_ICMPEXT: return rb_icmpext(rb, f->p, f->lenp);
+	case WF_TC: {
+		uint16_t tc;
+
+		if (rb_u16(rb, &tc) != 0)
+			return -1;
+		*(uint8_t *)f->p = (uint8_t)(tc >> 8);
+		*(uint8_t *)f->ctx = (uint8_t)tc;
+		return 0;
+	}
 	case WF_BYTES: {
 		uint8_t **pp = f->p;
 		size_t n = *f->lenp;
@@ -327,18 +401,10 @@ wb_grow(struct wbuf *wb, size_t n)
 {
 	if (wb->oom)
 		return NULL;
-	if (wb->alloc - wb->len < n) {
-		size_t na = wb->alloc == 0 ? 1024 : wb->alloc;
-		uint8_t *p;
-
-		while (na - wb->len < n)
-			na *= 2;
-		if ((p = realloc(wb->buf, na)) == NULL) {
-			wb->oom = 1;
-			return NULL;
-		}
-		wb->buf = p;
-		wb->alloc = na;
+	if (wb->alloc - wb->len < n && (wb->len + n < n ||
+	    mem_grow(&wb->buf, &wb->alloc, wb->len + n, 1, 1024) != 0)) {
+		wb->oom = 1;
+		return NULL;
 	}
 	wb->len += n;
 	return wb->buf + wb->len - n;
@@ -358,8 +424,7 @@ wb_put16(struct wbuf *wb, size_t off, uint16_t v)
 {
 	if (wb->oom || off + 2 > wb->len)
 		return;
-	wb->buf[off] = (uint8_t)(v >> 8);
-	wb->buf[off + 1] = (uint8_t)v;
+	wire_set_be16(wb->buf + off, v);
 }
 
 void
@@ -367,10 +432,8 @@ wb_u16(struct wbuf *wb, uint16_t v)
 {
 	uint8_t *p = wb_grow(wb, 2);
 
-	if (p != NULL) {
-		p[0] = (uint8_t)(v >> 8);
-		p[1] = (uint8_t)v;
-	}
+	if (p != NULL)
+		wire_set_be16(p, v);
 }
 
 void
@@ -378,12 +441,8 @@ wb_u32(struct wbuf *wb, uint32_t v)
 {
 	uint8_t *p = wb_grow(wb, 4);
 
-	if (p != NULL) {
-		p[0] = (uint8_t)(v >> 24);
-		p[1] = (uint8_t)(v >> 16);
-		p[2] = (uint8_t)(v >> 8);
-		p[3] = (uint8_t)v;
-	}
+	if (p != NULL)
+		wire_set_be32(p, v);
 }
 
 void
@@ -445,6 +504,13 @@ wb_field(struct wbuf *wb, const struct wfield *f)
 	case WF_STR:	wb_str(wb, *(char *const *)f->p); break;
 	case WF_BYTES:	wb_bytes(wb, *(uint8_t *const *)f->p, *f->lenp); break;
 	case WF_CB:	f->wr(wb, f); break;
+	case WF_ICMPEXT:
+		wb_icmpext(wb, *(uint8_t *const *)f->p, *f->lenp);
+		break;
+	case WF_TC:
+		wb_u16(wb, (uint16_t)(*(const uint8_t *)f->p << 8 |
+		    *(const uint8_t *)f->ctx));
+		break;
 	}
 }
 

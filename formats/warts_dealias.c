@@ -270,24 +270,8 @@ block_write(struct wbuf *wb, const struct scamper_dealias *dl)
 
 #define RX_NF	12
 
-static int
-icmpext_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_dealias_reply *r = f->ctx;
-
-	return rb_icmpext(rb, &r->icmpext, &r->icmpext_len);
-}
-
 static void
-icmpext_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_dealias_reply *r = f->ctx;
-
-	wb_icmpext(wb, r->icmpext, r->icmpext_len);
-}
-
-static void
-reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
+reply_fields(struct wfield *f, struct scamper_dealias_reply *r,
     struct scamper_addr *gid)
 {
 	int icmp = scamper_dealias_reply_is_icmp(r);
@@ -297,9 +281,10 @@ reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
 		WFIELD(WF_TV, &r->rx, 1),
 		WFIELD(WF_U16, &r->ipid, v4 && r->ipid != 0),
 		WFIELD(WF_U8, &r->ttl, 1),
-		WFIELD(WF_U16, tc, icmp),
+		WFIELD_TC(&r->icmp_type, &r->icmp_code, icmp),
 		WFIELD(WF_U8, &r->icmp_q_ttl, icmp),
-		WFIELD(WF_CB, NULL, icmp && r->icmpext != NULL),
+		WFIELD_ICMPEXT(&r->icmpext, &r->icmpext_len,
+		    icmp && r->icmpext != NULL),
 		WFIELD(WF_U8, &r->proto, !icmp),
 		WFIELD(WF_U8, &r->tcp_flags, r->proto == 6),
 		WFIELD(WF_ADDR, &r->src, 1),
@@ -307,7 +292,6 @@ reply_fields(struct wfield *f, struct scamper_dealias_reply *r, uint16_t *tc,
 		WFIELD(WF_U8, &r->flags, r->flags != 0),
 	};
 
-	wfield_cb(&fl[6], r, icmpext_rd, icmpext_wr);
 	memcpy(f, fl, sizeof(fl));
 }
 
@@ -316,9 +300,8 @@ reply_read(struct rbuf *rb, struct scamper_dealias_reply *r)
 {
 	struct wfield f[RX_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = 0;
 
-	reply_fields(f, r, &tc, &gid);
+	reply_fields(f, r, &gid);
 	if (warts_params_read(rb, f, RX_NF) != 0)
 		return -1;
 	if (!f[9].set && f[0].set)
@@ -327,8 +310,6 @@ reply_read(struct rbuf *rb, struct scamper_dealias_reply *r)
 		return rb_fail(rb, "dealias reply without an address");
 	if (!f[7].set)
 		r->proto = r->src.type == SCAMPER_ADDR_IPV6 ? 58 : 1;
-	r->icmp_type = (uint8_t)(tc >> 8);
-	r->icmp_code = (uint8_t)tc;
 	return 0;
 }
 
@@ -338,9 +319,8 @@ reply_write(struct wbuf *wb, const struct scamper_dealias_reply *reply)
 	struct scamper_dealias_reply r = *reply;
 	struct wfield f[RX_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = (uint16_t)(r.icmp_type << 8 | r.icmp_code);
 
-	reply_fields(f, &r, &tc, &gid);
+	reply_fields(f, &r, &gid);
 	warts_params_write(wb, f, RX_NF);
 }
 

@@ -23,6 +23,9 @@
 
 struct scamper_file;
 
+#define WARTS_MAGIC	0x1205
+#define WARTS_HDRLEN	8	/* u16 magic, u16 type, u32 body length */
+
 struct waddrtab {
 	struct scamper_addr *a;
 	uint32_t	 n, alloc;
@@ -48,7 +51,7 @@ struct wbuf {
 
 enum wkind {
 	WF_NONE = 0, WF_U8, WF_U16, WF_U32, WF_TV, WF_ADDR, WF_SADDR, WF_STR,
-	WF_BYTES, WF_GID, WF_CB
+	WF_BYTES, WF_GID, WF_CB, WF_ICMPEXT, WF_TC
 };
 
 struct wfield;
@@ -67,6 +70,16 @@ struct wfield {
 
 #define WFIELD(k, ptr, cond) \
 	{ .kind = (k), .p = (ptr), .set = (uint8_t)((cond) ? 1 : 0) }
+/* An ICMP type and code as one u16 (type << 8 | code): the uint8_t at
+ * TP and the one at CP. */
+#define WFIELD_TC(tp, cp, cond) \
+	{ .kind = WF_TC, .p = (tp), .ctx = (cp), \
+	    .set = (uint8_t)((cond) ? 1 : 0) }
+/* ICMP extensions (u16 total, then objects): the bytes at *PTR (uint8_t
+ * **, allocated when read) and their count at *LENPTR (uint16_t *). */
+#define WFIELD_ICMPEXT(ptr, lenptr, cond) \
+	{ .kind = WF_ICMPEXT, .p = (ptr), .lenp = (lenptr), \
+	    .set = (uint8_t)((cond) ? 1 : 0) }
 
 /* rbuf */
 int rb_fail(struct rbuf *rb, const char *fmt, ...)
@@ -109,6 +122,55 @@ void wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr);
 
 void waddrtab_clear(struct waddrtab *t);
 int waddrtab_add(struct waddrtab *t, const struct scamper_addr *a);
+
+/*
+ * Lists or cycles by writer-assigned ID.  IDs are handed out in order and
+ * a stopped cycle's ID is retired, so the table is a window [base, n):
+ * v[id - base] holds an object with a reference, or NULL once retired.
+ * When the retired prefix grows large it is dropped, so a file of any
+ * number of cycles is read and written in constant memory.
+ */
+struct idtab {
+	void		**v;
+	uint32_t	 base, n, alloc;
+};
+
+/* The object with ID, or NULL (unknown or retired). */
+void *idtab_get(const struct idtab *t, uint32_t id);
+/* Store V as the next ID (n); 0 or -1 (ENOMEM). */
+int idtab_append(struct idtab *t, void *v);
+/* Retire ID (its slot becomes NULL; the caller handles the reference). */
+void idtab_retire(struct idtab *t, uint32_t id);
+/* Drop the reference to every list in LISTS and cycle in CYCLES left,
+ * and free both tables. */
+void idtab_clear_lists(struct idtab *lists, struct idtab *cycles);
+
+/*
+ * The warts writer (warts_write.c): appends whole records to OUT and,
+ * after each, calls END(ARG, START) with the offset of the record's first
+ * byte in OUT, returning what END returns (a sink delivers or flushes
+ * there).  On failure ERR names the problem and no part of the failed
+ * record stays in OUT.
+ */
+struct warts_writer {
+	struct wbuf	*out;
+	struct idtab	 lists, cycles;
+	int		(*end)(void *arg, size_t start);
+	void		*arg;
+	char		 err[128];
+};
+
+/* 0, or -1 (ENOMEM). */
+int warts_writer_init(struct warts_writer *w, struct wbuf *out,
+    int (*end)(void *, size_t), void *arg);
+/* Drop the writer's lists and cycles (OUT is the caller's). */
+void warts_writer_clear(struct warts_writer *w);
+/* Write one object as scamper_file_write_obj() describes; 0 or -1. */
+int warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj);
+/* The warts writer of a SCAMPER_SINK_WARTS sink (scamper_sink.c), for
+ * scamper_file_fdopen_append to hand it the lists and cycles it read. */
+struct scamper_sink;
+struct warts_writer *sink_warts_writer(struct scamper_sink *s);
 
 /* Per-type codecs: decode a record body / append one (after the header). */
 struct scamper_trace;

@@ -154,7 +154,7 @@ cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr)
 
 static void
 reply_fields(struct wfield *f, const struct scamper_ping *p,
-    struct scamper_ping_reply *r, uint16_t *tc, struct scamper_addr *gid)
+    struct scamper_ping_reply *r, struct scamper_addr *gid)
 {
 	int v6 = p->dst.type == SCAMPER_ADDR_IPV6;
 	int rid = (r->flags & SCAMPER_PING_REPLY_FLAG_REPLY_IPID) != 0;
@@ -165,7 +165,8 @@ reply_fields(struct wfield *f, const struct scamper_ping *p,
 		WFIELD(WF_U8, &r->reply_ttl,
 		    r->flags & SCAMPER_PING_REPLY_FLAG_REPLY_TTL),
 		WFIELD(WF_U16, &r->reply_size, 1),
-		WFIELD(WF_U16, tc, scamper_ping_reply_is_icmp(p, r)),
+		WFIELD_TC(&r->icmp_type, &r->icmp_code,
+		    scamper_ping_reply_is_icmp(p, r)),
 		WFIELD(WF_U32, &r->rtt, 1),
 		WFIELD(WF_U16, &r->probe_id, 1),
 		WFIELD(WF_U16, &r->reply_ipid, v6 || rid),
@@ -192,9 +193,8 @@ reply_read(struct rbuf *rb, const struct scamper_ping *p,
 {
 	struct wfield f[RP_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = 0;
 
-	reply_fields(f, p, r, &tc, &gid);
+	reply_fields(f, p, r, &gid);
 	if (warts_params_read(rb, f, RP_NF) != 0)
 		return -1;
 	if (!f[11].set && f[0].set)
@@ -203,10 +203,6 @@ reply_read(struct rbuf *rb, const struct scamper_ping *p,
 		return rb_fail(rb, "ping reply without an address");
 	if (!f[9].set)
 		r->reply_proto = p->dst.type == SCAMPER_ADDR_IPV6 ? 58 : 1;
-	if (f[4].set) {
-		r->icmp_type = (uint8_t)(tc >> 8);
-		r->icmp_code = (uint8_t)tc;
-	}
 	return 0;
 }
 
@@ -217,9 +213,8 @@ reply_write(struct wbuf *wb, const struct scamper_ping *p,
 	struct scamper_ping_reply r = *reply;
 	struct wfield f[RP_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = (uint16_t)(r.icmp_type << 8 | r.icmp_code);
 
-	reply_fields(f, p, &r, &tc, &gid);
+	reply_fields(f, p, &r, &gid);
 	warts_params_write(wb, f, RP_NF);
 }
 

@@ -14,6 +14,7 @@
 #include "scamper_file.h"
 #include "scamper_tbit.h"
 #include "warts_int.h"
+#include "wire.h"
 
 #define TB_NF	21
 #define PK_NF	4
@@ -217,14 +218,8 @@ block_write(struct wbuf *wb, struct scamper_tbit *t, int blk)
 	warts_params_write(wb, f, nf);
 	for (uint8_t i = 0; i < pad; i++)
 		wb_u8(wb, 0);
-	if (!wb->oom) {
-		uint32_t len = (uint32_t)(wb->len - at - 4);
-
-		wb->buf[at] = (uint8_t)(len >> 24);
-		wb->buf[at + 1] = (uint8_t)(len >> 16);
-		wb->buf[at + 2] = (uint8_t)(len >> 8);
-		wb->buf[at + 3] = (uint8_t)len;
-	}
+	if (!wb->oom)
+		wire_set_be32(wb->buf + at, (uint32_t)(wb->len - at - 4));
 }
 
 /* ---- the record ------------------------------------------------------- */

@@ -18,44 +18,6 @@
 #define ATTR_LASTDITCH	2
 #define ATTR_DTREE	3
 
-/* ---- ICMP extensions: u16 total, then objects ------------------------ */
-
-static int
-icmpext_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_trace_hop *h = f->ctx;
-	uint16_t total, dl;
-	size_t off;
-
-	if (rb_u16(rb, &total) != 0)
-		return -1;
-	if (total == 0)
-		return rb_fail(rb, "empty ICMP extension list");
-	if (rb->len - rb->off < total)
-		return rb_fail(rb, "truncated ICMP extensions");
-	for (off = 0; off < total; off += 4 + (size_t)dl) {
-		if (total - off < 4)
-			return rb_fail(rb, "partial ICMP extension object");
-		dl = (uint16_t)(rb->buf[rb->off + off] << 8 |
-		    rb->buf[rb->off + off + 1]);
-		if (total - off - 4 < dl)
-			return rb_fail(rb, "ICMP extension overruns its list");
-	}
-	if ((h->icmpext = malloc(total)) == NULL)
-		return rb_fail(rb, "out of memory");
-	h->icmpext_len = total;
-	return rb_bytes(rb, h->icmpext, total);
-}
-
-static void
-icmpext_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_trace_hop *h = f->ctx;
-
-	wb_u16(wb, h->icmpext_len);
-	wb_bytes(wb, h->icmpext, h->icmpext_len);
-}
-
 /* ---- hop records ---------------------------------------------------- */
 
 #define HOP_NF	20
@@ -67,7 +29,7 @@ icmpext_wr(struct wbuf *wb, const struct wfield *f)
  */
 static void
 hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
-    uint16_t *tc, struct scamper_addr *gid, uint16_t psize)
+    struct scamper_addr *gid, uint16_t psize)
 {
 	int icmp = scamper_trace_hop_is_icmp(h);
 	int q = scamper_trace_hop_is_icmp_q(h);
@@ -78,7 +40,7 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 		WFIELD(WF_U8, &h->flags, 1),
 		WFIELD(WF_U8, id, 1),
 		WFIELD(WF_U32, &h->rtt, 1),
-		WFIELD(WF_U16, tc, icmp),
+		WFIELD_TC(&h->icmp_type, &h->icmp_code, icmp),
 		WFIELD(WF_U16, &h->probe_size, 1),
 		WFIELD(WF_U16, &h->reply_size, 1),
 		WFIELD(WF_U16, &h->reply_ipid, h->reply_ipid != 0),
@@ -90,15 +52,13 @@ hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
 		    (h->flags & SCAMPER_TRACE_HOP_TCP)),
 		WFIELD(WF_U8, &h->icmp_q_tos, q &&
 		    h->addr.type == SCAMPER_ADDR_IPV4),
-		WFIELD(WF_CB, NULL, h->icmpext != NULL),
+		WFIELD_ICMPEXT(&h->icmpext, &h->icmpext_len,
+		    h->icmpext != NULL),
 		WFIELD(WF_ADDR, &h->addr, 1),
 		WFIELD(WF_TV, &h->tx, h->tx.tv_sec != 0),
 		WFIELD(WF_STR, &h->name, h->name != NULL),
 	};
 
-	fl[16].ctx = h;
-	fl[16].rd_cb = icmpext_rd;
-	fl[16].wr = icmpext_wr;
 	memcpy(f, fl, sizeof(fl));
 }
 
@@ -108,9 +68,8 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	struct wfield f[HOP_NF];
 	struct scamper_addr gid = { 0 };
 	uint8_t id = 0;
-	uint16_t tc = 0;
 
-	hop_fields(f, h, &id, &tc, &gid, psize);
+	hop_fields(f, h, &id, &gid, psize);
 	if (warts_params_read(rb, f, HOP_NF) != 0)
 		return -1;
 	if (!f[17].set && f[0].set)
@@ -120,8 +79,6 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	if (h->probe_ttl == 0)
 		return rb_fail(rb, "hop record with probe TTL 0");
 	h->probe_id = (uint8_t)(id + 1);
-	h->icmp_type = (uint8_t)(tc >> 8);
-	h->icmp_code = (uint8_t)tc;
 	if (scamper_trace_hop_is_icmp_q(h)) {
 		if (!f[12].set)
 			h->icmp_q_ipl = psize;
@@ -138,9 +95,8 @@ hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
 	struct wfield f[HOP_NF];
 	struct scamper_addr gid = { 0 };
 	uint8_t id = (uint8_t)(hop->probe_id - 1);
-	uint16_t tc = (uint16_t)(hop->icmp_type << 8 | hop->icmp_code);
 
-	hop_fields(f, &h, &id, &tc, &gid, psize);
+	hop_fields(f, &h, &id, &gid, psize);
 	warts_params_write(wb, f, HOP_NF);
 }
 

@@ -17,24 +17,8 @@
 
 #define RX_NF	11
 
-static int
-icmpext_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_tracelb_reply *r = f->ctx;
-
-	return rb_icmpext(rb, &r->icmpext, &r->icmpext_len);
-}
-
 static void
-icmpext_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_tracelb_reply *r = f->ctx;
-
-	wb_icmpext(wb, r->icmpext, r->icmpext_len);
-}
-
-static void
-reply_fields(struct wfield *f, struct scamper_tracelb_reply *r, uint16_t *tc,
+reply_fields(struct wfield *f, struct scamper_tracelb_reply *r,
     struct scamper_addr *gid)
 {
 	int tcp = (r->flags & SCAMPER_TRACELB_REPLY_FLAG_TCP) != 0;
@@ -44,16 +28,16 @@ reply_fields(struct wfield *f, struct scamper_tracelb_reply *r, uint16_t *tc,
 		WFIELD(WF_U8, &r->ttl,
 		    r->flags & SCAMPER_TRACELB_REPLY_FLAG_REPLY_TTL),
 		WFIELD(WF_U8, &r->flags, 1),
-		WFIELD(WF_U16, tc, !tcp),
+		WFIELD_TC(&r->icmp_type, &r->icmp_code, !tcp),
 		WFIELD(WF_U8, &r->tcp_flags, tcp),
-		WFIELD(WF_CB, NULL, !tcp && r->icmpext != NULL),
+		WFIELD_ICMPEXT(&r->icmpext, &r->icmpext_len,
+		    !tcp && r->icmpext != NULL),
 		WFIELD(WF_U8, &r->icmp_q_ttl, !tcp),
 		WFIELD(WF_U8, &r->icmp_q_tos, !tcp),
 		WFIELD(WF_GID, gid, 0),
 		WFIELD(WF_ADDR, &r->from, 1),
 	};
 
-	wfield_cb(&fl[6], r, icmpext_rd, icmpext_wr);
 	memcpy(f, fl, sizeof(fl));
 }
 
@@ -62,17 +46,14 @@ reply_read(struct rbuf *rb, struct scamper_tracelb_reply *r)
 {
 	struct wfield f[RX_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = 0;
 
-	reply_fields(f, r, &tc, &gid);
+	reply_fields(f, r, &gid);
 	if (warts_params_read(rb, f, RX_NF) != 0)
 		return -1;
 	if (!f[10].set && f[9].set)
 		r->from = gid;
 	if (!scamper_addr_isset(&r->from))
 		return rb_fail(rb, "tracelb reply without an address");
-	r->icmp_type = (uint8_t)(tc >> 8);
-	r->icmp_code = (uint8_t)tc;
 	return 0;
 }
 
@@ -82,9 +63,8 @@ reply_write(struct wbuf *wb, const struct scamper_tracelb_reply *reply)
 	struct scamper_tracelb_reply r = *reply;
 	struct wfield f[RX_NF];
 	struct scamper_addr gid = { 0 };
-	uint16_t tc = (uint16_t)(r.icmp_type << 8 | r.icmp_code);
 
-	reply_fields(f, &r, &tc, &gid);
+	reply_fields(f, &r, &gid);
 	warts_params_write(wb, f, RX_NF);
 }
 

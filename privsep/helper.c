@@ -211,7 +211,12 @@ client_reply(struct helper *h, struct helper_client *c,
 	if (len == -1)
 		fatal("encode %s", priv_type_name(r->type));
 	if (ipc_send(c->fd, buf, (size_t)len, fd) == -1) {
-		log_warn("client %u: reply", c->cid);
+		/* a client that exited with a request in flight (the
+		 * removal of its last firewall rule) is not news */
+		if (errno == EPIPE || errno == ECONNRESET)
+			log_debug("client %u: gone before its reply", c->cid);
+		else
+			log_warn("client %u: reply", c->cid);
 		client_close(h, c);
 	}
 	if (fd != -1)

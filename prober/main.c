@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "methods.h"
 #include "netio.h"
 #include "opts.h"
+#include "priv_fwlease.h"
 #include "priv_start.h"
 #include "remote.h"
 
@@ -50,6 +52,8 @@ struct prober_priv {
 	struct priv_client	*pc;	/* NULL: no privilege was needed */
 	struct netio_fds	 fds;	/* raw sockets from the helper */
 	int			 want_fds;
+	uint32_t		 fw_max;	/* -F's bound, 0 = none */
+	uint32_t		 fw_held;	/* leases now */
 };
 
 /* The raw sockets measurements use, asked of the helper before the
@@ -169,6 +173,61 @@ snapshot_system(const struct opts *o)
 		log_debug("neighbour cache: %d entries from the system", n);
 }
 
+/* A firewall lease for a measurement (netio_fds.fw_lease, -F). */
+static void *
+fw_lease(void *ctx, const struct netio_fw_rule *r, netio_fw_done *done,
+    void *arg)
+{
+	struct prober_priv *pp = ctx;
+	struct priv_fw_rule fr;
+	struct priv_fwlease *l;
+
+	if (pp->fw_max != 0 && pp->fw_held >= pp->fw_max) {
+		errno = ENOSPC;	/* the -F range or pf NUM is used up */
+		return NULL;
+	}
+	memset(&fr, 0, sizeof(fr));
+	fr.family = r->af == AF_INET ? PRIV_AF_INET : PRIV_AF_INET6;
+	fr.proto = PRIV_P_TCP;
+	memcpy(fr.laddr, r->src, sizeof(fr.laddr));
+	memcpy(fr.raddr, r->dst, sizeof(fr.raddr));
+	fr.lport = r->sport;
+	fr.rport = r->dport;
+	if ((l = priv_fwlease_new(pp->pc, &fr, done, arg)) == NULL)
+		return NULL;
+	pp->fw_held++;
+	return l;
+}
+
+static void
+fw_release(void *ctx, void *lease)
+{
+	struct prober_priv *pp = ctx;
+
+	priv_fwlease_release(lease);
+	pp->fw_held--;
+}
+
+/* -F: measurements may lease firewall rules, if the helper has a
+ * firewall.  Returns 0 or -1 (reported). */
+static int
+prober_fw(const struct opts *o, struct prober_priv *pp)
+{
+	if (o->firewall == NULL || pp->pc == NULL)
+		return 0;
+	if (!priv_client_has_fw(pp->pc)) {
+		log_warnx("-F %s: scamper-helper has no firewall (its log says "
+		    "why: e.g. a kernel without nftables table ownership, "
+		    "Linux 5.12, or no CAP_NET_ADMIN)", o->firewall);
+		return -1;
+	}
+	pp->fw_max = o->fw_max;
+	pp->fds.fw_lease = fw_lease;
+	pp->fds.fw_release = fw_release;
+	pp->fds.fw_ctx = pp;
+	return 0;
+}
+
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
  * watch the helper's socket for replies.  FILES: the control socket will
@@ -285,7 +344,7 @@ prober_run(const struct opts *o)
 		snapshot_system(o);
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
-	    o->input == INPUT_CTL_UNIX) == -1)
+	    o->input == INPUT_CTL_UNIX) == -1 || prober_fw(o, &pp) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));

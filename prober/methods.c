@@ -11,11 +11,15 @@ extern const struct method method_trace;
 extern const struct method method_ping;
 extern const struct method method_neighbourdisc;
 extern const struct method method_sniff;
+extern const struct method method_tbit;
+extern const struct method method_sting;
 
 const struct method *const prober_methods[] = {
 	&method_trace,
 	&method_ping,
 	&method_neighbourdisc,
 	&method_sniff,
+	&method_tbit,
+	&method_sting,
 	NULL
 };

@@ -196,13 +196,22 @@ opt_R(struct opts *o, const char *v, char *err, size_t len)
 	return 0;
 }
 
-/* ipfw:START-END or pf:ANCHOR:NUM, as scamper(1) describes. */
+/* ipfw:START-END or pf:ANCHOR:NUM, as scamper(1) describes, or nft
+ * (Linux).  The kind goes to O->fw_kind; an ipfw range's size or pf's
+ * NUM bounds the rules held at once (O->fw_max).  Whether this build's
+ * helper has that kind of firewall is checked by opts_check. */
 static int
-opt_F(const char *v, char *err, size_t len)
+opt_F(struct opts *o, const char *v, char *err, size_t len)
 {
 	uint32_t a, b;
 	char buf[32];
 
+	o->firewall = v;
+	if (strcmp(v, "nft") == 0) {
+		snprintf(o->fw_kind, sizeof(o->fw_kind), "nft");
+		o->fw_max = 0;
+		return 0;
+	}
 	if (strncmp(v, "ipfw:", 5) == 0) {
 		const char *dash = strchr(v + 5, '-');
 		size_t n = dash != NULL ? (size_t)(dash - (v + 5)) : 0;
@@ -211,8 +220,11 @@ opt_F(const char *v, char *err, size_t len)
 			memcpy(buf, v + 5, n);
 			buf[n] = '\0';
 			if (parse_u32(buf, 1, 65534, &a) == 0 &&
-			    parse_u32(dash + 1, 1, 65534, &b) == 0 && a <= b)
+			    parse_u32(dash + 1, 1, 65534, &b) == 0 && a <= b) {
+				snprintf(o->fw_kind, sizeof(o->fw_kind), "ipfw");
+				o->fw_max = b - a + 1;
 				return 0;
+			}
 		}
 		return say(err, len, "-F: invalid ipfw rule range in '%s' "
 		    "(expected ipfw:START-END, 1 <= START <= END <= 65534)", v);
@@ -221,13 +233,31 @@ opt_F(const char *v, char *err, size_t len)
 		const char *colon = strrchr(v + 3, ':');
 
 		if (colon != NULL && colon > v + 3 &&
-		    parse_u32(colon + 1, 1, 65535, &a) == 0)
+		    parse_u32(colon + 1, 1, 65535, &a) == 0) {
+			snprintf(o->fw_kind, sizeof(o->fw_kind), "pf");
+			o->fw_max = a;
 			return 0;
+		}
 		return say(err, len, "-F: invalid pf firewall '%s' (expected "
 		    "pf:ANCHOR:NUM)", v);
 	}
-	return say(err, len, "-F: unknown firewall '%s' (expected "
+	return say(err, len, "-F: unknown firewall '%s' (expected nft, "
 	    "ipfw:START-END or pf:ANCHOR:NUM)", v);
+}
+
+/* -F must name the kind of firewall this build's helper drives. */
+static int
+check_fw(const struct opts *o, char *err, size_t len)
+{
+	if (o->firewall == NULL || strcmp(o->fw_kind, SCAMPER_FW) == 0)
+		return 0;
+	if (strcmp(SCAMPER_FW, "none") == 0)
+		return say(err, len, "-F %s: this scamper was built without a "
+		    "firewall (on Linux it needs libnftnl and libmnl)",
+		    o->firewall);
+	return say(err, len, "-F %s: this system's firewall is %s: give "
+	    "-F %s%s", o->firewall, SCAMPER_FW, SCAMPER_FW,
+	    strcmp(SCAMPER_FW, "nft") == 0 ? "" : ":...");
 }
 
 static const char *const input_names[] = {
@@ -271,7 +301,7 @@ opt_one(struct opts *o, char c, const char *v, char *err, size_t len)
 	case 'L': return num_opt(c, v, 0, UINT32_MAX, &o->listid, err, len);
 	case 'C': return num_opt(c, v, 0, UINT32_MAX, &o->cycleid, err, len);
 	case 'O': return opt_O(o, v, err, len);
-	case 'F': o->firewall = v; return opt_F(v, err, len);
+	case 'F': return opt_F(o, v, err, len);
 	case 'c':
 		o->command = v;
 		return check_command(v, err, len);
@@ -447,7 +477,7 @@ opts_check(const struct opts *o, char *err, size_t len)
 		return say(err, len, "-O tls: only applies with -R");
 	if ((o->oflags & OPT_O_TCPFILES) && o->input != INPUT_CTL_INET)
 		return say(err, len, "-O tcp-files: only applies with -P");
-	if (check_tls_files(o, err, len) == -1)
+	if (check_tls_files(o, err, len) == -1 || check_fw(o, err, len) == -1)
 		return -1;
 	if ((o->oflags & (OPT_O_CMDFILE | OPT_O_TSPS)) &&
 	    o->input != INPUT_FILE)
@@ -464,7 +494,7 @@ opts_check(const struct opts *o, char *err, size_t len)
 }
 
 /* What this build can do; flipped on as each issue lands. */
-static const char opts_built[] = "?vdeDiIfcpwlLCMoPRU";
+static const char opts_built[] = "?vdeDiIfcpwlLCMoPRUF";
 static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND |
     OPT_O_TEXT | OPT_O_JSON | OPT_O_WARTS | OPT_O_CMDFILE | OPT_O_TSPS |
     OPT_O_OUTCOPY | OPT_O_TLS | OPT_O_NOTLS | OPT_O_NOTLS_REMOTE |
@@ -512,7 +542,8 @@ opts_usage(void *fp)
 "  -L  numeric id of the command-line list\n"
 "  -C  numeric cycle id to start with\n"
 "  -o  file to write results to (default: standard output)\n"
-"  -F  firewall for tbit and sting: ipfw:START-END or pf:ANCHOR:NUM\n"
+"  -F  firewall for tbit and sting: nft (Linux), ipfw:START-END or\n"
+"      pf:ANCHOR:NUM\n"
 "  -d  write debugging messages to this file\n"
 "  -e  write the process id to this file\n"
 "  -n  DNS server to use\n"

@@ -60,6 +60,9 @@ struct opts {
 	uint32_t	 cycleid;	/* -C */
 	const char	*outfile;	/* -o */
 	const char	*firewall;	/* -F */
+	char		 fw_kind[8];	/* -F's kind: "nft", "ipfw", "pf" */
+	uint32_t	 fw_max;	/* rules at once (ipfw range, pf num),
+					   0 = the helper's own limit */
 	const char	*debugfile;	/* -d */
 	const char	*pidfile;	/* -e */
 	const char	*nameserver;	/* -n */

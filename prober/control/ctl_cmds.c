@@ -343,7 +343,7 @@ outfile_opened(struct ctl_fileop *op, int err, int fd)
 	if (err == 0 && outfile_find(ctl, op->alias) != NULL)
 		err = EEXIST;		/* another client was quicker */
 	if (err == 0 && ((out = output_fdopen(fd, output_format(
-	    TAILQ_FIRST(&ctl->outfiles)->out))) == NULL ||
+	    TAILQ_FIRST(&ctl->outfiles)->out), op->path)) == NULL ||
 	    (of = calloc(1, sizeof(*of))) == NULL ||
 	    (of->alias = strdup(op->alias)) == NULL ||
 	    (of->path = strdup(op->path)) == NULL))
@@ -421,6 +421,16 @@ fsrc_describe(const struct ctl_fsrc *fs, char *buf, size_t len)
 	    fs->autoreload ? "on" : "off");
 }
 
+/* Whether FS has nothing more to read: its file ended, or its output
+ * failed (the core stopped the source: it takes no more commands). */
+static int
+fsrc_ended(struct ctl_fsrc *fs)
+{
+	if (output_failed(fs->of->out))
+		fs->eof = 1;
+	return fs->eof;
+}
+
 /* Read up to FSRC_AHEAD commands ahead; a bad line is logged with its
  * file:line and skipped. */
 static void
@@ -430,7 +440,7 @@ fsrc_fill(struct ctl_fsrc *fs)
 	struct task *t;
 	int rc;
 
-	while (!fs->eof && fs->in != NULL &&
+	while (!fsrc_ended(fs) && fs->in != NULL &&
 	    core_src_queued(fs->src) < FSRC_AHEAD) {
 		rc = source_next(fs->in, cmd, sizeof(cmd), where,
 		    sizeof(where));
@@ -458,8 +468,10 @@ fsrc_cycle_end(struct ctl_fsrc *fs)
 
 	fs->cycle->stop_time = now;
 	output_cycle_stop(fs->of->out, fs->cycle);
-	/* "shutdown done" waits for the cycles left; flush and now do not */
-	if (fs->cycles == 1 || ctl->shutdown == CTL_FLUSH ||
+	/* "shutdown done" waits for the cycles left; flush and now do not;
+	   a source whose output failed ends */
+	if (fs->cycles == 1 || output_failed(fs->of->out) ||
+	    ctl->shutdown == CTL_FLUSH ||
 	    ctl->shutdown == CTL_NOW) {
 		ctl_event(ctl, "source finish '%s'", fs->name);
 		fsrc_free(fs);
@@ -538,7 +550,7 @@ fsrc_on_done(void *arg, struct task *t)
 	struct ctl_fsrc *fs = arg;
 
 	(void)t;
-	if (fs->eof && core_src_live(fs->src) == 0)
+	if (fsrc_ended(fs) && core_src_live(fs->src) == 0)
 		fsrc_kick(fs, 0);
 }
 

@@ -22,6 +22,7 @@
 
 #include "ctl_int.h"
 #include "log.h"
+#include "mem.h"
 #include "remote.h"
 
 #define EXIT_DRAIN_MS	5000	/* at most this long to flush clients */
@@ -139,16 +140,6 @@ listen_unix(const char *path)
 	return fd;
 }
 
-static enum output_fmt
-fmt_of(const struct opts *o)
-{
-	if (o->oflags & OPT_O_WARTS)
-		return OUTPUT_WARTS;
-	if (o->oflags & OPT_O_JSON)
-		return OUTPUT_JSON;
-	return OUTPUT_TEXT;
-}
-
 static struct ctl_outfile *
 outfile_new(const char *alias, const char *path, struct output *out)
 {
@@ -190,7 +181,7 @@ ctl_prepare(const struct opts *o, const struct method *const *methods)
 	if ((o->input == INPUT_CTL_UNIX || o->unix_path != NULL) &&
 	    (ctl->lfd[ctl->nlisten++] = listen_unix(o->unix_path)) == -1)
 		goto fail;
-	if ((out = output_open(o->outfile, fmt_of(o))) == NULL) {
+	if ((out = output_open_opts(o)) == NULL) {
 		log_warn("-o %s", o->outfile != NULL ? o->outfile : "stdout");
 		goto fail;
 	}
@@ -267,19 +258,9 @@ wq_reserve(struct ctl_client *cl, size_t n)
 		cl->wq_len -= cl->wq_off;
 		cl->wq_off = 0;
 	}
-	if (cl->wq_len + n > cl->wq_cap) {
-		size_t cap = cl->wq_cap == 0 ? 4096 : cl->wq_cap;
-		char *p;
-
-		while (cap < cl->wq_len + n)
-			cap *= 2;
-		if ((p = realloc(cl->wq, cap)) == NULL) {
-			log_warnx("%s: out of memory for output; closing",
-			    cl->name);
-			return NULL;
-		}
-		cl->wq = p;
-		cl->wq_cap = cap;
+	if (mem_grow(&cl->wq, &cl->wq_cap, cl->wq_len + n, 1, 4096) != 0) {
+		log_warnx("%s: out of memory for output; closing", cl->name);
+		return NULL;
 	}
 	return cl->wq + cl->wq_len;
 }
@@ -788,6 +769,10 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 		goto out;
 	}
 	rc = 0;
+	/* results that could not be written make the run a failure */
+	TAILQ_FOREACH(def, &ctl->outfiles, e)
+		if (output_failed(def->out))
+			rc = 1;
 out:
 	loop_timer_cancel(l, &ctl->relisten);
 	loop_timer_cancel(l, &ctl->exit_timer);

@@ -26,6 +26,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "mem.h"
 #include "remote.h"
 #include "remote_proto.h"
 #include "tls.h"
@@ -213,22 +214,13 @@ out_raw(struct remote *r, const void *p, size_t len)
 	if (r->woff > 0 && r->woff == r->wlen)
 		r->woff = r->wlen = 0;
 	if (r->wlen + len > r->wcap) {
-		size_t cap = r->wcap == 0 ? 16384 : r->wcap;
-		uint8_t *n;
-
 		if (r->woff > 0) {
 			memmove(r->wbuf, r->wbuf + r->woff, r->wlen - r->woff);
 			r->wlen -= r->woff;
 			r->woff = 0;
 		}
-		while (cap < r->wlen + len)
-			cap *= 2;
-		if (cap > r->wcap) {
-			if ((n = realloc(r->wbuf, cap)) == NULL)
-				return -1;
-			r->wbuf = n;
-			r->wcap = cap;
-		}
+		if (mem_grow(&r->wbuf, &r->wcap, r->wlen + len, 1, 16384) != 0)
+			return -1;
 	}
 	memcpy(r->wbuf + r->wlen, p, len);
 	r->wlen += len;
@@ -493,24 +485,16 @@ chan_data(struct remote *r, uint32_t id, const uint8_t *p, size_t len)
 		return;
 	}
 	if (ch->in_len + len > ch->in_cap) {
-		size_t cap = ch->in_cap == 0 ? 1024 : ch->in_cap;
-		char *n;
-
 		if (ch->in_off > 0) {
 			memmove(ch->in, ch->in + ch->in_off,
 			    ch->in_len - ch->in_off);
 			ch->in_len -= ch->in_off;
 			ch->in_off = 0;
 		}
-		while (cap < ch->in_len + len)
-			cap *= 2;
-		if (cap > ch->in_cap) {
-			if ((n = realloc(ch->in, cap)) == NULL) {
-				log_warn("remote: channel %u", id);
-				return;
-			}
-			ch->in = n;
-			ch->in_cap = cap;
+		if (mem_grow(&ch->in, &ch->in_cap, ch->in_len + len, 1,
+		    1024) != 0) {
+			log_warn("remote: channel %u", id);
+			return;
 		}
 	}
 	memcpy(ch->in + ch->in_len, p, len);

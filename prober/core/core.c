@@ -24,17 +24,34 @@
 
 static void core_set_tick(struct core *);
 
+static void out_failed(struct core *c, struct output *out);
+
 /* ---- task lifecycle ------------------------------------------------- */
 
+/* Free T.  While some of its probes' send times are still to be
+ * reported, only its state goes; the task itself waits on the zombie
+ * list until the last report (on_txdone), so reports never reach freed
+ * memory. */
 static void
 task_free(struct task *t)
 {
-	netio_forget(t->c->nio, t);
+	struct core *c = t->c;
+
+	t->txwait -= (uint32_t)netio_forget(c->nio, t);
 	dl_user_free(t->dlu);
 	tcpdl_free(t);
+	t->dlu = NULL;
+	task_fw_release(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
+	t->state = NULL;
 	free(t->mr);
+	t->mr = NULL;
+	if (t->txwait > 0 && !c->freeing) {
+		t->zombie = 1;
+		TAILQ_INSERT_TAIL(&c->zombies, t, q);
+		return;
+	}
 	free(t);
 }
 
@@ -50,17 +67,22 @@ free_queue(struct taskq *q)
 }
 
 /* Write T's result to its source's output (unless discarded), tell the
- * source, free T. */
+ * source, free T.  An output that fails stops its sources. */
 static void
 reap_one(struct core *c, struct task *t)
 {
 	struct core_src *s = t->src;
+	const void *obj;
+	uint16_t type;
 
 	if (!c->discard && !t->discard && s != NULL) {
-		t->m->write(t, s->out);
+		obj = t->m->result(t, &type);
+		output_write(s->out, type, obj);
 		c->st.results++;
-		if (s->out != c->out && output_flush(s->out) == -1)
-			log_warn("output");
+		if (s->out != c->out)
+			output_flush(s->out);
+		if (output_failed(s->out))
+			out_failed(c, s->out);
 	}
 	c->st.tasks_done++;
 	if (s != NULL) {
@@ -81,8 +103,9 @@ on_reap(void *arg)
 		TAILQ_REMOVE(&c->dead, t, q);
 		reap_one(c, t);
 	}
-	if (c->out != NULL && output_flush(c->out) == -1)
-		log_warn("output");
+	if (c->out != NULL && output_flush(c->out) == -1 &&
+	    output_failed(c->out))
+		out_failed(c, c->out);
 	core_kick(c);
 }
 
@@ -98,6 +121,11 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 	struct task *t;
 	int argc = 0;
 
+	if (s->stopped) {
+		snprintf(err, errlen, "%s: not accepted: the output failed",
+		    where);
+		return -1;
+	}
 	snprintf(line, sizeof(line), "%s", cmd);
 	if ((argc = cmd_split(line, argv, CMD_MAXARGS, why, sizeof(why))) < 0)
 		goto bad;
@@ -225,6 +253,7 @@ start_one(struct core *c, struct task *t)
 			dl_user_free(t->dlu);
 			t->dlu = NULL;
 			tcpdl_free(t);
+			task_fw_release(t);
 			task_flows_del(t);
 			c->running--;
 			TAILQ_REMOVE(&c->running_q, t, run);
@@ -326,25 +355,52 @@ on_pump(void *arg)
 	}
 }
 
-/* A probe task TOKEN queued in this pump pass went out, or not. */
-static void
-on_txdone(void *arg, void *token, uint32_t tag, int err,
-    const struct timeval *tx)
-{
-	struct task *t = token;
+#define CORE_TXLOG_MAX 20	/* probes without a kernel time logged */
 
-	if (err != 0)
-		log_debug("%s: send: %s", t->m->name, strerror(err));
-	if (t->finished)
+/* Probe TAG of task TOKEN: handed to the kernel, stamped by it, left
+ * without a timestamp, or refused (netio.h). */
+static void
+on_txdone(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
+    const struct stamp *tx)
+{
+	struct core *c = arg;
+	struct task *t = token;
+	int used = 0;
+
+	if (ev != NETIO_TX_SENT)
+		t->txwait--;
+	if (ev == NETIO_TX_STAMPED)
+		c->st.tx_kernel++;
+	else if (ev == NETIO_TX_NOSTAMP) {
+		c->st.tx_before++;
+		if (c->st.tx_before <= CORE_TXLOG_MAX)
+			log_debug("%s %u: probe %u: no kernel transmit timestamp;"
+			    " its send time is the clock read before it was "
+			    "sent%s", t->m->name, t->id, tag,
+			    c->st.tx_before == CORE_TXLOG_MAX ? " (further "
+			    "ones are only counted)" : "");
+	} else if (ev == NETIO_TX_REFUSED)
+		log_debug("%s %u: send: %s", t->m->name, t->id, strerror(err));
+	if (t->zombie) {
+		if (t->txwait == 0) {
+			TAILQ_REMOVE(&c->zombies, t, q);
+			free(t);
+		}
+		return;
+	}
+	if (t->finished || ev == NETIO_TX_NOSTAMP)
 		return;
 	if (t->m->sent != NULL)
-		t->m->sent(t, tag, err, tx);
-	else if (err != 0)
+		used = t->m->sent(t, tag, ev == NETIO_TX_REFUSED ? err : 0,
+		    tx, ev == NETIO_TX_STAMPED ? STAMP_KERNEL : STAMP_BEFORE);
+	else if (ev == NETIO_TX_REFUSED)
 		t->m->halt(t);
+	if (ev == NETIO_TX_STAMPED && !used)
+		c->st.tx_unused++;
 }
 
 static void
-on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
+on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 {
 	struct core *c = arg;
 	struct match_key k;
@@ -356,6 +412,8 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 		c->st.unmatched++;
 		return;
 	}
+	/* probes sent at layer 2 (trace -r): their send times first */
+	dl_pool_tx_drain(c->dlp);
 	t = e->owner;
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
 	    dl_user_rx(t->dlu)) {
@@ -371,7 +429,7 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 /* A frame from the datalink: a probe leaving or a reply arriving, for
  * a task that wants datalink timestamps.  Returns 1 if delivered. */
 static int
-on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
+on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
     int outgoing, const uint32_t *fragid)
 {
 	struct core *c = arg;
@@ -386,10 +444,13 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct timeval *ts,
 	if (t->finished || !t->dl_ready || !(t->dl_want & TASK_DL_TS))
 		return 0;
 	if (outgoing) {
-		if (t->dl_sentcb != NULL)
-			t->dl_sentcb(t, r, ts);
+		if (t->dl_sentcb != NULL && t->dl_sentcb(t, r, ts))
+			c->st.tx_dl++;
 		return 0;
 	}
+	/* send times first, as for replies from the raw sockets */
+	netio_tx_drain(c->nio);
+	dl_pool_tx_drain(c->dlp);
 	c->from_dl = 1;
 	c->dl_fragid = fragid;
 	t->m->reply(t, r, ts);
@@ -419,11 +480,15 @@ core_new(struct loop *l, const struct core_conf *conf,
 		return NULL;
 	}
 	netio_set_txcb(c->nio, on_txdone);
+	dl_pool_set_txcb(c->dlp, on_txdone, c);
 	c->l = l;
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
 	c->pid = (uint32_t)getpid();
+	c->fw_lease = fds->fw_lease;
+	c->fw_release = fds->fw_release;
+	c->fw_ctx = fds->fw_ctx;
 	c->sport = (uint16_t)((c->pid & 0x7fff) | 0x8000);
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	core_set_tick(c);
@@ -432,6 +497,7 @@ core_new(struct loop *l, const struct core_conf *conf,
 	TAILQ_INIT(&c->ready);
 	TAILQ_INIT(&c->dead);
 	TAILQ_INIT(&c->held);
+	TAILQ_INIT(&c->zombies);
 	TAILQ_INIT(&c->running_q);
 	TAILQ_INIT(&c->srcs);
 	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL) {
@@ -447,6 +513,33 @@ core_new(struct loop *l, const struct core_conf *conf,
 	return c;
 }
 
+/* The end-of-run statistics, to the debug log (-d). */
+static void
+core_log_stats(const struct core *c)
+{
+	const struct netio_stats *ns = netio_stats(c->nio);
+
+	log_debug("statistics: tasks %llu, probes %llu (sent %llu, refused "
+	    "%llu), replies %llu (unmatched %llu, malformed %llu)",
+	    (unsigned long long)c->st.tasks_done,
+	    (unsigned long long)c->st.probes, (unsigned long long)ns->sent,
+	    (unsigned long long)ns->send_errors,
+	    (unsigned long long)ns->received,
+	    (unsigned long long)c->st.unmatched,
+	    (unsigned long long)ns->malformed);
+	log_debug("statistics: send times: kernel %llu, before-send %llu, "
+	    "datalink %llu (kernel times not used %llu, stray kernel "
+	    "timestamps %llu); replies without a kernel time %llu; "
+	    "negative RTTs %llu",
+	    (unsigned long long)c->st.tx_kernel,
+	    (unsigned long long)c->st.tx_before,
+	    (unsigned long long)c->st.tx_dl,
+	    (unsigned long long)c->st.tx_unused,
+	    (unsigned long long)ns->tx_stray,
+	    (unsigned long long)ns->rx_nostamp,
+	    (unsigned long long)c->st.rtt_negative);
+}
+
 void
 core_free(struct core *c)
 {
@@ -459,8 +552,11 @@ core_free(struct core *c)
 		core_src_free(TAILQ_FIRST(&c->srcs));
 	loop_timer_cancel(c->l, &c->pump);
 	loop_timer_cancel(c->l, &c->reap);
+	core_log_stats(c);
+	c->freeing = 1;
 	free_queue(&c->dead);
 	free_queue(&c->held);
+	free_queue(&c->zombies);
 	dl_pool_free(c->dlp);
 	netio_free(c->nio);
 	match_free(c->mt);
@@ -517,6 +613,61 @@ halt_running(struct task *t)
 	t->m->halt(t);
 	if (!t->finished)
 		fatalx("%s: halt did not finish task %u", t->m->name, t->id);
+}
+
+/* S's output failed: S starts nothing more.  Its queued and held tasks
+ * are dropped and its running tasks halted, all without output (its
+ * sources hear each end as usual); its pull sources are closed.
+ * Returns how many tasks ended. */
+static uint32_t
+src_stop(struct core *c, struct core_src *s)
+{
+	struct task *t, *next;
+	uint32_t n = 0;
+
+	s->stopped = 1;
+	src_free_pulls(s);
+	for (; (t = TAILQ_FIRST(&s->pending)) != NULL; n++)
+		drop_queued(c, t);
+	for (t = TAILQ_FIRST(&c->held); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, q);
+		if (t->src == s) {
+			drop_queued(c, t);
+			n++;
+		}
+	}
+	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, run);
+		if (t->src != s)
+			continue;
+		t->discard = 1;
+		halt_running(t);
+		n++;
+		/* halting may finish others: start over */
+		next = TAILQ_FIRST(&c->running_q);
+	}
+	return n;
+}
+
+/* OUT failed (the write error is logged): stop every source writing to
+ * it, so no more probing is done for results that cannot be kept. */
+static void
+out_failed(struct core *c, struct output *out)
+{
+	struct core_src *s;
+	uint32_t n = 0, srcs = 0;
+
+	TAILQ_FOREACH(s, &c->srcs, e)
+		if (s->out == out && !s->stopped) {
+			n += src_stop(c, s);
+			srcs++;
+		}
+	if (srcs > 0)
+		log_warnx("probing stopped for the %u source%s writing to the "
+		    "failed output: %u task%s ended unrecorded, the rest of "
+		    "the input was not read", srcs, srcs == 1 ? "" : "s", n,
+		    n == 1 ? "" : "s");
+	core_kick(c);
 }
 
 void

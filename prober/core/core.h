@@ -34,6 +34,16 @@ struct core_stats {
 	uint64_t	 bad_commands;	/* refused, with a message logged */
 	uint64_t	 unmatched;	/* replies that matched no task */
 	uint64_t	 probes;
+	/* where probes' send times came from (each probe handed to the
+	 * kernel is either tx_kernel or tx_before; tx_dl probes were also
+	 * seen leaving on the datalink, whose time they keep) */
+	uint64_t	 tx_kernel;	/* the kernel's transmit timestamp */
+	uint64_t	 tx_before;	/* none came: the clock read before */
+	uint64_t	 tx_dl;		/* the datalink's timestamp (-O dl) */
+	uint64_t	 tx_unused;	/* kernel timestamps not used (the
+					   datalink's time stood) */
+	uint64_t	 rtt_negative;	/* replies received before their probe
+					   was sent, by the clock: kept */
 };
 
 struct core;
@@ -45,7 +55,8 @@ struct core *core_new(struct loop *l, const struct core_conf *conf,
     const struct netio_fds *fds, struct output *out,
     struct scamper_cycle *cyc);
 
-/* Free C: every task still running is discarded without output. */
+/* Free C: every task still running is discarded without output.  The
+ * end-of-run statistics (core_stats, netio's) go to the debug log. */
 void core_free(struct core *c);
 
 /* Take commands from S (owned by the core from here on).  Sources are
@@ -79,7 +90,13 @@ void core_set_pps(struct core *c, uint32_t pps);
  * priority 0 or a paused source is skipped.  Results of its tasks are
  * written to the source's output; its tasks belong to its cycle.  The
  * sources of core_add_source() and core_command() form the default
- * source (priority 1, the core's output and cycle). */
+ * source (priority 1, the core's output and cycle).
+ *
+ * When writing to an output fails (output_failed), every source writing
+ * to it stops: its queued tasks are dropped, its running tasks halted,
+ * both without output (ops->done follows for each), its pull sources
+ * closed, and it accepts no more commands.  A run whose only output
+ * failed so ends at once. */
 
 struct core_src;
 struct task;
@@ -101,7 +118,7 @@ struct core_src *core_src_new(struct core *c, uint32_t priority,
 
 /* Parse CMD (from WHERE, for messages) and queue its task on S.  *TP
  * gets the task (valid until ops->done).  Returns 0, or -1 with the
- * reason in ERR. */
+ * reason in ERR (also once S's output failed). */
 int core_src_command(struct core_src *s, const char *cmd, const char *where,
     struct task **tp, char *err, size_t errlen);
 

@@ -33,12 +33,17 @@ struct task {
 	uint8_t			 discard;	/* free without writing */
 	uint8_t			 dl_want;	/* TASK_DL_* */
 	uint8_t			 dl_ready;	/* its READY said 0 */
+	uint8_t			 zombie;	/* freed but for TXWAIT */
+	uint32_t		 txwait;	/* probes whose send time is
+						   still to be reported */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
 	task_frame_cb		*dl_framecb;	/* task_dl_tap */
 	struct dl_user		*tcpdl;		/* IPv4 TCP probes (tcpdl.c) */
 	struct tcpdl_pkt	*tcpdl_q;	/* waiting for it */
 	uint8_t			 tcpdl_state;
+	void			*fwl;		/* task_fw_lease, or NULL */
+	task_fw_ready		*fw_readycb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
 	TAILQ_ENTRY(task)	 run;		/* on the running list */
 };
@@ -56,6 +61,7 @@ struct core_src {
 	struct core		*c;
 	uint32_t		 priority;
 	int			 paused;
+	int			 stopped;	/* its output failed */
 	struct output		*out;
 	struct scamper_cycle	*cycle;
 	const struct core_src_ops *ops;
@@ -83,8 +89,10 @@ struct core {
 	struct taskq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	struct taskq		 held;		/* flow busy: wait for a finish */
+	struct taskq		 zombies;	/* freed, awaiting send times */
 	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
 	int			 discard;	/* free without writing */
+	int			 freeing;	/* core_free: no zombies */
 	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
 	struct core_src		*def;		/* core_add_source/command */
 	struct core_src		*cur;		/* whose turn it is */
@@ -97,6 +105,9 @@ struct core {
 	uint32_t		 next_id;
 	uint16_t		 sport;
 	uint32_t		 pid;		/* task_pid */
+	netio_fw_lease_fn	*fw_lease;	/* -F, or NULL */
+	netio_fw_release_fn	*fw_release;
+	void			*fw_ctx;
 	struct core_stats	 st;
 };
 
@@ -117,9 +128,10 @@ void task_flows_del(struct task *t);
  * waiting for T's datalink (TX the time, TAG for method->sent), -1 with
  * errno if the datalink refused it, 0 if it goes on the raw socket. */
 int tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
-    struct timeval *tx, uint32_t tag);
+    struct stamp *tx, uint32_t tag);
 
-/* Forget T's datalink for TCP probes and what waits for it. */
+/* Forget T's datalink for TCP probes and what waits for it (no longer
+ * awaited in T's txwait). */
 void tcpdl_free(struct task *t);
 
 #endif

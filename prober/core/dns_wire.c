@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dns_wire.h"
+#include "wire.h"
 
 #define HDR		12
 #define T_CNAME		5
@@ -27,19 +28,6 @@
 #define WIRE_MAX	255	/* a name's wire length, with the root */
 #define CNAME_MAX	8	/* CNAMEs followed from the question's name */
 #define PTRS_MAX	64	/* compression pointers in one name */
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* ---- queries ----------------------------------------------------------- */
 
@@ -96,12 +84,12 @@ dns_ptr_query(uint8_t *buf, size_t len, uint16_t id, int af,
 		return -1;
 	}
 	memset(buf, 0, HDR);
-	put16(buf, id);
-	put16(buf + 2, 0x0100);		/* query, recursion desired */
-	put16(buf + 4, 1);		/* one question */
+	wire_set_be16(buf, id);
+	wire_set_be16(buf + 2, 0x0100);		/* query, recursion desired */
+	wire_set_be16(buf + 4, 1);		/* one question */
 	buf[off++] = 0;			/* the root label */
-	put16(buf + off, T_PTR);
-	put16(buf + off + 2, C_IN);
+	wire_set_be16(buf + off, T_PTR);
+	wire_set_be16(buf + off + 2, C_IN);
 	return (int)(off + 4);
 }
 
@@ -216,9 +204,9 @@ rr_read(const uint8_t *m, size_t len, size_t *off, struct rr *r)
 	if (name_read(m, len, off, r->owner, &r->ownerlen) == -1 ||
 	    *off + 10 > len)
 		return -1;
-	r->type = get16(m + *off);
-	r->class = get16(m + *off + 2);
-	r->rdlen = get16(m + *off + 8);
+	r->type = wire_be16(m + *off);
+	r->class = wire_be16(m + *off + 2);
+	r->rdlen = wire_be16(m + *off + 8);
 	r->rdata = *off + 10;
 	if (r->rdata + r->rdlen > len)
 		return -1;
@@ -282,11 +270,11 @@ dns_ptr_parse(const uint8_t *m, size_t len, const uint8_t *query,
 	int rc = 2;
 
 	if (len < HDR || qlen < HDR + 5 || namelen < DNS_NAME_MAX ||
-	    get16(m) != get16(query))
+	    wire_be16(m) != wire_be16(query))
 		return DNS_BAD;
-	flags = get16(m + 2);
+	flags = wire_be16(m + 2);
 	if (!(flags & 0x8000) || (flags >> 11 & 0xf) != 0 ||
-	    get16(m + 4) != 1)
+	    wire_be16(m + 4) != 1)
 		return DNS_BAD;		/* not one answered question */
 	if (name_read(m, len, &off, target, &tlen) == -1 || off + 4 > len ||
 	    !name_eq(target, tlen, query + HDR, qlen - HDR - 4) ||
@@ -296,7 +284,7 @@ dns_ptr_parse(const uint8_t *m, size_t len, const uint8_t *query,
 	if ((flags & 0xf) != 0)
 		return DNS_NONAME;	/* NXDOMAIN, SERVFAIL, REFUSED, ... */
 	for (int i = 0; rc == 2 && i <= CNAME_MAX; i++)
-		rc = answers(m, len, off, get16(m + 6), target, &tlen, name,
+		rc = answers(m, len, off, wire_be16(m + 6), target, &tlen, name,
 		    namelen);
 	return rc == 2 ? DNS_NONAME : rc;
 }

@@ -35,16 +35,6 @@ measure_needs_sockets(const struct opts *o)
 	    o->input == INPUT_FILE;
 }
 
-static enum output_fmt
-fmt_of(const struct opts *o)
-{
-	if (o->oflags & OPT_O_WARTS)
-		return OUTPUT_WARTS;
-	if (o->oflags & OPT_O_JSON)
-		return OUTPUT_JSON;
-	return OUTPUT_TEXT;
-}
-
 /* The list and cycle every result of this run belongs to. */
 static struct scamper_cycle *
 make_cycle(const struct opts *o)
@@ -138,7 +128,7 @@ measure_prepare(const struct opts *o, const struct method *const *methods)
 		return NULL;
 	m->o = o;
 	m->methods = methods;
-	if ((m->out = output_open(o->outfile, fmt_of(o))) == NULL) {
+	if ((m->out = output_open_opts(o)) == NULL) {
 		log_warn("-o %s", o->outfile != NULL ? o->outfile : "stdout");
 		goto fail;
 	}

@@ -12,13 +12,13 @@
 #define PROBER_CORE_METHOD_H
 
 #include <stddef.h>
-#include <sys/time.h>
+#include <stdint.h>
 
 #include "cmd.h"
 #include "pkt.h"
+#include "stamp.h"
 
 struct task;
-struct output;
 
 /* A control-socket command a technique adds ("lss-clear NAME"): RUN gets
  * the command's words (ARGV[0] is NAME) and writes the answer into MSG
@@ -48,25 +48,32 @@ struct method {
 	 * one probe.  Returns 1 if a probe was sent, 0 otherwise. */
 	int	 (*probe)(struct task *t);
 
-	/* A reply that matched the task's flow. */
+	/* A reply that matched the task's flow, received at RX (the
+	 * kernel's timestamp, or the datalink's: task_reply_from_dl). */
 	void	 (*reply)(struct task *t, const struct pkt_reply *r,
-		    const struct timeval *rx);
+		    const struct stamp *rx);
 
-	/* A probe task_send queued with TAG went out at TX (ERR 0; the
-	 * technique keeps TX as its send time: task_send gave the time it
-	 * was queued), or the kernel refused it (ERR an errno, TX NULL;
-	 * the technique ends as it would had task_send failed).  Called
-	 * when the pump pass's probes go out together.  NULL: send times
-	 * stay task_send's and a refusal halts the task. */
-	void	 (*sent)(struct task *t, uint32_t tag, int err,
-		    const struct timeval *tx);
+	/* A better send time for the probe task_send sent with TAG: TX,
+	 * from SRC (ERR 0).  STAMP_BEFORE: a queued probe was handed to
+	 * the kernel after the clock read TX (task_send gave the time it
+	 * was queued).  STAMP_KERNEL: the kernel's transmit timestamp,
+	 * which comes before any reply to the probe is delivered.  Or the
+	 * kernel refused a queued probe (ERR an errno, TX NULL; the
+	 * technique ends as it would had task_send failed).  Returns
+	 * nonzero if TX is now the probe's send time (0: e.g. the
+	 * datalink's time stands).  NULL: send times stay task_send's and
+	 * a refusal halts the task. */
+	int	 (*sent)(struct task *t, uint32_t tag, int err,
+		    const struct stamp *tx, enum stamp_src src);
 
 	/* Stop now (halt, shutdown); the technique records why and calls
 	 * task_finish(). */
 	void	 (*halt)(struct task *t);
 
-	/* Write the finished result to O. */
-	void	 (*write)(struct task *t, struct output *o);
+	/* The finished result, an object of libscamperfile, and its type
+	 * (SCAMPER_FILE_OBJ_*) in *TYPE; the core writes it (a technique
+	 * knows no output format).  It stays the task's. */
+	const void *(*result)(struct task *t, uint16_t *type);
 
 	/* Release the state alloc returned. */
 	void	 (*free_state)(void *state);

@@ -1,7 +1,8 @@
 /*
- * output.h: where results go: a file (or standard output) in one format.
- * Text and JSON are written line by line; warts through the formats/
- * library's writer, which adds list and cycle records as needed.
+ * output.h: where results go: a file (or standard output) or a callback,
+ * in one format.  The encoding is libscamperfile's (scamper_sink.h): this
+ * layer knows no result type; it opens files, names them in messages,
+ * copies results (-O outcopy) and remembers failure.
  */
 #ifndef PROBER_CORE_OUTPUT_H
 #define PROBER_CORE_OUTPUT_H
@@ -9,14 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct scamper_trace;
-struct scamper_ping;
+#include "scamper_sink.h"
+
 struct scamper_cycle;
 
 enum output_fmt {
-	OUTPUT_TEXT,
-	OUTPUT_JSON,
-	OUTPUT_WARTS,
+	OUTPUT_TEXT = SCAMPER_SINK_TEXT,
+	OUTPUT_JSON = SCAMPER_SINK_JSON,
+	OUTPUT_WARTS = SCAMPER_SINK_WARTS,
 };
 
 struct output;
@@ -25,41 +26,10 @@ struct output;
  * with errno set on failure.  Close with output_close(). */
 struct output *output_open(const char *path, enum output_fmt fmt);
 
-/* Flush and close O (standard output is flushed, not closed).  Returns 0,
- * or -1 with errno if a write failed at any point. */
-int output_close(struct output *o);
-
-enum output_fmt output_format(const struct output *o);
-
-/* Write one result.  Returns 0 or -1 (a message is logged).  May block. */
-int output_write_trace(struct output *o, const struct scamper_trace *t);
-int output_write_ping(struct output *o, const struct scamper_ping *p);
-
-/* Write one result object of TYPE (SCAMPER_FILE_OBJ_NEIGHBOURDISC or
- * _SNIFF): warts only, as 20211212 (no text or JSON form).  Returns 0
- * or -1 (a message is logged). */
-int output_write(struct output *o, uint16_t type, const void *obj);
-
-/* Cycle records: warts writes them; JSON writes the cycle objects; text
- * writes nothing. */
-int output_cycle_start(struct output *o, const struct scamper_cycle *c);
-int output_cycle_stop(struct output *o, const struct scamper_cycle *c);
-
-/* Push buffered results out.  Returns 0 or -1. */
-int output_flush(struct output *o);
-
-/* Where a sink output delivers each object: BUF[0..LEN-1] is one
- * complete warts record (header included), one JSON object with its
- * newline, or one text rendering.  Returns 0, or -1 to count a failure. */
-typedef int output_sink_fn(void *arg, const void *buf, size_t len);
-
-/* An output that hands each object to FN(ARG) instead of a file, e.g.
- * into a control-socket client's buffer.  In warts, the stream it makes
- * has one list (ID 1) and its cycles numbered from 1: output_cycle_start
- * sends the list record (first time) and a cycle-start record, and
- * results refer to the last cycle started.  Returns NULL (ENOMEM). */
-struct output *output_sink(enum output_fmt fmt, output_sink_fn *fn,
-    void *arg);
+/* Open -o (standard output if none) in the format -O chose (text unless
+ * warts or json), truncating.  As output_open otherwise. */
+struct opts;
+struct output *output_open_opts(const struct opts *o);
 
 /* Open PATH for FMT, truncating or (APPEND) appending.  As output_open
  * otherwise. */
@@ -68,9 +38,45 @@ struct output *output_open_mode(const char *path, enum output_fmt fmt,
 
 /* An output writing FMT to FD, a file already opened for writing
  * (truncated or appending), e.g. by scamper-helper after the privilege
- * drop.  FD is owned from now on (closed on failure too).  Returns NULL
- * with errno set. */
-struct output *output_fdopen(int fd, enum output_fmt fmt);
+ * drop; NAME (copied) names it in messages.  FD is owned from now on
+ * (closed on failure too).  Returns NULL with errno set. */
+struct output *output_fdopen(int fd, enum output_fmt fmt, const char *name);
+
+/* Where a callback output delivers each record: BUF[0..LEN-1] is one
+ * complete warts record (header included), one JSON object with its
+ * newline, or one text rendering.  Returns 0, or -1 to count a failure. */
+typedef scamper_sink_fn output_sink_fn;
+
+/* An output that hands each record to FN(ARG) instead of a file, e.g.
+ * into a control-socket client's buffer.  Returns NULL (ENOMEM). */
+struct output *output_sink(enum output_fmt fmt, output_sink_fn *fn,
+    void *arg);
+
+/* Flush and close O (standard output is flushed, not closed).  Returns 0,
+ * or -1 if a write failed at any point. */
+int output_close(struct output *o);
+
+enum output_fmt output_format(const struct output *o);
+
+/* Write one object of TYPE (SCAMPER_FILE_OBJ_*): a result, which also
+ * goes to the copy (output_copy_to), or a list or cycle record, which
+ * does not.  In warts, a result's list and cycle are written before it
+ * the first time.  Returns 0 or -1.  The first write error of a file is
+ * logged, and from then on the output refuses every write quietly (see
+ * output_failed).  May block. */
+int output_write(struct output *o, uint16_t type, const void *obj);
+
+/* Cycle records: warts writes them (and the list first); JSON writes the
+ * cycle objects; text writes nothing. */
+int output_cycle_start(struct output *o, const struct scamper_cycle *c);
+int output_cycle_stop(struct output *o, const struct scamper_cycle *c);
+
+/* Push buffered results out.  Returns 0 or -1. */
+int output_flush(struct output *o);
+
+/* The errno of the write to O's file that failed, or 0.  A failed file
+ * ends with its last whole record and takes nothing more. */
+int output_failed(const struct output *o);
 
 /* Swap the files behind A and B ("outfile swap", for log rotation):
  * whoever wrote to A now writes to B's file and the other way round. */

@@ -114,7 +114,7 @@ task_want_probe(struct task *t)
 }
 
 int
-task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
     uint32_t tag)
 {
 	uint8_t buf[PKT_MAXLEN];
@@ -126,13 +126,37 @@ task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
 		return -1;
 	}
 	t->c->st.probes++;
+	/* counted first: a socket without timestamps reports at once */
+	t->txwait++;
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
 		netio_note_tx(t->c->nio, len);
-		return dl_user_send(t->dlu, buf, len, tx);
+		rc = dl_user_send(t->dlu, buf, len, tx, t, tag);
+	} else if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
+		rc = rc == 1 ? 0 : -1;
+	else
+		rc = netio_send(t->c->nio, buf, len, tx, t, tag);
+	if (rc == -1)
+		t->txwait--;
+	return rc;
+}
+
+uint32_t
+task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
+{
+	int64_t ns = stamp_sub_ns(rx, tx), us;
+
+	if (ns < 0) {
+		t->c->st.rtt_negative++;
+		log_debug("%s %u: reply received %lld ns before its probe was "
+		    "sent (tx %lld.%09lld, rx %lld.%09lld): both times kept",
+		    t->m->name, t->id, (long long)-ns,
+		    (long long)(tx.ns / 1000000000),
+		    (long long)(tx.ns % 1000000000),
+		    (long long)(rx.ns / 1000000000),
+		    (long long)(rx.ns % 1000000000));
 	}
-	if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
-		return rc == 1 ? 0 : -1;
-	return netio_send(t->c->nio, buf, len, tx, t, tag);
+	us = stamp_ns_to_us(ns);
+	return (uint32_t)(uint64_t)us;
 }
 
 void
@@ -302,7 +326,7 @@ task_iface_addr(const struct task *t, uint32_t ifindex, int af,
 /* A frame for the tap of task ARG. */
 static void
 on_tap_frame(void *arg, const uint8_t *frame, size_t len, size_t linkhdr,
-    const struct timeval *ts, int outgoing)
+    const struct stamp *ts, int outgoing)
 {
 	struct task *t = arg;
 
@@ -329,15 +353,72 @@ task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
 }
 
 int
+task_fw_enabled(const struct task *t)
+{
+	return t->c->fw_lease != NULL;
+}
+
+/* The firewall answered task ARG's lease. */
+static void
+on_fw_done(void *arg, int err, uint16_t sport)
+{
+	struct task *t = arg;
+
+	if (t->finished)
+		return;
+	if (err != 0)
+		task_fw_release(t);
+	t->fw_readycb(t, err, sport);
+}
+
+int
+task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, task_fw_ready *ready)
+{
+	struct netio_fw_rule r;
+
+	task_fw_release(t);
+	if (t->c->fw_lease == NULL) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.af = af;
+	memcpy(r.src, src, af == AF_INET ? 4 : 16);
+	memcpy(r.dst, dst, af == AF_INET ? 4 : 16);
+	r.sport = sport;
+	r.dport = dport;
+	t->fw_readycb = ready;
+	if ((t->fwl = t->c->fw_lease(t->c->fw_ctx, &r, on_fw_done, t)) ==
+	    NULL)
+		return -1;
+	return 0;
+}
+
+int
 task_dl_send(struct task *t, const uint8_t *frame, size_t len,
-    struct timeval *tx)
+    struct stamp *tx, uint32_t tag)
 {
 	if (t->dlu == NULL) {
 		errno = ENOTCONN;
 		return -1;
 	}
 	t->c->st.probes++;
-	return dl_user_send_frame(t->dlu, frame, len, tx);
+	t->txwait++;	/* counted first, as task_send does */
+	if (dl_user_send_frame(t->dlu, frame, len, tx, t, tag) == -1) {
+		t->txwait--;
+		return -1;
+	}
+	return 0;
+}
+
+void
+task_fw_release(struct task *t)
+{
+	if (t->fwl == NULL)
+		return;
+	t->c->fw_release(t->c->fw_ctx, t->fwl);
+	t->fwl = NULL;
 }
 
 void
@@ -355,6 +436,7 @@ task_finish(struct task *t)
 	dl_user_free(t->dlu);
 	t->dlu = NULL;
 	tcpdl_free(t);
+	task_fw_release(t);
 	task_flows_del(t);
 	c->running--;
 	TAILQ_REMOVE(&c->running_q, t, run);

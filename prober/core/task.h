@@ -11,11 +11,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "method.h"
 #include "monotime.h"
 #include "pkt.h"
+#include "stamp.h"
 #include "timer.h"
 
 struct task;
@@ -45,13 +45,23 @@ int task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
  * Asking again before the grant is a no-op. */
 void task_want_probe(struct task *t);
 
-/* Build and send probe P.  TX gets the send time.  Returns 0, or -1 with
- * errno set (the technique decides whether that ends the task).  Probes
- * sent from method->probe() may be queued to go out with the pass's
- * others: method->sent() then hears with TAG when they really went out,
- * or that the kernel refused them. */
-int task_send(struct task *t, const struct pkt_probe *p, struct timeval *tx,
+/* Build and send probe P.  TX gets the clock read before the probe was
+ * handed to the kernel (or queued).  Returns 0, or -1 with errno set
+ * (the technique decides whether that ends the task).  Probes sent from
+ * method->probe() may be queued to go out with the pass's others;
+ * method->sent() hears with TAG when they went out, or that the kernel
+ * refused them, and later the kernel's own transmit timestamp. */
+int task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
     uint32_t tag);
+
+/* The round-trip time from TX to RX in microseconds, rounded, as a
+ * result's 32-bit RTT field holds it.  A TX later than RX cannot come
+ * from the kernel's own times (a clock step can do it): it is counted
+ * and logged (-d) with both times, and never clamped: the field gets
+ * the negative value's 32 bits (two's complement; readers that take it
+ * as unsigned, as 20211212's do, see about 4295 s), so the send time
+ * plus the field is still the receive time, mod 2^32 microseconds. */
+uint32_t task_rtt_us(struct task *t, struct stamp tx, struct stamp rx);
 
 /* Run CB(ARG) after MS milliseconds using T (embedded in the state).
  * Timers of a finished task are the technique's to cancel. */
@@ -106,9 +116,10 @@ typedef void task_dl_ready(struct task *t, int err, const char *why);
 
 /* A probe of T was seen leaving on the datalink at TS (the kernel's
  * timestamp).  R describes it as a quotation: R->q is the probe as an
- * ICMP error would quote it. */
-typedef void task_dl_sent(struct task *t, const struct pkt_reply *r,
-    const struct timeval *ts);
+ * ICMP error would quote it.  Returns nonzero if TS became the probe's
+ * send time. */
+typedef int task_dl_sent(struct task *t, const struct pkt_reply *r,
+    const struct stamp *ts);
 
 /* Use the datalink for T's probes of family AF to DST: with TASK_DL_VIA
  * every later task_send goes as a frame to router RTR, which must be on
@@ -159,10 +170,10 @@ int task_iface_addr(const struct task *t, uint32_t ifindex, int af,
     const uint8_t *near, uint8_t *addr);
 
 /* A frame T's tap accepted: FRAME (LEN bytes, the first LINKHDR the
- * link header), TS the kernel's timestamp, OUTGOING if this host sent
- * it. */
+ * link header), TS the datalink's timestamp (the kernel's, as it read
+ * the frame), OUTGOING if this host sent it. */
 typedef void task_frame_cb(struct task *t, const uint8_t *frame, size_t len,
-    size_t linkhdr, const struct timeval *ts, int outgoing);
+    size_t linkhdr, const struct stamp *ts, int outgoing);
 
 /* A tap on interface IFINDEX for T: FRAME hears of every frame arriving
  * or leaving there that pcap expression EXPR accepts (EXPR NULL: none);
@@ -176,10 +187,37 @@ int task_dl_tap(struct task *t, uint32_t ifindex, const char *expr,
     int send, task_frame_cb *frame, task_dl_ready *ready, char *err,
     size_t errlen);
 
-/* Send the whole frame FRAME (LEN bytes) on T's tap.  TX gets the send
- * time.  Returns 0, or -1 with errno. */
+/* Send the whole frame FRAME (LEN bytes) on T's tap.  TX gets the clock
+ * read before it was handed to the kernel; the kernel's transmit
+ * timestamp follows through the method's sent callback with TAG, as for
+ * task_send.  Returns 0, or -1 with errno. */
 int task_dl_send(struct task *t, const uint8_t *frame, size_t len,
-    struct timeval *tx);
+    struct stamp *tx, uint32_t tag);
+/* ---- the firewall (tbit, sting: -F) -------------------------------- */
+
+/* Nonzero if scamper was given a firewall (-F): techniques that craft
+ * TCP connections by hand refuse to run without one. */
+int task_fw_enabled(const struct task *t);
+
+/* The rule asked for is in place (ERR 0; SPORT the local port it holds
+ * for the task: send from it) or was refused (ERR an errno: EADDRINUSE
+ * the port is taken, EADDRNOTAVAIL not our address, EOPNOTSUPP no
+ * firewall, EPIPE no helper; the lease is then gone). */
+typedef void task_fw_ready(struct task *t, int err, uint16_t sport);
+
+/* Lease a firewall rule that keeps the kernel's TCP stack out of T's
+ * connection from SRC:SPORT to DST:DPORT (SPORT 0: a free port is
+ * chosen): segments from DST:DPORT to SRC:SPORT are dropped before the
+ * stack sees them, so they reach T through the datalink only (ask for
+ * it with task_datalink TASK_DL_TS).  A task holds one lease; it ends
+ * with task_fw_release or when the task finishes, however it finishes.
+ * READY is called once, from the loop.  Returns 0, or -1 with errno
+ * (EOPNOTSUPP: no -F). */
+int task_fw_lease(struct task *t, int af, const uint8_t *src,
+    const uint8_t *dst, uint16_t sport, uint16_t dport, task_fw_ready *ready);
+
+/* End T's lease now (nothing if it has none): its rule goes. */
+void task_fw_release(struct task *t);
 
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);

@@ -8,8 +8,11 @@
  * TCP probes go on the raw socket, as with -O rawtcp.
  *
  * The first probe of a task asks for the datalink; until it is ready
- * the task's probes wait in order, and go out (and method->sent hears
- * of each) when it is, or on the raw socket if it cannot be.
+ * the task's probes wait in order (task_send gives the clock read when
+ * each was queued), and go out when it is, or on the raw socket if it
+ * cannot be: method->sent hears of each as of a batched probe (the
+ * clock read before it went, STAMP_BEFORE), then of its kernel
+ * timestamp.
  */
 #include "config.h"
 
@@ -17,7 +20,6 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "core_int.h"
 #include "log.h"
@@ -32,13 +34,20 @@ struct tcpdl_pkt {
 
 enum { TD_NONE, TD_WAIT, TD_READY, TD_RAW };
 
+/* Queued probe TAG went out after the clock read TX (RC 0; its kernel
+ * timestamp follows as for any probe), or was refused (RC -1, errno). */
 static void
-tell_sent(struct task *t, uint32_t tag, int rc, const struct timeval *tx)
+tell_sent(struct task *t, uint32_t tag, int rc, const struct stamp *tx)
 {
+	int err = errno;
+
+	if (rc != 0)
+		t->txwait--;
 	if (t->finished)
 		return;
 	if (t->m->sent != NULL)
-		t->m->sent(t, tag, rc == 0 ? 0 : errno, rc == 0 ? tx : NULL);
+		(void)t->m->sent(t, tag, rc == 0 ? 0 : err, rc == 0 ? tx : NULL,
+		    STAMP_BEFORE);
 	else if (rc != 0)
 		t->m->halt(t);
 }
@@ -49,7 +58,7 @@ on_ready(void *arg, int err, const char *why)
 {
 	struct task *t = arg;
 	struct tcpdl_pkt *q;
-	struct timeval tx;
+	struct stamp tx;
 	int rc;
 
 	if (err != 0) {
@@ -62,12 +71,11 @@ on_ready(void *arg, int err, const char *why)
 		t->tcpdl_q = q->next;
 		if (t->tcpdl_state == TD_READY) {
 			netio_note_tx(t->c->nio, q->len);
-			rc = dl_user_send(t->tcpdl, q->buf, q->len, &tx);
-		} else {
-			gettimeofday(&tx, NULL);
-			rc = netio_send(t->c->nio, q->buf, q->len, &tx, NULL,
-			    0);
-		}
+			rc = dl_user_send(t->tcpdl, q->buf, q->len, &tx, t,
+			    q->tag);
+		} else
+			rc = netio_send(t->c->nio, q->buf, q->len, &tx, t,
+			    q->tag);
 		tell_sent(t, q->tag, rc, &tx);
 		free(q);
 	}
@@ -95,7 +103,7 @@ want(struct task *t, const uint8_t *dst)
 
 int
 tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
-    struct timeval *tx, uint32_t tag)
+    struct stamp *tx, uint32_t tag)
 {
 	struct tcpdl_pkt *q, **tail;
 
@@ -107,7 +115,8 @@ tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
 	switch (t->tcpdl_state) {
 	case TD_READY:
 		netio_note_tx(t->c->nio, len);
-		return dl_user_send(t->tcpdl, buf, len, tx) == 0 ? 1 : -1;
+		return dl_user_send(t->tcpdl, buf, len, tx, t, tag) == 0 ?
+		    1 : -1;
 	case TD_WAIT:
 		if ((q = malloc(sizeof(*q) + len)) == NULL)
 			return -1;
@@ -118,7 +127,7 @@ tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
 		for (tail = &t->tcpdl_q; *tail != NULL; tail = &(*tail)->next)
 			;
 		*tail = q;
-		gettimeofday(tx, NULL);
+		*tx = stamp_now();	/* provisional: told again when sent */
 		return 1;
 	}
 	return 0;
@@ -133,6 +142,7 @@ tcpdl_free(struct task *t)
 	t->tcpdl = NULL;
 	while ((q = t->tcpdl_q) != NULL) {
 		t->tcpdl_q = q->next;
+		t->txwait--;	/* never sent: nothing will be reported */
 		free(q);
 	}
 }

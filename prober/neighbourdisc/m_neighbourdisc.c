@@ -175,7 +175,8 @@ const struct method method_neighbourdisc = {
 	.alloc = nd_alloc,
 	.start = nd_start,
 	.probe = nd_probe,
+	.sent = nd_sent,
 	.halt = nd_halt,
-	.write = nd_write,
+	.result = nd_result,
 	.free_state = nd_free_state,
 };

@@ -13,8 +13,6 @@
 #include "task.h"
 #include "timer.h"
 
-struct output;
-
 struct nd_state {
 	struct task			*task;
 	struct scamper_neighbourdisc	*nd;
@@ -36,6 +34,10 @@ void nd_state_free(struct nd_state *s);
 int nd_start(struct task *t, char *err, size_t errlen);
 int nd_probe(struct task *t);
 void nd_halt(struct task *t);
-void nd_write(struct task *t, struct output *o);
+/* The kernel's transmit time of probe IDX (err 0), recorded as its
+ * send time. */
+int nd_sent(struct task *t, uint32_t idx, int err, const struct stamp *tx,
+    enum stamp_src src);
+const void *nd_result(struct task *t, uint16_t *type);
 
 #endif

@@ -21,7 +21,6 @@
 #include "log.h"
 #include "method.h"
 #include "nd_int.h"
-#include "output.h"
 #include "scamper_file.h"
 
 static const char *
@@ -92,6 +91,7 @@ nd_probe(struct task *task)
 	struct nd_state *s = task_state(task);
 	struct scamper_neighbourdisc_probe *p;
 	uint8_t frame[PKT_ND_MAXLEN];
+	struct stamp tx;
 	size_t len;
 	char a[INET6_ADDRSTRLEN];
 
@@ -105,12 +105,14 @@ nd_probe(struct task *task)
 	}
 	len = pkt_nd_request(s->af, s->mac, s->src, s->dst, frame,
 	    sizeof(frame));
-	if (len == 0 || task_dl_send(task, frame, len, &p->tx) == -1) {
+	if (len == 0 || task_dl_send(task, frame, len, &tx, s->nd->probec) ==
+	    -1) {
 		log_warn("neighbourdisc %s: sending on %s",
 		    target_str(s, a, sizeof(a)), s->nd->ifname);
 		nd_done(s);
 		return 0;
 	}
+	p->tx = stamp_tv(tx);	/* until the kernel's time comes */
 	s->nd->probec++;
 	task_timer(task, &s->tm, s->nd->wait);
 	return 1;
@@ -119,7 +121,7 @@ nd_probe(struct task *task)
 /* A frame about the target: a reply to the latest probe. */
 static void
 nd_frame(struct task *task, const uint8_t *frame, size_t len,
-    size_t linkhdr, const struct timeval *ts, int outgoing)
+    size_t linkhdr, const struct stamp *ts, int outgoing)
 {
 	struct nd_state *s = task_state(task);
 	struct scamper_neighbourdisc *nd = s->nd;
@@ -137,7 +139,7 @@ nd_frame(struct task *task, const uint8_t *frame, size_t len,
 	p->rxs = r;
 	r = &p->rxs[p->rxc++];
 	memset(r, 0, sizeof(*r));
-	r->rx = *ts;
+	r->rx = stamp_tv(*ts);
 	scamper_addr_set(&r->mac, SCAMPER_ADDR_ETHERNET, mac);
 	if (!scamper_addr_isset(&nd->dst_mac))
 		nd->dst_mac = r->mac;
@@ -186,11 +188,24 @@ nd_halt(struct task *task)
 	nd_done(task_state(task));
 }
 
-void
-nd_write(struct task *task, struct output *o)
+int
+nd_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct nd_state *s = task_state(task);
 
-	if (output_write(o, SCAMPER_FILE_OBJ_NEIGHBOURDISC, s->nd) == -1)
-		log_warnx("writing neighbourdisc");
+	(void)src;
+	if (err != 0 || idx >= s->nd->probec)
+		return 0;
+	s->nd->probes[idx].tx = stamp_tv(*tx);
+	return 1;
+}
+
+const void *
+nd_result(struct task *task, uint16_t *type)
+{
+	struct nd_state *s = task_state(task);
+
+	*type = SCAMPER_FILE_OBJ_NEIGHBOURDISC;
+	return s->nd;
 }

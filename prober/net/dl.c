@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dl_int.h"
+#include "wire.h"
 
 #ifdef __linux__
 #include <linux/if_packet.h>
@@ -21,19 +22,6 @@
 
 #define DL_FRAME_MAX	65536
 #define DL_FP_BYTES	64	/* upper-layer bytes in a fingerprint */
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 size_t
 dl_linkhdr(enum neigh_link kind)
@@ -89,19 +77,19 @@ as_quote(struct pkt_reply *r)
 	if (l == NULL)
 		len = 0;
 	if ((q->proto == IPPROTO_UDP || q->proto == IPPROTO_TCP) && len >= 4) {
-		q->sport = get16(l);
-		q->dport = get16(l + 2);
+		q->sport = wire_be16(l);
+		q->dport = wire_be16(l + 2);
 		if (q->proto == IPPROTO_UDP && len >= 8)
-			q->l4cksum = get16(l + 6);
+			q->l4cksum = wire_be16(l + 6);
 		if (q->proto == IPPROTO_TCP && len >= 8)
-			q->tcp_seq = get32(l + 4);
+			q->tcp_seq = wire_be32(l + 4);
 	} else if ((q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) &&
 	    len >= 4) {
 		q->icmp_type = l[0];
-		q->l4cksum = get16(l + 2);
+		q->l4cksum = wire_be16(l + 2);
 		if (len >= 8) {
-			q->icmp_id = get16(l + 4);
-			q->icmp_seq = get16(l + 6);
+			q->icmp_id = wire_be16(l + 4);
+			q->icmp_seq = wire_be16(l + 6);
 		}
 	}
 	r->has_quote = 1;
@@ -121,7 +109,7 @@ dl_parse_frame(const uint8_t *f, size_t len, size_t linkhdr, int outgoing,
 		return -1;
 	iplen = len - linkhdr;
 	if (linkhdr >= 2) {
-		et = get16(f + linkhdr - 2);
+		et = wire_be16(f + linkhdr - 2);
 		if ((et == 0x0800 && (ip[0] >> 4) != 4) ||
 		    (et == 0x86dd && (ip[0] >> 4) != 6) ||
 		    (et != 0x0800 && et != 0x86dd))
@@ -129,16 +117,16 @@ dl_parse_frame(const uint8_t *f, size_t len, size_t linkhdr, int outgoing,
 	}
 	/* of a fragmented packet, the first fragment only */
 	if ((ip[0] >> 4) == 4) {
-		if ((get16(ip + 6) & 0x1fff) != 0)
+		if ((wire_be16(ip + 6) & 0x1fff) != 0)
 			return -1;
 	} else if ((ip[0] >> 4) == 6) {
 		if (iplen < 40)
 			return -1;
 		if ((fh = ip6_fraghdr(ip, iplen)) != 0) {
-			if ((get16(ip + fh + 2) & 0xfff8) != 0)
+			if ((wire_be16(ip + fh + 2) & 0xfff8) != 0)
 				return -1;
 			*frag = 1;
-			*fragid = get32(ip + fh + 4);
+			*fragid = wire_be32(ip + fh + 4);
 		}
 	} else
 		return -1;
@@ -185,7 +173,7 @@ dl_sock_prep(int fd, int rx)
 		return 0;
 	/* a bigger buffer is a wish: the system's limit may cap it */
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on));
+	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 }
 
 int
@@ -215,7 +203,7 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr m;
 	struct cmsghdr *c;
-	struct timeval ts = { 0, 0 };
+	struct stamp ts = { 0 };
 	struct pkt_reply r;
 	ssize_t len;
 	uint32_t fragid;
@@ -236,11 +224,14 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 		return 1;
 	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c))
 		if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_TIMESTAMP &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(ts)))
-			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-	if (ts.tv_sec == 0)
-		gettimeofday(&ts, NULL);
+		    c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec t;
+			memcpy(&t, CMSG_DATA(c), sizeof(t));
+			ts = stamp_of_ts(&t);
+		}
+	if (ts.ns == 0)
+		return 1;	/* no timestamp: the raw socket has it too */
 	out = sll.sll_pkttype == PACKET_OUTGOING;
 	if (raw != NULL)
 		raw(rawarg, buf, (size_t)len, &ts, out);
@@ -255,7 +246,7 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 
 int
 dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
-    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx)
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct stamp *tx)
 {
 	static uint8_t f[DL_FRAME_MAX];
 	size_t hl = dl_linkhdr(kind);
@@ -272,7 +263,7 @@ dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
 		f[13] = (pkt[0] >> 4) == 6 ? 0xdd : 0x00;
 	}
 	memcpy(f + hl, pkt, len);
-	gettimeofday(tx, NULL);
+	*tx = stamp_now();
 	if ((w = send(fd, f, hl + len, 0)) != (ssize_t)(hl + len)) {
 		if (w >= 0)
 			errno = EMSGSIZE;
@@ -283,11 +274,11 @@ dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
 
 int
 dl_sock_send_frame(int fd, const uint8_t *frame, size_t len,
-    struct timeval *tx)
+    struct stamp *tx)
 {
 	ssize_t w;
 
-	gettimeofday(tx, NULL);
+	*tx = stamp_now();
 	if ((w = send(fd, frame, len, 0)) != (ssize_t)len) {
 		if (w >= 0)
 			errno = EMSGSIZE;
@@ -334,7 +325,7 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 
 int
 dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
-    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx)
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct stamp *tx)
 {
 	(void)fd;
 	(void)kind;
@@ -349,7 +340,7 @@ dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
 
 int
 dl_sock_send_frame(int fd, const uint8_t *frame, size_t len,
-    struct timeval *tx)
+    struct stamp *tx)
 {
 	(void)fd;
 	(void)frame;

@@ -24,12 +24,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "loop.h"
 #include "neigh.h"
 #include "netio.h"
 #include "pkt.h"
+#include "stamp.h"
 
 #define DL_WANT_VIA	0x1	/* send to a router at layer 2 */
 #define DL_WANT_TS	0x2	/* receive with datalink timestamps */
@@ -42,7 +42,7 @@
  * packet is a first fragment, else NULL.  Returns 1 if the frame was
  * used (a reply delivered), else 0. */
 typedef int dl_frame_cb(void *arg, const struct pkt_reply *r,
-    const struct timeval *ts, int outgoing, const uint32_t *fragid);
+    const struct stamp *ts, int outgoing, const uint32_t *fragid);
 
 /* A user's datalink is ready (ERR 0) or cannot be had (ERR an errno,
  * WHY a sentence). */
@@ -52,7 +52,7 @@ typedef void dl_ready_cb(void *arg, int err, const char *why);
  * LINKHDR are the link header), TS the kernel's timestamp, OUTGOING if
  * this host sent it. */
 typedef void dl_tap_cb(void *arg, const uint8_t *frame, size_t len,
-    size_t linkhdr, const struct timeval *ts, int outgoing);
+    size_t linkhdr, const struct stamp *ts, int outgoing);
 
 /* The interface a user is on. */
 struct dl_link {
@@ -74,6 +74,15 @@ struct dl_pool *dl_pool_new(struct loop *l, netio_dl_open_fn *open,
 
 /* Close every socket and free P.  Users must have been freed. */
 void dl_pool_free(struct dl_pool *p);
+
+/* Report what becomes of probes sent with dl_user_send to CB(ARG, ...),
+ * as netio does for its own (netio.h): the kernel's transmit timestamp
+ * of each (STAMPED), or none (NOSTAMP). */
+void dl_pool_set_txcb(struct dl_pool *p, netio_tx_cb *cb, void *arg);
+
+/* Match every transmit timestamp that has come on the sending sockets
+ * (at most once per loop iteration when none is new). */
+void dl_pool_tx_drain(struct dl_pool *p);
 
 /* A user wanting WANT (DL_WANT_*) for probes of family AF to DST, sent
  * to router RTR with DL_WANT_VIA (which must be on a directly connected
@@ -97,10 +106,12 @@ struct dl_user *dl_tap_new(struct dl_pool *p, uint32_t ifindex,
     void *arg, char *why, size_t whylen);
 
 /* Send the whole frame FRAME (LEN bytes, link header included) on tap
- * U's interface.  TX gets the time.  Returns 0, or -1 with errno
- * (ENOTCONN before READY said 0). */
+ * U's interface.  TX gets the clock read before it was handed to the
+ * kernel; its own timestamp is reported later to the pool's tx callback
+ * with TOKEN and TAG (if TOKEN is not NULL), as for dl_user_send.
+ * Returns 0, or -1 with errno (ENOTCONN before READY said 0). */
 int dl_user_send_frame(struct dl_user *u, const uint8_t *frame, size_t len,
-    struct timeval *tx);
+    struct stamp *tx, void *token, uint32_t tag);
 
 /* The interface U sends or receives on.  Returns 0, or -1 (ENXIO). */
 int dl_user_link(const struct dl_user *u, struct dl_link *l);
@@ -111,10 +122,12 @@ void dl_user_free(struct dl_user *u);
 /* Nonzero once U's READY said 0 and U receives timestamps. */
 int dl_user_rx(const struct dl_user *u);
 
-/* Send the IP packet PKT of LEN bytes to U's router.  TX gets the time.
- * Returns 0, or -1 with errno. */
+/* Send the IP packet PKT of LEN bytes to U's router.  TX gets the clock
+ * read before it was handed to the kernel; its own timestamp is reported
+ * later to the pool's tx callback with TOKEN and TAG (if TOKEN is not
+ * NULL).  Returns 0, or -1 with errno. */
 int dl_user_send(struct dl_user *u, const uint8_t *pkt, size_t len,
-    struct timeval *tx);
+    struct stamp *tx, void *token, uint32_t tag);
 
 /* Read every frame waiting on U's receiving socket now. */
 void dl_user_drain(struct dl_user *u);

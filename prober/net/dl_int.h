@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "dl.h"
 #include "dlfilter.h"
@@ -16,13 +15,14 @@
 /* A frame read (FRAME, LEN bytes, link header included), with the
  * kernel's timestamp TS; OUTGOING if this host sent it. */
 typedef void dl_raw_cb(void *arg, const uint8_t *frame, size_t len,
-    const struct timeval *ts, int outgoing);
+    const struct stamp *ts, int outgoing);
 
 /* Bytes of link header on a KIND link (0 for raw IP). */
 size_t dl_linkhdr(enum neigh_link kind);
 
 /* Make FD non-blocking and close-on-exec; for receiving (RX) turn on
- * timestamps and a larger buffer.  Returns 0 or -1 with errno. */
+ * receive timestamps (nanoseconds) and a larger buffer.  Returns 0 or -1
+ * with errno. */
 int dl_sock_prep(int fd, int rx);
 
 /* Let FD receive the frames F accepts, or nothing (F NULL: a socket
@@ -39,15 +39,15 @@ int dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
     dl_raw_cb *raw, void *rawarg, int *used, uint64_t *fp);
 
 /* Send the IP packet PKT (LEN bytes) on FD from SRC to DST (hardware
- * addresses) on a KIND link.  TX gets the time.  Returns 0 or -1 with
- * errno. */
+ * addresses) on a KIND link.  TX gets the clock read just before it was
+ * handed to the kernel.  Returns 0 or -1 with errno. */
 int dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
-    const uint8_t *src, const uint8_t *pkt, size_t len, struct timeval *tx);
+    const uint8_t *src, const uint8_t *pkt, size_t len, struct stamp *tx);
 
-/* Send the whole frame FRAME (LEN bytes) on FD.  TX gets the time.
- * Returns 0 or -1 with errno. */
+/* Send the whole frame FRAME (LEN bytes) on FD.  TX gets the clock read
+ * just before it was handed to the kernel.  Returns 0 or -1 with errno. */
 int dl_sock_send_frame(int fd, const uint8_t *frame, size_t len,
-    struct timeval *tx);
+    struct stamp *tx);
 
 /* A fingerprint of a reply: its family, protocol, source and the first
  * bytes of its upper layer (what both a raw socket and the datalink

@@ -27,6 +27,7 @@
 #include "iftab.h"
 #include "ndcache.h"
 #include "pkt_nd.h"
+#include "txstamp.h"
 
 #define DL_FP_RING	256	/* fingerprints of replies delivered */
 #define DL_RXBATCH	256	/* frames read per wake-up */
@@ -43,6 +44,7 @@ struct dl_sock {
 	enum ds_state	 state;
 	int		 err;
 	struct loop_fd	*lfd;		/* receiving socket only */
+	struct txs	*txs;		/* sending socket's timestamps */
 };
 
 struct dl_iface {
@@ -98,6 +100,9 @@ struct dl_pool {
 	int			 dispatching;	/* handing a frame to taps */
 	uint64_t		 fp[DL_FP_RING];
 	unsigned		 fpi;
+	netio_tx_cb		*txcb;
+	void			*txarg;
+	int64_t			 drained;	/* loop time of the last drain */
 };
 
 static void pool_kick(struct dl_pool *p);
@@ -137,6 +142,7 @@ iface_free(struct dl_iface *ifp)
 			loop_fd_del(ifp->p->l, s[i]->lfd);
 		if (s[i]->fd != -1)
 			close(s[i]->fd);
+		txs_free(s[i]->txs);
 	}
 	free(ifp->fexpr);
 	free(ifp);
@@ -208,7 +214,7 @@ static void tap_reap(struct dl_pool *p);
  * gets it.  A tap freed meanwhile is only marked (tap_reap frees it). */
 static void
 tap_frame(void *arg, const uint8_t *frame, size_t len,
-    const struct timeval *ts, int outgoing)
+    const struct stamp *ts, int outgoing)
 {
 	struct dl_iface *ifp = arg;
 	struct dl_pool *p = ifp->p;
@@ -255,6 +261,18 @@ on_rx(struct loop_fd *lfd, int fd, int events, void *arg)
 	iface_read(arg, DL_RXBATCH);
 }
 
+/* The kernel's timestamp for a probe sent on an interface's socket came,
+ * or will not. */
+static void
+on_txstamp(void *arg, void *token, uint32_t tag, const struct stamp *ts)
+{
+	struct dl_pool *p = arg;
+
+	if (p->txcb != NULL)
+		p->txcb(p->txarg, token, tag, ts != NULL ? NETIO_TX_STAMPED :
+		    NETIO_TX_NOSTAMP, 0, ts);
+}
+
 /* The helper answered a request for socket S. */
 static void
 on_open(void *arg, int err, int fd, uint32_t value)
@@ -276,9 +294,13 @@ on_open(void *arg, int err, int fd, uint32_t value)
 	if (err == 0 && fd != -1 && dl_sock_prep(fd, s->rx) == 0 &&
 	    dl_sock_filter(fd, NULL, 1) == 0 &&
 	    (!s->rx || (s->lfd = loop_fd_add(ifp->p->l, fd, LOOP_READ, on_rx,
-	    ifp)) != NULL))
+	    ifp)) != NULL)) {
 		s->state = DS_OPEN;
-	else {
+		/* a kernel without transmit timestamps leaves before-send
+		 * times (the frames seen leaving serve -O dl) */
+		if (!s->rx && txs_enable(fd) == 0)
+			s->txs = txs_new(fd, on_txstamp, ifp->p);
+	} else {
 		s->state = DS_FAILED;
 		s->err = err != 0 ? err : errno != 0 ? errno : EIO;
 	}
@@ -427,20 +449,20 @@ static void
 res_send(struct dl_user *u)
 {
 	uint8_t f[PKT_ND_MAXLEN];
-	struct timeval tx;
+	struct stamp tx;
 	size_t len;
 
 	u->provoked_ms = u->waited_ms;
 	len = pkt_nd_request(u->af, u->txif->mac, u->ressrc, u->rtr, f,
 	    sizeof(f));
 	if (len != 0)
-		(void)dl_user_send_frame(u->res, f, len, &tx);
+		(void)dl_user_send_frame(u->res, f, len, &tx, NULL, 0);
 }
 
 /* A reply about U's router (ARG), or some other frame. */
 static void
 res_frame(void *arg, const uint8_t *frame, size_t len, size_t linkhdr,
-    const struct timeval *ts, int outgoing)
+    const struct stamp *ts, int outgoing)
 {
 	struct dl_user *u = arg;
 	uint8_t mac[NEIGH_MACLEN];
@@ -706,17 +728,6 @@ dl_tap_new(struct dl_pool *p, uint32_t ifindex, const char *expr, int send,
 	return u;
 }
 
-int
-dl_user_send_frame(struct dl_user *u, const uint8_t *frame, size_t len,
-    struct timeval *tx)
-{
-	if (u->state != US_READY || u->txif == NULL ||
-	    u->txif->tx.state != DS_OPEN) {
-		errno = ENOTCONN;
-		return -1;
-	}
-	return dl_sock_send_frame(u->txif->tx.fd, frame, len, tx);
-}
 
 int
 dl_user_link(const struct dl_user *u, struct dl_link *l)
@@ -743,17 +754,92 @@ dl_user_rx(const struct dl_user *u)
 	    u->rxif->rx.state == DS_OPEN;
 }
 
+/* A send on S failed (errno): the kernel may have used a timestamp key
+ * for it.  Returns -1 with errno kept. */
+static int
+sent_refused(struct dl_sock *s)
+{
+	if (errno != EAGAIN && s->txs != NULL) {
+		int save = errno;
+		txs_refused(s->txs);
+		errno = save;
+	}
+	return -1;
+}
+
+/* A packet went out on S after the clock read TX: its timestamp is
+ * awaited (every packet on S, so the keys stay counted), and reported
+ * for TOKEN/TAG if TOKEN is not NULL. */
+static void
+sent_note(struct dl_pool *p, struct dl_sock *s, void *token, uint32_t tag,
+    const struct stamp *tx)
+{
+	if (p->txcb == NULL)
+		token = NULL;
+	if (s->txs != NULL) {
+		txs_sent(s->txs, token, tag, *tx);
+		p->drained = -1;	/* a reply may follow this iteration */
+	} else if (token != NULL)
+		p->txcb(p->txarg, token, tag, NETIO_TX_NOSTAMP, 0, tx);
+}
+
 int
 dl_user_send(struct dl_user *u, const uint8_t *pkt, size_t len,
-    struct timeval *tx)
+    struct stamp *tx, void *token, uint32_t tag)
 {
+	struct dl_sock *s;
+	struct dl_pool *p = u->p;
+
 	if (u->state != US_READY || u->txif == NULL ||
 	    u->txif->tx.state != DS_OPEN) {
 		errno = ENOTCONN;
 		return -1;
 	}
-	return dl_sock_send(u->txif->tx.fd, u->txif->kind, u->rtrmac,
-	    u->txif->mac, pkt, len, tx);
+	s = &u->txif->tx;
+	if (dl_sock_send(s->fd, u->txif->kind, u->rtrmac, u->txif->mac, pkt,
+	    len, tx) == -1)
+		return sent_refused(s);
+	sent_note(p, s, token, tag, tx);
+	return 0;
+}
+
+int
+dl_user_send_frame(struct dl_user *u, const uint8_t *frame, size_t len,
+    struct stamp *tx, void *token, uint32_t tag)
+{
+	struct dl_sock *s;
+
+	if (u->state != US_READY || u->txif == NULL ||
+	    u->txif->tx.state != DS_OPEN) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	s = &u->txif->tx;
+	if (dl_sock_send_frame(s->fd, frame, len, tx) == -1)
+		return sent_refused(s);
+	sent_note(u->p, s, token, tag, tx);
+	return 0;
+}
+
+void
+dl_pool_set_txcb(struct dl_pool *p, netio_tx_cb *cb, void *arg)
+{
+	p->txcb = cb;
+	p->txarg = arg;
+}
+
+void
+dl_pool_tx_drain(struct dl_pool *p)
+{
+	struct dl_iface *ifp;
+	int64_t now = loop_now(p->l).ns;
+
+	if (p->drained == now)
+		return;
+	p->drained = now;
+	TAILQ_FOREACH(ifp, &p->ifs, e)
+		if (ifp->tx.txs != NULL && txs_waiting(ifp->tx.txs) > 0)
+			txs_drain(ifp->tx.txs, stamp_now(), 0);
 }
 
 void
@@ -778,6 +864,7 @@ dl_pool_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
 	p->ctx = ctx;
 	p->cb = cb;
 	p->arg = arg;
+	p->drained = -1;
 	TAILQ_INIT(&p->ifs);
 	TAILQ_INIT(&p->users);
 	TAILQ_INIT(&p->taps);

@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 #include "netio.h"
+#include "txstamp.h"
 
 #define NETIO_RXBATCH 256	/* replies read per wake-up, for fairness */
 #define NETIO_RXSLOTS 32	/* datagrams per recvmmsg */
 #define NETIO_RXSLOT 2048	/* bytes per datagram slot */
-#define NETIO_TXBATCH 64	/* probes per sendmmsg */
+#define NETIO_TXBATCH 64	/* probes per sendmmsg: their owners are still
+				   in the cache when the timestamps come */
+#define NETIO_TXARENA 65536	/* bytes of queued probes */
 #define NETIO_TXSLOT 1500	/* larger probes are sent at once */
 #define NETIO_RCVBUF (4 * 1024 * 1024)	/* receive buffer to ask for */
 
@@ -35,18 +38,34 @@ struct netio_rxslot {
 	_Alignas(struct cmsghdr) uint8_t cbuf[128];
 };
 
-/* Probes queued while batching, sent with one sendmmsg per socket. */
+/* Probes queued while batching, sent with one sendmmsg per socket (and
+ * their transmit timestamps read with one recvmmsg): packed one after
+ * another in ARENA. */
+union netio_sa {
+	struct sockaddr		sa;
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
+};
+
 struct netio_tx {
 	int			 off;		/* [off, n) wait to go out */
 	int			 n;
 	int			 fd;		/* all of them go on this one */
+	size_t			 used;		/* bytes of ARENA */
 	struct loop_fd		*wait;		/* fd watched: its buffer was full */
 	struct mmsghdr		 m[NETIO_TXBATCH];
 	struct iovec		 iov[NETIO_TXBATCH];
-	struct sockaddr_storage	 ss[NETIO_TXBATCH];
+	union netio_sa		 ss[NETIO_TXBATCH];
 	void			*token[NETIO_TXBATCH];
 	uint32_t		 tag[NETIO_TXBATCH];
-	uint8_t			 buf[NETIO_TXBATCH][NETIO_TXSLOT];
+	uint8_t			 arena[NETIO_TXARENA];
+};
+
+/* A socket probes are sent on, and its transmit timestamps. */
+struct netio_sock {
+	struct netio	*n;
+	int		 fd;
+	struct txs	*txs;		/* NULL: the kernel gives none */
 };
 
 struct netio {
@@ -58,8 +77,11 @@ struct netio {
 	void			*arg;
 	struct netio_stats	 st;
 	int			 batching;	/* netio_batch(n, 1) */
+	struct stamp		 qtime;		/* the clock when it began */
 	struct netio_tx		*tx;		/* the batch; NULL until used */
 	netio_tx_cb		*txcb;
+	struct netio_sock	 snd[2];	/* send4, send6 */
+	int64_t			 drained;	/* loop time of the last drain */
 	size_t			 maxtx;		/* largest probe sent */
 	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
 	uint8_t			 buf[NETIO_RXSLOTS * NETIO_RXSLOT];
@@ -72,6 +94,9 @@ netio_fds_init(struct netio_fds *f)
 	f->send6 = f->icmp6 = f->tcp6 = -1;
 	f->dl_open = NULL;
 	f->dl_ctx = NULL;
+	f->fw_lease = NULL;
+	f->fw_release = NULL;
+	f->fw_ctx = NULL;
 }
 
 /* Replies to a tick's probes arrive while a busy prober sleeps out the
@@ -107,7 +132,7 @@ prep_fd(int fd, int af, int rx)
 		    IPPROTO_IPV6, af == AF_INET ? IP_MTU_DISCOVER :
 		    IPV6_MTU_DISCOVER, &probe, sizeof(probe));
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof(on)) == -1)
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == -1)
 		return -1;
 	grow_rcvbuf(fd);
 	if (af == AF_INET6 &&
@@ -120,15 +145,18 @@ prep_fd(int fd, int af, int rx)
 
 /* Read the cmsgs of M into R (IPv6 destination and hop limit) and RX. */
 static void
-read_cmsgs(struct msghdr *m, struct pkt_reply *r, struct timeval *rx)
+read_cmsgs(struct msghdr *m, struct pkt_reply *r, struct stamp *rx)
 {
 	struct cmsghdr *c;
 
 	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
 		if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_TIMESTAMP &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(*rx)))
-			memcpy(rx, CMSG_DATA(c), sizeof(*rx));
+		    c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			*rx = stamp_of_ts(&ts);
+		}
 		else if (c->cmsg_level == IPPROTO_IPV6 &&
 		    c->cmsg_type == IPV6_PKTINFO &&
 		    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
@@ -152,7 +180,7 @@ rx_deliver(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len)
 	struct netio *n = x->n;
 	struct sockaddr_storage *from = m->msg_name;
 	struct pkt_reply r;
-	struct timeval rx = { 0, 0 };
+	struct stamp rx = { 0 };
 	int rc;
 
 	n->st.received++;
@@ -171,8 +199,12 @@ rx_deliver(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len)
 		    pkt_parse_l4(IPPROTO_TCP, pkt, len, &r);
 		r.size = (uint16_t)(len + 40);
 	}
-	if (rx.tv_sec == 0)
-		gettimeofday(&rx, NULL);
+	if (rx.ns == 0) {
+		/* no kernel timestamp (never seen on Linux): the clock now,
+		 * later than the arrival; counted */
+		rx = stamp_now();
+		n->st.rx_nostamp++;
+	}
 	if (rc == -1 || (m->msg_flags & MSG_TRUNC)) {
 		n->st.malformed++;
 		return;
@@ -222,6 +254,8 @@ on_readable(struct loop_fd *lfd, int fd, int events, void *arg)
 	struct netio_rx *x = arg;
 	int n;
 
+	/* send times first: the replies may answer probes just stamped */
+	netio_tx_drain(x->n);
 	for (int total = 0; total < NETIO_RXBATCH; total += n)
 		if ((n = rx_batch(x)) == 0)
 			break;
@@ -247,6 +281,36 @@ add_rx(struct netio *n, int fd, int af, enum netio_kind kind)
 	return 0;
 }
 
+/* The kernel's timestamp for a probe on socket ARG came, or will not. */
+static void
+on_txstamp(void *arg, void *token, uint32_t tag, const struct stamp *ts)
+{
+	struct netio_sock *so = arg;
+	struct netio *n = so->n;
+
+	if (ts != NULL)
+		n->st.tx_kernel++;
+	else
+		n->st.tx_before++;
+	n->txcb(n->arg, token, tag, ts != NULL ? NETIO_TX_STAMPED :
+	    NETIO_TX_NOSTAMP, 0, ts);
+}
+
+/* Socket FD sends probes: ask for transmit timestamps on it (a kernel
+ * without them leaves the socket's probes with before-send times). */
+static int
+add_sock(struct netio *n, struct netio_sock *so, int fd)
+{
+	so->n = n;
+	so->fd = fd;
+	so->txs = NULL;
+	if (fd == -1 || txs_enable(fd) == -1)
+		return 0;
+	if ((so->txs = txs_new(fd, on_txstamp, so)) == NULL)
+		return -1;
+	return 0;
+}
+
 struct netio *
 netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
     void *arg)
@@ -259,8 +323,11 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	n->fds = *fds;
 	n->cb = cb;
 	n->arg = arg;
+	n->drained = -1;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||
 	    (fds->send6 != -1 && prep_fd(fds->send6, AF_INET6, 0) == -1) ||
+	    add_sock(n, &n->snd[0], fds->send4) == -1 ||
+	    add_sock(n, &n->snd[1], fds->send6) == -1 ||
 	    add_rx(n, fds->icmp4, AF_INET, RX_IP4) == -1 ||
 	    add_rx(n, fds->tcp4, AF_INET, RX_IP4) == -1 ||
 	    add_rx(n, fds->icmp6, AF_INET6, RX_ICMP6) == -1 ||
@@ -270,6 +337,8 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 fail:
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(l, n->rx[i].lfd);
+	txs_free(n->snd[0].txs);
+	txs_free(n->snd[1].txs);
 	free(n);
 	return NULL;
 }
@@ -284,6 +353,8 @@ netio_free(struct netio *n)
 	free(n->tx);		/* the core flushes before it frees tasks */
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(n->l, n->rx[i].lfd);
+	txs_free(n->snd[0].txs);
+	txs_free(n->snd[1].txs);
 	int fds[] = { n->fds.send4, n->fds.icmp4, n->fds.tcp4,
 	    n->fds.send6, n->fds.icmp6, n->fds.tcp6 };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
@@ -293,8 +364,8 @@ netio_free(struct netio *n)
 }
 
 /* Fill SS with the destination of PKT and return the socket for it, or
- * -1 (EAFNOSUPPORT) if there is none. */
-static int
+ * NULL (EAFNOSUPPORT) if there is none. */
+static struct netio_sock *
 send_dest(struct netio *n, const uint8_t *pkt, size_t len,
     struct sockaddr_storage *ss, socklen_t *sl)
 {
@@ -304,17 +375,72 @@ send_dest(struct netio *n, const uint8_t *pkt, size_t len,
 		sin->sin_family = AF_INET;
 		memcpy(&sin->sin_addr, pkt + 16, 4);
 		*sl = sizeof(*sin);
-		return n->fds.send4;
+		return &n->snd[0];
 	}
 	if (len >= 40 && (pkt[0] >> 4) == 6 && n->fds.send6 != -1) {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 		sin6->sin6_family = AF_INET6;
 		memcpy(&sin6->sin6_addr, pkt + 24, 16);
 		*sl = sizeof(*sin6);
-		return n->fds.send6;
+		return &n->snd[1];
 	}
 	errno = EAFNOSUPPORT;
-	return -1;
+	return NULL;
+}
+
+/* Read SO's transmit timestamps (ALL: until its error queue is empty)
+ * and give up on those overdue. */
+static void
+sock_drain(struct netio *n, struct netio_sock *so, int all)
+{
+	const struct txs_stats *ts;
+
+	if (so->txs == NULL)
+		return;
+	txs_drain(so->txs, stamp_now(), all);
+	n->st.tx_stray = 0;
+	for (int i = 0; i < 2; i++)
+		if (n->snd[i].txs != NULL) {
+			ts = txs_stats(n->snd[i].txs);
+			n->st.tx_stray += ts->stray;
+		}
+}
+
+void
+netio_tx_drain(struct netio *n)
+{
+	int64_t now = loop_now(n->l).ns;
+
+	if (n->drained == now)
+		return;
+	n->drained = now;
+	for (int i = 0; i < 2; i++)
+		if (n->snd[i].txs != NULL && txs_waiting(n->snd[i].txs) > 0)
+			sock_drain(n, &n->snd[i], 0);
+}
+
+/* The kernel took probe TOKEN/TAG on SO after the clock read BEFORE: its
+ * timestamp is awaited, or (none to come) BEFORE is final. */
+static void
+sock_sent(struct netio *n, struct netio_sock *so, void *token, uint32_t tag,
+    struct stamp before)
+{
+	if (so->txs != NULL) {
+		txs_sent(so->txs, token, tag, before);
+		n->drained = -1;	/* a reply may follow this iteration */
+		return;
+	}
+	n->st.tx_before++;
+	if (token != NULL && n->txcb != NULL)
+		n->txcb(n->arg, token, tag, NETIO_TX_NOSTAMP, 0, &before);
+}
+
+/* The kernel refused a packet on SO; it may have used a timestamp key. */
+static void
+sock_refused(struct netio_sock *so)
+{
+	if (so->txs != NULL)
+		txs_refused(so->txs);
 }
 
 /* Queue PKT for the next flush.  Returns 0, or -1 (ENOMEM). */
@@ -328,7 +454,8 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 
 	if (q == NULL && (q = n->tx = calloc(1, sizeof(*q))) == NULL)
 		return -1;
-	if (q->n > 0 && (q->fd != fd || q->n == NETIO_TXBATCH))
+	if (q->n > 0 && (q->fd != fd || q->n == NETIO_TXBATCH ||
+	    q->used + len > NETIO_TXARENA))
 		netio_flush(n);
 	if (q->wait != NULL) {
 		/* still waiting for the socket's buffer to drain */
@@ -337,12 +464,13 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 	}
 	i = q->n++;
 	q->fd = fd;
-	memcpy(q->buf[i], pkt, len);
+	memcpy(q->arena + q->used, pkt, len);
 	memcpy(&q->ss[i], ss, sl);
 	q->token[i] = token;
 	q->tag[i] = tag;
-	q->iov[i].iov_base = q->buf[i];
+	q->iov[i].iov_base = q->arena + q->used;
 	q->iov[i].iov_len = len;
+	q->used += len;
 	memset(&q->m[i], 0, sizeof(q->m[i]));
 	q->m[i].msg_hdr.msg_name = &q->ss[i];
 	q->m[i].msg_hdr.msg_namelen = sl;
@@ -353,19 +481,22 @@ tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
 
 int
 netio_send(struct netio *n, const uint8_t *pkt, size_t len,
-    struct timeval *tx, void *token, uint32_t tag)
+    struct stamp *tx, void *token, uint32_t tag)
 {
 	struct sockaddr_storage ss;
+	struct netio_sock *so;
 	socklen_t sl;
-	int fd;
 	ssize_t w;
 
-	if ((fd = send_dest(n, pkt, len, &ss, &sl)) == -1)
+	if ((so = send_dest(n, pkt, len, &ss, &sl)) == NULL)
 		return -1;
 	netio_note_tx(n, len);
-	gettimeofday(tx, NULL);
-	if (n->batching && n->txcb != NULL && len <= NETIO_TXSLOT)
-		return tx_queue(n, fd, pkt, len, &ss, sl, token, tag);
+	if (n->batching && n->txcb != NULL && len <= NETIO_TXSLOT) {
+		/* a clock read before it, until the flush tells better: one
+		 * read per batch, not per probe */
+		*tx = n->qtime;
+		return tx_queue(n, so->fd, pkt, len, &ss, sl, token, tag);
+	}
 	if (n->tx != NULL && n->tx->n > 0) {
 		netio_flush(n);		/* keep the order they were sent in */
 		if (netio_blocked(n)) {
@@ -373,14 +504,23 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 			return -1;
 		}
 	}
-	w = sendto(fd, pkt, len, 0, (struct sockaddr *)&ss, sl);
+	*tx = stamp_now();
+	w = sendto(so->fd, pkt, len, 0, (struct sockaddr *)&ss, sl);
 	if (w != (ssize_t)len) {
-		n->st.send_errors++;
 		if (w >= 0)
 			errno = EMSGSIZE;
+		n->st.send_errors++;
+		if (errno != EAGAIN) {
+			int save = errno;
+			sock_refused(so);
+			errno = save;
+		}
 		return -1;
 	}
 	n->st.sent++;
+	/* its timestamp is read at the next drain: never from inside this
+	 * call, whose caller has not yet recorded the probe */
+	sock_sent(n, so, n->txcb != NULL ? token : NULL, tag, *tx);
 	return 0;
 }
 
@@ -402,32 +542,43 @@ netio_batch(struct netio *n, int on)
 {
 	if (!on)
 		netio_flush(n);
+	else if (!n->batching)
+		n->qtime = stamp_now();
 	n->batching = on;
 }
 
-/*
- * Tell the owner that probes OFF..OFF+R-1 of Q went out between BEFORE
- * and AFTER: each gets a time on the line between the two, in order, as
- * the kernel took them one after the other.
- */
+/* Probes OFF..OFF+R-1 of Q went out on SO in one sendmmsg called after
+ * the clock read BEFORE: their timestamps are awaited (tx_provisional
+ * tells of those that have not come), or, on a socket without, BEFORE is
+ * their time. */
 static void
-tx_done(struct netio *n, struct netio_tx *q, int off, int r,
-    const struct timeval *before, const struct timeval *after)
+tx_done(struct netio *n, struct netio_sock *so, struct netio_tx *q, int off,
+    int r, struct stamp before)
 {
-	int64_t t0 = (int64_t)before->tv_sec * 1000000 + before->tv_usec;
-	int64_t t1 = (int64_t)after->tv_sec * 1000000 + after->tv_usec;
-	struct timeval tv;
-
-	if (t1 < t0)
-		t1 = t0;
-	for (int i = 0; i < r; i++) {
-		int64_t t = t0 + (t1 - t0) * (i + 1) / r;
-		tv.tv_sec = (time_t)(t / 1000000);
-		tv.tv_usec = (suseconds_t)(t % 1000000);
-		if (q->token[off + i] != NULL)
-			n->txcb(n->arg, q->token[off + i], q->tag[off + i], 0,
-			    &tv);
+	for (int i = off; i < off + r; i++) {
+		if (so->txs == NULL && q->token[i] != NULL)
+			n->txcb(n->arg, q->token[i], q->tag[i], NETIO_TX_SENT, 0,
+			    &before);
+		sock_sent(n, so, q->token[i], q->tag[i], before);
 	}
+}
+
+static void
+on_provisional(void *arg, void *token, uint32_t tag, const struct stamp *ts)
+{
+	struct netio *n = arg;
+
+	n->txcb(n->arg, token, tag, NETIO_TX_SENT, 0, ts);
+}
+
+/* The probes this flush sent on SO (since MARK) whose timestamps did not
+ * come with it: their owners get the clock read before the send, for
+ * now.  (Those stamped already were told STAMPED and need nothing.) */
+static void
+tx_provisional(struct netio *n, struct netio_sock *so, uint32_t mark)
+{
+	if (so->txs != NULL && txs_waiting(so->txs) > 0)
+		txs_waiting_since(so->txs, mark, on_provisional, n);
 }
 
 int
@@ -436,16 +587,20 @@ netio_blocked(const struct netio *n)
 	return n->tx != NULL && n->tx->wait != NULL;
 }
 
-void
+int
 netio_forget(struct netio *n, const void *token)
 {
 	struct netio_tx *q = n->tx;
+	int dropped = 0;
 
 	if (q == NULL)
-		return;
+		return 0;
 	for (int i = q->off; i < q->n; i++)
-		if (q->token[i] == token)
+		if (q->token[i] == token) {
 			q->token[i] = NULL;
+			dropped++;
+		}
+	return dropped;
 }
 
 static void
@@ -462,45 +617,71 @@ tx_wait(struct netio *n, struct netio_tx *q)
 		q->wait = loop_fd_add(n->l, q->fd, LOOP_WRITE, on_writable, n);
 }
 
+/* The socket of a queue's descriptor FD. */
+static struct netio_sock *
+sock_of(struct netio *n, int fd)
+{
+	return fd == n->snd[0].fd ? &n->snd[0] : &n->snd[1];
+}
+
 void
 netio_flush(struct netio *n)
 {
 	struct netio_tx *q = n->tx;
-	struct timeval before, after;
-	int r;
+	struct netio_sock *so;
+	struct stamp before;
+	uint32_t mark;
+	int r, cnt;
 
-	if (q == NULL)
+	if (q == NULL || q->n == 0)
 		return;
+	so = sock_of(n, q->fd);
+	mark = so->txs != NULL ? txs_mark(so->txs) : 0;
 	while (q->off < q->n) {
-		gettimeofday(&before, NULL);
-		r = sendmmsg(q->fd, q->m + q->off,
-		    (unsigned int)(q->n - q->off), 0);
+		cnt = q->n - q->off;
+		before = stamp_now();
+		r = sendmmsg(q->fd, q->m + q->off, (unsigned int)cnt, 0);
 		if (r > 0) {
-			gettimeofday(&after, NULL);
 			n->st.sent += (uint64_t)r;
 			q->off += r;
-			tx_done(n, q, q->off - r, r, &before, &after);
+			tx_done(n, so, q, q->off - r, r, before);
+			if (r < cnt)
+				/* the next one failed, its error unseen:
+				 * it may have used a timestamp key */
+				sock_refused(so);
 			continue;
 		}
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1 && (errno == EAGAIN || errno == ENOBUFS)) {
+			if (errno == ENOBUFS)
+				sock_refused(so);
 			n->st.send_waits++;
 			tx_wait(n, q);
+			/* all: the socket is watched now, and an error queue
+			 * left unread would wake the loop at once again */
+			sock_drain(n, so, 1);
+			tx_provisional(n, so, mark);
 			return;
 		}
 		/* the first unsent one was refused: say so, go on after it */
 		n->st.send_errors++;
+		sock_refused(so);
 		q->off++;
 		if (q->token[q->off - 1] != NULL)
 			n->txcb(n->arg, q->token[q->off - 1],
-			    q->tag[q->off - 1], r == -1 ? errno : EIO, NULL);
+			    q->tag[q->off - 1], NETIO_TX_REFUSED,
+			    r == -1 ? errno : EIO, NULL);
 	}
 	q->off = q->n = 0;
+	q->used = 0;
 	if (q->wait != NULL) {
 		loop_fd_del(n->l, q->wait);
 		q->wait = NULL;
 	}
+	/* the batch's timestamps: one read of the error queue */
+	sock_drain(n, so, 0);
+	tx_provisional(n, so, mark);
 }
 
 const struct netio_stats *

@@ -4,15 +4,23 @@
  * pkt_build; receives ICMP, ICMPv6 and TCP replies with kernel receive
  * timestamps, parses them and hands each to a callback.  Never blocks:
  * every descriptor is non-blocking and watched by the event loop.
+ *
+ * Times: a reply carries the kernel's receive timestamp (SO_TIMESTAMPNS).
+ * A probe's send time is the kernel's transmit timestamp where the
+ * system gives one (txstamp.h); until it comes, and for good if it never
+ * does, it is the clock read just before the probe was handed to the
+ * kernel.  Every transmit timestamp that has come is matched to its
+ * probe before any reply is handed on, so a reply is never measured
+ * against a send time that was about to be corrected.
  */
 #ifndef PROBER_NET_NETIO_H
 #define PROBER_NET_NETIO_H
 
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "loop.h"
 #include "pkt.h"
+#include "stamp.h"
 
 /* A datalink socket asked for is ready: ERR 0 and FD (now the callee's),
  * or ERR an errno and FD -1.  VALUE is unused (the helper client's
@@ -26,6 +34,29 @@ typedef void netio_dl_done(void *arg, int err, int fd, uint32_t value);
 typedef int netio_dl_open_fn(void *ctx, uint32_t ifindex,
     netio_dl_done *done, void *arg);
 
+/* A firewall rule a measurement asks for (tbit, sting): drop the TCP
+ * segments DST:DPORT sends to SRC:SPORT before the kernel's own stack
+ * answers them with a reset.  SPORT 0: the firewall picks a free port. */
+struct netio_fw_rule {
+	int		af;		/* AF_INET or AF_INET6 */
+	uint8_t		src[16], dst[16];
+	uint16_t	sport, dport;
+};
+
+/* The rule asked for is in place (ERR 0, SPORT the local port held for
+ * it) or was refused (ERR an errno). */
+typedef void netio_fw_done(void *arg, int err, uint16_t sport);
+
+/* Ask for rule R; DONE(ARG, ...) follows from the event loop, never from
+ * this call, unless the lease is released first.  Returns the lease, or
+ * NULL with errno. */
+typedef void *netio_fw_lease_fn(void *ctx, const struct netio_fw_rule *r,
+    netio_fw_done *done, void *arg);
+
+/* End LEASE: its rule goes now or as soon as the firewall has answered;
+ * its DONE is never called after this. */
+typedef void netio_fw_release_fn(void *ctx, void *lease);
+
 /* Descriptors netio uses; -1 where absent.  netio owns and closes them.
  * Datalink sockets are asked for when a measurement needs one, through
  * dl_open (NULL: none can be had). */
@@ -38,6 +69,11 @@ struct netio_fds {
 	int	tcp6;	/* AF_INET6, SOCK_RAW, IPPROTO_TCP */
 	netio_dl_open_fn *dl_open;
 	void	*dl_ctx;
+	/* The firewall (-F; NULL: none, tbit and sting are refused).  It
+	 * is not netio's: it passes through to the core with the rest. */
+	netio_fw_lease_fn   *fw_lease;
+	netio_fw_release_fn *fw_release;
+	void	*fw_ctx;
 };
 
 struct netio_stats {
@@ -46,10 +82,15 @@ struct netio_stats {
 	uint64_t	send_waits;	/* a send buffer was full: waited */
 	uint64_t	received;
 	uint64_t	malformed;
+	uint64_t	tx_kernel;	/* send times from the kernel */
+	uint64_t	tx_before;	/* ... from the clock before the send */
+	uint64_t	tx_stray;	/* transmit timestamps matching nothing */
+	uint64_t	rx_nostamp;	/* replies without a kernel timestamp */
 };
 
+/* A reply R, received at RX (the kernel's timestamp). */
 typedef void netio_reply_cb(void *arg, const struct pkt_reply *r,
-    const struct timeval *rx);
+    const struct stamp *rx);
 
 struct netio;
 
@@ -66,22 +107,44 @@ struct netio *netio_new(struct loop *l, const struct netio_fds *fds,
 /* Stop watching and close every descriptor; free N. */
 void netio_free(struct netio *n);
 
-/* Send the IP packet PKT (LEN bytes); TX gets the time it was handed to
- * the kernel.  Returns 0, or -1 with errno set (EAFNOSUPPORT if no socket
- * for that family was given).  While batching (netio_batch) the packet
- * is queued, TX gets the time it was queued, and at the next netio_flush
- * the tx callback is called with TOKEN and TAG: the time it was really
- * sent, or the errno the kernel refused it with. */
+/* Send the IP packet PKT (LEN bytes); TX gets the clock read before it
+ * was handed to the kernel.  Returns 0, or -1 with errno set
+ * (EAFNOSUPPORT if no socket for that family was given).  While batching
+ * (netio_batch) the packet is queued, TX gets the clock read when the
+ * batch began, and the tx callback hears of it at the next netio_flush.  With a tx
+ * callback the kernel's transmit timestamp of the probe (TOKEN, TAG) is
+ * reported through it when it comes. */
 int netio_send(struct netio *n, const uint8_t *pkt, size_t len,
-    struct timeval *tx, void *token, uint32_t tag);
+    struct stamp *tx, void *token, uint32_t tag);
 
-/* A queued probe (TOKEN, TAG as given to netio_send; ARG is netio_new's)
- * went out at TX (ERR 0), or was refused with errno ERR (TX NULL). */
-typedef void netio_tx_cb(void *arg, void *token, uint32_t tag, int err,
-    const struct timeval *tx);
+/* What became of a probe sent with a token. */
+enum netio_txev {
+	NETIO_TX_SENT,		/* a queued probe was handed to the kernel
+				   after the clock read TX; its timestamp
+				   may follow (not told if its STAMPED came
+				   with the flush) */
+	NETIO_TX_STAMPED,	/* TX is the kernel's transmit timestamp */
+	NETIO_TX_NOSTAMP,	/* no timestamp came: the clock read before
+				   the send stands (TX: it, or NULL) */
+	NETIO_TX_REFUSED,	/* a queued probe was refused: errno ERR */
+};
 
-/* Say who hears how queued probes went; without one nothing is queued. */
+/* Probe TOKEN/TAG (as given to netio_send; ARG is netio_new's): EV,
+ * with TX (NULL for NETIO_TX_REFUSED) or ERR.  Every probe handed to
+ * the kernel with a token ends with exactly one STAMPED or NOSTAMP; a
+ * queued one may instead end REFUSED.  A probe's STAMPED never comes
+ * from inside the netio_send that sent it (its NOSTAMP may, on a
+ * socket the kernel gives no timestamps for). */
+typedef void netio_tx_cb(void *arg, void *token, uint32_t tag,
+    enum netio_txev ev, int err, const struct stamp *tx);
+
+/* Say who hears how probes went; without one nothing is queued. */
 void netio_set_txcb(struct netio *n, netio_tx_cb *cb);
+
+/* Match every transmit timestamp that has come to its probe (at most
+ * once per loop iteration when none is new): call before handing on a
+ * reply that arrived some other way (the datalink). */
+void netio_tx_drain(struct netio *n);
 
 /* ON: queue probes from now on (sendmmsg(2) sends them together at the
  * flush); off: flush and send each at once again. */
@@ -91,8 +154,10 @@ void netio_batch(struct netio *n, int on);
  * the rest wait (netio watches it) and go out as it drains. */
 void netio_flush(struct netio *n);
 
-/* TOKEN is going away: its queued probes still go out, unreported. */
-void netio_forget(struct netio *n, const void *token);
+/* TOKEN is going away: its queued probes still go out, unreported.
+ * Returns how many there were.  (Probes already handed to the kernel
+ * are still reported, once each: STAMPED or NOSTAMP.) */
+int netio_forget(struct netio *n, const void *token);
 
 /* Nonzero while queued probes wait for a full send buffer: send no more
  * (netio_send would refuse with EAGAIN). */

@@ -6,41 +6,11 @@
 #include <sys/socket.h>
 
 #include "pkt.h"
+#include "wire.h"
 
 #define IP4_HLEN	20
 #define IP6_HLEN	40
 #define FRAG6_HLEN	8
-
-/* ---- byte helpers -------------------------------------------------- */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | p[3];
-}
 
 /* ---- checksums ----------------------------------------------------- */
 
@@ -50,7 +20,7 @@ pkt_sum(const void *vp, size_t len, uint32_t sum)
 	const uint8_t *p = vp;
 
 	while (len > 1) {
-		sum += get16(p);
+		sum += wire_be16(p);
 		p += 2;
 		len -= 2;
 		if (sum & 0x80000000u)
@@ -89,7 +59,7 @@ pseudo_sum(const struct pkt_probe *p, size_t l4len)
 	}
 	sum = pkt_sum(p->src, 16, sum);
 	sum = pkt_sum(p->dst, 16, sum);
-	put32(b, (uint32_t)l4len);
+	wire_set_be32(b, (uint32_t)l4len);
 	sum = pkt_sum(b, 4, sum);
 	return sum + p->proto;
 }
@@ -109,7 +79,7 @@ l4hdr_len(const struct pkt_probe *p)
 {
 	switch (p->proto) {
 	case IPPROTO_TCP:
-		return 20;
+		return 20 + p->tcpoptlen;
 	case IPPROTO_UDP:
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
@@ -139,6 +109,9 @@ probe_valid(const struct pkt_probe *p)
 		return 0;
 	if (l4hdr_len(p) == 0)
 		return 0;
+	if (p->proto == IPPROTO_TCP && ((p->tcpoptlen % 4) != 0 ||
+	    p->tcpoptlen > 40 || (p->tcpoptlen > 0 && p->tcpopts == NULL)))
+		return 0;
 	if (p->fix_cksum && (p->proto == IPPROTO_TCP || p->paylen < 2))
 		return 0;
 	return 1;
@@ -151,25 +124,25 @@ build_ip4(const struct pkt_probe *p, uint8_t *b, size_t total)
 
 	b[0] = (uint8_t)(0x40 | (hl / 4));
 	b[1] = p->tos;
-	put16(b + 2, (uint16_t)total);
-	put16(b + 4, p->ipid);
-	put16(b + 6, p->df ? 0x4000 : 0);
+	wire_set_be16(b + 2, (uint16_t)total);
+	wire_set_be16(b + 4, p->ipid);
+	wire_set_be16(b + 6, p->df ? 0x4000 : 0);
 	b[8] = p->ttl;
 	b[9] = p->proto;
-	put16(b + 10, 0);
+	wire_set_be16(b + 10, 0);
 	memcpy(b + 12, p->src, 4);
 	memcpy(b + 16, p->dst, 4);
 	if (p->ipoptlen > 0)
 		memcpy(b + IP4_HLEN, p->ipopts, p->ipoptlen);
-	put16(b + 10, pkt_cksum_fin(pkt_sum(b, hl, 0)));
+	wire_set_be16(b + 10, pkt_cksum_fin(pkt_sum(b, hl, 0)));
 }
 
 static void
 build_ip6(const struct pkt_probe *p, uint8_t *b, size_t total)
 {
-	put32(b, (6u << 28) | ((uint32_t)p->tos << 20) |
+	wire_set_be32(b, (6u << 28) | ((uint32_t)p->tos << 20) |
 	    (p->flowlabel & 0xfffff));
-	put16(b + 4, (uint16_t)(total - IP6_HLEN));
+	wire_set_be16(b + 4, (uint16_t)(total - IP6_HLEN));
 	b[6] = p->fragoff != 0 ? 44 : p->proto;
 	b[7] = p->ttl;
 	memcpy(b + 8, p->src, 16);
@@ -178,8 +151,8 @@ build_ip6(const struct pkt_probe *p, uint8_t *b, size_t total)
 		uint8_t *f = b + IP6_HLEN;
 		f[0] = p->proto;
 		f[1] = 0;
-		put16(f + 2, (uint16_t)(p->fragoff << 3));
-		put32(f + 4, p->fragid);
+		wire_set_be16(f + 2, (uint16_t)(p->fragoff << 3));
+		wire_set_be32(f + 4, p->fragid);
 	}
 }
 
@@ -189,28 +162,30 @@ build_l4(const struct pkt_probe *p, uint8_t *l, size_t len)
 {
 	switch (p->proto) {
 	case IPPROTO_UDP:
-		put16(l, p->sport);
-		put16(l + 2, p->dport);
-		put16(l + 4, (uint16_t)len);
-		put16(l + 6, 0);
+		wire_set_be16(l, p->sport);
+		wire_set_be16(l + 2, p->dport);
+		wire_set_be16(l + 4, (uint16_t)len);
+		wire_set_be16(l + 6, 0);
 		break;
 	case IPPROTO_TCP:
-		put16(l, p->sport);
-		put16(l + 2, p->dport);
-		put32(l + 4, p->tcp_seq);
-		put32(l + 8, p->tcp_ack);
-		l[12] = 5 << 4;
+		wire_set_be16(l, p->sport);
+		wire_set_be16(l + 2, p->dport);
+		wire_set_be32(l + 4, p->tcp_seq);
+		wire_set_be32(l + 8, p->tcp_ack);
+		l[12] = (uint8_t)((5 + p->tcpoptlen / 4) << 4);
 		l[13] = p->tcp_flags;
-		put16(l + 14, p->tcp_win);
-		put16(l + 16, 0);
-		put16(l + 18, 0);
+		wire_set_be16(l + 14, p->tcp_win);
+		wire_set_be16(l + 16, 0);
+		wire_set_be16(l + 18, 0);
+		if (p->tcpoptlen > 0)
+			memcpy(l + 20, p->tcpopts, p->tcpoptlen);
 		break;
 	default:
 		l[0] = p->icmp_type;
 		l[1] = p->icmp_code;
-		put16(l + 2, 0);
-		put16(l + 4, p->icmp_id);
-		put16(l + 6, p->icmp_seq);
+		wire_set_be16(l + 2, 0);
+		wire_set_be16(l + 4, p->icmp_id);
+		wire_set_be16(l + 6, p->icmp_seq);
 		break;
 	}
 }
@@ -246,16 +221,16 @@ pkt_build(const struct pkt_probe *p, uint8_t *buf, size_t cap)
 	sum = (p->proto == IPPROTO_ICMP) ? 0 : pseudo_sum(p, l4len);
 	if (p->fix_cksum) {
 		/* choose payload word x so that ~(S + x) == cksum */
-		put16(l4 + l4h, 0);
+		wire_set_be16(l4 + l4h, 0);
 		sum = pkt_sum(l4, l4len, sum);
-		put16(l4 + l4h, fold((uint32_t)(uint16_t)~p->cksum +
+		wire_set_be16(l4 + l4h, fold((uint32_t)(uint16_t)~p->cksum +
 		    (uint16_t)~fold(sum)));
 		sum = (p->proto == IPPROTO_ICMP) ? 0 : pseudo_sum(p, l4len);
 	}
 	ck = pkt_cksum_fin(pkt_sum(l4, l4len, sum));
 	if (ck == 0 && p->proto == IPPROTO_UDP)
 		ck = 0xffff;	/* zero means "no checksum" in UDP */
-	put16(l4 + cksum_off(p), ck);
+	wire_set_be16(l4 + cksum_off(p), ck);
 	if (p->af == AF_INET)
 		build_ip4(p, buf, total);
 	else
@@ -274,21 +249,21 @@ parse_quote_l4(struct pkt_quote *q, const uint8_t *l, size_t len)
 	q->l4len = len;
 	if (q->proto == IPPROTO_UDP || q->proto == IPPROTO_TCP) {
 		if (len >= 4) {
-			q->sport = get16(l);
-			q->dport = get16(l + 2);
+			q->sport = wire_be16(l);
+			q->dport = wire_be16(l + 2);
 		}
 		if (q->proto == IPPROTO_UDP && len >= 8)
-			q->l4cksum = get16(l + 6);
+			q->l4cksum = wire_be16(l + 6);
 		if (q->proto == IPPROTO_TCP && len >= 8)
-			q->tcp_seq = get32(l + 4);
+			q->tcp_seq = wire_be32(l + 4);
 	} else if (q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) {
 		if (len >= 4) {
 			q->icmp_type = l[0];
-			q->l4cksum = get16(l + 2);
+			q->l4cksum = wire_be16(l + 2);
 		}
 		if (len >= 8) {
-			q->icmp_id = get16(l + 4);
-			q->icmp_seq = get16(l + 6);
+			q->icmp_id = wire_be16(l + 4);
+			q->icmp_seq = wire_be16(l + 6);
 		}
 	}
 }
@@ -309,13 +284,13 @@ parse_quote4(struct pkt_quote *q, const uint8_t *b, size_t len)
 		q->ipoptlen = hl - IP4_HLEN;
 	}
 	q->tos = b[1];
-	q->len = get16(b + 2);
-	q->ipid = get16(b + 4);
+	q->len = wire_be16(b + 2);
+	q->ipid = wire_be16(b + 4);
 	q->ttl = b[8];
 	q->proto = b[9];
 	memcpy(q->src, b + 12, 4);
 	memcpy(q->dst, b + 16, 4);
-	if ((get16(b + 6) & 0x1fff) == 0)
+	if ((wire_be16(b + 6) & 0x1fff) == 0)
 		parse_quote_l4(q, b + hl, len - hl);
 	return 0;
 }
@@ -340,7 +315,7 @@ skip_ext6(const uint8_t *b, size_t len, uint8_t *nh, size_t *off)
 			if (*off + 8 > len)
 				return -1;
 			*nh = b[*off];
-			if ((get16(b + *off + 2) & 0xfff8) != 0) {
+			if ((wire_be16(b + *off + 2) & 0xfff8) != 0) {
 				*off += 8;
 				return 1;
 			}
@@ -363,9 +338,9 @@ parse_quote6(struct pkt_quote *q, const uint8_t *b, size_t len)
 	if (len < IP6_HLEN || (b[0] >> 4) != 6)
 		return -1;
 	q->af = AF_INET6;
-	q->tos = (uint8_t)(get32(b) >> 20);
-	q->flowlabel = get32(b) & 0xfffff;
-	q->len = (uint16_t)(get16(b + 4) + IP6_HLEN);
+	q->tos = (uint8_t)(wire_be32(b) >> 20);
+	q->flowlabel = wire_be32(b) & 0xfffff;
+	q->len = (uint16_t)(wire_be16(b + 4) + IP6_HLEN);
 	q->ttl = b[7];
 	memcpy(q->src, b + 8, 16);
 	memcpy(q->dst, b + 24, 16);
@@ -392,7 +367,7 @@ parse_ext(struct pkt_reply *r, const uint8_t *e, size_t len)
 	r->ext = e;
 	r->extlen = len;
 	while (off + 4 <= len) {
-		size_t olen = get16(e + off);
+		size_t olen = wire_be16(e + off);
 		uint8_t cls = e[off + 2], ctype = e[off + 3];
 
 		if (olen < 4 || off + olen > len)
@@ -400,7 +375,7 @@ parse_ext(struct pkt_reply *r, const uint8_t *e, size_t len)
 		if (cls == 1 && ctype == 1)
 			for (size_t i = 4; i + 4 <= olen &&
 			    r->nmpls < PKT_MAXMPLS; i += 4) {
-				uint32_t v = get32(e + off + i);
+				uint32_t v = wire_be32(e + off + i);
 				struct pkt_mpls *m = &r->mpls[r->nmpls++];
 				m->label = v >> 12;
 				m->exp = (uint8_t)((v >> 9) & 7);
@@ -448,18 +423,18 @@ parse_icmp4(struct pkt_reply *r, const uint8_t *l, size_t len)
 	switch (r->icmp_type) {
 	case 0:		/* echo reply */
 	case 14:	/* timestamp reply */
-		r->icmp_id = get16(l + 4);
-		r->icmp_seq = get16(l + 6);
+		r->icmp_id = wire_be16(l + 4);
+		r->icmp_seq = wire_be16(l + 6);
 		if (r->icmp_type == 14 && len >= 20) {
 			r->has_icmp_ts = 1;
-			r->icmp_tso = get32(l + 8);
-			r->icmp_tsr = get32(l + 12);
-			r->icmp_tst = get32(l + 16);
+			r->icmp_tso = wire_be32(l + 8);
+			r->icmp_tsr = wire_be32(l + 12);
+			r->icmp_tst = wire_be32(l + 16);
 		}
 		return 0;
 	case 3:		/* unreachable */
 		if (r->icmp_code == 4)
-			r->nhmtu = get16(l + 6);
+			r->nhmtu = wire_be16(l + 6);
 		/* FALLTHROUGH */
 	case 11:	/* time exceeded */
 	case 12:	/* parameter problem */
@@ -489,11 +464,11 @@ pkt_parse_icmp6(const uint8_t *l, size_t len, struct pkt_reply *r)
 	switch (r->icmp_type) {
 	case 128:	/* echo request */
 	case 129:	/* echo reply */
-		r->icmp_id = get16(l + 4);
-		r->icmp_seq = get16(l + 6);
+		r->icmp_id = wire_be16(l + 4);
+		r->icmp_seq = wire_be16(l + 6);
 		return 0;
 	case 2:		/* packet too big */
-		mtu = get32(l + 4);
+		mtu = wire_be32(l + 4);
 		r->nhmtu = mtu > 0xffff ? 0xffff : (uint16_t)mtu;
 		parse_error_body(r, l + 8, len - 8, 0, 8);
 		return 0;
@@ -528,18 +503,18 @@ parse_l4(struct pkt_reply *r, const uint8_t *l, size_t len)
 	case IPPROTO_TCP:
 		if (len < 20)
 			return -1;
-		r->sport = get16(l);
-		r->dport = get16(l + 2);
-		r->tcp_seq = get32(l + 4);
-		r->tcp_ack = get32(l + 8);
+		r->sport = wire_be16(l);
+		r->dport = wire_be16(l + 2);
+		r->tcp_seq = wire_be32(l + 4);
+		r->tcp_ack = wire_be32(l + 8);
 		r->tcp_flags = l[13];
-		r->tcp_win = get16(l + 14);
+		r->tcp_win = wire_be16(l + 14);
 		return 0;
 	case IPPROTO_UDP:
 		if (len < 8)
 			return -1;
-		r->sport = get16(l);
-		r->dport = get16(l + 2);
+		r->sport = wire_be16(l);
+		r->dport = wire_be16(l + 2);
 		return 0;
 	}
 	return 0;
@@ -553,7 +528,7 @@ parse4(const uint8_t *b, size_t len, struct pkt_reply *r)
 	if (len < IP4_HLEN)
 		return -1;
 	hl = (size_t)(b[0] & 0xf) * 4;
-	tot = get16(b + 2);
+	tot = wire_be16(b + 2);
 	if (hl < IP4_HLEN || hl > len || tot < hl)
 		return -1;
 	if (tot < len)
@@ -567,12 +542,12 @@ parse4(const uint8_t *b, size_t len, struct pkt_reply *r)
 	}
 	r->tos = b[1];
 	r->size = (uint16_t)tot;
-	r->ipid = get16(b + 4);
+	r->ipid = wire_be16(b + 4);
 	r->ttl = b[8];
 	r->proto = b[9];
 	memcpy(r->src, b + 12, 4);
 	memcpy(r->dst, b + 16, 4);
-	if ((get16(b + 6) & 0x1fff) != 0)
+	if ((wire_be16(b + 6) & 0x1fff) != 0)
 		return 0;	/* a later fragment: no L4 header */
 	return parse_l4(r, b + hl, len - hl);
 }
@@ -586,14 +561,14 @@ parse6(const uint8_t *b, size_t len, struct pkt_reply *r)
 
 	if (len < IP6_HLEN)
 		return -1;
-	plen = get16(b + 4);
+	plen = wire_be16(b + 4);
 	if (IP6_HLEN + plen < len)
 		len = IP6_HLEN + plen;
 	r->af = AF_INET6;
 	r->pkt = b;
 	r->pktlen = len;
-	r->tos = (uint8_t)(get32(b) >> 20);
-	r->flowlabel = get32(b) & 0xfffff;
+	r->tos = (uint8_t)(wire_be32(b) >> 20);
+	r->flowlabel = wire_be32(b) & 0xfffff;
 	r->size = (uint16_t)(IP6_HLEN + plen);
 	r->ttl = b[7];
 	memcpy(r->src, b + 8, 16);
@@ -739,10 +714,10 @@ pkt_ipopt_get_ts(const uint8_t *opts, size_t len, struct pkt_ts *ts)
 	for (size_t i = 0; i < filled; i++) {
 		const uint8_t *e = opts + 4 + esz * i;
 		if (esz == 4)
-			ts->ts[i] = get32(e);
+			ts->ts[i] = wire_be32(e);
 		else {
 			memcpy(ts->addr[i], e, 4);
-			ts->ts[i] = get32(e + 4);
+			ts->ts[i] = wire_be32(e + 4);
 		}
 	}
 	return 1;

@@ -36,6 +36,8 @@ struct pkt_probe {
 	uint32_t	 tcp_seq, tcp_ack;
 	uint8_t		 tcp_flags;
 	uint16_t	 tcp_win;
+	const uint8_t	*tcpopts;	/* TCP options, padded to 4 bytes */
+	size_t		 tcpoptlen;	/* at most 40 */
 	const uint8_t	*payload;	/* copied after the L4 header */
 	size_t		 paylen;
 	size_t		 size;		/* total IP length; 0 = just what the

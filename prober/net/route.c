@@ -47,9 +47,17 @@ route_src(int af, const uint8_t *dst, uint8_t *src)
 	socklen_t sl = mkaddr(af, dst, 33434, &ss);
 	int *fd = af == AF_INET ? &route_fd4 : &route_fd6;
 
+	struct sockaddr unspec;
+
 	memset(src, 0, 16);
 	if (*fd == -1 && (*fd = socket(af, SOCK_DGRAM, 0)) == -1)
 		return -1;
+	/* dissolve the last lookup's association first: a connected
+	 * socket keeps the source address its first connect chose, so
+	 * every later destination would get that source */
+	memset(&unspec, 0, sizeof(unspec));
+	unspec.sa_family = AF_UNSPEC;
+	(void)connect(*fd, &unspec, sizeof(unspec));
 	if (connect(*fd, (struct sockaddr *)&ss, sl) == -1 ||
 	    getsockname(*fd, (struct sockaddr *)&ss, &sl) == -1)
 		return -1;

@@ -21,7 +21,6 @@
 
 #include "cmd.h"
 #include "method.h"
-#include "output.h"
 #include "pkt.h"
 #include "ping_int.h"
 #include "scamper_ping.h"
@@ -402,6 +401,6 @@ const struct method method_ping = {
 	.reply = ping_reply,
 	.sent = ping_sent,
 	.halt = ping_halt,
-	.write = ping_write,
+	.result = ping_result,
 	.free_state = ping_free_state,
 };

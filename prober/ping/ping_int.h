@@ -7,10 +7,10 @@
 #define PROBER_PING_PING_INT_H
 
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "method.h"
 #include "monotime.h"
+#include "stamp.h"
 #include "timer.h"
 
 struct scamper_ping;
@@ -26,11 +26,18 @@ enum ping_phase {
 };
 
 struct ping_probe {
-	struct timeval	 tx;
+	struct stamp	 tx;		/* sent (nanoseconds) */
 	uint16_t	 ipid;		/* IPv4 */
 	uint16_t	 sport;		/* tcp-ack-sport */
-	uint8_t		 dltx;		/* tx is the datalink's timestamp */
+	uint8_t		 txf;		/* PING_TX_* */
 };
+
+#define PING_TX_KERNEL		0x1	/* tx is the kernel's timestamp */
+#define PING_TX_DL		0x2	/* tx is the datalink's timestamp */
+#define PING_TX_ANSWERED	0x4	/* a reply was measured against tx */
+
+/* The tag of the Packet Too Big -M sends: not a probe. */
+#define PING_TAG_PTB		UINT32_MAX
 
 #define GOT_REPLY	0x1	/* the probe has a reply */
 #define GOT_FRAG	0x2	/* ... and a fragmented one (-O tbt) */
@@ -91,17 +98,18 @@ void	ping_send_ptb(struct ping_state *s, const struct pkt_reply *r);
 /* The datalink -O dl asked for is ready or cannot be had; a probe was
  * seen leaving on it (ping_reply.c). */
 void	ping_dl_ready(struct task *t, int err, const char *why);
-void	ping_dl_sent(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *ts);
+int	ping_dl_sent(struct task *t, const struct pkt_reply *r,
+	    const struct stamp *ts);
 
 int	ping_start(struct task *t, char *err, size_t errlen);
 int	ping_probe(struct task *t);
 void	ping_reply(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *rx);
+	    const struct stamp *rx);
 void	ping_halt(struct task *t);
-/* A probe queued by ping_probe went out or was refused (method.h sent). */
-void	ping_sent(struct task *t, uint32_t idx, int err,
-	    const struct timeval *tx);
-void	ping_write(struct task *t, struct output *o);
+/* A probe's better send time, or its refusal (method.h sent). */
+int	ping_sent(struct task *t, uint32_t idx, int err,
+	    const struct stamp *tx, enum stamp_src src);
+/* The finished ping (SCAMPER_FILE_OBJ_PING). */
+const void *ping_result(struct task *t, uint16_t *type);
 
 #endif

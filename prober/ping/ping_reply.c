@@ -183,14 +183,13 @@ record_ts(struct scamper_ping_reply *rep, const uint8_t *opts, size_t len)
 
 static int
 record(struct ping_state *s, int idx, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
-	const struct ping_probe *pr = &s->probes[idx];
+	struct ping_probe *pr = &s->probes[idx];
 	struct scamper_ping_reply *rep;
 	const uint8_t *opts;
 	size_t optlen;
 	uint32_t fragid;
-	int64_t us;
 
 	if ((rep = scamper_ping_reply_add(s->p)) == NULL)
 		return -1;
@@ -210,10 +209,9 @@ record(struct ping_state *s, int idx, const struct pkt_reply *r,
 		rep->flags |= SCAMPER_PING_REPLY_FLAG_REPLY_IPID;
 		rep->reply_ipid32 = fragid;
 	}
-	rep->tx = pr->tx;
-	us = (int64_t)(rx->tv_sec - pr->tx.tv_sec) * 1000000 +
-	    (rx->tv_usec - pr->tx.tv_usec);
-	rep->rtt = us < 0 ? 0 : (us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+	rep->tx = stamp_tv(pr->tx);
+	rep->rtt = task_rtt_us(s->task, pr->tx, *rx);
+	pr->txf |= PING_TX_ANSWERED;
 	if (r->proto == IPPROTO_TCP)
 		rep->tcp_flags = r->tcp_flags;
 	else if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) {
@@ -239,7 +237,7 @@ record(struct ping_state *s, int idx, const struct pkt_reply *r,
 
 void
 ping_reply(struct task *task, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
 	struct ping_state *s = task_state(task);
 	struct scamper_ping *p = s->p;
@@ -303,7 +301,7 @@ ping_send_ptb(struct ping_state *s, const struct pkt_reply *r)
 {
 	uint8_t quote[1280 - 48];
 	struct pkt_probe pp;
-	struct timeval tx;
+	struct stamp tx;
 	size_t qlen;
 	uint16_t mtu = s->p->reply_pmtu;
 
@@ -330,7 +328,7 @@ ping_send_ptb(struct ping_state *s, const struct pkt_reply *r)
 		pp.icmp_seq = mtu;
 		pp.paylen = qlen;
 	}
-	if (task_send(s->task, &pp, &tx, 0) == -1) {
+	if (task_send(s->task, &pp, &tx, PING_TAG_PTB) == -1) {
 		log_debug("ping: PTB: %s", strerror(errno));
 		return;
 	}
@@ -357,18 +355,22 @@ ping_dl_ready(struct task *task, int err, const char *why)
 	ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)err);
 }
 
-/* Our probe left: its timestamp on the datalink replaces the one taken
- * before it was handed to the kernel. */
-void
+/* Our probe left: its timestamp on the datalink replaces the kernel's
+ * transmit timestamp or the clock read before it was sent. */
+int
 ping_dl_sent(struct task *task, const struct pkt_reply *r,
-    const struct timeval *ts)
+    const struct stamp *ts)
 {
 	struct ping_state *s = task_state(task);
+	struct ping_probe *pr;
 	int idx;
 
-	if (s->phase == PHASE_DONE || (idx = quote_index(s, &r->q)) < 0 ||
-	    s->probes[idx].dltx)
-		return;
-	s->probes[idx].tx = *ts;
-	s->probes[idx].dltx = 1;
+	if (s->phase == PHASE_DONE || (idx = quote_index(s, &r->q)) < 0)
+		return 0;
+	pr = &s->probes[idx];
+	if (pr->txf & (PING_TX_DL | PING_TX_ANSWERED))
+		return 0;
+	pr->tx = *ts;
+	pr->txf |= PING_TX_DL;
+	return 1;
 }

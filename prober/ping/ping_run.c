@@ -13,11 +13,12 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "ping_int.h"
 #include "scamper_list.h"
 #include "scamper_ping.h"
 #include "task.h"
+#include "wire.h"
 
 int
 ping_is_tcp(const struct ping_state *s)
@@ -45,15 +46,6 @@ static int
 addr_type(int af)
 {
 	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 void
@@ -128,7 +120,7 @@ build_payload(const struct ping_state *s, uint8_t *pay, size_t len)
 	if (p->flags & SCAMPER_PING_FLAG_ICMPSUM)
 		off += 2;
 	if (p->probe_method == SCAMPER_PING_METHOD_ICMP_TIME) {
-		put32(pay + off, ms_of_day(s));
+		wire_set_be32(pay + off, ms_of_day(s));
 		off += 12;
 	}
 	if (p->flags & SCAMPER_PING_FLAG_SPOOF) {
@@ -383,15 +375,30 @@ ping_start(struct task *task, char *err, size_t errlen)
 	return 0;
 }
 
-void
-ping_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
+int
+ping_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct ping_state *s = task_state(task);
+	struct ping_probe *pr;
 
-	if (err != 0)
+	if (idx == PING_TAG_PTB)
+		return 0;		/* -M's PTB: no probe, no time kept */
+	if (err != 0) {
 		ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)err);
-	else if (idx < s->sent)
-		s->probes[idx].tx = *tx;
+		return 0;
+	}
+	if (idx >= s->sent)
+		return 0;
+	pr = &s->probes[idx];
+	/* the datalink's time stands; a time a reply was measured
+	 * against stays, so its RTT and its send time agree */
+	if (pr->txf & (PING_TX_DL | PING_TX_ANSWERED))
+		return 0;
+	pr->tx = *tx;
+	if (src == STAMP_KERNEL)
+		pr->txf |= PING_TX_KERNEL;
+	return 1;
 }
 
 void
@@ -400,11 +407,11 @@ ping_halt(struct task *task)
 	ping_finish(task_state(task), SCAMPER_PING_STOP_HALTED, 0);
 }
 
-void
-ping_write(struct task *task, struct output *o)
+const void *
+ping_result(struct task *task, uint16_t *type)
 {
 	struct ping_state *s = task_state(task);
 
-	if (output_write_ping(o, s->p) == -1)
-		log_warn("writing ping");
+	*type = SCAMPER_FILE_OBJ_PING;
+	return s->p;
 }

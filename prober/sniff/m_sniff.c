@@ -119,6 +119,6 @@ const struct method method_sniff = {
 	.start = sniff_start,
 	.probe = sniff_probe,
 	.halt = sniff_halt,
-	.write = sniff_write,
+	.result = sniff_result,
 	.free_state = sniff_free_state,
 };

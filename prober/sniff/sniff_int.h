@@ -13,8 +13,6 @@
 #include "task.h"
 #include "timer.h"
 
-struct output;
-
 struct sniff_state {
 	struct task		*task;
 	struct scamper_sniff	*sn;
@@ -46,6 +44,6 @@ void sniff_state_free(struct sniff_state *s);
 int sniff_start(struct task *t, char *err, size_t errlen);
 int sniff_probe(struct task *t);
 void sniff_halt(struct task *t);
-void sniff_write(struct task *t, struct output *o);
+const void *sniff_result(struct task *t, uint16_t *type);
 
 #endif

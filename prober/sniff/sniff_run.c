@@ -17,7 +17,6 @@
 
 #include "log.h"
 #include "method.h"
-#include "output.h"
 #include "scamper_file.h"
 #include "sniff_int.h"
 
@@ -66,7 +65,7 @@ ip_len(const uint8_t *p, size_t len)
 /* Keep packet P (LEN bytes) seen at TS.  Returns 0 or -1 (ENOMEM). */
 static int
 keep(struct sniff_state *s, const uint8_t *p, size_t len,
-    const struct timeval *ts)
+    const struct stamp *ts)
 {
 	struct scamper_sniff *sn = s->sn;
 	struct scamper_sniff_pkt *k;
@@ -87,14 +86,14 @@ keep(struct sniff_state *s, const uint8_t *p, size_t len,
 		return -1;
 	memcpy(k->data, p, len);
 	k->len = (uint16_t)len;
-	k->tv = *ts;
+	k->tv = stamp_tv(*ts);
 	sn->pktc++;
 	return 0;
 }
 
 static void
 sniff_frame(struct task *task, const uint8_t *frame, size_t len,
-    size_t linkhdr, const struct timeval *ts, int outgoing)
+    size_t linkhdr, const struct stamp *ts, int outgoing)
 {
 	struct sniff_state *s = task_state(task);
 	char a[INET6_ADDRSTRLEN];
@@ -156,11 +155,11 @@ sniff_halt(struct task *task)
 	sniff_done(task_state(task), SCAMPER_SNIFF_STOP_HALTED);
 }
 
-void
-sniff_write(struct task *task, struct output *o)
+const void *
+sniff_result(struct task *task, uint16_t *type)
 {
 	struct sniff_state *s = task_state(task);
 
-	if (output_write(o, SCAMPER_FILE_OBJ_SNIFF, s->sn) == -1)
-		log_warnx("writing sniff");
+	*type = SCAMPER_FILE_OBJ_SNIFF;
+	return s->sn;
 }

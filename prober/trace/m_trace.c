@@ -23,7 +23,6 @@
 #include "cmd.h"
 #include "log.h"
 #include "method.h"
-#include "output.h"
 #include "scamper_trace.h"
 #include "task.h"
 #include "trace_int.h"
@@ -217,7 +216,7 @@ const struct method method_trace = {
 	.reply = trace_reply,
 	.sent = trace_sent,
 	.halt = trace_halt,
-	.write = trace_write,
+	.result = trace_result,
 	.free_state = trace_free_state,
 	.cmds = trace_cmds,
 	.ncmds = sizeof(trace_cmds) / sizeof(trace_cmds[0]),

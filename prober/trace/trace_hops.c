@@ -18,27 +18,30 @@
 
 #define RECS_STEP 4
 
-struct timeval
+struct stamp
 trace_probe_tx(const struct trace_state *s, const struct trace_probe *p)
 {
-	struct timeval tv = s->t->start;
+	int64_t off = (int64_t)((uint64_t)p->tx_hi << 32 | p->tx_lo);
 
-	tv.tv_sec += p->tx_us / 1000000;
-	tv.tv_usec += p->tx_us % 1000000;
-	if (tv.tv_usec >= 1000000) {
-		tv.tv_sec++;
-		tv.tv_usec -= 1000000;
-	}
-	return tv;
+	if (off & ((int64_t)1 << 47))		/* negative: sign-extend */
+		off -= (int64_t)1 << 48;
+	return (struct stamp){ stamp_of_tv(&s->t->start).ns + off };
 }
 
-uint32_t
-trace_tx_us(const struct trace_state *s, const struct timeval *tv)
+void
+trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
+    struct stamp tx)
 {
-	int64_t us = (int64_t)(tv->tv_sec - s->t->start.tv_sec) * 1000000 +
-	    (tv->tv_usec - s->t->start.tv_usec);
+	int64_t off = stamp_sub_ns(tx, stamp_of_tv(&s->t->start));
+	const int64_t lim = ((int64_t)1 << 47) - 1;	/* 39 hours */
 
-	return us < 0 ? 0 : us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	/* beyond the field's reach only if the clock jumped by days */
+	if (off > lim)
+		off = lim;
+	if (off < -lim)
+		off = -lim;
+	p->tx_lo = (uint32_t)(uint64_t)off;
+	p->tx_hi = (uint16_t)((uint64_t)off >> 32);
 }
 
 /* Append H (its icmpext becomes the record's) answering probe IDX.
@@ -102,7 +105,7 @@ unpack(const struct trace_state *s, const struct trace_hoprec *r,
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = p->size;
-	h->tx = trace_probe_tx(s, p);
+	h->tx = stamp_tv(trace_probe_tx(s, p));
 	h->rtt = r->rtt;
 	h->flags = r->flags;
 	h->reply_ttl = r->reply_ttl;

@@ -7,10 +7,10 @@
 
 #include <stdarg.h>
 #include <stdint.h>
-#include <sys/time.h>
 
 #include "method.h"
 #include "monotime.h"
+#include "stamp.h"
 #include "timer.h"
 
 struct cmd_args;
@@ -47,15 +47,21 @@ struct trace_pmtud_state {
 #define TRACE_PAYLOAD_MAX 1400
 
 /* One probe sent: 12 bytes, as a trace may hold tens of them while many
- * thousands of traces are in flight. */
+ * thousands of traces are in flight.  Its send time is kept to the
+ * nanosecond (trace_probe_tx). */
 struct trace_probe {
-	uint32_t	 tx_us;		/* sent, microseconds after t->start */
+	uint32_t	 tx_lo;		/* sent: nanoseconds after t->start, */
+	uint16_t	 tx_hi;		/* 48 bits, signed */
 	uint16_t	 size;
 	uint8_t		 ttl;
 	uint8_t		 attempt;	/* 1-based */
 	uint8_t		 mode;		/* enum trace_mode */
-	uint8_t		 dltx;		/* tx is the datalink's timestamp */
+	uint8_t		 txf;		/* TRACE_TX_* */
 };
+
+#define TRACE_TX_KERNEL		0x1	/* tx is the kernel's timestamp */
+#define TRACE_TX_DL		0x2	/* tx is the datalink's timestamp */
+#define TRACE_TX_ANSWERED	0x4	/* a reply was measured against tx */
 
 /* A reply recorded for the main hop list while the trace runs: the
  * compact form of a struct scamper_trace_hop (whose probe fields come
@@ -64,7 +70,7 @@ struct trace_probe {
 struct trace_hoprec {
 	uint8_t		 addr[16];
 	uint8_t		*icmpext;	/* owned */
-	uint32_t	 rtt;
+	uint32_t	 rtt;		/* microseconds (task_rtt_us) */
 	uint16_t	 probe;		/* index into probes[] */
 	uint16_t	 reply_size, reply_ipid, q_ipl, nhmtu, icmpext_len;
 	uint8_t		 flags, reply_ttl, reply_tos, icmp_type, icmp_code;
@@ -139,12 +145,11 @@ void	trace_pmtud_timeout(struct trace_state *s);
 /* The current hop is over: gap limit, hop limit, or the next TTL. */
 void	trace_hop_done(struct trace_state *s);
 
-/* The probe's send time as a timeval. */
-struct timeval trace_probe_tx(const struct trace_state *s,
+/* The probe's send time, and setting it. */
+struct stamp trace_probe_tx(const struct trace_state *s,
 	    const struct trace_probe *p);
-
-/* TV as microseconds after the trace's start (what probes record). */
-uint32_t trace_tx_us(const struct trace_state *s, const struct timeval *tv);
+void	trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
+	    struct stamp tx);
 
 /* Record H (a reply to probe IDX) for the main hop list; H's icmpext
  * moves to the record.  Returns 0 or -1 (ENOMEM). */
@@ -197,17 +202,18 @@ void	trace_ptr_free(struct trace_state *s);
 /* The datalink asked for by -r / -O dl is ready or cannot be had; a
  * probe was seen leaving on it (trace_reply.c). */
 void	trace_dl_ready(struct task *t, int err, const char *why);
-void	trace_dl_sent(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *ts);
+int	trace_dl_sent(struct task *t, const struct pkt_reply *r,
+	    const struct stamp *ts);
 
 int	trace_start(struct task *t, char *err, size_t errlen);
 int	trace_probe(struct task *t);
 void	trace_reply(struct task *t, const struct pkt_reply *r,
-	    const struct timeval *rx);
+	    const struct stamp *rx);
 void	trace_halt(struct task *t);
-/* A probe queued by trace_probe went out or was refused (method.h sent). */
-void	trace_sent(struct task *t, uint32_t idx, int err,
-	    const struct timeval *tx);
-void	trace_write(struct task *t, struct output *o);
+/* A probe's better send time, or its refusal (method.h sent). */
+int	trace_sent(struct task *t, uint32_t idx, int err,
+	    const struct stamp *tx, enum stamp_src src);
+/* The finished trace (SCAMPER_FILE_OBJ_TRACE). */
+const void *trace_result(struct task *t, uint16_t *type);
 
 #endif

@@ -203,12 +203,11 @@ hop_ext(struct scamper_trace_hop *h, const struct pkt_reply *r)
 
 /* Fill H with reply R to probe P. */
 static void
-fill_hop(const struct trace_state *s, const struct trace_probe *p,
-    const struct pkt_reply *r, const struct timeval *rx,
+fill_hop(const struct trace_state *s, struct trace_probe *p,
+    const struct pkt_reply *r, const struct stamp *rx,
     struct scamper_trace_hop *h)
 {
-	struct timeval tx = trace_probe_tx(s, p);
-	int64_t us;
+	struct stamp tx = trace_probe_tx(s, p);
 
 	memset(h, 0, sizeof(*h));
 	scamper_addr_set(&h->addr, r->af == AF_INET ? SCAMPER_ADDR_IPV4 :
@@ -216,14 +215,13 @@ fill_hop(const struct trace_state *s, const struct trace_probe *p,
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = p->size;
-	h->tx = tx;
-	us = (int64_t)(rx->tv_sec - tx.tv_sec) * 1000000 +
-	    (rx->tv_usec - tx.tv_usec);
-	h->rtt = us < 0 ? 0 : (us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+	h->tx = stamp_tv(tx);
+	h->rtt = task_rtt_us(s->task, tx, *rx);
+	p->txf |= TRACE_TX_ANSWERED;
 	h->flags = SCAMPER_TRACE_HOP_REPLY_TTL |
 	    (task_reply_from_dl(s->task) ? SCAMPER_TRACE_HOP_TS_DL_RX :
 	    SCAMPER_TRACE_HOP_TS_SOCK_RX) |
-	    (p->dltx ? SCAMPER_TRACE_HOP_TS_DL_TX : 0);
+	    ((p->txf & TRACE_TX_DL) ? SCAMPER_TRACE_HOP_TS_DL_TX : 0);
 	h->reply_ttl = r->ttl;
 	h->reply_tos = r->tos;
 	h->reply_size = r->size;
@@ -250,9 +248,9 @@ fill_hop(const struct trace_state *s, const struct trace_probe *p,
  * or -1 if it could not be kept. */
 static int
 record_hop(struct trace_state *s, int idx, const struct pkt_reply *r,
-    const struct timeval *rx, struct scamper_trace_hop *h)
+    const struct stamp *rx, struct scamper_trace_hop *h)
 {
-	const struct trace_probe *p = &s->probes[idx];
+	struct trace_probe *p = &s->probes[idx];
 	struct scamper_trace_hops *list = p->mode == MODE_LASTDITCH ?
 	    s->t->lastditch : p->mode == MODE_PMTUD ? &s->t->pmtud->hops :
 	    NULL;
@@ -276,7 +274,7 @@ record_hop(struct trace_state *s, int idx, const struct pkt_reply *r,
 
 void
 trace_reply(struct task *task, const struct pkt_reply *r,
-    const struct timeval *rx)
+    const struct stamp *rx)
 {
 	struct trace_state *s = task_state(task);
 	const struct trace_probe *p;
@@ -359,18 +357,23 @@ trace_dl_ready(struct task *task, int err, const char *why)
 	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
 }
 
-/* Our probe left: its timestamp on the datalink replaces the one taken
- * before it was handed to the kernel, so RTTs are the datalink's. */
-void
+/* Our probe left: its timestamp on the datalink replaces the kernel's
+ * transmit timestamp or the clock read before it was sent, so RTTs are
+ * the datalink's. */
+int
 trace_dl_sent(struct task *task, const struct pkt_reply *r,
-    const struct timeval *ts)
+    const struct stamp *ts)
 {
 	struct trace_state *s = task_state(task);
+	struct trace_probe *p;
 	int idx;
 
-	if (s->mode == MODE_DONE || (idx = quote_index(s, &r->q)) < 0 ||
-	    s->probes[idx].dltx)
-		return;
-	s->probes[idx].tx_us = trace_tx_us(s, ts);
-	s->probes[idx].dltx = 1;
+	if (s->mode == MODE_DONE || (idx = quote_index(s, &r->q)) < 0)
+		return 0;
+	p = &s->probes[idx];
+	if (p->txf & (TRACE_TX_DL | TRACE_TX_ANSWERED))
+		return 0;
+	trace_probe_set_tx(s, p, *ts);
+	p->txf |= TRACE_TX_DL;
+	return 1;
 }

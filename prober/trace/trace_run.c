@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "output.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_trace.h"
 #include "task.h"
@@ -232,7 +232,7 @@ trace_probe(struct task *task)
 {
 	struct trace_state *s = task_state(task);
 	struct pkt_probe p;
-	struct timeval tx;
+	struct stamp tx;
 	uint8_t pay[TRACE_PAYLOAD_MAX];
 	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
 	uint16_t size = s->t->probe_size;
@@ -251,7 +251,7 @@ trace_probe(struct task *task)
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
 		return 1;
 	}
-	s->probes[s->probec].tx_us = trace_tx_us(s, &tx);
+	trace_probe_set_tx(s, &s->probes[s->probec], tx);
 	s->last_mono = task_now(task);
 	s->probec++;
 	s->attempt++;
@@ -439,15 +439,28 @@ trace_start(struct task *task, char *err, size_t errlen)
 	return 0;
 }
 
-void
-trace_sent(struct task *task, uint32_t idx, int err, const struct timeval *tx)
+int
+trace_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
+    enum stamp_src src)
 {
 	struct trace_state *s = task_state(task);
+	struct trace_probe *p;
 
-	if (err != 0)
+	if (err != 0) {
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
-	else if (idx < s->probec)
-		s->probes[idx].tx_us = trace_tx_us(s, tx);
+		return 0;
+	}
+	if (idx >= s->probec)
+		return 0;
+	p = &s->probes[idx];
+	/* the datalink's time stands; a time a reply was measured
+	 * against stays, so its RTT and its send time agree */
+	if (p->txf & (TRACE_TX_DL | TRACE_TX_ANSWERED))
+		return 0;
+	trace_probe_set_tx(s, p, *tx);
+	if (src == STAMP_KERNEL)
+		p->txf |= TRACE_TX_KERNEL;
+	return 1;
 }
 
 void
@@ -465,11 +478,11 @@ trace_halt(struct task *task)
 	task_finish(task);
 }
 
-void
-trace_write(struct task *task, struct output *o)
+const void *
+trace_result(struct task *task, uint16_t *type)
 {
 	struct trace_state *s = task_state(task);
 
-	if (output_write_trace(o, s->t) == -1)
-		log_warn("writing trace");
+	*type = SCAMPER_FILE_OBJ_TRACE;
+	return s->t;
 }

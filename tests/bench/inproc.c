@@ -33,9 +33,9 @@ build(void)
 		dst[3] = (uint8_t)d;
 		memset(p, 0, sizeof(pkts[i]));
 		p[20] = 8;
-		ns_put16(p + 24, 0x1234);
-		ns_put16(p + 26, (uint16_t)i);
-		ns_put16(p + 22, ns_cksum(p + 20, 24, 0));
+		wire_set_be16(p + 24, 0x1234);
+		wire_set_be16(p + 26, (uint16_t)i);
+		wire_set_be16(p + 22, ns_cksum(p + 20, 24, 0));
 		ns_build_ip4(p, src, dst, (uint8_t)(1 + i / 1000 % 16), 1,
 		    (uint16_t)i, 0, 24);
 	}

@@ -8,7 +8,11 @@ Every wait is bounded (a timeout ends the scenario as a failure).
 
   transcript             send stdin's lines, print all replies until the
                          server closes the connection (end with "exit" or
-                         an attach ending in "done")
+                         an attach ending in "done"); a line "#wait X"
+                         is not sent but waits (up to 30 s) for a reply
+                         line starting with X after the last line sent,
+                         "#wait X N" until N replies in all started with
+                         X (X "DATA": payloads)
   decode                 (no ADDR: use -) stdin transcript -> warts bytes
   sources                source list/update/cycle/delete and observe
   many N M CMD           N attached clients, M commands each, all at once
@@ -160,8 +164,24 @@ def sc_transcript(addr):
     c = Conn(addr)
 
     def feeder():
-        # lines go out as they arrive on stdin (tests pace them)
-        for line in sys.stdin:
+        # lines go out as they arrive on stdin (tests pace them, with
+        # "#wait X" where a reply must come first: a sleep would lean on
+        # how fast python starts and connects)
+        def count(want, since):
+            return sum(1 for kind, v in c.items[since:]
+                       if (kind == "data" and want == "DATA") or
+                       (kind == "line" and v.startswith(want)))
+        sent = 0
+        for line in sys.stdin.buffer:	# bytes: any byte may be sent
+            if line.startswith(b"#wait "):
+                w = line[6:].decode().split()
+                want, end = w[0], time.time() + 30
+                since, need = (0, int(w[1])) if len(w) > 1 else (sent, 1)
+                while time.time() < end and not c.closed and \
+                        count(want, since) < need:
+                    time.sleep(0.02)
+                continue
+            sent = len(c.items)
             try:
                 c.send(line)
             except OSError:
@@ -173,7 +193,9 @@ def sc_transcript(addr):
             print(v)
         else:
             print("DATA %d" % len(v))
-            sys.stdout.write(v.decode("ascii", "replace"))
+            sys.stdout.flush()
+            sys.stdout.buffer.write(v)	# as sent: JSON may hold UTF-8
+            sys.stdout.buffer.flush()
     return 0
 
 

@@ -220,7 +220,7 @@ ERR command attach param 'format' failed"
 
 # ---- attach mode ----
 out=$(printf '%s\n' attach 'trace -q 1 -m 1 127.0.0.1' 'bogus cmd' \
-    'tbit -t null 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
+    'dealias 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
     halt 'halt x' 'halt 0' 'halt 4294967296' 'ping -c 1 127.0.0.1' \
     127.0.0.1 done | py "$A" transcript)
 lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next}
@@ -228,7 +228,7 @@ lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next
 want="OK
 OK id-1
 ERR command not accepted: bogus: unknown command 'bogus'
-ERR command not accepted: tbit: not implemented yet
+ERR command not accepted: dealias: not implemented yet
 ERR command not accepted: trace: -N: unknown option
 ERR no task id-99
 ERR usage: halt [id]
@@ -256,8 +256,8 @@ else
 fi
 
 # MORE: one after attach when nothing else is queued, one per command taken
-out=$( (printf 'attach\n'; sleep 1; printf 'trace -q 1 -m 1 127.0.0.1\n'; sleep 1;
-    printf 'done\n') | py "$A" transcript | grep -v '^ok - ' | grep -E '^(OK|MORE)')
+out=$(printf '%s\n' attach '#wait MORE' 'trace -q 1 -m 1 127.0.0.1' '#wait MORE' \
+    done | py "$A" transcript | grep -v '^ok - ' | grep -E '^(OK|MORE)')
 [ "$out" = "OK
 MORE
 OK id-1
@@ -277,7 +277,9 @@ else
 fi
 
 # halt a running task: its partial result is delivered
-out=$( (printf 'attach\ntrace -w 1 -q 1 198.51.100.1\n'; sleep 2; printf 'halt 1\ndone\n') |
+# (the MORE after the trace: it was taken to run)
+out=$(printf '%s\n' attach '#wait MORE' 'trace -w 1 -q 1 198.51.100.1' '#wait MORE' \
+    'halt 1' done |
     py "$A" transcript | grep -v '^ok - ')
 if grep -q '^OK halted 1$' <<<"$out" &&
     py - decode <<<"$out" | $W2J | grep -q '"stop_reason":"HALTED"'; then

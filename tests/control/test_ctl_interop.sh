@@ -100,8 +100,9 @@ fi
 
 # ---- the same exchange from both ----
 shape() {	# shape PORT: the line skeleton of a paced attach session
-	(printf 'attach\n'; sleep 1; printf 'ping -c 1 192.0.2.2\n'; sleep 2
-	 printf 'bogus\n'; sleep 0.5; printf 'halt 99\n'; sleep 0.5; printf 'done\n') |
+	# (paced by replies, not sleeps: list, cycle and ping make 3 DATA)
+	printf '%s\n' attach '#wait MORE' 'ping -c 1 192.0.2.2' '#wait DATA 3' \
+	    bogus '#wait ERR' 'halt 99' '#wait ERR 2' done |
 	    py "$1" transcript | grep -v '^ok - ' |
 	    awk '/^DATA /{print "DATA"; skip=1; next} skip && /^`$/ {skip=0; next} !skip' |
 	    sed -E 's/^ERR .*/ERR/'

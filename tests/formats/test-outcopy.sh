@@ -13,17 +13,8 @@ sc_attach=$3
 tools=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
-lab_require_root
-lab_init outcp
-lab_build - >/dev/null <<'T' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-T
-tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+. "$here/tap.sh"
+two_hosts outcp
 # count TYPE FILE: JSON objects of TYPE in warts FILE (0 if no file)
 count() {
 	[ -f "$2" ] || { echo 0; return; }
@@ -85,5 +76,4 @@ if [ "$(count trace "$tmp/plain.warts")" = 0 ] &&
 else
 	bad "control without outcopy: -o has results"
 fi
-echo "$n checks, $fail failed"
-[ "$fail" = 0 ]
+tap_done

@@ -6,6 +6,9 @@
  *
  *   netio_probe SRC DST TTL udp|icmp|tcp
  *   -> "reply SRC icmp TYPE CODE qttl N" | "reply SRC tcp FLAGS" | "timeout"
+ *   then "time tx=kernel|before rtt_ns=N": where the send time came
+ *   from (the kernel's transmit timestamp, or the clock read before the
+ *   send) and the reply's kernel receive time less it.
  *
  * Waits at most 3 seconds.  Not installed; used by test_netio.sh.
  */
@@ -29,10 +32,24 @@ struct ctx {
 	struct match_table	*mt;
 	struct match_entry	 me;
 	int			 done;
+	struct stamp		 tx;
+	int			 kernel;	/* tx is the kernel's */
 };
 
 static void
-on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
+on_tx(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
+    const struct stamp *tx)
+{
+	struct ctx *c = token;
+
+	if (ev == NETIO_TX_STAMPED) {
+		c->tx = *tx;
+		c->kernel = 1;
+	}
+}
+
+static void
+on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 {
 	struct ctx *c = arg;
 	struct match_key k;
@@ -46,6 +63,8 @@ on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
 	else
 		printf("reply %s icmp %u %u qttl %u\n", a, r->icmp_type,
 		    r->icmp_code, r->has_quote ? r->q.ttl : 0);
+	printf("time tx=%s rtt_ns=%lld\n", c->kernel ? "kernel" : "before",
+	    (long long)stamp_sub_ns(*rx, c->tx));
 	c->done = 1;
 	loop_stop(c->l);
 }
@@ -81,7 +100,6 @@ main(int argc, char **argv)
 	struct netio *n;
 	struct pkt_probe p;
 	struct timer t;
-	struct timeval tx;
 	uint8_t buf[256], pay[16] = { 0 };
 	size_t len;
 
@@ -134,8 +152,9 @@ main(int argc, char **argv)
 		perror("netio_probe: setup");
 		return 2;
 	}
+	netio_set_txcb(n, on_tx);
 	len = pkt_build(&p, buf, sizeof(buf));
-	if (len == 0 || netio_send(n, buf, len, &tx, NULL, 0) == -1) {
+	if (len == 0 || netio_send(n, buf, len, &c.tx, &c, 0) == -1) {
 		perror("netio_probe: send");
 		return 2;
 	}

@@ -13,6 +13,7 @@
 #    rx timestamps on every hop (Debian's sc_wartsdump reads them), the
 #    trace flag "dl", no absurd RTT at the first hop, and -r with -O dl
 #    together; fragmented ping replies recorded as their first fragment.
+#  - probes sent at layer 2 (-r) get the kernel's transmit timestamps.
 # Needs root; skipped otherwise.
 set -u
 scamper=$1
@@ -149,6 +150,27 @@ if have_theirs; then
 	diff <(jnorm <"$tmp/j") <(jnorm <"$tmp/tj") >"$tmp/diff" &&
 	    ok "JSON of trace -r is Debian scamper's (times aside)" ||
 	    bad "JSON -r differs from Debian's: $(cat "$tmp/diff")"
+fi
+
+# probes sent on the datalink socket get the kernel's transmit
+# timestamps too: no send time is the clock read before the send, and
+# every RTT is sane (0.001-50 ms)
+ours -d "$tmp/rlog" -O json -I "trace -q 1 -r 192.0.2.3 $D4" \
+    -I "trace -q 1 -P icmp-paris -r 2001:db8:10::3 $D6" >"$tmp/rj" 2>&1
+stats=$(grep -o 'send times: .*' "$tmp/rlog" | tail -1)
+rtts=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    for h in o.get("hops", []):
+        print("%.3f" % h["rtt"], "ok" if 0.001 <= h["rtt"] <= 50 else "BAD")
+' "$tmp/rj")
+if [[ $stats =~ kernel\ ([0-9]+),\ before-send\ 0, ]] &&
+    [ "${BASH_REMATCH[1]}" -ge 8 ] && [ -n "$rtts" ] &&
+    ! grep -q BAD <<<"$rtts"; then
+	ok "trace -r: send times from the kernel ($stats), RTTs" $rtts
+else
+	bad "trace -r times: '$stats', RTTs: $rtts"
 fi
 
 # many traces at once share the datalink: each goes its own way

@@ -2,7 +2,9 @@
 # test_netio.sh NETIO_PROBE: the probe path (pkt_build -> netio_send ->
 # raw sockets -> netio receive -> pkt_parse -> match) against real Linux
 # routers: time-exceeded quotes, echo replies, port unreachables and TCP
-# resets, over IPv4 and IPv6.  Needs root; skipped otherwise.
+# resets, over IPv4 and IPv6.  Each probe's send time must be the kernel's
+# transmit timestamp and come before the reply's kernel receive time.
+# Needs root; skipped otherwise.
 set -u
 probe=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,11 +30,13 @@ check() {
 	local out
 	n=$((n + 1))
 	out=$(lab_exec h1 "$probe" "$@" 2>&1)
-	if ! grep -Eq -- "$want" <<<"$out"; then
-		echo "FAIL: netio_probe $*: got '$out', want /$want/"
+	if ! grep -Eq -- "$want" <<<"$out" ||
+	    ! grep -Eq -- '^time tx=kernel rtt_ns=[1-9][0-9]*$' <<<"$out"; then
+		echo "FAIL: netio_probe $*: got '$out', want /$want/ and" \
+		    "a kernel send time before the reply"
 		fail=$((fail + 1))
 	else
-		echo "ok: netio_probe $*: $out"
+		echo "ok: netio_probe $*: $(tr '\n' ' ' <<<"$out")"
 	fi
 }
 check '^reply 192\.0\.2\.2 icmp 11 0 qttl 1$' 192.0.2.1 192.0.2.6 1 udp

@@ -66,13 +66,13 @@ repair(uint8_t *b, size_t n)
 		size_t hl = (size_t)(b[0] & 0x0f) * 4;
 		if (hl < 20 || hl > n)
 			b[0] = 0x45, hl = 20;
-		ns_put16(b + 2, (uint16_t)n);
+		wire_set_be16(b + 2, (uint16_t)n);
 		b[16] = 198;
 		b[17] = 18 + (b[17] & 1);
 		b[10] = b[11] = 0;
-		ns_put16(b + 10, ns_cksum(b, hl, 0));
+		wire_set_be16(b + 10, ns_cksum(b, hl, 0));
 	} else if (n >= 40 && (b[0] >> 4) == 6) {
-		ns_put16(b + 4, (uint16_t)(n - 40));
+		wire_set_be16(b + 4, (uint16_t)(n - 40));
 		b[24] = 0x20;
 		b[25] = 0x01;
 		b[26] = 0x00;

@@ -7,6 +7,13 @@ ground truth.
       `NETSIM ARGS --paths -` for the hops each flow takes, and compare
       every responsive hop.  Paris methods only (icmp-echo-paris,
       udp-paris, tcp); other methods are counted as unscorable.
+      RTTs are scored against the designed round-trip time --paths
+      gives for each hop: rtt_short counts replies measured quicker than
+      designed less sc_netsim's tick (tick_us in its truth), rtt_outside
+      those outside the sanity bound 0.001-50 ms, rtt_zero those of
+      0.000 ms; err_med_us and err_p99_us are the median and 99th
+      percentile of measured minus designed, over the hops whose
+      designed RTT is one value (no per-packet balancer before them).
 
   netsim_score.py tracelb TRUTH DST < tracelb.txt
       Read sc_warts2text tracelb output ("A -> B" link lines) and compare
@@ -34,29 +41,54 @@ def flow_of(t):
     return None
 
 
+def rtt_of(words):
+    """The designed RTT (lo, hi) in microseconds of a --paths line."""
+    for w in words:
+        if w.startswith("rtt_us="):
+            v = w[len("rtt_us="):].split("..")
+            return int(v[0]), int(v[-1])
+    return None
+
+
 def read_paths(netsim, queries):
-    """Run sc_netsim --paths over QUERIES; a list of (hops, dst) where
-    hops maps TTL -> set of addresses and dst is (ttl, addr, reply)."""
+    """Run sc_netsim --paths over QUERIES; a list of (hops, dst, rtts)
+    where hops maps TTL -> set of addresses, dst is (ttl, addr, reply,
+    rtt) and rtts maps TTL -> designed (lo, hi) microseconds."""
     text = "".join("%s %s %s %s\n" % q for q in queries)
     out = subprocess.run(netsim + ["--paths", "-"], input=text,
                          capture_output=True, text=True, check=True).stdout
-    res, hops, dst = [], {}, None
+    res, hops, dst, rtts = [], {}, None, {}
     for line in out.split("\n"):
         if line.startswith("#"):
             continue
         if line == "":
             if hops or dst:
-                res.append((hops, dst))
-            hops, dst = {}, None
+                res.append((hops, dst, rtts))
+            hops, dst, rtts = {}, None, {}
             continue
         w = line.split()
         if len(w) >= 4 and w[2] in ("dst", "router"):
             # "TTL DST dst host-unreach from GW": GW answers for DST
             src = w[5] if len(w) >= 6 and w[4] == "from" else w[1]
-            dst = (int(w[0]), src, w[3])
+            dst = (int(w[0]), src, w[3], rtt_of(w))
         else:
             hops[int(w[0])] = set(w[1].split("|"))
+            rtts[int(w[0])] = rtt_of(w)
     return res
+
+
+def tick_of(netsim):
+    """sc_netsim's tick_us, from the header of its truth."""
+    out = subprocess.run(netsim + ["--dry-run", "--truth", "/dev/stdout"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.split("\n")[0]).get("tick_us", 0)
+
+
+def pct(v, q):
+    """The Q quantile (0..1) of the sorted list V, nearest rank."""
+    if not v:
+        return 0
+    return v[min(len(v) - 1, max(0, int(round(q * len(v) + 0.5)) - 1))]
 
 
 def score_trace(argv):
@@ -80,14 +112,31 @@ def score_trace(argv):
         print("error: sc_netsim answered %d of %d queries" %
               (len(paths), len(traces)), file=sys.stderr)
         return 2
+    tick = tick_of(netsim)
     hops = matched = wrong = expected = found = 0
-    for t, (exp, dst) in zip(traces, paths):
+    short = outside = zero = 0
+    errs = []
+    for t, (exp, dst, rtts) in zip(traces, paths):
         seen = {}
         for h in t.get("hops", []):
             ttl, addr = h["probe_ttl"], h["addr"]
             hops += 1
-            ok = addr in exp.get(ttl, ()) or \
-                (dst is not None and ttl == dst[0] and addr == dst[1])
+            isdst = dst is not None and ttl >= dst[0] and addr == dst[1]
+            ok = addr in exp.get(ttl, ()) or isdst
+            us = int(round(h["rtt"] * 1000))
+            if us == 0:
+                zero += 1
+            if us < 1 or us > 50000:
+                outside += 1
+            want = dst[3] if isdst else rtts.get(ttl) if ok else None
+            if want is not None:
+                if us < want[0] - tick:
+                    short += 1
+                    print("short: %s ttl %d %s: %d us, designed %d us" %
+                          (t["dst"], ttl, addr, us, want[0]),
+                          file=sys.stderr)
+                if want[0] == want[1]:
+                    errs.append(us - want[0])
             if ok:
                 matched += 1
                 seen[ttl] = True
@@ -103,10 +152,15 @@ def score_trace(argv):
                 expected += 1
                 found += 1 if ttl in seen else 0
     acc = matched / hops if hops else 0.0
+    errs.sort()
     print("traces=%d unscorable=%d hops=%d matched=%d wrong=%d "
-          "truth_hops=%d found=%d accuracy=%.4f" %
-          (len(traces), skipped, hops, matched, wrong, expected, found, acc))
-    return 0 if wrong == 0 else 1
+          "truth_hops=%d found=%d accuracy=%.4f rtt_short=%d "
+          "rtt_outside=%d rtt_zero=%d rtt_scored=%d err_med_us=%d "
+          "err_p99_us=%d" %
+          (len(traces), skipped, hops, matched, wrong, expected, found, acc,
+           short, outside, zero, len(errs), pct(errs, 0.5),
+           pct(errs, 0.99)))
+    return 0 if wrong == 0 and short == 0 else 1
 
 
 def score_tracelb(argv):

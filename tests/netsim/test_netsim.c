@@ -118,19 +118,19 @@ mkpkt(uint8_t *b, const char *src, const char *dst, uint8_t ttl,
 	switch (proto) {
 	case NS_PROTO_ICMP:
 		o[2] = o[3] = 0;
-		ns_put16(o + 2, ns_cksum(o, l4len, 0));
+		wire_set_be16(o + 2, ns_cksum(o, l4len, 0));
 		break;
 	case NS_PROTO_ICMP6:
 		o[2] = o[3] = 0;
-		ns_put16(o + 2, ns_cksum(o, l4len, sum));
+		wire_set_be16(o + 2, ns_cksum(o, l4len, sum));
 		break;
 	case NS_PROTO_UDP:
 		o[6] = o[7] = 0;
-		ns_put16(o + 6, ns_cksum(o, l4len, sum));
+		wire_set_be16(o + 6, ns_cksum(o, l4len, sum));
 		break;
 	case NS_PROTO_TCP:
 		o[16] = o[17] = 0;
-		ns_put16(o + 16, ns_cksum(o, l4len, sum));
+		wire_set_be16(o + 16, ns_cksum(o, l4len, sum));
 		break;
 	default:
 		break;
@@ -149,8 +149,8 @@ echo(uint8_t *b, const char *dst, uint8_t ttl, size_t paylen, int df)
 	int v6 = af_of(dst) == 6;
 
 	l4[0] = v6 ? 128 : 8;
-	ns_put16(l4 + 4, 0x4242);
-	ns_put16(l4 + 6, 7);
+	wire_set_be16(l4 + 4, 0x4242);
+	wire_set_be16(l4 + 6, 7);
 	for (size_t i = 0; i < paylen; i++)
 		l4[8 + i] = (uint8_t)i;
 	return mkpkt(b, v6 ? SRC6 : SRC4, dst, ttl, NS_PROTO_ICMP, df, l4,
@@ -162,9 +162,9 @@ udp(uint8_t *b, const char *dst, uint8_t ttl, uint16_t sport, uint16_t dport)
 {
 	uint8_t l4[24] = { 0 };
 
-	ns_put16(l4, sport);
-	ns_put16(l4 + 2, dport);
-	ns_put16(l4 + 4, sizeof(l4));
+	wire_set_be16(l4, sport);
+	wire_set_be16(l4 + 2, dport);
+	wire_set_be16(l4 + 4, sizeof(l4));
 	return mkpkt(b, af_of(dst) == 6 ? SRC6 : SRC4, dst, ttl,
 	    NS_PROTO_UDP, 1, l4, sizeof(l4));
 }
@@ -174,13 +174,13 @@ tcp(uint8_t *b, const char *dst, uint8_t ttl, uint8_t flags)
 {
 	uint8_t l4[20] = { 0 };
 
-	ns_put16(l4, 40000);
-	ns_put16(l4 + 2, 80);
-	ns_put32(l4 + 4, 1000);
-	ns_put32(l4 + 8, 5000);
+	wire_set_be16(l4, 40000);
+	wire_set_be16(l4 + 2, 80);
+	wire_set_be32(l4 + 4, 1000);
+	wire_set_be32(l4 + 8, 5000);
 	l4[12] = 5 << 4;
 	l4[13] = flags;
-	ns_put16(l4 + 14, 1024);
+	wire_set_be16(l4 + 14, 1024);
 	return mkpkt(b, af_of(dst) == 6 ? SRC6 : SRC4, dst, ttl,
 	    NS_PROTO_TCP, 1, l4, sizeof(l4));
 }
@@ -266,14 +266,14 @@ START_TEST(test_mpls)
 	ext = rp.l4 + 8 + 128;
 	ck_assert_int_eq(ext[0] >> 4, 2);
 	ck_assert_uint_eq(ns_cksum(ext, 16, 0), 0);
-	ck_assert_uint_eq(ns_get16(ext + 4), 12);
+	ck_assert_uint_eq(wire_be16(ext + 4), 12);
 	ck_assert_int_eq(ext[6], 1);
 	ck_assert_int_eq(ext[7], 1);
-	ck_assert_uint_eq(ns_get32(ext + 8) >> 12, 16001);
-	ck_assert_uint_eq(ns_get32(ext + 8) & 0x100, 0);
-	ck_assert_uint_eq(ns_get32(ext + 12) >> 12, 16002);
-	ck_assert_uint_eq(ns_get32(ext + 12) & 0x100, 0x100);
-	ck_assert_uint_eq(ns_get32(ext + 12) & 0xff, 1);
+	ck_assert_uint_eq(wire_be32(ext + 8) >> 12, 16001);
+	ck_assert_uint_eq(wire_be32(ext + 8) & 0x100, 0);
+	ck_assert_uint_eq(wire_be32(ext + 12) >> 12, 16002);
+	ck_assert_uint_eq(wire_be32(ext + 12) & 0x100, 0x100);
+	ck_assert_uint_eq(wire_be32(ext + 12) & 0xff, 1);
 }
 END_TEST
 
@@ -333,17 +333,17 @@ START_TEST(test_tcp)
 	ck_assert(feed(b, n, 0));	/* SYN -> SYN-ACK */
 	ck_assert_int_eq(rp.proto, NS_PROTO_TCP);
 	ck_assert_int_eq(rp.l4[13], 0x12);
-	ck_assert_uint_eq(ns_get16(rp.l4), 80);
-	ck_assert_uint_eq(ns_get16(rp.l4 + 2), 40000);
-	ck_assert_uint_eq(ns_get32(rp.l4 + 8), 1001);
+	ck_assert_uint_eq(wire_be16(rp.l4), 80);
+	ck_assert_uint_eq(wire_be16(rp.l4 + 2), 40000);
+	ck_assert_uint_eq(wire_be32(rp.l4 + 8), 1001);
 	n = tcp(b, "198.18.4.9", 64, 0x02);
 	ck_assert(feed(b, n, 0));	/* closed: RST+ACK */
 	ck_assert_int_eq(rp.l4[13], 0x14);
-	ck_assert_uint_eq(ns_get32(rp.l4 + 8), 1001);
+	ck_assert_uint_eq(wire_be32(rp.l4 + 8), 1001);
 	n = tcp(b, "198.18.4.9", 64, 0x10);
 	ck_assert(feed(b, n, 0));	/* ACK -> RST, seq = its ack */
 	ck_assert_int_eq(rp.l4[13], 0x04);
-	ck_assert_uint_eq(ns_get32(rp.l4 + 4), 5000);
+	ck_assert_uint_eq(wire_be32(rp.l4 + 4), 5000);
 	n = tcp(b, "198.18.4.9", 64, 0x04);
 	ck_assert(!feed(b, n, 0));	/* never answer a RST */
 	ck_assert_uint_eq(netsim_counters(sim)->out_syn_ack, 1);
@@ -377,7 +377,7 @@ START_TEST(test_frag_needed)
 	ck_assert(feed(b, n, 0));
 	ck_assert_int_eq(rp.l4[0], 3);
 	ck_assert_int_eq(rp.l4[1], 4);
-	ck_assert_uint_eq(ns_get16(rp.l4 + 6), 1400);
+	ck_assert_uint_eq(wire_be16(rp.l4 + 6), 1400);
 	assert_addr(rp.src, "198.19.0.6");
 	ck_assert_uint_eq(rp.len, 576);		/* quotes up to 576 bytes */
 	n = echo(b, "198.18.1.9", 64, 1472, 0);	/* no DF: it gets through */
@@ -399,28 +399,28 @@ START_TEST(test_ipid)
 
 	/* r1: one shared counter, velocity 0: TE and echo replies count up */
 	ck_assert(feed(b, n, 0));
-	a = ns_get16(rp.ip + 4);
+	a = wire_be16(rp.ip + 4);
 	n = echo(b, "198.19.0.1", 64, 8, 0);
 	ck_assert(feed(b, n, 0));
 	ck_assert_int_eq(rp.l4[0], 0);
 	assert_addr(rp.src, "198.19.0.1");
-	c = ns_get16(rp.ip + 4);
+	c = wire_be16(rp.ip + 4);
 	ck_assert_uint_eq((uint16_t)(a + 1), c);
 	/* r2: per-interface counters */
 	n = echo(b, "198.19.0.2", 64, 8, 0);
 	ck_assert(feed(b, n, 0));
-	a = ns_get16(rp.ip + 4);
+	a = wire_be16(rp.ip + 4);
 	n = echo(b, "198.19.0.12", 64, 8, 0);
 	ck_assert(feed(b, n, 0));
 	assert_addr(rp.src, "198.19.0.12");
 	n = echo(b, "198.19.0.2", 64, 8, 0);
 	ck_assert(feed(b, n, 0));
-	ck_assert_uint_eq(ns_get16(rp.ip + 4), (uint16_t)(a + 1));
+	ck_assert_uint_eq(wire_be16(rp.ip + 4), (uint16_t)(a + 1));
 	/* z: always zero */
 	n = echo(b, "198.18.5.9", 2, 8, 0);
 	ck_assert(feed(b, n, 0));
 	assert_addr(rp.src, "198.19.0.8");
-	ck_assert_uint_eq(ns_get16(rp.ip + 4), 0);
+	ck_assert_uint_eq(wire_be16(rp.ip + 4), 0);
 }
 END_TEST
 
@@ -488,8 +488,8 @@ START_TEST(test_per_flow)
 		ck_assert_int_eq(rp.src[3], first);
 		seen[first - 1]++;
 		/* and the documented hash names it (lb "fl" is number 1) */
-		ns_put16(l4, 40000);
-		ns_put16(l4 + 2, port);
+		wire_set_be16(l4, 40000);
+		wire_set_be16(l4 + 2, port);
 		ck_assert_int_eq(netsim_flow_hash(1, 4, s, d, NS_PROTO_UDP, l4)
 		    % 3, first - 1);
 	}
@@ -509,10 +509,13 @@ START_TEST(test_path_query)
 	    "9c4082bb", f, err, sizeof(err)), 0);
 	fclose(f);
 	ck_assert_str_eq(out,
-	    "1 198.19.0.1\n2 198.19.0.9\n3 198.19.1.1|198.19.1.2\n"
-	    "4 198.18.6.9 dst echo-reply\n"
-	    "1 198.19.0.1\n2 198.19.0.2\n3 *\n4 198.19.0.4\n5 198.19.0.5\n"
-	    "6 198.18.0.9 dst port-unreach\n");
+	    "1 198.19.0.1 rtt_us=200\n2 198.19.0.9 rtt_us=400\n"
+	    "3 198.19.1.1|198.19.1.2 rtt_us=600\n"
+	    "4 198.18.6.9 dst echo-reply rtt_us=800\n"
+	    "1 198.19.0.1 rtt_us=200\n2 198.19.0.2 rtt_us=400\n"
+	    "3 * rtt_us=600\n4 198.19.0.4 rtt_us=800\n"
+	    "5 198.19.0.5 rtt_us=1000\n"
+	    "6 198.18.0.9 dst port-unreach rtt_us=1200\n");
 	free(out);
 	ck_assert_int_eq(netsim_path_print(sim, SRC4, "2001:2::1", "icmp",
 	    "08000000", stdout, err, sizeof(err)), -1);
@@ -520,6 +523,65 @@ START_TEST(test_path_query)
 	    "08000000", stdout, err, sizeof(err)), -1);
 	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.0.1", "icmp",
 	    "0800zz00", stdout, err, sizeof(err)), -1);
+}
+END_TEST
+
+/* Links of their own delays: --path's designed RTTs are what the
+ * simulator applies, per TTL and for the destination, and a per-packet
+ * balancer over branches of different delays gives a range. */
+static const char topo_delays[] =
+    "router d1 addr 198.19.0.1 delay 50\n"
+    "router d2 addr 198.19.0.2 delay 300\n"
+    "router fast addr 198.19.1.1 delay 10\n"
+    "router slow addr 198.19.1.2 delay 1000\n"
+    "lb pp per-packet branch fast branch slow\n"
+    "router d3 addr 198.19.0.3 delay 7\n"
+    "path 198.18.0.0/24 d1 d2 dest echo\n"
+    "path 198.18.1.0/24 d1 pp d3 dest echo\n"
+    "path 198.18.2.0/24 d1 d2 dest unreach\n";
+
+START_TEST(test_designed_delays)
+{
+	char *out = NULL, err[256];
+	size_t len = 0;
+	uint8_t b[256];
+	FILE *f;
+	static const int64_t want[] = { 100, 700, 900 };	/* x 1000 */
+
+	netsim_free(sim);
+	sim = load(topo_delays, 100);	/* the destination link: 100 us */
+	for (int ttl = 1; ttl <= 3; ttl++) {
+		size_t n = echo(b, "198.18.0.9", (uint8_t)(ttl < 3 ? ttl : 64),
+		    16, 0);
+		ck_assert(feed(b, n, 0));
+		ck_assert_int_eq(rep.delay_ns, want[ttl - 1] * 1000);
+	}
+	ck_assert(feed(b, udp(b, "198.18.2.9", 64, 40000, 33435), 0));
+	ck_assert_int_eq(rep.delay_ns, 700000);	/* d2 answers for it */
+	f = open_memstream(&out, &len);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.0.9", "icmp",
+	    "08000000", f, err, sizeof(err)), 0);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.1.9", "icmp",
+	    "08000000", f, err, sizeof(err)), 0);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.18.2.9", "udp",
+	    "9c4082bb", f, err, sizeof(err)), 0);
+	ck_assert_int_eq(netsim_path_print(sim, SRC4, "198.19.0.3", "icmp",
+	    "08000000", f, err, sizeof(err)), 0);
+	fclose(f);
+	ck_assert_str_eq(out,
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.0.2 rtt_us=700\n"
+	    "3 198.18.0.9 dst echo-reply rtt_us=900\n"
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.1.1|198.19.1.2 "
+	    "rtt_us=120..2100\n3 198.19.0.3 rtt_us=134..2114\n"
+	    "4 198.18.1.9 dst echo-reply rtt_us=334..2314\n"
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.0.2 rtt_us=700\n"
+	    "3 198.18.2.9 dst host-unreach from 198.19.0.2 rtt_us=700\n"
+	    "1 198.19.0.1 rtt_us=100\n2 198.19.1.1 rtt_us=120\n"
+	    "3 198.19.0.3 router echo-reply rtt_us=134\n");
+	/* a router's own address is reached by its home path only */
+	ck_assert(feed(b, echo(b, "198.19.0.3", 64, 16, 0), 0));
+	ck_assert_int_eq(rep.delay_ns, 134000);
+	free(out);
 }
 END_TEST
 
@@ -537,7 +599,7 @@ START_TEST(test_ipv6)
 	n = echo(b, "2001:2::9", 2, 16, 0);	/* MPLS, 128-byte field */
 	ck_assert(feed(b, n, 0));
 	ck_assert_int_eq(rp.l4[4], 16);
-	ck_assert_uint_eq(ns_get32(rp.l4 + 8 + 128 + 8) >> 12, 100);
+	ck_assert_uint_eq(wire_be32(rp.l4 + 8 + 128 + 8) >> 12, 100);
 	n = echo(b, "2001:2::9", 64, 16, 0);
 	ck_assert(feed(b, n, 0));
 	ck_assert_int_eq(rp.l4[0], 129);
@@ -552,7 +614,7 @@ START_TEST(test_ipv6)
 	n = echo(b, "2001:2:0:100::9", 64, 1400, 0);	/* packet too big */
 	ck_assert(feed(b, n, 0));
 	ck_assert_int_eq(rp.l4[0], 2);
-	ck_assert_uint_eq(ns_get32(rp.l4 + 4), 1280);
+	ck_assert_uint_eq(wire_be32(rp.l4 + 4), 1280);
 	ck_assert_uint_eq(rp.len, 1280);
 	assert_addr(rp.src, "2001:2:0:ff::3");
 }
@@ -761,6 +823,7 @@ netsim_suite(void)
 	tcase_add_test(tc, test_per_packet);
 	tcase_add_test(tc, test_per_flow);
 	tcase_add_test(tc, test_path_query);
+	tcase_add_test(tc, test_designed_delays);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_loss);

@@ -27,12 +27,14 @@ struct seen {
 };
 
 static void
-on_tx(void *arg, void *token, uint32_t tag, int err, const struct timeval *tx)
+on_tx(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
+    const struct stamp *tx)
 {
 	struct seen *s = arg;
 
 	ck_assert_int_lt(s->n, 8);
-	ck_assert(err == 0 ? tx != NULL : tx == NULL);
+	ck_assert(ev == NETIO_TX_REFUSED ? err != 0 && tx == NULL :
+	    err == 0 && tx != NULL);
 	s->token[s->n] = token;
 	s->tag[s->n] = tag;
 	s->err[s->n] = err;
@@ -40,7 +42,7 @@ on_tx(void *arg, void *token, uint32_t tag, int err, const struct timeval *tx)
 }
 
 static void
-on_reply(void *arg, const struct pkt_reply *r, const struct timeval *rx)
+on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 {
 }
 
@@ -63,7 +65,7 @@ START_TEST(unqueued_and_queued)
 	struct netio_fds fds;
 	struct netio *n;
 	struct seen s = { 0 };
-	struct timeval tx;
+	struct stamp tx;
 	uint8_t pkt[64];
 	size_t len = mkpkt(pkt);
 	int fd, tok[3];

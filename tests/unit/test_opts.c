@@ -134,8 +134,16 @@ static const struct {
 	{ "-O cafile=a -O cafile=a -R host.example:3", OK, NULL },
 	{ "-O certfile=c -O keyfile=k -R 192.0.2.1:3", OK, NULL },
 	{ "-U /tmp/sock", OK, NULL },
-	{ "-F ipfw:100-200 -f list.txt", UNBUILT, "-F: not implemented yet" },
-	{ "-F pf:scamper:10 -f list.txt", UNBUILT, "-F: not implemented yet" },
+	/* -F: the kind must be this build's helper's */
+	{ "-F nft:x -i 192.0.2.1", PARSE, "-F: unknown firewall 'nft:x'" },
+	{ "-F pf:10 -i 192.0.2.1", PARSE, "-F: invalid pf firewall" },
+#if SCAMPER_FW_NFT
+	{ "-F nft -f list.txt", OK, NULL },
+	{ "-F ipfw:100-200 -f list.txt", CHECK, "-F ipfw:100-200: this "
+	    "system's firewall is nft: give -F nft" },
+	{ "-F pf:scamper:10 -f list.txt", CHECK, "-F pf:scamper:10: this "
+	    "system's firewall is nft" },
+#endif
 	{ "-n 192.0.2.53 -i 192.0.2.1", UNBUILT, "-n: not implemented yet" },
 	{ "-O outcopy -i 192.0.2.1", OK, NULL },
 	{ "-O planetlab -i 192.0.2.1", CHECK, "-O planetlab: not supported: PlanetLab's safe raw sockets" },

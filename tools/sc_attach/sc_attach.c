@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "mem.h"
 
 #define DATA_MAX	(64 * 1024 * 1024)	/* one payload, encoded */
 
@@ -275,16 +276,8 @@ send_line(struct state *st, const char *s)
 {
 	size_t n = strlen(s) + 1;
 
-	if (st->wlen + n > st->wcap) {
-		size_t cap = st->wcap == 0 ? 4096 : st->wcap;
-		char *p;
-		while (cap < st->wlen + n)
-			cap *= 2;
-		if ((p = realloc(st->wbuf, cap)) == NULL)
-			return fail("out of memory");
-		st->wbuf = p;
-		st->wcap = cap;
-	}
+	if (mem_grow(&st->wbuf, &st->wcap, st->wlen + n, 1, 4096) != 0)
+		return fail("out of memory");
 	memcpy(st->wbuf + st->wlen, s, n - 1);
 	st->wbuf[st->wlen + n - 1] = '\n';
 	st->wlen += n;
@@ -501,5 +494,11 @@ main(int argc, char **argv)
 	if (o.debug)
 		fprintf(stderr, "sc_attach: %zu commands sent, %lu payloads, "
 		    "%lu errors\n", st.next, st.results, st.errors);
+	for (size_t i = 0; i < st.ncmds; i++)
+		free(st.cmds[i]);
+	free(st.cmds);
+	free(st.wbuf);
+	free(st.data);
+	free(st.raw);
 	return rc == 0 ? 0 : 1;
 }

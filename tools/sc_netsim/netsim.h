@@ -66,6 +66,11 @@ struct netsim_params {
 	int		jitter_us;	/* added to each reply, uniform */
 };
 
+/* How much earlier than its designed delay a reply may leave, in
+ * microseconds: the runners read the clock once they hold the packet,
+ * and release replies only when due, so none. */
+#define NETSIM_TICK_US	0
+
 /* What a packet fed to the simulator produced. */
 struct netsim_reply {
 	const uint8_t	*pkt;		/* in the simulator; valid until the

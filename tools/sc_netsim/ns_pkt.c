@@ -47,23 +47,23 @@ ns_build_ip4(uint8_t *out, const uint8_t *src, const uint8_t *dst,
 {
 	out[0] = 0x45;
 	out[1] = 0;
-	ns_put16(out + 2, (uint16_t)(20 + payload));
-	ns_put16(out + 4, id);
-	ns_put16(out + 6, df ? 0x4000 : 0);
+	wire_set_be16(out + 2, (uint16_t)(20 + payload));
+	wire_set_be16(out + 4, id);
+	wire_set_be16(out + 6, df ? 0x4000 : 0);
 	out[8] = ttl;
 	out[9] = proto;
 	out[10] = out[11] = 0;
 	memcpy(out + 12, src, 4);
 	memcpy(out + 16, dst, 4);
-	ns_put16(out + 10, ns_cksum(out, 20, 0));
+	wire_set_be16(out + 10, ns_cksum(out, 20, 0));
 }
 
 void
 ns_build_ip6(uint8_t *out, const uint8_t *src, const uint8_t *dst,
     uint8_t hlim, uint8_t nxt, size_t payload)
 {
-	ns_put32(out, 0x60000000u);
-	ns_put16(out + 4, (uint16_t)payload);
+	wire_set_be32(out, 0x60000000u);
+	wire_set_be16(out + 4, (uint16_t)payload);
 	out[6] = nxt;
 	out[7] = hlim;
 	memcpy(out + 8, src, 16);
@@ -95,10 +95,10 @@ parse4(struct ns_pkt *p, const uint8_t *b, size_t len)
 	if (len < 20)
 		return -1;
 	hl = (size_t)(b[0] & 0x0f) * 4;
-	tl = ns_get16(b + 2);
+	tl = wire_be16(b + 2);
 	if (hl < 20 || tl < hl || tl > len || ns_cksum(b, hl, 0) != 0)
 		return -1;
-	off = ns_get16(b + 6);
+	off = wire_be16(b + 6);
 	p->af = 4;
 	p->len = tl;
 	p->ttl = b[8];
@@ -123,7 +123,7 @@ parse6(struct ns_pkt *p, const uint8_t *b, size_t len)
 
 	if (len < 40)
 		return -1;
-	tl = 40 + (size_t)ns_get16(b + 4);
+	tl = 40 + (size_t)wire_be16(b + 4);
 	if (tl > len)
 		return -1;
 	p->af = 6;
@@ -147,7 +147,7 @@ parse6(struct ns_pkt *p, const uint8_t *b, size_t len)
 
 			if (off + 8 > tl)
 				return -1;
-			fo = ns_get16(b + off + 2);
+			fo = wire_be16(b + off + 2);
 			p->frag = 1;
 			p->later_frag = (fo & 0xfff8) != 0;
 			nxt = b[off];

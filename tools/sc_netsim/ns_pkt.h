@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire.h"
+
 #define NS_PROTO_ICMP	1
 #define NS_PROTO_TCP	6
 #define NS_PROTO_UDP	17
@@ -56,34 +58,5 @@ void ns_build_ip4(uint8_t *out, const uint8_t *src, const uint8_t *dst,
 /* Write an IPv6 header (40 bytes). */
 void ns_build_ip6(uint8_t *out, const uint8_t *src, const uint8_t *dst,
     uint8_t hlim, uint8_t nxt, size_t payload);
-
-static inline uint16_t
-ns_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-ns_get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void
-ns_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void
-ns_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 #endif

@@ -114,16 +114,16 @@ put_mpls_ext(uint8_t *out, const struct ns_router *r)
 	out[0] = 0x20;		/* version 2 */
 	out[1] = 0;
 	out[2] = out[3] = 0;
-	ns_put16(out + 4, (uint16_t)olen);
+	wire_set_be16(out + 4, (uint16_t)olen);
 	out[6] = 1;		/* class: MPLS label stack */
 	out[7] = 1;		/* c-type: incoming stack */
 	for (int i = 0; i < r->nmpls; i++) {
 		uint32_t e = (r->mpls[i] & 0xfffff) << 12 | 1;	/* TTL 1 */
 		if (i == r->nmpls - 1)
 			e |= 0x100;	/* bottom of stack */
-		ns_put32(out + 8 + 4 * i, e);
+		wire_set_be32(out + 8 + 4 * i, e);
 	}
-	ns_put16(out + 2, ns_cksum(out, 4 + olen, 0));
+	wire_set_be16(out + 2, ns_cksum(out, 4 + olen, 0));
 	return 4 + olen;
 }
 
@@ -143,7 +143,7 @@ send_icmperr(struct ctx *x, const struct icmperr *e)
 		quote[8] = e->qttl;
 		if (q >= ihl) {
 			quote[10] = quote[11] = 0;
-			ns_put16(quote + 10, ns_cksum(quote, ihl, 0));
+			wire_set_be16(quote + 10, ns_cksum(quote, ihl, 0));
 		}
 	} else if (q >= 8)
 		quote[7] = e->qttl;
@@ -151,7 +151,7 @@ send_icmperr(struct ctx *x, const struct icmperr *e)
 	memset(icmp, 0, 8);
 	icmp[0] = e->type;
 	icmp[1] = e->code;
-	ns_put32(icmp + 4, e->word);
+	wire_set_be32(icmp + 4, e->word);
 	if (e->mpls != NULL && e->mpls->nmpls > 0) {
 		if (q < EXT_ORIG_LEN)
 			memset(quote + q, 0, EXT_ORIG_LEN - q);
@@ -164,11 +164,11 @@ send_icmperr(struct ctx *x, const struct icmperr *e)
 	}
 	icmplen = 8 + qfield + ext;
 	if (p->af == 4) {
-		ns_put16(icmp + 2, ns_cksum(icmp, icmplen, 0));
+		wire_set_be16(icmp + 2, ns_cksum(icmp, icmplen, 0));
 		ns_build_ip4(b, e->src, p->src, e->ttl, NS_PROTO_ICMP, e->ipid,
 		    0, icmplen);
 	} else {
-		ns_put16(icmp + 2, ns_cksum(icmp, icmplen, ns_pseudo_sum(6,
+		wire_set_be16(icmp + 2, ns_cksum(icmp, icmplen, ns_pseudo_sum(6,
 		    e->src, p->src, NS_PROTO_ICMP6, icmplen)));
 		ns_build_ip6(b, e->src, p->src, e->ttl, NS_PROTO_ICMP6,
 		    icmplen);
@@ -261,9 +261,9 @@ l4_cksum_ok(const struct ns_pkt *p)
 
 	if (p->proto == NS_PROTO_ICMP)
 		return ns_cksum(p->l4, p->l4len, 0) == 0;
-	if (p->af == 4 && p->proto == NS_PROTO_UDP && ns_get16(p->l4 + 6) == 0)
+	if (p->af == 4 && p->proto == NS_PROTO_UDP && wire_be16(p->l4 + 6) == 0)
 		return 1;
-	if (p->af == 6 && p->proto == NS_PROTO_UDP && ns_get16(p->l4 + 6) == 0)
+	if (p->af == 6 && p->proto == NS_PROTO_UDP && wire_be16(p->l4 + 6) == 0)
 		return 0;
 	sum = ns_pseudo_sum(p->af, p->src, p->dst, p->proto, p->l4len);
 	return ns_cksum(p->l4, p->l4len, sum) == 0;
@@ -282,11 +282,11 @@ send_echo_reply(struct ctx *x, const uint8_t *src, uint8_t ttl, uint16_t ipid)
 	icmp[1] = 0;
 	icmp[2] = icmp[3] = 0;
 	if (p->af == 4) {
-		ns_put16(icmp + 2, ns_cksum(icmp, p->l4len, 0));
+		wire_set_be16(icmp + 2, ns_cksum(icmp, p->l4len, 0));
 		ns_build_ip4(b, src, p->src, ttl, NS_PROTO_ICMP, ipid, 0,
 		    p->l4len);
 	} else {
-		ns_put16(icmp + 2, ns_cksum(icmp, p->l4len, ns_pseudo_sum(6,
+		wire_set_be16(icmp + 2, ns_cksum(icmp, p->l4len, ns_pseudo_sum(6,
 		    src, p->src, NS_PROTO_ICMP6, p->l4len)));
 		ns_build_ip6(b, src, p->src, ttl, NS_PROTO_ICMP6, p->l4len);
 	}
@@ -309,30 +309,30 @@ send_tcp(struct ctx *x, const uint8_t *src, uint8_t ttl, uint16_t ipid,
 	size_t hl = p->af == 4 ? 20 : 40;
 	size_t dlen = p->l4len - (size_t)(t[12] >> 4) * 4;
 	uint8_t flags = t[13];
-	uint32_t seq = ns_get32(t + 4), ack = ns_get32(t + 8);
+	uint32_t seq = wire_be32(t + 4), ack = wire_be32(t + 8);
 
 	o = b + hl;
 	memset(o, 0, 20);
-	ns_put16(o, ns_get16(t + 2));
-	ns_put16(o + 2, ns_get16(t));
+	wire_set_be16(o, wire_be16(t + 2));
+	wire_set_be16(o + 2, wire_be16(t));
 	o[12] = 5 << 4;
 	if (synack) {
-		uint64_t h = x->s->p.seed ^ ns_get32(t) ^ seq;
-		ns_put32(o + 4, (uint32_t)ns_rand(&h));
-		ns_put32(o + 8, seq + 1 + (uint32_t)dlen);
+		uint64_t h = x->s->p.seed ^ wire_be32(t) ^ seq;
+		wire_set_be32(o + 4, (uint32_t)ns_rand(&h));
+		wire_set_be32(o + 8, seq + 1 + (uint32_t)dlen);
 		o[13] = 0x12;
-		ns_put16(o + 14, 65535);
+		wire_set_be16(o + 14, 65535);
 		x->s->c.out_syn_ack++;
 	} else if (flags & 0x10) {	/* answering an ACK */
-		ns_put32(o + 4, ack);
+		wire_set_be32(o + 4, ack);
 		o[13] = 0x04;
 		x->s->c.out_rst++;
 	} else {
-		ns_put32(o + 8, seq + (uint32_t)dlen + ((flags & 0x02) ? 1 : 0));
+		wire_set_be32(o + 8, seq + (uint32_t)dlen + ((flags & 0x02) ? 1 : 0));
 		o[13] = 0x14;
 		x->s->c.out_rst++;
 	}
-	ns_put16(o + 16, ns_cksum(o, 20, ns_pseudo_sum(p->af, src, p->src,
+	wire_set_be16(o + 16, ns_cksum(o, 20, ns_pseudo_sum(p->af, src, p->src,
 	    NS_PROTO_TCP, 20)));
 	if (p->af == 4)
 		ns_build_ip4(b, src, p->src, ttl, NS_PROTO_TCP, ipid, 1, 20);

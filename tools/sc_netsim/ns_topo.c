@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "ns_int.h"
 
 #define NS_MAXPREDS	256	/* predecessors tracked while finishing */
@@ -15,23 +16,14 @@
 static int
 grow(void **v, uint32_t *cap, uint32_t need, size_t elsz)
 {
-	uint32_t ncap;
-	void *nv;
+	uint32_t old = *cap;
 
 	if (need <= *cap)
 		return 0;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > UINT32_MAX / 4)
-			return -1;
-		ncap *= 2;
-	}
-	if ((nv = realloc(*v, (size_t)ncap * elsz)) == NULL)
+	if (need > UINT32_MAX / 4 || mem_grow32(v, cap, need, elsz, 16) != 0)
 		return -1;
-	memset((char *)nv + (size_t)*cap * elsz, 0,
-	    (size_t)(ncap - *cap) * elsz);
-	*v = nv;
-	*cap = ncap;
+	memset((char *)*v + (size_t)old * elsz, 0,
+	    (size_t)(*cap - old) * elsz);
 	return 0;
 }
 

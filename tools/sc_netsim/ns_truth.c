@@ -137,7 +137,14 @@ netsim_truth_write(const struct netsim *s, FILE *f)
 		    ns_addr_str(6, s->p.pfx6, b6, sizeof(b6)), s->p.plen6);
 	fprintf(f, ",\"routers\":%u,\"lbs\":%u,\"leaves\":%u,"
 	    "\"hash\":\"branch = fmix32(fnv1a32(src,dst,proto,l4[0..3]) ^ "
-	    "(lb * 0x9e3779b1)) %% nbranches\"}\n", s->nrtr, s->nlb, s->nleaf);
+	    "(lb * 0x9e3779b1)) %% nbranches\"", s->nrtr, s->nlb, s->nleaf);
+	/* delays: a reply leaves twice the one-way delays of the links it
+	 * crossed (routers' delay_us, and dest_link_us into a destination)
+	 * after its probe was read, plus up to jitter_us; never earlier
+	 * than that less tick_us (the clock is read with the packet in
+	 * hand) */
+	fprintf(f, ",\"dest_link_us\":%d,\"jitter_us\":%d,\"tick_us\":%d}\n",
+	    s->p.delay_min_us, s->p.jitter_us, NETSIM_TICK_US);
 	for (uint32_t i = 0; i < s->nrtr; i++)
 		put_router(f, s, i);
 	for (uint32_t i = 0; i < s->nrtr; i++) {
@@ -307,13 +314,38 @@ reply_name(uint8_t flags, uint8_t proto)
 	}
 }
 
-/* Per-TTL sets of addresses (indexes of router*8+ifx), "*" as -1. */
+/* Per-TTL sets of addresses (indexes of router*8+ifx), "*" as -1, and
+ * the designed round-trip times (microseconds, jitter aside) over every
+ * combination of per-packet choices; the destination's the same. */
 struct hopsets {
 	int32_t	 v[NS_MAXHOPS][16];
 	int	 n[NS_MAXHOPS];
 	int	 more[NS_MAXHOPS];
 	int	 maxlen, minlen;
+	uint64_t rmin[NS_MAXHOPS], rmax[NS_MAXHOPS];
+	uint64_t dmin, dmax;
+	int	 dset;
 };
+
+/* The designed RTT range of one TTL or the destination. */
+static void
+rtt_add(uint64_t *lo, uint64_t *hi, int first, uint64_t v)
+{
+	if (first || v < *lo)
+		*lo = v;
+	if (first || v > *hi)
+		*hi = v;
+}
+
+static void
+rtt_print(FILE *f, uint64_t lo, uint64_t hi)
+{
+	if (lo == hi)
+		fprintf(f, " rtt_us=%llu", (unsigned long long)lo);
+	else
+		fprintf(f, " rtt_us=%llu..%llu", (unsigned long long)lo,
+		    (unsigned long long)hi);
+}
 
 static void
 hopsets_add(struct hopsets *h, int ttl, int32_t v)
@@ -327,23 +359,30 @@ hopsets_add(struct hopsets *h, int ttl, int32_t v)
 		h->more[ttl] = 1;
 }
 
-static void
+/* Record one walk of NH hops; returns its one-way delay (us) to the
+ * last hop.  A reply from hop i comes back after twice the delays of
+ * the links up to and into it (as ns_sim.c applies them). */
+static uint64_t
 path_record(const struct netsim *s, struct hopsets *h, const uint32_t *hops,
     int nh)
 {
 	uint32_t pred = NS_NOPRED;
+	uint64_t oneway = 0;
 
 	for (int i = 0; i < nh; i++) {
 		const struct ns_router *r = &s->rtr[hops[i]];
 		int ifx = ns_topo_inl_ifx(s, hops[i], pred);
 		hopsets_add(h, i, r->anon ? -1 : (int32_t)(hops[i] * 8 +
 		    (uint32_t)ifx));
+		oneway += r->delay_us;
+		rtt_add(&h->rmin[i], &h->rmax[i], i >= h->maxlen, 2 * oneway);
 		pred = hops[i];
 	}
 	if (nh > h->maxlen)
 		h->maxlen = nh;
 	if (h->minlen < 0 || nh < h->minlen)
 		h->minlen = nh;
+	return oneway;
 }
 
 static void
@@ -367,6 +406,7 @@ path_print_sets(const struct netsim *s, const struct hopsets *h, FILE *f)
 		}
 		if (h->more[t])
 			fputs("|...", f);
+		rtt_print(f, h->rmin[t], h->rmax[t]);
 		fputc('\n', f);
 	}
 }
@@ -388,11 +428,14 @@ path_query(const struct netsim *s, struct hopsets *h, int af,
 	h->minlen = -1;
 	if ((ri = ns_topo_addr_lookup(s, af, da, &ifx)) >= 0) {
 		const struct ns_router *t = &s->rtr[ri];
-		path_record(s, h, s->home + t->home_off, (int)t->home_len);
+		uint64_t ow = path_record(s, h, s->home + t->home_off,
+		    (int)t->home_len);
 		path_print_sets(s, h, f);
-		fprintf(f, "%u %s router %s\n", t->home_len + 1,
+		fprintf(f, "%u %s router %s", t->home_len + 1,
 		    ns_addr_str(af, da, buf, sizeof(buf)),
 		    reply_name(NS_D_ECHO | NS_D_UDP | NS_D_RST, pr));
+		rtt_print(f, 2 * (ow + t->delay_us), 2 * (ow + t->delay_us));
+		fputc('\n', f);
 		return 0;
 	}
 	if ((leaf = ns_topo_leaf_lookup(s, af, da)) == NULL) {
@@ -402,19 +445,27 @@ path_query(const struct netsim *s, struct hopsets *h, int af,
 	}
 	memset(&w, 0, sizeof(w));
 	w.s = s;
+	flags = ns_topo_dest(s, leaf, da, &ittl);
 	do {
+		uint64_t ow;
+
 		w.o.n = 0;
 		w.nmet = 0;
 		nh = ns_topo_walk(s, &leaf->path, af, sa, da, pr, l4,
 		    rec_choice, &w, hops, NS_MAXHOPS);
-		path_record(s, h, hops, nh);
+		ow = path_record(s, h, hops, nh);
+		/* the destination is one link further; its gateway answers
+		 * for it without that link */
+		if (!(flags & NS_D_UNREACH))
+			ow += (uint64_t)s->p.delay_min_us;
+		rtt_add(&h->dmin, &h->dmax, !h->dset, 2 * ow);
+		h->dset = 1;
 		if (combos == 0 && nh > 0)	/* the gateway */
 			gw = &s->rtr[hops[nh - 1]].ifaddr[ns_topo_inl_ifx(s,
 			    hops[nh - 1], nh > 1 ? hops[nh - 2] : NS_NOPRED)];
 	} while (++combos < PATH_MAXCOMBO && odo_next(&w.o, s, w.met,
 	    w.nmet));
 	path_print_sets(s, h, f);
-	flags = ns_topo_dest(s, leaf, da, &ittl);
 	fprintf(f, "%d %s dst %s", h->maxlen + 1, ns_addr_str(af, da, buf,
 	    sizeof(buf)), reply_name(flags, pr));
 	if ((flags & NS_D_UNREACH) && gw != NULL)
@@ -422,6 +473,7 @@ path_query(const struct netsim *s, struct hopsets *h, int af,
 		    sizeof(buf)));
 	if (h->minlen != h->maxlen)
 		fprintf(f, " ttl=%d..%d", h->minlen + 1, h->maxlen + 1);
+	rtt_print(f, h->dmin, h->dmax);
 	fputc('\n', f);
 	return 0;
 }

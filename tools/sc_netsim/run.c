@@ -119,7 +119,7 @@ run_reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
 static void
 read_batch(struct runner *r, uint8_t *buf, size_t bufsz)
 {
-	struct monotime now = monotime_now();
+	struct monotime now;
 	struct netsim_reply rep;
 
 	for (int i = 0; i < BATCH; i++) {
@@ -127,6 +127,9 @@ read_batch(struct runner *r, uint8_t *buf, size_t bufsz)
 
 		if (n <= 0)
 			return;
+		/* read after the packet: a reply never leaves before its
+		 * designed delay (NETSIM_TICK_US) */
+		now = monotime_now();
 		if (netsim_input(r->s, buf, (size_t)n, now.ns, &rep))
 			run_reply(r, &rep, now);
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mem.h"
 #include "rd.h"
 
 static void chan_watch(struct rd_chan *ch);
@@ -295,24 +296,16 @@ rd_chan_data(struct rd_vp *vp, uint32_t id, const uint8_t *p, size_t len)
 	if (ch == NULL || ch->fd == -1)
 		return;		/* the client has gone: discarded */
 	if (ch->wlen + len > ch->wcap) {
-		size_t cap = ch->wcap == 0 ? 16384 : ch->wcap;
-		uint8_t *n;
-
 		if (ch->woff > 0) {
 			memmove(ch->wq, ch->wq + ch->woff, ch->wlen - ch->woff);
 			ch->wlen -= ch->woff;
 			ch->woff = 0;
 		}
-		while (cap < ch->wlen + len)
-			cap *= 2;
-		if (cap > ch->wcap) {
-			if ((n = realloc(ch->wq, cap)) == NULL) {
-				log_warn("%s: channel %u", vp->name, id);
-				chan_gone(ch);
-				return;
-			}
-			ch->wq = n;
-			ch->wcap = cap;
+		if (mem_grow(&ch->wq, &ch->wcap, ch->wlen + len, 1,
+		    16384) != 0) {
+			log_warn("%s: channel %u", vp->name, id);
+			chan_gone(ch);
+			return;
 		}
 	}
 	memcpy(ch->wq + ch->wlen, p, len);

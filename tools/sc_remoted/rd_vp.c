@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mem.h"
 #include "rd.h"
 
 #define RD_TICK_MS	5000
@@ -38,23 +39,15 @@ out_raw(struct rd_conn *cn, const void *p, size_t len)
 	if (cn->woff > 0 && cn->woff == cn->wlen)
 		cn->woff = cn->wlen = 0;
 	if (cn->wlen + len > cn->wcap) {
-		size_t cap = cn->wcap == 0 ? 16384 : cn->wcap;
-		uint8_t *n;
-
 		if (cn->woff > 0) {
 			memmove(cn->wbuf, cn->wbuf + cn->woff,
 			    cn->wlen - cn->woff);
 			cn->wlen -= cn->woff;
 			cn->woff = 0;
 		}
-		while (cap < cn->wlen + len)
-			cap *= 2;
-		if (cap > cn->wcap) {
-			if ((n = realloc(cn->wbuf, cap)) == NULL)
-				return -1;
-			cn->wbuf = n;
-			cn->wcap = cap;
-		}
+		if (mem_grow(&cn->wbuf, &cn->wcap, cn->wlen + len, 1,
+		    16384) != 0)
+			return -1;
 	}
 	memcpy(cn->wbuf + cn->wlen, p, len);
 	cn->wlen += len;

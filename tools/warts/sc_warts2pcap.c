@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "scamper_file.h"
 #include "scamper_sniff.h"
 #include "scamper_sting.h"
@@ -92,14 +93,8 @@ packet(const struct timeval *tv, const uint8_t *data, uint16_t len)
 	if (!sorting)
 		return write_pkt((uint32_t)tv->tv_sec, (uint32_t)tv->tv_usec,
 		    data, len);
-	if (npkts == apkts) {
-		size_t na = apkts == 0 ? 1024 : apkts * 2;
-
-		if ((p = realloc(pkts, na * sizeof(*p))) == NULL)
-			return -1;
-		pkts = p;
-		apkts = na;
-	}
+	if (mem_grow(&pkts, &apkts, npkts + 1, sizeof(*pkts), 1024) != 0)
+		return -1;
 	p = &pkts[npkts];
 	p->sec = (uint32_t)tv->tv_sec;
 	p->usec = (uint32_t)tv->tv_usec;

@@ -22,6 +22,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "scamper_dealias.h"
 #include "scamper_file.h"
 #include "scamper_host.h"
@@ -149,17 +150,12 @@ merge(struct scamper_file *out, struct input *in, int n)
 		if (in[i].f == NULL)
 			continue;
 		while ((r = scamper_file_read(in[i].f, &type, &obj)) == 1) {
-			if (count == alloc) {
-				alloc = alloc ? alloc * 2 : 1024;
-				if ((it = realloc(items, alloc * sizeof(*it))) ==
-				    NULL) {
-					fprintf(stderr, "sc_wartscat: out of "
-					    "memory\n");
-					scamper_file_obj_free(type, obj);
-					rc = -1;
-					goto out;
-				}
-				items = it;
+			if (mem_grow(&items, &alloc, count + 1, sizeof(*items),
+			    1024) != 0) {
+				fprintf(stderr, "sc_wartscat: out of memory\n");
+				scamper_file_obj_free(type, obj);
+				rc = -1;
+				goto out;
 			}
 			it = &items[count];
 			it->when = when_of(type, obj);

@@ -15,6 +15,7 @@
 #include "scamper_ping.h"
 #include "scamper_trace.h"
 #include "wartsdump.h"
+#include "wartsread.h"
 
 /* The text of A in one of four rotating static buffers. */
 const char *
@@ -582,52 +583,25 @@ dump_obj(uint16_t type, const void *obj)
 	}
 }
 
+/* One object, unless it is a neighbourdisc record in the padded form
+ * CAIDA's 20211212 reader cannot read (its own writer made it), where
+ * CAIDA's sc_wartsdump stops: so do we, saying why. */
 static int
-dump(const char *path)
+print(const char *path, uint16_t type, void *obj)
 {
-	struct scamper_file *f = scamper_file_open_read(path);
-	uint16_t type;
-	void *obj;
-	int rc;
-
-	if (f == NULL) {
-		fprintf(stderr, "sc_wartsdump: %s: %s\n", path, strerror(errno));
-		return -1;
+	if (type == SCAMPER_FILE_OBJ_NEIGHBOURDISC &&
+	    ((struct scamper_neighbourdisc *)obj)->pad_bug) {
+		fprintf(stderr, "sc_wartsdump: %s: neighbourdisc record in "
+		    "scamper 20211212's padded form: stopping as CAIDA's "
+		    "sc_wartsdump does\n", path);
+		return 1;
 	}
-	while ((rc = scamper_file_read(f, &type, &obj)) == 1) {
-		if (type == SCAMPER_FILE_OBJ_NEIGHBOURDISC &&
-		    ((struct scamper_neighbourdisc *)obj)->pad_bug) {
-			/* CAIDA's 20211212 reader cannot read what its own
-			   writer wrote here; its sc_wartsdump stops, says
-			   where, and exits 0 */
-			fprintf(stderr, "sc_wartsdump: %s: neighbourdisc record "
-			    "in scamper 20211212's padded form: stopping as "
-			    "CAIDA's sc_wartsdump does\n", path);
-			scamper_file_obj_free(type, obj);
-			rc = 0;
-			break;
-		}
-		dump_obj(type, obj);
-		scamper_file_obj_free(type, obj);
-	}
-	if (rc < 0)
-		fprintf(stderr, "sc_wartsdump: %s: %s\n", path,
-		    scamper_file_error(f));
-	scamper_file_close(f);
-	return rc;
+	dump_obj(type, obj);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	int rc = 0;
-
-	if (argc < 2)
-		rc = dump("-");
-	for (int i = 1; i < argc; i++)
-		if (dump(argv[i]) != 0)
-			rc = -1;
-	if (fflush(stdout) != 0)
-		rc = -1;
-	return rc == 0 ? 0 : 1;
+	return wr_main("sc_wartsdump", NULL, argc, argv, print);
 }

@@ -1,0 +1,541 @@
+/*
+ * sc_tbitpmtud: how a list of web servers' TCP reacts to ICMP Packet Too
+ * Big messages (tbit -t pmtud), through a running scamper's control
+ * socket; and, given the files it wrote, a summary by the servers' MSS
+ * or origin AS.
+ *
+ * Measuring: each system gets a ping (is it answering ICMP at all?) and
+ * then a pmtud test at -m's MTU, or (-m 0) one at each of 1480, 1280,
+ * 576 and 256 in turn (IPv6: 1480 and 1280 only); at most -w systems at
+ * once.  Results go to OUT_NN.warts (-l records each); -c names a file
+ * of systems done (read at start: they are skipped).
+ *
+ * Summarising (-d mssresults or asnresults, 1 or 2): one line per
+ * server MSS or origin AS (-A: "prefix length asn" lines, longest match)
+ * with how many tests gave each pmtud result.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_proto.h"
+#include "scamper_file.h"
+#include "scamper_tbit.h"
+#include "tbitdrv.h"
+
+static const unsigned mtus[] = { 1480, 1280, 576, 256 };
+#define NMTU	(sizeof(mtus) / sizeof(mtus[0]))
+
+struct sys {
+	char	 addr[64];
+	uint8_t	 bin[16];
+	int	 af;
+	char	*app;		/* -u URL -U ID */
+	int	 next;		/* the next MTU's index (-m 0), or 0/1 */
+	int	 pinged, busy, done;
+};
+
+static struct {
+	const char *addrfile, *outfile, *port, *logfile, *donefile, *ip2as;
+	unsigned mtu, limit, window, dump;
+	int shuffle, mtu_given;
+} o = { .mtu = 1280, .window = 10 };
+
+static struct sys *sys;
+static size_t nsys, inflight, last;	/* last: the last command's */
+static int last_tbit;			/* ... and it was a tbit */
+static FILE *logfp, *donef;
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sc_tbitpmtud: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static void
+logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (logfp == NULL)
+		return;
+	fprintf(logfp, "%ld ", (long)time(NULL));
+	va_start(ap, fmt);
+	vfprintf(logfp, fmt, ap);
+	va_end(ap);
+	fputc('\n', logfp);
+	fflush(logfp);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: sc_tbitpmtud [-r] [-a addressfile] [-c completed] [-l limit]\n"
+	    "                    [-m mtu] [-o outfile] [-p port] [-t logfile]\n"
+	    "                    [-w window]\n"
+	    "       sc_tbitpmtud [-d dump] [-A ip2as] [-m mtu] file ...\n");
+}
+
+static int
+parse_opts(int argc, char **argv)
+{
+	uint32_t v;
+	int c;
+
+	while ((c = getopt(argc, argv, "?a:A:c:d:l:m:o:p:rt:w:")) != -1) {
+		switch (c) {
+		case 'a': o.addrfile = optarg; break;
+		case 'A': o.ip2as = optarg; break;
+		case 'c': o.donefile = optarg; break;
+		case 'o': o.outfile = optarg; break;
+		case 'p': o.port = optarg; break;
+		case 'r': o.shuffle = 1; break;
+		case 't': o.logfile = optarg; break;
+		case 'd':
+			if (strcmp(optarg, "1") == 0 ||
+			    strcmp(optarg, "mssresults") == 0)
+				o.dump = 1;
+			else if (strcmp(optarg, "2") == 0 ||
+			    strcmp(optarg, "asnresults") == 0)
+				o.dump = 2;
+			else
+				return fail("-d %s: expected mssresults (1) or "
+				    "asnresults (2)", optarg);
+			break;
+		case 'm':
+			if (ctl_uint(optarg, 0, 1480, &v) != 0 || (v != 0 &&
+			    v != 256 && v != 576 && v != 1280 && v != 1480))
+				return fail("-m %s: expected 0, 256, 576, 1280 "
+				    "or 1480", optarg);
+			o.mtu = v;
+			o.mtu_given = 1;
+			break;
+		case 'l':
+		case 'w':
+			if (ctl_uint(optarg, 1, 100000, &v) != 0)
+				return fail("-%c %s: invalid value", c, optarg);
+			*(c == 'l' ? &o.limit : &o.window) = v;
+			break;
+		default:
+			usage(optopt == 0 || optopt == '?' ? stdout : stderr);
+			exit(optopt == 0 || optopt == '?' ? 0 : 1);
+		}
+	}
+	if (o.dump != 0) {
+		if (!o.mtu_given)
+			o.mtu = 0;	/* summaries count every MTU */
+		if (optind == argc)
+			return fail("-d: name the warts files to summarise");
+		if (o.dump == 2 && o.ip2as == NULL)
+			return fail("-d asnresults needs -A ip2as");
+		return 0;
+	}
+	if (optind != argc)
+		return fail("unexpected argument '%s'", argv[optind]);
+	if (o.addrfile == NULL || o.outfile == NULL || o.port == NULL)
+		return fail("-a, -o and -p are required (see sc_tbitpmtud -?)");
+	return 0;
+}
+
+/* ---- measuring ------------------------------------------------------------ */
+
+static int
+completed(const char *addr)
+{
+	char line[128];
+	FILE *f;
+	int found = 0;
+
+	if (o.donefile == NULL || (f = fopen(o.donefile, "r")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, " \r\n")] = '\0';
+		found = strcmp(line, addr) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* "ID,LABEL SIZE ADDR URL" */
+static int
+parse_line(char *line, unsigned long n, struct sys *s)
+{
+	char *w[5], *save = NULL, *comma;
+	int nw = 0;
+	uint32_t v;
+
+	for (char *t = strtok_r(line, " \t", &save); t != NULL && nw < 5;
+	    t = strtok_r(NULL, " \t", &save))
+		w[nw++] = t;
+	memset(s, 0, sizeof(*s));
+	comma = nw > 0 ? strchr(w[0], ',') : NULL;
+	if (comma != NULL)
+		*comma = '\0';
+	if (nw != 4 || comma == NULL || ctl_uint(w[0], 0, UINT32_MAX, &v) ||
+	    strncmp(w[3], "http://", 7) != 0 || strpbrk(w[3], "'\"") != NULL)
+		return fail("%s:%lu: expected 'id,label size address "
+		    "http://url'", o.addrfile, n);
+	snprintf(s->addr, sizeof(s->addr), "%s", w[2]);
+	if (inet_pton(AF_INET, s->addr, s->bin) == 1)
+		s->af = AF_INET;
+	else if (inet_pton(AF_INET6, s->addr, s->bin) == 1)
+		s->af = AF_INET6;
+	else
+		return fail("%s:%lu: '%s' is not an address", o.addrfile, n,
+		    s->addr);
+	if (asprintf(&s->app, "-u '%s' -U %u", w[3], v) < 0)
+		return fail("out of memory");
+	return 0;
+}
+
+static int
+read_systems(void)
+{
+	FILE *f = fopen(o.addrfile, "r");
+	char line[1024];
+	unsigned long n = 0;
+	struct sys s, *p;
+
+	if (f == NULL)
+		return fail("-a %s: %s", o.addrfile, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
+			continue;
+		if (parse_line(line, n, &s) == -1) {
+			fclose(f);
+			return -1;
+		}
+		if (completed(s.addr)) {
+			free(s.app);
+			continue;
+		}
+		if ((p = realloc(sys, (nsys + 1) * sizeof(*sys))) == NULL)
+			return fail("out of memory");
+		sys = p;
+		sys[nsys++] = s;
+	}
+	fclose(f);
+	if (o.shuffle) {
+		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+		for (size_t i = nsys; i > 1; i--) {
+			size_t j = (size_t)random() % i;
+
+			s = sys[i - 1];
+			sys[i - 1] = sys[j];
+			sys[j] = s;
+		}
+	}
+	return 0;
+}
+
+/* The MTU of S's next test, or 0 if it has none left. */
+static unsigned
+next_mtu(const struct sys *s)
+{
+	if (o.mtu != 0)
+		return s->next == 0 ? o.mtu : 0;
+	for (size_t i = (size_t)s->next; i < NMTU; i++)
+		if (s->af == AF_INET || mtus[i] >= 1280)
+			return mtus[i];
+	return 0;
+}
+
+static void
+advance(struct sys *s)
+{
+	unsigned m = next_mtu(s);
+
+	if (o.mtu != 0) {
+		s->next = 1;
+		return;
+	}
+	while ((size_t)s->next < NMTU && mtus[s->next] != m)
+		s->next++;
+	s->next++;
+}
+
+static void
+on_result(const struct tbitdrv_result *r)
+{
+	for (size_t i = 0; i < nsys; i++) {
+		struct sys *s = &sys[i];
+
+		if (!s->busy || s->af != r->af || memcmp(s->bin, r->dst,
+		    r->af == AF_INET ? 4 : 16) != 0)
+			continue;
+		s->busy = 0;
+		inflight--;
+		logmsg("%s: %s", s->addr, r->result_name);
+		if (next_mtu(s) == 0) {
+			s->done = 1;
+			if (donef != NULL) {
+				fprintf(donef, "%s\n", s->addr);
+				fflush(donef);
+			}
+		}
+		return;
+	}
+}
+
+static int
+want_command(void *arg, char **cmd)
+{
+	int left = 0;
+
+	(void)arg;
+	for (size_t i = 0; i < nsys; i++) {
+		struct sys *s = &sys[i];
+		unsigned m;
+
+		if (s->done)
+			continue;
+		left = 1;
+		if (s->busy)
+			continue;
+		last = i;
+		last_tbit = s->pinged;
+		if (!s->pinged) {
+			s->pinged = 1;
+			return asprintf(cmd, "ping -c 4 %s", s->addr) < 0 ?
+			    TBITDRV_LATER : TBITDRV_CMD;
+		}
+		if (inflight >= o.window)
+			return TBITDRV_LATER;
+		m = next_mtu(s);
+		advance(s);
+		if (asprintf(cmd, "tbit -t pmtud -M %u %s %s", m, s->app,
+		    s->addr) < 0)
+			return TBITDRV_LATER;
+		s->busy = 1;
+		inflight++;
+		return TBITDRV_CMD;
+	}
+	return left ? TBITDRV_LATER : TBITDRV_DONE;
+}
+
+/* scamper refused a command: a refused tbit leaves the system. */
+static void
+on_refused(void *arg, const char *line)
+{
+	(void)arg;
+	if (!last_tbit)
+		return;
+	sys[last].busy = 0;
+	sys[last].done = 1;
+	inflight--;
+	logmsg("%s: refused: %s", sys[last].addr, line);
+}
+
+static int
+measure(void)
+{
+	struct tbitdrv d;
+	int rc;
+
+	if (read_systems() == -1)
+		return -1;
+	if (o.logfile != NULL && (logfp = fopen(o.logfile, "a")) == NULL)
+		return fail("-t %s: %s", o.logfile, strerror(errno));
+	if (o.donefile != NULL && (donef = fopen(o.donefile, "a")) == NULL)
+		return fail("-c %s: %s", o.donefile, strerror(errno));
+	logmsg("%zu systems to test", nsys);
+	if (tbitdrv_init(&d, "sc_tbitpmtud", o.port, o.outfile, o.limit,
+	    want_command, on_result, NULL) == -1)
+		return -1;
+	tbitdrv_on_refused(&d, on_refused);
+	rc = tbitdrv_run(&d);
+	tbitdrv_close(&d);
+	return rc;
+}
+
+/* ---- summarising ---------------------------------------------------------- */
+
+struct pfx {
+	int	 af;
+	uint8_t	 addr[16];
+	unsigned len;
+	uint32_t asn;
+};
+
+static struct pfx *pfx;
+static size_t npfx;
+
+static int
+read_ip2as(void)
+{
+	FILE *f = fopen(o.ip2as, "r");
+	char a[64], line[256];
+	unsigned long n = 0;
+	struct pfx p, *q;
+
+	if (f == NULL)
+		return fail("-A %s: %s", o.ip2as, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
+			continue;
+		memset(&p, 0, sizeof(p));
+		if (sscanf(line, "%63s %u %u", a, &p.len, &p.asn) != 3 ||
+		    ((p.af = AF_INET, inet_pton(AF_INET, a, p.addr)) != 1 &&
+		    (p.af = AF_INET6, inet_pton(AF_INET6, a, p.addr)) != 1) ||
+		    p.len > (p.af == AF_INET ? 32u : 128u)) {
+			fclose(f);
+			return fail("%s:%lu: expected 'prefix length asn'",
+			    o.ip2as, n);
+		}
+		if ((q = realloc(pfx, (npfx + 1) * sizeof(*pfx))) == NULL) {
+			fclose(f);
+			return fail("out of memory");
+		}
+		pfx = q;
+		pfx[npfx++] = p;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+in_prefix(const struct pfx *p, int af, const uint8_t *a)
+{
+	unsigned bytes = p->len / 8, bits = p->len % 8;
+
+	if (p->af != af || memcmp(p->addr, a, bytes) != 0)
+		return 0;
+	return bits == 0 ||
+	    ((p->addr[bytes] ^ a[bytes]) & (0xff << (8 - bits))) == 0;
+}
+
+/* The origin AS of A, 0 if no prefix covers it. */
+static uint32_t
+asn_of(int af, const uint8_t *a)
+{
+	const struct pfx *best = NULL;
+
+	for (size_t i = 0; i < npfx; i++)
+		if (in_prefix(&pfx[i], af, a) &&
+		    (best == NULL || pfx[i].len > best->len))
+			best = &pfx[i];
+	return best != NULL ? best->asn : 0;
+}
+
+/* Columns: the pmtud results (20 to 26), then anything else. */
+#define NCOL	8
+static const char *const colname[NCOL] = { "noack", "nodata", "toosmall",
+    "nodf", "fail", "success", "cleardf", "other" };
+
+struct row {
+	uint32_t key;
+	unsigned n[NCOL];
+};
+
+static struct row *rows;
+static size_t nrows;
+
+static void
+count(uint32_t key, uint16_t result)
+{
+	size_t i;
+	struct row *r;
+
+	for (i = 0; i < nrows && rows[i].key != key; i++)
+		;
+	if (i == nrows) {
+		if ((r = realloc(rows, (nrows + 1) * sizeof(*rows))) == NULL)
+			return;
+		rows = r;
+		memset(&rows[nrows], 0, sizeof(*rows));
+		rows[nrows++].key = key;
+	}
+	rows[i].n[result >= 20 && result <= 26 ? result - 20 : NCOL - 1]++;
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int
+summarise(int argc, char **argv)
+{
+	struct scamper_file *f;
+	uint16_t type;
+	void *obj;
+	int rc = 0;
+
+	if (o.dump == 2 && read_ip2as() == -1)
+		return -1;
+	for (int i = optind; i < argc; i++) {
+		if ((f = scamper_file_open_read(argv[i])) == NULL) {
+			rc = fail("%s: %s", argv[i], strerror(errno));
+			continue;
+		}
+		int r;
+
+		while ((r = scamper_file_read(f, &type, &obj)) == 1) {
+			const struct scamper_tbit *t = obj;
+
+			if (type == SCAMPER_FILE_OBJ_TBIT &&
+			    t->type == SCAMPER_TBIT_TYPE_PMTUD &&
+			    (o.mtu == 0 || t->pmtud_mtu == o.mtu))
+				count(o.dump == 1 ? t->server_mss :
+				    asn_of(t->dst.type == SCAMPER_ADDR_IPV4 ?
+				    AF_INET : AF_INET6, t->dst.addr), t->result);
+			scamper_file_obj_free(type, obj);
+		}
+		if (r == -1)
+			rc = fail("%s: %s", argv[i], scamper_file_error(f));
+		scamper_file_close(f);
+	}
+	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	printf("%-10s", o.dump == 1 ? "mss" : "asn");
+	for (int c = 0; c < NCOL; c++)
+		printf(" %8s", colname[c]);
+	printf("\n");
+	for (size_t i = 0; i < nrows; i++) {
+		printf("%-10u", rows[i].key);
+		for (int c = 0; c < NCOL; c++)
+			printf(" %8u", rows[i].n[c]);
+		printf("\n");
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (parse_opts(argc, argv) == -1)
+		return 1;
+	if (o.dump != 0)
+		return summarise(argc, argv) == 0 ? 0 : 1;
+	rc = measure();
+	if (logfp != NULL)
+		fclose(logfp);
+	if (donef != NULL)
+		fclose(donef);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,30 @@
+/*
+ * wartsread.h: the loop the warts printing tools share (sc_warts2json,
+ * sc_warts2text, sc_wartsdump): read every object of each file named on
+ * the command line (none, or "-": standard input) and hand it to the
+ * tool's printer.
+ */
+#ifndef WARTSREAD_H
+#define WARTSREAD_H
+
+#include <stdint.h>
+
+/* Print OBJ (of TYPE, read from PATH; it stays the caller's).  Returns
+ * 0 to go on, 1 to stop reading PATH quietly, -1 to stop it as failed
+ * (the printer has said why). */
+typedef int wr_print_fn(const char *path, uint16_t type, void *obj);
+
+/* The whole of such a tool's main(): PROG names it in messages; USAGE
+ * (NULL: no -h) is printed for -h or --help as the only argument.
+ * Returns the exit status: 0, or 1 if a file could not be opened or
+ * read to its end, a printer failed, or standard output could not be
+ * written. */
+int wr_main(const char *prog, const char *usage, int argc, char **argv,
+    wr_print_fn *print);
+
+/* A printer's helper: print the rendering RC/S made (S owned, NULL:
+ * nothing), a newline after it if NL.  Returns 0, or -1 after saying
+ * "out of memory" (RC -1). */
+int wr_put(const char *prog, int rc, char *s, int nl);
+
+#endif
