@@ -4,11 +4,14 @@
  * (see dl.h).
  *
  * An interface's sockets are asked for once, when a user first needs
- * them, and kept until the pool is freed; the receiving one lets through
- * what its users want (IP while some want timestamps, what each tap's
- * filter takes), nothing otherwise.  A user is ready when every part it
- * wants is: the sending socket and the router's address (DL_WANT_VIA),
- * the receiving socket (DL_WANT_TS, taps).
+ * them, and kept until the pool is freed: one to send on, one receiving
+ * IP while some users want timestamps (nothing otherwise), and one
+ * receiving what the taps' filters take.  The taps have a socket of
+ * their own so that a flood of timestamped probes and replies (trace -O
+ * dl at 10,000 packets a second) never fills the buffer their few
+ * frames wait in.  A user is ready when every part it wants is: the
+ * sending socket and the router's address (DL_WANT_VIA), its receiving
+ * socket (DL_WANT_TS, taps).
  */
 #include "config.h"
 
@@ -39,12 +42,13 @@ enum ds_state { DS_NONE, DS_OPENING, DS_OPEN, DS_FAILED };
 
 struct dl_sock {
 	struct dl_iface	*ifp;
-	int		 rx;		/* the receiving socket */
+	int		 rx;		/* a receiving socket */
 	int		 fd;
 	enum ds_state	 state;
 	int		 err;
 	struct loop_fd	*lfd;		/* receiving socket only */
 	struct txs	*txs;		/* sending socket's timestamps */
+	char		*fexpr;		/* a receiving one's filter, or NULL */
 };
 
 struct dl_iface {
@@ -53,10 +57,9 @@ struct dl_iface {
 	char		 name[IF_NAMESIZE + 16];
 	enum neigh_link	 kind;
 	uint8_t		 mac[NEIGH_MACLEN];
-	struct dl_sock	 tx, rx;
+	struct dl_sock	 tx, rx, tap;	/* send; IP (timestamps); taps */
 	int		 nwatch;	/* users wanting timestamps */
 	int		 ntaps;		/* taps receiving here */
-	char		*fexpr;		/* the receiving filter's expression */
 	TAILQ_ENTRY(dl_iface) e;
 };
 
@@ -74,6 +77,7 @@ struct dl_user {
 	struct dl_user	*res;		/* the tap resolving RTR, or NULL */
 	uint8_t		 ressrc[16];	/* our address in its requests */
 	struct dl_iface	*txif, *rxif;
+	struct dl_sock	*rxs;		/* &rxif->rx or &rxif->tap */
 	int		 watching;
 	enum us_state	 state;
 	struct timer	 tm;
@@ -135,35 +139,37 @@ ntop(int af, const uint8_t *a, char *buf, size_t len)
 static void
 iface_free(struct dl_iface *ifp)
 {
-	struct dl_sock *s[] = { &ifp->tx, &ifp->rx };
+	struct dl_sock *s[] = { &ifp->tx, &ifp->rx, &ifp->tap };
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		if (s[i]->lfd != NULL && ifp->p != NULL)
 			loop_fd_del(ifp->p->l, s[i]->lfd);
 		if (s[i]->fd != -1)
 			close(s[i]->fd);
 		txs_free(s[i]->txs);
+		free(s[i]->fexpr);
 	}
-	free(ifp->fexpr);
 	free(ifp);
 }
 
-/* The expression of what IFP's receiving socket lets through: IP while
- * someone wants timestamps, and what every tap on it wants; "" for
- * nothing.  Returns NULL (ENOMEM). */
+/* The expression of what S, a receiving socket of IFP, lets through:
+ * IP while someone wants timestamps (the IP socket), what every tap
+ * wants (the taps' socket); "" for nothing.  Returns NULL (ENOMEM). */
 static char *
-iface_expr(const struct dl_iface *ifp)
+iface_expr(const struct dl_iface *ifp, const struct dl_sock *s)
 {
 	const struct dl_user *u;
 	size_t len = 16;
 	char *e;
 
+	if (s == &ifp->rx)
+		return strdup(ifp->nwatch > 0 ? "(ip or ip6)" : "");
 	TAILQ_FOREACH(u, &ifp->p->taps, te)
 		if (!u->dead && u->rxif == ifp && u->tapexpr != NULL)
 			len += strlen(u->tapexpr) + 8;
 	if ((e = malloc(len)) == NULL)
 		return NULL;
-	snprintf(e, len, "%s", ifp->nwatch > 0 ? "(ip or ip6)" : "");
+	e[0] = '\0';
 	TAILQ_FOREACH(u, &ifp->p->taps, te)
 		if (!u->dead && u->rxif == ifp && u->tapexpr != NULL)
 			snprintf(e + strlen(e), len - strlen(e), "%s(%s)",
@@ -171,23 +177,23 @@ iface_expr(const struct dl_iface *ifp)
 	return e;
 }
 
-/* Let the receiving socket take what its users want (nothing when
+/* Let receiving socket S of IFP take what its users want (nothing when
  * nobody does): one filter the kernel runs, made from every user's
  * expression; each tap checks its own again on what comes. */
 static void
-iface_filter(struct dl_iface *ifp)
+sock_filter(struct dl_iface *ifp, struct dl_sock *s)
 {
 	struct dlfilter *f = NULL;
 	char why[256], *e;
 
-	if (ifp->rx.state != DS_OPEN)
+	if (s->state != DS_OPEN)
 		return;
-	if ((e = iface_expr(ifp)) == NULL) {
-		ifp->rx.state = DS_FAILED;
-		ifp->rx.err = ENOMEM;
+	if ((e = iface_expr(ifp, s)) == NULL) {
+		s->state = DS_FAILED;
+		s->err = ENOMEM;
 		return;
 	}
-	if (ifp->fexpr != NULL && strcmp(e, ifp->fexpr) == 0) {
+	if (s->fexpr != NULL && strcmp(e, s->fexpr) == 0) {
 		free(e);
 		return;
 	}
@@ -197,15 +203,23 @@ iface_filter(struct dl_iface *ifp)
 	    sizeof(why))) == NULL)
 		f = dlfilter_compile(ifp->kind, "", why, sizeof(why));
 	if ((e[0] != '\0' && f == NULL) ||
-	    dl_sock_filter(ifp->rx.fd, f, 0) == -1) {
-		ifp->rx.state = DS_FAILED;
-		ifp->rx.err = f == NULL ? EINVAL : errno;
+	    dl_sock_filter(s->fd, f, 0) == -1) {
+		s->state = DS_FAILED;
+		s->err = f == NULL ? EINVAL : errno;
 		free(e);
 	} else {
-		free(ifp->fexpr);
-		ifp->fexpr = e;
+		free(s->fexpr);
+		s->fexpr = e;
 	}
 	dlfilter_free(f);
+}
+
+/* Both receiving sockets of IFP take what their users want now. */
+static void
+iface_filter(struct dl_iface *ifp)
+{
+	sock_filter(ifp, &ifp->rx);
+	sock_filter(ifp, &ifp->tap);
 }
 
 static void tap_reap(struct dl_pool *p);
@@ -236,18 +250,21 @@ remember(struct dl_pool *p, uint64_t fp)
 	p->fp[p->fpi++ % DL_FP_RING] = fp;
 }
 
-/* Read up to MAX frames from IFP's receiving socket. */
+/* Read up to MAX frames from S, a receiving socket: IP frames for the
+ * pool's callback, or frames for the taps. */
 static void
-iface_read(struct dl_iface *ifp, int max)
+iface_read(struct dl_sock *s, int max)
 {
+	struct dl_iface *ifp = s->ifp;
 	struct dl_pool *p = ifp->p;
+	int ip = s == &ifp->rx;
 	uint64_t fp;
 	int used;
 
-	for (int i = 0; i < max && ifp->rx.state == DS_OPEN &&
-	    dl_sock_read(ifp->rx.fd, ifp->kind, ifp->nwatch > 0 ? p->cb : NULL,
-	    p->arg, ifp->ntaps > 0 ? tap_frame : NULL, ifp, &used, &fp);
-	    i++)
+	for (int i = 0; i < max && s->state == DS_OPEN &&
+	    dl_sock_read(s->fd, ifp->kind, ip && ifp->nwatch > 0 ? p->cb :
+	    NULL, p->arg, !ip && ifp->ntaps > 0 ? tap_frame : NULL, ifp,
+	    &used, &fp); i++)
 		if (used && fp != 0)
 			remember(p, fp);
 }
@@ -286,7 +303,8 @@ on_open(void *arg, int err, int fd, uint32_t value)
 		if (fd != -1)
 			close(fd);
 		s->state = DS_FAILED;
-		if (ifp->tx.state != DS_OPENING && ifp->rx.state != DS_OPENING)
+		if (ifp->tx.state != DS_OPENING &&
+		    ifp->rx.state != DS_OPENING && ifp->tap.state != DS_OPENING)
 			iface_free(ifp);
 		return;
 	}
@@ -294,7 +312,7 @@ on_open(void *arg, int err, int fd, uint32_t value)
 	if (err == 0 && fd != -1 && dl_sock_prep(fd, s->rx) == 0 &&
 	    dl_sock_filter(fd, NULL, 1) == 0 &&
 	    (!s->rx || (s->lfd = loop_fd_add(ifp->p->l, fd, LOOP_READ, on_rx,
-	    ifp)) != NULL)) {
+	    s)) != NULL)) {
 		s->state = DS_OPEN;
 		/* a kernel without transmit timestamps leaves before-send
 		 * times (the frames seen leaving serve -O dl) */
@@ -305,7 +323,7 @@ on_open(void *arg, int err, int fd, uint32_t value)
 		s->err = err != 0 ? err : errno != 0 ? errno : EIO;
 	}
 	if (s->rx)
-		iface_filter(ifp);
+		sock_filter(ifp, s);
 	pool_kick(ifp->p);
 }
 
@@ -346,9 +364,9 @@ iface_get(struct dl_pool *p, uint32_t ifindex, char *why, size_t len)
 	}
 	ifp->p = p;
 	ifp->ifindex = ifindex;
-	ifp->tx.ifp = ifp->rx.ifp = ifp;
-	ifp->rx.rx = 1;
-	ifp->tx.fd = ifp->rx.fd = -1;
+	ifp->tx.ifp = ifp->rx.ifp = ifp->tap.ifp = ifp;
+	ifp->rx.rx = ifp->tap.rx = 1;
+	ifp->tx.fd = ifp->rx.fd = ifp->tap.fd = -1;
 	if (if_indextoname(ifindex, name) != NULL)
 		snprintf(ifp->name, sizeof(ifp->name), "%s", name);
 	else
@@ -376,8 +394,8 @@ user_verdict(const struct dl_user *u, int *err, char *why, size_t len)
 		return say(why, len, "no datalink socket on %s: %s",
 		    u->txif->name, strerror(*err));
 	}
-	if (u->rxif != NULL && u->rxif->rx.state == DS_FAILED) {
-		*err = u->rxif->rx.err;
+	if (u->rxs != NULL && u->rxs->state == DS_FAILED) {
+		*err = u->rxs->err;
 		return say(why, len, "no datalink socket on %s: %s",
 		    u->rxif->name, strerror(*err));
 	}
@@ -389,7 +407,7 @@ user_verdict(const struct dl_user *u, int *err, char *why, size_t len)
 	}
 	if (u->txif != NULL && (u->txif->tx.state != DS_OPEN || u->mac != 1))
 		return 0;
-	if (u->rxif != NULL && u->rxif->rx.state != DS_OPEN)
+	if (u->rxs != NULL && u->rxs->state != DS_OPEN)
 		return 0;
 	return 1;
 }
@@ -588,9 +606,10 @@ user_ts(struct dl_user *u, const uint8_t *dst, char *why, size_t len)
 		return say(why, len, "%s has a link type the datalink code "
 		    "does not frame", u->rxif->name);
 	u->watching = 1;
+	u->rxs = &u->rxif->rx;
 	if (u->rxif->nwatch++ == 0)
 		iface_filter(u->rxif);
-	sock_want(&u->rxif->rx);
+	sock_want(u->rxs);
 	return 0;
 }
 
@@ -719,9 +738,10 @@ dl_tap_new(struct dl_pool *p, uint32_t ifindex, const char *expr, int send,
 	}
 	if (expr != NULL) {
 		u->rxif = ifp;
+		u->rxs = &ifp->tap;
 		ifp->ntaps++;
 		iface_filter(ifp);
-		sock_want(&ifp->rx);
+		sock_want(u->rxs);
 	}
 	/* the verdict comes from the loop, never from this call */
 	loop_timer_after(p->l, &u->tm, 0);
@@ -750,8 +770,8 @@ dl_user_link(const struct dl_user *u, struct dl_link *l)
 int
 dl_user_rx(const struct dl_user *u)
 {
-	return u->state == US_READY && u->rxif != NULL &&
-	    u->rxif->rx.state == DS_OPEN;
+	return u->state == US_READY && u->rxs != NULL &&
+	    u->rxs->state == DS_OPEN;
 }
 
 /* A send on S failed (errno): the kernel may have used a timestamp key
@@ -845,8 +865,8 @@ dl_pool_tx_drain(struct dl_pool *p)
 void
 dl_user_drain(struct dl_user *u)
 {
-	if (u->rxif != NULL && u->rxif->rx.state == DS_OPEN)
-		iface_read(u->rxif, 4096);
+	if (u->rxs != NULL && u->rxs->state == DS_OPEN)
+		iface_read(u->rxs, 4096);
 }
 
 /* ---- the pool --------------------------------------------------------- */
@@ -882,10 +902,13 @@ dl_pool_free(struct dl_pool *p)
 		dl_user_free(TAILQ_FIRST(&p->users));
 	while ((ifp = TAILQ_FIRST(&p->ifs)) != NULL) {
 		TAILQ_REMOVE(&p->ifs, ifp, e);
-		if (ifp->tx.state == DS_OPENING || ifp->rx.state == DS_OPENING) {
+		if (ifp->tx.state == DS_OPENING ||
+		    ifp->rx.state == DS_OPENING ||
+		    ifp->tap.state == DS_OPENING) {
 			/* freed when the helper answers (on_open) */
-			for (int i = 0; i < 2; i++) {
-				struct dl_sock *s = i ? &ifp->rx : &ifp->tx;
+			for (int i = 0; i < 3; i++) {
+				struct dl_sock *s = i == 0 ? &ifp->tx : i == 1 ?
+				    &ifp->rx : &ifp->tap;
 				if (s->lfd != NULL)
 					loop_fd_del(p->l, s->lfd);
 				s->lfd = NULL;
