@@ -11,9 +11,12 @@
 #include "scamper_file.h"
 #include "scamper_sting.h"
 #include "warts_int.h"
+#include "warts_pkt.h"
 
 #define ST_NF	22
-#define PK_NF	4
+
+static const struct warts_pkt_layout pkt_layout =
+    WARTS_PKT_LAYOUT(struct scamper_sting_pkt, flags);
 
 struct sttmp {
 	uint32_t	 listid, cycleid;
@@ -51,20 +54,6 @@ sting_fields(struct wfield *f, struct scamper_sting *s, struct sttmp *x)
 	memcpy(f, fl, sizeof(fl));
 }
 
-static void
-pkt_fields(struct wfield *f, struct scamper_sting_pkt *p)
-{
-	struct wfield fl[PK_NF] = {
-		WFIELD(WF_U8, &p->flags, 1),
-		WFIELD(WF_TV, &p->tv, 1),
-		WFIELD(WF_U16, &p->len, 1),
-		WFIELD(WF_BYTES, &p->data, p->len != 0),
-	};
-
-	fl[3].lenp = &p->len;
-	memcpy(f, fl, sizeof(fl));
-}
-
 int
 warts_sting_read(struct scamper_file *file, struct rbuf *rb,
     struct scamper_sting **out)
@@ -86,18 +75,9 @@ warts_sting_read(struct scamper_file *file, struct rbuf *rb,
 	s->pktc = 0;
 	if (warts_rd_list(file, rb, x.listid, &s->list) != 0 ||
 	    warts_rd_cycle(file, rb, x.cycleid, &s->cycle) != 0 ||
-	    (s->pkts = rb_calloc(rb, pktc, sizeof(*s->pkts), 1)) == NULL)
+	    warts_pkts_read(rb, pktc, &pkt_layout, &s->pkts,
+	    &s->pktc) != 0)
 		goto err;
-	s->pktc = pktc;
-	for (uint32_t i = 0; i < pktc; i++) {
-		struct wfield pf[PK_NF];
-
-		pkt_fields(pf, &s->pkts[i]);
-		if (warts_params_read(rb, pf, PK_NF) != 0)
-			goto err;
-		if (!pf[3].set)
-			s->pkts[i].len = 0;
-	}
 	*out = s;
 	return 0;
 err:
@@ -121,14 +101,6 @@ warts_sting_write(struct wbuf *wb, const struct scamper_sting *st,
 		s.pktc = 0;
 	sting_fields(f, &s, &x);
 	warts_params_write(wb, f, ST_NF);
-	for (uint32_t i = 0; i < s.pktc; i++) {
-		struct scamper_sting_pkt p = s.pkts[i];
-		struct wfield pf[PK_NF];
-
-		if (p.data == NULL)
-			p.len = 0;
-		pkt_fields(pf, &p);
-		warts_params_write(wb, pf, PK_NF);
-	}
+	warts_pkts_write(wb, s.pkts, s.pktc, &pkt_layout);
 	return 0;
 }

@@ -14,10 +14,13 @@
 #include "scamper_file.h"
 #include "scamper_tbit.h"
 #include "warts_int.h"
+#include "warts_pkt.h"
 #include "wire.h"
 
 #define TB_NF	21
-#define PK_NF	4
+
+static const struct warts_pkt_layout pkt_layout =
+    WARTS_PKT_LAYOUT(struct scamper_tbit_pkt, dir);
 
 struct tbtmp {
 	uint32_t	 listid, cycleid;
@@ -74,20 +77,6 @@ tbit_fields(struct wfield *f, struct scamper_tbit *t, struct tbtmp *x)
 	};
 
 	wfield_cb(&fl[17], t, cookie_rd, cookie_wr);
-	memcpy(f, fl, sizeof(fl));
-}
-
-static void
-pkt_fields(struct wfield *f, struct scamper_tbit_pkt *p)
-{
-	struct wfield fl[PK_NF] = {
-		WFIELD(WF_U8, &p->dir, 1),
-		WFIELD(WF_TV, &p->tv, 1),
-		WFIELD(WF_U16, &p->len, 1),
-		WFIELD(WF_BYTES, &p->data, p->len != 0),
-	};
-
-	fl[3].lenp = &p->len;
 	memcpy(f, fl, sizeof(fl));
 }
 
@@ -247,18 +236,9 @@ warts_tbit_read(struct scamper_file *file, struct rbuf *rb,
 	t->pktc = 0;
 	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
 	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
-	    (t->pkts = rb_calloc(rb, pktc, sizeof(*t->pkts), 1)) == NULL)
+	    warts_pkts_read(rb, pktc, &pkt_layout, &t->pkts,
+	    &t->pktc) != 0)
 		goto err;
-	t->pktc = pktc;
-	for (uint32_t i = 0; i < pktc; i++) {
-		struct wfield pf[PK_NF];
-
-		pkt_fields(pf, &t->pkts[i]);
-		if (warts_params_read(rb, pf, PK_NF) != 0)
-			goto err;
-		if (!pf[3].set)
-			t->pkts[i].len = 0;
-	}
 	if (blocks_read(rb, t) != 0)
 		goto err;
 	*out = t;
@@ -285,15 +265,7 @@ warts_tbit_write(struct wbuf *wb, const struct scamper_tbit *tb,
 		return -1;
 	tbit_fields(f, &t, &x);
 	warts_params_write(wb, f, TB_NF);
-	for (uint32_t i = 0; i < t.pktc; i++) {
-		struct scamper_tbit_pkt p = t.pkts[i];
-		struct wfield pf[PK_NF];
-
-		if (p.data == NULL)
-			p.len = 0;
-		pkt_fields(pf, &p);
-		warts_params_write(wb, pf, PK_NF);
-	}
+	warts_pkts_write(wb, t.pkts, t.pktc, &pkt_layout);
 	block_write(wb, &t, 1);
 	block_write(wb, &t, 2);
 	wb_u16(wb, 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctl_proto.h"
+#include "../lib/check_table.h"
 
 static void
 feed(struct ctl_linebuf *lb, const char *s, size_t n)
@@ -197,23 +198,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("ctl_proto");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
+	const TTest *tests[] = {
+		lines_basic, lines_badchar, lines_toolong, params, uints,
+		uu_lengths, uu_observed, uu_roundtrip
+	};
 
-	tcase_add_test(tc, lines_basic);
-	tcase_add_test(tc, lines_badchar);
-	tcase_add_test(tc, lines_toolong);
-	tcase_add_test(tc, params);
-	tcase_add_test(tc, uints);
-	tcase_add_test(tc, uu_lengths);
-	tcase_add_test(tc, uu_observed);
-	tcase_add_test(tc, uu_roundtrip);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(check_suite("ctl_proto", check_case("core", tests,
+	    CHECK_N(tests))));
 }

@@ -12,6 +12,7 @@
 
 #include "scamper_file.h"
 #include "scamper_host.h"
+#include "../lib/check_table.h"
 
 static void
 rr_set(struct scamper_host_rr *rr, uint16_t type, const char *name)
@@ -228,17 +229,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("warts-host");
-	TCase *tc = tcase_create("host");
-	SRunner *sr;
-	int failed;
+	const TTest *tests[] = {
+		host_round_trip, host_refusals
+	};
 
-	tcase_add_test(tc, host_round_trip);
-	tcase_add_test(tc, host_refusals);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(check_suite("warts-host", check_case("host", tests,
+	    CHECK_N(tests))));
 }

@@ -20,6 +20,7 @@
 #include "scamper_json.h"
 #include "scamper_ping.h"
 #include "scamper_trace.h"
+#include "../lib/check_table.h"
 
 static const char *datadir;
 static char **names;
@@ -462,8 +463,7 @@ main(int argc, char **argv)
 {
 	Suite *s = suite_create("warts");
 	TCase *tc = tcase_create("corpus");
-	SRunner *sr;
-	int nf;
+	int rc;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_warts DATADIR\n");
@@ -486,12 +486,9 @@ main(int argc, char **argv)
 	tcase_add_test(tc, build_and_read);
 	tcase_add_test(tc, pmtud_note_remap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = unit_run(s);
 	for (int i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
-	return nf == 0 ? 0 : 1;
+	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "netsim.h"
 #include "ns_pkt.h"
+#include "../lib/check_table.h"
 
 #define SRC4 "192.0.2.1"
 #define SRC6 "2001:db8::1"
@@ -204,6 +205,14 @@ feed(const uint8_t *pkt, size_t len, int64_t now)
 	return 1;
 }
 
+/* The reply is ICMP(v6) of TYPE and CODE. */
+static void
+assert_icmp(int type, int code)
+{
+	ck_assert_int_eq(rp.l4[0], type);
+	ck_assert_int_eq(rp.l4[1], code);
+}
+
 static void
 assert_addr(const uint8_t *a, const char *want)
 {
@@ -222,8 +231,7 @@ START_TEST(test_time_exceeded)
 	size_t n = udp(b, "198.18.0.9", 1, 40000, 33435);
 
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 11);
-	ck_assert_int_eq(rp.l4[1], 0);
+	assert_icmp(11, 0);
 	assert_addr(rp.src, "198.19.0.1");
 	assert_addr(rp.dst, SRC4);
 	ck_assert_int_eq(rp.ttl, 64);
@@ -313,8 +321,7 @@ START_TEST(test_port_unreachable)
 	size_t n = udp(b, "198.18.0.9", 30, 40000, 33435);
 
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 3);
+	assert_icmp(3, 3);
 	assert_addr(rp.src, "198.18.0.9");
 	ck_assert_int_eq(rp.l4[8 + 8], 30 - 5);	/* TTL as it arrived */
 	ck_assert_uint_eq(ns_cksum(rp.l4 + 8, 20, 0), 0);
@@ -362,8 +369,7 @@ START_TEST(test_silent_and_unreach)
 	ck_assert_uint_eq(netsim_counters(sim)->drop_silent, 2);
 	n = echo(b, "198.18.5.9", 64, 8, 0);	/* the last router answers */
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 1);
+	assert_icmp(3, 1);
 	assert_addr(rp.src, "198.19.0.8");
 	ck_assert_uint_eq(netsim_counters(sim)->out_dest_unreach, 1);
 }
@@ -375,8 +381,7 @@ START_TEST(test_frag_needed)
 	size_t n = echo(b, "198.18.1.9", 64, 1472, 1);
 
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 4);
+	assert_icmp(3, 4);
 	ck_assert_uint_eq(wire_be16(rp.l4 + 6), 1400);
 	assert_addr(rp.src, "198.19.0.6");
 	ck_assert_uint_eq(rp.len, 576);		/* quotes up to 576 bytes */
@@ -431,8 +436,7 @@ START_TEST(test_router_addressed)
 
 	/* unreach-src inbound: port unreachable from the in-link address */
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 3);
-	ck_assert_int_eq(rp.l4[1], 3);
+	assert_icmp(3, 3);
 	assert_addr(rp.src, "198.19.0.2");
 	ck_assert_int_eq(rp.ttl, 255 - 1);
 	n = tcp(b, "198.19.0.2", 64, 0x02);
@@ -606,8 +610,7 @@ START_TEST(test_ipv6)
 	ck_assert_int_eq(rp.ttl, 64 - 2);
 	n = udp(b, "2001:2::9", 64, 40000, 33435);
 	ck_assert(feed(b, n, 0));
-	ck_assert_int_eq(rp.l4[0], 1);
-	ck_assert_int_eq(rp.l4[1], 4);
+	assert_icmp(1, 4);
 	n = tcp(b, "2001:2::9", 64, 0x02);
 	ck_assert(feed(b, n, 0));
 	ck_assert_int_eq(rp.l4[13], 0x12);
@@ -804,35 +807,27 @@ END_TEST
 static Suite *
 netsim_suite(void)
 {
-	Suite *s = suite_create("netsim");
-	TCase *tc = tcase_create("behaviours");
+	const TTest *behaviours[] = {
+		test_time_exceeded, test_anonymous, test_mpls, test_ratelimit,
+		test_echo_reply, test_port_unreachable, test_tcp,
+		test_silent_and_unreach, test_frag_needed, test_ipid,
+		test_router_addressed, test_quote, test_per_packet,
+		test_per_flow, test_path_query, test_designed_delays,
+		test_ipv6, test_malformed, test_loss, test_generated_paths
+	};
+	const TTest *topology[] = {
+		test_parse_errors, test_same_seed_same_truth
+	};
+	TCase *tc = check_case("behaviours", behaviours, CHECK_N(behaviours));
+	Suite *s = check_suite("netsim", tc);
 
+	/* check's timeouts are wall-clock: on a loaded machine under ASan
+	 * the generated topologies take tens of seconds, so only meson's
+	 * timeout (120 s for the whole run) stands for a hang */
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_time_exceeded);
-	tcase_add_test(tc, test_anonymous);
-	tcase_add_test(tc, test_mpls);
-	tcase_add_test(tc, test_ratelimit);
-	tcase_add_test(tc, test_echo_reply);
-	tcase_add_test(tc, test_port_unreachable);
-	tcase_add_test(tc, test_tcp);
-	tcase_add_test(tc, test_silent_and_unreach);
-	tcase_add_test(tc, test_frag_needed);
-	tcase_add_test(tc, test_ipid);
-	tcase_add_test(tc, test_router_addressed);
-	tcase_add_test(tc, test_quote);
-	tcase_add_test(tc, test_per_packet);
-	tcase_add_test(tc, test_per_flow);
-	tcase_add_test(tc, test_path_query);
-	tcase_add_test(tc, test_designed_delays);
-	tcase_add_test(tc, test_ipv6);
-	tcase_add_test(tc, test_malformed);
-	tcase_add_test(tc, test_loss);
-	tcase_add_test(tc, test_generated_paths);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("topology");
-	tcase_add_test(tc, test_parse_errors);
-	tcase_add_test(tc, test_same_seed_same_truth);
-	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(tc, 110);
+	tc = check_case("topology", topology, CHECK_N(topology));
+	tcase_set_timeout(tc, 110);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -840,11 +835,5 @@ netsim_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(netsim_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(netsim_suite());
 }

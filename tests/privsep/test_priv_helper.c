@@ -660,8 +660,17 @@ connect_to(const char *path)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	return fd;
+	/* the socket's path exists from bind(); it takes connections only
+	 * after listen(), which a loaded machine may run a while later */
+	for (int i = 0; i < 1000; i++) {
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return fd;
+		ck_assert_msg(errno == ECONNREFUSED || errno == ENOENT,
+		    "connect %s: %s", path, strerror(errno));
+		usleep(10000);
+	}
+	ck_abort_msg("connect %s: still refused after 10 s", path);
+	return -1;
 }
 
 /* Start a service helper (as root, in a network namespace of its own)

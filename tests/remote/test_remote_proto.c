@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "remote_proto.h"
+#include "../lib/check_table.h"
 
 static size_t
 unhex(const char *h, uint8_t *out)
@@ -195,21 +196,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("remote_proto");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
+	const TTest *tests[] = {
+		master_new_observed, others_observed, malformed, names,
+		link_acks, link_resume
+	};
 
-	tcase_add_test(tc, master_new_observed);
-	tcase_add_test(tc, others_observed);
-	tcase_add_test(tc, malformed);
-	tcase_add_test(tc, names);
-	tcase_add_test(tc, link_acks);
-	tcase_add_test(tc, link_resume);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(check_suite("remote_proto", check_case("core", tests,
+	    CHECK_N(tests))));
 }

@@ -7,28 +7,16 @@
 # tuples reads the other form; bad -T, the UDP applications (not built:
 # scamper's ping records no UDP reply yet) and -O trace are refused.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 drv=$3
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_require_root
-py=/usr/bin/python3
-[ -x $py ] || py=$(command -v python3) ||
-    { echo "SKIP: python3 not installed"; exit 77; }
-lab_init filterpol
-lab_build - >/dev/null <<'EOT' || exit 1
+. "$here/tbitlab.sh"
+tbitlab_lab filterpol <<'EOT'
 node c host
 node s host
 node t host
 link c s 192.0.2.1/24 192.0.2.2/24 2001:db8::1/64 2001:db8::2/64
 link c t 198.51.100.1/24 198.51.100.2/24 2001:db8:1::1/64 2001:db8:1::2/64
 EOT
-tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # TCP listeners (both families) and UDP responders: DNS on both, NTP on
 # IPv4 only; IPv6 SSH dropped on s
@@ -59,15 +47,8 @@ lab_bg t $py "$tmp/srv.py" >/dev/null
 lab_exec s nft add table inet fp
 lab_exec s nft add chain inet fp in '{ type filter hook input priority 0; }'
 lab_exec s nft add rule inet fp in ip6 nexthdr tcp tcp dport '{ 22, 443 }' drop
-port=$((20000 + $$ % 20000))
-lab_bg c "$scamper" -P "$port" -p 100 >/dev/null
-for i in $(seq 50); do
-	lab_exec c $py -c "import socket
-socket.create_connection(('127.0.0.1', $port), 1)
-socket.create_connection(('192.0.2.2', 80), 1)
-socket.create_connection(('198.51.100.2', 80), 1)" 2>/dev/null && break
-	sleep 0.2
-done
+TBITLAB_SERVERS="192.0.2.2 198.51.100.2"
+tbitlab_scamper "$port" -p 100
 printf 's.example 192.0.2.2 2001:db8::2\n198.51.100.2\n' >"$tmp/rows.txt"
 lab_exec c timeout 300 "$drv" -p "$port" -a "$tmp/rows.txt" -t router \
     -o "$tmp/fp.warts" -l "$tmp/log.txt"
@@ -113,5 +94,4 @@ out=$("$drv" -p 1 -a x -o y -T +gopher 2>&1)
 out=$("$drv" -p 1 -a x -o y -t router -O trace 2>&1)
 [[ "$out" == *"not implemented"* ]] && ok "-O trace refused as not implemented" ||
     bad "-O trace: '$out'"
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+tbitlab_end

@@ -14,19 +14,11 @@
 # scampers at once have rules of their own.  Formats: Debian's
 # sc_warts2json and sc_warts2text print our warts as our tools do.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 ourjson=$3
 ourtext=$4
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_require_root
-py=/usr/bin/python3
-[ -x $py ] || py=$(command -v python3) ||
-    { echo "SKIP: python3 not installed"; exit 77; }
-lab_init tbit
-lab_build - >/dev/null <<'EOF' || exit 1
+. "$here/tbitlab.sh"
+tbitlab_lab tbit <<'EOF'
 node c host
 node r router
 node s host
@@ -37,7 +29,6 @@ route c 2001:db8:2::/64 via 2001:db8:1::ff
 route s 192.0.2.0/24 via 198.51.100.254
 route s 2001:db8:1::/64 via 2001:db8:2::ff
 EOF
-tmp=$LAB_DIR
 S4=198.51.100.2 S6=2001:db8:2::2
 SIF=$(lab_ifname s r)
 R=$(lab_ns r)
@@ -45,9 +36,6 @@ R=$(lab_ns r)
 # 64 kB TSO packets whole)
 ip -n "$(lab_ns s)" link set dev "$SIF" gso_max_segs 1 || exit 1
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
 mkdir -p "$tmp/www"
 head -c 300000 /dev/zero | tr '\0' x >"$tmp/www/big.txt"
@@ -407,5 +395,4 @@ else
 	echo "note: Debian's scamper tools are not installed: formats not compared"
 fi
 
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+tbitlab_end

@@ -7,39 +7,15 @@
 # installed), -c records the systems done and a second run skips them,
 # and a system without a server is left after its plain connection.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 drv=$3
 ourjson=$4
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_require_root
-py=/usr/bin/python3
-[ -x $py ] || py=$(command -v python3) ||
-    { echo "SKIP: python3 not installed"; exit 77; }
-lab_init tbitblind
-lab_build - >/dev/null <<'EOT' || exit 1
-node c host
-node s host
-link c s 192.0.2.1/24 192.0.2.2/24 2001:db8::1/64 2001:db8::2/64
-EOT
-tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$here/tbitlab.sh"
+tbitlab_pair tbitblind
 
-mkdir -p "$tmp/www"
 echo hello >"$tmp/www/index.html"
-(cd "$tmp/www" && lab_bg s $py -m http.server --bind :: 80 >/dev/null)
-port=$((20000 + $$ % 20000))
-lab_bg c "$scamper" -F nft -P "$port" -p 100 >/dev/null
-for i in $(seq 50); do
-	lab_exec c $py -c "import socket
-socket.create_connection(('127.0.0.1', $port), 1)
-socket.create_connection(('192.0.2.2', 80), 1)" 2>/dev/null && break
-	sleep 0.2
-done
+tbitlab_httpd
+tbitlab_scamper "$port" -F nft -p 100
 cat >"$tmp/in.txt" <<'EOT'
 # two systems with a server, one without
 1,example 6 192.0.2.2 http://s/index.html
@@ -109,12 +85,7 @@ else
 fi
 # a scamper without -F refuses every tbit: the driver says so and ends
 port2=$((port + 1))
-lab_bg c "$scamper" -P "$port2" >/dev/null
-for i in $(seq 50); do
-	lab_exec c $py -c "import socket
-socket.create_connection(('127.0.0.1', $port2), 1)" 2>/dev/null && break
-	sleep 0.2
-done
+TBITLAB_SERVERS= tbitlab_scamper "$port2"
 out=$(lab_exec c timeout 60 "$drv" -a "$tmp/in.txt" -o "$tmp/nofw" \
     -p "$port2" -w 1 2>&1)
 rc=$?
@@ -126,5 +97,4 @@ fi
 out=$(lab_exec c "$drv" -a "$tmp/in.txt" -o x -p "$port" -A smtp 2>&1)
 [[ "$out" == *"-A smtp: expected http or bgp"* ]] &&
     ok "bad -A refused: $out" || bad "-A smtp: '$out'"
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+tbitlab_end

@@ -5,40 +5,16 @@
 # its segments for each (at 256, below its minimum of 552, it clears DF
 # instead), and the summaries by MSS and by origin AS.
 # Needs root; skipped otherwise.
-set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 drv=$3
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_require_root
-py=/usr/bin/python3
-[ -x $py ] || py=$(command -v python3) ||
-    { echo "SKIP: python3 not installed"; exit 77; }
-lab_init tbitpmtud
-lab_build - >/dev/null <<'EOT' || exit 1
-node c host
-node s host
-link c s 192.0.2.1/24 192.0.2.2/24 2001:db8::1/64 2001:db8::2/64
-EOT
-tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$here/tbitlab.sh"
+tbitlab_pair tbitpmtud
 
 # single segments on the wire (no TSO through veth)
 ip -n "$(lab_ns s)" link set dev "$(lab_ifname s c)" gso_max_segs 1
-mkdir -p "$tmp/www"
 head -c 100000 /dev/zero | tr '\0' x >"$tmp/www/big.txt"
-(cd "$tmp/www" && lab_bg s $py -m http.server --bind :: 80 >/dev/null)
-port=$((20000 + $$ % 20000))
-lab_bg c "$scamper" -F nft -P "$port" -p 100 >/dev/null
-for i in $(seq 50); do
-	lab_exec c $py -c "import socket
-socket.create_connection(('127.0.0.1', $port), 1)
-socket.create_connection(('192.0.2.2', 80), 1)" 2>/dev/null && break
-	sleep 0.2
-done
+tbitlab_httpd
+tbitlab_scamper "$port" -F nft -p 100
 cat >"$tmp/in.txt" <<'EOT'
 1,s 100000 192.0.2.2 http://s/big.txt
 2,s 100000 2001:db8::2 http://s/big.txt
@@ -78,5 +54,4 @@ fi
 out=$("$drv" -d asnresults x.warts 2>&1)
 [[ "$out" == *"needs -A"* ]] && ok "asnresults without -A refused" ||
     bad "asnresults without -A: '$out'"
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+tbitlab_end

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "match.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static void
 key(struct match_key *k, int af, uint8_t proto, uint16_t id, const char *dst)
@@ -21,6 +21,29 @@ key(struct match_key *k, int af, uint8_t proto, uint16_t id, const char *dst)
 	k->proto = proto;
 	k->id = id;
 	ck_assert_int_eq(inet_pton(af, dst, k->dst), 1);
+}
+
+/* R: a reply from SRC, of family AF and protocol PROTO, nothing else
+ * set. */
+static void
+reply(struct pkt_reply *r, int af, uint8_t proto, const char *src)
+{
+	memset(r, 0, sizeof(*r));
+	r->af = af;
+	r->proto = proto;
+	ck_assert_int_eq(inet_pton(af, src, r->src), 1);
+}
+
+/* R keys to (AF, PROTO, ID, DST). */
+static void
+keys_to(const struct pkt_reply *r, int af, uint8_t proto, uint16_t id,
+    const char *dst)
+{
+	struct match_key k, want;
+
+	ck_assert_int_eq(match_key_of_reply(r, &k), 1);
+	key(&want, af, proto, id, dst);
+	ck_assert_mem_eq(&k, &want, sizeof(k));
 }
 
 START_TEST(table)
@@ -92,12 +115,10 @@ END_TEST
 START_TEST(reply_keys)
 {
 	struct pkt_reply r;
-	struct match_key k, want;
+	struct match_key k;
 
 	/* an ICMP error quoting a UDP probe -> the probe's flow */
-	memset(&r, 0, sizeof(r));
-	r.af = AF_INET;
-	r.proto = IPPROTO_ICMP;
+	reply(&r, AF_INET, IPPROTO_ICMP, "198.51.100.1");
 	r.icmp_type = 11;
 	r.has_quote = 1;
 	r.q.af = AF_INET;
@@ -105,10 +126,7 @@ START_TEST(reply_keys)
 	r.q.sport = 40001;
 	r.q.l4len = 8;
 	inet_pton(AF_INET, "203.0.113.9", r.q.dst);
-	inet_pton(AF_INET, "198.51.100.1", r.src);
-	ck_assert_int_eq(match_key_of_reply(&r, &k), 1);
-	key(&want, AF_INET, IPPROTO_UDP, 40001, "203.0.113.9");
-	ck_assert_mem_eq(&k, &want, sizeof(k));
+	keys_to(&r, AF_INET, IPPROTO_UDP, 40001, "203.0.113.9");
 
 	/* a quote too short to hold the port is useless */
 	r.q.l4len = 1;
@@ -125,46 +143,28 @@ START_TEST(reply_keys)
 	ck_assert_int_eq(match_key_of_reply(&r, &k), 0);
 
 	/* echo reply from the destination */
-	memset(&r, 0, sizeof(r));
-	r.af = AF_INET6;
-	r.proto = IPPROTO_ICMPV6;
+	reply(&r, AF_INET6, IPPROTO_ICMPV6, "2001:db8::9");
 	r.icmp_type = 129;
 	r.icmp_id = 77;
-	inet_pton(AF_INET6, "2001:db8::9", r.src);
-	ck_assert_int_eq(match_key_of_reply(&r, &k), 1);
-	key(&want, AF_INET6, IPPROTO_ICMPV6, 77, "2001:db8::9");
-	ck_assert_mem_eq(&k, &want, sizeof(k));
+	keys_to(&r, AF_INET6, IPPROTO_ICMPV6, 77, "2001:db8::9");
 	r.icmp_type = 128;	/* somebody's echo request */
 	ck_assert_int_eq(match_key_of_reply(&r, &k), 0);
 
 	/* TCP reset from the destination: our sport is its dport */
-	memset(&r, 0, sizeof(r));
-	r.af = AF_INET;
-	r.proto = IPPROTO_TCP;
+	reply(&r, AF_INET, IPPROTO_TCP, "192.0.2.7");
 	r.sport = 80;
 	r.dport = 40002;
-	inet_pton(AF_INET, "192.0.2.7", r.src);
-	ck_assert_int_eq(match_key_of_reply(&r, &k), 1);
-	key(&want, AF_INET, IPPROTO_TCP, 40002, "192.0.2.7");
-	ck_assert_mem_eq(&k, &want, sizeof(k));
+	keys_to(&r, AF_INET, IPPROTO_TCP, 40002, "192.0.2.7");
 }
 END_TEST
-
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("match");
-	TCase *tc = tcase_create("match");
-
-	tcase_add_test(tc, table);
-	tcase_add_test(tc, reply_keys);
-	tcase_add_test(tc, ranges);
-	suite_add_tcase(s, tc);
-	return s;
-}
 
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		table, reply_keys, ranges
+	};
+
+	return unit_run(check_suite("match", check_case("match", tests,
+	    CHECK_N(tests))));
 }

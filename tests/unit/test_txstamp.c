@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "txstamp.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 #define MAXSEEN 4096
 
@@ -129,15 +129,26 @@ START_TEST(lost_then_expired)
 }
 END_TEST
 
-/* A firewall's drop: the refused packet used key 1. */
-START_TEST(refusal_used_a_key)
+/* A fresh txs: tags 0, 1 and 2 sent at 1000, N refusals after the
+ * first. */
+static struct txs *
+sent_around_refusals(int n)
 {
 	struct txs *x = fresh();
 
 	txs_sent(x, &tok, 0, at(1000));
-	txs_refused(x);
+	for (int i = 0; i < n; i++)
+		txs_refused(x);
 	txs_sent(x, &tok, 1, at(1000));
 	txs_sent(x, &tok, 2, at(1000));
+	return x;
+}
+
+/* A firewall's drop: the refused packet used key 1. */
+START_TEST(refusal_used_a_key)
+{
+	struct txs *x = sent_around_refusals(1);
+
 	txs_stamp(x, 0, at(1100));
 	txs_stamp(x, 2, at(1102));
 	txs_stamp(x, 3, at(1103));
@@ -156,13 +167,8 @@ END_TEST
 /* A routing failure: the refused packet used no key. */
 START_TEST(refusal_used_none)
 {
-	struct txs *x = fresh();
+	struct txs *x = sent_around_refusals(2);
 
-	txs_sent(x, &tok, 0, at(1000));
-	txs_refused(x);
-	txs_refused(x);
-	txs_sent(x, &tok, 1, at(1000));
-	txs_sent(x, &tok, 2, at(1000));
 	txs_stamp(x, 0, at(1100));
 	txs_stamp(x, 1, at(1101));
 	txs_stamp(x, 2, at(1102));
@@ -328,29 +334,16 @@ START_TEST(kernel_loopback)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("txstamp");
-	TCase *tc = tcase_create("match");
-
-	tcase_add_test(tc, in_order);
-	tcase_add_test(tc, reordered);
-	tcase_add_test(tc, lost_then_expired);
-	tcase_add_test(tc, refusal_used_a_key);
-	tcase_add_test(tc, refusal_used_none);
-	tcase_add_test(tc, not_before_its_send);
-	tcase_add_test(tc, no_token);
-	tcase_add_test(tc, grows_and_wraps);
-	tcase_add_test(tc, waiting_since_mark);
-	tcase_add_test(tc, stray_and_duplicate);
-	tcase_add_test(tc, kernel_loopback);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		in_order, reordered, lost_then_expired, refusal_used_a_key,
+		refusal_used_none, not_before_its_send, no_token,
+		grows_and_wraps, waiting_since_mark, stray_and_duplicate,
+		kernel_loopback
+	};
+
+	return unit_run(check_suite("txstamp", check_case("match", tests,
+	    CHECK_N(tests))));
 }

@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +27,7 @@
 #include "ctl_proto.h"
 #include "scamper_file.h"
 #include "scamper_ping.h"
+#include "drvutil.h"
 #include "tbitdrv.h"
 #include "wire.h"
 
@@ -90,20 +90,6 @@ static struct {
 
 static struct dev *devs;
 static size_t ndev, last;	/* the device of the last command */
-static FILE *logfp;
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_filterpolicy: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
 
 static void
 usage(FILE *f)
@@ -126,14 +112,14 @@ adjust(const char *arg)
 		size_t i;
 
 		if (t[0] != '+' && t[0] != '-')
-			return fail("-T %s: expected +app or -app", t);
+			return drv_fail("-T %s: expected +app or -app", t);
 		for (i = 0; i < NAPP && strcasecmp(apps[i].name, t + 1); i++)
 			;
 		if (i == NAPP)
-			return fail("-T %s: unknown application", t);
+			return drv_fail("-T %s: unknown application", t);
 		if (t[0] == '+' && apps[i].proto == P_UDP && !UDP_BUILT)
-			return fail("-T %s: not implemented (scamper's ping "
-			    "records no UDP reply yet)", t);
+			return drv_fail("-T %s: not implemented (scamper's "
+			    "ping records no UDP reply yet)", t);
 		if (t[0] == '+')
 			o.schedule |= 1u << i;
 		else
@@ -156,9 +142,9 @@ parse_opts(int argc, char **argv)
 		case 'p': o.port = optarg; break;
 		case 'r': o.readfile = optarg; break;
 		case 'D':
-			return fail("-D: not implemented");
+			return drv_fail("-D: not implemented");
 		case 'U':
-			return fail("-U: not implemented (use -p)");
+			return drv_fail("-U: not implemented (use -p)");
 		case 'O':
 			if (strcmp(optarg, "tuples") == 0)
 				o.tuples = 1;
@@ -167,17 +153,18 @@ parse_opts(int argc, char **argv)
 			else if (strcmp(optarg, "incongruent") == 0)
 				o.incongruent = 1;
 			else if (strcmp(optarg, "trace") == 0)
-				return fail("-O trace: not implemented");
+				return drv_fail("-O trace: not implemented");
 			else
-				return fail("-O %s: unknown option", optarg);
+				return drv_fail("-O %s: unknown option",
+				    optarg);
 			break;
 		case 't':
 			cls = strcmp(optarg, "router") == 0 ? R :
 			    strcmp(optarg, "server") == 0 ? S :
 			    strcmp(optarg, "all") == 0 ? (R | S | 4) : 0;
 			if (cls == 0)
-				return fail("-t %s: expected router, server or "
-				    "all", optarg);
+				return drv_fail("-t %s: expected router, "
+				    "server or all", optarg);
 			for (size_t i = 0; i < NAPP; i++)
 				if ((apps[i].classes & cls) || (cls & 4)) {
 					if (apps[i].proto == P_UDP && !UDP_BUILT)
@@ -192,8 +179,7 @@ parse_opts(int argc, char **argv)
 				return -1;
 			break;
 		default:
-			usage(optopt == 0 || optopt == '?' ? stdout : stderr);
-			exit(optopt == 0 || optopt == '?' ? 0 : 1);
+			drv_usage_exit(usage, optopt);
 		}
 	}
 	(void)tflag;
@@ -201,15 +187,14 @@ parse_opts(int argc, char **argv)
 		fprintf(stderr, "sc_filterpolicy: NTP, DNS, SNMP: not "
 		    "implemented (scamper's ping records no UDP reply yet): "
 		    "left out\n");
-	if (optind != argc)
-		return fail("unexpected argument '%s'", argv[optind]);
+	if (drv_no_operands(argc, argv) == -1)
+		return -1;
 	if (o.readfile != NULL)
 		return 0;
-	if (o.infile == NULL || o.outfile == NULL || o.port == NULL)
-		return fail("-a, -o and -p are required (see sc_filterpolicy "
-		    "-?)");
+	if (drv_need_aop(o.infile, o.outfile, o.port) == -1)
+		return -1;
 	if (o.schedule == 0)
-		return fail("nothing to test: give -t or -T +app");
+		return drv_fail("nothing to test: give -t or -T +app");
 	return 0;
 }
 
@@ -244,9 +229,10 @@ static int
 add_addr(struct dev *d, const char *a, unsigned long n)
 {
 	if (!is_addr(a))
-		return fail("%s:%lu: '%s' is not an address", o.infile, n, a);
+		return drv_fail("%s:%lu: '%s' is not an address", o.infile, n,
+		    a);
 	if (d->naddr == 8)
-		return fail("%s:%lu: more than 8 addresses", o.infile, n);
+		return drv_fail("%s:%lu: more than 8 addresses", o.infile, n);
 	snprintf(d->addr[d->naddr++], sizeof(d->addr[0]), "%s", a);
 	return 0;
 }
@@ -260,7 +246,7 @@ read_devices(void)
 	struct dev *d;
 
 	if (f == NULL)
-		return fail("-a %s: %s", o.infile, strerror(errno));
+		return drv_fail("-a %s: %s", o.infile, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		n++;
 		save = NULL;
@@ -270,7 +256,7 @@ read_devices(void)
 		if ((o.tuples && is_addr(w)) ||
 		    (d = dev_named(is_addr(w) ? "" : w)) == NULL) {
 			fclose(f);
-			return fail("%s:%lu: %s", o.infile, n, o.tuples ?
+			return drv_fail("%s:%lu: %s", o.infile, n, o.tuples ?
 			    "expected 'name address'" : "out of memory");
 		}
 		if (is_addr(w) && add_addr(d, w, n) == -1)
@@ -279,7 +265,7 @@ read_devices(void)
 			if (add_addr(d, w, n) == -1)
 				goto bad;
 		if (d->naddr == 0) {
-			fail("%s:%lu: no address", o.infile, n);
+			drv_fail("%s:%lu: no address", o.infile, n);
 			goto bad;
 		}
 	}
@@ -401,12 +387,8 @@ on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
 	    (uid = ping_userid(b, len)) == 0 || uid > ndev)
 		return;
 	devs[uid - 1].busy = 0;
-	if (logfp != NULL) {
-		fprintf(logfp, "%ld ping done for %s\n", (long)time(NULL),
-		    devs[uid - 1].name[0] != '\0' ? devs[uid - 1].name :
-		    devs[uid - 1].addr[0]);
-		fflush(logfp);
-	}
+	drv_log("ping done for %s", devs[uid - 1].name[0] != '\0' ?
+	    devs[uid - 1].name : devs[uid - 1].addr[0]);
 }
 
 /* A probe scamper refused: its device goes on without it. */
@@ -434,8 +416,8 @@ measure(void)
 		return -1;
 	if (o.impatient)
 		qsort(devs, ndev, sizeof(*devs), cmp_naddr);
-	if (o.logfile != NULL && (logfp = fopen(o.logfile, "a")) == NULL)
-		return fail("-l %s: %s", o.logfile, strerror(errno));
+	if (drv_log_open('l', o.logfile) == -1)
+		return -1;
 	if (tbitdrv_init(&d, "sc_filterpolicy", o.port, o.outfile, 0,
 	    want_command, on_tbit, NULL) == -1)
 		return -1;
@@ -443,7 +425,6 @@ measure(void)
 	tbitdrv_single_file(&d);
 	tbitdrv_on_refused(&d, on_refused);
 	rc = tbitdrv_run(&d);
-	tbitdrv_close(&d);
 	return rc;
 }
 
@@ -580,14 +561,14 @@ report(void)
 	int r;
 
 	if (f == NULL)
-		return fail("-r %s: %s", o.readfile, strerror(errno));
+		return drv_fail("-r %s: %s", o.readfile, strerror(errno));
 	while ((r = scamper_file_read(f, &type, &obj)) == 1) {
 		if (type == SCAMPER_FILE_OBJ_PING)
 			take(obj);
 		scamper_file_obj_free(type, obj);
 	}
 	if (r == -1)
-		fail("-r %s: %s", o.readfile, scamper_file_error(f));
+		drv_fail("-r %s: %s", o.readfile, scamper_file_error(f));
 	scamper_file_close(f);
 	for (size_t i = 0; i < nseen; i++) {
 		cols |= seen[i].tested;
@@ -619,13 +600,13 @@ main(int argc, char **argv)
 {
 	int rc;
 
+	drv_prog("sc_filterpolicy");
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(argc, argv) == -1)
 		return 1;
 	if (o.readfile != NULL)
 		return report() == 0 ? 0 : 1;
 	rc = measure();
-	if (logfp != NULL)
-		fclose(logfp);
+	drv_close();
 	return rc == 0 ? 0 : 1;
 }

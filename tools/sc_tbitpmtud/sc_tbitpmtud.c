@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,22 +29,21 @@
 #include "ctl_proto.h"
 #include "scamper_file.h"
 #include "scamper_tbit.h"
+#include "drvutil.h"
 #include "tbitdrv.h"
 
 static const unsigned mtus[] = { 1480, 1280, 576, 256 };
 #define NMTU	(sizeof(mtus) / sizeof(mtus[0]))
 
 struct sys {
-	char	 addr[64];
-	uint8_t	 bin[16];
-	int	 af;
-	char	*app;		/* -u URL -U ID */
+	struct drv_target t;	/* app: -u URL -U ID */
 	int	 next;		/* the next MTU's index (-m 0), or 0/1 */
 	int	 pinged, busy, done;
 };
 
 static struct {
-	const char *addrfile, *outfile, *port, *logfile, *donefile, *ip2as;
+	struct drv_opts f;	/* -a -c -o -p -t */
+	const char *ip2as;
 	unsigned mtu, limit, window, dump;
 	int shuffle, mtu_given;
 } o = { .mtu = 1280, .window = 10 };
@@ -53,35 +51,6 @@ static struct {
 static struct sys *sys;
 static size_t nsys, inflight, last;	/* last: the last command's */
 static int last_tbit;			/* ... and it was a tbit */
-static FILE *logfp, *donef;
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_tbitpmtud: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static void
-logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (logfp == NULL)
-		return;
-	fprintf(logfp, "%ld ", (long)time(NULL));
-	va_start(ap, fmt);
-	vfprintf(logfp, fmt, ap);
-	va_end(ap);
-	fputc('\n', logfp);
-	fflush(logfp);
-}
 
 static void
 usage(FILE *f)
@@ -100,14 +69,11 @@ parse_opts(int argc, char **argv)
 	int c;
 
 	while ((c = getopt(argc, argv, "?a:A:c:d:l:m:o:p:rt:w:")) != -1) {
+		if (drv_opt(&o.f, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': o.addrfile = optarg; break;
 		case 'A': o.ip2as = optarg; break;
-		case 'c': o.donefile = optarg; break;
-		case 'o': o.outfile = optarg; break;
-		case 'p': o.port = optarg; break;
 		case 'r': o.shuffle = 1; break;
-		case 't': o.logfile = optarg; break;
 		case 'd':
 			if (strcmp(optarg, "1") == 0 ||
 			    strcmp(optarg, "mssresults") == 0)
@@ -116,133 +82,69 @@ parse_opts(int argc, char **argv)
 			    strcmp(optarg, "asnresults") == 0)
 				o.dump = 2;
 			else
-				return fail("-d %s: expected mssresults (1) or "
-				    "asnresults (2)", optarg);
+				return drv_fail("-d %s: expected mssresults "
+				    "(1) or asnresults (2)", optarg);
 			break;
 		case 'm':
 			if (ctl_uint(optarg, 0, 1480, &v) != 0 || (v != 0 &&
 			    v != 256 && v != 576 && v != 1280 && v != 1480))
-				return fail("-m %s: expected 0, 256, 576, 1280 "
-				    "or 1480", optarg);
+				return drv_fail("-m %s: expected 0, 256, 576, "
+				    "1280 or 1480", optarg);
 			o.mtu = v;
 			o.mtu_given = 1;
 			break;
 		case 'l':
 		case 'w':
 			if (ctl_uint(optarg, 1, 100000, &v) != 0)
-				return fail("-%c %s: invalid value", c, optarg);
+				return drv_fail("-%c %s: invalid value", c,
+				    optarg);
 			*(c == 'l' ? &o.limit : &o.window) = v;
 			break;
 		default:
-			usage(optopt == 0 || optopt == '?' ? stdout : stderr);
-			exit(optopt == 0 || optopt == '?' ? 0 : 1);
+			drv_usage_exit(usage, optopt);
 		}
 	}
 	if (o.dump != 0) {
 		if (!o.mtu_given)
 			o.mtu = 0;	/* summaries count every MTU */
 		if (optind == argc)
-			return fail("-d: name the warts files to summarise");
+			return drv_fail("-d: name the warts files to "
+			    "summarise");
 		if (o.dump == 2 && o.ip2as == NULL)
-			return fail("-d asnresults needs -A ip2as");
+			return drv_fail("-d asnresults needs -A ip2as");
 		return 0;
 	}
-	if (optind != argc)
-		return fail("unexpected argument '%s'", argv[optind]);
-	if (o.addrfile == NULL || o.outfile == NULL || o.port == NULL)
-		return fail("-a, -o and -p are required (see sc_tbitpmtud -?)");
-	return 0;
+	if (drv_no_operands(argc, argv) == -1)
+		return -1;
+	return drv_need_aop(o.f.addrfile, o.f.outfile, o.f.port);
 }
 
 /* ---- measuring ------------------------------------------------------------ */
 
 static int
-completed(const char *addr)
+add_system(char *line, unsigned long n, void *arg)
 {
-	char line[128];
-	FILE *f;
-	int found = 0;
+	char *w[5];
+	int nw = drv_words(line, w, 5);
+	struct sys s;
 
-	if (o.donefile == NULL || (f = fopen(o.donefile, "r")) == NULL)
+	(void)arg;
+	memset(&s, 0, sizeof(s));
+	if (drv_http_target(w, nw, o.f.addrfile, n, &s.t) == -1)
+		return -1;
+	if (drv_target_done(o.f.donefile, &s.t))
 		return 0;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, " \r\n")] = '\0';
-		found = strcmp(line, addr) == 0;
-	}
-	fclose(f);
-	return found;
-}
-
-/* "ID,LABEL SIZE ADDR URL" */
-static int
-parse_line(char *line, unsigned long n, struct sys *s)
-{
-	char *w[5], *save = NULL, *comma;
-	int nw = 0;
-	uint32_t v;
-
-	for (char *t = strtok_r(line, " \t", &save); t != NULL && nw < 5;
-	    t = strtok_r(NULL, " \t", &save))
-		w[nw++] = t;
-	memset(s, 0, sizeof(*s));
-	comma = nw > 0 ? strchr(w[0], ',') : NULL;
-	if (comma != NULL)
-		*comma = '\0';
-	if (nw != 4 || comma == NULL || ctl_uint(w[0], 0, UINT32_MAX, &v) ||
-	    strncmp(w[3], "http://", 7) != 0 || strpbrk(w[3], "'\"") != NULL)
-		return fail("%s:%lu: expected 'id,label size address "
-		    "http://url'", o.addrfile, n);
-	snprintf(s->addr, sizeof(s->addr), "%s", w[2]);
-	if (inet_pton(AF_INET, s->addr, s->bin) == 1)
-		s->af = AF_INET;
-	else if (inet_pton(AF_INET6, s->addr, s->bin) == 1)
-		s->af = AF_INET6;
-	else
-		return fail("%s:%lu: '%s' is not an address", o.addrfile, n,
-		    s->addr);
-	if (asprintf(&s->app, "-u '%s' -U %u", w[3], v) < 0)
-		return fail("out of memory");
-	return 0;
+	return drv_push(&sys, &nsys, &s, sizeof(s));
 }
 
 static int
 read_systems(void)
 {
-	FILE *f = fopen(o.addrfile, "r");
-	char line[1024];
-	unsigned long n = 0;
-	struct sys s, *p;
-
-	if (f == NULL)
-		return fail("-a %s: %s", o.addrfile, strerror(errno));
-	while (fgets(line, sizeof(line), f) != NULL) {
-		n++;
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
-			continue;
-		if (parse_line(line, n, &s) == -1) {
-			fclose(f);
-			return -1;
-		}
-		if (completed(s.addr)) {
-			free(s.app);
-			continue;
-		}
-		if ((p = realloc(sys, (nsys + 1) * sizeof(*sys))) == NULL)
-			return fail("out of memory");
-		sys = p;
-		sys[nsys++] = s;
-	}
-	fclose(f);
+	if (drv_read_lines('a', o.f.addrfile, add_system, NULL) == -1)
+		return -1;
 	if (o.shuffle) {
 		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-		for (size_t i = nsys; i > 1; i--) {
-			size_t j = (size_t)random() % i;
-
-			s = sys[i - 1];
-			sys[i - 1] = sys[j];
-			sys[j] = s;
-		}
+		drv_shuffle(sys, nsys, sizeof(*sys));
 	}
 	return 0;
 }
@@ -254,7 +156,7 @@ next_mtu(const struct sys *s)
 	if (o.mtu != 0)
 		return s->next == 0 ? o.mtu : 0;
 	for (size_t i = (size_t)s->next; i < NMTU; i++)
-		if (s->af == AF_INET || mtus[i] >= 1280)
+		if (s->t.af == AF_INET || mtus[i] >= 1280)
 			return mtus[i];
 	return 0;
 }
@@ -279,18 +181,15 @@ on_result(const struct tbitdrv_result *r)
 	for (size_t i = 0; i < nsys; i++) {
 		struct sys *s = &sys[i];
 
-		if (!s->busy || s->af != r->af || memcmp(s->bin, r->dst,
+		if (!s->busy || s->t.af != r->af || memcmp(s->t.bin, r->dst,
 		    r->af == AF_INET ? 4 : 16) != 0)
 			continue;
 		s->busy = 0;
 		inflight--;
-		logmsg("%s: %s", s->addr, r->result_name);
+		drv_log("%s: %s", s->t.addr, r->result_name);
 		if (next_mtu(s) == 0) {
 			s->done = 1;
-			if (donef != NULL) {
-				fprintf(donef, "%s\n", s->addr);
-				fflush(donef);
-			}
+			drv_done_mark(s->t.addr);
 		}
 		return;
 	}
@@ -315,15 +214,15 @@ want_command(void *arg, char **cmd)
 		last_tbit = s->pinged;
 		if (!s->pinged) {
 			s->pinged = 1;
-			return asprintf(cmd, "ping -c 4 %s", s->addr) < 0 ?
+			return asprintf(cmd, "ping -c 4 %s", s->t.addr) < 0 ?
 			    TBITDRV_LATER : TBITDRV_CMD;
 		}
 		if (inflight >= o.window)
 			return TBITDRV_LATER;
 		m = next_mtu(s);
 		advance(s);
-		if (asprintf(cmd, "tbit -t pmtud -M %u %s %s", m, s->app,
-		    s->addr) < 0)
+		if (asprintf(cmd, "tbit -t pmtud -M %u %s %s", m, s->t.app,
+		    s->t.addr) < 0)
 			return TBITDRV_LATER;
 		s->busy = 1;
 		inflight++;
@@ -342,7 +241,7 @@ on_refused(void *arg, const char *line)
 	sys[last].busy = 0;
 	sys[last].done = 1;
 	inflight--;
-	logmsg("%s: refused: %s", sys[last].addr, line);
+	drv_log("%s: refused: %s", sys[last].t.addr, line);
 }
 
 static int
@@ -353,17 +252,14 @@ measure(void)
 
 	if (read_systems() == -1)
 		return -1;
-	if (o.logfile != NULL && (logfp = fopen(o.logfile, "a")) == NULL)
-		return fail("-t %s: %s", o.logfile, strerror(errno));
-	if (o.donefile != NULL && (donef = fopen(o.donefile, "a")) == NULL)
-		return fail("-c %s: %s", o.donefile, strerror(errno));
-	logmsg("%zu systems to test", nsys);
-	if (tbitdrv_init(&d, "sc_tbitpmtud", o.port, o.outfile, o.limit,
+	if (drv_open_files(&o.f) == -1)
+		return -1;
+	drv_log("%zu systems to test", nsys);
+	if (tbitdrv_init(&d, "sc_tbitpmtud", o.f.port, o.f.outfile, o.limit,
 	    want_command, on_result, NULL) == -1)
 		return -1;
 	tbitdrv_on_refused(&d, on_refused);
 	rc = tbitdrv_run(&d);
-	tbitdrv_close(&d);
 	return rc;
 }
 
@@ -388,7 +284,7 @@ read_ip2as(void)
 	struct pfx p, *q;
 
 	if (f == NULL)
-		return fail("-A %s: %s", o.ip2as, strerror(errno));
+		return drv_fail("-A %s: %s", o.ip2as, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		n++;
 		if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
@@ -399,12 +295,12 @@ read_ip2as(void)
 		    (p.af = AF_INET6, inet_pton(AF_INET6, a, p.addr)) != 1) ||
 		    p.len > (p.af == AF_INET ? 32u : 128u)) {
 			fclose(f);
-			return fail("%s:%lu: expected 'prefix length asn'",
+			return drv_fail("%s:%lu: expected 'prefix length asn'",
 			    o.ip2as, n);
 		}
 		if ((q = realloc(pfx, (npfx + 1) * sizeof(*pfx))) == NULL) {
 			fclose(f);
-			return fail("out of memory");
+			return drv_fail("out of memory");
 		}
 		pfx = q;
 		pfx[npfx++] = p;
@@ -488,7 +384,7 @@ summarise(int argc, char **argv)
 		return -1;
 	for (int i = optind; i < argc; i++) {
 		if ((f = scamper_file_open_read(argv[i])) == NULL) {
-			rc = fail("%s: %s", argv[i], strerror(errno));
+			rc = drv_fail("%s: %s", argv[i], strerror(errno));
 			continue;
 		}
 		int r;
@@ -505,7 +401,8 @@ summarise(int argc, char **argv)
 			scamper_file_obj_free(type, obj);
 		}
 		if (r == -1)
-			rc = fail("%s: %s", argv[i], scamper_file_error(f));
+			rc = drv_fail("%s: %s", argv[i],
+			    scamper_file_error(f));
 		scamper_file_close(f);
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_row);
@@ -527,15 +424,13 @@ main(int argc, char **argv)
 {
 	int rc;
 
+	drv_prog("sc_tbitpmtud");
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(argc, argv) == -1)
 		return 1;
 	if (o.dump != 0)
 		return summarise(argc, argv) == 0 ? 0 : 1;
 	rc = measure();
-	if (logfp != NULL)
-		fclose(logfp);
-	if (donef != NULL)
-		fclose(donef);
+	drv_close();
 	return rc == 0 ? 0 : 1;
 }

@@ -8,13 +8,13 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "drvutil.h"
 #include "scamper_tbit.h"
 #include "tbitdrv.h"
 #include "wire.h"
@@ -22,19 +22,6 @@
 #define DATA_MAX	(64 * 1024 * 1024)
 #define WARTS_MAGIC	0x1205
 #define OBJ_TBIT	11
-
-static int
-fail(const struct tbitdrv *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", d->prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
 
 /* ---- decoding a tbit record's parameters ------------------------------ */
 
@@ -133,7 +120,7 @@ out_write(struct tbitdrv *d, const uint8_t *p, size_t n, int kind)
 	if (kind == 2 && d->f != NULL && d->limit != 0 &&
 	    d->nrec >= d->limit) {
 		if (fclose(d->f) != 0)
-			return fail(d, "writing: %s", strerror(errno));
+			return drv_fail("writing: %s", strerror(errno));
 		d->f = NULL;
 	}
 	if (d->f == NULL && kind != 0) {
@@ -144,16 +131,16 @@ out_write(struct tbitdrv *d, const uint8_t *p, size_t n, int kind)
 			    d->nfile);
 		d->nfile++;
 		if ((d->f = fopen(name, "w")) == NULL)
-			return fail(d, "%s: %s", name, strerror(errno));
+			return drv_fail("%s: %s", name, strerror(errno));
 		d->nrec = 0;
 		if (d->hdrlen > 0 &&
 		    fwrite(d->hdr, 1, d->hdrlen, d->f) != d->hdrlen)
-			return fail(d, "%s: %s", name, strerror(errno));
+			return drv_fail("%s: %s", name, strerror(errno));
 	}
 	if (kind == 2)
 		d->nrec++;
 	if (d->f != NULL && fwrite(p, 1, n, d->f) != n)
-		return fail(d, "writing: %s", strerror(errno));
+		return drv_fail("writing: %s", strerror(errno));
 	return d->f != NULL ? fflush(d->f) : 0;
 }
 
@@ -170,7 +157,7 @@ records(struct tbitdrv *d, const uint8_t *p, size_t n)
 		uint8_t *h;
 
 		if ((p[0] << 8 | p[1]) != WARTS_MAGIC || len > n - 8)
-			return fail(d, "malformed warts from scamper");
+			return drv_fail("malformed warts from scamper");
 		if (type != OBJ_TBIT) {
 			if (type <= 3 && (h = realloc(d->hdr, d->hdrlen + 8 +
 			    len)) != NULL) {
@@ -208,7 +195,7 @@ send_line(struct tbitdrv *d, const char *s)
 		while (cap < d->wlen + n)
 			cap *= 2;
 		if ((p = realloc(d->wbuf, cap)) == NULL)
-			return fail(d, "out of memory");
+			return drv_fail("out of memory");
 		d->wbuf = p;
 		d->wcap = cap;
 	}
@@ -251,7 +238,7 @@ on_line(struct tbitdrv *d, const char *line)
 		n = strtoul(line + 5, &end, 10);
 		if (*end != '\0' || n == 0 || n > DATA_MAX ||
 		    (d->data = malloc(n)) == NULL)
-			return fail(d, "bad line from scamper: %s", line);
+			return drv_fail("bad line from scamper: %s", line);
 		d->dlen = n;
 		d->dhave = 0;
 	} else if (strcmp(line, "MORE") == 0) {
@@ -260,7 +247,7 @@ on_line(struct tbitdrv *d, const char *line)
 	} else if (strcmp(line, "OK") == 0) {
 		d->attached = 1;
 	} else if (strncmp(line, "ERR", 3) == 0) {
-		fail(d, "scamper: %s", line);
+		drv_fail("scamper: %s", line);
 		if (!d->attached)
 			return -1;
 		/* a refused command earns no MORE: scamper waits for the
@@ -281,9 +268,9 @@ payload(struct tbitdrv *d)
 	int rc;
 
 	if (raw == NULL)
-		return fail(d, "out of memory");
+		return drv_fail("out of memory");
 	if ((n = ctl_uudecode(d->data, d->dlen, raw, d->dlen)) < 0)
-		rc = fail(d, "malformed DATA from scamper");
+		rc = drv_fail("malformed DATA from scamper");
 	else
 		rc = records(d, raw, (size_t)n);
 	free(raw);
@@ -335,6 +322,7 @@ tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
 
 	memset(d, 0, sizeof(*d));
 	d->prog = prog;
+	drv_prog(prog);
 	d->out = out;
 	d->limit = limit;
 	d->want = want;
@@ -350,11 +338,11 @@ tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
 	sin.sin_family = AF_INET;
 	if (ctl_uint(p, 1, 65535, &pn) != 0 ||
 	    inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
-		return fail(d, "-p %s: expected [IPv4 address:]port", port);
+		return drv_fail("-p %s: expected [IPv4 address:]port", port);
 	sin.sin_port = htons((uint16_t)pn);
 	if ((d->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(d->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		return fail(d, "connecting to scamper at %s: %s", port,
+		return drv_fail("connecting to scamper at %s: %s", port,
 		    strerror(errno));
 	return 0;
 }
@@ -378,8 +366,21 @@ tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb)
 	d->record = cb;
 }
 
-int
-tbitdrv_run(struct tbitdrv *d)
+static void
+close_all(struct tbitdrv *d)
+{
+	if (d->fd > 0)
+		close(d->fd);
+	if (d->f != NULL && fclose(d->f) != 0)
+		drv_fail("writing: %s", strerror(errno));
+	free(d->hdr);
+	free(d->wbuf);
+	free(d->data);
+}
+
+/* Attach and serve scamper until DONE and it has finished. */
+static int
+run_loop(struct tbitdrv *d)
 {
 	struct pollfd pfd;
 	size_t room;
@@ -394,13 +395,13 @@ tbitdrv_run(struct tbitdrv *d)
 		if (poll(&pfd, 1, d->waiting ? 1000 : -1) == -1) {
 			if (errno == EINTR)
 				continue;
-			return fail(d, "poll: %s", strerror(errno));
+			return drv_fail("poll: %s", strerror(errno));
 		}
 		if (feed(d) == -1)
 			return -1;
 		if ((pfd.revents & POLLOUT) && d->wlen > 0) {
 			if ((n = write(d->fd, d->wbuf, d->wlen)) == -1)
-				return fail(d, "writing to scamper: %s",
+				return drv_fail("writing to scamper: %s",
 				    strerror(errno));
 			memmove(d->wbuf, d->wbuf + n, d->wlen - (size_t)n);
 			d->wlen -= (size_t)n;
@@ -413,7 +414,7 @@ tbitdrv_run(struct tbitdrv *d)
 				continue;
 			if (n == 0 && d->done_sent && d->data == NULL)
 				return 0;
-			return fail(d, "scamper closed the connection early");
+			return drv_fail("scamper closed the connection early");
 		}
 		ctl_lb_commit(&d->lb, (size_t)n);
 		if (on_input(d) == -1)
@@ -421,14 +422,11 @@ tbitdrv_run(struct tbitdrv *d)
 	}
 }
 
-void
-tbitdrv_close(struct tbitdrv *d)
+int
+tbitdrv_run(struct tbitdrv *d)
 {
-	if (d->fd > 0)
-		close(d->fd);
-	if (d->f != NULL && fclose(d->f) != 0)
-		fail(d, "writing: %s", strerror(errno));
-	free(d->hdr);
-	free(d->wbuf);
-	free(d->data);
+	int rc = run_loop(d);
+
+	close_all(d);
+	return rc;
 }

@@ -76,12 +76,9 @@ void tbitdrv_single_file(struct tbitdrv *d);
  * ping, for sc_filterpolicy) through CB(ARG, ...) too. */
 void tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb);
 
-/* Attach and run until DONE and scamper has finished.  Returns 0 or -1
- * (reported). */
+/* Attach and run until DONE and scamper has finished, then close the
+ * connection and the output.  Returns 0 or -1 (reported). */
 int tbitdrv_run(struct tbitdrv *d);
-
-/* Close the connection and the output. */
-void tbitdrv_close(struct tbitdrv *d);
 
 /* Decode the tbit record body B (LEN bytes) into R.  Pure.  Returns 0,
  * or -1 if it is malformed. */

@@ -13,6 +13,7 @@
 
 #include "scamper_file.h"
 #include "scamper_trace.h"
+#include "wartsread.h"
 
 #define O_NOCOMMENT	0x0001
 #define O_NOSRC		0x0002
@@ -108,30 +109,13 @@ quotes(const struct scamper_trace_hop *h)
 	return h->icmp_type >= 1 && h->icmp_type <= 3;
 }
 
-/* -M: ",M|ttl|label|exp|s" for each MPLS label stack entry among a
- * reply's ICMP extension objects (u16 length, u8 class, u8 type, data). */
+/* -M: ",M|ttl|label|exp|s" for an MPLS label stack entry E. */
 static void
-mpls_items(const uint8_t *x, uint16_t len)
+mpls_item(size_t i, uint32_t e)
 {
-	size_t off = 0;
-
-	while (x != NULL && off + 4 <= len) {
-		size_t dl = (size_t)x[off] << 8 | x[off + 1];
-		const uint8_t *d = x + off + 4;
-
-		if (off + 4 + dl > len)
-			break;
-		for (size_t i = 0; x[off + 2] == 1 && x[off + 3] == 1 &&
-		    i + 4 <= dl; i += 4) {
-			uint32_t e = (uint32_t)d[i] << 24 |
-			    (uint32_t)d[i + 1] << 16 | (uint32_t)d[i + 2] << 8 |
-			    d[i + 3];
-
-			printf(",M|%u|%u|%u|%u", e & 0xff, e >> 12,
-			    (e >> 9) & 7, (e >> 8) & 1);
-		}
-		off += 4 + dl;
-	}
+	(void)i;
+	printf(",M|%u|%u|%u|%u", e & 0xff, e >> 12, (e >> 9) & 7,
+	    (e >> 8) & 1);
 }
 
 static void
@@ -150,7 +134,7 @@ hop_item(const struct scamper_trace_hop *h)
 	if (opts & O_RTTL)
 		printf(",T|%u", h->reply_ttl);
 	if (opts & O_MPLS)
-		mpls_items(h->icmpext, h->icmpext_len);
+		wr_mpls_each(h->icmpext, h->icmpext_len, mpls_item);
 }
 
 /* The first reply from the destination, or NULL.  A trace that stopped

@@ -200,32 +200,14 @@ trace_type(const struct scamper_trace *t)
 	printf("\n");
 }
 
-/* The MPLS label stacks among the ICMP extension objects of a reply (as
- * stored: u16 length, u8 class, u8 type, data), one entry a line; other
- * objects are not shown. */
+/* An MPLS label stack entry E (at byte I of its stack) of a reply's ICMP
+ * extensions, a line; other objects are not shown. */
 static void
-trace_mpls(const uint8_t *x, uint16_t len)
+trace_mpls(size_t i, uint32_t e)
 {
-	size_t off = 0;
-
-	while (x != NULL && off + 4 <= len) {
-		size_t dl = (size_t)x[off] << 8 | x[off + 1];
-		const uint8_t *d = x + off + 4;
-
-		if (off + 4 + dl > len)
-			break;
-		for (size_t i = 0; x[off + 2] == 1 && x[off + 3] == 1 &&
-		    i + 4 <= dl; i += 4) {
-			uint32_t e = (uint32_t)d[i] << 24 |
-			    (uint32_t)d[i + 1] << 16 | (uint32_t)d[i + 2] << 8 |
-			    d[i + 3];
-
-			printf("%s ttl: %u, s: %u, exp: %u, label: %u\n",
-			    i == 0 ? " mpls ext" : "         ", e & 0xff,
-			    (e >> 8) & 1, (e >> 9) & 7, e >> 12);
-		}
-		off += 4 + dl;
-	}
+	printf("%s ttl: %u, s: %u, exp: %u, label: %u\n",
+	    i == 0 ? " mpls ext" : "         ", e & 0xff, (e >> 8) & 1,
+	    (e >> 9) & 7, e >> 12);
 }
 
 static void
@@ -276,7 +258,7 @@ trace_hop(const struct scamper_trace *t, const struct scamper_trace_hop *h)
 	printf(" flags: ");
 	wd_flags(h->flags, hf, 5);
 	printf("\n");
-	trace_mpls(h->icmpext, h->icmpext_len);
+	wr_mpls_each(h->icmpext, h->icmpext_len, trace_mpls);
 }
 
 static void

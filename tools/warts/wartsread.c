@@ -71,3 +71,46 @@ wr_put(const char *prog, int rc, char *s, int nl)
 	}
 	return 0;
 }
+
+static const char *render_prog;
+static wr_render_fn *render_fn;
+static int render_nl;
+
+static int
+render_print(const char *path, uint16_t type, void *obj)
+{
+	char *s = NULL;
+	int rc = render_fn(type, obj, &s);
+
+	(void)path;
+	return wr_put(render_prog, rc, s, render_nl);
+}
+
+int
+wr_render_main(const char *prog, const char *usage, int argc,
+    char **argv, wr_render_fn *render, int nl)
+{
+	render_prog = prog;
+	render_fn = render;
+	render_nl = nl;
+	return wr_main(prog, usage, argc, argv, render_print);
+}
+
+void
+wr_mpls_each(const uint8_t *x, uint16_t len, wr_mpls_fn *fn)
+{
+	size_t off = 0;
+
+	while (x != NULL && off + 4 <= len) {
+		size_t dl = (size_t)x[off] << 8 | x[off + 1];
+		const uint8_t *d = x + off + 4;
+
+		if (off + 4 + dl > len)
+			break;
+		for (size_t i = 0; x[off + 2] == 1 && x[off + 3] == 1 &&
+		    i + 4 <= dl; i += 4)
+			fn(i, (uint32_t)d[i] << 24 | (uint32_t)d[i + 1] << 16 |
+			    (uint32_t)d[i + 2] << 8 | d[i + 3]);
+		off += 4 + dl;
+	}
+}

@@ -1,0 +1,38 @@
+/*
+ * check_table.h: the set-up every check suite's main() repeats, from a
+ * table: a test case of the tests listed, a suite of it, and (from
+ * unit_main.h) running it.
+ */
+#ifndef TESTS_CHECK_TABLE_H
+#define TESTS_CHECK_TABLE_H
+
+#include <stddef.h>
+#include <check.h>
+
+#include "../unit/unit_main.h"
+
+/* How many tests a table T (an array) holds. */
+#define CHECK_N(t)	(sizeof(t) / sizeof((t)[0]))
+
+/* A test case NAME of the N tests in TESTS. */
+static inline TCase *
+check_case(const char *name, const TTest *const *tests, size_t n)
+{
+	TCase *tc = tcase_create(name);
+
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	return tc;
+}
+
+/* A suite NAME of the one test case TC. */
+static inline Suite *
+check_suite(const char *name, TCase *tc)
+{
+	Suite *s = suite_create(name);
+
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+#endif
