@@ -35,6 +35,7 @@ struct scamper_sink {
 	struct warts_writer w;		/* SCAMPER_SINK_WARTS */
 	int		 failed;	/* errno of a failed write: sticky */
 	int		 lost;		/* some record was not delivered */
+	uint64_t	 bytes;		/* delivered: written or taken */
 	char		 err[256];
 };
 
@@ -105,6 +106,7 @@ flush_fd(struct scamper_sink *s)
 		n = write(s->fd, s->out.buf + done, s->out.len - done);
 		if (n > 0) {
 			done += (size_t)n;
+			s->bytes += (uint64_t)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -129,6 +131,8 @@ rec_done(void *arg, size_t start)
 
 	if (s->fd == -1) {
 		rc = s->fn(s->arg, s->out.buf + start, s->out.len - start);
+		if (rc != -1)
+			s->bytes += s->out.len - start;
 		s->out.len = start;
 		return rc == -1 ? serr(s, "the record was not taken") : 0;
 	}
@@ -250,6 +254,12 @@ struct warts_writer *
 sink_warts_writer(struct scamper_sink *s)
 {
 	return &s->w;
+}
+
+uint64_t
+scamper_sink_bytes(const struct scamper_sink *s)
+{
+	return s->bytes;
 }
 
 int

@@ -56,6 +56,10 @@ int scamper_sink_write(struct scamper_sink *s, uint16_t type,
  * write failed now or before. */
 int scamper_sink_flush(struct scamper_sink *s);
 
+/* Bytes S has delivered so far: written to its descriptor, or taken by
+ * its callback (records buffered and not yet written are not counted). */
+uint64_t scamper_sink_bytes(const struct scamper_sink *s);
+
 /* The errno of the write to the descriptor that failed, or 0.  Once it
  * is set it stays so and every write is refused. */
 int scamper_sink_failed(const struct scamper_sink *s);

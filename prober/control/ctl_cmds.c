@@ -1185,7 +1185,8 @@ cmd_attach(struct ctl_client *cl, char **argv, int argc)
 }
 
 static const struct ctl_cmd cmds[] = {
-	{ "attach", cmd_attach }, { "exit", cmd_exit },
+	{ "attach", cmd_attach }, { "counters", ctl_cmd_counters },
+	{ "exit", cmd_exit },
 	{ "get", cmd_get }, { "help", cmd_help },
 	{ "observe", cmd_observe }, { "outfile", cmd_outfile },
 	{ "set", cmd_set }, { "shutdown", cmd_shutdown },

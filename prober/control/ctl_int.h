@@ -120,6 +120,10 @@ struct ctl {
 	int			 exiting;
 };
 
+/* ctl_counters.c */
+/* "counters": the prober's counters as INFO lines. */
+void ctl_cmd_counters(struct ctl_client *cl, char **argv, int argc);
+
 /* ctl_server.c */
 /* Queue a text line (a newline is added) for CL. */
 void ctl_printf(struct ctl_client *cl, const char *fmt, ...)

@@ -145,6 +145,9 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 	}
 	t->c = c;
 	t->m = m;
+	for (size_t i = 0; c->conf.methods[i] != NULL; i++)
+		if (c->conf.methods[i] == m && i < CORE_NMETHODS)
+			t->midx = (uint8_t)i;
 	t->src = s;
 	t->id = ++c->next_id;
 	if ((t->state = m->alloc(t, &args, why, sizeof(why))) == NULL) {
@@ -412,6 +415,7 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 		c->st.unmatched++;
 		return;
 	}
+	c->st.matched++;
 	/* probes sent at layer 2 (trace -r): their send times first */
 	dl_pool_tx_drain(c->dlp);
 	t = e->owner;
@@ -886,6 +890,32 @@ core_set_pps(struct core *c, uint32_t pps)
 	c->conf.pps = pps;
 	pace_set_rate(&c->pace, pps);
 	core_set_tick(c);
+}
+
+uint32_t
+core_running(const struct core *c)
+{
+	return c->running;
+}
+
+uint32_t
+core_queued(const struct core *c)
+{
+	const struct core_src *s;
+	const struct task *t;
+	uint32_t n = 0;
+
+	TAILQ_FOREACH(s, &c->srcs, e)
+		n += s->npending;
+	TAILQ_FOREACH(t, &c->held, q)
+		n++;
+	return n;
+}
+
+const struct method *const *
+core_methods(const struct core *c)
+{
+	return c->conf.methods;
 }
 
 const struct core_stats *

@@ -27,13 +27,18 @@ struct core_conf {
 	const struct method *const *methods;
 };
 
+#define CORE_NMETHODS	16	/* probes counted per technique */
+
 struct core_stats {
 	uint64_t	 tasks_started;
 	uint64_t	 tasks_done;
 	uint64_t	 results;	/* tasks whose result was written */
 	uint64_t	 bad_commands;	/* refused, with a message logged */
 	uint64_t	 unmatched;	/* replies that matched no task */
+	uint64_t	 matched;	/* ... that matched one */
 	uint64_t	 probes;
+	/* probes by technique: index in core_conf's methods table */
+	uint64_t	 probes_by_method[CORE_NMETHODS];
 	/* where probes' send times came from (each probe handed to the
 	 * kernel is either tx_kernel or tx_before; tx_dl probes were also
 	 * seen leaving on the datalink, whose time they keep) */
@@ -164,6 +169,14 @@ int core_idle(const struct core *c);
 /* Stop (1) or resume (0) reading commands from the sources of
  * core_add_source() ("shutdown flush"; tasks already queued still run). */
 void core_pull_pause(struct core *c, int paused);
+
+/* Tasks started and not finished; tasks parsed and waiting to start
+ * (every source's queue and those held for a busy flow). */
+uint32_t core_running(const struct core *c);
+uint32_t core_queued(const struct core *c);
+
+/* The techniques table of C's configuration (NULL-terminated). */
+const struct method *const *core_methods(const struct core *c);
 
 /* Counters so far. */
 const struct core_stats *core_stats(const struct core *c);

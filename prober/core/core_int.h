@@ -34,6 +34,7 @@ struct task {
 	uint8_t			 dl_want;	/* TASK_DL_* */
 	uint8_t			 dl_ready;	/* its READY said 0 */
 	uint8_t			 zombie;	/* freed but for TXWAIT */
+	uint8_t			 midx;		/* m's index in the table */
 	uint32_t		 txwait;	/* probes whose send time is
 						   still to be reported */
 	task_dl_ready		*dl_readycb;

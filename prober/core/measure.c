@@ -16,6 +16,7 @@
 #include "measure.h"
 #include "method.h"
 #include "output.h"
+#include "progress.h"
 #include "scamper_list.h"
 #include "source.h"
 
@@ -163,6 +164,32 @@ on_stop(int signo, void *arg)
 	core_halt_all(arg);
 }
 
+/* The commands the run's sources hold, 0 if some source cannot say
+ * (asked only when the progress line is wanted: it reads list files). */
+static uint64_t
+count_commands(struct measure *m)
+{
+	uint64_t total = 0;
+	long n;
+
+	if (!isatty(STDERR_FILENO))
+		return 0;
+	for (int i = 0; i < m->nsrc; i++) {
+		if ((n = source_count(m->src[i])) < 0)
+			return 0;
+		total += (uint64_t)n;
+	}
+	return total;
+}
+
+/* Results go to a terminal: no progress line among them. */
+static int
+results_to_tty(const struct opts *o)
+{
+	return (o->outfile == NULL || strcmp(o->outfile, "-") == 0) &&
+	    isatty(STDOUT_FILENO);
+}
+
 int
 measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 {
@@ -170,6 +197,8 @@ measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 	    .window = m->o->window, .methods = m->methods,
 	    .rawtcp = (m->o->oflags & OPT_O_RAWTCP) != 0 };
 	struct core *c;
+	struct progress *pg = NULL;
+	uint64_t total = count_commands(m);
 	int rc = 1;
 
 	if ((c = core_new(l, &conf, fds, m->out, m->cycle)) == NULL) {
@@ -184,7 +213,11 @@ measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 	loop_signal(l, SIGINT, on_stop, c);
 	loop_signal(l, SIGTERM, on_stop, c);
 	output_cycle_start(m->out, m->cycle);
-	if (core_run(c) == -1) {
+	pg = progress_start(l, c, total, results_to_tty(m->o));
+	rc = core_run(c);
+	progress_end(pg);	/* before any message of the end */
+	if (rc == -1) {
+		rc = 1;
 		log_warn("event loop");
 		goto out;
 	}

@@ -15,6 +15,9 @@
 #include "output.h"
 #include "scamper_file.h"
 
+/* Bytes every output of this process has delivered (output_bytes_all). */
+static uint64_t all_bytes;
+
 struct output {
 	enum output_fmt		 fmt;
 	struct scamper_sink	*sink;
@@ -26,6 +29,7 @@ struct output {
 	void			*arg;
 	char			*name;	/* for messages */
 	struct output		*copy;	/* -O outcopy target, not owned */
+	uint64_t		 counted;	/* its bytes in all_bytes */
 };
 
 static struct output *
@@ -157,6 +161,12 @@ output_swap(struct output *a, struct output *b)
 	*b = t;
 }
 
+uint64_t
+output_bytes_all(void)
+{
+	return all_bytes;
+}
+
 enum output_fmt
 output_format(const struct output *o)
 {
@@ -170,10 +180,14 @@ output_failed(const struct output *o)
 }
 
 /* A sink call returned RC: log a file's failure once, a callback's
- * refusal never, anything else each time. */
+ * refusal never, anything else each time.  Counts what it delivered. */
 static int
 checked(struct output *o, int rc)
 {
+	uint64_t b = scamper_sink_bytes(o->sink);
+
+	all_bytes += b - o->counted;
+	o->counted = b;
 	if (rc == 0)
 		return 0;
 	if (o->refused)

@@ -58,6 +58,10 @@ int output_close(struct output *o);
 
 enum output_fmt output_format(const struct output *o);
 
+/* Bytes of results every output of this process has written (or handed
+ * to its callback) so far. */
+uint64_t output_bytes_all(void);
+
 /* Write one object of TYPE (SCAMPER_FILE_OBJ_*): a result, which also
  * goes to the copy (output_copy_to), or a list or cycle record, which
  * does not.  In warts, a result's list and cycle are written before it

@@ -251,6 +251,21 @@ source_next(struct source *s, char *buf, size_t len, char *where,
 	return 0;
 }
 
+long
+source_count(struct source *s)
+{
+	char line[8192];
+	long n = 0;
+
+	if (s->kind != SRC_FILE)
+		return s->n;
+	if (s->f == stdin || fseek(s->f, 0, SEEK_CUR) == -1)
+		return -1;
+	while (file_line(s, line, sizeof(line)) != 0)
+		n++;
+	return source_rewind(s) == -1 ? -1 : n;
+}
+
 void
 source_free(struct source *s)
 {

@@ -49,4 +49,9 @@ int source_next(struct source *s, char *buf, size_t len, char *where,
 /* Free S (closing its file). */
 void source_free(struct source *s);
 
+/* How many commands S will give (bad lines of a file counted too), or
+ * -1 if that cannot be known without using it up (standard input, a
+ * pipe).  A file is read through and rewound. */
+long source_count(struct source *s);
+
 #endif

@@ -126,6 +126,7 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 		return -1;
 	}
 	t->c->st.probes++;
+	t->c->st.probes_by_method[t->midx]++;
 	/* counted first: a socket without timestamps reports at once */
 	t->txwait++;
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {

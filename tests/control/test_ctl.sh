@@ -178,7 +178,7 @@ ERR unknown outfile 'nope'
 ERR usage: observe [sources]
 ERR usage: observe [sources]
 OK
-INFO commands: attach exit get help lss-clear observe outfile set shutdown source
+INFO commands: attach counters exit get help lss-clear observe outfile set shutdown source
 OK
 ERR unhandled command 'frobnicate'
 ERR lss-clear x failed"

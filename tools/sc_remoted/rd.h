@@ -15,6 +15,9 @@
 #include "remote_proto.h"
 #include "tls.h"
 
+struct rd_muxd;
+struct rd_mclient;
+
 #define RD_HELD_MAX	(8u << 20)	/* unacked: stop reading clients */
 #define RD_CLIENT_WQ	(16u << 20)	/* unread by a client: stop reading */
 #define RD_RBUF		(RP_MAXMSG + 16384)
@@ -25,7 +28,8 @@ struct rd_conf {
 	int		 allowgroup, allowother, debug;	/* -O */
 	enum loop_kind	 loop;			/* -O select */
 	const char	*listen;		/* -P [ip:]port */
-	const char	*dir;			/* -U */
+	const char	*dir;			/* -U (NULL: -M only) */
+	const char	*mux;			/* -M: one socket for all */
 	const char	*cert, *key;		/* -c, -p */
 	const char	*client_ca;		/* -C: require client certs */
 	const char	*pidfile;		/* -e */
@@ -38,6 +42,7 @@ struct rd {
 	struct ssl_ctx_st	*tls;		/* NULL: plain */
 	TAILQ_HEAD(, rd_vp)	 vps;
 	TAILQ_HEAD(, rd_conn)	 conns;
+	struct rd_muxd		*mux;		/* -M, or NULL */
 };
 
 /* One TCP connection from a scamper; VP is NULL until it identifies. */
@@ -69,6 +74,9 @@ struct rd_chan {
 	int			 fin_sent;	/* told scamper it left */
 	int			 fin_rcvd;	/* scamper ended the channel */
 	TAILQ_ENTRY(rd_chan)	 e;
+	struct rd_mclient	*mc;		/* a -M client's, or NULL */
+	uint32_t		 mc_id;		/* its channel number there */
+	TAILQ_ENTRY(rd_chan)	 mce;		/* on the client's list */
 };
 
 /* A vantage point: a scamper that identified itself (MASTER_NEW).  It
@@ -89,6 +97,9 @@ struct rd_vp {
 	struct timer		 zombie;
 	TAILQ_HEAD(, rd_chan)	 chans;
 	TAILQ_ENTRY(rd_vp)	 e;
+	uint32_t		 id;		/* -M: its number, from 1 */
+	char			 addr[64];	/* -M: its address as seen */
+	char			 arrived[32];	/* -M: "sec.usec" it came */
 };
 
 /* rd_vp.c */
@@ -114,5 +125,31 @@ void rd_chan_fin(struct rd_vp *vp, uint32_t id);
 void rd_chan_resume_reading(struct rd_vp *vp);
 /* Close and free every channel of VP (its clients see EOF). */
 void rd_chan_free_all(struct rd_vp *vp);
+/* A channel of VP for the -M client MC, which calls it MC_ID: tells
+ * scamper (CHANNEL_NEW).  Returns it, or NULL (logged). */
+struct rd_chan *rd_chan_new_mux(struct rd_vp *vp, struct rd_mclient *mc,
+    uint32_t mc_id);
+/* Bytes P[0..LEN-1] from CH's client for scamper.  Returns 0, or -1 if
+ * the channel had to be ended (logged). */
+int rd_chan_send(struct rd_chan *ch, const uint8_t *p, size_t len);
+/* CH's client left or closed it: tell scamper, drop what still comes. */
+void rd_chan_gone(struct rd_chan *ch);
+
+/* rd_mux.c: the -M socket (sc_remoted(1), MULTIPLEXED SOCKET) */
+/* Make the -M socket.  Returns 0 or -1 (said on stderr). */
+int rd_mux_open(struct rd *rd);
+/* Close it and every client of it (exit). */
+void rd_mux_close(struct rd *rd);
+/* VP identified itself, or resumed: tell the clients (VP_UPDATE). */
+void rd_mux_vp_update(struct rd_vp *vp, const char *peer);
+/* VP is forgotten: tell the clients (VP_DEPART). */
+void rd_mux_vp_depart(struct rd_vp *vp);
+/* Scamper's bytes for the -M channel CH. */
+void rd_mux_chan_data(struct rd_chan *ch, const uint8_t *p, size_t len);
+/* The -M channel CH ended on scamper's side (or its VP went): tell its
+ * client (CHANNEL_CLOSE) and unlink it from the client. */
+void rd_mux_chan_closed(struct rd_chan *ch);
+/* Unlink CH from its client without telling it. */
+void rd_mux_chan_unlink(struct rd_chan *ch);
 
 #endif

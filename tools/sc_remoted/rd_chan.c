@@ -120,6 +120,8 @@ chan_free(struct rd_chan *ch)
 	struct rd_vp *vp = ch->vp;
 
 	TAILQ_REMOVE(&vp->chans, ch, e);
+	if (ch->mc != NULL)
+		rd_mux_chan_closed(ch);
 	if (ch->lfd != NULL)
 		loop_fd_del(vp->rd->l, ch->lfd);
 	if (ch->fd != -1)
@@ -151,6 +153,8 @@ chan_gone(struct rd_chan *ch)
 {
 	struct rd_vp *vp = ch->vp;
 
+	if (ch->mc != NULL)
+		rd_mux_chan_unlink(ch);
 	if (ch->lfd != NULL)
 		loop_fd_del(vp->rd->l, ch->lfd);
 	ch->lfd = NULL;
@@ -173,7 +177,6 @@ chan_read(struct rd_chan *ch)
 {
 	struct rd_vp *vp = ch->vp;
 	uint8_t buf[16384];
-	struct rp_msg *m;
 	ssize_t n = read(ch->fd, buf, sizeof(buf));
 
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -183,14 +186,36 @@ chan_read(struct rd_chan *ch)
 		chan_gone(ch);
 		return;
 	}
-	if ((m = rp_link_send(&vp->link, ch->id, buf, (size_t)n)) == NULL) {
-		log_warn("%s: channel %u", vp->name, ch->id);
-		chan_gone(ch);
-		return;
-	}
-	rd_vp_send(vp, m);
-	if (vp->link.held_bytes > RD_HELD_MAX)
+	if (rd_chan_send(ch, buf, (size_t)n) == 0 &&
+	    vp->link.held_bytes > RD_HELD_MAX)
 		vp->reading_paused = 1;
+}
+
+int
+rd_chan_send(struct rd_chan *ch, const uint8_t *p, size_t len)
+{
+	struct rd_vp *vp = ch->vp;
+	struct rp_msg *m;
+	size_t n;
+
+	while (len > 0) {
+		n = len > RP_MAXPAYLOAD ? RP_MAXPAYLOAD : len;
+		if ((m = rp_link_send(&vp->link, ch->id, p, n)) == NULL) {
+			log_warn("%s: channel %u", vp->name, ch->id);
+			chan_gone(ch);
+			return -1;
+		}
+		rd_vp_send(vp, m);
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+void
+rd_chan_gone(struct rd_chan *ch)
+{
+	chan_gone(ch);
 }
 
 static void
@@ -250,6 +275,38 @@ chan_watch(struct rd_chan *ch)
 	loop_fd_set(ch->vp->rd->l, ch->lfd, ev);
 }
 
+/* A channel number for CH that VP does not use. */
+static void
+chan_number(struct rd_chan *ch)
+{
+	struct rd_vp *vp = ch->vp;
+
+	do {
+		ch->id = vp->next_chan++;
+	} while (ch->id == 0 || chan_find(vp, ch->id) != NULL);
+}
+
+struct rd_chan *
+rd_chan_new_mux(struct rd_vp *vp, struct rd_mclient *mc, uint32_t mc_id)
+{
+	struct rd_chan *ch = calloc(1, sizeof(*ch));
+
+	if (ch == NULL) {
+		log_warn("%s: new channel", vp->name);
+		return NULL;
+	}
+	ch->vp = vp;
+	ch->fd = -1;
+	ch->mc = mc;
+	ch->mc_id = mc_id;
+	chan_number(ch);
+	TAILQ_INSERT_TAIL(&vp->chans, ch, e);
+	log_debug("%s: channel %u: -M client's channel %u", vp->name, ch->id,
+	    mc_id);
+	send_chan_ctl(vp, RP_CHANNEL_NEW, ch->id);
+	return ch;
+}
+
 static void
 on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 {
@@ -272,9 +329,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	}
 	ch->vp = vp;
 	ch->fd = fd;
-	do {
-		ch->id = vp->next_chan++;
-	} while (ch->id == 0 || chan_find(vp, ch->id) != NULL);
+	chan_number(ch);
 	if ((ch->lfd = loop_fd_add(vp->rd->l, fd, LOOP_READ, on_chan, ch)) ==
 	    NULL) {
 		log_warn("%s: accept", vp->name);
@@ -293,6 +348,10 @@ rd_chan_data(struct rd_vp *vp, uint32_t id, const uint8_t *p, size_t len)
 {
 	struct rd_chan *ch = chan_find(vp, id);
 
+	if (ch != NULL && ch->mc != NULL) {
+		rd_mux_chan_data(ch, p, len);
+		return;
+	}
 	if (ch == NULL || ch->fd == -1)
 		return;		/* the client has gone: discarded */
 	if (ch->wlen + len > ch->wcap) {
@@ -322,7 +381,7 @@ rd_chan_fin(struct rd_vp *vp, uint32_t id)
 		return;
 	ch->fin_rcvd = 1;
 	log_debug("%s: channel %u: scamper ended it", vp->name, id);
-	if (ch->fd == -1 || ch->wlen == ch->woff)
+	if (ch->mc != NULL || ch->fd == -1 || ch->wlen == ch->woff)
 		chan_free(ch);
 	else
 		chan_watch(ch);

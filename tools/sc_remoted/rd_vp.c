@@ -85,6 +85,7 @@ vp_free(struct rd_vp *vp)
 	loop_timer_cancel(rd->l, &vp->zombie);
 	rd_sock_close(vp);
 	rd_chan_free_all(vp);
+	rd_mux_vp_depart(vp);
 	rp_link_reset(&vp->link);
 	free(vp);
 }
@@ -141,10 +142,11 @@ master_new(struct rd_conn *cn, const struct rp_ctl *c)
 	id.type = RP_MASTER_ID;
 	snprintf(id.name, sizeof(id.name), "%s", cn->peer);
 	send_ctl(cn, &id, 0);
-	if (rd_sock_open(vp, cn->peer) == -1) {
+	if (rd->c->dir != NULL && rd_sock_open(vp, cn->peer) == -1) {
 		conn_fail(cn, "no socket for it");
 		return;
 	}
+	rd_mux_vp_update(vp, cn->peer);
 	log_info("%s: connected", vp->name);
 }
 
@@ -196,7 +198,9 @@ master_res(struct rd_conn *cn, const struct rp_ctl *c)
 	TAILQ_FOREACH(m, &vp->link.held, e)
 		rd_vp_send(vp, m);
 	rd_sock_close(vp);
-	(void)rd_sock_open(vp, cn->peer);
+	if (cn->rd->c->dir != NULL)
+		(void)rd_sock_open(vp, cn->peer);
+	rd_mux_vp_update(vp, cn->peer);
 	log_info("%s: resumed", vp->name);
 	rd_chan_resume_reading(vp);
 }

@@ -29,7 +29,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sc_remoted [-?46D] [-O option] -P [ip:]port -U dir\n"
+	    "usage: sc_remoted [-?46D] [-O option] -P [ip:]port [-U dir] "
+	    "[-M mux-socket]\n"
 	    "                  [-c tls-cert -p tls-key [-C client-ca]] "
 	    "[-e pidfile]\n"
 	    "                  [-Z zombie-time]\n"
@@ -44,6 +45,7 @@ usage(FILE *f)
 	    "        select: use select\n"
 	    "     -P [ip:]port to accept remote scamper connections\n"
 	    "     -U directory for unix domain sockets\n"
+	    "     -M one unix domain socket for every vantage point\n"
 	    "     -c TLS certificate (PEM) to present to scampers\n"
 	    "     -C CA file (PEM): scampers must present a certificate "
 	    "from it\n"
@@ -76,7 +78,7 @@ parse_opts(int argc, char **argv, struct rd_conf *c)
 
 	memset(c, 0, sizeof(*c));
 	c->zombie_s = 15 * 60;
-	while ((ch = getopt(argc, argv, "?46c:C:De:O:p:P:U:Z:")) != -1) {
+	while ((ch = getopt(argc, argv, "?46c:C:De:M:O:p:P:U:Z:")) != -1) {
 		switch (ch) {
 		case '4': c->v4only = 1; break;
 		case '6': c->v6only = 1; break;
@@ -84,6 +86,7 @@ parse_opts(int argc, char **argv, struct rd_conf *c)
 		case 'C': c->client_ca = optarg; break;
 		case 'D': c->daemon = 1; break;
 		case 'e': c->pidfile = optarg; break;
+		case 'M': c->mux = optarg; break;
 		case 'p': c->key = optarg; break;
 		case 'P': c->listen = optarg; break;
 		case 'U': c->dir = optarg; break;
@@ -113,8 +116,9 @@ parse_opts(int argc, char **argv, struct rd_conf *c)
 	}
 	if (optind != argc)
 		return fail("unexpected argument '%s'", argv[optind]);
-	if (c->listen == NULL || c->dir == NULL)
-		return fail("-P and -U are required (see sc_remoted -?)");
+	if (c->listen == NULL || (c->dir == NULL && c->mux == NULL))
+		return fail("-P, and -U or -M, are required (see sc_remoted "
+		    "-?)");
 	if (c->v4only && c->v6only)
 		return fail("-4 and -6 exclude each other");
 	if ((c->cert == NULL) != (c->key == NULL))
@@ -275,7 +279,8 @@ run(const struct rd_conf *c)
 	rd.c = c;
 	TAILQ_INIT(&rd.vps);
 	TAILQ_INIT(&rd.conns);
-	if (stat(c->dir, &st) == -1 || !S_ISDIR(st.st_mode))
+	if (c->dir != NULL && (stat(c->dir, &st) == -1 ||
+	    !S_ISDIR(st.st_mode)))
 		return fail("-U %s: %s", c->dir, errno != 0 && !S_ISDIR(
 		    st.st_mode) ? strerror(errno) : "not a directory");
 	if (c->cert != NULL && (rd.tls = tls_ctx_server(c->cert, c->key,
@@ -287,6 +292,8 @@ run(const struct rd_conf *c)
 		fail("event loop: %s", strerror(errno));
 		goto out;
 	}
+	if (c->mux != NULL && rd_mux_open(&rd) == -1)
+		goto out;
 	for (i = 0; i < n; i++)
 		if (loop_fd_add(rd.l, fds[i], LOOP_READ, on_accept, &rd) ==
 		    NULL) {
@@ -308,13 +315,16 @@ run(const struct rd_conf *c)
 		fail("-e %s: %s", c->pidfile, strerror(errno));
 		goto out;
 	}
-	log_info("listening on %s%s, sockets in %s", c->listen,
-	    rd.tls != NULL ? " with TLS" : "", c->dir);
+	log_info("listening on %s%s, sockets in %s%s%s", c->listen,
+	    rd.tls != NULL ? " with TLS" : "", c->dir != NULL ? c->dir : "-",
+	    c->mux != NULL ? ", multiplexed socket " : "",
+	    c->mux != NULL ? c->mux : "");
 	rc = loop_run(rd.l) == -1 ? 1 : 0;
 	if (c->pidfile != NULL)
 		unlink(c->pidfile);
 out:
 	rd_free_all(&rd);
+	rd_mux_close(&rd);
 	if (rd.l != NULL)
 		loop_free(rd.l);
 	if (rd.tls != NULL)

@@ -23,16 +23,8 @@
 #include <unistd.h>
 
 #include "mem.h"
-#include "scamper_dealias.h"
 #include "scamper_file.h"
-#include "scamper_host.h"
-#include "scamper_neighbourdisc.h"
-#include "scamper_ping.h"
-#include "scamper_sniff.h"
-#include "scamper_sting.h"
-#include "scamper_tbit.h"
-#include "scamper_trace.h"
-#include "scamper_tracelb.h"
+#include "wartsobj.h"
 
 struct input {
 	const char	*path;
@@ -53,44 +45,6 @@ usage(void)
 	fprintf(stderr, "usage: sc_wartscat [-?s] [-o outfile] <infile 1, 2, "
 	    ".. N>\n");
 	return 2;
-}
-
-/* The time an object sorts by: start of a measurement, start or stop of
- * a cycle; 0 for lists and records we do not decode. */
-static struct timeval
-when_of(uint16_t type, const void *obj)
-{
-	const struct scamper_cycle *c = obj;
-	struct timeval tv = { 0, 0 };
-
-	switch (type) {
-	case SCAMPER_FILE_OBJ_TRACE:
-		return ((const struct scamper_trace *)obj)->start;
-	case SCAMPER_FILE_OBJ_PING:
-		return ((const struct scamper_ping *)obj)->start;
-	case SCAMPER_FILE_OBJ_TRACELB:
-		return ((const struct scamper_tracelb *)obj)->start;
-	case SCAMPER_FILE_OBJ_DEALIAS:
-		return ((const struct scamper_dealias *)obj)->start;
-	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
-		return ((const struct scamper_neighbourdisc *)obj)->start;
-	case SCAMPER_FILE_OBJ_TBIT:
-		return ((const struct scamper_tbit *)obj)->start;
-	case SCAMPER_FILE_OBJ_STING:
-		return ((const struct scamper_sting *)obj)->start;
-	case SCAMPER_FILE_OBJ_SNIFF:
-		return ((const struct scamper_sniff *)obj)->start;
-	case SCAMPER_FILE_OBJ_HOST:
-		return ((const struct scamper_host *)obj)->start;
-	case SCAMPER_FILE_OBJ_CYCLE_START:
-	case SCAMPER_FILE_OBJ_CYCLE_DEF:
-		tv.tv_sec = c->start_time;
-		break;
-	case SCAMPER_FILE_OBJ_CYCLE_STOP:
-		tv.tv_sec = c->stop_time;
-		break;
-	}
-	return tv;
 }
 
 static int
@@ -158,7 +112,7 @@ merge(struct scamper_file *out, struct input *in, int n)
 				goto out;
 			}
 			it = &items[count];
-			it->when = when_of(type, obj);
+			it->when = wartsobj_start(type, obj);
 			it->seq = count++;
 			it->type = type;
 			it->obj = obj;

@@ -1,0 +1,107 @@
+/*
+ * test_progress.c: the progress line's text (progress_format) and
+ * source_count on list files; no terminal, no clock.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "progress.h"
+#include "source.h"
+#include "unit_main.h"
+
+START_TEST(format_known_total)
+{
+	char b[200];
+
+	progress_format(b, sizeof(b), 25, 100, 40, 5.0);
+	ck_assert_str_eq(b, "25 of 100 done (25%), 5.0/s, 40 replies, "
+	    "15s left");
+	progress_format(b, sizeof(b), 100, 1000, 7, 10.0);
+	ck_assert_str_eq(b, "100 of 1000 done (10%), 10.0/s, 7 replies, "
+	    "1m30s left");
+	progress_format(b, sizeof(b), 1, 10000, 0, 1.0);
+	ck_assert_str_eq(b, "1 of 10000 done (0%), 1.0/s, 0 replies, "
+	    "2h46m left");
+}
+END_TEST
+
+START_TEST(format_edges)
+{
+	char b[200];
+
+	/* nothing done yet: no rate, no estimate */
+	progress_format(b, sizeof(b), 0, 10, 0, 0.0);
+	ck_assert_str_eq(b, "0 of 10 done (0%), 0.0/s, 0 replies, ? left");
+	progress_format(b, sizeof(b), 10, 10, 9, 2.0);
+	ck_assert_str_eq(b, "10 of 10 done (100%), 5.0/s, 9 replies, "
+	    "0s left");
+	/* more done than counted (never shown beyond the total) */
+	progress_format(b, sizeof(b), 12, 10, 9, 2.0);
+	ck_assert_str_eq(b, "10 of 10 done (100%), 5.0/s, 9 replies, "
+	    "0s left");
+	/* total unknown (standard input) */
+	progress_format(b, sizeof(b), 3, 0, 2, 2.0);
+	ck_assert_str_eq(b, "3 done, 1.5/s, 2 replies");
+	/* a short buffer is cut, not overrun */
+	progress_format(b, 8, 3, 0, 2, 2.0);
+	ck_assert_str_eq(b, "3 done,");
+}
+END_TEST
+
+START_TEST(count_file)
+{
+	char path[] = "/tmp/test_progress.XXXXXX", buf[256], where[64];
+	int fd = mkstemp(path);
+	struct source *s;
+	FILE *f;
+	int n = 0;
+
+	ck_assert_int_ne(fd, -1);
+	f = fdopen(fd, "w");
+	fputs("# a list\n192.0.2.1\n\n  192.0.2.2  # two\n\t\n192.0.2.3\n",
+	    f);
+	fclose(f);
+	s = source_file("ping", path, 0);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(source_count(s), 3);
+	/* rewound: all three still come */
+	while (source_next(s, buf, sizeof(buf), where, sizeof(where)) == 1)
+		n++;
+	ck_assert_int_eq(n, 3);
+	source_free(s);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(count_argv)
+{
+	char *v[] = { "192.0.2.1", "192.0.2.2" };
+	struct source *s = source_addrs("ping", v, 2);
+
+	ck_assert_int_eq(source_count(s), 2);
+	source_free(s);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("progress");
+	TCase *tc = tcase_create("progress");
+
+	tcase_add_test(tc, format_known_total);
+	tcase_add_test(tc, format_edges);
+	tcase_add_test(tc, count_file);
+	tcase_add_test(tc, count_argv);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return unit_run(suite());
+}
