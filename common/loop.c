@@ -46,6 +46,7 @@ struct loop {
 	int			  sigpipe[2];
 	struct loop_fd		 *sigfd;
 	struct loop_sig		  sigs[NSIG];
+	struct loop_clock	  clock;	/* mono NULL: the system's */
 };
 
 /*
@@ -54,6 +55,14 @@ struct loop {
  * may handle signals at a time.
  */
 static volatile sig_atomic_t loop_sigpipe_w = -1;
+
+/* The loop's monotonic time now: its clock's, or the system's. */
+static struct monotime
+clock_mono(const struct loop *l)
+{
+	return l->clock.mono != NULL ? l->clock.mono(l->clock.arg) :
+	    monotime_now();
+}
 
 static const struct {
 	enum loop_kind kind;
@@ -173,7 +182,7 @@ loop_new(enum loop_kind kind)
 	l->be = be;
 	l->sigpipe[0] = l->sigpipe[1] = -1;
 	timer_heap_init(&l->timers);
-	l->now = monotime_now();
+	l->now = clock_mono(l);
 	if ((l->bestate = be->init()) == NULL)
 		goto fail;
 	return l;
@@ -364,6 +373,39 @@ loop_now(const struct loop *l)
 }
 
 void
+loop_set_clock(struct loop *l, const struct loop_clock *c)
+{
+	if (c != NULL)
+		l->clock = *c;
+	else
+		memset(&l->clock, 0, sizeof(l->clock));
+	l->now = clock_mono(l);
+}
+
+struct timeval
+loop_wall(const struct loop *l)
+{
+	if (l->clock.wall != NULL)
+		return l->clock.wall(l->clock.arg);
+	return walltime_now();
+}
+
+size_t
+loop_run_due(struct loop *l)
+{
+	l->now = clock_mono(l);
+	return timer_heap_run(&l->timers, l->now);
+}
+
+struct monotime
+loop_next_due(const struct loop *l)
+{
+	const struct timer *t = timer_heap_peek(&l->timers);
+
+	return t != NULL ? t->when : MONOTIME_MAX;
+}
+
+void
 loop_stop(struct loop *l)
 {
 	l->stop = 1;
@@ -418,7 +460,7 @@ loop_tick_sleep(struct loop *l)
 	struct timespec ts;
 	int64_t left;
 
-	if (l->tick_ns == 0 || !l->busy)
+	if (l->tick_ns == 0 || !l->busy || l->clock.mono != NULL)
 		return;
 	until = monotime_add_ns(l->woke, l->tick_ns);
 	if ((left = monotime_sub_ns(until, monotime_now())) <= 0)
@@ -438,7 +480,7 @@ loop_run(struct loop *l)
 
 	l->stop = 0;
 	while (!l->stop) {
-		l->now = monotime_now();
+		l->now = clock_mono(l);
 		timer_heap_run(&l->timers, l->now);
 		if (l->stop)
 			break;
@@ -447,11 +489,11 @@ loop_run(struct loop *l)
 		loop_tick_sleep(l);
 		if (l->stop)
 			break;
-		before = monotime_now();
+		before = clock_mono(l);
 		if (l->be->wait(l->bestate, loop_timeout(l), loop_ready, l)
 		    == -1 && errno != EINTR)
 			return -1;
-		l->woke = monotime_now();
+		l->woke = clock_mono(l);
 		l->busy = monotime_sub_ns(l->woke, before) < l->tick_ns;
 		while ((d = l->graveyard) != NULL) {
 			l->graveyard = d->next_dead;

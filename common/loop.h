@@ -83,6 +83,32 @@ int loop_signal(struct loop *l, int signo, loop_signal_cb *cb, void *arg);
 /* The monotonic time cached at the start of this loop iteration. */
 struct monotime loop_now(const struct loop *l);
 
+/*
+ * The loop's clock: monotonic time for its timers (MONO) and the wall
+ * clock results record (WALL).  A loop uses the system's clocks unless it
+ * is given others: a test gives a simulated clock and drives the loop
+ * with loop_run_due() instead of loop_run() (nothing then sleeps; with a
+ * clock of its own loop_run() does not sleep out ticks either).
+ */
+struct loop_clock {
+	struct monotime	(*mono)(void *arg);
+	struct timeval	(*wall)(void *arg);	/* NULL: the system's */
+	void		 *arg;
+};
+
+/* Use clock C (copied) from now on; NULL restores the system's. */
+void loop_set_clock(struct loop *l, const struct loop_clock *c);
+
+/* The wall-clock time now, by the loop's clock (for recorded times). */
+struct timeval loop_wall(const struct loop *l);
+
+/* One pass without waiting: read the clock and run the timers due by
+ * then (loop_stop() is not looked at).  Returns the callbacks made. */
+size_t loop_run_due(struct loop *l);
+
+/* When the earliest timer is due, or MONOTIME_MAX if none is set. */
+struct monotime loop_next_due(const struct loop *l);
+
 /* Run until loop_stop() is called or nothing is left to wait for (no
  * watched descriptor besides the signal pipe, and no timer).  Returns 0,
  * or -1 with errno set if the backend failed. */

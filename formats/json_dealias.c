@@ -38,6 +38,27 @@ flags(struct sbuf *sb, uint8_t fl)
 	sb_cat(sb, "]");
 }
 
+/* How many leading bits A and B have in common (A's length if equal). */
+static unsigned
+common_bits(const struct scamper_addr *a, const struct scamper_addr *b)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < a->len && i < b->len; i++) {
+		uint8_t x = a->addr[i] ^ b->addr[i];
+		if (x == 0) {
+			n += 8;
+			continue;
+		}
+		while (!(x & 0x80)) {
+			n++;
+			x = (uint8_t)(x << 1);
+		}
+		return n;
+	}
+	return n;
+}
+
 static void
 dealias_params(struct sbuf *sb, const struct scamper_dealias *d)
 {
@@ -71,7 +92,8 @@ dealias_params(struct sbuf *sb, const struct scamper_dealias *d)
 		if (scamper_addr_isset(&ps->ab)) {
 			sb_cat(sb, ", \"ab\":\"");
 			sb_addr(sb, &ps->ab);
-			sb_printf(sb, "/%u\"", ps->ab.len * 8);
+			/* as 20211212: the bits ab shares with b */
+			sb_printf(sb, "/%u\"", common_bits(&ps->ab, &ps->b));
 		}
 		for (uint16_t i = 0; ps->xs != NULL && i < ps->xsc; i++) {
 			sb_cat(sb, i == 0 ? ", \"xs\":[\"" : ", \"");

@@ -2,8 +2,9 @@
  * json_tracelb.c: MDA traceroute as JSON, as sc_warts2json 20211212
  * prints it (version "0.1").
  *
- * Only nodes with links are printed.  A node's "links" holds, for each of
- * its links in turn (joined by ","), the link's hops joined by "],[": a
+ * Only nodes with links are printed.  A node with several links shows
+ * each (joined by ",") as its "to" node with the probes of the link's
+ * first hop.  A node with one link shows its hops joined by "],[": a
  * hop before the last lists one {"addr", "probes"} per reply address
  * (scamper's print order, see scamper_tracelb_probeset_addrs), each with
  * the probes that drew a reply from it, then {"addr":"*"} if a probe went
@@ -96,6 +97,17 @@ static int
 link_hops(struct sbuf *sb, const struct scamper_tracelb *t,
     const struct scamper_tracelb_link *l, int multi)
 {
+	/* a node with several links: each link is its "to" node with the
+	 * probes of the first hop it spans, whatever its length (observed;
+	 * a link to no node there crashes 20211212's sc_warts2json, and
+	 * our prober never writes one) */
+	if (multi) {
+		if (l->to >= 0 && l->to < t->nodec && l->sets != NULL)
+			group(sb, &l->sets[0], &t->nodes[l->to].addr, 1, 1);
+		else
+			sb_cat(sb, "{\"addr\":\"*\"}");
+		return 0;
+	}
 	for (uint8_t j = 0; l->sets != NULL && j < l->hopc; j++) {
 		const struct scamper_tracelb_probeset *s = &l->sets[j];
 		struct scamper_addr *v;
@@ -123,6 +135,23 @@ link_hops(struct sbuf *sb, const struct scamper_tracelb *t,
 		free(v);
 	}
 	return 0;
+}
+
+/* KEY: PPB parts per billion as a percent, no trailing zeros
+ * (999999999 -> 99.9999999). */
+static void
+json_ppb_percent(struct sbuf *sb, const char *key, uint32_t ppb)
+{
+	char frac[8];
+	int n;
+
+	if (ppb > 1000000000)
+		ppb = 1000000000;
+	snprintf(frac, sizeof(frac), "%07u", ppb % 10000000);
+	for (n = 7; n > 0 && frac[n - 1] == '0'; n--)
+		frac[n - 1] = '\0';
+	sb_printf(sb, ", \"%s\":%u%s%s", key, ppb / 10000000, n > 0 ? "." : "",
+	    frac);
 }
 
 static uint16_t
@@ -153,7 +182,10 @@ node(struct sbuf *sb, const struct scamper_tracelb *t, uint16_t i)
 		sb_json_member(sb, ", \"name\":", n->name);
 	if (n->flags & SCAMPER_TRACELB_NODE_FLAG_QTTL)
 		sb_printf(sb, ", \"q_ttl\":%u", n->q_ttl);
-	sb_printf(sb, ", \"linkc\":%u, \"links\":[[", linkc);
+	sb_printf(sb, ", \"linkc\":%u", linkc);
+	if (n->has_conf)	/* ours: percent, parts per billion exact */
+		json_ppb_percent(sb, "confidence", n->conf);
+	sb_cat(sb, ", \"links\":[[");
 	for (uint16_t j = 0; j < t->linkc; j++) {
 		if (t->links[j].from != i)
 			continue;
@@ -192,6 +224,15 @@ scamper_json_tracelb(const struct scamper_tracelb *t, char **out)
 	    t->firsthop, t->attempts, t->confidence, t->tos, t->gaplimit,
 	    t->wait_timeout, t->wait_probe * 10, t->probec, t->probec_max,
 	    t->nodec, t->linkc);
+	if (t->stop_reason != 0) {	/* ours */
+		const char *r = scamper_tracelb_stop_tostr(t->stop_reason);
+		if (r != NULL)
+			sb_printf(&sb, ", \"stop_reason\":\"%s\"", r);
+		else
+			sb_printf(&sb, ", \"stop_reason\":%u", t->stop_reason);
+		if (t->stop_data != 0)
+			sb_printf(&sb, ", \"stop_data\":%u", t->stop_data);
+	}
 	for (uint16_t i = 0; t->linkc > 0 && t->nodes != NULL &&
 	    i < t->nodec; i++) {
 		if (node_linkc(t, i) == 0)

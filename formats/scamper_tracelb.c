@@ -54,6 +54,15 @@ scamper_tracelb_type_tostr(uint8_t type)
 	return type < sizeof(m) / sizeof(m[0]) ? m[type] : NULL;
 }
 
+const char *
+scamper_tracelb_stop_tostr(uint8_t reason)
+{
+	static const char *r[] = { "NONE", "COMPLETED", "PROBES", "HALTED",
+	    "TIMELIMIT", "ERROR" };
+
+	return reason < sizeof(r) / sizeof(r[0]) ? r[reason] : NULL;
+}
+
 int
 scamper_tracelb_reply_is_icmp_q(const struct scamper_tracelb_reply *r)
 {

@@ -31,6 +31,15 @@
 
 #define SCAMPER_TRACELB_FLAG_PTR		0x01
 
+/* Why a tracelb ended: ours, beyond 20211212's record (warts flag 27,
+ * JSON "stop_reason"); 0 for a record without one. */
+#define SCAMPER_TRACELB_STOP_NONE		0
+#define SCAMPER_TRACELB_STOP_COMPLETED		1	/* every branch done */
+#define SCAMPER_TRACELB_STOP_PROBES		2	/* -Q spent */
+#define SCAMPER_TRACELB_STOP_HALTED		3	/* halt, shutdown, signal */
+#define SCAMPER_TRACELB_STOP_TIMELIMIT		4	/* its own time limit */
+#define SCAMPER_TRACELB_STOP_ERROR		5	/* stop_data: an errno */
+
 #define SCAMPER_TRACELB_NODE_FLAG_QTTL		0x01
 
 #define SCAMPER_TRACELB_REPLY_FLAG_REPLY_TTL	0x01
@@ -76,6 +85,11 @@ struct scamper_tracelb_node {
 	uint8_t		 flags;		/* SCAMPER_TRACELB_NODE_FLAG_* */
 	uint8_t		 q_ttl;		/* with NODE_FLAG_QTTL */
 	uint16_t	 linkc;		/* links leaving this node */
+	/* ours (warts node flag 7, JSON "confidence"): how sure the search
+	 * is that no next hop of this node was missed, in parts per
+	 * billion, when has_conf */
+	uint8_t		 has_conf;
+	uint32_t	 conf;
 };
 
 struct scamper_tracelb {
@@ -91,6 +105,8 @@ struct scamper_tracelb {
 	uint8_t		 wait_probe;	/* centiseconds */
 	uint8_t		 attempts, confidence, tos, gaplimit;
 	uint8_t		 flags;		/* SCAMPER_TRACELB_FLAG_* */
+	uint8_t		 stop_reason;	/* SCAMPER_TRACELB_STOP_*, ours */
+	uint8_t		 stop_data;
 	uint32_t	 probec, probec_max;
 	struct scamper_tracelb_node *nodes;	/* owned array */
 	uint16_t	 nodec;
@@ -104,6 +120,8 @@ struct scamper_tracelb *scamper_tracelb_alloc(void);
 void scamper_tracelb_free(struct scamper_tracelb *t);
 /* Method name ("udp-dport", ...) or NULL if unknown. */
 const char *scamper_tracelb_type_tostr(uint8_t type);
+/* Stop reason name ("COMPLETED", ...) or NULL if unknown. */
+const char *scamper_tracelb_stop_tostr(uint8_t reason);
 /* 1 if the reply is an ICMP time-exceeded or unreachable message, which
  * quotes the probe. */
 int scamper_tracelb_reply_is_icmp_q(const struct scamper_tracelb_reply *r);

@@ -137,7 +137,7 @@ probeset_write(struct wbuf *wb, const struct scamper_tracelb_probeset *ps)
 
 /* ---- nodes and links -------------------------------------------------- */
 
-#define ND_NF	6
+#define ND_NF	7
 #define LK_NF	3
 
 static void
@@ -151,6 +151,7 @@ node_fields(struct wfield *f, struct scamper_tracelb_node *n,
 		WFIELD(WF_U8, &n->q_ttl, n->flags & SCAMPER_TRACELB_NODE_FLAG_QTTL),
 		WFIELD(WF_ADDR, &n->addr, scamper_addr_isset(&n->addr)),
 		WFIELD(WF_STR, &n->name, n->name != NULL),
+		WFIELD(WF_U32, &n->conf, n->has_conf),	/* ours */
 	};
 
 	memcpy(f, fl, sizeof(fl));
@@ -172,6 +173,7 @@ nodes_read(struct rbuf *rb, struct scamper_tracelb *t, uint16_t n)
 			return -1;
 		if (!f[4].set && f[0].set)
 			nd->addr = gid;
+		nd->has_conf = f[6].set;
 	}
 	return 0;
 }
@@ -226,9 +228,10 @@ out:
 
 /* ---- parameters ------------------------------------------------------- */
 
-#define TL_NF	25
+#define TL_NF	28
 
 struct tltmp {
+	char		*errmsg;	/* flag 26, a later scamper's: skipped */
 	uint32_t	 listid, cycleid;
 	struct scamper_addr gsrc, gdst;
 };
@@ -262,6 +265,9 @@ tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct tltmp *x)
 		WFIELD(WF_U32, &t->userid, t->userid != 0),
 		WFIELD(WF_U8, &t->flags, t->flags != 0),
 		WFIELD(WF_SADDR, &t->rtr, scamper_addr_isset(&t->rtr)),
+		WFIELD(WF_STR, &x->errmsg, 0),
+		WFIELD(WF_U8, &t->stop_reason, t->stop_reason != 0),	/* ours */
+		WFIELD(WF_U8, &t->stop_data, t->stop_data != 0),	/* ours */
 	};
 
 	memcpy(f, fl, sizeof(fl));
@@ -282,6 +288,8 @@ warts_tracelb_read(struct scamper_file *file, struct rbuf *rb,
 	tracelb_fields(f, t, &x);
 	if (warts_params_read(rb, f, TL_NF) != 0)
 		goto err;
+	free(x.errmsg);
+	x.errmsg = NULL;
 	if (!f[20].set && f[2].set)
 		t->src = x.gsrc;
 	if (!f[21].set && f[3].set)
@@ -300,6 +308,7 @@ warts_tracelb_read(struct scamper_file *file, struct rbuf *rb,
 	*out = t;
 	return 0;
 err:
+	free(x.errmsg);
 	scamper_tracelb_free(t);
 	return -1;
 }

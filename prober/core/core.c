@@ -37,10 +37,9 @@ task_free(struct task *t)
 {
 	struct core *c = t->c;
 
-	t->txwait -= (uint32_t)netio_forget(c->nio, t);
-	dl_user_free(t->dlu);
+	t->txwait -= (uint32_t)CORE_IO(c, forget, t);
+	task_dl_free(t);
 	tcpdl_free(t);
-	t->dlu = NULL;
 	task_fw_release(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
@@ -253,8 +252,7 @@ start_one(struct core *c, struct task *t)
 	if (t->m->start(t, err, sizeof(err)) == -1) {
 		save = errno;
 		if (!t->finished) {
-			dl_user_free(t->dlu);
-			t->dlu = NULL;
+			task_dl_free(t);
 			tcpdl_free(t);
 			task_fw_release(t);
 			task_flows_del(t);
@@ -328,7 +326,7 @@ on_pump(void *arg)
 
 	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
-	netio_batch(c->nio, 1);
+	CORE_IO(c, batch, 1);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (TAILQ_EMPTY(&c->ready)) {
 			/* after a hold, start nothing more until a finish */
@@ -339,7 +337,7 @@ on_pump(void *arg)
 			continue;
 		}
 		if (c->pace.credit_ns < c->pace.cost_ns ||
-		    netio_blocked(c->nio))
+		    CORE_IO0(c, blocked))
 			break;
 		t = TAILQ_FIRST(&c->ready);
 		TAILQ_REMOVE(&c->ready, t, q);
@@ -347,7 +345,7 @@ on_pump(void *arg)
 		if (t->m->probe(t))
 			(void)pace_take(&c->pace);
 	}
-	netio_batch(c->nio, 0);		/* the probes go out together */
+	CORE_IO(c, batch, 0);		/* the probes go out together */
 	if (!TAILQ_EMPTY(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
@@ -416,17 +414,14 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 		return;
 	}
 	c->st.matched++;
-	/* probes sent at layer 2 (trace -r): their send times first */
-	dl_pool_tx_drain(c->dlp);
+	/* the network matched every send time that had come (probes sent
+	 * at layer 2 too) before handing R on */
 	t = e->owner;
+	/* the datalink saw this reply first, if at all: deliver it only
+	 * if it was not there (reading the datalink may finish T) */
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
-	    dl_user_rx(t->dlu)) {
-		/* the datalink saw this reply first, if at all: read what
-		 * it has, and deliver the reply only if it was not there */
-		dl_user_drain(t->dlu);
-		if (t->finished || dl_pool_seen(c->dlp, r))
-			return;
-	}
+	    (CORE_IO(c, dl_seen, t->dlu, r) || t->finished))
+		return;
 	t->m->reply(t, r, rx);
 }
 
@@ -452,9 +447,8 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
 			c->st.tx_dl++;
 		return 0;
 	}
-	/* send times first, as for replies from the raw sockets */
-	netio_tx_drain(c->nio);
-	dl_pool_tx_drain(c->dlp);
+	/* the network matched every send time that had come first, as
+	 * for replies from the raw sockets */
 	c->from_dl = 1;
 	c->dl_fragid = fragid;
 	t->m->reply(t, r, ts);
@@ -464,36 +458,31 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
 }
 
 struct core *
-core_new(struct loop *l, const struct core_conf *conf,
-    const struct netio_fds *fds, struct output *out,
-    struct scamper_cycle *cyc)
+core_new_io(struct loop *l, const struct core_conf *conf,
+    const struct core_io *io, struct output *out, struct scamper_cycle *cyc)
 {
 	struct core *c = calloc(1, sizeof(*c));
+	struct io_up up = { NULL, on_reply, on_txdone, on_dl_frame };
+	int save;
 
-	if (c == NULL || (c->mt = match_new()) == NULL ||
-	    (c->dlp = dl_pool_new(l, fds->dl_open, fds->dl_ctx, on_dl_frame,
-	    c)) == NULL ||
-	    (c->nio = netio_new(l, fds, on_reply, c)) == NULL) {
-		int save = errno;
-		if (c != NULL) {
-			match_free(c->mt);
-			dl_pool_free(c->dlp);
-		}
-		free(c);
+	if (c == NULL) {
+		save = errno;
+		io->ops->free(io->ctx);
 		errno = save;
 		return NULL;
 	}
-	netio_set_txcb(c->nio, on_txdone);
-	dl_pool_set_txcb(c->dlp, on_txdone, c);
+	c->io = *io;
+	up.arg = c;
 	c->l = l;
+	if ((c->mt = match_new()) == NULL || io->ops->attach(io->ctx, l, &up)
+	    == -1)
+		goto fail;
 	c->out = out;
 	c->cycle = cyc != NULL ? scamper_cycle_use(cyc) : NULL;
 	c->conf = *conf;
-	c->pid = (uint32_t)getpid();
-	c->fw_lease = fds->fw_lease;
-	c->fw_release = fds->fw_release;
-	c->fw_ctx = fds->fw_ctx;
+	c->pid = conf->pid != 0 ? conf->pid : (uint32_t)getpid();
 	c->sport = (uint16_t)((c->pid & 0x7fff) | 0x8000);
+	c->rng = conf->seed;
 	pace_init(&c->pace, conf->pps, loop_now(l));
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);
@@ -504,42 +493,60 @@ core_new(struct loop *l, const struct core_conf *conf,
 	TAILQ_INIT(&c->zombies);
 	TAILQ_INIT(&c->running_q);
 	TAILQ_INIT(&c->srcs);
-	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL) {
-		int save = errno;
-		netio_free(c->nio);
-		dl_pool_free(c->dlp);
-		match_free(c->mt);
-		scamper_cycle_free(c->cycle);
-		free(c);
-		errno = save;
-		return NULL;
-	}
+	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL)
+		goto fail;
 	return c;
+fail:
+	save = errno;
+	io->ops->free(io->ctx);
+	match_free(c->mt);
+	scamper_cycle_free(c->cycle);
+	free(c);
+	errno = save;
+	return NULL;
+}
+
+struct core *
+core_new(struct loop *l, const struct core_conf *conf,
+    const struct netio_fds *fds, struct output *out,
+    struct scamper_cycle *cyc)
+{
+	struct core_io io;
+
+	if (io_sock_new(&io, fds) == -1)
+		return NULL;
+	return core_new_io(l, conf, &io, out, cyc);
 }
 
 /* The end-of-run statistics, to the debug log (-d). */
 static void
 core_log_stats(const struct core *c)
 {
-	const struct netio_stats *ns = netio_stats(c->nio);
+	static const struct netio_stats none;
+	const struct netio_stats *ns = core_netio_stats(c);
 
-	log_debug("statistics: tasks %llu, probes %llu (sent %llu, refused "
-	    "%llu), replies %llu (unmatched %llu, malformed %llu)",
+	if (ns == NULL)
+		ns = &none;
+	log_debug("statistics: tasks %llu, probes %llu (sent %llu in %llu "
+	    "send calls, refused %llu), replies %llu (unmatched %llu, "
+	    "malformed %llu)",
 	    (unsigned long long)c->st.tasks_done,
 	    (unsigned long long)c->st.probes, (unsigned long long)ns->sent,
+	    (unsigned long long)ns->batches,
 	    (unsigned long long)ns->send_errors,
 	    (unsigned long long)ns->received,
 	    (unsigned long long)c->st.unmatched,
 	    (unsigned long long)ns->malformed);
 	log_debug("statistics: send times: kernel %llu, before-send %llu, "
 	    "datalink %llu (kernel times not used %llu, stray kernel "
-	    "timestamps %llu); replies without a kernel time %llu; "
-	    "negative RTTs %llu",
+	    "timestamps %llu, error-queue reads %llu); replies without a "
+	    "kernel time %llu; negative RTTs %llu",
 	    (unsigned long long)c->st.tx_kernel,
 	    (unsigned long long)c->st.tx_before,
 	    (unsigned long long)c->st.tx_dl,
 	    (unsigned long long)c->st.tx_unused,
 	    (unsigned long long)ns->tx_stray,
+	    (unsigned long long)ns->tx_reads,
 	    (unsigned long long)ns->rx_nostamp,
 	    (unsigned long long)c->st.rtt_negative);
 }
@@ -561,8 +568,7 @@ core_free(struct core *c)
 	free_queue(&c->dead);
 	free_queue(&c->held);
 	free_queue(&c->zombies);
-	dl_pool_free(c->dlp);
-	netio_free(c->nio);
+	c->io.ops->free(c->io.ctx);
 	match_free(c->mt);
 	scamper_cycle_free(c->cycle);
 	free(c);
@@ -927,5 +933,5 @@ core_stats(const struct core *c)
 const struct netio_stats *
 core_netio_stats(const struct core *c)
 {
-	return netio_stats(c->nio);
+	return c->io.ops->stats != NULL ? CORE_IO0(c, stats) : NULL;
 }

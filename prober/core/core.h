@@ -14,6 +14,7 @@
 #include "output.h"
 #include "source.h"
 
+struct core_io;
 struct scamper_cycle;
 struct method;
 
@@ -25,6 +26,11 @@ struct core_conf {
 	/* The techniques commands may name: a NULL-terminated table, not
 	 * copied (main's, or a test's own). */
 	const struct method *const *methods;
+	/* A test's: the process id techniques see (task_pid, and so the
+	 * default ports), and task_random's seed; 0: getpid(), and
+	 * getentropy(). */
+	uint32_t	 pid;
+	uint64_t	 seed;
 };
 
 #define CORE_NMETHODS	16	/* probes counted per technique */
@@ -58,6 +64,12 @@ struct core;
  * CYC (a reference is taken).  Returns NULL with errno set. */
 struct core *core_new(struct loop *l, const struct core_conf *conf,
     const struct netio_fds *fds, struct output *out,
+    struct scamper_cycle *cyc);
+
+/* A core as core_new, on the network IO (its ops and context are owned
+ * from here on, even on failure; see io.h).  Returns NULL with errno. */
+struct core *core_new_io(struct loop *l, const struct core_conf *conf,
+    const struct core_io *io, struct output *out,
     struct scamper_cycle *cyc);
 
 /* Free C: every task still running is discarded without output.  The
@@ -178,7 +190,7 @@ uint32_t core_queued(const struct core *c);
 /* The techniques table of C's configuration (NULL-terminated). */
 const struct method *const *core_methods(const struct core *c);
 
-/* Counters so far. */
+/* Counters so far (the network's: NULL if it keeps none). */
 const struct core_stats *core_stats(const struct core *c);
 const struct netio_stats *core_netio_stats(const struct core *c);
 

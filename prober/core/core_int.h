@@ -10,7 +10,7 @@
 #include <sys/queue.h>
 
 #include "core.h"
-#include "dl.h"
+#include "io.h"
 #include "loop.h"
 #include "match.h"
 #include "pace.h"
@@ -25,7 +25,7 @@ struct task {
 	struct match_entry	*mr;		/* task_flow_range, or NULL */
 	size_t			 nmr;
 	struct core_src		*src;		/* NULL: orphaned, discard */
-	struct dl_user		*dlu;		/* task_datalink, or NULL */
+	struct io_dl		*dlu;		/* task_datalink, or NULL */
 	uint8_t			 wants;		/* on the ready queue */
 	uint8_t			 started;
 	uint8_t			 held;		/* on the held queue */
@@ -40,7 +40,7 @@ struct task {
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
 	task_frame_cb		*dl_framecb;	/* task_dl_tap */
-	struct dl_user		*tcpdl;		/* IPv4 TCP probes (tcpdl.c) */
+	struct io_dl		*tcpdl;		/* IPv4 TCP probes (tcpdl.c) */
 	struct tcpdl_pkt	*tcpdl_q;	/* waiting for it */
 	uint8_t			 tcpdl_state;
 	void			*fwl;		/* task_fw_lease, or NULL */
@@ -76,8 +76,7 @@ struct core_src {
 
 struct core {
 	struct loop		*l;
-	struct netio		*nio;
-	struct dl_pool		*dlp;		/* datalink sockets */
+	struct core_io		 io;		/* the network (io.h) */
 	int			 from_dl;	/* delivering a datalink reply */
 	const uint32_t		*dl_fragid;	/* its IPv6 fragment id */
 	struct match_table	*mt;
@@ -106,9 +105,7 @@ struct core {
 	uint32_t		 next_id;
 	uint16_t		 sport;
 	uint32_t		 pid;		/* task_pid */
-	netio_fw_lease_fn	*fw_lease;	/* -F, or NULL */
-	netio_fw_release_fn	*fw_release;
-	void			*fw_ctx;
+	uint64_t		 rng;		/* task_random when seeded */
 	struct core_stats	 st;
 };
 
@@ -124,6 +121,12 @@ core_kick(struct core *c)
 /* Unlink every flow T registered and forget its range. */
 void task_flows_del(struct task *t);
 
+/* Give up T's datalink, if it has one. */
+void task_dl_free(struct task *t);
+
+/* Call the network's op NAME with its context first (io.h). */
+#define CORE_IO(c, name, ...)	((c)->io.ops->name((c)->io.ctx, __VA_ARGS__))
+#define CORE_IO0(c, name)	((c)->io.ops->name((c)->io.ctx))
 /* Send IP packet BUF (LEN bytes) of T on the datalink if it is an IPv4
  * TCP probe and -O rawtcp is off (tcpdl.c): returns 1 if sent or
  * waiting for T's datalink (TX the time, TAG for method->sent), -1 with

@@ -15,7 +15,6 @@
 #include "core_int.h"
 #include "iftab.h"
 #include "log.h"
-#include "route.h"
 #include "scamper_list.h"
 
 /* A task finished and freed a flow: the first held task goes back to the
@@ -103,6 +102,41 @@ task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
 	return 0;
 }
 
+int
+task_flows(struct task *t, const struct task_flowkey *k, size_t n)
+{
+	struct match_entry *e, *old;
+	size_t m = 0;
+	int save;
+
+	if (n == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	task_flows_del(t);
+	if ((e = calloc(n, sizeof(*e))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		flow_entry(t, &e[m], k[i].af, k[i].proto, k[i].id, k[i].dst);
+		if (match_add(t->c->mt, &e[m]) == 0) {
+			m++;
+			continue;
+		}
+		/* a key given twice: the first is already ours */
+		save = errno;
+		if (save == EEXIST && (old = match_find(t->c->mt,
+		    &e[m].key)) != NULL && old->owner == t)
+			continue;
+		match_del_all(t->c->mt, e, m);
+		free(e);
+		errno = save;
+		return -1;
+	}
+	t->mr = e;
+	t->nmr = m;
+	return 0;
+}
+
 void
 task_want_probe(struct task *t)
 {
@@ -129,13 +163,12 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 	t->c->st.probes_by_method[t->midx]++;
 	/* counted first: a socket without timestamps reports at once */
 	t->txwait++;
-	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA)) {
-		netio_note_tx(t->c->nio, len);
-		rc = dl_user_send(t->dlu, buf, len, tx, t, tag);
-	} else if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
+	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
+		rc = CORE_IO(t->c, dl_send, t->dlu, buf, len, tx, t, tag);
+	else if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
 		rc = rc == 1 ? 0 : -1;
 	else
-		rc = netio_send(t->c->nio, buf, len, tx, t, tag);
+		rc = CORE_IO(t->c, send, buf, len, tx, t, tag);
 	if (rc == -1)
 		t->txwait--;
 	return rc;
@@ -184,10 +217,7 @@ task_now(const struct task *t)
 struct timeval
 task_walltime(const struct task *t)
 {
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return tv;
+	return loop_wall(t->c->l);
 }
 
 struct scamper_cycle *
@@ -211,10 +241,18 @@ task_pid(const struct task *t)
 uint32_t
 task_random(const struct task *t)
 {
+	struct core *c = t->c;
 	uint32_t v;
 
+	if (c->conf.seed != 0) {
+		/* seeded (a test): xorshift64*, the same every run */
+		c->rng ^= c->rng >> 12;
+		c->rng ^= c->rng << 25;
+		c->rng ^= c->rng >> 27;
+		return (uint32_t)((c->rng * 2685821657736338717ULL) >> 32);
+	}
 	if (getentropy(&v, sizeof(v)) == -1)
-		v = (t->c->pid ^ t->id) * 2654435761u;
+		v = (c->pid ^ t->id) * 2654435761u;
 	return v;
 }
 
@@ -222,13 +260,21 @@ int
 task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
 {
-	return route_src(af, dst, src);
+	return CORE_IO(t->c, route_src, af, dst, src);
+}
+
+void
+task_dl_free(struct task *t)
+{
+	if (t->dlu != NULL)
+		CORE_IO(t->c, dl_free, t->dlu);
+	t->dlu = NULL;
 }
 
 int
 task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
 {
-	return route_ifmtu(af, src, mtu);
+	return CORE_IO(t->c, ifmtu, af, src, mtu);
 }
 
 /* The datalink of task ARG answered. */
@@ -248,17 +294,20 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
     const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
     char *err, size_t errlen)
 {
-	int dw = ((want & TASK_DL_VIA) ? DL_WANT_VIA : 0) |
-	    ((want & TASK_DL_TS) ? DL_WANT_TS : 0);
+	int dw = ((want & TASK_DL_VIA) ? IO_DL_VIA : 0) |
+	    ((want & TASK_DL_TS) ? IO_DL_TS : 0);
 
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
+	task_dl_free(t);
 	t->dl_ready = 0;
 	t->dl_want = want;
 	t->dl_readycb = ready;
 	t->dl_sentcb = sent;
 	t->dl_framecb = NULL;
-	if ((t->dlu = dl_user_new(t->c->dlp, dw, af, dst, rtr, on_dl_ready, t,
+	if (t->c->io.ops->dl_new == NULL) {
+		snprintf(err, errlen, "no datalink in this network");
+		return -1;
+	}
+	if ((t->dlu = CORE_IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
 	    err, errlen)) == NULL)
 		return -1;
 	return 0;
@@ -296,8 +345,11 @@ task_iface_byname(const struct task *t, const char *name,
 {
 	struct iftab_if f;
 
-	(void)t;
-	if (iftab_byname(name, &f) == -1)
+	if (t->c->io.ops->if_byname == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (CORE_IO(t->c, if_byname, name, &f) == -1)
 		return -1;
 	iface_of(&f, i);
 	return 0;
@@ -309,8 +361,11 @@ task_iface_byaddr(const struct task *t, int af, const uint8_t *addr,
 {
 	struct iftab_if f;
 
-	(void)t;
-	if (iftab_byaddr(af, addr, &f) == -1)
+	if (t->c->io.ops->if_byaddr == NULL) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	if (CORE_IO(t->c, if_byaddr, af, addr, &f) == -1)
 		return -1;
 	iface_of(&f, i);
 	return 0;
@@ -320,8 +375,11 @@ int
 task_iface_addr(const struct task *t, uint32_t ifindex, int af,
     const uint8_t *near, uint8_t *addr)
 {
-	(void)t;
-	return iftab_addr(ifindex, af, near, addr);
+	if (t->c->io.ops->if_addr == NULL) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	return CORE_IO(t->c, if_addr, ifindex, af, near, addr);
 }
 
 /* A frame for the tap of task ARG. */
@@ -339,14 +397,17 @@ int
 task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
     task_frame_cb *frame, task_dl_ready *ready, char *err, size_t errlen)
 {
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
+	task_dl_free(t);
 	t->dl_ready = 0;
 	t->dl_want = 0;
 	t->dl_readycb = ready;
 	t->dl_sentcb = NULL;
 	t->dl_framecb = frame;
-	if ((t->dlu = dl_tap_new(t->c->dlp, ifindex, expr, send,
+	if (t->c->io.ops->dl_tap_new == NULL) {
+		snprintf(err, errlen, "no datalink in this network");
+		return -1;
+	}
+	if ((t->dlu = CORE_IO(t->c, dl_tap_new, ifindex, expr, send,
 	    frame != NULL ? on_tap_frame : NULL, on_dl_ready, t, err,
 	    errlen)) == NULL)
 		return -1;
@@ -356,7 +417,7 @@ task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
 int
 task_fw_enabled(const struct task *t)
 {
-	return t->c->fw_lease != NULL;
+	return t->c->io.ops->fw_lease != NULL;
 }
 
 /* The firewall answered task ARG's lease. */
@@ -379,7 +440,7 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	struct netio_fw_rule r;
 
 	task_fw_release(t);
-	if (t->c->fw_lease == NULL) {
+	if (t->c->io.ops->fw_lease == NULL) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
@@ -390,8 +451,7 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	r.sport = sport;
 	r.dport = dport;
 	t->fw_readycb = ready;
-	if ((t->fwl = t->c->fw_lease(t->c->fw_ctx, &r, on_fw_done, t)) ==
-	    NULL)
+	if ((t->fwl = CORE_IO(t->c, fw_lease, &r, on_fw_done, t)) == NULL)
 		return -1;
 	return 0;
 }
@@ -400,13 +460,14 @@ int
 task_dl_send(struct task *t, const uint8_t *frame, size_t len,
     struct stamp *tx, uint32_t tag)
 {
-	if (t->dlu == NULL) {
+	if (t->dlu == NULL || t->c->io.ops->dl_send_frame == NULL) {
 		errno = ENOTCONN;
 		return -1;
 	}
 	t->c->st.probes++;
 	t->txwait++;	/* counted first, as task_send does */
-	if (dl_user_send_frame(t->dlu, frame, len, tx, t, tag) == -1) {
+	if (CORE_IO(t->c, dl_send_frame, t->dlu, frame, len, tx, t, tag) ==
+	    -1) {
 		t->txwait--;
 		return -1;
 	}
@@ -418,7 +479,7 @@ task_fw_release(struct task *t)
 {
 	if (t->fwl == NULL)
 		return;
-	t->c->fw_release(t->c->fw_ctx, t->fwl);
+	CORE_IO(t->c, fw_release, t->fwl);
 	t->fwl = NULL;
 }
 
@@ -434,8 +495,7 @@ task_finish(struct task *t)
 		TAILQ_REMOVE(&c->ready, t, q);
 		t->wants = 0;
 	}
-	dl_user_free(t->dlu);
-	t->dlu = NULL;
+	task_dl_free(t);
 	tcpdl_free(t);
 	task_fw_release(t);
 	task_flows_del(t);

@@ -41,6 +41,20 @@ int task_flow(struct task *t, int af, uint8_t proto, uint16_t id,
 int task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
     uint16_t count, const uint8_t *dst);
 
+/* One flow of task_flows: what task_flow takes. */
+struct task_flowkey {
+	int		 af;
+	uint8_t		 proto;
+	uint16_t	 id;
+	uint8_t		 dst[16];
+};
+
+/* Register the N flows at K, all or none, for probes that go to several
+ * destinations or vary their id in other ways (dealias); a key given
+ * twice counts once.  Replaces what the task had.  Returns 0, or -1 with
+ * errno EEXIST (another task uses one), ENOMEM or EINVAL (N is 0). */
+int task_flows(struct task *t, const struct task_flowkey *k, size_t n);
+
 /* Ask for a pacing token; method->probe() is called when one is granted.
  * Asking again before the grant is a no-op. */
 void task_want_probe(struct task *t);

@@ -23,7 +23,6 @@
 
 #include "core_int.h"
 #include "log.h"
-#include "neigh.h"
 
 struct tcpdl_pkt {
 	struct tcpdl_pkt	*next;
@@ -69,12 +68,11 @@ on_ready(void *arg, int err, const char *why)
 		t->tcpdl_state = TD_READY;
 	while ((q = t->tcpdl_q) != NULL && !t->finished) {
 		t->tcpdl_q = q->next;
-		if (t->tcpdl_state == TD_READY) {
-			netio_note_tx(t->c->nio, q->len);
-			rc = dl_user_send(t->tcpdl, q->buf, q->len, &tx, t,
-			    q->tag);
-		} else
-			rc = netio_send(t->c->nio, q->buf, q->len, &tx, t,
+		if (t->tcpdl_state == TD_READY)
+			rc = CORE_IO(t->c, dl_send, t->tcpdl, q->buf, q->len,
+			    &tx, t, q->tag);
+		else
+			rc = CORE_IO(t->c, send, q->buf, q->len, &tx, t,
 			    q->tag);
 		tell_sent(t, q->tag, rc, &tx);
 		free(q);
@@ -85,15 +83,18 @@ on_ready(void *arg, int err, const char *why)
 static void
 want(struct task *t, const uint8_t *dst)
 {
-	struct neigh_route rt;
+	const struct io_ops *ops = t->c->io.ops;
+	uint8_t rtr[16];
 	char why[256];
 
 	t->tcpdl_state = TD_RAW;
-	if (neigh_route_get(AF_INET, dst, &rt) == -1 || rt.local)
+	/* a network without them (the harness): on the raw socket */
+	if (ops->next_hop == NULL || ops->dl_new == NULL)
 		return;
-	if ((t->tcpdl = dl_user_new(t->c->dlp, DL_WANT_VIA, AF_INET, dst,
-	    rt.has_gw ? rt.gw : dst, on_ready, t, why, sizeof(why))) ==
-	    NULL) {
+	if (CORE_IO(t->c, next_hop, AF_INET, dst, rtr) != 0)
+		return;
+	if ((t->tcpdl = CORE_IO(t->c, dl_new, IO_DL_VIA, AF_INET, dst, rtr,
+	    on_ready, t, why, sizeof(why))) == NULL) {
 		log_debug("%s: TCP probes on the raw socket: %s", t->m->name,
 		    why);
 		return;
@@ -114,9 +115,8 @@ tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
 		want(t, buf + 16);
 	switch (t->tcpdl_state) {
 	case TD_READY:
-		netio_note_tx(t->c->nio, len);
-		return dl_user_send(t->tcpdl, buf, len, tx, t, tag) == 0 ?
-		    1 : -1;
+		return CORE_IO(t->c, dl_send, t->tcpdl, buf, len, tx, t,
+		    tag) == 0 ? 1 : -1;
 	case TD_WAIT:
 		if ((q = malloc(sizeof(*q) + len)) == NULL)
 			return -1;
@@ -138,7 +138,8 @@ tcpdl_free(struct task *t)
 {
 	struct tcpdl_pkt *q;
 
-	dl_user_free(t->tcpdl);
+	if (t->tcpdl != NULL)
+		CORE_IO(t->c, dl_free, t->tcpdl);
 	t->tcpdl = NULL;
 	while ((q = t->tcpdl_q) != NULL) {
 		t->tcpdl_q = q->next;

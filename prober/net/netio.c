@@ -398,11 +398,12 @@ sock_drain(struct netio *n, struct netio_sock *so, int all)
 	if (so->txs == NULL)
 		return;
 	txs_drain(so->txs, stamp_now(), all);
-	n->st.tx_stray = 0;
+	n->st.tx_stray = n->st.tx_reads = 0;
 	for (int i = 0; i < 2; i++)
 		if (n->snd[i].txs != NULL) {
 			ts = txs_stats(n->snd[i].txs);
 			n->st.tx_stray += ts->stray;
+			n->st.tx_reads += ts->reads;
 		}
 }
 
@@ -506,6 +507,7 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 	}
 	*tx = stamp_now();
 	w = sendto(so->fd, pkt, len, 0, (struct sockaddr *)&ss, sl);
+	n->st.batches++;
 	if (w != (ssize_t)len) {
 		if (w >= 0)
 			errno = EMSGSIZE;
@@ -641,6 +643,7 @@ netio_flush(struct netio *n)
 		cnt = q->n - q->off;
 		before = stamp_now();
 		r = sendmmsg(q->fd, q->m + q->off, (unsigned int)cnt, 0);
+		n->st.batches++;
 		if (r > 0) {
 			n->st.sent += (uint64_t)r;
 			q->off += r;

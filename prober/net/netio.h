@@ -80,6 +80,8 @@ struct netio_stats {
 	uint64_t	sent;
 	uint64_t	send_errors;
 	uint64_t	send_waits;	/* a send buffer was full: waited */
+	uint64_t	batches;	/* send calls: sendmmsg, or sendto */
+	uint64_t	tx_reads;	/* error-queue reads for send times */
 	uint64_t	received;
 	uint64_t	malformed;
 	uint64_t	tx_kernel;	/* send times from the kernel */

@@ -722,3 +722,88 @@ pkt_ipopt_get_ts(const uint8_t *opts, size_t len, struct pkt_ts *ts)
 	}
 	return 1;
 }
+
+/* ---- Packet Too Big ---------------------------------------------------- */
+
+/* R as an IP packet into BUF (at most CAP bytes): as received (IPv4), or
+ * rebuilt from what the socket told (IPv6, whose raw sockets give no
+ * header).  Returns its length, or 0. */
+static size_t
+reply_packet(const struct pkt_reply *r, uint8_t *buf, size_t cap)
+{
+	size_t n;
+
+	if (r->pkt != NULL) {
+		n = r->pktlen < cap ? r->pktlen : cap;
+		memcpy(buf, r->pkt, n);
+		return n;
+	}
+	if (r->af != AF_INET6 || r->l4 == NULL || cap < 40)
+		return 0;
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	buf[4] = (uint8_t)(r->l4len >> 8);
+	buf[5] = (uint8_t)r->l4len;
+	buf[6] = r->proto;
+	buf[7] = r->ttl;
+	memcpy(buf + 8, r->src, 16);
+	memcpy(buf + 24, r->dst, 16);
+	n = r->l4len < cap - 40 ? r->l4len : cap - 40;
+	memcpy(buf + 40, r->l4, n);
+	return 40 + n;
+}
+
+int
+pkt_ptb(const struct pkt_reply *r, uint16_t mtu, struct pkt_probe *pp,
+    uint8_t *quote, size_t cap)
+{
+	size_t qlen;
+
+	if (cap > 1280 - 48)
+		cap = 1280 - 48;
+	if ((qlen = reply_packet(r, quote, cap)) == 0)
+		return -1;
+	memset(pp, 0, sizeof(*pp));
+	pp->af = r->af;
+	memcpy(pp->src, r->dst, 16);
+	memcpy(pp->dst, r->src, 16);
+	pp->ttl = 255;
+	pp->payload = quote;
+	if (r->af == AF_INET) {
+		/* the IP header and the first 8 bytes of its data */
+		size_t hl = (size_t)(quote[0] & 0x0f) * 4;
+		pp->proto = IPPROTO_ICMP;
+		pp->icmp_type = 3;
+		pp->icmp_code = 4;
+		pp->icmp_seq = mtu;
+		pp->paylen = hl + 8 < qlen ? hl + 8 : qlen;
+	} else {
+		pp->proto = IPPROTO_ICMPV6;
+		pp->icmp_type = 2;
+		pp->icmp_seq = mtu;
+		pp->paylen = qlen;
+	}
+	return 0;
+}
+
+size_t
+pkt_ext_warts(const struct pkt_reply *r, uint8_t *buf)
+{
+	const uint8_t *e = r->ext;
+	size_t off = 4, out = 0;
+
+	if (e == NULL || r->extlen <= 4 || r->extlen > 0xffff)
+		return 0;
+	while (off + 4 <= r->extlen) {
+		size_t olen = (size_t)(e[off] << 8 | e[off + 1]);
+
+		if (olen < 4 || off + olen > r->extlen)
+			break;
+		buf[out] = (uint8_t)((olen - 4) >> 8);
+		buf[out + 1] = (uint8_t)(olen - 4);
+		memcpy(buf + out + 2, e + off + 2, olen - 2);
+		out += olen;
+		off += olen;
+	}
+	return out;
+}

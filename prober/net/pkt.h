@@ -162,6 +162,15 @@ size_t pkt_build(const struct pkt_probe *p, uint8_t *buf, size_t cap);
 /* Offset of the L4 header in a packet pkt_build made from P. */
 size_t pkt_l4off(const struct pkt_probe *p);
 
+/* Fill PP to tell the sender of reply R that the path to us has MTU
+ * MTU: an ICMP fragmentation needed (IPv4: the reply's header and 8
+ * bytes) or an ICMPv6 packet too big (IPv6: as much of the reply as fits
+ * in the minimum MTU), from R's destination, quoting R rebuilt into
+ * QUOTE (CAP bytes; 1232 hold the most an IPv6 one quotes).  PP->payload
+ * points into QUOTE.  Returns 0, or -1 if R cannot be quoted. */
+int pkt_ptb(const struct pkt_reply *r, uint16_t mtu, struct pkt_probe *pp,
+    uint8_t *quote, size_t cap);
+
 /* Parse a whole IPv4 or IPv6 packet (version from the first nibble).
  * Returns 0, or -1 if it is malformed or truncated (R is then undefined). */
 int pkt_parse(const uint8_t *buf, size_t len, struct pkt_reply *r);
@@ -176,5 +185,12 @@ int pkt_parse_icmp6(const uint8_t *buf, size_t len, struct pkt_reply *r);
  * src, dst and ttl.  Returns 0 or -1. */
 int pkt_parse_l4(uint8_t proto, const uint8_t *buf, size_t len,
     struct pkt_reply *r);
+
+/* R's RFC 4884 extension objects as warts keeps them, into BUF (at
+ * least R->extlen bytes): each object's length field counts its payload
+ * only (RFC 4884 counts the 4-byte object header too) and the extension
+ * header is dropped; a malformed object ends the copy.  Returns the
+ * bytes written (0: no extension, or nothing well formed). */
+size_t pkt_ext_warts(const struct pkt_reply *r, uint8_t *buf);
 
 #endif

@@ -361,6 +361,7 @@ txs_drain(struct txs *x, struct stamp now, int all)
 		}
 		got = recvmmsg(x->fd, mm, (unsigned int)want,
 		    MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+		x->st.reads++;
 		if (got <= 0)
 			break;
 		for (int i = 0; i < got; i++)

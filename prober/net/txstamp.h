@@ -41,6 +41,7 @@ struct txs_stats {
 	uint64_t	 missing;	/* no timestamp came in time */
 	uint64_t	 stray;		/* timestamps that matched no probe */
 	uint64_t	 refused;	/* refusals seen (keys uncertain) */
+	uint64_t	 reads;		/* error-queue reads (recvmmsg calls) */
 };
 
 struct txs;

@@ -268,66 +268,15 @@ ping_reply(struct task *task, const struct pkt_reply *r,
 
 /* ---- -M: Packet Too Big ---------------------------------------------- */
 
-/* The reply as an IP packet into BUF (at most CAP bytes): as received
- * (IPv4), or rebuilt from what the socket told (IPv6, whose raw sockets
- * give no header).  Returns its length, or 0. */
-static size_t
-reply_packet(const struct pkt_reply *r, uint8_t *buf, size_t cap)
-{
-	size_t n;
-
-	if (r->pkt != NULL) {
-		n = r->pktlen < cap ? r->pktlen : cap;
-		memcpy(buf, r->pkt, n);
-		return n;
-	}
-	if (r->af != AF_INET6 || r->l4 == NULL || cap < 40)
-		return 0;
-	memset(buf, 0, 40);
-	buf[0] = 0x60;
-	buf[4] = (uint8_t)(r->l4len >> 8);
-	buf[5] = (uint8_t)r->l4len;
-	buf[6] = r->proto;
-	buf[7] = r->ttl;
-	memcpy(buf + 8, r->src, 16);
-	memcpy(buf + 24, r->dst, 16);
-	n = r->l4len < cap - 40 ? r->l4len : cap - 40;
-	memcpy(buf + 40, r->l4, n);
-	return 40 + n;
-}
-
 void
 ping_send_ptb(struct ping_state *s, const struct pkt_reply *r)
 {
 	uint8_t quote[1280 - 48];
 	struct pkt_probe pp;
 	struct stamp tx;
-	size_t qlen;
-	uint16_t mtu = s->p->reply_pmtu;
 
-	if ((qlen = reply_packet(r, quote, sizeof(quote))) == 0)
+	if (pkt_ptb(r, s->p->reply_pmtu, &pp, quote, sizeof(quote)) == -1)
 		return;
-	memset(&pp, 0, sizeof(pp));
-	pp.af = r->af;
-	memcpy(pp.src, r->dst, 16);
-	memcpy(pp.dst, r->src, 16);
-	pp.ttl = 255;
-	pp.payload = quote;
-	if (r->af == AF_INET) {
-		/* the IP header and the first 8 bytes of its data */
-		size_t hl = (size_t)(quote[0] & 0x0f) * 4;
-		pp.proto = IPPROTO_ICMP;
-		pp.icmp_type = 3;
-		pp.icmp_code = 4;
-		pp.icmp_seq = mtu;
-		pp.paylen = hl + 8 < qlen ? hl + 8 : qlen;
-	} else {
-		/* as much as fits in the minimum IPv6 MTU */
-		pp.proto = IPPROTO_ICMPV6;
-		pp.icmp_type = 2;
-		pp.icmp_seq = mtu;
-		pp.paylen = qlen;
-	}
 	if (task_send(s->task, &pp, &tx, PING_TAG_PTB) == -1) {
 		log_debug("ping: PTB: %s", strerror(errno));
 		return;

@@ -168,37 +168,23 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 	return SCAMPER_TRACE_STOP_NONE;
 }
 
-/* Copy R's RFC 4884 extension objects the way warts keeps them: each
- * object's length field counts its payload only (RFC 4884 counts the
- * 4-byte object header too), and the extension header is dropped. */
+/* Copy R's RFC 4884 extension objects the way warts keeps them
+ * (pkt_ext_warts) into H. */
 static void
 hop_ext(struct scamper_trace_hop *h, const struct pkt_reply *r)
 {
-	const uint8_t *e = r->ext;
-	size_t off = 4, out = 0;
 	uint8_t *buf;
+	size_t n;
 
-	if (e == NULL || r->extlen <= 4 || r->extlen > 0xffff)
+	if (r->ext == NULL || r->extlen <= 4 || r->extlen > 0xffff ||
+	    (buf = malloc(r->extlen)) == NULL)
 		return;
-	if ((buf = malloc(r->extlen)) == NULL)
-		return;
-	while (off + 4 <= r->extlen) {
-		size_t olen = (size_t)(e[off] << 8 | e[off + 1]);
-
-		if (olen < 4 || off + olen > r->extlen)
-			break;		/* malformed: keep the whole objects */
-		buf[out] = (uint8_t)((olen - 4) >> 8);
-		buf[out + 1] = (uint8_t)(olen - 4);
-		memcpy(buf + out + 2, e + off + 2, olen - 2);
-		out += olen;
-		off += olen;
-	}
-	if (out == 0) {
+	if ((n = pkt_ext_warts(r, buf)) == 0) {
 		free(buf);
 		return;
 	}
 	h->icmpext = buf;
-	h->icmpext_len = (uint16_t)out;
+	h->icmpext_len = (uint16_t)n;
 }
 
 /* Fill H with reply R to probe P. */

@@ -12,7 +12,8 @@ Every wait is bounded (a timeout ends the scenario as a failure).
                          is not sent but waits (up to 30 s) for a reply
                          line starting with X after the last line sent,
                          "#wait X N" until N replies in all started with
-                         X (X "DATA": payloads)
+                         X (X "DATA": payloads); "#touch FILE" is not
+                         sent but creates FILE (a test waits for it)
   decode                 (no ADDR: use -) stdin transcript -> warts bytes
   sources                source list/update/cycle/delete and observe
   many N M CMD           N attached clients, M commands each, all at once
@@ -180,6 +181,9 @@ def sc_transcript(addr):
                 while time.time() < end and not c.closed and \
                         count(want, since) < need:
                     time.sleep(0.02)
+                continue
+            if line.startswith(b"#touch "):
+                open(line[7:].decode().strip(), "w").close()
                 continue
             sent = len(c.items)
             try:

@@ -108,7 +108,7 @@ set monitorname
 set command ping -c 2
 get command
 set command bogus
-set command tracelb
+set command host
 set command
 set command trace
 set
@@ -134,7 +134,7 @@ ERR could not set monitorname
 OK
 OK command ping -c 2
 ERR could not set command: unknown method 'bogus'
-ERR could not set command: tracelb: not implemented yet
+ERR could not set command: host: not implemented yet
 ERR could not set command
 OK
 ERR usage: set [command | holdtime | monitorname | pps | window]
@@ -189,10 +189,13 @@ exit" "ERR usage: [cancel | done | flush | now]
 ERR unhandled command 'foo'"
 
 # shutdown done waits for work in progress; cancel keeps scamper running
-(printf 'attach\ntrace -w 1 -q 1 -m 3 198.51.100.1\n'; sleep 1; printf 'done\n') |
+# (the attached client says when its trace has been taken: the second
+# MORE; ctl_client.py's #wait and #touch)
+printf '%s\n' attach '#wait MORE' 'trace -w 1 -q 1 -m 3 198.51.100.1' \
+    '#wait MORE 2' "#touch $tmp/running" done |
     py "$A" transcript >"$tmp/cancel.out" &
 bg=$!
-sleep 0.5
+for _ in $(seq 600); do [ -e "$tmp/running" ] && break; sleep 0.05; done
 expect "shutdown done, then cancel, while a task runs" "shutdown done
 shutdown cancel
 exit" "OK
@@ -220,7 +223,7 @@ ERR command attach param 'format' failed"
 
 # ---- attach mode ----
 out=$(printf '%s\n' attach 'trace -q 1 -m 1 127.0.0.1' 'bogus cmd' \
-    'dealias 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
+    'host 127.0.0.1' 'trace -N 127.0.0.1' 'halt 99' \
     halt 'halt x' 'halt 0' 'halt 4294967296' 'ping -c 1 127.0.0.1' \
     127.0.0.1 done | py "$A" transcript)
 lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next}
@@ -228,7 +231,7 @@ lines=$(grep -v -e '^ok - ' <<<"$out" | awk '/^DATA /{print "DATA"; skip=1; next
 want="OK
 OK id-1
 ERR command not accepted: bogus: unknown command 'bogus'
-ERR command not accepted: dealias: not implemented yet
+ERR command not accepted: host: not implemented yet
 ERR command not accepted: trace: -N: unknown option
 ERR no task id-99
 ERR usage: halt [id]

@@ -174,7 +174,8 @@ while time.time() < end:
     out.write(d.decode()); out.flush()
 ' "$s" "$tmp/events" &
 obs=$!
-sleep 0.5
+# (subscribed once the server has answered "observe sources")
+for _ in $(seq 200); do [ -s "$tmp/events" ] && break; sleep 0.05; done
 # the first cycle's target answers nothing (198.51.100.1 is dropped),
 # so with 5 pings each cycle lasts five seconds or more; both sources
 # are added and listed in one connection, and the files replaced right
@@ -206,14 +207,21 @@ check "source roff finished" wait_gone "$s" roff
 # a source that runs until deleted
 printf '192.0.2.2\n' >"$w/forever"
 got=$(printf 'source add name f file forever outfile o cycles 0 command "ping -c 1"\nexit\n' | tr_ "$s")
-sleep 2
+# (until its second cycle has begun)
+for _ in $(seq 600); do
+	grep -q "^EVENT [0-9]* source cycle 'f' id 2\$" "$tmp/events" && break
+	sleep 0.05
+done
 got=$got$'\n'$(printf 'source delete f\nsource delete f\noutfile close o\noutfile close oon\nexit\n' | tr_ "$s")
 check "cycles 0 runs until source delete" [ "$got" = "OK source added
 OK source 'f' deleted
 ERR unknown source 'f'
 OK
 OK" ] || echo "$got" | sed 's/^/#   /'
-sleep 0.5
+for _ in $(seq 200); do
+	grep -q "^EVENT [0-9]* source delete 'f'\$" "$tmp/events" && break
+	sleep 0.05
+done
 kill "$obs" 2>/dev/null
 stop src
 dst() { grep '"type":"ping"' "$w/res-$1" | grep -c "\"dst\":\"$2\""; }
@@ -243,7 +251,12 @@ start term "$w" -p 1000 -O json
 printf '%s\n' "outfile open name o file res mode truncate" \
     "source add name f file slow outfile o cycles 0 command \"ping -c 3\"" \
     exit | tr_ "$tmp/term.sock" >/dev/null
-sleep 1
+# (once its first cycle has begun)
+for _ in $(seq 600); do
+	grep -q '"type":"cycle-start", "list_name":"f"' "$w/res" 2>/dev/null &&
+	    break
+	sleep 0.05
+done
 stop term
 gone=no
 for _ in $(seq 100); do
@@ -305,7 +318,7 @@ got=$(printf '%s\n' \
     "source add name a file d outfile -" \
     "source add name a file fifo outfile -" \
     "source add name a file missing outfile -" \
-    "source add name a file targets-real outfile - command \"tracelb -P icmp-echo\"" \
+    "source add name a file targets-real outfile - command \"host\"" \
     "source add name a file targets-real outfile - command bogus" \
     "source list" \
     "outfile list" exit | tr_ "$s")
@@ -323,7 +336,7 @@ ERR could not add source: linside: a symbolic link
 ERR could not add source: d: a directory, not a regular file
 ERR could not add source: fifo: not a regular file
 ERR could not add source: missing: no such file
-ERR source add param 'command' failed: tracelb: not implemented yet
+ERR source add param 'command' failed: host: not implemented yet
 ERR source add param 'command' failed: bogus: unknown command 'bogus'
 OK
 INFO '-' file '-' refcnt 1

@@ -31,13 +31,30 @@ bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
 py() { lab_exec h1 timeout 120 python3 "$client" "$@"; }
 alive() { kill -0 "$(cat "$tmp/$1.pid")" 2>/dev/null; }
 start() {	# start NAME BINARY ARGS...
-	local name=$1 bin=$2
+	local name=$1 bin=$2 a prev= want=
 	shift 2
+	for a in "$@"; do
+		case $prev in
+		-P)	want=":$a " ;;
+		-U)	want=$a ;;
+		esac
+		prev=$a
+	done
 	lab_exec h1 "$bin" -D -e "$tmp/$name.pid" "$@" ||
 	    { bad "start $bin $*"; return 1; }
 	for _ in $(seq 50); do [ -s "$tmp/$name.pid" ] && break; sleep 0.1; done
-	sleep 0.2
 	lab_atexit "kill $(cat "$tmp/$name.pid") 2>/dev/null"
+	# listening? (Debian's may write its pid file first)
+	for _ in $(seq 200); do
+		lab_exec h1 ss -ltnxH 2>/dev/null | grep -qF -- "$want" && break
+		sleep 0.05
+	done
+}
+stop() {	# stop NAME: kill it and wait until it is gone
+	local pid
+	pid=$(cat "$tmp/$1.pid")
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 }
 # count TYPE FILE: measurements of TYPE Debian's sc_warts2json finds
 count() { sc_warts2json "$2" 2>/dev/null | grep -c "^{\"type\":\"$1\""; }
@@ -107,7 +124,7 @@ shape() {	# shape PORT: the line skeleton of a paced attach session
 	    awk '/^DATA /{print "DATA"; skip=1; next} skip && /^`$/ {skip=0; next} !skip' |
 	    sed -E 's/^ERR .*/ERR/'
 }
-kill "$(cat "$tmp/theirs.pid")"; sleep 0.5
+stop theirs
 start theirs scamper -P 31338 -p 1000 || exit 1
 start ours "$scamper" -P 31337 -p 1000 || exit 1
 s_theirs=$(shape 31338)

@@ -19,6 +19,7 @@ mk() {	# mk RECIPE SOURCE [OUT]
 	done
 }
 mk tracelb-multilink tracelb-icmp-v4
+mk tracelb-silentlink tracelb-icmp-v4
 mk tracelb-groups tracelb-v4
 mk tracelb-order6 tracelb-v4
 mk tracelb-misc tracelb-icmp-v4

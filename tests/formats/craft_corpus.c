@@ -51,6 +51,30 @@ tracelb(const char *r, struct scamper_tracelb *t)
 
 	if (strcmp(r, "tracelb-multilink") == 0) {
 		t->links[1].from = 0;		/* node 0 gets two links */
+	} else if (strcmp(r, "tracelb-silentlink") == 0) {
+		/* node 0 gets two links, one across a silent hop: its first
+		   hop the probes with their replies taken away, one TTL
+		   earlier (ours writes such links) */
+		struct scamper_tracelb_link *l = &t->links[1];
+		struct scamper_tracelb_probeset *s2 = calloc(2, sizeof(*s2));
+
+		if (s2 == NULL)
+			abort();
+		s2[1] = l->sets[0];
+		s2[0].probec = l->sets[0].probec;
+		s2[0].probes = calloc(s2[0].probec, sizeof(*s2[0].probes));
+		if (s2[0].probes == NULL)
+			abort();
+		for (uint16_t i = 0; i < s2[0].probec; i++) {
+			s2[0].probes[i] = l->sets[0].probes[i];
+			s2[0].probes[i].ttl--;
+			s2[0].probes[i].rxs = NULL;
+			s2[0].probes[i].rxc = 0;
+		}
+		free(l->sets);
+		l->sets = s2;
+		l->hopc = 2;
+		l->from = 0;
 	} else if (strcmp(r, "tracelb-groups") == 0) {
 		/* replies from several addresses, unanswered probes */
 		scamper_addr_pton(&ps->probes[0].rxs[0].from, "198.18.9.9");

@@ -29,7 +29,10 @@ check() {	# check WHAT FILE1 FILE2
 		fail=1
 	fi
 }
+nf=0
 for f in "$data"/*.warts; do
+	[ -f "$f" ] || continue
+	nf=$((nf + 1))
 	b=$(basename "$f" .warts)
 	rm -f "$tmp/re.warts"	# -o appends
 	"$bin/sc_wartscat" -o "$tmp/re.warts" "$f" || { echo "FAIL: rewrite $b"; fail=1; continue; }
@@ -125,5 +128,7 @@ assert d[20:24] in (b"\x0c\0\0\0", b"\0\0\0\x0c"), d[20:24]
 d[20:24] = (101).to_bytes(4, sys.byteorder); open(sys.argv[1], "wb").write(d)' "$tmp/p1"
 	check "sc_warts2pcap $s (but for the link type)" "$tmp/p1" "$tmp/p2"
 done
-echo "$n comparisons, $(ls "$data"/*.warts | wc -l) files"
+echo "$n comparisons, $nf files"
+# an empty or missing corpus compares only the empty outputs
+[ $nf -gt 0 ] || { echo "FAIL: no corpus in $data"; exit 1; }
 exit $fail

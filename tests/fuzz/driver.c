@@ -110,7 +110,11 @@ main(int argc, char **argv)
 			runs = strtoul(argv[i] + 6, NULL, 10);
 		else if (strncmp(argv[i], "-seed=", 6) == 0)
 			rng_state = strtoull(argv[i] + 6, NULL, 10);
-		else if (nc < MAXCORPUS && load(argv[i], &corpus[nc]) == 0) {
+		else if (nc < MAXCORPUS) {
+			/* a corpus file named but missing: the run would test
+			 * less than it says, so it fails */
+			if (load(argv[i], &corpus[nc]) == -1)
+				return 1;
 			LLVMFuzzerTestOneInput(corpus[nc].b, corpus[nc].n);
 			nc++;
 		}

@@ -17,7 +17,8 @@
 #					the caller's traps: use lab_atexit)
 #	lab_ns NAME			echo the namespace name of node NAME
 #	lab_node NAME [router|host]	make a node: lo up, no ICMP rate limits,
-#					L4 multipath hash, no DAD, no rp_filter;
+#					L4 multipath hash (seeded where the
+#					kernel can), no DAD, no rp_filter;
 #					routers forward IPv4 and IPv6
 #	lab_link A B ADDR_A ADDR_B [ADDR6_A ADDR6_B] [mtu N]
 #					veth pair A <-> B with CIDR addresses
@@ -117,6 +118,34 @@ _lab_on_signal() {
 	exit "$1"
 }
 
+# _lab_python: put the real python3 first in PATH (LAB_DIR/bin), so a
+# version manager's shim (pyenv: a shell script, a second or more per
+# start) is never run for the python3 a test starts.  The first python3
+# in PATH that is a program (not a script) is it; if there is none, the
+# shim is asked once.
+_lab_python() {
+	local py= d c first
+	local IFS=:
+	for d in $PATH; do
+		c=${d:-.}/python3
+		[ -x "$c" ] && [ -f "$c" ] || continue
+		first=
+		read -r -n 4 first <"$c" 2>/dev/null
+		[ "$first" = $'\x7fELF' ] && { py=$c; break; }
+		[[ $first == '#!'* ]] || break
+	done
+	unset IFS
+	if [ -z "$py" ]; then
+		command -v python3 >/dev/null 2>&1 || return 0
+		py=$(python3 -c 'import sys; print(sys.executable)' \
+		    2>/dev/null) && [ -x "$py" ] || return 0
+	fi
+	mkdir -p "$LAB_DIR/bin" && ln -sf "$py" "$LAB_DIR/bin/python3" ||
+	    _lab_err "cannot make $LAB_DIR/bin" || return 1
+	PATH=$LAB_DIR/bin:$PATH
+	export PATH
+}
+
 # lab_init [TAG]: start a lab; sets LAB_ID and LAB_DIR, traps teardown.
 lab_init() {
 	local tag=${1:-lab}
@@ -131,6 +160,7 @@ lab_init() {
 	: >"$LAB_DIR/pids"
 	: >"$LAB_DIR/atexit"
 	_LAB_OWNER=$BASHPID
+	_lab_python || return 1
 	trap _lab_on_exit EXIT
 	trap '_lab_on_signal 129' HUP
 	trap '_lab_on_signal 130' INT
@@ -171,12 +201,33 @@ lab_nodes() {
 	cat "$LAB_DIR/nodes"
 }
 
-_lab_sysctl() {	# _lab_sysctl NS KEY=VALUE...: set, fail on the first error
-	local kv
-	for kv in "${@:2}"; do
-		ip netns exec "$1" sysctl -q -w "$kv" >/dev/null ||
-		    _lab_err "sysctl $kv failed in $1" || return 1
+# _lab_nsinit NS KEY=VALUE... [-- KEY=VALUE...]: inside NS, bring lo up
+# and set each sysctl (dotted keys, written to /proc/sys), failing on the first that cannot be
+# set; those after "--" are set where the kernel has them (no error).
+# One process in the namespace for all of it: a lab of eight nodes is
+# built in seconds on a loaded machine, not a minute.
+_lab_nsinit() {
+	local ns=$1 kv k args=()
+	shift
+	for kv in "$@"; do
+		[ "$kv" = -- ] && { args+=(--); continue; }
+		k=${kv%%=*}
+		args+=("${k//.//}" "${kv#*=}")
 	done
+	ip netns exec "$ns" sh -c '
+	ip link set lo up || exit 1
+	opt=0
+	while [ $# -gt 0 ]; do
+		[ "$1" = -- ] && { opt=1; shift; continue; }
+		f=/proc/sys/$1
+		if [ $opt = 1 ]; then
+			{ echo "$2" >"$f"; } 2>/dev/null
+		elif ! { echo "$2" >"$f"; } 2>/dev/null; then
+			echo "lab: sysctl $1=$2 failed in '"$ns"'" >&2
+			exit 1
+		fi
+		shift 2
+	done' sh "${args[@]}"
 }
 
 # lab_node NAME [router|host]: make node NAME's namespace.
@@ -193,29 +244,30 @@ lab_node() {
 	esac
 	_lab_type "$name" >/dev/null &&
 	    { _lab_err "node $name already exists"; return 1; }
-	ns=$(lab_ns "$name")
+	ns=sclab-$LAB_ID-$name
 	ip netns add "$ns" || _lab_err "ip netns add $ns failed" || return 1
 	echo "$name $type" >>"$LAB_DIR/nodes"
-	ip -n "$ns" link set lo up || return 1
-	_lab_sysctl "$ns" net.ipv4.icmp_ratelimit=0 \
+	local fwd=()
+	[ "$type" = router ] &&
+	    fwd=(net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1)
+	# after "--", newer kernels only: burst of the global ICMP limit;
+	# the multipath hash's seed (6.11+; else the kernel's per-boot
+	# random key), so that which branch a flow takes is the same on
+	# every boot
+	_lab_nsinit "$ns" net.ipv4.icmp_ratelimit=0 \
 	    net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000 \
 	    net.ipv4.fib_multipath_hash_policy=1 \
 	    net.ipv6.fib_multipath_hash_policy=1 \
 	    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
 	    net.ipv6.conf.all.accept_dad=0 \
 	    net.ipv6.conf.default.accept_dad=0 \
-	    net.ipv6.conf.default.accept_ra=0 || return 1
-	# newer kernels only: burst of the global ICMP limit
-	ip netns exec "$ns" sysctl -q -w net.ipv4.icmp_msgs_burst=100000 \
-	    >/dev/null 2>&1
-	if [ "$type" = router ]; then
-		_lab_sysctl "$ns" net.ipv4.ip_forward=1 \
-		    net.ipv6.conf.all.forwarding=1 || return 1
-	fi
-	return 0
+	    net.ipv6.conf.default.accept_ra=0 "${fwd[@]}" -- \
+	    net.ipv4.icmp_msgs_burst=100000 \
+	    net.ipv4.fib_multipath_hash_seed=1512376517
 }
 
-# _lab_v6_expand ADDR: echo ADDR as 8 four-digit hex groups joined by ':'.
+# _lab_v6_expand ADDR: set _LAB_V6X to ADDR as 8 four-digit hex groups
+# joined by ':' (no subshell: the checks run for every address).
 _lab_v6_expand() {
 	local a=${1,,} head tail out=() g n i
 	[[ $a =~ ^[0-9a-f:]+$ ]] || return 1
@@ -246,7 +298,7 @@ _lab_v6_expand() {
 		printf -v "out[$i]" '%04x' "0x$g"
 	done
 	local IFS=:
-	echo "${out[*]}"
+	_LAB_V6X="${out[*]}"
 }
 
 # _lab_doc ADDR[/LEN]: succeed if ADDR is in a documentation range.
@@ -256,7 +308,8 @@ _lab_doc() {
 	if [[ $a == *:* ]]; then
 		[ -z "$len" ] || { [[ $len =~ ^[0-9]{1,3}$ ]] &&
 		    [ "$len" -le 128 ]; } || return 1
-		x=$(_lab_v6_expand "$a") || return 1
+		_lab_v6_expand "$a" || return 1
+		x=$_LAB_V6X
 		[[ $x == 2001:0db8:* ]] && return 0
 		[[ $x == 2001:0002:0000:* ]] && return 0
 		return 1
@@ -284,9 +337,15 @@ _lab_check_addr() {
 	    _lab_err "$1 '$2' is not a documentation address" || return 1
 }
 
-# _lab_family ADDR: echo 4 or 6.
+# _lab_family ADDR: set _LAB_FAM to 4 or 6.
 _lab_family() {
-	if [[ $1 == *:* ]]; then echo 6; else echo 4; fi
+	if [[ $1 == *:* ]]; then _LAB_FAM=6; else _LAB_FAM=4; fi
+}
+
+# _lab_same_family A B: succeed if addresses A and B are of one family.
+_lab_same_family() {
+	[[ $1 == *:* ]] && [[ $2 == *:* ]] && return 0
+	[[ $1 != *:* ]] && [[ $2 != *:* ]]
 }
 
 # _lab_link_args ARGS...: check lab_link's arguments; sets _LA_* vars.
@@ -314,14 +373,13 @@ _lab_link_args() {
 	    _lab_err "link: both ends are node '$_LA_A'" || return 1
 	_lab_check_addr "link address" "$_LA_4A" || return 1
 	_lab_check_addr "link address" "$_LA_4B" || return 1
-	[ "$(_lab_family "$_LA_4A")" = "$(_lab_family "$_LA_4B")" ] ||
+	_lab_same_family "$_LA_4A" "$_LA_4B" ||
 	    _lab_err "link: '$_LA_4A' and '$_LA_4B' are not one family" ||
 	    return 1
 	if [ -n "$_LA_6A" ]; then
 		_lab_check_addr "link address" "$_LA_6A" || return 1
 		_lab_check_addr "link address" "$_LA_6B" || return 1
-		[ "$(_lab_family "$_LA_6A")" = 6 ] &&
-		    [ "$(_lab_family "$_LA_6B")" = 6 ] ||
+		[[ $_LA_6A == *:* ]] && [[ $_LA_6B == *:* ]] ||
 		    _lab_err "link: '$_LA_6A' '$_LA_6B' must be IPv6 addresses" ||
 		    return 1
 	fi
@@ -337,17 +395,43 @@ _lab_add_addr() {
 	fi || _lab_err "cannot add $3 to $2 in $1"
 }
 
-# _lab_newif NODE PEER: echo a free interface name in NODE for PEER.
+# _lab_newif VAR NODE PEER: set VAR to a free interface name in NODE for
+# PEER ("eK-PEER", K the links NODE already has to PEER: only lab_link
+# makes interfaces; a name cut to 15 characters is checked in NODE).
 _lab_newif() {
-	local k=0 name
+	local k=0 name a ia x y b ib rest
+	while read -r a ia x y b ib rest; do
+		{ [ "$a" = "$2" ] && [ "$b" = "$3" ]; } ||
+		    { [ "$b" = "$2" ] && [ "$a" = "$3" ]; } && k=$((k + 1))
+	done <"$LAB_DIR/links"
 	while :; do
-		name="e$k-$2"
+		name="e$k-$3"
+		[ ${#name} -le 15 ] && break
 		name=${name:0:15}
-		ip -n "$(lab_ns "$1")" link show dev "$name" >/dev/null 2>&1 ||
+		ip -n "sclab-$LAB_ID-$2" link show dev "$name" >/dev/null 2>&1 ||
 		    break
 		k=$((k + 1))
 	done
-	echo "$name"
+	printf -v "$1" '%s' "$name"
+}
+
+# _lab_ifup NS IF MTU ADDR...: MTU (or "" to leave it), the addresses
+# (IPv6 nodad), up: one ip process.
+_lab_ifup() {
+	local ns=$1 ifn=$2 mtu=$3 a cmds=
+	shift 3
+	[ -n "$mtu" ] && cmds+="link set dev $ifn mtu $mtu"$'\n'
+	for a in "$@"; do
+		[ -n "$a" ] || continue
+		if [[ $a == *:* ]]; then
+			cmds+="addr add $a dev $ifn nodad"$'\n'
+		else
+			cmds+="addr add $a dev $ifn"$'\n'
+		fi
+	done
+	cmds+="link set dev $ifn up"
+	ip -n "$ns" -batch - <<<"$cmds" ||
+	    _lab_err "cannot set up $ifn in $ns (${*:-no address}${mtu:+, mtu $mtu})"
 }
 
 # lab_link A B ADDR_A ADDR_B [ADDR6_A ADDR6_B] [mtu N]: echo "IF_A IF_B".
@@ -356,26 +440,16 @@ lab_link() {
 	_lab_link_args "$@" || return 1
 	_lab_known "$_LA_A" || return 1
 	_lab_known "$_LA_B" || return 1
-	nsa=$(lab_ns "$_LA_A") nsb=$(lab_ns "$_LA_B")
-	ifa=$(_lab_newif "$_LA_A" "$_LA_B")
-	ifb=$(_lab_newif "$_LA_B" "$_LA_A")
+	nsa=sclab-$LAB_ID-$_LA_A nsb=sclab-$LAB_ID-$_LA_B
+	_lab_newif ifa "$_LA_A" "$_LA_B"
+	_lab_newif ifb "$_LA_B" "$_LA_A"
 	ip link add "$ifa" netns "$nsa" type veth peer name "$ifb" \
 	    netns "$nsb" ||
 	    _lab_err "cannot make veth $_LA_A:$ifa <-> $_LA_B:$ifb" ||
 	    return 1
-	if [ -n "$_LA_MTU" ]; then
-		ip -n "$nsa" link set dev "$ifa" mtu "$_LA_MTU" &&
-		    ip -n "$nsb" link set dev "$ifb" mtu "$_LA_MTU" ||
-		    _lab_err "cannot set mtu $_LA_MTU" || return 1
-	fi
-	_lab_add_addr "$nsa" "$ifa" "$_LA_4A" || return 1
-	_lab_add_addr "$nsb" "$ifb" "$_LA_4B" || return 1
-	if [ -n "$_LA_6A" ]; then
-		_lab_add_addr "$nsa" "$ifa" "$_LA_6A" || return 1
-		_lab_add_addr "$nsb" "$ifb" "$_LA_6B" || return 1
-	fi
-	ip -n "$nsa" link set dev "$ifa" up &&
-	    ip -n "$nsb" link set dev "$ifb" up || return 1
+	_lab_ifup "$nsa" "$ifa" "$_LA_MTU" "$_LA_4A" "$_LA_6A" &&
+	    _lab_ifup "$nsb" "$ifb" "$_LA_MTU" "$_LA_4B" "$_LA_6B" ||
+	    return 1
 	echo "$_LA_A $ifa $_LA_4A ${_LA_6A:--} $_LA_B $ifb $_LA_4B" \
 	    "${_LA_6B:--} ${_LA_MTU:-1500}" >>"$LAB_DIR/links"
 	echo "$ifa $ifb"
@@ -400,7 +474,7 @@ lab_addr() {
 	[ $# -eq 3 ] || _lab_err "lab_addr needs NODE IFNAME ADDR" || return 1
 	_lab_known "$1" || return 1
 	_lab_check_addr address "$3" || return 1
-	_lab_add_addr "$(lab_ns "$1")" "$2" "$3"
+	_lab_add_addr "sclab-$LAB_ID-$1" "$2" "$3"
 }
 
 # _lab_route_args PREFIX via GW [via GW ...]: check; sets _LR_GWS.
@@ -413,7 +487,8 @@ _lab_route_args() {
 		_lab_doc "$p" ||
 		    _lab_err "route prefix '$p' is not a documentation prefix" ||
 		    return 1
-		fam=$(_lab_family "$p")
+		_lab_family "$p"
+		fam=$_LAB_FAM
 	fi
 	[ "$p" = default6 ] && fam=6
 	shift
@@ -423,8 +498,9 @@ _lab_route_args() {
 		[[ $2 != */* ]] && _lab_doc "$2" ||
 		    _lab_err "route gateway '$2' is not a documentation address" ||
 		    return 1
-		[ -z "$fam" ] && fam=$(_lab_family "$2")
-		[ "$(_lab_family "$2")" = "$fam" ] ||
+		_lab_family "$2"
+		[ -z "$fam" ] && fam=$_LAB_FAM
+		[ "$_LAB_FAM" = "$fam" ] ||
 		    _lab_err "route: gateway '$2' is not in the family of '$p'" ||
 		    return 1
 		_LR_GWS+=("$2")
@@ -434,20 +510,64 @@ _lab_route_args() {
 	return 0
 }
 
-# lab_route NODE PREFIX via GW [via GW ...]: add a (multipath) route.
-lab_route() {
-	local node=$1 p=$2 ns g args=()
+# _lab_route_cmd NODE PREFIX via GW [via GW ...]: check; set _LR_CMD to
+# the ip command that adds the route (for ip -batch: the family is in
+# the prefix, "default" written out).
+_lab_route_cmd() {
+	local node=$1 p=$2 g
 	_lab_known "$node" || return 1
 	_lab_route_args "${@:2}" || return 1
-	ns=$(lab_ns "$node")
-	[ "$p" = default6 ] && p=default
+	case $p in
+	default|default6)	[ "$_LR_FAM" = 6 ] && p=::/0 || p=0.0.0.0/0 ;;
+	esac
+	_LR_CMD="route add $p"
 	if [ ${#_LR_GWS[@]} -eq 1 ]; then
-		args=(via "${_LR_GWS[0]}")
+		_LR_CMD+=" via ${_LR_GWS[0]}"
 	else
-		for g in "${_LR_GWS[@]}"; do args+=(nexthop via "$g"); done
+		for g in "${_LR_GWS[@]}"; do _LR_CMD+=" nexthop via $g"; done
 	fi
-	ip -n "$ns" -"$_LR_FAM" route add "$p" "${args[@]}" ||
-	    _lab_err "node $node: ip route add $p ${args[*]} failed"
+}
+
+# lab_route NODE PREFIX via GW [via GW ...]: add a (multipath) route.
+lab_route() {
+	_lab_route_cmd "$@" || return 1
+	ip -n "sclab-$LAB_ID-$1" -batch - <<<"$_LR_CMD" ||
+	    _lab_err "node $1: ip $_LR_CMD failed"
+}
+
+# lab_build's routes wait in one ip batch per node (a lab's forty routes
+# are a few processes, not forty): node -> commands, and -> the
+# description's line of each
+declare -gA _LAB_RQ=() _LAB_RQL=()
+
+# _lab_route_queue LINE NODE ROUTE...: check, and queue for the flush.
+_lab_route_queue() {
+	local n=$1
+	shift
+	_lab_route_cmd "$@" || return 1
+	_LAB_RQ[$1]+="$_LR_CMD"$'\n'
+	_LAB_RQL[$1]+="$n "
+}
+
+# _lab_route_flush SRC: add the queued routes, node by node; a failure
+# names its description line and ip's reason.
+_lab_route_flush() {
+	local node err k lines
+	for node in "${!_LAB_RQ[@]}"; do
+		if ! ip -n "sclab-$LAB_ID-$node" -batch - \
+		    <<<"${_LAB_RQ[$node]}" 2>"$LAB_DIR/err"; then
+			k=$(sed -n 's/^Command failed -:\([0-9]*\)$/\1/p' \
+			    "$LAB_DIR/err")
+			read -ra lines <<<"${_LAB_RQL[$node]}"
+			err=$(grep -v '^Command failed' "$LAB_DIR/err" |
+			    head -1)
+			_LAB_RQ=() _LAB_RQL=()
+			_lab_err "$1:${lines[$((${k:-1} - 1))]}: node $node:" \
+			    "ip route add failed: $err"
+			return 1
+		fi
+	done
+	_LAB_RQ=() _LAB_RQL=()
 }
 
 # lab_silent NODE: NODE sends no ICMP or ICMPv6 time-exceeded.
@@ -470,7 +590,7 @@ lab_exec() {
 	local node=$1
 	_lab_known "$node" || return 1
 	shift
-	ip netns exec "$(lab_ns "$node")" "$@"
+	ip netns exec "sclab-$LAB_ID-$node" "$@"
 }
 
 # lab_bglog PID: echo the log file of background process PID.
@@ -485,7 +605,7 @@ lab_bg() {
 	shift
 	# sh's $$ is the pid that ip netns exec and then CMD exec into
 	sh -c 'exec >"$0/bg.$$.log" 2>&1; exec "$@"' "$LAB_DIR" \
-	    ip netns exec "$(lab_ns "$node")" "$@" </dev/null &
+	    ip netns exec "sclab-$LAB_ID-$node" "$@" </dev/null &
 	pid=$!
 	echo "$pid" >>"$LAB_DIR/pids"
 	echo "$pid"
@@ -502,7 +622,7 @@ _lab_at() {
 	local src=$1 n=$2
 	shift 2
 	if "$@" 2>"$LAB_DIR/err"; then
-		cat "$LAB_DIR/err" >&2
+		[ -s "$LAB_DIR/err" ] && cat "$LAB_DIR/err" >&2
 		return 0
 	fi
 	sed "s|^lab: ||; s|^|lab: $src:$n: |" "$LAB_DIR/err" >&2
@@ -583,7 +703,7 @@ _lab_run() {
 
 # lab_build FILE|-: build the lab a description describes.
 lab_build() {
-	local src=${1:--} lines=() n=0 line
+	local src=${1:--} lines=() n=0 line w
 	_lab_need_init || return 1
 	if [ "$src" = - ]; then
 		mapfile -t lines
@@ -598,14 +718,26 @@ lab_build() {
 		lab_teardown
 		return 1
 	fi
+	_LAB_RQ=() _LAB_RQL=()
 	for line in "${lines[@]}"; do
 		n=$((n + 1))
-		if ! _lab_at "$src" $n _lab_run "$line"; then
-			_lab_err "$src:$n: building '${line%%#*}' failed"
-			lab_teardown
-			return 1
+		read -ra w <<<"${line%%#*}"
+		[ ${#w[@]} -eq 0 ] && continue
+		if [ "${w[0]}" = route ]; then
+			_lab_at "$src" $n _lab_route_queue $n "${w[@]:1}" &&
+			    continue
+		elif _lab_route_flush "$src" &&
+		    _lab_at "$src" $n _lab_run "$line"; then
+			continue
 		fi
+		_lab_err "$src:$n: building '${line%%#*}' failed"
+		lab_teardown
+		return 1
 	done
+	if ! _lab_route_flush "$src"; then
+		lab_teardown
+		return 1
+	fi
 	return 0
 }
 
@@ -646,19 +778,28 @@ lab_teardown() {
 			kill "$pid" 2>/dev/null
 		done <"$LAB_DIR/pids"
 	fi
-	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		[[ $ns == "sclab-$LAB_ID-"* ]] || continue
-		left=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$left" ] && kill $left 2>/dev/null
-	done
-	sleep 0.2
-	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		[[ $ns == "sclab-$LAB_ID-"* ]] || continue
-		left=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$left" ] && kill -9 $left 2>/dev/null
-		ip netns del "$ns" 2>/dev/null ||
-		    echo "lab: warning: cannot delete namespace $ns" >&2
-	done
+	# the lab's namespaces; what still runs in them is killed (politely,
+	# then not), and they go: one ip process for each step
+	local nss=() batch= out
+	out=$(ip netns list 2>/dev/null)
+	while read -r ns _; do
+		[[ $ns == "sclab-$LAB_ID-"* ]] && nss+=("$ns")
+	done <<<"$out"
+	if [ ${#nss[@]} -gt 0 ]; then
+		for ns in "${nss[@]}"; do batch+="netns pids $ns"$'\n'; done
+		left=$(ip -force -batch - <<<"$batch" 2>/dev/null)
+		if [ -n "${left//[$'\n ']/}" ]; then
+			kill $left 2>/dev/null
+			sleep 0.2
+			left=$(ip -force -batch - <<<"$batch" 2>/dev/null)
+			[ -n "${left//[$'\n ']/}" ] && kill -9 $left 2>/dev/null
+		fi
+		batch=
+		for ns in "${nss[@]}"; do batch+="netns del $ns"$'\n'; done
+		ip -force -batch - <<<"$batch" 2>/dev/null ||
+		    echo "lab: warning: cannot delete every namespace of" \
+		    "$LAB_ID" >&2
+	fi
 	if [ -d "$LAB_DIR" ]; then
 		for i in 1 2 3 4 5 6 7 8 9 10; do
 			left=

@@ -83,7 +83,7 @@ refused() {
 		bad "$what: exit $rc (want $want): $(cat "$tmp/ref.err")"
 	fi
 }
-for c in tracelb dealias host; do
+for c in host; do
 	refused "-I $c" 1 "scamper: -I argument 1: $c: not implemented yet" \
 	    -I "$c 192.0.2.2"
 done
@@ -100,9 +100,9 @@ refused "-I bad option (ping -r)" 1 "scamper: -I argument 1: ping: -r: unknown o
 refused "-I bad value" 1 "scamper: -I argument 1: ping: -c: invalid value '0' (expected 1 to 65535)" \
     -I "ping -c 0 192.0.2.2"
 refused "every -I refused" 1 "scamper: nothing measured: every command was refused (3)" \
-    -I "dealias 192.0.2.2" -I "bogus 192.0.2.2" -I "ping -A 192.0.2.2"
-printf 'tracelb 192.0.2.2\n# a comment\nbogus 192.0.2.2\n\nping -A 192.0.2.2\n' >"$tmp/cmds"
-refused "-f -O cmdfile: each line" 1 "scamper: $tmp/cmds:1: tracelb: not implemented yet" \
+    -I "host 192.0.2.2" -I "bogus 192.0.2.2" -I "ping -A 192.0.2.2"
+printf 'host 192.0.2.2\n# a comment\nbogus 192.0.2.2\n\nping -A 192.0.2.2\n' >"$tmp/cmds"
+refused "-f -O cmdfile: each line" 1 "scamper: $tmp/cmds:1: host: not implemented yet" \
     -O cmdfile -f "$tmp/cmds"
 grep -qxF "scamper: $tmp/cmds:3: bogus: unknown command 'bogus'" "$tmp/ref.err" &&
     grep -qxF "scamper: $tmp/cmds:5: ping: -A: unknown option" "$tmp/ref.err" &&
@@ -112,13 +112,13 @@ grep -qxF "scamper: $tmp/cmds:3: bogus: unknown command 'bogus'" "$tmp/ref.err" 
 printf '192.0.2.2\n' >"$tmp/addrs"
 refused "-c with a bad option over -f" 1 "scamper: nothing measured: every command was refused (1)" \
     -c "ping -A" -f "$tmp/addrs"
-refused "-c unbuilt" 1 "scamper: -c tracelb: not implemented yet" \
-    -c tracelb -f "$tmp/addrs"
+refused "-c unbuilt" 1 "scamper: -c host: not implemented yet" \
+    -c host -f "$tmp/addrs"
 refused "-c unknown" 1 "scamper: -c: unknown command 'bogus' (expected trace, ping, tracelb, dealias, neighbourdisc, sniff, sting, tbit or host)" \
     -c bogus -f "$tmp/addrs"
-run mixed "$scamper" -O text -I "dealias 192.0.2.2" -I "ping -c 1 192.0.2.2"
+run mixed "$scamper" -O text -I "host 192.0.2.2" -I "ping -c 1 192.0.2.2"
 [ $rc = 0 ] && grep -q '1 packets received' "$tmp/mixed.out" &&
-    grep -qxF "scamper: -I argument 1: dealias: not implemented yet" "$tmp/mixed.err" &&
+    grep -qxF "scamper: -I argument 1: host: not implemented yet" "$tmp/mixed.err" &&
     ok "one refused, one measured: exit 0 with the refusal named" ||
     bad "mixed: rc $rc: $(cat "$tmp/mixed.out" "$tmp/mixed.err")"
 : >"$tmp/none"

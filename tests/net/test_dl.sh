@@ -221,7 +221,8 @@ grep -q '"stop_reason":"ERROR"' "$tmp/e" && grep -q '"rtr":"192.0.2.9"' "$tmp/e"
 # ---- -O dl ------------------------------------------------------------------
 
 # every hop (and ping reply) with datalink timestamps, read by Debian's
-# sc_wartsdump; no RTT near 4294967 ms at the first hop
+# sc_wartsdump; no RTT near 4294967 s (a busy machine may delay one, so
+# the bound is a minute, not a second)
 ours -O warts -o "$tmp/dl.warts" -I "trace -q 1 -O dl $D4" \
     -I "trace -q 1 -O dl -P tcp $D6" -I "trace -q 1 -O dl -r 192.0.2.3 $D4" \
     -I "ping -c 3 -O dl $D4" -I "ping -c 3 -O dl -P udp $D6" >"$tmp/dl.out" 2>&1
@@ -238,10 +239,10 @@ for l in open(sys.argv[1]):
     elif l.startswith("reply from"):
         replies += 1
         rtt = float(re.search(r"rtt: ([0-9.]+)s", l).group(1))
-        assert rtt < 1, l
+        assert rtt < 60, l  # a bogus one is ~4294967 s
     elif l.startswith(" attempt:"):
         rtt = float(re.search(r"rtt: ([0-9.]+)s", l).group(1))
-        assert rtt < 1, l
+        assert rtt < 60, l  # a bogus one is ~4294967 s
     elif re.match(r" flags: 0x[0-9a-f]+ \( .*replyttl", l):
         hops.append(l)
 assert traces == 3 and len(hops) == 12, (traces, len(hops))

@@ -14,6 +14,7 @@ export SCAMPER_HELPER_BIN=$2
 ourjson=${3:-}	# our sc_warts2json (optional)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+. "$here/../lab/basic.sh"
 lab_require_root
 command -v tcpdump >/dev/null || { echo "SKIP: tcpdump not installed"; exit 77; }
 lab_init ping
@@ -25,139 +26,243 @@ fail=0 n=0
 ok() { n=$((n + 1)); echo "ok: $*"; }
 bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
-ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
-theirs() { lab_exec h1 timeout 60 scamper "$@"; }
+ours() { basic_prober ours && lab_exec h1 timeout 60 "$scamper" "$@"; }
+theirs() { basic_prober theirs && lab_exec h1 timeout 60 scamper "$@"; }
 have_theirs=0
 command -v scamper >/dev/null && have_theirs=1
 
+# (record route and timestamps name routers of the ECMP pair: which
+# branch is hidden, tests/lab/basic.sh)
 mask_text() {
 	sed -E 's/[0-9]+\.[0-9]{3}( ms|\/)/X\1/g; s/(ts[orst])=[0-9:.]+/\1=T/g;
-	    s/^( TS: |     )([0-9.]+ +)?[0-9]+$/\1\2TS/'
+	    s/^( TS: |     )([0-9.]+ +)?[0-9]+$/\1\2TS/' | basic_mask
 }
 mask_json() {
 	sed -E 's/"(sec|usec|rtt|probe_ipid|reply_ipid|sport|tcp_seq|tcp_ack|min|max|avg|stddev|ts|start_time|stop_time)":[0-9.]+/"\1":X/g;
-	    s/"tsonly":\[[0-9,]+\]/"tsonly":[X]/g; s/"hostname":"[^"]*", //'
+	    s/"tsonly":\[[0-9,]+\]/"tsonly":[X]/g; s/"hostname":"[^"]*", //' |
+	    basic_mask
 }
 
-# tcpdump on h1's link to r1 around a command: cap FILE CMD...
+# tcpdump on h1's link to r1 around a command: cap FILE CMD...  The
+# capture starts once tcpdump says it listens, and ends once a marker
+# sent after CMD (an echo request to r1 with its own pattern) is in the
+# file: every packet of CMD was captured by then.  Bounded waits only.
 h1if=$(lab_ifname h1 r1)
+ncap=0
 cap() {
-	local f=$1 pid; shift
+	local f=$1 pid log mark i; shift
+	ncap=$((ncap + 1))
+	mark=$(printf 'c0ffee%04x' $ncap)
 	pid=$(lab_bg h1 tcpdump -i "$h1if" -nn -U -s 0 -w "$f" \
 	    'not arp and not (icmp6 and ip6[40] >= 133 and ip6[40] <= 137)')
-	sleep 1
+	log=$(lab_bglog "$pid")
+	for i in $(seq 200); do
+		grep -q 'listening on' "$log" 2>/dev/null && break
+		sleep 0.05
+	done
 	"$@"
-	sleep 0.5
+	lab_exec h1 ping -c 1 -W 1 -p "$mark" 192.0.2.2 >/dev/null 2>&1
+	for i in $(seq 200); do
+		tcpdump -r "$f" -nn -x 'icmp[0] == 8' 2>/dev/null |
+		    tr -d ' \n' | grep -q "$mark" && break
+		sleep 0.05
+	done
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
 }
 
 # The packets of a capture, one line each: "src=A size=N ttl=T [ipid=I]
-# <rest of tcpdump's line>" (the outer header's fields).
+# dst=B[.PORT]: <rest of tcpdump's line>" (the outer header's fields).
 wire() {
 	tcpdump -r "$1" -nn -v 2>/dev/null | awk '
 	    /^[0-9]/ { if (l != "") print l; l = $0; next }
 	    { l = l " " $0 } END { if (l != "") print l }' |
 	sed -E -n \
-	    -e 's/^[0-9:.]+ IP \(tos [^,]*, ttl ([0-9]+), id ([0-9]+), offset [0-9]+, flags \[[^]]*\], proto [^,]*, length ([0-9]+)[^>]* ([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)(\.[0-9]+)? > ([0-9.]+): (.*)/src=\4 size=\3 ttl=\1 ipid=\2 \7/p' \
-	    -e 's/^[0-9:.]+ IP6 \(.*hlim ([0-9]+), next-header [^)]*\) payload length: ([0-9]+)\) ([0-9a-f:]+)(\.[0-9]+)? > ([0-9a-f:]+)(\.[0-9]+)?: (.*)/src=\3 plen=\2 ttl=\1 \7/p' |
+	    -e 's/^[0-9:.]+ IP \(tos [^,]*, ttl ([0-9]+), id ([0-9]+), offset [0-9]+, flags \[[^]]*\], proto [^,]*, length ([0-9]+)[^>]* ([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)(\.[0-9]+)? > ([0-9.]+): (.*)/src=\4 size=\3 ttl=\1 ipid=\2 dst=\6: \7/p' \
+	    -e 's/^[0-9:.]+ IP6 \(.*hlim ([0-9]+), next-header [^)]*\) payload length: ([0-9]+)\) ([0-9a-f:]+)(\.[0-9]+)? > ([0-9a-f:]+)(\.[0-9]+)?: (.*)/src=\3 plen=\2 ttl=\1 dst=\5\6: \7/p' |
 	awk '{ if ($2 ~ /^plen=/) { sub(/^plen=/, "", $2); $2 = "size=" ($2 + 40) } print }'
 }
 
-# The responses of a JSON ping: "src=A size=N ttl=T [ipid=I] what".
-responses() {
-	sed 's/{"from"/\n{"from"/g' "$1" | grep '^{"from"' | while read -r r; do
-		from=$(sed -E 's/.*"from":"([^"]+)".*/\1/' <<<"$r")
-		size=$(sed -E 's/.*"reply_size":([0-9]+).*/\1/' <<<"$r")
-		ttl=$(sed -E 's/.*"reply_ttl":([0-9]+).*/\1/' <<<"$r")
-		line="src=$from size=$size ttl=$ttl"
-		grep -q '"reply_ipid"' <<<"$r" && [ "${from#*:}" = "$from" ] &&
-		    line="$line ipid=$(sed -E 's/.*"reply_ipid":([0-9]+).*/\1/' <<<"$r")"
-		what=
-		case $r in
-		*'"icmp_type":0,'*|*'"icmp_type":129,'*) what='echo reply' ;;
-		*'"icmp_type":14,'*) what='time stamp reply' ;;
-		*'"icmp_type":3, "icmp_code":3'*) what='port [0-9]+ unreachable' ;;
-		*'"icmp_type":1, "icmp_code":4'*) what='unreachable port' ;;
-		*'"tcp_flags":20'*) what='Flags \[R\.\]' ;;
-		*'"tcp_flags":4'*) what='Flags \[R\]' ;;
-		*'"tcp_flags":18'*) what='Flags \[S\.\]' ;;
-		esac
-		echo "$line|$what"
-	done
+# on_wire PCAP JSON FLOW [JSON FLOW ...]: every response of each JSON
+# file is a packet of capture PCAP (wire's lines, kept in PCAP.txt) with
+# its source, size, TTL, IP ID and kind, that matches the regex FLOW (the
+# run's own ports or ICMP id, see flow).  Prints one line per JSON file,
+# "ok" or what is wrong (one python for all: its start is costly on a
+# loaded machine).
+on_wire() {
+	[ -s "$1.txt" ] || wire "$1" >"$1.txt"
+	python3 - "$1.txt" "${@:2}" <<'PY'
+import json, re, sys
+wire = open(sys.argv[1]).read().split("\n")
+kinds = [((0, None), "echo reply"), ((129, None), "echo reply"),
+         ((14, None), "time stamp reply"), ((3, 3), "port [0-9]+ unreachable"),
+         ((1, 4), "unreachable port")]
+def check(path, flow):
+  n = 0
+  for l in open(path):
+    o = json.loads(l)
+    if o.get("type") != "ping":
+        continue
+    for r in o.get("responses", []):
+        n += 1
+        head = "src=%s size=%d ttl=%d" % (r["from"], r["reply_size"],
+                                         r["reply_ttl"])
+        if "reply_ipid" in r and ":" not in r["from"]:
+            head += " ipid=%d" % r["reply_ipid"]
+        what = None
+        if "tcp_flags" in r:
+            what = {20: r"Flags \[R\.\]", 4: r"Flags \[R\]",
+                    18: r"Flags \[S\.\]"}.get(r["tcp_flags"])
+        for (t, c), w in kinds:
+            if r.get("icmp_type") == t and c in (None, r.get("icmp_code")):
+                what = w
+        if not any(w.startswith(head + " ") and what and re.search(what, w)
+                   and flow.search(w) for w in wire):
+            return "not on the wire: %s %s (%s)" % (head, what, flow.pattern)
+  return "ok" if n > 0 else "no responses"
+a = sys.argv[2:]
+for path, flow in zip(a[0::2], a[1::2]):
+    try:
+        print(check(path, re.compile(flow)))
+    except (OSError, ValueError) as e:
+        print("cannot read %s: %s" % (path, e))
+PY
 }
 
-# Every response of JSON file $1 is a packet of capture $2.
-on_wire() {
-	local j=$1 p=$2 r head what cnt=0
-	wire "$p" >"$p.txt"
-	while IFS='|' read -r head what; do
-		cnt=$((cnt + 1))
-		grep -F "$head " "$p.txt" | grep -Eq "$what" || {
-			echo "not on the wire: $head $what"
-			return 1
-		}
-	done < <(responses "$j")
-	[ $cnt -gt 0 ] || { echo "no responses"; return 1; }
+# flow METHOD PORT FAMILY: what a reply to a ping -F PORT says of its
+# flow on the wire: the ICMP id, the port it is sent to, the source port
+# of the probe it quotes (ICMPv6 errors do not show it: any, there)
+flow() {
+	case $1 in
+	icmp-echo|icmp-time) echo "id $2[, ]" ;;
+	tcp-ack-sport)	echo "\.($2|$(($2 + 1))|$(($2 + 2))): Flags" ;;
+	tcp-*)		echo "\.$2: Flags" ;;
+	udp*)		[ "$3" = 4 ] && echo "\.$2 > " || echo . ;;
+	esac
 }
 
 # ---- every method, both families ------------------------------------
+# Every run has ports (or an ICMP id) of its own, -F: run R of combination
+# I uses 41000 + 50 I + 5 R (tcp-ack-sport takes three from there).  All
+# our JSON runs go out together under one capture, each reply found on
+# the wire by its flow; then our text and warts runs and Debian's JSON and
+# text runs, a family at a time.
+combos=()
 for m in icmp-echo icmp-time tcp-syn tcp-ack tcp-ack-sport udp udp-dport; do
-	for fam in 4 6; do
-		[ $fam = 4 ] && dst=$D4 || dst=$D6
-		[ $m = icmp-time ] && [ $fam = 6 ] && continue
-		cmd="ping -c 3 -i 0.2 -P $m $dst"
-		cap "$tmp/p.pcap" ours -O json -I "$cmd" >"$tmp/o.json" 2>"$tmp/o.err"
-		if grep -q '"replies":3' "$tmp/o.json" &&
-		    why=$(on_wire "$tmp/o.json" "$tmp/p.pcap"); then
-			ok "ours $cmd: 3 replies, each on the wire as recorded"
-		else
-			bad "ours $cmd: ${why:-} $(cat "$tmp/o.json" "$tmp/o.err")"
-		fi
-		[ $have_theirs = 1 ] || continue
-		# our warts file: Debian's tools read it, and Debian's
-		# sc_warts2json gives the objects ours gives
-		# (Debian's runs go alongside ours: two probers on one host
-		# each get their own replies, lab-trace; not tcp-ack-sport,
-		# whose port ranges from neighbouring pids overlap)
-		theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null &
-		tj=$!
-		[ $m = tcp-ack-sport ] && wait $tj
-		theirs -I "$cmd" >"$tmp/t.txt" 2>/dev/null &
-		tt=$!
-		[ $m = tcp-ack-sport ] && wait $tt
-		if [ -n "$ourjson" ]; then
-			ours -O warts -o "$tmp/o.warts" -I "$cmd" >/dev/null 2>&1
-			if sc_wartsdump "$tmp/o.warts" >"$tmp/dump" 2>&1 &&
-			    ! grep -q '^off 0x' "$tmp/dump" &&
-			    sc_warts2json "$tmp/o.warts" >"$tmp/dj" 2>&1 &&
-			    "$ourjson" "$tmp/o.warts" >"$tmp/oj2" 2>&1 &&
-			    [ "$(grep -c '"type":"ping"' "$tmp/dj")" = 1 ] &&
-			    diff "$tmp/dj" "$tmp/oj2" >"$tmp/diff"; then
-				ok "Debian's sc_wartsdump and sc_warts2json read our warts for $cmd"
-			else
-				bad "warts for $cmd: $(head -5 "$tmp/dump" "$tmp/diff")"
-			fi
-		fi
-		ours -I "$cmd" >"$tmp/o.txt" 2>&1
-		wait $tj $tt
-		if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
-		    >"$tmp/diff"; then
-			ok "ours and Debian's JSON agree for $cmd"
-		else
-			bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
-		fi
-		if diff <(mask_text <"$tmp/o.txt") <(mask_text <"$tmp/t.txt") \
-		    >"$tmp/diff"; then
-			ok "ours and Debian's text agree for $cmd"
-		else
-			bad "text differs from Debian's for $cmd: $(cat "$tmp/diff")"
-		fi
+	combos+=("$m 4")
+	[ $m = icmp-time ] || combos+=("$m 6")
+done
+port() { echo $((41000 + 50 * $1 + 5 * $2)); }
+# (reply numbers hidden where $tcpseq is 1; see below)
+seqmask() {
+	if [ "$tcpseq" = 1 ]; then
+		sed -E 's/("seq":|seq=)[0-9]+/\1N/g;
+		    s/, [0-9]+ packets received.*/, STATS/;
+		    s/"statistics":\{[^}]*\}/"statistics":S/'
+	else
+		cat
+	fi
+}
+pcmd() {	# pcmd I R: the command of run R of combination I
+	local m fam
+	read -r m fam <<<"${combos[$1]}"
+	[ $fam = 4 ] && fam=$D4 || fam=$D6
+	echo "ping -c 3 -i 0.2 -P $m -F $(port "$1" "$2") $fam"
+}
+all_json() {
+	local i pids=
+	for i in "${!combos[@]}"; do
+		ours -O json -I "$(pcmd "$i" 0)" >"$tmp/oj$i" 2>"$tmp/oe$i" &
+		pids="$pids $!"
 	done
+	wait $pids
+}
+cap "$tmp/all.pcap" all_json
+args=()
+for i in "${!combos[@]}"; do
+	read -r m fam <<<"${combos[$i]}"
+	args+=("$tmp/oj$i" "$(flow "$m" "$(port "$i" 0)" "$fam")")
+done
+mapfile -t whys < <(on_wire "$tmp/all.pcap" "${args[@]}")
+for i in "${!combos[@]}"; do
+	cmd=$(pcmd "$i" 0)
+	why=${whys[$i]:-no answer}
+	if grep -q '"replies":3' "$tmp/oj$i" && [ "$why" = ok ]; then
+		ok "ours $cmd: 3 replies, each on the wire as recorded"
+	else
+		bad "ours $cmd: $why $(cat "$tmp/oj$i" "$tmp/oe$i")"
+	fi
+done
+if [ $have_theirs = 1 ]; then
+	for f in 4 6; do
+		pids=
+		for i in "${!combos[@]}"; do
+			read -r m fam <<<"${combos[$i]}"
+			[ "$fam" = $f ] || continue
+			ours -I "$(pcmd "$i" 1)" >"$tmp/ot$i" 2>&1 &
+			pids="$pids $!"
+			if [ -n "$ourjson" ]; then
+				ours -O warts -o "$tmp/ow$i.warts" \
+				    -I "$(pcmd "$i" 2)" >/dev/null 2>&1 &
+				pids="$pids $!"
+			fi
+			basic_split $pids
+			theirs -O json -I "$(pcmd "$i" 3)" >"$tmp/tj$i" \
+			    2>/dev/null &
+			pids="$pids $!"
+			theirs -I "$(pcmd "$i" 4)" >"$tmp/tt$i" 2>/dev/null &
+			pids="$pids $!"
+		done
+		wait $pids
+	done
+fi
+for i in "${!combos[@]}"; do
+	[ $have_theirs = 1 ] || break
+	read -r m fam <<<"${combos[$i]}"
+	[ $fam = 4 ] && cmd="ping -c 3 -i 0.2 -P $m $D4" ||
+	    cmd="ping -c 3 -i 0.2 -P $m $D6"
+	# our warts file: Debian's tools read it, and Debian's
+	# sc_warts2json gives the objects ours gives
+	if [ -n "$ourjson" ]; then
+		if sc_wartsdump "$tmp/ow$i.warts" >"$tmp/dump" 2>&1 &&
+		    ! grep -q '^off 0x' "$tmp/dump" &&
+		    sc_warts2json "$tmp/ow$i.warts" >"$tmp/dj" 2>&1 &&
+		    "$ourjson" "$tmp/ow$i.warts" >"$tmp/oj2" 2>&1 &&
+		    [ "$(grep -c '"type":"ping"' "$tmp/dj")" = 1 ] &&
+		    diff "$tmp/dj" "$tmp/oj2" >"$tmp/diff"; then
+			ok "Debian's sc_wartsdump and sc_warts2json read our warts for $cmd"
+		else
+			bad "warts for $cmd: $(head -5 "$tmp/dump" "$tmp/diff")"
+		fi
+	fi
+	# Debian's tcp-syn and tcp-ack number a reset by when it arrives
+	# (seen on a busy machine: two resets both numbered 1, counted as a
+	# duplicate and a loss), so the numbers of TCP replies, and the
+	# statistics made from them, are ours to check (one reply to each of
+	# probes 0, 1, 2), not to compare
+	tcpseq=0
+	case $m in
+	tcp-syn|tcp-ack)
+		tcpseq=1
+		[ "$(grep -o '"seq":[0-9]*' "$tmp/oj$i" | sort | tr '\n' ' ')" = \
+		    '"seq":0 "seq":1 "seq":2 ' ] &&
+		    ok "ours $cmd: replies to probes 0, 1 and 2" ||
+		    bad "ours $cmd: reply numbers: $(cat "$tmp/oj$i")" ;;
+	esac
+	if grep -q '"type":"ping"' "$tmp/oj$i" &&
+	    diff <(mask_json <"$tmp/oj$i" | seqmask) \
+	    <(mask_json <"$tmp/tj$i" | seqmask) >"$tmp/diff"; then
+		ok "ours and Debian's JSON agree for $cmd"
+	else
+		bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
+	fi
+	if grep -q 'packets received' "$tmp/ot$i" &&
+	    diff <(mask_text <"$tmp/ot$i" | seqmask) \
+	    <(mask_text <"$tmp/tt$i" | seqmask) >"$tmp/diff"; then
+		ok "ours and Debian's text agree for $cmd"
+	else
+		bad "text differs from Debian's for $cmd: $(cat "$tmp/diff")"
+	fi
 done
 
 # ---- tcp-ack-sport: replies that arrive after later probes went out ----
@@ -183,24 +288,53 @@ else
 fi
 
 # ---- options whose output Debian's equals ----------------------------
-for o in "-R" "-T tsonly" "-T tsandaddr" "-C 4660" \
+# (every run at once: each has its own ICMP id or port, from its pid;
+# -F 4660 is one run of ours and one of Debian's, one after the other)
+opts=("-R" "-T tsonly" "-T tsandaddr" "-C 4660" \
     "-B 0102030405060708 -C 4660" "-p abcd -s 100" "-P icmp-time -R" \
     "-W 2 -s 120 -m 30 -z 4 -U 9 -p abcd -o 1" "-F 4660 -d 5" \
-    "-P udp -B 0102" "-P tcp-syn -s 60" "-O spoof -S 198.51.100.7"; do
-	[ $have_theirs = 1 ] || break
-	cmd="ping -c 2 -i 0.2 $o $D4"
-	ours -O json -I "$cmd" >"$tmp/o.json" 2>&1
-	theirs -O json -I "$cmd" >"$tmp/t.json" 2>/dev/null
-	if diff <(mask_json <"$tmp/o.json") <(mask_json <"$tmp/t.json") \
-	    >"$tmp/diff"; then
-		ok "ours and Debian's JSON agree for $cmd"
-	else
-		bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
-	fi
-done
+    "-P udp -B 0102" "-P tcp-syn -s 60" "-O spoof -S 198.51.100.7")
+if [ $have_theirs = 1 ]; then
+	pids=
+	for i in "${!opts[@]}"; do
+		cmd="ping -c 2 -i 0.2 ${opts[$i]} $D4"
+		if [ "${opts[$i]}" = "-F 4660 -d 5" ]; then
+			{ ours -O json -I "$cmd" >"$tmp/o$i.json" 2>&1
+			  theirs -O json -I "$cmd" >"$tmp/t$i.json" 2>/dev/null; } &
+			pids="$pids $!"
+			continue
+		fi
+		ours -O json -I "$cmd" >"$tmp/o$i.json" 2>&1 &
+		pids="$pids $!"
+		basic_split $pids
+		theirs -O json -I "$cmd" >"$tmp/t$i.json" 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	for i in "${!opts[@]}"; do
+		cmd="ping -c 2 -i 0.2 ${opts[$i]} $D4"
+		if grep -q '"type":"ping"' "$tmp/o$i.json" &&
+		    diff <(mask_json <"$tmp/o$i.json") \
+		    <(mask_json <"$tmp/t$i.json") >"$tmp/diff"; then
+			ok "ours and Debian's JSON agree for $cmd"
+		else
+			bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
+		fi
+	done
+fi
 
 # ---- record route and timestamps -------------------------------------
-ours -I "ping -c 1 -R $D4" >"$tmp/rr" 2>&1
+pids=
+ours -I "ping -c 1 -R $D4" >"$tmp/rr" 2>&1 &
+pids="$pids $!"
+ours -O json -I "ping -c 1 -T tsonly $D4" >"$tmp/ts1" 2>&1 &
+pids="$pids $!"
+ours -O json -I "ping -c 1 -T tsandaddr $D4" >"$tmp/ts2" 2>&1 &
+pids="$pids $!"
+ours -O json -I "ping -c 1 -T tsprespec=192.0.2.6,$D4 $D4" >"$tmp/ts3" 2>&1 &
+pids="$pids $!"
+ours -I "ping -c 1 -P icmp-time $D4" >"$tmp/it" 2>&1 &
+wait $pids $!
 # forward: r1 r2 r3a|r3b r4 r5 (their far-side addresses), h2; back: ...
 if [ "$(grep -cE '^( RR: |     )[0-9.]+$' "$tmp/rr")" -eq 9 ] &&
     grep -q ' RR: 192\.0\.2\.5$' "$tmp/rr" && grep -q '^     192\.0\.2\.25$' "$tmp/rr" &&
@@ -209,59 +343,79 @@ if [ "$(grep -cE '^( RR: |     )[0-9.]+$' "$tmp/rr")" -eq 9 ] &&
 else
 	bad "-R: $(cat "$tmp/rr")"
 fi
-ours -O json -I "ping -c 1 -T tsonly $D4" >"$tmp/ts" 2>&1
-grep -Eq '"tsonly":\[[1-9][0-9]*(,[1-9][0-9]*){8}\]' "$tmp/ts" &&
-    ok "-T tsonly returns 9 timestamps" || bad "-T tsonly: $(cat "$tmp/ts")"
-ours -O json -I "ping -c 1 -T tsandaddr $D4" >"$tmp/ts" 2>&1
-grep -Eq '"tsandaddr":\[\{"ip":"192\.0\.2\.2","ts":[1-9][0-9]*\},\{"ip":"192\.0\.2\.6",' "$tmp/ts" &&
+grep -Eq '"tsonly":\[[1-9][0-9]*(,[1-9][0-9]*){8}\]' "$tmp/ts1" &&
+    ok "-T tsonly returns 9 timestamps" || bad "-T tsonly: $(cat "$tmp/ts1")"
+grep -Eq '"tsandaddr":\[\{"ip":"192\.0\.2\.2","ts":[1-9][0-9]*\},\{"ip":"192\.0\.2\.6",' "$tmp/ts2" &&
     ok "-T tsandaddr returns the routers' addresses and timestamps" ||
-    bad "-T tsandaddr: $(cat "$tmp/ts")"
-ours -O json -I "ping -c 1 -T tsprespec=192.0.2.6,$D4 $D4" >"$tmp/ts" 2>&1
-grep -Eq '"probe_size":104, .*"probe_tsps":\["192\.0\.2\.6","203\.0\.113\.1"\].*"tsandaddr":\[\{"ip":"192\.0\.2\.6","ts":[1-9][0-9]*\},\{"ip":"203\.0\.113\.1","ts":[1-9][0-9]*\}\]' "$tmp/ts" &&
+    bad "-T tsandaddr: $(cat "$tmp/ts2")"
+grep -Eq '"probe_size":104, .*"probe_tsps":\["192\.0\.2\.6","203\.0\.113\.1"\].*"tsandaddr":\[\{"ip":"192\.0\.2\.6","ts":[1-9][0-9]*\},\{"ip":"203\.0\.113\.1","ts":[1-9][0-9]*\}\]' "$tmp/ts3" &&
     ok "-T tsprespec stamps the prespecified addresses" ||
-    bad "-T tsprespec: $(cat "$tmp/ts")"
-ours -I "ping -c 1 -P icmp-time $D4" >"$tmp/it" 2>&1
+    bad "-T tsprespec: $(cat "$tmp/ts3")"
 grep -Eq '^40 bytes from 203\.0\.113\.1, seq=0 ttl=59 time=[0-9.]+ ms tso=[0-9:.]+ tsr=[0-9:.]+ tst=[0-9:.]+$' "$tmp/it" &&
     ok "icmp-time records the timestamp reply" || bad "icmp-time: $(cat "$tmp/it")"
 
 # ---- TCP to an open and a closed port; UDP to a closed port ----------
 lab_bg h2 nc -lk $D4 80 >/dev/null
 lab_bg h2 nc -6 -lk $D6 80 >/dev/null
-sleep 1
-for dst in $D4 $D6; do
-	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 80 $dst" >"$tmp/o" 2>&1
-	[ "$(grep -c "seq=[01] tcp=open " "$tmp/o")" -eq 2 ] &&
-	    ok "tcp-syn to a listening port of $dst: open" || bad "tcp-syn open: $(cat "$tmp/o")"
-	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 81 $dst" >"$tmp/o" 2>&1
-	[ "$(grep -c "seq=[01] tcp=closed " "$tmp/o")" -eq 2 ] &&
-	    ok "tcp-syn to a closed port of $dst: closed" || bad "tcp-syn closed: $(cat "$tmp/o")"
+for i in $(seq 100); do
+	[ "$(lab_exec h2 ss -ltnH 'sport = :80' 2>/dev/null | wc -l)" -ge 2 ] &&
+	    break
+	sleep 0.05
 done
-ours -O json -I "ping -c 2 -i 0.2 -P udp $D4" >"$tmp/o" 2>&1
+pids=
+for dst in $D4 $D6; do
+	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 80 $dst" >"$tmp/open$dst" 2>&1 &
+	pids="$pids $!"
+	ours -I "ping -c 2 -i 0.2 -P tcp-syn -d 81 $dst" >"$tmp/closed$dst" 2>&1 &
+	pids="$pids $!"
+done
+ours -O json -I "ping -c 2 -i 0.2 -P udp $D4" >"$tmp/o" 2>&1 &
+wait $pids $!
+for dst in $D4 $D6; do
+	[ "$(grep -c "seq=[01] tcp=open " "$tmp/open$dst")" -eq 2 ] &&
+	    ok "tcp-syn to a listening port of $dst: open" ||
+	    bad "tcp-syn open: $(cat "$tmp/open$dst")"
+	[ "$(grep -c "seq=[01] tcp=closed " "$tmp/closed$dst")" -eq 2 ] &&
+	    ok "tcp-syn to a closed port of $dst: closed" ||
+	    bad "tcp-syn closed: $(cat "$tmp/closed$dst")"
+done
 [ "$(grep -o '"icmp_type":3, "icmp_code":3' "$tmp/o" | wc -l)" -eq 2 ] &&
     ok "udp to a closed port: port unreachable" || bad "udp: $(cat "$tmp/o")"
 
-# ---- -C, -O spoof on the wire ----------------------------------------
-cap "$tmp/c.pcap" ours -I "ping -c 1 -C 4660 $D4" >/dev/null 2>&1
+# ---- -C, -O spoof, -M on the wire -------------------------------------
+# (four pings at once under one capture: each has its own ICMP id, and
+# each check looks at its own packets)
+four() {
+	local pids=
+	ours -I "ping -c 1 -C 4660 $D4" >/dev/null 2>&1 &
+	pids="$pids $!"
+	ours -I "ping -c 1 -O spoof -S 198.51.100.7 $D4" >/dev/null 2>&1 &
+	pids="$pids $!"
+	ours -I "ping -c 3 -i 0.3 -s 1000 -M 600 $D4" >"$tmp/m4" 2>&1 &
+	pids="$pids $!"
+	ours -I "ping -c 3 -i 0.3 -s 1400 -M 1280 $D6" >"$tmp/m6" 2>&1 &
+	pids="$pids $!"
+	wait $pids
+}
+cap "$tmp/c.pcap" four
 tcpdump -r "$tmp/c.pcap" -nn -x 'icmp[0] == 8' 2>/dev/null | grep -q '0x0010:  cb00 7101 0800 1234 ' &&
     ok "-C 4660 puts checksum 0x1234 on the wire" ||
     bad "-C: $(tcpdump -r "$tmp/c.pcap" -nn -x 2>/dev/null)"
-cap "$tmp/s.pcap" ours -I "ping -c 1 -O spoof -S 198.51.100.7 $D4" >/dev/null 2>&1
-tcpdump -r "$tmp/s.pcap" -nn -x 'icmp[0] == 8' 2>/dev/null >"$tmp/s.txt"
+tcpdump -r "$tmp/c.pcap" -nn -x 'icmp[0] == 8 and src host 198.51.100.7' \
+    2>/dev/null >"$tmp/s.txt"
 grep -q '198\.51\.100\.7 > 203\.0\.113\.1: ICMP echo request' "$tmp/s.txt" &&
     grep -Eq '0x0010:  cb00 7101 0800 [0-9a-f]{4} [0-9a-f]{4} 0000 c000 0201' "$tmp/s.txt" &&
     ok "-O spoof: the spoofed source on the wire, ours in the payload" ||
     bad "-O spoof: $(cat "$tmp/s.txt")"
 
-# ---- -M: a Packet Too Big, then fragmented replies --------------------
-cap "$tmp/m4.pcap" ours -I "ping -c 3 -i 0.3 -s 1000 -M 600 $D4" >"$tmp/m4" 2>&1
-tcpdump -r "$tmp/m4.pcap" -nn -v icmp 2>/dev/null >"$tmp/m4.txt"
+# -M: a Packet Too Big, then fragmented replies
+tcpdump -r "$tmp/c.pcap" -nn -v icmp 2>/dev/null >"$tmp/m4.txt"
 grep -q '192\.0\.2\.1 > 203\.0\.113\.1: ICMP 192\.0\.2\.1 unreachable - need to frag (mtu 600)' "$tmp/m4.txt" &&
     grep -A1 'flags \[+\], proto ICMP' "$tmp/m4.txt" | grep -q '203\.0\.113\.1 > 192\.0\.2\.1: ICMP echo reply' &&
     [ "$(grep -c '^1000 bytes from' "$tmp/m4")" -eq 3 ] &&
     ok "-M 600 (IPv4): frag-needed sent, then fragmented replies" ||
     bad "-M IPv4: $(cat "$tmp/m4" "$tmp/m4.txt")"
-cap "$tmp/m6.pcap" ours -I "ping -c 3 -i 0.3 -s 1400 -M 1280 $D6" >"$tmp/m6" 2>&1
-tcpdump -r "$tmp/m6.pcap" -nn -v icmp6 or ip6 2>/dev/null >"$tmp/m6.txt"
+tcpdump -r "$tmp/c.pcap" -nn -v icmp6 or ip6 2>/dev/null >"$tmp/m6.txt"
 grep -q 'ICMP6, packet too big, mtu 1280' "$tmp/m6.txt" &&
     grep -q '2001:db8:ff::1 > 2001:db8:1::1: frag (' "$tmp/m6.txt" &&
     [ "$(grep -c '^1400 bytes from' "$tmp/m6")" -eq 3 ] &&
@@ -316,10 +470,10 @@ else
 fi
 
 # ---- bad option values --------------------------------------------------
+# (every refusal at once: none of them sends anything)
+refusals=()
 while IFS='|' read -r opt want; do
-	ours -I "ping $opt $D4" >"$tmp/o" 2>&1
-	grep -qF -- "$want" "$tmp/o" && ! grep -q 'bytes from' "$tmp/o" &&
-	    ok "ping $opt: refused ($want)" || bad "ping $opt: $(cat "$tmp/o")"
+	refusals+=("$opt|$want|$D4")
 done <<'EOF'
 -c 0|-c: invalid value '0' (expected 1 to 65535)
 -i 0|-i: invalid value '0' (expected seconds from 0.001 to 20)
@@ -352,10 +506,20 @@ for o in "-R|-R: IP options are IPv4 only" "-P icmp-time|-P icmp-time: IPv4 only
     "-M 600|-M: invalid value '600' (IPv6 needs at least 1280)" \
     "-O tbt|-O tbt: needs -M (the pseudo MTU)" \
     "-O tbt -M 1280 -s 1280|-O tbt: -s 1280 must be larger than -M 1280"; do
-	opt=${o%%|*} want=${o#*|}
-	ours -I "ping $opt $D6" >"$tmp/o" 2>&1
-	grep -qF -- "$want" "$tmp/o" && ok "ping $opt $D6: refused" ||
-	    bad "ping $opt $D6: $(cat "$tmp/o")"
+	refusals+=("$o|$D6")
+done
+pids=
+for i in "${!refusals[@]}"; do
+	IFS='|' read -r opt want dst <<<"${refusals[$i]}"
+	ours -I "ping $opt $dst" >"$tmp/r$i" 2>&1 &
+	pids="$pids $!"
+done
+wait $pids
+for i in "${!refusals[@]}"; do
+	IFS='|' read -r opt want dst <<<"${refusals[$i]}"
+	grep -qF -- "$want" "$tmp/r$i" && ! grep -q 'bytes from' "$tmp/r$i" &&
+	    ok "ping $opt $dst: refused ($want)" ||
+	    bad "ping $opt $dst: $(cat "$tmp/r$i")"
 done
 
 echo "$((n - fail)) passed, $fail failed"

@@ -92,6 +92,7 @@ EOF
 	b=$(sed -nE 's/.*before-send ([0-9]+), .*/\1/p' <<<"$stats")
 	d=$(sed -nE 's/.*datalink ([0-9]+) .*/\1/p' <<<"$stats")
 	neg=$(sed -nE 's/.*negative RTTs ([0-9]+).*/\1/p' <<<"$stats")
+	rd=$(sed -nE 's/.*error-queue reads ([0-9]+)\).*/\1/p' <<<"$stats")
 	if [[ $out != *replies,* && $out != *hops,* ]] || [[ $out == *";"* ]]
 	then
 		bad "$name: $out $(head -c 300 "$LAB_DIR/$name.err")"
@@ -101,10 +102,12 @@ EOF
 	if [ -z "$stats" ]; then
 		bad "$name: no statistics in the debug log"
 	elif [ "${k:-0}" -lt 1 ] || [ "${b:-1}" != 0 ] || [ "${neg:-1}" != 0 ] ||
+	    [ "${rd:-0}" -lt 1 ] ||
 	    { [ "$dl" = dl ] && [ "${d:-0}" -lt 1 ]; } ||
 	    { [ "$dl" = - ] && [ "${d:-1}" != 0 ]; }; then
-		bad "$name: $stats (want kernel send times, none before-send," \
-		    "datalink ones only with -O dl, no negative RTT)"
+		bad "$name: $stats (want kernel send times read from the" \
+		    "error queue, none before-send, datalink ones only with" \
+		    "-O dl, no negative RTT)"
 	else
 		ok "$name: $stats"
 	fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_trace.sh SCAMPER HELPER: our trace against Linux routers, for every
 # method over IPv4 and IPv6: the hops are the lab's path, and the text is
-# line for line Debian scamper's for the same flow (RTTs masked).  Also
-# the options' effects: -f, -m, -g/-G, -q/-Q, -l, -w, -W, -T (see below).
+# line for line Debian scamper's (RTTs masked, and which branch of the
+# lab's ECMP pair answered: tests/lab/basic.sh).  Also the options'
+# effects: -f, -m, -g/-G, -q/-Q, -l, -w, -M, -z/-Z, -c (see below).
 # Needs root; skipped otherwise.
 set -u
 scamper=$1
@@ -10,6 +11,7 @@ export SCAMPER_HELPER_BIN=$2
 ourjson=$3	# our sc_warts2json
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+. "$here/../lab/basic.sh"
 lab_require_root
 lab_init trace
 lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
@@ -19,103 +21,118 @@ fail=0 n=0
 ok() { n=$((n + 1)); echo "ok: $*"; }
 bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
-ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
-theirs() { lab_exec h1 timeout 60 scamper "$@"; }
-mask() { sed -E 's/[0-9]+\.[0-9]{3} ms/X ms/g'; }
+ours() { basic_prober ours && lab_exec h1 timeout 60 "$scamper" "$@"; }
+theirs() { basic_prober theirs && lab_exec h1 timeout 60 scamper "$@"; }
+# text without RTTs, and with the ECMP pair's addresses hidden (each
+# prober's own path is checked against the lab's truth on its own)
+mask() { sed -E 's/[0-9]+\.[0-9]{3} ms/X ms/g' | basic_mask; }
 # JSON without what differs between any two runs (times, IP IDs, the
-# kernel-chosen source port); DROPTTL drops the hops at TTLs 3 and 4
+# source port and what follows from it) and with the ECMP pair hidden:
+# jnorm IN OUT [IN OUT ...] (one python for all: its start is costly on
+# a loaded machine); an IN that is not JSON gives an empty OUT
 jnorm() {
-	python3 -c '
+	python3 - "$@" <<'PY'
 import json, sys
-drop = sys.argv[1] == "1"
-for l in sys.stdin:
-    o = json.loads(l)
-    for k in ("start", "start_time", "stop_time", "sport", "icmp_sum"):
-        o.pop(k, None)
-    hops = []
-    for h in o.get("hops", []):
-        for k in ("tx", "rtt", "reply_ipid"):
-            h.pop(k, None)
-        if not (drop and h["probe_ttl"] in (3, 4)):
-            hops.append(h)
-    if "hops" in o:
-        o["hops"] = hops
-    print(json.dumps(o, sort_keys=True))
-' "$1"
+a = sys.argv[1:]
+for src, dst in zip(a[0::2], a[1::2]):
+    out = []
+    try:
+        for l in open(src):
+            o = json.loads(l)
+            for k in ("start", "start_time", "stop_time", "sport",
+                      "icmp_sum"):
+                o.pop(k, None)
+            for h in o.get("hops", []):
+                for k in ("tx", "rtt", "reply_ipid"):
+                    h.pop(k, None)
+            out.append(json.dumps(o, sort_keys=True) + "\n")
+    except (OSError, ValueError) as e:
+        out = ["not JSON: %s\n" % e]
+    open(dst + ".n", "w").writelines(out)
+PY
+	while [ $# -ge 2 ]; do
+		basic_mask <"$2.n" >"$2"
+		shift 2
+	done
 }
 
-# The path from h1 to h2: hop 3 and 4 are one ECMP branch or the other.
-path_ok() {	# path_ok FAMILY FILE
-	local f=$2 h3 h4
-	if [ "$1" = 4 ]; then
-		grep -q '^ 1  192\.0\.2\.2 ' "$f" && grep -q '^ 2  192\.0\.2\.6 ' "$f" &&
-		h3=$(awk '$1==3{print $2}' "$f") && h4=$(awk '$1==4{print $2}' "$f") &&
-		{ [ "$h3 $h4" = "192.0.2.10 192.0.2.18" ] ||
-		  [ "$h3 $h4" = "192.0.2.14 192.0.2.22" ]; } &&
-		grep -q '^ 5  192\.0\.2\.26 ' "$f" && grep -q '^ 6  203\.0\.113\.1 ' "$f"
-	else
-		grep -q '^ 1  2001:db8:1::2 ' "$f" && grep -q '^ 2  2001:db8:2::2 ' "$f" &&
-		h3=$(awk '$1==3{print $2}' "$f") && h4=$(awk '$1==4{print $2}' "$f") &&
-		{ [ "$h3 $h4" = "2001:db8:3::2 2001:db8:5::2" ] ||
-		  [ "$h3 $h4" = "2001:db8:4::2 2001:db8:6::2" ]; } &&
-		grep -q '^ 5  2001:db8:7::2 ' "$f" && grep -q '^ 6  2001:db8:ff::1 ' "$f"
-	fi
-}
-
+# Runs that go out at once each have a source port of their own (-s):
+# ports derived from neighbouring pids can meet (a busy flow moves to the
+# next port) and two probers would then take each other's replies.  The
+# port changes no output but JSON's "sport" (left out of the comparison)
+# and the ECMP branch (hidden, and checked against the truth).  Both
+# families of a method go out at once (ten runs).
 for m in udp-paris icmp-paris udp icmp tcp tcp-ack; do
+	ourpids=
 	for fam in 4 6; do
 		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
-		cmd="trace -P $m -q 1 -s 40123 $dst"
-		ours -I "$cmd" >"$tmp/ours" 2>"$tmp/ours.err"
-		if [ "$m" = udp ]; then
-			# classic UDP varies the port per probe: ECMP may
-			# switch branches between hops, so check hops 1, 2, 5, 6
-			grep -q "^ 6  $dst " "$tmp/ours" && grep -q '^ 5  ' "$tmp/ours" &&
-			    ok "ours $cmd reaches the target at hop 6" ||
-			    bad "ours $cmd: $(cat "$tmp/ours" "$tmp/ours.err")"
-		elif path_ok $fam "$tmp/ours"; then
+		ours -I "trace -P $m -q 1 -s 40123 $dst" >"$tmp/ours$fam" \
+		    2>"$tmp/ours$fam.err" &
+		ourpids="$ourpids $!"
+		ours -O json -I "trace -P $m -q 1 -s 40124 $dst" \
+		    >"$tmp/oj$fam.raw" 2>&1 &
+		ourpids="$ourpids $!"
+		ours -O warts -o "$tmp/o$fam.warts" \
+		    -I "trace -P $m -q 1 -s 40125 $dst" >/dev/null 2>&1 &
+		ourpids="$ourpids $!"
+	done
+	basic_split $ourpids
+	for fam in 4 6; do
+		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
+		# (Debian's 20211212 matches no IPv6 udp-paris reply:
+		# LAB-NOTES)
+		[ "$m" = udp-paris ] && [ $fam = 6 ] && continue
+		theirs -I "trace -P $m -q 1 -s 40126 $dst" \
+		    >"$tmp/theirs$fam" 2>/dev/null &
+		theirs -O json -I "trace -P $m -q 1 -s 40127 $dst" \
+		    >"$tmp/tj$fam.raw" 2>&1 &
+	done
+	wait
+	jnorm "$tmp/oj4.raw" "$tmp/oj4" "$tmp/tj4.raw" "$tmp/tj4" \
+	    "$tmp/oj6.raw" "$tmp/oj6" "$tmp/tj6.raw" "$tmp/tj6"
+	for fam in 4 6; do
+		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
+		cmd="trace -P $m -q 1 $dst"
+		if basic_path_ok $fam "$tmp/ours$fam"; then
 			ok "ours $cmd follows the lab's path"
 		else
-			bad "ours $cmd: $(cat "$tmp/ours" "$tmp/ours.err")"
-		fi
-		if [ "$m" = udp-paris ] && [ $fam = 6 ]; then
-			# Debian's 20211212 matches no reply here (LAB-NOTES)
-			continue
-		fi
-		theirs -I "$cmd" >"$tmp/theirs" 2>/dev/null
-		if [ "$m" = udp ]; then
-			# per-probe ports (and, in Debian's IPv6 probes, random
-			# kernel flow labels) pick ECMP branches per hop: leave
-			# the two ECMP hops out of the comparison
-			sed -i -E '/^ [34]  /d' "$tmp/ours" "$tmp/theirs"
-		fi
-		if diff <(mask <"$tmp/ours") <(mask <"$tmp/theirs") >"$tmp/diff"; then
-			ok "ours and Debian's text agree for $cmd"
-		else
-			bad "text differs from Debian's for $cmd: $(cat "$tmp/diff")"
-		fi
-		drop=0
-		[ "$m" = udp ] && drop=1
-		ours -O json -I "$cmd" | jnorm $drop >"$tmp/oj" 2>&1
-		theirs -O json -I "$cmd" | jnorm $drop >"$tmp/tj" 2>&1
-		if [ -s "$tmp/oj" ] && diff "$tmp/oj" "$tmp/tj" >"$tmp/diff"; then
-			ok "ours and Debian's JSON agree for $cmd"
-		else
-			bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
+			bad "ours $cmd: $(cat "$tmp/ours$fam" "$tmp/ours$fam.err")"
 		fi
 		# our warts file: Debian's tools read it, and Debian's
 		# sc_warts2json gives the objects ours gives
-		ours -O warts -o "$tmp/o.warts" -I "$cmd" >/dev/null 2>&1
-		if sc_wartsdump "$tmp/o.warts" >"$tmp/dump" 2>&1 &&
+		if sc_wartsdump "$tmp/o$fam.warts" >"$tmp/dump" 2>&1 &&
 		    grep -q '^traceroute from' "$tmp/dump" &&
 		    ! grep -q '^off 0x' "$tmp/dump" &&
-		    sc_warts2json "$tmp/o.warts" >"$tmp/dj" 2>&1 &&
-		    "$ourjson" "$tmp/o.warts" >"$tmp/oj2" 2>&1 &&
+		    sc_warts2json "$tmp/o$fam.warts" >"$tmp/dj" 2>&1 &&
+		    "$ourjson" "$tmp/o$fam.warts" >"$tmp/oj2" 2>&1 &&
 		    [ "$(grep -c '"type":"trace"' "$tmp/dj")" = 1 ] &&
 		    diff "$tmp/dj" "$tmp/oj2" >"$tmp/diff"; then
 			ok "Debian's sc_wartsdump and sc_warts2json read our warts for $cmd"
 		else
 			bad "warts for $cmd: $(head -5 "$tmp/dump" "$tmp/diff")"
+		fi
+		[ "$m" = udp-paris ] && [ $fam = 6 ] && continue
+		# which branches the two took (SCAMPER_TEST_ECMP forces them)
+		echo "# hops 3-4: ours $(awk '$1 == 3 || $1 == 4 { printf "%s ", $2 }' \
+		    "$tmp/ours$fam")Debian's $(awk '$1 == 3 || $1 == 4 { printf "%s ", $2 }' \
+		    "$tmp/theirs$fam")"
+		if basic_path_ok $fam "$tmp/theirs$fam"; then
+			ok "Debian's $cmd follows the lab's path"
+		else
+			bad "Debian's $cmd: $(cat "$tmp/theirs$fam")"
+		fi
+		if diff <(mask <"$tmp/ours$fam") <(mask <"$tmp/theirs$fam") \
+		    >"$tmp/diff"; then
+			ok "ours and Debian's text agree for $cmd"
+		else
+			bad "text differs from Debian's for $cmd: $(cat "$tmp/diff")"
+		fi
+		if [ -s "$tmp/oj$fam" ] &&
+		    grep -q '"type": "trace"' "$tmp/oj$fam" &&
+		    diff "$tmp/oj$fam" "$tmp/tj$fam" >"$tmp/diff"; then
+			ok "ours and Debian's JSON agree for $cmd"
+		else
+			bad "JSON differs from Debian's for $cmd: $(cat "$tmp/diff")"
 		fi
 	done
 done
@@ -137,10 +154,11 @@ ours -I "trace -P icmp-paris -Q -q 3 203.0.113.1" >"$tmp/q" 2>&1
 # Packet Too Big), and our text is Debian's (UDP: the method 20211212 does
 # PMTUD with)
 for dst in 203.0.113.1 2001:db8:ff::1; do
-	cmd="trace -M -P udp -q 1 -s 40123 $dst"
-	ours -I "$cmd" >"$tmp/ours" 2>&1
-	theirs -I "$cmd" >"$tmp/theirs" 2>&1
-	sed -i -E '/^ [34]  /d' "$tmp/ours" "$tmp/theirs"
+	cmd="trace -M -P udp -q 1 $dst"
+	ours -I "trace -M -P udp -q 1 -s 40123 $dst" >"$tmp/ours" 2>&1 &
+	basic_split $!
+	theirs -I "trace -M -P udp -q 1 -s 40124 $dst" >"$tmp/theirs" 2>&1 &
+	wait
 	grep -q '^ 5  .* \[mtu: 1400\]$' "$tmp/ours" &&
 	    diff <(mask <"$tmp/ours") <(mask <"$tmp/theirs") >"$tmp/diff" &&
 	    ok "$cmd finds MTU 1400 after hop 4, as Debian's does" ||
@@ -148,21 +166,30 @@ for dst in 203.0.113.1 2001:db8:ff::1; do
 done
 # every method can do PMTUD here (20211212: UDP only)
 for m in udp-paris icmp-paris tcp; do
-	ours -O warts -o "$tmp/pm.warts" -I "trace -M -P $m 203.0.113.1" \
-	    "trace -M -P $m 2001:db8:ff::1" >/dev/null 2>&1
-	[ "$(sc_wartsdump "$tmp/pm.warts" | grep -c 'pmtu 1400, notec 1')" = 2 ] &&
+	sp=$((40160 + ${#m}))
+	ours -O warts -o "$tmp/pm-$m.warts" -I "trace -M -P $m -s $sp 203.0.113.1" \
+	    "trace -M -P $m -s $sp 2001:db8:ff::1" >/dev/null 2>&1 &
+done
+wait
+for m in udp-paris icmp-paris tcp; do
+	[ "$(sc_wartsdump "$tmp/pm-$m.warts" | grep -c 'pmtu 1400, notec 1')" = 2 ] &&
 	    ok "-M with $m: path MTU 1400 (read by Debian's sc_wartsdump)" ||
-	    bad "-M with $m: $(sc_wartsdump "$tmp/pm.warts" | grep pmtud)"
+	    bad "-M with $m: $(sc_wartsdump "$tmp/pm-$m.warts" | grep pmtud)"
 done
 # r4 now discards big packets without a word: the search finds the MTU
 # and the TTL search names r4 (its replies at TTL 4)
 lab_exec r4 nft -f - <<'NFT'
 table inet noptb { chain out { type filter hook output priority 0; icmp type destination-unreachable icmp code frag-needed drop; icmpv6 type packet-too-big drop; }; }
 NFT
-for dst in 203.0.113.1 2001:db8:ff::1; do
-	ours -O warts -o "$tmp/bh.warts" -I "trace -M -w 1 -q 1 -P udp-paris $dst" \
-	    >/dev/null 2>&1
-	sc_wartsdump "$tmp/bh.warts" >"$tmp/bh.txt"
+for fam in 4 6; do
+	[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
+	ours -O warts -o "$tmp/bh$fam.warts" \
+	    -I "trace -M -w 1 -q 1 -P udp-paris -s 4017$fam $dst" >/dev/null 2>&1 &
+done
+wait
+for fam in 4 6; do
+	[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
+	sc_wartsdump "$tmp/bh$fam.warts" >"$tmp/bh.txt"
 	grep -q 'pmtu 1400, notec 1' "$tmp/bh.txt" &&
 	    grep -q 'note 0: nhmtu 1400, silence > ttl 4' "$tmp/bh.txt" &&
 	    ok "-M to $dst identifies the silent router at TTL 4" ||
@@ -176,9 +203,14 @@ lab_exec r4 nft delete table inet noptb
 # sc_wartsdump.
 dt='trace -P icmp-paris -f 3 -z 192.0.2.26 -Z lss1 203.0.113.1'
 dt2='trace -P icmp-paris -f 3 -Z lss1 203.0.113.1'
-dtk() { sc_wartsdump "$1" | grep -E 'doubletree|stop reason|^hop|probec'; }
-ours -O warts -o "$tmp/dt.warts" -I "$dt" "$dt2" >/dev/null 2>&1
-theirs -O warts -o "$tmp/dt2.warts" -I "$dt" "$dt2" >/dev/null 2>&1
+dtk() { sc_wartsdump "$1" | grep -E 'doubletree|stop reason|^hop|probec' |
+    basic_mask; }
+ours -O warts -o "$tmp/dt.warts" -I "${dt/-f 3/-s 40131 -f 3}" \
+    "${dt2/-f 3/-s 40132 -f 3}" >/dev/null 2>&1 &
+basic_split $!
+theirs -O warts -o "$tmp/dt2.warts" -I "${dt/-f 3/-s 40133 -f 3}" \
+    "${dt2/-f 3/-s 40134 -f 3}" >/dev/null 2>&1 &
+wait
 if dtk "$tmp/dt.warts" >"$tmp/a" && dtk "$tmp/dt2.warts" >"$tmp/b" &&
     grep -q 'gss-stop: 192.0.2.26' "$tmp/a" &&
     grep -q 'lss-stop: 192.0.2.6' "$tmp/a" && diff "$tmp/a" "$tmp/b" >"$tmp/diff"; then
@@ -220,16 +252,22 @@ fi
 # -g 2: 203.0.113.99 is routed to h2, which drops it silently: hops 6 and
 # 7 are gaps, the trace stops at the gap limit; -G 2 adds last-ditch
 # probes at TTL 255 (unanswered here) and still stops at GAPLIMIT
-ours -O json -I "trace -P icmp-paris -q 1 -w 1 -g 2 203.0.113.99" >"$tmp/g" 2>&1
+ld='trace -P icmp-paris -q 2 -w 1 -g 2 -G 2 203.0.113.99'
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -g 2 -s 40141 203.0.113.99" \
+    >"$tmp/g" 2>&1 &
+ours -O warts -o "$tmp/ld.warts" -I "${ld/-G 2/-G 2 -s 40142}" >/dev/null 2>&1 &
+basic_split $!
+theirs -O warts -o "$tmp/ld2.warts" -I "${ld/-G 2/-G 2 -s 40143}" \
+    >/dev/null 2>&1 &
+wait
 grep -q '"stop_reason":"GAPLIMIT"' "$tmp/g" && grep -q '"hop_count":7' "$tmp/g" &&
     grep -q '"probe_count":7' "$tmp/g" &&
     ok "-g 2 stops after two silent hops" || bad "-g: $(cat "$tmp/g")"
 # (5 answered hops, 2 x 2 silent attempts, 2 last-ditch probes: 11)
-ld='trace -P icmp-paris -q 2 -w 1 -g 2 -G 2 203.0.113.99'
-ours -O warts -o "$tmp/ld.warts" -I "$ld" >/dev/null 2>&1
-theirs -O warts -o "$tmp/ld2.warts" -I "$ld" >/dev/null 2>&1
-sc_wartsdump "$tmp/ld.warts" | grep -E 'gapaction|probec|stop reason|^hop' >"$tmp/ld"
-sc_wartsdump "$tmp/ld2.warts" | grep -E 'gapaction|probec|stop reason|^hop' >"$tmp/ld2"
+sc_wartsdump "$tmp/ld.warts" | grep -E 'gapaction|probec|stop reason|^hop' |
+    basic_mask >"$tmp/ld"
+sc_wartsdump "$tmp/ld2.warts" | grep -E 'gapaction|probec|stop reason|^hop' |
+    basic_mask >"$tmp/ld2"
 grep -q 'gapaction: lastditch' "$tmp/ld" && grep -q 'probec: 11' "$tmp/ld" &&
     grep -q 'stop reason: gaplimit' "$tmp/ld" && diff -q "$tmp/ld" "$tmp/ld2" >/dev/null &&
     ok "-G 2 sends -q last-ditch probes after the gap limit, as Debian's" ||
@@ -244,29 +282,19 @@ lab_route r3a 198.51.100.0/24 via 192.0.2.18 >/dev/null
 lab_route r3b 198.51.100.0/24 via 192.0.2.22 >/dev/null
 lab_route r4 198.51.100.0/24 via 192.0.2.26 >/dev/null
 lab_route r5 198.51.100.0/24 via 192.0.2.25 >/dev/null
-ours -O json -I "trace -P icmp-paris -q 1 -w 1 198.51.100.1" >"$tmp/l" 2>&1
-ours -O json -I "trace -P icmp-paris -q 1 -w 1 -l 0 -m 12 198.51.100.1" >"$tmp/l0" 2>&1
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -s 40151 198.51.100.1" \
+    >"$tmp/l" 2>&1 &
+ours -O json -I "trace -P icmp-paris -q 1 -w 1 -l 0 -m 12 -s 40152 198.51.100.1" \
+    >"$tmp/l0" 2>&1 &
+wait
 grep -q '"stop_reason":"LOOP"' "$tmp/l" && grep -q '"hop_count":6' "$tmp/l" &&
     grep -q '"stop_reason":"HOPLIMIT"' "$tmp/l0" && grep -q '"hop_count":12' "$tmp/l0" &&
     ok "a forwarding loop stops the trace (-l 1); -l 0 probes to -m" ||
     bad "-l: $(cat "$tmp/l" "$tmp/l0")"
 
-# -W 30: at least 300 ms between consecutive probes (tx times on record)
-ours -O json -I "trace -P icmp-paris -q 1 -W 30 203.0.113.1" >"$tmp/w" 2>&1
-if python3 -c '
-import json, sys
-for l in open(sys.argv[1]):
-    o = json.loads(l)
-    if o["type"] != "trace":
-        continue
-    tx = sorted(h["tx"]["sec"] * 1e6 + h["tx"]["usec"] for h in o["hops"])
-    assert o["wait_probe"] == 30 and len(tx) == 6
-    assert all(b - a >= 300000 for a, b in zip(tx, tx[1:])), tx
-' "$tmp/w"; then
-	ok "-W 30 spaces probes 300 ms apart at least"
-else
-	bad "-W: $(cat "$tmp/w")"
-fi
+# -W (the spacing between probes) is checked in simulated time by the
+# harness (tests/harness/test_h_trace.c, wait_probe): the send times of a
+# real run depend on how busy the machine is.
 
 # -c 95: each hop is probed until the confidence rule is met: 6 probes
 # while one address answers, 11 once two do (ECMP at hops 3 and 4, where
@@ -274,10 +302,12 @@ fi
 ours -O json -I "trace -P udp -c 95 -w 1 203.0.113.1" >"$tmp/c" 2>&1
 if python3 -c '
 import json, sys, collections
+n = 0
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["type"] != "trace":
         continue
+    n += 1
     at = collections.defaultdict(list)
     for h in o["hops"]:
         at[h["probe_ttl"]].append(h["addr"])
@@ -285,6 +315,7 @@ for l in open(sys.argv[1]):
     for ttl, addrs in at.items():
         want = {1: 6, 2: 11}[len(set(addrs))]
         assert len(addrs) == want, (ttl, addrs)
+assert n == 1, "%d traces" % n
 ' "$tmp/c"; then
 	ok "-c 95 probes each hop to the confidence rule (6 or 11 probes)"
 else
@@ -333,9 +364,12 @@ done
 # Debian's text
 lab_silent r5 >/dev/null
 for dst in 203.0.113.1 2001:db8:ff::1; do
-	cmd="trace -P icmp-paris -q 1 -w 1 -s 40123 $dst"
-	ours -I "$cmd" >"$tmp/ours" 2>&1
-	theirs -I "$cmd" >"$tmp/theirs" 2>&1
+	cmd="trace -P icmp-paris -q 1 -w 1 $dst"
+	ours -I "trace -P icmp-paris -q 1 -w 1 -s 40123 $dst" >"$tmp/ours" 2>&1 &
+	basic_split $!
+	theirs -I "trace -P icmp-paris -q 1 -w 1 -s 40124 $dst" >"$tmp/theirs" \
+	    2>&1 &
+	wait
 	grep -q '^ 5  \*$' "$tmp/ours" && grep -q "^ 6  $dst " "$tmp/ours" &&
 	    diff <(mask <"$tmp/ours") <(mask <"$tmp/theirs") >"$tmp/diff" &&
 	    ok "$cmd: the silent router is '*', as in Debian's text" ||

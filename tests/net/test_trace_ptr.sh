@@ -19,6 +19,7 @@ export SCAMPER_HELPER_BIN=$2
 ourjson=$3	# our sc_warts2json
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+. "$here/../lab/basic.sh"
 lab_require_root
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 command -v scamper >/dev/null && command -v sc_wartsdump >/dev/null ||
@@ -109,9 +110,10 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 
-ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
-theirs() { lab_exec h1 timeout 60 scamper "$@"; }
-mask() { sed -E 's/[0-9]+\.[0-9]{3} ms/X ms/g'; }
+ours() { basic_prober ours && lab_exec h1 timeout 60 "$scamper" "$@"; }
+theirs() { basic_prober theirs && lab_exec h1 timeout 60 scamper "$@"; }
+# (which branch of the ECMP pair answered is hidden: tests/lab/basic.sh)
+mask() { sed -E 's/[0-9]+\.[0-9]{3} ms/X ms/g' | basic_mask; }
 # JSON without what differs between runs (times, IP IDs) and the
 # target's name (see above)
 jnorm() {
@@ -127,14 +129,14 @@ for l in sys.stdin:
         if h["addr"] == o["dst"]:
             h.pop("name", None)
     print(json.dumps(o, sort_keys=True))
-'
+' | basic_mask
 }
 # sc_wartsdump without times, IP IDs, checksums and the name of target $1
 dnorm() {
 	sed -E "s/^(hop +[0-9]+  $1) name .*/\\1/" |
 	sed -E 's/time .*/time X/; s/^ start: .*/ start: X/;
 	    s/csum: 0x[0-9a-f]+/csum: X/; s/tx: [0-9.]+s, rtt: [0-9.]+s/tx: X, rtt: X/;
-	    s/reply-ipid: 0x[0-9a-f]+/reply-ipid: X/'
+	    s/reply-ipid: 0x[0-9a-f]+/reply-ipid: X/' | basic_mask
 }
 # the names in JSON lines: "ADDR=NAME" per hop, "ADDR=" without one
 names() {
@@ -153,7 +155,9 @@ for dst in 203.0.113.1 2001:db8:ff::1; do
 	cmd="trace -O ptr -P icmp-paris -q 1 -s 40123 $dst"
 	ours -I "$cmd" >"$tmp/ours" 2>&1
 	theirs -I "$cmd" >"$tmp/theirs" 2>&1
-	grep -q "^ 6  $dst " "$tmp/ours" &&
+	fam=4
+	[ $dst = 2001:db8:ff::1 ] && fam=6
+	basic_path_ok $fam "$tmp/ours" && basic_path_ok $fam "$tmp/theirs" &&
 	    diff <(mask <"$tmp/ours") <(mask <"$tmp/theirs") >"$tmp/diff" &&
 	    ok "$cmd: our text is Debian's (which shows no names)" ||
 	    bad "text, $cmd: $(cat "$tmp/ours" "$tmp/diff")"

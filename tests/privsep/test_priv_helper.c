@@ -651,6 +651,9 @@ END_TEST
 
 /* ---- service mode: a violation closes only its client ----------------- */
 
+/* Connect to the service at PATH.  The socket file appears at bind(),
+ * a moment before listen(): a refusal then is retried (for up to 10 s,
+ * however busy the machine). */
 static int
 connect_to(const char *path)
 {

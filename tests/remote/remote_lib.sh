@@ -35,6 +35,16 @@ wait_log() {
 	return 1
 }
 
+# listening NODE PORT: wait up to 10 s for a TCP listener on PORT in NODE.
+listening() {
+	for _ in $(seq 200); do
+		lab_exec "$1" ss -ltnH "sport = :$2" 2>/dev/null | grep -q . &&
+		    return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # attach_run SOCKET OUT CMD...: sc_attach -R the commands; JSON in OUT.json.
 attach_run() {
 	local sock=$1 out=$2

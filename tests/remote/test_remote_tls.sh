@@ -61,7 +61,7 @@ issue stranger other "extendedKeyUsage=clientAuth"
 # ---- 1. IPv6 with TLS ------------------------------------------------------
 rd6=$(lab_bg c "$remoted" -P '[2001:db8:1::1]:31350' -U "$socks" \
     -c srv.pem -p srv.key -O debug)
-sleep 0.3
+listening c 31350
 p6=$(lab_bg v1 "$scamper" -R '[2001:db8:1::1]:31350' -M v6.test \
     -O tls -O cafile="$tmp/ca.pem" -d "$tmp/v6.log")
 if s=$(wait_sock "v6.test-*"); then
@@ -95,7 +95,7 @@ fi
 # ---- 2. client certificates ------------------------------------------------
 rdc=$(lab_bg c "$remoted" -P 192.0.2.5:31351 -U "$socks" -c srv.pem \
     -p srv.key -C ca.pem)
-sleep 0.3
+listening c 31351
 pc=$(lab_bg v2 "$scamper" -R 192.0.2.5:31351 -M cc.test \
     -O cafile="$tmp/ca.pem" -O certfile="$tmp/cli.pem" \
     -O keyfile="$tmp/cli.key" -d "$tmp/cc.log")

@@ -40,7 +40,7 @@ expect 1 "$empty" '^scamper: -O: unknown option .bogus.' -- -O bogus
 expect 1 "$empty" '^scamper: -O kqueue: not available on this system' -- -O kqueue -i 192.0.2.1
 expect 1 "$empty" '^scamper: no input' --
 expect 1 "$empty" '^scamper: -d: requires an argument' -- -i 192.0.2.1 -d
-expect 1 "$empty" '^scamper: -c tracelb: not implemented yet$' -- -c tracelb -i 192.0.2.1
+expect 1 "$empty" '^scamper: -c host: not implemented yet$' -- -c host -i 192.0.2.1
 expect 1 "$empty" '^scamper: -o /nonexistent/dir/x: No such file' -- -o /nonexistent/dir/x -i 192.0.2.1
 expect 1 "$empty" '^scamper: /nonexistent/list: No such file' -- /nonexistent/list
 expect 1 "$empty" '^scamper: -n: not implemented yet$' -- -n 192.0.2.53 -i 192.0.2.1

@@ -48,6 +48,15 @@ static const struct param {
 	{ "delay-max", offsetof(struct netsim_params, delay_max_us), 0,
 	    10000000 },
 	{ "jitter", offsetof(struct netsim_params, jitter_us), 0, 10000000 },
+	{ "ipid-per-interface", offsetof(struct netsim_params, ipid_perif), 0,
+	    1000 },
+	{ "ipid-random", offsetof(struct netsim_params, ipid_random), 0, 1000 },
+	{ "ipid-zero", offsetof(struct netsim_params, ipid_zero), 0, 1000 },
+	{ "ipid-bswap", offsetof(struct netsim_params, ipid_bswap), 0, 1000 },
+	{ "velocity-max", offsetof(struct netsim_params, velocity_max), 0,
+	    1000000 },
+	{ "unreach-inbound", offsetof(struct netsim_params, unreach_inbound), 0,
+	    1000 },
 };
 
 struct opts {
@@ -58,6 +67,7 @@ struct opts {
 	const char		*ready;
 	const char		*path_src;
 	const char		*paths;
+	const char		*lbtruth;
 	int			 mtu;
 	int			 dry_run;
 	int			 uring;
@@ -75,6 +85,7 @@ usage(FILE *f)
 	    "[--io uring|epoll]\n"
 	    "       sc_netsim [options] --path SRC DST PROTO L4HDR\n"
 	    "       sc_netsim [options] --paths FILE\n"
+	    "       sc_netsim [options] --lbtruth FILE\n"
 	    "keys for -P:");
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
 		fprintf(f, " %s", params[i].name);
@@ -159,6 +170,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-v6", no_argument, NULL, 3 },
 		{ "no-delay", no_argument, NULL, 4 },
 		{ "io", required_argument, NULL, 6 },
+		{ "lbtruth", required_argument, NULL, 7 },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -227,6 +239,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 5:
 			o->paths = optarg;
+			break;
+		case 7:
+			o->lbtruth = optarg;
 			break;
 		case 6:
 			if (strcmp(optarg, "uring") == 0)
@@ -391,6 +406,37 @@ serve(struct netsim *s, const struct opts *o)
 	return rc;
 }
 
+/* --lbtruth: one query "DST PROTO" per line of FILE ("-" is stdin);
+ * each answer is "# " and the query, node and link lines, and a blank
+ * line; a bad query is answered with "# error: ..." and the run goes on. */
+static int
+lbtruth_batch(const struct netsim *s, const char *file)
+{
+	char line[1024], a[2][256], err[256];
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	int lineno = 0;
+
+	if (f == NULL) {
+		log_warn("%s", file);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (sscanf(line, "%255s %255s", a[0], a[1]) != 2)
+			printf("# %s\n# error: line %d: expected DST PROTO\n\n",
+			    line, lineno);
+		else if (netsim_lbtruth_print(s, a[0], a[1], stdout, err,
+		    sizeof(err)) == -1)
+			printf("# %s\n# error: line %d: %s\n\n", line, lineno,
+			    err);
+	}
+	if (f != stdin)
+		fclose(f);
+	fflush(stdout);
+	return ferror(stdout) ? -1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -420,6 +466,10 @@ main(int argc, char **argv)
 	}
 	if (o.paths != NULL) {
 		rc = path_batch(s, o.paths) == -1 ? 1 : 0;
+		goto out;
+	}
+	if (o.lbtruth != NULL) {
+		rc = lbtruth_batch(s, o.lbtruth) == -1 ? 1 : 0;
 		goto out;
 	}
 	if (o.truth != NULL && write_truth(s, o.truth) == -1)

@@ -25,7 +25,8 @@
 	X(drop_malformed) X(drop_no_route) X(drop_anon)			\
 	X(drop_ratelimit) X(drop_loss) X(drop_silent)			\
 	X(drop_pmtud_blackhole) X(drop_ttl0) X(drop_fragment)		\
-	X(drop_bad_cksum) X(drop_ignored)
+	X(drop_bad_cksum) X(drop_ignored)				\
+	X(in_too_big) X(out_fragments)
 
 struct netsim_counters {
 #define NETSIM_CTR_FIELD(n) uint64_t n;
@@ -64,6 +65,16 @@ struct netsim_params {
 	int		delay_min_us;	/* one-way delay per link */
 	int		delay_max_us;
 	int		jitter_us;	/* added to each reply, uniform */
+	/* IP-ID behaviours of generated routers, per mille: the rest have
+	 * one shared counter */
+	int		ipid_perif;	/* one counter per interface */
+	int		ipid_random;
+	int		ipid_zero;
+	int		ipid_bswap;	/* counters written byte-swapped */
+	int		velocity_max;	/* counter steps per second from
+					   other traffic: 1 to this */
+	int		unreach_inbound; /* port unreachable from the
+					   interface facing the prober */
 };
 
 /* How much earlier than its designed delay a reply may leave, in
@@ -77,6 +88,10 @@ struct netsim_reply {
 					   next netsim_* call */
 	size_t		 len;
 	int64_t		 delay_ns;	/* release after this long */
+	const uint8_t	*pkt2;		/* a second packet (the second
+					   fragment of a fragmented reply)
+					   released with the first, or NULL */
+	size_t		 len2;
 };
 
 struct netsim;
@@ -120,6 +135,12 @@ int netsim_truth_write(const struct netsim *s, FILE *f);
 int netsim_path_print(const struct netsim *s, const char *src,
     const char *dst, const char *proto, const char *l4hdr, FILE *f,
     char *err, size_t errlen);
+
+/* Print every interface and link any flow to DST can see when probing
+ * with PROTO ("icmp", "udp" or "tcp"): the MDA truth (see --lbtruth in
+ * sc_netsim(1)).  Returns 0, or -1 with a message in ERR. */
+int netsim_lbtruth_print(const struct netsim *s, const char *dst,
+    const char *proto, FILE *f, char *err, size_t errlen);
 
 /* The flow hash of a load balancer, as documented: exposed for tests. */
 uint32_t netsim_flow_hash(uint32_t lbid, int af, const uint8_t *src,

@@ -72,6 +72,35 @@ pick_nif(struct gen *g)
 	return 5 + (int)ns_randn(&g->rng, 4);
 }
 
+/* The IP-ID behaviour for a draw X of 0..99 (one draw, so that the
+ * shares change behaviours without changing the rest of a topology). */
+static uint8_t
+pick_ipid(const struct netsim_params *p, uint32_t x)
+{
+	int v = (int)x * 10;
+
+	if (v < 1000 - p->ipid_perif - p->ipid_random - p->ipid_zero)
+		return NS_IPID_SHARED;
+	if (v < 1000 - p->ipid_random - p->ipid_zero)
+		return NS_IPID_PERIF;
+	if (v < 1000 - p->ipid_zero)
+		return NS_IPID_RANDOM;
+	return NS_IPID_ZERO;
+}
+
+/* Byte-swapped counters come from a stream of their own (the router's
+ * number and the seed), so their share leaves the rest as it was. */
+static uint8_t
+pick_bswap(const struct gen *g, const struct ns_router *r)
+{
+	uint64_t h = g->s->p.seed ^ (0xb5a9ULL << 32) ^
+	    (uint64_t)(r - g->s->rtr) * 0x9e3779b97f4a7c15ULL;
+
+	if (r->ipid != NS_IPID_SHARED && r->ipid != NS_IPID_PERIF)
+		return 0;
+	return (uint8_t)ns_chance(&h, g->s->p.ipid_bswap);
+}
+
 static void
 gen_router_props(struct gen *g, struct ns_router *r)
 {
@@ -80,10 +109,11 @@ gen_router_props(struct gen *g, struct ns_router *r)
 
 	x = ns_randn(&g->rng, 100);
 	r->ittl = x < 60 ? 255 : x < 85 ? 64 : 128;
-	x = ns_randn(&g->rng, 100);
-	r->ipid = x < 50 ? NS_IPID_SHARED : x < 65 ? NS_IPID_PERIF :
-	    x < 80 ? NS_IPID_RANDOM : NS_IPID_ZERO;
+	r->ipid = pick_ipid(p, ns_randn(&g->rng, 100));
 	r->ipid_vel = 1u << ns_randn(&g->rng, 11);	/* 1..1024 /s */
+	if (r->ipid_vel > (uint32_t)p->velocity_max)
+		r->ipid_vel = (uint32_t)p->velocity_max;
+	r->ipid_bswap = pick_bswap(g, r);
 	for (int i = 0; i < NS_MAXIF; i++)
 		r->ipid_base[i] = (uint16_t)ns_rand(&g->rng);
 	r->anon = (uint8_t)ns_chance(&g->rng, p->anon_share);
@@ -97,7 +127,7 @@ gen_router_props(struct gen *g, struct ns_router *r)
 		r->rl_burst = (uint32_t)p->rl_burst;
 	}
 	r->quote = g->af == 4 && ns_chance(&g->rng, 300) ? 28 : 0;
-	r->unreach_inbound = (uint8_t)ns_chance(&g->rng, 500);
+	r->unreach_inbound = (uint8_t)ns_chance(&g->rng, p->unreach_inbound);
 	r->delay_us = (uint32_t)p->delay_min_us;
 	if (p->delay_max_us > p->delay_min_us)
 		r->delay_us += ns_randn(&g->rng,
@@ -349,7 +379,8 @@ gen_family(struct netsim *s, int af, char *err, size_t errlen)
 	g.err = err;
 	g.errlen = errlen;
 	g.rng = p->seed * 0x2545f4914f6cdd1dULL + (uint64_t)af;
-	memcpy(g.rblock, af == 4 ? p->pfx4 : p->pfx6, 16);
+	/* pfx4 holds 4 bytes: the rest of an IPv4 block stays zero */
+	memcpy(g.rblock, af == 4 ? p->pfx4 : p->pfx6, (size_t)ns_alen(af));
 	for (int i = 0; i < 3; i++)
 		g.rblock[(plen + i) / 8] |= (uint8_t)(0x80 >> ((plen + i) % 8));
 	g.rblen = plen + 3;
@@ -381,6 +412,11 @@ ns_gen_build(struct netsim *s, char *err, size_t errlen)
 	if (p->lb_maxwidth < 2 || p->lb_maxwidth > NS_MAXBR) {
 		snprintf(err, errlen, "load balancer width must be 2..%d",
 		    NS_MAXBR);
+		return -1;
+	}
+	if (p->ipid_perif + p->ipid_random + p->ipid_zero > 1000) {
+		snprintf(err, errlen, "ipid-per-interface, ipid-random and "
+		    "ipid-zero add up to more than 1000");
 		return -1;
 	}
 	s->generated = 1;
@@ -423,6 +459,12 @@ netsim_params_default(struct netsim_params *p)
 	p->delay_min_us = 100;
 	p->delay_max_us = 2000;
 	p->jitter_us = 200;
+	p->ipid_perif = 150;
+	p->ipid_random = 150;
+	p->ipid_zero = 200;
+	p->ipid_bswap = 0;
+	p->velocity_max = 1024;
+	p->unreach_inbound = 500;
 }
 
 struct netsim *

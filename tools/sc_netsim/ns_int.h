@@ -26,6 +26,8 @@
 #define NS_MAXNEST	4	/* nesting depth of balancers */
 #define NS_NOPRED	UINT32_MAX	/* predecessor of the first hop */
 #define NS_ELEM_LB	0x80000000u	/* element is a balancer index */
+#define NS_FRAGOFF	65792		/* the fragments of a reply, in rbuf */
+#define NS_RBUF		(NS_FRAGOFF + 2 * 65600)
 
 enum ns_ipid {
 	NS_IPID_SHARED,		/* one counter for the router */
@@ -63,6 +65,7 @@ struct ns_router {
 					   many as fit */
 	uint8_t		 unreach_inbound; /* port unreachable from the
 					   interface facing the prober */
+	uint8_t		 ipid_bswap;	/* IP-IDs written byte-swapped */
 	uint16_t	 mtu;		/* of the links it forwards onto; 0:
 					   no limit */
 	uint32_t	 mpls[NS_MAXMPLS];
@@ -78,6 +81,8 @@ struct ns_router {
 	uint16_t	 ipid_base[NS_MAXIF];
 	uint64_t	 ipid_n[NS_MAXIF];
 	uint8_t		 rl_init;
+	uint16_t	 pmtu6;		/* IPv6: the path MTU to the prober a
+					   packet too big told it; 0 none */
 	int64_t		 rl_last;
 	int64_t		 rl_tokens;	/* in millionths of a reply */
 };

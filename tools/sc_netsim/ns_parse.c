@@ -169,6 +169,8 @@ router_opt(struct parser *ps, struct ns_router *r, const char *k)
 		return parse_addr(ps, r);
 	if (strcmp(k, "anon") == 0)
 		r->anon = 1;
+	else if (strcmp(k, "ipid-bswap") == 0)
+		r->ipid_bswap = 1;
 	else if (strcmp(k, "nopmtud") == 0)
 		r->nopmtud = 1;
 	else if (strcmp(k, "mpls") == 0)
@@ -249,6 +251,14 @@ parse_router(struct parser *ps)
 		return perr(ps, "out of memory");
 	r = &ps->s->rtr[idx];
 	r->ipid = NS_IPID_SHARED;
+	/* counters start apart, as on routers that booted at different
+	 * times: from the seed and the router's number */
+	for (int i = 0; i < NS_MAXIF; i++) {
+		uint64_t h = ps->s->p.seed ^ ((uint64_t)idx << 8 | (uint64_t)i) *
+		    0x9e3779b97f4a7c15ULL;
+
+		r->ipid_base[i] = (uint16_t)ns_rand(&h);
+	}
 	r->delay_us = (uint32_t)ps->s->p.delay_min_us;
 	if ((r->name = strdup(name)) == NULL)
 		return perr(ps, "out of memory");

@@ -26,6 +26,8 @@ struct ctx {
 	int64_t			 delay;		/* one way, ns */
 	int			 hop;		/* of the answering host */
 	struct netsim_reply	*r;
+	uint16_t		 pmtu;		/* IPv6: fragment what is larger */
+	uint32_t		 fragid;	/* ... with this identification */
 };
 
 /* What to put in an ICMP error. */
@@ -83,8 +85,10 @@ ratelimit_ok(struct ns_router *r, int64_t now)
 	return 1;
 }
 
-static uint16_t
-rtr_ipid(struct netsim *s, struct ns_router *r, int ifx, int64_t now)
+/* The next value of R's counter for interface IFX: 32 bits (IPv6
+ * fragment identifications use them all; IPv4 takes the low 16). */
+static uint32_t
+rtr_counter(struct netsim *s, struct ns_router *r, int ifx, int64_t now)
 {
 	int k = 0;
 	uint64_t v;
@@ -93,17 +97,27 @@ rtr_ipid(struct netsim *s, struct ns_router *r, int ifx, int64_t now)
 	case NS_IPID_ZERO:
 		return 0;
 	case NS_IPID_RANDOM:
-		return (uint16_t)ns_rand(&s->rng);
+		return (uint32_t)ns_rand(&s->rng);
 	case NS_IPID_PERIF:
 		k = ifx;
 		break;
 	default:
 		break;
 	}
-	v = r->ipid_base[k] + r->ipid_n[k]++;
+	v = (uint64_t)r->ipid_base[k] * 65537u + r->ipid_n[k]++;
 	if (r->ipid_vel > 0 && now > s->t0)
 		v += (uint64_t)((double)(now - s->t0) / 1e9 * r->ipid_vel);
-	return (uint16_t)v;
+	return (uint32_t)v;
+}
+
+static uint16_t
+rtr_ipid(struct netsim *s, struct ns_router *r, int ifx, int64_t now)
+{
+	uint16_t v = (uint16_t)rtr_counter(s, r, ifx, now);
+
+	if (r->ipid_bswap)
+		v = (uint16_t)(v << 8 | v >> 8);
+	return v;
 }
 
 static size_t
@@ -269,6 +283,39 @@ l4_cksum_ok(const struct ns_pkt *p)
 	return ns_cksum(p->l4, p->l4len, sum) == 0;
 }
 
+/* Cut the IPv6 packet of LEN bytes at B (no extension headers) into
+ * two fragments for X's path MTU, at NS_FRAGOFF in the reply buffer, and
+ * make them the reply. */
+static void
+fragment6(struct ctx *x, const uint8_t *b, size_t len)
+{
+	uint8_t *f1 = x->s->rbuf + NS_FRAGOFF, *f2;
+	size_t pay = len - 40, first = ((size_t)x->pmtu - 48) & ~(size_t)7;
+
+	if (first >= pay)
+		return;
+	f2 = f1 + 48 + first;
+	for (int i = 0; i < 2; i++) {
+		uint8_t *f = i == 0 ? f1 : f2;
+		size_t off = i == 0 ? 0 : first;
+		size_t n = i == 0 ? first : pay - first;
+
+		memcpy(f, b, 40);
+		wire_set_be16(f + 4, (uint16_t)(8 + n));
+		f[6] = 44;
+		f[40] = b[6];
+		f[41] = 0;
+		wire_set_be16(f + 42, (uint16_t)(off | (i == 0 ? 1 : 0)));
+		wire_set_be32(f + 44, x->fragid);
+		memcpy(f + 48, b + 40 + off, n);
+	}
+	x->r->pkt = f1;
+	x->r->len = 48 + first;
+	x->r->pkt2 = f2;
+	x->r->len2 = 48 + pay - first;
+	x->s->c.out_fragments += 2;
+}
+
 static int
 send_echo_reply(struct ctx *x, const uint8_t *src, uint8_t ttl, uint16_t ipid)
 {
@@ -293,6 +340,8 @@ send_echo_reply(struct ctx *x, const uint8_t *src, uint8_t ttl, uint16_t ipid)
 	x->r->pkt = b;
 	x->r->len = hl + p->l4len;
 	x->r->delay_ns = reply_delay(x);
+	if (p->af == 6 && x->pmtu != 0 && x->r->len > x->pmtu)
+		fragment6(x, b, x->r->len);
 	x->s->c.out_echo_reply++;
 	x->s->c.out_pkts++;
 	return 1;
@@ -428,6 +477,10 @@ rtr_local(struct ctx *x, uint32_t ri, int ifx, uint32_t pred, int hop)
 	if (x->p->af == 4)
 		ipid = rtr_ipid(x->s, r, x->p->proto == NS_PROTO_UDP ? uifx :
 		    ifx, x->now);
+	else if (r->pmtu6 != 0 && is_echo_request(x->p)) {
+		x->pmtu = r->pmtu6;
+		x->fragid = rtr_counter(x->s, r, ifx, x->now);
+	}
 	return host_answer(x, r->ifaddr[ifx].a, r->ifaddr[uifx].a,
 	    hop_ttl(r->ittl, hop), ipid, NS_D_ECHO | NS_D_UDP | NS_D_RST);
 }
@@ -492,6 +545,26 @@ src_is_ours(const struct netsim *s, const struct ns_pkt *p)
 	return ns_topo_leaf_lookup(s, p->af, p->src) != NULL;
 }
 
+/* An ICMPv6 packet too big from the prober to a router: the router
+ * fragments what it sends the prober larger than that MTU from now on
+ * (one path MTU per router: the simulation has one prober). */
+static int
+too_big_in(struct netsim *s, const struct ns_pkt *p)
+{
+	uint32_t mtu = wire_be32(p->l4 + 4);
+	int ri, ifx;
+
+	s->c.in_too_big++;
+	if ((ri = ns_topo_addr_lookup(s, 6, p->dst, &ifx)) < 0 ||
+	    mtu < 1280 || mtu > 65535) {
+		s->c.drop_ignored++;
+		return 0;
+	}
+	if (s->rtr[ri].pmtu6 == 0 || mtu < s->rtr[ri].pmtu6)
+		s->rtr[ri].pmtu6 = (uint16_t)mtu;
+	return 0;
+}
+
 int
 netsim_input(struct netsim *s, const uint8_t *pkt, size_t len, int64_t now,
     struct netsim_reply *r)
@@ -516,6 +589,9 @@ netsim_input(struct netsim *s, const uint8_t *pkt, size_t len, int64_t now,
 		s->c.drop_ttl0++;
 		return 0;
 	}
+	if (p.af == 6 && p.proto == NS_PROTO_ICMP6 && p.l4 != NULL &&
+	    p.l4[0] == 2 && !src_is_ours(s, &p))
+		return too_big_in(s, &p);
 	if (p.proto == (p.af == 4 ? NS_PROTO_ICMP : NS_PROTO_ICMP6) &&
 	    p.l4 != NULL && !is_echo_request(&p)) {
 		s->c.drop_ignored++;	/* errors and replies: not ours */
@@ -542,10 +618,11 @@ netsim_input(struct netsim *s, const uint8_t *pkt, size_t len, int64_t now,
 		s->c.drop_no_route++;
 		return 0;
 	}
+	memset(&x, 0, sizeof(x));
+	memset(r, 0, sizeof(*r));
 	x.s = s;
 	x.p = &p;
 	x.now = now;
-	x.delay = 0;
 	x.r = r;
 	for (int i = 0; i < nh; i++) {
 		struct ns_router *h = &s->rtr[hops[i]];

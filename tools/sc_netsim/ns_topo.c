@@ -46,7 +46,7 @@ ns_topo_new(const struct netsim_params *p)
 		return NULL;
 	s->p = *p;
 	s->rng = p->seed ^ 0x5ca3be75eedULL;
-	s->rbufsz = 65536 + 256;
+	s->rbufsz = NS_RBUF;
 	if ((s->rbuf = malloc(s->rbufsz)) == NULL) {
 		free(s);
 		return NULL;

@@ -70,8 +70,9 @@ put_router(FILE *f, const struct netsim *s, uint32_t i)
 		put_addr(f, r->af, r->ifaddr[k].a);
 	}
 	fprintf(f, "],\"ittl\":%u,\"ipid\":\"%s\",\"ipid_velocity\":%u,"
-	    "\"anon\":%s,\"mpls\":[", r->ittl, ipid_names[r->ipid],
-	    r->ipid_vel, r->anon ? "true" : "false");
+	    "\"ipid_bswap\":%s,\"anon\":%s,\"mpls\":[", r->ittl,
+	    ipid_names[r->ipid], r->ipid_vel, r->ipid_bswap ? "true" : "false",
+	    r->anon ? "true" : "false");
 	for (int k = 0; k < r->nmpls; k++)
 		fprintf(f, "%s%u", k > 0 ? "," : "", r->mpls[k]);
 	fputc(']', f);

@@ -93,8 +93,9 @@ slot_get(struct runner *r, size_t len)
 	return sl;
 }
 
-void
-run_reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
+static void
+reply_one(struct runner *r, const struct netsim_reply *rep,
+    struct monotime now)
 {
 	struct slot *sl;
 
@@ -113,6 +114,20 @@ run_reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
 	    rep->delay_ns)) == -1) {
 		r->send(r, rep->pkt, rep->len);
 		slot_put(r, sl);
+	}
+}
+
+void
+run_reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
+{
+	reply_one(r, rep, now);
+	if (rep->pkt2 != NULL) {	/* the second fragment, alike */
+		struct netsim_reply second = *rep;
+
+		second.pkt = rep->pkt2;
+		second.len = rep->len2;
+		second.pkt2 = NULL;
+		reply_one(r, &second, now);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "drvutil.h"
@@ -310,6 +311,24 @@ on_input(struct tbitdrv *d)
 	}
 }
 
+/* Connect to scamper's control socket at the unix-domain PATH. */
+static int
+unix_connect(struct tbitdrv *d, const char *path)
+{
+	struct sockaddr_un sun;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return drv_fail("%s: path too long", path);
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((d->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(d->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		return drv_fail("connecting to scamper at %s: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
 int
 tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
     const char *out, unsigned limit, tbitdrv_want *want,
@@ -329,6 +348,8 @@ tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
 	d->result = result;
 	d->arg = arg;
 	ctl_lb_init(&d->lb);
+	if (strchr(port, '/') != NULL)
+		return unix_connect(d, port);
 	if (p != NULL) {
 		snprintf(addr, sizeof(addr), "%.*s", (int)(p - port), port);
 		p++;
@@ -417,7 +438,8 @@ run_loop(struct tbitdrv *d)
 			return drv_fail("scamper closed the connection early");
 		}
 		ctl_lb_commit(&d->lb, (size_t)n);
-		if (on_input(d) == -1)
+		/* a result may have freed what the driver waited for */
+		if (on_input(d) == -1 || feed(d) == -1)
 			return -1;
 	}
 }

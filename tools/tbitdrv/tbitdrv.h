@@ -59,7 +59,8 @@ struct tbitdrv {
 	void		*arg;
 };
 
-/* Connect to scamper's control socket PORT ([ip:]port) for PROG, results
+/* Connect to scamper's control socket PORT ([ip:]port, or a unix-domain
+ * socket's path if it holds a '/') for PROG, results
  * to OUT_NN.warts.  Returns 0 or -1 (reported). */
 int tbitdrv_init(struct tbitdrv *d, const char *prog, const char *port,
     const char *out, unsigned limit, tbitdrv_want *want,

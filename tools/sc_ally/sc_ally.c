@@ -1,0 +1,398 @@
+/*
+ * sc_ally: Ally over the address pairs of the sets in a file, through a
+ * running scamper's control socket (attach mode), results to a warts
+ * file; and, with -d, the aliases found in such files.
+ *
+ * Each pair of a line's set is tested with dealias -m ally, first with
+ * UDP probes, then, if those gave no IP-ID series to judge (result
+ * none), with TCP ACKs and then ICMP echoes; each address also gets one
+ * dealias -m mercator (common source address).  A pair is tested once
+ * neither of its addresses is in another measurement and -w seconds
+ * have passed since the last measurement of either ended.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
+
+#include "aliasdrv.h"
+#include "scamper_file.h"
+#include "tbitdrv.h"
+
+static const char *const methods[] = { "udp", "tcp-ack", "icmp-echo" };
+#define NMETHODS	3
+
+enum { J_MERC, J_ALLY };
+
+struct job {
+	int		 kind;
+	size_t		 a, b;		/* address indices (b: ally) */
+	int		 method;	/* index into methods (ally) */
+	int		 busy, done;
+};
+
+struct addrst {
+	int		 busy;
+	time_t		 ready;
+};
+
+static struct {
+	const char	*infile, *outfile, *port, *logfile;
+	unsigned	 fudge, wait_probe, attempts, wait;
+	int		 dump, nobs, tc, daemon;
+} o = { .fudge = 200, .wait_probe = 1000, .attempts = 5 };
+
+static struct adrv_sets sets;
+static struct addrst *ast;
+static struct job *jobs;
+static size_t njobs, first_open, inflight, last_sent = SIZE_MAX;
+static struct tbitdrv drv;
+static FILE *logfp;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: sc_ally [-?D] [-a infile] [-o outfile] [-p port] "
+	    "[-U unix-socket]\n"
+	    "               [-f fudge] [-i probe-wait] [-O options] "
+	    "[-q attempts]\n"
+	    "               [-t logfile] [-w waittime]\n"
+	    "       sc_ally [-d dump-id] [-O options] [file ...]\n"
+	    "  -d 1 ally aliases, 2 mercator aliases, 3 both;"
+	    " -O nobs, -O tc\n");
+}
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sc_ally: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static void
+logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (logfp == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(logfp, fmt, ap);
+	va_end(ap);
+	fputc('\n', logfp);
+	fflush(logfp);
+}
+
+/* A number option VAL of flag C in [LO, HI]. */
+static int
+num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno != 0 || *end != '\0' || end == val || v < lo || v > hi)
+		return fail("-%c %s: expected a number from %u to %u", c, val,
+		    lo, hi);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+parse(int argc, char **argv)
+{
+	unsigned v;
+	int c;
+
+	while ((c = getopt(argc, argv, "?Da:d:f:i:o:O:p:q:t:U:w:")) != -1) {
+		switch (c) {
+		case 'D': o.daemon = 1; break;
+		case 'a': o.infile = optarg; break;
+		case 'o': o.outfile = optarg; break;
+		case 'p': case 'U': o.port = optarg; break;
+		case 't': o.logfile = optarg; break;
+		case 'd':
+			if (num('d', optarg, 1, 3, &v) == -1)
+				return -1;
+			o.dump = (int)v;
+			break;
+		case 'f':
+			if (num('f', optarg, 0, 65535, &o.fudge) == -1)
+				return -1;
+			break;
+		case 'i':
+			if (num('i', optarg, 200, 2000, &o.wait_probe) == -1)
+				return -1;
+			break;
+		case 'q':
+			if (num('q', optarg, 2, 255, &o.attempts) == -1)
+				return -1;
+			break;
+		case 'w':
+			if (num('w', optarg, 0, 86400, &o.wait) == -1)
+				return -1;
+			break;
+		case 'O':
+			if (strcmp(optarg, "nobs") == 0)
+				o.nobs = 1;
+			else if (strcmp(optarg, "tc") == 0)
+				o.tc = 1;
+			else
+				return fail("-O %s: unknown option (nobs, tc)",
+				    optarg);
+			break;
+		default:
+			usage();
+			return -1;
+		}
+	}
+	if (o.dump != 0) {
+		if (o.infile != NULL || o.port != NULL || o.outfile != NULL)
+			return fail("-d reads warts files: -a, -o, -p and -U "
+			    "are for collecting");
+		return 0;
+	}
+	if (o.infile == NULL || o.outfile == NULL || o.port == NULL) {
+		usage();
+		return fail("collecting needs -a, -o and -p or -U");
+	}
+	return 0;
+}
+
+/* ---- collecting -------------------------------------------------------- */
+
+static int
+make_jobs(void)
+{
+	size_t n = sets.naddrs;
+
+	for (size_t s = 0; s < sets.nsets; s++) {
+		size_t k = sets.sets[s + 1] - sets.sets[s];
+		n += k * (k - 1) / 2;
+	}
+	if ((jobs = calloc(n + 1, sizeof(*jobs))) == NULL ||
+	    (ast = calloc(sets.naddrs + 1, sizeof(*ast))) == NULL)
+		return fail("out of memory");
+	for (size_t i = 0; i < sets.naddrs; i++) {
+		jobs[njobs].kind = J_MERC;
+		jobs[njobs++].a = i;
+	}
+	for (size_t s = 0; s < sets.nsets; s++)
+		for (size_t i = sets.sets[s]; i < sets.sets[s + 1]; i++)
+			for (size_t j = i + 1; j < sets.sets[s + 1]; j++) {
+				jobs[njobs].kind = J_ALLY;
+				jobs[njobs].a = i;
+				jobs[njobs++].b = j;
+			}
+	return 0;
+}
+
+/* Nonzero if address I may be probed now. */
+static int
+ready(size_t i, time_t now)
+{
+	return !ast[i].busy && ast[i].ready <= now;
+}
+
+static char *
+command(size_t k)
+{
+	const struct job *j = &jobs[k];
+	char *s = NULL;
+	int n;
+
+	if (j->kind == J_MERC)
+		n = asprintf(&s, "dealias -m mercator -U %zu %s", k,
+		    sets.addrs[j->a].str);
+	else
+		n = asprintf(&s, "dealias -m ally -U %zu -W %u -q %u -f %u%s "
+		    "-p '-P %s' %s %s", k, o.wait_probe, o.attempts, o.fudge,
+		    o.nobs ? " -O nobs" : "", methods[j->method],
+		    sets.addrs[j->a].str, sets.addrs[j->b].str);
+	return n < 0 ? NULL : s;
+}
+
+static int
+want(void *arg, char **cmd)
+{
+	time_t now = time(NULL);
+
+	(void)arg;
+	while (first_open < njobs && jobs[first_open].done)
+		first_open++;
+	if (first_open == njobs)
+		return inflight == 0 ? TBITDRV_DONE : TBITDRV_LATER;
+	for (size_t k = first_open; k < njobs; k++) {
+		struct job *j = &jobs[k];
+
+		if (j->done || j->busy || !ready(j->a, now) ||
+		    (j->kind == J_ALLY && !ready(j->b, now)))
+			continue;
+		if ((*cmd = command(k)) == NULL)
+			return TBITDRV_LATER;
+		j->busy = 1;
+		ast[j->a].busy = 1;
+		if (j->kind == J_ALLY)
+			ast[j->b].busy = 1;
+		inflight++;
+		last_sent = k;
+		logmsg("%s", *cmd);
+		return TBITDRV_CMD;
+	}
+	return TBITDRV_LATER;
+}
+
+/* Job K's measurement ended with RESULT (-1: refused). */
+static void
+ended(size_t k, int result)
+{
+	struct job *j = &jobs[k];
+	time_t next = time(NULL) + (time_t)o.wait;
+
+	if (!j->busy)
+		return;
+	j->busy = 0;
+	inflight--;
+	ast[j->a].busy = 0;
+	ast[j->a].ready = next;
+	if (j->kind == J_ALLY) {
+		ast[j->b].busy = 0;
+		ast[j->b].ready = next;
+	}
+	if (j->kind == J_ALLY && result == SCAMPER_DEALIAS_RESULT_NONE &&
+	    j->method + 1 < NMETHODS) {
+		j->method++;
+		return;
+	}
+	j->done = 1;
+}
+
+static void
+on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+{
+	struct scamper_dealias *d;
+
+	(void)arg;
+	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
+	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
+		return;
+	if (d->userid < njobs) {
+		logmsg("%u: %s", d->userid,
+		    scamper_dealias_result_tostr(d->result));
+		ended(d->userid, d->result);
+	}
+	scamper_dealias_free(d);
+}
+
+/* scamper refused the last command sent (commands go one at a time):
+ * that job ends without a result. */
+static void
+on_refused(void *arg, const char *line)
+{
+	(void)arg;
+	if (last_sent != SIZE_MAX) {
+		jobs[last_sent].method = NMETHODS;
+		ended(last_sent, -1);
+		last_sent = SIZE_MAX;
+	}
+	logmsg("refused: %s", line);
+}
+
+static void
+no_tbit(const struct tbitdrv_result *r)
+{
+	(void)r;
+}
+
+static int
+collect(void)
+{
+	char err[512];
+
+	if (adrv_read_sets(o.infile, AF_INET, &sets, err, sizeof(err)) == -1)
+		return fail("%s", err);
+	if (make_jobs() == -1)
+		return -1;
+	if (o.logfile != NULL && (logfp = fopen(o.logfile, "w")) == NULL)
+		return fail("%s: %s", o.logfile, strerror(errno));
+	if (tbitdrv_init(&drv, "sc_ally", o.port, o.outfile, 0, want, no_tbit,
+	    NULL) == -1)
+		return -1;
+	tbitdrv_single_file(&drv);
+	tbitdrv_on_record(&drv, on_record);
+	tbitdrv_on_refused(&drv, on_refused);
+	if (o.daemon && daemon(1, 0) == -1)
+		return fail("daemon: %s", strerror(errno));
+	return tbitdrv_run(&drv);
+}
+
+/* ---- dumping ------------------------------------------------------------ */
+
+static void
+dump_one(void *arg, const struct scamper_dealias *d)
+{
+	struct adrv_pairs *p = arg;
+	char a[48], b[48];
+
+	if (d->method == SCAMPER_DEALIAS_METHOD_ALLY && (o.dump & 1) &&
+	    d->result == SCAMPER_DEALIAS_RESULT_ALIASES && d->defc >= 2)
+		adrv_pairs_add(p, adrv_addr_str(&d->defs[0].dst, a),
+		    adrv_addr_str(&d->defs[1].dst, b));
+	if (d->method != SCAMPER_DEALIAS_METHOD_MERCATOR || !(o.dump & 2) ||
+	    d->result != SCAMPER_DEALIAS_RESULT_ALIASES || d->defc < 1)
+		return;
+	for (uint32_t i = 0; i < d->probec; i++)
+		for (uint16_t r = 0; r < d->probes[i].replyc; r++) {
+			const struct scamper_addr *src =
+			    &d->probes[i].replies[r].src;
+			if (scamper_addr_cmp(src, &d->defs[0].dst) != 0) {
+				adrv_pairs_add(p,
+				    adrv_addr_str(&d->defs[0].dst, a),
+				    adrv_addr_str(src, b));
+				return;
+			}
+		}
+}
+
+static int
+dump(char **files, int nfiles)
+{
+	struct adrv_pairs p = { 0 };
+	int rc = adrv_each_dealias("sc_ally", files, nfiles, dump_one, &p);
+
+	if (adrv_pairs_print(&p, o.tc, stdout) == -1)
+		rc = fail("out of memory");
+	adrv_pairs_free(&p);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	if (parse(argc, argv) == -1)
+		return 1;
+	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
+	adrv_sets_free(&sets);
+	free(jobs);
+	free(ast);
+	if (logfp != NULL)
+		fclose(logfp);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,299 @@
+/*
+ * sc_prefixscan: is the link between two addresses adjacent in a
+ * traceroute point-to-point?  Through a running scamper's control socket
+ * (attach mode), each pair A B of a file gets dealias -m prefixscan: an
+ * alias of A searched among the addresses of B's /31 to /X; with ICMP
+ * echoes first, then, if those gave nothing to judge (result none), TCP
+ * ACKs and then UDP, -w seconds apart.  Results go to a warts file; -r
+ * reads such a file and prints the links found.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aliasdrv.h"
+#include "scamper_file.h"
+#include "tbitdrv.h"
+
+static const char *const methods[] = { "icmp-echo", "tcp-ack", "udp" };
+#define NMETHODS	3
+
+struct job {
+	int		 method;
+	int		 busy, done;
+	time_t		 ready;
+};
+
+static struct {
+	const char	*infile, *outfile, *port, *logfile, *readfile;
+	unsigned	 wait, prefix;
+	int		 daemon;
+} o = { .wait = 5, .prefix = 30 };
+
+static struct adrv_sets sets;
+static struct job *jobs;
+static size_t njobs, first_open, inflight, last_sent = SIZE_MAX;
+static struct tbitdrv drv;
+static FILE *logfp;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: sc_prefixscan [-D] [-i infile] [-o outfile] [-p port] "
+	    "[-l logfile]\n"
+	    "                     [-U unix-socket] [-w wait] "
+	    "[-x prefixlen]\n"
+	    "       sc_prefixscan [-r data-file] [-x prefixlen]\n");
+}
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sc_prefixscan: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static void
+logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (logfp == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(logfp, fmt, ap);
+	va_end(ap);
+	fputc('\n', logfp);
+	fflush(logfp);
+}
+
+static int
+num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno != 0 || *end != '\0' || end == val || v < lo || v > hi)
+		return fail("-%c %s: expected a number from %u to %u", c, val,
+		    lo, hi);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+parse(int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "?Di:l:o:p:r:U:w:x:")) != -1) {
+		switch (c) {
+		case 'D': o.daemon = 1; break;
+		case 'i': o.infile = optarg; break;
+		case 'o': o.outfile = optarg; break;
+		case 'p': case 'U': o.port = optarg; break;
+		case 'l': o.logfile = optarg; break;
+		case 'r': o.readfile = optarg; break;
+		case 'w':
+			if (num('w', optarg, 0, 3600, &o.wait) == -1)
+				return -1;
+			break;
+		case 'x':
+			if (num('x', optarg, 24, 31, &o.prefix) == -1)
+				return -1;
+			break;
+		default:
+			usage();
+			return -1;
+		}
+	}
+	if (optind != argc)
+		return fail("%s: unexpected argument", argv[optind]);
+	if (o.readfile != NULL) {
+		if (o.infile != NULL || o.port != NULL || o.outfile != NULL)
+			return fail("-r reads a warts file: -i, -o, -p and -U "
+			    "are for collecting");
+		return 0;
+	}
+	if (o.infile == NULL || o.outfile == NULL || o.port == NULL) {
+		usage();
+		return fail("collecting needs -i, -o and -p or -U");
+	}
+	return 0;
+}
+
+/* ---- collecting -------------------------------------------------------- */
+
+static int
+want(void *arg, char **cmd)
+{
+	time_t now = time(NULL);
+
+	(void)arg;
+	while (first_open < njobs && jobs[first_open].done)
+		first_open++;
+	if (first_open == njobs)
+		return inflight == 0 ? TBITDRV_DONE : TBITDRV_LATER;
+	for (size_t k = first_open; k < njobs; k++) {
+		struct job *j = &jobs[k];
+		const struct adrv_addr *a = &sets.addrs[sets.sets[k]];
+
+		if (j->done || j->busy || j->ready > now)
+			continue;
+		if (asprintf(cmd, "dealias -m prefixscan -U %zu -p '-P %s' "
+		    "%s %s/%u", k, methods[j->method], a->str, a[1].str,
+		    o.prefix) < 0)
+			return TBITDRV_LATER;
+		j->busy = 1;
+		inflight++;
+		last_sent = k;
+		logmsg("%s", *cmd);
+		return TBITDRV_CMD;
+	}
+	return TBITDRV_LATER;
+}
+
+static void
+ended(size_t k, int result)
+{
+	struct job *j = &jobs[k];
+
+	if (!j->busy)
+		return;
+	j->busy = 0;
+	inflight--;
+	if (result == SCAMPER_DEALIAS_RESULT_NONE &&
+	    j->method + 1 < NMETHODS) {
+		j->method++;
+		j->ready = time(NULL) + (time_t)o.wait;
+		return;
+	}
+	j->done = 1;
+}
+
+static void
+on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+{
+	struct scamper_dealias *d;
+
+	(void)arg;
+	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
+	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
+		return;
+	if (d->userid < njobs) {
+		logmsg("%u: %s", d->userid,
+		    scamper_dealias_result_tostr(d->result));
+		ended(d->userid, d->result);
+	}
+	scamper_dealias_free(d);
+}
+
+static void
+on_refused(void *arg, const char *line)
+{
+	(void)arg;
+	logmsg("refused: %s", line);
+	if (last_sent != SIZE_MAX) {
+		jobs[last_sent].method = NMETHODS;
+		ended(last_sent, -1);
+		last_sent = SIZE_MAX;
+	}
+}
+
+static void
+no_tbit(const struct tbitdrv_result *r)
+{
+	(void)r;
+}
+
+static int
+collect(void)
+{
+	char err[512];
+
+	if (adrv_read_sets(o.infile, AF_INET, &sets, err, sizeof(err)) == -1)
+		return fail("%s", err);
+	njobs = sets.nsets;
+	for (size_t s = 0; s < sets.nsets; s++)
+		if (sets.sets[s + 1] - sets.sets[s] != 2)
+			return fail("%s: line %zu of the addresses: expected "
+			    "two addresses (A B), got %zu", o.infile, s + 1,
+			    sets.sets[s + 1] - sets.sets[s]);
+	if ((jobs = calloc(njobs + 1, sizeof(*jobs))) == NULL)
+		return fail("out of memory");
+	if (o.logfile != NULL && (logfp = fopen(o.logfile, "w")) == NULL)
+		return fail("%s: %s", o.logfile, strerror(errno));
+	if (tbitdrv_init(&drv, "sc_prefixscan", o.port, o.outfile, 0, want,
+	    no_tbit, NULL) == -1)
+		return -1;
+	tbitdrv_single_file(&drv);
+	tbitdrv_on_record(&drv, on_record);
+	tbitdrv_on_refused(&drv, on_refused);
+	if (o.daemon && daemon(1, 0) == -1)
+		return fail("daemon: %s", strerror(errno));
+	return tbitdrv_run(&drv);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* A prefixscan that found an alias: "A B AB/LEN", LEN the prefix of B
+ * that holds AB (-x caps it). */
+static void
+read_one(void *arg, const struct scamper_dealias *d)
+{
+	const struct scamper_dealias_prefixscan *ps = &d->u.prefixscan;
+	char a[48], b[48], ab[48];
+	unsigned len;
+
+	(void)arg;
+	if (d->method != SCAMPER_DEALIAS_METHOD_PREFIXSCAN ||
+	    d->result != SCAMPER_DEALIAS_RESULT_ALIASES ||
+	    !scamper_addr_isset(&ps->ab) || ps->ab.len != 4 ||
+	    ps->b.len != 4)
+		return;
+	len = 0;
+	for (unsigned i = 0; i < 32; i++) {
+		unsigned byte = i / 8, bit = 7 - i % 8;
+		if (((ps->ab.addr[byte] ^ ps->b.addr[byte]) >> bit) & 1)
+			break;
+		len++;
+	}
+	if (len < o.prefix)
+		return;
+	printf("%s %s %s/%u\n", adrv_addr_str(&ps->a, a),
+	    adrv_addr_str(&ps->b, b), adrv_addr_str(&ps->ab, ab), len);
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	if (parse(argc, argv) == -1)
+		return 1;
+	if (o.readfile != NULL)
+		rc = adrv_each_dealias("sc_prefixscan", (char **)&o.readfile, 1,
+		    read_one, NULL);
+	else
+		rc = collect();
+	adrv_sets_free(&sets);
+	free(jobs);
+	if (logfp != NULL)
+		fclose(logfp);
+	return rc == 0 ? 0 : 1;
+}
