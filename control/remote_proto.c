@@ -93,6 +93,9 @@ get_name(const uint8_t *p, size_t left, char *out, char *err, size_t elen,
 		    what, n, left - 1);
 	if (p[n] != '\0')
 		return say(err, elen, "%s: not NUL-terminated", what);
+	if (n == 1)	/* "" is sent with length 0, so it has one encoding */
+		return say(err, elen, "%s: length 1 holds only the NUL (an "
+		    "empty string is sent with length 0)", what);
 	for (size_t i = 1; i < n; i++)
 		if (p[i] < 0x20 || p[i] > 0x7e)
 			return say(err, elen, "%s: unprintable byte 0x%02x",

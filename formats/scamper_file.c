@@ -469,7 +469,8 @@ rd_raw(struct rbuf *rb, uint16_t type, void **obj)
 	}
 	raw->type = type;
 	raw->len = (uint32_t)rb->len;
-	memcpy(raw->data, rb->buf, rb->len);
+	if (rb->len > 0)	/* an empty record has no buffer */
+		memcpy(raw->data, rb->buf, rb->len);
 	rb->off = rb->len;
 	*obj = raw;
 	return 0;

@@ -149,12 +149,14 @@ rec_done(void *arg, size_t start)
 
 /* ---- formats ---------------------------------------------------------- */
 
-/* A rendering S (owned, NULL: nothing) as one record, JSON with its
- * newline. */
+/* The rendering *STRP (owned, NULL: nothing) as one record, JSON with
+ * its newline.  A pointer: callers render in the same call, and C does
+ * not order the evaluation of arguments. */
 static int
-put_rendered(struct scamper_sink *s, char *str, int rc)
+put_rendered(struct scamper_sink *s, char **strp, int rc)
 {
 	size_t start = s->out.len;
+	char *str = *strp;
 
 	if (rc != 0 || str == NULL) {
 		free(str);
@@ -189,9 +191,9 @@ scamper_sink_write(struct scamper_sink *s, uint16_t type, const void *obj)
 		s->lost = 1;
 		return -1;
 	case SCAMPER_SINK_JSON:
-		return put_rendered(s, str, scamper_json_obj(type, obj, &str));
+		return put_rendered(s, &str, scamper_json_obj(type, obj, &str));
 	default:
-		return put_rendered(s, str, scamper_text_obj(type, obj, &str));
+		return put_rendered(s, &str, scamper_text_obj(type, obj, &str));
 	}
 }
 

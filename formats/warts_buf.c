@@ -150,10 +150,11 @@ rb_u16(struct rbuf *rb, uint16_t *v)
 int
 rb_u32(struct rbuf *rb, uint32_t *v)
 {
-	const uint8_t *p = rb->buf + rb->off;
+	const uint8_t *p;
 
 	if (rb_need(rb, 4, "u32") != 0)
 		return -1;
+	p = rb->buf + rb->off;
 	*v = wire_be32(p);
 	rb->off += 4;
 	return 0;
@@ -176,6 +177,8 @@ rb_bytes(struct rbuf *rb, void *dst, size_t n)
 {
 	if (rb_need(rb, n, "bytes") != 0)
 		return -1;
+	if (n == 0)	/* the buffer may be NULL: no pointer arithmetic */
+		return 0;
 	memcpy(dst, rb->buf + rb->off, n);
 	rb->off += n;
 	return 0;
@@ -184,7 +187,8 @@ rb_bytes(struct rbuf *rb, void *dst, size_t n)
 int
 rb_str(struct rbuf *rb, char **s)
 {
-	const uint8_t *nul = memchr(rb->buf + rb->off, 0, rb->len - rb->off);
+	const uint8_t *nul = rb->off >= rb->len ? NULL :
+	    memchr(rb->buf + rb->off, 0, rb->len - rb->off);
 	size_t n;
 
 	if (nul == NULL)

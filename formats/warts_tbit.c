@@ -151,6 +151,8 @@ block_fields(struct wfield *f, struct scamper_tbit *t, int blk)
 static int
 blocks_read(struct rbuf *rb, struct scamper_tbit *t)
 {
+	unsigned seen = 0;
+
 	for (;;) {
 		struct wfield f[BK_NF];
 		uint16_t type;
@@ -167,6 +169,14 @@ blocks_read(struct rbuf *rb, struct scamper_tbit *t)
 		if (len > rb->len - rb->off)
 			return rb_fail(rb, "tbit block overruns the record");
 		end = rb->off + len;
+		if (type == 1 || type == 2) {
+			/* once each: a second would overwrite the first's
+			 * strings (found by fuzz-warts-record: a leak) */
+			if (seen & (1u << type))
+				return rb_fail(rb, "tbit block %u twice",
+				    (unsigned)type);
+			seen |= 1u << type;
+		}
 		if ((type == 1 || type == 2) &&
 		    (nf = block_fields(f, t, type)) > 0) {
 			rb->len = end;

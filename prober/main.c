@@ -50,8 +50,11 @@ needs_privilege(const struct opts *o)
 struct prober_priv {
 	struct loop		*l;
 	struct priv_client	*pc;	/* NULL: no privilege was needed */
+	struct loop_fd		*lfd;	/* watching its socket */
 	struct netio_fds	 fds;	/* raw sockets from the helper */
 	int			 want_fds;
+	netio_lost_fn		*lost;	/* told if the helper goes away */
+	void			*lost_arg;
 	uint32_t		 fw_max;	/* -F's bound, 0 = none */
 	uint32_t		 fw_held;	/* leases now */
 };
@@ -98,9 +101,27 @@ on_helper(struct loop_fd *lfd, int fd, int events, void *arg)
 	(void)fd;
 	(void)events;
 	if (priv_client_read(pp->pc) == -1) {
+		/* its socket stays readable (EOF): stop watching it */
+		loop_fd_del(pp->l, pp->lfd);
+		pp->lfd = NULL;
+		if (pp->lost != NULL) {
+			pp->lost(pp->lost_arg);
+			return;
+		}
 		log_warnx("scamper-helper has gone away; stopping");
 		loop_stop(pp->l);
 	}
+}
+
+/* netio_fds.on_lost: whoever probes with the helper's sockets hears of
+ * its loss through CB(ARG). */
+static void
+on_lost(void *ctx, netio_lost_fn *cb, void *arg)
+{
+	struct prober_priv *pp = ctx;
+
+	pp->lost = cb;
+	pp->lost_arg = arg;
 }
 
 /* The file server's replies (files for the control socket) arrive
@@ -249,8 +270,8 @@ prober_drop(struct prober_priv *pp, int files)
 		log_warnx("dropping privilege: %s", err);
 		return -1;
 	}
-	if (loop_fd_add(pp->l, priv_client_sock(pp->pc), LOOP_READ,
-	    on_helper, pp) == NULL || (priv_file_client() != NULL &&
+	if ((pp->lfd = loop_fd_add(pp->l, priv_client_sock(pp->pc), LOOP_READ,
+	    on_helper, pp)) == NULL || (priv_file_client() != NULL &&
 	    loop_fd_add(pp->l, priv_client_sock(priv_file_client()),
 	    LOOP_READ, on_files, pp) == NULL)) {
 		log_warn("watching the helper's socket");
@@ -258,6 +279,7 @@ prober_drop(struct prober_priv *pp, int files)
 	}
 	pp->fds.dl_open = open_dl;
 	pp->fds.dl_ctx = pp;
+	pp->fds.on_lost = on_lost;
 	return 0;
 }
 

@@ -46,9 +46,18 @@ struct ctl *ctl_prepare(const struct opts *o,
  * a "shutdown" command or a signal ends it.  NOFILES: files cannot be
  * opened any more (sandboxed), so "outfile open" and "source add" are
  * refused with that reason.  CTL and FDS are consumed.  Returns the exit
- * status. */
+ * status: 1 if start-up failed or scamper-helper went away (FDS->on_lost:
+ * what was in flight is written with stop reason error), else 0. */
 int ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles);
+
+/* ctl_run's two halves, for tests that drive a control socket without
+ * running the loop: ctl_start makes the core and watches the listeners
+ * (0, or -1 logged: ctl_finish it anyway); ctl_finish frees every client,
+ * the core and CTL. */
+int ctl_start(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
+    int nofiles);
+void ctl_finish(struct ctl *ctl);
 
 /* Let R (owned from here on) start with the loop in ctl_run(): scamper -R. */
 void ctl_set_remote(struct ctl *ctl, struct remote *r);
@@ -57,6 +66,11 @@ void ctl_set_remote(struct ctl *ctl, struct remote *r);
  * start (no "attach", no "OK": a remote channel).  The end of its stream
  * counts as "done".  Returns NULL (logged) on failure. */
 struct ctl_client *ctl_client_virtual(struct ctl *ctl, const char *name,
+    const struct ctl_vio *vio, void *arg);
+
+/* As ctl_client_virtual, but an interactive client, as one that just
+ * connected to the control socket (for tests: no limits apply). */
+struct ctl_client *ctl_client_stream(struct ctl *ctl, const char *name,
     const struct ctl_vio *vio, void *arg);
 
 /* EVENTS (LOOP_READ, LOOP_WRITE) are ready on a virtual client's stream.

@@ -20,7 +20,14 @@
 #define CTL_WQ_HIGH	(1024 * 1024)
 #define CTL_WQ_LOW	(256 * 1024)
 #define CTL_MAXQUEUE	1000
+/* Fairness between clients (scamper(1), LIMITS): at most CTL_MAXCLIENTS
+ * at once, CTL_MAXPERPEER of them from one peer (a TCP client's address,
+ * a unix socket client's uid); a client that has not sent a whole line
+ * within CTL_HELLO_S seconds is closed, and one that has sent nothing
+ * yet makes way for a newcomer when a limit is reached. */
 #define CTL_MAXCLIENTS	1000
+#define CTL_MAXPERPEER	250
+#define CTL_HELLO_S	10
 
 struct ctl_job {
 	uint32_t		 id;		/* the client's id-N */
@@ -38,6 +45,9 @@ struct ctl_client {
 	void			*vio_arg;
 	int			 events;	/* watched now */
 	char			 name[160];	/* "ip:port" or "path:fd" */
+	char			 peer[64];	/* "ip" or "uid N": caps */
+	int			 spoke;		/* a whole line came */
+	struct timer		 hello;		/* CTL_HELLO_S deadline */
 	int			 inet;		/* came through -P (TCP) */
 	struct ctl_linebuf	 lb;
 	int			 lb_drained;	/* ctl_lb_next said NONE */

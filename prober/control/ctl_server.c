@@ -29,6 +29,7 @@
 
 static void client_free(struct ctl_client *cl);
 static void on_client(struct loop_fd *lfd, int fd, int events, void *arg);
+static void on_hello(void *arg);
 
 /* ---- listening sockets (before the privilege drop) ------------------ */
 
@@ -396,6 +397,7 @@ client_free(struct ctl_client *cl)
 	if (cl->lfd != NULL)
 		loop_fd_del(ctl->l, cl->lfd);
 	loop_timer_cancel(ctl->l, &cl->kick);
+	loop_timer_cancel(ctl->l, &cl->hello);
 	if (cl->vio != NULL)
 		cl->vio->close(cl->vio_arg);
 	else
@@ -417,6 +419,10 @@ client_lines(struct ctl_client *cl)
 		if (rc == CTL_LB_NONE) {
 			cl->lb_drained = 1;
 			break;
+		}
+		if (!cl->spoke) {
+			cl->spoke = 1;
+			loop_timer_cancel(cl->ctl->l, &cl->hello);
 		}
 		if (rc == CTL_LB_TOOLONG)
 			ctl_printf(cl, "ERR line too long (at most %d bytes)",
@@ -546,27 +552,55 @@ on_client(struct loop_fd *lfd, int fd, int events, void *arg)
 	ctl_client_io(arg, events);
 }
 
+/* A client of CTL named NAME on the stream VIO/ARG (not a socket of
+ * ours: no deadline, no caps), listed; NULL if scamper is exiting or out
+ * of memory. */
+static struct ctl_client *
+stream_client(struct ctl *ctl, const char *name, const struct ctl_vio *vio,
+    void *arg)
+{
+	struct ctl_client *cl;
+
+	if (ctl->exiting || (cl = calloc(1, sizeof(*cl))) == NULL)
+		return NULL;
+	cl->ctl = ctl;
+	cl->fd = -1;
+	cl->vio = vio;
+	cl->vio_arg = arg;
+	cl->lb_drained = 1;
+	cl->spoke = 1;		/* no deadline: its owner watches the link */
+	timer_init(&cl->kick, on_kick, cl);
+	timer_init(&cl->hello, on_hello, cl);
+	ctl_lb_init(&cl->lb);
+	TAILQ_INIT(&cl->jobs);
+	snprintf(cl->name, sizeof(cl->name), "%s", name);
+	snprintf(cl->peer, sizeof(cl->peer), "stream");
+	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
+	ctl->nclients++;
+	return cl;
+}
+
+struct ctl_client *
+ctl_client_stream(struct ctl *ctl, const char *name,
+    const struct ctl_vio *vio, void *arg)
+{
+	struct ctl_client *cl = stream_client(ctl, name, vio, arg);
+
+	if (cl != NULL)
+		ctl_client_watch(cl);
+	return cl;
+}
+
 struct ctl_client *
 ctl_client_virtual(struct ctl *ctl, const char *name,
     const struct ctl_vio *vio, void *arg)
 {
 	struct ctl_client *cl;
 
-	if (ctl->exiting || (cl = calloc(1, sizeof(*cl))) == NULL) {
+	if ((cl = stream_client(ctl, name, vio, arg)) == NULL) {
 		log_warnx("%s: refusing a remote channel", name);
 		return NULL;
 	}
-	cl->ctl = ctl;
-	cl->fd = -1;
-	cl->vio = vio;
-	cl->vio_arg = arg;
-	cl->lb_drained = 1;
-	timer_init(&cl->kick, on_kick, cl);
-	ctl_lb_init(&cl->lb);
-	TAILQ_INIT(&cl->jobs);
-	snprintf(cl->name, sizeof(cl->name), "%s", name);
-	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
-	ctl->nclients++;
 	ctl_attach_start(cl, NULL, 0);
 	if (!cl->attached) {
 		/* no vio->close: the caller sees NULL */
@@ -603,6 +637,114 @@ client_name(struct ctl_client *cl, const struct sockaddr_storage *ss)
 		    cl->ctl->o->unix_path, cl->fd);
 }
 
+/* The peer a client counts against (CTL_MAXPERPEER): a TCP client's
+ * address, a unix socket client's uid. */
+static void
+client_peer(struct ctl_client *cl, const struct sockaddr_storage *ss)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	uid_t uid = (uid_t)-1;
+
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    ss)->sin_addr, a, sizeof(a));
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)ss)->sin6_addr, a, sizeof(a));
+	else {
+#if defined(SO_PEERCRED)
+		struct ucred uc;
+		socklen_t len = sizeof(uc);
+
+		if (getsockopt(cl->fd, SOL_SOCKET, SO_PEERCRED, &uc,
+		    &len) == 0)
+			uid = uc.uid;
+#else
+		gid_t gid;
+
+		if (getpeereid(cl->fd, &uid, &gid) != 0)
+			uid = (uid_t)-1;
+#endif
+		snprintf(cl->peer, sizeof(cl->peer), "uid %ld", (long)uid);
+		return;
+	}
+	snprintf(cl->peer, sizeof(cl->peer), "%s", a);
+}
+
+/* Close CL at once, telling it WHY (best effort: never blocks). */
+static void
+client_drop(struct ctl_client *cl, const char *why)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line), "ERR %s\n", why);
+
+	log_info("control: %s: %s", cl->name, why);
+	if (cl->fd != -1 && !cl->spoke)
+		(void)send(cl->fd, line, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	client_free(cl);
+}
+
+/* The first client, oldest first, that has sent nothing yet and (if PEER
+ * is not NULL) comes from PEER; NULL if none. */
+static struct ctl_client *
+idle_client(struct ctl *ctl, const char *peer)
+{
+	struct ctl_client *cl;
+
+	TAILQ_FOREACH(cl, &ctl->clients, e)
+		if (cl->vio == NULL && !cl->spoke && !cl->closing &&
+		    (peer == NULL || strcmp(cl->peer, peer) == 0))
+			return cl;
+	return NULL;
+}
+
+/* Make room for a client from PEER within the caps, closing a client of
+ * that peer (or any, when the total is reached) that has sent nothing.
+ * Returns 0, or -1 with the reason in WHY if there is no room. */
+static int
+client_room(struct ctl *ctl, const char *peer, char *why, size_t len)
+{
+	struct ctl_client *cl, *idle;
+	uint32_t n = 0;
+
+	TAILQ_FOREACH(cl, &ctl->clients, e)
+		if (cl->vio == NULL && strcmp(cl->peer, peer) == 0)
+			n++;
+	if (n >= CTL_MAXPERPEER) {
+		if ((idle = idle_client(ctl, peer)) == NULL) {
+			snprintf(why, len, "too many connections from %s "
+			    "(at most %d)", peer, CTL_MAXPERPEER);
+			return -1;
+		}
+		client_drop(idle, "closed: a newer connection from your "
+		    "address took its place (no command sent yet)");
+	}
+	if (ctl->nclients >= CTL_MAXCLIENTS) {
+		if ((idle = idle_client(ctl, NULL)) == NULL) {
+			snprintf(why, len, "too many connections (at most %d)",
+			    CTL_MAXCLIENTS);
+			return -1;
+		}
+		client_drop(idle, "closed: a newer connection took its place "
+		    "(no command sent yet)");
+	}
+	return 0;
+}
+
+/* CTL_HELLO_S passed without a whole line from the client. */
+static void
+on_hello(void *arg)
+{
+	struct ctl_client *cl = arg;
+	struct ctl *ctl = cl->ctl;
+	char why[64];
+
+	snprintf(why, sizeof(why), "no command within %d s: closing",
+	    CTL_HELLO_S);
+	client_drop(cl, why);
+	ctl_check_exit(ctl);
+}
+
 static void
 on_relisten(void *arg)
 {
@@ -619,6 +761,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct ctl_client *cl;
+	char why[128], line[160];
 	int fd;
 
 	(void)events;
@@ -635,8 +778,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 		return;
 	}
 	(void)lfd;
-	if (ctl->nclients >= CTL_MAXCLIENTS || ctl->exiting ||
-	    (cl = calloc(1, sizeof(*cl))) == NULL) {
+	if (ctl->exiting || (cl = calloc(1, sizeof(*cl))) == NULL) {
 		log_warnx("control socket: refusing a client (%u connected)",
 		    ctl->nclients);
 		close(fd);
@@ -646,10 +788,21 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	cl->fd = fd;
 	cl->lb_drained = 1;
 	timer_init(&cl->kick, on_kick, cl);
+	timer_init(&cl->hello, on_hello, cl);
 	ctl_lb_init(&cl->lb);
 	TAILQ_INIT(&cl->jobs);
 	client_name(cl, &ss);
 	cl->inet = ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
+	client_peer(cl, &ss);
+	if (client_room(ctl, cl->peer, why, sizeof(why)) == -1) {
+		log_warnx("control socket: refusing %s: %s", cl->name, why);
+		snprintf(line, sizeof(line), "ERR %s\n", why);
+		(void)send(fd, line, strlen(line), MSG_DONTWAIT |
+		    MSG_NOSIGNAL);
+		close(fd);
+		free(cl);
+		return;
+	}
 	if ((cl->lfd = loop_fd_add(ctl->l, fd, LOOP_READ, on_client, cl)) ==
 	    NULL) {
 		log_warn("control socket: watching a client");
@@ -660,6 +813,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	cl->events = LOOP_READ;
 	TAILQ_INSERT_TAIL(&ctl->clients, cl, e);
 	ctl->nclients++;
+	loop_timer_after(ctl->l, &cl->hello, CTL_HELLO_S * 1000);
 	log_debug("control: %s connected", cl->name);
 }
 
@@ -735,15 +889,35 @@ on_signal(int signo, void *arg)
 	ctl_check_exit(ctl);
 }
 
+/* scamper-helper is gone: what is in flight is written with stop reason
+ * error (EPIPE) and goes out to its clients, each client is told, and
+ * scamper exits (non-zero) once their output is out. */
+static void
+on_helper_lost(void *arg)
+{
+	struct ctl *ctl = arg;
+	struct ctl_client *cl;
+
+	log_warnx("scamper-helper has gone away: stopping the measurements "
+	    "and the control socket");
+	core_fail(ctl->core, EPIPE);
+	TAILQ_FOREACH(cl, &ctl->clients, e)
+		if (!cl->closing)
+			ctl_printf(cl, "ERR scamper-helper has gone away: "
+			    "measurements stopped, scamper is exiting");
+	ctl->shutdown = CTL_FLUSH;
+	ctl_fsrc_shutdown(ctl, 1);
+	ctl_check_exit(ctl);
+}
+
 int
-ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
+ctl_start(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
 	struct core_conf conf = { .pps = ctl->o->pps,
 	    .window = ctl->o->window, .methods = ctl->methods,
 	    .rawtcp = (ctl->o->oflags & OPT_O_RAWTCP) != 0 };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
-	int rc = 1;
 
 	ctl->l = l;
 	ctl->nofiles = nofiles;
@@ -751,36 +925,62 @@ ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
 	timer_init(&ctl->exit_timer, on_exit_timer, ctl);
 	if ((ctl->core = core_new(l, &conf, fds, def->out, NULL)) == NULL) {
 		log_warn("start-up");
-		goto out;
+		return -1;
 	}
 	core_on_idle(ctl->core, on_idle, ctl);
+	if (fds->on_lost != NULL)
+		fds->on_lost(fds->dl_ctx, on_helper_lost, ctl);
 	if (ctl->remote != NULL && remote_start(ctl->remote, ctl, l) == -1)
-		goto out;
+		return -1;
 	for (int i = 0; i < ctl->nlisten; i++)
 		if ((ctl->lw[i] = loop_fd_add(l, ctl->lfd[i], LOOP_READ,
 		    on_accept, ctl)) == NULL) {
 			log_warn("control socket");
-			goto out;
+			return -1;
 		}
 	loop_signal(l, SIGINT, on_signal, ctl);
 	loop_signal(l, SIGTERM, on_signal, ctl);
-	if (core_run(ctl->core) == -1) {
-		log_warn("event loop");
-		goto out;
+	return 0;
+}
+
+void
+ctl_finish(struct ctl *ctl)
+{
+	if (ctl->l != NULL) {
+		loop_timer_cancel(ctl->l, &ctl->relisten);
+		loop_timer_cancel(ctl->l, &ctl->exit_timer);
 	}
-	rc = 0;
-	/* results that could not be written make the run a failure */
-	TAILQ_FOREACH(def, &ctl->outfiles, e)
-		if (output_failed(def->out))
-			rc = 1;
-out:
-	loop_timer_cancel(l, &ctl->relisten);
-	loop_timer_cancel(l, &ctl->exit_timer);
 	while (!TAILQ_EMPTY(&ctl->clients))
 		client_free(TAILQ_FIRST(&ctl->clients));
 	ctl_fsrc_free_all(ctl);		/* their core sources go first */
 	core_free(ctl->core);
 	ctl->core = NULL;
 	ctl_free(ctl);
+}
+
+int
+ctl_run(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
+    int nofiles)
+{
+	struct ctl_outfile *def;
+	int rc = 1;
+
+	if (ctl_start(ctl, l, fds, nofiles) == -1)
+		goto out;
+	if (core_run(ctl->core) == -1) {
+		log_warn("event loop");
+		goto out;
+	}
+	rc = 0;
+	if (core_failed(ctl->core) != 0) {
+		(void)core_lost_say(core_lost(ctl->core), "scamper-helper lost");
+		rc = 1;
+	}
+	/* results that could not be written make the run a failure */
+	TAILQ_FOREACH(def, &ctl->outfiles, e)
+		if (output_failed(def->out))
+			rc = 1;
+out:
+	ctl_finish(ctl);
 	return rc;
 }

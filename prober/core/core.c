@@ -126,6 +126,11 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		return -1;
 	}
 	snprintf(line, sizeof(line), "%s", cmd);
+	if (c->failed != 0) {
+		snprintf(why, sizeof(why), "probing has stopped (%s)",
+		    strerror(c->failed));
+		goto bad;
+	}
 	if ((argc = cmd_split(line, argv, CMD_MAXARGS, why, sizeof(why))) < 0)
 		goto bad;
 	if (argc == 0) {
@@ -196,6 +201,9 @@ src_fill(struct core_src *s)
 		} else if (src_command(s, cmd, where, NULL, err,
 		    sizeof(err)) == -1)
 			log_warnx("%s", err);
+		else
+			snprintf(s->qwhere, sizeof(s->qwhere), "%.*s",
+			    (int)sizeof(s->qwhere) - 1, where);
 	}
 	return !TAILQ_EMPTY(&s->pending);
 }
@@ -275,6 +283,7 @@ start_one(struct core *c, struct task *t)
 			t->finished = 1;
 			/* no result, but its source hears it ended */
 			t->discard = 1;
+			c->lost.unstarted++;
 			TAILQ_INSERT_TAIL(&c->dead, t, q);
 			loop_timer_after(c->l, &c->reap, 0);
 		}
@@ -394,8 +403,11 @@ on_txdone(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
 	if (t->m->sent != NULL)
 		used = t->m->sent(t, tag, ev == NETIO_TX_REFUSED ? err : 0,
 		    tx, ev == NETIO_TX_STAMPED ? STAMP_KERNEL : STAMP_BEFORE);
-	else if (ev == NETIO_TX_REFUSED)
+	else if (ev == NETIO_TX_REFUSED) {
+		c->halt_err = err;
 		t->m->halt(t);
+		c->halt_err = 0;
+	}
 	if (ev == NETIO_TX_STAMPED && !used)
 		c->st.tx_unused++;
 }
@@ -680,22 +692,110 @@ out_failed(struct core *c, struct output *out)
 	core_kick(c);
 }
 
-void
-core_halt_all(struct core *c)
+
+/* Before S's queue and pull sources are dropped: note where the first
+ * command never started came from, and whether input was left. */
+static void
+note_unmeasured(struct core *c, struct core_src *s)
+{
+	char cmd[CORE_MAXCMD], where[sizeof(c->lost.first)];
+	struct source_ent *se;
+	int rc;
+
+	if (s->npending > 0 && c->lost.first[0] == '\0' &&
+	    s->qwhere[0] != '\0')
+		snprintf(c->lost.first, sizeof(c->lost.first), "%s",
+		    s->qwhere);
+	TAILQ_FOREACH(se, &s->pulls, e) {
+		where[0] = '\0';
+		if ((rc = source_next(se->s, cmd, sizeof(cmd), where,
+		    sizeof(where))) == 0)
+			continue;
+		c->lost.unread = 1;
+		if (c->lost.first[0] == '\0' && rc == 1)
+			snprintf(c->lost.first, sizeof(c->lost.first), "%s",
+			    where);
+		break;
+	}
+}
+
+/* core_halt_all and core_fail: ERR 0 or the errno that broke probing. */
+static void
+halt_all(struct core *c, int err)
 {
 	struct core_src *s;
 	struct task *t;
 
 	TAILQ_FOREACH(s, &c->srcs, e) {
+		if (!c->discard)
+			note_unmeasured(c, s);
 		src_free_pulls(s);
-		while ((t = TAILQ_FIRST(&s->pending)) != NULL)
+		while ((t = TAILQ_FIRST(&s->pending)) != NULL) {
+			c->lost.dropped++;
 			drop_queued(c, t);
+		}
 	}
-	while ((t = TAILQ_FIRST(&c->held)) != NULL)
+	while ((t = TAILQ_FIRST(&c->held)) != NULL) {
+		c->lost.dropped++;
 		drop_queued(c, t);
-	while ((t = TAILQ_FIRST(&c->running_q)) != NULL)
+	}
+	c->halt_err = err;
+	while ((t = TAILQ_FIRST(&c->running_q)) != NULL) {
+		if (!t->discard)
+			c->lost.halted++;
 		halt_running(t);
+	}
+	c->halt_err = 0;
 	core_kick(c);
+}
+
+void
+core_halt_all(struct core *c)
+{
+	halt_all(c, 0);
+}
+
+void
+core_fail(struct core *c, int err)
+{
+	if (c->failed == 0)
+		c->failed = err != 0 ? err : EIO;
+	halt_all(c, c->failed);
+}
+
+int
+core_failed(const struct core *c)
+{
+	return c->failed;
+}
+
+const struct core_lost *
+core_lost(const struct core *c)
+{
+	return &c->lost;
+}
+
+int
+core_lost_say(const struct core_lost *l, const char *what)
+{
+	char from[sizeof(l->first) + 64];
+
+	if (l->halted == 0 && l->dropped == 0 && !l->unread)
+		return 0;	/* refusals alone are named as they happen */
+	if (what == NULL)
+		return 1;
+	if (l->first[0] != '\0')
+		snprintf(from, sizeof(from), "; the input from %s on was not "
+		    "measured", l->first);
+	else
+		snprintf(from, sizeof(from), "%s", l->unread ? "; input was "
+		    "left unread" : "");
+	log_warnx("%s: %llu measurements stopped early (written with what "
+	    "they had), %llu commands never started, %llu refused at "
+	    "start%s", what, (unsigned long long)l->halted,
+	    (unsigned long long)l->dropped,
+	    (unsigned long long)l->unstarted, from);
+	return 1;
 }
 
 /* ---- sources ----------------------------------------------------------- */

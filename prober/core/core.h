@@ -57,6 +57,23 @@ struct core_stats {
 					   was sent, by the clock: kept */
 };
 
+/* What halting the core (core_halt_all, core_fail) and failed starts
+ * left unmeasured.  A run that halted, dropped or left unread anything
+ * lost work: it exits non-zero and says what (core_lost_say); starts
+ * refused are named as they happen, like refused commands. */
+struct core_lost {
+	uint64_t	 halted;	/* running tasks stopped early; their
+					 * results are written (stop reason
+					 * halted, or error after core_fail) */
+	uint64_t	 dropped;	/* parsed commands never started: no
+					 * result */
+	uint64_t	 unstarted;	/* started but refused at once (no
+					 * route...): no result, logged */
+	int		 unread;	/* a source still had input */
+	char		 first[160];	/* where the first command never
+					 * started came from, or "" */
+};
+
 struct core;
 
 /* A core on L writing to OUT (not owned), sending and receiving on FDS
@@ -88,8 +105,27 @@ int core_command(struct core *c, const char *cmd, const char *where,
 
 /* Stop taking commands (sources and pending commands are dropped) and
  * halt every running task; their partial results are written as they
- * finish.  For SIGINT/SIGTERM and "shutdown now". */
+ * finish.  For SIGINT/SIGTERM and "shutdown now".  What was left
+ * undone is counted in core_lost(). */
 void core_halt_all(struct core *c);
+
+/* Probing broke for good with ERR (an errno: EPIPE when scamper-helper
+ * is gone): as core_halt_all, but running tasks end with stop reason
+ * error and ERR as its data, and no command is taken any more. */
+void core_fail(struct core *c, int err);
+
+/* The errno core_fail was given, or 0. */
+int core_failed(const struct core *c);
+
+/* What was left unmeasured so far. */
+const struct core_lost *core_lost(const struct core *c);
+
+/* Nonzero if L counts work lost: measurements halted, commands never
+ * started, input left unread (refusals at start alone are not: each was
+ * named when it happened).  Then, if WHAT is not NULL, log one warning
+ * "WHAT: ..." with those counts and the input from which nothing was
+ * measured. */
+int core_lost_say(const struct core_lost *l, const char *what);
 
 /* Run until every source is exhausted and every task has finished (or
  * the loop is stopped).  Returns 0, or -1 if the loop failed. */

@@ -69,6 +69,9 @@ struct core_src {
 	void			*arg;
 	struct taskq		 pending;	/* parsed, not started */
 	uint32_t		 npending;
+	char			 qwhere[160];	/* where the command a pull
+						 * source queued last came
+						 * from */
 	uint32_t		 live;		/* tasks not yet freed */
 	TAILQ_HEAD(, source_ent) pulls;
 	TAILQ_ENTRY(core_src)	 e;
@@ -106,7 +109,10 @@ struct core {
 	uint16_t		 sport;
 	uint32_t		 pid;		/* task_pid */
 	uint64_t		 rng;		/* task_random when seeded */
+	int			 halt_err;	/* task_halt_error */
+	int			 failed;	/* core_fail's errno */
 	struct core_stats	 st;
+	struct core_lost	 lost;
 };
 
 /* Something changed (a task wants a token or finished, a source has

@@ -164,6 +164,16 @@ on_stop(int signo, void *arg)
 	core_halt_all(arg);
 }
 
+/* scamper-helper is gone: no probe can be trusted to go out or come
+ * back any more.  What is in flight is written with stop reason error
+ * (EPIPE), nothing more starts, and the run ends (non-zero). */
+static void
+on_helper_lost(void *arg)
+{
+	log_warnx("scamper-helper has gone away: stopping the measurements");
+	core_fail(arg, EPIPE);
+}
+
 /* The commands the run's sources hold, 0 if some source cannot say
  * (asked only when the progress line is wanted: it reads list files). */
 static uint64_t
@@ -212,6 +222,8 @@ measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 	m->nsrc = 0;
 	loop_signal(l, SIGINT, on_stop, c);
 	loop_signal(l, SIGTERM, on_stop, c);
+	if (fds->on_lost != NULL)
+		fds->on_lost(fds->dl_ctx, on_helper_lost, c);
 	output_cycle_start(m->out, m->cycle);
 	pg = progress_start(l, c, total, results_to_tty(m->o));
 	rc = core_run(c);
@@ -223,7 +235,11 @@ measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 	}
 	m->cycle->stop_time = (uint32_t)time(NULL);
 	output_cycle_stop(m->out, m->cycle);
-	rc = all_refused(core_stats(c)) ? 1 : 0;
+	/* a run that lost measurements says so and fails, as one whose
+	 * every command was refused */
+	rc = core_lost_say(core_lost(c), core_failed(c) != 0 ?
+	    "scamper-helper lost" : "run incomplete") || core_failed(c) != 0 ||
+	    all_refused(core_stats(c));
 out:
 	core_free(c);
 	if (output_close(m->out) == -1) {

@@ -30,8 +30,10 @@ struct measure *measure_prepare(const struct opts *o,
     const struct method *const *methods);
 
 /* Run M's measurements on L with the raw sockets FDS; M and FDS are
- * consumed.  Returns the exit status: 0, or 1 if start-up failed or a
- * result could not be written (each problem is logged). */
+ * consumed.  Returns the exit status: 0, or 1 if start-up failed, a
+ * result could not be written, the helper went away (FDS->on_lost) or
+ * any measurement was left undone (halted, never started, input left
+ * unread: one warning says what). */
 int measure_run(struct measure *m, struct loop *l,
     const struct netio_fds *fds);
 

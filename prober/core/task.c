@@ -415,6 +415,12 @@ task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
 }
 
 int
+task_halt_error(const struct task *t)
+{
+	return t->c->halt_err;
+}
+
+int
 task_fw_enabled(const struct task *t)
 {
 	return t->c->io.ops->fw_lease != NULL;

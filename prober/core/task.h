@@ -236,4 +236,9 @@ void task_fw_release(struct task *t);
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);
 
+/* While method->halt runs: 0 if the halt was asked for (a signal,
+ * shutdown, the halt command: stop reason halted), else the errno that
+ * broke probing (core_fail: stop reason error, with it as the data). */
+int task_halt_error(const struct task *t);
+
 #endif

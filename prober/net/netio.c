@@ -94,6 +94,7 @@ netio_fds_init(struct netio_fds *f)
 	f->send6 = f->icmp6 = f->tcp6 = -1;
 	f->dl_open = NULL;
 	f->dl_ctx = NULL;
+	f->on_lost = NULL;
 	f->fw_lease = NULL;
 	f->fw_release = NULL;
 	f->fw_ctx = NULL;

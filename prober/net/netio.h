@@ -34,6 +34,9 @@ typedef void netio_dl_done(void *arg, int err, int fd, uint32_t value);
 typedef int netio_dl_open_fn(void *ctx, uint32_t ifindex,
     netio_dl_done *done, void *arg);
 
+/* The helper behind the descriptors is gone (see netio_fds.on_lost). */
+typedef void netio_lost_fn(void *arg);
+
 /* A firewall rule a measurement asks for (tbit, sting): drop the TCP
  * segments DST:DPORT sends to SRC:SPORT before the kernel's own stack
  * answers them with a reset.  SPORT 0: the firewall picks a free port. */
@@ -59,7 +62,9 @@ typedef void netio_fw_release_fn(void *ctx, void *lease);
 
 /* Descriptors netio uses; -1 where absent.  netio owns and closes them.
  * Datalink sockets are asked for when a measurement needs one, through
- * dl_open (NULL: none can be had). */
+ * dl_open (NULL: none can be had).  on_lost(dl_ctx, CB, ARG), set by
+ * whoever got them from scamper-helper, has CB(ARG) called once from the
+ * event loop if the helper goes away (NULL: no helper). */
 struct netio_fds {
 	int	send4;	/* AF_INET, SOCK_RAW, IPPROTO_RAW (header included) */
 	int	icmp4;	/* AF_INET, SOCK_RAW, IPPROTO_ICMP */
@@ -69,6 +74,7 @@ struct netio_fds {
 	int	tcp6;	/* AF_INET6, SOCK_RAW, IPPROTO_TCP */
 	netio_dl_open_fn *dl_open;
 	void	*dl_ctx;
+	void	(*on_lost)(void *ctx, netio_lost_fn *cb, void *arg);
 	/* The firewall (-F; NULL: none, tbit and sting are refused).  It
 	 * is not netio's: it passes through to the core with the rest. */
 	netio_fw_lease_fn   *fw_lease;

@@ -404,7 +404,13 @@ ping_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
 void
 ping_halt(struct task *task)
 {
-	ping_finish(task_state(task), SCAMPER_PING_STOP_HALTED, 0);
+	int err = task_halt_error(task);
+
+	if (err != 0)
+		ping_finish(task_state(task), SCAMPER_PING_STOP_ERROR,
+		    (uint8_t)err);
+	else
+		ping_finish(task_state(task), SCAMPER_PING_STOP_HALTED, 0);
 }
 
 const void *

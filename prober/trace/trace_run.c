@@ -467,11 +467,15 @@ void
 trace_halt(struct task *task)
 {
 	struct trace_state *s = task_state(task);
+	int err = task_halt_error(task);
 
 	/* halting is prompt: names not in yet stay unknown */
 	trace_ptr_cancel(s);
 	if (s->mode != MODE_DONE) {
-		trace_done(s, SCAMPER_TRACE_STOP_HALTED, 0);
+		if (err != 0)
+			trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
+		else
+			trace_done(s, SCAMPER_TRACE_STOP_HALTED, 0);
 		return;
 	}
 	trace_ptr_apply(s);

@@ -98,6 +98,8 @@ START_TEST(malformed)
 		"00 08 0102030405060708 09 6162",	/* truncated */
 		"00 08 0102030405060708 00 ff",	/* trailing byte */
 		"01 00",		/* empty id */
+		"01 01 00",		/* empty id, as its NUL only */
+		"00 08 0102030405060708 01 00",	/* name of its NUL only */
 		"01 02 0a00",		/* unprintable */
 		"04 00",		/* keepalive with payload */
 	};

@@ -394,9 +394,12 @@ send_tcp(struct ctx *x, const uint8_t *src, uint8_t ttl, uint16_t ipid,
 	return 1;
 }
 
+/* Nonzero for an ICMP(v6) echo request (never a later fragment: no l4). */
 static int
 is_echo_request(const struct ns_pkt *p)
 {
+	if (p->l4 == NULL)
+		return 0;
 	if (p->proto == NS_PROTO_ICMP && p->af == 4)
 		return p->l4[0] == 8 && p->l4[1] == 0;
 	if (p->proto == NS_PROTO_ICMP6 && p->af == 6)
@@ -465,6 +468,10 @@ rtr_local(struct ctx *x, uint32_t ri, int ifx, uint32_t pred, int hop)
 	int uifx = r->unreach_inbound ? ns_topo_inl_ifx(x->s, ri, pred) : ifx;
 	uint16_t ipid = 0;
 
+	if (x->p->frag) {	/* before the rate limit and IP-ID take a turn */
+		x->s->c.drop_fragment++;
+		return 0;
+	}
 	if (!is_echo_request(x->p) && x->p->proto != NS_PROTO_UDP &&
 	    x->p->proto != NS_PROTO_TCP) {
 		x->s->c.drop_ignored++;

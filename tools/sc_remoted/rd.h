@@ -22,6 +22,18 @@ struct rd_mclient;
 #define RD_CLIENT_WQ	(16u << 20)	/* unread by a client: stop reading */
 #define RD_RBUF		(RP_MAXMSG + 16384)
 
+/* Fairness (sc_remoted(1), LIMITS).  Connections: at most RD_MAXCONNS,
+ * RD_PEER_CONNS from one address; one that has not identified itself
+ * makes way for a newcomer when a limit is reached (and is closed after
+ * RP_NEWDEAD_S anyway).  Sessions waiting to resume (-Z): at most
+ * RD_PEER_ZOMBIES per address and RD_MAXZOMBIES in all; beyond, the one
+ * waiting longest is forgotten. */
+#define RD_MAXCONNS	4096
+#define RD_PEER_CONNS	64
+#define RD_MAXZOMBIES	1024
+#define RD_PEER_ZOMBIES	16
+#define RD_IPLEN	46	/* INET6_ADDRSTRLEN */
+
 struct rd_conf {
 	int		 v4only, v6only;	/* -4, -6 */
 	int		 daemon;		/* -D */
@@ -53,6 +65,7 @@ struct rd_conn {
 	struct loop_fd		*lfd;
 	struct tstream		 ts;
 	char			 peer[80];	/* "ip:port", "ip6.port" */
+	char			 ip[RD_IPLEN];	/* the address alone: caps */
 	uint8_t			*rbuf;
 	size_t			 rlen;
 	uint8_t			*wbuf;
@@ -86,6 +99,8 @@ struct rd_vp {
 	struct rd		*rd;
 	struct rd_conn		*conn;		/* NULL: zombie */
 	char			 monitor[RP_NAMEMAX + 1];
+	char			 ip[RD_IPLEN];	/* where it came from */
+	struct monotime		 zombie_since;
 	uint8_t			 magic[RP_MAGICLEN];
 	char			 name[RP_NAMEMAX + 100];	/* socket name */
 	char			*path;		/* dir/name, or NULL */
@@ -103,8 +118,9 @@ struct rd_vp {
 };
 
 /* rd_vp.c */
-/* A new TCP connection FD from PEER (its name). */
-void rd_conn_new(struct rd *rd, int fd, const char *peer);
+/* A new TCP connection FD from PEER (its name), address IP.  Refused
+ * (closed, logged) beyond the caps (RD_MAXCONNS, RD_PEER_CONNS). */
+void rd_conn_new(struct rd *rd, int fd, const char *peer, const char *ip);
 /* Send the reliable message M if VP is connected. */
 void rd_vp_send(struct rd_vp *vp, const struct rp_msg *m);
 /* Free every connection and vantage point (exit). */

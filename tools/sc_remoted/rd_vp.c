@@ -99,16 +99,62 @@ on_zombie(void *arg)
 	vp_free(vp);
 }
 
-/* VP lost its connection: keep it for -Z seconds. */
+/* The zombie (of address IP, or any if NULL) waiting longest, and in N
+ * how many there are. */
+static struct rd_vp *
+oldest_zombie(struct rd *rd, const char *ip, uint32_t *n)
+{
+	struct rd_vp *vp, *old = NULL;
+
+	*n = 0;
+	TAILQ_FOREACH(vp, &rd->vps, e) {
+		if (vp->conn != NULL || (ip != NULL && strcmp(vp->ip, ip) != 0))
+			continue;
+		(*n)++;
+		if (old == NULL || monotime_cmp(vp->zombie_since,
+		    old->zombie_since) < 0)
+			old = vp;
+	}
+	return old;
+}
+
+/* Forget the zombies waiting longest beyond RD_PEER_ZOMBIES from IP and
+ * RD_MAXZOMBIES in all. */
+static void
+zombie_caps(struct rd *rd, const char *ip)
+{
+	struct rd_vp *vp;
+	uint32_t n;
+
+	while ((vp = oldest_zombie(rd, ip, &n)) != NULL &&
+	    n > RD_PEER_ZOMBIES) {
+		log_warnx("%s: forgotten: more than %d sessions from %s wait "
+		    "to resume", vp->name, RD_PEER_ZOMBIES, ip);
+		vp_free(vp);
+	}
+	while ((vp = oldest_zombie(rd, NULL, &n)) != NULL &&
+	    n > RD_MAXZOMBIES) {
+		log_warnx("%s: forgotten: more than %d sessions wait to "
+		    "resume", vp->name, RD_MAXZOMBIES);
+		vp_free(vp);
+	}
+}
+
+/* VP lost its connection: keep it for -Z seconds (within the caps). */
 static void
 vp_zombie(struct rd_vp *vp)
 {
+	char ip[RD_IPLEN];
+
 	vp->conn = NULL;
+	vp->zombie_since = loop_now(vp->rd->l);
 	rd_sock_close(vp);
 	log_info("%s: disconnected; kept %u s for it to resume", vp->name,
 	    vp->rd->c->zombie_s);
 	loop_timer_after(vp->rd->l, &vp->zombie,
 	    (int64_t)vp->rd->c->zombie_s * 1000);
+	snprintf(ip, sizeof(ip), "%s", vp->ip);	/* VP may be freed */
+	zombie_caps(vp->rd, ip);
 }
 
 static void
@@ -131,6 +177,7 @@ master_new(struct rd_conn *cn, const struct rp_ctl *c)
 	vp->ufd = -1;
 	vp->next_chan = 1;
 	snprintf(vp->monitor, sizeof(vp->monitor), "%s", c->name);
+	snprintf(vp->ip, sizeof(vp->ip), "%s", cn->ip);
 	memcpy(vp->magic, c->magic, RP_MAGICLEN);
 	rp_link_init(&vp->link);
 	TAILQ_INIT(&vp->chans);
@@ -307,6 +354,8 @@ on_messages(struct rd_conn *cn)
 			return -1;
 		rd_chan_data(cn->vp, h.chan, p, h.len);
 	}
+	if (cn->closing)	/* conn_fail emptied the buffer */
+		return -1;
 	memmove(cn->rbuf, cn->rbuf + off, cn->rlen - off);
 	cn->rlen -= off;
 	return 0;
@@ -457,13 +506,62 @@ on_tick(void *arg)
 	}
 }
 
-void
-rd_conn_new(struct rd *rd, int fd, const char *peer)
+/* The connection (from IP, or any if NULL) that has gone longest without
+ * identifying itself, and in N how many live ones there are. */
+static struct rd_conn *
+oldest_anon(struct rd *rd, const char *ip, uint32_t *n)
 {
-	struct rd_conn *cn = calloc(1, sizeof(*cn));
+	struct rd_conn *cn, *old = NULL;
+
+	*n = 0;
+	TAILQ_FOREACH(cn, &rd->conns, e) {
+		if (cn->closing || (ip != NULL && strcmp(cn->ip, ip) != 0))
+			continue;
+		(*n)++;
+		if (old == NULL && cn->vp == NULL)
+			old = cn;	/* the list is in order of arrival */
+	}
+	return old;
+}
+
+/* Room for a connection from IP within the caps, made by closing one that
+ * has not identified itself if need be.  Returns 0, or -1 (logged). */
+static int
+conn_room(struct rd *rd, const char *peer, const char *ip)
+{
+	struct rd_conn *old;
+	uint32_t n;
+
+	if ((old = oldest_anon(rd, ip, &n)) != NULL && n >= RD_PEER_CONNS)
+		conn_fail(old, "closed before it identified itself: a newer "
+		    "connection from %s took its place", ip);
+	else if (n >= RD_PEER_CONNS) {
+		log_warnx("%s: refused: %u connections from %s already", peer,
+		    n, ip);
+		return -1;
+	}
+	if ((old = oldest_anon(rd, NULL, &n)) != NULL && n >= RD_MAXCONNS)
+		conn_fail(old, "closed before it identified itself: a newer "
+		    "connection took its place");
+	else if (n >= RD_MAXCONNS) {
+		log_warnx("%s: refused: %u connections already", peer, n);
+		return -1;
+	}
+	return 0;
+}
+
+void
+rd_conn_new(struct rd *rd, int fd, const char *peer, const char *ip)
+{
+	struct rd_conn *cn;
 	char err[512];
 
-	if (cn == NULL || (cn->rbuf = malloc(RD_RBUF)) == NULL) {
+	if (conn_room(rd, peer, ip) == -1) {
+		close(fd);
+		return;
+	}
+	if ((cn = calloc(1, sizeof(*cn))) == NULL ||
+	    (cn->rbuf = malloc(RD_RBUF)) == NULL) {
 		log_warn("%s", peer);
 		free(cn);
 		close(fd);
@@ -472,6 +570,7 @@ rd_conn_new(struct rd *rd, int fd, const char *peer)
 	cn->rd = rd;
 	cn->fd = fd;
 	snprintf(cn->peer, sizeof(cn->peer), "%s", peer);
+	snprintf(cn->ip, sizeof(cn->ip), "%s", ip);
 	if (tstream_init(&cn->ts, fd, rd->tls, 1, NULL, err,
 	    sizeof(err)) == -1 || (cn->lfd = loop_fd_add(rd->l, fd, LOOP_READ,
 	    on_conn, cn)) == NULL) {

@@ -173,20 +173,20 @@ listen_on(int family, const char *addr, uint16_t port)
 	return fd;
 }
 
+/* SS as "ip:port" ("ip6.port") in BUF, and its address alone in IP. */
 static void
-peer_name(const struct sockaddr_storage *ss, char *buf, size_t len)
+peer_name(const struct sockaddr_storage *ss, char *buf, size_t len,
+    char ip[RD_IPLEN])
 {
-	char a[INET6_ADDRSTRLEN];
-
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *s = (const void *)ss;
-		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
-		snprintf(buf, len, "%s:%u", a, ntohs(s->sin_port));
+		inet_ntop(AF_INET, &s->sin_addr, ip, RD_IPLEN);
+		snprintf(buf, len, "%s:%u", ip, ntohs(s->sin_port));
 	} else {
 		const struct sockaddr_in6 *s = (const void *)ss;
-		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
+		inet_ntop(AF_INET6, &s->sin6_addr, ip, RD_IPLEN);
 		/* IPv6: a dot before the port, as 20211212 */
-		snprintf(buf, len, "%s.%u", a, ntohs(s->sin6_port));
+		snprintf(buf, len, "%s.%u", ip, ntohs(s->sin6_port));
 	}
 }
 
@@ -196,7 +196,7 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	struct rd *rd = arg;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	char peer[80];
+	char peer[80], ip[RD_IPLEN];
 	int fd, one = 1;
 
 	(void)lfd;
@@ -209,8 +209,8 @@ on_accept(struct loop_fd *lfd, int lfdnum, int events, void *arg)
 	}
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 	    sizeof(one));
-	peer_name(&ss, peer, sizeof(peer));
-	rd_conn_new(rd, fd, peer);
+	peer_name(&ss, peer, sizeof(peer), ip);
+	rd_conn_new(rd, fd, peer, ip);
 }
 
 /* The listeners of -P, -4 and -6.  Returns how many, or -1. */
