@@ -19,6 +19,8 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "dns.h"
+#include "iftab.h"
+#include "ndcache.h"
 #include "log.h"
 #include "loop.h"
 #include "measure.h"
@@ -170,6 +172,26 @@ open_dl(void *ctx, uint32_t ifindex, netio_dl_done *done, void *arg)
 	struct prober_priv *pp = ctx;
 
 	return priv_open_dl(pp->pc, ifindex, done, arg);
+}
+
+/* What the prober takes from the system while /proc can still be read:
+ * the interfaces (libdnet) and, unless -O noinitndc, the neighbour
+ * tables (libdnet's ARP table, IPv6 neighbours by netlink). */
+static void
+snapshot_system(const struct opts *o)
+{
+	int n;
+
+	if (iftab_snapshot() == -1)
+		log_debug("interfaces: libdnet listed none (%s); asking the "
+		    "kernel when needed", strerror(errno));
+	if (o->oflags & OPT_O_NOINITNDC)
+		return;
+	if ((n = ndcache_init()) == -1)
+		log_debug("neighbour cache: the system's tables could not be "
+		    "read (%s)", strerror(errno));
+	else
+		log_debug("neighbour cache: %d entries from the system", n);
 }
 
 /* A firewall lease for a measurement (netio_fds.fw_lease, -F). */
@@ -340,6 +362,8 @@ prober_run(const struct opts *o)
 		goto out;
 	}
 	dns_setup(l);	/* trace -O ptr: resolv.conf, while files can be read */
+	if (needs_privilege(o))
+		snapshot_system(o);
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
 	    o->input == INPUT_CTL_UNIX) == -1 || prober_fw(o, &pp) == -1)

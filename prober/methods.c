@@ -9,6 +9,8 @@
 
 extern const struct method method_trace;
 extern const struct method method_ping;
+extern const struct method method_neighbourdisc;
+extern const struct method method_sniff;
 extern const struct method method_dealias;
 extern const struct method method_tbit;
 extern const struct method method_sting;
@@ -17,6 +19,8 @@ extern const struct method method_tracelb;
 const struct method *const prober_methods[] = {
 	&method_trace,
 	&method_ping,
+	&method_neighbourdisc,
+	&method_sniff,
 	&method_dealias,
 	&method_tbit,
 	&method_sting,

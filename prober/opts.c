@@ -463,6 +463,11 @@ opts_check(const struct opts *o, char *err, size_t len)
 	if ((o->oflags & OPT_O_LOOP) && !loop_kind_available(o->loop))
 		return say(err, len, "-O %s: not available on this system",
 		    o->oloop_name);
+	if (o->oflags & OPT_O_PLANETLAB)
+		return say(err, len, "-O planetlab: not supported: PlanetLab's "
+		    "safe raw sockets (its VNET+ kernel) exist on no system "
+		    "today; scamper-helper gives the prober its raw and "
+		    "datalink sockets instead");
 	if ((o->oflags & OPT_O_TLS) && (o->oflags & OPT_O_NOTLS))
 		return say(err, len, "-O tls: conflicts with -O notls");
 	if (__builtin_popcount(o->oflags &
@@ -493,7 +498,7 @@ static const char opts_built[] = "?vdeDiIfcpwlLCMoPRUF";
 static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND |
     OPT_O_TEXT | OPT_O_JSON | OPT_O_WARTS | OPT_O_CMDFILE | OPT_O_TSPS |
     OPT_O_OUTCOPY | OPT_O_TLS | OPT_O_NOTLS | OPT_O_NOTLS_REMOTE |
-    OPT_O_TCPFILES;
+    OPT_O_TCPFILES | OPT_O_NOINITNDC | OPT_O_RAWTCP;
 
 int
 opts_check_implemented(const struct opts *o, char *err, size_t len)

@@ -915,7 +915,8 @@ ctl_start(struct ctl *ctl, struct loop *l, const struct netio_fds *fds,
     int nofiles)
 {
 	struct core_conf conf = { .pps = ctl->o->pps,
-	    .window = ctl->o->window, .methods = ctl->methods };
+	    .window = ctl->o->window, .methods = ctl->methods,
+	    .rawtcp = (ctl->o->oflags & OPT_O_RAWTCP) != 0 };
 	struct ctl_outfile *def = TAILQ_FIRST(&ctl->outfiles);
 
 	ctl->l = l;

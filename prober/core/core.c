@@ -39,6 +39,7 @@ task_free(struct task *t)
 
 	t->txwait -= (uint32_t)CORE_IO(c, forget, t);
 	task_dl_free(t);
+	tcpdl_free(t);
 	task_fw_release(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
@@ -260,6 +261,7 @@ start_one(struct core *c, struct task *t)
 		save = errno;
 		if (!t->finished) {
 			task_dl_free(t);
+			tcpdl_free(t);
 			task_fw_release(t);
 			task_flows_del(t);
 			c->running--;

@@ -21,6 +21,8 @@ struct method;
 struct core_conf {
 	uint32_t	 pps;		/* -p */
 	uint32_t	 window;	/* -w, 0 = unlimited */
+	int		 rawtcp;	/* -O rawtcp: IPv4 TCP probes on the raw
+					   socket, not the datalink */
 	/* The techniques commands may name: a NULL-terminated table, not
 	 * copied (main's, or a test's own). */
 	const struct method *const *methods;

@@ -39,6 +39,10 @@ struct task {
 						   still to be reported */
 	task_dl_ready		*dl_readycb;
 	task_dl_sent		*dl_sentcb;
+	task_frame_cb		*dl_framecb;	/* task_dl_tap */
+	struct io_dl		*tcpdl;		/* IPv4 TCP probes (tcpdl.c) */
+	struct tcpdl_pkt	*tcpdl_q;	/* waiting for it */
+	uint8_t			 tcpdl_state;
 	void			*fwl;		/* task_fw_lease, or NULL */
 	task_fw_ready		*fw_readycb;
 	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
@@ -129,5 +133,15 @@ void task_dl_free(struct task *t);
 /* Call the network's op NAME with its context first (io.h). */
 #define CORE_IO(c, name, ...)	((c)->io.ops->name((c)->io.ctx, __VA_ARGS__))
 #define CORE_IO0(c, name)	((c)->io.ops->name((c)->io.ctx))
+/* Send IP packet BUF (LEN bytes) of T on the datalink if it is an IPv4
+ * TCP probe and -O rawtcp is off (tcpdl.c): returns 1 if sent or
+ * waiting for T's datalink (TX the time, TAG for method->sent), -1 with
+ * errno if the datalink refused it, 0 if it goes on the raw socket. */
+int tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
+    struct stamp *tx, uint32_t tag);
+
+/* Forget T's datalink for TCP probes and what waits for it (no longer
+ * awaited in T's txwait). */
+void tcpdl_free(struct task *t);
 
 #endif

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iftab.h"
 #include "loop.h"
 #include "netio.h"
 #include "pkt.h"
@@ -50,6 +51,10 @@ struct io_dl;
 /* The datalink asked for is ready (ERR 0) or cannot be had (ERR an
  * errno, WHY a sentence). */
 typedef void io_dl_ready(void *arg, int err, const char *why);
+
+/* A frame a tap accepted (dl_tap_cb in dl.h). */
+typedef void io_dl_frame(void *arg, const uint8_t *frame, size_t len,
+    size_t linkhdr, const struct stamp *ts, int outgoing);
 
 #define IO_DL_VIA	0x1	/* send to a router at layer 2 */
 #define IO_DL_TS	0x2	/* receive with datalink timestamps */
@@ -101,6 +106,35 @@ struct io_ops {
 	 * and must not be delivered again. */
 	int	(*dl_seen)(void *ctx, struct io_dl *d,
 		    const struct pkt_reply *r);
+
+	/* Whole frames and interfaces (neighbourdisc, sniff; see
+	 * dl_tap_new in dl.h): NULL when this network has none, and the
+	 * core refuses them by name.  A tap on interface IFINDEX: FRAME
+	 * (ARG, ...) hears of each frame pcap expression EXPR accepts (EXPR
+	 * NULL: none); with SEND, dl_send_frame may send whole frames. */
+	struct io_dl *(*dl_tap_new)(void *ctx, uint32_t ifindex,
+		    const char *expr, int send, io_dl_frame *frame,
+		    io_dl_ready *ready, void *arg, char *why, size_t whylen);
+	/* Send the whole frame FRAME on tap D; TX and up->sent as for
+	 * send.  0, or -1 with errno. */
+	int	(*dl_send_frame)(void *ctx, struct io_dl *d,
+		    const uint8_t *frame, size_t len, struct stamp *tx,
+		    void *token, uint32_t tag);
+	/* The interface called NAME, or holding local address ADDR, into
+	 * IF.  0, or -1 with errno (ENODEV, EADDRNOTAVAIL). */
+	int	(*if_byname)(void *ctx, const char *name,
+		    struct iftab_if *ifp);
+	int	(*if_byaddr)(void *ctx, int af, const uint8_t *addr,
+		    struct iftab_if *ifp);
+	/* An address of family AF of interface IFINDEX (iftab_addr).  0, or
+	 * -1 with errno. */
+	int	(*if_addr)(void *ctx, uint32_t ifindex, int af,
+		    const uint8_t *near, uint8_t *addr);
+	/* The next hop towards DST (16 bytes) into RTR: 0, with RTR the
+	 * router or DST itself when it is on a link; 1 when DST is this
+	 * host's; -1 with errno.  NULL: IPv4 TCP probes go raw (tcpdl.c). */
+	int	(*next_hop)(void *ctx, int af, const uint8_t *dst,
+		    uint8_t *rtr);
 
 	/* Firewall leases for connections made by hand (tbit, sting; see
 	 * netio_fw_lease_fn): NULL when this network has none (no -F).

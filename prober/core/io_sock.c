@@ -5,11 +5,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dl.h"
+#include "iftab.h"
 #include "io.h"
+#include "neigh.h"
 #include "route.h"
 
 struct io_sock {
@@ -187,6 +191,62 @@ s_dl_seen(void *ctx, struct io_dl *d, const struct pkt_reply *r)
 	return dl_pool_seen(s->dlp, r);
 }
 
+static struct io_dl *
+s_dl_tap_new(void *ctx, uint32_t ifindex, const char *expr, int send,
+    io_dl_frame *frame, io_dl_ready *ready, void *arg, char *why,
+    size_t whylen)
+{
+	struct io_sock *s = ctx;
+
+	return (struct io_dl *)dl_tap_new(s->dlp, ifindex, expr, send, frame,
+	    ready, arg, why, whylen);
+}
+
+static int
+s_dl_send_frame(void *ctx, struct io_dl *d, const uint8_t *frame,
+    size_t len, struct stamp *tx, void *token, uint32_t tag)
+{
+	(void)ctx;
+	return dl_user_send_frame((struct dl_user *)d, frame, len, tx, token,
+	    tag);
+}
+
+static int
+s_if_byname(void *ctx, const char *name, struct iftab_if *ifp)
+{
+	(void)ctx;
+	return iftab_byname(name, ifp);
+}
+
+static int
+s_if_byaddr(void *ctx, int af, const uint8_t *addr, struct iftab_if *ifp)
+{
+	(void)ctx;
+	return iftab_byaddr(af, addr, ifp);
+}
+
+static int
+s_if_addr(void *ctx, uint32_t ifindex, int af, const uint8_t *near,
+    uint8_t *addr)
+{
+	(void)ctx;
+	return iftab_addr(ifindex, af, near, addr);
+}
+
+static int
+s_next_hop(void *ctx, int af, const uint8_t *dst, uint8_t *rtr)
+{
+	struct neigh_route rt;
+
+	(void)ctx;
+	if (neigh_route_get(af, dst, &rt) == -1)
+		return -1;
+	if (rt.local)
+		return 1;
+	memcpy(rtr, rt.has_gw ? rt.gw : dst, af == AF_INET ? 4 : 16);
+	return 0;
+}
+
 static void *
 s_fw_lease(void *ctx, const struct netio_fw_rule *r, netio_fw_done *done,
     void *arg)
@@ -226,6 +286,12 @@ static const struct io_ops sock_ops = {
 	.dl_free = s_dl_free,
 	.dl_send = s_dl_send,
 	.dl_seen = s_dl_seen,
+	.dl_tap_new = s_dl_tap_new,
+	.dl_send_frame = s_dl_send_frame,
+	.if_byname = s_if_byname,
+	.if_byaddr = s_if_byaddr,
+	.if_addr = s_if_addr,
+	.next_hop = s_next_hop,
 	.stats = s_stats,
 };
 
@@ -242,6 +308,12 @@ static const struct io_ops sock_ops_fw = {
 	.dl_free = s_dl_free,
 	.dl_send = s_dl_send,
 	.dl_seen = s_dl_seen,
+	.dl_tap_new = s_dl_tap_new,
+	.dl_send_frame = s_dl_send_frame,
+	.if_byname = s_if_byname,
+	.if_byaddr = s_if_byaddr,
+	.if_addr = s_if_addr,
+	.next_hop = s_next_hop,
 	.fw_lease = s_fw_lease,
 	.fw_release = s_fw_release,
 	.stats = s_stats,

@@ -204,7 +204,8 @@ int
 measure_run(struct measure *m, struct loop *l, const struct netio_fds *fds)
 {
 	struct core_conf conf = { .pps = m->o->pps,
-	    .window = m->o->window, .methods = m->methods };
+	    .window = m->o->window, .methods = m->methods,
+	    .rawtcp = (m->o->oflags & OPT_O_RAWTCP) != 0 };
 	struct core *c;
 	struct progress *pg = NULL;
 	uint64_t total = count_commands(m);

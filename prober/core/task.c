@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core_int.h"
+#include "iftab.h"
 #include "log.h"
 #include "scamper_list.h"
 
@@ -164,6 +165,8 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 	t->txwait++;
 	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
 		rc = CORE_IO(t->c, dl_send, t->dlu, buf, len, tx, t, tag);
+	else if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
+		rc = rc == 1 ? 0 : -1;
 	else
 		rc = CORE_IO(t->c, send, buf, len, tx, t, tag);
 	if (rc == -1)
@@ -299,6 +302,7 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 	t->dl_want = want;
 	t->dl_readycb = ready;
 	t->dl_sentcb = sent;
+	t->dl_framecb = NULL;
 	if (t->c->io.ops->dl_new == NULL) {
 		snprintf(err, errlen, "no datalink in this network");
 		return -1;
@@ -322,6 +326,92 @@ task_reply_fragid(const struct task *t, uint32_t *id)
 		return 0;
 	*id = *t->c->dl_fragid;
 	return 1;
+}
+
+static void
+iface_of(const struct iftab_if *f, struct task_iface *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->ifindex = f->ifindex;
+	snprintf(i->name, sizeof(i->name), "%s", f->name);
+	i->ether = f->kind == NEIGH_LINK_ETHER;
+	memcpy(i->mac, f->mac, sizeof(i->mac));
+	i->mtu = f->mtu;
+}
+
+int
+task_iface_byname(const struct task *t, const char *name,
+    struct task_iface *i)
+{
+	struct iftab_if f;
+
+	if (t->c->io.ops->if_byname == NULL) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (CORE_IO(t->c, if_byname, name, &f) == -1)
+		return -1;
+	iface_of(&f, i);
+	return 0;
+}
+
+int
+task_iface_byaddr(const struct task *t, int af, const uint8_t *addr,
+    struct task_iface *i)
+{
+	struct iftab_if f;
+
+	if (t->c->io.ops->if_byaddr == NULL) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	if (CORE_IO(t->c, if_byaddr, af, addr, &f) == -1)
+		return -1;
+	iface_of(&f, i);
+	return 0;
+}
+
+int
+task_iface_addr(const struct task *t, uint32_t ifindex, int af,
+    const uint8_t *near, uint8_t *addr)
+{
+	if (t->c->io.ops->if_addr == NULL) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	return CORE_IO(t->c, if_addr, ifindex, af, near, addr);
+}
+
+/* A frame for the tap of task ARG. */
+static void
+on_tap_frame(void *arg, const uint8_t *frame, size_t len, size_t linkhdr,
+    const struct stamp *ts, int outgoing)
+{
+	struct task *t = arg;
+
+	if (!t->finished && t->dl_ready && t->dl_framecb != NULL)
+		t->dl_framecb(t, frame, len, linkhdr, ts, outgoing);
+}
+
+int
+task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
+    task_frame_cb *frame, task_dl_ready *ready, char *err, size_t errlen)
+{
+	task_dl_free(t);
+	t->dl_ready = 0;
+	t->dl_want = 0;
+	t->dl_readycb = ready;
+	t->dl_sentcb = NULL;
+	t->dl_framecb = frame;
+	if (t->c->io.ops->dl_tap_new == NULL) {
+		snprintf(err, errlen, "no datalink in this network");
+		return -1;
+	}
+	if ((t->dlu = CORE_IO(t->c, dl_tap_new, ifindex, expr, send,
+	    frame != NULL ? on_tap_frame : NULL, on_dl_ready, t, err,
+	    errlen)) == NULL)
+		return -1;
+	return 0;
 }
 
 int
@@ -372,6 +462,24 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	return 0;
 }
 
+int
+task_dl_send(struct task *t, const uint8_t *frame, size_t len,
+    struct stamp *tx, uint32_t tag)
+{
+	if (t->dlu == NULL || t->c->io.ops->dl_send_frame == NULL) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	t->c->st.probes++;
+	t->txwait++;	/* counted first, as task_send does */
+	if (CORE_IO(t->c, dl_send_frame, t->dlu, frame, len, tx, t, tag) ==
+	    -1) {
+		t->txwait--;
+		return -1;
+	}
+	return 0;
+}
+
 void
 task_fw_release(struct task *t)
 {
@@ -394,6 +502,7 @@ task_finish(struct task *t)
 		t->wants = 0;
 	}
 	task_dl_free(t);
+	tcpdl_free(t);
 	task_fw_release(t);
 	task_flows_del(t);
 	c->running--;

@@ -9,6 +9,7 @@
 #ifndef PROBER_CORE_TASK_H
 #define PROBER_CORE_TASK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "method.h"
@@ -157,6 +158,55 @@ int task_reply_from_dl(const struct task *t);
  * fragment's; the rest of the reply is not delivered). */
 int task_reply_fragid(const struct task *t, uint32_t *id);
 
+/* ---- interfaces and whole frames (neighbourdisc, sniff) ------------- */
+
+struct task_iface {
+	uint32_t	 ifindex;
+	char		 name[32];
+	int		 ether;		/* Ethernet framing: a 14-byte header */
+	uint8_t		 mac[6];	/* the interface's; zeros if none */
+	uint32_t	 mtu;		/* 0 if unknown */
+};
+
+/* The interface called NAME.  Returns 0, or -1 with errno ENODEV. */
+int task_iface_byname(const struct task *t, const char *name,
+    struct task_iface *i);
+
+/* The interface holding local address ADDR (family AF).  Returns 0, or
+ * -1 with errno EADDRNOTAVAIL. */
+int task_iface_byaddr(const struct task *t, int af, const uint8_t *addr,
+    struct task_iface *i);
+
+/* An address of family AF of interface IFINDEX into ADDR (16 bytes):
+ * one on the same prefix as NEAR if any (NEAR may be NULL), else a
+ * global one.  Returns 0, or -1 with errno EADDRNOTAVAIL. */
+int task_iface_addr(const struct task *t, uint32_t ifindex, int af,
+    const uint8_t *near, uint8_t *addr);
+
+/* A frame T's tap accepted: FRAME (LEN bytes, the first LINKHDR the
+ * link header), TS the datalink's timestamp (the kernel's, as it read
+ * the frame), OUTGOING if this host sent it. */
+typedef void task_frame_cb(struct task *t, const uint8_t *frame, size_t len,
+    size_t linkhdr, const struct stamp *ts, int outgoing);
+
+/* A tap on interface IFINDEX for T: FRAME hears of every frame arriving
+ * or leaving there that pcap expression EXPR accepts (EXPR NULL: none);
+ * with SEND, T may send whole frames (task_dl_send).  The interface's
+ * datalink sockets come from scamper-helper and are shared by every
+ * measurement using it.  READY is called once, from the loop; frames
+ * come only after it said 0.  Replaces any datalink T had.  Returns 0,
+ * or -1 with the reason in ERR (no such interface, a link type the
+ * datalink does not frame, EXPR refused: libpcap's message). */
+int task_dl_tap(struct task *t, uint32_t ifindex, const char *expr,
+    int send, task_frame_cb *frame, task_dl_ready *ready, char *err,
+    size_t errlen);
+
+/* Send the whole frame FRAME (LEN bytes) on T's tap.  TX gets the clock
+ * read before it was handed to the kernel; the kernel's transmit
+ * timestamp follows through the method's sent callback with TAG, as for
+ * task_send.  Returns 0, or -1 with errno. */
+int task_dl_send(struct task *t, const uint8_t *frame, size_t len,
+    struct stamp *tx, uint32_t tag);
 /* ---- the firewall (tbit, sting: -F) -------------------------------- */
 
 /* Nonzero if scamper was given a firewall (-F): techniques that craft

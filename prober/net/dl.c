@@ -17,7 +17,6 @@
 #include "wire.h"
 
 #ifdef __linux__
-#include <linux/filter.h>
 #include <linux/if_packet.h>
 #endif
 
@@ -178,40 +177,14 @@ dl_sock_prep(int fd, int rx)
 }
 
 int
-dl_sock_filter(int fd, enum neigh_link kind, int on)
+dl_sock_filter(int fd, const struct dlfilter *f, int drain)
 {
-	/* Ethernet: the ethertype is IPv4 or IPv6 */
-	static struct sock_filter ip[] = {
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0800, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x86dd, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-		BPF_STMT(BPF_RET | BPF_K, 0x40000),
-	};
-	static struct sock_filter all[] = {
-		BPF_STMT(BPF_RET | BPF_K, 0x40000),
-	};
-	static struct sock_filter none[] = {
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog;
 	uint8_t junk[64];
 
-	if (!on) {
-		prog.len = 1;
-		prog.filter = none;
-	} else if (kind == NEIGH_LINK_RAWIP) {
-		prog.len = 1;
-		prog.filter = all;
-	} else {
-		prog.len = sizeof(ip) / sizeof(ip[0]);
-		prog.filter = ip;
-	}
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-	    sizeof(prog)) == -1)
+	if (dlfilter_attach(fd, f) == -1)
 		return -1;
-	/* what arrived before the filter is of no use to anyone */
-	for (int i = 0; i < 100000 && recv(fd, junk, sizeof(junk),
+	/* what arrived before the first filter is of no use to anyone */
+	for (int i = 0; drain && i < 100000 && recv(fd, junk, sizeof(junk),
 	    MSG_DONTWAIT | MSG_TRUNC) >= 0; i++)
 		;
 	return 0;
@@ -219,7 +192,7 @@ dl_sock_filter(int fd, enum neigh_link kind, int on)
 
 int
 dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
-    int *used, uint64_t *fp)
+    dl_raw_cb *raw, void *rawarg, int *used, uint64_t *fp)
 {
 	static uint8_t buf[DL_FRAME_MAX];
 	struct sockaddr_ll sll;
@@ -260,8 +233,10 @@ dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
 	if (ts.ns == 0)
 		return 1;	/* no timestamp: the raw socket has it too */
 	out = sll.sll_pkttype == PACKET_OUTGOING;
-	if (dl_parse_frame(buf, (size_t)len, dl_linkhdr(kind), out, &r, &frag,
-	    &fragid) == -1)
+	if (raw != NULL)
+		raw(rawarg, buf, (size_t)len, &ts, out);
+	if (cb == NULL || dl_parse_frame(buf, (size_t)len, dl_linkhdr(kind),
+	    out, &r, &frag, &fragid) == -1)
 		return 1;
 	*used = cb(arg, &r, &ts, out, frag ? &fragid : NULL);
 	if (!out)
@@ -297,6 +272,21 @@ dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
 	return 0;
 }
 
+int
+dl_sock_send_frame(int fd, const uint8_t *frame, size_t len,
+    struct stamp *tx)
+{
+	ssize_t w;
+
+	*tx = stamp_now();
+	if ((w = send(fd, frame, len, 0)) != (ssize_t)len) {
+		if (w >= 0)
+			errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
 #else	/* !__linux__ */
 
 int
@@ -309,23 +299,25 @@ dl_sock_prep(int fd, int rx)
 }
 
 int
-dl_sock_filter(int fd, enum neigh_link kind, int on)
+dl_sock_filter(int fd, const struct dlfilter *f, int drain)
 {
 	(void)fd;
-	(void)kind;
-	(void)on;
+	(void)f;
+	(void)drain;
 	errno = EOPNOTSUPP;
 	return -1;
 }
 
 int
 dl_sock_read(int fd, enum neigh_link kind, dl_frame_cb *cb, void *arg,
-    int *used, uint64_t *fp)
+    dl_raw_cb *raw, void *rawarg, int *used, uint64_t *fp)
 {
 	(void)fd;
 	(void)kind;
 	(void)cb;
 	(void)arg;
+	(void)raw;
+	(void)rawarg;
 	*used = 0;
 	*fp = 0;
 	return 0;
@@ -340,6 +332,18 @@ dl_sock_send(int fd, enum neigh_link kind, const uint8_t *dst,
 	(void)dst;
 	(void)src;
 	(void)pkt;
+	(void)len;
+	(void)tx;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+int
+dl_sock_send_frame(int fd, const uint8_t *frame, size_t len,
+    struct stamp *tx)
+{
+	(void)fd;
+	(void)frame;
 	(void)len;
 	(void)tx;
 	errno = EOPNOTSUPP;

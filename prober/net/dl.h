@@ -26,12 +26,14 @@
 #include <stdint.h>
 
 #include "loop.h"
+#include "neigh.h"
 #include "netio.h"
 #include "pkt.h"
 #include "stamp.h"
 
 #define DL_WANT_VIA	0x1	/* send to a router at layer 2 */
 #define DL_WANT_TS	0x2	/* receive with datalink timestamps */
+#define DL_WANT_TAP	0x4	/* whole frames by filter (dl_tap_new) */
 
 /* A frame read from a receiving socket: an IP packet arriving (R as
  * parsed) or leaving (OUTGOING; R->q describes the packet as an ICMP
@@ -45,6 +47,21 @@ typedef int dl_frame_cb(void *arg, const struct pkt_reply *r,
 /* A user's datalink is ready (ERR 0) or cannot be had (ERR an errno,
  * WHY a sentence). */
 typedef void dl_ready_cb(void *arg, int err, const char *why);
+
+/* A frame a tap's filter accepted: FRAME (LEN bytes, of which the first
+ * LINKHDR are the link header), TS the kernel's timestamp, OUTGOING if
+ * this host sent it. */
+typedef void dl_tap_cb(void *arg, const uint8_t *frame, size_t len,
+    size_t linkhdr, const struct stamp *ts, int outgoing);
+
+/* The interface a user is on. */
+struct dl_link {
+	uint32_t	 ifindex;
+	char		 name[32];
+	enum neigh_link	 kind;
+	size_t		 linkhdr;	/* bytes of link header */
+	uint8_t		 mac[NEIGH_MACLEN];	/* zeros if none */
+};
 
 struct dl_pool;
 struct dl_user;
@@ -75,6 +92,29 @@ void dl_pool_tx_drain(struct dl_pool *p);
 struct dl_user *dl_user_new(struct dl_pool *p, int want, int af,
     const uint8_t *dst, const uint8_t *rtr, dl_ready_cb *ready, void *arg,
     char *why, size_t whylen);
+
+/* A tap on interface IFINDEX: frames arriving and leaving that pcap
+ * expression EXPR accepts go to CB(ARG, ...) (EXPR NULL: none), and with
+ * SEND whole frames may be sent (dl_user_send_frame).  Every user of an
+ * interface shares its two sockets: the kernel filters for all of them
+ * at once, and each tap's own filter picks its frames.  READY(ARG, ...)
+ * is called once from the loop.  Returns NULL with the reason in WHY
+ * (an unknown interface, a link type not framed, EXPR refused by
+ * libpcap: its message). */
+struct dl_user *dl_tap_new(struct dl_pool *p, uint32_t ifindex,
+    const char *expr, int send, dl_tap_cb *cb, dl_ready_cb *ready,
+    void *arg, char *why, size_t whylen);
+
+/* Send the whole frame FRAME (LEN bytes, link header included) on tap
+ * U's interface.  TX gets the clock read before it was handed to the
+ * kernel; its own timestamp is reported later to the pool's tx callback
+ * with TOKEN and TAG (if TOKEN is not NULL), as for dl_user_send.
+ * Returns 0, or -1 with errno (ENOTCONN before READY said 0). */
+int dl_user_send_frame(struct dl_user *u, const uint8_t *frame, size_t len,
+    struct stamp *tx, void *token, uint32_t tag);
+
+/* The interface U sends or receives on.  Returns 0, or -1 (ENXIO). */
+int dl_user_link(const struct dl_user *u, struct dl_link *l);
 
 /* Forget U (its READY is never called after this). */
 void dl_user_free(struct dl_user *u);

@@ -282,10 +282,8 @@ neigh_link_get(uint32_t ifindex, enum neigh_link *kind, uint8_t *mac,
 
 struct neigh_ctx {
 	int		 af;
-	const uint8_t	*addr;
-	uint32_t	 ifindex;
-	uint8_t		*mac;
-	int		 result;	/* as neigh_mac_get */
+	neigh_each_cb	*cb;
+	void		*arg;
 };
 
 static int
@@ -294,59 +292,39 @@ on_neigh(const struct nlmsghdr *h, void *arg)
 	struct neigh_ctx *c = arg;
 	const struct ndmsg *nd = NLMSG_DATA(h);
 	const struct rtattr *a;
-	const uint8_t *lladdr = NULL;
-	int len, match = 0;
+	const uint8_t *dst = NULL, *lladdr = NULL;
+	int len;
 
 	if (h->nlmsg_type != RTM_NEWNEIGH ||
 	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*nd)) ||
-	    nd->ndm_family != c->af || (uint32_t)nd->ndm_ifindex != c->ifindex)
+	    nd->ndm_family != c->af ||
+	    (nd->ndm_state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NONE)) ||
+	    nd->ndm_state == 0)
 		return 0;
 	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nd)));
 	for (a = (const struct rtattr *)((const uint8_t *)nd +
 	    NLMSG_ALIGN(sizeof(*nd))); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
 		if (a->rta_type == NDA_DST &&
-		    RTA_PAYLOAD(a) == (size_t)alen(c->af) &&
-		    memcmp(RTA_DATA(a), c->addr, RTA_PAYLOAD(a)) == 0)
-			match = 1;
+		    RTA_PAYLOAD(a) == (size_t)alen(c->af))
+			dst = RTA_DATA(a);
 		else if (a->rta_type == NDA_LLADDR &&
 		    RTA_PAYLOAD(a) == NEIGH_MACLEN)
 			lladdr = RTA_DATA(a);
 	}
-	if (!match)
-		return 0;
-	if (nd->ndm_state & NUD_FAILED)
-		c->result = -2;
-	else if ((nd->ndm_state & (NUD_INCOMPLETE | NUD_NONE)) ||
-	    nd->ndm_state == 0 || lladdr == NULL)
-		c->result = 0;
-	else {
-		memcpy(c->mac, lladdr, NEIGH_MACLEN);
-		c->result = 1;
-	}
+	if (dst != NULL && lladdr != NULL)
+		c->cb(c->arg, (uint32_t)nd->ndm_ifindex, dst, lladdr);
 	return 0;	/* read the dump to its end */
 }
 
 int
-neigh_mac_get(int af, const uint8_t *addr, uint32_t ifindex, uint8_t *mac)
+neigh_dump(int af, neigh_each_cb *cb, void *arg)
 {
 	struct nl_req r;
-	struct neigh_ctx c = { af, addr, ifindex, mac, 0 };
+	struct neigh_ctx c = { af, cb, arg };
 
-	/* one entry (Linux 4.20 and later): a single short answer */
-	nl_init(&r, RTM_GETNEIGH, 0, sizeof(r.u.nd));
-	r.u.nd.ndm_family = (uint8_t)af;
-	r.u.nd.ndm_ifindex = (int)ifindex;
-	nl_attr(&r, NDA_DST, addr, (size_t)alen(af));
-	if (nl_exchange(&r, on_neigh, &c) == 0)
-		return c.result;
-	if (errno == ENOENT)
-		return 0;
-	/* older kernels: the whole table */
 	nl_init(&r, RTM_GETNEIGH, NLM_F_DUMP, sizeof(r.u.nd));
 	r.u.nd.ndm_family = (uint8_t)af;
-	if (nl_exchange(&r, on_neigh, &c) == -1)
-		return -1;
-	return c.result;
+	return nl_exchange(&r, on_neigh, &c);
 }
 
 #else	/* !__linux__ */
@@ -374,46 +352,13 @@ neigh_link_get(uint32_t ifindex, enum neigh_link *kind, uint8_t *mac,
 }
 
 int
-neigh_mac_get(int af, const uint8_t *addr, uint32_t ifindex, uint8_t *mac)
+neigh_dump(int af, neigh_each_cb *cb, void *arg)
 {
 	(void)af;
-	(void)addr;
-	(void)ifindex;
-	(void)mac;
+	(void)cb;
+	(void)arg;
 	errno = EOPNOTSUPP;
 	return -1;
 }
 
 #endif
-
-int
-neigh_provoke(int af, const uint8_t *addr)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd, rc, save;
-	static const uint8_t one = 0;
-
-	memset(&ss, 0, sizeof(ss));
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(9);
-		memcpy(&sin->sin_addr, addr, 4);
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(9);
-		memcpy(&sin6->sin6_addr, addr, 16);
-		sl = sizeof(*sin6);
-	}
-	/* plain SOCK_DGRAM: what the sandbox permits */
-	if ((fd = socket(af, SOCK_DGRAM, 0)) == -1)
-		return -1;
-	rc = sendto(fd, &one, 1, 0, (struct sockaddr *)&ss, sl) == 1 ? 0 : -1;
-	save = errno;
-	close(fd);
-	errno = save;
-	return rc;
-}

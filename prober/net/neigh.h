@@ -2,7 +2,8 @@
  * neigh.h: what the kernel knows about the local network, asked without
  * privilege (route netlink on Linux; inside the prober's sandbox): the
  * interface and next hop towards an address, an interface's link type
- * and hardware address, and the neighbour table.  Each call is one
+ * and hardware address, and the neighbour table (read once, for the
+ * prober's own cache: ndcache.h).  Each call is one
  * short exchange with the kernel, which answers at once.
  *
  * Addresses are 16-byte buffers in network order (IPv4 in the first 4);
@@ -40,17 +41,14 @@ int neigh_route_get(int af, const uint8_t *dst, struct neigh_route *r);
 int neigh_link_get(uint32_t ifindex, enum neigh_link *kind, uint8_t *mac,
     uint32_t *mtu);
 
-/* The hardware address of neighbour ADDR on IFINDEX from the kernel's
- * neighbour table.  Returns 1 with MAC set if the entry is usable
- * (reachable, stale, being probed, permanent), 0 if there is none yet or
- * it is incomplete, -2 if resolution failed (the kernel marked it
- * FAILED), -1 with errno on error. */
-int neigh_mac_get(int af, const uint8_t *addr, uint32_t ifindex,
-    uint8_t *mac);
+/* A usable entry of the kernel's neighbour table: ADDR on IFINDEX is at
+ * hardware address MAC. */
+typedef void neigh_each_cb(void *arg, uint32_t ifindex, const uint8_t *addr,
+    const uint8_t *mac);
 
-/* Make the kernel resolve ADDR's hardware address, without privilege:
- * one byte in a UDP datagram to its discard port (9).  Returns 0, or -1
- * with errno. */
-int neigh_provoke(int af, const uint8_t *addr);
+/* Every usable entry (reachable, stale, being probed, permanent) of the
+ * kernel's neighbour table of family AF, to CB(ARG, ...).  Returns 0, or
+ * -1 with errno. */
+int neigh_dump(int af, neigh_each_cb *cb, void *arg);
 
 #endif

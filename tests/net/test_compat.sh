@@ -83,7 +83,7 @@ refused() {
 		bad "$what: exit $rc (want $want): $(cat "$tmp/ref.err")"
 	fi
 }
-for c in neighbourdisc sniff host; do
+for c in host; do
 	refused "-I $c" 1 "scamper: -I argument 1: $c: not implemented yet" \
 	    -I "$c 192.0.2.2"
 done

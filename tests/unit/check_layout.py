@@ -51,9 +51,10 @@ WHY = {
     'prober/opts': 'options depend on common/ only',
 }
 # What a technique may take from prober/net and prober/core: packets
-# (pure code), and the core's interface for techniques, not its insides.
-TECH_NET_HEADERS = {'pkt.h'}
-TECH_NET_OBJECTS = {'pkt.c.o'}
+# (pure code: IP probes and replies, ARP and neighbour discovery frames),
+# and the core's interface for techniques, not its insides.
+TECH_NET_HEADERS = {'pkt.h', 'pkt_nd.h'}
+TECH_NET_OBJECTS = {'pkt.c.o', 'pkt_nd.c.o'}
 TECH_CORE_FORBIDDEN = {'core.h', 'core_int.h', 'measure.h', 'source.h'}
 # Calls a technique makes through task_* instead (method.h's contract).
 TECH_CALLS = ['gettimeofday', 'clock_gettime', 'time', 'socket', 'open',

@@ -44,7 +44,7 @@ expect 1 "$empty" '^scamper: -c host: not implemented yet$' -- -c host -i 192.0.
 expect 1 "$empty" '^scamper: -o /nonexistent/dir/x: No such file' -- -o /nonexistent/dir/x -i 192.0.2.1
 expect 1 "$empty" '^scamper: /nonexistent/list: No such file' -- /nonexistent/list
 expect 1 "$empty" '^scamper: -n: not implemented yet$' -- -n 192.0.2.53 -i 192.0.2.1
-expect 1 "$empty" '^scamper: -O rawtcp: not implemented yet$' -- -O rawtcp -i 192.0.2.1
+expect 1 "$empty" "^scamper: -O planetlab: not supported: PlanetLab's safe raw sockets" -- -O planetlab -i 192.0.2.1
 
 echo "$((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]

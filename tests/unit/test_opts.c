@@ -146,9 +146,10 @@ static const struct {
 #endif
 	{ "-n 192.0.2.53 -i 192.0.2.1", UNBUILT, "-n: not implemented yet" },
 	{ "-O outcopy -i 192.0.2.1", OK, NULL },
-	{ "-O planetlab -i 192.0.2.1", UNBUILT, "-O planetlab: not implemented" },
+	{ "-O planetlab -i 192.0.2.1", CHECK, "-O planetlab: not supported: PlanetLab's safe raw sockets" },
 	{ "-O tsps -f x", OK, NULL },
-	{ "-O rawtcp -i 192.0.2.1", UNBUILT, "-O rawtcp: not implemented" },
+	{ "-O rawtcp -i 192.0.2.1", OK, NULL },
+	{ "-O noinitndc -i 192.0.2.1", OK, NULL },
 };
 
 START_TEST(table)

@@ -1,13 +1,17 @@
 /*
  * sc_warts2pcap: the packets kept in tbit, sting and sniff records of
- * warts files, as a pcap file (raw IP link type) for tcpdump or
- * wireshark; in file order, or with -s packet sorted by time.
+ * warts files, as a pcap file (raw IP) for tcpdump or wireshark; in file
+ * order, or with -s packet sorted by time.
  *
- * The pcap headers are written in host byte order, as Debian's tool
- * does, so the output is byte-identical to it on the same machine.
+ * libpcap writes the file (pcap_dump on a dead handle): headers in host
+ * byte order, as Debian's tool writes them, and the same bytes but for
+ * the link type, which is LINKTYPE_RAW (101), the registered number for
+ * raw IP; Debian's tool writes DLT_RAW's value on Linux (12), which
+ * libpcap on OpenBSD reads as another link type.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +23,6 @@
 #include "scamper_sting.h"
 #include "scamper_tbit.h"
 
-#define LINKTYPE_RAW_BSD	12	/* what Debian's tool writes */
 #define SNAPLEN			65535
 
 struct pkt {
@@ -29,35 +32,54 @@ struct pkt {
 };
 
 static FILE *out;
+static pcap_t *dead;
+static pcap_dumper_t *dumper;
 static int sorting;
 static struct pkt *pkts;
 static size_t npkts, apkts;
 
-static int
-put32(uint32_t v)
-{
-	return fwrite(&v, sizeof(v), 1, out) == 1 ? 0 : -1;
-}
-
+/* The file header, written by libpcap on OUT.  Returns 0 or -1. */
 static int
 write_header(void)
 {
-	uint16_t ver[2] = { 2, 4 };
-
-	if (put32(0xa1b2c3d4) != 0 || fwrite(ver, sizeof(ver), 1, out) != 1 ||
-	    put32(0) != 0 || put32(0) != 0 || put32(SNAPLEN) != 0 ||
-	    put32(LINKTYPE_RAW_BSD) != 0)
+	if ((dead = pcap_open_dead(DLT_RAW, SNAPLEN)) == NULL)
 		return -1;
-	return 0;
+	if ((dumper = pcap_dump_fopen(dead, out)) == NULL) {
+		fprintf(stderr, "sc_warts2pcap: %s\n", pcap_geterr(dead));
+		return -1;
+	}
+	return ferror(out) ? -1 : 0;
 }
 
 static int
 write_pkt(uint32_t sec, uint32_t usec, const uint8_t *data, uint32_t len)
 {
-	if (put32(sec) != 0 || put32(usec) != 0 || put32(len) != 0 ||
-	    put32(len) != 0 || (len > 0 && fwrite(data, len, 1, out) != 1))
-		return -1;
-	return 0;
+	static const uint8_t none[1];
+	struct pcap_pkthdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.ts.tv_sec = (time_t)sec;
+	h.ts.tv_usec = (suseconds_t)usec;
+	h.caplen = h.len = len;
+	pcap_dump((u_char *)dumper, &h, len > 0 ? data : none);
+	return ferror(out) ? -1 : 0;
+}
+
+/* Flush and close the file (OUT with it).  Returns 0 or -1. */
+static int
+close_file(void)
+{
+	int rc = 0;
+
+	if (dumper != NULL) {
+		if (pcap_dump_flush(dumper) == -1 || ferror(out))
+			rc = -1;
+		pcap_dump_close(dumper);		/* closes OUT */
+	} else if (fclose(out) != 0)
+		rc = -1;
+	if (dead != NULL)
+		pcap_close(dead);
+	return rc;
 }
 
 /* Write one packet now, or keep a copy to sort later. */
@@ -211,7 +233,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < npkts; i++)
 		free(pkts[i].data);
 	free(pkts);
-	if (fclose(out) != 0 || rc != 0) {
+	if (close_file() != 0 || rc != 0) {
 		if (rc == 0)
 			fprintf(stderr, "sc_warts2pcap: write: %s\n",
 			    strerror(errno));
