@@ -272,51 +272,37 @@ s_stats(void *ctx)
 	return netio_stats(s->nio);
 }
 
-/* Two tables: with firewall leases (-F) and without. */
+/* Two tables, with firewall leases (-F) and without; every other op is
+ * the same in both. */
+#define SOCK_OPS_COMMON						\
+	.attach = s_attach,					\
+	.free = s_free,						\
+	.send = s_send,						\
+	.batch = s_batch,					\
+	.blocked = s_blocked,					\
+	.forget = s_forget,					\
+	.route_src = s_route_src,				\
+	.ifmtu = s_ifmtu,					\
+	.dl_new = s_dl_new,					\
+	.dl_free = s_dl_free,					\
+	.dl_send = s_dl_send,					\
+	.dl_seen = s_dl_seen,					\
+	.dl_tap_new = s_dl_tap_new,				\
+	.dl_send_frame = s_dl_send_frame,			\
+	.if_byname = s_if_byname,				\
+	.if_byaddr = s_if_byaddr,				\
+	.if_addr = s_if_addr,					\
+	.next_hop = s_next_hop,					\
+	.stats = s_stats
+
 static const struct io_ops sock_ops = {
-	.attach = s_attach,
-	.free = s_free,
-	.send = s_send,
-	.batch = s_batch,
-	.blocked = s_blocked,
-	.forget = s_forget,
-	.route_src = s_route_src,
-	.ifmtu = s_ifmtu,
-	.dl_new = s_dl_new,
-	.dl_free = s_dl_free,
-	.dl_send = s_dl_send,
-	.dl_seen = s_dl_seen,
-	.dl_tap_new = s_dl_tap_new,
-	.dl_send_frame = s_dl_send_frame,
-	.if_byname = s_if_byname,
-	.if_byaddr = s_if_byaddr,
-	.if_addr = s_if_addr,
-	.next_hop = s_next_hop,
-	.stats = s_stats,
+	SOCK_OPS_COMMON,
 };
 
 static const struct io_ops sock_ops_fw = {
-	.attach = s_attach,
-	.free = s_free,
-	.send = s_send,
-	.batch = s_batch,
-	.blocked = s_blocked,
-	.forget = s_forget,
-	.route_src = s_route_src,
-	.ifmtu = s_ifmtu,
-	.dl_new = s_dl_new,
-	.dl_free = s_dl_free,
-	.dl_send = s_dl_send,
-	.dl_seen = s_dl_seen,
-	.dl_tap_new = s_dl_tap_new,
-	.dl_send_frame = s_dl_send_frame,
-	.if_byname = s_if_byname,
-	.if_byaddr = s_if_byaddr,
-	.if_addr = s_if_addr,
-	.next_hop = s_next_hop,
+	SOCK_OPS_COMMON,
 	.fw_lease = s_fw_lease,
 	.fw_release = s_fw_release,
-	.stats = s_stats,
 };
 
 int
