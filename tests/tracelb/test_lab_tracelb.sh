@@ -7,8 +7,8 @@
 #      warts, and render it as our tools do (our extension keys aside);
 #      our own -O json and -O text runs name the same links;
 #   3. Debian's scamper on the same lab: every node it finds and every
-#      link it reports between two nodes (across silent hops at most) we
-#      find too.
+#      link it reports between two nodes that the lab has (across silent
+#      hops at most) we find too; its links the lab lacks are said.
 # The kernels' multipath hash key is random per boot, so the branches a
 # flow takes differ between machines: MDA's job is to find them all
 # whatever the key.  We run at -c 99.99999999 (a next hop is missed with
@@ -180,14 +180,23 @@ for m in $methods; do
 			continue
 		fi
 		ours=$(sc_wartsdump "$tmp/ours-$m-$fam.warts" | $links)
-		python3 - "$deb" "$ours" <<'EOF' &&
+		python3 - "$deb" "$ours" "$(truth $fam)" <<'EOF' &&
 import sys
 def parse(s):
     w = dict(x.split("=", 1) for x in s.split()[2:])
     return {k: set(v.split(",")) - {""} for k, v in w.items()}
 d, o = parse(sys.argv[1]), parse(sys.argv[2])
+truth = set(sys.argv[3].split(",")) - {""}
 miss_n = d["nodes"] - o["nodes"]
-miss_l = d["links"] - o["links"]
+# A link of Debian's between two nodes that the lab does not have is
+# Debian's error (a late reply on a loaded machine matched to the wrong
+# probe, e.g. A>DST/1 where the lab has A>B>DST): said, not held against
+# ours, which is checked against the lab's truth above.
+wrong = {l for l in d["links"]
+         if not l.split(">", 1)[1].startswith("*") and l not in truth}
+if wrong:
+    print("# Debian's links the lab does not have: %s" % sorted(wrong))
+miss_l = d["links"] - o["links"] - wrong
 # A link of Debian's into silence ("A>*/n": its probes past A got no
 # answer, as happens when a reply is late on a loaded machine) is covered
 # by any link of ours from A across the silent hop.
