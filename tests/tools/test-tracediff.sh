@@ -108,6 +108,7 @@ for m in dst userid dstuserid; do
 	done
 done
 same "$c-x.warts"
+same -n -a "$c-p.warts" "$c-q.warts"
 "$ours" -z "$c-x.warts" "$c-y.warts" 2>/dev/null
 [ $? = 255 ] && ok || bad "-z: status not 255"
 
