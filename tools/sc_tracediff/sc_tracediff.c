@@ -10,9 +10,9 @@
  * the lower first hop of the two to the higher hop count: the address
  * of the first reply at that TTL with an ICMP unreachable annotation
  * ("!N", ...), "*" for no reply, "-" for a TTL the trace did not probe.
- * A hop differs when both traces have a reply there from two different
- * addresses.  Traces are matched as Debian's sc_tracediff 20211212 does
- * (observed on its output): see pair_up().
+ * What counts as a change (differs()), how traces are paired (pair_up())
+ * and the layout follow Debian's sc_tracediff 20211212 as observed on
+ * its output (sc_tracediff(1) says it in full).
  */
 #include "config.h"
 
