@@ -69,7 +69,7 @@ def check(what, got, want):
 
 for sql in [
     "CREATE TABLE rec (type String, version String, src String, "
-    "dst String, method String) ENGINE = Log",
+    "dst String, method String, hostname String) ENGINE = Log",
     "CREATE TABLE trace (dst String, userid UInt32, method String, "
     "stop_reason String, hop_count UInt16, firsthop UInt8, "
     "probe_count UInt16, attempts UInt8, sport UInt16, dport UInt16) "
@@ -113,6 +113,12 @@ check("ping probes sent", q("SELECT sum(ping_sent) FROM ping"),
       sum(r["ping_sent"] for r in pings))
 check("ping userids", q("SELECT sum(userid) FROM ping"),
       sum(r["userid"] for r in pings))
+want = "\n".join("%s\t%s" % (l.split()[1], l.split()[2])
+                 for l in open(tmp + "/expect") if l.startswith("hostname"))
+check("hostnames (hostile ones included)",
+      q("SELECT lower(hex(MD5(hostname))) AS h, count() FROM rec "
+        "WHERE type IN ('cycle-start', 'cycle-stop') GROUP BY h ORDER BY h "
+        "FORMAT TSV"), want)
 print("ClickHouse %s: %s rows loaded" % (q("SELECT version()"),
                                          q("SELECT count() FROM rec")))
 sys.exit(1 if fails else 0)

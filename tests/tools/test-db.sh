@@ -1,9 +1,13 @@
 #!/bin/bash
-# test-db.sh WARTS2JSON CORPUS: our JSON lines load into databases as they
-# are, one line a row.  Every corpus file goes through our sc_warts2json
-# (every JSON record type we write: cycle-start, cycle-stop, trace, ping,
-# tracelb, dealias, tbit; neighbourdisc, sting, sniff and host records
-# have no JSON form, as in 20211212).  Then:
+# test-db.sh WARTS2JSON HOSTILE_NAMES CORPUS: our JSON lines load into
+# databases as they are, one line a row.  Every corpus file goes through
+# our sc_warts2json (every JSON record type we write: cycle-start,
+# cycle-stop, trace, ping, tracelb, dealias, tbit; neighbourdisc, sting,
+# sniff and host records have no JSON form, as in 20211212), and again
+# made hostile by hostile_names (list names and hostnames with quotes,
+# backslashes, control bytes, invalid UTF-8: json-hostile's name); the
+# hostnames must come out of each database as python decodes them (MD5
+# of their UTF-8 compared).  Then:
 #  * PostgreSQL (Debian's postgresql-15): a cluster of our own in a temp
 #    directory, run as nobody, on a Unix socket there only; COPY of every
 #    line into a jsonb column; counts per type and a few fields by SQL.
@@ -18,7 +22,7 @@
 # no object has a key twice.  Needs root (runuser, unshare); skips (77)
 # saying why without root or the packages.
 set -u
-w2j=$1 corpus=$2
+w2j=$1 hostile=$2 corpus=$3
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root (a cluster run as nobody, a network namespace)"
 	exit 77
@@ -54,13 +58,17 @@ ok() { n=$((n + 1)); }
 bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # the JSON lines and what the databases must say about them
-"$w2j" "$corpus"/*.warts > "$tmp/all.json" 2>/dev/null
+HEX=61225c620111097f20c3a9ffe2827aeda080e280a8f09f98803c2f7363726970743e
+"$hostile" "$HEX" "$tmp/hostile.warts" "$corpus"/*.warts ||
+    { echo "FAIL: hostile_names"; exit 1; }
+"$w2j" "$corpus"/*.warts "$tmp/hostile.warts" > "$tmp/all.json" 2>/dev/null
 chmod 644 "$tmp/all.json"
 grep '^{"type":"trace"' "$tmp/all.json" > "$tmp/trace.json"
 grep '^{"type":"ping"' "$tmp/all.json" > "$tmp/ping.json"
 python3 - "$tmp/all.json" > "$tmp/expect" <<'PY' || { echo "FAIL: JSON"; exit 1; }
-import collections, json, sys
+import collections, hashlib, json, sys
 types = collections.Counter()
+names = collections.Counter()
 hops = resp = 0
 dsts = set()
 def once(pairs):
@@ -76,6 +84,8 @@ for i, line in enumerate(open(sys.argv[1]), 1):
     types[r["type"]] += 1
     if "dst" in r:
         dsts.add(r["dst"])
+    if "hostname" in r:
+        names[hashlib.md5(r["hostname"].encode()).hexdigest()] += 1
     if r["type"] == "trace":
         hops += len(r.get("hops", []))
     if r["type"] == "ping":
@@ -85,6 +95,10 @@ for t in sorted(types):
 print("dsts %d" % len(dsts))
 print("hops %d" % hops)
 print("responses %d" % resp)
+for n in sorted(names):
+    print("hostname %s %d" % (n, names[n]))
+if len(names) < 2:
+    sys.exit("no hostile hostname in the JSON")
 PY
 grep '^type' "$tmp/expect" | sort > "$tmp/types.want"
 want() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/expect"; }
@@ -143,6 +157,12 @@ run_pg() {
 	    for r in [json.loads(l)] if r["dst"] == "198.18.6.2"
 	    and r["start"]["sec"] > 1700000000 and r["hop_count"] >= 1))' \
 	    "$tmp/trace.json")"
+	pg "SELECT 'hostname', md5(line->>'hostname'), count(*) FROM r
+	    WHERE line ? 'hostname' GROUP BY 2 ORDER BY 2" | tr '|' ' ' \
+	    > "$tmp/names.pg"
+	if grep '^hostname' "$tmp/expect" | cmp -s - "$tmp/names.pg"; then
+		ok; else bad "PostgreSQL: hostnames (hostile ones included)"
+		cat "$tmp/names.pg"; fi
 	echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}'):" \
 	    "$(pg "SELECT count(*) FROM r") rows loaded"
 }
