@@ -63,6 +63,26 @@ struct hhalt {
 	int		 cmd;
 };
 
+/* A firewall lease (tbit, sting): answered from the loop. */
+struct hlease {
+	struct timer	 tm;
+	struct harness	*h;
+	struct netio_fw_rule rule;
+	netio_fw_done	*done;
+	void		*arg;
+	uint16_t	 sport;		/* the port it holds */
+	int		 err;
+};
+
+/* A task's datalink: ready from the loop. */
+struct io_dl {
+	struct timer	 tm;
+	struct harness	*h;
+	io_dl_ready	*ready;
+	void		*arg;
+	int		 err;
+};
+
 struct hresult {
 	uint16_t	 type;
 	void		*obj;
@@ -99,6 +119,14 @@ struct harness {
 	struct hstamp		*st;		/* transmit timestamps due */
 	size_t			 nst, stcap;
 	int			 nostamp;	/* the kernel gives none */
+	int64_t			 stamp_lag;	/* kernel stamp after the clock */
+	struct io_ops		 ops;		/* harness_io and the settings */
+	int			 fw_on, fw_err;
+	uint16_t		 fw_next;	/* next port the firewall picks */
+	uint32_t		 fw_leases, fw_held;
+	struct netio_fw_rule	 fw_last;
+	int			 dl_on, dl_err;
+	uint32_t		 dl_opened, dl_held;
 	int			 batching;
 	struct hprobe		*probes;
 	size_t			 nprobes, probecap;
@@ -314,6 +342,15 @@ stamps_report(struct harness *h)
 	free(v);
 }
 
+/* The kernel's transmit timestamp of a probe sent at TX. */
+static struct stamp
+stamp_kernel(const struct harness *h, struct stamp tx)
+{
+	if (!h->nostamp)
+		tx.ns += h->stamp_lag;
+	return tx;
+}
+
 /* 0, or the errno the probe hook refuses probe NO with. */
 static int
 refused(struct harness *h, const uint8_t *pkt, size_t len, uint32_t no)
@@ -360,7 +397,7 @@ io_send(void *ctx, const uint8_t *pkt, size_t len, struct stamp *tx,
 		return -1;
 	}
 	wire(h, pkt, len, no);
-	stamp_due(h, token, tag, *tx);
+	stamp_due(h, token, tag, stamp_kernel(h, *tx));
 	return 0;
 }
 
@@ -390,7 +427,8 @@ io_batch(void *ctx, int on)
 
 		if (err == 0) {
 			wire(h, q[i].pkt, q[i].len, first + (uint32_t)i);
-			stamp_due(h, q[i].token, q[i].tag, tx);
+			stamp_due(h, q[i].token, q[i].tag,
+			    stamp_kernel(h, tx));
 		}
 		if (q[i].token != NULL)
 			h->up.sent(h->up.arg, q[i].token, q[i].tag, err == 0 ?
@@ -439,7 +477,109 @@ io_ifmtu(void *ctx, int af, const uint8_t *src, uint16_t *mtu)
 	return 0;
 }
 
-/* No datalink (dl_new NULL): trace -r and -O dl are refused. */
+/* ---- the firewall (harness_set_firewall) ------------------------------ */
+
+static void
+on_lease(void *arg)
+{
+	struct hlease *ls = arg;
+
+	ls->done(ls->arg, ls->err, ls->sport);
+}
+
+static void *
+io_fw_lease(void *ctx, const struct netio_fw_rule *r, netio_fw_done *done,
+    void *arg)
+{
+	struct harness *h = ctx;
+	struct hlease *ls = calloc(1, sizeof(*ls));
+
+	if (ls == NULL)
+		return NULL;
+	ls->h = h;
+	ls->rule = *r;
+	ls->done = done;
+	ls->arg = arg;
+	ls->err = h->fw_err;
+	ls->sport = r->sport != 0 ? r->sport : h->fw_next++;
+	h->fw_last = *r;
+	h->fw_leases++;
+	h->fw_held++;
+	timer_init(&ls->tm, on_lease, ls);
+	loop_timer_after(h->l, &ls->tm, 0);
+	return ls;
+}
+
+static void
+io_fw_release(void *ctx, void *lease)
+{
+	struct harness *h = ctx;
+	struct hlease *ls = lease;
+
+	loop_timer_cancel(h->l, &ls->tm);
+	h->fw_held--;
+	free(ls);
+}
+
+/* ---- the datalink (harness_set_datalink) ------------------------------- */
+
+static void
+on_dl(void *arg)
+{
+	struct io_dl *d = arg;
+
+	d->ready(d->arg, d->err, d->err != 0 ? strerror(d->err) : NULL);
+}
+
+static struct io_dl *
+io_dl_new(void *ctx, int want, int af, const uint8_t *dst,
+    const uint8_t *rtr, io_dl_ready *ready, void *arg, char *why,
+    size_t whylen)
+{
+	struct harness *h = ctx;
+	struct io_dl *d = calloc(1, sizeof(*d));
+
+	if (d == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	d->h = h;
+	d->ready = ready;
+	d->arg = arg;
+	d->err = h->dl_err;
+	h->dl_opened++;
+	h->dl_held++;
+	timer_init(&d->tm, on_dl, d);
+	loop_timer_after(h->l, &d->tm, 0);
+	return d;
+}
+
+static void
+io_dl_free(void *ctx, struct io_dl *d)
+{
+	struct harness *h = ctx;
+
+	loop_timer_cancel(h->l, &d->tm);
+	h->dl_held--;
+	free(d);
+}
+
+/* A packet sent at layer 2 goes to the same simulated wire. */
+static int
+io_dl_send(void *ctx, struct io_dl *d, const uint8_t *pkt, size_t len,
+    struct stamp *tx, void *token, uint32_t tag)
+{
+	return io_send(ctx, pkt, len, tx, token, tag);
+}
+
+/* Replies come from the raw sockets: the datalink never saw one first. */
+static int
+io_dl_seen(void *ctx, struct io_dl *d, const struct pkt_reply *r)
+{
+	return 0;
+}
+
+/* The datalink and firewall ops are added by the settings (core_up). */
 static const struct io_ops harness_io = {
 	.attach = io_attach,
 	.free = io_free,
@@ -492,11 +632,22 @@ core_up(struct harness *h)
 {
 	struct core_conf conf = { .pps = h->pps, .window = 0,
 	    .methods = prober_methods, .pid = h->pid, .seed = 1 };
-	struct core_io io = { &harness_io, h };
+	struct core_io io = { &h->ops, h };
 	struct scamper_list *list;
 
 	if (h->c != NULL)
 		return 0;
+	h->ops = harness_io;
+	if (h->fw_on) {
+		h->ops.fw_lease = io_fw_lease;
+		h->ops.fw_release = io_fw_release;
+	}
+	if (h->dl_on) {
+		h->ops.dl_new = io_dl_new;
+		h->ops.dl_free = io_dl_free;
+		h->ops.dl_send = io_dl_send;
+		h->ops.dl_seen = io_dl_seen;
+	}
 	if ((h->out = output_sink(OUTPUT_WARTS, on_record, h)) == NULL) {
 		snprintf(h->err, sizeof(h->err), "out of memory");
 		return -1;
@@ -523,6 +674,13 @@ core_up(struct harness *h)
 struct harness *
 harness_new(const char *topo, char *err, size_t errlen)
 {
+	return harness_new_sim(topo, NULL, err, errlen);
+}
+
+struct harness *
+harness_new_sim(const char *topo, const struct harness_sim *sim, char *err,
+    size_t errlen)
+{
 	struct harness *h = calloc(1, sizeof(*h));
 	struct netsim_params p;
 	struct loop_clock clk;
@@ -534,6 +692,12 @@ harness_new(const char *topo, char *err, size_t errlen)
 	netsim_params_default(&p);
 	p.seed = 1;
 	p.jitter_us = 0;
+	if (sim != NULL) {
+		p.seed = sim->seed;
+		p.loss_ppm = (int)sim->loss_ppm;
+		if (sim->delay_us > 0)
+			p.delay_min_us = p.delay_max_us = (int)sim->delay_us;
+	}
 	if ((h->sim = netsim_parse(topo, strlen(topo), &p, err, errlen)) ==
 	    NULL) {
 		free(h);
@@ -553,6 +717,7 @@ harness_new(const char *topo, char *err, size_t errlen)
 	h->pps = 10000;
 	h->pid = 0x0123;	/* default port / ICMP id 0x8123 */
 	h->ifmtu = 1500;
+	h->fw_next = 40000;
 	return h;
 }
 
@@ -627,6 +792,47 @@ harness_set_nostamp(struct harness *h, int on)
 }
 
 void
+harness_set_stamp_lag(struct harness *h, int64_t ns)
+{
+	h->stamp_lag = ns;
+}
+
+void
+harness_set_firewall(struct harness *h, int on, int err)
+{
+	h->fw_on = on;
+	h->fw_err = err;
+}
+
+void
+harness_set_datalink(struct harness *h, int on, int err)
+{
+	h->dl_on = on;
+	h->dl_err = err;
+}
+
+void
+harness_fw_stats(const struct harness *h, uint32_t *leases, uint32_t *held,
+    struct netio_fw_rule *last)
+{
+	if (leases != NULL)
+		*leases = h->fw_leases;
+	if (held != NULL)
+		*held = h->fw_held;
+	if (last != NULL)
+		*last = h->fw_last;
+}
+
+void
+harness_dl_stats(const struct harness *h, uint32_t *opened, uint32_t *held)
+{
+	if (opened != NULL)
+		*opened = h->dl_opened;
+	if (held != NULL)
+		*held = h->dl_held;
+}
+
+void
 harness_on_reply(struct harness *h, harness_reply_fn *fn, void *arg)
 {
 	h->reply_fn = fn;
@@ -696,10 +902,32 @@ harness_halt_at(struct harness *h, int64_t at_ns, int cmd)
 	loop_timer_at(h->l, &a->tm, (struct monotime){ MONO_BASE + at_ns });
 }
 
+/* Run what is due now: timers, then transmit stamps and replies. */
+static void
+run_due(struct harness *h)
+{
+	loop_run_due(h->l);
+	stamps_report(h);
+	deliver_due(h);
+	stamps_report(h);
+}
+
+/* When the next thing happens (ns after the start), or INT64_MAX. */
+static int64_t
+next_when(const struct harness *h)
+{
+	struct monotime next = loop_next_due(h->l);
+	int64_t when = next.ns == MONOTIME_MAX.ns ? INT64_MAX :
+	    next.ns - MONO_BASE;
+
+	if (h->nev > 0 && h->ev[0].when < when)
+		when = h->ev[0].when;
+	return when;
+}
+
 int
 harness_run(struct harness *h, int64_t limit_ns)
 {
-	struct monotime next;
 	int64_t when;
 
 	if (core_up(h) == -1)
@@ -707,16 +935,8 @@ harness_run(struct harness *h, int64_t limit_ns)
 	h->idle = core_idle(h->c);
 	results_free(h);
 	for (;;) {
-		loop_run_due(h->l);
-		stamps_report(h);
-		deliver_due(h);
-		stamps_report(h);
-		next = loop_next_due(h->l);
-		when = next.ns == MONOTIME_MAX.ns ? INT64_MAX :
-		    next.ns - MONO_BASE;
-		if (h->nev > 0 && h->ev[0].when < when)
-			when = h->ev[0].when;
-		if (when == INT64_MAX)
+		run_due(h);
+		if ((when = next_when(h)) == INT64_MAX)
 			break;		/* nothing more will happen */
 		if (when > limit_ns) {
 			snprintf(h->err, sizeof(h->err), "still running after "
@@ -733,6 +953,45 @@ harness_run(struct harness *h, int64_t limit_ns)
 		return -1;
 	}
 	return 0;
+}
+
+int
+harness_run_to(struct harness *h, int64_t at_ns)
+{
+	int64_t when;
+
+	if (core_up(h) == -1)
+		return -1;
+	results_free(h);
+	for (;;) {
+		run_due(h);
+		if ((when = next_when(h)) > at_ns)
+			break;
+		if (when > h->now)
+			h->now = when;
+	}
+	if (at_ns > h->now)
+		h->now = at_ns;
+	return 0;
+}
+
+int
+harness_step(struct harness *h)
+{
+	int64_t when;
+
+	if (core_up(h) == -1)
+		return -1;
+	run_due(h);
+	if ((when = next_when(h)) == INT64_MAX)
+		return -1;
+	return harness_run_to(h, when > h->now ? when : h->now);
+}
+
+int
+harness_finished(const struct harness *h, int cmd)
+{
+	return cmd >= 0 && (size_t)cmd < h->ncmds && h->cmds[cmd] == NULL;
 }
 
 int64_t
@@ -826,6 +1085,12 @@ result_of(struct harness *h, int i, uint16_t type)
 	if (i < 0 || i >= h->nres || h->res[i].type != type)
 		return NULL;
 	return h->res[i].obj;
+}
+
+const void *
+harness_result(struct harness *h, int i, uint16_t type)
+{
+	return result_of(h, i, type);
 }
 
 const struct scamper_trace *
