@@ -994,6 +994,12 @@ harness_finished(const struct harness *h, int cmd)
 	return cmd >= 0 && (size_t)cmd < h->ncmds && h->cmds[cmd] == NULL;
 }
 
+struct netsim *
+harness_netsim(const struct harness *h)
+{
+	return h->sim;
+}
+
 int64_t
 harness_now(const struct harness *h)
 {

@@ -32,6 +32,7 @@
 
 struct harness;
 struct netio_fw_rule;
+struct netsim;
 struct scamper_ping;
 struct scamper_trace;
 
@@ -149,6 +150,9 @@ int harness_step(struct harness *h);
 
 /* Nonzero once command CMD's task has ended (its result is written). */
 int harness_finished(const struct harness *h, int cmd);
+
+/* The simulator (its truth: netsim_truth_print, netsim_lbtruth_print). */
+struct netsim *harness_netsim(const struct harness *h);
 
 /* Simulated time since the start, in nanoseconds. */
 int64_t harness_now(const struct harness *h);
