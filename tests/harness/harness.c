@@ -126,6 +126,9 @@ struct harness {
 	uint32_t		 fw_leases, fw_held;
 	struct netio_fw_rule	 fw_last;
 	int			 dl_on, dl_err;
+	const uint8_t		*rx_pkt;	/* the packet being delivered */
+	size_t			 rx_len;
+	struct stamp		 rx_ts;
 	uint32_t		 dl_opened, dl_held;
 	int			 batching;
 	struct hprobe		*probes;
@@ -225,8 +228,23 @@ event_add(struct harness *h, int64_t when, const uint8_t *pkt, size_t len)
  * of the prober receives. */
 static void stamps_report(struct harness *h);
 
+static void deliver_raw(struct harness *h, const uint8_t *pkt, size_t len);
+
+/* The datalink (if a task has one) sees PKT whole while it is delivered
+ * (io_dl_seen). */
 static void
 deliver(struct harness *h, const uint8_t *pkt, size_t len)
+{
+	h->rx_pkt = pkt;
+	h->rx_len = len;
+	h->rx_ts = clock_stamp(h);
+	deliver_raw(h, pkt, len);
+	h->rx_pkt = NULL;
+	h->rx_len = 0;
+}
+
+static void
+deliver_raw(struct harness *h, const uint8_t *pkt, size_t len)
 {
 	struct pkt_reply full, r;
 	struct stamp rx = clock_stamp(h);
@@ -572,11 +590,19 @@ io_dl_send(void *ctx, struct io_dl *d, const uint8_t *pkt, size_t len,
 	return io_send(ctx, pkt, len, tx, token, tag);
 }
 
-/* Replies come from the raw sockets: the datalink never saw one first. */
+/* A task with a datalink hears the reply being delivered there first,
+ * whole (IPv6 headers included, as raw sockets never give them), with
+ * the same time: delivered through up->frame, as the datalink does. */
 static int
 io_dl_seen(void *ctx, struct io_dl *d, const struct pkt_reply *r)
 {
-	return 0;
+	struct harness *h = ctx;
+	struct pkt_reply full;
+
+	if (h->rx_pkt == NULL || d->err != 0 ||
+	    pkt_parse(h->rx_pkt, h->rx_len, &full) == -1)
+		return 0;
+	return h->up.frame(h->up.arg, &full, &h->rx_ts, 0, NULL);
 }
 
 /* The datalink and firewall ops are added by the settings (core_up). */

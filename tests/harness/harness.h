@@ -106,9 +106,10 @@ void harness_set_firewall(struct harness *h, int on, int err);
 /* Before the first command.  ON: tasks may have a datalink (ping -O dl,
  * trace -O dl/-r, dealias, tbit, sting): it is ready from the loop, or
  * refused with errno ERR; probes sent through it go to the same
- * simulated network and replies arrive on the raw sockets.  Off (the
- * default): the core refuses a datalink ("no datalink in this
- * network"). */
+ * simulated network; a task's datalink sees each reply first, whole
+ * (IPv6 header too, which raw sockets never give: tbit and sting need
+ * it) and at the same time.  Off (the default): the core refuses a
+ * datalink ("no datalink in this network"). */
 void harness_set_datalink(struct harness *h, int on, int err);
 
 /* Firewall leases asked for, still held, and the last rule asked for

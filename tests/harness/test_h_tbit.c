@@ -214,6 +214,20 @@ START_TEST(reset_mid_test)
 }
 END_TEST
 
+/* IPv6: the raw socket gives no IPv6 header, tbit hears its server
+ * through the datalink, whole. */
+START_TEST(ipv6_reset)
+{
+	start("tbit -t null 2001:db8::2");
+	server(TCP_SYN | TCP_ACK, IRS, ISS + 1, 0, 0);
+	ck_assert_uint_ge(nsent(), 2);	/* the handshake goes on */
+	server(TCP_RST, IRS + 1, 0, 0, 0);
+	ck_assert(finished());
+	ck_assert_uint_eq(the_tbit()->result, 2);	/* tcp-rst */
+	done();
+}
+END_TEST
+
 START_TEST(ecn_answers)
 {
 	static const struct { uint8_t synack, ack; uint16_t want; } c[] = {
@@ -378,6 +392,7 @@ main(void)
 	tcase_add_test(tc, syn_retransmitted_then_noconn);
 	tcase_add_test(tc, request_lost_then_data);
 	tcase_add_test(tc, reset_mid_test);
+	tcase_add_test(tc, ipv6_reset);
 	tcase_add_loop_test(tc, ecn_answers, 0, 4);
 	tcase_add_test(tc, blind_rst_challenged);
 	tcase_add_test(tc, lease_port);
