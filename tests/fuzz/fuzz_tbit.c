@@ -25,7 +25,8 @@
  * halted at the end if it still runs, and must then end; its result
  * (read back from the warts the core wrote) is rendered as JSON and
  * text (the text on standard error if FUZZ_TBIT_SHOW is set: to check
- * the seeds).
+ * the seeds).  FUZZ_TBIT_LAST=FILE keeps each input in FILE before it
+ * runs: after a crash, the input that crashed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -246,13 +247,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct in in = { data, size };
 	struct harness *h;
 	char err[256];
-	const char *cmd;
+	const char *cmd, *last;
 	static int once;
+	FILE *f;
 	uint8_t flags;
 
 	if (!once) {
 		once = 1;
 		log_stderr_off();	/* refusals are logged: not wanted */
+	}
+	if ((last = getenv("FUZZ_TBIT_LAST")) != NULL &&
+	    (f = fopen(last, "wb")) != NULL) {	/* the one that crashed */
+		fwrite(data, 1, size, f);
+		fclose(f);
 	}
 	cmd = cmds[in_u8(&in) % NCMDS];
 	flags = in_u8(&in);
