@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -1063,6 +1064,35 @@ harness_unmatched(const struct harness *h)
 	return h->c != NULL ? core_stats(h->c)->unmatched : 0;
 }
 
+/* A descriptor reading the warts records written so far, from the
+ * start (in memory where the system allows: no file per run), or -1. */
+static int
+results_fd(const struct harness *h)
+{
+	FILE *tmp;
+	int fd;
+#ifdef __linux__
+	if ((fd = memfd_create("harness", 0)) != -1) {
+		if (write(fd, h->rbuf, h->rlen) == (ssize_t)h->rlen &&
+		    lseek(fd, 0, SEEK_SET) == 0)
+			return fd;
+		close(fd);
+		return -1;
+	}
+#endif
+	if ((tmp = tmpfile()) == NULL)
+		return -1;
+	fd = -1;
+	if (fwrite(h->rbuf, 1, h->rlen, tmp) != h->rlen || fflush(tmp) != 0 ||
+	    (fd = dup(fileno(tmp))) == -1 || lseek(fd, 0, SEEK_SET) == -1) {
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+	fclose(tmp);
+	return fd;
+}
+
 /* Read the results file (again) into h->res. */
 static void
 results_load(struct harness *h)
@@ -1070,21 +1100,17 @@ results_load(struct harness *h)
 	struct scamper_file *f;
 	uint16_t type;
 	void *obj;
-	FILE *tmp;
 	int fd;
 
 	if (h->res_loaded)
 		return;
 	results_free(h);
 	h->res_loaded = 1;
-	if ((tmp = tmpfile()) == NULL ||
-	    fwrite(h->rbuf, 1, h->rlen, tmp) != h->rlen || fflush(tmp) != 0 ||
-	    (fd = dup(fileno(tmp))) == -1 || lseek(fd, 0, SEEK_SET) == -1 ||
+	if ((fd = results_fd(h)) == -1 ||
 	    (f = scamper_file_fdopen_read(fd)) == NULL) {
 		fprintf(stderr, "harness: cannot read the results back\n");
 		abort();
 	}
-	fclose(tmp);
 	while (scamper_file_read(f, &type, &obj) == 1) {
 		if (type == SCAMPER_FILE_OBJ_LIST ||
 		    type == SCAMPER_FILE_OBJ_CYCLE_START ||
