@@ -345,13 +345,15 @@ END_TEST
 
 /* ---- sting ---------------------------------------------------------------- */
 
+/* Samples, one lost, and the hole filled; IPv4 and IPv6. */
 START_TEST(sting_holes)
 {
 	const struct scamper_sting *s;
 	uint32_t data[8];
 	int nd = 0;
 
-	start("sting -c 4 -m 10 -i 100 -H 3 " SERVER);
+	start(_i == 0 ? "sting -c 4 -m 10 -i 100 -H 3 " SERVER :
+	    "sting -c 4 -m 10 -i 100 -H 3 2001:db8::2");
 	server(TCP_SYN | TCP_ACK, IRS, ISS + 1, 0, 0);
 	/* data seeding: samples at ISS+4.. (after the 3-byte hole) */
 	while (!finished() && nd < 4) {
@@ -399,7 +401,7 @@ main(void)
 	tcase_add_test(tc, refused_without_firewall);
 	tcase_add_loop_test(tc, lease_or_datalink_refused, 0, 2);
 	tcase_add_test(tc, syn_refused);
-	tcase_add_test(tc, sting_holes);
+	tcase_add_loop_test(tc, sting_holes, 0, 2);	/* IPv4, IPv6 */
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
