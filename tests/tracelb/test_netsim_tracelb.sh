@@ -5,8 +5,11 @@
 #   1. 500 IPv4 destinations whose paths cross diamonds (silent routers
 #      inside many): every trace written, link recall >= 0.95, precision
 #      1.00;
-#   2. Debian's scamper on the same targets, given 150 s: on the targets
-#      it finished, we send no more probes per destination than it does;
+#   2. Debian's scamper on a fixed share of them (the first
+#      LB_DEB_TARGETS, default 150, in the seeded topology's order), which
+#      it finishes well within its bound (300 s): on the targets it
+#      finished, we send no more probes per destination than it does
+#      (the test waits for Debian to finish, not for the bound);
 #   3. a run stopped by SIGTERM after a few seconds still writes every
 #      trace it started (stop reason HALTED, or COMPLETED), in a file
 #      Debian's sc_warts2text reads;
@@ -56,9 +59,11 @@ kv() {	# kv KEY LINE
 start=$SECONDS
 lab_bg vp timeout -k 5 300 "$scamper" -p 5000 -O warts -o "$tmp/ours.warts" \
     -c "tracelb -P udp-dport -w 1 -W 1" -f "$tmp/targets" >/dev/null
-lab_bg vp timeout -s INT -k 5 150 scamper -p 5000 -O warts \
+ndeb=${LB_DEB_TARGETS:-150}
+head -n "$ndeb" "$tmp/targets" >"$tmp/targets-deb"
+lab_bg vp timeout -s INT -k 5 300 scamper -p 5000 -O warts \
     -o "$tmp/deb.warts" -c "tracelb -P udp-dport -w 1 -W 15" \
-    -f "$tmp/targets" >/dev/null
+    -f "$tmp/targets-deb" >/dev/null
 wait
 echo "# both runs over after $((SECONDS - start)) s"
 links "$tmp/ours.warts" >"$tmp/ours.links"
@@ -77,8 +82,8 @@ same=$(score "$tmp/ours.links" "$tmp/deb.links")
 echo "# Debian: $deb"
 echo "# ours on the targets Debian finished: $same"
 dp=$(kv probes_per_dst "$deb") op=$(kv probes_per_dst "$same")
-if [ "$(kv traces "$deb")" -lt 50 ]; then
-	bad "Debian finished only $(kv traces "$deb") traces in 150 s"
+if [ "$(kv traces "$deb")" -lt $((ndeb / 2)) ]; then
+	bad "Debian finished only $(kv traces "$deb") traces of $ndeb in 300 s"
 elif awk -v o="$op" -v d="$dp" 'BEGIN { exit !(o <= d) }'; then
 	ok "ours: $op probes per destination, Debian's $dp (same targets)"
 else
