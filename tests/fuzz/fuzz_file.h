@@ -1,0 +1,86 @@
+/*
+ * fuzz_file.h: what the targets of the drivers' input files share: the
+ * input as a file, the drivers' messages silenced (FUZZ_VERBOSE=1 shows
+ * them), and the checks on a system a tbit driver took from its file.
+ * Static: each target includes it once, before the driver's source.
+ */
+#ifndef TESTS_FUZZ_FILE_H
+#define TESTS_FUZZ_FILE_H
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "drvutil.h"
+
+/* P[0..N-1] as a file (a memfd); its name into PATH (64 bytes).
+ * Returns its descriptor, to close when done. */
+static int
+fuzz_file(const uint8_t *p, size_t n, char *path)
+{
+	int fd = memfd_create("fuzz-input", MFD_CLOEXEC);
+
+	if (fd == -1 || (n > 0 && write(fd, p, n) != (ssize_t)n))
+		abort();
+	snprintf(path, 64, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+/* Where the drivers' messages go: a target compiles a driver in with
+ * "#define stderr fuzz_null" (they are many, and libFuzzer's and the
+ * sanitizers' reports must stay on the real stderr). */
+static FILE *fuzz_null;
+
+static void
+fuzz_quiet(void)
+{
+	if (fuzz_null == NULL && (fuzz_null = fopen(getenv("FUZZ_VERBOSE") !=
+	    NULL ? "/dev/stderr" : "/dev/null", "w")) == NULL)
+		abort();
+}
+
+/* Nonzero if P[0..N-1] has a line that is neither blank nor a '#'
+ * comment (what the drivers' line readers hand on). */
+static int
+fuzz_has_line(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && (p[j] == ' ' || p[j] == '\t'))
+			j++;
+		if (j < n && p[j] != '\n' && p[j] != '\r' && p[i] != '#')
+			return 1;
+		while (i < n && p[i] != '\n')
+			i++;
+		i++;
+	}
+	return 0;
+}
+
+/* A system taken from a file: an address of its family, and tbit
+ * options that stay one argument of one command line. */
+static void
+fuzz_check_target(const struct drv_target *t)
+{
+	uint8_t b[16];
+
+	if ((t->af != AF_INET && t->af != AF_INET6) ||
+	    inet_pton(t->af, t->addr, b) != 1 ||
+	    memcmp(b, t->bin, t->af == AF_INET ? 4 : 16) != 0)
+		abort();
+	if (t->app != NULL && strpbrk(t->app, "\"\n\r") != NULL)
+		abort();
+	if (t->app != NULL && strncmp(t->app, "-u '", 4) == 0 &&
+	    strchr(t->app + 4, '\'') != strrchr(t->app, '\''))
+		abort();	/* a quote inside the URL */
+}
+
+#endif
