@@ -6,7 +6,8 @@
  * -r: every dealias object walked), and a dealias record from scamper's
  * control socket decoded after its list and cycle records.  What comes
  * out is used as the drivers use it: IP-ID samples taken and judged,
- * pairs joined into sets and printed (to /dev/null).
+ * pairs joined into sets and printed (to /dev/null).  aliasdrv.c is
+ * compiled in here; its messages go to /dev/null.
  *
  * Input: byte 0 & 7 picks: 0 an IPv4 set file, 1 an IPv6 one, 2 either
  * (or 5-7), 3 a warts file, 4 a record: a u16 (big-endian) length of
@@ -17,28 +18,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "aliasdrv.h"
+#include "fuzz_file.h"
+
+#undef stderr
+#define stderr fuzz_null
+#include "../../tools/aliasdrv/aliasdrv.c"
+#undef stderr
+#define stderr stderr
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static FILE *null_out;
 static int tc;
-
-/* P[0..N-1] as a file; its path in PATH (64 bytes).  Returns its fd. */
-static int
-as_file(const uint8_t *p, size_t n, char *path)
-{
-	int fd = memfd_create("fuzz-aliasdrv", MFD_CLOEXEC);
-
-	if (fd == -1 || (n > 0 && write(fd, p, n) != (ssize_t)n))
-		abort();
-	snprintf(path, 64, "/proc/self/fd/%d", fd);
-	return fd;
-}
 
 /* A set file under AF: refused with the file and line, or sets whose
  * every pair is joined and printed. */
@@ -48,7 +41,7 @@ sets(const uint8_t *p, size_t n, int af)
 	struct adrv_pairs pairs;
 	struct adrv_sets s;
 	char path[64], err[256];
-	int fd = as_file(p, n, path);
+	int fd = fuzz_file(p, n, path);
 
 	err[0] = '\0';
 	if (adrv_read_sets(path, af, &s, err, sizeof(err)) == -1) {
@@ -73,7 +66,7 @@ sets(const uint8_t *p, size_t n, int af)
 				abort();
 		}
 	}
-	if (adrv_pairs_print(&pairs, tc, null_out) == -1)
+	if (adrv_pairs_print(&pairs, tc, fuzz_null) == -1)
 		abort();
 	adrv_pairs_free(&pairs);
 	adrv_sets_free(&s);
@@ -111,7 +104,7 @@ judge(void *arg, const struct scamper_dealias *d)
 				    adrv_addr_str(&d->defs[j].dst, b));
 		}
 	}
-	(void)adrv_pairs_print(&pairs, tc, null_out);
+	(void)adrv_pairs_print(&pairs, tc, fuzz_null);
 	adrv_pairs_free(&pairs);
 	free(two);
 	free(s);
@@ -122,7 +115,7 @@ static void
 warts(const uint8_t *p, size_t n)
 {
 	char path[64], *files[1] = { path };
-	int fd = as_file(p, n, path);
+	int fd = fuzz_file(p, n, path);
 
 	(void)adrv_each_dealias("fuzz-aliasdrv", files, 1, judge, NULL);
 	close(fd);
@@ -153,8 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	if (null_out == NULL && (null_out = fopen("/dev/null", "w")) == NULL)
-		abort();
+	fuzz_quiet();
 	tc = (data[0] & 8) != 0;
 	switch (data[0] & 7) {
 	case 0:

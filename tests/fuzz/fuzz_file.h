@@ -18,9 +18,11 @@
 
 #include "drvutil.h"
 
+#define FUZZ_UNUSED __attribute__((unused))
+
 /* P[0..N-1] as a file (a memfd); its name into PATH (64 bytes).
  * Returns its descriptor, to close when done. */
-static int
+FUZZ_UNUSED static int
 fuzz_file(const uint8_t *p, size_t n, char *path)
 {
 	int fd = memfd_create("fuzz-input", MFD_CLOEXEC);
@@ -36,7 +38,7 @@ fuzz_file(const uint8_t *p, size_t n, char *path)
  * sanitizers' reports must stay on the real stderr). */
 static FILE *fuzz_null;
 
-static void
+FUZZ_UNUSED static void
 fuzz_quiet(void)
 {
 	if (fuzz_null == NULL && (fuzz_null = fopen(getenv("FUZZ_VERBOSE") !=
@@ -46,7 +48,7 @@ fuzz_quiet(void)
 
 /* Nonzero if P[0..N-1] has a line that is neither blank nor a '#'
  * comment (what the drivers' line readers hand on). */
-static int
+FUZZ_UNUSED static int
 fuzz_has_line(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
@@ -67,7 +69,7 @@ fuzz_has_line(const uint8_t *p, size_t n)
 
 /* A system taken from a file: an address of its family, and tbit
  * options that stay one argument of one command line. */
-static void
+FUZZ_UNUSED static void
 fuzz_check_target(const struct drv_target *t)
 {
 	uint8_t b[16];
