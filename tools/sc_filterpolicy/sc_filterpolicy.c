@@ -249,6 +249,10 @@ read_devices(void)
 		return drv_fail("-a %s: %s", o.infile, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		n++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			drv_fail("%s:%lu: line too long", o.infile, n);
+			goto bad;
+		}
 		save = NULL;
 		line[strcspn(line, "#\r\n")] = '\0';
 		if ((w = strtok_r(line, " \t", &save)) == NULL)
