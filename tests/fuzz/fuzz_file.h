@@ -46,6 +46,34 @@ fuzz_quiet(void)
 		abort();
 }
 
+/* Arguments and a file from P[0..N-1]: words ending in NUL up to an
+ * empty one (at most MAX - 2 of them) into ARGV after ARGV0, the rest
+ * the file at *REST (*RESTLEN bytes).  The words are copied into *TEXT
+ * (free it).  Returns how many words ARGV holds, ARGV0 included. */
+FUZZ_UNUSED static int
+fuzz_args(const uint8_t *p, size_t n, char *argv0, char **argv, int max,
+    char **text, const uint8_t **rest, size_t *restlen)
+{
+	size_t i = 0;
+	int argc = 1;
+
+	if ((*text = malloc(n + 1)) == NULL)
+		abort();
+	memcpy(*text, p, n);
+	(*text)[n] = '\0';
+	argv[0] = argv0;
+	while (i < n && p[i] != '\0' && argc < max - 1) {
+		argv[argc++] = *text + i;
+		i += strlen(*text + i) + 1;
+	}
+	argv[argc] = NULL;
+	if (i < n && p[i] == '\0')
+		i++;		/* the empty word */
+	*rest = p + (i < n ? i : n);
+	*restlen = i < n ? n - i : 0;
+	return argc;
+}
+
 /* Nonzero if P[0..N-1] has a line that is neither blank nor a '#'
  * comment (what the drivers' line readers hand on). */
 FUZZ_UNUSED static int
