@@ -11,10 +11,11 @@
  *
  * Input: a list of steps, each a selector byte S and then, if S >> 2 is
  * N > 0, N bytes for: S & 3 = 0 or 1 the client, 2 scamper A, 3 scamper
- * B.  N = 0: 0 the client reconnects, 1 the client closes its end,
- * 2 and 3 scamper A's or B's connection breaks (its vantage point waits
- * to resume).  Each input starts with A ("vp-a") and B (no name)
- * identified, vantage points 1 and 2, and one client connected.
+ * B.  N = 0: S = 0 nothing, 1 the client closes its end and another
+ * connects (at most MAXCLIENTS times), 2 and 3 scamper A's or B's
+ * connection breaks (its vantage point waits to resume).  Each input
+ * starts with A ("vp-a") and B (no name) identified, vantage points 1
+ * and 2, and one client connected.
  * Seeds: make-mux-seeds.py.
  */
 #include <stdint.h>
@@ -42,7 +43,10 @@ struct actors {
 	int			 cfd;		/* the client's end */
 	struct rd_conn		*cn[2];
 	int			 sfd[2];	/* the scampers' ends */
+	int			 nclients;	/* connected after the first */
 };
+
+#define MAXCLIENTS	4
 
 static void
 cleanup(void)
@@ -164,8 +168,6 @@ client_drain(struct actors *a)
 {
 	uint8_t buf[16384];
 
-	if (a->cfd == -1)
-		return;
 	while (read(a->cfd, buf, sizeof(buf)) > 0)
 		continue;
 }
@@ -191,16 +193,15 @@ step_event(struct actors *a, int s)
 {
 	switch (s) {
 	case 0:
-		if (a->cfd != -1)
-			close(a->cfd);
-		client_new(a);
 		break;
 	case 1:
-		if (client_live(a)) {
-			close(a->cfd);
-			a->cfd = -1;
+		if (a->nclients >= MAXCLIENTS)
+			break;
+		a->nclients++;
+		close(a->cfd);
+		if (client_live(a))	/* it reads the end of its input */
 			on_client(a->mc->lfd, a->mc->fd, LOOP_READ, a->mc);
-		}
+		client_new(a);
 		break;
 	default:
 		if (a->cn[s - 2] != NULL && conn_live(a->cn[s - 2]))
@@ -247,8 +248,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	client_drain(&a);
 	while (!TAILQ_EMPTY(&rd.mux->clients))
 		mc_free(TAILQ_FIRST(&rd.mux->clients));
-	if (a.cfd != -1)
-		close(a.cfd);
+	close(a.cfd);
 	close(a.sfd[0]);
 	close(a.sfd[1]);
 	return 0;

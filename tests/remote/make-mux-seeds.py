@@ -21,7 +21,8 @@ def steps(dest, data):
 
 
 def event(s):
-    """0: the client reconnects, 1: it closes its end, 2/3: A/B break."""
+    """1: the client closes its end and another connects, 2/3: A/B
+    break."""
     return bytes([s])
 
 
@@ -62,18 +63,18 @@ SEEDS = {
     "errors": steps(CLIENT, mx_open(9, 1) + mx_open(1, 0) + mx_open(1, 3)
                     + mx_open(2, 3) + mx_close(44) + mx(5, b"x\n")
                     + mx(0, struct.pack(">HI", CHANNEL_OPEN, 1)))
-    + event(0)
+    + event(1)
     + steps(CLIENT, mx(0, struct.pack(">H", GO)))
-    + event(0)
+    + event(1)
     + steps(CLIENT, struct.pack(">II", 3, 0))
-    + event(0)
+    + event(1)
     + steps(CLIENT, mx(0, b"\x00")),
     # vantage points and clients that go while channels are open
     "breaks": steps(CLIENT, mx_open(1, 1) + mx_open(2, 2))
     + event(2)
     + steps(CLIENT, mx(1, b"ping 192.0.2.1\n") + mx(2, b"done\n"))
     + steps(B, rp(0, 1, b"OK\n"))
-    + event(0)
+    + event(1)
     + steps(B, rp(1, 1, b"late\n") + rp_fin(2, 1))
     + steps(CLIENT, mx_open(2, 2))
     + event(3)
