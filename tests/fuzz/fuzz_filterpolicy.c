@@ -58,7 +58,7 @@ devices(const uint8_t *p, size_t n)
 	fd = fuzz_file(p, n, path);
 	o.infile = path;
 	if (read_devices() == 0) {
-		if (o.impatient)
+		if (o.impatient && ndev > 0)	/* as measure() */
 			qsort(devs, ndev, sizeof(*devs), cmp_naddr);
 		for (size_t i = 0; i < ndev; i++) {
 			struct dev *d = &devs[i];

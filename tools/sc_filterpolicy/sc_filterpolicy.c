@@ -418,7 +418,7 @@ measure(void)
 
 	if (read_devices() == -1)
 		return -1;
-	if (o.impatient)
+	if (o.impatient && ndev > 0)	/* qsort of NULL is undefined */
 		qsort(devs, ndev, sizeof(*devs), cmp_naddr);
 	if (drv_log_open('l', o.logfile) == -1)
 		return -1;

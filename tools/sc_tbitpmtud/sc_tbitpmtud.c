@@ -414,7 +414,8 @@ summarise(int argc, char **argv)
 			    scamper_file_error(f));
 		scamper_file_close(f);
 	}
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows > 0)		/* qsort of NULL is undefined */
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
 	printf("%-10s", o.dump == 1 ? "mss" : "asn");
 	for (int c = 0; c < NCOL; c++)
 		printf(" %8s", colname[c]);
