@@ -3,7 +3,8 @@
 fuzz-aliasdrv (fuzz_aliasdrv.c): set files of each family, and for each
 warts file (tests/data/dealias-*.warts, made by Debian's scamper) the
 file whole and its first dealias record after its list and cycle
-records."""
+records.  With OUTDIR ending in "aliasdump": that of fuzz-aliasdump
+(fuzz_aliasdump.c): each driver's dump options with each warts file."""
 import os
 import struct
 import sys
@@ -30,8 +31,38 @@ def records(data):
         off += 8 + n
 
 
+# fuzz-aliasdump: byte 0 the driver, then its options
+DUMPS = {
+    "ally-3": (0, ["-d", "3"]),
+    "ally-1-tc": (0, ["-d", "1", "-O", "tc"]),
+    "radargun-1": (1, ["-d", "1", "-f", "100"]),
+    "radargun-2-nobs": (1, ["-d", "2", "-O", "nobs"]),
+    "prefixscan": (2, []),
+    "prefixscan-x": (2, ["-x", "24"]),
+    "speedtrap-1": (3, ["-d", "1"]),
+    "speedtrap-2": (3, ["-d", "2"]),
+    "speedtrap-3": (3, ["-d", "3"]),
+}
+
+
+def dumps(out, paths):
+    for name, (drv, args) in DUMPS.items():
+        for path in paths:
+            base = os.path.basename(path).replace(".warts", "")
+            with open(path, "rb") as f:
+                data = f.read()
+            with open(os.path.join(out, name + "-" + base), "wb") as f:
+                f.write(bytes([drv]) + b"".join(a.encode() + b"\0"
+                                                for a in args)
+                        + b"\0" + data)
+
+
 def main():
     out = sys.argv[1]
+    if out.rstrip("/").endswith("aliasdump"):
+        os.makedirs(out, exist_ok=True)
+        dumps(out, sys.argv[2:])
+        return
     os.makedirs(out, exist_ok=True)
     for name, (mode, text) in SETS.items():
         with open(os.path.join(out, name), "wb") as f:
