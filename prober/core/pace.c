@@ -36,7 +36,19 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 		cap = p->cost_ns;
 	if (p->credit_ns > cap)
 		p->credit_ns = cap;
-	p->pass_ns = p->burst_ns > 0 ? 2 * p->burst_ns : INT64_MAX;
+	/* this pass: what accrued since the last one (up to
+	 * PACE_PASS_LATE_MS: a loop woken late by the scheduler keeps the
+	 * rate) and one tick of the debt; at least two ticks */
+	if (p->burst_ns > 0) {
+		int64_t late = dt > 0 ? dt : 0;
+
+		if (late > (int64_t)PACE_PASS_LATE_MS * 1000000)
+			late = (int64_t)PACE_PASS_LATE_MS * 1000000;
+		p->pass_ns = p->burst_ns + late;
+		if (p->pass_ns < 2 * p->burst_ns)
+			p->pass_ns = 2 * p->burst_ns;
+	} else
+		p->pass_ns = INT64_MAX;
 	if (p->pass_ns < p->cost_ns)
 		p->pass_ns = p->cost_ns;
 }

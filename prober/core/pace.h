@@ -9,9 +9,11 @@
  * one probe, or at the burst the loop's tick needs (pace_set_burst), so
  * an idle prober does not save up more than one tick's worth.
  *
- * A pass (from one pace_update to the next) may spend at most two
- * bursts' worth when a burst is set: a loop that was late pays its debt
- * back at up to twice the rate over the following ticks, instead of
+ * A pass (from one pace_update to the next) may spend, when a burst is
+ * set, what accrued since the last pass (up to PACE_PASS_LATE_MS) and one
+ * burst more, at least two bursts: a loop woken late by the scheduler
+ * keeps the rate, and one that was very late pays its debt back over the
+ * following ticks, a burst a pass, instead of
  * sending it all at once (a burst of a quarter second's probes overflows
  * the device's queue, and every probe lost there costs its trace a wait:
  * at -p 100000 that made a whole generation of traces wait out their
@@ -25,6 +27,7 @@
 #include "monotime.h"
 
 #define PACE_CATCHUP_MS 250
+#define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
 struct pace {
 	uint32_t	pps;
