@@ -7,56 +7,57 @@
 #include "mem.h"
 #include "timer.h"
 
-/* Nonzero if A must fire before B. */
-static int
-timer_before(const struct timer *a, const struct timer *b)
-{
-	int c = monotime_cmp(a->when, b->when);
+#define ARITY 4
 
-	return c < 0 || (c == 0 && a->seq < b->seq);
+/* Nonzero if A must fire before B. */
+static inline int
+ent_before(const struct timer_ent *a, const struct timer_ent *b)
+{
+	return a->when < b->when || (a->when == b->when && a->seq < b->seq);
 }
 
-static void
-heap_set(struct timer_heap *h, size_t i, struct timer *t)
+static inline void
+heap_set(struct timer_heap *h, size_t i, const struct timer_ent *e)
 {
-	h->v[i] = t;
-	t->idx = i;
+	h->v[i] = *e;
+	e->t->idx = i;
 }
 
 static void
 sift_up(struct timer_heap *h, size_t i)
 {
-	struct timer *t = h->v[i];
+	struct timer_ent e = h->v[i];
 
 	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!timer_before(t, h->v[p]))
+		size_t p = (i - 1) / ARITY;
+		if (!ent_before(&e, &h->v[p]))
 			break;
-		heap_set(h, i, h->v[p]);
+		heap_set(h, i, &h->v[p]);
 		i = p;
 	}
-	heap_set(h, i, t);
+	heap_set(h, i, &e);
 }
 
 static void
 sift_down(struct timer_heap *h, size_t i)
 {
-	struct timer *t = h->v[i];
+	struct timer_ent e = h->v[i];
 
 	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct timer *best = t;
+		size_t c = ARITY * i + 1, m = i, last = c + ARITY;
+		const struct timer_ent *best = &e;
 
-		if (l < h->len && timer_before(h->v[l], best))
-			best = h->v[m = l];
-		if (l + 1 < h->len && timer_before(h->v[l + 1], best))
-			best = h->v[m = l + 1];
+		if (last > h->len)
+			last = h->len;
+		for (; c < last; c++)
+			if (ent_before(&h->v[c], best))
+				best = &h->v[m = c];
 		if (m == i)
 			break;
 		heap_set(h, i, best);
 		i = m;
 	}
-	heap_set(h, i, t);
+	heap_set(h, i, &e);
 }
 
 void
@@ -81,7 +82,7 @@ void
 timer_heap_fini(struct timer_heap *h)
 {
 	for (size_t i = 0; i < h->len; i++)
-		h->v[i]->idx = TIMER_IDLE;
+		h->v[i].t->idx = TIMER_IDLE;
 	free(h->v);
 	timer_heap_init(h);
 }
@@ -94,7 +95,8 @@ timer_schedule(struct timer_heap *h, struct timer *t, struct monotime when)
 		return -1;
 	t->when = when;
 	t->seq = h->seq++;
-	heap_set(h, h->len++, t);
+	h->v[h->len] = (struct timer_ent){ when.ns, t->seq, t };
+	t->idx = h->len++;
 	sift_up(h, t->idx);
 	return 0;
 }
@@ -109,9 +111,9 @@ timer_cancel(struct timer_heap *h, struct timer *t)
 	t->idx = TIMER_IDLE;
 	if (--h->len == i)
 		return;
-	heap_set(h, i, h->v[h->len]);
+	heap_set(h, i, &h->v[h->len]);
 	/* the moved timer may belong above or below slot i */
-	if (i > 0 && timer_before(h->v[i], h->v[(i - 1) / 2]))
+	if (i > 0 && ent_before(&h->v[i], &h->v[(i - 1) / ARITY]))
 		sift_up(h, i);
 	else
 		sift_down(h, i);

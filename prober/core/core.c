@@ -345,8 +345,7 @@ on_pump(void *arg)
 			held = start_one(c, t) == -1;
 			continue;
 		}
-		if (c->pace.credit_ns < c->pace.cost_ns ||
-		    CORE_IO0(c, blocked))
+		if (!pace_ready(&c->pace) || CORE_IO0(c, blocked))
 			break;
 		t = TAILQ_FIRST(&c->ready);
 		TAILQ_REMOVE(&c->ready, t, q);

@@ -8,6 +8,16 @@
  * re-based rather than bursting.  When nothing waits, credit is capped at
  * one probe, or at the burst the loop's tick needs (pace_set_burst), so
  * an idle prober does not save up more than one tick's worth.
+ *
+ * A pass (from one pace_update to the next) may spend, when a burst is
+ * set, what accrued since the last pass (up to PACE_PASS_LATE_MS) and one
+ * burst more, at least two bursts: a loop woken late by the scheduler
+ * keeps the rate, and one that was very late pays its debt back over the
+ * following ticks, a burst a pass, instead of
+ * sending it all at once (a burst of a quarter second's probes overflows
+ * the device's queue, and every probe lost there costs its trace a wait:
+ * at -p 100000 that made a whole generation of traces wait out their
+ * timeouts together, and the rate fall to near zero every five seconds).
  */
 #ifndef PROBER_CORE_PACE_H
 #define PROBER_CORE_PACE_H
@@ -17,12 +27,14 @@
 #include "monotime.h"
 
 #define PACE_CATCHUP_MS 250
+#define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
 struct pace {
 	uint32_t	pps;
 	int64_t		cost_ns;	/* 1e9 / pps */
 	int64_t		credit_ns;
 	int64_t		burst_ns;	/* idle cap; at least cost_ns */
+	int64_t		pass_ns;	/* what this pass may still spend */
 	struct monotime	last;
 };
 
@@ -36,14 +48,18 @@ void pace_set_rate(struct pace *p, uint32_t pps);
  * nothing waits: what a loop that wakes once per tick sends at once. */
 void pace_set_burst(struct pace *p, int64_t burst_ns);
 
-/* Add the credit earned up to NOW.  WAITING says whether probes are
- * queued (it decides the cap). */
+/* Add the credit earned up to NOW and begin a pass.  WAITING says
+ * whether probes are queued (it decides the cap). */
 void pace_update(struct pace *p, struct monotime now, int waiting);
 
-/* Take one probe's credit if there is enough: returns 1, else 0. */
+/* Nonzero if a probe may go now (credit, and room in this pass). */
+int pace_ready(const struct pace *p);
+
+/* Take one probe's credit if pace_ready: returns 1, else 0. */
 int pace_take(struct pace *p);
 
-/* When the next probe's credit will be there (NOW if already). */
+/* When the next probe may go: NOW if already; the next tick if this
+ * pass has spent its share; else when its credit will be there. */
 struct monotime pace_next(const struct pace *p, struct monotime now);
 
 #endif

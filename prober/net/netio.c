@@ -38,9 +38,10 @@ struct netio_rxslot {
 	_Alignas(struct cmsghdr) uint8_t cbuf[128];
 };
 
-/* Probes queued while batching, sent with one sendmmsg per socket (and
- * their transmit timestamps read with one recvmmsg): packed one after
- * another in ARENA. */
+/* Probes queued while batching, one queue per socket, each sent with one
+ * sendmmsg (and its transmit timestamps read with one recvmmsg): packed
+ * one after another in ARENA.  A pass that mixes IPv4 and IPv6 probes
+ * fills both queues and flushes each once. */
 union netio_sa {
 	struct sockaddr		sa;
 	struct sockaddr_in	sin;
@@ -50,7 +51,6 @@ union netio_sa {
 struct netio_tx {
 	int			 off;		/* [off, n) wait to go out */
 	int			 n;
-	int			 fd;		/* all of them go on this one */
 	size_t			 used;		/* bytes of ARENA */
 	struct loop_fd		*wait;		/* fd watched: its buffer was full */
 	struct mmsghdr		 m[NETIO_TXBATCH];
@@ -61,11 +61,12 @@ struct netio_tx {
 	uint8_t			 arena[NETIO_TXARENA];
 };
 
-/* A socket probes are sent on, and its transmit timestamps. */
+/* A socket probes are sent on, its queue and its transmit timestamps. */
 struct netio_sock {
 	struct netio	*n;
 	int		 fd;
 	struct txs	*txs;		/* NULL: the kernel gives none */
+	struct netio_tx	*tx;		/* the batch; NULL until used */
 };
 
 struct netio {
@@ -78,7 +79,6 @@ struct netio {
 	struct netio_stats	 st;
 	int			 batching;	/* netio_batch(n, 1) */
 	struct stamp		 qtime;		/* the clock when it began */
-	struct netio_tx		*tx;		/* the batch; NULL until used */
 	netio_tx_cb		*txcb;
 	struct netio_sock	 snd[2];	/* send4, send6 */
 	int64_t			 drained;	/* loop time of the last drain */
@@ -349,9 +349,13 @@ netio_free(struct netio *n)
 {
 	if (n == NULL)
 		return;
-	if (n->tx != NULL && n->tx->wait != NULL)
-		loop_fd_del(n->l, n->tx->wait);
-	free(n->tx);		/* the core flushes before it frees tasks */
+	for (int i = 0; i < 2; i++) {
+		struct netio_tx *q = n->snd[i].tx;
+
+		if (q != NULL && q->wait != NULL)
+			loop_fd_del(n->l, q->wait);
+		free(q);	/* the core flushes before it frees tasks */
+	}
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(n->l, n->rx[i].lfd);
 	txs_free(n->snd[0].txs);
@@ -445,27 +449,29 @@ sock_refused(struct netio_sock *so)
 		txs_refused(so->txs);
 }
 
-/* Queue PKT for the next flush.  Returns 0, or -1 (ENOMEM). */
+static void sock_flush(struct netio *n, struct netio_sock *so);
+
+/* Queue PKT on SO for the next flush.  Returns 0, or -1 (ENOMEM, or
+ * EAGAIN while SO waits for its buffer to drain). */
 static int
-tx_queue(struct netio *n, int fd, const uint8_t *pkt, size_t len,
-    const struct sockaddr_storage *ss, socklen_t sl, void *token,
-    uint32_t tag)
+tx_queue(struct netio *n, struct netio_sock *so, const uint8_t *pkt,
+    size_t len, const struct sockaddr_storage *ss, socklen_t sl,
+    void *token, uint32_t tag)
 {
-	struct netio_tx *q = n->tx;
+	struct netio_tx *q = so->tx;
 	int i;
 
-	if (q == NULL && (q = n->tx = calloc(1, sizeof(*q))) == NULL)
+	if (q == NULL && (q = so->tx = calloc(1, sizeof(*q))) == NULL)
 		return -1;
-	if (q->n > 0 && (q->fd != fd || q->n == NETIO_TXBATCH ||
+	if (q->n > 0 && (q->n == NETIO_TXBATCH ||
 	    q->used + len > NETIO_TXARENA))
-		netio_flush(n);
+		sock_flush(n, so);
 	if (q->wait != NULL) {
 		/* still waiting for the socket's buffer to drain */
 		errno = EAGAIN;
 		return -1;
 	}
 	i = q->n++;
-	q->fd = fd;
 	memcpy(q->arena + q->used, pkt, len);
 	memcpy(&q->ss[i], ss, sl);
 	q->token[i] = token;
@@ -497,11 +503,11 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 		/* a clock read before it, until the flush tells better: one
 		 * read per batch, not per probe */
 		*tx = n->qtime;
-		return tx_queue(n, so->fd, pkt, len, &ss, sl, token, tag);
+		return tx_queue(n, so, pkt, len, &ss, sl, token, tag);
 	}
-	if (n->tx != NULL && n->tx->n > 0) {
-		netio_flush(n);		/* keep the order they were sent in */
-		if (netio_blocked(n)) {
+	if (so->tx != NULL && so->tx->n > 0) {
+		sock_flush(n, so);	/* keep the order they were sent in */
+		if (so->tx->wait != NULL) {
 			errno = EAGAIN;
 			return -1;
 		}
@@ -587,63 +593,70 @@ tx_provisional(struct netio *n, struct netio_sock *so, uint32_t mark)
 int
 netio_blocked(const struct netio *n)
 {
-	return n->tx != NULL && n->tx->wait != NULL;
+	for (int i = 0; i < 2; i++)
+		if (n->snd[i].tx != NULL && n->snd[i].tx->wait != NULL)
+			return 1;
+	return 0;
 }
 
 int
 netio_forget(struct netio *n, const void *token)
 {
-	struct netio_tx *q = n->tx;
 	int dropped = 0;
 
-	if (q == NULL)
-		return 0;
-	for (int i = q->off; i < q->n; i++)
-		if (q->token[i] == token) {
-			q->token[i] = NULL;
-			dropped++;
-		}
+	for (int s = 0; s < 2; s++) {
+		struct netio_tx *q = n->snd[s].tx;
+
+		for (int i = q != NULL ? q->off : 0; q != NULL && i < q->n; i++)
+			if (q->token[i] == token) {
+				q->token[i] = NULL;
+				dropped++;
+			}
+	}
 	return dropped;
 }
 
 static void
 on_writable(struct loop_fd *lfd, int fd, int events, void *arg)
 {
-	netio_flush(arg);
+	struct netio_sock *so = arg;
+
+	sock_flush(so->n, so);
 }
 
-/* The send socket's buffer is full: go on when it drains. */
+/* SO's send buffer is full: go on when it drains. */
 static void
-tx_wait(struct netio *n, struct netio_tx *q)
+tx_wait(struct netio *n, struct netio_sock *so)
 {
-	if (q->wait == NULL)
-		q->wait = loop_fd_add(n->l, q->fd, LOOP_WRITE, on_writable, n);
-}
-
-/* The socket of a queue's descriptor FD. */
-static struct netio_sock *
-sock_of(struct netio *n, int fd)
-{
-	return fd == n->snd[0].fd ? &n->snd[0] : &n->snd[1];
+	if (so->tx->wait == NULL)
+		so->tx->wait = loop_fd_add(n->l, so->fd, LOOP_WRITE,
+		    on_writable, so);
 }
 
 void
 netio_flush(struct netio *n)
 {
-	struct netio_tx *q = n->tx;
-	struct netio_sock *so;
+	for (int i = 0; i < 2; i++)
+		sock_flush(n, &n->snd[i]);
+}
+
+/* Send what waits in SO's queue: sendmmsg until it is empty or the
+ * socket's buffer is full (then SO waits for it to drain). */
+static void
+sock_flush(struct netio *n, struct netio_sock *so)
+{
+	struct netio_tx *q = so->tx;
 	struct stamp before;
 	uint32_t mark;
 	int r, cnt;
 
 	if (q == NULL || q->n == 0)
 		return;
-	so = sock_of(n, q->fd);
 	mark = so->txs != NULL ? txs_mark(so->txs) : 0;
 	while (q->off < q->n) {
 		cnt = q->n - q->off;
 		before = stamp_now();
-		r = sendmmsg(q->fd, q->m + q->off, (unsigned int)cnt, 0);
+		r = sendmmsg(so->fd, q->m + q->off, (unsigned int)cnt, 0);
 		n->st.batches++;
 		if (r > 0) {
 			n->st.sent += (uint64_t)r;
@@ -661,7 +674,7 @@ netio_flush(struct netio *n)
 			if (errno == ENOBUFS)
 				sock_refused(so);
 			n->st.send_waits++;
-			tx_wait(n, q);
+			tx_wait(n, so);
 			/* all: the socket is watched now, and an error queue
 			 * left unread would wake the loop at once again */
 			sock_drain(n, so, 1);

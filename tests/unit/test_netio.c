@@ -106,6 +106,60 @@ START_TEST(unqueued_and_queued)
 }
 END_TEST
 
+/* A minimal IPv6 header to 2001:db8::1. */
+static size_t
+mkpkt6(uint8_t *b)
+{
+	memset(b, 0, 48);
+	b[0] = 0x60;
+	b[5] = 8;
+	b[6] = 17;
+	b[7] = 64;
+	b[24] = 0x20; b[25] = 0x01; b[26] = 0x0d; b[27] = 0xb8;
+	b[39] = 1;
+	return 48;
+}
+
+/* One queue per socket: IPv4 and IPv6 probes queued in turn stay queued
+ * (no flush at each change of family) and each socket's go out in the
+ * order they were queued, IPv4's first at the flush. */
+START_TEST(queue_per_socket)
+{
+	struct loop *l = loop_new(LOOP_DEFAULT);
+	struct netio_fds fds;
+	struct netio *n;
+	struct seen s = { 0 };
+	struct stamp tx;
+	uint8_t p4[64], p6[64];
+	size_t len4 = mkpkt(p4), len6 = mkpkt6(p6);
+	int tok[6];
+	static const uint32_t order[6] = { 0, 2, 4, 1, 3, 5 };
+
+	ck_assert_ptr_nonnull(l);
+	netio_fds_init(&fds);
+	fds.send4 = socket(AF_INET, SOCK_DGRAM, 0);
+	fds.send6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fds.send4, 0);
+	ck_assert_int_ge(fds.send6, 0);
+	n = netio_new(l, &fds, on_reply, &s);
+	ck_assert_ptr_nonnull(n);
+	netio_set_txcb(n, on_tx);
+	netio_batch(n, 1);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(netio_send(n, i % 2 ? p6 : p4, i % 2 ? len6 :
+		    len4, &tx, &tok[i], (uint32_t)i), 0);
+	ck_assert_int_eq(s.n, 0);		/* nothing until the flush */
+	netio_batch(n, 0);
+	ck_assert_int_eq(s.n, 6);
+	for (int i = 0; i < 6; i++) {
+		ck_assert_ptr_eq(s.token[i], &tok[order[i]]);
+		ck_assert_uint_eq(s.tag[i], order[i]);
+	}
+	netio_free(n);
+	loop_free(l);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -113,6 +167,7 @@ suite(void)
 	TCase *tc = tcase_create("netio");
 
 	tcase_add_test(tc, unqueued_and_queued);
+	tcase_add_test(tc, queue_per_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -82,6 +82,57 @@ START_TEST(catchup_bounded)
 }
 END_TEST
 
+/* With the tick's burst set, a pass spends what accrued since the last
+ * one (up to PACE_PASS_LATE_MS) and one burst: a loop 5 s late sends 20 ms
+ * and one tick's worth at once, then pays the rest of its 250 ms of debt
+ * back over the following passes at twice the rate, and a whole second
+ * of passes then grants the second's probes and the debt, no more. */
+START_TEST(catchup_spread)
+{
+	struct pace p;
+	uint64_t total = 0;
+	int n;
+
+	pace_init(&p, 100000, ms(0));
+	pace_set_burst(&p, 2 * 1000000LL);	/* 2 ms: 200 probes */
+	(void)pace_take(&p);
+	pace_update(&p, ms(5000), 1);	/* the loop was 5 s late */
+	for (n = 0; pace_take(&p); n++)
+		;
+	ck_assert_int_eq(n, 2200);		/* 20 ms + 2 ms */
+	total = (uint64_t)n;
+	ck_assert(monotime_cmp(pace_next(&p, ms(5000)), ms(5002)) == 0);
+	for (int64_t t = 5002; t <= 6000; t += 2) {	/* a pass a tick */
+		pace_update(&p, ms(t), 1);
+		for (n = 0; pace_take(&p); n++)
+			;
+		ck_assert_int_le(n, 400);
+		total += (uint64_t)n;
+	}
+	/* 250 ms of debt and 1 s at 100,000 per second */
+	ck_assert_uint_eq(total, 25000 + 100000);
+}
+END_TEST
+
+/* A loop woken every 10 ms instead of every 2 ms tick still gets the
+ * whole rate: each pass may spend what accrued since the last. */
+START_TEST(late_wakeups_keep_rate)
+{
+	struct pace p;
+	uint64_t total = 0;
+
+	pace_init(&p, 100000, ms(0));
+	pace_set_burst(&p, 2 * 1000000LL);
+	(void)pace_take(&p);
+	for (int64_t t = 10; t <= 1000; t += 10) {
+		pace_update(&p, ms(t), 1);
+		while (pace_take(&p))
+			total++;
+	}
+	ck_assert_uint_eq(total, 100000);
+}
+END_TEST
+
 START_TEST(next_time)
 {
 	struct pace p;
@@ -110,6 +161,8 @@ suite(void)
 	tcase_add_test(tc, idle_no_burst);
 	tcase_add_test(tc, idle_burst);
 	tcase_add_test(tc, catchup_bounded);
+	tcase_add_test(tc, catchup_spread);
+	tcase_add_test(tc, late_wakeups_keep_rate);
 	tcase_add_test(tc, next_time);
 	suite_add_tcase(s, tc);
 	return s;

@@ -68,6 +68,7 @@ struct opts {
 	const char		*path_src;
 	const char		*paths;
 	const char		*lbtruth;
+	const char		*ratelog;
 	int			 mtu;
 	int			 dry_run;
 	int			 uring;
@@ -83,6 +84,7 @@ usage(FILE *f)
 	    "[-r readyfile]\n"
 	    "                 [--no-v4] [--no-v6] [--no-delay] "
 	    "[--io uring|epoll]\n"
+	    "                 [--rate-log file]\n"
 	    "       sc_netsim [options] --path SRC DST PROTO L4HDR\n"
 	    "       sc_netsim [options] --paths FILE\n"
 	    "       sc_netsim [options] --lbtruth FILE\n"
@@ -171,6 +173,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "no-delay", no_argument, NULL, 4 },
 		{ "io", required_argument, NULL, 6 },
 		{ "lbtruth", required_argument, NULL, 7 },
+		{ "rate-log", required_argument, NULL, 8 },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -242,6 +245,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 7:
 			o->lbtruth = optarg;
+			break;
+		case 8:
+			o->ratelog = optarg;
 			break;
 		case 6:
 			if (strcmp(optarg, "uring") == 0)
@@ -380,6 +386,7 @@ static int
 serve(struct netsim *s, const struct opts *o)
 {
 	char why[256], dev[64];
+	FILE *rate = NULL;
 	int fd, rc;
 
 	rc = tun_has_default_route(why, sizeof(why));
@@ -401,7 +408,16 @@ serve(struct netsim *s, const struct opts *o)
 		close(fd);
 		return -1;
 	}
-	rc = run_loop(s, fd, (size_t)o->mtu, o->uring, stderr);
+	if (o->ratelog != NULL && (rate = fopen(o->ratelog, "w")) == NULL) {
+		log_warn("--rate-log %s", o->ratelog);
+		close(fd);
+		return -1;
+	}
+	rc = run_loop(s, fd, (size_t)o->mtu, o->uring, stderr, rate);
+	if (rate != NULL && fclose(rate) != 0) {
+		log_warn("--rate-log %s: write failed", o->ratelog);
+		rc = -1;
+	}
 	close(fd);
 	return rc;
 }

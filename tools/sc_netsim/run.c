@@ -163,6 +163,37 @@ run_print_counters(struct runner *r)
 	fflush(r->counters);
 }
 
+/* One --rate-log line: "K MONO IN OUT": the line's number, the
+ * monotonic clock (seconds) as it is written, the packets read and the
+ * replies made so far (cumulative: a second's rate is the difference of
+ * two lines over the difference of their times). */
+static void
+rate_line(struct runner *r)
+{
+	const struct netsim_counters *c = netsim_counters(r->s);
+	struct monotime now = monotime_now();
+
+	fprintf(r->ratelog, "%llu %lld.%09lld %llu %llu\n",
+	    (unsigned long long)r->rate_sec, (long long)(now.ns / 1000000000),
+	    (long long)(now.ns % 1000000000),
+	    (unsigned long long)c->in_pkts, (unsigned long long)c->out_pkts);
+	fflush(r->ratelog);
+}
+
+/* --rate-log: a line at each whole second of the loop.  A loop kept
+ * waiting writes late lines (their times say so), never wrong counts. */
+static void
+rate_fire(void *arg)
+{
+	struct runner *r = arg;
+
+	r->rate_sec++;
+	rate_line(r);
+	fflush(r->ratelog);
+	(void)timer_schedule(&r->th, &r->ratet, monotime_add_ns(r->start,
+	    (int64_t)(r->rate_sec + 1) * 1000000000));
+}
+
 static void
 free_list(struct slot *sl)
 {
@@ -263,7 +294,8 @@ out:
 }
 
 int
-run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters)
+run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters,
+    FILE *ratelog)
 {
 	struct runner r;
 	int sfd = -1, rc = -1;
@@ -275,6 +307,13 @@ run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters)
 	r.counters = counters;
 	r.send = write_now;
 	timer_heap_init(&r.th);
+	timer_init(&r.ratet, rate_fire, &r);
+	if ((r.ratelog = ratelog) != NULL) {
+		r.start = monotime_now();
+		rate_line(&r);
+		(void)timer_schedule(&r.th, &r.ratet, monotime_add_ns(r.start,
+		    1000000000));
+	}
 	if (setup_signals(&sfd) == -1) {
 		log_warn("signalfd");
 		return -1;
@@ -289,6 +328,7 @@ run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters)
 		rc = run_epoll(&r, sfd);
 	}
 	run_print_counters(&r);
+	timer_cancel(&r.th, &r.ratet);
 	for (struct timer *t; (t = timer_heap_peek(&r.th)) != NULL;) {
 		timer_cancel(&r.th, t);
 		free(t->arg);	/* the slot it is embedded in */

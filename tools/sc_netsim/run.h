@@ -10,11 +10,12 @@
 #include "netsim.h"
 
 /* Serve S on the TUN descriptor FD (whose MTU is MTU) until SIGINT,
- * SIGTERM or SIGHUP; SIGUSR1 prints the counters to COUNTERS.  One
+ * SIGTERM or SIGHUP; SIGUSR1 prints the counters to COUNTERS; RATELOG,
+ * if not NULL, gets a line each second of the run (see run.c).  One
  * thread: io_uring when USE_URING and the kernel has it, else epoll with
  * a read(2) per packet; a timer heap for delayed replies.  Returns 0, or
  * -1 with a message printed. */
 int run_loop(struct netsim *s, int fd, size_t mtu, int use_uring,
-    FILE *counters);
+    FILE *counters, FILE *ratelog);
 
 #endif

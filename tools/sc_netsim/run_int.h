@@ -22,6 +22,10 @@ struct runner {
 	struct slot	*free_small, *free_large;
 	uint64_t	 queued, delayed, write_fail, queue_full;
 	FILE		*counters;
+	FILE		*ratelog;	/* --rate-log: a line a second */
+	struct timer	 ratet;
+	struct monotime	 start;
+	uint64_t	 rate_sec;	/* seconds logged so far */
 	/* send one reply now; the backend may copy it and send it later */
 	void		(*send)(struct runner *, const uint8_t *, size_t);
 	void		*io;		/* backend state */
