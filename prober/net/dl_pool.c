@@ -27,19 +27,12 @@
 #include <unistd.h>
 
 #include "dl_int.h"
+#include "fpset.h"
 #include "iftab.h"
 #include "ndcache.h"
 #include "pkt_nd.h"
 #include "txstamp.h"
 
-/* Fingerprints of replies the datalink delivered, so that their raw
- * socket copies are not delivered again: a set of DL_FP_BUCKETS buckets
- * of DL_FP_WAYS, each bucket forgetting its oldest first.  The raw copy
- * may come thousands of frames later on a loaded machine (the datalink
- * also carries the probes leaving and every fragment), so the set holds
- * far more than a loop's batch; a fingerprint goes once its copy came. */
-#define DL_FP_BUCKETS	4096
-#define DL_FP_WAYS	8
 #define DL_RXBATCH	256	/* frames read per wake-up */
 #define DL_RESOLVE_MS	3500	/* how long a neighbour may take */
 #define DL_POLL_MS	50	/* how often the neighbour table is asked */
@@ -109,8 +102,7 @@ struct dl_pool {
 	TAILQ_HEAD(, dl_user)	 users;
 	TAILQ_HEAD(, dl_user)	 taps;
 	int			 dispatching;	/* handing a frame to taps */
-	uint64_t		 fp[DL_FP_BUCKETS][DL_FP_WAYS];
-	uint8_t			 fpnext[DL_FP_BUCKETS];	/* oldest way */
+	struct fpset		 fps;		/* replies delivered */
 	netio_tx_cb		*txcb;
 	void			*txarg;
 	int64_t			 drained;	/* loop time of the last drain */
@@ -251,20 +243,6 @@ tap_frame(void *arg, const uint8_t *frame, size_t len,
 		tap_reap(p);
 }
 
-static unsigned
-fp_bucket(uint64_t fp)
-{
-	return (unsigned)((fp ^ (fp >> 29)) % DL_FP_BUCKETS);
-}
-
-static void
-remember(struct dl_pool *p, uint64_t fp)
-{
-	unsigned b = fp_bucket(fp);
-
-	p->fp[b][p->fpnext[b]] = fp;
-	p->fpnext[b] = (uint8_t)((p->fpnext[b] + 1) % DL_FP_WAYS);
-}
 
 /* Read up to MAX frames from S, a receiving socket: IP frames for the
  * pool's callback, or frames for the taps. */
@@ -282,7 +260,7 @@ iface_read(struct dl_sock *s, int max)
 	    NULL, p->arg, !ip && ifp->ntaps > 0 ? tap_frame : NULL, ifp,
 	    &used, &fp); i++)
 		if (used && fp != 0)
-			remember(p, fp);
+			fpset_add(&p->fps, fp);
 }
 
 static void
@@ -939,15 +917,5 @@ dl_pool_free(struct dl_pool *p)
 int
 dl_pool_seen(struct dl_pool *p, const struct pkt_reply *r)
 {
-	uint64_t fp = dl_fingerprint(r);
-	unsigned b = fp_bucket(fp);
-
-	if (fp == 0)
-		return 0;
-	for (unsigned i = 0; i < DL_FP_WAYS; i++)
-		if (p->fp[b][i] == fp) {
-			p->fp[b][i] = 0;	/* one copy per delivery */
-			return 1;
-		}
-	return 0;
+	return fpset_take(&p->fps, dl_fingerprint(r));
 }
