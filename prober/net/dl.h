@@ -132,9 +132,10 @@ int dl_user_send(struct dl_user *u, const uint8_t *pkt, size_t len,
 /* Read every frame waiting on U's receiving socket now. */
 void dl_user_drain(struct dl_user *u);
 
-/* Nonzero if reply R (from a raw socket) was lately delivered from the
- * datalink (the frame callback returned 1 for it). */
-int dl_pool_seen(const struct dl_pool *p, const struct pkt_reply *r);
+/* Nonzero if reply R (from a raw socket) was delivered from the datalink
+ * (the frame callback returned 1 for it) and its raw copy has not come
+ * before: each delivery excuses one raw copy. */
+int dl_pool_seen(struct dl_pool *p, const struct pkt_reply *r);
 
 /* Parse FRAME (LEN bytes, with a link header of LINKHDR bytes whose last
  * two are the ethertype, or none if LINKHDR is 0) into R.  OUTGOING

@@ -27,12 +27,12 @@
 #include <unistd.h>
 
 #include "dl_int.h"
+#include "fpset.h"
 #include "iftab.h"
 #include "ndcache.h"
 #include "pkt_nd.h"
 #include "txstamp.h"
 
-#define DL_FP_RING	256	/* fingerprints of replies delivered */
 #define DL_RXBATCH	256	/* frames read per wake-up */
 #define DL_RESOLVE_MS	3500	/* how long a neighbour may take */
 #define DL_POLL_MS	50	/* how often the neighbour table is asked */
@@ -102,8 +102,7 @@ struct dl_pool {
 	TAILQ_HEAD(, dl_user)	 users;
 	TAILQ_HEAD(, dl_user)	 taps;
 	int			 dispatching;	/* handing a frame to taps */
-	uint64_t		 fp[DL_FP_RING];
-	unsigned		 fpi;
+	struct fpset		 fps;		/* replies delivered */
 	netio_tx_cb		*txcb;
 	void			*txarg;
 	int64_t			 drained;	/* loop time of the last drain */
@@ -244,11 +243,6 @@ tap_frame(void *arg, const uint8_t *frame, size_t len,
 		tap_reap(p);
 }
 
-static void
-remember(struct dl_pool *p, uint64_t fp)
-{
-	p->fp[p->fpi++ % DL_FP_RING] = fp;
-}
 
 /* Read up to MAX frames from S, a receiving socket: IP frames for the
  * pool's callback, or frames for the taps. */
@@ -266,7 +260,7 @@ iface_read(struct dl_sock *s, int max)
 	    NULL, p->arg, !ip && ifp->ntaps > 0 ? tap_frame : NULL, ifp,
 	    &used, &fp); i++)
 		if (used && fp != 0)
-			remember(p, fp);
+			fpset_add(&p->fps, fp);
 }
 
 static void
@@ -921,14 +915,7 @@ dl_pool_free(struct dl_pool *p)
 }
 
 int
-dl_pool_seen(const struct dl_pool *p, const struct pkt_reply *r)
+dl_pool_seen(struct dl_pool *p, const struct pkt_reply *r)
 {
-	uint64_t fp = dl_fingerprint(r);
-
-	if (fp == 0)
-		return 0;
-	for (unsigned i = 0; i < DL_FP_RING; i++)
-		if (p->fp[i] == fp)
-			return 1;
-	return 0;
+	return fpset_take(&p->fps, dl_fingerprint(r));
 }

@@ -7,8 +7,15 @@
 #     address of r1 and one of r2 aliases;
 #   radargun over all five addresses, inferred by sc_radargun -d 1: no
 #     pair across the two routers;
-#   mercator calls no false alias (Linux answers a UDP probe from the
-#     address probed, so it gives mercator no alias to find).
+#   mercator calls no false alias, and finds the alias Linux gives:
+#     Linux answers a UDP probe to an address of its own from that
+#     address (IPv4 always; IPv6 for every configured address, on the
+#     incoming interface or another), but an IPv6 address it takes by a
+#     `local` route (AnyIP: r1's 2001:db8:77::/64 on lo) has no address
+#     to be the source, so the port unreachable comes from the outgoing
+#     interface's address (r1's 2001:db8:1::2): mercator must call the
+#     two aliases, and find none for the other addresses (README,
+#     "mercator and Linux").
 # Needs root.
 set -u
 build=$(cd "${1:?usage: test_dealias_linux.sh BUILD}" && pwd)
@@ -21,13 +28,19 @@ lab_build - <<'EOT' || exit 1
 node vp host
 node r1 router
 node r2 router
-link vp r1 192.0.2.1/30 192.0.2.2/30
-link r1 r2 198.51.100.1/30 198.51.100.2/30
+link vp r1 192.0.2.1/30 192.0.2.2/30 2001:db8:1::1/64 2001:db8:1::2/64
+link r1 r2 198.51.100.1/30 198.51.100.2/30 2001:db8:2::1/64 2001:db8:2::2/64
 addr r2 lo 203.0.113.1/32
 route vp 198.51.100.0/24 via 192.0.2.2
 route vp 203.0.113.0/24 via 192.0.2.2
 route r2 192.0.2.0/24 via 198.51.100.1
+route vp 2001:db8:2::/64 via 2001:db8:1::2
+route vp 2001:db8:77::/64 via 2001:db8:1::2
+route r2 2001:db8:1::/64 via 2001:db8:2::1
 EOT
+# r1 takes a whole IPv6 prefix as its own (AnyIP), with no address in it
+lab_exec r1 ip -6 route add local 2001:db8:77::/64 dev lo ||
+    { echo "FAIL: cannot add r1's local route"; exit 1; }
 t=$LAB_DIR
 fail=0 n=0
 ok() { n=$((n + 1)); echo "ok: $*"; }
@@ -35,7 +48,9 @@ bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 scamper=$build/prober/scamper
 r1="192.0.2.2 198.51.100.1"
 r2="198.51.100.2 203.0.113.1"
-router() { case " $r1 " in *" $1 "*) echo r1 ;; *) echo r2 ;; esac; }
+r1v6="2001:db8:1::2 2001:db8:2::1 2001:db8:77::5"
+r2v6="2001:db8:2::2"
+router() { case " $r1 $r1v6 " in *" $1 "*) echo r1 ;; *) echo r2 ;; esac; }
 
 # the commands: ally across the routers, each method, five times
 : >"$t/cmds"
@@ -50,7 +65,7 @@ for m in icmp-echo udp tcp-ack; do
 	done
 done
 echo "dealias -m radargun -q 10 -W 100 -p '-P icmp-echo' $r1 $r2" >>"$t/cmds"
-for a in $r1 $r2; do
+for a in $r1 $r2 $r1v6 $r2v6; do
 	echo "dealias -m mercator $a" >>"$t/cmds"
 done
 lab_exec vp "$scamper" -p 200 -w 8 -O warts -o "$t/out.warts" -O cmdfile \
@@ -100,6 +115,15 @@ while read -r _ a res srcs; do
 done < <(grep '^mercator ' "$t/verdicts")
 [ $bad_m = 0 ] && ok "mercator: no false alias ($(grep '^mercator ' "$t/verdicts" | awk '{ print $3 }' | sort | uniq -c | tr -s ' ' | tr '\n' ';'))" ||
     bad "mercator: $bad_m false aliases"
+k=$(awk '$1 == "mercator" && $2 == "2001:db8:77::5" { print $3, $4 }' \
+    "$t/verdicts")
+[ "$k" = "aliases 2001:db8:1::2" ] &&
+    ok "mercator finds r1's alias 2001:db8:77::5 = 2001:db8:1::2 (AnyIP)" ||
+    bad "mercator on r1's AnyIP address: '$k', not aliases with 2001:db8:1::2"
+k=$(awk '$1 == "mercator" && $2 != "2001:db8:77::5" && $3 == "aliases"' \
+    "$t/verdicts" | wc -l)
+[ "$k" = 0 ] && ok "mercator: every configured address answers from itself" ||
+    bad "mercator: $k configured addresses answered from another"
 
 # every method and option the man page allows, odd values included: one
 # result each, no abort (-W 20 keeps it short)

@@ -14,7 +14,13 @@
 #	lab_init [TAG]			set LAB_ID (TAG, $$, random), make the
 #					state dir LAB_DIR, trap teardown on
 #					EXIT HUP INT PIPE TERM (this replaces
-#					the caller's traps: use lab_atexit)
+#					the caller's traps: use lab_atexit);
+#					with LAB_REGISTRY set (a file), adds
+#					"LAB_ID LAB_DIR" to it, so that a
+#					runner of many labs can tear down what
+#					a killed one left (lab_teardown_id)
+#	lab_teardown_id ID DIR		tear down lab ID (state dir DIR) from
+#					outside the shell that made it
 #	lab_ns NAME			echo the namespace name of node NAME
 #	lab_node NAME [router|host]	make a node: lo up, no ICMP rate limits,
 #					L4 multipath hash (seeded where the
@@ -160,6 +166,7 @@ lab_init() {
 	: >"$LAB_DIR/pids"
 	: >"$LAB_DIR/atexit"
 	_LAB_OWNER=$BASHPID
+	[ -n "${LAB_REGISTRY:-}" ] && echo "$LAB_ID $LAB_DIR" >>"$LAB_REGISTRY"
 	_lab_python || return 1
 	trap _lab_on_exit EXIT
 	trap '_lab_on_signal 129' HUP
@@ -819,4 +826,15 @@ lab_teardown() {
 		[ "${LAB_KEEP_DIR:-0}" = 1 ] || rm -rf "$LAB_DIR"
 	fi
 	return 0
+}
+
+# lab_teardown_id ID DIR: tear down lab ID whose state dir is DIR, from
+# a shell that did not make it (a runner whose child was killed before
+# its own traps ran): what runs in its namespaces is killed, they and
+# DIR go.  Idempotent.
+lab_teardown_id() {
+	[ -n "$1" ] || return 0
+	[[ $2 == */sclab-"$1".* ]] || { _lab_err "not lab $1's dir: $2"; return 1; }
+	( LAB_ID=$1 LAB_DIR=$2 LAB_KEEP_DIR=0; [ -d "$2" ] || LAB_DIR=/nonexistent
+	  lab_teardown; rm -rf "$2" )
 }
