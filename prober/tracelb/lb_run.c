@@ -64,10 +64,11 @@ lb_log_stats(const struct lb_state *s)
 	if (inet_ntop(s->af, s->t->dst.addr, a, sizeof(a)) == NULL)
 		snprintf(a, sizeof(a), "?");
 	log_debug("tracelb %s: %u probes: first %u single %u fresh %u spare "
-	    "%u ctl %u backfill %u retry %u confirm %u repeat %u stuck %u; "
-	    "%u flows, %u nodes, %u links", a, mda_probec(s->mda), st->first,
-	    st->single, st->fresh, st->spare, st->ctl, st->backfill,
-	    st->retry, st->confirm, st->repeat, st->stuck, mda_flowc(s->mda),
+	    "%u ctl %u backfill %u retry %u confirm %u repeat %u stuck %u "
+	    "lossy %u; %u flows, %u nodes, %u links", a, mda_probec(s->mda),
+	    st->first, st->single, st->fresh, st->spare, st->ctl,
+	    st->backfill, st->retry, st->confirm, st->repeat, st->stuck,
+	    st->lossy, mda_flowc(s->mda),
 	    s->t->nodec, s->t->linkc);
 }
 
