@@ -196,6 +196,11 @@ task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
 void
 task_timer(struct task *t, struct timer *tm, int64_t ms)
 {
+	/* a task that has finished is freed soon: a timer armed now (a
+	 * technique going on after a send that finished it) would fire
+	 * into freed memory */
+	if (t->finished)
+		return;
 	/* the only failure is ENOMEM growing the heap: die rather than
 	 * leave a task that never times out */
 	if (loop_timer_after(t->c->l, tm, ms) == -1)

@@ -78,7 +78,8 @@ int task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 uint32_t task_rtt_us(struct task *t, struct stamp tx, struct stamp rx);
 
 /* Run CB(ARG) after MS milliseconds using T (embedded in the state).
- * Timers of a finished task are the technique's to cancel. */
+ * Timers of a finished task are the technique's to cancel; once T has
+ * finished, none is started (it would fire into freed state). */
 void task_timer(struct task *t, struct timer *tm, int64_t ms);
 
 /* Cancel a timer started with task_timer. */
