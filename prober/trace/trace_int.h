@@ -17,7 +17,7 @@ struct cmd_args;
 struct scamper_trace;
 struct scamper_trace_hop;
 struct task;
-struct trace_name;
+struct ptrnames;
 
 enum trace_method {		/* the order of -P's words */
 	TRACE_UDP, TRACE_ICMP, TRACE_UDP_PARIS, TRACE_ICMP_PARIS,
@@ -117,9 +117,8 @@ struct trace_state {
 	uint8_t			 fwd_reason, fwd_data;
 
 	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
-	 * names; NAMES_PENDING lookups are in flight */
-	struct trace_name	**names;
-	uint16_t		 namec, names_pending;
+	 * names (NULL without -O ptr) */
+	struct ptrnames		*names;
 };
 
 /* Free S, its result and its probe records; its timers must be idle. */

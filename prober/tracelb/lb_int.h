@@ -15,6 +15,7 @@
 #include "timer.h"
 
 struct mda;
+struct ptrnames;
 struct scamper_tracelb;
 struct task;
 
@@ -74,6 +75,7 @@ struct lb_state {
 	uint32_t		 rxc, rxcap;
 	struct lb_nodeinfo	*ni;
 	uint16_t		 nic;
+	struct ptrnames		*names;		/* -O ptr, or NULL */
 
 	/* probes in flight, oldest first: their waits end in this order */
 	uint32_t		*fifo;
@@ -120,8 +122,16 @@ int	lb_rx_add(struct lb_state *s, uint32_t id, int node,
 int	lb_result(struct lb_state *s);
 
 /* End the trace with STOP (enum lb_stop) and DATA: timers stop, the
- * result is made, the task finishes. */
+ * result is made, the task finishes (with -O ptr, once the last name
+ * lookup is over). */
 void	lb_finish(struct lb_state *s, int stop, int data);
+
+/* -O ptr (lb_ptr.c): check a nameserver is known, set the result's flag
+ * (returns -1 with a message); look up the name of a node's ADDR when it
+ * is first seen; give the result's nodes their names. */
+int	lb_ptr_setup(struct lb_state *s, char *err, size_t len);
+void	lb_ptr_node(struct lb_state *s, const uint8_t *addr);
+void	lb_ptr_apply(struct lb_state *s);
 
 int	lb_start(struct task *t, char *err, size_t errlen);
 int	lb_probe(struct task *t);

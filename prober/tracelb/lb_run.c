@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mda.h"
 #include "mda_stop.h"
+#include "ptrnames.h"
 #include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tracelb.h"
@@ -39,6 +40,7 @@ lb_state_free(struct lb_state *s)
 	free(s->rx);
 	free(s->tx);
 	free(s->ni);
+	ptrnames_free(s->names);
 	free(s->fifo);
 	free(s->fifo_sent);
 	scamper_tracelb_free(s->t);
@@ -64,10 +66,11 @@ lb_log_stats(const struct lb_state *s)
 	if (inet_ntop(s->af, s->t->dst.addr, a, sizeof(a)) == NULL)
 		snprintf(a, sizeof(a), "?");
 	log_debug("tracelb %s: %u probes: first %u single %u fresh %u spare "
-	    "%u ctl %u backfill %u retry %u confirm %u repeat %u stuck %u; "
-	    "%u flows, %u nodes, %u links", a, mda_probec(s->mda), st->first,
-	    st->single, st->fresh, st->spare, st->ctl, st->backfill,
-	    st->retry, st->confirm, st->repeat, st->stuck, mda_flowc(s->mda),
+	    "%u ctl %u backfill %u retry %u confirm %u repeat %u stuck %u "
+	    "lossy %u; %u flows, %u nodes, %u links", a, mda_probec(s->mda),
+	    st->first, st->single, st->fresh, st->spare, st->ctl,
+	    st->backfill, st->retry, st->confirm, st->repeat, st->stuck,
+	    st->lossy, mda_flowc(s->mda),
 	    s->t->nodec, s->t->linkc);
 }
 
@@ -90,6 +93,9 @@ lb_finish(struct lb_state *s, int stop, int data)
 	s->t->stop_reason = s->stop;
 	s->t->stop_data = s->stop_data;
 	lb_log_stats(s);
+	if (s->names != NULL && ptrnames_pending(s->names) > 0)
+		return;		/* written when the last name is in */
+	lb_ptr_apply(s);
 	task_finish(s->task);
 }
 
@@ -436,8 +442,10 @@ lb_reply(struct task *task, const struct pkt_reply *r,
 	    (kind = lb_reply_kind(s, r)) < 0)
 		return;
 	memcpy(a, r->src, s->af == AF_INET ? 4 : 16);
-	if ((node = mda_reply(s->mda, (uint32_t)id, a, kind)) < 0 ||
-	    node_seen(s, node, r) != 0 ||
+	if ((node = mda_reply(s->mda, (uint32_t)id, a, kind)) >= 0 &&
+	    node >= s->nic && s->names != NULL)
+		lb_ptr_node(s, a);
+	if (node < 0 || node_seen(s, node, r) != 0 ||
 	    lb_rx_add(s, (uint32_t)id, node, r, rx) != 0) {
 		lb_finish(s, LB_STOP_ERROR, ENOMEM);
 		return;
@@ -448,7 +456,17 @@ lb_reply(struct task *task, const struct pkt_reply *r,
 void
 lb_halt(struct task *task)
 {
-	lb_finish(task_state(task), LB_STOP_HALTED, 0);
+	struct lb_state *s = task_state(task);
+
+	/* halting is prompt: names not in yet stay unknown */
+	if (s->names != NULL)
+		ptrnames_cancel(s->names);
+	if (!s->done) {
+		lb_finish(s, LB_STOP_HALTED, 0);
+		return;
+	}
+	lb_ptr_apply(s);
+	task_finish(task);
 }
 
 const void *

@@ -81,8 +81,11 @@ lb_oopts(struct lb_state *s, const struct cmd_args *a, char *err, size_t len)
 
 		if (a->v[i].opt != 'O')
 			continue;
-		if (strcmp(w, "ptr") == 0)
-			return cmd_err(err, len, "-O ptr: not implemented yet");
+		if (strcmp(w, "ptr") == 0) {
+			if (s->names == NULL && lb_ptr_setup(s, err, len) != 0)
+				return -1;
+			continue;
+		}
 		if (strncmp(w, "time-limit=", 11) == 0) {
 			errno = 0;
 			n = strtoul(w + 11, &end, 10);

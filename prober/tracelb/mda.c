@@ -407,6 +407,8 @@ mda_send_spare(struct mda *m, uint16_t v, uint16_t intent, uint8_t p8)
 
 /* ---- learning --------------------------------------------------------- */
 
+static uint32_t need_full(const struct mda *m, const struct mda_vtx *v);
+
 static int
 vtx_add_flow(struct mda *m, uint16_t v, uint16_t f, uint8_t ttl)
 {
@@ -823,11 +825,41 @@ mda_reply(struct mda *m, uint32_t id, const uint8_t *addr, int kind)
 	return node;
 }
 
+/* Count lost probe P against the vertex it was sent for: node
+ * control's INTENT, else PV, the vertex whose next hop it looked for.
+ * That vertex gives up once its losses pass the cap (mda_int.h).
+ * Returns the vertex (MDA_NONE if unknown). */
+static uint16_t
+loss_count(struct mda *m, const struct mda_probe *p, uint16_t pv)
+{
+	uint16_t w = p->intent != MDA_NONE ? p->intent : pv;
+	struct mda_vtx *v;
+	uint32_t cap;
+
+	if (w == MDA_NONE)
+		return MDA_NONE;
+	if (w != pv && pv != MDA_NONE && m->vtx[pv].silent == w)
+		return w;	/* it reached W, a silence, as meant */
+	v = &m->vtx[w];
+	if (v->lost < UINT16_MAX)
+		v->lost++;
+	if ((v->flags & (VTX_TERMINAL | VTX_STUCK)) || v->nres >= mda_need(m, v))
+		return w;	/* (its need was met: nothing more is sent) */
+	cap = need_full(m, v);
+	if (cap < MDA_LOSS_MIN)
+		cap = MDA_LOSS_MIN;
+	if (v->lost >= cap + m->c.attempts) {
+		v->flags |= VTX_STUCK | VTX_LOSSY;
+		m->st.lossy++;
+	}
+	return w;
+}
+
 int
 mda_lost(struct mda *m, uint32_t id)
 {
 	struct mda_probe *p;
-	uint16_t pv;
+	uint16_t pv, w;
 
 	if (id >= m->probec || m->probes[id].state != MDA_P_PENDING)
 		return 0;
@@ -846,7 +878,10 @@ mda_lost(struct mda *m, uint32_t id)
 	 * re-probed before it is believed); nor does one whose other
 	 * silence is being tried again (they came together) */
 	pv = vtx_before(m, p->flow, p->ttl);
-	if (p->attempt + 1 < m->c.attempts && (pv == MDA_NONE ||
+	w = loss_count(m, p, pv);
+	if (p->attempt + 1 < m->c.attempts &&
+	    (w == MDA_NONE || !(m->vtx[w].flags & VTX_LOSSY)) &&
+	    (pv == MDA_NONE ||
 	    (m->vtx[pv].silent == MDA_NONE && (!m->vtx[pv].rt_on ||
 	    (m->vtx[pv].rt_flow == p->flow && m->vtx[pv].rt_ttl ==
 	    p->ttl))))) {
@@ -1115,6 +1150,19 @@ int
 mda_node_terminal(const struct mda *m, uint16_t i)
 {
 	return i < m->nodec && m->nodes[i].terminal;
+}
+
+int
+mda_node_lossy(const struct mda *m, uint16_t i)
+{
+	const struct mda_vtx *v;
+
+	if (i >= m->nodec || !(m->vtx[m->nodes[i].v].flags & VTX_LOSSY))
+		return 0;
+	/* flows that passed it for other vertices' sake may have met its
+	 * need after all */
+	v = &m->vtx[m->nodes[i].v];
+	return v->nres < need_full(m, v) && sibling_done(m, v) == NULL;
 }
 
 int

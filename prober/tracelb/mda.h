@@ -145,6 +145,8 @@ struct mda_stats {
 	uint32_t	 ctl;		/* node control with another's flow */
 	uint32_t	 backfill, retry, confirm, repeat;
 	uint32_t	 stuck;		/* vertices given up (no flows) */
+	uint32_t	 lossy;		/* vertices given up (too many of
+					   their probes lost: MDA_LOSS_MIN) */
 };
 
 /* The counts so far. */
@@ -162,6 +164,11 @@ const uint8_t *mda_node_addr(const struct mda *m, uint16_t i);
 
 /* Nonzero if node I ends a path (MDA_R_END). */
 int mda_node_terminal(const struct mda *m, uint16_t i);
+
+/* Nonzero if node I's search for next hops was given up because too
+ * many of its probes went unanswered (its confidence says how far it
+ * got). */
+int mda_node_lossy(const struct mda *m, uint16_t i);
 
 /* Nonzero if node I balances per packet (the check saw one flow take
  * two next hops). */

@@ -47,6 +47,18 @@ struct mda_succ {
 #define VTX_STUCK	0x02	/* no way to more flows: stop looking */
 #define VTX_PERPKT	0x04	/* the per-packet check saw two next hops */
 #define VTX_PPDONE	0x08	/* the per-packet check was started */
+#define VTX_LOSSY	0x10	/* gave up: too many of its probes lost
+				   (with VTX_STUCK) */
+
+/* A vertex gives up once more of the probes sent for it went
+ * unanswered than MDA_LOSS_X times what MDA wants answered (its need,
+ * at least MDA_LOSS_MIN) plus one hop's -q attempts.  Silent routers
+ * cost less than that: one lost probe per silent next hop's flow, or,
+ * for node control's new flows, about one per flow gained where half
+ * a TTL's answers are silent; answers lost or later than the wait
+ * (under load) cost more, and the cap bounds each vertex's probing
+ * however many are lost. */
+#define MDA_LOSS_MIN	24
 
 /* A vertex: a node (depth 0), or the DEPTH-th silence after the node or
  * silence PARENT.  Invariants: flows[0 .. spare) went one TTL further
@@ -62,6 +74,9 @@ struct mda_vtx {
 	uint16_t	 parent;	/* a silence's vertex before it */
 	uint16_t	 silent;	/* the silence after it, or MDA_NONE */
 	uint16_t	 nobs;		/* flows seen at it at ttl */
+	uint16_t	 lost;		/* its probes that went unanswered
+					   (each attempt; node control's
+					   count for the vertex it was for) */
 	uint8_t		 ttl;		/* the lowest TTL a flow met it at */
 	uint8_t		 depth;
 	uint8_t		 flags;

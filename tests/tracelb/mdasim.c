@@ -83,7 +83,9 @@ msim_probe(struct msim *s, unsigned flow, unsigned ttl, int *kind)
 			return -1;
 		if (s->n[cur].end || p == ttl) {
 			if (s->n[cur].silent ||
-			    (s->loss_pct > 0 && rnd(s) % 100 < s->loss_pct))
+			    (s->loss_pct > 0 && rnd(s) % 100 < s->loss_pct) ||
+			    (s->n[cur].loss_pct > 0 &&
+			    rnd(s) % 100 < s->n[cur].loss_pct))
 				return -1;
 			*kind = s->n[cur].end ? MDA_R_END : MDA_R_HOP;
 			return cur;

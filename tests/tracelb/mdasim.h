@@ -2,8 +2,8 @@
  * mdasim.h: a tiny simulated network for driving the MDA engine in unit
  * tests: routers with next hops chosen per flow (by a seeded hash) or
  * per packet, silent routers, a destination that ends paths, random
- * loss; and its truth: every link some flow can see (between answering
- * routers, across silent ones).
+ * loss (everywhere, or at one router); and its truth: every link some
+ * flow can see (between answering routers, across silent ones).
  */
 #ifndef TESTS_TRACELB_MDASIM_H
 #define TESTS_TRACELB_MDASIM_H
@@ -24,6 +24,8 @@ struct msim_node {
 					   does, choosing by hash range as
 					   Linux does: consecutive ones
 					   correlate */
+	unsigned	 loss_pct;	/* its answers lost, percent (a rate
+					   limit, or answers late under load) */
 	int		 nsucc;
 	int		 succ[MSIM_MAXSUCC];
 };

@@ -146,7 +146,6 @@ done <<'EOF'
 -f 255|-f: invalid value '255'
 -w 11|-w: invalid value '11'
 -W 201|-W: invalid value '201'
--O ptr|-O ptr: not implemented yet
 -O time-limit=0|-O time-limit=0: invalid time limit
 -O bogus|-O: unknown option 'bogus'
 EOF

@@ -89,6 +89,9 @@ wd_tracelb(const struct scamper_tracelb *t)
 	    t->probe_size, t->wait_probe * 10, t->wait_timeout);
 	printf(" nodec: %u, linkc: %u, probec: %u, probec_max: %u\n",
 	    t->nodec, t->linkc, t->probec, t->probec_max);
+	if (t->flags & SCAMPER_TRACELB_FLAG_PTR)
+		printf(" flags: ptr\n");	/* (-O ptr; no other flag is
+					   defined) */
 	for (uint16_t i = 0; i < t->nodec; i++) {
 		const struct scamper_tracelb_node *n = &t->nodes[i];
 
