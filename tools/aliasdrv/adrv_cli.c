@@ -1,0 +1,115 @@
+/*
+ * adrv_cli.c: what the alias-resolution drivers' command lines and
+ * collecting runs have alike (adrv_cli.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adrv_cli.h"
+#include "drvutil.h"
+
+static FILE *logfp;
+
+int
+adrv_cli_opt(struct adrv_cli *c, int ch, const char *arg, char inopt,
+    char logopt)
+{
+	if (ch == 'D')
+		c->daemon = 1;
+	else if (ch == inopt)
+		c->infile = arg;
+	else if (ch == logopt)
+		c->logfile = arg;
+	else if (ch == 'o')
+		c->outfile = arg;
+	else if (ch == 'p' || ch == 'U')
+		c->port = arg;
+	else
+		return 0;
+	return 1;
+}
+
+void
+adrv_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (logfp == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(logfp, fmt, ap);
+	va_end(ap);
+	fputc('\n', logfp);
+	fflush(logfp);
+}
+
+int
+adrv_num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno != 0 || *end != '\0' || end == val || v < lo || v > hi)
+		return drv_fail("-%c %s: expected a number from %u to %u", c,
+		    val, lo, hi);
+	*out = (unsigned)v;
+	return 0;
+}
+
+int
+adrv_cli_check(const struct adrv_cli *c, int dumping, const char *dumpwhat,
+    char inopt, void (*usage)(void))
+{
+	if (dumping) {
+		if (c->infile != NULL || c->port != NULL || c->outfile != NULL)
+			return drv_fail("%s: -%c, -o, -p and -U are for "
+			    "collecting", dumpwhat, inopt);
+		return 0;
+	}
+	if (c->infile == NULL || c->outfile == NULL || c->port == NULL) {
+		usage();
+		return drv_fail("collecting needs -%c, -o and -p or -U",
+		    inopt);
+	}
+	return 0;
+}
+
+static void
+no_tbit(const struct tbitdrv_result *r)
+{
+	(void)r;
+}
+
+int
+adrv_collect(struct tbitdrv *drv, const char *prog, const struct adrv_cli *c,
+    tbitdrv_want *want, tbitdrv_record_cb *on_record,
+    tbitdrv_refused_cb *on_refused)
+{
+	if (c->logfile != NULL && (logfp = fopen(c->logfile, "w")) == NULL)
+		return drv_fail("%s: %s", c->logfile, strerror(errno));
+	if (tbitdrv_init(drv, prog, c->port, c->outfile, 0, want, no_tbit,
+	    NULL) == -1)
+		return -1;
+	tbitdrv_single_file(drv);
+	tbitdrv_on_record(drv, on_record);
+	tbitdrv_on_refused(drv, on_refused);
+	if (c->daemon && daemon(1, 0) == -1)
+		return drv_fail("daemon: %s", strerror(errno));
+	return tbitdrv_run(drv);
+}
+
+void
+adrv_cli_close(void)
+{
+	if (logfp != NULL)
+		fclose(logfp);
+	logfp = NULL;
+}

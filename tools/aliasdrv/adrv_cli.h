@@ -1,0 +1,52 @@
+/*
+ * adrv_cli.h: what the alias-resolution drivers (sc_ally, sc_radargun,
+ * sc_prefixscan, sc_speedtrap) have alike beyond drvutil.h (whose
+ * drv_prog and drv_fail name their messages): the untimed log of
+ * commands and results, numeric options checked against a range, the
+ * collect-or-dump choice, and the attach-mode run feeding dealias
+ * commands to scamper.
+ */
+#ifndef TOOLS_ADRV_CLI_H
+#define TOOLS_ADRV_CLI_H
+
+#include "tbitdrv.h"
+
+/* The collecting options every alias driver takes. */
+struct adrv_cli {
+	const char	*infile, *outfile, *port, *logfile;
+	int		 daemon;
+};
+
+/* Take getopt's option CH (argument ARG) into C if it is one of the
+ * collecting options: -D, -INOPT infile, -o, -p or -U, -LOGOPT log.
+ * Returns 1 if it was, else 0. */
+int adrv_cli_opt(struct adrv_cli *c, int ch, const char *arg, char inopt,
+    char logopt);
+
+/* A line on the log (-t or -l), flushed; nothing without a log. */
+void adrv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The number VAL of option -C into *OUT if it is in [LO, HI].  Returns 0
+ * or -1 (reported). */
+int adrv_num(int c, const char *val, unsigned lo, unsigned hi,
+    unsigned *out);
+
+/* After getopt: a dump run (DUMPING; DUMPWHAT says what it reads, e.g.
+ * "-d reads warts files") takes none of C's collecting options; a
+ * collecting run needs all of infile (option -INOPT), outfile and port
+ * (USAGE printed when one lacks).  Returns 0 or -1 (reported). */
+int adrv_cli_check(const struct adrv_cli *c, int dumping,
+    const char *dumpwhat, char inopt, void (*usage)(void));
+
+/* The collecting run of PROG: open C's log (truncated), attach to C's
+ * port with WANT feeding dealias commands, every record to ON_RECORD and
+ * every refusal to ON_REFUSED, into C's outfile; a daemon with -D.
+ * Returns what tbitdrv_run returns, or -1 (reported). */
+int adrv_collect(struct tbitdrv *drv, const char *prog,
+    const struct adrv_cli *c, tbitdrv_want *want,
+    tbitdrv_record_cb *on_record, tbitdrv_refused_cb *on_refused);
+
+/* Close the log, if one is open. */
+void adrv_cli_close(void);
+
+#endif
