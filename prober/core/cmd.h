@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
+
 #define CMD_MAXARGS 256
 
 enum cmd_argtype {
@@ -74,9 +76,8 @@ uint32_t cmd_optu(const struct cmd_args *a, char opt, uint32_t def);
 int cmd_has_word(const struct cmd_args *a, char opt, uint32_t word);
 
 /* Format a message into ERR (LEN bytes) and return -1: the shape of every
- * option checker's failure path. */
-int cmd_err(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+ * option checker's failure path (common/log.h's errf). */
+#define cmd_err errf
 
 /* Decode hex string S (validated by cmd_getopts) into BUF; returns the
  * number of bytes. */

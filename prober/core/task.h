@@ -15,11 +15,11 @@
 #include "method.h"
 #include "monotime.h"
 #include "pkt.h"
+#include "scamper_list.h"
 #include "stamp.h"
 #include "timer.h"
 
 struct task;
-struct scamper_cycle;
 
 /* The technique's state (what its alloc returned). */
 void *task_state(const struct task *t);
@@ -96,6 +96,21 @@ struct timeval task_walltime(const struct task *t);
 /* The cycle (and through it the list) results belong to, or NULL.  Take
  * a reference (scamper_cycle_use) to keep it. */
 struct scamper_cycle *task_cycle(const struct task *t);
+
+/* The result's *CYCLE and *LIST: a reference each to the task's cycle
+ * and its list; both left as they are when the task has no cycle
+ * (inline: tests that stand in for the core give task_cycle only). */
+static inline void
+task_list_cycle(const struct task *t, struct scamper_list **list,
+    struct scamper_cycle **cycle)
+{
+	struct scamper_cycle *c = task_cycle(t);
+
+	if (c == NULL)
+		return;
+	*cycle = scamper_cycle_use(c);
+	*list = scamper_list_use(c->list);
+}
 
 /* The default source port / ICMP id for probes: (pid & 0x7fff) | 0x8000,
  * as scamper uses. */

@@ -155,10 +155,7 @@ nd_alloc(struct task *task, const struct cmd_args *a, char *err,
 		nd_state_free(s);
 		return NULL;
 	}
-	if (task_cycle(task) != NULL) {
-		nd->cycle = scamper_cycle_use(task_cycle(task));
-		nd->list = scamper_list_use(nd->cycle->list);
-	}
+	task_list_cycle(task, &nd->list, &nd->cycle);
 	return s;
 }
 
@@ -170,13 +167,6 @@ nd_free_state(void *arg)
 
 const struct method method_neighbourdisc = {
 	.name = "neighbourdisc",
-	.opts = nd_opts,
-	.nopts = sizeof(nd_opts) / sizeof(nd_opts[0]),
-	.alloc = nd_alloc,
-	.start = nd_start,
-	.probe = nd_probe,
+	METHOD_CALLS(nd),
 	.sent = nd_sent,
-	.halt = nd_halt,
-	.result = nd_result,
-	.free_state = nd_free_state,
 };

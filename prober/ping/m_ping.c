@@ -393,14 +393,7 @@ ping_free_state(void *arg)
 
 const struct method method_ping = {
 	.name = "ping",
-	.opts = ping_opts,
-	.nopts = sizeof(ping_opts) / sizeof(ping_opts[0]),
-	.alloc = ping_alloc,
-	.start = ping_start,
-	.probe = ping_probe,
+	METHOD_CALLS(ping),
 	.reply = ping_reply,
 	.sent = ping_sent,
-	.halt = ping_halt,
-	.result = ping_result,
-	.free_state = ping_free_state,
 };

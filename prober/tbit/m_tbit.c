@@ -319,14 +319,7 @@ tbit_free_state(void *arg)
 
 const struct method method_tbit = {
 	.name = "tbit",
-	.opts = tbit_opts,
-	.nopts = sizeof(tbit_opts) / sizeof(tbit_opts[0]),
-	.alloc = tbit_alloc,
-	.start = tbit_start,
-	.probe = tbit_probe,
+	METHOD_CALLS(tbit),
 	.reply = tbit_reply,
 	.sent = tbit_sent,
-	.halt = tbit_halt,
-	.result = tbit_result,
-	.free_state = tbit_free_state,
 };

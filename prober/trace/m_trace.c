@@ -208,16 +208,9 @@ static const struct method_cmd trace_cmds[] = {
 
 const struct method method_trace = {
 	.name = "trace",
-	.opts = trace_opts,
-	.nopts = sizeof(trace_opts) / sizeof(trace_opts[0]),
-	.alloc = trace_alloc,
-	.start = trace_start,
-	.probe = trace_probe,
+	METHOD_CALLS(trace),
 	.reply = trace_reply,
 	.sent = trace_sent,
-	.halt = trace_halt,
-	.result = trace_result,
-	.free_state = trace_free_state,
 	.cmds = trace_cmds,
 	.ncmds = sizeof(trace_cmds) / sizeof(trace_cmds[0]),
 };
