@@ -105,6 +105,27 @@ lab_require_root() {
 	return 0
 }
 
+# lab_require_cmd CMD [WHY]: exit 77 with "SKIP: CMD not found" unless CMD
+# is installed.
+lab_require_cmd() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "SKIP: $1 not found${2:+ ($2)}"
+	exit 77
+}
+
+# lab_checks: count a test's checks from here: "ok WHAT" and "bad WHAT"
+# print one line each and count it (n checks, fail of them failed);
+# lab_checks_end prints the tally and fails if a check did.
+lab_checks() {
+	fail=0 n=0
+	ok() { n=$((n + 1)); echo "ok: $*"; }
+	bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+}
+lab_checks_end() {
+	echo "$((n - fail))/$n passed"
+	[ "$fail" = 0 ]
+}
+
 # the traps act only in the shell that called lab_init
 _lab_on_exit() {
 	local rc=$?
