@@ -114,6 +114,17 @@ log_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+int
+log_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(1, fmt, ap, NULL);
+	va_end(ap);
+	return -1;
+}
+
 void
 log_info(const char *fmt, ...)
 {
