@@ -61,6 +61,37 @@ cmd_addr(const char *s, uint8_t *addr)
 	return 0;
 }
 
+int
+cmd_target(const struct cmd_args *a, uint8_t *dst, char *err, size_t len)
+{
+	int af;
+
+	if (a->noperands != 1) {
+		errf(err, len, "expected one target address, got %d",
+		    a->noperands);
+		return 0;
+	}
+	if ((af = cmd_addr(a->operands[0], dst)) == 0)
+		errf(err, len, "'%s' is not an IPv4 or IPv6 address",
+		    a->operands[0]);
+	return af;
+}
+
+int
+cmd_opt_addr(const struct cmd_args *a, char opt, int af, uint8_t *addr,
+    char *err, size_t len)
+{
+	const struct cmd_optval *v = cmd_opt(a, opt);
+
+	if (v == NULL)
+		return 0;
+	if (v->af != af)
+		return errf(err, len, "-%c: %s is not of the target's address "
+		    "family", opt, v->s);
+	memcpy(addr, v->addr, 16);
+	return 1;
+}
+
 static int
 hexval(char c)
 {

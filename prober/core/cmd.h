@@ -87,4 +87,15 @@ size_t cmd_hex(const char *s, uint8_t *buf, size_t cap);
  * family, or 0 if S is not an address. */
 int cmd_addr(const char *s, uint8_t *addr);
 
+/* The one target address of A (its only operand) into DST (16 bytes).
+ * Returns its family, AF_INET or AF_INET6, or 0 with a message in ERR. */
+int cmd_target(const struct cmd_args *a, uint8_t *dst, char *err,
+    size_t len);
+
+/* Address option OPT of A into ADDR (16 bytes), if given: it must be of
+ * the target's family AF.  Returns 1 if given, 0 if not, or -1 with a
+ * message in ERR. */
+int cmd_opt_addr(const struct cmd_args *a, char opt, int af, uint8_t *addr,
+    char *err, size_t len);
+
 #endif

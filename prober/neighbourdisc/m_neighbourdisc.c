@@ -116,13 +116,8 @@ nd_target(struct nd_state *s, const struct cmd_args *a, char *err,
 	struct scamper_neighbourdisc *nd = s->nd;
 	int at;
 
-	if (a->noperands != 1)
-		return cmd_err(err, len, "expected one target address, got %d",
-		    a->noperands);
-	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
-		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
-		    a->operands[0]);
-	if (nd_iface(s, a, err, len) == -1 || nd_source(s, err, len) == -1)
+	if ((s->af = cmd_target(a, s->dst, err, len)) == 0 ||
+	    nd_iface(s, a, err, len) == -1 || nd_source(s, err, len) == -1)
 		return -1;
 	at = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
 	nd->method = s->af == AF_INET ? SCAMPER_NEIGHBOURDISC_METHOD_ARP :

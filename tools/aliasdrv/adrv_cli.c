@@ -12,9 +12,14 @@
 #include <unistd.h>
 
 #include "adrv_cli.h"
+#include "aliasdrv.h"
 #include "drvutil.h"
+#include "scamper_file.h"
 
 static FILE *logfp;
+static struct tbitdrv *cdrv;
+static adrv_dealias_cb *dealias_cb;
+static adrv_refused_cb *refused_cb;
 
 int
 adrv_cli_opt(struct adrv_cli *c, int ch, const char *arg, char inopt,
@@ -88,11 +93,35 @@ no_tbit(const struct tbitdrv_result *r)
 	(void)r;
 }
 
+static void
+on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+{
+	struct scamper_dealias *d;
+
+	(void)arg;
+	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
+	    (d = adrv_decode(cdrv->hdr, cdrv->hdrlen, b, len)) == NULL)
+		return;
+	dealias_cb(d);
+	scamper_dealias_free(d);
+}
+
+static void
+on_refused(void *arg, const char *line)
+{
+	(void)arg;
+	adrv_log("refused: %s", line);
+	refused_cb();
+}
+
 int
 adrv_collect(struct tbitdrv *drv, const char *prog, const struct adrv_cli *c,
-    tbitdrv_want *want, tbitdrv_record_cb *on_record,
-    tbitdrv_refused_cb *on_refused)
+    tbitdrv_want *want, adrv_dealias_cb *on_dealias,
+    adrv_refused_cb *on_refused_last)
 {
+	cdrv = drv;
+	dealias_cb = on_dealias;
+	refused_cb = on_refused_last;
 	if (c->logfile != NULL && (logfp = fopen(c->logfile, "w")) == NULL)
 		return drv_fail("%s: %s", c->logfile, strerror(errno));
 	if (tbitdrv_init(drv, prog, c->port, c->outfile, 0, want, no_tbit,

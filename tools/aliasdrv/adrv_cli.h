@@ -9,6 +9,7 @@
 #ifndef TOOLS_ADRV_CLI_H
 #define TOOLS_ADRV_CLI_H
 
+#include "scamper_dealias.h"
 #include "tbitdrv.h"
 
 /* The collecting options every alias driver takes. */
@@ -38,13 +39,19 @@ int adrv_num(int c, const char *val, unsigned lo, unsigned hi,
 int adrv_cli_check(const struct adrv_cli *c, int dumping,
     const char *dumpwhat, char inopt, void (*usage)(void));
 
+/* Called with each dealias result scamper sends (it stays the caller's),
+ * and when scamper refuses the command last sent (logged first). */
+typedef void adrv_dealias_cb(const struct scamper_dealias *d);
+typedef void adrv_refused_cb(void);
+
 /* The collecting run of PROG: open C's log (truncated), attach to C's
- * port with WANT feeding dealias commands, every record to ON_RECORD and
- * every refusal to ON_REFUSED, into C's outfile; a daemon with -D.
- * Returns what tbitdrv_run returns, or -1 (reported). */
+ * port with WANT feeding dealias commands, every dealias result decoded
+ * to ON_DEALIAS and every refusal to ON_REFUSED, the records into C's
+ * outfile; a daemon with -D.  Returns what tbitdrv_run returns, or -1
+ * (reported). */
 int adrv_collect(struct tbitdrv *drv, const char *prog,
     const struct adrv_cli *c, tbitdrv_want *want,
-    tbitdrv_record_cb *on_record, tbitdrv_refused_cb *on_refused);
+    adrv_dealias_cb *on_dealias, adrv_refused_cb *on_refused);
 
 /* Close the log, if one is open. */
 void adrv_cli_close(void);

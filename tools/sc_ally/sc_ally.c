@@ -228,34 +228,25 @@ ended(size_t k, int result)
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if (d->userid < njobs) {
 		adrv_log("%u: %s", d->userid,
 		    scamper_dealias_result_tostr(d->result));
 		ended(d->userid, d->result);
 	}
-	scamper_dealias_free(d);
 }
 
 /* scamper refused the last command sent (commands go one at a time):
  * that job ends without a result. */
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
 	if (last_sent != SIZE_MAX) {
 		jobs[last_sent].method = NMETHODS;
 		ended(last_sent, -1);
 		last_sent = SIZE_MAX;
 	}
-	adrv_log("refused: %s", line);
 }
 
 static int
@@ -267,7 +258,7 @@ collect(void)
 		return drv_fail("%s", err);
 	if (make_jobs() == -1)
 		return -1;
-	return adrv_collect(&drv, "sc_ally", &o.c, want, on_record,
+	return adrv_collect(&drv, "sc_ally", &o.c, want, on_dealias,
 	    on_refused);
 }
 

@@ -132,27 +132,18 @@ ended(size_t k, int result)
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if (d->userid < njobs) {
 		adrv_log("%u: %s", d->userid,
 		    scamper_dealias_result_tostr(d->result));
 		ended(d->userid, d->result);
 	}
-	scamper_dealias_free(d);
 }
 
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
-	adrv_log("refused: %s", line);
 	if (last_sent != SIZE_MAX) {
 		jobs[last_sent].method = NMETHODS;
 		ended(last_sent, -1);
@@ -171,11 +162,11 @@ collect(void)
 	for (size_t s = 0; s < sets.nsets; s++)
 		if (sets.sets[s + 1] - sets.sets[s] != 2)
 			return drv_fail("%s: line %zu of the addresses: "
-			    "expected two addresses (A B), got %zu", o.c.infile, s + 1,
-			    sets.sets[s + 1] - sets.sets[s]);
+			    "expected two addresses (A B), got %zu",
+			    o.c.infile, s + 1, sets.sets[s + 1] - sets.sets[s]);
 	if ((jobs = calloc(njobs + 1, sizeof(*jobs))) == NULL)
 		return drv_fail("out of memory");
-	return adrv_collect(&drv, "sc_prefixscan", &o.c, want, on_record,
+	return adrv_collect(&drv, "sc_prefixscan", &o.c, want, on_dealias,
 	    on_refused);
 }
 

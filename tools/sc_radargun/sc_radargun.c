@@ -184,8 +184,8 @@ set_command(size_t s, int *err)
 	}
 	if (!o.nobudget && (double)n / o.wait_round > o.pps) {
 		drv_fail("set %zu: %zu addresses a round in %u s is more than "
-		    "-P %u packets per second (-O nobudget to try anyway)", s + 1,
-		    n, o.wait_round, o.pps);
+		    "-P %u packets per second (-O nobudget to try anyway)",
+		    s + 1, n, o.wait_round, o.pps);
 		free(cmd);
 		return NULL;
 	}
@@ -308,26 +308,17 @@ classified(size_t i, const struct scamper_dealias *d)
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if (d->userid >= CLASS_BASE && d->userid - CLASS_BASE < sets.naddrs)
 		classified(d->userid - CLASS_BASE, d);
 	else if (d->userid < nsets_run && nsets_busy > 0)
 		nsets_busy--;
-	scamper_dealias_free(d);
 }
 
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
-	adrv_log("refused: %s", line);
 	if (last_sent == SIZE_MAX)
 		return;
 	if (last_kind == 0)
@@ -352,7 +343,7 @@ collect(void)
 	nsets_run = sets.nsets;
 	if ((ast = calloc(sets.naddrs + 1, sizeof(*ast))) == NULL)
 		return drv_fail("out of memory");
-	return adrv_collect(&drv, "sc_radargun", &o.c, want, on_record,
+	return adrv_collect(&drv, "sc_radargun", &o.c, want, on_dealias,
 	    on_refused);
 }
 

@@ -336,26 +336,17 @@ finished(uint32_t uid, const struct scamper_dealias *d)
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if ((d->userid & U_MASK) == U_CLASS && (d->userid & ~U_MASK) <
 	    sets.naddrs && cls[d->userid & ~U_MASK] == C_BUSY)
 		nbusy--;
 	finished(d->userid, d);
-	scamper_dealias_free(d);
 }
 
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
-	adrv_log("refused: %s", line);
 	if (last_sent == SIZE_MAX)
 		return;
 	if ((last_uid & U_MASK) == U_CLASS)
@@ -402,7 +393,7 @@ collect(void)
 	if (o.aliasfile != NULL && (aliasfp = fopen(o.aliasfile, "a")) ==
 	    NULL)
 		return drv_fail("%s: %s", o.aliasfile, strerror(errno));
-	return adrv_collect(&drv, "sc_speedtrap", &o.c, want, on_record,
+	return adrv_collect(&drv, "sc_speedtrap", &o.c, want, on_dealias,
 	    on_refused);
 }
 
