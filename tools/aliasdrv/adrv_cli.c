@@ -16,7 +16,6 @@
 #include "drvutil.h"
 #include "scamper_file.h"
 
-static FILE *logfp;
 static struct tbitdrv *cdrv;
 static adrv_dealias_cb *dealias_cb;
 static adrv_refused_cb *refused_cb;
@@ -38,20 +37,6 @@ adrv_cli_opt(struct adrv_cli *c, int ch, const char *arg, char inopt,
 	else
 		return 0;
 	return 1;
-}
-
-void
-adrv_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (logfp == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(logfp, fmt, ap);
-	va_end(ap);
-	fputc('\n', logfp);
-	fflush(logfp);
 }
 
 int
@@ -110,7 +95,7 @@ static void
 on_refused(void *arg, const char *line)
 {
 	(void)arg;
-	adrv_log("refused: %s", line);
+	drv_note("refused: %s", line);
 	refused_cb();
 }
 
@@ -122,8 +107,8 @@ adrv_collect(struct tbitdrv *drv, const char *prog, const struct adrv_cli *c,
 	cdrv = drv;
 	dealias_cb = on_dealias;
 	refused_cb = on_refused_last;
-	if (c->logfile != NULL && (logfp = fopen(c->logfile, "w")) == NULL)
-		return drv_fail("%s: %s", c->logfile, strerror(errno));
+	if (c->logfile != NULL && drv_log_create(c->logfile) == -1)
+		return -1;
 	if (tbitdrv_init(drv, prog, c->port, c->outfile, 0, want, no_tbit,
 	    NULL) == -1)
 		return -1;
@@ -133,12 +118,4 @@ adrv_collect(struct tbitdrv *drv, const char *prog, const struct adrv_cli *c,
 	if (c->daemon && daemon(1, 0) == -1)
 		return drv_fail("daemon: %s", strerror(errno));
 	return tbitdrv_run(drv);
-}
-
-void
-adrv_cli_close(void)
-{
-	if (logfp != NULL)
-		fclose(logfp);
-	logfp = NULL;
 }

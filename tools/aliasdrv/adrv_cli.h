@@ -1,10 +1,10 @@
 /*
  * adrv_cli.h: what the alias-resolution drivers (sc_ally, sc_radargun,
  * sc_prefixscan, sc_speedtrap) have alike beyond drvutil.h (whose
- * drv_prog and drv_fail name their messages): the untimed log of
- * commands and results, numeric options checked against a range, the
- * collect-or-dump choice, and the attach-mode run feeding dealias
- * commands to scamper.
+ * drv_prog and drv_fail name their messages, and whose drv_note writes
+ * their log of commands and results): numeric options checked against
+ * a range, the collect-or-dump choice, and the attach-mode run feeding
+ * dealias commands to scamper.
  */
 #ifndef TOOLS_ADRV_CLI_H
 #define TOOLS_ADRV_CLI_H
@@ -23,9 +23,6 @@ struct adrv_cli {
  * Returns 1 if it was, else 0. */
 int adrv_cli_opt(struct adrv_cli *c, int ch, const char *arg, char inopt,
     char logopt);
-
-/* A line on the log (-t or -l), flushed; nothing without a log. */
-void adrv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The number VAL of option -C into *OUT if it is in [LO, HI].  Returns 0
  * or -1 (reported). */
@@ -52,8 +49,5 @@ typedef void adrv_refused_cb(void);
 int adrv_collect(struct tbitdrv *drv, const char *prog,
     const struct adrv_cli *c, tbitdrv_want *want,
     adrv_dealias_cb *on_dealias, adrv_refused_cb *on_refused);
-
-/* Close the log, if one is open. */
-void adrv_cli_close(void);
 
 #endif

@@ -107,7 +107,7 @@ want(void *arg, char **cmd)
 		j->busy = 1;
 		inflight++;
 		last_sent = k;
-		adrv_log("%s", *cmd);
+		drv_note("%s", *cmd);
 		return TBITDRV_CMD;
 	}
 	return TBITDRV_LATER;
@@ -135,7 +135,7 @@ static void
 on_dealias(const struct scamper_dealias *d)
 {
 	if (d->userid < njobs) {
-		adrv_log("%u: %s", d->userid,
+		drv_note("%u: %s", d->userid,
 		    scamper_dealias_result_tostr(d->result));
 		ended(d->userid, d->result);
 	}
@@ -215,6 +215,6 @@ main(int argc, char **argv)
 		rc = collect();
 	adrv_sets_free(&sets);
 	free(jobs);
-	adrv_cli_close();
+	drv_close();
 	return rc == 0 ? 0 : 1;
 }

@@ -271,7 +271,7 @@ want(void *arg, char **cmd)
 			nsets_busy++;
 			last_sent = next_set - 1;
 			last_kind = 1;
-			adrv_log("%s", c);
+			drv_note("%s", c);
 			return TBITDRV_CMD;
 		}
 	}
@@ -293,7 +293,7 @@ classified(size_t i, const struct scamper_dealias *d)
 	if (n >= 0 && adrv_counter(v, (size_t)n, 0, o.attempts > 3 ? 3 : 2,
 	    &r)) {
 		a->state = C_YES;
-		adrv_log("%s: %s counts", sets.addrs[i].str,
+		drv_note("%s: %s counts", sets.addrs[i].str,
 		    methods[a->method]);
 	} else if (d != NULL && a->method + 1 < NMETHODS) {
 		a->method++;
@@ -302,7 +302,7 @@ classified(size_t i, const struct scamper_dealias *d)
 			next_class = i;
 	} else {
 		a->state = C_NO;
-		adrv_log("%s: no counter", sets.addrs[i].str);
+		drv_note("%s: no counter", sets.addrs[i].str);
 	}
 	free(v);
 }
@@ -444,6 +444,6 @@ main(int argc, char **argv)
 	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
 	adrv_sets_free(&sets);
 	free(ast);
-	adrv_cli_close();
+	drv_close();
 	return rc == 0 ? 0 : 1;
 }

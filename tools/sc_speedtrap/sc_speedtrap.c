@@ -255,7 +255,7 @@ want(void *arg, char **cmd)
 	rc = want_ally(cmd);
 sent:
 	if (rc == TBITDRV_CMD) {
-		adrv_log("%s", *cmd);
+		drv_note("%s", *cmd);
 		last_sent = 1;
 		sscanf(strstr(*cmd, "-U ") + 3, "%u", &last_uid);
 	}
@@ -273,7 +273,7 @@ classified(size_t i, const struct scamper_dealias *d)
 		return;
 	cls[i] = n >= 3 && adrv_counter(v, (size_t)n, 0, 3, &r) ? C_YES :
 	    C_NO;
-	adrv_log("%s: %s", sets.addrs[i].str, cls[i] == C_YES ? "counts" :
+	drv_note("%s: %s", sets.addrs[i].str, cls[i] == C_YES ? "counts" :
 	    "no counter");
 	free(v);
 }
@@ -299,7 +299,7 @@ candidates(const struct scamper_dealias *d)
 				continue;
 			adrv_addr_str(&d->defs[a].dst, x);
 			adrv_addr_str(&d->defs[b].dst, y);
-			adrv_log("candidate %s %s", x, y);
+			drv_note("candidate %s %s", x, y);
 			adrv_pairs_add(&cands, x, y);
 		}
 	free(v);
@@ -491,7 +491,7 @@ main(int argc, char **argv)
 	adrv_pairs_free(&cands);
 	adrv_pairs_free(&skip);
 	free(cls);
-	adrv_cli_close();
+	drv_close();
 	if (aliasfp != NULL && fclose(aliasfp) != 0)
 		rc = drv_fail("%s: %s", o.aliasfile, strerror(errno));
 	return rc == 0 ? 0 : 1;
