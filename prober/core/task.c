@@ -196,6 +196,11 @@ task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
 void
 task_timer(struct task *t, struct timer *tm, int64_t ms)
 {
+	/* a task that has finished is freed soon: a timer armed now (a
+	 * technique going on after a send that finished it) would fire
+	 * into freed memory */
+	if (t->finished)
+		return;
 	/* the only failure is ENOMEM growing the heap: die rather than
 	 * leave a task that never times out */
 	if (loop_timer_after(t->c->l, tm, ms) == -1)
@@ -224,6 +229,18 @@ struct scamper_cycle *
 task_cycle(const struct task *t)
 {
 	return t->src != NULL ? t->src->cycle : t->c->cycle;
+}
+
+void
+task_list_cycle(const struct task *t, struct scamper_list **list,
+    struct scamper_cycle **cycle)
+{
+	struct scamper_cycle *c = task_cycle(t);
+
+	if (c == NULL)
+		return;
+	*cycle = scamper_cycle_use(c);
+	*list = scamper_list_use(c->list);
 }
 
 uint16_t

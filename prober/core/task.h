@@ -15,11 +15,12 @@
 #include "method.h"
 #include "monotime.h"
 #include "pkt.h"
-#include "scamper_list.h"
 #include "stamp.h"
 #include "timer.h"
 
 struct task;
+struct scamper_cycle;
+struct scamper_list;
 
 /* The technique's state (what its alloc returned). */
 void *task_state(const struct task *t);
@@ -78,7 +79,8 @@ int task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 uint32_t task_rtt_us(struct task *t, struct stamp tx, struct stamp rx);
 
 /* Run CB(ARG) after MS milliseconds using T (embedded in the state).
- * Timers of a finished task are the technique's to cancel. */
+ * Timers of a finished task are the technique's to cancel; once T has
+ * finished, none is started (it would fire into freed state). */
 void task_timer(struct task *t, struct timer *tm, int64_t ms);
 
 /* Cancel a timer started with task_timer. */
@@ -98,19 +100,9 @@ struct timeval task_walltime(const struct task *t);
 struct scamper_cycle *task_cycle(const struct task *t);
 
 /* The result's *CYCLE and *LIST: a reference each to the task's cycle
- * and its list; both left as they are when the task has no cycle
- * (inline: tests that stand in for the core give task_cycle only). */
-static inline void
-task_list_cycle(const struct task *t, struct scamper_list **list,
-    struct scamper_cycle **cycle)
-{
-	struct scamper_cycle *c = task_cycle(t);
-
-	if (c == NULL)
-		return;
-	*cycle = scamper_cycle_use(c);
-	*list = scamper_list_use(c->list);
-}
+ * and its list; both left as they are when the task has no cycle. */
+void task_list_cycle(const struct task *t, struct scamper_list **list,
+    struct scamper_cycle **cycle);
 
 /* The default source port / ICMP id for probes: (pid & 0x7fff) | 0x8000,
  * as scamper uses. */

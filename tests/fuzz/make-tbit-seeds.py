@@ -28,8 +28,10 @@ def fire(n=1):
     return b"\0" * n
 
 
-def sent(tag, refused=False):
-    return struct.pack("!BB", 3 | (4 if refused else 0), tag)
+def sent(lag_us, refused=False):
+    """the kernel's word: the next probe refused, or transmit stamps
+    LAG_US after the clock from now on (0: no stamps at all)"""
+    return struct.pack("!BB", 3 | (4 if refused else 0), lag_us)
 
 
 def raw(pkt):

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -63,6 +64,26 @@ struct hhalt {
 	int		 cmd;
 };
 
+/* A firewall lease (tbit, sting): answered from the loop. */
+struct hlease {
+	struct timer	 tm;
+	struct harness	*h;
+	struct netio_fw_rule rule;
+	netio_fw_done	*done;
+	void		*arg;
+	uint16_t	 sport;		/* the port it holds */
+	int		 err;
+};
+
+/* A task's datalink: ready from the loop. */
+struct io_dl {
+	struct timer	 tm;
+	struct harness	*h;
+	io_dl_ready	*ready;
+	void		*arg;
+	int		 err;
+};
+
 struct hresult {
 	uint16_t	 type;
 	void		*obj;
@@ -99,6 +120,17 @@ struct harness {
 	struct hstamp		*st;		/* transmit timestamps due */
 	size_t			 nst, stcap;
 	int			 nostamp;	/* the kernel gives none */
+	int64_t			 stamp_lag;	/* kernel stamp after the clock */
+	struct io_ops		 ops;		/* harness_io and the settings */
+	int			 fw_on, fw_err;
+	uint16_t		 fw_next;	/* next port the firewall picks */
+	uint32_t		 fw_leases, fw_held;
+	struct netio_fw_rule	 fw_last;
+	int			 dl_on, dl_err;
+	const uint8_t		*rx_pkt;	/* the packet being delivered */
+	size_t			 rx_len;
+	struct stamp		 rx_ts;
+	uint32_t		 dl_opened, dl_held;
 	int			 batching;
 	struct hprobe		*probes;
 	size_t			 nprobes, probecap;
@@ -197,8 +229,23 @@ event_add(struct harness *h, int64_t when, const uint8_t *pkt, size_t len)
  * of the prober receives. */
 static void stamps_report(struct harness *h);
 
+static void deliver_raw(struct harness *h, const uint8_t *pkt, size_t len);
+
+/* The datalink (if a task has one) sees PKT whole while it is delivered
+ * (io_dl_seen). */
 static void
 deliver(struct harness *h, const uint8_t *pkt, size_t len)
+{
+	h->rx_pkt = pkt;
+	h->rx_len = len;
+	h->rx_ts = clock_stamp(h);
+	deliver_raw(h, pkt, len);
+	h->rx_pkt = NULL;
+	h->rx_len = 0;
+}
+
+static void
+deliver_raw(struct harness *h, const uint8_t *pkt, size_t len)
 {
 	struct pkt_reply full, r;
 	struct stamp rx = clock_stamp(h);
@@ -314,6 +361,15 @@ stamps_report(struct harness *h)
 	free(v);
 }
 
+/* The kernel's transmit timestamp of a probe sent at TX. */
+static struct stamp
+stamp_kernel(const struct harness *h, struct stamp tx)
+{
+	if (!h->nostamp)
+		tx.ns += h->stamp_lag;
+	return tx;
+}
+
 /* 0, or the errno the probe hook refuses probe NO with. */
 static int
 refused(struct harness *h, const uint8_t *pkt, size_t len, uint32_t no)
@@ -360,7 +416,7 @@ io_send(void *ctx, const uint8_t *pkt, size_t len, struct stamp *tx,
 		return -1;
 	}
 	wire(h, pkt, len, no);
-	stamp_due(h, token, tag, *tx);
+	stamp_due(h, token, tag, stamp_kernel(h, *tx));
 	return 0;
 }
 
@@ -390,7 +446,8 @@ io_batch(void *ctx, int on)
 
 		if (err == 0) {
 			wire(h, q[i].pkt, q[i].len, first + (uint32_t)i);
-			stamp_due(h, q[i].token, q[i].tag, tx);
+			stamp_due(h, q[i].token, q[i].tag,
+			    stamp_kernel(h, tx));
 		}
 		if (q[i].token != NULL)
 			h->up.sent(h->up.arg, q[i].token, q[i].tag, err == 0 ?
@@ -439,7 +496,117 @@ io_ifmtu(void *ctx, int af, const uint8_t *src, uint16_t *mtu)
 	return 0;
 }
 
-/* No datalink (dl_new NULL): trace -r and -O dl are refused. */
+/* ---- the firewall (harness_set_firewall) ------------------------------ */
+
+static void
+on_lease(void *arg)
+{
+	struct hlease *ls = arg;
+
+	ls->done(ls->arg, ls->err, ls->sport);
+}
+
+static void *
+io_fw_lease(void *ctx, const struct netio_fw_rule *r, netio_fw_done *done,
+    void *arg)
+{
+	struct harness *h = ctx;
+	struct hlease *ls = calloc(1, sizeof(*ls));
+
+	if (ls == NULL)
+		return NULL;
+	ls->h = h;
+	ls->rule = *r;
+	ls->done = done;
+	ls->arg = arg;
+	ls->err = h->fw_err;
+	ls->sport = r->sport != 0 ? r->sport : h->fw_next++;
+	h->fw_last = *r;
+	h->fw_leases++;
+	h->fw_held++;
+	timer_init(&ls->tm, on_lease, ls);
+	loop_timer_after(h->l, &ls->tm, 0);
+	return ls;
+}
+
+static void
+io_fw_release(void *ctx, void *lease)
+{
+	struct harness *h = ctx;
+	struct hlease *ls = lease;
+
+	loop_timer_cancel(h->l, &ls->tm);
+	h->fw_held--;
+	free(ls);
+}
+
+/* ---- the datalink (harness_set_datalink) ------------------------------- */
+
+static void
+on_dl(void *arg)
+{
+	struct io_dl *d = arg;
+
+	d->ready(d->arg, d->err, d->err != 0 ? strerror(d->err) : NULL);
+}
+
+static struct io_dl *
+io_dl_new(void *ctx, int want, int af, const uint8_t *dst,
+    const uint8_t *rtr, io_dl_ready *ready, void *arg, char *why,
+    size_t whylen)
+{
+	struct harness *h = ctx;
+	struct io_dl *d = calloc(1, sizeof(*d));
+
+	if (d == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	d->h = h;
+	d->ready = ready;
+	d->arg = arg;
+	d->err = h->dl_err;
+	h->dl_opened++;
+	h->dl_held++;
+	timer_init(&d->tm, on_dl, d);
+	loop_timer_after(h->l, &d->tm, 0);
+	return d;
+}
+
+static void
+io_dl_free(void *ctx, struct io_dl *d)
+{
+	struct harness *h = ctx;
+
+	loop_timer_cancel(h->l, &d->tm);
+	h->dl_held--;
+	free(d);
+}
+
+/* A packet sent at layer 2 goes to the same simulated wire. */
+static int
+io_dl_send(void *ctx, struct io_dl *d, const uint8_t *pkt, size_t len,
+    struct stamp *tx, void *token, uint32_t tag)
+{
+	return io_send(ctx, pkt, len, tx, token, tag);
+}
+
+/* A task with a datalink hears the reply being delivered there first,
+ * whole (IPv6 headers included, as raw sockets never give them), with
+ * the same time: delivered through up->frame, as the datalink does. */
+static int
+io_dl_seen(void *ctx, struct io_dl *d, const struct pkt_reply *r)
+{
+	struct harness *h = ctx;
+	struct pkt_reply full;
+
+	if (h->rx_pkt == NULL || d->err != 0 ||
+	    pkt_parse(h->rx_pkt, h->rx_len, &full) == -1)
+		return 0;
+	return h->up.frame(h->up.arg, &full, &h->rx_ts, 0, NULL);
+}
+
+/* The datalink and firewall ops are added by the settings (core_up). */
 static const struct io_ops harness_io = {
 	.attach = io_attach,
 	.free = io_free,
@@ -492,11 +659,22 @@ core_up(struct harness *h)
 {
 	struct core_conf conf = { .pps = h->pps, .window = 0,
 	    .methods = prober_methods, .pid = h->pid, .seed = 1 };
-	struct core_io io = { &harness_io, h };
+	struct core_io io = { &h->ops, h };
 	struct scamper_list *list;
 
 	if (h->c != NULL)
 		return 0;
+	h->ops = harness_io;
+	if (h->fw_on) {
+		h->ops.fw_lease = io_fw_lease;
+		h->ops.fw_release = io_fw_release;
+	}
+	if (h->dl_on) {
+		h->ops.dl_new = io_dl_new;
+		h->ops.dl_free = io_dl_free;
+		h->ops.dl_send = io_dl_send;
+		h->ops.dl_seen = io_dl_seen;
+	}
 	if ((h->out = output_sink(OUTPUT_WARTS, on_record, h)) == NULL) {
 		snprintf(h->err, sizeof(h->err), "out of memory");
 		return -1;
@@ -523,6 +701,13 @@ core_up(struct harness *h)
 struct harness *
 harness_new(const char *topo, char *err, size_t errlen)
 {
+	return harness_new_sim(topo, NULL, err, errlen);
+}
+
+struct harness *
+harness_new_sim(const char *topo, const struct harness_sim *sim, char *err,
+    size_t errlen)
+{
 	struct harness *h = calloc(1, sizeof(*h));
 	struct netsim_params p;
 	struct loop_clock clk;
@@ -534,6 +719,12 @@ harness_new(const char *topo, char *err, size_t errlen)
 	netsim_params_default(&p);
 	p.seed = 1;
 	p.jitter_us = 0;
+	if (sim != NULL) {
+		p.seed = sim->seed;
+		p.loss_ppm = (int)sim->loss_ppm;
+		if (sim->delay_us > 0)
+			p.delay_min_us = p.delay_max_us = (int)sim->delay_us;
+	}
 	if ((h->sim = netsim_parse(topo, strlen(topo), &p, err, errlen)) ==
 	    NULL) {
 		free(h);
@@ -553,6 +744,7 @@ harness_new(const char *topo, char *err, size_t errlen)
 	h->pps = 10000;
 	h->pid = 0x0123;	/* default port / ICMP id 0x8123 */
 	h->ifmtu = 1500;
+	h->fw_next = 40000;
 	return h;
 }
 
@@ -627,6 +819,47 @@ harness_set_nostamp(struct harness *h, int on)
 }
 
 void
+harness_set_stamp_lag(struct harness *h, int64_t ns)
+{
+	h->stamp_lag = ns;
+}
+
+void
+harness_set_firewall(struct harness *h, int on, int err)
+{
+	h->fw_on = on;
+	h->fw_err = err;
+}
+
+void
+harness_set_datalink(struct harness *h, int on, int err)
+{
+	h->dl_on = on;
+	h->dl_err = err;
+}
+
+void
+harness_fw_stats(const struct harness *h, uint32_t *leases, uint32_t *held,
+    struct netio_fw_rule *last)
+{
+	if (leases != NULL)
+		*leases = h->fw_leases;
+	if (held != NULL)
+		*held = h->fw_held;
+	if (last != NULL)
+		*last = h->fw_last;
+}
+
+void
+harness_dl_stats(const struct harness *h, uint32_t *opened, uint32_t *held)
+{
+	if (opened != NULL)
+		*opened = h->dl_opened;
+	if (held != NULL)
+		*held = h->dl_held;
+}
+
+void
 harness_on_reply(struct harness *h, harness_reply_fn *fn, void *arg)
 {
 	h->reply_fn = fn;
@@ -696,10 +929,32 @@ harness_halt_at(struct harness *h, int64_t at_ns, int cmd)
 	loop_timer_at(h->l, &a->tm, (struct monotime){ MONO_BASE + at_ns });
 }
 
+/* Run what is due now: timers, then transmit stamps and replies. */
+static void
+run_due(struct harness *h)
+{
+	loop_run_due(h->l);
+	stamps_report(h);
+	deliver_due(h);
+	stamps_report(h);
+}
+
+/* When the next thing happens (ns after the start), or INT64_MAX. */
+static int64_t
+next_when(const struct harness *h)
+{
+	struct monotime next = loop_next_due(h->l);
+	int64_t when = next.ns == MONOTIME_MAX.ns ? INT64_MAX :
+	    next.ns - MONO_BASE;
+
+	if (h->nev > 0 && h->ev[0].when < when)
+		when = h->ev[0].when;
+	return when;
+}
+
 int
 harness_run(struct harness *h, int64_t limit_ns)
 {
-	struct monotime next;
 	int64_t when;
 
 	if (core_up(h) == -1)
@@ -707,16 +962,8 @@ harness_run(struct harness *h, int64_t limit_ns)
 	h->idle = core_idle(h->c);
 	results_free(h);
 	for (;;) {
-		loop_run_due(h->l);
-		stamps_report(h);
-		deliver_due(h);
-		stamps_report(h);
-		next = loop_next_due(h->l);
-		when = next.ns == MONOTIME_MAX.ns ? INT64_MAX :
-		    next.ns - MONO_BASE;
-		if (h->nev > 0 && h->ev[0].when < when)
-			when = h->ev[0].when;
-		if (when == INT64_MAX)
+		run_due(h);
+		if ((when = next_when(h)) == INT64_MAX)
 			break;		/* nothing more will happen */
 		if (when > limit_ns) {
 			snprintf(h->err, sizeof(h->err), "still running after "
@@ -733,6 +980,51 @@ harness_run(struct harness *h, int64_t limit_ns)
 		return -1;
 	}
 	return 0;
+}
+
+int
+harness_run_to(struct harness *h, int64_t at_ns)
+{
+	int64_t when;
+
+	if (core_up(h) == -1)
+		return -1;
+	results_free(h);
+	for (;;) {
+		run_due(h);
+		if ((when = next_when(h)) > at_ns)
+			break;
+		if (when > h->now)
+			h->now = when;
+	}
+	if (at_ns > h->now)
+		h->now = at_ns;
+	return 0;
+}
+
+int
+harness_step(struct harness *h)
+{
+	int64_t when;
+
+	if (core_up(h) == -1)
+		return -1;
+	run_due(h);
+	if ((when = next_when(h)) == INT64_MAX)
+		return -1;
+	return harness_run_to(h, when > h->now ? when : h->now);
+}
+
+int
+harness_finished(const struct harness *h, int cmd)
+{
+	return cmd >= 0 && (size_t)cmd < h->ncmds && h->cmds[cmd] == NULL;
+}
+
+struct netsim *
+harness_netsim(const struct harness *h)
+{
+	return h->sim;
 }
 
 int64_t
@@ -772,6 +1064,35 @@ harness_unmatched(const struct harness *h)
 	return h->c != NULL ? core_stats(h->c)->unmatched : 0;
 }
 
+/* A descriptor reading the warts records written so far, from the
+ * start (in memory where the system allows: no file per run), or -1. */
+static int
+results_fd(const struct harness *h)
+{
+	FILE *tmp;
+	int fd;
+#ifdef __linux__
+	if ((fd = memfd_create("harness", 0)) != -1) {
+		if (write(fd, h->rbuf, h->rlen) == (ssize_t)h->rlen &&
+		    lseek(fd, 0, SEEK_SET) == 0)
+			return fd;
+		close(fd);
+		return -1;
+	}
+#endif
+	if ((tmp = tmpfile()) == NULL)
+		return -1;
+	fd = -1;
+	if (fwrite(h->rbuf, 1, h->rlen, tmp) != h->rlen || fflush(tmp) != 0 ||
+	    (fd = dup(fileno(tmp))) == -1 || lseek(fd, 0, SEEK_SET) == -1) {
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+	fclose(tmp);
+	return fd;
+}
+
 /* Read the results file (again) into h->res. */
 static void
 results_load(struct harness *h)
@@ -779,21 +1100,17 @@ results_load(struct harness *h)
 	struct scamper_file *f;
 	uint16_t type;
 	void *obj;
-	FILE *tmp;
 	int fd;
 
 	if (h->res_loaded)
 		return;
 	results_free(h);
 	h->res_loaded = 1;
-	if ((tmp = tmpfile()) == NULL ||
-	    fwrite(h->rbuf, 1, h->rlen, tmp) != h->rlen || fflush(tmp) != 0 ||
-	    (fd = dup(fileno(tmp))) == -1 || lseek(fd, 0, SEEK_SET) == -1 ||
+	if ((fd = results_fd(h)) == -1 ||
 	    (f = scamper_file_fdopen_read(fd)) == NULL) {
 		fprintf(stderr, "harness: cannot read the results back\n");
 		abort();
 	}
-	fclose(tmp);
 	while (scamper_file_read(f, &type, &obj) == 1) {
 		if (type == SCAMPER_FILE_OBJ_LIST ||
 		    type == SCAMPER_FILE_OBJ_CYCLE_START ||
@@ -826,6 +1143,12 @@ result_of(struct harness *h, int i, uint16_t type)
 	if (i < 0 || i >= h->nres || h->res[i].type != type)
 		return NULL;
 	return h->res[i].obj;
+}
+
+const void *
+harness_result(struct harness *h, int i, uint16_t type)
+{
+	return result_of(h, i, type);
 }
 
 const struct scamper_trace *

@@ -31,8 +31,19 @@
 #define HARNESS_PKTMAX	2048		/* largest reply a hook may make */
 
 struct harness;
+struct netio_fw_rule;
+struct netsim;
 struct scamper_ping;
 struct scamper_trace;
+
+/* The simulator's run-time parameters (harness_new_sim): its seed (1
+ * for harness_new), the share of probes it loses (parts per million, 0)
+ * and the one-way delay of every link (us; 0: sc_netsim's default). */
+struct harness_sim {
+	uint64_t	 seed;
+	uint32_t	 loss_ppm;
+	uint32_t	 delay_us;
+};
 
 /* A reply the simulator made, before it is delivered.  A reply hook may
  * rewrite PKT/LEN (up to HARNESS_PKTMAX bytes), change the delay, drop it
@@ -60,6 +71,10 @@ typedef int harness_probe_fn(void *arg, const uint8_t *pkt, size_t len,
  * problem). */
 struct harness *harness_new(const char *topo, char *err, size_t errlen);
 
+/* The same with the simulator's parameters SIM (NULL: harness_new's). */
+struct harness *harness_new_sim(const char *topo,
+    const struct harness_sim *sim, char *err, size_t errlen);
+
 /* Free H and everything in it (NULL is fine). */
 void harness_free(struct harness *h);
 
@@ -76,7 +91,36 @@ void harness_set_ifmtu(struct harness *h, uint16_t mtu);
  * netio.h); off (the default): every probe's comes before any reply. */
 void harness_set_nostamp(struct harness *h, int on);
 
-/* Hooks (NULL removes). */
+/* The kernel's transmit timestamp of each probe comes NS after the
+ * clock read before it was sent (default 0): shows a technique keeps
+ * the kernel's time rather than its own. */
+void harness_set_stamp_lag(struct harness *h, int64_t ns);
+
+/* Before the first command.  ON: the network has a firewall for
+ * connections made by hand (tbit, sting; scamper -F): each lease is
+ * answered from the loop, refused with errno ERR if ERR is nonzero; a
+ * lease for port 0 gets 40000, 40001, ...  Off (the default): tbit and
+ * sting are refused, as without -F. */
+void harness_set_firewall(struct harness *h, int on, int err);
+
+/* Before the first command.  ON: tasks may have a datalink (ping -O dl,
+ * trace -O dl/-r, dealias, tbit, sting): it is ready from the loop, or
+ * refused with errno ERR; probes sent through it go to the same
+ * simulated network; a task's datalink sees each reply first, whole
+ * (IPv6 header too, which raw sockets never give: tbit and sting need
+ * it) and at the same time.  Off (the default): the core refuses a
+ * datalink ("no datalink in this network"). */
+void harness_set_datalink(struct harness *h, int on, int err);
+
+/* Firewall leases asked for, still held, and the last rule asked for
+ * (each may be NULL); datalinks opened and still open. */
+void harness_fw_stats(const struct harness *h, uint32_t *leases,
+    uint32_t *held, struct netio_fw_rule *last);
+void harness_dl_stats(const struct harness *h, uint32_t *opened,
+    uint32_t *held);
+
+/* Hooks (NULL removes).  A probe hook may also answer the probe, as a
+ * peer would, with harness_inject (tbit's and sting's servers). */
 void harness_on_reply(struct harness *h, harness_reply_fn *fn, void *arg);
 void harness_on_probe(struct harness *h, harness_probe_fn *fn, void *arg);
 
@@ -98,6 +142,19 @@ void harness_halt_at(struct harness *h, int64_t at_ns, int cmd);
  * was left to happen while work remained (a task that would never end). */
 int harness_run(struct harness *h, int64_t limit_ns);
 
+/* Step by step, for a test that plays a peer: run everything due up to
+ * AT_NS after the start (the clock then reads AT_NS); or run what is due
+ * now and then everything due at the next time anything is (a timer, a
+ * reply), -1 if nothing is.  Both return 0 otherwise. */
+int harness_run_to(struct harness *h, int64_t at_ns);
+int harness_step(struct harness *h);
+
+/* Nonzero once command CMD's task has ended (its result is written). */
+int harness_finished(const struct harness *h, int cmd);
+
+/* The simulator (its truth: netsim_truth_print, netsim_lbtruth_print). */
+struct netsim *harness_netsim(const struct harness *h);
+
 /* Simulated time since the start, in nanoseconds. */
 int64_t harness_now(const struct harness *h);
 
@@ -117,6 +174,8 @@ int harness_nresults(struct harness *h);
 const struct scamper_trace *harness_trace(struct harness *h, int i);
 const struct scamper_ping *harness_ping(struct harness *h, int i);
 const char *harness_json(struct harness *h, int i);
+/* Result I if it is of type TYPE (SCAMPER_FILE_OBJ_*), else NULL. */
+const void *harness_result(struct harness *h, int i, uint16_t type);
 
 /* Replies that matched no task (core_stats unmatched). */
 uint64_t harness_unmatched(const struct harness *h);
