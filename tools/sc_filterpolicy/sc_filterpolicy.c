@@ -249,6 +249,10 @@ read_devices(void)
 		return drv_fail("-a %s: %s", o.infile, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		n++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			drv_fail("%s:%lu: line too long", o.infile, n);
+			goto bad;
+		}
 		save = NULL;
 		line[strcspn(line, "#\r\n")] = '\0';
 		if ((w = strtok_r(line, " \t", &save)) == NULL)
@@ -414,7 +418,7 @@ measure(void)
 
 	if (read_devices() == -1)
 		return -1;
-	if (o.impatient)
+	if (o.impatient && ndev > 0)	/* qsort of NULL is undefined */
 		qsort(devs, ndev, sizeof(*devs), cmp_naddr);
 	if (drv_log_open('l', o.logfile) == -1)
 		return -1;

@@ -285,7 +285,8 @@ main(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		if (read_file(argv[i]) == -1)
 			rc = -1;
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows > 0)		/* qsort of NULL is undefined */
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
 	for (size_t i = 0; i < nrows; i++)
 		printf("%ld.%06ld %ld.%06ld %s %s %0*x\n",
 		    (long)rows[i].tx.tv_sec, (long)rows[i].tx.tv_usec,

@@ -124,9 +124,11 @@ parse_line(char *line, unsigned long n, struct sys *s)
 		return drv_fail("%s:%lu: expected 'address asn'", o.f.addrfile,
 		    n);
 	snprintf(s->t.addr, sizeof(s->t.addr), "%s", w[0]);
+	if (drv_target_addr(&s->t, o.f.addrfile, n) == -1)
+		return -1;
 	if (asprintf(&s->t.app, "-p bgp -b %u", v) < 0)
 		return drv_fail("out of memory");
-	return drv_target_addr(&s->t, o.f.addrfile, n);
+	return 0;
 }
 
 static int

@@ -279,25 +279,34 @@ static int
 read_ip2as(void)
 {
 	FILE *f = fopen(o.ip2as, "r");
-	char a[64], line[256];
+	char line[256], *w[4];
 	unsigned long n = 0;
 	struct pfx p, *q;
+	uint32_t len;
 
 	if (f == NULL)
 		return drv_fail("-A %s: %s", o.ip2as, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		n++;
-		if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#')
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fclose(f);
+			return drv_fail("%s:%lu: line too long", o.ip2as, n);
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
 			continue;
 		memset(&p, 0, sizeof(p));
-		if (sscanf(line, "%63s %u %u", a, &p.len, &p.asn) != 3 ||
-		    ((p.af = AF_INET, inet_pton(AF_INET, a, p.addr)) != 1 &&
-		    (p.af = AF_INET6, inet_pton(AF_INET6, a, p.addr)) != 1) ||
-		    p.len > (p.af == AF_INET ? 32u : 128u)) {
+		/* "prefix length asn": decimal numbers, nothing after */
+		if (drv_words(line, w, 4) != 3 ||
+		    ((p.af = AF_INET, inet_pton(AF_INET, w[0], p.addr)) != 1 &&
+		    (p.af = AF_INET6, inet_pton(AF_INET6, w[0], p.addr)) != 1) ||
+		    ctl_uint(w[1], 0, p.af == AF_INET ? 32 : 128, &len) != 0 ||
+		    ctl_uint(w[2], 0, UINT32_MAX, &p.asn) != 0) {
 			fclose(f);
 			return drv_fail("%s:%lu: expected 'prefix length asn'",
 			    o.ip2as, n);
 		}
+		p.len = len;
 		if ((q = realloc(pfx, (npfx + 1) * sizeof(*pfx))) == NULL) {
 			fclose(f);
 			return drv_fail("out of memory");
@@ -405,7 +414,8 @@ summarise(int argc, char **argv)
 			    scamper_file_error(f));
 		scamper_file_close(f);
 	}
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows > 0)		/* qsort of NULL is undefined */
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
 	printf("%-10s", o.dump == 1 ? "mss" : "asn");
 	for (int c = 0; c < NCOL; c++)
 		printf(" %8s", colname[c]);

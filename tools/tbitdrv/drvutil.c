@@ -117,8 +117,13 @@ drv_done_has(const char *path, const char *addr)
 	if (path == NULL || (f = fopen(path, "r")) == NULL)
 		return 0;
 	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		int whole = strchr(line, '\n') != NULL;
+
 		line[strcspn(line, " \r\n")] = '\0';
 		found = strcmp(line, addr) == 0;
+		/* the rest of a long line is not a line of its own */
+		while (!whole && fgets(line, sizeof(line), f) != NULL)
+			whole = strchr(line, '\n') != NULL;
 	}
 	fclose(f);
 	return found;
@@ -169,6 +174,11 @@ drv_read_lines(char opt, const char *path, drv_line_cb *cb, void *arg)
 		return drv_fail("-%c %s: %s", opt, path, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		n++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fclose(f);
+			return drv_fail("%s:%lu: line too long (at most %zu "
+			    "characters)", path, n, sizeof(line) - 2);
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
 			continue;

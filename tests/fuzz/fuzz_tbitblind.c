@@ -1,0 +1,70 @@
+/*
+ * fuzz_tbitblind.c: sc_tbitblind's input files on arbitrary bytes: the
+ * address file (-a: "ID,LABEL SIZE ADDR URL" lines, or with -A bgp
+ * "ADDR ASN" lines) read through tbitdrv's line reader, and the file of
+ * systems done (-c) that skips them.  Every system taken must have an
+ * address of its family and tbit options free of quotes and newlines.
+ * sc_tbitblind.c (and tbitdrv's drvutil.c and tbitdrv.c) are compiled in
+ * here with main() renamed; their messages go to /dev/null.
+ *
+ * Input: byte 0 bit 0: -A bgp; the rest up to the first NUL is the
+ * address file, what follows it the done file.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int sc_tbitblind_main(int argc, char **argv);
+
+#include "fuzz_file.h"
+
+#define main sc_tbitblind_main
+#undef stderr
+#define stderr fuzz_null
+#include "../../tools/tbitdrv/drvutil.c"
+#include "../../tools/tbitdrv/tbitdrv.c"
+#include "../../tools/sc_tbitblind/sc_tbitblind.c"
+#undef stderr
+#define stderr stderr
+#undef main
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char apath[64], cpath[64];
+	const uint8_t *nul;
+	int afd, cfd = -1;
+
+	if (size == 0)
+		return 0;
+	fuzz_quiet();
+	memset(&o, 0, sizeof(o));
+	o.bgp = data[0] & 1;
+	o.noshuffle = 1;
+	data++;
+	size--;
+	nul = memchr(data, '\0', size);
+	afd = fuzz_file(data, nul != NULL ? (size_t)(nul - data) : size, apath);
+	o.f.addrfile = apath;
+	if (nul != NULL) {
+		cfd = fuzz_file(nul + 1, size - (size_t)(nul - data) - 1, cpath);
+		o.f.donefile = cpath;
+	}
+	if (read_systems() == 0 && nsys == 0 && nul == NULL &&
+	    fuzz_has_line(data, size))
+		abort();	/* a line neither taken nor refused */
+	for (size_t i = 0; i < nsys; i++) {
+		fuzz_check_target(&sys[i].t);
+		free(sys[i].t.app);
+	}
+	free(sys);
+	sys = NULL;
+	nsys = 0;
+	close(afd);
+	if (cfd != -1)
+		close(cfd);
+	return 0;
+}
