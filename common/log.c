@@ -114,6 +114,17 @@ log_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+int
+log_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(1, fmt, ap, NULL);
+	va_end(ap);
+	return -1;
+}
+
 void
 log_info(const char *fmt, ...)
 {
@@ -155,4 +166,15 @@ fatalx(const char *fmt, ...)
 	log_emit(1, fmt, ap, NULL);
 	va_end(ap);
 	exit(1);
+}
+
+int
+errf(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
 }

@@ -11,6 +11,7 @@
 #define COMMON_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define LOG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -35,7 +36,15 @@ void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
+/* log_warnx, for a tool's refusal of its input: returns -1, so that
+ * option parsers can end with "return log_fail(...)". */
+int log_fail(const char *fmt, ...) LOG_PRINTF(1, 2);
 _Noreturn void fatal(const char *fmt, ...) LOG_PRINTF(1, 2);
 _Noreturn void fatalx(const char *fmt, ...) LOG_PRINTF(1, 2);
+
+/* A message for the caller to report, formatted into ERR (LEN bytes, cut
+ * to fit; nothing logged).  Returns -1, so that parsers can end with
+ * "return errf(...)". */
+int errf(char *err, size_t len, const char *fmt, ...) LOG_PRINTF(3, 4);
 
 #endif

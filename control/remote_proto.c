@@ -3,24 +3,13 @@
  * of the remote-control protocol (see remote_proto.h).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "remote_proto.h"
 #include "wire.h"
-
-static int
-say(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "log.h"
 
 int
 rp_seq_lt(uint32_t a, uint32_t b)
@@ -83,22 +72,22 @@ get_name(const uint8_t *p, size_t left, char *out, char *err, size_t elen,
 	size_t n;
 
 	if (left < 1)
-		return say(err, elen, "%s: missing length", what);
+		return errf(err, elen, "%s: missing length", what);
 	n = p[0];
 	out[0] = '\0';
 	if (n == 0)
 		return 1;
 	if (left < 1 + n)
-		return say(err, elen, "%s: %zu bytes announced, %zu present",
+		return errf(err, elen, "%s: %zu bytes announced, %zu present",
 		    what, n, left - 1);
 	if (p[n] != '\0')
-		return say(err, elen, "%s: not NUL-terminated", what);
+		return errf(err, elen, "%s: not NUL-terminated", what);
 	if (n == 1)	/* "" is sent with length 0, so it has one encoding */
-		return say(err, elen, "%s: length 1 holds only the NUL (an "
+		return errf(err, elen, "%s: length 1 holds only the NUL (an "
 		    "empty string is sent with length 0)", what);
 	for (size_t i = 1; i < n; i++)
 		if (p[i] < 0x20 || p[i] > 0x7e)
-			return say(err, elen, "%s: unprintable byte 0x%02x",
+			return errf(err, elen, "%s: unprintable byte 0x%02x",
 			    what, p[i]);
 	memcpy(out, p + 1, n);
 	return (long)(1 + n);
@@ -109,10 +98,10 @@ get_magic(const uint8_t *p, size_t left, struct rp_ctl *c, char *err,
     size_t elen)
 {
 	if (left < 1 || p[0] != RP_MAGICLEN)
-		return say(err, elen, "magic: length %d, expected %d",
+		return errf(err, elen, "magic: length %d, expected %d",
 		    left < 1 ? -1 : p[0], RP_MAGICLEN);
 	if (left < 1 + RP_MAGICLEN)
-		return say(err, elen, "magic: truncated");
+		return errf(err, elen, "magic: truncated");
 	memcpy(c->magic, p + 1, RP_MAGICLEN);
 	return 0;
 }
@@ -147,13 +136,13 @@ rp_ctl_decode(const uint8_t *p, size_t len, struct rp_ctl *c, char *err,
 
 	memset(c, 0, sizeof(*c));
 	if (len < 1)
-		return say(err, errlen, "empty control message");
+		return errf(err, errlen, "empty control message");
 	if (p[0] > RP_MASTER_OK)
-		return say(err, errlen, "unknown control message type %u",
+		return errf(err, errlen, "unknown control message type %u",
 		    p[0]);
 	c->type = (enum rp_type)p[0];
 	if ((want = fixed_len(c->type)) != 0 && len != want)
-		return say(err, errlen, "%s: %zu bytes, expected %zu",
+		return errf(err, errlen, "%s: %zu bytes, expected %zu",
 		    type_names[c->type], len, want);
 	switch (c->type) {
 	case RP_MASTER_NEW:
@@ -163,7 +152,7 @@ rp_ctl_decode(const uint8_t *p, size_t len, struct rp_ctl *c, char *err,
 		    c->name, err, errlen, "MASTER_NEW monitor name")) == -1)
 			return -1;
 		if (2 + RP_MAGICLEN + (size_t)n != len)
-			return say(err, errlen, "MASTER_NEW: %zu trailing "
+			return errf(err, errlen, "MASTER_NEW: %zu trailing "
 			    "bytes", len - 2 - RP_MAGICLEN - (size_t)n);
 		break;
 	case RP_MASTER_ID:
@@ -171,9 +160,9 @@ rp_ctl_decode(const uint8_t *p, size_t len, struct rp_ctl *c, char *err,
 		    "MASTER_ID")) == -1)
 			return -1;
 		if (n < 2)
-			return say(err, errlen, "MASTER_ID: empty id");
+			return errf(err, errlen, "MASTER_ID: empty id");
 		if (1 + (size_t)n != len)
-			return say(err, errlen, "MASTER_ID: %zu trailing bytes",
+			return errf(err, errlen, "MASTER_ID: %zu trailing bytes",
 			    len - 1 - (size_t)n);
 		break;
 	case RP_MASTER_RES:
@@ -188,7 +177,7 @@ rp_ctl_decode(const uint8_t *p, size_t len, struct rp_ctl *c, char *err,
 		c->num = wire_be32(p + 1);
 		if (c->type != RP_ACK && c->type != RP_MASTER_OK &&
 		    c->num == 0)
-			return say(err, errlen, "%s: channel 0",
+			return errf(err, errlen, "%s: channel 0",
 			    type_names[c->type]);
 		break;
 	case RP_KEEPALIVE: case RP_MASTER_REJ:
@@ -356,10 +345,10 @@ rp_link_resume_ok(const struct rp_link *k, uint32_t rcv_nxt,
     uint32_t snd_una, uint32_t snd_nxt, char *err, size_t errlen)
 {
 	if (!joinable(k, rcv_nxt))
-		return say(err, errlen, "scamper expects sequence %u, but we "
+		return errf(err, errlen, "scamper expects sequence %u, but we "
 		    "hold %u to %u", rcv_nxt, rp_link_una(k), k->snd_nxt);
 	if ((uint32_t)(k->rcv_nxt - snd_una) > (uint32_t)(snd_nxt - snd_una))
-		return say(err, errlen, "we expect sequence %u, but scamper "
+		return errf(err, errlen, "we expect sequence %u, but scamper "
 		    "holds %u to %u", k->rcv_nxt, snd_una, snd_nxt);
 	return 0;
 }

@@ -8,6 +8,20 @@
 #include "scamper_ping.h"
 #include "sbuf.h"
 
+/* ', "NAME":["A1","A2",...]' for the N addresses at A. */
+static void
+addrs(struct sbuf *sb, const char *name, const struct scamper_addr *a,
+    uint8_t n)
+{
+	sb_printf(sb, ", \"%s\":[", name);
+	for (uint8_t i = 0; i < n; i++) {
+		sb_cat(sb, i == 0 ? "\"" : ",\"");
+		sb_addr(sb, &a[i]);
+		sb_cat(sb, "\"");
+	}
+	sb_cat(sb, "]");
+}
+
 static void
 addr_member(struct sbuf *sb, const char *key, const struct scamper_addr *a)
 {
@@ -79,15 +93,8 @@ reply(struct sbuf *sb, const struct scamper_ping *p,
 		    r->icmp_type, r->icmp_code);
 	else if (r->reply_proto == 6)
 		sb_printf(sb, ", \"tcp_flags\":%u", r->tcp_flags);
-	if (r->v4rr != NULL) {
-		sb_cat(sb, ", \"RR\":[");
-		for (uint8_t i = 0; i < r->v4rrc; i++) {
-			sb_cat(sb, i == 0 ? "\"" : ",\"");
-			sb_addr(sb, &r->v4rr[i]);
-			sb_cat(sb, "\"");
-		}
-		sb_cat(sb, "]");
-	}
+	if (r->v4rr != NULL)
+		addrs(sb, "RR", r->v4rr, r->v4rrc);
 	if (r->tsv != NULL)
 		timestamps(sb, r);
 	sb_cat(sb, "}");
@@ -149,15 +156,8 @@ header(struct sbuf *sb, const struct scamper_ping *p)
 	flags(sb, p->flags);
 	if (p->flags & SCAMPER_PING_FLAG_ICMPSUM)
 		sb_printf(sb, ", \"icmp_csum\": %u", p->probe_icmpsum);
-	if (p->tsps != NULL) {
-		sb_cat(sb, ", \"probe_tsps\":[");
-		for (uint8_t i = 0; i < p->tspsc; i++) {
-			sb_cat(sb, i == 0 ? "\"" : ",\"");
-			sb_addr(sb, &p->tsps[i]);
-			sb_cat(sb, "\"");
-		}
-		sb_cat(sb, "]");
-	}
+	if (p->tsps != NULL)
+		addrs(sb, "probe_tsps", p->tsps, p->tspsc);
 }
 
 static void

@@ -31,7 +31,7 @@ pkt_ip(struct sbuf *sb, const struct scamper_tbit_pktinfo *i)
 /* A Packet Too Big (ICMP fragmentation needed, ICMPv6 type 2) as
  * "PTB", its length and "mtu = N".  Returns 1 if P is one. */
 static int
-pkt_ptb(struct sbuf *sb, const struct scamper_tbit_pkt *p)
+text_tbit_ptb(struct sbuf *sb, const struct scamper_tbit_pkt *p)
 {
 	const uint8_t *d = p->data;
 	unsigned mtu;
@@ -66,7 +66,7 @@ pkt_line(struct sbuf *sb, const struct scamper_tbit *t,
 	scamper_tbit_pkt_reltime(p, &t->start, &sec, &usec);
 	sb_printf(sb, " [%3ld.%03ld] %s ", sec, usec / 1000,
 	    p->dir == SCAMPER_TBIT_PKT_DIR_TX ? "TX" : "RX");
-	if (rc == 1 && pkt_ptb(sb, p))
+	if (rc == 1 && text_tbit_ptb(sb, p))
 		;
 	else if (rc == 1 && !i.v6 && i.frag_off != 0) {	/* a later fragment */
 		sb_printf(sb, "%-12s %5uF%23s", "", p->len, "");

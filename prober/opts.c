@@ -5,27 +5,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 
 #include "opts.h"
+#include "log.h"
 
 #define PPS_MAX 100000000u	/* a sanity bound, not a pacing cap */
 #define WINDOW_MAX 65535u
-
-static int
-say(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Parse S as a decimal integer in [MIN, MAX]. */
 static int
@@ -49,7 +38,7 @@ num_opt(char c, const char *v, uint32_t min, uint32_t max, uint32_t *out,
     char *err, size_t len)
 {
 	if (parse_u32(v, min, max, out) == -1)
-		return say(err, len, "-%c: invalid value '%s' (expected an "
+		return errf(err, len, "-%c: invalid value '%s' (expected an "
 		    "integer from %u to %u)", c, v, min, max);
 	return 0;
 }
@@ -76,7 +65,7 @@ check_command(const char *v, char *err, size_t len)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strlen(commands[i]) == n && strncmp(v, commands[i], n) == 0)
 			return 0;
-	return say(err, len, "-c: unknown command '%.*s' (expected trace, "
+	return errf(err, len, "-c: unknown command '%.*s' (expected trace, "
 	    "ping, tracelb, dealias, neighbourdisc, sniff, sting, tbit or "
 	    "host)", (int)n, v);
 }
@@ -110,10 +99,10 @@ opt_O_file(struct opts *o, const char *v, int *rc, char *err, size_t len)
 		if (strncmp(v, keys[i], n) != 0)
 			continue;
 		if (v[n] == '\0')
-			*rc = say(err, len, "-O %s: a file name is needed "
+			*rc = errf(err, len, "-O %s: a file name is needed "
 			    "after '='", keys[i]);
 		else if (*dst[i] != NULL && strcmp(*dst[i], v + n) != 0)
-			*rc = say(err, len, "-O %s%s: conflicts with -O %s%s",
+			*rc = errf(err, len, "-O %s%s: conflicts with -O %s%s",
 			    keys[i], v + n, keys[i], *dst[i]);
 		else {
 			*dst[i] = v + n;
@@ -134,7 +123,7 @@ opt_O(struct opts *o, const char *v, char *err, size_t len)
 		return rc;
 	if (loop_kind_parse(v, &k) == 0) {
 		if ((o->oflags & OPT_O_LOOP) && k != o->loop)
-			return say(err, len, "-O %s: conflicts with -O %s "
+			return errf(err, len, "-O %s: conflicts with -O %s "
 			    "(choose one event loop)", v, o->oloop_name);
 		o->oflags |= OPT_O_LOOP;
 		o->loop = k;
@@ -146,7 +135,7 @@ opt_O(struct opts *o, const char *v, char *err, size_t len)
 			o->oflags |= owords[i].flag;
 			return 0;
 		}
-	return say(err, len, "-O: unknown option '%s' (see scamper -?)", v);
+	return errf(err, len, "-O: unknown option '%s' (see scamper -?)", v);
 }
 
 /* Split "[ip:]port" (ip may be "[v6]"); ADDR gets "" when absent. */
@@ -166,15 +155,15 @@ opt_P(struct opts *o, const char *v, char *err, size_t len)
 			n -= 2;
 		}
 		if (n == 0 || n >= sizeof(o->ctl_addr))
-			return say(err, len, "-P: invalid address in '%s'", v);
+			return errf(err, len, "-P: invalid address in '%s'", v);
 		memcpy(o->ctl_addr, a, n);
 		o->ctl_addr[n] = '\0';
 		if (!is_ip(o->ctl_addr))
-			return say(err, len, "-P: '%s' is not an IPv4 or IPv6 "
+			return errf(err, len, "-P: '%s' is not an IPv4 or IPv6 "
 			    "address", o->ctl_addr);
 	}
 	if (parse_u32(port, 1, 65535, &p) == -1)
-		return say(err, len, "-P: invalid port '%s' (expected 1 to "
+		return errf(err, len, "-P: invalid port '%s' (expected 1 to "
 		    "65535)", port);
 	o->ctl_port = (uint16_t)p;
 	return 0;
@@ -187,9 +176,9 @@ opt_R(struct opts *o, const char *v, char *err, size_t len)
 	uint32_t p;
 
 	if (colon == NULL || colon == v)
-		return say(err, len, "-R: expected name:port, got '%s'", v);
+		return errf(err, len, "-R: expected name:port, got '%s'", v);
 	if (parse_u32(colon + 1, 1, 65535, &p) == -1)
-		return say(err, len, "-R: invalid port '%s' (expected 1 to "
+		return errf(err, len, "-R: invalid port '%s' (expected 1 to "
 		    "65535)", colon + 1);
 	o->remote = v;
 	o->remote_port = (uint16_t)p;
@@ -226,7 +215,7 @@ opt_F(struct opts *o, const char *v, char *err, size_t len)
 				return 0;
 			}
 		}
-		return say(err, len, "-F: invalid ipfw rule range in '%s' "
+		return errf(err, len, "-F: invalid ipfw rule range in '%s' "
 		    "(expected ipfw:START-END, 1 <= START <= END <= 65534)", v);
 	}
 	if (strncmp(v, "pf:", 3) == 0) {
@@ -238,10 +227,10 @@ opt_F(struct opts *o, const char *v, char *err, size_t len)
 			o->fw_max = a;
 			return 0;
 		}
-		return say(err, len, "-F: invalid pf firewall '%s' (expected "
+		return errf(err, len, "-F: invalid pf firewall '%s' (expected "
 		    "pf:ANCHOR:NUM)", v);
 	}
-	return say(err, len, "-F: unknown firewall '%s' (expected nft, "
+	return errf(err, len, "-F: unknown firewall '%s' (expected nft, "
 	    "ipfw:START-END or pf:ANCHOR:NUM)", v);
 }
 
@@ -252,10 +241,10 @@ check_fw(const struct opts *o, char *err, size_t len)
 	if (o->firewall == NULL || strcmp(o->fw_kind, SCAMPER_FW) == 0)
 		return 0;
 	if (strcmp(SCAMPER_FW, "none") == 0)
-		return say(err, len, "-F %s: this scamper was built without a "
+		return errf(err, len, "-F %s: this scamper was built without a "
 		    "firewall (on Linux it needs libnftnl and libmnl)",
 		    o->firewall);
-	return say(err, len, "-F %s: this system's firewall is %s: give "
+	return errf(err, len, "-F %s: this system's firewall is %s: give "
 	    "-F %s%s", o->firewall, SCAMPER_FW, SCAMPER_FW,
 	    strcmp(SCAMPER_FW, "nft") == 0 ? "" : ":...");
 }
@@ -268,7 +257,7 @@ static int
 set_input(struct opts *o, enum opts_input in, char *err, size_t len)
 {
 	if (o->input != INPUT_NONE && o->input != in)
-		return say(err, len, "%s: cannot be combined with %s (give one "
+		return errf(err, len, "%s: cannot be combined with %s (give one "
 		    "of -i, -I, -f, -P, -R, -U)", input_names[in],
 		    input_names[o->input]);
 	o->input = in;
@@ -279,7 +268,7 @@ static int
 nonempty(char c, const char *v, char *err, size_t len)
 {
 	if (*v == '\0')
-		return say(err, len, "-%c: empty argument", c);
+		return errf(err, len, "-%c: empty argument", c);
 	return 0;
 }
 
@@ -308,7 +297,7 @@ opt_one(struct opts *o, char c, const char *v, char *err, size_t len)
 	case 'n':
 		o->nameserver = v;
 		if (!is_ip(v))
-			return say(err, len, "-n: '%s' is not an IPv4 or IPv6 "
+			return errf(err, len, "-n: '%s' is not an IPv4 or IPv6 "
 			    "address", v);
 		return 0;
 	case 'P':
@@ -324,7 +313,7 @@ opt_one(struct opts *o, char c, const char *v, char *err, size_t len)
 			return -1;
 		o->unix_path = v;
 		if (strlen(v) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-			return say(err, len, "-U: path too long (at most %zu "
+			return errf(err, len, "-U: path too long (at most %zu "
 			    "bytes)", sizeof(((struct sockaddr_un *)0)->sun_path)
 			    - 1);
 		return nonempty(c, v, err, len);
@@ -334,7 +323,7 @@ opt_one(struct opts *o, char c, const char *v, char *err, size_t len)
 	case 'd': o->debugfile = v; return nonempty(c, v, err, len);
 	case 'e': o->pidfile = v; return nonempty(c, v, err, len);
 	}
-	return say(err, len, "-%c: unknown option (see scamper -?)", c);
+	return errf(err, len, "-%c: unknown option (see scamper -?)", c);
 }
 
 /* Options taking a value; the rest of scamper's options are flags. */
@@ -356,12 +345,12 @@ opts_token(struct opts *o, char **argv, int argc, int *i, char *err,
 			continue;
 		}
 		if (c == ':' || strchr(optvals, c) == NULL)
-			return say(err, len, "-%c: unknown option (see "
+			return errf(err, len, "-%c: unknown option (see "
 			    "scamper -?)", c);
 		if (tok[k + 1] != '\0')
 			return opt_one(o, c, tok + k + 1, err, len);
 		if (*i + 1 >= argc)
-			return say(err, len, "-%c: requires an argument", c);
+			return errf(err, len, "-%c: requires an argument", c);
 		return opt_one(o, c, argv[++*i], err, len);
 	}
 	return 0;
@@ -377,19 +366,19 @@ check_operands(struct opts *o, char *err, size_t len)
 		return 0;
 	case INPUT_ADDRS:
 		if (o->nargs == 0)
-			return say(err, len, "-i: no addresses given");
+			return errf(err, len, "-i: no addresses given");
 		return 0;
 	case INPUT_CMDS:
 		if (o->nargs == 0)
-			return say(err, len, "-I: no commands given");
+			return errf(err, len, "-I: no commands given");
 		return 0;
 	case INPUT_FILE:
 		if (o->nargs == 0)
-			return say(err, len, "-f: no list file given");
+			return errf(err, len, "-f: no list file given");
 		return 0;
 	default:
 		if (o->nargs > 0)
-			return say(err, len, "%s: unexpected argument '%s'",
+			return errf(err, len, "%s: unexpected argument '%s'",
 			    input_names[o->input], o->args[0]);
 		return 0;
 	}
@@ -406,7 +395,7 @@ opts_parse(int argc, char **argv, struct opts *o, char *err, size_t len)
 	o->loop = LOOP_DEFAULT;
 	if (argc > 1 && (o->args = calloc((size_t)argc, sizeof(char *))) ==
 	    NULL)
-		return say(err, len, "out of memory");
+		return errf(err, len, "out of memory");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -446,12 +435,12 @@ check_tls_files(const struct opts *o, char *err, size_t len)
 	if (w == NULL)
 		return 0;
 	if (o->input != INPUT_REMOTE)
-		return say(err, len, "-O %s=: only applies with -R", w);
+		return errf(err, len, "-O %s=: only applies with -R", w);
 	if (o->oflags & (OPT_O_NOTLS | OPT_O_NOTLS_REMOTE))
-		return say(err, len, "-O %s=: TLS is off (-O %s)", w,
+		return errf(err, len, "-O %s=: TLS is off (-O %s)", w,
 		    (o->oflags & OPT_O_NOTLS) ? "notls" : "notls-remote");
 	if ((o->certfile == NULL) != (o->keyfile == NULL))
-		return say(err, len, "-O %s=: a client certificate needs both "
+		return errf(err, len, "-O %s=: a client certificate needs both "
 		    "-O certfile= and -O keyfile=", o->certfile != NULL ?
 		    "certfile" : "keyfile");
 	return 0;
@@ -461,34 +450,34 @@ int
 opts_check(const struct opts *o, char *err, size_t len)
 {
 	if ((o->oflags & OPT_O_LOOP) && !loop_kind_available(o->loop))
-		return say(err, len, "-O %s: not available on this system",
+		return errf(err, len, "-O %s: not available on this system",
 		    o->oloop_name);
 	if (o->oflags & OPT_O_PLANETLAB)
-		return say(err, len, "-O planetlab: not supported: PlanetLab's "
+		return errf(err, len, "-O planetlab: not supported: PlanetLab's "
 		    "safe raw sockets (its VNET+ kernel) exist on no system "
 		    "today; scamper-helper gives the prober its raw and "
 		    "datalink sockets instead");
 	if ((o->oflags & OPT_O_TLS) && (o->oflags & OPT_O_NOTLS))
-		return say(err, len, "-O tls: conflicts with -O notls");
+		return errf(err, len, "-O tls: conflicts with -O notls");
 	if (__builtin_popcount(o->oflags &
 	    (OPT_O_TEXT | OPT_O_WARTS | OPT_O_JSON)) > 1)
-		return say(err, len, "-O: choose one of text, warts and json");
+		return errf(err, len, "-O: choose one of text, warts and json");
 	if ((o->oflags & OPT_O_TLS) && o->input != INPUT_REMOTE)
-		return say(err, len, "-O tls: only applies with -R");
+		return errf(err, len, "-O tls: only applies with -R");
 	if ((o->oflags & OPT_O_TCPFILES) && o->input != INPUT_CTL_INET)
-		return say(err, len, "-O tcp-files: only applies with -P");
+		return errf(err, len, "-O tcp-files: only applies with -P");
 	if (check_tls_files(o, err, len) == -1 || check_fw(o, err, len) == -1)
 		return -1;
 	if ((o->oflags & (OPT_O_CMDFILE | OPT_O_TSPS)) &&
 	    o->input != INPUT_FILE)
-		return say(err, len, "-O %s: only applies to a list file",
+		return errf(err, len, "-O %s: only applies to a list file",
 		    (o->oflags & OPT_O_CMDFILE) ? "cmdfile" : "tsps");
 	if (o->daemon && o->input != INPUT_CTL_INET &&
 	    o->input != INPUT_CTL_UNIX && o->input != INPUT_REMOTE)
-		return say(err, len, "-D: needs -P, -U or -R (a daemon takes "
+		return errf(err, len, "-D: needs -P, -U or -R (a daemon takes "
 		    "its work from a control socket)");
 	if (o->input == INPUT_NONE)
-		return say(err, len, "no input: give -i, -I, -f, -P, -R, -U "
+		return errf(err, len, "no input: give -i, -I, -f, -P, -R, -U "
 		    "or a list file (see scamper -?)");
 	return 0;
 }
@@ -509,12 +498,12 @@ opts_check_implemented(const struct opts *o, char *err, size_t len)
 		if (c == 'O')
 			continue;
 		if (strchr(opts_built, c) == NULL)
-			return say(err, len, "-%c: not implemented yet", c);
+			return errf(err, len, "-%c: not implemented yet", c);
 	}
 	for (size_t i = 0; i < sizeof(owords) / sizeof(owords[0]); i++)
 		if ((o->oflags & owords[i].flag) &&
 		    !(opts_o_built & owords[i].flag))
-			return say(err, len, "-O %s: not implemented yet",
+			return errf(err, len, "-O %s: not implemented yet",
 			    owords[i].word);
 	return 0;
 }

@@ -3,24 +3,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cmd.h"
-
-static int
-say(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "log.h"
 
 static int
 is_space(char c)
@@ -40,7 +29,7 @@ cmd_split(char *line, char **argv, int max, char *err, size_t errlen)
 		if (*r == '\0')
 			return n;
 		if (n == max)
-			return say(err, errlen, "too many words (at most %d)",
+			return errf(err, errlen, "too many words (at most %d)",
 			    max);
 		argv[n++] = w;
 		while (*r != '\0' && !is_space(*r)) {
@@ -49,7 +38,7 @@ cmd_split(char *line, char **argv, int max, char *err, size_t errlen)
 				while (*r != '\0' && *r != q)
 					*w++ = *r++;
 				if (*r != q)
-					return say(err, errlen,
+					return errf(err, errlen,
 					    "unbalanced %c quote", q);
 				r++;
 			} else
@@ -70,6 +59,37 @@ cmd_addr(const char *s, uint8_t *addr)
 	if (inet_pton(AF_INET6, s, addr) == 1)
 		return AF_INET6;
 	return 0;
+}
+
+int
+cmd_target(const struct cmd_args *a, uint8_t *dst, char *err, size_t len)
+{
+	int af;
+
+	if (a->noperands != 1) {
+		errf(err, len, "expected one target address, got %d",
+		    a->noperands);
+		return 0;
+	}
+	if ((af = cmd_addr(a->operands[0], dst)) == 0)
+		errf(err, len, "'%s' is not an IPv4 or IPv6 address",
+		    a->operands[0]);
+	return af;
+}
+
+int
+cmd_opt_addr(const struct cmd_args *a, char opt, int af, uint8_t *addr,
+    char *err, size_t len)
+{
+	const struct cmd_optval *v = cmd_opt(a, opt);
+
+	if (v == NULL)
+		return 0;
+	if (v->af != af)
+		return errf(err, len, "-%c: %s is not of the target's address "
+		    "family", opt, v->s);
+	memcpy(addr, v->addr, 16);
+	return 1;
 }
 
 static int
@@ -121,27 +141,27 @@ value(const struct cmd_optspec *o, const char *s, struct cmd_optval *v,
 		u = strtoull(s, &end, 10);
 		if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
 		    u < o->min || u > o->max)
-			return say(err, errlen, "-%c: invalid value '%s' "
+			return errf(err, errlen, "-%c: invalid value '%s' "
 			    "(expected %u to %u)", o->opt, s, o->min, o->max);
 		v->u = (uint32_t)u;
 		return 0;
 	case CMD_STR:
 		if (*s == '\0')
-			return say(err, errlen, "-%c: empty value", o->opt);
+			return errf(err, errlen, "-%c: empty value", o->opt);
 		return 0;
 	case CMD_ADDR:
 		if ((v->af = cmd_addr(s, v->addr)) == 0)
-			return say(err, errlen, "-%c: '%s' is not an IPv4 or "
+			return errf(err, errlen, "-%c: '%s' is not an IPv4 or "
 			    "IPv6 address", o->opt, s);
 		return 0;
 	case CMD_HEX:
 		len = strlen(s);
 		for (size_t i = 0; i < len; i++)
 			if (hexval(s[i]) < 0)
-				return say(err, errlen, "-%c: '%s' is not hex",
+				return errf(err, errlen, "-%c: '%s' is not hex",
 				    o->opt, s);
 		if (len == 0 || len % 2 != 0 || len / 2 > o->max)
-			return say(err, errlen, "-%c: hex value must be 1 to "
+			return errf(err, errlen, "-%c: hex value must be 1 to "
 			    "%u whole bytes", o->opt, o->max);
 		v->u = (uint32_t)(len / 2);
 		return 0;
@@ -157,10 +177,10 @@ value(const struct cmd_optspec *o, const char *s, struct cmd_optval *v,
 			len += (size_t)snprintf(list + len, len < sizeof(list) ?
 			    sizeof(list) - len : 0, "%s%s", i ? ", " : "",
 			    o->words[i]);
-		return say(err, errlen, "-%c: unknown value '%s' (expected %s)",
+		return errf(err, errlen, "-%c: unknown value '%s' (expected %s)",
 		    o->opt, s, list);
 	}
-	return say(err, errlen, "-%c: bad option spec", o->opt);
+	return errf(err, errlen, "-%c: bad option spec", o->opt);
 }
 
 static int
@@ -185,12 +205,12 @@ one_word(const struct cmd_optspec *spec, size_t nspec, int argc, char **argv,
 		const char *val = NULL;
 
 		if (o == NULL)
-			return say(err, errlen, "-%c: unknown option", w[k]);
+			return errf(err, errlen, "-%c: unknown option", w[k]);
 		if (!o->repeat && seen(out, o->opt))
-			return say(err, errlen, "-%c: given more than once",
+			return errf(err, errlen, "-%c: given more than once",
 			    o->opt);
 		if (out->nv == CMD_MAXARGS)
-			return say(err, errlen, "too many options");
+			return errf(err, errlen, "too many options");
 		v = &out->v[out->nv];
 		memset(v, 0, sizeof(*v));
 		if (o->type != CMD_FLAG) {
@@ -199,7 +219,7 @@ one_word(const struct cmd_optspec *spec, size_t nspec, int argc, char **argv,
 			else if (*i + 1 < argc)
 				val = argv[++*i];
 			else
-				return say(err, errlen, "-%c: requires a "
+				return errf(err, errlen, "-%c: requires a "
 				    "value", o->opt);
 		}
 		if (value(o, val, v, err, errlen) == -1)
@@ -232,7 +252,7 @@ cmd_getopts(const struct cmd_optspec *spec, size_t nspec, int argc,
 	}
 	for (; i < argc; i++) {
 		if (out->noperands == CMD_MAXARGS)
-			return say(err, errlen, "too many targets");
+			return errf(err, errlen, "too many targets");
 		out->operands[out->noperands++] = argv[i];
 	}
 	return 0;
@@ -264,13 +284,3 @@ cmd_has_word(const struct cmd_args *a, char opt, uint32_t word)
 	return 0;
 }
 
-int
-cmd_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}

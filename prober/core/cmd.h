@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
+
 #define CMD_MAXARGS 256
 
 enum cmd_argtype {
@@ -74,9 +76,8 @@ uint32_t cmd_optu(const struct cmd_args *a, char opt, uint32_t def);
 int cmd_has_word(const struct cmd_args *a, char opt, uint32_t word);
 
 /* Format a message into ERR (LEN bytes) and return -1: the shape of every
- * option checker's failure path. */
-int cmd_err(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+ * option checker's failure path (common/log.h's errf). */
+#define cmd_err errf
 
 /* Decode hex string S (validated by cmd_getopts) into BUF; returns the
  * number of bytes. */
@@ -85,5 +86,16 @@ size_t cmd_hex(const char *s, uint8_t *buf, size_t cap);
 /* Parse S as an IPv4 or IPv6 address into ADDR (16 bytes).  Returns the
  * family, or 0 if S is not an address. */
 int cmd_addr(const char *s, uint8_t *addr);
+
+/* The one target address of A (its only operand) into DST (16 bytes).
+ * Returns its family, AF_INET or AF_INET6, or 0 with a message in ERR. */
+int cmd_target(const struct cmd_args *a, uint8_t *dst, char *err,
+    size_t len);
+
+/* Address option OPT of A into ADDR (16 bytes), if given: it must be of
+ * the target's family AF.  Returns 1 if given, 0 if not, or -1 with a
+ * message in ERR. */
+int cmd_opt_addr(const struct cmd_args *a, char opt, int af, uint8_t *addr,
+    char *err, size_t len);
 
 #endif

@@ -293,7 +293,7 @@ dns_ptr_parse(const uint8_t *m, size_t len, const uint8_t *query,
 
 /* Address text S (with an optional %scope for IPv6) into SS, port 53. */
 static int
-ns_addr(const char *s, struct sockaddr_storage *ss)
+dns_ns_addr(const char *s, struct sockaddr_storage *ss)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
@@ -335,7 +335,7 @@ dns_resolv_parse(const char *text, struct sockaddr_storage *ns, int max)
 		    p);
 		if (sscanf(line, "%15s %63s", word, addr) == 2 &&
 		    strcmp(word, "nameserver") == 0 &&
-		    ns_addr(addr, &ns[c]) == 0)
+		    dns_ns_addr(addr, &ns[c]) == 0)
 			c++;
 		p += n;
 		if (*p == '\n')

@@ -84,6 +84,17 @@ struct method {
 	size_t			 ncmds;
 };
 
+/* The members of a method descriptor that every technique has, named
+ * after its prefix P: P_opts (an array), P_alloc, P_start, P_probe,
+ * P_halt, P_result and P_free_state.  The descriptor adds .name and
+ * whichever of .reply, .sent and .cmds the technique has. */
+#define METHOD_CALLS(P)						\
+	.opts = P##_opts,						\
+	.nopts = sizeof(P##_opts) / sizeof(P##_opts[0]),		\
+	.alloc = P##_alloc, .start = P##_start, .probe = P##_probe,	\
+	.halt = P##_halt, .result = P##_result,			\
+	.free_state = P##_free_state
+
 /* The method called NAME (case-sensitive, as scamper's) in TABLE (NULL
  * terminated; NULL is an empty table), or NULL. */
 const struct method *method_find(const struct method *const *table,

@@ -231,6 +231,18 @@ task_cycle(const struct task *t)
 	return t->src != NULL ? t->src->cycle : t->c->cycle;
 }
 
+void
+task_list_cycle(const struct task *t, struct scamper_list **list,
+    struct scamper_cycle **cycle)
+{
+	struct scamper_cycle *c = task_cycle(t);
+
+	if (c == NULL)
+		return;
+	*cycle = scamper_cycle_use(c);
+	*list = scamper_list_use(c->list);
+}
+
 uint16_t
 task_default_sport(const struct task *t)
 {

@@ -20,6 +20,7 @@
 
 struct task;
 struct scamper_cycle;
+struct scamper_list;
 
 /* The technique's state (what its alloc returned). */
 void *task_state(const struct task *t);
@@ -97,6 +98,11 @@ struct timeval task_walltime(const struct task *t);
 /* The cycle (and through it the list) results belong to, or NULL.  Take
  * a reference (scamper_cycle_use) to keep it. */
 struct scamper_cycle *task_cycle(const struct task *t);
+
+/* The result's *CYCLE and *LIST: a reference each to the task's cycle
+ * and its list; both left as they are when the task has no cycle. */
+void task_list_cycle(const struct task *t, struct scamper_list **list,
+    struct scamper_cycle **cycle);
 
 /* The default source port / ICMP id for probes: (pid & 0x7fff) | 0x8000,
  * as scamper uses. */

@@ -116,13 +116,8 @@ nd_target(struct nd_state *s, const struct cmd_args *a, char *err,
 	struct scamper_neighbourdisc *nd = s->nd;
 	int at;
 
-	if (a->noperands != 1)
-		return cmd_err(err, len, "expected one target address, got %d",
-		    a->noperands);
-	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
-		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
-		    a->operands[0]);
-	if (nd_iface(s, a, err, len) == -1 || nd_source(s, err, len) == -1)
+	if ((s->af = cmd_target(a, s->dst, err, len)) == 0 ||
+	    nd_iface(s, a, err, len) == -1 || nd_source(s, err, len) == -1)
 		return -1;
 	at = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
 	nd->method = s->af == AF_INET ? SCAMPER_NEIGHBOURDISC_METHOD_ARP :
@@ -155,10 +150,7 @@ nd_alloc(struct task *task, const struct cmd_args *a, char *err,
 		nd_state_free(s);
 		return NULL;
 	}
-	if (task_cycle(task) != NULL) {
-		nd->cycle = scamper_cycle_use(task_cycle(task));
-		nd->list = scamper_list_use(nd->cycle->list);
-	}
+	task_list_cycle(task, &nd->list, &nd->cycle);
 	return s;
 }
 
@@ -170,13 +162,6 @@ nd_free_state(void *arg)
 
 const struct method method_neighbourdisc = {
 	.name = "neighbourdisc",
-	.opts = nd_opts,
-	.nopts = sizeof(nd_opts) / sizeof(nd_opts[0]),
-	.alloc = nd_alloc,
-	.start = nd_start,
-	.probe = nd_probe,
+	METHOD_CALLS(nd),
 	.sent = nd_sent,
-	.halt = nd_halt,
-	.result = nd_result,
-	.free_state = nd_free_state,
 };

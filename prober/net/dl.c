@@ -58,8 +58,6 @@ static void
 as_quote(struct pkt_reply *r)
 {
 	struct pkt_quote *q = &r->q;
-	const uint8_t *l = r->l4;
-	size_t len = r->l4len;
 
 	memset(q, 0, sizeof(*q));
 	q->af = r->af;
@@ -73,25 +71,7 @@ as_quote(struct pkt_reply *r)
 	q->flowlabel = r->flowlabel;
 	q->ipopts = r->ipopts;
 	q->ipoptlen = r->ipoptlen;
-	q->l4len = l != NULL ? len : 0;
-	if (l == NULL)
-		len = 0;
-	if ((q->proto == IPPROTO_UDP || q->proto == IPPROTO_TCP) && len >= 4) {
-		q->sport = wire_be16(l);
-		q->dport = wire_be16(l + 2);
-		if (q->proto == IPPROTO_UDP && len >= 8)
-			q->l4cksum = wire_be16(l + 6);
-		if (q->proto == IPPROTO_TCP && len >= 8)
-			q->tcp_seq = wire_be32(l + 4);
-	} else if ((q->proto == IPPROTO_ICMP || q->proto == IPPROTO_ICMPV6) &&
-	    len >= 4) {
-		q->icmp_type = l[0];
-		q->l4cksum = wire_be16(l + 2);
-		if (len >= 8) {
-			q->icmp_id = wire_be16(l + 4);
-			q->icmp_seq = wire_be16(l + 6);
-		}
-	}
+	pkt_quote_l4(q, r->l4, r->l4 != NULL ? r->l4len : 0);
 	r->has_quote = 1;
 }
 

@@ -19,7 +19,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "dl_int.h"
 #include "fpset.h"
 #include "iftab.h"
+#include "log.h"
 #include "ndcache.h"
 #include "pkt_nd.h"
 #include "txstamp.h"
@@ -109,21 +109,6 @@ struct dl_pool {
 };
 
 static void pool_kick(struct dl_pool *p);
-
-static int
-say(char *why, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-say(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static const char *
 ntop(int af, const uint8_t *a, char *buf, size_t len)
@@ -353,7 +338,7 @@ iface_get(struct dl_pool *p, uint32_t ifindex, char *why, size_t len)
 		if (ifp->ifindex == ifindex)
 			return ifp;
 	if ((ifp = calloc(1, sizeof(*ifp))) == NULL) {
-		say(why, len, "out of memory");
+		errf(why, len, "out of memory");
 		return NULL;
 	}
 	ifp->p = p;
@@ -366,7 +351,7 @@ iface_get(struct dl_pool *p, uint32_t ifindex, char *why, size_t len)
 	else
 		snprintf(ifp->name, sizeof(ifp->name), "ifindex %u", ifindex);
 	if (neigh_link_get(ifindex, &ifp->kind, ifp->mac, &mtu) == -1) {
-		say(why, len, "interface %s: %s", ifp->name, strerror(errno));
+		errf(why, len, "interface %s: %s", ifp->name, strerror(errno));
 		free(ifp);
 		return NULL;
 	}
@@ -385,17 +370,17 @@ user_verdict(const struct dl_user *u, int *err, char *why, size_t len)
 
 	if (u->txif != NULL && u->txif->tx.state == DS_FAILED) {
 		*err = u->txif->tx.err;
-		return say(why, len, "no datalink socket on %s: %s",
+		return errf(why, len, "no datalink socket on %s: %s",
 		    u->txif->name, strerror(*err));
 	}
 	if (u->rxs != NULL && u->rxs->state == DS_FAILED) {
 		*err = u->rxs->err;
-		return say(why, len, "no datalink socket on %s: %s",
+		return errf(why, len, "no datalink socket on %s: %s",
 		    u->rxif->name, strerror(*err));
 	}
 	if (u->mac == -1) {
 		*err = EHOSTUNREACH;
-		return say(why, len, "router %s on %s did not answer address "
+		return errf(why, len, "router %s on %s did not answer address "
 		    "resolution", ntop(u->af, u->rtr, a, sizeof(a)),
 		    u->txif->name);
 	}
@@ -564,18 +549,18 @@ user_via(struct dl_user *u, char *why, size_t len)
 
 	ntop(u->af, u->rtr, a, sizeof(a));
 	if (neigh_route_get(u->af, u->rtr, &rt) == -1)
-		return say(why, len, "no route to router %s: %s", a,
+		return errf(why, len, "no route to router %s: %s", a,
 		    strerror(errno));
 	if (rt.local)
-		return say(why, len, "router %s is an address of this host", a);
+		return errf(why, len, "router %s is an address of this host", a);
 	if (rt.has_gw)
-		return say(why, len, "router %s is not on a directly connected "
+		return errf(why, len, "router %s is not on a directly connected "
 		    "network (reached via %s)", a, ntop(u->af, rt.gw, g,
 		    sizeof(g)));
 	if ((u->txif = iface_get(u->p, rt.ifindex, why, len)) == NULL)
 		return -1;
 	if (u->txif->kind != NEIGH_LINK_ETHER)
-		return say(why, len, "router %s is on %s, which is not an "
+		return errf(why, len, "router %s is on %s, which is not an "
 		    "Ethernet", a, u->txif->name);
 	user_resolve(u);
 	sock_want(&u->txif->tx);
@@ -592,12 +577,12 @@ user_ts(struct dl_user *u, const uint8_t *dst, char *why, size_t len)
 	if (u->txif != NULL)
 		u->rxif = u->txif;
 	else if (neigh_route_get(u->af, dst, &rt) == -1)
-		return say(why, len, "no route to %s: %s",
+		return errf(why, len, "no route to %s: %s",
 		    ntop(u->af, dst, a, sizeof(a)), strerror(errno));
 	else if ((u->rxif = iface_get(u->p, rt.ifindex, why, len)) == NULL)
 		return -1;
 	if (u->rxif->kind == NEIGH_LINK_OTHER)
-		return say(why, len, "%s has a link type the datalink code "
+		return errf(why, len, "%s has a link type the datalink code "
 		    "does not frame", u->rxif->name);
 	u->watching = 1;
 	u->rxs = &u->rxif->rx;
@@ -616,11 +601,11 @@ dl_user_new(struct dl_pool *p, int want, int af, const uint8_t *dst,
 
 	if ((want & ~(DL_WANT_VIA | DL_WANT_TS)) != 0 || want == 0 ||
 	    ((want & DL_WANT_VIA) && rtr == NULL)) {
-		say(why, whylen, "bad datalink request");
+		errf(why, whylen, "bad datalink request");
 		return NULL;
 	}
 	if ((u = calloc(1, sizeof(*u))) == NULL) {
-		say(why, whylen, "out of memory");
+		errf(why, whylen, "out of memory");
 		return NULL;
 	}
 	u->p = p;
@@ -693,27 +678,27 @@ dl_tap_new(struct dl_pool *p, uint32_t ifindex, const char *expr, int send,
 	char e[256];
 
 	if ((expr == NULL && !send) || (expr != NULL && cb == NULL)) {
-		say(why, whylen, "bad datalink request");
+		errf(why, whylen, "bad datalink request");
 		return NULL;
 	}
 	if ((ifp = iface_get(p, ifindex, why, whylen)) == NULL)
 		return NULL;
 	if (ifp->kind == NEIGH_LINK_OTHER) {
-		say(why, whylen, "%s has a link type the datalink code does "
+		errf(why, whylen, "%s has a link type the datalink code does "
 		    "not frame", ifp->name);
 		return NULL;
 	}
 	if ((u = calloc(1, sizeof(*u))) == NULL ||
 	    (expr != NULL && (u->tapexpr = strdup(expr)) == NULL)) {
 		free(u);
-		say(why, whylen, "out of memory");
+		errf(why, whylen, "out of memory");
 		return NULL;
 	}
 	if (expr != NULL && (u->tapf = dlfilter_compile(ifp->kind, expr, e,
 	    sizeof(e))) == NULL) {
 		free(u->tapexpr);
 		free(u);
-		say(why, whylen, "filter '%s' on %s: %s", expr, ifp->name, e);
+		errf(why, whylen, "filter '%s' on %s: %s", expr, ifp->name, e);
 		return NULL;
 	}
 	u->p = p;

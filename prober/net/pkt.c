@@ -242,9 +242,8 @@ pkt_build(const struct pkt_probe *p, uint8_t *buf, size_t cap)
 
 static int parse_l4(struct pkt_reply *r, const uint8_t *l, size_t len);
 
-/* Parse the first bytes of a quoted L4 header at L (LEN bytes). */
-static void
-parse_quote_l4(struct pkt_quote *q, const uint8_t *l, size_t len)
+void
+pkt_quote_l4(struct pkt_quote *q, const uint8_t *l, size_t len)
 {
 	q->l4len = len;
 	if (q->proto == IPPROTO_UDP || q->proto == IPPROTO_TCP) {
@@ -291,7 +290,7 @@ parse_quote4(struct pkt_quote *q, const uint8_t *b, size_t len)
 	memcpy(q->src, b + 12, 4);
 	memcpy(q->dst, b + 16, 4);
 	if ((wire_be16(b + 6) & 0x1fff) == 0)
-		parse_quote_l4(q, b + hl, len - hl);
+		pkt_quote_l4(q, b + hl, len - hl);
 	return 0;
 }
 
@@ -351,7 +350,7 @@ parse_quote6(struct pkt_quote *q, const uint8_t *b, size_t len)
 	}
 	q->proto = nh;
 	if (rc == 0)
-		parse_quote_l4(q, b + off, len - off);
+		pkt_quote_l4(q, b + off, len - off);
 	return 0;
 }
 

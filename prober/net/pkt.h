@@ -175,6 +175,11 @@ int pkt_ptb(const struct pkt_reply *r, uint16_t mtu, struct pkt_probe *pp,
  * Returns 0, or -1 if it is malformed or truncated (R is then undefined). */
 int pkt_parse(const uint8_t *buf, size_t len, struct pkt_reply *r);
 
+/* The ports, checksum, TCP sequence or ICMP type, id and sequence of Q
+ * (whose proto is set) from the first LEN bytes of its L4 header at L
+ * (L may be NULL when LEN is 0); Q's l4len becomes LEN. */
+void pkt_quote_l4(struct pkt_quote *q, const uint8_t *l, size_t len);
+
 /* Parse an ICMPv6 message as a raw ICMPv6 socket delivers it (no IPv6
  * header).  The caller zeroes R and fills r->src, r->dst and r->ttl from
  * the socket first.  Returns 0 or -1. */

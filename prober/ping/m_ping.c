@@ -125,21 +125,10 @@ static int
 ping_target(struct ping_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
-	const struct cmd_optval *v;
-
-	if (a->noperands != 1)
-		return cmd_err(err, len, "expected one target address, got %d",
-		    a->noperands);
-	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
-		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
-		    a->operands[0]);
-	if ((v = cmd_opt(a, 'S')) != NULL) {
-		if (v->af != s->af)
-			return cmd_err(err, len, "-S: %s is not of the target's "
-			    "address family", v->s);
-		memcpy(s->src, v->addr, 16);
-		s->have_src = 1;
-	}
+	if ((s->af = cmd_target(a, s->dst, err, len)) == 0 ||
+	    (s->have_src = cmd_opt_addr(a, 'S', s->af, s->src, err,
+	    len)) == -1)
+		return -1;
 	return 0;
 }
 
@@ -393,14 +382,7 @@ ping_free_state(void *arg)
 
 const struct method method_ping = {
 	.name = "ping",
-	.opts = ping_opts,
-	.nopts = sizeof(ping_opts) / sizeof(ping_opts[0]),
-	.alloc = ping_alloc,
-	.start = ping_start,
-	.probe = ping_probe,
+	METHOD_CALLS(ping),
 	.reply = ping_reply,
 	.sent = ping_sent,
-	.halt = ping_halt,
-	.result = ping_result,
-	.free_state = ping_free_state,
 };

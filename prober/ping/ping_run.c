@@ -361,10 +361,7 @@ ping_start(struct task *task, char *err, size_t errlen)
 		return -1;
 	timer_init(&s->next, on_next, s);
 	timer_init(&s->wait, on_wait, s);
-	if (task_cycle(task) != NULL) {
-		p->cycle = scamper_cycle_use(task_cycle(task));
-		p->list = scamper_list_use(p->cycle->list);
-	}
+	task_list_cycle(task, &p->list, &p->cycle);
 	p->start = task_walltime(task);
 	s->phase = PHASE_PROBING;
 	if (s->dlts)

@@ -98,10 +98,7 @@ sniff_alloc(struct task *task, const struct cmd_args *a, char *err,
 		cmd_err(err, len, "out of memory");
 		return NULL;
 	}
-	if (task_cycle(task) != NULL) {
-		sn->cycle = scamper_cycle_use(task_cycle(task));
-		sn->list = scamper_list_use(sn->cycle->list);
-	}
+	task_list_cycle(task, &sn->list, &sn->cycle);
 	return s;
 }
 
@@ -113,12 +110,5 @@ sniff_free_state(void *arg)
 
 const struct method method_sniff = {
 	.name = "sniff",
-	.opts = sniff_opts,
-	.nopts = sizeof(sniff_opts) / sizeof(sniff_opts[0]),
-	.alloc = sniff_alloc,
-	.start = sniff_start,
-	.probe = sniff_probe,
-	.halt = sniff_halt,
-	.result = sniff_result,
-	.free_state = sniff_free_state,
+	METHOD_CALLS(sniff),
 };

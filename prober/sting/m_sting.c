@@ -121,14 +121,7 @@ sting_free_state(void *arg)
 
 const struct method method_sting = {
 	.name = "sting",
-	.opts = sting_opts,
-	.nopts = sizeof(sting_opts) / sizeof(sting_opts[0]),
-	.alloc = sting_alloc,
-	.start = sting_start,
-	.probe = sting_probe,
+	METHOD_CALLS(sting),
 	.reply = sting_reply,
 	.sent = sting_sent,
-	.halt = sting_halt,
-	.result = sting_result,
-	.free_state = sting_free_state,
 };

@@ -368,10 +368,7 @@ sting_start(struct task *task, char *err, size_t errlen)
 	st->c.mss = (uint16_t)(mtu - (st->af == AF_INET ? 40 : 60));
 	st->c.ipid = (uint16_t)task_random(task);
 	s->sport = st->want_sport;
-	if (task_cycle(task) != NULL) {
-		s->cycle = scamper_cycle_use(task_cycle(task));
-		s->list = scamper_list_use(s->cycle->list);
-	}
+	task_list_cycle(task, &s->list, &s->cycle);
 	s->start = task_walltime(task);
 	st->phase = SP_LEASE;
 	if (task_fw_lease(task, st->af, st->src, st->dst, st->want_sport,

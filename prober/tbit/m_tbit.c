@@ -79,28 +79,17 @@ static int
 tbit_target(struct tbit_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
-	const struct cmd_optval *v;
+	uint8_t ptbsrc[16];
+	int ptb;
 
-	if (a->noperands != 1)
-		return cmd_err(err, len, "expected one target address, got %d",
-		    a->noperands);
-	if ((s->af = cmd_addr(a->operands[0], s->dst)) == 0)
-		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
-		    a->operands[0]);
-	if ((v = cmd_opt(a, 'S')) != NULL) {
-		if (v->af != s->af)
-			return cmd_err(err, len, "-S: %s is not of the target's "
-			    "address family", v->s);
-		memcpy(s->src, v->addr, 16);
-		s->have_src = 1;
-	}
-	if ((v = cmd_opt(a, 'P')) != NULL) {
-		if (v->af != s->af)
-			return cmd_err(err, len, "-P: %s is not of the target's "
-			    "address family", v->s);
+	if ((s->af = cmd_target(a, s->dst, err, len)) == 0 ||
+	    (s->have_src = cmd_opt_addr(a, 'S', s->af, s->src, err,
+	    len)) == -1 ||
+	    (ptb = cmd_opt_addr(a, 'P', s->af, ptbsrc, err, len)) == -1)
+		return -1;
+	if (ptb)
 		scamper_addr_set(&s->t->pmtud_ptbsrc, s->af == AF_INET ?
-		    SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6, v->addr);
-	}
+		    SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6, ptbsrc);
 	return 0;
 }
 
@@ -319,14 +308,7 @@ tbit_free_state(void *arg)
 
 const struct method method_tbit = {
 	.name = "tbit",
-	.opts = tbit_opts,
-	.nopts = sizeof(tbit_opts) / sizeof(tbit_opts[0]),
-	.alloc = tbit_alloc,
-	.start = tbit_start,
-	.probe = tbit_probe,
+	METHOD_CALLS(tbit),
 	.reply = tbit_reply,
 	.sent = tbit_sent,
-	.halt = tbit_halt,
-	.result = tbit_result,
-	.free_state = tbit_free_state,
 };

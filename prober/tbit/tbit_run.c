@@ -503,10 +503,7 @@ tbit_start(struct task *task, char *err, size_t errlen)
 	timer_init(&s->deadline, on_deadline, s);
 	if (tbit_setup(s, err, errlen) == -1)
 		return -1;
-	if (task_cycle(task) != NULL) {
-		t->cycle = scamper_cycle_use(task_cycle(task));
-		t->list = scamper_list_use(t->cycle->list);
-	}
+	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
 	s->phase = TP_LEASE;
 	task_timer(task, &s->deadline, TBIT_DEADLINE);

@@ -69,28 +69,16 @@ static int
 trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
-	const struct cmd_optval *v;
+	int src, rtr;
 
-	if (a->noperands != 1)
-		return cmd_err(err, len, "expected one target address, got %d",
-		    a->noperands);
-	if ((s->af = cmd_addr(a->operands[0], s->t->dst.addr)) == 0)
-		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
-		    a->operands[0]);
-	if ((v = cmd_opt(a, 'S')) != NULL) {
-		if (v->af != s->af)
-			return cmd_err(err, len, "-S: %s is not of the target's "
-			    "address family", v->s);
-		memcpy(s->t->src.addr, v->addr, 16);
-		s->have_src = 1;
-	}
-	if ((v = cmd_opt(a, 'r')) != NULL) {
-		if (v->af != s->af)
-			return cmd_err(err, len, "-r: %s is not of the target's "
-			    "address family", v->s);
-		memcpy(s->t->rtr.addr, v->addr, 16);
-		s->have_rtr = 1;
-	}
+	if ((s->af = (uint8_t)cmd_target(a, s->t->dst.addr, err, len)) == 0 ||
+	    (src = cmd_opt_addr(a, 'S', s->af, s->t->src.addr, err,
+	    len)) == -1 ||
+	    (rtr = cmd_opt_addr(a, 'r', s->af, s->t->rtr.addr, err,
+	    len)) == -1)
+		return -1;
+	s->have_src = (uint8_t)src;
+	s->have_rtr = (uint8_t)rtr;
 	return 0;
 }
 
@@ -208,16 +196,9 @@ static const struct method_cmd trace_cmds[] = {
 
 const struct method method_trace = {
 	.name = "trace",
-	.opts = trace_opts,
-	.nopts = sizeof(trace_opts) / sizeof(trace_opts[0]),
-	.alloc = trace_alloc,
-	.start = trace_start,
-	.probe = trace_probe,
+	METHOD_CALLS(trace),
 	.reply = trace_reply,
 	.sent = trace_sent,
-	.halt = trace_halt,
-	.result = trace_result,
-	.free_state = trace_free_state,
 	.cmds = trace_cmds,
 	.ncmds = sizeof(trace_cmds) / sizeof(trace_cmds[0]),
 };

@@ -423,10 +423,7 @@ trace_start(struct task *task, char *err, size_t errlen)
 	}
 	timer_init(&s->wait, on_wait, s);
 	timer_init(&s->gap, on_gap, s);
-	if (task_cycle(task) != NULL) {
-		t->cycle = scamper_cycle_use(task_cycle(task));
-		t->list = scamper_list_use(t->cycle->list);
-	}
+	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;

@@ -15,8 +15,7 @@ client=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
-command -v python3 >/dev/null ||
-    { echo "SKIP: python3 missing (apt-get install python3)"; exit 77; }
+lab_require_cmd python3
 lab_init ctl
 lab_build - >/dev/null <<'EOF2' || exit 1
 node h1 host
@@ -28,9 +27,7 @@ tmp=$LAB_DIR
 W2J=sc_warts2json
 command -v $W2J >/dev/null || W2J=$(dirname "$sc_attach")/../warts/sc_warts2json
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+lab_checks tap
 py() { lab_exec h1 timeout 300 python3 "$client" "$@"; }
 
 # start_ours NAME ARGS...: our scamper as a daemon, pid in $tmp/NAME.pid
@@ -361,5 +358,4 @@ else
 fi
 stop_ours u
 
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+lab_checks_end

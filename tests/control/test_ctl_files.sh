@@ -25,10 +25,7 @@ export SCAMPER_HELPER_BIN=$helper
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
-for t in python3 setpriv useradd groupadd mkfifo; do
-	command -v $t >/dev/null ||
-	    { echo "SKIP: $t is not installed"; exit 77; }
-done
+lab_require_cmd python3 setpriv useradd groupadd mkfifo
 lab_init ctlf
 lab_build - >/dev/null <<'EOF2' || exit 1
 node h1 host
@@ -51,9 +48,7 @@ lab_atexit "userdel $U 2>/dev/null"
 export SCAMPER_FILE_OWNER=$U
 own() { chown -R "$U" "$@"; }
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+lab_checks tap
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; return 1; fi; }
 # tr SOCK: send stdin's lines (end with exit), print the replies
 tr_() { lab_exec h1 timeout 60 python3 "$client" "$1" transcript |
@@ -396,5 +391,4 @@ check "no directory is allowed when started in /" [ "$got" = "ERR could not add 
     echo "$got" | sed 's/^/#   /'
 stop root
 
-echo "$((n - fail)) passed, $fail failed"
-[ "$fail" = 0 ]
+lab_checks_end

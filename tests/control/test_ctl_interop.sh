@@ -14,10 +14,7 @@ client=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
-for t in scamper sc_attach sc_warts2json python3; do
-	command -v $t >/dev/null ||
-	    { echo "SKIP: $t missing (apt-get install scamper python3)"; exit 77; }
-done
+lab_require_cmd scamper sc_attach sc_warts2json python3
 lab_init ctlx
 lab_build - >/dev/null <<'EOF' || exit 1
 node h1 host
@@ -25,9 +22,7 @@ node h2 host
 link h1 h2 192.0.2.1/30 192.0.2.2/30 2001:db8:1::1/64 2001:db8:1::2/64
 EOF
 tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+lab_checks tap
 py() { lab_exec h1 timeout 120 python3 "$client" "$@"; }
 alive() { kill -0 "$(cat "$tmp/$1.pid")" 2>/dev/null; }
 start() {	# start NAME BINARY ARGS...
@@ -136,5 +131,4 @@ else
 	diff <(echo "$s_theirs") <(echo "$s_ours") | sed 's/^/#   /'
 fi
 
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+lab_checks_end

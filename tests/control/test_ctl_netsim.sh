@@ -12,16 +12,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 . "$here/../lab/netsim.sh"
 lab_require_root
-command -v python3 >/dev/null ||
-    { echo "SKIP: python3 missing (apt-get install python3)"; exit 77; }
+lab_require_cmd python3
 [ -e /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 lab_init ctlsim
 lab_node vp host >/dev/null || exit 1
 netsim_start vp --seed 7 || exit 1
 tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+lab_checks tap
 
 lab_exec vp "$scamper" -D -e "$tmp/s.pid" -P 31337 -p 10000 ||
     { echo "scamper did not start"; exit 1; }
@@ -36,5 +33,4 @@ lab_exec vp timeout 600 python3 "$client" 31337 many 100 20 \
     'ping -c 1 198.19.{c}.{k}' polite && ok "100 polite clients x 20 pings" ||
     bad "100 polite clients x 20 pings"
 kill -0 "$(cat "$tmp/s.pid")" && ok "scamper still runs" || bad "scamper died"
-echo "$((n - fail)) passed, $fail failed"
-[ $fail = 0 ]
+lab_checks_end

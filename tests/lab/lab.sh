@@ -111,6 +111,40 @@ lab_require_root() {
 	return 0
 }
 
+# lab_require_cmd CMD...: exit 77 with "SKIP: CMD not found" unless every
+# CMD is installed.
+lab_require_cmd() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 && continue
+		echo "SKIP: $t not found"
+		exit 77
+	done
+}
+
+# lab_checks [tap]: count a test's checks from here: "ok WHAT" and "bad
+# WHAT" print one line each ("ok: WHAT" / "FAIL: WHAT", or with tap "ok N
+# - WHAT" / "not ok N - WHAT") and count it (n checks, fail of them
+# failed); lab_checks_end prints the tally and fails if a check did.
+lab_checks() {
+	fail=0 n=0 _lab_tap=${1:-}
+	if [ -n "$_lab_tap" ]; then
+		ok() { n=$((n + 1)); echo "ok $n - $*"; }
+		bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+	else
+		ok() { n=$((n + 1)); echo "ok: $*"; }
+		bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+	fi
+}
+lab_checks_end() {
+	if [ -n "$_lab_tap" ]; then
+		echo "$((n - fail)) passed, $fail failed"
+	else
+		echo "$((n - fail))/$n passed"
+	fi
+	[ "$fail" = 0 ]
+}
+
 # the traps act only in the shell that called lab_init
 _lab_on_exit() {
 	local rc=$?

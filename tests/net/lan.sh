@@ -9,6 +9,16 @@
 #                  2001:db8:10::50-54 (duplicates: two answers each)
 #
 # all on bridge br0 in node sw.  lan_mac NODE echoes a node's lan0 MAC.
+# lan_start NAME: the whole start of a LAN test (root and tcpdump or
+# skip, lab_init NAME, the LAN built or exit 1, its checks counted).
+lan_start() {
+	lab_require_root
+	lab_require_cmd tcpdump
+	lab_init "$1"
+	lan_build || { echo "FAIL: building the lab"; exit 1; }
+	lab_checks
+}
+
 lan_build() {
 	local n i
 	for n in h1 sw n2 n3; do lab_node $n host || return 1; done

@@ -27,9 +27,7 @@ node h2 host
 link h1 h2 192.0.2.1/30 192.0.2.2/30
 EOF2
 tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+lab_checks tap
 # run NAME PROGRAM ARGS...: exit status in $rc, output in $tmp/NAME.{out,err}
 run() {
 	local name=$1

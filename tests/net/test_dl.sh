@@ -74,9 +74,7 @@ dl_build() {
 dl_build || { echo "FAIL: building the lab"; exit 1; }
 tmp=$LAB_DIR
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+lab_checks
 
 ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
 theirs() { lab_exec h1 timeout 60 scamper "$@"; }

@@ -15,15 +15,9 @@ export SCAMPER_HELPER_BIN=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 . "$here/lan.sh"
-lab_require_root
-command -v tcpdump >/dev/null 2>&1 || { echo "SKIP: tcpdump not found"; exit 77; }
-lab_init ndc
-lan_build || { echo "FAIL: building the lab"; exit 1; }
+lan_start ndc
 tmp=$LAB_DIR
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 H1=$(lan_mac h1)
 
 # asks CAP FAM: h1's requests for n1's hardware address in CAP.
@@ -72,5 +66,4 @@ for fam in 4 6; do
 	    bad "IPv$fam: $(asks "$tmp/flushed$fam.pcap" $fam) requests for $r after a flush"
 done
 
-echo "$((n - fail))/$n passed"
-[ "$fail" = 0 ]
+lab_checks_end

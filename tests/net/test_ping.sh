@@ -22,9 +22,7 @@ lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
 tmp=$LAB_DIR
 D4=203.0.113.1 D6=2001:db8:ff::1
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+lab_checks
 
 ours() { basic_prober ours && lab_exec h1 timeout 60 "$scamper" "$@"; }
 theirs() { basic_prober theirs && lab_exec h1 timeout 60 scamper "$@"; }

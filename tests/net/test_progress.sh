@@ -12,8 +12,7 @@ export SCAMPER_HELPER_BIN=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
-command -v script >/dev/null ||
-    { echo "SKIP: script(1) missing (apt-get install util-linux)"; exit 77; }
+lab_require_cmd script
 lab_init prog
 lab_build - >/dev/null <<'EOF2' || exit 1
 node h1 host
@@ -24,9 +23,7 @@ addr h2 lo 192.0.2.6/32
 route h1 192.0.2.4/30 via 192.0.2.2
 EOF2
 tmp=$LAB_DIR
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+lab_checks tap
 printf '192.0.2.2\n# a comment\n192.0.2.5\n\n192.0.2.6\n' >"$tmp/list"
 cmd="$scamper -c 'ping -c 3 -i 1' -O json -f $tmp/list"
 

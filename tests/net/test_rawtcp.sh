@@ -15,15 +15,9 @@ export SCAMPER_HELPER_BIN=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 . "$here/lan.sh"
-lab_require_root
-command -v tcpdump >/dev/null 2>&1 || { echo "SKIP: tcpdump not found"; exit 77; }
-lab_init rawtcp
-lan_build || { echo "FAIL: building the lab"; exit 1; }
+lan_start rawtcp
 tmp=$LAB_DIR
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
 lab_exec h1 nft -f - <<'EOF' || { echo "FAIL: nft"; exit 1; }
 table inet hostfw {
@@ -73,5 +67,4 @@ probe dl6 "ping -P tcp-syn -c 2 -i 0.2 -d 80 2001:db8:10::2"
     ok "IPv6 ping tcp-syn: the raw socket without -O rawtcp too (the firewall drops them)" ||
     bad "IPv6: $(syns "$tmp/dl6.pcap") SYNs: $(cat "$tmp/dl6.out")"
 
-echo "$((n - fail))/$n passed"
-[ "$fail" = 0 ]
+lab_checks_end

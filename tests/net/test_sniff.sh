@@ -22,16 +22,9 @@ w2pcap=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 . "$here/lan.sh"
-lab_require_root
-command -v tcpdump >/dev/null 2>&1 || { echo "SKIP: tcpdump not found"; exit 77; }
-lab_init sniff
-lan_build || { echo "FAIL: building the lab"; exit 1; }
+lan_start sniff
 tmp=$LAB_DIR
 check="python3 $here/sniff_check.py"
-
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # sniff_bg NAME CMD: scamper running sniff command CMD in the background,
 # writing NAME.warts; returns once it captures (its debug log says so).
@@ -157,5 +150,4 @@ expect_err "-c: invalid value '5001' (expected 1 to 5000)" 'sniff -S 192.0.2.1 -
 expect_err "-G: invalid value '0' (expected 1 to 1200)" 'sniff -S 192.0.2.1 -G 0 icmp[icmpid] == 1'
 expect_err "-s and -S are the same option" 'sniff -s 192.0.2.1 -S 192.0.2.1 icmp[icmpid] == 1'
 
-echo "$((n - fail))/$n passed"
-[ "$fail" = 0 ]
+lab_checks_end

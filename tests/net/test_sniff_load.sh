@@ -28,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 . "$here/../lab/netsim.sh"
 lab_require_root
-command -v tcpdump >/dev/null 2>&1 || { echo "SKIP: tcpdump not found"; exit 77; }
+lab_require_cmd tcpdump
 NETSIM_BIN=$build/tools/sc_netsim/sc_netsim
 export NETSIM_WRAP="nice -n -15"
 lab_init sniffload
@@ -41,9 +41,7 @@ tmp=$LAB_DIR
 check="python3 $here/sniff_check.py"
 X=4660
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+lab_checks
 
 # a destination that answers echo requests, 3 hops or more away
 dst=
@@ -162,5 +160,4 @@ traces=$("$build/tools/warts/sc_warts2json" "$tmp/out.warts" | grep -c '"type":"
 [ "$traces" = 6000 ] && ok "the 6000 traces completed" ||
     bad "$traces traces written, not 6000"
 
-echo "$((n - fail))/$n passed"
-[ "$fail" = 0 ]
+lab_checks_end

@@ -18,9 +18,7 @@ lab_init times
 lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
 D4=203.0.113.1 D6=2001:db8:ff::1
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+lab_checks
 
 # The measurements: NAME DL|COMMAND (DL: dl if it has -O dl, else -)
 runs=(

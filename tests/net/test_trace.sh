@@ -17,9 +17,7 @@ lab_init trace
 lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
 tmp=$LAB_DIR
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+lab_checks
 
 ours() { basic_prober ours && lab_exec h1 timeout 60 "$scamper" "$@"; }
 theirs() { basic_prober theirs && lab_exec h1 timeout 60 scamper "$@"; }

@@ -28,9 +28,7 @@ lab_init tptr
 lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
 tmp=$LAB_DIR
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+lab_checks
 
 # h1's resolver configuration: ip netns exec bind-mounts it over
 # /etc/resolv.conf, so nothing here can reach the host's resolver

@@ -1,16 +1,11 @@
 # remote_lib.sh: what the remote-control lab tests share.  Source it
 # after lab.sh, with $attach (our sc_attach) set; $socks is set later,
 # before wait_sock is used.
-for t in openssl ss timeout; do
-	command -v $t >/dev/null ||
-	    { echo "SKIP: $t missing (apt-get install openssl iproute2 coreutils)"; exit 77; }
-done
+lab_require_cmd openssl ss timeout
 W2J=sc_warts2json
 command -v $W2J >/dev/null || W2J=$(dirname "$attach")/../warts/sc_warts2json
 
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+lab_checks tap
 log_of() { tail -n "${2:-20}" "$(lab_bglog "$1")" 2>/dev/null | sed 's/^/#   /'; }
 count() { grep -c "\"type\": *\"$1\"" "$2" 2>/dev/null; }
 

@@ -13,9 +13,7 @@ lab_require_root
 py=/usr/bin/python3
 [ -x $py ] || py=$(command -v python3) ||
     { echo "SKIP: python3 not installed"; exit 77; }
-fail=0 n=0
-ok() { n=$((n + 1)); echo "ok: $*"; }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+lab_checks
 
 # tbitlab_end: the tally; the script's status (0 if nothing failed).
 tbitlab_end() {

@@ -55,7 +55,12 @@ lab_exec s sysctl -q -w net.ipv4.ip_no_pmtu_disc=1
 # TCP fast open for every listener (taken at listen time)
 lab_exec s sysctl -q -w net.ipv4.tcp_fastopen=0x403
 httpd 8081
-sleep 1
+# (its listening socket must exist before the setting goes back: wait
+# for it, however long python takes to start on a loaded machine)
+for i in $(seq 150); do
+	lab_exec s ss -Hltn 'sport = :8081' 2>/dev/null | grep -q . && break
+	sleep 0.2
+done
 lab_exec s sysctl -q -w net.ipv4.ip_no_pmtu_disc=0
 httpd 80
 lab_bg s $py "$here/bgpd.py" "$tmp/bgp.log" >/dev/null

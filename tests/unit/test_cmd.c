@@ -121,6 +121,36 @@ START_TEST(errors)
 }
 END_TEST
 
+START_TEST(targets)
+{
+	struct cmd_args a;
+	uint8_t dst[16], src[16];
+	char err[256];
+
+	ck_assert_int_eq(parse("trace -S 2001:db8::1 2001:db8::2", &a, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(cmd_target(&a, dst, err, sizeof(err)), AF_INET6);
+	ck_assert_int_eq(dst[15], 2);
+	ck_assert_int_eq(cmd_opt_addr(&a, 'S', AF_INET6, src, err,
+	    sizeof(err)), 1);
+	ck_assert_int_eq(src[15], 1);
+	ck_assert_int_eq(cmd_opt_addr(&a, 'z', AF_INET6, src, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(cmd_opt_addr(&a, 'S', AF_INET, src, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "-S: 2001:db8::1 is not of the target's "
+	    "address family");
+
+	ck_assert_int_eq(parse("trace 192.0.2.1 192.0.2.2", &a, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(cmd_target(&a, dst, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "expected one target address, got 2");
+	ck_assert_int_eq(parse("trace nowhere", &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(cmd_target(&a, dst, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "'nowhere' is not an IPv4 or IPv6 address");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -129,6 +159,7 @@ suite(void)
 
 	tcase_add_test(tc, split_quotes);
 	tcase_add_test(tc, good);
+	tcase_add_test(tc, targets);
 	tcase_add_loop_test(tc, errors, 0, sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);
 	return s;

@@ -12,8 +12,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +20,9 @@
 
 #include <netinet/in.h>
 
+#include "adrv_cli.h"
 #include "aliasdrv.h"
+#include "drvutil.h"
 #include "scamper_file.h"
 #include "tbitdrv.h"
 
@@ -44,9 +44,9 @@ struct addrst {
 };
 
 static struct {
-	const char	*infile, *outfile, *port, *logfile;
+	struct adrv_cli c;
 	unsigned	 fudge, wait_probe, attempts, wait;
-	int		 dump, nobs, tc, daemon;
+	int		 dump, nobs, tc;
 } o = { .fudge = 200, .wait_probe = 1000, .attempts = 5 };
 
 static struct adrv_sets sets;
@@ -54,7 +54,6 @@ static struct addrst *ast;
 static struct job *jobs;
 static size_t njobs, first_open, inflight, last_sent = SIZE_MAX;
 static struct tbitdrv drv;
-static FILE *logfp;
 
 static void
 usage(void)
@@ -71,80 +70,35 @@ usage(void)
 }
 
 static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_ally: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static void
-logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (logfp == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(logfp, fmt, ap);
-	va_end(ap);
-	fputc('\n', logfp);
-	fflush(logfp);
-}
-
-/* A number option VAL of flag C in [LO, HI]. */
-static int
-num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(val, &end, 10);
-	if (errno != 0 || *end != '\0' || end == val || v < lo || v > hi)
-		return fail("-%c %s: expected a number from %u to %u", c, val,
-		    lo, hi);
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int
 parse(int argc, char **argv)
 {
 	unsigned v;
 	int c;
 
 	while ((c = getopt(argc, argv, "?Da:d:f:i:o:O:p:q:t:U:w:")) != -1) {
+		if (adrv_cli_opt(&o.c, c, optarg, 'a', 't'))
+			continue;
 		switch (c) {
-		case 'D': o.daemon = 1; break;
-		case 'a': o.infile = optarg; break;
-		case 'o': o.outfile = optarg; break;
-		case 'p': case 'U': o.port = optarg; break;
-		case 't': o.logfile = optarg; break;
 		case 'd':
-			if (num('d', optarg, 1, 3, &v) == -1)
+			if (adrv_num('d', optarg, 1, 3, &v) == -1)
 				return -1;
 			o.dump = (int)v;
 			break;
 		case 'f':
-			if (num('f', optarg, 0, 65535, &o.fudge) == -1)
+			if (adrv_num('f', optarg, 0, 65535, &o.fudge) == -1)
 				return -1;
 			break;
 		case 'i':
-			if (num('i', optarg, 200, 2000, &o.wait_probe) == -1)
+			if (adrv_num('i', optarg, 200, 2000,
+			    &o.wait_probe) == -1)
 				return -1;
 			break;
 		case 'q':
-			if (num('q', optarg, 2, 255, &o.attempts) == -1)
+			if (adrv_num('q', optarg, 2, 255, &o.attempts) == -1)
 				return -1;
 			break;
 		case 'w':
-			if (num('w', optarg, 0, 86400, &o.wait) == -1)
+			if (adrv_num('w', optarg, 0, 86400, &o.wait) == -1)
 				return -1;
 			break;
 		case 'O':
@@ -153,25 +107,16 @@ parse(int argc, char **argv)
 			else if (strcmp(optarg, "tc") == 0)
 				o.tc = 1;
 			else
-				return fail("-O %s: unknown option (nobs, tc)",
-				    optarg);
+				return drv_fail("-O %s: unknown option "
+				    "(nobs, tc)", optarg);
 			break;
 		default:
 			usage();
 			return -1;
 		}
 	}
-	if (o.dump != 0) {
-		if (o.infile != NULL || o.port != NULL || o.outfile != NULL)
-			return fail("-d reads warts files: -a, -o, -p and -U "
-			    "are for collecting");
-		return 0;
-	}
-	if (o.infile == NULL || o.outfile == NULL || o.port == NULL) {
-		usage();
-		return fail("collecting needs -a, -o and -p or -U");
-	}
-	return 0;
+	return adrv_cli_check(&o.c, o.dump != 0, "-d reads warts files", 'a',
+	    usage);
 }
 
 /* ---- collecting -------------------------------------------------------- */
@@ -187,7 +132,7 @@ make_jobs(void)
 	}
 	if ((jobs = calloc(n + 1, sizeof(*jobs))) == NULL ||
 	    (ast = calloc(sets.naddrs + 1, sizeof(*ast))) == NULL)
-		return fail("out of memory");
+		return drv_fail("out of memory");
 	for (size_t i = 0; i < sets.naddrs; i++) {
 		jobs[njobs].kind = J_MERC;
 		jobs[njobs++].a = i;
@@ -251,7 +196,7 @@ want(void *arg, char **cmd)
 			ast[j->b].busy = 1;
 		inflight++;
 		last_sent = k;
-		logmsg("%s", *cmd);
+		drv_note("%s", *cmd);
 		return TBITDRV_CMD;
 	}
 	return TBITDRV_LATER;
@@ -283,40 +228,25 @@ ended(size_t k, int result)
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if (d->userid < njobs) {
-		logmsg("%u: %s", d->userid,
+		drv_note("%u: %s", d->userid,
 		    scamper_dealias_result_tostr(d->result));
 		ended(d->userid, d->result);
 	}
-	scamper_dealias_free(d);
 }
 
 /* scamper refused the last command sent (commands go one at a time):
  * that job ends without a result. */
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
 	if (last_sent != SIZE_MAX) {
 		jobs[last_sent].method = NMETHODS;
 		ended(last_sent, -1);
 		last_sent = SIZE_MAX;
 	}
-	logmsg("refused: %s", line);
-}
-
-static void
-no_tbit(const struct tbitdrv_result *r)
-{
-	(void)r;
 }
 
 static int
@@ -324,21 +254,12 @@ collect(void)
 {
 	char err[512];
 
-	if (adrv_read_sets(o.infile, AF_INET, &sets, err, sizeof(err)) == -1)
-		return fail("%s", err);
+	if (adrv_read_sets(o.c.infile, AF_INET, &sets, err, sizeof(err)) == -1)
+		return drv_fail("%s", err);
 	if (make_jobs() == -1)
 		return -1;
-	if (o.logfile != NULL && (logfp = fopen(o.logfile, "w")) == NULL)
-		return fail("%s: %s", o.logfile, strerror(errno));
-	if (tbitdrv_init(&drv, "sc_ally", o.port, o.outfile, 0, want, no_tbit,
-	    NULL) == -1)
-		return -1;
-	tbitdrv_single_file(&drv);
-	tbitdrv_on_record(&drv, on_record);
-	tbitdrv_on_refused(&drv, on_refused);
-	if (o.daemon && daemon(1, 0) == -1)
-		return fail("daemon: %s", strerror(errno));
-	return tbitdrv_run(&drv);
+	return adrv_collect(&drv, "sc_ally", &o.c, want, on_dealias,
+	    on_refused);
 }
 
 /* ---- dumping ------------------------------------------------------------ */
@@ -376,7 +297,7 @@ dump(char **files, int nfiles)
 	int rc = adrv_each_dealias("sc_ally", files, nfiles, dump_one, &p);
 
 	if (adrv_pairs_print(&p, o.tc, stdout) == -1)
-		rc = fail("out of memory");
+		rc = drv_fail("out of memory");
 	adrv_pairs_free(&p);
 	return rc;
 }
@@ -386,13 +307,13 @@ main(int argc, char **argv)
 {
 	int rc;
 
+	drv_prog("sc_ally");
 	if (parse(argc, argv) == -1)
 		return 1;
 	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
 	adrv_sets_free(&sets);
 	free(jobs);
 	free(ast);
-	if (logfp != NULL)
-		fclose(logfp);
+	drv_close();
 	return rc == 0 ? 0 : 1;
 }

@@ -12,7 +12,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "log.h"
 #include "mem.h"
 
 #define DATA_MAX	(64 * 1024 * 1024)	/* one payload, encoded */
@@ -82,19 +82,6 @@ usage(FILE *f)
 }
 
 static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_attach: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c;
@@ -112,7 +99,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'p': o->port = optarg; break;
 		case 'U':
 			if (o->remote)
-				return fail("give one of -R and -U");
+				return log_fail("give one of -R and -U");
 			o->unix_path = optarg;
 			break;
 		case 'O':
@@ -121,19 +108,19 @@ parse_opts(int argc, char **argv, struct opts *o)
 			else if (strcmp(optarg, "impatient") == 0)
 				o->impatient = 1;
 			else
-				return fail("-O %s: unknown option (random or "
-				    "impatient)", optarg);
+				return log_fail("-O %s: unknown option "
+				    "(random or impatient)", optarg);
 			break;
 		case 'P':
 			if (ctl_uint(optarg, 1, 100000, &v) != 0)
-				return fail("-P %s: not a priority (1 to "
+				return log_fail("-P %s: not a priority (1 to "
 				    "100000)", optarg);
 			o->priority = v;
 			break;
 		case 'R':
 			/* sc_remoted's socket: already attached */
 			if (o->unix_path != NULL && !o->remote)
-				return fail("give one of -R and -U");
+				return log_fail("give one of -R and -U");
 			o->unix_path = optarg;
 			o->remote = 1;
 			break;
@@ -147,13 +134,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (optind != argc)
-		return fail("unexpected argument '%s'", argv[optind]);
+		return log_fail("unexpected argument '%s'", argv[optind]);
 	if (o->infile == NULL || o->outfile == NULL)
-		return fail("-i and -o are required (see sc_attach -?)");
+		return log_fail("-i and -o are required (see sc_attach -?)");
 	if ((o->port == NULL) == (o->unix_path == NULL))
-		return fail("give one of -p [ip:]port, -U path and -R path");
+		return log_fail("give one of -p [ip:]port, -U path and -R "
+		    "path");
 	if (o->remote && (o->json || o->priority > 0))
-		return fail("%s: a remote scamper's socket is attached "
+		return log_fail("%s: a remote scamper's socket is attached "
 		    "already (warts, priority 1)", o->json ? "-j" : "-P");
 	return 0;
 }
@@ -169,14 +157,14 @@ read_cmds(const struct opts *o, struct state *st)
 	unsigned long n = 0;
 
 	if (f == NULL)
-		return fail("-i %s: %s", o->infile, strerror(errno));
+		return log_fail("-i %s: %s", o->infile, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		size_t len = strlen(line);
 		char *p = line, *c, **v;
 
 		n++;
 		if (len > 0 && line[len - 1] != '\n' && !feof(f))
-			return fail("%s:%lu: line too long", o->infile, n);
+			return log_fail("%s:%lu: line too long", o->infile, n);
 		while (len > 0 && (line[len - 1] == '\n' ||
 		    line[len - 1] == '\r' || line[len - 1] == ' '))
 			line[--len] = '\0';
@@ -192,7 +180,7 @@ read_cmds(const struct opts *o, struct state *st)
 			c = strdup(p);
 		v = realloc(st->cmds, (st->ncmds + 1) * sizeof(*v));
 		if (c == NULL || v == NULL)
-			return fail("out of memory");
+			return log_fail("out of memory");
 		st->cmds = v;
 		st->cmds[st->ncmds++] = c;
 	}
@@ -223,7 +211,7 @@ connect_to(const struct opts *o)
 	if (o->unix_path != NULL) {
 		struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
 		if (strlen(o->unix_path) >= sizeof(sun->sun_path))
-			return fail("-U %s: path too long", o->unix_path);
+			return log_fail("-U %s: path too long", o->unix_path);
 		sun->sun_family = AF_UNIX;
 		memcpy(sun->sun_path, o->unix_path, strlen(o->unix_path));
 		sl = sizeof(*sun);
@@ -237,14 +225,14 @@ connect_to(const struct opts *o)
 		if (p != NULL) {
 			size_t n = (size_t)(p - o->port);
 			if (n == 0 || n >= sizeof(addr))
-				return fail("-p %s: bad address", o->port);
+				return log_fail("-p %s: bad address", o->port);
 			memcpy(addr, o->port, n);
 			addr[n] = '\0';
 			p++;
 		} else
 			p = o->port;
 		if (ctl_uint(p, 1, 65535, &port) != 0)
-			return fail("-p %s: bad port", o->port);
+			return log_fail("-p %s: bad port", o->port);
 		if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
 			sin->sin_family = AF_INET;
 			sin->sin_port = htons((uint16_t)port);
@@ -254,19 +242,19 @@ connect_to(const struct opts *o)
 			sin6->sin6_port = htons((uint16_t)port);
 			sl = sizeof(*sin6);
 		} else
-			return fail("-p %s: bad address", o->port);
+			return log_fail("-p %s: bad address", o->port);
 	}
 	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return fail("socket: %s", strerror(errno));
+		return log_fail("socket: %s", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&ss, sl) == -1) {
-		fail("connecting to %s: %s", o->unix_path != NULL ?
+		log_fail("connecting to %s: %s", o->unix_path != NULL ?
 		    o->unix_path : o->port, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
 		close(fd);
-		return fail("fcntl: %s", strerror(errno));
+		return log_fail("fcntl: %s", strerror(errno));
 	}
 	return fd;
 }
@@ -277,7 +265,7 @@ send_line(struct state *st, const char *s)
 	size_t n = strlen(s) + 1;
 
 	if (mem_grow(&st->wbuf, &st->wcap, st->wlen + n, 1, 4096) != 0)
-		return fail("out of memory");
+		return log_fail("out of memory");
 	memcpy(st->wbuf + st->wlen, s, n - 1);
 	st->wbuf[st->wlen + n - 1] = '\n';
 	st->wlen += n;
@@ -310,11 +298,11 @@ payload(const struct opts *o, struct state *st)
 	st->results++;
 	if (o->json)
 		return fwrite(st->data, 1, st->dlen, st->out) == st->dlen ? 0 :
-		    fail("writing %s: %s", o->outfile, strerror(errno));
+		    log_fail("writing %s: %s", o->outfile, strerror(errno));
 	if ((n = ctl_uudecode(st->data, st->dlen, st->raw, st->dlen)) < 0)
-		return fail("malformed DATA payload from scamper");
+		return log_fail("malformed DATA payload from scamper");
 	if (fwrite(st->raw, 1, (size_t)n, st->out) != (size_t)n)
-		return fail("writing %s: %s", o->outfile, strerror(errno));
+		return log_fail("writing %s: %s", o->outfile, strerror(errno));
 	return 0;
 }
 
@@ -327,10 +315,10 @@ on_line(const struct opts *o, struct state *st, const char *line)
 	if (strncmp(line, "DATA ", 5) == 0) {
 		n = strtoul(line + 5, &end, 10);
 		if (*end != '\0' || n == 0 || n > DATA_MAX)
-			return fail("bad line from scamper: %s", line);
+			return log_fail("bad line from scamper: %s", line);
 		if ((st->data = malloc(n)) == NULL ||
 		    (st->raw = malloc(n)) == NULL)
-			return fail("out of memory");
+			return log_fail("out of memory");
 		st->dlen = n;
 		st->dhave = 0;
 	} else if (strcmp(line, "MORE") == 0) {
@@ -393,7 +381,7 @@ on_input(const struct opts *o, struct state *st)
 		if (rc == CTL_LB_NONE)
 			return 0;
 		if (rc != CTL_LB_LINE)
-			return fail("bad line from scamper");
+			return log_fail("bad line from scamper");
 		if (on_line(o, st, line) == -1)
 			return -1;
 	}
@@ -429,12 +417,12 @@ run(const struct opts *o, struct state *st)
 		if (poll(&pfd, 1, -1) == -1) {
 			if (errno == EINTR)
 				continue;
-			return fail("poll: %s", strerror(errno));
+			return log_fail("poll: %s", strerror(errno));
 		}
 		if ((pfd.revents & POLLOUT) && st->wlen > 0) {
 			n = write(st->fd, st->wbuf, st->wlen);
 			if (n == -1 && errno != EAGAIN && errno != EINTR)
-				return fail("writing to scamper: %s",
+				return log_fail("writing to scamper: %s",
 				    strerror(errno));
 			if (n > 0) {
 				memmove(st->wbuf, st->wbuf + n,
@@ -450,10 +438,10 @@ run(const struct opts *o, struct state *st)
 			continue;
 		if (n <= 0) {
 			if (n == -1)
-				return fail("reading from scamper: %s",
+				return log_fail("reading from scamper: %s",
 				    strerror(errno));
 			if (st->data != NULL || !st->done_sent)
-				return fail("scamper closed the connection "
+				return log_fail("scamper closed the connection "
 				    "early");
 			return 0;
 		}
@@ -472,24 +460,25 @@ main(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	ctl_lb_init(&st.lb);
+	log_init("sc_attach");
 	signal(SIGPIPE, SIG_IGN);
 	if (parse_opts(argc, argv, &o) == -1 || read_cmds(&o, &st) == -1)
 		return 1;
 	if (strcmp(o.outfile, "-") == 0)
 		st.out = stdout;
 	else if ((st.out = fopen(o.outfile, "w")) == NULL) {
-		fail("-o %s: %s", o.outfile, strerror(errno));
+		log_fail("-o %s: %s", o.outfile, strerror(errno));
 		return 1;
 	}
 	if ((st.fd = connect_to(&o)) == -1)
 		return 1;
 	if (o.daemon && daemon(1, 0) == -1) {
-		fail("-D: %s", strerror(errno));
+		log_fail("-D: %s", strerror(errno));
 		return 1;
 	}
 	rc = run(&o, &st);
 	if (fflush(st.out) != 0 || (st.out != stdout && fclose(st.out) != 0))
-		rc = fail("writing %s: %s", o.outfile, strerror(errno));
+		rc = log_fail("writing %s: %s", o.outfile, strerror(errno));
 	close(st.fd);
 	if (o.debug)
 		fprintf(stderr, "sc_attach: %zu commands sent, %lu payloads, "

@@ -212,57 +212,60 @@ hop_ttl(uint8_t ittl, int hop)
 	return hop - 1 >= ittl ? 1 : (uint8_t)(ittl - (hop - 1));
 }
 
+/* The start of router RI's error E at HOP (PRED the router before it):
+ * its source, TTL, IP-ID and quote size.  Returns the router, or NULL
+ * (counted) when its rate limit holds the error back. */
+static struct ns_router *
+rtr_err_init(struct ctx *x, uint32_t ri, uint32_t pred, int hop,
+    struct icmperr *e)
+{
+	struct ns_router *r = &x->s->rtr[ri];
+	int ifx;
+
+	if (!ratelimit_ok(r, x->now)) {
+		x->s->c.drop_ratelimit++;
+		return NULL;
+	}
+	ifx = ns_topo_inl_ifx(x->s, ri, pred);
+	memset(e, 0, sizeof(*e));
+	e->src = r->ifaddr[ifx].a;
+	e->ttl = hop_ttl(r->ittl, hop);
+	e->ipid = x->p->af == 4 ? rtr_ipid(x->s, r, ifx, x->now) : 0;
+	e->qmax = quote_max(r, x->p->af);
+	return r;
+}
+
 /* A router's error: time exceeded, too big, or unreachable. */
 static int
 rtr_error(struct ctx *x, uint32_t ri, uint32_t pred, int hop,
     uint8_t type, uint8_t code, uint32_t word)
 {
-	struct ns_router *r = &x->s->rtr[ri];
 	struct icmperr e;
-	int ifx;
 
-	if (!ratelimit_ok(r, x->now)) {
-		x->s->c.drop_ratelimit++;
+	if (rtr_err_init(x, ri, pred, hop, &e) == NULL)
 		return 0;
-	}
-	ifx = ns_topo_inl_ifx(x->s, ri, pred);
-	memset(&e, 0, sizeof(e));
-	e.src = r->ifaddr[ifx].a;
-	e.ttl = hop_ttl(r->ittl, hop);
-	e.ipid = x->p->af == 4 ? rtr_ipid(x->s, r, ifx, x->now) : 0;
 	e.type = type;
 	e.code = code;
 	e.word = word;
 	e.qttl = (uint8_t)(x->p->ttl - (hop - 1));
-	e.qmax = quote_max(r, x->p->af);
 	return send_icmperr(x, &e);
 }
 
 static int
 rtr_time_exceeded(struct ctx *x, uint32_t ri, uint32_t pred, int hop)
 {
-	struct ns_router *r = &x->s->rtr[ri];
+	const struct ns_router *r = &x->s->rtr[ri];
 	struct icmperr e;
-	int ifx;
 
 	if (r->anon) {
 		x->s->c.drop_anon++;
 		return 0;
 	}
-	if (!ratelimit_ok(r, x->now)) {
-		x->s->c.drop_ratelimit++;
+	if (rtr_err_init(x, ri, pred, hop, &e) == NULL)
 		return 0;
-	}
-	ifx = ns_topo_inl_ifx(x->s, ri, pred);
-	memset(&e, 0, sizeof(e));
-	e.src = r->ifaddr[ifx].a;
-	e.ttl = hop_ttl(r->ittl, hop);
-	e.ipid = x->p->af == 4 ? rtr_ipid(x->s, r, ifx, x->now) : 0;
-	e.type = x->p->af == 4 ? 11 : 3;
-	e.code = 0;
-	e.qttl = 1;
-	e.qmax = quote_max(r, x->p->af);
 	e.mpls = r;
+	e.type = x->p->af == 4 ? 11 : 3;
+	e.qttl = 1;
 	x->s->c.out_time_exceeded++;
 	return send_icmperr(x, &e);
 }

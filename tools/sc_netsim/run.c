@@ -261,19 +261,10 @@ run_epoll(struct runner *r, int sfd)
 		goto out;
 	}
 	while (!stop) {
-		struct timer *t = timer_heap_peek(&r->th);
-		struct timespec ts, *tsp = NULL;
+		struct timespec ts;
 		int n;
 
-		if (t != NULL) {
-			int64_t ns = monotime_sub_ns(t->when, monotime_now());
-			if (ns < 0)
-				ns = 0;
-			ts.tv_sec = ns / 1000000000;
-			ts.tv_nsec = ns % 1000000000;
-			tsp = &ts;
-		}
-		n = epoll_pwait2(epfd, ev, 4, tsp, NULL);
+		n = epoll_pwait2(epfd, ev, 4, run_timeout(r, &ts), NULL);
 		if (n == -1 && errno != EINTR) {
 			log_warn("epoll_pwait2");
 			goto out;
@@ -291,6 +282,21 @@ out:
 	close(epfd);
 	free(buf);
 	return rc;
+}
+
+struct timespec *
+run_timeout(struct runner *r, struct timespec *ts)
+{
+	struct timer *t = timer_heap_peek(&r->th);
+	int64_t ns;
+
+	if (t == NULL)
+		return NULL;
+	if ((ns = monotime_sub_ns(t->when, monotime_now())) < 0)
+		ns = 0;
+	ts->tv_sec = ns / 1000000000;
+	ts->tv_nsec = ns % 1000000000;
+	return ts;
 }
 
 int

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "monotime.h"
 #include "netsim.h"
@@ -34,6 +35,10 @@ struct runner {
 /* Send REP now or schedule it; copies what it keeps. */
 void run_reply(struct runner *r, const struct netsim_reply *rep,
     struct monotime now);
+
+/* The wait until R's next timer (none past: 0) into TS, returned; NULL
+ * when no timer is set. */
+struct timespec *run_timeout(struct runner *r, struct timespec *ts);
 
 /* Print the counters (simulator and loop) to r->counters. */
 void run_print_counters(struct runner *r);

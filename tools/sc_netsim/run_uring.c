@@ -277,18 +277,15 @@ uring_loop(struct runner *r, struct uring *u)
 	if (queue_signal_poll(u) == -1)
 		return -1;
 	while (stop == 0) {
-		struct timer *t = timer_heap_peek(&r->th);
+		struct timespec wait;
 		unsigned head, tail;
 		struct monotime now;
 		int n;
 
 		memset(&arg, 0, sizeof(arg));
-		if (t != NULL) {
-			int64_t ns = monotime_sub_ns(t->when, monotime_now());
-			if (ns < 0)
-				ns = 0;
-			ts.tv_sec = ns / 1000000000;
-			ts.tv_nsec = ns % 1000000000;
+		if (run_timeout(r, &wait) != NULL) {
+			ts.tv_sec = wait.tv_sec;
+			ts.tv_nsec = wait.tv_nsec;
 			arg.ts = (uint64_t)(uintptr_t)&ts;
 		}
 		n = sys_enter(u->fd, u->pending, 1, IORING_ENTER_GETEVENTS |

@@ -9,16 +9,16 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "adrv_cli.h"
 #include "aliasdrv.h"
+#include "drvutil.h"
 #include "scamper_file.h"
 #include "tbitdrv.h"
 
@@ -32,16 +32,15 @@ struct job {
 };
 
 static struct {
-	const char	*infile, *outfile, *port, *logfile, *readfile;
+	struct adrv_cli c;
+	const char	*readfile;
 	unsigned	 wait, prefix;
-	int		 daemon;
 } o = { .wait = 5, .prefix = 30 };
 
 static struct adrv_sets sets;
 static struct job *jobs;
 static size_t njobs, first_open, inflight, last_sent = SIZE_MAX;
 static struct tbitdrv drv;
-static FILE *logfp;
 
 static void
 usage(void)
@@ -55,66 +54,21 @@ usage(void)
 }
 
 static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_prefixscan: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static void
-logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (logfp == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(logfp, fmt, ap);
-	va_end(ap);
-	fputc('\n', logfp);
-	fflush(logfp);
-}
-
-static int
-num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(val, &end, 10);
-	if (errno != 0 || *end != '\0' || end == val || v < lo || v > hi)
-		return fail("-%c %s: expected a number from %u to %u", c, val,
-		    lo, hi);
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int
 parse(int argc, char **argv)
 {
 	int c;
 
 	while ((c = getopt(argc, argv, "?Di:l:o:p:r:U:w:x:")) != -1) {
+		if (adrv_cli_opt(&o.c, c, optarg, 'i', 'l'))
+			continue;
 		switch (c) {
-		case 'D': o.daemon = 1; break;
-		case 'i': o.infile = optarg; break;
-		case 'o': o.outfile = optarg; break;
-		case 'p': case 'U': o.port = optarg; break;
-		case 'l': o.logfile = optarg; break;
 		case 'r': o.readfile = optarg; break;
 		case 'w':
-			if (num('w', optarg, 0, 3600, &o.wait) == -1)
+			if (adrv_num('w', optarg, 0, 3600, &o.wait) == -1)
 				return -1;
 			break;
 		case 'x':
-			if (num('x', optarg, 24, 31, &o.prefix) == -1)
+			if (adrv_num('x', optarg, 24, 31, &o.prefix) == -1)
 				return -1;
 			break;
 		default:
@@ -123,18 +77,9 @@ parse(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return fail("%s: unexpected argument", argv[optind]);
-	if (o.readfile != NULL) {
-		if (o.infile != NULL || o.port != NULL || o.outfile != NULL)
-			return fail("-r reads a warts file: -i, -o, -p and -U "
-			    "are for collecting");
-		return 0;
-	}
-	if (o.infile == NULL || o.outfile == NULL || o.port == NULL) {
-		usage();
-		return fail("collecting needs -i, -o and -p or -U");
-	}
-	return 0;
+		return drv_fail("%s: unexpected argument", argv[optind]);
+	return adrv_cli_check(&o.c, o.readfile != NULL,
+	    "-r reads a warts file", 'i', usage);
 }
 
 /* ---- collecting -------------------------------------------------------- */
@@ -162,7 +107,7 @@ want(void *arg, char **cmd)
 		j->busy = 1;
 		inflight++;
 		last_sent = k;
-		logmsg("%s", *cmd);
+		drv_note("%s", *cmd);
 		return TBITDRV_CMD;
 	}
 	return TBITDRV_LATER;
@@ -187,27 +132,18 @@ ended(size_t k, int result)
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if (d->userid < njobs) {
-		logmsg("%u: %s", d->userid,
+		drv_note("%u: %s", d->userid,
 		    scamper_dealias_result_tostr(d->result));
 		ended(d->userid, d->result);
 	}
-	scamper_dealias_free(d);
 }
 
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
-	logmsg("refused: %s", line);
 	if (last_sent != SIZE_MAX) {
 		jobs[last_sent].method = NMETHODS;
 		ended(last_sent, -1);
@@ -215,38 +151,23 @@ on_refused(void *arg, const char *line)
 	}
 }
 
-static void
-no_tbit(const struct tbitdrv_result *r)
-{
-	(void)r;
-}
-
 static int
 collect(void)
 {
 	char err[512];
 
-	if (adrv_read_sets(o.infile, AF_INET, &sets, err, sizeof(err)) == -1)
-		return fail("%s", err);
+	if (adrv_read_sets(o.c.infile, AF_INET, &sets, err, sizeof(err)) == -1)
+		return drv_fail("%s", err);
 	njobs = sets.nsets;
 	for (size_t s = 0; s < sets.nsets; s++)
 		if (sets.sets[s + 1] - sets.sets[s] != 2)
-			return fail("%s: line %zu of the addresses: expected "
-			    "two addresses (A B), got %zu", o.infile, s + 1,
-			    sets.sets[s + 1] - sets.sets[s]);
+			return drv_fail("%s: line %zu of the addresses: "
+			    "expected two addresses (A B), got %zu",
+			    o.c.infile, s + 1, sets.sets[s + 1] - sets.sets[s]);
 	if ((jobs = calloc(njobs + 1, sizeof(*jobs))) == NULL)
-		return fail("out of memory");
-	if (o.logfile != NULL && (logfp = fopen(o.logfile, "w")) == NULL)
-		return fail("%s: %s", o.logfile, strerror(errno));
-	if (tbitdrv_init(&drv, "sc_prefixscan", o.port, o.outfile, 0, want,
-	    no_tbit, NULL) == -1)
-		return -1;
-	tbitdrv_single_file(&drv);
-	tbitdrv_on_record(&drv, on_record);
-	tbitdrv_on_refused(&drv, on_refused);
-	if (o.daemon && daemon(1, 0) == -1)
-		return fail("daemon: %s", strerror(errno));
-	return tbitdrv_run(&drv);
+		return drv_fail("out of memory");
+	return adrv_collect(&drv, "sc_prefixscan", &o.c, want, on_dealias,
+	    on_refused);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -284,6 +205,7 @@ main(int argc, char **argv)
 {
 	int rc;
 
+	drv_prog("sc_prefixscan");
 	if (parse(argc, argv) == -1)
 		return 1;
 	if (o.readfile != NULL)
@@ -293,7 +215,6 @@ main(int argc, char **argv)
 		rc = collect();
 	adrv_sets_free(&sets);
 	free(jobs);
-	if (logfp != NULL)
-		fclose(logfp);
+	drv_close();
 	return rc == 0 ? 0 : 1;
 }

@@ -21,8 +21,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +29,9 @@
 
 #include <netinet/in.h>
 
+#include "adrv_cli.h"
 #include "aliasdrv.h"
+#include "drvutil.h"
 #include "scamper_file.h"
 #include "tbitdrv.h"
 
@@ -47,10 +47,10 @@ struct addrst {
 };
 
 static struct {
-	const char	*infile, *outfile, *port, *logfile;
+	struct adrv_cli c;
 	unsigned	 fudge, attempts, wait_round, rounds, pps;
 	int		 dump, nobs, nobudget, noradargun, noreserved;
-	int		 rows, tc, daemon;
+	int		 rows, tc;
 } o = { .fudge = 5000, .attempts = 5, .wait_round = 30, .rounds = 30,
 	.pps = 100 };
 
@@ -60,7 +60,6 @@ static size_t next_class, nclass_busy, next_set, nsets_run, nsets_busy;
 static size_t last_sent = SIZE_MAX;
 static int last_kind;
 static struct tbitdrv drv;
-static FILE *logfp;
 
 static void
 usage(void)
@@ -79,48 +78,6 @@ usage(void)
 }
 
 static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_radargun: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static void
-logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (logfp == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(logfp, fmt, ap);
-	va_end(ap);
-	fputc('\n', logfp);
-	fflush(logfp);
-}
-
-static int
-num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(val, &end, 10);
-	if (errno != 0 || *end != '\0' || end == val || v < lo || v > hi)
-		return fail("-%c %s: expected a number from %u to %u", c, val,
-		    lo, hi);
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int
 option(const char *w)
 {
 	static const char *const names[] = { "nobs", "nobudget",
@@ -133,7 +90,7 @@ option(const char *w)
 			*flags[i] = 1;
 			return 0;
 		}
-	return fail("-O %s: unknown option (nobs, nobudget, noradargun, "
+	return drv_fail("-O %s: unknown option (nobs, nobudget, noradargun, "
 	    "noreserved, rows, tc)", w);
 }
 
@@ -144,35 +101,32 @@ parse(int argc, char **argv)
 	int c;
 
 	while ((c = getopt(argc, argv, "?Da:d:f:o:O:p:P:q:r:R:t:U:")) != -1) {
+		if (adrv_cli_opt(&o.c, c, optarg, 'a', 't'))
+			continue;
 		switch (c) {
-		case 'D': o.daemon = 1; break;
-		case 'a': o.infile = optarg; break;
-		case 'o': o.outfile = optarg; break;
-		case 'p': case 'U': o.port = optarg; break;
-		case 't': o.logfile = optarg; break;
 		case 'd':
-			if (num('d', optarg, 1, 2, &v) == -1)
+			if (adrv_num('d', optarg, 1, 2, &v) == -1)
 				return -1;
 			o.dump = (int)v;
 			break;
 		case 'f':
-			if (num('f', optarg, 0, 65535, &o.fudge) == -1)
+			if (adrv_num('f', optarg, 0, 65535, &o.fudge) == -1)
 				return -1;
 			break;
 		case 'P':
-			if (num('P', optarg, 1, 100000, &o.pps) == -1)
+			if (adrv_num('P', optarg, 1, 100000, &o.pps) == -1)
 				return -1;
 			break;
 		case 'q':
-			if (num('q', optarg, 2, 255, &o.attempts) == -1)
+			if (adrv_num('q', optarg, 2, 255, &o.attempts) == -1)
 				return -1;
 			break;
 		case 'r':
-			if (num('r', optarg, 1, 3600, &o.wait_round) == -1)
+			if (adrv_num('r', optarg, 1, 3600, &o.wait_round) == -1)
 				return -1;
 			break;
 		case 'R':
-			if (num('R', optarg, 2, 1000, &o.rounds) == -1)
+			if (adrv_num('R', optarg, 2, 1000, &o.rounds) == -1)
 				return -1;
 			break;
 		case 'O':
@@ -184,18 +138,11 @@ parse(int argc, char **argv)
 			return -1;
 		}
 	}
-	if (o.dump != 0) {
-		if (o.infile != NULL || o.port != NULL || o.outfile != NULL)
-			return fail("-d reads warts files: -a, -o, -p and -U "
-			    "are for collecting");
-		if (optind == argc)
-			return fail("-d: no data file");
-		return 0;
-	}
-	if (o.infile == NULL || o.outfile == NULL || o.port == NULL) {
-		usage();
-		return fail("collecting needs -a, -o and -p or -U");
-	}
+	if (adrv_cli_check(&o.c, o.dump != 0, "-d reads warts files", 'a',
+	    usage) == -1)
+		return -1;
+	if (o.dump != 0 && optind == argc)
+		return drv_fail("-d: no data file");
 	return 0;
 }
 
@@ -236,9 +183,9 @@ set_command(size_t s, int *err)
 		return NULL;
 	}
 	if (!o.nobudget && (double)n / o.wait_round > o.pps) {
-		fail("set %zu: %zu addresses a round in %u s is more than -P "
-		    "%u packets per second (-O nobudget to try anyway)", s + 1,
-		    n, o.wait_round, o.pps);
+		drv_fail("set %zu: %zu addresses a round in %u s is more than "
+		    "-P %u packets per second (-O nobudget to try anyway)",
+		    s + 1, n, o.wait_round, o.pps);
 		free(cmd);
 		return NULL;
 	}
@@ -324,7 +271,7 @@ want(void *arg, char **cmd)
 			nsets_busy++;
 			last_sent = next_set - 1;
 			last_kind = 1;
-			logmsg("%s", c);
+			drv_note("%s", c);
 			return TBITDRV_CMD;
 		}
 	}
@@ -346,7 +293,7 @@ classified(size_t i, const struct scamper_dealias *d)
 	if (n >= 0 && adrv_counter(v, (size_t)n, 0, o.attempts > 3 ? 3 : 2,
 	    &r)) {
 		a->state = C_YES;
-		logmsg("%s: %s counts", sets.addrs[i].str,
+		drv_note("%s: %s counts", sets.addrs[i].str,
 		    methods[a->method]);
 	} else if (d != NULL && a->method + 1 < NMETHODS) {
 		a->method++;
@@ -355,32 +302,23 @@ classified(size_t i, const struct scamper_dealias *d)
 			next_class = i;
 	} else {
 		a->state = C_NO;
-		logmsg("%s: no counter", sets.addrs[i].str);
+		drv_note("%s: no counter", sets.addrs[i].str);
 	}
 	free(v);
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if (d->userid >= CLASS_BASE && d->userid - CLASS_BASE < sets.naddrs)
 		classified(d->userid - CLASS_BASE, d);
 	else if (d->userid < nsets_run && nsets_busy > 0)
 		nsets_busy--;
-	scamper_dealias_free(d);
 }
 
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
-	logmsg("refused: %s", line);
 	if (last_sent == SIZE_MAX)
 		return;
 	if (last_kind == 0)
@@ -390,19 +328,13 @@ on_refused(void *arg, const char *line)
 	last_sent = SIZE_MAX;
 }
 
-static void
-no_tbit(const struct tbitdrv_result *r)
-{
-	(void)r;
-}
-
 static int
 collect(void)
 {
 	char err[512];
 
-	if (adrv_read_sets(o.infile, AF_INET, &sets, err, sizeof(err)) == -1)
-		return fail("%s", err);
+	if (adrv_read_sets(o.c.infile, AF_INET, &sets, err, sizeof(err)) == -1)
+		return drv_fail("%s", err);
 	if (!o.rows) {
 		/* one set: every address of the file */
 		sets.sets[1] = sets.naddrs;
@@ -410,18 +342,9 @@ collect(void)
 	}
 	nsets_run = sets.nsets;
 	if ((ast = calloc(sets.naddrs + 1, sizeof(*ast))) == NULL)
-		return fail("out of memory");
-	if (o.logfile != NULL && (logfp = fopen(o.logfile, "w")) == NULL)
-		return fail("%s: %s", o.logfile, strerror(errno));
-	if (tbitdrv_init(&drv, "sc_radargun", o.port, o.outfile, 0, want,
-	    no_tbit, NULL) == -1)
-		return -1;
-	tbitdrv_single_file(&drv);
-	tbitdrv_on_record(&drv, on_record);
-	tbitdrv_on_refused(&drv, on_refused);
-	if (o.daemon && daemon(1, 0) == -1)
-		return fail("daemon: %s", strerror(errno));
-	return tbitdrv_run(&drv);
+		return drv_fail("out of memory");
+	return adrv_collect(&drv, "sc_radargun", &o.c, want, on_dealias,
+	    on_refused);
 }
 
 /* ---- inference ---------------------------------------------------------- */
@@ -505,7 +428,7 @@ dump(char **files, int nfiles)
 	    &p);
 
 	if (o.dump == 1 && adrv_pairs_print(&p, o.tc, stdout) == -1)
-		rc = fail("out of memory");
+		rc = drv_fail("out of memory");
 	adrv_pairs_free(&p);
 	return rc;
 }
@@ -515,12 +438,12 @@ main(int argc, char **argv)
 {
 	int rc;
 
+	drv_prog("sc_radargun");
 	if (parse(argc, argv) == -1)
 		return 1;
 	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
 	adrv_sets_free(&sets);
 	free(ast);
-	if (logfp != NULL)
-		fclose(logfp);
+	drv_close();
 	return rc == 0 ? 0 : 1;
 }

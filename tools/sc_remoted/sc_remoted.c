@@ -12,7 +12,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,22 +54,6 @@ usage(FILE *f)
 }
 
 static int
-fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_remoted: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static int
 parse_opts(int argc, char **argv, struct rd_conf *c)
 {
 	uint32_t v;
@@ -100,13 +83,14 @@ parse_opts(int argc, char **argv, struct rd_conf *c)
 			else if (strcmp(optarg, "select") == 0)
 				c->loop = LOOP_SELECT;
 			else
-				return fail("-O %s: unknown option (allowgroup, "
-				    "allowother, debug or select)", optarg);
+				return log_fail("-O %s: unknown option "
+				    "(allowgroup, allowother, debug or select)",
+				    optarg);
 			break;
 		case 'Z':
 			if (ctl_uint(optarg, 1, 86400 * 7, &v) != 0)
-				return fail("-Z %s: not a number of seconds "
-				    "(1 to 604800)", optarg);
+				return log_fail("-Z %s: not a number of "
+				    "seconds (1 to 604800)", optarg);
 			c->zombie_s = v;
 			break;
 		default:
@@ -115,17 +99,17 @@ parse_opts(int argc, char **argv, struct rd_conf *c)
 		}
 	}
 	if (optind != argc)
-		return fail("unexpected argument '%s'", argv[optind]);
+		return log_fail("unexpected argument '%s'", argv[optind]);
 	if (c->listen == NULL || (c->dir == NULL && c->mux == NULL))
-		return fail("-P, and -U or -M, are required (see sc_remoted "
-		    "-?)");
+		return log_fail("-P, and -U or -M, are required (see "
+		    "sc_remoted -?)");
 	if (c->v4only && c->v6only)
-		return fail("-4 and -6 exclude each other");
+		return log_fail("-4 and -6 exclude each other");
 	if ((c->cert == NULL) != (c->key == NULL))
-		return fail("TLS needs both -c certificate and -p key");
+		return log_fail("TLS needs both -c certificate and -p key");
 	if (c->client_ca != NULL && c->cert == NULL)
-		return fail("-C %s: client certificates need TLS (-c and -p)",
-		    c->client_ca);
+		return log_fail("-C %s: client certificates need TLS (-c "
+		    "and -p)", c->client_ca);
 	return 0;
 }
 
@@ -224,7 +208,7 @@ listen_all(const struct rd_conf *c, int *fds)
 
 	if (ctl_uint(colon != NULL ? colon + 1 : c->listen, 1, 65535,
 	    &port) != 0)
-		return fail("-P %s: invalid port", c->listen);
+		return log_fail("-P %s: invalid port", c->listen);
 	if (colon != NULL) {
 		size_t len = (size_t)(colon - c->listen);
 		const char *a = c->listen;
@@ -235,18 +219,18 @@ listen_all(const struct rd_conf *c, int *fds)
 			len -= 2;
 		}
 		if (len == 0 || len >= sizeof(addr))
-			return fail("-P %s: invalid address", c->listen);
+			return log_fail("-P %s: invalid address", c->listen);
 		memcpy(addr, a, len);
 		addr[len] = '\0';
 		fam = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
 		if ((fds[0] = listen_on(fam, addr, (uint16_t)port)) == -1)
-			return fail("-P %s: %s", c->listen, errno != 0 ?
+			return log_fail("-P %s: %s", c->listen, errno != 0 ?
 			    strerror(errno) : "not an IP address");
 		return 1;
 	}
 	if (!c->v6only) {
 		if ((fd = listen_on(AF_INET, NULL, (uint16_t)port)) == -1)
-			return fail("-P %s (IPv4): %s", c->listen,
+			return log_fail("-P %s (IPv4): %s", c->listen,
 			    strerror(errno));
 		fds[n++] = fd;
 	}
@@ -254,7 +238,7 @@ listen_all(const struct rd_conf *c, int *fds)
 		if ((fd = listen_on(AF_INET6, NULL, (uint16_t)port)) != -1)
 			fds[n++] = fd;
 		else if (c->v6only)
-			return fail("-P %s (IPv6): %s", c->listen,
+			return log_fail("-P %s (IPv6): %s", c->listen,
 			    strerror(errno));
 	}
 	return n;
@@ -281,15 +265,15 @@ run(const struct rd_conf *c)
 	TAILQ_INIT(&rd.conns);
 	if (c->dir != NULL && (stat(c->dir, &st) == -1 ||
 	    !S_ISDIR(st.st_mode)))
-		return fail("-U %s: %s", c->dir, errno != 0 && !S_ISDIR(
+		return log_fail("-U %s: %s", c->dir, errno != 0 && !S_ISDIR(
 		    st.st_mode) ? strerror(errno) : "not a directory");
 	if (c->cert != NULL && (rd.tls = tls_ctx_server(c->cert, c->key,
 	    c->client_ca, err, sizeof(err))) == NULL)
-		return fail("%s", err);
+		return log_fail("%s", err);
 	if ((n = listen_all(c, fds)) <= 0)
 		goto out;
 	if ((rd.l = loop_new(c->loop)) == NULL) {
-		fail("event loop: %s", strerror(errno));
+		log_fail("event loop: %s", strerror(errno));
 		goto out;
 	}
 	if (c->mux != NULL && rd_mux_open(&rd) == -1)
@@ -297,7 +281,7 @@ run(const struct rd_conf *c)
 	for (i = 0; i < n; i++)
 		if (loop_fd_add(rd.l, fds[i], LOOP_READ, on_accept, &rd) ==
 		    NULL) {
-			fail("event loop: %s", strerror(errno));
+			log_fail("event loop: %s", strerror(errno));
 			goto out;
 		}
 	signal(SIGPIPE, SIG_IGN);
@@ -305,14 +289,14 @@ run(const struct rd_conf *c)
 	loop_signal(rd.l, SIGTERM, on_signal, rd.l);
 	if (c->daemon) {
 		if (daemon_detach() == -1) {
-			fail("-D: %s", strerror(errno));
+			log_fail("-D: %s", strerror(errno));
 			goto out;
 		}
 		log_stderr_off();
 	}
 	if (c->pidfile != NULL &&
 	    daemon_pidfile_write(c->pidfile, getpid()) == -1) {
-		fail("-e %s: %s", c->pidfile, strerror(errno));
+		log_fail("-e %s: %s", c->pidfile, strerror(errno));
 		goto out;
 	}
 	log_info("listening on %s%s, sockets in %s%s%s", c->listen,

@@ -25,13 +25,14 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "adrv_cli.h"
 #include "aliasdrv.h"
+#include "drvutil.h"
 #include "scamper_file.h"
 #include "tbitdrv.h"
 
@@ -46,8 +47,8 @@ enum { S_CLASSIFY, S_CANDIDATES, S_ALLY };
 enum { C_WAIT, C_BUSY, C_YES, C_NO };
 
 static struct {
-	const char	*infile, *aliasfile, *outfile, *port, *logfile;
-	const char	*skipfile;
+	struct adrv_cli c;
+	const char	*aliasfile, *skipfile;
 	int		 stop, incr, dump;
 } o = { .stop = S_ALLY };
 
@@ -58,35 +59,8 @@ static size_t last_sent = SIZE_MAX;
 static uint32_t last_uid;
 static struct adrv_pairs cands, skip;
 static size_t next_cand;
-static FILE *logfp, *aliasfp;
+static FILE *aliasfp;
 static struct tbitdrv drv;
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sc_speedtrap: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-static void
-logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (logfp == NULL)
-		return;
-	va_start(ap, fmt);
-	vfprintf(logfp, fmt, ap);
-	va_end(ap);
-	fputc('\n', logfp);
-	fflush(logfp);
-}
 
 static void
 usage(void)
@@ -115,9 +89,9 @@ stop_word(const char *w)
 		}
 	if (strcmp(w, "descend") == 0 || strcmp(w, "overlap") == 0 ||
 	    strcmp(w, "descend2") == 0)
-		return fail("-s %s: not implemented (stages built: classify, "
-		    "candidates, ally)", w);
-	return fail("-s %s: unknown stage (classify, candidates, ally)", w);
+		return drv_fail("-s %s: not implemented (stages built: "
+		    "classify, candidates, ally)", w);
+	return drv_fail("-s %s: unknown stage (classify, candidates, ally)", w);
 }
 
 static int
@@ -126,13 +100,11 @@ parse(int argc, char **argv)
 	int c;
 
 	while ((c = getopt(argc, argv, "?Ia:A:d:l:o:p:s:S:U:")) != -1) {
+		if (adrv_cli_opt(&o.c, c, optarg, 'a', 'l'))
+			continue;
 		switch (c) {
 		case 'I': o.incr = 1; break;
-		case 'a': o.infile = optarg; break;
 		case 'A': o.aliasfile = optarg; break;
-		case 'l': o.logfile = optarg; break;
-		case 'o': o.outfile = optarg; break;
-		case 'p': case 'U': o.port = optarg; break;
 		case 'S': o.skipfile = optarg; break;
 		case 's':
 			if (stop_word(optarg) == -1)
@@ -141,7 +113,7 @@ parse(int argc, char **argv)
 		case 'd':
 			if (strlen(optarg) != 1 || optarg[0] < '1' ||
 			    optarg[0] > '3')
-				return fail("-d %s: expected 1, 2 or 3",
+				return drv_fail("-d %s: expected 1, 2 or 3",
 				    optarg);
 			o.dump = optarg[0] - '0';
 			break;
@@ -150,17 +122,8 @@ parse(int argc, char **argv)
 			return -1;
 		}
 	}
-	if (o.dump != 0) {
-		if (o.infile != NULL || o.port != NULL || o.outfile != NULL)
-			return fail("-d reads warts files: -a, -o, -p and -U "
-			    "are for collecting");
-		return 0;
-	}
-	if (o.infile == NULL || o.outfile == NULL || o.port == NULL) {
-		usage();
-		return fail("collecting needs -a, -o and -p or -U");
-	}
-	return 0;
+	return adrv_cli_check(&o.c, o.dump != 0, "-d reads warts files", 'a',
+	    usage);
 }
 
 /* ---- collecting -------------------------------------------------------- */
@@ -292,7 +255,7 @@ want(void *arg, char **cmd)
 	rc = want_ally(cmd);
 sent:
 	if (rc == TBITDRV_CMD) {
-		logmsg("%s", *cmd);
+		drv_note("%s", *cmd);
 		last_sent = 1;
 		sscanf(strstr(*cmd, "-U ") + 3, "%u", &last_uid);
 	}
@@ -310,7 +273,7 @@ classified(size_t i, const struct scamper_dealias *d)
 		return;
 	cls[i] = n >= 3 && adrv_counter(v, (size_t)n, 0, 3, &r) ? C_YES :
 	    C_NO;
-	logmsg("%s: %s", sets.addrs[i].str, cls[i] == C_YES ? "counts" :
+	drv_note("%s: %s", sets.addrs[i].str, cls[i] == C_YES ? "counts" :
 	    "no counter");
 	free(v);
 }
@@ -336,7 +299,7 @@ candidates(const struct scamper_dealias *d)
 				continue;
 			adrv_addr_str(&d->defs[a].dst, x);
 			adrv_addr_str(&d->defs[b].dst, y);
-			logmsg("candidate %s %s", x, y);
+			drv_note("candidate %s %s", x, y);
 			adrv_pairs_add(&cands, x, y);
 		}
 	free(v);
@@ -373,38 +336,23 @@ finished(uint32_t uid, const struct scamper_dealias *d)
 }
 
 static void
-on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+on_dealias(const struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-
-	(void)arg;
-	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
-	    (d = adrv_decode(drv.hdr, drv.hdrlen, b, len)) == NULL)
-		return;
 	if ((d->userid & U_MASK) == U_CLASS && (d->userid & ~U_MASK) <
 	    sets.naddrs && cls[d->userid & ~U_MASK] == C_BUSY)
 		nbusy--;
 	finished(d->userid, d);
-	scamper_dealias_free(d);
 }
 
 static void
-on_refused(void *arg, const char *line)
+on_refused(void)
 {
-	(void)arg;
-	logmsg("refused: %s", line);
 	if (last_sent == SIZE_MAX)
 		return;
 	if ((last_uid & U_MASK) == U_CLASS)
 		nbusy--;
 	finished(last_uid, NULL);
 	last_sent = SIZE_MAX;
-}
-
-static void
-no_tbit(const struct tbitdrv_result *r)
-{
-	(void)r;
 }
 
 static int
@@ -416,7 +364,7 @@ read_skip(void)
 	if (o.skipfile == NULL)
 		return 0;
 	if (adrv_read_sets(o.skipfile, AF_INET6, &s, err, sizeof(err)) == -1)
-		return fail("%s", err);
+		return drv_fail("%s", err);
 	for (size_t i = 0; i < s.nsets; i++)
 		for (size_t a = s.sets[i]; a < s.sets[i + 1]; a++)
 			for (size_t b = a + 1; b < s.sets[i + 1]; b++)
@@ -431,29 +379,22 @@ collect(void)
 {
 	char err[512];
 
-	if (adrv_read_sets(o.infile, AF_INET6, &sets, err, sizeof(err)) ==
+	if (adrv_read_sets(o.c.infile, AF_INET6, &sets, err, sizeof(err)) ==
 	    -1)
-		return fail("%s", err);
+		return drv_fail("%s", err);
 	if (read_skip() == -1)
 		return -1;
 	if ((cls = calloc(sets.naddrs + 1, sizeof(*cls))) == NULL)
-		return fail("out of memory");
+		return drv_fail("out of memory");
 	for (size_t i = 0; o.incr && i < sets.naddrs; i++)
 		cls[i] = C_YES;
 	ngroups = (sets.naddrs + GROUP - 1) / GROUP;
 	ngpairs = ngroups == 1 ? 1 : ngroups * (ngroups - 1) / 2;
-	if (o.logfile != NULL && (logfp = fopen(o.logfile, "w")) == NULL)
-		return fail("%s: %s", o.logfile, strerror(errno));
 	if (o.aliasfile != NULL && (aliasfp = fopen(o.aliasfile, "a")) ==
 	    NULL)
-		return fail("%s: %s", o.aliasfile, strerror(errno));
-	if (tbitdrv_init(&drv, "sc_speedtrap", o.port, o.outfile, 0, want,
-	    no_tbit, NULL) == -1)
-		return -1;
-	tbitdrv_single_file(&drv);
-	tbitdrv_on_record(&drv, on_record);
-	tbitdrv_on_refused(&drv, on_refused);
-	return tbitdrv_run(&drv);
+		return drv_fail("%s: %s", o.aliasfile, strerror(errno));
+	return adrv_collect(&drv, "sc_speedtrap", &o.c, want, on_dealias,
+	    on_refused);
 }
 
 /* ---- dumping ------------------------------------------------------------ */
@@ -542,6 +483,7 @@ main(int argc, char **argv)
 {
 	int rc;
 
+	drv_prog("sc_speedtrap");
 	if (parse(argc, argv) == -1)
 		return 1;
 	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
@@ -549,9 +491,8 @@ main(int argc, char **argv)
 	adrv_pairs_free(&cands);
 	adrv_pairs_free(&skip);
 	free(cls);
-	if (logfp != NULL)
-		fclose(logfp);
+	drv_close();
 	if (aliasfp != NULL && fclose(aliasfp) != 0)
-		rc = fail("%s: %s", o.aliasfile, strerror(errno));
+		rc = drv_fail("%s: %s", o.aliasfile, strerror(errno));
 	return rc == 0 ? 0 : 1;
 }

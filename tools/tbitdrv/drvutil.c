@@ -66,19 +66,45 @@ drv_log_open(char opt, const char *path)
 	return drv_append(opt, path, &logfp);
 }
 
+int
+drv_log_create(const char *path)
+{
+	if ((logfp = fopen(path, "w")) == NULL)
+		return drv_fail("%s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* A line on the log, after the time if STAMP. */
+static void
+vlog(int stamp, const char *fmt, va_list ap)
+{
+	if (logfp == NULL)
+		return;
+	if (stamp)
+		fprintf(logfp, "%ld ", (long)time(NULL));
+	vfprintf(logfp, fmt, ap);
+	fputc('\n', logfp);
+	fflush(logfp);
+}
+
 void
 drv_log(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (logfp == NULL)
-		return;
-	fprintf(logfp, "%ld ", (long)time(NULL));
 	va_start(ap, fmt);
-	vfprintf(logfp, fmt, ap);
+	vlog(1, fmt, ap);
 	va_end(ap);
-	fputc('\n', logfp);
-	fflush(logfp);
+}
+
+void
+drv_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(0, fmt, ap);
+	va_end(ap);
 }
 
 int

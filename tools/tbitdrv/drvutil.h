@@ -49,8 +49,14 @@ int drv_append(char opt, const char *path, FILE **f);
 /* Open the log PATH (option -OPT; NULL: no log).  Returns 0 or -1. */
 int drv_log_open(char opt, const char *path);
 
+/* Create (or truncate) the log PATH.  Returns 0 or -1 (reported). */
+int drv_log_create(const char *path);
+
 /* "SECONDS message" on the log, flushed; nothing without a log. */
 void drv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The message alone on the log, flushed; nothing without a log. */
+void drv_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Nonzero if ADDR is a line (up to a blank) of the done file PATH. */
 int drv_done_has(const char *path, const char *addr);

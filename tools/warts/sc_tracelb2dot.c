@@ -8,13 +8,13 @@
  *
  * usage: sc_tracelb2dot [file ...]     (no file, or "-": standard input)
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scamper_file.h"
 #include "scamper_tracelb.h"
+#include "wartsread.h"
 
 static void
 addr(const struct scamper_addr *a, char *buf, size_t len)
@@ -68,46 +68,17 @@ graph(const struct scamper_tracelb *t)
 }
 
 static int
-dump(const char *path)
+print(const char *path, uint16_t type, void *obj)
 {
-	struct scamper_file *f = scamper_file_open_read(path);
-	uint16_t type;
-	void *obj;
-	int rc;
-
-	if (f == NULL) {
-		fprintf(stderr, "sc_tracelb2dot: %s: %s\n", path,
-		    strerror(errno));
-		return -1;
-	}
-	while ((rc = scamper_file_read(f, &type, &obj)) == 1) {
-		if (type == SCAMPER_FILE_OBJ_TRACELB)
-			graph(obj);
-		scamper_file_obj_free(type, obj);
-	}
-	if (rc < 0 && scamper_file_error(f)[0] != '\0')
-		fprintf(stderr, "sc_tracelb2dot: %s: %s\n", path,
-		    scamper_file_error(f));
-	scamper_file_close(f);
-	return rc;
+	(void)path;
+	if (type == SCAMPER_FILE_OBJ_TRACELB)
+		graph(obj);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	int rc = 0;
-
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		fprintf(stderr, "usage: sc_tracelb2dot [file ...]\n");
-		return 0;
-	}
-	if (argc < 2)
-		rc = dump("-");
-	for (int i = 1; i < argc; i++)
-		if (dump(argv[i]) != 0)
-			rc = -1;
-	if (fflush(stdout) != 0)
-		rc = -1;
-	return rc == 0 ? 0 : 1;
+	return wr_main("sc_tracelb2dot", "usage: sc_tracelb2dot [file ...]",
+	    argc, argv, print);
 }

@@ -44,14 +44,8 @@ wd_when(time_t t)
 static void
 reltime(const struct timeval *start, const struct timeval *tv)
 {
-	long long us = ((long long)tv->tv_sec - start->tv_sec) * 1000000 +
-	    (tv->tv_usec - start->tv_usec);
-
-	if (us < 0) {
-		putchar('-');
-		us = -us;
-	}
-	printf("%lld.%06llds", us / 1000000, us % 1000000);
+	wd_rtt(start, tv);
+	putchar('s');
 }
 
 /* V as 0x%02x and, when nonzero, the names of its set bits. */

@@ -166,7 +166,7 @@ dealias_method(const struct scamper_dealias *d)
 }
 
 static void
-dealias_def(const struct scamper_dealias_probedef *p)
+dump_dealias_def(const struct scamper_dealias_probedef *p)
 {
 	const char *m = scamper_dealias_probedef_method_tostr(p->method);
 
@@ -234,7 +234,7 @@ wd_dealias(const struct scamper_dealias *d)
 	wd_user_start(d->userid, &d->start);
 	dealias_method(d);
 	for (uint32_t i = 0; i < d->defc; i++)
-		dealias_def(&d->defs[i]);
+		dump_dealias_def(&d->defs[i]);
 	printf(" probes: %u, result: ", d->probec);
 	if (res != NULL)
 		printf("%s", res);

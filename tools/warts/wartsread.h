@@ -1,8 +1,8 @@
 /*
  * wartsread.h: the loop the warts printing tools share (sc_warts2json,
- * sc_warts2text, sc_wartsdump): read every object of each file named on
- * the command line (none, or "-": standard input) and hand it to the
- * tool's printer.
+ * sc_warts2text, sc_wartsdump, sc_tracelb2dot): read every object of
+ * each file named on the command line (none, or "-": standard input)
+ * and hand it to the tool's printer.
  */
 #ifndef WARTSREAD_H
 #define WARTSREAD_H

@@ -1,0 +1,121 @@
+/*
+ * adrv_cli.c: what the alias-resolution drivers' command lines and
+ * collecting runs have alike (adrv_cli.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adrv_cli.h"
+#include "aliasdrv.h"
+#include "drvutil.h"
+#include "scamper_file.h"
+
+static struct tbitdrv *cdrv;
+static adrv_dealias_cb *dealias_cb;
+static adrv_refused_cb *refused_cb;
+
+int
+adrv_cli_opt(struct adrv_cli *c, int ch, const char *arg, char inopt,
+    char logopt)
+{
+	if (ch == 'D')
+		c->daemon = 1;
+	else if (ch == inopt)
+		c->infile = arg;
+	else if (ch == logopt)
+		c->logfile = arg;
+	else if (ch == 'o')
+		c->outfile = arg;
+	else if (ch == 'p' || ch == 'U')
+		c->port = arg;
+	else
+		return 0;
+	return 1;
+}
+
+int
+adrv_num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (errno != 0 || *end != '\0' || end == val || v < lo || v > hi)
+		return drv_fail("-%c %s: expected a number from %u to %u", c,
+		    val, lo, hi);
+	*out = (unsigned)v;
+	return 0;
+}
+
+int
+adrv_cli_check(const struct adrv_cli *c, int dumping, const char *dumpwhat,
+    char inopt, void (*usage)(void))
+{
+	if (dumping) {
+		if (c->infile != NULL || c->port != NULL || c->outfile != NULL)
+			return drv_fail("%s: -%c, -o, -p and -U are for "
+			    "collecting", dumpwhat, inopt);
+		return 0;
+	}
+	if (c->infile == NULL || c->outfile == NULL || c->port == NULL) {
+		usage();
+		return drv_fail("collecting needs -%c, -o and -p or -U",
+		    inopt);
+	}
+	return 0;
+}
+
+static void
+no_tbit(const struct tbitdrv_result *r)
+{
+	(void)r;
+}
+
+static void
+on_record(void *arg, uint16_t type, const uint8_t *b, size_t len)
+{
+	struct scamper_dealias *d;
+
+	(void)arg;
+	if (type != SCAMPER_FILE_OBJ_DEALIAS ||
+	    (d = adrv_decode(cdrv->hdr, cdrv->hdrlen, b, len)) == NULL)
+		return;
+	dealias_cb(d);
+	scamper_dealias_free(d);
+}
+
+static void
+on_refused(void *arg, const char *line)
+{
+	(void)arg;
+	drv_note("refused: %s", line);
+	refused_cb();
+}
+
+int
+adrv_collect(struct tbitdrv *drv, const char *prog, const struct adrv_cli *c,
+    tbitdrv_want *want, adrv_dealias_cb *on_dealias,
+    adrv_refused_cb *on_refused_last)
+{
+	cdrv = drv;
+	dealias_cb = on_dealias;
+	refused_cb = on_refused_last;
+	if (c->logfile != NULL && drv_log_create(c->logfile) == -1)
+		return -1;
+	if (tbitdrv_init(drv, prog, c->port, c->outfile, 0, want, no_tbit,
+	    NULL) == -1)
+		return -1;
+	tbitdrv_single_file(drv);
+	tbitdrv_on_record(drv, on_record);
+	tbitdrv_on_refused(drv, on_refused);
+	if (c->daemon && daemon(1, 0) == -1)
+		return drv_fail("daemon: %s", strerror(errno));
+	return tbitdrv_run(drv);
+}
