@@ -19,6 +19,13 @@ lan_start ndc
 tmp=$LAB_DIR
 
 H1=$(lan_mac h1)
+# n1 knows h1 for good, so it never asks for h1's address: a Linux host
+# that is asked learns the asker, and n1's own requests (a stale entry's
+# probe, seconds after the last trace) would refill h1's table between
+# the flush and the prober's start (CI of 69a08e8: 0 requests seen).
+lab_exec n1 ip neigh replace 192.0.2.1 lladdr "$H1" nud permanent dev lan0 &&
+lab_exec n1 ip -6 neigh replace 2001:db8:10::1 lladdr "$H1" nud permanent dev lan0 ||
+    { echo "FAIL: n1's permanent entries for h1"; exit 1; }
 
 # asks CAP FAM: h1's requests for n1's hardware address in CAP.
 asks() {
