@@ -43,9 +43,11 @@ static void
 write_now(struct runner *r, const uint8_t *pkt, size_t len,
     const struct reply_meta *m)
 {
-	run_sent(r, m, pkt, len, monotime_now());
+	struct monotime t = monotime_now();
+
 	if (write(r->fd, pkt, len) != (ssize_t)len)
 		r->write_fail++;
+	run_sent(r, m, pkt, len, t);	/* its log line after the write */
 }
 
 static void

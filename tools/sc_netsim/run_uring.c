@@ -241,9 +241,11 @@ uring_send(struct runner *r, const uint8_t *pkt, size_t len,
 	uint8_t *b;
 
 	if (len > u->bufsz || u->nwfree == 0 || (sqe = ring_sqe(u)) == NULL) {
-		run_sent(r, m, pkt, len, monotime_now());
+		struct monotime t = monotime_now();
+
 		if (write(r->fd, pkt, len) != (ssize_t)len)
 			r->write_fail++;
+		run_sent(r, m, pkt, len, t);
 		return;
 	}
 	idx = u->wfree[--u->nwfree];
