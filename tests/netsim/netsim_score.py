@@ -24,7 +24,9 @@ ground truth.
       lateness in sending it); late_med_us and late_p99_us, that
       lateness; wait_med_us and wait_p99_us, the time from the probe's
       tx stamp to sc_netsim reading it (the device's queue, and any error
-      of the tx stamp); rtt_matched, how many matched.
+      of the tx stamp); back_med_us and back_p99_us, the rest of the
+      prober's error (own less wait: from sc_netsim's write of the
+      reply to its receive stamp); rtt_matched, how many matched.
 
   netsim_score.py tracelb TRUTH DST < tracelb.txt
       Read sc_warts2text tracelb output ("A -> B" link lines) and compare
@@ -133,7 +135,7 @@ def reply_of(recs, t, h):
 
 def own_errors(recs, traces):
     """The --replies figures (see the top) as key=value text."""
-    own, late, wait = [], [], []
+    own, late, wait, back = [], [], [], []
     for t in traces:
         for h in t.get("hops", []):
             m = reply_of(recs, t, h)
@@ -144,13 +146,15 @@ def own_errors(recs, traces):
             own.append(us - delay / 1000 - lat / 1000)
             late.append(lat / 1000)
             wait.append((read - txns) / 1000)
-    for v in (own, late, wait):
+            back.append(own[-1] - wait[-1])
+    for v in (own, late, wait, back):
         v.sort()
     return (" rtt_matched=%d own_med_us=%.0f own_p99_us=%.0f "
             "late_med_us=%.0f late_p99_us=%.0f wait_med_us=%.0f "
-            "wait_p99_us=%.0f" %
+            "wait_p99_us=%.0f back_med_us=%.0f back_p99_us=%.0f" %
             (len(own), pct(own, 0.5), pct(own, 0.99), pct(late, 0.5),
-             pct(late, 0.99), pct(wait, 0.5), pct(wait, 0.99)))
+             pct(late, 0.99), pct(wait, 0.5), pct(wait, 0.99),
+             pct(back, 0.5), pct(back, 0.99)))
 
 
 def score_trace(argv):
