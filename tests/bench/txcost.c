@@ -15,9 +15,11 @@
  * sendmmsg(2) (median and 90th percentile over all batches).  That is
  * what a send time read in user space before the send (iputils ping,
  * scamper 20211212, our fallback) puts into an RTT and the kernel's
- * transmit timestamp leaves out; -b 1 measures it for a lone probe.
+ * transmit timestamp leaves out; -b 1 measures it for a lone probe, and
+ * -i USEC sleeps that long between batches, as a prober pacing its
+ * probes does (the path is slower when the CPU idled before it).
  *
- * usage: txcost [-b BATCH] [-n BATCHES_PER_ROUND] [-r ROUNDS]
+ * usage: txcost [-b BATCH] [-n BATCHES_PER_ROUND] [-r ROUNDS] [-i USEC]
  */
 #include <errno.h>
 #include <time.h>
@@ -199,23 +201,26 @@ int
 main(int argc, char **argv)
 {
 	int b = 64, n = 2000, rounds = 15, o, fd[2], rx, small = 1;
+	long ival = 0;
 	int64_t *per[2];
 	long lost = 0;
 
-	while ((o = getopt(argc, argv, "b:n:r:")) != -1) {
+	while ((o = getopt(argc, argv, "b:n:r:i:")) != -1) {
 		switch (o) {
 		case 'b': b = atoi(optarg); break;
+		case 'i': ival = atol(optarg); break;
 		case 'n': n = atoi(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: txcost [-b BATCH] [-n N] "
-			    "[-r ROUNDS]\n");
+			    "[-r ROUNDS] [-i USEC]\n");
 			return 2;
 		}
 	}
-	if (b < 1 || b > MAXB || n < 1 || rounds < 1) {
-		fprintf(stderr, "txcost: -b must be 1..%d, -n and -r >= 1\n",
-		    MAXB);
+	if (b < 1 || b > MAXB || n < 1 || rounds < 1 || ival < 0 ||
+	    ival > 1000000) {
+		fprintf(stderr, "txcost: -b must be 1..%d, -n and -r >= 1, "
+		    "-i 0..1000000\n", MAXB);
 		return 2;
 	}
 	if (own_netns() == -1)
@@ -239,7 +244,11 @@ main(int argc, char **argv)
 			int64_t t0 = cpu_ns();
 
 			for (int i = 0; i < n; i++) {
-				int got = batch(fd[s], b, s);
+				int got;
+
+				if (ival > 0)
+					usleep((useconds_t)ival);
+				got = batch(fd[s], b, s);
 
 				if (got < 0)
 					return 1;
