@@ -35,7 +35,8 @@ static void
 pkt_load(struct wpkt *p, const unsigned char *e,
     const struct warts_pkt_layout *l)
 {
-	memcpy(&p->u8, e + l->u8, sizeof(p->u8));
+	if (l->u8 != WARTS_PKT_NONE)
+		memcpy(&p->u8, e + l->u8, sizeof(p->u8));
 	memcpy(&p->tv, e + l->tv, sizeof(p->tv));
 	memcpy(&p->data, e + l->data, sizeof(p->data));
 	memcpy(&p->len, e + l->len, sizeof(p->len));
@@ -45,7 +46,8 @@ static void
 pkt_store(unsigned char *e, const struct wpkt *p,
     const struct warts_pkt_layout *l)
 {
-	memcpy(e + l->u8, &p->u8, sizeof(p->u8));
+	if (l->u8 != WARTS_PKT_NONE)
+		memcpy(e + l->u8, &p->u8, sizeof(p->u8));
 	memcpy(e + l->tv, &p->tv, sizeof(p->tv));
 	memcpy(e + l->data, &p->data, sizeof(p->data));
 	memcpy(e + l->len, &p->len, sizeof(p->len));
@@ -56,6 +58,7 @@ warts_pkts_read(struct rbuf *rb, uint32_t n,
     const struct warts_pkt_layout *l, void *pkts, uint32_t *pktc)
 {
 	unsigned char *a = rb_calloc(rb, n, l->size, 1);
+	int skip = l->u8 == WARTS_PKT_NONE;	/* fields from the time on */
 
 	if (a == NULL)
 		return -1;
@@ -68,7 +71,7 @@ warts_pkts_read(struct rbuf *rb, uint32_t n,
 
 		memset(&p, 0, sizeof(p));
 		pkt_fields(pf, &p);
-		rc = warts_params_read(rb, pf, PK_NF);
+		rc = warts_params_read(rb, pf + skip, PK_NF - skip);
 		if (rc == 0 && !pf[3].set)
 			p.len = 0;
 		pkt_store(a + (size_t)i * l->size, &p, l);
@@ -83,6 +86,7 @@ warts_pkts_write(struct wbuf *wb, const void *pkts, uint32_t n,
     const struct warts_pkt_layout *l)
 {
 	const unsigned char *a = pkts;
+	int skip = l->u8 == WARTS_PKT_NONE;
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct wfield pf[PK_NF];
@@ -92,6 +96,6 @@ warts_pkts_write(struct wbuf *wb, const void *pkts, uint32_t n,
 		if (p.data == NULL)
 			p.len = 0;
 		pkt_fields(pf, &p);
-		warts_params_write(wb, pf, PK_NF);
+		warts_params_write(wb, pf + skip, PK_NF - skip);
 	}
 }

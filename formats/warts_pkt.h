@@ -21,6 +21,12 @@ struct warts_pkt_layout {
 #define WARTS_PKT_LAYOUT(type, u8f) { sizeof(type), offsetof(type, u8f), \
 	offsetof(type, tv), offsetof(type, data), offsetof(type, len) }
 
+/* The layout of packet struct TYPE, which has no u8: its records start
+ * at the time. */
+#define WARTS_PKT_NONE	((size_t)-1)
+#define WARTS_PKT_LAYOUT_NOU8(type) { sizeof(type), WARTS_PKT_NONE, \
+	offsetof(type, tv), offsetof(type, data), offsetof(type, len) }
+
 /* Read N packet records of layout L into a new array, stored (once it
  * exists, so the record's free releases what was read) at *PKTS (the
  * address of the record's array pointer) with *PKTC = N.  Returns 0 or

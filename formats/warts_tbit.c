@@ -22,11 +22,6 @@
 static const struct warts_pkt_layout pkt_layout =
     WARTS_PKT_LAYOUT(struct scamper_tbit_pkt, dir);
 
-struct tbtmp {
-	uint32_t	 listid, cycleid;
-	uint16_t	 pktc16;
-};
-
 static int
 cookie_rd(struct rbuf *rb, struct wfield *f)
 {
@@ -50,11 +45,11 @@ cookie_wr(struct wbuf *wb, const struct wfield *f)
 }
 
 static void
-tbit_fields(struct wfield *f, struct scamper_tbit *t, struct tbtmp *x)
+tbit_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
 {
+	struct scamper_tbit *t = obj;
 	struct wfield fl[TB_NF] = {
-		WFIELD(WF_U32, &x->listid, x->listid != 0),
-		WFIELD(WF_U32, &x->cycleid, x->cycleid != 0),
+		WFIELD_IDS(x, 0),
 		WFIELD(WF_U32, &t->userid, t->userid != 0),
 		WFIELD(WF_ADDR, &t->src, scamper_addr_isset(&t->src)),
 		WFIELD(WF_ADDR, &t->dst, scamper_addr_isset(&t->dst)),
@@ -223,61 +218,37 @@ block_write(struct wbuf *wb, struct scamper_tbit *t, int blk)
 
 /* ---- the record ------------------------------------------------------- */
 
-int
-warts_tbit_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_tbit **out)
+static int
+tbit_rd(struct wrec_rd *r, void *obj)
 {
-	struct scamper_tbit *t;
-	struct wfield f[TB_NF];
-	struct tbtmp x;
-	uint32_t pktc;
+	struct scamper_tbit *t = obj;
+	uint32_t pktc = r->f[16].set ? t->pktc : r->x.pktc16;
 
-	if ((t = scamper_tbit_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	tbit_fields(f, t, &x);
-	if (warts_params_read(rb, f, TB_NF) != 0)
-		goto err;
-	if (!scamper_addr_isset(&t->src) || !scamper_addr_isset(&t->dst)) {
-		rb_fail(rb, "tbit without addresses");
-		goto err;
-	}
-	pktc = f[16].set ? t->pktc : x.pktc16;
+	if (!scamper_addr_isset(&t->src) || !scamper_addr_isset(&t->dst))
+		return rb_fail(r->rb, "tbit without addresses");
 	t->pktc = 0;
-	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
-	    warts_pkts_read(rb, pktc, &pkt_layout, &t->pkts,
+	if (warts_rd_ids(r, t) != 0 ||
+	    warts_pkts_read(r->rb, pktc, &pkt_layout, &t->pkts,
 	    &t->pktc) != 0)
-		goto err;
-	if (blocks_read(rb, t) != 0)
-		goto err;
-	*out = t;
-	return 0;
-err:
-	scamper_tbit_free(t);
-	return -1;
+		return -1;
+	return blocks_read(r->rb, t);
 }
 
-int
-warts_tbit_write(struct wbuf *wb, const struct scamper_tbit *tb,
-    uint32_t listid, uint32_t cycleid)
+static int
+tbit_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
 {
-	struct scamper_tbit t = *tb;
-	struct wfield f[TB_NF];
-	struct tbtmp x;
+	struct scamper_tbit t = *(const struct scamper_tbit *)obj;
 
-	memset(&x, 0, sizeof(x));
-	x.listid = listid;
-	x.cycleid = cycleid;
 	if (t.pkts == NULL)
 		t.pktc = 0;
 	if (t.fo_cookielen > sizeof(t.fo_cookie))
 		return -1;
-	tbit_fields(f, &t, &x);
-	warts_params_write(wb, f, TB_NF);
+	warts_rec_params(wb, &warts_tbit_rec, &t, x);
 	warts_pkts_write(wb, t.pkts, t.pktc, &pkt_layout);
 	block_write(wb, &t, 1);
 	block_write(wb, &t, 2);
 	wb_u16(wb, 0);
 	return 0;
 }
+
+WARTS_REC(tbit, SCAMPER_FILE_OBJ_TBIT, TB_NF);

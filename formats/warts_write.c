@@ -12,17 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scamper_dealias.h"
 #include "scamper_file.h"
-#include "scamper_host.h"
 #include "scamper_list.h"
-#include "scamper_neighbourdisc.h"
-#include "scamper_ping.h"
-#include "scamper_sniff.h"
-#include "scamper_sting.h"
-#include "scamper_tbit.h"
-#include "scamper_trace.h"
-#include "scamper_tracelb.h"
 #include "warts_int.h"
 #include "wire.h"
 
@@ -200,56 +191,14 @@ wr_cycle_stop(struct warts_writer *w, const struct scamper_cycle *c)
 
 /* ---- measurements ---------------------------------------------------- */
 
-typedef int (*data_wr)(struct wbuf *, const void *, uint32_t, uint32_t);
-
-/* How a measurement type is written: its codec and where its list and
- * cycle pointers are. */
-struct data_type {
-	uint16_t	 type;
-	data_wr		 wr;
-	size_t		 list_off, cycle_off;
-};
-
-#define CODEC(name, stype) \
-static int \
-wr_##name(struct wbuf *wb, const void *o, uint32_t lid, uint32_t cid) \
-{ \
-	return warts_##name##_write(wb, o, lid, cid); \
-}
-#define DATA(TYPE, name, stype) \
-	{ TYPE, wr_##name, offsetof(struct stype, list), \
-	    offsetof(struct stype, cycle) }
-
-CODEC(trace, scamper_trace)
-CODEC(ping, scamper_ping)
-CODEC(tracelb, scamper_tracelb)
-CODEC(dealias, scamper_dealias)
-CODEC(neighbourdisc, scamper_neighbourdisc)
-CODEC(sting, scamper_sting)
-CODEC(tbit, scamper_tbit)
-CODEC(sniff, scamper_sniff)
-CODEC(host, scamper_host)
-
-static const struct data_type data_types[] = {
-	DATA(SCAMPER_FILE_OBJ_TRACE, trace, scamper_trace),
-	DATA(SCAMPER_FILE_OBJ_PING, ping, scamper_ping),
-	DATA(SCAMPER_FILE_OBJ_TRACELB, tracelb, scamper_tracelb),
-	DATA(SCAMPER_FILE_OBJ_DEALIAS, dealias, scamper_dealias),
-	DATA(SCAMPER_FILE_OBJ_NEIGHBOURDISC, neighbourdisc,
-	    scamper_neighbourdisc),
-	DATA(SCAMPER_FILE_OBJ_STING, sting, scamper_sting),
-	DATA(SCAMPER_FILE_OBJ_TBIT, tbit, scamper_tbit),
-	DATA(SCAMPER_FILE_OBJ_SNIFF, sniff, scamper_sniff),
-	DATA(SCAMPER_FILE_OBJ_HOST, host, scamper_host),
-};
-
 /* A measurement record through its codec, after the list and cycle it
  * refers to. */
 static int
-wr_data(struct warts_writer *w, const struct data_type *d, const void *obj)
+wr_data(struct warts_writer *w, const struct warts_rec *d, const void *obj)
 {
 	const struct scamper_list *l;
 	const struct scamper_cycle *c;
+	struct wrec_tmp x;
 	int64_t lid, cid;
 	size_t start;
 
@@ -257,8 +206,11 @@ wr_data(struct warts_writer *w, const struct data_type *d, const void *obj)
 	memcpy(&c, (const char *)obj + d->cycle_off, sizeof(c));
 	if ((lid = list_id(w, l)) < 0 || (cid = cycle_id(w, c)) < 0)
 		return -1;
+	memset(&x, 0, sizeof(x));
+	x.listid = (uint32_t)lid;
+	x.cycleid = (uint32_t)cid;
 	start = rec_begin(w, d->type);
-	if (d->wr(w->out, obj, (uint32_t)lid, (uint32_t)cid) != 0) {
+	if (d->wr(w->out, obj, &x) != 0) {
 		w->out->len = start;
 		if (d->type == SCAMPER_FILE_OBJ_TRACE ||
 		    d->type == SCAMPER_FILE_OBJ_PING)
@@ -285,10 +237,11 @@ wr_raw(struct warts_writer *w, const struct scamper_file_raw *raw)
 int
 warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj)
 {
+	const struct warts_rec *rec = warts_rec_find(type);
+
 	w->err[0] = '\0';
-	for (size_t i = 0; i < sizeof(data_types) / sizeof(data_types[0]); i++)
-		if (data_types[i].type == type)
-			return wr_data(w, &data_types[i], obj);
+	if (rec != NULL)
+		return wr_data(w, rec, obj);
 	switch (type) {
 	case SCAMPER_FILE_OBJ_LIST:
 		/* a list equal to one already written is not written again
