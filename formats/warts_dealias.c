@@ -353,9 +353,8 @@ probes_read(struct rbuf *rb, struct scamper_dealias *d, uint32_t n)
 #define DL_NF	7
 
 static void
-dealias_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+dealias_fields(struct wfield *f, struct scamper_dealias *d, struct wrec_tmp *x)
 {
-	struct scamper_dealias *d = obj;
 	struct wfield fl[DL_NF] = {
 		WFIELD_IDS(x, 1),
 		WFIELD(WF_TV, &d->start, 1),
@@ -369,9 +368,8 @@ dealias_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
 }
 
 static int
-dealias_rd(struct wrec_rd *r, void *obj)
+dealias_rd(struct wrec_rd *r, struct scamper_dealias *d)
 {
-	struct scamper_dealias *d = obj;
 	uint32_t probec = d->probec;
 
 	if (scamper_dealias_method_tostr(d->method) == NULL)
@@ -384,9 +382,10 @@ dealias_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-dealias_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+dealias_wr(struct wbuf *wb, const struct scamper_dealias *d0,
+    struct wrec_tmp *x)
 {
-	struct scamper_dealias d = *(const struct scamper_dealias *)obj;
+	struct scamper_dealias d = *d0;
 
 	if (d.probes == NULL)
 		d.probec = 0;

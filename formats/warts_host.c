@@ -21,14 +21,10 @@
 #define MX_NF	2
 
 static void
-host_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+host_fields(struct wfield *f, struct scamper_host *h, struct wrec_tmp *x)
 {
-	struct scamper_host *h = obj;
 	struct wfield fl[HO_NF] = {
-		WFIELD_IDS(x, 0),
-		WFIELD(WF_U32, &h->userid, h->userid != 0),
-		WFIELD(WF_ADDR, &h->src, scamper_addr_isset(&h->src)),
-		WFIELD(WF_ADDR, &h->dst, scamper_addr_isset(&h->dst)),
+		WFIELD_IDS_SRC_DST(x, h),
 		WFIELD(WF_TV, &h->start, 1),
 		WFIELD(WF_U16, &h->flags, h->flags != 0),
 		WFIELD(WF_U16, &h->wait, h->wait != 0),
@@ -215,9 +211,8 @@ query_read(struct rbuf *rb, struct scamper_host_query *q)
 }
 
 static int
-host_rd(struct wrec_rd *r, void *obj)
+host_rd(struct wrec_rd *r, struct scamper_host *h)
 {
-	struct scamper_host *h = obj;
 	uint8_t qc = h->qcount;
 
 	if (!scamper_addr_isset(&h->dst))
@@ -251,9 +246,9 @@ rrs_write(struct wbuf *wb, const struct scamper_host_rr *rrs, uint16_t n)
 }
 
 static int
-host_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+host_wr(struct wbuf *wb, const struct scamper_host *h0, struct wrec_tmp *x)
 {
-	struct scamper_host h = *(const struct scamper_host *)obj;
+	struct scamper_host h = *h0;
 
 	if (h.queries == NULL)
 		h.qcount = 0;

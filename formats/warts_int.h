@@ -218,6 +218,18 @@ struct wrec_tmp {
 	WFIELD(WF_U32, &(x)->listid, (always) || (x)->listid != 0), \
 	WFIELD(WF_U32, &(x)->cycleid, (always) || (x)->cycleid != 0)
 
+/* The IDs, then object O's user ID: flags 1 to 3 of the records after
+ * dealias (neighbourdisc, tbit, sting, sniff, host). */
+#define WFIELD_IDS_USERID(x, o) \
+	WFIELD_IDS(x, 0), \
+	WFIELD(WF_U32, &(o)->userid, (o)->userid != 0)
+/* The same, then O's source and destination: flags 1 to 5 of tbit, sting
+ * and host. */
+#define WFIELD_IDS_SRC_DST(x, o) \
+	WFIELD_IDS_USERID(x, o), \
+	WFIELD(WF_ADDR, &(o)->src, scamper_addr_isset(&(o)->src)), \
+	WFIELD(WF_ADDR, &(o)->dst, scamper_addr_isset(&(o)->dst))
+
 struct warts_rec;
 
 /* A record being read: its parameters are in F (->set tells which were
@@ -249,7 +261,11 @@ struct warts_rec {
 };
 
 /* Define warts_NAME_rec for struct scamper_NAME, record type TYPE with NF
- * parameters, from the file's static NAME_fields, NAME_rd and NAME_wr. */
+ * parameters, from the file's static functions, typed for the record:
+ * void NAME_fields(struct wfield *, struct scamper_NAME *,
+ * struct wrec_tmp *); int NAME_rd(struct wrec_rd *, struct scamper_NAME
+ * *); int NAME_wr(struct wbuf *, const struct scamper_NAME *, struct
+ * wrec_tmp *). */
 #define WARTS_REC(name, TYPE, NF) \
 static void * \
 name##_new(void) \
@@ -261,10 +277,25 @@ name##_del(void *o) \
 { \
 	scamper_##name##_free(o); \
 } \
+static void \
+name##_fields_v(struct wfield *f, void *o, struct wrec_tmp *x) \
+{ \
+	name##_fields(f, o, x); \
+} \
+static int \
+name##_rd_v(struct wrec_rd *r, void *o) \
+{ \
+	return name##_rd(r, o); \
+} \
+static int \
+name##_wr_v(struct wbuf *wb, const void *o, struct wrec_tmp *x) \
+{ \
+	return name##_wr(wb, o, x); \
+} \
 const struct warts_rec warts_##name##_rec = { (TYPE), (NF), \
 	offsetof(struct scamper_##name, list), \
 	offsetof(struct scamper_##name, cycle), name##_new, name##_del, \
-	name##_fields, name##_rd, name##_wr }
+	name##_fields_v, name##_rd_v, name##_wr_v }
 
 extern const struct warts_rec warts_trace_rec;
 extern const struct warts_rec warts_ping_rec;

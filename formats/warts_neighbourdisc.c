@@ -20,12 +20,11 @@
 #define ND_NF	15
 
 static void
-neighbourdisc_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+neighbourdisc_fields(struct wfield *f, struct scamper_neighbourdisc *n,
+    struct wrec_tmp *x)
 {
-	struct scamper_neighbourdisc *n = obj;
 	struct wfield fl[ND_NF] = {
-		WFIELD_IDS(x, 0),
-		WFIELD(WF_U32, &n->userid, n->userid != 0),
+		WFIELD_IDS_USERID(x, n),
 		WFIELD(WF_STR, &n->ifname, n->ifname != NULL),
 		WFIELD(WF_TV, &n->start, 1),
 		WFIELD(WF_U8, &n->method, 1),
@@ -103,9 +102,8 @@ probes_read(struct rbuf *rb, struct scamper_neighbourdisc *n, uint16_t c)
 }
 
 static int
-neighbourdisc_rd(struct wrec_rd *r, void *obj)
+neighbourdisc_rd(struct wrec_rd *r, struct scamper_neighbourdisc *n)
 {
-	struct scamper_neighbourdisc *n = obj;
 	uint16_t probec = n->probec;
 
 	n->probec = 0;
@@ -115,10 +113,10 @@ neighbourdisc_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-neighbourdisc_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+neighbourdisc_wr(struct wbuf *wb, const struct scamper_neighbourdisc *n0,
+    struct wrec_tmp *x)
 {
-	struct scamper_neighbourdisc n =
-	    *(const struct scamper_neighbourdisc *)obj;
+	struct scamper_neighbourdisc n = *n0;
 	size_t pad = 0;
 
 	if (n.probes == NULL)

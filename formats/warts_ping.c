@@ -154,9 +154,8 @@ reply_write(struct wbuf *wb, const struct scamper_ping *p,
 #define PG_NF	32
 
 static void
-ping_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+ping_fields(struct wfield *f, struct scamper_ping *p, struct wrec_tmp *x)
 {
-	struct scamper_ping *p = obj;
 	struct wfield fl[PG_NF] = {
 		WFIELD_IDS(x, 0),
 		WFIELD(WF_GID, &p->src, 0),
@@ -198,9 +197,8 @@ ping_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
 }
 
 static int
-ping_rd(struct wrec_rd *r, void *obj)
+ping_rd(struct wrec_rd *r, struct scamper_ping *p)
 {
-	struct scamper_ping *p = obj;
 	uint16_t n;
 
 	if (r->f[7].set && !r->f[8].set)
@@ -224,9 +222,9 @@ ping_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-ping_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+ping_wr(struct wbuf *wb, const struct scamper_ping *p0, struct wrec_tmp *x)
 {
-	struct scamper_ping p = *(const struct scamper_ping *)obj;
+	struct scamper_ping p = *p0;
 
 	x->flags = p.flags;
 	x->flags8 = (uint8_t)p.flags;

@@ -18,12 +18,10 @@ static const struct warts_pkt_layout pkt_layout =
     WARTS_PKT_LAYOUT_NOU8(struct scamper_sniff_pkt);
 
 static void
-sniff_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+sniff_fields(struct wfield *f, struct scamper_sniff *s, struct wrec_tmp *x)
 {
-	struct scamper_sniff *s = obj;
 	struct wfield fl[SN_NF] = {
-		WFIELD_IDS(x, 0),
-		WFIELD(WF_U32, &s->userid, s->userid != 0),
+		WFIELD_IDS_USERID(x, s),
 		WFIELD(WF_ADDR, &s->src, scamper_addr_isset(&s->src)),
 		WFIELD(WF_TV, &s->start, 1),
 		WFIELD(WF_TV, &s->finish, 1),
@@ -38,9 +36,8 @@ sniff_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
 }
 
 static int
-sniff_rd(struct wrec_rd *r, void *obj)
+sniff_rd(struct wrec_rd *r, struct scamper_sniff *s)
 {
-	struct scamper_sniff *s = obj;
 	uint32_t pktc = s->pktc;
 
 	if (!scamper_addr_isset(&s->src))
@@ -52,9 +49,9 @@ sniff_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-sniff_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+sniff_wr(struct wbuf *wb, const struct scamper_sniff *s0, struct wrec_tmp *x)
 {
-	struct scamper_sniff s = *(const struct scamper_sniff *)obj;
+	struct scamper_sniff s = *s0;
 
 	if (s.pkts == NULL)
 		s.pktc = 0;

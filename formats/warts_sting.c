@@ -19,14 +19,10 @@ static const struct warts_pkt_layout pkt_layout =
     WARTS_PKT_LAYOUT(struct scamper_sting_pkt, flags);
 
 static void
-sting_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+sting_fields(struct wfield *f, struct scamper_sting *s, struct wrec_tmp *x)
 {
-	struct scamper_sting *s = obj;
 	struct wfield fl[ST_NF] = {
-		WFIELD_IDS(x, 0),
-		WFIELD(WF_U32, &s->userid, s->userid != 0),
-		WFIELD(WF_ADDR, &s->src, scamper_addr_isset(&s->src)),
-		WFIELD(WF_ADDR, &s->dst, scamper_addr_isset(&s->dst)),
+		WFIELD_IDS_SRC_DST(x, s),
 		WFIELD(WF_U16, &s->sport, 1),
 		WFIELD(WF_U16, &s->dport, 1),
 		WFIELD(WF_U16, &s->count, 1),
@@ -51,9 +47,8 @@ sting_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
 }
 
 static int
-sting_rd(struct wrec_rd *r, void *obj)
+sting_rd(struct wrec_rd *r, struct scamper_sting *s)
 {
-	struct scamper_sting *s = obj;
 	uint32_t pktc = s->pktc;
 
 	if (r->f[14].set && !r->f[15].set)
@@ -65,9 +60,9 @@ sting_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-sting_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+sting_wr(struct wbuf *wb, const struct scamper_sting *s0, struct wrec_tmp *x)
 {
-	struct scamper_sting s = *(const struct scamper_sting *)obj;
+	struct scamper_sting s = *s0;
 
 	if (s.data == NULL)
 		s.datalen = 0;

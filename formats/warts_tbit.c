@@ -45,14 +45,10 @@ cookie_wr(struct wbuf *wb, const struct wfield *f)
 }
 
 static void
-tbit_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+tbit_fields(struct wfield *f, struct scamper_tbit *t, struct wrec_tmp *x)
 {
-	struct scamper_tbit *t = obj;
 	struct wfield fl[TB_NF] = {
-		WFIELD_IDS(x, 0),
-		WFIELD(WF_U32, &t->userid, t->userid != 0),
-		WFIELD(WF_ADDR, &t->src, scamper_addr_isset(&t->src)),
-		WFIELD(WF_ADDR, &t->dst, scamper_addr_isset(&t->dst)),
+		WFIELD_IDS_SRC_DST(x, t),
 		WFIELD(WF_U16, &t->sport, 1),
 		WFIELD(WF_U16, &t->dport, 1),
 		WFIELD(WF_TV, &t->start, 1),
@@ -219,9 +215,8 @@ block_write(struct wbuf *wb, struct scamper_tbit *t, int blk)
 /* ---- the record ------------------------------------------------------- */
 
 static int
-tbit_rd(struct wrec_rd *r, void *obj)
+tbit_rd(struct wrec_rd *r, struct scamper_tbit *t)
 {
-	struct scamper_tbit *t = obj;
 	uint32_t pktc = r->f[16].set ? t->pktc : r->x.pktc16;
 
 	if (!scamper_addr_isset(&t->src) || !scamper_addr_isset(&t->dst))
@@ -235,9 +230,9 @@ tbit_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-tbit_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+tbit_wr(struct wbuf *wb, const struct scamper_tbit *t0, struct wrec_tmp *x)
 {
-	struct scamper_tbit t = *(const struct scamper_tbit *)obj;
+	struct scamper_tbit t = *t0;
 
 	if (t.pkts == NULL)
 		t.pktc = 0;

@@ -169,9 +169,8 @@ hops_write_sorted(struct wbuf *wb, const struct scamper_trace_hops *hops,
 #define TR_NF	32
 
 static void
-trace_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+trace_fields(struct wfield *f, struct scamper_trace *t, struct wrec_tmp *x)
 {
-	struct scamper_trace *t = obj;
 	struct wfield fl[TR_NF] = {
 		WFIELD_IDS(x, 1),
 		WFIELD(WF_GID, &t->src, 0),
@@ -415,9 +414,8 @@ attr_write(struct wbuf *wb, int type, const void *obj, uint16_t psize)
 /* ---- the record ----------------------------------------------------- */
 
 static int
-trace_rd(struct wrec_rd *r, void *obj)
+trace_rd(struct wrec_rd *r, struct scamper_trace *t)
 {
-	struct scamper_trace *t = obj;
 	uint16_t hopc;
 
 	if (!scamper_addr_isset(&t->dst))
@@ -438,9 +436,9 @@ trace_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-trace_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+trace_wr(struct wbuf *wb, const struct scamper_trace *t0, struct wrec_tmp *x)
 {
-	struct scamper_trace t = *(const struct scamper_trace *)obj;
+	struct scamper_trace t = *t0;
 
 	x->flags = t.flags;
 	x->flags8 = (uint8_t)t.flags;

@@ -222,9 +222,8 @@ out:
 #define TL_NF	28
 
 static void
-tracelb_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
+tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct wrec_tmp *x)
 {
-	struct scamper_tracelb *t = obj;
 	struct wfield fl[TL_NF] = {
 		WFIELD_IDS(x, 1),
 		WFIELD(WF_GID, &t->src, 0),
@@ -259,9 +258,8 @@ tracelb_fields(struct wfield *f, void *obj, struct wrec_tmp *x)
 }
 
 static int
-tracelb_rd(struct wrec_rd *r, void *obj)
+tracelb_rd(struct wrec_rd *r, struct scamper_tracelb *t)
 {
-	struct scamper_tracelb *t = obj;
 	uint16_t nodec = t->nodec, linkc = t->linkc;
 
 	if (!scamper_addr_isset(&t->dst))
@@ -274,9 +272,10 @@ tracelb_rd(struct wrec_rd *r, void *obj)
 }
 
 static int
-tracelb_wr(struct wbuf *wb, const void *obj, struct wrec_tmp *x)
+tracelb_wr(struct wbuf *wb, const struct scamper_tracelb *t0,
+    struct wrec_tmp *x)
 {
-	struct scamper_tracelb t = *(const struct scamper_tracelb *)obj;
+	struct scamper_tracelb t = *t0;
 
 	if (t.nodes == NULL)
 		t.nodec = 0;
