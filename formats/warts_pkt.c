@@ -53,7 +53,8 @@ pkt_store(unsigned char *e, const struct wpkt *p,
 	memcpy(e + l->len, &p->len, sizeof(p->len));
 }
 
-int
+/* Read N packet records of layout L into a new array at *PKTS. */
+static int
 warts_pkts_read(struct rbuf *rb, uint32_t n,
     const struct warts_pkt_layout *l, void *pkts, uint32_t *pktc)
 {
@@ -81,7 +82,7 @@ warts_pkts_read(struct rbuf *rb, uint32_t n,
 	return 0;
 }
 
-void
+static void
 warts_pkts_write(struct wbuf *wb, const void *pkts, uint32_t n,
     const struct warts_pkt_layout *l)
 {
@@ -98,4 +99,27 @@ warts_pkts_write(struct wbuf *wb, const void *pkts, uint32_t n,
 		pkt_fields(pf, &p);
 		warts_params_write(wb, pf + skip, PK_NF - skip);
 	}
+}
+
+int
+warts_rd_ids_pkts(struct wrec_rd *r, void *obj,
+    const struct warts_pkt_layout *l, void *pkts, uint32_t *pktc)
+{
+	uint32_t n = *pktc;
+
+	*pktc = 0;
+	if (warts_rd_ids(r, obj) != 0)
+		return -1;
+	return warts_pkts_read(r->rb, n, l, pkts, pktc);
+}
+
+void
+warts_wr_params_pkts(struct wbuf *wb, const struct warts_rec *rec,
+    void *obj, struct wrec_tmp *x, const struct warts_pkt_layout *l,
+    const void *pkts, uint32_t *pktc)
+{
+	if (pkts == NULL)
+		*pktc = 0;
+	warts_rec_params(wb, rec, obj, x);
+	warts_pkts_write(wb, pkts, *pktc, l);
 }

@@ -38,14 +38,9 @@ sniff_fields(struct wfield *f, struct scamper_sniff *s, struct wrec_tmp *x)
 static int
 sniff_rd(struct wrec_rd *r, struct scamper_sniff *s)
 {
-	uint32_t pktc = s->pktc;
-
 	if (!scamper_addr_isset(&s->src))
 		return rb_fail(r->rb, "sniff without an address");
-	s->pktc = 0;
-	if (warts_rd_ids(r, s) != 0)
-		return -1;
-	return warts_pkts_read(r->rb, pktc, &pkt_layout, &s->pkts, &s->pktc);
+	return warts_rd_ids_pkts(r, s, &pkt_layout, &s->pkts, &s->pktc);
 }
 
 static int
@@ -53,10 +48,8 @@ sniff_wr(struct wbuf *wb, const struct scamper_sniff *s0, struct wrec_tmp *x)
 {
 	struct scamper_sniff s = *s0;
 
-	if (s.pkts == NULL)
-		s.pktc = 0;
-	warts_rec_params(wb, &warts_sniff_rec, &s, x);
-	warts_pkts_write(wb, s.pkts, s.pktc, &pkt_layout);
+	warts_wr_params_pkts(wb, &warts_sniff_rec, &s, x, &pkt_layout, s.pkts,
+	    &s.pktc);
 	return 0;
 }
 

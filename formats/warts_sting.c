@@ -49,14 +49,9 @@ sting_fields(struct wfield *f, struct scamper_sting *s, struct wrec_tmp *x)
 static int
 sting_rd(struct wrec_rd *r, struct scamper_sting *s)
 {
-	uint32_t pktc = s->pktc;
-
 	if (r->f[14].set && !r->f[15].set)
 		s->datalen = 0;
-	s->pktc = 0;
-	if (warts_rd_ids(r, s) != 0)
-		return -1;
-	return warts_pkts_read(r->rb, pktc, &pkt_layout, &s->pkts, &s->pktc);
+	return warts_rd_ids_pkts(r, s, &pkt_layout, &s->pkts, &s->pktc);
 }
 
 static int
@@ -66,10 +61,8 @@ sting_wr(struct wbuf *wb, const struct scamper_sting *s0, struct wrec_tmp *x)
 
 	if (s.data == NULL)
 		s.datalen = 0;
-	if (s.pkts == NULL)
-		s.pktc = 0;
-	warts_rec_params(wb, &warts_sting_rec, &s, x);
-	warts_pkts_write(wb, s.pkts, s.pktc, &pkt_layout);
+	warts_wr_params_pkts(wb, &warts_sting_rec, &s, x, &pkt_layout, s.pkts,
+	    &s.pktc);
 	return 0;
 }
 

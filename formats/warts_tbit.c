@@ -217,14 +217,11 @@ block_write(struct wbuf *wb, struct scamper_tbit *t, int blk)
 static int
 tbit_rd(struct wrec_rd *r, struct scamper_tbit *t)
 {
-	uint32_t pktc = r->f[16].set ? t->pktc : r->x.pktc16;
-
 	if (!scamper_addr_isset(&t->src) || !scamper_addr_isset(&t->dst))
 		return rb_fail(r->rb, "tbit without addresses");
-	t->pktc = 0;
-	if (warts_rd_ids(r, t) != 0 ||
-	    warts_pkts_read(r->rb, pktc, &pkt_layout, &t->pkts,
-	    &t->pktc) != 0)
+	if (!r->f[16].set)
+		t->pktc = r->x.pktc16;
+	if (warts_rd_ids_pkts(r, t, &pkt_layout, &t->pkts, &t->pktc) != 0)
 		return -1;
 	return blocks_read(r->rb, t);
 }
@@ -234,12 +231,10 @@ tbit_wr(struct wbuf *wb, const struct scamper_tbit *t0, struct wrec_tmp *x)
 {
 	struct scamper_tbit t = *t0;
 
-	if (t.pkts == NULL)
-		t.pktc = 0;
 	if (t.fo_cookielen > sizeof(t.fo_cookie))
 		return -1;
-	warts_rec_params(wb, &warts_tbit_rec, &t, x);
-	warts_pkts_write(wb, t.pkts, t.pktc, &pkt_layout);
+	warts_wr_params_pkts(wb, &warts_tbit_rec, &t, x, &pkt_layout, t.pkts,
+	    &t.pktc);
 	block_write(wb, &t, 1);
 	block_write(wb, &t, 2);
 	wb_u16(wb, 0);
