@@ -1,5 +1,5 @@
 /*
- * warts_pkt.c: the packet records of tbit and sting (warts_pkt.h).
+ * warts_pkt.c: the packet records of tbit, sting and sniff (warts_pkt.h).
  */
 #include <string.h>
 #include <sys/time.h>
