@@ -257,28 +257,19 @@ scamper_file_obj_free(uint16_t type, void *obj)
 /* ---- reading: list, cycle, address records -------------------------- */
 
 int
-warts_rd_list(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_list **out)
+warts_rd_ref(struct scamper_file *f, struct rbuf *rb, int cycle, uint32_t id,
+    void **out)
 {
 	*out = NULL;
 	if (id == 0)
 		return 0;
-	if ((*out = idtab_get(&f->lists, id)) == NULL)
-		return rb_fail(rb, "reference to unknown list %u", id);
-	scamper_list_use(*out);
-	return 0;
-}
-
-int
-warts_rd_cycle(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_cycle **out)
-{
-	*out = NULL;
-	if (id == 0)
-		return 0;
-	if ((*out = idtab_get(&f->cycles, id)) == NULL)
-		return rb_fail(rb, "reference to unknown cycle %u", id);
-	scamper_cycle_use(*out);
+	if ((*out = idtab_get(cycle ? &f->cycles : &f->lists, id)) == NULL)
+		return rb_fail(rb, "reference to unknown %s %u",
+		    cycle ? "cycle" : "list", id);
+	if (cycle)
+		scamper_cycle_use(*out);
+	else
+		scamper_list_use(*out);
 	return 0;
 }
 
@@ -346,7 +337,7 @@ static int
 rd_cycle(struct scamper_file *f, struct rbuf *rb, void **obj)
 {
 	struct scamper_cycle *c;
-	struct scamper_list *l;
+	void *l;
 	uint32_t id, lid, uid, start, stop = 0;
 	char *host = NULL;
 	struct wfield fl[] = {
@@ -364,7 +355,7 @@ rd_cycle(struct scamper_file *f, struct rbuf *rb, void **obj)
 		    WARTS_JOINED, id, f->cycles.n);
 		goto out;
 	}
-	if (warts_rd_list(f, rb, lid, &l) != 0)
+	if (warts_rd_ref(f, rb, 0, lid, &l) != 0)
 		goto out;
 	c = scamper_cycle_alloc(l, uid, start, host);
 	scamper_list_free(l);

@@ -184,14 +184,11 @@ int warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj);
 struct scamper_sink;
 struct warts_writer *sink_warts_writer(struct scamper_sink *s);
 
-/* Resolve a writer-assigned list/cycle ID while reading; NULL + error if
- * unknown.  ID 0 gives NULL without error. */
-struct scamper_list;
-struct scamper_cycle;
-int warts_rd_list(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_list **out);
-int warts_rd_cycle(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_cycle **out);
+/* While reading: the list (CYCLE 0) or cycle (CYCLE 1) with writer-
+ * assigned ID at *OUT, with a reference for the caller; ID 0 gives NULL.
+ * 0, or -1 with an error in RB if the ID is unknown. */
+int warts_rd_ref(struct scamper_file *f, struct rbuf *rb, int cycle,
+    uint32_t id, void **out);
 
 /*
  * Measurement records (warts_rec.c).  Each type's codec file describes

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scamper_list.h"
 #include "warts_int.h"
 
 static const struct warts_rec *const recs[] = {
@@ -54,13 +53,12 @@ warts_rec_read(struct scamper_file *file, struct rbuf *rb,
 int
 warts_rd_ids(struct wrec_rd *r, void *obj)
 {
-	struct scamper_list *l;
-	struct scamper_cycle *c;
+	void *l, *c;
 
-	if (warts_rd_list(r->file, r->rb, r->x.listid, &l) != 0)
+	if (warts_rd_ref(r->file, r->rb, 0, r->x.listid, &l) != 0)
 		return -1;
 	memcpy((char *)obj + r->rec->list_off, &l, sizeof(l));
-	if (warts_rd_cycle(r->file, r->rb, r->x.cycleid, &c) != 0)
+	if (warts_rd_ref(r->file, r->rb, 1, r->x.cycleid, &c) != 0)
 		return -1;
 	memcpy((char *)obj + r->rec->cycle_off, &c, sizeof(c));
 	return 0;

@@ -98,6 +98,8 @@ find(const struct idtab *t, const void *obj, int cycle)
 	return 0;
 }
 
+static int64_t ref_id(struct warts_writer *w, const void *obj, int cycle);
+
 static int64_t
 wr_list(struct warts_writer *w, const struct scamper_list *l)
 {
@@ -121,18 +123,6 @@ wr_list(struct warts_writer *w, const struct scamper_list *l)
 }
 
 static int64_t
-list_id(struct warts_writer *w, const struct scamper_list *l)
-{
-	int64_t id;
-
-	if (l == NULL)
-		return 0;
-	if ((id = find(&w->lists, l, 0)) != 0)
-		return id;
-	return wr_list(w, l);
-}
-
-static int64_t
 wr_cycle(struct warts_writer *w, const struct scamper_cycle *c,
     uint16_t type)
 {
@@ -140,7 +130,7 @@ wr_cycle(struct warts_writer *w, const struct scamper_cycle *c,
 		WFIELD(WF_U32, (void *)&c->stop_time, c->stop_time != 0),
 		WFIELD(WF_STR, (void *)&c->hostname, c->hostname != NULL),
 	};
-	int64_t lid = list_id(w, c->list);
+	int64_t lid = ref_id(w, c->list, 0);
 	uint32_t id = w->cycles.n;
 	size_t start;
 
@@ -159,22 +149,26 @@ wr_cycle(struct warts_writer *w, const struct scamper_cycle *c,
 	return rec_end(w, start) == 0 ? (int64_t)id : -1;
 }
 
+/* The writer's ID for OBJ, a list or (CYCLE) a cycle: 0 for NULL, the
+ * ID it was written with, or a new one as it is written now; -1 if it
+ * cannot be. */
 static int64_t
-cycle_id(struct warts_writer *w, const struct scamper_cycle *c)
+ref_id(struct warts_writer *w, const void *obj, int cycle)
 {
 	int64_t id;
 
-	if (c == NULL)
+	if (obj == NULL)
 		return 0;
-	if ((id = find(&w->cycles, c, 1)) != 0)
+	if ((id = find(cycle ? &w->cycles : &w->lists, obj, cycle)) != 0)
 		return id;
-	return wr_cycle(w, c, SCAMPER_FILE_OBJ_CYCLE_DEF);
+	return cycle ? wr_cycle(w, obj, SCAMPER_FILE_OBJ_CYCLE_DEF) :
+	    wr_list(w, obj);
 }
 
 static int
 wr_cycle_stop(struct warts_writer *w, const struct scamper_cycle *c)
 {
-	int64_t id = cycle_id(w, c);
+	int64_t id = ref_id(w, c, 1);
 	size_t start;
 
 	if (id <= 0)
@@ -204,7 +198,7 @@ wr_data(struct warts_writer *w, const struct warts_rec *d, const void *obj)
 
 	memcpy(&l, (const char *)obj + d->list_off, sizeof(l));
 	memcpy(&c, (const char *)obj + d->cycle_off, sizeof(c));
-	if ((lid = list_id(w, l)) < 0 || (cid = cycle_id(w, c)) < 0)
+	if ((lid = ref_id(w, l, 0)) < 0 || (cid = ref_id(w, c, 1)) < 0)
 		return -1;
 	memset(&x, 0, sizeof(x));
 	x.listid = (uint32_t)lid;
@@ -246,7 +240,7 @@ warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj)
 	case SCAMPER_FILE_OBJ_LIST:
 		/* a list equal to one already written is not written again
 		   (as sc_wartscat does when joining files) */
-		return list_id(w, obj) < 0 ? -1 : 0;
+		return ref_id(w, obj, 0) < 0 ? -1 : 0;
 	case SCAMPER_FILE_OBJ_CYCLE_START:
 	case SCAMPER_FILE_OBJ_CYCLE_DEF:
 		return wr_cycle(w, obj, type) < 0 ? -1 : 0;
