@@ -554,6 +554,13 @@ wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n)
 		wb_addr(wb, &a[i]);
 }
 
+int
+wfields_copy(struct wfield *f, const struct wfield *fl, size_t size)
+{
+	memcpy(f, fl, size);
+	return (int)(size / sizeof(*fl));
+}
+
 void
 wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr)
 {

@@ -152,9 +152,8 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U8, &d->u.mercator.attempts, 1),
 			WFIELD(WF_U8, &d->u.mercator.wait_timeout, 1),
 		};
-		memcpy(f, fl, sizeof(fl));
 		*fixed = 1;
-		return 2;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_ALLY: {
 		struct wfield fl[] = {
@@ -164,9 +163,8 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U16, &al->fudge, al->fudge != 0),
 			WFIELD(WF_U8, &al->flags, al->flags != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
 		*fixed = 2;
-		return 5;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_RADARGUN: {
 		struct wfield fl[] = {
@@ -177,8 +175,7 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U8, &rg->wait_timeout, 1),
 			WFIELD(WF_U8, &rg->flags, rg->flags != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 6;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_PREFIXSCAN: {
 		struct wfield fl[BLK_NF] = {
@@ -196,8 +193,7 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U8, &ps->replyc, ps->replyc != 5),
 		};
 		wfield_cb(&fl[3], ps, xs_rd, xs_wr);
-		memcpy(f, fl, sizeof(fl));
-		return 12;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_BUMP: {
 		struct wfield fl[] = {
@@ -205,9 +201,8 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U16, &d->u.bump.bump_limit, 1),
 			WFIELD(WF_U8, &d->u.bump.attempts, 1),
 		};
-		memcpy(f, fl, sizeof(fl));
 		*fixed = 2;
-		return 3;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	}
 	return -1;

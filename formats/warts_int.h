@@ -129,6 +129,8 @@ void wb_put16(struct wbuf *wb, size_t off, uint16_t v);
 void warts_params_write(struct wbuf *wb, const struct wfield *f, int nf);
 void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
 void wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n);
+/* Copy the fields at FL (SIZE bytes of them) to F; how many there are. */
+int wfields_copy(struct wfield *f, const struct wfield *fl, size_t size);
 /* Point F (a WF_CB field) at CTX with its reader and writer. */
 void wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr);
 

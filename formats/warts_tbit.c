@@ -89,8 +89,7 @@ block_fields(struct wfield *f, struct scamper_tbit *t, int blk)
 				    t->http_file != NULL),
 				WFIELD(WF_U8, &t->http_type, t->http_type != 0),
 			};
-			memcpy(f, fl, sizeof(fl));
-			return 3;
+			return wfields_copy(f, fl, sizeof(fl));
 		}
 		if (t->app_proto == SCAMPER_TBIT_APP_BGP) {
 			f[0] = (struct wfield)WFIELD(WF_U32, &t->bgp_asn,
@@ -109,16 +108,14 @@ block_fields(struct wfield *f, struct scamper_tbit *t, int blk)
 			WFIELD(WF_ADDR, &t->pmtud_ptbsrc,
 			    scamper_addr_isset(&t->pmtud_ptbsrc)),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 4;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_TBIT_TYPE_NULL: {
 		struct wfield fl[] = {
 			WFIELD(WF_U16, &t->null_options, t->null_options != 0),
 			WFIELD(WF_U16, &t->null_results, t->null_results != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 2;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_TBIT_TYPE_ICW:
 		f[0] = (struct wfield)WFIELD(WF_U32, &t->icw_start_seq,
@@ -132,8 +129,7 @@ block_fields(struct wfield *f, struct scamper_tbit *t, int blk)
 			WFIELD(WF_U32, &t->blind_off, t->blind_off != 0),
 			WFIELD(WF_U8, &t->blind_retx, t->blind_retx != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 2;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	}
 	return 0;
