@@ -302,8 +302,14 @@ rb_addrs(struct rbuf *rb, struct scamper_addr **out, uint8_t *count)
 	if ((*out = calloc(n > 0 ? n : 1, sizeof(**out))) == NULL)
 		return rb_fail(rb, "out of memory");
 	*count = n;
-	for (uint8_t i = 0; i < n; i++)
-		if (rb_addr(rb, &(*out)[i]) != 0)
+	return rb_addrn(rb, *out, n);
+}
+
+int
+rb_addrn(struct rbuf *rb, struct scamper_addr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rb_addr(rb, &a[i]) != 0)
 			return -1;
 	return 0;
 }
@@ -550,7 +556,13 @@ void
 wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n)
 {
 	wb_u8(wb, n);
-	for (uint8_t i = 0; i < n; i++)
+	wb_addrn(wb, a, n);
+}
+
+void
+wb_addrn(struct wbuf *wb, const struct scamper_addr *a, size_t n)
+{
+	for (size_t i = 0; a != NULL && i < n; i++)
 		wb_addr(wb, &a[i]);
 }
 

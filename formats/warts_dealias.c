@@ -115,10 +115,7 @@ xs_rd(struct rbuf *rb, struct wfield *f)
 	}
 	if ((ps->xs = rb_calloc(rb, ps->xsc, sizeof(*ps->xs), 5)) == NULL)
 		return -1;
-	for (uint16_t i = 0; i < ps->xsc; i++)
-		if (rb_addr(rb, &ps->xs[i]) != 0)
-			return -1;
-	return 0;
+	return rb_addrn(rb, ps->xs, ps->xsc);
 }
 
 static void
@@ -128,8 +125,7 @@ xs_wr(struct wbuf *wb, const struct wfield *f)
 
 	wb_u16(wb, ps->xs_le ? (uint16_t)(ps->xsc >> 8 | ps->xsc << 8) :
 	    ps->xsc);
-	for (uint16_t i = 0; i < ps->xsc; i++)
-		wb_addr(wb, &ps->xs[i]);
+	wb_addrn(wb, ps->xs, ps->xsc);
 }
 
 #define BLK_NF	12

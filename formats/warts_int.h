@@ -104,6 +104,8 @@ int rb_gid(struct rbuf *rb, struct scamper_addr *a);
 /* An ICMP extension list (u16 total, then objects): a new malloc'd copy
  * of the objects in *P, their length in *LEN. */
 int rb_icmpext(struct rbuf *rb, uint8_t **p, uint16_t *len);
+/* N addresses into A[0] to A[N - 1]. */
+int rb_addrn(struct rbuf *rb, struct scamper_addr *a, size_t n);
 /* An address list (u8 count, then addresses): a new array at *OUT (one
  * element at least), the count at *COUNT. */
 int rb_addrs(struct rbuf *rb, struct scamper_addr **out, uint8_t *count);
@@ -129,6 +131,8 @@ void wb_put16(struct wbuf *wb, size_t off, uint16_t v);
 void warts_params_write(struct wbuf *wb, const struct wfield *f, int nf);
 void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
 void wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n);
+/* The N addresses at A (none if A is NULL). */
+void wb_addrn(struct wbuf *wb, const struct scamper_addr *a, size_t n);
 /* Copy the fields at FL (SIZE bytes of them) to F; how many there are. */
 int wfields_copy(struct wfield *f, const struct wfield *fl, size_t size);
 /* Point F (a WF_CB field) at CTX with its reader and writer. */

@@ -36,10 +36,7 @@ ts_rd(struct rbuf *rb, struct wfield *f)
 	if ((r->tsaddr = calloc(addrc, sizeof(*r->tsaddr))) == NULL)
 		return rb_fail(rb, "out of memory");
 	r->tsaddrc = addrc;
-	for (uint8_t i = 0; i < addrc; i++)
-		if (rb_addr(rb, &r->tsaddr[i]) != 0)
-			return -1;
-	return 0;
+	return rb_addrn(rb, r->tsaddr, addrc);
 }
 
 static void
@@ -51,8 +48,7 @@ ts_wr(struct wbuf *wb, const struct wfield *f)
 	wb_u8(wb, r->tsaddr != NULL ? r->tsaddrc : 0);
 	for (uint8_t i = 0; i < r->tsc; i++)
 		wb_u32(wb, r->tsv[i]);
-	for (uint8_t i = 0; r->tsaddr != NULL && i < r->tsaddrc; i++)
-		wb_addr(wb, &r->tsaddr[i]);
+	wb_addrn(wb, r->tsaddr, r->tsaddrc);
 }
 
 static int
