@@ -97,7 +97,8 @@ flags(struct sbuf *sb, uint32_t f)
 	    "tsonly", "tsandaddr", "icmpsum", "dl", "tbt", "nosrc" };
 
 	if ((f & 0x1ff) != 0)
-		json_bits(sb, "flags", f, names, sizeof(names) / sizeof(names[0]));
+		json_bits(sb, "flags", f, names,
+		    sizeof(names) / sizeof(names[0]));
 }
 
 static void

@@ -209,10 +209,10 @@ int warts_rd_ref(struct scamper_file *f, struct rbuf *rb, int cycle,
 /* Values a record's parameters hold outside its object. */
 struct wrec_tmp {
 	uint32_t	 listid, cycleid;
-	uint32_t	 flags;		/* trace, ping: flags past 8 bits */
+	uint32_t	 flags;		/* trace, ping: all the flags */
 	uint8_t		 flags8;	/* trace, ping: the low 8 */
 	uint16_t	 pktc16;	/* tbit: the old u16 packet count */
-	char		*skip;		/* a string read and dropped */
+	char		*skip;		/* a string read, dropped */
 };
 
 /* The list and cycle IDs (flags 1 and 2), written when not 0 or, if
@@ -248,7 +248,7 @@ struct wrec_rd {
 struct warts_rec {
 	uint16_t	 type;		/* SCAMPER_FILE_OBJ_* */
 	int		 nf;		/* parameter fields */
-	size_t		 list_off, cycle_off;	/* the list and cycle */
+	size_t		 list_off, cycle_off; /* list, cycle */
 	void		*(*alloc)(void);
 	void		 (*free)(void *);
 	/* OBJ's parameters as fields into F, values kept outside it in X */

@@ -249,7 +249,7 @@ tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct wrec_tmp *x)
 		WFIELD(WF_U32, &t->userid, t->userid != 0),
 		WFIELD(WF_U8, &t->flags, t->flags != 0),
 		WFIELD(WF_SADDR, &t->rtr, scamper_addr_isset(&t->rtr)),
-		WFIELD(WF_STR, &x->skip, 0),	/* a later scamper's error */
+		WFIELD(WF_STR, &x->skip, 0),	/* a later one's error */
 		WFIELD(WF_U8, &t->stop_reason, t->stop_reason != 0),	/* ours */
 		WFIELD(WF_U8, &t->stop_data, t->stop_data != 0),	/* ours */
 	};
