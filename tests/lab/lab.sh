@@ -10,6 +10,9 @@
 #	lab_teardown			# also run by the trap; idempotent
 #
 # Functions (errors go to stderr as "lab: ..." and return 1):
+#	lab_args "NAME..." ARG...	set each NAME to the ARG in its place
+#					(a NAME in capitals is exported); too
+#					few ARGs: usage on stderr, exit 2
 #	lab_require_root		print "SKIP: reason", exit 77 unless usable
 #	lab_init [TAG]			set LAB_ID (TAG, $$, random), make the
 #					state dir LAB_DIR, trap teardown on
@@ -41,6 +44,12 @@
 #	lab_bglog PID			echo the log file of a lab_bg process
 #	lab_atexit CMD			run the shell command CMD at teardown
 #	lab_build FILE|-		build a whole lab from a description
+#	lab_two_hosts [-6] TAG [STATEMENT...]
+#					lab_init TAG, then build hosts h1
+#					192.0.2.1/30 and h2 192.0.2.2/30 on one
+#					link (-6: also 2001:db8:1::1/64 and
+#					::2/64) and each further description
+#					STATEMENT; sets tmp=$LAB_DIR
 #	lab_ifname NODE PEER [N]	echo NODE's interface name on its Nth
 #					(default 1st) link to PEER
 #	lab_nodes			echo "NAME TYPE" for every node
@@ -82,6 +91,23 @@ _lab_err() {
 _lab_need_init() {
 	[ -n "$LAB_ID" ] && [ -d "$LAB_DIR" ] ||
 	    _lab_err "no lab: lab_init not called, or the lab was torn down"
+}
+
+# lab_args "NAME..." ARG...: a test's arguments into named variables.
+lab_args() {
+	local _lab_names _lab_n
+	read -ra _lab_names <<<"$1"
+	shift
+	if [ $# -lt ${#_lab_names[@]} ]; then
+		echo "usage: ${0##*/} ${_lab_names[*]}" >&2
+		exit 2
+	fi
+	for _lab_n in "${_lab_names[@]}"; do
+		printf -v "$_lab_n" '%s' "$1"
+		shift
+		[[ $_lab_n == [A-Z]* ]] && export "${_lab_n?}"
+	done
+	return 0
 }
 
 # lab_require_root: exit 77 with "SKIP: reason" unless the lab can run.
@@ -780,6 +806,21 @@ lab_build() {
 		return 1
 	fi
 	return 0
+}
+
+# lab_two_hosts [-6] TAG [STATEMENT...]: the two-host lab most tests
+# start from (see the list above); returns 1 if it could not be built.
+lab_two_hosts() {
+	local link="link h1 h2 192.0.2.1/30 192.0.2.2/30" desc
+	if [ "${1:-}" = -6 ]; then
+		link+=" 2001:db8:1::1/64 2001:db8:1::2/64"
+		shift
+	fi
+	lab_init "$1" || return 1
+	shift
+	printf -v desc '%s\n' "node h1 host" "node h2 host" "$link" "$@"
+	lab_build - >/dev/null <<<"$desc" || return 1
+	tmp=$LAB_DIR
 }
 
 # lab_describe: print the lab's nodes and links for humans.
