@@ -151,8 +151,8 @@ START_TEST(targets)
 }
 END_TEST
 
-static Suite *
-suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("cmd");
 	TCase *tc = tcase_create("cmd");
@@ -162,11 +162,5 @@ suite(void)
 	tcase_add_test(tc, targets);
 	tcase_add_loop_test(tc, errors, 0, sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return unit_run(suite());
+	return unit_run(s);
 }

@@ -260,8 +260,8 @@ START_TEST(empty_loop_returns)
 }
 END_TEST
 
-static Suite *
-suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("loop");
 	TCase *tc = tcase_create("backends");
@@ -274,11 +274,5 @@ suite(void)
 	tcase_add_loop_test(tc, tick, 0, NKINDS);
 	tcase_add_test(tc, names);
 	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return unit_run(suite());
+	return unit_run(s);
 }

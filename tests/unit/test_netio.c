@@ -160,8 +160,8 @@ START_TEST(queue_per_socket)
 }
 END_TEST
 
-static Suite *
-suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("netio");
 	TCase *tc = tcase_create("netio");
@@ -169,11 +169,5 @@ suite(void)
 	tcase_add_test(tc, unqueued_and_queued);
 	tcase_add_test(tc, queue_per_socket);
 	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return unit_run(suite());
+	return unit_run(s);
 }

@@ -251,8 +251,8 @@ START_TEST(usage_text)
 }
 END_TEST
 
-static Suite *
-suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("opts");
 	TCase *tc = tcase_create("parse");
@@ -261,11 +261,5 @@ suite(void)
 	tcase_add_test(tc, values);
 	tcase_add_test(tc, usage_text);
 	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return unit_run(suite());
+	return unit_run(s);
 }

@@ -5,7 +5,7 @@
 #include <check.h>
 
 #include "pace.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static struct monotime
 ms(int64_t v)
@@ -151,25 +151,14 @@ START_TEST(next_time)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("pace");
-	TCase *tc = tcase_create("pace");
-
-	tcase_add_test(tc, rate);
-	tcase_add_test(tc, idle_no_burst);
-	tcase_add_test(tc, idle_burst);
-	tcase_add_test(tc, catchup_bounded);
-	tcase_add_test(tc, catchup_spread);
-	tcase_add_test(tc, late_wakeups_keep_rate);
-	tcase_add_test(tc, next_time);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		rate, idle_no_burst, idle_burst, catchup_bounded,
+		catchup_spread, late_wakeups_keep_rate, next_time
+	};
+
+	return unit_run(check_suite("pace", check_case("pace", tests,
+	    CHECK_N(tests))));
 }

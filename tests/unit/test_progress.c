@@ -10,7 +10,7 @@
 
 #include "progress.h"
 #include "source.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 START_TEST(format_known_total)
 {
@@ -86,22 +86,13 @@ START_TEST(count_argv)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("progress");
-	TCase *tc = tcase_create("progress");
-
-	tcase_add_test(tc, format_known_total);
-	tcase_add_test(tc, format_edges);
-	tcase_add_test(tc, count_file);
-	tcase_add_test(tc, count_argv);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		format_known_total, format_edges, count_file, count_argv
+	};
+
+	return unit_run(check_suite("progress", check_case("progress", tests,
+	    CHECK_N(tests))));
 }
