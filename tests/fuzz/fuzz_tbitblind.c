@@ -17,19 +17,13 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_tbitblind_main(int argc, char **argv);
 
 #include "fuzz_file.h"
 
-#define main sc_tbitblind_main
-#undef stderr
-#define stderr fuzz_null
-#include "../../tools/tbitdrv/drvutil.c"
-#include "../../tools/tbitdrv/tbitdrv.c"
-#include "../../tools/sc_tbitblind/sc_tbitblind.c"
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_MAIN sc_tbitblind_main
+#define FZ_SOURCE "../../tools/sc_tbitblind/sc_tbitblind.c"
+#define FZ_TBITDRV 1
+#include "fuzz_tool.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -19,21 +19,13 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_tbitpmtud_main(int argc, char **argv);
 
 #include "fuzz_file.h"
 
-#define main sc_tbitpmtud_main
-#undef stderr
-#define stderr fuzz_null
-#define printf(...) fprintf(fuzz_null, __VA_ARGS__)
-#include "../../tools/tbitdrv/drvutil.c"
-#include "../../tools/tbitdrv/tbitdrv.c"
-#include "../../tools/sc_tbitpmtud/sc_tbitpmtud.c"
-#undef printf
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_MAIN sc_tbitpmtud_main
+#define FZ_SOURCE "../../tools/sc_tbitpmtud/sc_tbitpmtud.c"
+#define FZ_TBITDRV 1
+#include "fuzz_tool.h"
 
 /* The address file P[0..N-1] and after a NUL the done file. */
 static void
