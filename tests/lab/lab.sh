@@ -44,12 +44,17 @@
 #	lab_bglog PID			echo the log file of a lab_bg process
 #	lab_atexit CMD			run the shell command CMD at teardown
 #	lab_build FILE|-		build a whole lab from a description
+#	lab_start TAG DESC [STATEMENT...]
+#					lab_init TAG, then build the description
+#					DESC (text, not a file) and each further
+#					STATEMENT; sets tmp=$LAB_DIR
 #	lab_two_hosts [-6] TAG [STATEMENT...]
 #					lab_init TAG, then build hosts h1
 #					192.0.2.1/30 and h2 192.0.2.2/30 on one
 #					link (-6: also 2001:db8:1::1/64 and
 #					::2/64) and each further description
 #					STATEMENT; sets tmp=$LAB_DIR
+#	lab_basic TAG [STATEMENT...]	the same with the lab of topo-basic.txt
 #	lab_ifname NODE PEER [N]	echo NODE's interface name on its Nth
 #					(default 1st) link to PEER
 #	lab_nodes			echo "NAME TYPE" for every node
@@ -79,6 +84,7 @@
 # LAB_KEEP_DIR=1.
 
 LAB_ID=${LAB_ID:-}
+_LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_DIR=${LAB_DIR:-}
 _LAB_OWNER=
 
@@ -808,19 +814,32 @@ lab_build() {
 	return 0
 }
 
+# lab_start TAG DESC [STATEMENT...]: lab_init TAG, build the description
+# DESC (text) and each STATEMENT after it, set tmp=$LAB_DIR; returns 1
+# if it could not be built.
+lab_start() {
+	local desc
+	lab_init "$1" || return 1
+	printf -v desc '%s\n' "$2" "${@:3}"
+	lab_build - >/dev/null <<<"$desc" || return 1
+	tmp=$LAB_DIR
+}
+
 # lab_two_hosts [-6] TAG [STATEMENT...]: the two-host lab most tests
 # start from (see the list above); returns 1 if it could not be built.
 lab_two_hosts() {
-	local link="link h1 h2 192.0.2.1/30 192.0.2.2/30" desc
+	local link="link h1 h2 192.0.2.1/30 192.0.2.2/30"
 	if [ "${1:-}" = -6 ]; then
 		link+=" 2001:db8:1::1/64 2001:db8:1::2/64"
 		shift
 	fi
-	lab_init "$1" || return 1
-	shift
-	printf -v desc '%s\n' "node h1 host" "node h2 host" "$link" "$@"
-	lab_build - >/dev/null <<<"$desc" || return 1
-	tmp=$LAB_DIR
+	lab_start "$1" "node h1 host"$'\n'"node h2 host"$'\n'"$link" "${@:2}"
+}
+
+# lab_basic TAG [STATEMENT...]: the lab of topo-basic.txt (beside this
+# file) and each STATEMENT; returns 1 if it could not be built.
+lab_basic() {
+	lab_start "$1" "$(cat "$_LAB_HOME/topo-basic.txt")" "${@:2}"
 }
 
 # lab_describe: print the lab's nodes and links for humans.

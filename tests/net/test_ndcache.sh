@@ -10,10 +10,9 @@
 #    -O noinitndc.
 # Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN" "$@"
 . "$here/lan.sh"
 lan_start ndc
 tmp=$LAB_DIR

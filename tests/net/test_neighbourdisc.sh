@@ -13,11 +13,9 @@
 #    with -Q, -o against -F/-Q, -w, no -i).
 # Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-dump=$3
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN dump" "$@"
 . "$here/lan.sh"
 lan_start nd
 tmp=$LAB_DIR

@@ -17,9 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/basic.sh"
 lab_require_root
 command -v tcpdump >/dev/null || { echo "SKIP: tcpdump not installed"; exit 77; }
-lab_init ping
-lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
-tmp=$LAB_DIR
+lab_basic ping || exit 1
 D4=203.0.113.1 D6=2001:db8:ff::1
 
 lab_checks

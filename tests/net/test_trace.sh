@@ -6,16 +6,13 @@
 # effects: -f, -m, -g/-G, -q/-Q, -l, -w, -M, -z/-Z, -c (see below).
 # Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-ourjson=$3	# our sc_warts2json
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+# ourjson: our sc_warts2json
+lab_args "scamper SCAMPER_HELPER_BIN ourjson" "$@"
 . "$here/../lab/basic.sh"
 lab_require_root
-lab_init trace
-lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
-tmp=$LAB_DIR
+lab_basic trace || exit 1
 
 lab_checks
 

@@ -13,15 +13,8 @@
 set -u
 mode=$1 ping=$2 helper=$3 src=$4
 . "$src/tests/lab/lab.sh"
-lab_require_root
-for t in setpriv useradd groupadd nft setcap; do
-	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
-lab_init privsep >/dev/null
-lab_node a host >/dev/null
-lab_node b host >/dev/null
-lab_link a b 192.0.2.1/24 192.0.2.2/24 >/dev/null
-NS=$(lab_ns a)
+. "$src/tests/privsep/privlab.sh"
+privlab_start privsep setpriv useradd groupadd nft setcap
 
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
