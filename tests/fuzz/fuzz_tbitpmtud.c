@@ -31,17 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 systems(const uint8_t *p, size_t n)
 {
-	const uint8_t *nul = memchr(p, '\0', n);
-	char apath[64], cpath[64];
-	int afd, cfd = -1;
+	char paths[2][64];
+	int fd[2], done = fuzz_sysfiles(p, n, &o.f, paths, fd);
 
-	afd = fuzz_file(p, nul != NULL ? (size_t)(nul - p) : n, apath);
-	o.f.addrfile = apath;
-	if (nul != NULL) {
-		cfd = fuzz_file(nul + 1, n - (size_t)(nul - p) - 1, cpath);
-		o.f.donefile = cpath;
-	}
-	if (read_systems() == 0 && nsys == 0 && nul == NULL &&
+	if (read_systems() == 0 && nsys == 0 && !done &&
 	    fuzz_has_line(p, n))
 		abort();	/* a line neither taken nor refused */
 	for (size_t i = 0; i < nsys; i++) {
@@ -53,9 +46,7 @@ systems(const uint8_t *p, size_t n)
 	free(sys);
 	sys = NULL;
 	nsys = 0;
-	close(afd);
-	if (cfd != -1)
-		close(cfd);
+	fuzz_close(fd);
 }
 
 /* A summary (-d DUMP) of the warts file P[0..N-1], by AS after the

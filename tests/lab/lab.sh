@@ -43,6 +43,10 @@
 #					killed at teardown
 #	lab_bglog PID			echo the log file of a lab_bg process
 #	lab_atexit CMD			run the shell command CMD at teardown
+#	lab_resolv NODE TEXT		NODE's resolv.conf holds TEXT (printf
+#					%b): /etc/netns/NS/resolv.conf, which
+#					ip netns exec mounts over
+#					/etc/resolv.conf, removed at teardown
 #	lab_build FILE|-		build a whole lab from a description
 #	lab_start TAG DESC [STATEMENT...]
 #					lab_init TAG, then build the description
@@ -55,6 +59,10 @@
 #					::2/64) and each further description
 #					STATEMENT; sets tmp=$LAB_DIR
 #	lab_basic TAG [STATEMENT...]	the same with the lab of topo-basic.txt
+#	lab_star TAG N			lab_init TAG, then a host c and hosts
+#					v1..vN (N <= 63), vK on its own link to
+#					c: c 192.0.2.(4K-3)/30, vK the next
+#					address; sets tmp=$LAB_DIR
 #	lab_ifname NODE PEER [N]	echo NODE's interface name on its Nth
 #					(default 1st) link to PEER
 #	lab_nodes			echo "NAME TYPE" for every node
@@ -690,6 +698,19 @@ lab_atexit() {
 	printf '%s\n' "$*" >>"$LAB_DIR/atexit"
 }
 
+# lab_resolv NODE TEXT: NODE's own resolv.conf, so nothing run in it can
+# reach the host's resolver (see the list above).
+lab_resolv() {
+	local d
+	d=/etc/netns/$(lab_ns "$1") || return 1
+	if [ ! -e "$LAB_DIR/resolv-$1" ]; then
+		mkdir -p "$d" || return 1
+		lab_atexit "rm -rf '$d'"
+		: >"$LAB_DIR/resolv-$1"
+	fi
+	printf '%b' "$2" >"$d/resolv.conf"
+}
+
 # _lab_at SRC LINE CMD...: run CMD; its "lab: " errors get "SRC:LINE: ".
 _lab_at() {
 	local src=$1 n=$2
@@ -840,6 +861,20 @@ lab_two_hosts() {
 # file) and each STATEMENT; returns 1 if it could not be built.
 lab_basic() {
 	lab_start "$1" "$(cat "$_LAB_HOME/topo-basic.txt")" "${@:2}"
+}
+
+# lab_star TAG N: a controller and N vantage points (see the list above);
+# returns 1 if it could not be built.
+lab_star() {
+	local desc="node c host" k
+	for ((k = 1; k <= $2; k++)); do
+		desc+=$'\n'"node v$k host"
+	done
+	for ((k = 1; k <= $2; k++)); do
+		desc+=$'\n'"link c v$k 192.0.2.$((4 * k - 3))/30"
+		desc+=" 192.0.2.$((4 * k - 2))/30"
+	done
+	lab_start "$1" "$desc"
 }
 
 # lab_describe: print the lab's nodes and links for humans.

@@ -27,13 +27,9 @@ lab_basic tptr || exit 1
 
 lab_checks
 
-# h1's resolver configuration: ip netns exec bind-mounts it over
-# /etc/resolv.conf, so nothing here can reach the host's resolver
-ns=$(lab_ns h1)
-mkdir -p "/etc/netns/$ns" || exit 1
-lab_atexit "rm -rf '/etc/netns/$ns'"
-resolv() { printf '%b' "$1" >"/etc/netns/$ns/resolv.conf"; }
-resolv 'nameserver 198.51.100.53\n'
+# h1's own resolver configuration
+resolv() { lab_resolv h1 "$1"; }
+resolv 'nameserver 198.51.100.53\n' || exit 1
 lab_addr h1 lo 198.51.100.53/32 || exit 1
 lab_addr h1 lo 2001:db8:53::53/128 || exit 1
 

@@ -27,15 +27,6 @@ mkdir -m 755 "$TMP/empty"
 lab_atexit "rm -rf '$TMP'"
 
 # Throwaway group and users (names unique to this run).
-G=scg$$ UIN=scin$$ UOUT=scout$$
-mkusers() {
-	groupadd "$G" || exit 1
-	lab_atexit "groupdel $G 2>/dev/null"
-	useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$UIN" || exit 1
-	lab_atexit "userdel $UIN 2>/dev/null"
-	useradd -M -N -g nogroup -s /usr/sbin/nologin "$UOUT" || exit 1
-	lab_atexit "userdel $UOUT 2>/dev/null"
-}
 
 # status_field PID FIELD: the value of FIELD in /proc/PID/status.
 status_field() {
@@ -160,7 +151,7 @@ child)
 	    fail "execve in the sandbox: exit $rc"
 	;;
 service)
-	mkusers
+	privlab_users
 	sock=$TMP/helper.sock
 	hp=$(lab_bg a "$helper" -d -g "$G" -s "$sock" service)
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
@@ -238,7 +229,7 @@ service)
 	wait "$k9" 2>/dev/null
 	;;
 caps)
-	mkusers
+	privlab_users
 	cp "$helper" "$TMP/scamper-helper"
 	chgrp "$G" "$TMP/scamper-helper"
 	chmod 0750 "$TMP/scamper-helper"

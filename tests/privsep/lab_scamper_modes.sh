@@ -24,13 +24,7 @@ TMP=$(mktemp -d /tmp/scmodes.XXXXXX)
 chmod 755 "$TMP"
 mkdir -m 755 "$TMP/empty"
 lab_atexit "rm -rf '$TMP'"
-G=scg$$ UIN=scin$$ UOUT=scout$$
-groupadd "$G" || exit 1
-lab_atexit "groupdel $G 2>/dev/null"
-useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$UIN" || exit 1
-lab_atexit "userdel $UIN 2>/dev/null"
-useradd -M -N -g nogroup -s /usr/sbin/nologin "$UOUT" || exit 1
-lab_atexit "userdel $UOUT 2>/dev/null"
+privlab_users
 
 field() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
 

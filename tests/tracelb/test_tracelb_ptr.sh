@@ -31,13 +31,9 @@ fail=0 n=0
 ok() { n=$((n + 1)); echo "ok: $*"; }
 bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# h1's resolver configuration: ip netns exec bind-mounts it over
-# /etc/resolv.conf, so nothing here can reach the host's resolver
-ns=$(lab_ns h1)
-mkdir -p "/etc/netns/$ns" || exit 1
-lab_atexit "rm -rf '/etc/netns/$ns'"
-resolv() { printf '%b' "$1" >"/etc/netns/$ns/resolv.conf"; }
-resolv 'nameserver 198.51.100.53\n'
+# h1's own resolver configuration
+resolv() { lab_resolv h1 "$1"; }
+resolv 'nameserver 198.51.100.53\n' || exit 1
 lab_addr h1 lo 198.51.100.53/32 || exit 1
 
 # names for some nodes; 192.0.2.22, 192.0.2.26 and IPv6's middle hops
