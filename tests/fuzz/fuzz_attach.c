@@ -63,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st->fd = -1;
 	st->cmds = cmds;
 	st->ncmds = sizeof(cmds) / sizeof(cmds[0]);
-	fuzz_feed(&st->lb, data, 1, size, eat, &a);
+	fuzz_feed(&st->lb, data, 1, size, 89, eat, &a);
 	free(st->data);
 	free(st->raw);
 	free(st->wbuf);

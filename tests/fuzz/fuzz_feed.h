@@ -1,6 +1,6 @@
 /*
- * fuzz_feed.h: how the targets of the control-protocol readers (our
- * sc_attach's, the tbit drivers') feed their input: in pieces of the
+ * fuzz_feed.h: how the targets of the control-protocol readers (the
+ * control socket's, our sc_attach's, the tbit drivers') feed their input: in pieces of the
  * sizes reads would give, into the reader's line buffer.  Static: a
  * target includes it once, after the source that defines the reader.
  */
@@ -12,12 +12,12 @@
 
 #include "ctl_proto.h"
 
-/* Copy DATA[OFF..SIZE-1] into LB in pieces of 1 to 89 bytes (the byte
- * that starts a piece picks its size), calling EAT(ARG) after each;
- * stop at the end, when LB has no room, or when EAT returns -1. */
+/* Copy DATA[OFF..SIZE-1] into LB in pieces of 1 to MOST bytes (the
+ * byte that starts a piece picks its size), calling EAT(ARG) after
+ * each; stop at the end, when LB has no room, or when EAT returns -1. */
 static void
 fuzz_feed(struct ctl_linebuf *lb, const uint8_t *data, size_t off,
-    size_t size, int (*eat)(void *), void *arg)
+    size_t size, size_t most, int (*eat)(void *), void *arg)
 {
 	size_t room, n;
 	char *p;
@@ -26,7 +26,7 @@ fuzz_feed(struct ctl_linebuf *lb, const uint8_t *data, size_t off,
 		p = ctl_lb_space(lb, &room);
 		if (room == 0)
 			break;
-		n = (size_t)(data[off] % 89) + 1;
+		n = (size_t)(data[off] % most) + 1;
 		if (n > room)
 			n = room;
 		if (n > size - off)

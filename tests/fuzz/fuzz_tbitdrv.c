@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d.refused = refused;
 	ncmds = data[0] & 3;
 	ctl_lb_init(&d.lb);
-	fuzz_feed(&d.lb, data, 1, size, eat, &d);
+	fuzz_feed(&d.lb, data, 1, size, 89, eat, &d);
 	close_all(&d);
 	return 0;
 }
