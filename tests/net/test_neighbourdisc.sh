@@ -14,11 +14,9 @@
 # Needs root; skipped otherwise.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_args "scamper SCAMPER_HELPER_BIN dump" "$@"
 . "$here/lan.sh"
+lab_args "scamper SCAMPER_HELPER_BIN dump" "$@"
 lan_start nd
-tmp=$LAB_DIR
 
 ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
 

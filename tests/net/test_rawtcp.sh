@@ -11,11 +11,9 @@
 # Needs root and nft; skipped otherwise.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_args "scamper SCAMPER_HELPER_BIN" "$@"
 . "$here/lan.sh"
+lab_args "scamper SCAMPER_HELPER_BIN" "$@"
 lan_start rawtcp
-tmp=$LAB_DIR
 
 
 lab_exec h1 nft -f - <<'EOF' || { echo "FAIL: nft"; exit 1; }

@@ -16,11 +16,9 @@
 # Needs root; skipped otherwise.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
-lab_args "scamper SCAMPER_HELPER_BIN dump w2pcap" "$@"
 . "$here/lan.sh"
+lab_args "scamper SCAMPER_HELPER_BIN dump w2pcap" "$@"
 lan_start sniff
-tmp=$LAB_DIR
 check="python3 $here/sniff_check.py"
 
 # sniff_bg NAME CMD: scamper running sniff command CMD in the background,
