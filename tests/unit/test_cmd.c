@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static const char *const methods[] = { "udp", "icmp", "udp-paris",
     "icmp-paris", "tcp", "tcp-ack", NULL };
@@ -154,13 +154,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("cmd");
-	TCase *tc = tcase_create("cmd");
+	const TTest *tests[] = { split_quotes, good, targets };
+	TCase *tc = check_case("cmd", tests, CHECK_N(tests));
 
-	tcase_add_test(tc, split_quotes);
-	tcase_add_test(tc, good);
-	tcase_add_test(tc, targets);
-	tcase_add_loop_test(tc, errors, 0, sizeof(bad) / sizeof(bad[0]));
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	tcase_add_loop_test(tc, errors, 0, (int)CHECK_N(bad));
+	return unit_run(check_suite("cmd", tc));
 }

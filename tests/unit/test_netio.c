@@ -17,7 +17,7 @@
 #include "loop.h"
 #include "netio.h"
 #include "pkt.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 struct seen {
 	int		n;
@@ -163,11 +163,8 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("netio");
-	TCase *tc = tcase_create("netio");
+	const TTest *tests[] = { unqueued_and_queued, queue_per_socket };
 
-	tcase_add_test(tc, unqueued_and_queued);
-	tcase_add_test(tc, queue_per_socket);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_run(check_suite("netio", check_case("netio", tests,
+	    CHECK_N(tests))));
 }
