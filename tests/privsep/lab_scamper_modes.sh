@@ -11,17 +11,10 @@
 set -u
 scamper=$1 helper=$2 src=$3
 . "$src/tests/lab/lab.sh"
-lab_require_root
-for t in setpriv useradd groupadd setcap python3; do
-	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
-lab_init scmodes >/dev/null
-lab_node a host >/dev/null
-lab_node b host >/dev/null
-lab_link a b 192.0.2.1/24 192.0.2.2/24 >/dev/null
+. "$src/tests/privsep/privlab.sh"
 # b is a host: it drops, without a word, what it is asked to forward
-lab_route a 198.51.100.0/24 via 192.0.2.2 >/dev/null
-NS=$(lab_ns a)
+privlab_start scmodes setpriv useradd groupadd setcap python3 -- \
+    "route a 198.51.100.0/24 via 192.0.2.2"
 
 fails=0 n=0
 fail() { n=$((n + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
@@ -31,13 +24,7 @@ TMP=$(mktemp -d /tmp/scmodes.XXXXXX)
 chmod 755 "$TMP"
 mkdir -m 755 "$TMP/empty"
 lab_atexit "rm -rf '$TMP'"
-G=scg$$ UIN=scin$$ UOUT=scout$$
-groupadd "$G" || exit 1
-lab_atexit "groupdel $G 2>/dev/null"
-useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$UIN" || exit 1
-lab_atexit "userdel $UIN 2>/dev/null"
-useradd -M -N -g nogroup -s /usr/sbin/nologin "$UOUT" || exit 1
-lab_atexit "userdel $UOUT 2>/dev/null"
+privlab_users
 
 field() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
 
