@@ -50,6 +50,9 @@
 #define GROUP		50		/* addresses a radargun group */
 #define CHUNK		100		/* addresses a pass's measurement */
 #define FUDGE		65535		/* largest step between two samples */
+#define CFUDGE		5000		/* classify's, its probes 1 s apart:
+					   counters busy at up to 5,000 a
+					   second still count */
 /* The stage of a measurement is in its user id's top four bits (the
  * three of the first version kept their values); the rest is its
  * number in the stage. */
@@ -613,7 +616,7 @@ want(void *arg, char **cmd)
 static void
 classified(size_t i, const struct scamper_dealias *d)
 {
-	struct ipid_rules r = { 1000, 32, 0 };
+	struct ipid_rules r = { CFUDGE, 32, 0 };
 	struct ipid_sample *v = NULL;
 	long n = d != NULL ? adrv_samples(d, &v) : -1;
 
@@ -794,7 +797,7 @@ static void
 dump_one(void *arg, const struct scamper_dealias *d)
 {
 	struct dumpst *ds = arg;
-	struct ipid_rules r = { 1000, 32, 0 };
+	struct ipid_rules r = { CFUDGE, 32, 0 };
 	struct ipid_sample *v = NULL;
 	char a[48], b[48];
 	int s = stage_of(d);
