@@ -41,17 +41,29 @@ lab_atexit "userdel $UOUT 2>/dev/null"
 
 field() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
 
+# helper_of PID: a scamper-helper process in the lab's namespace other
+# than PID, if one runs
+helper_of() {
+	pgrep -f "scamper-helper" | while read -r p; do
+		[ "$p" != "$1" ] && [ "$(ip netns identify "$p" 2>/dev/null)" = "$NS" ] && echo "$p"
+	done | head -1
+}
+
 # measure MODE CMD...: run CMD (a scamper command line ending in the two
 # traces), check the process while it runs, then its result
 measure() {
-	local mode=$1 out=$TMP/out.$1 pid hp uid
+	local mode=$1 out=$TMP/out.$1 pid hp= uid
 	shift
 	( "$@" -I "trace -P icmp-paris 192.0.2.2" \
 	    "trace -P icmp-paris -q 1 -w 4 -g 1 198.51.100.1" ) >"$out" 2>&1 &
 	pid=$!
+	# the prober's state and its helper are both read while the silent
+	# trace waits (-w 4): on a loaded machine the checks after the loop
+	# could otherwise come after scamper and its helper have ended
 	for _ in $(seq 100); do
 		uid=$(field "$pid" Uid)
-		[ -n "$uid" ] && [ "$uid" != 0 ] &&
+		[ -z "${hp:-}" ] && hp=$(helper_of "$pid")
+		[ -n "$uid" ] && [ "$uid" != 0 ] && [ -n "$hp" ] &&
 		    [ "$(field "$pid" Seccomp)" = 2 ] && break
 		sleep 0.05
 	done
@@ -63,9 +75,6 @@ measure() {
 	else
 		fail "$mode: scamper $pid: Uid $(field "$pid" Uid) CapEff $(field "$pid" CapEff) NoNewPrivs $(field "$pid" NoNewPrivs) Seccomp $(field "$pid" Seccomp)"
 	fi
-	hp=$(pgrep -f "scamper-helper" | while read -r p; do
-		[ "$p" != "$pid" ] && [ "$(ip netns identify "$p" 2>/dev/null)" = "$NS" ] && echo "$p"
-	done | head -1)
 	[ -n "$hp" ] && ok "$mode: the helper is process $hp, apart from scamper" ||
 	    fail "$mode: no helper process found"
 	wait "$pid"
