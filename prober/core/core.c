@@ -43,6 +43,7 @@ task_free(struct task *t)
 	task_fw_release(t);
 	if (t->state != NULL)
 		t->m->free_state(t->state);
+	free(t->state);
 	t->state = NULL;
 	free(t->mr);
 	t->mr = NULL;
@@ -71,12 +72,9 @@ static void
 reap_one(struct core *c, struct task *t)
 {
 	struct core_src *s = t->src;
-	const void *obj;
-	uint16_t type;
 
-	if (!c->discard && !t->discard && s != NULL) {
-		obj = t->m->result(t, &type);
-		output_write(s->out, type, obj);
+	if (!c->discard && !t->discard && s != NULL && t->result != NULL) {
+		output_write(s->out, t->result_type, t->result);
 		c->st.results++;
 		if (s->out != c->out)
 			output_flush(s->out);
@@ -154,7 +152,14 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 			t->midx = (uint8_t)i;
 	t->src = s;
 	t->id = ++c->next_id;
-	if ((t->state = m->alloc(t, &args, why, sizeof(why))) == NULL) {
+	if ((t->state = calloc(1, m->state_size)) == NULL) {
+		free(t);
+		snprintf(why, sizeof(why), "out of memory");
+		goto bad;
+	}
+	if (m->init(t, t->state, &args, why, sizeof(why)) == -1) {
+		m->free_state(t->state);
+		free(t->state);
 		free(t);
 		goto bad;
 	}

@@ -207,6 +207,18 @@ task_timer(struct task *t, struct timer *tm, int64_t ms)
 		fatal("timer");
 }
 
+static void
+on_probe_timer(void *arg)
+{
+	task_want_probe(arg);
+}
+
+void
+task_probe_timer(struct task *t, struct timer *tm)
+{
+	timer_init(tm, on_probe_timer, t);
+}
+
 void
 task_timer_cancel(struct task *t, struct timer *tm)
 {
@@ -438,9 +450,15 @@ task_halt_error(const struct task *t)
 }
 
 int
-task_fw_enabled(const struct task *t)
+task_fw_needed(const struct task *t, const char *name, char *err,
+    size_t errlen)
 {
-	return t->c->io.ops->fw_lease != NULL;
+	if (t->c->io.ops->fw_lease != NULL)
+		return 0;
+	snprintf(err, errlen, "needs the firewall, which keeps this host's "
+	    "own TCP from resetting the connection %s makes: start scamper "
+	    "with -F %s", name, SCAMPER_FW);
+	return -1;
 }
 
 /* The firewall answered task ARG's lease. */
@@ -504,6 +522,13 @@ task_fw_release(struct task *t)
 		return;
 	CORE_IO(t->c, fw_release, t->fwl);
 	t->fwl = NULL;
+}
+
+void
+task_result(struct task *t, uint16_t type, const void *obj)
+{
+	t->result = obj;
+	t->result_type = type;
 }
 
 void

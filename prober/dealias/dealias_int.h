@@ -173,8 +173,9 @@ void	dealias_reply(struct task *t, const struct pkt_reply *r,
 int	dealias_sent(struct task *t, uint32_t tag, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	dealias_halt(struct task *t);
-const void *dealias_result(struct task *t, uint16_t *type);
-void	dealias_state_free(struct dealias_state *s);
+/* Release what STATE holds (its result, definitions and the method's
+ * own state; not STATE itself). */
+void	dealias_state_clear(void *state);
 
 /* ---- the methods (one file each) ---------------------------------- */
 

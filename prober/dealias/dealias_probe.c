@@ -18,7 +18,6 @@
 #include "log.h"
 #include "pkt.h"
 #include "scamper_dealias.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "task.h"
 
@@ -38,10 +37,10 @@ addr_type(int af)
 }
 
 void
-dealias_state_free(struct dealias_state *s)
+dealias_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct dealias_state *s = state;
+
 	if (s->ops != NULL && s->ops->free != NULL)
 		s->ops->free(s->ms);
 	else
@@ -49,7 +48,6 @@ dealias_state_free(struct dealias_state *s)
 	scamper_dealias_free(s->d);
 	free(s->defs);
 	free(s->seen);
-	free(s);
 }
 
 /* ---- finishing and timers ------------------------------------------ */
@@ -64,14 +62,6 @@ dealias_finish(struct dealias_state *s, uint8_t result)
 	task_timer_cancel(s->task, &s->t_wait);
 	s->d->result = result;
 	task_finish(s->task);
-}
-
-static void
-on_probe_timer(void *arg)
-{
-	struct dealias_state *s = arg;
-
-	task_want_probe(s->task);
 }
 
 static void
@@ -839,7 +829,7 @@ dealias_start(struct task *t, char *err, size_t errlen)
 	struct dealias_state *s = task_state(t);
 	struct scamper_dealias *d = s->d;
 
-	timer_init(&s->t_probe, on_probe_timer, s);
+	task_probe_timer(t, &s->t_probe);
 	timer_init(&s->t_wait, on_wait_timer, s);
 	s->tcp_base = task_random(t);
 	s->base_id = task_default_sport(t);
@@ -847,10 +837,7 @@ dealias_start(struct task *t, char *err, size_t errlen)
 	if (set_sources(s, err, errlen) == -1 ||
 	    dealias_flows(s, err, errlen) == -1)
 		return -1;
-	if (task_cycle(t) != NULL) {
-		d->cycle = scamper_cycle_use(task_cycle(t));
-		d->list = scamper_list_use(d->cycle->list);
-	}
+	task_list_cycle(t, &d->list, &d->cycle);
 	d->start = task_walltime(t);
 	s->phase = DEALIAS_RUNNING;
 	for (uint32_t i = 0; i < d->defc; i++)
@@ -882,13 +869,4 @@ void
 dealias_halt(struct task *t)
 {
 	dealias_finish(task_state(t), SCAMPER_DEALIAS_RESULT_HALTED);
-}
-
-const void *
-dealias_result(struct task *t, uint16_t *type)
-{
-	struct dealias_state *s = task_state(t);
-
-	*type = SCAMPER_FILE_OBJ_DEALIAS;
-	return s->d;
 }

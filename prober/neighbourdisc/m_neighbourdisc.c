@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "method.h"
 #include "nd_int.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 
 static const struct cmd_optspec nd_opts[] = {
@@ -35,12 +36,11 @@ static const struct cmd_optspec nd_opts[] = {
 };
 
 void
-nd_state_free(struct nd_state *s)
+nd_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct nd_state *s = state;
+
 	scamper_neighbourdisc_free(s->nd);
-	free(s);
 }
 
 /* -F, -Q and -o together, as 20211212 allows them. */
@@ -128,36 +128,25 @@ nd_target(struct nd_state *s, const struct cmd_args *a, char *err,
 	return 0;
 }
 
-static void *
-nd_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+nd_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct nd_state *s = calloc(1, sizeof(*s));
+	struct nd_state *s = state;
 	struct scamper_neighbourdisc *nd;
 
-	if (s == NULL || (s->nd = nd = scamper_neighbourdisc_alloc()) ==
-	    NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
+	if ((s->nd = nd = scamper_neighbourdisc_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_NEIGHBOURDISC, nd);
 	nd->attempts = (uint16_t)cmd_optu(a, 'q', 1);
 	nd->wait = (uint16_t)cmd_optu(a, 'w', 1000);
 	nd->replyc = (uint16_t)cmd_optu(a, 'o', 0);
 	if (nd_flags(nd, a, err, len) == -1 ||
-	    nd_target(s, a, err, len) == -1) {
-		nd_state_free(s);
-		return NULL;
-	}
+	    nd_target(s, a, err, len) == -1)
+		return -1;
 	task_list_cycle(task, &nd->list, &nd->cycle);
-	return s;
-}
-
-static void
-nd_free_state(void *arg)
-{
-	nd_state_free(arg);
+	return 0;
 }
 
 const struct method method_neighbourdisc = {

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "scamper_file.h"
 #include "ping_int.h"
 #include "scamper_list.h"
 #include "scamper_ping.h"
@@ -49,15 +48,14 @@ addr_type(int af)
 }
 
 void
-ping_state_free(struct ping_state *s)
+ping_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct ping_state *s = state;
+
 	scamper_ping_free(s->p);
 	free(s->data);
 	free(s->probes);
 	free(s->got);
-	free(s);
 }
 
 /* ---- finishing -------------------------------------------------------- */
@@ -232,14 +230,6 @@ payload_len(const struct ping_state *s)
 /* ---- sending ---------------------------------------------------------- */
 
 static void
-on_next(void *arg)
-{
-	struct ping_state *s = arg;
-
-	task_want_probe(s->task);
-}
-
-static void
 on_wait(void *arg)
 {
 	struct ping_state *s = arg;
@@ -359,7 +349,7 @@ ping_start(struct task *task, char *err, size_t errlen)
 	}
 	if (ping_flow(s, s->user_sport, err, errlen) == -1)
 		return -1;
-	timer_init(&s->next, on_next, s);
+	task_probe_timer(task, &s->next);
 	timer_init(&s->wait, on_wait, s);
 	task_list_cycle(task, &p->list, &p->cycle);
 	p->start = task_walltime(task);
@@ -408,13 +398,4 @@ ping_halt(struct task *task)
 		    (uint8_t)err);
 	else
 		ping_finish(task_state(task), SCAMPER_PING_STOP_HALTED, 0);
-}
-
-const void *
-ping_result(struct task *task, uint16_t *type)
-{
-	struct ping_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_PING;
-	return s->p;
 }

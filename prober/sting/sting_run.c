@@ -25,20 +25,18 @@
 #include <string.h>
 
 #include "log.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_sting.h"
 #include "sting_int.h"
 #include "task.h"
 
 void
-sting_state_free(struct sting_state *st)
+sting_state_clear(void *state)
 {
-	if (st == NULL)
-		return;
+	struct sting_state *st = state;
+
 	scamper_sting_free(st->s);
 	free(st->txidx);
-	free(st);
 }
 
 /* Append a packet with FLAGS (LEN bytes at BUF) at TV; returns its
@@ -405,13 +403,4 @@ void
 sting_halt(struct task *task)
 {
 	sting_finish(task_state(task), SCAMPER_STING_RESULT_NONE);
-}
-
-const void *
-sting_result(struct task *task, uint16_t *type)
-{
-	struct sting_state *st = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_STING;
-	return st->s;
 }

@@ -21,20 +21,18 @@
 #include <string.h>
 
 #include "log.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tbit.h"
 #include "task.h"
 #include "tbit_int.h"
 
 void
-tbit_state_free(struct tbit_state *s)
+tbit_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct tbit_state *s = state;
+
 	scamper_tbit_free(s->t);
 	free(s->req);
-	free(s);
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -540,13 +538,4 @@ void
 tbit_halt(struct task *task)
 {
 	tbit_finish(task_state(task), TBIT_R_HALTED);
-}
-
-const void *
-tbit_result(struct task *task, uint16_t *type)
-{
-	struct tbit_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_TBIT;
-	return s->t;
 }

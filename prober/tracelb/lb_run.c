@@ -20,7 +20,6 @@
 #include "mda.h"
 #include "mda_stop.h"
 #include "ptrnames.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tracelb.h"
 #include "task.h"
@@ -30,10 +29,10 @@
 #define LB_FLOWS_FIRST	32
 
 void
-lb_state_free(struct lb_state *s)
+lb_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct lb_state *s = state;
+
 	mda_free(s->mda);
 	for (uint32_t i = 0; i < s->rxc; i++)
 		free(s->rx[i].ext);
@@ -44,7 +43,6 @@ lb_state_free(struct lb_state *s)
 	free(s->fifo);
 	free(s->fifo_sent);
 	scamper_tracelb_free(s->t);
-	free(s);
 }
 
 static int
@@ -100,14 +98,6 @@ lb_finish(struct lb_state *s, int stop, int data)
 }
 
 /* ---- pacing ----------------------------------------------------------- */
-
-static void
-on_gap(void *arg)
-{
-	struct lb_state *s = arg;
-
-	task_want_probe(s->task);
-}
 
 /* Ask for a probe token once the -W gap since the last probe is over. */
 static void
@@ -315,12 +305,9 @@ lb_start(struct task *task, char *err, size_t errlen)
 		return -1;
 	}
 	timer_init(&s->wait, on_wait, s);
-	timer_init(&s->gap, on_gap, s);
+	task_probe_timer(task, &s->gap);
 	timer_init(&s->limit, on_limit, s);
-	if (task_cycle(task) != NULL) {
-		t->cycle = scamper_cycle_use(task_cycle(task));
-		t->list = scamper_list_use(t->cycle->list);
-	}
+	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
 	s->start_mono = task_now(task);
 	if (s->time_limit != 0)
@@ -467,13 +454,4 @@ lb_halt(struct task *task)
 	}
 	lb_ptr_apply(s);
 	task_finish(task);
-}
-
-const void *
-lb_result_obj(struct task *task, uint16_t *type)
-{
-	struct lb_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_TRACELB;
-	return s->t;
 }
