@@ -15,6 +15,7 @@
 
 #include "core_int.h"
 #include "log.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 
 #define CORE_MAXCMD 8192
@@ -27,6 +28,19 @@ static void core_set_tick(struct core *);
 static void out_failed(struct core *c, struct output *out);
 
 /* ---- task lifecycle ------------------------------------------------- */
+
+/* Release T's state (what the technique holds first) and its result. */
+static void
+state_free(struct task *t)
+{
+	if (t->state != NULL && t->m->free_state != NULL)
+		t->m->free_state(t->state);
+	free(t->state);
+	t->state = NULL;
+	if (t->result != NULL)
+		scamper_file_obj_free(t->result_type, t->result);
+	t->result = NULL;
+}
 
 /* Free T.  While some of its probes' send times are still to be
  * reported, only its state goes; the task itself waits on the zombie
@@ -41,10 +55,7 @@ task_free(struct task *t)
 	task_dl_free(t);
 	tcpdl_free(t);
 	task_fw_release(t);
-	if (t->state != NULL)
-		t->m->free_state(t->state);
-	free(t->state);
-	t->state = NULL;
+	state_free(t);
 	free(t->mr);
 	t->mr = NULL;
 	if (t->txwait > 0 && !c->freeing) {
@@ -158,8 +169,7 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		goto bad;
 	}
 	if (m->init(t, t->state, &args, why, sizeof(why)) == -1) {
-		m->free_state(t->state);
-		free(t->state);
+		state_free(t);
 		free(t);
 		goto bad;
 	}

@@ -20,7 +20,7 @@ struct task {
 	struct core		*c;
 	const struct method	*m;
 	void			*state;
-	const void		*result;	/* task_result */
+	void			*result;	/* task_result */
 	uint16_t		 result_type;
 	uint32_t		 id;
 	struct match_entry	 me;

@@ -76,7 +76,8 @@ struct method {
 	void	 (*halt)(struct task *t);
 
 	/* Release what STATE holds, however far init got (the core frees
-	 * STATE itself). */
+	 * STATE itself, and the result named with task_result); NULL if
+	 * the state holds nothing of its own. */
 	void	 (*free_state)(void *state);
 
 	/* The technique's own control-socket commands (NCMDS of them; may
@@ -87,16 +88,14 @@ struct method {
 
 /* The members of a method descriptor that every technique has, named
  * after its prefix P: P_opts (an array), struct P_state, P_init,
- * P_start, P_probe, P_halt and P_state_clear.  The descriptor
- * adds .name and whichever of .reply, .sent and .cmds the technique
- * has. */
+ * P_start, P_probe and P_halt.  The descriptor adds .name and whichever
+ * of .reply, .sent, .free_state and .cmds the technique has. */
 #define METHOD_CALLS(P)						\
 	.opts = P##_opts,						\
 	.nopts = sizeof(P##_opts) / sizeof(P##_opts[0]),		\
 	.state_size = sizeof(struct P##_state),			\
 	.init = P##_init, .start = P##_start, .probe = P##_probe,	\
-	.halt = P##_halt,						\
-	.free_state = P##_state_clear
+	.halt = P##_halt
 
 /* The method called NAME (case-sensitive, as scamper's) in TABLE (NULL
  * terminated; NULL is an empty table), or NULL. */

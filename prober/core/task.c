@@ -15,6 +15,7 @@
 #include "core_int.h"
 #include "iftab.h"
 #include "log.h"
+#include "scamper_addr.h"
 #include "scamper_list.h"
 
 /* A task finished and freed a flow: the first held task goes back to the
@@ -253,6 +254,22 @@ task_list_cycle(const struct task *t, struct scamper_list **list,
 		return;
 	*cycle = scamper_cycle_use(c);
 	*list = scamper_list_use(c->list);
+}
+
+int
+task_addr_type(int af)
+{
+	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+}
+
+uint8_t
+task_ip_proto(int af, int udp, int tcp)
+{
+	if (udp)
+		return IPPROTO_UDP;
+	if (tcp)
+		return IPPROTO_TCP;
+	return af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 }
 
 uint16_t
@@ -525,7 +542,7 @@ task_fw_release(struct task *t)
 }
 
 void
-task_result(struct task *t, uint16_t type, const void *obj)
+task_result(struct task *t, uint16_t type, void *obj)
 {
 	t->result = obj;
 	t->result_type = type;

@@ -109,6 +109,14 @@ struct scamper_cycle *task_cycle(const struct task *t);
 void task_list_cycle(const struct task *t, struct scamper_list **list,
     struct scamper_cycle **cycle);
 
+/* The type of a result's address (struct scamper_addr) of family AF:
+ * SCAMPER_ADDR_IPV4 for AF_INET, else SCAMPER_ADDR_IPV6. */
+int task_addr_type(int af);
+
+/* The IP protocol of a probe of family AF: IPPROTO_UDP if UDP, else
+ * IPPROTO_TCP if TCP, else ICMP's (IPPROTO_ICMP or IPPROTO_ICMPV6). */
+uint8_t task_ip_proto(int af, int udp, int tcp);
+
 /* The default source port / ICMP id for probes: (pid & 0x7fff) | 0x8000,
  * as scamper uses. */
 uint16_t task_default_sport(const struct task *t);
@@ -248,10 +256,11 @@ int task_fw_lease(struct task *t, int af, const uint8_t *src,
 void task_fw_release(struct task *t);
 
 /* T's result, which its technique fills in: OBJ, an object of
- * libscamperfile of TYPE (SCAMPER_FILE_OBJ_*).  Once T finishes the core
- * writes it (a technique knows no output format).  OBJ stays the
- * technique's (its free_state frees it).  Called from method->init. */
-void task_result(struct task *t, uint16_t type, const void *obj);
+ * libscamperfile of TYPE (SCAMPER_FILE_OBJ_*), now the core's.  Once T
+ * finishes the core writes it (a technique knows no output format); it
+ * frees it with the task's state (after free_state).  Called from
+ * method->init. */
+void task_result(struct task *t, uint16_t type, void *obj);
 
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);

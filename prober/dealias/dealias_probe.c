@@ -30,12 +30,6 @@ alen(int af)
 	return af == AF_INET ? 4 : 16;
 }
 
-static int
-addr_type(int af)
-{
-	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
-}
-
 void
 dealias_state_clear(void *state)
 {
@@ -45,7 +39,6 @@ dealias_state_clear(void *state)
 		s->ops->free(s->ms);
 	else
 		free(s->ms);
-	scamper_dealias_free(s->d);
 	free(s->defs);
 	free(s->seen);
 }
@@ -69,8 +62,12 @@ on_wait_timer(void *arg)
 {
 	struct dealias_state *s = arg;
 
-	if (s->phase != DEALIAS_DONE)
+	if (s->phase == DEALIAS_DONE)
+		return;
+	if (s->ops->timeout != NULL)
 		s->ops->timeout(s);
+	else
+		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 }
 
 void
@@ -105,11 +102,8 @@ dealias_wait_cancel(struct dealias_state *s)
 static uint8_t
 def_proto(int af, uint8_t method)
 {
-	if (scamper_dealias_probedef_is_tcp(method))
-		return IPPROTO_TCP;
-	if (scamper_dealias_probedef_is_udp(method))
-		return IPPROTO_UDP;
-	return af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	return task_ip_proto(af, scamper_dealias_probedef_is_udp(method),
+	    scamper_dealias_probedef_is_tcp(method));
 }
 
 /* Nonzero for the methods whose source port changes with each probe. */
@@ -264,7 +258,7 @@ dealias_def_add(struct dealias_state *s, uint32_t tmpl, const uint8_t *dst)
 	}
 	d->defs[n] = d->defs[tmpl];
 	d->defs[n].id = n;
-	scamper_addr_set(&d->defs[n].dst, addr_type(s->af), dst);
+	scamper_addr_set(&d->defs[n].dst, task_addr_type(s->af), dst);
 	s->defs[n] = s->defs[tmpl];
 	s->defs[n].nsent = 0;
 	s->defs[n].primed = 0;
@@ -599,7 +593,7 @@ record(struct dealias_state *s, uint32_t k, const struct pkt_reply *r,
 
 	if ((rep = reply_add(&s->d->probes[k])) == NULL)
 		return -1;
-	scamper_addr_set(&rep->src, addr_type(r->af), r->src);
+	scamper_addr_set(&rep->src, task_addr_type(r->af), r->src);
 	rep->rx = stamp_tv(*rx);
 	rep->proto = r->proto;
 	rep->ttl = r->ttl;
@@ -768,7 +762,7 @@ set_sources(struct dealias_state *s, char *err, size_t errlen)
 			    strerror(errno));
 			return -1;
 		}
-		scamper_addr_set(&pd->src, addr_type(s->af), s->src);
+		scamper_addr_set(&pd->src, task_addr_type(s->af), s->src);
 	}
 	return 0;
 }

@@ -146,7 +146,7 @@ static int
 pd_check(struct pdef *p, int n, char *err, size_t len)
 {
 	struct scamper_dealias_probedef *pd = &p->pd;
-	int type = p->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int type = task_addr_type(p->af);
 	uint16_t min = pd_minsize(p->af, pd->method);
 
 	scamper_addr_set(&pd->dst, type, p->dst);
@@ -576,6 +576,7 @@ dealias_init(struct task *task, void *state, const struct cmd_args *a,
 const struct method method_dealias = {
 	.name = "dealias",
 	METHOD_CALLS(dealias),
+	.free_state = dealias_state_clear,
 	.reply = dealias_reply,
 	.sent = dealias_sent,
 };

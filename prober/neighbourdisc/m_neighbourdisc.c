@@ -35,14 +35,6 @@ static const struct cmd_optspec nd_opts[] = {
 	{ 'w', CMD_UINT, 100, 65535, NULL, 0 },
 };
 
-void
-nd_state_clear(void *state)
-{
-	struct nd_state *s = state;
-
-	scamper_neighbourdisc_free(s->nd);
-}
-
 /* -F, -Q and -o together, as 20211212 allows them. */
 static int
 nd_flags(struct scamper_neighbourdisc *nd, const struct cmd_args *a,
@@ -119,7 +111,7 @@ nd_target(struct nd_state *s, const struct cmd_args *a, char *err,
 	if ((s->af = cmd_target(a, s->dst, err, len)) == 0 ||
 	    nd_iface(s, a, err, len) == -1 || nd_source(s, err, len) == -1)
 		return -1;
-	at = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	at = task_addr_type(s->af);
 	nd->method = s->af == AF_INET ? SCAMPER_NEIGHBOURDISC_METHOD_ARP :
 	    SCAMPER_NEIGHBOURDISC_METHOD_NSOL;
 	scamper_addr_set(&nd->dst_ip, at, s->dst);

@@ -27,8 +27,6 @@ struct nd_state {
 	struct timer			 tm;		/* the wait after a probe */
 };
 
-/* Release what STATE holds: its result (not STATE itself). */
-void nd_state_clear(void *state);
 
 /* The method callbacks of nd_run.c. */
 int nd_start(struct task *t, char *err, size_t errlen);

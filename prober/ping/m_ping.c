@@ -374,6 +374,7 @@ ping_init(struct task *task, void *state, const struct cmd_args *a,
 const struct method method_ping = {
 	.name = "ping",
 	METHOD_CALLS(ping),
+	.free_state = ping_state_clear,
 	.reply = ping_reply,
 	.sent = ping_sent,
 };

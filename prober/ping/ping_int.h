@@ -81,7 +81,7 @@ struct ping_state {
 	struct timer		 wait;		/* -W after the last probe */
 };
 
-/* Release what STATE holds (its result and records, not STATE itself);
+/* Release what STATE holds (its records, not STATE itself);
  * its timers must be idle. */
 void	ping_state_clear(void *state);
 

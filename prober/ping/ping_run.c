@@ -34,17 +34,7 @@ ping_is_udp(const struct ping_state *s)
 static uint8_t
 flow_proto(const struct ping_state *s)
 {
-	if (ping_is_udp(s))
-		return IPPROTO_UDP;
-	if (ping_is_tcp(s))
-		return IPPROTO_TCP;
-	return s->af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-}
-
-static int
-addr_type(int af)
-{
-	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	return task_ip_proto(s->af, ping_is_udp(s), ping_is_tcp(s));
 }
 
 void
@@ -52,7 +42,6 @@ ping_state_clear(void *state)
 {
 	struct ping_state *s = state;
 
-	scamper_ping_free(s->p);
 	free(s->data);
 	free(s->probes);
 	free(s->got);
@@ -337,8 +326,8 @@ ping_start(struct task *task, char *err, size_t errlen)
 	}
 	if (!s->have_src)
 		memcpy(s->src, s->realsrc, 16);
-	scamper_addr_set(&p->src, addr_type(s->af), s->src);
-	scamper_addr_set(&p->dst, addr_type(s->af), s->dst);
+	scamper_addr_set(&p->src, task_addr_type(s->af), s->src);
+	scamper_addr_set(&p->dst, task_addr_type(s->af), s->dst);
 	s->tcp_datalen = ping_is_tcp(s) ? (uint32_t)payload_len(s) : 0;
 	s->cksum_id = s->af == AF_INET6 && ping_is_udp(s) &&
 	    s->fixlen == 0 && s->datalen == 0 && payload_len(s) >= 2;

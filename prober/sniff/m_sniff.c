@@ -40,7 +40,6 @@ sniff_state_clear(void *state)
 {
 	struct sniff_state *s = state;
 
-	scamper_sniff_free(s->sn);
 	free(s->expr);
 }
 
@@ -66,8 +65,7 @@ sniff_addr(struct sniff_state *s, const struct cmd_args *a, char *err,
 	memcpy(s->addr, v->addr, 16);
 	s->ifindex = ifc.ifindex;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifc.name);
-	scamper_addr_set(&s->sn->src, v->af == AF_INET ? SCAMPER_ADDR_IPV4 :
-	    SCAMPER_ADDR_IPV6, v->addr);
+	scamper_addr_set(&s->sn->src, task_addr_type(v->af), v->addr);
 	return 0;
 }
 
@@ -98,4 +96,5 @@ sniff_init(struct task *task, void *state, const struct cmd_args *a,
 const struct method method_sniff = {
 	.name = "sniff",
 	METHOD_CALLS(sniff),
+	.free_state = sniff_state_clear,
 };

@@ -37,7 +37,7 @@ int sniff_expr_parse(int argc, char *const *argv, uint16_t *icmpid,
  * quoting one.  Returns it (malloc'd), or NULL (ENOMEM). */
 char *sniff_expr_filter(int af, const uint8_t *addr, uint16_t icmpid);
 
-/* Release what STATE holds: its result (not STATE itself). */
+/* Release what STATE holds: its filter (not STATE itself). */
 void sniff_state_clear(void *state);
 
 /* The method callbacks of sniff_run.c. */

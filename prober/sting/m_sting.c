@@ -94,6 +94,7 @@ sting_init(struct task *task, void *state, const struct cmd_args *a,
 const struct method method_sting = {
 	.name = "sting",
 	METHOD_CALLS(sting),
+	.free_state = sting_state_clear,
 	.reply = sting_reply,
 	.sent = sting_sent,
 };

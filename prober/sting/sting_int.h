@@ -48,8 +48,7 @@ struct sting_state {
 	struct timer		 tm;
 };
 
-/* Release what STATE holds (its result and send records, not STATE
- * itself). */
+/* Release what STATE holds (its send records, not STATE itself). */
 void	sting_state_clear(void *state);
 int	sting_start(struct task *t, char *err, size_t errlen);
 int	sting_probe(struct task *t);

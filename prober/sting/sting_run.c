@@ -35,7 +35,6 @@ sting_state_clear(void *state)
 {
 	struct sting_state *st = state;
 
-	scamper_sting_free(st->s);
 	free(st->txidx);
 }
 
@@ -348,7 +347,7 @@ sting_start(struct task *task, char *err, size_t errlen)
 {
 	struct sting_state *st = task_state(task);
 	struct scamper_sting *s = st->s;
-	int at = st->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int at = task_addr_type(st->af);
 	uint16_t mtu;
 
 	timer_init(&st->tm, on_tm, st);

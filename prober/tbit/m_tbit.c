@@ -89,8 +89,8 @@ tbit_target(struct tbit_state *s, const struct cmd_args *a, char *err,
 	    (ptb = cmd_opt_addr(a, 'P', s->af, ptbsrc, err, len)) == -1)
 		return -1;
 	if (ptb)
-		scamper_addr_set(&s->t->pmtud_ptbsrc, s->af == AF_INET ?
-		    SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6, ptbsrc);
+		scamper_addr_set(&s->t->pmtud_ptbsrc, task_addr_type(s->af),
+		    ptbsrc);
 	return 0;
 }
 
@@ -292,6 +292,7 @@ tbit_init(struct task *task, void *state, const struct cmd_args *a,
 const struct method method_tbit = {
 	.name = "tbit",
 	METHOD_CALLS(tbit),
+	.free_state = tbit_state_clear,
 	.reply = tbit_reply,
 	.sent = tbit_sent,
 };

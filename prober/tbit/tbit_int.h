@@ -159,7 +159,7 @@ struct tbit_state {
 
 /* ---- tbit_run.c --------------------------------------------------------- */
 
-/* Release what STATE holds (its result and request, not STATE itself);
+/* Release what STATE holds (its request, not STATE itself);
  * timers must be idle. */
 void	tbit_state_clear(void *state);
 

@@ -31,7 +31,6 @@ tbit_state_clear(void *state)
 {
 	struct tbit_state *s = state;
 
-	scamper_tbit_free(s->t);
 	free(s->req);
 }
 
@@ -454,7 +453,7 @@ tbit_setup(struct tbit_state *s, char *err, size_t errlen)
 {
 	struct scamper_tbit *t = s->t;
 	uint16_t mtu;
-	int at = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int at = task_addr_type(s->af);
 
 	if (!s->have_src && task_route_src(s->task, s->af, s->dst,
 	    s->src) == -1) {

@@ -188,6 +188,7 @@ static const struct method_cmd trace_cmds[] = {
 const struct method method_trace = {
 	.name = "trace",
 	METHOD_CALLS(trace),
+	.free_state = trace_state_clear,
 	.reply = trace_reply,
 	.sent = trace_sent,
 	.cmds = trace_cmds,

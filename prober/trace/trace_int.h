@@ -121,8 +121,8 @@ struct trace_state {
 	struct ptrnames		*names;
 };
 
-/* Release what STATE holds (its result and probe records, not STATE
- * itself); its timers must be idle. */
+/* Release what STATE holds (its probe records and names, not
+ * STATE itself); its timers must be idle. */
 void trace_state_clear(void *state);
 
 /* End the trace with REASON/DATA: PMTUD follows if asked for and the

@@ -31,17 +31,7 @@ is_udp(const struct trace_state *s)
 static uint8_t
 flow_proto(const struct trace_state *s)
 {
-	if (is_udp(s))
-		return IPPROTO_UDP;
-	if (is_tcp(s))
-		return IPPROTO_TCP;
-	return s->af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-}
-
-static int
-addr_type(int af)
-{
-	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	return task_ip_proto(s->af, is_udp(s), is_tcp(s));
 }
 
 void
@@ -51,7 +41,6 @@ trace_state_clear(void *state)
 
 	trace_ptr_free(s);
 	trace_hops_free(s);
-	scamper_trace_free(s->t);
 	free(s->probes);
 	free(s->gss);
 	free(s->payload);
@@ -375,7 +364,7 @@ on_wait(void *arg)
 static void
 addr_typed(struct scamper_addr *a, int af)
 {
-	a->type = (uint8_t)addr_type(af);
+	a->type = (uint8_t)task_addr_type(af);
 	a->len = (uint8_t)scamper_addr_typelen(a->type);
 }
 

@@ -89,8 +89,7 @@ struct lb_state {
 	struct timer		 limit;		/* the time limit */
 };
 
-/* Release what STATE holds (its engine, records and result, not STATE
- * itself); timers must be idle. */
+/* Release what STATE holds (its engine and records, not STATE itself); timers must be idle. */
 void	lb_state_clear(void *state);
 
 /* The flow identifier probe flows of index F carry (the varied port, or

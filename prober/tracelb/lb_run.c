@@ -42,7 +42,6 @@ lb_state_clear(void *state)
 	ptrnames_free(s->names);
 	free(s->fifo);
 	free(s->fifo_sent);
-	scamper_tracelb_free(s->t);
 }
 
 static int
@@ -259,7 +258,7 @@ flows_register(struct lb_state *s, char *err, size_t errlen)
 static void
 addr_typed(struct scamper_addr *a, int af)
 {
-	a->type = af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	a->type = task_addr_type(af);
 	a->len = (uint8_t)scamper_addr_typelen(a->type);
 }
 

@@ -156,6 +156,7 @@ lb_init(struct task *task, void *state, const struct cmd_args *a, char *err,
 const struct method method_tracelb = {
 	.name = "tracelb",
 	METHOD_CALLS(lb),
+	.free_state = lb_state_clear,
 	.reply = lb_reply,
 	.sent = lb_sent,
 };
