@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "drvutil.h"
+#include "scamper_file.h"
 #include "scamper_tbit.h"
 #include "tbitdrv.h"
 #include "wire.h"
@@ -107,6 +109,37 @@ tbitdrv_decode(const uint8_t *b, size_t len, struct tbitdrv_result *r)
 	if (r->result_name == NULL)
 		r->result_name = "unknown";
 	return 0;
+}
+
+void *
+tbitdrv_decode_obj(const struct tbitdrv *d, uint16_t type, const uint8_t *b,
+    size_t len)
+{
+	struct scamper_file *f;
+	uint8_t h[8];
+	uint16_t t;
+	void *obj = NULL;
+	int fd;
+
+	if ((fd = memfd_create("tbitdrv", MFD_CLOEXEC)) == -1)
+		return NULL;
+	wire_set_be16(h, WARTS_MAGIC);
+	wire_set_be16(h + 2, type);
+	wire_set_be32(h + 4, (uint32_t)len);
+	if ((d->hdrlen > 0 &&
+	    write(fd, d->hdr, d->hdrlen) != (ssize_t)d->hdrlen) ||
+	    write(fd, h, 8) != 8 || write(fd, b, len) != (ssize_t)len ||
+	    lseek(fd, 0, SEEK_SET) != 0 ||
+	    (f = scamper_file_fdopen_read(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	while (scamper_file_read(f, &t, &obj) == 1 && t != type) {
+		scamper_file_obj_free(t, obj);
+		obj = NULL;
+	}
+	scamper_file_close(f);
+	return obj;
 }
 
 /* ---- output ------------------------------------------------------------ */

@@ -85,4 +85,10 @@ int tbitdrv_run(struct tbitdrv *d);
  * or -1 if it is malformed. */
 int tbitdrv_decode(const uint8_t *b, size_t len, struct tbitdrv_result *r);
 
+/* The record of TYPE whose body is B (LEN bytes), after the list and
+ * cycle records D has had, decoded by libscamperfile, or NULL if it
+ * cannot be.  Free it with scamper_file_obj_free(TYPE, obj). */
+void *tbitdrv_decode_obj(const struct tbitdrv *d, uint16_t type,
+    const uint8_t *b, size_t len);
+
 #endif

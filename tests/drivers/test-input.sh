@@ -1,0 +1,53 @@
+#!/bin/bash
+# test-input.sh BUILD: the drivers' bad options and input files refused
+# before anything is sent, each with a message naming the problem (and
+# the file and line), status 1; -? prints the usage, status 0.  Talks to
+# nothing but a closed port on loopback.
+set -u
+build=$1
+pinger=$build/tools/sc_pinger/sc_pinger
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/drvinput.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0 n=0
+ok() { n=$((n + 1)); }
+bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS PATTERN TOOL ARGS...: TOOL exits STATUS, says PATTERN
+expect() {
+	local want=$1 pat=$2 rc
+	shift 2
+	(cd "$tmp" && "$@") >"$tmp/out" 2>&1 </dev/null; rc=$?
+	if [ $rc = "$want" ] && grep -q -F -- "$pat" "$tmp/out"; then ok; else
+		bad "${*##*/} : status $rc, '$(head -c 300 "$tmp/out")'"
+	fi
+}
+printf '192.0.2.1\n# comment\n\n2001:db8::1\n' >"$tmp/good.txt"
+printf '192.0.2.1\n192.0.2.300\n' >"$tmp/badaddr.txt"
+printf '192.0.2.1 192.0.2.2\n' >"$tmp/two.txt"
+printf '# nothing\n\n' >"$tmp/empty.txt"
+head -c 2000 /dev/zero | tr '\0' 'x' >"$tmp/long.txt"
+P="$pinger -o $tmp/o.warts"
+expect 1 "badaddr.txt:2: '192.0.2.300' is not an address" \
+    $P -a badaddr.txt -p 1
+expect 1 "two.txt:1: expected one address a line" $P -a two.txt -p 1
+expect 1 "empty.txt: no address" $P -a empty.txt -p 1
+expect 1 "long.txt:1: line too long" $P -a long.txt -p 1
+expect 1 "-a none.txt: No such file" $P -a none.txt -p 1
+expect 1 "-c 5/3: expected probes or replies/probes" $P -a good.txt -p 1 -c 5/3
+expect 1 "-c 0: expected" $P -a good.txt -p 1 -c 0
+expect 1 "-c 1/70000: expected" $P -a good.txt -p 1 -c 1/70000
+expect 1 "-c 2/: expected" $P -a good.txt -p 1 -c 2/
+expect 1 "'bogus' is not a ping method" $P -a good.txt -p 1 -m bogus
+expect 1 "only letters, digits" $P -a good.txt -p 1 -m "icmp-echo -i;x"
+expect 1 "only letters, digits" $P -a good.txt -p 1 -m "tcp-syn -d '1'"
+expect 1 "-p and -U" $P -a good.txt -p 1 -U sock
+expect 1 "-a, -o and -p or -U are required" $pinger -a good.txt -p 1
+expect 1 "unexpected argument 'extra'" $P -a good.txt -p 1 extra
+expect 1 "-p x: expected [IPv4 address:]port" $P -a good.txt -p x
+expect 1 "connecting to scamper at 127.0.0.1:1" $P -a good.txt \
+    -p 127.0.0.1:1
+expect 1 "connecting to scamper at ./nosock" $P -a good.txt -U nosock
+expect 1 "usage" $pinger -Z
+expect 0 "usage: sc_pinger" $pinger -?
+echo "drivers' input: $n checks, $fail failed"
+[ $fail = 0 ]
