@@ -49,5 +49,32 @@ expect 1 "connecting to scamper at 127.0.0.1:1" $P -a good.txt \
 expect 1 "connecting to scamper at ./nosock" $P -a good.txt -U nosock
 expect 1 "usage" $pinger -Z
 expect 0 "usage: sc_pinger" $pinger -?
+
+eros=$build/tools/sc_erosprober/sc_erosprober
+E="$eros -c ping -I 10 -R 10 -o $tmp/out"
+expect 1 "badaddr.txt:2: '192.0.2.300' is not an address" \
+    $E -a badaddr.txt -p 1
+expect 1 "two.txt:1: expected one address a line" $E -a two.txt -p 1
+expect 1 "empty.txt: no address (and no -x" $E -a empty.txt -p 1
+expect 1 "-a none.txt: No such file" $E -a none.txt -p 1
+expect 1 "-I 9: expected seconds, from 10 to 604800" $E -a good.txt -p 1 -I 9
+expect 1 "-R x: expected seconds" $E -a good.txt -p 1 -R x
+expect 1 "-c 'tracelb': expected a ping or trace" $E -a good.txt -p 1 \
+    -c tracelb
+expect 1 "only letters, digits" $E -a good.txt -p 1 -c "ping -c 1;x"
+expect 1 "-O bogus: unknown option" $E -a good.txt -p 1 -O bogus
+expect 1 "-O nooutfile: no -o or -R" $E -a good.txt -p 1 -O nooutfile
+expect 1 "-o and -R are required" $eros -a good.txt -p 1 -c ping -I 10
+expect 1 "-a, -c, -I and -p or -U are required" $eros -a good.txt -p 1 \
+    -o x -R 10
+expect 1 "-p and -U" $E -a good.txt -p 1 -U sock
+expect 1 "connecting to scamper at 127.0.0.1:1" $E -a good.txt \
+    -p 127.0.0.1:1
+expect 1 "-x $tmp/none/ep.sock: No such file" $E -a good.txt -p 1 \
+    -x "$tmp/none/ep.sock"
+expect 1 "usage" $eros -Z
+expect 0 "usage: sc_erosprober" $eros -?
+[ -z "$(ls "$tmp" | grep '^out\.')" ] && ok ||
+    bad "a refused run left an output file"
 echo "drivers' input: $n checks, $fail failed"
 [ $fail = 0 ]

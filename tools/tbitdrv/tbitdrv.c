@@ -420,6 +420,13 @@ tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb)
 	d->record = cb;
 }
 
+void
+tbitdrv_on_tick(struct tbitdrv *d, int ms, tbitdrv_tick_cb *cb)
+{
+	d->tick_ms = ms;
+	d->tick = cb;
+}
+
 static void
 close_all(struct tbitdrv *d)
 {
@@ -446,11 +453,14 @@ run_loop(struct tbitdrv *d)
 	for (;;) {
 		pfd.fd = d->fd;
 		pfd.events = POLLIN | (d->wlen > 0 ? POLLOUT : 0);
-		if (poll(&pfd, 1, d->waiting ? 1000 : -1) == -1) {
+		if (poll(&pfd, 1, d->tick_ms > 0 ? d->tick_ms :
+		    d->waiting ? 1000 : -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			return drv_fail("poll: %s", strerror(errno));
 		}
+		if (d->tick != NULL && d->tick(d->arg) == -1)
+			return -1;
 		if (feed(d) == -1)
 			return -1;
 		if ((pfd.revents & POLLOUT) && d->wlen > 0) {
