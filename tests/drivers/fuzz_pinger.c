@@ -2,30 +2,27 @@
  * fuzz_pinger.c: sc_pinger's input on arbitrary bytes: its options (-c,
  * -m, -U, ...) parsed as main() does, then the address file read as
  * main() reads it, and the first command for every address made: one
- * line, the address last.  sc_pinger.c is compiled in here with main()
- * renamed; its messages go to /dev/null.
+ * line, the address last.  sc_pinger.c is compiled in through
+ * fz_driver.h.
  *
  * Input: the options, each ending in a NUL, up to an empty one (at most
  * 16); then the address file (-a is the harness's).
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_pinger_main(int argc, char **argv);
 
-#include "fuzz_file.h"
+static int pinger_input(void);
 
-#define main sc_pinger_main
-#undef stderr
-#define stderr fuzz_null
-#include "../../tools/sc_pinger/sc_pinger.c"
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_FUNC		pinger_run
+#define FZ_MAIN		sc_pinger_main
+#define FZ_SOURCE	"../../tools/sc_pinger/sc_pinger.c"
+#define FZ_WANTS_DUMP	1
+#define FZ_DUMP(PATHP)	pinger_input()
+#include "fz_driver.h"
 
 /* Every target's first command is one line ending in its address. */
 static void
@@ -46,22 +43,20 @@ check_commands(void)
 	}
 }
 
-static void
-reset(void)
+/* The address file read as main() reads it, every first command
+ * checked, then all freed.  Returns 0. */
+static int
+pinger_input(void)
 {
-	static __typeof__(o) o0;
-	static int saved;
-
-	if (!saved)
-		memcpy(&o0, &o, sizeof(o));	/* the defaults */
-	saved = 1;
-	memcpy(&o, &o0, sizeof(o));
+	if (read_addrs() == 0)
+		check_commands();
 	free(tg);
 	free(byaddr);
 	free(retry);
 	tg = NULL;
 	byaddr = retry = NULL;
 	ntg = nretry = next_new = inflight = ndone = 0;
+	return 0;
 }
 
 int
@@ -73,19 +68,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int argc, fd;
 
 	fuzz_quiet();
-	reset();
 	argc = fuzz_args(data, size, "sc_pinger", argv, 18, &text, &rest,
 	    &restlen);
 	fd = fuzz_file(rest, restlen, path);
 	argv[argc++] = "-a";
 	argv[argc++] = path;
 	argv[argc] = NULL;
-	optind = 0;		/* glibc: start afresh */
-	opterr = 0;
-	if (parse(argc, argv) == 0 && read_addrs() == 0)
-		check_commands();
+	(void)pinger_run(argc, argv, path);
 	close(fd);
 	free(text);
-	reset();
 	return 0;
 }

@@ -6,21 +6,8 @@
 set -u
 build=$1
 pinger=$build/tools/sc_pinger/sc_pinger
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/drvinput.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
-ok() { n=$((n + 1)); }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN TOOL ARGS...: TOOL exits STATUS, says PATTERN
-expect() {
-	local want=$1 pat=$2 rc
-	shift 2
-	(cd "$tmp" && "$@") >"$tmp/out" 2>&1 </dev/null; rc=$?
-	if [ $rc = "$want" ] && grep -q -F -- "$pat" "$tmp/out"; then ok; else
-		bad "${*##*/} : status $rc, '$(head -c 300 "$tmp/out")'"
-	fi
-}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/checks.sh"
 printf '192.0.2.1\n# comment\n\n2001:db8::1\n' >"$tmp/good.txt"
 printf '192.0.2.1\n192.0.2.300\n' >"$tmp/badaddr.txt"
 printf '192.0.2.1 192.0.2.2\n' >"$tmp/two.txt"
@@ -40,7 +27,7 @@ expect 1 "-c 2/: expected" $P -a good.txt -p 1 -c 2/
 expect 1 "'bogus' is not a ping method" $P -a good.txt -p 1 -m bogus
 expect 1 "only letters, digits" $P -a good.txt -p 1 -m "icmp-echo -i;x"
 expect 1 "only letters, digits" $P -a good.txt -p 1 -m "tcp-syn -d '1'"
-expect 1 "-p and -U" $P -a good.txt -p 1 -U sock
+expect 1 "-U sock: give -p or -U once" $P -a good.txt -p 1 -U sock
 expect 1 "-a, -o and -p or -U are required" $pinger -a good.txt -p 1
 expect 1 "unexpected argument 'extra'" $P -a good.txt -p 1 extra
 expect 1 "-p x: expected [IPv4 address:]port" $P -a good.txt -p x
@@ -67,7 +54,7 @@ expect 1 "-O nooutfile: no -o or -R" $E -a good.txt -p 1 -O nooutfile
 expect 1 "-o and -R are required" $eros -a good.txt -p 1 -c ping -I 10
 expect 1 "-a, -c, -I and -p or -U are required" $eros -a good.txt -p 1 \
     -o x -R 10
-expect 1 "-p and -U" $E -a good.txt -p 1 -U sock
+expect 1 "-U sock: give -p or -U once" $E -a good.txt -p 1 -U sock
 expect 1 "connecting to scamper at 127.0.0.1:1" $E -a good.txt \
     -p 127.0.0.1:1
 expect 1 "-x $tmp/none/ep.sock: No such file" $E -a good.txt -p 1 \
@@ -76,5 +63,4 @@ expect 1 "usage" $eros -Z
 expect 0 "usage: sc_erosprober" $eros -?
 [ -z "$(ls "$tmp" | grep '^out\.')" ] && ok ||
     bad "a refused run left an output file"
-echo "drivers' input: $n checks, $fail failed"
-[ $fail = 0 ]
+checks_end "drivers' input"

@@ -7,30 +7,18 @@
 # is sent), and a hop that is the destination.  Output and status must
 # be the same.  Then bad input: a clear message naming the problem.
 set -u
-ours=$1 craft=$2 corpus=$3
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ttlexp.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
-ok() { n=$((n + 1)); }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
+ours=$(cd "$(dirname "$1")" && pwd)/${1##*/} craft=$2 corpus=$3
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/checks.sh"
 
-# expect STATUS PATTERN ARGS...: ours exits STATUS, stderr has PATTERN
-expect() {
-	local want=$1 pat=$2 rc
-	shift 2
-	"$ours" "$@" >/dev/null 2>"$tmp/e" </dev/null; rc=$?
-	if [ $rc = "$want" ] && grep -q -- "$pat" "$tmp/e"; then ok; else
-		bad "sc_ttlexp $*: status $rc, '$(head -c 200 "$tmp/e")'"
-	fi
-}
-expect 255 "could not open $tmp/none.warts" "$tmp/none.warts"
-expect 255 "-O bogus: unknown option" -O bogus
-expect 255 "usage" -x
+expect 255 "could not open $tmp/none.warts" "$ours" "$tmp/none.warts"
+expect 255 "-O bogus: unknown option" "$ours" -O bogus
+expect 255 "usage" "$ours" -x
 mkdir "$tmp/bad"
 head -c 100 "$corpus/trace-udp-v4.warts" >"$tmp/bad/cut.warts"
-expect 255 "cut.warts" "$tmp/bad/cut.warts"
+expect 255 "cut.warts" "$ours" "$tmp/bad/cut.warts"
 printf 'not warts\n' >"$tmp/bad/text"
-expect 255 "text" "$tmp/bad/text"
+expect 255 "text" "$ours" "$tmp/bad/text"
 # a broken file does not lose the others' results
 "$ours" "$tmp/bad/cut.warts" "$corpus/trace-udp-v4.warts" >"$tmp/o" \
     2>/dev/null
@@ -99,5 +87,4 @@ done
 /usr/bin/sc_ttlexp <"$tmp/rsv6.warts" >"$tmp/d.out"
 "$ours" <"$tmp/rsv6.warts" >"$tmp/o.out"
 cmp -s "$tmp/d.out" "$tmp/o.out" && ok || bad "standard input"
-echo "sc_ttlexp: $n checks, $fail failed"
-[ $fail = 0 ]
+checks_end sc_ttlexp

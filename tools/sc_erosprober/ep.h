@@ -13,10 +13,11 @@
 #include "drvutil.h"
 
 struct ep_opts {
-	const char	*addrfile, *command, *outfile, *port, *logfile;
+	const char	*addrfile, *command, *outfile, *logfile;
+	struct drv_sock	 sock;
 	const char	*ctlpath;
 	unsigned	 interval, rotation;	/* seconds */
-	int		 noshuffle, nooutfile, nports;
+	int		 noshuffle, nooutfile;
 };
 
 /* One address of the set: live unless removed, busy while a command

@@ -17,7 +17,6 @@
 #define CMD_LEN		256
 #define MAX_PERIOD	(7 * 86400)
 
-static char unix_path[4096];
 
 void
 ep_usage(FILE *f)
@@ -66,11 +65,8 @@ opt_command(const char *val)
 	    (n == 5 && strncmp(val, "trace", 5) == 0)))
 		return drv_fail("-c '%s': expected a ping or trace command",
 		    val);
-	if (strlen(val) >= CMD_LEN ||
-	    val[strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-	    "VWXYZ0123456789 .:/_-")] != '\0')
-		return drv_fail("-c '%s': only letters, digits, blanks and "
-		    "'.:/_-' (at most %d characters)", val, CMD_LEN - 1);
+	if (drv_cmd_text('c', val, CMD_LEN) == -1)
+		return -1;
 	ep_o.command = val;
 	return 0;
 }
@@ -88,20 +84,6 @@ opt_option(const char *val)
 	return 0;
 }
 
-/* -U PATH: tbitdrv takes a path with a '/' as a socket. */
-static int
-opt_unix(const char *path)
-{
-	int n = snprintf(unix_path, sizeof(unix_path), "%s%s",
-	    strchr(path, '/') != NULL ? "" : "./", path);
-
-	if (n < 0 || (size_t)n >= sizeof(unix_path) || path[0] == '\0')
-		return drv_fail("-U '%s': not a socket's path", path);
-	ep_o.port = unix_path;
-	ep_o.nports++;
-	return 0;
-}
-
 static int
 opt_one(int c, const char *arg)
 {
@@ -110,8 +92,8 @@ opt_one(int c, const char *arg)
 	case 'l': ep_o.logfile = arg; return 0;
 	case 'o': ep_o.outfile = arg; return 0;
 	case 'x': ep_o.ctlpath = arg; return 0;
-	case 'p': ep_o.port = arg; ep_o.nports++; return 0;
-	case 'U': return opt_unix(arg);
+	case 'p':
+	case 'U': return drv_sock_opt(&ep_o.sock, c, arg);
 	case 'c': return opt_command(arg);
 	case 'O': return opt_option(arg);
 	case 'I': return opt_seconds('I', arg, &ep_o.interval);
@@ -125,11 +107,8 @@ opt_one(int c, const char *arg)
 static int
 check(void)
 {
-	if (ep_o.nports > 1)
-		return drv_fail("-p and -U: give scamper's control socket "
-		    "once");
 	if (ep_o.addrfile == NULL || ep_o.command == NULL ||
-	    ep_o.interval == 0 || ep_o.port == NULL)
+	    ep_o.interval == 0 || ep_o.sock.port == NULL)
 		return drv_fail("-a, -c, -I and -p or -U are required "
 		    "(see sc_erosprober -?)");
 	if (ep_o.nooutfile && (ep_o.outfile != NULL || ep_o.rotation != 0))

@@ -248,7 +248,7 @@ run(void)
 	    sigaction(SIGTERM, &sa, NULL) == -1)
 		return drv_fail("sigaction: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
-	if (tbitdrv_init(&drv, "sc_erosprober", ep_o.port, "/dev/null", 0,
+	if (tbitdrv_init(&drv, "sc_erosprober", ep_o.sock.port, "/dev/null", 0,
 	    want, no_tbit, NULL) == -1)
 		return -1;
 	tbitdrv_single_file(&drv);

@@ -37,8 +37,9 @@ struct target {
 };
 
 static struct {
-	const char	*infile, *outfile, *port, *logfile;
-	int		 daemon, nports;
+	const char	*infile, *outfile, *logfile;
+	struct drv_sock	 sock;
+	int		 daemon;
 	unsigned	 probes, replies, nmethods;
 	const char	*methods[MAX_METHODS];
 } o = { .probes = 5, .replies = 3 };
@@ -51,7 +52,6 @@ static struct target *tg;
 static size_t ntg, *byaddr, *retry, nretry, next_new, inflight, ndone;
 static size_t last_sent = SIZE_MAX;
 static time_t progress;		/* a command sent or a result in */
-static char unix_path[4096];
 static struct tbitdrv drv;
 
 static void
@@ -121,27 +121,9 @@ opt_method(const char *val)
 		return drv_fail("-m '%s': '%.*s' is not a ping method "
 		    "(icmp-echo, udp-dport, tcp-ack-sport, ...)", val,
 		    (int)n, val);
-	if (strlen(val) >= METHOD_LEN ||
-	    val[strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-	    "VWXYZ0123456789 .:/_-")] != '\0')
-		return drv_fail("-m '%s': only letters, digits, blanks and "
-		    "'.:/_-' may follow the method (at most %d characters)",
-		    val, METHOD_LEN - 1);
+	if (drv_cmd_text('m', val, METHOD_LEN) == -1)
+		return -1;
 	o.methods[o.nmethods++] = val;
-	return 0;
-}
-
-/* The port of -U PATH: tbitdrv takes a path with a '/' as a socket. */
-static int
-opt_unix(const char *path)
-{
-	int n = snprintf(unix_path, sizeof(unix_path), "%s%s",
-	    strchr(path, '/') != NULL ? "" : "./", path);
-
-	if (n < 0 || (size_t)n >= sizeof(unix_path) || path[0] == '\0')
-		return drv_fail("-U '%s': not a socket's path", path);
-	o.port = unix_path;
-	o.nports++;
 	return 0;
 }
 
@@ -151,10 +133,10 @@ opt_one(int c, const char *arg)
 	switch (c) {
 	case 'a': o.infile = arg; return 0;
 	case 'o': o.outfile = arg; return 0;
-	case 'p': o.port = arg; o.nports++; return 0;
+	case 'p':
+	case 'U': return drv_sock_opt(&o.sock, c, arg);
 	case 't': o.logfile = arg; return 0;
 	case 'D': o.daemon = 1; return 0;
-	case 'U': return opt_unix(arg);
 	case 'c': return opt_count(arg);
 	case 'm': return opt_method(arg);
 	}
@@ -177,9 +159,7 @@ parse(int argc, char **argv)
 	}
 	if (drv_no_operands(argc, argv) == -1)
 		return -1;
-	if (o.nports > 1)
-		return drv_fail("-p and -U: give scamper's control socket once");
-	if (o.infile == NULL || o.outfile == NULL || o.port == NULL)
+	if (o.infile == NULL || o.outfile == NULL || o.sock.port == NULL)
 		return drv_fail("-a, -o and -p or -U are required "
 		    "(see sc_pinger -?)");
 	if (o.nmethods == 0) {
@@ -401,7 +381,7 @@ run(void)
 		return -1;
 	if (read_addrs() == -1)
 		return -1;
-	if (tbitdrv_init(&drv, "sc_pinger", o.port, o.outfile, 0, want,
+	if (tbitdrv_init(&drv, "sc_pinger", o.sock.port, o.outfile, 0, want,
 	    no_tbit, NULL) == -1)
 		return -1;
 	tbitdrv_single_file(&drv);

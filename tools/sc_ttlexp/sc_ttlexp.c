@@ -31,7 +31,9 @@ struct seen {
 	size_t			 n, cap;
 };
 
-static int opts;
+static struct {
+	int	 flags;		/* OPT_* */
+} o;
 
 /* A prefix of special-purpose addresses: its first bytes and length. */
 struct pfx {
@@ -148,9 +150,9 @@ found(struct seen *s, const struct scamper_addr *from,
 	char buf[64];
 	int r;
 
-	if ((opts & OPT_NODST) && scamper_addr_cmp(from, dst) == 0)
+	if ((o.flags & OPT_NODST) && scamper_addr_cmp(from, dst) == 0)
 		return 0;
-	if ((opts & OPT_NORESERVED) && reserved(from))
+	if ((o.flags & OPT_NORESERVED) && reserved(from))
 		return 0;
 	if ((r = seen_add(s, from)) == -1)
 		return -1;
@@ -237,14 +239,14 @@ one_file(struct seen *s, const char *path)
 	return rc;
 }
 
-/* Option -O VAL into opts.  Returns 0, or -1 (reported). */
+/* Option -O VAL into o.  Returns 0, or -1 (reported). */
 static int
 opt_o(const char *val)
 {
 	if (strcmp(val, "nodst") == 0)
-		opts |= OPT_NODST;
+		o.flags |= OPT_NODST;
 	else if (strcmp(val, "noreserved") == 0)
-		opts |= OPT_NORESERVED;
+		o.flags |= OPT_NORESERVED;
 	else {
 		fprintf(stderr, "sc_ttlexp: -O %s: unknown option (nodst or "
 		    "noreserved)\n", val);
@@ -253,7 +255,7 @@ opt_o(const char *val)
 	return 0;
 }
 
-/* The options of ARGV into opts.  Returns 0, 1 for -?, or -1
+/* The options of ARGV into o.  Returns 0, 1 for -?, or -1
  * (reported). */
 static int
 parse(int argc, char **argv)
