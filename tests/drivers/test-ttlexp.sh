@@ -5,7 +5,8 @@
 # input; on traces tdcraft edits so that the hops hold addresses in and
 # just outside every special-purpose range (file contents only: nothing
 # is sent), and a hop that is the destination.  Output and status must
-# be the same.  Then bad input: a clear message naming the problem.
+# be the same.  Then bad input: a clear message naming the problem; and
+# gzip files (which Debian's does not read) as the plain ones.
 set -u
 ours=$(cd "$(dirname "$1")" && pwd)/${1##*/} craft=$2 corpus=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,6 +60,14 @@ if [ "$("$ours" -O noreserved "$tmp/rsv4.warts" | head -2 | tr '\n' ' ')" = \
 fi
 [ "$("$ours" -O nodst "$tmp/dst.warts" | grep -c -x -e 198.18.6.2 \
     -e 2001:db8:6::2)" = 0 ] && ok || bad "-O nodst printed a destination"
+
+# compressed, named or on standard input: as the plain file
+gzip -c "$tmp/rsv6.warts" >"$tmp/bad/rsv6.warts.gz"
+"$ours" "$tmp/rsv6.warts" >"$tmp/plain.out"
+"$ours" "$tmp/bad/rsv6.warts.gz" >"$tmp/gz.out" &&
+    cmp -s "$tmp/plain.out" "$tmp/gz.out" && ok || bad "a gzip file"
+"$ours" <"$tmp/bad/rsv6.warts.gz" >"$tmp/gz.out" &&
+    cmp -s "$tmp/plain.out" "$tmp/gz.out" && ok || bad "gzip on stdin"
 
 if [ ! -x /usr/bin/sc_ttlexp ]; then
 	echo "SKIP: Debian's sc_ttlexp (package scamper) is not installed;"
