@@ -228,7 +228,8 @@ read_addrs(void)
 		if (addr_cmp(&tg[byaddr[i]].t, &tg[byaddr[i - 1]].t) == 0) {
 			tg[byaddr[i]].state = A_DONE;
 			ndone++;
-			drv_log("%s: repeated, probed once", tg[byaddr[i]].t.addr);
+			drv_log("%s: repeated, probed once",
+			    tg[byaddr[i]].t.addr);
 		}
 	return 0;
 }

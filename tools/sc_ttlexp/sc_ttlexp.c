@@ -176,33 +176,34 @@ one_trace(struct seen *s, const struct scamper_trace *t)
 	return 0;
 }
 
+/* The replies to the probes of PS, towards DST. */
+static int
+one_probeset(struct seen *s, const struct scamper_tracelb_probeset *ps,
+    const struct scamper_addr *dst)
+{
+	for (uint16_t p = 0; p < ps->probec; p++) {
+		const struct scamper_tracelb_probe *pr = &ps->probes[p];
+
+		for (uint16_t r = 0; r < pr->rxc; r++) {
+			const struct scamper_tracelb_reply *x = &pr->rxs[r];
+
+			if (!(x->flags & SCAMPER_TRACELB_REPLY_FLAG_TCP) &&
+			    timxceed(x->from.type, x->icmp_type) &&
+			    found(s, &x->from, dst) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 one_tracelb(struct seen *s, const struct scamper_tracelb *t)
 {
-	for (uint16_t l = 0; l < t->linkc; l++) {
-		const struct scamper_tracelb_link *ln = &t->links[l];
-
-		for (uint8_t k = 0; k < ln->hopc; k++) {
-			const struct scamper_tracelb_probeset *ps = &ln->sets[k];
-
-			for (uint16_t p = 0; p < ps->probec; p++) {
-				const struct scamper_tracelb_probe *pr =
-				    &ps->probes[p];
-
-				for (uint16_t r = 0; r < pr->rxc; r++) {
-					const struct scamper_tracelb_reply *x =
-					    &pr->rxs[r];
-
-					if (!(x->flags &
-					    SCAMPER_TRACELB_REPLY_FLAG_TCP) &&
-					    timxceed(x->from.type,
-					    x->icmp_type) &&
-					    found(s, &x->from, &t->dst) == -1)
-						return -1;
-				}
-			}
-		}
-	}
+	for (uint16_t l = 0; l < t->linkc; l++)
+		for (uint8_t k = 0; k < t->links[l].hopc; k++)
+			if (one_probeset(s, &t->links[l].sets[k],
+			    &t->dst) == -1)
+				return -1;
 	return 0;
 }
 
