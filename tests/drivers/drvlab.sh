@@ -1,8 +1,8 @@
 # tests/drivers/drvlab.sh: what the lab tests of sc_pinger and
 # sc_erosprober share, sourced with their arguments (BUILD first) after
 # they set `here`: the lab library, root (skip without), the checks, and
-# a lab of a server s and three clients, each its own prober's host
-# (ours, Debian's, and Debian's tool against ours), so that no two
+# a lab of a server s and four clients, each its own prober's host
+# (ours, Debian's, Debian's tool against ours, and ours again), so that no two
 # scampers see each other's replies.  s answers everything on 198.51.100.2
 # and 2001:db8:ff::2; on 198.51.100.3 it drops ICMP echo requests, on
 # .4 those and UDP, on .5 everything; 2001:db8:ff::3 drops ICMPv6 echo
@@ -24,9 +24,11 @@ node s host
 node c1 host
 node c2 host
 node c3 host
+node c4 host
 link c1 s 192.0.2.1/30 192.0.2.2/30 2001:db8:1::1/64 2001:db8:1::2/64
 link c2 s 192.0.2.5/30 192.0.2.6/30 2001:db8:2::1/64 2001:db8:2::2/64
 link c3 s 192.0.2.9/30 192.0.2.10/30 2001:db8:3::1/64 2001:db8:3::2/64
+link c4 s 192.0.2.13/30 192.0.2.14/30 2001:db8:4::1/64 2001:db8:4::2/64
 addr s lo 198.51.100.2/32
 addr s lo 198.51.100.3/32
 addr s lo 198.51.100.4/32
@@ -36,9 +38,11 @@ addr s lo 2001:db8:ff::3/128
 route c1 198.51.100.0/24 via 192.0.2.2
 route c2 198.51.100.0/24 via 192.0.2.6
 route c3 198.51.100.0/24 via 192.0.2.10
+route c4 198.51.100.0/24 via 192.0.2.14
 route c1 2001:db8:ff::/64 via 2001:db8:1::2
 route c2 2001:db8:ff::/64 via 2001:db8:2::2
 route c3 2001:db8:ff::/64 via 2001:db8:3::2
+route c4 2001:db8:ff::/64 via 2001:db8:4::2
 EOT
 	lab_exec s nft -f - <<'EOT' || exit 1
 table inet drvlab {

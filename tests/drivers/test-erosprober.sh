@@ -6,7 +6,9 @@
 # log), and every output file is readable alone (by Debian's
 # sc_warts2json too) and named PREFIX.SECONDS.warts; ours, through -x,
 # adds one address (probed) and removes another (probed at most once),
-# writes the results in flight after SIGTERM and removes its socket.
+# writes the results in flight after SIGTERM and removes its socket;
+# ours through scamper's unix socket with -O nooutfile probes and writes
+# nothing.
 # Debian's parts are left out without its package.  Needs root.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/drvlab.sh"
@@ -34,6 +36,12 @@ eros() {	# NODE TOOL NAME [OPTION...]
 	echo $? >"$tmp/$name.rc"
 }
 IN=ours.txt eros c1 "$ours" ours -O noshuffle -x "$tmp/ep.sock" & pids=$!
+# ours again: scamper's unix socket (-U), no output (-O nooutfile)
+lab_bg c4 "$ours_scamper" -U "$tmp/c4.sock" -p 100 >/dev/null
+for _ in $(seq 50); do [ -S "$tmp/c4.sock" ] && break; sleep 0.2; done
+(lab_exec c4 timeout -s TERM 21 "$ours" -a "$tmp/in.txt" -U "$tmp/c4.sock" \
+    -I 10 -c 'ping -c 1' -O nooutfile -l "$tmp/nofile.log" \
+    >"$tmp/nofile.out" 2>&1; echo $? >"$tmp/nofile.rc") & pids="$pids $!"
 if [ $deb = 1 ]; then
 	eros c2 /usr/bin/sc_erosprober deb & pids="$pids $!"
 	eros c3 /usr/bin/sc_erosprober interop & pids="$pids $!"
@@ -60,6 +68,11 @@ wait $pids	# (not the scampers lab_bg started)
     ok "-x: answers OK, OK, ERR" || bad "-x: '$(cat "$tmp/ctl.out")'"
 [ ! -e "$tmp/ep.sock" ] && ok "-x: the socket removed at exit" ||
     bad "-x: the socket left behind"
+k=$(grep -c 'ping -c 1' "$tmp/nofile.log")
+[ "$(cat "$tmp/nofile.rc")" = 124 ] && [ "$k" -ge 1 ] &&
+    [ -z "$(find "$tmp" -maxdepth 1 -name '*.warts')" ] &&
+    ok "-U, -O nooutfile: $k commands, no file" ||
+    bad "-U, -O nooutfile: exit $(cat "$tmp/nofile.rc"), $k commands"
 runs="ours"
 [ $deb = 1 ] && runs="ours deb interop"
 for r in $runs; do
