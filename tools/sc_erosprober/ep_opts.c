@@ -121,17 +121,9 @@ check(void)
 int
 ep_parse(int argc, char **argv)
 {
-	int c;
+	int rc = drv_getopts(argc, argv, "?a:c:I:l:o:O:p:R:U:x:", opt_one);
 
-	while ((c = getopt(argc, argv, "?a:c:I:l:o:O:p:R:U:x:")) != -1) {
-		if (c == '?' && optopt == 0)
-			return 1;
-		if (opt_one(c, optarg) == -1)
-			return -1;
-	}
-	if (drv_no_operands(argc, argv) == -1)
-		return -1;
-	return check();
+	return rc != 0 ? rc : check();
 }
 
 /* ---- the address set ------------------------------------------------ */

@@ -149,16 +149,10 @@ opt_one(int c, const char *arg)
 static int
 parse(int argc, char **argv)
 {
-	int c;
+	int rc = drv_getopts(argc, argv, "?Da:c:m:o:p:t:U:", opt_one);
 
-	while ((c = getopt(argc, argv, "?Da:c:m:o:p:t:U:")) != -1) {
-		if (c == '?' && optopt == 0)
-			return 1;
-		if (opt_one(c, optarg) == -1)
-			return -1;
-	}
-	if (drv_no_operands(argc, argv) == -1)
-		return -1;
+	if (rc != 0)
+		return rc;
 	if (o.infile == NULL || o.outfile == NULL || o.sock.port == NULL)
 		return drv_fail("-a, -o and -p or -U are required "
 		    "(see sc_pinger -?)");

@@ -334,3 +334,18 @@ drv_cmd_text(char opt, const char *text, size_t max)
 		    "'.:/_-' (at most %zu characters)", opt, text, max - 1);
 	return 0;
 }
+
+int
+drv_getopts(int argc, char **argv, const char *opts,
+    int (*one)(int c, const char *arg))
+{
+	int c;
+
+	while ((c = getopt(argc, argv, opts)) != -1) {
+		if (c == '?' && optopt == 0)
+			return 1;
+		if (one(c, optarg) == -1)
+			return -1;
+	}
+	return drv_no_operands(argc, argv);
+}

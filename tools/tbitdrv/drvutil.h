@@ -118,6 +118,13 @@ int drv_sock_opt(struct drv_sock *s, int c, const char *arg);
  * (reported). */
 int drv_cmd_text(char opt, const char *text, size_t max);
 
+/* getopt over ARGV (ARGC words) with OPTS, each option C (argument
+ * ARG) given to ONE, which returns 0 or -1 (reported); then no operand
+ * may be left.  Returns 0, 1 for -? (the caller prints its usage), or
+ * -1 (reported). */
+int drv_getopts(int argc, char **argv, const char *opts,
+    int (*one)(int c, const char *arg));
+
 /* After getopt: no word left in ARGV (ARGC words).  Returns 0 or -1
  * (reported). */
 int drv_no_operands(int argc, char **argv);
