@@ -19,45 +19,42 @@
 
 #define MAX_TOPO_FILE	(16 * 1024 * 1024)
 
+/* one -P key: the field of struct netsim_params it sets and its range */
+#define PARAM(name, field, min, max) \
+	{ name, offsetof(struct netsim_params, field), min, max }
+
 static const struct param {
 	const char	*name;
 	size_t		 off;
 	long		 min, max;
 } params[] = {
-	{ "hops-min", offsetof(struct netsim_params, hops_min), 2, 32 },
-	{ "hops-max", offsetof(struct netsim_params, hops_max), 2, 32 },
-	{ "leaf4", offsetof(struct netsim_params, leaf4), 1, 32 },
-	{ "leaf6", offsetof(struct netsim_params, leaf6), 1, 128 },
-	{ "lb", offsetof(struct netsim_params, lb_share), 0, 1000 },
-	{ "lb-nested", offsetof(struct netsim_params, lb_nested), 0, 1000 },
-	{ "lb-per-packet", offsetof(struct netsim_params, lb_perpkt), 0,
-	    1000 },
-	{ "lb-max-width", offsetof(struct netsim_params, lb_maxwidth), 2, 16 },
-	{ "anon", offsetof(struct netsim_params, anon_share), 0, 1000 },
-	{ "mpls", offsetof(struct netsim_params, mpls_share), 0, 1000 },
-	{ "ratelimit", offsetof(struct netsim_params, rl_share), 0, 1000 },
-	{ "ratelimit-rate", offsetof(struct netsim_params, rl_rate), 1,
-	    1000000 },
-	{ "ratelimit-burst", offsetof(struct netsim_params, rl_burst), 1,
-	    1000000 },
-	{ "mtu", offsetof(struct netsim_params, mtu_share), 0, 1000 },
-	{ "silent", offsetof(struct netsim_params, silent_share), 0, 1000 },
-	{ "loss", offsetof(struct netsim_params, loss_ppm), 0, 1000000 },
-	{ "delay-min", offsetof(struct netsim_params, delay_min_us), 0,
-	    10000000 },
-	{ "delay-max", offsetof(struct netsim_params, delay_max_us), 0,
-	    10000000 },
-	{ "jitter", offsetof(struct netsim_params, jitter_us), 0, 10000000 },
-	{ "ipid-per-interface", offsetof(struct netsim_params, ipid_perif), 0,
-	    1000 },
-	{ "ipid-random", offsetof(struct netsim_params, ipid_random), 0, 1000 },
-	{ "ipid-zero", offsetof(struct netsim_params, ipid_zero), 0, 1000 },
-	{ "ipid-bswap", offsetof(struct netsim_params, ipid_bswap), 0, 1000 },
-	{ "velocity-max", offsetof(struct netsim_params, velocity_max), 0,
-	    1000000 },
-	{ "unreach-inbound", offsetof(struct netsim_params, unreach_inbound), 0,
-	    1000 },
+	PARAM("hops-min", hops_min, 2, 32),
+	PARAM("hops-max", hops_max, 2, 32),
+	PARAM("leaf4", leaf4, 1, 32),
+	PARAM("leaf6", leaf6, 1, 128),
+	PARAM("lb", lb_share, 0, 1000),
+	PARAM("lb-nested", lb_nested, 0, 1000),
+	PARAM("lb-per-packet", lb_perpkt, 0, 1000),
+	PARAM("lb-max-width", lb_maxwidth, 2, 16),
+	PARAM("anon", anon_share, 0, 1000),
+	PARAM("mpls", mpls_share, 0, 1000),
+	PARAM("ratelimit", rl_share, 0, 1000),
+	PARAM("ratelimit-rate", rl_rate, 1, 1000000),
+	PARAM("ratelimit-burst", rl_burst, 1, 1000000),
+	PARAM("mtu", mtu_share, 0, 1000),
+	PARAM("silent", silent_share, 0, 1000),
+	PARAM("loss", loss_ppm, 0, 1000000),
+	PARAM("delay-min", delay_min_us, 0, 10000000),
+	PARAM("delay-max", delay_max_us, 0, 10000000),
+	PARAM("jitter", jitter_us, 0, 10000000),
+	PARAM("ipid-per-interface", ipid_perif, 0, 1000),
+	PARAM("ipid-random", ipid_random, 0, 1000),
+	PARAM("ipid-zero", ipid_zero, 0, 1000),
+	PARAM("ipid-bswap", ipid_bswap, 0, 1000),
+	PARAM("velocity-max", velocity_max, 0, 1000000),
+	PARAM("unreach-inbound", unreach_inbound, 0, 1000),
 };
+#undef PARAM
 
 struct opts {
 	struct netsim_params	 p;
@@ -335,13 +332,14 @@ write_truth(const struct netsim *s, const char *path)
 	return 0;
 }
 
-/* --paths: one query "SRC DST PROTO L4HDR" per line of FILE ("-" is
- * stdin); each answer is "# " and the query, the hops, and a blank line.
- * A bad query is answered with "# error: ..." and does not stop the run. */
+/* Read FILE ("-" is stdin) a line at a time, handing each line (its end
+ * of line cut off) and its number to ANSWER, which prints the answer; a
+ * bad query is answered on stdout and does not stop the run. */
 static int
-path_batch(const struct netsim *s, const char *file)
+query_batch(const struct netsim *s, const char *file,
+    void (*answer)(const struct netsim *, const char *, int))
 {
-	char line[1024], a[4][256], err[256];
+	char line[1024];
 	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
 	int lineno = 0;
 
@@ -350,22 +348,31 @@ path_batch(const struct netsim *s, const char *file)
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
-		printf("# %s\n", line);
-		if (sscanf(line, "%255s %255s %255s %255s", a[0], a[1], a[2],
-		    a[3]) != 4)
-			printf("# error: line %d: expected SRC DST PROTO "
-			    "L4HDR\n", lineno);
-		else if (netsim_path_print(s, a[0], a[1], a[2], a[3], stdout,
-		    err, sizeof(err)) == -1)
-			printf("# error: line %d: %s\n", lineno, err);
-		printf("\n");
+		answer(s, line, ++lineno);
 	}
 	if (f != stdin)
 		fclose(f);
 	fflush(stdout);
 	return ferror(stdout) ? -1 : 0;
+}
+
+/* --paths: one query "SRC DST PROTO L4HDR" a line; each answer is "# "
+ * and the query, the hops (or "# error: ..."), and a blank line. */
+static void
+path_answer(const struct netsim *s, const char *line, int lineno)
+{
+	char a[4][256], err[256];
+
+	printf("# %s\n", line);
+	if (sscanf(line, "%255s %255s %255s %255s", a[0], a[1], a[2],
+	    a[3]) != 4)
+		printf("# error: line %d: expected SRC DST PROTO L4HDR\n",
+		    lineno);
+	else if (netsim_path_print(s, a[0], a[1], a[2], a[3], stdout,
+	    err, sizeof(err)) == -1)
+		printf("# error: line %d: %s\n", lineno, err);
+	printf("\n");
 }
 
 static int
@@ -446,35 +453,19 @@ serve(struct netsim *s, const struct opts *o)
 	return rc;
 }
 
-/* --lbtruth: one query "DST PROTO" per line of FILE ("-" is stdin);
- * each answer is "# " and the query, node and link lines, and a blank
- * line; a bad query is answered with "# error: ..." and the run goes on. */
-static int
-lbtruth_batch(const struct netsim *s, const char *file)
+/* --lbtruth: one query "DST PROTO" a line; each answer is "# " and the
+ * query, node and link lines (or "# error: ..."), and a blank line. */
+static void
+lbtruth_answer(const struct netsim *s, const char *line, int lineno)
 {
-	char line[1024], a[2][256], err[256];
-	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
-	int lineno = 0;
+	char a[2][256], err[256];
 
-	if (f == NULL) {
-		log_warn("%s", file);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		if (sscanf(line, "%255s %255s", a[0], a[1]) != 2)
-			printf("# %s\n# error: line %d: expected DST PROTO\n\n",
-			    line, lineno);
-		else if (netsim_lbtruth_print(s, a[0], a[1], stdout, err,
-		    sizeof(err)) == -1)
-			printf("# %s\n# error: line %d: %s\n\n", line, lineno,
-			    err);
-	}
-	if (f != stdin)
-		fclose(f);
-	fflush(stdout);
-	return ferror(stdout) ? -1 : 0;
+	if (sscanf(line, "%255s %255s", a[0], a[1]) != 2)
+		printf("# %s\n# error: line %d: expected DST PROTO\n\n",
+		    line, lineno);
+	else if (netsim_lbtruth_print(s, a[0], a[1], stdout, err,
+	    sizeof(err)) == -1)
+		printf("# %s\n# error: line %d: %s\n\n", line, lineno, err);
 }
 
 int
@@ -505,11 +496,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (o.paths != NULL) {
-		rc = path_batch(s, o.paths) == -1 ? 1 : 0;
+		rc = query_batch(s, o.paths, path_answer) == -1 ? 1 : 0;
 		goto out;
 	}
 	if (o.lbtruth != NULL) {
-		rc = lbtruth_batch(s, o.lbtruth) == -1 ? 1 : 0;
+		rc = query_batch(s, o.lbtruth, lbtruth_answer) == -1 ? 1 : 0;
 		goto out;
 	}
 	if (o.truth != NULL && write_truth(s, o.truth) == -1)
