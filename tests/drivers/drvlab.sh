@@ -16,7 +16,9 @@ json=$build/tools/warts/sc_warts2json
 lab_require_root
 lab_checks
 
-# drvlab_build TAG: the lab; tmp its state folder.
+# drvlab_build TAG TOOL: the lab; tmp its state folder; $tmp/in.txt
+# every address of s, one a line; port the scampers' control port; deb
+# 1 when Debian's TOOL and scamper are installed, else 0.
 drvlab_build() {
 	lab_init "$1"
 	lab_build - >/dev/null <<'EOT' || exit 1
@@ -60,6 +62,10 @@ EOT
 	# every client's address towards s, for the tests' address files
 	drvlab_v4="198.51.100.2 198.51.100.3 198.51.100.4 198.51.100.5"
 	drvlab_v6="2001:db8:ff::2 2001:db8:ff::3"
+	for a in $drvlab_v4 $drvlab_v6; do echo "$a"; done >"$tmp/in.txt"
+	port=$((20000 + $$ % 20000))
+	deb=0
+	[ -x "/usr/bin/$2" ] && [ -x /usr/bin/scamper ] && deb=1
 }
 
 # drvlab_scamper NODE BINARY PORT: BINARY (a scamper) on NODE with a
@@ -74,6 +80,14 @@ drvlab_scamper() {
 	done
 	bad "$2 on $1: no control socket on port $3"
 	return 1
+}
+
+# drvlab_scampers: our scamper on c1 and c3, Debian's on c2 (when deb
+# is 1), each with a control socket on $port.
+drvlab_scampers() {
+	drvlab_scamper c1 "$ours_scamper" "$port" || exit 1
+	[ "$deb" = 1 ] && { drvlab_scamper c2 /usr/bin/scamper "$port" || exit 1; }
+	drvlab_scamper c3 "$ours_scamper" "$port" || exit 1
 }
 
 # drvlab_pings FILE: "dst method sent replies" per ping record, sorted

@@ -23,6 +23,7 @@ static int pinger_input(void);
 #define FZ_WANTS_DUMP	1
 #define FZ_DUMP(PATHP)	pinger_input()
 #include "fz_driver.h"
+#include "fz_input.h"
 
 /* Every target's first command is one line ending in its address. */
 static void
@@ -62,20 +63,6 @@ pinger_input(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t *rest;
-	char *argv[20], *text, path[64];
-	size_t restlen;
-	int argc, fd;
-
-	fuzz_quiet();
-	argc = fuzz_args(data, size, "sc_pinger", argv, 18, &text, &rest,
-	    &restlen);
-	fd = fuzz_file(rest, restlen, path);
-	argv[argc++] = "-a";
-	argv[argc++] = path;
-	argv[argc] = NULL;
-	(void)pinger_run(argc, argv, path);
-	close(fd);
-	free(text);
+	fz_input(data, size, "sc_pinger", 18, "-a");
 	return 0;
 }

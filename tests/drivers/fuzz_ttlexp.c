@@ -21,6 +21,7 @@ static int ttlexp_file(const char *path);
 #define FZ_WANTS_DUMP	1
 #define FZ_DUMP(PATHP)	ttlexp_file(*(PATHP))
 #include "fz_driver.h"
+#include "fz_input.h"
 
 /* The file PATH read as main() reads each. */
 static int
@@ -36,17 +37,6 @@ ttlexp_file(const char *path)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t *rest;
-	char *argv[10], *text, path[64];
-	size_t restlen;
-	int argc, fd;
-
-	fuzz_quiet();
-	argc = fuzz_args(data, size, "sc_ttlexp", argv, 10, &text, &rest,
-	    &restlen);
-	fd = fuzz_file(rest, restlen, path);
-	(void)ttlexp_run(argc, argv, path);
-	close(fd);
-	free(text);
+	fz_input(data, size, "sc_ttlexp", 10, NULL);
 	return 0;
 }

@@ -13,19 +13,12 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/drvlab.sh"
 ours=$build/tools/sc_erosprober/sc_erosprober
-drvlab_build eros
-port=$((20000 + $$ % 20000))
-for a in $drvlab_v4 $drvlab_v6; do echo "$a"; done >"$tmp/in.txt"
+drvlab_build eros sc_erosprober
 # ours: the last address comes through -x, the fourth (last but one
 # probed, in file order) is removed at once
 grep -v 2001:db8:ff::3 "$tmp/in.txt" | awk 'NR != 4' >"$tmp/ours.txt"
 echo 198.51.100.5 >>"$tmp/ours.txt"
-deb=0
-[ -x /usr/bin/sc_erosprober ] && [ -x /usr/bin/scamper ] && deb=1
-
-drvlab_scamper c1 "$ours_scamper" "$port" || exit 1
-[ $deb = 1 ] && { drvlab_scamper c2 /usr/bin/scamper "$port" || exit 1; }
-drvlab_scamper c3 "$ours_scamper" "$port" || exit 1
+drvlab_scampers
 eros() {	# NODE TOOL NAME [OPTION...]
 	local node=$1 tool=$2 name=$3
 	shift 3

@@ -10,17 +10,10 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/drvlab.sh"
 ours=$build/tools/sc_pinger/sc_pinger
-drvlab_build pinger
-port=$((20000 + $$ % 20000))
-for a in $drvlab_v4 $drvlab_v6; do echo "$a"; done >"$tmp/in.txt"
+drvlab_build pinger sc_pinger
 # (Debian's stops at a repeated address: ours is tried on one below)
 printf '# a comment, then a blank line\n\n' >>"$tmp/in.txt"
-deb=0
-[ -x /usr/bin/sc_pinger ] && [ -x /usr/bin/scamper ] && deb=1
-
-drvlab_scamper c1 "$ours_scamper" "$port" || exit 1
-[ $deb = 1 ] && { drvlab_scamper c2 /usr/bin/scamper "$port" || exit 1; }
-drvlab_scamper c3 "$ours_scamper" "$port" || exit 1
+drvlab_scampers
 # -c 1/2: one reply wanted from two probes; the runs go at once
 pinger() {	# NODE TOOL NAME
 	lab_exec "$1" timeout 60 "$2" -a "$tmp/in.txt" -o "$tmp/$3.warts" \
