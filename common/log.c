@@ -93,78 +93,62 @@ log_emit(int to_stderr, const char *fmt, va_list ap, const char *suffix)
 	}
 }
 
+/* The body the wrappers below share: their message (FMT and the
+ * arguments after it) through log_emit with SHOW and SUFFIX. */
+#define LOG_EMIT(show, suffix) do {					\
+	va_list ap;							\
+									\
+	va_start(ap, fmt);						\
+	log_emit((show), fmt, ap, (suffix));				\
+	va_end(ap);							\
+} while (0)
+
 void
 log_warn(const char *fmt, ...)
 {
-	va_list ap;
 	const char *e = strerror(errno);
 
-	va_start(ap, fmt);
-	log_emit(1, fmt, ap, e);
-	va_end(ap);
+	LOG_EMIT(1, e);
 }
 
 void
 log_warnx(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_emit(1, fmt, ap, NULL);
-	va_end(ap);
+	LOG_EMIT(1, NULL);
 }
 
 int
 log_fail(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_emit(1, fmt, ap, NULL);
-	va_end(ap);
+	LOG_EMIT(1, NULL);
 	return -1;
 }
 
 void
 log_info(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_emit(log_verbosity >= 1, fmt, ap, NULL);
-	va_end(ap);
+	LOG_EMIT(log_verbosity >= 1, NULL);
 }
 
 void
 log_debug(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_emit(log_verbosity >= 2, fmt, ap, NULL);
-	va_end(ap);
+	LOG_EMIT(log_verbosity >= 2, NULL);
 }
 
 void
 fatal(const char *fmt, ...)
 {
-	va_list ap;
 	const char *e = strerror(errno);
 
-	va_start(ap, fmt);
-	log_emit(1, fmt, ap, e);
-	va_end(ap);
+	LOG_EMIT(1, e);
 	exit(1);
 }
 
 void
 fatalx(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_emit(1, fmt, ap, NULL);
-	va_end(ap);
+	LOG_EMIT(1, NULL);
 	exit(1);
 }
 

@@ -42,30 +42,6 @@ put_be(struct wire_w *w, uint64_t v, size_t n)
 }
 
 void
-wire_put_n8(struct wire_w *w, uint8_t v)
-{
-	put_be(w, v, 1);
-}
-
-void
-wire_put_n16(struct wire_w *w, uint16_t v)
-{
-	put_be(w, v, 2);
-}
-
-void
-wire_put_n32(struct wire_w *w, uint32_t v)
-{
-	put_be(w, v, 4);
-}
-
-void
-wire_put_n64(struct wire_w *w, uint64_t v)
-{
-	put_be(w, v, 8);
-}
-
-void
 wire_put_bytes(struct wire_w *w, const void *src, size_t len)
 {
 	uint8_t *p = w_take(w, len);
@@ -134,41 +110,29 @@ get_be(struct wire_r *r, uint64_t *v, size_t n)
 	return 0;
 }
 
-int
-wire_get_n8(struct wire_r *r, uint8_t *v)
-{
-	uint64_t x;
-	int rc = get_be(r, &x, 1);
-
-	*v = (uint8_t)x;
-	return rc;
+/* wire_put_nBITS and wire_get_nBITS (see wire.h): one field of BITS
+ * bits through put_be and get_be. */
+#define WIRE_FIELD(bits)						\
+void									\
+wire_put_n##bits(struct wire_w *w, uint##bits##_t v)			\
+{									\
+	put_be(w, v, (bits) / 8);					\
+}									\
+									\
+int									\
+wire_get_n##bits(struct wire_r *r, uint##bits##_t *v)			\
+{									\
+	uint64_t x;							\
+	int rc = get_be(r, &x, (bits) / 8);				\
+									\
+	*v = (uint##bits##_t)x;						\
+	return rc;							\
 }
 
-int
-wire_get_n16(struct wire_r *r, uint16_t *v)
-{
-	uint64_t x;
-	int rc = get_be(r, &x, 2);
-
-	*v = (uint16_t)x;
-	return rc;
-}
-
-int
-wire_get_n32(struct wire_r *r, uint32_t *v)
-{
-	uint64_t x;
-	int rc = get_be(r, &x, 4);
-
-	*v = (uint32_t)x;
-	return rc;
-}
-
-int
-wire_get_n64(struct wire_r *r, uint64_t *v)
-{
-	return get_be(r, v, 8);
-}
+WIRE_FIELD(8)
+WIRE_FIELD(16)
+WIRE_FIELD(32)
+WIRE_FIELD(64)
 
 int
 wire_get_bytes(struct wire_r *r, void *dst, size_t len)
