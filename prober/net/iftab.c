@@ -362,20 +362,29 @@ find_addr(int af, const uint8_t *addr)
 	return NULL;
 }
 
-int
-iftab_byaddr(int af, const uint8_t *addr, struct iftab_if *out)
+/* The interface of the entry FIND(AF, ADDR) gives (the table refreshed
+ * once when there is none) into OUT: 0, or -1 with errno ERR. */
+static int
+iface_of(const struct ifaddr_ent *(*find)(int, const uint8_t *), int af,
+    const uint8_t *addr, int err, struct iftab_if *out)
 {
-	const struct ifaddr_ent *e = find_addr(af, addr);
+	const struct ifaddr_ent *e = find(af, addr);
 	const struct iftab_if *i;
 
 	if (e == NULL && iftab_refresh() == 0)
-		e = find_addr(af, addr);
+		e = find(af, addr);
 	if (e == NULL || (i = find_index(e->ifindex)) == NULL) {
-		errno = EADDRNOTAVAIL;
+		errno = err;
 		return -1;
 	}
 	*out = *i;
 	return 0;
+}
+
+int
+iftab_byaddr(int af, const uint8_t *addr, struct iftab_if *out)
+{
+	return iface_of(find_addr, af, addr, EADDRNOTAVAIL, out);
 }
 
 static int
@@ -436,15 +445,5 @@ find_onlink(int af, const uint8_t *addr)
 int
 iftab_onlink(int af, const uint8_t *addr, struct iftab_if *out)
 {
-	const struct ifaddr_ent *e = find_onlink(af, addr);
-	const struct iftab_if *i;
-
-	if (e == NULL && iftab_refresh() == 0)
-		e = find_onlink(af, addr);
-	if (e == NULL || (i = find_index(e->ifindex)) == NULL) {
-		errno = EHOSTUNREACH;
-		return -1;
-	}
-	*out = *i;
-	return 0;
+	return iface_of(find_onlink, af, addr, EHOSTUNREACH, out);
 }
