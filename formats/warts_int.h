@@ -15,6 +15,7 @@
 #ifndef WARTS_INT_H
 #define WARTS_INT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
@@ -89,9 +90,17 @@ struct wfield {
 	{ .kind = WF_ADDRS, .p = (ptr), .ctx = (cptr), \
 	    .set = (uint8_t)((cond) ? 1 : 0) }
 
+/* Write FMT's message into ERR (LEN bytes) and set *FLAG to 1; -1, for
+ * the error returns of scamper_file.c and scamper_sink.c. */
+int err_set(char *err, size_t len, int *flag, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* rbuf */
 int rb_fail(struct rbuf *rb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same, naming file offset OFF: "offset OFF: FMT's message"; -1. */
+int rb_vfail_at(struct rbuf *rb, uint64_t off, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 int rb_u8(struct rbuf *rb, uint8_t *v);
 int rb_u16(struct rbuf *rb, uint16_t *v);
 int rb_u32(struct rbuf *rb, uint32_t *v);
