@@ -230,6 +230,21 @@ struct wrec_tmp {
 	WFIELD(WF_U32, &(x)->listid, (always) || (x)->listid != 0), \
 	WFIELD(WF_U32, &(x)->cycleid, (always) || (x)->cycleid != 0)
 
+/* The IDs, then object O's deprecated global source and destination
+ * address IDs (read only) and its start time: flags 1 to 5 of trace,
+ * ping and tracelb. */
+#define WFIELD_IDS_GIDS_START(x, always, o) \
+	WFIELD_IDS(x, always), \
+	WFIELD(WF_GID, &(o)->src, 0), \
+	WFIELD(WF_GID, &(o)->dst, 0), \
+	WFIELD(WF_TV, &(o)->start, 1)
+/* The same, then O's stop reason and data: flags 1 to 7 of trace and
+ * ping. */
+#define WFIELD_IDS_GIDS_STOP(x, always, o) \
+	WFIELD_IDS_GIDS_START(x, always, o), \
+	WFIELD(WF_U8, &(o)->stop_reason, 1), \
+	WFIELD(WF_U8, &(o)->stop_data, 1)
+
 /* The IDs, then object O's user ID: flags 1 to 3 of the records after
  * dealias (neighbourdisc, tbit, sting, sniff, host). */
 #define WFIELD_IDS_USERID(x, o) \

@@ -153,12 +153,7 @@ static void
 ping_fields(struct wfield *f, struct scamper_ping *p, struct wrec_tmp *x)
 {
 	struct wfield fl[PG_NF] = {
-		WFIELD_IDS(x, 0),
-		WFIELD(WF_GID, &p->src, 0),
-		WFIELD(WF_GID, &p->dst, 0),
-		WFIELD(WF_TV, &p->start, 1),
-		WFIELD(WF_U8, &p->stop_reason, 1),
-		WFIELD(WF_U8, &p->stop_data, 1),
+		WFIELD_IDS_GIDS_STOP(x, 0, p),
 		WFIELD(WF_U16, &p->probe_datalen, p->probe_datalen != 0),
 		WFIELD(WF_BYTES, &p->probe_data, p->probe_datalen != 0),
 		WFIELD(WF_U16, &p->probe_count, 1),

@@ -172,12 +172,7 @@ static void
 trace_fields(struct wfield *f, struct scamper_trace *t, struct wrec_tmp *x)
 {
 	struct wfield fl[TR_NF] = {
-		WFIELD_IDS(x, 1),
-		WFIELD(WF_GID, &t->src, 0),
-		WFIELD(WF_GID, &t->dst, 0),
-		WFIELD(WF_TV, &t->start, 1),
-		WFIELD(WF_U8, &t->stop_reason, 1),
-		WFIELD(WF_U8, &t->stop_data, 1),
+		WFIELD_IDS_GIDS_STOP(x, 1, t),
 		WFIELD(WF_U8, &x->flags8, (x->flags & 0xff) != 0),
 		WFIELD(WF_U8, &t->attempts, 1),
 		WFIELD(WF_U8, &t->hoplimit, 1),

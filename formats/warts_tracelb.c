@@ -225,10 +225,7 @@ static void
 tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct wrec_tmp *x)
 {
 	struct wfield fl[TL_NF] = {
-		WFIELD_IDS(x, 1),
-		WFIELD(WF_GID, &t->src, 0),
-		WFIELD(WF_GID, &t->dst, 0),
-		WFIELD(WF_TV, &t->start, 1),
+		WFIELD_IDS_GIDS_START(x, 1, t),
 		WFIELD(WF_U16, &t->sport, 1),
 		WFIELD(WF_U16, &t->dport, 1),
 		WFIELD(WF_U16, &t->probe_size, 1),
