@@ -115,6 +115,14 @@ err_set(char *err, size_t len, int *flag, const char *fmt, ...)
 /* ---- reading --------------------------------------------------------- */
 
 int
+rb_need_addr(struct rbuf *rb, const struct scamper_addr *a, const char *what)
+{
+	if (scamper_addr_isset(a))
+		return 0;
+	return rb_fail(rb, "%s without an address", what);
+}
+
+int
 rb_vfail_at(struct rbuf *rb, uint64_t off, const char *fmt, va_list ap)
 {
 	int n;

@@ -142,6 +142,30 @@ void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
 void wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n);
 /* The N addresses at A (none if A is NULL). */
 void wb_addrn(struct wbuf *wb, const struct scamper_addr *a, size_t n);
+/* Define NAME_rd(struct rbuf *, T *) and NAME_wr(struct wbuf *, const T
+ * *), static: one flags+params block of the NF fields the file's
+ * NAME_fields(struct wfield *, T *) makes of a T (a copy, writing); 0 or
+ * -1 reading. */
+#define WARTS_BLOCK(name, T, NF) \
+static int __attribute__((unused)) \
+name##_rd(struct rbuf *rb, T *o) \
+{ \
+	struct wfield f[NF]; \
+	name##_fields(f, o); \
+	return warts_params_read(rb, f, NF); \
+} \
+static void __attribute__((unused)) \
+name##_wr(struct wbuf *wb, const T *o) \
+{ \
+	T c = *o; \
+	struct wfield f[NF]; \
+	name##_fields(f, &c); \
+	warts_params_write(wb, f, NF); \
+}
+/* While reading: 0 if address A is there, or -1 with "WHAT without an
+ * address". */
+int rb_need_addr(struct rbuf *rb, const struct scamper_addr *a,
+    const char *what);
 /* Copy the fields at FL (SIZE bytes of them) to F; how many there are. */
 int wfields_copy(struct wfield *f, const struct wfield *fl, size_t size);
 /* Point F (a WF_CB field) at CTX with its reader and writer. */

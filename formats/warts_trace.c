@@ -332,17 +332,16 @@ dtree_fields(struct wfield *f, struct scamper_trace_dtree *d)
 	memcpy(f, fl, sizeof(fl));
 }
 
+WARTS_BLOCK(dtree, struct scamper_trace_dtree, DT_NF)
+
 static int
 dtree_read(struct rbuf *rb, struct scamper_trace *t)
 {
-	struct wfield f[DT_NF];
-
 	if (t->dtree != NULL)
 		return rb_fail(rb, "second doubletree attribute");
 	if ((t->dtree = scamper_trace_dtree_alloc()) == NULL)
 		return rb_fail(rb, "out of memory");
-	dtree_fields(f, t->dtree);
-	return warts_params_read(rb, f, DT_NF);
+	return dtree_rd(rb, t->dtree);
 }
 
 static int
@@ -390,14 +389,9 @@ attr_write(struct wbuf *wb, int type, const void *obj, uint16_t psize)
 		if (hops_write_sorted(wb, obj, psize) != 0)
 			return -1;
 		break;
-	case ATTR_DTREE: {
-		struct scamper_trace_dtree d = *(const struct scamper_trace_dtree *)obj;
-		struct wfield f[DT_NF];
-
-		dtree_fields(f, &d);
-		warts_params_write(wb, f, DT_NF);
+	case ATTR_DTREE:
+		dtree_wr(wb, obj);
 		break;
-	}
 	}
 	len = wb->len - hdr - 2;
 	if (len > 0x0fff)
