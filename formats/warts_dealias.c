@@ -278,10 +278,9 @@ reply_read(struct rbuf *rb, struct scamper_dealias_reply *r)
 	struct wfield f[RX_NF];
 
 	reply_fields(f, r);
-	if (warts_params_read(rb, f, RX_NF) != 0)
+	if (warts_params_read(rb, f, RX_NF) != 0 ||
+	    rb_need_addr(rb, &r->src, "dealias reply") != 0)
 		return -1;
-	if (!scamper_addr_isset(&r->src))
-		return rb_fail(rb, "dealias reply without an address");
 	if (!f[7].set)
 		r->proto = r->src.type == SCAMPER_ADDR_IPV6 ? 58 : 1;
 	return 0;

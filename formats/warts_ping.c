@@ -125,10 +125,9 @@ reply_read(struct rbuf *rb, const struct scamper_ping *p,
 	struct wfield f[RP_NF];
 
 	reply_fields(f, p, r);
-	if (warts_params_read(rb, f, RP_NF) != 0)
+	if (warts_params_read(rb, f, RP_NF) != 0 ||
+	    rb_need_addr(rb, &r->addr, "ping reply") != 0)
 		return -1;
-	if (!scamper_addr_isset(&r->addr))
-		return rb_fail(rb, "ping reply without an address");
 	if (!f[9].set)
 		r->reply_proto = p->dst.type == SCAMPER_ADDR_IPV6 ? 58 : 1;
 	return 0;

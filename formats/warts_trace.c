@@ -69,10 +69,9 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	uint8_t id = 0;
 
 	hop_fields(f, h, &id, psize);
-	if (warts_params_read(rb, f, HOP_NF) != 0)
+	if (warts_params_read(rb, f, HOP_NF) != 0 ||
+	    rb_need_addr(rb, &h->addr, "hop record") != 0)
 		return -1;
-	if (!scamper_addr_isset(&h->addr))
-		return rb_fail(rb, "hop record without an address");
 	if (h->probe_ttl == 0)
 		return rb_fail(rb, "hop record with probe TTL 0");
 	h->probe_id = (uint8_t)(id + 1);
