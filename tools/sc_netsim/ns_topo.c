@@ -76,42 +76,47 @@ netsim_free(struct netsim *s)
 	free(s);
 }
 
+/* One more element of ELSZ bytes, zeroed, at the end of the array *V
+ * (*N used, *CAP held): its index, or -1 when out of memory. */
+static int
+append_zeroed(void **v, uint32_t *n, uint32_t *cap, size_t elsz)
+{
+	if (grow(v, cap, *n + 1, elsz) == -1)
+		return -1;
+	memset((char *)*v + (size_t)*n * elsz, 0, elsz);
+	return (int)(*n)++;
+}
+
 int
 ns_topo_add_router(struct netsim *s, int af)
 {
-	struct ns_router *r;
+	int i = append_zeroed((void **)&s->rtr, &s->nrtr, &s->caprtr,
+	    sizeof(*s->rtr));
 
-	if (grow((void **)&s->rtr, &s->caprtr, s->nrtr + 1, sizeof(*r)) == -1)
-		return -1;
-	r = &s->rtr[s->nrtr];
-	memset(r, 0, sizeof(*r));
-	r->af = (uint8_t)af;
-	r->ittl = 255;
-	r->mtu = 0;
-	return (int)s->nrtr++;
+	if (i != -1) {
+		s->rtr[i].af = (uint8_t)af;
+		s->rtr[i].ittl = 255;
+		s->rtr[i].mtu = 0;
+	}
+	return i;
 }
 
 int
 ns_topo_add_lb(struct netsim *s, int af)
 {
-	struct ns_lb *l;
+	int i = append_zeroed((void **)&s->lb, &s->nlb, &s->caplb,
+	    sizeof(*s->lb));
 
-	if (grow((void **)&s->lb, &s->caplb, s->nlb + 1, sizeof(*l)) == -1)
-		return -1;
-	l = &s->lb[s->nlb];
-	memset(l, 0, sizeof(*l));
-	l->af = (uint8_t)af;
-	return (int)s->nlb++;
+	if (i != -1)
+		s->lb[i].af = (uint8_t)af;
+	return i;
 }
 
 int
 ns_topo_add_leaf(struct netsim *s)
 {
-	if (grow((void **)&s->leaf, &s->capleaf, s->nleaf + 1,
-	    sizeof(*s->leaf)) == -1)
-		return -1;
-	memset(&s->leaf[s->nleaf], 0, sizeof(*s->leaf));
-	return (int)s->nleaf++;
+	return append_zeroed((void **)&s->leaf, &s->nleaf, &s->capleaf,
+	    sizeof(*s->leaf));
 }
 
 int
