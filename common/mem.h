@@ -59,4 +59,27 @@ mem_grow32(void *pp, uint32_t *cap, size_t need, size_t size, size_t min)
 	return 0;
 }
 
+/* Append a zeroed element of SIZE bytes to the array at *(void **)PP
+ * that holds *N elements of room for *CAP, both counted in 16 bits (room
+ * grows as mem_grow's, from MIN): the new element, or NULL (ENOMEM, or
+ * the array already holds UINT16_MAX) with the array as it was. */
+static inline void *
+mem_append16(void *pp, uint16_t *n, uint16_t *cap, size_t size, size_t min)
+{
+	size_t c = *cap;
+	unsigned char *p;
+
+	if (*n == UINT16_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (mem_grow(pp, &c, (size_t)*n + 1, size, min) != 0)
+		return NULL;
+	*cap = c > UINT16_MAX ? UINT16_MAX : (uint16_t)c;
+	memcpy(&p, pp, sizeof(p));
+	p += (size_t)(*n)++ * size;
+	memset(p, 0, size);
+	return p;
+}
+
 #endif

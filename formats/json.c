@@ -75,6 +75,22 @@ json_addr(struct sbuf *sb, const char *key, const struct scamper_addr *a)
 	sb_cat(sb, "\"");
 }
 
+void
+json_bits(struct sbuf *sb, const char *key, uint32_t v,
+    const char *const *n, unsigned nn)
+{
+	int first = 1;
+
+	sb_printf(sb, ", \"%s\":[", key);
+	for (unsigned i = 0; i < nn; i++) {
+		if ((v & (1U << i)) == 0)
+			continue;
+		sb_printf(sb, "%s\"%s\"", first ? "" : ",", n[i]);
+		first = 0;
+	}
+	sb_cat(sb, "]");
+}
+
 int
 scamper_json_cycle(const struct scamper_cycle *c, uint16_t type, char **out)
 {

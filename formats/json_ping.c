@@ -23,16 +23,6 @@ addrs(struct sbuf *sb, const char *name, const struct scamper_addr *a,
 }
 
 static void
-addr_member(struct sbuf *sb, const char *key, const struct scamper_addr *a)
-{
-	if (!scamper_addr_isset(a))
-		return;
-	sb_printf(sb, ", \"%s\":\"", key);
-	sb_addr(sb, a);
-	sb_cat(sb, "\"");
-}
-
-static void
 timestamps(struct sbuf *sb, const struct scamper_ping_reply *r)
 {
 	if (r->tsaddr != NULL && r->tsaddrc > 0) {
@@ -103,20 +93,12 @@ reply(struct sbuf *sb, const struct scamper_ping *p,
 static void
 flags(struct sbuf *sb, uint32_t f)
 {
-	static const char *names[] = { "v4rr", "spoof", "payload", "tsonly",
-	    "tsandaddr", "icmpsum", "dl", "tbt", "nosrc" };
-	int first = 1;
+	static const char *const names[] = { "v4rr", "spoof", "payload",
+	    "tsonly", "tsandaddr", "icmpsum", "dl", "tbt", "nosrc" };
 
-	if ((f & 0x1ff) == 0)
-		return;
-	sb_cat(sb, ", \"flags\":[");
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((f & (1U << i)) == 0)
-			continue;
-		sb_printf(sb, "%s\"%s\"", first ? "" : ",", names[i]);
-		first = 0;
-	}
-	sb_cat(sb, "]");
+	if ((f & 0x1ff) != 0)
+		json_bits(sb, "flags", f, names,
+		    sizeof(names) / sizeof(names[0]));
 }
 
 static void
@@ -129,9 +111,9 @@ header(struct sbuf *sb, const struct scamper_ping *p)
 		sb_printf(sb, ", \"method\":\"%s\"", m);
 	else
 		sb_printf(sb, ", \"method\":\"%u\"", p->probe_method);
-	addr_member(sb, "src", &p->src);
-	addr_member(sb, "dst", &p->dst);
-	addr_member(sb, "rtr", &p->rtr);
+	json_addr(sb, "src", &p->src);
+	json_addr(sb, "dst", &p->dst);
+	json_addr(sb, "rtr", &p->rtr);
 	sb_printf(sb, ", \"start\":{\"sec\":%lu,\"usec\":%lu}, "
 	    "\"ping_sent\":%u, \"probe_size\":%u, \"userid\":%u, "
 	    "\"ttl\":%u, \"wait\":%u", (unsigned long)p->start.tv_sec,

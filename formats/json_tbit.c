@@ -157,22 +157,6 @@ isns(struct sbuf *sb, const struct scamper_tbit *t)
 }
 
 static void
-names(struct sbuf *sb, const char *key, uint16_t v, const char *const *n,
-    unsigned nn)
-{
-	int first = 1;
-
-	sb_printf(sb, ", \"%s\":[", key);
-	for (unsigned i = 0; i < nn; i++) {
-		if ((v & (1U << i)) == 0)
-			continue;
-		sb_printf(sb, "%s\"%s\"", first ? "" : ",", n[i]);
-		first = 0;
-	}
-	sb_cat(sb, "]");
-}
-
-static void
 type_data(struct sbuf *sb, const struct scamper_tbit *t)
 {
 	static const char *const nopt[] = { "tcpts", "ipts-syn", "iprr-syn",
@@ -182,14 +166,14 @@ type_data(struct sbuf *sb, const struct scamper_tbit *t)
 
 	switch (t->type) {
 	case SCAMPER_TBIT_TYPE_NULL:
-		names(sb, "null_options", t->null_options, nopt, 7);
-		names(sb, "null_results", t->null_results, nres, 3);
+		json_bits(sb, "null_options", t->null_options, nopt, 7);
+		json_bits(sb, "null_results", t->null_results, nres, 3);
 		break;
 	case SCAMPER_TBIT_TYPE_PMTUD:
 		sb_printf(sb, ", \"mtu\":%u, \"ptb_retx\":%u", t->pmtud_mtu,
 		    t->pmtud_ptb_retx);
 		json_addr(sb, "ptbsrc", &t->pmtud_ptbsrc);
-		names(sb, "pmtud_options", t->pmtud_options, popt, 1);
+		json_bits(sb, "pmtud_options", t->pmtud_options, popt, 1);
 		break;
 	case SCAMPER_TBIT_TYPE_BLIND_DATA:
 	case SCAMPER_TBIT_TYPE_BLIND_RST:
@@ -251,7 +235,7 @@ scamper_json_tbit(const struct scamper_tbit *t, char **out)
 	if (t->options != 0) {
 		static const char *const opt[] = { "tcpts", "sack" };
 
-		names(&sb, "options", (uint16_t)t->options, opt, 2);
+		json_bits(&sb, "options", t->options, opt, 2);
 	}
 	if (t->wscale != 0)
 		sb_printf(&sb, ", \"wscale\":%u", t->wscale);

@@ -51,5 +51,12 @@ void json_icmpext(struct sbuf *sb, const uint8_t *p, uint16_t len);
 struct timeval;
 void json_ftime(struct sbuf *sb, const struct timeval *tv);
 void json_addr(struct sbuf *sb, const char *key, const struct scamper_addr *a);
+/* Text pieces shared by the writers (text.c): 'WHAT from SRC to DST'. */
+void text_from_to(struct sbuf *sb, const char *what,
+    const struct scamper_addr *src, const struct scamper_addr *dst);
+/* ', "KEY":["N0","N2",...]': the names, of N's NN, of V's bits that are
+ * set (bit i named N[i]). */
+void json_bits(struct sbuf *sb, const char *key, uint32_t v,
+    const char *const *n, unsigned nn);
 
 #endif

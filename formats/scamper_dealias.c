@@ -3,21 +3,13 @@
  */
 #include <stdlib.h>
 
+#include "object_int.h"
 #include "scamper_dealias.h"
 
-struct scamper_dealias *
-scamper_dealias_alloc(void)
+/* Free what d owns besides its list and cycle. */
+static void
+dealias_release(struct scamper_dealias *d)
 {
-	return calloc(1, sizeof(struct scamper_dealias));
-}
-
-void
-scamper_dealias_free(struct scamper_dealias *d)
-{
-	if (d == NULL)
-		return;
-	scamper_list_free(d->list);
-	scamper_cycle_free(d->cycle);
 	if (d->method == SCAMPER_DEALIAS_METHOD_PREFIXSCAN)
 		free(d->u.prefixscan.xs);
 	free(d->defs);
@@ -29,8 +21,9 @@ scamper_dealias_free(struct scamper_dealias *d)
 		free(p->replies);
 	}
 	free(d->probes);
-	free(d);
 }
+
+OBJECT_LIFECYCLE(dealias, dealias_release)
 
 const char *
 scamper_dealias_method_tostr(uint8_t method)

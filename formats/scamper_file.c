@@ -15,18 +15,9 @@
 #include <unistd.h>
 
 #include "mem.h"
-#include "scamper_dealias.h"
 #include "scamper_file.h"
-#include "scamper_host.h"
 #include "scamper_list.h"
-#include "scamper_neighbourdisc.h"
-#include "scamper_ping.h"
 #include "scamper_sink.h"
-#include "scamper_sniff.h"
-#include "scamper_sting.h"
-#include "scamper_tbit.h"
-#include "scamper_trace.h"
-#include "scamper_tracelb.h"
 #include "warts_int.h"
 #include "warts_io.h"
 #include "wire.h"
@@ -238,8 +229,13 @@ scamper_file_compression(const struct scamper_file *f)
 void
 scamper_file_obj_free(uint16_t type, void *obj)
 {
+	const struct warts_rec *rec = warts_rec_find(type);
 	struct scamper_file_raw *raw;
 
+	if (rec != NULL) {
+		rec->free(obj);
+		return;
+	}
 	switch (type) {
 	case SCAMPER_FILE_OBJ_LIST:
 		scamper_list_free(obj);
@@ -248,33 +244,6 @@ scamper_file_obj_free(uint16_t type, void *obj)
 	case SCAMPER_FILE_OBJ_CYCLE_DEF:
 	case SCAMPER_FILE_OBJ_CYCLE_STOP:
 		scamper_cycle_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_TRACE:
-		scamper_trace_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_PING:
-		scamper_ping_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_TRACELB:
-		scamper_tracelb_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_DEALIAS:
-		scamper_dealias_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
-		scamper_neighbourdisc_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_STING:
-		scamper_sting_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_TBIT:
-		scamper_tbit_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_SNIFF:
-		scamper_sniff_free(obj);
-		break;
-	case SCAMPER_FILE_OBJ_HOST:
-		scamper_host_free(obj);
 		break;
 	case SCAMPER_FILE_OBJ_RAW:
 		raw = obj;
@@ -288,28 +257,19 @@ scamper_file_obj_free(uint16_t type, void *obj)
 /* ---- reading: list, cycle, address records -------------------------- */
 
 int
-warts_rd_list(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_list **out)
+warts_rd_ref(struct scamper_file *f, struct rbuf *rb, int cycle, uint32_t id,
+    void **out)
 {
 	*out = NULL;
 	if (id == 0)
 		return 0;
-	if ((*out = idtab_get(&f->lists, id)) == NULL)
-		return rb_fail(rb, "reference to unknown list %u", id);
-	scamper_list_use(*out);
-	return 0;
-}
-
-int
-warts_rd_cycle(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_cycle **out)
-{
-	*out = NULL;
-	if (id == 0)
-		return 0;
-	if ((*out = idtab_get(&f->cycles, id)) == NULL)
-		return rb_fail(rb, "reference to unknown cycle %u", id);
-	scamper_cycle_use(*out);
+	if ((*out = idtab_get(cycle ? &f->cycles : &f->lists, id)) == NULL)
+		return rb_fail(rb, "reference to unknown %s %u",
+		    cycle ? "cycle" : "list", id);
+	if (cycle)
+		scamper_cycle_use(*out);
+	else
+		scamper_list_use(*out);
 	return 0;
 }
 
@@ -377,7 +337,7 @@ static int
 rd_cycle(struct scamper_file *f, struct rbuf *rb, void **obj)
 {
 	struct scamper_cycle *c;
-	struct scamper_list *l;
+	void *l;
 	uint32_t id, lid, uid, start, stop = 0;
 	char *host = NULL;
 	struct wfield fl[] = {
@@ -395,7 +355,7 @@ rd_cycle(struct scamper_file *f, struct rbuf *rb, void **obj)
 		    WARTS_JOINED, id, f->cycles.n);
 		goto out;
 	}
-	if (warts_rd_list(f, rb, lid, &l) != 0)
+	if (warts_rd_ref(f, rb, 0, lid, &l) != 0)
 		goto out;
 	c = scamper_cycle_alloc(l, uid, start, host);
 	scamper_list_free(l);
@@ -541,9 +501,17 @@ static int
 decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 {
 	struct rbuf *rb = &f->rb;
+	const struct warts_rec *rec = warts_rec_find(type);
 	int rc;
 
 	*otype = type;
+	if (rec != NULL) {
+		if ((rc = warts_rec_read(f, rb, rec, obj)) != 1)
+			return rc;
+		rb->off = 0;	/* left raw by its codec: keep the bytes */
+		*otype = SCAMPER_FILE_OBJ_RAW;
+		return rd_raw(rb, type, obj);
+	}
 	switch (type) {
 	case SCAMPER_FILE_OBJ_LIST:
 		return rd_list(f, rb, obj);
@@ -555,30 +523,6 @@ decode(struct scamper_file *f, uint16_t type, uint16_t *otype, void **obj)
 	case SCAMPER_FILE_OBJ_ADDR:
 		*obj = NULL;
 		return rd_addr(f, rb);
-	case SCAMPER_FILE_OBJ_TRACE:
-		return warts_trace_read(f, rb, (struct scamper_trace **)obj);
-	case SCAMPER_FILE_OBJ_PING:
-		return warts_ping_read(f, rb, (struct scamper_ping **)obj);
-	case SCAMPER_FILE_OBJ_TRACELB:
-		return warts_tracelb_read(f, rb,
-		    (struct scamper_tracelb **)obj);
-	case SCAMPER_FILE_OBJ_DEALIAS:
-		if ((rc = warts_dealias_read(f, rb,
-		    (struct scamper_dealias **)obj)) != 1)
-			return rc;
-		rb->off = 0;	/* an unknown method: keep the bytes */
-		break;
-	case SCAMPER_FILE_OBJ_NEIGHBOURDISC:
-		return warts_neighbourdisc_read(f, rb,
-		    (struct scamper_neighbourdisc **)obj);
-	case SCAMPER_FILE_OBJ_STING:
-		return warts_sting_read(f, rb, (struct scamper_sting **)obj);
-	case SCAMPER_FILE_OBJ_TBIT:
-		return warts_tbit_read(f, rb, (struct scamper_tbit **)obj);
-	case SCAMPER_FILE_OBJ_SNIFF:
-		return warts_sniff_read(f, rb, (struct scamper_sniff **)obj);
-	case SCAMPER_FILE_OBJ_HOST:
-		return warts_host_read(f, rb, (struct scamper_host **)obj);
 	}
 	*otype = SCAMPER_FILE_OBJ_RAW;
 	return rd_raw(rb, type, obj);

@@ -3,13 +3,8 @@
  */
 #include <stdlib.h>
 
+#include "object_int.h"
 #include "scamper_host.h"
-
-struct scamper_host *
-scamper_host_alloc(void)
-{
-	return calloc(1, sizeof(struct scamper_host));
-}
 
 void
 scamper_host_rr_clear(struct scamper_host_rr *rr)
@@ -35,13 +30,10 @@ rrs_free(struct scamper_host_rr *rrs, uint16_t n)
 	free(rrs);
 }
 
-void
-scamper_host_free(struct scamper_host *h)
+/* Free what h owns besides its list and cycle. */
+static void
+host_release(struct scamper_host *h)
 {
-	if (h == NULL)
-		return;
-	scamper_list_free(h->list);
-	scamper_cycle_free(h->cycle);
 	for (uint8_t i = 0; h->queries != NULL && i < h->qcount; i++) {
 		struct scamper_host_query *q = &h->queries[i];
 
@@ -51,8 +43,9 @@ scamper_host_free(struct scamper_host *h)
 	}
 	free(h->queries);
 	free(h->qname);
-	free(h);
 }
+
+OBJECT_LIFECYCLE(host, host_release)
 
 const char *
 scamper_host_type_tostr(uint16_t type)

@@ -6,21 +6,13 @@
 #include <string.h>
 
 #include "mem.h"
+#include "object_int.h"
 #include "scamper_ping.h"
 
-struct scamper_ping *
-scamper_ping_alloc(void)
+/* Free what p owns besides its list and cycle. */
+static void
+ping_release(struct scamper_ping *p)
 {
-	return calloc(1, sizeof(struct scamper_ping));
-}
-
-void
-scamper_ping_free(struct scamper_ping *p)
-{
-	if (p == NULL)
-		return;
-	scamper_list_free(p->list);
-	scamper_cycle_free(p->cycle);
 	for (uint16_t i = 0; i < p->replyc; i++) {
 		free(p->replies[i].v4rr);
 		free(p->replies[i].tsv);
@@ -29,25 +21,15 @@ scamper_ping_free(struct scamper_ping *p)
 	free(p->replies);
 	free(p->probe_data);
 	free(p->tsps);
-	free(p);
 }
+
+OBJECT_LIFECYCLE(ping, ping_release)
 
 struct scamper_ping_reply *
 scamper_ping_reply_add(struct scamper_ping *p)
 {
-	struct scamper_ping_reply *r;
-
-	if (p->replyc == p->reply_alloc) {
-		size_t na = p->reply_alloc;
-
-		if (p->replyc == UINT16_MAX || mem_grow(&p->replies, &na,
-		    (size_t)p->replyc + 1, sizeof(*p->replies), 8) != 0)
-			return NULL;
-		p->reply_alloc = na > UINT16_MAX ? UINT16_MAX : (uint16_t)na;
-	}
-	r = &p->replies[p->replyc++];
-	memset(r, 0, sizeof(*r));
-	return r;
+	return mem_append16(&p->replies, &p->replyc, &p->reply_alloc,
+	    sizeof(*p->replies), 8);
 }
 
 int

@@ -3,23 +3,16 @@
  */
 #include <stdlib.h>
 
+#include "object_int.h"
 #include "scamper_sniff.h"
 
-struct scamper_sniff *
-scamper_sniff_alloc(void)
+/* Free what s owns besides its list and cycle. */
+static void
+sniff_release(struct scamper_sniff *s)
 {
-	return calloc(1, sizeof(struct scamper_sniff));
-}
-
-void
-scamper_sniff_free(struct scamper_sniff *s)
-{
-	if (s == NULL)
-		return;
-	scamper_list_free(s->list);
-	scamper_cycle_free(s->cycle);
 	for (uint32_t i = 0; s->pkts != NULL && i < s->pktc; i++)
 		free(s->pkts[i].data);
 	free(s->pkts);
-	free(s);
 }
+
+OBJECT_LIFECYCLE(sniff, sniff_release)

@@ -3,24 +3,17 @@
  */
 #include <stdlib.h>
 
+#include "object_int.h"
 #include "scamper_sting.h"
 
-struct scamper_sting *
-scamper_sting_alloc(void)
+/* Free what s owns besides its list and cycle. */
+static void
+sting_release(struct scamper_sting *s)
 {
-	return calloc(1, sizeof(struct scamper_sting));
-}
-
-void
-scamper_sting_free(struct scamper_sting *s)
-{
-	if (s == NULL)
-		return;
-	scamper_list_free(s->list);
-	scamper_cycle_free(s->cycle);
 	free(s->data);
 	for (uint32_t i = 0; s->pkts != NULL && i < s->pktc; i++)
 		free(s->pkts[i].data);
 	free(s->pkts);
-	free(s);
 }
+
+OBJECT_LIFECYCLE(sting, sting_release)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "object_int.h"
 #include "scamper_tbit.h"
 #include "wire.h"
 
@@ -18,20 +19,18 @@ scamper_tbit_alloc(void)
 	return t;
 }
 
-void
-scamper_tbit_free(struct scamper_tbit *t)
+/* Free what t owns besides its list and cycle. */
+static void
+tbit_release(struct scamper_tbit *t)
 {
-	if (t == NULL)
-		return;
-	scamper_list_free(t->list);
-	scamper_cycle_free(t->cycle);
 	for (uint32_t i = 0; t->pkts != NULL && i < t->pktc; i++)
 		free(t->pkts[i].data);
 	free(t->pkts);
 	free(t->http_host);
 	free(t->http_file);
-	free(t);
 }
+
+OBJECT_FREE(tbit, tbit_release)
 
 const char *
 scamper_tbit_type_tostr(uint8_t type)

@@ -5,13 +5,8 @@
 #include <string.h>
 
 #include "mem.h"
+#include "object_int.h"
 #include "scamper_trace.h"
-
-struct scamper_trace *
-scamper_trace_alloc(void)
-{
-	return calloc(1, sizeof(struct scamper_trace));
-}
 
 void
 scamper_trace_hops_clear(struct scamper_trace_hops *h)
@@ -27,19 +22,7 @@ scamper_trace_hops_clear(struct scamper_trace_hops *h)
 struct scamper_trace_hop *
 scamper_trace_hop_add(struct scamper_trace_hops *h)
 {
-	struct scamper_trace_hop *n;
-
-	if (h->hopc == h->alloc) {
-		size_t na = h->alloc;
-
-		if (h->hopc == UINT16_MAX || mem_grow(&h->hops, &na,
-		    (size_t)h->hopc + 1, sizeof(*h->hops), 8) != 0)
-			return NULL;
-		h->alloc = na > UINT16_MAX ? UINT16_MAX : (uint16_t)na;
-	}
-	n = &h->hops[h->hopc++];
-	memset(n, 0, sizeof(*n));
-	return n;
+	return mem_append16(&h->hops, &h->hopc, &h->alloc, sizeof(*h->hops), 8);
 }
 
 struct scamper_trace_pmtud *
@@ -54,13 +37,10 @@ scamper_trace_dtree_alloc(void)
 	return calloc(1, sizeof(struct scamper_trace_dtree));
 }
 
-void
-scamper_trace_free(struct scamper_trace *t)
+/* Free what t owns besides its list and cycle. */
+static void
+trace_release(struct scamper_trace *t)
 {
-	if (t == NULL)
-		return;
-	scamper_list_free(t->list);
-	scamper_cycle_free(t->cycle);
 	scamper_trace_hops_clear(&t->hops);
 	if (t->pmtud != NULL) {
 		scamper_trace_hops_clear(&t->pmtud->hops);
@@ -75,8 +55,9 @@ scamper_trace_free(struct scamper_trace *t)
 		free(t->dtree->lss);
 		free(t->dtree);
 	}
-	free(t);
 }
+
+OBJECT_LIFECYCLE(trace, trace_release)
 
 const char *
 scamper_trace_type_tostr(uint8_t type)

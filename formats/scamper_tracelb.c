@@ -3,13 +3,8 @@
  */
 #include <stdlib.h>
 
+#include "object_int.h"
 #include "scamper_tracelb.h"
-
-struct scamper_tracelb *
-scamper_tracelb_alloc(void)
-{
-	return calloc(1, sizeof(struct scamper_tracelb));
-}
 
 static void
 probeset_clear(struct scamper_tracelb_probeset *s)
@@ -24,13 +19,10 @@ probeset_clear(struct scamper_tracelb_probeset *s)
 	free(s->probes);
 }
 
-void
-scamper_tracelb_free(struct scamper_tracelb *t)
+/* Free what t owns besides its list and cycle. */
+static void
+tracelb_release(struct scamper_tracelb *t)
 {
-	if (t == NULL)
-		return;
-	scamper_list_free(t->list);
-	scamper_cycle_free(t->cycle);
 	for (uint16_t i = 0; t->nodes != NULL && i < t->nodec; i++)
 		free(t->nodes[i].name);
 	free(t->nodes);
@@ -42,8 +34,9 @@ scamper_tracelb_free(struct scamper_tracelb *t)
 		free(l->sets);
 	}
 	free(t->links);
-	free(t);
 }
+
+OBJECT_LIFECYCLE(tracelb, tracelb_release)
 
 const char *
 scamper_tracelb_type_tostr(uint8_t type)

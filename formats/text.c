@@ -146,15 +146,22 @@ pmtud_annotation(struct sbuf *sb, const struct scamper_trace *t, unsigned ttl,
 		sb_printf(sb, " nhmtu %u!", bang);
 }
 
+void
+text_from_to(struct sbuf *sb, const char *what,
+    const struct scamper_addr *src, const struct scamper_addr *dst)
+{
+	sb_printf(sb, "%s from ", what);
+	sb_addr(sb, src);
+	sb_cat(sb, " to ");
+	sb_addr(sb, dst);
+}
+
 int
 scamper_text_trace(const struct scamper_trace *t, char **out)
 {
 	struct sbuf sb = { 0 };
 
-	sb_cat(&sb, "traceroute from ");
-	sb_addr(&sb, &t->src);
-	sb_cat(&sb, " to ");
-	sb_addr(&sb, &t->dst);
+	text_from_to(&sb, "traceroute", &t->src, &t->dst);
 	if (scamper_addr_isset(&t->rtr)) {
 		sb_cat(&sb, " via ");
 		sb_addr(&sb, &t->rtr);

@@ -94,10 +94,7 @@ scamper_text_tbit(const struct scamper_tbit *t, char **out)
 	const char *r = scamper_tbit_result_tostr(t->result);
 	const char *a = scamper_tbit_app_tostr(t->app_proto);
 
-	sb_cat(&sb, "tbit from ");
-	sb_addr(&sb, &t->src);
-	sb_cat(&sb, " to ");
-	sb_addr(&sb, &t->dst);
+	text_from_to(&sb, "tbit", &t->src, &t->dst);
 	sb_printf(&sb, "\n server-mss %u, result: ", t->server_mss);
 	if (r != NULL)
 		sb_printf(&sb, "%s\n", r);

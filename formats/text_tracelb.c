@@ -65,10 +65,7 @@ scamper_text_tracelb(const struct scamper_tracelb *t, char **out)
 {
 	struct sbuf sb = { 0 };
 
-	sb_cat(&sb, "tracelb from ");
-	sb_addr(&sb, &t->src);
-	sb_cat(&sb, " to ");
-	sb_addr(&sb, &t->dst);
+	text_from_to(&sb, "tracelb", &t->src, &t->dst);
 	sb_printf(&sb, ", %u nodes, %u links, %u probes, %u%%\n", t->nodec,
 	    t->linkc, t->probec, t->confidence);
 	for (uint16_t i = 0; t->nodes != NULL && i < t->nodec; i++) {

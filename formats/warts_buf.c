@@ -292,6 +292,28 @@ rb_icmpext(struct rbuf *rb, uint8_t **p, uint16_t *len)
 	return rb_bytes(rb, *p, total);
 }
 
+int
+rb_addrs(struct rbuf *rb, struct scamper_addr **out, uint8_t *count)
+{
+	uint8_t n;
+
+	if (rb_u8(rb, &n) != 0)
+		return -1;
+	if ((*out = calloc(n > 0 ? n : 1, sizeof(**out))) == NULL)
+		return rb_fail(rb, "out of memory");
+	*count = n;
+	return rb_addrn(rb, *out, n);
+}
+
+int
+rb_addrn(struct rbuf *rb, struct scamper_addr *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rb_addr(rb, &a[i]) != 0)
+			return -1;
+	return 0;
+}
+
 void *
 rb_calloc(struct rbuf *rb, size_t n, size_t size, size_t minbytes)
 {
@@ -326,6 +348,7 @@ rb_field(struct rbuf *rb, struct wfield *f)
 	case WF_GID:	return rb_gid(rb, f->p);
 	case WF_CB:	return f->rd_cb(rb, f);
 	case WF_ICMPEXT: return rb_icmpext(rb, f->p, f->lenp);
+	case WF_ADDRS:	return rb_addrs(rb, f->p, f->ctx);
 	case WF_TC: {
 		uint16_t tc;
 
@@ -511,6 +534,10 @@ wb_field(struct wbuf *wb, const struct wfield *f)
 	case WF_ICMPEXT:
 		wb_icmpext(wb, *(uint8_t *const *)f->p, *f->lenp);
 		break;
+	case WF_ADDRS:
+		wb_addrs(wb, *(struct scamper_addr *const *)f->p,
+		    *(const uint8_t *)f->ctx);
+		break;
 	case WF_TC:
 		wb_u16(wb, (uint16_t)(*(const uint8_t *)f->p << 8 |
 		    *(const uint8_t *)f->ctx));
@@ -523,6 +550,27 @@ wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len)
 {
 	wb_u16(wb, len);
 	wb_bytes(wb, p, len);
+}
+
+void
+wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n)
+{
+	wb_u8(wb, n);
+	wb_addrn(wb, a, n);
+}
+
+void
+wb_addrn(struct wbuf *wb, const struct scamper_addr *a, size_t n)
+{
+	for (size_t i = 0; a != NULL && i < n; i++)
+		wb_addr(wb, &a[i]);
+}
+
+int
+wfields_copy(struct wfield *f, const struct wfield *fl, size_t size)
+{
+	memcpy(f, fl, size);
+	return (int)(size / sizeof(*fl));
 }
 
 void

@@ -19,26 +19,23 @@
 
 #define PD_NF	14
 
-struct pdtmp {
-	struct scamper_addr g1, g2;
-	uint8_t		 ports[4];
-};
-
+/* Flag 7 is a u32 at W: the ports, or (the historic form) the ICMP
+ * checksum. */
 static void
 probedef_fields(struct wfield *f, struct scamper_dealias_probedef *d,
-    struct pdtmp *x)
+    uint32_t *w)
 {
 	int tcp = scamper_dealias_probedef_is_tcp(d->method);
 	int udp = scamper_dealias_probedef_is_udp(d->method);
 	int icmp = scamper_dealias_probedef_is_icmp(d->method);
 	struct wfield fl[PD_NF] = {
-		WFIELD(WF_GID, &x->g1, 0),
-		WFIELD(WF_GID, &x->g2, 0),
+		WFIELD(WF_GID, &d->dst, 0),
+		WFIELD(WF_GID, &d->src, 0),
 		WFIELD(WF_U32, &d->id, d->id != 0),
 		WFIELD(WF_U8, &d->method, 1),
 		WFIELD(WF_U8, &d->ttl, 1),
 		WFIELD(WF_U8, &d->tos, d->tos != 0),
-		WFIELD(WF_U32, x->ports, tcp || udp),
+		WFIELD(WF_U32, w, tcp || udp),
 		WFIELD(WF_U8, &d->tcp_flags, tcp),
 		WFIELD(WF_U16, &d->icmp_id, icmp),
 		WFIELD(WF_ADDR, &d->dst, 1),
@@ -55,18 +52,11 @@ static int
 probedef_read(struct rbuf *rb, struct scamper_dealias_probedef *d)
 {
 	struct wfield f[PD_NF];
-	struct pdtmp x;
 	uint32_t w;
 
-	memset(&x, 0, sizeof(x));
-	probedef_fields(f, d, &x);
-	f[6].p = &w;
+	probedef_fields(f, d, &w);
 	if (warts_params_read(rb, f, PD_NF) != 0)
 		return -1;
-	if (!f[9].set && f[0].set)
-		d->dst = x.g1;
-	if (!f[10].set && f[1].set)
-		d->src = x.g2;
 	if (!scamper_addr_isset(&d->dst) || !scamper_addr_isset(&d->src))
 		return rb_fail(rb, "probe definition without addresses");
 	if (f[6].set) {
@@ -85,12 +75,9 @@ probedef_write(struct wbuf *wb, const struct scamper_dealias_probedef *def)
 {
 	struct scamper_dealias_probedef d = *def;
 	struct wfield f[PD_NF];
-	struct pdtmp x;
 	uint32_t w = (uint32_t)d.sport << 16 | d.dport;
 
-	memset(&x, 0, sizeof(x));
-	probedef_fields(f, &d, &x);
-	f[6].p = &w;
+	probedef_fields(f, &d, &w);
 	warts_params_write(wb, f, PD_NF);
 }
 
@@ -128,10 +115,7 @@ xs_rd(struct rbuf *rb, struct wfield *f)
 	}
 	if ((ps->xs = rb_calloc(rb, ps->xsc, sizeof(*ps->xs), 5)) == NULL)
 		return -1;
-	for (uint16_t i = 0; i < ps->xsc; i++)
-		if (rb_addr(rb, &ps->xs[i]) != 0)
-			return -1;
-	return 0;
+	return rb_addrn(rb, ps->xs, ps->xsc);
 }
 
 static void
@@ -141,8 +125,7 @@ xs_wr(struct wbuf *wb, const struct wfield *f)
 
 	wb_u16(wb, ps->xs_le ? (uint16_t)(ps->xsc >> 8 | ps->xsc << 8) :
 	    ps->xsc);
-	for (uint16_t i = 0; i < ps->xsc; i++)
-		wb_addr(wb, &ps->xs[i]);
+	wb_addrn(wb, ps->xs, ps->xsc);
 }
 
 #define BLK_NF	12
@@ -165,9 +148,8 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U8, &d->u.mercator.attempts, 1),
 			WFIELD(WF_U8, &d->u.mercator.wait_timeout, 1),
 		};
-		memcpy(f, fl, sizeof(fl));
 		*fixed = 1;
-		return 2;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_ALLY: {
 		struct wfield fl[] = {
@@ -177,9 +159,8 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U16, &al->fudge, al->fudge != 0),
 			WFIELD(WF_U8, &al->flags, al->flags != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
 		*fixed = 2;
-		return 5;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_RADARGUN: {
 		struct wfield fl[] = {
@@ -190,8 +171,7 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U8, &rg->wait_timeout, 1),
 			WFIELD(WF_U8, &rg->flags, rg->flags != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 6;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_PREFIXSCAN: {
 		struct wfield fl[BLK_NF] = {
@@ -209,8 +189,7 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U8, &ps->replyc, ps->replyc != 5),
 		};
 		wfield_cb(&fl[3], ps, xs_rd, xs_wr);
-		memcpy(f, fl, sizeof(fl));
-		return 12;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_DEALIAS_METHOD_BUMP: {
 		struct wfield fl[] = {
@@ -218,9 +197,8 @@ block_fields(struct wfield *f, struct scamper_dealias *d, uint16_t *c16,
 			WFIELD(WF_U16, &d->u.bump.bump_limit, 1),
 			WFIELD(WF_U8, &d->u.bump.attempts, 1),
 		};
-		memcpy(f, fl, sizeof(fl));
 		*fixed = 2;
-		return 3;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	}
 	return -1;
@@ -271,13 +249,12 @@ block_write(struct wbuf *wb, const struct scamper_dealias *dl)
 #define RX_NF	12
 
 static void
-reply_fields(struct wfield *f, struct scamper_dealias_reply *r,
-    struct scamper_addr *gid)
+reply_fields(struct wfield *f, struct scamper_dealias_reply *r)
 {
 	int icmp = scamper_dealias_reply_is_icmp(r);
 	int v4 = r->src.type == SCAMPER_ADDR_IPV4;
 	struct wfield fl[RX_NF] = {
-		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_GID, &r->src, 0),
 		WFIELD(WF_TV, &r->rx, 1),
 		WFIELD(WF_U16, &r->ipid, v4 && r->ipid != 0),
 		WFIELD(WF_U8, &r->ttl, 1),
@@ -299,13 +276,10 @@ static int
 reply_read(struct rbuf *rb, struct scamper_dealias_reply *r)
 {
 	struct wfield f[RX_NF];
-	struct scamper_addr gid = { 0 };
 
-	reply_fields(f, r, &gid);
+	reply_fields(f, r);
 	if (warts_params_read(rb, f, RX_NF) != 0)
 		return -1;
-	if (!f[9].set && f[0].set)
-		r->src = gid;
 	if (!scamper_addr_isset(&r->src))
 		return rb_fail(rb, "dealias reply without an address");
 	if (!f[7].set)
@@ -318,9 +292,8 @@ reply_write(struct wbuf *wb, const struct scamper_dealias_reply *reply)
 {
 	struct scamper_dealias_reply r = *reply;
 	struct wfield f[RX_NF];
-	struct scamper_addr gid = { 0 };
 
-	reply_fields(f, &r, &gid);
+	reply_fields(f, &r);
 	warts_params_write(wb, f, RX_NF);
 }
 
@@ -370,16 +343,11 @@ probes_read(struct rbuf *rb, struct scamper_dealias *d, uint32_t n)
 
 #define DL_NF	7
 
-struct dltmp {
-	uint32_t	 listid, cycleid;
-};
-
 static void
-dealias_fields(struct wfield *f, struct scamper_dealias *d, struct dltmp *x)
+dealias_fields(struct wfield *f, struct scamper_dealias *d, struct wrec_tmp *x)
 {
 	struct wfield fl[DL_NF] = {
-		WFIELD(WF_U32, &x->listid, 1),
-		WFIELD(WF_U32, &x->cycleid, 1),
+		WFIELD_IDS(x, 1),
 		WFIELD(WF_TV, &d->start, 1),
 		WFIELD(WF_U8, &d->method, 1),
 		WFIELD(WF_U8, &d->result, d->result != 0),
@@ -390,54 +358,31 @@ dealias_fields(struct wfield *f, struct scamper_dealias *d, struct dltmp *x)
 	memcpy(f, fl, sizeof(fl));
 }
 
-int
-warts_dealias_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_dealias **out)
+static int
+dealias_rd(struct wrec_rd *r, struct scamper_dealias *d)
 {
-	struct scamper_dealias *d;
-	struct wfield f[DL_NF];
-	struct dltmp x;
-	uint32_t probec;
+	uint32_t probec = d->probec;
 
-	if ((d = scamper_dealias_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	dealias_fields(f, d, &x);
-	if (warts_params_read(rb, f, DL_NF) != 0)
-		goto err;
-	if (scamper_dealias_method_tostr(d->method) == NULL) {
-		scamper_dealias_free(d);
+	if (scamper_dealias_method_tostr(d->method) == NULL)
 		return 1;		/* unknown method: keep it raw */
-	}
-	probec = d->probec;
 	d->probec = 0;
-	if (warts_rd_list(file, rb, x.listid, &d->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &d->cycle) != 0 ||
-	    block_read(rb, d) != 0 || probes_read(rb, d, probec) != 0)
-		goto err;
-	*out = d;
+	if (warts_rd_ids(r, d) != 0 || block_read(r->rb, d) != 0 ||
+	    probes_read(r->rb, d, probec) != 0)
+		return -1;
 	return 0;
-err:
-	scamper_dealias_free(d);
-	return -1;
 }
 
-int
-warts_dealias_write(struct wbuf *wb, const struct scamper_dealias *dl,
-    uint32_t listid, uint32_t cycleid)
+static int
+dealias_wr(struct wbuf *wb, const struct scamper_dealias *d0,
+    struct wrec_tmp *x)
 {
-	struct scamper_dealias d = *dl;
-	struct wfield f[DL_NF];
-	struct dltmp x;
+	struct scamper_dealias d = *d0;
 
-	x.listid = listid;
-	x.cycleid = cycleid;
 	if (d.probes == NULL)
 		d.probec = 0;
 	if (d.defs == NULL)
 		d.defc = 0;
-	dealias_fields(f, &d, &x);
-	warts_params_write(wb, f, DL_NF);
+	warts_rec_params(wb, &warts_dealias_rec, &d, x);
 	if (block_write(wb, &d) != 0)
 		return -1;
 	for (uint32_t i = 0; i < d.probec; i++) {
@@ -456,3 +401,5 @@ warts_dealias_write(struct wbuf *wb, const struct scamper_dealias *dl,
 	}
 	return 0;
 }
+
+WARTS_REC(dealias, SCAMPER_FILE_OBJ_DEALIAS, DL_NF);

@@ -20,19 +20,11 @@
 #define SOA_NF	7
 #define MX_NF	2
 
-struct hotmp {
-	uint32_t	 listid, cycleid;
-};
-
 static void
-host_fields(struct wfield *f, struct scamper_host *h, struct hotmp *x)
+host_fields(struct wfield *f, struct scamper_host *h, struct wrec_tmp *x)
 {
 	struct wfield fl[HO_NF] = {
-		WFIELD(WF_U32, &x->listid, x->listid != 0),
-		WFIELD(WF_U32, &x->cycleid, x->cycleid != 0),
-		WFIELD(WF_U32, &h->userid, h->userid != 0),
-		WFIELD(WF_ADDR, &h->src, scamper_addr_isset(&h->src)),
-		WFIELD(WF_ADDR, &h->dst, scamper_addr_isset(&h->dst)),
+		WFIELD_IDS_SRC_DST(x, h),
 		WFIELD(WF_TV, &h->start, 1),
 		WFIELD(WF_U16, &h->flags, h->flags != 0),
 		WFIELD(WF_U16, &h->wait, h->wait != 0),
@@ -218,43 +210,25 @@ query_read(struct rbuf *rb, struct scamper_host_query *q)
 	return 0;
 }
 
-int
-warts_host_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_host **out)
+static int
+host_rd(struct wrec_rd *r, struct scamper_host *h)
 {
-	struct scamper_host *h;
-	struct wfield f[HO_NF];
-	struct hotmp x;
-	uint8_t qc;
+	uint8_t qc = h->qcount;
 
-	if ((h = scamper_host_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	host_fields(f, h, &x);
-	if (warts_params_read(rb, f, HO_NF) != 0)
-		goto err;
-	if (!scamper_addr_isset(&h->dst)) {
-		rb_fail(rb, "host record without a server address");
-		goto err;
-	}
-	qc = h->qcount;
+	if (!scamper_addr_isset(&h->dst))
+		return rb_fail(r->rb, "host record without a server address");
 	h->qcount = 0;
-	if (warts_rd_list(file, rb, x.listid, &h->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &h->cycle) != 0)
-		goto err;
-	if (qc > 0 && (h->queries = rb_calloc(rb, qc, sizeof(*h->queries),
-	    1)) == NULL)
-		goto err;
+	if (warts_rd_ids(r, h) != 0)
+		return -1;
+	if (qc > 0 && (h->queries = rb_calloc(r->rb, qc,
+	    sizeof(*h->queries), 1)) == NULL)
+		return -1;
 	for (uint8_t i = 0; i < qc; i++) {
 		h->qcount = i + 1;	/* freed with the rest on failure */
-		if (query_read(rb, &h->queries[i]) != 0)
-			goto err;
+		if (query_read(r->rb, &h->queries[i]) != 0)
+			return -1;
 	}
-	*out = h;
 	return 0;
-err:
-	scamper_host_free(h);
-	return -1;
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -271,20 +245,14 @@ rrs_write(struct wbuf *wb, const struct scamper_host_rr *rrs, uint16_t n)
 	}
 }
 
-int
-warts_host_write(struct wbuf *wb, const struct scamper_host *ho,
-    uint32_t listid, uint32_t cycleid)
+static int
+host_wr(struct wbuf *wb, const struct scamper_host *h0, struct wrec_tmp *x)
 {
-	struct scamper_host h = *ho;
-	struct wfield f[HO_NF];
-	struct hotmp x;
+	struct scamper_host h = *h0;
 
-	x.listid = listid;
-	x.cycleid = cycleid;
 	if (h.queries == NULL)
 		h.qcount = 0;
-	host_fields(f, &h, &x);
-	warts_params_write(wb, f, HO_NF);
+	warts_rec_params(wb, &warts_host_rec, &h, x);
 	for (uint8_t i = 0; i < h.qcount; i++) {
 		struct scamper_host_query q = h.queries[i];
 		struct wfield qf[QY_NF];
@@ -304,3 +272,5 @@ warts_host_write(struct wbuf *wb, const struct scamper_host *ho,
 	}
 	return 0;
 }
+
+WARTS_REC(host, SCAMPER_FILE_OBJ_HOST, HO_NF);

@@ -49,9 +49,12 @@ struct wbuf {
 	struct waddrtab	 tab;		/* per-record address table */
 };
 
+/* WF_GID, a deprecated global address ID, is never written; its field
+ * points at the address the field that replaced it (always a later
+ * flag) points at, so that one, when there, overwrites it. */
 enum wkind {
 	WF_NONE = 0, WF_U8, WF_U16, WF_U32, WF_TV, WF_ADDR, WF_SADDR, WF_STR,
-	WF_BYTES, WF_GID, WF_CB, WF_ICMPEXT, WF_TC
+	WF_BYTES, WF_GID, WF_CB, WF_ICMPEXT, WF_TC, WF_ADDRS
 };
 
 struct wfield;
@@ -80,6 +83,11 @@ struct wfield {
 #define WFIELD_ICMPEXT(ptr, lenptr, cond) \
 	{ .kind = WF_ICMPEXT, .p = (ptr), .lenp = (lenptr), \
 	    .set = (uint8_t)((cond) ? 1 : 0) }
+/* An address list (u8 count, then addresses): the array at *PTR (struct
+ * scamper_addr **, allocated when read), its count at CPTR (uint8_t *). */
+#define WFIELD_ADDRS(ptr, cptr, cond) \
+	{ .kind = WF_ADDRS, .p = (ptr), .ctx = (cptr), \
+	    .set = (uint8_t)((cond) ? 1 : 0) }
 
 /* rbuf */
 int rb_fail(struct rbuf *rb, const char *fmt, ...)
@@ -96,6 +104,11 @@ int rb_gid(struct rbuf *rb, struct scamper_addr *a);
 /* An ICMP extension list (u16 total, then objects): a new malloc'd copy
  * of the objects in *P, their length in *LEN. */
 int rb_icmpext(struct rbuf *rb, uint8_t **p, uint16_t *len);
+/* N addresses into A[0] to A[N - 1]. */
+int rb_addrn(struct rbuf *rb, struct scamper_addr *a, size_t n);
+/* An address list (u8 count, then addresses): a new array at *OUT (one
+ * element at least), the count at *COUNT. */
+int rb_addrs(struct rbuf *rb, struct scamper_addr **out, uint8_t *count);
 /* A zeroed array of N elements of SIZE (at least one element), after
  * checking that N records of at least MINBYTES each fit in what is left
  * of the record; NULL with an error otherwise. */
@@ -117,6 +130,11 @@ void wb_saddr(struct wbuf *wb, const struct scamper_addr *a);
 void wb_put16(struct wbuf *wb, size_t off, uint16_t v);
 void warts_params_write(struct wbuf *wb, const struct wfield *f, int nf);
 void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
+void wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n);
+/* The N addresses at A (none if A is NULL). */
+void wb_addrn(struct wbuf *wb, const struct scamper_addr *a, size_t n);
+/* Copy the fields at FL (SIZE bytes of them) to F; how many there are. */
+int wfields_copy(struct wfield *f, const struct wfield *fl, size_t size);
 /* Point F (a WF_CB field) at CTX with its reader and writer. */
 void wfield_cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr);
 
@@ -172,61 +190,136 @@ int warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj);
 struct scamper_sink;
 struct warts_writer *sink_warts_writer(struct scamper_sink *s);
 
-/* Per-type codecs: decode a record body / append one (after the header). */
-struct scamper_trace;
-struct scamper_ping;
-struct scamper_list;
-struct scamper_cycle;
-struct scamper_tracelb;
-struct scamper_dealias;
-struct scamper_neighbourdisc;
-struct scamper_tbit;
-struct scamper_sting;
-struct scamper_sniff;
-struct scamper_host;
+/* While reading: the list (CYCLE 0) or cycle (CYCLE 1) with writer-
+ * assigned ID at *OUT, with a reference for the caller; ID 0 gives NULL.
+ * 0, or -1 with an error in RB if the ID is unknown. */
+int warts_rd_ref(struct scamper_file *f, struct rbuf *rb, int cycle,
+    uint32_t id, void **out);
 
-/* Resolve a writer-assigned list/cycle ID while reading; NULL + error if
- * unknown.  ID 0 gives NULL without error. */
-int warts_rd_list(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_list **out);
-int warts_rd_cycle(struct scamper_file *f, struct rbuf *rb, uint32_t id,
-    struct scamper_cycle **out);
+/*
+ * Measurement records (warts_rec.c).  Each type's codec file describes
+ * its record with a struct warts_rec: its parameters as fields (the
+ * first two always the list and cycle IDs, WFIELD_IDS), what is read
+ * after them, and how the record is written.  One reader and one writer
+ * do the rest for every type: allocation, the parameter block, freeing
+ * on failure, the IDs.
+ */
+#define WREC_MAXNF	32
 
-int warts_trace_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_trace **out);
-int warts_trace_write(struct wbuf *wb, const struct scamper_trace *t,
-    uint32_t listid, uint32_t cycleid);
-int warts_ping_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_ping **out);
-int warts_ping_write(struct wbuf *wb, const struct scamper_ping *p,
-    uint32_t listid, uint32_t cycleid);
-int warts_tracelb_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_tracelb **out);
-int warts_tracelb_write(struct wbuf *wb, const struct scamper_tracelb *t,
-    uint32_t listid, uint32_t cycleid);
-int warts_dealias_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_dealias **out);
-int warts_dealias_write(struct wbuf *wb, const struct scamper_dealias *d,
-    uint32_t listid, uint32_t cycleid);
-int warts_neighbourdisc_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_neighbourdisc **out);
-int warts_neighbourdisc_write(struct wbuf *wb,
-    const struct scamper_neighbourdisc *n, uint32_t listid, uint32_t cycleid);
-int warts_tbit_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_tbit **out);
-int warts_tbit_write(struct wbuf *wb, const struct scamper_tbit *t,
-    uint32_t listid, uint32_t cycleid);
-int warts_sting_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_sting **out);
-int warts_sting_write(struct wbuf *wb, const struct scamper_sting *s,
-    uint32_t listid, uint32_t cycleid);
-int warts_sniff_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_sniff **out);
-int warts_sniff_write(struct wbuf *wb, const struct scamper_sniff *s,
-    uint32_t listid, uint32_t cycleid);
-int warts_host_read(struct scamper_file *f, struct rbuf *rb,
-    struct scamper_host **out);
-int warts_host_write(struct wbuf *wb, const struct scamper_host *h,
-    uint32_t listid, uint32_t cycleid);
+/* Values a record's parameters hold outside its object. */
+struct wrec_tmp {
+	uint32_t	 listid, cycleid;
+	uint32_t	 flags;		/* trace, ping: all the flags */
+	uint8_t		 flags8;	/* trace, ping: the low 8 */
+	uint16_t	 pktc16;	/* tbit: the old u16 packet count */
+	char		*skip;		/* a string read, dropped */
+};
+
+/* The list and cycle IDs (flags 1 and 2), written when not 0 or, if
+ * ALWAYS, whatever they are. */
+#define WFIELD_IDS(x, always) \
+	WFIELD(WF_U32, &(x)->listid, (always) || (x)->listid != 0), \
+	WFIELD(WF_U32, &(x)->cycleid, (always) || (x)->cycleid != 0)
+
+/* The IDs, then object O's user ID: flags 1 to 3 of the records after
+ * dealias (neighbourdisc, tbit, sting, sniff, host). */
+#define WFIELD_IDS_USERID(x, o) \
+	WFIELD_IDS(x, 0), \
+	WFIELD(WF_U32, &(o)->userid, (o)->userid != 0)
+/* The same, then O's source and destination: flags 1 to 5 of tbit, sting
+ * and host. */
+#define WFIELD_IDS_SRC_DST(x, o) \
+	WFIELD_IDS_USERID(x, o), \
+	WFIELD(WF_ADDR, &(o)->src, scamper_addr_isset(&(o)->src)), \
+	WFIELD(WF_ADDR, &(o)->dst, scamper_addr_isset(&(o)->dst))
+
+struct warts_rec;
+
+/* A record being read: its parameters are in F (->set tells which were
+ * there), their values outside the object in X. */
+struct wrec_rd {
+	struct scamper_file	*file;
+	struct rbuf		*rb;
+	const struct warts_rec	*rec;
+	struct wfield		 f[WREC_MAXNF];
+	struct wrec_tmp		 x;
+};
+
+struct warts_rec {
+	uint16_t	 type;		/* SCAMPER_FILE_OBJ_* */
+	int		 nf;		/* parameter fields */
+	size_t		 list_off, cycle_off; /* list, cycle */
+	void		*(*alloc)(void);
+	void		 (*free)(void *);
+	/* OBJ's parameters as fields into F, values kept outside it in X */
+	void		 (*fields)(struct wfield *f, void *obj,
+			    struct wrec_tmp *x);
+	/* After the parameters: the checks and the rest of the record;
+	 * 0, -1 (failed, error in R->rb), or 1 (leave the record raw) */
+	int		 (*rd)(struct wrec_rd *r, void *obj);
+	/* The record body: OBJ's parameters (warts_rec_params, with the
+	 * IDs in X) and what follows them; 0 or -1 (cannot be written) */
+	int		 (*wr)(struct wbuf *wb, const void *obj,
+			    struct wrec_tmp *x);
+};
+
+/* Define warts_NAME_rec for struct scamper_NAME, record type TYPE with NF
+ * parameters, from the file's static functions, typed for the record:
+ * void NAME_fields(struct wfield *, struct scamper_NAME *,
+ * struct wrec_tmp *); int NAME_rd(struct wrec_rd *, struct scamper_NAME
+ * *); int NAME_wr(struct wbuf *, const struct scamper_NAME *, struct
+ * wrec_tmp *). */
+#define WARTS_REC(name, TYPE, NF) \
+static void * \
+name##_new(void) \
+{ \
+	return scamper_##name##_alloc(); \
+} \
+static void \
+name##_del(void *o) \
+{ \
+	scamper_##name##_free(o); \
+} \
+static void \
+name##_fields_v(struct wfield *f, void *o, struct wrec_tmp *x) \
+{ \
+	name##_fields(f, o, x); \
+} \
+static int \
+name##_rd_v(struct wrec_rd *r, void *o) \
+{ \
+	return name##_rd(r, o); \
+} \
+static int \
+name##_wr_v(struct wbuf *wb, const void *o, struct wrec_tmp *x) \
+{ \
+	return name##_wr(wb, o, x); \
+} \
+const struct warts_rec warts_##name##_rec = { (TYPE), (NF), \
+	offsetof(struct scamper_##name, list), \
+	offsetof(struct scamper_##name, cycle), name##_new, name##_del, \
+	name##_fields_v, name##_rd_v, name##_wr_v }
+
+extern const struct warts_rec warts_trace_rec;
+extern const struct warts_rec warts_ping_rec;
+extern const struct warts_rec warts_tracelb_rec;
+extern const struct warts_rec warts_dealias_rec;
+extern const struct warts_rec warts_neighbourdisc_rec;
+extern const struct warts_rec warts_tbit_rec;
+extern const struct warts_rec warts_sting_rec;
+extern const struct warts_rec warts_sniff_rec;
+extern const struct warts_rec warts_host_rec;
+
+/* The description of measurement record TYPE, or NULL. */
+const struct warts_rec *warts_rec_find(uint16_t type);
+/* Read a record of REC's type from RB into a new object at *OUT: 0, -1
+ * (error in RB), or 1 (the codec leaves the record raw). */
+int warts_rec_read(struct scamper_file *file, struct rbuf *rb,
+    const struct warts_rec *rec, void **out);
+/* While reading: resolve the IDs in R->x into OBJ's list and cycle. */
+int warts_rd_ids(struct wrec_rd *r, void *obj);
+/* Write OBJ's parameters (REC's fields, IDs in X). */
+void warts_rec_params(struct wbuf *wb, const struct warts_rec *rec,
+    void *obj, struct wrec_tmp *x);
 
 #endif

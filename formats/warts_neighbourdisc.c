@@ -19,17 +19,12 @@
 
 #define ND_NF	15
 
-struct ndtmp {
-	uint32_t	 listid, cycleid;
-};
-
 static void
-nd_fields(struct wfield *f, struct scamper_neighbourdisc *n, struct ndtmp *x)
+neighbourdisc_fields(struct wfield *f, struct scamper_neighbourdisc *n,
+    struct wrec_tmp *x)
 {
 	struct wfield fl[ND_NF] = {
-		WFIELD(WF_U32, &x->listid, x->listid != 0),
-		WFIELD(WF_U32, &x->cycleid, x->cycleid != 0),
-		WFIELD(WF_U32, &n->userid, n->userid != 0),
+		WFIELD_IDS_USERID(x, n),
 		WFIELD(WF_STR, &n->ifname, n->ifname != NULL),
 		WFIELD(WF_TV, &n->start, 1),
 		WFIELD(WF_U8, &n->method, 1),
@@ -106,49 +101,27 @@ probes_read(struct rbuf *rb, struct scamper_neighbourdisc *n, uint16_t c)
 	return 0;
 }
 
-int
-warts_neighbourdisc_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_neighbourdisc **out)
+static int
+neighbourdisc_rd(struct wrec_rd *r, struct scamper_neighbourdisc *n)
 {
-	struct scamper_neighbourdisc *n;
-	struct wfield f[ND_NF];
-	struct ndtmp x;
-	uint16_t probec;
+	uint16_t probec = n->probec;
 
-	if ((n = scamper_neighbourdisc_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	nd_fields(f, n, &x);
-	if (warts_params_read(rb, f, ND_NF) != 0)
-		goto err;
-	probec = n->probec;
 	n->probec = 0;
-	if (warts_rd_list(file, rb, x.listid, &n->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &n->cycle) != 0 ||
-	    probes_read(rb, n, probec) != 0)
-		goto err;
-	*out = n;
-	return 0;
-err:
-	scamper_neighbourdisc_free(n);
-	return -1;
+	if (warts_rd_ids(r, n) != 0)
+		return -1;
+	return probes_read(r->rb, n, probec);
 }
 
-int
-warts_neighbourdisc_write(struct wbuf *wb,
-    const struct scamper_neighbourdisc *nd, uint32_t listid, uint32_t cycleid)
+static int
+neighbourdisc_wr(struct wbuf *wb, const struct scamper_neighbourdisc *n0,
+    struct wrec_tmp *x)
 {
-	struct scamper_neighbourdisc n = *nd;
-	struct wfield f[ND_NF];
-	struct ndtmp x;
+	struct scamper_neighbourdisc n = *n0;
 	size_t pad = 0;
 
-	x.listid = listid;
-	x.cycleid = cycleid;
 	if (n.probes == NULL)
 		n.probec = 0;
-	nd_fields(f, &n, &x);
-	warts_params_write(wb, f, ND_NF);
+	warts_rec_params(wb, &warts_neighbourdisc_rec, &n, x);
 	for (uint16_t i = 0; i < n.probec; i++) {
 		struct scamper_neighbourdisc_probe p = n.probes[i];
 		struct wfield pf[2] = {
@@ -180,3 +153,5 @@ warts_neighbourdisc_write(struct wbuf *wb,
 		wb_u8(wb, 0);
 	return 0;
 }
+
+WARTS_REC(neighbourdisc, SCAMPER_FILE_OBJ_NEIGHBOURDISC, ND_NF);

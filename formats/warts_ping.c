@@ -12,63 +12,7 @@
 #include "scamper_ping.h"
 #include "warts_int.h"
 
-/* ---- address lists: u8 count then addresses -------------------------- */
-
-static int
-addrs_rd(struct rbuf *rb, struct scamper_addr **out, uint8_t *count)
-{
-	uint8_t n;
-
-	if (rb_u8(rb, &n) != 0)
-		return -1;
-	if ((*out = calloc(n > 0 ? n : 1, sizeof(**out))) == NULL)
-		return rb_fail(rb, "out of memory");
-	*count = n;
-	for (uint8_t i = 0; i < n; i++)
-		if (rb_addr(rb, &(*out)[i]) != 0)
-			return -1;
-	return 0;
-}
-
-static void
-addrs_wr(struct wbuf *wb, const struct scamper_addr *a, uint8_t n)
-{
-	wb_u8(wb, n);
-	for (uint8_t i = 0; i < n; i++)
-		wb_addr(wb, &a[i]);
-}
-
-static int
-tsps_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_ping *p = f->ctx;
-
-	return addrs_rd(rb, &p->tsps, &p->tspsc);
-}
-
-static void
-tsps_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_ping *p = f->ctx;
-
-	addrs_wr(wb, p->tsps, p->tspsc);
-}
-
-static int
-v4rr_rd(struct rbuf *rb, struct wfield *f)
-{
-	struct scamper_ping_reply *r = f->ctx;
-
-	return addrs_rd(rb, &r->v4rr, &r->v4rrc);
-}
-
-static void
-v4rr_wr(struct wbuf *wb, const struct wfield *f)
-{
-	const struct scamper_ping_reply *r = f->ctx;
-
-	addrs_wr(wb, r->v4rr, r->v4rrc);
-}
+/* ---- reply timestamps ------------------------------------------------ */
 
 static int
 ts_rd(struct rbuf *rb, struct wfield *f)
@@ -92,10 +36,7 @@ ts_rd(struct rbuf *rb, struct wfield *f)
 	if ((r->tsaddr = calloc(addrc, sizeof(*r->tsaddr))) == NULL)
 		return rb_fail(rb, "out of memory");
 	r->tsaddrc = addrc;
-	for (uint8_t i = 0; i < addrc; i++)
-		if (rb_addr(rb, &r->tsaddr[i]) != 0)
-			return -1;
-	return 0;
+	return rb_addrn(rb, r->tsaddr, addrc);
 }
 
 static void
@@ -107,8 +48,7 @@ ts_wr(struct wbuf *wb, const struct wfield *f)
 	wb_u8(wb, r->tsaddr != NULL ? r->tsaddrc : 0);
 	for (uint8_t i = 0; i < r->tsc; i++)
 		wb_u32(wb, r->tsv[i]);
-	for (uint8_t i = 0; r->tsaddr != NULL && i < r->tsaddrc; i++)
-		wb_addr(wb, &r->tsaddr[i]);
+	wb_addrn(wb, r->tsaddr, r->tsaddrc);
 }
 
 static int
@@ -145,22 +85,14 @@ method_is_icmp(uint8_t m)
 }
 
 static void
-cb(struct wfield *f, void *ctx, wf_rd rd, wf_wr wr)
-{
-	f->ctx = ctx;
-	f->rd_cb = rd;
-	f->wr = wr;
-}
-
-static void
 reply_fields(struct wfield *f, const struct scamper_ping *p,
-    struct scamper_ping_reply *r, struct scamper_addr *gid)
+    struct scamper_ping_reply *r)
 {
 	int v6 = p->dst.type == SCAMPER_ADDR_IPV6;
 	int rid = (r->flags & SCAMPER_PING_REPLY_FLAG_REPLY_IPID) != 0;
 	int pid = (r->flags & SCAMPER_PING_REPLY_FLAG_PROBE_IPID) != 0;
 	struct wfield fl[RP_NF] = {
-		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_GID, &r->addr, 0),
 		WFIELD(WF_U8, &r->flags, r->flags != 0),
 		WFIELD(WF_U8, &r->reply_ttl,
 		    r->flags & SCAMPER_PING_REPLY_FLAG_REPLY_TTL),
@@ -174,16 +106,15 @@ reply_fields(struct wfield *f, const struct scamper_ping *p,
 		WFIELD(WF_U8, &r->reply_proto, !method_is_icmp(p->probe_method)),
 		WFIELD(WF_U8, &r->tcp_flags, r->reply_proto == 6),
 		WFIELD(WF_ADDR, &r->addr, 1),
-		WFIELD(WF_CB, NULL, r->v4rr != NULL),
+		WFIELD_ADDRS(&r->v4rr, &r->v4rrc, r->v4rr != NULL),
 		WFIELD(WF_CB, NULL, r->tsv != NULL),
 		WFIELD(WF_U32, &r->reply_ipid32, !v6 || rid),
 		WFIELD(WF_TV, &r->tx, r->tx.tv_sec != 0),
 		WFIELD(WF_CB, NULL, r->has_tsreply),
 	};
 
-	cb(&fl[12], r, v4rr_rd, v4rr_wr);
-	cb(&fl[13], r, ts_rd, ts_wr);
-	cb(&fl[16], r, tsreply_rd, tsreply_wr);
+	wfield_cb(&fl[13], r, ts_rd, ts_wr);
+	wfield_cb(&fl[16], r, tsreply_rd, tsreply_wr);
 	memcpy(f, fl, sizeof(fl));
 }
 
@@ -192,13 +123,10 @@ reply_read(struct rbuf *rb, const struct scamper_ping *p,
     struct scamper_ping_reply *r)
 {
 	struct wfield f[RP_NF];
-	struct scamper_addr gid = { 0 };
 
-	reply_fields(f, p, r, &gid);
+	reply_fields(f, p, r);
 	if (warts_params_read(rb, f, RP_NF) != 0)
 		return -1;
-	if (!f[11].set && f[0].set)
-		r->addr = gid;
 	if (!scamper_addr_isset(&r->addr))
 		return rb_fail(rb, "ping reply without an address");
 	if (!f[9].set)
@@ -212,9 +140,8 @@ reply_write(struct wbuf *wb, const struct scamper_ping *p,
 {
 	struct scamper_ping_reply r = *reply;
 	struct wfield f[RP_NF];
-	struct scamper_addr gid = { 0 };
 
-	reply_fields(f, p, &r, &gid);
+	reply_fields(f, p, &r);
 	warts_params_write(wb, f, RP_NF);
 }
 
@@ -222,21 +149,13 @@ reply_write(struct wbuf *wb, const struct scamper_ping *p,
 
 #define PG_NF	32
 
-struct pgtmp {
-	uint32_t	 listid, cycleid;
-	uint8_t		 flags8;
-	uint32_t	 flags;
-	struct scamper_addr gsrc, gdst;
-};
-
 static void
-ping_fields(struct wfield *f, struct scamper_ping *p, struct pgtmp *x)
+ping_fields(struct wfield *f, struct scamper_ping *p, struct wrec_tmp *x)
 {
 	struct wfield fl[PG_NF] = {
-		WFIELD(WF_U32, &x->listid, x->listid != 0),
-		WFIELD(WF_U32, &x->cycleid, x->cycleid != 0),
-		WFIELD(WF_GID, &x->gsrc, 0),
-		WFIELD(WF_GID, &x->gdst, 0),
+		WFIELD_IDS(x, 0),
+		WFIELD(WF_GID, &p->src, 0),
+		WFIELD(WF_GID, &p->dst, 0),
 		WFIELD(WF_TV, &p->start, 1),
 		WFIELD(WF_U8, &p->stop_reason, 1),
 		WFIELD(WF_U8, &p->stop_data, 1),
@@ -256,7 +175,7 @@ ping_fields(struct wfield *f, struct scamper_ping *p, struct pgtmp *x)
 		WFIELD(WF_ADDR, &p->dst, scamper_addr_isset(&p->dst)),
 		WFIELD(WF_U8, &x->flags8, (x->flags & 0xff) != 0),
 		WFIELD(WF_U8, &p->probe_tos, p->probe_tos != 0),
-		WFIELD(WF_CB, NULL, p->tsps != NULL),
+		WFIELD_ADDRS(&p->tsps, &p->tspsc, p->tsps != NULL),
 		WFIELD(WF_U16, &p->probe_icmpsum, p->probe_icmpsum != 0 &&
 		    (x->flags & SCAMPER_PING_FLAG_ICMPSUM)),
 		WFIELD(WF_U16, &p->reply_pmtu, p->reply_pmtu != 0),
@@ -270,78 +189,48 @@ ping_fields(struct wfield *f, struct scamper_ping *p, struct pgtmp *x)
 	};
 
 	fl[8].lenp = &p->probe_datalen;
-	cb(&fl[23], p, tsps_rd, tsps_wr);
 	memcpy(f, fl, sizeof(fl));
 }
 
-int
-warts_ping_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_ping **out)
+static int
+ping_rd(struct wrec_rd *r, struct scamper_ping *p)
 {
-	struct scamper_ping *p;
-	struct wfield f[PG_NF];
-	struct pgtmp x;
 	uint16_t n;
 
-	if ((p = scamper_ping_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	ping_fields(f, p, &x);
-	if (warts_params_read(rb, f, PG_NF) != 0)
-		goto err;
-	if (f[7].set && !f[8].set)
+	if (r->f[7].set && !r->f[8].set)
 		p->probe_datalen = 0;	/* length without data: ignore */
-	if (!f[19].set && f[2].set)
-		p->src = x.gsrc;
-	if (!f[20].set && f[3].set)
-		p->dst = x.gdst;
-	if (!scamper_addr_isset(&p->dst)) {
-		rb_fail(rb, "ping without a destination");
-		goto err;
-	}
-	p->flags = f[29].set ? x.flags : x.flags8;
-	if (!f[26].set)
+	if (!scamper_addr_isset(&p->dst))
+		return rb_fail(r->rb, "ping without a destination");
+	p->flags = r->f[29].set ? r->x.flags : r->x.flags8;
+	if (!r->f[26].set)
 		p->probe_timeout = p->probe_wait;
-	if (warts_rd_list(file, rb, x.listid, &p->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &p->cycle) != 0 ||
-	    rb_u16(rb, &n) != 0)
-		goto err;
+	if (warts_rd_ids(r, p) != 0 || rb_u16(r->rb, &n) != 0)
+		return -1;
 	for (uint16_t i = 0; i < n; i++) {
-		struct scamper_ping_reply *r = scamper_ping_reply_add(p);
+		struct scamper_ping_reply *rp = scamper_ping_reply_add(p);
 
-		if (r == NULL) {
-			rb_fail(rb, "out of memory");
-			goto err;
-		}
-		if (reply_read(rb, p, r) != 0)
-			goto err;
+		if (rp == NULL)
+			return rb_fail(r->rb, "out of memory");
+		if (reply_read(r->rb, p, rp) != 0)
+			return -1;
 	}
-	*out = p;
 	return 0;
-err:
-	scamper_ping_free(p);
-	return -1;
 }
 
-int
-warts_ping_write(struct wbuf *wb, const struct scamper_ping *ping,
-    uint32_t listid, uint32_t cycleid)
+static int
+ping_wr(struct wbuf *wb, const struct scamper_ping *p0, struct wrec_tmp *x)
 {
-	struct scamper_ping p = *ping;
-	struct wfield f[PG_NF];
-	struct pgtmp x;
+	struct scamper_ping p = *p0;
 
-	memset(&x, 0, sizeof(x));
-	x.listid = listid;
-	x.cycleid = cycleid;
-	x.flags = p.flags;
-	x.flags8 = (uint8_t)p.flags;
+	x->flags = p.flags;
+	x->flags8 = (uint8_t)p.flags;
 	if (p.probe_data == NULL)
 		p.probe_datalen = 0;
-	ping_fields(f, &p, &x);
-	warts_params_write(wb, f, PG_NF);
+	warts_rec_params(wb, &warts_ping_rec, &p, x);
 	wb_u16(wb, p.replyc);
 	for (uint16_t i = 0; i < p.replyc; i++)
 		reply_write(wb, &p, &p.replies[i]);
 	return 0;
 }
+
+WARTS_REC(ping, SCAMPER_FILE_OBJ_PING, PG_NF);

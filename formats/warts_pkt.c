@@ -1,5 +1,5 @@
 /*
- * warts_pkt.c: the packet records of tbit and sting (warts_pkt.h).
+ * warts_pkt.c: the packet records of tbit, sting and sniff (warts_pkt.h).
  */
 #include <string.h>
 #include <sys/time.h>
@@ -35,7 +35,8 @@ static void
 pkt_load(struct wpkt *p, const unsigned char *e,
     const struct warts_pkt_layout *l)
 {
-	memcpy(&p->u8, e + l->u8, sizeof(p->u8));
+	if (l->u8 != WARTS_PKT_NONE)
+		memcpy(&p->u8, e + l->u8, sizeof(p->u8));
 	memcpy(&p->tv, e + l->tv, sizeof(p->tv));
 	memcpy(&p->data, e + l->data, sizeof(p->data));
 	memcpy(&p->len, e + l->len, sizeof(p->len));
@@ -45,17 +46,20 @@ static void
 pkt_store(unsigned char *e, const struct wpkt *p,
     const struct warts_pkt_layout *l)
 {
-	memcpy(e + l->u8, &p->u8, sizeof(p->u8));
+	if (l->u8 != WARTS_PKT_NONE)
+		memcpy(e + l->u8, &p->u8, sizeof(p->u8));
 	memcpy(e + l->tv, &p->tv, sizeof(p->tv));
 	memcpy(e + l->data, &p->data, sizeof(p->data));
 	memcpy(e + l->len, &p->len, sizeof(p->len));
 }
 
-int
+/* Read N packet records of layout L into a new array at *PKTS. */
+static int
 warts_pkts_read(struct rbuf *rb, uint32_t n,
     const struct warts_pkt_layout *l, void *pkts, uint32_t *pktc)
 {
 	unsigned char *a = rb_calloc(rb, n, l->size, 1);
+	int skip = l->u8 == WARTS_PKT_NONE;	/* fields from the time on */
 
 	if (a == NULL)
 		return -1;
@@ -68,7 +72,7 @@ warts_pkts_read(struct rbuf *rb, uint32_t n,
 
 		memset(&p, 0, sizeof(p));
 		pkt_fields(pf, &p);
-		rc = warts_params_read(rb, pf, PK_NF);
+		rc = warts_params_read(rb, pf + skip, PK_NF - skip);
 		if (rc == 0 && !pf[3].set)
 			p.len = 0;
 		pkt_store(a + (size_t)i * l->size, &p, l);
@@ -78,11 +82,12 @@ warts_pkts_read(struct rbuf *rb, uint32_t n,
 	return 0;
 }
 
-void
+static void
 warts_pkts_write(struct wbuf *wb, const void *pkts, uint32_t n,
     const struct warts_pkt_layout *l)
 {
 	const unsigned char *a = pkts;
+	int skip = l->u8 == WARTS_PKT_NONE;
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct wfield pf[PK_NF];
@@ -92,6 +97,29 @@ warts_pkts_write(struct wbuf *wb, const void *pkts, uint32_t n,
 		if (p.data == NULL)
 			p.len = 0;
 		pkt_fields(pf, &p);
-		warts_params_write(wb, pf, PK_NF);
+		warts_params_write(wb, pf + skip, PK_NF - skip);
 	}
+}
+
+int
+warts_rd_ids_pkts(struct wrec_rd *r, void *obj,
+    const struct warts_pkt_layout *l, void *pkts, uint32_t *pktc)
+{
+	uint32_t n = *pktc;
+
+	*pktc = 0;
+	if (warts_rd_ids(r, obj) != 0)
+		return -1;
+	return warts_pkts_read(r->rb, n, l, pkts, pktc);
+}
+
+void
+warts_wr_params_pkts(struct wbuf *wb, const struct warts_rec *rec,
+    void *obj, struct wrec_tmp *x, const struct warts_pkt_layout *l,
+    const void *pkts, uint32_t *pktc)
+{
+	if (pkts == NULL)
+		*pktc = 0;
+	warts_rec_params(wb, rec, obj, x);
+	warts_pkts_write(wb, pkts, *pktc, l);
 }

@@ -18,19 +18,11 @@
 static const struct warts_pkt_layout pkt_layout =
     WARTS_PKT_LAYOUT(struct scamper_sting_pkt, flags);
 
-struct sttmp {
-	uint32_t	 listid, cycleid;
-};
-
 static void
-sting_fields(struct wfield *f, struct scamper_sting *s, struct sttmp *x)
+sting_fields(struct wfield *f, struct scamper_sting *s, struct wrec_tmp *x)
 {
 	struct wfield fl[ST_NF] = {
-		WFIELD(WF_U32, &x->listid, x->listid != 0),
-		WFIELD(WF_U32, &x->cycleid, x->cycleid != 0),
-		WFIELD(WF_U32, &s->userid, s->userid != 0),
-		WFIELD(WF_ADDR, &s->src, scamper_addr_isset(&s->src)),
-		WFIELD(WF_ADDR, &s->dst, scamper_addr_isset(&s->dst)),
+		WFIELD_IDS_SRC_DST(x, s),
 		WFIELD(WF_U16, &s->sport, 1),
 		WFIELD(WF_U16, &s->dport, 1),
 		WFIELD(WF_U16, &s->count, 1),
@@ -54,53 +46,24 @@ sting_fields(struct wfield *f, struct scamper_sting *s, struct sttmp *x)
 	memcpy(f, fl, sizeof(fl));
 }
 
-int
-warts_sting_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_sting **out)
+static int
+sting_rd(struct wrec_rd *r, struct scamper_sting *s)
 {
-	struct scamper_sting *s;
-	struct wfield f[ST_NF];
-	struct sttmp x;
-	uint32_t pktc;
-
-	if ((s = scamper_sting_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	sting_fields(f, s, &x);
-	if (warts_params_read(rb, f, ST_NF) != 0)
-		goto err;
-	if (f[14].set && !f[15].set)
+	if (r->f[14].set && !r->f[15].set)
 		s->datalen = 0;
-	pktc = s->pktc;
-	s->pktc = 0;
-	if (warts_rd_list(file, rb, x.listid, &s->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &s->cycle) != 0 ||
-	    warts_pkts_read(rb, pktc, &pkt_layout, &s->pkts,
-	    &s->pktc) != 0)
-		goto err;
-	*out = s;
-	return 0;
-err:
-	scamper_sting_free(s);
-	return -1;
+	return warts_rd_ids_pkts(r, s, &pkt_layout, &s->pkts, &s->pktc);
 }
 
-int
-warts_sting_write(struct wbuf *wb, const struct scamper_sting *st,
-    uint32_t listid, uint32_t cycleid)
+static int
+sting_wr(struct wbuf *wb, const struct scamper_sting *s0, struct wrec_tmp *x)
 {
-	struct scamper_sting s = *st;
-	struct wfield f[ST_NF];
-	struct sttmp x;
+	struct scamper_sting s = *s0;
 
-	x.listid = listid;
-	x.cycleid = cycleid;
 	if (s.data == NULL)
 		s.datalen = 0;
-	if (s.pkts == NULL)
-		s.pktc = 0;
-	sting_fields(f, &s, &x);
-	warts_params_write(wb, f, ST_NF);
-	warts_pkts_write(wb, s.pkts, s.pktc, &pkt_layout);
+	warts_wr_params_pkts(wb, &warts_sting_rec, &s, x, &pkt_layout, s.pkts,
+	    &s.pktc);
 	return 0;
 }
+
+WARTS_REC(sting, SCAMPER_FILE_OBJ_STING, ST_NF);

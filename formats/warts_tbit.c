@@ -22,11 +22,6 @@
 static const struct warts_pkt_layout pkt_layout =
     WARTS_PKT_LAYOUT(struct scamper_tbit_pkt, dir);
 
-struct tbtmp {
-	uint32_t	 listid, cycleid;
-	uint16_t	 pktc16;
-};
-
 static int
 cookie_rd(struct rbuf *rb, struct wfield *f)
 {
@@ -50,14 +45,10 @@ cookie_wr(struct wbuf *wb, const struct wfield *f)
 }
 
 static void
-tbit_fields(struct wfield *f, struct scamper_tbit *t, struct tbtmp *x)
+tbit_fields(struct wfield *f, struct scamper_tbit *t, struct wrec_tmp *x)
 {
 	struct wfield fl[TB_NF] = {
-		WFIELD(WF_U32, &x->listid, x->listid != 0),
-		WFIELD(WF_U32, &x->cycleid, x->cycleid != 0),
-		WFIELD(WF_U32, &t->userid, t->userid != 0),
-		WFIELD(WF_ADDR, &t->src, scamper_addr_isset(&t->src)),
-		WFIELD(WF_ADDR, &t->dst, scamper_addr_isset(&t->dst)),
+		WFIELD_IDS_SRC_DST(x, t),
 		WFIELD(WF_U16, &t->sport, 1),
 		WFIELD(WF_U16, &t->dport, 1),
 		WFIELD(WF_TV, &t->start, 1),
@@ -98,8 +89,7 @@ block_fields(struct wfield *f, struct scamper_tbit *t, int blk)
 				    t->http_file != NULL),
 				WFIELD(WF_U8, &t->http_type, t->http_type != 0),
 			};
-			memcpy(f, fl, sizeof(fl));
-			return 3;
+			return wfields_copy(f, fl, sizeof(fl));
 		}
 		if (t->app_proto == SCAMPER_TBIT_APP_BGP) {
 			f[0] = (struct wfield)WFIELD(WF_U32, &t->bgp_asn,
@@ -118,16 +108,14 @@ block_fields(struct wfield *f, struct scamper_tbit *t, int blk)
 			WFIELD(WF_ADDR, &t->pmtud_ptbsrc,
 			    scamper_addr_isset(&t->pmtud_ptbsrc)),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 4;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_TBIT_TYPE_NULL: {
 		struct wfield fl[] = {
 			WFIELD(WF_U16, &t->null_options, t->null_options != 0),
 			WFIELD(WF_U16, &t->null_results, t->null_results != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 2;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	case SCAMPER_TBIT_TYPE_ICW:
 		f[0] = (struct wfield)WFIELD(WF_U32, &t->icw_start_seq,
@@ -141,8 +129,7 @@ block_fields(struct wfield *f, struct scamper_tbit *t, int blk)
 			WFIELD(WF_U32, &t->blind_off, t->blind_off != 0),
 			WFIELD(WF_U8, &t->blind_retx, t->blind_retx != 0),
 		};
-		memcpy(f, fl, sizeof(fl));
-		return 2;
+		return wfields_copy(f, fl, sizeof(fl));
 	}
 	}
 	return 0;
@@ -223,61 +210,31 @@ block_write(struct wbuf *wb, struct scamper_tbit *t, int blk)
 
 /* ---- the record ------------------------------------------------------- */
 
-int
-warts_tbit_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_tbit **out)
+static int
+tbit_rd(struct wrec_rd *r, struct scamper_tbit *t)
 {
-	struct scamper_tbit *t;
-	struct wfield f[TB_NF];
-	struct tbtmp x;
-	uint32_t pktc;
-
-	if ((t = scamper_tbit_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	tbit_fields(f, t, &x);
-	if (warts_params_read(rb, f, TB_NF) != 0)
-		goto err;
-	if (!scamper_addr_isset(&t->src) || !scamper_addr_isset(&t->dst)) {
-		rb_fail(rb, "tbit without addresses");
-		goto err;
-	}
-	pktc = f[16].set ? t->pktc : x.pktc16;
-	t->pktc = 0;
-	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
-	    warts_pkts_read(rb, pktc, &pkt_layout, &t->pkts,
-	    &t->pktc) != 0)
-		goto err;
-	if (blocks_read(rb, t) != 0)
-		goto err;
-	*out = t;
-	return 0;
-err:
-	scamper_tbit_free(t);
-	return -1;
+	if (!scamper_addr_isset(&t->src) || !scamper_addr_isset(&t->dst))
+		return rb_fail(r->rb, "tbit without addresses");
+	if (!r->f[16].set)
+		t->pktc = r->x.pktc16;
+	if (warts_rd_ids_pkts(r, t, &pkt_layout, &t->pkts, &t->pktc) != 0)
+		return -1;
+	return blocks_read(r->rb, t);
 }
 
-int
-warts_tbit_write(struct wbuf *wb, const struct scamper_tbit *tb,
-    uint32_t listid, uint32_t cycleid)
+static int
+tbit_wr(struct wbuf *wb, const struct scamper_tbit *t0, struct wrec_tmp *x)
 {
-	struct scamper_tbit t = *tb;
-	struct wfield f[TB_NF];
-	struct tbtmp x;
+	struct scamper_tbit t = *t0;
 
-	memset(&x, 0, sizeof(x));
-	x.listid = listid;
-	x.cycleid = cycleid;
-	if (t.pkts == NULL)
-		t.pktc = 0;
 	if (t.fo_cookielen > sizeof(t.fo_cookie))
 		return -1;
-	tbit_fields(f, &t, &x);
-	warts_params_write(wb, f, TB_NF);
-	warts_pkts_write(wb, t.pkts, t.pktc, &pkt_layout);
+	warts_wr_params_pkts(wb, &warts_tbit_rec, &t, x, &pkt_layout, t.pkts,
+	    &t.pktc);
 	block_write(wb, &t, 1);
 	block_write(wb, &t, 2);
 	wb_u16(wb, 0);
 	return 0;
 }
+
+WARTS_REC(tbit, SCAMPER_FILE_OBJ_TBIT, TB_NF);

@@ -23,18 +23,18 @@
 #define HOP_NF	20
 
 /*
- * Describe hop H (with temporaries in ID and TC) as fields.  The quoted
+ * Describe hop H (with its probe ID less one in ID) as fields.  The quoted
  * length is written when it differs from the *trace's* probe size (PSIZE),
  * not the hop's: scamper does so, which shows on PMTUD hops.
  */
 static void
 hop_fields(struct wfield *f, struct scamper_trace_hop *h, uint8_t *id,
-    struct scamper_addr *gid, uint16_t psize)
+    uint16_t psize)
 {
 	int icmp = scamper_trace_hop_is_icmp(h);
 	int q = scamper_trace_hop_is_icmp_q(h);
 	struct wfield fl[HOP_NF] = {
-		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_GID, &h->addr, 0),
 		WFIELD(WF_U8, &h->probe_ttl, 1),
 		WFIELD(WF_U8, &h->reply_ttl, 1),
 		WFIELD(WF_U8, &h->flags, 1),
@@ -66,14 +66,11 @@ static int
 hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 {
 	struct wfield f[HOP_NF];
-	struct scamper_addr gid = { 0 };
 	uint8_t id = 0;
 
-	hop_fields(f, h, &id, &gid, psize);
+	hop_fields(f, h, &id, psize);
 	if (warts_params_read(rb, f, HOP_NF) != 0)
 		return -1;
-	if (!f[17].set && f[0].set)
-		h->addr = gid;
 	if (!scamper_addr_isset(&h->addr))
 		return rb_fail(rb, "hop record without an address");
 	if (h->probe_ttl == 0)
@@ -93,10 +90,9 @@ hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
 {
 	struct scamper_trace_hop h = *hop;
 	struct wfield f[HOP_NF];
-	struct scamper_addr gid = { 0 };
 	uint8_t id = (uint8_t)(hop->probe_id - 1);
 
-	hop_fields(f, &h, &id, &gid, psize);
+	hop_fields(f, &h, &id, psize);
 	warts_params_write(wb, f, HOP_NF);
 }
 
@@ -172,21 +168,13 @@ hops_write_sorted(struct wbuf *wb, const struct scamper_trace_hops *hops,
 
 #define TR_NF	32
 
-struct trtmp {
-	uint32_t	 listid, cycleid;
-	uint8_t		 flags8;
-	uint32_t	 flags;
-	struct scamper_addr gsrc, gdst;
-};
-
 static void
-trace_fields(struct wfield *f, struct scamper_trace *t, struct trtmp *x)
+trace_fields(struct wfield *f, struct scamper_trace *t, struct wrec_tmp *x)
 {
 	struct wfield fl[TR_NF] = {
-		WFIELD(WF_U32, &x->listid, 1),
-		WFIELD(WF_U32, &x->cycleid, 1),
-		WFIELD(WF_GID, &x->gsrc, 0),
-		WFIELD(WF_GID, &x->gdst, 0),
+		WFIELD_IDS(x, 1),
+		WFIELD(WF_GID, &t->src, 0),
+		WFIELD(WF_GID, &t->dst, 0),
 		WFIELD(WF_TV, &t->start, 1),
 		WFIELD(WF_U8, &t->stop_reason, 1),
 		WFIELD(WF_U8, &t->stop_data, 1),
@@ -334,12 +322,11 @@ lastditch_read(struct rbuf *rb, struct scamper_trace *t)
 #define DT_NF	7
 
 static void
-dtree_fields(struct wfield *f, struct scamper_trace_dtree *d,
-    struct scamper_addr *g1, struct scamper_addr *g2)
+dtree_fields(struct wfield *f, struct scamper_trace_dtree *d)
 {
 	struct wfield fl[DT_NF] = {
-		WFIELD(WF_GID, g1, 0),
-		WFIELD(WF_GID, g2, 0),
+		WFIELD(WF_GID, &d->lss_stop, 0),
+		WFIELD(WF_GID, &d->gss_stop, 0),
 		WFIELD(WF_U8, &d->firsthop, 1),
 		WFIELD(WF_ADDR, &d->lss_stop, scamper_addr_isset(&d->lss_stop)),
 		WFIELD(WF_ADDR, &d->gss_stop, scamper_addr_isset(&d->gss_stop)),
@@ -353,21 +340,14 @@ dtree_fields(struct wfield *f, struct scamper_trace_dtree *d,
 static int
 dtree_read(struct rbuf *rb, struct scamper_trace *t)
 {
-	struct scamper_addr g1 = { 0 }, g2 = { 0 };
 	struct wfield f[DT_NF];
 
 	if (t->dtree != NULL)
 		return rb_fail(rb, "second doubletree attribute");
 	if ((t->dtree = scamper_trace_dtree_alloc()) == NULL)
 		return rb_fail(rb, "out of memory");
-	dtree_fields(f, t->dtree, &g1, &g2);
-	if (warts_params_read(rb, f, DT_NF) != 0)
-		return -1;
-	if (f[0].set && !f[3].set)
-		t->dtree->lss_stop = g1;
-	if (f[1].set && !f[4].set)
-		t->dtree->gss_stop = g2;
-	return 0;
+	dtree_fields(f, t->dtree);
+	return warts_params_read(rb, f, DT_NF);
 }
 
 static int
@@ -417,10 +397,9 @@ attr_write(struct wbuf *wb, int type, const void *obj, uint16_t psize)
 		break;
 	case ATTR_DTREE: {
 		struct scamper_trace_dtree d = *(const struct scamper_trace_dtree *)obj;
-		struct scamper_addr g1 = { 0 }, g2 = { 0 };
 		struct wfield f[DT_NF];
 
-		dtree_fields(f, &d, &g1, &g2);
+		dtree_fields(f, &d);
 		warts_params_write(wb, f, DT_NF);
 		break;
 	}
@@ -434,65 +413,36 @@ attr_write(struct wbuf *wb, int type, const void *obj, uint16_t psize)
 
 /* ---- the record ----------------------------------------------------- */
 
-int
-warts_trace_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_trace **out)
+static int
+trace_rd(struct wrec_rd *r, struct scamper_trace *t)
 {
-	struct scamper_trace *t;
-	struct wfield f[TR_NF];
-	struct trtmp x;
 	uint16_t hopc;
 
-	if ((t = scamper_trace_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	trace_fields(f, t, &x);
-	if (warts_params_read(rb, f, TR_NF) != 0)
-		goto err;
-	if (!f[25].set && f[2].set)
-		t->src = x.gsrc;
-	if (!f[26].set && f[3].set)
-		t->dst = x.gdst;
-	if (!scamper_addr_isset(&t->dst)) {
-		rb_fail(rb, "trace without a destination");
-		goto err;
-	}
-	t->flags = f[31].set ? x.flags : x.flags8;
-	if (!f[30].set)
+	if (!scamper_addr_isset(&t->dst))
+		return rb_fail(r->rb, "trace without a destination");
+	t->flags = r->f[31].set ? r->x.flags : r->x.flags8;
+	if (!r->f[30].set)
 		t->squeries = 1;
-	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
-	    rb_u16(rb, &hopc) != 0 ||
-	    hops_read(rb, &t->hops, hopc, t->probe_size) != 0 ||
-	    attrs_read(rb, t) != 0)
-		goto err;
-	if (!f[18].set) {
+	if (warts_rd_ids(r, t) != 0 || rb_u16(r->rb, &hopc) != 0 ||
+	    hops_read(r->rb, &t->hops, hopc, t->probe_size) != 0 ||
+	    attrs_read(r->rb, t) != 0)
+		return -1;
+	if (!r->f[18].set) {
 		for (uint16_t i = 0; i < t->hops.hopc; i++)
 			if (t->hops.hops[i].probe_ttl > t->hop_count)
 				t->hop_count = t->hops.hops[i].probe_ttl;
 	}
-	*out = t;
 	return 0;
-err:
-	scamper_trace_free(t);
-	return -1;
 }
 
-int
-warts_trace_write(struct wbuf *wb, const struct scamper_trace *trace,
-    uint32_t listid, uint32_t cycleid)
+static int
+trace_wr(struct wbuf *wb, const struct scamper_trace *t0, struct wrec_tmp *x)
 {
-	struct scamper_trace t = *trace;
-	struct wfield f[TR_NF];
-	struct trtmp x;
+	struct scamper_trace t = *t0;
 
-	memset(&x, 0, sizeof(x));
-	x.listid = listid;
-	x.cycleid = cycleid;
-	x.flags = t.flags;
-	x.flags8 = (uint8_t)t.flags;
-	trace_fields(f, &t, &x);
-	warts_params_write(wb, f, TR_NF);
+	x->flags = t.flags;
+	x->flags8 = (uint8_t)t.flags;
+	warts_rec_params(wb, &warts_trace_rec, &t, x);
 	if (hops_write_sorted(wb, &t.hops, t.probe_size) != 0)
 		return -1;
 	if (t.pmtud != NULL && attr_write(wb, ATTR_PMTUD, t.pmtud, t.probe_size) != 0)
@@ -505,3 +455,5 @@ warts_trace_write(struct wbuf *wb, const struct scamper_trace *trace,
 	wb_u16(wb, 0);
 	return 0;
 }
+
+WARTS_REC(trace, SCAMPER_FILE_OBJ_TRACE, TR_NF);

@@ -18,8 +18,7 @@
 #define RX_NF	11
 
 static void
-reply_fields(struct wfield *f, struct scamper_tracelb_reply *r,
-    struct scamper_addr *gid)
+reply_fields(struct wfield *f, struct scamper_tracelb_reply *r)
 {
 	int tcp = (r->flags & SCAMPER_TRACELB_REPLY_FLAG_TCP) != 0;
 	struct wfield fl[RX_NF] = {
@@ -34,7 +33,7 @@ reply_fields(struct wfield *f, struct scamper_tracelb_reply *r,
 		    !tcp && r->icmpext != NULL),
 		WFIELD(WF_U8, &r->icmp_q_ttl, !tcp),
 		WFIELD(WF_U8, &r->icmp_q_tos, !tcp),
-		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_GID, &r->from, 0),
 		WFIELD(WF_ADDR, &r->from, 1),
 	};
 
@@ -45,13 +44,10 @@ static int
 reply_read(struct rbuf *rb, struct scamper_tracelb_reply *r)
 {
 	struct wfield f[RX_NF];
-	struct scamper_addr gid = { 0 };
 
-	reply_fields(f, r, &gid);
+	reply_fields(f, r);
 	if (warts_params_read(rb, f, RX_NF) != 0)
 		return -1;
-	if (!f[10].set && f[9].set)
-		r->from = gid;
 	if (!scamper_addr_isset(&r->from))
 		return rb_fail(rb, "tracelb reply without an address");
 	return 0;
@@ -62,9 +58,8 @@ reply_write(struct wbuf *wb, const struct scamper_tracelb_reply *reply)
 {
 	struct scamper_tracelb_reply r = *reply;
 	struct wfield f[RX_NF];
-	struct scamper_addr gid = { 0 };
 
-	reply_fields(f, &r, &gid);
+	reply_fields(f, &r);
 	warts_params_write(wb, f, RX_NF);
 }
 
@@ -141,11 +136,10 @@ probeset_write(struct wbuf *wb, const struct scamper_tracelb_probeset *ps)
 #define LK_NF	3
 
 static void
-node_fields(struct wfield *f, struct scamper_tracelb_node *n,
-    struct scamper_addr *gid)
+node_fields(struct wfield *f, struct scamper_tracelb_node *n)
 {
 	struct wfield fl[ND_NF] = {
-		WFIELD(WF_GID, gid, 0),
+		WFIELD(WF_GID, &n->addr, 0),
 		WFIELD(WF_U8, &n->flags, 1),
 		WFIELD(WF_U16, &n->linkc, 1),
 		WFIELD(WF_U8, &n->q_ttl, n->flags & SCAMPER_TRACELB_NODE_FLAG_QTTL),
@@ -165,14 +159,11 @@ nodes_read(struct rbuf *rb, struct scamper_tracelb *t, uint16_t n)
 	t->nodec = n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct scamper_tracelb_node *nd = &t->nodes[i];
-		struct scamper_addr gid = { 0 };
 		struct wfield f[ND_NF];
 
-		node_fields(f, nd, &gid);
+		node_fields(f, nd);
 		if (warts_params_read(rb, f, ND_NF) != 0)
 			return -1;
-		if (!f[4].set && f[0].set)
-			nd->addr = gid;
 		nd->has_conf = f[6].set;
 	}
 	return 0;
@@ -230,20 +221,13 @@ out:
 
 #define TL_NF	28
 
-struct tltmp {
-	char		*errmsg;	/* flag 26, a later scamper's: skipped */
-	uint32_t	 listid, cycleid;
-	struct scamper_addr gsrc, gdst;
-};
-
 static void
-tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct tltmp *x)
+tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct wrec_tmp *x)
 {
 	struct wfield fl[TL_NF] = {
-		WFIELD(WF_U32, &x->listid, 1),
-		WFIELD(WF_U32, &x->cycleid, 1),
-		WFIELD(WF_GID, &x->gsrc, 0),
-		WFIELD(WF_GID, &x->gdst, 0),
+		WFIELD_IDS(x, 1),
+		WFIELD(WF_GID, &t->src, 0),
+		WFIELD(WF_GID, &t->dst, 0),
 		WFIELD(WF_TV, &t->start, 1),
 		WFIELD(WF_U16, &t->sport, 1),
 		WFIELD(WF_U16, &t->dport, 1),
@@ -265,7 +249,7 @@ tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct tltmp *x)
 		WFIELD(WF_U32, &t->userid, t->userid != 0),
 		WFIELD(WF_U8, &t->flags, t->flags != 0),
 		WFIELD(WF_SADDR, &t->rtr, scamper_addr_isset(&t->rtr)),
-		WFIELD(WF_STR, &x->errmsg, 0),
+		WFIELD(WF_STR, &x->skip, 0),	/* a later one's error */
 		WFIELD(WF_U8, &t->stop_reason, t->stop_reason != 0),	/* ours */
 		WFIELD(WF_U8, &t->stop_data, t->stop_data != 0),	/* ours */
 	};
@@ -273,66 +257,33 @@ tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct tltmp *x)
 	memcpy(f, fl, sizeof(fl));
 }
 
-int
-warts_tracelb_read(struct scamper_file *file, struct rbuf *rb,
-    struct scamper_tracelb **out)
+static int
+tracelb_rd(struct wrec_rd *r, struct scamper_tracelb *t)
 {
-	struct scamper_tracelb *t;
-	struct wfield f[TL_NF];
-	struct tltmp x;
-	uint16_t nodec, linkc;
+	uint16_t nodec = t->nodec, linkc = t->linkc;
 
-	if ((t = scamper_tracelb_alloc()) == NULL)
-		return rb_fail(rb, "out of memory");
-	memset(&x, 0, sizeof(x));
-	tracelb_fields(f, t, &x);
-	if (warts_params_read(rb, f, TL_NF) != 0)
-		goto err;
-	free(x.errmsg);
-	x.errmsg = NULL;
-	if (!f[20].set && f[2].set)
-		t->src = x.gsrc;
-	if (!f[21].set && f[3].set)
-		t->dst = x.gdst;
-	if (!scamper_addr_isset(&t->dst)) {
-		rb_fail(rb, "tracelb without a destination");
-		goto err;
-	}
-	nodec = t->nodec;
-	linkc = t->linkc;
+	if (!scamper_addr_isset(&t->dst))
+		return rb_fail(r->rb, "tracelb without a destination");
 	t->nodec = t->linkc = 0;
-	if (warts_rd_list(file, rb, x.listid, &t->list) != 0 ||
-	    warts_rd_cycle(file, rb, x.cycleid, &t->cycle) != 0 ||
-	    nodes_read(rb, t, nodec) != 0 || links_read(rb, t, linkc) != 0)
-		goto err;
-	*out = t;
+	if (warts_rd_ids(r, t) != 0 || nodes_read(r->rb, t, nodec) != 0 ||
+	    links_read(r->rb, t, linkc) != 0)
+		return -1;
 	return 0;
-err:
-	free(x.errmsg);
-	scamper_tracelb_free(t);
-	return -1;
 }
 
-int
-warts_tracelb_write(struct wbuf *wb, const struct scamper_tracelb *tl,
-    uint32_t listid, uint32_t cycleid)
+static int
+tracelb_wr(struct wbuf *wb, const struct scamper_tracelb *t0,
+    struct wrec_tmp *x)
 {
-	struct scamper_tracelb t = *tl;
-	struct wfield f[TL_NF];
-	struct tltmp x;
+	struct scamper_tracelb t = *t0;
 
-	memset(&x, 0, sizeof(x));
-	x.listid = listid;
-	x.cycleid = cycleid;
 	if (t.nodes == NULL)
 		t.nodec = 0;
 	if (t.links == NULL)
 		t.linkc = 0;
-	tracelb_fields(f, &t, &x);
-	warts_params_write(wb, f, TL_NF);
+	warts_rec_params(wb, &warts_tracelb_rec, &t, x);
 	for (uint16_t i = 0; i < t.nodec; i++) {
 		struct scamper_tracelb_node n = t.nodes[i];
-		struct scamper_addr gid = { 0 };
 		struct wfield nf[ND_NF];
 
 		/* the link count a reader checks: the links leaving it */
@@ -340,7 +291,7 @@ warts_tracelb_write(struct wbuf *wb, const struct scamper_tracelb *tl,
 		for (uint16_t j = 0; j < t.linkc; j++)
 			if (t.links[j].from == i)
 				n.linkc++;
-		node_fields(nf, &n, &gid);
+		node_fields(nf, &n);
 		warts_params_write(wb, nf, ND_NF);
 	}
 	for (uint16_t i = 0; i < t.linkc; i++) {
@@ -361,3 +312,5 @@ warts_tracelb_write(struct wbuf *wb, const struct scamper_tracelb *tl,
 	}
 	return 0;
 }
+
+WARTS_REC(tracelb, SCAMPER_FILE_OBJ_TRACELB, TL_NF);

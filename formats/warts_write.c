@@ -12,17 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scamper_dealias.h"
 #include "scamper_file.h"
-#include "scamper_host.h"
 #include "scamper_list.h"
-#include "scamper_neighbourdisc.h"
-#include "scamper_ping.h"
-#include "scamper_sniff.h"
-#include "scamper_sting.h"
-#include "scamper_tbit.h"
-#include "scamper_trace.h"
-#include "scamper_tracelb.h"
 #include "warts_int.h"
 #include "wire.h"
 
@@ -107,6 +98,8 @@ find(const struct idtab *t, const void *obj, int cycle)
 	return 0;
 }
 
+static int64_t ref_id(struct warts_writer *w, const void *obj, int cycle);
+
 static int64_t
 wr_list(struct warts_writer *w, const struct scamper_list *l)
 {
@@ -130,18 +123,6 @@ wr_list(struct warts_writer *w, const struct scamper_list *l)
 }
 
 static int64_t
-list_id(struct warts_writer *w, const struct scamper_list *l)
-{
-	int64_t id;
-
-	if (l == NULL)
-		return 0;
-	if ((id = find(&w->lists, l, 0)) != 0)
-		return id;
-	return wr_list(w, l);
-}
-
-static int64_t
 wr_cycle(struct warts_writer *w, const struct scamper_cycle *c,
     uint16_t type)
 {
@@ -149,7 +130,7 @@ wr_cycle(struct warts_writer *w, const struct scamper_cycle *c,
 		WFIELD(WF_U32, (void *)&c->stop_time, c->stop_time != 0),
 		WFIELD(WF_STR, (void *)&c->hostname, c->hostname != NULL),
 	};
-	int64_t lid = list_id(w, c->list);
+	int64_t lid = ref_id(w, c->list, 0);
 	uint32_t id = w->cycles.n;
 	size_t start;
 
@@ -168,22 +149,26 @@ wr_cycle(struct warts_writer *w, const struct scamper_cycle *c,
 	return rec_end(w, start) == 0 ? (int64_t)id : -1;
 }
 
+/* The writer's ID for OBJ, a list or (CYCLE) a cycle: 0 for NULL, the
+ * ID it was written with, or a new one as it is written now; -1 if it
+ * cannot be. */
 static int64_t
-cycle_id(struct warts_writer *w, const struct scamper_cycle *c)
+ref_id(struct warts_writer *w, const void *obj, int cycle)
 {
 	int64_t id;
 
-	if (c == NULL)
+	if (obj == NULL)
 		return 0;
-	if ((id = find(&w->cycles, c, 1)) != 0)
+	if ((id = find(cycle ? &w->cycles : &w->lists, obj, cycle)) != 0)
 		return id;
-	return wr_cycle(w, c, SCAMPER_FILE_OBJ_CYCLE_DEF);
+	return cycle ? wr_cycle(w, obj, SCAMPER_FILE_OBJ_CYCLE_DEF) :
+	    wr_list(w, obj);
 }
 
 static int
 wr_cycle_stop(struct warts_writer *w, const struct scamper_cycle *c)
 {
-	int64_t id = cycle_id(w, c);
+	int64_t id = ref_id(w, c, 1);
 	size_t start;
 
 	if (id <= 0)
@@ -200,65 +185,26 @@ wr_cycle_stop(struct warts_writer *w, const struct scamper_cycle *c)
 
 /* ---- measurements ---------------------------------------------------- */
 
-typedef int (*data_wr)(struct wbuf *, const void *, uint32_t, uint32_t);
-
-/* How a measurement type is written: its codec and where its list and
- * cycle pointers are. */
-struct data_type {
-	uint16_t	 type;
-	data_wr		 wr;
-	size_t		 list_off, cycle_off;
-};
-
-#define CODEC(name, stype) \
-static int \
-wr_##name(struct wbuf *wb, const void *o, uint32_t lid, uint32_t cid) \
-{ \
-	return warts_##name##_write(wb, o, lid, cid); \
-}
-#define DATA(TYPE, name, stype) \
-	{ TYPE, wr_##name, offsetof(struct stype, list), \
-	    offsetof(struct stype, cycle) }
-
-CODEC(trace, scamper_trace)
-CODEC(ping, scamper_ping)
-CODEC(tracelb, scamper_tracelb)
-CODEC(dealias, scamper_dealias)
-CODEC(neighbourdisc, scamper_neighbourdisc)
-CODEC(sting, scamper_sting)
-CODEC(tbit, scamper_tbit)
-CODEC(sniff, scamper_sniff)
-CODEC(host, scamper_host)
-
-static const struct data_type data_types[] = {
-	DATA(SCAMPER_FILE_OBJ_TRACE, trace, scamper_trace),
-	DATA(SCAMPER_FILE_OBJ_PING, ping, scamper_ping),
-	DATA(SCAMPER_FILE_OBJ_TRACELB, tracelb, scamper_tracelb),
-	DATA(SCAMPER_FILE_OBJ_DEALIAS, dealias, scamper_dealias),
-	DATA(SCAMPER_FILE_OBJ_NEIGHBOURDISC, neighbourdisc,
-	    scamper_neighbourdisc),
-	DATA(SCAMPER_FILE_OBJ_STING, sting, scamper_sting),
-	DATA(SCAMPER_FILE_OBJ_TBIT, tbit, scamper_tbit),
-	DATA(SCAMPER_FILE_OBJ_SNIFF, sniff, scamper_sniff),
-	DATA(SCAMPER_FILE_OBJ_HOST, host, scamper_host),
-};
-
 /* A measurement record through its codec, after the list and cycle it
  * refers to. */
 static int
-wr_data(struct warts_writer *w, const struct data_type *d, const void *obj)
+wr_data(struct warts_writer *w, const struct warts_rec *d, const void *obj)
 {
 	const struct scamper_list *l;
 	const struct scamper_cycle *c;
+	struct wrec_tmp x;
 	int64_t lid, cid;
 	size_t start;
 
 	memcpy(&l, (const char *)obj + d->list_off, sizeof(l));
 	memcpy(&c, (const char *)obj + d->cycle_off, sizeof(c));
-	if ((lid = list_id(w, l)) < 0 || (cid = cycle_id(w, c)) < 0)
+	if ((lid = ref_id(w, l, 0)) < 0 || (cid = ref_id(w, c, 1)) < 0)
 		return -1;
+	memset(&x, 0, sizeof(x));
+	x.listid = (uint32_t)lid;
+	x.cycleid = (uint32_t)cid;
 	start = rec_begin(w, d->type);
-	if (d->wr(w->out, obj, (uint32_t)lid, (uint32_t)cid) != 0) {
+	if (d->wr(w->out, obj, &x) != 0) {
 		w->out->len = start;
 		if (d->type == SCAMPER_FILE_OBJ_TRACE ||
 		    d->type == SCAMPER_FILE_OBJ_PING)
@@ -285,15 +231,16 @@ wr_raw(struct warts_writer *w, const struct scamper_file_raw *raw)
 int
 warts_write_obj(struct warts_writer *w, uint16_t type, const void *obj)
 {
+	const struct warts_rec *rec = warts_rec_find(type);
+
 	w->err[0] = '\0';
-	for (size_t i = 0; i < sizeof(data_types) / sizeof(data_types[0]); i++)
-		if (data_types[i].type == type)
-			return wr_data(w, &data_types[i], obj);
+	if (rec != NULL)
+		return wr_data(w, rec, obj);
 	switch (type) {
 	case SCAMPER_FILE_OBJ_LIST:
 		/* a list equal to one already written is not written again
 		   (as sc_wartscat does when joining files) */
-		return list_id(w, obj) < 0 ? -1 : 0;
+		return ref_id(w, obj, 0) < 0 ? -1 : 0;
 	case SCAMPER_FILE_OBJ_CYCLE_START:
 	case SCAMPER_FILE_OBJ_CYCLE_DEF:
 		return wr_cycle(w, obj, type) < 0 ? -1 : 0;

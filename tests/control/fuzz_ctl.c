@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "ctl_proto.h"
+#include "../fuzz/fuzz_feed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,34 +29,33 @@ one_line(char *line)
 	}
 }
 
+/* fuzz_feed's EAT: every whole line in the buffer LB handed on, an
+ * overlong one dropped; then there must be room for more. */
+static int
+eat(void *arg)
+{
+	struct ctl_linebuf *lb = arg;
+	enum ctl_lb_rc rc;
+	size_t room;
+	char *line;
+
+	while ((rc = ctl_lb_next(lb, &line)) != CTL_LB_NONE)
+		if (rc == CTL_LB_LINE)
+			one_line(line);
+	(void)ctl_lb_space(lb, &room);
+	if (room == 0)
+		abort();	/* a line the buffer neither holds nor drops */
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ctl_linebuf lb;
 	static uint8_t out[8192];
-	size_t off = 0, room, n;
-	char *p, *line;
 
 	ctl_lb_init(&lb);
-	while (off < size) {
-		p = ctl_lb_space(&lb, &room);
-		/* pieces of varying size, as reads would give */
-		n = (size_t)(data[off] % 61) + 1;
-		if (n > room)
-			n = room;
-		if (n > size - off)
-			n = size - off;
-		memcpy(p, data + off, n);
-		ctl_lb_commit(&lb, n);
-		off += n;
-		for (;;) {
-			enum ctl_lb_rc rc = ctl_lb_next(&lb, &line);
-			if (rc == CTL_LB_NONE)
-				break;
-			if (rc == CTL_LB_LINE)
-				one_line(line);
-		}
-	}
+	fuzz_feed(&lb, data, 0, size, 61, eat, &lb);
 	(void)ctl_uudecode((const char *)data, size, out, sizeof(out));
 	return 0;
 }

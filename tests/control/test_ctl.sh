@@ -8,22 +8,12 @@
 # reading; clients leaving mid-measurement; junk input; shutdown
 # done/flush/now/cancel.  Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-sc_attach=$3
-client=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN sc_attach client" "$@"
 lab_require_root
 lab_require_cmd python3
-lab_init ctl
-lab_build - >/dev/null <<'EOF2' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-route h1 198.51.100.0/24 via 192.0.2.2
-EOF2
-tmp=$LAB_DIR
+lab_two_hosts ctl "route h1 198.51.100.0/24 via 192.0.2.2" || exit 1
 W2J=sc_warts2json
 command -v $W2J >/dev/null || W2J=$(dirname "$sc_attach")/../warts/sc_warts2json
 

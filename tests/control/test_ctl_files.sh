@@ -26,14 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
 lab_require_cmd python3 setpriv useradd groupadd mkfifo
-lab_init ctlf
-lab_build - >/dev/null <<'EOF2' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-route h1 198.51.100.0/24 via 192.0.2.2
-EOF2
-tmp=$LAB_DIR
+lab_two_hosts ctlf "route h1 198.51.100.0/24 via 192.0.2.2" || exit 1
 chmod 755 "$tmp"
 W2J=sc_warts2json
 command -v $W2J >/dev/null ||

@@ -7,21 +7,12 @@
 # DATA) has the same shape from both for the same paced commands.
 # Needs root and the scamper package; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-sc_attach=$3
-client=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN sc_attach client" "$@"
 lab_require_root
 lab_require_cmd scamper sc_attach sc_warts2json python3
-lab_init ctlx
-lab_build - >/dev/null <<'EOF' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30 2001:db8:1::1/64 2001:db8:1::2/64
-EOF
-tmp=$LAB_DIR
+lab_two_hosts -6 ctlx || exit 1
 lab_checks tap
 py() { lab_exec h1 timeout 120 python3 "$client" "$@"; }
 alive() { kill -0 "$(cat "$tmp/$1.pid")" 2>/dev/null; }

@@ -4,12 +4,9 @@
 # (sc_netsim on a TUN device in a lab namespace): every client gets every
 # result; then the same with clients that wait for MORE.  Needs root.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-client=$3
-NETSIM_BIN=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN client NETSIM_BIN" "$@"
 . "$here/../lab/netsim.sh"
 lab_require_root
 lab_require_cmd python3

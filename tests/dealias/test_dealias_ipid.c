@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "ipid.h"
-#include "../unit/unit_main.h"
+#include "../lib/check_table.h"
 
 static const struct ipid_rules R16 = { 200, 16, 0 };
 static const struct ipid_rules R16NOBS = { 200, 16, 1 };
@@ -181,30 +181,16 @@ START_TEST(random_pairs)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("dealias_ipid");
-	TCase *tc = tcase_create("ipid");
-
-	tcase_add_test(tc, swap);
-	tcase_add_test(tc, inseq_basic);
-	tcase_add_test(tc, inseq_unbounded);
-	tcase_add_test(tc, inseq_32);
-	tcase_add_test(tc, series_shared);
-	tcase_add_test(tc, series_separate);
-	tcase_add_test(tc, series_swapped);
-	tcase_add_test(tc, series_lucky_swap);
-	tcase_add_test(tc, series_two_swapped);
-	tcase_add_test(tc, shows_swapped_needs_two);
-	tcase_add_test(tc, all_zero);
-	tcase_add_test(tc, random_pairs);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		swap, inseq_basic, inseq_unbounded, inseq_32, series_shared,
+		series_separate, series_swapped, series_lucky_swap,
+		series_two_swapped, shows_swapped_needs_two, all_zero,
+		random_pairs
+	};
+
+	return unit_run(check_suite("dealias_ipid", check_case("ipid", tests,
+	    CHECK_N(tests))));
 }

@@ -14,11 +14,5 @@ tap_done() {
 }
 two_hosts() {
 	lab_require_root
-	lab_init "$1"
-	lab_build - >/dev/null <<'T' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-T
-	tmp=$LAB_DIR
+	lab_two_hosts "$1" || exit 1
 }

@@ -7,12 +7,9 @@
 # and a cycle definition, no cycle start or stop); without it, none.
 # Needs root; skipped while our scamper refuses -O outcopy.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-sc_attach=$3
-tools=$4
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN sc_attach tools" "$@"
 . "$here/tap.sh"
 two_hosts outcp
 # count TYPE FILE: JSON objects of TYPE in warts FILE (0 if no file)

@@ -24,48 +24,48 @@ static FILE *fuzz_null;
 #undef stderr
 #define stderr stderr
 #undef main
+#include "fuzz_feed.h"
+
+/* What the reader is fed with: sc_attach's options and state. */
+struct fz_attach {
+	struct opts o;
+	struct state st;
+};
+
+/* fuzz_feed's EAT: sc_attach reads what it has. */
+static int
+eat(void *arg)
+{
+	struct fz_attach *a = arg;
+
+	return on_input(&a->o, &a->st);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char *cmds[] = { "trace 192.0.2.1", "ping -c 2 192.0.2.2",
 	    "192.0.2.3" };
-	struct opts o;
-	struct state st;
-	size_t off = 1, room, n;
-	char *p;
+	struct fz_attach a;
+	struct opts *o = &a.o;
+	struct state *st = &a.st;
 
 	if (size == 0)
 		return 0;
 	if (fuzz_null == NULL && (fuzz_null = fopen("/dev/null", "w")) == NULL)
 		abort();
-	memset(&o, 0, sizeof(o));
-	o.outfile = "/dev/null";
-	o.json = data[0] & 1;
-	o.impatient = (data[0] & 2) != 0;
-	memset(&st, 0, sizeof(st));
-	ctl_lb_init(&st.lb);
-	st.out = fuzz_null;
-	st.fd = -1;
-	st.cmds = cmds;
-	st.ncmds = sizeof(cmds) / sizeof(cmds[0]);
-	while (off < size) {
-		p = ctl_lb_space(&st.lb, &room);
-		if (room == 0)
-			break;
-		n = (size_t)(data[off] % 89) + 1;
-		if (n > room)
-			n = room;
-		if (n > size - off)
-			n = size - off;
-		memcpy(p, data + off, n);
-		ctl_lb_commit(&st.lb, n);
-		off += n;
-		if (on_input(&o, &st) == -1)
-			break;
-	}
-	free(st.data);
-	free(st.raw);
-	free(st.wbuf);
+	memset(&a, 0, sizeof(a));
+	o->outfile = "/dev/null";
+	o->json = data[0] & 1;
+	o->impatient = (data[0] & 2) != 0;
+	ctl_lb_init(&st->lb);
+	st->out = fuzz_null;
+	st->fd = -1;
+	st->cmds = cmds;
+	st->ncmds = sizeof(cmds) / sizeof(cmds[0]);
+	fuzz_feed(&st->lb, data, 1, size, 89, eat, &a);
+	free(st->data);
+	free(st->raw);
+	free(st->wbuf);
 	return 0;
 }

@@ -33,6 +33,35 @@ fuzz_file(const uint8_t *p, size_t n, char *path)
 	return fd;
 }
 
+/* The files of a tbit driver's systems (-a, -c) from P[0..N-1]: the
+ * address file, then after a NUL the done file, named in D (PATHS holds
+ * the names); their descriptors into FD[0] and FD[1] (-1: none), for
+ * fuzz_close.  Returns 1 if there is a done file, else 0. */
+FUZZ_UNUSED static int
+fuzz_sysfiles(const uint8_t *p, size_t n, struct drv_opts *d,
+    char paths[2][64], int fd[2])
+{
+	const uint8_t *nul = memchr(p, '\0', n);
+
+	fd[0] = fuzz_file(p, nul != NULL ? (size_t)(nul - p) : n, paths[0]);
+	d->addrfile = paths[0];
+	fd[1] = -1;
+	if (nul == NULL)
+		return 0;
+	fd[1] = fuzz_file(nul + 1, n - (size_t)(nul - p) - 1, paths[1]);
+	d->donefile = paths[1];
+	return 1;
+}
+
+/* Close the descriptors FD[0..1] that are open (not -1). */
+FUZZ_UNUSED static void
+fuzz_close(const int fd[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fd[i] != -1)
+			close(fd[i]);
+}
+
 /* Where the drivers' messages go: a target compiles a driver in with
  * "#define stderr fuzz_null" (they are many, and libFuzzer's and the
  * sanitizers' reports must stay on the real stderr). */

@@ -18,23 +18,13 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_filterpolicy_main(int argc, char **argv);
 
 #include "fuzz_file.h"
 
-#define main sc_filterpolicy_main
-#undef stderr
-#define stderr fuzz_null
-#define printf(...) fprintf(fuzz_null, __VA_ARGS__)
-#define putchar(c) fputc(c, fuzz_null)
-#include "../../tools/tbitdrv/drvutil.c"
-#include "../../tools/tbitdrv/tbitdrv.c"
-#include "../../tools/sc_filterpolicy/sc_filterpolicy.c"
-#undef putchar
-#undef printf
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_MAIN sc_filterpolicy_main
+#define FZ_SOURCE "../../tools/sc_filterpolicy/sc_filterpolicy.c"
+#define FZ_TBITDRV 1
+#include "fuzz_tool.h"
 
 /* The device file P[0..N-1], then after a NUL a -T list. */
 static void

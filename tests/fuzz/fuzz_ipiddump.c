@@ -16,19 +16,12 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_ipiddump_main(int argc, char **argv);
 
 #include "fuzz_file.h"
 
-#define main sc_ipiddump_main
-#undef stderr
-#define stderr fuzz_null
-#define printf(...) fprintf(fuzz_null, __VA_ARGS__)
-#include "../../tools/sc_ipiddump/sc_ipiddump.c"
-#undef printf
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_MAIN sc_ipiddump_main
+#define FZ_SOURCE "../../tools/sc_ipiddump/sc_ipiddump.c"
+#include "fuzz_tool.h"
 
 /* main()'s options loop.  Returns 0 or -1 (refused). */
 static int

@@ -17,26 +17,19 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_tbitblind_main(int argc, char **argv);
 
 #include "fuzz_file.h"
 
-#define main sc_tbitblind_main
-#undef stderr
-#define stderr fuzz_null
-#include "../../tools/tbitdrv/drvutil.c"
-#include "../../tools/tbitdrv/tbitdrv.c"
-#include "../../tools/sc_tbitblind/sc_tbitblind.c"
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_MAIN sc_tbitblind_main
+#define FZ_SOURCE "../../tools/sc_tbitblind/sc_tbitblind.c"
+#define FZ_TBITDRV 1
+#include "fuzz_tool.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char apath[64], cpath[64];
-	const uint8_t *nul;
-	int afd, cfd = -1;
+	char paths[2][64];
+	int fd[2], done;
 
 	if (size == 0)
 		return 0;
@@ -46,14 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.noshuffle = 1;
 	data++;
 	size--;
-	nul = memchr(data, '\0', size);
-	afd = fuzz_file(data, nul != NULL ? (size_t)(nul - data) : size, apath);
-	o.f.addrfile = apath;
-	if (nul != NULL) {
-		cfd = fuzz_file(nul + 1, size - (size_t)(nul - data) - 1, cpath);
-		o.f.donefile = cpath;
-	}
-	if (read_systems() == 0 && nsys == 0 && nul == NULL &&
+	done = fuzz_sysfiles(data, size, &o.f, paths, fd);
+	if (read_systems() == 0 && nsys == 0 && !done &&
 	    fuzz_has_line(data, size))
 		abort();	/* a line neither taken nor refused */
 	for (size_t i = 0; i < nsys; i++) {
@@ -63,8 +50,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(sys);
 	sys = NULL;
 	nsys = 0;
-	close(afd);
-	if (cfd != -1)
-		close(cfd);
+	fuzz_close(fd);
 	return 0;
 }

@@ -18,6 +18,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #include "../../tools/tbitdrv/tbitdrv.c"
+#include "fuzz_feed.h"
 
 int
 drv_fail(const char *fmt, ...)
@@ -65,13 +66,18 @@ refused(void *arg, const char *line)
 	(void)arg; (void)line;
 }
 
+/* fuzz_feed's EAT: the driver reads what it has. */
+static int
+eat(void *arg)
+{
+	return on_input(arg);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tbitdrv_result r;
 	struct tbitdrv d;
-	size_t off = 1, room, n;
-	char *p;
 
 	if (size == 0)
 		return 0;
@@ -89,21 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d.refused = refused;
 	ncmds = data[0] & 3;
 	ctl_lb_init(&d.lb);
-	while (off < size) {
-		p = ctl_lb_space(&d.lb, &room);
-		if (room == 0)
-			break;
-		n = (size_t)(data[off] % 89) + 1;
-		if (n > room)
-			n = room;
-		if (n > size - off)
-			n = size - off;
-		memcpy(p, data + off, n);
-		ctl_lb_commit(&d.lb, n);
-		off += n;
-		if (on_input(&d) == -1)
-			break;
-	}
+	fuzz_feed(&d.lb, data, 1, size, 89, eat, &d);
 	close_all(&d);
 	return 0;
 }

@@ -19,37 +19,22 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_tbitpmtud_main(int argc, char **argv);
 
 #include "fuzz_file.h"
 
-#define main sc_tbitpmtud_main
-#undef stderr
-#define stderr fuzz_null
-#define printf(...) fprintf(fuzz_null, __VA_ARGS__)
-#include "../../tools/tbitdrv/drvutil.c"
-#include "../../tools/tbitdrv/tbitdrv.c"
-#include "../../tools/sc_tbitpmtud/sc_tbitpmtud.c"
-#undef printf
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_MAIN sc_tbitpmtud_main
+#define FZ_SOURCE "../../tools/sc_tbitpmtud/sc_tbitpmtud.c"
+#define FZ_TBITDRV 1
+#include "fuzz_tool.h"
 
 /* The address file P[0..N-1] and after a NUL the done file. */
 static void
 systems(const uint8_t *p, size_t n)
 {
-	const uint8_t *nul = memchr(p, '\0', n);
-	char apath[64], cpath[64];
-	int afd, cfd = -1;
+	char paths[2][64];
+	int fd[2], done = fuzz_sysfiles(p, n, &o.f, paths, fd);
 
-	afd = fuzz_file(p, nul != NULL ? (size_t)(nul - p) : n, apath);
-	o.f.addrfile = apath;
-	if (nul != NULL) {
-		cfd = fuzz_file(nul + 1, n - (size_t)(nul - p) - 1, cpath);
-		o.f.donefile = cpath;
-	}
-	if (read_systems() == 0 && nsys == 0 && nul == NULL &&
+	if (read_systems() == 0 && nsys == 0 && !done &&
 	    fuzz_has_line(p, n))
 		abort();	/* a line neither taken nor refused */
 	for (size_t i = 0; i < nsys; i++) {
@@ -61,9 +46,7 @@ systems(const uint8_t *p, size_t n)
 	free(sys);
 	sys = NULL;
 	nsys = 0;
-	close(afd);
-	if (cfd != -1)
-		close(cfd);
+	fuzz_close(fd);
 }
 
 /* A summary (-d DUMP) of the warts file P[0..N-1], by AS after the

@@ -16,17 +16,12 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int sc_wartsfilter_main(int argc, char **argv);
 
 #include "fuzz_file.h"
 
-#define main sc_wartsfilter_main
-#undef stderr
-#define stderr fuzz_null
-#include "../../tools/warts/sc_wartsfilter.c"
-#undef stderr
-#define stderr stderr
-#undef main
+#define FZ_MAIN sc_wartsfilter_main
+#define FZ_SOURCE "../../tools/warts/sc_wartsfilter.c"
+#include "fuzz_tool.h"
 
 /* The file P[0..N-1] filtered by F as main() does. */
 static void

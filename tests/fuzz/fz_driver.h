@@ -15,22 +15,9 @@
 
 #include "fuzz_file.h"
 
-int FZ_MAIN(int argc, char **argv);
 int FZ_FUNC(int argc, char **argv, char *path);
 
-#define main FZ_MAIN
-#undef stderr
-#define stderr fuzz_null
-#undef stdout
-#define stdout fuzz_null
-#define printf(...) fprintf(fuzz_null, __VA_ARGS__)
-#include FZ_SOURCE
-#undef printf
-#undef stdout
-#define stdout stdout
-#undef stderr
-#define stderr stderr
-#undef main
+#include "fuzz_tool.h"
 
 /* The options ARGV (ARGC) parsed as main() does; if they ask for the
  * dump mode, the warts file PATH read in it.  Returns main()'s result

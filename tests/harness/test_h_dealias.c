@@ -23,7 +23,7 @@
 #include "scamper_dealias.h"
 #include "scamper_file.h"
 #include "scen.h"
-#include "../unit/unit_main.h"
+#include "../lib/check_table.h"
 
 /* The test's routers are beside the prober: the simulator has no route
  * to them, only the test answers. */
@@ -571,45 +571,23 @@ START_TEST(sim_mercator_inbound)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("harness-dealias");
-	TCase *tc = tcase_create("dealias");
-
-	tcase_add_test(tc, ally_shared);
-	tcase_add_test(tc, ally_apart);
-	tcase_add_test(tc, ally_close_but_two);
-	tcase_add_test(tc, ally_wraps);
-	tcase_add_test(tc, ally_bswap_shared);
-	tcase_add_test(tc, ally_bswap_wraps);
-	tcase_add_test(tc, ally_bswap_nobs);
-	tcase_add_test(tc, ally_bswap_and_plain);
-	tcase_add_test(tc, ally_one_loss);
-	tcase_add_test(tc, ally_many_losses);
-	tcase_add_test(tc, ally_reordered);
-	tcase_add_test(tc, ally_zero);
-	tcase_add_test(tc, radargun_rounds);
-	tcase_add_test(tc, radargun_lost_and_reordered);
-	tcase_add_test(tc, mercator_other_address);
-	tcase_add_test(tc, mercator_same_address);
-	tcase_add_test(tc, mercator_silent);
-	tcase_add_test(tc, prefixscan_finds_mate);
-	tcase_add_test(tc, prefixscan_no_mate);
-	tcase_add_test(tc, prefixscan_bswap_no_false_mate);
-	tcase_add_test(tc, bump_shared);
-	tcase_add_test(tc, bump_apart);
-	tcase_add_test(tc, bump_wraps);
-	tcase_add_test(tc, bump_too_fast);
-	tcase_add_test(tc, bump_silent);
-	tcase_add_loop_test(tc, sim_ally, 0, 4);
-	tcase_add_test(tc, sim_mercator_inbound);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		ally_shared, ally_apart, ally_close_but_two, ally_wraps,
+		ally_bswap_shared, ally_bswap_wraps, ally_bswap_nobs,
+		ally_bswap_and_plain, ally_one_loss, ally_many_losses,
+		ally_reordered, ally_zero, radargun_rounds,
+		radargun_lost_and_reordered, mercator_other_address,
+		mercator_same_address, mercator_silent, prefixscan_finds_mate,
+		prefixscan_no_mate, prefixscan_bswap_no_false_mate,
+		bump_shared, bump_apart, bump_wraps, bump_too_fast, bump_silent
+	};
+	TCase *tc = tcase_create("dealias");
+
+	check_add(tc, tests, CHECK_N(tests));
+	tcase_add_loop_test(tc, sim_ally, 0, 4);
+	tcase_add_test(tc, sim_mercator_inbound);
+	return unit_run(check_suite("harness-dealias", tc));
 }

@@ -11,7 +11,7 @@
 
 #include "scamper_ping.h"
 #include "scen.h"
-#include "../unit/unit_main.h"
+#include "../lib/check_table.h"
 
 #define DST	"198.18.0.9"
 
@@ -401,34 +401,15 @@ START_TEST(many)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("harness-ping");
-	TCase *tc = tcase_create("ping");
-
-	tcase_add_test(tc, echo);
-	tcase_add_test(tc, stamped);
-	tcase_add_test(tc, nostamp);
-	tcase_add_test(tc, loss);
-	tcase_add_test(tc, duplicates);
-	tcase_add_test(tc, late);
-	tcase_add_test(tc, reordered);
-	tcase_add_test(tc, reply_count);
-	tcase_add_test(tc, halt);
-	tcase_add_test(tc, silent);
-	tcase_add_test(tc, methods);
-	tcase_add_test(tc, ipv6);
-	tcase_add_test(tc, ack_sport_late);
-	tcase_add_test(tc, refused);
-	tcase_add_test(tc, router);
-	tcase_add_test(tc, many);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		echo, stamped, nostamp, loss, duplicates, late, reordered,
+		reply_count, halt, silent, methods, ipv6, ack_sport_late,
+		refused, router, many
+	};
+
+	return unit_run(check_suite("harness-ping", check_case("ping", tests,
+	    CHECK_N(tests))));
 }

@@ -24,7 +24,7 @@
 #include "scamper_tbit.h"
 #include "scen.h"
 #include "tcpconn.h"
-#include "../unit/unit_main.h"
+#include "../lib/check_table.h"
 
 #define SERVER	"192.0.2.2"
 #define IRS	5000u
@@ -388,20 +388,19 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("harness-tbit");
-	TCase *tc = tcase_create("tbit");
+	const TTest *first[] = {
+		syn_retransmitted_then_noconn, request_lost_then_data,
+		reset_mid_test, ipv6_reset
+	};
+	const TTest *then[] = {
+		blind_rst_challenged, lease_port, refused_without_firewall
+	};
+	TCase *tc = check_case("tbit", first, CHECK_N(first));
 
-	tcase_add_test(tc, syn_retransmitted_then_noconn);
-	tcase_add_test(tc, request_lost_then_data);
-	tcase_add_test(tc, reset_mid_test);
-	tcase_add_test(tc, ipv6_reset);
 	tcase_add_loop_test(tc, ecn_answers, 0, 4);
-	tcase_add_test(tc, blind_rst_challenged);
-	tcase_add_test(tc, lease_port);
-	tcase_add_test(tc, refused_without_firewall);
+	check_add(tc, then, CHECK_N(then));
 	tcase_add_loop_test(tc, lease_or_datalink_refused, 0, 2);
 	tcase_add_test(tc, syn_refused);
 	tcase_add_loop_test(tc, sting_holes, 0, 2);	/* IPv4, IPv6 */
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return unit_run(check_suite("harness-tbit", tc));
 }

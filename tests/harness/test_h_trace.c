@@ -15,7 +15,7 @@
 #include "pkt.h"
 #include "scamper_trace.h"
 #include "scen.h"
-#include "../unit/unit_main.h"
+#include "../lib/check_table.h"
 
 #define DST	"198.18.0.9"
 
@@ -632,39 +632,16 @@ START_TEST(deterministic)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("harness-trace");
-	TCase *tc = tcase_create("trace");
-
-	tcase_add_test(tc, methods);
-	tcase_add_test(tc, ipv6);
-	tcase_add_test(tc, silent_hop);
-	tcase_add_test(tc, gaplimit);
-	tcase_add_test(tc, loop);
-	tcase_add_test(tc, pmtud_ptb);
-	tcase_add_test(tc, pmtud_silent);
-	tcase_add_test(tc, doubletree);
-	tcase_add_test(tc, duplicates);
-	tcase_add_test(tc, late_reply);
-	tcase_add_test(tc, halt);
-	tcase_add_test(tc, refused);
-	tcase_add_test(tc, wait_probe);
-	tcase_add_test(tc, first_max);
-	tcase_add_test(tc, all_attempts);
-	tcase_add_test(tc, confidence);
-	tcase_add_test(tc, short_quote);
-	tcase_add_test(tc, unreach);
-	tcase_add_test(tc, foreign);
-	tcase_add_test(tc, two_at_once);
-	tcase_add_test(tc, deterministic);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		methods, ipv6, silent_hop, gaplimit, loop, pmtud_ptb,
+		pmtud_silent, doubletree, duplicates, late_reply, halt,
+		refused, wait_probe, first_max, all_attempts, confidence,
+		short_quote, unreach, foreign, two_at_once, deterministic
+	};
+
+	return unit_run(check_suite("harness-trace", check_case("trace", tests,
+	    CHECK_N(tests))));
 }

@@ -22,7 +22,7 @@
 #include "scamper_file.h"
 #include "scamper_tracelb.h"
 #include "scen.h"
-#include "../unit/unit_main.h"
+#include "../lib/check_table.h"
 
 static const char topo[] =
     "router r1 addr 198.19.0.1\n"
@@ -370,27 +370,17 @@ START_TEST(budget_and_time)
 }
 END_TEST
 
-static Suite *
-suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("harness-tracelb");
+	const TTest *tests[] = {
+		confidence_95_99, diamond_16, silent_router, losses,
+		duplicated_and_reordered, halted, budget_and_time
+	};
 	TCase *tc = tcase_create("tracelb");
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, every_method, 0, 10);
-	tcase_add_test(tc, confidence_95_99);
-	tcase_add_test(tc, diamond_16);
-	tcase_add_test(tc, silent_router);
-	tcase_add_test(tc, losses);
-	tcase_add_test(tc, duplicated_and_reordered);
-	tcase_add_test(tc, halted);
-	tcase_add_test(tc, budget_and_time);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return unit_run(suite());
+	check_add(tc, tests, CHECK_N(tests));
+	return unit_run(check_suite("harness-tracelb", tc));
 }

@@ -10,6 +10,9 @@
 #	lab_teardown			# also run by the trap; idempotent
 #
 # Functions (errors go to stderr as "lab: ..." and return 1):
+#	lab_args "NAME..." ARG...	set each NAME to the ARG in its place
+#					(a NAME in capitals is exported); too
+#					few ARGs: usage on stderr, exit 2
 #	lab_require_root		print "SKIP: reason", exit 77 unless usable
 #	lab_init [TAG]			set LAB_ID (TAG, $$, random), make the
 #					state dir LAB_DIR, trap teardown on
@@ -40,7 +43,26 @@
 #					killed at teardown
 #	lab_bglog PID			echo the log file of a lab_bg process
 #	lab_atexit CMD			run the shell command CMD at teardown
+#	lab_resolv NODE TEXT		NODE's resolv.conf holds TEXT (printf
+#					%b): /etc/netns/NS/resolv.conf, which
+#					ip netns exec mounts over
+#					/etc/resolv.conf, removed at teardown
 #	lab_build FILE|-		build a whole lab from a description
+#	lab_start TAG DESC [STATEMENT...]
+#					lab_init TAG, then build the description
+#					DESC (text, not a file) and each further
+#					STATEMENT; sets tmp=$LAB_DIR
+#	lab_two_hosts [-6] TAG [STATEMENT...]
+#					lab_init TAG, then build hosts h1
+#					192.0.2.1/30 and h2 192.0.2.2/30 on one
+#					link (-6: also 2001:db8:1::1/64 and
+#					::2/64) and each further description
+#					STATEMENT; sets tmp=$LAB_DIR
+#	lab_basic TAG [STATEMENT...]	the same with the lab of topo-basic.txt
+#	lab_star TAG N			lab_init TAG, then a host c and hosts
+#					v1..vN (N <= 63), vK on its own link to
+#					c: c 192.0.2.(4K-3)/30, vK the next
+#					address; sets tmp=$LAB_DIR
 #	lab_ifname NODE PEER [N]	echo NODE's interface name on its Nth
 #					(default 1st) link to PEER
 #	lab_nodes			echo "NAME TYPE" for every node
@@ -70,6 +92,7 @@
 # LAB_KEEP_DIR=1.
 
 LAB_ID=${LAB_ID:-}
+_LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_DIR=${LAB_DIR:-}
 _LAB_OWNER=
 
@@ -82,6 +105,23 @@ _lab_err() {
 _lab_need_init() {
 	[ -n "$LAB_ID" ] && [ -d "$LAB_DIR" ] ||
 	    _lab_err "no lab: lab_init not called, or the lab was torn down"
+}
+
+# lab_args "NAME..." ARG...: a test's arguments into named variables.
+lab_args() {
+	local _lab_names _lab_n
+	read -ra _lab_names <<<"$1"
+	shift
+	if [ $# -lt ${#_lab_names[@]} ]; then
+		echo "usage: ${0##*/} ${_lab_names[*]}" >&2
+		exit 2
+	fi
+	for _lab_n in "${_lab_names[@]}"; do
+		printf -v "$_lab_n" '%s' "$1"
+		shift
+		[[ $_lab_n == [A-Z]* ]] && export "${_lab_n?}"
+	done
+	return 0
 }
 
 # lab_require_root: exit 77 with "SKIP: reason" unless the lab can run.
@@ -658,6 +698,19 @@ lab_atexit() {
 	printf '%s\n' "$*" >>"$LAB_DIR/atexit"
 }
 
+# lab_resolv NODE TEXT: NODE's own resolv.conf, so nothing run in it can
+# reach the host's resolver (see the list above).
+lab_resolv() {
+	local d
+	d=/etc/netns/$(lab_ns "$1") || return 1
+	if [ ! -e "$LAB_DIR/resolv-$1" ]; then
+		mkdir -p "$d" || return 1
+		lab_atexit "rm -rf '$d'"
+		: >"$LAB_DIR/resolv-$1"
+	fi
+	printf '%b' "$2" >"$d/resolv.conf"
+}
+
 # _lab_at SRC LINE CMD...: run CMD; its "lab: " errors get "SRC:LINE: ".
 _lab_at() {
 	local src=$1 n=$2
@@ -780,6 +833,48 @@ lab_build() {
 		return 1
 	fi
 	return 0
+}
+
+# lab_start TAG DESC [STATEMENT...]: lab_init TAG, build the description
+# DESC (text) and each STATEMENT after it, set tmp=$LAB_DIR; returns 1
+# if it could not be built.
+lab_start() {
+	local desc
+	lab_init "$1" || return 1
+	printf -v desc '%s\n' "$2" "${@:3}"
+	lab_build - >/dev/null <<<"$desc" || return 1
+	tmp=$LAB_DIR
+}
+
+# lab_two_hosts [-6] TAG [STATEMENT...]: the two-host lab most tests
+# start from (see the list above); returns 1 if it could not be built.
+lab_two_hosts() {
+	local link="link h1 h2 192.0.2.1/30 192.0.2.2/30"
+	if [ "${1:-}" = -6 ]; then
+		link+=" 2001:db8:1::1/64 2001:db8:1::2/64"
+		shift
+	fi
+	lab_start "$1" "node h1 host"$'\n'"node h2 host"$'\n'"$link" "${@:2}"
+}
+
+# lab_basic TAG [STATEMENT...]: the lab of topo-basic.txt (beside this
+# file) and each STATEMENT; returns 1 if it could not be built.
+lab_basic() {
+	lab_start "$1" "$(cat "$_LAB_HOME/topo-basic.txt")" "${@:2}"
+}
+
+# lab_star TAG N: a controller and N vantage points (see the list above);
+# returns 1 if it could not be built.
+lab_star() {
+	local desc="node c host" k
+	for ((k = 1; k <= $2; k++)); do
+		desc+=$'\n'"node v$k host"
+	done
+	for ((k = 1; k <= $2; k++)); do
+		desc+=$'\n'"link c v$k 192.0.2.$((4 * k - 3))/30"
+		desc+=" 192.0.2.$((4 * k - 2))/30"
+	done
+	lab_start "$1" "$desc"
 }
 
 # lab_describe: print the lab's nodes and links for humans.

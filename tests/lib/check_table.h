@@ -14,14 +14,31 @@
 /* How many tests a table T (an array) holds. */
 #define CHECK_N(t)	(sizeof(t) / sizeof((t)[0]))
 
+/* Add the N tests in TESTS to the test case TC, in order. */
+static inline void
+check_add(TCase *tc, const TTest *const *tests, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+}
+
+/* Add the N loop tests in TESTS to TC, in order, each run for every _i
+ * from START up to (not including) END. */
+static inline void
+check_add_loops(TCase *tc, const TTest *const *tests, size_t n, int start,
+    int end)
+{
+	for (size_t i = 0; i < n; i++)
+		tcase_add_loop_test(tc, tests[i], start, end);
+}
+
 /* A test case NAME of the N tests in TESTS. */
 static inline TCase *
 check_case(const char *name, const TTest *const *tests, size_t n)
 {
 	TCase *tc = tcase_create(name);
 
-	for (size_t i = 0; i < n; i++)
-		tcase_add_test(tc, tests[i]);
+	check_add(tc, tests, n);
 	return tc;
 }
 

@@ -1,5 +1,5 @@
 # tests/net/lan.sh: a LAN for the layer-2 tests (neighbourdisc, sniff,
-# -O noinitndc), sourced after tests/lab/lab.sh and lab_init.
+# -O noinitndc, raw TCP).  Source it; it sources tests/lab/lab.sh.
 #
 #   h1 (192.0.2.1, 2001:db8:10::1)   the host scamper runs on, lan0
 #   n1 (.2, ::2)   a router: beyond it 198.51.100.0/24 and
@@ -9,13 +9,18 @@
 #                  2001:db8:10::50-54 (duplicates: two answers each)
 #
 # all on bridge br0 in node sw.  lan_mac NODE echoes a node's lan0 MAC.
+declare -F lab_init >/dev/null ||
+    . "$(dirname "${BASH_SOURCE[0]}")/../lab/lab.sh"
+
 # lan_start NAME: the whole start of a LAN test (root and tcpdump or
-# skip, lab_init NAME, the LAN built or exit 1, its checks counted).
+# skip, lab_init NAME, the LAN built or exit 1, tmp=$LAB_DIR, its checks
+# counted).
 lan_start() {
 	lab_require_root
 	lab_require_cmd tcpdump
 	lab_init "$1"
 	lan_build || { echo "FAIL: building the lab"; exit 1; }
+	tmp=$LAB_DIR
 	lab_checks
 }
 

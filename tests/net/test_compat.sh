@@ -20,13 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
 unset SCAMPER_HELPER_BIN
-lab_init compat
-lab_build - >/dev/null <<'EOF2' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-EOF2
-tmp=$LAB_DIR
+lab_two_hosts compat || exit 1
 lab_checks tap
 # run NAME PROGRAM ARGS...: exit status in $rc, output in $tmp/NAME.{out,err}
 run() {

@@ -16,10 +16,9 @@
 #  - probes sent at layer 2 (-r) get the kernel's transmit timestamps.
 # Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN" "$@"
 lab_require_root
 lab_init dl
 

@@ -10,13 +10,10 @@
 #    -O noinitndc.
 # Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
 . "$here/lan.sh"
+lab_args "scamper SCAMPER_HELPER_BIN" "$@"
 lan_start ndc
-tmp=$LAB_DIR
 
 H1=$(lan_mac h1)
 # n1 knows h1 for good, so it never asks for h1's address: a Linux host

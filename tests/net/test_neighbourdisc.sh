@@ -13,14 +13,10 @@
 #    with -Q, -o against -F/-Q, -w, no -i).
 # Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-dump=$3
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
 . "$here/lan.sh"
+lab_args "scamper SCAMPER_HELPER_BIN dump" "$@"
 lan_start nd
-tmp=$LAB_DIR
 
 ours() { lab_exec h1 timeout 60 "$scamper" "$@"; }
 

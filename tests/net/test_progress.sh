@@ -13,16 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
 lab_require_root
 lab_require_cmd script
-lab_init prog
-lab_build - >/dev/null <<'EOF2' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-addr h2 lo 192.0.2.5/32
-addr h2 lo 192.0.2.6/32
-route h1 192.0.2.4/30 via 192.0.2.2
-EOF2
-tmp=$LAB_DIR
+lab_two_hosts prog "addr h2 lo 192.0.2.5/32" "addr h2 lo 192.0.2.6/32" \
+    "route h1 192.0.2.4/30 via 192.0.2.2" || exit 1
 lab_checks tap
 printf '192.0.2.2\n# a comment\n192.0.2.5\n\n192.0.2.6\n' >"$tmp/list"
 cmd="$scamper -c 'ping -c 3 -i 1' -O json -f $tmp/list"

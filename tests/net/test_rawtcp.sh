@@ -10,13 +10,10 @@
 #  - IPv6 TCP probes go on the raw socket either way (as 20211212).
 # Needs root and nft; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
 . "$here/lan.sh"
+lab_args "scamper SCAMPER_HELPER_BIN" "$@"
 lan_start rawtcp
-tmp=$LAB_DIR
 
 
 lab_exec h1 nft -f - <<'EOF' || { echo "FAIL: nft"; exit 1; }

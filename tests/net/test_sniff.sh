@@ -15,15 +15,10 @@
 #    expression, -c and -G out of range).
 # Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-dump=$3
-w2pcap=$4
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lab/lab.sh"
 . "$here/lan.sh"
+lab_args "scamper SCAMPER_HELPER_BIN dump w2pcap" "$@"
 lan_start sniff
-tmp=$LAB_DIR
 check="python3 $here/sniff_check.py"
 
 # sniff_bg NAME CMD: scamper running sniff command CMD in the background,

@@ -9,13 +9,11 @@
 # none from the clock read before the send, and no negative RTT.  The
 # eight measurements run at once.  Needs root; skipped otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN" "$@"
 lab_require_root
-lab_init times
-lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
+lab_basic times || exit 1
 D4=203.0.113.1 D6=2001:db8:ff::1
 
 lab_checks

@@ -14,29 +14,22 @@
 # target's own name, always; all of them if the server is slow); ours
 # records them.  The comparisons leave the target's name out.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-ourjson=$3	# our sc_warts2json
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+# ourjson: our sc_warts2json
+lab_args "scamper SCAMPER_HELPER_BIN ourjson" "$@"
 . "$here/../lab/basic.sh"
 lab_require_root
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 command -v scamper >/dev/null && command -v sc_wartsdump >/dev/null ||
     { echo "SKIP: Debian's scamper package is not installed"; exit 77; }
-lab_init tptr
-lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
-tmp=$LAB_DIR
+lab_basic tptr || exit 1
 
 lab_checks
 
-# h1's resolver configuration: ip netns exec bind-mounts it over
-# /etc/resolv.conf, so nothing here can reach the host's resolver
-ns=$(lab_ns h1)
-mkdir -p "/etc/netns/$ns" || exit 1
-lab_atexit "rm -rf '/etc/netns/$ns'"
-resolv() { printf '%b' "$1" >"/etc/netns/$ns/resolv.conf"; }
-resolv 'nameserver 198.51.100.53\n'
+# h1's own resolver configuration
+resolv() { lab_resolv h1 "$1"; }
+resolv 'nameserver 198.51.100.53\n' || exit 1
 lab_addr h1 lo 198.51.100.53/32 || exit 1
 lab_addr h1 lo 2001:db8:53::53/128 || exit 1
 

@@ -13,15 +13,8 @@
 set -u
 mode=$1 ping=$2 helper=$3 src=$4
 . "$src/tests/lab/lab.sh"
-lab_require_root
-for t in setpriv useradd groupadd nft setcap; do
-	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
-lab_init privsep >/dev/null
-lab_node a host >/dev/null
-lab_node b host >/dev/null
-lab_link a b 192.0.2.1/24 192.0.2.2/24 >/dev/null
-NS=$(lab_ns a)
+. "$src/tests/privsep/privlab.sh"
+privlab_start privsep setpriv useradd groupadd nft setcap
 
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -34,15 +27,6 @@ mkdir -m 755 "$TMP/empty"
 lab_atexit "rm -rf '$TMP'"
 
 # Throwaway group and users (names unique to this run).
-G=scg$$ UIN=scin$$ UOUT=scout$$
-mkusers() {
-	groupadd "$G" || exit 1
-	lab_atexit "groupdel $G 2>/dev/null"
-	useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$UIN" || exit 1
-	lab_atexit "userdel $UIN 2>/dev/null"
-	useradd -M -N -g nogroup -s /usr/sbin/nologin "$UOUT" || exit 1
-	lab_atexit "userdel $UOUT 2>/dev/null"
-}
 
 # status_field PID FIELD: the value of FIELD in /proc/PID/status.
 status_field() {
@@ -167,7 +151,7 @@ child)
 	    fail "execve in the sandbox: exit $rc"
 	;;
 service)
-	mkusers
+	privlab_users
 	sock=$TMP/helper.sock
 	hp=$(lab_bg a "$helper" -d -g "$G" -s "$sock" service)
 	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
@@ -245,7 +229,7 @@ service)
 	wait "$k9" 2>/dev/null
 	;;
 caps)
-	mkusers
+	privlab_users
 	cp "$helper" "$TMP/scamper-helper"
 	chgrp "$G" "$TMP/scamper-helper"
 	chmod 0750 "$TMP/scamper-helper"

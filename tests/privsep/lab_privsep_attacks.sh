@@ -21,15 +21,8 @@
 set -u
 scamper=$1 helper=$2 ping=$3 client=$4 src=$5
 . "$src/tests/lab/lab.sh"
-lab_require_root
-for t in setpriv useradd groupadd setcap python3; do
-	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
-lab_init pattack >/dev/null
-lab_node a host >/dev/null
-lab_node b host >/dev/null
-lab_link a b 192.0.2.1/24 192.0.2.2/24 >/dev/null
-NS=$(lab_ns a)
+. "$src/tests/privsep/privlab.sh"
+privlab_start pattack setpriv useradd groupadd setcap python3
 
 fails=0 n=0
 fail() { n=$((n + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }

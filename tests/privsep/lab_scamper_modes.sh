@@ -11,17 +11,10 @@
 set -u
 scamper=$1 helper=$2 src=$3
 . "$src/tests/lab/lab.sh"
-lab_require_root
-for t in setpriv useradd groupadd setcap python3; do
-	command -v $t >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
-lab_init scmodes >/dev/null
-lab_node a host >/dev/null
-lab_node b host >/dev/null
-lab_link a b 192.0.2.1/24 192.0.2.2/24 >/dev/null
+. "$src/tests/privsep/privlab.sh"
 # b is a host: it drops, without a word, what it is asked to forward
-lab_route a 198.51.100.0/24 via 192.0.2.2 >/dev/null
-NS=$(lab_ns a)
+privlab_start scmodes setpriv useradd groupadd setcap python3 -- \
+    "route a 198.51.100.0/24 via 192.0.2.2"
 
 fails=0 n=0
 fail() { n=$((n + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
@@ -31,27 +24,33 @@ TMP=$(mktemp -d /tmp/scmodes.XXXXXX)
 chmod 755 "$TMP"
 mkdir -m 755 "$TMP/empty"
 lab_atexit "rm -rf '$TMP'"
-G=scg$$ UIN=scin$$ UOUT=scout$$
-groupadd "$G" || exit 1
-lab_atexit "groupdel $G 2>/dev/null"
-useradd -M -N -g nogroup -G "$G" -s /usr/sbin/nologin "$UIN" || exit 1
-lab_atexit "userdel $UIN 2>/dev/null"
-useradd -M -N -g nogroup -s /usr/sbin/nologin "$UOUT" || exit 1
-lab_atexit "userdel $UOUT 2>/dev/null"
+privlab_users
 
 field() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
+
+# helper_of PID: a scamper-helper process in the lab's namespace other
+# than PID, if one runs
+helper_of() {
+	pgrep -f "scamper-helper" | while read -r p; do
+		[ "$p" != "$1" ] && [ "$(ip netns identify "$p" 2>/dev/null)" = "$NS" ] && echo "$p"
+	done | head -1
+}
 
 # measure MODE CMD...: run CMD (a scamper command line ending in the two
 # traces), check the process while it runs, then its result
 measure() {
-	local mode=$1 out=$TMP/out.$1 pid hp uid
+	local mode=$1 out=$TMP/out.$1 pid hp= uid
 	shift
 	( "$@" -I "trace -P icmp-paris 192.0.2.2" \
 	    "trace -P icmp-paris -q 1 -w 4 -g 1 198.51.100.1" ) >"$out" 2>&1 &
 	pid=$!
+	# the prober's state and its helper are both read while the silent
+	# trace waits (-w 4): on a loaded machine the checks after the loop
+	# could otherwise come after scamper and its helper have ended
 	for _ in $(seq 100); do
 		uid=$(field "$pid" Uid)
-		[ -n "$uid" ] && [ "$uid" != 0 ] &&
+		[ -z "${hp:-}" ] && hp=$(helper_of "$pid")
+		[ -n "$uid" ] && [ "$uid" != 0 ] && [ -n "$hp" ] &&
 		    [ "$(field "$pid" Seccomp)" = 2 ] && break
 		sleep 0.05
 	done
@@ -63,9 +62,6 @@ measure() {
 	else
 		fail "$mode: scamper $pid: Uid $(field "$pid" Uid) CapEff $(field "$pid" CapEff) NoNewPrivs $(field "$pid" NoNewPrivs) Seccomp $(field "$pid" Seccomp)"
 	fi
-	hp=$(pgrep -f "scamper-helper" | while read -r p; do
-		[ "$p" != "$pid" ] && [ "$(ip netns identify "$p" 2>/dev/null)" = "$NS" ] && echo "$p"
-	done | head -1)
 	[ -n "$hp" ] && ok "$mode: the helper is process $hp, apart from scamper" ||
 	    fail "$mode: no helper process found"
 	wait "$pid"

@@ -35,6 +35,7 @@
 #include "priv_client.h"
 #include "priv_fwlease.h"
 #include "priv_proto.h"
+#include "../lib/check_table.h"
 
 /* Run a child-mode helper on a socketpair; returns our end. */
 static int
@@ -785,44 +786,27 @@ START_TEST(service_limits)
 }
 END_TEST
 
-static Suite *
-priv_helper_suite(void)
+int
+main(void)
 {
+	const TTest *tests[] = {
+		child_request_before_hello, child_unknown_type,
+		child_reply_as_request, child_wrong_size, child_oversize,
+		child_fd_from_client, child_bad_version, child_hello_twice,
+		child_refusals_are_not_fatal, child_open_file_is_not_a_request,
+		filesrv_as_owner, service_isolates_clients, service_limits
+	};
 	Suite *s = suite_create("priv_helper");
 	TCase *tc = tcase_create("helper");
 	TCase *cl = tcase_create("client");
 
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, child_request_before_hello);
-	tcase_add_test(tc, child_unknown_type);
-	tcase_add_test(tc, child_reply_as_request);
-	tcase_add_test(tc, child_wrong_size);
-	tcase_add_test(tc, child_oversize);
-	tcase_add_test(tc, child_fd_from_client);
-	tcase_add_test(tc, child_bad_version);
-	tcase_add_test(tc, child_hello_twice);
-	tcase_add_test(tc, child_refusals_are_not_fatal);
-	tcase_add_test(tc, child_open_file_is_not_a_request);
-	tcase_add_test(tc, filesrv_as_owner);
-	tcase_add_test(tc, service_isolates_clients);
-	tcase_add_test(tc, service_limits);
+	check_add(tc, tests, CHECK_N(tests));
 	suite_add_tcase(s, tc);
 	tcase_add_exit_test(cl, client_wrong_reply_type, 1);
 	tcase_add_exit_test(cl, client_unknown_id, 1);
 	tcase_add_exit_test(cl, client_fd_missing, 1);
 	tcase_add_test(cl, fwlease_lifetimes);
 	suite_add_tcase(s, cl);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(priv_helper_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(s);
 }

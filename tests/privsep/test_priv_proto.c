@@ -16,6 +16,7 @@
 #include "fwtab.h"
 #include "priv_proto.h"
 #include "wire.h"
+#include "../lib/check_table.h"
 
 /* ---- wire ------------------------------------------------------------ */
 
@@ -477,36 +478,22 @@ START_TEST(fw_policy)
 }
 END_TEST
 
-static Suite *
-priv_proto_suite(void)
-{
-	Suite *s = suite_create("priv_proto");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, wire_roundtrip);
-	tcase_add_test(tc, wire_overflow);
-	tcase_add_test(tc, wire_short_and_trailing);
-	tcase_add_test(tc, wire_bad_strings);
-	tcase_add_loop_test(tc, proto_roundtrip, 0, NEXAMPLES);
-	tcase_add_loop_test(tc, proto_wrong_sizes, 0, NEXAMPLES);
-	tcase_add_test(tc, proto_bad_header);
-	tcase_add_test(tc, proto_bad_fields);
-	tcase_add_test(tc, proto_open_file_paths);
-	tcase_add_test(tc, ipc_fd_passing);
-	tcase_add_test(tc, ipc_two_fds_refused);
-	tcase_add_test(tc, fw_policy);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(priv_proto_suite());
-	int failed;
+	const TTest *tests[] = {
+		wire_roundtrip, wire_overflow, wire_short_and_trailing,
+		wire_bad_strings
+	};
+	const TTest *after[] = {
+		proto_bad_header, proto_bad_fields, proto_open_file_paths,
+		ipc_fd_passing, ipc_two_fds_refused, fw_policy
+	};
+	TCase *tc = tcase_create("core");
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	check_add(tc, tests, CHECK_N(tests));
+	tcase_add_loop_test(tc, proto_roundtrip, 0, NEXAMPLES);
+	tcase_add_loop_test(tc, proto_wrong_sizes, 0, NEXAMPLES);
+	check_add(tc, after, CHECK_N(after));
+	return unit_run(check_suite("priv_proto", tc));
 }

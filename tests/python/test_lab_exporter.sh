@@ -15,13 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export PYTHONPATH=$here/../../python
 . "$here/../lab/lab.sh"
 lab_require_root
-lab_init exp
-lab_build - >/dev/null <<'LAB' || exit 1
-node h1 host
-node h2 host
-link h1 h2 192.0.2.1/30 192.0.2.2/30
-LAB
-tmp=$LAB_DIR
+lab_two_hosts exp || exit 1
 fail=0 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 bad() { n=$((n + 1)); fail=1; echo "not ok $n - $*"; }

@@ -15,17 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export PYTHONPATH=$here/../../python
 . "$here/../lab/lab.sh"
 lab_require_root
-lab_init py
-lab_build - >/dev/null <<'LAB' || exit 1
-node c host
-node v1 host
-node v2 host
-node v3 host
-link c v1 192.0.2.1/30 192.0.2.2/30
-link c v2 192.0.2.5/30 192.0.2.6/30
-link c v3 192.0.2.9/30 192.0.2.10/30
-LAB
-tmp=$LAB_DIR
+lab_star py 3 || exit 1
 mkdir -p "$tmp/socks"
 fail=0
 

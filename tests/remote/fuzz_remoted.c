@@ -17,6 +17,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #include "../../tools/sc_remoted/rd_vp.c"
+#include "fuzz_rd.h"
 
 static struct rd_conf conf;
 static struct rd rd;
@@ -35,14 +36,7 @@ setup(void)
 
 	if (mkdtemp(dir) == NULL)
 		abort();
-	conf.dir = dir;
-	conf.zombie_s = 900;
-	rd.c = &conf;
-	if ((rd.l = loop_new(LOOP_POLL)) == NULL)
-		abort();
-	TAILQ_INIT(&rd.vps);
-	TAILQ_INIT(&rd.conns);
-	log_stderr_off();
+	fuzz_rd_init(&rd, &conf, dir, NULL);
 	atexit(cleanup);
 }
 

@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #include "../../tools/sc_remoted/rd_vp.c"
 #include "../../tools/sc_remoted/rd_mux.c"
+#include "fuzz_rd.h"
 
 static struct rd_conf conf;
 static struct rd rd;
@@ -62,15 +63,8 @@ setup(void)
 	if (mkdtemp(mux_dir) == NULL)
 		abort();
 	snprintf(mux_path, sizeof(mux_path), "%s/mux", mux_dir);
-	conf.dir = NULL;		/* -M only, as "sc_remoted -M path" */
-	conf.mux = mux_path;
-	conf.zombie_s = 900;
-	rd.c = &conf;
-	if ((rd.l = loop_new(LOOP_POLL)) == NULL)
-		abort();
-	TAILQ_INIT(&rd.vps);
-	TAILQ_INIT(&rd.conns);
-	log_stderr_off();
+	/* -M only, as "sc_remoted -M path" */
+	fuzz_rd_init(&rd, &conf, NULL, mux_path);
 	if (rd_mux_open(&rd) == -1)
 		abort();
 	atexit(cleanup);

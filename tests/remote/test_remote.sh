@@ -30,17 +30,7 @@ if [ "$mode" = interop ]; then
 		    { echo "SKIP: Debian's $t missing (apt-get install scamper)"; exit 77; }
 	done
 fi
-lab_init remote
-lab_build - >/dev/null <<'EOF' || exit 1
-node c host
-node v1 host
-node v2 host
-node v3 host
-link c v1 192.0.2.1/30 192.0.2.2/30
-link c v2 192.0.2.5/30 192.0.2.6/30
-link c v3 192.0.2.9/30 192.0.2.10/30
-EOF
-tmp=$LAB_DIR
+lab_star remote 3 || exit 1
 socks=$tmp/socks
 mkdir -p "$socks"
 

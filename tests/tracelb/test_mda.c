@@ -14,7 +14,7 @@
 #include "mda.h"
 #include "mda_stop.h"
 #include "mdasim.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static struct mda *
 engine(double alpha, uint32_t maxprobes)
@@ -468,35 +468,18 @@ START_TEST(budget)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("mda");
-	TCase *tc = tcase_create("mda");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, stop_table);
-	tcase_add_test(tc, stop_confidence);
-	tcase_add_test(tc, chain_exact);
-	tcase_add_test(tc, lab_95);
-	tcase_add_test(tc, lab_99);
-	tcase_add_test(tc, lab_inflight);
-	tcase_add_test(tc, lab_correlated);
-	tcase_add_test(tc, lab_loss);
-	tcase_add_test(tc, loss_cap);
-	tcase_add_test(tc, loss_cap_one_hop);
-	tcase_add_test(tc, diamond_16);
-	tcase_add_test(tc, diamond_16_99);
-	tcase_add_test(tc, silent_link);
-	tcase_add_test(tc, silent_dest);
-	tcase_add_test(tc, perpkt_no_false_links);
-	tcase_add_test(tc, budget);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		stop_table, stop_confidence, chain_exact, lab_95, lab_99,
+		lab_inflight, lab_correlated, lab_loss, loss_cap,
+		loss_cap_one_hop, diamond_16, diamond_16_99, silent_link,
+		silent_dest, perpkt_no_false_links, budget
+	};
+	TCase *tc = tcase_create("mda");
+
+	tcase_set_timeout(tc, 60);
+	check_add(tc, tests, CHECK_N(tests));
+	return unit_run(check_suite("mda", tc));
 }

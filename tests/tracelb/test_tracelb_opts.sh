@@ -9,16 +9,12 @@
 # refused with an error naming the option.  Needs root; skipped
 # otherwise.
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-tools=$3	# our sc_wartsdump
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+# tools: our sc_wartsdump
+lab_args "scamper SCAMPER_HELPER_BIN tools" "$@"
 lab_require_root
-lab_init lbopts
-{ cat "$here/../lab/topo-basic.txt"; echo "silent r5"; } |
-    lab_build - >/dev/null || exit 1
-tmp=$LAB_DIR
+lab_basic lbopts "silent r5" || exit 1
 
 fail=0 n=0
 ok() { n=$((n + 1)); echo "ok: $*"; }

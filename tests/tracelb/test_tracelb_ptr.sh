@@ -16,31 +16,24 @@
 # The comparisons leave the target's name out, and compare nodes as
 # sets (the two probers send different probes).
 set -u
-scamper=$1
-export SCAMPER_HELPER_BIN=$2
-tools=$3	# our warts tools (sc_warts2json, sc_wartsdump)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
+# tools: our warts tools (sc_warts2json, sc_wartsdump)
+lab_args "scamper SCAMPER_HELPER_BIN tools" "$@"
 lab_require_root
 command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
 command -v scamper >/dev/null && command -v sc_wartsdump >/dev/null &&
     command -v sc_warts2json >/dev/null ||
     { echo "SKIP: Debian's scamper package is not installed"; exit 77; }
-lab_init lbptr
-lab_build "$here/../lab/topo-basic.txt" >/dev/null || exit 1
-tmp=$LAB_DIR
+lab_basic lbptr || exit 1
 
 fail=0 n=0
 ok() { n=$((n + 1)); echo "ok: $*"; }
 bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL: $*"; }
 
-# h1's resolver configuration: ip netns exec bind-mounts it over
-# /etc/resolv.conf, so nothing here can reach the host's resolver
-ns=$(lab_ns h1)
-mkdir -p "/etc/netns/$ns" || exit 1
-lab_atexit "rm -rf '/etc/netns/$ns'"
-resolv() { printf '%b' "$1" >"/etc/netns/$ns/resolv.conf"; }
-resolv 'nameserver 198.51.100.53\n'
+# h1's own resolver configuration
+resolv() { lab_resolv h1 "$1"; }
+resolv 'nameserver 198.51.100.53\n' || exit 1
 lab_addr h1 lo 198.51.100.53/32 || exit 1
 
 # names for some nodes; 192.0.2.22, 192.0.2.26 and IPv6's middle hops

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static const char *const methods[] = { "udp", "icmp", "udp-paris",
     "icmp-paris", "tcp", "tcp-ack", NULL };
@@ -151,22 +151,12 @@ START_TEST(targets)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("cmd");
-	TCase *tc = tcase_create("cmd");
-
-	tcase_add_test(tc, split_quotes);
-	tcase_add_test(tc, good);
-	tcase_add_test(tc, targets);
-	tcase_add_loop_test(tc, errors, 0, sizeof(bad) / sizeof(bad[0]));
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = { split_quotes, good, targets };
+	TCase *tc = check_case("cmd", tests, CHECK_N(tests));
+
+	tcase_add_loop_test(tc, errors, 0, (int)CHECK_N(bad));
+	return unit_run(check_suite("cmd", tc));
 }

@@ -12,7 +12,7 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static char dir[] = "/tmp/scamper-test-XXXXXX";
 
@@ -121,23 +121,15 @@ START_TEST(debugfile)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("daemon");
-	TCase *tc = tcase_create("files");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, pidfile);
-	tcase_add_test(tc, pidfile_no_symlink);
-	tcase_add_test(tc, pidfile_remove);
-	tcase_add_test(tc, debugfile);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		pidfile, pidfile_no_symlink, pidfile_remove, debugfile
+	};
+	TCase *tc = tcase_create("files");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	check_add(tc, tests, CHECK_N(tests));
+	return unit_run(check_suite("daemon", tc));
 }

@@ -19,7 +19,7 @@
 #include "dns.h"
 #include "dns_wire.h"
 #include "loop.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static const uint8_t a4[4] = { 192, 0, 2, 2 };
 
@@ -533,35 +533,23 @@ START_TEST(resolver_nonameserver)
 }
 END_TEST
 
-static Suite *
-dns_suite(void)
-{
-	Suite *s = suite_create("dns");
-	TCase *tc = tcase_create("dns");
-
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, query_v4);
-	tcase_add_test(tc, query_v6);
-	tcase_add_test(tc, reply_name);
-	tcase_add_test(tc, reply_compressed);
-	tcase_add_test(tc, reply_loop_labels);
-	tcase_add_test(tc, reply_cname);
-	tcase_add_test(tc, reply_noname);
-	tcase_add_test(tc, reply_foreign);
-	tcase_add_test(tc, reply_escapes);
-	tcase_add_test(tc, reply_long);
-	tcase_add_test(tc, resolv);
-	tcase_add_loop_test(tc, resolver_answer, 0, 3);
-	tcase_add_test(tc, resolver_timeout);
-	tcase_add_test(tc, resolver_cancel);
-	tcase_add_test(tc, resolver_overflow);
-	tcase_add_test(tc, resolver_nonameserver);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(dns_suite());
+	const TTest *tests[] = {
+		query_v4, query_v6, reply_name, reply_compressed,
+		reply_loop_labels, reply_cname, reply_noname, reply_foreign,
+		reply_escapes, reply_long, resolv
+	};
+	const TTest *after[] = {
+		resolver_timeout, resolver_cancel, resolver_overflow,
+		resolver_nonameserver
+	};
+	TCase *tc = tcase_create("dns");
+
+	tcase_set_timeout(tc, 30);
+	check_add(tc, tests, CHECK_N(tests));
+	tcase_add_loop_test(tc, resolver_answer, 0, 3);
+	check_add(tc, after, CHECK_N(after));
+	return unit_run(check_suite("dns", tc));
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "fpset.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 /* Fingerprints as dl_fingerprint makes them: spread 64-bit values. */
 static uint64_t
@@ -117,14 +117,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *su = suite_create("fpset");
-	TCase *tc = tcase_create("fpset");
+	const TTest *tests[] = {
+		late_copies, lagging_copies, once_each, no_strangers, bounded
+	};
 
-	tcase_add_test(tc, late_copies);
-	tcase_add_test(tc, lagging_copies);
-	tcase_add_test(tc, once_each);
-	tcase_add_test(tc, no_strangers);
-	tcase_add_test(tc, bounded);
-	suite_add_tcase(su, tc);
-	return unit_run(su);
+	return unit_run(check_suite("fpset", check_case("fpset", tests,
+	    CHECK_N(tests))));
 }

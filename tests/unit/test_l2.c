@@ -19,7 +19,7 @@
 #include "pkt.h"
 #include "pkt_nd.h"
 #include "sniff_int.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
@@ -445,26 +445,14 @@ START_TEST(sniff_filter)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("l2");
-	TCase *tc = tcase_create("l2");
-
-	tcase_add_test(tc, arp_request);
-	tcase_add_test(tc, ns_request);
-	tcase_add_test(tc, replies);
-	tcase_add_test(tc, nd_filter);
-	tcase_add_test(tc, compile_errors);
-	tcase_add_test(tc, attach);
-	tcase_add_test(tc, sniff_parse);
-	tcase_add_test(tc, sniff_filter);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		arp_request, ns_request, replies, nd_filter, compile_errors,
+		attach, sniff_parse, sniff_filter
+	};
+
+	return unit_run(check_suite("l2", check_case("l2", tests,
+	    CHECK_N(tests))));
 }

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "loop.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static const enum loop_kind kinds[] = { LOOP_POLL, LOOP_SELECT, LOOP_EPOLL,
     LOOP_DEFAULT };
@@ -260,25 +260,16 @@ START_TEST(empty_loop_returns)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("loop");
-	TCase *tc = tcase_create("backends");
-
-	tcase_set_timeout(tc, 20);
-	tcase_add_loop_test(tc, fd_ready, 0, NKINDS);
-	tcase_add_loop_test(tc, timers, 0, NKINDS);
-	tcase_add_loop_test(tc, signals_and_stop, 0, NKINDS);
-	tcase_add_loop_test(tc, empty_loop_returns, 0, NKINDS);
-	tcase_add_loop_test(tc, tick, 0, NKINDS);
-	tcase_add_test(tc, names);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *each_kind[] = {
+		fd_ready, timers, signals_and_stop, empty_loop_returns, tick
+	};
+	TCase *tc = tcase_create("backends");
+
+	tcase_set_timeout(tc, 20);
+	check_add_loops(tc, each_kind, CHECK_N(each_kind), 0, NKINDS);
+	tcase_add_test(tc, names);
+	return unit_run(check_suite("loop", tc));
 }

@@ -17,7 +17,7 @@
 #include "loop.h"
 #include "netio.h"
 #include "pkt.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 struct seen {
 	int		n;
@@ -160,20 +160,11 @@ START_TEST(queue_per_socket)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("netio");
-	TCase *tc = tcase_create("netio");
-
-	tcase_add_test(tc, unqueued_and_queued);
-	tcase_add_test(tc, queue_per_socket);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = { unqueued_and_queued, queue_per_socket };
+
+	return unit_run(check_suite("netio", check_case("netio", tests,
+	    CHECK_N(tests))));
 }

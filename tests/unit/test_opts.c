@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "opts.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 #define MAXARGS 64
 
@@ -251,21 +251,13 @@ START_TEST(usage_text)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("opts");
-	TCase *tc = tcase_create("parse");
-
-	tcase_add_loop_test(tc, table, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, values);
-	tcase_add_test(tc, usage_text);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = { values, usage_text };
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, table, 0, (int)CHECK_N(cases));
+	check_add(tc, tests, CHECK_N(tests));
+	return unit_run(check_suite("opts", tc));
 }

@@ -5,12 +5,26 @@
 #include <check.h>
 
 #include "pace.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static struct monotime
 ms(int64_t v)
 {
 	return (struct monotime){ v * 1000000 };
+}
+
+/* A pass of the loop at T ms (WAITING: probes were waiting since the
+ * last): the bucket updated, then every token it grants taken.  Returns
+ * how many it granted. */
+static uint64_t
+pass(struct pace *p, int64_t t, int waiting)
+{
+	uint64_t n = 0;
+
+	pace_update(p, ms(t), waiting);
+	while (pace_take(p))
+		n++;
+	return n;
 }
 
 /* Over a simulated second at PPS with probes always waiting, exactly PPS
@@ -23,11 +37,8 @@ START_TEST(rate)
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		uint64_t n = 0;
 		pace_init(&p, rates[i], ms(0));
-		for (int64_t t = 0; t <= 1000; t++) {	/* 1 ms steps */
-			pace_update(&p, ms(t), 1);
-			while (pace_take(&p))
-				n++;
-		}
+		for (int64_t t = 0; t <= 1000; t++)	/* 1 ms steps */
+			n += pass(&p, t, 1);
 		ck_assert_msg(n == rates[i] + 1, "pps %u: %llu tokens",
 		    rates[i], (unsigned long long)n);
 	}
@@ -37,13 +48,9 @@ END_TEST
 START_TEST(idle_no_burst)
 {
 	struct pace p;
-	int n = 0;
 
 	pace_init(&p, 100, ms(0));
-	pace_update(&p, ms(5000), 0);	/* idle for 5 s */
-	while (pace_take(&p))
-		n++;
-	ck_assert_int_eq(n, 1);
+	ck_assert_uint_eq(pass(&p, 5000, 0), 1);	/* idle for 5 s */
 }
 END_TEST
 
@@ -51,34 +58,23 @@ END_TEST
 START_TEST(idle_burst)
 {
 	struct pace p;
-	int n = 0;
 
 	pace_init(&p, 10000, ms(0));
 	pace_set_burst(&p, 5 * 1000000LL);	/* 5 ms: 50 probes */
-	pace_update(&p, ms(5000), 0);
-	while (pace_take(&p))
-		n++;
-	ck_assert_int_eq(n, 50);
+	ck_assert_uint_eq(pass(&p, 5000, 0), 50);
 	pace_set_burst(&p, 1);			/* below one probe: one */
-	pace_update(&p, ms(6000), 0);
-	n = 0;
-	while (pace_take(&p))
-		n++;
-	ck_assert_int_eq(n, 1);
+	ck_assert_uint_eq(pass(&p, 6000, 0), 1);
 }
 END_TEST
 
 START_TEST(catchup_bounded)
 {
 	struct pace p;
-	int n = 0;
 
 	pace_init(&p, 1000, ms(0));
 	(void)pace_take(&p);
-	pace_update(&p, ms(5000), 1);	/* the loop was 5 s late */
-	while (pace_take(&p))
-		n++;
-	ck_assert_int_eq(n, PACE_CATCHUP_MS);	/* 250 ms worth at 1000 pps */
+	/* the loop was 5 s late: 250 ms worth at 1000 pps */
+	ck_assert_uint_eq(pass(&p, 5000, 1), PACE_CATCHUP_MS);
 }
 END_TEST
 
@@ -90,24 +86,18 @@ END_TEST
 START_TEST(catchup_spread)
 {
 	struct pace p;
-	uint64_t total = 0;
-	int n;
+	uint64_t total, n;
 
 	pace_init(&p, 100000, ms(0));
 	pace_set_burst(&p, 2 * 1000000LL);	/* 2 ms: 200 probes */
 	(void)pace_take(&p);
-	pace_update(&p, ms(5000), 1);	/* the loop was 5 s late */
-	for (n = 0; pace_take(&p); n++)
-		;
-	ck_assert_int_eq(n, 2200);		/* 20 ms + 2 ms */
-	total = (uint64_t)n;
+	total = pass(&p, 5000, 1);	/* the loop was 5 s late */
+	ck_assert_uint_eq(total, 2200);		/* 20 ms + 2 ms */
 	ck_assert(monotime_cmp(pace_next(&p, ms(5000)), ms(5002)) == 0);
 	for (int64_t t = 5002; t <= 6000; t += 2) {	/* a pass a tick */
-		pace_update(&p, ms(t), 1);
-		for (n = 0; pace_take(&p); n++)
-			;
-		ck_assert_int_le(n, 400);
-		total += (uint64_t)n;
+		n = pass(&p, t, 1);
+		ck_assert_uint_le(n, 400);
+		total += n;
 	}
 	/* 250 ms of debt and 1 s at 100,000 per second */
 	ck_assert_uint_eq(total, 25000 + 100000);
@@ -124,11 +114,8 @@ START_TEST(late_wakeups_keep_rate)
 	pace_init(&p, 100000, ms(0));
 	pace_set_burst(&p, 2 * 1000000LL);
 	(void)pace_take(&p);
-	for (int64_t t = 10; t <= 1000; t += 10) {
-		pace_update(&p, ms(t), 1);
-		while (pace_take(&p))
-			total++;
-	}
+	for (int64_t t = 10; t <= 1000; t += 10)
+		total += pass(&p, t, 1);
 	ck_assert_uint_eq(total, 100000);
 }
 END_TEST
@@ -151,25 +138,14 @@ START_TEST(next_time)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("pace");
-	TCase *tc = tcase_create("pace");
-
-	tcase_add_test(tc, rate);
-	tcase_add_test(tc, idle_no_burst);
-	tcase_add_test(tc, idle_burst);
-	tcase_add_test(tc, catchup_bounded);
-	tcase_add_test(tc, catchup_spread);
-	tcase_add_test(tc, late_wakeups_keep_rate);
-	tcase_add_test(tc, next_time);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		rate, idle_no_burst, idle_burst, catchup_bounded,
+		catchup_spread, late_wakeups_keep_rate, next_time
+	};
+
+	return unit_run(check_suite("pace", check_case("pace", tests,
+	    CHECK_N(tests))));
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "pkt.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static void
 addr(int af, const char *s, uint8_t *out)
@@ -465,28 +465,16 @@ START_TEST(icmp_timestamp_reply)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("pkt");
-	TCase *tc = tcase_create("pkt");
-
-	tcase_add_test(tc, build_parse_udp4);
-	tcase_add_test(tc, build_sizes_and_errors);
-	tcase_add_test(tc, paris_cksum);
-	tcase_add_test(tc, build_parse_tcp6_frag);
-	tcase_add_test(tc, parse_te4_quote_and_mpls);
-	tcase_add_test(tc, parse_icmp6_errors);
-	tcase_add_test(tc, truncation);
-	tcase_add_test(tc, ipopt_rr);
-	tcase_add_test(tc, ipopt_ts);
-	tcase_add_test(tc, icmp_timestamp_reply);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		build_parse_udp4, build_sizes_and_errors, paris_cksum,
+		build_parse_tcp6_frag, parse_te4_quote_and_mpls,
+		parse_icmp6_errors, truncation, ipopt_rr, ipopt_ts,
+		icmp_timestamp_reply
+	};
+
+	return unit_run(check_suite("pkt", check_case("pkt", tests,
+	    CHECK_N(tests))));
 }

@@ -10,44 +10,63 @@
 
 #include "progress.h"
 #include "source.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
-START_TEST(format_known_total)
+/* A case of progress_format: its arguments (LEN 0: a 200-byte buffer)
+ * and the line it must give. */
+struct fmt {
+	size_t		 len;
+	uint64_t	 done, total, replies;
+	double		 secs;
+	const char	*want;
+};
+
+/* Each of the N cases in F formatted and compared. */
+static void
+check_formats(const struct fmt *f, size_t n)
 {
 	char b[200];
 
-	progress_format(b, sizeof(b), 25, 100, 40, 5.0);
-	ck_assert_str_eq(b, "25 of 100 done (25%), 5.0/s, 40 replies, "
-	    "15s left");
-	progress_format(b, sizeof(b), 100, 1000, 7, 10.0);
-	ck_assert_str_eq(b, "100 of 1000 done (10%), 10.0/s, 7 replies, "
-	    "1m30s left");
-	progress_format(b, sizeof(b), 1, 10000, 0, 1.0);
-	ck_assert_str_eq(b, "1 of 10000 done (0%), 1.0/s, 0 replies, "
-	    "2h46m left");
+	for (size_t i = 0; i < n; i++) {
+		progress_format(b, f[i].len != 0 ? f[i].len : sizeof(b),
+		    f[i].done, f[i].total, f[i].replies, f[i].secs);
+		ck_assert_str_eq(b, f[i].want);
+	}
+}
+
+START_TEST(format_known_total)
+{
+	static const struct fmt f[] = {
+		{ 0, 25, 100, 40, 5.0, "25 of 100 done (25%), 5.0/s, "
+		    "40 replies, 15s left" },
+		{ 0, 100, 1000, 7, 10.0, "100 of 1000 done (10%), 10.0/s, "
+		    "7 replies, 1m30s left" },
+		{ 0, 1, 10000, 0, 1.0, "1 of 10000 done (0%), 1.0/s, "
+		    "0 replies, 2h46m left" },
+	};
+
+	check_formats(f, CHECK_N(f));
 }
 END_TEST
 
 START_TEST(format_edges)
 {
-	char b[200];
+	static const struct fmt f[] = {
+		/* nothing done yet: no rate, no estimate */
+		{ 0, 0, 10, 0, 0.0, "0 of 10 done (0%), 0.0/s, 0 replies, "
+		    "? left" },
+		{ 0, 10, 10, 9, 2.0, "10 of 10 done (100%), 5.0/s, "
+		    "9 replies, 0s left" },
+		/* more done than counted (never shown beyond the total) */
+		{ 0, 12, 10, 9, 2.0, "10 of 10 done (100%), 5.0/s, "
+		    "9 replies, 0s left" },
+		/* total unknown (standard input) */
+		{ 0, 3, 0, 2, 2.0, "3 done, 1.5/s, 2 replies" },
+		/* a short buffer is cut, not overrun */
+		{ 8, 3, 0, 2, 2.0, "3 done," },
+	};
 
-	/* nothing done yet: no rate, no estimate */
-	progress_format(b, sizeof(b), 0, 10, 0, 0.0);
-	ck_assert_str_eq(b, "0 of 10 done (0%), 0.0/s, 0 replies, ? left");
-	progress_format(b, sizeof(b), 10, 10, 9, 2.0);
-	ck_assert_str_eq(b, "10 of 10 done (100%), 5.0/s, 9 replies, "
-	    "0s left");
-	/* more done than counted (never shown beyond the total) */
-	progress_format(b, sizeof(b), 12, 10, 9, 2.0);
-	ck_assert_str_eq(b, "10 of 10 done (100%), 5.0/s, 9 replies, "
-	    "0s left");
-	/* total unknown (standard input) */
-	progress_format(b, sizeof(b), 3, 0, 2, 2.0);
-	ck_assert_str_eq(b, "3 done, 1.5/s, 2 replies");
-	/* a short buffer is cut, not overrun */
-	progress_format(b, 8, 3, 0, 2, 2.0);
-	ck_assert_str_eq(b, "3 done,");
+	check_formats(f, CHECK_N(f));
 }
 END_TEST
 
@@ -86,22 +105,13 @@ START_TEST(count_argv)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("progress");
-	TCase *tc = tcase_create("progress");
-
-	tcase_add_test(tc, format_known_total);
-	tcase_add_test(tc, format_edges);
-	tcase_add_test(tc, count_file);
-	tcase_add_test(tc, count_argv);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		format_known_total, format_edges, count_file, count_argv
+	};
+
+	return unit_run(check_suite("progress", check_case("progress", tests,
+	    CHECK_N(tests))));
 }

@@ -11,7 +11,7 @@
 
 #include "pkt.h"
 #include "tcpconn.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 static uint8_t A[16], B[16];
 
@@ -154,13 +154,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("tcpconn");
+	const TTest *tests[] = { synack_then_sack, bad_options, seq_wrap };
 	TCase *tc = tcase_create("tcpconn");
 
-	tcase_add_loop_test(tc, syn_options, 0, 2);
-	tcase_add_test(tc, synack_then_sack);
-	tcase_add_test(tc, bad_options);
-	tcase_add_test(tc, seq_wrap);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
+	tcase_add_loop_test(tc, syn_options, 0, 2);	/* IPv4, IPv6 */
+	check_add(tc, tests, CHECK_N(tests));
+	return unit_run(check_suite("tcpconn", tc));
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "timer.h"
-#include "unit_main.h"
+#include "../lib/check_table.h"
 
 #define NLOG 20000
 
@@ -217,27 +217,18 @@ START_TEST(clamp)
 }
 END_TEST
 
-static Suite *
-suite(void)
-{
-	Suite *s = suite_create("timer");
-	TCase *tc = tcase_create("heap");
-
-	tcase_add_test(tc, order);
-	tcase_add_test(tc, ties_fifo);
-	tcase_add_test(tc, cancel_and_reschedule);
-	tcase_add_test(tc, callback_edits_heap);
-	tcase_add_test(tc, many);
-	tcase_add_test(tc, clamp);
-	/* check's timeouts are wall-clock: 50,000 timers under ASan on a
-	 * loaded 2-core machine overran the default 4 s */
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return unit_run(suite());
+	const TTest *tests[] = {
+		order, ties_fifo, cancel_and_reschedule, callback_edits_heap,
+		many, clamp
+	};
+	TCase *tc = tcase_create("heap");
+
+	check_add(tc, tests, CHECK_N(tests));
+	/* check's timeouts are wall-clock: 50,000 timers under ASan on a
+	 * loaded 2-core machine overran the default 4 s */
+	tcase_set_timeout(tc, 60);
+	return unit_run(check_suite("timer", tc));
 }

@@ -54,6 +54,38 @@ adrv_num(int c, const char *val, unsigned lo, unsigned hi, unsigned *out)
 	return 0;
 }
 
+/* If CH is one of A's numeric options, ARG checked and stored.  Returns
+ * 1 (taken), 0 (not one of them) or -1 (refused, reported). */
+static int
+numopt(const struct adrv_opts *a, int ch, const char *arg)
+{
+	for (size_t i = 0; i < a->nnums; i++)
+		if (a->nums[i].c == ch)
+			return adrv_num(ch, arg, a->nums[i].lo, a->nums[i].hi,
+			    a->nums[i].out) == -1 ? -1 : 1;
+	return 0;
+}
+
+int
+adrv_getopt(int argc, char **argv, const struct adrv_opts *a)
+{
+	int c, rc;
+
+	while ((c = getopt(argc, argv, a->optstring)) != -1) {
+		if (adrv_cli_opt(a->cli, c, optarg, a->inopt, a->logopt))
+			continue;
+		if ((rc = numopt(a, c, optarg)) == 1)
+			continue;
+		if (rc == 0 && (rc = a->other(c, optarg)) == 1) {
+			a->usage();
+			return -1;
+		}
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 adrv_cli_check(const struct adrv_cli *c, int dumping, const char *dumpwhat,
     char inopt, void (*usage)(void))

@@ -29,6 +29,34 @@ int adrv_cli_opt(struct adrv_cli *c, int ch, const char *arg, char inopt,
 int adrv_num(int c, const char *val, unsigned lo, unsigned hi,
     unsigned *out);
 
+/* A numeric option: -C takes a number from LO to HI into *OUT. */
+struct adrv_numopt {
+	char		 c;
+	unsigned	 lo, hi;
+	unsigned	*out;
+};
+
+/* How many entries the array T holds. */
+#define ADRV_N(t)	(sizeof(t) / sizeof((t)[0]))
+
+/* A driver's options: getopt's OPTSTRING; the collecting ones into CLI
+ * (-INOPT infile, -LOGOPT log); NNUMS numeric ones in NUMS; OTHER takes
+ * the driver's own (returns 0, -1 refused and reported, or 1 not one of
+ * them); USAGE is printed for an option none takes. */
+struct adrv_opts {
+	const char		*optstring;
+	struct adrv_cli		*cli;
+	char			 inopt, logopt;
+	const struct adrv_numopt *nums;
+	size_t			 nnums;
+	int			(*other)(int c, const char *arg);
+	void			(*usage)(void);
+};
+
+/* getopt over ARGV (ARGC) with the options A describes, up to the first
+ * operand (optind).  Returns 0 or -1 (reported). */
+int adrv_getopt(int argc, char **argv, const struct adrv_opts *a);
+
 /* After getopt: a dump run (DUMPING; DUMPWHAT says what it reads, e.g.
  * "-d reads warts files") takes none of C's collecting options; a
  * collecting run needs all of infile (option -INOPT), outfile and port

@@ -45,8 +45,8 @@ struct addrst {
 
 static struct {
 	struct adrv_cli c;
-	unsigned	 fudge, wait_probe, attempts, wait;
-	int		 dump, nobs, tc;
+	unsigned	 fudge, wait_probe, attempts, wait, dump;
+	int		 nobs, tc;
 } o = { .fudge = 200, .wait_probe = 1000, .attempts = 5 };
 
 static struct adrv_sets sets;
@@ -69,52 +69,34 @@ usage(void)
 	    " -O nobs, -O tc\n");
 }
 
+/* adrv_getopt's OTHER: -O nobs, -O tc. */
+static int
+other(int c, const char *arg)
+{
+	if (c != 'O')
+		return 1;
+	if (strcmp(arg, "nobs") == 0)
+		o.nobs = 1;
+	else if (strcmp(arg, "tc") == 0)
+		o.tc = 1;
+	else
+		return drv_fail("-O %s: unknown option (nobs, tc)", arg);
+	return 0;
+}
+
 static int
 parse(int argc, char **argv)
 {
-	unsigned v;
-	int c;
+	const struct adrv_numopt nums[] = {
+		{ 'd', 1, 3, &o.dump }, { 'f', 0, 65535, &o.fudge },
+		{ 'i', 200, 2000, &o.wait_probe }, { 'q', 2, 255, &o.attempts },
+		{ 'w', 0, 86400, &o.wait }
+	};
+	const struct adrv_opts a = { "?Da:d:f:i:o:O:p:q:t:U:w:", &o.c, 'a',
+	    't', nums, ADRV_N(nums), other, usage };
 
-	while ((c = getopt(argc, argv, "?Da:d:f:i:o:O:p:q:t:U:w:")) != -1) {
-		if (adrv_cli_opt(&o.c, c, optarg, 'a', 't'))
-			continue;
-		switch (c) {
-		case 'd':
-			if (adrv_num('d', optarg, 1, 3, &v) == -1)
-				return -1;
-			o.dump = (int)v;
-			break;
-		case 'f':
-			if (adrv_num('f', optarg, 0, 65535, &o.fudge) == -1)
-				return -1;
-			break;
-		case 'i':
-			if (adrv_num('i', optarg, 200, 2000,
-			    &o.wait_probe) == -1)
-				return -1;
-			break;
-		case 'q':
-			if (adrv_num('q', optarg, 2, 255, &o.attempts) == -1)
-				return -1;
-			break;
-		case 'w':
-			if (adrv_num('w', optarg, 0, 86400, &o.wait) == -1)
-				return -1;
-			break;
-		case 'O':
-			if (strcmp(optarg, "nobs") == 0)
-				o.nobs = 1;
-			else if (strcmp(optarg, "tc") == 0)
-				o.tc = 1;
-			else
-				return drv_fail("-O %s: unknown option "
-				    "(nobs, tc)", optarg);
-			break;
-		default:
-			usage();
-			return -1;
-		}
-	}
+	if (adrv_getopt(argc, argv, &a) == -1)
+		return -1;
 	return adrv_cli_check(&o.c, o.dump != 0, "-d reads warts files", 'a',
 	    usage);
 }

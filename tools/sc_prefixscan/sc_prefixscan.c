@@ -53,29 +53,27 @@ usage(void)
 	    "       sc_prefixscan [-r data-file] [-x prefixlen]\n");
 }
 
+/* adrv_getopt's OTHER: -r data-file. */
+static int
+other(int c, const char *arg)
+{
+	if (c != 'r')
+		return 1;
+	o.readfile = arg;
+	return 0;
+}
+
 static int
 parse(int argc, char **argv)
 {
-	int c;
+	const struct adrv_numopt nums[] = {
+		{ 'w', 0, 3600, &o.wait }, { 'x', 24, 31, &o.prefix }
+	};
+	const struct adrv_opts a = { "?Di:l:o:p:r:U:w:x:", &o.c, 'i', 'l',
+	    nums, ADRV_N(nums), other, usage };
 
-	while ((c = getopt(argc, argv, "?Di:l:o:p:r:U:w:x:")) != -1) {
-		if (adrv_cli_opt(&o.c, c, optarg, 'i', 'l'))
-			continue;
-		switch (c) {
-		case 'r': o.readfile = optarg; break;
-		case 'w':
-			if (adrv_num('w', optarg, 0, 3600, &o.wait) == -1)
-				return -1;
-			break;
-		case 'x':
-			if (adrv_num('x', optarg, 24, 31, &o.prefix) == -1)
-				return -1;
-			break;
-		default:
-			usage();
-			return -1;
-		}
-	}
+	if (adrv_getopt(argc, argv, &a) == -1)
+		return -1;
 	if (optind != argc)
 		return drv_fail("%s: unexpected argument", argv[optind]);
 	return adrv_cli_check(&o.c, o.readfile != NULL,

@@ -48,8 +48,8 @@ struct addrst {
 
 static struct {
 	struct adrv_cli c;
-	unsigned	 fudge, attempts, wait_round, rounds, pps;
-	int		 dump, nobs, nobudget, noradargun, noreserved;
+	unsigned	 fudge, attempts, wait_round, rounds, pps, dump;
+	int		 nobs, nobudget, noradargun, noreserved;
 	int		 rows, tc;
 } o = { .fudge = 5000, .attempts = 5, .wait_round = 30, .rounds = 30,
 	.pps = 100 };
@@ -94,52 +94,26 @@ option(const char *w)
 	    "noreserved, rows, tc)", w);
 }
 
+/* adrv_getopt's OTHER: -O OPTION. */
+static int
+other(int c, const char *arg)
+{
+	return c == 'O' ? option(arg) : 1;
+}
+
 static int
 parse(int argc, char **argv)
 {
-	unsigned v;
-	int c;
+	const struct adrv_numopt nums[] = {
+		{ 'd', 1, 2, &o.dump }, { 'f', 0, 65535, &o.fudge },
+		{ 'P', 1, 100000, &o.pps }, { 'q', 2, 255, &o.attempts },
+		{ 'r', 1, 3600, &o.wait_round }, { 'R', 2, 1000, &o.rounds }
+	};
+	const struct adrv_opts a = { "?Da:d:f:o:O:p:P:q:r:R:t:U:", &o.c, 'a',
+	    't', nums, ADRV_N(nums), other, usage };
 
-	while ((c = getopt(argc, argv, "?Da:d:f:o:O:p:P:q:r:R:t:U:")) != -1) {
-		if (adrv_cli_opt(&o.c, c, optarg, 'a', 't'))
-			continue;
-		switch (c) {
-		case 'd':
-			if (adrv_num('d', optarg, 1, 2, &v) == -1)
-				return -1;
-			o.dump = (int)v;
-			break;
-		case 'f':
-			if (adrv_num('f', optarg, 0, 65535, &o.fudge) == -1)
-				return -1;
-			break;
-		case 'P':
-			if (adrv_num('P', optarg, 1, 100000, &o.pps) == -1)
-				return -1;
-			break;
-		case 'q':
-			if (adrv_num('q', optarg, 2, 255, &o.attempts) == -1)
-				return -1;
-			break;
-		case 'r':
-			if (adrv_num('r', optarg, 1, 3600, &o.wait_round) == -1)
-				return -1;
-			break;
-		case 'R':
-			if (adrv_num('R', optarg, 2, 1000, &o.rounds) == -1)
-				return -1;
-			break;
-		case 'O':
-			if (option(optarg) == -1)
-				return -1;
-			break;
-		default:
-			usage();
-			return -1;
-		}
-	}
-	if (adrv_cli_check(&o.c, o.dump != 0, "-d reads warts files", 'a',
-	    usage) == -1)
+	if (adrv_getopt(argc, argv, &a) == -1 || adrv_cli_check(&o.c,
+	    o.dump != 0, "-d reads warts files", 'a', usage) == -1)
 		return -1;
 	if (o.dump != 0 && optind == argc)
 		return drv_fail("-d: no data file");

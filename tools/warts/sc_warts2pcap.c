@@ -108,33 +108,26 @@ packet(const struct timeval *tv, const uint8_t *data, uint16_t len)
 	return 0;
 }
 
+/* Write the N packets at P, until one fails (RC); tbit's, sting's and
+ * sniff's packet structs all keep tv, data and len. */
+#define PACKETS(p, n, rc) \
+	for (uint32_t i_ = 0; (p) != NULL && i_ < (n) && (rc) == 0; i_++) \
+		(rc) = packet(&(p)[i_].tv, (p)[i_].data, (p)[i_].len)
+
 static int
 object(uint16_t type, const void *obj)
 {
+	const struct scamper_tbit *t = obj;
+	const struct scamper_sting *st = obj;
+	const struct scamper_sniff *sn = obj;
 	int rc = 0;
 
-	if (type == SCAMPER_FILE_OBJ_TBIT) {
-		const struct scamper_tbit *t = obj;
-
-		for (uint32_t i = 0; t->pkts != NULL && i < t->pktc && rc == 0;
-		    i++)
-			rc = packet(&t->pkts[i].tv, t->pkts[i].data,
-			    t->pkts[i].len);
-	} else if (type == SCAMPER_FILE_OBJ_STING) {
-		const struct scamper_sting *s = obj;
-
-		for (uint32_t i = 0; s->pkts != NULL && i < s->pktc && rc == 0;
-		    i++)
-			rc = packet(&s->pkts[i].tv, s->pkts[i].data,
-			    s->pkts[i].len);
-	} else if (type == SCAMPER_FILE_OBJ_SNIFF) {
-		const struct scamper_sniff *s = obj;
-
-		for (uint32_t i = 0; s->pkts != NULL && i < s->pktc && rc == 0;
-		    i++)
-			rc = packet(&s->pkts[i].tv, s->pkts[i].data,
-			    s->pkts[i].len);
-	}
+	if (type == SCAMPER_FILE_OBJ_TBIT)
+		PACKETS(t->pkts, t->pktc, rc);
+	else if (type == SCAMPER_FILE_OBJ_STING)
+		PACKETS(st->pkts, st->pktc, rc);
+	else if (type == SCAMPER_FILE_OBJ_SNIFF)
+		PACKETS(sn->pkts, sn->pktc, rc);
 	return rc;
 }
 

@@ -166,7 +166,24 @@ stop_text(const struct scamper_trace *t, char *buf, size_t len)
 static void
 trace_type(const struct scamper_trace *t)
 {
+	/* the UDP and TCP methods: their name and what dport means */
+	static const struct {
+		uint8_t		 type;
+		const char	*name, *dport;
+	} ports[] = {
+		{ SCAMPER_TRACE_TYPE_UDP, "udp", "base dport" },
+		{ SCAMPER_TRACE_TYPE_UDP_PARIS, "udp paris", "dport" },
+		{ SCAMPER_TRACE_TYPE_TCP, "tcp", "dport" },
+		{ SCAMPER_TRACE_TYPE_TCP_ACK, "tcp-ack", "dport" },
+	};
+
 	printf(" type: ");
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		if (ports[i].type == t->type) {
+			printf("%s, sport: %u, %s: %u\n", ports[i].name,
+			    t->sport, ports[i].dport, t->dport);
+			return;
+		}
 	switch (t->type) {
 	case SCAMPER_TRACE_TYPE_ICMP_ECHO:
 		printf("icmp, echo id: %u", t->sport);
@@ -175,18 +192,6 @@ trace_type(const struct scamper_trace *t)
 		printf("icmp paris, echo id: %u", t->sport);
 		if (t->flags & SCAMPER_TRACE_FLAG_ICMPCSUMDP)
 			printf(", csum: 0x%04x", t->dport);
-		break;
-	case SCAMPER_TRACE_TYPE_UDP:
-		printf("udp, sport: %u, base dport: %u", t->sport, t->dport);
-		break;
-	case SCAMPER_TRACE_TYPE_UDP_PARIS:
-		printf("udp paris, sport: %u, dport: %u", t->sport, t->dport);
-		break;
-	case SCAMPER_TRACE_TYPE_TCP:
-		printf("tcp, sport: %u, dport: %u", t->sport, t->dport);
-		break;
-	case SCAMPER_TRACE_TYPE_TCP_ACK:
-		printf("tcp-ack, sport: %u, dport: %u", t->sport, t->dport);
 		break;
 	default:
 		printf("%u", t->type);
