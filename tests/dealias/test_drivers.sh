@@ -9,7 +9,9 @@
 #   sc_radargun -O rows over the same pairs, then -d 1: precision 1;
 #     -d 2 classifies every address;
 #   sc_prefixscan over prefixscan cases, then -r: every A' is A's router's;
-#   sc_speedtrap over IPv6 pair cases' addresses: -A and -d 1 precision 1;
+#   sc_speedtrap over IPv6 pair cases' addresses: -A and -d 1 precision 1,
+#     the six stages in order, fewer probes than -O allpairs (every pair
+#     of groups) on the same addresses, each -s stopping where it says;
 #   sc_ipiddump on the radargun file: one line per sample, sorted;
 #   bad input and options are refused, naming the problem.
 # Recall is printed, not asserted (the evaluation holds it).  PARTS ("ally
@@ -136,6 +138,10 @@ if want speedtrap; then
 python3 "$cases" make "$t/truth.json" ally6 "$npos" "$nneg" 7 \
     "$t/c6" "$t/m6" "" || exit 1
 python3 "$cases" pairs "$t/c6" | tr ' ' '\n' | sort -u >"$t/addrs6.txt"
+# stages ST.WARTS: sc_speedtrap -d 3's "stage measurements probes" lines
+stages() { "$st" -d 3 "$1" | awk -F'[:, ]+' '{ print $1, $2, $4 }'; }
+# probes ST.WARTS [STAGE]: the probes of STAGE (all: total)
+probes() { stages "$1" | awk -v s="${2:-total}" '$1 == s { print $3 }'; }
 lab_exec vp timeout "$tmo" "$st" -p "$port" -a "$t/addrs6.txt" \
     -o "$t/st.warts" -A "$t/aliases6.txt" -l "$t/st.log"
 rc=$?
@@ -146,9 +152,61 @@ score "sc_speedtrap -A" "$t/aliases6.txt" "$t/c6"
     bad "sc_speedtrap found no alias"
 "$st" -d 1 "$t/st.warts" >"$t/st1.txt" && score "sc_speedtrap -d 1" \
     "$t/st1.txt" "$t/c6" || bad "sc_speedtrap -d 1 failed"
-"$st" -d 3 "$t/st.warts" | grep -q '^ally: [1-9]' &&
+# every probing stage of the pipeline ran, in the paper's order
+k=$(stages "$t/st.warts" | awk '$2 > 0 { printf "%s ", $1 }')
+[ "$k" = "classify descend overlap descend2 ally total " ] &&
     ok "sc_speedtrap -d 3: $("$st" -d 3 "$t/st.warts" | tr '\n' ';')" ||
-    bad "sc_speedtrap -d 3: no ally stage"
+    bad "sc_speedtrap -d 3: stages with measurements: $k"
+k=$(grep '^stage ' "$t/st.log" | tr '\n' ' ')
+[ "$k" = "stage descend stage overlap stage descend2 stage candidates stage ally " ] &&
+    ok "sc_speedtrap log: $k" || bad "sc_speedtrap log: stages $k"
+# the old way, every pair of 50-address groups probed together, on the
+# same addresses: more probes (counts, not times)
+lab_exec vp timeout "$tmo" "$st" -O allpairs -p "$port" \
+    -a "$t/addrs6.txt" -o "$t/old.warts" -A "$t/old6.txt" -l "$t/old.log"
+rc=$?
+[ $rc = 0 ] && ok "sc_speedtrap -O allpairs exit 0" ||
+    bad "sc_speedtrap -O allpairs exit $rc"
+touch "$t/old6.txt"
+score "sc_speedtrap -O allpairs -A" "$t/old6.txt" "$t/c6"
+pn=$(probes "$t/st.warts") po=$(probes "$t/old.warts")
+pc=$(probes "$t/old.warts" candidates)
+echo "sc_speedtrap probes: $(wc -l <"$t/addrs6.txt") addresses," \
+    "pipeline $pn, allpairs $po (its candidates stage $pc)"
+[ "${pn:-0}" -gt 0 ] && [ "${pn:-0}" -lt "${po:-0}" ] &&
+    ok "sc_speedtrap: the pipeline's $pn probes < allpairs' $po" ||
+    bad "sc_speedtrap: the pipeline's ${pn:-?} probes, allpairs' ${po:-?}"
+# each -s stops after its stage (the addresses of four positive cases
+# with a shared counter): the stages it logs end there, no later stage
+# has a measurement, and classify and descend have theirs
+grep '"shared": true' "$t/c6" | head -4 >"$t/c6s"
+python3 "$cases" pairs "$t/c6s" | tr ' ' '\n' >"$t/addrs6s.txt"
+all="classify descend overlap descend2 candidates ally" pids=
+for s in $all; do
+	lab_exec vp timeout "$tmo" "$st" -s "$s" -p "$port" \
+	    -a "$t/addrs6s.txt" -o "$t/s-$s.warts" -l "$t/s-$s.log" &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086
+wait $pids
+for s in $all; do
+	want_k= after= past=0
+	for x in $all; do
+		[ $past = 1 ] && after="$after$x "
+		[ "$x" = classify ] || [ $past = 1 ] || want_k="$want_k$x "
+		[ "$x" = "$s" ] && past=1
+	done
+	k=$(sed -n 's/^stage //p' "$t/s-$s.log" | tr '\n' ' ')
+	late=$(stages "$t/s-$s.warts" | awk -v a=" $after" \
+	    'index(a, " " $1 " ") && $2 > 0 { printf "%s ", $1 }')
+	own=$(stages "$t/s-$s.warts" | awk -v s="$s" '$1 == s { print $2 }')
+	case $s in classify|descend) [ "${own:-0}" -gt 0 ] || late="$late(no $s)" ;; esac
+	if [ "$k" = "$want_k" ] && [ -z "$late" ]; then
+		ok "sc_speedtrap -s $s: stopped there ($own measurements)"
+	else
+		bad "sc_speedtrap -s $s: stages '$k', measured after: '$late'"
+	fi
+done
 "$dump" "$t/st.warts" >"$t/ipid6.txt"
 k=$(awk '$4 ~ /:/ && length($5) == 8 && $5 ~ /^[0-9a-f]+$/' "$t/ipid6.txt" |
     wc -l)
@@ -178,7 +236,10 @@ expect "-O foo: unknown option" "$rg" -O foo -d 1 "$t/rg.warts"
 expect "-d 4: expected a number from 1 to 3" "$ally" -d 4
 expect "collecting needs -a, -o and -p" "$rg" -a "$t/pairs.txt"
 expect "-O bogus: unknown option (notrace)" "$dump" -O bogus
-expect "-s descend: not implemented" "$st" -s descend -d 1
+expect "-s bogus: unknown stage" "$st" -s bogus -d 1
+expect "-s overlap: not a stage of -O allpairs" "$st" -O allpairs \
+    -s overlap -d 1
+expect "-O foo: unknown option (allpairs)" "$st" -O foo -d 1
 expect "line 1 of the addresses: expected two addresses" \
     "$ps" -p "$port" -i "$t/pairs3.txt" -o "$t/x.warts"
 expect "is not an IPv6 address" "$st" -p "$port" -a "$t/pairs.txt" \

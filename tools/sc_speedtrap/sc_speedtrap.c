@@ -7,19 +7,29 @@
  * ICMP echo of 1300 bytes with -M 1280: scamper first sends each address
  * a Packet Too Big so that its echo replies come back fragmented.
  *
- * Stages (-s stops after one):
+ * Such a counter moves only when the router fragments, so its value is
+ * the router's fingerprint: two aliases give values close together, and
+ * the values of one probed right after the other follow on.  Every
+ * identification seen is kept with its send time; the stages (-s stops
+ * after one) are
  *   classify    each address alone, 4 probes a second apart: does its
- *               fragment identification count (skipped with -I)?
- *   candidates  the counting addresses probed together in rounds
- *               (dealias -m radargun, groups of at most 50, every pair
- *               of groups together): pairs whose merged identifications
- *               are in sequence are candidates;
- *   ally        each candidate pair confirmed with dealias -m ally (5
- *               probes 200 ms apart, steps up to 2000: counters kept
- *               busy by other traffic still pass); the aliases are
- *               appended to -A.
- * The descend, overlap and descend2 stages of the paper's algorithm
- * (which keep the probing linear in the addresses) are not built.
+ *               identification count (skipped with -I)?
+ *   descend     one probe to each counting address, all in descending
+ *               order of the last identification seen, so that aliases
+ *               (close values) are probed back to back;
+ *   overlap     the addresses whose ranges of identifications overlap
+ *               another's and whose merged series is in sequence (sets
+ *               of possible aliases) probed again, set by set, in
+ *               ascending order;
+ *   descend2    the members of the sets left probed again, descending;
+ *   candidates  the sets left give the pairs to confirm: one pair per
+ *               member joined (a spanning tree, not every pair);
+ *   ally        each pair confirmed with dealias -m ally; the aliases
+ *               are appended to -A.
+ * Each address is probed once in each of descend, overlap and descend2,
+ * so the probes grow with the addresses, not with their pairs.  -O
+ * allpairs runs the old way instead: classify, then radargun over every
+ * pair of 50-address groups (candidates), then ally.
  */
 #include "config.h"
 
@@ -37,24 +47,58 @@
 #include "tbitdrv.h"
 
 #define PD		"-P icmp-echo -s 1300 -M 1280"
-#define GROUP		50
+#define GROUP		50		/* addresses a radargun group */
+#define CHUNK		100		/* addresses a pass's measurement */
+#define FUDGE		65535		/* largest step between two samples */
+#define CFUDGE		5000		/* classify's, its probes 1 s apart:
+					   counters busy at up to 5,000 a
+					   second still count */
+/* The stage of a measurement is in its user id's top four bits (the
+ * three of the first version kept their values); the rest is its
+ * number in the stage. */
+#define U_DESC		0x10000000u
+#define U_OVER		0x20000000u
+#define U_DESC2		0x30000000u
 #define U_CLASS		0x40000000u
 #define U_CAND		0x80000000u
 #define U_ALLY		0xc0000000u
-#define U_MASK		0xc0000000u
+#define U_MASK		0xf0000000u
 
-enum { S_CLASSIFY, S_CANDIDATES, S_ALLY };
+enum { S_CLASSIFY, S_DESCEND, S_OVERLAP, S_DESCEND2, S_CANDIDATES, S_ALLY,
+    S_N };
 enum { C_WAIT, C_BUSY, C_YES, C_NO };
+
+static const char *const stage_names[S_N] = { "classify", "descend",
+    "overlap", "descend2", "candidates", "ally" };
+static const uint32_t stage_uid[S_N] = { U_CLASS, U_DESC, U_OVER,
+    U_DESC2, U_CAND, U_ALLY };
 
 static struct {
 	struct adrv_cli c;
 	const char	*aliasfile, *skipfile;
-	int		 stop, incr, dump;
+	int		 stop, incr, dump, allpairs;
 } o = { .stop = S_ALLY };
+
+/* The identifications one address gave, in the order they came. */
+struct smp {
+	struct timeval	 tx;
+	uint32_t	 id;
+};
+struct addrst {
+	struct smp	*s;
+	size_t		 n, cap;
+	int		 swapped;	/* its counter counts byte-swapped */
+	int		 inset;		/* may have an alias (last inference) */
+};
 
 static struct adrv_sets sets;
 static int *cls;
+static struct addrst *ast;
+static int stage = S_CLASSIFY;
 static size_t next_class, nbusy, ngroups, next_gpair, ngpairs;
+static size_t *order, norder, next_chunk;
+static int seeded;		/* -I's first pass: 0 not yet, 1 under way,
+				   2 done */
 static size_t last_sent = SIZE_MAX;
 static uint32_t last_uid;
 static struct adrv_pairs cands, skip;
@@ -68,30 +112,25 @@ usage(void)
 	fprintf(stderr,
 	    "usage: sc_speedtrap [-I] [-a addressfile] [-A aliasfile] "
 	    "[-l logfile]\n"
-	    "                    [-o outfile] [-p port] [-s stop] "
-	    "[-S skipfile]\n"
-	    "                    [-U unix-socket]\n"
+	    "                    [-o outfile] [-O allpairs] [-p port] "
+	    "[-s stop]\n"
+	    "                    [-S skipfile] [-U unix-socket]\n"
 	    "       sc_speedtrap [-d dump] [file ...]\n"
-	    "  -s classify, candidates or ally; -d 1 routers, 2 interfaces,"
-	    " 3 stages\n");
+	    "  -s classify, descend, overlap, descend2, candidates or ally;"
+	    " -d 1 routers,\n"
+	    "  2 interfaces, 3 stages\n");
 }
 
 static int
 stop_word(const char *w)
 {
-	static const char *const built[] = { "classify", "candidates",
-	    "ally" };
-
-	for (int i = 0; i < 3; i++)
-		if (strcmp(w, built[i]) == 0) {
+	for (int i = 0; i < S_N; i++)
+		if (strcmp(w, stage_names[i]) == 0) {
 			o.stop = i;
 			return 0;
 		}
-	if (strcmp(w, "descend") == 0 || strcmp(w, "overlap") == 0 ||
-	    strcmp(w, "descend2") == 0)
-		return drv_fail("-s %s: not implemented (stages built: "
-		    "classify, candidates, ally)", w);
-	return drv_fail("-s %s: unknown stage (classify, candidates, ally)", w);
+	return drv_fail("-s %s: unknown stage (classify, descend, overlap, "
+	    "descend2, candidates, ally)", w);
 }
 
 static int
@@ -99,13 +138,19 @@ parse(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "?Ia:A:d:l:o:p:s:S:U:")) != -1) {
+	while ((c = getopt(argc, argv, "?Ia:A:d:l:o:O:p:s:S:U:")) != -1) {
 		if (adrv_cli_opt(&o.c, c, optarg, 'a', 'l'))
 			continue;
 		switch (c) {
 		case 'I': o.incr = 1; break;
 		case 'A': o.aliasfile = optarg; break;
 		case 'S': o.skipfile = optarg; break;
+		case 'O':
+			if (strcmp(optarg, "allpairs") != 0)
+				return drv_fail("-O %s: unknown option "
+				    "(allpairs)", optarg);
+			o.allpairs = 1;
+			break;
 		case 's':
 			if (stop_word(optarg) == -1)
 				return -1;
@@ -122,11 +167,273 @@ parse(int argc, char **argv)
 			return -1;
 		}
 	}
+	if (o.allpairs && o.stop > S_CLASSIFY && o.stop < S_CANDIDATES)
+		return drv_fail("-s %s: not a stage of -O allpairs "
+		    "(classify, candidates, ally)", stage_names[o.stop]);
 	return adrv_cli_check(&o.c, o.dump != 0, "-d reads warts files", 'a',
 	    usage);
 }
 
-/* ---- collecting -------------------------------------------------------- */
+/* ---- the identifications seen ------------------------------------------ */
+
+static int
+smp_add(size_t i, const struct timeval *tx, uint32_t id)
+{
+	struct addrst *a = &ast[i];
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap == 0 ? 8 : a->cap * 2;
+		struct smp *p = realloc(a->s, cap * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		a->s = p;
+		a->cap = cap;
+	}
+	a->s[a->n].tx = *tx;
+	a->s[a->n++].id = id;
+	return 0;
+}
+
+/* Sample K of address I in counter order (unswapped if it counts
+ * byte-swapped). */
+static uint32_t
+smp_val(size_t i, size_t k)
+{
+	uint32_t v = ast[i].s[k].id;
+
+	return ast[i].swapped ? ipid_swap(v, 32) : v;
+}
+
+/* Keep the identifications of D, whose definition J is address
+ * IDX[J] (IDX NULL: every definition is address ONE). */
+static void
+keep_samples(const struct scamper_dealias *d, const size_t *idx,
+    size_t nidx, size_t one)
+{
+	char x[48];
+
+	for (uint32_t k = 0; k < d->probec; k++) {
+		const struct scamper_dealias_probe *p = &d->probes[k];
+		const struct scamper_dealias_reply *r;
+		size_t i;
+
+		if (p->replyc != 1 || p->def >= d->defc)
+			continue;
+		r = &p->replies[0];
+		if (r->src.type != SCAMPER_ADDR_IPV6 ||
+		    !(r->flags & SCAMPER_DEALIAS_REPLY_FLAG_IPID32))
+			continue;
+		if (idx != NULL && p->def >= nidx)
+			continue;
+		i = idx != NULL ? idx[p->def] : one;
+		adrv_addr_str(&d->defs[p->def].dst, x);
+		if (i < sets.naddrs && strcmp(x, sets.addrs[i].str) == 0)
+			(void)smp_add(i, &p->tx, r->ipid32);
+	}
+}
+
+/* Nonzero if the samples of A and B, merged in the order sent, are one
+ * counter's. */
+static int
+merged_inseq(size_t a, size_t b)
+{
+	struct ipid_rules r = { FUDGE, 32, 1 };
+	struct ipid_sample *w;
+	size_t i = 0, j = 0, k = 0;
+	int ok;
+
+	if (ast[a].swapped != ast[b].swapped || ast[a].n < 2 ||
+	    ast[b].n < 2 || (w = calloc(ast[a].n + ast[b].n,
+	    sizeof(*w))) == NULL)
+		return 0;
+	while (i < ast[a].n || j < ast[b].n) {
+		if (j == ast[b].n || (i < ast[a].n &&
+		    !timercmp(&ast[b].s[j].tx, &ast[a].s[i].tx, <))) {
+			w[k].who = 0;
+			w[k++].id = smp_val(a, i++);
+		} else {
+			w[k].who = 1;
+			w[k++].id = smp_val(b, j++);
+		}
+	}
+	ok = ipid_series(w, k, &r) == IPID_YES;
+	free(w);
+	return ok;
+}
+
+/* ---- sets of possible aliases ------------------------------------------ */
+
+struct span {
+	uint64_t	 lo, hi;	/* identifications, unwrapped */
+	size_t		 i;
+};
+
+static int
+span_cmp(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* The spans of the addresses that may have an alias (MEMBERS: only those
+ * marked inset) into *OUT, sorted; returns how many, or -1. */
+static long
+spans(int members, struct span **out)
+{
+	struct span *v = calloc(sets.naddrs + 1, sizeof(*v));
+	size_t n = 0;
+
+	if ((*out = v) == NULL)
+		return -1;
+	for (size_t i = 0; i < sets.naddrs; i++) {
+		uint32_t first, step;
+
+		if (cls[i] != C_YES || ast[i].n < 2 ||
+		    (members && !ast[i].inset))
+			continue;
+		first = smp_val(i, 0);
+		step = smp_val(i, ast[i].n - 1) - first;
+		if (step >= 0x80000000u)
+			continue;	/* went backwards: not a counter */
+		v[n].lo = first;
+		v[n].hi = (uint64_t)first + step;
+		v[n++].i = i;
+	}
+	qsort(v, n, sizeof(*v), span_cmp);
+	return (long)n;
+}
+
+/* Group the counting addresses (MEMBERS: those still in a set) into sets
+ * of possible aliases: two join when their spans come within FUDGE of
+ * each other and their merged samples are in sequence.  The joins that
+ * made the sets go to *EDGES (NULL: not kept).  Marks inset. */
+static int
+infer_sets(int members, struct adrv_pairs *edges)
+{
+	struct span *v;
+	struct adrv_uf uf;
+	long n = spans(members, &v);
+	size_t nin = 0;
+
+	if (n < 0 || adrv_uf_init(&uf, sets.naddrs) == -1) {
+		free(v);
+		return drv_fail("out of memory");
+	}
+	for (size_t i = 0; i < sets.naddrs; i++)
+		ast[i].inset = 0;
+	for (long x = 0; x < n; x++)
+		for (long y = x + 1; y < n && v[y].lo <= v[x].hi + FUDGE; y++) {
+			size_t a = v[x].i, b = v[y].i;
+
+			if (adrv_uf_find(&uf, a) == adrv_uf_find(&uf, b) ||
+			    !merged_inseq(a, b))
+				continue;
+			nin += (size_t)!ast[a].inset + (size_t)!ast[b].inset;
+			ast[a].inset = ast[b].inset = 1;
+			adrv_uf_join(&uf, a, b);
+			if (edges != NULL)
+				adrv_pairs_add(edges, sets.addrs[a].str,
+				    sets.addrs[b].str);
+		}
+	drv_note("%s: %zu addresses in sets of possible aliases",
+	    stage_names[stage], nin);
+	adrv_uf_free(&uf);
+	free(v);
+	return 0;
+}
+
+/* ---- the passes: one probe to each address, in a planned order ---------- */
+
+static uint32_t
+last_val(size_t i)
+{
+	return ast[i].n == 0 ? 0 : smp_val(i, ast[i].n - 1);
+}
+
+static int
+desc_cmp(const void *x, const void *y)
+{
+	uint32_t a = last_val(*(const size_t *)x);
+	uint32_t b = last_val(*(const size_t *)y);
+
+	return a > b ? -1 : a < b;
+}
+
+static int
+asc_cmp(const void *x, const void *y)
+{
+	return desc_cmp(y, x);
+}
+
+/* The order of this stage's pass into ORDER: descend (first, with -I,
+ * the addresses never seen, as they come), overlap (set by set,
+ * ascending) or descend2 (the members, descending). */
+static void
+plan_pass(void)
+{
+	norder = next_chunk = 0;
+	if (stage == S_DESCEND && seeded == 0) {
+		seeded = 2;
+		for (size_t i = 0; i < sets.naddrs; i++)
+			if (cls[i] == C_YES && ast[i].n == 0)
+				order[norder++] = i;
+		if (norder > 0) {
+			seeded = 1;
+			return;
+		}
+	}
+	for (size_t i = 0; i < sets.naddrs; i++)
+		if (cls[i] == C_YES && (stage == S_DESCEND || ast[i].inset))
+			order[norder++] = i;
+	if (stage != S_OVERLAP) {
+		qsort(order, norder, sizeof(*order), desc_cmp);
+		return;
+	}
+	/* ascending puts each set's members (close values) together */
+	qsort(order, norder, sizeof(*order), asc_cmp);
+}
+
+/* Append " -p 'PD -i ADDR'" to *CMD (LEN used).  Returns 0 or -1. */
+static int
+add_def(char **cmd, size_t *len, const char *addr)
+{
+	size_t k = strlen(addr) + sizeof(" -p '" PD " -i '");
+	char *p;
+
+	if ((p = realloc(*cmd, *len + k + 1)) == NULL)
+		return -1;
+	*cmd = p;
+	*len += (size_t)sprintf(*cmd + *len, " -p '" PD " -i %s'", addr);
+	return 0;
+}
+
+/* The next measurement of this stage's pass, -1 when all are back. */
+static int
+want_pass(char **cmd)
+{
+	size_t k = next_chunk, len;
+	char *c;
+
+	if (k * CHUNK >= norder)
+		return nbusy > 0 ? TBITDRV_LATER : -1;
+	if (asprintf(&c, "dealias -m radargun -U %u -q 1 -W 20 -w 2",
+	    stage_uid[stage] | (uint32_t)k) < 0)
+		return TBITDRV_LATER;
+	len = strlen(c);
+	for (size_t i = k * CHUNK; i < norder && i < (k + 1) * CHUNK; i++)
+		if (add_def(&c, &len, sets.addrs[order[i]].str) == -1) {
+			free(c);
+			return TBITDRV_LATER;
+		}
+	next_chunk++;
+	nbusy++;
+	*cmd = c;
+	return TBITDRV_CMD;
+}
+
+/* ---- classify, candidates (-O allpairs) and ally ------------------------ */
 
 static int
 skipped(const char *a, const char *b)
@@ -163,17 +470,10 @@ add_group(char **cmd, size_t *len, size_t g, size_t *n)
 {
 	for (size_t i = g * GROUP; i < sets.naddrs && i < (g + 1) * GROUP;
 	    i++) {
-		size_t k;
-		char *p;
-
 		if (cls[i] != C_YES)
 			continue;
-		k = strlen(sets.addrs[i].str) + sizeof(" -p '" PD " -i '");
-		if ((p = realloc(*cmd, *len + k + 1)) == NULL)
+		if (add_def(cmd, len, sets.addrs[i].str) == -1)
 			return -1;
-		*cmd = p;
-		*len += (size_t)sprintf(*cmd + *len, " -p '" PD " -i %s'",
-		    sets.addrs[i].str);
 		(*n)++;
 	}
 	return 0;
@@ -238,22 +538,73 @@ want_ally(char **cmd)
 	return nbusy > 0 ? TBITDRV_LATER : TBITDRV_DONE;
 }
 
+/* ---- the stages in turn ------------------------------------------------- */
+
+/* The stage after this one, its pass planned; S_N after -s's stop. */
+static int
+next_stage(void)
+{
+	if (stage == o.stop)
+		return S_N;
+	if (o.allpairs)
+		return stage == S_CLASSIFY ? S_CANDIDATES : S_ALLY;
+	return stage + 1;
+}
+
+/* Stage STAGE's measurements are all back: infer what it tells. */
+static int
+stage_done(void)
+{
+	switch (stage) {
+	case S_DESCEND:
+		if (seeded == 1) {
+			seeded = 2;	/* the -I seeding pass: descend now */
+			plan_pass();
+			return 1;
+		}
+		/* FALLTHROUGH */
+	case S_OVERLAP:
+		return infer_sets(stage != S_DESCEND, NULL);
+	case S_DESCEND2:
+		return infer_sets(1, &cands);
+	case S_CANDIDATES:
+		for (size_t k = 0; !o.allpairs && k < cands.n; k++)
+			drv_note("candidate %s %s", cands.a[k], cands.b[k]);
+		return 0;
+	}
+	return 0;
+}
+
+static int
+want_stage(char **cmd)
+{
+	switch (stage) {
+	case S_CLASSIFY: return want_class(cmd);
+	case S_DESCEND:
+	case S_OVERLAP:
+	case S_DESCEND2: return want_pass(cmd);
+	case S_CANDIDATES: return o.allpairs ? want_cand(cmd) : -1;
+	case S_ALLY: return want_ally(cmd);
+	}
+	return TBITDRV_DONE;
+}
+
 static int
 want(void *arg, char **cmd)
 {
 	int rc;
 
 	(void)arg;
-	if ((rc = want_class(cmd)) != -1)
-		goto sent;
-	if (o.stop == S_CLASSIFY)
-		return TBITDRV_DONE;
-	if ((rc = want_cand(cmd)) != -1)
-		goto sent;
-	if (o.stop == S_CANDIDATES)
-		return TBITDRV_DONE;
-	rc = want_ally(cmd);
-sent:
+	while ((rc = want_stage(cmd)) == -1) {
+		rc = stage_done();
+		if (rc == 1)
+			continue;	/* the same stage again */
+		if (rc == -1 || (stage = next_stage()) == S_N)
+			return TBITDRV_DONE;
+		drv_note("stage %s", stage_names[stage]);
+		if (stage >= S_DESCEND && stage <= S_DESCEND2)
+			plan_pass();
+	}
 	if (rc == TBITDRV_CMD) {
 		drv_note("%s", *cmd);
 		last_sent = 1;
@@ -265,20 +616,22 @@ sent:
 static void
 classified(size_t i, const struct scamper_dealias *d)
 {
-	struct ipid_rules r = { 1000, 32, 0 };
+	struct ipid_rules r = { CFUDGE, 32, 0 };
 	struct ipid_sample *v = NULL;
 	long n = d != NULL ? adrv_samples(d, &v) : -1;
 
-	if (cls[i] != C_BUSY)
-		return;
 	cls[i] = n >= 3 && adrv_counter(v, (size_t)n, 0, 3, &r) ? C_YES :
 	    C_NO;
+	if (cls[i] == C_YES) {
+		ast[i].swapped = ipid_shows_swapped(v, (size_t)n, 0, &r);
+		keep_samples(d, NULL, 0, i);
+	}
 	drv_note("%s: %s", sets.addrs[i].str, cls[i] == C_YES ? "counts" :
 	    "no counter");
 	free(v);
 }
 
-/* The candidate pairs of radargun measurement D. */
+/* The candidate pairs of radargun measurement D (-O allpairs). */
 static void
 candidates(const struct scamper_dealias *d)
 {
@@ -314,8 +667,20 @@ finished(uint32_t uid, const struct scamper_dealias *d)
 
 	switch (uid & U_MASK) {
 	case U_CLASS:
-		if (k < sets.naddrs)
-			classified(k, d);
+		if (k >= sets.naddrs || cls[k] != C_BUSY)
+			return;
+		nbusy--;
+		classified(k, d);
+		return;
+	case U_DESC:
+	case U_OVER:
+	case U_DESC2:
+		if ((uid & U_MASK) != stage_uid[stage] || nbusy == 0)
+			return;
+		nbusy--;
+		if (d != NULL && (size_t)k * CHUNK < norder)
+			keep_samples(d, order + (size_t)k * CHUNK,
+			    norder - (size_t)k * CHUNK, 0);
 		return;
 	case U_CAND:
 		nbusy--;
@@ -338,9 +703,6 @@ finished(uint32_t uid, const struct scamper_dealias *d)
 static void
 on_dealias(const struct scamper_dealias *d)
 {
-	if ((d->userid & U_MASK) == U_CLASS && (d->userid & ~U_MASK) <
-	    sets.naddrs && cls[d->userid & ~U_MASK] == C_BUSY)
-		nbusy--;
 	finished(d->userid, d);
 }
 
@@ -349,8 +711,6 @@ on_refused(void)
 {
 	if (last_sent == SIZE_MAX)
 		return;
-	if ((last_uid & U_MASK) == U_CLASS)
-		nbusy--;
 	finished(last_uid, NULL);
 	last_sent = SIZE_MAX;
 }
@@ -384,7 +744,9 @@ collect(void)
 		return drv_fail("%s", err);
 	if (read_skip() == -1)
 		return -1;
-	if ((cls = calloc(sets.naddrs + 1, sizeof(*cls))) == NULL)
+	if ((cls = calloc(sets.naddrs + 1, sizeof(*cls))) == NULL ||
+	    (ast = calloc(sets.naddrs + 1, sizeof(*ast))) == NULL ||
+	    (order = calloc(sets.naddrs + 1, sizeof(*order))) == NULL)
 		return drv_fail("out of memory");
 	for (size_t i = 0; o.incr && i < sets.naddrs; i++)
 		cls[i] = C_YES;
@@ -406,7 +768,7 @@ struct stage {
 
 struct dumpst {
 	struct adrv_pairs p;
-	struct stage st[3];
+	struct stage st[S_N];
 };
 
 static void
@@ -421,32 +783,35 @@ stage_add(struct stage *s, const struct scamper_dealias *d)
 			s->last = d->probes[i].tx;
 }
 
+/* The stage of dealias record D, from its user id. */
+static int
+stage_of(const struct scamper_dealias *d)
+{
+	for (int i = 0; i < S_N; i++)
+		if ((d->userid & U_MASK) == stage_uid[i])
+			return i;
+	return -1;
+}
+
 static void
 dump_one(void *arg, const struct scamper_dealias *d)
 {
 	struct dumpst *ds = arg;
-	struct ipid_rules r = { 1000, 32, 0 };
+	struct ipid_rules r = { CFUDGE, 32, 0 };
 	struct ipid_sample *v = NULL;
 	char a[48], b[48];
+	int s = stage_of(d);
 	long n;
 
-	if (d->defc == 0 || d->defs[0].dst.type != SCAMPER_ADDR_IPV6)
+	if (d->defc == 0 || d->defs[0].dst.type != SCAMPER_ADDR_IPV6 ||
+	    s == -1)
 		return;
-	if (d->method == SCAMPER_DEALIAS_METHOD_ALLY) {
-		stage_add(&ds->st[S_ALLY], d);
-		if (d->result == SCAMPER_DEALIAS_RESULT_ALIASES && d->defc >= 2)
-			adrv_pairs_add(&ds->p, adrv_addr_str(&d->defs[0].dst,
-			    a), adrv_addr_str(&d->defs[1].dst, b));
-		return;
-	}
-	if (d->method != SCAMPER_DEALIAS_METHOD_RADARGUN)
-		return;
-	if (d->defc > 1) {
-		stage_add(&ds->st[S_CANDIDATES], d);
-		return;
-	}
-	stage_add(&ds->st[S_CLASSIFY], d);
-	if (o.dump != 2 || (n = adrv_samples(d, &v)) < 0)
+	stage_add(&ds->st[s], d);
+	if (s == S_ALLY && d->result == SCAMPER_DEALIAS_RESULT_ALIASES &&
+	    d->defc >= 2)
+		adrv_pairs_add(&ds->p, adrv_addr_str(&d->defs[0].dst, a),
+		    adrv_addr_str(&d->defs[1].dst, b));
+	if (s != S_CLASSIFY || o.dump != 2 || (n = adrv_samples(d, &v)) < 0)
 		return;
 	printf("%s %s\n", adrv_addr_str(&d->defs[0].dst, a),
 	    n == 0 ? "unresponsive" : ipid_all_zero(v, (size_t)n) ? "zero" :
@@ -454,11 +819,42 @@ dump_one(void *arg, const struct scamper_dealias *d)
 	free(v);
 }
 
+static double
+secs(const struct timeval *a, const struct timeval *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (b->tv_usec - a->tv_usec) / 1e6;
+}
+
+static void
+dump_stages(const struct dumpst *ds)
+{
+	struct stage all;
+
+	memset(&all, 0, sizeof(all));
+	for (int i = 0; i < S_N; i++) {
+		const struct stage *s = &ds->st[i];
+
+		printf("%s: %lu measurements, %lu probes, %.1f s\n",
+		    stage_names[i], s->n, s->probes, s->n == 0 ? 0 :
+		    secs(&s->first, &s->last));
+		if (s->n == 0)
+			continue;
+		all.n += s->n;
+		all.probes += s->probes;
+		if (all.first.tv_sec == 0 || timercmp(&s->first, &all.first,
+		    <))
+			all.first = s->first;
+		if (timercmp(&s->last, &all.last, >))
+			all.last = s->last;
+	}
+	printf("total: %lu measurements, %lu probes, %.1f s\n", all.n,
+	    all.probes, all.n == 0 ? 0 : secs(&all.first, &all.last));
+}
+
 static int
 dump(char **files, int nfiles)
 {
-	static const char *const names[] = { "classify", "candidates",
-	    "ally" };
 	struct dumpst ds;
 	int rc;
 
@@ -466,14 +862,8 @@ dump(char **files, int nfiles)
 	rc = adrv_each_dealias("sc_speedtrap", files, nfiles, dump_one, &ds);
 	if (o.dump == 1)
 		adrv_pairs_print(&ds.p, 1, stdout);
-	for (int i = 0; o.dump == 3 && i < 3; i++) {
-		struct stage *s = &ds.st[i];
-		double t = s->n == 0 ? 0 : (double)(s->last.tv_sec -
-		    s->first.tv_sec) + (s->last.tv_usec -
-		    s->first.tv_usec) / 1e6;
-		printf("%s: %lu measurements, %lu probes, %.1f s\n", names[i],
-		    s->n, s->probes, t);
-	}
+	if (o.dump == 3)
+		dump_stages(&ds);
 	adrv_pairs_free(&ds.p);
 	return rc;
 }
@@ -487,10 +877,14 @@ main(int argc, char **argv)
 	if (parse(argc, argv) == -1)
 		return 1;
 	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
+	for (size_t i = 0; ast != NULL && i < sets.naddrs; i++)
+		free(ast[i].s);
 	adrv_sets_free(&sets);
 	adrv_pairs_free(&cands);
 	adrv_pairs_free(&skip);
 	free(cls);
+	free(ast);
+	free(order);
 	drv_close();
 	if (aliasfp != NULL && fclose(aliasfp) != 0)
 		rc = drv_fail("%s: %s", o.aliasfile, strerror(errno));
