@@ -401,15 +401,6 @@ START_TEST(many)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		echo, stamped, nostamp, loss, duplicates, late, reordered,
-		reply_count, halt, silent, methods, ipv6, ack_sport_late,
-		refused, router, many
-	};
-
-	return unit_run(check_suite("harness-ping", check_case("ping", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("harness-ping", "ping", echo, stamped, nostamp, loss, duplicates,
+    late, reordered, reply_count, halt, silent, methods, ipv6, ack_sport_late,
+    refused, router, many)

@@ -632,16 +632,7 @@ START_TEST(deterministic)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		methods, ipv6, silent_hop, gaplimit, loop, pmtud_ptb,
-		pmtud_silent, doubletree, duplicates, late_reply, halt,
-		refused, wait_probe, first_max, all_attempts, confidence,
-		short_quote, unreach, foreign, two_at_once, deterministic
-	};
-
-	return unit_run(check_suite("harness-trace", check_case("trace", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("harness-trace", "trace", methods, ipv6, silent_hop, gaplimit, loop,
+    pmtud_ptb, pmtud_silent, doubletree, duplicates, late_reply, halt, refused,
+    wait_probe, first_max, all_attempts, confidence, short_quote, unreach,
+    foreign, two_at_once, deterministic)
