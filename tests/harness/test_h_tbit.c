@@ -136,12 +136,8 @@ server(uint8_t flags, uint32_t seq, uint32_t ack, size_t len, uint8_t tos)
 static const struct scamper_tbit *
 the_tbit(void)
 {
-	const struct scamper_tbit *t;
-
 	ck_assert_msg(finished(), "tbit still running");
-	t = harness_result(H, 0, SCAMPER_FILE_OBJ_TBIT);
-	ck_assert_msg(t != NULL, "no tbit result");
-	return t;
+	return harness_need_result(H, SCAMPER_FILE_OBJ_TBIT, "tbit");
 }
 
 /* The end: the firewall lease and the datalink were given back. */
