@@ -153,6 +153,20 @@ adrv_collect(struct tbitdrv *drv, const char *prog, const struct adrv_cli *c,
 	return tbitdrv_run(drv);
 }
 
+int
+adrv_main(const struct adrv_run *r, int argc, char **argv)
+{
+	int rc;
+
+	drv_prog(r->prog);
+	if (r->parse(argc, argv) == -1)
+		return 1;
+	rc = r->dumping() ? r->dump(argv + optind, argc - optind) :
+	    r->collect();
+	drv_close();
+	return r->finish(rc) == 0 ? 0 : 1;
+}
+
 /* ---- the job list ------------------------------------------------------ */
 
 /* The list being run (adrv_collect's hooks take no argument). */

@@ -107,6 +107,22 @@ struct adrv_jobs {
 	int		(*ended)(size_t k, int retry);
 };
 
+/* An alias driver's run: PARSE the command line (0 or -1, reported);
+ * if DUMPING() then DUMP the files named after the options, else
+ * COLLECT; then FINISH (frees, closes) given what that returned, which
+ * it returns (0 or -1). */
+struct adrv_run {
+	const char	*prog;
+	int		(*parse)(int argc, char **argv);
+	int		(*dumping)(void);
+	int		(*dump)(char **files, int nfiles);
+	int		(*collect)(void);
+	int		(*finish)(int rc);
+};
+
+/* main() of the driver R describes, with ARGC and ARGV: its exit code. */
+int adrv_main(const struct adrv_run *r, int argc, char **argv);
+
 /* Room for Q's N jobs, none started.  Returns 0 or -1 (reported). */
 int adrv_jobs_alloc(struct adrv_jobs *q, size_t n);
 

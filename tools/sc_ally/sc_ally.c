@@ -248,19 +248,29 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static int
+dumping(void)
 {
-	int rc;
+	return o.dump != 0;
+}
 
-	drv_prog("sc_ally");
-	if (parse(argc, argv) == -1)
-		return 1;
-	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
+{
 	adrv_sets_free(&sets);
 	free(jobs);
 	free(q.j);
 	free(ast);
-	drv_close();
-	return rc == 0 ? 0 : 1;
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct adrv_run r = {
+		"sc_ally", parse, dumping, dump, collect, finish
+	};
+
+	return adrv_main(&r, argc, argv);
 }

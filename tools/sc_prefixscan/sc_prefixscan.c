@@ -89,8 +89,8 @@ command(size_t k)
 	const struct adrv_addr *a = &sets.addrs[sets.sets[k]];
 	char *s = NULL;
 
-	if (asprintf(&s, "dealias -m prefixscan -U %zu -p '-P %s' %s %s/%u",
-	    k, methods[q.j[k].method], a->str, a[1].str, o.prefix) < 0)
+	if (asprintf(&s, "dealias -m prefixscan -U %zu -p '-P %s' "
+	    "%s %s/%u", k, methods[q.j[k].method], a->str, a[1].str, o.prefix) < 0)
 		return NULL;
 	return s;
 }
@@ -157,22 +157,38 @@ read_one(void *arg, const struct scamper_dealias *d)
 	    adrv_addr_str(&ps->b, b), adrv_addr_str(&ps->ab, ab), len);
 }
 
-int
-main(int argc, char **argv)
+/* The -r run: the data file's prefixscans (no operands). */
+static int
+dump(char **files, int nfiles)
 {
-	int rc;
+	(void)files;
+	(void)nfiles;
+	return adrv_each_dealias("sc_prefixscan", (char **)&o.readfile, 1,
+	    read_one, NULL);
+}
 
-	drv_prog("sc_prefixscan");
-	if (parse(argc, argv) == -1)
-		return 1;
-	if (o.readfile != NULL)
-		rc = adrv_each_dealias("sc_prefixscan", (char **)&o.readfile, 1,
-		    read_one, NULL);
-	else
-		rc = collect();
+static int
+dumping(void)
+{
+	return o.readfile != NULL;
+}
+
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
+{
 	adrv_sets_free(&sets);
 	free(q.j);
 	free(ready_at);
-	drv_close();
-	return rc == 0 ? 0 : 1;
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct adrv_run r = {
+		"sc_prefixscan", parse, dumping, dump, collect, finish
+	};
+
+	return adrv_main(&r, argc, argv);
 }

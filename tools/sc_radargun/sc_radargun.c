@@ -407,17 +407,27 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
+static int
+dumping(void)
+{
+	return o.dump != 0;
+}
+
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
+{
+	adrv_sets_free(&sets);
+	free(ast);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	int rc;
+	static const struct adrv_run r = {
+		"sc_radargun", parse, dumping, dump, collect, finish
+	};
 
-	drv_prog("sc_radargun");
-	if (parse(argc, argv) == -1)
-		return 1;
-	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
-	adrv_sets_free(&sets);
-	free(ast);
-	drv_close();
-	return rc == 0 ? 0 : 1;
+	return adrv_main(&r, argc, argv);
 }

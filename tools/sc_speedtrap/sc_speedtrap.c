@@ -868,15 +868,16 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+static int
+dumping(void)
 {
-	int rc;
+	return o.dump != 0;
+}
 
-	drv_prog("sc_speedtrap");
-	if (parse(argc, argv) == -1)
-		return 1;
-	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
+{
 	for (size_t i = 0; ast != NULL && i < sets.naddrs; i++)
 		free(ast[i].s);
 	adrv_sets_free(&sets);
@@ -885,8 +886,17 @@ main(int argc, char **argv)
 	free(cls);
 	free(ast);
 	free(order);
-	drv_close();
 	if (aliasfp != NULL && fclose(aliasfp) != 0)
 		rc = drv_fail("%s: %s", o.aliasfile, strerror(errno));
-	return rc == 0 ? 0 : 1;
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct adrv_run r = {
+		"sc_speedtrap", parse, dumping, dump, collect, finish
+	};
+
+	return adrv_main(&r, argc, argv);
 }
