@@ -161,7 +161,7 @@ adrv_main(const struct adrv_run *r, int argc, char **argv)
 	drv_prog(r->prog);
 	if (r->parse(argc, argv) == -1)
 		return 1;
-	rc = r->dumping() ? r->dump(argv + optind, argc - optind) :
+	rc = *r->dumping ? r->dump(argv + optind, argc - optind) :
 	    r->collect();
 	drv_close();
 	return r->finish(rc) == 0 ? 0 : 1;

@@ -108,13 +108,13 @@ struct adrv_jobs {
 };
 
 /* An alias driver's run: PARSE the command line (0 or -1, reported);
- * if DUMPING() then DUMP the files named after the options, else
- * COLLECT; then FINISH (frees, closes) given what that returned, which
- * it returns (0 or -1). */
+ * if *DUMPING (nonzero once parsed) then DUMP the files named after the
+ * options, else COLLECT; then FINISH (frees, closes) given what that
+ * returned, which it returns (0 or -1). */
 struct adrv_run {
 	const char	*prog;
 	int		(*parse)(int argc, char **argv);
-	int		(*dumping)(void);
+	const unsigned	*dumping;
 	int		(*dump)(char **files, int nfiles);
 	int		(*collect)(void);
 	int		(*finish)(int rc);
@@ -122,6 +122,18 @@ struct adrv_run {
 
 /* main() of the driver R describes, with ARGC and ARGV: its exit code. */
 int adrv_main(const struct adrv_run *r, int argc, char **argv);
+
+/* Define main() as adrv_main of the driver PROG, the rest as in struct
+ * adrv_run. */
+#define ADRV_MAIN(prog, parse, dumping, dump, collect, finish)		\
+int									\
+main(int argc, char **argv)						\
+{									\
+	static const struct adrv_run r_ = { (prog), (parse), (dumping),	\
+	    (dump), (collect), (finish) };				\
+									\
+	return adrv_main(&r_, argc, argv);				\
+}
 
 /* Room for Q's N jobs, none started.  Returns 0 or -1 (reported). */
 int adrv_jobs_alloc(struct adrv_jobs *q, size_t n);

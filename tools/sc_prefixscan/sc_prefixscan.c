@@ -29,7 +29,7 @@ static const char *const methods[] = { "icmp-echo", "tcp-ack", "udp" };
 static struct {
 	struct adrv_cli c;
 	const char	*readfile;
-	unsigned	 wait, prefix;
+	unsigned	 wait, prefix, dump;	/* dump: -r given */
 } o = { .wait = 5, .prefix = 30 };
 
 static struct adrv_sets sets;
@@ -55,6 +55,7 @@ other(int c, const char *arg)
 	if (c != 'r')
 		return 1;
 	o.readfile = arg;
+	o.dump = 1;
 	return 0;
 }
 
@@ -167,12 +168,6 @@ dump(char **files, int nfiles)
 	    read_one, NULL);
 }
 
-static int
-dumping(void)
-{
-	return o.readfile != NULL;
-}
-
 /* After the run (RC): frees what it held. */
 static int
 finish(int rc)
@@ -183,12 +178,4 @@ finish(int rc)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct adrv_run r = {
-		"sc_prefixscan", parse, dumping, dump, collect, finish
-	};
-
-	return adrv_main(&r, argc, argv);
-}
+ADRV_MAIN("sc_prefixscan", parse, &o.dump, dump, collect, finish)

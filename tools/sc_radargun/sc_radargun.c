@@ -407,12 +407,6 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
-static int
-dumping(void)
-{
-	return o.dump != 0;
-}
-
 /* After the run (RC): frees what it held. */
 static int
 finish(int rc)
@@ -422,12 +416,4 @@ finish(int rc)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct adrv_run r = {
-		"sc_radargun", parse, dumping, dump, collect, finish
-	};
-
-	return adrv_main(&r, argc, argv);
-}
+ADRV_MAIN("sc_radargun", parse, &o.dump, dump, collect, finish)

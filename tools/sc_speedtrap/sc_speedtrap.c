@@ -76,7 +76,8 @@ static const uint32_t stage_uid[S_N] = { U_CLASS, U_DESC, U_OVER,
 static struct {
 	struct adrv_cli c;
 	const char	*aliasfile, *skipfile;
-	int		 stop, incr, dump, allpairs;
+	int		 stop, incr, allpairs;
+	unsigned	 dump;
 } o = { .stop = S_ALLY };
 
 /* The identifications one address gave, in the order they came. */
@@ -160,7 +161,7 @@ parse(int argc, char **argv)
 			    optarg[0] > '3')
 				return drv_fail("-d %s: expected 1, 2 or 3",
 				    optarg);
-			o.dump = optarg[0] - '0';
+			o.dump = (unsigned)(optarg[0] - '0');
 			break;
 		default:
 			usage();
@@ -868,12 +869,6 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
-static int
-dumping(void)
-{
-	return o.dump != 0;
-}
-
 /* After the run (RC): frees what it held. */
 static int
 finish(int rc)
@@ -891,12 +886,4 @@ finish(int rc)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct adrv_run r = {
-		"sc_speedtrap", parse, dumping, dump, collect, finish
-	};
-
-	return adrv_main(&r, argc, argv);
-}
+ADRV_MAIN("sc_speedtrap", parse, &o.dump, dump, collect, finish)
