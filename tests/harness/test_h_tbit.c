@@ -318,19 +318,12 @@ END_TEST
 
 /* The kernel refuses the SYN (a firewall's EPERM): the test ends with an
  * error, not a hang. */
-static int
-refuse_all(void *arg, const uint8_t *pkt, size_t len, uint32_t no)
-{
-	(void)arg; (void)pkt; (void)len; (void)no;
-	return EPERM;
-}
-
 START_TEST(syn_refused)
 {
 	H = scen_new(topo);
 	harness_set_firewall(H, 1, 0);
 	harness_set_datalink(H, 1, 0);
-	harness_on_probe(H, refuse_all, NULL);
+	harness_on_probe(H, scen_refuse, NULL);
 	scen_cmd(H, "tbit -t null " SERVER);
 	ck_assert_int_eq(harness_run(H, 60 * HARNESS_S), 0);
 	ck_assert_uint_eq(the_tbit()->result, 4);	/* syserr */

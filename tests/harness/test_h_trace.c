@@ -382,18 +382,13 @@ END_TEST
 
 /* The kernel refuses the third probe (a firewall's EPERM): the trace
  * ends with ERROR and errno 1, keeping what it had. */
-static int
-refuse_third(void *arg, const uint8_t *pkt, size_t len, uint32_t no)
-{
-	return no == 2 ? EPERM : 0;
-}
-
 START_TEST(refused)
 {
+	static uint32_t third = 2;
 	struct harness *h = scen_new(line3);
 	const struct scamper_trace *t;
 
-	harness_on_probe(h, refuse_third, NULL);
+	harness_on_probe(h, scen_refuse, &third);
 	scen_cmd(h, "trace -P icmp-paris " DST);
 	scen_run(h, 600);
 	t = scen_trace(h, 0);
