@@ -15,10 +15,11 @@
 /* Name of the backend ("linux", "bpf"). */
 extern const char dl_backend_name[];
 
-/* Open a datalink socket bound to interface IFINDEX, receiving every
- * frame on it.  Returns the descriptor, or -1 with errno (ENXIO: no such
- * interface).  Does not block. */
-int dl_open(uint32_t ifindex);
+/* Open a datalink socket bound to interface IFINDEX, called NAME (the
+ * caller has looked it up: the backend uses whichever it needs),
+ * receiving every frame on it.  Returns the descriptor, or -1 with
+ * errno.  Does not block. */
+int dl_open(uint32_t ifindex, const char *name);
 
 /* Open a socket for route lookups.  Returns it, or -1 with errno. */
 int dl_route_open(void);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dl.h"
+#include "fd.h"
 
 const char dl_backend_name[] = "bpf";
 
@@ -39,26 +40,18 @@ bpf_open_dev(void)
 }
 
 int
-dl_open(uint32_t ifindex)
+dl_open(uint32_t ifindex, const char *name)
 {
 	struct ifreq ifr;
-	char name[IF_NAMESIZE];
-	int fd, saved;
+	int fd;
 
-	if (if_indextoname(ifindex, name) == NULL) {
-		errno = ENXIO;
-		return -1;
-	}
+	(void)ifindex;
 	if ((fd = bpf_open_dev()) == -1)
 		return -1;
 	memset(&ifr, 0, sizeof(ifr));
 	strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
-	if (ioctl(fd, BIOCSETIF, &ifr) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
+	if (ioctl(fd, BIOCSETIF, &ifr) == -1)
+		return fd_close_fail(fd);
 	return fd;
 }
 

@@ -16,20 +16,17 @@
 #include <unistd.h>
 
 #include "dl.h"
+#include "fd.h"
 
 const char dl_backend_name[] = "linux";
 
 int
-dl_open(uint32_t ifindex)
+dl_open(uint32_t ifindex, const char *name)
 {
 	struct sockaddr_ll sll;
-	char name[IF_NAMESIZE];
-	int fd, saved;
+	int fd;
 
-	if (if_indextoname(ifindex, name) == NULL) {
-		errno = ENXIO;
-		return -1;
-	}
+	(void)name;
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (fd == -1)
 		return -1;
@@ -37,12 +34,8 @@ dl_open(uint32_t ifindex)
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = (int)ifindex;
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1)
+		return fd_close_fail(fd);
 	return fd;
 }
 

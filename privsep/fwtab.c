@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "fw.h"
 #include "fwtab.h"
 #include "log.h"
@@ -128,7 +129,7 @@ hold_port(const struct priv_fw_rule *r, uint16_t *lport)
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	socklen_t sl;
-	int fd, on = 1, e;
+	int fd, on = 1;
 
 	memset(&ss, 0, sizeof(ss));
 	if (r->family == PRIV_AF_INET) {
@@ -148,12 +149,8 @@ hold_port(const struct priv_fw_rule *r, uint16_t *lport)
 	if ((ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
 	    bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+		return fd_close_fail(fd);
 	*lport = ntohs(ss.ss_family == AF_INET ? sin->sin_port :
 	    sin6->sin6_port);
 	return fd;

@@ -17,6 +17,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <net/if.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -43,34 +45,37 @@
  * (checked after every handler). */
 #define REQ_FD		0x2
 
-/* A handler fills reply R and puts the descriptor to send back (REQ_FD)
- * in *FD, which is -1 on entry.  No request carries a descriptor. */
+/* A handler fills reply R.  No request carries a descriptor. */
 typedef int req_handler(struct helper *, struct helper_client *,
-    const struct priv_msg *, struct priv_msg *, int *);
+    const struct priv_msg *, struct priv_msg *);
 
-static req_handler req_hello, req_open_raw, req_open_dl, req_open_route,
-    req_fw_add, req_fw_del;
+/* An opener (REQ_FD) returns the descriptor request M asks for, or -1
+ * with errno; its reply is PRIV_FD with it. */
+typedef int req_opener(const struct priv_msg *);
+
+static req_handler req_hello, req_fw_add, req_fw_del;
+static req_opener open_raw, open_dl, open_route;
 
 /* Every request the helper serves; a type not here (OPEN_FILE, a reply)
- * is a violation. */
+ * is a violation.  A row has a handler, or (REQ_FD) an opener. */
 static const struct helper_req {
 	enum priv_type	 type;
 	int		 flags;
 	req_handler	*handler;
+	req_opener	*open;
 } helper_reqs[] = {
-	{ PRIV_HELLO,		REQ_FIRST,	req_hello },
-	{ PRIV_OPEN_RAW,	REQ_FD,		req_open_raw },
-	{ PRIV_OPEN_DL,		REQ_FD,		req_open_dl },
-	{ PRIV_OPEN_ROUTE,	REQ_FD,		req_open_route },
-	{ PRIV_FW_ADD,		0,		req_fw_add },
-	{ PRIV_FW_DEL,		0,		req_fw_del },
+	{ PRIV_HELLO,		REQ_FIRST,	req_hello,	NULL },
+	{ PRIV_OPEN_RAW,	REQ_FD,		NULL,		open_raw },
+	{ PRIV_OPEN_DL,		REQ_FD,		NULL,		open_dl },
+	{ PRIV_OPEN_ROUTE,	REQ_FD,		NULL,		open_route },
+	{ PRIV_FW_ADD,		0,		req_fw_add,	NULL },
+	{ PRIV_FW_DEL,		0,		req_fw_del,	NULL },
 };
 
 static int
 req_hello(struct helper *h, struct helper_client *c, const struct priv_msg *m,
-    struct priv_msg *r, int *fd)
+    struct priv_msg *r)
 {
-	(void)fd;
 	if (m->u.hello.version != PRIV_PROTO_VERSION) {
 		errno = EPROTONOSUPPORT;
 		return -1;
@@ -89,48 +94,36 @@ req_hello(struct helper *h, struct helper_client *c, const struct priv_msg *m,
 }
 
 static int
-req_open_raw(struct helper *h, struct helper_client *c,
-    const struct priv_msg *m, struct priv_msg *r, int *fd)
+open_raw(const struct priv_msg *m)
 {
-	(void)h;
-	(void)c;
-	if ((*fd = priv_sock_open_raw(m->u.raw.family, m->u.raw.proto)) == -1)
+	return priv_sock_open_raw(m->u.raw.family, m->u.raw.proto);
+}
+
+/* The interface's name is looked up here, once for every backend. */
+static int
+open_dl(const struct priv_msg *m)
+{
+	char name[IF_NAMESIZE];
+
+	if (if_indextoname(m->u.dl.ifindex, name) == NULL) {
+		errno = ENXIO;
 		return -1;
-	r->type = PRIV_FD;
-	return 0;
+	}
+	return dl_open(m->u.dl.ifindex, name);
 }
 
 static int
-req_open_dl(struct helper *h, struct helper_client *c,
-    const struct priv_msg *m, struct priv_msg *r, int *fd)
+open_route(const struct priv_msg *m)
 {
-	(void)h;
-	(void)c;
-	if ((*fd = dl_open(m->u.dl.ifindex)) == -1)
-		return -1;
-	r->type = PRIV_FD;
-	return 0;
-}
-
-static int
-req_open_route(struct helper *h, struct helper_client *c,
-    const struct priv_msg *m, struct priv_msg *r, int *fd)
-{
-	(void)h;
-	(void)c;
 	(void)m;
-	if ((*fd = dl_route_open()) == -1)
-		return -1;
-	r->type = PRIV_FD;
-	return 0;
+	return dl_route_open();
 }
 
 static int
 req_fw_add(struct helper *h, struct helper_client *c,
-    const struct priv_msg *m, struct priv_msg *r, int *fd)
+    const struct priv_msg *m, struct priv_msg *r)
 {
 	(void)h;
-	(void)fd;
 	if (fwtab_add(c->cid, &m->u.fw, &r->u.fw_ok.rule_id,
 	    &r->u.fw_ok.lport) == -1)
 		return -1;
@@ -142,10 +135,9 @@ req_fw_add(struct helper *h, struct helper_client *c,
 
 static int
 req_fw_del(struct helper *h, struct helper_client *c,
-    const struct priv_msg *m, struct priv_msg *r, int *fd)
+    const struct priv_msg *m, struct priv_msg *r)
 {
 	(void)h;
-	(void)fd;
 	if (fwtab_del(c->cid, m->u.fw_id.rule_id) == -1)
 		return -1;
 	r->type = PRIV_OK;
@@ -253,6 +245,22 @@ request_check(struct helper *h, struct helper_client *c, const uint8_t *buf,
 	return req;
 }
 
+/* Serve request M (its table row REQ) from C into reply R, with the
+ * descriptor to send back in *FD (-1 on entry).  Returns 0 or -1 with
+ * errno. */
+static int
+req_run(const struct helper_req *req, struct helper *h,
+    struct helper_client *c, const struct priv_msg *m, struct priv_msg *r,
+    int *fd)
+{
+	if (req->open == NULL)
+		return req->handler(h, c, m, r);
+	if ((*fd = req->open(m)) == -1)
+		return -1;
+	r->type = PRIV_FD;
+	return 0;
+}
+
 /* Handle one waiting message from C. */
 static void
 client_read(struct helper *h, struct helper_client *c)
@@ -280,7 +288,7 @@ client_read(struct helper *h, struct helper_client *c)
 	}
 	memset(&r, 0, sizeof(r));
 	r.id = m.id;
-	if (req->handler(h, c, &m, &r, &fd) == -1) {
+	if (req_run(req, h, c, &m, &r, &fd) == -1) {
 		r.type = PRIV_ERR;
 		r.u.err.err = (uint32_t)(errno > 0 ? errno : EIO);
 		if (fd != -1)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "priv_proto.h"
 #include "priv_sock.h"
 
@@ -47,7 +48,7 @@ grow_rcvbuf(int fd)
 int
 priv_sock_open_raw(uint8_t family, uint8_t proto)
 {
-	int fd, on = 1, saved;
+	int fd, on = 1;
 
 	for (size_t i = 0; i < sizeof(raw_kinds) / sizeof(raw_kinds[0]); i++) {
 		if (raw_kinds[i].family != family || raw_kinds[i].proto != proto)
@@ -57,12 +58,8 @@ priv_sock_open_raw(uint8_t family, uint8_t proto)
 		if (fd == -1)
 			return -1;
 		if (raw_kinds[i].hdrincl && setsockopt(fd, IPPROTO_IP,
-		    IP_HDRINCL, &on, sizeof(on)) == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
+		    IP_HDRINCL, &on, sizeof(on)) == -1)
+			return fd_close_fail(fd);
 		if (raw_kinds[i].proto != PRIV_P_RAW)
 			grow_rcvbuf(fd);
 		return fd;

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "filesrv.h"
 #include "log.h"
 #include "priv_start.h"
@@ -174,7 +175,7 @@ static int
 connect_service(const char *path)
 {
 	struct sockaddr_un sun;
-	int fd, saved;
+	int fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -185,12 +186,8 @@ connect_service(const char *path)
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		return fd_close_fail(fd);
 	return fd;
 }
 

@@ -11,6 +11,17 @@
 
 const char sandbox_name[] = "pledge";
 
+/* pledge(PROMISES), or -1 with the reason in ERR. */
+static int
+promise(const char *promises, char *err, size_t len)
+{
+	if (pledge(promises, NULL) == -1) {
+		snprintf(err, len, "pledge: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 sandbox_prober(char *err, size_t len)
 {
@@ -21,22 +32,14 @@ sandbox_prober(char *err, size_t len)
 	 * recvfd: descriptors the helper sends later;
 	 * dns:   the -n resolver.
 	 */
-	if (pledge("stdio inet unix recvfd dns", NULL) == -1) {
-		snprintf(err, len, "pledge: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return promise("stdio inet unix recvfd dns", err, len);
 }
 
 int
 sandbox_filesrv(char *err, size_t len)
 {
 	/* its socket, descriptors sent back, files read and written */
-	if (pledge("stdio rpath wpath cpath sendfd", NULL) == -1) {
-		snprintf(err, len, "pledge: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return promise("stdio rpath wpath cpath sendfd", err, len);
 }
 
 int

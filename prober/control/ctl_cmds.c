@@ -65,6 +65,25 @@ is(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
+/* Run the subcommand ARGV[1] names among the N at SUB; without one say
+ * USAGE, with an unknown one that it is an unhandled WHAT. */
+static void
+run_sub(struct ctl_client *cl, char **argv, int argc,
+    const struct ctl_cmd *sub, size_t n, const char *usage,
+    const char *what)
+{
+	if (argc < 2) {
+		ctl_printf(cl, "ERR usage: %s", usage);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (is(argv[1], sub[i].word)) {
+			sub[i].fn(cl, argv, argc);
+			return;
+		}
+	ctl_printf(cl, "ERR unhandled %s '%s'", what, argv[1]);
+}
+
 /* The attached client whose source is called NAME, or NULL. */
 static struct ctl_client *
 src_find(struct ctl *ctl, const char *name)
@@ -973,17 +992,8 @@ cmd_source(struct ctl_client *cl, char **argv, int argc)
 		{ "update", source_update },
 	};
 
-	if (argc < 2) {
-		ctl_printf(cl, "ERR usage: source [add | cycle | delete | "
-		    "list | update]");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
-		if (is(argv[1], sub[i].word)) {
-			sub[i].fn(cl, argv, argc);
-			return;
-		}
-	ctl_printf(cl, "ERR unhandled command '%s'", argv[1]);
+	run_sub(cl, argv, argc, sub, sizeof(sub) / sizeof(sub[0]),
+	    "source [add | cycle | delete | list | update]", "command");
 }
 
 /* ---- outfile ---------------------------------------------------------- */
@@ -1105,17 +1115,8 @@ cmd_outfile(struct ctl_client *cl, char **argv, int argc)
 		{ "open", outfile_open }, { "swap", outfile_swap },
 	};
 
-	if (argc < 2) {
-		ctl_printf(cl, "ERR usage: outfile [close | list | open | "
-		    "swap]");
-		return;
-	}
-	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
-		if (is(argv[1], sub[i].word)) {
-			sub[i].fn(cl, argv, argc);
-			return;
-		}
-	ctl_printf(cl, "ERR unhandled outfile command '%s'", argv[1]);
+	run_sub(cl, argv, argc, sub, sizeof(sub) / sizeof(sub[0]),
+	    "outfile [close | list | open | swap]", "outfile command");
 }
 
 /* ---- the rest ----------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include "core_int.h"
 #include "log.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 
 #define CORE_MAXCMD 8192
@@ -27,6 +28,19 @@ static void core_set_tick(struct core *);
 static void out_failed(struct core *c, struct output *out);
 
 /* ---- task lifecycle ------------------------------------------------- */
+
+/* Release T's state (what the technique holds first) and its result. */
+static void
+state_free(struct task *t)
+{
+	if (t->state != NULL && t->m->free_state != NULL)
+		t->m->free_state(t->state);
+	free(t->state);
+	t->state = NULL;
+	if (t->result != NULL)
+		scamper_file_obj_free(t->result_type, t->result);
+	t->result = NULL;
+}
 
 /* Free T.  While some of its probes' send times are still to be
  * reported, only its state goes; the task itself waits on the zombie
@@ -41,9 +55,7 @@ task_free(struct task *t)
 	task_dl_free(t);
 	tcpdl_free(t);
 	task_fw_release(t);
-	if (t->state != NULL)
-		t->m->free_state(t->state);
-	t->state = NULL;
+	state_free(t);
 	free(t->mr);
 	t->mr = NULL;
 	if (t->txwait > 0 && !c->freeing) {
@@ -71,12 +83,9 @@ static void
 reap_one(struct core *c, struct task *t)
 {
 	struct core_src *s = t->src;
-	const void *obj;
-	uint16_t type;
 
-	if (!c->discard && !t->discard && s != NULL) {
-		obj = t->m->result(t, &type);
-		output_write(s->out, type, obj);
+	if (!c->discard && !t->discard && s != NULL && t->result != NULL) {
+		output_write(s->out, t->result_type, t->result);
 		c->st.results++;
 		if (s->out != c->out)
 			output_flush(s->out);
@@ -154,7 +163,13 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 			t->midx = (uint8_t)i;
 	t->src = s;
 	t->id = ++c->next_id;
-	if ((t->state = m->alloc(t, &args, why, sizeof(why))) == NULL) {
+	if ((t->state = calloc(1, m->state_size)) == NULL) {
+		free(t);
+		snprintf(why, sizeof(why), "out of memory");
+		goto bad;
+	}
+	if (m->init(t, t->state, &args, why, sizeof(why)) == -1) {
+		state_free(t);
 		free(t);
 		goto bad;
 	}

@@ -20,6 +20,8 @@ struct task {
 	struct core		*c;
 	const struct method	*m;
 	void			*state;
+	void			*result;	/* task_result */
+	uint16_t		 result_type;
 	uint32_t		 id;
 	struct match_entry	 me;
 	struct match_entry	*mr;		/* task_flow_range, or NULL */

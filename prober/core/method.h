@@ -33,10 +33,15 @@ struct method {
 	const struct cmd_optspec	*opts;
 	size_t				 nopts;
 
-	/* Check the parsed options and targets and build the task's state
-	 * (returned; owned by the task, released with free_state).  On
-	 * error return NULL with a message in ERR. */
-	void	*(*alloc)(struct task *t, const struct cmd_args *a,
+	/* The size of the technique's state: the core allocates it zeroed
+	 * for each task, hands it to init, and frees it after free_state. */
+	size_t				 state_size;
+
+	/* Check the parsed options and targets and fill in the task's
+	 * STATE (zeroed; owned by the task).  Returns 0, or -1 with a
+	 * message in ERR; the core then calls free_state and discards the
+	 * task. */
+	int	 (*init)(struct task *t, void *state, const struct cmd_args *a,
 		    char *err, size_t errlen);
 
 	/* The task may start probing (its flow is the method's to
@@ -70,12 +75,9 @@ struct method {
 	 * task_finish(). */
 	void	 (*halt)(struct task *t);
 
-	/* The finished result, an object of libscamperfile, and its type
-	 * (SCAMPER_FILE_OBJ_*) in *TYPE; the core writes it (a technique
-	 * knows no output format).  It stays the task's. */
-	const void *(*result)(struct task *t, uint16_t *type);
-
-	/* Release the state alloc returned. */
+	/* Release what STATE holds, however far init got (the core frees
+	 * STATE itself, and the result named with task_result); NULL if
+	 * the state holds nothing of its own. */
 	void	 (*free_state)(void *state);
 
 	/* The technique's own control-socket commands (NCMDS of them; may
@@ -85,15 +87,15 @@ struct method {
 };
 
 /* The members of a method descriptor that every technique has, named
- * after its prefix P: P_opts (an array), P_alloc, P_start, P_probe,
- * P_halt, P_result and P_free_state.  The descriptor adds .name and
- * whichever of .reply, .sent and .cmds the technique has. */
+ * after its prefix P: P_opts (an array), struct P_state, P_init,
+ * P_start, P_probe and P_halt.  The descriptor adds .name and whichever
+ * of .reply, .sent, .free_state and .cmds the technique has. */
 #define METHOD_CALLS(P)						\
 	.opts = P##_opts,						\
 	.nopts = sizeof(P##_opts) / sizeof(P##_opts[0]),		\
-	.alloc = P##_alloc, .start = P##_start, .probe = P##_probe,	\
-	.halt = P##_halt, .result = P##_result,			\
-	.free_state = P##_free_state
+	.state_size = sizeof(struct P##_state),			\
+	.init = P##_init, .start = P##_start, .probe = P##_probe,	\
+	.halt = P##_halt
 
 /* The method called NAME (case-sensitive, as scamper's) in TABLE (NULL
  * terminated; NULL is an empty table), or NULL. */

@@ -30,21 +30,21 @@ struct ptrnames {
 	void		*arg;
 };
 
-int
-ptrnames_usable(void)
+struct ptrnames *
+ptrnames_new(int af, ptrnames_done_cb *done, void *arg, char *err,
+    size_t errlen)
 {
 	struct dns *d = dns_default();
+	struct ptrnames *p;
 
-	return d != NULL && dns_nservers(d) > 0;
-}
-
-struct ptrnames *
-ptrnames_new(int af, ptrnames_done_cb *done, void *arg)
-{
-	struct ptrnames *p = calloc(1, sizeof(*p));
-
-	if (p == NULL)
+	if (d == NULL || dns_nservers(d) == 0) {
+		errf(err, errlen, "-O ptr: no nameserver in /etc/resolv.conf");
 		return NULL;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
 	p->af = af;
 	p->done = done;
 	p->arg = arg;

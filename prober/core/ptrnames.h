@@ -17,13 +17,11 @@ struct ptrnames;
  * out), from the loop. */
 typedef void ptrnames_done_cb(void *arg);
 
-/* Nonzero if the process's resolver has a nameserver (-O ptr is
- * refused otherwise). */
-int	ptrnames_usable(void);
-
-/* An empty set for addresses of family AF; DONE(ARG) as above.  NULL on
- * ENOMEM. */
-struct ptrnames *ptrnames_new(int af, ptrnames_done_cb *done, void *arg);
+/* An empty set for addresses of family AF; DONE(ARG) as above.  NULL
+ * with the reason in ERR (the option's words: -O ptr is refused when the
+ * process's resolver has no nameserver; or out of memory). */
+struct ptrnames *ptrnames_new(int af, ptrnames_done_cb *done, void *arg,
+    char *err, size_t errlen);
 
 /* Look up ADDR's name (16 bytes; IPv4 in the first 4) unless it was
  * added already.  A failure (ENOMEM) leaves the address without a name. */

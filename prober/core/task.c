@@ -15,6 +15,7 @@
 #include "core_int.h"
 #include "iftab.h"
 #include "log.h"
+#include "scamper_addr.h"
 #include "scamper_list.h"
 
 /* A task finished and freed a flow: the first held task goes back to the
@@ -207,6 +208,18 @@ task_timer(struct task *t, struct timer *tm, int64_t ms)
 		fatal("timer");
 }
 
+static void
+on_probe_timer(void *arg)
+{
+	task_want_probe(arg);
+}
+
+void
+task_probe_timer(struct task *t, struct timer *tm)
+{
+	timer_init(tm, on_probe_timer, t);
+}
+
 void
 task_timer_cancel(struct task *t, struct timer *tm)
 {
@@ -241,6 +254,22 @@ task_list_cycle(const struct task *t, struct scamper_list **list,
 		return;
 	*cycle = scamper_cycle_use(c);
 	*list = scamper_list_use(c->list);
+}
+
+int
+task_addr_type(int af)
+{
+	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+}
+
+uint8_t
+task_ip_proto(int af, int udp, int tcp)
+{
+	if (udp)
+		return IPPROTO_UDP;
+	if (tcp)
+		return IPPROTO_TCP;
+	return af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 }
 
 uint16_t
@@ -438,9 +467,15 @@ task_halt_error(const struct task *t)
 }
 
 int
-task_fw_enabled(const struct task *t)
+task_fw_needed(const struct task *t, const char *name, char *err,
+    size_t errlen)
 {
-	return t->c->io.ops->fw_lease != NULL;
+	if (t->c->io.ops->fw_lease != NULL)
+		return 0;
+	snprintf(err, errlen, "needs the firewall, which keeps this host's "
+	    "own TCP from resetting the connection %s makes: start scamper "
+	    "with -F %s", name, SCAMPER_FW);
+	return -1;
 }
 
 /* The firewall answered task ARG's lease. */
@@ -504,6 +539,13 @@ task_fw_release(struct task *t)
 		return;
 	CORE_IO(t->c, fw_release, t->fwl);
 	t->fwl = NULL;
+}
+
+void
+task_result(struct task *t, uint16_t type, void *obj)
+{
+	t->result = obj;
+	t->result_type = type;
 }
 
 void

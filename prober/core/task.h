@@ -83,6 +83,11 @@ uint32_t task_rtt_us(struct task *t, struct stamp tx, struct stamp rx);
  * finished, none is started (it would fire into freed state). */
 void task_timer(struct task *t, struct timer *tm, int64_t ms);
 
+/* Set up TM (embedded in the state) as T's gap timer: started with
+ * task_timer, it asks for a pacing token (task_want_probe) when it
+ * fires. */
+void task_probe_timer(struct task *t, struct timer *tm);
+
 /* Cancel a timer started with task_timer. */
 void task_timer_cancel(struct task *t, struct timer *tm);
 
@@ -103,6 +108,14 @@ struct scamper_cycle *task_cycle(const struct task *t);
  * and its list; both left as they are when the task has no cycle. */
 void task_list_cycle(const struct task *t, struct scamper_list **list,
     struct scamper_cycle **cycle);
+
+/* The type of a result's address (struct scamper_addr) of family AF:
+ * SCAMPER_ADDR_IPV4 for AF_INET, else SCAMPER_ADDR_IPV6. */
+int task_addr_type(int af);
+
+/* The IP protocol of a probe of family AF: IPPROTO_UDP if UDP, else
+ * IPPROTO_TCP if TCP, else ICMP's (IPPROTO_ICMP or IPPROTO_ICMPV6). */
+uint8_t task_ip_proto(int af, int udp, int tcp);
 
 /* The default source port / ICMP id for probes: (pid & 0x7fff) | 0x8000,
  * as scamper uses. */
@@ -216,9 +229,11 @@ int task_dl_send(struct task *t, const uint8_t *frame, size_t len,
     struct stamp *tx, uint32_t tag);
 /* ---- the firewall (tbit, sting: -F) -------------------------------- */
 
-/* Nonzero if scamper was given a firewall (-F): techniques that craft
- * TCP connections by hand refuse to run without one. */
-int task_fw_enabled(const struct task *t);
+/* 0 if scamper was given a firewall (-F), else -1 with the reason in
+ * ERR: techniques that craft TCP connections by hand (NAME, e.g. "tbit")
+ * refuse to run without one, as this host's own TCP would reset them. */
+int task_fw_needed(const struct task *t, const char *name, char *err,
+    size_t errlen);
 
 /* The rule asked for is in place (ERR 0; SPORT the local port it holds
  * for the task: send from it) or was refused (ERR an errno: EADDRINUSE
@@ -239,6 +254,13 @@ int task_fw_lease(struct task *t, int af, const uint8_t *src,
 
 /* End T's lease now (nothing if it has none): its rule goes. */
 void task_fw_release(struct task *t);
+
+/* T's result, which its technique fills in: OBJ, an object of
+ * libscamperfile of TYPE (SCAMPER_FILE_OBJ_*), now the core's.  Once T
+ * finishes the core writes it (a technique knows no output format); it
+ * frees it with the task's state (after free_state).  Called from
+ * method->init. */
+void task_result(struct task *t, uint16_t type, void *obj);
 
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);

@@ -172,16 +172,9 @@ b_reply(struct dealias_state *s, uint32_t p,
 	(void)rep;
 }
 
-static void
-b_timeout(struct dealias_state *s)
-{
-	dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
-}
-
 const struct dealias_ops dealias_bump_ops = {
 	.begin = b_begin,
 	.probe = b_probe,
 	.reply = b_reply,
-	.timeout = b_timeout,
 	.maxseq = b_maxseq,
 };

@@ -53,7 +53,8 @@ struct dealias_ops {
 	/* Probe PROBE got the reply REP (recorded already). */
 	void	(*reply)(struct dealias_state *s, uint32_t probe,
 		    const struct scamper_dealias_reply *rep);
-	/* The wait timer (dealias_wait) ran out. */
+	/* The wait timer (dealias_wait) ran out; NULL: the measurement
+	 * ends without a verdict (SCAMPER_DEALIAS_RESULT_NONE). */
 	void	(*timeout)(struct dealias_state *s);
 	/* Most probes definition DEF may be sent (for the flows of the
 	 * probe methods that vary the port); NULL: one. */
@@ -173,8 +174,9 @@ void	dealias_reply(struct task *t, const struct pkt_reply *r,
 int	dealias_sent(struct task *t, uint32_t tag, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	dealias_halt(struct task *t);
-const void *dealias_result(struct task *t, uint16_t *type);
-void	dealias_state_free(struct dealias_state *s);
+/* Release what STATE holds (its definitions and the method's own
+ * state; not STATE itself). */
+void	dealias_state_clear(void *state);
 
 /* ---- the methods (one file each) ---------------------------------- */
 

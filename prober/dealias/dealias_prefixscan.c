@@ -31,6 +31,7 @@
 #include "cmd.h"
 #include "dealias_int.h"
 #include "scamper_dealias.h"
+#include "task.h"
 
 #define PS_MAXCAND	256	/* candidates a prefix may hold */
 #define PS_MAXSAMPLE	255	/* -o */
@@ -184,7 +185,7 @@ dealias_prefixscan_init(struct dealias_state *s, const struct cmd_args *a,
 			    "address family", a->v[i].s);
 		nx++;
 	}
-	type = afa == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	type = task_addr_type(afa);
 	s->af = afa;
 	memcpy(s->src, xa, 16);		/* A, for the caller's definition */
 	scamper_addr_set(&p->a, type, xa);
@@ -383,12 +384,6 @@ p_reply(struct dealias_state *s, uint32_t p,
 		sampled(s, ps, &v);
 }
 
-static void
-p_timeout(struct dealias_state *s)
-{
-	dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
-}
-
 static uint32_t
 p_maxseq(const struct dealias_state *s, uint32_t def)
 {
@@ -414,7 +409,6 @@ const struct dealias_ops dealias_prefixscan_ops = {
 	.begin = p_begin,
 	.probe = p_probe,
 	.reply = p_reply,
-	.timeout = p_timeout,
 	.maxseq = p_maxseq,
 	.free = p_free,
 };

@@ -18,7 +18,6 @@
 #include "log.h"
 #include "pkt.h"
 #include "scamper_dealias.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "task.h"
 
@@ -31,25 +30,17 @@ alen(int af)
 	return af == AF_INET ? 4 : 16;
 }
 
-static int
-addr_type(int af)
-{
-	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
-}
-
 void
-dealias_state_free(struct dealias_state *s)
+dealias_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct dealias_state *s = state;
+
 	if (s->ops != NULL && s->ops->free != NULL)
 		s->ops->free(s->ms);
 	else
 		free(s->ms);
-	scamper_dealias_free(s->d);
 	free(s->defs);
 	free(s->seen);
-	free(s);
 }
 
 /* ---- finishing and timers ------------------------------------------ */
@@ -67,20 +58,16 @@ dealias_finish(struct dealias_state *s, uint8_t result)
 }
 
 static void
-on_probe_timer(void *arg)
-{
-	struct dealias_state *s = arg;
-
-	task_want_probe(s->task);
-}
-
-static void
 on_wait_timer(void *arg)
 {
 	struct dealias_state *s = arg;
 
-	if (s->phase != DEALIAS_DONE)
+	if (s->phase == DEALIAS_DONE)
+		return;
+	if (s->ops->timeout != NULL)
 		s->ops->timeout(s);
+	else
+		dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 }
 
 void
@@ -115,11 +102,8 @@ dealias_wait_cancel(struct dealias_state *s)
 static uint8_t
 def_proto(int af, uint8_t method)
 {
-	if (scamper_dealias_probedef_is_tcp(method))
-		return IPPROTO_TCP;
-	if (scamper_dealias_probedef_is_udp(method))
-		return IPPROTO_UDP;
-	return af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	return task_ip_proto(af, scamper_dealias_probedef_is_udp(method),
+	    scamper_dealias_probedef_is_tcp(method));
 }
 
 /* Nonzero for the methods whose source port changes with each probe. */
@@ -274,7 +258,7 @@ dealias_def_add(struct dealias_state *s, uint32_t tmpl, const uint8_t *dst)
 	}
 	d->defs[n] = d->defs[tmpl];
 	d->defs[n].id = n;
-	scamper_addr_set(&d->defs[n].dst, addr_type(s->af), dst);
+	scamper_addr_set(&d->defs[n].dst, task_addr_type(s->af), dst);
 	s->defs[n] = s->defs[tmpl];
 	s->defs[n].nsent = 0;
 	s->defs[n].primed = 0;
@@ -609,7 +593,7 @@ record(struct dealias_state *s, uint32_t k, const struct pkt_reply *r,
 
 	if ((rep = reply_add(&s->d->probes[k])) == NULL)
 		return -1;
-	scamper_addr_set(&rep->src, addr_type(r->af), r->src);
+	scamper_addr_set(&rep->src, task_addr_type(r->af), r->src);
 	rep->rx = stamp_tv(*rx);
 	rep->proto = r->proto;
 	rep->ttl = r->ttl;
@@ -778,7 +762,7 @@ set_sources(struct dealias_state *s, char *err, size_t errlen)
 			    strerror(errno));
 			return -1;
 		}
-		scamper_addr_set(&pd->src, addr_type(s->af), s->src);
+		scamper_addr_set(&pd->src, task_addr_type(s->af), s->src);
 	}
 	return 0;
 }
@@ -839,7 +823,7 @@ dealias_start(struct task *t, char *err, size_t errlen)
 	struct dealias_state *s = task_state(t);
 	struct scamper_dealias *d = s->d;
 
-	timer_init(&s->t_probe, on_probe_timer, s);
+	task_probe_timer(t, &s->t_probe);
 	timer_init(&s->t_wait, on_wait_timer, s);
 	s->tcp_base = task_random(t);
 	s->base_id = task_default_sport(t);
@@ -847,10 +831,7 @@ dealias_start(struct task *t, char *err, size_t errlen)
 	if (set_sources(s, err, errlen) == -1 ||
 	    dealias_flows(s, err, errlen) == -1)
 		return -1;
-	if (task_cycle(t) != NULL) {
-		d->cycle = scamper_cycle_use(task_cycle(t));
-		d->list = scamper_list_use(d->cycle->list);
-	}
+	task_list_cycle(t, &d->list, &d->cycle);
 	d->start = task_walltime(t);
 	s->phase = DEALIAS_RUNNING;
 	for (uint32_t i = 0; i < d->defc; i++)
@@ -882,13 +863,4 @@ void
 dealias_halt(struct task *t)
 {
 	dealias_finish(task_state(t), SCAMPER_DEALIAS_RESULT_HALTED);
-}
-
-const void *
-dealias_result(struct task *t, uint16_t *type)
-{
-	struct dealias_state *s = task_state(t);
-
-	*type = SCAMPER_FILE_OBJ_DEALIAS;
-	return s->d;
 }

@@ -108,12 +108,6 @@ r_reply(struct dealias_state *s, uint32_t p,
 }
 
 static void
-r_timeout(struct dealias_state *s)
-{
-	dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
-}
-
-static void
 r_free(void *ms)
 {
 	struct rg *g = ms;
@@ -127,7 +121,6 @@ const struct dealias_ops dealias_radargun_ops = {
 	.begin = r_begin,
 	.probe = r_probe,
 	.reply = r_reply,
-	.timeout = r_timeout,
 	.maxseq = r_maxseq,
 	.free = r_free,
 };

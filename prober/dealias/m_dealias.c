@@ -15,6 +15,7 @@
 #include "dealias_int.h"
 #include "method.h"
 #include "scamper_dealias.h"
+#include "scamper_file.h"
 #include "task.h"
 
 static const char *const dealias_methods[] = { "mercator", "ally",
@@ -145,7 +146,7 @@ static int
 pd_check(struct pdef *p, int n, char *err, size_t len)
 {
 	struct scamper_dealias_probedef *pd = &p->pd;
-	int type = p->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int type = task_addr_type(p->af);
 	uint16_t min = pd_minsize(p->af, pd->method);
 
 	scamper_addr_set(&pd->dst, type, p->dst);
@@ -559,41 +560,23 @@ dealias_parse(struct dealias_state *s, const struct cmd_args *a,
 	return rc;
 }
 
-static void *
-dealias_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+dealias_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct dealias_state *s = calloc(1, sizeof(*s));
+	struct dealias_state *s = state;
 
-	if (s == NULL || (s->d = scamper_dealias_alloc()) == NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
-	if (dealias_parse(s, a, err, len) == -1) {
-		dealias_state_free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void
-dealias_free_state(void *arg)
-{
-	dealias_state_free(arg);
+	if ((s->d = scamper_dealias_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_DEALIAS, s->d);
+	return dealias_parse(s, a, err, len);
 }
 
 const struct method method_dealias = {
 	.name = "dealias",
-	.opts = dealias_opts,
-	.nopts = sizeof(dealias_opts) / sizeof(dealias_opts[0]),
-	.alloc = dealias_alloc,
-	.start = dealias_start,
-	.probe = dealias_probe,
+	METHOD_CALLS(dealias),
+	.free_state = dealias_state_clear,
 	.reply = dealias_reply,
 	.sent = dealias_sent,
-	.halt = dealias_halt,
-	.result = dealias_result,
-	.free_state = dealias_free_state,
 };

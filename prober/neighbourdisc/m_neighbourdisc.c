@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "method.h"
 #include "nd_int.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 
 static const struct cmd_optspec nd_opts[] = {
@@ -33,15 +34,6 @@ static const struct cmd_optspec nd_opts[] = {
 	{ 'Q', CMD_FLAG, 0, 0, NULL, 0 },
 	{ 'w', CMD_UINT, 100, 65535, NULL, 0 },
 };
-
-void
-nd_state_free(struct nd_state *s)
-{
-	if (s == NULL)
-		return;
-	scamper_neighbourdisc_free(s->nd);
-	free(s);
-}
 
 /* -F, -Q and -o together, as 20211212 allows them. */
 static int
@@ -119,7 +111,7 @@ nd_target(struct nd_state *s, const struct cmd_args *a, char *err,
 	if ((s->af = cmd_target(a, s->dst, err, len)) == 0 ||
 	    nd_iface(s, a, err, len) == -1 || nd_source(s, err, len) == -1)
 		return -1;
-	at = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	at = task_addr_type(s->af);
 	nd->method = s->af == AF_INET ? SCAMPER_NEIGHBOURDISC_METHOD_ARP :
 	    SCAMPER_NEIGHBOURDISC_METHOD_NSOL;
 	scamper_addr_set(&nd->dst_ip, at, s->dst);
@@ -128,36 +120,25 @@ nd_target(struct nd_state *s, const struct cmd_args *a, char *err,
 	return 0;
 }
 
-static void *
-nd_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+nd_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct nd_state *s = calloc(1, sizeof(*s));
+	struct nd_state *s = state;
 	struct scamper_neighbourdisc *nd;
 
-	if (s == NULL || (s->nd = nd = scamper_neighbourdisc_alloc()) ==
-	    NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
+	if ((s->nd = nd = scamper_neighbourdisc_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_NEIGHBOURDISC, nd);
 	nd->attempts = (uint16_t)cmd_optu(a, 'q', 1);
 	nd->wait = (uint16_t)cmd_optu(a, 'w', 1000);
 	nd->replyc = (uint16_t)cmd_optu(a, 'o', 0);
 	if (nd_flags(nd, a, err, len) == -1 ||
-	    nd_target(s, a, err, len) == -1) {
-		nd_state_free(s);
-		return NULL;
-	}
+	    nd_target(s, a, err, len) == -1)
+		return -1;
 	task_list_cycle(task, &nd->list, &nd->cycle);
-	return s;
-}
-
-static void
-nd_free_state(void *arg)
-{
-	nd_state_free(arg);
+	return 0;
 }
 
 const struct method method_neighbourdisc = {

@@ -27,8 +27,6 @@ struct nd_state {
 	struct timer			 tm;		/* the wait after a probe */
 };
 
-/* Free S and its result. */
-void nd_state_free(struct nd_state *s);
 
 /* The method callbacks of nd_run.c. */
 int nd_start(struct task *t, char *err, size_t errlen);
@@ -38,6 +36,5 @@ void nd_halt(struct task *t);
  * send time. */
 int nd_sent(struct task *t, uint32_t idx, int err, const struct stamp *tx,
     enum stamp_src src);
-const void *nd_result(struct task *t, uint16_t *type);
 
 #endif

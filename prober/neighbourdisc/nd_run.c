@@ -21,7 +21,6 @@
 #include "log.h"
 #include "method.h"
 #include "nd_int.h"
-#include "scamper_file.h"
 
 static const char *
 target_str(const struct nd_state *s, char *buf, size_t len)
@@ -199,13 +198,4 @@ nd_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
 		return 0;
 	s->nd->probes[idx].tx = stamp_tv(*tx);
 	return 1;
-}
-
-const void *
-nd_result(struct task *task, uint16_t *type)
-{
-	struct nd_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_NEIGHBOURDISC;
-	return s->nd;
 }

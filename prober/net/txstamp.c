@@ -9,7 +9,8 @@
  * timestamp pins C for its probe (the anchor); C only grows at
  * refusals, so for any other probe C lies within the refusals between
  * it and the anchor.  With no refusal since the anchor every range is
- * one key and the match is found by index.
+ * one key and the match is found by index.  The ring's size is a power
+ * of two, so an index is masked, not divided.
  */
 #include "config.h"
 
@@ -32,7 +33,8 @@
 #endif
 #endif
 
-#define TXS_MIN		256		/* ring slots to start with */
+#define TXS_MIN		256		/* ring slots to start with (a power
+					   of two, as TXS_MAX) */
 #define TXS_MAX		(1u << 17)	/* waiting probes at most */
 #define TXS_RXBATCH	256		/* error-queue messages per read */
 
@@ -90,7 +92,7 @@ txs_free(struct txs *x)
 static struct txs_rec *
 rec(const struct txs *x, size_t i)
 {
-	return &x->r[(x->head + i) % x->cap];
+	return &x->r[(x->head + i) & (x->cap - 1)];
 }
 
 /* Drop the head record, reporting it first if it is still waiting. */
@@ -105,7 +107,7 @@ pop(struct txs *x)
 		if (e->token != NULL)
 			x->cb(x->arg, e->token, e->tag, NULL);
 	}
-	x->head = (x->head + 1) % x->cap;
+	x->head = (x->head + 1) & (x->cap - 1);
 	x->n--;
 }
 
@@ -140,7 +142,7 @@ txs_sent(struct txs *x, void *token, uint32_t tag, struct stamp before)
 	struct txs_rec *e;
 
 	if (make_room(x) == 0) {
-		e = &x->r[(x->head + x->n) % x->cap];
+		e = rec(x, x->n);
 		e->token = token;
 		e->tag = tag;
 		e->before = before.ns;
@@ -338,6 +340,17 @@ parse_errmsg(struct msghdr *m, uint32_t *key, struct stamp *ts)
 	return have_ts && have_key;
 }
 
+/* The buffers of the error-queue reads, their control pointers set. */
+static struct txs_rxbuf *
+rxbuf_new(void)
+{
+	struct txs_rxbuf *rb = calloc(1, sizeof(*rb));
+
+	for (int i = 0; rb != NULL && i < TXS_RXBATCH; i++)
+		rb->mm[i].msg_hdr.msg_control = rb->cb[i];
+	return rb;
+}
+
 void
 txs_drain(struct txs *x, struct stamp now, int all)
 {
@@ -346,7 +359,7 @@ txs_drain(struct txs *x, struct stamp now, int all)
 	int got, want;
 
 	if (x->fd != -1 && x->rb == NULL)
-		x->rb = malloc(sizeof(*x->rb));
+		x->rb = rxbuf_new();
 	while (x->fd != -1 && x->rb != NULL) {
 		struct mmsghdr *mm = x->rb->mm;
 
@@ -354,10 +367,10 @@ txs_drain(struct txs *x, struct stamp now, int all)
 		 * usually takes a batch's timestamps */
 		want = all || x->waiting >= TXS_RXBATCH ? TXS_RXBATCH :
 		    x->waiting > 0 ? (int)x->waiting : 1;
-		memset(mm, 0, (size_t)want * sizeof(*mm));
+		/* the read changed only these of the messages it filled */
 		for (int i = 0; i < want; i++) {
-			mm[i].msg_hdr.msg_control = x->rb->cb[i];
 			mm[i].msg_hdr.msg_controllen = sizeof(x->rb->cb[i]);
+			mm[i].msg_hdr.msg_flags = 0;
 		}
 		got = recvmmsg(x->fd, mm, (unsigned int)want,
 		    MSG_ERRQUEUE | MSG_DONTWAIT, NULL);

@@ -23,6 +23,7 @@
 #include "method.h"
 #include "pkt.h"
 #include "ping_int.h"
+#include "scamper_file.h"
 #include "scamper_ping.h"
 #include "task.h"
 
@@ -338,19 +339,17 @@ ping_ports(struct ping_state *s, const struct cmd_args *a)
 	s->ipid_base = (uint16_t)task_random(s->task);
 }
 
-static void *
-ping_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+ping_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct ping_state *s = calloc(1, sizeof(*s));
+	struct ping_state *s = state;
 	struct scamper_ping *p;
 
-	if (s == NULL || (s->p = p = scamper_ping_alloc()) == NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
+	if ((s->p = p = scamper_ping_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_PING, p);
 	p->probe_method = ping_types[cmd_optu(a, 'P', 0)];
 	p->probe_count = (uint16_t)cmd_optu(a, 'c', 4);
 	p->probe_ttl = (uint8_t)cmd_optu(a, 'm', 64);
@@ -364,25 +363,18 @@ ping_alloc(struct task *task, const struct cmd_args *a, char *err,
 	    ping_ipopts(s, a, err, len) == -1 ||
 	    ping_data(s, a, err, len) == -1 ||
 	    ping_size(s, a, err, len) == -1 ||
-	    ping_tbt(s, a, err, len) == -1) {
-		ping_state_free(s);
-		return NULL;
-	}
+	    ping_tbt(s, a, err, len) == -1)
+		return -1;
 	ping_ports(s, a);
-	return s;
+	return 0;
 }
 
 /* ---- the method descriptor ----------------------------------------- */
 
-static void
-ping_free_state(void *arg)
-{
-	ping_state_free(arg);
-}
-
 const struct method method_ping = {
 	.name = "ping",
 	METHOD_CALLS(ping),
+	.free_state = ping_state_clear,
 	.reply = ping_reply,
 	.sent = ping_sent,
 };

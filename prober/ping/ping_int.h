@@ -81,8 +81,9 @@ struct ping_state {
 	struct timer		 wait;		/* -W after the last probe */
 };
 
-/* Free S, its result and its records; its timers must be idle. */
-void	ping_state_free(struct ping_state *s);
+/* Release what STATE holds (its records, not STATE itself);
+ * its timers must be idle. */
+void	ping_state_clear(void *state);
 
 /* End the ping with REASON/DATA: timers stop, the task finishes. */
 void	ping_finish(struct ping_state *s, uint8_t reason, uint8_t data);
@@ -109,7 +110,4 @@ void	ping_halt(struct task *t);
 /* A probe's better send time, or its refusal (method.h sent). */
 int	ping_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
-/* The finished ping (SCAMPER_FILE_OBJ_PING). */
-const void *ping_result(struct task *t, uint16_t *type);
-
 #endif

@@ -25,12 +25,6 @@ alen(const struct ping_state *s)
 	return s->af == AF_INET ? 4 : 16;
 }
 
-static int
-addr_type(int af)
-{
-	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
-}
-
 /* IDX if it names a probe sent, else -1. */
 static int
 valid(const struct ping_state *s, long idx)
@@ -193,7 +187,7 @@ record(struct ping_state *s, int idx, const struct pkt_reply *r,
 
 	if ((rep = scamper_ping_reply_add(s->p)) == NULL)
 		return -1;
-	scamper_addr_set(&rep->addr, addr_type(r->af), r->src);
+	scamper_addr_set(&rep->addr, task_addr_type(r->af), r->src);
 	rep->probe_id = (uint16_t)idx;
 	rep->flags = SCAMPER_PING_REPLY_FLAG_REPLY_TTL;
 	rep->reply_ttl = r->ttl;

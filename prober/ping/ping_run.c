@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "scamper_file.h"
 #include "ping_int.h"
 #include "scamper_list.h"
 #include "scamper_ping.h"
@@ -35,29 +34,17 @@ ping_is_udp(const struct ping_state *s)
 static uint8_t
 flow_proto(const struct ping_state *s)
 {
-	if (ping_is_udp(s))
-		return IPPROTO_UDP;
-	if (ping_is_tcp(s))
-		return IPPROTO_TCP;
-	return s->af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-}
-
-static int
-addr_type(int af)
-{
-	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	return task_ip_proto(s->af, ping_is_udp(s), ping_is_tcp(s));
 }
 
 void
-ping_state_free(struct ping_state *s)
+ping_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
-	scamper_ping_free(s->p);
+	struct ping_state *s = state;
+
 	free(s->data);
 	free(s->probes);
 	free(s->got);
-	free(s);
 }
 
 /* ---- finishing -------------------------------------------------------- */
@@ -232,14 +219,6 @@ payload_len(const struct ping_state *s)
 /* ---- sending ---------------------------------------------------------- */
 
 static void
-on_next(void *arg)
-{
-	struct ping_state *s = arg;
-
-	task_want_probe(s->task);
-}
-
-static void
 on_wait(void *arg)
 {
 	struct ping_state *s = arg;
@@ -347,8 +326,8 @@ ping_start(struct task *task, char *err, size_t errlen)
 	}
 	if (!s->have_src)
 		memcpy(s->src, s->realsrc, 16);
-	scamper_addr_set(&p->src, addr_type(s->af), s->src);
-	scamper_addr_set(&p->dst, addr_type(s->af), s->dst);
+	scamper_addr_set(&p->src, task_addr_type(s->af), s->src);
+	scamper_addr_set(&p->dst, task_addr_type(s->af), s->dst);
 	s->tcp_datalen = ping_is_tcp(s) ? (uint32_t)payload_len(s) : 0;
 	s->cksum_id = s->af == AF_INET6 && ping_is_udp(s) &&
 	    s->fixlen == 0 && s->datalen == 0 && payload_len(s) >= 2;
@@ -359,7 +338,7 @@ ping_start(struct task *task, char *err, size_t errlen)
 	}
 	if (ping_flow(s, s->user_sport, err, errlen) == -1)
 		return -1;
-	timer_init(&s->next, on_next, s);
+	task_probe_timer(task, &s->next);
 	timer_init(&s->wait, on_wait, s);
 	task_list_cycle(task, &p->list, &p->cycle);
 	p->start = task_walltime(task);
@@ -408,13 +387,4 @@ ping_halt(struct task *task)
 		    (uint8_t)err);
 	else
 		ping_finish(task_state(task), SCAMPER_PING_STOP_HALTED, 0);
-}
-
-const void *
-ping_result(struct task *task, uint16_t *type)
-{
-	struct ping_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_PING;
-	return s->p;
 }

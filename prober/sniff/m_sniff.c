@@ -23,6 +23,7 @@
 
 #include "cmd.h"
 #include "method.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "sniff_int.h"
 
@@ -35,13 +36,11 @@ static const struct cmd_optspec sniff_opts[] = {
 };
 
 void
-sniff_state_free(struct sniff_state *s)
+sniff_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
-	scamper_sniff_free(s->sn);
+	struct sniff_state *s = state;
+
 	free(s->expr);
-	free(s);
 }
 
 /* -S (or -s): an address of ours, whose interface we listen on. */
@@ -66,49 +65,36 @@ sniff_addr(struct sniff_state *s, const struct cmd_args *a, char *err,
 	memcpy(s->addr, v->addr, 16);
 	s->ifindex = ifc.ifindex;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifc.name);
-	scamper_addr_set(&s->sn->src, v->af == AF_INET ? SCAMPER_ADDR_IPV4 :
-	    SCAMPER_ADDR_IPV6, v->addr);
+	scamper_addr_set(&s->sn->src, task_addr_type(v->af), v->addr);
 	return 0;
 }
 
-static void *
-sniff_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+sniff_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct sniff_state *s = calloc(1, sizeof(*s));
+	struct sniff_state *s = state;
 	struct scamper_sniff *sn;
 
-	if (s == NULL || (s->sn = sn = scamper_sniff_alloc()) == NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
+	if ((s->sn = sn = scamper_sniff_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_SNIFF, sn);
 	sn->limit_pktc = cmd_optu(a, 'c', 100);
 	sn->limit_time = (uint16_t)cmd_optu(a, 'G', 60);
 	sn->userid = cmd_optu(a, 'U', 0);
 	if (sniff_expr_parse(a->noperands, a->operands, &sn->icmpid, err,
-	    len) == -1 || sniff_addr(s, a, err, len) == -1) {
-		sniff_state_free(s);
-		return NULL;
-	}
+	    len) == -1 || sniff_addr(s, a, err, len) == -1)
+		return -1;
 	if ((s->expr = sniff_expr_filter(s->af, s->addr, sn->icmpid)) ==
-	    NULL) {
-		sniff_state_free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
+	    NULL)
+		return cmd_err(err, len, "out of memory");
 	task_list_cycle(task, &sn->list, &sn->cycle);
-	return s;
-}
-
-static void
-sniff_free_state(void *arg)
-{
-	sniff_state_free(arg);
+	return 0;
 }
 
 const struct method method_sniff = {
 	.name = "sniff",
 	METHOD_CALLS(sniff),
+	.free_state = sniff_state_clear,
 };

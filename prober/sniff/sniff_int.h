@@ -37,13 +37,12 @@ int sniff_expr_parse(int argc, char *const *argv, uint16_t *icmpid,
  * quoting one.  Returns it (malloc'd), or NULL (ENOMEM). */
 char *sniff_expr_filter(int af, const uint8_t *addr, uint16_t icmpid);
 
-/* Free S and its result. */
-void sniff_state_free(struct sniff_state *s);
+/* Release what STATE holds: its filter (not STATE itself). */
+void sniff_state_clear(void *state);
 
 /* The method callbacks of sniff_run.c. */
 int sniff_start(struct task *t, char *err, size_t errlen);
 int sniff_probe(struct task *t);
 void sniff_halt(struct task *t);
-const void *sniff_result(struct task *t, uint16_t *type);
 
 #endif

@@ -17,7 +17,6 @@
 
 #include "log.h"
 #include "method.h"
-#include "scamper_file.h"
 #include "sniff_int.h"
 
 static const char *
@@ -153,13 +152,4 @@ void
 sniff_halt(struct task *task)
 {
 	sniff_done(task_state(task), SCAMPER_SNIFF_STOP_HALTED);
-}
-
-const void *
-sniff_result(struct task *task, uint16_t *type)
-{
-	struct sniff_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_SNIFF;
-	return s->sn;
 }

@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "method.h"
+#include "scamper_file.h"
 #include "scamper_sting.h"
 #include "sting_int.h"
 #include "task.h"
@@ -53,46 +54,26 @@ sting_request(struct scamper_sting *s, char *err, size_t len)
 	return 0;
 }
 
-static void *
-sting_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+sting_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct sting_state *st;
+	struct sting_state *st = state;
 	struct scamper_sting *s;
 
-	if (!task_fw_enabled(task)) {
-		cmd_err(err, len, "needs the firewall, which keeps this host's "
-		    "own TCP from resetting the connection sting makes: start "
-		    "scamper with -F %s", SCAMPER_FW);
-		return NULL;
-	}
-	if (cmd_opt(a, 'h') != NULL) {
-		cmd_err(err, len, "-h: not implemented");
-		return NULL;
-	}
-	if (cmd_optu(a, 'f', 0) != 0) {
-		cmd_err(err, len, "-f %s: not implemented (only uniform)",
-		    sting_dists[cmd_optu(a, 'f', 0)]);
-		return NULL;
-	}
-	if (a->noperands != 1) {
-		cmd_err(err, len, "expected one target address, got %d",
-		    a->noperands);
-		return NULL;
-	}
-	if ((st = calloc(1, sizeof(*st))) == NULL ||
-	    (st->s = s = scamper_sting_alloc()) == NULL) {
-		free(st);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	st->task = task;
-	if ((st->af = cmd_addr(a->operands[0], st->dst)) == 0) {
-		cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
-		    a->operands[0]);
-		sting_state_free(st);
-		return NULL;
-	}
+	if (task_fw_needed(task, "sting", err, len) == -1)
+		return -1;
+	if (cmd_opt(a, 'h') != NULL)
+		return cmd_err(err, len, "-h: not implemented");
+	if (cmd_optu(a, 'f', 0) != 0)
+		return cmd_err(err, len, "-f %s: not implemented (only uniform)",
+		    sting_dists[cmd_optu(a, 'f', 0)]);
+	if ((st->s = s = scamper_sting_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_STING, s);
+	if ((st->af = cmd_target(a, st->dst, err, len)) == 0)
+		return -1;
 	s->userid = cmd_optu(a, 'U', 0);
 	s->dport = (uint16_t)cmd_optu(a, 'd', 80);
 	s->count = (uint16_t)cmd_optu(a, 'c', 48);
@@ -103,25 +84,17 @@ sting_alloc(struct task *task, const struct cmd_args *a, char *err,
 	s->synretx = STING_SYN_RETX;
 	s->dataretx = STING_DATA_RETX;
 	st->want_sport = (uint16_t)cmd_optu(a, 's', 0);
-	if (sting_request(s, err, len) == -1 ||
-	    (st->txidx = calloc(s->count, sizeof(*st->txidx))) == NULL) {
-		if (st->txidx == NULL && s->data != NULL)
-			cmd_err(err, len, "out of memory");
-		sting_state_free(st);
-		return NULL;
-	}
-	return st;
-}
-
-static void
-sting_free_state(void *arg)
-{
-	sting_state_free(arg);
+	if (sting_request(s, err, len) == -1)
+		return -1;
+	if ((st->txidx = calloc(s->count, sizeof(*st->txidx))) == NULL)
+		return cmd_err(err, len, "out of memory");
+	return 0;
 }
 
 const struct method method_sting = {
 	.name = "sting",
 	METHOD_CALLS(sting),
+	.free_state = sting_state_clear,
 	.reply = sting_reply,
 	.sent = sting_sent,
 };

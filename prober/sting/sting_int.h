@@ -48,7 +48,8 @@ struct sting_state {
 	struct timer		 tm;
 };
 
-void	sting_state_free(struct sting_state *st);
+/* Release what STATE holds (its send records, not STATE itself). */
+void	sting_state_clear(void *state);
 int	sting_start(struct task *t, char *err, size_t errlen);
 int	sting_probe(struct task *t);
 void	sting_reply(struct task *t, const struct pkt_reply *r,
@@ -56,7 +57,4 @@ void	sting_reply(struct task *t, const struct pkt_reply *r,
 int	sting_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	sting_halt(struct task *t);
-/* The finished sting (SCAMPER_FILE_OBJ_STING). */
-const void *sting_result(struct task *t, uint16_t *type);
-
 #endif

@@ -25,20 +25,17 @@
 #include <string.h>
 
 #include "log.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_sting.h"
 #include "sting_int.h"
 #include "task.h"
 
 void
-sting_state_free(struct sting_state *st)
+sting_state_clear(void *state)
 {
-	if (st == NULL)
-		return;
-	scamper_sting_free(st->s);
+	struct sting_state *st = state;
+
 	free(st->txidx);
-	free(st);
 }
 
 /* Append a packet with FLAGS (LEN bytes at BUF) at TV; returns its
@@ -350,7 +347,7 @@ sting_start(struct task *task, char *err, size_t errlen)
 {
 	struct sting_state *st = task_state(task);
 	struct scamper_sting *s = st->s;
-	int at = st->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int at = task_addr_type(st->af);
 	uint16_t mtu;
 
 	timer_init(&st->tm, on_tm, st);
@@ -405,13 +402,4 @@ void
 sting_halt(struct task *task)
 {
 	sting_finish(task_state(task), SCAMPER_STING_RESULT_NONE);
-}
-
-const void *
-sting_result(struct task *task, uint16_t *type)
-{
-	struct sting_state *st = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_STING;
-	return st->s;
 }

@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "method.h"
 #include "pkt.h"
+#include "scamper_file.h"
 #include "scamper_tbit.h"
 #include "task.h"
 #include "tbit_int.h"
@@ -88,8 +89,8 @@ tbit_target(struct tbit_state *s, const struct cmd_args *a, char *err,
 	    (ptb = cmd_opt_addr(a, 'P', s->af, ptbsrc, err, len)) == -1)
 		return -1;
 	if (ptb)
-		scamper_addr_set(&s->t->pmtud_ptbsrc, s->af == AF_INET ?
-		    SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6, ptbsrc);
+		scamper_addr_set(&s->t->pmtud_ptbsrc, task_addr_type(s->af),
+		    ptbsrc);
 	return 0;
 }
 
@@ -257,26 +258,19 @@ tbit_tcpopts(struct tbit_state *s, const struct cmd_args *a, char *err,
 	return 0;
 }
 
-static void *
-tbit_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+tbit_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct tbit_state *s;
+	struct tbit_state *s = state;
 	struct scamper_tbit *t;
 
-	if (!task_fw_enabled(task)) {
-		cmd_err(err, len, "needs the firewall, which keeps this host's "
-		    "own TCP from resetting the connection tbit makes: start "
-		    "scamper with -F %s", SCAMPER_FW);
-		return NULL;
-	}
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->t = t = scamper_tbit_alloc()) == NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
+	if (task_fw_needed(task, "tbit", err, len) == -1)
+		return -1;
+	if ((s->t = t = scamper_tbit_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_TBIT, t);
 	t->type = (uint8_t)(cmd_optu(a, 't', 2) + 1);
 	t->userid = cmd_optu(a, 'U', 0);
 	t->ttl = (uint8_t)cmd_optu(a, 'T', 255);
@@ -287,28 +281,18 @@ tbit_alloc(struct task *task, const struct cmd_args *a, char *err,
 	if (tbit_target(s, a, err, len) == -1 ||
 	    tbit_app(s, a, err, len) == -1 ||
 	    tbit_type_opts(s, a, err, len) == -1 ||
-	    tbit_tcpopts(s, a, err, len) == -1) {
-		tbit_state_free(s);
-		return NULL;
-	}
-	if (s->ops == NULL) {
-		cmd_err(err, len, "-t %s: not implemented yet",
+	    tbit_tcpopts(s, a, err, len) == -1)
+		return -1;
+	if (s->ops == NULL)
+		return cmd_err(err, len, "-t %s: not implemented yet",
 		    scamper_tbit_type_tostr(t->type));
-		tbit_state_free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void
-tbit_free_state(void *arg)
-{
-	tbit_state_free(arg);
+	return 0;
 }
 
 const struct method method_tbit = {
 	.name = "tbit",
 	METHOD_CALLS(tbit),
+	.free_state = tbit_state_clear,
 	.reply = tbit_reply,
 	.sent = tbit_sent,
 };

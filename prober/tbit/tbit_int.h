@@ -159,8 +159,9 @@ struct tbit_state {
 
 /* ---- tbit_run.c --------------------------------------------------------- */
 
-/* Free S, its result and request; timers must be idle. */
-void	tbit_state_free(struct tbit_state *s);
+/* Release what STATE holds (its request, not STATE itself);
+ * timers must be idle. */
+void	tbit_state_clear(void *state);
 
 /* End the test with RESULT (SCAMPER_TBIT_RESULT_*): a reset goes to the
  * server if connected (so it forgets us), timers stop, the task ends. */
@@ -203,9 +204,6 @@ void	tbit_reply(struct task *t, const struct pkt_reply *r,
 int	tbit_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	tbit_halt(struct task *t);
-/* The finished tbit (SCAMPER_FILE_OBJ_TBIT). */
-const void *tbit_result(struct task *t, uint16_t *type);
-
 /* ---- tbit_app.c --------------------------------------------------------- */
 
 /* Build S's request from its result's application fields: an HTTP GET

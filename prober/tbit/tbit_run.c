@@ -21,20 +21,17 @@
 #include <string.h>
 
 #include "log.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tbit.h"
 #include "task.h"
 #include "tbit_int.h"
 
 void
-tbit_state_free(struct tbit_state *s)
+tbit_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
-	scamper_tbit_free(s->t);
+	struct tbit_state *s = state;
+
 	free(s->req);
-	free(s);
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -456,7 +453,7 @@ tbit_setup(struct tbit_state *s, char *err, size_t errlen)
 {
 	struct scamper_tbit *t = s->t;
 	uint16_t mtu;
-	int at = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int at = task_addr_type(s->af);
 
 	if (!s->have_src && task_route_src(s->task, s->af, s->dst,
 	    s->src) == -1) {
@@ -540,13 +537,4 @@ void
 tbit_halt(struct task *task)
 {
 	tbit_finish(task_state(task), TBIT_R_HALTED);
-}
-
-const void *
-tbit_result(struct task *task, uint16_t *type)
-{
-	struct tbit_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_TBIT;
-	return s->t;
 }

@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "method.h"
+#include "scamper_file.h"
 #include "scamper_trace.h"
 #include "task.h"
 #include "trace_int.h"
@@ -143,19 +144,17 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 	return 0;
 }
 
-static void *
-trace_alloc(struct task *task, const struct cmd_args *a, char *err,
-    size_t len)
+static int
+trace_init(struct task *task, void *state, const struct cmd_args *a,
+    char *err, size_t len)
 {
-	struct trace_state *s = calloc(1, sizeof(*s));
+	struct trace_state *s = state;
 	struct scamper_trace *t;
 
-	if (s == NULL || (s->t = t = scamper_trace_alloc()) == NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
+	if ((s->t = t = scamper_trace_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_TRACE, t);
 	s->method = (enum trace_method)cmd_optu(a, 'P', TRACE_UDP_PARIS);
 	t->type = trace_types[s->method];
 	t->attempts = (uint8_t)cmd_optu(a, 'q', 2);
@@ -175,20 +174,12 @@ trace_alloc(struct task *task, const struct cmd_args *a, char *err,
 	if (trace_target(s, a, err, len) == -1 ||
 	    trace_payload(s, a, err, len) == -1 ||
 	    trace_flags(s, a, err, len) == -1 ||
-	    trace_dtree_setup(s, a, err, len) == -1) {
-		trace_state_free(s);
-		return NULL;
-	}
-	return s;
+	    trace_dtree_setup(s, a, err, len) == -1)
+		return -1;
+	return 0;
 }
 
 /* ---- the method descriptor ----------------------------------------- */
-
-static void
-trace_free_state(void *arg)
-{
-	trace_state_free(arg);
-}
 
 static const struct method_cmd trace_cmds[] = {
 	{ "lss-clear", trace_lss_cmd },
@@ -197,6 +188,7 @@ static const struct method_cmd trace_cmds[] = {
 const struct method method_trace = {
 	.name = "trace",
 	METHOD_CALLS(trace),
+	.free_state = trace_state_clear,
 	.reply = trace_reply,
 	.sent = trace_sent,
 	.cmds = trace_cmds,

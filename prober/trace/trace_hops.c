@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "scamper_trace.h"
+#include "task.h"
 #include "trace_int.h"
 
 #define RECS_STEP 4
@@ -100,8 +101,7 @@ unpack(const struct trace_state *s, const struct trace_hoprec *r,
 	const struct trace_probe *p = &s->probes[r->probe];
 
 	memset(h, 0, sizeof(*h));
-	scamper_addr_set(&h->addr, s->af == AF_INET ? SCAMPER_ADDR_IPV4 :
-	    SCAMPER_ADDR_IPV6, r->addr);
+	scamper_addr_set(&h->addr, task_addr_type(s->af), r->addr);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = p->size;

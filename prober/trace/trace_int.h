@@ -121,8 +121,9 @@ struct trace_state {
 	struct ptrnames		*names;
 };
 
-/* Free S, its result and its probe records; its timers must be idle. */
-void trace_state_free(struct trace_state *s);
+/* Release what STATE holds (its probe records and names, not
+ * STATE itself); its timers must be idle. */
+void trace_state_clear(void *state);
 
 /* End the trace with REASON/DATA: PMTUD follows if asked for and the
  * target answered; otherwise timers stop and the task finishes. */
@@ -212,7 +213,4 @@ void	trace_halt(struct task *t);
 /* A probe's better send time, or its refusal (method.h sent). */
 int	trace_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
-/* The finished trace (SCAMPER_FILE_OBJ_TRACE). */
-const void *trace_result(struct task *t, uint16_t *type);
-
 #endif

@@ -31,11 +31,8 @@ on_names(void *arg)
 int
 trace_ptr_setup(struct trace_state *s, char *err, size_t len)
 {
-	if (!ptrnames_usable())
-		return cmd_err(err, len, "-O ptr: no nameserver in "
-		    "/etc/resolv.conf");
-	if ((s->names = ptrnames_new(s->af, on_names, s)) == NULL)
-		return cmd_err(err, len, "out of memory");
+	if ((s->names = ptrnames_new(s->af, on_names, s, err, len)) == NULL)
+		return -1;
 	s->t->flags |= SCAMPER_TRACE_FLAG_PTR;
 	return 0;
 }

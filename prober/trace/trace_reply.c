@@ -196,8 +196,7 @@ fill_hop(const struct trace_state *s, struct trace_probe *p,
 	struct stamp tx = trace_probe_tx(s, p);
 
 	memset(h, 0, sizeof(*h));
-	scamper_addr_set(&h->addr, r->af == AF_INET ? SCAMPER_ADDR_IPV4 :
-	    SCAMPER_ADDR_IPV6, r->src);
+	scamper_addr_set(&h->addr, task_addr_type(r->af), r->src);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = p->size;

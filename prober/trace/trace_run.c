@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_trace.h"
 #include "task.h"
@@ -32,31 +31,19 @@ is_udp(const struct trace_state *s)
 static uint8_t
 flow_proto(const struct trace_state *s)
 {
-	if (is_udp(s))
-		return IPPROTO_UDP;
-	if (is_tcp(s))
-		return IPPROTO_TCP;
-	return s->af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-}
-
-static int
-addr_type(int af)
-{
-	return af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	return task_ip_proto(s->af, is_udp(s), is_tcp(s));
 }
 
 void
-trace_state_free(struct trace_state *s)
+trace_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct trace_state *s = state;
+
 	trace_ptr_free(s);
 	trace_hops_free(s);
-	scamper_trace_free(s->t);
 	free(s->probes);
 	free(s->gss);
 	free(s->payload);
-	free(s);
 }
 
 /* ---- finishing -------------------------------------------------------- */
@@ -117,14 +104,6 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 }
 
 /* ---- sending ---------------------------------------------------------- */
-
-static void
-on_gap(void *arg)
-{
-	struct trace_state *s = arg;
-
-	task_want_probe(s->task);
-}
 
 /* Ask for the next probe, respecting -W between consecutive probes. */
 void
@@ -385,7 +364,7 @@ on_wait(void *arg)
 static void
 addr_typed(struct scamper_addr *a, int af)
 {
-	a->type = (uint8_t)addr_type(af);
+	a->type = (uint8_t)task_addr_type(af);
 	a->len = (uint8_t)scamper_addr_typelen(a->type);
 }
 
@@ -422,7 +401,7 @@ trace_start(struct task *task, char *err, size_t errlen)
 			t->dport = t->sport;
 	}
 	timer_init(&s->wait, on_wait, s);
-	timer_init(&s->gap, on_gap, s);
+	task_probe_timer(task, &s->gap);
 	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
 	s->cur_ttl = t->firsthop;
@@ -477,13 +456,4 @@ trace_halt(struct task *task)
 	}
 	trace_ptr_apply(s);
 	task_finish(task);
-}
-
-const void *
-trace_result(struct task *task, uint16_t *type)
-{
-	struct trace_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_TRACE;
-	return s->t;
 }

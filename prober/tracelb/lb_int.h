@@ -89,8 +89,8 @@ struct lb_state {
 	struct timer		 limit;		/* the time limit */
 };
 
-/* Free S, its engine, its records and its result; timers must be idle. */
-void	lb_state_free(struct lb_state *s);
+/* Release what STATE holds (its engine and records, not STATE itself); timers must be idle. */
+void	lb_state_clear(void *state);
 
 /* The flow identifier probe flows of index F carry (the varied port, or
  * the ICMP checksum). */
@@ -140,6 +140,5 @@ void	lb_reply(struct task *t, const struct pkt_reply *r,
 int	lb_sent(struct task *t, uint32_t id, int err, const struct stamp *tx,
 	    enum stamp_src src);
 void	lb_halt(struct task *t);
-const void *lb_result_obj(struct task *t, uint16_t *type);
 
 #endif

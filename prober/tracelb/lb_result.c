@@ -18,13 +18,14 @@
 #include "mda.h"
 #include "mda_stop.h"
 #include "scamper_tracelb.h"
+#include "task.h"
 
 static int
 nodes_make(struct lb_state *s)
 {
 	struct scamper_tracelb *t = s->t;
 	uint16_t n = mda_nodec(s->mda);
-	int type = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int type = task_addr_type(s->af);
 
 	if (n == 0)
 		return 0;
@@ -88,7 +89,7 @@ probe_make(const struct lb_state *s, const struct byprobe *b, uint32_t id,
 {
 	const struct mda_probe *mp = mda_probe(s->mda, id);
 	uint32_t n = b->first[id + 1] - b->first[id];
-	int type = s->af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	int type = task_addr_type(s->af);
 
 	p->tx = stamp_tv(s->tx[id]);
 	p->flowid = lb_flowid(s, mp->flow);

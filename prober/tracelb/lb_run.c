@@ -20,7 +20,6 @@
 #include "mda.h"
 #include "mda_stop.h"
 #include "ptrnames.h"
-#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_tracelb.h"
 #include "task.h"
@@ -30,10 +29,10 @@
 #define LB_FLOWS_FIRST	32
 
 void
-lb_state_free(struct lb_state *s)
+lb_state_clear(void *state)
 {
-	if (s == NULL)
-		return;
+	struct lb_state *s = state;
+
 	mda_free(s->mda);
 	for (uint32_t i = 0; i < s->rxc; i++)
 		free(s->rx[i].ext);
@@ -43,8 +42,6 @@ lb_state_free(struct lb_state *s)
 	ptrnames_free(s->names);
 	free(s->fifo);
 	free(s->fifo_sent);
-	scamper_tracelb_free(s->t);
-	free(s);
 }
 
 static int
@@ -100,14 +97,6 @@ lb_finish(struct lb_state *s, int stop, int data)
 }
 
 /* ---- pacing ----------------------------------------------------------- */
-
-static void
-on_gap(void *arg)
-{
-	struct lb_state *s = arg;
-
-	task_want_probe(s->task);
-}
 
 /* Ask for a probe token once the -W gap since the last probe is over. */
 static void
@@ -269,7 +258,7 @@ flows_register(struct lb_state *s, char *err, size_t errlen)
 static void
 addr_typed(struct scamper_addr *a, int af)
 {
-	a->type = af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	a->type = task_addr_type(af);
 	a->len = (uint8_t)scamper_addr_typelen(a->type);
 }
 
@@ -315,12 +304,9 @@ lb_start(struct task *task, char *err, size_t errlen)
 		return -1;
 	}
 	timer_init(&s->wait, on_wait, s);
-	timer_init(&s->gap, on_gap, s);
+	task_probe_timer(task, &s->gap);
 	timer_init(&s->limit, on_limit, s);
-	if (task_cycle(task) != NULL) {
-		t->cycle = scamper_cycle_use(task_cycle(task));
-		t->list = scamper_list_use(t->cycle->list);
-	}
+	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
 	s->start_mono = task_now(task);
 	if (s->time_limit != 0)
@@ -467,13 +453,4 @@ lb_halt(struct task *task)
 	}
 	lb_ptr_apply(s);
 	task_finish(task);
-}
-
-const void *
-lb_result_obj(struct task *task, uint16_t *type)
-{
-	struct lb_state *s = task_state(task);
-
-	*type = SCAMPER_FILE_OBJ_TRACELB;
-	return s->t;
 }

@@ -23,6 +23,7 @@
 #include "lb_int.h"
 #include "mda.h"
 #include "method.h"
+#include "scamper_file.h"
 #include "scamper_tracelb.h"
 #include "task.h"
 
@@ -102,19 +103,6 @@ lb_oopts(struct lb_state *s, const struct cmd_args *a, char *err, size_t len)
 	return 0;
 }
 
-static int
-lb_target(struct lb_state *s, const struct cmd_args *a, char *err,
-    size_t len)
-{
-	if (a->noperands != 1)
-		return cmd_err(err, len, "expected one target address, got %d",
-		    a->noperands);
-	if ((s->af = (uint8_t)cmd_addr(a->operands[0], s->t->dst.addr)) == 0)
-		return cmd_err(err, len, "'%s' is not an IPv4 or IPv6 address",
-		    a->operands[0]);
-	return 0;
-}
-
 /* Flow identifiers the method has from the bases: ports up to 65535,
  * checksums 1 to 65535. */
 static uint32_t
@@ -130,19 +118,18 @@ lb_flows_max(const struct lb_state *s)
 	}
 }
 
-static void *
-lb_alloc(struct task *task, const struct cmd_args *a, char *err, size_t len)
+static int
+lb_init(struct task *task, void *state, const struct cmd_args *a, char *err,
+    size_t len)
 {
-	struct lb_state *s = calloc(1, sizeof(*s));
+	struct lb_state *s = state;
 	struct scamper_tracelb *t;
 	const struct cmd_optval *c;
 
-	if (s == NULL || (s->t = t = scamper_tracelb_alloc()) == NULL) {
-		free(s);
-		cmd_err(err, len, "out of memory");
-		return NULL;
-	}
 	s->task = task;
+	if ((s->t = t = scamper_tracelb_alloc()) == NULL)
+		return cmd_err(err, len, "out of memory");
+	task_result(task, SCAMPER_FILE_OBJ_TRACELB, t);
 	s->method = (enum lb_method)cmd_optu(a, 'P', LB_UDP_DPORT);
 	t->type = (uint8_t)(s->method + 1);	/* SCAMPER_TRACELB_TYPE_* */
 	t->confidence = 95;
@@ -157,34 +144,19 @@ lb_alloc(struct task *task, const struct cmd_args *a, char *err, size_t len)
 	t->userid = cmd_optu(a, 'U', 0);
 	t->wait_timeout = (uint8_t)cmd_optu(a, 'w', 5);
 	t->wait_probe = (uint8_t)cmd_optu(a, 'W', 25);
-	if (lb_target(s, a, err, len) == -1 ||
+	if ((s->af = (uint8_t)cmd_target(a, t->dst.addr, err, len)) == 0 ||
 	    ((c = cmd_opt(a, 'c')) != NULL &&
 	    lb_confidence(s, c->s, err, len) == -1) ||
 	    lb_oopts(s, a, err, len) == -1)
-		goto fail;
+		return -1;
 	s->flows_max = lb_flows_max(s);	/* at least 1 */
-	return s;
-fail:
-	lb_state_free(s);
-	return NULL;
-}
-
-static void
-lb_free_state(void *arg)
-{
-	lb_state_free(arg);
+	return 0;
 }
 
 const struct method method_tracelb = {
 	.name = "tracelb",
-	.opts = lb_opts,
-	.nopts = sizeof(lb_opts) / sizeof(lb_opts[0]),
-	.alloc = lb_alloc,
-	.start = lb_start,
-	.probe = lb_probe,
+	METHOD_CALLS(lb),
+	.free_state = lb_state_clear,
 	.reply = lb_reply,
 	.sent = lb_sent,
-	.halt = lb_halt,
-	.result = lb_result_obj,
-	.free_state = lb_free_state,
 };

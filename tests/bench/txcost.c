@@ -10,7 +10,16 @@
  * their difference.  A raw socket of the packets' protocol takes them in
  * with a tiny buffer, so they are dropped without an ICMP reply.
  *
- * usage: txcost [-b BATCH] [-n BATCHES_PER_ROUND] [-r ROUNDS]
+ * It also prints the send path: per stamped batch, the kernel's transmit
+ * timestamp of its first packet less the clock read just before the
+ * sendmmsg(2) (median and 90th percentile over all batches).  That is
+ * what a send time read in user space before the send (iputils ping,
+ * scamper 20211212, our fallback) puts into an RTT and the kernel's
+ * transmit timestamp leaves out; -b 1 measures it for a lone probe, and
+ * -i USEC sleeps that long between batches, as a prober pacing its
+ * probes does (the path is slower when the CPU idled before it).
+ *
+ * usage: txcost [-b BATCH] [-n BATCHES_PER_ROUND] [-r ROUNDS] [-i USEC]
  */
 #include <errno.h>
 #include <time.h>
@@ -29,6 +38,10 @@
 
 #define PROTO	253		/* RFC 3692 experimental */
 #define MAXB	256
+#define MAXPATH	(1 << 20)	/* send-path samples kept */
+
+static int64_t *path_ns;	/* first stamp less the clock before */
+static size_t npath;
 
 static int64_t
 cpu_ns(void)
@@ -111,6 +124,40 @@ build(int b)
 	}
 }
 
+/* The software transmit timestamp in the error-queue message M, in ns
+ * (the wall clock), or 0. */
+static int64_t
+stamp_of(struct msghdr *m)
+{
+	struct timespec t;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL;
+	    c = CMSG_NXTHDR(m, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_TIMESTAMPING &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(t))) {
+			memcpy(&t, CMSG_DATA(c), sizeof(t));
+			return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+		}
+	return 0;
+}
+
+/* Keep the send path of a batch whose clock read was BEFORE and whose
+ * R messages in EM hold stamps: the earliest stamp less BEFORE. */
+static void
+note_path(const volatile struct timespec *before, int r)
+{
+	int64_t b = (int64_t)before->tv_sec * 1000000000 + before->tv_nsec;
+	int64_t first = 0, t;
+
+	for (int i = 0; i < r; i++)
+		if ((t = stamp_of(&em[i].msg_hdr)) != 0 &&
+		    (first == 0 || t < first))
+			first = t;
+	if (first != 0 && path_ns != NULL && npath < MAXPATH)
+		path_ns[npath++] = first - b;
+}
+
 /* One batch of B on FD; with STAMPS, read its B timestamps back.
  * Returns the timestamps read, or -1. */
 static int
@@ -134,6 +181,8 @@ batch(int fd, int b, int stamps)
 		}
 		r = recvmmsg(fd, em, (unsigned int)(b - got),
 		    MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+		if (r > 0 && got == 0)
+			note_path(&before, r);
 		if (r > 0)
 			got += r;
 	}
@@ -152,23 +201,26 @@ int
 main(int argc, char **argv)
 {
 	int b = 64, n = 2000, rounds = 15, o, fd[2], rx, small = 1;
+	long ival = 0;
 	int64_t *per[2];
 	long lost = 0;
 
-	while ((o = getopt(argc, argv, "b:n:r:")) != -1) {
+	while ((o = getopt(argc, argv, "b:n:r:i:")) != -1) {
 		switch (o) {
 		case 'b': b = atoi(optarg); break;
+		case 'i': ival = atol(optarg); break;
 		case 'n': n = atoi(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: txcost [-b BATCH] [-n N] "
-			    "[-r ROUNDS]\n");
+			    "[-r ROUNDS] [-i USEC]\n");
 			return 2;
 		}
 	}
-	if (b < 1 || b > MAXB || n < 1 || rounds < 1) {
-		fprintf(stderr, "txcost: -b must be 1..%d, -n and -r >= 1\n",
-		    MAXB);
+	if (b < 1 || b > MAXB || n < 1 || rounds < 1 || ival < 0 ||
+	    ival > 1000000) {
+		fprintf(stderr, "txcost: -b must be 1..%d, -n and -r >= 1, "
+		    "-i 0..1000000\n", MAXB);
 		return 2;
 	}
 	if (own_netns() == -1)
@@ -182,6 +234,7 @@ main(int argc, char **argv)
 	if ((fd[0] = raw_sender(0)) == -1 || (fd[1] = raw_sender(1)) == -1)
 		return 1;
 	build(b);
+	path_ns = calloc(MAXPATH, sizeof(int64_t));
 	per[0] = calloc((size_t)rounds, sizeof(int64_t));
 	per[1] = calloc((size_t)rounds, sizeof(int64_t));
 	if (per[0] == NULL || per[1] == NULL)
@@ -191,7 +244,11 @@ main(int argc, char **argv)
 			int64_t t0 = cpu_ns();
 
 			for (int i = 0; i < n; i++) {
-				int got = batch(fd[s], b, s);
+				int got;
+
+				if (ival > 0)
+					usleep((useconds_t)ival);
+				got = batch(fd[s], b, s);
 
 				if (got < 0)
 					return 1;
@@ -215,5 +272,10 @@ main(int argc, char **argv)
 	    "stamps_missing=%ld\n", b, (long long)per[0][rounds / 2],
 	    (long long)per[1][rounds / 2],
 	    (double)per[1][rounds / 2] / b, lost);
+	qsort(path_ns, npath, sizeof(int64_t), cmp64);
+	if (npath > 0)
+		printf("send_path_ns median=%lld p90=%lld batches=%zu\n",
+		    (long long)path_ns[npath / 2],
+		    (long long)path_ns[npath * 9 / 10], npath);
 	return 0;
 }

@@ -2,7 +2,7 @@
 """netsim_score.py: score measurements taken over sc_netsim against its
 ground truth.
 
-  netsim_score.py trace NETSIM [ARGS...] < traces.json
+  netsim_score.py trace [--replies FILE] NETSIM [ARGS...] < traces.json
       Read scamper trace objects (JSON lines from sc_warts2json), ask
       `NETSIM ARGS --paths -` for the hops each flow takes, and compare
       every responsive hop.  Paris methods only (icmp-echo-paris,
@@ -15,6 +15,18 @@ ground truth.
       0.000 ms; err_med_us and err_p99_us are the median and 99th
       percentile of measured minus designed, over the hops whose
       designed RTT is one value (no per-packet balancer before them).
+      With --replies FILE (sc_netsim's --reply-truth), each reply is
+      also matched to sc_netsim's record of it (by the probe's
+      destination and TTL and the reply's source, the record read
+      nearest the hop's tx time), and over the matched ones: own_med_us
+      and own_p99_us, the error that is the prober's (measured less the
+      reply's designed delay, jitter included, less sc_netsim's
+      lateness in sending it); late_med_us and late_p99_us, that
+      lateness; wait_med_us and wait_p99_us, the time from the probe's
+      tx stamp to sc_netsim reading it (the device's queue, and any error
+      of the tx stamp); back_med_us and back_p99_us, the rest of the
+      prober's error (own less wait: from sc_netsim's write of the
+      reply to its receive stamp); rtt_matched, how many matched.
 
   netsim_score.py tracelb TRUTH DST < tracelb.txt
       Read sc_warts2text tracelb output ("A -> B" link lines) and compare
@@ -92,7 +104,64 @@ def pct(v, q):
     return v[min(len(v) - 1, max(0, int(round(q * len(v) + 0.5)) - 1))]
 
 
+def read_replies(path):
+    """sc_netsim's --reply-truth: (probe dst, ttl, reply src) -> list of
+    (read_ns, delay_ns, late_ns)."""
+    recs = {}
+    with open(path) as f:
+        for line in f:
+            o = json.loads(line)
+            if o.get("type") != "reply":
+                continue
+            k = (o["probe_dst"], o["probe_ttl"], o["src"])
+            recs.setdefault(k, []).append((o["read_ns"], o["delay_ns"],
+                                           o["late_ns"]))
+    return recs
+
+
+def reply_of(recs, t, h):
+    """The record of hop H of trace T: the one read nearest its tx time
+    (within a second), or None."""
+    c = recs.get((t["dst"], h["probe_ttl"], h["addr"]))
+    tx = h.get("tx")
+    if not c or tx is None:
+        return None
+    txns = tx["sec"] * 1000000000 + tx["usec"] * 1000
+    best = min(c, key=lambda r: abs(r[0] - txns))
+    if abs(best[0] - txns) > 1000000000:
+        return None
+    return best, txns
+
+
+def own_errors(recs, traces):
+    """The --replies figures (see the top) as key=value text."""
+    own, late, wait, back = [], [], [], []
+    for t in traces:
+        for h in t.get("hops", []):
+            m = reply_of(recs, t, h)
+            if m is None:
+                continue
+            (read, delay, lat), txns = m
+            us = h["rtt"] * 1000
+            own.append(us - delay / 1000 - lat / 1000)
+            late.append(lat / 1000)
+            wait.append((read - txns) / 1000)
+            back.append(own[-1] - wait[-1])
+    for v in (own, late, wait, back):
+        v.sort()
+    return (" rtt_matched=%d own_med_us=%.0f own_p99_us=%.0f "
+            "late_med_us=%.0f late_p99_us=%.0f wait_med_us=%.0f "
+            "wait_p99_us=%.0f back_med_us=%.0f back_p99_us=%.0f" %
+            (len(own), pct(own, 0.5), pct(own, 0.99), pct(late, 0.5),
+             pct(late, 0.99), pct(wait, 0.5), pct(wait, 0.99),
+             pct(back, 0.5), pct(back, 0.99)))
+
+
 def score_trace(argv):
+    recs = None
+    if len(argv) >= 2 and argv[0] == "--replies":
+        recs = read_replies(argv[1])
+        argv = argv[2:]
     netsim = argv
     traces, queries, skipped = [], [], 0
     for line in sys.stdin:
@@ -161,10 +230,11 @@ def score_trace(argv):
     print("traces=%d unscorable=%d hops=%d matched=%d wrong=%d "
           "truth_hops=%d found=%d accuracy=%.4f rtt_short=%d "
           "rtt_outside=%d rtt_below=%d rtt_over=%d rtt_zero=%d "
-          "rtt_scored=%d err_med_us=%d err_p99_us=%d" %
+          "rtt_scored=%d err_med_us=%d err_p99_us=%d%s" %
           (len(traces), skipped, hops, matched, wrong, expected, found, acc,
            short, outside, below, over, zero, len(errs), pct(errs, 0.5),
-           pct(errs, 0.99)))
+           pct(errs, 0.99),
+           own_errors(recs, traces) if recs is not None else ""))
     return 0 if wrong == 0 and short == 0 else 1
 
 

@@ -4,7 +4,9 @@
 #   - ping and ping -6 get echo replies through tests/lab/netsim.sh;
 #   - path MTU: a DF probe too big for a site's link gets fragmentation
 #     needed with MTU 1400, and the black-hole site answers nothing;
-#   - SIGUSR1 prints the counters, which add up.
+#   - SIGUSR1 prints the counters, which add up;
+#   - --reply-truth has a line per reply sent, each named by its probe
+#     and never sent before its designed time (no timing is asserted).
 # Suite 'lab' (root, network namespaces); skips (77) without them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,7 +36,8 @@ check "refuses a namespace with a default route" \
 
 # 2. echo replies over IPv4 and IPv6
 lab_node vp host || exit 1
-netsim_start vp -s 3 -P silent=0 || exit 1
+netsim_start vp -s 3 -P silent=0 --reply-truth "$LAB_DIR/replies.json" ||
+    exit 1
 dst4=198.18.0.7 dst6=2001:2::7
 check "ping $dst4" lab_exec vp ping -c 2 -W 2 -q $dst4
 check "ping -6 $dst6" lab_exec vp ping -6 -c 2 -W 2 -q $dst6
@@ -58,6 +61,19 @@ check "counted the black hole" test "$(get drop_pmtud_blackhole)" -ge 1
 check "counted echo replies" test "$(get out_echo_reply)" -ge 4
 check "in = v4 + v6" test "$(get in_pkts)" = $(( $(get in_v4) + $(get in_v6) ))
 check "nothing malformed" test "$(get drop_malformed)" = 0
+c=$(netsim_counters | tail -1)
+echo "  $c"
+check "lateness counted per reply, none early" \
+    test "$(get late_n)" -ge 4 -a "$(get late_early)" = 0
+check "a --reply-truth line per reply counted" \
+    test "$(grep -c '"type":"reply"' "$LAB_DIR/replies.json")" = "$(get late_n)"
+check "--reply-truth names the echo replies, none early" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+echo = [o for o in r if o["src"] == o["probe_dst"] == "198.18.0.7"]
+sys.exit(not (len(echo) >= 2 and all(o["late_ns"] >= 0 and
+    o["delay_ns"] >= 0 and o["probe_ttl"] > 0 for o in r)))
+' "$LAB_DIR/replies.json"
 netsim_stop
 check "final counters on exit" \
     test "$(grep -c 'sc_netsim: in_pkts=' "$NETSIM_LOG")" -ge 2

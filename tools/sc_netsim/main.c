@@ -69,6 +69,7 @@ struct opts {
 	const char		*paths;
 	const char		*lbtruth;
 	const char		*ratelog;
+	const char		*replytruth;
 	int			 mtu;
 	int			 dry_run;
 	int			 uring;
@@ -84,7 +85,7 @@ usage(FILE *f)
 	    "[-r readyfile]\n"
 	    "                 [--no-v4] [--no-v6] [--no-delay] "
 	    "[--io uring|epoll]\n"
-	    "                 [--rate-log file]\n"
+	    "                 [--rate-log file] [--reply-truth file]\n"
 	    "       sc_netsim [options] --path SRC DST PROTO L4HDR\n"
 	    "       sc_netsim [options] --paths FILE\n"
 	    "       sc_netsim [options] --lbtruth FILE\n"
@@ -174,6 +175,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "io", required_argument, NULL, 6 },
 		{ "lbtruth", required_argument, NULL, 7 },
 		{ "rate-log", required_argument, NULL, 8 },
+		{ "reply-truth", required_argument, NULL, 9 },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -248,6 +250,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 8:
 			o->ratelog = optarg;
+			break;
+		case 9:
+			o->replytruth = optarg;
 			break;
 		case 6:
 			if (strcmp(optarg, "uring") == 0)
@@ -382,11 +387,23 @@ write_ready(const char *path, const char *dev)
 	return 0;
 }
 
+/* Close the output file F of option OPT (NULL is fine): 0, or -1 with a
+ * message naming it when a write failed. */
+static int
+close_output(FILE *f, const char *opt, const char *path)
+{
+	if (f != NULL && fclose(f) != 0) {
+		log_warn("%s %s: write failed", opt, path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 serve(struct netsim *s, const struct opts *o)
 {
 	char why[256], dev[64];
-	FILE *rate = NULL;
+	FILE *rate = NULL, *replies = NULL;
 	int fd, rc;
 
 	rc = tun_has_default_route(why, sizeof(why));
@@ -413,11 +430,18 @@ serve(struct netsim *s, const struct opts *o)
 		close(fd);
 		return -1;
 	}
-	rc = run_loop(s, fd, (size_t)o->mtu, o->uring, stderr, rate);
-	if (rate != NULL && fclose(rate) != 0) {
-		log_warn("--rate-log %s: write failed", o->ratelog);
-		rc = -1;
+	if (o->replytruth != NULL &&
+	    (replies = fopen(o->replytruth, "w")) == NULL) {
+		log_warn("--reply-truth %s", o->replytruth);
+		(void)close_output(rate, "--rate-log", o->ratelog);
+		close(fd);
+		return -1;
 	}
+	rc = run_loop(s, fd, (size_t)o->mtu, o->uring, stderr, rate, replies);
+	if (close_output(rate, "--rate-log", o->ratelog) == -1)
+		rc = -1;
+	if (close_output(replies, "--reply-truth", o->replytruth) == -1)
+		rc = -1;
 	close(fd);
 	return rc;
 }

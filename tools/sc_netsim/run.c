@@ -34,15 +34,20 @@ struct slot {
 	struct timer	 t;
 	struct runner	*run;
 	struct slot	*next;		/* free list */
+	struct reply_meta meta;
 	size_t		 cap, len;
 	uint8_t		 data[];
 };
 
 static void
-write_now(struct runner *r, const uint8_t *pkt, size_t len)
+write_now(struct runner *r, const uint8_t *pkt, size_t len,
+    const struct reply_meta *m)
 {
+	struct monotime t = monotime_now();
+
 	if (write(r->fd, pkt, len) != (ssize_t)len)
 		r->write_fail++;
+	run_sent(r, m, pkt, len, t);	/* its log line after the write */
 }
 
 static void
@@ -64,7 +69,7 @@ slot_fire(void *arg)
 {
 	struct slot *sl = arg;
 
-	sl->run->send(sl->run, sl->data, sl->len);
+	sl->run->send(sl->run, sl->data, sl->len, &sl->meta);
 	slot_put(sl->run, sl);
 }
 
@@ -95,7 +100,7 @@ slot_get(struct runner *r, size_t len)
 
 static void
 reply_one(struct runner *r, const struct netsim_reply *rep,
-    struct monotime now)
+    const struct reply_meta *m, struct monotime now)
 {
 	struct slot *sl;
 
@@ -103,31 +108,36 @@ reply_one(struct runner *r, const struct netsim_reply *rep,
 	    (sl = slot_get(r, rep->len)) == NULL) {
 		if (rep->delay_ns > 0)
 			r->queue_full++;
-		r->send(r, rep->pkt, rep->len);
+		r->send(r, rep->pkt, rep->len, m);
 		return;
 	}
 	memcpy(sl->data, rep->pkt, rep->len);
 	sl->len = rep->len;
+	sl->meta = *m;
 	r->queued++;
 	r->delayed++;
 	if (timer_schedule(&r->th, &sl->t, monotime_add_ns(now,
 	    rep->delay_ns)) == -1) {
-		r->send(r, rep->pkt, rep->len);
+		r->send(r, rep->pkt, rep->len, m);
 		slot_put(r, sl);
 	}
 }
 
 void
-run_reply(struct runner *r, const struct netsim_reply *rep, struct monotime now)
+run_reply(struct runner *r, const struct netsim_reply *rep,
+    const uint8_t *probe, size_t plen, struct monotime now)
 {
-	reply_one(r, rep, now);
+	struct reply_meta m;
+
+	run_meta(&m, probe, plen, now, rep->delay_ns);
+	reply_one(r, rep, &m, now);
 	if (rep->pkt2 != NULL) {	/* the second fragment, alike */
 		struct netsim_reply second = *rep;
 
 		second.pkt = rep->pkt2;
 		second.len = rep->len2;
 		second.pkt2 = NULL;
-		reply_one(r, &second, now);
+		reply_one(r, &second, &m, now);
 	}
 }
 
@@ -146,7 +156,7 @@ read_batch(struct runner *r, uint8_t *buf, size_t bufsz)
 		 * designed delay (NETSIM_TICK_US) */
 		now = monotime_now();
 		if (netsim_input(r->s, buf, (size_t)n, now.ns, &rep))
-			run_reply(r, &rep, now);
+			run_reply(r, &rep, buf, (size_t)n, now);
 	}
 }
 
@@ -156,11 +166,15 @@ run_print_counters(struct runner *r)
 	fprintf(r->counters, "sc_netsim: ");
 	netsim_counters_print(r->s, r->counters);
 	fprintf(r->counters, "sc_netsim: out_delayed=%llu queued=%llu "
-	    "queue_full=%llu write_fail=%llu\n",
+	    "queue_full=%llu write_fail=%llu ",
 	    (unsigned long long)r->delayed, (unsigned long long)r->queued,
 	    (unsigned long long)r->queue_full,
 	    (unsigned long long)r->write_fail);
+	run_late_print(r, r->counters);
+	fprintf(r->counters, "\n");
 	fflush(r->counters);
+	if (r->replylog != NULL)	/* complete up to now for a reader */
+		fflush(r->replylog);
 }
 
 /* One --rate-log line: "K MONO IN OUT": the line's number, the
@@ -299,9 +313,20 @@ run_timeout(struct runner *r, struct timespec *ts)
 	return ts;
 }
 
+/* Wall clock less monotonic clock, in ns, for --reply-truth's times. */
+static int64_t
+realtime_offset(void)
+{
+	struct timespec ts;
+	struct monotime m = monotime_now();
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - m.ns;
+}
+
 int
 run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters,
-    FILE *ratelog)
+    FILE *ratelog, FILE *replylog)
 {
 	struct runner r;
 	int sfd = -1, rc = -1;
@@ -311,6 +336,8 @@ run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters,
 	r.fd = fd;
 	r.mtu = mtu;
 	r.counters = counters;
+	r.replylog = replylog;
+	r.rt_off = realtime_offset();
 	r.send = write_now;
 	timer_heap_init(&r.th);
 	timer_init(&r.ratet, rate_fire, &r);

@@ -11,11 +11,12 @@
 
 /* Serve S on the TUN descriptor FD (whose MTU is MTU) until SIGINT,
  * SIGTERM or SIGHUP; SIGUSR1 prints the counters to COUNTERS; RATELOG,
- * if not NULL, gets a line each second of the run (see run.c).  One
+ * if not NULL, gets a line each second of the run (see run.c); REPLYLOG,
+ * if not NULL, a line per reply with its lateness (run_late.c).  One
  * thread: io_uring when USE_URING and the kernel has it, else epoll with
  * a read(2) per packet; a timer heap for delayed replies.  Returns 0, or
  * -1 with a message printed. */
 int run_loop(struct netsim *s, int fd, size_t mtu, int use_uring,
-    FILE *counters, FILE *ratelog);
+    FILE *counters, FILE *ratelog, FILE *replylog);
 
 #endif

@@ -9,6 +9,10 @@
  * loop; the kernel's own per-packet work is the same.  One thread: the
  * ring is set up single-issuer with deferred task work, so completions
  * run in this thread when it enters the kernel.
+ *
+ * A queued reply is handed to the kernel by the next io_uring_enter(2):
+ * its send time, for sc_netsim's lateness (run_late.c), is the clock read
+ * just before that call.
  */
 #include <errno.h>
 #include <linux/io_uring.h>
@@ -46,6 +50,11 @@ struct uring {
 	size_t			 bufsz;
 	uint32_t		 wfree[NWBUF];	/* stack of free buffers */
 	uint32_t		 nwfree;
+	uint32_t		 wq[NWBUF];	/* writes not yet submitted */
+	uint32_t		 nwq;
+	uint32_t		 wlen[NWBUF];
+	struct reply_meta	 wmeta[NWBUF];
+	struct runner		*run;
 	int			 sfd;
 };
 
@@ -132,6 +141,19 @@ ring_close(struct uring *u)
 		close(u->fd);
 }
 
+/* The writes queued since the last io_uring_enter(2) left at T. */
+static void
+writes_sent(struct uring *u, struct monotime t)
+{
+	for (uint32_t i = 0; i < u->nwq; i++) {
+		uint32_t idx = u->wq[i];
+
+		run_sent(u->run, &u->wmeta[idx], u->wbuf + (size_t)idx *
+		    u->bufsz, u->wlen[idx], t);
+	}
+	u->nwq = 0;
+}
+
 /* Submit what is queued without waiting.  0 or -1. */
 static int
 ring_submit(struct uring *u)
@@ -139,7 +161,10 @@ ring_submit(struct uring *u)
 	int n;
 
 	while (u->pending > 0) {
+		struct monotime t = monotime_now();
+
 		n = sys_enter(u->fd, u->pending, 0, 0, NULL, 0);
+		writes_sent(u, t);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -207,7 +232,8 @@ queue_signal_poll(struct uring *u)
 /* The backend's send: copy into a write buffer, queue a write.  Falls
  * back to write(2) when no buffer or slot is free. */
 static void
-uring_send(struct runner *r, const uint8_t *pkt, size_t len)
+uring_send(struct runner *r, const uint8_t *pkt, size_t len,
+    const struct reply_meta *m)
 {
 	struct uring *u = r->io;
 	struct io_uring_sqe *sqe;
@@ -215,13 +241,19 @@ uring_send(struct runner *r, const uint8_t *pkt, size_t len)
 	uint8_t *b;
 
 	if (len > u->bufsz || u->nwfree == 0 || (sqe = ring_sqe(u)) == NULL) {
+		struct monotime t = monotime_now();
+
 		if (write(r->fd, pkt, len) != (ssize_t)len)
 			r->write_fail++;
+		run_sent(r, m, pkt, len, t);
 		return;
 	}
 	idx = u->wfree[--u->nwfree];
 	b = u->wbuf + (size_t)idx * u->bufsz;
 	memcpy(b, pkt, len);
+	u->wlen[idx] = (uint32_t)len;
+	u->wmeta[idx] = *m;
+	u->wq[u->nwq++] = idx;
 	sqe->opcode = IORING_OP_WRITE;
 	sqe->fd = r->fd;
 	sqe->addr = (uint64_t)(uintptr_t)b;
@@ -243,7 +275,8 @@ complete(struct runner *r, struct uring *u, const struct io_uring_cqe *c,
 	case UD_READ:
 		if (c->res > 0 && netsim_input(r->s, u->rbuf + (size_t)idx *
 		    u->bufsz, (size_t)c->res, now.ns, &rep))
-			run_reply(r, &rep, now);
+			run_reply(r, &rep, u->rbuf + (size_t)idx * u->bufsz,
+			    (size_t)c->res, now);
 		else if (c->res < 0 && c->res != -EAGAIN && c->res != -EINTR) {
 			errno = -c->res;
 			log_warn("reading the TUN device");
@@ -288,8 +321,10 @@ uring_loop(struct runner *r, struct uring *u)
 			ts.tv_nsec = wait.tv_nsec;
 			arg.ts = (uint64_t)(uintptr_t)&ts;
 		}
+		now = monotime_now();
 		n = sys_enter(u->fd, u->pending, 1, IORING_ENTER_GETEVENTS |
 		    IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
+		writes_sent(u, now);
 		if (n == -1 && errno != EINTR && errno != ETIME &&
 		    errno != EAGAIN && errno != EBUSY) {
 			log_warn("io_uring_enter");
@@ -319,6 +354,7 @@ run_uring(struct runner *r, int sfd)
 		return -1;
 	u->fd = -1;
 	u->sfd = sfd;
+	u->run = r;
 	u->bufsz = (r->mtu > 1280 ? r->mtu : 1280) + 256;
 	u->rbuf = malloc(NREAD * u->bufsz);
 	u->wbuf = malloc(NWBUF * u->bufsz);

@@ -304,3 +304,48 @@ drv_need_aop(const char *a, const char *out, const char *port)
 		    progname);
 	return 0;
 }
+
+int
+drv_sock_opt(struct drv_sock *s, int c, const char *arg)
+{
+	int n;
+
+	if (s->port != NULL)
+		return drv_fail("-%c %s: give -p or -U once", c, arg);
+	if (c == 'p') {
+		s->port = arg;
+		return 0;
+	}
+	n = snprintf(s->path, sizeof(s->path), "%s%s",
+	    strchr(arg, '/') != NULL ? "" : "./", arg);
+	if (n < 0 || (size_t)n >= sizeof(s->path) || arg[0] == '\0')
+		return drv_fail("-U '%s': not a socket's path", arg);
+	s->port = s->path;
+	return 0;
+}
+
+int
+drv_cmd_text(char opt, const char *text, size_t max)
+{
+	if (strlen(text) >= max ||
+	    text[strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+	    "TUVWXYZ0123456789 .:/_-")] != '\0')
+		return drv_fail("-%c '%s': only letters, digits, blanks and "
+		    "'.:/_-' (at most %zu characters)", opt, text, max - 1);
+	return 0;
+}
+
+int
+drv_getopts(int argc, char **argv, const char *opts,
+    int (*one)(int c, const char *arg))
+{
+	int c;
+
+	while ((c = getopt(argc, argv, opts)) != -1) {
+		if (c == '?' && optopt == 0)
+			return 1;
+		if (one(c, optarg) == -1)
+			return -1;
+	}
+	return drv_no_operands(argc, argv);
+}

@@ -101,6 +101,30 @@ int drv_push(void *arr, size_t *n, const void *e, size_t size);
 /* Shuffle the N elements of SIZE bytes at BASE with random(). */
 void drv_shuffle(void *base, size_t n, size_t size);
 
+/* Where scamper's control socket is, from -p or -U (once). */
+struct drv_sock {
+	const char	*port;		/* as tbitdrv_init takes it, or NULL */
+	char		 path[4096];	/* -U's path, with a '/' */
+};
+
+/* Take -p PORT (C 'p') or -U PATH (C 'U', a path without a '/' made
+ * "./PATH") into S; a second one is refused.  Returns 0 or -1
+ * (reported). */
+int drv_sock_opt(struct drv_sock *s, int c, const char *arg);
+
+/* Check TEXT, the value of option -OPT that a driver puts into scamper
+ * commands: at most MAX - 1 characters, letters, digits, blanks and
+ * ".:/_-" only (no quote, separator or line end).  Returns 0 or -1
+ * (reported). */
+int drv_cmd_text(char opt, const char *text, size_t max);
+
+/* getopt over ARGV (ARGC words) with OPTS, each option C (argument
+ * ARG) given to ONE, which returns 0 or -1 (reported); then no operand
+ * may be left.  Returns 0, 1 for -? (the caller prints its usage), or
+ * -1 (reported). */
+int drv_getopts(int argc, char **argv, const char *opts,
+    int (*one)(int c, const char *arg));
+
 /* After getopt: no word left in ARGV (ARGC words).  Returns 0 or -1
  * (reported). */
 int drv_no_operands(int argc, char **argv);

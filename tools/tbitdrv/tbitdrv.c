@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "drvutil.h"
+#include "scamper_file.h"
 #include "scamper_tbit.h"
 #include "tbitdrv.h"
 #include "wire.h"
@@ -107,6 +109,37 @@ tbitdrv_decode(const uint8_t *b, size_t len, struct tbitdrv_result *r)
 	if (r->result_name == NULL)
 		r->result_name = "unknown";
 	return 0;
+}
+
+void *
+tbitdrv_decode_obj(const struct tbitdrv *d, uint16_t type, const uint8_t *b,
+    size_t len)
+{
+	struct scamper_file *f;
+	uint8_t h[8];
+	uint16_t t;
+	void *obj = NULL;
+	int fd;
+
+	if ((fd = memfd_create("tbitdrv", MFD_CLOEXEC)) == -1)
+		return NULL;
+	wire_set_be16(h, WARTS_MAGIC);
+	wire_set_be16(h + 2, type);
+	wire_set_be32(h + 4, (uint32_t)len);
+	if ((d->hdrlen > 0 &&
+	    write(fd, d->hdr, d->hdrlen) != (ssize_t)d->hdrlen) ||
+	    write(fd, h, 8) != 8 || write(fd, b, len) != (ssize_t)len ||
+	    lseek(fd, 0, SEEK_SET) != 0 ||
+	    (f = scamper_file_fdopen_read(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	while (scamper_file_read(f, &t, &obj) == 1 && t != type) {
+		scamper_file_obj_free(t, obj);
+		obj = NULL;
+	}
+	scamper_file_close(f);
+	return obj;
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -387,6 +420,13 @@ tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb)
 	d->record = cb;
 }
 
+void
+tbitdrv_on_tick(struct tbitdrv *d, int ms, tbitdrv_tick_cb *cb)
+{
+	d->tick_ms = ms;
+	d->tick = cb;
+}
+
 static void
 close_all(struct tbitdrv *d)
 {
@@ -413,11 +453,14 @@ run_loop(struct tbitdrv *d)
 	for (;;) {
 		pfd.fd = d->fd;
 		pfd.events = POLLIN | (d->wlen > 0 ? POLLOUT : 0);
-		if (poll(&pfd, 1, d->waiting ? 1000 : -1) == -1) {
+		if (poll(&pfd, 1, d->tick_ms > 0 ? d->tick_ms :
+		    d->waiting ? 1000 : -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			return drv_fail("poll: %s", strerror(errno));
 		}
+		if (d->tick != NULL && d->tick(d->arg) == -1)
+			return -1;
 		if (feed(d) == -1)
 			return -1;
 		if ((pfd.revents & POLLOUT) && d->wlen > 0) {

@@ -39,6 +39,10 @@ typedef void tbitdrv_record_cb(void *arg, uint16_t type, const uint8_t *b,
 /* scamper refused the last command sent (LINE: its ERR line). */
 typedef void tbitdrv_refused_cb(void *arg, const char *line);
 
+/* Called every tick (tbitdrv_on_tick).  Returns 0, or -1 to stop the
+ * run (reported). */
+typedef int tbitdrv_tick_cb(void *arg);
+
 struct tbitdrv {
 	const char	*prog, *out;
 	unsigned	 limit, nrec, nfile;
@@ -56,6 +60,8 @@ struct tbitdrv {
 	tbitdrv_result_cb *result;
 	tbitdrv_record_cb *record;
 	tbitdrv_refused_cb *refused;
+	tbitdrv_tick_cb	*tick;
+	int		 tick_ms;
 	void		*arg;
 };
 
@@ -77,6 +83,11 @@ void tbitdrv_single_file(struct tbitdrv *d);
  * ping, for sc_filterpolicy) through CB(ARG, ...) too. */
 void tbitdrv_on_record(struct tbitdrv *d, tbitdrv_record_cb *cb);
 
+/* Call CB(ARG) at least every MS milliseconds (and after anything
+ * scamper sends), and ask the driver for a command as often, whether
+ * scamper waits for one or not (a driver on a clock: sc_erosprober). */
+void tbitdrv_on_tick(struct tbitdrv *d, int ms, tbitdrv_tick_cb *cb);
+
 /* Attach and run until DONE and scamper has finished, then close the
  * connection and the output.  Returns 0 or -1 (reported). */
 int tbitdrv_run(struct tbitdrv *d);
@@ -84,5 +95,11 @@ int tbitdrv_run(struct tbitdrv *d);
 /* Decode the tbit record body B (LEN bytes) into R.  Pure.  Returns 0,
  * or -1 if it is malformed. */
 int tbitdrv_decode(const uint8_t *b, size_t len, struct tbitdrv_result *r);
+
+/* The record of TYPE whose body is B (LEN bytes), after the list and
+ * cycle records D has had, decoded by libscamperfile, or NULL if it
+ * cannot be.  Free it with scamper_file_obj_free(TYPE, obj). */
+void *tbitdrv_decode_obj(const struct tbitdrv *d, uint16_t type,
+    const uint8_t *b, size_t len);
 
 #endif
