@@ -107,25 +107,3 @@ scamper_json_cycle(const struct scamper_cycle *c, uint16_t type, char **out)
 	    stop ? c->stop_time : c->start_time);
 	return sb_finish(&sb, out);
 }
-
-int
-scamper_json_obj(uint16_t type, const void *obj, char **out)
-{
-	*out = NULL;
-	switch (type) {
-	case SCAMPER_FILE_OBJ_CYCLE_START:
-	case SCAMPER_FILE_OBJ_CYCLE_STOP:
-		return scamper_json_cycle(obj, type, out);
-	case SCAMPER_FILE_OBJ_TRACE:
-		return scamper_json_trace(obj, out);
-	case SCAMPER_FILE_OBJ_PING:
-		return scamper_json_ping(obj, out);
-	case SCAMPER_FILE_OBJ_TRACELB:
-		return scamper_json_tracelb(obj, out);
-	case SCAMPER_FILE_OBJ_DEALIAS:
-		return scamper_json_dealias(obj, out);
-	case SCAMPER_FILE_OBJ_TBIT:
-		return scamper_json_tbit(obj, out);
-	}
-	return 0;
-}

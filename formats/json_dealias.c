@@ -4,8 +4,8 @@
  */
 #include <stdio.h>
 
+#include "render_int.h"
 #include "scamper_dealias.h"
-#include "scamper_json.h"
 #include "sbuf.h"
 
 static void
@@ -183,8 +183,9 @@ probe(struct sbuf *sb, const struct scamper_dealias *d,
 }
 
 int
-scamper_json_dealias(const struct scamper_dealias *d, char **out)
+json_dealias(const void *obj, char **out)
 {
+	const struct scamper_dealias *d = obj;
 	struct sbuf sb = { 0 };
 	const char *m = scamper_dealias_method_tostr(d->method);
 	const char *r = scamper_dealias_result_tostr(d->result);

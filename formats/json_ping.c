@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "scamper_json.h"
+#include "render_int.h"
 #include "scamper_ping.h"
 #include "sbuf.h"
 
@@ -172,8 +172,9 @@ stats(struct sbuf *sb, const struct scamper_ping *p)
 }
 
 int
-scamper_json_ping(const struct scamper_ping *p, char **out)
+json_ping(const void *obj, char **out)
 {
+	const struct scamper_ping *p = obj;
 	struct sbuf sb = { 0 };
 
 	header(&sb, p);

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "scamper_json.h"
+#include "render_int.h"
 #include "scamper_tbit.h"
 #include "sbuf.h"
 #include "wire.h"
@@ -209,8 +209,9 @@ app(struct sbuf *sb, const struct scamper_tbit *t)
 }
 
 int
-scamper_json_tbit(const struct scamper_tbit *t, char **out)
+json_tbit(const void *obj, char **out)
 {
+	const struct scamper_tbit *t = obj;
 	struct sbuf sb = { 0 };
 	const char *ty = scamper_tbit_type_tostr(t->type);
 	const char *r = scamper_tbit_result_tostr(t->result);

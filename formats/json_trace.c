@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "scamper_json.h"
+#include "render_int.h"
 #include "scamper_trace.h"
 #include "sbuf.h"
 
@@ -111,8 +111,9 @@ header(struct sbuf *sb, const struct scamper_trace *t)
 }
 
 int
-scamper_json_trace(const struct scamper_trace *t, char **out)
+json_trace(const void *obj, char **out)
 {
+	const struct scamper_trace *t = obj;
 	struct sbuf sb = { 0 };
 	int first = 1;
 

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "scamper_json.h"
+#include "render_int.h"
 #include "scamper_tracelb.h"
 #include "sbuf.h"
 
@@ -200,8 +200,9 @@ node(struct sbuf *sb, const struct scamper_tracelb *t, uint16_t i)
 }
 
 int
-scamper_json_tracelb(const struct scamper_tracelb *t, char **out)
+json_tracelb(const void *obj, char **out)
 {
+	const struct scamper_tracelb *t = obj;
 	struct sbuf sb = { 0 };
 	const char *m = scamper_tracelb_type_tostr(t->type);
 	int first = 1;

@@ -12,7 +12,9 @@
 #ifndef OBJECT_INT_H
 #define OBJECT_INT_H
 
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scamper_list.h"
 
@@ -35,5 +37,21 @@ scamper_##name##_alloc(void) \
 	return calloc(1, sizeof(struct scamper_##name)); \
 } \
 OBJECT_FREE(name, release)
+
+/* Free the pointer at byte OFF of each of the N elements of SIZE bytes
+ * at A (NULL: none), then A: an owned array whose elements own one
+ * allocation each. */
+static inline void
+object_free_each(void *a, size_t n, size_t size, size_t off)
+{
+	unsigned char *e = a;
+	void *p;
+
+	for (size_t i = 0; e != NULL && i < n; i++) {
+		memcpy(&p, e + i * size + off, sizeof(p));
+		free(p);
+	}
+	free(a);
+}
 
 #endif

@@ -13,13 +13,10 @@ dealias_release(struct scamper_dealias *d)
 	if (d->method == SCAMPER_DEALIAS_METHOD_PREFIXSCAN)
 		free(d->u.prefixscan.xs);
 	free(d->defs);
-	for (uint32_t i = 0; d->probes != NULL && i < d->probec; i++) {
-		struct scamper_dealias_probe *p = &d->probes[i];
-
-		for (uint16_t j = 0; p->replies != NULL && j < p->replyc; j++)
-			free(p->replies[j].icmpext);
-		free(p->replies);
-	}
+	for (uint32_t i = 0; d->probes != NULL && i < d->probec; i++)
+		object_free_each(d->probes[i].replies, d->probes[i].replyc,
+		    sizeof(struct scamper_dealias_reply),
+		    offsetof(struct scamper_dealias_reply, icmpext));
 	free(d->probes);
 }
 

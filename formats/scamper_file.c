@@ -46,21 +46,9 @@ struct scamper_file {
 
 /* ---- helpers ------------------------------------------------------- */
 
-static int
-ferr(struct scamper_file *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-ferr(struct scamper_file *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(f->err, sizeof(f->err), fmt, ap);
-	va_end(ap);
-	f->failed = 1;
-	return -1;
-}
+/* Fail with a message: the file's error, and it is failed. */
+#define ferr(f, ...) \
+	err_set((f)->err, sizeof((f)->err), &(f)->failed, __VA_ARGS__)
 
 static struct scamper_file *
 file_new(int fd, int writing)
@@ -279,17 +267,10 @@ static int __attribute__((format(printf, 3, 4)))
 rec_fail(const struct scamper_file *f, struct rbuf *rb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (rb->err == NULL || rb->errlen == 0)
-		return -1;
-	n = snprintf(rb->err, rb->errlen, "offset %llu: ",
-	    (unsigned long long)f->recoff);
-	if (n > 0 && (size_t)n < rb->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(rb->err + n, rb->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	rb_vfail_at(rb, f->recoff, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -12,18 +12,8 @@
 
 #include <stdint.h>
 
-struct scamper_trace;
-struct scamper_ping;
 struct scamper_cycle;
-struct scamper_tracelb;
-struct scamper_dealias;
-struct scamper_tbit;
 
-int scamper_json_trace(const struct scamper_trace *t, char **out);
-int scamper_json_ping(const struct scamper_ping *p, char **out);
-int scamper_json_tracelb(const struct scamper_tracelb *t, char **out);
-int scamper_json_dealias(const struct scamper_dealias *d, char **out);
-int scamper_json_tbit(const struct scamper_tbit *t, char **out);
 /* TYPE is SCAMPER_FILE_OBJ_CYCLE_START or SCAMPER_FILE_OBJ_CYCLE_STOP. */
 int scamper_json_cycle(const struct scamper_cycle *c, uint16_t type,
     char **out);

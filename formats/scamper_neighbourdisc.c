@@ -11,9 +11,8 @@ static void
 neighbourdisc_release(struct scamper_neighbourdisc *n)
 {
 	free(n->ifname);
-	for (uint16_t i = 0; n->probes != NULL && i < n->probec; i++)
-		free(n->probes[i].rxs);
-	free(n->probes);
+	object_free_each(n->probes, n->probec, sizeof(*n->probes),
+	    offsetof(struct scamper_neighbourdisc_probe, rxs));
 }
 
 OBJECT_LIFECYCLE(neighbourdisc, neighbourdisc_release)

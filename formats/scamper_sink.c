@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,21 +38,9 @@ struct scamper_sink {
 	char		 err[256];
 };
 
-static int
-serr(struct scamper_sink *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-serr(struct scamper_sink *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-	s->lost = 1;
-	return -1;
-}
+/* Fail with a message: the sink's error, and a record is lost. */
+#define serr(s, ...) \
+	err_set((s)->err, sizeof((s)->err), &(s)->lost, __VA_ARGS__)
 
 /* ---- writing to the descriptor --------------------------------------- */
 

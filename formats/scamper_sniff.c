@@ -10,9 +10,8 @@
 static void
 sniff_release(struct scamper_sniff *s)
 {
-	for (uint32_t i = 0; s->pkts != NULL && i < s->pktc; i++)
-		free(s->pkts[i].data);
-	free(s->pkts);
+	object_free_each(s->pkts, s->pktc, sizeof(*s->pkts),
+	    offsetof(struct scamper_sniff_pkt, data));
 }
 
 OBJECT_LIFECYCLE(sniff, sniff_release)

@@ -11,9 +11,8 @@ static void
 sting_release(struct scamper_sting *s)
 {
 	free(s->data);
-	for (uint32_t i = 0; s->pkts != NULL && i < s->pktc; i++)
-		free(s->pkts[i].data);
-	free(s->pkts);
+	object_free_each(s->pkts, s->pktc, sizeof(*s->pkts),
+	    offsetof(struct scamper_sting_pkt, data));
 }
 
 OBJECT_LIFECYCLE(sting, sting_release)

@@ -23,9 +23,8 @@ scamper_tbit_alloc(void)
 static void
 tbit_release(struct scamper_tbit *t)
 {
-	for (uint32_t i = 0; t->pkts != NULL && i < t->pktc; i++)
-		free(t->pkts[i].data);
-	free(t->pkts);
+	object_free_each(t->pkts, t->pktc, sizeof(*t->pkts),
+	    offsetof(struct scamper_tbit_pkt, data));
 	free(t->http_host);
 	free(t->http_file);
 }

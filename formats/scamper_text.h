@@ -11,19 +11,6 @@
 
 #include <stdint.h>
 
-struct scamper_trace;
-struct scamper_ping;
-struct scamper_tracelb;
-struct scamper_dealias;
-struct scamper_tbit;
-struct scamper_sting;
-
-int scamper_text_trace(const struct scamper_trace *t, char **out);
-int scamper_text_ping(const struct scamper_ping *p, char **out);
-int scamper_text_tracelb(const struct scamper_tracelb *t, char **out);
-int scamper_text_dealias(const struct scamper_dealias *d, char **out);
-int scamper_text_tbit(const struct scamper_tbit *t, char **out);
-int scamper_text_sting(const struct scamper_sting *s, char **out);
 /* Any object from scamper_file_read(); types with no text form give 0
  * and *OUT = NULL. */
 int scamper_text_obj(uint16_t type, const void *obj, char **out);

@@ -9,13 +9,10 @@
 static void
 probeset_clear(struct scamper_tracelb_probeset *s)
 {
-	for (uint16_t i = 0; s->probes != NULL && i < s->probec; i++) {
-		struct scamper_tracelb_probe *p = &s->probes[i];
-
-		for (uint16_t j = 0; p->rxs != NULL && j < p->rxc; j++)
-			free(p->rxs[j].icmpext);
-		free(p->rxs);
-	}
+	for (uint16_t i = 0; s->probes != NULL && i < s->probec; i++)
+		object_free_each(s->probes[i].rxs, s->probes[i].rxc,
+		    sizeof(struct scamper_tracelb_reply),
+		    offsetof(struct scamper_tracelb_reply, icmpext));
 	free(s->probes);
 }
 
@@ -23,9 +20,8 @@ probeset_clear(struct scamper_tracelb_probeset *s)
 static void
 tracelb_release(struct scamper_tracelb *t)
 {
-	for (uint16_t i = 0; t->nodes != NULL && i < t->nodec; i++)
-		free(t->nodes[i].name);
-	free(t->nodes);
+	object_free_each(t->nodes, t->nodec, sizeof(*t->nodes),
+	    offsetof(struct scamper_tracelb_node, name));
 	for (uint16_t i = 0; t->links != NULL && i < t->linkc; i++) {
 		struct scamper_tracelb_link *l = &t->links[i];
 

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scamper_file.h"
+#include "render_int.h"
 #include "scamper_ping.h"
-#include "scamper_text.h"
 #include "scamper_trace.h"
 #include "sbuf.h"
 
@@ -157,8 +156,9 @@ text_from_to(struct sbuf *sb, const char *what,
 }
 
 int
-scamper_text_trace(const struct scamper_trace *t, char **out)
+text_trace(const void *obj, char **out)
 {
+	const struct scamper_trace *t = obj;
 	struct sbuf sb = { 0 };
 
 	text_from_to(&sb, "traceroute", &t->src, &t->dst);
@@ -247,8 +247,9 @@ text_ping_reply(struct sbuf *sb, const struct scamper_ping *p,
 }
 
 int
-scamper_text_ping(const struct scamper_ping *p, char **out)
+text_ping(const void *obj, char **out)
 {
+	const struct scamper_ping *p = obj;
 	struct sbuf sb = { 0 };
 	struct scamper_ping_stats st;
 
@@ -280,23 +281,4 @@ scamper_text_ping(const struct scamper_ping *p, char **out)
 		sb_cat(&sb, " ms\n");
 	}
 	return sb_finish(&sb, out);
-}
-
-int
-scamper_text_obj(uint16_t type, const void *obj, char **out)
-{
-	*out = NULL;
-	if (type == SCAMPER_FILE_OBJ_TRACE)
-		return scamper_text_trace(obj, out);
-	if (type == SCAMPER_FILE_OBJ_PING)
-		return scamper_text_ping(obj, out);
-	if (type == SCAMPER_FILE_OBJ_TRACELB)
-		return scamper_text_tracelb(obj, out);
-	if (type == SCAMPER_FILE_OBJ_DEALIAS)
-		return scamper_text_dealias(obj, out);
-	if (type == SCAMPER_FILE_OBJ_STING)
-		return scamper_text_sting(obj, out);
-	if (type == SCAMPER_FILE_OBJ_TBIT)
-		return scamper_text_tbit(obj, out);
-	return 0;
 }

@@ -2,13 +2,14 @@
  * text_dealias.c: alias resolution as text, as scamper 20211212 prints
  * it: only ally has a text form, "<addr> <addr> <result>".
  */
+#include "render_int.h"
 #include "scamper_dealias.h"
-#include "scamper_text.h"
 #include "sbuf.h"
 
 int
-scamper_text_dealias(const struct scamper_dealias *d, char **out)
+text_dealias(const void *obj, char **out)
 {
+	const struct scamper_dealias *d = obj;
 	struct sbuf sb = { 0 };
 
 	*out = NULL;

@@ -2,13 +2,14 @@
  * text_sting.c: sting as text, as scamper 20211212 prints it
  * (scamper-behaviour.md c.4).
  */
+#include "render_int.h"
 #include "scamper_sting.h"
-#include "scamper_text.h"
 #include "sbuf.h"
 
 int
-scamper_text_sting(const struct scamper_sting *s, char **out)
+text_sting(const void *obj, char **out)
 {
+	const struct scamper_sting *s = obj;
 	struct sbuf sb = { 0 };
 
 	sb_cat(&sb, "sting from ");

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "render_int.h"
 #include "scamper_tbit.h"
-#include "scamper_text.h"
 #include "sbuf.h"
 
 /* After the sequence column: " %04x" with ":offset" for a fragment, DF
@@ -87,8 +87,9 @@ pkt_line(struct sbuf *sb, const struct scamper_tbit *t,
 }
 
 int
-scamper_text_tbit(const struct scamper_tbit *t, char **out)
+text_tbit(const void *obj, char **out)
 {
+	const struct scamper_tbit *t = obj;
 	struct sbuf sb = { 0 };
 	struct scamper_tbit_isn isn = { 0 };
 	const char *r = scamper_tbit_result_tostr(t->result);

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "scamper_text.h"
+#include "render_int.h"
 #include "scamper_tracelb.h"
 #include "sbuf.h"
 
@@ -61,8 +61,9 @@ one_link(struct sbuf *sb, const struct scamper_tracelb *t,
 }
 
 int
-scamper_text_tracelb(const struct scamper_tracelb *t, char **out)
+text_tracelb(const void *obj, char **out)
 {
+	const struct scamper_tracelb *t = obj;
 	struct sbuf sb = { 0 };
 
 	text_from_to(&sb, "tracelb", &t->src, &t->dst);

@@ -100,23 +100,50 @@ idtab_clear_lists(struct idtab *lists, struct idtab *cycles)
 	idtab_clear(cycles, cycle_free_cb);
 }
 
+int
+err_set(char *err, size_t len, int *flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	*flag = 1;
+	return -1;
+}
+
 /* ---- reading --------------------------------------------------------- */
 
 int
-rb_fail(struct rbuf *rb, const char *fmt, ...)
+rb_need_addr(struct rbuf *rb, const struct scamper_addr *a, const char *what)
 {
-	va_list ap;
+	if (scamper_addr_isset(a))
+		return 0;
+	return rb_fail(rb, "%s without an address", what);
+}
+
+int
+rb_vfail_at(struct rbuf *rb, uint64_t off, const char *fmt, va_list ap)
+{
 	int n;
 
 	if (rb->err == NULL || rb->errlen == 0)
 		return -1;
 	n = snprintf(rb->err, rb->errlen, "offset %llu: ",
-	    (unsigned long long)(rb->base + rb->off));
-	if (n > 0 && (size_t)n < rb->errlen) {
-		va_start(ap, fmt);
+	    (unsigned long long)off);
+	if (n > 0 && (size_t)n < rb->errlen)
 		vsnprintf(rb->err + n, rb->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
+	return -1;
+}
+
+int
+rb_fail(struct rbuf *rb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rb_vfail_at(rb, rb->base + rb->off, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -278,24 +278,15 @@ reply_read(struct rbuf *rb, struct scamper_dealias_reply *r)
 	struct wfield f[RX_NF];
 
 	reply_fields(f, r);
-	if (warts_params_read(rb, f, RX_NF) != 0)
+	if (warts_params_read(rb, f, RX_NF) != 0 ||
+	    rb_need_addr(rb, &r->src, "dealias reply") != 0)
 		return -1;
-	if (!scamper_addr_isset(&r->src))
-		return rb_fail(rb, "dealias reply without an address");
 	if (!f[7].set)
 		r->proto = r->src.type == SCAMPER_ADDR_IPV6 ? 58 : 1;
 	return 0;
 }
 
-static void
-reply_write(struct wbuf *wb, const struct scamper_dealias_reply *reply)
-{
-	struct scamper_dealias_reply r = *reply;
-	struct wfield f[RX_NF];
-
-	reply_fields(f, &r);
-	warts_params_write(wb, f, RX_NF);
-}
+WARTS_BLOCK(reply, struct scamper_dealias_reply, RX_NF)
 
 #define PB_NF	5
 
@@ -397,7 +388,7 @@ dealias_wr(struct wbuf *wb, const struct scamper_dealias *d0,
 		    d.defs[p.def].dst.type == SCAMPER_ADDR_IPV4);
 		warts_params_write(wb, pf, PB_NF);
 		for (uint16_t j = 0; j < p.replyc; j++)
-			reply_write(wb, &p.replies[j]);
+			reply_wr(wb, &p.replies[j]);
 	}
 	return 0;
 }

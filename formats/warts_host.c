@@ -54,6 +54,8 @@ query_fields(struct wfield *f, struct scamper_host_query *q)
 	memcpy(f, fl, sizeof(fl));
 }
 
+WARTS_BLOCK(query, struct scamper_host_query, QY_NF)
+
 /* ---- RR data: u16 kind, then its value -------------------------------- */
 
 static void
@@ -83,11 +85,13 @@ mx_fields(struct wfield *f, struct scamper_host_mx *m)
 	memcpy(f, fl, sizeof(fl));
 }
 
+WARTS_BLOCK(soa, struct scamper_host_soa, SOA_NF)
+WARTS_BLOCK(mx, struct scamper_host_mx, MX_NF)
+
 static int
 rrdata_rd(struct rbuf *rb, struct wfield *f)
 {
 	struct scamper_host_rr *rr = f->ctx;
-	struct wfield sf[SOA_NF > MX_NF ? SOA_NF : MX_NF];
 
 	if (rb_u16(rb, &rr->data_kind) != 0)
 		return -1;
@@ -99,13 +103,11 @@ rrdata_rd(struct rbuf *rb, struct wfield *f)
 	case SCAMPER_HOST_RR_DATA_SOA:
 		if ((rr->soa = calloc(1, sizeof(*rr->soa))) == NULL)
 			return rb_fail(rb, "out of memory");
-		soa_fields(sf, rr->soa);
-		return warts_params_read(rb, sf, SOA_NF);
+		return soa_rd(rb, rr->soa);
 	case SCAMPER_HOST_RR_DATA_MX:
 		if ((rr->mx = calloc(1, sizeof(*rr->mx))) == NULL)
 			return rb_fail(rb, "out of memory");
-		mx_fields(sf, rr->mx);
-		return warts_params_read(rb, sf, MX_NF);
+		return mx_rd(rb, rr->mx);
 	}
 	return rb_fail(rb, "host RR data of unknown kind %u", rr->data_kind);
 }
@@ -114,7 +116,6 @@ static void
 rrdata_wr(struct wbuf *wb, const struct wfield *f)
 {
 	const struct scamper_host_rr *rr = f->ctx;
-	struct wfield sf[SOA_NF > MX_NF ? SOA_NF : MX_NF];
 
 	wb_u16(wb, rr->data_kind);
 	switch (rr->data_kind) {
@@ -125,12 +126,10 @@ rrdata_wr(struct wbuf *wb, const struct wfield *f)
 		wb_str(wb, rr->str);
 		break;
 	case SCAMPER_HOST_RR_DATA_SOA:
-		soa_fields(sf, rr->soa);
-		warts_params_write(wb, sf, SOA_NF);
+		soa_wr(wb, rr->soa);
 		break;
 	case SCAMPER_HOST_RR_DATA_MX:
-		mx_fields(sf, rr->mx);
-		warts_params_write(wb, sf, MX_NF);
+		mx_wr(wb, rr->mx);
 		break;
 	}
 }
@@ -167,6 +166,8 @@ rr_fields(struct wfield *f, struct scamper_host_rr *rr)
 	memcpy(f, fl, sizeof(fl));
 }
 
+WARTS_BLOCK(rr, struct scamper_host_rr, RR_NF)
+
 /* ---- reading ----------------------------------------------------------- */
 
 /* Read N RRs into a new array at *OUT (NULL when N is 0). */
@@ -198,12 +199,8 @@ rrs_read(struct rbuf *rb, uint16_t n, struct scamper_host_rr **out)
 static int
 query_read(struct rbuf *rb, struct scamper_host_query *q)
 {
-	struct wfield f[QY_NF];
-
-	query_fields(f, q);
-	if (warts_params_read(rb, f, QY_NF) != 0)
-		return -1;
-	if (rrs_read(rb, q->ancount, &q->an) != 0 ||
+	if (query_rd(rb, q) != 0 ||
+	    rrs_read(rb, q->ancount, &q->an) != 0 ||
 	    rrs_read(rb, q->nscount, &q->ns) != 0 ||
 	    rrs_read(rb, q->arcount, &q->ar) != 0)
 		return -1;
@@ -236,13 +233,8 @@ host_rd(struct wrec_rd *r, struct scamper_host *h)
 static void
 rrs_write(struct wbuf *wb, const struct scamper_host_rr *rrs, uint16_t n)
 {
-	for (uint16_t i = 0; rrs != NULL && i < n; i++) {
-		struct scamper_host_rr rr = rrs[i];
-		struct wfield f[RR_NF];
-
-		rr_fields(f, &rr);
-		warts_params_write(wb, f, RR_NF);
-	}
+	for (uint16_t i = 0; rrs != NULL && i < n; i++)
+		rr_wr(wb, &rrs[i]);
 }
 
 static int
@@ -255,7 +247,6 @@ host_wr(struct wbuf *wb, const struct scamper_host *h0, struct wrec_tmp *x)
 	warts_rec_params(wb, &warts_host_rec, &h, x);
 	for (uint8_t i = 0; i < h.qcount; i++) {
 		struct scamper_host_query q = h.queries[i];
-		struct wfield qf[QY_NF];
 
 		/* the counts written are those of the RRs that follow */
 		if (q.an == NULL)
@@ -264,8 +255,7 @@ host_wr(struct wbuf *wb, const struct scamper_host *h0, struct wrec_tmp *x)
 			q.nscount = 0;
 		if (q.ar == NULL)
 			q.arcount = 0;
-		query_fields(qf, &q);
-		warts_params_write(wb, qf, QY_NF);
+		query_wr(wb, &q);
 		rrs_write(wb, q.an, q.ancount);
 		rrs_write(wb, q.ns, q.nscount);
 		rrs_write(wb, q.ar, q.arcount);

@@ -15,6 +15,7 @@
 #ifndef WARTS_INT_H
 #define WARTS_INT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
@@ -89,9 +90,17 @@ struct wfield {
 	{ .kind = WF_ADDRS, .p = (ptr), .ctx = (cptr), \
 	    .set = (uint8_t)((cond) ? 1 : 0) }
 
+/* Write FMT's message into ERR (LEN bytes) and set *FLAG to 1; -1, for
+ * the error returns of scamper_file.c and scamper_sink.c. */
+int err_set(char *err, size_t len, int *flag, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* rbuf */
 int rb_fail(struct rbuf *rb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same, naming file offset OFF: "offset OFF: FMT's message"; -1. */
+int rb_vfail_at(struct rbuf *rb, uint64_t off, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 int rb_u8(struct rbuf *rb, uint8_t *v);
 int rb_u16(struct rbuf *rb, uint16_t *v);
 int rb_u32(struct rbuf *rb, uint32_t *v);
@@ -133,6 +142,30 @@ void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
 void wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n);
 /* The N addresses at A (none if A is NULL). */
 void wb_addrn(struct wbuf *wb, const struct scamper_addr *a, size_t n);
+/* Define NAME_rd(struct rbuf *, T *) and NAME_wr(struct wbuf *, const T
+ * *), static: one flags+params block of the NF fields the file's
+ * NAME_fields(struct wfield *, T *) makes of a T (a copy, writing); 0 or
+ * -1 reading. */
+#define WARTS_BLOCK(name, T, NF) \
+static int __attribute__((unused)) \
+name##_rd(struct rbuf *rb, T *o) \
+{ \
+	struct wfield f[NF]; \
+	name##_fields(f, o); \
+	return warts_params_read(rb, f, NF); \
+} \
+static void __attribute__((unused)) \
+name##_wr(struct wbuf *wb, const T *o) \
+{ \
+	T c = *o; \
+	struct wfield f[NF]; \
+	name##_fields(f, &c); \
+	warts_params_write(wb, f, NF); \
+}
+/* While reading: 0 if address A is there, or -1 with "WHAT without an
+ * address". */
+int rb_need_addr(struct rbuf *rb, const struct scamper_addr *a,
+    const char *what);
 /* Copy the fields at FL (SIZE bytes of them) to F; how many there are. */
 int wfields_copy(struct wfield *f, const struct wfield *fl, size_t size);
 /* Point F (a WF_CB field) at CTX with its reader and writer. */
@@ -220,6 +253,21 @@ struct wrec_tmp {
 #define WFIELD_IDS(x, always) \
 	WFIELD(WF_U32, &(x)->listid, (always) || (x)->listid != 0), \
 	WFIELD(WF_U32, &(x)->cycleid, (always) || (x)->cycleid != 0)
+
+/* The IDs, then object O's deprecated global source and destination
+ * address IDs (read only) and its start time: flags 1 to 5 of trace,
+ * ping and tracelb. */
+#define WFIELD_IDS_GIDS_START(x, always, o) \
+	WFIELD_IDS(x, always), \
+	WFIELD(WF_GID, &(o)->src, 0), \
+	WFIELD(WF_GID, &(o)->dst, 0), \
+	WFIELD(WF_TV, &(o)->start, 1)
+/* The same, then O's stop reason and data: flags 1 to 7 of trace and
+ * ping. */
+#define WFIELD_IDS_GIDS_STOP(x, always, o) \
+	WFIELD_IDS_GIDS_START(x, always, o), \
+	WFIELD(WF_U8, &(o)->stop_reason, 1), \
+	WFIELD(WF_U8, &(o)->stop_data, 1)
 
 /* The IDs, then object O's user ID: flags 1 to 3 of the records after
  * dealias (neighbourdisc, tbit, sting, sniff, host). */

@@ -125,10 +125,9 @@ reply_read(struct rbuf *rb, const struct scamper_ping *p,
 	struct wfield f[RP_NF];
 
 	reply_fields(f, p, r);
-	if (warts_params_read(rb, f, RP_NF) != 0)
+	if (warts_params_read(rb, f, RP_NF) != 0 ||
+	    rb_need_addr(rb, &r->addr, "ping reply") != 0)
 		return -1;
-	if (!scamper_addr_isset(&r->addr))
-		return rb_fail(rb, "ping reply without an address");
 	if (!f[9].set)
 		r->reply_proto = p->dst.type == SCAMPER_ADDR_IPV6 ? 58 : 1;
 	return 0;
@@ -153,12 +152,7 @@ static void
 ping_fields(struct wfield *f, struct scamper_ping *p, struct wrec_tmp *x)
 {
 	struct wfield fl[PG_NF] = {
-		WFIELD_IDS(x, 0),
-		WFIELD(WF_GID, &p->src, 0),
-		WFIELD(WF_GID, &p->dst, 0),
-		WFIELD(WF_TV, &p->start, 1),
-		WFIELD(WF_U8, &p->stop_reason, 1),
-		WFIELD(WF_U8, &p->stop_data, 1),
+		WFIELD_IDS_GIDS_STOP(x, 0, p),
 		WFIELD(WF_U16, &p->probe_datalen, p->probe_datalen != 0),
 		WFIELD(WF_BYTES, &p->probe_data, p->probe_datalen != 0),
 		WFIELD(WF_U16, &p->probe_count, 1),

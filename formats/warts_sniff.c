@@ -38,8 +38,8 @@ sniff_fields(struct wfield *f, struct scamper_sniff *s, struct wrec_tmp *x)
 static int
 sniff_rd(struct wrec_rd *r, struct scamper_sniff *s)
 {
-	if (!scamper_addr_isset(&s->src))
-		return rb_fail(r->rb, "sniff without an address");
+	if (rb_need_addr(r->rb, &s->src, "sniff") != 0)
+		return -1;
 	return warts_rd_ids_pkts(r, s, &pkt_layout, &s->pkts, &s->pktc);
 }
 

@@ -69,10 +69,9 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	uint8_t id = 0;
 
 	hop_fields(f, h, &id, psize);
-	if (warts_params_read(rb, f, HOP_NF) != 0)
+	if (warts_params_read(rb, f, HOP_NF) != 0 ||
+	    rb_need_addr(rb, &h->addr, "hop record") != 0)
 		return -1;
-	if (!scamper_addr_isset(&h->addr))
-		return rb_fail(rb, "hop record without an address");
 	if (h->probe_ttl == 0)
 		return rb_fail(rb, "hop record with probe TTL 0");
 	h->probe_id = (uint8_t)(id + 1);
@@ -172,12 +171,7 @@ static void
 trace_fields(struct wfield *f, struct scamper_trace *t, struct wrec_tmp *x)
 {
 	struct wfield fl[TR_NF] = {
-		WFIELD_IDS(x, 1),
-		WFIELD(WF_GID, &t->src, 0),
-		WFIELD(WF_GID, &t->dst, 0),
-		WFIELD(WF_TV, &t->start, 1),
-		WFIELD(WF_U8, &t->stop_reason, 1),
-		WFIELD(WF_U8, &t->stop_data, 1),
+		WFIELD_IDS_GIDS_STOP(x, 1, t),
 		WFIELD(WF_U8, &x->flags8, (x->flags & 0xff) != 0),
 		WFIELD(WF_U8, &t->attempts, 1),
 		WFIELD(WF_U8, &t->hoplimit, 1),
@@ -337,17 +331,16 @@ dtree_fields(struct wfield *f, struct scamper_trace_dtree *d)
 	memcpy(f, fl, sizeof(fl));
 }
 
+WARTS_BLOCK(dtree, struct scamper_trace_dtree, DT_NF)
+
 static int
 dtree_read(struct rbuf *rb, struct scamper_trace *t)
 {
-	struct wfield f[DT_NF];
-
 	if (t->dtree != NULL)
 		return rb_fail(rb, "second doubletree attribute");
 	if ((t->dtree = scamper_trace_dtree_alloc()) == NULL)
 		return rb_fail(rb, "out of memory");
-	dtree_fields(f, t->dtree);
-	return warts_params_read(rb, f, DT_NF);
+	return dtree_rd(rb, t->dtree);
 }
 
 static int
@@ -395,14 +388,9 @@ attr_write(struct wbuf *wb, int type, const void *obj, uint16_t psize)
 		if (hops_write_sorted(wb, obj, psize) != 0)
 			return -1;
 		break;
-	case ATTR_DTREE: {
-		struct scamper_trace_dtree d = *(const struct scamper_trace_dtree *)obj;
-		struct wfield f[DT_NF];
-
-		dtree_fields(f, &d);
-		warts_params_write(wb, f, DT_NF);
+	case ATTR_DTREE:
+		dtree_wr(wb, obj);
 		break;
-	}
 	}
 	len = wb->len - hdr - 2;
 	if (len > 0x0fff)

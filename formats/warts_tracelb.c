@@ -40,28 +40,7 @@ reply_fields(struct wfield *f, struct scamper_tracelb_reply *r)
 	memcpy(f, fl, sizeof(fl));
 }
 
-static int
-reply_read(struct rbuf *rb, struct scamper_tracelb_reply *r)
-{
-	struct wfield f[RX_NF];
-
-	reply_fields(f, r);
-	if (warts_params_read(rb, f, RX_NF) != 0)
-		return -1;
-	if (!scamper_addr_isset(&r->from))
-		return rb_fail(rb, "tracelb reply without an address");
-	return 0;
-}
-
-static void
-reply_write(struct wbuf *wb, const struct scamper_tracelb_reply *reply)
-{
-	struct scamper_tracelb_reply r = *reply;
-	struct wfield f[RX_NF];
-
-	reply_fields(f, &r);
-	warts_params_write(wb, f, RX_NF);
-}
+WARTS_BLOCK(reply, struct scamper_tracelb_reply, RX_NF)
 
 /* ---- probes and probe sets -------------------------------------------- */
 
@@ -81,6 +60,8 @@ probe_fields(struct wfield *f, struct scamper_tracelb_probe *p)
 	memcpy(f, fl, sizeof(fl));
 }
 
+WARTS_BLOCK(probe, struct scamper_tracelb_probe, PR_NF)
+
 static int
 probeset_read(struct rbuf *rb, struct scamper_tracelb_probeset *s)
 {
@@ -95,16 +76,14 @@ probeset_read(struct rbuf *rb, struct scamper_tracelb_probeset *s)
 		return -1;
 	for (uint16_t i = 0; i < s->probec; i++) {
 		struct scamper_tracelb_probe *p = &s->probes[i];
-		struct wfield f[PR_NF];
 
-		probe_fields(f, p);
-		if (warts_params_read(rb, f, PR_NF) != 0)
-			return -1;
-		if ((p->rxs = rb_calloc(rb, p->rxc, sizeof(*p->rxs), 1)) ==
-		    NULL)
+		if (probe_rd(rb, p) != 0 ||
+		    (p->rxs = rb_calloc(rb, p->rxc, sizeof(*p->rxs), 1)) == NULL)
 			return -1;
 		for (uint16_t j = 0; j < p->rxc; j++)
-			if (reply_read(rb, &p->rxs[j]) != 0)
+			if (reply_rd(rb, &p->rxs[j]) != 0 ||
+			    rb_need_addr(rb, &p->rxs[j].from,
+			    "tracelb reply") != 0)
 				return -1;
 	}
 	return 0;
@@ -119,14 +98,12 @@ probeset_write(struct wbuf *wb, const struct scamper_tracelb_probeset *ps)
 	warts_params_write(wb, sf, 1);
 	for (uint16_t i = 0; i < s.probec; i++) {
 		struct scamper_tracelb_probe p = s.probes[i];
-		struct wfield f[PR_NF];
 
 		if (p.rxs == NULL)
 			p.rxc = 0;
-		probe_fields(f, &p);
-		warts_params_write(wb, f, PR_NF);
+		probe_wr(wb, &p);
 		for (uint16_t j = 0; j < p.rxc; j++)
-			reply_write(wb, &p.rxs[j]);
+			reply_wr(wb, &p.rxs[j]);
 	}
 }
 
@@ -150,6 +127,8 @@ node_fields(struct wfield *f, struct scamper_tracelb_node *n)
 
 	memcpy(f, fl, sizeof(fl));
 }
+
+WARTS_BLOCK(node, struct scamper_tracelb_node, ND_NF)
 
 static int
 nodes_read(struct rbuf *rb, struct scamper_tracelb *t, uint16_t n)
@@ -225,10 +204,7 @@ static void
 tracelb_fields(struct wfield *f, struct scamper_tracelb *t, struct wrec_tmp *x)
 {
 	struct wfield fl[TL_NF] = {
-		WFIELD_IDS(x, 1),
-		WFIELD(WF_GID, &t->src, 0),
-		WFIELD(WF_GID, &t->dst, 0),
-		WFIELD(WF_TV, &t->start, 1),
+		WFIELD_IDS_GIDS_START(x, 1, t),
 		WFIELD(WF_U16, &t->sport, 1),
 		WFIELD(WF_U16, &t->dport, 1),
 		WFIELD(WF_U16, &t->probe_size, 1),
@@ -284,15 +260,13 @@ tracelb_wr(struct wbuf *wb, const struct scamper_tracelb *t0,
 	warts_rec_params(wb, &warts_tracelb_rec, &t, x);
 	for (uint16_t i = 0; i < t.nodec; i++) {
 		struct scamper_tracelb_node n = t.nodes[i];
-		struct wfield nf[ND_NF];
 
 		/* the link count a reader checks: the links leaving it */
 		n.linkc = 0;
 		for (uint16_t j = 0; j < t.linkc; j++)
 			if (t.links[j].from == i)
 				n.linkc++;
-		node_fields(nf, &n);
-		warts_params_write(wb, nf, ND_NF);
+		node_wr(wb, &n);
 	}
 	for (uint16_t i = 0; i < t.linkc; i++) {
 		struct scamper_tracelb_link l = t.links[i];

@@ -399,7 +399,7 @@ START_TEST(build_and_read)
 	scamper_file_obj_free(type, obj);
 	ck_assert_int_eq(scamper_file_read(r, &type, &obj), 1);
 	ck_assert_int_eq(type, SCAMPER_FILE_OBJ_TRACE);
-	ck_assert(scamper_json_trace(obj, &js) == 0);
+	ck_assert(scamper_json_obj(type, obj, &js) == 0);
 	ck_assert_msg(strstr(js, "\"addr\":\"198.51.100.7\", \"probe_ttl\":1, "
 	    "\"probe_id\":1") != NULL, "%s", js);
 	ck_assert_int_eq(((struct scamper_trace *)obj)->hops.hops[0].rtt, 1234);
