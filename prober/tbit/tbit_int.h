@@ -102,7 +102,7 @@ struct tbit_sack {
 	uint32_t	a0, a1, b0, b1;
 	uint32_t	r1[2], r2[2];
 	int		nseg, dupacks, filled, late, shifted;
-	uint32_t	third;		/* record of our third duplicate ACK */
+	uint32_t	first;		/* record of our first duplicate ACK */
 };
 
 struct tbit_state {

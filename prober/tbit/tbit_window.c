@@ -21,8 +21,11 @@
  *		a hole filled only after a timeout: timeout.  By the
  *		packets' own times (not when we read them, which a loaded
  *		machine delays), a retransmission is a timeout's if it
- *		arrived before our third duplicate ACK left, or more than
- *		SACK_PROMPT after the last packet we sent before it.
+ *		arrived before our first duplicate ACK left, or more than
+ *		SACK_PROMPT after the last packet we sent before it (not
+ *		"before the third": RFC 6675 lets the server retransmit
+ *		sooner when enough above the hole is SACKed, and Linux
+ *		does once our ACKs lag behind its segments).
  *		A SYN/ACK without SACK-permitted: incapable.
  *  abc		(RFC 3465) the first flight is counted (not -i segments:
  *		badicw), then acknowledged with -a ACKs per segment, each
@@ -228,8 +231,8 @@ sack_dupack(struct tbit_state *s)
 		b[n++][1] = v->r1[1];
 	}
 	if (tbit_send(s, TCP_ACK, s->c.snd_nxt, s->c.rcv_nxt, NULL, 0, 0,
-	    (const uint32_t (*)[2])b, n) == 0 && ++v->dupacks == 3)
-		v->third = s->t->pktc - 1;
+	    (const uint32_t (*)[2])b, n) == 0 && ++v->dupacks == 1)
+		v->first = s->t->pktc - 1;
 }
 
 /* A new segment of the first flight (in sequence order). */
@@ -277,15 +280,15 @@ sack_late(struct tbit_state *s)
 	int64_t rx = stamp_of_tv(&t->pkts[t->pktc - 1].tv).ns, tx;
 	uint32_t i;
 
-	if (s->sack.dupacks < 3)
+	if (s->sack.dupacks == 0)
 		return 1;
-	for (i = t->pktc - 1; i > s->sack.third; i--) {
+	for (i = t->pktc - 1; i > s->sack.first; i--) {
 		p = &t->pkts[i - 1];
 		tx = stamp_of_tv(&p->tv).ns;
 		if (p->dir == SCAMPER_TBIT_PKT_DIR_TX && tx <= rx)
 			return rx - tx > SACK_PROMPT * (int64_t)1000000;
 	}
-	return 1;	/* before our third duplicate ACK */
+	return 1;	/* before our first duplicate ACK */
 }
 
 /* G retransmits something: which hole, or SACKed data? */
