@@ -195,14 +195,5 @@ START_TEST(uu_roundtrip)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		lines_basic, lines_badchar, lines_toolong, params, uints,
-		uu_lengths, uu_observed, uu_roundtrip
-	};
-
-	return unit_run(check_suite("ctl_proto", check_case("core", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("ctl_proto", "core", lines_basic, lines_badchar, lines_toolong,
+    params, uints, uu_lengths, uu_observed, uu_roundtrip)

@@ -181,16 +181,7 @@ START_TEST(random_pairs)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		swap, inseq_basic, inseq_unbounded, inseq_32, series_shared,
-		series_separate, series_swapped, series_lucky_swap,
-		series_two_swapped, shows_swapped_needs_two, all_zero,
-		random_pairs
-	};
-
-	return unit_run(check_suite("dealias_ipid", check_case("ipid", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("dealias_ipid", "ipid", swap, inseq_basic, inseq_unbounded,
+    inseq_32, series_shared, series_separate, series_swapped,
+    series_lucky_swap, series_two_swapped, shows_swapped_needs_two, all_zero,
+    random_pairs)

@@ -226,13 +226,4 @@ START_TEST(host_refusals)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		host_round_trip, host_refusals
-	};
-
-	return unit_run(check_suite("warts-host", check_case("host", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("warts-host", "host", host_round_trip, host_refusals)

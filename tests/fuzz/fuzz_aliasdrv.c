@@ -14,12 +14,7 @@
  * the list and cycle records, they, then the record's body.  Bit 3 of
  * byte 0: pairs printed as sets (-O tc).  Seeds: make-aliasdrv-seeds.py.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "fuzz_file.h"
 
@@ -28,8 +23,6 @@
 #include "../../tools/aliasdrv/aliasdrv.c"
 #undef stderr
 #define stderr stderr
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int tc;
 

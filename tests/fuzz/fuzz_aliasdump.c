@@ -11,12 +11,6 @@
  * one (at most 30; the harness adds the file: an operand, or -r FILE
  * for sc_prefixscan); then the warts file.  Seeds: make-aliasdrv-seeds.py.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "fuzz_file.h"
 
 #undef stderr
@@ -25,7 +19,6 @@
 #undef stderr
 #define stderr stderr
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int fz_ally(int argc, char **argv, char *path);
 int fz_radargun(int argc, char **argv, char *path);
 int fz_prefixscan(int argc, char **argv, char *path);

@@ -18,6 +18,9 @@
 
 #include "drvutil.h"
 
+/* The entry point every target defines (libFuzzer's, or driver.c's). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #define FUZZ_UNUSED __attribute__((unused))
 
 /* P[0..N-1] as a file (a memfd); its name into PATH (64 bytes).

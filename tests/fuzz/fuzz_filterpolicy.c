@@ -11,16 +11,6 @@
  * argument; 1 a ping record body; 2 a warts file reported.  Bit 2:
  * -O tuples (0) or -O incongruent (2); bit 3: -O impatient.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#include "fuzz_file.h"
-
 #define FZ_MAIN sc_filterpolicy_main
 #define FZ_SOURCE "../../tools/sc_filterpolicy/sc_filterpolicy.c"
 #define FZ_TBITDRV 1

@@ -9,15 +9,6 @@
  * 32); then the warts file.
  */
 #include <getopt.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#include "fuzz_file.h"
 
 #define FZ_MAIN sc_ipiddump_main
 #define FZ_SOURCE "../../tools/sc_ipiddump/sc_ipiddump.c"

@@ -10,16 +10,6 @@
  * Input: byte 0 bit 0: -A bgp; the rest up to the first NUL is the
  * address file, what follows it the done file.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#include "fuzz_file.h"
-
 #define FZ_MAIN sc_tbitblind_main
 #define FZ_SOURCE "../../tools/sc_tbitblind/sc_tbitblind.c"
 #define FZ_TBITDRV 1

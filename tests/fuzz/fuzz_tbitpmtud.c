@@ -12,16 +12,6 @@
  * summarised by AS; 2 a warts file summarised by MSS.  Bit 2: -m 0
  * (every MTU) instead of 1280.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#include "fuzz_file.h"
-
 #define FZ_MAIN sc_tbitpmtud_main
 #define FZ_SOURCE "../../tools/sc_tbitpmtud/sc_tbitpmtud.c"
 #define FZ_TBITDRV 1

@@ -1,11 +1,14 @@
 /*
  * fuzz_tool.h: a tool's source compiled into a fuzz target, its main()
  * renamed, its messages (stderr) and output (stdout, printf, putchar)
- * sent to fuzz_null.  Include fuzz_file.h first; define FZ_MAIN (main's
- * new name) and FZ_SOURCE (the tool's source, a string), and FZ_TBITDRV
- * to compile the tbit drivers' drvutil.c and tbitdrv.c in before it.
+ * sent to fuzz_null, after fuzz_file.h (included here).  Define FZ_MAIN
+ * (main's new name) and FZ_SOURCE (the tool's source, a string), and
+ * FZ_TBITDRV to compile the tbit drivers' drvutil.c and tbitdrv.c in
+ * before it.
  * Once per target: there is no include guard.
  */
+#include "fuzz_file.h"
+
 int FZ_MAIN(int argc, char **argv);
 
 #define main FZ_MAIN

@@ -9,15 +9,6 @@
  * 32); then the warts file.  -i and -o are the harness's.
  */
 #include <getopt.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#include "fuzz_file.h"
 
 #define FZ_MAIN sc_wartsfilter_main
 #define FZ_SOURCE "../../tools/warts/sc_wartsfilter.c"

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <check.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -1149,6 +1150,16 @@ const void *
 harness_result(struct harness *h, int i, uint16_t type)
 {
 	return result_of(h, i, type);
+}
+
+const void *
+harness_need_result(struct harness *h, uint16_t type, const char *what)
+{
+	const void *r = result_of(h, 0, type);
+
+	ck_assert_msg(r != NULL, "no %s result (%d results)", what,
+	    harness_nresults(h));
+	return r;
 }
 
 const struct scamper_trace *

@@ -176,6 +176,10 @@ const struct scamper_ping *harness_ping(struct harness *h, int i);
 const char *harness_json(struct harness *h, int i);
 /* Result I if it is of type TYPE (SCAMPER_FILE_OBJ_*), else NULL. */
 const void *harness_result(struct harness *h, int i, uint16_t type);
+/* Result 0, which the check test needs to be of type TYPE: else the test
+ * fails with "no WHAT result" and how many results there are. */
+const void *harness_need_result(struct harness *h, uint16_t type,
+    const char *what);
 
 /* Replies that matched no task (core_stats unmatched). */
 uint64_t harness_unmatched(const struct harness *h);

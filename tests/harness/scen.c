@@ -1,6 +1,7 @@
 /*
  * scen.c: helpers the harness scenarios share (see scen.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,4 +80,14 @@ scen_path(const struct scamper_trace *t, char *buf, size_t len)
 		    ttl > 1 ? " " : "", ttl, a[0] != '\0' ? a : "*");
 	}
 	return buf;
+}
+
+int
+scen_refuse(void *arg, const uint8_t *pkt, size_t len, uint32_t no)
+{
+	const uint32_t *nth = arg;
+
+	(void)pkt;
+	(void)len;
+	return nth == NULL || *nth == no ? EPERM : 0;
 }

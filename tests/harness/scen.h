@@ -37,4 +37,8 @@ int scen_hopc(const struct scamper_trace *t, int ttl);
  * '*' where nothing answered, ADDR of the first reply. */
 const char *scen_path(const struct scamper_trace *t, char *buf, size_t len);
 
+/* A probe hook (harness_on_probe): the kernel refuses (EPERM) the probe
+ * numbered *ARG (a uint32_t), or every probe if ARG is NULL. */
+int scen_refuse(void *arg, const uint8_t *pkt, size_t len, uint32_t no);
+
 #endif

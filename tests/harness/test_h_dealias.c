@@ -143,12 +143,7 @@ world(const char *a, struct counter *ca, const char *b, struct counter *cb)
 static const struct scamper_dealias *
 result(void)
 {
-	const struct scamper_dealias *d = harness_result(H, 0,
-	    SCAMPER_FILE_OBJ_DEALIAS);
-
-	ck_assert_msg(d != NULL, "no dealias result (%d results)",
-	    harness_nresults(H));
-	return d;
+	return harness_need_result(H, SCAMPER_FILE_OBJ_DEALIAS, "dealias");
 }
 
 /* Run dealias command LINE to the end on TOPO (the test's routers

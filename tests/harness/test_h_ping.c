@@ -342,18 +342,13 @@ END_TEST
 
 /* The kernel refuses the second probe: the ping ends with ERROR/EPERM,
  * the first probe's reply kept. */
-static int
-refuse_second(void *arg, const uint8_t *pkt, size_t len, uint32_t no)
-{
-	return no == 1 ? EPERM : 0;
-}
-
 START_TEST(refused)
 {
+	static uint32_t second = 1;
 	struct harness *h = scen_new(topo);
 	const struct scamper_ping *p;
 
-	harness_on_probe(h, refuse_second, NULL);
+	harness_on_probe(h, scen_refuse, &second);
 	scen_cmd(h, "ping -c 3 -i 1 " DST);
 	scen_run(h, 600);
 	p = ping_of(h, 0);
@@ -401,15 +396,6 @@ START_TEST(many)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		echo, stamped, nostamp, loss, duplicates, late, reordered,
-		reply_count, halt, silent, methods, ipv6, ack_sport_late,
-		refused, router, many
-	};
-
-	return unit_run(check_suite("harness-ping", check_case("ping", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("harness-ping", "ping", echo, stamped, nostamp, loss, duplicates,
+    late, reordered, reply_count, halt, silent, methods, ipv6, ack_sport_late,
+    refused, router, many)

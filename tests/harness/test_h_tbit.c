@@ -136,12 +136,8 @@ server(uint8_t flags, uint32_t seq, uint32_t ack, size_t len, uint8_t tos)
 static const struct scamper_tbit *
 the_tbit(void)
 {
-	const struct scamper_tbit *t;
-
 	ck_assert_msg(finished(), "tbit still running");
-	t = harness_result(H, 0, SCAMPER_FILE_OBJ_TBIT);
-	ck_assert_msg(t != NULL, "no tbit result");
-	return t;
+	return harness_need_result(H, SCAMPER_FILE_OBJ_TBIT, "tbit");
 }
 
 /* The end: the firewall lease and the datalink were given back. */
@@ -322,19 +318,12 @@ END_TEST
 
 /* The kernel refuses the SYN (a firewall's EPERM): the test ends with an
  * error, not a hang. */
-static int
-refuse_all(void *arg, const uint8_t *pkt, size_t len, uint32_t no)
-{
-	(void)arg; (void)pkt; (void)len; (void)no;
-	return EPERM;
-}
-
 START_TEST(syn_refused)
 {
 	H = scen_new(topo);
 	harness_set_firewall(H, 1, 0);
 	harness_set_datalink(H, 1, 0);
-	harness_on_probe(H, refuse_all, NULL);
+	harness_on_probe(H, scen_refuse, NULL);
 	scen_cmd(H, "tbit -t null " SERVER);
 	ck_assert_int_eq(harness_run(H, 60 * HARNESS_S), 0);
 	ck_assert_uint_eq(the_tbit()->result, 4);	/* syserr */

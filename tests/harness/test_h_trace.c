@@ -382,18 +382,13 @@ END_TEST
 
 /* The kernel refuses the third probe (a firewall's EPERM): the trace
  * ends with ERROR and errno 1, keeping what it had. */
-static int
-refuse_third(void *arg, const uint8_t *pkt, size_t len, uint32_t no)
-{
-	return no == 2 ? EPERM : 0;
-}
-
 START_TEST(refused)
 {
+	static uint32_t third = 2;
 	struct harness *h = scen_new(line3);
 	const struct scamper_trace *t;
 
-	harness_on_probe(h, refuse_third, NULL);
+	harness_on_probe(h, scen_refuse, &third);
 	scen_cmd(h, "trace -P icmp-paris " DST);
 	scen_run(h, 600);
 	t = scen_trace(h, 0);
@@ -632,16 +627,7 @@ START_TEST(deterministic)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		methods, ipv6, silent_hop, gaplimit, loop, pmtud_ptb,
-		pmtud_silent, doubletree, duplicates, late_reply, halt,
-		refused, wait_probe, first_max, all_attempts, confidence,
-		short_quote, unreach, foreign, two_at_once, deterministic
-	};
-
-	return unit_run(check_suite("harness-trace", check_case("trace", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("harness-trace", "trace", methods, ipv6, silent_hop, gaplimit, loop,
+    pmtud_ptb, pmtud_silent, doubletree, duplicates, late_reply, halt, refused,
+    wait_probe, first_max, all_attempts, confidence, short_quote, unreach,
+    foreign, two_at_once, deterministic)

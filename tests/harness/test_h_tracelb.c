@@ -84,12 +84,7 @@ start(const char *line, uint32_t loss_ppm)
 static const struct scamper_tracelb *
 lb_of(struct harness *h)
 {
-	const struct scamper_tracelb *t = harness_result(h, 0,
-	    SCAMPER_FILE_OBJ_TRACELB);
-
-	ck_assert_msg(t != NULL, "no tracelb result (%d results)",
-	    harness_nresults(h));
-	return t;
+	return harness_need_result(h, SCAMPER_FILE_OBJ_TRACELB, "tracelb");
 }
 
 /* Run to the end; the trace. */

@@ -14,6 +14,9 @@
 #					(a NAME in capitals is exported); too
 #					few ARGs: usage on stderr, exit 2
 #	lab_require_root		print "SKIP: reason", exit 77 unless usable
+#	lab_require_ref			set REF to Debian's scamper (the
+#					interop reference); SKIP as above
+#					unless it is installed
 #	lab_init [TAG]			set LAB_ID (TAG, $$, random), make the
 #					state dir LAB_DIR, trap teardown on
 #					EXIT HUP INT PIPE TERM (this replaces
@@ -125,6 +128,11 @@ lab_args() {
 }
 
 # lab_require_root: exit 77 with "SKIP: reason" unless the lab can run.
+lab_require_ref() {
+	REF=/usr/bin/scamper
+	[ -x "$REF" ] || { echo "SKIP: $REF missing (apt-get install scamper)"; exit 77; }
+}
+
 lab_require_root() {
 	local ns t
 	if [ "$(id -u)" != 0 ]; then

@@ -9,9 +9,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lab.sh"
 lab_require_root
-
-REF=/usr/bin/scamper
-[ -x "$REF" ] || { echo "SKIP: $REF missing (apt-get install scamper)"; exit 77; }
+lab_require_ref
 command -v ping >/dev/null || { echo "SKIP: ping missing (iputils-ping)"; exit 77; }
 
 failed=0

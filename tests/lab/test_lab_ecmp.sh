@@ -13,9 +13,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lab.sh"
 lab_require_root
-
-REF=/usr/bin/scamper
-[ -x "$REF" ] || { echo "SKIP: $REF missing (apt-get install scamper)"; exit 77; }
+lab_require_ref
 
 failed=0
 

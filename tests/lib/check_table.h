@@ -52,4 +52,16 @@ check_suite(const char *name, TCase *tc)
 	return s;
 }
 
+/* Define main() to run the suite SUITE of one test case CASE holding the
+ * tests named after them, in order; exits as unit_run() does. */
+#define CHECK_MAIN(suite, case, ...)					\
+int									\
+main(void)								\
+{									\
+	const TTest *check_tests_[] = { __VA_ARGS__ };			\
+									\
+	return unit_run(check_suite((suite), check_case((case),		\
+	    check_tests_, CHECK_N(check_tests_))));			\
+}
+
 #endif

@@ -68,9 +68,10 @@ done
 	}'
 } >"$tmp/cmds"
 
-# tcpdump on the device, taking only ICMP of id X or quoting it (so that
-# it keeps up); its own drop count is checked
-lab_bg vp tcpdump --immediate-mode -U -n -B 16384 -i "$NETSIM_DEV" \
+# tcpdump on the device, taking only ICMP of id X or quoting it, at nice
+# -15 as sc_netsim (so that it keeps up beside other tests); its own drop
+# count is checked
+lab_bg vp nice -n -15 tcpdump --immediate-mode -U -n -B 16384 -i "$NETSIM_DEV" \
     -w "$tmp/cap.pcap" "icmp and (icmp[4:2] == $X or icmp[32:2] == $X)" \
     >"$tmp/tcpdump.pid" || { echo "FAIL: tcpdump"; exit 1; }
 cap=$(cat "$tmp/tcpdump.pid")

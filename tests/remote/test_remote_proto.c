@@ -195,14 +195,5 @@ START_TEST(link_resume)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		master_new_observed, others_observed, malformed, names,
-		link_acks, link_resume
-	};
-
-	return unit_run(check_suite("remote_proto", check_case("core", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("remote_proto", "core", master_new_observed, others_observed,
+    malformed, names, link_acks, link_resume)

@@ -114,13 +114,5 @@ START_TEST(bounded)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		late_copies, lagging_copies, once_each, no_strangers, bounded
-	};
-
-	return unit_run(check_suite("fpset", check_case("fpset", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("fpset", "fpset", late_copies, lagging_copies, once_each,
+    no_strangers, bounded)

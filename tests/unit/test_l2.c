@@ -445,14 +445,5 @@ START_TEST(sniff_filter)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		arp_request, ns_request, replies, nd_filter, compile_errors,
-		attach, sniff_parse, sniff_filter
-	};
-
-	return unit_run(check_suite("l2", check_case("l2", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("l2", "l2", arp_request, ns_request, replies, nd_filter,
+    compile_errors, attach, sniff_parse, sniff_filter)

@@ -158,13 +158,4 @@ START_TEST(reply_keys)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		table, reply_keys, ranges
-	};
-
-	return unit_run(check_suite("match", check_case("match", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("match", "match", table, reply_keys, ranges)

@@ -160,11 +160,4 @@ START_TEST(queue_per_socket)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = { unqueued_and_queued, queue_per_socket };
-
-	return unit_run(check_suite("netio", check_case("netio", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("netio", "netio", unqueued_and_queued, queue_per_socket)

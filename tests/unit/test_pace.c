@@ -138,14 +138,5 @@ START_TEST(next_time)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		rate, idle_no_burst, idle_burst, catchup_bounded,
-		catchup_spread, late_wakeups_keep_rate, next_time
-	};
-
-	return unit_run(check_suite("pace", check_case("pace", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("pace", "pace", rate, idle_no_burst, idle_burst, catchup_bounded,
+    catchup_spread, late_wakeups_keep_rate, next_time)

@@ -465,16 +465,6 @@ START_TEST(icmp_timestamp_reply)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		build_parse_udp4, build_sizes_and_errors, paris_cksum,
-		build_parse_tcp6_frag, parse_te4_quote_and_mpls,
-		parse_icmp6_errors, truncation, ipopt_rr, ipopt_ts,
-		icmp_timestamp_reply
-	};
-
-	return unit_run(check_suite("pkt", check_case("pkt", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("pkt", "pkt", build_parse_udp4, build_sizes_and_errors, paris_cksum,
+    build_parse_tcp6_frag, parse_te4_quote_and_mpls, parse_icmp6_errors,
+    truncation, ipopt_rr, ipopt_ts, icmp_timestamp_reply)

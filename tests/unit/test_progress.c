@@ -105,13 +105,5 @@ START_TEST(count_argv)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		format_known_total, format_edges, count_file, count_argv
-	};
-
-	return unit_run(check_suite("progress", check_case("progress", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("progress", "progress", format_known_total, format_edges,
+    count_file, count_argv)

@@ -336,16 +336,6 @@ START_TEST(kernel_loopback)
 }
 END_TEST
 
-int
-main(void)
-{
-	const TTest *tests[] = {
-		in_order, reordered, lost_then_expired, refusal_used_a_key,
-		refusal_used_none, not_before_its_send, no_token,
-		grows_and_wraps, waiting_since_mark, stray_and_duplicate,
-		kernel_loopback
-	};
-
-	return unit_run(check_suite("txstamp", check_case("match", tests,
-	    CHECK_N(tests))));
-}
+CHECK_MAIN("txstamp", "match", in_order, reordered, lost_then_expired,
+    refusal_used_a_key, refusal_used_none, not_before_its_send, no_token,
+    grows_and_wraps, waiting_since_mark, stray_and_duplicate, kernel_loopback)

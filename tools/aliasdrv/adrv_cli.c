@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,4 +151,111 @@ adrv_collect(struct tbitdrv *drv, const char *prog, const struct adrv_cli *c,
 	if (c->daemon && daemon(1, 0) == -1)
 		return drv_fail("daemon: %s", strerror(errno));
 	return tbitdrv_run(drv);
+}
+
+int
+adrv_main(const struct adrv_run *r, int argc, char **argv)
+{
+	int rc;
+
+	drv_prog(r->prog);
+	if (r->parse(argc, argv) == -1)
+		return 1;
+	rc = *r->dumping ? r->dump(argv + optind, argc - optind) :
+	    r->collect();
+	drv_close();
+	return r->finish(rc) == 0 ? 0 : 1;
+}
+
+/* ---- the job list ------------------------------------------------------ */
+
+/* The list being run (adrv_collect's hooks take no argument). */
+static struct adrv_jobs *cq;
+
+int
+adrv_jobs_alloc(struct adrv_jobs *q, size_t n)
+{
+	q->n = n;
+	q->first_open = q->inflight = 0;
+	q->last_sent = SIZE_MAX;
+	if ((q->j = calloc(n + 1, sizeof(*q->j))) == NULL)
+		return drv_fail("out of memory");
+	return 0;
+}
+
+static int
+jobs_want(void *arg, char **cmd)
+{
+	struct adrv_jobs *q = cq;
+	time_t now = time(NULL);
+
+	(void)arg;
+	while (q->first_open < q->n && q->j[q->first_open].done)
+		q->first_open++;
+	if (q->first_open == q->n)
+		return q->inflight == 0 ? TBITDRV_DONE : TBITDRV_LATER;
+	for (size_t k = q->first_open; k < q->n; k++) {
+		struct adrv_job *j = &q->j[k];
+
+		if (j->done || j->busy || !q->ready(k, now))
+			continue;
+		if ((*cmd = q->command(k)) == NULL)
+			return TBITDRV_LATER;
+		j->busy = 1;
+		if (q->started != NULL)
+			q->started(k);
+		q->inflight++;
+		q->last_sent = k;
+		drv_note("%s", *cmd);
+		return TBITDRV_CMD;
+	}
+	return TBITDRV_LATER;
+}
+
+/* Job K's measurement ended with RESULT (-1: refused, never retried). */
+static void
+job_ended(size_t k, int result)
+{
+	struct adrv_job *j = &cq->j[k];
+
+	if (!j->busy)
+		return;
+	j->busy = 0;
+	cq->inflight--;
+	if (cq->ended(k, result == SCAMPER_DEALIAS_RESULT_NONE &&
+	    j->method + 1 < cq->nmethods))
+		j->method++;
+	else
+		j->done = 1;
+}
+
+static void
+jobs_dealias(const struct scamper_dealias *d)
+{
+	if (d->userid < cq->n) {
+		drv_note("%u: %s", d->userid,
+		    scamper_dealias_result_tostr(d->result));
+		job_ended(d->userid, d->result);
+	}
+}
+
+/* scamper refused the last command sent (commands go one at a time):
+ * that job ends without a result. */
+static void
+jobs_refused(void)
+{
+	if (cq->last_sent != SIZE_MAX) {
+		cq->j[cq->last_sent].method = cq->nmethods;
+		job_ended(cq->last_sent, -1);
+		cq->last_sent = SIZE_MAX;
+	}
+}
+
+int
+adrv_jobs_collect(struct adrv_jobs *q, struct tbitdrv *drv, const char *prog,
+    const struct adrv_cli *c)
+{
+	cq = q;
+	return adrv_collect(drv, prog, c, jobs_want, jobs_dealias,
+	    jobs_refused);
 }

@@ -31,11 +31,10 @@ static const char *const methods[] = { "udp", "tcp-ack", "icmp-echo" };
 
 enum { J_MERC, J_ALLY };
 
+/* Job K's own part (its method and state: jobs.j[K]). */
 struct job {
 	int		 kind;
 	size_t		 a, b;		/* address indices (b: ally) */
-	int		 method;	/* index into methods (ally) */
-	int		 busy, done;
 };
 
 struct addrst {
@@ -52,7 +51,7 @@ static struct {
 static struct adrv_sets sets;
 static struct addrst *ast;
 static struct job *jobs;
-static size_t njobs, first_open, inflight, last_sent = SIZE_MAX;
+static struct adrv_jobs q;
 static struct tbitdrv drv;
 
 static void
@@ -112,19 +111,22 @@ make_jobs(void)
 		size_t k = sets.sets[s + 1] - sets.sets[s];
 		n += k * (k - 1) / 2;
 	}
+	if (adrv_jobs_alloc(&q, n) == -1)
+		return -1;
 	if ((jobs = calloc(n + 1, sizeof(*jobs))) == NULL ||
 	    (ast = calloc(sets.naddrs + 1, sizeof(*ast))) == NULL)
 		return drv_fail("out of memory");
+	n = 0;
 	for (size_t i = 0; i < sets.naddrs; i++) {
-		jobs[njobs].kind = J_MERC;
-		jobs[njobs++].a = i;
+		jobs[n].kind = J_MERC;
+		jobs[n++].a = i;
 	}
 	for (size_t s = 0; s < sets.nsets; s++)
 		for (size_t i = sets.sets[s]; i < sets.sets[s + 1]; i++)
 			for (size_t j = i + 1; j < sets.sets[s + 1]; j++) {
-				jobs[njobs].kind = J_ALLY;
-				jobs[njobs].a = i;
-				jobs[njobs++].b = j;
+				jobs[n].kind = J_ALLY;
+				jobs[n].a = i;
+				jobs[n++].b = j;
 			}
 	return 0;
 }
@@ -134,6 +136,15 @@ static int
 ready(size_t i, time_t now)
 {
 	return !ast[i].busy && ast[i].ready <= now;
+}
+
+/* Nonzero if job K's addresses may be probed at NOW. */
+static int
+job_ready(size_t k, time_t now)
+{
+	const struct job *j = &jobs[k];
+
+	return ready(j->a, now) && (j->kind == J_MERC || ready(j->b, now));
 }
 
 static char *
@@ -149,86 +160,35 @@ command(size_t k)
 	else
 		n = asprintf(&s, "dealias -m ally -U %zu -W %u -q %u -f %u%s "
 		    "-p '-P %s' %s %s", k, o.wait_probe, o.attempts, o.fudge,
-		    o.nobs ? " -O nobs" : "", methods[j->method],
+		    o.nobs ? " -O nobs" : "", methods[q.j[k].method],
 		    sets.addrs[j->a].str, sets.addrs[j->b].str);
 	return n < 0 ? NULL : s;
 }
 
-static int
-want(void *arg, char **cmd)
+/* Job K started: its addresses are busy. */
+static void
+started(size_t k)
 {
-	time_t now = time(NULL);
-
-	(void)arg;
-	while (first_open < njobs && jobs[first_open].done)
-		first_open++;
-	if (first_open == njobs)
-		return inflight == 0 ? TBITDRV_DONE : TBITDRV_LATER;
-	for (size_t k = first_open; k < njobs; k++) {
-		struct job *j = &jobs[k];
-
-		if (j->done || j->busy || !ready(j->a, now) ||
-		    (j->kind == J_ALLY && !ready(j->b, now)))
-			continue;
-		if ((*cmd = command(k)) == NULL)
-			return TBITDRV_LATER;
-		j->busy = 1;
-		ast[j->a].busy = 1;
-		if (j->kind == J_ALLY)
-			ast[j->b].busy = 1;
-		inflight++;
-		last_sent = k;
-		drv_note("%s", *cmd);
-		return TBITDRV_CMD;
-	}
-	return TBITDRV_LATER;
+	ast[jobs[k].a].busy = 1;
+	if (jobs[k].kind == J_ALLY)
+		ast[jobs[k].b].busy = 1;
 }
 
-/* Job K's measurement ended with RESULT (-1: refused). */
-static void
-ended(size_t k, int result)
+/* Job K ended: its addresses rest -w seconds; only ally tries its next
+ * method (RETRY). */
+static int
+ended(size_t k, int retry)
 {
-	struct job *j = &jobs[k];
+	const struct job *j = &jobs[k];
 	time_t next = time(NULL) + (time_t)o.wait;
 
-	if (!j->busy)
-		return;
-	j->busy = 0;
-	inflight--;
 	ast[j->a].busy = 0;
 	ast[j->a].ready = next;
 	if (j->kind == J_ALLY) {
 		ast[j->b].busy = 0;
 		ast[j->b].ready = next;
 	}
-	if (j->kind == J_ALLY && result == SCAMPER_DEALIAS_RESULT_NONE &&
-	    j->method + 1 < NMETHODS) {
-		j->method++;
-		return;
-	}
-	j->done = 1;
-}
-
-static void
-on_dealias(const struct scamper_dealias *d)
-{
-	if (d->userid < njobs) {
-		drv_note("%u: %s", d->userid,
-		    scamper_dealias_result_tostr(d->result));
-		ended(d->userid, d->result);
-	}
-}
-
-/* scamper refused the last command sent (commands go one at a time):
- * that job ends without a result. */
-static void
-on_refused(void)
-{
-	if (last_sent != SIZE_MAX) {
-		jobs[last_sent].method = NMETHODS;
-		ended(last_sent, -1);
-		last_sent = SIZE_MAX;
-	}
+	return retry && j->kind == J_ALLY;
 }
 
 static int
@@ -240,8 +200,12 @@ collect(void)
 		return drv_fail("%s", err);
 	if (make_jobs() == -1)
 		return -1;
-	return adrv_collect(&drv, "sc_ally", &o.c, want, on_dealias,
-	    on_refused);
+	q.nmethods = NMETHODS;
+	q.ready = job_ready;
+	q.command = command;
+	q.started = started;
+	q.ended = ended;
+	return adrv_jobs_collect(&q, &drv, "sc_ally", &o.c);
 }
 
 /* ---- dumping ------------------------------------------------------------ */
@@ -284,18 +248,15 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
 {
-	int rc;
-
-	drv_prog("sc_ally");
-	if (parse(argc, argv) == -1)
-		return 1;
-	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
 	adrv_sets_free(&sets);
 	free(jobs);
+	free(q.j);
 	free(ast);
-	drv_close();
-	return rc == 0 ? 0 : 1;
+	return rc;
 }
+
+ADRV_MAIN("sc_ally", parse, &o.dump, dump, collect, finish)

@@ -25,21 +25,16 @@
 static const char *const methods[] = { "icmp-echo", "tcp-ack", "udp" };
 #define NMETHODS	3
 
-struct job {
-	int		 method;
-	int		 busy, done;
-	time_t		 ready;
-};
 
 static struct {
 	struct adrv_cli c;
 	const char	*readfile;
-	unsigned	 wait, prefix;
+	unsigned	 wait, prefix, dump;	/* dump: -r given */
 } o = { .wait = 5, .prefix = 30 };
 
 static struct adrv_sets sets;
-static struct job *jobs;
-static size_t njobs, first_open, inflight, last_sent = SIZE_MAX;
+static struct adrv_jobs q;
+static time_t *ready_at;	/* when job K may run (again) */
 static struct tbitdrv drv;
 
 static void
@@ -60,6 +55,7 @@ other(int c, const char *arg)
 	if (c != 'r')
 		return 1;
 	o.readfile = arg;
+	o.dump = 1;
 	return 0;
 }
 
@@ -83,70 +79,30 @@ parse(int argc, char **argv)
 /* ---- collecting -------------------------------------------------------- */
 
 static int
-want(void *arg, char **cmd)
+job_ready(size_t k, time_t now)
 {
-	time_t now = time(NULL);
-
-	(void)arg;
-	while (first_open < njobs && jobs[first_open].done)
-		first_open++;
-	if (first_open == njobs)
-		return inflight == 0 ? TBITDRV_DONE : TBITDRV_LATER;
-	for (size_t k = first_open; k < njobs; k++) {
-		struct job *j = &jobs[k];
-		const struct adrv_addr *a = &sets.addrs[sets.sets[k]];
-
-		if (j->done || j->busy || j->ready > now)
-			continue;
-		if (asprintf(cmd, "dealias -m prefixscan -U %zu -p '-P %s' "
-		    "%s %s/%u", k, methods[j->method], a->str, a[1].str,
-		    o.prefix) < 0)
-			return TBITDRV_LATER;
-		j->busy = 1;
-		inflight++;
-		last_sent = k;
-		drv_note("%s", *cmd);
-		return TBITDRV_CMD;
-	}
-	return TBITDRV_LATER;
+	return ready_at[k] <= now;
 }
 
-static void
-ended(size_t k, int result)
+static char *
+command(size_t k)
 {
-	struct job *j = &jobs[k];
+	const struct adrv_addr *a = &sets.addrs[sets.sets[k]];
+	char *s = NULL;
 
-	if (!j->busy)
-		return;
-	j->busy = 0;
-	inflight--;
-	if (result == SCAMPER_DEALIAS_RESULT_NONE &&
-	    j->method + 1 < NMETHODS) {
-		j->method++;
-		j->ready = time(NULL) + (time_t)o.wait;
-		return;
-	}
-	j->done = 1;
+	if (asprintf(&s, "dealias -m prefixscan -U %zu -p '-P %s' "
+	    "%s %s/%u", k, methods[q.j[k].method], a->str, a[1].str, o.prefix) < 0)
+		return NULL;
+	return s;
 }
 
-static void
-on_dealias(const struct scamper_dealias *d)
+/* Job K ended: tried again (RETRY) -w seconds from now. */
+static int
+ended(size_t k, int retry)
 {
-	if (d->userid < njobs) {
-		drv_note("%u: %s", d->userid,
-		    scamper_dealias_result_tostr(d->result));
-		ended(d->userid, d->result);
-	}
-}
-
-static void
-on_refused(void)
-{
-	if (last_sent != SIZE_MAX) {
-		jobs[last_sent].method = NMETHODS;
-		ended(last_sent, -1);
-		last_sent = SIZE_MAX;
-	}
+	if (retry)
+		ready_at[k] = time(NULL) + (time_t)o.wait;
+	return retry;
 }
 
 static int
@@ -156,16 +112,20 @@ collect(void)
 
 	if (adrv_read_sets(o.c.infile, AF_INET, &sets, err, sizeof(err)) == -1)
 		return drv_fail("%s", err);
-	njobs = sets.nsets;
 	for (size_t s = 0; s < sets.nsets; s++)
 		if (sets.sets[s + 1] - sets.sets[s] != 2)
 			return drv_fail("%s: line %zu of the addresses: "
 			    "expected two addresses (A B), got %zu",
 			    o.c.infile, s + 1, sets.sets[s + 1] - sets.sets[s]);
-	if ((jobs = calloc(njobs + 1, sizeof(*jobs))) == NULL)
+	if (adrv_jobs_alloc(&q, sets.nsets) == -1)
+		return -1;
+	if ((ready_at = calloc(sets.nsets + 1, sizeof(*ready_at))) == NULL)
 		return drv_fail("out of memory");
-	return adrv_collect(&drv, "sc_prefixscan", &o.c, want, on_dealias,
-	    on_refused);
+	q.nmethods = NMETHODS;
+	q.ready = job_ready;
+	q.command = command;
+	q.ended = ended;
+	return adrv_jobs_collect(&q, &drv, "sc_prefixscan", &o.c);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -198,21 +158,24 @@ read_one(void *arg, const struct scamper_dealias *d)
 	    adrv_addr_str(&ps->b, b), adrv_addr_str(&ps->ab, ab), len);
 }
 
-int
-main(int argc, char **argv)
+/* The -r run: the data file's prefixscans (no operands). */
+static int
+dump(char **files, int nfiles)
 {
-	int rc;
-
-	drv_prog("sc_prefixscan");
-	if (parse(argc, argv) == -1)
-		return 1;
-	if (o.readfile != NULL)
-		rc = adrv_each_dealias("sc_prefixscan", (char **)&o.readfile, 1,
-		    read_one, NULL);
-	else
-		rc = collect();
-	adrv_sets_free(&sets);
-	free(jobs);
-	drv_close();
-	return rc == 0 ? 0 : 1;
+	(void)files;
+	(void)nfiles;
+	return adrv_each_dealias("sc_prefixscan", (char **)&o.readfile, 1,
+	    read_one, NULL);
 }
+
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
+{
+	adrv_sets_free(&sets);
+	free(q.j);
+	free(ready_at);
+	return rc;
+}
+
+ADRV_MAIN("sc_prefixscan", parse, &o.dump, dump, collect, finish)

@@ -407,17 +407,13 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
 {
-	int rc;
-
-	drv_prog("sc_radargun");
-	if (parse(argc, argv) == -1)
-		return 1;
-	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
 	adrv_sets_free(&sets);
 	free(ast);
-	drv_close();
-	return rc == 0 ? 0 : 1;
+	return rc;
 }
+
+ADRV_MAIN("sc_radargun", parse, &o.dump, dump, collect, finish)

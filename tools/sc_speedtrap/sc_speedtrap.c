@@ -76,7 +76,8 @@ static const uint32_t stage_uid[S_N] = { U_CLASS, U_DESC, U_OVER,
 static struct {
 	struct adrv_cli c;
 	const char	*aliasfile, *skipfile;
-	int		 stop, incr, dump, allpairs;
+	int		 stop, incr, allpairs;
+	unsigned	 dump;
 } o = { .stop = S_ALLY };
 
 /* The identifications one address gave, in the order they came. */
@@ -160,7 +161,7 @@ parse(int argc, char **argv)
 			    optarg[0] > '3')
 				return drv_fail("-d %s: expected 1, 2 or 3",
 				    optarg);
-			o.dump = optarg[0] - '0';
+			o.dump = (unsigned)(optarg[0] - '0');
 			break;
 		default:
 			usage();
@@ -868,15 +869,10 @@ dump(char **files, int nfiles)
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* After the run (RC): frees what it held. */
+static int
+finish(int rc)
 {
-	int rc;
-
-	drv_prog("sc_speedtrap");
-	if (parse(argc, argv) == -1)
-		return 1;
-	rc = o.dump != 0 ? dump(argv + optind, argc - optind) : collect();
 	for (size_t i = 0; ast != NULL && i < sets.naddrs; i++)
 		free(ast[i].s);
 	adrv_sets_free(&sets);
@@ -885,8 +881,9 @@ main(int argc, char **argv)
 	free(cls);
 	free(ast);
 	free(order);
-	drv_close();
 	if (aliasfp != NULL && fclose(aliasfp) != 0)
 		rc = drv_fail("%s: %s", o.aliasfile, strerror(errno));
-	return rc == 0 ? 0 : 1;
+	return rc;
 }
+
+ADRV_MAIN("sc_speedtrap", parse, &o.dump, dump, collect, finish)
