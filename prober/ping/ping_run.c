@@ -310,6 +310,25 @@ ping_flow(struct ping_state *s, int user_port, char *err, size_t errlen)
 	return 0;
 }
 
+/* No route to the target (errno ERR): the ping ends at once, no probe
+ * sent, from the family's unspecified address, stopped with the error,
+ * so that its result is written rather than lost.  Returns -1. */
+static int
+ping_unrouted(struct ping_state *s, int err)
+{
+	static const uint8_t any[16];
+	struct scamper_ping *p = s->p;
+
+	scamper_addr_set(&p->src, task_addr_type(s->af), any);
+	scamper_addr_set(&p->dst, task_addr_type(s->af), s->dst);
+	task_probe_timer(s->task, &s->next);
+	timer_init(&s->wait, on_wait, s);
+	task_list_cycle(s->task, &p->list, &p->cycle);
+	p->start = task_walltime(s->task);
+	ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)err);
+	return -1;
+}
+
 int
 ping_start(struct task *task, char *err, size_t errlen)
 {
@@ -320,9 +339,11 @@ ping_start(struct task *task, char *err, size_t errlen)
 	if (s->have_src && !spoof)
 		memcpy(s->realsrc, s->src, 16);
 	else if (task_route_src(task, s->af, s->dst, s->realsrc) == -1) {
+		int e = errno;
+
 		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(errno));
-		return -1;
+		    strerror(e));
+		return ping_unrouted(s, e);
 	}
 	if (!s->have_src)
 		memcpy(s->src, s->realsrc, 16);

@@ -102,6 +102,7 @@ struct tbit_sack {
 	uint32_t	a0, a1, b0, b1;
 	uint32_t	r1[2], r2[2];
 	int		nseg, dupacks, filled, late, shifted;
+	uint32_t	first;		/* record of our first duplicate ACK */
 };
 
 struct tbit_state {
@@ -147,7 +148,6 @@ struct tbit_state {
 	int			 expired;	/* the deadline passed */
 	int			 peer_rst;	/* the server reset: no RST back */
 	struct tbit_sack	 sack;
-	struct monotime		 when;		/* a time the type keeps */
 
 	struct timer		 syn_tm;	/* SYN retransmission */
 	struct timer		 req_tm;	/* request retransmission */

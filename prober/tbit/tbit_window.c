@@ -18,8 +18,14 @@
  *		server should retransmit exactly the two holes, quickly:
  *		success; data we had SACKed retransmitted first: nosack;
  *		a hole's retransmission not starting at the hole: shifted;
- *		a hole filled only after a timeout (later than 200 ms plus
- *		two round trips after the third duplicate ACK): timeout.
+ *		a hole filled only after a timeout: timeout.  By the
+ *		packets' own times (not when we read them, which a loaded
+ *		machine delays), a retransmission is a timeout's if it
+ *		arrived before our first duplicate ACK left, or more than
+ *		SACK_PROMPT after the last packet we sent before it (not
+ *		"before the third": RFC 6675 lets the server retransmit
+ *		sooner when enough above the hole is SACKed, and Linux
+ *		does once our ACKs lag behind its segments).
  *		A SYN/ACK without SACK-permitted: incapable.
  *  abc		(RFC 3465) the first flight is counted (not -i segments:
  *		badicw), then acknowledged with -a ACKs per segment, each
@@ -34,6 +40,7 @@
 #include <string.h>
 
 #include "scamper_tbit.h"
+#include "stamp.h"
 #include "task.h"
 #include "tbit_int.h"
 
@@ -186,6 +193,9 @@ static const struct tbit_ops ops_pmtud = {
 
 /* ---- sack-rcvr ---------------------------------------------------------- */
 
+#define SACK_PROMPT	200	/* ms: the longest a hole's retransmission
+				   prompted by our ACKs takes to arrive */
+
 static struct tbit_sack *
 sv(struct tbit_state *s)
 {
@@ -220,10 +230,9 @@ sack_dupack(struct tbit_state *s)
 		b[n][0] = v->r1[0];
 		b[n++][1] = v->r1[1];
 	}
-	tbit_send(s, TCP_ACK, s->c.snd_nxt, s->c.rcv_nxt, NULL, 0, 0,
-	    (const uint32_t (*)[2])b, n);
-	if (++v->dupacks == 3)
-		s->when = task_now(s->task);
+	if (tbit_send(s, TCP_ACK, s->c.snd_nxt, s->c.rcv_nxt, NULL, 0, 0,
+	    (const uint32_t (*)[2])b, n) == 0 && ++v->dupacks == 1)
+		v->first = s->t->pktc - 1;
 }
 
 /* A new segment of the first flight (in sequence order). */
@@ -261,15 +270,25 @@ sack_new(struct tbit_state *s, const struct tcpconn_seg *g)
 	sack_dupack(s);
 }
 
-/* Nonzero if the hole's retransmission came late: after a timeout, not
- * from the duplicate ACKs. */
+/* Nonzero if the hole's retransmission (the packet just recorded) came
+ * late, from a timeout rather than our duplicate ACKs (see the top). */
 static int
 sack_late(struct tbit_state *s)
 {
-	struct monotime now = task_now(s->task);
-	int64_t ms = (now.ns - s->when.ns) / 1000000;
+	const struct scamper_tbit *t = s->t;
+	const struct scamper_tbit_pkt *p;
+	int64_t rx = stamp_of_tv(&t->pkts[t->pktc - 1].tv).ns, tx;
+	uint32_t i;
 
-	return ms > 200;
+	if (s->sack.dupacks == 0)
+		return 1;
+	for (i = t->pktc - 1; i > s->sack.first; i--) {
+		p = &t->pkts[i - 1];
+		tx = stamp_of_tv(&p->tv).ns;
+		if (p->dir == SCAMPER_TBIT_PKT_DIR_TX && tx <= rx)
+			return rx - tx > SACK_PROMPT * (int64_t)1000000;
+	}
+	return 1;	/* before our first duplicate ACK */
 }
 
 /* G retransmits something: which hole, or SACKed data? */
@@ -290,12 +309,11 @@ sack_retx(struct tbit_state *s, const struct tcpconn_seg *g)
 		return;
 	if (g->seq != h0 || g->seq + g->datalen != h1)
 		v->shifted = 1;
-	if (v->dupacks < 3 || sack_late(s))
+	if (sack_late(s))
 		v->late = 1;
 	if (v->filled++ == 0) {
 		s->c.rcv_nxt = v->r1[1];
 		sack_dupack(s);
-		s->when = task_now(s->task);
 		return;
 	}
 	s->c.rcv_nxt = s->high;

@@ -368,6 +368,25 @@ addr_typed(struct scamper_addr *a, int af)
 	a->len = (uint8_t)scamper_addr_typelen(a->type);
 }
 
+/* No route to the target (errno ERR): the trace ends at once, no probe
+ * sent, from the family's unspecified address, stopped with the error,
+ * so that its result is written rather than lost.  Returns -1. */
+static int
+trace_unrouted(struct trace_state *s, int err)
+{
+	struct scamper_trace *t = s->t;
+
+	memset(t->src.addr, 0, sizeof(t->src.addr));
+	addr_typed(&t->src, s->af);
+	addr_typed(&t->dst, s->af);
+	timer_init(&s->wait, on_wait, s);
+	task_probe_timer(s->task, &s->gap);
+	task_list_cycle(s->task, &t->list, &t->cycle);
+	t->start = task_walltime(s->task);
+	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
+	return -1;
+}
+
 int
 trace_start(struct task *task, char *err, size_t errlen)
 {
@@ -377,9 +396,11 @@ trace_start(struct task *task, char *err, size_t errlen)
 
 	if (!s->have_src && task_route_src(task, s->af, s->t->dst.addr, s->t->src.addr) ==
 	    -1) {
+		int e = errno;
+
 		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(errno));
-		return -1;
+		    strerror(e));
+		return trace_unrouted(s, e);
 	}
 	/* the addresses were written in place: give them their type */
 	addr_typed(&t->src, s->af);

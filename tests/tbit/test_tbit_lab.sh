@@ -117,6 +117,12 @@ expect() {
 U="-u http://s/big.txt"
 # ---- the server's defaults: ECN on request, SACK, IW 10 -----------------
 reset
+# the server's retransmission timeout at least 1 s (Linux's floor is 200
+# ms): on a loaded machine our duplicate ACKs can take longer than that
+# to leave, and the server's timeout, not our SACK blocks, would then
+# decide what it retransmits (sack-rcvr-nosack or -timeout)
+lab_exec s ip route change 192.0.2.0/24 via 198.51.100.254 rto_min 1s
+lab_exec s ip -6 route change 2001:db8:1::/64 via 2001:db8:2::ff rto_min 1s
 run defaults \
     "tbit -U 1 -t null $U $S4" "tbit -U 2 -t null $U $S6" \
     "tbit -U 3 -t null -O tcpts -O sack $U $S4" \
