@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accessor.h"
 #include "mem.h"
 #include "scamper_file.h"
 #include "scamper_list.h"
@@ -196,17 +197,11 @@ scamper_file_open_append(const char *path, char *err, size_t errlen)
 	return scamper_file_fdopen_append(fd, err, errlen);
 }
 
-const char *
-scamper_file_error(const struct scamper_file *f)
-{
-	return f->err;
-}
+/* The last error, "" if none. */
+ACCESSOR(scamper_file, const char *, scamper_file_error, err)
 
-uint64_t
-scamper_file_offset(const struct scamper_file *f)
-{
-	return f->recoff;
-}
+/* Offset of the start of the record last returned. */
+ACCESSOR(scamper_file, uint64_t, scamper_file_offset, recoff)
 
 const char *
 scamper_file_compression(const struct scamper_file *f)

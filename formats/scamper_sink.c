@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accessor.h"
 #include "mem.h"
 #include "scamper_file.h"
 #include "scamper_json.h"
@@ -245,29 +246,17 @@ sink_warts_writer(struct scamper_sink *s)
 	return &s->w;
 }
 
-uint64_t
-scamper_sink_bytes(const struct scamper_sink *s)
-{
-	return s->bytes;
-}
+/* Bytes S has delivered so far (buffered records not counted). */
+ACCESSOR(scamper_sink, uint64_t, scamper_sink_bytes, bytes)
 
-int
-scamper_sink_failed(const struct scamper_sink *s)
-{
-	return s->failed;
-}
+/* The errno of the write to the descriptor that failed, or 0. */
+ACCESSOR(scamper_sink, int, scamper_sink_failed, failed)
 
-const char *
-scamper_sink_error(const struct scamper_sink *s)
-{
-	return s->err;
-}
+/* The last error, "" if none. */
+ACCESSOR(scamper_sink, const char *, scamper_sink_error, err)
 
-int
-scamper_sink_format(const struct scamper_sink *s)
-{
-	return s->format;
-}
+/* The sink's format (SCAMPER_SINK_*). */
+ACCESSOR(scamper_sink, int, scamper_sink_format, format)
 
 int
 scamper_sink_close(struct scamper_sink *s)

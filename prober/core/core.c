@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "accessor.h"
 #include "core_int.h"
 #include "log.h"
 #include "scamper_file.h"
@@ -872,17 +873,11 @@ core_src_set_cycle(struct core_src *s, struct scamper_cycle *cyc)
 	scamper_cycle_free(old);
 }
 
-uint32_t
-core_src_queued(const struct core_src *s)
-{
-	return s->npending;
-}
+/* Tasks queued on S, not yet started. */
+ACCESSOR(core_src, uint32_t, core_src_queued, npending)
 
-uint32_t
-core_src_live(const struct core_src *s)
-{
-	return s->live;
-}
+/* Tasks of S not yet freed (queued, running or being written). */
+ACCESSOR(core_src, uint32_t, core_src_live, live)
 
 void
 core_src_free(struct core_src *s)

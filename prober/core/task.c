@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "accessor.h"
 #include "core_int.h"
 #include "iftab.h"
 #include "log.h"
@@ -33,17 +34,11 @@ release_held(struct core *c)
 	t->src->npending++;
 }
 
-void *
-task_state(const struct task *t)
-{
-	return t->state;
-}
+/* The technique's state (what its alloc returned). */
+ACCESSOR(task, void *, task_state, state)
 
-uint32_t
-task_id(const struct task *t)
-{
-	return t->id;
-}
+/* The task's number, unique in this process, from 1. */
+ACCESSOR(task, uint32_t, task_id, id)
 
 void
 task_flows_del(struct task *t)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accessor.h"
 #include "mda_int.h"
 #include "mda_stop.h"
 
@@ -1122,23 +1123,14 @@ mda_stats(const struct mda *m)
 	return &m->st;
 }
 
-int
-mda_budget_hit(const struct mda *m)
-{
-	return m->budget_hit;
-}
+/* Nonzero once the probe budget stopped the search. */
+ACCESSOR(mda, int, mda_budget_hit, budget_hit)
 
-uint32_t
-mda_flowc(const struct mda *m)
-{
-	return m->flowc;
-}
+/* Flows used so far (flow indexes 0 .. mda_flowc() - 1). */
+ACCESSOR(mda, uint32_t, mda_flowc, flowc)
 
-uint16_t
-mda_nodec(const struct mda *m)
-{
-	return m->nodec;
-}
+/* Nodes in the order they were found. */
+ACCESSOR(mda, uint16_t, mda_nodec, nodec)
 
 const uint8_t *
 mda_node_addr(const struct mda *m, uint16_t i)

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "accessor.h"
 #include "core.h"
 #include "harness.h"
 #include "io.h"
@@ -1022,17 +1023,11 @@ harness_finished(const struct harness *h, int cmd)
 	return cmd >= 0 && (size_t)cmd < h->ncmds && h->cmds[cmd] == NULL;
 }
 
-struct netsim *
-harness_netsim(const struct harness *h)
-{
-	return h->sim;
-}
+/* The simulator (its truth: netsim_truth_print, netsim_lbtruth_print). */
+ACCESSOR(harness, struct netsim *, harness_netsim, sim)
 
-int64_t
-harness_now(const struct harness *h)
-{
-	return h->now;
-}
+/* Simulated time since the start, in nanoseconds. */
+ACCESSOR(harness, int64_t, harness_now, now)
 
 uint32_t
 harness_nprobes(const struct harness *h)
