@@ -105,6 +105,14 @@ rr(struct msg *m, uint16_t owner, uint16_t type, const void *d, size_t n)
 	put(m, d, n);
 }
 
+/* M: a reply to q4 with one PTR answer, its data RD (N bytes). */
+static void
+one_ptr(struct msg *m, const void *rd, size_t n)
+{
+	reply_hdr(m, 0x8180, 1);
+	rr(m, 12, 12, rd, n);
+}
+
 static int
 parse(const struct msg *m, char *name)
 {
@@ -117,8 +125,7 @@ START_TEST(reply_name)
 	struct msg m;
 	char name[DNS_NAME_MAX];
 
-	reply_hdr(&m, 0x8180, 1);
-	rr(&m, 12, 12, rd, sizeof(rd));
+	one_ptr(&m, rd, sizeof(rd));
 	ck_assert_int_eq(parse(&m, name), DNS_NAME);
 	ck_assert_str_eq(name, "r1.example.net");
 	/* the question's name in another case is still ours */
@@ -136,8 +143,7 @@ START_TEST(reply_compressed)
 	char name[DNS_NAME_MAX];
 	size_t at;
 
-	reply_hdr(&m, 0x8180, 1);
-	rr(&m, 12, 12, rd, sizeof(rd));
+	one_ptr(&m, rd, sizeof(rd));
 	ck_assert_int_eq(parse(&m, name), DNS_NAME);
 	ck_assert_str_eq(name, "r1.in-addr.arpa");
 	at = m.n - sizeof(rd);
@@ -161,8 +167,7 @@ START_TEST(reply_loop_labels)
 	struct msg m;
 	char name[DNS_NAME_MAX];
 
-	reply_hdr(&m, 0x8180, 1);
-	rr(&m, 12, 12, rd, sizeof(rd));
+	one_ptr(&m, rd, sizeof(rd));
 	m.b[m.n - 1] = (uint8_t)(m.n - sizeof(rd));
 	ck_assert_int_eq(parse(&m, name), DNS_BAD);
 }
@@ -212,8 +217,7 @@ START_TEST(reply_foreign)
 	struct msg m;
 	char name[DNS_NAME_MAX];
 
-	reply_hdr(&m, 0x8180, 1);
-	rr(&m, 12, 12, rd, sizeof(rd));
+	one_ptr(&m, rd, sizeof(rd));
 	m.b[1] ^= 1;					/* another ID */
 	ck_assert_int_eq(parse(&m, name), DNS_BAD);
 	m.b[1] ^= 1;
@@ -245,8 +249,7 @@ START_TEST(reply_escapes)
 	struct msg m;
 	char name[DNS_NAME_MAX];
 
-	reply_hdr(&m, 0x8180, 1);
-	rr(&m, 12, 12, rd, sizeof(rd));
+	one_ptr(&m, rd, sizeof(rd));
 	ck_assert_int_eq(parse(&m, name), DNS_NAME);
 	ck_assert_str_eq(name, "a\\034\\046\\255.n\\092t");
 }
