@@ -483,38 +483,22 @@ client_gets(const struct priv_msg *reply, int with_fd)
 	priv_client_read(pc);
 }
 
-START_TEST(client_wrong_reply_type)
+/* Replies to the pending OPEN_RAW (ID 1) that end the client, each with
+ * or without a descriptor. */
+static const struct bad_reply {
+	struct priv_msg	msg;
+	int		with_fd;
+} bad_replies[] = {
+	/* the wrong type: OPEN_RAW wants FD or ERR */
+	{ { .type = PRIV_FW_OK, .id = 1,
+	    .u.fw_ok = { .rule_id = 1, .lport = 40001 } }, 0 },
+	{ { .type = PRIV_FD, .id = 77 }, 1 },	/* an unknown ID */
+	{ { .type = PRIV_FD, .id = 1 }, 0 },	/* FD without the descriptor */
+};
+
+START_TEST(client_bad_reply)
 {
-	struct priv_msg r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = PRIV_FW_OK;			/* OPEN_RAW wants FD or ERR */
-	r.id = 1;
-	r.u.fw_ok.rule_id = 1;
-	r.u.fw_ok.lport = 40001;
-	client_gets(&r, 0);
-}
-END_TEST
-
-START_TEST(client_unknown_id)
-{
-	struct priv_msg r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = PRIV_FD;
-	r.id = 77;
-	client_gets(&r, 1);
-}
-END_TEST
-
-START_TEST(client_fd_missing)
-{
-	struct priv_msg r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = PRIV_FD;
-	r.id = 1;
-	client_gets(&r, 0);
+	client_gets(&bad_replies[_i].msg, bad_replies[_i].with_fd);
 }
 END_TEST
 
@@ -803,9 +787,8 @@ main(void)
 	tcase_set_timeout(tc, 30);
 	check_add(tc, tests, CHECK_N(tests));
 	suite_add_tcase(s, tc);
-	tcase_add_exit_test(cl, client_wrong_reply_type, 1);
-	tcase_add_exit_test(cl, client_unknown_id, 1);
-	tcase_add_exit_test(cl, client_fd_missing, 1);
+	tcase_add_loop_exit_test(cl, client_bad_reply, 1, 0,
+	    (int)CHECK_N(bad_replies));
 	tcase_add_test(cl, fwlease_lifetimes);
 	suite_add_tcase(s, cl);
 	return unit_run(s);
