@@ -145,17 +145,35 @@ encode(const struct priv_msg *m, uint8_t *buf)
 	return (size_t)len;
 }
 
-START_TEST(child_request_before_hello)
+/* Whole messages that end the helper: each sent with a descriptor or
+ * not, before or after a HELLO. */
+static const struct fatal_msg {
+	struct priv_msg	msg;
+	int		fd_too, after_hello;
+} fatal_msgs[] = {
+	/* a request before HELLO */
+	{ { .type = PRIV_OPEN_RAW, .id = 5, .u.raw = {
+	    .family = PRIV_AF_INET, .proto = PRIV_P_ICMP } }, 0, 0 },
+	/* a reply where a request belongs */
+	{ { .type = PRIV_OK, .id = 3 }, 0, 1 },
+	/* a descriptor from the client */
+	{ { .type = PRIV_HELLO, .id = 1,
+	    .u.hello.version = PRIV_PROTO_VERSION }, 1, 0 },
+	/* HELLO twice */
+	{ { .type = PRIV_HELLO, .id = 1,
+	    .u.hello.version = PRIV_PROTO_VERSION }, 0, 1 },
+	/* files are the file server's, never the helper's */
+	{ { .type = PRIV_OPEN_FILE, .id = 2, .u.file = {
+	    .mode = PRIV_FILE_READ, .path = "x" } }, 0, 1 },
+};
+
+START_TEST(child_fatal_message)
 {
-	struct priv_msg m;
+	const struct fatal_msg *f = &fatal_msgs[_i];
 	uint8_t buf[PRIV_MSG_MAX];
 
-	memset(&m, 0, sizeof(m));
-	m.type = PRIV_OPEN_RAW;
-	m.id = 5;
-	m.u.raw.family = PRIV_AF_INET;
-	m.u.raw.proto = PRIV_P_ICMP;
-	expect_fatal_bytes(buf, encode(&m, buf), 0, 0);
+	expect_fatal_bytes(buf, encode(&f->msg, buf), f->fd_too,
+	    f->after_hello);
 }
 END_TEST
 
@@ -169,18 +187,6 @@ START_TEST(child_unknown_type)
 	expect_fatal_bytes(buf, n, 0, 0);
 	buf[1] = 99;
 	expect_fatal_bytes(buf, n, 0, 1);
-}
-END_TEST
-
-START_TEST(child_reply_as_request)
-{
-	struct priv_msg m;
-	uint8_t buf[PRIV_MSG_MAX];
-
-	memset(&m, 0, sizeof(m));
-	m.type = PRIV_OK;
-	m.id = 3;
-	expect_fatal_bytes(buf, encode(&m, buf), 0, 1);
 }
 END_TEST
 
@@ -207,15 +213,6 @@ START_TEST(child_oversize)
 }
 END_TEST
 
-START_TEST(child_fd_from_client)
-{
-	struct priv_msg m = hello();
-	uint8_t buf[PRIV_MSG_MAX];
-
-	expect_fatal_bytes(buf, encode(&m, buf), 1, 0);
-}
-END_TEST
-
 START_TEST(child_bad_version)
 {
 	struct priv_msg m = hello();
@@ -237,30 +234,6 @@ START_TEST(child_bad_version)
 		ck_assert_int_eq(reap(pid), 1);
 		close(s);
 	}
-}
-END_TEST
-
-START_TEST(child_hello_twice)
-{
-	struct priv_msg m = hello();
-	uint8_t buf[PRIV_MSG_MAX];
-
-	expect_fatal_bytes(buf, encode(&m, buf), 0, 1);
-}
-END_TEST
-
-START_TEST(child_open_file_is_not_a_request)
-{
-	struct priv_msg m;
-	uint8_t buf[PRIV_MSG_MAX];
-
-	/* files are the file server's, never the helper's */
-	memset(&m, 0, sizeof(m));
-	m.type = PRIV_OPEN_FILE;
-	m.id = 2;
-	m.u.file.mode = PRIV_FILE_READ;
-	strcpy(m.u.file.path, "x");
-	expect_fatal_bytes(buf, encode(&m, buf), 0, 1);
 }
 END_TEST
 
@@ -483,38 +456,22 @@ client_gets(const struct priv_msg *reply, int with_fd)
 	priv_client_read(pc);
 }
 
-START_TEST(client_wrong_reply_type)
+/* Replies to the pending OPEN_RAW (ID 1) that end the client, each with
+ * or without a descriptor. */
+static const struct bad_reply {
+	struct priv_msg	msg;
+	int		with_fd;
+} bad_replies[] = {
+	/* the wrong type: OPEN_RAW wants FD or ERR */
+	{ { .type = PRIV_FW_OK, .id = 1,
+	    .u.fw_ok = { .rule_id = 1, .lport = 40001 } }, 0 },
+	{ { .type = PRIV_FD, .id = 77 }, 1 },	/* an unknown ID */
+	{ { .type = PRIV_FD, .id = 1 }, 0 },	/* FD without the descriptor */
+};
+
+START_TEST(client_bad_reply)
 {
-	struct priv_msg r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = PRIV_FW_OK;			/* OPEN_RAW wants FD or ERR */
-	r.id = 1;
-	r.u.fw_ok.rule_id = 1;
-	r.u.fw_ok.lport = 40001;
-	client_gets(&r, 0);
-}
-END_TEST
-
-START_TEST(client_unknown_id)
-{
-	struct priv_msg r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = PRIV_FD;
-	r.id = 77;
-	client_gets(&r, 1);
-}
-END_TEST
-
-START_TEST(client_fd_missing)
-{
-	struct priv_msg r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = PRIV_FD;
-	r.id = 1;
-	client_gets(&r, 0);
+	client_gets(&bad_replies[_i].msg, bad_replies[_i].with_fd);
 }
 END_TEST
 
@@ -790,10 +747,8 @@ int
 main(void)
 {
 	const TTest *tests[] = {
-		child_request_before_hello, child_unknown_type,
-		child_reply_as_request, child_wrong_size, child_oversize,
-		child_fd_from_client, child_bad_version, child_hello_twice,
-		child_refusals_are_not_fatal, child_open_file_is_not_a_request,
+		child_unknown_type, child_wrong_size, child_oversize,
+		child_bad_version, child_refusals_are_not_fatal,
 		filesrv_as_owner, service_isolates_clients, service_limits
 	};
 	Suite *s = suite_create("priv_helper");
@@ -802,10 +757,11 @@ main(void)
 
 	tcase_set_timeout(tc, 30);
 	check_add(tc, tests, CHECK_N(tests));
+	tcase_add_loop_test(tc, child_fatal_message, 0,
+	    (int)CHECK_N(fatal_msgs));
 	suite_add_tcase(s, tc);
-	tcase_add_exit_test(cl, client_wrong_reply_type, 1);
-	tcase_add_exit_test(cl, client_unknown_id, 1);
-	tcase_add_exit_test(cl, client_fd_missing, 1);
+	tcase_add_loop_exit_test(cl, client_bad_reply, 1, 0,
+	    (int)CHECK_N(bad_replies));
 	tcase_add_test(cl, fwlease_lifetimes);
 	suite_add_tcase(s, cl);
 	return unit_run(s);

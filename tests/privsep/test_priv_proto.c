@@ -124,73 +124,38 @@ END_TEST
 /* ---- the protocol ---------------------------------------------------- */
 
 /* One valid example of every message type. */
+static const struct priv_msg examples[] = {
+	{ .type = PRIV_HELLO, .u.hello.version = PRIV_PROTO_VERSION },
+	{ .type = PRIV_OPEN_RAW, .u.raw = { .family = PRIV_AF_INET6,
+	    .proto = PRIV_P_ICMP6 } },
+	{ .type = PRIV_OPEN_DL, .u.dl.ifindex = 7 },
+	{ .type = PRIV_OPEN_ROUTE },
+	{ .type = PRIV_FW_ADD, .u.fw = { .family = PRIV_AF_INET,
+	    .proto = PRIV_P_TCP, .laddr = { 192, 0, 2, 1 },
+	    .raddr = { 198, 51, 100, 2 }, .lport = 40001, .rport = 80 } },
+	{ .type = PRIV_FW_DEL, .u.fw_id.rule_id = 42 },
+	{ .type = PRIV_HELLO_OK, .u.hello_ok = {
+	    .version = PRIV_PROTO_VERSION, .pid = 4242,
+	    .flags = PRIV_HELLO_F_FW } },
+	{ .type = PRIV_OK },
+	{ .type = PRIV_ERR, .u.err.err = EPERM },
+	{ .type = PRIV_FD },
+	{ .type = PRIV_FW_OK, .u.fw_ok = { .rule_id = 9, .lport = 40001 } },
+	{ .type = PRIV_OPEN_FILE, .u.file = { .mode = PRIV_FILE_APPEND,
+	    .path = "out/x.warts" } },		/* 11 bytes */
+};
+#define NEXAMPLES ((int)(sizeof(examples) / sizeof(examples[0])))
+
+/* Example I, with its own ID (all else zero, padding too). */
 static struct priv_msg
 example(int i)
 {
 	struct priv_msg m;
 
-	memset(&m, 0, sizeof(m));
+	memcpy(&m, &examples[i], sizeof(m));
 	m.id = 1000 + (uint32_t)i;
-	switch (i) {
-	case 0:
-		m.type = PRIV_HELLO;
-		m.u.hello.version = PRIV_PROTO_VERSION;
-		break;
-	case 1:
-		m.type = PRIV_OPEN_RAW;
-		m.u.raw.family = PRIV_AF_INET6;
-		m.u.raw.proto = PRIV_P_ICMP6;
-		break;
-	case 2:
-		m.type = PRIV_OPEN_DL;
-		m.u.dl.ifindex = 7;
-		break;
-	case 3:
-		m.type = PRIV_OPEN_ROUTE;
-		break;
-	case 4:
-		m.type = PRIV_FW_ADD;
-		m.u.fw.family = PRIV_AF_INET;
-		m.u.fw.proto = PRIV_P_TCP;
-		memcpy(m.u.fw.laddr, "\xc0\x00\x02\x01", 4);
-		memcpy(m.u.fw.raddr, "\xc6\x33\x64\x02", 4);
-		m.u.fw.lport = 40001;
-		m.u.fw.rport = 80;
-		break;
-	case 5:
-		m.type = PRIV_FW_DEL;
-		m.u.fw_id.rule_id = 42;
-		break;
-	case 6:
-		m.type = PRIV_HELLO_OK;
-		m.u.hello_ok.version = PRIV_PROTO_VERSION;
-		m.u.hello_ok.pid = 4242;
-		m.u.hello_ok.flags = PRIV_HELLO_F_FW;
-		break;
-	case 7:
-		m.type = PRIV_OK;
-		break;
-	case 8:
-		m.type = PRIV_ERR;
-		m.u.err.err = EPERM;
-		break;
-	case 9:
-		m.type = PRIV_FD;
-		break;
-	case 10:
-		m.type = PRIV_FW_OK;
-		m.u.fw_ok.rule_id = 9;
-		m.u.fw_ok.lport = 40001;
-		break;
-	default:
-		m.type = PRIV_OPEN_FILE;
-		m.u.file.mode = PRIV_FILE_APPEND;
-		strcpy(m.u.file.path, "out/x.warts");	/* 11 bytes */
-		break;
-	}
 	return m;
 }
-#define NEXAMPLES 12
 
 START_TEST(proto_roundtrip)
 {

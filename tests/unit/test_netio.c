@@ -46,39 +46,48 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 {
 }
 
-/* A minimal IPv4 header to 192.0.2.1. */
-static size_t
-mkpkt(uint8_t *b)
+/* Minimal UDP probes' headers: IPv4 to 192.0.2.1, IPv6 to 2001:db8::1. */
+static const uint8_t pkt4[28] = {
+	0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1,
+};
+static const uint8_t pkt6[48] = {
+	0x60, 0, 0, 0, 0, 8, 17, 64, [24] = 0x20, 0x01, 0x0d, 0xb8,
+	[39] = 1,
+};
+
+/* A netio on a new loop *L over FDS (its send sockets already set),
+ * counting into S, with the tx callback set when TXCB. */
+static struct netio *
+open_netio(struct loop **l, struct netio_fds *fds, struct seen *s, int txcb)
 {
-	memset(b, 0, 28);
-	b[0] = 0x45;
-	b[3] = 28;
-	b[8] = 64;
-	b[9] = 17;
-	b[16] = 192; b[17] = 0; b[18] = 2; b[19] = 1;
-	return 28;
+	struct netio *n;
+
+	*l = loop_new(LOOP_DEFAULT);
+	ck_assert_ptr_nonnull(*l);
+	n = netio_new(*l, fds, on_reply, s);
+	ck_assert_ptr_nonnull(n);
+	if (txcb)
+		netio_set_txcb(n, on_tx);
+	return n;
 }
 
 START_TEST(unqueued_and_queued)
 {
-	struct loop *l = loop_new(LOOP_DEFAULT);
+	struct loop *l;
 	struct netio_fds fds;
 	struct netio *n;
 	struct seen s = { 0 };
 	struct stamp tx;
-	uint8_t pkt[64];
-	size_t len = mkpkt(pkt);
-	int fd, tok[3];
+	const uint8_t *pkt = pkt4;
+	size_t len = sizeof(pkt4);
+	int tok[3];
 
-	ck_assert_ptr_nonnull(l);
 	/* an unprivileged UDP socket: sends to 192.0.2.1 port 0 are refused
 	 * (EINVAL) before anything leaves the host */
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	ck_assert_int_ge(fd, 0);
 	netio_fds_init(&fds);
-	fds.send4 = fd;
-	n = netio_new(l, &fds, on_reply, &s);
-	ck_assert_ptr_nonnull(n);
+	fds.send4 = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fds.send4, 0);
+	n = open_netio(&l, &fds, &s, 0);
 
 	/* without a callback nothing is queued: the error is immediate */
 	netio_batch(n, 1);
@@ -106,48 +115,30 @@ START_TEST(unqueued_and_queued)
 }
 END_TEST
 
-/* A minimal IPv6 header to 2001:db8::1. */
-static size_t
-mkpkt6(uint8_t *b)
-{
-	memset(b, 0, 48);
-	b[0] = 0x60;
-	b[5] = 8;
-	b[6] = 17;
-	b[7] = 64;
-	b[24] = 0x20; b[25] = 0x01; b[26] = 0x0d; b[27] = 0xb8;
-	b[39] = 1;
-	return 48;
-}
-
 /* One queue per socket: IPv4 and IPv6 probes queued in turn stay queued
  * (no flush at each change of family) and each socket's go out in the
  * order they were queued, IPv4's first at the flush. */
 START_TEST(queue_per_socket)
 {
-	struct loop *l = loop_new(LOOP_DEFAULT);
+	struct loop *l;
 	struct netio_fds fds;
 	struct netio *n;
 	struct seen s = { 0 };
 	struct stamp tx;
-	uint8_t p4[64], p6[64];
-	size_t len4 = mkpkt(p4), len6 = mkpkt6(p6);
 	int tok[6];
 	static const uint32_t order[6] = { 0, 2, 4, 1, 3, 5 };
 
-	ck_assert_ptr_nonnull(l);
 	netio_fds_init(&fds);
 	fds.send4 = socket(AF_INET, SOCK_DGRAM, 0);
 	fds.send6 = socket(AF_INET6, SOCK_DGRAM, 0);
 	ck_assert_int_ge(fds.send4, 0);
 	ck_assert_int_ge(fds.send6, 0);
-	n = netio_new(l, &fds, on_reply, &s);
-	ck_assert_ptr_nonnull(n);
-	netio_set_txcb(n, on_tx);
+	n = open_netio(&l, &fds, &s, 1);
 	netio_batch(n, 1);
 	for (int i = 0; i < 6; i++)
-		ck_assert_int_eq(netio_send(n, i % 2 ? p6 : p4, i % 2 ? len6 :
-		    len4, &tx, &tok[i], (uint32_t)i), 0);
+		ck_assert_int_eq(netio_send(n, i % 2 ? pkt6 : pkt4, i % 2 ?
+		    sizeof(pkt6) : sizeof(pkt4), &tx, &tok[i], (uint32_t)i),
+		    0);
 	ck_assert_int_eq(s.n, 0);		/* nothing until the flush */
 	netio_batch(n, 0);
 	ck_assert_int_eq(s.n, 6);
