@@ -20,9 +20,6 @@
 #include "scamper_list.h"
 
 #define CORE_MAXCMD 8192
-#define CORE_TICK_PROBES 200		/* a busy tick holds this many probes */
-#define CORE_TICK_MIN_NS 1000000LL	/* 1 ms */
-#define CORE_TICK_MAX_NS 20000000LL	/* 20 ms */
 
 static void core_set_tick(struct core *);
 
@@ -974,20 +971,16 @@ core_pull_pause(struct core *c, int paused)
 }
 
 /*
- * The loop's tick for this rate: time for CORE_TICK_PROBES probes, within
- * [CORE_TICK_MIN_NS, CORE_TICK_MAX_NS].  Busy, the prober then wakes at
- * most once a tick and sends and reads in batches; the bucket lets one
- * tick's probes out at once.
+ * The loop's tick for this rate (pace_tick_ns: the time of one send
+ * batch of probes, 250 us to 20 ms).  Busy, the prober then wakes at most
+ * once a tick and sends and reads in batches; the bucket lets one tick's
+ * probes out at once.
  */
 static void
 core_set_tick(struct core *c)
 {
-	int64_t tick = c->pace.cost_ns * CORE_TICK_PROBES;
+	int64_t tick = pace_tick_ns(&c->pace);
 
-	if (tick < CORE_TICK_MIN_NS)
-		tick = CORE_TICK_MIN_NS;
-	if (tick > CORE_TICK_MAX_NS)
-		tick = CORE_TICK_MAX_NS;
 	loop_set_tick(c->l, tick);
 	pace_set_burst(&c->pace, tick);
 }

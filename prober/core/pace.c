@@ -22,6 +22,18 @@ pace_set_rate(struct pace *p, uint32_t pps)
 		p->cost_ns = 1;
 }
 
+int64_t
+pace_tick_ns(const struct pace *p)
+{
+	int64_t tick = p->cost_ns * PACE_TICK_PROBES;
+
+	if (tick < PACE_TICK_MIN_NS)
+		tick = PACE_TICK_MIN_NS;
+	if (tick > PACE_TICK_MAX_NS)
+		tick = PACE_TICK_MAX_NS;
+	return tick;
+}
+
 void
 pace_update(struct pace *p, struct monotime now, int waiting)
 {

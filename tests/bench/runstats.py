@@ -3,6 +3,7 @@
 
 usage: runstats.py rate RATELOG START WALL
        runstats.py inflight < OUT.json
+       runstats.py bursts [GAP_US] < OUT.json
 
 rate: RATELOG is sc_netsim's --rate-log (lines "K MONO IN OUT", MONO the
 monotonic clock in seconds); START the monotonic time the prober was
@@ -17,6 +18,13 @@ inflight: from sc_warts2json output, the most traces (and pings) in
 flight at once, each taken to live from its start to its last reply
 (a lower bound of its life: its final waits are not in the output),
 printed as inflight_peak.
+
+bursts: from sc_warts2json output, how the answered probes left: their
+kernel tx stamps sorted, split into bursts wherever two are more than
+GAP_US apart (default 100).  Prints bursts (how many), burst_med,
+burst_p99, burst_max (answered probes per burst: unanswered probes are
+not in the output, so a burst held somewhat more) and gap_med_us,
+gap_p99_us (from one burst's start to the next's).
 """
 import json
 import sys
@@ -75,10 +83,41 @@ def inflight():
     print("inflight_peak=%d" % peak)
 
 
+def pct(s, q):
+    return s[min(len(s) - 1, int(q * len(s)))] if s else 0
+
+
+def bursts(gap_us):
+    txs = []
+    for line in sys.stdin:
+        try:
+            o = json.loads(line)
+        except ValueError:
+            continue
+        for h in o.get("hops", []) + o.get("responses", []):
+            if "tx" in h:
+                txs.append(h["tx"]["sec"] * 1000000 + h["tx"]["usec"])
+    txs.sort()
+    sizes, starts = [], []
+    for i, t in enumerate(txs):
+        if i == 0 or t - txs[i - 1] > gap_us:
+            sizes.append(0)
+            starts.append(t)
+        sizes[-1] += 1
+    gaps = sorted(b - a for a, b in zip(starts, starts[1:]))
+    s = sorted(sizes)
+    print("bursts=%d burst_med=%d burst_p99=%d burst_max=%d gap_med_us=%d "
+          "gap_p99_us=%d" % (len(s), pct(s, 0.5), pct(s, 0.99),
+                             s[-1] if s else 0, pct(gaps, 0.5),
+                             pct(gaps, 0.99)))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "rate":
         rate(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
     elif len(sys.argv) == 2 and sys.argv[1] == "inflight":
         inflight()
+    elif len(sys.argv) in (2, 3) and sys.argv[1] == "bursts":
+        bursts(float(sys.argv[2]) if len(sys.argv) == 3 else 100.0)
     else:
         sys.exit(__doc__.split("\n\n")[1])

@@ -27,6 +27,102 @@ pass(struct pace *p, int64_t t, int waiting)
 	return n;
 }
 
+/* A pass at T ns: as pass(), on a finer clock. */
+static uint64_t
+pass_ns(struct pace *p, int64_t t, int waiting)
+{
+	uint64_t n = 0;
+
+	pace_update(p, (struct monotime){ t }, waiting);
+	while (pace_take(p))
+		n++;
+	return n;
+}
+
+/* The tick is one send batch of probes, within its floor and ceiling. */
+START_TEST(tick_values)
+{
+	static const struct { uint32_t pps; int64_t tick; } tab[] = {
+		{ 1, PACE_TICK_MAX_NS }, { 1000, PACE_TICK_MAX_NS },
+		{ 10000, 6400000 }, { 100000, 640000 }, { 200000, 320000 },
+		{ 250000, 256000 }, { 1000000, PACE_TICK_MIN_NS },
+	};
+	struct pace p;
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		pace_init(&p, tab[i].pps, ms(0));
+		ck_assert_msg(pace_tick_ns(&p) == tab[i].tick, "pps %u: %lld",
+		    tab[i].pps, (long long)pace_tick_ns(&p));
+	}
+}
+END_TEST
+
+/* A loop that wakes once a tick, on time, sends one batch a pass. */
+START_TEST(tick_passes_on_time)
+{
+	static const uint32_t rates[] = { 10000, 100000, 200000, 250000 };
+	struct pace p;
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		int64_t tick;
+		uint64_t total = 0;
+
+		pace_init(&p, rates[i], ms(0));
+		tick = pace_tick_ns(&p);
+		pace_set_burst(&p, tick);
+		(void)pace_take(&p);
+		for (int64_t t = tick; t <= 1000000000; t += tick) {
+			uint64_t n = pass_ns(&p, t, 1);
+
+			ck_assert_uint_eq(n, (uint64_t)(tick / p.cost_ns));
+			total += n;
+		}
+		ck_assert_uint_eq(total, (uint64_t)(1000000000 / tick *
+		    (tick / p.cost_ns)));
+	}
+}
+END_TEST
+
+/* Woken late by up to 300 us (pseudo-random, the scheduler), the loop
+ * still holds the rate within 1% in every simulated second, and no pass
+ * sends more than what accrued since the last one and one batch. */
+START_TEST(tick_passes_jittered)
+{
+	static const uint32_t rates[] = { 10000, 100000, 200000, 250000 };
+	struct pace p;
+
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		uint32_t seed = 12345;
+		int64_t tick, t = 0, last = 0, sec_end = 1000000000;
+		uint64_t sec = 0;
+
+		pace_init(&p, rates[i], ms(0));
+		tick = pace_tick_ns(&p);
+		pace_set_burst(&p, tick);
+		(void)pace_take(&p);
+		while (sec_end <= 5000000000LL) {
+			uint64_t n;
+
+			seed = seed * 1103515245u + 12345u;
+			t += tick + (int64_t)(seed >> 8) % 300000;
+			n = pass_ns(&p, t, 1);
+			ck_assert_uint_le(n, (uint64_t)((t - last) /
+			    p.cost_ns) + PACE_TICK_PROBES + 1);
+			last = t;
+			if (t > sec_end) {
+				ck_assert_msg(sec >= rates[i] * 99 / 100 &&
+				    sec <= rates[i] * 101 / 100,
+				    "pps %u: %llu in a second", rates[i],
+				    (unsigned long long)sec);
+				sec = 0;
+				sec_end += 1000000000;
+			}
+			sec += n;
+		}
+	}
+}
+END_TEST
+
 /* Over a simulated second at PPS with probes always waiting, exactly PPS
  * tokens are granted (plus the one the bucket starts with). */
 START_TEST(rate)
@@ -139,4 +235,5 @@ START_TEST(next_time)
 END_TEST
 
 CHECK_MAIN("pace", "pace", rate, idle_no_burst, idle_burst, catchup_bounded,
-    catchup_spread, late_wakeups_keep_rate, next_time)
+    catchup_spread, late_wakeups_keep_rate, next_time, tick_values,
+    tick_passes_on_time, tick_passes_jittered)
