@@ -74,6 +74,22 @@ echo = [o for o in r if o["src"] == o["probe_dst"] == "198.18.0.7"]
 sys.exit(not (len(echo) >= 2 and all(o["late_ns"] >= 0 and
     o["delay_ns"] >= 0 and o["probe_ttl"] > 0 for o in r)))
 ' "$LAB_DIR/replies.json"
+# the lines are formatted by hand (run_late.c): the same keys on every
+# line, and addresses written as inet_ntop(3) would, IPv4 and IPv6
+check "--reply-truth lines well formed, IPv4 and IPv6" python3 -c '
+import ipaddress, json, sys
+keys = {"type", "src", "probe_dst", "probe_ttl", "read_ns", "delay_ns",
+        "late_ns"}
+r = [json.loads(l) for l in open(sys.argv[1])]
+ok = all(set(o) == keys and o["type"] == "reply" and
+         all(str(ipaddress.ip_address(o[k])) == o[k]
+             for k in ("src", "probe_dst")) and
+         all(isinstance(o[k], int) for k in keys - {"type", "src",
+                                                    "probe_dst"})
+         for o in r)
+v6 = [o for o in r if o["src"] == o["probe_dst"] == "2001:2::7"]
+sys.exit(not (ok and len(v6) >= 2))
+' "$LAB_DIR/replies.json"
 netsim_stop
 check "final counters on exit" \
     test "$(grep -c 'sc_netsim: in_pkts=' "$NETSIM_LOG")" -ge 2
