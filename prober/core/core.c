@@ -348,6 +348,7 @@ on_pump(void *arg)
 
 	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
+	core_set_tick(c);		/* it follows the rate sent */
 	CORE_IO(c, batch, 1);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (TAILQ_EMPTY(&c->ready)) {
@@ -971,8 +972,9 @@ core_pull_pause(struct core *c, int paused)
 }
 
 /*
- * The loop's tick for this rate (pace_tick_ns: the time of one send
- * batch of probes, 250 us to 20 ms).  Busy, the prober then wakes at most
+ * The loop's tick for the rate being sent (pace_tick_ns: the time of one
+ * send batch of probes, 250 us to 20 ms; when fewer probes are ready than
+ * -p allows, up to the time of 200 at -p).  Busy, the prober then wakes at most
  * once a tick and sends and reads in batches; the bucket lets one tick's
  * probes out at once.
  */

@@ -11,6 +11,9 @@ pace_init(struct pace *p, uint32_t pps, struct monotime now)
 	p->pass_ns = INT64_MAX;
 	p->credit_ns = p->cost_ns;
 	p->last = now;
+	p->win_start = now;
+	p->win_n = 0;
+	p->sent_pps = p->pps;	/* at first, assume the full rate */
 }
 
 void
@@ -22,16 +25,40 @@ pace_set_rate(struct pace *p, uint32_t pps)
 		p->cost_ns = 1;
 }
 
+static int64_t
+clamp_ns(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
 int64_t
 pace_tick_ns(const struct pace *p)
 {
-	int64_t tick = p->cost_ns * PACE_TICK_PROBES;
+	int64_t lo = clamp_ns(p->cost_ns * PACE_TICK_PROBES,
+	    PACE_TICK_MIN_NS, PACE_TICK_MAX_NS);
+	int64_t hi = clamp_ns(p->cost_ns * PACE_TICK_SLOW_PROBES,
+	    PACE_TICK_FLOOR_NS, PACE_TICK_MAX_NS);
+	double pps = p->sent_pps < p->pps ? p->sent_pps : p->pps;
+	double tick = pps > 0 ? PACE_TICK_PROBES * 1e9 / pps : (double)hi;
 
-	if (tick < PACE_TICK_MIN_NS)
-		tick = PACE_TICK_MIN_NS;
-	if (tick > PACE_TICK_MAX_NS)
-		tick = PACE_TICK_MAX_NS;
-	return tick;
+	if (hi < lo)
+		hi = lo;
+	return tick >= (double)hi ? hi : clamp_ns((int64_t)tick, lo, hi);
+}
+
+/* Close the rate window if it has run PACE_RATE_WIN_NS by NOW: the rate
+ * sent in it moves the smoothed one a quarter of the way. */
+static void
+rate_window(struct pace *p, struct monotime now)
+{
+	int64_t el = monotime_sub_ns(now, p->win_start);
+
+	if (el < PACE_RATE_WIN_NS)
+		return;
+	p->sent_pps += ((double)p->win_n * 1e9 / (double)el - p->sent_pps) /
+	    4;
+	p->win_start = now;
+	p->win_n = 0;
 }
 
 void
@@ -44,6 +71,7 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 	if (dt > 0)
 		p->credit_ns += dt;
 	p->last = now;
+	rate_window(p, now);
 	if (cap < p->cost_ns)
 		cap = p->cost_ns;
 	if (p->credit_ns > cap)
@@ -83,6 +111,7 @@ pace_take(struct pace *p)
 	if (!pace_ready(p))
 		return 0;
 	p->credit_ns -= p->cost_ns;
+	p->win_n++;
 	if (p->pass_ns != INT64_MAX)
 		p->pass_ns -= p->cost_ns;
 	return 1;

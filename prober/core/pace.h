@@ -29,17 +29,26 @@
 #define PACE_CATCHUP_MS 250
 #define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
-/* The loop's tick: the time PACE_TICK_PROBES probes take at -p, kept
- * within [PACE_TICK_MIN_NS, PACE_TICK_MAX_NS].  A busy prober sends a
- * tick's probes back to back, and whatever reads them (a link, sc_netsim)
- * works through them one at a time, so the last waits for the burst:
- * 64 (one send batch) keeps that under a few hundred microseconds at
- * 100,000 probes a second, where 200 (before) made it about a
- * millisecond.  The floor keeps the loop from waking more than 4,000
- * times a second (no busy loop); the ceiling bounds timers' lateness. */
+/* The loop's tick: the time PACE_TICK_PROBES probes take at the rate
+ * the prober is sending (measured over PACE_RATE_WIN_NS windows, smoothed;
+ * at most -p), kept within [PACE_TICK_MIN_NS, the time of
+ * PACE_TICK_SLOW_PROBES at -p] and [PACE_TICK_FLOOR_NS, PACE_TICK_MAX_NS].
+ * A busy prober sends a tick's probes back to back, and whatever reads
+ * them (a link, sc_netsim) works through them one at a time, so the last
+ * waits for the burst: 64 (one send batch) keeps that under a few
+ * hundred microseconds at 100,000 probes a second, where 200 (before)
+ * made it about a millisecond.  Following the rate sent, not -p, keeps
+ * the wake-ups per probe sent as they were when fewer probes are ready
+ * than -p allows (traces waiting for replies): there the tick grows back
+ * to the old 200 probes' time at -p.  The floor keeps the loop from
+ * waking more than 4,000 times a second (no busy loop); the ceiling
+ * bounds timers' lateness. */
 #define PACE_TICK_PROBES 64
+#define PACE_TICK_SLOW_PROBES 200
 #define PACE_TICK_MIN_NS 250000LL	/* 250 us */
+#define PACE_TICK_FLOOR_NS 1000000LL	/* 1 ms: the slow tick's floor */
 #define PACE_TICK_MAX_NS 20000000LL	/* 20 ms */
+#define PACE_RATE_WIN_NS 10000000LL	/* 10 ms */
 
 struct pace {
 	uint32_t	pps;
@@ -48,12 +57,16 @@ struct pace {
 	int64_t		burst_ns;	/* idle cap; at least cost_ns */
 	int64_t		pass_ns;	/* what this pass may still spend */
 	struct monotime	last;
+	struct monotime	win_start;	/* the rate sent: this window's */
+	uint64_t	win_n;		/* probes taken in it */
+	double		sent_pps;	/* smoothed over windows */
 };
 
 /* Start a bucket at PPS (>= 1) with one probe's credit at NOW. */
 void pace_init(struct pace *p, uint32_t pps, struct monotime now);
 
-/* The loop's tick for P's rate, in ns (see PACE_TICK_PROBES). */
+/* The loop's tick for the rate P is sending at, in ns (see
+ * PACE_TICK_PROBES). */
 int64_t pace_tick_ns(const struct pace *p);
 
 /* Change the rate (as "set pps" does), keeping the credit. */

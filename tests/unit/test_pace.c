@@ -123,6 +123,42 @@ START_TEST(tick_passes_jittered)
 }
 END_TEST
 
+/* The tick follows the rate sent: with fewer probes ready than -p allows
+ * it grows back to 200 probes' time at -p (the wake-ups per probe sent
+ * stay as they were), and with probes always ready it comes back down to
+ * one batch's time. */
+START_TEST(tick_follows_rate_sent)
+{
+	static const struct { uint32_t pps; int64_t slow, fast; } tab[] = {
+		{ 10000, 20000000, 6400000 }, { 100000, 2000000, 640000 },
+	};
+	struct pace p;
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		int64_t t = 0;
+
+		pace_init(&p, tab[i].pps, ms(0));
+		ck_assert(pace_tick_ns(&p) == tab[i].fast);
+		/* a second of 1 ms passes with 3 probes ready in each */
+		for (t = 1000000; t <= 1000000000; t += 1000000) {
+			pace_update(&p, (struct monotime){ t }, 1);
+			for (int k = 0; k < 3; k++)
+				(void)pace_take(&p);
+		}
+		ck_assert_msg(pace_tick_ns(&p) == tab[i].slow, "pps %u: %lld",
+		    tab[i].pps, (long long)pace_tick_ns(&p));
+		/* then always ready: a batch's time again within a second */
+		pace_set_burst(&p, pace_tick_ns(&p));
+		for (int64_t end = t + 1000000000; t <= end; t += 1000000) {
+			(void)pass_ns(&p, t, 1);
+			pace_set_burst(&p, pace_tick_ns(&p));
+		}
+		ck_assert_msg(pace_tick_ns(&p) <= tab[i].fast * 101 / 100,
+		    "pps %u: %lld", tab[i].pps, (long long)pace_tick_ns(&p));
+	}
+}
+END_TEST
+
 /* Over a simulated second at PPS with probes always waiting, exactly PPS
  * tokens are granted (plus the one the bucket starts with). */
 START_TEST(rate)
@@ -236,4 +272,4 @@ END_TEST
 
 CHECK_MAIN("pace", "pace", rate, idle_no_burst, idle_burst, catchup_bounded,
     catchup_spread, late_wakeups_keep_rate, next_time, tick_values,
-    tick_passes_on_time, tick_passes_jittered)
+    tick_passes_on_time, tick_passes_jittered, tick_follows_rate_sent)
