@@ -348,7 +348,6 @@ on_pump(void *arg)
 
 	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
-	core_set_tick(c);		/* it follows the rate sent */
 	CORE_IO(c, batch, 1);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (TAILQ_EMPTY(&c->ready)) {
@@ -368,6 +367,7 @@ on_pump(void *arg)
 			(void)pace_take(&c->pace);
 	}
 	CORE_IO(c, batch, 0);		/* the probes go out together */
+	core_set_tick(c);	/* short while probes wait, else the rate's */
 	if (!TAILQ_EMPTY(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
@@ -972,19 +972,17 @@ core_pull_pause(struct core *c, int paused)
 }
 
 /*
- * The loop's tick for the rate being sent (pace_tick_ns: the time of one
- * send batch of probes, 250 us to 20 ms; when fewer probes are ready than
- * -p allows, up to the time of 200 at -p).  Busy, the prober then wakes at most
- * once a tick and sends and reads in batches; the bucket lets one tick's
- * probes out at once.
+ * The loop's tick (pace_tick_ns): one send batch's time at -p while
+ * probes wait after a pass, else one batch's time at the rate being sent,
+ * up to 200 probes' time at -p.  Busy, the prober then wakes at most once
+ * a tick and sends and reads in batches; a pass sends at most a batch
+ * beyond what accrued since the last (pace_batch_ns).
  */
 static void
 core_set_tick(struct core *c)
 {
-	int64_t tick = pace_tick_ns(&c->pace);
-
-	loop_set_tick(c->l, tick);
-	pace_set_burst(&c->pace, tick);
+	loop_set_tick(c->l, pace_tick_ns(&c->pace, !TAILQ_EMPTY(&c->ready)));
+	pace_set_burst(&c->pace, pace_batch_ns(&c->pace));
 }
 
 int

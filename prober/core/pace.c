@@ -32,10 +32,16 @@ clamp_ns(int64_t v, int64_t lo, int64_t hi)
 }
 
 int64_t
-pace_tick_ns(const struct pace *p)
+pace_batch_ns(const struct pace *p)
 {
-	int64_t lo = clamp_ns(p->cost_ns * PACE_TICK_PROBES,
-	    PACE_TICK_MIN_NS, PACE_TICK_MAX_NS);
+	return clamp_ns(p->cost_ns * PACE_TICK_PROBES, PACE_TICK_MIN_NS,
+	    PACE_TICK_MAX_NS);
+}
+
+int64_t
+pace_tick_ns(const struct pace *p, int backlog)
+{
+	int64_t lo = pace_batch_ns(p);
 	int64_t hi = clamp_ns(p->cost_ns * PACE_TICK_SLOW_PROBES,
 	    PACE_TICK_FLOOR_NS, PACE_TICK_MAX_NS);
 	double pps = p->sent_pps < p->pps ? p->sent_pps : p->pps;
@@ -43,6 +49,8 @@ pace_tick_ns(const struct pace *p)
 
 	if (hi < lo)
 		hi = lo;
+	if (backlog)
+		return lo;
 	return tick >= (double)hi ? hi : clamp_ns((int64_t)tick, lo, hi);
 }
 

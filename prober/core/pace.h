@@ -65,9 +65,16 @@ struct pace {
 /* Start a bucket at PPS (>= 1) with one probe's credit at NOW. */
 void pace_init(struct pace *p, uint32_t pps, struct monotime now);
 
-/* The loop's tick for the rate P is sending at, in ns (see
- * PACE_TICK_PROBES). */
-int64_t pace_tick_ns(const struct pace *p);
+/* The loop's tick, in ns (see PACE_TICK_PROBES): one batch's time at -p
+ * if BACKLOG (probes still wait after a pass), else one batch's time at
+ * the rate P is sending, up to the slow tick. */
+int64_t pace_tick_ns(const struct pace *p, int backlog);
+
+/* The burst a pass may add and an idle bucket may keep: one batch's
+ * time at -p, whatever the tick, so probes that wake together (a
+ * generation of timeouts) leave a batch a tick, not a long tick's worth
+ * at once. */
+int64_t pace_batch_ns(const struct pace *p);
 
 /* Change the rate (as "set pps" does), keeping the credit. */
 void pace_set_rate(struct pace *p, uint32_t pps);

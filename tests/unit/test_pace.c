@@ -51,8 +51,8 @@ START_TEST(tick_values)
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		pace_init(&p, tab[i].pps, ms(0));
-		ck_assert_msg(pace_tick_ns(&p) == tab[i].tick, "pps %u: %lld",
-		    tab[i].pps, (long long)pace_tick_ns(&p));
+		ck_assert_msg(pace_tick_ns(&p, 0) == tab[i].tick, "pps %u: %lld",
+		    tab[i].pps, (long long)pace_tick_ns(&p, 0));
 	}
 }
 END_TEST
@@ -68,7 +68,7 @@ START_TEST(tick_passes_on_time)
 		uint64_t total = 0;
 
 		pace_init(&p, rates[i], ms(0));
-		tick = pace_tick_ns(&p);
+		tick = pace_tick_ns(&p, 0);
 		pace_set_burst(&p, tick);
 		(void)pace_take(&p);
 		for (int64_t t = tick; t <= 1000000000; t += tick) {
@@ -97,7 +97,7 @@ START_TEST(tick_passes_jittered)
 		uint64_t sec = 0;
 
 		pace_init(&p, rates[i], ms(0));
-		tick = pace_tick_ns(&p);
+		tick = pace_tick_ns(&p, 0);
 		pace_set_burst(&p, tick);
 		(void)pace_take(&p);
 		while (sec_end <= 5000000000LL) {
@@ -138,23 +138,26 @@ START_TEST(tick_follows_rate_sent)
 		int64_t t = 0;
 
 		pace_init(&p, tab[i].pps, ms(0));
-		ck_assert(pace_tick_ns(&p) == tab[i].fast);
+		ck_assert(pace_tick_ns(&p, 0) == tab[i].fast);
 		/* a second of 1 ms passes with 3 probes ready in each */
 		for (t = 1000000; t <= 1000000000; t += 1000000) {
 			pace_update(&p, (struct monotime){ t }, 1);
 			for (int k = 0; k < 3; k++)
 				(void)pace_take(&p);
 		}
-		ck_assert_msg(pace_tick_ns(&p) == tab[i].slow, "pps %u: %lld",
-		    tab[i].pps, (long long)pace_tick_ns(&p));
+		ck_assert_msg(pace_tick_ns(&p, 0) == tab[i].slow, "pps %u: %lld",
+		    tab[i].pps, (long long)pace_tick_ns(&p, 0));
+		/* probes left waiting after a pass: a batch's time at -p */
+		ck_assert(pace_tick_ns(&p, 1) == tab[i].fast);
+		ck_assert(pace_batch_ns(&p) == tab[i].fast);
 		/* then always ready: a batch's time again within a second */
-		pace_set_burst(&p, pace_tick_ns(&p));
+		pace_set_burst(&p, pace_tick_ns(&p, 0));
 		for (int64_t end = t + 1000000000; t <= end; t += 1000000) {
 			(void)pass_ns(&p, t, 1);
-			pace_set_burst(&p, pace_tick_ns(&p));
+			pace_set_burst(&p, pace_tick_ns(&p, 0));
 		}
-		ck_assert_msg(pace_tick_ns(&p) <= tab[i].fast * 101 / 100,
-		    "pps %u: %lld", tab[i].pps, (long long)pace_tick_ns(&p));
+		ck_assert_msg(pace_tick_ns(&p, 0) <= tab[i].fast * 101 / 100,
+		    "pps %u: %lld", tab[i].pps, (long long)pace_tick_ns(&p, 0));
 	}
 }
 END_TEST
