@@ -29,9 +29,10 @@
 #define PACE_CATCHUP_MS 250
 #define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
-/* The loop's tick: the time PACE_TICK_PROBES probes take at the rate
- * the prober is sending (measured over PACE_RATE_WIN_NS windows, smoothed;
- * at most -p), kept within [PACE_TICK_MIN_NS, the time of
+/* The loop's tick: the time PACE_TICK_PROBES probes take at -p while
+ * probes wait after a pass, else at the rate the prober is sending
+ * (measured over PACE_RATE_WIN_NS windows, smoothed; at most -p), kept
+ * within [PACE_TICK_MIN_NS, the time of
  * PACE_TICK_SLOW_PROBES at -p] and [PACE_TICK_FLOOR_NS, PACE_TICK_MAX_NS].
  * A busy prober sends a tick's probes back to back, and whatever reads
  * them (a link, sc_netsim) works through them one at a time, so the last
