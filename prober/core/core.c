@@ -981,7 +981,10 @@ core_pull_pause(struct core *c, int paused)
 static void
 core_set_tick(struct core *c)
 {
-	loop_set_tick(c->l, pace_tick_ns(&c->pace, !TAILQ_EMPTY(&c->ready)));
+	int backlog = !TAILQ_EMPTY(&c->ready);
+
+	loop_set_tick(c->l, pace_tick_ns(&c->pace, backlog));
+	pace_set_backlog(&c->pace, backlog);
 	pace_set_burst(&c->pace, pace_batch_ns(&c->pace));
 }
 

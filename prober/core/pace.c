@@ -14,6 +14,7 @@ pace_init(struct pace *p, uint32_t pps, struct monotime now)
 	p->win_start = now;
 	p->win_n = 0;
 	p->sent_pps = p->pps;	/* at first, assume the full rate */
+	p->backlog = 1;
 }
 
 void
@@ -88,7 +89,7 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 	 * PACE_PASS_LATE_MS: a loop woken late by the scheduler keeps the
 	 * rate) and one tick of the debt; at least two ticks */
 	if (p->burst_ns > 0) {
-		int64_t late = dt > 0 ? dt : 0;
+		int64_t late = dt > 0 && p->backlog ? dt : 0;
 
 		if (late > (int64_t)PACE_PASS_LATE_MS * 1000000)
 			late = (int64_t)PACE_PASS_LATE_MS * 1000000;
@@ -99,6 +100,12 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 		p->pass_ns = INT64_MAX;
 	if (p->pass_ns < p->cost_ns)
 		p->pass_ns = p->cost_ns;
+}
+
+void
+pace_set_backlog(struct pace *p, int backlog)
+{
+	p->backlog = backlog != 0;
 }
 
 void

@@ -18,6 +18,8 @@
  * the device's queue, and every probe lost there costs its trace a wait:
  * at -p 100000 that made a whole generation of traces wait out their
  * timeouts together, and the rate fall to near zero every five seconds).
+ * After a pass that left nothing waiting (pace_set_backlog), the next
+ * makes up no lateness: at most two bursts, whatever woke meanwhile.
  */
 #ifndef PROBER_CORE_PACE_H
 #define PROBER_CORE_PACE_H
@@ -61,6 +63,7 @@ struct pace {
 	struct monotime	win_start;	/* the rate sent: this window's */
 	uint64_t	win_n;		/* probes taken in it */
 	double		sent_pps;	/* smoothed over windows */
+	int		backlog;	/* probes waited after the last pass */
 };
 
 /* Start a bucket at PPS (>= 1) with one probe's credit at NOW. */
@@ -70,6 +73,10 @@ void pace_init(struct pace *p, uint32_t pps, struct monotime now);
  * if BACKLOG (probes still wait after a pass), else one batch's time at
  * the rate P is sending, up to the slow tick. */
 int64_t pace_tick_ns(const struct pace *p, int backlog);
+
+/* Say whether probes still wait after this pass: if not, the next pass
+ * makes up no lateness (what woke meanwhile leaves a batch a tick). */
+void pace_set_backlog(struct pace *p, int backlog);
 
 /* The burst a pass may add and an idle bucket may keep: one batch's
  * time at -p, whatever the tick, so probes that wake together (a

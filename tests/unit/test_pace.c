@@ -162,6 +162,34 @@ START_TEST(tick_follows_rate_sent)
 }
 END_TEST
 
+/* After a pass that left nothing waiting, probes that wake together (a
+ * generation of timeouts) leave at most two batches a pass, and the rate
+ * is still kept: the credit waits for the following passes. */
+START_TEST(no_backlog_no_catchup)
+{
+	struct pace p;
+	uint64_t n, total = 0;
+
+	pace_init(&p, 100000, ms(0));
+	pace_set_burst(&p, pace_batch_ns(&p));	/* 640 us: 64 probes */
+	(void)pace_take(&p);
+	(void)pass_ns(&p, 640000, 1);
+	pace_set_backlog(&p, 0);
+	n = pass_ns(&p, 2640000, 1);		/* 2 ms later, many ready */
+	ck_assert_uint_eq(n, 128);
+	pace_set_backlog(&p, 1);
+	for (int64_t t = 3280000; t <= 1002640000; t += 640000) {
+		n = pass_ns(&p, t, 1);
+		ck_assert_uint_le(n, 128);
+		total += n;
+	}
+	/* all the credit of 1.00264 s (and the first probe) went, but for
+	 * under a batch still owed: nothing lost, nothing extra */
+	ck_assert_uint_le(total + 128 + 65, 100265);
+	ck_assert_uint_ge(total + 128 + 65, 100265 - 64);
+}
+END_TEST
+
 /* Over a simulated second at PPS with probes always waiting, exactly PPS
  * tokens are granted (plus the one the bucket starts with). */
 START_TEST(rate)
@@ -275,4 +303,4 @@ END_TEST
 
 CHECK_MAIN("pace", "pace", rate, idle_no_burst, idle_burst, catchup_bounded,
     catchup_spread, late_wakeups_keep_rate, next_time, tick_values,
-    tick_passes_on_time, tick_passes_jittered, tick_follows_rate_sent)
+    tick_passes_on_time, tick_passes_jittered, tick_follows_rate_sent, no_backlog_no_catchup)
