@@ -64,17 +64,25 @@ struct trace_probe {
 #define TRACE_TX_ANSWERED	0x4	/* a reply was measured against tx */
 
 /* A reply recorded for the main hop list while the trace runs: the
- * compact form of a struct scamper_trace_hop (whose probe fields come
- * from the probe record); trace_done() turns them into the result's
- * hops. */
+ * compact form of a struct scamper_trace_hop (96 bytes) holding only
+ * what a reply fills (the probe fields come from the probe record).
+ * Records lie in one byte array, each followed by its address (4 bytes
+ * for IPv4, 16 for IPv6: trace_rec_addr); the rare next-hop MTU and ICMP
+ * extension go in a side array (struct trace_hopx).  trace_done() turns
+ * them into the result's hops. */
 struct trace_hoprec {
-	uint8_t		 addr[16];
-	uint8_t		*icmpext;	/* owned */
 	uint32_t	 rtt;		/* microseconds (task_rtt_us) */
 	uint16_t	 probe;		/* index into probes[] */
-	uint16_t	 reply_size, reply_ipid, q_ipl, nhmtu, icmpext_len;
+	uint16_t	 reply_size, reply_ipid, q_ipl;
 	uint8_t		 flags, reply_ttl, reply_tos, icmp_type, icmp_code;
 	uint8_t		 q_ttl, q_tos, tcp_flags;
+};
+
+/* A record's rare fields, kept only when one is set. */
+struct trace_hopx {
+	uint8_t		*icmpext;	/* owned */
+	uint16_t	 rec;		/* the record's index */
+	uint16_t	 nhmtu, icmpext_len;
 };
 
 /* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
@@ -101,8 +109,12 @@ struct trace_state {
 	uint8_t			 ttl_looped[32];	/* bit per TTL */
 	struct trace_probe	*probes;
 	uint16_t		 probec, probealloc;
-	struct trace_hoprec	*recs;		/* the main hop list, so far */
+	uint8_t			*recs;		/* the main hop list, so far:
+						 * recc records of
+						 * trace_rec_size() bytes */
 	uint16_t		 recc, recalloc;
+	uint16_t		 xc;		/* side records */
+	struct trace_hopx	*xs;
 	struct monotime		 last_mono;	/* when the last probe left */
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
@@ -156,7 +168,12 @@ void	trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
 int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	    uint16_t idx);
 
-/* The TTL of the probe a record answers. */
+/* Record I of the main hop list (I < recc), its address (4 or 16
+ * bytes, the trace's family), and the TTL of the probe it answers. */
+const struct trace_hoprec *trace_rec(const struct trace_state *s,
+	    uint16_t i);
+const uint8_t *trace_rec_addr(const struct trace_state *s,
+	    const struct trace_hoprec *r);
 uint8_t	trace_rec_ttl(const struct trace_state *s,
 	    const struct trace_hoprec *r);
 

@@ -266,16 +266,21 @@ static const uint8_t conf99[] = { 8, 15, 21, 28, 36, 43, 51, 58, 66, 74,
 static int
 hop_addrs(const struct trace_state *s)
 {
+	size_t len = s->af == AF_INET ? 4 : 16;
 	int n = 0;
 
 	for (uint16_t i = 0; i < s->recc; i++) {
+		const struct trace_hoprec *ri = trace_rec(s, i);
 		uint16_t j;
-		if (trace_rec_ttl(s, &s->recs[i]) != s->cur_ttl)
+		if (trace_rec_ttl(s, ri) != s->cur_ttl)
 			continue;
-		for (j = 0; j < i; j++)
-			if (trace_rec_ttl(s, &s->recs[j]) == s->cur_ttl &&
-			    memcmp(s->recs[j].addr, s->recs[i].addr, 16) == 0)
+		for (j = 0; j < i; j++) {
+			const struct trace_hoprec *rj = trace_rec(s, j);
+			if (trace_rec_ttl(s, rj) == s->cur_ttl &&
+			    memcmp(trace_rec_addr(s, rj), trace_rec_addr(s, ri),
+			    len) == 0)
 				break;
+		}
 		if (j == i)
 			n++;
 	}
