@@ -87,50 +87,49 @@ struct trace_hopx {
 
 /* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
  * being probed in MODE_TRACE; at most one probe is outstanding (the last)
- * and `wait` runs while it is. */
+ * and `wait` runs while it is.  Fields are ordered by size (pointers,
+ * timers, then 16- and 8-bit ones): one is allocated per trace. */
 struct trace_state {
 	struct task		*task;
 	struct scamper_trace	*t;		/* the result */
-	enum trace_method	 method;
+	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
+	struct trace_probe	*probes;
+	uint8_t			*recs;		/* the main hop list, so far:
+						 * recc records of
+						 * trace_rec_size() bytes */
+	struct trace_hopx	*xs;		/* side records */
+	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
+	 * each */
+	uint8_t			*gss;
+	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
+	 * names (NULL without -O ptr) */
+	struct ptrnames		*names;
+	struct monotime		 last_mono;	/* when the last probe left */
+	struct timer		 wait;		/* reply timeout */
+	struct timer		 gap;		/* -W spacing */
+	struct trace_pmtud_state pm;
+	int			 gssc;
+	uint16_t		 paylen;
+	uint16_t		 probec, probealloc;
+	uint16_t		 recc, recalloc;
+	uint16_t		 xc;
+	uint8_t			 ttl_looped[32];	/* bit per TTL */
+	uint8_t			 method;	/* enum trace_method */
+	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
 	uint8_t			 have_src;	/* t->src.addr is set (-S) */
 	uint8_t			 have_rtr;	/* t->rtr.addr is set (-r) */
 	uint8_t			 dlts;		/* -O dl: datalink timestamps */
-	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
-	size_t			 paylen;
-
-	enum trace_mode		 mode;
 	uint8_t			 cur_ttl;
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
 	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
 	uint8_t			 loopc;
-	uint8_t			 ttl_looped[32];	/* bit per TTL */
-	struct trace_probe	*probes;
-	uint16_t		 probec, probealloc;
-	uint8_t			*recs;		/* the main hop list, so far:
-						 * recc records of
-						 * trace_rec_size() bytes */
-	uint16_t		 recc, recalloc;
-	uint16_t		 xc;		/* side records */
-	struct trace_hopx	*xs;
-	struct monotime		 last_mono;	/* when the last probe left */
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
-	struct timer		 wait;		/* reply timeout */
-	struct timer		 gap;		/* -W spacing */
-	struct trace_pmtud_state pm;
-
-	/* doubletree (-z, -Z, -O dtree-noback) */
-	uint8_t			*gss;		/* -z addresses, 16 bytes each */
-	int			 gssc;
-	int			 back_done;	/* backwards phase is over */
+	uint8_t			 back_done;	/* backwards phase is over */
 	uint8_t			 fwd_reason, fwd_data;
-
-	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
-	 * names (NULL without -O ptr) */
-	struct ptrnames		*names;
 };
 
 /* Release what STATE holds (its probe records and names, not
