@@ -106,8 +106,8 @@ struct trace_state {
 	struct ptrnames		*names;
 	struct monotime		 last_mono;	/* when the last probe left */
 	struct timer		 wait;		/* reply timeout */
-	struct timer		 gap;		/* -W spacing */
-	struct trace_pmtud_state pm;
+	struct timer		*gap;		/* -W spacing, NULL without -W */
+	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
 	int			 gssc;
 	uint16_t		 paylen;
 	uint16_t		 probec, probealloc;

@@ -44,9 +44,18 @@ trace_state_clear(void *state)
 	free(s->probes);
 	free(s->gss);
 	free(s->payload);
+	free(s->gap);
+	free(s->pm);
 }
 
 /* ---- finishing -------------------------------------------------------- */
+
+static void
+gap_cancel(struct trace_state *s)
+{
+	if (s->gap != NULL)
+		task_timer_cancel(s->task, s->gap);
+}
 
 /* PMTUD runs only when the target answered: otherwise there is no way
  * to tell lost big packets from lost packets. */
@@ -73,7 +82,7 @@ trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
 	}
 	if (pmtud_wanted(s, reason)) {
 		task_timer_cancel(s->task, &s->wait);
-		task_timer_cancel(s->task, &s->gap);
+		gap_cancel(s);
 		if (trace_pmtud_begin(s, reason, data) == 0)
 			return;
 	}
@@ -89,7 +98,7 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 		return;
 	s->mode = MODE_DONE;
 	task_timer_cancel(s->task, &s->wait);
-	task_timer_cancel(s->task, &s->gap);
+	gap_cancel(s);
 	t->stop_reason = reason;
 	t->stop_data = data;
 	t->probec = s->probec;
@@ -115,7 +124,7 @@ trace_next(struct trace_state *s)
 		since = monotime_sub_ns(task_now(s->task), s->last_mono) /
 		    1000000;
 		if (since < gap_ms) {
-			task_timer(s->task, &s->gap, gap_ms - since);
+			task_timer(s->task, s->gap, gap_ms - since);
 			return;
 		}
 	}
@@ -385,7 +394,6 @@ trace_unrouted(struct trace_state *s, int err)
 	addr_typed(&t->src, s->af);
 	addr_typed(&t->dst, s->af);
 	timer_init(&s->wait, on_wait, s);
-	task_probe_timer(s->task, &s->gap);
 	task_list_cycle(s->task, &t->list, &t->cycle);
 	t->start = task_walltime(s->task);
 	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
@@ -427,7 +435,14 @@ trace_start(struct task *task, char *err, size_t errlen)
 			t->dport = t->sport;
 	}
 	timer_init(&s->wait, on_wait, s);
-	task_probe_timer(task, &s->gap);
+	if (t->wait_probe > 0) {
+		/* only a trace with -W has the spacing timer */
+		if ((s->gap = malloc(sizeof(*s->gap))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		task_probe_timer(task, s->gap);
+	}
 	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
 	s->cur_ttl = t->firsthop;
