@@ -95,8 +95,8 @@ struct trace_state {
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	struct trace_probe	*probes;
 	uint8_t			*recs;		/* the main hop list, so far:
-						 * recc records of
-						 * trace_rec_size() bytes */
+						 * recc records (trace_rec),
+						 * each with its address */
 	struct trace_hopx	*xs;		/* side records */
 	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
 	 * each */
