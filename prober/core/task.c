@@ -304,6 +304,16 @@ task_route_src(const struct task *t, int af, const uint8_t *dst,
 	return CORE_IO(t->c, route_src, af, dst, src);
 }
 
+int
+task_start_fail(char *err, size_t errlen, const char *what)
+{
+	int e = errno;
+
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	errno = e;
+	return -1;
+}
+
 void
 task_dl_free(struct task *t)
 {

@@ -134,6 +134,10 @@ uint32_t task_random(const struct task *t);
 int task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src);
 
+/* For method->start's failure paths: ERR gets "WHAT: " and errno's
+ * message, and errno is kept for method->refused.  Returns -1. */
+int task_start_fail(char *err, size_t errlen, const char *what);
+
 /* The MTU of the interface holding local address SRC.  Returns 0, or -1
  * with errno. */
 int task_ifmtu(const struct task *t, int af, const uint8_t *src,
