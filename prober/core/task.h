@@ -104,8 +104,9 @@ struct timeval task_walltime(const struct task *t);
  * a reference (scamper_cycle_use) to keep it. */
 struct scamper_cycle *task_cycle(const struct task *t);
 
-/* The result's *CYCLE and *LIST: a reference each to the task's cycle
- * and its list; both left as they are when the task has no cycle. */
+/* The result's *CYCLE and *LIST (each NULL or a reference the result
+ * holds, released here): a reference each to the task's cycle and its
+ * list; both left as they are when the task has no cycle. */
 void task_list_cycle(const struct task *t, struct scamper_list **list,
     struct scamper_cycle **cycle);
 

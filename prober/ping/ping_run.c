@@ -338,8 +338,10 @@ ping_start(struct task *task, char *err, size_t errlen)
 	s->tcp_datalen = ping_is_tcp(s) ? (uint32_t)payload_len(s) : 0;
 	s->cksum_id = s->af == AF_INET6 && ping_is_udp(s) &&
 	    s->fixlen == 0 && s->datalen == 0 && payload_len(s) >= 2;
-	if ((s->probes = calloc(p->probe_count, sizeof(*s->probes))) ==
-	    NULL || (s->got = calloc(p->probe_count, 1)) == NULL)
+	/* (a start held for a busy flow runs again: allocated once) */
+	if ((s->probes == NULL && (s->probes = calloc(p->probe_count,
+	    sizeof(*s->probes))) == NULL) || (s->got == NULL &&
+	    (s->got = calloc(p->probe_count, 1)) == NULL))
 		return task_start_fail(err, errlen, "probe records");
 	if (ping_flow(s, s->user_sport, err, errlen) == -1)
 		return -1;
