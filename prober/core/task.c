@@ -243,12 +243,16 @@ void
 task_list_cycle(const struct task *t, struct scamper_list **list,
     struct scamper_cycle **cycle)
 {
-	struct scamper_cycle *c = task_cycle(t);
+	struct scamper_cycle *c = task_cycle(t), *oldc = *cycle;
+	struct scamper_list *oldl = *list;
 
 	if (c == NULL)
 		return;
 	*cycle = scamper_cycle_use(c);
 	*list = scamper_list_use(c->list);
+	/* a start held for a busy flow runs again: no reference leaks */
+	scamper_cycle_free(oldc);
+	scamper_list_free(oldl);
 }
 
 int
@@ -302,6 +306,16 @@ task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
 {
 	return CORE_IO(t->c, route_src, af, dst, src);
+}
+
+int
+task_start_fail(char *err, size_t errlen, const char *what)
+{
+	int e = errno;
+
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	errno = e;
+	return -1;
 }
 
 void
