@@ -360,11 +360,19 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 	t->dl_framecb = NULL;
 	if (t->c->io.ops->dl_new == NULL) {
 		snprintf(err, errlen, "no datalink in this network");
+		errno = ENODEV;
 		return -1;
 	}
+	/* a refusal's errno goes into its record (method->refused): a
+	 * refusal that is no system call's (a router of ours, say) is
+	 * EINVAL, not whatever errno held */
+	errno = 0;
 	if ((t->dlu = CORE_IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
-	    err, errlen)) == NULL)
+	    err, errlen)) == NULL) {
+		if (errno == 0)
+			errno = EINVAL;
 		return -1;
+	}
 	return 0;
 }
 

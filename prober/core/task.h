@@ -169,7 +169,8 @@ typedef int task_dl_sent(struct task *t, const struct pkt_reply *r,
  * come from the raw sockets), and SENT (may be NULL) hears of each probe
  * leaving.  READY is called once, from the loop, never from this call;
  * the task probes only after it said 0.  Returns 0, or -1 with the
- * reason in ERR if the request is refused at once. */
+ * reason in ERR and errno set (EINVAL: no system call's) if the
+ * request is refused at once. */
 int task_datalink(struct task *t, int want, int af, const uint8_t *dst,
     const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
     char *err, size_t errlen);

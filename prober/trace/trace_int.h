@@ -226,6 +226,8 @@ int	trace_probe(struct task *t);
 void	trace_reply(struct task *t, const struct pkt_reply *r,
 	    const struct stamp *rx);
 void	trace_halt(struct task *t);
+/* T's start failed with ERR (an errno): its record says so (core.c). */
+void	trace_refused(struct task *t, int err);
 /* A probe's better send time, or its refusal (method.h sent). */
 int	trace_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);

@@ -382,24 +382,6 @@ addr_typed(struct scamper_addr *a, int af)
 	a->len = (uint8_t)scamper_addr_typelen(a->type);
 }
 
-/* No route to the target (errno ERR): the trace ends at once, no probe
- * sent, from the family's unspecified address, stopped with the error,
- * so that its result is written rather than lost.  Returns -1. */
-static int
-trace_unrouted(struct trace_state *s, int err)
-{
-	struct scamper_trace *t = s->t;
-
-	memset(t->src.addr, 0, sizeof(t->src.addr));
-	addr_typed(&t->src, s->af);
-	addr_typed(&t->dst, s->af);
-	timer_init(&s->wait, on_wait, s);
-	task_list_cycle(s->task, &t->list, &t->cycle);
-	t->start = task_walltime(s->task);
-	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
-	return -1;
-}
-
 int
 trace_start(struct task *task, char *err, size_t errlen)
 {
@@ -407,53 +389,58 @@ trace_start(struct task *task, char *err, size_t errlen)
 	struct scamper_trace *t = s->t;
 	size_t hdr;
 
-	if (!s->have_src && task_route_src(task, s->af, s->t->dst.addr, s->t->src.addr) ==
-	    -1) {
-		int e = errno;
-
-		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(e));
-		return trace_unrouted(s, e);
-	}
-	/* the addresses were written in place: give them their type */
+	/* what a refusal's record needs comes first (trace_refused): the
+	 * addresses typed, the source unspecified until the route gives
+	 * it, the wait timer, the list and cycle, the start time */
+	if (!s->have_src)
+		memset(t->src.addr, 0, sizeof(t->src.addr));
 	addr_typed(&t->src, s->af);
 	addr_typed(&t->dst, s->af);
 	if (s->have_rtr)
 		addr_typed(&t->rtr, s->af);
+	timer_init(&s->wait, on_wait, s);
+	task_list_cycle(task, &t->list, &t->cycle);
+	t->start = task_walltime(task);
+	if (!s->have_src && task_route_src(task, s->af, t->dst.addr,
+	    t->src.addr) == -1)
+		return task_start_fail(err, errlen, "no route to the target");
 	hdr = s->af == AF_INET ? 20 : 40 + (t->offset != 0 ? 8 : 0);
 	t->probe_size = (uint16_t)(hdr + (is_tcp(s) ? 20 : 8 + s->paylen));
 	/* a busy flow (another task, same target and port) gets the next
 	 * free source port, unless the user chose the port */
 	for (int tries = 0; task_flow(task, s->af, flow_proto(s), t->sport,
-	    s->t->dst.addr) == -1; tries++) {
-		if (errno != EEXIST || tries == 1000) {
-			snprintf(err, errlen, "flow busy: %s", strerror(errno));
-			return -1;
-		}
+	    t->dst.addr) == -1; tries++) {
+		if (errno != EEXIST || tries == 1000)
+			return task_start_fail(err, errlen, "flow busy");
 		t->sport = (uint16_t)(((t->sport + 1) & 0x7fff) | 0x8000);
 		if (s->method == TRACE_ICMP_PARIS && t->dport == t->sport - 1)
 			t->dport = t->sport;
 	}
-	timer_init(&s->wait, on_wait, s);
-	if (t->wait_probe > 0) {
-		/* only a trace with -W has the spacing timer */
-		if ((s->gap = malloc(sizeof(*s->gap))) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
+	if (t->wait_probe > 0 && s->gap == NULL) {
+		/* only a trace with -W has the spacing timer (a start held
+		 * for a busy flow runs again: allocated once) */
+		if ((s->gap = malloc(sizeof(*s->gap))) == NULL)
+			return task_start_fail(err, errlen, "-W timer");
 		task_probe_timer(task, s->gap);
 	}
-	task_list_cycle(task, &t->list, &t->cycle);
-	t->start = task_walltime(task);
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;
 	if (s->have_rtr || s->dlts)
 		/* probing starts when the datalink is ready */
 		return task_datalink(task, (s->have_rtr ? TASK_DL_VIA : 0) |
-		    (s->dlts ? TASK_DL_TS : 0), s->af, s->t->dst.addr, s->t->rtr.addr,
-		    trace_dl_ready, trace_dl_sent, err, errlen);
+		    (s->dlts ? TASK_DL_TS : 0), s->af, t->dst.addr,
+		    t->rtr.addr, trace_dl_ready, trace_dl_sent, err, errlen);
 	task_want_probe(task);
 	return 0;
+}
+
+void
+trace_refused(struct task *task, int err)
+{
+	struct trace_state *s = task_state(task);
+
+	if (s->mode != MODE_DONE)
+		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
 }
 
 int

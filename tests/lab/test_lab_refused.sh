@@ -147,6 +147,28 @@ else
 	bad "attach records: $(head -c 1500 "$tmp/a.dump")"
 fi
 
+# ---- trace refused after its route: -r names a router of ours ----------------
+# (the refusal comes from the datalink request, after the route gave the
+# source: the record has it; errno EINVAL, no system call's)
+lab_exec h1 timeout 30 "$scamper" -O json -I "trace -r 192.0.2.1 192.0.2.2" \
+    >"$tmp/r.json" 2>"$tmp/r.err"
+rc=$?
+if [ $rc = 0 ] && grep -q "router 192.0.2.1 is an address of this host" \
+    "$tmp/r.err" && python3 - "$tmp/r.json" <<'PY'; then
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])
+        if json.loads(l)["type"] == "trace"]
+assert len(recs) == 1, recs
+r = recs[0]
+assert r["src"] == "192.0.2.1" and r["dst"] == "192.0.2.2", r
+assert r["stop_reason"] == "ERROR" and r["stop_data"] == 22, r
+assert r["probe_count"] == 0, r
+PY
+	ok "trace -r with a router of ours: refused, logged, recorded (ERROR, EINVAL)"
+else
+	bad "trace -r refused: exit $rc: $(head -c 400 "$tmp/r.err") $(head -c 800 "$tmp/r.json")"
+fi
+
 # ---- the reference ------------------------------------------------------------
 if [ -x /usr/bin/scamper ]; then
 	attach "$(start /usr/bin/scamper)" "$tmp/r.tr" ERR
