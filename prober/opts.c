@@ -491,7 +491,8 @@ static const char opts_built[] = "?vdeDiIfcpwlLCMoPRUF";
 static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND |
     OPT_O_TEXT | OPT_O_JSON | OPT_O_WARTS | OPT_O_CMDFILE | OPT_O_TSPS |
     OPT_O_OUTCOPY | OPT_O_TLS | OPT_O_NOTLS | OPT_O_NOTLS_REMOTE |
-    OPT_O_TCPFILES | OPT_O_NOINITNDC | OPT_O_RAWTCP;
+    OPT_O_TCPFILES | OPT_O_NOINITNDC | OPT_O_RAWTCP | OPT_O_RAWSEND |
+    OPT_O_PKTSEND;
 
 int
 opts_check_implemented(const struct opts *o, char *err, size_t len)

@@ -146,7 +146,10 @@ prep_send_sock(int fd, uint32_t ifindex)
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = 0;
 	sll.sll_ifindex = (int)ifindex;
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1)
+	/* what it received while bound to every protocol would hold its
+	 * buffer, where the transmit timestamps queue, for good: drop it */
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1 ||
+	    dl_sock_filter(fd, NULL, 1) == -1)
 		return -1;
 	/*
 	 * PACKET_QDISC_BYPASS: the frame goes straight to the driver.  Not
