@@ -131,8 +131,7 @@ pktpath_free(struct pktpath *p)
 
 /* Make FD a socket that only sends: non-blocking, bound to its interface
  * with protocol 0 (it receives nothing, and the kernel hands it no copy
- * of what is sent), past the interface's queueing discipline.  Returns
- * 0 or -1 with errno. */
+ * of what is sent).  Returns 0 or -1 with errno. */
 static int
 prep_send_sock(int fd, uint32_t ifindex)
 {
@@ -140,7 +139,6 @@ prep_send_sock(int fd, uint32_t ifindex)
 		return -1;
 #ifdef __linux__
 	struct sockaddr_ll sll;
-	int one = 1;
 
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
@@ -152,16 +150,13 @@ prep_send_sock(int fd, uint32_t ifindex)
 	    dl_sock_filter(fd, NULL, 1) == -1)
 		return -1;
 	/*
-	 * PACKET_QDISC_BYPASS: the frame goes straight to the driver.  Not
-	 * safe where the interface has a shaping or scheduling discipline
-	 * the probes should obey (tc rules on the prober's own interface do
-	 * not apply to them), nor where a burst larger than the driver's
-	 * queue relies on the discipline to hold it (the frame is then
-	 * refused, ENOBUFS, and waits as on a full buffer).  A wish: a
-	 * kernel without it queues as usual.
+	 * No PACKET_QDISC_BYPASS: with it the frame goes straight to the
+	 * driver, past dev_queue_xmit_nit, so no tap sees it (tcpdump, -O
+	 * dl's receiving socket, sniff: lab-dl and lab-ping's captures
+	 * missed every probe), nor do tc rules on the interface apply; and
+	 * a burst the driver's queue cannot hold is refused instead of
+	 * queued.
 	 */
-	(void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
-	    sizeof(one));
 #else
 	(void)ifindex;
 	errno = EOPNOTSUPP;
