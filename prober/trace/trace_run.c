@@ -44,9 +44,18 @@ trace_state_clear(void *state)
 	free(s->probes);
 	free(s->gss);
 	free(s->payload);
+	free(s->gap);
+	free(s->pm);
 }
 
 /* ---- finishing -------------------------------------------------------- */
+
+static void
+gap_cancel(struct trace_state *s)
+{
+	if (s->gap != NULL)
+		task_timer_cancel(s->task, s->gap);
+}
 
 /* PMTUD runs only when the target answered: otherwise there is no way
  * to tell lost big packets from lost packets. */
@@ -73,7 +82,7 @@ trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
 	}
 	if (pmtud_wanted(s, reason)) {
 		task_timer_cancel(s->task, &s->wait);
-		task_timer_cancel(s->task, &s->gap);
+		gap_cancel(s);
 		if (trace_pmtud_begin(s, reason, data) == 0)
 			return;
 	}
@@ -89,7 +98,7 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 		return;
 	s->mode = MODE_DONE;
 	task_timer_cancel(s->task, &s->wait);
-	task_timer_cancel(s->task, &s->gap);
+	gap_cancel(s);
 	t->stop_reason = reason;
 	t->stop_data = data;
 	t->probec = s->probec;
@@ -115,7 +124,7 @@ trace_next(struct trace_state *s)
 		since = monotime_sub_ns(task_now(s->task), s->last_mono) /
 		    1000000;
 		if (since < gap_ms) {
-			task_timer(s->task, &s->gap, gap_ms - since);
+			task_timer(s->task, s->gap, gap_ms - since);
 			return;
 		}
 	}
@@ -266,16 +275,21 @@ static const uint8_t conf99[] = { 8, 15, 21, 28, 36, 43, 51, 58, 66, 74,
 static int
 hop_addrs(const struct trace_state *s)
 {
+	size_t len = s->af == AF_INET ? 4 : 16;
 	int n = 0;
 
 	for (uint16_t i = 0; i < s->recc; i++) {
+		const struct trace_hoprec *ri = trace_rec(s, i);
 		uint16_t j;
-		if (trace_rec_ttl(s, &s->recs[i]) != s->cur_ttl)
+		if (trace_rec_ttl(s, ri) != s->cur_ttl)
 			continue;
-		for (j = 0; j < i; j++)
-			if (trace_rec_ttl(s, &s->recs[j]) == s->cur_ttl &&
-			    memcmp(s->recs[j].addr, s->recs[i].addr, 16) == 0)
+		for (j = 0; j < i; j++) {
+			const struct trace_hoprec *rj = trace_rec(s, j);
+			if (trace_rec_ttl(s, rj) == s->cur_ttl &&
+			    memcmp(trace_rec_addr(s, rj), trace_rec_addr(s, ri),
+			    len) == 0)
 				break;
+		}
 		if (j == i)
 			n++;
 	}
@@ -380,7 +394,6 @@ trace_unrouted(struct trace_state *s, int err)
 	addr_typed(&t->src, s->af);
 	addr_typed(&t->dst, s->af);
 	timer_init(&s->wait, on_wait, s);
-	task_probe_timer(s->task, &s->gap);
 	task_list_cycle(s->task, &t->list, &t->cycle);
 	t->start = task_walltime(s->task);
 	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
@@ -422,7 +435,14 @@ trace_start(struct task *task, char *err, size_t errlen)
 			t->dport = t->sport;
 	}
 	timer_init(&s->wait, on_wait, s);
-	task_probe_timer(task, &s->gap);
+	if (t->wait_probe > 0) {
+		/* only a trace with -W has the spacing timer */
+		if ((s->gap = malloc(sizeof(*s->gap))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		task_probe_timer(task, s->gap);
+	}
 	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
 	s->cur_ttl = t->firsthop;
