@@ -286,12 +286,7 @@ start_hold(struct core *c, struct task *t)
 {
 	if (c->running <= 1)
 		return 0;
-	task_dl_free(t);
-	tcpdl_free(t);
-	task_fw_release(t);
-	task_flows_del(t);
-	c->running--;
-	TAILQ_REMOVE(&c->running_q, t, run);
+	task_unrun(t);
 	if (t->wants)
 		TAILQ_REMOVE(&c->ready, t, q);
 	t->wants = 0;

@@ -566,6 +566,17 @@ task_result(struct task *t, uint16_t type, void *obj)
 }
 
 void
+task_unrun(struct task *t)
+{
+	task_dl_free(t);
+	tcpdl_free(t);
+	task_fw_release(t);
+	task_flows_del(t);
+	t->c->running--;
+	TAILQ_REMOVE(&t->c->running_q, t, run);
+}
+
+void
 task_finish(struct task *t)
 {
 	struct core *c = t->c;
@@ -577,12 +588,7 @@ task_finish(struct task *t)
 		TAILQ_REMOVE(&c->ready, t, q);
 		t->wants = 0;
 	}
-	task_dl_free(t);
-	tcpdl_free(t);
-	task_fw_release(t);
-	task_flows_del(t);
-	c->running--;
-	TAILQ_REMOVE(&c->running_q, t, run);
+	task_unrun(t);
 	TAILQ_INSERT_TAIL(&c->dead, t, q);
 	loop_timer_after(c->l, &c->reap, 0);
 	release_held(c);
