@@ -12,14 +12,17 @@
 #include <openssl/x509v3.h>
 
 #include "tls.h"
+#include "tls_lib.h"
 
 const char *
 tls_error(void)
 {
 	static char buf[256];
-	unsigned long e = ERR_get_error();
+	unsigned long e;
 
-	if (e == 0)
+	if (!tls_lib_loaded())
+		return "TLS is not loaded";
+	if ((e = ERR_get_error()) == 0)
 		return "unknown TLS error";
 	ERR_error_string_n(e, buf, sizeof(buf));
 	ERR_clear_error();
@@ -60,9 +63,12 @@ SSL_CTX *
 tls_ctx_client(const char *cafile, const char *cert, const char *key,
     char *err, size_t errlen)
 {
-	const char *ca = cafile != NULL ? cafile : X509_get_default_cert_file();
+	const char *ca;
 	SSL_CTX *ctx;
 
+	if (tls_lib_load(err, errlen) == -1)
+		return NULL;
+	ca = cafile != NULL ? cafile : X509_get_default_cert_file();
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
 		snprintf(err, errlen, "TLS: %s", tls_error());
 		return NULL;
@@ -112,6 +118,8 @@ tls_ctx_server(const char *cert, const char *key, const char *client_ca,
 {
 	SSL_CTX *ctx;
 
+	if (tls_lib_load(err, errlen) == -1)
+		return NULL;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
 		snprintf(err, errlen, "TLS: %s", tls_error());
 		return NULL;
@@ -129,7 +137,8 @@ tls_ctx_server(const char *cert, const char *key, const char *client_ca,
 void
 tls_ctx_free(SSL_CTX *ctx)
 {
-	SSL_CTX_free(ctx);
+	if (ctx != NULL)
+		SSL_CTX_free(ctx);
 }
 
 int

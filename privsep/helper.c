@@ -33,6 +33,7 @@
 #include "helper_int.h"
 #include "ipc.h"
 #include "log.h"
+#include "memtrim.h"
 #include "peer.h"
 #include "priv_proto.h"
 #include "priv_sock.h"
@@ -450,6 +451,22 @@ poll_fill(struct helper *h, struct pollfd *pfd, struct helper_client **who)
 	return n;
 }
 
+/* Milliseconds without a request after which the helper gives memory
+ * back (mem_trim_idle): what start-up and the last requests touched. */
+#define HELPER_TRIM_MS 5000
+
+/* The poll timeout: the next HELLO deadline, or the trim if it is due
+ * sooner (TRIM: memory to give back). */
+static int
+poll_timeout(struct helper *h, int trim)
+{
+	int timeout = hello_deadlines(h);
+
+	if (trim && (timeout == -1 || timeout > HELPER_TRIM_MS))
+		timeout = HELPER_TRIM_MS;
+	return timeout;
+}
+
 int
 helper_run(const struct helper_conf *conf)
 {
@@ -457,6 +474,7 @@ helper_run(const struct helper_conf *conf)
 	struct helper_client *who[HELPER_MAXCLIENTS + 2];
 	struct helper h;
 	unsigned char signo = 0;
+	int trim = 1, ready;
 	uid_t uid = getuid();
 	pid_t ppid = getppid();
 
@@ -472,14 +490,21 @@ helper_run(const struct helper_conf *conf)
 	    h.child ? "child" : "service", (long)getpid(), (long)getuid(),
 	    fwtab_ready() ? "ready" : "unavailable");
 	while (signo == 0) {
-		int timeout = hello_deadlines(&h);
+		int timeout = poll_timeout(&h, trim);
 		nfds_t n = poll_fill(&h, pfd, who);
 
-		if (poll(pfd, n, timeout) == -1) {
+		if ((ready = poll(pfd, n, timeout)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
+		if (ready == 0 && trim) {
+			/* idle: not before the next request comes */
+			mem_trim_idle();
+			trim = 0;
+			continue;
+		}
+		trim = 1;
 		if (pfd[0].revents != 0 && read(h.sigpipe[0], &signo, 1) != 1)
 			signo = 0;
 		for (nfds_t i = 1; i < n && signo == 0; i++) {

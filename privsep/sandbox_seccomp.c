@@ -305,7 +305,16 @@ sandbox_filesrv(char *err, size_t len)
 	return load_filter("scamper (file server)", add_filesrv, err, len);
 }
 
+/* gcc says ASan with __SANITIZE_ADDRESS__, clang 14 with __has_feature */
 #if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANDBOX_ASAN 1
+#endif
+#endif
+
+#if defined(SANDBOX_ASAN)
 /* LeakSanitizer checks at exit by stopping the world (clone, ptrace),
  * which the helper's filter forbids: it is off in a filtered helper. */
 static int helper_filtered;
@@ -324,7 +333,7 @@ sandbox_helper(char *err, size_t len)
 {
 	if (load_filter("scamper-helper", add_helper, err, len) == -1)
 		return -1;
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(SANDBOX_ASAN)
 	helper_filtered = 1;
 #endif
 	return 0;

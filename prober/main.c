@@ -252,9 +252,10 @@ prober_fw(const struct opts *o, struct prober_priv *pp)
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
  * watch the helper's socket for replies.  FILES: the control socket will
- * open files (the file server is started).  Returns 0 or -1. */
+ * open files (the file server is started); SEND_PACKET: probes go out on
+ * packet sockets (-O pktsend).  Returns 0 or -1. */
 static int
-prober_drop(struct prober_priv *pp, int files)
+prober_drop(struct prober_priv *pp, int files, int send_packet)
 {
 	struct priv_drop_conf dc;
 	char err[1024];
@@ -280,6 +281,7 @@ prober_drop(struct prober_priv *pp, int files)
 	pp->fds.dl_open = open_dl;
 	pp->fds.dl_ctx = pp;
 	pp->fds.on_lost = on_lost;
+	pp->fds.send_packet = send_packet;
 	return 0;
 }
 
@@ -366,7 +368,8 @@ prober_run(const struct opts *o)
 		snapshot_system(o);
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
-	    o->input == INPUT_CTL_UNIX) == -1 || prober_fw(o, &pp) == -1)
+	    o->input == INPUT_CTL_UNIX, (o->oflags & OPT_O_PKTSEND) != 0) ==
+	    -1 || prober_fw(o, &pp) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));

@@ -33,6 +33,8 @@
 #define OPT_O_ICMP_RXERR	0x02000
 #define OPT_O_LOOP		0x04000	/* select, poll, epoll or kqueue */
 #define OPT_O_TCPFILES		0x08000	/* file commands over -P */
+#define OPT_O_RAWSEND		0x10000	/* probes on raw sockets */
+#define OPT_O_PKTSEND		0x20000	/* probes on packet sockets */
 
 /* Where the work comes from; at most one may be given. */
 enum opts_input {

@@ -7,8 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <link.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -27,6 +23,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "mem.h"
+#include "memtrim.h"
 #include "remote.h"
 #include "remote_proto.h"
 #include "tls.h"
@@ -857,56 +854,6 @@ start_connect(void *arg)
 
 /* ---- idle memory ---------------------------------------------------------- */
 
-/* Nonzero if the object INFO describes has text relocations or its
- * segment [START, END) overlaps its RELRO range: pages that were written
- * and must stay. */
-static int
-written_ro(const struct dl_phdr_info *info, uintptr_t start, uintptr_t end)
-{
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
-		const ElfW(Dyn) *d;
-
-		if (ph->p_type == PT_GNU_RELRO && a < end &&
-		    a + ph->p_memsz > start)
-			return 1;
-		if (ph->p_type != PT_DYNAMIC)
-			continue;
-		for (d = (const ElfW(Dyn) *)a; d->d_tag != DT_NULL; d++)
-			if (d->d_tag == DT_TEXTREL || (d->d_tag == DT_FLAGS &&
-			    (d->d_un.d_val & DF_TEXTREL)))
-				return 1;
-	}
-	return 0;
-}
-
-/* dl_iterate_phdr callback: tell the kernel this process does not need
- * the object's read-only segments (code, constants) resident.  They are
- * never written, so nothing is lost: pages stay in the page cache and
- * come back on the next touch. */
-static int
-drop_ro_segments(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	uintptr_t pg = *(const uintptr_t *)arg;
-
-	(void)size;
-	if (info->dlpi_addr == (uintptr_t)getauxval(AT_SYSINFO_EHDR))
-		return 0;	/* the vDSO */
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
-		uintptr_t start = (a + pg - 1) & ~(pg - 1);
-		uintptr_t end = (a + ph->p_memsz) & ~(pg - 1);
-
-		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W) ||
-		    end <= start || written_ro(info, start, end))
-			continue;
-		(void)madvise((void *)start, end - start, MADV_DONTNEED);
-	}
-	return 0;
-}
-
 /* An idle remote scamper gives memory back: free heap at the top and in
  * holes, the output buffer, and the resident read-only pages of the
  * program and its libraries (the kernel maps 64 KB or more around each
@@ -915,15 +862,12 @@ drop_ro_segments(struct dl_phdr_info *info, size_t size, void *arg)
 static void
 trim_idle(struct remote *r)
 {
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-
 	if (r->woff == r->wlen) {
 		free(r->wbuf);
 		r->wbuf = NULL;
 		r->woff = r->wlen = r->wcap = 0;
 	}
-	malloc_trim(0);
-	dl_iterate_phdr(drop_ro_segments, &pg);
+	mem_trim_idle();
 	r->trimmed = 1;
 	log_debug("remote %s: idle, memory given back", r->where);
 }

@@ -257,55 +257,66 @@ next_task(struct core *c)
 	return NULL;
 }
 
-/* Start T.  Returns 1 if it started, 0 if it could not, -1 if it was
- * held (every flow busy: try again after a task finishes). */
+/* T's start failed with ERR (an errno) and T has not ended: its
+ * technique records the refusal and finishes it (method->refused), so
+ * the result is written and its source (an attach client, which got "OK
+ * id-N") hears of it like any other.  Without that, T ends without a
+ * result, counted as lost. */
+static void
+start_refused(struct core *c, struct task *t, int err)
+{
+	if (t->m->refused != NULL)
+		t->m->refused(t, err != 0 ? err : EINVAL);
+	if (t->finished)
+		return;
+	t->discard = 1;
+	c->lost.unstarted++;
+	task_finish(t);
+}
+
+/* T's start failed with EEXIST: every flow it could use is busy.  With
+ * other tasks running it is held (undone as if never started) to wait
+ * for one to finish, as scamper holds clashing tasks.  Returns 1 if
+ * held. */
+static int
+start_hold(struct core *c, struct task *t)
+{
+	if (c->running <= 1)
+		return 0;
+	task_unrun(t);
+	if (t->wants)
+		TAILQ_REMOVE(&c->ready, t, q);
+	t->wants = 0;
+	t->started = 0;
+	t->held = 1;
+	c->st.tasks_started--;
+	TAILQ_INSERT_TAIL(&c->held, t, q);
+	return 1;
+}
+
+/* Start T.  Returns 1 if it started, 0 if it could not (the refusal is
+ * logged, and its result written if the technique records it), -1 if it
+ * was held (every flow busy: try again after a task finishes). */
 static int
 start_one(struct core *c, struct task *t)
 {
 	char err[256];
-
 	int save;
 
 	t->started = 1;
 	c->running++;
 	c->st.tasks_started++;
 	TAILQ_INSERT_TAIL(&c->running_q, t, run);
-	if (t->m->start(t, err, sizeof(err)) == -1) {
-		save = errno;
-		if (!t->finished) {
-			task_dl_free(t);
-			tcpdl_free(t);
-			task_fw_release(t);
-			task_flows_del(t);
-			c->running--;
-			TAILQ_REMOVE(&c->running_q, t, run);
-			if (t->wants)
-				TAILQ_REMOVE(&c->ready, t, q);
-			t->wants = 0;
-			if (save == EEXIST && c->running > 0) {
-				/* every flow it could use is busy: it
-				 * waits for a running task to finish (as
-				 * scamper holds clashing tasks) */
-				t->started = 0;
-				t->held = 1;
-				c->st.tasks_started--;
-				TAILQ_INSERT_TAIL(&c->held, t, q);
-				return -1;
-			}
-			log_warnx("%s: %s", t->m->name, err);
-			t->finished = 1;
-			/* no result, but its source hears it ended */
-			t->discard = 1;
-			c->lost.unstarted++;
-			TAILQ_INSERT_TAIL(&c->dead, t, q);
-			loop_timer_after(c->l, &c->reap, 0);
-		}
-		else
-			log_warnx("%s: %s", t->m->name, err);
-		c->st.bad_commands++;
-		return 0;
-	}
-	return 1;
+	if (t->m->start(t, err, sizeof(err)) == 0)
+		return 1;
+	save = errno;
+	if (!t->finished && save == EEXIST && start_hold(c, t))
+		return -1;
+	log_warnx("%s: %s", t->m->name, err);
+	c->st.bad_commands++;
+	if (!t->finished)
+		start_refused(c, t, save);
+	return 0;
 }
 
 /* Nonzero if some source has a task queued or a pull source to read. */
@@ -562,6 +573,16 @@ core_log_stats(const struct core *c)
 	    (unsigned long long)ns->received,
 	    (unsigned long long)c->st.unmatched,
 	    (unsigned long long)ns->malformed);
+	log_debug("statistics: sent on packet sockets %llu, left to the raw "
+	    "sockets by the packet path %llu (route %llu, neighbour %llu, "
+	    "socket %llu, link %llu, packet %llu)",
+	    (unsigned long long)ns->sent_packet,
+	    (unsigned long long)ns->packet_raw,
+	    (unsigned long long)ns->packet_raw_why[0],
+	    (unsigned long long)ns->packet_raw_why[1],
+	    (unsigned long long)ns->packet_raw_why[2],
+	    (unsigned long long)ns->packet_raw_why[3],
+	    (unsigned long long)ns->packet_raw_why[4]);
 	log_debug("statistics: send times: kernel %llu, before-send %llu, "
 	    "datalink %llu (kernel times not used %llu, stray kernel "
 	    "timestamps %llu, error-queue reads %llu); replies without a "
@@ -793,8 +814,9 @@ core_lost_say(const struct core_lost *l, const char *what)
 {
 	char from[sizeof(l->first) + 64];
 
-	if (l->halted == 0 && l->dropped == 0 && !l->unread)
-		return 0;	/* refusals alone are named as they happen */
+	if (l->halted == 0 && l->dropped == 0 && l->unstarted == 0 &&
+	    !l->unread)
+		return 0;
 	if (what == NULL)
 		return 1;
 	if (l->first[0] != '\0')

@@ -58,17 +58,19 @@ struct core_stats {
 };
 
 /* What halting the core (core_halt_all, core_fail) and failed starts
- * left unmeasured.  A run that halted, dropped or left unread anything
- * lost work: it exits non-zero and says what (core_lost_say); starts
- * refused are named as they happen, like refused commands. */
+ * left unmeasured.  A run that halted, dropped, left unread or could not
+ * record anything lost work: it exits non-zero and says what
+ * (core_lost_say).  A start refused is named as it happens, and is lost
+ * only if its technique could not record it (method->refused). */
 struct core_lost {
 	uint64_t	 halted;	/* running tasks stopped early; their
 					 * results are written (stop reason
 					 * halted, or error after core_fail) */
 	uint64_t	 dropped;	/* parsed commands never started: no
 					 * result */
-	uint64_t	 unstarted;	/* started but refused at once (no
-					 * route...): no result, logged */
+	uint64_t	 unstarted;	/* refused at start (logged) and not
+					 * recorded by the technique: no
+					 * result */
 	int		 unread;	/* a source still had input */
 	char		 first[160];	/* where the first command never
 					 * started came from, or "" */
@@ -121,10 +123,10 @@ int core_failed(const struct core *c);
 const struct core_lost *core_lost(const struct core *c);
 
 /* Nonzero if L counts work lost: measurements halted, commands never
- * started, input left unread (refusals at start alone are not: each was
- * named when it happened).  Then, if WHAT is not NULL, log one warning
- * "WHAT: ..." with those counts and the input from which nothing was
- * measured. */
+ * started, starts refused without a result, input left unread (a start
+ * refused and recorded is not lost: its result says why).  Then, if WHAT
+ * is not NULL, log one warning "WHAT: ..." with those counts and the
+ * input from which nothing was measured. */
 int core_lost_say(const struct core_lost *l, const char *what);
 
 /* Run until every source is exhausted and every task has finished (or

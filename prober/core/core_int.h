@@ -132,6 +132,11 @@ void task_flows_del(struct task *t);
 /* Give up T's datalink, if it has one. */
 void task_dl_free(struct task *t);
 
+/* T stops running (it finished, or is held to start again): its
+ * datalinks, firewall rules and flows are given up and it leaves the
+ * running queue (not the ready queue: the caller's). */
+void task_unrun(struct task *t);
+
 /* Call the network's op NAME with its context first (io.h). */
 #define CORE_IO(c, name, ...)	((c)->io.ops->name((c)->io.ctx, __VA_ARGS__))
 #define CORE_IO0(c, name)	((c)->io.ops->name((c)->io.ctx))

@@ -45,9 +45,20 @@ struct method {
 		    char *err, size_t errlen);
 
 	/* The task may start probing (its flow is the method's to
-	 * register).  Returns 0, or -1 with a message in ERR if it cannot
-	 * start (e.g. no route); the core then discards the task. */
+	 * register).  Returns 0, or -1 with a message in ERR and errno
+	 * set if it cannot start (e.g. no route); the core logs ERR and,
+	 * unless the task ended itself, calls refused. */
 	int	 (*start)(struct task *t, char *err, size_t errlen);
+
+	/* Start returned -1 (ERR its errno) and the task has not ended:
+	 * record the refusal in the result, from whatever state start
+	 * left (an address it did not learn is the unspecified one; stop
+	 * reason error with ERR where the result has one), and
+	 * task_finish(): the result is written and reaches the task's
+	 * source (an attach client) as any other.  NULL, or a task not
+	 * finished by it: the task ends without a result, counted as lost
+	 * (core_lost). */
+	void	 (*refused)(struct task *t, int err);
 
 	/* A pacing token was granted after task_want_probe(): send at most
 	 * one probe.  Returns 1 if a probe was sent, 0 otherwise. */

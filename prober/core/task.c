@@ -243,12 +243,16 @@ void
 task_list_cycle(const struct task *t, struct scamper_list **list,
     struct scamper_cycle **cycle)
 {
-	struct scamper_cycle *c = task_cycle(t);
+	struct scamper_cycle *c = task_cycle(t), *oldc = *cycle;
+	struct scamper_list *oldl = *list;
 
 	if (c == NULL)
 		return;
 	*cycle = scamper_cycle_use(c);
 	*list = scamper_list_use(c->list);
+	/* a start held for a busy flow runs again: no reference leaks */
+	scamper_cycle_free(oldc);
+	scamper_list_free(oldl);
 }
 
 int
@@ -304,6 +308,16 @@ task_route_src(const struct task *t, int af, const uint8_t *dst,
 	return CORE_IO(t->c, route_src, af, dst, src);
 }
 
+int
+task_start_fail(char *err, size_t errlen, const char *what)
+{
+	int e = errno;
+
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	errno = e;
+	return -1;
+}
+
 void
 task_dl_free(struct task *t)
 {
@@ -346,11 +360,19 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 	t->dl_framecb = NULL;
 	if (t->c->io.ops->dl_new == NULL) {
 		snprintf(err, errlen, "no datalink in this network");
+		errno = ENODEV;
 		return -1;
 	}
+	/* a refusal's errno goes into its record (method->refused): a
+	 * refusal that is no system call's (a router of ours, say) is
+	 * EINVAL, not whatever errno held */
+	errno = 0;
 	if ((t->dlu = CORE_IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
-	    err, errlen)) == NULL)
+	    err, errlen)) == NULL) {
+		if (errno == 0)
+			errno = EINVAL;
 		return -1;
+	}
 	return 0;
 }
 
@@ -544,6 +566,17 @@ task_result(struct task *t, uint16_t type, void *obj)
 }
 
 void
+task_unrun(struct task *t)
+{
+	task_dl_free(t);
+	tcpdl_free(t);
+	task_fw_release(t);
+	task_flows_del(t);
+	t->c->running--;
+	TAILQ_REMOVE(&t->c->running_q, t, run);
+}
+
+void
 task_finish(struct task *t)
 {
 	struct core *c = t->c;
@@ -555,12 +588,7 @@ task_finish(struct task *t)
 		TAILQ_REMOVE(&c->ready, t, q);
 		t->wants = 0;
 	}
-	task_dl_free(t);
-	tcpdl_free(t);
-	task_fw_release(t);
-	task_flows_del(t);
-	c->running--;
-	TAILQ_REMOVE(&c->running_q, t, run);
+	task_unrun(t);
 	TAILQ_INSERT_TAIL(&c->dead, t, q);
 	loop_timer_after(c->l, &c->reap, 0);
 	release_held(c);

@@ -104,8 +104,9 @@ struct timeval task_walltime(const struct task *t);
  * a reference (scamper_cycle_use) to keep it. */
 struct scamper_cycle *task_cycle(const struct task *t);
 
-/* The result's *CYCLE and *LIST: a reference each to the task's cycle
- * and its list; both left as they are when the task has no cycle. */
+/* The result's *CYCLE and *LIST (each NULL or a reference the result
+ * holds, released here): a reference each to the task's cycle and its
+ * list; both left as they are when the task has no cycle. */
 void task_list_cycle(const struct task *t, struct scamper_list **list,
     struct scamper_cycle **cycle);
 
@@ -133,6 +134,10 @@ uint32_t task_random(const struct task *t);
  * ENETUNREACH). */
 int task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src);
+
+/* For method->start's failure paths: ERR gets "WHAT: " and errno's
+ * message, and errno is kept for method->refused.  Returns -1. */
+int task_start_fail(char *err, size_t errlen, const char *what);
 
 /* The MTU of the interface holding local address SRC.  Returns 0, or -1
  * with errno. */
@@ -164,7 +169,8 @@ typedef int task_dl_sent(struct task *t, const struct pkt_reply *r,
  * come from the raw sockets), and SENT (may be NULL) hears of each probe
  * leaving.  READY is called once, from the loop, never from this call;
  * the task probes only after it said 0.  Returns 0, or -1 with the
- * reason in ERR if the request is refused at once. */
+ * reason in ERR and errno set (EINVAL: no system call's) if the
+ * request is refused at once. */
 int task_datalink(struct task *t, int want, int af, const uint8_t *dst,
     const uint8_t *rtr, task_dl_ready *ready, task_dl_sent *sent,
     char *err, size_t errlen);

@@ -174,6 +174,7 @@ void	dealias_reply(struct task *t, const struct pkt_reply *r,
 int	dealias_sent(struct task *t, uint32_t tag, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	dealias_halt(struct task *t);
+void	dealias_refused(struct task *t, int err);
 /* Release what STATE holds (its definitions and the method's own
  * state; not STATE itself). */
 void	dealias_state_clear(void *state);

@@ -756,10 +756,12 @@ set_sources(struct dealias_state *s, char *err, size_t errlen)
 		if (task_route_src(s->task, s->af, pd->dst.addr, s->src) ==
 		    -1) {
 			char a[INET6_ADDRSTRLEN];
+			int e = errno;
 
 			inet_ntop(s->af, pd->dst.addr, a, sizeof(a));
 			snprintf(err, errlen, "no route to %s: %s", a,
-			    strerror(errno));
+			    strerror(e));
+			errno = e;
 			return -1;
 		}
 		scamper_addr_set(&pd->src, task_addr_type(s->af), s->src);
@@ -823,16 +825,17 @@ dealias_start(struct task *t, char *err, size_t errlen)
 	struct dealias_state *s = task_state(t);
 	struct scamper_dealias *d = s->d;
 
+	/* what a refusal's record needs comes first (dealias_refused) */
 	task_probe_timer(t, &s->t_probe);
 	timer_init(&s->t_wait, on_wait_timer, s);
+	task_list_cycle(t, &d->list, &d->cycle);
+	d->start = task_walltime(t);
 	s->tcp_base = task_random(t);
 	s->base_id = task_default_sport(t);
 	set_auto_ids(s, s->base_id);
 	if (set_sources(s, err, errlen) == -1 ||
 	    dealias_flows(s, err, errlen) == -1)
 		return -1;
-	task_list_cycle(t, &d->list, &d->cycle);
-	d->start = task_walltime(t);
 	s->phase = DEALIAS_RUNNING;
 	for (uint32_t i = 0; i < d->defc; i++)
 		s->dl |= d->defs[i].mtu != 0;
@@ -857,6 +860,20 @@ dealias_probe(struct task *t)
 	if (s->priming)
 		return prime_probe(s);
 	return s->ops->probe(s);
+}
+
+void
+dealias_refused(struct task *t, int err)
+{
+	static const uint8_t any[16];
+	struct dealias_state *s = task_state(t);
+
+	(void)err;	/* the result has no room for it: logged */
+	for (uint32_t i = 0; i < s->d->defc; i++)
+		if (s->d->defs[i].src.type == 0)	/* no route to it */
+			scamper_addr_set(&s->d->defs[i].src,
+			    task_addr_type(s->af), any);
+	dealias_finish(s, SCAMPER_DEALIAS_RESULT_NONE);
 }
 
 void

@@ -579,4 +579,5 @@ const struct method method_dealias = {
 	.free_state = dealias_state_clear,
 	.reply = dealias_reply,
 	.sent = dealias_sent,
+	.refused = dealias_refused,
 };

@@ -145,4 +145,5 @@ const struct method method_neighbourdisc = {
 	.name = "neighbourdisc",
 	METHOD_CALLS(nd),
 	.sent = nd_sent,
+	.refused = nd_refused,
 };

@@ -32,6 +32,7 @@ struct nd_state {
 int nd_start(struct task *t, char *err, size_t errlen);
 int nd_probe(struct task *t);
 void nd_halt(struct task *t);
+void nd_refused(struct task *t, int err);
 /* The kernel's transmit time of probe IDX (err 0), recorded as its
  * send time. */
 int nd_sent(struct task *t, uint32_t idx, int err, const struct stamp *tx,

@@ -182,6 +182,13 @@ nd_start(struct task *task, char *err, size_t errlen)
 }
 
 void
+nd_refused(struct task *task, int err)
+{
+	(void)err;	/* the result has no room for it: logged */
+	nd_done(task_state(task));
+}
+
+void
 nd_halt(struct task *task)
 {
 	nd_done(task_state(task));

@@ -91,6 +91,49 @@ nl_batch(const uint8_t *buf, size_t n, uint32_t seq, int dump, nl_each *each,
 	return 0;
 }
 
+static int nl_kept = -1;	/* the socket of single-answer requests */
+
+/* A route netlink socket with the reply timeout set, or -1 with errno.
+ * One socket serves every single-answer request (the packet send path
+ * asks one per destination: opening a socket each time cost more than
+ * the question); a dump gets a fresh one, as an abandoned dump would
+ * leave the rest of its answer queued. */
+static int
+nl_socket(int dump)
+{
+	struct timeval tv = { NL_WAIT_S, 0 };
+	int fd;
+
+	if (!dump && nl_kept != -1)
+		return nl_kept;
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1) {
+		int save = errno;
+		close(fd);
+		errno = save;
+		return -1;
+	}
+	if (!dump)
+		nl_kept = fd;
+	return fd;
+}
+
+/* Done with FD: a dump's is closed, and a kept one if the exchange did
+ * not end (what is queued on it is then unknown). */
+static void
+nl_release(int fd, int dump, int ended)
+{
+	if (dump || !ended) {
+		int save = errno;
+		close(fd);
+		if (!dump)
+			nl_kept = -1;
+		errno = save;
+	}
+}
+
 /* Send R and give each answer to EACH(ARG) until the kernel is done
  * (EACH returning nonzero ends it early).  Returns 0 or -1 with errno. */
 static int
@@ -99,18 +142,16 @@ nl_exchange(struct nl_req *r, nl_each *each, void *arg)
 	static uint32_t seq;
 	static uint8_t buf[NL_BUFSZ];
 	struct sockaddr_nl sa;
-	struct timeval tv = { NL_WAIT_S, 0 };
+	int dump = (r->h.nlmsg_flags & NLM_F_DUMP) != 0;
 	ssize_t n;
-	int fd, rc = -1, save;
+	int fd, rc = -1, ended = 0;
 
-	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-	    NETLINK_ROUTE)) == -1)
+	if ((fd = nl_socket(dump)) == -1)
 		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
 	r->h.nlmsg_seq = ++seq;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
-	    sendto(fd, r, r->h.nlmsg_len, 0, (struct sockaddr *)&sa,
+	if (sendto(fd, r, r->h.nlmsg_len, 0, (struct sockaddr *)&sa,
 	    sizeof(sa)) == -1)
 		goto out;
 	for (;;) {
@@ -125,14 +166,12 @@ nl_exchange(struct nl_req *r, nl_each *each, void *arg)
 			errno = EPIPE;
 			goto out;
 		}
-		if (nl_batch(buf, (size_t)n, r->h.nlmsg_seq,
-		    (r->h.nlmsg_flags & NLM_F_DUMP) != 0, each, arg, &rc))
+		if ((ended = nl_batch(buf, (size_t)n, r->h.nlmsg_seq, dump,
+		    each, arg, &rc)) != 0)
 			break;
 	}
 out:
-	save = errno;
-	close(fd);
-	errno = save;
+	nl_release(fd, dump, ended);
 	return rc;
 }
 

@@ -1,5 +1,7 @@
 /*
- * netio.c: raw-socket packet I/O for the prober (see netio.h).
+ * netio.c: the prober's packet I/O (see netio.h): probes out on raw
+ * sockets or, with send_packet, on packet sockets (pktpath.h) in the
+ * same queues; replies in on the raw sockets.
  */
 #include "config.h"
 
@@ -11,7 +13,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#ifdef __linux__
+#include <linux/if_packet.h>
+#endif
+
 #include "netio.h"
+#include "pktpath.h"
 #include "txstamp.h"
 
 #define NETIO_RXBATCH 256	/* replies read per wake-up, for fairness */
@@ -22,6 +29,9 @@
 #define NETIO_TXARENA 65536	/* bytes of queued probes */
 #define NETIO_TXSLOT 1500	/* larger probes are sent at once */
 #define NETIO_RCVBUF (4 * 1024 * 1024)	/* receive buffer to ask for */
+#define NETIO_NSOCK (2 + PKTPATH_MAXIF)	/* raw4, raw6, then packet sockets */
+
+_Static_assert(PKTPATH_NWHY <= 8, "netio_stats.packet_raw_why too small");
 
 enum netio_kind { RX_IP4, RX_ICMP6, RX_TCP6, NKIND };
 
@@ -46,6 +56,9 @@ union netio_sa {
 	struct sockaddr		sa;
 	struct sockaddr_in	sin;
 	struct sockaddr_in6	sin6;
+#ifdef __linux__
+	struct sockaddr_ll	sll;
+#endif
 };
 
 struct netio_tx {
@@ -67,6 +80,7 @@ struct netio_sock {
 	int		 fd;
 	struct txs	*txs;		/* NULL: the kernel gives none */
 	struct netio_tx	*tx;		/* the batch; NULL until used */
+	int		 packet;	/* a packet socket (netio's to close) */
 };
 
 struct netio {
@@ -80,7 +94,8 @@ struct netio {
 	int			 batching;	/* netio_batch(n, 1) */
 	struct stamp		 qtime;		/* the clock when it began */
 	netio_tx_cb		*txcb;
-	struct netio_sock	 snd[2];	/* send4, send6 */
+	struct netio_sock	 snd[NETIO_NSOCK];	/* send4, send6, packet */
+	struct pktpath		*pp;		/* NULL: raw sockets only */
 	int64_t			 drained;	/* loop time of the last drain */
 	size_t			 maxtx;		/* largest probe sent */
 	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
@@ -312,6 +327,30 @@ add_sock(struct netio *n, struct netio_sock *so, int fd)
 	return 0;
 }
 
+/* Packet socket SLOT (FD, prepared by pktpath) is open: probes to its
+ * interface go out on it from now on. */
+static void
+on_packet_sock(void *arg, int slot, int fd)
+{
+	struct netio *n = arg;
+	struct netio_sock *so = &n->snd[2 + slot];
+
+	if (add_sock(n, so, fd) == -1)
+		so->txs = NULL;	/* ENOMEM: before-send times for it */
+	so->packet = 1;
+}
+
+/* Close the packet sockets and forget the path. */
+static void
+free_packet(struct netio *n)
+{
+	for (int i = 2; i < NETIO_NSOCK; i++)
+		if (n->snd[i].packet)
+			close(n->snd[i].fd);
+	pktpath_free(n->pp);
+	n->pp = NULL;
+}
+
 struct netio *
 netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
     void *arg)
@@ -325,6 +364,12 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	n->cb = cb;
 	n->arg = arg;
 	n->drained = -1;
+	for (int i = 0; i < NETIO_NSOCK; i++)
+		n->snd[i].fd = -1;
+	if (fds->send_packet && fds->dl_open != NULL && (n->pp =
+	    pktpath_new(fds->dl_open, fds->dl_ctx, on_packet_sock, n)) ==
+	    NULL)
+		goto fail;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||
 	    (fds->send6 != -1 && prep_fd(fds->send6, AF_INET6, 0) == -1) ||
 	    add_sock(n, &n->snd[0], fds->send4) == -1 ||
@@ -340,6 +385,7 @@ fail:
 		loop_fd_del(l, n->rx[i].lfd);
 	txs_free(n->snd[0].txs);
 	txs_free(n->snd[1].txs);
+	pktpath_free(n->pp);
 	free(n);
 	return NULL;
 }
@@ -349,7 +395,7 @@ netio_free(struct netio *n)
 {
 	if (n == NULL)
 		return;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < NETIO_NSOCK; i++) {
 		struct netio_tx *q = n->snd[i].tx;
 
 		if (q != NULL && q->wait != NULL)
@@ -358,8 +404,9 @@ netio_free(struct netio *n)
 	}
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(n->l, n->rx[i].lfd);
-	txs_free(n->snd[0].txs);
-	txs_free(n->snd[1].txs);
+	for (int i = 0; i < NETIO_NSOCK; i++)
+		txs_free(n->snd[i].txs);
+	free_packet(n);
 	int fds[] = { n->fds.send4, n->fds.icmp4, n->fds.tcp4,
 	    n->fds.send6, n->fds.icmp6, n->fds.tcp6 };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
@@ -368,10 +415,10 @@ netio_free(struct netio *n)
 	free(n);
 }
 
-/* Fill SS with the destination of PKT and return the socket for it, or
- * NULL (EAFNOSUPPORT) if there is none. */
+/* The raw socket for PKT, with SS filled with its destination, or NULL
+ * (EAFNOSUPPORT) if there is none. */
 static struct netio_sock *
-send_dest(struct netio *n, const uint8_t *pkt, size_t len,
+raw_dest(struct netio *n, const uint8_t *pkt, size_t len,
     struct sockaddr_storage *ss, socklen_t *sl)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -393,6 +440,51 @@ send_dest(struct netio *n, const uint8_t *pkt, size_t len,
 	return NULL;
 }
 
+/* The packet socket for PKT with its link header in H and SS filled
+ * (its interface and ethertype), or NULL: the raw socket takes it
+ * (counted). */
+static struct netio_sock *
+packet_dest(struct netio *n, const uint8_t *pkt, size_t len,
+    struct sockaddr_storage *ss, socklen_t *sl, struct pktpath_hop *h)
+{
+#ifdef __linux__
+	struct sockaddr_ll *sll = (struct sockaddr_ll *)ss;
+	enum pktpath_why why;
+
+	if (!pktpath_find(n->pp, pkt, len, loop_now(n->l).ns, h, &why)) {
+		n->st.packet_raw++;
+		n->st.packet_raw_why[why]++;
+		return NULL;
+	}
+	memset(ss, 0, sizeof(*ss));
+	sll->sll_family = AF_PACKET;
+	sll->sll_protocol = htons(h->proto);
+	sll->sll_ifindex = (int)h->ifindex;
+	*sl = sizeof(*sll);
+	return &n->snd[2 + h->slot];
+#else
+	return NULL;
+#endif
+}
+
+/* Fill SS with the destination of PKT and return the socket for it
+ * (H->hlen bytes of link header in H->hdr to go before it), or NULL
+ * (EAFNOSUPPORT) if there is none. */
+static struct netio_sock *
+send_dest(struct netio *n, const uint8_t *pkt, size_t len,
+    struct sockaddr_storage *ss, socklen_t *sl, struct pktpath_hop *h)
+{
+	struct netio_sock *so;
+
+	h->hlen = 0;
+	if ((so = raw_dest(n, pkt, len, ss, sl)) == NULL || n->pp == NULL)
+		return so;
+	if ((so = packet_dest(n, pkt, len, ss, sl, h)) != NULL)
+		return so;
+	h->hlen = 0;
+	return raw_dest(n, pkt, len, ss, sl);
+}
+
 /* Read SO's transmit timestamps (ALL: until its error queue is empty)
  * and give up on those overdue. */
 static void
@@ -404,7 +496,7 @@ sock_drain(struct netio *n, struct netio_sock *so, int all)
 		return;
 	txs_drain(so->txs, stamp_now(), all);
 	n->st.tx_stray = n->st.tx_reads = 0;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NETIO_NSOCK; i++)
 		if (n->snd[i].txs != NULL) {
 			ts = txs_stats(n->snd[i].txs);
 			n->st.tx_stray += ts->stray;
@@ -420,7 +512,7 @@ netio_tx_drain(struct netio *n)
 	if (n->drained == now)
 		return;
 	n->drained = now;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NETIO_NSOCK; i++)
 		if (n->snd[i].txs != NULL && txs_waiting(n->snd[i].txs) > 0)
 			sock_drain(n, &n->snd[i], 0);
 }
@@ -451,12 +543,12 @@ sock_refused(struct netio_sock *so)
 
 static void sock_flush(struct netio *n, struct netio_sock *so);
 
-/* Queue PKT on SO for the next flush.  Returns 0, or -1 (ENOMEM, or
+/* Queue PKT, after H's link header, on SO for the next flush.  Returns 0, or -1 (ENOMEM, or
  * EAGAIN while SO waits for its buffer to drain). */
 static int
-tx_queue(struct netio *n, struct netio_sock *so, const uint8_t *pkt,
-    size_t len, const struct sockaddr_storage *ss, socklen_t sl,
-    void *token, uint32_t tag)
+tx_queue(struct netio *n, struct netio_sock *so, const struct pktpath_hop *h,
+    const uint8_t *pkt, size_t len, const struct sockaddr_storage *ss,
+    socklen_t sl, void *token, uint32_t tag)
 {
 	struct netio_tx *q = so->tx;
 	int i;
@@ -464,7 +556,7 @@ tx_queue(struct netio *n, struct netio_sock *so, const uint8_t *pkt,
 	if (q == NULL && (q = so->tx = calloc(1, sizeof(*q))) == NULL)
 		return -1;
 	if (q->n > 0 && (q->n == NETIO_TXBATCH ||
-	    q->used + len > NETIO_TXARENA))
+	    q->used + h->hlen + len > NETIO_TXARENA))
 		sock_flush(n, so);
 	if (q->wait != NULL) {
 		/* still waiting for the socket's buffer to drain */
@@ -472,13 +564,14 @@ tx_queue(struct netio *n, struct netio_sock *so, const uint8_t *pkt,
 		return -1;
 	}
 	i = q->n++;
-	memcpy(q->arena + q->used, pkt, len);
+	memcpy(q->arena + q->used, h->hdr, h->hlen);
+	memcpy(q->arena + q->used + h->hlen, pkt, len);
 	memcpy(&q->ss[i], ss, sl);
 	q->token[i] = token;
 	q->tag[i] = tag;
 	q->iov[i].iov_base = q->arena + q->used;
-	q->iov[i].iov_len = len;
-	q->used += len;
+	q->iov[i].iov_len = h->hlen + len;
+	q->used += h->hlen + len;
 	memset(&q->m[i], 0, sizeof(q->m[i]));
 	q->m[i].msg_hdr.msg_name = &q->ss[i];
 	q->m[i].msg_hdr.msg_namelen = sl;
@@ -493,17 +586,26 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 {
 	struct sockaddr_storage ss;
 	struct netio_sock *so;
+	struct pktpath_hop h;
+	uint8_t frame[PKTPATH_HDRMAX + PKTPATH_MAXLEN];
 	socklen_t sl;
 	ssize_t w;
 
-	if ((so = send_dest(n, pkt, len, &ss, &sl)) == NULL)
+	if ((so = send_dest(n, pkt, len, &ss, &sl, &h)) == NULL)
 		return -1;
 	netio_note_tx(n, len);
 	if (n->batching && n->txcb != NULL && len <= NETIO_TXSLOT) {
 		/* a clock read before it, until the flush tells better: one
 		 * read per batch, not per probe */
 		*tx = n->qtime;
-		return tx_queue(n, so, pkt, len, &ss, sl, token, tag);
+		return tx_queue(n, so, &h, pkt, len, &ss, sl, token, tag);
+	}
+	if (h.hlen > 0) {
+		/* the packet path takes at most PKTPATH_MAXLEN */
+		memcpy(frame, h.hdr, h.hlen);
+		memcpy(frame + h.hlen, pkt, len);
+		pkt = frame;
+		len += h.hlen;
 	}
 	if (so->tx != NULL && so->tx->n > 0) {
 		sock_flush(n, so);	/* keep the order they were sent in */
@@ -527,6 +629,7 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 		return -1;
 	}
 	n->st.sent++;
+	n->st.sent_packet += (uint64_t)so->packet;
 	/* its timestamp is read at the next drain: never from inside this
 	 * call, whose caller has not yet recorded the probe */
 	sock_sent(n, so, n->txcb != NULL ? token : NULL, tag, *tx);
@@ -593,7 +696,7 @@ tx_provisional(struct netio *n, struct netio_sock *so, uint32_t mark)
 int
 netio_blocked(const struct netio *n)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NETIO_NSOCK; i++)
 		if (n->snd[i].tx != NULL && n->snd[i].tx->wait != NULL)
 			return 1;
 	return 0;
@@ -604,7 +707,7 @@ netio_forget(struct netio *n, const void *token)
 {
 	int dropped = 0;
 
-	for (int s = 0; s < 2; s++) {
+	for (int s = 0; s < NETIO_NSOCK; s++) {
 		struct netio_tx *q = n->snd[s].tx;
 
 		for (int i = q != NULL ? q->off : 0; q != NULL && i < q->n; i++)
@@ -636,7 +739,7 @@ tx_wait(struct netio *n, struct netio_sock *so)
 void
 netio_flush(struct netio *n)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NETIO_NSOCK; i++)
 		sock_flush(n, &n->snd[i]);
 }
 
@@ -660,6 +763,8 @@ sock_flush(struct netio *n, struct netio_sock *so)
 		n->st.batches++;
 		if (r > 0) {
 			n->st.sent += (uint64_t)r;
+			if (so->packet)
+				n->st.sent_packet += (uint64_t)r;
 			q->off += r;
 			tx_done(n, so, q, q->off - r, r, before);
 			if (r < cnt)

@@ -74,6 +74,10 @@ struct netio_fds {
 	int	tcp6;	/* AF_INET6, SOCK_RAW, IPPROTO_TCP */
 	netio_dl_open_fn *dl_open;
 	void	*dl_ctx;
+	/* Nonzero: send probes on packet sockets (one per interface, asked
+	 * for through dl_open; pktpath.h), the raw sockets taking what that
+	 * path cannot; 0: on the raw sockets (-O rawsend). */
+	int	send_packet;
 	void	(*on_lost)(void *ctx, netio_lost_fn *cb, void *arg);
 	/* The firewall (-F; NULL: none, tbit and sting are refused).  It
 	 * is not netio's: it passes through to the core with the rest. */
@@ -94,6 +98,10 @@ struct netio_stats {
 	uint64_t	tx_before;	/* ... from the clock before the send */
 	uint64_t	tx_stray;	/* transmit timestamps matching nothing */
 	uint64_t	rx_nostamp;	/* replies without a kernel timestamp */
+	uint64_t	sent_packet;	/* of sent: on packet sockets */
+	uint64_t	packet_raw;	/* probes the packet path left to the
+					   raw sockets (send_packet only) */
+	uint64_t	packet_raw_why[8];	/* ... by pktpath_why */
 };
 
 /* A reply R, received at RX (the kernel's timestamp). */

@@ -377,4 +377,5 @@ const struct method method_ping = {
 	.free_state = ping_state_clear,
 	.reply = ping_reply,
 	.sent = ping_sent,
+	.refused = ping_refused,
 };

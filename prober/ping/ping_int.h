@@ -107,6 +107,7 @@ int	ping_probe(struct task *t);
 void	ping_reply(struct task *t, const struct pkt_reply *r,
 	    const struct stamp *rx);
 void	ping_halt(struct task *t);
+void	ping_refused(struct task *t, int err);
 /* A probe's better send time, or its refusal (method.h sent). */
 int	ping_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);

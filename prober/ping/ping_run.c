@@ -295,10 +295,12 @@ ping_flow(struct ping_state *s, int user_port, char *err, size_t errlen)
 
 	for (int tries = 0; flow_try(s) == -1; tries++) {
 		if (errno != EEXIST || user_port || tries == 1000) {
-			snprintf(err, errlen, "flow busy: %s%s",
-			    strerror(errno), user_port && errno == EEXIST ?
-			    " (another task uses this -F to this target)" :
-			    "");
+			int e = errno;
+
+			snprintf(err, errlen, "flow busy: %s%s", strerror(e),
+			    user_port && e == EEXIST ? " (another task uses "
+			    "this -F to this target)" : "");
+			errno = e;	/* EEXIST: held (core.c) */
 			return -1;
 		}
 		if (ping_is_tcp(s) || ping_is_udp(s))
@@ -310,59 +312,39 @@ ping_flow(struct ping_state *s, int user_port, char *err, size_t errlen)
 	return 0;
 }
 
-/* No route to the target (errno ERR): the ping ends at once, no probe
- * sent, from the family's unspecified address, stopped with the error,
- * so that its result is written rather than lost.  Returns -1. */
-static int
-ping_unrouted(struct ping_state *s, int err)
-{
-	static const uint8_t any[16];
-	struct scamper_ping *p = s->p;
-
-	scamper_addr_set(&p->src, task_addr_type(s->af), any);
-	scamper_addr_set(&p->dst, task_addr_type(s->af), s->dst);
-	task_probe_timer(s->task, &s->next);
-	timer_init(&s->wait, on_wait, s);
-	task_list_cycle(s->task, &p->list, &p->cycle);
-	p->start = task_walltime(s->task);
-	ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)err);
-	return -1;
-}
-
 int
 ping_start(struct task *task, char *err, size_t errlen)
 {
 	struct ping_state *s = task_state(task);
 	struct scamper_ping *p = s->p;
 	int spoof = (p->flags & SCAMPER_PING_FLAG_SPOOF) != 0;
+	static const uint8_t any[16];
 
-	if (s->have_src && !spoof)
-		memcpy(s->realsrc, s->src, 16);
-	else if (task_route_src(task, s->af, s->dst, s->realsrc) == -1) {
-		int e = errno;
-
-		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(e));
-		return ping_unrouted(s, e);
-	}
-	if (!s->have_src)
-		memcpy(s->src, s->realsrc, 16);
-	scamper_addr_set(&p->src, task_addr_type(s->af), s->src);
-	scamper_addr_set(&p->dst, task_addr_type(s->af), s->dst);
-	s->tcp_datalen = ping_is_tcp(s) ? (uint32_t)payload_len(s) : 0;
-	s->cksum_id = s->af == AF_INET6 && ping_is_udp(s) &&
-	    s->fixlen == 0 && s->datalen == 0 && payload_len(s) >= 2;
-	if ((s->probes = calloc(p->probe_count, sizeof(*s->probes))) ==
-	    NULL || (s->got = calloc(p->probe_count, 1)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (ping_flow(s, s->user_sport, err, errlen) == -1)
-		return -1;
+	/* what a refusal's record needs comes first (ping_refused): the
+	 * source stays unspecified until the route gives it */
 	task_probe_timer(task, &s->next);
 	timer_init(&s->wait, on_wait, s);
 	task_list_cycle(task, &p->list, &p->cycle);
 	p->start = task_walltime(task);
+	scamper_addr_set(&p->src, task_addr_type(s->af), any);
+	scamper_addr_set(&p->dst, task_addr_type(s->af), s->dst);
+	if (s->have_src && !spoof)
+		memcpy(s->realsrc, s->src, 16);
+	else if (task_route_src(task, s->af, s->dst, s->realsrc) == -1)
+		return task_start_fail(err, errlen, "no route to the target");
+	if (!s->have_src)
+		memcpy(s->src, s->realsrc, 16);
+	scamper_addr_set(&p->src, task_addr_type(s->af), s->src);
+	s->tcp_datalen = ping_is_tcp(s) ? (uint32_t)payload_len(s) : 0;
+	s->cksum_id = s->af == AF_INET6 && ping_is_udp(s) &&
+	    s->fixlen == 0 && s->datalen == 0 && payload_len(s) >= 2;
+	/* (a start held for a busy flow runs again: allocated once) */
+	if ((s->probes == NULL && (s->probes = calloc(p->probe_count,
+	    sizeof(*s->probes))) == NULL) || (s->got == NULL &&
+	    (s->got = calloc(p->probe_count, 1)) == NULL))
+		return task_start_fail(err, errlen, "probe records");
+	if (ping_flow(s, s->user_sport, err, errlen) == -1)
+		return -1;
 	s->phase = PHASE_PROBING;
 	if (s->dlts)
 		/* probing starts when the datalink is ready */
@@ -396,6 +378,12 @@ ping_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
 	if (src == STAMP_KERNEL)
 		pr->txf |= PING_TX_KERNEL;
 	return 1;
+}
+
+void
+ping_refused(struct task *task, int err)
+{
+	ping_finish(task_state(task), SCAMPER_PING_STOP_ERROR, (uint8_t)err);
 }
 
 void

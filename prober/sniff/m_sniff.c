@@ -97,4 +97,5 @@ const struct method method_sniff = {
 	.name = "sniff",
 	METHOD_CALLS(sniff),
 	.free_state = sniff_state_clear,
+	.refused = sniff_refused,
 };

@@ -44,5 +44,6 @@ void sniff_state_clear(void *state);
 int sniff_start(struct task *t, char *err, size_t errlen);
 int sniff_probe(struct task *t);
 void sniff_halt(struct task *t);
+void sniff_refused(struct task *t, int err);
 
 #endif

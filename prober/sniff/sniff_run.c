@@ -149,6 +149,13 @@ sniff_probe(struct task *task)
 }
 
 void
+sniff_refused(struct task *task, int err)
+{
+	(void)err;	/* the result has no room for it: logged */
+	sniff_done(task_state(task), SCAMPER_SNIFF_STOP_ERROR);
+}
+
+void
 sniff_halt(struct task *task)
 {
 	sniff_done(task_state(task), SCAMPER_SNIFF_STOP_HALTED);

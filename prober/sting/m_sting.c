@@ -97,4 +97,5 @@ const struct method method_sting = {
 	.free_state = sting_state_clear,
 	.reply = sting_reply,
 	.sent = sting_sent,
+	.refused = sting_refused,
 };

@@ -57,4 +57,5 @@ void	sting_reply(struct task *t, const struct pkt_reply *r,
 int	sting_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	sting_halt(struct task *t);
+void	sting_refused(struct task *t, int err);
 #endif

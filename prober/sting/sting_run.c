@@ -347,17 +347,21 @@ sting_start(struct task *task, char *err, size_t errlen)
 {
 	struct sting_state *st = task_state(task);
 	struct scamper_sting *s = st->s;
+	static const uint8_t any[16];
 	int at = task_addr_type(st->af);
 	uint16_t mtu;
 
+	/* what a refusal's record needs comes first (sting_refused): the
+	 * source stays unspecified until the route gives it */
 	timer_init(&st->tm, on_tm, st);
-	if (task_route_src(task, st->af, st->dst, st->src) == -1) {
-		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(errno));
-		return -1;
-	}
-	scamper_addr_set(&s->src, at, st->src);
+	task_list_cycle(task, &s->list, &s->cycle);
+	s->start = task_walltime(task);
+	scamper_addr_set(&s->src, at, any);
 	scamper_addr_set(&s->dst, at, st->dst);
+	st->phase = SP_LEASE;
+	if (task_route_src(task, st->af, st->dst, st->src) == -1)
+		return task_start_fail(err, errlen, "no route to the target");
+	scamper_addr_set(&s->src, at, st->src);
 	tcpconn_init(&st->c, st->af, st->src, st->dst, st->want_sport,
 	    s->dport, task_random(task));
 	if (task_ifmtu(task, st->af, st->src, &mtu) == -1)
@@ -365,15 +369,17 @@ sting_start(struct task *task, char *err, size_t errlen)
 	st->c.mss = (uint16_t)(mtu - (st->af == AF_INET ? 40 : 60));
 	st->c.ipid = (uint16_t)task_random(task);
 	s->sport = st->want_sport;
-	task_list_cycle(task, &s->list, &s->cycle);
-	s->start = task_walltime(task);
-	st->phase = SP_LEASE;
 	if (task_fw_lease(task, st->af, st->src, st->dst, st->want_sport,
-	    s->dport, on_fw_ready) == -1) {
-		snprintf(err, errlen, "firewall: %s", strerror(errno));
-		return -1;
-	}
+	    s->dport, on_fw_ready) == -1)
+		return task_start_fail(err, errlen, "firewall");
 	return 0;
+}
+
+void
+sting_refused(struct task *task, int err)
+{
+	(void)err;	/* the result has no room for it: logged */
+	sting_finish(task_state(task), SCAMPER_STING_RESULT_NONE);
 }
 
 int

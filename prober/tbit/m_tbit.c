@@ -295,4 +295,5 @@ const struct method method_tbit = {
 	.free_state = tbit_state_clear,
 	.reply = tbit_reply,
 	.sent = tbit_sent,
+	.refused = tbit_refused,
 };

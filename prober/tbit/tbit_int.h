@@ -204,6 +204,8 @@ void	tbit_reply(struct task *t, const struct pkt_reply *r,
 int	tbit_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);
 void	tbit_halt(struct task *t);
+void	tbit_refused(struct task *t, int err);
+
 /* ---- tbit_app.c --------------------------------------------------------- */
 
 /* Build S's request from its result's application fields: an HTTP GET

@@ -456,13 +456,9 @@ tbit_setup(struct tbit_state *s, char *err, size_t errlen)
 	int at = task_addr_type(s->af);
 
 	if (!s->have_src && task_route_src(s->task, s->af, s->dst,
-	    s->src) == -1) {
-		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(errno));
-		return -1;
-	}
+	    s->src) == -1)
+		return task_start_fail(err, errlen, "no route to the target");
 	scamper_addr_set(&t->src, at, s->src);
-	scamper_addr_set(&t->dst, at, s->dst);
 	if (t->client_mss == 0) {
 		if (task_ifmtu(s->task, s->af, s->src, &mtu) == -1)
 			mtu = 1500;
@@ -493,24 +489,34 @@ tbit_start(struct task *task, char *err, size_t errlen)
 {
 	struct tbit_state *s = task_state(task);
 	struct scamper_tbit *t = s->t;
+	static const uint8_t any[16];
+	int at = task_addr_type(s->af);
 
+	/* what a refusal's record needs comes first (tbit_refused): the
+	 * source stays unspecified until the route gives it */
 	timer_init(&s->syn_tm, on_syn_tm, s);
 	timer_init(&s->req_tm, on_req_tm, s);
 	timer_init(&s->tm, on_tm, s);
 	timer_init(&s->deadline, on_deadline, s);
-	if (tbit_setup(s, err, errlen) == -1)
-		return -1;
 	task_list_cycle(task, &t->list, &t->cycle);
 	t->start = task_walltime(task);
+	scamper_addr_set(&t->src, at, any);
+	scamper_addr_set(&t->dst, at, s->dst);
 	s->phase = TP_LEASE;
+	if (tbit_setup(s, err, errlen) == -1)
+		return -1;
 	task_timer(task, &s->deadline, TBIT_DEADLINE);
 	if (task_fw_lease(task, s->af, s->src, s->dst, s->want_sport,
-	    t->dport, on_fw_ready) == -1) {
-		snprintf(err, errlen, "firewall: %s", strerror(errno));
-		task_timer_cancel(task, &s->deadline);
-		return -1;
-	}
+	    t->dport, on_fw_ready) == -1)
+		return task_start_fail(err, errlen, "firewall");
 	return 0;
+}
+
+void
+tbit_refused(struct task *task, int err)
+{
+	(void)err;	/* the result has no room for it: logged */
+	tbit_finish(task_state(task), TBIT_R_SYSERR);
 }
 
 int

@@ -191,6 +191,7 @@ const struct method method_trace = {
 	.free_state = trace_state_clear,
 	.reply = trace_reply,
 	.sent = trace_sent,
+	.refused = trace_refused,
 	.cmds = trace_cmds,
 	.ncmds = sizeof(trace_cmds) / sizeof(trace_cmds[0]),
 };

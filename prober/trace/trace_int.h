@@ -64,61 +64,72 @@ struct trace_probe {
 #define TRACE_TX_ANSWERED	0x4	/* a reply was measured against tx */
 
 /* A reply recorded for the main hop list while the trace runs: the
- * compact form of a struct scamper_trace_hop (whose probe fields come
- * from the probe record); trace_done() turns them into the result's
- * hops. */
+ * compact form of a struct scamper_trace_hop (96 bytes) holding only
+ * what a reply fills (the probe fields come from the probe record).
+ * Records lie in one byte array, each followed by its address (4 bytes
+ * for IPv4, 16 for IPv6: trace_rec_addr); the rare next-hop MTU and ICMP
+ * extension go in a side array (struct trace_hopx).  trace_done() turns
+ * them into the result's hops. */
 struct trace_hoprec {
-	uint8_t		 addr[16];
-	uint8_t		*icmpext;	/* owned */
 	uint32_t	 rtt;		/* microseconds (task_rtt_us) */
 	uint16_t	 probe;		/* index into probes[] */
-	uint16_t	 reply_size, reply_ipid, q_ipl, nhmtu, icmpext_len;
+	uint16_t	 reply_size, reply_ipid, q_ipl;
 	uint8_t		 flags, reply_ttl, reply_tos, icmp_type, icmp_code;
 	uint8_t		 q_ttl, q_tos, tcp_flags;
 };
 
+/* A record's rare fields, kept only when one is set. */
+struct trace_hopx {
+	uint8_t		*icmpext;	/* owned */
+	uint16_t	 rec;		/* the record's index */
+	uint16_t	 nhmtu, icmpext_len;
+};
+
 /* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
  * being probed in MODE_TRACE; at most one probe is outstanding (the last)
- * and `wait` runs while it is. */
+ * and `wait` runs while it is.  Fields are ordered by size (pointers,
+ * timers, then 16- and 8-bit ones): one is allocated per trace. */
 struct trace_state {
 	struct task		*task;
 	struct scamper_trace	*t;		/* the result */
-	enum trace_method	 method;
+	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
+	struct trace_probe	*probes;
+	uint8_t			*recs;		/* the main hop list, so far:
+						 * recc records (trace_rec),
+						 * each with its address */
+	struct trace_hopx	*xs;		/* side records */
+	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
+	 * each */
+	uint8_t			*gss;
+	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
+	 * names (NULL without -O ptr) */
+	struct ptrnames		*names;
+	struct monotime		 last_mono;	/* when the last probe left */
+	struct timer		 wait;		/* reply timeout */
+	struct timer		*gap;		/* -W spacing, NULL without -W */
+	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
+	int			 gssc;
+	uint16_t		 paylen;
+	uint16_t		 probec, probealloc;
+	uint16_t		 recc, recalloc;
+	uint16_t		 xc;
+	uint8_t			 ttl_looped[32];	/* bit per TTL */
+	uint8_t			 method;	/* enum trace_method */
+	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
 	uint8_t			 have_src;	/* t->src.addr is set (-S) */
 	uint8_t			 have_rtr;	/* t->rtr.addr is set (-r) */
 	uint8_t			 dlts;		/* -O dl: datalink timestamps */
-	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
-	size_t			 paylen;
-
-	enum trace_mode		 mode;
 	uint8_t			 cur_ttl;
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
 	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
 	uint8_t			 loopc;
-	uint8_t			 ttl_looped[32];	/* bit per TTL */
-	struct trace_probe	*probes;
-	uint16_t		 probec, probealloc;
-	struct trace_hoprec	*recs;		/* the main hop list, so far */
-	uint16_t		 recc, recalloc;
-	struct monotime		 last_mono;	/* when the last probe left */
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
-	struct timer		 wait;		/* reply timeout */
-	struct timer		 gap;		/* -W spacing */
-	struct trace_pmtud_state pm;
-
-	/* doubletree (-z, -Z, -O dtree-noback) */
-	uint8_t			*gss;		/* -z addresses, 16 bytes each */
-	int			 gssc;
-	int			 back_done;	/* backwards phase is over */
+	uint8_t			 back_done;	/* backwards phase is over */
 	uint8_t			 fwd_reason, fwd_data;
-
-	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
-	 * names (NULL without -O ptr) */
-	struct ptrnames		*names;
 };
 
 /* Release what STATE holds (its probe records and names, not
@@ -156,7 +167,12 @@ void	trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
 int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	    uint16_t idx);
 
-/* The TTL of the probe a record answers. */
+/* Record I of the main hop list (I < recc), its address (4 or 16
+ * bytes, the trace's family), and the TTL of the probe it answers. */
+const struct trace_hoprec *trace_rec(const struct trace_state *s,
+	    uint16_t i);
+const uint8_t *trace_rec_addr(const struct trace_state *s,
+	    const struct trace_hoprec *r);
 uint8_t	trace_rec_ttl(const struct trace_state *s,
 	    const struct trace_hoprec *r);
 
@@ -210,6 +226,8 @@ int	trace_probe(struct task *t);
 void	trace_reply(struct task *t, const struct pkt_reply *r,
 	    const struct stamp *rx);
 void	trace_halt(struct task *t);
+/* T's start failed with ERR (an errno): its record says so (core.c). */
+void	trace_refused(struct task *t, int err);
 /* A probe's better send time, or its refusal (method.h sent). */
 int	trace_sent(struct task *t, uint32_t idx, int err,
 	    const struct stamp *tx, enum stamp_src src);

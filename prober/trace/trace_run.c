@@ -44,9 +44,18 @@ trace_state_clear(void *state)
 	free(s->probes);
 	free(s->gss);
 	free(s->payload);
+	free(s->gap);
+	free(s->pm);
 }
 
 /* ---- finishing -------------------------------------------------------- */
+
+static void
+gap_cancel(struct trace_state *s)
+{
+	if (s->gap != NULL)
+		task_timer_cancel(s->task, s->gap);
+}
 
 /* PMTUD runs only when the target answered: otherwise there is no way
  * to tell lost big packets from lost packets. */
@@ -73,7 +82,7 @@ trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
 	}
 	if (pmtud_wanted(s, reason)) {
 		task_timer_cancel(s->task, &s->wait);
-		task_timer_cancel(s->task, &s->gap);
+		gap_cancel(s);
 		if (trace_pmtud_begin(s, reason, data) == 0)
 			return;
 	}
@@ -89,7 +98,7 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 		return;
 	s->mode = MODE_DONE;
 	task_timer_cancel(s->task, &s->wait);
-	task_timer_cancel(s->task, &s->gap);
+	gap_cancel(s);
 	t->stop_reason = reason;
 	t->stop_data = data;
 	t->probec = s->probec;
@@ -115,7 +124,7 @@ trace_next(struct trace_state *s)
 		since = monotime_sub_ns(task_now(s->task), s->last_mono) /
 		    1000000;
 		if (since < gap_ms) {
-			task_timer(s->task, &s->gap, gap_ms - since);
+			task_timer(s->task, s->gap, gap_ms - since);
 			return;
 		}
 	}
@@ -266,16 +275,21 @@ static const uint8_t conf99[] = { 8, 15, 21, 28, 36, 43, 51, 58, 66, 74,
 static int
 hop_addrs(const struct trace_state *s)
 {
+	size_t len = s->af == AF_INET ? 4 : 16;
 	int n = 0;
 
 	for (uint16_t i = 0; i < s->recc; i++) {
+		const struct trace_hoprec *ri = trace_rec(s, i);
 		uint16_t j;
-		if (trace_rec_ttl(s, &s->recs[i]) != s->cur_ttl)
+		if (trace_rec_ttl(s, ri) != s->cur_ttl)
 			continue;
-		for (j = 0; j < i; j++)
-			if (trace_rec_ttl(s, &s->recs[j]) == s->cur_ttl &&
-			    memcmp(s->recs[j].addr, s->recs[i].addr, 16) == 0)
+		for (j = 0; j < i; j++) {
+			const struct trace_hoprec *rj = trace_rec(s, j);
+			if (trace_rec_ttl(s, rj) == s->cur_ttl &&
+			    memcmp(trace_rec_addr(s, rj), trace_rec_addr(s, ri),
+			    len) == 0)
 				break;
+		}
 		if (j == i)
 			n++;
 	}
@@ -368,25 +382,6 @@ addr_typed(struct scamper_addr *a, int af)
 	a->len = (uint8_t)scamper_addr_typelen(a->type);
 }
 
-/* No route to the target (errno ERR): the trace ends at once, no probe
- * sent, from the family's unspecified address, stopped with the error,
- * so that its result is written rather than lost.  Returns -1. */
-static int
-trace_unrouted(struct trace_state *s, int err)
-{
-	struct scamper_trace *t = s->t;
-
-	memset(t->src.addr, 0, sizeof(t->src.addr));
-	addr_typed(&t->src, s->af);
-	addr_typed(&t->dst, s->af);
-	timer_init(&s->wait, on_wait, s);
-	task_probe_timer(s->task, &s->gap);
-	task_list_cycle(s->task, &t->list, &t->cycle);
-	t->start = task_walltime(s->task);
-	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
-	return -1;
-}
-
 int
 trace_start(struct task *task, char *err, size_t errlen)
 {
@@ -394,46 +389,58 @@ trace_start(struct task *task, char *err, size_t errlen)
 	struct scamper_trace *t = s->t;
 	size_t hdr;
 
-	if (!s->have_src && task_route_src(task, s->af, s->t->dst.addr, s->t->src.addr) ==
-	    -1) {
-		int e = errno;
-
-		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(e));
-		return trace_unrouted(s, e);
-	}
-	/* the addresses were written in place: give them their type */
+	/* what a refusal's record needs comes first (trace_refused): the
+	 * addresses typed, the source unspecified until the route gives
+	 * it, the wait timer, the list and cycle, the start time */
+	if (!s->have_src)
+		memset(t->src.addr, 0, sizeof(t->src.addr));
 	addr_typed(&t->src, s->af);
 	addr_typed(&t->dst, s->af);
 	if (s->have_rtr)
 		addr_typed(&t->rtr, s->af);
+	timer_init(&s->wait, on_wait, s);
+	task_list_cycle(task, &t->list, &t->cycle);
+	t->start = task_walltime(task);
+	if (!s->have_src && task_route_src(task, s->af, t->dst.addr,
+	    t->src.addr) == -1)
+		return task_start_fail(err, errlen, "no route to the target");
 	hdr = s->af == AF_INET ? 20 : 40 + (t->offset != 0 ? 8 : 0);
 	t->probe_size = (uint16_t)(hdr + (is_tcp(s) ? 20 : 8 + s->paylen));
 	/* a busy flow (another task, same target and port) gets the next
 	 * free source port, unless the user chose the port */
 	for (int tries = 0; task_flow(task, s->af, flow_proto(s), t->sport,
-	    s->t->dst.addr) == -1; tries++) {
-		if (errno != EEXIST || tries == 1000) {
-			snprintf(err, errlen, "flow busy: %s", strerror(errno));
-			return -1;
-		}
+	    t->dst.addr) == -1; tries++) {
+		if (errno != EEXIST || tries == 1000)
+			return task_start_fail(err, errlen, "flow busy");
 		t->sport = (uint16_t)(((t->sport + 1) & 0x7fff) | 0x8000);
 		if (s->method == TRACE_ICMP_PARIS && t->dport == t->sport - 1)
 			t->dport = t->sport;
 	}
-	timer_init(&s->wait, on_wait, s);
-	task_probe_timer(task, &s->gap);
-	task_list_cycle(task, &t->list, &t->cycle);
-	t->start = task_walltime(task);
+	if (t->wait_probe > 0 && s->gap == NULL) {
+		/* only a trace with -W has the spacing timer (a start held
+		 * for a busy flow runs again: allocated once) */
+		if ((s->gap = malloc(sizeof(*s->gap))) == NULL)
+			return task_start_fail(err, errlen, "-W timer");
+		task_probe_timer(task, s->gap);
+	}
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;
 	if (s->have_rtr || s->dlts)
 		/* probing starts when the datalink is ready */
 		return task_datalink(task, (s->have_rtr ? TASK_DL_VIA : 0) |
-		    (s->dlts ? TASK_DL_TS : 0), s->af, s->t->dst.addr, s->t->rtr.addr,
-		    trace_dl_ready, trace_dl_sent, err, errlen);
+		    (s->dlts ? TASK_DL_TS : 0), s->af, t->dst.addr,
+		    t->rtr.addr, trace_dl_ready, trace_dl_sent, err, errlen);
 	task_want_probe(task);
 	return 0;
+}
+
+void
+trace_refused(struct task *task, int err)
+{
+	struct trace_state *s = task_state(task);
+
+	if (s->mode != MODE_DONE)
+		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
 }
 
 int

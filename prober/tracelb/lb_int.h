@@ -140,5 +140,6 @@ void	lb_reply(struct task *t, const struct pkt_reply *r,
 int	lb_sent(struct task *t, uint32_t id, int err, const struct stamp *tx,
 	    enum stamp_src src);
 void	lb_halt(struct task *t);
+void	lb_refused(struct task *t, int err);
 
 #endif

@@ -244,10 +244,8 @@ flows_register(struct lb_state *s, char *err, size_t errlen)
 			    s->t->dst.addr);
 		if (rc == 0)
 			return 0;
-		if (errno != EEXIST || tries == 1000) {
-			snprintf(err, errlen, "flow busy: %s", strerror(errno));
-			return -1;
-		}
+		if (errno != EEXIST || tries == 1000)
+			return task_start_fail(err, errlen, "flow busy");
 		s->t->sport = (uint16_t)(((s->t->sport + (varies_sport(s) ?
 		    LB_FLOWS_FIRST : 1)) & 0x7fff) | 0x8000);
 	}
@@ -286,33 +284,48 @@ lb_start(struct task *task, char *err, size_t errlen)
 	struct scamper_tracelb *t = s->t;
 	int tcp = s->method == LB_TCP_SPORT || s->method == LB_TCP_ACK_SPORT;
 
-	if (task_route_src(task, s->af, t->dst.addr, t->src.addr) == -1) {
-		snprintf(err, errlen, "no route to the target: %s",
-		    strerror(errno));
-		return -1;
-	}
+	/* what a refusal's record needs comes first (lb_refused) */
+	timer_init(&s->wait, on_wait, s);
+	task_probe_timer(task, &s->gap);
+	timer_init(&s->limit, on_limit, s);
+	task_list_cycle(task, &t->list, &t->cycle);
+	t->start = task_walltime(task);
 	addr_typed(&t->src, s->af);
 	addr_typed(&t->dst, s->af);
+	if (task_route_src(task, s->af, t->dst.addr, t->src.addr) == -1)
+		return task_start_fail(err, errlen, "no route to the target");
 	s->paylen = tcp ? 0 : s->af == AF_INET ? 16 : 12;
 	s->nonce = task_random(task);
 	t->probe_size = (uint16_t)((s->af == AF_INET ? 20 : 40) +
 	    (tcp ? 20 : 8 + s->paylen));
 	if (flows_register(s, err, errlen) == -1)
 		return -1;
-	if (lb_engine(s) == -1) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	timer_init(&s->wait, on_wait, s);
-	task_probe_timer(task, &s->gap);
-	timer_init(&s->limit, on_limit, s);
-	task_list_cycle(task, &t->list, &t->cycle);
-	t->start = task_walltime(task);
+	if (lb_engine(s) == -1)
+		return task_start_fail(err, errlen, "the MDA engine");
 	s->start_mono = task_now(task);
 	if (s->time_limit != 0)
 		task_timer(task, &s->limit, (int64_t)s->time_limit * 1000);
 	kick(s);
 	return 0;
+}
+
+void
+lb_refused(struct task *task, int err)
+{
+	struct lb_state *s = task_state(task);
+
+	if (s->mda != NULL) {
+		lb_finish(s, LB_STOP_ERROR, err);
+		return;
+	}
+	/* no engine: nothing was probed, there are no nodes to make */
+	s->done = 1;
+	task_timer_cancel(task, &s->wait);
+	task_timer_cancel(task, &s->gap);
+	task_timer_cancel(task, &s->limit);
+	s->t->stop_reason = LB_STOP_ERROR;
+	s->t->stop_data = (uint8_t)err;
+	task_finish(task);
 }
 
 static int

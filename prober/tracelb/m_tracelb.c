@@ -159,4 +159,5 @@ const struct method method_tracelb = {
 	.free_state = lb_state_clear,
 	.reply = lb_reply,
 	.sent = lb_sent,
+	.refused = lb_refused,
 };

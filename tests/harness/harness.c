@@ -136,6 +136,8 @@ struct harness {
 	int			 batching;
 	struct hprobe		*probes;
 	size_t			 nprobes, probecap;
+	size_t			 nsent;		/* probes sent, kept or not */
+	int			 forget_probes;	/* keep no probe's bytes */
 	struct task		**cmds;		/* NULL once done */
 	size_t			 ncmds, cmdcap;
 	struct hhalt		**halts;
@@ -305,12 +307,15 @@ wire(struct harness *h, const uint8_t *pkt, size_t len, uint32_t no)
 	struct netsim_reply nr;
 	struct harness_pkt hp;
 
-	h->probes = grow(h->probes, &h->probecap, h->nprobes + 1,
-	    sizeof(*h->probes));
-	h->probes[h->nprobes].pkt = dup_bytes(pkt, len);
-	h->probes[h->nprobes].len = len;
-	h->probes[h->nprobes].tx = h->now;
-	h->nprobes++;
+	h->nsent++;
+	if (!h->forget_probes) {
+		h->probes = grow(h->probes, &h->probecap, h->nprobes + 1,
+		    sizeof(*h->probes));
+		h->probes[h->nprobes].pkt = dup_bytes(pkt, len);
+		h->probes[h->nprobes].len = len;
+		h->probes[h->nprobes].tx = h->now;
+		h->nprobes++;
+	}
 	if (netsim_input(h->sim, pkt, len, MONO_BASE + h->now, &nr) != 1)
 		return;
 	memset(&hp, 0, sizeof(hp));
@@ -821,6 +826,12 @@ harness_set_nostamp(struct harness *h, int on)
 }
 
 void
+harness_set_forget_probes(struct harness *h, int on)
+{
+	h->forget_probes = on;
+}
+
+void
 harness_set_stamp_lag(struct harness *h, int64_t ns)
 {
 	h->stamp_lag = ns;
@@ -1032,7 +1043,7 @@ ACCESSOR(harness, int64_t, harness_now, now)
 uint32_t
 harness_nprobes(const struct harness *h)
 {
-	return (uint32_t)h->nprobes;
+	return (uint32_t)h->nsent;
 }
 
 const uint8_t *

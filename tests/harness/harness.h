@@ -96,6 +96,11 @@ void harness_set_nostamp(struct harness *h, int on);
  * the kernel's time rather than its own. */
 void harness_set_stamp_lag(struct harness *h, int64_t ns);
 
+/* ON: keep no probe's bytes (harness_probe then gives NULL), so that a
+ * benchmark measuring the core's memory sees only the core's (default
+ * off: every probe is kept). */
+void harness_set_forget_probes(struct harness *h, int on);
+
 /* Before the first command.  ON: the network has a firewall for
  * connections made by hand (tbit, sting; scamper -F): each lease is
  * answered from the loop, refused with errno ERR if ERR is nonzero; a
@@ -159,7 +164,7 @@ struct netsim *harness_netsim(const struct harness *h);
 int64_t harness_now(const struct harness *h);
 
 /* Probes sent so far; probe I's bytes, length and send time (ns after
- * the start). */
+ * the start), NULL if I is out of range or probes are not kept. */
 uint32_t harness_nprobes(const struct harness *h);
 const uint8_t *harness_probe(const struct harness *h, uint32_t i,
     size_t *len, int64_t *tx_ns);

@@ -92,6 +92,38 @@ START_TEST(ipv6)
 }
 END_TEST
 
+/* ICMP extensions (MPLS labels) stay with the reply that carried them:
+ * every reply of hops 1 and 3 has one, hop 2's none, with -Q's two
+ * replies a hop (the records keep extensions aside while the trace runs). */
+START_TEST(extensions)
+{
+	static const char *topo =
+	    "router r1 addr 198.19.0.1 mpls 16001\n"
+	    "router r2 addr 198.19.0.2\n"
+	    "router r3 addr 198.19.0.3 mpls 16002,16003\n"
+	    "path 198.18.0.0/24 r1 r2 r3 dest echo,udp,rst\n";
+	const struct scamper_trace *t;
+	struct harness *h = trace1(topo, "trace -P icmp-paris -Q -q 2 " DST,
+	    &t);
+
+	expect(h, t, SCAMPER_TRACE_STOP_COMPLETED, LINE3_PATH);
+	ck_assert_int_eq(t->hops.hopc, 8);
+	for (uint16_t i = 0; i < t->hops.hopc; i++) {
+		const struct scamper_trace_hop *hop = &t->hops.hops[i];
+		int want = hop->probe_ttl == 1 || hop->probe_ttl == 3;
+
+		ck_assert_msg((hop->icmpext != NULL) == want &&
+		    (hop->icmpext_len > 0) == want,
+		    "hop %u (ttl %u): extension %p, %u bytes: %s", i,
+		    hop->probe_ttl, (void *)hop->icmpext, hop->icmpext_len,
+		    harness_json(h, 0));
+	}
+	ck_assert_int_gt(t->hops.hops[4].icmpext_len,
+	    t->hops.hops[0].icmpext_len);	/* two labels, then one */
+	harness_free(h);
+}
+END_TEST
+
 /* An anonymous router: its hop is unanswered after -q attempts, each
  * waited for -w; the trace goes on past it. */
 START_TEST(silent_hop)
@@ -627,7 +659,7 @@ START_TEST(deterministic)
 }
 END_TEST
 
-CHECK_MAIN("harness-trace", "trace", methods, ipv6, silent_hop, gaplimit, loop,
+CHECK_MAIN("harness-trace", "trace", methods, ipv6, extensions, silent_hop, gaplimit, loop,
     pmtud_ptb, pmtud_silent, doubletree, duplicates, late_reply, halt, refused,
     wait_probe, first_max, all_attempts, confidence, short_quote, unreach,
     foreign, two_at_once, deterministic)

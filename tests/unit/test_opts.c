@@ -149,6 +149,10 @@ static const struct {
 	{ "-O planetlab -i 192.0.2.1", CHECK, "-O planetlab: not supported: PlanetLab's safe raw sockets" },
 	{ "-O tsps -f x", OK, NULL },
 	{ "-O rawtcp -i 192.0.2.1", OK, NULL },
+	{ "-O rawsend -i 192.0.2.1", OK, NULL },
+	{ "-O pktsend -i 192.0.2.1", OK, NULL },
+	{ "-O rawsend -O pktsend -i 192.0.2.1", CHECK,
+	    "-O rawsend: conflicts with -O pktsend" },
 	{ "-O noinitndc -i 192.0.2.1", OK, NULL },
 };
 

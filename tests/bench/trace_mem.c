@@ -1,0 +1,130 @@
+/*
+ * trace_mem.c: how many bytes does a trace in flight cost the prober?
+ * Starts N traces through the in-process harness (tests/harness: the
+ * core, the techniques and sc_netsim's simulator on a simulated clock,
+ * no network) towards destinations behind HOPS answering routers that
+ * never answer themselves, runs until every trace has started and has
+ * recorded its routers' replies (none has finished: each still waits
+ * out its silent hops), and reads the heap's bytes in use (mallinfo2:
+ * uordblks + hblkhd) before the commands, after queueing them, and then.
+ * The harness keeps no probe (harness_set_forget_probes); what it keeps
+ * besides the core's is its array of commands (8 bytes each) and the
+ * replies not yet delivered.  A benchmark, not a test.
+ *
+ * usage: trace-mem [-n TRACES] [-p PPS] [-h HOPS] [-c "trace -P METHOD"]
+ */
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core_int.h"
+#include "harness.h"
+#include "scamper_trace.h"
+#include "trace_int.h"
+
+static size_t
+heap_used(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* A line of HOPS routers (203.0.113.1 ...) to 198.18.0.0/16, silent. */
+static char *
+topology(int hops)
+{
+	size_t cap = (size_t)hops * 64 + 128, off = 0;
+	char *t = malloc(cap);
+
+	if (t == NULL)
+		return NULL;
+	for (int i = 1; i <= hops; i++)
+		off += (size_t)snprintf(t + off, cap - off,
+		    "router r%d addr 203.0.113.%d\n", i, i);
+	off += (size_t)snprintf(t + off, cap - off, "path 198.18.0.0/16");
+	for (int i = 1; i <= hops; i++)
+		off += (size_t)snprintf(t + off, cap - off, " r%d", i);
+	snprintf(t + off, cap - off, " dest silent\n");
+	return t;
+}
+
+static void
+sizes(void)
+{
+	printf("sizeof: task %zu, trace_state %zu, scamper_trace %zu, "
+	    "trace_probe %zu, trace_hoprec %zu, scamper_trace_hop %zu\n",
+	    sizeof(struct task), sizeof(struct trace_state),
+	    sizeof(struct scamper_trace), sizeof(struct trace_probe),
+	    sizeof(struct trace_hoprec), sizeof(struct scamper_trace_hop));
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd = "trace -P icmp-paris";
+	struct harness *h;
+	char err[512], line[256], *topo;
+	long n = 20000, pps = 10000, hops = 12, inflight = 0;
+	size_t m0, m1, m2;
+	int c;
+
+	while ((c = getopt(argc, argv, "n:p:h:c:")) != -1) {
+		if (c == 'n')
+			n = atol(optarg);
+		else if (c == 'p')
+			pps = atol(optarg);
+		else if (c == 'h')
+			hops = atol(optarg);
+		else if (c == 'c')
+			cmd = optarg;
+		else {
+			fprintf(stderr, "usage: trace-mem [-n TRACES] [-p PPS] "
+			    "[-h HOPS] [-c CMD]\n");
+			return 2;
+		}
+	}
+	if (n < 1 || n > 65000 || pps < 1 || hops < 1 || hops > 30) {
+		fprintf(stderr, "trace-mem: -n 1..65000, -p >= 1, -h 1..30\n");
+		return 2;
+	}
+	sizes();
+	if ((topo = topology((int)hops)) == NULL ||
+	    (h = harness_new(topo, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "trace-mem: %s\n", topo == NULL ? "no memory" :
+		    err);
+		return 1;
+	}
+	harness_set_pps(h, (uint32_t)pps);
+	harness_set_forget_probes(h, 1);
+	m0 = heap_used();
+	for (long i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "%s 198.18.%ld.%ld", cmd,
+		    (i + 1) / 256, (i + 1) % 256);
+		if (harness_command(h, line) == -1) {
+			fprintf(stderr, "trace-mem: %s: %s\n", line,
+			    harness_error(h));
+			return 1;
+		}
+	}
+	m1 = heap_used();
+	/* every trace started and its routers answered: HOPS + 1 probes
+	 * each at PPS, and 2 s more */
+	harness_run_to(h, (int64_t)n * (hops + 1) * 1000000000 / pps +
+	    2000000000);
+	m2 = heap_used();
+	for (long i = 0; i < n; i++)
+		inflight += !harness_finished(h, (int)i);
+	printf("traces %ld, in flight %ld, probes %u, replies %u\n", n,
+	    inflight, harness_nprobes(h), harness_ndelivered(h));
+	printf("queued: %.1f bytes per command\n", (double)(m1 - m0) / n);
+	printf("in flight: %.1f bytes per trace, %.1f per probe sent\n",
+	    (double)(m2 - m0) / (inflight > 0 ? inflight : 1),
+	    (double)(m2 - m0) / harness_nprobes(h));
+	harness_free(h);
+	free(topo);
+	return 0;
+}

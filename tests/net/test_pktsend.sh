@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# test_pktsend.sh SCAMPER HELPER BUILDDIR: probes sent on packet sockets
+# (-O pktsend) and on raw sockets (-O rawsend) give the same, correct
+# results, and the counters say which path sent them.
+#  - veth (Ethernet), the lab of topo-basic.txt: traces (icmp-paris,
+#    udp-paris, tcp) and pings to h2 over IPv4 and IPv6 follow the lab's
+#    path (basic_path_ok), every RTT is above 0.000 ms (the reply's
+#    receive time after the probe's send time), every send time is the
+#    kernel's, and the debug log counts the probes sent on packet sockets
+#    (all but those sent before the socket came: none with -O rawsend).
+#    With h1's neighbour table flushed and -O noinitndc the first probes
+#    go raw ("neighbour") and the trace is still right.
+#  - sc_netsim's TUN (no link header): 300 traces each of icmp-paris and
+#    tcp (20211212 sends no TCP probe there) on each path, scored by
+#    tests/bench/run against the simulator's truth: accuracy at least
+#    0.99, no RTT of zero or below the design; 300 pings (-c 2) on each
+#    path get replies (the harness does not score pings).
+#    IPv4 TCP traces on Ethernet go out on the datalink, not netio
+#    (unless -O rawtcp): their counters are not checked.
+# Needs root; skipped otherwise.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lab/lab.sh"
+lab_args "scamper SCAMPER_HELPER_BIN build" "$@"
+. "$here/../lab/basic.sh"
+lab_require_root
+lab_basic pktsend || exit 1
+lab_checks
+ok=0 bad=0
+pass() { ok=$((ok + 1)); echo "ok: $*"; }
+fail() { bad=$((bad + 1)); echo "FAIL: $*"; }
+
+# stat LOG WORDS: the number after WORDS in the statistics of LOG
+stat() { sed -n "s/.*$2 \([0-9]*\).*/\1/p" "$1" | head -1; }
+
+# Every RTT in text output F is above zero.
+rtts_positive() {
+	! grep -Eq '(^|[ /])0\.000( ms|/)' "$1" && grep -Eq '[0-9]\.[0-9]{3} ms' "$1"
+}
+
+# check_counts MODE LOG WHAT: packet sockets used as MODE says; all
+# send times the kernel's.
+check_counts() {
+	local mode=$1 log=$2 what=$3 pk sent before
+	pk=$(stat "$log" "sent on packet sockets")
+	sent=$(sed -n 's/.*probes [0-9]* (sent \([0-9]*\) in.*/\1/p' "$log")
+	before=$(stat "$log" "before-send")
+	if [ "${sent:-}" = 0 ]; then
+		# IPv4 TCP probes go out on the datalink unless -O rawtcp
+		# (as 20211212's): netio sent none on either path
+		pass "$what: none sent through netio (the datalink's)"
+		return
+	fi
+	if [ "$mode" = pktsend ]; then
+		[ "${pk:-0}" -gt 0 ] || { fail "$what: no probe sent on a packet socket ($(grep 'packet sockets' "$log"))"; return; }
+	else
+		[ "${pk:-1}" = 0 ] || { fail "$what: -O rawsend sent $pk on packet sockets"; return; }
+	fi
+	[ "${before:-1}" = 0 ] || { fail "$what: $before send times not the kernel's"; return; }
+	pass "$what: $pk of $sent probes on packet sockets, every send time the kernel's"
+}
+
+# the first hop's hardware address is in the kernel's table before the
+# probers start (their neighbour caches take it at start)
+lab_exec h1 ping -c 1 -W 2 192.0.2.2 >/dev/null
+lab_exec h1 ping -6 -c 1 -W 2 2001:db8:1::2 >/dev/null
+
+for mode in rawsend pktsend; do
+	for fam in 4 6; do
+		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
+		for m in icmp-paris udp-paris tcp; do
+			what="veth $mode IPv$fam trace -P $m"
+			f=$tmp/$mode.$fam.$m
+			basic_prober ours
+			lab_exec h1 timeout 60 "$scamper" -O $mode -d "$f.log" \
+			    -I "trace -P $m -q 1 -w 1 $dst" >"$f" 2>"$f.err"
+			if basic_path_ok $fam "$f" && rtts_positive "$f"; then
+				pass "$what: the lab's path, RTTs above 0"
+			else
+				fail "$what: $(cat "$f" "$f.err")"
+			fi
+			check_counts $mode "$f.log" "$what"
+		done
+		what="veth $mode IPv$fam ping"
+		f=$tmp/$mode.$fam.ping
+		lab_exec h1 timeout 60 "$scamper" -O $mode -d "$f.log" \
+		    -I "ping -c 3 -i 0.2 $dst" >"$f" 2>"$f.err"
+		if grep -q '3 packets transmitted, 3 packets received' "$f" &&
+		    rtts_positive "$f"; then
+			pass "$what: 3 of 3 replies, RTTs above 0"
+		else
+			fail "$what: $(cat "$f" "$f.err")"
+		fi
+		check_counts $mode "$f.log" "$what"
+	done
+done
+
+# no neighbour known: the packet path leaves the first probes raw
+lab_exec h1 ip neigh flush all
+f=$tmp/noneigh
+lab_exec h1 timeout 60 "$scamper" -O pktsend -O noinitndc -d "$f.log" \
+    -I "trace -P icmp-paris -q 1 -w 1 203.0.113.1" >"$f" 2>"$f.err"
+nb=$(sed -n 's/.*(route [0-9]*, neighbour \([0-9]*\),.*/\1/p' "$f.log")
+if basic_path_ok 4 "$f" && [ "${nb:-0}" -gt 0 ]; then
+	pass "veth, no neighbour known: the lab's path; $nb probes left raw for it"
+else
+	fail "veth, no neighbour known: neighbour fallbacks ${nb:-?}: $(cat "$f" "$f.err")"
+fi
+lab_teardown
+
+# sc_netsim's TUN: scored against its truth by the bench harness
+export NETSIM_WRAP="nice -n -15"
+for c in "trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2"; do
+	for mode in rawsend pktsend; do
+		log=$(mktemp /tmp/pktsend.XXXXXX)
+		line=$("$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
+		    -- "$scamper" -O $mode -d "$log" 2>&1 | tail -1)
+		case $line in *SKIP*) echo "$line"; rm -f "$log"; exit 77 ;; esac
+		get() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
+		rc=$(get rc) tasks=$(get tasks) acc=$(get accuracy)
+		zero=$(get rtt_zero) below=$(get rtt_below) replies=$(get replies)
+		what="TUN $mode $c"
+		# (the harness scores traces only: of pings, the replies)
+		if [ "$rc" = 0 ] && [ "${replies:-0}" -gt 0 ] &&
+		    { [[ $c == ping* ]] || { [ "$tasks" = 300 ] &&
+		    [ "$zero" = 0 ] && [ "$below" = 0 ] &&
+		    awk -v a="$acc" 'BEGIN { exit !(a >= 0.99) }'; }; }; then
+			pass "$what: rc 0, $tasks traces scored, accuracy $acc, $replies replies, RTTs of 0 / below the design: $zero / $below"
+		else
+			fail "$what: $line"
+		fi
+		check_counts $mode "$log" "$what"
+		rm -f "$log"
+	done
+done
+echo "$ok passed, $bad failed"
+[ $bad -eq 0 ]
