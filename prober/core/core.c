@@ -20,6 +20,9 @@
 #include "scamper_list.h"
 
 #define CORE_MAXCMD 8192
+#define CORE_TICK_PROBES 200		/* a busy tick holds this many probes */
+#define CORE_TICK_MIN_NS 1000000LL	/* 1 ms */
+#define CORE_TICK_MAX_NS 20000000LL	/* 20 ms */
 
 static void core_set_tick(struct core *);
 
@@ -378,7 +381,6 @@ on_pump(void *arg)
 			(void)pace_take(&c->pace);
 	}
 	CORE_IO(c, batch, 0);		/* the probes go out together */
-	core_set_tick(c);	/* short while probes wait, else the rate's */
 	if (!TAILQ_EMPTY(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
@@ -994,20 +996,22 @@ core_pull_pause(struct core *c, int paused)
 }
 
 /*
- * The loop's tick (pace_tick_ns): one send batch's time at -p while
- * probes wait after a pass, else one batch's time at the rate being sent,
- * up to 200 probes' time at -p.  Busy, the prober then wakes at most once
- * a tick and sends and reads in batches; a pass sends at most a batch
- * beyond what accrued since the last (pace_batch_ns).
+ * The loop's tick for this rate: time for CORE_TICK_PROBES probes, within
+ * [CORE_TICK_MIN_NS, CORE_TICK_MAX_NS].  Busy, the prober then wakes at
+ * most once a tick and sends and reads in batches; the bucket lets one
+ * tick's probes out at once.
  */
 static void
 core_set_tick(struct core *c)
 {
-	int backlog = !TAILQ_EMPTY(&c->ready);
+	int64_t tick = c->pace.cost_ns * CORE_TICK_PROBES;
 
-	loop_set_tick(c->l, pace_tick_ns(&c->pace, backlog));
-	pace_set_backlog(&c->pace, backlog);
-	pace_set_burst(&c->pace, pace_batch_ns(&c->pace));
+	if (tick < CORE_TICK_MIN_NS)
+		tick = CORE_TICK_MIN_NS;
+	if (tick > CORE_TICK_MAX_NS)
+		tick = CORE_TICK_MAX_NS;
+	loop_set_tick(c->l, tick);
+	pace_set_burst(&c->pace, tick);
 }
 
 int

@@ -11,10 +11,6 @@ pace_init(struct pace *p, uint32_t pps, struct monotime now)
 	p->pass_ns = INT64_MAX;
 	p->credit_ns = p->cost_ns;
 	p->last = now;
-	p->win_start = now;
-	p->win_n = 0;
-	p->sent_pps = p->pps;	/* at first, assume the full rate */
-	p->backlog = 1;
 }
 
 void
@@ -24,50 +20,6 @@ pace_set_rate(struct pace *p, uint32_t pps)
 	p->cost_ns = 1000000000LL / p->pps;
 	if (p->cost_ns < 1)
 		p->cost_ns = 1;
-}
-
-static int64_t
-clamp_ns(int64_t v, int64_t lo, int64_t hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-int64_t
-pace_batch_ns(const struct pace *p)
-{
-	return clamp_ns(p->cost_ns * PACE_TICK_PROBES, PACE_TICK_MIN_NS,
-	    PACE_TICK_MAX_NS);
-}
-
-int64_t
-pace_tick_ns(const struct pace *p, int backlog)
-{
-	int64_t lo = pace_batch_ns(p);
-	int64_t hi = clamp_ns(p->cost_ns * PACE_TICK_SLOW_PROBES,
-	    PACE_TICK_FLOOR_NS, PACE_TICK_MAX_NS);
-	double pps = p->sent_pps < p->pps ? p->sent_pps : p->pps;
-	double tick = pps > 0 ? PACE_TICK_PROBES * 1e9 / pps : (double)hi;
-
-	if (hi < lo)
-		hi = lo;
-	if (backlog)
-		return lo;
-	return tick >= (double)hi ? hi : clamp_ns((int64_t)tick, lo, hi);
-}
-
-/* Close the rate window if it has run PACE_RATE_WIN_NS by NOW: the rate
- * sent in it moves the smoothed one a quarter of the way. */
-static void
-rate_window(struct pace *p, struct monotime now)
-{
-	int64_t el = monotime_sub_ns(now, p->win_start);
-
-	if (el < PACE_RATE_WIN_NS)
-		return;
-	p->sent_pps += ((double)p->win_n * 1e9 / (double)el - p->sent_pps) /
-	    4;
-	p->win_start = now;
-	p->win_n = 0;
 }
 
 void
@@ -80,7 +32,6 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 	if (dt > 0)
 		p->credit_ns += dt;
 	p->last = now;
-	rate_window(p, now);
 	if (cap < p->cost_ns)
 		cap = p->cost_ns;
 	if (p->credit_ns > cap)
@@ -89,7 +40,7 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 	 * PACE_PASS_LATE_MS: a loop woken late by the scheduler keeps the
 	 * rate) and one tick of the debt; at least two ticks */
 	if (p->burst_ns > 0) {
-		int64_t late = dt > 0 && p->backlog ? dt : 0;
+		int64_t late = dt > 0 ? dt : 0;
 
 		if (late > (int64_t)PACE_PASS_LATE_MS * 1000000)
 			late = (int64_t)PACE_PASS_LATE_MS * 1000000;
@@ -100,12 +51,6 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 		p->pass_ns = INT64_MAX;
 	if (p->pass_ns < p->cost_ns)
 		p->pass_ns = p->cost_ns;
-}
-
-void
-pace_set_backlog(struct pace *p, int backlog)
-{
-	p->backlog = backlog != 0;
 }
 
 void
@@ -126,7 +71,6 @@ pace_take(struct pace *p)
 	if (!pace_ready(p))
 		return 0;
 	p->credit_ns -= p->cost_ns;
-	p->win_n++;
 	if (p->pass_ns != INT64_MAX)
 		p->pass_ns -= p->cost_ns;
 	return 1;
