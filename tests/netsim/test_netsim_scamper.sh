@@ -7,7 +7,8 @@
 #   2. tracelb (icmp-echo and udp-dport) over tests/netsim/topo-lb.txt (a
 #      4-way diamond, a diamond with a nested one): exactly the truth's
 #      links, with the flows pinned so that the result is the same on
-#      every run (see below).
+#      every run (see below; a run that misses a link, never a wrong
+#      one, gets one more, which must find them all).
 # Suite 'interop' (root, network namespaces).  Skips (77) without them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,11 +51,28 @@ part2() {
 		eval "pid_$(echo $m | tr - _)=$!"
 	done
 	for m in icmp-echo udp-dport; do
+		[ $m = icmp-echo ] && sp=40001 || sp=40002
 		eval "wait \$pid_$(echo $m | tr - _)" ||
 		    { echo "FAIL: scamper tracelb $m: $(cat "$LAB_DIR/lb-$m.log")"; fail=1; }
 		res=$(sc_warts2text "$LAB_DIR/lb-$m.warts" |
 		    $score tracelb "$LAB_DIR/lb-truth.json" 198.18.0.9)
 		echo "tracelb $m: $res"
+		case $res in
+		*" matched="[1-9]*" wrong=0 missing=0") continue ;;
+		*" wrong=0 "*) ;;
+		*)	echo "FAIL: tracelb $m found a link the truth does not have"
+			fail=1; continue ;;
+		esac
+		# A link missed with the flows pinned: seen once in CI (one
+		# branch of the 4-way diamond, udp-dport, beside part 1 on a
+		# machine at load 8), not reproduced; the same command once
+		# more, alone, must then find exactly the truth's links.
+		lab_exec vp2 timeout 300 scamper -O warts \
+		    -o "$LAB_DIR/lb-$m-2.warts" -c "tracelb -P $m -s $sp -W 15" \
+		    -i 198.18.0.9 >>"$LAB_DIR/lb-$m.log" 2>&1
+		res=$(sc_warts2text "$LAB_DIR/lb-$m-2.warts" |
+		    $score tracelb "$LAB_DIR/lb-truth.json" 198.18.0.9)
+		echo "tracelb $m, again: $res"
 		case $res in
 		*" matched="[1-9]*" wrong=0 missing=0") ;;
 		*)	echo "FAIL: tracelb $m did not find exactly the truth's links"
