@@ -16,6 +16,7 @@
 #include "accessor.h"
 #include "core_int.h"
 #include "log.h"
+#include "rtcopy.h"
 #include "scamper_file.h"
 #include "scamper_list.h"
 
@@ -562,7 +563,11 @@ core_log_stats(const struct core *c)
 {
 	static const struct netio_stats none;
 	const struct netio_stats *ns = core_netio_stats(c);
+	unsigned long rt_copy, rt_asked;
 
+	rtcopy_counts(&rt_copy, &rt_asked);
+	log_debug("statistics: source addresses from the routes' copy %lu, "
+	    "asked of the kernel %lu", rt_copy, rt_asked);
 	if (ns == NULL)
 		ns = &none;
 	log_debug("statistics: tasks %llu, probes %llu (sent %llu in %llu "
