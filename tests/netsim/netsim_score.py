@@ -92,9 +92,15 @@ def read_paths(netsim, queries):
             continue
         w = line.split()
         if len(w) >= 4 and w[2] in ("dst", "router"):
-            # "TTL DST dst host-unreach from GW": GW answers for DST
+            # "TTL DST dst host-unreach from GW": GW answers for DST;
+            # "ttl=LO..HI": per-packet balancers make the path's length
+            # vary, and DST answers from TTL LO on
             src = w[5] if len(w) >= 6 and w[4] == "from" else w[1]
-            dst = (int(w[0]), src, w[3], rtt_of(w))
+            ttl = int(w[0])
+            for x in w:
+                if x.startswith("ttl="):
+                    ttl = min(ttl, int(x[len("ttl="):].split("..")[0]))
+            dst = (ttl, src, w[3], rtt_of(w))
         else:
             hops[int(w[0])] = set(w[1].split("|"))
             rtts[int(w[0])] = rtt_of(w)
