@@ -32,8 +32,8 @@ ground truth.
       Read scamper ping objects (ICMP echo: icmp-echo, the default) and
       ask --paths what each destination sends back: every response must
       come from the truth's responder (the destination for echo-reply,
-      the gateway for host-unreach; none for a silent one), else it is
-      wrong.  Prints pings, probes (sent), responses, matched, wrong,
+      the gateway for host-unreach, from any of its router's addresses;
+      none for a silent one), else it is wrong.  Prints pings, probes (sent), responses, matched, wrong,
       expected (probes sent to destinations that answer) and found (the
       matched responses: recall is found / expected), accuracy (matched
       / responses), and the RTT figures as for traces, against the
@@ -112,6 +112,20 @@ def tick_of(netsim):
     out = subprocess.run(netsim + ["--dry-run", "--truth", "/dev/stdout"],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out.split("\n")[0]).get("tick_us", 0)
+
+
+def siblings_of(netsim):
+    """Address -> the addresses of its router, from sc_netsim's truth."""
+    out = subprocess.run(netsim + ["--dry-run", "--truth", "/dev/stdout"],
+                         capture_output=True, text=True, check=True).stdout
+    sib = {}
+    for line in out.split("\n"):
+        if '"type":"router"' not in line:
+            continue
+        addrs = frozenset(json.loads(line)["addrs"])
+        for a in addrs:
+            sib[a] = addrs
+    return sib
 
 
 def pct(v, q):
@@ -287,6 +301,7 @@ def score_ping(argv):
               (len(paths), len(queries)), file=sys.stderr)
         return 2
     tick = tick_of(netsim)
+    sib = siblings_of(netsim)
     probes = resp = matched = wrong = expected = 0
     short = outside = zero = below = over = 0
     errs, scored = [], []
@@ -298,7 +313,10 @@ def score_ping(argv):
         for _, dst, _ in paths[i * PING_FLOWS:(i + 1) * PING_FLOWS]:
             if dst is None or dst[2] == "none" or o["ttl"] < dst[0]:
                 continue
-            who.add(dst[1])
+            # a gateway's host unreachable may come from any of its
+            # router's addresses (the one the probe came in on)
+            who |= sib.get(dst[1], {dst[1]}) if dst[2] == "host-unreach" \
+                else {dst[1]}
             if dst[3] is not None:
                 want = dst[3] if want is None else \
                     (min(want[0], dst[3][0]), max(want[1], dst[3][1]))
