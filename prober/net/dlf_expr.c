@@ -344,8 +344,8 @@ primary(struct cc *c, int f)
 		return;
 	}
 	if (isdigit((unsigned char)*c->p)) {
-		v = strtoul(c->p, &end, (c->p[0] == '0' && (c->p[1] == 'x' ||
-		    c->p[1] == 'X')) ? 16 : 10);
+		/* as pcap: 0x hexadecimal, 0 octal, else decimal */
+		v = strtoul(c->p, &end, 0);
 		if (v > 0xffffffffUL || isalnum((unsigned char)*end)) {
 			fail(c, "bad number");
 			return;

@@ -14,8 +14,8 @@
  * "and", "or", "not" ("&&", "||", "!"), parentheses; the primitives ip,
  * ip6, icmp, icmp6, arp (Ethernet only), "host ADDR", "ip host ADDR",
  * "ip6 host ADDR"; relations (==, =, !=, <, <=, >, >=) between
- * arithmetic expressions (+ - * / & | << >>, numbers in decimal or 0x
- * hex) over loads PROTO[INDEX] and PROTO[INDEX : 1|2|4] of ether, ip,
+ * arithmetic expressions (+ - * / & | << >>, numbers in decimal, 0x
+ * hex or 0 octal) over loads PROTO[INDEX] and PROTO[INDEX : 1|2|4] of ether, ip,
  * ip6, arp, icmp (which, as in pcap, refuses IPv4 fragments after the
  * first) and icmp6.  Anything else is refused naming the problem and
  * its place.

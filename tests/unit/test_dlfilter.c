@@ -196,6 +196,7 @@ exprs(int ether, char out[][1024])
 	snprintf(out[n++], 1024, "ip[2:2] - 20 >= 64 and ip[9] * 2 / 2 == 1 "
 	    "and (ip[0] & 0xf | 0x10) >> 1 == 10");
 	snprintf(out[n++], 1024, "ip6[4:2] < 60 and ip6[6] = 58");
+	snprintf(out[n++], 1024, "ip[9] == 021 or ip[9] == 0x3a - 0");
 	return n;
 }
 
