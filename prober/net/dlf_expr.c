@@ -594,7 +594,8 @@ bool_or(struct cc *c, int t, int f)
 	}
 }
 
-/* Turn the label numbers of the BPF_JA into offsets. */
+/* Turn the label numbers of the BPF_JA into offsets, and shorten the
+ * program (dlf_opt.c). */
 static void
 resolve(struct cc *c)
 {
@@ -609,6 +610,8 @@ resolve(struct cc *c)
 		}
 		in->k = (uint32_t)c->lab[in->k] - (uint32_t)(i + 1);
 	}
+	if (!c->failed)
+		(void)dlf_opt(c->ins, &c->n);	/* -1: left as it is */
 	if (c->n > DLF_MAXINSNS)
 		fail(c, "the filter is too long (%zu instructions, at most "
 		    "%d)", c->n, DLF_MAXINSNS);

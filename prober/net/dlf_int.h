@@ -1,7 +1,8 @@
 /*
  * dlf_int.h: inside dlfilter: classic BPF instructions (the kernel's
  * and BPF's layout and opcodes, defined here so that no system header
- * is needed) and the expression compiler (dlf_expr.c).
+ * is needed), the expression compiler (dlf_expr.c) and its jump
+ * threading (dlf_opt.c).
  */
 #ifndef PROBER_NET_DLF_INT_H
 #define PROBER_NET_DLF_INT_H
@@ -72,5 +73,10 @@ struct dlf_insn {
  * with the problem and its place in ERR. */
 int dlf_expr_compile(const char *expr, int linklen, struct dlf_insn **prog,
     size_t *n, char *err, size_t errlen);
+
+/* Shorten program P (*N instructions, forward jumps only, as
+ * dlf_expr_compile makes them) in place without changing its meaning;
+ * *N the new length.  Returns 0, or -1 with P unchanged. */
+int dlf_opt(struct dlf_insn *p, size_t *n);
 
 #endif
