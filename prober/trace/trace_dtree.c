@@ -244,7 +244,7 @@ trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 	struct lss *l = d->lss != NULL ? lss_get(d->lss) : NULL;
 	uint8_t k[17];
 
-	if (p->ttl != s->cur_ttl || p != &s->probes[s->probec - 1])
+	if (p->ttl != s->cur_ttl || p != trace_probe_at(s, (uint16_t)(s->probec - 1)))
 		return;		/* recorded; the wait goes on */
 	task_timer_cancel(s->task, &s->wait);
 	mkkey(s->af, h->addr.addr, k);

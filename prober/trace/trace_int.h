@@ -42,26 +42,41 @@ struct trace_pmtud_state {
 	uint8_t		 ttl, ttl_lo, ttl_hi;
 	int32_t		 ttl_lo_hop;	/* pmtud hop answering at ttl_lo */
 	uint8_t		 reason, data;	/* the trace's own stop reason */
+	uint16_t	*sizes;		/* of probes first.., in order */
+	uint16_t	 first, nsizes;
 };
 
 #define TRACE_PAYLOAD_MAX 1400
 
-/* One probe sent: 12 bytes, as a trace may hold tens of them while many
+/* One probe sent: 8 bytes, as a trace may hold tens of them while many
  * thousands of traces are in flight.  Its send time is kept to the
- * nanosecond (trace_probe_tx). */
+ * nanosecond, 46 bits signed from the trace's start (about 9.7 hours
+ * either way; trace_probe_tx), beside two TRACE_TX_* flags in TX_HI's
+ * top bits.  The mode it was sent in and its size are the trace's
+ * (trace_probe_mode, trace_probe_size): modes follow one another, and
+ * only PMTUD probes vary their size (kept in its state). */
 struct trace_probe {
 	uint32_t	 tx_lo;		/* sent: nanoseconds after t->start, */
-	uint16_t	 tx_hi;		/* 48 bits, signed */
-	uint16_t	 size;
+	uint16_t	 tx_hi;		/* bits 32-45, TRACE_TX_* above */
 	uint8_t		 ttl;
 	uint8_t		 attempt;	/* 1-based */
-	uint8_t		 mode;		/* enum trace_mode */
-	uint8_t		 txf;		/* TRACE_TX_* */
 };
 
-#define TRACE_TX_KERNEL		0x1	/* tx is the kernel's timestamp */
-#define TRACE_TX_DL		0x2	/* tx is the datalink's timestamp */
-#define TRACE_TX_ANSWERED	0x4	/* a reply was measured against tx */
+#define TRACE_TX_DL		0x1	/* tx is the datalink's timestamp */
+#define TRACE_TX_ANSWERED	0x2	/* a reply was measured against tx */
+
+/* P's TRACE_TX_* flags, and adding F to them. */
+static inline unsigned
+trace_probe_txf(const struct trace_probe *p)
+{
+	return (unsigned)p->tx_hi >> 14;
+}
+
+static inline void
+trace_probe_txf_set(struct trace_probe *p, unsigned f)
+{
+	p->tx_hi = (uint16_t)(p->tx_hi | (f << 14));
+}
 
 /* A reply recorded for the main hop list while the trace runs: the
  * compact form of a struct scamper_trace_hop (96 bytes) holding only
@@ -93,10 +108,12 @@ struct trace_state {
 	struct task		*task;
 	struct scamper_trace	*t;		/* the result */
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
-	struct trace_probe	*probes;
-	uint8_t			*recs;		/* the main hop list, so far:
-						 * recc records (trace_rec),
-						 * each with its address */
+	/* the probe records and the main hop list so far, in one buffer
+	 * of bufcap bytes (trace_hops.c): probec probes (8 bytes each)
+	 * from the front, recc records (trace_rec, each with its address)
+	 * from the back */
+	uint8_t			*buf;
+	uint32_t		 bufcap;
 	struct trace_hopx	*xs;		/* side records */
 	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
 	 * each */
@@ -110,9 +127,12 @@ struct trace_state {
 	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
 	int			 gssc;
 	uint16_t		 paylen;
-	uint16_t		 probec, probealloc;
-	uint16_t		 recc, recalloc;
+	uint16_t		 probec;
+	uint16_t		 recc;
 	uint16_t		 xc;
+	uint16_t		 mfirst[4];	/* mode changes: the first probe */
+	uint8_t			 mmode[4];	/* of each and its mode */
+	uint8_t			 nmodes;
 	uint8_t			 ttl_looped[32];	/* bit per TTL */
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
@@ -156,6 +176,20 @@ void	trace_pmtud_timeout(struct trace_state *s);
 /* The current hop is over: gap limit, hop limit, or the next TTL. */
 void	trace_hop_done(struct trace_state *s);
 
+/* Append a probe record (TTL, ATTEMPT, SIZE bytes) in the current mode,
+ * its send time unset; returns it, or NULL (ENOMEM). */
+struct trace_probe *trace_probe_add(struct trace_state *s, uint8_t ttl,
+	    uint8_t attempt, uint16_t size);
+
+/* Probe record IDX (IDX < probec); valid until the next probe or record
+ * is added. */
+struct trace_probe *trace_probe_at(const struct trace_state *s,
+	    uint16_t idx);
+
+/* The mode (enum trace_mode) probe IDX was sent in, and its size. */
+uint8_t	trace_probe_mode(const struct trace_state *s, uint16_t idx);
+uint16_t trace_probe_size(const struct trace_state *s, uint16_t idx);
+
 /* The probe's send time, and setting it. */
 struct stamp trace_probe_tx(const struct trace_state *s,
 	    const struct trace_probe *p);
@@ -180,7 +214,8 @@ uint8_t	trace_rec_ttl(const struct trace_state *s,
  * or -1 on ENOMEM (the trace then ends with an error). */
 int	trace_hops_commit(struct trace_state *s);
 
-/* Free the recorded hops that were not committed. */
+/* Free the recorded hops that were not committed, and the probe
+ * records. */
 void	trace_hops_free(struct trace_state *s);
 
 /* Whether the current hop wants another probe (-q, -Q, -c rules). */

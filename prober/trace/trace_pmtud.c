@@ -220,11 +220,12 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 	    (s->t->pmtud = scamper_trace_pmtud_alloc()) == NULL)
 		return -1;
 	/* the search's state: only a trace that does PMTUD has it */
-	if (s->pm == NULL && (s->pm = malloc(sizeof(*s->pm))) == NULL)
+	if (s->pm == NULL && (s->pm = calloc(1, sizeof(*s->pm))) == NULL)
 		return -1;
 	pm = s->t->pmtud;
 	pm->ver = 2;
 	pm->ifmtu = ifmtu;
+	free(s->pm->sizes);
 	memset(s->pm, 0, sizeof(*s->pm));
 	s->pm->reason = reason;
 	s->pm->data = data;
@@ -288,7 +289,7 @@ trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
 
 	/* only an answer to the probe in flight decides a step; anything
 	 * else is recorded and the wait goes on */
-	if (p != &s->probes[s->probec - 1])
+	if (p != trace_probe_at(s, (uint16_t)(s->probec - 1)))
 		return;
 	if (s->pm->ttlsearch) {
 		if (is_ttl_exceeded(r) && p->ttl == s->pm->ttl) {

@@ -192,24 +192,26 @@ hop_ext(struct scamper_trace_hop *h, const struct pkt_reply *r)
 
 /* Fill H with reply R to probe P. */
 static void
-fill_hop(const struct trace_state *s, struct trace_probe *p,
+fill_hop(const struct trace_state *s, uint16_t idx,
     const struct pkt_reply *r, const struct stamp *rx,
     struct scamper_trace_hop *h)
 {
+	struct trace_probe *p = trace_probe_at(s, idx);
 	struct stamp tx = trace_probe_tx(s, p);
 
 	memset(h, 0, sizeof(*h));
 	scamper_addr_set(&h->addr, task_addr_type(r->af), r->src);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
-	h->probe_size = p->size;
+	h->probe_size = trace_probe_size(s, idx);
 	h->tx = stamp_tv(tx);
 	h->rtt = task_rtt_us(s->task, tx, *rx);
-	p->txf |= TRACE_TX_ANSWERED;
+	trace_probe_txf_set(p, TRACE_TX_ANSWERED);
 	h->flags = SCAMPER_TRACE_HOP_REPLY_TTL |
 	    (task_reply_from_dl(s->task) ? SCAMPER_TRACE_HOP_TS_DL_RX :
 	    SCAMPER_TRACE_HOP_TS_SOCK_RX) |
-	    ((p->txf & TRACE_TX_DL) ? SCAMPER_TRACE_HOP_TS_DL_TX : 0);
+	    ((trace_probe_txf(p) & TRACE_TX_DL) ? SCAMPER_TRACE_HOP_TS_DL_TX :
+	    0);
 	h->reply_ttl = r->ttl;
 	h->reply_tos = r->tos;
 	h->reply_size = r->size;
@@ -230,21 +232,22 @@ fill_hop(const struct trace_state *s, struct trace_probe *p,
 	hop_ext(h, r);
 }
 
-/* Record reply R to probe IDX: PMTUD and last-ditch replies go straight
- * into the result's lists, the main list's into compact records.  H is
- * left holding the reply's fields (without its extension).  Returns 0,
- * or -1 if it could not be kept. */
+/* Record reply R to probe IDX (sent in MODE): PMTUD and last-ditch
+ * replies go straight into the result's lists, the main list's into
+ * compact records (probe records may move).  H is left holding the
+ * reply's fields (without its extension).  Returns 0, or -1 if it could
+ * not be kept. */
 static int
-record_hop(struct trace_state *s, int idx, const struct pkt_reply *r,
-    const struct stamp *rx, struct scamper_trace_hop *h)
+record_hop(struct trace_state *s, int idx, uint8_t mode,
+    const struct pkt_reply *r, const struct stamp *rx,
+    struct scamper_trace_hop *h)
 {
-	struct trace_probe *p = &s->probes[idx];
-	struct scamper_trace_hops *list = p->mode == MODE_LASTDITCH ?
-	    s->t->lastditch : p->mode == MODE_PMTUD ? &s->t->pmtud->hops :
+	struct scamper_trace_hops *list = mode == MODE_LASTDITCH ?
+	    s->t->lastditch : mode == MODE_PMTUD ? &s->t->pmtud->hops :
 	    NULL;
 	struct scamper_trace_hop *n;
 
-	fill_hop(s, p, r, rx, h);
+	fill_hop(s, (uint16_t)idx, r, rx, h);
 	if (list == NULL) {
 		if (trace_rec_add(s, h, (uint16_t)idx) == 0) {
 			trace_ptr_add(s, h->addr.addr);
@@ -268,25 +271,26 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	const struct trace_probe *p;
 	struct scamper_trace_hop hop, *h = &hop;
 	int idx, outstanding, allatt;
-	uint8_t reason, data;
+	uint8_t reason, data, mode;
 
 	if (s->mode == MODE_DONE || (idx = reply_index(s, r)) < 0)
 		return;
-	p = &s->probes[idx];
-	if ((p->mode == MODE_PMTUD) != (s->mode == MODE_PMTUD))
+	mode = trace_probe_mode(s, (uint16_t)idx);
+	if ((mode == MODE_PMTUD) != (s->mode == MODE_PMTUD))
 		return;		/* late replies across the PMTUD boundary */
-	if (record_hop(s, idx, r, rx, h) == -1)
+	if (record_hop(s, idx, mode, r, rx, h) == -1)
 		return;
-	if (p->mode == MODE_PMTUD) {
+	p = trace_probe_at(s, (uint16_t)idx);	/* after it: may move */
+	if (mode == MODE_PMTUD) {
 		trace_pmtud_reply(s, p, r, s->t->pmtud->hops.hopc - 1);
 		return;
 	}
-	if (p->mode == MODE_BACK) {
+	if (mode == MODE_BACK) {
 		if (s->mode == MODE_BACK)
 			trace_dtree_reply(s, p, h);
 		return;
 	}
-	if (p->mode == MODE_LASTDITCH) {
+	if (mode == MODE_LASTDITCH) {
 		/* any answer ends it: the trace ended at the gap limit */
 		trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
 		return;
@@ -358,10 +362,10 @@ trace_dl_sent(struct task *task, const struct pkt_reply *r,
 
 	if (s->mode == MODE_DONE || (idx = quote_index(s, &r->q)) < 0)
 		return 0;
-	p = &s->probes[idx];
-	if (p->txf & (TRACE_TX_DL | TRACE_TX_ANSWERED))
+	p = trace_probe_at(s, (uint16_t)idx);
+	if (trace_probe_txf(p) & (TRACE_TX_DL | TRACE_TX_ANSWERED))
 		return 0;
 	trace_probe_set_tx(s, p, *ts);
-	p->txf |= TRACE_TX_DL;
+	trace_probe_txf_set(p, TRACE_TX_DL);
 	return 1;
 }

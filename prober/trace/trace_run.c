@@ -41,7 +41,8 @@ trace_state_clear(void *state)
 
 	trace_ptr_free(s);
 	trace_hops_free(s);
-	free(s->probes);
+	if (s->pm != NULL)
+		free(s->pm->sizes);
 	free(s->gss);
 	free(s->payload);
 	free(s->gap);
@@ -188,38 +189,12 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 	}
 }
 
-static int
-add_probe_record(struct trace_state *s, uint8_t ttl, uint8_t attempt,
-    uint16_t size)
-{
-	struct trace_probe *p;
-
-	if (s->probec == s->probealloc) {
-		/* small steps: memory per trace in flight matters more
-		 * than the odd realloc */
-		uint16_t n = s->probealloc > 65535 - 8 ? 65535 :
-		    (uint16_t)(s->probealloc + 8);
-		if (n == s->probealloc)
-			return -1;
-		if ((p = realloc(s->probes, n * sizeof(*p))) == NULL)
-			return -1;
-		s->probes = p;
-		s->probealloc = n;
-	}
-	p = &s->probes[s->probec];
-	memset(p, 0, sizeof(*p));
-	p->ttl = ttl;
-	p->attempt = attempt;
-	p->mode = (uint8_t)s->mode;
-	p->size = size;
-	return 0;
-}
-
 int
 trace_probe(struct task *task)
 {
 	struct trace_state *s = task_state(task);
 	struct pkt_probe p;
+	struct trace_probe *rec;
 	struct stamp tx;
 	uint8_t pay[TRACE_PAYLOAD_MAX];
 	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
@@ -229,7 +204,8 @@ trace_probe(struct task *task)
 		return 0;
 	if (s->mode == MODE_PMTUD)
 		trace_pmtud_probe(s, &ttl, &size);
-	if (add_probe_record(s, ttl, (uint8_t)(s->attempt + 1), size) == -1) {
+	if ((rec = trace_probe_add(s, ttl, (uint8_t)(s->attempt + 1),
+	    size)) == NULL) {
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
 		return 0;
 	}
@@ -239,7 +215,7 @@ trace_probe(struct task *task)
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
 		return 1;
 	}
-	trace_probe_set_tx(s, &s->probes[s->probec], tx);
+	trace_probe_set_tx(s, rec, tx);
 	s->last_mono = task_now(task);
 	s->probec++;
 	s->attempt++;
@@ -456,14 +432,13 @@ trace_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
 	}
 	if (idx >= s->probec)
 		return 0;
-	p = &s->probes[idx];
+	p = trace_probe_at(s, (uint16_t)idx);
 	/* the datalink's time stands; a time a reply was measured
 	 * against stays, so its RTT and its send time agree */
-	if (p->txf & (TRACE_TX_DL | TRACE_TX_ANSWERED))
+	if (trace_probe_txf(p) & (TRACE_TX_DL | TRACE_TX_ANSWERED))
 		return 0;
 	trace_probe_set_tx(s, p, *tx);
-	if (src == STAMP_KERNEL)
-		p->txf |= TRACE_TX_KERNEL;
+	(void)src;
 	return 1;
 }
 
