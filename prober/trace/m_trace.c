@@ -96,9 +96,10 @@ trace_payload(struct trace_state *s, const struct cmd_args *a, char *err,
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
 		return cmd_err(err, len, "-p: a payload is not allowed with TCP "
 		    "methods");
-	if ((s->payload = malloc(TRACE_PAYLOAD_MAX)) == NULL)
+	if (trace_side(s) == NULL ||
+	    (s->x->payload = malloc(TRACE_PAYLOAD_MAX)) == NULL)
 		return cmd_err(err, len, "out of memory");
-	s->paylen = cmd_hex(v->s, s->payload, TRACE_PAYLOAD_MAX);
+	s->paylen = cmd_hex(v->s, s->x->payload, TRACE_PAYLOAD_MAX);
 	if ((s->method == TRACE_UDP_PARIS || s->method == TRACE_ICMP_PARIS) &&
 	    s->paylen < 2)
 		return cmd_err(err, len, "-p: Paris methods need at least 2 "

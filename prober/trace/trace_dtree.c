@@ -172,12 +172,13 @@ trace_dtree_setup(struct trace_state *s, const struct cmd_args *a, char *err,
 			    "address family", v->s);
 			return -1;
 		}
-		if ((g = realloc(s->gss, (size_t)(s->gssc + 1) * 16)) == NULL) {
+		if (trace_side(s) == NULL || (g = realloc(s->x->gss,
+		    (size_t)(s->x->gssc + 1) * 16)) == NULL) {
 			snprintf(err, len, "out of memory");
 			return -1;
 		}
-		s->gss = g;
-		memcpy(s->gss + s->gssc++ * 16, v->addr, 16);
+		s->x->gss = g;
+		memcpy(s->x->gss + s->x->gssc++ * 16, v->addr, 16);
 	}
 	return 0;
 }
@@ -187,8 +188,8 @@ trace_dtree_in_gss(const struct trace_state *s, const uint8_t *addr)
 {
 	size_t alen = s->af == AF_INET ? 4 : 16;
 
-	for (int i = 0; i < s->gssc; i++)
-		if (memcmp(s->gss + i * 16, addr, alen) == 0)
+	for (int i = 0; s->x != NULL && i < s->x->gssc; i++)
+		if (memcmp(s->x->gss + i * 16, addr, alen) == 0)
 			return 1;
 	return 0;
 }
@@ -244,7 +245,8 @@ trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 	struct lss *l = d->lss != NULL ? lss_get(d->lss) : NULL;
 	uint8_t k[17];
 
-	if (p->ttl != s->cur_ttl || p != trace_probe_at(s, (uint16_t)(s->probec - 1)))
+	if (p->ttl != s->cur_ttl ||
+	    p != trace_probe_at(s, (uint16_t)(s->probec - 1)))
 		return;		/* recorded; the wait goes on */
 	task_timer_cancel(s->task, &s->wait);
 	mkkey(s->af, h->addr.addr, k);

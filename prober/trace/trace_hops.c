@@ -147,7 +147,7 @@ trace_probe_mode(const struct trace_state *s, uint16_t idx)
 uint16_t
 trace_probe_size(const struct trace_state *s, uint16_t idx)
 {
-	const struct trace_pmtud_state *pm = s->pm;
+	const struct trace_pmtud_state *pm = s->x != NULL ? s->x->pm : NULL;
 
 	if (pm != NULL && idx >= pm->first && idx - pm->first < pm->nsizes &&
 	    trace_probe_mode(s, idx) == MODE_PMTUD)
@@ -159,7 +159,7 @@ trace_probe_size(const struct trace_state *s, uint16_t idx)
 static int
 pmtud_size_add(struct trace_state *s, uint16_t size)
 {
-	struct trace_pmtud_state *pm = s->pm;
+	struct trace_pmtud_state *pm = s->x->pm;	/* in MODE_PMTUD */
 	uint16_t *n;
 
 	if (pm->nsizes == 0)
@@ -203,10 +203,11 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 
 	if (h->icmp_nhmtu == 0 && h->icmpext == NULL)
 		return 0;
-	if ((x = realloc(s->xs, (s->xc + 1u) * sizeof(*x))) == NULL)
+	if (trace_side(s) == NULL ||
+	    (x = realloc(s->x->xs, (s->x->xc + 1u) * sizeof(*x))) == NULL)
 		return -1;
-	s->xs = x;
-	x = &s->xs[s->xc++];
+	s->x->xs = x;
+	x = &s->x->xs[s->x->xc++];
 	x->rec = rec;
 	x->nhmtu = h->icmp_nhmtu;
 	x->icmpext = h->icmpext;
@@ -280,8 +281,8 @@ unpack(struct trace_state *s, uint16_t i, struct scamper_trace_hop *h)
 	h->icmp_q_ttl = r->q_ttl;
 	h->icmp_q_tos = r->q_tos;
 	h->icmp_q_ipl = r->q_ipl;
-	for (uint16_t k = 0; k < s->xc; k++) {
-		struct trace_hopx *x = &s->xs[k];
+	for (uint16_t k = 0; s->x != NULL && k < s->x->xc; k++) {
+		struct trace_hopx *x = &s->x->xs[k];
 		if (x->rec != i)
 			continue;
 		h->icmp_nhmtu = x->nhmtu;
@@ -295,11 +296,13 @@ unpack(struct trace_state *s, uint16_t i, struct scamper_trace_hop *h)
 static void
 xs_free(struct trace_state *s)
 {
-	for (uint16_t i = 0; i < s->xc; i++)
-		free(s->xs[i].icmpext);
-	free(s->xs);
-	s->xs = NULL;
-	s->xc = 0;
+	if (s->x == NULL)
+		return;
+	for (uint16_t i = 0; i < s->x->xc; i++)
+		free(s->x->xs[i].icmpext);
+	free(s->x->xs);
+	s->x->xs = NULL;
+	s->x->xc = 0;
 }
 
 static int

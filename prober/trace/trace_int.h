@@ -100,20 +100,12 @@ struct trace_hopx {
 	uint16_t	 nhmtu, icmpext_len;
 };
 
-/* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
- * being probed in MODE_TRACE; at most one probe is outstanding (the last)
- * and `wait` runs while it is.  Fields are ordered by size (pointers,
- * timers, then 16- and 8-bit ones): one is allocated per trace. */
-struct trace_state {
-	struct task		*task;
-	struct scamper_trace	*t;		/* the result */
+/* What few traces use, allocated by the first that needs it
+ * (trace_side): the payload (-p), side records of hops, doubletree's
+ * -z addresses, -O ptr's names, the -W spacing timer, PMTUD's search,
+ * the TTLs a loop was found at. */
+struct trace_side {
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
-	/* the probe records and the main hop list so far, in one buffer
-	 * of bufcap bytes (trace_hops.c): probec probes (8 bytes each)
-	 * from the front, recc records (trace_rec, each with its address)
-	 * from the back */
-	uint8_t			*buf;
-	uint32_t		 bufcap;
 	struct trace_hopx	*xs;		/* side records */
 	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
 	 * each */
@@ -121,19 +113,35 @@ struct trace_state {
 	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
 	 * names (NULL without -O ptr) */
 	struct ptrnames		*names;
-	struct monotime		 last_mono;	/* when the last probe left */
-	struct timer		 wait;		/* reply timeout */
 	struct timer		*gap;		/* -W spacing, NULL without -W */
+	struct monotime		 last_mono;	/* when the last probe left */
 	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
 	int			 gssc;
+	uint16_t		 xc;
+	uint8_t			 ttl_looped[32];	/* bit per TTL */
+};
+
+/* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
+ * being probed in MODE_TRACE; at most one probe is outstanding (the last)
+ * and `wait` runs while it is.  Fields are ordered by size (pointers,
+ * timers, then 16- and 8-bit ones): one is allocated per trace. */
+struct trace_state {
+	struct task		*task;
+	struct scamper_trace	*t;		/* the result */
+	/* the probe records and the main hop list so far, in one buffer
+	 * of bufcap bytes (trace_hops.c): probec probes (8 bytes each)
+	 * from the front, recc records (trace_rec, each with its address)
+	 * from the back */
+	uint8_t			*buf;
+	uint32_t		 bufcap;
+	struct trace_side	*x;		/* NULL until needed */
+	struct timer		 wait;		/* reply timeout */
 	uint16_t		 paylen;
 	uint16_t		 probec;
 	uint16_t		 recc;
-	uint16_t		 xc;
 	uint16_t		 mfirst[4];	/* mode changes: the first probe */
 	uint8_t			 mmode[4];	/* of each and its mode */
 	uint8_t			 nmodes;
-	uint8_t			 ttl_looped[32];	/* bit per TTL */
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
@@ -155,6 +163,9 @@ struct trace_state {
 /* Release what STATE holds (its probe records and names, not
  * STATE itself); its timers must be idle. */
 void trace_state_clear(void *state);
+
+/* S's side structure, made zeroed on first use; NULL on ENOMEM. */
+struct trace_side *trace_side(struct trace_state *s);
 
 /* End the trace with REASON/DATA: PMTUD follows if asked for and the
  * target answered; otherwise timers stop and the task finishes. */

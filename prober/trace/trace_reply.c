@@ -151,9 +151,10 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 		return SCAMPER_TRACE_STOP_ICMP;
 	}
 	if (is_ttl_exceeded(r) && s->t->loops != 0 &&
-	    !(s->ttl_looped[h->probe_ttl / 8] & (1 << (h->probe_ttl % 8))) &&
-	    looped(s, &h->addr, h->probe_ttl)) {
-		s->ttl_looped[h->probe_ttl / 8] |= (uint8_t)(1 <<
+	    !(s->x != NULL && (s->x->ttl_looped[h->probe_ttl / 8] &
+	    (1 << (h->probe_ttl % 8)))) &&
+	    looped(s, &h->addr, h->probe_ttl) && trace_side(s) != NULL) {
+		s->x->ttl_looped[h->probe_ttl / 8] |= (uint8_t)(1 <<
 		    (h->probe_ttl % 8));
 		if (++s->loopc >= s->t->loops)
 			return SCAMPER_TRACE_STOP_LOOP;
@@ -164,7 +165,7 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 		return SCAMPER_TRACE_STOP_COMPLETED;
 	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
 		return SCAMPER_TRACE_STOP_COMPLETED;
-	if (s->gssc > 0 && trace_dtree_in_gss(s, r->src)) {
+	if (trace_dtree_in_gss(s, r->src)) {
 		s->t->dtree->gss_stop = h->addr;
 		return SCAMPER_TRACE_STOP_GSS;
 	}

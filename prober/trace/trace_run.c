@@ -41,12 +41,23 @@ trace_state_clear(void *state)
 
 	trace_ptr_free(s);
 	trace_hops_free(s);
-	if (s->pm != NULL)
-		free(s->pm->sizes);
-	free(s->gss);
-	free(s->payload);
-	free(s->gap);
-	free(s->pm);
+	if (s->x != NULL) {
+		free(s->x->gss);
+		free(s->x->payload);
+		free(s->x->gap);
+		if (s->x->pm != NULL)
+			free(s->x->pm->sizes);
+		free(s->x->pm);
+		free(s->x);
+	}
+}
+
+struct trace_side *
+trace_side(struct trace_state *s)
+{
+	if (s->x == NULL)
+		s->x = calloc(1, sizeof(*s->x));
+	return s->x;
 }
 
 /* ---- finishing -------------------------------------------------------- */
@@ -54,8 +65,8 @@ trace_state_clear(void *state)
 static void
 gap_cancel(struct trace_state *s)
 {
-	if (s->gap != NULL)
-		task_timer_cancel(s->task, s->gap);
+	if (s->x != NULL && s->x->gap != NULL)
+		task_timer_cancel(s->task, s->x->gap);
 }
 
 /* PMTUD runs only when the target answered: otherwise there is no way
@@ -122,10 +133,10 @@ trace_next(struct trace_state *s)
 	int64_t gap_ms = (int64_t)s->t->wait_probe * 10, since;
 
 	if (s->probec > 0 && gap_ms > 0) {
-		since = monotime_sub_ns(task_now(s->task), s->last_mono) /
+		since = monotime_sub_ns(task_now(s->task), s->x->last_mono) /
 		    1000000;
 		if (since < gap_ms) {
-			task_timer(s->task, s->gap, gap_ms - since);
+			task_timer(s->task, s->x->gap, gap_ms - since);
 			return;
 		}
 	}
@@ -154,8 +165,8 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 	if (s->af == AF_INET6 && !fixed)
 		p->flowlabel = idx + 1u;	/* const-payload: the only way */
 	p->size = size;
-	if (s->payload != NULL)
-		memcpy(pay, s->payload, s->paylen);
+	if (s->x != NULL && s->x->payload != NULL)
+		memcpy(pay, s->x->payload, s->paylen);
 	else
 		memset(pay, 0, s->paylen);
 	p->payload = pay;
@@ -216,7 +227,8 @@ trace_probe(struct task *task)
 		return 1;
 	}
 	trace_probe_set_tx(s, rec, tx);
-	s->last_mono = task_now(task);
+	if (s->x != NULL)	/* with -W (trace_next) */
+		s->x->last_mono = task_now(task);
 	s->probec++;
 	s->attempt++;
 	if (s->mode == MODE_TRACE && ttl > s->t->hop_count)
@@ -392,12 +404,13 @@ trace_start(struct task *task, char *err, size_t errlen)
 		if (s->method == TRACE_ICMP_PARIS && t->dport == t->sport - 1)
 			t->dport = t->sport;
 	}
-	if (t->wait_probe > 0 && s->gap == NULL) {
+	if (t->wait_probe > 0 && (s->x == NULL || s->x->gap == NULL)) {
 		/* only a trace with -W has the spacing timer (a start held
 		 * for a busy flow runs again: allocated once) */
-		if ((s->gap = malloc(sizeof(*s->gap))) == NULL)
+		if (trace_side(s) == NULL ||
+		    (s->x->gap = malloc(sizeof(*s->x->gap))) == NULL)
 			return task_start_fail(err, errlen, "-W timer");
-		task_probe_timer(task, s->gap);
+		task_probe_timer(task, s->x->gap);
 	}
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;
