@@ -147,18 +147,21 @@ int
 trace_dtree_setup(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
-	struct scamper_trace *t = s->t;
+	struct scamper_trace *t;
 	const struct cmd_optval *z = cmd_opt(a, 'Z');
 	int noback = cmd_has_word(a, 'O', 1);
+
 	if (cmd_opt(a, 'z') == NULL && z == NULL && !noback)
 		return 0;
-	if ((t->dtree = scamper_trace_dtree_alloc()) == NULL ||
+	/* a doubletree trace holds its result from the start */
+	if ((t = trace_result(s)) == NULL ||
+	    (t->dtree = scamper_trace_dtree_alloc()) == NULL ||
 	    (z != NULL && (t->dtree->lss = strdup(z->s)) == NULL)) {
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
-	t->flags |= SCAMPER_TRACE_FLAG_DOUBLETREE;
-	t->dtree->firsthop = t->firsthop;
+	s->c.flags |= SCAMPER_TRACE_FLAG_DOUBLETREE;
+	t->dtree->firsthop = s->c.firsthop;
 	if (noback)
 		t->dtree->flags |= 0x01;
 	for (int i = 0; i < a->nv; i++) {
@@ -197,7 +200,8 @@ trace_dtree_in_gss(const struct trace_state *s, const uint8_t *addr)
 int
 trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data)
 {
-	const struct scamper_trace_dtree *d = s->t->dtree;
+	const struct scamper_trace_dtree *d = s->t != NULL ? s->t->dtree :
+	    NULL;
 
 	if (d == NULL || s->back_done || (d->flags & 0x01) ||
 	    d->firsthop <= 1)
@@ -227,7 +231,7 @@ back_end(struct trace_state *s)
 static void
 back_next(struct trace_state *s)
 {
-	s->t->firsthop = s->cur_ttl;
+	s->c.firsthop = s->cur_ttl;
 	if (s->cur_ttl <= 1) {
 		back_end(s);
 		return;
@@ -266,7 +270,7 @@ trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 void
 trace_dtree_timeout(struct trace_state *s)
 {
-	if (s->attempt < s->t->attempts)
+	if (s->attempt < s->c.attempts)
 		trace_next(s);
 	else
 		back_next(s);

@@ -35,14 +35,14 @@ trace_probe_tx(const struct trace_state *s, const struct trace_probe *p)
 
 	if (off & ((int64_t)1 << (TX_BITS - 1)))	/* sign-extend */
 		off -= (int64_t)1 << TX_BITS;
-	return (struct stamp){ stamp_of_tv(&s->t->start).ns + off };
+	return (struct stamp){ s->c.start.ns + off };
 }
 
 void
 trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
     struct stamp tx)
 {
-	int64_t off = stamp_sub_ns(tx, stamp_of_tv(&s->t->start));
+	int64_t off = stamp_sub_ns(tx, s->c.start);
 	const int64_t lim = ((int64_t)1 << (TX_BITS - 1)) - 1;	/* 9.7 h */
 	uint64_t u;
 
@@ -152,7 +152,7 @@ trace_probe_size(const struct trace_state *s, uint16_t idx)
 	if (pm != NULL && idx >= pm->first && idx - pm->first < pm->nsizes &&
 	    trace_probe_mode(s, idx) == MODE_PMTUD)
 		return pm->sizes[idx - pm->first];
-	return s->t->probe_size;
+	return s->c.probe_size;
 }
 
 /* A PMTUD probe's SIZE, kept aside as the next one's; 0 or -1. */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "method.h"
+#include "scamper_addr.h"
 #include "monotime.h"
 #include "stamp.h"
 #include "timer.h"
@@ -100,6 +101,25 @@ struct trace_hopx {
 	uint16_t	 nhmtu, icmpext_len;
 };
 
+/* The trace's parameters and what the result records of the run while
+ * it goes (struct scamper_trace's fields of the same names, which get
+ * them at trace_done: a trace in flight holds no result unless it
+ * needs one early, for doubletree, last-ditch or PMTUD hops). */
+struct trace_conf {
+	struct scamper_addr	 src, dst;
+	struct stamp		 start;		/* the result's start */
+	struct scamper_cycle	*cycle;		/* a reference, or NULL */
+	uint32_t		 userid;
+	uint32_t		 flags;		/* SCAMPER_TRACE_FLAG_* */
+	uint16_t		 probe_size, sport, dport, offset;
+	uint16_t		 hop_count;	/* highest TTL probed */
+	uint8_t			 attempts, hoplimit, type, firsthop, tos;
+	uint8_t			 wait;		/* seconds */
+	uint8_t			 wait_probe;	/* centiseconds */
+	uint8_t			 loops, gaplimit, gapaction;
+	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
+};
+
 /* What few traces use, allocated by the first that needs it
  * (trace_side): the payload (-p), side records of hops, doubletree's
  * -z addresses, -O ptr's names, the -W spacing timer, PMTUD's search,
@@ -114,6 +134,7 @@ struct trace_side {
 	 * names (NULL without -O ptr) */
 	struct ptrnames		*names;
 	struct timer		*gap;		/* -W spacing, NULL without -W */
+	struct scamper_addr	 rtr;		/* -r */
 	struct monotime		 last_mono;	/* when the last probe left */
 	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
 	int			 gssc;
@@ -127,15 +148,17 @@ struct trace_side {
  * timers, then 16- and 8-bit ones): one is allocated per trace. */
 struct trace_state {
 	struct task		*task;
-	struct scamper_trace	*t;		/* the result */
+	struct scamper_trace	*t;		/* the result, or NULL until
+						 * trace_result */
 	/* the probe records and the main hop list so far, in one buffer
 	 * of bufcap bytes (trace_hops.c): probec probes (8 bytes each)
 	 * from the front, recc records (trace_rec, each with its address)
 	 * from the back */
 	uint8_t			*buf;
-	uint32_t		 bufcap;
 	struct trace_side	*x;		/* NULL until needed */
 	struct timer		 wait;		/* reply timeout */
+	struct trace_conf	 c;
+	uint32_t		 bufcap;
 	uint16_t		 paylen;
 	uint16_t		 probec;
 	uint16_t		 recc;
@@ -145,14 +168,13 @@ struct trace_state {
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
-	uint8_t			 have_src;	/* t->src.addr is set (-S) */
-	uint8_t			 have_rtr;	/* t->rtr.addr is set (-r) */
+	uint8_t			 have_src;	/* c.src.addr is set (-S) */
+	uint8_t			 have_rtr;	/* x->rtr.addr is set (-r) */
 	uint8_t			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			 cur_ttl;
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
-	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
 	uint8_t			 loopc;
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
@@ -163,6 +185,10 @@ struct trace_state {
 /* Release what STATE holds (its probe records and names, not
  * STATE itself); its timers must be idle. */
 void trace_state_clear(void *state);
+
+/* S's result, made on first use (and named the task's); NULL on
+ * ENOMEM. */
+struct scamper_trace *trace_result(struct trace_state *s);
 
 /* S's side structure, made zeroed on first use; NULL on ENOMEM. */
 struct trace_side *trace_side(struct trace_state *s);

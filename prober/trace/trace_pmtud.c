@@ -34,7 +34,7 @@ static const uint16_t mtu_table[] = {
 static uint16_t
 min_size(const struct trace_state *s)
 {
-	uint16_t hdr = s->af == AF_INET ? 20 : 40 + (s->t->offset ? 8 : 0);
+	uint16_t hdr = s->af == AF_INET ? 20 : 40 + (s->c.offset ? 8 : 0);
 
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
 		return hdr + 20;
@@ -153,8 +153,8 @@ start_ttl_search(struct trace_state *s)
 	s->x->pm->size = s->x->pm->hi;
 	s->x->pm->ttl_lo = 0;
 	s->x->pm->ttl_lo_hop = -1;
-	s->x->pm->ttl_hi = (uint8_t)(s->t->hop_count < 255 ?
-	    s->t->hop_count + 1 : 255);
+	s->x->pm->ttl_hi = (uint8_t)(s->c.hop_count < 255 ?
+	    s->c.hop_count + 1 : 255);
 	if (s->x->pm->ttl_hi - s->x->pm->ttl_lo <= 1) {
 		add_note(s, SCAMPER_TRACE_PMTUD_NOTE_SILENCE, s->x->pm->lo, -1);
 		pmtud_end(s);
@@ -212,12 +212,12 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 	struct scamper_trace_pmtud *pm;
 	uint16_t ifmtu;
 
-	if (task_ifmtu(s->task, s->af, s->t->src.addr, &ifmtu) == -1) {
+	if (task_ifmtu(s->task, s->af, s->c.src.addr, &ifmtu) == -1) {
 		log_debug("trace: no interface MTU for PMTUD");
 		return -1;
 	}
-	if (s->t->pmtud == NULL &&
-	    (s->t->pmtud = scamper_trace_pmtud_alloc()) == NULL)
+	if (trace_result(s) == NULL || (s->t->pmtud == NULL &&
+	    (s->t->pmtud = scamper_trace_pmtud_alloc()) == NULL))
 		return -1;
 	/* the search's state: only a trace that does PMTUD has it */
 	if (trace_side(s) == NULL || (s->x->pm == NULL &&
@@ -286,7 +286,7 @@ void
 trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
     const struct pkt_reply *r, int hopidx)
 {
-	int from_dst = memcmp(r->src, s->t->dst.addr, s->af == AF_INET ? 4 : 16) == 0;
+	int from_dst = memcmp(r->src, s->c.dst.addr, s->af == AF_INET ? 4 : 16) == 0;
 
 	/* only an answer to the probe in flight decides a step; anything
 	 * else is recorded and the wait goes on */
@@ -319,7 +319,7 @@ trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
 void
 trace_pmtud_timeout(struct trace_state *s)
 {
-	if (s->attempt < s->t->attempts) {
+	if (s->attempt < s->c.attempts) {
 		trace_next(s);
 		return;
 	}

@@ -46,7 +46,7 @@ trace_ptr_setup(struct trace_state *s, char *err, size_t len)
 	if ((s->x->names = ptrnames_new(s->af, on_names, s, err, len)) ==
 	    NULL)
 		return -1;
-	s->t->flags |= SCAMPER_TRACE_FLAG_PTR;
+	s->c.flags |= SCAMPER_TRACE_FLAG_PTR;
 	return 0;
 }
 
@@ -73,11 +73,12 @@ trace_ptr_cancel(struct trace_state *s)
 void
 trace_ptr_apply(struct trace_state *s)
 {
-	struct scamper_trace_hops *h = &s->t->hops;
+	struct scamper_trace_hops *h;
 	const char *name;
 
-	if (names(s) == NULL)
+	if (names(s) == NULL || s->t == NULL)
 		return;
+	h = &s->t->hops;
 	for (uint16_t i = 0; i < h->hopc; i++)
 		if (h->hops[i].name == NULL &&
 		    (name = ptrnames_get(names(s), h->hops[i].addr.addr)) !=
