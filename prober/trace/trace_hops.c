@@ -3,11 +3,12 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * records of 24 bytes (IPv4) or 36 (IPv6), the rare next-hop MTU and
- * ICMP extension aside, and become the result's hops (one exact
- * allocation) when the trace is done.  The records and the probe
- * records (8 bytes) share one buffer that grows by half when full:
- * probes from its front, records from its back.
+ * records of 20 bytes (IPv4) or 32 (IPv6), the rare next-hop MTU, ICMP
+ * extension and unusual quotes aside, and become the result's hops (one
+ * exact allocation) when the trace is done.  The records and the probe
+ * records (8 bytes) share one buffer that grows by a quarter (at least
+ * 64 bytes) when full: probes from its front, records from its back.
+ * A 12-hop IPv4 path takes four reallocations, not one per probe.
  */
 #include "config.h"
 
@@ -20,9 +21,10 @@
 #include "task.h"
 #include "trace_int.h"
 
-/* The buffer's first size, and how it grows: by half, to sizes malloc
+/* The buffer's first size, and its least step; it grows to sizes malloc
  * fills exactly (16k + 8 bytes on 64-bit glibc). */
 #define BUF_FIRST 120
+#define BUF_STEP 64
 
 /* The 46-bit signed send-time offset of a probe record. */
 #define TX_BITS 46
@@ -84,8 +86,8 @@ trace_rec_addr(const struct trace_state *s, const struct trace_hoprec *r)
 }
 
 /* Room for NEED more bytes between the probes and the records: the
- * buffer grows by half (the records move to its new end).  Returns 0,
- * or -1 with errno ENOMEM. */
+ * buffer grows by a quarter, at least BUF_STEP (the records move to its
+ * new end).  Returns 0, or -1 with errno ENOMEM. */
 static int
 buf_room(struct trace_state *s, size_t need)
 {
@@ -95,7 +97,8 @@ buf_room(struct trace_state *s, size_t need)
 
 	if (used + need <= s->bufcap)
 		return 0;
-	cap = s->bufcap == 0 ? BUF_FIRST : s->bufcap + s->bufcap / 2;
+	cap = s->bufcap == 0 ? BUF_FIRST : s->bufcap + (s->bufcap / 4 >
+	    BUF_STEP ? s->bufcap / 4 : BUF_STEP);
 	if (cap < used + need)
 		cap = used + need;
 	cap = (cap + 7) / 16 * 16 + 8;		/* >= cap, 16k + 8 */
@@ -194,14 +197,31 @@ trace_probe_add(struct trace_state *s, uint8_t ttl, uint8_t attempt,
 	return p;
 }
 
-/* Keep H's next-hop MTU and extension (which moves) for record REC, if
- * it has either; 0 or -1 (ENOMEM). */
+/* The quoted length and TOS a record of H holds unless a side record
+ * says otherwise: the probe's size and TOS if H is an ICMP message that
+ * quotes the probe (its addr, flags, type and probe size set), else 0. */
+static void
+quote_default(const struct trace_state *s, const struct scamper_trace_hop *h,
+    uint16_t *ipl, uint8_t *tos)
+{
+	int q = scamper_trace_hop_is_icmp_q(h);
+
+	*ipl = q ? h->probe_size : 0;
+	*tos = q ? s->c.tos : 0;
+}
+
+/* Keep H's next-hop MTU, extension (which moves) and unusual quote for
+ * record REC, if it has any; 0 or -1 (ENOMEM). */
 static int
 rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 {
 	struct trace_hopx *x;
+	uint16_t ipl;
+	uint8_t tos, q;
 
-	if (h->icmp_nhmtu == 0 && h->icmpext == NULL)
+	quote_default(s, h, &ipl, &tos);
+	q = h->icmp_q_ipl != ipl || h->icmp_q_tos != tos;
+	if (h->icmp_nhmtu == 0 && h->icmpext == NULL && !q)
 		return 0;
 	if (trace_side(s) == NULL ||
 	    (x = realloc(s->x->xs, (s->x->xc + 1u) * sizeof(*x))) == NULL)
@@ -212,6 +232,9 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 	x->nhmtu = h->icmp_nhmtu;
 	x->icmpext = h->icmpext;
 	x->icmpext_len = h->icmpext_len;
+	x->q_ipl = h->icmp_q_ipl;
+	x->q_tos = h->icmp_q_tos;
+	x->q = q;
 	h->icmpext = NULL;
 	return 0;
 }
@@ -236,15 +259,13 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	r->probe = idx;
 	r->reply_size = h->reply_size;
 	r->reply_ipid = h->reply_ipid;
-	r->q_ipl = h->icmp_q_ipl;
 	r->flags = h->flags;
 	r->reply_ttl = h->reply_ttl;
 	r->reply_tos = h->reply_tos;
-	r->icmp_type = h->icmp_type;
+	r->icmp_type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
+	    h->icmp_type;
 	r->icmp_code = h->icmp_code;
 	r->q_ttl = h->icmp_q_ttl;
-	r->q_tos = h->icmp_q_tos;
-	r->tcp_flags = h->tcp_flags;
 	return 0;
 }
 
@@ -275,16 +296,21 @@ unpack(struct trace_state *s, uint16_t i, struct scamper_trace_hop *h)
 	h->reply_tos = r->reply_tos;
 	h->reply_size = r->reply_size;
 	h->reply_ipid = r->reply_ipid;
-	h->icmp_type = r->icmp_type;
+	if (r->flags & SCAMPER_TRACE_HOP_TCP)
+		h->tcp_flags = r->icmp_type;
+	else
+		h->icmp_type = r->icmp_type;
 	h->icmp_code = r->icmp_code;
-	h->tcp_flags = r->tcp_flags;
 	h->icmp_q_ttl = r->q_ttl;
-	h->icmp_q_tos = r->q_tos;
-	h->icmp_q_ipl = r->q_ipl;
+	quote_default(s, h, &h->icmp_q_ipl, &h->icmp_q_tos);
 	for (uint16_t k = 0; s->x != NULL && k < s->x->xc; k++) {
 		struct trace_hopx *x = &s->x->xs[k];
 		if (x->rec != i)
 			continue;
+		if (x->q) {
+			h->icmp_q_ipl = x->q_ipl;
+			h->icmp_q_tos = x->q_tos;
+		}
 		h->icmp_nhmtu = x->nhmtu;
 		h->icmpext = x->icmpext;
 		h->icmpext_len = x->icmpext_len;

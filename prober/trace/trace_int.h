@@ -83,22 +83,29 @@ trace_probe_txf_set(struct trace_probe *p, unsigned f)
  * compact form of a struct scamper_trace_hop (96 bytes) holding only
  * what a reply fills (the probe fields come from the probe record).
  * Records lie in one byte array, each followed by its address (4 bytes
- * for IPv4, 16 for IPv6: trace_rec_addr); the rare next-hop MTU and ICMP
- * extension go in a side array (struct trace_hopx).  trace_done() turns
- * them into the result's hops. */
+ * for IPv4, 16 for IPv6: trace_rec_addr).  The quoted length and TOS
+ * are the probe's size and -t when the reply quotes the probe, else 0
+ * (trace_hops.c: quote_default); the rare next-hop MTU, ICMP extension
+ * and other quotes go in a side array (struct trace_hopx).  A TCP
+ * reply's flags are in icmp_type (a TCP hop has no ICMP type).
+ * trace_done() turns them into the result's hops. */
 struct trace_hoprec {
 	uint32_t	 rtt;		/* microseconds (task_rtt_us) */
 	uint16_t	 probe;		/* index into probes[] */
-	uint16_t	 reply_size, reply_ipid, q_ipl;
-	uint8_t		 flags, reply_ttl, reply_tos, icmp_type, icmp_code;
-	uint8_t		 q_ttl, q_tos, tcp_flags;
+	uint16_t	 reply_size, reply_ipid;
+	uint8_t		 flags, reply_ttl, reply_tos;
+	uint8_t		 icmp_type;	/* or the TCP flags (flags: TCP) */
+	uint8_t		 icmp_code, q_ttl;
 };
 
-/* A record's rare fields, kept only when one is set. */
+/* A record's rare fields, kept only when one is set (Q: the quoted
+ * length and TOS are these, not the default). */
 struct trace_hopx {
 	uint8_t		*icmpext;	/* owned */
 	uint16_t	 rec;		/* the record's index */
 	uint16_t	 nhmtu, icmpext_len;
+	uint16_t	 q_ipl;
+	uint8_t		 q_tos, q;
 };
 
 /* The trace's parameters and what the result records of the run while
