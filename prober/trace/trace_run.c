@@ -259,7 +259,6 @@ trace_probe(struct task *task)
 {
 	struct trace_state *s = task_state(task);
 	struct pkt_probe p;
-	struct trace_probe *rec;
 	struct stamp tx;
 	uint8_t pay[TRACE_PAYLOAD_MAX];
 	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
@@ -269,8 +268,7 @@ trace_probe(struct task *task)
 		return 0;
 	if (s->mode == MODE_PMTUD)
 		trace_pmtud_probe(s, &ttl, &size);
-	if ((rec = trace_probe_add(s, ttl, (uint8_t)(s->attempt + 1),
-	    size)) == NULL) {
+	if (trace_probe_add(s, ttl, (uint8_t)(s->attempt + 1), size) == NULL) {
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
 		return 0;
 	}
@@ -280,7 +278,9 @@ trace_probe(struct task *task)
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
 		return 1;
 	}
-	trace_probe_set_tx(s, rec, tx);
+	/* fetched again: nothing may add to the buffer during a send, but
+	 * a record is cheap to find */
+	trace_probe_set_tx(s, trace_probe_at(s, s->probec), tx);
 	if (s->x != NULL)	/* with -W (trace_next) */
 		s->x->last_mono = task_now(task);
 	s->probec++;
