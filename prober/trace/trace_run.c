@@ -160,7 +160,8 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 	task_timer_cancel(s->task, &s->wait);
 	gap_cancel(s);
 	if ((t = trace_result(s)) == NULL) {
-		log_warn("trace %u: no memory for its result", task_id(s->task));
+		log_warn("trace %u: no memory for its result",
+		    task_id(s->task));
 		trace_ptr_cancel(s);
 		task_finish(s->task);
 		return;
@@ -477,7 +478,8 @@ trace_start(struct task *task, char *err, size_t errlen)
 		/* probing starts when the datalink is ready */
 		return task_datalink(task, (s->have_rtr ? TASK_DL_VIA : 0) |
 		    (s->dlts ? TASK_DL_TS : 0), s->af, t->dst.addr,
-		    s->have_rtr ? s->x->rtr.addr : none, trace_dl_ready, trace_dl_sent, err, errlen);
+		    s->have_rtr ? s->x->rtr.addr : none, trace_dl_ready,
+		    trace_dl_sent, err, errlen);
 	task_want_probe(task);
 	return 0;
 }
