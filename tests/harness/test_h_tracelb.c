@@ -100,7 +100,7 @@ run(struct harness *h)
 #define MAXL	64
 
 struct linkset {
-	char	 l[MAXL][96];
+	char	 l[MAXL][144];	/* two addresses of up to 63, a TTL */
 	int	 n;
 };
 
