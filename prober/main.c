@@ -368,7 +368,9 @@ prober_run(const struct opts *o)
 		snapshot_system(o);
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
-	    o->input == INPUT_CTL_UNIX, (o->oflags & OPT_O_PKTSEND) != 0) ==
+	    o->input == INPUT_CTL_UNIX, (o->oflags & OPT_O_PKTMMSG) ?
+	    NETIO_PKT_MMSG : (o->oflags & OPT_O_PKTSEND) ? NETIO_PKT_RING :
+	    NETIO_PKT_NONE) ==
 	    -1 || prober_fw(o, &pp) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
