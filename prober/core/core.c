@@ -588,6 +588,8 @@ core_log_stats(const struct core *c)
 	    (unsigned long long)ns->packet_raw_why[2],
 	    (unsigned long long)ns->packet_raw_why[3],
 	    (unsigned long long)ns->packet_raw_why[4]);
+	log_debug("statistics: replies through a receive ring %llu",
+	    (unsigned long long)ns->rx_ring);
 	log_debug("statistics: send times: kernel %llu, before-send %llu, "
 	    "datalink %llu (kernel times not used %llu, stray kernel "
 	    "timestamps %llu, error-queue reads %llu); replies without a "

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "netio.h"
 #include "pktpath.h"
+#include "pktrecv.h"
 #include "txring.h"
 #include "txstamp.h"
 
@@ -106,6 +107,7 @@ struct netio {
 	netio_tx_cb		*txcb;
 	struct netio_sock	 snd[NETIO_NSOCK];	/* send4, send6, packet */
 	struct pktpath		*pp;		/* NULL: raw sockets only */
+	struct pktrecv		*pr;		/* NULL: replies on raw sockets */
 	int64_t			 drained;	/* loop time of the last drain */
 	size_t			 maxtx;		/* largest probe sent */
 	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
@@ -119,6 +121,8 @@ netio_fds_init(struct netio_fds *f)
 	f->send6 = f->icmp6 = f->tcp6 = -1;
 	f->dl_open = NULL;
 	f->dl_ctx = NULL;
+	f->send_packet = NETIO_PKT_NONE;
+	f->recv_packet = 0;
 	f->on_lost = NULL;
 	f->fw_lease = NULL;
 	f->fw_release = NULL;
@@ -340,10 +344,13 @@ add_sock(struct netio *n, struct netio_sock *so, int fd)
 /* Packet socket SLOT (FD, prepared by pktpath) is open: probes to its
  * interface go out on it from now on. */
 static void
-on_packet_sock(void *arg, int slot, int fd)
+on_packet_sock(void *arg, int slot, int fd, uint32_t ifindex, int hlen)
 {
 	struct netio *n = arg;
 	struct netio_sock *so = &n->snd[2 + slot];
+
+	if (n->pr != NULL)
+		pktrecv_add(n->pr, ifindex, hlen);
 
 	if (add_sock(n, so, fd) == -1)
 		so->txs = NULL;	/* ENOMEM: before-send times for it */
@@ -358,6 +365,36 @@ on_packet_sock(void *arg, int slot, int fd)
 	}
 }
 
+/* A reply's IP packet NET (LEN bytes) came through a receive ring at
+ * TS (NULL: the kernel gave no stamp). */
+static void
+on_ring_packet(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
+    const struct stamp *ts)
+{
+	struct netio *n = arg;
+	struct pkt_reply r;
+	struct stamp rx;
+
+	(void)ifindex;
+	/* send times first: the replies may answer probes just stamped */
+	netio_tx_drain(n);
+	n->st.received++;
+	n->st.rx_ring++;
+	if (ts != NULL)
+		rx = *ts;
+	else {
+		/* the kernel's coarse clock only: the clock now, later than
+		 * the arrival; counted */
+		rx = stamp_now();
+		n->st.rx_nostamp++;
+	}
+	if (pkt_parse(net, len, &r) == -1) {
+		n->st.malformed++;
+		return;
+	}
+	n->cb(n->arg, &r, &rx);
+}
+
 /* Close the packet sockets and forget the path. */
 static void
 free_packet(struct netio *n)
@@ -369,6 +406,8 @@ free_packet(struct netio *n)
 		}
 	pktpath_free(n->pp);
 	n->pp = NULL;
+	pktrecv_free(n->pr);
+	n->pr = NULL;
 }
 
 struct netio *
@@ -390,6 +429,10 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	    pktpath_new(fds->dl_open, fds->dl_ctx, on_packet_sock, n)) ==
 	    NULL)
 		goto fail;
+	if (n->pp != NULL && fds->recv_packet && (n->pr = pktrecv_new(l,
+	    fds->dl_open, fds->dl_ctx, (const int[PKTRECV_NRAW]){ fds->icmp4,
+	    fds->icmp6 }, on_ring_packet, n)) == NULL)
+		goto fail;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||
 	    (fds->send6 != -1 && prep_fd(fds->send6, AF_INET6, 0) == -1) ||
 	    add_sock(n, &n->snd[0], fds->send4) == -1 ||
@@ -406,6 +449,7 @@ fail:
 	txs_free(n->snd[0].txs);
 	txs_free(n->snd[1].txs);
 	pktpath_free(n->pp);
+	pktrecv_free(n->pr);
 	free(n);
 	return NULL;
 }

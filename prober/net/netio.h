@@ -80,6 +80,10 @@ struct netio_fds {
 	 * (txring.h; sendmmsg where none can be set up) or by sendmmsg;
 	 * NETIO_PKT_NONE: on the raw sockets (-O rawsend). */
 	int	send_packet;
+	/* Nonzero (with send_packet): read ICMP and ICMPv6 replies through
+	 * a receive ring on each interface the packet path sends on
+	 * (pktrecv.h), the raw sockets taking the rest (-O pktrecv). */
+	int	recv_packet;
 	void	(*on_lost)(void *ctx, netio_lost_fn *cb, void *arg);
 	/* The firewall (-F; NULL: none, tbit and sting are refused).  It
 	 * is not netio's: it passes through to the core with the rest. */
@@ -106,6 +110,7 @@ struct netio_stats {
 	uint64_t	sent_packet;	/* of sent: on packet sockets */
 	uint64_t	sent_ring;	/* ... of those, through a TX ring */
 	uint64_t	ring_none;	/* packet sockets left without a ring */
+	uint64_t	rx_ring;	/* of received: through a receive ring */
 	uint64_t	packet_raw;	/* probes the packet path left to the
 					   raw sockets (send_packet only) */
 	uint64_t	packet_raw_why[8];	/* ... by pktpath_why */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_pktsend.sh SCAMPER HELPER BUILDDIR: probes sent on packet sockets
-# through a transmit ring (-O pktsend), by sendmmsg (-O pktmmsg) and on
-# raw sockets (-O rawsend) give the same, correct results, and the
-# counters say which path sent them.
+# through a transmit ring (-O pktsend), by sendmmsg with replies read
+# through receive rings (-O pktmmsg -O pktrecv) and on raw sockets (-O
+# rawsend) give the same, correct results, and the counters say which
+# paths sent and received them.
 #  - veth (Ethernet), the lab of topo-basic.txt: traces (icmp-paris,
 #    udp-paris, tcp) and pings to h2 over IPv4 and IPv6 follow the lab's
 #    path (basic_path_ok), every RTT is above 0.000 ms (the reply's
@@ -10,7 +11,9 @@
 #    kernel's, every reply has the kernel's receive time, and the debug
 #    log counts the probes sent on packet sockets (all but those sent
 #    before the socket came: none with -O rawsend), with -O pktsend all
-#    of them through the ring, with -O pktmmsg none.
+#    of them through the ring, with -O pktmmsg none; with -O pktrecv
+#    replies come through the receive ring (and none twice: the ping's
+#    count of replies).
 #    With h1's neighbour table flushed and -O noinitndc the first probes
 #    go raw ("neighbour") and the trace is still right.
 #  - sc_netsim's TUN (no link header): 300 traces each of icmp-paris and
@@ -48,13 +51,14 @@ rtts_positive() {
 # check_counts MODE LOG WHAT: packet sockets (and rings) used as MODE
 # says; all send and receive times the kernel's.
 check_counts() {
-	local mode=$1 log=$2 what=$3 pk sent before ring noring nostamp
+	local mode=$1 log=$2 what=$3 pk sent before ring noring nostamp rxr
 	pk=$(stat "$log" "sent on packet sockets")
 	ring=$(stat "$log" "through a transmit ring")
 	noring=$(stat "$log" "sockets without a ring")
 	sent=$(sed -n 's/.*probes [0-9]* (sent \([0-9]*\) in.*/\1/p' "$log")
 	before=$(stat "$log" "before-send")
 	nostamp=$(stat "$log" "replies without a kernel time")
+	rxr=$(stat "$log" "replies through a receive ring")
 	[ "${nostamp:-1}" = 0 ] || { fail "$what: ${nostamp:-?} replies without the kernel's receive time"; return; }
 	if [ "${sent:-}" = 0 ]; then
 		# IPv4 TCP probes go out on the datalink unless -O rawtcp
@@ -68,18 +72,23 @@ check_counts() {
 			[ "$ring" = "$pk" ] && [ "$noring" = 0 ] || { fail "$what: $pk on packet sockets, ${ring:-?} of them through a ring, ${noring:-?} sockets without"; return; }
 		else
 			[ "${ring:-1}" = 0 ] || { fail "$what: -O pktmmsg sent $ring through a ring"; return; }
+			[ "${rxr:-0}" -gt 0 ] || { fail "$what: -O pktrecv: no reply through a receive ring"; return; }
 		fi
 	else
 		[ "${pk:-1}" = 0 ] || { fail "$what: -O rawsend sent $pk on packet sockets"; return; }
 	fi
 	[ "${before:-1}" = 0 ] || { fail "$what: $before send times not the kernel's"; return; }
-	pass "$what: $pk of $sent probes on packet sockets (${ring:-0} through a ring), every send and receive time the kernel's"
+	[ "$mode" = pktmmsg ] || [ "${rxr:-1}" = 0 ] || { fail "$what: $rxr replies through a receive ring without -O pktrecv"; return; }
+	pass "$what: $pk of $sent probes on packet sockets (${ring:-0} through a ring), ${rxr:-0} replies through a receive ring, every send and receive time the kernel's"
 }
 
 # the first hop's hardware address is in the kernel's table before the
 # probers start (their neighbour caches take it at start)
 lab_exec h1 ping -c 1 -W 2 192.0.2.2 >/dev/null
 lab_exec h1 ping -6 -c 1 -W 2 2001:db8:1::2 >/dev/null
+
+# the mode's -O words (pktmmsg also reads replies through rings)
+mode_opts() { [ "$1" = pktmmsg ] && echo "-O pktmmsg -O pktrecv" || echo "-O $1"; }
 
 for mode in rawsend pktsend pktmmsg; do
 	for fam in 4 6; do
@@ -88,7 +97,7 @@ for mode in rawsend pktsend pktmmsg; do
 			what="veth $mode IPv$fam trace -P $m"
 			f=$tmp/$mode.$fam.$m
 			basic_prober ours
-			lab_exec h1 timeout 60 "$scamper" -O $mode -d "$f.log" \
+			lab_exec h1 timeout 60 "$scamper" $(mode_opts $mode) -d "$f.log" \
 			    -I "trace -P $m -q 1 -w 1 $dst" >"$f" 2>"$f.err"
 			if basic_path_ok $fam "$f" && rtts_positive "$f"; then
 				pass "$what: the lab's path, RTTs above 0"
@@ -99,7 +108,7 @@ for mode in rawsend pktsend pktmmsg; do
 		done
 		what="veth $mode IPv$fam ping"
 		f=$tmp/$mode.$fam.ping
-		lab_exec h1 timeout 60 "$scamper" -O $mode -d "$f.log" \
+		lab_exec h1 timeout 60 "$scamper" $(mode_opts $mode) -d "$f.log" \
 		    -I "ping -c 3 -i 0.2 $dst" >"$f" 2>"$f.err"
 		if grep -q '3 packets transmitted, 3 packets received' "$f" &&
 		    rtts_positive "$f"; then
@@ -132,7 +141,7 @@ trap 'rm -rf "$tt"' EXIT
 for c in "trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2"; do
 	for mode in rawsend pktsend pktmmsg; do
 		"$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
-		    -- "$scamper" -O $mode -d "$tt/$mode.log" \
+		    -- "$scamper" $(mode_opts $mode) -d "$tt/$mode.log" \
 		    >"$tt/$mode.out" 2>&1 &
 	done
 	wait
