@@ -70,7 +70,12 @@ pktrecv_free(struct pktrecv *p)
 		return;
 	for (int i = 0; i < PKTPATH_MAXIF; i++) {
 		struct pr_if *f = &p->ifs[i];
+		uint32_t got, dropped;
 
+		if (f->fd != -1 && rxring_counts(f->fd, &got, &dropped) == 0)
+			log_debug("interface %u: its receive ring took %u "
+			    "frames, dropped %u (full)", f->ifindex, got,
+			    dropped);
 		if (f->req != NULL)
 			f->req->p = NULL;
 		if (f->lfd != NULL)

@@ -162,6 +162,20 @@ rxring_free(struct rxring *r)
 	free(r);
 }
 
+int
+rxring_counts(int fd, uint32_t *got, uint32_t *dropped)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	memset(&st, 0, sizeof(st));
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == -1)
+		return -1;
+	*got = st.tp_packets;
+	*dropped = st.tp_drops;
+	return 0;
+}
+
 /* Hand frame F (in a block of BSIZE from B) to CB: 1, or 0 if it is
  * one we sent, or -1 if it does not lie within the block. */
 static int
@@ -263,6 +277,15 @@ void
 rxring_free(struct rxring *r)
 {
 	free(r);
+}
+
+int
+rxring_counts(int fd, uint32_t *got, uint32_t *dropped)
+{
+	(void)fd;
+	*got = *dropped = 0;
+	errno = EOPNOTSUPP;
+	return -1;
 }
 
 int

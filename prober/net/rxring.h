@@ -26,9 +26,13 @@
 #include "stamp.h"
 
 #define RXRING_BLOCK	(1u << 16)	/* bytes per block */
-#define RXRING_BLOCKS	16		/* blocks in a ring: 1 MB */
+#define RXRING_BLOCKS	64		/* blocks in a ring: 4 MB, as the raw
+					   sockets' receive buffers */
 #define RXRING_FRAME	2048		/* bytes a frame may take */
-#define RXRING_TMO_MS	1		/* a block is handed over after */
+#define RXRING_TMO_MS	4		/* a block is handed over after: a
+					   block handed over takes its whole
+					   size, so BLOCKS x TMO_MS is the
+					   least time the ring holds */
 #define RXRING_MAXIF	8		/* interfaces a raw filter names */
 #define RXRING_PROGMAX	32		/* instructions of a filter at most */
 
@@ -72,6 +76,10 @@ struct rxring *rxring_over(void *mem, uint32_t nblocks, uint32_t bsize);
 
 /* Unmap and free R (NULL: nothing). */
 void rxring_free(struct rxring *r);
+
+/* The frames socket FD's ring took and dropped (full) since the last
+ * call, into *GOT and *DROPPED.  Returns 0, or -1 with errno. */
+int rxring_counts(int fd, uint32_t *got, uint32_t *dropped);
 
 /* Hand every frame of up to MAXBLOCKS blocks the kernel has given us,
  * in order, to CB(ARG, ...), and give the blocks back.  Returns the
