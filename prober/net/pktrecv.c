@@ -140,6 +140,13 @@ ring_up(struct pktrecv *p, struct pr_if *f, int fd)
 		;
 	if ((f->ring = rxring_new(fd)) == NULL)
 		return -1;
+	{
+		/* the counters start here: what the socket dropped before its
+		 * filter (everything it saw) is not the ring's */
+		uint32_t got, dropped;
+
+		(void)rxring_counts(fd, &got, &dropped);
+	}
 	if ((f->lfd = loop_fd_add(p->l, fd, LOOP_READ, on_readable, f)) ==
 	    NULL) {
 		rxring_free(f->ring);
