@@ -130,6 +130,7 @@ ring_up(struct pktrecv *p, struct pr_if *f, int fd)
 {
 	struct rxring_insn prog[RXRING_PROGMAX];
 	uint8_t junk[64];
+	uint32_t got, dropped;
 	int len = rxring_filter_replies(f->hlen, prog);
 
 	if (dl_sock_prep(fd, 0) == -1 || rxring_attach(fd, prog, len) == -1)
@@ -140,13 +141,9 @@ ring_up(struct pktrecv *p, struct pr_if *f, int fd)
 		;
 	if ((f->ring = rxring_new(fd)) == NULL)
 		return -1;
-	{
-		/* the counters start here: what the socket dropped before its
-		 * filter (everything it saw) is not the ring's */
-		uint32_t got, dropped;
-
-		(void)rxring_counts(fd, &got, &dropped);
-	}
+	/* the counters start here: what the socket dropped before its
+	 * filter (everything it saw) is not the ring's */
+	(void)rxring_counts(fd, &got, &dropped);
 	if ((f->lfd = loop_fd_add(p->l, fd, LOOP_READ, on_readable, f)) ==
 	    NULL) {
 		rxring_free(f->ring);
