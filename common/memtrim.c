@@ -12,6 +12,42 @@
 
 #include "memtrim.h"
 
+#define MEMTRIM_HOOKS	8
+
+static struct {
+	void	(*fn)(void *);
+	void	*arg;
+} hooks[MEMTRIM_HOOKS];
+
+int
+mem_trim_hook(void (*fn)(void *), void *arg)
+{
+	for (int i = 0; i < MEMTRIM_HOOKS; i++)
+		if (hooks[i].fn == NULL) {
+			hooks[i].fn = fn;
+			hooks[i].arg = arg;
+			return 0;
+		}
+	return -1;
+}
+
+void
+mem_trim_unhook(void (*fn)(void *), void *arg)
+{
+	for (int i = 0; i < MEMTRIM_HOOKS; i++)
+		if (hooks[i].fn == fn && hooks[i].arg == arg)
+			hooks[i].fn = NULL;
+}
+
+/* Call the hooks. */
+static void
+call_hooks(void)
+{
+	for (int i = 0; i < MEMTRIM_HOOKS; i++)
+		if (hooks[i].fn != NULL)
+			hooks[i].fn(hooks[i].arg);
+}
+
 #if defined(__linux__) && defined(__GLIBC__)
 #include <link.h>
 #include <malloc.h>
@@ -72,6 +108,7 @@ mem_trim_idle(void)
 {
 	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
 
+	call_hooks();
 	malloc_trim(0);
 	dl_iterate_phdr(drop_ro_segments, &pg);
 }
@@ -79,5 +116,6 @@ mem_trim_idle(void)
 void
 mem_trim_idle(void)
 {
+	call_hooks();
 }
 #endif

@@ -13,4 +13,11 @@
  * way to do it. */
 void	mem_trim_idle(void);
 
+/* Have FN(ARG) called first by each mem_trim_idle, to give back what
+ * its owner holds only while busy.  Returns 0, or -1 when 8 are held. */
+int	mem_trim_hook(void (*fn)(void *), void *arg);
+
+/* Call FN(ARG) no more (a no-op if it was never hooked). */
+void	mem_trim_unhook(void (*fn)(void *), void *arg);
+
 #endif

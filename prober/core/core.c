@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "accessor.h"
 #include "core_int.h"
 #include "log.h"
+#include "rtcopy.h"
 #include "scamper_file.h"
 #include "scamper_list.h"
 
@@ -36,8 +39,7 @@ state_free(struct task *t)
 {
 	if (t->state != NULL && t->m->free_state != NULL)
 		t->m->free_state(t->state);
-	free(t->state);
-	t->state = NULL;
+	t->state = NULL;	/* inside T's allocation (task_alloc) */
 	if (t->result != NULL)
 		scamper_file_obj_free(t->result_type, t->result);
 	t->result = NULL;
@@ -118,6 +120,36 @@ on_reap(void *arg)
 	core_kick(c);
 }
 
+/* Where a task's state starts in its allocation: after the task,
+ * aligned for anything. */
+#define TASK_STATE_OFF	((sizeof(struct task) + _Alignof(max_align_t) - 1) & \
+			    ~(_Alignof(max_align_t) - 1))
+
+/* A zeroed task for M with its zeroed state in the same allocation (one
+ * calloc per command, not two), or NULL. */
+static struct task *
+task_alloc(const struct method *m)
+{
+	struct task *t;
+
+	if (m->state_size > SIZE_MAX - TASK_STATE_OFF ||
+	    (t = calloc(1, TASK_STATE_OFF + m->state_size)) == NULL)
+		return NULL;
+	t->state = (char *)t + TASK_STATE_OFF;
+	return t;
+}
+
+/* Copy string SRC into DST (LEN bytes), cut short if need be: as
+ * snprintf's "%s" without the formatting, once per command. */
+static void
+copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* Parse CMD and queue its task on S (see core_src_command). */
 static int
 src_command(struct core_src *s, const char *cmd, const char *where,
@@ -135,7 +167,7 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		    where);
 		return -1;
 	}
-	snprintf(line, sizeof(line), "%s", cmd);
+	copy_str(line, sizeof(line), cmd);
 	if (c->failed != 0) {
 		snprintf(why, sizeof(why), "probing has stopped (%s)",
 		    strerror(c->failed));
@@ -153,7 +185,7 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 	if (cmd_getopts(m->opts, m->nopts, argc, argv, &args, why,
 	    sizeof(why)) == -1)
 		goto bad;
-	if ((t = calloc(1, sizeof(*t))) == NULL) {
+	if ((t = task_alloc(m)) == NULL) {
 		snprintf(why, sizeof(why), "out of memory");
 		goto bad;
 	}
@@ -164,11 +196,6 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 			t->midx = (uint8_t)i;
 	t->src = s;
 	t->id = ++c->next_id;
-	if ((t->state = calloc(1, m->state_size)) == NULL) {
-		free(t);
-		snprintf(why, sizeof(why), "out of memory");
-		goto bad;
-	}
 	if (m->init(t, t->state, &args, why, sizeof(why)) == -1) {
 		state_free(t);
 		free(t);
@@ -218,8 +245,7 @@ src_fill(struct core_src *s)
 		    sizeof(err)) == -1)
 			log_warnx("%s", err);
 		else
-			snprintf(s->qwhere, sizeof(s->qwhere), "%.*s",
-			    (int)sizeof(s->qwhere) - 1, where);
+			copy_str(s->qwhere, sizeof(s->qwhere), where);
 	}
 	return !TAILQ_EMPTY(&s->pending);
 }
@@ -562,7 +588,11 @@ core_log_stats(const struct core *c)
 {
 	static const struct netio_stats none;
 	const struct netio_stats *ns = core_netio_stats(c);
+	unsigned long rt_copy, rt_asked;
 
+	rtcopy_counts(&rt_copy, &rt_asked);
+	log_debug("statistics: source addresses from the routes' copy %lu, "
+	    "asked of the kernel %lu", rt_copy, rt_asked);
 	if (ns == NULL)
 		ns = &none;
 	log_debug("statistics: tasks %llu, probes %llu (sent %llu in %llu "

@@ -15,6 +15,7 @@
 #include "io.h"
 #include "neigh.h"
 #include "route.h"
+#include "rtcopy.h"
 
 struct io_sock {
 	struct netio_fds	 fds;		/* until attach hands them on */
@@ -24,6 +25,7 @@ struct io_sock {
 	struct netio		*nio;
 	struct dl_pool		*dlp;
 	struct io_up		 up;
+	struct loop		*l;
 };
 
 static void
@@ -88,6 +90,9 @@ s_attach(void *ctx, struct loop *l, const struct io_up *up)
 	netio_fds_init(&s->fds);	/* netio's now */
 	netio_set_txcb(s->nio, on_sent);
 	dl_pool_set_txcb(s->dlp, on_sent, s);
+	/* without the copy every new trace's source is the kernel's */
+	if (rtcopy_watch(l) == 0)
+		s->l = l;
 	return 0;
 }
 
@@ -96,6 +101,8 @@ s_free(void *ctx)
 {
 	struct io_sock *s = ctx;
 
+	if (s->l != NULL)
+		rtcopy_stop(s->l);
 	dl_pool_free(s->dlp);
 	netio_free(s->nio);
 	close_fds(&s->fds);

@@ -129,21 +129,52 @@ source_file_tsps(const char *cmd, const char *path)
 	return s;
 }
 
-/* Write "CMD WORD" (or WORD alone for commands) into BUF. */
+/* Write "CMD WORD" (or WORD alone for commands) into BUF: by hand, as
+ * this runs once per target. */
 static int
 compose(const struct source *s, const char *word, int whole, char *buf,
     size_t len)
 {
-	int n = whole ? snprintf(buf, len, "%s", word) :
-	    snprintf(buf, len, "%s %s", s->cmd, word);
+	size_t cl = whole ? 0 : strlen(s->cmd), wl = strlen(word);
+	size_t n = whole ? wl : cl + 1 + wl;
 
-	if (n < 0 || (size_t)n >= len) {
+	if (n >= len) {
 		/* never hand on a truncated command */
 		snprintf(buf, len, "command too long (at most %zu bytes)",
 		    len - 1);
 		return -1;
 	}
+	if (!whole) {
+		memcpy(buf, s->cmd, cl);
+		buf[cl++] = ' ';
+	}
+	memcpy(buf + cl, word, wl + 1);
 	return 1;
+}
+
+/* Write "PATH:LINE" into WHERE (WLEN bytes, truncated if need be). */
+static void
+file_where(const struct source *s, char *where, size_t wlen)
+{
+	char num[24], *p = num + sizeof(num);
+	unsigned long v = s->line;
+	size_t pl = strlen(s->path), nl;
+
+	if (wlen == 0)
+		return;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	*--p = ':';
+	nl = (size_t)(num + sizeof(num) - p);
+	if (pl + nl >= wlen) {
+		snprintf(where, wlen, "%s:%lu", s->path, s->line);
+		return;
+	}
+	memcpy(where, s->path, pl);
+	memcpy(where + pl, p, nl);
+	where[pl + nl] = '\0';
 }
 
 /* Write "CMD -T tsprespec=A,B TARGET" for the tsps line LINE ("TARGET
@@ -239,7 +270,7 @@ source_next(struct source *s, char *buf, size_t len, char *where,
 	case SRC_FILE:
 		if ((rc = file_line(s, line, sizeof(line))) == 0)
 			return 0;
-		snprintf(where, wlen, "%s:%lu", s->path, s->line);
+		file_where(s, where, wlen);
 		if (rc == -1) {
 			snprintf(buf, len, "%s", line);
 			return -1;

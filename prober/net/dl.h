@@ -100,7 +100,7 @@ struct dl_user *dl_user_new(struct dl_pool *p, int want, int af,
  * at once, and each tap's own filter picks its frames.  READY(ARG, ...)
  * is called once from the loop.  Returns NULL with the reason in WHY
  * (an unknown interface, a link type not framed, EXPR refused by
- * libpcap: its message). */
+ * the filter compiler: its message). */
 struct dl_user *dl_tap_new(struct dl_pool *p, uint32_t ifindex,
     const char *expr, int send, dl_tap_cb *cb, dl_ready_cb *ready,
     void *arg, char *why, size_t whylen);

@@ -366,7 +366,46 @@ neigh_dump(int af, neigh_each_cb *cb, void *arg)
 	return nl_exchange(&r, on_neigh, &c);
 }
 
+/* ---- any dump -------------------------------------------------------- */
+
+struct any_ctx {
+	neigh_nl_cb	*cb;
+	void		*arg;
+};
+
+static int
+on_any(const struct nlmsghdr *h, void *arg)
+{
+	struct any_ctx *c = arg;
+
+	return c->cb(h, c->arg);
+}
+
+int
+neigh_nl_dump(int type, int af, neigh_nl_cb *cb, void *arg)
+{
+	struct nl_req r;
+	struct any_ctx c = { cb, arg };
+
+	/* the family is the first byte of every request body; the rest of
+	 * an rtmsg's zeros select nothing */
+	nl_init(&r, (uint16_t)type, NLM_F_DUMP, sizeof(r.u.rt));
+	r.u.rt.rtm_family = (uint8_t)af;
+	return nl_exchange(&r, on_any, &c);
+}
+
 #else	/* !__linux__ */
+
+int
+neigh_nl_dump(int type, int af, neigh_nl_cb *cb, void *arg)
+{
+	(void)type;
+	(void)af;
+	(void)cb;
+	(void)arg;
+	errno = EOPNOTSUPP;
+	return -1;
+}
 
 int
 neigh_route_get(int af, const uint8_t *dst, struct neigh_route *r)

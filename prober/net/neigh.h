@@ -51,4 +51,11 @@ typedef void neigh_each_cb(void *arg, uint32_t ifindex, const uint8_t *addr,
  * -1 with errno. */
 int neigh_dump(int af, neigh_each_cb *cb, void *arg);
 
+/* Any route netlink dump: request TYPE (RTM_GETROUTE, RTM_GETRULE,
+ * RTM_GETADDR ...) for family AF, each message (a struct nlmsghdr) to
+ * CB(MSG, ARG), which returns nonzero to end it early.  Returns 0, or -1
+ * with errno (EOPNOTSUPP where there is no route netlink). */
+typedef int neigh_nl_cb(const void *msg, void *arg);
+int neigh_nl_dump(int type, int af, neigh_nl_cb *cb, void *arg);
+
 #endif

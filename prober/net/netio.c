@@ -20,6 +20,7 @@
 #endif
 
 #include "log.h"
+#include "memtrim.h"
 #include "netio.h"
 #include "pktpath.h"
 #include "pktrecv.h"
@@ -410,6 +411,27 @@ free_packet(struct netio *n)
 	n->pr = NULL;
 }
 
+void
+netio_trim(struct netio *n)
+{
+	for (int i = 0; i < NETIO_NSOCK; i++) {
+		struct netio_sock *so = &n->snd[i];
+
+		if (so->tx != NULL && so->tx->n == 0 && so->tx->wait == NULL) {
+			free(so->tx);
+			so->tx = NULL;
+		}
+		txs_trim(so->txs);
+	}
+}
+
+/* mem_trim_idle's hook: netio_trim. */
+static void
+on_trim(void *arg)
+{
+	netio_trim(arg);
+}
+
 struct netio *
 netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
     void *arg)
@@ -425,6 +447,7 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	n->drained = -1;
 	for (int i = 0; i < NETIO_NSOCK; i++)
 		n->snd[i].fd = -1;
+	(void)mem_trim_hook(on_trim, n);	/* none left: no trimming */
 	if (fds->send_packet && fds->dl_open != NULL && (n->pp =
 	    pktpath_new(fds->dl_open, fds->dl_ctx, on_packet_sock, n)) ==
 	    NULL)
@@ -444,6 +467,7 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 		goto fail;
 	return n;
 fail:
+	mem_trim_unhook(on_trim, n);
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(l, n->rx[i].lfd);
 	txs_free(n->snd[0].txs);
@@ -459,6 +483,7 @@ netio_free(struct netio *n)
 {
 	if (n == NULL)
 		return;
+	mem_trim_unhook(on_trim, n);
 	for (int i = 0; i < NETIO_NSOCK; i++) {
 		struct netio_tx *q = n->snd[i].tx;
 

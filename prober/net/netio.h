@@ -135,6 +135,10 @@ struct netio *netio_new(struct loop *l, const struct netio_fds *fds,
 /* Stop watching and close every descriptor; free N. */
 void netio_free(struct netio *n);
 
+/* Give back the send queues and timestamp buffers N is not using (an
+ * idle prober: mem_trim_idle calls it); made again when next used. */
+void netio_trim(struct netio *n);
+
 /* Send the IP packet PKT (LEN bytes); TX gets the clock read before it
  * was handed to the kernel.  Returns 0, or -1 with errno set
  * (EAFNOSUPPORT if no socket for that family was given).  While batching

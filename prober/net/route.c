@@ -1,5 +1,6 @@
 /*
- * route.c: source addresses and interface MTUs (see route.h).
+ * route.c: source addresses and interface MTUs (see route.h); the
+ * source of a simple route is asked of the kernel once (rtcopy.h).
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "route.h"
+#include "rtcopy.h"
 
 static socklen_t
 mkaddr(int af, const uint8_t *a, uint16_t port, struct sockaddr_storage *ss)
@@ -40,8 +42,10 @@ mkaddr(int af, const uint8_t *a, uint16_t port, struct sockaddr_storage *ss)
  */
 static int route_fd4 = -1, route_fd6 = -1;
 
-int
-route_src(int af, const uint8_t *dst, uint8_t *src)
+/* The kernel's answer: connect a UDP socket towards DST, read its
+ * source.  0, or -1 with errno. */
+static int
+ask_kernel(int af, const uint8_t *dst, uint8_t *src)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = mkaddr(af, dst, 33434, &ss);
@@ -65,6 +69,23 @@ route_src(int af, const uint8_t *dst, uint8_t *src)
 		memcpy(src, &((struct sockaddr_in *)&ss)->sin_addr, 4);
 	else
 		memcpy(src, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	return 0;
+}
+
+int
+route_src(int af, const uint8_t *dst, uint8_t *src)
+{
+	struct rtable_src *rs;
+
+	if ((rs = rtcopy_src(af, dst)) == NULL)
+		return ask_kernel(af, dst, src);
+	if (!rs->known) {
+		if (ask_kernel(af, dst, rs->addr) == -1)
+			return -1;
+		rs->known = 1;
+	}
+	memset(src, 0, 16);
+	memcpy(src, rs->addr, af == AF_INET ? 4 : 16);
 	return 0;
 }
 

@@ -89,6 +89,20 @@ txs_free(struct txs *x)
 	free(x);
 }
 
+void
+txs_trim(struct txs *x)
+{
+	if (x == NULL || x->waiting > 0)
+		return;
+	free(x->rb);
+	x->rb = NULL;
+	if (x->n == 0) {
+		free(x->r);
+		x->r = NULL;
+		x->cap = x->head = 0;
+	}
+}
+
 static struct txs_rec *
 rec(const struct txs *x, size_t i)
 {

@@ -58,6 +58,9 @@ struct txs *txs_new(int fd, txs_cb *cb, void *arg);
 /* Free X; waiting probes are dropped unreported. */
 void txs_free(struct txs *x);
 
+/* Give back X's buffers while nothing waits (made again when used). */
+void txs_trim(struct txs *x);
+
 /* The kernel accepted probe TOKEN/TAG, handed over after the clock read
  * BEFORE.  TOKEN NULL: a packet to account for but not report. */
 void txs_sent(struct txs *x, void *token, uint32_t tag, struct stamp before);

@@ -14,7 +14,8 @@
 # upper side of the bound, which measures the simulator's punctuality
 # rather than ours, allows 1% (CI saw 1 of 130,436 beside the other
 # tests); the figures are printed.  -w 1
-# keeps the tail of silent hops short.  Needs root; skipped otherwise.
+# keeps the tail of silent hops short.  Then trace -P tcp and tcp-ack over
+# the same TUN device (see below).  Needs root; skipped otherwise.
 set -u
 scamper=$1
 export SCAMPER_HELPER_BIN=$2
@@ -50,6 +51,33 @@ for pps in 10000 100000; do
 		    "accuracy=$acc (want >= 0.99) rtt_short=$short" \
 		    "rtt_zero=$zero rtt_below=$below (want 0)" \
 		    "rtt_over=$over (want at most 1% of) scored=$scored"
+	fi
+done
+# TCP traces over the TUN device (ARPHRD_NONE: no link header, where
+# 20211212 sends no TCP probe at all): 300 each of tcp and tcp-ack at
+# -p 10000 all complete with no error stop, and at least 99% of the
+# responsive hops (the destinations' SYN-ACK or RST among them) are the
+# truth's for the flow, with no RTT short of the design or 0.000 ms.
+for m in tcp tcp-ack; do
+	line=$("$here/../bench/run" -b "$build" -p 10000 -n 300 \
+	    -a "-P delay-min=20 -P delay-max=100" \
+	    -c "trace -P $m -w 1 -q 1" -- "$scamper" 2>&1 | tail -1)
+	echo "$line"
+	get() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
+	tasks=$(get tasks) acc=$(get accuracy) rc=$(get rc)
+	errs=$(get stopped_error) short=$(get rtt_short) zero=$(get rtt_zero)
+	scored=$(get rtt_scored)
+	n=$((n + 1))
+	if [ "$rc" = 0 ] && [ "$tasks" = 300 ] && [ "$errs" = 0 ] &&
+	    awk -v a="$acc" 'BEGIN { exit !(a >= 0.99) }' &&
+	    [ "$short" = 0 ] && [ "$zero" = 0 ] && [ "${scored:-0}" -gt 0 ]; then
+		echo "ok: -P $m on a TUN device: $tasks traces, accuracy $acc," \
+		    "$scored RTTs scored, none short or 0.000"
+	else
+		fail=$((fail + 1))
+		echo "FAIL: -P $m: rc=$rc tasks=$tasks (want 300)" \
+		    "stopped_error=$errs (want 0) accuracy=$acc (want >= 0.99)" \
+		    "rtt_short=$short rtt_zero=$zero (want 0) scored=$scored"
 	fi
 done
 echo "$((n - fail)) passed, $fail failed"

@@ -28,6 +28,17 @@ ground truth.
       prober's error (own less wait: from sc_netsim's write of the
       reply to its receive stamp); rtt_matched, how many matched.
 
+  netsim_score.py ping [--replies FILE] NETSIM [ARGS...] < pings.json
+      Read scamper ping objects (ICMP echo: icmp-echo, the default) and
+      ask --paths what each destination sends back: every response must
+      come from the truth's responder (the destination for echo-reply,
+      the gateway for host-unreach, from any of its router's addresses;
+      none for a silent one), else it is wrong.  Prints pings, probes (sent), responses, matched, wrong,
+      expected (probes sent to destinations that answer) and found (the
+      matched responses: recall is found / expected), accuracy (matched
+      / responses), and the RTT figures as for traces, against the
+      destination's designed RTT.
+
   netsim_score.py tracelb TRUTH DST < tracelb.txt
       Read sc_warts2text tracelb output ("A -> B" link lines) and compare
       its links with the links the truth file implies (router interface
@@ -81,9 +92,15 @@ def read_paths(netsim, queries):
             continue
         w = line.split()
         if len(w) >= 4 and w[2] in ("dst", "router"):
-            # "TTL DST dst host-unreach from GW": GW answers for DST
+            # "TTL DST dst host-unreach from GW": GW answers for DST;
+            # "ttl=LO..HI": per-packet balancers make the path's length
+            # vary, and DST answers from TTL LO on
             src = w[5] if len(w) >= 6 and w[4] == "from" else w[1]
-            dst = (int(w[0]), src, w[3], rtt_of(w))
+            ttl = int(w[0])
+            for x in w:
+                if x.startswith("ttl="):
+                    ttl = min(ttl, int(x[len("ttl="):].split("..")[0]))
+            dst = (ttl, src, w[3], rtt_of(w))
         else:
             hops[int(w[0])] = set(w[1].split("|"))
             rtts[int(w[0])] = rtt_of(w)
@@ -95,6 +112,20 @@ def tick_of(netsim):
     out = subprocess.run(netsim + ["--dry-run", "--truth", "/dev/stdout"],
                          capture_output=True, text=True, check=True).stdout
     return json.loads(out.split("\n")[0]).get("tick_us", 0)
+
+
+def siblings_of(netsim):
+    """Address -> the addresses of its router, from sc_netsim's truth."""
+    out = subprocess.run(netsim + ["--dry-run", "--truth", "/dev/stdout"],
+                         capture_output=True, text=True, check=True).stdout
+    sib = {}
+    for line in out.split("\n"):
+        if '"type":"router"' not in line:
+            continue
+        addrs = frozenset(json.loads(line)["addrs"])
+        for a in addrs:
+            sib[a] = addrs
+    return sib
 
 
 def pct(v, q):
@@ -238,6 +269,101 @@ def score_trace(argv):
     return 0 if wrong == 0 and short == 0 else 1
 
 
+PING_FLOWS = 8
+
+
+def score_ping(argv):
+    recs = None
+    if len(argv) >= 2 and argv[0] == "--replies":
+        recs = read_replies(argv[1])
+        argv = argv[2:]
+    netsim = argv
+    pings, skipped = [], 0
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        o = json.loads(line)
+        if o.get("type") != "ping":
+            continue
+        if o.get("method", "icmp-echo") != "icmp-echo" or ":" in o["dst"]:
+            skipped += 1
+            continue
+        pings.append(o)
+    # the probes' checksums (their flows) are not in the output: each
+    # ping is asked for PING_FLOWS flows, and a reply may come from any
+    # of their responders within any of their designed RTTs
+    queries = [(o["src"], o["dst"], "icmp", "0800%04x" % (f * 0x2111))
+               for o in pings for f in range(PING_FLOWS)]
+    paths = read_paths(netsim, queries) if queries else []
+    if len(paths) != len(queries):
+        print("error: sc_netsim answered %d of %d queries" %
+              (len(paths), len(queries)), file=sys.stderr)
+        return 2
+    tick = tick_of(netsim)
+    sib = siblings_of(netsim)
+    probes = resp = matched = wrong = expected = 0
+    short = outside = zero = below = over = 0
+    errs, scored = [], []
+    for i, o in enumerate(pings):
+        scored.append({"dst": o["dst"], "hops": []})
+        sent = o.get("ping_sent", 0)
+        probes += sent
+        who, want = set(), None
+        for _, dst, _ in paths[i * PING_FLOWS:(i + 1) * PING_FLOWS]:
+            if dst is None or dst[2] == "none" or o["ttl"] < dst[0]:
+                continue
+            # a gateway's host unreachable may come from any of its
+            # router's addresses (the one the probe came in on)
+            who |= sib.get(dst[1], {dst[1]}) if dst[2] == "host-unreach" \
+                else {dst[1]}
+            if dst[3] is not None:
+                want = dst[3] if want is None else \
+                    (min(want[0], dst[3][0]), max(want[1], dst[3][1]))
+        if who:
+            expected += sent
+        for r in o.get("responses", []):
+            resp += 1
+            if r["from"] not in who:
+                wrong += 1
+                print("wrong: ping %s: reply from %s, truth %s" %
+                      (o["dst"], r["from"], "|".join(sorted(who)) or
+                       "none"), file=sys.stderr)
+                continue
+            matched += 1
+            us = int(round(r["rtt"] * 1000))
+            zero += us == 0
+            if us < 1 or us > 50000:
+                outside += 1
+                below += us < 1
+                over += us > 50000
+            h = {"probe_ttl": o["ttl"], "addr": r["from"],
+                 "tx": r.get("tx"), "rtt": r["rtt"]}
+            scored[-1]["hops"].append(h)
+            # short: against the reply's own record where there is one
+            # (the flow's path, not a guess at it)
+            m = reply_of(recs, o, h) if recs is not None else None
+            lo = m[0][1] // 1000 if m is not None else \
+                want[0] if want is not None else None
+            if lo is not None and us < lo - tick:
+                short += 1
+                print("short: ping %s: %d us, designed %d us" %
+                      (o["dst"], us, lo), file=sys.stderr)
+            if want is not None:
+                if want[0] == want[1]:
+                    errs.append(us - want[0])
+    errs.sort()
+    own = own_errors(recs, scored) if recs is not None else ""
+    print("pings=%d unscorable=%d probes=%d responses=%d matched=%d "
+          "wrong=%d expected=%d found=%d accuracy=%.4f rtt_short=%d "
+          "rtt_outside=%d rtt_below=%d rtt_over=%d rtt_zero=%d "
+          "rtt_scored=%d err_med_us=%d err_p99_us=%d%s" %
+          (len(pings), skipped, probes, resp, matched, wrong, expected,
+           matched, matched / resp if resp else 0.0, short, outside, below,
+           over, zero, len(errs), pct(errs, 0.5), pct(errs, 0.99), own))
+    return 0 if wrong == 0 and short == 0 else 1
+
+
 def score_tracelb(argv):
     truth, dst = argv
     addrs_of = {}       # router -> addresses it answers from
@@ -279,6 +405,8 @@ def score_tracelb(argv):
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "trace":
         return score_trace(sys.argv[2:])
+    if len(sys.argv) >= 3 and sys.argv[1] == "ping":
+        return score_ping(sys.argv[2:])
     if len(sys.argv) == 4 and sys.argv[1] == "tracelb":
         return score_tracelb(sys.argv[2:])
     print(__doc__, file=sys.stderr)

@@ -5,7 +5,7 @@
 #   1. 500 IPv4 destinations whose paths cross diamonds (silent routers
 #      inside many): every trace written, link recall >= 0.95, precision
 #      1.00;
-#   2. Debian's scamper on the same targets, given 150 s: on the targets
+#   2. Debian's scamper on the same targets, given 100 s: on the targets
 #      where both found every link of the truth, we send no more probes
 #      per destination than it does;
 #   3. a run stopped by SIGTERM after 3 s still writes every
@@ -13,7 +13,7 @@
 #      Debian's sc_warts2text reads;
 #   4. -O time-limit and -Q end traces that are written (TIMELIMIT,
 #      PROBES); bad option values are refused, each named.
-# Part 4 runs during Debian's 150 s; part 2 scores it after, then part 3
+# Part 4 runs during Debian's 100 s; part 2 scores it after, then part 3
 # (500 traces at once: not while Debian's probes wait for sc_netsim).
 # The topology has no per-packet balancers (links inside one cannot be
 # told apart by any probing) and no ICMP rate limits.  Needs root.
@@ -55,13 +55,13 @@ kv() {	# kv KEY LINE
 	tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"
 }
 
-# --- 1. ours, while Debian's runs (part 2 scores it when its 150 s are
+# --- 1. ours, while Debian's runs (part 2 scores it when its 100 s are
 # over: part 4 runs meanwhile) -------------------------------------------
 start=$SECONDS
 lab_bg vp timeout -k 5 300 "$scamper" -p 5000 -O warts -o "$tmp/ours.warts" \
     -c "tracelb -P udp-dport -w 1 -W 1" -f "$tmp/targets" >/dev/null
 ours=$!
-lab_bg vp timeout -s INT -k 5 150 scamper -p 5000 -O warts \
+lab_bg vp timeout -s INT -k 5 100 scamper -p 5000 -O warts \
     -o "$tmp/deb.warts" -c "tracelb -P udp-dport -w 1 -W 15" \
     -f "$tmp/targets" >/dev/null
 debpid=$!
@@ -117,7 +117,7 @@ done <<'EOF'
 -O bogus|-O: unknown option 'bogus'
 EOF
 
-# --- 2. Debian's, given 150 s: probes per destination on the targets it
+# --- 2. Debian's, given 100 s: probes per destination on the targets it
 # finished ---------------------------------------------------------------
 wait "$debpid"
 echo "# Debian's run over after $((SECONDS - start)) s"

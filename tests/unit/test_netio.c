@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "memtrim.h"
 #include "netio.h"
 #include "pkt.h"
 #include "../lib/check_table.h"
@@ -151,4 +152,43 @@ START_TEST(queue_per_socket)
 }
 END_TEST
 
-CHECK_MAIN("netio", "netio", unqueued_and_queued, queue_per_socket)
+/* An idle trim (mem_trim_idle, through netio's hook) keeps what is
+ * queued, frees the empty queue after the flush, and the next batch
+ * makes it again. */
+START_TEST(trim)
+{
+	struct loop *l;
+	struct netio_fds fds;
+	struct netio *n;
+	struct seen s = { 0 };
+	struct stamp tx;
+	int tok[4];
+
+	netio_fds_init(&fds);
+	fds.send4 = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fds.send4, 0);
+	n = open_netio(&l, &fds, &s, 1);
+	netio_batch(n, 1);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(netio_send(n, pkt4, sizeof(pkt4), &tx,
+		    &tok[i], (uint32_t)i), 0);
+	mem_trim_idle();			/* busy: nothing freed */
+	netio_batch(n, 0);
+	ck_assert_int_eq(s.n, 2);
+	mem_trim_idle();
+	netio_trim(n);				/* twice: nothing left */
+	netio_batch(n, 1);
+	for (int i = 2; i < 4; i++)
+		ck_assert_int_eq(netio_send(n, pkt4, sizeof(pkt4), &tx,
+		    &tok[i], (uint32_t)i), 0);
+	netio_batch(n, 0);
+	ck_assert_int_eq(s.n, 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_ptr_eq(s.token[i], &tok[i]);
+	netio_free(n);
+	mem_trim_idle();			/* unhooked: not called */
+	loop_free(l);
+}
+END_TEST
+
+CHECK_MAIN("netio", "netio", unqueued_and_queued, queue_per_socket, trim)
