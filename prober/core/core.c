@@ -59,8 +59,7 @@ task_free(struct task *t)
 	tcpdl_free(t);
 	task_fw_release(t);
 	state_free(t);
-	free(t->mr);
-	t->mr = NULL;
+	task_ext_free(t);
 	if (t->txwait > 0 && !c->freeing) {
 		t->zombie = 1;
 		TAILQ_INSERT_TAIL(&c->zombies, t, q);
@@ -483,8 +482,8 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 	t = e->owner;
 	/* the datalink saw this reply first, if at all: deliver it only
 	 * if it was not there (reading the datalink may finish T) */
-	if (t->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
-	    (CORE_IO(c, dl_seen, t->dlu, r) || t->finished))
+	if (t->x != NULL && t->x->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
+	    (CORE_IO(c, dl_seen, t->x->dlu, r) || t->finished))
 		return;
 	t->m->reply(t, r, rx);
 }
@@ -507,7 +506,8 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
 	if (t->finished || !t->dl_ready || !(t->dl_want & TASK_DL_TS))
 		return 0;
 	if (outgoing) {
-		if (t->dl_sentcb != NULL && t->dl_sentcb(t, r, ts))
+		if (t->x != NULL && t->x->dl_sentcb != NULL &&
+		    t->x->dl_sentcb(t, r, ts))
 			c->st.tx_dl++;
 		return 0;
 	}

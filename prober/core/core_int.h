@@ -16,18 +16,38 @@
 #include "pace.h"
 #include "task.h"
 
+/* What few tasks use: several flows, a datalink, TCP probes on the
+ * datalink, a firewall rule (task_ext makes it on first use). */
+struct task_ext {
+	struct match_entry	*mr;		/* task_flow_range, or NULL */
+	size_t			 nmr;
+	struct io_dl		*dlu;		/* task_datalink, or NULL */
+	task_dl_ready		*dl_readycb;
+	task_dl_sent		*dl_sentcb;
+	task_frame_cb		*dl_framecb;	/* task_dl_tap */
+	struct io_dl		*tcpdl;		/* IPv4 TCP probes (tcpdl.c) */
+	struct tcpdl_pkt	*tcpdl_q;	/* waiting for it */
+	void			*fwl;		/* task_fw_lease, or NULL */
+	task_fw_ready		*fw_readycb;
+};
+
+/* One per measurement, queued or running: only what every task uses
+ * (one is held per trace in flight: issue 22's memory), the rest in
+ * struct task_ext. */
 struct task {
 	struct core		*c;
 	const struct method	*m;
 	void			*state;
 	void			*result;	/* task_result */
-	uint16_t		 result_type;
-	uint32_t		 id;
-	struct match_entry	 me;
-	struct match_entry	*mr;		/* task_flow_range, or NULL */
-	size_t			 nmr;
+	struct task_ext		*x;		/* NULL until needed */
 	struct core_src		*src;		/* NULL: orphaned, discard */
-	struct io_dl		*dlu;		/* task_datalink, or NULL */
+	struct match_entry	 me;
+	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
+	TAILQ_ENTRY(task)	 run;		/* on the running list */
+	uint32_t		 id;
+	uint32_t		 txwait;	/* probes whose send time is
+						   still to be reported */
+	uint16_t		 result_type;
 	uint8_t			 wants;		/* on the ready queue */
 	uint8_t			 started;
 	uint8_t			 held;		/* on the held queue */
@@ -37,18 +57,7 @@ struct task {
 	uint8_t			 dl_ready;	/* its READY said 0 */
 	uint8_t			 zombie;	/* freed but for TXWAIT */
 	uint8_t			 midx;		/* m's index in the table */
-	uint32_t		 txwait;	/* probes whose send time is
-						   still to be reported */
-	task_dl_ready		*dl_readycb;
-	task_dl_sent		*dl_sentcb;
-	task_frame_cb		*dl_framecb;	/* task_dl_tap */
-	struct io_dl		*tcpdl;		/* IPv4 TCP probes (tcpdl.c) */
-	struct tcpdl_pkt	*tcpdl_q;	/* waiting for it */
-	uint8_t			 tcpdl_state;
-	void			*fwl;		/* task_fw_lease, or NULL */
-	task_fw_ready		*fw_readycb;
-	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
-	TAILQ_ENTRY(task)	 run;		/* on the running list */
+	uint8_t			 tcpdl_state;	/* tcpdl.c */
 };
 
 TAILQ_HEAD(taskq, task);
@@ -125,6 +134,12 @@ core_kick(struct core *c)
 	if (!timer_pending(&c->pump))
 		loop_timer_after(c->l, &c->pump, 0);
 }
+
+/* T's struct task_ext, made zeroed on first use; NULL on ENOMEM. */
+struct task_ext *task_ext(struct task *t);
+
+/* Free T's struct task_ext (its range of flows, already unlinked). */
+void task_ext_free(struct task *t);
 
 /* Unlink every flow T registered and forget its range. */
 void task_flows_del(struct task *t);

@@ -40,15 +40,33 @@ ACCESSOR(task, void *, task_state, state)
 /* The task's number, unique in this process, from 1. */
 ACCESSOR(task, uint32_t, task_id, id)
 
+struct task_ext *
+task_ext(struct task *t)
+{
+	if (t->x == NULL)
+		t->x = calloc(1, sizeof(*t->x));
+	return t->x;
+}
+
+void
+task_ext_free(struct task *t)
+{
+	if (t->x == NULL)
+		return;
+	free(t->x->mr);
+	free(t->x);
+	t->x = NULL;
+}
+
 void
 task_flows_del(struct task *t)
 {
 	match_del(t->c->mt, &t->me);
-	if (t->mr != NULL) {
-		match_del_all(t->c->mt, t->mr, t->nmr);
-		free(t->mr);
-		t->mr = NULL;
-		t->nmr = 0;
+	if (t->x != NULL && t->x->mr != NULL) {
+		match_del_all(t->c->mt, t->x->mr, t->x->nmr);
+		free(t->x->mr);
+		t->x->mr = NULL;
+		t->x->nmr = 0;
 	}
 }
 
@@ -82,7 +100,7 @@ task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
 	if (count <= 1)
 		return task_flow(t, af, proto, first, dst);
 	task_flows_del(t);
-	if ((e = calloc(count, sizeof(*e))) == NULL)
+	if (task_ext(t) == NULL || (e = calloc(count, sizeof(*e))) == NULL)
 		return -1;
 	for (uint16_t i = 0; i < count; i++)
 		flow_entry(t, &e[i], af, proto, (uint16_t)(first + i), dst);
@@ -93,8 +111,8 @@ task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
 		errno = save;
 		return -1;
 	}
-	t->mr = e;
-	t->nmr = count;
+	t->x->mr = e;
+	t->x->nmr = count;
 	return 0;
 }
 
@@ -110,7 +128,7 @@ task_flows(struct task *t, const struct task_flowkey *k, size_t n)
 		return -1;
 	}
 	task_flows_del(t);
-	if ((e = calloc(n, sizeof(*e))) == NULL)
+	if (task_ext(t) == NULL || (e = calloc(n, sizeof(*e))) == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		flow_entry(t, &e[m], k[i].af, k[i].proto, k[i].id, k[i].dst);
@@ -128,8 +146,8 @@ task_flows(struct task *t, const struct task_flowkey *k, size_t n)
 		errno = save;
 		return -1;
 	}
-	t->mr = e;
-	t->nmr = m;
+	t->x->mr = e;
+	t->x->nmr = m;
 	return 0;
 }
 
@@ -159,8 +177,8 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 	t->c->st.probes_by_method[t->midx]++;
 	/* counted first: a socket without timestamps reports at once */
 	t->txwait++;
-	if (t->dlu != NULL && (t->dl_want & TASK_DL_VIA))
-		rc = CORE_IO(t->c, dl_send, t->dlu, buf, len, tx, t, tag);
+	if (t->x != NULL && t->x->dlu != NULL && (t->dl_want & TASK_DL_VIA))
+		rc = CORE_IO(t->c, dl_send, t->x->dlu, buf, len, tx, t, tag);
 	else if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
 		rc = rc == 1 ? 0 : -1;
 	else
@@ -321,9 +339,11 @@ task_start_fail(char *err, size_t errlen, const char *what)
 void
 task_dl_free(struct task *t)
 {
-	if (t->dlu != NULL)
-		CORE_IO(t->c, dl_free, t->dlu);
-	t->dlu = NULL;
+	if (t->x == NULL)
+		return;
+	if (t->x->dlu != NULL)
+		CORE_IO(t->c, dl_free, t->x->dlu);
+	t->x->dlu = NULL;
 }
 
 int
@@ -341,7 +361,7 @@ on_dl_ready(void *arg, int err, const char *why)
 	if (t->finished)
 		return;
 	t->dl_ready = err == 0;
-	t->dl_readycb(t, err, why);
+	t->x->dl_readycb(t, err, why);
 }
 
 int
@@ -354,10 +374,15 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 
 	task_dl_free(t);
 	t->dl_ready = 0;
-	t->dl_want = want;
-	t->dl_readycb = ready;
-	t->dl_sentcb = sent;
-	t->dl_framecb = NULL;
+	t->dl_want = (uint8_t)want;
+	if (task_ext(t) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	t->x->dl_readycb = ready;
+	t->x->dl_sentcb = sent;
+	t->x->dl_framecb = NULL;
 	if (t->c->io.ops->dl_new == NULL) {
 		snprintf(err, errlen, "no datalink in this network");
 		errno = ENODEV;
@@ -367,7 +392,7 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 	 * refusal that is no system call's (a router of ours, say) is
 	 * EINVAL, not whatever errno held */
 	errno = 0;
-	if ((t->dlu = CORE_IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
+	if ((t->x->dlu = CORE_IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
 	    err, errlen)) == NULL) {
 		if (errno == 0)
 			errno = EINVAL;
@@ -452,8 +477,8 @@ on_tap_frame(void *arg, const uint8_t *frame, size_t len, size_t linkhdr,
 {
 	struct task *t = arg;
 
-	if (!t->finished && t->dl_ready && t->dl_framecb != NULL)
-		t->dl_framecb(t, frame, len, linkhdr, ts, outgoing);
+	if (!t->finished && t->dl_ready && t->x->dl_framecb != NULL)
+		t->x->dl_framecb(t, frame, len, linkhdr, ts, outgoing);
 }
 
 int
@@ -463,14 +488,18 @@ task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
 	task_dl_free(t);
 	t->dl_ready = 0;
 	t->dl_want = 0;
-	t->dl_readycb = ready;
-	t->dl_sentcb = NULL;
-	t->dl_framecb = frame;
+	if (task_ext(t) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->x->dl_readycb = ready;
+	t->x->dl_sentcb = NULL;
+	t->x->dl_framecb = frame;
 	if (t->c->io.ops->dl_tap_new == NULL) {
 		snprintf(err, errlen, "no datalink in this network");
 		return -1;
 	}
-	if ((t->dlu = CORE_IO(t->c, dl_tap_new, ifindex, expr, send,
+	if ((t->x->dlu = CORE_IO(t->c, dl_tap_new, ifindex, expr, send,
 	    frame != NULL ? on_tap_frame : NULL, on_dl_ready, t, err,
 	    errlen)) == NULL)
 		return -1;
@@ -505,7 +534,7 @@ on_fw_done(void *arg, int err, uint16_t sport)
 		return;
 	if (err != 0)
 		task_fw_release(t);
-	t->fw_readycb(t, err, sport);
+	t->x->fw_readycb(t, err, sport);
 }
 
 int
@@ -525,8 +554,10 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	memcpy(r.dst, dst, af == AF_INET ? 4 : 16);
 	r.sport = sport;
 	r.dport = dport;
-	t->fw_readycb = ready;
-	if ((t->fwl = CORE_IO(t->c, fw_lease, &r, on_fw_done, t)) == NULL)
+	if (task_ext(t) == NULL)
+		return -1;
+	t->x->fw_readycb = ready;
+	if ((t->x->fwl = CORE_IO(t->c, fw_lease, &r, on_fw_done, t)) == NULL)
 		return -1;
 	return 0;
 }
@@ -535,13 +566,14 @@ int
 task_dl_send(struct task *t, const uint8_t *frame, size_t len,
     struct stamp *tx, uint32_t tag)
 {
-	if (t->dlu == NULL || t->c->io.ops->dl_send_frame == NULL) {
+	if (t->x == NULL || t->x->dlu == NULL ||
+	    t->c->io.ops->dl_send_frame == NULL) {
 		errno = ENOTCONN;
 		return -1;
 	}
 	t->c->st.probes++;
 	t->txwait++;	/* counted first, as task_send does */
-	if (CORE_IO(t->c, dl_send_frame, t->dlu, frame, len, tx, t, tag) ==
+	if (CORE_IO(t->c, dl_send_frame, t->x->dlu, frame, len, tx, t, tag) ==
 	    -1) {
 		t->txwait--;
 		return -1;
@@ -552,10 +584,10 @@ task_dl_send(struct task *t, const uint8_t *frame, size_t len,
 void
 task_fw_release(struct task *t)
 {
-	if (t->fwl == NULL)
+	if (t->x == NULL || t->x->fwl == NULL)
 		return;
-	CORE_IO(t->c, fw_release, t->fwl);
-	t->fwl = NULL;
+	CORE_IO(t->c, fw_release, t->x->fwl);
+	t->x->fwl = NULL;
 }
 
 void

@@ -265,7 +265,8 @@ void task_fw_release(struct task *t);
  * libscamperfile of TYPE (SCAMPER_FILE_OBJ_*), now the core's.  Once T
  * finishes the core writes it (a technique knows no output format); it
  * frees it with the task's state (after free_state).  Called from
- * method->init. */
+ * method->init or later, before task_finish (a task that finishes
+ * without one writes nothing). */
 void task_result(struct task *t, uint16_t type, void *obj);
 
 /* The task is done: the core writes its result and frees it soon. */

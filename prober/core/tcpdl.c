@@ -66,10 +66,10 @@ on_ready(void *arg, int err, const char *why)
 		t->tcpdl_state = TD_RAW;
 	} else
 		t->tcpdl_state = TD_READY;
-	while ((q = t->tcpdl_q) != NULL && !t->finished) {
-		t->tcpdl_q = q->next;
+	while ((q = t->x->tcpdl_q) != NULL && !t->finished) {
+		t->x->tcpdl_q = q->next;
 		if (t->tcpdl_state == TD_READY)
-			rc = CORE_IO(t->c, dl_send, t->tcpdl, q->buf, q->len,
+			rc = CORE_IO(t->c, dl_send, t->x->tcpdl, q->buf, q->len,
 			    &tx, t, q->tag);
 		else
 			rc = CORE_IO(t->c, send, q->buf, q->len, &tx, t,
@@ -91,9 +91,10 @@ want(struct task *t, const uint8_t *dst)
 	/* a network without them (the harness): on the raw socket */
 	if (ops->next_hop == NULL || ops->dl_new == NULL)
 		return;
-	if (CORE_IO(t->c, next_hop, AF_INET, dst, rtr) != 0)
+	if (CORE_IO(t->c, next_hop, AF_INET, dst, rtr) != 0 ||
+	    task_ext(t) == NULL)
 		return;
-	if ((t->tcpdl = CORE_IO(t->c, dl_new, IO_DL_VIA, AF_INET, dst, rtr,
+	if ((t->x->tcpdl = CORE_IO(t->c, dl_new, IO_DL_VIA, AF_INET, dst, rtr,
 	    on_ready, t, why, sizeof(why))) == NULL) {
 		log_debug("%s: TCP probes on the raw socket: %s", t->m->name,
 		    why);
@@ -115,7 +116,7 @@ tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
 		want(t, buf + 16);
 	switch (t->tcpdl_state) {
 	case TD_READY:
-		return CORE_IO(t->c, dl_send, t->tcpdl, buf, len, tx, t,
+		return CORE_IO(t->c, dl_send, t->x->tcpdl, buf, len, tx, t,
 		    tag) == 0 ? 1 : -1;
 	case TD_WAIT:
 		if ((q = malloc(sizeof(*q) + len)) == NULL)
@@ -124,7 +125,8 @@ tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
 		q->tag = tag;
 		q->len = len;
 		memcpy(q->buf, buf, len);
-		for (tail = &t->tcpdl_q; *tail != NULL; tail = &(*tail)->next)
+		for (tail = &t->x->tcpdl_q; *tail != NULL;
+		    tail = &(*tail)->next)
 			;
 		*tail = q;
 		*tx = stamp_now();	/* provisional: told again when sent */
@@ -138,11 +140,13 @@ tcpdl_free(struct task *t)
 {
 	struct tcpdl_pkt *q;
 
-	if (t->tcpdl != NULL)
-		CORE_IO(t->c, dl_free, t->tcpdl);
-	t->tcpdl = NULL;
-	while ((q = t->tcpdl_q) != NULL) {
-		t->tcpdl_q = q->next;
+	if (t->x == NULL)
+		return;
+	if (t->x->tcpdl != NULL)
+		CORE_IO(t->c, dl_free, t->x->tcpdl);
+	t->x->tcpdl = NULL;
+	while ((q = t->x->tcpdl_q) != NULL) {
+		t->x->tcpdl_q = q->next;
 		t->txwait--;	/* never sent: nothing will be reported */
 		free(q);
 	}

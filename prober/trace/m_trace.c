@@ -70,16 +70,21 @@ static int
 trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
+	uint8_t r[16] = { 0 };
 	int src, rtr;
 
-	if ((s->af = (uint8_t)cmd_target(a, s->t->dst.addr, err, len)) == 0 ||
-	    (src = cmd_opt_addr(a, 'S', s->af, s->t->src.addr, err,
+	if ((s->af = (uint8_t)cmd_target(a, s->c.dst.addr, err, len)) == 0 ||
+	    (src = cmd_opt_addr(a, 'S', s->af, s->c.src.addr, err,
 	    len)) == -1 ||
-	    (rtr = cmd_opt_addr(a, 'r', s->af, s->t->rtr.addr, err,
-	    len)) == -1)
+	    (rtr = cmd_opt_addr(a, 'r', s->af, r, err, len)) == -1)
 		return -1;
 	s->have_src = (uint8_t)src;
 	s->have_rtr = (uint8_t)rtr;
+	if (rtr) {
+		if (trace_side(s) == NULL)
+			return cmd_err(err, len, "out of memory");
+		memcpy(s->x->rtr.addr, r, sizeof(r));
+	}
 	return 0;
 }
 
@@ -96,9 +101,10 @@ trace_payload(struct trace_state *s, const struct cmd_args *a, char *err,
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
 		return cmd_err(err, len, "-p: a payload is not allowed with TCP "
 		    "methods");
-	if ((s->payload = malloc(TRACE_PAYLOAD_MAX)) == NULL)
+	if (trace_side(s) == NULL ||
+	    (s->x->payload = malloc(TRACE_PAYLOAD_MAX)) == NULL)
 		return cmd_err(err, len, "out of memory");
-	s->paylen = cmd_hex(v->s, s->payload, TRACE_PAYLOAD_MAX);
+	s->paylen = cmd_hex(v->s, s->x->payload, TRACE_PAYLOAD_MAX);
 	if ((s->method == TRACE_UDP_PARIS || s->method == TRACE_ICMP_PARIS) &&
 	    s->paylen < 2)
 		return cmd_err(err, len, "-p: Paris methods need at least 2 "
@@ -110,7 +116,7 @@ static int
 trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
-	struct scamper_trace *t = s->t;
+	struct trace_conf *t = &s->c;
 
 	if (cmd_has_word(a, 'O', 2))
 		t->flags |= SCAMPER_TRACE_FLAG_CONSTPAYLOAD;
@@ -128,7 +134,6 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 			return cmd_err(err, len, "-c: confidence must be 95 or 99");
 		if (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)
 			return cmd_err(err, len, "-c cannot be combined with -Q");
-		s->confidence = t->confidence;
 	}
 	if (s->method == TRACE_ICMP_PARIS)
 		t->flags |= SCAMPER_TRACE_FLAG_ICMPCSUMDP;	/* as 20211212 */
@@ -149,12 +154,9 @@ trace_init(struct task *task, void *state, const struct cmd_args *a,
     char *err, size_t len)
 {
 	struct trace_state *s = state;
-	struct scamper_trace *t;
+	struct trace_conf *t = &s->c;
 
 	s->task = task;
-	if ((s->t = t = scamper_trace_alloc()) == NULL)
-		return cmd_err(err, len, "out of memory");
-	task_result(task, SCAMPER_FILE_OBJ_TRACE, t);
 	s->method = (enum trace_method)cmd_optu(a, 'P', TRACE_UDP_PARIS);
 	t->type = trace_types[s->method];
 	t->attempts = (uint8_t)cmd_optu(a, 'q', 2);

@@ -147,18 +147,21 @@ int
 trace_dtree_setup(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
-	struct scamper_trace *t = s->t;
+	struct scamper_trace *t;
 	const struct cmd_optval *z = cmd_opt(a, 'Z');
 	int noback = cmd_has_word(a, 'O', 1);
+
 	if (cmd_opt(a, 'z') == NULL && z == NULL && !noback)
 		return 0;
-	if ((t->dtree = scamper_trace_dtree_alloc()) == NULL ||
+	/* a doubletree trace holds its result from the start */
+	if ((t = trace_result(s)) == NULL ||
+	    (t->dtree = scamper_trace_dtree_alloc()) == NULL ||
 	    (z != NULL && (t->dtree->lss = strdup(z->s)) == NULL)) {
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
-	t->flags |= SCAMPER_TRACE_FLAG_DOUBLETREE;
-	t->dtree->firsthop = t->firsthop;
+	s->c.flags |= SCAMPER_TRACE_FLAG_DOUBLETREE;
+	t->dtree->firsthop = s->c.firsthop;
 	if (noback)
 		t->dtree->flags |= 0x01;
 	for (int i = 0; i < a->nv; i++) {
@@ -172,12 +175,13 @@ trace_dtree_setup(struct trace_state *s, const struct cmd_args *a, char *err,
 			    "address family", v->s);
 			return -1;
 		}
-		if ((g = realloc(s->gss, (size_t)(s->gssc + 1) * 16)) == NULL) {
+		if (trace_side(s) == NULL || (g = realloc(s->x->gss,
+		    (size_t)(s->x->gssc + 1) * 16)) == NULL) {
 			snprintf(err, len, "out of memory");
 			return -1;
 		}
-		s->gss = g;
-		memcpy(s->gss + s->gssc++ * 16, v->addr, 16);
+		s->x->gss = g;
+		memcpy(s->x->gss + s->x->gssc++ * 16, v->addr, 16);
 	}
 	return 0;
 }
@@ -187,8 +191,8 @@ trace_dtree_in_gss(const struct trace_state *s, const uint8_t *addr)
 {
 	size_t alen = s->af == AF_INET ? 4 : 16;
 
-	for (int i = 0; i < s->gssc; i++)
-		if (memcmp(s->gss + i * 16, addr, alen) == 0)
+	for (int i = 0; s->x != NULL && i < s->x->gssc; i++)
+		if (memcmp(s->x->gss + i * 16, addr, alen) == 0)
 			return 1;
 	return 0;
 }
@@ -196,7 +200,8 @@ trace_dtree_in_gss(const struct trace_state *s, const uint8_t *addr)
 int
 trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data)
 {
-	const struct scamper_trace_dtree *d = s->t->dtree;
+	const struct scamper_trace_dtree *d = s->t != NULL ? s->t->dtree :
+	    NULL;
 
 	if (d == NULL || s->back_done || (d->flags & 0x01) ||
 	    d->firsthop <= 1)
@@ -226,7 +231,7 @@ back_end(struct trace_state *s)
 static void
 back_next(struct trace_state *s)
 {
-	s->t->firsthop = s->cur_ttl;
+	s->c.firsthop = s->cur_ttl;
 	if (s->cur_ttl <= 1) {
 		back_end(s);
 		return;
@@ -244,7 +249,8 @@ trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 	struct lss *l = d->lss != NULL ? lss_get(d->lss) : NULL;
 	uint8_t k[17];
 
-	if (p->ttl != s->cur_ttl || p != &s->probes[s->probec - 1])
+	if (p->ttl != s->cur_ttl ||
+	    p != trace_probe_at(s, (uint16_t)(s->probec - 1)))
 		return;		/* recorded; the wait goes on */
 	task_timer_cancel(s->task, &s->wait);
 	mkkey(s->af, h->addr.addr, k);
@@ -264,7 +270,7 @@ trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
 void
 trace_dtree_timeout(struct trace_state *s)
 {
-	if (s->attempt < s->t->attempts)
+	if (s->attempt < s->c.attempts)
 		trace_next(s);
 	else
 		back_next(s);

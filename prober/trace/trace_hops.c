@@ -3,10 +3,12 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * records of 24 bytes (IPv4) or 36 (IPv6), the rare next-hop MTU and
- * ICMP extension aside, in an array that grows a little at a time, and
- * become the result's hops (one exact allocation) when the trace is
- * done.
+ * records of 20 bytes (IPv4) or 32 (IPv6), the rare next-hop MTU, ICMP
+ * extension and unusual quotes aside, and become the result's hops (one
+ * exact allocation) when the trace is done.  The records and the probe
+ * records (8 bytes) share one buffer that grows by a quarter (at least
+ * 64 bytes) when full: probes from its front, records from its back.
+ * A 12-hop IPv4 path takes four reallocations, not one per probe.
  */
 #include "config.h"
 
@@ -19,32 +21,41 @@
 #include "task.h"
 #include "trace_int.h"
 
-#define RECS_STEP 4
+/* The buffer's first size, and its least step; it grows to sizes malloc
+ * fills exactly (16k + 8 bytes on 64-bit glibc). */
+#define BUF_FIRST 120
+#define BUF_STEP 64
+
+/* The 46-bit signed send-time offset of a probe record. */
+#define TX_BITS 46
 
 struct stamp
 trace_probe_tx(const struct trace_state *s, const struct trace_probe *p)
 {
-	int64_t off = (int64_t)((uint64_t)p->tx_hi << 32 | p->tx_lo);
+	uint64_t u = (uint64_t)(p->tx_hi & 0x3fff) << 32 | p->tx_lo;
+	int64_t off = (int64_t)u;
 
-	if (off & ((int64_t)1 << 47))		/* negative: sign-extend */
-		off -= (int64_t)1 << 48;
-	return (struct stamp){ stamp_of_tv(&s->t->start).ns + off };
+	if (off & ((int64_t)1 << (TX_BITS - 1)))	/* sign-extend */
+		off -= (int64_t)1 << TX_BITS;
+	return (struct stamp){ s->c.start.ns + off };
 }
 
 void
 trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
     struct stamp tx)
 {
-	int64_t off = stamp_sub_ns(tx, stamp_of_tv(&s->t->start));
-	const int64_t lim = ((int64_t)1 << 47) - 1;	/* 39 hours */
+	int64_t off = stamp_sub_ns(tx, s->c.start);
+	const int64_t lim = ((int64_t)1 << (TX_BITS - 1)) - 1;	/* 9.7 h */
+	uint64_t u;
 
-	/* beyond the field's reach only if the clock jumped by days */
+	/* beyond the field's reach only if the clock jumped by hours */
 	if (off > lim)
 		off = lim;
 	if (off < -lim)
 		off = -lim;
-	p->tx_lo = (uint32_t)(uint64_t)off;
-	p->tx_hi = (uint16_t)((uint64_t)off >> 32);
+	u = (uint64_t)off;
+	p->tx_lo = (uint32_t)u;
+	p->tx_hi = (uint16_t)((p->tx_hi & 0xc000) | ((u >> 32) & 0x3fff));
 }
 
 /* Bytes one record takes: the fixed part and the address. */
@@ -57,7 +68,8 @@ rec_size(const struct trace_state *s)
 static struct trace_hoprec *
 rec_at(const struct trace_state *s, uint16_t i)
 {
-	return (struct trace_hoprec *)(void *)(s->recs + i * rec_size(s));
+	return (struct trace_hoprec *)(void *)(s->buf + s->bufcap -
+	    (i + 1u) * rec_size(s));
 }
 
 const struct trace_hoprec *
@@ -73,43 +85,156 @@ trace_rec_addr(const struct trace_state *s, const struct trace_hoprec *r)
 	return (const uint8_t *)(r + 1);
 }
 
-/* Room for one more record; 0 or -1 (ENOMEM). */
+/* Room for NEED more bytes between the probes and the records: the
+ * buffer grows by a quarter, at least BUF_STEP (the records move to its
+ * new end).  Returns 0, or -1 with errno ENOMEM. */
 static int
-rec_room(struct trace_state *s)
+buf_room(struct trace_state *s, size_t need)
 {
-	uint8_t *r;
+	size_t used = s->probec * sizeof(struct trace_probe) +
+	    s->recc * rec_size(s), tail = s->recc * rec_size(s), cap;
+	uint8_t *b;
 
-	if (s->recc < s->recalloc)
+	if (used + need <= s->bufcap)
 		return 0;
-	if (s->recalloc > UINT16_MAX - RECS_STEP) {
+	cap = s->bufcap == 0 ? BUF_FIRST : s->bufcap + (s->bufcap / 4 >
+	    BUF_STEP ? s->bufcap / 4 : BUF_STEP);
+	if (cap < used + need)
+		cap = used + need;
+	cap = (cap + 7) / 16 * 16 + 8;		/* >= cap, 16k + 8 */
+	if (cap > UINT32_MAX || (b = realloc(s->buf, cap)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	r = realloc(s->recs, (s->recalloc + RECS_STEP) * rec_size(s));
-	if (r == NULL)
-		return -1;
-	s->recs = r;
-	s->recalloc += RECS_STEP;
+	memmove(b + cap - tail, b + s->bufcap - tail, tail);
+	s->buf = b;
+	s->bufcap = (uint32_t)cap;
 	return 0;
 }
 
-/* Keep H's next-hop MTU and extension (which moves) for record REC, if
- * it has either; 0 or -1 (ENOMEM). */
+struct trace_probe *
+trace_probe_at(const struct trace_state *s, uint16_t idx)
+{
+	return (struct trace_probe *)(void *)(s->buf +
+	    idx * sizeof(struct trace_probe));
+}
+
+/* Note that probes from the next one on are sent in mode M; 0, or -1
+ * if the modes changed more often than they can (never: they follow
+ * one another, TRACE, LASTDITCH, BACK, PMTUD). */
+static int
+mode_note(struct trace_state *s, uint8_t m)
+{
+	if (s->nmodes > 0 && s->mmode[s->nmodes - 1] == m)
+		return 0;
+	if (s->nmodes == 0 && m == MODE_TRACE)
+		return 0;
+	if (s->nmodes == sizeof(s->mmode)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	s->mfirst[s->nmodes] = s->probec;
+	s->mmode[s->nmodes++] = m;
+	return 0;
+}
+
+uint8_t
+trace_probe_mode(const struct trace_state *s, uint16_t idx)
+{
+	for (uint8_t i = s->nmodes; i-- > 0; )
+		if (s->mfirst[i] <= idx)
+			return s->mmode[i];
+	return MODE_TRACE;
+}
+
+uint16_t
+trace_probe_size(const struct trace_state *s, uint16_t idx)
+{
+	const struct trace_pmtud_state *pm = s->x != NULL ? s->x->pm : NULL;
+
+	if (pm != NULL && idx >= pm->first && idx - pm->first < pm->nsizes &&
+	    trace_probe_mode(s, idx) == MODE_PMTUD)
+		return pm->sizes[idx - pm->first];
+	return s->c.probe_size;
+}
+
+/* A PMTUD probe's SIZE, kept aside as the next one's; 0 or -1. */
+static int
+pmtud_size_add(struct trace_state *s, uint16_t size)
+{
+	struct trace_pmtud_state *pm = s->x->pm;	/* in MODE_PMTUD */
+	uint16_t *n;
+
+	if (pm->nsizes == 0)
+		pm->first = s->probec;
+	if (pm->nsizes == UINT16_MAX || (n = realloc(pm->sizes,
+	    (pm->nsizes + 1u) * sizeof(*n))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	pm->sizes = n;
+	pm->sizes[pm->nsizes++] = size;
+	return 0;
+}
+
+struct trace_probe *
+trace_probe_add(struct trace_state *s, uint8_t ttl, uint8_t attempt,
+    uint16_t size)
+{
+	struct trace_probe *p;
+
+	if (s->probec == UINT16_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (buf_room(s, sizeof(*p)) == -1 || mode_note(s, s->mode) == -1 ||
+	    (s->mode == MODE_PMTUD && pmtud_size_add(s, size) == -1))
+		return NULL;
+	p = trace_probe_at(s, s->probec);
+	memset(p, 0, sizeof(*p));
+	p->ttl = ttl;
+	p->attempt = attempt;
+	return p;
+}
+
+/* The quoted length and TOS a record of H holds unless a side record
+ * says otherwise: the probe's size and TOS if H is an ICMP message that
+ * quotes the probe (its addr, flags, type and probe size set), else 0. */
+static void
+quote_default(const struct trace_state *s, const struct scamper_trace_hop *h,
+    uint16_t *ipl, uint8_t *tos)
+{
+	int q = scamper_trace_hop_is_icmp_q(h);
+
+	*ipl = q ? h->probe_size : 0;
+	*tos = q ? s->c.tos : 0;
+}
+
+/* Keep H's next-hop MTU, extension (which moves) and unusual quote for
+ * record REC, if it has any; 0 or -1 (ENOMEM). */
 static int
 rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 {
 	struct trace_hopx *x;
+	uint16_t ipl;
+	uint8_t tos, q;
 
-	if (h->icmp_nhmtu == 0 && h->icmpext == NULL)
+	quote_default(s, h, &ipl, &tos);
+	q = h->icmp_q_ipl != ipl || h->icmp_q_tos != tos;
+	if (h->icmp_nhmtu == 0 && h->icmpext == NULL && !q)
 		return 0;
-	if ((x = realloc(s->xs, (s->xc + 1u) * sizeof(*x))) == NULL)
+	if (trace_side(s) == NULL ||
+	    (x = realloc(s->x->xs, (s->x->xc + 1u) * sizeof(*x))) == NULL)
 		return -1;
-	s->xs = x;
-	x = &s->xs[s->xc++];
+	s->x->xs = x;
+	x = &s->x->xs[s->x->xc++];
 	x->rec = rec;
 	x->nhmtu = h->icmp_nhmtu;
 	x->icmpext = h->icmpext;
 	x->icmpext_len = h->icmpext_len;
+	x->q_ipl = h->icmp_q_ipl;
+	x->q_tos = h->icmp_q_tos;
+	x->q = q;
 	h->icmpext = NULL;
 	return 0;
 }
@@ -122,7 +247,11 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 {
 	struct trace_hoprec *r;
 
-	if (rec_room(s) == -1 || rec_extra(s, h, s->recc) == -1)
+	if (s->recc == UINT16_MAX) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (buf_room(s, rec_size(s)) == -1 || rec_extra(s, h, s->recc) == -1)
 		return -1;
 	r = rec_at(s, s->recc++);
 	memcpy(r + 1, h->addr.addr, s->af == AF_INET ? 4 : 16);
@@ -130,22 +259,20 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	r->probe = idx;
 	r->reply_size = h->reply_size;
 	r->reply_ipid = h->reply_ipid;
-	r->q_ipl = h->icmp_q_ipl;
 	r->flags = h->flags;
 	r->reply_ttl = h->reply_ttl;
 	r->reply_tos = h->reply_tos;
-	r->icmp_type = h->icmp_type;
+	r->icmp_type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
+	    h->icmp_type;
 	r->icmp_code = h->icmp_code;
 	r->q_ttl = h->icmp_q_ttl;
-	r->q_tos = h->icmp_q_tos;
-	r->tcp_flags = h->tcp_flags;
 	return 0;
 }
 
 uint8_t
 trace_rec_ttl(const struct trace_state *s, const struct trace_hoprec *r)
 {
-	return s->probes[r->probe].ttl;
+	return trace_probe_at(s, r->probe)->ttl;
 }
 
 /* Expand record I into H (its extension moves to H). */
@@ -153,7 +280,7 @@ static void
 unpack(struct trace_state *s, uint16_t i, struct scamper_trace_hop *h)
 {
 	const struct trace_hoprec *r = rec_at(s, i);
-	const struct trace_probe *p = &s->probes[r->probe];
+	const struct trace_probe *p = trace_probe_at(s, r->probe);
 	uint8_t addr[16] = { 0 };
 
 	memset(h, 0, sizeof(*h));
@@ -161,7 +288,7 @@ unpack(struct trace_state *s, uint16_t i, struct scamper_trace_hop *h)
 	scamper_addr_set(&h->addr, task_addr_type(s->af), addr);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
-	h->probe_size = p->size;
+	h->probe_size = trace_probe_size(s, r->probe);
 	h->tx = stamp_tv(trace_probe_tx(s, p));
 	h->rtt = r->rtt;
 	h->flags = r->flags;
@@ -169,21 +296,39 @@ unpack(struct trace_state *s, uint16_t i, struct scamper_trace_hop *h)
 	h->reply_tos = r->reply_tos;
 	h->reply_size = r->reply_size;
 	h->reply_ipid = r->reply_ipid;
-	h->icmp_type = r->icmp_type;
+	if (r->flags & SCAMPER_TRACE_HOP_TCP)
+		h->tcp_flags = r->icmp_type;
+	else
+		h->icmp_type = r->icmp_type;
 	h->icmp_code = r->icmp_code;
-	h->tcp_flags = r->tcp_flags;
 	h->icmp_q_ttl = r->q_ttl;
-	h->icmp_q_tos = r->q_tos;
-	h->icmp_q_ipl = r->q_ipl;
-	for (uint16_t k = 0; k < s->xc; k++) {
-		struct trace_hopx *x = &s->xs[k];
+	quote_default(s, h, &h->icmp_q_ipl, &h->icmp_q_tos);
+	for (uint16_t k = 0; s->x != NULL && k < s->x->xc; k++) {
+		struct trace_hopx *x = &s->x->xs[k];
 		if (x->rec != i)
 			continue;
+		if (x->q) {
+			h->icmp_q_ipl = x->q_ipl;
+			h->icmp_q_tos = x->q_tos;
+		}
 		h->icmp_nhmtu = x->nhmtu;
 		h->icmpext = x->icmpext;
 		h->icmpext_len = x->icmpext_len;
 		x->icmpext = NULL;
 	}
+}
+
+/* Free the side records (and the extensions still theirs). */
+static void
+xs_free(struct trace_state *s)
+{
+	if (s->x == NULL)
+		return;
+	for (uint16_t i = 0; i < s->x->xc; i++)
+		free(s->x->xs[i].icmpext);
+	free(s->x->xs);
+	s->x->xs = NULL;
+	s->x->xc = 0;
 }
 
 static int
@@ -212,19 +357,19 @@ trace_hops_commit(struct trace_state *s)
 	h->hopc = h->alloc = s->recc;
 	/* replies arrive in any order; files keep them grouped by TTL */
 	qsort(h->hops, h->hopc, sizeof(*h->hops), hop_cmp);
-	trace_hops_free(s);
+	/* the records are the result's now; the probes stay for the send
+	 * times still to come (names may be looked up after) */
+	xs_free(s);
+	s->recc = 0;
 	return 0;
 }
 
 void
 trace_hops_free(struct trace_state *s)
 {
-	for (uint16_t i = 0; i < s->xc; i++)
-		free(s->xs[i].icmpext);
-	free(s->xs);
-	s->xs = NULL;
-	s->xc = 0;
-	free(s->recs);
-	s->recs = NULL;
-	s->recc = s->recalloc = 0;
+	xs_free(s);
+	free(s->buf);
+	s->buf = NULL;
+	s->bufcap = 0;
+	s->recc = s->probec = 0;
 }

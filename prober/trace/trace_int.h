@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "method.h"
+#include "scamper_addr.h"
 #include "monotime.h"
 #include "stamp.h"
 #include "timer.h"
@@ -42,47 +43,110 @@ struct trace_pmtud_state {
 	uint8_t		 ttl, ttl_lo, ttl_hi;
 	int32_t		 ttl_lo_hop;	/* pmtud hop answering at ttl_lo */
 	uint8_t		 reason, data;	/* the trace's own stop reason */
+	uint16_t	*sizes;		/* of probes first.., in order */
+	uint16_t	 first, nsizes;
 };
 
 #define TRACE_PAYLOAD_MAX 1400
 
-/* One probe sent: 12 bytes, as a trace may hold tens of them while many
+/* One probe sent: 8 bytes, as a trace may hold tens of them while many
  * thousands of traces are in flight.  Its send time is kept to the
- * nanosecond (trace_probe_tx). */
+ * nanosecond, 46 bits signed from the trace's start (about 9.7 hours
+ * either way; trace_probe_tx), beside two TRACE_TX_* flags in TX_HI's
+ * top bits.  The mode it was sent in and its size are the trace's
+ * (trace_probe_mode, trace_probe_size): modes follow one another, and
+ * only PMTUD probes vary their size (kept in its state). */
 struct trace_probe {
 	uint32_t	 tx_lo;		/* sent: nanoseconds after t->start, */
-	uint16_t	 tx_hi;		/* 48 bits, signed */
-	uint16_t	 size;
+	uint16_t	 tx_hi;		/* bits 32-45, TRACE_TX_* above */
 	uint8_t		 ttl;
 	uint8_t		 attempt;	/* 1-based */
-	uint8_t		 mode;		/* enum trace_mode */
-	uint8_t		 txf;		/* TRACE_TX_* */
 };
 
-#define TRACE_TX_KERNEL		0x1	/* tx is the kernel's timestamp */
-#define TRACE_TX_DL		0x2	/* tx is the datalink's timestamp */
-#define TRACE_TX_ANSWERED	0x4	/* a reply was measured against tx */
+#define TRACE_TX_DL		0x1	/* tx is the datalink's timestamp */
+#define TRACE_TX_ANSWERED	0x2	/* a reply was measured against tx */
+
+/* P's TRACE_TX_* flags, and adding F to them. */
+static inline unsigned
+trace_probe_txf(const struct trace_probe *p)
+{
+	return (unsigned)p->tx_hi >> 14;
+}
+
+static inline void
+trace_probe_txf_set(struct trace_probe *p, unsigned f)
+{
+	p->tx_hi = (uint16_t)(p->tx_hi | (f << 14));
+}
 
 /* A reply recorded for the main hop list while the trace runs: the
  * compact form of a struct scamper_trace_hop (96 bytes) holding only
  * what a reply fills (the probe fields come from the probe record).
  * Records lie in one byte array, each followed by its address (4 bytes
- * for IPv4, 16 for IPv6: trace_rec_addr); the rare next-hop MTU and ICMP
- * extension go in a side array (struct trace_hopx).  trace_done() turns
- * them into the result's hops. */
+ * for IPv4, 16 for IPv6: trace_rec_addr).  The quoted length and TOS
+ * are the probe's size and -t when the reply quotes the probe, else 0
+ * (trace_hops.c: quote_default); the rare next-hop MTU, ICMP extension
+ * and other quotes go in a side array (struct trace_hopx).  A TCP
+ * reply's flags are in icmp_type (a TCP hop has no ICMP type).
+ * trace_done() turns them into the result's hops. */
 struct trace_hoprec {
 	uint32_t	 rtt;		/* microseconds (task_rtt_us) */
 	uint16_t	 probe;		/* index into probes[] */
-	uint16_t	 reply_size, reply_ipid, q_ipl;
-	uint8_t		 flags, reply_ttl, reply_tos, icmp_type, icmp_code;
-	uint8_t		 q_ttl, q_tos, tcp_flags;
+	uint16_t	 reply_size, reply_ipid;
+	uint8_t		 flags, reply_ttl, reply_tos;
+	uint8_t		 icmp_type;	/* or the TCP flags (flags: TCP) */
+	uint8_t		 icmp_code, q_ttl;
 };
 
-/* A record's rare fields, kept only when one is set. */
+/* A record's rare fields, kept only when one is set (Q: the quoted
+ * length and TOS are these, not the default). */
 struct trace_hopx {
 	uint8_t		*icmpext;	/* owned */
 	uint16_t	 rec;		/* the record's index */
 	uint16_t	 nhmtu, icmpext_len;
+	uint16_t	 q_ipl;
+	uint8_t		 q_tos, q;
+};
+
+/* The trace's parameters and what the result records of the run while
+ * it goes (struct scamper_trace's fields of the same names, which get
+ * them at trace_done: a trace in flight holds no result unless it
+ * needs one early, for doubletree, last-ditch or PMTUD hops). */
+struct trace_conf {
+	struct scamper_addr	 src, dst;
+	struct stamp		 start;		/* the result's start */
+	struct scamper_cycle	*cycle;		/* a reference, or NULL */
+	uint32_t		 userid;
+	uint32_t		 flags;		/* SCAMPER_TRACE_FLAG_* */
+	uint16_t		 probe_size, sport, dport, offset;
+	uint16_t		 hop_count;	/* highest TTL probed */
+	uint8_t			 attempts, hoplimit, type, firsthop, tos;
+	uint8_t			 wait;		/* seconds */
+	uint8_t			 wait_probe;	/* centiseconds */
+	uint8_t			 loops, gaplimit, gapaction;
+	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
+};
+
+/* What few traces use, allocated by the first that needs it
+ * (trace_side): the payload (-p), side records of hops, doubletree's
+ * -z addresses, -O ptr's names, the -W spacing timer, PMTUD's search,
+ * the TTLs a loop was found at. */
+struct trace_side {
+	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
+	struct trace_hopx	*xs;		/* side records */
+	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
+	 * each */
+	uint8_t			*gss;
+	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
+	 * names (NULL without -O ptr) */
+	struct ptrnames		*names;
+	struct timer		*gap;		/* -W spacing, NULL without -W */
+	struct scamper_addr	 rtr;		/* -r */
+	struct monotime		 last_mono;	/* when the last probe left */
+	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
+	int			 gssc;
+	uint16_t		 xc;
+	uint8_t			 ttl_looped[32];	/* bit per TTL */
 };
 
 /* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
@@ -91,40 +155,33 @@ struct trace_hopx {
  * timers, then 16- and 8-bit ones): one is allocated per trace. */
 struct trace_state {
 	struct task		*task;
-	struct scamper_trace	*t;		/* the result */
-	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
-	struct trace_probe	*probes;
-	uint8_t			*recs;		/* the main hop list, so far:
-						 * recc records (trace_rec),
-						 * each with its address */
-	struct trace_hopx	*xs;		/* side records */
-	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
-	 * each */
-	uint8_t			*gss;
-	/* -O ptr (trace_ptr.c): the addresses of the main hops, with their
-	 * names (NULL without -O ptr) */
-	struct ptrnames		*names;
-	struct monotime		 last_mono;	/* when the last probe left */
+	struct scamper_trace	*t;		/* the result, or NULL until
+						 * trace_result */
+	/* the probe records and the main hop list so far, in one buffer
+	 * of bufcap bytes (trace_hops.c): probec probes (8 bytes each)
+	 * from the front, recc records (trace_rec, each with its address)
+	 * from the back */
+	uint8_t			*buf;
+	struct trace_side	*x;		/* NULL until needed */
 	struct timer		 wait;		/* reply timeout */
-	struct timer		*gap;		/* -W spacing, NULL without -W */
-	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
-	int			 gssc;
+	struct trace_conf	 c;
+	uint32_t		 bufcap;
 	uint16_t		 paylen;
-	uint16_t		 probec, probealloc;
-	uint16_t		 recc, recalloc;
-	uint16_t		 xc;
-	uint8_t			 ttl_looped[32];	/* bit per TTL */
+	uint16_t		 probec;
+	uint16_t		 recc;
+	uint16_t		 mfirst[4];	/* mode changes: the first probe */
+	uint8_t			 mmode[4];	/* of each and its mode */
+	uint8_t			 nmodes;
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
-	uint8_t			 have_src;	/* t->src.addr is set (-S) */
-	uint8_t			 have_rtr;	/* t->rtr.addr is set (-r) */
+	uint8_t			 have_src;	/* c.src.addr is set (-S) */
+	uint8_t			 have_rtr;	/* x->rtr.addr is set (-r) */
 	uint8_t			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			 cur_ttl;
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
-	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
 	uint8_t			 loopc;
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
@@ -135,6 +192,13 @@ struct trace_state {
 /* Release what STATE holds (its probe records and names, not
  * STATE itself); its timers must be idle. */
 void trace_state_clear(void *state);
+
+/* S's result, made on first use (and named the task's); NULL on
+ * ENOMEM. */
+struct scamper_trace *trace_result(struct trace_state *s);
+
+/* S's side structure, made zeroed on first use; NULL on ENOMEM. */
+struct trace_side *trace_side(struct trace_state *s);
 
 /* End the trace with REASON/DATA: PMTUD follows if asked for and the
  * target answered; otherwise timers stop and the task finishes. */
@@ -155,6 +219,20 @@ void	trace_pmtud_timeout(struct trace_state *s);
 
 /* The current hop is over: gap limit, hop limit, or the next TTL. */
 void	trace_hop_done(struct trace_state *s);
+
+/* Append a probe record (TTL, ATTEMPT, SIZE bytes) in the current mode,
+ * its send time unset; returns it, or NULL (ENOMEM). */
+struct trace_probe *trace_probe_add(struct trace_state *s, uint8_t ttl,
+	    uint8_t attempt, uint16_t size);
+
+/* Probe record IDX (IDX < probec); valid until the next probe or record
+ * is added. */
+struct trace_probe *trace_probe_at(const struct trace_state *s,
+	    uint16_t idx);
+
+/* The mode (enum trace_mode) probe IDX was sent in, and its size. */
+uint8_t	trace_probe_mode(const struct trace_state *s, uint16_t idx);
+uint16_t trace_probe_size(const struct trace_state *s, uint16_t idx);
 
 /* The probe's send time, and setting it. */
 struct stamp trace_probe_tx(const struct trace_state *s,
@@ -180,7 +258,8 @@ uint8_t	trace_rec_ttl(const struct trace_state *s,
  * or -1 on ENOMEM (the trace then ends with an error). */
 int	trace_hops_commit(struct trace_state *s);
 
-/* Free the recorded hops that were not committed. */
+/* Free the recorded hops that were not committed, and the probe
+ * records. */
 void	trace_hops_free(struct trace_state *s);
 
 /* Whether the current hop wants another probe (-q, -Q, -c rules). */

@@ -34,7 +34,7 @@ static const uint16_t mtu_table[] = {
 static uint16_t
 min_size(const struct trace_state *s)
 {
-	uint16_t hdr = s->af == AF_INET ? 20 : 40 + (s->t->offset ? 8 : 0);
+	uint16_t hdr = s->af == AF_INET ? 20 : 40 + (s->c.offset ? 8 : 0);
 
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
 		return hdr + 20;
@@ -55,7 +55,7 @@ in_table(uint16_t v)
 static uint16_t
 search_next(const struct trace_state *s)
 {
-	uint16_t lo = s->pm->lo, hi = s->pm->hi, floor = min_size(s);
+	uint16_t lo = s->x->pm->lo, hi = s->x->pm->hi, floor = min_size(s);
 
 	if (s->af == AF_INET6 && floor < 1280 && lo == 0)
 		floor = 1280;	/* every IPv6 link carries 1280 */
@@ -132,16 +132,16 @@ pmtud_end(struct trace_state *s)
 {
 	log_debug("trace pmtud: done, pmtu %u", s->t->pmtud->pmtu);
 	sort_hops(s->t->pmtud);
-	trace_done(s, s->pm->reason, s->pm->data);
+	trace_done(s, s->x->pm->reason, s->x->pm->data);
 }
 
 /* Probe SIZE next (attempts start again). */
 static void
 try_size(struct trace_state *s, uint16_t size)
 {
-	log_debug("trace pmtud: size %u (lo %u hi %u)", size, s->pm->lo,
-	    s->pm->hi);
-	s->pm->size = size;
+	log_debug("trace pmtud: size %u (lo %u hi %u)", size, s->x->pm->lo,
+	    s->x->pm->hi);
+	s->x->pm->size = size;
 	s->attempt = 0;
 	trace_next(s);
 }
@@ -149,20 +149,20 @@ try_size(struct trace_state *s, uint16_t size)
 static void
 start_ttl_search(struct trace_state *s)
 {
-	s->pm->ttlsearch = 1;
-	s->pm->size = s->pm->hi;
-	s->pm->ttl_lo = 0;
-	s->pm->ttl_lo_hop = -1;
-	s->pm->ttl_hi = (uint8_t)(s->t->hop_count < 255 ?
-	    s->t->hop_count + 1 : 255);
-	if (s->pm->ttl_hi - s->pm->ttl_lo <= 1) {
-		add_note(s, SCAMPER_TRACE_PMTUD_NOTE_SILENCE, s->pm->lo, -1);
+	s->x->pm->ttlsearch = 1;
+	s->x->pm->size = s->x->pm->hi;
+	s->x->pm->ttl_lo = 0;
+	s->x->pm->ttl_lo_hop = -1;
+	s->x->pm->ttl_hi = (uint8_t)(s->c.hop_count < 255 ?
+	    s->c.hop_count + 1 : 255);
+	if (s->x->pm->ttl_hi - s->x->pm->ttl_lo <= 1) {
+		add_note(s, SCAMPER_TRACE_PMTUD_NOTE_SILENCE, s->x->pm->lo, -1);
 		pmtud_end(s);
 		return;
 	}
-	s->pm->ttl = (uint8_t)((s->pm->ttl_lo + s->pm->ttl_hi) / 2);
-	log_debug("trace pmtud: pmtu %u; ttl search at %u", s->pm->lo,
-	    s->pm->ttl);
+	s->x->pm->ttl = (uint8_t)((s->x->pm->ttl_lo + s->x->pm->ttl_hi) / 2);
+	log_debug("trace pmtud: pmtu %u; ttl search at %u", s->x->pm->lo,
+	    s->x->pm->ttl);
 	s->attempt = 0;
 	trace_next(s);
 }
@@ -173,17 +173,17 @@ static void
 ttl_step(struct trace_state *s, int passed, int32_t hop)
 {
 	if (passed) {
-		s->pm->ttl_lo = s->pm->ttl;
-		s->pm->ttl_lo_hop = hop;
+		s->x->pm->ttl_lo = s->x->pm->ttl;
+		s->x->pm->ttl_lo_hop = hop;
 	} else
-		s->pm->ttl_hi = s->pm->ttl;
-	if (s->pm->ttl_hi - s->pm->ttl_lo <= 1) {
-		add_note(s, SCAMPER_TRACE_PMTUD_NOTE_SILENCE, s->pm->lo,
-		    s->pm->ttl_lo_hop);
+		s->x->pm->ttl_hi = s->x->pm->ttl;
+	if (s->x->pm->ttl_hi - s->x->pm->ttl_lo <= 1) {
+		add_note(s, SCAMPER_TRACE_PMTUD_NOTE_SILENCE, s->x->pm->lo,
+		    s->x->pm->ttl_lo_hop);
 		pmtud_end(s);
 		return;
 	}
-	s->pm->ttl = (uint8_t)((s->pm->ttl_lo + s->pm->ttl_hi) / 2);
+	s->x->pm->ttl = (uint8_t)((s->x->pm->ttl_lo + s->x->pm->ttl_hi) / 2);
 	s->attempt = 0;
 	trace_next(s);
 }
@@ -198,8 +198,8 @@ size_step(struct trace_state *s)
 		try_size(s, next);
 		return;
 	}
-	s->t->pmtud->pmtu = s->pm->lo;
-	if (s->pm->lo == 0) {
+	s->t->pmtud->pmtu = s->x->pm->lo;
+	if (s->x->pm->lo == 0) {
 		pmtud_end(s);	/* nothing got through */
 		return;
 	}
@@ -212,22 +212,24 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 	struct scamper_trace_pmtud *pm;
 	uint16_t ifmtu;
 
-	if (task_ifmtu(s->task, s->af, s->t->src.addr, &ifmtu) == -1) {
+	if (task_ifmtu(s->task, s->af, s->c.src.addr, &ifmtu) == -1) {
 		log_debug("trace: no interface MTU for PMTUD");
 		return -1;
 	}
-	if (s->t->pmtud == NULL &&
-	    (s->t->pmtud = scamper_trace_pmtud_alloc()) == NULL)
+	if (trace_result(s) == NULL || (s->t->pmtud == NULL &&
+	    (s->t->pmtud = scamper_trace_pmtud_alloc()) == NULL))
 		return -1;
 	/* the search's state: only a trace that does PMTUD has it */
-	if (s->pm == NULL && (s->pm = malloc(sizeof(*s->pm))) == NULL)
+	if (trace_side(s) == NULL || (s->x->pm == NULL &&
+	    (s->x->pm = calloc(1, sizeof(*s->x->pm))) == NULL))
 		return -1;
 	pm = s->t->pmtud;
 	pm->ver = 2;
 	pm->ifmtu = ifmtu;
-	memset(s->pm, 0, sizeof(*s->pm));
-	s->pm->reason = reason;
-	s->pm->data = data;
+	free(s->x->pm->sizes);
+	memset(s->x->pm, 0, sizeof(*s->x->pm));
+	s->x->pm->reason = reason;
+	s->x->pm->data = data;
 	s->mode = MODE_PMTUD;
 	try_size(s, ifmtu);
 	return 0;
@@ -236,8 +238,8 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 void
 trace_pmtud_probe(const struct trace_state *s, uint8_t *ttl, uint16_t *size)
 {
-	*ttl = s->pm->ttlsearch ? s->pm->ttl : 255;
-	*size = s->pm->size;
+	*ttl = s->x->pm->ttlsearch ? s->x->pm->ttl : 255;
+	*size = s->x->pm->size;
 }
 
 static int
@@ -266,17 +268,17 @@ ptb(struct trace_state *s, const struct pkt_reply *r, int hopidx)
 		pmtud_end(s);
 		return;
 	}
-	s->pm->hi = s->pm->size;
-	if (nh != 0 && nh < s->pm->size) {
+	s->x->pm->hi = s->x->pm->size;
+	if (nh != 0 && nh < s->x->pm->size) {
 		add_note(s, SCAMPER_TRACE_PMTUD_NOTE_PTB, nh, hopidx);
-		if (s->pm->searching)
+		if (s->x->pm->searching)
 			size_step(s);
 		else
 			try_size(s, nh);
 		return;
 	}
 	add_note(s, SCAMPER_TRACE_PMTUD_NOTE_PTB_BAD, nh, hopidx);
-	s->pm->searching = 1;
+	s->x->pm->searching = 1;
 	size_step(s);
 }
 
@@ -284,14 +286,14 @@ void
 trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
     const struct pkt_reply *r, int hopidx)
 {
-	int from_dst = memcmp(r->src, s->t->dst.addr, s->af == AF_INET ? 4 : 16) == 0;
+	int from_dst = memcmp(r->src, s->c.dst.addr, s->af == AF_INET ? 4 : 16) == 0;
 
 	/* only an answer to the probe in flight decides a step; anything
 	 * else is recorded and the wait goes on */
-	if (p != &s->probes[s->probec - 1])
+	if (p != trace_probe_at(s, (uint16_t)(s->probec - 1)))
 		return;
-	if (s->pm->ttlsearch) {
-		if (is_ttl_exceeded(r) && p->ttl == s->pm->ttl) {
+	if (s->x->pm->ttlsearch) {
+		if (is_ttl_exceeded(r) && p->ttl == s->x->pm->ttl) {
 			task_timer_cancel(s->task, &s->wait);
 			ttl_step(s, 1, hopidx);
 		}
@@ -305,9 +307,9 @@ trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
 	if (!from_dst)
 		return;
 	task_timer_cancel(s->task, &s->wait);
-	s->pm->lo = s->pm->size;
-	if (!s->pm->searching) {
-		s->t->pmtud->pmtu = s->pm->size;
+	s->x->pm->lo = s->x->pm->size;
+	if (!s->x->pm->searching) {
+		s->t->pmtud->pmtu = s->x->pm->size;
 		pmtud_end(s);
 		return;
 	}
@@ -317,15 +319,15 @@ trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
 void
 trace_pmtud_timeout(struct trace_state *s)
 {
-	if (s->attempt < s->t->attempts) {
+	if (s->attempt < s->c.attempts) {
 		trace_next(s);
 		return;
 	}
-	if (s->pm->ttlsearch) {
+	if (s->x->pm->ttlsearch) {
 		ttl_step(s, 0, -1);
 		return;
 	}
-	s->pm->hi = s->pm->size;
-	s->pm->searching = 1;
+	s->x->pm->hi = s->x->pm->size;
+	s->x->pm->searching = 1;
 	size_step(s);
 }

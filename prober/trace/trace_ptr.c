@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,13 @@
 #include "scamper_trace.h"
 #include "task.h"
 #include "trace_int.h"
+
+/* S's names, or NULL without -O ptr. */
+static struct ptrnames *
+names(const struct trace_state *s)
+{
+	return s->x != NULL ? s->x->names : NULL;
+}
 
 static void
 on_names(void *arg)
@@ -31,43 +39,49 @@ on_names(void *arg)
 int
 trace_ptr_setup(struct trace_state *s, char *err, size_t len)
 {
-	if ((s->names = ptrnames_new(s->af, on_names, s, err, len)) == NULL)
+	if (trace_side(s) == NULL) {
+		snprintf(err, len, "out of memory");
 		return -1;
-	s->t->flags |= SCAMPER_TRACE_FLAG_PTR;
+	}
+	if ((s->x->names = ptrnames_new(s->af, on_names, s, err, len)) ==
+	    NULL)
+		return -1;
+	s->c.flags |= SCAMPER_TRACE_FLAG_PTR;
 	return 0;
 }
 
 void
 trace_ptr_add(struct trace_state *s, const uint8_t *addr)
 {
-	if (s->names != NULL && s->mode != MODE_DONE)
-		ptrnames_add(s->names, addr);
+	if (names(s) != NULL && s->mode != MODE_DONE)
+		ptrnames_add(names(s), addr);
 }
 
 int
 trace_ptr_pending(const struct trace_state *s)
 {
-	return s->names != NULL ? (int)ptrnames_pending(s->names) : 0;
+	return names(s) != NULL ? (int)ptrnames_pending(names(s)) : 0;
 }
 
 void
 trace_ptr_cancel(struct trace_state *s)
 {
-	if (s->names != NULL)
-		ptrnames_cancel(s->names);
+	if (names(s) != NULL)
+		ptrnames_cancel(names(s));
 }
 
 void
 trace_ptr_apply(struct trace_state *s)
 {
-	struct scamper_trace_hops *h = &s->t->hops;
+	struct scamper_trace_hops *h;
 	const char *name;
 
-	if (s->names == NULL)
+	if (names(s) == NULL || s->t == NULL)
 		return;
+	h = &s->t->hops;
 	for (uint16_t i = 0; i < h->hopc; i++)
 		if (h->hops[i].name == NULL &&
-		    (name = ptrnames_get(s->names, h->hops[i].addr.addr)) !=
+		    (name = ptrnames_get(names(s), h->hops[i].addr.addr)) !=
 		    NULL && (h->hops[i].name = strdup(name)) == NULL)
 			log_warn("trace: PTR name");
 }
@@ -75,6 +89,8 @@ trace_ptr_apply(struct trace_state *s)
 void
 trace_ptr_free(struct trace_state *s)
 {
-	ptrnames_free(s->names);
-	s->names = NULL;
+	if (s->x != NULL) {
+		ptrnames_free(s->x->names);
+		s->x->names = NULL;
+	}
 }

@@ -29,18 +29,18 @@ quote_index(const struct trace_state *s, const struct pkt_quote *q)
 {
 	int idx = -1;
 
-	if (memcmp(q->dst, s->t->dst.addr, s->af == AF_INET ? 4 : 16) != 0)
+	if (memcmp(q->dst, s->c.dst.addr, s->af == AF_INET ? 4 : 16) != 0)
 		return -1;
 	if (s->af == AF_INET) {
 		/* IP ID = index + 1; some routers byte-swap it */
 		idx = q->ipid - 1;
 		if (idx < 0 || idx >= s->probec)
 			idx = bswap16(q->ipid) - 1;
-	} else if (s->t->flags & SCAMPER_TRACE_FLAG_CONSTPAYLOAD)
+	} else if (s->c.flags & SCAMPER_TRACE_FLAG_CONSTPAYLOAD)
 		idx = (int)q->flowlabel - 1;
 	else switch (s->method) {
 	case TRACE_UDP:
-		idx = q->l4len >= 4 ? q->dport - s->t->dport : -1;
+		idx = q->l4len >= 4 ? q->dport - s->c.dport : -1;
 		break;
 	case TRACE_UDP_PARIS:
 		idx = q->l4len >= 8 ? q->l4cksum - 1 : -1;
@@ -75,7 +75,7 @@ reply_index(const struct trace_state *s, const struct pkt_reply *r)
 {
 	if (r->has_quote)
 		return quote_index(s, &r->q);
-	if (memcmp(r->src, s->t->dst.addr, s->af == AF_INET ? 4 : 16) != 0)
+	if (memcmp(r->src, s->c.dst.addr, s->af == AF_INET ? 4 : 16) != 0)
 		return -1;
 	if (r->proto == IPPROTO_TCP)
 		/* a reset or SYN-ACK carries no probe number: the latest */
@@ -150,21 +150,22 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 		*data = r->icmp_type;
 		return SCAMPER_TRACE_STOP_ICMP;
 	}
-	if (is_ttl_exceeded(r) && s->t->loops != 0 &&
-	    !(s->ttl_looped[h->probe_ttl / 8] & (1 << (h->probe_ttl % 8))) &&
-	    looped(s, &h->addr, h->probe_ttl)) {
-		s->ttl_looped[h->probe_ttl / 8] |= (uint8_t)(1 <<
+	if (is_ttl_exceeded(r) && s->c.loops != 0 &&
+	    !(s->x != NULL && (s->x->ttl_looped[h->probe_ttl / 8] &
+	    (1 << (h->probe_ttl % 8)))) &&
+	    looped(s, &h->addr, h->probe_ttl) && trace_side(s) != NULL) {
+		s->x->ttl_looped[h->probe_ttl / 8] |= (uint8_t)(1 <<
 		    (h->probe_ttl % 8));
-		if (++s->loopc >= s->t->loops)
+		if (++s->loopc >= s->c.loops)
 			return SCAMPER_TRACE_STOP_LOOP;
 	}
 	if (r->proto != IPPROTO_TCP && is_ttl_exceeded(r) &&
-	    memcmp(r->src, s->t->dst.addr, s->af == AF_INET ? 4 : 16) == 0 &&
-	    !(s->t->flags & SCAMPER_TRACE_FLAG_IGNORETTLDST))
+	    memcmp(r->src, s->c.dst.addr, s->af == AF_INET ? 4 : 16) == 0 &&
+	    !(s->c.flags & SCAMPER_TRACE_FLAG_IGNORETTLDST))
 		return SCAMPER_TRACE_STOP_COMPLETED;
 	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
 		return SCAMPER_TRACE_STOP_COMPLETED;
-	if (s->gssc > 0 && trace_dtree_in_gss(s, r->src)) {
+	if (trace_dtree_in_gss(s, r->src)) {
 		s->t->dtree->gss_stop = h->addr;
 		return SCAMPER_TRACE_STOP_GSS;
 	}
@@ -192,24 +193,26 @@ hop_ext(struct scamper_trace_hop *h, const struct pkt_reply *r)
 
 /* Fill H with reply R to probe P. */
 static void
-fill_hop(const struct trace_state *s, struct trace_probe *p,
+fill_hop(const struct trace_state *s, uint16_t idx,
     const struct pkt_reply *r, const struct stamp *rx,
     struct scamper_trace_hop *h)
 {
+	struct trace_probe *p = trace_probe_at(s, idx);
 	struct stamp tx = trace_probe_tx(s, p);
 
 	memset(h, 0, sizeof(*h));
 	scamper_addr_set(&h->addr, task_addr_type(r->af), r->src);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
-	h->probe_size = p->size;
+	h->probe_size = trace_probe_size(s, idx);
 	h->tx = stamp_tv(tx);
 	h->rtt = task_rtt_us(s->task, tx, *rx);
-	p->txf |= TRACE_TX_ANSWERED;
+	trace_probe_txf_set(p, TRACE_TX_ANSWERED);
 	h->flags = SCAMPER_TRACE_HOP_REPLY_TTL |
 	    (task_reply_from_dl(s->task) ? SCAMPER_TRACE_HOP_TS_DL_RX :
 	    SCAMPER_TRACE_HOP_TS_SOCK_RX) |
-	    ((p->txf & TRACE_TX_DL) ? SCAMPER_TRACE_HOP_TS_DL_TX : 0);
+	    ((trace_probe_txf(p) & TRACE_TX_DL) ? SCAMPER_TRACE_HOP_TS_DL_TX :
+	    0);
 	h->reply_ttl = r->ttl;
 	h->reply_tos = r->tos;
 	h->reply_size = r->size;
@@ -230,21 +233,22 @@ fill_hop(const struct trace_state *s, struct trace_probe *p,
 	hop_ext(h, r);
 }
 
-/* Record reply R to probe IDX: PMTUD and last-ditch replies go straight
- * into the result's lists, the main list's into compact records.  H is
- * left holding the reply's fields (without its extension).  Returns 0,
- * or -1 if it could not be kept. */
+/* Record reply R to probe IDX (sent in MODE): PMTUD and last-ditch
+ * replies go straight into the result's lists, the main list's into
+ * compact records (probe records may move).  H is left holding the
+ * reply's fields (without its extension).  Returns 0, or -1 if it could
+ * not be kept. */
 static int
-record_hop(struct trace_state *s, int idx, const struct pkt_reply *r,
-    const struct stamp *rx, struct scamper_trace_hop *h)
+record_hop(struct trace_state *s, int idx, uint8_t mode,
+    const struct pkt_reply *r, const struct stamp *rx,
+    struct scamper_trace_hop *h)
 {
-	struct trace_probe *p = &s->probes[idx];
-	struct scamper_trace_hops *list = p->mode == MODE_LASTDITCH ?
-	    s->t->lastditch : p->mode == MODE_PMTUD ? &s->t->pmtud->hops :
+	struct scamper_trace_hops *list = mode == MODE_LASTDITCH ?
+	    s->t->lastditch : mode == MODE_PMTUD ? &s->t->pmtud->hops :
 	    NULL;
 	struct scamper_trace_hop *n;
 
-	fill_hop(s, p, r, rx, h);
+	fill_hop(s, (uint16_t)idx, r, rx, h);
 	if (list == NULL) {
 		if (trace_rec_add(s, h, (uint16_t)idx) == 0) {
 			trace_ptr_add(s, h->addr.addr);
@@ -268,33 +272,34 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	const struct trace_probe *p;
 	struct scamper_trace_hop hop, *h = &hop;
 	int idx, outstanding, allatt;
-	uint8_t reason, data;
+	uint8_t reason, data, mode;
 
 	if (s->mode == MODE_DONE || (idx = reply_index(s, r)) < 0)
 		return;
-	p = &s->probes[idx];
-	if ((p->mode == MODE_PMTUD) != (s->mode == MODE_PMTUD))
+	mode = trace_probe_mode(s, (uint16_t)idx);
+	if ((mode == MODE_PMTUD) != (s->mode == MODE_PMTUD))
 		return;		/* late replies across the PMTUD boundary */
-	if (record_hop(s, idx, r, rx, h) == -1)
+	if (record_hop(s, idx, mode, r, rx, h) == -1)
 		return;
-	if (p->mode == MODE_PMTUD) {
+	p = trace_probe_at(s, (uint16_t)idx);	/* after it: may move */
+	if (mode == MODE_PMTUD) {
 		trace_pmtud_reply(s, p, r, s->t->pmtud->hops.hopc - 1);
 		return;
 	}
-	if (p->mode == MODE_BACK) {
+	if (mode == MODE_BACK) {
 		if (s->mode == MODE_BACK)
 			trace_dtree_reply(s, p, h);
 		return;
 	}
-	if (p->mode == MODE_LASTDITCH) {
+	if (mode == MODE_LASTDITCH) {
 		/* any answer ends it: the trace ended at the gap limit */
 		trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
 		return;
 	}
 	reason = stop_check(s, r, h, &data);
 	outstanding = idx == s->probec - 1 && s->mode == MODE_TRACE;
-	allatt = (s->t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) != 0 ||
-	    s->confidence != 0;
+	allatt = (s->c.flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) != 0 ||
+	    s->c.confidence != 0;
 	if (p->ttl == s->cur_ttl)
 		s->hop_replied++;
 	if (reason != SCAMPER_TRACE_STOP_NONE &&
@@ -339,7 +344,7 @@ trace_dl_ready(struct task *task, int err, const char *why)
 		task_want_probe(task);
 		return;
 	}
-	if (inet_ntop(s->af, s->t->dst.addr, a, sizeof(a)) == NULL)
+	if (inet_ntop(s->af, s->c.dst.addr, a, sizeof(a)) == NULL)
 		snprintf(a, sizeof(a), "?");
 	log_warnx("trace %s: %s", a, why);
 	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);
@@ -358,10 +363,10 @@ trace_dl_sent(struct task *task, const struct pkt_reply *r,
 
 	if (s->mode == MODE_DONE || (idx = quote_index(s, &r->q)) < 0)
 		return 0;
-	p = &s->probes[idx];
-	if (p->txf & (TRACE_TX_DL | TRACE_TX_ANSWERED))
+	p = trace_probe_at(s, (uint16_t)idx);
+	if (trace_probe_txf(p) & (TRACE_TX_DL | TRACE_TX_ANSWERED))
 		return 0;
 	trace_probe_set_tx(s, p, *ts);
-	p->txf |= TRACE_TX_DL;
+	trace_probe_txf_set(p, TRACE_TX_DL);
 	return 1;
 }

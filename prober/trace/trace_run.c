@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "scamper_file.h"
 #include "scamper_list.h"
 #include "scamper_trace.h"
 #include "task.h"
@@ -41,11 +42,32 @@ trace_state_clear(void *state)
 
 	trace_ptr_free(s);
 	trace_hops_free(s);
-	free(s->probes);
-	free(s->gss);
-	free(s->payload);
-	free(s->gap);
-	free(s->pm);
+	scamper_cycle_free(s->c.cycle);
+	if (s->x != NULL) {
+		free(s->x->gss);
+		free(s->x->payload);
+		free(s->x->gap);
+		if (s->x->pm != NULL)
+			free(s->x->pm->sizes);
+		free(s->x->pm);
+		free(s->x);
+	}
+}
+
+struct scamper_trace *
+trace_result(struct trace_state *s)
+{
+	if (s->t == NULL && (s->t = scamper_trace_alloc()) != NULL)
+		task_result(s->task, SCAMPER_FILE_OBJ_TRACE, s->t);
+	return s->t;
+}
+
+struct trace_side *
+trace_side(struct trace_state *s)
+{
+	if (s->x == NULL)
+		s->x = calloc(1, sizeof(*s->x));
+	return s->x;
 }
 
 /* ---- finishing -------------------------------------------------------- */
@@ -53,8 +75,8 @@ trace_state_clear(void *state)
 static void
 gap_cancel(struct trace_state *s)
 {
-	if (s->gap != NULL)
-		task_timer_cancel(s->task, s->gap);
+	if (s->x != NULL && s->x->gap != NULL)
+		task_timer_cancel(s->task, s->x->gap);
 }
 
 /* PMTUD runs only when the target answered: otherwise there is no way
@@ -62,7 +84,7 @@ gap_cancel(struct trace_state *s)
 static int
 pmtud_wanted(const struct trace_state *s, uint8_t reason)
 {
-	return (s->t->flags & SCAMPER_TRACE_FLAG_PMTUD) &&
+	return (s->c.flags & SCAMPER_TRACE_FLAG_PMTUD) &&
 	    s->mode != MODE_PMTUD && (reason == SCAMPER_TRACE_STOP_COMPLETED ||
 	    reason == SCAMPER_TRACE_STOP_UNREACH ||
 	    reason == SCAMPER_TRACE_STOP_ICMP || reason == SCAMPER_TRACE_STOP_GSS);
@@ -89,19 +111,64 @@ trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
 	trace_done(s, reason, data);
 }
 
+/* Give result T the trace's parameters and what was learnt of the run
+ * (the cycle's reference moves to it). */
+static void
+result_fill(struct trace_state *s, struct scamper_trace *t)
+{
+	const struct trace_conf *c = &s->c;
+
+	t->src = c->src;
+	t->dst = c->dst;
+	if (s->have_rtr)
+		t->rtr = s->x->rtr;
+	t->start = stamp_tv(c->start);
+	if (c->cycle != NULL) {
+		t->cycle = c->cycle;
+		t->list = scamper_list_use(c->cycle->list);
+		s->c.cycle = NULL;
+	}
+	t->userid = c->userid;
+	t->flags = c->flags;
+	t->attempts = c->attempts;
+	t->hoplimit = c->hoplimit;
+	t->type = c->type;
+	t->firsthop = c->firsthop;
+	t->tos = c->tos;
+	t->wait = c->wait;
+	t->wait_probe = c->wait_probe;
+	t->loops = c->loops;
+	t->gaplimit = c->gaplimit;
+	t->gapaction = c->gapaction;
+	t->confidence = c->confidence;
+	t->probe_size = c->probe_size;
+	t->sport = c->sport;
+	t->dport = c->dport;
+	t->offset = c->offset;
+	t->hop_count = c->hop_count;
+	t->probec = s->probec;
+}
+
 void
 trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 {
-	struct scamper_trace *t = s->t;
+	struct scamper_trace *t;
 
 	if (s->mode == MODE_DONE)
 		return;
 	s->mode = MODE_DONE;
 	task_timer_cancel(s->task, &s->wait);
 	gap_cancel(s);
+	if ((t = trace_result(s)) == NULL) {
+		log_warn("trace %u: no memory for its result",
+		    task_id(s->task));
+		trace_ptr_cancel(s);
+		task_finish(s->task);
+		return;
+	}
+	result_fill(s, t);
 	t->stop_reason = reason;
 	t->stop_data = data;
-	t->probec = s->probec;
 	if (trace_hops_commit(s) == -1) {
 		t->stop_reason = SCAMPER_TRACE_STOP_ERROR;
 		t->stop_data = ENOMEM;
@@ -118,13 +185,13 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 void
 trace_next(struct trace_state *s)
 {
-	int64_t gap_ms = (int64_t)s->t->wait_probe * 10, since;
+	int64_t gap_ms = (int64_t)s->c.wait_probe * 10, since;
 
 	if (s->probec > 0 && gap_ms > 0) {
-		since = monotime_sub_ns(task_now(s->task), s->last_mono) /
+		since = monotime_sub_ns(task_now(s->task), s->x->last_mono) /
 		    1000000;
 		if (since < gap_ms) {
-			task_timer(s->task, s->gap, gap_ms - since);
+			task_timer(s->task, s->x->gap, gap_ms - since);
 			return;
 		}
 	}
@@ -136,13 +203,13 @@ static void
 build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
     uint8_t ttl, uint16_t size, uint8_t *pay)
 {
-	const struct scamper_trace *t = s->t;
+	const struct trace_conf *t = &s->c;
 	int fixed = !(t->flags & SCAMPER_TRACE_FLAG_CONSTPAYLOAD);
 
 	memset(p, 0, sizeof(*p));
 	p->af = s->af;
-	memcpy(p->src, s->t->src.addr, 16);
-	memcpy(p->dst, s->t->dst.addr, 16);
+	memcpy(p->src, s->c.src.addr, 16);
+	memcpy(p->dst, s->c.dst.addr, 16);
 	p->proto = flow_proto(s);
 	p->ttl = ttl;
 	p->tos = t->tos;
@@ -153,8 +220,8 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 	if (s->af == AF_INET6 && !fixed)
 		p->flowlabel = idx + 1u;	/* const-payload: the only way */
 	p->size = size;
-	if (s->payload != NULL)
-		memcpy(pay, s->payload, s->paylen);
+	if (s->x != NULL && s->x->payload != NULL)
+		memcpy(pay, s->x->payload, s->paylen);
 	else
 		memset(pay, 0, s->paylen);
 	p->payload = pay;
@@ -188,33 +255,6 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 	}
 }
 
-static int
-add_probe_record(struct trace_state *s, uint8_t ttl, uint8_t attempt,
-    uint16_t size)
-{
-	struct trace_probe *p;
-
-	if (s->probec == s->probealloc) {
-		/* small steps: memory per trace in flight matters more
-		 * than the odd realloc */
-		uint16_t n = s->probealloc > 65535 - 8 ? 65535 :
-		    (uint16_t)(s->probealloc + 8);
-		if (n == s->probealloc)
-			return -1;
-		if ((p = realloc(s->probes, n * sizeof(*p))) == NULL)
-			return -1;
-		s->probes = p;
-		s->probealloc = n;
-	}
-	p = &s->probes[s->probec];
-	memset(p, 0, sizeof(*p));
-	p->ttl = ttl;
-	p->attempt = attempt;
-	p->mode = (uint8_t)s->mode;
-	p->size = size;
-	return 0;
-}
-
 int
 trace_probe(struct task *task)
 {
@@ -223,13 +263,13 @@ trace_probe(struct task *task)
 	struct stamp tx;
 	uint8_t pay[TRACE_PAYLOAD_MAX];
 	uint8_t ttl = s->mode == MODE_LASTDITCH ? 255 : s->cur_ttl;
-	uint16_t size = s->t->probe_size;
+	uint16_t size = s->c.probe_size;
 
 	if (s->mode == MODE_DONE)
 		return 0;
 	if (s->mode == MODE_PMTUD)
 		trace_pmtud_probe(s, &ttl, &size);
-	if (add_probe_record(s, ttl, (uint8_t)(s->attempt + 1), size) == -1) {
+	if (trace_probe_add(s, ttl, (uint8_t)(s->attempt + 1), size) == NULL) {
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
 		return 0;
 	}
@@ -239,13 +279,16 @@ trace_probe(struct task *task)
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)errno);
 		return 1;
 	}
-	trace_probe_set_tx(s, &s->probes[s->probec], tx);
-	s->last_mono = task_now(task);
+	/* fetched again: nothing may add to the buffer during a send, but
+	 * a record is cheap to find */
+	trace_probe_set_tx(s, trace_probe_at(s, s->probec), tx);
+	if (s->x != NULL)	/* with -W (trace_next) */
+		s->x->last_mono = task_now(task);
 	s->probec++;
 	s->attempt++;
-	if (s->mode == MODE_TRACE && ttl > s->t->hop_count)
-		s->t->hop_count = ttl;
-	task_timer(task, &s->wait, (int64_t)s->t->wait * 1000);
+	if (s->mode == MODE_TRACE && ttl > s->c.hop_count)
+		s->c.hop_count = ttl;
+	task_timer(task, &s->wait, (int64_t)s->c.wait * 1000);
 	return 1;
 }
 
@@ -256,8 +299,8 @@ trace_lastditch(struct trace_state *s)
 {
 	s->mode = MODE_LASTDITCH;
 	s->attempt = 0;
-	if (s->t->lastditch == NULL &&
-	    (s->t->lastditch = calloc(1, sizeof(*s->t->lastditch))) == NULL) {
+	if (trace_result(s) == NULL || (s->t->lastditch == NULL &&
+	    (s->t->lastditch = calloc(1, sizeof(*s->t->lastditch))) == NULL)) {
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
 		return;
 	}
@@ -299,17 +342,17 @@ hop_addrs(const struct trace_state *s)
 int
 trace_hop_more(const struct trace_state *s)
 {
-	const struct scamper_trace *t = s->t;
+	const struct trace_conf *t = &s->c;
 	int n;
 
-	if (s->confidence != 0) {
+	if (s->c.confidence != 0) {
 		if (s->hop_replied == 0)
 			return s->attempt < t->attempts;
 		n = hop_addrs(s);
 		n = n <= 1 ? 2 : n + 1;
 		if (n > 25)
 			return 0;
-		return s->attempt < (s->confidence == 95 ? conf95 :
+		return s->attempt < (s->c.confidence == 95 ? conf95 :
 		    conf99)[n - 2];
 	}
 	if (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)
@@ -321,7 +364,7 @@ trace_hop_more(const struct trace_state *s)
 void
 trace_hop_done(struct trace_state *s)
 {
-	const struct scamper_trace *t = s->t;
+	const struct trace_conf *t = &s->c;
 	unsigned limit = t->hoplimit == 0 ? 255 : t->hoplimit;
 
 	if (s->stop_reason != SCAMPER_TRACE_STOP_NONE) {
@@ -363,7 +406,7 @@ on_wait(void *arg)
 		return;
 	}
 	if (s->mode == MODE_LASTDITCH) {
-		if (s->attempt < s->t->attempts)
+		if (s->attempt < s->c.attempts)
 			trace_next(s);
 		else
 			trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
@@ -386,7 +429,10 @@ int
 trace_start(struct task *task, char *err, size_t errlen)
 {
 	struct trace_state *s = task_state(task);
-	struct scamper_trace *t = s->t;
+	static const uint8_t none[16];	/* no -r: as the result has it */
+	struct trace_conf *t = &s->c;
+	struct scamper_list *list = NULL;
+	struct timeval tv;
 	size_t hdr;
 
 	/* what a refusal's record needs comes first (trace_refused): the
@@ -397,10 +443,12 @@ trace_start(struct task *task, char *err, size_t errlen)
 	addr_typed(&t->src, s->af);
 	addr_typed(&t->dst, s->af);
 	if (s->have_rtr)
-		addr_typed(&t->rtr, s->af);
+		addr_typed(&s->x->rtr, s->af);
 	timer_init(&s->wait, on_wait, s);
-	task_list_cycle(task, &t->list, &t->cycle);
-	t->start = task_walltime(task);
+	task_list_cycle(task, &list, &t->cycle);
+	scamper_list_free(list);	/* the cycle holds it: trace_done */
+	tv = task_walltime(task);
+	t->start = stamp_of_tv(&tv);
 	if (!s->have_src && task_route_src(task, s->af, t->dst.addr,
 	    t->src.addr) == -1)
 		return task_start_fail(err, errlen, "no route to the target");
@@ -416,12 +464,13 @@ trace_start(struct task *task, char *err, size_t errlen)
 		if (s->method == TRACE_ICMP_PARIS && t->dport == t->sport - 1)
 			t->dport = t->sport;
 	}
-	if (t->wait_probe > 0 && s->gap == NULL) {
+	if (t->wait_probe > 0 && (s->x == NULL || s->x->gap == NULL)) {
 		/* only a trace with -W has the spacing timer (a start held
 		 * for a busy flow runs again: allocated once) */
-		if ((s->gap = malloc(sizeof(*s->gap))) == NULL)
+		if (trace_side(s) == NULL ||
+		    (s->x->gap = malloc(sizeof(*s->x->gap))) == NULL)
 			return task_start_fail(err, errlen, "-W timer");
-		task_probe_timer(task, s->gap);
+		task_probe_timer(task, s->x->gap);
 	}
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;
@@ -429,7 +478,8 @@ trace_start(struct task *task, char *err, size_t errlen)
 		/* probing starts when the datalink is ready */
 		return task_datalink(task, (s->have_rtr ? TASK_DL_VIA : 0) |
 		    (s->dlts ? TASK_DL_TS : 0), s->af, t->dst.addr,
-		    t->rtr.addr, trace_dl_ready, trace_dl_sent, err, errlen);
+		    s->have_rtr ? s->x->rtr.addr : none, trace_dl_ready,
+		    trace_dl_sent, err, errlen);
 	task_want_probe(task);
 	return 0;
 }
@@ -456,14 +506,13 @@ trace_sent(struct task *task, uint32_t idx, int err, const struct stamp *tx,
 	}
 	if (idx >= s->probec)
 		return 0;
-	p = &s->probes[idx];
+	p = trace_probe_at(s, (uint16_t)idx);
 	/* the datalink's time stands; a time a reply was measured
 	 * against stays, so its RTT and its send time agree */
-	if (p->txf & (TRACE_TX_DL | TRACE_TX_ANSWERED))
+	if (trace_probe_txf(p) & (TRACE_TX_DL | TRACE_TX_ANSWERED))
 		return 0;
 	trace_probe_set_tx(s, p, *tx);
-	if (src == STAMP_KERNEL)
-		p->txf |= TRACE_TX_KERNEL;
+	(void)src;
 	return 1;
 }
 

@@ -11,7 +11,11 @@
  * besides the core's is its array of commands (8 bytes each) and the
  * replies not yet delivered.  A benchmark, not a test.
  *
- * usage: trace-mem [-n TRACES] [-p PPS] [-h HOPS] [-c "trace -P METHOD"]
+ * With -6 the routers are 2001:2:0:e000::1 ... and the destinations in
+ * 2001:2::/64.
+ *
+ * usage: trace-mem [-6] [-n TRACES] [-p PPS] [-h HOPS]
+ *            [-c "trace -P METHOD"]
  */
 #include <malloc.h>
 #include <stdint.h>
@@ -33,9 +37,10 @@ heap_used(void)
 	return mi.uordblks + mi.hblkhd;
 }
 
-/* A line of HOPS routers (203.0.113.1 ...) to 198.18.0.0/16, silent. */
+/* A line of HOPS routers (203.0.113.1 ..., or 2001:2:0:e000::1 ... if V6) to
+ * 198.18.0.0/16 (2001:2::/64), silent. */
 static char *
-topology(int hops)
+topology(int hops, int v6)
 {
 	size_t cap = (size_t)hops * 64 + 128, off = 0;
 	char *t = malloc(cap);
@@ -43,9 +48,11 @@ topology(int hops)
 	if (t == NULL)
 		return NULL;
 	for (int i = 1; i <= hops; i++)
-		off += (size_t)snprintf(t + off, cap - off,
+		off += (size_t)snprintf(t + off, cap - off, v6 ?
+		    "router r%d addr 2001:2:0:e000::%d\n" :
 		    "router r%d addr 203.0.113.%d\n", i, i);
-	off += (size_t)snprintf(t + off, cap - off, "path 198.18.0.0/16");
+	off += (size_t)snprintf(t + off, cap - off, "path %s",
+	    v6 ? "2001:2::/64" : "198.18.0.0/16");
 	for (int i = 1; i <= hops; i++)
 		off += (size_t)snprintf(t + off, cap - off, " r%d", i);
 	snprintf(t + off, cap - off, " dest silent\n");
@@ -70,10 +77,12 @@ main(int argc, char **argv)
 	char err[512], line[256], *topo;
 	long n = 20000, pps = 10000, hops = 12, inflight = 0;
 	size_t m0, m1, m2;
-	int c;
+	int c, v6 = 0;
 
-	while ((c = getopt(argc, argv, "n:p:h:c:")) != -1) {
-		if (c == 'n')
+	while ((c = getopt(argc, argv, "6n:p:h:c:")) != -1) {
+		if (c == '6')
+			v6 = 1;
+		else if (c == 'n')
 			n = atol(optarg);
 		else if (c == 'p')
 			pps = atol(optarg);
@@ -82,8 +91,8 @@ main(int argc, char **argv)
 		else if (c == 'c')
 			cmd = optarg;
 		else {
-			fprintf(stderr, "usage: trace-mem [-n TRACES] [-p PPS] "
-			    "[-h HOPS] [-c CMD]\n");
+			fprintf(stderr, "usage: trace-mem [-6] [-n TRACES] "
+			    "[-p PPS] [-h HOPS] [-c CMD]\n");
 			return 2;
 		}
 	}
@@ -92,7 +101,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	sizes();
-	if ((topo = topology((int)hops)) == NULL ||
+	if ((topo = topology((int)hops, v6)) == NULL ||
 	    (h = harness_new(topo, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "trace-mem: %s\n", topo == NULL ? "no memory" :
 		    err);
@@ -102,8 +111,12 @@ main(int argc, char **argv)
 	harness_set_forget_probes(h, 1);
 	m0 = heap_used();
 	for (long i = 0; i < n; i++) {
-		snprintf(line, sizeof(line), "%s 198.18.%ld.%ld", cmd,
-		    (i + 1) / 256, (i + 1) % 256);
+		if (v6)
+			snprintf(line, sizeof(line), "%s 2001:2::%lx", cmd,
+			    i + 1);
+		else
+			snprintf(line, sizeof(line), "%s 198.18.%ld.%ld", cmd,
+			    (i + 1) / 256, (i + 1) % 256);
 		if (harness_command(h, line) == -1) {
 			fprintf(stderr, "trace-mem: %s: %s\n", line,
 			    harness_error(h));

@@ -1,0 +1,185 @@
+/*
+ * test_trace_hops.c: the trace technique's compact records (trace_hops.c)
+ * give back every field of the hops put into them: each hop below goes
+ * through trace_rec_add and trace_hops_commit and must come out as it
+ * went in, for IPv4 and IPv6 -- a reply quoting the probe as sent, one
+ * quoting another length or TOS, one quoting nothing, an echo reply, a
+ * TCP reply, a next-hop MTU -- with probe records spread over modes and
+ * the buffer grown several times.  No network, no core: the state is
+ * built by hand.
+ */
+#include <check.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scamper_trace.h"
+#include "task.h"
+#include "trace_int.h"
+#include "../lib/check_table.h"
+
+#define PROBE_SIZE	44
+#define TOS		8
+#define START_NS	1700000000123456000LL
+
+/* Hop K of the test set answering probe K (TTL K + 1) of S. */
+static void
+mkhop(const struct trace_state *s, int k, struct scamper_trace_hop *h)
+{
+	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	const struct trace_probe *p = trace_probe_at(s, (uint16_t)k);
+
+	memset(h, 0, sizeof(*h));
+	if (s->af == AF_INET) {
+		a[0] = 192; a[1] = 0; a[2] = 2; a[3] = (uint8_t)(k + 1);
+	} else
+		a[15] = (uint8_t)(k + 1);
+	scamper_addr_set(&h->addr, task_addr_type(s->af), a);
+	h->probe_ttl = p->ttl;
+	h->probe_id = p->attempt;
+	h->probe_size = PROBE_SIZE;
+	h->tx = stamp_tv(trace_probe_tx(s, p));
+	h->rtt = 1000u * (uint32_t)(k + 1) + 7;
+	h->flags = SCAMPER_TRACE_HOP_REPLY_TTL | SCAMPER_TRACE_HOP_TS_SOCK_RX;
+	h->reply_ttl = (uint8_t)(250 - k);
+	h->reply_tos = k == 2 ? 0xc0 : 0;
+	h->reply_size = (uint16_t)(56 + k);
+	h->reply_ipid = s->af == AF_INET ? (uint16_t)(0x1234 + k) : 0;
+	switch (k % 6) {
+	case 0:		/* time exceeded, quoting the probe as sent */
+	case 3:
+		h->icmp_type = s->af == AF_INET ? 11 : 3;
+		h->icmp_q_ttl = 1;
+		h->icmp_q_tos = TOS;
+		h->icmp_q_ipl = PROBE_SIZE;
+		break;
+	case 1:		/* another length and TOS in the quote */
+		h->icmp_type = s->af == AF_INET ? 11 : 3;
+		h->icmp_q_ttl = 2;
+		h->icmp_q_tos = 0x02;
+		h->icmp_q_ipl = 0x2c00;		/* byte-swapped */
+		break;
+	case 2:		/* time exceeded without a quote read */
+		h->icmp_type = s->af == AF_INET ? 11 : 3;
+		break;
+	case 4:		/* a TCP reset */
+		h->flags |= SCAMPER_TRACE_HOP_TCP;
+		h->tcp_flags = 0x14;
+		break;
+	case 5:		/* too big, and echo reply at the last */
+		if (k == 11) {
+			h->icmp_type = s->af == AF_INET ? 0 : 129;
+			break;
+		}
+		h->icmp_type = s->af == AF_INET ? 3 : 2;
+		h->icmp_code = s->af == AF_INET ? 4 : 0;
+		h->icmp_nhmtu = 1280;
+		h->icmp_q_ttl = 1;
+		h->icmp_q_tos = TOS;
+		h->icmp_q_ipl = PROBE_SIZE;
+		break;
+	}
+}
+
+static void
+same_hop(const struct scamper_trace_hop *a, const struct scamper_trace_hop *b,
+    int k)
+{
+	ck_assert_msg(scamper_addr_cmp(&a->addr, &b->addr) == 0, "hop %d addr",
+	    k);
+	ck_assert_msg(a->probe_ttl == b->probe_ttl && a->probe_id ==
+	    b->probe_id && a->probe_size == b->probe_size, "hop %d probe", k);
+	ck_assert_msg(a->tx.tv_sec == b->tx.tv_sec && a->tx.tv_usec ==
+	    b->tx.tv_usec && a->rtt == b->rtt, "hop %d times", k);
+	ck_assert_msg(a->flags == b->flags && a->reply_ttl == b->reply_ttl &&
+	    a->reply_tos == b->reply_tos && a->reply_size == b->reply_size &&
+	    a->reply_ipid == b->reply_ipid, "hop %d reply", k);
+	ck_assert_msg(a->icmp_type == b->icmp_type && a->icmp_code ==
+	    b->icmp_code && a->tcp_flags == b->tcp_flags &&
+	    a->icmp_nhmtu == b->icmp_nhmtu, "hop %d type %u/%u tcp %x mtu %u, "
+	    "want %u/%u tcp %x mtu %u", k, b->icmp_type, b->icmp_code,
+	    b->tcp_flags, b->icmp_nhmtu, a->icmp_type, a->icmp_code,
+	    a->tcp_flags, a->icmp_nhmtu);
+	ck_assert_msg(a->icmp_q_ttl == b->icmp_q_ttl && a->icmp_q_tos ==
+	    b->icmp_q_tos && a->icmp_q_ipl == b->icmp_q_ipl,
+	    "hop %d quote %u/%u/%u, want %u/%u/%u", k, b->icmp_q_ttl,
+	    b->icmp_q_tos, b->icmp_q_ipl, a->icmp_q_ttl, a->icmp_q_tos,
+	    a->icmp_q_ipl);
+}
+
+/* Twelve hops of family AF through the records and back. */
+static void
+roundtrip(int af)
+{
+	struct trace_state s;
+	struct scamper_trace_hop in[12], h;
+	const int n = (int)(sizeof(in) / sizeof(in[0]));
+
+	memset(&s, 0, sizeof(s));
+	s.af = (uint8_t)af;
+	s.c.tos = TOS;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	ck_assert_ptr_nonnull(s.t = scamper_trace_alloc());
+	for (int k = 0; k < n; k++) {
+		struct trace_probe *p = trace_probe_add(&s, (uint8_t)(k + 1),
+		    (uint8_t)(k % 3 + 1), PROBE_SIZE);
+		ck_assert_ptr_nonnull(p);
+		trace_probe_set_tx(&s, p, (struct stamp){ START_NS +
+		    (int64_t)k * 1234567891 });
+		s.probec++;
+	}
+	for (int k = 0; k < n; k++) {
+		mkhop(&s, k, &in[k]);
+		h = in[k];
+		ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
+		ck_assert_uint_eq(trace_rec_ttl(&s, trace_rec(&s,
+		    (uint16_t)k)), k + 1);
+	}
+	ck_assert_int_eq(trace_hops_commit(&s), 0);
+	ck_assert_uint_eq(s.t->hops.hopc, n);
+	for (int k = 0; k < n; k++)
+		same_hop(&in[k], &s.t->hops.hops[k], k);
+	scamper_trace_free(s.t);
+	trace_state_clear(&s);
+}
+
+START_TEST(ipv4)
+{
+	roundtrip(AF_INET);
+}
+END_TEST
+
+START_TEST(ipv6)
+{
+	roundtrip(AF_INET6);
+}
+END_TEST
+
+/* A probe's send time keeps its nanoseconds, before and after the
+ * start, and its flags beside it. */
+START_TEST(probe_tx)
+{
+	struct trace_state s;
+	const int64_t off[] = { 0, 1, -1, 999999999, -123456789012LL,
+	    30000000000000LL, -30000000000000LL };
+
+	memset(&s, 0, sizeof(s));
+	s.af = AF_INET;
+	s.c.start = (struct stamp){ START_NS };
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		struct trace_probe *p = trace_probe_add(&s, 1, 1, 40);
+
+		ck_assert_ptr_nonnull(p);
+		trace_probe_txf_set(p, TRACE_TX_ANSWERED);
+		trace_probe_set_tx(&s, p, (struct stamp){ START_NS + off[i] });
+		ck_assert_int_eq(trace_probe_tx(&s, p).ns, START_NS + off[i]);
+		ck_assert_uint_eq(trace_probe_txf(p), TRACE_TX_ANSWERED);
+		s.probec++;
+	}
+	trace_state_clear(&s);
+}
+END_TEST
+
+CHECK_MAIN("trace-hops", "records", ipv4, ipv6, probe_tx)
