@@ -253,9 +253,12 @@ prober_fw(const struct opts *o, struct prober_priv *pp)
  * detaching and writing the pid file, before any input is read, and
  * watch the helper's socket for replies.  FILES: the control socket will
  * open files (the file server is started); SEND_PACKET: probes go out on
- * packet sockets (-O pktsend).  Returns 0 or -1. */
+ * packet sockets (NETIO_PKT_RING or _MMSG, -O pktsend or pktmmsg);
+ * RECV_PACKET: replies come through receive rings (-O pktrecv).
+ * Returns 0 or -1. */
 static int
-prober_drop(struct prober_priv *pp, int files, int send_packet)
+prober_drop(struct prober_priv *pp, int files, int send_packet,
+    int recv_packet)
 {
 	struct priv_drop_conf dc;
 	char err[1024];
@@ -282,6 +285,7 @@ prober_drop(struct prober_priv *pp, int files, int send_packet)
 	pp->fds.dl_ctx = pp;
 	pp->fds.on_lost = on_lost;
 	pp->fds.send_packet = send_packet;
+	pp->fds.recv_packet = recv_packet;
 	return 0;
 }
 
@@ -368,7 +372,9 @@ prober_run(const struct opts *o)
 		snapshot_system(o);
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
-	    o->input == INPUT_CTL_UNIX, (o->oflags & OPT_O_PKTSEND) != 0) ==
+	    o->input == INPUT_CTL_UNIX, (o->oflags & OPT_O_PKTMMSG) ?
+	    NETIO_PKT_MMSG : (o->oflags & OPT_O_PKTSEND) ? NETIO_PKT_RING :
+	    NETIO_PKT_NONE, (o->oflags & OPT_O_PKTRECV) != 0) ==
 	    -1 || prober_fw(o, &pp) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,

@@ -83,6 +83,7 @@ static const struct {
 	{ "notls-remote", OPT_O_NOTLS_REMOTE },
 	{ "icmp-rxerr", OPT_O_ICMP_RXERR }, { "tcp-files", OPT_O_TCPFILES },
 	{ "rawsend", OPT_O_RAWSEND }, { "pktsend", OPT_O_PKTSEND },
+	{ "pktmmsg", OPT_O_PKTMMSG }, { "pktrecv", OPT_O_PKTRECV },
 };
 
 /* -O WORD=PATH: the TLS files of -R.  Returns 1 if V is one (0 or -1
@@ -463,6 +464,13 @@ opts_check(const struct opts *o, char *err, size_t len)
 	if ((o->oflags & OPT_O_RAWSEND) && (o->oflags & OPT_O_PKTSEND))
 		return errf(err, len, "-O rawsend: conflicts with -O pktsend "
 		    "(choose one way to send probes)");
+	if ((o->oflags & OPT_O_PKTRECV) &&
+	    !(o->oflags & (OPT_O_PKTSEND | OPT_O_PKTMMSG)))
+		return errf(err, len, "-O pktrecv: needs -O pktsend or -O "
+		    "pktmmsg (the rings are on the interfaces probes leave by)");
+	if ((o->oflags & OPT_O_RAWSEND) && (o->oflags & OPT_O_PKTMMSG))
+		return errf(err, len, "-O rawsend: conflicts with -O pktmmsg "
+		    "(choose one way to send probes)");
 	if (__builtin_popcount(o->oflags &
 	    (OPT_O_TEXT | OPT_O_WARTS | OPT_O_JSON)) > 1)
 		return errf(err, len, "-O: choose one of text, warts and json");
@@ -492,7 +500,7 @@ static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND |
     OPT_O_TEXT | OPT_O_JSON | OPT_O_WARTS | OPT_O_CMDFILE | OPT_O_TSPS |
     OPT_O_OUTCOPY | OPT_O_TLS | OPT_O_NOTLS | OPT_O_NOTLS_REMOTE |
     OPT_O_TCPFILES | OPT_O_NOINITNDC | OPT_O_RAWTCP | OPT_O_RAWSEND |
-    OPT_O_PKTSEND;
+    OPT_O_PKTSEND | OPT_O_PKTMMSG | OPT_O_PKTRECV;
 
 int
 opts_check_implemented(const struct opts *o, char *err, size_t len)
@@ -549,6 +557,8 @@ opts_usage(void *fp)
 "        rawtcp                send IPv4 TCP probes on a raw socket\n"
 "        rawsend, pktsend      send probes on raw IP sockets / on packet\n"
 "                              sockets with the frame built here\n"
+"        pktmmsg               pktsend by sendmmsg, without a TX ring\n"
+"        pktrecv               with pktsend: ICMP replies through RX rings\n"
 "        planetlab             use PlanetLab safe raw sockets\n"
 "        noinitndc             do not prime the neighbour cache\n"
 "        icmp-rxerr            receive ICMP errors with IP_RECVERR\n"

@@ -35,6 +35,8 @@
 #define OPT_O_TCPFILES		0x08000	/* file commands over -P */
 #define OPT_O_RAWSEND		0x10000	/* probes on raw sockets */
 #define OPT_O_PKTSEND		0x20000	/* probes on packet sockets */
+#define OPT_O_PKTMMSG		0x40000	/* ... by sendmmsg, no TX ring */
+#define OPT_O_PKTRECV		0x80000	/* replies through RX rings */
 
 /* Where the work comes from; at most one may be given. */
 enum opts_input {

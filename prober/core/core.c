@@ -605,16 +605,21 @@ core_log_stats(const struct core *c)
 	    (unsigned long long)ns->received,
 	    (unsigned long long)c->st.unmatched,
 	    (unsigned long long)ns->malformed);
-	log_debug("statistics: sent on packet sockets %llu, left to the raw "
-	    "sockets by the packet path %llu (route %llu, neighbour %llu, "
+	log_debug("statistics: sent on packet sockets %llu (through a "
+	    "transmit ring %llu; sockets without a ring %llu), left to the "
+	    "raw sockets by the packet path %llu (route %llu, neighbour %llu, "
 	    "socket %llu, link %llu, packet %llu)",
 	    (unsigned long long)ns->sent_packet,
+	    (unsigned long long)ns->sent_ring,
+	    (unsigned long long)ns->ring_none,
 	    (unsigned long long)ns->packet_raw,
 	    (unsigned long long)ns->packet_raw_why[0],
 	    (unsigned long long)ns->packet_raw_why[1],
 	    (unsigned long long)ns->packet_raw_why[2],
 	    (unsigned long long)ns->packet_raw_why[3],
 	    (unsigned long long)ns->packet_raw_why[4]);
+	log_debug("statistics: replies through a receive ring %llu",
+	    (unsigned long long)ns->rx_ring);
 	log_debug("statistics: send times: kernel %llu, before-send %llu, "
 	    "datalink %llu (kernel times not used %llu, stray kernel "
 	    "timestamps %llu, error-queue reads %llu); replies without a "

@@ -1,7 +1,9 @@
 /*
  * netio.c: the prober's packet I/O (see netio.h): probes out on raw
  * sockets or, with send_packet, on packet sockets (pktpath.h) in the
- * same queues; replies in on the raw sockets.
+ * same queues, a packet socket's queue written straight into its
+ * transmit ring (txring.h) where it has one; replies in on the raw
+ * sockets.
  */
 #include "config.h"
 
@@ -17,9 +19,12 @@
 #include <linux/if_packet.h>
 #endif
 
+#include "log.h"
 #include "memtrim.h"
 #include "netio.h"
 #include "pktpath.h"
+#include "pktrecv.h"
+#include "txring.h"
 #include "txstamp.h"
 
 #define NETIO_RXBATCH 256	/* replies read per wake-up, for fairness */
@@ -75,13 +80,19 @@ struct netio_tx {
 	uint8_t			 arena[NETIO_TXARENA];
 };
 
-/* A socket probes are sent on, its queue and its transmit timestamps. */
+/* A socket probes are sent on, its queue and its transmit timestamps.
+ * With a transmit ring, the queue's frames [off, n) are the ring's
+ * pending ones (its arena unused), all of ethertype PROTO. */
 struct netio_sock {
 	struct netio	*n;
 	int		 fd;
 	struct txs	*txs;		/* NULL: the kernel gives none */
 	struct netio_tx	*tx;		/* the batch; NULL until used */
 	int		 packet;	/* a packet socket (netio's to close) */
+	struct txring	*ring;		/* its transmit ring, or NULL */
+	int		 dead;		/* the ring jammed: probes go raw */
+	uint32_t	 ifindex;	/* the ring's interface */
+	uint16_t	 proto;		/* ethertype of the ring's pending */
 };
 
 struct netio {
@@ -97,6 +108,7 @@ struct netio {
 	netio_tx_cb		*txcb;
 	struct netio_sock	 snd[NETIO_NSOCK];	/* send4, send6, packet */
 	struct pktpath		*pp;		/* NULL: raw sockets only */
+	struct pktrecv		*pr;		/* NULL: replies on raw sockets */
 	int64_t			 drained;	/* loop time of the last drain */
 	size_t			 maxtx;		/* largest probe sent */
 	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
@@ -110,6 +122,8 @@ netio_fds_init(struct netio_fds *f)
 	f->send6 = f->icmp6 = f->tcp6 = -1;
 	f->dl_open = NULL;
 	f->dl_ctx = NULL;
+	f->send_packet = NETIO_PKT_NONE;
+	f->recv_packet = 0;
 	f->on_lost = NULL;
 	f->fw_lease = NULL;
 	f->fw_release = NULL;
@@ -331,14 +345,55 @@ add_sock(struct netio *n, struct netio_sock *so, int fd)
 /* Packet socket SLOT (FD, prepared by pktpath) is open: probes to its
  * interface go out on it from now on. */
 static void
-on_packet_sock(void *arg, int slot, int fd)
+on_packet_sock(void *arg, int slot, int fd, uint32_t ifindex, int hlen)
 {
 	struct netio *n = arg;
 	struct netio_sock *so = &n->snd[2 + slot];
 
+	if (n->pr != NULL)
+		pktrecv_add(n->pr, ifindex, hlen);
+
 	if (add_sock(n, so, fd) == -1)
 		so->txs = NULL;	/* ENOMEM: before-send times for it */
 	so->packet = 1;
+	if (n->fds.send_packet != NETIO_PKT_RING)
+		return;
+	if ((so->ring = txring_new(fd)) == NULL) {
+		/* the socket is as it was: sendmmsg sends on it */
+		n->st.ring_none++;
+		log_debug("packet socket %d: no transmit ring (%s): sendmmsg "
+		    "sends its probes", slot, strerror(errno));
+	}
+}
+
+/* A reply's IP packet NET (LEN bytes) came through a receive ring at
+ * TS (NULL: the kernel gave no stamp). */
+static void
+on_ring_packet(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
+    const struct stamp *ts)
+{
+	struct netio *n = arg;
+	struct pkt_reply r;
+	struct stamp rx;
+
+	(void)ifindex;
+	/* send times first: the replies may answer probes just stamped */
+	netio_tx_drain(n);
+	n->st.received++;
+	n->st.rx_ring++;
+	if (ts != NULL)
+		rx = *ts;
+	else {
+		/* the kernel's coarse clock only: the clock now, later than
+		 * the arrival; counted */
+		rx = stamp_now();
+		n->st.rx_nostamp++;
+	}
+	if (pkt_parse(net, len, &r) == -1) {
+		n->st.malformed++;
+		return;
+	}
+	n->cb(n->arg, &r, &rx);
 }
 
 /* Close the packet sockets and forget the path. */
@@ -346,10 +401,14 @@ static void
 free_packet(struct netio *n)
 {
 	for (int i = 2; i < NETIO_NSOCK; i++)
-		if (n->snd[i].packet)
+		if (n->snd[i].packet) {
+			txring_free(n->snd[i].ring);
 			close(n->snd[i].fd);
+		}
 	pktpath_free(n->pp);
 	n->pp = NULL;
+	pktrecv_free(n->pr);
+	n->pr = NULL;
 }
 
 void
@@ -393,6 +452,10 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	    pktpath_new(fds->dl_open, fds->dl_ctx, on_packet_sock, n)) ==
 	    NULL)
 		goto fail;
+	if (n->pp != NULL && fds->recv_packet && (n->pr = pktrecv_new(l,
+	    fds->dl_open, fds->dl_ctx, (const int[PKTRECV_NRAW]){ fds->icmp4,
+	    fds->icmp6 }, on_ring_packet, n)) == NULL)
+		goto fail;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||
 	    (fds->send6 != -1 && prep_fd(fds->send6, AF_INET6, 0) == -1) ||
 	    add_sock(n, &n->snd[0], fds->send4) == -1 ||
@@ -410,6 +473,7 @@ fail:
 	txs_free(n->snd[0].txs);
 	txs_free(n->snd[1].txs);
 	pktpath_free(n->pp);
+	pktrecv_free(n->pr);
 	free(n);
 	return NULL;
 }
@@ -479,6 +543,11 @@ packet_dest(struct netio *n, const uint8_t *pkt, size_t len,
 	if (!pktpath_find(n->pp, pkt, len, loop_now(n->l).ns, h, &why)) {
 		n->st.packet_raw++;
 		n->st.packet_raw_why[why]++;
+		return NULL;
+	}
+	if (n->snd[2 + h->slot].dead) {
+		n->st.packet_raw++;
+		n->st.packet_raw_why[PKTPATH_RAW_SOCKET]++;
 		return NULL;
 	}
 	memset(ss, 0, sizeof(*ss));
@@ -567,6 +636,45 @@ sock_refused(struct netio_sock *so)
 }
 
 static void sock_flush(struct netio *n, struct netio_sock *so);
+static void tx_wait(struct netio *n, struct netio_sock *so);
+
+/* Queue PKT after H's link header in SO's transmit ring for the next
+ * flush (flushing first if the batch is full, holds another ethertype
+ * or the ring no free frame).  Returns 0, or -1 with errno: EAGAIN
+ * while the kernel holds the frames (SO waits for it), EIO if the ring
+ * jammed. */
+static int
+ring_queue(struct netio *n, struct netio_sock *so, const struct pktpath_hop *h,
+    const uint8_t *pkt, size_t len, void *token, uint32_t tag)
+{
+	struct netio_tx *q = so->tx;
+	int i;
+
+	if (q->n > 0 && (q->n == NETIO_TXBATCH || h->proto != so->proto ||
+	    !txring_room(so->ring)))
+		sock_flush(n, so);
+	if (so->dead) {
+		errno = EIO;
+		return -1;
+	}
+	if (q->wait == NULL && !txring_room(so->ring)) {
+		/* every frame still the kernel's (in the device's queue) */
+		n->st.send_waits++;
+		tx_wait(n, so);
+	}
+	if (q->wait != NULL) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (txring_put(so->ring, h->hdr, h->hlen, pkt, len) == -1)
+		return -1;
+	i = q->n++;
+	q->token[i] = token;
+	q->tag[i] = tag;
+	so->proto = h->proto;
+	so->ifindex = h->ifindex;
+	return 0;
+}
 
 /* Queue PKT, after H's link header, on SO for the next flush.  Returns 0, or -1 (ENOMEM, or
  * EAGAIN while SO waits for its buffer to drain). */
@@ -580,6 +688,8 @@ tx_queue(struct netio *n, struct netio_sock *so, const struct pktpath_hop *h,
 
 	if (q == NULL && (q = so->tx = calloc(1, sizeof(*q))) == NULL)
 		return -1;
+	if (so->ring != NULL)
+		return ring_queue(n, so, h, pkt, len, token, tag);
 	if (q->n > 0 && (q->n == NETIO_TXBATCH ||
 	    q->used + h->hlen + len > NETIO_TXARENA))
 		sock_flush(n, so);
@@ -605,6 +715,67 @@ tx_queue(struct netio *n, struct netio_sock *so, const struct pktpath_hop *h,
 	return 0;
 }
 
+static void ring_jam(struct netio *n, struct netio_sock *so, int err,
+    uint32_t mark);
+
+/* Send PKT after H's link header at once on SO's ring, as sendto does on
+ * the other sockets; TX gets the clock read before the send.  Returns 0
+ * (sent, or taken into the queue when the kernel could take nothing
+ * now: it goes at the next flush), or -1 with errno. */
+static int
+ring_send_now(struct netio *n, struct netio_sock *so,
+    const struct pktpath_hop *h, const uint8_t *pkt, size_t len,
+    struct stamp *tx, void *token, uint32_t tag)
+{
+	struct netio_tx *q;
+	uint32_t mark;
+	int rc, err, refused, i;
+
+	if ((q = so->tx) == NULL && (q = so->tx = calloc(1, sizeof(*q))) ==
+	    NULL)
+		return -1;
+	if (q->n > 0)
+		sock_flush(n, so);	/* keep the order they were sent in */
+	if (so->dead || q->wait != NULL) {
+		errno = so->dead ? EIO : EAGAIN;
+		return -1;
+	}
+	if (txring_put(so->ring, h->hdr, h->hlen, pkt, len) == -1)
+		return -1;
+	so->proto = h->proto;
+	so->ifindex = h->ifindex;
+	mark = so->txs != NULL ? txs_mark(so->txs) : 0;
+	*tx = stamp_now();
+	rc = txring_kick(so->ring, so->fd, so->proto, so->ifindex);
+	err = errno;
+	n->st.batches++;
+	token = n->txcb != NULL ? token : NULL;
+	if (txring_reap(so->ring, &refused) == 1) {
+		n->st.sent++;
+		n->st.sent_packet++;
+		n->st.sent_ring++;
+		sock_sent(n, so, token, tag, *tx);
+		return 0;
+	}
+	if (refused || (rc == -1 && err != EAGAIN && err != ENOBUFS &&
+	    err != EINTR)) {
+		n->st.send_errors++;
+		ring_jam(n, so, refused ? EMSGSIZE : err, mark);
+		errno = refused ? EMSGSIZE : err;
+		return -1;
+	}
+	/* the frame stays at the kernel's head and goes at the next kick:
+	 * queued, reported as the batch's are */
+	if (rc == -1 && err == ENOBUFS)
+		sock_refused(so);
+	i = q->n++;
+	q->token[i] = token;
+	q->tag[i] = tag;
+	n->st.send_waits++;
+	tx_wait(n, so);
+	return 0;
+}
+
 int
 netio_send(struct netio *n, const uint8_t *pkt, size_t len,
     struct stamp *tx, void *token, uint32_t tag)
@@ -625,6 +796,8 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 		*tx = n->qtime;
 		return tx_queue(n, so, &h, pkt, len, &ss, sl, token, tag);
 	}
+	if (so->ring != NULL)
+		return ring_send_now(n, so, &h, pkt, len, tx, token, tag);
 	if (h.hlen > 0) {
 		/* the packet path takes at most PKTPATH_MAXLEN */
 		memcpy(frame, h.hdr, h.hlen);
@@ -768,6 +941,92 @@ netio_flush(struct netio *n)
 		sock_flush(n, &n->snd[i]);
 }
 
+/* SO's queue is sent (OFF = N): empty it, stop waiting, and read the
+ * batch's timestamps (one read of the error queue). */
+static void
+flush_done(struct netio *n, struct netio_sock *so, uint32_t mark)
+{
+	struct netio_tx *q = so->tx;
+
+	q->off = q->n = 0;
+	q->used = 0;
+	if (q->wait != NULL) {
+		loop_fd_del(n->l, q->wait);
+		q->wait = NULL;
+	}
+	sock_drain(n, so, 0);
+	tx_provisional(n, so, mark);
+}
+
+/* SO's ring can send no more: a frame was refused, or the kernel failed
+ * in a way it would again (the frame stays at the head of its ring).
+ * The probes queued on it are refused with ERR; later probes to its
+ * interface go on the raw socket.  MARK: as for tx_provisional. */
+static void
+ring_jam(struct netio *n, struct netio_sock *so, int err, uint32_t mark)
+{
+	struct netio_tx *q = so->tx;
+
+	log_debug("packet socket on interface %u: its transmit ring stopped "
+	    "(%s): probes to it go on the raw socket", so->ifindex,
+	    strerror(err));
+	so->dead = 1;
+	if (q->off < q->n)
+		sock_refused(so);
+	for (; q->off < q->n; q->off++) {
+		n->st.send_errors++;
+		if (q->token[q->off] != NULL)
+			n->txcb(n->arg, q->token[q->off], q->tag[q->off],
+			    NETIO_TX_REFUSED, err, NULL);
+	}
+	flush_done(n, so, mark);
+}
+
+/* Kick SO's ring until the kernel has taken every frame of its queue
+ * or can take no more for now (SO then waits for its buffer), or the
+ * ring jams. */
+static void
+ring_flush(struct netio *n, struct netio_sock *so)
+{
+	struct netio_tx *q = so->tx;
+	struct stamp before;
+	uint32_t mark, t;
+	int rc, err, refused;
+
+	mark = so->txs != NULL ? txs_mark(so->txs) : 0;
+	while (q->off < q->n) {
+		before = stamp_now();
+		rc = txring_kick(so->ring, so->fd, so->proto, so->ifindex);
+		err = errno;
+		n->st.batches++;
+		if ((t = txring_reap(so->ring, &refused)) > 0) {
+			n->st.sent += t;
+			n->st.sent_packet += t;
+			n->st.sent_ring += t;
+			q->off += (int)t;
+			tx_done(n, so, q, q->off - (int)t, (int)t, before);
+		}
+		if (refused || (rc == -1 && err != EAGAIN && err != ENOBUFS &&
+		    err != EINTR)) {
+			ring_jam(n, so, refused ? EMSGSIZE : err, mark);
+			return;
+		}
+		if (q->off == q->n || (rc == -1 && err == EINTR))
+			continue;
+		/* the socket's buffer is full, or the device dropped the
+		 * frame (it goes again at the next kick, and may have used a
+		 * timestamp key) */
+		if (rc == -1 && err == ENOBUFS)
+			sock_refused(so);
+		n->st.send_waits++;
+		tx_wait(n, so);
+		sock_drain(n, so, 1);
+		tx_provisional(n, so, mark);
+		return;
+	}
+	flush_done(n, so, mark);
+}
+
 /* Send what waits in SO's queue: sendmmsg until it is empty or the
  * socket's buffer is full (then SO waits for it to drain). */
 static void
@@ -778,7 +1037,13 @@ sock_flush(struct netio *n, struct netio_sock *so)
 	uint32_t mark;
 	int r, cnt;
 
-	if (q == NULL || q->n == 0)
+	if (q == NULL)
+		return;
+	if (so->ring != NULL && !so->dead && (q->n > 0 || q->wait != NULL)) {
+		ring_flush(n, so);
+		return;
+	}
+	if (q->n == 0)
 		return;
 	mark = so->txs != NULL ? txs_mark(so->txs) : 0;
 	while (q->off < q->n) {
@@ -820,15 +1085,7 @@ sock_flush(struct netio *n, struct netio_sock *so)
 			    q->tag[q->off - 1], NETIO_TX_REFUSED,
 			    r == -1 ? errno : EIO, NULL);
 	}
-	q->off = q->n = 0;
-	q->used = 0;
-	if (q->wait != NULL) {
-		loop_fd_del(n->l, q->wait);
-		q->wait = NULL;
-	}
-	/* the batch's timestamps: one read of the error queue */
-	sock_drain(n, so, 0);
-	tx_provisional(n, so, mark);
+	flush_done(n, so, mark);
 }
 
 const struct netio_stats *

@@ -74,10 +74,16 @@ struct netio_fds {
 	int	tcp6;	/* AF_INET6, SOCK_RAW, IPPROTO_TCP */
 	netio_dl_open_fn *dl_open;
 	void	*dl_ctx;
-	/* Nonzero: send probes on packet sockets (one per interface, asked
-	 * for through dl_open; pktpath.h), the raw sockets taking what that
-	 * path cannot; 0: on the raw sockets (-O rawsend). */
+	/* NETIO_PKT_RING or NETIO_PKT_MMSG: send probes on packet sockets
+	 * (one per interface, asked for through dl_open; pktpath.h), the
+	 * raw sockets taking what that path cannot, through a transmit ring
+	 * (txring.h; sendmmsg where none can be set up) or by sendmmsg;
+	 * NETIO_PKT_NONE: on the raw sockets (-O rawsend). */
 	int	send_packet;
+	/* Nonzero (with send_packet): read ICMP and ICMPv6 replies through
+	 * a receive ring on each interface the packet path sends on
+	 * (pktrecv.h), the raw sockets taking the rest (-O pktrecv). */
+	int	recv_packet;
 	void	(*on_lost)(void *ctx, netio_lost_fn *cb, void *arg);
 	/* The firewall (-F; NULL: none, tbit and sting are refused).  It
 	 * is not netio's: it passes through to the core with the rest. */
@@ -85,6 +91,9 @@ struct netio_fds {
 	netio_fw_release_fn *fw_release;
 	void	*fw_ctx;
 };
+
+/* How probes leave (netio_fds.send_packet). */
+enum { NETIO_PKT_NONE, NETIO_PKT_RING, NETIO_PKT_MMSG };
 
 struct netio_stats {
 	uint64_t	sent;
@@ -99,6 +108,9 @@ struct netio_stats {
 	uint64_t	tx_stray;	/* transmit timestamps matching nothing */
 	uint64_t	rx_nostamp;	/* replies without a kernel timestamp */
 	uint64_t	sent_packet;	/* of sent: on packet sockets */
+	uint64_t	sent_ring;	/* ... of those, through a TX ring */
+	uint64_t	ring_none;	/* packet sockets left without a ring */
+	uint64_t	rx_ring;	/* of received: through a receive ring */
 	uint64_t	packet_raw;	/* probes the packet path left to the
 					   raw sockets (send_packet only) */
 	uint64_t	packet_raw_why[8];	/* ... by pktpath_why */

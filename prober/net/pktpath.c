@@ -187,7 +187,8 @@ on_open(void *arg, int err, int fd, uint32_t value)
 		ifp->state = IF_FAILED;
 	} else {
 		ifp->state = IF_OPEN;
-		p->ready(p->arg, r->slot, fd);
+		p->ready(p->arg, r->slot, fd, ifp->ifindex,
+		    ifp->kind == NEIGH_LINK_ETHER ? 14 : 0);
 	}
 	free(r);
 }

@@ -51,8 +51,10 @@ struct pktpath_hop {
 };
 
 /* Interface socket SLOT is open: FD (the callee's), prepared for
- * sending. */
-typedef void pktpath_ready_cb(void *arg, int slot, int fd);
+ * sending, on interface IFINDEX whose frames have HLEN bytes of link
+ * header. */
+typedef void pktpath_ready_cb(void *arg, int slot, int fd, uint32_t ifindex,
+    int hlen);
 
 struct pktpath;
 

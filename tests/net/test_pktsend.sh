@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # test_pktsend.sh SCAMPER HELPER BUILDDIR: probes sent on packet sockets
-# (-O pktsend) and on raw sockets (-O rawsend) give the same, correct
-# results, and the counters say which path sent them.
+# through a transmit ring (-O pktsend), by sendmmsg with replies read
+# through receive rings (-O pktmmsg -O pktrecv) and on raw sockets (-O
+# rawsend) give the same, correct results, and the counters say which
+# paths sent and received them.
 #  - veth (Ethernet), the lab of topo-basic.txt: traces (icmp-paris,
 #    udp-paris, tcp) and pings to h2 over IPv4 and IPv6 follow the lab's
 #    path (basic_path_ok), every RTT is above 0.000 ms (the reply's
 #    receive time after the probe's send time), every send time is the
-#    kernel's, and the debug log counts the probes sent on packet sockets
-#    (all but those sent before the socket came: none with -O rawsend).
+#    kernel's, every reply has the kernel's receive time, and the debug
+#    log counts the probes sent on packet sockets (all but those sent
+#    before the socket came: none with -O rawsend), with -O pktsend all
+#    of them through the ring, with -O pktmmsg none; with -O pktrecv
+#    replies come through the receive ring (and none twice: the ping's
+#    count of replies).
 #    With h1's neighbour table flushed and -O noinitndc the first probes
 #    go raw ("neighbour") and the trace is still right.
 #  - sc_netsim's TUN (no link header): 300 traces each of icmp-paris and
 #    tcp (20211212 sends no TCP probe there) on each path, scored by
 #    tests/bench/run against the simulator's truth: accuracy at least
 #    0.99, no RTT of zero or below the design; 300 pings (-c 2) on each
-#    path get replies (the harness does not score pings).
+#    path get replies (the harness does not score pings).  The three
+#    paths' runs on the TUN go side by side (each its own namespace).
 #    IPv4 TCP traces on Ethernet go out on the datalink, not netio
 #    (unless -O rawtcp): their counters are not checked.
 # Needs root; skipped otherwise.
@@ -41,26 +48,38 @@ rtts_positive() {
 	grep -Eq '[0-9]\.[0-9]{3} ms' "$1"
 }
 
-# check_counts MODE LOG WHAT: packet sockets used as MODE says; all
-# send times the kernel's.
+# check_counts MODE LOG WHAT: packet sockets (and rings) used as MODE
+# says; all send and receive times the kernel's.
 check_counts() {
-	local mode=$1 log=$2 what=$3 pk sent before
+	local mode=$1 log=$2 what=$3 pk sent before ring noring nostamp rxr
 	pk=$(stat "$log" "sent on packet sockets")
+	ring=$(stat "$log" "through a transmit ring")
+	noring=$(stat "$log" "sockets without a ring")
 	sent=$(sed -n 's/.*probes [0-9]* (sent \([0-9]*\) in.*/\1/p' "$log")
 	before=$(stat "$log" "before-send")
+	nostamp=$(stat "$log" "replies without a kernel time")
+	rxr=$(stat "$log" "replies through a receive ring")
+	[ "${nostamp:-1}" = 0 ] || { fail "$what: ${nostamp:-?} replies without the kernel's receive time"; return; }
 	if [ "${sent:-}" = 0 ]; then
 		# IPv4 TCP probes go out on the datalink unless -O rawtcp
 		# (as 20211212's): netio sent none on either path
 		pass "$what: none sent through netio (the datalink's)"
 		return
 	fi
-	if [ "$mode" = pktsend ]; then
+	if [ "$mode" != rawsend ]; then
 		[ "${pk:-0}" -gt 0 ] || { fail "$what: no probe sent on a packet socket ($(grep 'packet sockets' "$log"))"; return; }
+		if [ "$mode" = pktsend ]; then
+			[ "$ring" = "$pk" ] && [ "$noring" = 0 ] || { fail "$what: $pk on packet sockets, ${ring:-?} of them through a ring, ${noring:-?} sockets without"; return; }
+		else
+			[ "${ring:-1}" = 0 ] || { fail "$what: -O pktmmsg sent $ring through a ring"; return; }
+			[ "${rxr:-0}" -gt 0 ] || { fail "$what: -O pktrecv: no reply through a receive ring"; return; }
+		fi
 	else
 		[ "${pk:-1}" = 0 ] || { fail "$what: -O rawsend sent $pk on packet sockets"; return; }
 	fi
 	[ "${before:-1}" = 0 ] || { fail "$what: $before send times not the kernel's"; return; }
-	pass "$what: $pk of $sent probes on packet sockets, every send time the kernel's"
+	[ "$mode" = pktmmsg ] || [ "${rxr:-1}" = 0 ] || { fail "$what: $rxr replies through a receive ring without -O pktrecv"; return; }
+	pass "$what: $pk of $sent probes on packet sockets (${ring:-0} through a ring), ${rxr:-0} replies through a receive ring, every send and receive time the kernel's"
 }
 
 # the first hop's hardware address is in the kernel's table before the
@@ -68,14 +87,17 @@ check_counts() {
 lab_exec h1 ping -c 1 -W 2 192.0.2.2 >/dev/null
 lab_exec h1 ping -6 -c 1 -W 2 2001:db8:1::2 >/dev/null
 
-for mode in rawsend pktsend; do
+# the mode's -O words (pktmmsg also reads replies through rings)
+mode_opts() { [ "$1" = pktmmsg ] && echo "-O pktmmsg -O pktrecv" || echo "-O $1"; }
+
+for mode in rawsend pktsend pktmmsg; do
 	for fam in 4 6; do
 		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
 		for m in icmp-paris udp-paris tcp; do
 			what="veth $mode IPv$fam trace -P $m"
 			f=$tmp/$mode.$fam.$m
 			basic_prober ours
-			lab_exec h1 timeout 60 "$scamper" -O $mode -d "$f.log" \
+			lab_exec h1 timeout 60 "$scamper" $(mode_opts $mode) -d "$f.log" \
 			    -I "trace -P $m -q 1 -w 1 $dst" >"$f" 2>"$f.err"
 			if basic_path_ok $fam "$f" && rtts_positive "$f"; then
 				pass "$what: the lab's path, RTTs above 0"
@@ -86,7 +108,7 @@ for mode in rawsend pktsend; do
 		done
 		what="veth $mode IPv$fam ping"
 		f=$tmp/$mode.$fam.ping
-		lab_exec h1 timeout 60 "$scamper" -O $mode -d "$f.log" \
+		lab_exec h1 timeout 60 "$scamper" $(mode_opts $mode) -d "$f.log" \
 		    -I "ping -c 3 -i 0.2 $dst" >"$f" 2>"$f.err"
 		if grep -q '3 packets transmitted, 3 packets received' "$f" &&
 		    rtts_positive "$f"; then
@@ -111,14 +133,22 @@ else
 fi
 lab_teardown
 
-# sc_netsim's TUN: scored against its truth by the bench harness
+# sc_netsim's TUN: scored against its truth by the bench harness, the
+# three paths side by side (the lab's directory went with it)
 export NETSIM_WRAP="nice -n -15"
+tt=$(mktemp -d /tmp/pktsend.XXXXXX)
+trap 'rm -rf "$tt"' EXIT
 for c in "trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2"; do
-	for mode in rawsend pktsend; do
-		log=$(mktemp /tmp/pktsend.XXXXXX)
-		line=$("$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
-		    -- "$scamper" -O $mode -d "$log" 2>&1 | tail -1)
-		case $line in *SKIP*) echo "$line"; rm -f "$log"; exit 77 ;; esac
+	for mode in rawsend pktsend pktmmsg; do
+		"$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
+		    -- "$scamper" $(mode_opts $mode) -d "$tt/$mode.log" \
+		    >"$tt/$mode.out" 2>&1 &
+	done
+	wait
+	for mode in rawsend pktsend pktmmsg; do
+		log=$tt/$mode.log
+		line=$(tail -1 "$tt/$mode.out")
+		case $line in *SKIP*) echo "$line"; exit 77 ;; esac
 		get() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
 		rc=$(get rc) tasks=$(get tasks) acc=$(get accuracy)
 		zero=$(get rtt_zero) below=$(get rtt_below) replies=$(get replies)

@@ -1,0 +1,212 @@
+/*
+ * pktrecv.c: replies read through receive rings (see pktrecv.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dl_int.h"
+#include "log.h"
+#include "pktpath.h"
+#include "pktrecv.h"
+
+#define DRAIN_MAX	100000	/* frames read off before the filter */
+
+struct pr_req;
+
+struct pr_if {
+	uint32_t	 ifindex;	/* 0: slot free */
+	int		 hlen;
+	int		 fd;		/* -1 until open */
+	struct rxring	*ring;
+	struct loop_fd	*lfd;
+	struct pr_req	*req;		/* while being opened */
+	struct pktrecv	*p;
+};
+
+/* A socket asked for; outlives P if P goes first. */
+struct pr_req {
+	struct pktrecv	*p;		/* NULL: P is gone */
+	int		 slot;
+};
+
+struct pktrecv {
+	struct loop		*l;
+	netio_dl_open_fn	*open;
+	void			*ctx;
+	rxring_cb		*cb;
+	void			*arg;
+	int			 raw[PKTRECV_NRAW];
+	struct pr_if		 ifs[PKTPATH_MAXIF];
+};
+
+struct pktrecv *
+pktrecv_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
+    const int raw[PKTRECV_NRAW], rxring_cb *cb, void *arg)
+{
+	struct pktrecv *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->l = l;
+	p->open = open;
+	p->ctx = ctx;
+	p->cb = cb;
+	p->arg = arg;
+	memcpy(p->raw, raw, sizeof(p->raw));
+	for (int i = 0; i < PKTPATH_MAXIF; i++)
+		p->ifs[i].fd = -1;
+	return p;
+}
+
+void
+pktrecv_free(struct pktrecv *p)
+{
+	if (p == NULL)
+		return;
+	for (int i = 0; i < PKTPATH_MAXIF; i++) {
+		struct pr_if *f = &p->ifs[i];
+		uint32_t got, dropped;
+
+		if (f->fd != -1 && rxring_counts(f->fd, &got, &dropped) == 0)
+			log_debug("interface %u: its receive ring took %u "
+			    "frames, dropped %u (full)", f->ifindex, got,
+			    dropped);
+		if (f->req != NULL)
+			f->req->p = NULL;
+		if (f->lfd != NULL)
+			loop_fd_del(p->l, f->lfd);
+		rxring_free(f->ring);
+		if (f->fd != -1)
+			close(f->fd);
+	}
+	free(p);
+}
+
+int
+pktrecv_count(const struct pktrecv *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < PKTPATH_MAXIF; i++)
+		n += p->ifs[i].lfd != NULL;
+	return n;
+}
+
+/* Keep from the raw sockets what arrives on the interfaces with a ring. */
+static void
+raw_filters(struct pktrecv *p)
+{
+	struct rxring_insn prog[RXRING_PROGMAX];
+	uint32_t ifs[PKTPATH_MAXIF];
+	int n = 0, len;
+
+	for (int i = 0; i < PKTPATH_MAXIF; i++)
+		if (p->ifs[i].lfd != NULL)
+			ifs[n++] = p->ifs[i].ifindex;
+	len = rxring_filter_not_ifs(ifs, n, prog);
+	for (int i = 0; i < PKTRECV_NRAW; i++)
+		if (p->raw[i] != -1 && rxring_attach(p->raw[i], prog,
+		    len) == -1)
+			log_warn("filtering a raw socket: replies may come "
+			    "twice");
+}
+
+static void
+on_readable(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct pr_if *f = arg;
+
+	(void)rxring_read(f->ring, RXRING_BLOCKS, f->p->cb, f->p->arg);
+}
+
+/* Make F's socket FD a ring of replies.  Returns 0, or -1 with errno. */
+static int
+ring_up(struct pktrecv *p, struct pr_if *f, int fd)
+{
+	struct rxring_insn prog[RXRING_PROGMAX];
+	uint8_t junk[64];
+	uint32_t got, dropped;
+	int len = rxring_filter_replies(f->hlen, prog);
+
+	if (dl_sock_prep(fd, 0) == -1 || rxring_attach(fd, prog, len) == -1)
+		return -1;
+	/* what came before the filter: not ours to read */
+	for (int i = 0; i < DRAIN_MAX && recv(fd, junk, sizeof(junk),
+	    MSG_DONTWAIT | MSG_TRUNC) >= 0; i++)
+		;
+	if ((f->ring = rxring_new(fd)) == NULL)
+		return -1;
+	/* the counters start here: what the socket dropped before its
+	 * filter (everything it saw) is not the ring's */
+	(void)rxring_counts(fd, &got, &dropped);
+	if ((f->lfd = loop_fd_add(p->l, fd, LOOP_READ, on_readable, f)) ==
+	    NULL) {
+		rxring_free(f->ring);
+		f->ring = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	f->fd = fd;
+	return 0;
+}
+
+static void
+on_open(void *arg, int err, int fd, uint32_t value)
+{
+	struct pr_req *r = arg;
+	struct pktrecv *p = r->p;
+	struct pr_if *f;
+
+	(void)value;
+	if (p == NULL) {
+		if (fd != -1)
+			close(fd);
+		free(r);
+		return;
+	}
+	f = &p->ifs[r->slot];
+	f->req = NULL;
+	free(r);
+	if (err == 0 && fd != -1 && ring_up(p, f, fd) == 0) {
+		log_debug("interface %u: replies read through a receive ring",
+		    f->ifindex);
+		raw_filters(p);
+		return;
+	}
+	log_debug("interface %u: no receive ring (%s): its replies come on "
+	    "the raw sockets", f->ifindex, strerror(err != 0 ? err : errno));
+	if (fd != -1)
+		close(fd);
+}
+
+void
+pktrecv_add(struct pktrecv *p, uint32_t ifindex, int hlen)
+{
+	struct pr_req *r;
+	int i;
+
+	for (i = 0; i < PKTPATH_MAXIF; i++)
+		if (p->ifs[i].ifindex == ifindex)
+			return;
+	for (i = 0; i < PKTPATH_MAXIF && p->ifs[i].ifindex != 0; i++)
+		;
+	if (i == PKTPATH_MAXIF)
+		return;
+	p->ifs[i].ifindex = ifindex;
+	p->ifs[i].hlen = hlen;
+	p->ifs[i].p = p;
+	if (p->open == NULL || (r = calloc(1, sizeof(*r))) == NULL)
+		return;
+	r->p = p;
+	r->slot = i;
+	if (p->open(p->ctx, ifindex, on_open, r) == -1) {
+		free(r);
+		return;
+	}
+	p->ifs[i].req = r;
+}

@@ -1,0 +1,41 @@
+/*
+ * pktrecv.h: replies read through receive rings (-O pktrecv): one
+ * AF_PACKET socket per interface the packet send path uses, asked of
+ * scamper-helper through netio_fds.dl_open, filtered in the kernel to
+ * ICMP and ICMPv6 (rxring.h), read through a TPACKET_V3 ring with the
+ * kernel's receive stamps.  While an interface has its ring, the raw
+ * ICMP and ICMPv6 sockets are given a filter that drops what arrived on
+ * it, so no reply is delivered twice; replies on other interfaces
+ * (loopback, say) and TCP replies still come on the raw sockets.
+ */
+#ifndef PROBER_NET_PKTRECV_H
+#define PROBER_NET_PKTRECV_H
+
+#include <stdint.h>
+
+#include "loop.h"
+#include "netio.h"
+#include "rxring.h"
+
+#define PKTRECV_NRAW	2	/* raw sockets kept from ring interfaces */
+
+struct pktrecv;
+
+/* Rings asked of OPEN(CTX, ...), each frame handed to CB(ARG, ...);
+ * RAW: the raw sockets (-1 where none) to filter.  Returns NULL on
+ * ENOMEM. */
+struct pktrecv *pktrecv_new(struct loop *l, netio_dl_open_fn *open,
+    void *ctx, const int raw[PKTRECV_NRAW], rxring_cb *cb, void *arg);
+
+/* Close every ring and free P (sockets still being opened are closed
+ * when they come).  The raw sockets keep their filters. */
+void pktrecv_free(struct pktrecv *p);
+
+/* Read interface IFINDEX (link header HLEN bytes) through a ring from
+ * now on (once asked, later calls do nothing). */
+void pktrecv_add(struct pktrecv *p, uint32_t ifindex, int hlen);
+
+/* Interfaces read through a ring now. */
+int pktrecv_count(const struct pktrecv *p);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * rxring.h: replies read through a packet socket's receive ring (Linux
+ * PACKET_RX_RING, TPACKET_V3), for -O pktrecv.
+ *
+ * The kernel fills blocks of frames and hands each block over whole
+ * (when full, or when its retire timeout passes); the reader walks the
+ * frames of every block it owns and gives the block back.  Each frame
+ * carries the kernel's receive timestamp in its header, flagged
+ * TP_STATUS_TS_SOFTWARE when it is the stamp the stack took on arrival
+ * (without the flag the kernel read its coarse clock instead: such a
+ * frame is reported as having no stamp).
+ *
+ * The filters: rxring_filter_replies lets through only what the raw
+ * ICMP and ICMPv6 sockets would have taken of a link's frames (IPv4
+ * ICMP that is not a later fragment, IPv6 with ICMPv6 as the next
+ * header); rxring_filter_not_ifs, put on those raw sockets, keeps from
+ * them whatever arrived on an interface whose ring reads it, so nothing
+ * is delivered twice.  Both are classic BPF, built here by hand.
+ */
+#ifndef PROBER_NET_RXRING_H
+#define PROBER_NET_RXRING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stamp.h"
+
+#define RXRING_BLOCK	(1u << 16)	/* bytes per block */
+#define RXRING_BLOCKS	64		/* blocks in a ring: 4 MB, as the raw
+					   sockets' receive buffers */
+#define RXRING_FRAME	2048		/* bytes a frame may take */
+#define RXRING_TMO_MS	4		/* a block is handed over after: a
+					   block handed over takes its whole
+					   size, so BLOCKS x TMO_MS is the
+					   least time the ring holds */
+#define RXRING_MAXIF	8		/* interfaces a raw filter names */
+#define RXRING_PROGMAX	32		/* instructions of a filter at most */
+
+/* One classic BPF instruction (struct sock_filter's layout). */
+struct rxring_insn {
+	uint16_t	code;
+	uint8_t		jt, jf;
+	uint32_t	k;
+};
+
+/* A frame's IP packet NET (LEN bytes) on interface IFINDEX, received at
+ * TS (the kernel's), or with TS NULL: no kernel timestamp. */
+typedef void rxring_cb(void *arg, const uint8_t *net, size_t len,
+    uint32_t ifindex, const struct stamp *ts);
+
+struct rxring;
+
+/* Build into PROG (RXRING_PROGMAX) the filter of replies for frames
+ * with a link header of HLEN bytes (14 Ethernet, 0 raw IP).  Returns
+ * the number of instructions. */
+int rxring_filter_replies(int hlen, struct rxring_insn *prog);
+
+/* Build into PROG the filter that drops packets that arrived on any of
+ * the N (at most RXRING_MAXIF) interfaces IFS and accepts the rest.
+ * Returns the number of instructions. */
+int rxring_filter_not_ifs(const uint32_t *ifs, int n,
+    struct rxring_insn *prog);
+
+/* Attach PROG (LEN instructions) to socket FD.  Returns 0, or -1 with
+ * errno. */
+int rxring_attach(int fd, const struct rxring_insn *prog, int len);
+
+/* Give socket FD (AF_PACKET, SOCK_RAW, bound to one interface) a
+ * receive ring, ingress only, with receive timestamps, and map it.
+ * Returns the ring, or NULL with errno. */
+struct rxring *rxring_new(int fd);
+
+/* A ring of NBLOCKS blocks of BSIZE bytes over MEM, which the caller
+ * owns (for tests).  Returns NULL on ENOMEM or EINVAL. */
+struct rxring *rxring_over(void *mem, uint32_t nblocks, uint32_t bsize);
+
+/* Unmap and free R (NULL: nothing). */
+void rxring_free(struct rxring *r);
+
+/* The frames socket FD's ring took and dropped (full) since the last
+ * call, into *GOT and *DROPPED.  Returns 0, or -1 with errno. */
+int rxring_counts(int fd, uint32_t *got, uint32_t *dropped);
+
+/* Hand every frame of up to MAXBLOCKS blocks the kernel has given us,
+ * in order, to CB(ARG, ...), and give the blocks back.  Returns the
+ * number of frames. */
+int rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb, void *arg);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * test_rxring.c: the receive ring's pieces that need no privilege
+ * (prober/net/rxring.c): the hand-built filters, run by the kernel on
+ * an AF_UNIX datagram socket (whose data is the packet, link header
+ * first), and the walk over a TPACKET_V3 block laid out here as the
+ * kernel lays it out (frames, link header, stamps, an outgoing frame,
+ * blocks still the kernel's).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "rxring.h"
+#include "../lib/check_table.h"
+
+#ifdef __linux__
+#include <linux/if_packet.h>
+
+/* An IPv4 (V 4) or IPv6 (V 6) packet after HLEN bytes of link header,
+ * protocol or next header PROTO, IPv4 fragment field FRAG, into BUF;
+ * returns its length. */
+static size_t
+packet(uint8_t *buf, int hlen, int v, uint8_t proto, uint16_t frag)
+{
+	uint8_t *ip = buf + hlen;
+
+	memset(buf, 0, 128);
+	if (hlen == 14)
+		buf[12] = v == 4 ? 0x08 : 0x86, buf[13] = v == 4 ? 0 : 0xdd;
+	if (v == 4) {
+		ip[0] = 0x45;
+		ip[3] = 60;
+		ip[6] = (uint8_t)(frag >> 8);
+		ip[7] = (uint8_t)frag;
+		ip[9] = proto;
+	} else {
+		ip[0] = 0x60;
+		ip[5] = 20;
+		ip[6] = proto;
+	}
+	return (size_t)hlen + 60;
+}
+
+/* Nonzero if the filter PROG lets through the packet of BUF (LEN). */
+static int
+passes(const struct rxring_insn *prog, int n, const uint8_t *buf,
+    size_t len)
+{
+	int sv[2];
+	uint8_t got[256];
+	ssize_t r;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	ck_assert_int_eq(rxring_attach(sv[1], prog, n), 0);
+	ck_assert_int_eq(send(sv[0], buf, len, 0), (ssize_t)len);
+	r = recv(sv[1], got, sizeof(got), MSG_DONTWAIT);
+	close(sv[0]);
+	close(sv[1]);
+	return r == (ssize_t)len;
+}
+
+START_TEST(replies_filter)
+{
+	struct rxring_insn prog[RXRING_PROGMAX];
+	uint8_t buf[160];
+	int hlen = _i == 0 ? 0 : 14, n;
+
+	n = rxring_filter_replies(hlen, prog);
+	ck_assert_int_le(n, RXRING_PROGMAX);
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 4, 1, 0)));
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 4, 1, 0x4000)));
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 4, 1, 0x2000)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 1, 0x0010)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 17, 0)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 6, 0)));
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 6, 58, 0)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 6, 17, 0)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 6, 1, 0)));
+	buf[hlen] = 0x50;	/* neither version */
+	ck_assert(!passes(prog, n, buf, 60 + (size_t)hlen));
+}
+END_TEST
+
+START_TEST(not_ifs_filter)
+{
+	struct rxring_insn prog[RXRING_PROGMAX];
+	const uint32_t ifs[3] = { 7, 9, 11 };
+	uint8_t buf[160];
+	size_t len = packet(buf, 0, 4, 1, 0);
+	int n;
+
+	/* the kernel takes it; an AF_UNIX packet has no device, and a
+	 * filter reading the interface drops such a packet: the lab tests
+	 * it on the raw sockets */
+	n = rxring_filter_not_ifs(ifs, 3, prog);
+	ck_assert_int_eq(n, 6);
+	ck_assert(!passes(prog, n, buf, len));
+	ck_assert_uint_eq(prog[1].k, 7);
+	ck_assert_uint_eq(prog[1].jt, 3);	/* to the drop */
+	ck_assert_uint_eq(prog[2].jt, 2);
+	ck_assert_uint_eq(prog[3].jt, 1);
+	ck_assert_uint_eq(prog[4].k, 262144);	/* accept */
+	ck_assert_uint_eq(prog[5].k, 0);	/* drop */
+	/* no interface named: everything, without reading the device */
+	n = rxring_filter_not_ifs(NULL, 0, prog);
+	ck_assert_int_eq(n, 1);
+	ck_assert(passes(prog, n, buf, len));
+}
+END_TEST
+
+#define BS	4096
+#define NB	3
+static _Alignas(64) uint8_t mem[NB * BS];
+
+struct got {
+	int	 n;
+	size_t	 len[8];
+	uint8_t	 first[8];
+	uint32_t ifindex[8];
+	int64_t	 ns[8];		/* -1: no stamp */
+};
+
+static void
+on_frame(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
+    const struct stamp *ts)
+{
+	struct got *g = arg;
+
+	ck_assert_int_lt(g->n, 8);
+	g->len[g->n] = len;
+	g->first[g->n] = net[0];
+	g->ifindex[g->n] = ifindex;
+	g->ns[g->n] = ts != NULL ? ts->ns : -1;
+	g->n++;
+}
+
+/* Lay frame I (IP length LEN, link header HLEN) at OFF of block B;
+ * returns the offset after it. */
+static uint32_t
+lay(int b, uint32_t off, int i, uint32_t len, uint16_t hlen, uint32_t st,
+    uint8_t pkttype)
+{
+	struct tpacket3_hdr *f = (void *)(mem + b * BS + off);
+	struct sockaddr_ll *sll = (void *)((uint8_t *)f +
+	    TPACKET_ALIGN(sizeof(*f)));
+	uint16_t mac = (uint16_t)TPACKET_ALIGN(sizeof(*f) + sizeof(*sll));
+
+	f->tp_mac = mac;
+	f->tp_net = (uint16_t)(mac + hlen);
+	f->tp_snaplen = f->tp_len = len + hlen;
+	f->tp_sec = 100 + (uint32_t)i;
+	f->tp_nsec = 5;
+	f->tp_status = st;
+	sll->sll_ifindex = 3;
+	sll->sll_pkttype = pkttype;
+	((uint8_t *)f)[f->tp_net] = (uint8_t)(0x40 + i);
+	f->tp_next_offset = (uint32_t)TPACKET_ALIGN(f->tp_net + len);
+	return off + f->tp_next_offset;
+}
+
+static void
+block(int b, uint32_t npkts, uint32_t status)
+{
+	struct tpacket_block_desc *d = (void *)(mem + b * BS);
+
+	d->hdr.bh1.num_pkts = npkts;
+	d->hdr.bh1.offset_to_first_pkt = 64;
+	d->hdr.bh1.block_status = status;
+}
+
+START_TEST(walks_blocks)
+{
+	struct rxring *r;
+	struct got g;
+	uint32_t off;
+
+	memset(mem, 0, sizeof(mem));
+	memset(&g, 0, sizeof(g));
+	ck_assert_ptr_nonnull(r = rxring_over(mem, NB, BS));
+	/* block 0: three frames, the second outgoing, the third coarse */
+	off = lay(0, 64, 0, 60, 14, TP_STATUS_USER | TP_STATUS_TS_SOFTWARE,
+	    PACKET_HOST);
+	off = lay(0, off, 1, 80, 14, TP_STATUS_USER | TP_STATUS_TS_SOFTWARE,
+	    PACKET_OUTGOING);
+	(void)lay(0, off, 2, 100, 0, TP_STATUS_USER, PACKET_HOST);
+	block(0, 3, TP_STATUS_USER);
+	/* block 1: still the kernel's */
+	block(1, 1, TP_STATUS_KERNEL);
+	ck_assert_int_eq(rxring_read(r, 8, on_frame, &g), 2);
+	ck_assert_int_eq(g.n, 2);
+	ck_assert_uint_eq(g.len[0], 60);
+	ck_assert_uint_eq(g.first[0], 0x40);
+	ck_assert_uint_eq(g.ifindex[0], 3);
+	ck_assert_int_eq(g.ns[0], 100 * 1000000000LL + 5);
+	ck_assert_uint_eq(g.len[1], 100);
+	ck_assert_uint_eq(g.first[1], 0x42);
+	ck_assert_int_eq(g.ns[1], -1);
+	/* block 0 went back to the kernel */
+	ck_assert_uint_eq(((struct tpacket_block_desc *)(void *)mem)->
+	    hdr.bh1.block_status, TP_STATUS_KERNEL);
+	/* block 1 comes; then block 2, then block 0 again (wrapping) */
+	(void)lay(1, 64, 3, 40, 0, TP_STATUS_TS_SOFTWARE, PACKET_HOST);
+	block(1, 1, TP_STATUS_USER);
+	(void)lay(2, 64, 4, 40, 0, TP_STATUS_TS_SOFTWARE, PACKET_HOST);
+	block(2, 1, TP_STATUS_USER);
+	(void)lay(0, 64, 5, 40, 0, TP_STATUS_TS_SOFTWARE, PACKET_HOST);
+	block(0, 1, TP_STATUS_USER);
+	g.n = 0;
+	ck_assert_int_eq(rxring_read(r, 2, on_frame, &g), 2);
+	ck_assert_int_eq(rxring_read(r, 8, on_frame, &g), 1);
+	ck_assert_uint_eq(g.first[0], 0x43);
+	ck_assert_uint_eq(g.first[1], 0x44);
+	ck_assert_uint_eq(g.first[2], 0x45);
+	rxring_free(r);
+}
+END_TEST
+
+START_TEST(bad_frame_ends_block)
+{
+	struct rxring *r;
+	struct got g;
+	struct tpacket3_hdr *f;
+
+	memset(mem, 0, sizeof(mem));
+	memset(&g, 0, sizeof(g));
+	ck_assert_ptr_nonnull(r = rxring_over(mem, NB, BS));
+	(void)lay(0, 64, 0, 60, 14, TP_STATUS_TS_SOFTWARE, PACKET_HOST);
+	f = (void *)(mem + 64);
+	f->tp_snaplen = BS;	/* runs past the block */
+	block(0, 1, TP_STATUS_USER);
+	ck_assert_int_eq(rxring_read(r, 8, on_frame, &g), 0);
+	ck_assert_int_eq(g.n, 0);
+	ck_assert_uint_eq(((struct tpacket_block_desc *)(void *)mem)->
+	    hdr.bh1.block_status, TP_STATUS_KERNEL);
+	rxring_free(r);
+	ck_assert_ptr_null(rxring_over(mem, 0, BS));
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *const plain[] = { not_ifs_filter, walks_blocks,
+	    bad_frame_ends_block };
+	Suite *s = suite_create("rxring");
+	TCase *tc = check_case("rxring", plain, CHECK_N(plain));
+
+	tcase_add_loop_test(tc, replies_filter, 0, 2);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
+
+#else
+
+START_TEST(no_rings)
+{
+	ck_assert_ptr_null(rxring_new(-1));
+}
+END_TEST
+
+CHECK_MAIN("rxring", "none", no_rings)
+
+#endif
