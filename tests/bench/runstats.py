@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """runstats.py: what tests/bench/run reports beyond GNU time and scoring.
 
-usage: runstats.py rate RATELOG START WALL
+usage: runstats.py rate RATELOG START WALL [PPS LIST_S]
        runstats.py inflight < OUT.json
        runstats.py bursts [GAP_US] < OUT.json
 
@@ -12,12 +12,19 @@ lines that lies wholly inside the first half of the run,
 [START, START + WALL / 2], gives one rate: (IN2 - IN1) / (MONO2 - MONO1).
 Prints pps_seconds (how many), pps_min, pps_med, pps_max and pps_low
 (how many seconds were below 98% of the median).  No whole second in
-the first half prints zeros with pps_seconds=0.
+the first half prints zeros with pps_seconds=0.  With PPS (the prober's
+-p) also pps_off (seconds of the first half more than 2% from PPS); with
+LIST_S (seconds from the first task's start to the last's, from
+inflight) the same figures over the seconds while the list still had
+targets to start, [START, START + LIST_S], as pps_list_seconds,
+pps_list_min, pps_list_med, pps_list_max and pps_list_off: after that
+a trace's waits, not the prober, decide how many probes there are.
 
 inflight: from sc_warts2json output, the most traces (and pings) in
 flight at once, each taken to live from its start to its last reply
 (a lower bound of its life: its final waits are not in the output),
-printed as inflight_peak.
+printed as inflight_peak; and list_s, from the first task's start to
+the last's.
 
 bursts: from sc_warts2json output, how the answered probes left: their
 kernel tx stamps sorted, split into bursts wherever two are more than
@@ -30,7 +37,35 @@ import json
 import sys
 
 
-def rate(path, start, wall):
+def window(pts, t0, t1):
+    """The rate of every interval between consecutive points of PTS that
+    lies wholly inside [T0, T1]."""
+    return [(i2 - i1) / (m2 - m1)
+            for (m1, i1), (m2, i2) in zip(pts, pts[1:])
+            if m1 >= t0 and m2 <= t1 and m2 > m1]
+
+
+def summary(rates, prefix, pps):
+    """PREFIX_seconds, _min, _med, _max, _low (below 98% of the median)
+    and, with PPS, _off (more than 2% from PPS)."""
+    if not rates:
+        return "%s_seconds=0 %s_min=0 %s_med=0 %s_max=0 %s_low=0%s" % (
+            prefix, prefix, prefix, prefix, prefix,
+            " %s_off=0" % prefix if pps else "")
+    s = sorted(rates)
+    med = s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] +
+                                             s[len(s) // 2]) / 2
+    low = sum(1 for r in rates if r < 0.98 * med)
+    out = "%s_seconds=%d %s_min=%.0f %s_med=%.0f %s_max=%.0f %s_low=%d" % (
+        prefix, len(s), prefix, s[0], prefix, med, prefix, s[-1], prefix,
+        low)
+    if pps:
+        out += " %s_off=%d" % (prefix, sum(1 for r in rates
+                                           if abs(r - pps) > 0.02 * pps))
+    return out
+
+
+def rate(path, start, wall, pps=0.0, list_s=None):
     pts = []
     with open(path) as f:
         for n, line in enumerate(f, 1):
@@ -38,20 +73,12 @@ def rate(path, start, wall):
             if len(w) != 4:
                 sys.exit("%s:%d: expected 'K MONO IN OUT'" % (path, n))
             pts.append((float(w[1]), int(w[2])))
-    end = start + wall / 2
-    rates = []
-    for (t1, i1), (t2, i2) in zip(pts, pts[1:]):
-        if t1 >= start and t2 <= end and t2 > t1:
-            rates.append((i2 - i1) / (t2 - t1))
-    if not rates:
-        print("pps_seconds=0 pps_min=0 pps_med=0 pps_max=0 pps_low=0")
-        return
-    s = sorted(rates)
-    med = s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] +
-                                             s[len(s) // 2]) / 2
-    low = sum(1 for r in rates if r < 0.98 * med)
-    print("pps_seconds=%d pps_min=%.0f pps_med=%.0f pps_max=%.0f "
-          "pps_low=%d" % (len(s), s[0], med, s[-1], low))
+    rates = window(pts, start, start + wall / 2)
+    line = summary(rates, "pps", pps)
+    if list_s is not None:
+        line += " " + summary(window(pts, start, start + list_s),
+                              "pps_list", pps)
+    print(line)
     print("pps_series=%s" % ",".join("%.0f" % r for r in rates))
 
 
@@ -80,7 +107,9 @@ def inflight():
     for _, d in ev:
         cur += d
         peak = max(peak, cur)
-    print("inflight_peak=%d" % peak)
+    starts = [t for t, d in ev if d == 1]
+    print("inflight_peak=%d list_s=%.3f" % (
+        peak, max(starts) - min(starts) if starts else 0))
 
 
 def pct(s, q):
@@ -113,8 +142,10 @@ def bursts(gap_us):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "rate":
-        rate(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+    if len(sys.argv) in (5, 7) and sys.argv[1] == "rate":
+        rate(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]),
+             *([float(sys.argv[5]), float(sys.argv[6])]
+               if len(sys.argv) == 7 else []))
     elif len(sys.argv) == 2 and sys.argv[1] == "inflight":
         inflight()
     elif len(sys.argv) in (2, 3) and sys.argv[1] == "bursts":
