@@ -74,7 +74,9 @@ struct io_ops {
 	/* ON: queue what is sent until the call with ON 0 (the pump's
 	 * pass), which sends it and reports through up->sent. */
 	void	(*batch)(void *ctx, int on);
-	/* Nonzero while nothing more can be sent (a full send buffer). */
+	/* Nonzero while nothing more can be sent (a full send buffer).
+	 * Asked between probes: a queue that could not take another probe
+	 * is sent first, so the answer holds for the next one. */
 	int	(*blocked)(void *ctx);
 	/* TOKEN is going away: its queued probes go unreported.  Returns
 	 * how many there were (those handed on are still reported). */

@@ -131,7 +131,7 @@ s_blocked(void *ctx)
 {
 	struct io_sock *s = ctx;
 
-	return netio_blocked(s->nio);
+	return netio_make_room(s->nio);
 }
 
 static int

@@ -900,6 +900,38 @@ netio_blocked(const struct netio *n)
 	return 0;
 }
 
+/* Whether SO's queue can take no other probe (of any size up to
+ * NETIO_TXSLOT). */
+static int
+sock_full(const struct netio_sock *so)
+{
+	const struct netio_tx *q = so->tx;
+
+	if (so->ring != NULL && !so->dead)
+		return q->n == NETIO_TXBATCH || !txring_room(so->ring);
+	return q->n == NETIO_TXBATCH ||
+	    q->used + PKTPATH_HDRMAX + NETIO_TXSLOT > NETIO_TXARENA;
+}
+
+int
+netio_make_room(struct netio *n)
+{
+	for (int i = 0; i < NETIO_NSOCK; i++) {
+		struct netio_sock *so = &n->snd[i];
+
+		if (so->tx == NULL || so->tx->wait != NULL || !sock_full(so))
+			continue;
+		sock_flush(n, so);
+		if (so->ring != NULL && !so->dead && so->tx->wait == NULL &&
+		    !txring_room(so->ring)) {
+			/* every frame still the kernel's */
+			n->st.send_waits++;
+			tx_wait(n, so);
+		}
+	}
+	return netio_blocked(n);
+}
+
 int
 netio_forget(struct netio *n, const void *token)
 {

@@ -195,6 +195,13 @@ int netio_forget(struct netio *n, const void *token);
  * (netio_send would refuse with EAGAIN). */
 int netio_blocked(const struct netio *n);
 
+/* Send each queue that could not take another probe (a full batch, its
+ * arena or its ring), between probes, then netio_blocked: so the next
+ * netio_send is refused with EAGAIN only if this said blocked (a send
+ * that flushed a full queue itself, found the buffer full and refused,
+ * ended the technique that asked). */
+int netio_make_room(struct netio *n);
+
 /* A probe of LEN bytes went out another way (the datalink): replies to
  * it come in here, so receive buffers must hold them whole. */
 void netio_note_tx(struct netio *n, size_t len);

@@ -191,4 +191,52 @@ START_TEST(trim)
 }
 END_TEST
 
-CHECK_MAIN("netio", "netio", unqueued_and_queued, queue_per_socket, trim)
+static int counted;
+
+static void
+on_tx_count(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
+    const struct stamp *tx)
+{
+	counted++;
+}
+
+/* A full batch is sent by netio_make_room, between probes, and not by
+ * the send that would not fit (a send that flushed itself and found the
+ * buffer full was refused with EAGAIN, which ended its trace): the 64
+ * probes of a batch go only when room is made, and the next probe is
+ * queued without a flush. */
+START_TEST(make_room)
+{
+	struct loop *l;
+	struct netio_fds fds;
+	struct netio *n;
+	struct seen s = { 0 };
+	struct stamp tx;
+	int tok;
+
+	netio_fds_init(&fds);
+	fds.send4 = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fds.send4, 0);
+	n = open_netio(&l, &fds, &s, 0);
+	netio_set_txcb(n, on_tx_count);
+	counted = 0;
+	netio_batch(n, 1);
+	ck_assert_int_eq(netio_make_room(n), 0);
+	for (uint32_t i = 0; i < 64; i++)
+		ck_assert_int_eq(netio_send(n, pkt4, sizeof(pkt4), &tx, &tok,
+		    i), 0);
+	ck_assert_int_eq(counted, 0);		/* full, not yet sent */
+	ck_assert_int_eq(netio_make_room(n), 0);
+	ck_assert_int_eq(counted, 64);		/* sent (each refused) */
+	ck_assert_int_eq(netio_send(n, pkt4, sizeof(pkt4), &tx, &tok, 64), 0);
+	ck_assert_int_eq(netio_make_room(n), 0);
+	ck_assert_int_eq(counted, 64);		/* one queued: room left */
+	netio_batch(n, 0);
+	ck_assert_int_eq(counted, 65);
+	netio_free(n);
+	loop_free(l);
+}
+END_TEST
+
+CHECK_MAIN("netio", "netio", unqueued_and_queued, queue_per_socket, trim,
+    make_room)
