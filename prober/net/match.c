@@ -56,10 +56,20 @@ hash_tag(uint64_t h)
 	return (uint32_t)(h >> 32);
 }
 
-static int
+/* The two keys' 20 bytes equal: three word compares, no call. */
+static inline int
 key_eq(const struct match_key *a, const struct match_key *b)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	uint64_t a0, a1, b0, b1;
+	uint32_t a2, b2;
+
+	memcpy(&a0, (const uint8_t *)a, 8);
+	memcpy(&b0, (const uint8_t *)b, 8);
+	memcpy(&a1, (const uint8_t *)a + 8, 8);
+	memcpy(&b1, (const uint8_t *)b + 8, 8);
+	memcpy(&a2, (const uint8_t *)a + 16, 4);
+	memcpy(&b2, (const uint8_t *)b + 16, 4);
+	return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
 }
 
 struct match_table *

@@ -317,15 +317,27 @@ dst_hash(int af, const uint8_t *a)
 	return h ^ (h >> 15) ^ (h >> 7);
 }
 
+/* Nonzero if entry D holds AF address A (a word compare for IPv4: this
+ * runs for every probe). */
+static inline int
+dst_is(const struct pp_dst *d, int af, const uint8_t *a)
+{
+	uint32_t x, y;
+
+	if (af == AF_INET6)
+		return d->v6 && memcmp(d->addr, a, 16) == 0;
+	memcpy(&x, d->addr, 4);
+	memcpy(&y, a, 4);
+	return !d->v6 && x == y;
+}
+
 /* Where AF address A's entry is, or would go. */
 static struct pp_dst *
 dst_slot(struct pp_dst *t, size_t n, int af, const uint8_t *a)
 {
-	size_t al = af == AF_INET ? 4 : 16;
 	size_t i = dst_hash(af, a) & (n - 1);
 
-	while (t[i].state != DST_EMPTY && (t[i].v6 != (af == AF_INET6) ||
-	    memcmp(t[i].addr, a, al) != 0))
+	while (t[i].state != DST_EMPTY && !dst_is(&t[i], af, a))
 		i = (i + 1) & (n - 1);
 	return &t[i];
 }
