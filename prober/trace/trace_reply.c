@@ -118,12 +118,12 @@ static int
 looped(const struct trace_state *s, const struct scamper_addr *a, uint8_t ttl)
 {
 	size_t len = s->af == AF_INET ? 4 : 16;
+	struct trace_hoprec r;
+	uint32_t off = 0;
 
-	for (uint16_t i = 0; i < s->recc; i++) {
-		const struct trace_hoprec *r = trace_rec(s, i);
-		int d = (int)trace_rec_ttl(s, r) - ttl;
-		if ((d > 1 || d < -1) &&
-		    memcmp(trace_rec_addr(s, r), a->addr, len) == 0)
+	while (trace_rec_next(s, &off, &r) == 0) {
+		int d = (int)trace_rec_ttl(s, &r) - ttl;
+		if ((d > 1 || d < -1) && memcmp(r.addr, a->addr, len) == 0)
 			return 1;
 	}
 	return 0;

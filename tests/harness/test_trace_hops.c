@@ -115,6 +115,9 @@ roundtrip(int af)
 	struct trace_state s;
 	struct scamper_trace_hop in[12], h;
 	const int n = (int)(sizeof(in) / sizeof(in[0]));
+	struct trace_hoprec r;
+	uint32_t off = 0;
+	int nrec = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.af = (uint8_t)af;
@@ -134,9 +137,13 @@ roundtrip(int af)
 		mkhop(&s, k, &in[k]);
 		h = in[k];
 		ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
-		ck_assert_uint_eq(trace_rec_ttl(&s, trace_rec(&s,
-		    (uint16_t)k)), k + 1);
 	}
+	for (int k = 0; trace_rec_next(&s, &off, &r) == 0; k++) {
+		ck_assert_uint_eq(trace_rec_ttl(&s, &r), k + 1);
+		ck_assert_uint_eq(r.probe, k);
+		nrec++;
+	}
+	ck_assert_int_eq(nrec, n);
 	ck_assert_int_eq(trace_hops_commit(&s), 0);
 	ck_assert_uint_eq(s.t->hops.hopc, n);
 	for (int k = 0; k < n; k++)
