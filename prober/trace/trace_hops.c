@@ -24,7 +24,7 @@
 
 /* The buffer's first size, and its least step; it grows to sizes malloc
  * fills exactly (16k + 8 bytes on 64-bit glibc). */
-#define BUF_FIRST 120
+#define BUF_FIRST 152
 #define BUF_STEP 64
 
 /* The 46-bit signed send-time offset of a probe record. */
@@ -93,31 +93,39 @@ trace_probe_at(const struct trace_state *s, uint16_t idx)
 	    (idx + 1u) * sizeof(struct trace_probe));
 }
 
-/* Note that probes from the next one on are sent in mode M; 0, or -1
- * if the modes changed more often than they can (never: they follow
- * one another, TRACE, LASTDITCH, BACK, PMTUD). */
+/* Note that probes from the next one on are sent in mode M (kept in
+ * the side structure from the first change on); 0, or -1 (ENOMEM) if
+ * the modes changed more often than they can (never: they follow one
+ * another, TRACE, LASTDITCH, BACK, PMTUD). */
 static int
 mode_note(struct trace_state *s, uint8_t m)
 {
-	if (s->nmodes > 0 && s->mmode[s->nmodes - 1] == m)
+	struct trace_side *x = s->x;
+
+	if (x == NULL || x->nmodes == 0) {
+		if (m == MODE_TRACE)
+			return 0;
+	} else if (x->mmode[x->nmodes - 1] == m)
 		return 0;
-	if (s->nmodes == 0 && m == MODE_TRACE)
-		return 0;
-	if (s->nmodes == sizeof(s->mmode)) {
+	if ((x = trace_side(s)) == NULL)
+		return -1;
+	if (x->nmodes == sizeof(x->mmode)) {
 		errno = ENOMEM;
 		return -1;
 	}
-	s->mfirst[s->nmodes] = s->probec;
-	s->mmode[s->nmodes++] = m;
+	x->mfirst[x->nmodes] = s->probec;
+	x->mmode[x->nmodes++] = m;
 	return 0;
 }
 
 uint8_t
 trace_probe_mode(const struct trace_state *s, uint16_t idx)
 {
-	for (uint8_t i = s->nmodes; i-- > 0; )
-		if (s->mfirst[i] <= idx)
-			return s->mmode[i];
+	const struct trace_side *x = s->x;
+
+	for (uint8_t i = x != NULL ? x->nmodes : 0; i-- > 0; )
+		if (x->mfirst[i] <= idx)
+			return x->mmode[i];
 	return MODE_TRACE;
 }
 

@@ -116,11 +116,10 @@ struct trace_hopx {
  * them at trace_done: a trace in flight holds no result unless it
  * needs one early, for doubletree, last-ditch or PMTUD hops). */
 struct trace_conf {
-	struct scamper_addr	 src, dst;
 	struct stamp		 start;		/* the result's start */
 	struct scamper_cycle	*cycle;		/* a reference, or NULL */
-	uint32_t		 userid;
 	uint32_t		 flags;		/* SCAMPER_TRACE_FLAG_* */
+	struct scamper_addr	 src, dst;	/* after flags: no padding */
 	uint16_t		 probe_size, sport, dport, offset;
 	uint16_t		 hop_count;	/* highest TTL probed */
 	uint8_t			 attempts, hoplimit, type, firsthop, tos;
@@ -133,7 +132,8 @@ struct trace_conf {
 /* What few traces use, allocated by the first that needs it
  * (trace_side): the payload (-p), side records of hops, doubletree's
  * -z addresses, -O ptr's names, the -W spacing timer, PMTUD's search,
- * the TTLs a loop was found at. */
+ * the TTLs a loop was found at, -U, the probes' modes after the first
+ * change (every probe is MODE_TRACE while there is none). */
 struct trace_side {
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	struct trace_hopx	*xs;		/* side records */
@@ -148,7 +148,11 @@ struct trace_side {
 	struct monotime		 last_mono;	/* when the last probe left */
 	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
 	int			 gssc;
+	uint32_t		 userid;	/* -U */
 	uint16_t		 xc;
+	uint16_t		 mfirst[4];	/* mode changes: the first probe */
+	uint8_t			 mmode[4];	/* of each and its mode */
+	uint8_t			 nmodes;
 	uint8_t			 back_done;	/* doubletree: backwards phase
 						 * is over */
 	uint8_t			 fwd_reason, fwd_data;	/* and how the
@@ -177,9 +181,6 @@ struct trace_state {
 	uint16_t		 paylen;
 	uint16_t		 probec;
 	uint16_t		 recc;
-	uint16_t		 mfirst[4];	/* mode changes: the first probe */
-	uint8_t			 mmode[4];	/* of each and its mode */
-	uint8_t			 nmodes;
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;

@@ -128,7 +128,7 @@ result_fill(struct trace_state *s, struct scamper_trace *t)
 		t->list = scamper_list_use(c->cycle->list);
 		s->c.cycle = NULL;
 	}
-	t->userid = c->userid;
+	t->userid = s->x != NULL ? s->x->userid : 0;
 	t->flags = c->flags;
 	t->attempts = c->attempts;
 	t->hoplimit = c->hoplimit;
