@@ -419,6 +419,72 @@ trace_rec_next(const struct trace_state *s, uint32_t *off,
 	return 0;
 }
 
+/* The varint at I skipped. */
+static const uint8_t *
+skip_varint(const uint8_t *i)
+{
+	while (*i++ & 0x80)
+		;
+	return i;
+}
+
+/* Whether the address of the record at I (header HD) is ADDR; *NEXT gets
+ * the record's end. */
+static int
+addr_is(const struct trace_state *s, const uint8_t *i, uint8_t hd,
+    const uint8_t *addr, const uint8_t **next)
+{
+	unsigned n;
+
+	if (s->af == AF_INET) {
+		uint32_t x, y;
+
+		memcpy(&x, (hd & REC_DST) ? s->c.dst.addr : i, 4);
+		memcpy(&y, addr, 4);
+		*next = (hd & REC_DST) ? i : i + 4;
+		return x == y;
+	}
+	n = *i & 0x1f;
+	*next = i + 1 + 16 - n;
+	return memcmp((*i & REC_V6SRC) ? s->c.src.addr : s->c.dst.addr, addr,
+	    n) == 0 && memcmp(i + 1, addr + n, 16 - n) == 0;
+}
+
+/* Bytes of the optional fields a record with header HD holds. */
+static unsigned
+opt_len(uint8_t hd)
+{
+	return ((hd & REC_FLAGS) != 0) + 2u * ((hd & REC_TYPE) != 0) +
+	    ((hd & REC_QTTL) != 0) + ((hd & REC_TOS) != 0) +
+	    2u * ((hd & REC_IPID) != 0);
+}
+
+int
+trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
+    uint8_t ttl)
+{
+	const uint8_t *i = s->buf, *end = s->buf + s->reclen;
+
+	while (i < end) {
+		uint8_t hd = *i++;
+		uint32_t probe;
+		int d;
+
+		if (*i < 0x80)		/* the probe number: most in a byte */
+			probe = *i++;
+		else
+			i = get_varint(i, &probe);
+		i = skip_varint(skip_varint(i)) + 1;	/* RTT, size, TTL */
+		i += opt_len(hd);
+		if (!addr_is(s, i, hd, addr, &i))
+			continue;
+		d = (int)trace_probe_at(s, (uint16_t)probe)->ttl - ttl;
+		if (d > 1 || d < -1)
+			return 1;
+	}
+	return 0;
+}
+
 /* Append H (its icmpext becomes the record's) answering probe IDX.
  * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's). */
 int

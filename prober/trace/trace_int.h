@@ -259,6 +259,12 @@ int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 int	trace_rec_next(const struct trace_state *s, uint32_t *off,
 	    struct trace_hoprec *r);
 
+/* Whether a record of the main hop list holds ADDR (4 or 16 bytes) at a
+ * TTL more than one away from TTL: a loop (-l).  Reads only the records'
+ * addresses and probe numbers. */
+int	trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
+	    uint8_t ttl);
+
 /* The TTL of the probe record R answers. */
 uint8_t	trace_rec_ttl(const struct trace_state *s,
 	    const struct trace_hoprec *r);

@@ -117,16 +117,7 @@ is_ttl_exceeded(const struct pkt_reply *r)
 static int
 looped(const struct trace_state *s, const struct scamper_addr *a, uint8_t ttl)
 {
-	size_t len = s->af == AF_INET ? 4 : 16;
-	struct trace_hoprec r;
-	uint32_t off = 0;
-
-	while (trace_rec_next(s, &off, &r) == 0) {
-		int d = (int)trace_rec_ttl(s, &r) - ttl;
-		if ((d > 1 || d < -1) && memcmp(r.addr, a->addr, len) == 0)
-			return 1;
-	}
-	return 0;
+	return trace_rec_looped(s, a->addr, ttl);
 }
 
 /* The stop condition R meets, in scamper's order; NONE if it meets none. */

@@ -223,6 +223,17 @@ edges(int af)
 			ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
 		}
 	}
+	/* the loop check reads the same addresses and TTLs */
+	memset(a, 0x33, 16);
+	ck_assert_int_eq(trace_rec_looped(&s, a, 100), 0);
+	for (int j = 0; j < n; j++) {
+		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
+		    in[j].probe_ttl), 0);
+		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
+		    (uint8_t)(in[j].probe_ttl + 1)), 0);
+		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
+		    (uint8_t)(in[j].probe_ttl > 100 ? 1 : 250)), 1);
+	}
 	ck_assert_int_eq(trace_hops_commit(&s), 0);
 	ck_assert_uint_eq(s.t->hops.hopc, n);
 	for (int k = 0; k < n; k++)
