@@ -252,10 +252,9 @@ void	trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
 int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	    uint16_t idx);
 
-/* Decode the main hop list's record at byte *OFF (0: the first) into R
- * and move *OFF to the next; returns 0, or -1 past the last record.  R
- * must hold the previous record's decoding when *OFF is not 0 (an
- * IPv6 address is kept as the bytes it shares with the one before). */
+/* Decode the main hop list's record at byte *OFF (0: the first, then
+ * what the last call left there) into R and move *OFF to the next;
+ * returns 0, or -1 past the last record. */
 int	trace_rec_next(const struct trace_state *s, uint32_t *off,
 	    struct trace_hoprec *r);
 
