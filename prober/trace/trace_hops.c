@@ -3,7 +3,7 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * encoded records (12-13 bytes for most IPv4 replies, 11-24 for IPv6:
+ * encoded records (12-13 bytes for most IPv4 replies, 8-24 for IPv6:
  * what is as most replies have it is left out, numbers are varints),
  * the rare next-hop MTU, ICMP extension and unusual quotes aside, and
  * become the result's hops (one exact allocation) when the trace is

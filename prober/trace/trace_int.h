@@ -83,7 +83,7 @@ trace_probe_txf_set(struct trace_probe *p, unsigned f)
  * trace_rec_next decodes it: what a reply fills of a struct
  * scamper_trace_hop (96 bytes; the probe fields come from the probe
  * record).  Records are kept encoded in one byte stream (trace_hops.c:
- * 12-13 bytes for a typical IPv4 reply, about 11-24 for IPv6): a header
+ * 12-13 bytes for a typical IPv4 reply, about 8-24 for IPv6): a header
  * of which fields differ from what most replies hold, then varints and
  * the address.  The quoted length and TOS are the probe's size and -t
  * when the reply quotes the probe, else 0 (trace_hops.c:
