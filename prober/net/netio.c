@@ -243,12 +243,6 @@ rx_deliver(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len)
 	n->cb(n->arg, &r, &rx);
 }
 
-/*
- * Read up to NETIO_RXSLOTS datagrams from X with one recvmmsg(2), each
- * into a slot of n->buf, and deliver them.  While probes larger than a
- * slot are in use the whole buffer takes one datagram, so no reply to
- * them is cut short.  Returns how many were read (0: drained).
- */
 /* Datagrams one read takes: one while probes larger than a slot are in
  * use (so no reply to them is cut short), else NETIO_RXSLOTS. */
 static int
@@ -257,6 +251,12 @@ rx_slots(const struct netio *n)
 	return n->maxtx > NETIO_RXSLOT - 128 ? 1 : NETIO_RXSLOTS;
 }
 
+/*
+ * Read up to NETIO_RXSLOTS datagrams from X with one recvmmsg(2), each
+ * into a slot of n->buf, and deliver them.  While probes larger than a
+ * slot are in use the whole buffer takes one datagram, so no reply to
+ * them is cut short.  Returns how many were read (0: drained).
+ */
 static int
 rx_batch(struct netio_rx *x)
 {
