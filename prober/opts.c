@@ -558,7 +558,7 @@ opts_usage(void *fp)
 "        rawsend, pktsend      send probes on raw IP sockets / on packet\n"
 "                              sockets with the frame built here\n"
 "        pktmmsg               pktsend by sendmmsg, without a TX ring\n"
-"        pktrecv               with pktsend: ICMP replies through RX rings\n"
+"        pktrecv               with pktsend: ICMP/TCP replies via RX rings\n"
 "        planetlab             use PlanetLab safe raw sockets\n"
 "        noinitndc             do not prime the neighbour cache\n"
 "        icmp-rxerr            receive ICMP errors with IP_RECVERR\n"

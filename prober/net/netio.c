@@ -465,7 +465,7 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 		goto fail;
 	if (n->pp != NULL && fds->recv_packet && (n->pr = pktrecv_new(l,
 	    fds->dl_open, fds->dl_ctx, (const int[PKTRECV_NRAW]){ fds->icmp4,
-	    fds->icmp6 }, on_ring_packet, n)) == NULL)
+	    fds->icmp6, fds->tcp4, fds->tcp6 }, on_ring_packet, n)) == NULL)
 		goto fail;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||
 	    (fds->send6 != -1 && prep_fd(fds->send6, AF_INET6, 0) == -1) ||

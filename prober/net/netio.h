@@ -80,9 +80,9 @@ struct netio_fds {
 	 * (txring.h; sendmmsg where none can be set up) or by sendmmsg;
 	 * NETIO_PKT_NONE: on the raw sockets (-O rawsend). */
 	int	send_packet;
-	/* Nonzero (with send_packet): read ICMP and ICMPv6 replies through
-	 * a receive ring on each interface the packet path sends on
-	 * (pktrecv.h), the raw sockets taking the rest (-O pktrecv). */
+	/* Nonzero (with send_packet): read ICMP, ICMPv6 and TCP replies
+	 * through a receive ring on each interface the packet path sends
+	 * on (pktrecv.h), the raw sockets taking the rest (-O pktrecv). */
 	int	recv_packet;
 	void	(*on_lost)(void *ctx, netio_lost_fn *cb, void *arg);
 	/* The firewall (-F; NULL: none, tbit and sting are refused).  It

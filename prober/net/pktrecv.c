@@ -26,6 +26,7 @@ struct pr_if {
 	struct loop_fd	*lfd;
 	struct pr_req	*req;		/* while being opened */
 	struct pktrecv	*p;
+	uint64_t	 tcp;		/* TCP frames read */
 };
 
 /* A socket asked for; outlives P if P goes first. */
@@ -74,8 +75,9 @@ pktrecv_free(struct pktrecv *p)
 
 		if (f->fd != -1 && rxring_counts(f->fd, &got, &dropped) == 0)
 			log_debug("interface %u: its receive ring took %u "
-			    "frames, dropped %u (full)", f->ifindex, got,
-			    dropped);
+			    "frames, dropped %u (full); TCP read %llu",
+			    f->ifindex, got, dropped,
+			    (unsigned long long)f->tcp);
 		if (f->req != NULL)
 			f->req->p = NULL;
 		if (f->lfd != NULL)
@@ -97,7 +99,8 @@ pktrecv_count(const struct pktrecv *p)
 	return n;
 }
 
-/* Keep from the raw sockets what arrives on the interfaces with a ring. */
+/* Keep from the raw sockets (ICMP, ICMPv6, TCP) what arrives on the
+ * interfaces with a ring. */
 static void
 raw_filters(struct pktrecv *p)
 {
@@ -116,12 +119,26 @@ raw_filters(struct pktrecv *p)
 			    "twice");
 }
 
+/* A frame of interface ARG's ring: counted if TCP, handed on. */
+static void
+on_frame(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
+    const struct stamp *ts)
+{
+	struct pr_if *f = arg;
+
+	/* (IPv6 TCP behind extension headers is not counted) */
+	if (len >= 40 && (((net[0] >> 4) == 4 && net[9] == 6) ||
+	    ((net[0] >> 4) == 6 && net[6] == 6)))
+		f->tcp++;
+	f->p->cb(f->p->arg, net, len, ifindex, ts);
+}
+
 static void
 on_readable(struct loop_fd *lfd, int fd, int events, void *arg)
 {
 	struct pr_if *f = arg;
 
-	(void)rxring_read(f->ring, RXRING_BLOCKS, f->p->cb, f->p->arg);
+	(void)rxring_read(f->ring, RXRING_BLOCKS, on_frame, f);
 }
 
 /* Make F's socket FD a ring of replies.  Returns 0, or -1 with errno. */

@@ -2,11 +2,13 @@
  * pktrecv.h: replies read through receive rings (-O pktrecv): one
  * AF_PACKET socket per interface the packet send path uses, asked of
  * scamper-helper through netio_fds.dl_open, filtered in the kernel to
- * ICMP and ICMPv6 (rxring.h), read through a TPACKET_V3 ring with the
- * kernel's receive stamps.  While an interface has its ring, the raw
- * ICMP and ICMPv6 sockets are given a filter that drops what arrived on
- * it, so no reply is delivered twice; replies on other interfaces
- * (loopback, say) and TCP replies still come on the raw sockets.
+ * ICMP, ICMPv6 and TCP for this host (rxring.h), read through a
+ * TPACKET_V3 ring with the kernel's receive stamps.  While an interface
+ * has its ring, the raw ICMP, ICMPv6 and TCP sockets are given a filter
+ * that drops what arrived on it, so no reply is delivered twice;
+ * replies on other interfaces (loopback, say) still come on the raw
+ * sockets.  The host's own packets (its kernel's RST to a SYN-ACK, say)
+ * are outgoing: a ring never reads them.
  */
 #ifndef PROBER_NET_PKTRECV_H
 #define PROBER_NET_PKTRECV_H
@@ -17,7 +19,8 @@
 #include "netio.h"
 #include "rxring.h"
 
-#define PKTRECV_NRAW	2	/* raw sockets kept from ring interfaces */
+#define PKTRECV_NRAW	4	/* raw sockets kept from ring interfaces:
+				   ICMP, ICMPv6, TCP, TCPv6 */
 
 struct pktrecv;
 

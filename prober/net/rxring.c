@@ -15,17 +15,83 @@
 #define OP_LDB		0x30	/* BPF_LD | BPF_B | BPF_ABS */
 #define OP_LDH		0x28	/* BPF_LD | BPF_H | BPF_ABS */
 #define OP_LDW		0x20	/* BPF_LD | BPF_W | BPF_ABS */
+#define OP_LDBX		0x50	/* BPF_LD | BPF_B | BPF_IND */
+#define OP_LDHX		0x48	/* BPF_LD | BPF_H | BPF_IND */
+#define OP_LDI		0x00	/* BPF_LD | BPF_IMM */
+#define OP_LDXI		0x01	/* BPF_LDX | BPF_IMM */
+#define OP_LDM		0x60	/* BPF_LD | BPF_MEM */
+#define OP_ST		0x02	/* BPF_ST */
+#define OP_ADD		0x04	/* BPF_ALU | BPF_ADD | BPF_K */
+#define OP_ADDX		0x0c	/* BPF_ALU | BPF_ADD | BPF_X */
+#define OP_LSH		0x64	/* BPF_ALU | BPF_LSH | BPF_K */
 #define OP_AND		0x54	/* BPF_ALU | BPF_AND | BPF_K */
+#define OP_TAX		0x07	/* BPF_MISC | BPF_TAX */
+#define OP_JA		0x05	/* BPF_JMP | BPF_JA */
 #define OP_JEQ		0x15	/* BPF_JMP | BPF_JEQ | BPF_K */
 #define OP_JSET		0x45	/* BPF_JMP | BPF_JSET | BPF_K */
 #define OP_RET		0x06	/* BPF_RET | BPF_K */
+#define AD_PKTTYPE	((uint32_t)(-0x1000 + 4))	/* SKF_AD_OFF + ..PKTTYPE */
 #define AD_IFINDEX	((uint32_t)(-0x1000 + 8))	/* SKF_AD_OFF + ..IFINDEX */
+#define PKT_OTHERHOST	3				/* PACKET_OTHERHOST */
 #define ACCEPT		262144u				/* the whole packet */
+
+/* The replies filter's layout: a prologue, then one step per IPv6
+ * header looked at (the fixed header's next header, then each extension
+ * header's), then drop and accept. */
+#define R_PRO		13		/* prologue's instructions */
+#define R_STEP		20		/* a step's */
+#define R_DROP		(R_PRO + RXRING_EXT6 * R_STEP)
+#define R_ACCEPT	(R_DROP + 1)
+
+_Static_assert(R_ACCEPT + 1 <= RXRING_PROGMAX, "RXRING_PROGMAX too small");
+_Static_assert(R_ACCEPT < 256, "a jump of the replies filter too long");
 
 static struct rxring_insn
 insn(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 {
 	return (struct rxring_insn){ code, jt, jf, k };
+}
+
+/* The jump offset from instruction AT to instruction TO (after it). */
+static uint8_t
+to(int at, int dst)
+{
+	return (uint8_t)(dst - at - 1);
+}
+
+/* Step I of the replies filter at P+AT: A holds a next header, X the
+ * offset of the header it names.  ICMPv6 and TCP are accepted, an
+ * extension header (hop-by-hop, routing, destination options, a first
+ * fragment) skipped with A its next header for the step after, anything
+ * else (a later fragment, another protocol) dropped. */
+static void
+step6(struct rxring_insn *p, int at)
+{
+	int i = at;
+
+	p[i] = insn(OP_JEQ, to(i, R_ACCEPT), 0, 58), i++;	/* ICMPv6 */
+	p[i] = insn(OP_JEQ, to(i, R_ACCEPT), 0, 6), i++;	/* TCP */
+	p[i] = insn(OP_JEQ, to(i, at + 6), 0, 44), i++;		/* fragment */
+	p[i] = insn(OP_JEQ, to(i, at + 10), 0, 0), i++;		/* hop-by-hop */
+	p[i] = insn(OP_JEQ, to(i, at + 10), 0, 43), i++;	/* routing */
+	p[i] = insn(OP_JEQ, to(i, at + 10), to(i, R_DROP), 60), i++; /* dst */
+	/* at + 6: a fragment header, 8 bytes; a later fragment: drop */
+	p[i] = insn(OP_LDHX, 0, 0, 2), i++;
+	p[i] = insn(OP_JSET, to(i, R_DROP), 0, 0xfff8), i++;
+	p[i] = insn(OP_LDI, 0, 0, 8), i++;
+	p[i] = insn(OP_JA, 0, 0, (uint32_t)to(i, at + 13)), i++;
+	/* at + 10: (length + 1) x 8 bytes */
+	p[i] = insn(OP_LDBX, 0, 0, 1), i++;
+	p[i] = insn(OP_ADD, 0, 0, 1), i++;
+	p[i] = insn(OP_LSH, 0, 0, 3), i++;
+	/* at + 13: A is the header's length: X past it, A its next header */
+	p[i] = insn(OP_ST, 0, 0, 1), i++;
+	p[i] = insn(OP_LDBX, 0, 0, 0), i++;
+	p[i] = insn(OP_ST, 0, 0, 0), i++;
+	p[i] = insn(OP_LDM, 0, 0, 1), i++;
+	p[i] = insn(OP_ADDX, 0, 0, 0), i++;
+	p[i] = insn(OP_TAX, 0, 0, 0), i++;
+	p[i] = insn(OP_LDM, 0, 0, 0), i++;
 }
 
 int
@@ -34,18 +100,24 @@ rxring_filter_replies(int hlen, struct rxring_insn *p)
 	uint32_t h = (uint32_t)hlen;
 	int n = 0;
 
-	p[n++] = insn(OP_LDB, 0, 0, h);			/* 0: version */
-	p[n++] = insn(OP_AND, 0, 0, 0xf0);		/* 1 */
-	p[n++] = insn(OP_JEQ, 0, 4, 0x40);		/* 2: IPv4, or 7 */
-	p[n++] = insn(OP_LDB, 0, 0, h + 9);		/* 3: protocol */
-	p[n++] = insn(OP_JEQ, 0, 6, 1);			/* 4: ICMP, or drop */
-	p[n++] = insn(OP_LDH, 0, 0, h + 6);		/* 5: fragment offset */
-	p[n++] = insn(OP_JSET, 4, 3, 0x1fff);		/* 6: later: drop */
-	p[n++] = insn(OP_JEQ, 0, 3, 0x60);		/* 7: IPv6, or drop */
-	p[n++] = insn(OP_LDB, 0, 0, h + 6);		/* 8: next header */
-	p[n++] = insn(OP_JEQ, 0, 1, 58);		/* 9: ICMPv6 */
-	p[n++] = insn(OP_RET, 0, 0, ACCEPT);		/* 10 */
-	p[n++] = insn(OP_RET, 0, 0, 0);			/* 11 */
+	/* not for this host (a promiscuous interface): no raw socket's */
+	p[n++] = insn(OP_LDW, 0, 0, AD_PKTTYPE);		/* 0 */
+	p[n++] = insn(OP_JEQ, to(1, R_DROP), 0, PKT_OTHERHOST);	/* 1 */
+	p[n++] = insn(OP_LDB, 0, 0, h);				/* 2: version */
+	p[n++] = insn(OP_AND, 0, 0, 0xf0);			/* 3 */
+	p[n++] = insn(OP_JEQ, 0, to(4, 10), 0x40);		/* 4: IPv4 */
+	p[n++] = insn(OP_LDB, 0, 0, h + 9);			/* 5: protocol */
+	p[n++] = insn(OP_JEQ, 1, 0, 1);				/* 6: ICMP */
+	p[n++] = insn(OP_JEQ, 0, to(7, R_DROP), 6);		/* 7: TCP */
+	p[n++] = insn(OP_LDH, 0, 0, h + 6);			/* 8: fragment */
+	p[n++] = insn(OP_JSET, to(9, R_DROP), to(9, R_ACCEPT), 0x1fff);
+	p[n++] = insn(OP_JEQ, 0, to(10, R_DROP), 0x60);		/* 10: IPv6 */
+	p[n++] = insn(OP_LDXI, 0, 0, h + 40);			/* 11 */
+	p[n++] = insn(OP_LDB, 0, 0, h + 6);			/* 12: next */
+	for (int s = 0; s < RXRING_EXT6; s++, n += R_STEP)
+		step6(p, n);
+	p[n++] = insn(OP_RET, 0, 0, 0);				/* R_DROP */
+	p[n++] = insn(OP_RET, 0, 0, ACCEPT);			/* R_ACCEPT */
 	return n;
 }
 

@@ -11,11 +11,14 @@
  * frame is reported as having no stamp).
  *
  * The filters: rxring_filter_replies lets through only what the raw
- * ICMP and ICMPv6 sockets would have taken of a link's frames (IPv4
- * ICMP that is not a later fragment, IPv6 with ICMPv6 as the next
- * header); rxring_filter_not_ifs, put on those raw sockets, keeps from
- * them whatever arrived on an interface whose ring reads it, so nothing
- * is delivered twice.  Both are classic BPF, built here by hand.
+ * ICMP, ICMPv6 and TCP sockets would have taken of a link's frames for
+ * this host (not PACKET_OTHERHOST): IPv4 ICMP or TCP that is not a
+ * later fragment; IPv6 whose upper layer is ICMPv6 or TCP, after up to
+ * RXRING_EXT6 - 1 extension headers (hop-by-hop, routing, destination
+ * options, a first fragment).  rxring_filter_not_ifs, put on those raw
+ * sockets, keeps from them whatever arrived on an interface whose ring
+ * reads it, so nothing is delivered twice.  Both are classic BPF, built
+ * here by hand.
  */
 #ifndef PROBER_NET_RXRING_H
 #define PROBER_NET_RXRING_H
@@ -34,7 +37,10 @@
 					   size, so BLOCKS x TMO_MS is the
 					   least time the ring holds */
 #define RXRING_MAXIF	8		/* interfaces a raw filter names */
-#define RXRING_PROGMAX	32		/* instructions of a filter at most */
+#define RXRING_EXT6	4		/* IPv6 headers the replies filter
+					   looks through: the fixed one's
+					   next, then 3 extension headers */
+#define RXRING_PROGMAX	128		/* instructions of a filter at most */
 
 /* One classic BPF instruction (struct sock_filter's layout). */
 struct rxring_insn {

@@ -88,6 +88,21 @@ trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
 	return 0;
 }
 
+/* -U, kept aside if given (few traces have one). */
+static int
+trace_userid(struct trace_state *s, const struct cmd_args *a, char *err,
+    size_t len)
+{
+	uint32_t u = cmd_optu(a, 'U', 0);
+
+	if (u == 0)
+		return 0;
+	if (trace_side(s) == NULL)
+		return cmd_err(err, len, "out of memory");
+	s->x->userid = u;
+	return 0;
+}
+
 static int
 trace_payload(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
@@ -168,7 +183,8 @@ trace_init(struct task *task, void *state, const struct cmd_args *a,
 	t->wait = (uint8_t)cmd_optu(a, 'w', 5);
 	t->wait_probe = (uint8_t)cmd_optu(a, 'W', 0);
 	t->tos = (uint8_t)cmd_optu(a, 't', 0);
-	t->userid = cmd_optu(a, 'U', 0);
+	if (trace_userid(s, a, err, len) == -1)
+		return -1;
 	t->offset = (uint16_t)cmd_optu(a, 'o', 0);
 	t->sport = (uint16_t)cmd_optu(a, 's', task_default_sport(task));
 	t->dport = (uint16_t)cmd_optu(a, 'd', s->method == TRACE_ICMP_PARIS ?

@@ -203,12 +203,12 @@ trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data)
 	const struct scamper_trace_dtree *d = s->t != NULL ? s->t->dtree :
 	    NULL;
 
-	if (d == NULL || s->back_done || (d->flags & 0x01) ||
-	    d->firsthop <= 1)
+	if (d == NULL || (s->x != NULL && s->x->back_done) ||
+	    (d->flags & 0x01) || d->firsthop <= 1 || trace_side(s) == NULL)
 		return -1;
-	s->back_done = 1;
-	s->fwd_reason = reason;
-	s->fwd_data = data;
+	s->x->back_done = 1;
+	s->x->fwd_reason = reason;
+	s->x->fwd_data = data;
 	s->mode = MODE_BACK;
 	s->cur_ttl = (uint8_t)(d->firsthop - 1);
 	s->attempt = 0;
@@ -221,7 +221,8 @@ static void
 back_end(struct trace_state *s)
 {
 	s->mode = MODE_TRACE;	/* so PMTUD may still follow */
-	trace_finish(s, s->fwd_reason, s->fwd_data);
+	/* s->x was made by trace_dtree_back */
+	trace_finish(s, s->x->fwd_reason, s->x->fwd_data);
 }
 
 /* Done with TTL cur_ttl (answered, or every attempt timed out) without

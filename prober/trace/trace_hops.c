@@ -3,12 +3,13 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * records of 20 bytes (IPv4) or 32 (IPv6), the rare next-hop MTU, ICMP
- * extension and unusual quotes aside, and become the result's hops (one
- * exact allocation) when the trace is done.  The records and the probe
- * records (8 bytes) share one buffer that grows by a quarter (at least
- * 64 bytes) when full: probes from its front, records from its back.
- * A 12-hop IPv4 path takes four reallocations, not one per probe.
+ * encoded records (12-13 bytes for most IPv4 replies, 8-24 for IPv6:
+ * what is as most replies have it is left out, numbers are varints),
+ * the rare next-hop MTU, ICMP extension and unusual quotes aside, and
+ * become the result's hops (one exact allocation) when the trace is
+ * done.  The records and the probe records (8 bytes, random access)
+ * share one buffer that grows by a quarter (at least 64 bytes) when
+ * full: records from its front, probes from its back.
  */
 #include "config.h"
 
@@ -23,7 +24,7 @@
 
 /* The buffer's first size, and its least step; it grows to sizes malloc
  * fills exactly (16k + 8 bytes on 64-bit glibc). */
-#define BUF_FIRST 120
+#define BUF_FIRST 152
 #define BUF_STEP 64
 
 /* The 46-bit signed send-time offset of a probe record. */
@@ -58,41 +59,14 @@ trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
 	p->tx_hi = (uint16_t)((p->tx_hi & 0xc000) | ((u >> 32) & 0x3fff));
 }
 
-/* Bytes one record takes: the fixed part and the address. */
-static size_t
-rec_size(const struct trace_state *s)
-{
-	return sizeof(struct trace_hoprec) + (s->af == AF_INET ? 4 : 16);
-}
-
-static struct trace_hoprec *
-rec_at(const struct trace_state *s, uint16_t i)
-{
-	return (struct trace_hoprec *)(void *)(s->buf + s->bufcap -
-	    (i + 1u) * rec_size(s));
-}
-
-const struct trace_hoprec *
-trace_rec(const struct trace_state *s, uint16_t i)
-{
-	return rec_at(s, i);
-}
-
-const uint8_t *
-trace_rec_addr(const struct trace_state *s, const struct trace_hoprec *r)
-{
-	(void)s;
-	return (const uint8_t *)(r + 1);
-}
-
-/* Room for NEED more bytes between the probes and the records: the
- * buffer grows by a quarter, at least BUF_STEP (the records move to its
+/* Room for NEED more bytes between the records and the probes: the
+ * buffer grows by a quarter, at least BUF_STEP (the probes move to its
  * new end).  Returns 0, or -1 with errno ENOMEM. */
 static int
 buf_room(struct trace_state *s, size_t need)
 {
-	size_t used = s->probec * sizeof(struct trace_probe) +
-	    s->recc * rec_size(s), tail = s->recc * rec_size(s), cap;
+	size_t tail = s->probec * sizeof(struct trace_probe),
+	    used = s->reclen + tail, cap;
 	uint8_t *b;
 
 	if (used + need <= s->bufcap)
@@ -115,35 +89,43 @@ buf_room(struct trace_state *s, size_t need)
 struct trace_probe *
 trace_probe_at(const struct trace_state *s, uint16_t idx)
 {
-	return (struct trace_probe *)(void *)(s->buf +
-	    idx * sizeof(struct trace_probe));
+	return (struct trace_probe *)(void *)(s->buf + s->bufcap -
+	    (idx + 1u) * sizeof(struct trace_probe));
 }
 
-/* Note that probes from the next one on are sent in mode M; 0, or -1
- * if the modes changed more often than they can (never: they follow
- * one another, TRACE, LASTDITCH, BACK, PMTUD). */
+/* Note that probes from the next one on are sent in mode M (kept in
+ * the side structure from the first change on); 0, or -1 (ENOMEM) if
+ * the modes changed more often than they can (never: they follow one
+ * another, TRACE, LASTDITCH, BACK, PMTUD). */
 static int
 mode_note(struct trace_state *s, uint8_t m)
 {
-	if (s->nmodes > 0 && s->mmode[s->nmodes - 1] == m)
+	struct trace_side *x = s->x;
+
+	if (x == NULL || x->nmodes == 0) {
+		if (m == MODE_TRACE)
+			return 0;
+	} else if (x->mmode[x->nmodes - 1] == m)
 		return 0;
-	if (s->nmodes == 0 && m == MODE_TRACE)
-		return 0;
-	if (s->nmodes == sizeof(s->mmode)) {
+	if ((x = trace_side(s)) == NULL)
+		return -1;
+	if (x->nmodes == sizeof(x->mmode)) {
 		errno = ENOMEM;
 		return -1;
 	}
-	s->mfirst[s->nmodes] = s->probec;
-	s->mmode[s->nmodes++] = m;
+	x->mfirst[x->nmodes] = s->probec;
+	x->mmode[x->nmodes++] = m;
 	return 0;
 }
 
 uint8_t
 trace_probe_mode(const struct trace_state *s, uint16_t idx)
 {
-	for (uint8_t i = s->nmodes; i-- > 0; )
-		if (s->mfirst[i] <= idx)
-			return s->mmode[i];
+	const struct trace_side *x = s->x;
+
+	for (uint8_t i = x != NULL ? x->nmodes : 0; i-- > 0; )
+		if (x->mfirst[i] <= idx)
+			return x->mmode[i];
 	return MODE_TRACE;
 }
 
@@ -239,33 +221,303 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 	return 0;
 }
 
+/* A record's header: which fields differ from what most replies hold
+ * and so follow it.  Then always: the probe's index, the RTT and the
+ * reply size's difference from a full quote (zigzag), as varints, and
+ * the reply TTL; then the fields the header names, in its bits' order;
+ * then the address: for IPv4 4 bytes unless REC_DST, for IPv6 a byte
+ * (REC_V6SRC: counted from the source's, else the destination's; low
+ * bits: how many leading bytes it shares with it) and the rest. */
+#define REC_FLAGS	0x01	/* else REPLY_TTL | TS_SOCK_RX */
+#define REC_TYPE	0x02	/* ICMP type and code, else time exceeded */
+#define REC_QTTL	0x04	/* the quote's TTL, else 1 */
+#define REC_TOS		0x08	/* the reply's TOS, else 0 */
+#define REC_IPID	0x10	/* the IP-ID (2 bytes), else 0 */
+#define REC_DST		0x20	/* IPv4: the address is the destination's */
+#define REC_V6SRC	0x80	/* in the IPv6 address byte */
+#define REC_MAX		40	/* bytes a record can take */
+
+#define FLAGS_DEF (SCAMPER_TRACE_HOP_REPLY_TTL | SCAMPER_TRACE_HOP_TS_SOCK_RX)
+
+static uint8_t *
+put_varint(uint8_t *o, uint32_t v)
+{
+	while (v >= 0x80) {
+		*o++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (uint8_t)v;
+	return o;
+}
+
+static const uint8_t *
+get_varint(const uint8_t *i, uint32_t *v)
+{
+	uint32_t x = 0;
+	unsigned sh = 0;
+
+	do
+		x |= (uint32_t)(*i & 0x7f) << sh, sh += 7;
+	while (*i++ & 0x80);
+	*v = x;
+	return i;
+}
+
+/* The time exceeded message of family AF; a full quote of a probe of
+ * SIZE bytes makes a reply of this many bytes. */
+static uint8_t
+ttlx_type(int af)
+{
+	return af == AF_INET ? 11 : 3;
+}
+
+static uint32_t
+full_reply(int af, uint16_t size)
+{
+	return (af == AF_INET ? 28u : 48u) + size;
+}
+
+static uint32_t
+zigzag(int32_t v)
+{
+	return ((uint32_t)v << 1) ^ (uint32_t)(v >> 31);
+}
+
+static int32_t
+unzigzag(uint32_t v)
+{
+	return (int32_t)(v >> 1) ^ -(int32_t)(v & 1);
+}
+
+/* Leading bytes A and B (16 each) share. */
+static unsigned
+shared(const uint8_t *a, const uint8_t *b)
+{
+	unsigned n = 0;
+
+	while (n < 16 && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* Write ADDR (IPv6) into O as the shorter of its forms; returns the end. */
+static uint8_t *
+put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr)
+{
+	unsigned nd = shared(addr, s->c.dst.addr),
+	    ns = shared(addr, s->c.src.addr), n = nd >= ns ? nd : ns;
+
+	*o++ = (uint8_t)(n | (nd >= ns ? 0 : REC_V6SRC));
+	memcpy(o, addr + n, 16 - n);
+	return o + 16 - n;
+}
+
+/* Encode R into O (REC_MAX bytes); returns its length. */
+static size_t
+rec_encode(const struct trace_state *s, const struct trace_hoprec *r,
+    uint8_t *o)
+{
+	uint8_t *p = o + 1, hd = 0;
+	int v4 = s->af == AF_INET;
+
+	p = put_varint(p, r->probe);
+	p = put_varint(p, r->rtt);
+	p = put_varint(p, zigzag((int32_t)r->reply_size -
+	    (int32_t)full_reply(s->af, trace_probe_size(s, r->probe))));
+	*p++ = r->reply_ttl;
+	if (r->flags != FLAGS_DEF) {
+		hd |= REC_FLAGS;
+		*p++ = r->flags;
+	}
+	if (r->icmp_type != ttlx_type(s->af) || r->icmp_code != 0) {
+		hd |= REC_TYPE;
+		*p++ = r->icmp_type;
+		*p++ = r->icmp_code;
+	}
+	if (r->q_ttl != 1) {
+		hd |= REC_QTTL;
+		*p++ = r->q_ttl;
+	}
+	if (r->reply_tos != 0) {
+		hd |= REC_TOS;
+		*p++ = r->reply_tos;
+	}
+	if (r->reply_ipid != 0) {
+		hd |= REC_IPID;
+		memcpy(p, &r->reply_ipid, 2);
+		p += 2;
+	}
+	if (!v4)
+		p = put_addr6(s, p, r->addr);
+	else if (memcmp(r->addr, s->c.dst.addr, 4) == 0)
+		hd |= REC_DST;
+	else {
+		memcpy(p, r->addr, 4);
+		p += 4;
+	}
+	o[0] = hd;
+	return (size_t)(p - o);
+}
+
+/* One byte of the record at I, or the next field of HD's if its bit is
+ * set, else DEF. */
+static const uint8_t *
+get_opt(const uint8_t *i, uint8_t hd, uint8_t bit, uint8_t def, uint8_t *v)
+{
+	*v = (hd & bit) ? *i++ : def;
+	return i;
+}
+
+/* Decode the address of R at I; returns the end. */
+static const uint8_t *
+get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
+    struct trace_hoprec *r)
+{
+	unsigned n;
+
+	if (s->af == AF_INET) {
+		memcpy(r->addr, (hd & REC_DST) ? s->c.dst.addr : i, 4);
+		return (hd & REC_DST) ? i : i + 4;
+	}
+	n = *i & 0x1f;
+	memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src.addr : s->c.dst.addr, n);
+	i++;
+	memcpy(r->addr + n, i, 16 - n);
+	return i + 16 - n;
+}
+
+int
+trace_rec_next(const struct trace_state *s, uint32_t *off,
+    struct trace_hoprec *r)
+{
+	const uint8_t *i = s->buf + *off;
+	uint32_t v;
+	uint8_t hd;
+
+	if (*off >= s->reclen)
+		return -1;
+	hd = *i++;
+	i = get_varint(i, &v);
+	r->probe = (uint16_t)v;
+	i = get_varint(i, &r->rtt);
+	i = get_varint(i, &v);
+	r->reply_size = (uint16_t)((int32_t)full_reply(s->af,
+	    trace_probe_size(s, r->probe)) + unzigzag(v));
+	r->reply_ttl = *i++;
+	i = get_opt(i, hd, REC_FLAGS, FLAGS_DEF, &r->flags);
+	i = get_opt(i, hd, REC_TYPE, ttlx_type(s->af), &r->icmp_type);
+	i = get_opt(i, hd, REC_TYPE, 0, &r->icmp_code);
+	i = get_opt(i, hd, REC_QTTL, 1, &r->q_ttl);
+	i = get_opt(i, hd, REC_TOS, 0, &r->reply_tos);
+	r->reply_ipid = 0;
+	if (hd & REC_IPID) {
+		memcpy(&r->reply_ipid, i, 2);
+		i += 2;
+	}
+	i = get_addr(s, i, hd, r);
+	*off = (uint32_t)(i - s->buf);
+	return 0;
+}
+
+/* The varint at I skipped. */
+static const uint8_t *
+skip_varint(const uint8_t *i)
+{
+	while (*i++ & 0x80)
+		;
+	return i;
+}
+
+/* Whether the address of the record at I (header HD) is ADDR; *NEXT gets
+ * the record's end. */
+static int
+addr_is(const struct trace_state *s, const uint8_t *i, uint8_t hd,
+    const uint8_t *addr, const uint8_t **next)
+{
+	unsigned n;
+
+	if (s->af == AF_INET) {
+		uint32_t x, y;
+
+		memcpy(&x, (hd & REC_DST) ? s->c.dst.addr : i, 4);
+		memcpy(&y, addr, 4);
+		*next = (hd & REC_DST) ? i : i + 4;
+		return x == y;
+	}
+	n = *i & 0x1f;
+	*next = i + 1 + 16 - n;
+	return memcmp((*i & REC_V6SRC) ? s->c.src.addr : s->c.dst.addr, addr,
+	    n) == 0 && memcmp(i + 1, addr + n, 16 - n) == 0;
+}
+
+/* Bytes of the optional fields a record with header HD holds. */
+static unsigned
+opt_len(uint8_t hd)
+{
+	return ((hd & REC_FLAGS) != 0) + 2u * ((hd & REC_TYPE) != 0) +
+	    ((hd & REC_QTTL) != 0) + ((hd & REC_TOS) != 0) +
+	    2u * ((hd & REC_IPID) != 0);
+}
+
+int
+trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
+    uint8_t ttl)
+{
+	const uint8_t *i = s->buf, *end = s->buf + s->reclen;
+
+	while (i < end) {
+		uint8_t hd = *i++;
+		uint32_t probe;
+		int d;
+
+		if (*i < 0x80)		/* the probe number: most in a byte */
+			probe = *i++;
+		else
+			i = get_varint(i, &probe);
+		i = skip_varint(skip_varint(i)) + 1;	/* RTT, size, TTL */
+		i += opt_len(hd);
+		if (!addr_is(s, i, hd, addr, &i))
+			continue;
+		d = (int)trace_probe_at(s, (uint16_t)probe)->ttl - ttl;
+		if (d > 1 || d < -1)
+			return 1;
+	}
+	return 0;
+}
+
 /* Append H (its icmpext becomes the record's) answering probe IDX.
  * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's). */
 int
 trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
     uint16_t idx)
 {
-	struct trace_hoprec *r;
+	struct trace_hoprec r;
+	uint8_t enc[REC_MAX];
+	size_t len;
 
 	if (s->recc == UINT16_MAX) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (buf_room(s, rec_size(s)) == -1 || rec_extra(s, h, s->recc) == -1)
-		return -1;
-	r = rec_at(s, s->recc++);
-	memcpy(r + 1, h->addr.addr, s->af == AF_INET ? 4 : 16);
-	r->rtt = h->rtt;
-	r->probe = idx;
-	r->reply_size = h->reply_size;
-	r->reply_ipid = h->reply_ipid;
-	r->flags = h->flags;
-	r->reply_ttl = h->reply_ttl;
-	r->reply_tos = h->reply_tos;
-	r->icmp_type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
+	memset(&r, 0, sizeof(r));
+	memcpy(r.addr, h->addr.addr, s->af == AF_INET ? 4 : 16);
+	r.rtt = h->rtt;
+	r.probe = idx;
+	r.reply_size = h->reply_size;
+	r.reply_ipid = h->reply_ipid;
+	r.flags = h->flags;
+	r.reply_ttl = h->reply_ttl;
+	r.reply_tos = h->reply_tos;
+	r.icmp_type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
 	    h->icmp_type;
-	r->icmp_code = h->icmp_code;
-	r->q_ttl = h->icmp_q_ttl;
+	r.icmp_code = h->icmp_code;
+	r.q_ttl = h->icmp_q_ttl;
+	len = rec_encode(s, &r, enc);
+	if (buf_room(s, len) == -1 || rec_extra(s, h, s->recc) == -1)
+		return -1;
+	memcpy(s->buf + s->reclen, enc, len);
+	s->reclen += (uint32_t)len;
+	s->recc++;
 	return 0;
 }
 
@@ -275,17 +527,15 @@ trace_rec_ttl(const struct trace_state *s, const struct trace_hoprec *r)
 	return trace_probe_at(s, r->probe)->ttl;
 }
 
-/* Expand record I into H (its extension moves to H). */
+/* Expand record R (the I-th) into H (its extension moves to H). */
 static void
-unpack(struct trace_state *s, uint16_t i, struct scamper_trace_hop *h)
+unpack(struct trace_state *s, const struct trace_hoprec *r, uint16_t i,
+    struct scamper_trace_hop *h)
 {
-	const struct trace_hoprec *r = rec_at(s, i);
 	const struct trace_probe *p = trace_probe_at(s, r->probe);
-	uint8_t addr[16] = { 0 };
 
 	memset(h, 0, sizeof(*h));
-	memcpy(addr, r + 1, s->af == AF_INET ? 4 : 16);
-	scamper_addr_set(&h->addr, task_addr_type(s->af), addr);
+	scamper_addr_set(&h->addr, task_addr_type(s->af), r->addr);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = trace_probe_size(s, r->probe);
@@ -347,13 +597,15 @@ int
 trace_hops_commit(struct trace_state *s)
 {
 	struct scamper_trace_hops *h = &s->t->hops;
+	struct trace_hoprec r;
+	uint32_t off = 0;
 
 	if (s->recc == 0)
 		return 0;
 	if ((h->hops = calloc(s->recc, sizeof(*h->hops))) == NULL)
 		return -1;
-	for (uint16_t i = 0; i < s->recc; i++)
-		unpack(s, i, &h->hops[i]);	/* icmpext moves */
+	for (uint16_t i = 0; trace_rec_next(s, &off, &r) == 0; i++)
+		unpack(s, &r, i, &h->hops[i]);	/* icmpext moves */
 	h->hopc = h->alloc = s->recc;
 	/* replies arrive in any order; files keep them grouped by TTL */
 	qsort(h->hops, h->hopc, sizeof(*h->hops), hop_cmp);
@@ -361,6 +613,7 @@ trace_hops_commit(struct trace_state *s)
 	 * times still to come (names may be looked up after) */
 	xs_free(s);
 	s->recc = 0;
+	s->reclen = 0;
 	return 0;
 }
 
@@ -372,4 +625,5 @@ trace_hops_free(struct trace_state *s)
 	s->buf = NULL;
 	s->bufcap = 0;
 	s->recc = s->probec = 0;
+	s->reclen = 0;
 }

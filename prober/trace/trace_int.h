@@ -79,16 +79,18 @@ trace_probe_txf_set(struct trace_probe *p, unsigned f)
 	p->tx_hi = (uint16_t)(p->tx_hi | (f << 14));
 }
 
-/* A reply recorded for the main hop list while the trace runs: the
- * compact form of a struct scamper_trace_hop (96 bytes) holding only
- * what a reply fills (the probe fields come from the probe record).
- * Records lie in one byte array, each followed by its address (4 bytes
- * for IPv4, 16 for IPv6: trace_rec_addr).  The quoted length and TOS
- * are the probe's size and -t when the reply quotes the probe, else 0
- * (trace_hops.c: quote_default); the rare next-hop MTU, ICMP extension
- * and other quotes go in a side array (struct trace_hopx).  A TCP
- * reply's flags are in icmp_type (a TCP hop has no ICMP type).
- * trace_done() turns them into the result's hops. */
+/* A reply recorded for the main hop list while the trace runs, as
+ * trace_rec_next decodes it: what a reply fills of a struct
+ * scamper_trace_hop (96 bytes; the probe fields come from the probe
+ * record).  Records are kept encoded in one byte stream (trace_hops.c:
+ * 12-13 bytes for a typical IPv4 reply, about 8-24 for IPv6): a header
+ * of which fields differ from what most replies hold, then varints and
+ * the address.  The quoted length and TOS are the probe's size and -t
+ * when the reply quotes the probe, else 0 (trace_hops.c:
+ * quote_default); the rare next-hop MTU, ICMP extension and other
+ * quotes go in a side array (struct trace_hopx).  A TCP reply's flags
+ * are in icmp_type (a TCP hop has no ICMP type).  trace_done() turns
+ * them into the result's hops. */
 struct trace_hoprec {
 	uint32_t	 rtt;		/* microseconds (task_rtt_us) */
 	uint16_t	 probe;		/* index into probes[] */
@@ -96,6 +98,7 @@ struct trace_hoprec {
 	uint8_t		 flags, reply_ttl, reply_tos;
 	uint8_t		 icmp_type;	/* or the TCP flags (flags: TCP) */
 	uint8_t		 icmp_code, q_ttl;
+	uint8_t		 addr[16];	/* 4 bytes used for IPv4 */
 };
 
 /* A record's rare fields, kept only when one is set (Q: the quoted
@@ -113,11 +116,10 @@ struct trace_hopx {
  * them at trace_done: a trace in flight holds no result unless it
  * needs one early, for doubletree, last-ditch or PMTUD hops). */
 struct trace_conf {
-	struct scamper_addr	 src, dst;
 	struct stamp		 start;		/* the result's start */
 	struct scamper_cycle	*cycle;		/* a reference, or NULL */
-	uint32_t		 userid;
 	uint32_t		 flags;		/* SCAMPER_TRACE_FLAG_* */
+	struct scamper_addr	 src, dst;	/* after flags: no padding */
 	uint16_t		 probe_size, sport, dport, offset;
 	uint16_t		 hop_count;	/* highest TTL probed */
 	uint8_t			 attempts, hoplimit, type, firsthop, tos;
@@ -130,7 +132,8 @@ struct trace_conf {
 /* What few traces use, allocated by the first that needs it
  * (trace_side): the payload (-p), side records of hops, doubletree's
  * -z addresses, -O ptr's names, the -W spacing timer, PMTUD's search,
- * the TTLs a loop was found at. */
+ * the TTLs a loop was found at, -U, the probes' modes after the first
+ * change (every probe is MODE_TRACE while there is none). */
 struct trace_side {
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	struct trace_hopx	*xs;		/* side records */
@@ -145,7 +148,15 @@ struct trace_side {
 	struct monotime		 last_mono;	/* when the last probe left */
 	struct trace_pmtud_state *pm;		/* NULL until PMTUD starts */
 	int			 gssc;
+	uint32_t		 userid;	/* -U */
 	uint16_t		 xc;
+	uint16_t		 mfirst[4];	/* mode changes: the first probe */
+	uint8_t			 mmode[4];	/* of each and its mode */
+	uint8_t			 nmodes;
+	uint8_t			 back_done;	/* doubletree: backwards phase
+						 * is over */
+	uint8_t			 fwd_reason, fwd_data;	/* and how the
+						 * forwards part ended */
 	uint8_t			 ttl_looped[32];	/* bit per TTL */
 };
 
@@ -157,21 +168,19 @@ struct trace_state {
 	struct task		*task;
 	struct scamper_trace	*t;		/* the result, or NULL until
 						 * trace_result */
-	/* the probe records and the main hop list so far, in one buffer
-	 * of bufcap bytes (trace_hops.c): probec probes (8 bytes each)
-	 * from the front, recc records (trace_rec, each with its address)
-	 * from the back */
+	/* the main hop list so far and the probe records, in one buffer
+	 * of bufcap bytes (trace_hops.c): recc encoded records (reclen
+	 * bytes) from the front, probec probes (8 bytes each) from the
+	 * back */
 	uint8_t			*buf;
 	struct trace_side	*x;		/* NULL until needed */
 	struct timer		 wait;		/* reply timeout */
 	struct trace_conf	 c;
 	uint32_t		 bufcap;
+	uint32_t		 reclen;
 	uint16_t		 paylen;
 	uint16_t		 probec;
 	uint16_t		 recc;
-	uint16_t		 mfirst[4];	/* mode changes: the first probe */
-	uint8_t			 mmode[4];	/* of each and its mode */
-	uint8_t			 nmodes;
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
@@ -185,8 +194,6 @@ struct trace_state {
 	uint8_t			 loopc;
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
-	uint8_t			 back_done;	/* backwards phase is over */
-	uint8_t			 fwd_reason, fwd_data;
 };
 
 /* Release what STATE holds (its probe records and names, not
@@ -245,12 +252,19 @@ void	trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
 int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	    uint16_t idx);
 
-/* Record I of the main hop list (I < recc), its address (4 or 16
- * bytes, the trace's family), and the TTL of the probe it answers. */
-const struct trace_hoprec *trace_rec(const struct trace_state *s,
-	    uint16_t i);
-const uint8_t *trace_rec_addr(const struct trace_state *s,
-	    const struct trace_hoprec *r);
+/* Decode the main hop list's record at byte *OFF (0: the first, then
+ * what the last call left there) into R and move *OFF to the next;
+ * returns 0, or -1 past the last record. */
+int	trace_rec_next(const struct trace_state *s, uint32_t *off,
+	    struct trace_hoprec *r);
+
+/* Whether a record of the main hop list holds ADDR (4 or 16 bytes) at a
+ * TTL more than one away from TTL: a loop (-l).  Reads only the records'
+ * addresses and probe numbers. */
+int	trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
+	    uint8_t ttl);
+
+/* The TTL of the probe record R answers. */
 uint8_t	trace_rec_ttl(const struct trace_state *s,
 	    const struct trace_hoprec *r);
 

@@ -117,16 +117,7 @@ is_ttl_exceeded(const struct pkt_reply *r)
 static int
 looped(const struct trace_state *s, const struct scamper_addr *a, uint8_t ttl)
 {
-	size_t len = s->af == AF_INET ? 4 : 16;
-
-	for (uint16_t i = 0; i < s->recc; i++) {
-		const struct trace_hoprec *r = trace_rec(s, i);
-		int d = (int)trace_rec_ttl(s, r) - ttl;
-		if ((d > 1 || d < -1) &&
-		    memcmp(trace_rec_addr(s, r), a->addr, len) == 0)
-			return 1;
-	}
-	return 0;
+	return trace_rec_looped(s, a->addr, ttl);
 }
 
 /* The stop condition R meets, in scamper's order; NONE if it meets none. */

@@ -128,7 +128,7 @@ result_fill(struct trace_state *s, struct scamper_trace *t)
 		t->list = scamper_list_use(c->cycle->list);
 		s->c.cycle = NULL;
 	}
-	t->userid = c->userid;
+	t->userid = s->x != NULL ? s->x->userid : 0;
 	t->flags = c->flags;
 	t->attempts = c->attempts;
 	t->hoplimit = c->hoplimit;
@@ -314,27 +314,35 @@ static const uint8_t conf95[] = { 6, 11, 16, 21, 27, 33, 38, 44, 51, 57,
 static const uint8_t conf99[] = { 8, 15, 21, 28, 36, 43, 51, 58, 66, 74,
     82, 90, 98, 106, 115, 123, 132, 140, 149, 157, 166, 175, 183, 192 };
 
+/* Whether no record starting before byte END holds ADDR at the current
+ * TTL. */
+static int
+addr_first(const struct trace_state *s, const uint8_t *addr, uint32_t end)
+{
+	size_t len = s->af == AF_INET ? 4 : 16;
+	struct trace_hoprec q;
+	uint32_t o = 0;
+
+	while (o < end && trace_rec_next(s, &o, &q) == 0)
+		if (trace_rec_ttl(s, &q) == s->cur_ttl &&
+		    memcmp(q.addr, addr, len) == 0)
+			return 0;
+	return 1;
+}
+
 /* Distinct addresses that answered at the current TTL. */
 static int
 hop_addrs(const struct trace_state *s)
 {
-	size_t len = s->af == AF_INET ? 4 : 16;
+	struct trace_hoprec r;
+	uint32_t off = 0, at = 0;
 	int n = 0;
 
-	for (uint16_t i = 0; i < s->recc; i++) {
-		const struct trace_hoprec *ri = trace_rec(s, i);
-		uint16_t j;
-		if (trace_rec_ttl(s, ri) != s->cur_ttl)
-			continue;
-		for (j = 0; j < i; j++) {
-			const struct trace_hoprec *rj = trace_rec(s, j);
-			if (trace_rec_ttl(s, rj) == s->cur_ttl &&
-			    memcmp(trace_rec_addr(s, rj), trace_rec_addr(s, ri),
-			    len) == 0)
-				break;
-		}
-		if (j == i)
+	while (trace_rec_next(s, &off, &r) == 0) {
+		if (trace_rec_ttl(s, &r) == s->cur_ttl &&
+		    addr_first(s, r.addr, at))
 			n++;
+		at = off;
 	}
 	return n;
 }

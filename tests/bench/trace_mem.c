@@ -12,9 +12,12 @@
  * replies not yet delivered.  A benchmark, not a test.
  *
  * With -6 the routers are 2001:2:0:e000::1 ... and the destinations in
- * 2001:2::/64.
+ * 2001:2::/64; with -6 -d the routers are 2001:db8:I:I::I instead, which
+ * share only their first two bytes with the source's and destination's
+ * addresses (IPv6 records keep an address as the bytes it adds to one
+ * of those: -d is the case where that saves least).
  *
- * usage: trace-mem [-6] [-n TRACES] [-p PPS] [-h HOPS]
+ * usage: trace-mem [-6 [-d]] [-n TRACES] [-p PPS] [-h HOPS]
  *            [-c "trace -P METHOD"]
  */
 #include <malloc.h>
@@ -37,10 +40,11 @@ heap_used(void)
 	return mi.uordblks + mi.hblkhd;
 }
 
-/* A line of HOPS routers (203.0.113.1 ..., or 2001:2:0:e000::1 ... if V6) to
- * 198.18.0.0/16 (2001:2::/64), silent. */
+/* A line of HOPS routers (203.0.113.1 ..., or 2001:2:0:e000::1 ... if V6,
+ * 2001:db8:1:1::1 ... if also FAR) to 198.18.0.0/16 (2001:2::/64),
+ * silent. */
 static char *
-topology(int hops, int v6)
+topology(int hops, int v6, int far)
 {
 	size_t cap = (size_t)hops * 64 + 128, off = 0;
 	char *t = malloc(cap);
@@ -48,9 +52,14 @@ topology(int hops, int v6)
 	if (t == NULL)
 		return NULL;
 	for (int i = 1; i <= hops; i++)
-		off += (size_t)snprintf(t + off, cap - off, v6 ?
-		    "router r%d addr 2001:2:0:e000::%d\n" :
-		    "router r%d addr 203.0.113.%d\n", i, i);
+		if (far)
+			off += (size_t)snprintf(t + off, cap - off,
+			    "router r%d addr 2001:db8:%d:%d::%d\n", i, i, i,
+			    i);
+		else
+			off += (size_t)snprintf(t + off, cap - off, v6 ?
+			    "router r%d addr 2001:2:0:e000::%d\n" :
+			    "router r%d addr 203.0.113.%d\n", i, i);
 	off += (size_t)snprintf(t + off, cap - off, "path %s",
 	    v6 ? "2001:2::/64" : "198.18.0.0/16");
 	for (int i = 1; i <= hops; i++)
@@ -63,10 +72,10 @@ static void
 sizes(void)
 {
 	printf("sizeof: task %zu, trace_state %zu, scamper_trace %zu, "
-	    "trace_probe %zu, trace_hoprec %zu, scamper_trace_hop %zu\n",
+	    "trace_probe %zu, scamper_trace_hop %zu\n",
 	    sizeof(struct task), sizeof(struct trace_state),
 	    sizeof(struct scamper_trace), sizeof(struct trace_probe),
-	    sizeof(struct trace_hoprec), sizeof(struct scamper_trace_hop));
+	    sizeof(struct scamper_trace_hop));
 }
 
 int
@@ -77,11 +86,13 @@ main(int argc, char **argv)
 	char err[512], line[256], *topo;
 	long n = 20000, pps = 10000, hops = 12, inflight = 0;
 	size_t m0, m1, m2;
-	int c, v6 = 0;
+	int c, v6 = 0, far = 0;
 
-	while ((c = getopt(argc, argv, "6n:p:h:c:")) != -1) {
+	while ((c = getopt(argc, argv, "6dn:p:h:c:")) != -1) {
 		if (c == '6')
 			v6 = 1;
+		else if (c == 'd')
+			far = 1;
 		else if (c == 'n')
 			n = atol(optarg);
 		else if (c == 'p')
@@ -91,17 +102,19 @@ main(int argc, char **argv)
 		else if (c == 'c')
 			cmd = optarg;
 		else {
-			fprintf(stderr, "usage: trace-mem [-6] [-n TRACES] "
+			fprintf(stderr, "usage: trace-mem [-6 [-d]] [-n TRACES] "
 			    "[-p PPS] [-h HOPS] [-c CMD]\n");
 			return 2;
 		}
 	}
-	if (n < 1 || n > 65000 || pps < 1 || hops < 1 || hops > 30) {
-		fprintf(stderr, "trace-mem: -n 1..65000, -p >= 1, -h 1..30\n");
+	if (n < 1 || n > 65000 || pps < 1 || hops < 1 || hops > 30 ||
+	    (far && !v6)) {
+		fprintf(stderr, "trace-mem: -n 1..65000, -p >= 1, -h 1..30, "
+		    "-d only with -6\n");
 		return 2;
 	}
 	sizes();
-	if ((topo = topology((int)hops, v6)) == NULL ||
+	if ((topo = topology((int)hops, v6, far)) == NULL ||
 	    (h = harness_new(topo, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "trace-mem: %s\n", topo == NULL ? "no memory" :
 		    err);

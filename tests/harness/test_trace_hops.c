@@ -5,8 +5,8 @@
  * went in, for IPv4 and IPv6 -- a reply quoting the probe as sent, one
  * quoting another length or TOS, one quoting nothing, an echo reply, a
  * TCP reply, a next-hop MTU -- with probe records spread over modes and
- * the buffer grown several times.  No network, no core: the state is
- * built by hand.
+ * the buffer grown several times -- and the encoding's edges (edges()).
+ * No network, no core: the state is built by hand.
  */
 #include <check.h>
 #include <netinet/in.h>
@@ -115,6 +115,9 @@ roundtrip(int af)
 	struct trace_state s;
 	struct scamper_trace_hop in[12], h;
 	const int n = (int)(sizeof(in) / sizeof(in[0]));
+	struct trace_hoprec r;
+	uint32_t off = 0;
+	int nrec = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.af = (uint8_t)af;
@@ -134,9 +137,13 @@ roundtrip(int af)
 		mkhop(&s, k, &in[k]);
 		h = in[k];
 		ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
-		ck_assert_uint_eq(trace_rec_ttl(&s, trace_rec(&s,
-		    (uint16_t)k)), k + 1);
 	}
+	for (int k = 0; trace_rec_next(&s, &off, &r) == 0; k++) {
+		ck_assert_uint_eq(trace_rec_ttl(&s, &r), k + 1);
+		ck_assert_uint_eq(r.probe, k);
+		nrec++;
+	}
+	ck_assert_int_eq(nrec, n);
 	ck_assert_int_eq(trace_hops_commit(&s), 0);
 	ck_assert_uint_eq(s.t->hops.hopc, n);
 	for (int k = 0; k < n; k++)
@@ -154,6 +161,96 @@ END_TEST
 START_TEST(ipv6)
 {
 	roundtrip(AF_INET6);
+}
+END_TEST
+
+/* The encoding's edges, family AF: a record whose address is the
+ * destination's (IPv4: none kept), one sharing all but a byte with the
+ * source (IPv6), one sharing nothing; a "negative" RTT (a clock step:
+ * 5 varint bytes), RTT 0, reply sizes far below and above a full quote,
+ * every optional field at its extremes, probe numbers past 127 (2
+ * varint bytes), and 200 probes growing the buffer past its first
+ * sizes with records already in it. */
+static void
+edges(int af)
+{
+	struct trace_state s;
+	struct scamper_trace_hop in[4], h;
+	const uint16_t idx[4] = { 0, 127, 128, 199 };
+	const int n = 4;
+	uint8_t a[16];
+
+	memset(&s, 0, sizeof(s));
+	s.af = (uint8_t)af;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	memset(s.c.src.addr, 0x11, 16);
+	memset(s.c.dst.addr, 0x22, 16);
+	ck_assert_ptr_nonnull(s.t = scamper_trace_alloc());
+	for (int k = 0; k < 200; k++) {
+		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(k + 1), 1,
+		    PROBE_SIZE));
+		trace_probe_set_tx(&s, trace_probe_at(&s, (uint16_t)k),
+		    (struct stamp){ START_NS + (int64_t)k * 999 });
+		s.probec++;
+		for (int j = 0; j < n; j++) {
+			if (idx[j] != k)
+				continue;
+			memset(&in[j], 0, sizeof(in[j]));
+			memcpy(a, j == 0 ? s.c.dst.addr : s.c.src.addr, 16);
+			if (j == 1)
+				a[af == AF_INET ? 3 : 15] = 0x99;
+			if (j >= 2)
+				memset(a, 0x80 + j, 16);
+			scamper_addr_set(&in[j].addr, task_addr_type(af), a);
+			in[j].probe_ttl = (uint8_t)(k + 1);
+			in[j].probe_id = 1;
+			in[j].probe_size = PROBE_SIZE;
+			in[j].tx = stamp_tv(trace_probe_tx(&s,
+			    trace_probe_at(&s, (uint16_t)k)));
+			in[j].rtt = j == 0 ? 0xfffffff0u : j == 1 ? 0 :
+			    j == 2 ? 0x7fffffffu : 127;
+			in[j].flags = j == 0 ? 0 : 0xff & ~SCAMPER_TRACE_HOP_TCP;
+			in[j].reply_ttl = j == 3 ? 0 : 255;
+			in[j].reply_tos = j == 2 ? 0xff : 0;
+			in[j].reply_size = j == 0 ? 20 : j == 1 ? 65535 :
+			    (uint16_t)(PROBE_SIZE + 28);
+			in[j].reply_ipid = af == AF_INET && j != 0 ? 0xffff : 0;
+			in[j].icmp_type = j == 3 ? 255 : 11;
+			in[j].icmp_code = j == 2 ? 255 : 0;
+			in[j].icmp_q_ttl = j == 1 ? 255 : j == 3 ? 1 : 0;
+			h = in[j];
+			ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
+		}
+	}
+	/* the loop check reads the same addresses and TTLs */
+	memset(a, 0x33, 16);
+	ck_assert_int_eq(trace_rec_looped(&s, a, 100), 0);
+	for (int j = 0; j < n; j++) {
+		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
+		    in[j].probe_ttl), 0);
+		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
+		    (uint8_t)(in[j].probe_ttl + 1)), 0);
+		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
+		    (uint8_t)(in[j].probe_ttl > 100 ? 1 : 250)), 1);
+	}
+	ck_assert_int_eq(trace_hops_commit(&s), 0);
+	ck_assert_uint_eq(s.t->hops.hopc, n);
+	for (int k = 0; k < n; k++)
+		same_hop(&in[k], &s.t->hops.hops[k], k);
+	scamper_trace_free(s.t);
+	trace_state_clear(&s);
+}
+
+START_TEST(edges4)
+{
+	edges(AF_INET);
+}
+END_TEST
+
+START_TEST(edges6)
+{
+	edges(AF_INET6);
 }
 END_TEST
 
@@ -182,4 +279,4 @@ START_TEST(probe_tx)
 }
 END_TEST
 
-CHECK_MAIN("trace-hops", "records", ipv4, ipv6, probe_tx)
+CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx)

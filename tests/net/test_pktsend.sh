@@ -16,11 +16,16 @@
 #    count of replies).
 #    With h1's neighbour table flushed and -O noinitndc the first probes
 #    go raw ("neighbour") and the trace is still right.
+#  - veth, -O pktsend -O pktrecv: TCP traces and pings (tcp-syn,
+#    tcp-ack; IPv4 with -O rawtcp) are right with their TCP replies read
+#    through the receive ring (its count in the debug log) and not
+#    again on the raw TCP socket (no duplicate ping replies).
 #  - sc_netsim's TUN (no link header): 300 traces each of icmp-paris and
 #    tcp (20211212 sends no TCP probe there) on each path, scored by
 #    tests/bench/run against the simulator's truth: accuracy at least
 #    0.99, no RTT of zero or below the design; 300 pings (-c 2) on each
-#    path get replies (the harness does not score pings).  The three
+#    path get replies (the harness does not score pings); with
+#    -O pktrecv the TCP traces' replies come through the ring.  The three
 #    paths' runs on the TUN go side by side (each its own namespace).
 #    IPv4 TCP traces on Ethernet go out on the datalink, not netio
 #    (unless -O rawtcp): their counters are not checked.
@@ -120,6 +125,34 @@ for mode in rawsend pktsend pktmmsg; do
 	done
 done
 
+# TCP replies through the receive rings (-O pktsend -O pktrecv; IPv4
+# with -O rawtcp, else its TCP probes go out on the datalink, not on the
+# packet path, and no ring is opened): the rings read them (the debug
+# log's "TCP read", summed over the interfaces), and the raw TCP sockets
+# do not read them again (a ping's replies: 3, no duplicates).
+tcp_read() { sed -n 's/.*TCP read \([0-9]*\).*/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'; }
+for fam in 4 6; do
+	[ $fam = 4 ] && dst=203.0.113.1 raw="-O rawtcp" || dst=2001:db8:ff::1 raw=
+	for c in "trace -P tcp -q 1 -w 1" "ping -P tcp-syn -c 3 -i 0.2" \
+	    "ping -P tcp-ack -c 3 -i 0.2"; do
+		what="veth pktsend pktrecv IPv$fam $c"
+		f=$tmp/ring.$fam.$(tr -c 'a-z0-9' _ <<<"$c")
+		lab_exec h1 timeout 60 "$scamper" -O pktsend -O pktrecv $raw \
+		    -d "$f.log" -I "$c $dst" >"$f" 2>"$f.err"
+		n=$(tcp_read "$f.log")
+		case $c in
+		trace*)	basic_path_ok $fam "$f" && rtts_positive "$f" ;;
+		*)	grep -q '3 packets transmitted, 3 packets received, 0%' \
+			    "$f" && rtts_positive "$f" ;;
+		esac
+		if [ $? = 0 ] && [ "$n" -gt 0 ]; then
+			pass "$what: right, $n TCP replies through a receive ring, none twice"
+		else
+			fail "$what: $n TCP replies through a receive ring: $(cat "$f" "$f.err"; grep -E 'statistics|interface' "$f.log")"
+		fi
+	done
+done
+
 # no neighbour known: the packet path leaves the first probes raw
 lab_exec h1 ip neigh flush all
 f=$tmp/noneigh
@@ -163,6 +196,11 @@ for c in "trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2"; do
 			fail "$what: $line"
 		fi
 		check_counts $mode "$log" "$what"
+		if [ $mode = pktmmsg ] && [[ $c == *tcp* ]]; then
+			n=$(tcp_read "$log")
+			[ "$n" -gt 0 ] && pass "$what: $n TCP replies through a receive ring" ||
+			    fail "$what: no TCP reply through a receive ring"
+		fi
 		rm -f "$log"
 	done
 done

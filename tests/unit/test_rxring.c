@@ -1,8 +1,8 @@
 /*
  * test_rxring.c: the receive ring's pieces that need no privilege
- * (prober/net/rxring.c): the hand-built filters, run by the kernel on
- * an AF_UNIX datagram socket (whose data is the packet, link header
- * first), and the walk over a TPACKET_V3 block laid out here as the
+ * (prober/net/rxring.c): the hand-built filters (ICMP, TCP, IPv6
+ * behind extension headers), run by the kernel on an AF_UNIX datagram
+ * socket (whose data is the packet, link header first), and the walk over a TPACKET_V3 block laid out here as the
  * kernel lays it out (frames, link header, stamps, an outgoing frame,
  * blocks still the kernel's).
  */
@@ -45,6 +45,32 @@ packet(uint8_t *buf, int hlen, int v, uint8_t proto, uint16_t frag)
 	return (size_t)hlen + 60;
 }
 
+/* An IPv6 packet after HLEN bytes of link header into BUF whose
+ * headers after the fixed one are the N extension headers EXT (a
+ * fragment's offset field FRAG, the others 16 bytes long), then PROTO;
+ * returns its length. */
+static size_t
+chain6(uint8_t *buf, int hlen, const uint8_t *ext, int n, uint8_t proto,
+    uint16_t frag)
+{
+	size_t off = (size_t)hlen + 40;
+
+	(void)packet(buf, hlen, 6, n > 0 ? ext[0] : proto, 0);
+	memset(buf + off, 0, 96);
+	for (int i = 0; i < n; i++) {
+		buf[off] = i + 1 < n ? ext[i + 1] : proto;
+		if (ext[i] == 44) {
+			buf[off + 2] = (uint8_t)(frag >> 8);
+			buf[off + 3] = (uint8_t)frag;
+			off += 8;
+		} else {
+			buf[off + 1] = 1;	/* (1 + 1) x 8 bytes */
+			off += 16;
+		}
+	}
+	return off + 24;
+}
+
 /* Nonzero if the filter PROG lets through the packet of BUF (LEN). */
 static int
 passes(const struct rxring_insn *prog, int n, const uint8_t *buf,
@@ -76,12 +102,50 @@ START_TEST(replies_filter)
 	ck_assert(passes(prog, n, buf, packet(buf, hlen, 4, 1, 0x2000)));
 	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 1, 0x0010)));
 	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 17, 0)));
-	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 6, 0)));
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 4, 6, 0)));
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 4, 6, 0x4000)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 6, 0x0010)));
 	ck_assert(passes(prog, n, buf, packet(buf, hlen, 6, 58, 0)));
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 6, 6, 0)));
 	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 6, 17, 0)));
 	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 6, 1, 0)));
 	buf[hlen] = 0x50;	/* neither version */
 	ck_assert(!passes(prog, n, buf, 60 + (size_t)hlen));
+	/* frames for another host (a promiscuous interface) are dropped:
+	 * an AF_UNIX packet is the host's, so only the test is seen here */
+	ck_assert_uint_eq(prog[0].k, (uint32_t)(-0x1000 + 4));
+	ck_assert_uint_eq(prog[1].k, 3);
+	ck_assert_uint_eq(prog[2 + prog[1].jt].code, 0x06);	/* ret 0 */
+	ck_assert_uint_eq(prog[2 + prog[1].jt].k, 0);
+}
+END_TEST
+
+/* IPv6 behind extension headers: ICMPv6 and TCP after up to
+ * RXRING_EXT6 - 1 of them (a first fragment among them), nothing else,
+ * nothing after a later fragment. */
+START_TEST(replies_filter_ext6)
+{
+	static const uint8_t hbh[] = { 0 }, hbh_dst[] = { 0, 60 },
+	    rt_frag[] = { 43, 44 }, three[] = { 0, 43, 60 },
+	    four[] = { 0, 43, 60, 60 };
+	struct rxring_insn prog[RXRING_PROGMAX];
+	uint8_t buf[256];
+	int hlen = _i == 0 ? 0 : 14, n;
+
+	n = rxring_filter_replies(hlen, prog);
+	ck_assert_int_le(n, RXRING_PROGMAX);
+	ck_assert(passes(prog, n, buf, chain6(buf, hlen, hbh, 1, 58, 0)));
+	ck_assert(passes(prog, n, buf, chain6(buf, hlen, hbh_dst, 2, 6, 0)));
+	ck_assert(!passes(prog, n, buf, chain6(buf, hlen, hbh_dst, 2, 17,
+	    0)));
+	ck_assert(passes(prog, n, buf, chain6(buf, hlen, rt_frag, 2, 58,
+	    0x0001)));	/* offset 0, more fragments: the first */
+	ck_assert(!passes(prog, n, buf, chain6(buf, hlen, rt_frag, 2, 58,
+	    0x0008)));	/* offset 1: a later fragment */
+	ck_assert(passes(prog, n, buf, chain6(buf, hlen, three, 3, 58, 0)));
+	ck_assert(!passes(prog, n, buf, chain6(buf, hlen, four, 4, 58, 0)));
+	/* a chain cut short by the packet's end */
+	ck_assert(!passes(prog, n, buf, (size_t)hlen + 40 + 1));
 }
 END_TEST
 
@@ -251,6 +315,7 @@ main(void)
 	TCase *tc = check_case("rxring", plain, CHECK_N(plain));
 
 	tcase_add_loop_test(tc, replies_filter, 0, 2);
+	tcase_add_loop_test(tc, replies_filter_ext6, 0, 2);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
