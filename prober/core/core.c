@@ -588,9 +588,10 @@ core_log_stats(const struct core *c)
 {
 	static const struct netio_stats none;
 	const struct netio_stats *ns = core_netio_stats(c);
-	unsigned long rt_copy, rt_asked;
+	unsigned long rt_copy, rt_asked, nh_copy, nh_asked;
 
 	rtcopy_counts(&rt_copy, &rt_asked);
+	rtcopy_nh_counts(&nh_copy, &nh_asked);
 	log_debug("statistics: source addresses from the routes' copy %lu, "
 	    "asked of the kernel %lu", rt_copy, rt_asked);
 	if (ns == NULL)
@@ -608,7 +609,8 @@ core_log_stats(const struct core *c)
 	log_debug("statistics: sent on packet sockets %llu (through a "
 	    "transmit ring %llu; sockets without a ring %llu), left to the "
 	    "raw sockets by the packet path %llu (route %llu, neighbour %llu, "
-	    "socket %llu, link %llu, packet %llu)",
+	    "socket %llu, link %llu, packet %llu); next hops from the copy "
+	    "%lu, asked of the kernel %lu",
 	    (unsigned long long)ns->sent_packet,
 	    (unsigned long long)ns->sent_ring,
 	    (unsigned long long)ns->ring_none,
@@ -617,7 +619,7 @@ core_log_stats(const struct core *c)
 	    (unsigned long long)ns->packet_raw_why[1],
 	    (unsigned long long)ns->packet_raw_why[2],
 	    (unsigned long long)ns->packet_raw_why[3],
-	    (unsigned long long)ns->packet_raw_why[4]);
+	    (unsigned long long)ns->packet_raw_why[4], nh_copy, nh_asked);
 	log_debug("statistics: replies through a receive ring %llu",
 	    (unsigned long long)ns->rx_ring);
 	log_debug("statistics: send times: kernel %llu, before-send %llu, "

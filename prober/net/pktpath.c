@@ -18,6 +18,7 @@
 #include "dl_int.h"
 #include "ndcache.h"
 #include "pktpath.h"
+#include "rtcopy.h"
 
 #define NS_PER_S	1000000000LL
 #define NBR_MAX		256	/* kernel neighbour entries remembered */
@@ -368,7 +369,27 @@ dst_rehash(struct pktpath *p, int64_t now)
 	return 0;
 }
 
-/* Ask the kernel about destination D (af, addr set) and fill it in. */
+/* How the kernel would send to AF address DST: from the routes' copy
+ * (rtcopy.h) where it answers, else asked.  Returns 0, or -1: no route,
+ * or a local destination. */
+static int
+route_of(int af, const uint8_t *dst, struct neigh_route *rt)
+{
+	struct rtable_nh nh;
+
+	if (rtcopy_nexthop(af, dst, &nh) == 0) {
+		memset(rt, 0, sizeof(*rt));
+		rt->ifindex = nh.oif;
+		rt->has_gw = nh.has_gw;
+		memcpy(rt->gw, nh.gw, sizeof(rt->gw));
+		return 0;
+	}
+	if (neigh_route_get(af, dst, rt) == -1 || rt->local)
+		return -1;
+	return 0;
+}
+
+/* Learn the way to destination D (af, addr set) and fill it in. */
 static void
 dst_learn(struct pktpath *p, struct pp_dst *d, int64_t now)
 {
@@ -379,7 +400,7 @@ dst_learn(struct pktpath *p, struct pp_dst *d, int64_t now)
 	d->until = now + PKTPATH_LIFE_NS;
 	int af = dst_af(d);
 
-	if (neigh_route_get(af, d->addr, &rt) == -1 || rt.local) {
+	if (route_of(af, d->addr, &rt) == -1) {
 		d->why = PKTPATH_RAW_ROUTE;
 		return;
 	}

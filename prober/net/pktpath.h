@@ -4,8 +4,9 @@
  * packet, and one AF_PACKET socket per interface, asked of scamper-helper
  * through netio_fds.dl_open when the first probe needs it.
  *
- * For each destination the kernel is asked once (route netlink) for the
- * outgoing interface and next hop; the next hop's hardware address comes
+ * For each destination the outgoing interface and next hop come from the
+ * prober's copy of the routing tables (rtcopy.h) where it answers, else
+ * from the kernel, asked once (route netlink); the next hop's hardware address comes
  * from the prober's neighbour cache (ndcache.h) or, failing that, from
  * the kernel's neighbour table (read at most once a second).  Answers
  * are kept PKTPATH_LIFE_NS.  Interfaces without a link header (TUN and

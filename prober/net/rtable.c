@@ -18,6 +18,7 @@ struct rt_ent {
 	uint8_t			 plen;
 	uint8_t			 tab;
 	uint8_t			 plain;
+	struct rtable_nh	 nh;		/* oif 0: not known */
 	struct rtable_src	 src;
 };
 
@@ -63,6 +64,13 @@ int
 rtable_add(struct rtable *t, int tab, const uint8_t *prefix, unsigned plen,
     int plain)
 {
+	return rtable_add_nh(t, tab, prefix, plen, plain, NULL);
+}
+
+int
+rtable_add_nh(struct rtable *t, int tab, const uint8_t *prefix,
+    unsigned plen, int plain, const struct rtable_nh *nh)
+{
 	struct rt_ent *e;
 
 	if (tab < 0 || tab >= RTABLE_NTAB || plen > (unsigned)t->alen * 8) {
@@ -83,6 +91,8 @@ rtable_add(struct rtable *t, int tab, const uint8_t *prefix, unsigned plen,
 	e->plen = (uint8_t)plen;
 	e->tab = (uint8_t)tab;
 	e->plain = plain != 0;
+	if (nh != NULL && nh->oif != 0)
+		e->nh = *nh;
 	return 0;
 }
 
@@ -107,6 +117,7 @@ dedupe(struct rtable *t)
 	for (size_t r = 0; r < t->n; r++) {
 		if (w > 0 && ent_cmp(&t->e[w - 1], &t->e[r]) == 0) {
 			t->e[w - 1].plain = 0;
+			t->e[w - 1].nh.oif = 0;
 			continue;
 		}
 		t->e[w++] = t->e[r];
@@ -186,6 +197,15 @@ struct rtable_src *
 rtable_src(struct rtable *t, int id)
 {
 	return &t->e[id].src;
+}
+
+int
+rtable_nexthop(const struct rtable *t, int id, struct rtable_nh *nh)
+{
+	if (t->e[id].nh.oif == 0)
+		return -1;
+	*nh = t->e[id].nh;
+	return 0;
 }
 
 void

@@ -11,7 +11,10 @@
  * is PLAIN (unicast, one path, no TOS, not dead: the kernel's source for
  * it does not depend on the destination); anything else, including a
  * destination no route holds and any match in the local table, is
- * "ask the kernel" (-1).  Addresses are in network order.
+ * "ask the kernel" (-1).  A route may also carry its next hop (output
+ * interface, gateway) for the packet send path: known only when given
+ * (rtable_add_nh), never for a prefix added twice.  Addresses are in
+ * network order.
  */
 #ifndef PROBER_NET_RTABLE_H
 #define PROBER_NET_RTABLE_H
@@ -34,6 +37,19 @@ struct rtable *rtable_new(int af);
 int rtable_add(struct rtable *t, int tab, const uint8_t *prefix,
     unsigned plen, int plain);
 
+/* A route's next hop: interface OIF (never 0), through gateway GW if
+ * HAS_GW, else on-link. */
+struct rtable_nh {
+	uint32_t	 oif;
+	int		 has_gw;
+	uint8_t		 gw[16];
+};
+
+/* rtable_add, with the route's next hop NH (NULL or an OIF of 0: not
+ * known, rtable_nexthop asks the kernel). */
+int rtable_add_nh(struct rtable *t, int tab, const uint8_t *prefix,
+    unsigned plen, int plain, const struct rtable_nh *nh);
+
 /* Done adding: sort for lookups.  Call before rtable_lookup. */
 void rtable_finish(struct rtable *t);
 
@@ -50,6 +66,9 @@ struct rtable_src {
 
 /* Route ID's source address slot. */
 struct rtable_src *rtable_src(struct rtable *t, int id);
+
+/* Route ID's next hop into *NH.  Returns 0, or -1 if not known. */
+int rtable_nexthop(const struct rtable *t, int id, struct rtable_nh *nh);
 
 /* Route ID's prefix (16 bytes, zeros past its length) into PFX, and its
  * length into *PLEN. */

@@ -15,13 +15,20 @@
 #include "neigh.h"
 #include "rtcopy.h"
 
-static unsigned long n_copy, n_asked;
+static unsigned long n_copy, n_asked, nh_copy, nh_asked;
 
 void
 rtcopy_counts(unsigned long *copy, unsigned long *asked)
 {
 	*copy = n_copy;
 	*asked = n_asked;
+}
+
+void
+rtcopy_nh_counts(unsigned long *copy, unsigned long *asked)
+{
+	*copy = nh_copy;
+	*asked = nh_asked;
 }
 
 #ifdef __linux__
@@ -228,8 +235,9 @@ on_route(const void *msg, void *arg)
 	const struct rtmsg *rt = NLMSG_DATA(h);
 	const struct rtattr *a;
 	uint8_t dst[16];
-	uint32_t table, oif = 0;
-	int len, tab, plain, prefsrc = 0;
+	uint32_t table;
+	struct rtable_nh nh;
+	int len, tab, plain, prefsrc = 0, nh_odd = 0;
 
 	if (interrupted(h, c))
 		return 1;
@@ -238,6 +246,7 @@ on_route(const void *msg, void *arg)
 	    rt->rtm_family != c->af || (rt->rtm_flags & RTM_F_CLONED))
 		return 0;
 	memset(dst, 0, sizeof(dst));
+	memset(&nh, 0, sizeof(nh));
 	table = rt->rtm_table;
 	plain = rt->rtm_type == RTN_UNICAST && rt->rtm_tos == 0 &&
 	    rt->rtm_src_len == 0 &&
@@ -255,7 +264,20 @@ on_route(const void *msg, void *arg)
 			break;
 		case RTA_OIF:
 			if (RTA_PAYLOAD(a) >= 4)
-				memcpy(&oif, RTA_DATA(a), 4);
+				memcpy(&nh.oif, RTA_DATA(a), 4);
+			break;
+		case RTA_GATEWAY:
+			if (RTA_PAYLOAD(a) != (size_t)alen(c->af)) {
+				nh_odd = 1;
+				break;
+			}
+			memcpy(nh.gw, RTA_DATA(a), RTA_PAYLOAD(a));
+			nh.has_gw = 1;
+			break;
+		case RTA_VIA:
+		case RTA_ENCAP:
+		case RTA_ENCAP_TYPE:
+			nh_odd = 1;	/* the kernel's to frame */
 			break;
 		case RTA_PREFSRC:
 			prefsrc = 1;
@@ -271,9 +293,13 @@ on_route(const void *msg, void *arg)
 	/* IPv6: the source is chosen per destination unless the route
 	 * names one, or only one address can win (rtcopy.h) */
 	if (c->af == AF_INET6 && !prefsrc && (c->fam->gif == 0 ||
-	    oif != c->fam->gif))
+	    nh.oif != c->fam->gif))
 		plain = 0;
-	if (rtable_add(c->fam->t, tab, dst, rt->rtm_dst_len, plain) == -1) {
+	/* the next hop only of a plain route, one path, nothing odd */
+	if (!plain || nh_odd)
+		nh.oif = 0;
+	if (rtable_add_nh(c->fam->t, tab, dst, rt->rtm_dst_len, plain,
+	    &nh) == -1) {
 		c->bad = 1;
 		return 1;
 	}
@@ -320,26 +346,52 @@ special(int af, const uint8_t *d)
 	return (d[0] & 0xe0) != 0x20 && (d[0] & 0xfe) != 0xfc;
 }
 
-struct rtable_src *
-rtcopy_src(int af, const uint8_t *dst)
+/* The copy's plain route towards DST (family AF) into *F: its id, or
+ * -1 (ask the kernel). */
+static int
+copy_lookup(int af, const uint8_t *dst, struct fam **fp)
 {
 	struct fam *f;
-	int id;
 
 	if (rc.fd == -1 || (af != AF_INET && af != AF_INET6) ||
-	    special(af, dst)) {
-		n_asked++;
-		return NULL;
-	}
+	    special(af, dst))
+		return -1;
 	f = &rc.f[af == AF_INET ? 0 : 1];
 	if (f->state == COPY_DIRTY)
 		fam_read(af, f);
-	if (f->state != COPY_OK || (id = rtable_lookup(f->t, dst)) == -1) {
+	if (f->state != COPY_OK)
+		return -1;
+	*fp = f;
+	return rtable_lookup(f->t, dst);
+}
+
+struct rtable_src *
+rtcopy_src(int af, const uint8_t *dst)
+{
+	struct fam *f = NULL;
+	int id;
+
+	if ((id = copy_lookup(af, dst, &f)) == -1) {
 		n_asked++;
 		return NULL;
 	}
 	n_copy++;
 	return rtable_src(f->t, id);
+}
+
+int
+rtcopy_nexthop(int af, const uint8_t *dst, struct rtable_nh *nh)
+{
+	struct fam *f = NULL;
+	int id;
+
+	if ((id = copy_lookup(af, dst, &f)) == -1 ||
+	    rtable_nexthop(f->t, id, nh) == -1) {
+		nh_asked++;
+		return -1;
+	}
+	nh_copy++;
+	return 0;
 }
 
 /* A change (or lost notifications): read both families again when next
@@ -433,6 +485,16 @@ rtcopy_src(int af, const uint8_t *dst)
 	(void)dst;
 	n_asked++;
 	return NULL;
+}
+
+int
+rtcopy_nexthop(int af, const uint8_t *dst, struct rtable_nh *nh)
+{
+	(void)af;
+	(void)dst;
+	(void)nh;
+	nh_asked++;
+	return -1;
 }
 
 #endif

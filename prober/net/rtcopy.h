@@ -15,7 +15,11 @@
  * global destination).  Everything else, and any failure to read the
  * copy, is asked of the kernel as before.  Between a change and the
  * loop reading its notification a lookup may see the old tables, as a
- * connect(2) just before the change would have.  Process-wide.
+ * connect(2) just before the change would have.  The same plain routes
+ * also give the packet send path (pktpath.h) their output interface and
+ * gateway, unless a route has several paths or anything unusual (a
+ * gateway of another family, an encapsulation, no output interface).
+ * Process-wide.
  */
 #ifndef PROBER_NET_RTCOPY_H
 #define PROBER_NET_RTCOPY_H
@@ -36,6 +40,13 @@ void rtcopy_stop(struct loop *l);
 /* The source slot of the plain route towards DST (family AF), shared
  * by every destination on it; NULL: ask the kernel. */
 struct rtable_src *rtcopy_src(int af, const uint8_t *dst);
+
+/* The next hop of the plain route towards DST (family AF) into *NH.
+ * Returns 0, or -1: ask the kernel. */
+int rtcopy_nexthop(int af, const uint8_t *dst, struct rtable_nh *nh);
+
+/* Next-hop lookups answered from the copy and not, since the start. */
+void rtcopy_nh_counts(unsigned long *copy, unsigned long *asked);
 
 /* Lookups answered from the copy (a slot given) and not (NULL), since
  * the start: for the debug log and tests. */

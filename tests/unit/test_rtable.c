@@ -2,8 +2,8 @@
  * test_rtable.c: the routing tables' copy (prober/net/rtable.c): the
  * longest prefix decides, the first table holding the destination
  * decides, the local table and anything not plain (or two routes of one
- * prefix) is the kernel's to answer, and a route's source slot is one
- * per route.
+ * prefix) is the kernel's to answer, a route's source slot is one per
+ * route, and a route's next hop is given only when known.
  */
 #include "config.h"
 
@@ -281,5 +281,68 @@ START_TEST(against_linear)
 }
 END_TEST
 
+/* next hops: given as added; not for a route without one (no OIF), a
+ * prefix added twice (two paths), a route not plain (multipath, what
+ * rtcopy.c marks so) or the local table */
+START_TEST(next_hop)
+{
+	struct rtable *t = rtable_new(AF_INET);
+	struct rtable_nh gw = { .oif = 7, .has_gw = 1 }, link = { .oif = 3 };
+	struct rtable_nh none = { .oif = 0, .has_gw = 1 }, got;
+	int id;
+
+	memcpy(gw.gw, a4("192.0.2.2"), 4);
+	ck_assert_int_eq(rtable_add_nh(t, 1, a4("0.0.0.0"), 0, 1, &gw), 0);
+	ck_assert_int_eq(rtable_add_nh(t, 1, a4("192.0.2.0"), 24, 1, &link),
+	    0);
+	ck_assert_int_eq(rtable_add_nh(t, 1, a4("198.18.0.0"), 15, 1, &none),
+	    0);
+	ck_assert_int_eq(rtable_add(t, 1, a4("198.19.0.0"), 16, 1), 0);
+	ck_assert_int_eq(rtable_add_nh(t, 1, a4("203.0.113.0"), 24, 1, &gw),
+	    0);
+	ck_assert_int_eq(rtable_add_nh(t, 1, a4("203.0.113.0"), 24, 1,
+	    &link), 0);
+	ck_assert_int_eq(rtable_add_nh(t, 1, a4("198.51.100.0"), 24, 0, &gw),
+	    0);
+	ck_assert_int_eq(rtable_add_nh(t, 0, a4("192.0.2.1"), 32, 0, &link),
+	    0);
+	rtable_finish(t);
+
+	ck_assert_int_ge(id = rtable_lookup(t, a4("203.0.114.1")), 0);
+	memset(&got, 0xff, sizeof(got));
+	ck_assert_int_eq(rtable_nexthop(t, id, &got), 0);
+	ck_assert_uint_eq(got.oif, 7);
+	ck_assert_int_eq(got.has_gw, 1);
+	ck_assert_int_eq(memcmp(got.gw, a4("192.0.2.2"), 4), 0);
+
+	ck_assert_int_ge(id = rtable_lookup(t, a4("192.0.2.9")), 0);
+	ck_assert_int_eq(rtable_nexthop(t, id, &got), 0);
+	ck_assert_uint_eq(got.oif, 3);
+	ck_assert_int_eq(got.has_gw, 0);
+
+	/* a plain route whose next hop is not known */
+	ck_assert_int_ge(id = rtable_lookup(t, a4("198.18.1.1")), 0);
+	ck_assert_int_eq(rtable_nexthop(t, id, &got), -1);
+	ck_assert_int_ge(id = rtable_lookup(t, a4("198.19.1.1")), 0);
+	ck_assert_int_eq(rtable_nexthop(t, id, &got), -1);
+	/* two paths, not plain, local: no route at all from the copy */
+	ck_assert_int_eq(rtable_lookup(t, a4("203.0.113.5")), -1);
+	ck_assert_int_eq(rtable_lookup(t, a4("198.51.100.5")), -1);
+	ck_assert_int_eq(rtable_lookup(t, a4("192.0.2.1")), -1);
+	rtable_free(t);
+
+	/* IPv6: a 16-byte gateway */
+	t = rtable_new(AF_INET6);
+	memcpy(gw.gw, a6("fe80::1"), 16);
+	ck_assert_int_eq(rtable_add_nh(t, 1, a6("2001:db8::"), 32, 1, &gw),
+	    0);
+	rtable_finish(t);
+	ck_assert_int_ge(id = rtable_lookup(t, a6("2001:db8:5::1")), 0);
+	ck_assert_int_eq(rtable_nexthop(t, id, &got), 0);
+	ck_assert_int_eq(memcmp(got.gw, a6("fe80::1"), 16), 0);
+	rtable_free(t);
+}
+END_TEST
+
 CHECK_MAIN("rtable", "rtable", longest_prefix, local_first, ask_the_kernel,
-    table_order, source_per_route, ipv6, bad_input, against_linear)
+    table_order, source_per_route, ipv6, bad_input, against_linear, next_hop)
