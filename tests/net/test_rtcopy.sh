@@ -8,7 +8,8 @@
 # (the kernel's to answer), IPv6 first with two global addresses (the
 # kernel answers) and then with one (the copy does).  Then a daemon
 # (-P), asked over the control socket before and after the routes
-# change, and a policy rule (the copy is then not used).  Nothing leaves h1 but towards h2 (traces of one probe,
+# change (the packet path's next hops following them), and a policy
+# rule (the copy is then not used).  Nothing leaves h1 but towards h2 (traces of one probe,
 # -m 1).  Needs root; skipped otherwise.
 set -u
 scamper=$(realpath "$1")
@@ -64,6 +65,10 @@ PY
 counts() {
 	sed -n 's/.*routes. copy \([0-9]*\), asked of the kernel \([0-9]*\).*/\1 \2/p' "$1"
 }
+# nhcounts LOG: the packet path's next hops, "COPY ASKED"
+nhcounts() {
+	sed -n 's/.*next hops from the copy \([0-9]*\), asked of the kernel \([0-9]*\).*/\1 \2/p' "$1"
+}
 
 v4="192.0.2.9 192.0.2.2 198.51.100.20 203.0.113.5 203.0.113.200 198.18.0.1
     198.19.5.9 198.19.6.9 198.18.200.1 192.0.2.77"
@@ -71,7 +76,7 @@ v6="2001:db8:1::9 2001:2::5 2001:db8:7::7 2001:db8:9::1"
 run() {
 	local args=() d
 	for d in "$@"; do args+=(-i "$d"); done
-	X timeout 60 "$scamper" -O json -c "trace -q 1 -m 1 -w 1" \
+	X timeout 60 "$scamper" -O json -O pktsend -c "trace -q 1 -m 1 -w 1" \
 	    -d "$tmp/d.log" "${args[@]}" >"$tmp/r.json" 2>"$tmp/r.err"
 }
 
@@ -81,6 +86,10 @@ compare "-i, two IPv6 globals" "$tmp/r.json" $v4 $v6
 c=$(counts "$tmp/d.log")
 [ "$c" = "9 5" ] && ok "the copy answered 9 (IPv4 routes), the kernel 5" ||
     bad "copy/asked '$c', wanted '9 5'"
+c=$(nhcounts "$tmp/d.log")
+[ "${c%% *}" -gt 0 ] 2>/dev/null &&
+    ok "the packet path's next hops from the copy: $c (copy, asked)" ||
+    bad "packet path next hops copy/asked '$c', wanted some from the copy"
 
 # one IPv6 global address (2001:db8:1::1 on the link to h2): the copy
 # answers for the routes through that interface
@@ -93,9 +102,17 @@ c=$(counts "$tmp/d.log")
 [ "$c" = "3 0" ] && ok "the copy answered the 3 IPv6 lookups" ||
     bad "copy/asked '$c', wanted '3 0'"
 
-# a daemon: the routes change between two rounds of traces
+# a daemon: the routes change between two rounds of traces.  A
+# neighbour for 198.51.100.2 (nothing answers behind it) lets the packet
+# path send on d1: after 203.0.113.0/24 moves to h2, a new destination
+# there (h2's 203.0.113.7) answers only if the copy's next hop moved too
+X ip neigh replace 198.51.100.2 lladdr 02:00:00:00:00:02 dev d1 \
+    nud permanent
+lab_exec h2 ip addr add 203.0.113.7/32 dev lo
+# (h2 answers d1's source too, so only the next hop decides)
+lab_exec h2 ip route add 198.51.100.0/24 via 192.0.2.1
 port=$((20000 + $$ % 20000))
-lab_bg h1 "$scamper" -P "$port" -d "$tmp/daemon.log" >/dev/null
+lab_bg h1 "$scamper" -O pktsend -P "$port" -d "$tmp/daemon.log" >/dev/null
 for i in $(seq 50); do
 	X python3 -c "import socket
 socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
@@ -117,8 +134,20 @@ X ip addr add 192.0.2.5/30 dev "$(lab_ifname h1 h2)" 2>/dev/null
 X ip route change default via 192.0.2.2 src 192.0.2.5
 sleep 0.5
 # shellcheck disable=SC2086
-round $dd
-compare "daemon, after the routes changed" "$tmp/a.json" $dd
+round $dd 203.0.113.7
+compare "daemon, after the routes changed" "$tmp/a.json" $dd 203.0.113.7
+if python3 - "$tmp/a.json" 203.0.113.7 <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r.get("type") == "trace" and r["dst"] == sys.argv[2]:
+        sys.exit(0 if any(h.get("addr") == sys.argv[2]
+                          for h in r.get("hops", [])) else 1)
+sys.exit(1)
+PY
+then ok "daemon, after the routes changed: 203.0.113.7 answered (next hop followed)"
+else bad "daemon, after the routes changed: no answer from 203.0.113.7 (stale next hop?)"
+fi
 
 # a policy rule: the copy steps aside, the kernel answers every lookup
 X ip route add 203.0.113.0/24 via 198.51.100.2 table 100
@@ -128,4 +157,7 @@ compare "-i, a policy rule" "$tmp/r.json" 203.0.113.5 203.0.113.200 192.0.2.9
 c=$(counts "$tmp/d.log")
 [ "$c" = "0 3" ] && ok "with a policy rule the kernel answered all 3" ||
     bad "copy/asked '$c', wanted '0 3'"
+c=$(nhcounts "$tmp/d.log")
+[ "${c%% *}" = 0 ] && ok "with a policy rule no next hop from the copy ($c)" ||
+    bad "with a policy rule: next hops copy/asked '$c', wanted none from the copy"
 lab_checks_end
