@@ -40,6 +40,12 @@ task_state(const struct task *t)
 	return task_state_of((struct task *)t);
 }
 
+struct task *
+task_of_state(void *state)
+{
+	return (struct task *)(void *)((char *)state - TASK_STATE_OFF);
+}
+
 /* The task's number, unique in this process, from 1. */
 ACCESSOR(task, uint32_t, task_id, id)
 
@@ -599,6 +605,12 @@ task_result(struct task *t, uint16_t type, void *obj)
 {
 	t->result = obj;
 	t->result_type = type;
+}
+
+void *
+task_result_obj(const struct task *t)
+{
+	return t->result;
 }
 
 void

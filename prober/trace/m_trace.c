@@ -171,7 +171,6 @@ trace_init(struct task *task, void *state, const struct cmd_args *a,
 	struct trace_state *s = state;
 	struct trace_conf *t = &s->c;
 
-	s->task = task;
 	s->method = (enum trace_method)cmd_optu(a, 'P', TRACE_UDP_PARIS);
 	t->type = trace_types[s->method];
 	t->attempts = (uint8_t)cmd_optu(a, 'q', 2);

@@ -12,6 +12,7 @@
 #include "scamper_addr.h"
 #include "monotime.h"
 #include "stamp.h"
+#include "task.h"
 #include "timer.h"
 
 struct cmd_args;
@@ -165,9 +166,9 @@ struct trace_side {
  * and `wait` runs while it is.  Fields are ordered by size (pointers,
  * timers, then 16- and 8-bit ones): one is allocated per trace. */
 struct trace_state {
-	struct task		*task;
-	struct scamper_trace	*t;		/* the result, or NULL until
-						 * trace_result */
+	/* no task pointer nor result pointer: the state lives in its
+	 * task's allocation (trace_task) and the result is the task's
+	 * (trace_res) */
 	/* the main hop list so far and the probe records, in one buffer
 	 * of bufcap bytes (trace_hops.c): recc encoded records (reclen
 	 * bytes) from the front, probec probes (8 bytes each) from the
@@ -195,6 +196,20 @@ struct trace_state {
 	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
 	uint8_t			 stop_data;
 };
+
+/* S's task (the state is in the task's allocation). */
+static inline struct task *
+trace_task(const struct trace_state *s)
+{
+	return task_of_state((void *)(uintptr_t)s);
+}
+
+/* S's result (trace_result made it), or NULL. */
+static inline struct scamper_trace *
+trace_res(const struct trace_state *s)
+{
+	return task_result_obj(trace_task(s));
+}
 
 /* Release what STATE holds (its probe records and names, not
  * STATE itself); its timers must be idle. */
@@ -268,9 +283,9 @@ int	trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 uint8_t	trace_rec_ttl(const struct trace_state *s,
 	    const struct trace_hoprec *r);
 
-/* Move the recorded main hops into the result (sorted by TTL); returns 0
+/* Move the recorded main hops into T, the result (sorted by TTL); returns 0
  * or -1 on ENOMEM (the trace then ends with an error). */
-int	trace_hops_commit(struct trace_state *s);
+int	trace_hops_commit(struct trace_state *s, struct scamper_trace *t);
 
 /* Free the recorded hops that were not committed, and the probe
  * records. */
