@@ -1,5 +1,5 @@
 /*
- * timer.c: min-heap of embedded timers (see timer.h).
+ * timer.c: FIFO queues and a min-heap of embedded timers (see timer.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -8,6 +8,10 @@
 #include "timer.h"
 
 #define ARITY 4
+
+/* What a heaped timer's next points at. */
+static struct timer heaped;
+#define HEAPED (&heaped)
 
 /* Nonzero if A must fire before B. */
 static inline int
@@ -20,7 +24,7 @@ static inline void
 heap_set(struct timer_heap *h, size_t i, const struct timer_ent *e)
 {
 	h->v[i] = *e;
-	e->t->idx = i;
+	e->t->at.idx = i;
 }
 
 static void
@@ -60,12 +64,103 @@ sift_down(struct timer_heap *h, size_t i)
 	heap_set(h, i, &e);
 }
 
+/* Take heaped timer T out of the heap. */
+static void
+heap_remove(struct timer_heap *h, struct timer *t)
+{
+	size_t i = t->at.idx;
+
+	if (--h->len == i)
+		return;
+	heap_set(h, i, &h->v[h->len]);
+	/* the moved timer may belong above or below slot i */
+	if (i > 0 && ent_before(&h->v[i], &h->v[(i - 1) / ARITY]))
+		sift_up(h, i);
+	else
+		sift_down(h, i);
+}
+
+/* Put T (when and seq set) in the heap.  Returns 0 or -1 (ENOMEM). */
+static int
+heap_insert(struct timer_heap *h, struct timer *t)
+{
+	if (mem_grow(&h->v, &h->cap, h->len + 1, sizeof(*h->v), 64) == -1)
+		return -1;
+	h->v[h->len] = (struct timer_ent){ t->when.ns, t->seq, t };
+	t->next = HEAPED;
+	t->at.idx = h->len++;
+	sift_up(h, t->at.idx);
+	return 0;
+}
+
+/* Q's head key from its first timer (or none). */
+static void
+queue_head_set(struct timer_queue *q)
+{
+	struct timer *f = q->s.next;
+
+	q->head_when = f == &q->s ? INT64_MAX : f->when.ns;
+	q->head_seq = f == &q->s ? UINT64_MAX : f->seq;
+}
+
+/* The queue T (when set) may go at the tail of: the one whose tail is
+ * due latest but not after T, else an empty one; NULL if none. */
+static struct timer_queue *
+queue_pick(struct timer_heap *h, const struct timer *t)
+{
+	struct timer_queue *best = NULL, *empty = NULL;
+	int64_t bw = INT64_MIN;
+
+	for (int i = 0; i < TIMER_NQ; i++) {
+		struct timer_queue *q = &h->q[i];
+		const struct timer *tail = q->s.at.prev;
+
+		if (tail == &q->s) {
+			if (empty == NULL)
+				empty = q;
+		} else if (tail->when.ns <= t->when.ns && tail->when.ns >= bw) {
+			best = q;
+			bw = tail->when.ns;
+		}
+	}
+	return best != NULL ? best : empty;
+}
+
+static void
+queue_append(struct timer_queue *q, struct timer *t)
+{
+	t->next = &q->s;
+	t->at.prev = q->s.at.prev;
+	q->s.at.prev->next = t;
+	q->s.at.prev = t;
+	if (t->at.prev == &q->s) {
+		q->head_when = t->when.ns;
+		q->head_seq = t->seq;
+	}
+}
+
+/* Unlink queued T; if it was a head, its queue's key follows. */
+static void
+queue_remove(struct timer_heap *h, struct timer *t)
+{
+	struct timer *p = t->at.prev, *n = t->next;
+
+	p->next = n;
+	n->at.prev = p;
+	for (int i = 0; i < TIMER_NQ; i++)
+		if (p == &h->q[i].s) {
+			queue_head_set(&h->q[i]);
+			break;
+		}
+}
+
 void
 timer_init(struct timer *t, timer_cb *cb, void *arg)
 {
 	t->when.ns = 0;
 	t->seq = 0;
-	t->idx = TIMER_IDLE;
+	t->next = NULL;
+	t->at.idx = 0;
 	t->cb = cb;
 	t->arg = arg;
 }
@@ -76,13 +171,29 @@ timer_heap_init(struct timer_heap *h)
 	h->v = NULL;
 	h->len = h->cap = 0;
 	h->seq = 0;
+	h->n = 0;
+	for (int i = 0; i < TIMER_NQ; i++) {
+		struct timer_queue *q = &h->q[i];
+
+		timer_init(&q->s, NULL, NULL);
+		q->s.next = q->s.at.prev = &q->s;
+		queue_head_set(q);
+	}
 }
 
 void
 timer_heap_fini(struct timer_heap *h)
 {
 	for (size_t i = 0; i < h->len; i++)
-		h->v[i].t->idx = TIMER_IDLE;
+		h->v[i].t->next = NULL;
+	for (int i = 0; i < TIMER_NQ; i++) {
+		struct timer *t, *n;
+
+		for (t = h->q[i].s.next; t != &h->q[i].s; t = n) {
+			n = t->next;
+			t->next = NULL;
+		}
+	}
 	free(h->v);
 	timer_heap_init(h);
 }
@@ -90,33 +201,47 @@ timer_heap_fini(struct timer_heap *h)
 int
 timer_schedule(struct timer_heap *h, struct timer *t, struct monotime when)
 {
+	struct timer_queue *q;
+
 	timer_cancel(h, t);
-	if (mem_grow(&h->v, &h->cap, h->len + 1, sizeof(*h->v), 64) == -1)
-		return -1;
 	t->when = when;
 	t->seq = h->seq++;
-	h->v[h->len] = (struct timer_ent){ when.ns, t->seq, t };
-	t->idx = h->len++;
-	sift_up(h, t->idx);
+	if ((q = queue_pick(h, t)) != NULL)
+		queue_append(q, t);
+	else if (heap_insert(h, t) == -1)
+		return -1;
+	h->n++;
 	return 0;
 }
 
 void
 timer_cancel(struct timer_heap *h, struct timer *t)
 {
-	size_t i = t->idx;
-
-	if (i == TIMER_IDLE)
+	if (t->next == NULL)
 		return;
-	t->idx = TIMER_IDLE;
-	if (--h->len == i)
-		return;
-	heap_set(h, i, &h->v[h->len]);
-	/* the moved timer may belong above or below slot i */
-	if (i > 0 && ent_before(&h->v[i], &h->v[(i - 1) / ARITY]))
-		sift_up(h, i);
+	if (t->next == HEAPED)
+		heap_remove(h, t);
 	else
-		sift_down(h, i);
+		queue_remove(h, t);
+	t->next = NULL;
+	h->n--;
+}
+
+struct timer *
+timer_heap_peek(const struct timer_heap *h)
+{
+	struct timer_ent best = { INT64_MAX, UINT64_MAX, NULL };
+
+	if (h->len > 0)
+		best = h->v[0];
+	for (int i = 0; i < TIMER_NQ; i++) {
+		const struct timer_queue *q = &h->q[i];
+		struct timer_ent e = { q->head_when, q->head_seq, q->s.next };
+
+		if (q->s.next != &q->s && ent_before(&e, &best))
+			best = e;
+	}
+	return best.t;
 }
 
 size_t

@@ -1,15 +1,20 @@
 /*
- * timer.h: a 4-ary min-heap of timers keyed by monotonic time.
+ * timer.h: timers keyed by monotonic time: a few FIFO queues beside a
+ * 4-ary min-heap.
  *
- * Timers are embedded in their owner's structure (no allocation per timer):
- * the heap holds each timer's key (deadline, sequence) beside a pointer to
- * it, so moving through the heap compares keys in the array without
- * touching the timers themselves (a prober with 100,000 traces in flight
- * has as many timers, scattered through memory); each timer knows its
- * heap index so cancel is O(log n), over about half the levels a binary
- * heap has.  Equal deadlines fire in the order they were scheduled (a
- * sequence number breaks ties).  The owner must cancel a timer before
- * freeing the memory it lives in.
+ * Timers are embedded in their owner's structure (no allocation per timer).
+ * Most timers a busy prober schedules are "now + the same delay" (every
+ * probe's reply wait): their deadlines come in order, so each goes at the
+ * tail of a queue (doubly linked through the timers) whose tail is due no
+ * later, in O(1), and cancelling one (every answered probe) unlinks it in
+ * O(1) without moving any other.  A timer that fits no queue's tail goes
+ * to the heap, which holds each timer's key (deadline, sequence) beside a
+ * pointer to it, so moving through the heap compares keys in the array;
+ * each heaped timer knows its index so cancel is O(log n).  The earliest
+ * timer is the least of the heap's root and the queues' heads.  Equal
+ * deadlines fire in the order they were scheduled (a sequence number
+ * breaks ties, across queues and heap).  The owner must cancel a timer
+ * before freeing the memory it lives in.
  */
 #ifndef COMMON_TIMER_H
 #define COMMON_TIMER_H
@@ -24,12 +29,14 @@ typedef void timer_cb(void *arg);
 struct timer {
 	struct monotime	 when;	/* deadline; valid while scheduled */
 	uint64_t	 seq;	/* tie-break: order of scheduling */
-	size_t		 idx;	/* index in heap, TIMER_IDLE if not in one */
+	struct timer	*next;	/* NULL: idle; else heaped, or queued */
+	union {
+		size_t		 idx;	/* heaped: index in the heap */
+		struct timer	*prev;	/* queued: the one before */
+	} at;
 	timer_cb	*cb;
 	void		*arg;
 };
-
-#define TIMER_IDLE SIZE_MAX
 
 struct timer_ent {
 	int64_t		 when;	/* the timer's deadline (ns) */
@@ -37,27 +44,40 @@ struct timer_ent {
 	struct timer	*t;
 };
 
+#define TIMER_NQ 4	/* queues */
+
+/* A queue: a circular list through the timers from sentinel S, and the
+ * key of its head (INT64_MAX when empty) so that finding the earliest
+ * timer reads no timer. */
+struct timer_queue {
+	struct timer	 s;
+	int64_t		 head_when;
+	uint64_t	 head_seq;
+};
+
 struct timer_heap {
-	struct timer_ent *v;
-	size_t		  len;
-	size_t		  cap;
-	uint64_t	  seq;
+	struct timer_ent	*v;
+	size_t			 len;	/* timers in the heap */
+	size_t			 cap;
+	uint64_t		 seq;
+	size_t			 n;	/* timers scheduled, heap and queues */
+	struct timer_queue	 q[TIMER_NQ];
 };
 
 /* Prepare T to call CB(ARG) when it fires; T is not scheduled. */
 void timer_init(struct timer *t, timer_cb *cb, void *arg);
 
-/* Nonzero if T is currently scheduled in a heap. */
+/* Nonzero if T is currently scheduled. */
 static inline int
 timer_pending(const struct timer *t)
 {
-	return t->idx != TIMER_IDLE;
+	return t->next != NULL;
 }
 
-/* Make H an empty heap. */
+/* Make H empty.  H must not be moved while timers are scheduled in it. */
 void timer_heap_init(struct timer_heap *h);
 
-/* Release H's array; timers still in it become idle. */
+/* Release H's array; timers still in H become idle. */
 void timer_heap_fini(struct timer_heap *h);
 
 /* Schedule (or reschedule) T in H at WHEN.  Returns 0, or -1 with errno
@@ -67,11 +87,15 @@ int timer_schedule(struct timer_heap *h, struct timer *t, struct monotime when);
 /* Remove T from H if it is scheduled; a no-op otherwise. */
 void timer_cancel(struct timer_heap *h, struct timer *t);
 
-/* The earliest scheduled timer, or NULL when H is empty. */
-static inline struct timer *
-timer_heap_peek(const struct timer_heap *h)
+/* The earliest scheduled timer (the first scheduled of equal deadlines),
+ * or NULL when H is empty. */
+struct timer *timer_heap_peek(const struct timer_heap *h);
+
+/* Number of timers scheduled in H. */
+static inline size_t
+timer_heap_count(const struct timer_heap *h)
 {
-	return h->len > 0 ? h->v[0].t : NULL;
+	return h->n;
 }
 
 /* Fire every timer whose deadline is at or before NOW, earliest first.

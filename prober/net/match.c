@@ -8,16 +8,27 @@
 
 #include "match.h"
 
+#define NB_MIN	1024	/* first number of slots */
+
+/* One slot: HOME, the low 32 bits of the key's hash (its first slot is
+ * HOME masked), and TAG, 32 more, compared before the entry is read; E
+ * is NULL in an empty slot. */
+struct match_slot {
+	uint32_t		 home;
+	uint32_t		 tag;
+	struct match_entry	*e;
+};
+
 struct match_table {
-	struct match_entry	**b;
-	size_t			  nb;	/* power of two */
-	size_t			  n;
+	struct match_slot	*s;
+	size_t			 nb;	/* power of two, at least 2n */
+	size_t			 n;
 };
 
 /* The key's 20 bytes as three words, each multiplied by an odd constant
  * and folded: a few multiplications instead of FNV's twenty dependent
  * ones (this runs for every reply). */
-static size_t
+static uint64_t
 key_hash(const struct match_key *k)
 {
 	uint64_t a, b, h;
@@ -30,13 +41,35 @@ key_hash(const struct match_key *k)
 	h = a * 0x9e3779b97f4a7c15ULL;
 	h ^= (b + (h >> 29)) * 0xc2b2ae3d27d4eb4fULL;
 	h ^= ((uint64_t)c + (h >> 31)) * 0x165667b19e3779f9ULL;
-	return (size_t)(h ^ (h >> 32));
+	return h;
 }
 
-static int
+static inline uint32_t
+hash_home(uint64_t h)
+{
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static inline uint32_t
+hash_tag(uint64_t h)
+{
+	return (uint32_t)(h >> 32);
+}
+
+/* The two keys' 20 bytes equal: three word compares, no call. */
+static inline int
 key_eq(const struct match_key *a, const struct match_key *b)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	uint64_t a0, a1, b0, b1;
+	uint32_t a2, b2;
+
+	memcpy(&a0, (const uint8_t *)a, 8);
+	memcpy(&b0, (const uint8_t *)b, 8);
+	memcpy(&a1, (const uint8_t *)a + 8, 8);
+	memcpy(&b1, (const uint8_t *)b + 8, 8);
+	memcpy(&a2, (const uint8_t *)a + 16, 4);
+	memcpy(&b2, (const uint8_t *)b + 16, 4);
+	return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
 }
 
 struct match_table *
@@ -46,8 +79,8 @@ match_new(void)
 
 	if (t == NULL)
 		return NULL;
-	t->nb = 1024;
-	if ((t->b = calloc(t->nb, sizeof(*t->b))) == NULL) {
+	t->nb = NB_MIN;
+	if ((t->s = calloc(t->nb, sizeof(*t->s))) == NULL) {
 		free(t);
 		return NULL;
 	}
@@ -60,67 +93,111 @@ match_free(struct match_table *t)
 	if (t == NULL)
 		return;
 	for (size_t i = 0; i < t->nb; i++)
-		for (struct match_entry *e = t->b[i]; e != NULL; e = e->next)
-			e->linked = 0;
-	free(t->b);
+		if (t->s[i].e != NULL)
+			t->s[i].e->linked = 0;
+	free(t->s);
 	free(t);
 }
 
+/* Put slot S in the first empty slot from its home in table (V, NB). */
+static void
+slot_put(struct match_slot *v, size_t nb, const struct match_slot *s)
+{
+	size_t i = s->home & (nb - 1);
+
+	while (v[i].e != NULL)
+		i = (i + 1) & (nb - 1);
+	v[i] = *s;
+}
+
+/* Double the slots; the entries themselves are not read. */
 static int
 grow(struct match_table *t)
 {
 	size_t nb = t->nb * 2;
-	struct match_entry **b, *e, *next;
+	struct match_slot *v;
 
-	if (nb < t->nb || (b = calloc(nb, sizeof(*b))) == NULL)
+	if (nb < t->nb || nb > (size_t)UINT32_MAX + 1 ||
+	    (v = calloc(nb, sizeof(*v))) == NULL)
 		return -1;
 	for (size_t i = 0; i < t->nb; i++)
-		for (e = t->b[i]; e != NULL; e = next) {
-			size_t h = key_hash(&e->key) & (nb - 1);
-			next = e->next;
-			e->next = b[h];
-			b[h] = e;
-		}
-	free(t->b);
-	t->b = b;
+		if (t->s[i].e != NULL)
+			slot_put(v, nb, &t->s[i]);
+	free(t->s);
+	t->s = v;
 	t->nb = nb;
 	return 0;
+}
+
+/* The entry with key K, whose hash is H, or NULL. */
+static struct match_entry *
+find_h(const struct match_table *t, const struct match_key *k, uint64_t h)
+{
+	size_t m = t->nb - 1, i = hash_home(h) & m;
+	uint32_t home = hash_home(h), tag = hash_tag(h);
+	const struct match_slot *s;
+
+	for (;; i = (i + 1) & m) {
+		s = &t->s[i];
+		if (s->e == NULL)
+			return NULL;
+		if (s->home == home && s->tag == tag && key_eq(&s->e->key, k))
+			return s->e;
+	}
 }
 
 int
 match_add(struct match_table *t, struct match_entry *e)
 {
-	size_t h;
+	uint64_t h = key_hash(&e->key);
+	struct match_slot s = { hash_home(h), hash_tag(h), e };
 
-	if (match_find(t, &e->key) != NULL) {
+	if (find_h(t, &e->key, h) != NULL) {
 		errno = EEXIST;
 		return -1;
 	}
-	if (t->n >= t->nb && grow(t) == -1) {
+	if ((t->n + 1) * 2 > t->nb && grow(t) == -1) {
 		errno = ENOMEM;
 		return -1;
 	}
-	h = key_hash(&e->key) & (t->nb - 1);
-	e->next = t->b[h];
-	t->b[h] = e;
+	slot_put(t->s, t->nb, &s);
 	e->linked = 1;
 	t->n++;
 	return 0;
 }
 
+/* Empty slot I, moving back the slots after it that may go there, so
+ * that every entry stays reachable from its home without tombstones. */
+static void
+slot_clear(struct match_table *t, size_t i)
+{
+	size_t m = t->nb - 1, j = i;
+
+	for (;;) {
+		j = (j + 1) & m;
+		if (t->s[j].e == NULL)
+			break;
+		/* slot j's entry may move to i if i is no nearer its home */
+		if (((j - (t->s[j].home & m)) & m) >= ((j - i) & m)) {
+			t->s[i] = t->s[j];
+			i = j;
+		}
+	}
+	t->s[i].e = NULL;
+}
+
 void
 match_del(struct match_table *t, struct match_entry *e)
 {
-	struct match_entry **pp;
+	size_t m = t->nb - 1, i;
 
 	if (!e->linked)
 		return;
-	for (pp = &t->b[key_hash(&e->key) & (t->nb - 1)]; *pp != NULL;
-	    pp = &(*pp)->next)
-		if (*pp == e) {
-			*pp = e->next;
+	for (i = hash_home(key_hash(&e->key)) & m; t->s[i].e != NULL;
+	    i = (i + 1) & m)
+		if (t->s[i].e == e) {
+			slot_clear(t, i);
 			e->linked = 0;
-			e->next = NULL;
 			t->n--;
 			return;
 		}
@@ -151,12 +228,7 @@ match_del_all(struct match_table *t, struct match_entry *e, size_t n)
 struct match_entry *
 match_find(const struct match_table *t, const struct match_key *k)
 {
-	struct match_entry *e;
-
-	for (e = t->b[key_hash(k) & (t->nb - 1)]; e != NULL; e = e->next)
-		if (key_eq(&e->key, k))
-			return e;
-	return NULL;
+	return find_h(t, k, key_hash(k));
 }
 
 size_t

@@ -7,7 +7,11 @@
  * and ports of a direct reply) and looked up in a hash table.  Which probe
  * of the task it answers (IP ID, sequence, checksum, port offset) is the
  * task's business.  Entries are embedded in their owner: no allocation per
- * registration beyond the bucket array.
+ * registration beyond the slot array.  The table is open addressing over
+ * 16-byte slots holding the key's hash beside a pointer to its entry, so
+ * a lookup reads one cache line of the table and then only the entry that
+ * matches (whose owner the caller goes on to use), never another
+ * registration's memory.
  */
 #ifndef PROBER_NET_MATCH_H
 #define PROBER_NET_MATCH_H
@@ -26,9 +30,8 @@ struct match_key {
 
 struct match_entry {
 	struct match_key	 key;
-	struct match_entry	*next;
-	void			*owner;
 	int			 linked;
+	void			*owner;
 };
 
 struct match_table;

@@ -243,6 +243,14 @@ rx_deliver(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len)
 	n->cb(n->arg, &r, &rx);
 }
 
+/* Datagrams one read takes: one while probes larger than a slot are in
+ * use (so no reply to them is cut short), else NETIO_RXSLOTS. */
+static int
+rx_slots(const struct netio *n)
+{
+	return n->maxtx > NETIO_RXSLOT - 128 ? 1 : NETIO_RXSLOTS;
+}
+
 /*
  * Read up to NETIO_RXSLOTS datagrams from X with one recvmmsg(2), each
  * into a slot of n->buf, and deliver them.  While probes larger than a
@@ -258,7 +266,7 @@ rx_batch(struct netio_rx *x)
 	unsigned int slots, size;
 	int got;
 
-	slots = n->maxtx > NETIO_RXSLOT - 128 ? 1 : NETIO_RXSLOTS;
+	slots = (unsigned int)rx_slots(n);
 	size = slots == 1 ? sizeof(n->buf) : NETIO_RXSLOT;
 	for (unsigned int i = 0; i < slots; i++) {
 		sl[i].iov.iov_base = n->buf + i * NETIO_RXSLOT;
@@ -287,8 +295,11 @@ on_readable(struct loop_fd *lfd, int fd, int events, void *arg)
 
 	/* send times first: the replies may answer probes just stamped */
 	netio_tx_drain(x->n);
+	/* a batch that did not fill its slots emptied the socket: another
+	 * read would only say so (EAGAIN); what comes later wakes the
+	 * loop again (the descriptor is watched level-triggered) */
 	for (int total = 0; total < NETIO_RXBATCH; total += n)
-		if ((n = rx_batch(x)) == 0)
+		if ((n = rx_batch(x)) < rx_slots(x->n))
 			break;
 }
 

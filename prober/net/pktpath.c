@@ -44,13 +44,39 @@ struct pp_req {
 
 enum dst_state { DST_EMPTY, DST_OK, DST_RAW };
 
+/* 32 bytes, so that a lookup (one a probe) reads one cache line of the
+ * table (the slots are line-aligned) where 40 bytes straddled two for
+ * half the entries. */
 struct pp_dst {
 	int64_t		 until;		/* loop time it is believed until */
-	uint8_t		 af, state, why;
-	int8_t		 slot;
+	unsigned int	 v6 : 1;	/* AF_INET6, else AF_INET */
+	unsigned int	 state : 2;	/* enum dst_state */
+	unsigned int	 why : 3;	/* enum pktpath_why, if DST_RAW */
+	unsigned int	 slot : 3;	/* interface slot, if DST_OK */
 	uint8_t		 mac[NEIGH_MACLEN];
 	uint8_t		 addr[16];
 };
+_Static_assert(sizeof(struct pp_dst) == 32, "pp_dst is half a cache line");
+_Static_assert(PKTPATH_MAXIF <= 8 && PKTPATH_NWHY <= 8,
+    "pp_dst's slot and why fit in 3 bits");
+
+/* D's address family. */
+static inline int
+dst_af(const struct pp_dst *d)
+{
+	return d->v6 ? AF_INET6 : AF_INET;
+}
+
+/* N zeroed destination slots, line-aligned, or NULL (ENOMEM). */
+static struct pp_dst *
+dst_alloc(size_t n)
+{
+	struct pp_dst *t = aligned_alloc(64, n * sizeof(*t));
+
+	if (t != NULL)
+		memset(t, 0, n * sizeof(*t));
+	return t;
+}
 
 struct pp_nbr {
 	uint32_t	 ifindex;
@@ -104,7 +130,7 @@ pktpath_new(netio_dl_open_fn *open, void *ctx, pktpath_ready_cb *ready,
 
 	if (p == NULL)
 		return NULL;
-	if ((p->dst = calloc(DST_MIN, sizeof(*p->dst))) == NULL) {
+	if ((p->dst = dst_alloc(DST_MIN)) == NULL) {
 		free(p);
 		return NULL;
 	}
@@ -291,15 +317,27 @@ dst_hash(int af, const uint8_t *a)
 	return h ^ (h >> 15) ^ (h >> 7);
 }
 
+/* Nonzero if entry D holds AF address A (a word compare for IPv4: this
+ * runs for every probe). */
+static inline int
+dst_is(const struct pp_dst *d, int af, const uint8_t *a)
+{
+	uint32_t x, y;
+
+	if (af == AF_INET6)
+		return d->v6 && memcmp(d->addr, a, 16) == 0;
+	memcpy(&x, d->addr, 4);
+	memcpy(&y, a, 4);
+	return !d->v6 && x == y;
+}
+
 /* Where AF address A's entry is, or would go. */
 static struct pp_dst *
 dst_slot(struct pp_dst *t, size_t n, int af, const uint8_t *a)
 {
-	size_t al = af == AF_INET ? 4 : 16;
 	size_t i = dst_hash(af, a) & (n - 1);
 
-	while (t[i].state != DST_EMPTY && (t[i].af != af ||
-	    memcmp(t[i].addr, a, al) != 0))
+	while (t[i].state != DST_EMPTY && !dst_is(&t[i], af, a))
 		i = (i + 1) & (n - 1);
 	return &t[i];
 }
@@ -317,12 +355,12 @@ dst_rehash(struct pktpath *p, int64_t now)
 			live++;
 	if (live > p->ndst / 4)
 		n *= 2;
-	if ((t = calloc(n, sizeof(*t))) == NULL)
+	if ((t = dst_alloc(n)) == NULL)
 		return -1;
 	for (size_t i = 0; i < p->ndst; i++)
 		if (p->dst[i].state != DST_EMPTY && p->dst[i].until > now)
-			*dst_slot(t, n, p->dst[i].af, p->dst[i].addr) =
-			    p->dst[i];
+			*dst_slot(t, n, dst_af(&p->dst[i]),
+			    p->dst[i].addr) = p->dst[i];
 	free(p->dst);
 	p->dst = t;
 	p->ndst = n;
@@ -339,7 +377,9 @@ dst_learn(struct pktpath *p, struct pp_dst *d, int64_t now)
 
 	d->state = DST_RAW;
 	d->until = now + PKTPATH_LIFE_NS;
-	if (neigh_route_get(d->af, d->addr, &rt) == -1 || rt.local) {
+	int af = dst_af(d);
+
+	if (neigh_route_get(af, d->addr, &rt) == -1 || rt.local) {
 		d->why = PKTPATH_RAW_ROUTE;
 		return;
 	}
@@ -348,12 +388,12 @@ dst_learn(struct pktpath *p, struct pp_dst *d, int64_t now)
 		d->why = PKTPATH_RAW_LINK;
 		return;
 	}
-	d->slot = (int8_t)slot;
+	d->slot = (unsigned int)slot;
 	if (p->ifs[slot].kind == NEIGH_LINK_ETHER) {
 		const uint8_t *nh = rt.has_gw ? rt.gw : d->addr;
 
-		if (ndcache_get(d->af, nh, rt.ifindex, d->mac) == 0) {
-			if ((k = nbr_find(p, d->af, nh, rt.ifindex, now)) ==
+		if (ndcache_get(af, nh, rt.ifindex, d->mac) == 0) {
+			if ((k = nbr_find(p, af, nh, rt.ifindex, now)) ==
 			    -1) {
 				/* the raw socket's probe makes the kernel
 				 * resolve it: look again in a second */
@@ -406,7 +446,7 @@ dst_get(struct pktpath *p, int af, const uint8_t *a, int64_t now)
 		p->used++;
 	}
 	memset(d, 0, sizeof(*d));
-	d->af = (uint8_t)af;
+	d->v6 = af == AF_INET6;
 	memcpy(d->addr, a, af == AF_INET ? 4 : 16);
 	dst_learn(p, d, now);
 	return d;

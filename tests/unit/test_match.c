@@ -1,6 +1,7 @@
 /*
  * test_match.c: the reply -> task table: add/find/delete, duplicates,
- * growth, and the key derived from each kind of reply.
+ * growth, deletion amid runs of displaced slots, and the key derived
+ * from each kind of reply.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -158,4 +159,50 @@ START_TEST(reply_keys)
 }
 END_TEST
 
-CHECK_MAIN("match", "match", table, reply_keys, ranges)
+/* Many adds and deletes in a small key space (long runs of slots, many
+ * entries away from their home), checked against what each entry says
+ * after every step: a deleted entry's slot must not hide the others. */
+START_TEST(churn)
+{
+	enum { N = 3000, STEPS = 60000 };
+	struct match_table *t = match_new();
+	struct match_entry *e = calloc(N, sizeof(*e));
+	uint64_t x = 88172645463325252ULL;
+	size_t live = 0;
+	char a[64];
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(e);
+	for (int i = 0; i < N; i++) {
+		snprintf(a, sizeof(a), "2001:db8::%x", i / 3);
+		key(&e[i].key, AF_INET6, IPPROTO_UDP, (uint16_t)(i % 3), a);
+		e[i].owner = &e[i];
+	}
+	for (int step = 0; step < STEPS; step++) {
+		size_t i;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = (size_t)(x % N);
+		if (e[i].linked) {
+			match_del(t, &e[i]);
+			live--;
+		} else {
+			ck_assert_int_eq(match_add(t, &e[i]), 0);
+			live++;
+		}
+		ck_assert_uint_eq(match_count(t), live);
+		if (step % 1000 == 999)
+			for (int j = 0; j < N; j++)
+				ck_assert_ptr_eq(match_find(t, &e[j].key),
+				    e[j].linked ? &e[j] : NULL);
+	}
+	match_free(t);
+	for (int j = 0; j < N; j++)
+		ck_assert(!e[j].linked);
+	free(e);
+}
+END_TEST
+
+CHECK_MAIN("match", "match", table, reply_keys, ranges, churn)

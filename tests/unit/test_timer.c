@@ -1,6 +1,8 @@
 /*
- * test_timer.c: the timer heap: ordering, ties, cancel, reschedule,
- * callbacks that touch the heap, and many thousands of timers.
+ * test_timer.c: the timers: ordering, ties, cancel, reschedule,
+ * callbacks that touch the heap, many thousands of timers, and the FIFO
+ * queues beside the heap (delays in more classes than queues, ties
+ * between a queue and the heap, a churn checked against a reference).
  */
 #include <check.h>
 #include <stdlib.h>
@@ -180,7 +182,7 @@ START_TEST(many)
 		timer_cancel(&h, &x[i].t);
 	for (int i = 0; i < N; i++)
 		expect += (i % 3) != 0;
-	ck_assert_uint_eq(h.len, (size_t)expect);
+	ck_assert_uint_eq(timer_heap_count(&h), (size_t)expect);
 
 	struct monotime last = at(-1);
 	uint64_t lastseq = 0;
@@ -204,6 +206,155 @@ START_TEST(many)
 }
 END_TEST
 
+/* Queues and heap together: 0 (t=100) takes the first queue, 1..3 (t=50,
+ * 40, 30) fit no tail and take the other queues, 4, 5 and 7 (t=20) the
+ * heap, 6 (t=100) the first queue's tail; equal times fire in scheduling
+ * order wherever they are. */
+START_TEST(queue_heap_ties)
+{
+	struct timer_heap h;
+	struct fired f = { .n = 0 };
+	struct tt x[8];
+	int64_t when[8] = { 100, 50, 40, 30, 20, 20, 100, 20 };
+	int want[8] = { 4, 5, 7, 3, 2, 1, 0, 6 };
+
+	timer_heap_init(&h);
+	for (int i = 0; i < 8; i++) {
+		mk(&x[i], i, &f, &h);
+		ck_assert_int_eq(timer_schedule(&h, &x[i].t, at(when[i])), 0);
+	}
+	ck_assert(h.len > 0);		/* some went to the heap */
+	ck_assert_uint_eq(timer_heap_count(&h), 8);
+	timer_cancel(&h, &x[0].t);	/* a queue's only timer */
+	ck_assert_uint_eq(timer_heap_run(&h, at(1000)), 7);
+	ck_assert_int_eq(f.n, 7);
+	for (int i = 0, k = 0; i < 8; i++) {
+		if (want[i] == 0)
+			continue;
+		ck_assert_int_eq(f.log[k++], want[i]);
+	}
+	timer_heap_fini(&h);
+}
+END_TEST
+
+/* Cancelling a queue's head, middle and tail: the rest fire in order and
+ * the queue's head moves on. */
+START_TEST(queue_cancel)
+{
+	struct timer_heap h;
+	struct fired f = { .n = 0 };
+	struct tt x[6];
+
+	timer_heap_init(&h);
+	for (int i = 0; i < 6; i++) {
+		mk(&x[i], i, &f, &h);
+		timer_schedule(&h, &x[i].t, at(10 * (i + 1)));
+	}
+	ck_assert_uint_eq(h.len, 0);	/* in order: all in one queue */
+	timer_cancel(&h, &x[0].t);
+	timer_cancel(&h, &x[3].t);
+	timer_cancel(&h, &x[5].t);
+	ck_assert_int_eq(timer_heap_peek(&h)->when.ns, 20);
+	timer_schedule(&h, &x[5].t, at(25));	/* back, earlier than tail */
+	ck_assert_uint_eq(timer_heap_run(&h, at(100)), 4);
+	int want[] = { 1, 5, 2, 4 };
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(f.log[i], want[i]);
+	ck_assert_ptr_null(timer_heap_peek(&h));
+	timer_heap_fini(&h);
+}
+END_TEST
+
+/* A prober's day: timers scheduled at now + one of a few delays (more
+ * than there are queues) or at random times, some cancelled, some
+ * rescheduled, the clock advancing.  Each run fires exactly the pending
+ * timers due, in (time, scheduling order), and nothing cancelled. */
+struct ref {
+	struct timer_heap *h;
+	struct timer t;
+	int pending;		/* what the test believes */
+	int64_t when;
+	uint64_t seq;		/* the test's own scheduling count */
+	int64_t *last_when;
+	uint64_t *last_seq;
+	int *nfired;
+};
+
+static void
+ref_cb(void *arg)
+{
+	struct ref *r = arg;
+
+	ck_assert(r->pending);
+	ck_assert(r->when > *r->last_when || (r->when == *r->last_when &&
+	    r->seq > *r->last_seq));
+	*r->last_when = r->when;
+	*r->last_seq = r->seq;
+	r->pending = 0;
+	(*r->nfired)++;
+}
+
+START_TEST(churn)
+{
+	enum { N = 4000, STEPS = 200000 };
+	static const int64_t delay[] = { 0, 5000, 5000, 5000, 1000, 20, 777,
+	    5000, 10000, 3 };
+	struct timer_heap h;
+	struct ref *r = calloc(N, sizeof(*r));
+	uint64_t x = 0x2545f4914f6cdd1dULL, seq = 1;
+	int64_t now = 0, last_when;
+	uint64_t last_seq;
+	int nfired = 0, npend = 0;
+
+	ck_assert_ptr_nonnull(r);
+	timer_heap_init(&h);
+	for (int i = 0; i < N; i++) {
+		r[i].h = &h;
+		timer_init(&r[i].t, ref_cb, &r[i]);
+		r[i].last_when = &last_when;
+		r[i].last_seq = &last_seq;
+		r[i].nfired = &nfired;
+	}
+	for (int step = 0; step < STEPS; step++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		struct ref *e = &r[(x >> 8) % N];
+		unsigned what = (unsigned)(x % 16);
+
+		if (what < 9) {		/* (re)schedule */
+			int64_t d = what < 8 ? delay[(x >> 32) % 10] :
+			    (int64_t)((x >> 24) % 20000);
+			npend += !e->pending;
+			e->pending = 1;
+			e->when = now + d;
+			e->seq = seq++;
+			ck_assert_int_eq(timer_schedule(&h, &e->t,
+			    at(e->when)), 0);
+		} else if (what < 13) {	/* cancel */
+			npend -= e->pending;
+			e->pending = 0;
+			timer_cancel(&h, &e->t);
+		} else {		/* time passes */
+			now += (int64_t)((x >> 40) % 300);
+			last_when = INT64_MIN;
+			last_seq = 0;
+			nfired = 0;
+			timer_heap_run(&h, at(now));
+			npend -= nfired;
+			struct timer *t = timer_heap_peek(&h);
+			ck_assert(t == NULL || t->when.ns > now);
+		}
+		ck_assert_uint_eq(timer_heap_count(&h), (size_t)npend);
+		ck_assert_int_eq(timer_pending(&e->t), e->pending);
+	}
+	timer_heap_fini(&h);
+	for (int i = 0; i < N; i++)
+		ck_assert(!timer_pending(&r[i].t));
+	free(r);
+}
+END_TEST
+
 START_TEST(clamp)
 {
 	struct monotime t = monotime_add_ms(at(INT64_MAX - 5), 1000);
@@ -222,7 +373,7 @@ main(void)
 {
 	const TTest *tests[] = {
 		order, ties_fifo, cancel_and_reschedule, callback_edits_heap,
-		many, clamp
+		many, queue_heap_ties, queue_cancel, churn, clamp
 	};
 	TCase *tc = tcase_create("heap");
 
