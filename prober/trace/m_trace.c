@@ -78,8 +78,8 @@ trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
 	    len)) == -1 ||
 	    (rtr = cmd_opt_addr(a, 'r', s->af, r, err, len)) == -1)
 		return -1;
-	s->have_src = (uint8_t)src;
-	s->have_rtr = (uint8_t)rtr;
+	s->have_src = src != 0;
+	s->have_rtr = rtr != 0;
 	if (rtr) {
 		if (trace_side(s) == NULL)
 			return cmd_err(err, len, "out of memory");

@@ -128,6 +128,9 @@ struct trace_conf {
 	uint8_t			 wait_probe;	/* centiseconds */
 	uint8_t			 loops, gaplimit, gapaction;
 	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
+	/* not the result's: a stop held until the hop ends (-Q), here
+	 * in what would be padding */
+	uint8_t			 held_reason, held_data;
 };
 
 /* What few traces use, allocated by the first that needs it
@@ -185,16 +188,14 @@ struct trace_state {
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
-	uint8_t			 have_src;	/* c.src.addr is set (-S) */
-	uint8_t			 have_rtr;	/* x->rtr.addr is set (-r) */
-	uint8_t			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			 cur_ttl;
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
 	uint8_t			 loopc;
-	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
-	uint8_t			 stop_data;
+	unsigned		 have_src:1;	/* c.src.addr is set (-S) */
+	unsigned		 have_rtr:1;	/* x->rtr.addr is set (-r) */
+	unsigned		 dlts:1;	/* -O dl: datalink timestamps */
 };
 
 /* S's task (the state is in the task's allocation). */

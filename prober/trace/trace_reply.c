@@ -294,17 +294,17 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	if (p->ttl == s->cur_ttl)
 		s->hop_replied++;
 	if (reason != SCAMPER_TRACE_STOP_NONE &&
-	    s->stop_reason == SCAMPER_TRACE_STOP_NONE) {
-		s->stop_reason = reason;
-		s->stop_data = data;
+	    s->c.held_reason == SCAMPER_TRACE_STOP_NONE) {
+		s->c.held_reason = reason;
+		s->c.held_data = data;
 	}
 	if (s->mode != MODE_TRACE)
 		return;
 	if (!allatt || p->ttl != s->cur_ttl) {
 		/* without -Q the first answer for this hop ends it; a late
 		 * answer for an earlier hop can still end the trace */
-		if (s->stop_reason != SCAMPER_TRACE_STOP_NONE)
-			trace_finish(s, s->stop_reason, s->stop_data);
+		if (s->c.held_reason != SCAMPER_TRACE_STOP_NONE)
+			trace_finish(s, s->c.held_reason, s->c.held_data);
 		else if (p->ttl == s->cur_ttl) {
 			task_timer_cancel(task, &s->wait);
 			trace_hop_done(s);

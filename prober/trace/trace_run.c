@@ -379,8 +379,8 @@ trace_hop_done(struct trace_state *s)
 	const struct trace_conf *t = &s->c;
 	unsigned limit = t->hoplimit == 0 ? 255 : t->hoplimit;
 
-	if (s->stop_reason != SCAMPER_TRACE_STOP_NONE) {
-		trace_finish(s, s->stop_reason, s->stop_data);
+	if (s->c.held_reason != SCAMPER_TRACE_STOP_NONE) {
+		trace_finish(s, s->c.held_reason, s->c.held_data);
 		return;
 	}
 	if (s->hop_replied == 0) {
