@@ -37,9 +37,9 @@ static void out_failed(struct core *c, struct output *out);
 static void
 state_free(struct task *t)
 {
-	if (t->state != NULL && t->m->free_state != NULL)
-		t->m->free_state(t->state);
-	t->state = NULL;	/* inside T's allocation (task_alloc) */
+	if (!t->state_gone && task_m(t)->free_state != NULL)
+		task_m(t)->free_state(task_state_of(t));
+	t->state_gone = 1;	/* inside T's allocation (task_alloc) */
 	if (t->result != NULL)
 		scamper_file_obj_free(t->result_type, t->result);
 	t->result = NULL;
@@ -119,11 +119,6 @@ on_reap(void *arg)
 	core_kick(c);
 }
 
-/* Where a task's state starts in its allocation: after the task,
- * aligned for anything. */
-#define TASK_STATE_OFF	((sizeof(struct task) + _Alignof(max_align_t) - 1) & \
-			    ~(_Alignof(max_align_t) - 1))
-
 /* A zeroed task for M with its zeroed state in the same allocation (one
  * calloc per command, not two), or NULL. */
 static struct task *
@@ -134,7 +129,6 @@ task_alloc(const struct method *m)
 	if (m->state_size > SIZE_MAX - TASK_STATE_OFF ||
 	    (t = calloc(1, TASK_STATE_OFF + m->state_size)) == NULL)
 		return NULL;
-	t->state = (char *)t + TASK_STATE_OFF;
 	return t;
 }
 
@@ -160,6 +154,7 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 	const struct method *m;
 	struct task *t;
 	int argc = 0;
+	size_t midx;
 
 	if (s->stopped) {
 		snprintf(err, errlen, "%s: not accepted: the output failed",
@@ -184,18 +179,21 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 	if (cmd_getopts(m->opts, m->nopts, argc, argv, &args, why,
 	    sizeof(why)) == -1)
 		goto bad;
+	for (midx = 0; c->conf.methods[midx] != m; midx++)
+		;	/* method_lookup found M in this table */
+	if (midx > UINT8_MAX) {
+		snprintf(why, sizeof(why), "method table too long");
+		goto bad;
+	}
 	if ((t = task_alloc(m)) == NULL) {
 		snprintf(why, sizeof(why), "out of memory");
 		goto bad;
 	}
 	t->c = c;
-	t->m = m;
-	for (size_t i = 0; c->conf.methods[i] != NULL; i++)
-		if (c->conf.methods[i] == m && i < CORE_NMETHODS)
-			t->midx = (uint8_t)i;
+	t->midx = (uint8_t)midx;
 	t->src = s;
 	t->id = ++c->next_id;
-	if (m->init(t, t->state, &args, why, sizeof(why)) == -1) {
+	if (m->init(t, task_state_of(t), &args, why, sizeof(why)) == -1) {
 		state_free(t);
 		free(t);
 		goto bad;
@@ -293,8 +291,8 @@ next_task(struct core *c)
 static void
 start_refused(struct core *c, struct task *t, int err)
 {
-	if (t->m->refused != NULL)
-		t->m->refused(t, err != 0 ? err : EINVAL);
+	if (task_m(t)->refused != NULL)
+		task_m(t)->refused(t, err != 0 ? err : EINVAL);
 	if (t->finished)
 		return;
 	t->discard = 1;
@@ -335,12 +333,12 @@ start_one(struct core *c, struct task *t)
 	c->running++;
 	c->st.tasks_started++;
 	TAILQ_INSERT_TAIL(&c->running_q, t, run);
-	if (t->m->start(t, err, sizeof(err)) == 0)
+	if (task_m(t)->start(t, err, sizeof(err)) == 0)
 		return 1;
 	save = errno;
 	if (!t->finished && save == EEXIST && start_hold(c, t))
 		return -1;
-	log_warnx("%s: %s", t->m->name, err);
+	log_warnx("%s: %s", task_m(t)->name, err);
 	c->st.bad_commands++;
 	if (!t->finished)
 		start_refused(c, t, save);
@@ -402,7 +400,7 @@ on_pump(void *arg)
 		t = TAILQ_FIRST(&c->ready);
 		TAILQ_REMOVE(&c->ready, t, q);
 		t->wants = 0;
-		if (t->m->probe(t))
+		if (task_m(t)->probe(t))
 			(void)pace_take(&c->pace);
 	}
 	CORE_IO(c, batch, 0);		/* the probes go out together */
@@ -437,11 +435,11 @@ on_txdone(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
 		if (c->st.tx_before <= CORE_TXLOG_MAX)
 			log_debug("%s %u: probe %u: no kernel transmit timestamp;"
 			    " its send time is the clock read before it was "
-			    "sent%s", t->m->name, t->id, tag,
+			    "sent%s", task_m(t)->name, t->id, tag,
 			    c->st.tx_before == CORE_TXLOG_MAX ? " (further "
 			    "ones are only counted)" : "");
 	} else if (ev == NETIO_TX_REFUSED)
-		log_debug("%s %u: send: %s", t->m->name, t->id, strerror(err));
+		log_debug("%s %u: send: %s", task_m(t)->name, t->id, strerror(err));
 	if (t->zombie) {
 		if (t->txwait == 0) {
 			TAILQ_REMOVE(&c->zombies, t, q);
@@ -451,12 +449,12 @@ on_txdone(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
 	}
 	if (t->finished || ev == NETIO_TX_NOSTAMP)
 		return;
-	if (t->m->sent != NULL)
-		used = t->m->sent(t, tag, ev == NETIO_TX_REFUSED ? err : 0,
+	if (task_m(t)->sent != NULL)
+		used = task_m(t)->sent(t, tag, ev == NETIO_TX_REFUSED ? err : 0,
 		    tx, ev == NETIO_TX_STAMPED ? STAMP_KERNEL : STAMP_BEFORE);
 	else if (ev == NETIO_TX_REFUSED) {
 		c->halt_err = err;
-		t->m->halt(t);
+		task_m(t)->halt(t);
 		c->halt_err = 0;
 	}
 	if (ev == NETIO_TX_STAMPED && !used)
@@ -485,7 +483,7 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 	if (t->x != NULL && t->x->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
 	    (CORE_IO(c, dl_seen, t->x->dlu, r) || t->finished))
 		return;
-	t->m->reply(t, r, rx);
+	task_m(t)->reply(t, r, rx);
 }
 
 /* A frame from the datalink: a probe leaving or a reply arriving, for
@@ -515,7 +513,7 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
 	 * for replies from the raw sockets */
 	c->from_dl = 1;
 	c->dl_fragid = fragid;
-	t->m->reply(t, r, ts);
+	task_m(t)->reply(t, r, ts);
 	c->from_dl = 0;
 	c->dl_fragid = NULL;
 	return 1;
@@ -705,9 +703,9 @@ drop_queued(struct core *c, struct task *t)
 static void
 halt_running(struct task *t)
 {
-	t->m->halt(t);
+	task_m(t)->halt(t);
 	if (!t->finished)
-		fatalx("%s: halt did not finish task %u", t->m->name, t->id);
+		fatalx("%s: halt did not finish task %u", task_m(t)->name, t->id);
 }
 
 /* S's output failed: S starts nothing more.  Its queued and held tasks

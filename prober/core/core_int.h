@@ -6,6 +6,7 @@
 #ifndef PROBER_CORE_CORE_INT_H
 #define PROBER_CORE_CORE_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -36,8 +37,6 @@ struct task_ext {
  * struct task_ext. */
 struct task {
 	struct core		*c;
-	const struct method	*m;
-	void			*state;
 	void			*result;	/* task_result */
 	struct task_ext		*x;		/* NULL until needed */
 	struct core_src		*src;		/* NULL: orphaned, discard */
@@ -48,17 +47,24 @@ struct task {
 	uint32_t		 txwait;	/* probes whose send time is
 						   still to be reported */
 	uint16_t		 result_type;
-	uint8_t			 wants;		/* on the ready queue */
-	uint8_t			 started;
-	uint8_t			 held;		/* on the held queue */
-	uint8_t			 finished;
-	uint8_t			 discard;	/* free without writing */
+	uint8_t			 midx;		/* its method's index in
+						   c->conf.methods */
 	uint8_t			 dl_want;	/* TASK_DL_* */
-	uint8_t			 dl_ready;	/* its READY said 0 */
-	uint8_t			 zombie;	/* freed but for TXWAIT */
-	uint8_t			 midx;		/* m's index in the table */
 	uint8_t			 tcpdl_state;	/* tcpdl.c */
+	unsigned		 wants:1;	/* on the ready queue */
+	unsigned		 started:1;
+	unsigned		 held:1;	/* on the held queue */
+	unsigned		 finished:1;
+	unsigned		 discard:1;	/* free without writing */
+	unsigned		 dl_ready:1;	/* its READY said 0 */
+	unsigned		 zombie:1;	/* freed but for TXWAIT */
+	unsigned		 state_gone:1;	/* its state was freed */
 };
+
+/* Where a task's state starts in its allocation (task_alloc): after
+ * the task, aligned for anything. */
+#define TASK_STATE_OFF	((sizeof(struct task) + _Alignof(max_align_t) - 1) & \
+			    ~(_Alignof(max_align_t) - 1))
 
 TAILQ_HEAD(taskq, task);
 
@@ -125,6 +131,20 @@ struct core {
 	struct core_stats	 st;
 	struct core_lost	 lost;
 };
+
+/* T's technique: its entry in the core's method table. */
+static inline const struct method *
+task_m(const struct task *t)
+{
+	return t->c->conf.methods[t->midx];
+}
+
+/* T's state, in T's allocation after T; NULL once freed. */
+static inline void *
+task_state_of(struct task *t)
+{
+	return t->state_gone ? NULL : (char *)t + TASK_STATE_OFF;
+}
 
 /* Something changed (a task wants a token or finished, a source has
  * work): make the next pacing decision from the loop, soon. */

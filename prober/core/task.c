@@ -34,8 +34,17 @@ release_held(struct core *c)
 	t->src->npending++;
 }
 
-/* The technique's state (what its alloc returned). */
-ACCESSOR(task, void *, task_state, state)
+void *
+task_state(const struct task *t)
+{
+	return task_state_of((struct task *)t);
+}
+
+struct task *
+task_of_state(void *state)
+{
+	return (struct task *)(void *)((char *)state - TASK_STATE_OFF);
+}
 
 /* The task's number, unique in this process, from 1. */
 ACCESSOR(task, uint32_t, task_id, id)
@@ -174,7 +183,8 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 		return -1;
 	}
 	t->c->st.probes++;
-	t->c->st.probes_by_method[t->midx]++;
+	if (t->midx < CORE_NMETHODS)
+		t->c->st.probes_by_method[t->midx]++;
 	/* counted first: a socket without timestamps reports at once */
 	t->txwait++;
 	if (t->x != NULL && t->x->dlu != NULL && (t->dl_want & TASK_DL_VIA))
@@ -197,7 +207,7 @@ task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
 		t->c->st.rtt_negative++;
 		log_debug("%s %u: reply received %lld ns before its probe was "
 		    "sent (tx %lld.%09lld, rx %lld.%09lld): both times kept",
-		    t->m->name, t->id, (long long)-ns,
+		    task_m(t)->name, t->id, (long long)-ns,
 		    (long long)(tx.ns / 1000000000),
 		    (long long)(tx.ns % 1000000000),
 		    (long long)(rx.ns / 1000000000),
@@ -595,6 +605,12 @@ task_result(struct task *t, uint16_t type, void *obj)
 {
 	t->result = obj;
 	t->result_type = type;
+}
+
+void *
+task_result_obj(const struct task *t)
+{
+	return t->result;
 }
 
 void

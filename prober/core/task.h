@@ -25,6 +25,10 @@ struct scamper_list;
 /* The technique's state (what its alloc returned). */
 void *task_state(const struct task *t);
 
+/* The task whose state (task_state, live) STATE is: the state is kept in
+ * the task's allocation, so a technique need not hold its task. */
+struct task *task_of_state(void *state);
+
 /* The task's number, unique in this process, from 1. */
 uint32_t task_id(const struct task *t);
 
@@ -268,6 +272,9 @@ void task_fw_release(struct task *t);
  * method->init or later, before task_finish (a task that finishes
  * without one writes nothing). */
 void task_result(struct task *t, uint16_t type, void *obj);
+
+/* T's result (what task_result was last given), or NULL. */
+void *task_result_obj(const struct task *t);
 
 /* The task is done: the core writes its result and frees it soon. */
 void task_finish(struct task *t);

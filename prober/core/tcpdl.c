@@ -44,11 +44,11 @@ tell_sent(struct task *t, uint32_t tag, int rc, const struct stamp *tx)
 		t->txwait--;
 	if (t->finished)
 		return;
-	if (t->m->sent != NULL)
-		(void)t->m->sent(t, tag, rc == 0 ? 0 : err, rc == 0 ? tx : NULL,
+	if (task_m(t)->sent != NULL)
+		(void)task_m(t)->sent(t, tag, rc == 0 ? 0 : err, rc == 0 ? tx : NULL,
 		    STAMP_BEFORE);
 	else if (rc != 0)
-		t->m->halt(t);
+		task_m(t)->halt(t);
 }
 
 /* The datalink of task ARG answered: send what waits, on it or raw. */
@@ -61,7 +61,7 @@ on_ready(void *arg, int err, const char *why)
 	int rc;
 
 	if (err != 0) {
-		log_debug("%s: TCP probes on the raw socket: %s", t->m->name,
+		log_debug("%s: TCP probes on the raw socket: %s", task_m(t)->name,
 		    why);
 		t->tcpdl_state = TD_RAW;
 	} else
@@ -96,7 +96,7 @@ want(struct task *t, const uint8_t *dst)
 		return;
 	if ((t->x->tcpdl = CORE_IO(t->c, dl_new, IO_DL_VIA, AF_INET, dst, rtr,
 	    on_ready, t, why, sizeof(why))) == NULL) {
-		log_debug("%s: TCP probes on the raw socket: %s", t->m->name,
+		log_debug("%s: TCP probes on the raw socket: %s", task_m(t)->name,
 		    why);
 		return;
 	}

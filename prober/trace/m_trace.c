@@ -78,8 +78,8 @@ trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
 	    len)) == -1 ||
 	    (rtr = cmd_opt_addr(a, 'r', s->af, r, err, len)) == -1)
 		return -1;
-	s->have_src = (uint8_t)src;
-	s->have_rtr = (uint8_t)rtr;
+	s->have_src = src != 0;
+	s->have_rtr = rtr != 0;
 	if (rtr) {
 		if (trace_side(s) == NULL)
 			return cmd_err(err, len, "out of memory");
@@ -171,7 +171,6 @@ trace_init(struct task *task, void *state, const struct cmd_args *a,
 	struct trace_state *s = state;
 	struct trace_conf *t = &s->c;
 
-	s->task = task;
 	s->method = (enum trace_method)cmd_optu(a, 'P', TRACE_UDP_PARIS);
 	t->type = trace_types[s->method];
 	t->attempts = (uint8_t)cmd_optu(a, 'q', 2);

@@ -200,8 +200,8 @@ trace_dtree_in_gss(const struct trace_state *s, const uint8_t *addr)
 int
 trace_dtree_back(struct trace_state *s, uint8_t reason, uint8_t data)
 {
-	const struct scamper_trace_dtree *d = s->t != NULL ? s->t->dtree :
-	    NULL;
+	const struct scamper_trace *t = trace_res(s);
+	const struct scamper_trace_dtree *d = t != NULL ? t->dtree : NULL;
 
 	if (d == NULL || (s->x != NULL && s->x->back_done) ||
 	    (d->flags & 0x01) || d->firsthop <= 1 || trace_side(s) == NULL)
@@ -246,14 +246,14 @@ void
 trace_dtree_reply(struct trace_state *s, const struct trace_probe *p,
     const struct scamper_trace_hop *h)
 {
-	struct scamper_trace_dtree *d = s->t->dtree;
+	struct scamper_trace_dtree *d = trace_res(s)->dtree;
 	struct lss *l = d->lss != NULL ? lss_get(d->lss) : NULL;
 	uint8_t k[17];
 
 	if (p->ttl != s->cur_ttl ||
 	    p != trace_probe_at(s, (uint16_t)(s->probec - 1)))
 		return;		/* recorded; the wait goes on */
-	task_timer_cancel(s->task, &s->wait);
+	task_timer_cancel(trace_task(s), &s->wait);
 	mkkey(s->af, h->addr.addr, k);
 	/* above TTL 1, an address already known stops the backwards part;
 	 * without a local stop set (-z only) every address is known, so

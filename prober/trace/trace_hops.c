@@ -594,9 +594,9 @@ hop_cmp(const void *a, const void *b)
 }
 
 int
-trace_hops_commit(struct trace_state *s)
+trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 {
-	struct scamper_trace_hops *h = &s->t->hops;
+	struct scamper_trace_hops *h = &t->hops;
 	struct trace_hoprec r;
 	uint32_t off = 0;
 

@@ -12,6 +12,7 @@
 #include "scamper_addr.h"
 #include "monotime.h"
 #include "stamp.h"
+#include "task.h"
 #include "timer.h"
 
 struct cmd_args;
@@ -127,6 +128,9 @@ struct trace_conf {
 	uint8_t			 wait_probe;	/* centiseconds */
 	uint8_t			 loops, gaplimit, gapaction;
 	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
+	/* not the result's: a stop held until the hop ends (-Q), here
+	 * in what would be padding */
+	uint8_t			 held_reason, held_data;
 };
 
 /* What few traces use, allocated by the first that needs it
@@ -165,9 +169,9 @@ struct trace_side {
  * and `wait` runs while it is.  Fields are ordered by size (pointers,
  * timers, then 16- and 8-bit ones): one is allocated per trace. */
 struct trace_state {
-	struct task		*task;
-	struct scamper_trace	*t;		/* the result, or NULL until
-						 * trace_result */
+	/* no task pointer nor result pointer: the state lives in its
+	 * task's allocation (trace_task) and the result is the task's
+	 * (trace_res) */
 	/* the main hop list so far and the probe records, in one buffer
 	 * of bufcap bytes (trace_hops.c): recc encoded records (reclen
 	 * bytes) from the front, probec probes (8 bytes each) from the
@@ -184,17 +188,29 @@ struct trace_state {
 	uint8_t			 method;	/* enum trace_method */
 	uint8_t			 mode;		/* enum trace_mode */
 	uint8_t			 af;
-	uint8_t			 have_src;	/* c.src.addr is set (-S) */
-	uint8_t			 have_rtr;	/* x->rtr.addr is set (-r) */
-	uint8_t			 dlts;		/* -O dl: datalink timestamps */
 	uint8_t			 cur_ttl;
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
 	uint8_t			 loopc;
-	uint8_t			 stop_reason;	/* held until the hop ends (-Q) */
-	uint8_t			 stop_data;
+	unsigned		 have_src:1;	/* c.src.addr is set (-S) */
+	unsigned		 have_rtr:1;	/* x->rtr.addr is set (-r) */
+	unsigned		 dlts:1;	/* -O dl: datalink timestamps */
 };
+
+/* S's task (the state is in the task's allocation). */
+static inline struct task *
+trace_task(const struct trace_state *s)
+{
+	return task_of_state((void *)(uintptr_t)s);
+}
+
+/* S's result (trace_result made it), or NULL. */
+static inline struct scamper_trace *
+trace_res(const struct trace_state *s)
+{
+	return task_result_obj(trace_task(s));
+}
 
 /* Release what STATE holds (its probe records and names, not
  * STATE itself); its timers must be idle. */
@@ -268,9 +284,9 @@ int	trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 uint8_t	trace_rec_ttl(const struct trace_state *s,
 	    const struct trace_hoprec *r);
 
-/* Move the recorded main hops into the result (sorted by TTL); returns 0
+/* Move the recorded main hops into T, the result (sorted by TTL); returns 0
  * or -1 on ENOMEM (the trace then ends with an error). */
-int	trace_hops_commit(struct trace_state *s);
+int	trace_hops_commit(struct trace_state *s, struct scamper_trace *t);
 
 /* Free the recorded hops that were not committed, and the probe
  * records. */

@@ -78,7 +78,7 @@ search_next(const struct trace_state *s)
 static int
 add_note(struct trace_state *s, uint8_t type, uint16_t nhmtu, int32_t hop)
 {
-	struct scamper_trace_pmtud *pm = s->t->pmtud;
+	struct scamper_trace_pmtud *pm = trace_res(s)->pmtud;
 	struct scamper_trace_pmtud_note *n;
 
 	if (pm->notec == 255)
@@ -130,8 +130,8 @@ sort_hops(struct scamper_trace_pmtud *pm)
 static void
 pmtud_end(struct trace_state *s)
 {
-	log_debug("trace pmtud: done, pmtu %u", s->t->pmtud->pmtu);
-	sort_hops(s->t->pmtud);
+	log_debug("trace pmtud: done, pmtu %u", trace_res(s)->pmtud->pmtu);
+	sort_hops(trace_res(s)->pmtud);
 	trace_done(s, s->x->pm->reason, s->x->pm->data);
 }
 
@@ -198,7 +198,7 @@ size_step(struct trace_state *s)
 		try_size(s, next);
 		return;
 	}
-	s->t->pmtud->pmtu = s->x->pm->lo;
+	trace_res(s)->pmtud->pmtu = s->x->pm->lo;
 	if (s->x->pm->lo == 0) {
 		pmtud_end(s);	/* nothing got through */
 		return;
@@ -212,18 +212,18 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 	struct scamper_trace_pmtud *pm;
 	uint16_t ifmtu;
 
-	if (task_ifmtu(s->task, s->af, s->c.src.addr, &ifmtu) == -1) {
+	if (task_ifmtu(trace_task(s), s->af, s->c.src.addr, &ifmtu) == -1) {
 		log_debug("trace: no interface MTU for PMTUD");
 		return -1;
 	}
-	if (trace_result(s) == NULL || (s->t->pmtud == NULL &&
-	    (s->t->pmtud = scamper_trace_pmtud_alloc()) == NULL))
+	if (trace_result(s) == NULL || (trace_res(s)->pmtud == NULL &&
+	    (trace_res(s)->pmtud = scamper_trace_pmtud_alloc()) == NULL))
 		return -1;
 	/* the search's state: only a trace that does PMTUD has it */
 	if (trace_side(s) == NULL || (s->x->pm == NULL &&
 	    (s->x->pm = calloc(1, sizeof(*s->x->pm))) == NULL))
 		return -1;
-	pm = s->t->pmtud;
+	pm = trace_res(s)->pmtud;
 	pm->ver = 2;
 	pm->ifmtu = ifmtu;
 	free(s->x->pm->sizes);
@@ -294,22 +294,22 @@ trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
 		return;
 	if (s->x->pm->ttlsearch) {
 		if (is_ttl_exceeded(r) && p->ttl == s->x->pm->ttl) {
-			task_timer_cancel(s->task, &s->wait);
+			task_timer_cancel(trace_task(s), &s->wait);
 			ttl_step(s, 1, hopidx);
 		}
 		return;
 	}
 	if (is_ptb(r)) {
-		task_timer_cancel(s->task, &s->wait);
+		task_timer_cancel(trace_task(s), &s->wait);
 		ptb(s, r, hopidx);
 		return;
 	}
 	if (!from_dst)
 		return;
-	task_timer_cancel(s->task, &s->wait);
+	task_timer_cancel(trace_task(s), &s->wait);
 	s->x->pm->lo = s->x->pm->size;
 	if (!s->x->pm->searching) {
-		s->t->pmtud->pmtu = s->x->pm->size;
+		trace_res(s)->pmtud->pmtu = s->x->pm->size;
 		pmtud_end(s);
 		return;
 	}

@@ -32,7 +32,7 @@ on_names(void *arg)
 
 	if (s->mode == MODE_DONE) {
 		trace_ptr_apply(s);
-		task_finish(s->task);
+		task_finish(trace_task(s));
 	}
 }
 
@@ -76,9 +76,9 @@ trace_ptr_apply(struct trace_state *s)
 	struct scamper_trace_hops *h;
 	const char *name;
 
-	if (names(s) == NULL || s->t == NULL)
+	if (names(s) == NULL || trace_res(s) == NULL)
 		return;
-	h = &s->t->hops;
+	h = &trace_res(s)->hops;
 	for (uint16_t i = 0; i < h->hopc; i++)
 		if (h->hops[i].name == NULL &&
 		    (name = ptrnames_get(names(s), h->hops[i].addr.addr)) !=

@@ -157,7 +157,7 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
 		return SCAMPER_TRACE_STOP_COMPLETED;
 	if (trace_dtree_in_gss(s, r->src)) {
-		s->t->dtree->gss_stop = h->addr;
+		trace_res(s)->dtree->gss_stop = h->addr;
 		return SCAMPER_TRACE_STOP_GSS;
 	}
 	return SCAMPER_TRACE_STOP_NONE;
@@ -197,10 +197,10 @@ fill_hop(const struct trace_state *s, uint16_t idx,
 	h->probe_id = p->attempt;
 	h->probe_size = trace_probe_size(s, idx);
 	h->tx = stamp_tv(tx);
-	h->rtt = task_rtt_us(s->task, tx, *rx);
+	h->rtt = task_rtt_us(trace_task(s), tx, *rx);
 	trace_probe_txf_set(p, TRACE_TX_ANSWERED);
 	h->flags = SCAMPER_TRACE_HOP_REPLY_TTL |
-	    (task_reply_from_dl(s->task) ? SCAMPER_TRACE_HOP_TS_DL_RX :
+	    (task_reply_from_dl(trace_task(s)) ? SCAMPER_TRACE_HOP_TS_DL_RX :
 	    SCAMPER_TRACE_HOP_TS_SOCK_RX) |
 	    ((trace_probe_txf(p) & TRACE_TX_DL) ? SCAMPER_TRACE_HOP_TS_DL_TX :
 	    0);
@@ -234,9 +234,9 @@ record_hop(struct trace_state *s, int idx, uint8_t mode,
     const struct pkt_reply *r, const struct stamp *rx,
     struct scamper_trace_hop *h)
 {
+	struct scamper_trace *t = trace_res(s);
 	struct scamper_trace_hops *list = mode == MODE_LASTDITCH ?
-	    s->t->lastditch : mode == MODE_PMTUD ? &s->t->pmtud->hops :
-	    NULL;
+	    t->lastditch : mode == MODE_PMTUD ? &t->pmtud->hops : NULL;
 	struct scamper_trace_hop *n;
 
 	fill_hop(s, (uint16_t)idx, r, rx, h);
@@ -274,7 +274,7 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 		return;
 	p = trace_probe_at(s, (uint16_t)idx);	/* after it: may move */
 	if (mode == MODE_PMTUD) {
-		trace_pmtud_reply(s, p, r, s->t->pmtud->hops.hopc - 1);
+		trace_pmtud_reply(s, p, r, trace_res(s)->pmtud->hops.hopc - 1);
 		return;
 	}
 	if (mode == MODE_BACK) {
@@ -294,17 +294,17 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	if (p->ttl == s->cur_ttl)
 		s->hop_replied++;
 	if (reason != SCAMPER_TRACE_STOP_NONE &&
-	    s->stop_reason == SCAMPER_TRACE_STOP_NONE) {
-		s->stop_reason = reason;
-		s->stop_data = data;
+	    s->c.held_reason == SCAMPER_TRACE_STOP_NONE) {
+		s->c.held_reason = reason;
+		s->c.held_data = data;
 	}
 	if (s->mode != MODE_TRACE)
 		return;
 	if (!allatt || p->ttl != s->cur_ttl) {
 		/* without -Q the first answer for this hop ends it; a late
 		 * answer for an earlier hop can still end the trace */
-		if (s->stop_reason != SCAMPER_TRACE_STOP_NONE)
-			trace_finish(s, s->stop_reason, s->stop_data);
+		if (s->c.held_reason != SCAMPER_TRACE_STOP_NONE)
+			trace_finish(s, s->c.held_reason, s->c.held_data);
 		else if (p->ttl == s->cur_ttl) {
 			task_timer_cancel(task, &s->wait);
 			trace_hop_done(s);

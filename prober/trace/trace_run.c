@@ -57,9 +57,11 @@ trace_state_clear(void *state)
 struct scamper_trace *
 trace_result(struct trace_state *s)
 {
-	if (s->t == NULL && (s->t = scamper_trace_alloc()) != NULL)
-		task_result(s->task, SCAMPER_FILE_OBJ_TRACE, s->t);
-	return s->t;
+	struct scamper_trace *t = trace_res(s);
+
+	if (t == NULL && (t = scamper_trace_alloc()) != NULL)
+		task_result(trace_task(s), SCAMPER_FILE_OBJ_TRACE, t);
+	return t;
 }
 
 struct trace_side *
@@ -76,7 +78,7 @@ static void
 gap_cancel(struct trace_state *s)
 {
 	if (s->x != NULL && s->x->gap != NULL)
-		task_timer_cancel(s->task, s->x->gap);
+		task_timer_cancel(trace_task(s), s->x->gap);
 }
 
 /* PMTUD runs only when the target answered: otherwise there is no way
@@ -99,11 +101,11 @@ trace_finish(struct trace_state *s, uint8_t reason, uint8_t data)
 	    reason != SCAMPER_TRACE_STOP_HALTED &&
 	    reason != SCAMPER_TRACE_STOP_ERROR &&
 	    trace_dtree_back(s, reason, data) == 0) {
-		task_timer_cancel(s->task, &s->wait);
+		task_timer_cancel(trace_task(s), &s->wait);
 		return;
 	}
 	if (pmtud_wanted(s, reason)) {
-		task_timer_cancel(s->task, &s->wait);
+		task_timer_cancel(trace_task(s), &s->wait);
 		gap_cancel(s);
 		if (trace_pmtud_begin(s, reason, data) == 0)
 			return;
@@ -157,26 +159,26 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 	if (s->mode == MODE_DONE)
 		return;
 	s->mode = MODE_DONE;
-	task_timer_cancel(s->task, &s->wait);
+	task_timer_cancel(trace_task(s), &s->wait);
 	gap_cancel(s);
 	if ((t = trace_result(s)) == NULL) {
 		log_warn("trace %u: no memory for its result",
-		    task_id(s->task));
+		    task_id(trace_task(s)));
 		trace_ptr_cancel(s);
-		task_finish(s->task);
+		task_finish(trace_task(s));
 		return;
 	}
 	result_fill(s, t);
 	t->stop_reason = reason;
 	t->stop_data = data;
-	if (trace_hops_commit(s) == -1) {
+	if (trace_hops_commit(s, t) == -1) {
 		t->stop_reason = SCAMPER_TRACE_STOP_ERROR;
 		t->stop_data = ENOMEM;
 	}
 	if (trace_ptr_pending(s) > 0)
 		return;		/* written when the last name is in */
 	trace_ptr_apply(s);
-	task_finish(s->task);
+	task_finish(trace_task(s));
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -188,14 +190,14 @@ trace_next(struct trace_state *s)
 	int64_t gap_ms = (int64_t)s->c.wait_probe * 10, since;
 
 	if (s->probec > 0 && gap_ms > 0) {
-		since = monotime_sub_ns(task_now(s->task), s->x->last_mono) /
+		since = monotime_sub_ns(task_now(trace_task(s)), s->x->last_mono) /
 		    1000000;
 		if (since < gap_ms) {
-			task_timer(s->task, s->x->gap, gap_ms - since);
+			task_timer(trace_task(s), s->x->gap, gap_ms - since);
 			return;
 		}
 	}
-	task_want_probe(s->task);
+	task_want_probe(trace_task(s));
 }
 
 /* Fill P for probe number IDX at TTL, SIZE bytes long. */
@@ -297,10 +299,12 @@ trace_probe(struct task *task)
 static void
 trace_lastditch(struct trace_state *s)
 {
+	struct scamper_trace *t;
+
 	s->mode = MODE_LASTDITCH;
 	s->attempt = 0;
-	if (trace_result(s) == NULL || (s->t->lastditch == NULL &&
-	    (s->t->lastditch = calloc(1, sizeof(*s->t->lastditch))) == NULL)) {
+	if ((t = trace_result(s)) == NULL || (t->lastditch == NULL &&
+	    (t->lastditch = calloc(1, sizeof(*t->lastditch))) == NULL)) {
 		trace_done(s, SCAMPER_TRACE_STOP_ERROR, ENOMEM);
 		return;
 	}
@@ -375,8 +379,8 @@ trace_hop_done(struct trace_state *s)
 	const struct trace_conf *t = &s->c;
 	unsigned limit = t->hoplimit == 0 ? 255 : t->hoplimit;
 
-	if (s->stop_reason != SCAMPER_TRACE_STOP_NONE) {
-		trace_finish(s, s->stop_reason, s->stop_data);
+	if (s->c.held_reason != SCAMPER_TRACE_STOP_NONE) {
+		trace_finish(s, s->c.held_reason, s->c.held_data);
 		return;
 	}
 	if (s->hop_replied == 0) {

@@ -113,6 +113,7 @@ static void
 roundtrip(int af)
 {
 	struct trace_state s;
+	struct scamper_trace *t;
 	struct scamper_trace_hop in[12], h;
 	const int n = (int)(sizeof(in) / sizeof(in[0]));
 	struct trace_hoprec r;
@@ -124,7 +125,7 @@ roundtrip(int af)
 	s.c.tos = TOS;
 	s.c.probe_size = PROBE_SIZE;
 	s.c.start = (struct stamp){ START_NS };
-	ck_assert_ptr_nonnull(s.t = scamper_trace_alloc());
+	ck_assert_ptr_nonnull(t = scamper_trace_alloc());
 	for (int k = 0; k < n; k++) {
 		struct trace_probe *p = trace_probe_add(&s, (uint8_t)(k + 1),
 		    (uint8_t)(k % 3 + 1), PROBE_SIZE);
@@ -144,11 +145,11 @@ roundtrip(int af)
 		nrec++;
 	}
 	ck_assert_int_eq(nrec, n);
-	ck_assert_int_eq(trace_hops_commit(&s), 0);
-	ck_assert_uint_eq(s.t->hops.hopc, n);
+	ck_assert_int_eq(trace_hops_commit(&s, t), 0);
+	ck_assert_uint_eq(t->hops.hopc, n);
 	for (int k = 0; k < n; k++)
-		same_hop(&in[k], &s.t->hops.hops[k], k);
-	scamper_trace_free(s.t);
+		same_hop(&in[k], &t->hops.hops[k], k);
+	scamper_trace_free(t);
 	trace_state_clear(&s);
 }
 
@@ -175,6 +176,7 @@ static void
 edges(int af)
 {
 	struct trace_state s;
+	struct scamper_trace *t;
 	struct scamper_trace_hop in[4], h;
 	const uint16_t idx[4] = { 0, 127, 128, 199 };
 	const int n = 4;
@@ -186,7 +188,7 @@ edges(int af)
 	s.c.start = (struct stamp){ START_NS };
 	memset(s.c.src.addr, 0x11, 16);
 	memset(s.c.dst.addr, 0x22, 16);
-	ck_assert_ptr_nonnull(s.t = scamper_trace_alloc());
+	ck_assert_ptr_nonnull(t = scamper_trace_alloc());
 	for (int k = 0; k < 200; k++) {
 		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(k + 1), 1,
 		    PROBE_SIZE));
@@ -234,11 +236,11 @@ edges(int af)
 		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
 		    (uint8_t)(in[j].probe_ttl > 100 ? 1 : 250)), 1);
 	}
-	ck_assert_int_eq(trace_hops_commit(&s), 0);
-	ck_assert_uint_eq(s.t->hops.hopc, n);
+	ck_assert_int_eq(trace_hops_commit(&s, t), 0);
+	ck_assert_uint_eq(t->hops.hopc, n);
 	for (int k = 0; k < n; k++)
-		same_hop(&in[k], &s.t->hops.hops[k], k);
-	scamper_trace_free(s.t);
+		same_hop(&in[k], &t->hops.hops[k], k);
+	scamper_trace_free(t);
 	trace_state_clear(&s);
 }
 
