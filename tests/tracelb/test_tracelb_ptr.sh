@@ -109,8 +109,9 @@ for dst in 203.0.113.1 2001:db8:ff::1; do
 	# MDA stops at 95% confidence, and which branch of r2's multipath
 	# route a flow takes follows the kernel's hash, whose key is drawn
 	# at boot: a run may see every flow take one branch (CI saw it
-	# once, IPv4).  A run that misses a node gets one more.
-	for try in 1 2; do
+	# once, IPv4).  A run that misses a node gets another, up to three;
+	# Debian's the same (CI saw it miss one at 91d495e).
+	for try in 1 2 3; do
 		: >"$tmp/dnslog"
 		ours -O warts -o "$tmp/o.warts" -I "$cmd" >"$tmp/olog" 2>&1
 		ourq=$(queries)
@@ -118,11 +119,17 @@ for dst in 203.0.113.1 2001:db8:ff::1; do
 		names $dst <"$tmp/oj" >"$tmp/on"
 		[ "$(cat "$tmp/on")" = "$(echo "$want" | LC_ALL=C sort)" ] &&
 		    break
-		[ $try = 1 ] && echo "note: $cmd: a node missed: once more"
+		[ $try = 3 ] || echo "note: $cmd: a node missed: once more"
 	done
-	theirs -O warts -o "$tmp/t.warts" -I "$cmd" >"$tmp/tlog" 2>&1
-	sc_warts2json "$tmp/t.warts" >"$tmp/tj" 2>&1
-	names $dst <"$tmp/tj" >"$tmp/tn"
+	for try in 1 2 3; do
+		theirs -O warts -o "$tmp/t.warts" -I "$cmd" >"$tmp/tlog" 2>&1
+		sc_warts2json "$tmp/t.warts" >"$tmp/tj" 2>&1
+		names $dst <"$tmp/tj" >"$tmp/tn"
+		[ "$(cat "$tmp/tn")" = "$(echo "$want" | LC_ALL=C sort)" ] &&
+		    break
+		[ $try = 3 ] ||
+		    echo "note: $cmd: Debian's missed a node: once more"
+	done
 	[ "$(cat "$tmp/on")" = "$(echo "$want" | LC_ALL=C sort)" ] &&
 	    ok "$cmd: every node found, named where the zone has a name" ||
 	    bad "names, $cmd: $(cat "$tmp/on" "$tmp/olog")"
