@@ -4,19 +4,26 @@
  *
  * Credit accrues with time; each probe costs 1/pps seconds of it.  While
  * probes wait, up to PACE_CATCHUP_MS of credit may build up (a loop that
- * was late sends back to back to catch up); beyond that the schedule is
- * re-based rather than bursting.  When nothing waits, credit is capped at
- * one probe, or at the burst the loop's tick needs (pace_set_burst), so
- * an idle prober does not save up more than one tick's worth.
+ * was a little late sends what it owes); beyond that the schedule is
+ * re-based and the probes of a longer stall are not sent at all.  The cap
+ * is small on purpose: a debt paid back after a second boundary makes
+ * that second high by the debt, so a 250 ms cap turned one stall into
+ * two seconds off -p (one low, the next up to 25% high); at 10 ms a
+ * stall's payback moves no second by more than 1%.  The cost: a prober
+ * stalled longer than 10 ms (preempted on a loaded machine, or a loop
+ * iteration that long) sends fewer probes than -p over the run.  When
+ * nothing waits, credit is capped at one probe, or at the burst the
+ * loop's tick needs (pace_set_burst), so an idle prober does not save up
+ * more than one tick's worth.
  *
  * A pass (from one pace_update to the next) may spend, when a burst is
  * set, what accrued since the last pass (up to PACE_PASS_LATE_MS) and one
  * burst more, at least two bursts: a loop woken late by the scheduler
- * keeps the rate, and one that was very late pays its debt back over the
- * following ticks, a burst a pass, instead of
- * sending it all at once (a burst of a quarter second's probes overflows
- * the device's queue, and every probe lost there costs its trace a wait:
- * at -p 100000 that made a whole generation of traces wait out their
+ * keeps the rate, and one that was late by more than a tick pays its debt
+ * back over the following ticks, a burst a pass, instead of sending it
+ * all at once (a burst of a quarter second's probes overflows the
+ * device's queue, and every probe lost there costs its trace a wait: at
+ * -p 100000 that made a whole generation of traces wait out their
  * timeouts together, and the rate fall to near zero every five seconds).
  */
 #ifndef PROBER_CORE_PACE_H
@@ -25,8 +32,9 @@
 #include <stdint.h>
 
 #include "monotime.h"
+#include "pacelog.h"
 
-#define PACE_CATCHUP_MS 250
+#define PACE_CATCHUP_MS 10	/* the most debt kept (see above) */
 #define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
 struct pace {
@@ -36,6 +44,8 @@ struct pace {
 	int64_t		burst_ns;	/* idle cap; at least cost_ns */
 	int64_t		pass_ns;	/* what this pass may still spend */
 	struct monotime	last;
+	uint64_t	taken;		/* probes taken in all */
+	struct pace_log	*log;		/* NULL unless SCAMPER_PACE_LOG */
 };
 
 /* Start a bucket at PPS (>= 1) with one probe's credit at NOW. */

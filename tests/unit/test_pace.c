@@ -79,10 +79,10 @@ START_TEST(catchup_bounded)
 END_TEST
 
 /* With the tick's burst set, a pass spends what accrued since the last
- * one (up to PACE_PASS_LATE_MS) and one burst: a loop 5 s late sends 20 ms
- * and one tick's worth at once, then pays the rest of its 250 ms of debt
- * back over the following passes at twice the rate, and a whole second
- * of passes then grants the second's probes and the debt, no more. */
+ * one (up to PACE_PASS_LATE_MS) and one burst; a loop 5 s late keeps
+ * only PACE_CATCHUP_MS of debt, sends it in its first pass, and the
+ * following second of passes grants that second's probes, no more: a
+ * stall does not make the next second high by more than the cap. */
 START_TEST(catchup_spread)
 {
 	struct pace p;
@@ -92,15 +92,33 @@ START_TEST(catchup_spread)
 	pace_set_burst(&p, 2 * 1000000LL);	/* 2 ms: 200 probes */
 	(void)pace_take(&p);
 	total = pass(&p, 5000, 1);	/* the loop was 5 s late */
-	ck_assert_uint_eq(total, 2200);		/* 20 ms + 2 ms */
-	ck_assert(monotime_cmp(pace_next(&p, ms(5000)), ms(5002)) == 0);
+	ck_assert_uint_eq(total, 100 * PACE_CATCHUP_MS);
 	for (int64_t t = 5002; t <= 6000; t += 2) {	/* a pass a tick */
 		n = pass(&p, t, 1);
 		ck_assert_uint_le(n, 400);
 		total += n;
 	}
-	/* 250 ms of debt and 1 s at 100,000 per second */
-	ck_assert_uint_eq(total, 25000 + 100000);
+	/* the capped debt and 1 s at 100,000 per second */
+	ck_assert_uint_eq(total, 100 * PACE_CATCHUP_MS + 100000);
+}
+END_TEST
+
+/* A stall of 100 ms just before a second's end: the next second, its
+ * passes a millisecond apart, grants at most 1% more than -p. */
+START_TEST(stall_next_second)
+{
+	struct pace p;
+	uint64_t next = 0;
+
+	pace_init(&p, 200000, ms(0));
+	pace_set_burst(&p, 1000000LL);		/* 1 ms: 200 probes */
+	for (int64_t t = 0; t <= 900; t++)
+		(void)pass(&p, t, 1);
+	/* nothing from 900 to 1000 ms; then a second of passes */
+	for (int64_t t = 1000; t < 2000; t++)
+		next += pass(&p, t, 1);
+	ck_assert_uint_le(next, 200000 + 2000);
+	ck_assert_uint_ge(next, 200000 - 200);
 }
 END_TEST
 
@@ -139,4 +157,4 @@ START_TEST(next_time)
 END_TEST
 
 CHECK_MAIN("pace", "pace", rate, idle_no_burst, idle_burst, catchup_bounded,
-    catchup_spread, late_wakeups_keep_rate, next_time)
+    catchup_spread, stall_next_second, late_wakeups_keep_rate, next_time)
