@@ -31,6 +31,11 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 	    p->burst_ns;
 	int64_t dt = monotime_sub_ns(now, p->last);
 
+	/* a slow rate: a probe and a tick, or passes a tick apart lose
+	 * what a probe's wait overshoots */
+	if (waiting && cap < p->cost_ns + p->burst_ns)
+		cap = p->cost_ns + p->burst_ns;
+
 	if (dt > 0)
 		p->credit_ns += dt;
 	p->last = now;

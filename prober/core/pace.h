@@ -3,28 +3,29 @@
  * times, so it is tested without a clock.
  *
  * Credit accrues with time; each probe costs 1/pps seconds of it.  While
- * probes wait, up to PACE_CATCHUP_MS of credit may build up (a loop that
- * was a little late sends what it owes); beyond that the schedule is
- * re-based and the probes of a longer stall are not sent at all.  The cap
- * is small on purpose: a debt paid back after a second boundary makes
- * that second high by the debt, so a 250 ms cap turned one stall into
- * two seconds off -p (one low, the next up to 25% high); at 10 ms a
- * stall's payback moves no second by more than 1%.  The cost: a prober
- * stalled longer than 10 ms (preempted on a loaded machine, or a loop
- * iteration that long) sends fewer probes than -p over the run.  When
- * nothing waits, credit is capped at one probe, or at the burst the
- * loop's tick needs (pace_set_burst), so an idle prober does not save up
- * more than one tick's worth.
+ * probes wait, up to PACE_CATCHUP_MS of credit may build up (the debt of
+ * a loop that was late); beyond that the schedule is re-based and the
+ * probes of a longer stall are never sent.  The cap is small on purpose:
+ * a debt paid back after a second's end makes that second high by the
+ * debt, so the former 250 ms cap turned one stall into two seconds off
+ * -p (one low, the next up to 25% high); at 15 ms a stall's payback
+ * moves no second by more than 1.5%.  The cost: each stall longer than
+ * 15 ms (the prober preempted, or one loop iteration that long) loses
+ * the rest of its probes, so a prober stalled often (a loaded machine)
+ * sends less than -p over the run.  When nothing waits, credit is capped
+ * at one probe, or at the burst the loop's tick needs (pace_set_burst),
+ * so an idle prober does not save up more than one tick's worth.
  *
  * A pass (from one pace_update to the next) may spend, when a burst is
  * set, what accrued since the last pass (up to PACE_PASS_LATE_MS) and one
  * burst more, at least two bursts: a loop woken late by the scheduler
- * keeps the rate, and one that was late by more than a tick pays its debt
- * back over the following ticks, a burst a pass, instead of sending it
- * all at once (a burst of a quarter second's probes overflows the
- * device's queue, and every probe lost there costs its trace a wait: at
- * -p 100000 that made a whole generation of traces wait out their
- * timeouts together, and the rate fall to near zero every five seconds).
+ * keeps the rate, and its debt is paid back over the following ticks, a
+ * burst a pass, never at once (a burst of many milliseconds' probes
+ * overflows the device's queue, and every probe lost there costs its
+ * trace a wait).  Paying back slowly instead (at 0.5% above -p) was
+ * tried: stalls of 20-50 ms are common beside a simulator on two cores,
+ * and each then left its own second low (tests/bench/RESULTS.md, "the
+ * rate in every second").
  */
 #ifndef PROBER_CORE_PACE_H
 #define PROBER_CORE_PACE_H
@@ -34,7 +35,7 @@
 #include "monotime.h"
 #include "pacelog.h"
 
-#define PACE_CATCHUP_MS 10	/* the most debt kept (see above) */
+#define PACE_CATCHUP_MS 15	/* the most debt kept (see above) */
 #define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
 struct pace {

@@ -73,7 +73,7 @@ START_TEST(catchup_bounded)
 
 	pace_init(&p, 1000, ms(0));
 	(void)pace_take(&p);
-	/* the loop was 5 s late: 250 ms worth at 1000 pps */
+	/* the loop was 5 s late: PACE_CATCHUP_MS worth at 1000 pps */
 	ck_assert_uint_eq(pass(&p, 5000, 1), PACE_CATCHUP_MS);
 }
 END_TEST
@@ -81,8 +81,7 @@ END_TEST
 /* With the tick's burst set, a pass spends what accrued since the last
  * one (up to PACE_PASS_LATE_MS) and one burst; a loop 5 s late keeps
  * only PACE_CATCHUP_MS of debt, sends it in its first pass, and the
- * following second of passes grants that second's probes, no more: a
- * stall does not make the next second high by more than the cap. */
+ * following second of passes grants that second's probes, no more. */
 START_TEST(catchup_spread)
 {
 	struct pace p;
@@ -104,7 +103,7 @@ START_TEST(catchup_spread)
 END_TEST
 
 /* A stall of 100 ms just before a second's end: the next second, its
- * passes a millisecond apart, grants at most 1% more than -p. */
+ * passes a millisecond apart, grants at most PACE_CATCHUP_MS more. */
 START_TEST(stall_next_second)
 {
 	struct pace p;
@@ -117,24 +116,44 @@ START_TEST(stall_next_second)
 	/* nothing from 900 to 1000 ms; then a second of passes */
 	for (int64_t t = 1000; t < 2000; t++)
 		next += pass(&p, t, 1);
-	ck_assert_uint_le(next, 200000 + 2000);
+	ck_assert_uint_le(next, 200000 + 200 * PACE_CATCHUP_MS);
 	ck_assert_uint_ge(next, 200000 - 200);
 }
 END_TEST
 
-/* A loop woken every 10 ms instead of every 2 ms tick still gets the
- * whole rate: each pass may spend what accrued since the last. */
+/* A loop woken every 4 ms (two 2 ms ticks), or every 10 ms with a 5 ms
+ * tick, still gets the whole rate: each pass may spend what accrued since
+ * the last. */
 START_TEST(late_wakeups_keep_rate)
+{
+	static const int64_t step[] = { 4, 10 }, tick[] = { 2, 5 };
+	struct pace p;
+
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t total = 0;
+
+		pace_init(&p, 100000, ms(0));
+		pace_set_burst(&p, tick[i] * 1000000LL);
+		(void)pace_take(&p);
+		for (int64_t t = step[i]; t <= 1000; t += step[i])
+			total += pass(&p, t, 1);
+		ck_assert_uint_eq(total, 100000);
+	}
+}
+END_TEST
+
+/* A slow rate whose probe costs more than the tick still sends. */
+START_TEST(slow_rate_tick)
 {
 	struct pace p;
 	uint64_t total = 0;
 
-	pace_init(&p, 100000, ms(0));
-	pace_set_burst(&p, 2 * 1000000LL);
+	pace_init(&p, 20, ms(0));		/* 50 ms a probe */
+	pace_set_burst(&p, 20 * 1000000LL);	/* a 20 ms tick */
 	(void)pace_take(&p);
-	for (int64_t t = 10; t <= 1000; t += 10)
+	for (int64_t t = 20; t <= 1000; t += 20)
 		total += pass(&p, t, 1);
-	ck_assert_uint_eq(total, 100000);
+	ck_assert_uint_eq(total, 20);
 }
 END_TEST
 
@@ -157,4 +176,5 @@ START_TEST(next_time)
 END_TEST
 
 CHECK_MAIN("pace", "pace", rate, idle_no_burst, idle_burst, catchup_bounded,
-    catchup_spread, stall_next_second, late_wakeups_keep_rate, next_time)
+    catchup_spread, stall_next_second, late_wakeups_keep_rate,
+    slow_rate_tick, next_time)
