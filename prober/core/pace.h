@@ -5,16 +5,17 @@
  * Credit accrues with time; each probe costs 1/pps seconds of it.  While
  * probes wait, up to PACE_CATCHUP_MS of credit may build up (the debt of
  * a loop that was late); beyond that the schedule is re-based and the
- * probes of a longer stall are never sent.  The cap is small on purpose:
- * a debt paid back after a second's end makes that second high by the
- * debt, so the former 250 ms cap turned one stall into two seconds off
- * -p (one low, the next up to 25% high); at 15 ms a stall's payback
- * moves no second by more than 1.5%.  The cost: each stall longer than
- * 15 ms (the prober preempted, or one loop iteration that long) loses
- * the rest of its probes, so a prober stalled often (a loaded machine)
- * sends less than -p over the run.  When nothing waits, credit is capped
- * at one probe, or at the burst the loop's tick needs (pace_set_burst),
- * so an idle prober does not save up more than one tick's worth.
+ * probes of a longer stall are never sent.  The cap is set by the stalls
+ * measured beside sc_netsim on two cores (tests/bench/pacesim.py replays
+ * them): most are 10-30 ms (the prober preempted), and a cap below them
+ * loses their probes, each stall's second low; the former 250 ms let a
+ * long stall's debt spill past a second's end, that second up to 25%
+ * high.  At 40 ms neither showed.  The cost: a stall longer than 40 ms
+ * loses the rest of its probes, so a prober stalled often (a loaded
+ * machine) sends less than -p over the run.  When nothing waits, credit
+ * is capped at one probe, or at the burst the loop's tick needs
+ * (pace_set_burst), so an idle prober does not save up more than one
+ * tick's worth.
  *
  * A pass (from one pace_update to the next) may spend, when a burst is
  * set, what accrued since the last pass (up to PACE_PASS_LATE_MS) and one
@@ -23,9 +24,8 @@
  * burst a pass, never at once (a burst of many milliseconds' probes
  * overflows the device's queue, and every probe lost there costs its
  * trace a wait).  Paying back slowly instead (at 0.5% above -p) was
- * tried: stalls of 20-50 ms are common beside a simulator on two cores,
- * and each then left its own second low (tests/bench/RESULTS.md, "the
- * rate in every second").
+ * tried: each stall of 10-30 ms then left its own second low
+ * (tests/bench/RESULTS.md, "the rate in every second").
  */
 #ifndef PROBER_CORE_PACE_H
 #define PROBER_CORE_PACE_H
@@ -35,7 +35,7 @@
 #include "monotime.h"
 #include "pacelog.h"
 
-#define PACE_CATCHUP_MS 15	/* the most debt kept (see above) */
+#define PACE_CATCHUP_MS 40	/* the most debt kept (see above) */
 #define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
 struct pace {
