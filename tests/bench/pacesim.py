@@ -4,9 +4,10 @@
 usage: pacesim.py PACELOG PPS [SECONDS]
 
 PACELOG is ours' per-10 ms pacer record (prober/core/pacelog.h) from a
-real run: every gap between two passes of 3 ms or more in it is taken
-as a stall (the prober not running: preempted, or one long iteration)
-at the time it ended.  The stalls are replayed, the same for each
+real run: every gap between two passes, less the prober's CPU time in
+its bucket, of 3 ms or more is taken as a stall (the prober not
+running: preempted) at the time it ended.  A rough model: the CPU time
+is the bucket's, not the gap's.  The stalls are replayed, the same for each
 policy, through a model of the loop: a pass every 1 ms tick outside the
 stalls, each probe costing 3.5 us of the prober's time (a pass of N
 probes delays the next by N x 3.5 us: a large catch-up makes its own
@@ -31,7 +32,9 @@ def stalls_of(path, secs):
     t0 = float(rows[0][0])
     out = []
     for r in rows:
-        t, gap = float(r[0]) - t0, int(r[3]) / 1e6
+        # the part of the gap the prober did not run (its CPU time in
+        # the bucket covers the rest: its own work, replayed below)
+        t, gap = float(r[0]) - t0, (int(r[3]) - int(r[4])) / 1e6
         if gap >= 3e-3 and t < secs:
             out.append((max(0.0, t + 0.01 - gap), gap))
     return out
