@@ -108,6 +108,20 @@ same_hop(const struct scamper_trace_hop *a, const struct scamper_trace_hop *b,
 	    a->icmp_q_ipl);
 }
 
+/* Commit S's records into T, compare T's hops with the N of IN (in TTL
+ * order), and free T and what S holds. */
+static void
+commit_compare(struct trace_state *s, struct scamper_trace *t,
+    const struct scamper_trace_hop *in, int n)
+{
+	ck_assert_int_eq(trace_hops_commit(s, t), 0);
+	ck_assert_uint_eq(t->hops.hopc, n);
+	for (int k = 0; k < n; k++)
+		same_hop(&in[k], &t->hops.hops[k], k);
+	scamper_trace_free(t);
+	trace_state_clear(s);
+}
+
 /* Twelve hops of family AF through the records and back. */
 static void
 roundtrip(int af)
@@ -145,12 +159,7 @@ roundtrip(int af)
 		nrec++;
 	}
 	ck_assert_int_eq(nrec, n);
-	ck_assert_int_eq(trace_hops_commit(&s, t), 0);
-	ck_assert_uint_eq(t->hops.hopc, n);
-	for (int k = 0; k < n; k++)
-		same_hop(&in[k], &t->hops.hops[k], k);
-	scamper_trace_free(t);
-	trace_state_clear(&s);
+	commit_compare(&s, t, in, n);
 }
 
 START_TEST(ipv4)
@@ -236,12 +245,7 @@ edges(int af)
 		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
 		    (uint8_t)(in[j].probe_ttl > 100 ? 1 : 250)), 1);
 	}
-	ck_assert_int_eq(trace_hops_commit(&s, t), 0);
-	ck_assert_uint_eq(t->hops.hopc, n);
-	for (int k = 0; k < n; k++)
-		same_hop(&in[k], &t->hops.hops[k], k);
-	scamper_trace_free(t);
-	trace_state_clear(&s);
+	commit_compare(&s, t, in, n);
 }
 
 START_TEST(edges4)
@@ -281,4 +285,51 @@ START_TEST(probe_tx)
 }
 END_TEST
 
-CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx)
+/* The buffer grows by an eighth, at least 48 bytes, to sizes malloc
+ * fills exactly (16k + 8), from 120: every step keeps the probes
+ * (at its back) and the records (at its front) as they were. */
+START_TEST(growth)
+{
+	struct trace_state s;
+	struct scamper_trace_hop h;
+	uint32_t cap = 0, steps = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.af = AF_INET;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	for (int k = 0; k < 300; k++) {
+		struct trace_probe *p = trace_probe_add(&s, (uint8_t)(k + 1),
+		    (uint8_t)(k % 3 + 1), PROBE_SIZE);
+
+		ck_assert_ptr_nonnull(p);
+		trace_probe_set_tx(&s, p, (struct stamp){ START_NS + k });
+		s.probec++;
+		mkhop(&s, k % 12, &h);
+		ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
+		if (s.bufcap != cap) {
+			uint32_t step = cap / 8 > 48 ? cap / 8 : 48;
+
+			ck_assert_uint_eq(s.bufcap % 16, 8);
+			ck_assert_uint_ge(s.bufcap, cap == 0 ? 120 : cap + step);
+			ck_assert_uint_lt(s.bufcap, cap == 0 ? 136 :
+			    cap + step + 16 + 40);
+			cap = s.bufcap;
+			steps++;
+		}
+		ck_assert_uint_le(s.reclen + s.probec * 8u, s.bufcap);
+	}
+	for (uint16_t k = 0; k < 300; k++) {
+		const struct trace_probe *p = trace_probe_at(&s, k);
+
+		ck_assert_uint_eq(p->ttl, (uint8_t)(k + 1));
+		ck_assert_uint_eq(p->attempt, k % 3 + 1);
+		ck_assert_int_eq(trace_probe_tx(&s, p).ns, START_NS + k);
+	}
+	ck_assert_uint_ge(steps, 10);
+	trace_state_clear(&s);
+}
+END_TEST
+
+CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx,
+    growth)
