@@ -69,7 +69,7 @@ static int
 buf_room(struct trace_state *s, size_t need)
 {
 	size_t tail = s->probec * sizeof(struct trace_probe),
-	    used = s->reclen + tail, cap;
+	    used = s->c.reclen + tail, cap;
 	uint8_t *b;
 
 	if (used + need <= s->bufcap)
@@ -130,6 +130,20 @@ trace_probe_mode(const struct trace_state *s, uint16_t idx)
 		if (x->mfirst[i] <= idx)
 			return x->mmode[i];
 	return MODE_TRACE;
+}
+
+uint8_t
+trace_hop_count(const struct trace_state *s)
+{
+	uint8_t n = 0;
+
+	for (uint16_t i = 0; i < s->probec; i++) {
+		uint8_t ttl = trace_probe_at(s, i)->ttl;
+
+		if (ttl > n && trace_probe_mode(s, i) == MODE_TRACE)
+			n = ttl;
+	}
+	return n;
 }
 
 uint16_t
@@ -307,8 +321,8 @@ shared(const uint8_t *a, const uint8_t *b)
 static uint8_t *
 put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr)
 {
-	unsigned nd = shared(addr, s->c.dst.addr),
-	    ns = shared(addr, s->c.src.addr), n = nd >= ns ? nd : ns;
+	unsigned nd = shared(addr, s->c.dst),
+	    ns = shared(addr, s->c.src), n = nd >= ns ? nd : ns;
 
 	*o++ = (uint8_t)(n | (nd >= ns ? 0 : REC_V6SRC));
 	memcpy(o, addr + n, 16 - n);
@@ -352,7 +366,7 @@ rec_encode(const struct trace_state *s, const struct trace_hoprec *r,
 	}
 	if (!v4)
 		p = put_addr6(s, p, r->addr);
-	else if (memcmp(r->addr, s->c.dst.addr, 4) == 0)
+	else if (memcmp(r->addr, s->c.dst, 4) == 0)
 		hd |= REC_DST;
 	else {
 		memcpy(p, r->addr, 4);
@@ -379,11 +393,11 @@ get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 	unsigned n;
 
 	if (s->af == AF_INET) {
-		memcpy(r->addr, (hd & REC_DST) ? s->c.dst.addr : i, 4);
+		memcpy(r->addr, (hd & REC_DST) ? s->c.dst : i, 4);
 		return (hd & REC_DST) ? i : i + 4;
 	}
 	n = *i & 0x1f;
-	memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src.addr : s->c.dst.addr, n);
+	memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
 	i++;
 	memcpy(r->addr + n, i, 16 - n);
 	return i + 16 - n;
@@ -397,7 +411,7 @@ trace_rec_next(const struct trace_state *s, uint32_t *off,
 	uint32_t v;
 	uint8_t hd;
 
-	if (*off >= s->reclen)
+	if (*off >= s->c.reclen)
 		return -1;
 	hd = *i++;
 	i = get_varint(i, &v);
@@ -442,14 +456,14 @@ addr_is(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 	if (s->af == AF_INET) {
 		uint32_t x, y;
 
-		memcpy(&x, (hd & REC_DST) ? s->c.dst.addr : i, 4);
+		memcpy(&x, (hd & REC_DST) ? s->c.dst : i, 4);
 		memcpy(&y, addr, 4);
 		*next = (hd & REC_DST) ? i : i + 4;
 		return x == y;
 	}
 	n = *i & 0x1f;
 	*next = i + 1 + 16 - n;
-	return memcmp((*i & REC_V6SRC) ? s->c.src.addr : s->c.dst.addr, addr,
+	return memcmp((*i & REC_V6SRC) ? s->c.src : s->c.dst, addr,
 	    n) == 0 && memcmp(i + 1, addr + n, 16 - n) == 0;
 }
 
@@ -466,7 +480,7 @@ int
 trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
     uint8_t ttl)
 {
-	const uint8_t *i = s->buf, *end = s->buf + s->reclen;
+	const uint8_t *i = s->buf, *end = s->buf + s->c.reclen;
 
 	while (i < end) {
 		uint8_t hd = *i++;
@@ -518,8 +532,8 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	len = rec_encode(s, &r, enc);
 	if (buf_room(s, len) == -1 || rec_extra(s, h, s->recc) == -1)
 		return -1;
-	memcpy(s->buf + s->reclen, enc, len);
-	s->reclen += (uint32_t)len;
+	memcpy(s->buf + s->c.reclen, enc, len);
+	s->c.reclen += (uint32_t)len;
 	s->recc++;
 	return 0;
 }
@@ -616,7 +630,7 @@ trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 	 * times still to come (names may be looked up after) */
 	xs_free(s);
 	s->recc = 0;
-	s->reclen = 0;
+	s->c.reclen = 0;
 	return 0;
 }
 
@@ -628,5 +642,5 @@ trace_hops_free(struct trace_state *s)
 	s->buf = NULL;
 	s->bufcap = 0;
 	s->recc = s->probec = 0;
-	s->reclen = 0;
+	s->c.reclen = 0;
 }

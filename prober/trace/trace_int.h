@@ -5,11 +5,13 @@
 #ifndef PROBER_TRACE_TRACE_INT_H
 #define PROBER_TRACE_TRACE_INT_H
 
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 
 #include "method.h"
 #include "scamper_addr.h"
+#include "scamper_trace.h"
 #include "monotime.h"
 #include "stamp.h"
 #include "task.h"
@@ -120,17 +122,20 @@ struct trace_conf {
 	struct stamp		 start;		/* the result's start */
 	struct scamper_cycle	*cycle;		/* a reference, or NULL */
 	uint32_t		 flags;		/* SCAMPER_TRACE_FLAG_* */
-	struct scamper_addr	 src, dst;	/* after flags: no padding */
-	uint16_t		 probe_size, sport, dport, offset;
-	uint16_t		 hop_count;	/* highest TTL probed */
-	uint8_t			 attempts, hoplimit, type, firsthop, tos;
+	uint32_t		 reclen;	/* not the result's: the main
+						 * hop list's bytes
+						 * (trace_hops.c) */
+	/* the addresses' bytes (4 used for IPv4): the result's get their
+	 * type from the family (trace_addr_set) */
+	uint8_t			 src[16], dst[16];
+	uint16_t		 probe_size, sport, dport;
+	uint8_t			 attempts, hoplimit, firsthop, tos;
 	uint8_t			 wait;		/* seconds */
-	uint8_t			 wait_probe;	/* centiseconds */
-	uint8_t			 loops, gaplimit, gapaction;
-	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
-	/* not the result's: a stop held until the hop ends (-Q), here
-	 * in what would be padding */
+	uint8_t			 loops, gaplimit;
+	/* not the result's, here in what would be padding: a stop held
+	 * until the hop ends (-Q) and the loops found (-l) */
 	uint8_t			 held_reason, held_data;
+	uint8_t			 loopc;
 };
 
 /* What few traces use, allocated by the first that needs it
@@ -162,18 +167,27 @@ struct trace_side {
 	uint8_t			 fwd_reason, fwd_data;	/* and how the
 						 * forwards part ended */
 	uint8_t			 ttl_looped[32];	/* bit per TTL */
+	/* options few traces give (0: not given; trace_wait_probe,
+	 * trace_gapaction, trace_paylen and trace_offset read them) */
+	uint16_t		 paylen;	/* -p's bytes (payload != NULL) */
+	uint16_t		 offset;	/* -o */
+	uint8_t			 wait_probe;	/* -W: centiseconds */
+	uint8_t			 gapaction;	/* -G */
+	uint8_t			 confidence;	/* -c: 95 or 99 */
 };
 
 /* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
  * being probed in MODE_TRACE; at most one probe is outstanding (the last)
  * and `wait` runs while it is.  Fields are ordered by size (pointers,
- * timers, then 16- and 8-bit ones): one is allocated per trace. */
+ * timers, then 16- and 8-bit ones): one is allocated per trace, in its
+ * task's allocation, and task + state is 264 bytes, a 272-byte chunk
+ * (issue 22: each 16 bytes more is a chunk step). */
 struct trace_state {
 	/* no task pointer nor result pointer: the state lives in its
 	 * task's allocation (trace_task) and the result is the task's
 	 * (trace_res) */
 	/* the main hop list so far and the probe records, in one buffer
-	 * of bufcap bytes (trace_hops.c): recc encoded records (reclen
+	 * of bufcap bytes (trace_hops.c): recc encoded records (c.reclen
 	 * bytes) from the front, probec probes (8 bytes each) from the
 	 * back */
 	uint8_t			*buf;
@@ -181,8 +195,6 @@ struct trace_state {
 	struct timer		 wait;		/* reply timeout */
 	struct trace_conf	 c;
 	uint32_t		 bufcap;
-	uint32_t		 reclen;
-	uint16_t		 paylen;
 	uint16_t		 probec;
 	uint16_t		 recc;
 	uint8_t			 method;	/* enum trace_method */
@@ -192,8 +204,7 @@ struct trace_state {
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
-	uint8_t			 loopc;
-	unsigned		 have_src:1;	/* c.src.addr is set (-S) */
+	unsigned		 have_src:1;	/* c.src is set (-S) */
 	unsigned		 have_rtr:1;	/* x->rtr.addr is set (-r) */
 	unsigned		 dlts:1;	/* -O dl: datalink timestamps */
 };
@@ -211,6 +222,47 @@ trace_res(const struct trace_state *s)
 {
 	return task_result_obj(trace_task(s));
 }
+
+/* S's options that live in its side structure, as the result has
+ * them: -W (centiseconds), -G, -p's length (the default payload's without
+ * -p), -o. */
+static inline uint8_t
+trace_wait_probe(const struct trace_state *s)
+{
+	return s->x != NULL ? s->x->wait_probe : 0;
+}
+
+static inline uint8_t
+trace_gapaction(const struct trace_state *s)
+{
+	return s->x != NULL && s->x->gapaction != 0 ? s->x->gapaction :
+	    SCAMPER_TRACE_GAPACTION_STOP;
+}
+
+static inline uint16_t
+trace_paylen(const struct trace_state *s)
+{
+	if (s->x != NULL && s->x->payload != NULL)
+		return s->x->paylen;
+	return s->af == AF_INET ? 16 : 12;
+}
+
+static inline uint16_t
+trace_offset(const struct trace_state *s)
+{
+	return s->x != NULL ? s->x->offset : 0;
+}
+
+/* -c's confidence (95 or 99), 0 without -c. */
+static inline uint8_t
+trace_confidence(const struct trace_state *s)
+{
+	return s->x != NULL ? s->x->confidence : 0;
+}
+
+/* The highest TTL a probe was sent at in MODE_TRACE (the result's
+ * hop_count). */
+uint8_t	trace_hop_count(const struct trace_state *s);
 
 /* Release what STATE holds (its probe records and names, not
  * STATE itself); its timers must be idle. */

@@ -195,8 +195,8 @@ edges(int af)
 	s.af = (uint8_t)af;
 	s.c.probe_size = PROBE_SIZE;
 	s.c.start = (struct stamp){ START_NS };
-	memset(s.c.src.addr, 0x11, 16);
-	memset(s.c.dst.addr, 0x22, 16);
+	memset(s.c.src, 0x11, 16);
+	memset(s.c.dst, 0x22, 16);
 	ck_assert_ptr_nonnull(t = scamper_trace_alloc());
 	for (int k = 0; k < 200; k++) {
 		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(k + 1), 1,
@@ -208,7 +208,7 @@ edges(int af)
 			if (idx[j] != k)
 				continue;
 			memset(&in[j], 0, sizeof(in[j]));
-			memcpy(a, j == 0 ? s.c.dst.addr : s.c.src.addr, 16);
+			memcpy(a, j == 0 ? s.c.dst : s.c.src, 16);
 			if (j == 1)
 				a[af == AF_INET ? 3 : 15] = 0x99;
 			if (j >= 2)
@@ -317,7 +317,7 @@ START_TEST(growth)
 			cap = s.bufcap;
 			steps++;
 		}
-		ck_assert_uint_le(s.reclen + s.probec * 8u, s.bufcap);
+		ck_assert_uint_le(s.c.reclen + s.probec * 8u, s.bufcap);
 	}
 	for (uint16_t k = 0; k < 300; k++) {
 		const struct trace_probe *p = trace_probe_at(&s, k);
