@@ -135,14 +135,18 @@ trace_probe_mode(const struct trace_state *s, uint16_t idx)
 uint8_t
 trace_hop_count(const struct trace_state *s)
 {
+	/* probes are sent in MODE_TRACE up to the first mode change */
+	uint16_t end = s->x != NULL && s->x->nmodes > 0 ? s->x->mfirst[0] :
+	    s->probec;
 	uint8_t n = 0;
 
-	for (uint16_t i = 0; i < s->probec; i++) {
-		uint8_t ttl = trace_probe_at(s, i)->ttl;
-
-		if (ttl > n && trace_probe_mode(s, i) == MODE_TRACE)
-			n = ttl;
-	}
+	for (uint16_t i = 0; i < end; i++)
+		if (trace_probe_at(s, i)->ttl > n)
+			n = trace_probe_at(s, i)->ttl;
+	for (uint16_t i = end; i < s->probec; i++)
+		if (trace_probe_at(s, i)->ttl > n &&
+		    trace_probe_mode(s, i) == MODE_TRACE)
+			n = trace_probe_at(s, i)->ttl;
 	return n;
 }
 
