@@ -30,36 +30,100 @@
 #define BUF_STEP 48
 #define BUF_GROW 8
 
-/* The 46-bit signed send-time offset of a probe record. */
-#define TX_BITS 46
+/* The 38-bit signed send-time offset of a probe record, and the value
+ * that says the offset is kept aside (struct trace_far). */
+#define TX_BITS 38
+#define TX_LIM (((int64_t)1 << (TX_BITS - 1)) - 1)	/* 137 s */
+#define TX_FAR (-((int64_t)1 << (TX_BITS - 1)))
+
+/* P's number in S. */
+static uint16_t
+probe_idx(const struct trace_state *s, const struct trace_probe *p)
+{
+	return (uint16_t)((size_t)(s->buf + s->bufcap -
+	    (const uint8_t *)p) / sizeof(*p) - 1);
+}
+
+/* The record's 38-bit offset, sign-extended. */
+static int64_t
+tx_get(const struct trace_probe *p)
+{
+	uint64_t u = 0;
+
+	for (int i = 4; i >= 0; i--)
+		u = u << 8 | p->tx[i];
+	u &= ((uint64_t)1 << TX_BITS) - 1;
+	if (u & ((uint64_t)1 << (TX_BITS - 1)))
+		return (int64_t)u - ((int64_t)1 << TX_BITS);
+	return (int64_t)u;
+}
+
+/* Set the record's 38-bit offset to OFF (within reach), its flags
+ * kept. */
+static void
+tx_put(struct trace_probe *p, int64_t off)
+{
+	uint64_t u = (uint64_t)off & (((uint64_t)1 << TX_BITS) - 1);
+
+	for (int i = 0; i < 4; i++)
+		p->tx[i] = (uint8_t)(u >> (8 * i));
+	p->tx[4] = (uint8_t)((p->tx[4] & 0xc0) | (u >> 32));
+}
+
+/* The side entry for probe IDX, or NULL. */
+static struct trace_far *
+far_of(const struct trace_state *s, uint16_t idx)
+{
+	for (uint16_t i = 0; s->x != NULL && i < s->x->farc; i++)
+		if (s->x->far[i].idx == idx)
+			return &s->x->far[i];
+	return NULL;
+}
 
 struct stamp
 trace_probe_tx(const struct trace_state *s, const struct trace_probe *p)
 {
-	uint64_t u = (uint64_t)(p->tx_hi & 0x3fff) << 32 | p->tx_lo;
-	int64_t off = (int64_t)u;
+	int64_t off = tx_get(p);
+	const struct trace_far *f;
 
-	if (off & ((int64_t)1 << (TX_BITS - 1)))	/* sign-extend */
-		off -= (int64_t)1 << TX_BITS;
+	if (off == TX_FAR && (f = far_of(s, probe_idx(s, p))) != NULL)
+		off = f->off;
 	return (struct stamp){ s->c.start.ns + off };
 }
 
+/* Keep OFF for probe P aside; 0, or -1 (ENOMEM). */
+static int
+far_set(struct trace_state *s, struct trace_probe *p, int64_t off)
+{
+	uint16_t idx = probe_idx(s, p);
+	struct trace_far *f = far_of(s, idx);
+
+	if (f == NULL) {
+		if (trace_side(s) == NULL || (f = realloc(s->x->far,
+		    (s->x->farc + 1u) * sizeof(*f))) == NULL)
+			return -1;
+		s->x->far = f;
+		f = &s->x->far[s->x->farc++];
+		f->idx = idx;
+	}
+	f->off = off;
+	tx_put(p, TX_FAR);
+	return 0;
+}
+
 void
-trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
+trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
     struct stamp tx)
 {
 	int64_t off = stamp_sub_ns(tx, s->c.start);
-	const int64_t lim = ((int64_t)1 << (TX_BITS - 1)) - 1;	/* 9.7 h */
-	uint64_t u;
 
-	/* beyond the field's reach only if the clock jumped by hours */
-	if (off > lim)
-		off = lim;
-	if (off < -lim)
-		off = -lim;
-	u = (uint64_t)off;
-	p->tx_lo = (uint32_t)u;
-	p->tx_hi = (uint16_t)((p->tx_hi & 0xc000) | ((u >> 32) & 0x3fff));
+	if ((off > TX_LIM || off < -TX_LIM) && far_set(s, p, off) == 0)
+		return;
+	if (off > TX_LIM)
+		off = TX_LIM;
+	if (off < -TX_LIM)
+		off = -TX_LIM;
+	tx_put(p, off);
 }
 
 /* Room for NEED more bytes between the records and the probes: the

@@ -52,16 +52,17 @@ struct trace_pmtud_state {
 
 #define TRACE_PAYLOAD_MAX 1400
 
-/* One probe sent: 8 bytes, as a trace may hold tens of them while many
- * thousands of traces are in flight.  Its send time is kept to the
- * nanosecond, 46 bits signed from the trace's start (about 9.7 hours
- * either way; trace_probe_tx), beside two TRACE_TX_* flags in TX_HI's
- * top bits.  The mode it was sent in and its size are the trace's
- * (trace_probe_mode, trace_probe_size): modes follow one another, and
- * only PMTUD probes vary their size (kept in its state). */
+/* One probe sent: 7 bytes (no alignment), as a trace may hold tens of
+ * them while many thousands of traces are in flight.  Its send time is
+ * kept to the nanosecond: TX, 40 bits little-endian, holds its offset
+ * from the trace's start in the low 38 (signed: 137 seconds either way)
+ * and two TRACE_TX_* flags in the top two; a probe sent further from the
+ * start has TRACE_TX_FAR there and its offset in the side structure
+ * (trace_probe_tx).  The mode it was sent in and its size are the
+ * trace's (trace_probe_mode, trace_probe_size): modes follow one
+ * another, and only PMTUD probes vary their size (kept in its state). */
 struct trace_probe {
-	uint32_t	 tx_lo;		/* sent: nanoseconds after t->start, */
-	uint16_t	 tx_hi;		/* bits 32-45, TRACE_TX_* above */
+	uint8_t		 tx[5];		/* sent, and TRACE_TX_* above */
 	uint8_t		 ttl;
 	uint8_t		 attempt;	/* 1-based */
 };
@@ -73,14 +74,21 @@ struct trace_probe {
 static inline unsigned
 trace_probe_txf(const struct trace_probe *p)
 {
-	return (unsigned)p->tx_hi >> 14;
+	return (unsigned)p->tx[4] >> 6;
 }
 
 static inline void
 trace_probe_txf_set(struct trace_probe *p, unsigned f)
 {
-	p->tx_hi = (uint16_t)(p->tx_hi | (f << 14));
+	p->tx[4] = (uint8_t)(p->tx[4] | (f << 6));
 }
+
+/* A probe's send time further than TX's 38 bits reach from the start
+ * (a trace longer than 137 s, or a clock step): kept aside. */
+struct trace_far {
+	int64_t		 off;		/* nanoseconds from the start */
+	uint16_t	 idx;		/* the probe's number */
+};
 
 /* A reply recorded for the main hop list while the trace runs, as
  * trace_rec_next decodes it: what a reply fills of a struct
@@ -146,6 +154,8 @@ struct trace_conf {
 struct trace_side {
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	struct trace_hopx	*xs;		/* side records */
+	struct trace_far	*far;		/* send times far from the
+						 * start, farc of them */
 	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
 	 * each */
 	uint8_t			*gss;
@@ -159,6 +169,7 @@ struct trace_side {
 	int			 gssc;
 	uint32_t		 userid;	/* -U */
 	uint16_t		 xc;
+	uint16_t		 farc;
 	uint16_t		 mfirst[4];	/* mode changes: the first probe */
 	uint8_t			 mmode[4];	/* of each and its mode */
 	uint8_t			 nmodes;
@@ -309,10 +320,12 @@ struct trace_probe *trace_probe_at(const struct trace_state *s,
 uint8_t	trace_probe_mode(const struct trace_state *s, uint16_t idx);
 uint16_t trace_probe_size(const struct trace_state *s, uint16_t idx);
 
-/* The probe's send time, and setting it. */
+/* The probe's send time, and setting it (a time too far from the start
+ * for the probe record goes to the side structure: if that cannot be
+ * had, ENOMEM, it is kept as near as the record reaches). */
 struct stamp trace_probe_tx(const struct trace_state *s,
 	    const struct trace_probe *p);
-void	trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
+void	trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 	    struct stamp tx);
 
 /* Record H (a reply to probe IDX) for the main hop list; H's icmpext

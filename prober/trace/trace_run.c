@@ -51,6 +51,7 @@ trace_state_clear(void *state)
 	scamper_cycle_free(s->c.cycle);
 	if (s->x != NULL) {
 		free(s->x->gss);
+		free(s->x->far);
 		free(s->x->payload);
 		free(s->x->gap);
 		if (s->x->pm != NULL)

@@ -261,26 +261,51 @@ START_TEST(edges6)
 END_TEST
 
 /* A probe's send time keeps its nanoseconds, before and after the
- * start, and its flags beside it. */
+ * start, and its flags beside it: in the 7-byte record up to 137 s
+ * (2^37 - 1 ns) either way, further ones aside (struct trace_far),
+ * which a time set again reuses or leaves. */
 START_TEST(probe_tx)
 {
 	struct trace_state s;
+	const int64_t lim = ((int64_t)1 << 37) - 1;
 	const int64_t off[] = { 0, 1, -1, 999999999, -123456789012LL,
-	    30000000000000LL, -30000000000000LL };
+	    30000000000000LL, -30000000000000LL, lim, -lim, lim + 1,
+	    -lim - 1, INT64_MAX / 2 };
+	const size_t n = sizeof(off) / sizeof(off[0]);
 
+	ck_assert_uint_eq(sizeof(struct trace_probe), 7);
 	memset(&s, 0, sizeof(s));
 	s.af = AF_INET;
 	s.c.start = (struct stamp){ START_NS };
-	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct trace_probe *p = trace_probe_add(&s, 1, 1, 40);
 
 		ck_assert_ptr_nonnull(p);
-		trace_probe_txf_set(p, TRACE_TX_ANSWERED);
+		trace_probe_txf_set(p, i % 2 ? TRACE_TX_ANSWERED : TRACE_TX_DL);
 		trace_probe_set_tx(&s, p, (struct stamp){ START_NS + off[i] });
-		ck_assert_int_eq(trace_probe_tx(&s, p).ns, START_NS + off[i]);
-		ck_assert_uint_eq(trace_probe_txf(p), TRACE_TX_ANSWERED);
 		s.probec++;
 	}
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_probe *p = trace_probe_at(&s, (uint16_t)i);
+
+		ck_assert_int_eq(trace_probe_tx(&s, p).ns, START_NS + off[i]);
+		ck_assert_uint_eq(trace_probe_txf(p), i % 2 ?
+		    TRACE_TX_ANSWERED : TRACE_TX_DL);
+	}
+	ck_assert_ptr_nonnull(s.x);
+	ck_assert_uint_eq(s.x->farc, 5);
+	/* near again, then far again: the entry is reused */
+	trace_probe_set_tx(&s, trace_probe_at(&s, 5), (struct stamp){
+	    START_NS + 5 });
+	ck_assert_int_eq(trace_probe_tx(&s, trace_probe_at(&s, 5)).ns,
+	    START_NS + 5);
+	trace_probe_set_tx(&s, trace_probe_at(&s, 5), (struct stamp){
+	    START_NS - lim - 7 });
+	ck_assert_int_eq(trace_probe_tx(&s, trace_probe_at(&s, 5)).ns,
+	    START_NS - lim - 7);
+	ck_assert_uint_eq(s.x->farc, 5);
+	ck_assert_uint_eq(trace_probe_txf(trace_probe_at(&s, 5)),
+	    TRACE_TX_ANSWERED);
 	trace_state_clear(&s);
 }
 END_TEST
@@ -317,7 +342,7 @@ START_TEST(growth)
 			cap = s.bufcap;
 			steps++;
 		}
-		ck_assert_uint_le(s.c.reclen + s.probec * 8u, s.bufcap);
+		ck_assert_uint_le(s.c.reclen + s.probec * 7u, s.bufcap);
 	}
 	for (uint16_t k = 0; k < 300; k++) {
 		const struct trace_probe *p = trace_probe_at(&s, k);
