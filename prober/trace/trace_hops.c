@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -50,9 +51,8 @@ tx_get(const struct trace_probe *p)
 {
 	uint64_t u = 0;
 
-	for (int i = 4; i >= 0; i--)
-		u = u << 8 | p->tx[i];
-	u &= ((uint64_t)1 << TX_BITS) - 1;
+	memcpy(&u, p->tx, sizeof(p->tx));
+	u = le64toh(u) & (((uint64_t)1 << TX_BITS) - 1);
 	if (u & ((uint64_t)1 << (TX_BITS - 1)))
 		return (int64_t)u - ((int64_t)1 << TX_BITS);
 	return (int64_t)u;
@@ -64,9 +64,9 @@ static void
 tx_put(struct trace_probe *p, int64_t off)
 {
 	uint64_t u = (uint64_t)off & (((uint64_t)1 << TX_BITS) - 1);
+	uint32_t lo = htole32((uint32_t)u);
 
-	for (int i = 0; i < 4; i++)
-		p->tx[i] = (uint8_t)(u >> (8 * i));
+	memcpy(p->tx, &lo, 4);
 	p->tx[4] = (uint8_t)((p->tx[4] & 0xc0) | (u >> 32));
 }
 
@@ -117,13 +117,10 @@ trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 {
 	int64_t off = stamp_sub_ns(tx, s->c.start);
 
-	if ((off > TX_LIM || off < -TX_LIM) && far_set(s, p, off) == 0)
-		return;
-	if (off > TX_LIM)
-		off = TX_LIM;
-	if (off < -TX_LIM)
-		off = -TX_LIM;
-	tx_put(p, off);
+	if (off <= TX_LIM && off >= -TX_LIM)
+		tx_put(p, off);		/* most: within 137 s */
+	else if (far_set(s, p, off) == -1)
+		tx_put(p, off > 0 ? TX_LIM : -TX_LIM);
 }
 
 /* Room for NEED more bytes between the records and the probes: the
@@ -151,13 +148,6 @@ buf_room(struct trace_state *s, size_t need)
 	s->buf = b;
 	s->bufcap = (uint32_t)cap;
 	return 0;
-}
-
-struct trace_probe *
-trace_probe_at(const struct trace_state *s, uint16_t idx)
-{
-	return (struct trace_probe *)(void *)(s->buf + s->bufcap -
-	    (idx + 1u) * sizeof(struct trace_probe));
 }
 
 /* Note that probes from the next one on are sent in mode M (kept in

@@ -312,9 +312,13 @@ struct trace_probe *trace_probe_add(struct trace_state *s, uint8_t ttl,
 	    uint8_t attempt, uint16_t size);
 
 /* Probe record IDX (IDX < probec); valid until the next probe or record
- * is added. */
-struct trace_probe *trace_probe_at(const struct trace_state *s,
-	    uint16_t idx);
+ * is added.  Inline: a reply reads several. */
+static inline struct trace_probe *
+trace_probe_at(const struct trace_state *s, uint16_t idx)
+{
+	return (struct trace_probe *)(void *)(s->buf + s->bufcap -
+	    (idx + 1u) * sizeof(struct trace_probe));
+}
 
 /* The mode (enum trace_mode) probe IDX was sent in, and its size. */
 uint8_t	trace_probe_mode(const struct trace_state *s, uint16_t idx);
