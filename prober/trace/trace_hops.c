@@ -30,6 +30,9 @@
 #define BUF_FIRST 120
 #define BUF_STEP 48
 #define BUF_GROW 8
+/* After the last record, LAST_LEN bytes: its probe number (for the next
+ * record's REC_NEXT), counted in the buffer's use while there is one. */
+#define LAST_LEN 2
 
 /* The 38-bit signed send-time offset of a probe record, and the value
  * that says the offset is kept aside (struct trace_far). */
@@ -130,7 +133,7 @@ static int
 buf_room(struct trace_state *s, size_t need)
 {
 	size_t tail = s->probec * sizeof(struct trace_probe),
-	    used = s->c.reclen + tail, cap;
+	    used = s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) + tail, cap;
 	uint8_t *b;
 
 	if (used + need <= s->bufcap)
@@ -297,7 +300,8 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 }
 
 /* A record's header: which fields differ from what most replies hold
- * and so follow it.  Then always: the probe's index, the RTT and the
+ * and so follow it.  Then always: the probe's index (unless REC_NEXT:
+ * the previous record's + 1, the first record's 0), the RTT and the
  * reply size's difference from a full quote (zigzag), as varints, and
  * the reply TTL; then the fields the header names, in its bits' order;
  * then the address: for IPv4 4 bytes unless REC_DST, for IPv6 a byte
@@ -309,8 +313,22 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 #define REC_TOS		0x08	/* the reply's TOS, else 0 */
 #define REC_IPID	0x10	/* the IP-ID (2 bytes), else 0 */
 #define REC_DST		0x20	/* IPv4: the address is the destination's */
+#define REC_NEXT	0x40	/* the probe follows the previous record's */
 #define REC_V6SRC	0x80	/* in the IPv6 address byte */
 #define REC_MAX		40	/* bytes a record can take */
+#define PROBE_NONE	0xffff	/* "before the first": + 1 is 0 */
+
+/* The probe number of the main list's last record, or PROBE_NONE. */
+static uint16_t
+last_probe(const struct trace_state *s)
+{
+	uint16_t v;
+
+	if (s->recc == 0)
+		return PROBE_NONE;
+	memcpy(&v, s->buf + s->c.reclen, sizeof(v));
+	return v;
+}
 
 #define FLAGS_DEF (SCAMPER_TRACE_HOP_REPLY_TTL | SCAMPER_TRACE_HOP_TS_SOCK_RX)
 
@@ -395,7 +413,10 @@ rec_encode(const struct trace_state *s, const struct trace_hoprec *r,
 	uint8_t *p = o + 1, hd = 0;
 	int v4 = s->af == AF_INET;
 
-	p = put_varint(p, r->probe);
+	if (r->probe == (uint16_t)(last_probe(s) + 1))
+		hd |= REC_NEXT;
+	else
+		p = put_varint(p, r->probe);
 	p = put_varint(p, r->rtt);
 	p = put_varint(p, zigzag((int32_t)r->reply_size -
 	    (int32_t)full_reply(s->af, trace_probe_size(s, r->probe))));
@@ -472,8 +493,12 @@ trace_rec_next(const struct trace_state *s, uint32_t *off,
 	if (*off >= s->c.reclen)
 		return -1;
 	hd = *i++;
-	i = get_varint(i, &v);
-	r->probe = (uint16_t)v;
+	if (hd & REC_NEXT)	/* R is the previous record (see trace_int.h) */
+		r->probe = (uint16_t)((*off == 0 ? PROBE_NONE : r->probe) + 1);
+	else {
+		i = get_varint(i, &v);
+		r->probe = (uint16_t)v;
+	}
 	i = get_varint(i, &r->rtt);
 	i = get_varint(i, &v);
 	r->reply_size = (uint16_t)((int32_t)full_reply(s->af,
@@ -539,13 +564,15 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
     uint8_t ttl)
 {
 	const uint8_t *i = s->buf, *end = s->buf + s->c.reclen;
+	uint32_t probe = PROBE_NONE;
 
 	while (i < end) {
 		uint8_t hd = *i++;
-		uint32_t probe;
 		int d;
 
-		if (*i < 0x80)		/* the probe number: most in a byte */
+		if (hd & REC_NEXT)
+			probe = (uint16_t)(probe + 1);
+		else if (*i < 0x80)	/* the probe number: most in a byte */
 			probe = *i++;
 		else
 			i = get_varint(i, &probe);
@@ -588,10 +615,12 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	r.icmp_code = h->icmp_code;
 	r.q_ttl = h->icmp_q_ttl;
 	len = rec_encode(s, &r, enc);
-	if (buf_room(s, len) == -1 || rec_extra(s, h, s->recc) == -1)
+	if (buf_room(s, len + (s->recc == 0 ? LAST_LEN : 0)) == -1 ||
+	    rec_extra(s, h, s->recc) == -1)
 		return -1;
 	memcpy(s->buf + s->c.reclen, enc, len);
 	s->c.reclen += (uint32_t)len;
+	memcpy(s->buf + s->c.reclen, &idx, LAST_LEN);
 	s->recc++;
 	return 0;
 }

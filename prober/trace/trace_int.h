@@ -339,7 +339,9 @@ int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 
 /* Decode the main hop list's record at byte *OFF (0: the first, then
  * what the last call left there) into R and move *OFF to the next;
- * returns 0, or -1 past the last record. */
+ * returns 0, or -1 past the last record.  Past the first, R must be what
+ * the previous call filled (a record may give its probe number as the
+ * previous record's + 1). */
 int	trace_rec_next(const struct trace_state *s, uint32_t *off,
 	    struct trace_hoprec *r);
 

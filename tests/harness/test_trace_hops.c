@@ -356,5 +356,59 @@ START_TEST(growth)
 }
 END_TEST
 
+/* Records answering the probes SEQ (8 of them) of a trace of family AF
+ * come back with those numbers, for the decoder and the loop check. */
+static void
+numbers(int af, const uint16_t *seq)
+{
+	struct trace_state s;
+	struct scamper_trace_hop h;
+	struct trace_hoprec r;
+	uint32_t off = 0;
+	int k = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.af = (uint8_t)af;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	for (int i = 0; i < 8; i++) {
+		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(i + 1), 1,
+		    PROBE_SIZE));
+		s.probec++;
+	}
+	for (int i = 0; i < 8; i++) {
+		mkhop(&s, seq[i], &h);
+		ck_assert_int_eq(trace_rec_add(&s, &h, seq[i]), 0);
+	}
+	for (; trace_rec_next(&s, &off, &r) == 0; k++) {
+		ck_assert_uint_eq(r.probe, seq[k]);
+		ck_assert_uint_eq(trace_rec_ttl(&s, &r), seq[k] + 1);
+	}
+	ck_assert_int_eq(k, 8);
+	/* hop 6's address answered at TTL 7: a loop seen from TTL 1, none
+	 * from TTL 6 */
+	mkhop(&s, 6, &h);
+	ck_assert_int_eq(trace_rec_looped(&s, h.addr.addr, 1), 1);
+	ck_assert_int_eq(trace_rec_looped(&s, h.addr.addr, 6), 0);
+	trace_state_clear(&s);
+}
+
+/* A record gives its probe number only when it is not the previous
+ * record's + 1 (the first record's: 0): repeated, earlier, later and
+ * first-but-not-0 numbers come back, IPv4 and IPv6. */
+START_TEST(probe_numbers)
+{
+	static const uint16_t seq[][8] = {
+		{ 0, 1, 1, 0, 5, 6, 2, 3 },
+		{ 3, 4, 5, 7, 6, 7, 0, 1 },
+	};
+
+	for (size_t q = 0; q < sizeof(seq) / sizeof(seq[0]); q++) {
+		numbers(AF_INET, seq[q]);
+		numbers(AF_INET6, seq[q]);
+	}
+}
+END_TEST
+
 CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx,
-    growth)
+    growth, probe_numbers)
