@@ -3,11 +3,11 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * encoded records (12-13 bytes for most IPv4 replies, 8-24 for IPv6:
+ * encoded records (11-12 bytes for most IPv4 replies, 7-24 for IPv6:
  * what is as most replies have it is left out, numbers are varints),
  * the rare next-hop MTU, ICMP extension and unusual quotes aside, and
  * become the result's hops (one exact allocation) when the trace is
- * done.  The records and the probe records (8 bytes, random access)
+ * done.  The records and the probe records (7 bytes, random access)
  * share one buffer that grows by an eighth (at least 48 bytes) when
  * full: records from its front, probes from its back.
  */

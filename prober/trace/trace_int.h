@@ -94,7 +94,7 @@ struct trace_far {
  * trace_rec_next decodes it: what a reply fills of a struct
  * scamper_trace_hop (96 bytes; the probe fields come from the probe
  * record).  Records are kept encoded in one byte stream (trace_hops.c:
- * 12-13 bytes for a typical IPv4 reply, about 8-24 for IPv6): a header
+ * 11-12 bytes for a typical IPv4 reply, about 7-24 for IPv6): a header
  * of which fields differ from what most replies hold, then varints and
  * the address.  The quoted length and TOS are the probe's size and -t
  * when the reply quotes the probe, else 0 (trace_hops.c:
@@ -199,8 +199,8 @@ struct trace_state {
 	 * (trace_res) */
 	/* the main hop list so far and the probe records, in one buffer
 	 * of bufcap bytes (trace_hops.c): recc encoded records (c.reclen
-	 * bytes) from the front, probec probes (8 bytes each) from the
-	 * back */
+	 * bytes, then the last one's probe number) from the front, probec
+	 * probes (7 bytes each) from the back */
 	uint8_t			*buf;
 	struct trace_side	*x;		/* NULL until needed */
 	struct timer		 wait;		/* reply timeout */
