@@ -3,6 +3,9 @@
  * timing assertions).
  */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "pace.h"
 #include "../lib/check_table.h"
@@ -178,6 +181,42 @@ START_TEST(next_time)
 }
 END_TEST
 
+/* SCAMPER_PACE_LOG_FD's record: probes per 10 ms bucket, as taken,
+ * written at close to the descriptor named; a bad name is refused. */
+START_TEST(pace_log)
+{
+	FILE *f = tmpfile();
+	char fdstr[16], line[128];
+	unsigned long long probes[3] = { 0 };
+	struct pace p;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	snprintf(fdstr, sizeof(fdstr), "%d", dup(fileno(f)));
+	pace_init(&p, 1000, ms(0));		/* 1 ms a probe */
+	ck_assert_ptr_nonnull(p.log = pace_log_open(fdstr, ms(0)));
+	for (int64_t t = 1; t <= 25; t++)	/* 25 ms, a pass each */
+		(void)pass(&p, t, 1);
+	pace_log_close(p.log, p.taken);
+	rewind(f);
+	while (n < 3 && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long v[5];
+		double mono;
+
+		ck_assert_int_eq(sscanf(line, "%lf %llu %llu %llu %llu %llu",
+		    &mono, &probes[n], &v[0], &v[1], &v[2], &v[3]), 6);
+		n++;
+	}
+	ck_assert_int_eq(n, 3);
+	/* the first pass (1 ms) takes the start's probe and the next */
+	ck_assert_uint_eq(probes[0] + probes[1] + probes[2], p.taken);
+	ck_assert_uint_eq(probes[1], 10);
+	fclose(f);
+	ck_assert_ptr_null(pace_log_open("x9", ms(0)));
+	ck_assert_ptr_null(pace_log_open("", ms(0)));
+}
+END_TEST
+
 CHECK_MAIN("pace", "pace", rate, idle_no_burst, idle_burst, catchup_bounded,
     catchup_spread, stall_next_second, late_wakeups_keep_rate,
-    slow_rate_tick, next_time)
+    slow_rate_tick, next_time, pace_log)
