@@ -21,7 +21,11 @@ struct match_slot {
 
 struct match_table {
 	struct match_slot	*s;
-	size_t			 nb;	/* power of two, at least 2n */
+	size_t			 nb;	/* power of two, at least 4n/3:
+					 * full to three quarters at
+					 * most (issue 22: 16 bytes of
+					 * slots per flow, 21-43 a flow
+					 * in flight) */
 	size_t			 n;
 };
 
@@ -156,7 +160,7 @@ match_add(struct match_table *t, struct match_entry *e)
 		errno = EEXIST;
 		return -1;
 	}
-	if ((t->n + 1) * 2 > t->nb && grow(t) == -1) {
+	if ((t->n + 1) * 4 > t->nb * 3 && grow(t) == -1) {
 		errno = ENOMEM;
 		return -1;
 	}

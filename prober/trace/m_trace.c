@@ -30,10 +30,6 @@
 
 static const char *const trace_methods[] = { "udp", "icmp", "udp-paris",
     "icmp-paris", "tcp", "tcp-ack", NULL };
-static const uint8_t trace_types[] = { SCAMPER_TRACE_TYPE_UDP,
-    SCAMPER_TRACE_TYPE_ICMP_ECHO, SCAMPER_TRACE_TYPE_UDP_PARIS,
-    SCAMPER_TRACE_TYPE_ICMP_ECHO_PARIS, SCAMPER_TRACE_TYPE_TCP,
-    SCAMPER_TRACE_TYPE_TCP_ACK };
 static const char *const trace_Oopts[] = { "dl", "dtree-noback",
     "const-payload", "ptr", NULL };
 
@@ -73,8 +69,8 @@ trace_target(struct trace_state *s, const struct cmd_args *a, char *err,
 	uint8_t r[16] = { 0 };
 	int src, rtr;
 
-	if ((s->af = (uint8_t)cmd_target(a, s->c.dst.addr, err, len)) == 0 ||
-	    (src = cmd_opt_addr(a, 'S', s->af, s->c.src.addr, err,
+	if ((s->af = (uint8_t)cmd_target(a, s->c.dst, err, len)) == 0 ||
+	    (src = cmd_opt_addr(a, 'S', s->af, s->c.src, err,
 	    len)) == -1 ||
 	    (rtr = cmd_opt_addr(a, 'r', s->af, r, err, len)) == -1)
 		return -1;
@@ -103,25 +99,42 @@ trace_userid(struct trace_state *s, const struct cmd_args *a, char *err,
 	return 0;
 }
 
+/* -W, -G, -o: kept aside if given. */
+static int
+trace_rare(struct trace_state *s, const struct cmd_args *a, char *err,
+    size_t len)
+{
+	uint32_t w = cmd_optu(a, 'W', 0), o = cmd_optu(a, 'o', 0),
+	    g = cmd_optu(a, 'G', SCAMPER_TRACE_GAPACTION_STOP);
+
+	if (w == 0 && o == 0 && g == SCAMPER_TRACE_GAPACTION_STOP)
+		return 0;
+	if (trace_side(s) == NULL)
+		return cmd_err(err, len, "out of memory");
+	s->x->wait_probe = (uint8_t)w;
+	s->x->offset = (uint16_t)o;
+	s->x->gapaction = (uint8_t)g;
+	return 0;
+}
+
 static int
 trace_payload(struct trace_state *s, const struct cmd_args *a, char *err,
     size_t len)
 {
 	const struct cmd_optval *v = cmd_opt(a, 'p');
 
-	if (v == NULL) {
-		s->paylen = s->af == AF_INET ? 16 : 12;
-		return 0;
-	}
+	if (v == NULL)
+		return 0;	/* trace_paylen: the default's */
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
 		return cmd_err(err, len, "-p: a payload is not allowed with TCP "
 		    "methods");
 	if (trace_side(s) == NULL ||
 	    (s->x->payload = malloc(TRACE_PAYLOAD_MAX)) == NULL)
 		return cmd_err(err, len, "out of memory");
-	s->paylen = cmd_hex(v->s, s->x->payload, TRACE_PAYLOAD_MAX);
+	s->x->paylen = (uint16_t)cmd_hex(v->s, s->x->payload,
+	    TRACE_PAYLOAD_MAX);
 	if ((s->method == TRACE_UDP_PARIS || s->method == TRACE_ICMP_PARIS) &&
-	    s->paylen < 2)
+	    s->x->paylen < 2)
 		return cmd_err(err, len, "-p: Paris methods need at least 2 "
 		    "payload bytes");
 	return 0;
@@ -144,9 +157,13 @@ trace_flags(struct trace_state *s, const struct cmd_args *a, char *err,
 	if (cmd_opt(a, 'Q') != NULL)
 		t->flags |= SCAMPER_TRACE_FLAG_ALLATTEMPTS;
 	if (cmd_opt(a, 'c') != NULL) {
-		t->confidence = (uint8_t)cmd_opt(a, 'c')->u;
-		if (t->confidence != 95 && t->confidence != 99)
+		uint32_t c = cmd_opt(a, 'c')->u;
+
+		if (c != 95 && c != 99)
 			return cmd_err(err, len, "-c: confidence must be 95 or 99");
+		if (trace_side(s) == NULL)
+			return cmd_err(err, len, "out of memory");
+		s->x->confidence = (uint8_t)c;
 		if (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)
 			return cmd_err(err, len, "-c cannot be combined with -Q");
 	}
@@ -172,19 +189,16 @@ trace_init(struct task *task, void *state, const struct cmd_args *a,
 	struct trace_conf *t = &s->c;
 
 	s->method = (enum trace_method)cmd_optu(a, 'P', TRACE_UDP_PARIS);
-	t->type = trace_types[s->method];
 	t->attempts = (uint8_t)cmd_optu(a, 'q', 2);
 	t->firsthop = (uint8_t)cmd_optu(a, 'f', 1);
 	t->hoplimit = (uint8_t)cmd_optu(a, 'm', 0);
 	t->gaplimit = (uint8_t)cmd_optu(a, 'g', 5);
-	t->gapaction = (uint8_t)cmd_optu(a, 'G', SCAMPER_TRACE_GAPACTION_STOP);
 	t->loops = (uint8_t)cmd_optu(a, 'l', 1);
 	t->wait = (uint8_t)cmd_optu(a, 'w', 5);
-	t->wait_probe = (uint8_t)cmd_optu(a, 'W', 0);
 	t->tos = (uint8_t)cmd_optu(a, 't', 0);
-	if (trace_userid(s, a, err, len) == -1)
+	if (trace_userid(s, a, err, len) == -1 ||
+	    trace_rare(s, a, err, len) == -1)
 		return -1;
-	t->offset = (uint16_t)cmd_optu(a, 'o', 0);
 	t->sport = (uint16_t)cmd_optu(a, 's', task_default_sport(task));
 	t->dport = (uint16_t)cmd_optu(a, 'd', s->method == TRACE_ICMP_PARIS ?
 	    t->sport : 33435);

@@ -3,16 +3,17 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * encoded records (12-13 bytes for most IPv4 replies, 8-24 for IPv6:
+ * encoded records (11-12 bytes for most IPv4 replies, 7-24 for IPv6:
  * what is as most replies have it is left out, numbers are varints),
  * the rare next-hop MTU, ICMP extension and unusual quotes aside, and
  * become the result's hops (one exact allocation) when the trace is
- * done.  The records and the probe records (8 bytes, random access)
- * share one buffer that grows by a quarter (at least 64 bytes) when
+ * done.  The records and the probe records (7 bytes, random access)
+ * share one buffer that grows by an eighth (at least 48 bytes) when
  * full: records from its front, probes from its back.
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -22,57 +23,123 @@
 #include "task.h"
 #include "trace_int.h"
 
-/* The buffer's first size, and its least step; it grows to sizes malloc
- * fills exactly (16k + 8 bytes on 64-bit glibc). */
-#define BUF_FIRST 152
-#define BUF_STEP 64
+/* The buffer's first size, its least step and its growth (an eighth):
+ * small steps keep the slack of a trace's last step small (about 40
+ * bytes on average, was 77 growing by a quarter); it grows to sizes
+ * malloc fills exactly (16k + 8 bytes on 64-bit glibc). */
+#define BUF_FIRST 120
+#define BUF_STEP 48
+#define BUF_GROW 8
+/* After the last record, LAST_LEN bytes: its probe number (for the next
+ * record's REC_NEXT), counted in the buffer's use while there is one. */
+#define LAST_LEN 2
 
-/* The 46-bit signed send-time offset of a probe record. */
-#define TX_BITS 46
+/* The 38-bit signed send-time offset of a probe record, and the value
+ * that says the offset is kept aside (struct trace_far). */
+#define TX_BITS 38
+#define TX_LIM (((int64_t)1 << (TX_BITS - 1)) - 1)	/* 137 s */
+#define TX_FAR (-((int64_t)1 << (TX_BITS - 1)))
+
+/* P's number in S. */
+static uint16_t
+probe_idx(const struct trace_state *s, const struct trace_probe *p)
+{
+	return (uint16_t)((size_t)(s->buf + s->bufcap -
+	    (const uint8_t *)p) / sizeof(*p) - 1);
+}
+
+/* The record's 38-bit offset, sign-extended. */
+static int64_t
+tx_get(const struct trace_probe *p)
+{
+	uint64_t u = 0;
+
+	memcpy(&u, p->tx, sizeof(p->tx));
+	u = le64toh(u) & (((uint64_t)1 << TX_BITS) - 1);
+	if (u & ((uint64_t)1 << (TX_BITS - 1)))
+		return (int64_t)u - ((int64_t)1 << TX_BITS);
+	return (int64_t)u;
+}
+
+/* Set the record's 38-bit offset to OFF (within reach), its flags
+ * kept. */
+static void
+tx_put(struct trace_probe *p, int64_t off)
+{
+	uint64_t u = (uint64_t)off & (((uint64_t)1 << TX_BITS) - 1);
+	uint32_t lo = htole32((uint32_t)u);
+
+	memcpy(p->tx, &lo, 4);
+	p->tx[4] = (uint8_t)((p->tx[4] & 0xc0) | (u >> 32));
+}
+
+/* The side entry for probe IDX, or NULL. */
+static struct trace_far *
+far_of(const struct trace_state *s, uint16_t idx)
+{
+	for (uint16_t i = 0; s->x != NULL && i < s->x->farc; i++)
+		if (s->x->far[i].idx == idx)
+			return &s->x->far[i];
+	return NULL;
+}
 
 struct stamp
 trace_probe_tx(const struct trace_state *s, const struct trace_probe *p)
 {
-	uint64_t u = (uint64_t)(p->tx_hi & 0x3fff) << 32 | p->tx_lo;
-	int64_t off = (int64_t)u;
+	int64_t off = tx_get(p);
+	const struct trace_far *f;
 
-	if (off & ((int64_t)1 << (TX_BITS - 1)))	/* sign-extend */
-		off -= (int64_t)1 << TX_BITS;
+	if (off == TX_FAR && (f = far_of(s, probe_idx(s, p))) != NULL)
+		off = f->off;
 	return (struct stamp){ s->c.start.ns + off };
 }
 
+/* Keep OFF for probe P aside; 0, or -1 (ENOMEM). */
+static int
+far_set(struct trace_state *s, struct trace_probe *p, int64_t off)
+{
+	uint16_t idx = probe_idx(s, p);
+	struct trace_far *f = far_of(s, idx);
+
+	if (f == NULL) {
+		if (trace_side(s) == NULL || (f = realloc(s->x->far,
+		    (s->x->farc + 1u) * sizeof(*f))) == NULL)
+			return -1;
+		s->x->far = f;
+		f = &s->x->far[s->x->farc++];
+		f->idx = idx;
+	}
+	f->off = off;
+	tx_put(p, TX_FAR);
+	return 0;
+}
+
 void
-trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
+trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
     struct stamp tx)
 {
 	int64_t off = stamp_sub_ns(tx, s->c.start);
-	const int64_t lim = ((int64_t)1 << (TX_BITS - 1)) - 1;	/* 9.7 h */
-	uint64_t u;
 
-	/* beyond the field's reach only if the clock jumped by hours */
-	if (off > lim)
-		off = lim;
-	if (off < -lim)
-		off = -lim;
-	u = (uint64_t)off;
-	p->tx_lo = (uint32_t)u;
-	p->tx_hi = (uint16_t)((p->tx_hi & 0xc000) | ((u >> 32) & 0x3fff));
+	if (off <= TX_LIM && off >= -TX_LIM)
+		tx_put(p, off);		/* most: within 137 s */
+	else if (far_set(s, p, off) == -1)
+		tx_put(p, off > 0 ? TX_LIM : -TX_LIM);
 }
 
 /* Room for NEED more bytes between the records and the probes: the
- * buffer grows by a quarter, at least BUF_STEP (the probes move to its
+ * buffer grows by an eighth, at least BUF_STEP (the probes move to its
  * new end).  Returns 0, or -1 with errno ENOMEM. */
 static int
 buf_room(struct trace_state *s, size_t need)
 {
 	size_t tail = s->probec * sizeof(struct trace_probe),
-	    used = s->reclen + tail, cap;
+	    used = s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) + tail, cap;
 	uint8_t *b;
 
 	if (used + need <= s->bufcap)
 		return 0;
-	cap = s->bufcap == 0 ? BUF_FIRST : s->bufcap + (s->bufcap / 4 >
-	    BUF_STEP ? s->bufcap / 4 : BUF_STEP);
+	cap = s->bufcap == 0 ? BUF_FIRST : s->bufcap + (s->bufcap /
+	    BUF_GROW > BUF_STEP ? s->bufcap / BUF_GROW : BUF_STEP);
 	if (cap < used + need)
 		cap = used + need;
 	cap = (cap + 7) / 16 * 16 + 8;		/* >= cap, 16k + 8 */
@@ -84,13 +151,6 @@ buf_room(struct trace_state *s, size_t need)
 	s->buf = b;
 	s->bufcap = (uint32_t)cap;
 	return 0;
-}
-
-struct trace_probe *
-trace_probe_at(const struct trace_state *s, uint16_t idx)
-{
-	return (struct trace_probe *)(void *)(s->buf + s->bufcap -
-	    (idx + 1u) * sizeof(struct trace_probe));
 }
 
 /* Note that probes from the next one on are sent in mode M (kept in
@@ -127,6 +187,24 @@ trace_probe_mode(const struct trace_state *s, uint16_t idx)
 		if (x->mfirst[i] <= idx)
 			return x->mmode[i];
 	return MODE_TRACE;
+}
+
+uint8_t
+trace_hop_count(const struct trace_state *s)
+{
+	/* probes are sent in MODE_TRACE up to the first mode change */
+	uint16_t end = s->x != NULL && s->x->nmodes > 0 ? s->x->mfirst[0] :
+	    s->probec;
+	uint8_t n = 0;
+
+	for (uint16_t i = 0; i < end; i++)
+		if (trace_probe_at(s, i)->ttl > n)
+			n = trace_probe_at(s, i)->ttl;
+	for (uint16_t i = end; i < s->probec; i++)
+		if (trace_probe_at(s, i)->ttl > n &&
+		    trace_probe_mode(s, i) == MODE_TRACE)
+			n = trace_probe_at(s, i)->ttl;
+	return n;
 }
 
 uint16_t
@@ -222,7 +300,8 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 }
 
 /* A record's header: which fields differ from what most replies hold
- * and so follow it.  Then always: the probe's index, the RTT and the
+ * and so follow it.  Then always: the probe's index (unless REC_NEXT:
+ * the previous record's + 1, the first record's 0), the RTT and the
  * reply size's difference from a full quote (zigzag), as varints, and
  * the reply TTL; then the fields the header names, in its bits' order;
  * then the address: for IPv4 4 bytes unless REC_DST, for IPv6 a byte
@@ -234,8 +313,22 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 #define REC_TOS		0x08	/* the reply's TOS, else 0 */
 #define REC_IPID	0x10	/* the IP-ID (2 bytes), else 0 */
 #define REC_DST		0x20	/* IPv4: the address is the destination's */
+#define REC_NEXT	0x40	/* the probe follows the previous record's */
 #define REC_V6SRC	0x80	/* in the IPv6 address byte */
 #define REC_MAX		40	/* bytes a record can take */
+#define PROBE_NONE	0xffff	/* "before the first": + 1 is 0 */
+
+/* The probe number of the main list's last record, or PROBE_NONE. */
+static uint16_t
+last_probe(const struct trace_state *s)
+{
+	uint16_t v;
+
+	if (s->recc == 0)
+		return PROBE_NONE;
+	memcpy(&v, s->buf + s->c.reclen, sizeof(v));
+	return v;
+}
 
 #define FLAGS_DEF (SCAMPER_TRACE_HOP_REPLY_TTL | SCAMPER_TRACE_HOP_TS_SOCK_RX)
 
@@ -304,8 +397,8 @@ shared(const uint8_t *a, const uint8_t *b)
 static uint8_t *
 put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr)
 {
-	unsigned nd = shared(addr, s->c.dst.addr),
-	    ns = shared(addr, s->c.src.addr), n = nd >= ns ? nd : ns;
+	unsigned nd = shared(addr, s->c.dst),
+	    ns = shared(addr, s->c.src), n = nd >= ns ? nd : ns;
 
 	*o++ = (uint8_t)(n | (nd >= ns ? 0 : REC_V6SRC));
 	memcpy(o, addr + n, 16 - n);
@@ -320,7 +413,10 @@ rec_encode(const struct trace_state *s, const struct trace_hoprec *r,
 	uint8_t *p = o + 1, hd = 0;
 	int v4 = s->af == AF_INET;
 
-	p = put_varint(p, r->probe);
+	if (r->probe == (uint16_t)(last_probe(s) + 1))
+		hd |= REC_NEXT;
+	else
+		p = put_varint(p, r->probe);
 	p = put_varint(p, r->rtt);
 	p = put_varint(p, zigzag((int32_t)r->reply_size -
 	    (int32_t)full_reply(s->af, trace_probe_size(s, r->probe))));
@@ -349,7 +445,7 @@ rec_encode(const struct trace_state *s, const struct trace_hoprec *r,
 	}
 	if (!v4)
 		p = put_addr6(s, p, r->addr);
-	else if (memcmp(r->addr, s->c.dst.addr, 4) == 0)
+	else if (memcmp(r->addr, s->c.dst, 4) == 0)
 		hd |= REC_DST;
 	else {
 		memcpy(p, r->addr, 4);
@@ -376,11 +472,11 @@ get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 	unsigned n;
 
 	if (s->af == AF_INET) {
-		memcpy(r->addr, (hd & REC_DST) ? s->c.dst.addr : i, 4);
+		memcpy(r->addr, (hd & REC_DST) ? s->c.dst : i, 4);
 		return (hd & REC_DST) ? i : i + 4;
 	}
 	n = *i & 0x1f;
-	memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src.addr : s->c.dst.addr, n);
+	memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
 	i++;
 	memcpy(r->addr + n, i, 16 - n);
 	return i + 16 - n;
@@ -394,11 +490,15 @@ trace_rec_next(const struct trace_state *s, uint32_t *off,
 	uint32_t v;
 	uint8_t hd;
 
-	if (*off >= s->reclen)
+	if (*off >= s->c.reclen)
 		return -1;
 	hd = *i++;
-	i = get_varint(i, &v);
-	r->probe = (uint16_t)v;
+	if (hd & REC_NEXT)	/* R is the previous record (see trace_int.h) */
+		r->probe = (uint16_t)((*off == 0 ? PROBE_NONE : r->probe) + 1);
+	else {
+		i = get_varint(i, &v);
+		r->probe = (uint16_t)v;
+	}
 	i = get_varint(i, &r->rtt);
 	i = get_varint(i, &v);
 	r->reply_size = (uint16_t)((int32_t)full_reply(s->af,
@@ -439,14 +539,14 @@ addr_is(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 	if (s->af == AF_INET) {
 		uint32_t x, y;
 
-		memcpy(&x, (hd & REC_DST) ? s->c.dst.addr : i, 4);
+		memcpy(&x, (hd & REC_DST) ? s->c.dst : i, 4);
 		memcpy(&y, addr, 4);
 		*next = (hd & REC_DST) ? i : i + 4;
 		return x == y;
 	}
 	n = *i & 0x1f;
 	*next = i + 1 + 16 - n;
-	return memcmp((*i & REC_V6SRC) ? s->c.src.addr : s->c.dst.addr, addr,
+	return memcmp((*i & REC_V6SRC) ? s->c.src : s->c.dst, addr,
 	    n) == 0 && memcmp(i + 1, addr + n, 16 - n) == 0;
 }
 
@@ -463,14 +563,16 @@ int
 trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
     uint8_t ttl)
 {
-	const uint8_t *i = s->buf, *end = s->buf + s->reclen;
+	const uint8_t *i = s->buf, *end = s->buf + s->c.reclen;
+	uint32_t probe = PROBE_NONE;
 
 	while (i < end) {
 		uint8_t hd = *i++;
-		uint32_t probe;
 		int d;
 
-		if (*i < 0x80)		/* the probe number: most in a byte */
+		if (hd & REC_NEXT)
+			probe = (uint16_t)(probe + 1);
+		else if (*i < 0x80)	/* the probe number: most in a byte */
 			probe = *i++;
 		else
 			i = get_varint(i, &probe);
@@ -513,10 +615,12 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 	r.icmp_code = h->icmp_code;
 	r.q_ttl = h->icmp_q_ttl;
 	len = rec_encode(s, &r, enc);
-	if (buf_room(s, len) == -1 || rec_extra(s, h, s->recc) == -1)
+	if (buf_room(s, len + (s->recc == 0 ? LAST_LEN : 0)) == -1 ||
+	    rec_extra(s, h, s->recc) == -1)
 		return -1;
-	memcpy(s->buf + s->reclen, enc, len);
-	s->reclen += (uint32_t)len;
+	memcpy(s->buf + s->c.reclen, enc, len);
+	s->c.reclen += (uint32_t)len;
+	memcpy(s->buf + s->c.reclen, &idx, LAST_LEN);
 	s->recc++;
 	return 0;
 }
@@ -613,7 +717,7 @@ trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 	 * times still to come (names may be looked up after) */
 	xs_free(s);
 	s->recc = 0;
-	s->reclen = 0;
+	s->c.reclen = 0;
 	return 0;
 }
 
@@ -625,5 +729,5 @@ trace_hops_free(struct trace_state *s)
 	s->buf = NULL;
 	s->bufcap = 0;
 	s->recc = s->probec = 0;
-	s->reclen = 0;
+	s->c.reclen = 0;
 }

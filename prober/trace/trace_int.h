@@ -5,11 +5,13 @@
 #ifndef PROBER_TRACE_TRACE_INT_H
 #define PROBER_TRACE_TRACE_INT_H
 
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 
 #include "method.h"
 #include "scamper_addr.h"
+#include "scamper_trace.h"
 #include "monotime.h"
 #include "stamp.h"
 #include "task.h"
@@ -50,16 +52,17 @@ struct trace_pmtud_state {
 
 #define TRACE_PAYLOAD_MAX 1400
 
-/* One probe sent: 8 bytes, as a trace may hold tens of them while many
- * thousands of traces are in flight.  Its send time is kept to the
- * nanosecond, 46 bits signed from the trace's start (about 9.7 hours
- * either way; trace_probe_tx), beside two TRACE_TX_* flags in TX_HI's
- * top bits.  The mode it was sent in and its size are the trace's
- * (trace_probe_mode, trace_probe_size): modes follow one another, and
- * only PMTUD probes vary their size (kept in its state). */
+/* One probe sent: 7 bytes (no alignment), as a trace may hold tens of
+ * them while many thousands of traces are in flight.  Its send time is
+ * kept to the nanosecond: TX, 40 bits little-endian, holds its offset
+ * from the trace's start in the low 38 (signed: 137 seconds either way)
+ * and two TRACE_TX_* flags in the top two; a probe sent further from the
+ * start has TRACE_TX_FAR there and its offset in the side structure
+ * (trace_probe_tx).  The mode it was sent in and its size are the
+ * trace's (trace_probe_mode, trace_probe_size): modes follow one
+ * another, and only PMTUD probes vary their size (kept in its state). */
 struct trace_probe {
-	uint32_t	 tx_lo;		/* sent: nanoseconds after t->start, */
-	uint16_t	 tx_hi;		/* bits 32-45, TRACE_TX_* above */
+	uint8_t		 tx[5];		/* sent, and TRACE_TX_* above */
 	uint8_t		 ttl;
 	uint8_t		 attempt;	/* 1-based */
 };
@@ -71,20 +74,27 @@ struct trace_probe {
 static inline unsigned
 trace_probe_txf(const struct trace_probe *p)
 {
-	return (unsigned)p->tx_hi >> 14;
+	return (unsigned)p->tx[4] >> 6;
 }
 
 static inline void
 trace_probe_txf_set(struct trace_probe *p, unsigned f)
 {
-	p->tx_hi = (uint16_t)(p->tx_hi | (f << 14));
+	p->tx[4] = (uint8_t)(p->tx[4] | (f << 6));
 }
+
+/* A probe's send time further than TX's 38 bits reach from the start
+ * (a trace longer than 137 s, or a clock step): kept aside. */
+struct trace_far {
+	int64_t		 off;		/* nanoseconds from the start */
+	uint16_t	 idx;		/* the probe's number */
+};
 
 /* A reply recorded for the main hop list while the trace runs, as
  * trace_rec_next decodes it: what a reply fills of a struct
  * scamper_trace_hop (96 bytes; the probe fields come from the probe
  * record).  Records are kept encoded in one byte stream (trace_hops.c:
- * 12-13 bytes for a typical IPv4 reply, about 8-24 for IPv6): a header
+ * 11-12 bytes for a typical IPv4 reply, about 7-24 for IPv6): a header
  * of which fields differ from what most replies hold, then varints and
  * the address.  The quoted length and TOS are the probe's size and -t
  * when the reply quotes the probe, else 0 (trace_hops.c:
@@ -120,17 +130,20 @@ struct trace_conf {
 	struct stamp		 start;		/* the result's start */
 	struct scamper_cycle	*cycle;		/* a reference, or NULL */
 	uint32_t		 flags;		/* SCAMPER_TRACE_FLAG_* */
-	struct scamper_addr	 src, dst;	/* after flags: no padding */
-	uint16_t		 probe_size, sport, dport, offset;
-	uint16_t		 hop_count;	/* highest TTL probed */
-	uint8_t			 attempts, hoplimit, type, firsthop, tos;
+	uint32_t		 reclen;	/* not the result's: the main
+						 * hop list's bytes
+						 * (trace_hops.c) */
+	/* the addresses' bytes (4 used for IPv4): the result's get their
+	 * type from the family (trace_addr_set) */
+	uint8_t			 src[16], dst[16];
+	uint16_t		 probe_size, sport, dport;
+	uint8_t			 attempts, hoplimit, firsthop, tos;
 	uint8_t			 wait;		/* seconds */
-	uint8_t			 wait_probe;	/* centiseconds */
-	uint8_t			 loops, gaplimit, gapaction;
-	uint8_t			 confidence;	/* -c: 95 or 99, else 0 */
-	/* not the result's: a stop held until the hop ends (-Q), here
-	 * in what would be padding */
+	uint8_t			 loops, gaplimit;
+	/* not the result's, here in what would be padding: a stop held
+	 * until the hop ends (-Q) and the loops found (-l) */
 	uint8_t			 held_reason, held_data;
+	uint8_t			 loopc;
 };
 
 /* What few traces use, allocated by the first that needs it
@@ -141,6 +154,8 @@ struct trace_conf {
 struct trace_side {
 	uint8_t			*payload;	/* -p bytes, or NULL: zeros */
 	struct trace_hopx	*xs;		/* side records */
+	struct trace_far	*far;		/* send times far from the
+						 * start, farc of them */
 	/* doubletree (-z, -Z, -O dtree-noback): -z addresses, 16 bytes
 	 * each */
 	uint8_t			*gss;
@@ -154,6 +169,7 @@ struct trace_side {
 	int			 gssc;
 	uint32_t		 userid;	/* -U */
 	uint16_t		 xc;
+	uint16_t		 farc;
 	uint16_t		 mfirst[4];	/* mode changes: the first probe */
 	uint8_t			 mmode[4];	/* of each and its mode */
 	uint8_t			 nmodes;
@@ -162,27 +178,34 @@ struct trace_side {
 	uint8_t			 fwd_reason, fwd_data;	/* and how the
 						 * forwards part ended */
 	uint8_t			 ttl_looped[32];	/* bit per TTL */
+	/* options few traces give (0: not given; trace_wait_probe,
+	 * trace_gapaction, trace_paylen and trace_offset read them) */
+	uint16_t		 paylen;	/* -p's bytes (payload != NULL) */
+	uint16_t		 offset;	/* -o */
+	uint8_t			 wait_probe;	/* -W: centiseconds */
+	uint8_t			 gapaction;	/* -G */
+	uint8_t			 confidence;	/* -c: 95 or 99 */
 };
 
 /* Invariants: probes[0..probec) were sent, in order; cur_ttl is the TTL
  * being probed in MODE_TRACE; at most one probe is outstanding (the last)
  * and `wait` runs while it is.  Fields are ordered by size (pointers,
- * timers, then 16- and 8-bit ones): one is allocated per trace. */
+ * timers, then 16- and 8-bit ones): one is allocated per trace, in its
+ * task's allocation, and task + state is 264 bytes, a 272-byte chunk
+ * (issue 22: each 16 bytes more is a chunk step). */
 struct trace_state {
 	/* no task pointer nor result pointer: the state lives in its
 	 * task's allocation (trace_task) and the result is the task's
 	 * (trace_res) */
 	/* the main hop list so far and the probe records, in one buffer
-	 * of bufcap bytes (trace_hops.c): recc encoded records (reclen
-	 * bytes) from the front, probec probes (8 bytes each) from the
-	 * back */
+	 * of bufcap bytes (trace_hops.c): recc encoded records (c.reclen
+	 * bytes, then the last one's probe number) from the front, probec
+	 * probes (7 bytes each) from the back */
 	uint8_t			*buf;
 	struct trace_side	*x;		/* NULL until needed */
 	struct timer		 wait;		/* reply timeout */
 	struct trace_conf	 c;
 	uint32_t		 bufcap;
-	uint32_t		 reclen;
-	uint16_t		 paylen;
 	uint16_t		 probec;
 	uint16_t		 recc;
 	uint8_t			 method;	/* enum trace_method */
@@ -192,8 +215,7 @@ struct trace_state {
 	uint8_t			 attempt;	/* sent at cur_ttl */
 	uint8_t			 hop_replied;	/* replies at cur_ttl */
 	uint8_t			 gapc;		/* unanswered hops in a row */
-	uint8_t			 loopc;
-	unsigned		 have_src:1;	/* c.src.addr is set (-S) */
+	unsigned		 have_src:1;	/* c.src is set (-S) */
 	unsigned		 have_rtr:1;	/* x->rtr.addr is set (-r) */
 	unsigned		 dlts:1;	/* -O dl: datalink timestamps */
 };
@@ -211,6 +233,47 @@ trace_res(const struct trace_state *s)
 {
 	return task_result_obj(trace_task(s));
 }
+
+/* S's options that live in its side structure, as the result has
+ * them: -W (centiseconds), -G, -p's length (the default payload's without
+ * -p), -o. */
+static inline uint8_t
+trace_wait_probe(const struct trace_state *s)
+{
+	return s->x != NULL ? s->x->wait_probe : 0;
+}
+
+static inline uint8_t
+trace_gapaction(const struct trace_state *s)
+{
+	return s->x != NULL && s->x->gapaction != 0 ? s->x->gapaction :
+	    SCAMPER_TRACE_GAPACTION_STOP;
+}
+
+static inline uint16_t
+trace_paylen(const struct trace_state *s)
+{
+	if (s->x != NULL && s->x->payload != NULL)
+		return s->x->paylen;
+	return s->af == AF_INET ? 16 : 12;
+}
+
+static inline uint16_t
+trace_offset(const struct trace_state *s)
+{
+	return s->x != NULL ? s->x->offset : 0;
+}
+
+/* -c's confidence (95 or 99), 0 without -c. */
+static inline uint8_t
+trace_confidence(const struct trace_state *s)
+{
+	return s->x != NULL ? s->x->confidence : 0;
+}
+
+/* The highest TTL a probe was sent at in MODE_TRACE (the result's
+ * hop_count). */
+uint8_t	trace_hop_count(const struct trace_state *s);
 
 /* Release what STATE holds (its probe records and names, not
  * STATE itself); its timers must be idle. */
@@ -249,18 +312,24 @@ struct trace_probe *trace_probe_add(struct trace_state *s, uint8_t ttl,
 	    uint8_t attempt, uint16_t size);
 
 /* Probe record IDX (IDX < probec); valid until the next probe or record
- * is added. */
-struct trace_probe *trace_probe_at(const struct trace_state *s,
-	    uint16_t idx);
+ * is added.  Inline: a reply reads several. */
+static inline struct trace_probe *
+trace_probe_at(const struct trace_state *s, uint16_t idx)
+{
+	return (struct trace_probe *)(void *)(s->buf + s->bufcap -
+	    (idx + 1u) * sizeof(struct trace_probe));
+}
 
 /* The mode (enum trace_mode) probe IDX was sent in, and its size. */
 uint8_t	trace_probe_mode(const struct trace_state *s, uint16_t idx);
 uint16_t trace_probe_size(const struct trace_state *s, uint16_t idx);
 
-/* The probe's send time, and setting it. */
+/* The probe's send time, and setting it (a time too far from the start
+ * for the probe record goes to the side structure: if that cannot be
+ * had, ENOMEM, it is kept as near as the record reaches). */
 struct stamp trace_probe_tx(const struct trace_state *s,
 	    const struct trace_probe *p);
-void	trace_probe_set_tx(const struct trace_state *s, struct trace_probe *p,
+void	trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 	    struct stamp tx);
 
 /* Record H (a reply to probe IDX) for the main hop list; H's icmpext
@@ -270,7 +339,9 @@ int	trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 
 /* Decode the main hop list's record at byte *OFF (0: the first, then
  * what the last call left there) into R and move *OFF to the next;
- * returns 0, or -1 past the last record. */
+ * returns 0, or -1 past the last record.  Past the first, R must be what
+ * the previous call filled (a record may give its probe number as the
+ * previous record's + 1). */
 int	trace_rec_next(const struct trace_state *s, uint32_t *off,
 	    struct trace_hoprec *r);
 

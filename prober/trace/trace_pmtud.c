@@ -34,11 +34,11 @@ static const uint16_t mtu_table[] = {
 static uint16_t
 min_size(const struct trace_state *s)
 {
-	uint16_t hdr = s->af == AF_INET ? 20 : 40 + (s->c.offset ? 8 : 0);
+	uint16_t hdr = s->af == AF_INET ? 20 : 40 + (trace_offset(s) ? 8 : 0);
 
 	if (s->method == TRACE_TCP || s->method == TRACE_TCP_ACK)
 		return hdr + 20;
-	return (uint16_t)(hdr + 8 + s->paylen);
+	return (uint16_t)(hdr + 8 + trace_paylen(s));
 }
 
 static int
@@ -153,8 +153,8 @@ start_ttl_search(struct trace_state *s)
 	s->x->pm->size = s->x->pm->hi;
 	s->x->pm->ttl_lo = 0;
 	s->x->pm->ttl_lo_hop = -1;
-	s->x->pm->ttl_hi = (uint8_t)(s->c.hop_count < 255 ?
-	    s->c.hop_count + 1 : 255);
+	s->x->pm->ttl_hi = (uint8_t)(trace_hop_count(s) < 255 ?
+	    trace_hop_count(s) + 1 : 255);
 	if (s->x->pm->ttl_hi - s->x->pm->ttl_lo <= 1) {
 		add_note(s, SCAMPER_TRACE_PMTUD_NOTE_SILENCE, s->x->pm->lo, -1);
 		pmtud_end(s);
@@ -212,7 +212,7 @@ trace_pmtud_begin(struct trace_state *s, uint8_t reason, uint8_t data)
 	struct scamper_trace_pmtud *pm;
 	uint16_t ifmtu;
 
-	if (task_ifmtu(trace_task(s), s->af, s->c.src.addr, &ifmtu) == -1) {
+	if (task_ifmtu(trace_task(s), s->af, s->c.src, &ifmtu) == -1) {
 		log_debug("trace: no interface MTU for PMTUD");
 		return -1;
 	}
@@ -286,7 +286,7 @@ void
 trace_pmtud_reply(struct trace_state *s, const struct trace_probe *p,
     const struct pkt_reply *r, int hopidx)
 {
-	int from_dst = memcmp(r->src, s->c.dst.addr, s->af == AF_INET ? 4 : 16) == 0;
+	int from_dst = memcmp(r->src, s->c.dst, s->af == AF_INET ? 4 : 16) == 0;
 
 	/* only an answer to the probe in flight decides a step; anything
 	 * else is recorded and the wait goes on */

@@ -29,7 +29,7 @@ quote_index(const struct trace_state *s, const struct pkt_quote *q)
 {
 	int idx = -1;
 
-	if (memcmp(q->dst, s->c.dst.addr, s->af == AF_INET ? 4 : 16) != 0)
+	if (memcmp(q->dst, s->c.dst, s->af == AF_INET ? 4 : 16) != 0)
 		return -1;
 	if (s->af == AF_INET) {
 		/* IP ID = index + 1; some routers byte-swap it */
@@ -75,7 +75,7 @@ reply_index(const struct trace_state *s, const struct pkt_reply *r)
 {
 	if (r->has_quote)
 		return quote_index(s, &r->q);
-	if (memcmp(r->src, s->c.dst.addr, s->af == AF_INET ? 4 : 16) != 0)
+	if (memcmp(r->src, s->c.dst, s->af == AF_INET ? 4 : 16) != 0)
 		return -1;
 	if (r->proto == IPPROTO_TCP)
 		/* a reset or SYN-ACK carries no probe number: the latest */
@@ -147,11 +147,11 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 	    looped(s, &h->addr, h->probe_ttl) && trace_side(s) != NULL) {
 		s->x->ttl_looped[h->probe_ttl / 8] |= (uint8_t)(1 <<
 		    (h->probe_ttl % 8));
-		if (++s->loopc >= s->c.loops)
+		if (++s->c.loopc >= s->c.loops)
 			return SCAMPER_TRACE_STOP_LOOP;
 	}
 	if (r->proto != IPPROTO_TCP && is_ttl_exceeded(r) &&
-	    memcmp(r->src, s->c.dst.addr, s->af == AF_INET ? 4 : 16) == 0 &&
+	    memcmp(r->src, s->c.dst, s->af == AF_INET ? 4 : 16) == 0 &&
 	    !(s->c.flags & SCAMPER_TRACE_FLAG_IGNORETTLDST))
 		return SCAMPER_TRACE_STOP_COMPLETED;
 	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
@@ -290,7 +290,7 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 	reason = stop_check(s, r, h, &data);
 	outstanding = idx == s->probec - 1 && s->mode == MODE_TRACE;
 	allatt = (s->c.flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS) != 0 ||
-	    s->c.confidence != 0;
+	    trace_confidence(s) != 0;
 	if (p->ttl == s->cur_ttl)
 		s->hop_replied++;
 	if (reason != SCAMPER_TRACE_STOP_NONE &&
@@ -335,7 +335,7 @@ trace_dl_ready(struct task *task, int err, const char *why)
 		task_want_probe(task);
 		return;
 	}
-	if (inet_ntop(s->af, s->c.dst.addr, a, sizeof(a)) == NULL)
+	if (inet_ntop(s->af, s->c.dst, a, sizeof(a)) == NULL)
 		snprintf(a, sizeof(a), "?");
 	log_warnx("trace %s: %s", a, why);
 	trace_done(s, SCAMPER_TRACE_STOP_ERROR, (uint8_t)err);

@@ -17,6 +17,12 @@
 #include "task.h"
 #include "trace_int.h"
 
+/* The result's type of each enum trace_method. */
+static const uint8_t trace_types[] = { SCAMPER_TRACE_TYPE_UDP,
+    SCAMPER_TRACE_TYPE_ICMP_ECHO, SCAMPER_TRACE_TYPE_UDP_PARIS,
+    SCAMPER_TRACE_TYPE_ICMP_ECHO_PARIS, SCAMPER_TRACE_TYPE_TCP,
+    SCAMPER_TRACE_TYPE_TCP_ACK };
+
 static int
 is_tcp(const struct trace_state *s)
 {
@@ -45,6 +51,7 @@ trace_state_clear(void *state)
 	scamper_cycle_free(s->c.cycle);
 	if (s->x != NULL) {
 		free(s->x->gss);
+		free(s->x->far);
 		free(s->x->payload);
 		free(s->x->gap);
 		if (s->x->pm != NULL)
@@ -120,8 +127,15 @@ result_fill(struct trace_state *s, struct scamper_trace *t)
 {
 	const struct trace_conf *c = &s->c;
 
-	t->src = c->src;
-	t->dst = c->dst;
+	/* typed once the trace started (trace_start), as its record
+	 * would have them */
+	if (s->wait.cb != NULL) {
+		scamper_addr_set(&t->src, task_addr_type(s->af), c->src);
+		scamper_addr_set(&t->dst, task_addr_type(s->af), c->dst);
+	} else {
+		memcpy(t->src.addr, c->src, sizeof(c->src));
+		memcpy(t->dst.addr, c->dst, sizeof(c->dst));
+	}
 	if (s->have_rtr)
 		t->rtr = s->x->rtr;
 	t->start = stamp_tv(c->start);
@@ -134,20 +148,20 @@ result_fill(struct trace_state *s, struct scamper_trace *t)
 	t->flags = c->flags;
 	t->attempts = c->attempts;
 	t->hoplimit = c->hoplimit;
-	t->type = c->type;
+	t->type = trace_types[s->method];
 	t->firsthop = c->firsthop;
 	t->tos = c->tos;
 	t->wait = c->wait;
-	t->wait_probe = c->wait_probe;
+	t->wait_probe = trace_wait_probe(s);
 	t->loops = c->loops;
 	t->gaplimit = c->gaplimit;
-	t->gapaction = c->gapaction;
-	t->confidence = c->confidence;
+	t->gapaction = trace_gapaction(s);
+	t->confidence = trace_confidence(s);
 	t->probe_size = c->probe_size;
 	t->sport = c->sport;
 	t->dport = c->dport;
-	t->offset = c->offset;
-	t->hop_count = c->hop_count;
+	t->offset = trace_offset(s);
+	t->hop_count = trace_hop_count(s);
 	t->probec = s->probec;
 }
 
@@ -187,7 +201,7 @@ trace_done(struct trace_state *s, uint8_t reason, uint8_t data)
 void
 trace_next(struct trace_state *s)
 {
-	int64_t gap_ms = (int64_t)s->c.wait_probe * 10, since;
+	int64_t gap_ms = (int64_t)trace_wait_probe(s) * 10, since;
 
 	if (s->probec > 0 && gap_ms > 0) {
 		since = monotime_sub_ns(task_now(trace_task(s)), s->x->last_mono) /
@@ -210,24 +224,24 @@ build_probe(const struct trace_state *s, struct pkt_probe *p, uint16_t idx,
 
 	memset(p, 0, sizeof(*p));
 	p->af = s->af;
-	memcpy(p->src, s->c.src.addr, 16);
-	memcpy(p->dst, s->c.dst.addr, 16);
+	memcpy(p->src, s->c.src, 16);
+	memcpy(p->dst, s->c.dst, 16);
 	p->proto = flow_proto(s);
 	p->ttl = ttl;
 	p->tos = t->tos;
 	p->ipid = (uint16_t)(idx + 1);
 	p->df = 1;
-	p->fragoff = t->offset;
+	p->fragoff = trace_offset(s);
 	p->fragid = idx + 1u;
 	if (s->af == AF_INET6 && !fixed)
 		p->flowlabel = idx + 1u;	/* const-payload: the only way */
 	p->size = size;
+	p->paylen = trace_paylen(s);
 	if (s->x != NULL && s->x->payload != NULL)
-		memcpy(pay, s->x->payload, s->paylen);
+		memcpy(pay, s->x->payload, p->paylen);
 	else
-		memset(pay, 0, s->paylen);
+		memset(pay, 0, p->paylen);
 	p->payload = pay;
-	p->paylen = s->paylen;
 	p->sport = t->sport;
 	p->dport = t->dport;
 	switch (s->method) {
@@ -288,8 +302,6 @@ trace_probe(struct task *task)
 		s->x->last_mono = task_now(task);
 	s->probec++;
 	s->attempt++;
-	if (s->mode == MODE_TRACE && ttl > s->c.hop_count)
-		s->c.hop_count = ttl;
 	task_timer(task, &s->wait, (int64_t)s->c.wait * 1000);
 	return 1;
 }
@@ -357,14 +369,14 @@ trace_hop_more(const struct trace_state *s)
 	const struct trace_conf *t = &s->c;
 	int n;
 
-	if (s->c.confidence != 0) {
+	if (trace_confidence(s) != 0) {
 		if (s->hop_replied == 0)
 			return s->attempt < t->attempts;
 		n = hop_addrs(s);
 		n = n <= 1 ? 2 : n + 1;
 		if (n > 25)
 			return 0;
-		return s->attempt < (s->c.confidence == 95 ? conf95 :
+		return s->attempt < (trace_confidence(s) == 95 ? conf95 :
 		    conf99)[n - 2];
 	}
 	if (t->flags & SCAMPER_TRACE_FLAG_ALLATTEMPTS)
@@ -386,7 +398,8 @@ trace_hop_done(struct trace_state *s)
 	if (s->hop_replied == 0) {
 		s->gapc++;
 		if (t->gaplimit != 0 && s->gapc >= t->gaplimit) {
-			if (t->gapaction == SCAMPER_TRACE_GAPACTION_LASTDITCH)
+			if (trace_gapaction(s) ==
+			    SCAMPER_TRACE_GAPACTION_LASTDITCH)
 				trace_lastditch(s);
 			else
 				trace_finish(s, SCAMPER_TRACE_STOP_GAPLIMIT, 0);
@@ -451,9 +464,7 @@ trace_start(struct task *task, char *err, size_t errlen)
 	 * addresses typed, the source unspecified until the route gives
 	 * it, the wait timer, the list and cycle, the start time */
 	if (!s->have_src)
-		memset(t->src.addr, 0, sizeof(t->src.addr));
-	addr_typed(&t->src, s->af);
-	addr_typed(&t->dst, s->af);
+		memset(t->src, 0, sizeof(t->src));
 	if (s->have_rtr)
 		addr_typed(&s->x->rtr, s->af);
 	timer_init(&s->wait, on_wait, s);
@@ -461,22 +472,23 @@ trace_start(struct task *task, char *err, size_t errlen)
 	scamper_list_free(list);	/* the cycle holds it: trace_done */
 	tv = task_walltime(task);
 	t->start = stamp_of_tv(&tv);
-	if (!s->have_src && task_route_src(task, s->af, t->dst.addr,
-	    t->src.addr) == -1)
+	if (!s->have_src && task_route_src(task, s->af, t->dst,
+	    t->src) == -1)
 		return task_start_fail(err, errlen, "no route to the target");
-	hdr = s->af == AF_INET ? 20 : 40 + (t->offset != 0 ? 8 : 0);
-	t->probe_size = (uint16_t)(hdr + (is_tcp(s) ? 20 : 8 + s->paylen));
+	hdr = s->af == AF_INET ? 20 : 40 + (trace_offset(s) != 0 ? 8 : 0);
+	t->probe_size = (uint16_t)(hdr + (is_tcp(s) ? 20 : 8 +
+	    trace_paylen(s)));
 	/* a busy flow (another task, same target and port) gets the next
 	 * free source port, unless the user chose the port */
 	for (int tries = 0; task_flow(task, s->af, flow_proto(s), t->sport,
-	    t->dst.addr) == -1; tries++) {
+	    t->dst) == -1; tries++) {
 		if (errno != EEXIST || tries == 1000)
 			return task_start_fail(err, errlen, "flow busy");
 		t->sport = (uint16_t)(((t->sport + 1) & 0x7fff) | 0x8000);
 		if (s->method == TRACE_ICMP_PARIS && t->dport == t->sport - 1)
 			t->dport = t->sport;
 	}
-	if (t->wait_probe > 0 && (s->x == NULL || s->x->gap == NULL)) {
+	if (trace_wait_probe(s) > 0 && s->x->gap == NULL) {
 		/* only a trace with -W has the spacing timer (a start held
 		 * for a busy flow runs again: allocated once) */
 		if (trace_side(s) == NULL ||
@@ -489,7 +501,7 @@ trace_start(struct task *task, char *err, size_t errlen)
 	if (s->have_rtr || s->dlts)
 		/* probing starts when the datalink is ready */
 		return task_datalink(task, (s->have_rtr ? TASK_DL_VIA : 0) |
-		    (s->dlts ? TASK_DL_TS : 0), s->af, t->dst.addr,
+		    (s->dlts ? TASK_DL_TS : 0), s->af, t->dst,
 		    s->have_rtr ? s->x->rtr.addr : none, trace_dl_ready,
 		    trace_dl_sent, err, errlen);
 	task_want_probe(task);

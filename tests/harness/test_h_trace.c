@@ -184,6 +184,40 @@ START_TEST(gaplimit)
 }
 END_TEST
 
+/* The options few traces give are kept aside (struct trace_side) and
+ * reach the result as given; without them the result has the defaults;
+ * the addresses are typed and hop_count is the highest TTL probed. */
+START_TEST(rare_options)
+{
+	const struct scamper_trace *t;
+	struct harness *h = trace1(line3, "trace -P udp-paris " DST, &t);
+
+	expect(h, t, SCAMPER_TRACE_STOP_COMPLETED, LINE3_PATH);
+	ck_assert_int_eq(t->wait_probe, 0);
+	ck_assert_int_eq(t->gapaction, SCAMPER_TRACE_GAPACTION_STOP);
+	ck_assert_int_eq(t->confidence, 0);
+	ck_assert_int_eq(t->offset, 0);
+	ck_assert_int_eq(t->probe_size, 20 + 8 + 16);
+	ck_assert_int_eq(t->hop_count, 4);
+	ck_assert_int_eq(t->type, SCAMPER_TRACE_TYPE_UDP_PARIS);
+	ck_assert_int_eq(t->src.type, SCAMPER_ADDR_IPV4);
+	ck_assert_int_eq(t->dst.type, SCAMPER_ADDR_IPV4);
+	ck_assert_int_eq(t->dst.len, 4);
+	harness_free(h);
+	h = trace1(line3, "trace -P udp -W 5 -G 2 -c 99 -p 0102030405 -f 2 "
+	    DST, &t);
+	expect(h, t, SCAMPER_TRACE_STOP_COMPLETED,
+	    "1:* 2:198.19.0.2 3:198.19.0.3 4:" DST);
+	ck_assert_int_eq(t->wait_probe, 5);
+	ck_assert_int_eq(t->gapaction, SCAMPER_TRACE_GAPACTION_LASTDITCH);
+	ck_assert_int_eq(t->confidence, 99);
+	ck_assert_int_eq(t->probe_size, 20 + 8 + 5);
+	ck_assert_int_eq(t->hop_count, 4);
+	ck_assert_int_eq(t->type, SCAMPER_TRACE_TYPE_UDP);
+	harness_free(h);
+}
+END_TEST
+
 /* A forwarding loop (r2 r3 r2 r3 ...): -l 1 stops at the first address
  * seen again more than one hop away; -l 0 probes on to -m. */
 START_TEST(loop)
@@ -661,5 +695,5 @@ END_TEST
 
 CHECK_MAIN("harness-trace", "trace", methods, ipv6, extensions, silent_hop, gaplimit, loop,
     pmtud_ptb, pmtud_silent, doubletree, duplicates, late_reply, halt, refused,
-    wait_probe, first_max, all_attempts, confidence, short_quote, unreach,
-    foreign, two_at_once, deterministic)
+    wait_probe, rare_options, first_max, all_attempts, confidence,
+    short_quote, unreach, foreign, two_at_once, deterministic)

@@ -108,6 +108,20 @@ same_hop(const struct scamper_trace_hop *a, const struct scamper_trace_hop *b,
 	    a->icmp_q_ipl);
 }
 
+/* Commit S's records into T, compare T's hops with the N of IN (in TTL
+ * order), and free T and what S holds. */
+static void
+commit_compare(struct trace_state *s, struct scamper_trace *t,
+    const struct scamper_trace_hop *in, int n)
+{
+	ck_assert_int_eq(trace_hops_commit(s, t), 0);
+	ck_assert_uint_eq(t->hops.hopc, n);
+	for (int k = 0; k < n; k++)
+		same_hop(&in[k], &t->hops.hops[k], k);
+	scamper_trace_free(t);
+	trace_state_clear(s);
+}
+
 /* Twelve hops of family AF through the records and back. */
 static void
 roundtrip(int af)
@@ -145,12 +159,7 @@ roundtrip(int af)
 		nrec++;
 	}
 	ck_assert_int_eq(nrec, n);
-	ck_assert_int_eq(trace_hops_commit(&s, t), 0);
-	ck_assert_uint_eq(t->hops.hopc, n);
-	for (int k = 0; k < n; k++)
-		same_hop(&in[k], &t->hops.hops[k], k);
-	scamper_trace_free(t);
-	trace_state_clear(&s);
+	commit_compare(&s, t, in, n);
 }
 
 START_TEST(ipv4)
@@ -186,8 +195,8 @@ edges(int af)
 	s.af = (uint8_t)af;
 	s.c.probe_size = PROBE_SIZE;
 	s.c.start = (struct stamp){ START_NS };
-	memset(s.c.src.addr, 0x11, 16);
-	memset(s.c.dst.addr, 0x22, 16);
+	memset(s.c.src, 0x11, 16);
+	memset(s.c.dst, 0x22, 16);
 	ck_assert_ptr_nonnull(t = scamper_trace_alloc());
 	for (int k = 0; k < 200; k++) {
 		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(k + 1), 1,
@@ -199,7 +208,7 @@ edges(int af)
 			if (idx[j] != k)
 				continue;
 			memset(&in[j], 0, sizeof(in[j]));
-			memcpy(a, j == 0 ? s.c.dst.addr : s.c.src.addr, 16);
+			memcpy(a, j == 0 ? s.c.dst : s.c.src, 16);
 			if (j == 1)
 				a[af == AF_INET ? 3 : 15] = 0x99;
 			if (j >= 2)
@@ -236,12 +245,7 @@ edges(int af)
 		ck_assert_int_eq(trace_rec_looped(&s, in[j].addr.addr,
 		    (uint8_t)(in[j].probe_ttl > 100 ? 1 : 250)), 1);
 	}
-	ck_assert_int_eq(trace_hops_commit(&s, t), 0);
-	ck_assert_uint_eq(t->hops.hopc, n);
-	for (int k = 0; k < n; k++)
-		same_hop(&in[k], &t->hops.hops[k], k);
-	scamper_trace_free(t);
-	trace_state_clear(&s);
+	commit_compare(&s, t, in, n);
 }
 
 START_TEST(edges4)
@@ -257,28 +261,154 @@ START_TEST(edges6)
 END_TEST
 
 /* A probe's send time keeps its nanoseconds, before and after the
- * start, and its flags beside it. */
+ * start, and its flags beside it: in the 7-byte record up to 137 s
+ * (2^37 - 1 ns) either way, further ones aside (struct trace_far),
+ * which a time set again reuses or leaves. */
 START_TEST(probe_tx)
 {
 	struct trace_state s;
+	const int64_t lim = ((int64_t)1 << 37) - 1;
 	const int64_t off[] = { 0, 1, -1, 999999999, -123456789012LL,
-	    30000000000000LL, -30000000000000LL };
+	    30000000000000LL, -30000000000000LL, lim, -lim, lim + 1,
+	    -lim - 1, INT64_MAX / 2 };
+	const size_t n = sizeof(off) / sizeof(off[0]);
 
+	ck_assert_uint_eq(sizeof(struct trace_probe), 7);
 	memset(&s, 0, sizeof(s));
 	s.af = AF_INET;
 	s.c.start = (struct stamp){ START_NS };
-	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct trace_probe *p = trace_probe_add(&s, 1, 1, 40);
 
 		ck_assert_ptr_nonnull(p);
-		trace_probe_txf_set(p, TRACE_TX_ANSWERED);
+		trace_probe_txf_set(p, i % 2 ? TRACE_TX_ANSWERED : TRACE_TX_DL);
 		trace_probe_set_tx(&s, p, (struct stamp){ START_NS + off[i] });
-		ck_assert_int_eq(trace_probe_tx(&s, p).ns, START_NS + off[i]);
-		ck_assert_uint_eq(trace_probe_txf(p), TRACE_TX_ANSWERED);
 		s.probec++;
 	}
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_probe *p = trace_probe_at(&s, (uint16_t)i);
+
+		ck_assert_int_eq(trace_probe_tx(&s, p).ns, START_NS + off[i]);
+		ck_assert_uint_eq(trace_probe_txf(p), i % 2 ?
+		    TRACE_TX_ANSWERED : TRACE_TX_DL);
+	}
+	ck_assert_ptr_nonnull(s.x);
+	ck_assert_uint_eq(s.x->farc, 5);
+	/* near again, then far again: the entry is reused */
+	trace_probe_set_tx(&s, trace_probe_at(&s, 5), (struct stamp){
+	    START_NS + 5 });
+	ck_assert_int_eq(trace_probe_tx(&s, trace_probe_at(&s, 5)).ns,
+	    START_NS + 5);
+	trace_probe_set_tx(&s, trace_probe_at(&s, 5), (struct stamp){
+	    START_NS - lim - 7 });
+	ck_assert_int_eq(trace_probe_tx(&s, trace_probe_at(&s, 5)).ns,
+	    START_NS - lim - 7);
+	ck_assert_uint_eq(s.x->farc, 5);
+	ck_assert_uint_eq(trace_probe_txf(trace_probe_at(&s, 5)),
+	    TRACE_TX_ANSWERED);
 	trace_state_clear(&s);
 }
 END_TEST
 
-CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx)
+/* The buffer grows by an eighth, at least 48 bytes, to sizes malloc
+ * fills exactly (16k + 8), from 120: every step keeps the probes
+ * (at its back) and the records (at its front) as they were. */
+START_TEST(growth)
+{
+	struct trace_state s;
+	struct scamper_trace_hop h;
+	uint32_t cap = 0, steps = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.af = AF_INET;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	for (int k = 0; k < 300; k++) {
+		struct trace_probe *p = trace_probe_add(&s, (uint8_t)(k + 1),
+		    (uint8_t)(k % 3 + 1), PROBE_SIZE);
+
+		ck_assert_ptr_nonnull(p);
+		trace_probe_set_tx(&s, p, (struct stamp){ START_NS + k });
+		s.probec++;
+		mkhop(&s, k % 12, &h);
+		ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
+		if (s.bufcap != cap) {
+			uint32_t step = cap / 8 > 48 ? cap / 8 : 48;
+
+			ck_assert_uint_eq(s.bufcap % 16, 8);
+			ck_assert_uint_ge(s.bufcap, cap == 0 ? 120 : cap + step);
+			ck_assert_uint_lt(s.bufcap, cap == 0 ? 136 :
+			    cap + step + 16 + 40);
+			cap = s.bufcap;
+			steps++;
+		}
+		ck_assert_uint_le(s.c.reclen + s.probec * 7u, s.bufcap);
+	}
+	for (uint16_t k = 0; k < 300; k++) {
+		const struct trace_probe *p = trace_probe_at(&s, k);
+
+		ck_assert_uint_eq(p->ttl, (uint8_t)(k + 1));
+		ck_assert_uint_eq(p->attempt, k % 3 + 1);
+		ck_assert_int_eq(trace_probe_tx(&s, p).ns, START_NS + k);
+	}
+	ck_assert_uint_ge(steps, 10);
+	trace_state_clear(&s);
+}
+END_TEST
+
+/* Records answering the probes SEQ (8 of them) of a trace of family AF
+ * come back with those numbers, for the decoder and the loop check. */
+static void
+numbers(int af, const uint16_t *seq)
+{
+	struct trace_state s;
+	struct scamper_trace_hop h;
+	struct trace_hoprec r;
+	uint32_t off = 0;
+	int k = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.af = (uint8_t)af;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	for (int i = 0; i < 8; i++) {
+		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(i + 1), 1,
+		    PROBE_SIZE));
+		s.probec++;
+	}
+	for (int i = 0; i < 8; i++) {
+		mkhop(&s, seq[i], &h);
+		ck_assert_int_eq(trace_rec_add(&s, &h, seq[i]), 0);
+	}
+	for (; trace_rec_next(&s, &off, &r) == 0; k++) {
+		ck_assert_uint_eq(r.probe, seq[k]);
+		ck_assert_uint_eq(trace_rec_ttl(&s, &r), seq[k] + 1);
+	}
+	ck_assert_int_eq(k, 8);
+	/* hop 6's address answered at TTL 7: a loop seen from TTL 1, none
+	 * from TTL 6 */
+	mkhop(&s, 6, &h);
+	ck_assert_int_eq(trace_rec_looped(&s, h.addr.addr, 1), 1);
+	ck_assert_int_eq(trace_rec_looped(&s, h.addr.addr, 6), 0);
+	trace_state_clear(&s);
+}
+
+/* A record gives its probe number only when it is not the previous
+ * record's + 1 (the first record's: 0): repeated, earlier, later and
+ * first-but-not-0 numbers come back, IPv4 and IPv6. */
+START_TEST(probe_numbers)
+{
+	static const uint16_t seq[][8] = {
+		{ 0, 1, 1, 0, 5, 6, 2, 3 },
+		{ 3, 4, 5, 7, 6, 7, 0, 1 },
+	};
+
+	for (size_t q = 0; q < sizeof(seq) / sizeof(seq[0]); q++) {
+		numbers(AF_INET, seq[q]);
+		numbers(AF_INET6, seq[q]);
+	}
+}
+END_TEST
+
+CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx,
+    growth, probe_numbers)

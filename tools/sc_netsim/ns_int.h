@@ -134,6 +134,7 @@ struct netsim {
 	uint32_t		 ninl;
 	uint32_t		*home;
 	uint32_t		 nhome;
+	uint32_t		 homecap;	/* home's room, in entries */
 	struct ns_ahent		*ah;		/* address hash */
 	uint32_t		 ahmask;
 	/* generated topologies: leaf index straight from the address */
