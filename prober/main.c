@@ -249,11 +249,28 @@ prober_fw(const struct opts *o, struct prober_priv *pp)
 	return 0;
 }
 
+/* How probes leave (netio_fds.send_packet), from -O and -p (opts.h). */
+static int
+send_path(const struct opts *o)
+{
+	switch (opts_send_path(o)) {
+	case OPTS_SEND_RING:
+		log_debug("probes leave on packet sockets by transmit rings");
+		return NETIO_PKT_RING;
+	case OPTS_SEND_MMSG:
+		log_debug("probes leave on packet sockets by sendmmsg");
+		return NETIO_PKT_MMSG;
+	case OPTS_SEND_RAW:
+		break;
+	}
+	return NETIO_PKT_NONE;
+}
+
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
  * watch the helper's socket for replies.  FILES: the control socket will
  * open files (the file server is started); SEND_PACKET: probes go out on
- * packet sockets (NETIO_PKT_RING or _MMSG, -O pktsend or pktmmsg);
+ * packet sockets (NETIO_PKT_RING or _MMSG: send_path);
  * RECV_PACKET: replies come through receive rings (-O pktrecv).
  * Returns 0 or -1. */
 static int
@@ -372,10 +389,8 @@ prober_run(const struct opts *o)
 		snapshot_system(o);
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
-	    o->input == INPUT_CTL_UNIX, (o->oflags & OPT_O_PKTMMSG) ?
-	    NETIO_PKT_MMSG : (o->oflags & OPT_O_PKTSEND) ? NETIO_PKT_RING :
-	    NETIO_PKT_NONE, (o->oflags & OPT_O_PKTRECV) != 0) ==
-	    -1 || prober_fw(o, &pp) == -1)
+	    o->input == INPUT_CTL_UNIX, send_path(o),
+	    (o->oflags & OPT_O_PKTRECV) != 0) == -1 || prober_fw(o, &pp) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));

@@ -84,6 +84,7 @@ static const struct {
 	{ "icmp-rxerr", OPT_O_ICMP_RXERR }, { "tcp-files", OPT_O_TCPFILES },
 	{ "rawsend", OPT_O_RAWSEND }, { "pktsend", OPT_O_PKTSEND },
 	{ "pktmmsg", OPT_O_PKTMMSG }, { "pktrecv", OPT_O_PKTRECV },
+	{ "pktring", OPT_O_PKTRING },
 };
 
 /* -O WORD=PATH: the TLS files of -R.  Returns 1 if V is one (0 or -1
@@ -448,6 +449,48 @@ check_tls_files(const struct opts *o, char *err, size_t len)
 	return 0;
 }
 
+/* The ways to send probes: one of rawsend, pktring and pktmmsg (pktsend
+ * goes with either packet way); pktrecv needs a packet way. */
+static int
+check_send(const struct opts *o, char *err, size_t len)
+{
+	static const struct {
+		unsigned a, b;
+		const char *msg;
+	} bad[] = {
+		{ OPT_O_RAWSEND, OPT_O_PKTSEND, "-O rawsend: conflicts with "
+		    "-O pktsend (choose one way to send probes)" },
+		{ OPT_O_RAWSEND, OPT_O_PKTMMSG, "-O rawsend: conflicts with "
+		    "-O pktmmsg (choose one way to send probes)" },
+		{ OPT_O_RAWSEND, OPT_O_PKTRING, "-O rawsend: conflicts with "
+		    "-O pktring (choose one way to send probes)" },
+		{ OPT_O_PKTRING, OPT_O_PKTMMSG, "-O pktring: conflicts with "
+		    "-O pktmmsg (choose the transmit ring or sendmmsg)" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if ((o->oflags & bad[i].a) && (o->oflags & bad[i].b))
+			return errf(err, len, "%s", bad[i].msg);
+	if ((o->oflags & OPT_O_PKTRECV) && !(o->oflags &
+	    (OPT_O_PKTSEND | OPT_O_PKTMMSG | OPT_O_PKTRING)))
+		return errf(err, len, "-O pktrecv: needs -O pktsend, pktring or "
+		    "pktmmsg (the rings are on the interfaces probes leave by)");
+	return 0;
+}
+
+enum opts_send
+opts_send_path(const struct opts *o)
+{
+	if (o->oflags & OPT_O_PKTMMSG)
+		return OPTS_SEND_MMSG;
+	if (o->oflags & OPT_O_PKTRING)
+		return OPTS_SEND_RING;
+	if (o->oflags & OPT_O_PKTSEND)
+		return o->pps >= OPTS_RING_PPS ? OPTS_SEND_RING :
+		    OPTS_SEND_MMSG;
+	return OPTS_SEND_RAW;
+}
+
 int
 opts_check(const struct opts *o, char *err, size_t len)
 {
@@ -461,16 +504,8 @@ opts_check(const struct opts *o, char *err, size_t len)
 		    "datalink sockets instead");
 	if ((o->oflags & OPT_O_TLS) && (o->oflags & OPT_O_NOTLS))
 		return errf(err, len, "-O tls: conflicts with -O notls");
-	if ((o->oflags & OPT_O_RAWSEND) && (o->oflags & OPT_O_PKTSEND))
-		return errf(err, len, "-O rawsend: conflicts with -O pktsend "
-		    "(choose one way to send probes)");
-	if ((o->oflags & OPT_O_PKTRECV) &&
-	    !(o->oflags & (OPT_O_PKTSEND | OPT_O_PKTMMSG)))
-		return errf(err, len, "-O pktrecv: needs -O pktsend or -O "
-		    "pktmmsg (the rings are on the interfaces probes leave by)");
-	if ((o->oflags & OPT_O_RAWSEND) && (o->oflags & OPT_O_PKTMMSG))
-		return errf(err, len, "-O rawsend: conflicts with -O pktmmsg "
-		    "(choose one way to send probes)");
+	if (check_send(o, err, len) == -1)
+		return -1;
 	if (__builtin_popcount(o->oflags &
 	    (OPT_O_TEXT | OPT_O_WARTS | OPT_O_JSON)) > 1)
 		return errf(err, len, "-O: choose one of text, warts and json");
@@ -500,7 +535,7 @@ static const unsigned opts_o_built = OPT_O_LOOP | OPT_O_DEBUGAPPEND |
     OPT_O_TEXT | OPT_O_JSON | OPT_O_WARTS | OPT_O_CMDFILE | OPT_O_TSPS |
     OPT_O_OUTCOPY | OPT_O_TLS | OPT_O_NOTLS | OPT_O_NOTLS_REMOTE |
     OPT_O_TCPFILES | OPT_O_NOINITNDC | OPT_O_RAWTCP | OPT_O_RAWSEND |
-    OPT_O_PKTSEND | OPT_O_PKTMMSG | OPT_O_PKTRECV;
+    OPT_O_PKTSEND | OPT_O_PKTMMSG | OPT_O_PKTRECV | OPT_O_PKTRING;
 
 int
 opts_check_implemented(const struct opts *o, char *err, size_t len)
@@ -556,8 +591,9 @@ opts_usage(void *fp)
 "        outcopy               also copy results to the default output\n"
 "        rawtcp                send IPv4 TCP probes on a raw socket\n"
 "        rawsend, pktsend      send probes on raw IP sockets / on packet\n"
-"                              sockets with the frame built here\n"
-"        pktmmsg               pktsend by sendmmsg, without a TX ring\n"
+"                              sockets with the frame built here (by a\n"
+"                              TX ring at -p 100000 and up, else sendmmsg)\n"
+"        pktring, pktmmsg      pktsend always by a TX ring / by sendmmsg\n"
 "        pktrecv               with pktsend: ICMP/TCP replies via RX rings\n"
 "        planetlab             use PlanetLab safe raw sockets\n"
 "        noinitndc             do not prime the neighbour cache\n"

@@ -37,6 +37,14 @@
 #define OPT_O_PKTSEND		0x20000	/* probes on packet sockets */
 #define OPT_O_PKTMMSG		0x40000	/* ... by sendmmsg, no TX ring */
 #define OPT_O_PKTRECV		0x80000	/* replies through RX rings */
+#define OPT_O_PKTRING		0x100000 /* packet sockets, always the TX ring */
+
+/* -O pktsend's transmit ring from this -p up; sendmmsg below (at -p
+ * 10000 on a TUN device the ring cost more per probe: RESULTS.md h22lo) */
+#define OPTS_RING_PPS		100000
+
+/* How probes leave (opts_send_path). */
+enum opts_send { OPTS_SEND_RAW, OPTS_SEND_RING, OPTS_SEND_MMSG };
 
 /* Where the work comes from; at most one may be given. */
 enum opts_input {
@@ -103,6 +111,10 @@ int opts_check(const struct opts *o, char *err, size_t len);
 /* Refuse the first option (in command-line order) whose feature is not
  * built yet: "-X: not implemented yet".  Returns 0 or -1. */
 int opts_check_implemented(const struct opts *o, char *err, size_t len);
+
+/* How probes leave, from -O rawsend, pktsend, pktring, pktmmsg and -p:
+ * -O pktsend takes the ring at -p OPTS_RING_PPS and above. */
+enum opts_send opts_send_path(const struct opts *o);
 
 /* Write the -? text to F (a FILE *, as void * to keep stdio out). */
 void opts_usage(void *f);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #define NS_PER_S	1000000000LL
 #define NBR_MAX		256	/* kernel neighbour entries remembered */
 #define DST_MIN		1024	/* first size of the destination table */
+#define DST_HUGE	(2u << 20)	/* a huge page (x86-64, arm64 4K) */
 
 enum if_state { IF_NONE, IF_OPENING, IF_OPEN, IF_FAILED, IF_UNUSABLE };
 
@@ -61,6 +63,19 @@ _Static_assert(sizeof(struct pp_dst) == 32, "pp_dst is half a cache line");
 _Static_assert(PKTPATH_MAXIF <= 8 && PKTPATH_NWHY <= 8,
     "pp_dst's slot and why fit in 3 bits");
 
+/* Ask for huge pages under the table T (SZ bytes); a kernel without
+ * them, or with them off, leaves it on small pages. */
+static void
+dst_huge(void *t, size_t sz)
+{
+#ifdef MADV_HUGEPAGE
+	(void)madvise(t, sz, MADV_HUGEPAGE);
+#else
+	(void)t;
+	(void)sz;
+#endif
+}
+
 /* D's address family. */
 static inline int
 dst_af(const struct pp_dst *d)
@@ -68,14 +83,23 @@ dst_af(const struct pp_dst *d)
 	return d->v6 ? AF_INET6 : AF_INET;
 }
 
-/* N zeroed destination slots, line-aligned, or NULL (ENOMEM). */
+/* N zeroed destination slots, line-aligned, or NULL (ENOMEM).  A table
+ * of a huge page or more (65,536 slots: 20,000 destinations) is aligned
+ * to one and asked to be made of them: a probe's lookup lands anywhere
+ * in it, every page is touched (so no more is resident), and on 4 KB
+ * pages each lookup also missed the TLB (RESULTS.md h22lo). */
 static struct pp_dst *
 dst_alloc(size_t n)
 {
-	struct pp_dst *t = aligned_alloc(64, n * sizeof(*t));
+	size_t sz = n * sizeof(struct pp_dst);
+	struct pp_dst *t;
 
+	if (sz < DST_HUGE || sz % DST_HUGE != 0)
+		t = aligned_alloc(64, sz);
+	else if ((t = aligned_alloc(DST_HUGE, sz)) != NULL)
+		dst_huge(t, sz);
 	if (t != NULL)
-		memset(t, 0, n * sizeof(*t));
+		memset(t, 0, sz);
 	return t;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_pktsend.sh SCAMPER HELPER BUILDDIR: probes sent on packet sockets
-# through a transmit ring (-O pktsend), by sendmmsg with replies read
+# through a transmit ring (-O pktring), by sendmmsg with replies read
 # through receive rings (-O pktmmsg -O pktrecv) and on raw sockets (-O
 # rawsend) give the same, correct results, and the counters say which
 # paths sent and received them.
@@ -10,12 +10,14 @@
 #    receive time after the probe's send time), every send time is the
 #    kernel's, every reply has the kernel's receive time, and the debug
 #    log counts the probes sent on packet sockets (all but those sent
-#    before the socket came: none with -O rawsend), with -O pktsend all
+#    before the socket came: none with -O rawsend), with -O pktring all
 #    of them through the ring, with -O pktmmsg none; with -O pktrecv
 #    replies come through the receive ring (and none twice: the ping's
 #    count of replies).
 #    With h1's neighbour table flushed and -O noinitndc the first probes
 #    go raw ("neighbour") and the trace is still right.
+#    -O pktsend picks the way by -p: sendmmsg at the default -p, the
+#    ring at -p 100000.
 #  - veth, -O pktsend -O pktrecv: TCP traces and pings (tcp-syn,
 #    tcp-ack; IPv4 with -O rawtcp) are right with their TCP replies read
 #    through the receive ring (its count in the debug log) and not
@@ -73,7 +75,7 @@ check_counts() {
 	fi
 	if [ "$mode" != rawsend ]; then
 		[ "${pk:-0}" -gt 0 ] || { fail "$what: no probe sent on a packet socket ($(grep 'packet sockets' "$log"))"; return; }
-		if [ "$mode" = pktsend ]; then
+		if [ "$mode" = pktring ]; then
 			[ "$ring" = "$pk" ] && [ "$noring" = 0 ] || { fail "$what: $pk on packet sockets, ${ring:-?} of them through a ring, ${noring:-?} sockets without"; return; }
 		else
 			[ "${ring:-1}" = 0 ] || { fail "$what: -O pktmmsg sent $ring through a ring"; return; }
@@ -95,7 +97,7 @@ lab_exec h1 ping -6 -c 1 -W 2 2001:db8:1::2 >/dev/null
 # the mode's -O words (pktmmsg also reads replies through rings)
 mode_opts() { [ "$1" = pktmmsg ] && echo "-O pktmmsg -O pktrecv" || echo "-O $1"; }
 
-for mode in rawsend pktsend pktmmsg; do
+for mode in rawsend pktring pktmmsg; do
 	for fam in 4 6; do
 		[ $fam = 4 ] && dst=203.0.113.1 || dst=2001:db8:ff::1
 		for m in icmp-paris udp-paris tcp; do
@@ -164,6 +166,20 @@ if basic_path_ok 4 "$f" && [ "${nb:-0}" -gt 0 ]; then
 else
 	fail "veth, no neighbour known: neighbour fallbacks ${nb:-?}: $(cat "$f" "$f.err")"
 fi
+# -O pktsend: sendmmsg below -p 100000, the transmit ring from there up
+for p in 20 100000; do
+	f=$tmp/auto.$p
+	lab_exec h1 timeout 60 "$scamper" -O pktsend -p $p -d "$f.log" \
+	    -I "trace -P icmp-paris -q 1 -w 1 203.0.113.1" >"$f" 2>"$f.err"
+	pk=$(stat "$f.log" "sent on packet sockets")
+	ring=$(stat "$f.log" "through a transmit ring")
+	[ $p = 20 ] && want=0 || want=$pk
+	if basic_path_ok 4 "$f" && [ "${pk:-0}" -gt 0 ] && [ "$ring" = "$want" ]; then
+		pass "veth, -O pktsend -p $p: the lab's path; $pk probes on packet sockets, $ring through a ring"
+	else
+		fail "veth, -O pktsend -p $p: ${pk:-?} on packet sockets, ${ring:-?} through a ring (expected $want): $(cat "$f" "$f.err")"
+	fi
+done
 lab_teardown
 
 # sc_netsim's TUN: scored against its truth by the bench harness, the
@@ -172,13 +188,13 @@ export NETSIM_WRAP="nice -n -15"
 tt=$(mktemp -d /tmp/pktsend.XXXXXX)
 trap 'rm -rf "$tt"' EXIT
 for c in "trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2"; do
-	for mode in rawsend pktsend pktmmsg; do
+	for mode in rawsend pktring pktmmsg; do
 		"$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
 		    -- "$scamper" $(mode_opts $mode) -d "$tt/$mode.log" \
 		    >"$tt/$mode.out" 2>&1 &
 	done
 	wait
-	for mode in rawsend pktsend pktmmsg; do
+	for mode in rawsend pktring pktmmsg; do
 		log=$tt/$mode.log
 		line=$(tail -1 "$tt/$mode.out")
 		case $line in *SKIP*) echo "$line"; exit 77 ;; esac

@@ -153,6 +153,12 @@ static const struct {
 	{ "-O pktsend -i 192.0.2.1", OK, NULL },
 	{ "-O rawsend -O pktsend -i 192.0.2.1", CHECK,
 	    "-O rawsend: conflicts with -O pktsend" },
+	{ "-O pktring -O pktrecv -i 192.0.2.1", OK, NULL },
+	{ "-O rawsend -O pktring -i 192.0.2.1", CHECK,
+	    "-O rawsend: conflicts with -O pktring" },
+	{ "-O pktring -O pktmmsg -i 192.0.2.1", CHECK,
+	    "-O pktring: conflicts with -O pktmmsg" },
+	{ "-O pktrecv -i 192.0.2.1", CHECK, "-O pktrecv: needs -O pktsend" },
 	{ "-O noinitndc -i 192.0.2.1", OK, NULL },
 };
 
@@ -235,6 +241,36 @@ START_TEST(values)
 }
 END_TEST
 
+/* -O pktsend's ring from -p OPTS_RING_PPS up; pktring and pktmmsg fix it */
+START_TEST(send_path)
+{
+	static const struct {
+		const char *line;
+		enum opts_send want;
+	} c[] = {
+		{ "-i 192.0.2.1", OPTS_SEND_RAW },
+		{ "-O rawsend -p 250000 -i 192.0.2.1", OPTS_SEND_RAW },
+		{ "-O pktsend -i 192.0.2.1", OPTS_SEND_MMSG },
+		{ "-O pktsend -p 99999 -i 192.0.2.1", OPTS_SEND_MMSG },
+		{ "-O pktsend -p 100000 -i 192.0.2.1", OPTS_SEND_RING },
+		{ "-O pktring -p 10 -i 192.0.2.1", OPTS_SEND_RING },
+		{ "-O pktsend -O pktring -i 192.0.2.1", OPTS_SEND_RING },
+		{ "-O pktmmsg -p 250000 -i 192.0.2.1", OPTS_SEND_MMSG },
+		{ "-O pktsend -O pktmmsg -p 250000 -i 192.0.2.1",
+		    OPTS_SEND_MMSG },
+	};
+	struct opts o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ck_assert_int_eq(run(c[i].line, &o, err, sizeof(err)), OK);
+		ck_assert_msg(opts_send_path(&o) == c[i].want, "'%s': %d, "
+		    "expected %d", c[i].line, opts_send_path(&o), c[i].want);
+		opts_free(&o);
+	}
+}
+END_TEST
+
 START_TEST(usage_text)
 {
 	char *buf = NULL;
@@ -258,7 +294,7 @@ END_TEST
 int
 main(void)
 {
-	const TTest *tests[] = { values, usage_text };
+	const TTest *tests[] = { values, send_path, usage_text };
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_loop_test(tc, table, 0, (int)CHECK_N(cases));
