@@ -52,7 +52,7 @@ state_free(struct task *t)
 static void
 task_free(struct task *t)
 {
-	struct core *c = t->c;
+	struct core *c = task_core(t);
 
 	t->txwait -= (uint32_t)CORE_IO(c, forget, t);
 	task_dl_free(t);
@@ -86,7 +86,8 @@ reap_one(struct core *c, struct task *t)
 {
 	struct core_src *s = t->src;
 
-	if (!c->discard && !t->discard && s != NULL && t->result != NULL) {
+	if (!c->discard && !t->discard && s != &c->orphans &&
+	    t->result != NULL) {
 		output_write(s->out, t->result_type, t->result);
 		c->st.results++;
 		if (s->out != c->out)
@@ -95,7 +96,7 @@ reap_one(struct core *c, struct task *t)
 			out_failed(c, s->out);
 	}
 	c->st.tasks_done++;
-	if (s != NULL) {
+	if (s != &c->orphans) {
 		s->live--;
 		if (s->ops != NULL && s->ops->done != NULL)
 			s->ops->done(s->arg, t);
@@ -189,7 +190,6 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		snprintf(why, sizeof(why), "out of memory");
 		goto bad;
 	}
-	t->c = c;
 	t->midx = (uint8_t)midx;
 	t->src = s;
 	t->id = ++c->next_id;
@@ -477,7 +477,7 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 	c->st.matched++;
 	/* the network matched every send time that had come (probes sent
 	 * at layer 2 too) before handing R on */
-	t = e->owner;
+	t = task_of_entry(e);
 	/* the datalink saw this reply first, if at all: deliver it only
 	 * if it was not there (reading the datalink may finish T) */
 	if (t->x != NULL && t->x->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
@@ -500,7 +500,7 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
 	if (!match_key_of_reply(r, &k) || (e = match_find(c->mt, &k)) ==
 	    NULL)
 		return 0;
-	t = e->owner;
+	t = task_of_entry(e);
 	if (t->finished || !t->dl_ready || !(t->dl_want & TASK_DL_TS))
 		return 0;
 	if (outgoing) {
@@ -555,6 +555,9 @@ core_new_io(struct loop *l, const struct core_conf *conf,
 	TAILQ_INIT(&c->zombies);
 	TAILQ_INIT(&c->running_q);
 	TAILQ_INIT(&c->srcs);
+	c->orphans.c = c;
+	TAILQ_INIT(&c->orphans.pending);
+	TAILQ_INIT(&c->orphans.pulls);
 	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL)
 		goto fail;
 	return c;
@@ -961,7 +964,7 @@ core_src_free(struct core_src *s)
 		next = TAILQ_NEXT(t, run);
 		if (t->src != s)
 			continue;
-		t->src = NULL;
+		t->src = &c->orphans;
 		t->discard = 1;
 		halt_running(t);
 		/* halting may finish others: start over */
@@ -969,7 +972,7 @@ core_src_free(struct core_src *s)
 	}
 	TAILQ_FOREACH(t, &c->dead, q)
 		if (t->src == s) {
-			t->src = NULL;
+			t->src = &c->orphans;
 			t->discard = 1;
 		}
 	if (c->cur == s) {
@@ -991,7 +994,7 @@ core_task_halt(struct task *t)
 	if (t->finished)
 		return;
 	if (!t->started)
-		drop_queued(t->c, t);
+		drop_queued(task_core(t), t);
 	else
 		halt_running(t);
 }
