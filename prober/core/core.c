@@ -546,6 +546,9 @@ core_new_io(struct loop *l, const struct core_conf *conf,
 	c->sport = (uint16_t)((c->pid & 0x7fff) | 0x8000);
 	c->rng = conf->seed;
 	pace_init(&c->pace, conf->pps, loop_now(l));
+	if (getenv("SCAMPER_PACE_LOG_FD") != NULL)	/* pacelog.h */
+		c->pace.log = pace_log_open(getenv("SCAMPER_PACE_LOG_FD"),
+		    loop_now(l));
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);
 	timer_init(&c->reap, on_reap, c);
@@ -650,6 +653,7 @@ core_free(struct core *c)
 	loop_timer_cancel(c->l, &c->pump);
 	loop_timer_cancel(c->l, &c->reap);
 	core_log_stats(c);
+	pace_log_close(c->pace.log, c->pace.taken);
 	c->freeing = 1;
 	free_queue(&c->dead);
 	free_queue(&c->held);

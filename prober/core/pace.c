@@ -11,6 +11,8 @@ pace_init(struct pace *p, uint32_t pps, struct monotime now)
 	p->pass_ns = INT64_MAX;
 	p->credit_ns = p->cost_ns;
 	p->last = now;
+	p->taken = 0;
+	p->log = NULL;
 }
 
 void
@@ -29,9 +31,16 @@ pace_update(struct pace *p, struct monotime now, int waiting)
 	    p->burst_ns;
 	int64_t dt = monotime_sub_ns(now, p->last);
 
+	/* a slow rate: a probe and a tick, or passes a tick apart lose
+	 * what a probe's wait overshoots */
+	if (waiting && cap < p->cost_ns + p->burst_ns)
+		cap = p->cost_ns + p->burst_ns;
+
 	if (dt > 0)
 		p->credit_ns += dt;
 	p->last = now;
+	if (p->log != NULL)
+		pace_log_pass(p->log, now, p->taken, p->credit_ns);
 	if (cap < p->cost_ns)
 		cap = p->cost_ns;
 	if (p->credit_ns > cap)
@@ -71,6 +80,7 @@ pace_take(struct pace *p)
 	if (!pace_ready(p))
 		return 0;
 	p->credit_ns -= p->cost_ns;
+	p->taken++;
 	if (p->pass_ns != INT64_MAX)
 		p->pass_ns -= p->cost_ns;
 	return 1;

@@ -3,21 +3,29 @@
  * times, so it is tested without a clock.
  *
  * Credit accrues with time; each probe costs 1/pps seconds of it.  While
- * probes wait, up to PACE_CATCHUP_MS of credit may build up (a loop that
- * was late sends back to back to catch up); beyond that the schedule is
- * re-based rather than bursting.  When nothing waits, credit is capped at
- * one probe, or at the burst the loop's tick needs (pace_set_burst), so
- * an idle prober does not save up more than one tick's worth.
+ * probes wait, up to PACE_CATCHUP_MS of credit may build up (the debt of
+ * a loop that was late); beyond that the schedule is re-based and the
+ * probes of a longer stall are never sent.  The cap is set by the stalls
+ * measured beside sc_netsim on two cores (tests/bench/pacesim.py replays
+ * them): most are 10-30 ms (the prober preempted), and a cap below them
+ * loses their probes, each stall's second low; the former 250 ms let a
+ * long stall's debt spill past a second's end, that second up to 25%
+ * high.  At 40 ms neither showed.  The cost: a stall longer than 40 ms
+ * loses the rest of its probes, so a prober stalled often (a loaded
+ * machine) sends less than -p over the run.  When nothing waits, credit
+ * is capped at one probe, or at the burst the loop's tick needs
+ * (pace_set_burst), so an idle prober does not save up more than one
+ * tick's worth.
  *
  * A pass (from one pace_update to the next) may spend, when a burst is
  * set, what accrued since the last pass (up to PACE_PASS_LATE_MS) and one
  * burst more, at least two bursts: a loop woken late by the scheduler
- * keeps the rate, and one that was very late pays its debt back over the
- * following ticks, a burst a pass, instead of
- * sending it all at once (a burst of a quarter second's probes overflows
- * the device's queue, and every probe lost there costs its trace a wait:
- * at -p 100000 that made a whole generation of traces wait out their
- * timeouts together, and the rate fall to near zero every five seconds).
+ * keeps the rate, and its debt is paid back over the following ticks, a
+ * burst a pass, never at once (a burst of many milliseconds' probes
+ * overflows the device's queue, and every probe lost there costs its
+ * trace a wait).  Paying back slowly instead (at 0.5% above -p) was
+ * tried: each stall of 10-30 ms then left its own second low
+ * (tests/bench/RESULTS.md, "the rate in every second").
  */
 #ifndef PROBER_CORE_PACE_H
 #define PROBER_CORE_PACE_H
@@ -25,8 +33,9 @@
 #include <stdint.h>
 
 #include "monotime.h"
+#include "pacelog.h"
 
-#define PACE_CATCHUP_MS 250
+#define PACE_CATCHUP_MS 40	/* the most debt kept (see above) */
 #define PACE_PASS_LATE_MS 20	/* lateness one pass may make up at once */
 
 struct pace {
@@ -36,6 +45,8 @@ struct pace {
 	int64_t		burst_ns;	/* idle cap; at least cost_ns */
 	int64_t		pass_ns;	/* what this pass may still spend */
 	struct monotime	last;
+	uint64_t	taken;		/* probes taken in all */
+	struct pace_log	*log;		/* NULL unless SCAMPER_PACE_LOG */
 };
 
 /* Start a bucket at PPS (>= 1) with one probe's credit at NOW. */
