@@ -62,6 +62,8 @@ task_free(struct task *t)
 	task_ext_free(t);
 	if (t->txwait > 0 && !c->freeing) {
 		t->zombie = 1;
+		/* its source may go before it does: task_core reads this */
+		t->src = &c->orphans;
 		TAILQ_INSERT_TAIL(&c->zombies, t, q);
 		return;
 	}
