@@ -313,7 +313,7 @@ start_hold(struct core *c, struct task *t)
 		return 0;
 	task_unrun(t);
 	if (t->wants)
-		TAILQ_REMOVE(&c->ready, t, q);
+		readyq_del(&c->ready, t);
 	t->wants = 0;
 	t->started = 0;
 	t->held = 1;
@@ -334,7 +334,7 @@ start_one(struct core *c, struct task *t)
 	t->started = 1;
 	c->running++;
 	c->st.tasks_started++;
-	TAILQ_INSERT_TAIL(&c->running_q, t, run);
+	TAILQ_INSERT_TAIL(&c->running_q, t, q);
 	if (task_m(t)->start(t, err, sizeof(err)) == 0)
 		return 1;
 	save = errno;
@@ -385,11 +385,11 @@ on_pump(void *arg)
 	struct task *t;
 	int more, held = 0;
 
-	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
+	more = !readyq_empty(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
 	CORE_IO(c, batch, 1);
 	for (int guard = 0; guard < 100000; guard++) {
-		if (TAILQ_EMPTY(&c->ready)) {
+		if (readyq_empty(&c->ready)) {
 			/* after a hold, start nothing more until a finish */
 			if (held || !window_open(c) ||
 			    (t = next_task(c)) == NULL)
@@ -399,14 +399,13 @@ on_pump(void *arg)
 		}
 		if (!pace_ready(&c->pace) || CORE_IO0(c, blocked))
 			break;
-		t = TAILQ_FIRST(&c->ready);
-		TAILQ_REMOVE(&c->ready, t, q);
+		t = readyq_pop(&c->ready);
 		t->wants = 0;
 		if (task_m(t)->probe(t))
 			(void)pace_take(&c->pace);
 	}
 	CORE_IO(c, batch, 0);		/* the probes go out together */
-	if (!TAILQ_EMPTY(&c->ready))
+	if (!readyq_empty(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
 		if (c->idle_cb != NULL)
@@ -554,7 +553,6 @@ core_new_io(struct loop *l, const struct core_conf *conf,
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);
 	timer_init(&c->reap, on_reap, c);
-	TAILQ_INIT(&c->ready);
 	TAILQ_INIT(&c->dead);
 	TAILQ_INIT(&c->held);
 	TAILQ_INIT(&c->zombies);
@@ -662,6 +660,7 @@ core_free(struct core *c)
 	free_queue(&c->zombies);
 	c->io.ops->free(c->io.ctx);
 	match_free(c->mt);
+	readyq_free(&c->ready);
 	scamper_cycle_free(c->cycle);
 	free(c);
 }
@@ -739,7 +738,7 @@ src_stop(struct core *c, struct core_src *s)
 		}
 	}
 	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
-		next = TAILQ_NEXT(t, run);
+		next = TAILQ_NEXT(t, q);
 		if (t->src != s)
 			continue;
 		t->discard = 1;
@@ -967,7 +966,7 @@ core_src_free(struct core_src *s)
 		}
 	}
 	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
-		next = TAILQ_NEXT(t, run);
+		next = TAILQ_NEXT(t, q);
 		if (t->src != s)
 			continue;
 		t->src = &c->orphans;

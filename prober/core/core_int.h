@@ -15,6 +15,7 @@
 #include "loop.h"
 #include "match.h"
 #include "pace.h"
+#include "readyq.h"
 #include "task.h"
 
 /* What few tasks use: several flows, a datalink, TCP probes on the
@@ -51,11 +52,13 @@ struct task {
 						 * source is gone, discard */
 	struct match_entry	 me;		/* task_flow's */
 	uint16_t		 result_type;
-	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
-	TAILQ_ENTRY(task)	 run;		/* on the running list */
+	TAILQ_ENTRY(task)	 q;		/* pending, running, held,
+						 * dead or zombies */
 	uint32_t		 id;
 	uint32_t		 txwait;	/* probes whose send time is
 						   still to be reported */
+	uint32_t		 rslot;		/* its slot in c->ready while
+						 * it wants a token */
 	uint8_t			 midx;		/* its method's index in
 						   c->conf.methods */
 	uint8_t			 dl_want;	/* TASK_DL_* */
@@ -115,11 +118,13 @@ struct core {
 	struct pace		 pace;
 	struct timer		 pump;		/* next pacing decision */
 	struct timer		 reap;		/* write and free finished */
-	struct taskq		 ready;		/* started, wanting a token */
+	struct readyq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	struct taskq		 held;		/* flow busy: wait for a finish */
 	struct taskq		 zombies;	/* freed, awaiting send times */
-	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
+	TAILQ_HEAD(, task)	 running_q;	/* started, not finished (by q:
+						 * a running task is on no
+						 * other list) */
 	int			 discard;	/* free without writing */
 	int			 freeing;	/* core_free: no zombies */
 	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */

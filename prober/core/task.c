@@ -180,7 +180,8 @@ task_want_probe(struct task *t)
 	if (t->wants || t->finished)
 		return;
 	t->wants = 1;
-	TAILQ_INSERT_TAIL(&task_core(t)->ready, t, q);
+	if (readyq_push(&task_core(t)->ready, t) == -1)
+		fatal("ready queue");
 	core_kick(task_core(t));
 }
 
@@ -635,7 +636,7 @@ task_unrun(struct task *t)
 	task_fw_release(t);
 	task_flows_del(t);
 	task_core(t)->running--;
-	TAILQ_REMOVE(&task_core(t)->running_q, t, run);
+	TAILQ_REMOVE(&task_core(t)->running_q, t, q);
 }
 
 void
@@ -647,7 +648,7 @@ task_finish(struct task *t)
 		return;
 	t->finished = 1;
 	if (t->wants) {
-		TAILQ_REMOVE(&c->ready, t, q);
+		readyq_del(&c->ready, t);
 		t->wants = 0;
 	}
 	task_unrun(t);
