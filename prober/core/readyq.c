@@ -7,10 +7,8 @@
 #include "core_int.h"
 #include "readyq.h"
 
-/* Move Q's slots in use to the front of a ring twice as large (at least
- * 64), holes left out, telling each task its new slot. */
-static int
-grow(struct readyq *q)
+int
+readyq_grow(struct readyq *q)
 {
 	uint32_t cap = q->cap == 0 ? 64 : q->cap * 2, n = 0;
 	struct task **v;
@@ -20,7 +18,7 @@ grow(struct readyq *q)
 		return -1;
 	}
 	for (uint32_t i = 0; i < q->len; i++) {
-		struct task *t = q->v[(q->head + i) % q->cap];
+		struct task *t = q->v[(q->head + i) & (q->cap - 1)];
 
 		if (t != NULL) {
 			t->rslot = n;
@@ -35,26 +33,14 @@ grow(struct readyq *q)
 	return 0;
 }
 
-int
-readyq_push(struct readyq *q, struct task *t)
-{
-	if (q->len == q->cap && grow(q) == -1)
-		return -1;
-	t->rslot = (q->head + q->len) % q->cap;
-	q->v[t->rslot] = t;
-	q->len++;
-	q->n++;
-	return 0;
-}
-
 struct task *
-readyq_pop(struct readyq *q)
+readyq_pop_slow(struct readyq *q)
 {
 	while (q->len > 0) {
 		struct task *t = q->v[q->head];
 
 		q->v[q->head] = NULL;
-		q->head = (q->head + 1) % q->cap;
+		q->head = (q->head + 1) & (q->cap - 1);
 		q->len--;
 		if (t != NULL) {
 			q->n--;

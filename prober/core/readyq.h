@@ -19,12 +19,42 @@ struct readyq {
 	uint32_t	  n;	/* tasks in the queue */
 };
 
-/* Put T at the tail of Q (its slot in T's rslot).  Returns 0, or -1
- * with errno ENOMEM. */
-int readyq_push(struct readyq *q, struct task *t);
+/* Move Q's slots in use to the front of a ring twice as large (at least
+ * 64: always a power of 2, so a slot is masked), holes left out, telling
+ * each task its new slot.  Returns 0, or -1 with errno ENOMEM. */
+int readyq_grow(struct readyq *q);
+
+/* readyq_pop through holes. */
+struct task *readyq_pop_slow(struct readyq *q);
+
+/* Put T at the tail of Q, its slot in *SLOT (T's rslot, which
+ * readyq_grow also sets).  Returns 0, or -1 with errno ENOMEM. */
+static inline int
+readyq_push(struct readyq *q, struct task *t, uint32_t *slot)
+{
+	if (q->len == q->cap && readyq_grow(q) == -1)
+		return -1;
+	*slot = (q->head + q->len) & (q->cap - 1);
+	q->v[*slot] = t;
+	q->len++;
+	q->n++;
+	return 0;
+}
 
 /* The task at Q's head, taken out, or NULL if Q is empty. */
-struct task *readyq_pop(struct readyq *q);
+static inline struct task *
+readyq_pop(struct readyq *q)
+{
+	struct task *t;
+
+	if (q->len == 0 || (t = q->v[q->head]) == NULL)
+		return readyq_pop_slow(q);
+	q->v[q->head] = NULL;
+	q->head = (q->head + 1) & (q->cap - 1);
+	q->len--;
+	q->n--;
+	return t;
+}
 
 /* Take T (in Q) out, leaving a hole. */
 void readyq_del(struct readyq *q, struct task *t);

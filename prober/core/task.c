@@ -180,7 +180,7 @@ task_want_probe(struct task *t)
 	if (t->wants || t->finished)
 		return;
 	t->wants = 1;
-	if (readyq_push(&task_core(t)->ready, t) == -1)
+	if (readyq_push(&task_core(t)->ready, t, &t->rslot) == -1)
 		fatal("ready queue");
 	core_kick(task_core(t));
 }

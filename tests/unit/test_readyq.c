@@ -31,7 +31,7 @@ START_TEST(fifo)
 		unsigned what = (unsigned)(x % 8);
 
 		if (what < 4 && !e->wants) {		/* want */
-			ck_assert_int_eq(readyq_push(&q, e), 0);
+			ck_assert_int_eq(readyq_push(&q, e, &e->rslot), 0);
 			e->wants = 1;
 			ref[rt++] = e;
 			n++;
