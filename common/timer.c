@@ -4,10 +4,21 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "log.h"
 #include "mem.h"
 #include "timer.h"
 
 #define ARITY 4
+
+/* The kinds: a timer's callback and its argument's distance from the
+ * timer (uintptr_t arithmetic: the argument may be anything, even NULL). */
+static struct {
+	timer_cb	*cb;
+	uintptr_t	 off;
+} kinds[TIMER_KINDS];		/* 0: none (a zeroed timer's) */
+static uint32_t nkinds = 1;
+
+_Static_assert(sizeof(struct timer) <= 32, "a timer is held per trace in flight (issue 22)");
 
 /* What a heaped timer's next points at. */
 static struct timer heaped;
@@ -100,7 +111,7 @@ queue_head_set(struct timer_queue *q)
 	struct timer *f = q->s.next;
 
 	q->head_when = f == &q->s ? INT64_MAX : f->when.ns;
-	q->head_seq = f == &q->s ? UINT64_MAX : f->seq;
+	q->head_seq = f == &q->s ? UINT32_MAX : f->seq;
 }
 
 /* The queue T (when set) may go at the tail of: the one whose tail is
@@ -154,6 +165,26 @@ queue_remove(struct timer_heap *h, struct timer *t)
 		}
 }
 
+/* The kind of (CB, OFF), made if new; the last one found is tried
+ * first (timers are made in runs of the same kind). */
+static uint32_t
+kind_of(timer_cb *cb, uintptr_t off)
+{
+	static uint32_t last;
+
+	if (last != 0 && last < nkinds && kinds[last].cb == cb && kinds[last].off == off)
+		return last;
+	for (uint32_t i = 1; i < nkinds; i++)
+		if (kinds[i].cb == cb && kinds[i].off == off)
+			return last = i;
+	if (nkinds == TIMER_KINDS)
+		fatalx("timer_init: more than %d (callback, argument distance) "
+		    "pairs: an argument not beside its timer?", TIMER_KINDS - 1);
+	kinds[nkinds].cb = cb;
+	kinds[nkinds].off = off;
+	return last = nkinds++;
+}
+
 void
 timer_init(struct timer *t, timer_cb *cb, void *arg)
 {
@@ -161,8 +192,14 @@ timer_init(struct timer *t, timer_cb *cb, void *arg)
 	t->seq = 0;
 	t->next = NULL;
 	t->at.idx = 0;
-	t->cb = cb;
-	t->arg = arg;
+	t->kind = kind_of(cb, (uintptr_t)arg - (uintptr_t)t);
+}
+
+/* Call T's callback with its argument. */
+static void
+timer_fire(struct timer *t)
+{
+	kinds[t->kind].cb((void *)((uintptr_t)t + kinds[t->kind].off));
 }
 
 void
@@ -175,7 +212,8 @@ timer_heap_init(struct timer_heap *h)
 	for (int i = 0; i < TIMER_NQ; i++) {
 		struct timer_queue *q = &h->q[i];
 
-		timer_init(&q->s, NULL, NULL);
+		q->s.when.ns = 0;
+		q->s.seq = q->s.kind = 0;
 		q->s.next = q->s.at.prev = &q->s;
 		queue_head_set(q);
 	}
@@ -204,6 +242,8 @@ timer_schedule(struct timer_heap *h, struct timer *t, struct monotime when)
 	struct timer_queue *q;
 
 	timer_cancel(h, t);
+	if (h->seq == UINT32_MAX && timer_heap_renumber(h) == -1)
+		return -1;
 	t->when = when;
 	t->seq = h->seq++;
 	if ((q = queue_pick(h, t)) != NULL)
@@ -230,7 +270,7 @@ timer_cancel(struct timer_heap *h, struct timer *t)
 struct timer *
 timer_heap_peek(const struct timer_heap *h)
 {
-	struct timer_ent best = { INT64_MAX, UINT64_MAX, NULL };
+	struct timer_ent best = { INT64_MAX, UINT32_MAX, NULL };
 
 	if (h->len > 0)
 		best = h->v[0];
@@ -244,6 +284,47 @@ timer_heap_peek(const struct timer_heap *h)
 	return best.t;
 }
 
+static int
+seq_cmp(const void *a, const void *b)
+{
+	uint32_t x = (*(struct timer *const *)a)->seq;
+	uint32_t y = (*(struct timer *const *)b)->seq;
+
+	return (x > y) - (x < y);
+}
+
+int
+timer_heap_renumber(struct timer_heap *h)
+{
+	struct timer **v;
+	size_t n = 0;
+
+	if (h->n == 0) {
+		h->seq = 0;
+		return 0;
+	}
+	if ((v = calloc(h->n, sizeof(*v))) == NULL)
+		return -1;
+	for (size_t i = 0; i < h->len; i++)
+		v[n++] = h->v[i].t;
+	for (int i = 0; i < TIMER_NQ; i++)
+		for (struct timer *t = h->q[i].s.next; t != &h->q[i].s;
+		    t = t->next)
+			v[n++] = t;
+	qsort(v, n, sizeof(*v), seq_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i]->seq = (uint32_t)i;
+	/* the order is kept, so the heap stays a heap: only its keys' copies
+	 * and the queues' heads change */
+	for (size_t i = 0; i < h->len; i++)
+		h->v[i].seq = h->v[i].t->seq;
+	for (int i = 0; i < TIMER_NQ; i++)
+		queue_head_set(&h->q[i]);
+	h->seq = (uint32_t)n;
+	free(v);
+	return 0;
+}
+
 size_t
 timer_heap_run(struct timer_heap *h, struct monotime now)
 {
@@ -253,7 +334,7 @@ timer_heap_run(struct timer_heap *h, struct monotime now)
 	while ((t = timer_heap_peek(h)) != NULL &&
 	    monotime_cmp(t->when, now) <= 0) {
 		timer_cancel(h, t);
-		t->cb(t->arg);
+		timer_fire(t);
 		n++;
 	}
 	return n;

@@ -13,8 +13,15 @@
  * each heaped timer knows its index so cancel is O(log n).  The earliest
  * timer is the least of the heap's root and the queues' heads.  Equal
  * deadlines fire in the order they were scheduled (a sequence number
- * breaks ties, across queues and heap).  The owner must cancel a timer
- * before freeing the memory it lives in.
+ * breaks ties, across queues and heap; it is 32 bits, renumbered in
+ * order before it would wrap).  The owner must cancel a timer before
+ * freeing the memory it lives in.
+ *
+ * A timer is 32 bytes (issue 22: one is held per trace in flight): its
+ * callback and argument are one 32-bit "kind", an entry in a process-wide
+ * table of (callback, argument's distance from the timer) pairs.  The
+ * argument is nearly always the structure the timer is embedded in, so
+ * a program has a few dozen kinds however many timers it makes.
  */
 #ifndef COMMON_TIMER_H
 #define COMMON_TIMER_H
@@ -28,23 +35,23 @@ typedef void timer_cb(void *arg);
 
 struct timer {
 	struct monotime	 when;	/* deadline; valid while scheduled */
-	uint64_t	 seq;	/* tie-break: order of scheduling */
 	struct timer	*next;	/* NULL: idle; else heaped, or queued */
 	union {
 		size_t		 idx;	/* heaped: index in the heap */
 		struct timer	*prev;	/* queued: the one before */
 	} at;
-	timer_cb	*cb;
-	void		*arg;
+	uint32_t	 seq;	/* tie-break: order of scheduling */
+	uint32_t	 kind;	/* callback and argument (timer_init) */
 };
 
 struct timer_ent {
 	int64_t		 when;	/* the timer's deadline (ns) */
-	uint64_t	 seq;
+	uint32_t	 seq;
 	struct timer	*t;
 };
 
 #define TIMER_NQ 4	/* queues */
+#define TIMER_KINDS 4096	/* (callback, distance) pairs, process-wide */
 
 /* A queue: a circular list through the timers from sentinel S, and the
  * key of its head (INT64_MAX when empty) so that finding the earliest
@@ -52,20 +59,30 @@ struct timer_ent {
 struct timer_queue {
 	struct timer	 s;
 	int64_t		 head_when;
-	uint64_t	 head_seq;
+	uint32_t	 head_seq;
 };
 
 struct timer_heap {
 	struct timer_ent	*v;
 	size_t			 len;	/* timers in the heap */
 	size_t			 cap;
-	uint64_t		 seq;
+	uint32_t		 seq;	/* the next timer's */
 	size_t			 n;	/* timers scheduled, heap and queues */
 	struct timer_queue	 q[TIMER_NQ];
 };
 
-/* Prepare T to call CB(ARG) when it fires; T is not scheduled. */
+/* Prepare T to call CB(ARG) when it fires; T is not scheduled.  ARG is
+ * kept as its distance from T: each distinct (CB, distance) takes one of
+ * TIMER_KINDS - 1 entries for the process's life (aborts when they run out),
+ * so ARG should be T's container or at a fixed place beside T. */
 void timer_init(struct timer *t, timer_cb *cb, void *arg);
+
+/* Nonzero if T has been through timer_init (a zeroed timer has not). */
+static inline int
+timer_is_init(const struct timer *t)
+{
+	return t->kind != 0;
+}
 
 /* Nonzero if T is currently scheduled. */
 static inline int
@@ -73,6 +90,11 @@ timer_pending(const struct timer *t)
 {
 	return t->next != NULL;
 }
+
+/* Renumber H's timers' sequence from 0 in their order (what
+ * timer_schedule does when the 32-bit sequence would wrap).  Returns 0,
+ * or -1 with errno ENOMEM. */
+int timer_heap_renumber(struct timer_heap *h);
 
 /* Make H empty.  H must not be moved while timers are scheduled in it. */
 void timer_heap_init(struct timer_heap *h);

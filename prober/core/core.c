@@ -52,7 +52,7 @@ state_free(struct task *t)
 static void
 task_free(struct task *t)
 {
-	struct core *c = t->c;
+	struct core *c = task_core(t);
 
 	t->txwait -= (uint32_t)CORE_IO(c, forget, t);
 	task_dl_free(t);
@@ -62,6 +62,8 @@ task_free(struct task *t)
 	task_ext_free(t);
 	if (t->txwait > 0 && !c->freeing) {
 		t->zombie = 1;
+		/* its source may go before it does: task_core reads this */
+		t->src = &c->orphans;
 		TAILQ_INSERT_TAIL(&c->zombies, t, q);
 		return;
 	}
@@ -86,7 +88,8 @@ reap_one(struct core *c, struct task *t)
 {
 	struct core_src *s = t->src;
 
-	if (!c->discard && !t->discard && s != NULL && t->result != NULL) {
+	if (!c->discard && !t->discard && s != &c->orphans &&
+	    t->result != NULL) {
 		output_write(s->out, t->result_type, t->result);
 		c->st.results++;
 		if (s->out != c->out)
@@ -95,7 +98,7 @@ reap_one(struct core *c, struct task *t)
 			out_failed(c, s->out);
 	}
 	c->st.tasks_done++;
-	if (s != NULL) {
+	if (s != &c->orphans) {
 		s->live--;
 		if (s->ops != NULL && s->ops->done != NULL)
 			s->ops->done(s->arg, t);
@@ -189,7 +192,6 @@ src_command(struct core_src *s, const char *cmd, const char *where,
 		snprintf(why, sizeof(why), "out of memory");
 		goto bad;
 	}
-	t->c = c;
 	t->midx = (uint8_t)midx;
 	t->src = s;
 	t->id = ++c->next_id;
@@ -311,7 +313,7 @@ start_hold(struct core *c, struct task *t)
 		return 0;
 	task_unrun(t);
 	if (t->wants)
-		TAILQ_REMOVE(&c->ready, t, q);
+		readyq_del(&c->ready, t);
 	t->wants = 0;
 	t->started = 0;
 	t->held = 1;
@@ -332,7 +334,7 @@ start_one(struct core *c, struct task *t)
 	t->started = 1;
 	c->running++;
 	c->st.tasks_started++;
-	TAILQ_INSERT_TAIL(&c->running_q, t, run);
+	TAILQ_INSERT_TAIL(&c->running_q, t, q);
 	if (task_m(t)->start(t, err, sizeof(err)) == 0)
 		return 1;
 	save = errno;
@@ -383,11 +385,11 @@ on_pump(void *arg)
 	struct task *t;
 	int more, held = 0;
 
-	more = !TAILQ_EMPTY(&c->ready) || work_queued(c);
+	more = !readyq_empty(&c->ready) || work_queued(c);
 	pace_update(&c->pace, now, more);
 	CORE_IO(c, batch, 1);
 	for (int guard = 0; guard < 100000; guard++) {
-		if (TAILQ_EMPTY(&c->ready)) {
+		if (readyq_empty(&c->ready)) {
 			/* after a hold, start nothing more until a finish */
 			if (held || !window_open(c) ||
 			    (t = next_task(c)) == NULL)
@@ -397,14 +399,13 @@ on_pump(void *arg)
 		}
 		if (!pace_ready(&c->pace) || CORE_IO0(c, blocked))
 			break;
-		t = TAILQ_FIRST(&c->ready);
-		TAILQ_REMOVE(&c->ready, t, q);
+		t = readyq_pop(&c->ready);
 		t->wants = 0;
 		if (task_m(t)->probe(t))
 			(void)pace_take(&c->pace);
 	}
 	CORE_IO(c, batch, 0);		/* the probes go out together */
-	if (!TAILQ_EMPTY(&c->ready))
+	if (!readyq_empty(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
 		if (c->idle_cb != NULL)
@@ -477,7 +478,7 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 	c->st.matched++;
 	/* the network matched every send time that had come (probes sent
 	 * at layer 2 too) before handing R on */
-	t = e->owner;
+	t = task_of_entry(e);
 	/* the datalink saw this reply first, if at all: deliver it only
 	 * if it was not there (reading the datalink may finish T) */
 	if (t->x != NULL && t->x->dlu != NULL && (t->dl_want & TASK_DL_TS) &&
@@ -500,7 +501,7 @@ on_dl_frame(void *arg, const struct pkt_reply *r, const struct stamp *ts,
 	if (!match_key_of_reply(r, &k) || (e = match_find(c->mt, &k)) ==
 	    NULL)
 		return 0;
-	t = e->owner;
+	t = task_of_entry(e);
 	if (t->finished || !t->dl_ready || !(t->dl_want & TASK_DL_TS))
 		return 0;
 	if (outgoing) {
@@ -552,12 +553,14 @@ core_new_io(struct loop *l, const struct core_conf *conf,
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);
 	timer_init(&c->reap, on_reap, c);
-	TAILQ_INIT(&c->ready);
 	TAILQ_INIT(&c->dead);
 	TAILQ_INIT(&c->held);
 	TAILQ_INIT(&c->zombies);
 	TAILQ_INIT(&c->running_q);
 	TAILQ_INIT(&c->srcs);
+	c->orphans.c = c;
+	TAILQ_INIT(&c->orphans.pending);
+	TAILQ_INIT(&c->orphans.pulls);
 	if ((c->def = core_src_new(c, 1, out, cyc, NULL, NULL)) == NULL)
 		goto fail;
 	return c;
@@ -657,6 +660,7 @@ core_free(struct core *c)
 	free_queue(&c->zombies);
 	c->io.ops->free(c->io.ctx);
 	match_free(c->mt);
+	readyq_free(&c->ready);
 	scamper_cycle_free(c->cycle);
 	free(c);
 }
@@ -734,7 +738,7 @@ src_stop(struct core *c, struct core_src *s)
 		}
 	}
 	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
-		next = TAILQ_NEXT(t, run);
+		next = TAILQ_NEXT(t, q);
 		if (t->src != s)
 			continue;
 		t->discard = 1;
@@ -962,10 +966,10 @@ core_src_free(struct core_src *s)
 		}
 	}
 	for (t = TAILQ_FIRST(&c->running_q); t != NULL; t = next) {
-		next = TAILQ_NEXT(t, run);
+		next = TAILQ_NEXT(t, q);
 		if (t->src != s)
 			continue;
-		t->src = NULL;
+		t->src = &c->orphans;
 		t->discard = 1;
 		halt_running(t);
 		/* halting may finish others: start over */
@@ -973,7 +977,7 @@ core_src_free(struct core_src *s)
 	}
 	TAILQ_FOREACH(t, &c->dead, q)
 		if (t->src == s) {
-			t->src = NULL;
+			t->src = &c->orphans;
 			t->discard = 1;
 		}
 	if (c->cur == s) {
@@ -995,7 +999,7 @@ core_task_halt(struct task *t)
 	if (t->finished)
 		return;
 	if (!t->started)
-		drop_queued(t->c, t);
+		drop_queued(task_core(t), t);
 	else
 		halt_running(t);
 }

@@ -15,12 +15,13 @@
 #include "loop.h"
 #include "match.h"
 #include "pace.h"
+#include "readyq.h"
 #include "task.h"
 
 /* What few tasks use: several flows, a datalink, TCP probes on the
  * datalink, a firewall rule (task_ext makes it on first use). */
 struct task_ext {
-	struct match_entry	*mr;		/* task_flow_range, or NULL */
+	struct task_flowent	*mr;		/* task_flow_range, or NULL */
 	size_t			 nmr;
 	struct io_dl		*dlu;		/* task_datalink, or NULL */
 	task_dl_ready		*dl_readycb;
@@ -32,21 +33,32 @@ struct task_ext {
 	task_fw_ready		*fw_readycb;
 };
 
+/* One of the flows of a task with several (task_ext's mr): the entry
+ * and its task (an entry has no owner pointer: match.h).  Its tag is 1;
+ * a task's own entry (struct task's me) has tag 0. */
+struct task_flowent {
+	struct match_entry	 e;
+	struct task		*t;
+};
+
 /* One per measurement, queued or running: only what every task uses
- * (one is held per trace in flight: issue 22's memory), the rest in
- * struct task_ext. */
+ * (one is held per trace in flight: issue 22's memory; no core pointer
+ * nor match owner: task_core, task_of_entry), the rest in struct
+ * task_ext. */
 struct task {
-	struct core		*c;
 	void			*result;	/* task_result */
 	struct task_ext		*x;		/* NULL until needed */
-	struct core_src		*src;		/* NULL: orphaned, discard */
-	struct match_entry	 me;
-	TAILQ_ENTRY(task)	 q;		/* pending, ready or dead */
-	TAILQ_ENTRY(task)	 run;		/* on the running list */
+	struct core_src		*src;		/* the core's orphans: its
+						 * source is gone, discard */
+	struct match_entry	 me;		/* task_flow's */
+	uint16_t		 result_type;
+	TAILQ_ENTRY(task)	 q;		/* pending, running, held,
+						 * dead or zombies */
 	uint32_t		 id;
 	uint32_t		 txwait;	/* probes whose send time is
 						   still to be reported */
-	uint16_t		 result_type;
+	uint32_t		 rslot;		/* its slot in c->ready while
+						 * it wants a token */
 	uint8_t			 midx;		/* its method's index in
 						   c->conf.methods */
 	uint8_t			 dl_want;	/* TASK_DL_* */
@@ -106,11 +118,13 @@ struct core {
 	struct pace		 pace;
 	struct timer		 pump;		/* next pacing decision */
 	struct timer		 reap;		/* write and free finished */
-	struct taskq		 ready;		/* started, wanting a token */
+	struct readyq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	struct taskq		 held;		/* flow busy: wait for a finish */
 	struct taskq		 zombies;	/* freed, awaiting send times */
-	TAILQ_HEAD(, task)	 running_q;	/* started, not finished */
+	TAILQ_HEAD(, task)	 running_q;	/* started, not finished (by q:
+						 * a running task is on no
+						 * other list) */
 	int			 discard;	/* free without writing */
 	int			 freeing;	/* core_free: no zombies */
 	TAILQ_HEAD(, core_src)	 srcs;		/* round-robin order */
@@ -130,13 +144,37 @@ struct core {
 	int			 failed;	/* core_fail's errno */
 	struct core_stats	 st;
 	struct core_lost	 lost;
+	struct core_src		 orphans;	/* the source of tasks whose
+						 * own is gone */
 };
+
+/* T's core (every source, the orphans too, knows its core). */
+static inline struct core *
+task_core(const struct task *t)
+{
+	return t->src->c;
+}
+
+/* The task whose flow E is. */
+static inline struct task *
+task_of_entry(struct match_entry *e)
+{
+	return e->tag ? ((struct task_flowent *)(void *)e)->t :
+	    (struct task *)(void *)((char *)e - offsetof(struct task, me));
+}
+
+/* Nonzero if T's source is gone (it is discarded). */
+static inline int
+task_orphaned(const struct task *t)
+{
+	return t->src == &t->src->c->orphans;
+}
 
 /* T's technique: its entry in the core's method table. */
 static inline const struct method *
 task_m(const struct task *t)
 {
-	return t->c->conf.methods[t->midx];
+	return task_core(t)->conf.methods[t->midx];
 }
 
 /* T's state, in T's allocation after T; NULL once freed. */

@@ -67,12 +67,20 @@ task_ext_free(struct task *t)
 	t->x = NULL;
 }
 
+/* Unlink T's flows F[0..N). */
+static void
+flows_del(struct task *t, struct task_flowent *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		match_del(task_core(t)->mt, &f[i].e);
+}
+
 void
 task_flows_del(struct task *t)
 {
-	match_del(t->c->mt, &t->me);
+	match_del(task_core(t)->mt, &t->me);
 	if (t->x != NULL && t->x->mr != NULL) {
-		match_del_all(t->c->mt, t->x->mr, t->x->nmr);
+		flows_del(t, t->x->mr, t->x->nmr);
 		free(t->x->mr);
 		t->x->mr = NULL;
 		t->x->nmr = 0;
@@ -80,15 +88,14 @@ task_flows_del(struct task *t)
 }
 
 static void
-flow_entry(struct task *t, struct match_entry *e, int af, uint8_t proto,
-    uint16_t id, const uint8_t *dst)
+flow_entry(struct match_entry *e, int af, uint8_t proto, uint16_t id,
+    const uint8_t *dst)
 {
 	memset(&e->key, 0, sizeof(e->key));
 	e->key.af = (uint8_t)af;
 	e->key.proto = proto;
 	e->key.id = id;
 	memcpy(e->key.dst, dst, af == AF_INET ? 4 : 16);
-	e->owner = t;
 }
 
 int
@@ -96,68 +103,75 @@ task_flow(struct task *t, int af, uint8_t proto, uint16_t id,
     const uint8_t *dst)
 {
 	task_flows_del(t);
-	flow_entry(t, &t->me, af, proto, id, dst);
-	return match_add(t->c->mt, &t->me);
+	flow_entry(&t->me, af, proto, id, dst);
+	t->me.tag = 0;
+	return match_add(task_core(t)->mt, &t->me);
+}
+
+/* Link T's N flows F (keys set), leaving out a key given twice; all or
+ * none.  They become T's (task_ext's mr), or F is freed.  Returns 0, or
+ * -1 with errno as match_add(). */
+static int
+flows_link(struct task *t, struct task_flowent *f, size_t n)
+{
+	struct match_entry *old;
+	size_t m = 0;
+	int save;
+
+	for (size_t i = 0; i < n; i++) {
+		f[m] = f[i];	/* before it is linked: the table keeps it */
+		f[m].e.tag = 1;
+		f[m].t = t;
+		if (match_add(task_core(t)->mt, &f[m].e) == 0) {
+			m++;
+			continue;
+		}
+		/* a key given twice: the first is already ours */
+		save = errno;
+		if (save == EEXIST && (old = match_find(task_core(t)->mt,
+		    &f[m].e.key)) != NULL && task_of_entry(old) == t)
+			continue;
+		flows_del(t, f, m);
+		free(f);
+		errno = save;
+		return -1;
+	}
+	t->x->mr = f;
+	t->x->nmr = m;
+	return 0;
 }
 
 int
 task_flow_range(struct task *t, int af, uint8_t proto, uint16_t first,
     uint16_t count, const uint8_t *dst)
 {
-	struct match_entry *e;
+	struct task_flowent *f;
 
 	if (count <= 1)
 		return task_flow(t, af, proto, first, dst);
 	task_flows_del(t);
-	if (task_ext(t) == NULL || (e = calloc(count, sizeof(*e))) == NULL)
+	if (task_ext(t) == NULL || (f = calloc(count, sizeof(*f))) == NULL)
 		return -1;
 	for (uint16_t i = 0; i < count; i++)
-		flow_entry(t, &e[i], af, proto, (uint16_t)(first + i), dst);
-	if (match_add_all(t->c->mt, e, count) == -1) {
-		int save = errno;
-
-		free(e);
-		errno = save;
-		return -1;
-	}
-	t->x->mr = e;
-	t->x->nmr = count;
-	return 0;
+		flow_entry(&f[i].e, af, proto, (uint16_t)(first + i), dst);
+	return flows_link(t, f, count);
 }
 
 int
 task_flows(struct task *t, const struct task_flowkey *k, size_t n)
 {
-	struct match_entry *e, *old;
-	size_t m = 0;
-	int save;
+	struct task_flowent *f;
 
 	if (n == 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	task_flows_del(t);
-	if (task_ext(t) == NULL || (e = calloc(n, sizeof(*e))) == NULL)
+	if (task_ext(t) == NULL || (f = calloc(n, sizeof(*f))) == NULL)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		flow_entry(t, &e[m], k[i].af, k[i].proto, k[i].id, k[i].dst);
-		if (match_add(t->c->mt, &e[m]) == 0) {
-			m++;
-			continue;
-		}
-		/* a key given twice: the first is already ours */
-		save = errno;
-		if (save == EEXIST && (old = match_find(t->c->mt,
-		    &e[m].key)) != NULL && old->owner == t)
-			continue;
-		match_del_all(t->c->mt, e, m);
-		free(e);
-		errno = save;
-		return -1;
-	}
-	t->x->mr = e;
-	t->x->nmr = m;
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		flow_entry(&f[i].e, k[i].af, k[i].proto, k[i].id, k[i].dst);
+	return flows_link(t, f, n);
 }
 
 void
@@ -166,8 +180,9 @@ task_want_probe(struct task *t)
 	if (t->wants || t->finished)
 		return;
 	t->wants = 1;
-	TAILQ_INSERT_TAIL(&t->c->ready, t, q);
-	core_kick(t->c);
+	if (readyq_push(&task_core(t)->ready, t, &t->rslot) == -1)
+		fatal("ready queue");
+	core_kick(task_core(t));
 }
 
 int
@@ -182,17 +197,17 @@ task_send(struct task *t, const struct pkt_probe *p, struct stamp *tx,
 		errno = EINVAL;
 		return -1;
 	}
-	t->c->st.probes++;
+	task_core(t)->st.probes++;
 	if (t->midx < CORE_NMETHODS)
-		t->c->st.probes_by_method[t->midx]++;
+		task_core(t)->st.probes_by_method[t->midx]++;
 	/* counted first: a socket without timestamps reports at once */
 	t->txwait++;
 	if (t->x != NULL && t->x->dlu != NULL && (t->dl_want & TASK_DL_VIA))
-		rc = CORE_IO(t->c, dl_send, t->x->dlu, buf, len, tx, t, tag);
+		rc = CORE_IO(task_core(t), dl_send, t->x->dlu, buf, len, tx, t, tag);
 	else if ((rc = tcpdl_send(t, buf, len, tx, tag)) != 0)
 		rc = rc == 1 ? 0 : -1;
 	else
-		rc = CORE_IO(t->c, send, buf, len, tx, t, tag);
+		rc = CORE_IO(task_core(t), send, buf, len, tx, t, tag);
 	if (rc == -1)
 		t->txwait--;
 	return rc;
@@ -204,7 +219,7 @@ task_rtt_us(struct task *t, struct stamp tx, struct stamp rx)
 	int64_t ns = stamp_sub_ns(rx, tx), us;
 
 	if (ns < 0) {
-		t->c->st.rtt_negative++;
+		task_core(t)->st.rtt_negative++;
 		log_debug("%s %u: reply received %lld ns before its probe was "
 		    "sent (tx %lld.%09lld, rx %lld.%09lld): both times kept",
 		    task_m(t)->name, t->id, (long long)-ns,
@@ -227,7 +242,7 @@ task_timer(struct task *t, struct timer *tm, int64_t ms)
 		return;
 	/* the only failure is ENOMEM growing the heap: die rather than
 	 * leave a task that never times out */
-	if (loop_timer_after(t->c->l, tm, ms) == -1)
+	if (loop_timer_after(task_core(t)->l, tm, ms) == -1)
 		fatal("timer");
 }
 
@@ -246,25 +261,25 @@ task_probe_timer(struct task *t, struct timer *tm)
 void
 task_timer_cancel(struct task *t, struct timer *tm)
 {
-	loop_timer_cancel(t->c->l, tm);
+	loop_timer_cancel(task_core(t)->l, tm);
 }
 
 struct monotime
 task_now(const struct task *t)
 {
-	return loop_now(t->c->l);
+	return loop_now(task_core(t)->l);
 }
 
 struct timeval
 task_walltime(const struct task *t)
 {
-	return loop_wall(t->c->l);
+	return loop_wall(task_core(t)->l);
 }
 
 struct scamper_cycle *
 task_cycle(const struct task *t)
 {
-	return t->src != NULL ? t->src->cycle : t->c->cycle;
+	return !task_orphaned(t) ? t->src->cycle : task_core(t)->cycle;
 }
 
 void
@@ -302,19 +317,19 @@ task_ip_proto(int af, int udp, int tcp)
 uint16_t
 task_default_sport(const struct task *t)
 {
-	return t->c->sport;
+	return task_core(t)->sport;
 }
 
 uint32_t
 task_pid(const struct task *t)
 {
-	return t->c->pid;
+	return task_core(t)->pid;
 }
 
 uint32_t
 task_random(const struct task *t)
 {
-	struct core *c = t->c;
+	struct core *c = task_core(t);
 	uint32_t v;
 
 	if (c->conf.seed != 0) {
@@ -333,7 +348,7 @@ int
 task_route_src(const struct task *t, int af, const uint8_t *dst,
     uint8_t *src)
 {
-	return CORE_IO(t->c, route_src, af, dst, src);
+	return CORE_IO(task_core(t), route_src, af, dst, src);
 }
 
 int
@@ -352,14 +367,14 @@ task_dl_free(struct task *t)
 	if (t->x == NULL)
 		return;
 	if (t->x->dlu != NULL)
-		CORE_IO(t->c, dl_free, t->x->dlu);
+		CORE_IO(task_core(t), dl_free, t->x->dlu);
 	t->x->dlu = NULL;
 }
 
 int
 task_ifmtu(const struct task *t, int af, const uint8_t *src, uint16_t *mtu)
 {
-	return CORE_IO(t->c, ifmtu, af, src, mtu);
+	return CORE_IO(task_core(t), ifmtu, af, src, mtu);
 }
 
 /* The datalink of task ARG answered. */
@@ -393,7 +408,7 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 	t->x->dl_readycb = ready;
 	t->x->dl_sentcb = sent;
 	t->x->dl_framecb = NULL;
-	if (t->c->io.ops->dl_new == NULL) {
+	if (task_core(t)->io.ops->dl_new == NULL) {
 		snprintf(err, errlen, "no datalink in this network");
 		errno = ENODEV;
 		return -1;
@@ -402,7 +417,7 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 	 * refusal that is no system call's (a router of ours, say) is
 	 * EINVAL, not whatever errno held */
 	errno = 0;
-	if ((t->x->dlu = CORE_IO(t->c, dl_new, dw, af, dst, rtr, on_dl_ready, t,
+	if ((t->x->dlu = CORE_IO(task_core(t), dl_new, dw, af, dst, rtr, on_dl_ready, t,
 	    err, errlen)) == NULL) {
 		if (errno == 0)
 			errno = EINVAL;
@@ -414,15 +429,15 @@ task_datalink(struct task *t, int want, int af, const uint8_t *dst,
 int
 task_reply_from_dl(const struct task *t)
 {
-	return t->c->from_dl;
+	return task_core(t)->from_dl;
 }
 
 int
 task_reply_fragid(const struct task *t, uint32_t *id)
 {
-	if (!t->c->from_dl || t->c->dl_fragid == NULL)
+	if (!task_core(t)->from_dl || task_core(t)->dl_fragid == NULL)
 		return 0;
-	*id = *t->c->dl_fragid;
+	*id = *task_core(t)->dl_fragid;
 	return 1;
 }
 
@@ -443,11 +458,11 @@ task_iface_byname(const struct task *t, const char *name,
 {
 	struct iftab_if f;
 
-	if (t->c->io.ops->if_byname == NULL) {
+	if (task_core(t)->io.ops->if_byname == NULL) {
 		errno = ENODEV;
 		return -1;
 	}
-	if (CORE_IO(t->c, if_byname, name, &f) == -1)
+	if (CORE_IO(task_core(t), if_byname, name, &f) == -1)
 		return -1;
 	iface_of(&f, i);
 	return 0;
@@ -459,11 +474,11 @@ task_iface_byaddr(const struct task *t, int af, const uint8_t *addr,
 {
 	struct iftab_if f;
 
-	if (t->c->io.ops->if_byaddr == NULL) {
+	if (task_core(t)->io.ops->if_byaddr == NULL) {
 		errno = EADDRNOTAVAIL;
 		return -1;
 	}
-	if (CORE_IO(t->c, if_byaddr, af, addr, &f) == -1)
+	if (CORE_IO(task_core(t), if_byaddr, af, addr, &f) == -1)
 		return -1;
 	iface_of(&f, i);
 	return 0;
@@ -473,11 +488,11 @@ int
 task_iface_addr(const struct task *t, uint32_t ifindex, int af,
     const uint8_t *near, uint8_t *addr)
 {
-	if (t->c->io.ops->if_addr == NULL) {
+	if (task_core(t)->io.ops->if_addr == NULL) {
 		errno = EADDRNOTAVAIL;
 		return -1;
 	}
-	return CORE_IO(t->c, if_addr, ifindex, af, near, addr);
+	return CORE_IO(task_core(t), if_addr, ifindex, af, near, addr);
 }
 
 /* A frame for the tap of task ARG. */
@@ -505,11 +520,11 @@ task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
 	t->x->dl_readycb = ready;
 	t->x->dl_sentcb = NULL;
 	t->x->dl_framecb = frame;
-	if (t->c->io.ops->dl_tap_new == NULL) {
+	if (task_core(t)->io.ops->dl_tap_new == NULL) {
 		snprintf(err, errlen, "no datalink in this network");
 		return -1;
 	}
-	if ((t->x->dlu = CORE_IO(t->c, dl_tap_new, ifindex, expr, send,
+	if ((t->x->dlu = CORE_IO(task_core(t), dl_tap_new, ifindex, expr, send,
 	    frame != NULL ? on_tap_frame : NULL, on_dl_ready, t, err,
 	    errlen)) == NULL)
 		return -1;
@@ -519,14 +534,14 @@ task_dl_tap(struct task *t, uint32_t ifindex, const char *expr, int send,
 int
 task_halt_error(const struct task *t)
 {
-	return t->c->halt_err;
+	return task_core(t)->halt_err;
 }
 
 int
 task_fw_needed(const struct task *t, const char *name, char *err,
     size_t errlen)
 {
-	if (t->c->io.ops->fw_lease != NULL)
+	if (task_core(t)->io.ops->fw_lease != NULL)
 		return 0;
 	snprintf(err, errlen, "needs the firewall, which keeps this host's "
 	    "own TCP from resetting the connection %s makes: start scamper "
@@ -554,7 +569,7 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	struct netio_fw_rule r;
 
 	task_fw_release(t);
-	if (t->c->io.ops->fw_lease == NULL) {
+	if (task_core(t)->io.ops->fw_lease == NULL) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
@@ -567,7 +582,7 @@ task_fw_lease(struct task *t, int af, const uint8_t *src, const uint8_t *dst,
 	if (task_ext(t) == NULL)
 		return -1;
 	t->x->fw_readycb = ready;
-	if ((t->x->fwl = CORE_IO(t->c, fw_lease, &r, on_fw_done, t)) == NULL)
+	if ((t->x->fwl = CORE_IO(task_core(t), fw_lease, &r, on_fw_done, t)) == NULL)
 		return -1;
 	return 0;
 }
@@ -577,13 +592,13 @@ task_dl_send(struct task *t, const uint8_t *frame, size_t len,
     struct stamp *tx, uint32_t tag)
 {
 	if (t->x == NULL || t->x->dlu == NULL ||
-	    t->c->io.ops->dl_send_frame == NULL) {
+	    task_core(t)->io.ops->dl_send_frame == NULL) {
 		errno = ENOTCONN;
 		return -1;
 	}
-	t->c->st.probes++;
+	task_core(t)->st.probes++;
 	t->txwait++;	/* counted first, as task_send does */
-	if (CORE_IO(t->c, dl_send_frame, t->x->dlu, frame, len, tx, t, tag) ==
+	if (CORE_IO(task_core(t), dl_send_frame, t->x->dlu, frame, len, tx, t, tag) ==
 	    -1) {
 		t->txwait--;
 		return -1;
@@ -596,7 +611,7 @@ task_fw_release(struct task *t)
 {
 	if (t->x == NULL || t->x->fwl == NULL)
 		return;
-	CORE_IO(t->c, fw_release, t->x->fwl);
+	CORE_IO(task_core(t), fw_release, t->x->fwl);
 	t->x->fwl = NULL;
 }
 
@@ -620,20 +635,20 @@ task_unrun(struct task *t)
 	tcpdl_free(t);
 	task_fw_release(t);
 	task_flows_del(t);
-	t->c->running--;
-	TAILQ_REMOVE(&t->c->running_q, t, run);
+	task_core(t)->running--;
+	TAILQ_REMOVE(&task_core(t)->running_q, t, q);
 }
 
 void
 task_finish(struct task *t)
 {
-	struct core *c = t->c;
+	struct core *c = task_core(t);
 
 	if (t->finished)
 		return;
 	t->finished = 1;
 	if (t->wants) {
-		TAILQ_REMOVE(&c->ready, t, q);
+		readyq_del(&c->ready, t);
 		t->wants = 0;
 	}
 	task_unrun(t);

@@ -69,10 +69,10 @@ on_ready(void *arg, int err, const char *why)
 	while ((q = t->x->tcpdl_q) != NULL && !t->finished) {
 		t->x->tcpdl_q = q->next;
 		if (t->tcpdl_state == TD_READY)
-			rc = CORE_IO(t->c, dl_send, t->x->tcpdl, q->buf, q->len,
+			rc = CORE_IO(task_core(t), dl_send, t->x->tcpdl, q->buf, q->len,
 			    &tx, t, q->tag);
 		else
-			rc = CORE_IO(t->c, send, q->buf, q->len, &tx, t,
+			rc = CORE_IO(task_core(t), send, q->buf, q->len, &tx, t,
 			    q->tag);
 		tell_sent(t, q->tag, rc, &tx);
 		free(q);
@@ -83,7 +83,7 @@ on_ready(void *arg, int err, const char *why)
 static void
 want(struct task *t, const uint8_t *dst)
 {
-	const struct io_ops *ops = t->c->io.ops;
+	const struct io_ops *ops = task_core(t)->io.ops;
 	uint8_t rtr[16];
 	char why[256];
 
@@ -91,10 +91,10 @@ want(struct task *t, const uint8_t *dst)
 	/* a network without them (the harness): on the raw socket */
 	if (ops->next_hop == NULL || ops->dl_new == NULL)
 		return;
-	if (CORE_IO(t->c, next_hop, AF_INET, dst, rtr) != 0 ||
+	if (CORE_IO(task_core(t), next_hop, AF_INET, dst, rtr) != 0 ||
 	    task_ext(t) == NULL)
 		return;
-	if ((t->x->tcpdl = CORE_IO(t->c, dl_new, IO_DL_VIA, AF_INET, dst, rtr,
+	if ((t->x->tcpdl = CORE_IO(task_core(t), dl_new, IO_DL_VIA, AF_INET, dst, rtr,
 	    on_ready, t, why, sizeof(why))) == NULL) {
 		log_debug("%s: TCP probes on the raw socket: %s", task_m(t)->name,
 		    why);
@@ -109,14 +109,14 @@ tcpdl_send(struct task *t, const uint8_t *buf, size_t len,
 {
 	struct tcpdl_pkt *q, **tail;
 
-	if (t->c->conf.rawtcp || len < 20 || (buf[0] >> 4) != 4 ||
+	if (task_core(t)->conf.rawtcp || len < 20 || (buf[0] >> 4) != 4 ||
 	    buf[9] != IPPROTO_TCP)
 		return 0;
 	if (t->tcpdl_state == TD_NONE)
 		want(t, buf + 16);
 	switch (t->tcpdl_state) {
 	case TD_READY:
-		return CORE_IO(t->c, dl_send, t->x->tcpdl, buf, len, tx, t,
+		return CORE_IO(task_core(t), dl_send, t->x->tcpdl, buf, len, tx, t,
 		    tag) == 0 ? 1 : -1;
 	case TD_WAIT:
 		if ((q = malloc(sizeof(*q) + len)) == NULL)
@@ -143,7 +143,7 @@ tcpdl_free(struct task *t)
 	if (t->x == NULL)
 		return;
 	if (t->x->tcpdl != NULL)
-		CORE_IO(t->c, dl_free, t->x->tcpdl);
+		CORE_IO(task_core(t), dl_free, t->x->tcpdl);
 	t->x->tcpdl = NULL;
 	while ((q = t->x->tcpdl_q) != NULL) {
 		t->x->tcpdl_q = q->next;

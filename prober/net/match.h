@@ -28,10 +28,13 @@ struct match_key {
 	uint8_t		dst[16];	/* the probe's destination */
 };
 
+/* No owner pointer (issue 22: one is held per trace in flight): the
+ * owner finds itself from the entry it embeds (container_of), using TAG
+ * if its entries live in more than one kind of place. */
 struct match_entry {
 	struct match_key	 key;
-	int			 linked;
-	void			*owner;
+	uint8_t			 linked;
+	uint8_t			 tag;	/* the owner's: the table ignores it */
 };
 
 struct match_table;
@@ -42,14 +45,14 @@ struct match_table *match_new(void);
 /* Free T; entries still linked are forgotten (they remain their owners'). */
 void match_free(struct match_table *t);
 
-/* Link E (key and owner set by the caller).  Returns 0, or -1 with errno
+/* Link E (key set by the caller).  Returns 0, or -1 with errno
  * EEXIST if another entry has the same key, ENOMEM if growth failed. */
 int match_add(struct match_table *t, struct match_entry *e);
 
 /* Unlink E if linked. */
 void match_del(struct match_table *t, struct match_entry *e);
 
-/* Link the N entries of E (keys and owners set by the caller): all of
+/* Link the N entries of E (keys set by the caller): all of
  * them, or none.  Returns 0, or -1 with errno as match_add(). */
 int match_add_all(struct match_table *t, struct match_entry *e, size_t n);
 

@@ -191,7 +191,7 @@ struct trace_side {
  * being probed in MODE_TRACE; at most one probe is outstanding (the last)
  * and `wait` runs while it is.  Fields are ordered by size (pointers,
  * timers, then 16- and 8-bit ones): one is allocated per trace, in its
- * task's allocation, and task + state is 264 bytes, a 272-byte chunk
+ * task's allocation, and task + state is 232 bytes, a 240-byte chunk
  * (issue 22: each 16 bytes more is a chunk step). */
 struct trace_state {
 	/* no task pointer nor result pointer: the state lives in its

@@ -81,6 +81,21 @@ trace_side(struct trace_state *s)
 
 /* ---- finishing -------------------------------------------------------- */
 
+/* The -W timer, allocated apart from the state with its task beside it
+ * (a timer's argument must be at a fixed place beside it: timer.h). */
+struct trace_gap {
+	struct timer	 tm;	/* first: trace_side's gap points here */
+	struct task	*task;
+};
+
+static void
+on_gap(void *arg)
+{
+	struct trace_gap *g = arg;
+
+	task_want_probe(g->task);
+}
+
 static void
 gap_cancel(struct trace_state *s)
 {
@@ -129,7 +144,7 @@ result_fill(struct trace_state *s, struct scamper_trace *t)
 
 	/* typed once the trace started (trace_start), as its record
 	 * would have them */
-	if (s->wait.cb != NULL) {
+	if (timer_is_init(&s->wait)) {
 		scamper_addr_set(&t->src, task_addr_type(s->af), c->src);
 		scamper_addr_set(&t->dst, task_addr_type(s->af), c->dst);
 	} else {
@@ -491,10 +506,13 @@ trace_start(struct task *task, char *err, size_t errlen)
 	if (trace_wait_probe(s) > 0 && s->x->gap == NULL) {
 		/* only a trace with -W has the spacing timer (a start held
 		 * for a busy flow runs again: allocated once) */
-		if (trace_side(s) == NULL ||
-		    (s->x->gap = malloc(sizeof(*s->x->gap))) == NULL)
+		struct trace_gap *g;
+
+		if (trace_side(s) == NULL || (g = malloc(sizeof(*g))) == NULL)
 			return task_start_fail(err, errlen, "-W timer");
-		task_probe_timer(task, s->x->gap);
+		g->task = task;
+		timer_init(&g->tm, on_gap, g);
+		s->x->gap = &g->tm;
 	}
 	s->cur_ttl = t->firsthop;
 	s->mode = MODE_TRACE;

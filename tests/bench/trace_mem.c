@@ -8,8 +8,10 @@
  * out its silent hops), and reads the heap's bytes in use (mallinfo2:
  * uordblks + hblkhd) before the commands, after queueing them, and then.
  * The harness keeps no probe (harness_set_forget_probes); what it keeps
- * besides the core's is its array of commands (8 bytes each) and the
- * replies not yet delivered.  A benchmark, not a test.
+ * besides the core's is its array of commands (a pointer each, doubled
+ * as it grows: counted apart, "harness's own") and the replies not yet
+ * delivered (few: routers answer within milliseconds, the silent
+ * destinations never).  A benchmark, not a test.
  *
  * With -6 the routers are 2001:2:0:e000::1 ... and the destinations in
  * 2001:2::/64; with -6 -d the routers are 2001:db8:I:I::I instead, which
@@ -38,6 +40,21 @@ heap_used(void)
 	struct mallinfo2 mi = mallinfo2();
 
 	return mi.uordblks + mi.hblkhd;
+}
+
+/* The heap bytes of the harness's command array (none when the counts
+ * start): its usable size and glibc malloc's header, 8 bytes for a chunk
+ * (usable size 8 mod 16), 16 for whole mmapped pages (0 mod 16). */
+static size_t
+cmd_array_bytes(const struct harness *h)
+{
+	void *a = (void *)(uintptr_t)harness_cmd_array(h);
+	size_t u;
+
+	if (a == NULL)
+		return 0;
+	u = malloc_usable_size(a);
+	return u % 16 == 8 ? u + 8 : u + 16;
 }
 
 /* A line of HOPS routers (203.0.113.1 ..., or 2001:2:0:e000::1 ... if V6,
@@ -85,7 +102,7 @@ main(int argc, char **argv)
 	struct harness *h;
 	char err[512], line[256], *topo;
 	long n = 20000, pps = 10000, hops = 12, inflight = 0;
-	size_t m0, m1, m2;
+	size_t m0, m1, m2, ha;
 	int c, v6 = 0, far = 0;
 
 	while ((c = getopt(argc, argv, "6dn:p:h:c:")) != -1) {
@@ -142,14 +159,20 @@ main(int argc, char **argv)
 	harness_run_to(h, (int64_t)n * (hops + 1) * 1000000000 / pps +
 	    2000000000);
 	m2 = heap_used();
+	ha = cmd_array_bytes(h);
 	for (long i = 0; i < n; i++)
 		inflight += !harness_finished(h, (int)i);
 	printf("traces %ld, in flight %ld, probes %u, replies %u\n", n,
 	    inflight, harness_nprobes(h), harness_ndelivered(h));
 	printf("queued: %.1f bytes per command\n", (double)(m1 - m0) / n);
+	if (inflight < 1)
+		inflight = 1;
 	printf("in flight: %.1f bytes per trace, %.1f per probe sent\n",
-	    (double)(m2 - m0) / (inflight > 0 ? inflight : 1),
+	    (double)(m2 - m0) / inflight,
 	    (double)(m2 - m0) / harness_nprobes(h));
+	printf("in flight, the prober's: %.1f bytes per trace (less the "
+	    "harness's own command array, %.1f)\n",
+	    (double)(m2 - m0 - ha) / inflight, (double)ha / inflight);
 	harness_free(h);
 	free(topo);
 	return 0;

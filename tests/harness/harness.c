@@ -1059,6 +1059,12 @@ harness_probe(const struct harness *h, uint32_t i, size_t *len,
 	return h->probes[i].pkt;
 }
 
+const void *
+harness_cmd_array(const struct harness *h)
+{
+	return h->cmds;
+}
+
 uint32_t
 harness_ndelivered(const struct harness *h)
 {

@@ -169,6 +169,11 @@ uint32_t harness_nprobes(const struct harness *h);
 const uint8_t *harness_probe(const struct harness *h, uint32_t i,
     size_t *len, int64_t *tx_ns);
 
+/* The harness's own array of the commands it was given (a pointer
+ * each, grown by doubling), NULL before the first: for a benchmark that
+ * counts the heap without it (trace-mem). */
+const void *harness_cmd_array(const struct harness *h);
+
 /* Replies delivered to the core so far (injected ones included). */
 uint32_t harness_ndelivered(const struct harness *h);
 

@@ -59,7 +59,6 @@ START_TEST(table)
 		snprintf(a, sizeof(a), "198.18.%d.%d", i / 256, i % 256);
 		key(&e[i].key, AF_INET, IPPROTO_UDP, (uint16_t)(40000 + i % 7),
 		    a);
-		e[i].owner = &e[i];
 		ck_assert_int_eq(match_add(t, &e[i]), 0);
 	}
 	ck_assert_uint_eq(match_count(t), N);
@@ -92,7 +91,6 @@ START_TEST(ranges)
 		memset(&r[i], 0, sizeof(r[i]));
 		key(&r[i].key, AF_INET, IPPROTO_TCP, (uint16_t)(65532 + i),
 		    "192.0.2.9");	/* wraps past 65535 */
-		r[i].owner = &r[0];
 	}
 	memset(&busy, 0, sizeof(busy));
 	busy.key = r[5].key;
@@ -176,7 +174,6 @@ START_TEST(churn)
 	for (int i = 0; i < N; i++) {
 		snprintf(a, sizeof(a), "2001:db8::%x", i / 3);
 		key(&e[i].key, AF_INET6, IPPROTO_UDP, (uint16_t)(i % 3), a);
-		e[i].owner = &e[i];
 	}
 	for (int step = 0; step < STEPS; step++) {
 		size_t i;

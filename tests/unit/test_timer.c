@@ -2,7 +2,8 @@
  * test_timer.c: the timers: ordering, ties, cancel, reschedule,
  * callbacks that touch the heap, many thousands of timers, and the FIFO
  * queues beside the heap (delays in more classes than queues, ties
- * between a queue and the heap, a churn checked against a reference).
+ * between a queue and the heap, a churn checked against a reference),
+ * the 32-bit sequence renumbered before it wraps.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -58,77 +59,81 @@ mk(struct tt *x, int id, struct fired *f, struct timer_heap *h)
 	x->again = 0;
 }
 
+/* The small tests' heap, log and timers (fix() makes them). */
+static struct timer_heap H;
+static struct fired F;
+static struct tt X[100];
+
+/* An empty log, and X[0..N) (ids 0..N-1) in H, each at WHEN[i], or at
+ * BASE + STEP * i without WHEN. */
+static void
+fix(int n, const int64_t *when, int64_t base, int64_t step)
+{
+	F.n = 0;
+	timer_heap_init(&H);
+	for (int i = 0; i < n; i++) {
+		mk(&X[i], i, &F, &H);
+		ck_assert_int_eq(timer_schedule(&H, &X[i].t,
+		    at(when != NULL ? when[i] : base + step * i)), 0);
+	}
+}
+
+/* The log is WANT[0..N). */
+static void
+log_is(const int *want, int n)
+{
+	ck_assert_int_eq(F.n, n);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(F.log[i], want[i]);
+}
+
 START_TEST(order)
 {
-	struct timer_heap h;
-	struct fired f = { .n = 0 };
-	struct tt x[5];
-	int64_t when[5] = { 50, 10, 40, 20, 30 };
+	static const int64_t when[5] = { 50, 10, 40, 20, 30 };
+	static const int want[5] = { 1, 3, 4, 2, 0 };
 
-	timer_heap_init(&h);
-	for (int i = 0; i < 5; i++) {
-		mk(&x[i], i, &f, &h);
-		ck_assert_int_eq(timer_schedule(&h, &x[i].t, at(when[i])), 0);
-	}
-	ck_assert_int_eq(timer_heap_peek(&h)->when.ns, 10);
-	ck_assert_uint_eq(timer_heap_run(&h, at(25)), 2);
-	ck_assert_int_eq(f.log[0], 1);
-	ck_assert_int_eq(f.log[1], 3);
-	ck_assert_uint_eq(timer_heap_run(&h, at(1000)), 3);
-	ck_assert_int_eq(f.log[2], 4);
-	ck_assert_int_eq(f.log[3], 2);
-	ck_assert_int_eq(f.log[4], 0);
-	ck_assert_ptr_null(timer_heap_peek(&h));
+	fix(5, when, 0, 0);
+	ck_assert_int_eq(timer_heap_peek(&H)->when.ns, 10);
+	ck_assert_uint_eq(timer_heap_run(&H, at(25)), 2);
+	log_is(want, 2);
+	ck_assert_uint_eq(timer_heap_run(&H, at(1000)), 3);
+	log_is(want, 5);
+	ck_assert_ptr_null(timer_heap_peek(&H));
 	for (int i = 0; i < 5; i++)
-		ck_assert(!timer_pending(&x[i].t));
-	timer_heap_fini(&h);
+		ck_assert(!timer_pending(&X[i].t));
+	timer_heap_fini(&H);
 }
 END_TEST
 
 START_TEST(ties_fifo)
 {
-	struct timer_heap h;
-	struct fired f = { .n = 0 };
-	struct tt x[100];
+	int want[100];
 
-	timer_heap_init(&h);
-	for (int i = 0; i < 100; i++) {
-		mk(&x[i], i, &f, &h);
-		timer_schedule(&h, &x[i].t, at(7));
-	}
-	timer_heap_run(&h, at(7));
-	ck_assert_int_eq(f.n, 100);
 	for (int i = 0; i < 100; i++)
-		ck_assert_int_eq(f.log[i], i);
-	timer_heap_fini(&h);
+		want[i] = i;
+	fix(100, NULL, 7, 0);
+	timer_heap_run(&H, at(7));
+	log_is(want, 100);
+	timer_heap_fini(&H);
 }
 END_TEST
 
 START_TEST(cancel_and_reschedule)
 {
-	struct timer_heap h;
-	struct fired f = { .n = 0 };
-	struct tt x[10];
+	static const int want[] = { 3, 2, 4, 6, 7, 8, 1 };
 
-	timer_heap_init(&h);
-	for (int i = 0; i < 10; i++) {
-		mk(&x[i], i, &f, &h);
-		timer_schedule(&h, &x[i].t, at(100 + i));
-	}
-	timer_cancel(&h, &x[0].t);	/* the root */
-	timer_cancel(&h, &x[5].t);	/* the middle */
-	timer_cancel(&h, &x[9].t);	/* the last slot */
-	timer_cancel(&h, &x[9].t);	/* twice is harmless */
-	timer_schedule(&h, &x[3].t, at(1));	/* move earlier */
-	timer_schedule(&h, &x[1].t, at(500));	/* move later */
-	ck_assert(!timer_pending(&x[0].t));
-	ck_assert(timer_pending(&x[1].t));
-	timer_heap_run(&h, at(1000));
-	int want[] = { 3, 2, 4, 6, 7, 8, 1 };
-	ck_assert_int_eq(f.n, 7);
-	for (int i = 0; i < 7; i++)
-		ck_assert_int_eq(f.log[i], want[i]);
-	timer_heap_fini(&h);
+	fix(10, NULL, 100, 1);
+	timer_cancel(&H, &X[0].t);	/* the root */
+	timer_cancel(&H, &X[5].t);	/* the middle */
+	timer_cancel(&H, &X[9].t);	/* the last slot */
+	timer_cancel(&H, &X[9].t);	/* twice is harmless */
+	timer_schedule(&H, &X[3].t, at(1));	/* move earlier */
+	timer_schedule(&H, &X[1].t, at(500));	/* move later */
+	ck_assert(!timer_pending(&X[0].t));
+	ck_assert(timer_pending(&X[1].t));
+	timer_heap_run(&H, at(1000));
+	log_is(want, 7);
+	timer_heap_fini(&H);
 }
 END_TEST
 
@@ -185,11 +190,11 @@ START_TEST(many)
 	ck_assert_uint_eq(timer_heap_count(&h), (size_t)expect);
 
 	struct monotime last = at(-1);
-	uint64_t lastseq = 0;
+	uint32_t lastseq = 0;
 	size_t fired = 0;
 	struct timer *t;
 	while ((t = timer_heap_peek(&h)) != NULL) {
-		struct tt *tx = t->arg;
+		struct tt *tx = (struct tt *)t;	/* t is its first member */
 		ck_assert(tx->id % 3 != 0);
 		ck_assert(monotime_cmp(t->when, last) >= 0);
 		if (monotime_cmp(t->when, last) == 0)
@@ -212,28 +217,16 @@ END_TEST
  * order wherever they are. */
 START_TEST(queue_heap_ties)
 {
-	struct timer_heap h;
-	struct fired f = { .n = 0 };
-	struct tt x[8];
-	int64_t when[8] = { 100, 50, 40, 30, 20, 20, 100, 20 };
-	int want[8] = { 4, 5, 7, 3, 2, 1, 0, 6 };
+	static const int64_t when[8] = { 100, 50, 40, 30, 20, 20, 100, 20 };
+	static const int want[7] = { 4, 5, 7, 3, 2, 1, 6 };
 
-	timer_heap_init(&h);
-	for (int i = 0; i < 8; i++) {
-		mk(&x[i], i, &f, &h);
-		ck_assert_int_eq(timer_schedule(&h, &x[i].t, at(when[i])), 0);
-	}
-	ck_assert(h.len > 0);		/* some went to the heap */
-	ck_assert_uint_eq(timer_heap_count(&h), 8);
-	timer_cancel(&h, &x[0].t);	/* a queue's only timer */
-	ck_assert_uint_eq(timer_heap_run(&h, at(1000)), 7);
-	ck_assert_int_eq(f.n, 7);
-	for (int i = 0, k = 0; i < 8; i++) {
-		if (want[i] == 0)
-			continue;
-		ck_assert_int_eq(f.log[k++], want[i]);
-	}
-	timer_heap_fini(&h);
+	fix(8, when, 0, 0);
+	ck_assert(H.len > 0);		/* some went to the heap */
+	ck_assert_uint_eq(timer_heap_count(&H), 8);
+	timer_cancel(&H, &X[0].t);	/* a queue's only timer */
+	ck_assert_uint_eq(timer_heap_run(&H, at(1000)), 7);
+	log_is(want, 7);
+	timer_heap_fini(&H);
 }
 END_TEST
 
@@ -241,27 +234,19 @@ END_TEST
  * the queue's head moves on. */
 START_TEST(queue_cancel)
 {
-	struct timer_heap h;
-	struct fired f = { .n = 0 };
-	struct tt x[6];
+	static const int want[] = { 1, 5, 2, 4 };
 
-	timer_heap_init(&h);
-	for (int i = 0; i < 6; i++) {
-		mk(&x[i], i, &f, &h);
-		timer_schedule(&h, &x[i].t, at(10 * (i + 1)));
-	}
-	ck_assert_uint_eq(h.len, 0);	/* in order: all in one queue */
-	timer_cancel(&h, &x[0].t);
-	timer_cancel(&h, &x[3].t);
-	timer_cancel(&h, &x[5].t);
-	ck_assert_int_eq(timer_heap_peek(&h)->when.ns, 20);
-	timer_schedule(&h, &x[5].t, at(25));	/* back, earlier than tail */
-	ck_assert_uint_eq(timer_heap_run(&h, at(100)), 4);
-	int want[] = { 1, 5, 2, 4 };
-	for (int i = 0; i < 4; i++)
-		ck_assert_int_eq(f.log[i], want[i]);
-	ck_assert_ptr_null(timer_heap_peek(&h));
-	timer_heap_fini(&h);
+	fix(6, NULL, 10, 10);
+	ck_assert_uint_eq(H.len, 0);	/* in order: all in one queue */
+	timer_cancel(&H, &X[0].t);
+	timer_cancel(&H, &X[3].t);
+	timer_cancel(&H, &X[5].t);
+	ck_assert_int_eq(timer_heap_peek(&H)->when.ns, 20);
+	timer_schedule(&H, &X[5].t, at(25));	/* back, earlier than tail */
+	ck_assert_uint_eq(timer_heap_run(&H, at(100)), 4);
+	log_is(want, 4);
+	ck_assert_ptr_null(timer_heap_peek(&H));
+	timer_heap_fini(&H);
 }
 END_TEST
 
@@ -294,7 +279,9 @@ ref_cb(void *arg)
 	(*r->nfired)++;
 }
 
-START_TEST(churn)
+/* The churn from sequence SEQ0 on (near UINT32_MAX: renumbered). */
+static void
+churn_from(uint32_t seq0)
 {
 	enum { N = 4000, STEPS = 200000 };
 	static const int64_t delay[] = { 0, 5000, 5000, 5000, 1000, 20, 777,
@@ -308,6 +295,7 @@ START_TEST(churn)
 
 	ck_assert_ptr_nonnull(r);
 	timer_heap_init(&h);
+	h.seq = seq0;
 	for (int i = 0; i < N; i++) {
 		r[i].h = &h;
 		timer_init(&r[i].t, ref_cb, &r[i]);
@@ -348,10 +336,55 @@ START_TEST(churn)
 		ck_assert_uint_eq(timer_heap_count(&h), (size_t)npend);
 		ck_assert_int_eq(timer_pending(&e->t), e->pending);
 	}
+	/* from near the end the sequence was renumbered (at most N live) */
+	ck_assert(seq0 < UINT32_MAX - STEPS || h.seq < 2 * STEPS);
 	timer_heap_fini(&h);
 	for (int i = 0; i < N; i++)
 		ck_assert(!timer_pending(&r[i].t));
 	free(r);
+}
+
+START_TEST(churn)
+{
+	churn_from(0);
+}
+END_TEST
+
+/* The same with the sequence wrapping about 50,000 schedules in. */
+START_TEST(churn_wrap)
+{
+	churn_from(UINT32_MAX - 50000);
+}
+END_TEST
+
+/* Ties across the queues and the heap keep their order through the
+ * renumbering: 0 and 2 in a queue, 1 in the heap, all at t=20, the
+ * sequence wrapping at 2. */
+START_TEST(renumber_ties)
+{
+	struct timer_heap h;
+	struct fired f = { .n = 0 };
+	struct tt x[3], y[TIMER_NQ];
+
+	timer_heap_init(&h);
+	for (int i = 0; i < TIMER_NQ; i++) {	/* one queue each */
+		mk(&y[i], 10 + i, &f, &h);
+		timer_schedule(&h, &y[i].t, at(100 - i));
+	}
+	h.seq = UINT32_MAX - 2;
+	for (int i = 0; i < 3; i++)
+		mk(&x[i], i, &f, &h);
+	timer_schedule(&h, &x[0].t, at(20));	/* heap */
+	timer_schedule(&h, &x[1].t, at(20));	/* heap */
+	ck_assert_uint_eq(h.len, 2);
+	timer_cancel(&h, &y[0].t);		/* a queue empties */
+	timer_schedule(&h, &x[2].t, at(20));	/* renumbered, queued */
+	ck_assert_uint_eq(h.len, 2);
+	ck_assert_uint_lt(h.seq, 10);
+	ck_assert_uint_eq(timer_heap_run(&h, at(20)), 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(f.log[i], i);
+	timer_heap_fini(&h);
 }
 END_TEST
 
@@ -373,7 +406,8 @@ main(void)
 {
 	const TTest *tests[] = {
 		order, ties_fifo, cancel_and_reschedule, callback_edits_heap,
-		many, queue_heap_ties, queue_cancel, churn, clamp
+		many, queue_heap_ties, queue_cancel, churn, churn_wrap,
+		renumber_ties, clamp
 	};
 	TCase *tc = tcase_create("heap");
 

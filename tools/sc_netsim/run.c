@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -364,7 +365,8 @@ run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters,
 	timer_cancel(&r.th, &r.ratet);
 	for (struct timer *t; (t = timer_heap_peek(&r.th)) != NULL;) {
 		timer_cancel(&r.th, t);
-		free(t->arg);	/* the slot it is embedded in */
+		/* the slot it is embedded in */
+		free((char *)t - offsetof(struct slot, t));
 	}
 	free_list(r.free_small);
 	free_list(r.free_large);
