@@ -15,6 +15,7 @@ Then every stall: a gap between passes of SLOW_MS (default 5) or more,
 with the CPU time the prober had in that bucket (less than the bucket:
 it was not running).
 """
+import os
 import sys
 
 
@@ -30,15 +31,9 @@ def load_pace(path):
     return rows
 
 
-def load_rate(path):
-    pts = []
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            w = line.split()
-            if len(w) != 4:
-                sys.exit("%s:%d: expected 'K MONO IN OUT'" % (path, n))
-            pts.append((float(w[1]), int(w[2])))
-    return pts
+# sc_netsim's rate file, read as tests/bench/run's statistics read it
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from runstats import load_rate  # noqa: E402
 
 
 def seconds(pace, pts):

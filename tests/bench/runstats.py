@@ -65,7 +65,8 @@ def summary(rates, prefix, pps):
     return out
 
 
-def rate(path, start, wall, pps=0.0, list_s=None):
+def load_rate(path):
+    """sc_netsim's rate file: (monotonic time, probes in) per line."""
     pts = []
     with open(path) as f:
         for n, line in enumerate(f, 1):
@@ -73,6 +74,11 @@ def rate(path, start, wall, pps=0.0, list_s=None):
             if len(w) != 4:
                 sys.exit("%s:%d: expected 'K MONO IN OUT'" % (path, n))
             pts.append((float(w[1]), int(w[2])))
+    return pts
+
+
+def rate(path, start, wall, pps=0.0, list_s=None):
+    pts = load_rate(path)
     rates = window(pts, start, start + wall / 2)
     line = summary(rates, "pps", pps)
     if list_s is not None:
