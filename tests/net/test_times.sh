@@ -7,7 +7,9 @@
 # end-of-run statistics (-d) say where the send times came from: the
 # kernel's transmit timestamps on raw sockets, the datalink's with -O dl,
 # none from the clock read before the send, and no negative RTT.  The
-# eight measurements run at once.  Needs root; skipped otherwise.
+# eight measurements run at once, once every IPv6 address in the lab has
+# joined its solicited-node group (v6_settled.py).  Needs root; skipped
+# otherwise.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lab/lab.sh"
@@ -17,6 +19,15 @@ lab_basic times || exit 1
 D4=203.0.113.1 D6=2001:db8:ff::1
 
 lab_checks
+
+# the lab's IPv6 settled first: v6_settled.py says why
+nss=()
+while read -r nd _; do nss+=("sclab-$LAB_ID-$nd"); done <"$LAB_DIR/nodes"
+if python3 "$here/v6_settled.py" "${nss[@]}"; then
+	ok "every IPv6 address in the lab has its solicited-node group"
+else
+	bad "IPv6 addresses without their solicited-node group (above)"
+fi
 
 # The measurements: NAME DL|COMMAND (DL: dl if it has -O dl, else -)
 runs=(
