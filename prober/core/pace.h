@@ -9,9 +9,12 @@
  * sc_netsim on two cores (tests/bench/pacesim.py replays them) are mostly
  * 10-30 ms (the prober preempted); a cap below them loses their probes,
  * each stall's second low, and 250 ms lets a long stall's debt spill
- * past a second's end, that second up to 25% high.  The replay favoured
- * 40 ms, but with 40 ms lab-times' first IPv6 ping went out a second
- * late, every run (not yet understood), so the cap stays at 250 ms.  When nothing waits, credit
+ * past a second's end, that second up to 25% high.  The replays favour
+ * 40-50 ms; lab-times' IPv6 probe a second late, once blamed on a 40 ms
+ * cap, was the lab's neighbour discovery (a just-built lab dropped a
+ * first solicitation; it failed so with 250 ms too), and the cap plays
+ * no part in a probe that waits for nothing (tests/bench/RESULTS.md,
+ * h22cap).  When nothing waits, credit
  * is capped at one probe, or at the burst the loop's tick needs
  * (pace_set_burst), so an idle prober does not save up more than one
  * tick's worth.
