@@ -17,6 +17,7 @@
 
 #include "accessor.h"
 #include "core_int.h"
+#include "heapthp.h"
 #include "log.h"
 #include "rtcopy.h"
 #include "scamper_file.h"
@@ -132,6 +133,7 @@ task_alloc(const struct method *m)
 	if (m->state_size > SIZE_MAX - TASK_STATE_OFF ||
 	    (t = calloc(1, TASK_STATE_OFF + m->state_size)) == NULL)
 		return NULL;
+	heap_thp_note();	/* a busy heap goes on huge pages */
 	return t;
 }
 
