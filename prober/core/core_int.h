@@ -118,6 +118,8 @@ struct core {
 	struct pace		 pace;
 	struct timer		 pump;		/* next pacing decision */
 	struct timer		 reap;		/* write and free finished */
+	struct timer		 outflush;	/* out's results waited long
+						 * enough (out_flush) */
 	struct readyq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	struct taskq		 held;		/* flow busy: wait for a finish */
