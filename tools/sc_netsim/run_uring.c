@@ -13,6 +13,15 @@
  * A queued reply is handed to the kernel by the next io_uring_enter(2):
  * its send time, for sc_netsim's lateness (run_late.c), is the clock read
  * just before that call.
+ *
+ * --poll-us (run.c says why): within POLL_US of the last packet read a
+ * loop turn does not wait.  With deferred task work a read's completion
+ * is queued as task work and wakes this thread only when it waits for
+ * completions; the ring is set up with IORING_SETUP_TASKRUN_FLAG, so
+ * such work shows as IORING_SQ_TASKRUN in the ring's flags: the turn
+ * reads them (no system call) and enters the kernel, without waiting,
+ * only when there is work or something to submit.  A kernel without the
+ * flag gets an io_uring_enter(2) without waiting each turn instead.
  */
 #include <errno.h>
 #include <linux/io_uring.h>
@@ -40,6 +49,7 @@ struct uring {
 	void			*sqp, *cqp;
 	size_t			 sqsz, cqsz, sqesz;
 	unsigned		*sq_head, *sq_tail, *sq_mask, *sq_array;
+	unsigned		*sq_flags;	/* NULL: no TASKRUN flag */
 	unsigned		*cq_head, *cq_tail, *cq_mask;
 	struct io_uring_sqe	*sqes;
 	struct io_uring_cqe	*cqes;
@@ -98,6 +108,8 @@ ring_map(struct uring *u, struct io_uring_params *p)
 	u->sq_tail = (unsigned *)((char *)u->sqp + p->sq_off.tail);
 	u->sq_mask = (unsigned *)((char *)u->sqp + p->sq_off.ring_mask);
 	u->sq_array = (unsigned *)((char *)u->sqp + p->sq_off.array);
+	if (p->flags & IORING_SETUP_TASKRUN_FLAG)
+		u->sq_flags = (unsigned *)((char *)u->sqp + p->sq_off.flags);
 	u->cq_head = (unsigned *)((char *)u->cqp + p->cq_off.head);
 	u->cq_tail = (unsigned *)((char *)u->cqp + p->cq_off.tail);
 	u->cq_mask = (unsigned *)((char *)u->cqp + p->cq_off.ring_mask);
@@ -113,8 +125,15 @@ ring_open(struct uring *u)
 	struct io_uring_params p;
 
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+	    IORING_SETUP_TASKRUN_FLAG;
 	if ((u->fd = sys_setup(RING_ENTRIES, &p)) == -1 && errno == EINVAL) {
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_SINGLE_ISSUER |
+		    IORING_SETUP_DEFER_TASKRUN;
+		u->fd = sys_setup(RING_ENTRIES, &p);
+	}
+	if (u->fd == -1 && errno == EINVAL) {
 		memset(&p, 0, sizeof(p));	/* kernels before 6.1 */
 		u->fd = sys_setup(RING_ENTRIES, &p);
 	}
@@ -273,6 +292,8 @@ complete(struct runner *r, struct uring *u, const struct io_uring_cqe *c,
 
 	switch (type) {
 	case UD_READ:
+		if (c->res > 0)
+			r->last_in = now;
 		if (c->res > 0 && netsim_input(r->s, u->rbuf + (size_t)idx *
 		    u->bufsz, (size_t)c->res, now.ns, &rep))
 			run_reply(r, &rep, u->rbuf + (size_t)idx * u->bufsz,
@@ -297,6 +318,29 @@ complete(struct runner *r, struct uring *u, const struct io_uring_cqe *c,
 	}
 }
 
+/* In the poll phase: 1 when the ring may have something for this turn
+ * (work to submit, completions posted or task work queued). */
+static int
+ring_ready(const struct uring *u)
+{
+	if (u->pending > 0 || u->sq_flags == NULL)
+		return 1;
+	if (__atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE) != *u->cq_head)
+		return 1;
+	return (__atomic_load_n(u->sq_flags, __ATOMIC_ACQUIRE) &
+	    IORING_SQ_TASKRUN) != 0;
+}
+
+static void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
 static int
 uring_loop(struct runner *r, struct uring *u)
 {
@@ -312,17 +356,28 @@ uring_loop(struct runner *r, struct uring *u)
 	while (stop == 0) {
 		struct timespec wait;
 		unsigned head, tail;
-		struct monotime now;
-		int n;
+		struct monotime now = monotime_now();
+		int n, poll = run_polling(r, now);
 
+		if (poll && !ring_ready(u)) {
+			r->polls++;
+			cpu_relax();
+			timer_heap_run(&r->th, now);
+			continue;	/* ends poll_ns after the last read */
+		}
 		memset(&arg, 0, sizeof(arg));
-		if (run_timeout(r, &wait) != NULL) {
+		if (poll)
+			r->polls++;
+		else
+			r->waits++;
+		if (!poll && run_timeout(r, &wait) != NULL) {
 			ts.tv_sec = wait.tv_sec;
 			ts.tv_nsec = wait.tv_nsec;
 			arg.ts = (uint64_t)(uintptr_t)&ts;
 		}
 		now = monotime_now();
-		n = sys_enter(u->fd, u->pending, 1, IORING_ENTER_GETEVENTS |
+		n = sys_enter(u->fd, u->pending, poll ? 0 : 1,
+		    IORING_ENTER_GETEVENTS |
 		    IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
 		writes_sent(u, now);
 		if (n == -1 && errno != EINTR && errno != ETIME &&
