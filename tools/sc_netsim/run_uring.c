@@ -473,11 +473,46 @@ cpu_relax(void)
 #endif
 }
 
+/* One io_uring_enter(2): submit what is queued and run the completions'
+ * task work; wait for one (at most until the next timer) unless POLL.
+ * 0 or -1. */
 static int
-uring_loop(struct runner *r, struct uring *u)
+ring_enter(struct runner *r, struct uring *u, int poll)
 {
 	struct io_uring_getevents_arg arg;
 	struct __kernel_timespec ts;
+	struct timespec wait;
+	struct monotime now;
+	int n;
+
+	memset(&arg, 0, sizeof(arg));
+	if (poll)
+		r->polls++;
+	else
+		r->waits++;
+	if (!poll && run_timeout(r, &wait) != NULL) {
+		ts.tv_sec = wait.tv_sec;
+		ts.tv_nsec = wait.tv_nsec;
+		arg.ts = (uint64_t)(uintptr_t)&ts;
+	}
+	now = monotime_now();
+	n = sys_enter(u->fd, u->pending, poll ? 0 : 1, IORING_ENTER_GETEVENTS |
+	    IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
+	writes_sent(u, now);
+	if (n == -1 && errno != EINTR && errno != ETIME && errno != EAGAIN &&
+	    errno != EBUSY) {
+		log_warn("io_uring_enter");
+		return -1;
+	}
+	if (n > 0)
+		u->pending -= (unsigned)n < u->pending ? (unsigned)n :
+		    u->pending;
+	return 0;
+}
+
+static int
+uring_loop(struct runner *r, struct uring *u)
+{
 	int stop = 0;
 
 	if (queue_reads(u, r->fd) == -1)
@@ -485,10 +520,9 @@ uring_loop(struct runner *r, struct uring *u)
 	if (queue_signal_poll(u) == -1)
 		return -1;
 	while (stop == 0) {
-		struct timespec wait;
 		unsigned head, tail;
 		struct monotime now = monotime_now();
-		int n, poll = run_polling(r, now);
+		int poll = run_polling(r, now);
 
 		if (poll && !ring_ready(u)) {
 			r->polls++;
@@ -496,29 +530,8 @@ uring_loop(struct runner *r, struct uring *u)
 			timer_heap_run(&r->th, now);
 			continue;	/* ends poll_ns after the last read */
 		}
-		memset(&arg, 0, sizeof(arg));
-		if (poll)
-			r->polls++;
-		else
-			r->waits++;
-		if (!poll && run_timeout(r, &wait) != NULL) {
-			ts.tv_sec = wait.tv_sec;
-			ts.tv_nsec = wait.tv_nsec;
-			arg.ts = (uint64_t)(uintptr_t)&ts;
-		}
-		now = monotime_now();
-		n = sys_enter(u->fd, u->pending, poll ? 0 : 1,
-		    IORING_ENTER_GETEVENTS |
-		    IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
-		writes_sent(u, now);
-		if (n == -1 && errno != EINTR && errno != ETIME &&
-		    errno != EAGAIN && errno != EBUSY) {
-			log_warn("io_uring_enter");
+		if (ring_enter(r, u, poll) == -1)
 			return -1;
-		}
-		if (n > 0)
-			u->pending -= (unsigned)n < u->pending ? (unsigned)n :
-			    u->pending;
 		now = monotime_now();
 		head = *u->cq_head;
 		tail = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE);
