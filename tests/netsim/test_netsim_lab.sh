@@ -6,7 +6,10 @@
 #     needed with MTU 1400, and the black-hole site answers nothing;
 #   - SIGUSR1 prints the counters, which add up;
 #   - --reply-truth has a line per reply sent, each named by its probe
-#     and never sent before its designed time (no timing is asserted).
+#     and never sent before its designed time (no timing is asserted);
+#   - --poll-us (io_uring and epoll) answers a trace hop for hop as
+#     without it, polls while packets come, and stops polling when they
+#     stop (its poll counter still over an idle half second).
 # Suite 'lab' (root, network namespaces); skips (77) without them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -93,5 +96,52 @@ sys.exit(not (ok and len(v6) >= 2))
 netsim_stop
 check "final counters on exit" \
     test "$(grep -c 'sc_netsim: in_pkts=' "$NETSIM_LOG")" -ge 2
+
+# 5. --poll-us: the same trace, hop for hop, with and without it
+hops() {	# the trace's hop addresses (its RTTs vary with the jitter)
+	lab_exec vp timeout 60 scamper -c "trace -P icmp-paris -q 1 -w 2" \
+	    -i 198.18.3.9 -O text 2>/dev/null | awk 'NR > 1 { print $1, $2 }'
+}
+# one path per destination (no load balancers, whose branch depends on
+# the prober's flow identifier), no rate limits
+fixed="-P lb=0 -P lb-nested=0 -P lb-per-packet=0 -P ratelimit=0"
+# shellcheck disable=SC2086  # $fixed: several words
+if command -v scamper >/dev/null 2>&1; then
+	netsim_start vp -s 3 $fixed || exit 1
+	want=$(hops)
+	netsim_stop
+	echo "$want" | sed 's/^/  /'
+	for io in uring epoll; do
+		netsim_start vp -s 3 $fixed --io $io --poll-us 300 ||
+		    exit 1
+		got=$(hops)
+		check "--io $io --poll-us 300: the trace as without" \
+		    test -n "$want" -a "$got" = "$want"
+		sleep 0.5
+		c=$(netsim_counters | sed -n 2p)
+		p0=$(get loop_polls)
+		check "--io $io --poll-us 300: polled" test "$p0" -ge 1
+		sleep 0.5
+		c=$(netsim_counters | sed -n 2p)
+		echo "  $c"
+		check "--io $io --poll-us 300: no polling while idle" \
+		    test "$(get loop_polls)" = "$p0"
+		netsim_stop
+	done
+	# the plain reads of kernels before 6.7 (no multishot read)
+	SC_NETSIM_PLAIN_READS=1 netsim_start vp -s 3 -v $fixed --io uring ||
+	    exit 1
+	got=$(hops)
+	check "io_uring's plain reads: the trace as with the multishot read" \
+	    test -n "$want" -a "$got" = "$want"
+	check "io_uring's plain reads: used" \
+	    grep -q 'SC_NETSIM_PLAIN_READS: using' "$NETSIM_LOG"
+	netsim_stop
+	out=$(lab_exec vp "$NETSIM_BIN" --poll-us 100001 -d nsx1 2>&1)
+	check "--poll-us out of range refused, named" \
+	    test -n "$(echo "$out" | grep -- '--poll-us 100001: expected')"
+else
+	echo "skip: --poll-us (no scamper to trace with)"
+fi
 [ $fail = 0 ] && echo PASS || echo FAIL
 exit $fail

@@ -18,6 +18,7 @@
 #include "tun.h"
 
 #define MAX_TOPO_FILE	(16 * 1024 * 1024)
+#define MAX_POLL_US	100000	/* --poll-us: at most 0.1 s */
 
 /* one -P key: the field of struct netsim_params it sets and its range */
 #define PARAM(name, field, min, max) \
@@ -70,6 +71,7 @@ struct opts {
 	int			 mtu;
 	int			 dry_run;
 	int			 uring;
+	long			 poll_us;
 };
 
 static void
@@ -82,7 +84,8 @@ usage(FILE *f)
 	    "[-r readyfile]\n"
 	    "                 [--no-v4] [--no-v6] [--no-delay] "
 	    "[--io uring|epoll]\n"
-	    "                 [--rate-log file] [--reply-truth file]\n"
+	    "                 [--rate-log file] [--reply-truth file] "
+	    "[--poll-us usec]\n"
 	    "       sc_netsim [options] --path SRC DST PROTO L4HDR\n"
 	    "       sc_netsim [options] --paths FILE\n"
 	    "       sc_netsim [options] --lbtruth FILE\n"
@@ -148,6 +151,25 @@ bad:
 	return -1;
 }
 
+/* --poll-us ARG: microseconds, 0..MAX_POLL_US. */
+static int
+set_poll_us(struct opts *o, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < 0 ||
+	    v > MAX_POLL_US) {
+		log_warnx("--poll-us %s: expected microseconds, 0..%d", arg,
+		    MAX_POLL_US);
+		return -1;
+	}
+	o->poll_us = v;
+	return 0;
+}
+
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -173,6 +195,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "lbtruth", required_argument, NULL, 7 },
 		{ "rate-log", required_argument, NULL, 8 },
 		{ "reply-truth", required_argument, NULL, 9 },
+		{ "poll-us", required_argument, NULL, 10 },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -250,6 +273,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 9:
 			o->replytruth = optarg;
+			break;
+		case 10:
+			if (set_poll_us(o, optarg) == -1)
+				return -1;
 			break;
 		case 6:
 			if (strcmp(optarg, "uring") == 0)
@@ -444,7 +471,8 @@ serve(struct netsim *s, const struct opts *o)
 		close(fd);
 		return -1;
 	}
-	rc = run_loop(s, fd, (size_t)o->mtu, o->uring, stderr, rate, replies);
+	rc = run_loop(s, fd, (size_t)o->mtu, o->uring, o->poll_us, stderr, rate,
+	    replies);
 	if (close_output(rate, "--rate-log", o->ratelog) == -1)
 		rc = -1;
 	if (close_output(replies, "--reply-truth", o->replytruth) == -1)

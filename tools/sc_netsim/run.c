@@ -9,6 +9,14 @@
  * (one per read(2), as TUN gives them) and answers each through
  * netsim_input().  epoll_pwait2 takes a nanosecond timeout, so delays are
  * not rounded to milliseconds.  The io_uring backend is run_uring.c.
+ *
+ * --poll-us: a packet written into the TUN device wakes a reader asleep
+ * on it, and that wake-up (try_to_wake_up, an IPI to the other CPU) is
+ * done in the sender's system call, charged to the prober.  For POLL_US
+ * after each packet read the loop therefore does not sleep: it looks
+ * again (epoll_pwait2 with a zero timeout here, the ring's flags in
+ * run_uring.c) and runs the timers each turn; past that it waits in the
+ * kernel as before.  A sender's next packet then finds nobody to wake.
  */
 #include <errno.h>
 #include <signal.h>
@@ -156,6 +164,7 @@ read_batch(struct runner *r, uint8_t *buf, size_t bufsz)
 		/* read after the packet: a reply never leaves before its
 		 * designed delay (NETSIM_TICK_US) */
 		now = monotime_now();
+		r->last_in = now;
 		if (netsim_input(r->s, buf, (size_t)n, now.ns, &rep))
 			run_reply(r, &rep, buf, (size_t)n, now);
 	}
@@ -167,10 +176,11 @@ run_print_counters(struct runner *r)
 	fprintf(r->counters, "sc_netsim: ");
 	netsim_counters_print(r->s, r->counters);
 	fprintf(r->counters, "sc_netsim: out_delayed=%llu queued=%llu "
-	    "queue_full=%llu write_fail=%llu ",
+	    "queue_full=%llu write_fail=%llu loop_waits=%llu loop_polls=%llu ",
 	    (unsigned long long)r->delayed, (unsigned long long)r->queued,
 	    (unsigned long long)r->queue_full,
-	    (unsigned long long)r->write_fail);
+	    (unsigned long long)r->write_fail,
+	    (unsigned long long)r->waits, (unsigned long long)r->polls);
 	run_late_print(r, r->counters);
 	fprintf(r->counters, "\n");
 	fflush(r->counters);
@@ -276,10 +286,17 @@ run_epoll(struct runner *r, int sfd)
 		goto out;
 	}
 	while (!stop) {
-		struct timespec ts;
+		struct timespec ts, zero = { 0, 0 }, *tp;
 		int n;
 
-		n = epoll_pwait2(epfd, ev, 4, run_timeout(r, &ts), NULL);
+		if (run_polling(r, monotime_now())) {
+			tp = &zero;
+			r->polls++;
+		} else {
+			tp = run_timeout(r, &ts);
+			r->waits++;
+		}
+		n = epoll_pwait2(epfd, ev, 4, tp, NULL);
 		if (n == -1 && errno != EINTR) {
 			log_warn("epoll_pwait2");
 			goto out;
@@ -297,6 +314,13 @@ out:
 	close(epfd);
 	free(buf);
 	return rc;
+}
+
+int
+run_polling(const struct runner *r, struct monotime now)
+{
+	return r->poll_ns > 0 && monotime_sub_ns(now, r->last_in) <
+	    r->poll_ns;
 }
 
 struct timespec *
@@ -326,8 +350,8 @@ realtime_offset(void)
 }
 
 int
-run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters,
-    FILE *ratelog, FILE *replylog)
+run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, long poll_us,
+    FILE *counters, FILE *ratelog, FILE *replylog)
 {
 	struct runner r;
 	int sfd = -1, rc = -1;
@@ -336,6 +360,7 @@ run_loop(struct netsim *s, int fd, size_t mtu, int use_uring, FILE *counters,
 	r.s = s;
 	r.fd = fd;
 	r.mtu = mtu;
+	r.poll_ns = (int64_t)poll_us * 1000;
 	r.counters = counters;
 	r.replylog = replylog;
 	r.rt_off = realtime_offset();

@@ -48,6 +48,11 @@ struct runner {
 	struct timer	 ratet;
 	struct monotime	 start;
 	uint64_t	 rate_sec;	/* seconds logged so far */
+	/* --poll-us: after a packet read at last_in, the loop keeps looking
+	 * for the next without sleeping for poll_ns (0: never) */
+	int64_t		 poll_ns;
+	struct monotime	 last_in;
+	uint64_t	 waits, polls;	/* loop turns that may sleep; not */
 	/* send one reply now; the backend may copy it and send it later,
 	 * and calls run_sent() with the time it handed it to the kernel */
 	void		(*send)(struct runner *, const uint8_t *, size_t,
@@ -84,6 +89,10 @@ void run_print_counters(struct runner *r);
 /* Read pending signals from SFD: SIGUSR1 prints the counters; returns 1
  * when asked to stop (SIGINT, SIGTERM, SIGHUP). */
 int run_read_signals(struct runner *r, int sfd);
+
+/* 1 when R's loop should look for packets without sleeping now: within
+ * --poll-us of the last packet read. */
+int run_polling(const struct runner *r, struct monotime now);
 
 /* The io_uring loop.  Returns 0 when stopped by a signal, -1 on error,
  * -2 (nothing done) when io_uring is not available here. */

@@ -1,8 +1,12 @@
 /*
  * run_uring.c: sc_netsim's io_uring event loop, with raw system calls
- * (no liburing).  NREAD reads of the TUN device are kept in flight; each
- * completed read is answered at once and its reply goes out as a write
- * request from a pool of buffers; all of them, and the signalfd poll,
+ * (no liburing).  One multishot read of the TUN device (Linux 6.7) fills
+ * the buffers of a provided-buffer ring: one entry on the device's wait
+ * queue.  (NREAD plain reads in flight, the fallback for older kernels,
+ * are NREAD entries, each woken by every packet a sender writes, in the
+ * sender's system call.)  Each packet read is answered at once and its
+ * reply goes out as a write request from a pool of buffers; all of them,
+ * and the signalfd poll,
  * are submitted together with one io_uring_enter(2) per loop turn, which
  * also waits (with a nanosecond timeout from the timer heap) for the next
  * completion.  This saves the two system calls per packet of the epoll
@@ -13,6 +17,15 @@
  * A queued reply is handed to the kernel by the next io_uring_enter(2):
  * its send time, for sc_netsim's lateness (run_late.c), is the clock read
  * just before that call.
+ *
+ * --poll-us (run.c says why): within POLL_US of the last packet read a
+ * loop turn does not wait.  With deferred task work a read's completion
+ * is queued as task work and wakes this thread only when it waits for
+ * completions; the ring is set up with IORING_SETUP_TASKRUN_FLAG, so
+ * such work shows as IORING_SQ_TASKRUN in the ring's flags: the turn
+ * reads them (no system call) and enters the kernel, without waiting,
+ * only when there is work or something to submit.  A kernel without the
+ * flag gets an io_uring_enter(2) without waiting each turn instead.
  */
 #include <errno.h>
 #include <linux/io_uring.h>
@@ -26,13 +39,18 @@
 #include "log.h"
 #include "run_int.h"
 
-#define NREAD		128	/* reads in flight */
+#define NREAD		128	/* reads in flight (no multishot read) */
+#define NRBUF		256	/* the multishot read's buffers */
+#define BGID		1	/* their buffer group */
+/* IORING_OP_READ_MULTISHOT (Linux 6.7), past this system's headers */
+#define OP_READ_MULTISHOT	49
 #define NWBUF		4096	/* write buffers */
 #define RING_ENTRIES	1024
 
 #define UD_READ		1ULL
 #define UD_WRITE	2ULL
 #define UD_SIGNAL	3ULL
+#define UD_MREAD	4ULL
 #define UD(type, idx)	((type) << 32 | (uint64_t)(idx))
 
 struct uring {
@@ -40,12 +58,15 @@ struct uring {
 	void			*sqp, *cqp;
 	size_t			 sqsz, cqsz, sqesz;
 	unsigned		*sq_head, *sq_tail, *sq_mask, *sq_array;
+	unsigned		*sq_flags;	/* NULL: no TASKRUN flag */
 	unsigned		*cq_head, *cq_tail, *cq_mask;
 	struct io_uring_sqe	*sqes;
 	struct io_uring_cqe	*cqes;
 	unsigned		 entries;
 	unsigned		 pending;	/* SQEs not yet submitted */
-	uint8_t			*rbuf;		/* NREAD x bufsz */
+	uint8_t			*rbuf;		/* NRBUF x bufsz */
+	struct io_uring_buf_ring *br;	/* NULL: NREAD plain reads */
+	size_t			 brsz;
 	uint8_t			*wbuf;		/* NWBUF x bufsz */
 	size_t			 bufsz;
 	uint32_t		 wfree[NWBUF];	/* stack of free buffers */
@@ -70,6 +91,12 @@ sys_enter(int fd, unsigned submit, unsigned wait, unsigned flags, void *arg,
 {
 	return (int)syscall(__NR_io_uring_enter, fd, submit, wait, flags, arg,
 	    argsz);
+}
+
+static int
+sys_register(int fd, unsigned op, void *arg, unsigned n)
+{
+	return (int)syscall(__NR_io_uring_register, fd, op, arg, n);
 }
 
 static int
@@ -98,6 +125,8 @@ ring_map(struct uring *u, struct io_uring_params *p)
 	u->sq_tail = (unsigned *)((char *)u->sqp + p->sq_off.tail);
 	u->sq_mask = (unsigned *)((char *)u->sqp + p->sq_off.ring_mask);
 	u->sq_array = (unsigned *)((char *)u->sqp + p->sq_off.array);
+	if (p->flags & IORING_SETUP_TASKRUN_FLAG)
+		u->sq_flags = (unsigned *)((char *)u->sqp + p->sq_off.flags);
 	u->cq_head = (unsigned *)((char *)u->cqp + p->cq_off.head);
 	u->cq_tail = (unsigned *)((char *)u->cqp + p->cq_off.tail);
 	u->cq_mask = (unsigned *)((char *)u->cqp + p->cq_off.ring_mask);
@@ -113,8 +142,15 @@ ring_open(struct uring *u)
 	struct io_uring_params p;
 
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+	    IORING_SETUP_TASKRUN_FLAG;
 	if ((u->fd = sys_setup(RING_ENTRIES, &p)) == -1 && errno == EINVAL) {
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_SINGLE_ISSUER |
+		    IORING_SETUP_DEFER_TASKRUN;
+		u->fd = sys_setup(RING_ENTRIES, &p);
+	}
+	if (u->fd == -1 && errno == EINVAL) {
 		memset(&p, 0, sizeof(p));	/* kernels before 6.1 */
 		u->fd = sys_setup(RING_ENTRIES, &p);
 	}
@@ -131,6 +167,8 @@ ring_open(struct uring *u)
 static void
 ring_close(struct uring *u)
 {
+	if (u->br != NULL)
+		munmap(u->br, u->brsz);
 	if (u->sqes != NULL && u->sqes != MAP_FAILED)
 		munmap(u->sqes, u->sqesz);
 	if (u->cqp != NULL && u->cqp != MAP_FAILED && u->cqp != u->sqp)
@@ -229,6 +267,117 @@ queue_signal_poll(struct uring *u)
 	return 0;
 }
 
+/* Hand read buffer BID back to the kernel's buffer ring. */
+static void
+rbuf_recycle(struct uring *u, uint16_t bid)
+{
+	uint16_t tail = u->br->tail;
+	struct io_uring_buf *b = &u->br->bufs[tail & (NRBUF - 1)];
+
+	b->addr = (uint64_t)(uintptr_t)(u->rbuf + (size_t)bid * u->bufsz);
+	b->len = (uint32_t)u->bufsz;
+	b->bid = bid;
+	__atomic_store_n(&u->br->tail, (uint16_t)(tail + 1), __ATOMIC_RELEASE);
+}
+
+/* Register the read buffers as a provided-buffer ring; 0, or -1 (an
+ * older kernel: plain reads then). */
+static int
+rbuf_ring(struct uring *u)
+{
+	struct io_uring_buf_reg reg;
+
+	u->brsz = NRBUF * sizeof(struct io_uring_buf);
+	u->br = mmap(NULL, u->brsz, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (u->br == MAP_FAILED) {
+		u->br = NULL;
+		return -1;
+	}
+	memset(&reg, 0, sizeof(reg));
+	reg.ring_addr = (uint64_t)(uintptr_t)u->br;
+	reg.ring_entries = NRBUF;
+	reg.bgid = BGID;
+	if (sys_register(u->fd, IORING_REGISTER_PBUF_RING, &reg, 1) == -1) {
+		munmap(u->br, u->brsz);
+		u->br = NULL;
+		return -1;
+	}
+	for (uint16_t i = 0; i < NRBUF; i++)
+		rbuf_recycle(u, i);
+	return 0;
+}
+
+/* One multishot read of the TUN device: one entry on its wait queue
+ * however many packets it reads, each into a buffer of the ring. */
+static int
+queue_mread(struct uring *u, int fd)
+{
+	struct io_uring_sqe *sqe = ring_sqe(u);
+
+	if (sqe == NULL)
+		return -1;
+	sqe->opcode = OP_READ_MULTISHOT;
+	sqe->fd = fd;
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = BGID;
+	sqe->off = (uint64_t)-1;
+	sqe->user_data = UD(UD_MREAD, 0);
+	return 0;
+}
+
+/* Queue the reads: the multishot one, or NREAD plain ones. */
+static int
+queue_reads(struct uring *u, int fd)
+{
+	if (u->br != NULL)
+		return queue_mread(u, fd);
+	for (uint32_t i = 0; i < NREAD; i++)
+		if (queue_read(u, fd, i) == -1)
+			return -1;
+	return 0;
+}
+
+/* A multishot read's completion C at NOW: answer its packet, give its
+ * buffer back, arm it again when it ended (or fall back to plain reads
+ * on a kernel without it).  0 or -1. */
+static int
+complete_mread(struct runner *r, struct uring *u,
+    const struct io_uring_cqe *c, struct monotime now)
+{
+	struct netsim_reply rep;
+
+	if (c->flags & IORING_CQE_F_BUFFER) {
+		uint16_t bid = (uint16_t)(c->flags >> IORING_CQE_BUFFER_SHIFT);
+		const uint8_t *pkt = u->rbuf + (size_t)bid * u->bufsz;
+
+		if (c->res > 0) {
+			r->last_in = now;
+			if (netsim_input(r->s, pkt, (size_t)c->res, now.ns,
+			    &rep))
+				run_reply(r, &rep, pkt, (size_t)c->res, now);
+		}
+		rbuf_recycle(u, bid);
+	}
+	if (c->flags & IORING_CQE_F_MORE)
+		return 0;
+	if (c->res == -EINVAL || c->res == -EOPNOTSUPP) {
+		log_info("no multishot read here; using %d reads", NREAD);
+		sys_register(u->fd, IORING_UNREGISTER_PBUF_RING, &(struct
+		    io_uring_buf_reg){ .bgid = BGID }, 1);
+		munmap(u->br, u->brsz);
+		u->br = NULL;
+		return queue_reads(u, r->fd);
+	}
+	if (c->res < 0 && c->res != -ENOBUFS && c->res != -EAGAIN &&
+	    c->res != -EINTR) {
+		errno = -c->res;
+		log_warn("reading the TUN device");
+		return -1;
+	}
+	return queue_mread(u, r->fd);
+}
+
 /* The backend's send: copy into a write buffer, queue a write.  Falls
  * back to write(2) when no buffer or slot is free. */
 static void
@@ -273,6 +422,8 @@ complete(struct runner *r, struct uring *u, const struct io_uring_cqe *c,
 
 	switch (type) {
 	case UD_READ:
+		if (c->res > 0)
+			r->last_in = now;
 		if (c->res > 0 && netsim_input(r->s, u->rbuf + (size_t)idx *
 		    u->bufsz, (size_t)c->res, now.ns, &rep))
 			run_reply(r, &rep, u->rbuf + (size_t)idx * u->bufsz,
@@ -283,6 +434,8 @@ complete(struct runner *r, struct uring *u, const struct io_uring_cqe *c,
 			return -1;
 		}
 		return queue_read(u, r->fd, idx);
+	case UD_MREAD:
+		return complete_mread(r, u, c, now);
 	case UD_WRITE:
 		if (c->res < 0)
 			r->write_fail++;
@@ -297,42 +450,88 @@ complete(struct runner *r, struct uring *u, const struct io_uring_cqe *c,
 	}
 }
 
+/* In the poll phase: 1 when the ring may have something for this turn
+ * (work to submit, completions posted or task work queued). */
 static int
-uring_loop(struct runner *r, struct uring *u)
+ring_ready(const struct uring *u)
+{
+	if (u->pending > 0 || u->sq_flags == NULL)
+		return 1;
+	if (__atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE) != *u->cq_head)
+		return 1;
+	return (__atomic_load_n(u->sq_flags, __ATOMIC_ACQUIRE) &
+	    IORING_SQ_TASKRUN) != 0;
+}
+
+static void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+/* One io_uring_enter(2): submit what is queued and run the completions'
+ * task work; wait for one (at most until the next timer) unless POLL.
+ * 0 or -1. */
+static int
+ring_enter(struct runner *r, struct uring *u, int poll)
 {
 	struct io_uring_getevents_arg arg;
 	struct __kernel_timespec ts;
+	struct timespec wait;
+	struct monotime now;
+	int n;
+
+	memset(&arg, 0, sizeof(arg));
+	if (poll)
+		r->polls++;
+	else
+		r->waits++;
+	if (!poll && run_timeout(r, &wait) != NULL) {
+		ts.tv_sec = wait.tv_sec;
+		ts.tv_nsec = wait.tv_nsec;
+		arg.ts = (uint64_t)(uintptr_t)&ts;
+	}
+	now = monotime_now();
+	n = sys_enter(u->fd, u->pending, poll ? 0 : 1, IORING_ENTER_GETEVENTS |
+	    IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
+	writes_sent(u, now);
+	if (n == -1 && errno != EINTR && errno != ETIME && errno != EAGAIN &&
+	    errno != EBUSY) {
+		log_warn("io_uring_enter");
+		return -1;
+	}
+	if (n > 0)
+		u->pending -= (unsigned)n < u->pending ? (unsigned)n :
+		    u->pending;
+	return 0;
+}
+
+static int
+uring_loop(struct runner *r, struct uring *u)
+{
 	int stop = 0;
 
-	for (uint32_t i = 0; i < NREAD; i++)
-		if (queue_read(u, r->fd, i) == -1)
-			return -1;
+	if (queue_reads(u, r->fd) == -1)
+		return -1;
 	if (queue_signal_poll(u) == -1)
 		return -1;
 	while (stop == 0) {
-		struct timespec wait;
 		unsigned head, tail;
-		struct monotime now;
-		int n;
+		struct monotime now = monotime_now();
+		int poll = run_polling(r, now);
 
-		memset(&arg, 0, sizeof(arg));
-		if (run_timeout(r, &wait) != NULL) {
-			ts.tv_sec = wait.tv_sec;
-			ts.tv_nsec = wait.tv_nsec;
-			arg.ts = (uint64_t)(uintptr_t)&ts;
+		if (poll && !ring_ready(u)) {
+			r->polls++;
+			cpu_relax();
+			timer_heap_run(&r->th, now);
+			continue;	/* ends poll_ns after the last read */
 		}
-		now = monotime_now();
-		n = sys_enter(u->fd, u->pending, 1, IORING_ENTER_GETEVENTS |
-		    IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
-		writes_sent(u, now);
-		if (n == -1 && errno != EINTR && errno != ETIME &&
-		    errno != EAGAIN && errno != EBUSY) {
-			log_warn("io_uring_enter");
+		if (ring_enter(r, u, poll) == -1)
 			return -1;
-		}
-		if (n > 0)
-			u->pending -= (unsigned)n < u->pending ? (unsigned)n :
-			    u->pending;
 		now = monotime_now();
 		head = *u->cq_head;
 		tail = __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE);
@@ -356,7 +555,7 @@ run_uring(struct runner *r, int sfd)
 	u->sfd = sfd;
 	u->run = r;
 	u->bufsz = (r->mtu > 1280 ? r->mtu : 1280) + 256;
-	u->rbuf = malloc(NREAD * u->bufsz);
+	u->rbuf = malloc(NRBUF * u->bufsz);
 	u->wbuf = malloc(NWBUF * u->bufsz);
 	if (u->rbuf == NULL || u->wbuf == NULL) {
 		rc = -1;
@@ -370,6 +569,12 @@ run_uring(struct runner *r, int sfd)
 		rc = -2;	/* the caller falls back to epoll */
 		goto out;
 	}
+	/* SC_NETSIM_PLAIN_READS=1: the older kernels' way, for the tests */
+	if (getenv("SC_NETSIM_PLAIN_READS") != NULL &&
+	    strcmp(getenv("SC_NETSIM_PLAIN_READS"), "1") == 0)
+		log_info("SC_NETSIM_PLAIN_READS: using %d reads", NREAD);
+	else if (rbuf_ring(u) == -1)
+		log_info("no provided-buffer ring here; using %d reads", NREAD);
 	r->io = u;
 	r->send = uring_send;
 	rc = uring_loop(r, u);
