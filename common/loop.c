@@ -328,12 +328,6 @@ loop_timer_cancel(struct loop *l, struct timer *t)
 	timer_cancel(&l->timers, t);
 }
 
-void
-loop_timer_disarm(struct loop *l, struct timer *t)
-{
-	timer_disarm(&l->timers, t);
-}
-
 int
 loop_signal(struct loop *l, int signo, loop_signal_cb *cb, void *arg)
 {

@@ -77,10 +77,6 @@ int loop_timer_at(struct loop *l, struct timer *t, struct monotime when);
 /* Cancel T if scheduled. */
 void loop_timer_cancel(struct loop *l, struct timer *t);
 
-/* Stop T firing, leaving it linked for a cheap reschedule (timer_disarm:
- * T must still be cancelled before it is freed). */
-void loop_timer_disarm(struct loop *l, struct timer *t);
-
 /* Deliver SIGNO to CB in the loop.  Returns 0 or -1 with errno set. */
 int loop_signal(struct loop *l, int signo, loop_signal_cb *cb, void *arg);
 

@@ -114,17 +114,8 @@ queue_head_set(struct timer_queue *q)
 	q->head_seq = f == &q->s ? UINT32_MAX : f->seq;
 }
 
-/* Nonzero if T is at or after timer U (keys: deadline, then sequence).
- * A stale U's key is later than its place, so this errs towards no. */
-static inline int
-key_after(const struct timer *t, const struct timer *u)
-{
-	return u->when.ns < t->when.ns ||
-	    (u->when.ns == t->when.ns && u->seq < t->seq);
-}
-
-/* The queue T (key set) may go at the tail of: the one whose tail is
- * due latest but before T, else an empty one; NULL if none. */
+/* The queue T (when set) may go at the tail of: the one whose tail is
+ * due latest but not after T, else an empty one; NULL if none. */
 static struct timer_queue *
 queue_pick(struct timer_heap *h, const struct timer *t)
 {
@@ -138,7 +129,7 @@ queue_pick(struct timer_heap *h, const struct timer *t)
 		if (tail == &q->s) {
 			if (empty == NULL)
 				empty = q;
-		} else if (key_after(t, tail) && tail->when.ns >= bw) {
+		} else if (tail->when.ns <= t->when.ns && tail->when.ns >= bw) {
 			best = q;
 			bw = tail->when.ns;
 		}
@@ -159,65 +150,19 @@ queue_append(struct timer_queue *q, struct timer *t)
 	}
 }
 
-/* Put T (key set, not linked) at a queue's tail or in the heap.  Returns
- * 0 or -1 (ENOMEM). */
-static int
-place(struct timer_heap *h, struct timer *t)
-{
-	struct timer_queue *q;
-
-	if ((q = queue_pick(h, t)) != NULL) {
-		queue_append(q, t);
-		return 0;
-	}
-	return heap_insert(h, t);
-}
-
-/* Q's head changed: put stale timers at its head where they belong (or
- * out, if disarmed) until the head is a timer in its place, and take
- * its key as Q's. */
-static void
-queue_settle(struct timer_heap *h, struct timer_queue *q)
-{
-	struct timer *f;
-
-	while ((f = q->s.next) != &q->s && (f->kind & TIMER_K_STALE)) {
-		q->s.next = f->next;
-		f->next->at.prev = &q->s;
-		f->next = NULL;
-		if (f->kind & TIMER_K_OFF) {
-			f->kind &= TIMER_K_MASK;
-			h->off--;
-			continue;
-		}
-		f->kind &= TIMER_K_MASK;
-		if (place(h, f) == -1)
-			fatal("timer: moving a timer to its place");
-	}
-	queue_head_set(q);
-}
-
-/* The queue whose sentinel P is, or NULL (P is a timer). */
-static struct timer_queue *
-queue_of_sentinel(struct timer_heap *h, const struct timer *p)
-{
-	for (int i = 0; i < TIMER_NQ; i++)
-		if (p == &h->q[i].s)
-			return &h->q[i];
-	return NULL;
-}
-
 /* Unlink queued T; if it was a head, its queue's key follows. */
 static void
 queue_remove(struct timer_heap *h, struct timer *t)
 {
 	struct timer *p = t->at.prev, *n = t->next;
-	struct timer_queue *q;
 
 	p->next = n;
 	n->at.prev = p;
-	if ((q = queue_of_sentinel(h, p)) != NULL)
-		queue_settle(h, q);
+	for (int i = 0; i < TIMER_NQ; i++)
+		if (p == &h->q[i].s) {
+			queue_head_set(&h->q[i]);
+			break;
+		}
 }
 
 /* Kinds by (callback, distance): open addressing over twice as many
@@ -242,8 +187,7 @@ kind_of(timer_cb *cb, uintptr_t off)
 	size_t i = kind_hash(cb, off);
 	uint32_t k;
 
-	_Static_assert(TIMER_KINDS <= 65536 && TIMER_KINDS <= TIMER_K_MASK,
-	    "a kind fits a slot and a timer's kind bits");
+	_Static_assert(TIMER_KINDS <= 65536, "a kind fits a slot");
 	for (; (k = kind_slot[i]) != 0; i = (i + 1) & (KIND_SLOTS - 1))
 		if (kinds[k].cb == cb && kinds[k].off == off)
 			return k;
@@ -270,9 +214,7 @@ timer_init(struct timer *t, timer_cb *cb, void *arg)
 static void
 timer_fire(struct timer *t)
 {
-	uint32_t k = t->kind & TIMER_K_MASK;
-
-	kinds[k].cb((void *)((uintptr_t)t + kinds[k].off));
+	kinds[t->kind].cb((void *)((uintptr_t)t + kinds[t->kind].off));
 }
 
 void
@@ -281,7 +223,7 @@ timer_heap_init(struct timer_heap *h)
 	h->v = NULL;
 	h->len = h->cap = 0;
 	h->seq = 0;
-	h->n = h->off = 0;
+	h->n = 0;
 	for (int i = 0; i < TIMER_NQ; i++) {
 		struct timer_queue *q = &h->q[i];
 
@@ -303,44 +245,25 @@ timer_heap_fini(struct timer_heap *h)
 		for (t = h->q[i].s.next; t != &h->q[i].s; t = n) {
 			n = t->next;
 			t->next = NULL;
-			t->kind &= TIMER_K_MASK;
 		}
 	}
 	free(h->v);
 	timer_heap_init(h);
 }
 
-/* Move queued T, not its queue's head, to WHEN (no earlier than its
- * key) in place, if it may be: returns 1, or 0 if it must be relinked. */
-static int
-move_in_place(struct timer_heap *h, struct timer *t, struct monotime when)
-{
-	if (t->next == NULL || t->next == HEAPED || when.ns < t->when.ns ||
-	    queue_of_sentinel(h, t->at.prev) != NULL)
-		return 0;
-	if (t->kind & TIMER_K_OFF) {
-		h->off--;
-		h->n++;
-	}
-	t->kind = (t->kind & TIMER_K_MASK) | TIMER_K_STALE;
-	t->when = when;
-	t->seq = h->seq++;
-	return 1;
-}
-
 int
 timer_schedule(struct timer_heap *h, struct timer *t, struct monotime when)
 {
-	if (h->seq == UINT32_MAX && timer_heap_renumber(h) == -1) {
-		timer_cancel(h, t);
-		return -1;
-	}
-	if (move_in_place(h, t, when))
-		return 0;
+	struct timer_queue *q;
+
 	timer_cancel(h, t);
+	if (h->seq == UINT32_MAX && timer_heap_renumber(h) == -1)
+		return -1;
 	t->when = when;
 	t->seq = h->seq++;
-	if (place(h, t) == -1)
+	if ((q = queue_pick(h, t)) != NULL)
+		queue_append(q, t);
+	else if (heap_insert(h, t) == -1)
 		return -1;
 	h->n++;
 	return 0;
@@ -356,25 +279,7 @@ timer_cancel(struct timer_heap *h, struct timer *t)
 	else
 		queue_remove(h, t);
 	t->next = NULL;
-	if (t->kind & TIMER_K_OFF)
-		h->off--;
-	else
-		h->n--;
-	t->kind &= TIMER_K_MASK;
-}
-
-void
-timer_disarm(struct timer_heap *h, struct timer *t)
-{
-	if (t->next == NULL || (t->kind & TIMER_K_OFF))
-		return;
-	if (t->next == HEAPED || queue_of_sentinel(h, t->at.prev) != NULL) {
-		timer_cancel(h, t);
-		return;
-	}
-	t->kind |= TIMER_K_STALE | TIMER_K_OFF;
 	h->n--;
-	h->off++;
 }
 
 struct timer *
@@ -409,11 +314,11 @@ timer_heap_renumber(struct timer_heap *h)
 	struct timer **v;
 	size_t n = 0;
 
-	if (h->n + h->off == 0) {
+	if (h->n == 0) {
 		h->seq = 0;
 		return 0;
 	}
-	if ((v = calloc(h->n + h->off, sizeof(*v))) == NULL)
+	if ((v = calloc(h->n, sizeof(*v))) == NULL)
 		return -1;
 	for (size_t i = 0; i < h->len; i++)
 		v[n++] = h->v[i].t;

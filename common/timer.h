@@ -41,17 +41,8 @@ struct timer {
 		struct timer	*prev;	/* queued: the one before */
 	} at;
 	uint32_t	 seq;	/* tie-break: order of scheduling */
-	uint32_t	 kind;	/* callback and argument (timer_init), and
-				 * the TIMER_K_ flags */
+	uint32_t	 kind;	/* callback and argument (timer_init) */
 };
-
-/* A queued timer's flags, in kind's top bits.  STALE: its place in its
- * queue is earlier than its key (moved later in place, or disarmed); it
- * is put where it belongs when it reaches the queue's head, so a head
- * is never stale.  OFF: disarmed (linked, but it will not fire). */
-#define TIMER_K_STALE	0x80000000u
-#define TIMER_K_OFF	0x40000000u
-#define TIMER_K_MASK	0x0fffffffu
 
 struct timer_ent {
 	int64_t		 when;	/* the timer's deadline (ns) */
@@ -77,7 +68,6 @@ struct timer_heap {
 	size_t			 cap;
 	uint32_t		 seq;	/* the next timer's */
 	size_t			 n;	/* timers scheduled, heap and queues */
-	size_t			 off;	/* disarmed timers still queued */
 	struct timer_queue	 q[TIMER_NQ];
 };
 
@@ -98,7 +88,7 @@ timer_is_init(const struct timer *t)
 static inline int
 timer_pending(const struct timer *t)
 {
-	return t->next != NULL && !(t->kind & TIMER_K_OFF);
+	return t->next != NULL;
 }
 
 /* Renumber H's timers' sequence from 0 in their order (what
@@ -112,22 +102,12 @@ void timer_heap_init(struct timer_heap *h);
 /* Release H's array; timers still in H become idle. */
 void timer_heap_fini(struct timer_heap *h);
 
-/* Schedule (or reschedule) T in H at WHEN.  A queued T (not its
- * queue's head) moved no earlier stays where it is, marked, touching no
- * other timer; it is put in its place when it reaches the head.  Returns
- * 0, or -1 with errno ENOMEM if the heap could not grow (T is then left
- * idle). */
+/* Schedule (or reschedule) T in H at WHEN.  Returns 0, or -1 with errno
+ * ENOMEM if the heap could not grow (T is then left idle). */
 int timer_schedule(struct timer_heap *h, struct timer *t, struct monotime when);
 
-/* Remove T from H if it is scheduled or disarmed; a no-op otherwise. */
+/* Remove T from H if it is scheduled; a no-op otherwise. */
 void timer_cancel(struct timer_heap *h, struct timer *t);
-
-/* Stop T from firing, as timer_cancel, but leave a queued T (not its
- * queue's head) where it is, touching no other timer, for a later
- * timer_schedule to move at no cost (issue 22: a trace's wait timer,
- * stopped by each reply and set again by the next probe).  The owner
- * must still timer_cancel T before freeing it. */
-void timer_disarm(struct timer_heap *h, struct timer *t);
 
 /* The earliest scheduled timer (the first scheduled of equal deadlines),
  * or NULL when H is empty. */

@@ -264,12 +264,6 @@ task_timer_cancel(struct task *t, struct timer *tm)
 	loop_timer_cancel(task_core(t)->l, tm);
 }
 
-void
-task_timer_disarm(struct task *t, struct timer *tm)
-{
-	loop_timer_disarm(task_core(t)->l, tm);
-}
-
 struct monotime
 task_now(const struct task *t)
 {

@@ -95,11 +95,6 @@ void task_probe_timer(struct task *t, struct timer *tm);
 /* Cancel a timer started with task_timer. */
 void task_timer_cancel(struct task *t, struct timer *tm);
 
-/* Stop a timer started with task_timer from firing, cheaply when it is
- * set again soon (timer_disarm); it must still be cancelled with
- * task_timer_cancel before its memory is freed. */
-void task_timer_disarm(struct task *t, struct timer *tm);
-
 /* The loop's current monotonic time. */
 struct monotime task_now(const struct task *t);
 

@@ -306,16 +306,14 @@ trace_reply(struct task *task, const struct pkt_reply *r,
 		if (s->c.held_reason != SCAMPER_TRACE_STOP_NONE)
 			trace_finish(s, s->c.held_reason, s->c.held_data);
 		else if (p->ttl == s->cur_ttl) {
-			/* the next probe sets it again: disarmed, it stays
-			 * in place (trace_done cancels it) */
-			task_timer_disarm(task, &s->wait);
+			task_timer_cancel(task, &s->wait);
 			trace_hop_done(s);
 		}
 		return;
 	}
 	/* -Q / -c: the hop ends when its rule says so */
 	if (outstanding) {
-		task_timer_disarm(task, &s->wait);
+		task_timer_cancel(task, &s->wait);
 		if (trace_hop_more(s))
 			trace_next(s);
 		else

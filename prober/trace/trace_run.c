@@ -46,9 +46,6 @@ trace_state_clear(void *state)
 {
 	struct trace_state *s = state;
 
-	/* a disarmed wait timer is still linked (task_timer_disarm) */
-	if (timer_is_init(&s->wait))
-		task_timer_cancel(trace_task(s), &s->wait);
 	trace_ptr_free(s);
 	trace_hops_free(s);
 	scamper_cycle_free(s->c.cycle);

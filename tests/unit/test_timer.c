@@ -3,8 +3,7 @@
  * callbacks that touch the heap, many thousands of timers, and the FIFO
  * queues beside the heap (delays in more classes than queues, ties
  * between a queue and the heap, a churn checked against a reference),
- * the 32-bit sequence renumbered before it wraps, timers disarmed and
- * moved in place.
+ * the 32-bit sequence renumbered before it wraps.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -280,11 +279,9 @@ ref_cb(void *arg)
 	(*r->nfired)++;
 }
 
-/* The churn from sequence SEQ0 on (near UINT32_MAX: renumbered); with
- * DISARM half the cancels are timer_disarm (the timer stays linked and
- * the next schedule may move it in place). */
+/* The churn from sequence SEQ0 on (near UINT32_MAX: renumbered). */
 static void
-churn_from(uint32_t seq0, int disarm)
+churn_from(uint32_t seq0)
 {
 	enum { N = 4000, STEPS = 200000 };
 	static const int64_t delay[] = { 0, 5000, 5000, 5000, 1000, 20, 777,
@@ -325,10 +322,7 @@ churn_from(uint32_t seq0, int disarm)
 		} else if (what < 13) {	/* cancel */
 			npend -= e->pending;
 			e->pending = 0;
-			if (disarm && ((x >> 50) & 1))
-				timer_disarm(&h, &e->t);
-			else
-				timer_cancel(&h, &e->t);
+			timer_cancel(&h, &e->t);
 		} else {		/* time passes */
 			now += (int64_t)((x >> 40) % 300);
 			last_when = INT64_MIN;
@@ -352,49 +346,14 @@ churn_from(uint32_t seq0, int disarm)
 
 START_TEST(churn)
 {
-	churn_from(0, 0);
+	churn_from(0);
 }
 END_TEST
 
 /* The same with the sequence wrapping about 50,000 schedules in. */
 START_TEST(churn_wrap)
 {
-	churn_from(UINT32_MAX - 50000, 0);
-}
-END_TEST
-
-/* Both with timers disarmed and moved in place. */
-START_TEST(churn_disarm)
-{
-	churn_from(0, 1);
-	churn_from(UINT32_MAX - 50000, 1);
-}
-END_TEST
-
-/* A disarmed timer does not fire, stays linked behind the head, is
- * moved in place by the next schedule and fires in its new order; one
- * cancelled while disarmed is unlinked for good. */
-START_TEST(disarm_move)
-{
-	fix(4, NULL, 10, 10);		/* 0@10 1@20 2@30 3@40, one queue */
-	timer_disarm(&H, &X[1].t);
-	ck_assert(!timer_pending(&X[1].t));
-	ck_assert_ptr_nonnull(X[1].t.next);	/* still linked */
-	ck_assert_uint_eq(timer_heap_count(&H), 3);
-	ck_assert_int_eq(timer_schedule(&H, &X[1].t, at(35)), 0);
-	ck_assert(timer_pending(&X[1].t));
-	ck_assert_uint_eq(timer_heap_count(&H), 4);
-	timer_disarm(&H, &X[2].t);
-	timer_disarm(&H, &X[0].t);	/* the head: unlinked at once */
-	ck_assert_ptr_null(X[0].t.next);
-	timer_cancel(&H, &X[2].t);
-	ck_assert_ptr_null(X[2].t.next);
-	ck_assert_int_eq(timer_schedule(&H, &X[2].t, at(35)), 0);
-	ck_assert_int_eq(timer_heap_run(&H, at(100)), 3);
-	log_is((const int[]){ 1, 2, 3 }, 3);
-	ck_assert_uint_eq(timer_heap_count(&H), 0);
-	ck_assert_ptr_null(timer_heap_peek(&H));
-	timer_heap_fini(&H);
+	churn_from(UINT32_MAX - 50000);
 }
 END_TEST
 
@@ -448,7 +407,7 @@ main(void)
 	const TTest *tests[] = {
 		order, ties_fifo, cancel_and_reschedule, callback_edits_heap,
 		many, queue_heap_ties, queue_cancel, churn, churn_wrap,
-		churn_disarm, disarm_move, renumber_ties, clamp
+		renumber_ties, clamp
 	};
 	TCase *tc = tcase_create("heap");
 
