@@ -508,6 +508,18 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 	task_m(t)->reply(t, r, rx);
 }
 
+/* Reply R is next after the one being handled: start fetching the match
+ * table's slot it will read. */
+static void
+on_hint(void *arg, const struct pkt_reply *r)
+{
+	struct core *c = arg;
+	struct match_key k;
+
+	if (match_key_of_reply(r, &k))
+		match_prefetch(c->mt, &k);
+}
+
 /* A frame from the datalink: a probe leaving or a reply arriving, for
  * a task that wants datalink timestamps.  Returns 1 if delivered. */
 static int
@@ -546,7 +558,7 @@ core_new_io(struct loop *l, const struct core_conf *conf,
     const struct core_io *io, struct output *out, struct scamper_cycle *cyc)
 {
 	struct core *c = calloc(1, sizeof(*c));
-	struct io_up up = { NULL, on_reply, on_txdone, on_dl_frame };
+	struct io_up up = { NULL, on_reply, on_txdone, on_dl_frame, on_hint };
 	int save;
 
 	if (c == NULL) {

@@ -43,6 +43,10 @@ struct io_up {
 	int	(*frame)(void *arg, const struct pkt_reply *r,
 		    const struct stamp *ts, int outgoing,
 		    const uint32_t *fragid);
+	/* Reply R comes after the one being delivered (a hint to bring
+	 * what matching it reads into the cache; R is valid during the
+	 * call only).  NULL: not wanted. */
+	void	(*hint)(void *arg, const struct pkt_reply *r);
 };
 
 /* One task's use of the datalink (opaque to the core). */
