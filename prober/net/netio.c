@@ -209,42 +209,39 @@ read_cmsgs(struct msghdr *m, struct pkt_reply *r, struct stamp *rx)
  * received at *RX.  Returns 0, or -1 if malformed (counted). */
 static int
 rx_parse(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len,
-    struct pkt_reply *rp, struct stamp *rxp)
+    struct pkt_reply *r, struct stamp *rx)
 {
 	struct netio *n = x->n;
 	struct sockaddr_storage *from = m->msg_name;
-	struct pkt_reply r;
-	struct stamp rx = { 0 };
 	int rc;
 
+	rx->ns = 0;
 	n->st.received++;
 	if (x->kind == RX_IP4) {
-		rc = pkt_parse(pkt, len, &r);
-		read_cmsgs(m, &r, &rx);
+		rc = pkt_parse(pkt, len, r);
+		read_cmsgs(m, r, rx);
 	} else {
-		memset(&r, 0, sizeof(r));
-		r.af = AF_INET6;
+		memset(r, 0, sizeof(*r));
+		r->af = AF_INET6;
 		if (from->ss_family == AF_INET6)
-			memcpy(r.src, &((struct sockaddr_in6 *)from)->
+			memcpy(r->src, &((struct sockaddr_in6 *)from)->
 			    sin6_addr, 16);
-		read_cmsgs(m, &r, &rx);
+		read_cmsgs(m, r, rx);
 		rc = x->kind == RX_ICMP6 ?
-		    pkt_parse_icmp6(pkt, len, &r) :
-		    pkt_parse_l4(IPPROTO_TCP, pkt, len, &r);
-		r.size = (uint16_t)(len + 40);
+		    pkt_parse_icmp6(pkt, len, r) :
+		    pkt_parse_l4(IPPROTO_TCP, pkt, len, r);
+		r->size = (uint16_t)(len + 40);
 	}
-	if (rx.ns == 0) {
+	if (rx->ns == 0) {
 		/* no kernel timestamp (never seen on Linux): the clock now,
 		 * later than the arrival; counted */
-		rx = stamp_now();
+		*rx = stamp_now();
 		n->st.rx_nostamp++;
 	}
 	if (rc == -1 || (m->msg_flags & MSG_TRUNC)) {
 		n->st.malformed++;
 		return -1;
 	}
-	*rp = r;
-	*rxp = rx;
 	return 0;
 }
 
