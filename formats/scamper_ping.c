@@ -28,8 +28,13 @@ OBJECT_LIFECYCLE(ping, ping_release)
 struct scamper_ping_reply *
 scamper_ping_reply_add(struct scamper_ping *p)
 {
+	/* room for one reply per probe at first (a ping of -c 4 has 4 in
+	 * the common case), at most 8; more grow the array as usual */
+	size_t first = p->probe_count > 0 && p->probe_count < 8 ?
+	    p->probe_count : 8;
+
 	return mem_append16(&p->replies, &p->replyc, &p->reply_alloc,
-	    sizeof(*p->replies), 8);
+	    sizeof(*p->replies), first);
 }
 
 int

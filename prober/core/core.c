@@ -17,6 +17,7 @@
 
 #include "accessor.h"
 #include "core_int.h"
+#include "heapthp.h"
 #include "log.h"
 #include "rtcopy.h"
 #include "scamper_file.h"
@@ -26,6 +27,8 @@
 #define CORE_TICK_PROBES 200		/* a busy tick holds this many probes */
 #define CORE_TICK_MIN_NS 1000000LL	/* 1 ms */
 #define CORE_TICK_MAX_NS 20000000LL	/* 20 ms */
+#define CORE_OUT_LINGER_NS 1000000000LL	/* results wait for a larger write
+					   at most 1 s while tasks run */
 
 static void core_set_tick(struct core *);
 
@@ -106,6 +109,37 @@ reap_one(struct core *c, struct task *t)
 	task_free(t);
 }
 
+/* Write c->out's buffered results when no task runs, or when they have
+ * waited CORE_OUT_LINGER_NS (so that a busy core writes large blocks,
+ * not one per wake-up); else have the flush timer do it then.  Every
+ * result is written at the latest when the output closes. */
+static void
+out_flush(struct core *c)
+{
+	struct monotime due = MONOTIME_MAX;
+	int rc;
+
+	if (c->out == NULL)
+		return;
+	if (c->running == 0)
+		rc = output_flush(c->out);
+	else
+		rc = output_flush_aged(c->out, loop_now(c->l),
+		    CORE_OUT_LINGER_NS, &due);
+	if (due.ns == MONOTIME_MAX.ns)
+		loop_timer_cancel(c->l, &c->outflush);	/* nothing waits */
+	else if (!timer_pending(&c->outflush))
+		loop_timer_at(c->l, &c->outflush, due);
+	if (rc == -1 && output_failed(c->out))
+		out_failed(c, c->out);
+}
+
+static void
+on_outflush(void *arg)
+{
+	out_flush(arg);
+}
+
 static void
 on_reap(void *arg)
 {
@@ -116,9 +150,7 @@ on_reap(void *arg)
 		TAILQ_REMOVE(&c->dead, t, q);
 		reap_one(c, t);
 	}
-	if (c->out != NULL && output_flush(c->out) == -1 &&
-	    output_failed(c->out))
-		out_failed(c, c->out);
+	out_flush(c);
 	core_kick(c);
 }
 
@@ -132,6 +164,7 @@ task_alloc(const struct method *m)
 	if (m->state_size > SIZE_MAX - TASK_STATE_OFF ||
 	    (t = calloc(1, TASK_STATE_OFF + m->state_size)) == NULL)
 		return NULL;
+	heap_thp_note();	/* a busy heap goes on huge pages */
 	return t;
 }
 
@@ -586,6 +619,7 @@ core_new_io(struct loop *l, const struct core_conf *conf,
 	core_set_tick(c);
 	timer_init(&c->pump, on_pump, c);
 	timer_init(&c->reap, on_reap, c);
+	timer_init(&c->outflush, on_outflush, c);
 	TAILQ_INIT(&c->dead);
 	TAILQ_INIT(&c->held);
 	TAILQ_INIT(&c->zombies);
@@ -685,6 +719,7 @@ core_free(struct core *c)
 		core_src_free(TAILQ_FIRST(&c->srcs));
 	loop_timer_cancel(c->l, &c->pump);
 	loop_timer_cancel(c->l, &c->reap);
+	loop_timer_cancel(c->l, &c->outflush);
 	core_log_stats(c);
 	pace_log_close(c->pace.log, c->pace.taken);
 	c->freeing = 1;

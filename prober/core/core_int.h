@@ -118,6 +118,8 @@ struct core {
 	struct pace		 pace;
 	struct timer		 pump;		/* next pacing decision */
 	struct timer		 reap;		/* write and free finished */
+	struct timer		 outflush;	/* out's results waited long
+						 * enough (out_flush) */
 	struct readyq		 ready;		/* started, wanting a token */
 	struct taskq		 dead;		/* finished, to write+free */
 	struct taskq		 held;		/* flow busy: wait for a finish */
@@ -140,6 +142,10 @@ struct core {
 	uint16_t		 sport;
 	uint32_t		 pid;		/* task_pid */
 	uint64_t		 rng;		/* task_random when seeded */
+	/* task_random's unseeded values: read from getentropy() a buffer
+	 * at a time, so that starting a task makes no system call */
+	uint32_t		 ent[64];
+	uint32_t		 nent;		/* values left in ent */
 	int			 halt_err;	/* task_halt_error */
 	int			 failed;	/* core_fail's errno */
 	struct core_stats	 st;

@@ -30,6 +30,10 @@ struct output {
 	char			*name;	/* for messages */
 	struct output		*copy;	/* -O outcopy target, not owned */
 	uint64_t		 counted;	/* its bytes in all_bytes */
+	int			 dirty;		/* written since the last flush */
+	int			 aging;		/* HELD_SINCE is set */
+	struct monotime		 held_since;	/* output_flush_aged found
+						 * the dirty results */
 };
 
 static struct output *
@@ -209,6 +213,7 @@ output_write(struct output *o, uint16_t type, const void *obj)
 
 	if (output_failed(o))
 		return -1;
+	o->dirty = 1;
 	rc = checked(o, scamper_sink_write(o->sink, type, obj));
 	if (o->copy != NULL && type >= SCAMPER_FILE_OBJ_TRACE &&
 	    type != SCAMPER_FILE_OBJ_RAW && !output_failed(o->copy))
@@ -221,6 +226,7 @@ output_cycle_start(struct output *o, const struct scamper_cycle *c)
 {
 	if (output_failed(o))
 		return -1;
+	o->dirty = 1;
 	return checked(o, scamper_sink_write(o->sink,
 	    SCAMPER_FILE_OBJ_CYCLE_START, c));
 }
@@ -230,6 +236,7 @@ output_cycle_stop(struct output *o, const struct scamper_cycle *c)
 {
 	if (output_failed(o))
 		return -1;
+	o->dirty = 1;
 	return checked(o, scamper_sink_write(o->sink,
 	    SCAMPER_FILE_OBJ_CYCLE_STOP, c));
 }
@@ -237,9 +244,27 @@ output_cycle_stop(struct output *o, const struct scamper_cycle *c)
 int
 output_flush(struct output *o)
 {
+	o->dirty = o->aging = 0;
 	if (output_failed(o))
 		return -1;
 	return checked(o, scamper_sink_flush(o->sink));
+}
+
+int
+output_flush_aged(struct output *o, struct monotime now, int64_t linger_ns,
+    struct monotime *due)
+{
+	*due = MONOTIME_MAX;
+	if (!o->dirty)
+		return 0;
+	if (!o->aging) {
+		o->aging = 1;
+		o->held_since = now;
+	}
+	if (monotime_sub_ns(now, o->held_since) >= linger_ns)
+		return output_flush(o);
+	*due = monotime_add_ns(o->held_since, linger_ns);
+	return 0;
 }
 
 int

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "monotime.h"
 #include "scamper_sink.h"
 
 struct scamper_cycle;
@@ -77,6 +78,13 @@ int output_cycle_stop(struct output *o, const struct scamper_cycle *c);
 
 /* Push buffered results out.  Returns 0 or -1. */
 int output_flush(struct output *o);
+
+/* Push O's buffered results out if they have waited LINGER_NS since a
+ * call at NOW first found them (0: at once); else *DUE gets when they
+ * will have (MONOTIME_MAX: nothing waits).  Returns 0 or -1 as
+ * output_flush.  (The encoder writes past 64 KiB by itself.) */
+int output_flush_aged(struct output *o, struct monotime now,
+    int64_t linger_ns, struct monotime *due);
 
 /* The errno of the write to O's file that failed, or 0.  A failed file
  * ends with its last whole record and takes nothing more. */

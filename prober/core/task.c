@@ -339,8 +339,14 @@ task_random(const struct task *t)
 		c->rng ^= c->rng >> 27;
 		return (uint32_t)((c->rng * 2685821657736338717ULL) >> 32);
 	}
-	if (getentropy(&v, sizeof(v)) == -1)
-		v = (c->pid ^ t->id) * 2654435761u;
+	if (c->nent == 0) {
+		/* 256 bytes, getentropy's most per call */
+		if (getentropy(c->ent, sizeof(c->ent)) == -1)
+			return (c->pid ^ t->id) * 2654435761u;
+		c->nent = sizeof(c->ent) / sizeof(c->ent[0]);
+	}
+	v = c->ent[--c->nent];
+	c->ent[c->nent] = 0;	/* a value is handed out once */
 	return v;
 }
 

@@ -130,7 +130,8 @@ uint16_t task_default_sport(const struct task *t);
  * ICMP id and source port). */
 uint32_t task_pid(const struct task *t);
 
-/* 32 unpredictable bits (TCP sequence numbers, IP-ID bases). */
+/* 32 unpredictable bits (TCP sequence numbers, IP-ID bases), from
+ * getentropy() 64 values per system call; a test's seed makes them fixed. */
 uint32_t task_random(const struct task *t);
 
 /* The source address the kernel would use towards DST (AF_INET or

@@ -18,6 +18,8 @@ struct task;
 
 /* The largest probe data (-B payload) a probe carries. */
 #define PING_MAXDATA	65000
+/* Probe payloads up to this size are built on the stack. */
+#define PING_STACKPAY	1536
 
 enum ping_phase {
 	PHASE_PROBING,		/* probes left to send */

@@ -239,25 +239,30 @@ ping_probe(struct task *task)
 	struct scamper_ping *p = s->p;
 	struct pkt_probe pp;
 	size_t paylen = payload_len(s);
-	uint8_t *pay;
+	uint8_t buf[PING_STACKPAY], *pay = buf;
 	uint16_t idx = s->sent;
+	int rc, e;
 
 	if (s->phase != PHASE_PROBING)
 		return 0;
-	if ((pay = malloc(paylen > 0 ? paylen : 1)) == NULL) {
+	/* a payload past the stack buffer (a large -s or -B) is the only
+	 * allocation a probe makes */
+	if (paylen > sizeof(buf) && (pay = malloc(paylen)) == NULL) {
 		ping_finish(s, SCAMPER_PING_STOP_ERROR, ENOMEM);
 		return 0;
 	}
 	build_probe(s, &pp, idx, pay, paylen);
 	s->probes[idx].ipid = pp.ipid;
 	s->probes[idx].sport = pp.sport;
-	if (task_send(task, &pp, &s->probes[idx].tx, idx) == -1) {
-		log_debug("ping: send: %s", strerror(errno));
+	rc = task_send(task, &pp, &s->probes[idx].tx, idx);
+	e = errno;
+	if (pay != buf)
 		free(pay);
-		ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)errno);
+	if (rc == -1) {
+		log_debug("ping: send: %s", strerror(e));
+		ping_finish(s, SCAMPER_PING_STOP_ERROR, (uint8_t)e);
 		return 1;
 	}
-	free(pay);
 	s->sent++;
 	p->ping_sent = s->sent;
 	if (s->sent < p->probe_count)
