@@ -165,24 +165,39 @@ queue_remove(struct timer_heap *h, struct timer *t)
 		}
 }
 
-/* The kind of (CB, OFF), made if new; the last one found is tried
- * first (timers are made in runs of the same kind). */
+/* Kinds by (callback, distance): open addressing over twice as many
+ * slots as kinds, so that timer_init is O(1) whatever the order its
+ * call sites run in (a trace start makes two kinds of timer). */
+#define KIND_SLOTS	(2 * TIMER_KINDS)
+static uint16_t kind_slot[KIND_SLOTS];	/* 0: empty, else a kind */
+
+static size_t
+kind_hash(timer_cb *cb, uintptr_t off)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)cb ^ ((uint64_t)off << 17)) *
+	    0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 40) & (KIND_SLOTS - 1);
+}
+
+/* The kind of (CB, OFF), made if new. */
 static uint32_t
 kind_of(timer_cb *cb, uintptr_t off)
 {
-	static uint32_t last;
+	size_t i = kind_hash(cb, off);
+	uint32_t k;
 
-	if (last != 0 && last < nkinds && kinds[last].cb == cb && kinds[last].off == off)
-		return last;
-	for (uint32_t i = 1; i < nkinds; i++)
-		if (kinds[i].cb == cb && kinds[i].off == off)
-			return last = i;
+	_Static_assert(TIMER_KINDS <= 65536, "a kind fits a slot");
+	for (; (k = kind_slot[i]) != 0; i = (i + 1) & (KIND_SLOTS - 1))
+		if (kinds[k].cb == cb && kinds[k].off == off)
+			return k;
 	if (nkinds == TIMER_KINDS)
 		fatalx("timer_init: more than %d (callback, argument distance) "
 		    "pairs: an argument not beside its timer?", TIMER_KINDS - 1);
 	kinds[nkinds].cb = cb;
 	kinds[nkinds].off = off;
-	return last = nkinds++;
+	kind_slot[i] = (uint16_t)nkinds;
+	return nkinds++;
 }
 
 void

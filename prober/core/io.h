@@ -43,6 +43,10 @@ struct io_up {
 	int	(*frame)(void *arg, const struct pkt_reply *r,
 		    const struct stamp *ts, int outgoing,
 		    const uint32_t *fragid);
+	/* Reply R comes after the one being delivered (a hint to bring
+	 * what matching it reads into the cache; R is valid during the
+	 * call only).  NULL: not wanted. */
+	void	(*hint)(void *arg, const struct pkt_reply *r);
 };
 
 /* One task's use of the datalink (opaque to the core). */
@@ -78,6 +82,9 @@ struct io_ops {
 	 * Asked between probes: a queue that could not take another probe
 	 * is sent first, so the answer holds for the next one. */
 	int	(*blocked)(void *ctx);
+	/* A probe to AF address DST is coming soon: start bringing what
+	 * sending it reads into the cache.  A hint only; NULL if none. */
+	void	(*prefetch)(void *ctx, int af, const uint8_t *dst);
 	/* TOKEN is going away: its queued probes go unreported.  Returns
 	 * how many there were (those handed on are still reported). */
 	int	(*forget)(void *ctx, const void *token);

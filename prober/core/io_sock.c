@@ -53,6 +53,14 @@ on_reply(void *arg, const struct pkt_reply *r, const struct stamp *rx)
 }
 
 static void
+on_hint(void *arg, const struct pkt_reply *r)
+{
+	struct io_sock *s = arg;
+
+	s->up.hint(s->up.arg, r);
+}
+
+static void
 on_sent(void *arg, void *token, uint32_t tag, enum netio_txev ev, int err,
     const struct stamp *tx)
 {
@@ -89,6 +97,8 @@ s_attach(void *ctx, struct loop *l, const struct io_up *up)
 		return -1;
 	netio_fds_init(&s->fds);	/* netio's now */
 	netio_set_txcb(s->nio, on_sent);
+	if (up->hint != NULL)
+		netio_set_hintcb(s->nio, on_hint);
 	dl_pool_set_txcb(s->dlp, on_sent, s);
 	/* without the copy every new trace's source is the kernel's */
 	if (rtcopy_watch(l) == 0)
@@ -132,6 +142,14 @@ s_blocked(void *ctx)
 	struct io_sock *s = ctx;
 
 	return netio_make_room(s->nio);
+}
+
+static void
+s_prefetch(void *ctx, int af, const uint8_t *dst)
+{
+	struct io_sock *s = ctx;
+
+	netio_prefetch(s->nio, af, dst);
 }
 
 static int
@@ -287,6 +305,7 @@ s_stats(void *ctx)
 	.send = s_send,						\
 	.batch = s_batch,					\
 	.blocked = s_blocked,					\
+	.prefetch = s_prefetch,					\
 	.forget = s_forget,					\
 	.route_src = s_route_src,				\
 	.ifmtu = s_ifmtu,					\

@@ -235,6 +235,12 @@ match_find(const struct match_table *t, const struct match_key *k)
 	return find_h(t, k, key_hash(k));
 }
 
+void
+match_prefetch(const struct match_table *t, const struct match_key *k)
+{
+	__builtin_prefetch(&t->s[hash_home(key_hash(k)) & (t->nb - 1)]);
+}
+
 size_t
 match_count(const struct match_table *t)
 {

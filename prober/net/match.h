@@ -63,6 +63,10 @@ void match_del_all(struct match_table *t, struct match_entry *e, size_t n);
 struct match_entry *match_find(const struct match_table *t,
     const struct match_key *k);
 
+/* Bring the slot where key K's lookup starts into the cache (a hint for
+ * a reply about to be matched: match_find then misses less). */
+void match_prefetch(const struct match_table *t, const struct match_key *k);
+
 /* Number of linked entries. */
 size_t match_count(const struct match_table *t);
 

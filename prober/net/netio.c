@@ -101,6 +101,7 @@ struct netio {
 	struct netio_rx		 rx[4];
 	int			 nrx;
 	netio_reply_cb		*cb;
+	netio_hint_cb		*hint;		/* NULL: none */
 	void			*arg;
 	struct netio_stats	 st;
 	int			 batching;	/* netio_batch(n, 1) */
@@ -204,43 +205,73 @@ read_cmsgs(struct msghdr *m, struct pkt_reply *r, struct stamp *rx)
 	}
 }
 
-/* Parse the datagram (PKT, LEN) of message M read from X and hand it on. */
-static void
-rx_deliver(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len)
+/* Parse the datagram (PKT, LEN) of message M read from X into *R,
+ * received at *RX.  Returns 0, or -1 if malformed (counted). */
+static int
+rx_parse(struct netio_rx *x, struct msghdr *m, uint8_t *pkt, size_t len,
+    struct pkt_reply *r, struct stamp *rx)
 {
 	struct netio *n = x->n;
 	struct sockaddr_storage *from = m->msg_name;
-	struct pkt_reply r;
-	struct stamp rx = { 0 };
 	int rc;
 
+	rx->ns = 0;
 	n->st.received++;
 	if (x->kind == RX_IP4) {
-		rc = pkt_parse(pkt, len, &r);
-		read_cmsgs(m, &r, &rx);
+		rc = pkt_parse(pkt, len, r);
+		read_cmsgs(m, r, rx);
 	} else {
-		memset(&r, 0, sizeof(r));
-		r.af = AF_INET6;
+		memset(r, 0, sizeof(*r));
+		r->af = AF_INET6;
 		if (from->ss_family == AF_INET6)
-			memcpy(r.src, &((struct sockaddr_in6 *)from)->
+			memcpy(r->src, &((struct sockaddr_in6 *)from)->
 			    sin6_addr, 16);
-		read_cmsgs(m, &r, &rx);
+		read_cmsgs(m, r, rx);
 		rc = x->kind == RX_ICMP6 ?
-		    pkt_parse_icmp6(pkt, len, &r) :
-		    pkt_parse_l4(IPPROTO_TCP, pkt, len, &r);
-		r.size = (uint16_t)(len + 40);
+		    pkt_parse_icmp6(pkt, len, r) :
+		    pkt_parse_l4(IPPROTO_TCP, pkt, len, r);
+		r->size = (uint16_t)(len + 40);
 	}
-	if (rx.ns == 0) {
+	if (rx->ns == 0) {
 		/* no kernel timestamp (never seen on Linux): the clock now,
 		 * later than the arrival; counted */
-		rx = stamp_now();
+		*rx = stamp_now();
 		n->st.rx_nostamp++;
 	}
 	if (rc == -1 || (m->msg_flags & MSG_TRUNC)) {
 		n->st.malformed++;
-		return;
+		return -1;
 	}
-	n->cb(n->arg, &r, &rx);
+	return 0;
+}
+
+/*
+ * Parse the GOT messages of MM (read from X into n->rxs) and hand them
+ * on in order, each parsed one ahead so that the hint for the next
+ * reaches the core before this one is delivered: the match table's slot
+ * it will read is then on its way while this one is handled.
+ */
+static void
+rx_deliver(struct netio_rx *x, struct mmsghdr *mm, int got)
+{
+	struct netio *n = x->n;
+	struct netio_rxslot *sl = n->rxs;
+	struct pkt_reply r[2];
+	struct stamp rx[2];
+	int ok[2] = { -1, -1 };
+
+	ok[0] = rx_parse(x, &mm[0].msg_hdr, sl[0].iov.iov_base,
+	    mm[0].msg_len, &r[0], &rx[0]);
+	for (int i = 0; i < got; i++) {
+		int c = i & 1, nx = c ^ 1;
+
+		if (i + 1 < got && (ok[nx] = rx_parse(x, &mm[i + 1].msg_hdr,
+		    sl[i + 1].iov.iov_base, mm[i + 1].msg_len, &r[nx],
+		    &rx[nx])) == 0 && n->hint != NULL)
+			n->hint(n->arg, &r[nx]);
+		if (ok[c] == 0)
+			n->cb(n->arg, &r[c], &rx[c]);
+	}
 }
 
 /* Datagrams one read takes: one while probes larger than a slot are in
@@ -281,9 +312,7 @@ rx_batch(struct netio_rx *x)
 	}
 	if ((got = recvmmsg(x->fd, mm, slots, 0, NULL)) <= 0)
 		return 0;
-	for (int i = 0; i < got; i++)
-		rx_deliver(x, &mm[i].msg_hdr, sl[i].iov.iov_base,
-		    mm[i].msg_len);
+	rx_deliver(x, mm, got);
 	return got;
 }
 
@@ -572,6 +601,13 @@ packet_dest(struct netio *n, const uint8_t *pkt, size_t len,
 #endif
 }
 
+void
+netio_prefetch(struct netio *n, int af, const uint8_t *dst)
+{
+	if (n->pp != NULL)
+		pktpath_prefetch(n->pp, af, dst);
+}
+
 /* Fill SS with the destination of PKT and return the socket for it
  * (H->hlen bytes of link header in H->hdr to go before it), or NULL
  * (EAFNOSUPPORT) if there is none. */
@@ -856,6 +892,12 @@ void
 netio_set_txcb(struct netio *n, netio_tx_cb *cb)
 {
 	n->txcb = cb;
+}
+
+void
+netio_set_hintcb(struct netio *n, netio_hint_cb *cb)
+{
+	n->hint = cb;
 }
 
 void

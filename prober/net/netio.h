@@ -173,6 +173,15 @@ typedef void netio_tx_cb(void *arg, void *token, uint32_t tag,
 /* Say who hears how probes went; without one nothing is queued. */
 void netio_set_txcb(struct netio *n, netio_tx_cb *cb);
 
+/* Reply R will be delivered (netio_reply_cb) after the one being
+ * delivered now: a hint to bring what matching it reads into the cache.
+ * R is valid during the call only. */
+typedef void netio_hint_cb(void *arg, const struct pkt_reply *r);
+
+/* Say who hears of replies about to come (the reply callback's ARG);
+ * NULL: nobody. */
+void netio_set_hintcb(struct netio *n, netio_hint_cb *cb);
+
 /* Match every transmit timestamp that has come to its probe (at most
  * once per loop iteration when none is new): call before handing on a
  * reply that arrived some other way (the datalink). */
@@ -201,6 +210,10 @@ int netio_blocked(const struct netio *n);
  * that flushed a full queue itself, found the buffer full and refused,
  * ended the technique that asked). */
 int netio_make_room(struct netio *n);
+
+/* A probe to AF address DST is coming soon: bring its packet path's
+ * entry into the cache (a hint: nothing else changes). */
+void netio_prefetch(struct netio *n, int af, const uint8_t *dst);
 
 /* A probe of LEN bytes went out another way (the datalink): replies to
  * it come in here, so receive buffers must hold them whole. */

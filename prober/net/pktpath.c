@@ -367,6 +367,12 @@ dst_slot(struct pp_dst *t, size_t n, int af, const uint8_t *a)
 	return &t[i];
 }
 
+void
+pktpath_prefetch(const struct pktpath *p, int af, const uint8_t *dst)
+{
+	__builtin_prefetch(&p->dst[dst_hash(af, dst) & (p->ndst - 1)]);
+}
+
 /* Make room: keep the live entries, in a table twice as large if more
  * than a quarter of the slots stay in use.  Returns 0 or -1 (ENOMEM). */
 static int

@@ -1,7 +1,7 @@
 /*
  * test_match.c: the reply -> task table: add/find/delete, duplicates,
- * growth, deletion amid runs of displaced slots, and the key derived
- * from each kind of reply.
+ * growth, deletion amid runs of displaced slots, the key derived from
+ * each kind of reply, and the prefetch hint.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -65,8 +65,11 @@ START_TEST(table)
 	dup = e[5];
 	ck_assert_int_eq(match_add(t, &dup), -1);
 	ck_assert_int_eq(errno, EEXIST);
-	for (int i = 0; i < N; i++)
+	for (int i = 0; i < N; i++) {
+		match_prefetch(t, &e[i].key);	/* a hint: changes nothing */
 		ck_assert_ptr_eq(match_find(t, &e[i].key), &e[i]);
+	}
+	ck_assert_uint_eq(match_count(t), N);
 	for (int i = 0; i < N; i += 2)
 		match_del(t, &e[i]);
 	match_del(t, &e[0]);	/* twice is harmless */
