@@ -95,6 +95,15 @@ struct netio_sock {
 	uint16_t	 proto;		/* ethertype of the ring's pending */
 };
 
+/* The receive rings' replies, each parsed one ahead of its delivery (as
+ * rx_deliver does) so the hint for the next goes first: N (0 or 1)
+ * parsed and waiting in slot CUR, pointing into a block still ours. */
+struct netio_ringq {
+	struct pkt_reply	 r[2];
+	struct stamp		 rx[2];
+	int			 cur, n;
+};
+
 struct netio {
 	struct loop		*l;
 	struct netio_fds	 fds;
@@ -110,6 +119,7 @@ struct netio {
 	struct netio_sock	 snd[NETIO_NSOCK];	/* send4, send6, packet */
 	struct pktpath		*pp;		/* NULL: raw sockets only */
 	struct pktrecv		*pr;		/* NULL: replies on raw sockets */
+	struct netio_ringq	 rq;
 	int64_t			 drained;	/* loop time of the last drain */
 	size_t			 maxtx;		/* largest probe sent */
 	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
@@ -407,14 +417,15 @@ on_packet_sock(void *arg, int slot, int fd, uint32_t ifindex, int hlen)
 }
 
 /* A reply's IP packet NET (LEN bytes) came through a receive ring at
- * TS (NULL: the kernel gave no stamp). */
+ * TS (NULL: the kernel gave no stamp): parsed, its hint given, and the
+ * one before it delivered; it waits for the next, or its block's end. */
 static void
 on_ring_packet(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
     const struct stamp *ts)
 {
 	struct netio *n = arg;
-	struct pkt_reply r;
-	struct stamp rx;
+	struct netio_ringq *q = &n->rq;
+	int s = q->n == 0 ? q->cur : q->cur ^ 1, prev = q->cur;
 
 	(void)ifindex;
 	/* send times first: the replies may answer probes just stamped */
@@ -422,18 +433,39 @@ on_ring_packet(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
 	n->st.received++;
 	n->st.rx_ring++;
 	if (ts != NULL)
-		rx = *ts;
+		q->rx[s] = *ts;
 	else {
 		/* the kernel's coarse clock only: the clock now, later than
 		 * the arrival; counted */
-		rx = stamp_now();
+		q->rx[s] = stamp_now();
 		n->st.rx_nostamp++;
 	}
-	if (pkt_parse(net, len, &r) == -1) {
+	if (pkt_parse(net, len, &q->r[s]) == -1) {
 		n->st.malformed++;
 		return;
 	}
-	n->cb(n->arg, &r, &rx);
+	q->cur = s;
+	if (q->n == 0) {
+		q->n = 1;
+		return;
+	}
+	if (n->hint != NULL)
+		n->hint(n->arg, &q->r[s]);
+	n->cb(n->arg, &q->r[prev], &q->rx[prev]);
+}
+
+/* A receive ring's block is done: its last reply delivered before the
+ * block goes back to the kernel. */
+static void
+on_ring_end(void *arg)
+{
+	struct netio *n = arg;
+	struct netio_ringq *q = &n->rq;
+
+	if (q->n == 0)
+		return;
+	q->n = 0;
+	n->cb(n->arg, &q->r[q->cur], &q->rx[q->cur]);
 }
 
 /* Close the packet sockets and forget the path. */
@@ -494,7 +526,7 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 		goto fail;
 	if (n->pp != NULL && fds->recv_packet && (n->pr = pktrecv_new(l,
 	    fds->dl_open, fds->dl_ctx, (const int[PKTRECV_NRAW]){ fds->icmp4,
-	    fds->icmp6, fds->tcp4, fds->tcp6 }, on_ring_packet, n)) == NULL)
+	    fds->icmp6, fds->tcp4, fds->tcp6 }, on_ring_packet, on_ring_end, n)) == NULL)
 		goto fail;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||
 	    (fds->send6 != -1 && prep_fd(fds->send6, AF_INET6, 0) == -1) ||

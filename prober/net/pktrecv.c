@@ -40,6 +40,7 @@ struct pktrecv {
 	netio_dl_open_fn	*open;
 	void			*ctx;
 	rxring_cb		*cb;
+	rxring_end_cb		*end;		/* NULL: none */
 	void			*arg;
 	int			 raw[PKTRECV_NRAW];
 	struct pr_if		 ifs[PKTPATH_MAXIF];
@@ -47,7 +48,8 @@ struct pktrecv {
 
 struct pktrecv *
 pktrecv_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
-    const int raw[PKTRECV_NRAW], rxring_cb *cb, void *arg)
+    const int raw[PKTRECV_NRAW], rxring_cb *cb, rxring_end_cb *end,
+    void *arg)
 {
 	struct pktrecv *p = calloc(1, sizeof(*p));
 
@@ -57,6 +59,7 @@ pktrecv_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
 	p->open = open;
 	p->ctx = ctx;
 	p->cb = cb;
+	p->end = end;
 	p->arg = arg;
 	memcpy(p->raw, raw, sizeof(p->raw));
 	for (int i = 0; i < PKTPATH_MAXIF; i++)
@@ -133,12 +136,22 @@ on_frame(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
 	f->p->cb(f->p->arg, net, len, ifindex, ts);
 }
 
+/* The end of a block of interface ARG's ring: handed on. */
+static void
+on_block_end(void *arg)
+{
+	struct pr_if *f = arg;
+
+	if (f->p->end != NULL)
+		f->p->end(f->p->arg);
+}
+
 static void
 on_readable(struct loop_fd *lfd, int fd, int events, void *arg)
 {
 	struct pr_if *f = arg;
 
-	(void)rxring_read(f->ring, RXRING_BLOCKS, on_frame, f);
+	(void)rxring_read(f->ring, RXRING_BLOCKS, on_frame, on_block_end, f);
 }
 
 /* Make F's socket FD a ring of replies.  Returns 0, or -1 with errno. */

@@ -278,7 +278,8 @@ frame_read(const uint8_t *b, uint32_t bsize, const struct tpacket3_hdr *f,
 }
 
 int
-rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb, void *arg)
+rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb,
+    rxring_end_cb *end, void *arg)
 {
 	int frames = 0;
 
@@ -287,6 +288,7 @@ rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb, void *arg)
 		struct tpacket_block_desc *d = (void *)b;
 		const struct tpacket3_hdr *f;
 		uint32_t n, off;
+		int before = frames;
 
 		if (!(__atomic_load_n(&d->hdr.bh1.block_status,
 		    __ATOMIC_ACQUIRE) & TP_STATUS_USER))
@@ -304,6 +306,8 @@ rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb, void *arg)
 				break;
 			off += f->tp_next_offset;
 		}
+		if (end != NULL && frames > before)
+			end(arg);
 		__atomic_store_n(&d->hdr.bh1.block_status, TP_STATUS_KERNEL,
 		    __ATOMIC_RELEASE);
 		r->cur = (r->cur + 1) % r->nblocks;
@@ -361,11 +365,13 @@ rxring_counts(int fd, uint32_t *got, uint32_t *dropped)
 }
 
 int
-rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb, void *arg)
+rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb,
+    rxring_end_cb *end, void *arg)
 {
 	(void)r;
 	(void)maxblocks;
 	(void)cb;
+	(void)end;
 	(void)arg;
 	return 0;
 }

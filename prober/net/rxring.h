@@ -54,6 +54,10 @@ struct rxring_insn {
 typedef void rxring_cb(void *arg, const uint8_t *net, size_t len,
     uint32_t ifindex, const struct stamp *ts);
 
+/* The end of a block's frames, called before the block goes back to
+ * the kernel: whatever was kept of its frames must be done with. */
+typedef void rxring_end_cb(void *arg);
+
 struct rxring;
 
 /* Build into PROG (RXRING_PROGMAX) the filter of replies for frames
@@ -88,8 +92,10 @@ void rxring_free(struct rxring *r);
 int rxring_counts(int fd, uint32_t *got, uint32_t *dropped);
 
 /* Hand every frame of up to MAXBLOCKS blocks the kernel has given us,
- * in order, to CB(ARG, ...), and give the blocks back.  Returns the
- * number of frames. */
-int rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb, void *arg);
+ * in order, to CB(ARG, ...), call END(ARG) (if not NULL) after each
+ * block that had frames, and give the blocks back.  Returns the number
+ * of frames handed on. */
+int rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb,
+    rxring_end_cb *end, void *arg);
 
 #endif

@@ -186,6 +186,8 @@ struct got {
 	uint8_t	 first[8];
 	uint32_t ifindex[8];
 	int64_t	 ns[8];		/* -1: no stamp */
+	int	 ends[8];	/* frames handed on at each block's end */
+	int	 nends;
 };
 
 static void
@@ -200,6 +202,19 @@ on_frame(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
 	g->ifindex[g->n] = ifindex;
 	g->ns[g->n] = ts != NULL ? ts->ns : -1;
 	g->n++;
+}
+
+/* A block's end: its frames all handed on, the block still ours. */
+static void
+on_end(void *arg)
+{
+	struct got *g = arg;
+	int b = (g->nends + 1) % NB;	/* the second read starts at 1 */
+	const struct tpacket_block_desc *d = (const void *)(mem + b * BS);
+
+	ck_assert_int_lt(g->nends, 8);
+	ck_assert_uint_eq(d->hdr.bh1.block_status, TP_STATUS_USER);
+	g->ends[g->nends++] = g->n;
 }
 
 /* Lay frame I (IP length LEN, link header HLEN) at OFF of block B;
@@ -254,7 +269,7 @@ START_TEST(walks_blocks)
 	block(0, 3, TP_STATUS_USER);
 	/* block 1: still the kernel's */
 	block(1, 1, TP_STATUS_KERNEL);
-	ck_assert_int_eq(rxring_read(r, 8, on_frame, &g), 2);
+	ck_assert_int_eq(rxring_read(r, 8, on_frame, NULL, &g), 2);
 	ck_assert_int_eq(g.n, 2);
 	ck_assert_uint_eq(g.len[0], 60);
 	ck_assert_uint_eq(g.first[0], 0x40);
@@ -274,8 +289,13 @@ START_TEST(walks_blocks)
 	(void)lay(0, 64, 5, 40, 0, TP_STATUS_TS_SOFTWARE, PACKET_HOST);
 	block(0, 1, TP_STATUS_USER);
 	g.n = 0;
-	ck_assert_int_eq(rxring_read(r, 2, on_frame, &g), 2);
-	ck_assert_int_eq(rxring_read(r, 8, on_frame, &g), 1);
+	ck_assert_int_eq(rxring_read(r, 2, on_frame, on_end, &g), 2);
+	ck_assert_int_eq(rxring_read(r, 8, on_frame, on_end, &g), 1);
+	/* an end after each block's frame, before it went back */
+	ck_assert_int_eq(g.nends, 3);
+	ck_assert_int_eq(g.ends[0], 1);
+	ck_assert_int_eq(g.ends[1], 2);
+	ck_assert_int_eq(g.ends[2], 3);
 	ck_assert_uint_eq(g.first[0], 0x43);
 	ck_assert_uint_eq(g.first[1], 0x44);
 	ck_assert_uint_eq(g.first[2], 0x45);
@@ -296,7 +316,7 @@ START_TEST(bad_frame_ends_block)
 	f = (void *)(mem + 64);
 	f->tp_snaplen = BS;	/* runs past the block */
 	block(0, 1, TP_STATUS_USER);
-	ck_assert_int_eq(rxring_read(r, 8, on_frame, &g), 0);
+	ck_assert_int_eq(rxring_read(r, 8, on_frame, NULL, &g), 0);
 	ck_assert_int_eq(g.n, 0);
 	ck_assert_uint_eq(((struct tpacket_block_desc *)(void *)mem)->
 	    hdr.bh1.block_status, TP_STATUS_KERNEL);
