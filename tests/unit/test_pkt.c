@@ -44,6 +44,26 @@ probe(int af, uint8_t proto)
 	return p;
 }
 
+/* The one's-complement sum of LEN bytes at P added to SUM, 16 bits at a
+ * time in network order: the reference pkt_sum is held to. */
+static uint32_t
+ref_sum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len == 1)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static uint16_t
+ref_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 /* Verify the L4 checksum of a packet built from P: zero when correct. */
 static uint16_t
 l4_verify(const struct pkt_probe *p, const uint8_t *b, size_t len)
@@ -54,14 +74,14 @@ l4_verify(const struct pkt_probe *p, const uint8_t *b, size_t len)
 
 	if (p->proto != IPPROTO_ICMP) {
 		size_t alen = p->af == AF_INET ? 4 : 16;
-		sum = pkt_sum(p->src, alen, sum);
-		sum = pkt_sum(p->dst, alen, sum);
+		sum = ref_sum(p->src, alen, sum);
+		sum = ref_sum(p->dst, alen, sum);
 		w[0] = (uint8_t)(l4len >> 24); w[1] = (uint8_t)(l4len >> 16);
 		w[2] = (uint8_t)(l4len >> 8); w[3] = (uint8_t)l4len;
-		sum = pkt_sum(w, 4, sum);
+		sum = ref_sum(w, 4, sum);
 		sum += p->proto;
 	}
-	return pkt_cksum_fin(pkt_sum(b + off, l4len, sum));
+	return (uint16_t)~ref_fold(ref_sum(b + off, l4len, sum));
 }
 
 START_TEST(build_parse_udp4)
@@ -124,6 +144,34 @@ END_TEST
 
 /* Paris: the checksum is held at the value asked for, for every family
  * and protocol that supports it. */
+/* pkt_sum, any length, alignment and sum carried in, folds to what the
+ * reference's does. */
+START_TEST(sum_is_reference)
+{
+	uint8_t b[160];
+	uint32_t seed = 12345;
+
+	for (size_t i = 0; i < sizeof(b); i++) {
+		seed = seed * 1103515245u + 12345u;
+		b[i] = (uint8_t)(seed >> 16);
+	}
+	memset(b + 100, 0, 30);		/* some all-zero runs */
+	memset(b + 130, 0xff, 30);	/* and all-ones ones */
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len + off <= sizeof(b); len++)
+			for (uint32_t in = 0; in < 0x30000; in += 0xfffb) {
+				uint32_t got = pkt_sum(b + off, len, in);
+				uint32_t want = ref_sum(b + off, len, in);
+
+				ck_assert_uint_eq(ref_fold(got), ref_fold(want));
+				ck_assert_uint_eq(pkt_cksum_fin(got),
+				    (uint16_t)~ref_fold(want));
+			}
+	/* zero stays zero: a sum of nothing but zeros is not 0xffff */
+	ck_assert_uint_eq(pkt_sum(b + 100, 30, 0), 0);
+}
+END_TEST
+
 START_TEST(paris_cksum)
 {
 	static const struct { int af; uint8_t proto; } k[] = {
@@ -137,6 +185,9 @@ START_TEST(paris_cksum)
 			struct pkt_probe p = probe(k[i].af, k[i].proto);
 			size_t n, off;
 
+			/* a payload of any bytes: its first word is chosen */
+			for (size_t j = 0; j < sizeof(pay); j++)
+				pay[j] = (uint8_t)(want * (j + 3));
 			p.payload = pay;
 			p.paylen = sizeof(pay);
 			p.fix_cksum = 1;
@@ -465,6 +516,7 @@ START_TEST(icmp_timestamp_reply)
 }
 END_TEST
 
-CHECK_MAIN("pkt", "pkt", build_parse_udp4, build_sizes_and_errors, paris_cksum,
+CHECK_MAIN("pkt", "pkt", build_parse_udp4, build_sizes_and_errors,
+    sum_is_reference, paris_cksum,
     build_parse_tcp6_frag, parse_te4_quote_and_mpls, parse_icmp6_errors,
     truncation, ipopt_rr, ipopt_ts, icmp_timestamp_reply)
