@@ -277,6 +277,22 @@ frame_read(const uint8_t *b, uint32_t bsize, const struct tpacket3_hdr *f,
 	return 1;
 }
 
+/* Start fetching the frame after F (at OFF of block B): its header and
+ * its packet's first bytes, which the kernel wrote from another core,
+ * arrive while F's reply is handled. */
+static void
+frame_prefetch(const uint8_t *b, uint32_t bsize, uint32_t off,
+    const struct tpacket3_hdr *f)
+{
+	uint32_t next = off + f->tp_next_offset;
+
+	if (f->tp_next_offset == 0 || next > bsize - 192)
+		return;
+	__builtin_prefetch(b + next);
+	__builtin_prefetch(b + next + 64);
+	__builtin_prefetch(b + next + 128);
+}
+
 int
 rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb,
     rxring_end_cb *end, void *arg)
@@ -299,6 +315,7 @@ rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb,
 			int got;
 
 			f = (const void *)(b + off);
+			frame_prefetch(b, r->bsize, off, f);
 			if ((got = frame_read(b, r->bsize, f, cb, arg)) == -1)
 				break;
 			frames += got;
