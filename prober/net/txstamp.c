@@ -216,18 +216,21 @@ fits(const struct txs *x, const struct txs_rec *e, uint32_t key,
 static long
 find(const struct txs *x, uint32_t key, int64_t ts, uint32_t *c)
 {
-	uint32_t lo, hi;
 	size_t i;
 
 	if (x->n == 0)
 		return -1;
-	/* the usual case: no refusal in doubt, one key per probe */
+	/* the usual case: no refusal since the anchor nor before the
+	 * oldest record (so none between), one key per probe: C is the
+	 * anchor's for all, and only record I may hold KEY (unless a
+	 * record could not be made: then none does) */
 	i = (size_t)(uint32_t)(key - x->a_c - rec(x, 0)->acc);
-	if (i < x->n) {
-		c_range(x, rec(x, i), &lo, &hi);
-		if (lo == hi && x->ref == x->a_ref &&
-		    rec(x, 0)->ref == x->a_ref)
-			return fits(x, rec(x, i), key, ts, c) ? (long)i : -1;
+	if (i < x->n && x->ref == x->a_ref && rec(x, 0)->ref == x->a_ref) {
+		const struct txs_rec *e = rec(x, i);
+
+		*c = x->a_c;
+		return !e->done && ts >= e->before && key - e->acc == x->a_c ?
+		    (long)i : -1;
 	}
 	for (i = 0; i < x->n; i++)
 		if (fits(x, rec(x, i), key, ts, c))
