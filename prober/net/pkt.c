@@ -14,17 +14,14 @@
 
 /* ---- checksums ----------------------------------------------------- */
 
-/* (words summed in the host's order, the sum swapped to network order
- * at the end: the one's-complement sum is the same either way, RFC 1071
- * 2(B), and a 64-bit accumulator takes 4 bytes an add) */
-uint32_t
-pkt_sum(const void *vp, size_t len, uint32_t sum)
+/* Add the LEN (even) bytes at P to S as words in the host's order: the
+ * one's-complement sum is the same in either order once swapped (RFC
+ * 1071 2(B)), and a 64-bit accumulator takes 4 bytes an add. */
+static inline uint64_t
+add_words(const uint8_t *p, size_t len, uint64_t s)
 {
-	const uint8_t *p = vp;
-	uint64_t s = 0;
 	uint32_t w;
 	uint16_t h;
-	uint8_t b[2];
 
 	for (; len >= 4; p += 4, len -= 4) {
 		memcpy(&w, p, 4);
@@ -33,18 +30,34 @@ pkt_sum(const void *vp, size_t len, uint32_t sum)
 	if (len >= 2) {
 		memcpy(&h, p, 2);
 		s += h;
-		p += 2;
-		len -= 2;
 	}
+	return s;
+}
+
+/* S (add_words') folded to 16 bits, in network order. */
+static inline uint32_t
+net_sum(uint64_t s)
+{
+	uint16_t h;
+	uint8_t b[2];
+
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	h = (uint16_t)s;
 	memcpy(b, &h, 2);
-	sum += ((uint32_t)b[0] << 8) | b[1];
-	if (len == 1)
-		sum += (uint32_t)p[0] << 8;
+	return ((uint32_t)b[0] << 8) | b[1];
+}
+
+uint32_t
+pkt_sum(const void *vp, size_t len, uint32_t sum)
+{
+	const uint8_t *p = vp;
+
+	sum += net_sum(add_words(p, len & ~(size_t)1, 0));
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
 	if (sum & 0x80000000u)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return sum;
@@ -68,19 +81,13 @@ pkt_cksum_fin(uint32_t sum)
 static uint32_t
 pseudo_sum(const struct pkt_probe *p, size_t l4len)
 {
-	uint32_t sum = 0;
-	uint8_t b[4];
+	size_t alen = p->af == AF_INET ? 4 : 16;
+	uint32_t sum = net_sum(add_words(p->dst, alen, add_words(p->src,
+	    alen, 0)));
 
-	if (p->af == AF_INET) {
-		sum = pkt_sum(p->src, 4, sum);
-		sum = pkt_sum(p->dst, 4, sum);
-		return sum + p->proto + (uint32_t)l4len;
-	}
-	sum = pkt_sum(p->src, 16, sum);
-	sum = pkt_sum(p->dst, 16, sum);
-	wire_set_be32(b, (uint32_t)l4len);
-	sum = pkt_sum(b, 4, sum);
-	return sum + p->proto;
+	/* (an IPv6 upper-layer length is 32 bits, IPv4's 16: both fit) */
+	return sum + (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff) +
+	    p->proto;
 }
 
 /* ---- building ------------------------------------------------------ */
