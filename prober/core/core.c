@@ -411,9 +411,9 @@ window_open(const struct core *c)
  * for one, so tasks start at the pace probes can be sent (memory stays
  * proportional to what is in flight, not to the list). */
 /* The tasks next in line for a token (the head is the next to probe):
- * bring the one after next into the cache, and the packet path's entry
- * for the next one's destination (its task fetched a probe ago), so
- * that their probes wait less on memory (issue 22). */
+ * bring the one after next into the cache, so that its probe waits less
+ * on memory (issue 22).  (Prefetching the packet path's destination
+ * slot too cost more than it saved: h22rx in tests/bench/RESULTS.md.) */
 static void
 pump_prefetch(const struct core *c)
 {
@@ -425,9 +425,6 @@ pump_prefetch(const struct core *c)
 		__builtin_prefetch((const char *)t + 64);
 		__builtin_prefetch((const char *)t + 128);
 	}
-	if (q->len > 0 && (t = q->v[q->head]) != NULL && t->me.linked &&
-	    c->io.ops->prefetch != NULL)
-		CORE_IO(c, prefetch, t->me.key.af, t->me.key.dst);
 }
 
 static void

@@ -82,9 +82,6 @@ struct io_ops {
 	 * Asked between probes: a queue that could not take another probe
 	 * is sent first, so the answer holds for the next one. */
 	int	(*blocked)(void *ctx);
-	/* A probe to AF address DST is coming soon: start bringing what
-	 * sending it reads into the cache.  A hint only; NULL if none. */
-	void	(*prefetch)(void *ctx, int af, const uint8_t *dst);
 	/* TOKEN is going away: its queued probes go unreported.  Returns
 	 * how many there were (those handed on are still reported). */
 	int	(*forget)(void *ctx, const void *token);

@@ -144,13 +144,6 @@ s_blocked(void *ctx)
 	return netio_make_room(s->nio);
 }
 
-static void
-s_prefetch(void *ctx, int af, const uint8_t *dst)
-{
-	struct io_sock *s = ctx;
-
-	netio_prefetch(s->nio, af, dst);
-}
 
 static int
 s_forget(void *ctx, const void *token)
@@ -305,7 +298,6 @@ s_stats(void *ctx)
 	.send = s_send,						\
 	.batch = s_batch,					\
 	.blocked = s_blocked,					\
-	.prefetch = s_prefetch,					\
 	.forget = s_forget,					\
 	.route_src = s_route_src,				\
 	.ifmtu = s_ifmtu,					\

@@ -633,13 +633,6 @@ packet_dest(struct netio *n, const uint8_t *pkt, size_t len,
 #endif
 }
 
-void
-netio_prefetch(struct netio *n, int af, const uint8_t *dst)
-{
-	if (n->pp != NULL)
-		pktpath_prefetch(n->pp, af, dst);
-}
-
 /* Fill SS with the destination of PKT and return the socket for it
  * (H->hlen bytes of link header in H->hdr to go before it), or NULL
  * (EAFNOSUPPORT) if there is none. */

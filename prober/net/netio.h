@@ -211,9 +211,6 @@ int netio_blocked(const struct netio *n);
  * ended the technique that asked). */
 int netio_make_room(struct netio *n);
 
-/* A probe to AF address DST is coming soon: bring its packet path's
- * entry into the cache (a hint: nothing else changes). */
-void netio_prefetch(struct netio *n, int af, const uint8_t *dst);
 
 /* A probe of LEN bytes went out another way (the datalink): replies to
  * it come in here, so receive buffers must hold them whole. */
