@@ -410,23 +410,6 @@ window_open(const struct core *c)
 /* Hand out the tokens that are due; start tasks when no task is waiting
  * for one, so tasks start at the pace probes can be sent (memory stays
  * proportional to what is in flight, not to the list). */
-/* The tasks next in line for a token (the head is the next to probe):
- * bring the one after next into the cache, so that its probe waits less
- * on memory (issue 22).  (Prefetching the packet path's destination
- * slot too cost more than it saved: h22rx in tests/bench/RESULTS.md.) */
-static void
-pump_prefetch(const struct core *c)
-{
-	const struct readyq *q = &c->ready;
-	const struct task *t;
-
-	if (q->len > 1 && (t = q->v[(q->head + 1) & (q->cap - 1)]) != NULL) {
-		__builtin_prefetch(t);
-		__builtin_prefetch((const char *)t + 64);
-		__builtin_prefetch((const char *)t + 128);
-	}
-}
-
 static void
 on_pump(void *arg)
 {
@@ -450,7 +433,6 @@ on_pump(void *arg)
 		if (!pace_ready(&c->pace) || CORE_IO0(c, blocked))
 			break;
 		t = readyq_pop(&c->ready);
-		pump_prefetch(c);
 		t->wants = 0;
 		if (task_m(t)->probe(t))
 			(void)pace_take(&c->pace);
