@@ -450,6 +450,19 @@ warts_params_read(struct rbuf *rb, struct wfield *f, int nf)
 
 /* ---- writing --------------------------------------------------------- */
 
+uint8_t *
+wb_reserve(struct wbuf *wb, size_t n)
+{
+	if (wb->oom)
+		return NULL;
+	if (wb->alloc - wb->len < n && (wb->len + n < n ||
+	    mem_grow(&wb->buf, &wb->alloc, wb->len + n, 1, 1024) != 0)) {
+		wb->oom = 1;
+		return NULL;
+	}
+	return wb->buf + wb->len;
+}
+
 static uint8_t *
 wb_grow(struct wbuf *wb, size_t n)
 {
@@ -529,19 +542,107 @@ wb_saddr(struct wbuf *wb, const struct scamper_addr *a)
 	wb_bytes(wb, a->addr, a->len);
 }
 
+/* A's hash slot: only its LEN bytes count, as in scamper_addr_cmp. */
+static uint32_t
+addr_slot(const struct scamper_addr *a)
+{
+	uint32_t w[4], x = 0;
+
+	if (a->len == 4) {
+		memcpy(&x, a->addr, 4);
+	} else if (a->len == 16) {
+		memcpy(w, a->addr, 16);
+		x = w[0] ^ w[1] ^ w[2] ^ w[3];
+	} else {
+		for (uint8_t i = 0; i < a->len && i < 16; i++)
+			x = x * 31 + a->addr[i];
+	}
+	x = (x ^ a->type) * 0x9e3779b1u;
+	return x >> 24;		/* WB_HASH is 256 */
+}
+
+static int
+addr_eq(const struct scamper_addr *a, const struct scamper_addr *b)
+{
+	return a->type == b->type && a->len == b->len &&
+	    memcmp(a->addr, b->addr, a->len) == 0;
+}
+
+void
+wb_tab_reset(struct wbuf *wb)
+{
+	wb->tab.n = 0;
+	if ((++wb->gen & 0xffff) == 0) {
+		memset(wb->hash, 0, sizeof(wb->hash));
+		wb->gen = 1;
+	}
+}
+
+/* A's index in the record's address table, or -1 after adding it (with
+ * wb->oom set if that failed). */
+static int64_t
+tab_find_add(struct wbuf *wb, const struct scamper_addr *a)
+{
+	struct waddrtab *t = &wb->tab;
+	uint32_t gen, s = addr_slot(a);
+
+	if (wb->gen == 0)
+		wb_tab_reset(wb);
+	gen = wb->gen << 16;
+	/* at most WB_HASHED of the WB_HASH slots are this record's */
+	while ((wb->hash[s] & 0xffff0000u) == gen) {
+		uint32_t i = wb->hash[s] & 0xffff;
+
+		if (addr_eq(&t->a[i], a))
+			return i;
+		s = (s + 1) & (WB_HASH - 1);
+	}
+	for (uint32_t i = WB_HASHED; i < t->n; i++)
+		if (addr_eq(&t->a[i], a))
+			return i;
+	if (waddrtab_add(t, a) != 0) {
+		wb->oom = 1;
+		return -1;
+	}
+	if (t->n <= WB_HASHED)
+		wb->hash[s] = gen | (t->n - 1);
+	return -1;
+}
+
+uint8_t *
+wp_addr(struct wbuf *wb, uint8_t *p, const struct scamper_addr *a)
+{
+	int64_t i = tab_find_add(wb, a);
+
+	if (i >= 0) {
+		*p = 0;
+		return wp_u32(p + 1, (uint32_t)i);
+	}
+	p[0] = a->len;
+	p[1] = a->type;
+	memcpy(p + 2, a->addr, a->len <= 16 ? a->len : 16);
+	return p + 2 + (a->len <= 16 ? a->len : 16);
+}
+
 void
 wb_addr(struct wbuf *wb, const struct scamper_addr *a)
 {
-	for (uint32_t i = 0; i < wb->tab.n; i++) {
-		if (scamper_addr_cmp(&wb->tab.a[i], a) == 0) {
-			wb_u8(wb, 0);
-			wb_u32(wb, i);
-			return;
-		}
-	}
-	if (waddrtab_add(&wb->tab, a) != 0)
-		wb->oom = 1;
-	wb_saddr(wb, a);
+	uint8_t *p = wb_reserve(wb, WP_ADDR_MAX);
+
+	if (p != NULL)
+		wb_commit(wb, wp_addr(wb, p, a));
+}
+
+uint8_t *
+wp_flags(uint8_t *p, uint32_t bits)
+{
+	do {
+		uint8_t v = (uint8_t)(bits & 0x7f);
+
+		bits >>= 7;
+		*p++ = (uint8_t)(v | (bits != 0 ? 0x80 : 0));
+	} while (bits != 0);
+	return p;
 }
 
 static void

@@ -84,8 +84,9 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	return 0;
 }
 
-static void
-hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
+void
+warts_trace_hop_wr_ref(struct wbuf *wb, const struct scamper_trace_hop *hop,
+    uint16_t psize)
 {
 	struct scamper_trace_hop h = *hop;
 	struct wfield f[HOP_NF];
@@ -93,6 +94,103 @@ hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
 
 	hop_fields(f, &h, &id, psize);
 	warts_params_write(wb, f, HOP_NF);
+}
+
+/* The fields hop_fields() sets for H, as bits (bit i: field i). */
+static uint32_t
+hop_bits(const struct scamper_trace_hop *h, uint16_t psize)
+{
+	int icmp = scamper_trace_hop_is_icmp(h);
+	int q = icmp && scamper_trace_hop_is_icmp_q(h);
+	uint32_t b = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 |
+	    1u << 7 | 1u << 8 | 1u << 10;
+
+	if (icmp) {
+		b |= 1u << 6;
+		if (scamper_trace_hop_is_ptb(h))
+			b |= 1u << 11;
+	} else if (h->flags & SCAMPER_TRACE_HOP_TCP) {
+		b |= 1u << 14;
+	}
+	if (q) {
+		b |= (h->icmp_q_ipl != psize ? 1u << 12 : 0) |
+		    (h->icmp_q_ttl != 1 ? 1u << 13 : 0) |
+		    (h->addr.type == SCAMPER_ADDR_IPV4 ? 1u << 15 : 0);
+	}
+	return b | (h->reply_ipid != 0 ? 1u << 9 : 0) |
+	    (h->icmpext != NULL ? 1u << 16 : 0) |
+	    (scamper_addr_isset(&h->addr) ? 1u << 17 : 0) |
+	    (h->tx.tv_sec != 0 ? 1u << 18 : 0) |
+	    (h->name != NULL ? 1u << 19 : 0);
+}
+
+/* The hop's optional tail, fields 9 to 19, at P. */
+static uint8_t *
+hop_tail(struct wbuf *wb, uint8_t *p, const struct scamper_trace_hop *h,
+    uint32_t b, size_t namelen)
+{
+	if (b & 1u << 9)
+		p = wp_u16(p, h->reply_ipid);
+	p = wp_u8(p, h->reply_tos);
+	if (b & 1u << 11)
+		p = wp_u16(p, h->icmp_nhmtu);
+	if (b & 1u << 12)
+		p = wp_u16(p, h->icmp_q_ipl);
+	if (b & 1u << 13)
+		p = wp_u8(p, h->icmp_q_ttl);
+	if (b & 1u << 14)
+		p = wp_u8(p, h->tcp_flags);
+	if (b & 1u << 15)
+		p = wp_u8(p, h->icmp_q_tos);
+	if (b & 1u << 16) {
+		p = wp_u16(p, h->icmpext_len);
+		if (h->icmpext_len > 0)
+			memcpy(p, h->icmpext, h->icmpext_len);
+		p += h->icmpext_len;
+	}
+	if (b & 1u << 17)
+		p = wp_addr(wb, p, &h->addr);
+	if (b & 1u << 18) {
+		p = wp_u32(p, (uint32_t)h->tx.tv_sec);
+		p = wp_u32(p, (uint32_t)h->tx.tv_usec);
+	}
+	if (b & 1u << 19) {
+		memcpy(p, h->name, namelen);
+		p += namelen;
+	}
+	return p;
+}
+
+/* The hop's params block, 3 flag bytes, u16 length and its fixed fields
+ * at most, besides its extensions, address and name. */
+#define HOP_MAX	(3 + 2 + 30 + WP_ADDR_MAX + 8)
+
+void
+warts_trace_hop_wr(struct wbuf *wb, const struct scamper_trace_hop *h,
+    uint16_t psize)
+{
+	uint32_t b = hop_bits(h, psize);
+	size_t namelen = h->name != NULL ? strlen(h->name) + 1 : 0, len;
+	uint8_t *p = wb_reserve(wb, HOP_MAX + namelen +
+	    (h->icmpext != NULL ? h->icmpext_len : 0)), *lenp;
+
+	if (p == NULL)
+		return;
+	lenp = wp_flags(p, b);
+	p = wp_u8(lenp + 2, h->probe_ttl);
+	p = wp_u8(p, h->reply_ttl);
+	p = wp_u8(p, h->flags);
+	p = wp_u8(p, (uint8_t)(h->probe_id - 1));
+	p = wp_u32(p, h->rtt);
+	if (b & 1u << 6)
+		p = wp_u16(p, (uint16_t)(h->icmp_type << 8 | h->icmp_code));
+	p = wp_u16(p, h->probe_size);
+	p = wp_u16(p, h->reply_size);
+	p = hop_tail(wb, p, h, b, namelen);
+	if ((len = (size_t)(p - lenp) - 2) > UINT16_MAX)
+		wb->toolong = 1;
+	wire_set_be16(lenp, (uint16_t)len);
+	wb_commit(wb, p);
 }
 
 static int
@@ -143,7 +241,8 @@ hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops,
 {
 	wb_u16(wb, hops->hopc);
 	for (uint16_t i = 0; i < hops->hopc; i++)
-		hop_write(wb, &hops->hops[order != NULL ? order[i] : i], psize);
+		warts_trace_hop_wr(wb, &hops->hops[order != NULL ? order[i] : i],
+		    psize);
 }
 
 /* The same, working out the order itself; -1 on ENOMEM. */
