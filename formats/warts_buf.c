@@ -721,8 +721,9 @@ wf_on(const struct wfield *f)
 	return 1;
 }
 
-void
-warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
+/* The general case: fields of unknown size (WF_CB), or more than 32. */
+static void
+params_write_slow(struct wbuf *wb, const struct wfield *f, int nf)
 {
 	int max = 0;
 	size_t lenoff, nfb;
@@ -754,4 +755,100 @@ warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
 	if (wb->len - lenoff - 2 > UINT16_MAX)
 		wb->toolong = 1;
 	wb_put16(wb, lenoff, (uint16_t)(wb->len - lenoff - 2));
+}
+
+/* The bytes field F (written) takes at most; 0 if not known (WF_CB). */
+static size_t
+wf_max(const struct wfield *f)
+{
+	switch (f->kind) {
+	case WF_U8:	return 1;
+	case WF_U16:
+	case WF_TC:	return 2;
+	case WF_U32:
+	case WF_GID:	return 4;
+	case WF_TV:	return 8;
+	case WF_ADDR:
+	case WF_SADDR:	return WP_ADDR_MAX;
+	case WF_STR:	return strlen(*(char *const *)f->p) + 1;
+	case WF_BYTES:	return *f->lenp;
+	case WF_ICMPEXT: return 2 + (size_t)*f->lenp;
+	case WF_ADDRS:
+		return 1 + (size_t)*(const uint8_t *)f->ctx * WP_ADDR_MAX;
+	}
+	return 0;
+}
+
+/* Field F (its room reserved) at P, as wb_field() writes it. */
+static uint8_t *
+wp_field(struct wbuf *wb, uint8_t *p, const struct wfield *f)
+{
+	switch (f->kind) {
+	case WF_U8:	return wp_u8(p, *(const uint8_t *)f->p);
+	case WF_U16:	return wp_u16(p, *(const uint16_t *)f->p);
+	case WF_U32:
+	case WF_GID:	return wp_u32(p, *(const uint32_t *)f->p);
+	case WF_TV: {
+		const struct timeval *tv = f->p;
+
+		p = wp_u32(p, (uint32_t)tv->tv_sec);
+		return wp_u32(p, (uint32_t)tv->tv_usec);
+	}
+	case WF_ADDR:	return wp_addr(wb, p, f->p);
+	case WF_TC:
+		return wp_u16(p, (uint16_t)(*(const uint8_t *)f->p << 8 |
+		    *(const uint8_t *)f->ctx));
+	}
+	/* the rest, rare, through the growing writers (room is there) */
+	wb_commit(wb, p);
+	wb_field(wb, f);
+	return wb->buf + wb->len;
+}
+
+/* The fields of F written, as bits (bit i: F[i]), and the room they
+ * need at most in *ROOM; -1 if the general case must write them. */
+static int64_t
+params_bits(const struct wfield *f, int nf, size_t *room)
+{
+	uint32_t bits = 0;
+	size_t n;
+
+	if (nf > 32)
+		return -1;
+	for (int i = 0; i < nf; i++) {
+		if (!wf_on(&f[i]))
+			continue;
+		if ((n = wf_max(&f[i])) == 0)
+			return -1;
+		bits |= 1u << i;
+		*room += n;
+	}
+	return bits;
+}
+
+void
+warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
+{
+	size_t room = 5 + 2, len;
+	int64_t bits = params_bits(f, nf, &room);
+	uint8_t *p, *lenp;
+
+	if (bits <= 0) {
+		if (bits < 0)
+			params_write_slow(wb, f, nf);
+		else
+			wb_u8(wb, 0);
+		return;
+	}
+	if ((p = wb_reserve(wb, room)) == NULL)
+		return;
+	lenp = wp_flags(p, (uint32_t)bits);
+	p = lenp + 2;
+	for (int i = 0; i < nf; i++)
+		if (bits & (int64_t)1 << i)
+			p = wp_field(wb, p, &f[i]);
+	if ((len = (size_t)(p - lenp) - 2) > UINT16_MAX)
+		wb->toolong = 1;
+	wire_set_be16(lenp, (uint16_t)len);
+	wb_commit(wb, p);
 }
