@@ -564,8 +564,22 @@ addr_slot(const struct scamper_addr *a)
 static int
 addr_eq(const struct scamper_addr *a, const struct scamper_addr *b)
 {
-	return a->type == b->type && a->len == b->len &&
-	    memcmp(a->addr, b->addr, a->len) == 0;
+	uint64_t x[2], y[2];
+	uint32_t u, v;
+
+	if (a->type != b->type || a->len != b->len)
+		return 0;
+	if (a->len == 4) {
+		memcpy(&u, a->addr, 4);
+		memcpy(&v, b->addr, 4);
+		return u == v;
+	}
+	if (a->len == 16) {
+		memcpy(x, a->addr, 16);
+		memcpy(y, b->addr, 16);
+		return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+	}
+	return memcmp(a->addr, b->addr, a->len <= 16 ? a->len : 16) == 0;
 }
 
 void
@@ -600,7 +614,9 @@ tab_find_add(struct wbuf *wb, const struct scamper_addr *a)
 	for (uint32_t i = WB_HASHED; i < t->n; i++)
 		if (addr_eq(&t->a[i], a))
 			return i;
-	if (waddrtab_add(t, a) != 0) {
+	if (t->n < t->alloc)
+		t->a[t->n++] = *a;
+	else if (waddrtab_add(t, a) != 0) {
 		wb->oom = 1;
 		return -1;
 	}

@@ -402,6 +402,12 @@ void warts_trace_hop_wr(struct wbuf *wb, const struct scamper_trace_hop *h,
     uint16_t psize);
 void warts_trace_hop_wr_ref(struct wbuf *wb,
     const struct scamper_trace_hop *h, uint16_t psize);
+/* Trace T's parameters (its list and cycle IDs in X) as warts: the fast
+ * writer of what warts_rec_params() writes for it (with X's flags and
+ * flags8 T's), which test_warts_golden.c compares it with. */
+struct scamper_trace;
+void warts_trace_params_wr(struct wbuf *wb, const struct scamper_trace *t,
+    const struct wrec_tmp *x);
 
 extern const struct warts_rec warts_trace_rec;
 extern const struct warts_rec warts_ping_rec;

@@ -9,6 +9,9 @@
  *    address, empty extensions, names, quoted sizes), written by
  *    warts_trace_hop_wr and by the table-driven reference are equal,
  *    in records of up to 400 addresses (past the address hash);
+ *  - trace_params: random traces' parameters, written by
+ *    warts_trace_params_wr and by the table-driven warts_rec_params,
+ *    are equal;
  *  - generations: the address hash stays right across 70,000 records
  *    (its 16-bit generation wraps).
  */
@@ -166,6 +169,80 @@ START_TEST(hops)
 }
 END_TEST
 
+/* A random trace's parameters (no hops). */
+static void
+rand_trace(struct scamper_trace *t)
+{
+	static const char *const a[] = { "192.0.2.1", "2001:db8::1",
+	    "198.51.100.7", "2001:db8::2" };
+
+	memset(t, 0, sizeof(*t));
+	if (rnd(8) != 0)
+		scamper_addr_pton(&t->src, a[rnd(4)]);
+	if (rnd(8) != 0)
+		scamper_addr_pton(&t->dst, a[rnd(4)]);
+	if (rnd(3) == 0)
+		scamper_addr_pton(&t->rtr, a[rnd(4)]);
+	t->userid = rnd(2) ? rnd(1000) : 0;
+	t->start.tv_sec = 1700000000 + rnd(100);
+	t->start.tv_usec = (suseconds_t)rnd(1000000);
+	t->stop_reason = (uint8_t)rnd(10);
+	t->stop_data = (uint8_t)rnd(3);
+	t->flags = rnd(2) ? rnd(0x200) : rnd(4);
+	t->attempts = (uint8_t)rnd(4);
+	t->hoplimit = (uint8_t)rnd(256);
+	t->type = (uint8_t)(1 + rnd(6));
+	t->firsthop = (uint8_t)rnd(4);
+	t->tos = (uint8_t)rnd(4);
+	t->wait = (uint8_t)rnd(10);
+	t->wait_probe = (uint8_t)rnd(10);
+	t->loops = (uint8_t)rnd(3);
+	t->loopaction = (uint8_t)rnd(2);
+	t->gaplimit = (uint8_t)rnd(6);
+	t->gapaction = (uint8_t)rnd(3);
+	t->confidence = (uint8_t)(rnd(2) ? 95 : 99);
+	t->squeries = (uint8_t)rnd(4);
+	t->probe_size = (uint16_t)(20 + rnd(1500));
+	t->sport = (uint16_t)rnd(65536);
+	t->dport = (uint16_t)rnd(65536);
+	t->offset = (uint16_t)(rnd(3) == 0 ? rnd(100) : 0);
+	t->hop_count = (uint16_t)rnd(256);
+	t->probec = (uint16_t)rnd(600);
+}
+
+START_TEST(trace_params)
+{
+	struct wbuf a, b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	for (int i = 0; i < 5000; i++) {
+		struct scamper_trace t;
+		struct wrec_tmp x;
+
+		rand_trace(&t);
+		memset(&x, 0, sizeof(x));
+		x.listid = rnd(2) ? rnd(5) : 0;
+		x.cycleid = rnd(2) ? rnd(5) : 0;
+		wb_tab_reset(&a);
+		wb_tab_reset(&b);
+		a.len = b.len = 0;
+		warts_trace_params_wr(&a, &t, &x);
+		x.flags = t.flags;
+		x.flags8 = (uint8_t)t.flags;
+		warts_rec_params(&b, &warts_trace_rec, &t, &x);
+		ck_assert(!a.oom && !b.oom);
+		ck_assert_uint_eq(a.len, b.len);
+		ck_assert_msg(memcmp(a.buf, b.buf, a.len) == 0,
+		    "trace %d: bytes differ", i);
+	}
+	free(a.buf);
+	free(b.buf);
+	waddrtab_clear(&a.tab);
+	waddrtab_clear(&b.tab);
+}
+END_TEST
+
 START_TEST(generations)
 {
 	struct scamper_addr x[3];
@@ -194,4 +271,5 @@ START_TEST(generations)
 }
 END_TEST
 
-CHECK_MAIN("warts-golden", "writer", golden, hops, generations)
+CHECK_MAIN("warts-golden", "writer", golden, hops, trace_params,
+    generations)
