@@ -451,7 +451,7 @@ warts_params_read(struct rbuf *rb, struct wfield *f, int nf)
 /* ---- writing --------------------------------------------------------- */
 
 uint8_t *
-wb_reserve(struct wbuf *wb, size_t n)
+wb_grow_room(struct wbuf *wb, size_t n)
 {
 	if (wb->oom)
 		return NULL;
@@ -647,18 +647,6 @@ wb_addr(struct wbuf *wb, const struct scamper_addr *a)
 
 	if (p != NULL)
 		wb_commit(wb, wp_addr(wb, p, a));
-}
-
-uint8_t *
-wp_flags(uint8_t *p, uint32_t bits)
-{
-	do {
-		uint8_t v = (uint8_t)(bits & 0x7f);
-
-		bits >>= 7;
-		*p++ = (uint8_t)(v | (bits != 0 ? 0x80 : 0));
-	} while (bits != 0);
-	return p;
 }
 
 static void

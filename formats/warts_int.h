@@ -150,8 +150,16 @@ void wb_put16(struct wbuf *wb, size_t off, uint16_t v);
 /* Empty the address table for a new record. */
 void wb_tab_reset(struct wbuf *wb);
 /* Room for N more bytes at the end of WB: where they start (wb->len is
- * not moved: wb_commit does), or NULL with wb->oom set. */
-uint8_t *wb_reserve(struct wbuf *wb, size_t n);
+ * not moved: wb_commit does), or NULL with wb->oom set.  wb_grow_room
+ * is its slow path (the buffer grown). */
+uint8_t *wb_grow_room(struct wbuf *wb, size_t n);
+static inline uint8_t *
+wb_reserve(struct wbuf *wb, size_t n)
+{
+	if (!wb->oom && wb->alloc - wb->len >= n)
+		return wb->buf + wb->len;
+	return wb_grow_room(wb, n);
+}
 /* The bytes written at a wb_reserve()d pointer end at P. */
 static inline void
 wb_commit(struct wbuf *wb, uint8_t *p)
@@ -181,8 +189,18 @@ wp_u32(uint8_t *p, uint32_t v)
 #define WP_ADDR_MAX	18
 uint8_t *wp_addr(struct wbuf *wb, uint8_t *p, const struct scamper_addr *a);
 /* The flag bytes of a params block with the fields in BITS (bit i: flag
- * i + 1; not 0) at P; the byte after them. */
-uint8_t *wp_flags(uint8_t *p, uint32_t bits);
+ * i + 1) at P; the byte after them. */
+static inline uint8_t *
+wp_flags(uint8_t *p, uint32_t bits)
+{
+	do {
+		uint8_t v = (uint8_t)(bits & 0x7f);
+
+		bits >>= 7;
+		*p++ = (uint8_t)(v | (bits != 0 ? 0x80 : 0));
+	} while (bits != 0);
+	return p;
+}
 void warts_params_write(struct wbuf *wb, const struct wfield *f, int nf);
 void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
 void wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n);
