@@ -164,6 +164,7 @@ warts_gen_trace(struct warts_gen *g, int i)
 	t->start.tv_usec = (suseconds_t)rnd(g, 1000000);
 	t->stop_reason = SCAMPER_TRACE_STOP_COMPLETED;
 	t->type = SCAMPER_TRACE_TYPE_ICMP_ECHO_PARIS;
+	t->flags = SCAMPER_TRACE_FLAG_ICMPCSUMDP;	/* as the prober sets it */
 	t->attempts = 2;
 	t->firsthop = 1;
 	t->wait = 5;
