@@ -143,11 +143,17 @@ buf_room(struct trace_state *s, size_t need)
 	if (cap < used + need)
 		cap = used + need;
 	cap = (cap + 7) / 16 * 16 + 8;		/* >= cap, 16k + 8 */
-	if (cap > UINT32_MAX || (b = realloc(s->buf, cap)) == NULL) {
+	/* not realloc: glibc's takes the new chunk from the bins, not the
+	 * thread cache; and only the used bytes are copied */
+	if (cap > UINT32_MAX || (b = malloc(cap)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	memmove(b + cap - tail, b + s->bufcap - tail, tail);
+	if (s->buf != NULL) {
+		memcpy(b, s->buf, used - tail);
+		memcpy(b + cap - tail, s->buf + s->bufcap - tail, tail);
+		free(s->buf);
+	}
 	s->buf = b;
 	s->bufcap = (uint32_t)cap;
 	return 0;
@@ -528,35 +534,66 @@ skip_varint(const uint8_t *i)
 	return i;
 }
 
-/* Whether the address of the record at I (header HD) is ADDR; *NEXT gets
- * the record's end. */
-static int
-addr_is(const struct trace_state *s, const uint8_t *i, uint8_t hd,
-    const uint8_t *addr, const uint8_t **next)
+/* The two varints at I (a record's RTT and size) skipped.  Both end
+ * in I's first four bytes in most records (an RTT under 2.1 s, a size
+ * within 63 of a full quote), found at once; the buffer has at least
+ * four bytes from there (the varints, the reply TTL, and after the last
+ * record its probe number). */
+static const uint8_t *
+skip_rtt_size(const uint8_t *i)
 {
-	unsigned n;
+	uint32_t x, ends;
 
-	if (s->af == AF_INET) {
-		uint32_t x, y;
-
-		memcpy(&x, (hd & REC_DST) ? s->c.dst : i, 4);
-		memcpy(&y, addr, 4);
-		*next = (hd & REC_DST) ? i : i + 4;
-		return x == y;
-	}
-	n = *i & 0x1f;
-	*next = i + 1 + 16 - n;
-	return memcmp((*i & REC_V6SRC) ? s->c.src : s->c.dst, addr,
-	    n) == 0 && memcmp(i + 1, addr + n, 16 - n) == 0;
+	memcpy(&x, i, 4);
+	ends = ~le32toh(x) & 0x80808080u;	/* bytes that end a varint */
+	if ((ends & (ends - 1)) == 0)		/* fewer than two there */
+		return skip_varint(skip_varint(i));
+	ends &= ends - 1;			/* the second end */
+	return i + ((unsigned)__builtin_ctz(ends) >> 3) + 1;
 }
 
-/* Bytes of the optional fields a record with header HD holds. */
-static unsigned
-opt_len(uint8_t hd)
+/* Bytes of the optional fields a record holds, by its header's low five
+ * bits: REC_FLAGS 1, REC_TYPE 2, REC_QTTL 1, REC_TOS 1, REC_IPID 2. */
+static const uint8_t opt_len[32] = {
+	0, 1, 2, 3, 1, 2, 3, 4, 1, 2, 3, 4, 2, 3, 4, 5,
+	2, 3, 4, 5, 3, 4, 5, 6, 3, 4, 5, 6, 4, 5, 6, 7,
+};
+
+/* What trace_rec_looped compares a record's address with: ADDR, and
+ * what of it the record's implied bytes would match (IPv4: whether it is
+ * the destination; IPv6: how many leading bytes it shares with the
+ * destination and the source). */
+struct loop_key {
+	const uint8_t	*addr;
+	uint32_t	 a4;
+	unsigned	 nd, ns;
+	int		 is_dst;
+};
+
+/* Whether the address of the record at *I is K's (IPv4); *I moves past
+ * it. */
+static int
+addr4_is(const uint8_t **i, uint8_t hd, const struct loop_key *k)
 {
-	return ((hd & REC_FLAGS) != 0) + 2u * ((hd & REC_TYPE) != 0) +
-	    ((hd & REC_QTTL) != 0) + ((hd & REC_TOS) != 0) +
-	    2u * ((hd & REC_IPID) != 0);
+	uint32_t x;
+
+	if (hd & REC_DST)
+		return k->is_dst;
+	memcpy(&x, *i, 4);
+	*i += 4;
+	return x == k->a4;
+}
+
+/* The same for IPv6: the record's leading N bytes are the destination's
+ * or the source's, so they match K's if K shares as many with it. */
+static int
+addr6_is(const uint8_t **i, const struct loop_key *k)
+{
+	const uint8_t *p = *i;
+	unsigned n = *p & 0x1f, have = (*p & REC_V6SRC) ? k->ns : k->nd;
+
+	*i = p + 1 + 16 - n;
+	return n <= have && memcmp(p + 1, k->addr + n, 16 - n) == 0;
 }
 
 int
@@ -564,8 +601,17 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
     uint8_t ttl)
 {
 	const uint8_t *i = s->buf, *end = s->buf + s->c.reclen;
+	struct loop_key k = { .addr = addr };
+	int v4 = s->af == AF_INET;
 	uint32_t probe = PROBE_NONE;
 
+	if (v4) {
+		memcpy(&k.a4, addr, 4);
+		k.is_dst = memcmp(addr, s->c.dst, 4) == 0;
+	} else {
+		k.nd = shared(addr, s->c.dst);
+		k.ns = shared(addr, s->c.src);
+	}
 	while (i < end) {
 		uint8_t hd = *i++;
 		int d;
@@ -576,9 +622,8 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 			probe = *i++;
 		else
 			i = get_varint(i, &probe);
-		i = skip_varint(skip_varint(i)) + 1;	/* RTT, size, TTL */
-		i += opt_len(hd);
-		if (!addr_is(s, i, hd, addr, &i))
+		i = skip_rtt_size(i) + 1 + opt_len[hd & 0x1f];	/* TTL */
+		if (!(v4 ? addr4_is(&i, hd, &k) : addr6_is(&i, &k)))
 			continue;
 		d = (int)trace_probe_at(s, (uint16_t)probe)->ttl - ttl;
 		if (d > 1 || d < -1)
@@ -697,6 +742,18 @@ hop_cmp(const void *a, const void *b)
 	return timercmp(&x->tx, &y->tx, <) ? -1 : 1;
 }
 
+/* Whether H's hops are in hop_cmp's order with no two equal under it
+ * (qsort would leave them as they are: most traces' replies arrive in
+ * order). */
+static int
+hops_sorted(const struct scamper_trace_hops *h)
+{
+	for (uint16_t i = 1; i < h->hopc; i++)
+		if (hop_cmp(&h->hops[i - 1], &h->hops[i]) >= 0)
+			return 0;
+	return 1;
+}
+
 int
 trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 {
@@ -706,13 +763,15 @@ trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 
 	if (s->recc == 0)
 		return 0;
-	if ((h->hops = calloc(s->recc, sizeof(*h->hops))) == NULL)
+	/* every hop is filled: no zeroing (unpack) */
+	if (scamper_trace_hops_alloc(h, s->recc) == NULL)
 		return -1;
 	for (uint16_t i = 0; trace_rec_next(s, &off, &r) == 0; i++)
 		unpack(s, &r, i, &h->hops[i]);	/* icmpext moves */
-	h->hopc = h->alloc = s->recc;
+	h->hopc = s->recc;
 	/* replies arrive in any order; files keep them grouped by TTL */
-	qsort(h->hops, h->hopc, sizeof(*h->hops), hop_cmp);
+	if (!hops_sorted(h))
+		qsort(h->hops, h->hopc, sizeof(*h->hops), hop_cmp);
 	/* the records are the result's now; the probes stay for the send
 	 * times still to come (names may be looked up after) */
 	xs_free(s);
