@@ -126,6 +126,15 @@ trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 		tx_put(p, off > 0 ? TX_LIM : -TX_LIM);
 }
 
+/* Bytes of S's buffer in use: the records (and the last one's probe
+ * number) and the probes. */
+static size_t
+buf_used(const struct trace_state *s)
+{
+	return s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) +
+	    s->probec * sizeof(struct trace_probe);
+}
+
 /* Room for NEED more bytes between the records and the probes: the
  * buffer grows by an eighth, at least BUF_STEP (the probes move to its
  * new end).  Returns 0, or -1 with errno ENOMEM. */
@@ -133,7 +142,7 @@ static int
 buf_room(struct trace_state *s, size_t need)
 {
 	size_t tail = s->probec * sizeof(struct trace_probe),
-	    used = s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) + tail, cap;
+	    used = buf_used(s), cap;
 	uint8_t *b;
 
 	if (used + need <= s->bufcap)
@@ -185,17 +194,6 @@ mode_note(struct trace_state *s, uint8_t m)
 }
 
 uint8_t
-trace_probe_mode(const struct trace_state *s, uint16_t idx)
-{
-	const struct trace_side *x = s->x;
-
-	for (uint8_t i = x != NULL ? x->nmodes : 0; i-- > 0; )
-		if (x->mfirst[i] <= idx)
-			return x->mmode[i];
-	return MODE_TRACE;
-}
-
-uint8_t
 trace_hop_count(const struct trace_state *s)
 {
 	/* probes are sent in MODE_TRACE up to the first mode change */
@@ -214,11 +212,11 @@ trace_hop_count(const struct trace_state *s)
 }
 
 uint16_t
-trace_probe_size(const struct trace_state *s, uint16_t idx)
+trace_probe_size_pm(const struct trace_state *s, uint16_t idx)
 {
-	const struct trace_pmtud_state *pm = s->x != NULL ? s->x->pm : NULL;
+	const struct trace_pmtud_state *pm = s->x->pm;
 
-	if (pm != NULL && idx >= pm->first && idx - pm->first < pm->nsizes &&
+	if (idx >= pm->first && idx - pm->first < pm->nsizes &&
 	    trace_probe_mode(s, idx) == MODE_PMTUD)
 		return pm->sizes[idx - pm->first];
 	return s->c.probe_size;
@@ -270,7 +268,10 @@ static void
 quote_default(const struct trace_state *s, const struct scamper_trace_hop *h,
     uint16_t *ipl, uint8_t *tos)
 {
-	int q = scamper_trace_hop_is_icmp_q(h);
+	/* scamper_trace_hop_is_icmp_q, for S's family */
+	int q = !(h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) &&
+	    (s->af == AF_INET ? h->icmp_type == 3 || h->icmp_type == 11 :
+	    h->icmp_type >= 1 && h->icmp_type <= 3);
 
 	*ipl = q ? h->probe_size : 0;
 	*tos = q ? s->c.tos : 0;
@@ -411,50 +412,52 @@ put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr)
 	return o + 16 - n;
 }
 
-/* Encode R into O (REC_MAX bytes); returns its length. */
+/* Encode H, a reply to probe IDX, into O (REC_MAX bytes); returns its
+ * length. */
 static size_t
-rec_encode(const struct trace_state *s, const struct trace_hoprec *r,
-    uint8_t *o)
+rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
+    uint16_t idx, uint8_t *o)
 {
 	uint8_t *p = o + 1, hd = 0;
-	int v4 = s->af == AF_INET;
+	uint8_t type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
+	    h->icmp_type;
 
-	if (r->probe == (uint16_t)(last_probe(s) + 1))
+	if (idx == (uint16_t)(last_probe(s) + 1))
 		hd |= REC_NEXT;
 	else
-		p = put_varint(p, r->probe);
-	p = put_varint(p, r->rtt);
-	p = put_varint(p, zigzag((int32_t)r->reply_size -
-	    (int32_t)full_reply(s->af, trace_probe_size(s, r->probe))));
-	*p++ = r->reply_ttl;
-	if (r->flags != FLAGS_DEF) {
+		p = put_varint(p, idx);
+	p = put_varint(p, h->rtt);
+	p = put_varint(p, zigzag((int32_t)h->reply_size -
+	    (int32_t)full_reply(s->af, trace_probe_size(s, idx))));
+	*p++ = h->reply_ttl;
+	if (h->flags != FLAGS_DEF) {
 		hd |= REC_FLAGS;
-		*p++ = r->flags;
+		*p++ = h->flags;
 	}
-	if (r->icmp_type != ttlx_type(s->af) || r->icmp_code != 0) {
+	if (type != ttlx_type(s->af) || h->icmp_code != 0) {
 		hd |= REC_TYPE;
-		*p++ = r->icmp_type;
-		*p++ = r->icmp_code;
+		*p++ = type;
+		*p++ = h->icmp_code;
 	}
-	if (r->q_ttl != 1) {
+	if (h->icmp_q_ttl != 1) {
 		hd |= REC_QTTL;
-		*p++ = r->q_ttl;
+		*p++ = h->icmp_q_ttl;
 	}
-	if (r->reply_tos != 0) {
+	if (h->reply_tos != 0) {
 		hd |= REC_TOS;
-		*p++ = r->reply_tos;
+		*p++ = h->reply_tos;
 	}
-	if (r->reply_ipid != 0) {
+	if (h->reply_ipid != 0) {
 		hd |= REC_IPID;
-		memcpy(p, &r->reply_ipid, 2);
+		memcpy(p, &h->reply_ipid, 2);
 		p += 2;
 	}
-	if (!v4)
-		p = put_addr6(s, p, r->addr);
-	else if (memcmp(r->addr, s->c.dst, 4) == 0)
+	if (s->af != AF_INET)
+		p = put_addr6(s, p, h->addr.addr);
+	else if (memcmp(h->addr.addr, s->c.dst, 4) == 0)
 		hd |= REC_DST;
 	else {
-		memcpy(p, r->addr, 4);
+		memcpy(p, h->addr.addr, 4);
 		p += 4;
 	}
 	o[0] = hd;
@@ -633,37 +636,35 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 }
 
 /* Append H (its icmpext becomes the record's) answering probe IDX.
- * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's). */
+ * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's).  Encoded in
+ * place when the buffer has room for the longest record, else aside and
+ * the buffer grown by what it takes. */
 int
 trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
     uint16_t idx)
 {
-	struct trace_hoprec r;
-	uint8_t enc[REC_MAX];
-	size_t len;
+	uint8_t enc[REC_MAX], *o;
+	size_t len, last = s->recc == 0 ? LAST_LEN : 0;
 
 	if (s->recc == UINT16_MAX) {
 		errno = ENOMEM;
 		return -1;
 	}
-	memset(&r, 0, sizeof(r));
-	memcpy(r.addr, h->addr.addr, s->af == AF_INET ? 4 : 16);
-	r.rtt = h->rtt;
-	r.probe = idx;
-	r.reply_size = h->reply_size;
-	r.reply_ipid = h->reply_ipid;
-	r.flags = h->flags;
-	r.reply_ttl = h->reply_ttl;
-	r.reply_tos = h->reply_tos;
-	r.icmp_type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
-	    h->icmp_type;
-	r.icmp_code = h->icmp_code;
-	r.q_ttl = h->icmp_q_ttl;
-	len = rec_encode(s, &r, enc);
-	if (buf_room(s, len + (s->recc == 0 ? LAST_LEN : 0)) == -1 ||
-	    rec_extra(s, h, s->recc) == -1)
-		return -1;
-	memcpy(s->buf + s->c.reclen, enc, len);
+	if (buf_used(s) + REC_MAX + last <= s->bufcap) {
+		/* the side record first: a failure leaves the buffer as
+		 * it was (the last record's probe number is where this one
+		 * goes) */
+		if (rec_extra(s, h, s->recc) == -1)
+			return -1;
+		o = s->buf + s->c.reclen;
+		len = rec_encode(s, h, idx, o);
+	} else {
+		len = rec_encode(s, h, idx, enc);
+		if (buf_room(s, len + last) == -1 ||
+		    rec_extra(s, h, s->recc) == -1)
+			return -1;
+		memcpy(s->buf + s->c.reclen, enc, len);
+	}
 	s->c.reclen += (uint32_t)len;
 	memcpy(s->buf + s->c.reclen, &idx, LAST_LEN);
 	s->recc++;
@@ -684,7 +685,7 @@ unpack(struct trace_state *s, const struct trace_hoprec *r, uint16_t i,
 	const struct trace_probe *p = trace_probe_at(s, r->probe);
 
 	memset(h, 0, sizeof(*h));
-	scamper_addr_set(&h->addr, task_addr_type(s->af), r->addr);
+	trace_addr_set(&h->addr, s->af, r->addr);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = trace_probe_size(s, r->probe);
