@@ -135,18 +135,16 @@ buf_used(const struct trace_state *s)
 	    s->probec * sizeof(struct trace_probe);
 }
 
-/* Room for NEED more bytes between the records and the probes: the
- * buffer grows by an eighth, at least BUF_STEP (the probes move to its
- * new end).  Returns 0, or -1 with errno ENOMEM. */
+/* Grow the buffer for NEED more bytes between the records and the
+ * probes: by an eighth, at least BUF_STEP (the probes move to its new
+ * end).  Returns 0, or -1 with errno ENOMEM. */
 static int
-buf_room(struct trace_state *s, size_t need)
+buf_grow(struct trace_state *s, size_t need)
 {
 	size_t tail = s->probec * sizeof(struct trace_probe),
 	    used = buf_used(s), cap;
 	uint8_t *b;
 
-	if (used + need <= s->bufcap)
-		return 0;
 	cap = s->bufcap == 0 ? BUF_FIRST : s->bufcap + (s->bufcap /
 	    BUF_GROW > BUF_STEP ? s->bufcap / BUF_GROW : BUF_STEP);
 	if (cap < used + need)
@@ -166,6 +164,14 @@ buf_room(struct trace_state *s, size_t need)
 	s->buf = b;
 	s->bufcap = (uint32_t)cap;
 	return 0;
+}
+
+/* Room for NEED more bytes between the records and the probes (see
+ * buf_grow): 0, or -1 with errno ENOMEM. */
+static inline int
+buf_room(struct trace_state *s, size_t need)
+{
+	return buf_used(s) + need <= s->bufcap ? 0 : buf_grow(s, need);
 }
 
 /* Note that probes from the next one on are sent in mode M (kept in
@@ -356,6 +362,14 @@ get_varint(const uint8_t *i, uint32_t *v)
 	uint32_t x = 0;
 	unsigned sh = 0;
 
+	if (i[0] < 0x80) {		/* most: a byte or two */
+		*v = i[0];
+		return i + 1;
+	}
+	if (i[1] < 0x80) {
+		*v = (i[0] & 0x7fu) | (uint32_t)i[1] << 7;
+		return i + 2;
+	}
 	do
 		x |= (uint32_t)(*i & 0x7f) << sh, sh += 7;
 	while (*i++ & 0x80);
