@@ -610,7 +610,13 @@ addr6_is(const uint8_t **i, const struct loop_key *k)
 	unsigned n = *p & 0x1f, have = (*p & REC_V6SRC) ? k->ns : k->nd;
 
 	*i = p + 1 + 16 - n;
-	return n <= have && memcmp(p + 1, k->addr + n, 16 - n) == 0;
+	if (n > have)
+		return 0;
+	/* from the last byte: routers' addresses differ most there */
+	for (unsigned j = 16; j-- > n; )
+		if (p[1 + j - n] != k->addr[j])
+			return 0;
+	return 1;
 }
 
 int
