@@ -505,8 +505,9 @@ get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 	return i + 16 - n;
 }
 
-int
-trace_rec_next(const struct trace_state *s, uint32_t *off,
+/* trace_rec_next's decoding, inline for trace_hops_commit's loop. */
+static inline int
+rec_decode(const struct trace_state *s, uint32_t *off,
     struct trace_hoprec *r)
 {
 	const uint8_t *i = s->buf + *off;
@@ -540,6 +541,13 @@ trace_rec_next(const struct trace_state *s, uint32_t *off,
 	i = get_addr(s, i, hd, r);
 	*off = (uint32_t)(i - s->buf);
 	return 0;
+}
+
+int
+trace_rec_next(const struct trace_state *s, uint32_t *off,
+    struct trace_hoprec *r)
+{
+	return rec_decode(s, off, r);
 }
 
 /* The varint at I skipped. */
@@ -787,7 +795,7 @@ trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 	/* every hop is filled: no zeroing (unpack) */
 	if (scamper_trace_hops_alloc(h, s->recc) == NULL)
 		return -1;
-	for (uint16_t i = 0; trace_rec_next(s, &off, &r) == 0; i++)
+	for (uint16_t i = 0; rec_decode(s, &off, &r) == 0; i++)
 		unpack(s, &r, i, &h->hops[i]);	/* icmpext moves */
 	h->hopc = s->recc;
 	/* replies arrive in any order; files keep them grouped by TTL */
