@@ -79,8 +79,10 @@ void
 scamper_trace_hops_clear(struct scamper_trace_hops *h)
 {
 	for (uint16_t i = 0; i < h->hopc; i++) {
-		free(h->hops[i].name);
-		free(h->hops[i].icmpext);
+		if (h->hops[i].name != NULL)	/* most are NULL: no call */
+			free(h->hops[i].name);
+		if (h->hops[i].icmpext != NULL)
+			free(h->hops[i].icmpext);
 	}
 	hops_keep(h->hops, h->alloc);
 	memset(h, 0, sizeof(*h));
