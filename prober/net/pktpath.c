@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,14 +16,13 @@
 #endif
 
 #include "dl_int.h"
+#include "dsttab.h"
 #include "ndcache.h"
 #include "pktpath.h"
 #include "rtcopy.h"
 
 #define NS_PER_S	1000000000LL
 #define NBR_MAX		256	/* kernel neighbour entries remembered */
-#define DST_MIN		1024	/* first size of the destination table */
-#define DST_HUGE	(2u << 20)	/* a huge page (x86-64, arm64 4K) */
 
 enum if_state { IF_NONE, IF_OPENING, IF_OPEN, IF_FAILED, IF_UNUSABLE };
 
@@ -45,62 +43,16 @@ struct pp_req {
 	int		 slot;
 };
 
-enum dst_state { DST_EMPTY, DST_OK, DST_RAW };
-
-/* 32 bytes, so that a lookup (one a probe) reads one cache line of the
- * table (the slots are line-aligned) where 40 bytes straddled two for
- * half the entries. */
-struct pp_dst {
-	int64_t		 until;		/* loop time it is believed until */
-	unsigned int	 v6 : 1;	/* AF_INET6, else AF_INET */
-	unsigned int	 state : 2;	/* enum dst_state */
-	unsigned int	 why : 3;	/* enum pktpath_why, if DST_RAW */
-	unsigned int	 slot : 3;	/* interface slot, if DST_OK */
-	uint8_t		 mac[NEIGH_MACLEN];
-	uint8_t		 addr[16];
-};
-_Static_assert(sizeof(struct pp_dst) == 32, "pp_dst is half a cache line");
+/* dst_ent.state (dsttab.h): DST_EMPTY, or one of these */
+enum { DST_OK = 1, DST_RAW = 2 };
 _Static_assert(PKTPATH_MAXIF <= 8 && PKTPATH_NWHY <= 8,
-    "pp_dst's slot and why fit in 3 bits");
-
-/* Ask for huge pages under the table T (SZ bytes); a kernel without
- * them, or with them off, leaves it on small pages. */
-static void
-dst_huge(void *t, size_t sz)
-{
-#ifdef MADV_HUGEPAGE
-	(void)madvise(t, sz, MADV_HUGEPAGE);
-#else
-	(void)t;
-	(void)sz;
-#endif
-}
+    "dst_ent's slot and why fit in 3 bits");
 
 /* D's address family. */
 static inline int
-dst_af(const struct pp_dst *d)
+dst_af(const struct dst_ent *d)
 {
 	return d->v6 ? AF_INET6 : AF_INET;
-}
-
-/* N zeroed destination slots, line-aligned, or NULL (ENOMEM).  A table
- * of a huge page or more (65,536 slots: 20,000 destinations) is aligned
- * to one and asked to be made of them: a probe's lookup lands anywhere
- * in it, every page is touched (so no more is resident), and on 4 KB
- * pages each lookup also missed the TLB (RESULTS.md h22lo). */
-static struct pp_dst *
-dst_alloc(size_t n)
-{
-	size_t sz = n * sizeof(struct pp_dst);
-	struct pp_dst *t;
-
-	if (sz < DST_HUGE || sz % DST_HUGE != 0)
-		t = aligned_alloc(64, sz);
-	else if ((t = aligned_alloc(DST_HUGE, sz)) != NULL)
-		dst_huge(t, sz);
-	if (t != NULL)
-		memset(t, 0, sz);
-	return t;
 }
 
 struct pp_nbr {
@@ -116,8 +68,7 @@ struct pktpath {
 	pktpath_ready_cb	*ready;
 	void			*arg;
 	struct pp_if		 ifs[PKTPATH_MAXIF];
-	struct pp_dst		*dst;
-	size_t			 ndst, used;	/* slots, and slots in use */
+	struct dsttab		 dst;		/* the destinations */
 	struct pp_nbr		 nbr[NBR_MAX];
 	int			 nnbr;
 	int64_t			 nbr_read;	/* when the kernel's was read */
@@ -155,11 +106,10 @@ pktpath_new(netio_dl_open_fn *open, void *ctx, pktpath_ready_cb *ready,
 
 	if (p == NULL)
 		return NULL;
-	if ((p->dst = dst_alloc(DST_MIN)) == NULL) {
+	if (dsttab_init(&p->dst) == -1) {
 		free(p);
 		return NULL;
 	}
-	p->ndst = DST_MIN;
 	p->open = open;
 	p->ctx = ctx;
 	p->ready = ready;
@@ -176,7 +126,7 @@ pktpath_free(struct pktpath *p)
 	for (int i = 0; i < PKTPATH_MAXIF; i++)
 		if (p->ifs[i].req != NULL)
 			p->ifs[i].req->p = NULL;
-	free(p->dst);
+	dsttab_free(&p->dst);
 	free(p);
 }
 
@@ -331,72 +281,10 @@ nbr_find(struct pktpath *p, int af, const uint8_t *nh, uint32_t ifindex,
 	return -1;
 }
 
-static uint32_t
-dst_hash(int af, const uint8_t *a)
-{
-	uint32_t w[4] = { 0 }, h;
-
-	memcpy(w, a, af == AF_INET ? 4 : 16);
-	h = (w[0] ^ (uint32_t)af) * 0x9e3779b1u;
-	h = (h ^ w[1] ^ (w[2] * 0x85ebca6bu) ^ (w[3] * 0xc2b2ae35u));
-	return h ^ (h >> 15) ^ (h >> 7);
-}
-
-/* Nonzero if entry D holds AF address A (a word compare for IPv4: this
- * runs for every probe). */
-static inline int
-dst_is(const struct pp_dst *d, int af, const uint8_t *a)
-{
-	uint32_t x, y;
-
-	if (af == AF_INET6)
-		return d->v6 && memcmp(d->addr, a, 16) == 0;
-	memcpy(&x, d->addr, 4);
-	memcpy(&y, a, 4);
-	return !d->v6 && x == y;
-}
-
-/* Where AF address A's entry is, or would go. */
-static struct pp_dst *
-dst_slot(struct pp_dst *t, size_t n, int af, const uint8_t *a)
-{
-	size_t i = dst_hash(af, a) & (n - 1);
-
-	while (t[i].state != DST_EMPTY && !dst_is(&t[i], af, a))
-		i = (i + 1) & (n - 1);
-	return &t[i];
-}
-
 void
 pktpath_prefetch(const struct pktpath *p, int af, const uint8_t *dst)
 {
-	__builtin_prefetch(&p->dst[dst_hash(af, dst) & (p->ndst - 1)]);
-}
-
-/* Make room: keep the live entries, in a table twice as large if more
- * than a quarter of the slots stay in use.  Returns 0 or -1 (ENOMEM). */
-static int
-dst_rehash(struct pktpath *p, int64_t now)
-{
-	size_t live = 0, n = p->ndst;
-	struct pp_dst *t;
-
-	for (size_t i = 0; i < p->ndst; i++)
-		if (p->dst[i].state != DST_EMPTY && p->dst[i].until > now)
-			live++;
-	if (live > p->ndst / 4)
-		n *= 2;
-	if ((t = dst_alloc(n)) == NULL)
-		return -1;
-	for (size_t i = 0; i < p->ndst; i++)
-		if (p->dst[i].state != DST_EMPTY && p->dst[i].until > now)
-			*dst_slot(t, n, dst_af(&p->dst[i]),
-			    p->dst[i].addr) = p->dst[i];
-	free(p->dst);
-	p->dst = t;
-	p->ndst = n;
-	p->used = live;
-	return 0;
+	dsttab_prefetch(&p->dst, af, dst);
 }
 
 /* How the kernel would send to AF address DST: from the routes' copy
@@ -421,7 +309,7 @@ route_of(int af, const uint8_t *dst, struct neigh_route *rt)
 
 /* Learn the way to destination D (af, addr set) and fill it in. */
 static void
-dst_learn(struct pktpath *p, struct pp_dst *d, int64_t now)
+dst_learn(struct pktpath *p, struct dst_ent *d, int64_t now)
 {
 	struct neigh_route rt;
 	int slot, k;
@@ -481,25 +369,14 @@ pkt_unsendable(const uint8_t *pkt, size_t len, int *af)
 
 /* The live entry for destination (AF, A), learnt now if need be, or
  * NULL (ENOMEM). */
-static struct pp_dst *
+static struct dst_ent *
 dst_get(struct pktpath *p, int af, const uint8_t *a, int64_t now)
 {
-	struct pp_dst *d = dst_slot(p->dst, p->ndst, af, a);
+	struct dst_ent *d;
+	int fresh;
 
-	if (d->state != DST_EMPTY && d->until > now)
-		return d;
-	if (d->state == DST_EMPTY) {
-		if ((p->used + 1) * 2 > p->ndst) {
-			if (dst_rehash(p, now) == -1)
-				return NULL;
-			d = dst_slot(p->dst, p->ndst, af, a);
-		}
-		p->used++;
-	}
-	memset(d, 0, sizeof(*d));
-	d->v6 = af == AF_INET6;
-	memcpy(d->addr, a, af == AF_INET ? 4 : 16);
-	dst_learn(p, d, now);
+	if ((d = dsttab_get(&p->dst, af, a, now, &fresh)) != NULL && fresh)
+		dst_learn(p, d, now);
 	return d;
 }
 
@@ -507,7 +384,7 @@ int
 pktpath_find(struct pktpath *p, const uint8_t *pkt, size_t len,
     int64_t now_ns, struct pktpath_hop *h, enum pktpath_why *why)
 {
-	struct pp_dst *d;
+	struct dst_ent *d;
 	struct pp_if *ifp;
 	int af = 0, hl;
 
