@@ -89,7 +89,9 @@ header(struct sbuf *sb, const struct scamper_trace *t)
 		    t->dport);
 		break;
 	case SCAMPER_TRACE_TYPE_ICMP_ECHO_PARIS:
-		sb_printf(sb, ", \"icmp_sum\":%u", t->dport);
+		/* only where the checksum is kept in dport, as 20211212 */
+		if (t->flags & SCAMPER_TRACE_FLAG_ICMPCSUMDP)
+			sb_printf(sb, ", \"icmp_sum\":%u", t->dport);
 		break;
 	}
 	if (r != NULL)

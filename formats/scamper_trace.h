@@ -148,8 +148,14 @@ void scamper_trace_free(struct scamper_trace *t);
 
 /* Append a zeroed hop to H; returns it, or NULL (ENOMEM or 65535 hops). */
 struct scamper_trace_hop *scamper_trace_hop_add(struct scamper_trace_hops *h);
-/* Free the contents of H (not H itself). */
+/* Free the contents of H (not H itself); its array may be kept for a
+ * later scamper_trace_hops_alloc (freed or not, it is no longer H's). */
 void scamper_trace_hops_clear(struct scamper_trace_hops *h);
+/* Give H, empty, an array with room for N hops (contents undefined,
+ * hopc 0, alloc >= N), a kept one if there is: returns it, or NULL
+ * (ENOMEM). */
+struct scamper_trace_hop *scamper_trace_hops_alloc(
+    struct scamper_trace_hops *h, uint16_t n);
 
 /* Allocate the optional parts (zeroed); NULL on ENOMEM. */
 struct scamper_trace_pmtud *scamper_trace_pmtud_alloc(void);

@@ -450,6 +450,19 @@ warts_params_read(struct rbuf *rb, struct wfield *f, int nf)
 
 /* ---- writing --------------------------------------------------------- */
 
+uint8_t *
+wb_grow_room(struct wbuf *wb, size_t n)
+{
+	if (wb->oom)
+		return NULL;
+	if (wb->alloc - wb->len < n && (wb->len + n < n ||
+	    mem_grow(&wb->buf, &wb->alloc, wb->len + n, 1, 1024) != 0)) {
+		wb->oom = 1;
+		return NULL;
+	}
+	return wb->buf + wb->len;
+}
+
 static uint8_t *
 wb_grow(struct wbuf *wb, size_t n)
 {
@@ -529,19 +542,111 @@ wb_saddr(struct wbuf *wb, const struct scamper_addr *a)
 	wb_bytes(wb, a->addr, a->len);
 }
 
+/* A's hash slot: only its LEN bytes count, as in scamper_addr_cmp. */
+static uint32_t
+addr_slot(const struct scamper_addr *a)
+{
+	uint32_t w[4], x = 0;
+
+	if (a->len == 4) {
+		memcpy(&x, a->addr, 4);
+	} else if (a->len == 16) {
+		memcpy(w, a->addr, 16);
+		x = w[0] ^ w[1] ^ w[2] ^ w[3];
+	} else {
+		for (uint8_t i = 0; i < a->len && i < 16; i++)
+			x = x * 31 + a->addr[i];
+	}
+	x = (x ^ a->type) * 0x9e3779b1u;
+	return x >> 24;		/* WB_HASH is 256 */
+}
+
+static int
+addr_eq(const struct scamper_addr *a, const struct scamper_addr *b)
+{
+	uint64_t x[2], y[2];
+	uint32_t u, v;
+
+	if (a->type != b->type || a->len != b->len)
+		return 0;
+	if (a->len == 4) {
+		memcpy(&u, a->addr, 4);
+		memcpy(&v, b->addr, 4);
+		return u == v;
+	}
+	if (a->len == 16) {
+		memcpy(x, a->addr, 16);
+		memcpy(y, b->addr, 16);
+		return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+	}
+	return memcmp(a->addr, b->addr, a->len <= 16 ? a->len : 16) == 0;
+}
+
+void
+wb_tab_reset(struct wbuf *wb)
+{
+	wb->tab.n = 0;
+	if ((++wb->gen & 0xffff) == 0) {
+		memset(wb->hash, 0, sizeof(wb->hash));
+		wb->gen = 1;
+	}
+}
+
+/* A's index in the record's address table, or -1 after adding it (with
+ * wb->oom set if that failed). */
+static int64_t
+tab_find_add(struct wbuf *wb, const struct scamper_addr *a)
+{
+	struct waddrtab *t = &wb->tab;
+	uint32_t gen, s = addr_slot(a);
+
+	if (wb->gen == 0)
+		wb_tab_reset(wb);
+	gen = wb->gen << 16;
+	/* at most WB_HASHED of the WB_HASH slots are this record's */
+	while ((wb->hash[s] & 0xffff0000u) == gen) {
+		uint32_t i = wb->hash[s] & 0xffff;
+
+		if (addr_eq(&t->a[i], a))
+			return i;
+		s = (s + 1) & (WB_HASH - 1);
+	}
+	for (uint32_t i = WB_HASHED; i < t->n; i++)
+		if (addr_eq(&t->a[i], a))
+			return i;
+	if (t->n < t->alloc)
+		t->a[t->n++] = *a;
+	else if (waddrtab_add(t, a) != 0) {
+		wb->oom = 1;
+		return -1;
+	}
+	if (t->n <= WB_HASHED)
+		wb->hash[s] = gen | (t->n - 1);
+	return -1;
+}
+
+uint8_t *
+wp_addr(struct wbuf *wb, uint8_t *p, const struct scamper_addr *a)
+{
+	int64_t i = tab_find_add(wb, a);
+
+	if (i >= 0) {
+		*p = 0;
+		return wp_u32(p + 1, (uint32_t)i);
+	}
+	p[0] = a->len;
+	p[1] = a->type;
+	memcpy(p + 2, a->addr, a->len <= 16 ? a->len : 16);
+	return p + 2 + (a->len <= 16 ? a->len : 16);
+}
+
 void
 wb_addr(struct wbuf *wb, const struct scamper_addr *a)
 {
-	for (uint32_t i = 0; i < wb->tab.n; i++) {
-		if (scamper_addr_cmp(&wb->tab.a[i], a) == 0) {
-			wb_u8(wb, 0);
-			wb_u32(wb, i);
-			return;
-		}
-	}
-	if (waddrtab_add(&wb->tab, a) != 0)
-		wb->oom = 1;
-	wb_saddr(wb, a);
+	uint8_t *p = wb_reserve(wb, WP_ADDR_MAX);
+
+	if (p != NULL)
+		wb_commit(wb, wp_addr(wb, p, a));
 }
 
 static void
@@ -620,8 +725,9 @@ wf_on(const struct wfield *f)
 	return 1;
 }
 
-void
-warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
+/* The general case: fields of unknown size (WF_CB), or more than 32. */
+static void
+params_write_slow(struct wbuf *wb, const struct wfield *f, int nf)
 {
 	int max = 0;
 	size_t lenoff, nfb;
@@ -653,4 +759,100 @@ warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
 	if (wb->len - lenoff - 2 > UINT16_MAX)
 		wb->toolong = 1;
 	wb_put16(wb, lenoff, (uint16_t)(wb->len - lenoff - 2));
+}
+
+/* The bytes field F (written) takes at most; 0 if not known (WF_CB). */
+static size_t
+wf_max(const struct wfield *f)
+{
+	switch (f->kind) {
+	case WF_U8:	return 1;
+	case WF_U16:
+	case WF_TC:	return 2;
+	case WF_U32:
+	case WF_GID:	return 4;
+	case WF_TV:	return 8;
+	case WF_ADDR:
+	case WF_SADDR:	return WP_ADDR_MAX;
+	case WF_STR:	return strlen(*(char *const *)f->p) + 1;
+	case WF_BYTES:	return *f->lenp;
+	case WF_ICMPEXT: return 2 + (size_t)*f->lenp;
+	case WF_ADDRS:
+		return 1 + (size_t)*(const uint8_t *)f->ctx * WP_ADDR_MAX;
+	}
+	return 0;
+}
+
+/* Field F (its room reserved) at P, as wb_field() writes it. */
+static uint8_t *
+wp_field(struct wbuf *wb, uint8_t *p, const struct wfield *f)
+{
+	switch (f->kind) {
+	case WF_U8:	return wp_u8(p, *(const uint8_t *)f->p);
+	case WF_U16:	return wp_u16(p, *(const uint16_t *)f->p);
+	case WF_U32:
+	case WF_GID:	return wp_u32(p, *(const uint32_t *)f->p);
+	case WF_TV: {
+		const struct timeval *tv = f->p;
+
+		p = wp_u32(p, (uint32_t)tv->tv_sec);
+		return wp_u32(p, (uint32_t)tv->tv_usec);
+	}
+	case WF_ADDR:	return wp_addr(wb, p, f->p);
+	case WF_TC:
+		return wp_u16(p, (uint16_t)(*(const uint8_t *)f->p << 8 |
+		    *(const uint8_t *)f->ctx));
+	}
+	/* the rest, rare, through the growing writers (room is there) */
+	wb_commit(wb, p);
+	wb_field(wb, f);
+	return wb->buf + wb->len;
+}
+
+/* The fields of F written, as bits (bit i: F[i]), and the room they
+ * need at most in *ROOM; -1 if the general case must write them. */
+static int64_t
+params_bits(const struct wfield *f, int nf, size_t *room)
+{
+	uint32_t bits = 0;
+	size_t n;
+
+	if (nf > 32)
+		return -1;
+	for (int i = 0; i < nf; i++) {
+		if (!wf_on(&f[i]))
+			continue;
+		if ((n = wf_max(&f[i])) == 0)
+			return -1;
+		bits |= 1u << i;
+		*room += n;
+	}
+	return bits;
+}
+
+void
+warts_params_write(struct wbuf *wb, const struct wfield *f, int nf)
+{
+	size_t room = 5 + 2, len;
+	int64_t bits = params_bits(f, nf, &room);
+	uint8_t *p, *lenp;
+
+	if (bits <= 0) {
+		if (bits < 0)
+			params_write_slow(wb, f, nf);
+		else
+			wb_u8(wb, 0);
+		return;
+	}
+	if ((p = wb_reserve(wb, room)) == NULL)
+		return;
+	lenp = wp_flags(p, (uint32_t)bits);
+	p = lenp + 2;
+	for (int i = 0; i < nf; i++)
+		if (bits & (int64_t)1 << i)
+			p = wp_field(wb, p, &f[i]);
+	if ((len = (size_t)(p - lenp) - 2) > UINT16_MAX)
+		wb->toolong = 1;
+	wire_set_be16(lenp, (uint16_t)len);
+	wb_commit(wb, p);
 }

@@ -21,6 +21,7 @@
 #include <sys/time.h>
 
 #include "scamper_addr.h"
+#include "wire.h"
 
 struct scamper_file;
 
@@ -42,12 +43,21 @@ struct rbuf {
 	const struct waddrtab *gids;	/* deprecated global addresses */
 };
 
+/* The writer finds a record's first WB_HASHED addresses through an open
+ * hash of WB_HASH slots, each gen << 16 | index into tab: a slot of
+ * another generation (record) is empty, so starting a record costs no
+ * clearing (wb_tab_reset). */
+#define WB_HASH		256
+#define WB_HASHED	128
+
 struct wbuf {
 	uint8_t		*buf;
 	size_t		 len, alloc;
 	int		 oom;		/* an allocation failed */
 	int		 toolong;	/* a params block overflowed 16 bits */
 	struct waddrtab	 tab;		/* per-record address table */
+	uint32_t	 gen;		/* this record's generation, 1-65535 */
+	uint32_t	 hash[WB_HASH];	/* see WB_HASH */
 };
 
 /* WF_GID, a deprecated global address ID, is never written; its field
@@ -137,6 +147,60 @@ void wb_addr(struct wbuf *wb, const struct scamper_addr *a);
 void wb_saddr(struct wbuf *wb, const struct scamper_addr *a);
 /* Patch a u16 at OFF. */
 void wb_put16(struct wbuf *wb, size_t off, uint16_t v);
+/* Empty the address table for a new record. */
+void wb_tab_reset(struct wbuf *wb);
+/* Room for N more bytes at the end of WB: where they start (wb->len is
+ * not moved: wb_commit does), or NULL with wb->oom set.  wb_grow_room
+ * is its slow path (the buffer grown). */
+uint8_t *wb_grow_room(struct wbuf *wb, size_t n);
+static inline uint8_t *
+wb_reserve(struct wbuf *wb, size_t n)
+{
+	if (!wb->oom && wb->alloc - wb->len >= n)
+		return wb->buf + wb->len;
+	return wb_grow_room(wb, n);
+}
+/* The bytes written at a wb_reserve()d pointer end at P. */
+static inline void
+wb_commit(struct wbuf *wb, uint8_t *p)
+{
+	wb->len = (size_t)(p - wb->buf);
+}
+/* Writers into reserved room: store V at P, return the byte after it. */
+static inline uint8_t *
+wp_u8(uint8_t *p, uint8_t v)
+{
+	*p = v;
+	return p + 1;
+}
+static inline uint8_t *
+wp_u16(uint8_t *p, uint16_t v)
+{
+	wire_set_be16(p, v);
+	return p + 2;
+}
+static inline uint8_t *
+wp_u32(uint8_t *p, uint32_t v)
+{
+	wire_set_be32(p, v);
+	return p + 4;
+}
+/* Address A at P as wb_addr() writes it (at most WP_ADDR_MAX bytes). */
+#define WP_ADDR_MAX	18
+uint8_t *wp_addr(struct wbuf *wb, uint8_t *p, const struct scamper_addr *a);
+/* The flag bytes of a params block with the fields in BITS (bit i: flag
+ * i + 1) at P; the byte after them. */
+static inline uint8_t *
+wp_flags(uint8_t *p, uint32_t bits)
+{
+	do {
+		uint8_t v = (uint8_t)(bits & 0x7f);
+
+		bits >>= 7;
+		*p++ = (uint8_t)(v | (bits != 0 ? 0x80 : 0));
+	} while (bits != 0);
+	return p;
+}
 void warts_params_write(struct wbuf *wb, const struct wfield *f, int nf);
 void wb_icmpext(struct wbuf *wb, const uint8_t *p, uint16_t len);
 void wb_addrs(struct wbuf *wb, const struct scamper_addr *a, uint8_t n);
@@ -347,6 +411,21 @@ const struct warts_rec warts_##name##_rec = { (TYPE), (NF), \
 	offsetof(struct scamper_##name, list), \
 	offsetof(struct scamper_##name, cycle), name##_new, name##_del, \
 	name##_fields_v, name##_rd_v, name##_wr_v }
+
+/* Trace hop H as warts (PSIZE: the trace's probe size): the fast
+ * writer, and the table-driven one (hop_fields) it must match byte for
+ * byte (tests/formats/test_warts_golden.c compares them). */
+struct scamper_trace_hop;
+void warts_trace_hop_wr(struct wbuf *wb, const struct scamper_trace_hop *h,
+    uint16_t psize);
+void warts_trace_hop_wr_ref(struct wbuf *wb,
+    const struct scamper_trace_hop *h, uint16_t psize);
+/* Trace T's parameters (its list and cycle IDs in X) as warts: the fast
+ * writer of what warts_rec_params() writes for it (with X's flags and
+ * flags8 T's), which test_warts_golden.c compares it with. */
+struct scamper_trace;
+void warts_trace_params_wr(struct wbuf *wb, const struct scamper_trace *t,
+    const struct wrec_tmp *x);
 
 extern const struct warts_rec warts_trace_rec;
 extern const struct warts_rec warts_ping_rec;

@@ -84,8 +84,9 @@ hop_read(struct rbuf *rb, struct scamper_trace_hop *h, uint16_t psize)
 	return 0;
 }
 
-static void
-hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
+void
+warts_trace_hop_wr_ref(struct wbuf *wb, const struct scamper_trace_hop *hop,
+    uint16_t psize)
 {
 	struct scamper_trace_hop h = *hop;
 	struct wfield f[HOP_NF];
@@ -93,6 +94,106 @@ hop_write(struct wbuf *wb, const struct scamper_trace_hop *hop, uint16_t psize)
 
 	hop_fields(f, &h, &id, psize);
 	warts_params_write(wb, f, HOP_NF);
+}
+
+/* The fields hop_fields() sets for H, as bits (bit i: field i).  The
+ * tests of scamper_trace_hop_is_icmp, _is_icmp_q and _is_ptb, inline. */
+static uint32_t
+hop_bits(const struct scamper_trace_hop *h, uint16_t psize)
+{
+	int icmp = (h->flags & (SCAMPER_TRACE_HOP_TCP |
+	    SCAMPER_TRACE_HOP_UDP)) == 0;
+	int v4 = h->addr.type == SCAMPER_ADDR_IPV4, t = h->icmp_type;
+	int q = icmp && (v4 ? t == 3 || t == 11 : t >= 1 && t <= 3);
+	uint32_t b = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 |
+	    1u << 7 | 1u << 8 | 1u << 10;
+
+	if (icmp) {
+		b |= 1u << 6;
+		if (v4 ? t == 3 && h->icmp_code == 4 : t == 2)
+			b |= 1u << 11;
+	} else if (h->flags & SCAMPER_TRACE_HOP_TCP) {
+		b |= 1u << 14;
+	}
+	if (q) {
+		b |= (h->icmp_q_ipl != psize ? 1u << 12 : 0) |
+		    (h->icmp_q_ttl != 1 ? 1u << 13 : 0) |
+		    (v4 ? 1u << 15 : 0);
+	}
+	return b | (h->reply_ipid != 0 ? 1u << 9 : 0) |
+	    (h->icmpext != NULL ? 1u << 16 : 0) |
+	    (scamper_addr_isset(&h->addr) ? 1u << 17 : 0) |
+	    (h->tx.tv_sec != 0 ? 1u << 18 : 0) |
+	    (h->name != NULL ? 1u << 19 : 0);
+}
+
+/* The hop's optional tail, fields 9 to 19, at P. */
+static uint8_t *
+hop_tail(struct wbuf *wb, uint8_t *p, const struct scamper_trace_hop *h,
+    uint32_t b, size_t namelen)
+{
+	if (b & 1u << 9)
+		p = wp_u16(p, h->reply_ipid);
+	p = wp_u8(p, h->reply_tos);
+	if (b & 1u << 11)
+		p = wp_u16(p, h->icmp_nhmtu);
+	if (b & 1u << 12)
+		p = wp_u16(p, h->icmp_q_ipl);
+	if (b & 1u << 13)
+		p = wp_u8(p, h->icmp_q_ttl);
+	if (b & 1u << 14)
+		p = wp_u8(p, h->tcp_flags);
+	if (b & 1u << 15)
+		p = wp_u8(p, h->icmp_q_tos);
+	if (b & 1u << 16) {
+		p = wp_u16(p, h->icmpext_len);
+		if (h->icmpext_len > 0)
+			memcpy(p, h->icmpext, h->icmpext_len);
+		p += h->icmpext_len;
+	}
+	if (b & 1u << 17)
+		p = wp_addr(wb, p, &h->addr);
+	if (b & 1u << 18) {
+		p = wp_u32(p, (uint32_t)h->tx.tv_sec);
+		p = wp_u32(p, (uint32_t)h->tx.tv_usec);
+	}
+	if (b & 1u << 19) {
+		memcpy(p, h->name, namelen);
+		p += namelen;
+	}
+	return p;
+}
+
+/* The hop's params block, 3 flag bytes, u16 length and its fixed fields
+ * at most, besides its extensions, address and name. */
+#define HOP_MAX	(3 + 2 + 30 + WP_ADDR_MAX + 8)
+
+void
+warts_trace_hop_wr(struct wbuf *wb, const struct scamper_trace_hop *h,
+    uint16_t psize)
+{
+	uint32_t b = hop_bits(h, psize);
+	size_t namelen = h->name != NULL ? strlen(h->name) + 1 : 0, len;
+	uint8_t *p = wb_reserve(wb, HOP_MAX + namelen +
+	    (h->icmpext != NULL ? h->icmpext_len : 0)), *lenp;
+
+	if (p == NULL)
+		return;
+	lenp = wp_flags(p, b);
+	p = wp_u8(lenp + 2, h->probe_ttl);
+	p = wp_u8(p, h->reply_ttl);
+	p = wp_u8(p, h->flags);
+	p = wp_u8(p, (uint8_t)(h->probe_id - 1));
+	p = wp_u32(p, h->rtt);
+	if (b & 1u << 6)
+		p = wp_u16(p, (uint16_t)(h->icmp_type << 8 | h->icmp_code));
+	p = wp_u16(p, h->probe_size);
+	p = wp_u16(p, h->reply_size);
+	p = hop_tail(wb, p, h, b, namelen);
+	if ((len = (size_t)(p - lenp) - 2) > UINT16_MAX)
+		wb->toolong = 1;
+	wire_set_be16(lenp, (uint16_t)len);
+	wb_commit(wb, p);
 }
 
 static int
@@ -143,7 +244,8 @@ hops_write(struct wbuf *wb, const struct scamper_trace_hops *hops,
 {
 	wb_u16(wb, hops->hopc);
 	for (uint16_t i = 0; i < hops->hopc; i++)
-		hop_write(wb, &hops->hops[order != NULL ? order[i] : i], psize);
+		warts_trace_hop_wr(wb, &hops->hops[order != NULL ? order[i] : i],
+		    psize);
 }
 
 /* The same, working out the order itself; -1 on ENOMEM. */
@@ -200,6 +302,85 @@ trace_fields(struct wfield *f, struct scamper_trace *t, struct wrec_tmp *x)
 	};
 
 	memcpy(f, fl, sizeof(fl));
+}
+
+/* The fields trace_fields() sets for T, as bits (bit i: field i). */
+static uint32_t
+trace_bits(const struct scamper_trace *t)
+{
+	uint32_t b = 0x01ffff73u;	/* 0, 1, 4 to 6, 8 to 24: always */
+
+	return b | ((t->flags & 0xff) != 0 ? 1u << 7 : 0) |
+	    (scamper_addr_isset(&t->src) ? 1u << 25 : 0) |
+	    (scamper_addr_isset(&t->dst) ? 1u << 26 : 0) |
+	    (t->userid != 0 ? 1u << 27 : 0) |
+	    (t->offset != 0 ? 1u << 28 : 0) |
+	    (scamper_addr_isset(&t->rtr) ? 1u << 29 : 0) |
+	    (t->squeries >= 2 ? 1u << 30 : 0) |
+	    ((t->flags & ~0xffU) != 0 ? 1u << 31 : 0);
+}
+
+/* Fields 4 to 24 of T (its start to its confidence) at P. */
+static uint8_t *
+trace_fixed(uint8_t *p, const struct scamper_trace *t, uint32_t b)
+{
+	p = wp_u32(p, (uint32_t)t->start.tv_sec);
+	p = wp_u32(p, (uint32_t)t->start.tv_usec);
+	p = wp_u8(p, t->stop_reason);
+	p = wp_u8(p, t->stop_data);
+	if (b & 1u << 7)
+		p = wp_u8(p, (uint8_t)t->flags);
+	p = wp_u8(p, t->attempts);
+	p = wp_u8(p, t->hoplimit);
+	p = wp_u8(p, t->type);
+	p = wp_u16(p, t->probe_size);
+	p = wp_u16(p, t->sport);
+	p = wp_u16(p, t->dport);
+	p = wp_u8(p, t->firsthop);
+	p = wp_u8(p, t->tos);
+	p = wp_u8(p, t->wait);
+	p = wp_u8(p, t->loops);
+	p = wp_u16(p, t->hop_count);
+	p = wp_u8(p, t->gaplimit);
+	p = wp_u8(p, t->gapaction);
+	p = wp_u8(p, t->loopaction);
+	p = wp_u16(p, t->probec);
+	p = wp_u8(p, t->wait_probe);
+	return wp_u8(p, t->confidence);
+}
+
+void
+warts_trace_params_wr(struct wbuf *wb, const struct scamper_trace *t,
+    const struct wrec_tmp *x)
+{
+	uint32_t b = trace_bits(t);
+	uint8_t *p = wb_reserve(wb, 5 + 2 + 41 + 3 * WP_ADDR_MAX + 11), *lenp;
+
+	if (p == NULL)
+		return;
+	lenp = wp_flags(p, b);
+	p = wp_u32(lenp + 2, x->listid);
+	p = trace_fixed(wp_u32(p, x->cycleid), t, b);
+	if (b & 1u << 25)
+		p = wp_addr(wb, p, &t->src);
+	if (b & 1u << 26)
+		p = wp_addr(wb, p, &t->dst);
+	if (b & 1u << 27)
+		p = wp_u32(p, t->userid);
+	if (b & 1u << 28)
+		p = wp_u16(p, t->offset);
+	if (b & 1u << 29) {
+		p = wp_u8(p, t->rtr.len);
+		p = wp_u8(p, t->rtr.type);
+		memcpy(p, t->rtr.addr, t->rtr.len <= 16 ? t->rtr.len : 16);
+		p += t->rtr.len <= 16 ? t->rtr.len : 16;
+	}
+	if (b & 1u << 30)
+		p = wp_u8(p, t->squeries);
+	if (b & 1u << 31)
+		p = wp_u32(p, t->flags);
+	wire_set_be16(lenp, (uint16_t)((size_t)(p - lenp) - 2));
+	wb_commit(wb, p);
 }
 
 /* ---- attributes ------------------------------------------------------ */
@@ -424,21 +605,19 @@ trace_rd(struct wrec_rd *r, struct scamper_trace *t)
 }
 
 static int
-trace_wr(struct wbuf *wb, const struct scamper_trace *t0, struct wrec_tmp *x)
+trace_wr(struct wbuf *wb, const struct scamper_trace *t, struct wrec_tmp *x)
 {
-	struct scamper_trace t = *t0;
-
-	x->flags = t.flags;
-	x->flags8 = (uint8_t)t.flags;
-	warts_rec_params(wb, &warts_trace_rec, &t, x);
-	if (hops_write_sorted(wb, &t.hops, t.probe_size) != 0)
+	warts_trace_params_wr(wb, t, x);
+	if (hops_write_sorted(wb, &t->hops, t->probe_size) != 0)
 		return -1;
-	if (t.pmtud != NULL && attr_write(wb, ATTR_PMTUD, t.pmtud, t.probe_size) != 0)
+	if (t->pmtud != NULL &&
+	    attr_write(wb, ATTR_PMTUD, t->pmtud, t->probe_size) != 0)
 		return -1;
-	if (t.lastditch != NULL &&
-	    attr_write(wb, ATTR_LASTDITCH, t.lastditch, t.probe_size) != 0)
+	if (t->lastditch != NULL &&
+	    attr_write(wb, ATTR_LASTDITCH, t->lastditch, t->probe_size) != 0)
 		return -1;
-	if (t.dtree != NULL && attr_write(wb, ATTR_DTREE, t.dtree, t.probe_size) != 0)
+	if (t->dtree != NULL &&
+	    attr_write(wb, ATTR_DTREE, t->dtree, t->probe_size) != 0)
 		return -1;
 	wb_u16(wb, 0);
 	return 0;

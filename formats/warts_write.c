@@ -57,7 +57,7 @@ rec_begin(struct warts_writer *w, uint16_t type)
 	wb_u16(w->out, WARTS_MAGIC);
 	wb_u16(w->out, type);
 	wb_u32(w->out, 0);
-	w->out->tab.n = 0;
+	wb_tab_reset(w->out);
 	w->out->toolong = 0;
 	return start;
 }

@@ -13,7 +13,7 @@
 
 #define DST_MIN		1024	/* first size of the table */
 #define DST_HUGE	(2u << 20)	/* a huge page (x86-64, arm64 4K) */
-#define SWEEP_K		8	/* slots swept per new entry */
+#define SWEEP_K		16	/* slots swept per new entry */
 #define MIG_K		16	/* old slots moved per call while growing */
 
 _Static_assert(sizeof(struct dst_ent) == 32, "dst_ent is half a cache line");

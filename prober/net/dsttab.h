@@ -3,7 +3,7 @@
  *
  * An open-addressed hash (linear probing) of 32-byte entries, one lookup
  * a probe.  No call ever works on the whole table: expired entries are
- * removed a few slots a call by a sweeping cursor (moving later entries
+ * removed 16 slots per new destination by a sweeping cursor (moving later entries
  * back, so no tombstones), and a table that must grow is moved into one
  * twice its size a few slots a call, lookups reading the old one until
  * it is empty.  A whole rehash at once stalled the prober for 13-18 ms

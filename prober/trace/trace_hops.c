@@ -126,31 +126,52 @@ trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 		tx_put(p, off > 0 ? TX_LIM : -TX_LIM);
 }
 
-/* Room for NEED more bytes between the records and the probes: the
- * buffer grows by an eighth, at least BUF_STEP (the probes move to its
- * new end).  Returns 0, or -1 with errno ENOMEM. */
+/* Bytes of S's buffer in use: the records (and the last one's probe
+ * number) and the probes. */
+static size_t
+buf_used(const struct trace_state *s)
+{
+	return s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) +
+	    s->probec * sizeof(struct trace_probe);
+}
+
+/* Grow the buffer for NEED more bytes between the records and the
+ * probes: by an eighth, at least BUF_STEP (the probes move to its new
+ * end).  Returns 0, or -1 with errno ENOMEM. */
 static int
-buf_room(struct trace_state *s, size_t need)
+buf_grow(struct trace_state *s, size_t need)
 {
 	size_t tail = s->probec * sizeof(struct trace_probe),
-	    used = s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) + tail, cap;
+	    used = buf_used(s), cap;
 	uint8_t *b;
 
-	if (used + need <= s->bufcap)
-		return 0;
 	cap = s->bufcap == 0 ? BUF_FIRST : s->bufcap + (s->bufcap /
 	    BUF_GROW > BUF_STEP ? s->bufcap / BUF_GROW : BUF_STEP);
 	if (cap < used + need)
 		cap = used + need;
 	cap = (cap + 7) / 16 * 16 + 8;		/* >= cap, 16k + 8 */
-	if (cap > UINT32_MAX || (b = realloc(s->buf, cap)) == NULL) {
+	/* not realloc: glibc's takes the new chunk from the bins, not the
+	 * thread cache; and only the used bytes are copied */
+	if (cap > UINT32_MAX || (b = malloc(cap)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	memmove(b + cap - tail, b + s->bufcap - tail, tail);
+	if (s->buf != NULL) {
+		memcpy(b, s->buf, used - tail);
+		memcpy(b + cap - tail, s->buf + s->bufcap - tail, tail);
+		free(s->buf);
+	}
 	s->buf = b;
 	s->bufcap = (uint32_t)cap;
 	return 0;
+}
+
+/* Room for NEED more bytes between the records and the probes (see
+ * buf_grow): 0, or -1 with errno ENOMEM. */
+static inline int
+buf_room(struct trace_state *s, size_t need)
+{
+	return buf_used(s) + need <= s->bufcap ? 0 : buf_grow(s, need);
 }
 
 /* Note that probes from the next one on are sent in mode M (kept in
@@ -179,17 +200,6 @@ mode_note(struct trace_state *s, uint8_t m)
 }
 
 uint8_t
-trace_probe_mode(const struct trace_state *s, uint16_t idx)
-{
-	const struct trace_side *x = s->x;
-
-	for (uint8_t i = x != NULL ? x->nmodes : 0; i-- > 0; )
-		if (x->mfirst[i] <= idx)
-			return x->mmode[i];
-	return MODE_TRACE;
-}
-
-uint8_t
 trace_hop_count(const struct trace_state *s)
 {
 	/* probes are sent in MODE_TRACE up to the first mode change */
@@ -208,11 +218,11 @@ trace_hop_count(const struct trace_state *s)
 }
 
 uint16_t
-trace_probe_size(const struct trace_state *s, uint16_t idx)
+trace_probe_size_pm(const struct trace_state *s, uint16_t idx)
 {
-	const struct trace_pmtud_state *pm = s->x != NULL ? s->x->pm : NULL;
+	const struct trace_pmtud_state *pm = s->x->pm;
 
-	if (pm != NULL && idx >= pm->first && idx - pm->first < pm->nsizes &&
+	if (idx >= pm->first && idx - pm->first < pm->nsizes &&
 	    trace_probe_mode(s, idx) == MODE_PMTUD)
 		return pm->sizes[idx - pm->first];
 	return s->c.probe_size;
@@ -264,7 +274,10 @@ static void
 quote_default(const struct trace_state *s, const struct scamper_trace_hop *h,
     uint16_t *ipl, uint8_t *tos)
 {
-	int q = scamper_trace_hop_is_icmp_q(h);
+	/* scamper_trace_hop_is_icmp_q, for S's family */
+	int q = !(h->flags & (SCAMPER_TRACE_HOP_TCP | SCAMPER_TRACE_HOP_UDP)) &&
+	    (s->af == AF_INET ? h->icmp_type == 3 || h->icmp_type == 11 :
+	    h->icmp_type >= 1 && h->icmp_type <= 3);
 
 	*ipl = q ? h->probe_size : 0;
 	*tos = q ? s->c.tos : 0;
@@ -349,6 +362,14 @@ get_varint(const uint8_t *i, uint32_t *v)
 	uint32_t x = 0;
 	unsigned sh = 0;
 
+	if (i[0] < 0x80) {		/* most: a byte or two */
+		*v = i[0];
+		return i + 1;
+	}
+	if (i[1] < 0x80) {
+		*v = (i[0] & 0x7fu) | (uint32_t)i[1] << 7;
+		return i + 2;
+	}
 	do
 		x |= (uint32_t)(*i & 0x7f) << sh, sh += 7;
 	while (*i++ & 0x80);
@@ -405,50 +426,52 @@ put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr)
 	return o + 16 - n;
 }
 
-/* Encode R into O (REC_MAX bytes); returns its length. */
+/* Encode H, a reply to probe IDX, into O (REC_MAX bytes); returns its
+ * length. */
 static size_t
-rec_encode(const struct trace_state *s, const struct trace_hoprec *r,
-    uint8_t *o)
+rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
+    uint16_t idx, uint8_t *o)
 {
 	uint8_t *p = o + 1, hd = 0;
-	int v4 = s->af == AF_INET;
+	uint8_t type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
+	    h->icmp_type;
 
-	if (r->probe == (uint16_t)(last_probe(s) + 1))
+	if (idx == (uint16_t)(last_probe(s) + 1))
 		hd |= REC_NEXT;
 	else
-		p = put_varint(p, r->probe);
-	p = put_varint(p, r->rtt);
-	p = put_varint(p, zigzag((int32_t)r->reply_size -
-	    (int32_t)full_reply(s->af, trace_probe_size(s, r->probe))));
-	*p++ = r->reply_ttl;
-	if (r->flags != FLAGS_DEF) {
+		p = put_varint(p, idx);
+	p = put_varint(p, h->rtt);
+	p = put_varint(p, zigzag((int32_t)h->reply_size -
+	    (int32_t)full_reply(s->af, trace_probe_size(s, idx))));
+	*p++ = h->reply_ttl;
+	if (h->flags != FLAGS_DEF) {
 		hd |= REC_FLAGS;
-		*p++ = r->flags;
+		*p++ = h->flags;
 	}
-	if (r->icmp_type != ttlx_type(s->af) || r->icmp_code != 0) {
+	if (type != ttlx_type(s->af) || h->icmp_code != 0) {
 		hd |= REC_TYPE;
-		*p++ = r->icmp_type;
-		*p++ = r->icmp_code;
+		*p++ = type;
+		*p++ = h->icmp_code;
 	}
-	if (r->q_ttl != 1) {
+	if (h->icmp_q_ttl != 1) {
 		hd |= REC_QTTL;
-		*p++ = r->q_ttl;
+		*p++ = h->icmp_q_ttl;
 	}
-	if (r->reply_tos != 0) {
+	if (h->reply_tos != 0) {
 		hd |= REC_TOS;
-		*p++ = r->reply_tos;
+		*p++ = h->reply_tos;
 	}
-	if (r->reply_ipid != 0) {
+	if (h->reply_ipid != 0) {
 		hd |= REC_IPID;
-		memcpy(p, &r->reply_ipid, 2);
+		memcpy(p, &h->reply_ipid, 2);
 		p += 2;
 	}
-	if (!v4)
-		p = put_addr6(s, p, r->addr);
-	else if (memcmp(r->addr, s->c.dst, 4) == 0)
+	if (s->af != AF_INET)
+		p = put_addr6(s, p, h->addr.addr);
+	else if (memcmp(h->addr.addr, s->c.dst, 4) == 0)
 		hd |= REC_DST;
 	else {
-		memcpy(p, r->addr, 4);
+		memcpy(p, h->addr.addr, 4);
 		p += 4;
 	}
 	o[0] = hd;
@@ -482,8 +505,9 @@ get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 	return i + 16 - n;
 }
 
-int
-trace_rec_next(const struct trace_state *s, uint32_t *off,
+/* trace_rec_next's decoding, inline for trace_hops_commit's loop. */
+static inline int
+rec_decode(const struct trace_state *s, uint32_t *off,
     struct trace_hoprec *r)
 {
 	const uint8_t *i = s->buf + *off;
@@ -519,6 +543,13 @@ trace_rec_next(const struct trace_state *s, uint32_t *off,
 	return 0;
 }
 
+int
+trace_rec_next(const struct trace_state *s, uint32_t *off,
+    struct trace_hoprec *r)
+{
+	return rec_decode(s, off, r);
+}
+
 /* The varint at I skipped. */
 static const uint8_t *
 skip_varint(const uint8_t *i)
@@ -528,35 +559,72 @@ skip_varint(const uint8_t *i)
 	return i;
 }
 
-/* Whether the address of the record at I (header HD) is ADDR; *NEXT gets
- * the record's end. */
-static int
-addr_is(const struct trace_state *s, const uint8_t *i, uint8_t hd,
-    const uint8_t *addr, const uint8_t **next)
+/* The two varints at I (a record's RTT and size) skipped.  Both end
+ * in I's first four bytes in most records (an RTT under 2.1 s, a size
+ * within 63 of a full quote), found at once; the buffer has at least
+ * four bytes from there (the varints, the reply TTL, and after the last
+ * record its probe number). */
+static const uint8_t *
+skip_rtt_size(const uint8_t *i)
 {
-	unsigned n;
+	uint32_t x, ends;
 
-	if (s->af == AF_INET) {
-		uint32_t x, y;
-
-		memcpy(&x, (hd & REC_DST) ? s->c.dst : i, 4);
-		memcpy(&y, addr, 4);
-		*next = (hd & REC_DST) ? i : i + 4;
-		return x == y;
-	}
-	n = *i & 0x1f;
-	*next = i + 1 + 16 - n;
-	return memcmp((*i & REC_V6SRC) ? s->c.src : s->c.dst, addr,
-	    n) == 0 && memcmp(i + 1, addr + n, 16 - n) == 0;
+	memcpy(&x, i, 4);
+	ends = ~le32toh(x) & 0x80808080u;	/* bytes that end a varint */
+	if ((ends & (ends - 1)) == 0)		/* fewer than two there */
+		return skip_varint(skip_varint(i));
+	ends &= ends - 1;			/* the second end */
+	return i + ((unsigned)__builtin_ctz(ends) >> 3) + 1;
 }
 
-/* Bytes of the optional fields a record with header HD holds. */
-static unsigned
-opt_len(uint8_t hd)
+/* Bytes of the optional fields a record holds, by its header's low five
+ * bits: REC_FLAGS 1, REC_TYPE 2, REC_QTTL 1, REC_TOS 1, REC_IPID 2. */
+static const uint8_t opt_len[32] = {
+	0, 1, 2, 3, 1, 2, 3, 4, 1, 2, 3, 4, 2, 3, 4, 5,
+	2, 3, 4, 5, 3, 4, 5, 6, 3, 4, 5, 6, 4, 5, 6, 7,
+};
+
+/* What trace_rec_looped compares a record's address with: ADDR, and
+ * what of it the record's implied bytes would match (IPv4: whether it is
+ * the destination; IPv6: how many leading bytes it shares with the
+ * destination and the source). */
+struct loop_key {
+	const uint8_t	*addr;
+	uint32_t	 a4;
+	unsigned	 nd, ns;
+	int		 is_dst;
+};
+
+/* Whether the address of the record at *I is K's (IPv4); *I moves past
+ * it. */
+static int
+addr4_is(const uint8_t **i, uint8_t hd, const struct loop_key *k)
 {
-	return ((hd & REC_FLAGS) != 0) + 2u * ((hd & REC_TYPE) != 0) +
-	    ((hd & REC_QTTL) != 0) + ((hd & REC_TOS) != 0) +
-	    2u * ((hd & REC_IPID) != 0);
+	uint32_t x;
+
+	if (hd & REC_DST)
+		return k->is_dst;
+	memcpy(&x, *i, 4);
+	*i += 4;
+	return x == k->a4;
+}
+
+/* The same for IPv6: the record's leading N bytes are the destination's
+ * or the source's, so they match K's if K shares as many with it. */
+static int
+addr6_is(const uint8_t **i, const struct loop_key *k)
+{
+	const uint8_t *p = *i;
+	unsigned n = *p & 0x1f, have = (*p & REC_V6SRC) ? k->ns : k->nd;
+
+	*i = p + 1 + 16 - n;
+	if (n > have)
+		return 0;
+	/* from the last byte: routers' addresses differ most there */
+	for (unsigned j = 16; j-- > n; )
+		if (p[1 + j - n] != k->addr[j])
+			return 0;
+	return 1;
 }
 
 int
@@ -564,8 +632,17 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
     uint8_t ttl)
 {
 	const uint8_t *i = s->buf, *end = s->buf + s->c.reclen;
+	struct loop_key k = { .addr = addr };
+	int v4 = s->af == AF_INET;
 	uint32_t probe = PROBE_NONE;
 
+	if (v4) {
+		memcpy(&k.a4, addr, 4);
+		k.is_dst = memcmp(addr, s->c.dst, 4) == 0;
+	} else {
+		k.nd = shared(addr, s->c.dst);
+		k.ns = shared(addr, s->c.src);
+	}
 	while (i < end) {
 		uint8_t hd = *i++;
 		int d;
@@ -576,9 +653,8 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 			probe = *i++;
 		else
 			i = get_varint(i, &probe);
-		i = skip_varint(skip_varint(i)) + 1;	/* RTT, size, TTL */
-		i += opt_len(hd);
-		if (!addr_is(s, i, hd, addr, &i))
+		i = skip_rtt_size(i) + 1 + opt_len[hd & 0x1f];	/* TTL */
+		if (!(v4 ? addr4_is(&i, hd, &k) : addr6_is(&i, &k)))
 			continue;
 		d = (int)trace_probe_at(s, (uint16_t)probe)->ttl - ttl;
 		if (d > 1 || d < -1)
@@ -588,37 +664,35 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 }
 
 /* Append H (its icmpext becomes the record's) answering probe IDX.
- * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's). */
+ * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's).  Encoded in
+ * place when the buffer has room for the longest record, else aside and
+ * the buffer grown by what it takes. */
 int
 trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
     uint16_t idx)
 {
-	struct trace_hoprec r;
-	uint8_t enc[REC_MAX];
-	size_t len;
+	uint8_t enc[REC_MAX], *o;
+	size_t len, last = s->recc == 0 ? LAST_LEN : 0;
 
 	if (s->recc == UINT16_MAX) {
 		errno = ENOMEM;
 		return -1;
 	}
-	memset(&r, 0, sizeof(r));
-	memcpy(r.addr, h->addr.addr, s->af == AF_INET ? 4 : 16);
-	r.rtt = h->rtt;
-	r.probe = idx;
-	r.reply_size = h->reply_size;
-	r.reply_ipid = h->reply_ipid;
-	r.flags = h->flags;
-	r.reply_ttl = h->reply_ttl;
-	r.reply_tos = h->reply_tos;
-	r.icmp_type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
-	    h->icmp_type;
-	r.icmp_code = h->icmp_code;
-	r.q_ttl = h->icmp_q_ttl;
-	len = rec_encode(s, &r, enc);
-	if (buf_room(s, len + (s->recc == 0 ? LAST_LEN : 0)) == -1 ||
-	    rec_extra(s, h, s->recc) == -1)
-		return -1;
-	memcpy(s->buf + s->c.reclen, enc, len);
+	if (buf_used(s) + REC_MAX + last <= s->bufcap) {
+		/* the side record first: a failure leaves the buffer as
+		 * it was (the last record's probe number is where this one
+		 * goes) */
+		if (rec_extra(s, h, s->recc) == -1)
+			return -1;
+		o = s->buf + s->c.reclen;
+		len = rec_encode(s, h, idx, o);
+	} else {
+		len = rec_encode(s, h, idx, enc);
+		if (buf_room(s, len + last) == -1 ||
+		    rec_extra(s, h, s->recc) == -1)
+			return -1;
+		memcpy(s->buf + s->c.reclen, enc, len);
+	}
 	s->c.reclen += (uint32_t)len;
 	memcpy(s->buf + s->c.reclen, &idx, LAST_LEN);
 	s->recc++;
@@ -639,7 +713,7 @@ unpack(struct trace_state *s, const struct trace_hoprec *r, uint16_t i,
 	const struct trace_probe *p = trace_probe_at(s, r->probe);
 
 	memset(h, 0, sizeof(*h));
-	scamper_addr_set(&h->addr, task_addr_type(s->af), r->addr);
+	trace_addr_set(&h->addr, s->af, r->addr);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = trace_probe_size(s, r->probe);
@@ -697,6 +771,18 @@ hop_cmp(const void *a, const void *b)
 	return timercmp(&x->tx, &y->tx, <) ? -1 : 1;
 }
 
+/* Whether H's hops are in hop_cmp's order with no two equal under it
+ * (qsort would leave them as they are: most traces' replies arrive in
+ * order). */
+static int
+hops_sorted(const struct scamper_trace_hops *h)
+{
+	for (uint16_t i = 1; i < h->hopc; i++)
+		if (hop_cmp(&h->hops[i - 1], &h->hops[i]) >= 0)
+			return 0;
+	return 1;
+}
+
 int
 trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 {
@@ -706,13 +792,15 @@ trace_hops_commit(struct trace_state *s, struct scamper_trace *t)
 
 	if (s->recc == 0)
 		return 0;
-	if ((h->hops = calloc(s->recc, sizeof(*h->hops))) == NULL)
+	/* every hop is filled: no zeroing (unpack) */
+	if (scamper_trace_hops_alloc(h, s->recc) == NULL)
 		return -1;
-	for (uint16_t i = 0; trace_rec_next(s, &off, &r) == 0; i++)
+	for (uint16_t i = 0; rec_decode(s, &off, &r) == 0; i++)
 		unpack(s, &r, i, &h->hops[i]);	/* icmpext moves */
-	h->hopc = h->alloc = s->recc;
+	h->hopc = s->recc;
 	/* replies arrive in any order; files keep them grouped by TTL */
-	qsort(h->hops, h->hopc, sizeof(*h->hops), hop_cmp);
+	if (!hops_sorted(h))
+		qsort(h->hops, h->hopc, sizeof(*h->hops), hop_cmp);
 	/* the records are the result's now; the probes stay for the send
 	 * times still to come (names may be looked up after) */
 	xs_free(s);

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "method.h"
 #include "scamper_addr.h"
@@ -271,6 +272,27 @@ trace_confidence(const struct trace_state *s)
 	return s->x != NULL ? s->x->confidence : 0;
 }
 
+/* Whether A (4 or 16 bytes, by S's family) is S's destination: memcmp
+ * of a constant length, inline (every reply asks, some twice). */
+static inline int
+trace_is_dst(const struct trace_state *s, const uint8_t *a)
+{
+	if (s->af == AF_INET)
+		return memcmp(a, s->c.dst, 4) == 0;
+	return memcmp(a, s->c.dst, 16) == 0;
+}
+
+/* Set A to the address B of family AF (4 or 16 bytes): scamper_addr_set
+ * inline, for the hop filled on every reply. */
+static inline void
+trace_addr_set(struct scamper_addr *a, int af, const uint8_t *b)
+{
+	memset(a, 0, sizeof(*a));
+	a->type = af == AF_INET ? SCAMPER_ADDR_IPV4 : SCAMPER_ADDR_IPV6;
+	a->len = af == AF_INET ? 4 : 16;
+	memcpy(a->addr, b, a->len);
+}
+
 /* The highest TTL a probe was sent at in MODE_TRACE (the result's
  * hop_count). */
 uint8_t	trace_hop_count(const struct trace_state *s);
@@ -320,9 +342,30 @@ trace_probe_at(const struct trace_state *s, uint16_t idx)
 	    (idx + 1u) * sizeof(struct trace_probe));
 }
 
-/* The mode (enum trace_mode) probe IDX was sent in, and its size. */
-uint8_t	trace_probe_mode(const struct trace_state *s, uint16_t idx);
-uint16_t trace_probe_size(const struct trace_state *s, uint16_t idx);
+/* The mode (enum trace_mode) probe IDX was sent in.  Inline: every
+ * reply asks. */
+static inline uint8_t
+trace_probe_mode(const struct trace_state *s, uint16_t idx)
+{
+	const struct trace_side *x = s->x;
+
+	for (uint8_t i = x != NULL ? x->nmodes : 0; i-- > 0; )
+		if (x->mfirst[i] <= idx)
+			return x->mmode[i];
+	return MODE_TRACE;
+}
+
+/* Probe IDX's size when S has a PMTUD state (trace_probe_size). */
+uint16_t trace_probe_size_pm(const struct trace_state *s, uint16_t idx);
+
+/* Probe IDX's size: the trace's, but for PMTUD probes. */
+static inline uint16_t
+trace_probe_size(const struct trace_state *s, uint16_t idx)
+{
+	if (s->x == NULL || s->x->pm == NULL)
+		return s->c.probe_size;
+	return trace_probe_size_pm(s, idx);
+}
 
 /* The probe's send time, and setting it (a time too far from the start
  * for the probe record goes to the side structure: if that cannot be

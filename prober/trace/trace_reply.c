@@ -29,7 +29,7 @@ quote_index(const struct trace_state *s, const struct pkt_quote *q)
 {
 	int idx = -1;
 
-	if (memcmp(q->dst, s->c.dst, s->af == AF_INET ? 4 : 16) != 0)
+	if (!trace_is_dst(s, q->dst))
 		return -1;
 	if (s->af == AF_INET) {
 		/* IP ID = index + 1; some routers byte-swap it */
@@ -75,7 +75,7 @@ reply_index(const struct trace_state *s, const struct pkt_reply *r)
 {
 	if (r->has_quote)
 		return quote_index(s, &r->q);
-	if (memcmp(r->src, s->c.dst, s->af == AF_INET ? 4 : 16) != 0)
+	if (!trace_is_dst(s, r->src))
 		return -1;
 	if (r->proto == IPPROTO_TCP)
 		/* a reset or SYN-ACK carries no probe number: the latest */
@@ -151,12 +151,12 @@ stop_check(struct trace_state *s, const struct pkt_reply *r,
 			return SCAMPER_TRACE_STOP_LOOP;
 	}
 	if (r->proto != IPPROTO_TCP && is_ttl_exceeded(r) &&
-	    memcmp(r->src, s->c.dst, s->af == AF_INET ? 4 : 16) == 0 &&
+	    trace_is_dst(s, r->src) &&
 	    !(s->c.flags & SCAMPER_TRACE_FLAG_IGNORETTLDST))
 		return SCAMPER_TRACE_STOP_COMPLETED;
 	if (r->proto == IPPROTO_TCP && is_tcp_method(s))
 		return SCAMPER_TRACE_STOP_COMPLETED;
-	if (trace_dtree_in_gss(s, r->src)) {
+	if (s->x != NULL && trace_dtree_in_gss(s, r->src)) {
 		trace_res(s)->dtree->gss_stop = h->addr;
 		return SCAMPER_TRACE_STOP_GSS;
 	}
@@ -192,7 +192,7 @@ fill_hop(const struct trace_state *s, uint16_t idx,
 	struct stamp tx = trace_probe_tx(s, p);
 
 	memset(h, 0, sizeof(*h));
-	scamper_addr_set(&h->addr, task_addr_type(r->af), r->src);
+	trace_addr_set(&h->addr, r->af, r->src);
 	h->probe_ttl = p->ttl;
 	h->probe_id = p->attempt;
 	h->probe_size = trace_probe_size(s, idx);

@@ -41,6 +41,7 @@ mk trace-pmtud-nhmtu trace-pmtud-v6
 mk trace-pmtud-twonotes trace-pmtud-v4
 mk trace-pmtud-earlier trace-pmtud-v4
 mk trace-mpls trace-opts
+mk trace-nocsum trace-icmp-paris-v4
 mk list-nodescr list-named
 # recipe "host-var": stop reasons, flags, classes and types, a query
 # sent before the start

@@ -137,6 +137,11 @@ trace(const char *r, struct scamper_trace *t)
 {
 	struct scamper_trace_pmtud *p = t->pmtud;
 
+	if (strcmp(r, "trace-nocsum") == 0) {
+		/* icmp-paris without icmp-csum-dport: no icmp_sum in JSON */
+		t->flags &= (uint8_t)~SCAMPER_TRACE_FLAG_ICMPCSUMDP;
+		return;
+	}
 	if (strcmp(r, "trace-mpls") == 0) {
 		/* MPLS label stacks on hops 1 (one entry) and 2 (two) */
 		for (uint16_t i = 0; i < t->hops.hopc; i++)

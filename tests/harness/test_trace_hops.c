@@ -5,8 +5,8 @@
  * went in, for IPv4 and IPv6 -- a reply quoting the probe as sent, one
  * quoting another length or TOS, one quoting nothing, an echo reply, a
  * TCP reply, a next-hop MTU -- with probe records spread over modes and
- * the buffer grown several times -- and the encoding's edges (edges()).
- * No network, no core: the state is built by hand.
+ * the buffer grown several times -- and the encoding's edges (edges()),
+ * and the result's hop arrays reused (hops_reuse).  No network, no core: the state is built by hand.
  */
 #include <check.h>
 #include <netinet/in.h>
@@ -410,5 +410,57 @@ START_TEST(probe_numbers)
 }
 END_TEST
 
+/* An array of N hops from scamper_trace_hops_alloc into H, filled (as
+ * trace_hops_commit fills it), its first hop holding a name. */
+static struct scamper_trace_hop *
+hops_filled(struct scamper_trace_hops *h, uint16_t n)
+{
+	memset(h, 0, sizeof(*h));
+	ck_assert_ptr_nonnull(scamper_trace_hops_alloc(h, n));
+	ck_assert_uint_ge(h->alloc, n);
+	ck_assert_uint_eq(h->hopc, 0);
+	memset(h->hops, 0, n * sizeof(*h->hops));
+	h->hops[0].name = strdup("r1");
+	h->hopc = n;
+	return h->hops;
+}
+
+/* Hop arrays freed by scamper_trace_hops_clear come back from
+ * scamper_trace_hops_alloc: the smallest that is large enough; the
+ * four largest of at most 64 hops are kept, the others freed. */
+START_TEST(hops_reuse)
+{
+	static const uint16_t sizes[] = { 3, 5, 70, 12, 20, 8 };
+	struct scamper_trace_hops drain[4], h[6], g;
+	struct scamper_trace_hop *a[6];
+
+	/* whatever earlier tests left kept is taken out of the way */
+	for (int i = 0; i < 4; i++)
+		(void)hops_filled(&drain[i], 1);
+	for (int i = 0; i < 6; i++)
+		a[i] = hops_filled(&h[i], sizes[i]);
+	for (int i = 0; i < 6; i++) {
+		scamper_trace_hops_clear(&h[i]);
+		ck_assert_ptr_null(h[i].hops);
+		ck_assert_uint_eq(h[i].hopc, 0);
+	}
+	/* kept: 20, 12, 8, 5 (3 gave way to a larger one, 70 is too many) */
+	ck_assert_ptr_eq(hops_filled(&g, 15), a[4]);
+	ck_assert_uint_eq(g.alloc, 20);
+	scamper_trace_hops_clear(&g);
+	ck_assert_ptr_eq(hops_filled(&g, 9), a[3]);
+	ck_assert_uint_eq(g.alloc, 12);
+	scamper_trace_hops_clear(&g);
+	ck_assert_ptr_eq(hops_filled(&g, 1), a[1]);
+	ck_assert_uint_eq(g.alloc, 5);
+	scamper_trace_hops_clear(&g);
+	(void)hops_filled(&g, 100);		/* none kept is so large */
+	ck_assert_uint_eq(g.alloc, 100);
+	scamper_trace_hops_clear(&g);		/* not kept: freed */
+	for (int i = 0; i < 4; i++)
+		scamper_trace_hops_clear(&drain[i]);
+}
+END_TEST
+
 CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx,
-    growth, probe_numbers)
+    growth, probe_numbers, hops_reuse)
