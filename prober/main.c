@@ -266,12 +266,23 @@ send_path(const struct opts *o)
 	return NETIO_PKT_NONE;
 }
 
+/* How replies come (netio_fds.recv_packet), from -O and -p: the small
+ * rings below OPTS_RXSMALL_PPS (opts.h). */
+static int
+recv_path(const struct opts *o)
+{
+	if ((o->oflags & OPT_O_PKTRECV) == 0)
+		return NETIO_RX_NONE;
+	return o->pps < OPTS_RXSMALL_PPS ? NETIO_RX_SMALL : NETIO_RX_LARGE;
+}
+
 /* Drop privilege for good (user, chroot, sandbox; see priv_drop), after
  * detaching and writing the pid file, before any input is read, and
  * watch the helper's socket for replies.  FILES: the control socket will
  * open files (the file server is started); SEND_PACKET: probes go out on
  * packet sockets (NETIO_PKT_RING or _MMSG: send_path);
- * RECV_PACKET: replies come through receive rings (-O pktrecv).
+ * RECV_PACKET: replies come through receive rings (-O pktrecv:
+ * NETIO_RX_SMALL or _LARGE, recv_path).
  * Returns 0 or -1. */
 static int
 prober_drop(struct prober_priv *pp, int files, int send_packet,
@@ -389,8 +400,7 @@ prober_run(const struct opts *o)
 		snapshot_system(o);
 	/* files: only a control socket's commands name them (not -R's) */
 	if (prober_drop(&pp, o->input == INPUT_CTL_INET ||
-	    o->input == INPUT_CTL_UNIX, send_path(o),
-	    (o->oflags & OPT_O_PKTRECV) != 0) == -1 || prober_fw(o, &pp) == -1)
+	    o->input == INPUT_CTL_UNIX, send_path(o), recv_path(o)) == -1 || prober_fw(o, &pp) == -1)
 		goto out;
 	log_debug("scamper %s running, event loop %s", SCAMPER_VERSION,
 	    loop_kind_name(loop_kind(l)));

@@ -42,6 +42,11 @@
 /* -O pktsend's transmit ring from this -p up; sendmmsg below (at -p
  * 10000 on a TUN device the ring cost more per probe: RESULTS.md h22lo) */
 #define OPTS_RING_PPS		100000
+/* -O pktrecv's receive rings are 1 MB below this -p, 4 MB from it:
+ * 64 blocks of 16 KB hold 250 ms of replies at 25,000 a second (the
+ * 4 ms block timeout's 256 ms at a trickle), the large ones as long at
+ * 100,000 (netio.h NETIO_RX_SMALL). */
+#define OPTS_RXSMALL_PPS	25000
 
 /* How probes leave (opts_send_path). */
 enum opts_send { OPTS_SEND_RAW, OPTS_SEND_RING, OPTS_SEND_MMSG };

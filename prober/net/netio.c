@@ -525,7 +525,8 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	    NULL)
 		goto fail;
 	if (n->pp != NULL && fds->recv_packet && (n->pr = pktrecv_new(l,
-	    fds->dl_open, fds->dl_ctx, (const int[PKTRECV_NRAW]){ fds->icmp4,
+	    fds->dl_open, fds->dl_ctx, fds->recv_packet == NETIO_RX_SMALL ?
+	    RXRING_BLOCK_SMALL : RXRING_BLOCK, (const int[PKTRECV_NRAW]){ fds->icmp4,
 	    fds->icmp6, fds->tcp4, fds->tcp6 }, on_ring_packet, on_ring_end, n)) == NULL)
 		goto fail;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||

@@ -80,9 +80,10 @@ struct netio_fds {
 	 * (txring.h; sendmmsg where none can be set up) or by sendmmsg;
 	 * NETIO_PKT_NONE: on the raw sockets (-O rawsend). */
 	int	send_packet;
-	/* Nonzero (with send_packet): read ICMP, ICMPv6 and TCP replies
-	 * through a receive ring on each interface the packet path sends
-	 * on (pktrecv.h), the raw sockets taking the rest (-O pktrecv). */
+	/* NETIO_RX_SMALL or _LARGE (with send_packet): read ICMP, ICMPv6
+	 * and TCP replies through a receive ring of 1 MB or 4 MB on each
+	 * interface the packet path sends on (pktrecv.h), the raw sockets
+	 * taking the rest (-O pktrecv); NETIO_RX_NONE: not. */
 	int	recv_packet;
 	void	(*on_lost)(void *ctx, netio_lost_fn *cb, void *arg);
 	/* The firewall (-F; NULL: none, tbit and sting are refused).  It
@@ -91,6 +92,11 @@ struct netio_fds {
 	netio_fw_release_fn *fw_release;
 	void	*fw_ctx;
 };
+
+/* How replies come (netio_fds.recv_packet): the small rings below -p
+ * OPTS_RXSMALL_PPS, where the large ones' 3 MB more were a third of the
+ * prober's memory at -p 10000 (tests/bench/RESULTS.md). */
+enum { NETIO_RX_NONE, NETIO_RX_SMALL, NETIO_RX_LARGE };
 
 /* How probes leave (netio_fds.send_packet). */
 enum { NETIO_PKT_NONE, NETIO_PKT_RING, NETIO_PKT_MMSG };

@@ -42,14 +42,15 @@ struct pktrecv {
 	rxring_cb		*cb;
 	rxring_end_cb		*end;		/* NULL: none */
 	void			*arg;
+	uint32_t		 bsize;		/* a ring's block */
 	int			 raw[PKTRECV_NRAW];
 	struct pr_if		 ifs[PKTPATH_MAXIF];
 };
 
 struct pktrecv *
 pktrecv_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
-    const int raw[PKTRECV_NRAW], rxring_cb *cb, rxring_end_cb *end,
-    void *arg)
+    uint32_t bsize, const int raw[PKTRECV_NRAW], rxring_cb *cb,
+    rxring_end_cb *end, void *arg)
 {
 	struct pktrecv *p = calloc(1, sizeof(*p));
 
@@ -61,6 +62,7 @@ pktrecv_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
 	p->cb = cb;
 	p->end = end;
 	p->arg = arg;
+	p->bsize = bsize;
 	memcpy(p->raw, raw, sizeof(p->raw));
 	for (int i = 0; i < PKTPATH_MAXIF; i++)
 		p->ifs[i].fd = -1;
@@ -169,7 +171,7 @@ ring_up(struct pktrecv *p, struct pr_if *f, int fd)
 	for (int i = 0; i < DRAIN_MAX && recv(fd, junk, sizeof(junk),
 	    MSG_DONTWAIT | MSG_TRUNC) >= 0; i++)
 		;
-	if ((f->ring = rxring_new(fd)) == NULL)
+	if ((f->ring = rxring_new(fd, p->bsize)) == NULL)
 		return -1;
 	/* the counters start here: what the socket dropped before its
 	 * filter (everything it saw) is not the ring's */

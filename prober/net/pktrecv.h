@@ -24,12 +24,12 @@
 
 struct pktrecv;
 
-/* Rings asked of OPEN(CTX, ...), each frame handed to CB(ARG, ...)
- * and END(ARG) called (if not NULL) after each block's frames, before
- * the block goes back; RAW: the raw sockets (-1 where none) to filter.
- * Returns NULL on ENOMEM. */
+/* Rings of blocks of BSIZE bytes (rxring_new) asked of OPEN(CTX, ...),
+ * each frame handed to CB(ARG, ...) and END(ARG) called (if not NULL)
+ * after each block's frames, before the block goes back; RAW: the raw
+ * sockets (-1 where none) to filter.  Returns NULL on ENOMEM. */
 struct pktrecv *pktrecv_new(struct loop *l, netio_dl_open_fn *open,
-    void *ctx, const int raw[PKTRECV_NRAW], rxring_cb *cb,
+    void *ctx, uint32_t bsize, const int raw[PKTRECV_NRAW], rxring_cb *cb,
     rxring_end_cb *end, void *arg);
 
 /* Close every ring and free P (sockets still being opened are closed

@@ -188,19 +188,23 @@ rxring_over(void *mem, uint32_t nblocks, uint32_t bsize)
 }
 
 struct rxring *
-rxring_new(int fd)
+rxring_new(int fd, uint32_t bsize)
 {
 	struct tpacket_req3 req;
 	struct rxring *r;
 	int v = TPACKET_V3, on = 1;
-	size_t len = (size_t)RXRING_BLOCKS * RXRING_BLOCK;
+	size_t len = (size_t)RXRING_BLOCKS * bsize;
 	void *mem;
 
+	if (bsize < RXRING_FRAME || bsize % RXRING_FRAME != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
 	memset(&req, 0, sizeof(req));
-	req.tp_block_size = RXRING_BLOCK;
+	req.tp_block_size = bsize;
 	req.tp_block_nr = RXRING_BLOCKS;
 	req.tp_frame_size = RXRING_FRAME;
-	req.tp_frame_nr = (RXRING_BLOCK / RXRING_FRAME) * RXRING_BLOCKS;
+	req.tp_frame_nr = (bsize / RXRING_FRAME) * RXRING_BLOCKS;
 	req.tp_retire_blk_tov = RXRING_TMO_MS;
 	/* the stamps the stack takes on arrival: asking for them anywhere
 	 * has every packet stamped (without, the ring reads a coarse clock) */
@@ -214,7 +218,7 @@ rxring_new(int fd)
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (mem == MAP_FAILED)
 		return NULL;
-	if ((r = rxring_over(mem, RXRING_BLOCKS, RXRING_BLOCK)) == NULL) {
+	if ((r = rxring_over(mem, RXRING_BLOCKS, bsize)) == NULL) {
 		int save = errno;
 		munmap(mem, len);
 		errno = save;
@@ -349,9 +353,10 @@ rxring_attach(int fd, const struct rxring_insn *prog, int len)
 }
 
 struct rxring *
-rxring_new(int fd)
+rxring_new(int fd, uint32_t bsize)
 {
 	(void)fd;
+	(void)bsize;
 	errno = EOPNOTSUPP;
 	return NULL;
 }

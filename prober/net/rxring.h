@@ -28,9 +28,12 @@
 
 #include "stamp.h"
 
-#define RXRING_BLOCK	(1u << 16)	/* bytes per block */
-#define RXRING_BLOCKS	64		/* blocks in a ring: 4 MB, as the raw
-					   sockets' receive buffers */
+#define RXRING_BLOCK	(1u << 16)	/* bytes per block: 4 MB a ring, as
+					   the raw sockets' receive buffers */
+#define RXRING_BLOCK_SMALL (1u << 14)	/* bytes per block below -p 25000
+					   (OPTS_RXSMALL_PPS): 1 MB a ring,
+					   as long a hold at a trickle */
+#define RXRING_BLOCKS	64		/* blocks in a ring */
 #define RXRING_FRAME	2048		/* bytes a frame may take */
 #define RXRING_TMO_MS	4		/* a block is handed over after: a
 					   block handed over takes its whole
@@ -76,9 +79,10 @@ int rxring_filter_not_ifs(const uint32_t *ifs, int n,
 int rxring_attach(int fd, const struct rxring_insn *prog, int len);
 
 /* Give socket FD (AF_PACKET, SOCK_RAW, bound to one interface) a
- * receive ring, ingress only, with receive timestamps, and map it.
- * Returns the ring, or NULL with errno. */
-struct rxring *rxring_new(int fd);
+ * receive ring of RXRING_BLOCKS blocks of BSIZE bytes (RXRING_BLOCK or
+ * RXRING_BLOCK_SMALL), ingress only, with receive timestamps, and map
+ * it.  Returns the ring, or NULL with errno. */
+struct rxring *rxring_new(int fd, uint32_t bsize);
 
 /* A ring of NBLOCKS blocks of BSIZE bytes over MEM, which the caller
  * owns (for tests).  Returns NULL on ENOMEM or EINVAL. */
