@@ -466,15 +466,11 @@ wb_grow_room(struct wbuf *wb, size_t n)
 static uint8_t *
 wb_grow(struct wbuf *wb, size_t n)
 {
-	if (wb->oom)
-		return NULL;
-	if (wb->alloc - wb->len < n && (wb->len + n < n ||
-	    mem_grow(&wb->buf, &wb->alloc, wb->len + n, 1, 1024) != 0)) {
-		wb->oom = 1;
-		return NULL;
-	}
-	wb->len += n;
-	return wb->buf + wb->len - n;
+	uint8_t *p = wb_grow_room(wb, n);
+
+	if (p != NULL)
+		wb->len += n;
+	return p;
 }
 
 void
