@@ -244,9 +244,3 @@ dsttab_get(struct dsttab *d, int af, const uint8_t *a, int64_t now,
 	*fresh = 1;
 	return s;
 }
-
-void
-dsttab_prefetch(const struct dsttab *d, int af, const uint8_t *a)
-{
-	__builtin_prefetch(&d->t[dst_hash(af, a) & (d->n - 1)]);
-}

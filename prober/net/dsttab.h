@@ -53,7 +53,4 @@ void	dsttab_free(struct dsttab *d);
 struct dst_ent *dsttab_get(struct dsttab *d, int af, const uint8_t *a,
 	    int64_t now, int *fresh);
 
-/* Hint: (AF, A) is looked up soon. */
-void	dsttab_prefetch(const struct dsttab *d, int af, const uint8_t *a);
-
 #endif /* DSTTAB_H */

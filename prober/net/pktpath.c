@@ -281,12 +281,6 @@ nbr_find(struct pktpath *p, int af, const uint8_t *nh, uint32_t ifindex,
 	return -1;
 }
 
-void
-pktpath_prefetch(const struct pktpath *p, int af, const uint8_t *dst)
-{
-	dsttab_prefetch(&p->dst, af, dst);
-}
-
 /* How the kernel would send to AF address DST: from the routes' copy
  * (rtcopy.h) where it answers, else asked.  Returns 0, or -1: no route,
  * or a local destination. */

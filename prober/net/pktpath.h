@@ -78,9 +78,6 @@ void pktpath_free(struct pktpath *p);
 int pktpath_find(struct pktpath *p, const uint8_t *pkt, size_t len,
     int64_t now_ns, struct pktpath_hop *h, enum pktpath_why *why);
 
-/* Bring the destination table's slot for AF address DST into the cache
- * (a hint for a probe soon to be sent: pktpath_find then misses less). */
-void pktpath_prefetch(const struct pktpath *p, int af, const uint8_t *dst);
 
 /* A short name for WHY, for the debug log. */
 const char *pktpath_why_name(enum pktpath_why why);

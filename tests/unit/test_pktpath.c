@@ -126,9 +126,6 @@ why_raw(const uint8_t *pkt, size_t len)
 	enum pktpath_why why = PKTPATH_NWHY;
 
 	ck_assert_ptr_nonnull(p);
-	/* the prefetch hint is harmless for any address, known or not */
-	if (len >= 20 && (pkt[0] >> 4) == 4)
-		pktpath_prefetch(p, AF_INET, pkt + 16);
 	ck_assert_int_eq(pktpath_find(p, pkt, len, 1, &h, &why), 0);
 	pktpath_free(p);
 	return why;
