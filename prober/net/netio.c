@@ -472,6 +472,14 @@ on_ring_end(void *arg)
 static void
 free_packet(struct netio *n)
 {
+	uint64_t by_route, by_dst;
+
+	if (n->pp != NULL) {
+		pktpath_counts(n->pp, &by_route, &by_dst);
+		log_debug("statistics: the packet path's ways out: from a "
+		    "route's entry %llu, from a destination's %llu",
+		    (unsigned long long)by_route, (unsigned long long)by_dst);
+	}
 	for (int i = 2; i < NETIO_NSOCK; i++)
 		if (n->snd[i].packet) {
 			txring_free(n->snd[i].ring);

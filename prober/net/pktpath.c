@@ -23,6 +23,7 @@
 
 #define NS_PER_S	1000000000LL
 #define NBR_MAX		256	/* kernel neighbour entries remembered */
+#define PP_NWAY		64	/* routes' ways remembered (direct-mapped) */
 
 enum if_state { IF_NONE, IF_OPENING, IF_OPEN, IF_FAILED, IF_UNUSABLE };
 
@@ -62,6 +63,17 @@ struct pp_nbr {
 	uint8_t		 mac[NEIGH_MACLEN];
 };
 
+/* The way out of every destination on one route of the routes' copy:
+ * through a gateway, or onto a link without a link header.  Probes to
+ * such destinations touch no entry of their own (a destination table's
+ * slot was a cache miss a probe, and 1 MB at -p 10000). */
+struct pp_way {
+	uint64_t	 key;		/* rtcopy's route key + 1; 0: free */
+	int		 perdst;	/* an Ethernet link, no gateway: each
+					 * destination its own neighbour */
+	struct dst_ent	 d;		/* the way (addr unused) */
+};
+
 struct pktpath {
 	netio_dl_open_fn	*open;
 	void			*ctx;
@@ -69,6 +81,8 @@ struct pktpath {
 	void			*arg;
 	struct pp_if		 ifs[PKTPATH_MAXIF];
 	struct dsttab		 dst;		/* the destinations */
+	struct pp_way		 way[PP_NWAY];	/* the routes' */
+	uint64_t		 by_route, by_dst; /* ways found so */
 	struct pp_nbr		 nbr[NBR_MAX];
 	int			 nnbr;
 	int64_t			 nbr_read;	/* when the kernel's was read */
@@ -301,32 +315,24 @@ route_of(int af, const uint8_t *dst, struct neigh_route *rt)
 	return 0;
 }
 
-/* Learn the way to destination D (af, addr set) and fill it in. */
+/* Fill in D's way out to AF destination DST over route RT at NOW. */
 static void
-dst_learn(struct pktpath *p, struct dst_ent *d, int64_t now)
+way_fill(struct pktpath *p, struct dst_ent *d, int af, const uint8_t *dst,
+    const struct neigh_route *rt, int64_t now)
 {
-	struct neigh_route rt;
 	int slot, k;
 
-	d->state = DST_RAW;
-	d->until = now + PKTPATH_LIFE_NS;
-	int af = dst_af(d);
-
-	if (route_of(af, d->addr, &rt) == -1) {
-		d->why = PKTPATH_RAW_ROUTE;
-		return;
-	}
-	if ((slot = if_slot(p, rt.ifindex)) == -1 ||
+	if ((slot = if_slot(p, rt->ifindex)) == -1 ||
 	    p->ifs[slot].state == IF_UNUSABLE) {
 		d->why = PKTPATH_RAW_LINK;
 		return;
 	}
 	d->slot = (unsigned int)slot;
 	if (p->ifs[slot].kind == NEIGH_LINK_ETHER) {
-		const uint8_t *nh = rt.has_gw ? rt.gw : d->addr;
+		const uint8_t *nh = rt->has_gw ? rt->gw : dst;
 
-		if (ndcache_get(af, nh, rt.ifindex, d->mac) == 0) {
-			if ((k = nbr_find(p, af, nh, rt.ifindex, now)) ==
+		if (ndcache_get(af, nh, rt->ifindex, d->mac) == 0) {
+			if ((k = nbr_find(p, af, nh, rt->ifindex, now)) ==
 			    -1) {
 				/* the raw socket's probe makes the kernel
 				 * resolve it: look again in a second */
@@ -338,6 +344,22 @@ dst_learn(struct pktpath *p, struct dst_ent *d, int64_t now)
 		}
 	}
 	d->state = DST_OK;
+}
+
+/* Learn the way to destination D (af, addr set) and fill it in. */
+static void
+dst_learn(struct pktpath *p, struct dst_ent *d, int64_t now)
+{
+	struct neigh_route rt;
+	int af = dst_af(d);
+
+	d->state = DST_RAW;
+	d->until = now + PKTPATH_LIFE_NS;
+	if (route_of(af, d->addr, &rt) == -1) {
+		d->why = PKTPATH_RAW_ROUTE;
+		return;
+	}
+	way_fill(p, d, af, d->addr, &rt, now);
 }
 
 /* Reasons the packet itself must go raw: 1 if so. */
@@ -361,17 +383,64 @@ pkt_unsendable(const uint8_t *pkt, size_t len, int *af)
 	return 1;
 }
 
-/* The live entry for destination (AF, A), learnt now if need be, or
- * NULL (ENOMEM). */
+/* Learn route way W (key KEY) to AF destination A over next hop NH. */
+static void
+way_learn(struct pktpath *p, struct pp_way *w, uint64_t key, int af,
+    const uint8_t *a, const struct rtable_nh *nh, int64_t now)
+{
+	struct neigh_route rt;
+	int slot;
+
+	memset(w, 0, sizeof(*w));
+	w->key = key;
+	w->d.v6 = af == AF_INET6;
+	w->d.state = DST_RAW;
+	w->d.until = now + PKTPATH_LIFE_NS;
+	if (!nh->has_gw && ((slot = if_slot(p, nh->oif)) == -1 ||
+	    p->ifs[slot].kind != NEIGH_LINK_RAWIP)) {
+		w->perdst = 1;
+		return;
+	}
+	memset(&rt, 0, sizeof(rt));
+	rt.ifindex = nh->oif;
+	rt.has_gw = nh->has_gw;
+	memcpy(rt.gw, nh->gw, sizeof(rt.gw));
+	way_fill(p, &w->d, af, a, &rt, now);
+}
+
+/* The live way to destination (AF, A), learnt now if need be: its
+ * route's where the routes' copy answers and the destination needs no
+ * neighbour of its own, else its own.  NULL: ENOMEM. */
 static struct dst_ent *
 dst_get(struct pktpath *p, int af, const uint8_t *a, int64_t now)
 {
+	struct rtable_nh nh;
 	struct dst_ent *d;
+	struct pp_way *w;
+	uint64_t key;
 	int fresh;
 
+	if (rtcopy_nexthop_route(af, a, &nh, &key) == 0) {
+		key++;
+		w = &p->way[(key ^ (key >> 29)) % PP_NWAY];
+		if (w->key != key || w->d.until <= now)
+			way_learn(p, w, key, af, a, &nh, now);
+		if (!w->perdst) {
+			p->by_route++;
+			return &w->d;
+		}
+	}
+	p->by_dst++;
 	if ((d = dsttab_get(&p->dst, af, a, now, &fresh)) != NULL && fresh)
 		dst_learn(p, d, now);
 	return d;
+}
+
+void
+pktpath_counts(const struct pktpath *p, uint64_t *by_route, uint64_t *by_dst)
+{
+	*by_route = p->by_route;
+	*by_dst = p->by_dst;
 }
 
 int

@@ -1,6 +1,6 @@
 /*
- * pktpath.h: where a probe goes on the packet-socket send path (netio's
- * default unless -O rawsend): the interface and link header for an IP
+ * pktpath.h: where a probe goes on the packet-socket send path (-O
+ * pktsend; raw sockets are the default): the interface and link header for an IP
  * packet, and one AF_PACKET socket per interface, asked of scamper-helper
  * through netio_fds.dl_open when the first probe needs it.
  *
@@ -9,7 +9,9 @@
  * from the kernel, asked once (route netlink); the next hop's hardware address comes
  * from the prober's neighbour cache (ndcache.h) or, failing that, from
  * the kernel's neighbour table (read at most once a second).  Answers
- * are kept PKTPATH_LIFE_NS.  Interfaces without a link header (TUN and
+ * are kept PKTPATH_LIFE_NS: by route (the copy's) where the destination
+ * needs no neighbour of its own (through a gateway, or on a link without
+ * a link header), else by destination.  Interfaces without a link header (TUN and
  * other ARPHRD_NONE tunnels) need no neighbour.  Whatever the path cannot
  * take (no route or neighbour yet, a socket still being opened, a local
  * or loopback destination, a link kind it does not frame, a packet
@@ -72,6 +74,11 @@ struct pktpath *pktpath_new(netio_dl_open_fn *open, void *ctx,
 
 /* Free P; sockets still being opened are closed when they come. */
 void pktpath_free(struct pktpath *p);
+
+/* How many ways out P found from a route's entry, shared by the
+ * destinations on it, and from a destination's own. */
+void pktpath_counts(const struct pktpath *p, uint64_t *by_route,
+    uint64_t *by_dst);
 
 /* The way out for the IP packet PKT (LEN bytes) at loop time NOW_NS into
  * H.  Returns 1, or 0 with *WHY set: send it on the raw socket. */

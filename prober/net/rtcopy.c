@@ -16,6 +16,7 @@
 #include "rtcopy.h"
 
 static unsigned long n_copy, n_asked, nh_copy, nh_asked;
+static uint32_t copy_gen;	/* copies read so far (route keys) */
 
 void
 rtcopy_counts(unsigned long *copy, unsigned long *asked)
@@ -333,6 +334,7 @@ fam_read(int af, struct fam *f)
 		return;
 	rtable_finish(f->t);
 	f->state = COPY_OK;
+	copy_gen++;
 }
 
 /* Destinations the copy never answers for: IPv4 0/8, loopback,
@@ -382,6 +384,15 @@ rtcopy_src(int af, const uint8_t *dst)
 int
 rtcopy_nexthop(int af, const uint8_t *dst, struct rtable_nh *nh)
 {
+	uint64_t route;
+
+	return rtcopy_nexthop_route(af, dst, nh, &route);
+}
+
+int
+rtcopy_nexthop_route(int af, const uint8_t *dst, struct rtable_nh *nh,
+    uint64_t *route)
+{
 	struct fam *f = NULL;
 	int id;
 
@@ -391,6 +402,9 @@ rtcopy_nexthop(int af, const uint8_t *dst, struct rtable_nh *nh)
 		return -1;
 	}
 	nh_copy++;
+	/* ids are per family and per copy; every copy read is counted */
+	*route = ((uint64_t)copy_gen << 33) | ((uint64_t)(uint32_t)id << 1) |
+	    (af == AF_INET6);
 	return 0;
 }
 
@@ -495,6 +509,14 @@ rtcopy_nexthop(int af, const uint8_t *dst, struct rtable_nh *nh)
 	(void)nh;
 	nh_asked++;
 	return -1;
+}
+
+int
+rtcopy_nexthop_route(int af, const uint8_t *dst, struct rtable_nh *nh,
+    uint64_t *route)
+{
+	(void)route;
+	return rtcopy_nexthop(af, dst, nh);
 }
 
 #endif

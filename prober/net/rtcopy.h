@@ -45,6 +45,12 @@ struct rtable_src *rtcopy_src(int af, const uint8_t *dst);
  * Returns 0, or -1: ask the kernel. */
 int rtcopy_nexthop(int af, const uint8_t *dst, struct rtable_nh *nh);
 
+/* As rtcopy_nexthop, with *ROUTE a key of the route that answered: the
+ * same for every destination on that route while the copy stands, never
+ * given again once the copy is read anew. */
+int rtcopy_nexthop_route(int af, const uint8_t *dst, struct rtable_nh *nh,
+    uint64_t *route);
+
 /* Next-hop lookups answered from the copy and not, since the start. */
 void rtcopy_nh_counts(unsigned long *copy, unsigned long *asked);
 

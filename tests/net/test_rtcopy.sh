@@ -70,6 +70,13 @@ nhcounts() {
 	sed -n 's/.*next hops from the copy \([0-9]*\), asked of the kernel \([0-9]*\).*/\1 \2/p' "$1"
 }
 
+# waycounts LOG: the packet path's ways out, "ROUTE DESTINATION": from
+# a route's shared entry (through a gateway) and from a destination's
+# own (on the link, Ethernet)
+waycounts() {
+	sed -n 's/.*ways out: from a route.s entry \([0-9]*\), from a destination.s \([0-9]*\).*/\1 \2/p' "$1"
+}
+
 v4="192.0.2.9 192.0.2.2 198.51.100.20 203.0.113.5 203.0.113.200 198.18.0.1
     198.19.5.9 198.19.6.9 198.18.200.1 192.0.2.77"
 v6="2001:db8:1::9 2001:2::5 2001:db8:7::7 2001:db8:9::1"
@@ -90,6 +97,10 @@ c=$(nhcounts "$tmp/d.log")
 [ "${c%% *}" -gt 0 ] 2>/dev/null &&
     ok "the packet path's next hops from the copy: $c (copy, asked)" ||
     bad "packet path next hops copy/asked '$c', wanted some from the copy"
+c=$(waycounts "$tmp/d.log")
+[ "${c%% *}" -gt 0 ] 2>/dev/null && [ "${c##* }" -gt 0 ] 2>/dev/null &&
+    ok "the packet path's ways: $c (a route's, a destination's)" ||
+    bad "packet path ways route/destination '$c', wanted some of both"
 
 # one IPv6 global address (2001:db8:1::1 on the link to h2): the copy
 # answers for the routes through that interface
@@ -160,4 +171,8 @@ c=$(counts "$tmp/d.log")
 c=$(nhcounts "$tmp/d.log")
 [ "${c%% *}" = 0 ] && ok "with a policy rule no next hop from the copy ($c)" ||
     bad "with a policy rule: next hops copy/asked '$c', wanted none from the copy"
+c=$(waycounts "$tmp/d.log")
+[ "${c%% *}" = 0 ] && [ "${c##* }" -gt 0 ] 2>/dev/null &&
+    ok "with a policy rule every way a destination's ($c)" ||
+    bad "with a policy rule: ways route/destination '$c', wanted none of a route's"
 lab_checks_end
