@@ -30,9 +30,12 @@
 #define BUF_FIRST 120
 #define BUF_STEP 48
 #define BUF_GROW 8
-/* After the last record, LAST_LEN bytes: its probe number (for the next
- * record's REC_NEXT), counted in the buffer's use while there is one. */
-#define LAST_LEN 2
+/* After the last record: its probe number (2 bytes, for the next
+ * record's REC_NEXT) and for IPv6 its address (16, for the next
+ * record's REC_V6PREV), counted in the buffer's use while there is one
+ * (last_len). */
+#define LAST_PROBE 2
+#define LAST_ADDR6 16
 
 /* The 38-bit signed send-time offset of a probe record, and the value
  * that says the offset is kept aside (struct trace_far). */
@@ -126,12 +129,19 @@ trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 		tx_put(p, off > 0 ? TX_LIM : -TX_LIM);
 }
 
-/* Bytes of S's buffer in use: the records (and the last one's probe
- * number) and the probes. */
+/* Bytes kept after the last record (see LAST_PROBE). */
+static inline size_t
+last_len(const struct trace_state *s)
+{
+	return s->af == AF_INET ? LAST_PROBE : LAST_PROBE + LAST_ADDR6;
+}
+
+/* Bytes of S's buffer in use: the records (and what is kept after the
+ * last one) and the probes. */
 static size_t
 buf_used(const struct trace_state *s)
 {
-	return s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) +
+	return s->c.reclen + (s->recc > 0 ? last_len(s) : 0) +
 	    s->probec * sizeof(struct trace_probe);
 }
 
@@ -318,8 +328,12 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
  * reply size's difference from a full quote (zigzag), as varints, and
  * the reply TTL; then the fields the header names, in its bits' order;
  * then the address: for IPv4 4 bytes unless REC_DST, for IPv6 a byte
- * (REC_V6SRC: counted from the source's, else the destination's; low
- * bits: how many leading bytes it shares with it) and the rest. */
+ * (REC_V6PREV: counted from the previous record's address, REC_V6SRC:
+ * from the source's, neither: from the destination's; low five bits:
+ * how many leading bytes it shares with that one) and the rest.
+ * Routers' addresses along a path share more with one another than with
+ * the ends': most IPv6 addresses take 2-6 bytes counted from the
+ * previous record's (10-15 from the ends'). */
 #define REC_FLAGS	0x01	/* else REPLY_TTL | TS_SOCK_RX */
 #define REC_TYPE	0x02	/* ICMP type and code, else time exceeded */
 #define REC_QTTL	0x04	/* the quote's TTL, else 1 */
@@ -328,6 +342,8 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 #define REC_DST		0x20	/* IPv4: the address is the destination's */
 #define REC_NEXT	0x40	/* the probe follows the previous record's */
 #define REC_V6SRC	0x80	/* in the IPv6 address byte */
+#define REC_V6PREV	0x40	/* in the IPv6 address byte */
+#define REC_V6N		0x1f	/* in the IPv6 address byte */
 #define REC_MAX		40	/* bytes a record can take */
 #define PROBE_NONE	0xffff	/* "before the first": + 1 is 0 */
 
@@ -403,25 +419,47 @@ unzigzag(uint32_t v)
 	return (int32_t)(v >> 1) ^ -(int32_t)(v & 1);
 }
 
+/* Leading bytes A and B (8 each) share: the first that differs is the
+ * lowest set byte of their exclusive or read little-endian. */
+static inline unsigned
+shared8(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	x = le64toh(x ^ y);
+	return x == 0 ? 8 : (unsigned)__builtin_ctzll(x) >> 3;
+}
+
 /* Leading bytes A and B (16 each) share. */
 static unsigned
 shared(const uint8_t *a, const uint8_t *b)
 {
-	unsigned n = 0;
+	unsigned n = shared8(a, b);
 
-	while (n < 16 && a[n] == b[n])
-		n++;
-	return n;
+	return n < 8 ? n : 8 + shared8(a + 8, b + 8);
 }
 
-/* Write ADDR (IPv6) into O as the shorter of its forms; returns the end. */
+/* Write ADDR (IPv6) into O as the shortest of its forms, counted from
+ * the destination's, the source's or PREV (the previous record's, NULL
+ * for the first); returns the end. */
 static uint8_t *
-put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr)
+put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr,
+    const uint8_t *prev)
 {
-	unsigned nd = shared(addr, s->c.dst),
-	    ns = shared(addr, s->c.src), n = nd >= ns ? nd : ns;
+	unsigned n = shared(addr, s->c.dst), m = shared(addr, s->c.src);
+	uint8_t how = 0;
 
-	*o++ = (uint8_t)(n | (nd >= ns ? 0 : REC_V6SRC));
+	if (m > n) {
+		n = m;
+		how = REC_V6SRC;
+	}
+	if (prev != NULL && n < 16 && (m = shared(addr, prev)) > n) {
+		n = m;
+		how = REC_V6PREV;
+	}
+	*o++ = (uint8_t)(n | how);
 	memcpy(o, addr + n, 16 - n);
 	return o + 16 - n;
 }
@@ -432,10 +470,13 @@ static size_t
 rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
     uint16_t idx, uint8_t *o)
 {
-	uint8_t *p = o + 1, hd = 0;
+	uint8_t *p = o + 1, hd = 0, prev[16];
 	uint8_t type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
 	    h->icmp_type;
 
+	/* the previous record's address, kept where O may be */
+	if (s->af != AF_INET && s->recc > 0)
+		memcpy(prev, s->buf + s->c.reclen + LAST_PROBE, 16);
 	if (idx == (uint16_t)(last_probe(s) + 1))
 		hd |= REC_NEXT;
 	else
@@ -467,7 +508,8 @@ rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
 		p += 2;
 	}
 	if (s->af != AF_INET)
-		p = put_addr6(s, p, h->addr.addr);
+		p = put_addr6(s, p, h->addr.addr, s->recc > 0 ? prev :
+		    NULL);
 	else if (memcmp(h->addr.addr, s->c.dst, 4) == 0)
 		hd |= REC_DST;
 	else {
@@ -487,7 +529,8 @@ get_opt(const uint8_t *i, uint8_t hd, uint8_t bit, uint8_t def, uint8_t *v)
 	return i;
 }
 
-/* Decode the address of R at I; returns the end. */
+/* Decode the address of R at I (R's address the previous record's);
+ * returns the end. */
 static const uint8_t *
 get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
     struct trace_hoprec *r)
@@ -498,8 +541,9 @@ get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 		memcpy(r->addr, (hd & REC_DST) ? s->c.dst : i, 4);
 		return (hd & REC_DST) ? i : i + 4;
 	}
-	n = *i & 0x1f;
-	memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
+	n = *i & REC_V6N;
+	if (!(*i & REC_V6PREV))	/* else R's first N bytes are already */
+		memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
 	i++;
 	memcpy(r->addr + n, i, 16 - n);
 	return i + 16 - n;
@@ -609,22 +653,24 @@ addr4_is(const uint8_t **i, uint8_t hd, const struct loop_key *k)
 	return x == k->a4;
 }
 
-/* The same for IPv6: the record's leading N bytes are the destination's
- * or the source's, so they match K's if K shares as many with it. */
-static int
-addr6_is(const uint8_t **i, const struct loop_key *k)
+/* For IPv6, the leading bytes the address of the record at *I shares
+ * with K's, PREV being what the previous record's shares (16: it is
+ * K's); *I moves past it.  The record's leading N bytes are those of
+ * the address it is counted from: if that shares fewer with K's, the
+ * record shares as many as it does; else N and what its own bytes add. */
+static unsigned
+addr6_shared(const uint8_t **i, const struct loop_key *k, unsigned prev)
 {
 	const uint8_t *p = *i;
-	unsigned n = *p & 0x1f, have = (*p & REC_V6SRC) ? k->ns : k->nd;
+	unsigned n = *p & REC_V6N, have = (*p & REC_V6PREV) ? prev :
+	    (*p & REC_V6SRC) ? k->ns : k->nd;
 
 	*i = p + 1 + 16 - n;
 	if (n > have)
-		return 0;
-	/* from the last byte: routers' addresses differ most there */
-	for (unsigned j = 16; j-- > n; )
-		if (p[1 + j - n] != k->addr[j])
-			return 0;
-	return 1;
+		return have;
+	for (p++; n < 16 && *p == k->addr[n]; p++)
+		n++;
+	return n;
 }
 
 int
@@ -635,6 +681,7 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 	struct loop_key k = { .addr = addr };
 	int v4 = s->af == AF_INET;
 	uint32_t probe = PROBE_NONE;
+	unsigned prev = 0;		/* IPv6: see addr6_shared */
 
 	if (v4) {
 		memcpy(&k.a4, addr, 4);
@@ -645,7 +692,7 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 	}
 	while (i < end) {
 		uint8_t hd = *i++;
-		int d;
+		int d, hit;
 
 		if (hd & REC_NEXT)
 			probe = (uint16_t)(probe + 1);
@@ -654,7 +701,11 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 		else
 			i = get_varint(i, &probe);
 		i = skip_rtt_size(i) + 1 + opt_len[hd & 0x1f];	/* TTL */
-		if (!(v4 ? addr4_is(&i, hd, &k) : addr6_is(&i, &k)))
+		if (v4)
+			hit = addr4_is(&i, hd, &k);
+		else
+			hit = (prev = addr6_shared(&i, &k, prev)) == 16;
+		if (!hit)
 			continue;
 		d = (int)trace_probe_at(s, (uint16_t)probe)->ttl - ttl;
 		if (d > 1 || d < -1)
@@ -672,7 +723,7 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
     uint16_t idx)
 {
 	uint8_t enc[REC_MAX], *o;
-	size_t len, last = s->recc == 0 ? LAST_LEN : 0;
+	size_t len, last = s->recc == 0 ? last_len(s) : 0;
 
 	if (s->recc == UINT16_MAX) {
 		errno = ENOMEM;
@@ -694,7 +745,9 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 		memcpy(s->buf + s->c.reclen, enc, len);
 	}
 	s->c.reclen += (uint32_t)len;
-	memcpy(s->buf + s->c.reclen, &idx, LAST_LEN);
+	memcpy(s->buf + s->c.reclen, &idx, LAST_PROBE);
+	if (s->af != AF_INET)
+		memcpy(s->buf + s->c.reclen + LAST_PROBE, h->addr.addr, 16);
 	s->recc++;
 	return 0;
 }
