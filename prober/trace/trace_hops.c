@@ -30,12 +30,18 @@
 #define BUF_FIRST 120
 #define BUF_STEP 48
 #define BUF_GROW 8
-/* After the last record: its probe number (2 bytes, for the next
- * record's REC_NEXT) and for IPv6 its address (16, for the next
- * record's REC_V6PREV), counted in the buffer's use while there is one
- * (last_len). */
+/* After the last record, counted in the buffer's use while there is
+ * one (last_len): its probe number (2 bytes, for the next record's
+ * REC_NEXT), and for IPv6 what makes its address whole again (for the
+ * next record's REC_V6PREV, last_addr6): a byte, how many bytes its
+ * address takes in the record (1-17) and LAST_PREV if it is counted
+ * from the previous record's, and then the leading bytes it shares with
+ * that (none else: the source's and the destination's are at hand).
+ * Keeping these 3-19 bytes and not the whole address (18) saves most
+ * where REC_V6PREV saves least. */
 #define LAST_PROBE 2
-#define LAST_ADDR6 16
+#define LAST_PREV 0x80
+#define LAST_ALEN 0x1f
 
 /* The 38-bit signed send-time offset of a probe record, and the value
  * that says the offset is kept aside (struct trace_far). */
@@ -129,11 +135,28 @@ trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 		tx_put(p, off > 0 ? TX_LIM : -TX_LIM);
 }
 
-/* Bytes kept after the last record (see LAST_PROBE). */
+/* Bytes kept after a last record of family AF whose address takes ALEN
+ * bytes (IPv6) and is counted from the previous record's if PREV. */
+static inline size_t
+last_size(int af, unsigned alen, int prev)
+{
+	if (af == AF_INET)
+		return LAST_PROBE;
+	return LAST_PROBE + 1 + (prev ? 17 - alen : 0);
+}
+
+/* Bytes kept after S's last record (see LAST_PROBE), 0 if none. */
 static inline size_t
 last_len(const struct trace_state *s)
 {
-	return s->af == AF_INET ? LAST_PROBE : LAST_PROBE + LAST_ADDR6;
+	uint8_t k;
+
+	if (s->recc == 0)
+		return 0;
+	if (s->af == AF_INET)
+		return LAST_PROBE;
+	k = s->buf[s->c.reclen + LAST_PROBE];
+	return last_size(s->af, k & LAST_ALEN, k & LAST_PREV);
 }
 
 /* Bytes of S's buffer in use: the records (and what is kept after the
@@ -141,8 +164,8 @@ last_len(const struct trace_state *s)
 static size_t
 buf_used(const struct trace_state *s)
 {
-	return s->c.reclen + (s->recc > 0 ? last_len(s) : 0) +
-	    s->probec * sizeof(struct trace_probe);
+	return s->c.reclen + last_len(s) + s->probec *
+	    sizeof(struct trace_probe);
 }
 
 /* Grow the buffer for NEED more bytes between the records and the
@@ -441,6 +464,19 @@ shared(const uint8_t *a, const uint8_t *b)
 	return n < 8 ? n : 8 + shared8(a + 8, b + 8);
 }
 
+/* The address of S's last record (IPv6) into A (see LAST_PROBE). */
+static void
+last_addr6(const struct trace_state *s, uint8_t *a)
+{
+	const uint8_t *k = s->buf + s->c.reclen + LAST_PROBE;
+	const uint8_t *r = s->buf + s->c.reclen - (*k & LAST_ALEN);
+	unsigned n = *r & REC_V6N;
+
+	memcpy(a, (*r & REC_V6PREV) ? k + 1 : (*r & REC_V6SRC) ? s->c.src :
+	    s->c.dst, n);
+	memcpy(a + n, r + 1, 16 - n);
+}
+
 /* Write ADDR (IPv6) into O as the shortest of its forms, counted from
  * the destination's, the source's or PREV (the previous record's, NULL
  * for the first); returns the end. */
@@ -465,18 +501,19 @@ put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr,
 }
 
 /* Encode H, a reply to probe IDX, into O (REC_MAX bytes); returns its
- * length. */
+ * length, and in *ALEN the bytes its address takes (IPv6). */
 static size_t
 rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
-    uint16_t idx, uint8_t *o)
+    uint16_t idx, uint8_t *o, size_t *alen)
 {
 	uint8_t *p = o + 1, hd = 0, prev[16];
 	uint8_t type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
 	    h->icmp_type;
 
-	/* the previous record's address, kept where O may be */
+	/* the previous record's address, made from what is kept where O
+	 * may be */
 	if (s->af != AF_INET && s->recc > 0)
-		memcpy(prev, s->buf + s->c.reclen + LAST_PROBE, 16);
+		last_addr6(s, prev);
 	if (idx == (uint16_t)(last_probe(s) + 1))
 		hd |= REC_NEXT;
 	else
@@ -507,10 +544,13 @@ rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
 		memcpy(p, &h->reply_ipid, 2);
 		p += 2;
 	}
-	if (s->af != AF_INET)
+	if (s->af != AF_INET) {
+		uint8_t *a = p;
+
 		p = put_addr6(s, p, h->addr.addr, s->recc > 0 ? prev :
 		    NULL);
-	else if (memcmp(h->addr.addr, s->c.dst, 4) == 0)
+		*alen = (size_t)(p - a);
+	} else if (memcmp(h->addr.addr, s->c.dst, 4) == 0)
 		hd |= REC_DST;
 	else {
 		memcpy(p, h->addr.addr, 4);
@@ -714,40 +754,61 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 	return 0;
 }
 
+/* Keep after S's last record (just added: its address ALEN bytes at
+ * its end, IPv6) its probe number IDX and what makes ADDR, its address,
+ * whole again (see LAST_PROBE). */
+static void
+last_put(struct trace_state *s, uint16_t idx, const uint8_t *addr,
+    size_t alen)
+{
+	uint8_t *k = s->buf + s->c.reclen;
+	int prev;
+
+	memcpy(k, &idx, LAST_PROBE);
+	if (s->af == AF_INET)
+		return;
+	k += LAST_PROBE;
+	prev = (s->buf[s->c.reclen - alen] & REC_V6PREV) != 0;
+	*k = (uint8_t)(alen | (prev ? LAST_PREV : 0));
+	if (prev)
+		memcpy(k + 1, addr, 17 - alen);
+}
+
 /* Append H (its icmpext becomes the record's) answering probe IDX.
  * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's).  Encoded in
- * place when the buffer has room for the longest record, else aside and
- * the buffer grown by what it takes. */
+ * place when the buffer has room for the longest record and what is
+ * kept after it, else aside and the buffer grown by what it takes. */
 int
 trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
     uint16_t idx)
 {
 	uint8_t enc[REC_MAX], *o;
-	size_t len, last = s->recc == 0 ? last_len(s) : 0;
+	size_t len, alen = 0, old = last_len(s), add;
 
 	if (s->recc == UINT16_MAX) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (buf_used(s) + REC_MAX + last <= s->bufcap) {
+	if (buf_used(s) - old + REC_MAX + last_size(s->af, 1, 1) <=
+	    s->bufcap) {
 		/* the side record first: a failure leaves the buffer as
-		 * it was (the last record's probe number is where this one
-		 * goes) */
+		 * it was (what is kept after the last record is where this
+		 * one goes) */
 		if (rec_extra(s, h, s->recc) == -1)
 			return -1;
 		o = s->buf + s->c.reclen;
-		len = rec_encode(s, h, idx, o);
+		len = rec_encode(s, h, idx, o, &alen);
 	} else {
-		len = rec_encode(s, h, idx, enc);
-		if (buf_room(s, len + last) == -1 ||
+		len = rec_encode(s, h, idx, enc, &alen);
+		add = len + last_size(s->af, (unsigned)alen,
+		    s->af != AF_INET && (enc[len - alen] & REC_V6PREV));
+		if (buf_room(s, add > old ? add - old : 0) == -1 ||
 		    rec_extra(s, h, s->recc) == -1)
 			return -1;
 		memcpy(s->buf + s->c.reclen, enc, len);
 	}
 	s->c.reclen += (uint32_t)len;
-	memcpy(s->buf + s->c.reclen, &idx, LAST_PROBE);
-	if (s->af != AF_INET)
-		memcpy(s->buf + s->c.reclen + LAST_PROBE, h->addr.addr, 16);
+	last_put(s, idx, h->addr.addr, alen);
 	s->recc++;
 	return 0;
 }
