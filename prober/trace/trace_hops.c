@@ -442,6 +442,31 @@ unzigzag(uint32_t v)
 	return (int32_t)(v >> 1) ^ -(int32_t)(v & 1);
 }
 
+/* Copy N bytes (at most 16) from S to D, which do not overlap, inline:
+ * two fixed-size copies that may overlap each other (an address's parts
+ * are 0-16 bytes; memcpy of a length known only at run time is a call).
+ */
+static inline void
+copy16(uint8_t *d, const uint8_t *s, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else
+		while (n-- > 0)
+			*d++ = *s++;
+}
+
 /* Leading bytes A and B (8 each) share: the first that differs is the
  * lowest set byte of their exclusive or read little-endian. */
 static inline unsigned
@@ -472,9 +497,9 @@ last_addr6(const struct trace_state *s, uint8_t *a)
 	const uint8_t *r = s->buf + s->c.reclen - (*k & LAST_ALEN);
 	unsigned n = *r & REC_V6N;
 
-	memcpy(a, (*r & REC_V6PREV) ? k + 1 : (*r & REC_V6SRC) ? s->c.src :
+	copy16(a, (*r & REC_V6PREV) ? k + 1 : (*r & REC_V6SRC) ? s->c.src :
 	    s->c.dst, n);
-	memcpy(a + n, r + 1, 16 - n);
+	copy16(a + n, r + 1, 16 - n);
 }
 
 /* Write ADDR (IPv6) into O as the shortest of its forms, counted from
@@ -496,7 +521,7 @@ put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr,
 		how = REC_V6PREV;
 	}
 	*o++ = (uint8_t)(n | how);
-	memcpy(o, addr + n, 16 - n);
+	copy16(o, addr + n, 16 - n);
 	return o + 16 - n;
 }
 
@@ -583,9 +608,9 @@ get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 	}
 	n = *i & REC_V6N;
 	if (!(*i & REC_V6PREV))	/* else R's first N bytes are already */
-		memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
+		copy16(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
 	i++;
-	memcpy(r->addr + n, i, 16 - n);
+	copy16(r->addr + n, i, 16 - n);
 	return i + 16 - n;
 }
 
@@ -771,13 +796,13 @@ last_put(struct trace_state *s, uint16_t idx, const uint8_t *addr,
 	prev = (s->buf[s->c.reclen - alen] & REC_V6PREV) != 0;
 	*k = (uint8_t)(alen | (prev ? LAST_PREV : 0));
 	if (prev)
-		memcpy(k + 1, addr, 17 - alen);
+		copy16(k + 1, addr, 17 - alen);
 }
 
 /* Append H (its icmpext becomes the record's) answering probe IDX.
  * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's).  Encoded in
  * place when the buffer has room for the longest record and what is
- * kept after it, else aside and the buffer grown by what it takes. */
+ * kept after it, else aside and the buffer grown by what they take. */
 int
 trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
     uint16_t idx)
@@ -789,8 +814,10 @@ trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
 		errno = ENOMEM;
 		return -1;
 	}
-	if (buf_used(s) - old + REC_MAX + last_size(s->af, 1, 1) <=
-	    s->bufcap) {
+	/* a record counted from the previous one leaves out of its address
+	 * (up to 17 bytes with its byte) what is kept after it: both fit
+	 * in REC_MAX and the 3 bytes kept besides */
+	if (buf_used(s) - old + REC_MAX + LAST_PROBE + 1 <= s->bufcap) {
 		/* the side record first: a failure leaves the buffer as
 		 * it was (what is kept after the last record is where this
 		 * one goes) */
