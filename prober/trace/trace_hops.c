@@ -3,8 +3,10 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * encoded records (11-12 bytes for most IPv4 replies, 7-24 for IPv6:
- * what is as most replies have it is left out, numbers are varints),
+ * encoded records (11-12 bytes for most IPv4 replies; IPv6 7 for a
+ * router's address a byte from the previous record's, up to 24 for one
+ * like no other: what is as most replies have it is left out, numbers
+ * are varints, an IPv6 address is what it adds to a similar one),
  * the rare next-hop MTU, ICMP extension and unusual quotes aside, and
  * become the result's hops (one exact allocation) when the trace is
  * done.  The records and the probe records (7 bytes, random access)
