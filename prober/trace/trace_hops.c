@@ -356,9 +356,9 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
  * (REC_V6PREV: counted from the previous record's address, REC_V6SRC:
  * from the source's, neither: from the destination's; low five bits:
  * how many leading bytes it shares with that one) and the rest.
- * Routers' addresses along a path share more with one another than with
- * the ends': most IPv6 addresses take 2-6 bytes counted from the
- * previous record's (10-15 from the ends'). */
+ * Routers' addresses along a path often share more with one another than
+ * with the ends': trace-mem's (2001:2:0:e000::N) take 2 bytes counted
+ * from the previous record's, 11 from the destination's. */
 #define REC_FLAGS	0x01	/* else REPLY_TTL | TS_SOCK_RX */
 #define REC_TYPE	0x02	/* ICMP type and code, else time exceeded */
 #define REC_QTTL	0x04	/* the quote's TTL, else 1 */
@@ -446,8 +446,7 @@ unzigzag(uint32_t v)
 
 /* Copy N bytes (at most 16) from S to D, which do not overlap, inline:
  * two fixed-size copies that may overlap each other (an address's parts
- * are 0-16 bytes; memcpy of a length known only at run time is a call).
- */
+ * are 0-16 bytes; memcpy of a run-time length is a call). */
 static inline void
 copy16(uint8_t *d, const uint8_t *s, size_t n)
 {
@@ -770,8 +769,10 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 		i = skip_rtt_size(i) + 1 + opt_len[hd & 0x1f];	/* TTL */
 		if (v4)
 			hit = addr4_is(&i, hd, &k);
-		else
-			hit = (prev = addr6_shared(&i, &k, prev)) == 16;
+		else {
+			prev = addr6_shared(&i, &k, prev);
+			hit = prev == 16;
+		}
 		if (!hit)
 			continue;
 		d = (int)trace_probe_at(s, (uint16_t)probe)->ttl - ttl;
