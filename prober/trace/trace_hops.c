@@ -3,8 +3,10 @@
  * A struct scamper_trace_hop is 96 bytes and the hop array grows by
  * doubling; with many thousands of traces in flight that is most of the
  * prober's memory.  Replies for the main hop list are kept here as
- * encoded records (11-12 bytes for most IPv4 replies, 7-24 for IPv6:
- * what is as most replies have it is left out, numbers are varints),
+ * encoded records (11-12 bytes for most IPv4 replies; IPv6 7 for a
+ * router's address a byte from the previous record's, up to 24 for one
+ * like no other: what is as most replies have it is left out, numbers
+ * are varints, an IPv6 address is what it adds to a similar one),
  * the rare next-hop MTU, ICMP extension and unusual quotes aside, and
  * become the result's hops (one exact allocation) when the trace is
  * done.  The records and the probe records (7 bytes, random access)
@@ -30,9 +32,18 @@
 #define BUF_FIRST 120
 #define BUF_STEP 48
 #define BUF_GROW 8
-/* After the last record, LAST_LEN bytes: its probe number (for the next
- * record's REC_NEXT), counted in the buffer's use while there is one. */
-#define LAST_LEN 2
+/* After the last record, counted in the buffer's use while there is
+ * one (last_len): its probe number (2 bytes, for the next record's
+ * REC_NEXT), and for IPv6 what makes its address whole again (for the
+ * next record's REC_V6PREV, last_addr6): a byte, how many bytes its
+ * address takes in the record (1-17) and LAST_PREV if it is counted
+ * from the previous record's, and then the leading bytes it shares with
+ * that (none else: the source's and the destination's are at hand).
+ * Keeping these 3-19 bytes and not the whole address (18) saves most
+ * where REC_V6PREV saves least. */
+#define LAST_PROBE 2
+#define LAST_PREV 0x80
+#define LAST_ALEN 0x1f
 
 /* The 38-bit signed send-time offset of a probe record, and the value
  * that says the offset is kept aside (struct trace_far). */
@@ -126,13 +137,37 @@ trace_probe_set_tx(struct trace_state *s, struct trace_probe *p,
 		tx_put(p, off > 0 ? TX_LIM : -TX_LIM);
 }
 
-/* Bytes of S's buffer in use: the records (and the last one's probe
- * number) and the probes. */
+/* Bytes kept after a last record of family AF whose address takes ALEN
+ * bytes (IPv6) and is counted from the previous record's if PREV. */
+static inline size_t
+last_size(int af, unsigned alen, int prev)
+{
+	if (af == AF_INET)
+		return LAST_PROBE;
+	return LAST_PROBE + 1 + (prev ? 17 - alen : 0);
+}
+
+/* Bytes kept after S's last record (see LAST_PROBE), 0 if none. */
+static inline size_t
+last_len(const struct trace_state *s)
+{
+	uint8_t k;
+
+	if (s->recc == 0)
+		return 0;
+	if (s->af == AF_INET)
+		return LAST_PROBE;
+	k = s->buf[s->c.reclen + LAST_PROBE];
+	return last_size(s->af, k & LAST_ALEN, k & LAST_PREV);
+}
+
+/* Bytes of S's buffer in use: the records (and what is kept after the
+ * last one) and the probes. */
 static size_t
 buf_used(const struct trace_state *s)
 {
-	return s->c.reclen + (s->recc > 0 ? LAST_LEN : 0) +
-	    s->probec * sizeof(struct trace_probe);
+	return s->c.reclen + last_len(s) + s->probec *
+	    sizeof(struct trace_probe);
 }
 
 /* Grow the buffer for NEED more bytes between the records and the
@@ -318,8 +353,12 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
  * reply size's difference from a full quote (zigzag), as varints, and
  * the reply TTL; then the fields the header names, in its bits' order;
  * then the address: for IPv4 4 bytes unless REC_DST, for IPv6 a byte
- * (REC_V6SRC: counted from the source's, else the destination's; low
- * bits: how many leading bytes it shares with it) and the rest. */
+ * (REC_V6PREV: counted from the previous record's address, REC_V6SRC:
+ * from the source's, neither: from the destination's; low five bits:
+ * how many leading bytes it shares with that one) and the rest.
+ * Routers' addresses along a path often share more with one another than
+ * with the ends': trace-mem's (2001:2:0:e000::N) take 2 bytes counted
+ * from the previous record's, 11 from the destination's. */
 #define REC_FLAGS	0x01	/* else REPLY_TTL | TS_SOCK_RX */
 #define REC_TYPE	0x02	/* ICMP type and code, else time exceeded */
 #define REC_QTTL	0x04	/* the quote's TTL, else 1 */
@@ -328,6 +367,8 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 #define REC_DST		0x20	/* IPv4: the address is the destination's */
 #define REC_NEXT	0x40	/* the probe follows the previous record's */
 #define REC_V6SRC	0x80	/* in the IPv6 address byte */
+#define REC_V6PREV	0x40	/* in the IPv6 address byte */
+#define REC_V6N		0x1f	/* in the IPv6 address byte */
 #define REC_MAX		40	/* bytes a record can take */
 #define PROBE_NONE	0xffff	/* "before the first": + 1 is 0 */
 
@@ -403,39 +444,102 @@ unzigzag(uint32_t v)
 	return (int32_t)(v >> 1) ^ -(int32_t)(v & 1);
 }
 
+/* Copy N bytes (at most 16) from S to D, which do not overlap, inline:
+ * two fixed-size copies that may overlap each other (an address's parts
+ * are 0-16 bytes; memcpy of a run-time length is a call). */
+static inline void
+copy16(uint8_t *d, const uint8_t *s, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else
+		while (n-- > 0)
+			*d++ = *s++;
+}
+
+/* Leading bytes A and B (8 each) share: the first that differs is the
+ * lowest set byte of their exclusive or read little-endian. */
+static inline unsigned
+shared8(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	x = le64toh(x ^ y);
+	return x == 0 ? 8 : (unsigned)__builtin_ctzll(x) >> 3;
+}
+
 /* Leading bytes A and B (16 each) share. */
 static unsigned
 shared(const uint8_t *a, const uint8_t *b)
 {
-	unsigned n = 0;
+	unsigned n = shared8(a, b);
 
-	while (n < 16 && a[n] == b[n])
-		n++;
-	return n;
+	return n < 8 ? n : 8 + shared8(a + 8, b + 8);
 }
 
-/* Write ADDR (IPv6) into O as the shorter of its forms; returns the end. */
-static uint8_t *
-put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr)
+/* The address of S's last record (IPv6) into A (see LAST_PROBE). */
+static void
+last_addr6(const struct trace_state *s, uint8_t *a)
 {
-	unsigned nd = shared(addr, s->c.dst),
-	    ns = shared(addr, s->c.src), n = nd >= ns ? nd : ns;
+	const uint8_t *k = s->buf + s->c.reclen + LAST_PROBE;
+	const uint8_t *r = s->buf + s->c.reclen - (*k & LAST_ALEN);
+	unsigned n = *r & REC_V6N;
 
-	*o++ = (uint8_t)(n | (nd >= ns ? 0 : REC_V6SRC));
-	memcpy(o, addr + n, 16 - n);
+	copy16(a, (*r & REC_V6PREV) ? k + 1 : (*r & REC_V6SRC) ? s->c.src :
+	    s->c.dst, n);
+	copy16(a + n, r + 1, 16 - n);
+}
+
+/* Write ADDR (IPv6) into O as the shortest of its forms, counted from
+ * the destination's, the source's or PREV (the previous record's, NULL
+ * for the first); returns the end. */
+static uint8_t *
+put_addr6(const struct trace_state *s, uint8_t *o, const uint8_t *addr,
+    const uint8_t *prev)
+{
+	unsigned n = shared(addr, s->c.dst), m = shared(addr, s->c.src);
+	uint8_t how = 0;
+
+	if (m > n) {
+		n = m;
+		how = REC_V6SRC;
+	}
+	if (prev != NULL && n < 16 && (m = shared(addr, prev)) > n) {
+		n = m;
+		how = REC_V6PREV;
+	}
+	*o++ = (uint8_t)(n | how);
+	copy16(o, addr + n, 16 - n);
 	return o + 16 - n;
 }
 
 /* Encode H, a reply to probe IDX, into O (REC_MAX bytes); returns its
- * length. */
+ * length, and in *ALEN the bytes its address takes (IPv6). */
 static size_t
 rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
-    uint16_t idx, uint8_t *o)
+    uint16_t idx, uint8_t *o, size_t *alen)
 {
-	uint8_t *p = o + 1, hd = 0;
+	uint8_t *p = o + 1, hd = 0, prev[16];
 	uint8_t type = (h->flags & SCAMPER_TRACE_HOP_TCP) ? h->tcp_flags :
 	    h->icmp_type;
 
+	/* the previous record's address, made from what is kept where O
+	 * may be */
+	if (s->af != AF_INET && s->recc > 0)
+		last_addr6(s, prev);
 	if (idx == (uint16_t)(last_probe(s) + 1))
 		hd |= REC_NEXT;
 	else
@@ -466,9 +570,13 @@ rec_encode(const struct trace_state *s, const struct scamper_trace_hop *h,
 		memcpy(p, &h->reply_ipid, 2);
 		p += 2;
 	}
-	if (s->af != AF_INET)
-		p = put_addr6(s, p, h->addr.addr);
-	else if (memcmp(h->addr.addr, s->c.dst, 4) == 0)
+	if (s->af != AF_INET) {
+		uint8_t *a = p;
+
+		p = put_addr6(s, p, h->addr.addr, s->recc > 0 ? prev :
+		    NULL);
+		*alen = (size_t)(p - a);
+	} else if (memcmp(h->addr.addr, s->c.dst, 4) == 0)
 		hd |= REC_DST;
 	else {
 		memcpy(p, h->addr.addr, 4);
@@ -487,7 +595,8 @@ get_opt(const uint8_t *i, uint8_t hd, uint8_t bit, uint8_t def, uint8_t *v)
 	return i;
 }
 
-/* Decode the address of R at I; returns the end. */
+/* Decode the address of R at I (R's address the previous record's);
+ * returns the end. */
 static const uint8_t *
 get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
     struct trace_hoprec *r)
@@ -498,10 +607,11 @@ get_addr(const struct trace_state *s, const uint8_t *i, uint8_t hd,
 		memcpy(r->addr, (hd & REC_DST) ? s->c.dst : i, 4);
 		return (hd & REC_DST) ? i : i + 4;
 	}
-	n = *i & 0x1f;
-	memcpy(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
+	n = *i & REC_V6N;
+	if (!(*i & REC_V6PREV))	/* else R's first N bytes are already */
+		copy16(r->addr, (*i & REC_V6SRC) ? s->c.src : s->c.dst, n);
 	i++;
-	memcpy(r->addr + n, i, 16 - n);
+	copy16(r->addr + n, i, 16 - n);
 	return i + 16 - n;
 }
 
@@ -609,22 +719,24 @@ addr4_is(const uint8_t **i, uint8_t hd, const struct loop_key *k)
 	return x == k->a4;
 }
 
-/* The same for IPv6: the record's leading N bytes are the destination's
- * or the source's, so they match K's if K shares as many with it. */
-static int
-addr6_is(const uint8_t **i, const struct loop_key *k)
+/* For IPv6, the leading bytes the address of the record at *I shares
+ * with K's, PREV being what the previous record's shares (16: it is
+ * K's); *I moves past it.  The record's leading N bytes are those of
+ * the address it is counted from: if that shares fewer with K's, the
+ * record shares as many as it does; else N and what its own bytes add. */
+static unsigned
+addr6_shared(const uint8_t **i, const struct loop_key *k, unsigned prev)
 {
 	const uint8_t *p = *i;
-	unsigned n = *p & 0x1f, have = (*p & REC_V6SRC) ? k->ns : k->nd;
+	unsigned n = *p & REC_V6N, have = (*p & REC_V6PREV) ? prev :
+	    (*p & REC_V6SRC) ? k->ns : k->nd;
 
 	*i = p + 1 + 16 - n;
 	if (n > have)
-		return 0;
-	/* from the last byte: routers' addresses differ most there */
-	for (unsigned j = 16; j-- > n; )
-		if (p[1 + j - n] != k->addr[j])
-			return 0;
-	return 1;
+		return have;
+	for (p++; n < 16 && *p == k->addr[n]; p++)
+		n++;
+	return n;
 }
 
 int
@@ -635,6 +747,7 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 	struct loop_key k = { .addr = addr };
 	int v4 = s->af == AF_INET;
 	uint32_t probe = PROBE_NONE;
+	unsigned prev = 0;		/* IPv6: see addr6_shared */
 
 	if (v4) {
 		memcpy(&k.a4, addr, 4);
@@ -645,7 +758,7 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 	}
 	while (i < end) {
 		uint8_t hd = *i++;
-		int d;
+		int d, hit;
 
 		if (hd & REC_NEXT)
 			probe = (uint16_t)(probe + 1);
@@ -654,7 +767,13 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 		else
 			i = get_varint(i, &probe);
 		i = skip_rtt_size(i) + 1 + opt_len[hd & 0x1f];	/* TTL */
-		if (!(v4 ? addr4_is(&i, hd, &k) : addr6_is(&i, &k)))
+		if (v4)
+			hit = addr4_is(&i, hd, &k);
+		else {
+			prev = addr6_shared(&i, &k, prev);
+			hit = prev == 16;
+		}
+		if (!hit)
 			continue;
 		d = (int)trace_probe_at(s, (uint16_t)probe)->ttl - ttl;
 		if (d > 1 || d < -1)
@@ -663,38 +782,63 @@ trace_rec_looped(const struct trace_state *s, const uint8_t *addr,
 	return 0;
 }
 
+/* Keep after S's last record (just added: its address ALEN bytes at
+ * its end, IPv6) its probe number IDX and what makes ADDR, its address,
+ * whole again (see LAST_PROBE). */
+static void
+last_put(struct trace_state *s, uint16_t idx, const uint8_t *addr,
+    size_t alen)
+{
+	uint8_t *k = s->buf + s->c.reclen;
+	int prev;
+
+	memcpy(k, &idx, LAST_PROBE);
+	if (s->af == AF_INET)
+		return;
+	k += LAST_PROBE;
+	prev = (s->buf[s->c.reclen - alen] & REC_V6PREV) != 0;
+	*k = (uint8_t)(alen | (prev ? LAST_PREV : 0));
+	if (prev)
+		copy16(k + 1, addr, 17 - alen);
+}
+
 /* Append H (its icmpext becomes the record's) answering probe IDX.
  * Returns 0 or -1 (ENOMEM; H's icmpext is then still H's).  Encoded in
- * place when the buffer has room for the longest record, else aside and
- * the buffer grown by what it takes. */
+ * place when the buffer has room for the longest record and what is
+ * kept after it, else aside and the buffer grown by what they take. */
 int
 trace_rec_add(struct trace_state *s, struct scamper_trace_hop *h,
     uint16_t idx)
 {
 	uint8_t enc[REC_MAX], *o;
-	size_t len, last = s->recc == 0 ? LAST_LEN : 0;
+	size_t len, alen = 0, old = last_len(s), add;
 
 	if (s->recc == UINT16_MAX) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (buf_used(s) + REC_MAX + last <= s->bufcap) {
+	/* a record counted from the previous one leaves out of its address
+	 * (up to 17 bytes with its byte) what is kept after it: both fit
+	 * in REC_MAX and the 3 bytes kept besides */
+	if (buf_used(s) - old + REC_MAX + LAST_PROBE + 1 <= s->bufcap) {
 		/* the side record first: a failure leaves the buffer as
-		 * it was (the last record's probe number is where this one
-		 * goes) */
+		 * it was (what is kept after the last record is where this
+		 * one goes) */
 		if (rec_extra(s, h, s->recc) == -1)
 			return -1;
 		o = s->buf + s->c.reclen;
-		len = rec_encode(s, h, idx, o);
+		len = rec_encode(s, h, idx, o, &alen);
 	} else {
-		len = rec_encode(s, h, idx, enc);
-		if (buf_room(s, len + last) == -1 ||
+		len = rec_encode(s, h, idx, enc, &alen);
+		add = len + last_size(s->af, (unsigned)alen,
+		    s->af != AF_INET && (enc[len - alen] & REC_V6PREV));
+		if (buf_room(s, add > old ? add - old : 0) == -1 ||
 		    rec_extra(s, h, s->recc) == -1)
 			return -1;
 		memcpy(s->buf + s->c.reclen, enc, len);
 	}
 	s->c.reclen += (uint32_t)len;
-	memcpy(s->buf + s->c.reclen, &idx, LAST_LEN);
+	last_put(s, idx, h->addr.addr, alen);
 	s->recc++;
 	return 0;
 }

@@ -95,7 +95,9 @@ struct trace_far {
  * trace_rec_next decodes it: what a reply fills of a struct
  * scamper_trace_hop (96 bytes; the probe fields come from the probe
  * record).  Records are kept encoded in one byte stream (trace_hops.c:
- * 11-12 bytes for a typical IPv4 reply, about 7-24 for IPv6): a header
+ * 11-12 bytes for a typical IPv4 reply, about 7-24 for IPv6: an IPv6
+ * address counted from the previous record's, the source's or the
+ * destination's): a header
  * of which fields differ from what most replies hold, then varints and
  * the address.  The quoted length and TOS are the probe's size and -t
  * when the reply quotes the probe, else 0 (trace_hops.c:

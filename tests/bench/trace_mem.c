@@ -15,9 +15,10 @@
  *
  * With -6 the routers are 2001:2:0:e000::1 ... and the destinations in
  * 2001:2::/64; with -6 -d the routers are 2001:db8:I:I::I instead, which
- * share only their first two bytes with the source's and destination's
- * addresses (IPv6 records keep an address as the bytes it adds to one
- * of those: -d is the case where that saves least).
+ * share their first five bytes with the source's (2001:db8::1) and with
+ * one another, two with the destination's (IPv6 records keep an address
+ * as the bytes it adds to one of those or to the previous record's: -d is
+ * the case where that saves least).
  *
  * usage: trace-mem [-6 [-d]] [-n TRACES] [-p PPS] [-h HOPS]
  *            [-c "trace -P METHOD"]

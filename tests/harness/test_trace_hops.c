@@ -6,7 +6,9 @@
  * quoting another length or TOS, one quoting nothing, an echo reply, a
  * TCP reply, a next-hop MTU -- with probe records spread over modes and
  * the buffer grown several times -- and the encoding's edges (edges()),
- * and the result's hop arrays reused (hops_reuse).  No network, no core: the state is built by hand.
+ * and the result's hop arrays reused (hops_reuse), and IPv6 addresses
+ * counted from the previous record's (prev6_cycles, prev6_size).  No
+ * network, no core: the state is built by hand.
  */
 #include <check.h>
 #include <netinet/in.h>
@@ -462,5 +464,170 @@ START_TEST(hops_reuse)
 }
 END_TEST
 
+/* The address of IPv6 record K of prev6's set (K from START): by K % 8
+ * an address unrelated to any other, the previous one's with its last
+ * byte changed, the previous one again, the destination, the source's
+ * but for its last two bytes, the previous one's with its second half
+ * changed, an earlier record's again, or one sharing a byte more with
+ * the previous one than with the destination. */
+static void
+prev6_addr(const struct trace_state *s, const struct scamper_trace_hop *in,
+    int k, int start, uint8_t *a)
+{
+	const uint8_t *p = k > 0 ? in[k - 1].addr.addr : s->c.dst;
+
+	memcpy(a, p, 16);
+	switch ((k + start) % 8) {
+	case 0:
+		for (int j = 0; j < 16; j++)
+			a[j] = (uint8_t)(0x40 + 37 * k + 11 * j);
+		break;
+	case 1:
+		a[15] = (uint8_t)(a[15] + 1);
+		break;
+	case 2:
+		break;
+	case 3:
+		memcpy(a, s->c.dst, 16);
+		break;
+	case 4:
+		memcpy(a, s->c.src, 16);
+		a[14] = (uint8_t)k;
+		a[15] = (uint8_t)(k * 3);
+		break;
+	case 5:
+		memset(a + 8, 0x5a ^ k, 8);
+		break;
+	case 6:
+		if (k >= 3)
+			memcpy(a, in[k / 3].addr.addr, 16);
+		break;
+	case 7:
+		a[7] = (uint8_t)(s->c.dst[7] ^ 0xff);	/* dst shares 0 */
+		a[14] = (uint8_t)(a[14] ^ 1);
+		break;
+	}
+}
+
+/* Whether a record of IN (N) holds ADDR at a TTL more than one from
+ * TTL: the loop check done the long way. */
+static int
+looped_naive(const struct scamper_trace_hop *in, int n, const uint8_t *addr,
+    int ttl)
+{
+	for (int k = 0; k < n; k++)
+		if (memcmp(in[k].addr.addr, addr, 16) == 0 &&
+		    abs(in[k].probe_ttl - ttl) > 1)
+			return 1;
+	return 0;
+}
+
+/* IPv6 addresses counted from the previous record's (REC_V6PREV), the
+ * source's or the destination's: N records (every third probe left
+ * unanswered: anonymous hops) starting in START's place of prev6_addr's
+ * cycle come back from the decoder, the loop check and the commit, with
+ * the buffer grown while records are in it. */
+static void
+prev6(int n, int start)
+{
+	struct trace_state s;
+	struct scamper_trace *t;
+	struct scamper_trace_hop in[160], h;
+	struct trace_hoprec r;
+	uint32_t off = 0;
+	uint8_t a[16];
+	int k = 0, nprobe = n + n / 2 + 1;
+
+	ck_assert_int_le(n, 160);
+	memset(&s, 0, sizeof(s));
+	s.af = AF_INET6;
+	s.c.tos = TOS;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	memcpy(s.c.src, (uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 16);
+	memcpy(s.c.dst, (uint8_t[16]){ 0x20, 0x01, 0x0d, 0xb8, 0xff, 2, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 9 }, 16);
+	ck_assert_ptr_nonnull(t = scamper_trace_alloc());
+	for (int i = 0; i < nprobe; i++) {
+		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(i + 1), 1,
+		    PROBE_SIZE));
+		trace_probe_set_tx(&s, trace_probe_at(&s, (uint16_t)i),
+		    (struct stamp){ START_NS + (int64_t)i * 1000003 });
+		s.probec++;
+		if (i % 3 == 2 || k == n)
+			continue;			/* anonymous */
+		mkhop(&s, i, &in[k]);
+		prev6_addr(&s, in, k, start, a);
+		scamper_addr_set(&in[k].addr, SCAMPER_ADDR_IPV6, a);
+		h = in[k];
+		ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)i), 0);
+		k++;
+	}
+	ck_assert_int_eq(k, n);
+	for (k = 0; trace_rec_next(&s, &off, &r) == 0; k++) {
+		ck_assert_msg(memcmp(r.addr, in[k].addr.addr, 16) == 0,
+		    "record %d of %d (from %d): address", k, n, start);
+		ck_assert_uint_eq(trace_rec_ttl(&s, &r), in[k].probe_ttl);
+	}
+	ck_assert_int_eq(k, n);
+	for (k = 0; k < n; k++)
+		for (int ttl = 1; ttl < nprobe + 3; ttl += 7)
+			ck_assert_int_eq(trace_rec_looped(&s, in[k].addr.addr,
+			    (uint8_t)ttl), looped_naive(in, n,
+			    in[k].addr.addr, ttl));
+	memcpy(a, s.c.dst, 16);
+	a[15] ^= 0x80;				/* known to none */
+	ck_assert_int_eq(trace_rec_looped(&s, a, 200), looped_naive(in, n,
+	    a, 200));
+	commit_compare(&s, t, in, n);
+}
+
+START_TEST(prev6_cycles)
+{
+	for (int start = 0; start < 8; start++) {
+		prev6(1, start);
+		prev6(2, start);
+		prev6(9, start);
+		prev6(160, start);
+	}
+}
+END_TEST
+
+/* A path's routers sharing all but their last byte take 7 bytes a
+ * record counted from the previous one (against 16 counted from the
+ * destination, which shares six with them), and a repeated address 6. */
+START_TEST(prev6_size)
+{
+	struct trace_state s;
+	struct scamper_trace_hop h;
+	uint32_t len = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.af = AF_INET6;
+	s.c.probe_size = PROBE_SIZE;
+	s.c.start = (struct stamp){ START_NS };
+	memcpy(s.c.dst, (uint8_t[16]){ 0x20, 0x01, 0, 2, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 7 }, 16);
+	for (int k = 0; k < 12; k++) {
+		ck_assert_ptr_nonnull(trace_probe_add(&s, (uint8_t)(k + 1), 1,
+		    PROBE_SIZE));
+		trace_probe_set_tx(&s, trace_probe_at(&s, (uint16_t)k),
+		    (struct stamp){ START_NS + k * 1000 });
+		s.probec++;
+		mkhop(&s, 0, &h);
+		h.probe_ttl = (uint8_t)(k + 1);
+		memcpy(h.addr.addr, (uint8_t[16]){ 0x20, 0x01, 0, 2, 0, 0,
+		    0xe0, 0, 0, 0, 0, 0, 0, 0, 0, (uint8_t)(k < 11 ? k + 1 :
+		    k) }, 16);
+		ck_assert_int_eq(trace_rec_add(&s, &h, (uint16_t)k), 0);
+		/* header, probe by REC_NEXT, RTT 2, size, TTL, address */
+		ck_assert_uint_eq(s.c.reclen - len, k == 0 ? 16 : k < 11 ?
+		    7 : 6);
+		len = s.c.reclen;
+	}
+	trace_state_clear(&s);
+}
+END_TEST
+
 CHECK_MAIN("trace-hops", "records", ipv4, ipv6, edges4, edges6, probe_tx,
-    growth, probe_numbers, hops_reuse)
+    growth, probe_numbers, hops_reuse, prev6_cycles, prev6_size)
