@@ -181,6 +181,47 @@ START_TEST(tick)
 }
 END_TEST
 
+struct dense {
+	struct loop *l;
+	struct timer t;
+	int fires;
+	struct monotime first, last;
+};
+
+/* A timer that comes back 2 ms after each firing, six times. */
+static void
+on_dense(void *arg)
+{
+	struct dense *d = arg;
+
+	d->last = monotime_now();
+	if (d->fires++ == 0)
+		d->first = d->last;
+	if (d->fires < 6)
+		ck_assert_int_eq(loop_timer_after(d->l, &d->t, 2), 0);
+}
+
+/* Busy with timers only, each due within a tick of the last: the loop
+ * does not wait for one between ticks (a wake-up each) but runs it after
+ * the next tick's sleep, so firings are a tick apart or more: five
+ * intervals, five ticks at least, loaded or not (woken for each timer:
+ * 2, 18, 2, 18, 2 ms). */
+START_TEST(tick_timers)
+{
+	struct dense d = { 0 };
+
+	if ((d.l = mkloop(_i)) == NULL)
+		return;
+	loop_set_tick(d.l, 20 * 1000000LL);
+	timer_init(&d.t, on_dense, &d);
+	ck_assert_int_eq(loop_timer_after(d.l, &d.t, 2), 0);
+	ck_assert_int_eq(loop_run(d.l), 0);
+	ck_assert_int_eq(d.fires, 6);
+	ck_assert(monotime_sub_ns(d.last, d.first) >= 5 * 20 * 1000000LL);
+	loop_free(d.l);
+}
+END_TEST
+
 static void
 on_sig(int signo, void *arg)
 {
@@ -264,7 +305,8 @@ int
 main(void)
 {
 	const TTest *each_kind[] = {
-		fd_ready, timers, signals_and_stop, empty_loop_returns, tick
+		fd_ready, timers, signals_and_stop, empty_loop_returns, tick,
+		tick_timers
 	};
 	TCase *tc = tcase_create("backends");
 
