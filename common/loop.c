@@ -447,24 +447,6 @@ loop_set_tick(struct loop *l, int64_t tick_ns)
 }
 
 /*
- * How long the backend may wait: until the next timer; but while busy,
- * a timer due within a tick is not worth a wake-up of its own: look at
- * the descriptors without blocking, and let the next tick's sleep run
- * it (up to a tick late, as the tick allows), so a busy loop wakes once
- * a tick and not also for each timer between.
- */
-static int
-loop_wait_ms(struct loop *l)
-{
-	int ms = loop_timeout(l);
-
-	if (l->tick_ns > 0 && l->busy && l->clock.mono == NULL && ms > 0 &&
-	    (int64_t)ms * 1000000 < l->tick_ns)
-		return 0;
-	return ms;
-}
-
-/*
  * Sleep out the rest of the tick that began when the last wait returned,
  * so that what became ready meanwhile is taken in one pass.  Only when
  * busy: after a wait that blocked a tick or more, events are sparse and
@@ -509,7 +491,7 @@ loop_run(struct loop *l)
 		    timer_heap_peek(&l->timers) == NULL))
 			break;
 		before = clock_mono(l);
-		if (l->be->wait(l->bestate, loop_wait_ms(l), loop_ready, l)
+		if (l->be->wait(l->bestate, loop_timeout(l), loop_ready, l)
 		    == -1 && errno != EINTR)
 			return -1;
 		l->woke = clock_mono(l);

@@ -117,9 +117,8 @@ int loop_run(struct loop *l);
 /* Let at least TICK_NS nanoseconds pass between two returns from the
  * backend's wait while the loop is busy (0, the default: no minimum).
  * Work that arrives within a tick is then handled together: one wake-up
- * for many replies and timers instead of one each: while busy, the loop
- * does not block for a timer due within a tick but runs it after the next
- * tick's sleep.  Timers fire up to a tick late; nothing is lost. */
+ * for many replies and timers instead of one each.  Timers fire up to a
+ * tick late; nothing is lost. */
 void loop_set_tick(struct loop *l, int64_t tick_ns);
 
 /* Make loop_run() return after the current iteration. */
