@@ -486,8 +486,9 @@ loop_run(struct loop *l)
 			break;
 		if (l->nuser == 0 && timer_heap_peek(&l->timers) == NULL)
 			break;
-		loop_tick_sleep(l);
-		if (l->stop)
+		loop_tick_sleep(l);	/* runs the timers then due */
+		if (l->stop || (l->nuser == 0 &&
+		    timer_heap_peek(&l->timers) == NULL))
 			break;
 		before = clock_mono(l);
 		if (l->be->wait(l->bestate, loop_timeout(l), loop_ready, l)

@@ -3,12 +3,14 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "match.h"
 
 #define NB_MIN	1024	/* first number of slots */
+#define MIG_K	8	/* old slots moved per add or delete while growing */
 
 /* One slot: HOME, the low 32 bits of the key's hash (its first slot is
  * HOME masked), and TAG, 32 more, compared before the entry is read; E
@@ -26,7 +28,10 @@ struct match_table {
 					 * most (issue 22: 16 bytes of
 					 * slots per flow, 21-43 a flow
 					 * in flight) */
-	size_t			 n;
+	size_t			 n;	/* entries, in both tables */
+	struct match_slot	*os;	/* while growing: the slots before, */
+	size_t			 onb;	/* their number, */
+	size_t			 mig;	/* the next one moved */
 };
 
 /* The key's 20 bytes as three words, each multiplied by an odd constant
@@ -99,7 +104,11 @@ match_free(struct match_table *t)
 	for (size_t i = 0; i < t->nb; i++)
 		if (t->s[i].e != NULL)
 			t->s[i].e->linked = 0;
+	for (size_t i = 0; i < t->onb; i++)
+		if (t->os[i].e != NULL)
+			t->os[i].e->linked = 0;
 	free(t->s);
+	free(t->os);
 	free(t);
 }
 
@@ -114,7 +123,49 @@ slot_put(struct match_slot *v, size_t nb, const struct match_slot *s)
 	v[i] = *s;
 }
 
-/* Double the slots; the entries themselves are not read. */
+/* Empty slot I of (V, NB), moving back the slots after it that may go
+ * there, so that every entry stays reachable from its home without
+ * tombstones. */
+static void
+slot_clear(struct match_slot *v, size_t nb, size_t i)
+{
+	size_t m = nb - 1, j = i;
+
+	for (;;) {
+		j = (j + 1) & m;
+		if (v[j].e == NULL)
+			break;
+		/* slot j's entry may move to i if i is no nearer its home */
+		if (((j - (v[j].home & m)) & m) >= ((j - i) & m)) {
+			v[i] = v[j];
+			i = j;
+		}
+	}
+	v[i].e = NULL;
+}
+
+/* Move up to K of the old slots' entries into the table (slot MIG
+ * again while an entry moves back into it); free the old slots once all
+ * are moved. */
+static void
+migrate(struct match_table *t, size_t k)
+{
+	while (t->os != NULL && k-- > 0) {
+		if (t->os[t->mig].e != NULL) {
+			slot_put(t->s, t->nb, &t->os[t->mig]);
+			slot_clear(t->os, t->onb, t->mig);
+		} else if (++t->mig == t->onb) {
+			free(t->os);
+			t->os = NULL;
+			t->onb = t->mig = 0;
+		}
+	}
+}
+
+/* Start moving into twice the slots, a few a call (the entries
+ * themselves are not read): a whole rehash at once stalls the prober
+ * for milliseconds at a large table (tests/bench/RESULTS.md, "the stall
+ * pairs", for the destination table). */
 static int
 grow(struct match_table *t)
 {
@@ -124,30 +175,43 @@ grow(struct match_table *t)
 	if (nb < t->nb || nb > (size_t)UINT32_MAX + 1 ||
 	    (v = calloc(nb, sizeof(*v))) == NULL)
 		return -1;
-	for (size_t i = 0; i < t->nb; i++)
-		if (t->s[i].e != NULL)
-			slot_put(v, nb, &t->s[i]);
-	free(t->s);
+	migrate(t, SIZE_MAX);		/* the last growth's, if unfinished */
+	t->os = t->s;
+	t->onb = t->nb;
+	t->mig = 0;
 	t->s = v;
 	t->nb = nb;
 	return 0;
 }
 
-/* The entry with key K, whose hash is H, or NULL. */
+/* The entry with key K, whose hash is H, in (V, NB), or NULL. */
 static struct match_entry *
-find_h(const struct match_table *t, const struct match_key *k, uint64_t h)
+find_in(const struct match_slot *v, size_t nb, const struct match_key *k,
+    uint64_t h)
 {
-	size_t m = t->nb - 1, i = hash_home(h) & m;
+	size_t m = nb - 1, i = hash_home(h) & m;
 	uint32_t home = hash_home(h), tag = hash_tag(h);
 	const struct match_slot *s;
 
 	for (;; i = (i + 1) & m) {
-		s = &t->s[i];
+		s = &v[i];
 		if (s->e == NULL)
 			return NULL;
 		if (s->home == home && s->tag == tag && key_eq(&s->e->key, k))
 			return s->e;
 	}
+}
+
+/* The entry with key K, whose hash is H, or NULL: in the table, or
+ * while it grows in the old slots. */
+static struct match_entry *
+find_h(const struct match_table *t, const struct match_key *k, uint64_t h)
+{
+	struct match_entry *e = find_in(t->s, t->nb, k, h);
+
+	if (e == NULL && t->os != NULL)
+		e = find_in(t->os, t->onb, k, h);
+	return e;
 }
 
 int
@@ -156,6 +220,7 @@ match_add(struct match_table *t, struct match_entry *e)
 	uint64_t h = key_hash(&e->key);
 	struct match_slot s = { hash_home(h), hash_tag(h), e };
 
+	migrate(t, MIG_K);
 	if (find_h(t, &e->key, h) != NULL) {
 		errno = EEXIST;
 		return -1;
@@ -170,41 +235,34 @@ match_add(struct match_table *t, struct match_entry *e)
 	return 0;
 }
 
-/* Empty slot I, moving back the slots after it that may go there, so
- * that every entry stays reachable from its home without tombstones. */
-static void
-slot_clear(struct match_table *t, size_t i)
+/* Unlink E from (V, NB) if it is there.  Returns 1 if it was. */
+static int
+del_in(struct match_slot *v, size_t nb, struct match_entry *e, uint64_t h)
 {
-	size_t m = t->nb - 1, j = i;
+	size_t m = nb - 1, i;
 
-	for (;;) {
-		j = (j + 1) & m;
-		if (t->s[j].e == NULL)
-			break;
-		/* slot j's entry may move to i if i is no nearer its home */
-		if (((j - (t->s[j].home & m)) & m) >= ((j - i) & m)) {
-			t->s[i] = t->s[j];
-			i = j;
+	for (i = hash_home(h) & m; v[i].e != NULL; i = (i + 1) & m)
+		if (v[i].e == e) {
+			slot_clear(v, nb, i);
+			return 1;
 		}
-	}
-	t->s[i].e = NULL;
+	return 0;
 }
 
 void
 match_del(struct match_table *t, struct match_entry *e)
 {
-	size_t m = t->nb - 1, i;
+	uint64_t h;
 
 	if (!e->linked)
 		return;
-	for (i = hash_home(key_hash(&e->key)) & m; t->s[i].e != NULL;
-	    i = (i + 1) & m)
-		if (t->s[i].e == e) {
-			slot_clear(t, i);
-			e->linked = 0;
-			t->n--;
-			return;
-		}
+	migrate(t, MIG_K);
+	h = key_hash(&e->key);
+	if (del_in(t->s, t->nb, e, h) ||
+	    (t->os != NULL && del_in(t->os, t->onb, e, h))) {
+		e->linked = 0;
+		t->n--;
+	}
 }
 
 int

@@ -181,6 +181,44 @@ START_TEST(tick)
 }
 END_TEST
 
+/* Read the pipe's byte and stop watching it. */
+static void
+on_once(struct loop_fd *lfd, int fd, int events, void *arg)
+{
+	struct ctx *c = arg;
+	char ch;
+
+	ck_assert_int_eq(read(fd, &ch, 1), 1);
+	c->reads++;
+	loop_fd_del(c->l, lfd);
+}
+
+/* A reply makes the loop busy, and the last timer falls due in the
+ * tick's sleep that follows: with nothing left to wait for, the loop
+ * returns (it used to wait for ever on no descriptor). */
+START_TEST(tick_last_timer)
+{
+	struct ctx c = { 0 };
+	struct tctx t = { .c = &c, .id = 0 };
+	int p[2];
+
+	if ((c.l = mkloop(_i)) == NULL)
+		return;
+	loop_set_tick(c.l, 20 * 1000000LL);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_ptr_nonnull(loop_fd_add(c.l, p[0], LOOP_READ, on_once, &c));
+	ck_assert_int_eq(write(p[1], "x", 1), 1);
+	timer_init(&t.t, on_timer, &t);
+	ck_assert_int_eq(loop_timer_after(c.l, &t.t, 10), 0);
+	ck_assert_int_eq(loop_run(c.l), 0);
+	ck_assert_int_eq(c.reads, 1);
+	ck_assert_int_eq(c.timers, 1);
+	loop_free(c.l);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
 static void
 on_sig(int signo, void *arg)
 {
@@ -264,7 +302,8 @@ int
 main(void)
 {
 	const TTest *each_kind[] = {
-		fd_ready, timers, signals_and_stop, empty_loop_returns, tick
+		fd_ready, timers, signals_and_stop, empty_loop_returns, tick,
+		tick_last_timer
 	};
 	TCase *tc = tcase_create("backends");
 

@@ -1,7 +1,8 @@
 /*
  * test_match.c: the reply -> task table: add/find/delete, duplicates,
- * growth, deletion amid runs of displaced slots, the key derived from
- * each kind of reply, and the prefetch hint.
+ * growth (and the old slots' move, a few at a time), deletion amid runs
+ * of displaced slots, the key derived from each kind of reply, and the
+ * prefetch hint.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -205,4 +206,45 @@ START_TEST(churn)
 }
 END_TEST
 
-CHECK_MAIN("match", "match", table, reply_keys, ranges, churn)
+/* Growth moves the old slots a few at a time: right after it starts,
+ * entries in the old slots and the new are found, deleted and re-added,
+ * and the table is freed mid-move with every entry unlinked. */
+START_TEST(grow_midway)
+{
+	enum { N = 3000, FIRST = 769 };	/* the 769th add grows 1,024 slots */
+	struct match_table *t = match_new();
+	struct match_entry *e = calloc(N, sizeof(*e));
+	char a[64];
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(e);
+	for (int i = 0; i < N; i++) {
+		snprintf(a, sizeof(a), "198.18.%d.%d", i / 250, i % 250);
+		key(&e[i].key, AF_INET, IPPROTO_ICMP, (uint16_t)(i & 7), a);
+	}
+	for (int i = 0; i < FIRST; i++)
+		ck_assert_int_eq(match_add(t, &e[i]), 0);
+	for (int i = 0; i < FIRST; i++)
+		ck_assert_ptr_eq(match_find(t, &e[i].key), &e[i]);
+	for (int i = 0; i < FIRST; i += 2)
+		match_del(t, &e[i]);
+	ck_assert_int_eq(match_add(t, &e[1]), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	for (int i = 0; i < FIRST; i++)
+		ck_assert_ptr_eq(match_find(t, &e[i].key), i % 2 ? &e[i] : NULL);
+	for (int i = 0; i < N; i++)
+		if (!e[i].linked) {
+			ck_assert_int_eq(match_add(t, &e[i]), 0);
+			ck_assert_ptr_eq(match_find(t, &e[i].key), &e[i]);
+		}
+	ck_assert_uint_eq(match_count(t), N);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_eq(match_find(t, &e[i].key), &e[i]);
+	match_free(t);
+	for (int i = 0; i < N; i++)
+		ck_assert(!e[i].linked);
+	free(e);
+}
+END_TEST
+
+CHECK_MAIN("match", "match", table, reply_keys, ranges, churn, grow_midway)
