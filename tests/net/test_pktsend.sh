@@ -101,25 +101,43 @@ mode_opts() { [ "$1" = pktmmsg ] && echo "-O pktmmsg -O pktrecv" || echo "-O $1"
 
 # sc_netsim's TUN: the bench harness's runs (each in its own namespaces),
 # the three paths side by side, start now and run beside the veth part;
-# they are scored at the end.  Their pids go where lab_teardown kills
-# what is left on a failure (bench/run then takes its namespaces down).
+# they are scored at the end.  On an early exit lab_teardown stops them
+# first (tun_stop): this loop, so that it starts no more runs, then each
+# bench/run by SIGTERM, waited for (bounded), as its trap takes its
+# namespaces down once its step in hand is over (not killed outright:
+# that left its sc_netsim and namespaces behind).
 tun_cmds=("trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2")
 tt=$tmp/tun
 mkdir -p "$tt" || exit 1
 export NETSIM_WRAP="nice -n -15"
 tun_runs() {
 	local i c mode
+	echo "$BASHPID" >>"$tt/pids"
 	for i in "${!tun_cmds[@]}"; do
 		c=${tun_cmds[$i]}
 		for mode in rawsend pktring pktmmsg; do
 			"$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
 			    -- "$scamper" $(mode_opts $mode) -d "$tt/$i.$mode.log" \
 			    >"$tt/$i.$mode.out" 2>&1 &
-			echo $! >>"$LAB_DIR/pids"
+			echo $! >>"$tt/pids"
 		done
 		wait
 	done
 }
+tun_stop() {
+	local p i alive
+	[ -f "$tt/pids" ] || return 0
+	while read -r p; do kill "$p" 2>/dev/null; done <"$tt/pids"
+	for i in $(seq 1200); do
+		alive=0
+		while read -r p; do
+			kill -0 "$p" 2>/dev/null && alive=1
+		done <"$tt/pids"
+		[ $alive = 0 ] && break
+		sleep 0.1
+	done
+}
+lab_atexit tun_stop
 tun_runs &
 tunpid=$!
 
