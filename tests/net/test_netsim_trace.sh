@@ -32,6 +32,8 @@ tcppids=()
 # on any exit the TCP runs (started below) are stopped (bench/run then
 # takes its namespaces down) and waited for, and their outputs go
 trap 'kill "${tcppids[@]}" 2>/dev/null; wait; rm -rf "$tmp"' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 # the TCP traces' runs (scored below), beside the -p 10000 run
 for m in tcp tcp-ack; do
 	"$here/../bench/run" -b "$build" -p 10000 -n 300 \
