@@ -15,7 +15,10 @@
 # rather than ours, allows 1% (CI saw 1 of 130,436 beside the other
 # tests); the figures are printed.  -w 1
 # keeps the tail of silent hops short.  Then trace -P tcp and tcp-ack over
-# the same TUN device (see below).  Needs root; skipped otherwise.
+# the same TUN device (see below): those two small runs go side by side
+# with the first 10,000 (each run has its own namespaces and simulator;
+# they add a few hundred probes a second to its thousands).  Needs root;
+# skipped otherwise.
 set -u
 scamper=$1
 export SCAMPER_HELPER_BIN=$2
@@ -24,6 +27,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
 export NETSIM_WRAP="nice -n -15"
 fail=0 n=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/netsimtrace.XXXXXX") || exit 1
+tcppids=()
+# on any exit the TCP runs (started below) are stopped (bench/run then
+# takes its namespaces down) and waited for, and their outputs go
+trap 'kill "${tcppids[@]}" 2>/dev/null; wait; rm -rf "$tmp"' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+# the TCP traces' runs (scored below), beside the -p 10000 run
+for m in tcp tcp-ack; do
+	"$here/../bench/run" -b "$build" -p 10000 -n 300 \
+	    -a "-P delay-min=20 -P delay-max=100" \
+	    -c "trace -P $m -w 1 -q 1" -- "$scamper" >"$tmp/$m.out" 2>&1 &
+	tcppids+=($!)
+done
 for pps in 10000 100000; do
 	line=$("$here/../bench/run" -b "$build" -p $pps -n 10000 \
 	    -a "-P delay-min=20 -P delay-max=100 -P jitter=50" \
@@ -58,10 +75,9 @@ done
 # -p 10000 all complete with no error stop, and at least 99% of the
 # responsive hops (the destinations' SYN-ACK or RST among them) are the
 # truth's for the flow, with no RTT short of the design or 0.000 ms.
+wait "${tcppids[@]}"
 for m in tcp tcp-ack; do
-	line=$("$here/../bench/run" -b "$build" -p 10000 -n 300 \
-	    -a "-P delay-min=20 -P delay-max=100" \
-	    -c "trace -P $m -w 1 -q 1" -- "$scamper" 2>&1 | tail -1)
+	line=$(tail -1 "$tmp/$m.out")
 	echo "$line"
 	get() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
 	tasks=$(get tasks) acc=$(get accuracy) rc=$(get rc)

@@ -28,7 +28,9 @@
 #    0.99, no RTT of zero or below the design; 300 pings (-c 2) on each
 #    path get replies (the harness does not score pings); with
 #    -O pktrecv the TCP traces' replies come through the ring.  The three
-#    paths' runs on the TUN go side by side (each its own namespace).
+#    paths' runs on the TUN go side by side (each its own namespace), and
+#    all of them beside the veth part (their own namespaces too): they
+#    start before it and are scored after it.
 #    IPv4 TCP traces on Ethernet go out on the datalink, not netio
 #    (unless -O rawtcp): their counters are not checked.
 # Needs root; skipped otherwise.
@@ -96,6 +98,48 @@ lab_exec h1 ping -6 -c 1 -W 2 2001:db8:1::2 >/dev/null
 
 # the mode's -O words (pktmmsg also reads replies through rings)
 mode_opts() { [ "$1" = pktmmsg ] && echo "-O pktmmsg -O pktrecv" || echo "-O $1"; }
+
+# sc_netsim's TUN: the bench harness's runs (each in its own namespaces),
+# the three paths side by side, start now and run beside the veth part;
+# they are scored at the end.  On an early exit lab_teardown stops them
+# first (tun_stop): this loop, so that it starts no more runs, then each
+# bench/run by SIGTERM, waited for (bounded), as its trap takes its
+# namespaces down once its step in hand is over (not killed outright:
+# that left its sc_netsim and namespaces behind).
+tun_cmds=("trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2")
+tt=$tmp/tun
+mkdir -p "$tt" || exit 1
+export NETSIM_WRAP="nice -n -15"
+tun_runs() {
+	local i c mode
+	echo "$BASHPID" >>"$tt/pids"
+	for i in "${!tun_cmds[@]}"; do
+		c=${tun_cmds[$i]}
+		for mode in rawsend pktring pktmmsg; do
+			"$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
+			    -- "$scamper" $(mode_opts $mode) -d "$tt/$i.$mode.log" \
+			    >"$tt/$i.$mode.out" 2>&1 &
+			echo $! >>"$tt/pids"
+		done
+		wait
+	done
+}
+tun_stop() {
+	local p i alive
+	[ -f "$tt/pids" ] || return 0
+	while read -r p; do kill "$p" 2>/dev/null; done <"$tt/pids"
+	for i in $(seq 1200); do
+		alive=0
+		while read -r p; do
+			kill -0 "$p" 2>/dev/null && alive=1
+		done <"$tt/pids"
+		[ $alive = 0 ] && break
+		sleep 0.1
+	done
+}
+lab_atexit tun_stop
+tun_runs &
+tunpid=$!
 
 for mode in rawsend pktring pktmmsg; do
 	for fam in 4 6; do
@@ -184,23 +228,14 @@ for p in 20 100000; do
 		fail "veth, -O pktsend -p $p: ${pk:-?} on packet sockets, ${ring:-?} through a ring (expected $want): $(cat "$f" "$f.err"; grep -E 'statistics|packet' "$f.log")"
 	fi
 done
-lab_teardown
-
-# sc_netsim's TUN: scored against its truth by the bench harness, the
-# three paths side by side (the lab's directory went with it)
-export NETSIM_WRAP="nice -n -15"
-tt=$(mktemp -d /tmp/pktsend.XXXXXX)
-trap 'rm -rf "$tt"' EXIT
-for c in "trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2"; do
+# sc_netsim's TUN: the runs started above, scored against its truth by
+# the bench harness
+wait "$tunpid"
+for i in "${!tun_cmds[@]}"; do
+	c=${tun_cmds[$i]}
 	for mode in rawsend pktring pktmmsg; do
-		"$here/../bench/run" -b "$build" -p 10000 -n 300 -c "$c" \
-		    -- "$scamper" $(mode_opts $mode) -d "$tt/$mode.log" \
-		    >"$tt/$mode.out" 2>&1 &
-	done
-	wait
-	for mode in rawsend pktring pktmmsg; do
-		log=$tt/$mode.log
-		line=$(tail -1 "$tt/$mode.out")
+		log=$tt/$i.$mode.log
+		line=$(tail -1 "$tt/$i.$mode.out")
 		case $line in *SKIP*) echo "$line"; exit 77 ;; esac
 		get() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
 		rc=$(get rc) tasks=$(get tasks) acc=$(get accuracy)
@@ -221,8 +256,8 @@ for c in "trace -P icmp-paris -w 1" "trace -P tcp -w 1" "ping -c 2"; do
 			[ "$n" -gt 0 ] && pass "$what: $n TCP replies through a receive ring" ||
 			    fail "$what: no TCP reply through a receive ring"
 		fi
-		rm -f "$log"
 	done
 done
+lab_teardown
 echo "$ok passed, $bad failed"
 [ $bad -eq 0 ]
