@@ -325,7 +325,7 @@ START_TEST(bad_frame_ends_block)
 	ck_assert_int_eq(errno, EINVAL);
 	/* a block size no whole number of frames is refused first */
 	errno = 0;
-	ck_assert_ptr_null(rxring_new(-1, RXRING_FRAME + 1));
+	ck_assert_ptr_null(rxring_new(-1, RXRING_FRAME + 1, 0));
 	ck_assert_int_eq(errno, EINVAL);
 	_Static_assert(RXRING_BLOCK_SMALL % RXRING_FRAME == 0 &&
 	    RXRING_BLOCK % RXRING_FRAME == 0, "blocks hold whole frames");
@@ -350,7 +350,7 @@ main(void)
 
 START_TEST(no_rings)
 {
-	ck_assert_ptr_null(rxring_new(-1, RXRING_BLOCK));
+	ck_assert_ptr_null(rxring_new(-1, RXRING_BLOCK, 0));
 }
 END_TEST
 
