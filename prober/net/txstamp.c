@@ -65,6 +65,9 @@ struct txs {
 	uint32_t	 acc, ref;	/* counts so far */
 	uint32_t	 a_ref, a_c;	/* the anchor: C at R = a_ref */
 	uint32_t	 next;		/* A of the copy expected next */
+	uint32_t	*fpt;		/* fingerprint -> A of its latest
+					   record, 2 x CAP entries (NULL:
+					   none, the window only) */
 	struct txs_stats st;
 	struct txs_rxbuf *rb;		/* for txs_drain, made when first used */
 };
@@ -88,6 +91,7 @@ txs_free(struct txs *x)
 	if (x == NULL)
 		return;
 	free(x->r);
+	free(x->fpt);
 	free(x->rb);
 	free(x);
 }
@@ -102,6 +106,8 @@ txs_trim(struct txs *x)
 	if (x->n == 0) {
 		free(x->r);
 		x->r = NULL;
+		free(x->fpt);
+		x->fpt = NULL;
 		x->cap = x->head = 0;
 	}
 }
@@ -110,6 +116,19 @@ static struct txs_rec *
 rec(const struct txs *x, size_t i)
 {
 	return &x->r[(x->head + i) & (x->cap - 1)];
+}
+
+/* The fingerprint table for X's ring, made again at its size and filled
+ * from its records (without memory: none, copies are looked for in the
+ * window only). */
+static void
+fpt_remake(struct txs *x)
+{
+	free(x->fpt);
+	if ((x->fpt = calloc(2 * x->cap, sizeof(*x->fpt))) == NULL)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		x->fpt[rec(x, i)->fp & (2 * x->cap - 1)] = rec(x, i)->acc;
 }
 
 /* Drop the head record, reporting it first if it is still waiting. */
@@ -150,6 +169,7 @@ make_room(struct txs *x)
 	x->r = r;
 	x->cap = cap;
 	x->head = 0;
+	fpt_remake(x);
 	return 0;
 }
 
@@ -184,8 +204,11 @@ txs_sent_fp(struct txs *x, void *token, uint32_t tag, struct stamp before,
 	size_t n = x->n;
 
 	txs_sent(x, token, tag, before);
-	if (x->n > n)
+	if (x->n > n) {
 		rec(x, n)->fp = fp;
+		if (x->fpt != NULL)
+			x->fpt[fp & (2 * x->cap - 1)] = rec(x, n)->acc;
+	}
 }
 
 uint32_t
@@ -217,8 +240,8 @@ fp_fits(const struct txs *x, size_t i, uint32_t fp, int64_t ts)
 }
 
 /* The index of the record copy FP (at TS) is of: the one expected next
- * first, then those after it, then those before it, TXS_SCAN each way;
- * or -1. */
+ * first, then the latest of its fingerprint in the table, then those
+ * after and before the one expected, TXS_SCAN each way; or -1. */
 static long
 fp_find(const struct txs *x, uint32_t fp, int64_t ts)
 {
@@ -230,6 +253,15 @@ fp_find(const struct txs *x, uint32_t fp, int64_t ts)
 	/* (before the oldest: it went, so the oldest) */
 	d = x->next - rec(x, 0)->acc;
 	at = d > UINT32_MAX / 2 ? 0 : d > x->n ? x->n : d;
+	if (at < x->n && fp_fits(x, at, fp, ts))
+		return (long)at;
+	if (x->fpt != NULL) {
+		size_t i = (uint32_t)(x->fpt[fp & (2 * x->cap - 1)] -
+		    rec(x, 0)->acc);
+
+		if (i < x->n && fp_fits(x, i, fp, ts))
+			return (long)i;
+	}
 	for (size_t i = at; i < x->n && i < at + TXS_SCAN; i++)
 		if (fp_fits(x, i, fp, ts))
 			return (long)i;
