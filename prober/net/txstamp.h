@@ -24,9 +24,11 @@
  * ring's outgoing frames, rxring.h), with no key: each probe is given
  * with a fingerprint of its first bytes (txs_sent_fp, txs_fp), and a
  * copy (txs_copy) is matched to the waiting probe of its fingerprint,
- * looked for first where the last match leaves off, then TXS_SCAN
- * records on either side (the device may reorder, copies may be lost);
- * a copy matching none (the host's other traffic) is a stray.  Such a
+ * looked for first where the last match leaves off, then as the latest
+ * probe of its fingerprint (a direct-mapped table: found again after
+ * many copies were lost), then TXS_SCAN records on either side of the
+ * first (the device may reorder); a copy matching none (the host's
+ * other traffic) is a stray.  Such a
  * matcher has no socket (txs_new with -1).
  */
 #ifndef PROBER_NET_TXSTAMP_H
