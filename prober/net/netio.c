@@ -77,6 +77,8 @@ struct netio_tx {
 	union netio_sa		 ss[NETIO_TXBATCH];
 	void			*token[NETIO_TXBATCH];
 	uint32_t		 tag[NETIO_TXBATCH];
+	uint32_t		 fp[NETIO_TXBATCH];	/* txs_fp: packet
+						   sockets with a ring */
 	uint8_t			 arena[NETIO_TXARENA];
 };
 
@@ -87,11 +89,14 @@ struct netio_sock {
 	struct netio	*n;
 	int		 fd;
 	struct txs	*txs;		/* NULL: the kernel gives none */
+	struct txs	*etxs;		/* the error queue's, still awaited
+					   after a switch to copies */
+	int		 copies;	/* times from a ring's copies */
 	struct netio_tx	*tx;		/* the batch; NULL until used */
 	int		 packet;	/* a packet socket (netio's to close) */
 	struct txring	*ring;		/* its transmit ring, or NULL */
 	int		 dead;		/* the ring jammed: probes go raw */
-	uint32_t	 ifindex;	/* the ring's interface */
+	uint32_t	 ifindex;	/* a packet socket's interface */
 	uint16_t	 proto;		/* ethertype of the ring's pending */
 };
 
@@ -122,6 +127,8 @@ struct netio {
 	struct netio_ringq	 rq;
 	int64_t			 drained;	/* loop time of the last drain */
 	size_t			 maxtx;		/* largest probe sent */
+	uint64_t		 gone_stray;	/* error-queue matchers freed: */
+	uint64_t		 gone_reads;	/* their counts */
 	struct netio_rxslot	 rxs[NETIO_RXSLOTS];
 	uint8_t			 buf[NETIO_RXSLOTS * NETIO_RXSLOT];
 };
@@ -377,6 +384,19 @@ on_txstamp(void *arg, void *token, uint32_t tag, const struct stamp *ts)
 	    NETIO_TX_NOSTAMP, 0, ts);
 }
 
+/* The time of a probe on socket ARG from its copy came, or will not. */
+static void
+on_txcopy(void *arg, void *token, uint32_t tag, const struct stamp *ts)
+{
+	struct netio_sock *so = arg;
+
+	if (ts != NULL)
+		so->n->st.tx_copies++;
+	else
+		so->n->st.tx_nocopy++;
+	on_txstamp(arg, token, tag, ts);
+}
+
 /* Socket FD sends probes: ask for transmit timestamps on it (a kernel
  * without them leaves the socket's probes with before-send times). */
 static int
@@ -406,6 +426,7 @@ on_packet_sock(void *arg, int slot, int fd, uint32_t ifindex, int hlen)
 	if (add_sock(n, so, fd) == -1)
 		so->txs = NULL;	/* ENOMEM: before-send times for it */
 	so->packet = 1;
+	so->ifindex = ifindex;
 	if (n->fds.send_packet != NETIO_PKT_RING)
 		return;
 	if ((so->ring = txring_new(fd)) == NULL) {
@@ -452,6 +473,57 @@ on_ring_packet(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
 	if (n->hint != NULL)
 		n->hint(n->arg, &q->r[s]);
 	n->cb(n->arg, &q->r[prev], &q->rx[prev]);
+}
+
+/* Socket SO's send times come from a ring's copies from now on: the
+ * kernel stamps no more of its packets, and its error queue is read
+ * until the stamps awaited there have come.  Returns 0, or -1 (it goes
+ * on as it was). */
+static int
+sock_to_copies(struct netio_sock *so)
+{
+	struct txs *c;
+	int off = 0;
+
+	if ((c = txs_new(-1, on_txcopy, so)) == NULL)
+		return -1;
+	if (so->txs != NULL && setsockopt(so->fd, SOL_SOCKET,
+	    SO_TIMESTAMPING, &off, sizeof(off)) == -1) {
+		txs_free(c);
+		return -1;
+	}
+	log_debug("packet socket on interface %u: send times from its "
+	    "receive ring's copies", so->ifindex);
+	so->etxs = so->txs;
+	so->txs = c;
+	so->copies = 1;
+	return 0;
+}
+
+/* An outgoing packet's copy NET (LEN bytes) came through interface
+ * IFINDEX's receive ring, stamped TS (NULL: the kernel's coarse clock):
+ * the send time of the probe it is a copy of, if any. */
+static void
+on_ring_copy(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
+    const struct stamp *ts)
+{
+	struct netio *n = arg;
+	struct netio_sock *so = NULL;
+
+	for (int i = 2; i < NETIO_NSOCK && so == NULL; i++)
+		if (n->snd[i].packet && n->snd[i].ifindex == ifindex)
+			so = &n->snd[i];
+	if (so == NULL || ts == NULL) {
+		n->st.tx_copy_stray++;
+		return;
+	}
+	/* the first copy: those before it were stamped by the kernel */
+	if (!so->copies) {
+		if (sock_to_copies(so) == -1)
+			n->st.tx_copy_stray++;
+		return;
+	}
+	txs_copy(so->txs, txs_fp(net, len), *ts);
 }
 
 /* A receive ring's block is done: its last reply delivered before the
@@ -502,6 +574,7 @@ netio_trim(struct netio *n)
 			so->tx = NULL;
 		}
 		txs_trim(so->txs);
+		txs_trim(so->etxs);
 	}
 }
 
@@ -535,7 +608,8 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	if (n->pp != NULL && fds->recv_packet && (n->pr = pktrecv_new(l,
 	    fds->dl_open, fds->dl_ctx, fds->recv_packet == NETIO_RX_SMALL ?
 	    RXRING_BLOCK_SMALL : RXRING_BLOCK, (const int[PKTRECV_NRAW]){ fds->icmp4,
-	    fds->icmp6, fds->tcp4, fds->tcp6 }, on_ring_packet, on_ring_end, n)) == NULL)
+	    fds->icmp6, fds->tcp4, fds->tcp6 }, on_ring_packet, on_ring_copy,
+	    on_ring_end, n)) == NULL)
 		goto fail;
 	if ((fds->send4 != -1 && prep_fd(fds->send4, AF_INET, 0) == -1) ||
 	    (fds->send6 != -1 && prep_fd(fds->send6, AF_INET6, 0) == -1) ||
@@ -559,6 +633,26 @@ fail:
 	return NULL;
 }
 
+/* The end-of-run count of send times by where they came from. */
+static void
+log_copies(const struct netio *n)
+{
+	uint64_t stray = 0;
+
+	for (int i = 2; i < NETIO_NSOCK; i++)
+		if (n->snd[i].copies)
+			stray += txs_stats(n->snd[i].txs)->stray;
+	if (n->pr != NULL)
+		log_debug("send times: %llu from receive rings' copies, %llu "
+		    "from error queues, %llu the clock before the send (%llu "
+		    "of them on sockets awaiting copies); copies of no probe "
+		    "%llu", (unsigned long long)n->st.tx_copies,
+		    (unsigned long long)(n->st.tx_kernel - n->st.tx_copies),
+		    (unsigned long long)n->st.tx_before,
+		    (unsigned long long)n->st.tx_nocopy,
+		    (unsigned long long)(stray + n->st.tx_copy_stray));
+}
+
 void
 netio_free(struct netio *n)
 {
@@ -574,8 +668,11 @@ netio_free(struct netio *n)
 	}
 	for (int i = 0; i < n->nrx; i++)
 		loop_fd_del(n->l, n->rx[i].lfd);
-	for (int i = 0; i < NETIO_NSOCK; i++)
+	log_copies(n);
+	for (int i = 0; i < NETIO_NSOCK; i++) {
 		txs_free(n->snd[i].txs);
+		txs_free(n->snd[i].etxs);
+	}
 	free_packet(n);
 	int fds[] = { n->fds.send4, n->fds.icmp4, n->fds.tcp4,
 	    n->fds.send6, n->fds.icmp6, n->fds.tcp6 };
@@ -666,14 +763,32 @@ static void
 sock_drain(struct netio *n, struct netio_sock *so, int all)
 {
 	const struct txs_stats *ts;
+	struct stamp now;
 
 	if (so->txs == NULL)
 		return;
-	txs_drain(so->txs, stamp_now(), all);
-	n->st.tx_stray = n->st.tx_reads = 0;
+	now = stamp_now();
+	txs_drain(so->txs, now, all);
+	if (so->etxs != NULL) {
+		txs_drain(so->etxs, now, all);
+		if (txs_waiting(so->etxs) == 0) {
+			/* all come: its counts kept, it goes */
+			n->gone_stray += txs_stats(so->etxs)->stray;
+			n->gone_reads += txs_stats(so->etxs)->reads;
+			txs_free(so->etxs);
+			so->etxs = NULL;
+		}
+	}
+	n->st.tx_stray = n->gone_stray;
+	n->st.tx_reads = n->gone_reads;
 	for (int i = 0; i < NETIO_NSOCK; i++)
-		if (n->snd[i].txs != NULL) {
-			ts = txs_stats(n->snd[i].txs);
+		for (int k = 0; k < 2; k++) {
+			struct txs *x = k == 0 ? n->snd[i].txs :
+			    n->snd[i].etxs;
+
+			if (x == NULL || (k == 0 && n->snd[i].copies))
+				continue;
+			ts = txs_stats(x);
 			n->st.tx_stray += ts->stray;
 			n->st.tx_reads += ts->reads;
 		}
@@ -688,16 +803,23 @@ netio_tx_drain(struct netio *n)
 		return;
 	n->drained = now;
 	for (int i = 0; i < NETIO_NSOCK; i++)
-		if (n->snd[i].txs != NULL && txs_waiting(n->snd[i].txs) > 0)
+		if (n->snd[i].txs != NULL && (txs_waiting(n->snd[i].txs) > 0 ||
+		    (n->snd[i].etxs != NULL &&
+		    txs_waiting(n->snd[i].etxs) > 0)))
 			sock_drain(n, &n->snd[i], 0);
 }
 
-/* The kernel took probe TOKEN/TAG on SO after the clock read BEFORE: its
- * timestamp is awaited, or (none to come) BEFORE is final. */
+/* The kernel took probe TOKEN/TAG (fingerprint FP: sock_fp) on SO after
+ * the clock read BEFORE: its timestamp is awaited, or (none to come)
+ * BEFORE is final. */
 static void
 sock_sent(struct netio *n, struct netio_sock *so, void *token, uint32_t tag,
-    struct stamp before)
+    struct stamp before, uint32_t fp)
 {
+	if (so->copies) {
+		txs_sent_fp(so->txs, token, tag, before, fp);
+		return;
+	}
 	if (so->txs != NULL) {
 		txs_sent(so->txs, token, tag, before);
 		n->drained = -1;	/* a reply may follow this iteration */
@@ -706,6 +828,15 @@ sock_sent(struct netio *n, struct netio_sock *so, void *token, uint32_t tag,
 	n->st.tx_before++;
 	if (token != NULL && n->txcb != NULL)
 		n->txcb(n->arg, token, tag, NETIO_TX_NOSTAMP, 0, &before);
+}
+
+/* The fingerprint of probe PKT (LEN bytes) on SO if a ring's copies may
+ * give its time (txs_fp), else 0. */
+static uint32_t
+sock_fp(const struct netio *n, const struct netio_sock *so,
+    const uint8_t *pkt, size_t len)
+{
+	return so->packet && n->pr != NULL ? txs_fp(pkt, len) : 0;
 }
 
 /* The kernel refused a packet on SO; it may have used a timestamp key. */
@@ -752,6 +883,7 @@ ring_queue(struct netio *n, struct netio_sock *so, const struct pktpath_hop *h,
 	i = q->n++;
 	q->token[i] = token;
 	q->tag[i] = tag;
+	q->fp[i] = sock_fp(n, so, pkt, len);
 	so->proto = h->proto;
 	so->ifindex = h->ifindex;
 	return 0;
@@ -785,6 +917,7 @@ tx_queue(struct netio *n, struct netio_sock *so, const struct pktpath_hop *h,
 	memcpy(&q->ss[i], ss, sl);
 	q->token[i] = token;
 	q->tag[i] = tag;
+	q->fp[i] = sock_fp(n, so, pkt, len);
 	q->iov[i].iov_base = q->arena + q->used;
 	q->iov[i].iov_len = h->hlen + len;
 	q->used += h->hlen + len;
@@ -835,7 +968,7 @@ ring_send_now(struct netio *n, struct netio_sock *so,
 		n->st.sent++;
 		n->st.sent_packet++;
 		n->st.sent_ring++;
-		sock_sent(n, so, token, tag, *tx);
+		sock_sent(n, so, token, tag, *tx, sock_fp(n, so, pkt, len));
 		return 0;
 	}
 	if (refused || (rc == -1 && err != EAGAIN && err != ENOBUFS &&
@@ -911,7 +1044,8 @@ netio_send(struct netio *n, const uint8_t *pkt, size_t len,
 	n->st.sent_packet += (uint64_t)so->packet;
 	/* its timestamp is read at the next drain: never from inside this
 	 * call, whose caller has not yet recorded the probe */
-	sock_sent(n, so, n->txcb != NULL ? token : NULL, tag, *tx);
+	sock_sent(n, so, n->txcb != NULL ? token : NULL, tag, *tx,
+	    sock_fp(n, so, pkt + h.hlen, len - h.hlen));
 	return 0;
 }
 
@@ -956,7 +1090,7 @@ tx_done(struct netio *n, struct netio_sock *so, struct netio_tx *q, int off,
 		if (so->txs == NULL && q->token[i] != NULL)
 			n->txcb(n->arg, q->token[i], q->tag[i], NETIO_TX_SENT, 0,
 			    &before);
-		sock_sent(n, so, q->token[i], q->tag[i], before);
+		sock_sent(n, so, q->token[i], q->tag[i], before, q->fp[i]);
 	}
 }
 

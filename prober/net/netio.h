@@ -112,6 +112,11 @@ struct netio_stats {
 	uint64_t	tx_kernel;	/* send times from the kernel */
 	uint64_t	tx_before;	/* ... from the clock before the send */
 	uint64_t	tx_stray;	/* transmit timestamps matching nothing */
+	uint64_t	tx_copies;	/* of tx_kernel: from receive rings'
+					   copies of the probes */
+	uint64_t	tx_nocopy;	/* of tx_before: no copy came */
+	uint64_t	tx_copy_stray;	/* copies of no packet socket, or
+					   without a kernel time */
 	uint64_t	rx_nostamp;	/* replies without a kernel timestamp */
 	uint64_t	sent_packet;	/* of sent: on packet sockets */
 	uint64_t	sent_ring;	/* ... of those, through a TX ring */

@@ -40,6 +40,7 @@ struct pktrecv {
 	netio_dl_open_fn	*open;
 	void			*ctx;
 	rxring_cb		*cb;
+	rxring_cb		*out;		/* NULL: no copies taken */
 	rxring_end_cb		*end;		/* NULL: none */
 	void			*arg;
 	uint32_t		 bsize;		/* a ring's block */
@@ -50,7 +51,7 @@ struct pktrecv {
 struct pktrecv *
 pktrecv_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
     uint32_t bsize, const int raw[PKTRECV_NRAW], rxring_cb *cb,
-    rxring_end_cb *end, void *arg)
+    rxring_cb *out, rxring_end_cb *end, void *arg)
 {
 	struct pktrecv *p = calloc(1, sizeof(*p));
 
@@ -60,6 +61,7 @@ pktrecv_new(struct loop *l, netio_dl_open_fn *open, void *ctx,
 	p->open = open;
 	p->ctx = ctx;
 	p->cb = cb;
+	p->out = out;
 	p->end = end;
 	p->arg = arg;
 	p->bsize = bsize;
@@ -138,6 +140,16 @@ on_frame(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
 	f->p->cb(f->p->arg, net, len, ifindex, ts);
 }
 
+/* An outgoing copy from interface ARG's ring: handed on. */
+static void
+on_copy(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
+    const struct stamp *ts)
+{
+	struct pr_if *f = arg;
+
+	f->p->out(f->p->arg, net, len, ifindex, ts);
+}
+
 /* The end of a block of interface ARG's ring: handed on. */
 static void
 on_block_end(void *arg)
@@ -163,7 +175,8 @@ ring_up(struct pktrecv *p, struct pr_if *f, int fd)
 	struct rxring_insn prog[RXRING_PROGMAX];
 	uint8_t junk[64];
 	uint32_t got, dropped;
-	int len = rxring_filter_replies(f->hlen, prog);
+	int len = p->out != NULL ? rxring_filter_both(f->hlen, prog) :
+	    rxring_filter_replies(f->hlen, prog);
 
 	if (dl_sock_prep(fd, 0) == -1 || rxring_attach(fd, prog, len) == -1)
 		return -1;
@@ -171,8 +184,10 @@ ring_up(struct pktrecv *p, struct pr_if *f, int fd)
 	for (int i = 0; i < DRAIN_MAX && recv(fd, junk, sizeof(junk),
 	    MSG_DONTWAIT | MSG_TRUNC) >= 0; i++)
 		;
-	if ((f->ring = rxring_new(fd, p->bsize)) == NULL)
+	if ((f->ring = rxring_new(fd, p->bsize, p->out != NULL)) == NULL)
 		return -1;
+	if (p->out != NULL)
+		rxring_set_out(f->ring, on_copy);
 	/* the counters start here: what the socket dropped before its
 	 * filter (everything it saw) is not the ring's */
 	(void)rxring_counts(fd, &got, &dropped);

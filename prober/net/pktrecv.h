@@ -7,8 +7,10 @@
  * has its ring, the raw ICMP, ICMPv6 and TCP sockets are given a filter
  * that drops what arrived on it, so no reply is delivered twice;
  * replies on other interfaces (loopback, say) still come on the raw
- * sockets.  The host's own packets (its kernel's RST to a SYN-ACK, say)
- * are outgoing: a ring never reads them.
+ * sockets.  With a callback for them, a ring also takes the outgoing
+ * copies of the probes (rxring.h: their send times), handed to it
+ * apart from the replies; the host's own outgoing packets (its
+ * kernel's RST to a SYN-ACK, say) come there too, never as replies.
  */
 #ifndef PROBER_NET_PKTRECV_H
 #define PROBER_NET_PKTRECV_H
@@ -25,12 +27,13 @@
 struct pktrecv;
 
 /* Rings of blocks of BSIZE bytes (rxring_new) asked of OPEN(CTX, ...),
- * each frame handed to CB(ARG, ...) and END(ARG) called (if not NULL)
- * after each block's frames, before the block goes back; RAW: the raw
- * sockets (-1 where none) to filter.  Returns NULL on ENOMEM. */
+ * each frame handed to CB(ARG, ...) (an outgoing copy to OUT(ARG, ...);
+ * OUT NULL: none taken) and END(ARG) called (if not NULL) after each
+ * block's frames, before the block goes back; RAW: the raw sockets (-1
+ * where none) to filter.  Returns NULL on ENOMEM. */
 struct pktrecv *pktrecv_new(struct loop *l, netio_dl_open_fn *open,
     void *ctx, uint32_t bsize, const int raw[PKTRECV_NRAW], rxring_cb *cb,
-    rxring_end_cb *end, void *arg);
+    rxring_cb *out, rxring_end_cb *end, void *arg);
 
 /* Close every ring and free P (sockets still being opened are closed
  * when they come).  The raw sockets keep their filters. */

@@ -33,6 +33,7 @@
 #define AD_PKTTYPE	((uint32_t)(-0x1000 + 4))	/* SKF_AD_OFF + ..PKTTYPE */
 #define AD_IFINDEX	((uint32_t)(-0x1000 + 8))	/* SKF_AD_OFF + ..IFINDEX */
 #define PKT_OTHERHOST	3				/* PACKET_OTHERHOST */
+#define PKT_OUTGOING	4				/* PACKET_OUTGOING */
 #define ACCEPT		262144u				/* the whole packet */
 
 /* The replies filter's layout: a prologue, then one step per IPv6
@@ -122,6 +123,41 @@ rxring_filter_replies(int hlen, struct rxring_insn *p)
 }
 
 int
+rxring_filter_copies(int hlen, struct rxring_insn *p)
+{
+	static const uint8_t v4[] = { 17, 1, 6 };
+	static const uint8_t v6[] = { 17, 58, 6, 44, 0, 60, 43 };
+	uint32_t h = (uint32_t)hlen;
+	int n, drop = 16, acc = 17;
+
+	p[0] = insn(OP_LDB, 0, 0, h);				/* version */
+	p[1] = insn(OP_AND, 0, 0, 0xf0);
+	p[2] = insn(OP_JEQ, 0, to(2, 7), 0x40);			/* IPv4 */
+	p[3] = insn(OP_LDB, 0, 0, h + 9);			/* protocol */
+	for (n = 4; n < 7; n++)
+		p[n] = insn(OP_JEQ, to(n, acc), n < 6 ? 0 : to(n, drop),
+		    v4[n - 4]);
+	p[7] = insn(OP_JEQ, 0, to(7, drop), 0x60);		/* IPv6 */
+	p[8] = insn(OP_LDB, 0, 0, h + 6);			/* next */
+	for (n = 9; n < 16; n++)
+		p[n] = insn(OP_JEQ, to(n, acc), n < 15 ? 0 : to(n, drop),
+		    v6[n - 9]);
+	p[drop] = insn(OP_RET, 0, 0, 0);
+	p[acc] = insn(OP_RET, 0, 0, h + RXRING_COPY);
+	return acc + 1;
+}
+
+int
+rxring_filter_both(int hlen, struct rxring_insn *p)
+{
+	int n = rxring_filter_replies(hlen, p + 2);
+
+	p[0] = insn(OP_LDW, 0, 0, AD_PKTTYPE);
+	p[1] = insn(OP_JEQ, (uint8_t)n, 0, PKT_OUTGOING);
+	return 2 + n + rxring_filter_copies(hlen, p + 2 + n);
+}
+
+int
 rxring_filter_not_ifs(const uint32_t *ifs, int nifs, struct rxring_insn *p)
 {
 	int n = 0;
@@ -158,6 +194,7 @@ struct rxring {
 	size_t		 maplen;	/* 0: not ours to unmap */
 	uint32_t	 nblocks, bsize;
 	uint32_t	 cur;		/* the next block to read */
+	rxring_cb	*out;		/* outgoing frames' (NULL: skipped) */
 };
 
 int
@@ -188,7 +225,7 @@ rxring_over(void *mem, uint32_t nblocks, uint32_t bsize)
 }
 
 struct rxring *
-rxring_new(int fd, uint32_t bsize)
+rxring_new(int fd, uint32_t bsize, int out)
 {
 	struct tpacket_req3 req;
 	struct rxring *r;
@@ -209,8 +246,8 @@ rxring_new(int fd, uint32_t bsize)
 	/* the stamps the stack takes on arrival: asking for them anywhere
 	 * has every packet stamped (without, the ring reads a coarse clock) */
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == -1 ||
-	    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on,
-	    sizeof(on)) == -1 ||
+	    (!out && setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &on,
+	    sizeof(on)) == -1) ||
 	    setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) == -1 ||
 	    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req,
 	    sizeof(req)) == -1)
@@ -226,6 +263,12 @@ rxring_new(int fd, uint32_t bsize)
 	}
 	r->maplen = len;
 	return r;
+}
+
+void
+rxring_set_out(struct rxring *r, rxring_cb *out)
+{
+	r->out = out;
 }
 
 void
@@ -252,11 +295,12 @@ rxring_counts(int fd, uint32_t *got, uint32_t *dropped)
 	return 0;
 }
 
-/* Hand frame F (in a block of BSIZE from B) to CB: 1, or 0 if it is
- * one we sent, or -1 if it does not lie within the block. */
+/* Hand frame F (in a block of BSIZE from B) to CB (an outgoing one to
+ * OUT, if not NULL): 1, or 0 if it is outgoing, or -1 if it does not
+ * lie within the block. */
 static int
 frame_read(const uint8_t *b, uint32_t bsize, const struct tpacket3_hdr *f,
-    rxring_cb *cb, void *arg)
+    rxring_cb *cb, rxring_cb *out, void *arg)
 {
 	size_t at = (size_t)((const uint8_t *)f - b);
 	size_t lh = (size_t)f->tp_net - f->tp_mac;	/* link header */
@@ -269,11 +313,17 @@ frame_read(const uint8_t *b, uint32_t bsize, const struct tpacket3_hdr *f,
 		return -1;
 	sll = (const struct sockaddr_ll *)(const void *)((const uint8_t *)f +
 	    TPACKET_ALIGN(sizeof(*f)));
-	if (sll->sll_pkttype == PACKET_OUTGOING)
+	ts.ns = (int64_t)f->tp_sec * 1000000000 + f->tp_nsec;
+	if (sll->sll_pkttype == PACKET_OUTGOING) {
+		if (out != NULL)
+			out(arg, (const uint8_t *)f + f->tp_net,
+			    f->tp_snaplen - lh, (uint32_t)sll->sll_ifindex,
+			    (f->tp_status & TP_STATUS_TS_SOFTWARE) ? &ts :
+			    NULL);
 		return 0;
+	}
 	/* (a filter asked for at most RXRING_FRAME: no frame is cut short
 	 * of what the raw sockets would have read) */
-	ts.ns = (int64_t)f->tp_sec * 1000000000 + f->tp_nsec;
 	cb(arg, (const uint8_t *)f + f->tp_net, f->tp_snaplen - lh,
 	    (uint32_t)sll->sll_ifindex,
 	    (f->tp_status & (TP_STATUS_TS_SOFTWARE |
@@ -320,7 +370,8 @@ rxring_read(struct rxring *r, int maxblocks, rxring_cb *cb,
 
 			f = (const void *)(b + off);
 			frame_prefetch(b, r->bsize, off, f);
-			if ((got = frame_read(b, r->bsize, f, cb, arg)) == -1)
+			if ((got = frame_read(b, r->bsize, f, cb, r->out,
+			    arg)) == -1)
 				break;
 			frames += got;
 			if (f->tp_next_offset == 0)
@@ -353,7 +404,7 @@ rxring_attach(int fd, const struct rxring_insn *prog, int len)
 }
 
 struct rxring *
-rxring_new(int fd, uint32_t bsize)
+rxring_new(int fd, uint32_t bsize, int out)
 {
 	(void)fd;
 	(void)bsize;
@@ -369,6 +420,13 @@ rxring_over(void *mem, uint32_t nblocks, uint32_t bsize)
 	(void)bsize;
 	errno = EOPNOTSUPP;
 	return NULL;
+}
+
+void
+rxring_set_out(struct rxring *r, rxring_cb *out)
+{
+	(void)r;
+	(void)out;
 }
 
 void

@@ -10,6 +10,14 @@
  * (without the flag the kernel read its coarse clock instead: such a
  * frame is reported as having no stamp).
  *
+ * A ring may also take the outgoing copies of the probes (-O pktsend
+ * with -O pktrecv): the kernel hands every packet sent on the interface
+ * to the ring's socket at the device's tap (dev_queue_xmit_nit, just
+ * before the driver), stamped then; rxring_filter_copies keeps of them
+ * the first RXRING_COPY bytes of IPv4 UDP, ICMP and TCP and of IPv6
+ * UDP, ICMPv6, TCP or an extension header, and the reader hands them
+ * to a callback of their own (their time is the probe's send time).
+ *
  * The filters: rxring_filter_replies lets through only what the raw
  * ICMP, ICMPv6 and TCP sockets would have taken of a link's frames for
  * this host (not PACKET_OTHERHOST): IPv4 ICMP or TCP that is not a
@@ -44,6 +52,8 @@
 					   looks through: the fixed one's
 					   next, then 3 extension headers */
 #define RXRING_PROGMAX	128		/* instructions of a filter at most */
+#define RXRING_COPY	64		/* bytes of an outgoing packet's copy
+					   (after its link header) */
 
 /* One classic BPF instruction (struct sock_filter's layout). */
 struct rxring_insn {
@@ -68,6 +78,15 @@ struct rxring;
  * the number of instructions. */
 int rxring_filter_replies(int hlen, struct rxring_insn *prog);
 
+/* Build into PROG the filter of outgoing copies for frames with a link
+ * header of HLEN bytes (see above; it does not look at the direction).
+ * Returns the number of instructions. */
+int rxring_filter_copies(int hlen, struct rxring_insn *prog);
+
+/* Build into PROG (RXRING_PROGMAX) the filter of replies and, for
+ * outgoing frames, of copies.  Returns the number of instructions. */
+int rxring_filter_both(int hlen, struct rxring_insn *prog);
+
 /* Build into PROG the filter that drops packets that arrived on any of
  * the N (at most RXRING_MAXIF) interfaces IFS and accepts the rest.
  * Returns the number of instructions. */
@@ -80,9 +99,13 @@ int rxring_attach(int fd, const struct rxring_insn *prog, int len);
 
 /* Give socket FD (AF_PACKET, SOCK_RAW, bound to one interface) a
  * receive ring of RXRING_BLOCKS blocks of BSIZE bytes (RXRING_BLOCK or
- * RXRING_BLOCK_SMALL), ingress only, with receive timestamps, and map
- * it.  Returns the ring, or NULL with errno. */
-struct rxring *rxring_new(int fd, uint32_t bsize);
+ * RXRING_BLOCK_SMALL), ingress only unless OUT, with receive
+ * timestamps, and map it.  Returns the ring, or NULL with errno. */
+struct rxring *rxring_new(int fd, uint32_t bsize, int out);
+
+/* Hand R's outgoing frames to OUT (with rxring_read's ARG) from now on;
+ * NULL: skip them (the default). */
+void rxring_set_out(struct rxring *r, rxring_cb *out);
 
 /* A ring of NBLOCKS blocks of BSIZE bytes over MEM, which the caller
  * owns (for tests).  Returns NULL on ENOMEM or EINVAL. */

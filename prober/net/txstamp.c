@@ -37,6 +37,7 @@
 					   of two, as TXS_MAX) */
 #define TXS_MAX		(1u << 17)	/* waiting probes at most */
 #define TXS_RXBATCH	256		/* error-queue messages per read */
+#define TXS_FPBYTES	48		/* a fingerprint's bytes at most */
 
 /* What one read of the error queue uses (on the heap: 48 KB). */
 struct txs_rxbuf {
@@ -50,6 +51,7 @@ struct txs_rec {
 	uint32_t	 tag;
 	uint32_t	 acc;		/* packets accepted before this one */
 	uint32_t	 ref;		/* packets refused before this one */
+	uint32_t	 fp;		/* its fingerprint (txs_sent_fp) */
 	uint8_t		 done;
 };
 
@@ -62,6 +64,10 @@ struct txs {
 	size_t		 waiting;	/* records not yet done */
 	uint32_t	 acc, ref;	/* counts so far */
 	uint32_t	 a_ref, a_c;	/* the anchor: C at R = a_ref */
+	uint32_t	 next;		/* A of the copy expected next */
+	uint32_t	*fpt;		/* fingerprint -> A of its latest
+					   record, 2 x CAP entries (NULL:
+					   none, the window only) */
 	struct txs_stats st;
 	struct txs_rxbuf *rb;		/* for txs_drain, made when first used */
 };
@@ -85,6 +91,7 @@ txs_free(struct txs *x)
 	if (x == NULL)
 		return;
 	free(x->r);
+	free(x->fpt);
 	free(x->rb);
 	free(x);
 }
@@ -99,6 +106,8 @@ txs_trim(struct txs *x)
 	if (x->n == 0) {
 		free(x->r);
 		x->r = NULL;
+		free(x->fpt);
+		x->fpt = NULL;
 		x->cap = x->head = 0;
 	}
 }
@@ -107,6 +116,19 @@ static struct txs_rec *
 rec(const struct txs *x, size_t i)
 {
 	return &x->r[(x->head + i) & (x->cap - 1)];
+}
+
+/* The fingerprint table for X's ring, made again at its size and filled
+ * from its records (without memory: none, copies are looked for in the
+ * window only). */
+static void
+fpt_remake(struct txs *x)
+{
+	free(x->fpt);
+	if ((x->fpt = calloc(2 * x->cap, sizeof(*x->fpt))) == NULL)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		x->fpt[rec(x, i)->fp & (2 * x->cap - 1)] = rec(x, i)->acc;
 }
 
 /* Drop the head record, reporting it first if it is still waiting. */
@@ -147,6 +169,7 @@ make_room(struct txs *x)
 	x->r = r;
 	x->cap = cap;
 	x->head = 0;
+	fpt_remake(x);
 	return 0;
 }
 
@@ -172,6 +195,101 @@ txs_sent(struct txs *x, void *token, uint32_t tag, struct stamp before)
 			x->cb(x->arg, token, tag, NULL);
 	}
 	x->acc++;
+}
+
+void
+txs_sent_fp(struct txs *x, void *token, uint32_t tag, struct stamp before,
+    uint32_t fp)
+{
+	size_t n = x->n;
+
+	txs_sent(x, token, tag, before);
+	if (x->n > n) {
+		rec(x, n)->fp = fp;
+		if (x->fpt != NULL)
+			x->fpt[fp & (2 * x->cap - 1)] = rec(x, n)->acc;
+	}
+}
+
+uint32_t
+txs_fp(const uint8_t *pkt, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	/* FNV-1a, a word at a time: headers differ in many bytes */
+	if (len > TXS_FPBYTES)
+		len = TXS_FPBYTES;
+	for (size_t i = 0; i + 4 <= len; i += 4) {
+		uint32_t w;
+		memcpy(&w, pkt + i, 4);
+		h = (h ^ w) * 16777619u;
+	}
+	for (size_t i = len & ~(size_t)3; i < len; i++)
+		h = (h ^ pkt[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+/* Whether record I is the waiting probe of fingerprint FP copied at
+ * TS. */
+static int
+fp_fits(const struct txs *x, size_t i, uint32_t fp, int64_t ts)
+{
+	const struct txs_rec *e = rec(x, i);
+
+	return !e->done && e->fp == fp && ts >= e->before;
+}
+
+/* The index of the record copy FP (at TS) is of: the one expected next
+ * first, then the latest of its fingerprint in the table, then those
+ * after and before the one expected, TXS_SCAN each way; or -1. */
+static long
+fp_find(const struct txs *x, uint32_t fp, int64_t ts)
+{
+	uint32_t d;
+	size_t at;
+
+	if (x->n == 0)
+		return -1;
+	/* (before the oldest: it went, so the oldest) */
+	d = x->next - rec(x, 0)->acc;
+	at = d > UINT32_MAX / 2 ? 0 : d > x->n ? x->n : d;
+	if (at < x->n && fp_fits(x, at, fp, ts))
+		return (long)at;
+	if (x->fpt != NULL) {
+		size_t i = (uint32_t)(x->fpt[fp & (2 * x->cap - 1)] -
+		    rec(x, 0)->acc);
+
+		if (i < x->n && fp_fits(x, i, fp, ts))
+			return (long)i;
+	}
+	for (size_t i = at; i < x->n && i < at + TXS_SCAN; i++)
+		if (fp_fits(x, i, fp, ts))
+			return (long)i;
+	for (size_t i = at; i > 0 && i + TXS_SCAN > at; i--)
+		if (fp_fits(x, i - 1, fp, ts))
+			return (long)(i - 1);
+	return -1;
+}
+
+void
+txs_copy(struct txs *x, uint32_t fp, struct stamp ts)
+{
+	struct txs_rec *e;
+	long i;
+
+	if ((i = fp_find(x, fp, ts.ns)) < 0) {
+		x->st.stray++;
+		return;
+	}
+	e = rec(x, (size_t)i);
+	e->done = 1;
+	x->waiting--;
+	x->st.stamped++;
+	x->next = e->acc + 1;
+	if (e->token != NULL)
+		x->cb(x->arg, e->token, e->tag, &ts);
+	while (x->n > 0 && rec(x, 0)->done)
+		pop(x);
 }
 
 void

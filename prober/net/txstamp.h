@@ -19,6 +19,17 @@
  * sent after it; matched probes are reported through the callback.  A
  * probe whose timestamp has not come after TXS_WAIT_NS keeps the clock
  * reading taken before it was sent (the callback hears so).
+ *
+ * Or the times come from copies of the probes as they left (a receive
+ * ring's outgoing frames, rxring.h), with no key: each probe is given
+ * with a fingerprint of its first bytes (txs_sent_fp, txs_fp), and a
+ * copy (txs_copy) is matched to the waiting probe of its fingerprint,
+ * looked for first where the last match leaves off, then as the latest
+ * probe of its fingerprint (a direct-mapped table: found again after
+ * many copies were lost), then TXS_SCAN records on either side of the
+ * first (the device may reorder); a copy matching none (the host's
+ * other traffic) is a stray.  Such a
+ * matcher has no socket (txs_new with -1).
  */
 #ifndef PROBER_NET_TXSTAMP_H
 #define PROBER_NET_TXSTAMP_H
@@ -29,6 +40,8 @@
 #include "stamp.h"
 
 #define TXS_WAIT_NS	1000000000LL	/* how long a timestamp may take */
+#define TXS_SCAN	64		/* records a copy is looked for in,
+					   each way from the one expected */
 
 /* Probe TOKEN/TAG was sent at TS (the kernel's timestamp), or, with TS
  * NULL, no timestamp came: the time read before it was sent stands.
@@ -64,6 +77,18 @@ void txs_trim(struct txs *x);
 /* The kernel accepted probe TOKEN/TAG, handed over after the clock read
  * BEFORE.  TOKEN NULL: a packet to account for but not report. */
 void txs_sent(struct txs *x, void *token, uint32_t tag, struct stamp before);
+
+/* The kernel accepted probe TOKEN/TAG of fingerprint FP (txs_fp), handed
+ * over after the clock read BEFORE: its time comes with txs_copy. */
+void txs_sent_fp(struct txs *x, void *token, uint32_t tag,
+    struct stamp before, uint32_t fp);
+
+/* The fingerprint of the IP packet PKT (LEN bytes): its first bytes. */
+uint32_t txs_fp(const uint8_t *pkt, size_t len);
+
+/* A copy of a probe of fingerprint FP left at TS: matched to its probe,
+ * or counted a stray. */
+void txs_copy(struct txs *x, uint32_t fp, struct stamp ts);
 
 /* The kernel refused a packet (it may have used a key). */
 void txs_refused(struct txs *x);

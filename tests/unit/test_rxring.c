@@ -3,8 +3,11 @@
  * (prober/net/rxring.c): the hand-built filters (ICMP, TCP, IPv6
  * behind extension headers), run by the kernel on an AF_UNIX datagram
  * socket (whose data is the packet, link header first), and the walk over a TPACKET_V3 block laid out here as the
- * kernel lays it out (frames, link header, stamps, an outgoing frame,
- * blocks still the kernel's).
+ * kernel lays it out (frames, link header, stamps, an outgoing frame
+ * skipped or handed to a callback of its own, blocks still the
+ * kernel's).  The copies filter (outgoing probes) is run the same way;
+ * the kernel marks no AF_UNIX packet outgoing, so the combined filter
+ * is seen there to act as the replies filter.
  */
 #include "config.h"
 
@@ -146,6 +149,65 @@ START_TEST(replies_filter_ext6)
 	ck_assert(!passes(prog, n, buf, chain6(buf, hlen, four, 4, 58, 0)));
 	/* a chain cut short by the packet's end */
 	ck_assert(!passes(prog, n, buf, (size_t)hlen + 40 + 1));
+}
+END_TEST
+
+/* Nonzero if the filter PROG keeps of BUF (LEN) exactly WANT bytes (0:
+ * drops it). */
+static int
+keeps(const struct rxring_insn *prog, int n, const uint8_t *buf,
+    size_t len, size_t want)
+{
+	int sv[2];
+	uint8_t got[256];
+	ssize_t r;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	ck_assert_int_eq(rxring_attach(sv[1], prog, n), 0);
+	ck_assert_int_eq(send(sv[0], buf, len, 0), (ssize_t)len);
+	r = recv(sv[1], got, sizeof(got), MSG_DONTWAIT);
+	close(sv[0]);
+	close(sv[1]);
+	return want == 0 ? r == -1 : r == (ssize_t)want;
+}
+
+/* Copies: the probe protocols' first RXRING_COPY bytes, nothing else;
+ * the combined filter on a packet not outgoing: the replies'. */
+START_TEST(copies_filter)
+{
+	static const uint8_t v4[] = { 17, 1, 6 }, v6[] = { 17, 58, 6, 44, 0,
+	    60, 43 };
+	struct rxring_insn prog[RXRING_PROGMAX];
+	uint8_t buf[256];
+	int hlen = _i == 0 ? 0 : 14, n;
+	size_t cut = (size_t)hlen + RXRING_COPY, len;
+
+	n = rxring_filter_copies(hlen, prog);
+	for (size_t i = 0; i < sizeof(v4); i++) {
+		len = packet(buf, hlen, 4, v4[i], 0) + 40;
+		ck_assert(keeps(prog, n, buf, len, cut));
+	}
+	for (size_t i = 0; i < sizeof(v6); i++) {
+		len = packet(buf, hlen, 6, v6[i], 0) + 40;
+		ck_assert(keeps(prog, n, buf, len, cut));
+	}
+	ck_assert(keeps(prog, n, buf, packet(buf, hlen, 4, 17, 0) - 20,
+	    (size_t)hlen + 40));
+	ck_assert(keeps(prog, n, buf, packet(buf, hlen, 4, 47, 0), 0));
+	ck_assert(keeps(prog, n, buf, packet(buf, hlen, 6, 47, 0), 0));
+	buf[hlen] = 0x50;
+	ck_assert(keeps(prog, n, buf, 60 + (size_t)hlen, 0));
+	n = rxring_filter_both(hlen, prog);
+	ck_assert_int_le(n, RXRING_PROGMAX);
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 4, 1, 0)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 4, 17, 0)));
+	ck_assert(passes(prog, n, buf, packet(buf, hlen, 6, 58, 0)));
+	ck_assert(!passes(prog, n, buf, packet(buf, hlen, 6, 17, 0)));
+	/* outgoing packets jump to the copies filter */
+	ck_assert_uint_eq(prog[0].k, (uint32_t)(-0x1000 + 4));
+	ck_assert_uint_eq(prog[1].k, 4);
+	ck_assert_int_eq(2 + prog[1].jt, n - rxring_filter_copies(hlen,
+	    prog + n));
 }
 END_TEST
 
@@ -303,6 +365,50 @@ START_TEST(walks_blocks)
 }
 END_TEST
 
+static struct got G_out;
+
+/* An outgoing frame: into G_out. */
+static void
+on_out(void *arg, const uint8_t *net, size_t len, uint32_t ifindex,
+    const struct stamp *ts)
+{
+	(void)arg;
+	on_frame(&G_out, net, len, ifindex, ts);
+}
+
+/* With a callback for them, outgoing frames go to it, not with the
+ * replies, and are not counted with them. */
+START_TEST(outgoing_to_its_callback)
+{
+	struct rxring *r;
+	struct got g;
+	uint32_t off;
+
+	memset(mem, 0, sizeof(mem));
+	memset(&g, 0, sizeof(g));
+	memset(&G_out, 0, sizeof(G_out));
+	ck_assert_ptr_nonnull(r = rxring_over(mem, NB, BS));
+	rxring_set_out(r, on_out);
+	off = lay(0, 64, 0, 60, 14, TP_STATUS_USER | TP_STATUS_TS_SOFTWARE,
+	    PACKET_OUTGOING);
+	off = lay(0, off, 1, 80, 14, TP_STATUS_USER | TP_STATUS_TS_SOFTWARE,
+	    PACKET_HOST);
+	(void)lay(0, off, 2, 64, 0, TP_STATUS_USER, PACKET_OUTGOING);
+	block(0, 3, TP_STATUS_USER);
+	ck_assert_int_eq(rxring_read(r, 8, on_frame, NULL, &g), 1);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_uint_eq(g.first[0], 0x41);
+	ck_assert_int_eq(G_out.n, 2);
+	ck_assert_uint_eq(G_out.first[0], 0x40);
+	ck_assert_uint_eq(G_out.len[0], 60);
+	ck_assert_uint_eq(G_out.ifindex[0], 3);
+	ck_assert_int_eq(G_out.ns[0], 100 * 1000000000LL + 5);
+	ck_assert_uint_eq(G_out.first[1], 0x42);
+	ck_assert_int_eq(G_out.ns[1], -1);	/* the coarse clock */
+	rxring_free(r);
+}
+END_TEST
+
 START_TEST(bad_frame_ends_block)
 {
 	struct rxring *r;
@@ -325,7 +431,7 @@ START_TEST(bad_frame_ends_block)
 	ck_assert_int_eq(errno, EINVAL);
 	/* a block size no whole number of frames is refused first */
 	errno = 0;
-	ck_assert_ptr_null(rxring_new(-1, RXRING_FRAME + 1));
+	ck_assert_ptr_null(rxring_new(-1, RXRING_FRAME + 1, 0));
 	ck_assert_int_eq(errno, EINVAL);
 	_Static_assert(RXRING_BLOCK_SMALL % RXRING_FRAME == 0 &&
 	    RXRING_BLOCK % RXRING_FRAME == 0, "blocks hold whole frames");
@@ -336,12 +442,14 @@ int
 main(void)
 {
 	const TTest *const plain[] = { not_ifs_filter, walks_blocks,
+	    outgoing_to_its_callback,
 	    bad_frame_ends_block };
 	Suite *s = suite_create("rxring");
 	TCase *tc = check_case("rxring", plain, CHECK_N(plain));
 
 	tcase_add_loop_test(tc, replies_filter, 0, 2);
 	tcase_add_loop_test(tc, replies_filter_ext6, 0, 2);
+	tcase_add_loop_test(tc, copies_filter, 0, 2);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
@@ -350,7 +458,7 @@ main(void)
 
 START_TEST(no_rings)
 {
-	ck_assert_ptr_null(rxring_new(-1, RXRING_BLOCK));
+	ck_assert_ptr_null(rxring_new(-1, RXRING_BLOCK, 0));
 }
 END_TEST
 

@@ -2,7 +2,10 @@
  * test_txstamp.c: matching the kernel's transmit timestamps to probes
  * by their OPT_ID key (prober/net/txstamp.c), with keys fed by hand:
  * in order, reordered, lost, after refusals that did or did not use a
- * key, packets without a token, expiry and a growing ring.  The last case reads
+ * key, packets without a token, expiry and a growing ring; and by the
+ * fingerprints of copies of the probes (a receive ring's outgoing
+ * frames): in order, out of order, strays, a missing copy, duplicates,
+ * far from where they were expected.  The last case reads
  * real timestamps of UDP datagrams to loopback (no privilege needed).
  */
 #include "config.h"
@@ -281,6 +284,161 @@ START_TEST(stray_and_duplicate)
 }
 END_TEST
 
+/* The fingerprint of a made-up probe I: an IPv4 UDP header. */
+static uint32_t
+fp_of(uint32_t i)
+{
+	uint8_t p[28];
+
+	memset(p, 0, sizeof(p));
+	p[0] = 0x45;
+	p[8] = (uint8_t)(1 + i % 30);		/* TTL */
+	p[9] = 17;
+	memcpy(p + 4, &i, 2);			/* ID */
+	memcpy(p + 22, &i, 4);			/* port, length */
+	return txs_fp(p, sizeof(p));
+}
+
+/* A fresh txs with probes 0..N-1 sent at 1000, each its fingerprint. */
+static struct txs *
+sent_fp(uint32_t n)
+{
+	struct txs *x = fresh();
+
+	for (uint32_t i = 0; i < n; i++)
+		txs_sent_fp(x, &tok, i, at(1000), fp_of(i));
+	return x;
+}
+
+START_TEST(copy_fp_differs)
+{
+	uint8_t a[48], b[48];
+
+	for (uint32_t i = 0; i < 1000; i++)
+		ck_assert_uint_ne(fp_of(i), fp_of(i + 1));
+	memset(a, 7, sizeof(a));
+	memcpy(b, a, sizeof(b));
+	ck_assert_uint_eq(txs_fp(a, 48), txs_fp(b, 48));
+	/* only the first bytes count */
+	ck_assert_uint_eq(txs_fp(a, 48), txs_fp(a, 40 + 8));
+	b[47] = 8;
+	ck_assert_uint_ne(txs_fp(a, 48), txs_fp(b, 48));
+	ck_assert_uint_ne(txs_fp(a, 27), txs_fp(a, 28));
+}
+END_TEST
+
+START_TEST(copy_in_order)
+{
+	struct txs *x = sent_fp(200);
+
+	for (uint32_t i = 0; i < 200; i++)
+		txs_copy(x, fp_of(i), at(2000 + i));
+	ck_assert_int_eq(S.n, 200);
+	for (uint32_t i = 0; i < 200; i++) {
+		ck_assert_uint_eq(S.tag[i], i);
+		ck_assert_int_eq(S.ns[i], 2000 + i);
+	}
+	ck_assert_uint_eq(txs_waiting(x), 0);
+	ck_assert_uint_eq(txs_stats(x)->stamped, 200);
+	ck_assert_uint_eq(txs_stats(x)->stray, 0);
+	txs_free(x);
+}
+END_TEST
+
+/* Out of order (a multiqueue device), strays between (the host's own
+ * traffic): each copy still finds its probe. */
+START_TEST(copy_out_of_order)
+{
+	static const uint32_t order[] = { 1, 0, 3, 2, 5, 9, 4, 6, 8, 7 };
+	struct txs *x = sent_fp(10);
+
+	for (size_t k = 0; k < 10; k++) {
+		txs_copy(x, fp_of(order[k]), at(3000 + order[k]));
+		txs_copy(x, fp_of(1000 + (uint32_t)k), at(3000));  /* stray */
+	}
+	ck_assert_int_eq(S.n, 10);
+	for (uint32_t i = 0; i < 10; i++)
+		ck_assert_int_eq(time_of(i), 3000 + i);
+	ck_assert_uint_eq(txs_stats(x)->stray, 10);
+	ck_assert_uint_eq(txs_stats(x)->stamped, 10);
+	txs_free(x);
+}
+END_TEST
+
+/* A copy lost (the ring full): its probe keeps the time read before it
+ * was sent, after TXS_WAIT_NS; those after it are matched. */
+START_TEST(copy_missing)
+{
+	struct txs *x = sent_fp(5);
+
+	txs_copy(x, fp_of(0), at(1100));
+	txs_copy(x, fp_of(2), at(1102));
+	txs_copy(x, fp_of(3), at(1103));
+	txs_copy(x, fp_of(4), at(1104));
+	ck_assert_int_eq(S.n, 4);
+	ck_assert_uint_eq(txs_waiting(x), 1);
+	txs_expire(x, at(1000 + TXS_WAIT_NS - 1));
+	ck_assert_int_eq(S.n, 4);
+	txs_expire(x, at(1000 + TXS_WAIT_NS));
+	ck_assert_int_eq(S.n, 5);
+	ck_assert_int_eq(time_of(1), -1);
+	ck_assert_int_eq(time_of(4), 1104);
+	ck_assert_uint_eq(txs_stats(x)->missing, 1);
+	txs_free(x);
+}
+END_TEST
+
+/* Two probes alike (a retry of the same bytes): their copies go to them
+ * in turn; a third copy, and one older than its probe, are strays. */
+START_TEST(copy_duplicates)
+{
+	struct txs *x = fresh();
+
+	txs_sent_fp(x, &tok, 0, at(1000), fp_of(5));
+	txs_sent_fp(x, &tok, 1, at(2000), fp_of(5));
+	txs_sent_fp(x, &tok, 2, at(2000), fp_of(6));
+	txs_copy(x, fp_of(6), at(1500));	/* before its probe: stray */
+	txs_copy(x, fp_of(5), at(1001));
+	txs_copy(x, fp_of(5), at(2001));
+	txs_copy(x, fp_of(5), at(2002));	/* a third: stray */
+	txs_copy(x, fp_of(6), at(2003));
+	ck_assert_int_eq(time_of(0), 1001);
+	ck_assert_int_eq(time_of(1), 2001);
+	ck_assert_int_eq(time_of(2), 2003);
+	ck_assert_uint_eq(txs_stats(x)->stray, 2);
+	txs_free(x);
+}
+END_TEST
+
+/* Copies far from where the next was expected (more than TXS_SCAN lost
+ * in a row: a full ring) are found by their fingerprint's table, and the
+ * next ones follow from there; those lost expire. */
+START_TEST(copy_far)
+{
+	struct txs *x = sent_fp(4 * TXS_SCAN);
+	uint64_t k;
+
+	txs_copy(x, fp_of(0), at(1100));
+	for (uint32_t i = 2 * TXS_SCAN; i < 4 * TXS_SCAN; i++)
+		txs_copy(x, fp_of(i), at(1100 + i));
+	/* (the table is direct-mapped: the first far copy may find its
+	 * slot taken by a later probe's, and be a stray; the next ones
+	 * then follow) */
+	k = txs_stats(x)->stray;
+	ck_assert_uint_le(k, 1);
+	ck_assert_int_eq(S.n, 1 + 2 * TXS_SCAN - (int)k);
+	ck_assert_int_eq(time_of(2 * TXS_SCAN + 1), 1100 + 2 * TXS_SCAN + 1);
+	ck_assert_int_eq(time_of(4 * TXS_SCAN - 1), 1100 + 4 * TXS_SCAN - 1);
+	txs_copy(x, fp_of(9999), at(1200));
+	ck_assert_uint_eq(txs_stats(x)->stray, k + 1);
+	txs_expire(x, at(1000 + TXS_WAIT_NS));
+	ck_assert_int_eq(S.n, 4 * TXS_SCAN);
+	ck_assert_int_eq(time_of(1), -1);
+	ck_assert_uint_eq(txs_stats(x)->missing, 2 * TXS_SCAN - 1 + k);
+	txs_free(x);
+}
+END_TEST
+
 /* The kernel's own timestamps of UDP datagrams sent to loopback. */
 START_TEST(kernel_loopback)
 {
@@ -338,4 +496,6 @@ END_TEST
 
 CHECK_MAIN("txstamp", "match", in_order, reordered, lost_then_expired,
     refusal_used_a_key, refusal_used_none, not_before_its_send, no_token,
-    grows_and_wraps, waiting_since_mark, stray_and_duplicate, kernel_loopback)
+    grows_and_wraps, waiting_since_mark, stray_and_duplicate, copy_fp_differs,
+    copy_in_order, copy_out_of_order, copy_missing, copy_duplicates,
+    copy_far, kernel_loopback)
