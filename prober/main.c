@@ -266,13 +266,16 @@ send_path(const struct opts *o)
 	return NETIO_PKT_NONE;
 }
 
-/* How replies come (netio_fds.recv_packet), from -O and -p: the small
- * rings below OPTS_RXSMALL_PPS (opts.h). */
+/* How replies come (netio_fds.recv_packet), from -O and -p: the tiny
+ * rings below OPTS_RXTINY_PPS, the small ones below OPTS_RXSMALL_PPS
+ * (opts.h). */
 static int
 recv_path(const struct opts *o)
 {
 	if ((o->oflags & OPT_O_PKTRECV) == 0)
 		return NETIO_RX_NONE;
+	if (o->pps < OPTS_RXTINY_PPS)
+		return NETIO_RX_TINY;
 	return o->pps < OPTS_RXSMALL_PPS ? NETIO_RX_SMALL : NETIO_RX_LARGE;
 }
 
@@ -282,7 +285,7 @@ recv_path(const struct opts *o)
  * open files (the file server is started); SEND_PACKET: probes go out on
  * packet sockets (NETIO_PKT_RING or _MMSG: send_path);
  * RECV_PACKET: replies come through receive rings (-O pktrecv:
- * NETIO_RX_SMALL or _LARGE, recv_path).
+ * NETIO_RX_TINY, _SMALL or _LARGE, recv_path).
  * Returns 0 or -1. */
 static int
 prober_drop(struct prober_priv *pp, int files, int send_packet,

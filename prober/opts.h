@@ -47,6 +47,11 @@
  * 4 ms block timeout's 256 ms at a trickle), the large ones as long at
  * 100,000 (netio.h NETIO_RX_SMALL). */
 #define OPTS_RXSMALL_PPS	25000
+/* ... and 512 KB below this -p: with the probes' outgoing copies in the
+ * ring beside the replies (about 160 bytes a frame either), 64 blocks
+ * of 8 KB hold 128 ms at 12,500 probes a second, as the 1 MB ones at
+ * 25,000 (RESULTS.md, "the rings' sizes") */
+#define OPTS_RXTINY_PPS		12500
 
 /* How probes leave (opts_send_path). */
 enum opts_send { OPTS_SEND_RAW, OPTS_SEND_RING, OPTS_SEND_MMSG };

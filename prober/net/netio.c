@@ -585,6 +585,20 @@ on_trim(void *arg)
 	netio_trim(arg);
 }
 
+/* The receive rings' block size for netio_fds.recv_packet HOW. */
+static uint32_t
+rx_block(int how)
+{
+	switch (how) {
+	case NETIO_RX_TINY:
+		return RXRING_BLOCK_TINY;
+	case NETIO_RX_SMALL:
+		return RXRING_BLOCK_SMALL;
+	default:
+		return RXRING_BLOCK;
+	}
+}
+
 struct netio *
 netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
     void *arg)
@@ -606,8 +620,8 @@ netio_new(struct loop *l, const struct netio_fds *fds, netio_reply_cb *cb,
 	    NULL)
 		goto fail;
 	if (n->pp != NULL && fds->recv_packet && (n->pr = pktrecv_new(l,
-	    fds->dl_open, fds->dl_ctx, fds->recv_packet == NETIO_RX_SMALL ?
-	    RXRING_BLOCK_SMALL : RXRING_BLOCK, (const int[PKTRECV_NRAW]){ fds->icmp4,
+	    fds->dl_open, fds->dl_ctx, rx_block(fds->recv_packet),
+	    (const int[PKTRECV_NRAW]){ fds->icmp4,
 	    fds->icmp6, fds->tcp4, fds->tcp6 }, on_ring_packet, on_ring_copy,
 	    on_ring_end, n)) == NULL)
 		goto fail;

@@ -80,8 +80,9 @@ struct netio_fds {
 	 * (txring.h; sendmmsg where none can be set up) or by sendmmsg;
 	 * NETIO_PKT_NONE: on the raw sockets (-O rawsend). */
 	int	send_packet;
-	/* NETIO_RX_SMALL or _LARGE (with send_packet): read ICMP, ICMPv6
-	 * and TCP replies through a receive ring of 1 MB or 4 MB on each
+	/* NETIO_RX_TINY, _SMALL or _LARGE (with send_packet): read ICMP,
+	 * ICMPv6 and TCP replies through a receive ring of 512 KB, 1 MB or
+	 * 4 MB on each
 	 * interface the packet path sends on (pktrecv.h), the raw sockets
 	 * taking the rest (-O pktrecv); NETIO_RX_NONE: not. */
 	int	recv_packet;
@@ -93,10 +94,11 @@ struct netio_fds {
 	void	*fw_ctx;
 };
 
-/* How replies come (netio_fds.recv_packet): the small rings below -p
- * OPTS_RXSMALL_PPS, where the large ones' 3 MB more were a third of the
- * prober's memory at -p 10000 (tests/bench/RESULTS.md). */
-enum { NETIO_RX_NONE, NETIO_RX_SMALL, NETIO_RX_LARGE };
+/* How replies come (netio_fds.recv_packet): the tiny rings below -p
+ * OPTS_RXTINY_PPS, the small ones below OPTS_RXSMALL_PPS, where the
+ * large ones' 3 MB more were a third of the prober's memory at -p 10000
+ * (tests/bench/RESULTS.md). */
+enum { NETIO_RX_NONE, NETIO_RX_TINY, NETIO_RX_SMALL, NETIO_RX_LARGE };
 
 /* How probes leave (netio_fds.send_packet). */
 enum { NETIO_PKT_NONE, NETIO_PKT_RING, NETIO_PKT_MMSG };

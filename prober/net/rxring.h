@@ -41,6 +41,9 @@
 #define RXRING_BLOCK_SMALL (1u << 14)	/* bytes per block below -p 25000
 					   (OPTS_RXSMALL_PPS): 1 MB a ring,
 					   as long a hold at a trickle */
+#define RXRING_BLOCK_TINY (1u << 13)	/* bytes per block below -p 12500
+					   (OPTS_RXTINY_PPS): 512 KB a ring,
+					   as long a hold at a trickle */
 #define RXRING_BLOCKS	64		/* blocks in a ring */
 #define RXRING_FRAME	2048		/* bytes a frame may take */
 #define RXRING_TMO_MS	4		/* a block is handed over after: a
@@ -98,8 +101,8 @@ int rxring_filter_not_ifs(const uint32_t *ifs, int n,
 int rxring_attach(int fd, const struct rxring_insn *prog, int len);
 
 /* Give socket FD (AF_PACKET, SOCK_RAW, bound to one interface) a
- * receive ring of RXRING_BLOCKS blocks of BSIZE bytes (RXRING_BLOCK or
- * RXRING_BLOCK_SMALL), ingress only unless OUT, with receive
+ * receive ring of RXRING_BLOCKS blocks of BSIZE bytes (RXRING_BLOCK,
+ * RXRING_BLOCK_SMALL or RXRING_BLOCK_TINY), ingress only unless OUT, with receive
  * timestamps, and map it.  Returns the ring, or NULL with errno. */
 struct rxring *rxring_new(int fd, uint32_t bsize, int out);
 

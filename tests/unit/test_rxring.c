@@ -433,7 +433,8 @@ START_TEST(bad_frame_ends_block)
 	errno = 0;
 	ck_assert_ptr_null(rxring_new(-1, RXRING_FRAME + 1, 0));
 	ck_assert_int_eq(errno, EINVAL);
-	_Static_assert(RXRING_BLOCK_SMALL % RXRING_FRAME == 0 &&
+	_Static_assert(RXRING_BLOCK_TINY % RXRING_FRAME == 0 &&
+	    RXRING_BLOCK_SMALL % RXRING_FRAME == 0 &&
 	    RXRING_BLOCK % RXRING_FRAME == 0, "blocks hold whole frames");
 }
 END_TEST
