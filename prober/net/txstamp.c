@@ -271,6 +271,20 @@ fp_find(const struct txs *x, uint32_t fp, int64_t ts)
 	return -1;
 }
 
+/* Record E got its time TS: reported, and the finished records at the
+ * front let go. */
+static void
+rec_stamped(struct txs *x, struct txs_rec *e, const struct stamp *ts)
+{
+	e->done = 1;
+	x->waiting--;
+	x->st.stamped++;
+	if (e->token != NULL)
+		x->cb(x->arg, e->token, e->tag, ts);
+	while (x->n > 0 && rec(x, 0)->done)
+		pop(x);
+}
+
 void
 txs_copy(struct txs *x, uint32_t fp, struct stamp ts)
 {
@@ -282,14 +296,8 @@ txs_copy(struct txs *x, uint32_t fp, struct stamp ts)
 		return;
 	}
 	e = rec(x, (size_t)i);
-	e->done = 1;
-	x->waiting--;
-	x->st.stamped++;
 	x->next = e->acc + 1;
-	if (e->token != NULL)
-		x->cb(x->arg, e->token, e->tag, &ts);
-	while (x->n > 0 && rec(x, 0)->done)
-		pop(x);
+	rec_stamped(x, e, &ts);
 }
 
 void
@@ -368,17 +376,11 @@ txs_stamp(struct txs *x, uint32_t key, struct stamp ts)
 		return;
 	}
 	e = rec(x, (size_t)i);
-	e->done = 1;
-	x->waiting--;
-	x->st.stamped++;
 	if ((int32_t)(e->ref - x->a_ref) >= 0) {
 		x->a_ref = e->ref;
 		x->a_c = c;
 	}
-	if (e->token != NULL)
-		x->cb(x->arg, e->token, e->tag, &ts);
-	while (x->n > 0 && rec(x, 0)->done)
-		pop(x);
+	rec_stamped(x, e, &ts);
 }
 
 void
