@@ -5,7 +5,7 @@
  * sends batches of 64-byte IPv4 UDP packets with sendmmsg(2) on a packet
  * socket bound to a TUN (which it reads and empties itself after each
  * batch), with a TPACKET_V3 receive ring on a second packet socket
- * (ETH_P_ALL, SO_TIMESTAMPNS, as the prober's -O pktrecv), three ways
+ * (ETH_P_ALL, SO_TIMESTAMPNS, as the prober's -O pktrecv), four ways
  * in turns:
  *   plain  no stamps; the ring ignores outgoing packets (the floor)
  *   errq   SO_TIMESTAMPING on the sender, the stamps read back from the
@@ -13,14 +13,22 @@
  *          packets (what the prober does today)
  *   tap    no stamps; the ring takes the outgoing copies (a filter: UDP
  *          only, 128 bytes) and they are read from it
+ *   sep    no stamps; the ring ignores outgoing packets, and a third
+ *          packet socket (never polled) takes the copies alone into a
+ *          TPACKET_V2 ring of V2FRAME-byte frames (a filter: outgoing
+ *          UDP, V2SNAP bytes), read right after each sendmmsg returns;
+ *          how many were there at once, and how many came later, is
+ *          printed per round (h22copy)
  * Each round's CPU time (user and system, this thread) per packet is
- * printed, then the medians and the medians of the differences.  Last,
+ * printed, then sep less tap per round, then the medians and the
+ * medians of the differences.  First,
  * a check: both on at once, per packet the ring's time (tp_sec/tp_nsec)
  * less the error queue's stamp (the packet's number is in its payload),
  * its distribution, and the frames' TP_STATUS_TS_* bits.  Packets go to
  * 192.0.2.2, inside the namespace.
  *
  * usage: tapcost [-b BATCH] [-n BATCHES_PER_ROUND] [-r ROUNDS]
+ * (cc -O2 [-DV2FRAME=128 -DV2SNAP=48] -o tapcost tapcost.c)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -55,8 +63,18 @@
 #define NBLK	64
 #define NCHECK	20000
 
-enum { PLAIN, ERRQ, TAP, NMODE };
-static const char *mname[NMODE] = { "plain", "errq", "tap" };
+enum { PLAIN, ERRQ, TAP, SEP, NMODE };
+static const char *mname[NMODE] = { "plain", "errq", "tap", "sep" };
+
+#ifndef V2FRAME
+#define V2FRAME	256		/* a copies frame: header, V2SNAP bytes */
+#endif
+#ifndef V2SNAP
+#define V2SNAP	64
+#endif
+#define V2BLOCK	4096
+#define V2NBLK	64
+#define V2NFR	(V2BLOCK / V2FRAME * V2NBLK)
 
 static int tunfd, ifindex;
 static uint8_t pkts[MAXB][PKTLEN];
@@ -72,6 +90,15 @@ struct ring {
 	uint8_t		*base;
 	uint32_t	 cur;
 };
+
+/* the copies ring of SEP: TPACKET_V2, per-frame status */
+struct ring2 {
+	int		 fd;
+	uint8_t		*base;
+	uint32_t	 cur;
+};
+
+static long sep_now, sep_late;	/* copies there at once, and later */
 
 /* check-mode data: per packet number, the ring's and the stamp's time */
 static int64_t ring_t[NCHECK], errq_t[NCHECK];
@@ -222,6 +249,78 @@ ring_read(struct ring *r, int check)
 		__atomic_store_n(&d->hdr.bh1.block_status, TP_STATUS_KERNEL,
 		    __ATOMIC_RELEASE);
 		r->cur = (r->cur + 1) % NBLK;
+	}
+	return n;
+}
+
+/* A copies ring: outgoing IPv4 UDP only (64 bytes), TPACKET_V2, never
+ * polled. */
+static void
+ring2_open(struct ring2 *r)
+{
+	struct sock_filter f[] = {
+		{ 0x20, 0, 0, SKF_AD_OFF + SKF_AD_PKTTYPE },	/* ld type */
+		{ 0x15, 0, 3, PACKET_OUTGOING },		/* jeq 4 */
+		{ 0x30, 0, 0, 9 },				/* ldb [9] */
+		{ 0x15, 0, 1, 17 },				/* jeq 17 */
+		{ 0x06, 0, 0, V2SNAP },				/* ret snap */
+		{ 0x06, 0, 0, 0 },				/* ret 0 */
+	};
+	struct sock_fprog fp = { 6, f };
+	struct tpacket_req req;
+	struct sockaddr_ll a;
+	int v = TPACKET_V2, on = 1;
+
+	r->fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	memset(&a, 0, sizeof(a));
+	a.sll_family = AF_PACKET;
+	a.sll_protocol = htons(ETH_P_ALL);
+	a.sll_ifindex = ifindex;
+	memset(&req, 0, sizeof(req));
+	req.tp_block_size = V2BLOCK;
+	req.tp_block_nr = V2NBLK;
+	req.tp_frame_size = V2FRAME;
+	req.tp_frame_nr = V2NFR;
+	if (r->fd == -1 ||
+	    setsockopt(r->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
+	    sizeof(fp)) == -1 ||
+	    setsockopt(r->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
+	    sizeof(on)) == -1 ||
+	    setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v,
+	    sizeof(v)) == -1 ||
+	    setsockopt(r->fd, SOL_PACKET, PACKET_RX_RING, &req,
+	    sizeof(req)) == -1 ||
+	    bind(r->fd, (struct sockaddr *)&a, sizeof(a)) == -1)
+		die("tapcost: copies ring");
+	r->base = mmap(NULL, (size_t)V2BLOCK * V2NBLK, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, r->fd, 0);
+	if (r->base == MAP_FAILED)
+		die("tapcost: mmap");
+	r->cur = 0;
+}
+
+/* Read the copies ring's ready frames (their sequence numbers summed
+ * into a sink, as a matcher would look at them). */
+static long
+ring2_read(struct ring2 *r)
+{
+	static volatile uint32_t sink;
+	long n = 0;
+
+	for (;;) {
+		struct tpacket2_hdr *f = (void *)(r->base +
+		    (size_t)r->cur * V2FRAME);
+		uint32_t s;
+
+		if (!(__atomic_load_n(&f->tp_status, __ATOMIC_ACQUIRE) &
+		    TP_STATUS_USER))
+			break;
+		memcpy(&s, (const uint8_t *)f + f->tp_net + 28, 4);
+		sink += s + f->tp_nsec;
+		__atomic_store_n(&f->tp_status, TP_STATUS_KERNEL,
+		    __ATOMIC_RELEASE);
+		r->cur = (r->cur + 1) % V2NFR;
+		n++;
 	}
 	return n;
 }
@@ -409,10 +508,23 @@ main(int argc, char **argv)
 			long frames = 0;
 			int64_t t0;
 
+			struct ring2 r2;
+			long c;
+
 			ring_open(&ring[m], m == TAP);
+			if (m == SEP)
+				ring2_open(&r2);
 			t0 = cpu_ns();
 			for (int i = 0; i < n; i++) {
 				batch(fd[m], b, m == ERRQ, 0, 0);
+				if (m == SEP) {
+					/* (batch emptied the TUN after the
+					 * send: the copies came before) */
+					c = ring2_read(&r2);
+					sep_now += c;
+					if (c < b)
+						sep_late++;
+				}
 				frames += ring_read(&ring[m], 0);
 			}
 			per[m][r] = (cpu_ns() - t0) / ((int64_t)n * b);
@@ -421,22 +533,39 @@ main(int argc, char **argv)
 			if (m == TAP && frames != (long)n * b)
 				fprintf(stderr, "tapcost: ring took %ld of "
 				    "%ld\n", frames, (long)n * b);
+			if (m == SEP) {
+				c = ring2_read(&r2);
+				printf("sep: copies there at once %ld, "
+				    "later %ld, batches short %ld of %d\n",
+				    sep_now, c, sep_late, n);
+				sep_now = sep_late = 0;
+				munmap(r2.base, (size_t)V2BLOCK * V2NBLK);
+				close(r2.fd);
+			}
 			munmap(ring[m].base, (size_t)BSIZE * NBLK);
 			close(ring[m].fd);
 		}
 		printf("round=%d batch=%d plain=%lld errq=%lld tap=%lld "
-		    "(ns per packet)\n", r + 1, b, (long long)per[PLAIN][r],
-		    (long long)per[ERRQ][r], (long long)per[TAP][r]);
+		    "sep=%lld (ns per packet)\n", r + 1, b,
+		    (long long)per[PLAIN][r], (long long)per[ERRQ][r],
+		    (long long)per[TAP][r], (long long)per[SEP][r]);
 	}
+	printf("sep_less_tap_ns_per_packet");
+	for (int r = 0; r < rounds; r++)
+		printf(" %lld", (long long)(per[SEP][r] - per[TAP][r]));
+	printf("\n");
 	for (int r = 0; r < rounds; r++) {
 		per[ERRQ][r] -= per[PLAIN][r];
 		per[TAP][r] -= per[PLAIN][r];
+		per[SEP][r] -= per[PLAIN][r];
 	}
 	for (int m = 0; m < NMODE; m++)
 		qsort(per[m], (size_t)rounds, sizeof(int64_t), cmp64);
 	printf("batch=%d median_ns_per_packet plain=%lld errq_cost=%lld "
-	    "tap_cost=%lld saving=%lld\n", b, (long long)per[PLAIN][rounds / 2],
+	    "tap_cost=%lld sep_cost=%lld saving=%lld\n", b,
+	    (long long)per[PLAIN][rounds / 2],
 	    (long long)per[ERRQ][rounds / 2], (long long)per[TAP][rounds / 2],
+	    (long long)per[SEP][rounds / 2],
 	    (long long)(per[ERRQ][rounds / 2] - per[TAP][rounds / 2]));
 	(void)mname;
 	return 0;
