@@ -3,10 +3,16 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/icmp6.h>
+
 #include <errno.h>
+#include <ifaddrs.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "dl_int.h"
@@ -15,6 +21,13 @@
 #include "pktrecv.h"
 
 #define DRAIN_MAX	100000	/* frames read off before the filter */
+#ifndef SOL_RAW
+#define SOL_RAW		255
+#endif
+#ifndef ICMP_FILTER
+#define ICMP_FILTER	1	/* linux/icmp.h: the raw ICMP type mask */
+#endif
+#define ICMP_TIMXCEED_TYPE 11	/* IPv4 ICMP time exceeded */
 
 struct pr_req;
 
@@ -45,6 +58,8 @@ struct pktrecv {
 	void			*arg;
 	uint32_t		 bsize;		/* a ring's block */
 	int			 raw[PKTRECV_NRAW];
+	int			 refused;	/* a ring was refused */
+	int			 blocked[2];	/* ICMP, ICMPv6 types blocked */
 	struct pr_if		 ifs[PKTPATH_MAXIF];
 };
 
@@ -106,6 +121,91 @@ pktrecv_count(const struct pktrecv *p)
 	return n;
 }
 
+#ifdef __linux__
+/* Whether interface IFINDEX has a ring. */
+static int
+has_ring(const struct pktrecv *p, uint32_t ifindex)
+{
+	for (int i = 0; i < PKTPATH_MAXIF; i++)
+		if (p->ifs[i].ifindex == ifindex && p->ifs[i].lfd != NULL)
+			return 1;
+	return 0;
+}
+
+/* Whether every interface that is up, not loopback and has an address
+ * of family AF has a ring (ALL: getifaddrs(3)'s list). */
+static int
+rings_cover(const struct pktrecv *p, const struct ifaddrs *all, int af)
+{
+	for (const struct ifaddrs *i = all; i != NULL; i = i->ifa_next)
+		if (i->ifa_addr != NULL && i->ifa_addr->sa_family == af &&
+		    (i->ifa_flags & IFF_UP) != 0 &&
+		    (i->ifa_flags & IFF_LOOPBACK) == 0 &&
+		    !has_ring(p, if_nametoindex(i->ifa_name)))
+			return 0;
+	return 1;
+}
+
+/* Block time exceeded (V6: ICMPv6's) on raw socket FD, or no type.
+ * Returns setsockopt's result. */
+static int
+icmp_types(int fd, int v6, int block)
+{
+	struct icmp6_filter f6;
+	uint32_t mask = block ? 1u << ICMP_TIMXCEED_TYPE : 0;
+
+	if (!v6)
+		return setsockopt(fd, SOL_RAW, ICMP_FILTER, &mask,
+		    sizeof(mask));
+	ICMP6_FILTER_SETPASSALL(&f6);
+	if (block)
+		ICMP6_FILTER_SETBLOCK(ICMP6_TIME_EXCEEDED, &f6);
+	return setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f6, sizeof(f6));
+}
+
+/* Keep the raw ICMP and ICMPv6 sockets from taking (the kernel's clone
+ * of) the time exceeded messages, most of a trace's replies, while the
+ * rings read every interface they can come on: each up interface with
+ * an address of the family, and no ring was refused.  Loopback is not
+ * asked (the packet path leaves it to the raw sockets, so it has no
+ * ring): no time exceeded comes on it for a probe, as nothing forwards
+ * a probe to the host's own address.  Otherwise they take every type,
+ * and the interface filter of raw_filters sorts them. */
+static void
+icmp_filters(struct pktrecv *p)
+{
+	static const int fam[2] = { AF_INET, AF_INET6 };
+	struct ifaddrs *all;
+	int block;
+
+	if (getifaddrs(&all) == -1)
+		all = NULL;
+	for (int v6 = 0; v6 < 2; v6++) {
+		block = all != NULL && !p->refused &&
+		    rings_cover(p, all, fam[v6]);
+		if (p->raw[v6] == -1 || block == p->blocked[v6])
+			continue;
+		if (icmp_types(p->raw[v6], v6, block) == -1) {
+			log_warn("raw ICMP%s socket's type filter", v6 ?
+			    "v6" : "");
+			continue;
+		}
+		p->blocked[v6] = block;
+		log_debug("raw ICMP%s socket: %s", v6 ? "v6" : "", block ?
+		    "takes no time exceeded (rings read every interface)" :
+		    "takes every type (an interface has no ring)");
+	}
+	if (all != NULL)
+		freeifaddrs(all);
+}
+#else
+static void
+icmp_filters(struct pktrecv *p)
+{
+	(void)p;
+}
+#endif
+
 /* Keep from the raw sockets (ICMP, ICMPv6, TCP) what arrives on the
  * interfaces with a ring. */
 static void
@@ -124,6 +224,7 @@ raw_filters(struct pktrecv *p)
 		    len) == -1)
 			log_warn("filtering a raw socket: replies may come "
 			    "twice");
+	icmp_filters(p);
 }
 
 /* A frame of interface ARG's ring: counted if TCP, handed on. */
@@ -202,6 +303,15 @@ ring_up(struct pktrecv *p, struct pr_if *f, int fd)
 	return 0;
 }
 
+/* An interface the packet path sends on gets no ring: the raw ICMP
+ * sockets take replies again (icmp_filters). */
+static void
+no_ring(struct pktrecv *p)
+{
+	p->refused = 1;
+	icmp_filters(p);
+}
+
 static void
 on_open(void *arg, int err, int fd, uint32_t value)
 {
@@ -229,6 +339,7 @@ on_open(void *arg, int err, int fd, uint32_t value)
 	    "the raw sockets", f->ifindex, strerror(err != 0 ? err : errno));
 	if (fd != -1)
 		close(fd);
+	no_ring(p);
 }
 
 void
@@ -242,17 +353,19 @@ pktrecv_add(struct pktrecv *p, uint32_t ifindex, int hlen)
 			return;
 	for (i = 0; i < PKTPATH_MAXIF && p->ifs[i].ifindex != 0; i++)
 		;
-	if (i == PKTPATH_MAXIF)
+	if (i == PKTPATH_MAXIF || p->open == NULL ||
+	    (r = calloc(1, sizeof(*r))) == NULL) {
+		no_ring(p);
 		return;
+	}
 	p->ifs[i].ifindex = ifindex;
 	p->ifs[i].hlen = hlen;
 	p->ifs[i].p = p;
-	if (p->open == NULL || (r = calloc(1, sizeof(*r))) == NULL)
-		return;
 	r->p = p;
 	r->slot = i;
 	if (p->open(p->ctx, ifindex, on_open, r) == -1) {
 		free(r);
+		no_ring(p);
 		return;
 	}
 	p->ifs[i].req = r;

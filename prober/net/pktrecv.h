@@ -7,7 +7,11 @@
  * has its ring, the raw ICMP, ICMPv6 and TCP sockets are given a filter
  * that drops what arrived on it, so no reply is delivered twice;
  * replies on other interfaces (loopback, say) still come on the raw
- * sockets.  With a callback for them, a ring also takes the outgoing
+ * sockets.  While every interface that is up, not loopback and has an
+ * address of the family has a ring (and none was refused), the raw ICMP
+ * and ICMPv6 sockets block time exceeded as well (ICMP_FILTER,
+ * ICMP6_FILTER): the kernel then clones most of a trace's replies for
+ * them no more.  With a callback for them, a ring also takes the outgoing
  * copies of the probes (rxring.h: their send times), handed to it
  * apart from the replies; the host's own outgoing packets (its
  * kernel's RST to a SYN-ACK, say) come there too, never as replies.

@@ -22,6 +22,10 @@
 #    tcp-ack; IPv4 with -O rawtcp) are right with their TCP replies read
 #    through the receive ring (its count in the debug log) and not
 #    again on the raw TCP socket (no duplicate ping replies).
+#  - veth, -O pktsend -O pktrecv: with the ring up the raw ICMP and ICMPv6
+#    sockets block time exceeded (debug log), a trace is right, and a
+#    ping and a UDP trace to h1's own address (loopback: no ring) in
+#    the same run are answered on the raw sockets.
 #  - sc_netsim's TUN (no link header): 300 traces each of icmp-paris and
 #    tcp (20211212 sends no TCP probe there) on each path, scored by
 #    tests/bench/run against the simulator's truth: accuracy at least
@@ -197,6 +201,31 @@ for fam in 4 6; do
 			fail "$what: $n TCP replies through a receive ring: $(cat "$f" "$f.err"; grep -E 'statistics|interface' "$f.log")"
 		fi
 	done
+done
+
+# Time exceeded only through the rings: once h1's one interface (besides
+# loopback) has its ring, the raw ICMP and ICMPv6 sockets block time
+# exceeded (the debug log says so), the trace to h2 is still right (its
+# time exceeded read by the ring), and replies on loopback, which has no
+# ring, still come on the raw sockets: a ping and a UDP trace to h1's own
+# address in the same run are answered.
+for fam in 4 6; do
+	[ $fam = 4 ] && dst=203.0.113.1 self=192.0.2.1 v= ||
+	    dst=2001:db8:ff::1 self=2001:db8:1::1 v=v6
+	what="veth pktsend pktrecv IPv$fam: time exceeded on the ring alone"
+	f=$tmp/self.$fam
+	lab_exec h1 timeout 60 "$scamper" -O pktsend -O pktrecv -d "$f.log" \
+	    -I "trace -P icmp-paris -q 1 -w 1 $dst" \
+	    "ping -c 3 -i 0.5 $self" "trace -P udp-paris -q 1 -w 1 $self" \
+	    >"$f" 2>"$f.err"
+	grep -E '^ [0-9]+  ' "$f" >"$f.hops"
+	if grep -q "raw ICMP$v socket: takes no time exceeded" "$f.log" &&
+	    basic_path_ok $fam "$f.hops" && grep -q "^ 1  $self " "$f" &&
+	    grep -q '3 packets transmitted, 3 packets received' "$f"; then
+		pass "$what; loopback's replies on the raw socket"
+	else
+		fail "$what: $(cat "$f" "$f.err"; grep 'raw ICMP' "$f.log")"
+	fi
 done
 
 # no neighbour known: the packet path leaves the first probes raw
