@@ -190,15 +190,27 @@ bufs_trim(void *arg)
 	(void)slab_trim(&bufs);
 }
 
-/* A buffer of CAP bytes (a slab size). */
-static uint8_t *
-buf_alloc(size_t cap)
+void *
+trace_mem_alloc(size_t n)
 {
 	if (!bufs_hooked) {		/* once: 8 hooks held, none */
 		bufs_hooked = 1;
 		(void)mem_trim_hook(bufs_trim, NULL);
 	}
-	return slab_alloc(&bufs, cap);
+	return slab_alloc(&bufs, n);
+}
+
+void
+trace_mem_free(void *p, size_t n)
+{
+	slab_free(&bufs, p, n);
+}
+
+/* A buffer of CAP bytes (a slab size). */
+static uint8_t *
+buf_alloc(size_t cap)
+{
+	return trace_mem_alloc(cap);
 }
 
 /* Grow the buffer for NEED more bytes between the records and the
@@ -361,9 +373,14 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 	q = h->icmp_q_ipl != ipl || h->icmp_q_tos != tos;
 	if (h->icmp_nhmtu == 0 && h->icmpext == NULL && !q)
 		return 0;
+	/* one more, in a new buffer (the slab's: most traces have none or
+	 * one or two) */
 	if (trace_side(s) == NULL ||
-	    (x = realloc(s->x->xs, (s->x->xc + 1u) * sizeof(*x))) == NULL)
+	    (x = trace_mem_alloc((s->x->xc + 1u) * sizeof(*x))) == NULL)
 		return -1;
+	if (s->x->xc > 0)
+		memcpy(x, s->x->xs, s->x->xc * sizeof(*x));
+	trace_mem_free(s->x->xs, s->x->xc * sizeof(*x));
 	s->x->xs = x;
 	x = &s->x->xs[s->x->xc++];
 	x->rec = rec;
@@ -928,7 +945,7 @@ xs_free(struct trace_state *s)
 		return;
 	for (uint16_t i = 0; i < s->x->xc; i++)
 		free(s->x->xs[i].icmpext);
-	free(s->x->xs);
+	trace_mem_free(s->x->xs, s->x->xc * sizeof(*s->x->xs));
 	s->x->xs = NULL;
 	s->x->xc = 0;
 }
