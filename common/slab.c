@@ -34,7 +34,9 @@ keep_rest(struct slab *s)
 
 	if (rest == 0)
 		return;
+	SLAB_UNPOISON(s->cur, rest);
 	memcpy(s->cur, &s->free[rest / SLAB_ALIGN - 1], sizeof(void *));
+	SLAB_POISON(s->cur, rest);
 	s->free[rest / SLAB_ALIGN - 1] = s->cur;
 	s->cur = s->end;
 }
@@ -57,6 +59,7 @@ new_block(struct slab *s)
 	s->cur = b + BLOCK_HEAD;
 	s->end = b + BLOCK_HEAD + (size - BLOCK_HEAD) / SLAB_ALIGN *
 	    SLAB_ALIGN;
+	SLAB_POISON(s->cur, (size_t)(s->end - s->cur));
 	return 0;
 }
 
@@ -75,6 +78,7 @@ slab_alloc_slow(struct slab *s, size_t n)
 	if ((size_t)(s->end - s->cur) < size && new_block(s) == -1)
 		return NULL;
 	p = s->cur;
+	SLAB_UNPOISON(p, size);
 	s->cur += size;
 	s->inuse++;
 	return p;
@@ -90,6 +94,7 @@ slab_trim(struct slab *s)
 		return 0;
 	while (b != NULL) {
 		memcpy(&next, b, sizeof(next));
+		SLAB_UNPOISON(b, block != 0 ? block : SLAB_BLOCK);
 		free(b);
 		b = next;
 	}

@@ -18,6 +18,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under AddressSanitizer free buffers and blocks' uncarved rest are
+ * poisoned: a read or write there is reported as in malloc's. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SLAB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SLAB_ASAN 1
+#endif
+#endif
+#ifdef SLAB_ASAN
+#include <sanitizer/asan_interface.h>
+#define SLAB_POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define SLAB_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define SLAB_POISON(p, n)	((void)(p), (void)(n))
+#define SLAB_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
 #define SLAB_ALIGN	8		/* sizes' step and buffers' alignment */
 #define SLAB_MAX	1024		/* larger sizes go to malloc */
 #define SLAB_CLASSES	(SLAB_MAX / SLAB_ALIGN)
@@ -61,6 +79,7 @@ slab_alloc(struct slab *s, size_t n)
 
 	if (c >= SLAB_CLASSES || (p = s->free[c]) == NULL)
 		return slab_alloc_slow(s, n);
+	SLAB_UNPOISON(p, (c + 1) * SLAB_ALIGN);
 	memcpy(&s->free[c], p, sizeof(p));	/* its link */
 	s->inuse++;
 	return p;
@@ -80,6 +99,7 @@ slab_free(struct slab *s, void *p, size_t n)
 		return;
 	}
 	memcpy(p, &s->free[c], sizeof(p));
+	SLAB_POISON(p, (c + 1) * SLAB_ALIGN);
 	s->free[c] = p;
 	s->inuse--;
 }

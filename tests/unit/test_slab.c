@@ -4,7 +4,8 @@
  * buffers never overlap and keep what was written across other
  * allocations, frees come in any order, a block's rest is not lost,
  * large sizes go to malloc, trimming gives the blocks back only when
- * none is in use, and a block that cannot be had is ENOMEM.
+ * none is in use, a block that cannot be had is ENOMEM, and under
+ * AddressSanitizer what is not handed out is poisoned.
  */
 #include <check.h>
 #include <errno.h>
@@ -193,11 +194,35 @@ START_TEST(out_of_memory)
 }
 END_TEST
 
+/* Under AddressSanitizer a free buffer and a block's uncarved rest are
+ * poisoned, a buffer handed out is not. */
+START_TEST(poisoned)
+{
+#ifdef SLAB_ASAN
+	struct slab s;
+	unsigned char *a;
+
+	slab_init(&s, 0);
+	a = slab_alloc(&s, 100);
+	ck_assert_int_eq(__asan_address_is_poisoned(a + 103), 0);
+	ck_assert_int_ne(__asan_address_is_poisoned(a + 104), 0);
+	slab_free(&s, a, 100);
+	ck_assert_int_ne(__asan_address_is_poisoned(a), 0);
+	ck_assert_ptr_eq(slab_alloc(&s, 100), a);
+	ck_assert_int_eq(__asan_address_is_poisoned(a + 103), 0);
+	slab_free(&s, a, 100);
+	ck_assert_int_eq(slab_trim(&s), 1);
+#else
+	printf("# skipped: not sanitized\n");
+#endif
+}
+END_TEST
+
 int
 main(void)
 {
 	const TTest *tests[] = { classes, reuse, growth, any_order,
-	    block_rest, out_of_memory };
+	    block_rest, out_of_memory, poisoned };
 	TCase *tc = tcase_create("slab");
 
 	check_add(tc, tests, CHECK_N(tests));
