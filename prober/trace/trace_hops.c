@@ -11,7 +11,11 @@
  * become the result's hops (one exact allocation) when the trace is
  * done.  The records and the probe records (7 bytes, random access)
  * share one buffer that grows by an eighth (at least 48 bytes) when
- * full: records from its front, probes from its back.
+ * full: records from its front, probes from its back.  The buffers come
+ * from one size-class allocator (common/slab.h) for every trace: a
+ * trace's growth frees a buffer of the size the next trace's growth
+ * takes, and that one is reused at once, with no malloc header and no
+ * walk of malloc's bins.
  */
 #include "config.h"
 
@@ -21,14 +25,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memtrim.h"
 #include "scamper_trace.h"
+#include "slab.h"
 #include "task.h"
 #include "trace_int.h"
 
 /* The buffer's first size, its least step and its growth (an eighth):
  * small steps keep the slack of a trace's last step small (about 40
- * bytes on average, was 77 growing by a quarter); it grows to sizes
- * malloc fills exactly (16k + 8 bytes on 64-bit glibc). */
+ * bytes on average, was 77 growing by a quarter); it grows to sizes of
+ * the slab's classes (multiples of 8, and no header: malloc's chunks
+ * cost 8 bytes more than they hold and come in steps of 16). */
 #define BUF_FIRST 120
 #define BUF_STEP 48
 #define BUF_GROW 8
@@ -170,6 +177,42 @@ buf_used(const struct trace_state *s)
 	    sizeof(struct trace_probe);
 }
 
+/* Every trace's buffers (one thread: the prober's), and whether
+ * mem_trim_idle was asked to give them back when none is held. */
+static struct slab bufs;
+static int bufs_hooked;
+
+/* mem_trim_idle's hook: give the blocks back if no trace holds one. */
+static void
+bufs_trim(void *arg)
+{
+	(void)arg;
+	(void)slab_trim(&bufs);
+}
+
+void *
+trace_mem_alloc(size_t n)
+{
+	if (!bufs_hooked) {		/* once: 8 hooks held, none */
+		bufs_hooked = 1;
+		(void)mem_trim_hook(bufs_trim, NULL);
+	}
+	return slab_alloc(&bufs, n);
+}
+
+void
+trace_mem_free(void *p, size_t n)
+{
+	slab_free(&bufs, p, n);
+}
+
+/* A buffer of CAP bytes (a slab size). */
+static uint8_t *
+buf_alloc(size_t cap)
+{
+	return trace_mem_alloc(cap);
+}
+
 /* Grow the buffer for NEED more bytes between the records and the
  * probes: by an eighth, at least BUF_STEP (the probes move to its new
  * end).  Returns 0, or -1 with errno ENOMEM. */
@@ -184,17 +227,16 @@ buf_grow(struct trace_state *s, size_t need)
 	    BUF_GROW > BUF_STEP ? s->bufcap / BUF_GROW : BUF_STEP);
 	if (cap < used + need)
 		cap = used + need;
-	cap = (cap + 7) / 16 * 16 + 8;		/* >= cap, 16k + 8 */
-	/* not realloc: glibc's takes the new chunk from the bins, not the
-	 * thread cache; and only the used bytes are copied */
-	if (cap > UINT32_MAX || (b = malloc(cap)) == NULL) {
+	cap = slab_size(cap);
+	/* only the used bytes are copied */
+	if (cap > UINT32_MAX || (b = buf_alloc(cap)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
 	if (s->buf != NULL) {
 		memcpy(b, s->buf, used - tail);
 		memcpy(b + cap - tail, s->buf + s->bufcap - tail, tail);
-		free(s->buf);
+		slab_free(&bufs, s->buf, s->bufcap);
 	}
 	s->buf = b;
 	s->bufcap = (uint32_t)cap;
@@ -331,9 +373,14 @@ rec_extra(struct trace_state *s, struct scamper_trace_hop *h, uint16_t rec)
 	q = h->icmp_q_ipl != ipl || h->icmp_q_tos != tos;
 	if (h->icmp_nhmtu == 0 && h->icmpext == NULL && !q)
 		return 0;
+	/* one more, in a new buffer (the slab's: most traces have none or
+	 * one or two) */
 	if (trace_side(s) == NULL ||
-	    (x = realloc(s->x->xs, (s->x->xc + 1u) * sizeof(*x))) == NULL)
+	    (x = trace_mem_alloc((s->x->xc + 1u) * sizeof(*x))) == NULL)
 		return -1;
+	if (s->x->xc > 0)
+		memcpy(x, s->x->xs, s->x->xc * sizeof(*x));
+	trace_mem_free(s->x->xs, s->x->xc * sizeof(*x));
 	s->x->xs = x;
 	x = &s->x->xs[s->x->xc++];
 	x->rec = rec;
@@ -898,7 +945,7 @@ xs_free(struct trace_state *s)
 		return;
 	for (uint16_t i = 0; i < s->x->xc; i++)
 		free(s->x->xs[i].icmpext);
-	free(s->x->xs);
+	trace_mem_free(s->x->xs, s->x->xc * sizeof(*s->x->xs));
 	s->x->xs = NULL;
 	s->x->xc = 0;
 }
@@ -957,7 +1004,7 @@ void
 trace_hops_free(struct trace_state *s)
 {
 	xs_free(s);
-	free(s->buf);
+	slab_free(&bufs, s->buf, s->bufcap);
 	s->buf = NULL;
 	s->bufcap = 0;
 	s->recc = s->probec = 0;

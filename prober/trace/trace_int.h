@@ -307,6 +307,13 @@ void trace_state_clear(void *state);
  * ENOMEM. */
 struct scamper_trace *trace_result(struct trace_state *s);
 
+/* The trace technique's small buffers, from one size-class allocator
+ * (trace_hops.c, common/slab.h; the prober is one thread): N bytes, not
+ * cleared, or NULL (ENOMEM); and giving back P (NULL: nothing) of the
+ * N it was asked with. */
+void	*trace_mem_alloc(size_t n);
+void	 trace_mem_free(void *p, size_t n);
+
 /* S's side structure, made zeroed on first use; NULL on ENOMEM. */
 struct trace_side *trace_side(struct trace_state *s);
 

@@ -57,7 +57,7 @@ trace_state_clear(void *state)
 		if (s->x->pm != NULL)
 			free(s->x->pm->sizes);
 		free(s->x->pm);
-		free(s->x);
+		trace_mem_free(s->x, sizeof(*s->x));
 	}
 }
 
@@ -74,8 +74,8 @@ trace_result(struct trace_state *s)
 struct trace_side *
 trace_side(struct trace_state *s)
 {
-	if (s->x == NULL)
-		s->x = calloc(1, sizeof(*s->x));
+	if (s->x == NULL && (s->x = trace_mem_alloc(sizeof(*s->x))) != NULL)
+		memset(s->x, 0, sizeof(*s->x));
 	return s->x;
 }
 

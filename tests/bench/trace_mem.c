@@ -43,6 +43,16 @@ heap_used(void)
 	return mi.uordblks + mi.hblkhd;
 }
 
+/* The heap's bytes taken from the system, free chunks and holes
+ * included (arena + hblkhd): what the process holds, whoever uses it. */
+static size_t
+heap_held(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.arena + mi.hblkhd;
+}
+
 /* The heap bytes of the harness's command array (none when the counts
  * start): its usable size and glibc malloc's header, 8 bytes for a chunk
  * (usable size 8 mod 16), 16 for whole mmapped pages (0 mod 16). */
@@ -103,7 +113,7 @@ main(int argc, char **argv)
 	struct harness *h;
 	char err[512], line[256], *topo;
 	long n = 20000, pps = 10000, hops = 12, inflight = 0;
-	size_t m0, m1, m2, ha;
+	size_t m0, m1, m2, ha, k0, k2;
 	int c, v6 = 0, far = 0;
 
 	while ((c = getopt(argc, argv, "6dn:p:h:c:")) != -1) {
@@ -141,6 +151,7 @@ main(int argc, char **argv)
 	harness_set_pps(h, (uint32_t)pps);
 	harness_set_forget_probes(h, 1);
 	m0 = heap_used();
+	k0 = heap_held();
 	for (long i = 0; i < n; i++) {
 		if (v6)
 			snprintf(line, sizeof(line), "%s 2001:2::%lx", cmd,
@@ -160,6 +171,7 @@ main(int argc, char **argv)
 	harness_run_to(h, (int64_t)n * (hops + 1) * 1000000000 / pps +
 	    2000000000);
 	m2 = heap_used();
+	k2 = heap_held();
 	ha = cmd_array_bytes(h);
 	for (long i = 0; i < n; i++)
 		inflight += !harness_finished(h, (int)i);
@@ -174,6 +186,8 @@ main(int argc, char **argv)
 	printf("in flight, the prober's: %.1f bytes per trace (less the "
 	    "harness's own command array, %.1f)\n",
 	    (double)(m2 - m0 - ha) / inflight, (double)ha / inflight);
+	printf("heap held (arena + mmapped, free chunks included): %.1f "
+	    "bytes per trace\n", (double)(k2 - k0) / inflight);
 	harness_free(h);
 	free(topo);
 	return 0;
