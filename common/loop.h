@@ -119,8 +119,10 @@ int loop_run(struct loop *l);
 /* Let at least TICK_NS nanoseconds pass between two returns from the
  * backend's wait while the loop is busy (0, the default: no minimum).
  * Work that arrives within a tick is then handled together: one wake-up
- * for many replies and timers instead of one each.  Timers fire up to a
- * tick late; nothing is lost. */
+ * for many replies and timers instead of one each: after the tick's
+ * sleep the loop only polls, and blocks only after a tick with nothing
+ * to do.  Timers fire up to a tick late (or a lazy tick: loop_set_lazy);
+ * nothing is lost. */
 void loop_set_tick(struct loop *l, int64_t tick_ns);
 
 /* Let a busy loop sleep up to LAZY_NS between passes instead of a tick

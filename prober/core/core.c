@@ -421,7 +421,7 @@ window_open(const struct core *c)
 static void
 core_lazy(struct core *c)
 {
-	int64_t lazy = c->pace.burst_ns * CORE_LAZY_TICKS;
+	int64_t lazy = c->pace.burst_ns * CORE_LAZY_TICKS;	/* burst: tick */
 
 	if (lazy > CORE_LAZY_MAX_NS)
 		lazy = CORE_LAZY_MAX_NS;
