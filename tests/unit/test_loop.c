@@ -142,6 +142,20 @@ on_busy(struct loop_fd *lfd, int fd, int events, void *arg)
 		ck_assert_int_eq(write(b->wfd, "x", 1), 1);
 }
 
+/* B's loop (also C's) of backend I with a tick of TICK_NS and a pipe
+ * P whose read end keeps it busy; 0, or -1 if the backend is missing. */
+static int
+busy_setup(struct busy *b, struct ctx *c, int i, int64_t tick_ns, int p[2])
+{
+	if ((b->l = c->l = mkloop(i)) == NULL)
+		return -1;
+	loop_set_tick(b->l, tick_ns);
+	ck_assert_int_eq(pipe(p), 0);
+	b->wfd = p[1];
+	ck_assert_ptr_nonnull(loop_fd_add(b->l, p[0], LOOP_READ, on_busy, b));
+	return 0;
+}
+
 /* With a tick, a loop that is always busy passes at most once a tick;
  * nothing is lost and timers still fire in order.  The loop calls itself
  * busy after a wait shorter than a tick, so on a loaded machine a wait
@@ -156,12 +170,8 @@ START_TEST(tick)
 	struct tctx t[2];
 	int p[2];
 
-	if ((b.l = c.l = mkloop(_i)) == NULL)
+	if (busy_setup(&b, &c, _i, 20 * 1000000LL, p) == -1)
 		return;
-	loop_set_tick(b.l, 20 * 1000000LL);
-	ck_assert_int_eq(pipe(p), 0);
-	b.wfd = p[1];
-	ck_assert_ptr_nonnull(loop_fd_add(b.l, p[0], LOOP_READ, on_busy, &b));
 	for (int i = 0; i < 2; i++) {
 		t[i].c = &c;
 		t[i].id = i;
@@ -376,13 +386,9 @@ START_TEST(lazy_never_early)
 	struct loop_stats st;
 	int p[2];
 
-	if ((b.l = c.l = mkloop(_i)) == NULL)
+	if (busy_setup(&b, &c, _i, 2 * 1000000LL, p) == -1)
 		return;
-	loop_set_tick(b.l, 2 * 1000000LL);
 	loop_set_lazy(b.l, 10 * 1000000LL);
-	ck_assert_int_eq(pipe(p), 0);
-	b.wfd = p[1];
-	ck_assert_ptr_nonnull(loop_fd_add(b.l, p[0], LOOP_READ, on_busy, &b));
 	for (int i = 0; i < 2; i++) {
 		t[i].c = &c;
 		t[i].id = i;
