@@ -41,11 +41,7 @@ struct loop {
 	struct monotime		  now;
 	struct monotime		  woke;		/* the last wait returned */
 	int64_t			  tick_ns;	/* 0: no minimum */
-	int64_t			  lazy_ns;	/* 0: never lazy */
-	struct monotime		  short_until;	/* short timers all due */
-	size_t			  ran;		/* callbacks since last wait */
-	int			  busy;		/* more work may come at once */
-	struct loop_stats	  st;
+	int			  busy;		/* the last wait took < a tick */
 	int			  stop;
 	int			  sigpipe[2];
 	struct loop_fd		 *sigfd;
@@ -314,36 +310,14 @@ loop_fd_del(struct loop *l, struct loop_fd *lfd)
 		l->nuser--;
 }
 
-/* Note a timer due at WHEN: one due soon (but not at once: it runs
- * before the next sleep) keeps the loop from lazy ticks until then. */
-static void
-loop_note_short(struct loop *l, struct monotime when)
-{
-	int64_t ahead = monotime_sub_ns(when, l->now);
-
-	if (ahead > 0 && ahead <= (int64_t)LOOP_SHORT_MS * 1000000 &&
-	    monotime_cmp(when, l->short_until) > 0)
-		l->short_until = when;
-}
-
 int
 loop_timer_after(struct loop *l, struct timer *t, int64_t delay_ms)
 {
-	struct monotime when = monotime_add_ms(l->now, delay_ms);
-
-	loop_note_short(l, when);
-	return timer_schedule(&l->timers, t, when);
+	return timer_schedule(&l->timers, t, monotime_add_ms(l->now, delay_ms));
 }
 
 int
 loop_timer_at(struct loop *l, struct timer *t, struct monotime when)
-{
-	loop_note_short(l, when);
-	return timer_schedule(&l->timers, t, when);
-}
-
-int
-loop_timer_late(struct loop *l, struct timer *t, struct monotime when)
 {
 	return timer_schedule(&l->timers, t, when);
 }
@@ -446,7 +420,6 @@ loop_ready(void *ctx, int fd, int events)
 	if (fd < 0 || fd >= l->nfds || (lfd = l->fds[fd]) == NULL ||
 	    lfd->dead)
 		return;
-	l->ran++;
 	lfd->cb(lfd, fd, events, lfd->arg);
 }
 
@@ -473,100 +446,56 @@ loop_set_tick(struct loop *l, int64_t tick_ns)
 	l->tick_ns = tick_ns > 0 ? tick_ns : 0;
 }
 
-void
-loop_set_lazy(struct loop *l, int64_t lazy_ns)
-{
-	l->lazy_ns = lazy_ns > 0 ? lazy_ns : 0;
-}
-
-int64_t
-loop_tick_len(const struct loop *l)
-{
-	if (l->lazy_ns > l->tick_ns && l->tick_ns > 0 &&
-	    monotime_cmp(l->now, l->short_until) >= 0)
-		return l->lazy_ns;
-	return l->tick_ns;
-}
-
-void
-loop_stats(const struct loop *l, struct loop_stats *s)
-{
-	*s = l->st;
-}
-
 /*
  * Sleep out the rest of the tick that began when the last wait returned,
  * so that what became ready meanwhile is taken in one pass.  Only when
- * busy: after a tick with nothing to do, or a wait that blocked a tick
- * or more, events are sparse and the next one is taken as soon as it
- * comes.  Returns 1 if the loop ticked (the wait that follows then only
- * polls), 0 if it is to block.  A signal cuts the sleep short; the
- * self-pipe is then read at once.
+ * busy: after a wait that blocked a tick or more, events are sparse and
+ * the next one is taken as soon as it comes.  A signal
+ * cuts the sleep short; the self-pipe then wakes the wait at once.
  */
-static int
+static void
 loop_tick_sleep(struct loop *l)
 {
+	struct monotime until;
 	struct timespec ts;
-	int64_t len, left;
+	int64_t left;
 
 	if (l->tick_ns == 0 || !l->busy || l->clock.mono != NULL)
-		return 0;
-	len = loop_tick_len(l);
-	left = monotime_sub_ns(monotime_add_ns(l->woke, len), monotime_now());
-	if (left <= 0)
-		return 1;
+		return;
+	until = monotime_add_ns(l->woke, l->tick_ns);
+	if ((left = monotime_sub_ns(until, monotime_now())) <= 0)
+		return;
 	ts.tv_sec = (time_t)(left / 1000000000);
 	ts.tv_nsec = (long)(left % 1000000000);
-	l->st.sleeps++;
-	l->st.lazy += len != l->tick_ns;
 	(void)nanosleep(&ts, NULL);
-	return 1;
-}
-
-/* Nothing is left to wait for: no user descriptor and no timer. */
-static int
-loop_done(const struct loop *l)
-{
-	return l->nuser == 0 && timer_heap_peek(&l->timers) == NULL;
-}
-
-/* Wait once: after a tick's sleep, read what is ready without blocking
- * (one wake-up a tick while busy); else block until the next timer or
- * descriptor.  Busy after a tick with something done, or after a wait
- * shorter than a tick. */
-static int
-loop_wait(struct loop *l)
-{
-	struct monotime before;
-	int ticked = loop_tick_sleep(l), rc;
-
-	before = clock_mono(l);
-	if (ticked)
-		l->st.polls++;
-	else
-		l->st.waits++;
-	rc = l->be->wait(l->bestate, ticked ? 0 : loop_timeout(l), loop_ready,
-	    l);
-	l->woke = clock_mono(l);
-	l->busy = ticked ? l->ran > 0 :
-	    monotime_sub_ns(l->woke, before) < l->tick_ns;
-	l->ran = 0;
-	return rc == -1 && errno != EINTR ? -1 : 0;
+	l->now = monotime_now();
+	timer_heap_run(&l->timers, l->now);
 }
 
 int
 loop_run(struct loop *l)
 {
 	struct loop_fd *d;
+	struct monotime before;
 
 	l->stop = 0;
 	while (!l->stop) {
 		l->now = clock_mono(l);
-		l->ran += timer_heap_run(&l->timers, l->now);
-		if (l->stop || loop_done(l))
+		timer_heap_run(&l->timers, l->now);
+		if (l->stop)
 			break;
-		if (loop_wait(l) == -1)
+		if (l->nuser == 0 && timer_heap_peek(&l->timers) == NULL)
+			break;
+		loop_tick_sleep(l);	/* runs the timers then due */
+		if (l->stop || (l->nuser == 0 &&
+		    timer_heap_peek(&l->timers) == NULL))
+			break;
+		before = clock_mono(l);
+		if (l->be->wait(l->bestate, loop_timeout(l), loop_ready, l)
+		    == -1 && errno != EINTR)
 			return -1;
+		l->woke = clock_mono(l);
+		l->busy = monotime_sub_ns(l->woke, before) < l->tick_ns;
 		while ((d = l->graveyard) != NULL) {
 			l->graveyard = d->next_dead;
 			free(d);

@@ -11,8 +11,6 @@
 #ifndef COMMON_LOOP_H
 #define COMMON_LOOP_H
 
-#include <stdint.h>
-
 #include "monotime.h"
 #include "timer.h"
 
@@ -119,42 +117,9 @@ int loop_run(struct loop *l);
 /* Let at least TICK_NS nanoseconds pass between two returns from the
  * backend's wait while the loop is busy (0, the default: no minimum).
  * Work that arrives within a tick is then handled together: one wake-up
- * for many replies and timers instead of one each: after the tick's
- * sleep the loop only polls, and blocks only after a tick with nothing
- * to do.  Timers fire up to a tick late (or a lazy tick: loop_set_lazy);
- * nothing is lost. */
+ * for many replies and timers instead of one each.  Timers fire up to a
+ * tick late; nothing is lost. */
 void loop_set_tick(struct loop *l, int64_t tick_ns);
-
-/* Let a busy loop sleep up to LAZY_NS between passes instead of a tick
- * (0, the default: never) while no timer set at most LOOP_SHORT_MS ahead
- * is pending: its owner says nothing needs it sooner (the prober: no
- * probe waits for the rate, no task waits to start).  Timers set further
- * ahead then fire up to LAZY_NS late; shorter ones up to a tick late, as
- * before; none early.  Descriptors are read after the sleep, before the
- * timers that fell due in it. */
-void loop_set_lazy(struct loop *l, int64_t lazy_ns);
-
-#define LOOP_SHORT_MS 1000	/* timers up to this far ahead keep the tick */
-
-/* Schedule T at WHEN, letting it fire up to the lazy tick late however
- * near WHEN is (a deadline no one waits on to the millisecond, such as
- * an output's flush).  Returns 0 or -1. */
-int loop_timer_late(struct loop *l, struct timer *t, struct monotime when);
-
-/* How long a busy loop sleeps from the last wait's return now: its tick,
- * or the lazy one when that is set and no short timer is pending. */
-int64_t loop_tick_len(const struct loop *l);
-
-/* Counts of the loop's waits, for the debug log and the benchmarks. */
-struct loop_stats {
-	uint64_t	sleeps;		/* tick sleeps (nanosleep) */
-	uint64_t	polls;		/* waits after a tick: never block */
-	uint64_t	waits;		/* waits that may block */
-	uint64_t	lazy;		/* tick sleeps that were lazy */
-};
-
-/* Copy L's counts into S. */
-void loop_stats(const struct loop *l, struct loop_stats *s);
 
 /* Make loop_run() return after the current iteration. */
 void loop_stop(struct loop *l);

@@ -27,8 +27,6 @@
 #define CORE_TICK_PROBES 200		/* a busy tick holds this many probes */
 #define CORE_TICK_MIN_NS 1000000LL	/* 1 ms */
 #define CORE_TICK_MAX_NS 20000000LL	/* 20 ms */
-#define CORE_LAZY_TICKS 10		/* a lazy tick: this many ticks, */
-#define CORE_LAZY_MAX_NS 50000000LL	/* at most 50 ms (see core_lazy) */
 #define CORE_OUT_LINGER_NS 1000000000LL	/* results wait for a larger write
 					   at most 1 s while tasks run */
 
@@ -131,7 +129,7 @@ out_flush(struct core *c)
 	if (due.ns == MONOTIME_MAX.ns)
 		loop_timer_cancel(c->l, &c->outflush);	/* nothing waits */
 	else if (!timer_pending(&c->outflush))
-		loop_timer_late(c->l, &c->outflush, due);
+		loop_timer_at(c->l, &c->outflush, due);
 	if (rc == -1 && output_failed(c->out))
 		out_failed(c, c->out);
 }
@@ -409,27 +407,6 @@ window_open(const struct core *c)
 	return c->conf.window == 0 || c->running < c->conf.window;
 }
 
-/*
- * The loop may tick lazily (CORE_LAZY_TICKS ticks, at most
- * CORE_LAZY_MAX_NS) while no probe waits for a token and no task waits
- * to start: the rate is then not what limits (the list's tail, where the
- * traces' waits decide), and the tick's cap, there to keep each second
- * within 2% of -p, buys nothing but wake-ups.  Back to the tick as soon
- * as a probe waits.  The cap keeps a lazy sleep well inside what the
- * smallest receive ring holds (128 ms at its rate, opts.h).
- */
-static void
-core_lazy(struct core *c)
-{
-	int64_t lazy = c->pace.burst_ns * CORE_LAZY_TICKS;	/* burst: tick */
-
-	if (lazy > CORE_LAZY_MAX_NS)
-		lazy = CORE_LAZY_MAX_NS;
-	if (!readyq_empty(&c->ready) || work_queued(c))
-		lazy = 0;
-	loop_set_lazy(c->l, lazy);
-}
-
 /* Hand out the tokens that are due; start tasks when no task is waiting
  * for one, so tasks start at the pace probes can be sent (memory stays
  * proportional to what is in flight, not to the list). */
@@ -461,7 +438,6 @@ on_pump(void *arg)
 			(void)pace_take(&c->pace);
 	}
 	CORE_IO(c, batch, 0);		/* the probes go out together */
-	core_lazy(c);
 	if (!readyq_empty(&c->ready))
 		loop_timer_at(c->l, &c->pump, pace_next(&c->pace, now));
 	else if (core_idle(c)) {
@@ -663,7 +639,6 @@ core_log_stats(const struct core *c)
 	static const struct netio_stats none;
 	const struct netio_stats *ns = core_netio_stats(c);
 	unsigned long rt_copy, rt_asked, nh_copy, nh_asked;
-	struct loop_stats ls;
 
 	rtcopy_counts(&rt_copy, &rt_asked);
 	rtcopy_nh_counts(&nh_copy, &nh_asked);
@@ -697,11 +672,6 @@ core_log_stats(const struct core *c)
 	    (unsigned long long)ns->packet_raw_why[4], nh_copy, nh_asked);
 	log_debug("statistics: replies through a receive ring %llu",
 	    (unsigned long long)ns->rx_ring);
-	loop_stats(c->l, &ls);
-	log_debug("statistics: loop: tick sleeps %llu (lazy %llu), polls "
-	    "after a tick %llu, waits that may block %llu",
-	    (unsigned long long)ls.sleeps, (unsigned long long)ls.lazy,
-	    (unsigned long long)ls.polls, (unsigned long long)ls.waits);
 	log_debug("statistics: send times: kernel %llu, before-send %llu, "
 	    "datalink %llu (kernel times not used %llu, stray kernel "
 	    "timestamps %llu, error-queue reads %llu); replies without a "

@@ -1040,9 +1040,6 @@ ACCESSOR(harness, struct netsim *, harness_netsim, sim)
 /* Simulated time since the start, in nanoseconds. */
 ACCESSOR(harness, int64_t, harness_now, now)
 
-/* The core's loop (its tick: loop_tick_len). */
-ACCESSOR(harness, struct loop *, harness_loop, l)
-
 uint32_t
 harness_nprobes(const struct harness *h)
 {

@@ -31,7 +31,6 @@
 #define HARNESS_PKTMAX	2048		/* largest reply a hook may make */
 
 struct harness;
-struct loop;
 struct netio_fw_rule;
 struct netsim;
 struct scamper_ping;
@@ -163,9 +162,6 @@ struct netsim *harness_netsim(const struct harness *h);
 
 /* Simulated time since the start, in nanoseconds. */
 int64_t harness_now(const struct harness *h);
-
-/* The core's loop (its tick: loop_tick_len). */
-struct loop *harness_loop(const struct harness *h);
 
 /* Probes sent so far; probe I's bytes, length and send time (ns after
  * the start), NULL if I is out of range or probes are not kept. */

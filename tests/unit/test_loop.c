@@ -142,20 +142,6 @@ on_busy(struct loop_fd *lfd, int fd, int events, void *arg)
 		ck_assert_int_eq(write(b->wfd, "x", 1), 1);
 }
 
-/* B's loop (also C's) of backend I with a tick of TICK_NS and a pipe
- * P whose read end keeps it busy; 0, or -1 if the backend is missing. */
-static int
-busy_setup(struct busy *b, struct ctx *c, int i, int64_t tick_ns, int p[2])
-{
-	if ((b->l = c->l = mkloop(i)) == NULL)
-		return -1;
-	loop_set_tick(b->l, tick_ns);
-	ck_assert_int_eq(pipe(p), 0);
-	b->wfd = p[1];
-	ck_assert_ptr_nonnull(loop_fd_add(b->l, p[0], LOOP_READ, on_busy, b));
-	return 0;
-}
-
 /* With a tick, a loop that is always busy passes at most once a tick;
  * nothing is lost and timers still fire in order.  The loop calls itself
  * busy after a wait shorter than a tick, so on a loaded machine a wait
@@ -170,8 +156,12 @@ START_TEST(tick)
 	struct tctx t[2];
 	int p[2];
 
-	if (busy_setup(&b, &c, _i, 20 * 1000000LL, p) == -1)
+	if ((b.l = c.l = mkloop(_i)) == NULL)
 		return;
+	loop_set_tick(b.l, 20 * 1000000LL);
+	ck_assert_int_eq(pipe(p), 0);
+	b.wfd = p[1];
+	ck_assert_ptr_nonnull(loop_fd_add(b.l, p[0], LOOP_READ, on_busy, &b));
 	for (int i = 0; i < 2; i++) {
 		t[i].c = &c;
 		t[i].id = i;
@@ -296,129 +286,6 @@ START_TEST(names)
 }
 END_TEST
 
-/* A simulated monotonic clock (nanoseconds). */
-static struct monotime
-sim_mono(void *arg)
-{
-	return (struct monotime){ *(int64_t *)arg };
-}
-
-/* The lazy tick: only when set and longer than the tick, only while no
- * timer set a second ahead or less is pending (a late-tolerant one does
- * not count, nor one due at once), back to the tick as soon as it is
- * unset; timers still fire when due, never before. */
-START_TEST(lazy_tick)
-{
-	int64_t ns = 1000000000LL;
-	struct loop_clock clk = { sim_mono, NULL, &ns };
-	struct ctx c = { 0 };
-	struct tctx t[4];
-	struct loop *l = mkloop(2);
-
-	if (l == NULL)
-		return;
-	c.l = l;
-	loop_set_clock(l, &clk);
-	for (int i = 0; i < 4; i++) {
-		t[i].c = &c;
-		t[i].id = i;
-		timer_init(&t[i].t, on_timer, &t[i]);
-	}
-	loop_set_tick(l, 20000000);
-	ck_assert_int_eq(loop_tick_len(l), 20000000);
-	loop_set_lazy(l, 10000000);		/* not longer: the tick */
-	ck_assert_int_eq(loop_tick_len(l), 20000000);
-	loop_set_lazy(l, 50000000);
-	ck_assert_int_eq(loop_tick_len(l), 50000000);
-	/* a long timeout (a trace's 5 s wait), one due at once and a
-	 * late-tolerant one (an output's flush) leave it lazy */
-	ck_assert_int_eq(loop_timer_after(l, &t[0].t, 5000), 0);
-	ck_assert_int_eq(loop_timer_after(l, &t[1].t, 0), 0);
-	ck_assert_int_eq(loop_timer_late(l, &t[2].t,
-	    monotime_add_ms(loop_now(l), 300)), 0);
-	ck_assert_int_eq(loop_tick_len(l), 50000000);
-	ck_assert_int_eq(loop_run_due(l), 1);	/* the one due at once */
-	/* a short one (a ping's -i) keeps the tick until it is due */
-	ck_assert_int_eq(loop_timer_after(l, &t[3].t, LOOP_SHORT_MS), 0);
-	ck_assert_int_eq(loop_tick_len(l), 20000000);
-	ns += 300000000LL - 1;
-	ck_assert_int_eq(loop_run_due(l), 0);	/* never early */
-	ns += 1;
-	ck_assert_int_eq(loop_run_due(l), 1);	/* the flush, when due */
-	ck_assert_int_eq(loop_tick_len(l), 20000000);
-	ns += 700000000LL - 1;
-	ck_assert_int_eq(loop_run_due(l), 0);
-	ck_assert_int_eq(loop_tick_len(l), 20000000);
-	ns += 1;
-	ck_assert_int_eq(loop_run_due(l), 1);	/* the short one */
-	ck_assert_int_eq(loop_tick_len(l), 50000000);
-	loop_set_lazy(l, 0);			/* a probe waits: at once */
-	ck_assert_int_eq(loop_tick_len(l), 20000000);
-	ns += 4000000000LL - 1;
-	ck_assert_int_eq(loop_run_due(l), 0);
-	ns += 1;
-	ck_assert_int_eq(loop_run_due(l), 1);
-	ck_assert_int_eq(c.timers, 4);
-	ck_assert_int_eq(c.order[3], 0);
-	loop_free(l);
-}
-END_TEST
-
-/* A timer that notes the loop's time it ran at (in the context's buf). */
-static void
-on_timer_at(void *arg)
-{
-	struct tctx *t = arg;
-	struct monotime now = loop_now(t->c->l);
-
-	on_timer(arg);
-	memcpy(t->c->buf + 8 * t->id, &now.ns, 8);
-}
-
-/* Always busy with a lazy tick (the system's clock): the timers, short
- * and long, fire in order and none before it is due. */
-START_TEST(lazy_never_early)
-{
-	struct busy b = { 0 };
-	struct ctx c = { 0 };
-	struct tctx t[2];
-	struct monotime due[2];
-	struct loop_stats st;
-	int p[2];
-
-	if (busy_setup(&b, &c, _i, 2 * 1000000LL, p) == -1)
-		return;
-	loop_set_lazy(b.l, 10 * 1000000LL);
-	for (int i = 0; i < 2; i++) {
-		t[i].c = &c;
-		t[i].id = i;
-		timer_init(&t[i].t, on_timer_at, &t[i]);
-	}
-	ck_assert_int_eq(loop_timer_after(c.l, &t[0].t, 1100), 0);
-	ck_assert_int_eq(loop_timer_after(c.l, &t[1].t, 5), 0);
-	due[0] = monotime_add_ms(loop_now(c.l), 1100);
-	due[1] = monotime_add_ms(loop_now(c.l), 5);
-	ck_assert_int_eq(write(p[1], "x", 1), 1);
-	ck_assert_int_eq(loop_run(b.l), 0);
-	ck_assert_int_eq(b.passes, 6);
-	ck_assert_int_eq(c.timers, 2);
-	ck_assert_int_eq(c.order[0], 1);
-	ck_assert_int_eq(c.order[1], 0);
-	/* the loop's time when each ran is at or after its deadline */
-	for (int i = 0; i < 2; i++) {
-		struct monotime at;
-
-		memcpy(&at.ns, c.buf + 8 * i, 8);
-		ck_assert(monotime_cmp(at, due[i]) >= 0);
-	}
-	loop_stats(b.l, &st);
-	ck_assert(st.polls + st.waits > 0);
-	loop_free(b.l);
-	close(p[0]);
-	close(p[1]);
-}
-END_TEST
-
 START_TEST(empty_loop_returns)
 {
 	struct loop *l;
@@ -436,13 +303,12 @@ main(void)
 {
 	const TTest *each_kind[] = {
 		fd_ready, timers, signals_and_stop, empty_loop_returns, tick,
-		tick_last_timer, lazy_never_early
+		tick_last_timer
 	};
 	TCase *tc = tcase_create("backends");
 
 	tcase_set_timeout(tc, 20);
 	check_add_loops(tc, each_kind, CHECK_N(each_kind), 0, NKINDS);
 	tcase_add_test(tc, names);
-	tcase_add_test(tc, lazy_tick);
 	return unit_run(check_suite("loop", tc));
 }
